@@ -1,0 +1,90 @@
+import type { ActorSummary, DeniedGroup, IotEvent } from '../types.js';
+import { byString } from './params.js';
+
+/** Who called IoT in the period: changes, failures, where from, with what. */
+export function actorSummaries(events: readonly IotEvent[]): ActorSummary[] {
+  const byKey = new Map<string, { s: ActorSummary; accounts: Set<string>; ips: Set<string>; uas: Set<string>; actions: Map<string, number> }>();
+  for (const event of events) {
+    const a = event.actor;
+    let entry = byKey.get(a.key);
+    if (!entry) {
+      entry = {
+        s: {
+          key: a.key,
+          label: a.label,
+          type: a.type,
+          arn: a.sessionIssuerArn !== null ? a.sessionIssuerArn : a.arn,
+          sessionIssuerArn: a.sessionIssuerArn,
+          mfaAuthenticated: null,
+          changes: 0,
+          failedAttempts: 0,
+          accounts: [],
+          sourceIps: [],
+          userAgents: [],
+          firstSeen: event.eventTime,
+          lastSeen: event.eventTime,
+          actions: [],
+        },
+        accounts: new Set(),
+        ips: new Set(),
+        uas: new Set(),
+        actions: new Map(),
+      };
+      byKey.set(a.key, entry);
+    }
+    const s = entry.s;
+    // The group's label is the role, not one session of it.
+    if (a.sessionIssuerArn !== null) s.label = a.label.replace(/ \(session .*\)$/, '');
+    s.lastSeen = event.eventTime;
+    entry.accounts.add(event.accountId);
+    if (event.sourceIp !== null) entry.ips.add(event.sourceIp);
+    if (event.userAgent !== null) entry.uas.add(event.userAgent);
+    if (event.errorCode !== null) s.failedAttempts++;
+    if (event.isChange) {
+      s.changes++;
+      entry.actions.set(event.eventName, (entry.actions.get(event.eventName) ?? 0) + 1);
+      // Any change without MFA makes the actor "without MFA".
+      if (a.mfaAuthenticated === false) s.mfaAuthenticated = false;
+      else if (a.mfaAuthenticated === true && s.mfaAuthenticated === null) s.mfaAuthenticated = true;
+    }
+  }
+  return [...byKey.values()]
+    .map(({ s, accounts, ips, uas, actions }) => ({
+      ...s,
+      accounts: [...accounts].sort(),
+      sourceIps: [...ips].sort(),
+      userAgents: [...uas].sort(),
+      actions: [...actions].map(([eventName, count]) => ({ eventName, count })).sort((x, y) => y.count - x.count || (x.eventName < y.eventName ? -1 : 1)),
+    }))
+    .sort((x, y) => y.changes - x.changes || y.failedAttempts - x.failedAttempts || (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
+}
+
+/** Failed and denied attempts, grouped by actor, account, action and error code. */
+export function deniedGroups(events: readonly IotEvent[]): DeniedGroup[] {
+  const groups = new Map<string, DeniedGroup>();
+  for (const event of events) {
+    if (event.errorCode === null) continue;
+    const key = [event.actor.key, event.accountId, event.eventName, event.errorCode].join('\u0000');
+    let g = groups.get(key);
+    if (!g) {
+      g = {
+        actorKey: event.actor.key,
+        actorLabel: event.actor.label,
+        accountId: event.accountId,
+        accountName: event.accountName,
+        eventName: event.eventName,
+        errorCode: event.errorCode,
+        errorMessage: event.errorMessage,
+        count: 0,
+        first: event.eventTime,
+        last: event.eventTime,
+        eventIds: [],
+      };
+      groups.set(key, g);
+    }
+    g.count++;
+    g.last = event.eventTime;
+    g.eventIds.push(event.eventId);
+  }
+  return [...groups.values()].sort(byString((g) => `${g.first}\u0000${g.actorKey}\u0000${g.eventName}\u0000${g.errorCode}`));
+}

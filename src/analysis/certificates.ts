@@ -1,0 +1,148 @@
+import type { CertificateAction, CertificateLifecycle, IotEvent, LifecycleStep } from '../types.js';
+import { byString, paramBool, paramString } from './params.js';
+
+const STATUS_ACTION: Record<string, CertificateAction> = {
+  ACTIVE: 'activated',
+  INACTIVE: 'deactivated',
+  REVOKED: 'revoked',
+};
+
+interface StepEffect {
+  action: CertificateAction;
+  detail: string | null;
+  /** Status after the step, when it sets one. */
+  status?: string;
+  thing?: { attach: boolean; name: string };
+  policy?: { attach: boolean; name: string };
+}
+
+function initialStatus(event: IotEvent): string {
+  const p = event.requestParameters;
+  return paramString(p, 'status') ?? (paramBool(p, 'setAsActive') === true ? 'ACTIVE' : 'INACTIVE');
+}
+
+/** What one successful event did to one certificate. */
+function effectOf(event: IotEvent): StepEffect {
+  const p = event.requestParameters;
+  switch (event.eventName) {
+    case 'CreateKeysAndCertificate':
+    case 'CreateCertificateFromCsr': {
+      const status = initialStatus(event);
+      return { action: 'created', detail: status, status };
+    }
+    case 'RegisterCertificate':
+    case 'RegisterCertificateWithoutCA':
+    case 'RegisterCACertificate': {
+      const status = initialStatus(event);
+      const auto = paramBool(p, 'allowAutoRegistration');
+      return { action: 'registered', detail: auto === true ? `${status}, auto-registration on` : status, status };
+    }
+    case 'UpdateCertificate':
+    case 'UpdateCACertificate': {
+      const newStatus = paramString(p, 'newStatus');
+      const auto = paramString(p, 'newAutoRegistrationStatus');
+      if (newStatus === null && auto !== null) return { action: 'auto-registration-changed', detail: `auto-registration ${auto}` };
+      if (newStatus === null) return { action: 'other', detail: null };
+      const detail = auto !== null ? `${newStatus}, auto-registration ${auto}` : newStatus;
+      return { action: STATUS_ACTION[newStatus] ?? 'status-changed', detail, status: newStatus };
+    }
+    case 'TransferCertificate':
+      return { action: 'transfer-started', detail: `to ${paramString(p, 'targetAwsAccount') ?? 'unknown account'}`, status: 'PENDING_TRANSFER' };
+    case 'AcceptCertificateTransfer': {
+      const status = paramBool(p, 'setAsActive') === true ? 'ACTIVE' : 'INACTIVE';
+      return { action: 'transfer-accepted', detail: `in ${event.accountId}, ${status}`, status };
+    }
+    case 'RejectCertificateTransfer':
+      return { action: 'transfer-rejected', detail: paramString(p, 'rejectReason'), status: 'INACTIVE' };
+    case 'CancelCertificateTransfer':
+      return { action: 'transfer-cancelled', detail: null, status: 'INACTIVE' };
+    case 'DeleteCertificate':
+    case 'DeleteCACertificate':
+      return { action: 'deleted', detail: paramBool(p, 'forceDelete') === true ? 'forced' : null, status: 'DELETED' };
+    case 'AttachThingPrincipal':
+    case 'DetachThingPrincipal': {
+      const name = paramString(p, 'thingName') ?? 'unknown thing';
+      const attach = event.eventName === 'AttachThingPrincipal';
+      return { action: attach ? 'attached-to-thing' : 'detached-from-thing', detail: name, thing: { attach, name } };
+    }
+    case 'AttachPolicy':
+    case 'AttachPrincipalPolicy':
+    case 'DetachPolicy':
+    case 'DetachPrincipalPolicy': {
+      const name = paramString(p, 'policyName') ?? 'unknown policy';
+      const attach = event.eventName.startsWith('Attach');
+      return { action: attach ? 'policy-attached' : 'policy-detached', detail: name, policy: { attach, name } };
+    }
+    case 'CreateProvisioningClaim':
+      return { action: 'provisioning-claim', detail: paramString(p, 'templateName') };
+    default:
+      return { action: 'other', detail: event.eventName };
+  }
+}
+
+interface Building {
+  lifecycle: CertificateLifecycle;
+  things: Set<string>;
+  policies: Set<string>;
+}
+
+/**
+ * Every certificate (device or CA) an event of the period touched, with what the
+ * period's successful changes did to it, in time order. Certificate ids are unique
+ * across accounts, so a transferred certificate keeps one lifecycle.
+ */
+export function certificateLifecycles(events: readonly IotEvent[]): CertificateLifecycle[] {
+  const byId = new Map<string, Building>();
+  for (const event of events) {
+    // Successful reads do not touch a certificate; failed calls are shown with it.
+    if (event.errorCode === null && !event.isChange) continue;
+    for (const resource of event.resources) {
+      if (resource.type !== 'certificate' && resource.type !== 'caCertificate') continue;
+      const kind = resource.type === 'caCertificate' ? 'ca' : 'device';
+      const key = `${kind}:${resource.id}`;
+      let b = byId.get(key);
+      if (!b) {
+        b = {
+          lifecycle: {
+            certificateId: resource.id,
+            kind,
+            arn: resource.arn,
+            accountId: event.accountId,
+            accountName: event.accountName,
+            region: event.region,
+            steps: [],
+            lastKnownStatus: null,
+            things: [],
+            policies: [],
+            failedEventIds: [],
+          },
+          things: new Set(),
+          policies: new Set(),
+        };
+        byId.set(key, b);
+      }
+      if (b.lifecycle.arn === null && resource.arn !== null) b.lifecycle.arn = resource.arn;
+      if (event.errorCode !== null) {
+        b.lifecycle.failedEventIds.push(event.eventId);
+        continue;
+      }
+      const effect = effectOf(event);
+      const step: LifecycleStep = {
+        eventId: event.eventId,
+        eventTime: event.eventTime,
+        eventName: event.eventName,
+        action: effect.action,
+        detail: effect.detail,
+        actorLabel: event.actor.label,
+      };
+      b.lifecycle.steps.push(step);
+      if (effect.status !== undefined) b.lifecycle.lastKnownStatus = effect.status;
+      if (effect.thing) effect.thing.attach ? b.things.add(effect.thing.name) : b.things.delete(effect.thing.name);
+      if (effect.policy) effect.policy.attach ? b.policies.add(effect.policy.name) : b.policies.delete(effect.policy.name);
+    }
+  }
+  const out = [...byId.values()].map((b) => ({ ...b.lifecycle, things: [...b.things].sort(), policies: [...b.policies].sort() }));
+  // First change first; certificates with only failures or reads after, by id.
+  const firstTime = (c: CertificateLifecycle) => c.steps[0]?.eventTime ?? '\uffff';
+  return out.sort(byString((c) => `${firstTime(c)}\u0000${c.kind}\u0000${c.certificateId}`));
+}

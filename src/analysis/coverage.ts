@@ -1,0 +1,84 @@
+import type { AccountCoverage, AccountInfo, Coverage, IotEvent, Period, ResolvedAccounts, SourceProblem } from '../types.js';
+import { deliveryDays } from '../collect/period.js';
+import type { FileRead } from '../collect/run.js';
+import { byString } from './params.js';
+
+export interface CoverageInput {
+  files: readonly FileRead[];
+  unreadable: readonly SourceProblem[];
+  problems: readonly SourceProblem[];
+  stats: { filesRead: number; bytesRead: number; recordsRead: number; iotRecords: number; duplicatesDropped: number };
+  /** UTC delivery days whose folders were read. */
+  days: readonly string[];
+}
+
+/**
+ * Every account known: the organization's (or the accounts file's) and those seen
+ * in the logs' keys or events. Accounts not in the organization's list are only
+ * called so when a list was known.
+ */
+export function accountInfos(resolved: ResolvedAccounts, input: CoverageInput, events: readonly IotEvent[]): AccountInfo[] {
+  const withLogs = new Set<string>();
+  for (const f of input.files) if (f.ref.accountId !== null && f.error === null) withLogs.add(f.ref.accountId);
+  // A plain folder of files has no account in its keys: the events say which accounts delivered.
+  if (input.files.some((f) => f.ref.accountId === null)) for (const e of events) withLogs.add(e.accountId);
+
+  const known = resolved.from !== 'logs';
+  const out = new Map<string, AccountInfo>();
+  for (const a of resolved.accounts) {
+    out.set(a.id, { id: a.id, name: a.name, email: a.email, state: a.state, ouPath: a.ouPath, inOrganization: known, hasLogs: withLogs.has(a.id), tags: a.tags });
+  }
+  const seen = new Set<string>([...withLogs, ...events.map((e) => e.accountId)]);
+  for (const id of seen) {
+    if (out.has(id) || id === 'unknown') continue;
+    out.set(id, { id, name: null, email: null, state: null, ouPath: null, inOrganization: false, hasLogs: withLogs.has(id), tags: {} });
+  }
+  return [...out.values()].sort(byString((a) => a.id));
+}
+
+/** What was read, per account, region and UTC delivery day of the period, and what was not. */
+export function coverageOf(input: CoverageInput, accounts: readonly AccountInfo[], period: Period, organizationKnown: boolean): Coverage {
+  const periodDaySet = new Set(deliveryDays(period, 0));
+  const perAccount = new Map<string, Map<string, { files: number; days: Set<string> }>>();
+  for (const f of input.files) {
+    if (f.ref.accountId === null || f.error !== null) continue;
+    const regions = perAccount.get(f.ref.accountId) ?? new Map<string, { files: number; days: Set<string> }>();
+    perAccount.set(f.ref.accountId, regions);
+    const region = f.ref.region ?? 'unknown';
+    const r = regions.get(region) ?? { files: 0, days: new Set<string>() };
+    regions.set(region, r);
+    r.files++;
+    if (f.ref.deliveryDay !== null && periodDaySet.has(f.ref.deliveryDay)) r.days.add(f.ref.deliveryDay);
+  }
+  const nameOf = new Map(accounts.map((a) => [a.id, a]));
+  const accountCoverage: AccountCoverage[] = [...new Set([...accounts.map((a) => a.id), ...perAccount.keys()])]
+    .sort()
+    .map((accountId) => {
+      const regions = perAccount.get(accountId) ?? new Map();
+      const regionList = [...regions.entries()]
+        .map(([region, r]) => ({ region, files: r.files, days: [...r.days].sort() }))
+        .sort(byString((r) => r.region));
+      return {
+        accountId,
+        accountName: nameOf.get(accountId)?.name ?? null,
+        inOrganization: nameOf.get(accountId)?.inOrganization ?? false,
+        files: regionList.reduce((n, r) => n + r.files, 0),
+        regions: regionList,
+        days: [...new Set(regionList.flatMap((r) => r.days))].sort(),
+      };
+    });
+  const sortedDays = [...input.days].sort();
+  return {
+    accountsWithoutLogs: organizationKnown ? accounts.filter((a) => a.inOrganization && !a.hasLogs).map((a) => a.id) : [],
+    accountsNotInOrganization: organizationKnown ? accounts.filter((a) => !a.inOrganization && a.hasLogs).map((a) => a.id) : [],
+    unreadableFiles: input.unreadable.map((u) => ({ key: u.key, source: u.source, reason: u.reason })),
+    sourceProblems: input.problems.map((p) => ({ key: p.key, source: p.source, reason: p.reason })),
+    filesRead: input.stats.filesRead,
+    bytesRead: input.stats.bytesRead,
+    recordsRead: input.stats.recordsRead,
+    iotRecords: input.stats.iotRecords,
+    duplicatesDropped: input.stats.duplicatesDropped,
+    daysRead: sortedDays.length > 0 ? { first: sortedDays[0], last: sortedDays[sortedDays.length - 1] } : null,
+    perAccount: accountCoverage,
+  };
+}

@@ -1,0 +1,129 @@
+import type { IotEvent, PolicyChange, PolicyHistory, PolicyVersion } from '../types.js';
+import { resourceOfTarget } from '../iot/resources.js';
+import { byString, paramBool, paramString } from './params.js';
+
+/**
+ * A policy document as logged: a JSON string. CloudTrail omits documents over its
+ * size limit (replacing them with a note), so anything that is not a JSON object is
+ * "not recorded" — never an empty policy.
+ */
+export function readPolicyDocument(value: unknown): { document: string | null; recorded: boolean; pretty: string | null } {
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    const text = JSON.stringify(value);
+    return { document: text, recorded: true, pretty: JSON.stringify(value, null, 2) };
+  }
+  if (typeof value !== 'string' || value.trim() === '') return { document: null, recorded: false, pretty: null };
+  try {
+    const parsed: unknown = JSON.parse(value);
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
+      return { document: value, recorded: true, pretty: JSON.stringify(parsed, null, 2) };
+    }
+  } catch {
+    // fall through: a note in place of the document
+  }
+  return { document: value, recorded: false, pretty: null };
+}
+
+const POLICY_ACTION: Record<string, string> = {
+  CreatePolicy: 'create',
+  CreatePolicyVersion: 'create-version',
+  SetDefaultPolicyVersion: 'set-default',
+  DeletePolicyVersion: 'delete-version',
+  DeletePolicy: 'delete',
+  AttachPolicy: 'attach',
+  AttachPrincipalPolicy: 'attach',
+  DetachPolicy: 'detach',
+  DetachPrincipalPolicy: 'detach',
+};
+
+interface Building {
+  history: PolicyHistory;
+  targets: Set<string>;
+}
+
+/**
+ * Every IoT policy a change or failed call of the period touched: versions with
+ * their documents, default-version changes, deletions, attachments and detachments.
+ * Policies are named per account and region.
+ */
+export function policyHistories(events: readonly IotEvent[]): PolicyHistory[] {
+  const byKey = new Map<string, Building>();
+  for (const event of events) {
+    if (event.errorCode === null && !event.isChange) continue;
+    const policyName = paramString(event.requestParameters, 'policyName');
+    if (policyName === null) continue;
+    const key = `${event.accountId}\u0000${event.region}\u0000${policyName}`;
+    let b = byKey.get(key);
+    if (!b) {
+      b = {
+        history: {
+          policyName,
+          accountId: event.accountId,
+          accountName: event.accountName,
+          region: event.region,
+          arn: null,
+          versions: [],
+          changes: [],
+          defaultVersionId: null,
+          deleted: false,
+          attachedTargets: [],
+          failedEventIds: [],
+        },
+        targets: new Set(),
+      };
+      byKey.set(key, b);
+    }
+    const h = b.history;
+    const arn = event.resources.find((r) => r.type === 'policy' && r.arn !== null)?.arn ?? null;
+    if (h.arn === null && arn !== null) h.arn = arn;
+    if (event.errorCode !== null) {
+      h.failedEventIds.push(event.eventId);
+      continue;
+    }
+    const action = POLICY_ACTION[event.eventName];
+    if (action === undefined) continue;
+    const p = event.requestParameters;
+    const r = event.responseElements;
+    let target: string | null = null;
+    let targetType: PolicyChange['targetType'] = null;
+
+    if (action === 'create' || action === 'create-version') {
+      const doc = readPolicyDocument(p?.policyDocument);
+      const versionId = paramString(r, 'policyVersionId') ?? (action === 'create' ? '1' : null);
+      const setAsDefault = action === 'create' || paramBool(p, 'setAsDefault') === true || paramBool(r, 'isDefaultVersion') === true;
+      const version: PolicyVersion = {
+        versionId,
+        eventId: event.eventId,
+        eventTime: event.eventTime,
+        eventName: event.eventName,
+        document: doc.document,
+        documentRecorded: doc.recorded,
+        documentPretty: doc.pretty,
+        setAsDefault,
+        actorLabel: event.actor.label,
+      };
+      h.versions.push(version);
+      if (setAsDefault && versionId !== null) h.defaultVersionId = versionId;
+      if (action === 'create') h.deleted = false;
+      target = versionId;
+    } else if (action === 'set-default' || action === 'delete-version') {
+      target = paramString(p, 'policyVersionId');
+      if (action === 'set-default') h.defaultVersionId = target;
+    } else if (action === 'delete') {
+      h.deleted = true;
+      h.defaultVersionId = null;
+      b.targets.clear();
+    } else {
+      target = paramString(p, 'target') ?? paramString(p, 'principal');
+      if (target !== null) {
+        targetType = resourceOfTarget(target).type;
+        if (action === 'attach') b.targets.add(target);
+        else b.targets.delete(target);
+      }
+    }
+    h.changes.push({ eventId: event.eventId, eventTime: event.eventTime, eventName: event.eventName, action, target, targetType, actorLabel: event.actor.label });
+  }
+  return [...byKey.values()]
+    .map((b) => ({ ...b.history, attachedTargets: [...b.targets].sort() }))
+    .sort(byString((h) => `${h.accountId}\u0000${h.region}\u0000${h.policyName}`));
+}

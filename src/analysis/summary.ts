@@ -1,0 +1,95 @@
+import type { AccountInfo, Category, Finding, IotEvent, Period, Severity, Summary } from '../types.js';
+import { dayIn, periodDays } from '../collect/period.js';
+import { isDenied } from '../iot/catalog.js';
+
+const CATEGORIES: Category[] = ['certificate', 'policy', 'other'];
+export const SEVERITIES: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
+
+function increment<K>(map: Map<K, number>, key: K, by = 1): void {
+  map.set(key, (map.get(key) ?? 0) + by);
+}
+
+/** Findings by severity, every severity listed. */
+export function findingsBySeverity(findings: readonly Finding[]): Summary['findingsBySeverity'] {
+  return SEVERITIES.map((severity) => ({
+    severity,
+    count: findings.filter((f) => f.severity === severity && !f.suppressed).length,
+    suppressed: findings.filter((f) => f.severity === severity && f.suppressed).length,
+  }));
+}
+
+/** The counts of the summary section. Read-only calls are never changes. */
+export function summarize(events: readonly IotEvent[], accounts: readonly AccountInfo[], period: Period): Summary {
+  const byCategory = new Map<Category, number>();
+  const byAction = new Map<string, { category: Category; eventName: string; count: number }>();
+  const accountChanges = new Map<string, number>();
+  const accountFailures = new Map<string, number>();
+  const regionChanges = new Map<string, number>();
+  const regionFailures = new Map<string, number>();
+  const dayChanges = new Map<string, number>();
+  const dayFailures = new Map<string, number>();
+  let changes = 0;
+  let reads = 0;
+  let failed = 0;
+  let denied = 0;
+
+  for (const e of events) {
+    const day = dayIn(e.eventTime, period.timeZone);
+    if (e.errorCode !== null) {
+      failed++;
+      if (isDenied(e.errorCode)) denied++;
+      increment(accountFailures, e.accountId);
+      increment(regionFailures, e.region);
+      increment(dayFailures, day);
+      continue;
+    }
+    if (e.readOnly) {
+      reads++;
+      continue;
+    }
+    changes++;
+    increment(byCategory, e.category);
+    const actionKey = `${e.category}\u0000${e.eventName}`;
+    const entry = byAction.get(actionKey) ?? { category: e.category, eventName: e.eventName, count: 0 };
+    entry.count++;
+    byAction.set(actionKey, entry);
+    increment(accountChanges, e.accountId);
+    increment(regionChanges, e.region);
+    increment(dayChanges, day);
+  }
+
+  const accountById = new Map(accounts.map((a) => [a.id, a]));
+  const accountIds = [...new Set([...accountChanges.keys(), ...accountFailures.keys()])].sort();
+  const byAccount = accountIds.map((id) => ({
+    accountId: id,
+    accountName: accountById.get(id)?.name ?? null,
+    ouPath: accountById.get(id)?.ouPath ?? null,
+    changes: accountChanges.get(id) ?? 0,
+    failedAttempts: accountFailures.get(id) ?? 0,
+  }));
+  const ous = new Map<string, { ouPath: string; accounts: number; changes: number; failedAttempts: number }>();
+  for (const a of byAccount) {
+    const ouPath = a.ouPath ?? '(unknown)';
+    const ou = ous.get(ouPath) ?? { ouPath, accounts: 0, changes: 0, failedAttempts: 0 };
+    ou.accounts++;
+    ou.changes += a.changes;
+    ou.failedAttempts += a.failedAttempts;
+    ous.set(ouPath, ou);
+  }
+  const regions = [...new Set([...regionChanges.keys(), ...regionFailures.keys()])].sort();
+
+  return {
+    totalEvents: events.length,
+    changes,
+    reads,
+    failedAttempts: failed,
+    deniedAttempts: denied,
+    changesByCategory: CATEGORIES.map((category) => ({ category, count: byCategory.get(category) ?? 0 })),
+    changesByAction: [...byAction.values()].sort((a, b) => b.count - a.count || (a.eventName < b.eventName ? -1 : a.eventName > b.eventName ? 1 : 0)),
+    byAccount,
+    byOu: [...ous.values()].sort((a, b) => (a.ouPath < b.ouPath ? -1 : a.ouPath > b.ouPath ? 1 : 0)),
+    byRegion: regions.map((region) => ({ region, changes: regionChanges.get(region) ?? 0, failedAttempts: regionFailures.get(region) ?? 0 })),
+    byDay: periodDays(period).map((date) => ({ date, changes: dayChanges.get(date) ?? 0, failedAttempts: dayFailures.get(date) ?? 0 })),
+    findingsBySeverity: findingsBySeverity([]),
+  };
+}

@@ -1,0 +1,196 @@
+import type { LogObjectRef, ObjectStore, SourceProblem, StoredObject, TrailLocation } from '../types.js';
+import { oneLine } from '../errors.js';
+
+/** `o-` + 10 to 32 lowercase letters or digits. */
+export const ORG_ID = /^o-[a-z0-9]{10,32}$/;
+export const ACCOUNT_ID = /^\d{12}$/;
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+
+/** Names a log file may have; anything else in a day folder is not a log (README, .DS_Store...). */
+const LOG_NAME = /\.(json|json\.gz|gz|jsonl|ndjson)$/i;
+
+/** How deep below a source's root to look for `AWSLogs/`, and how many listings that may cost. */
+const AWSLOGS_SEARCH_DEPTH = 4;
+const AWSLOGS_SEARCH_BUDGET = 200;
+
+export interface Discovery {
+  layout: 'organization' | 'account' | 'files';
+  /** `CloudTrail/<region>/` folders, for the accounts and regions asked for. */
+  locations: TrailLocation[];
+  organizationIds: string[];
+  /** Prefixes that could not be listed. */
+  problems: SourceProblem[];
+}
+
+export interface DiscoveryFilter {
+  accounts?: readonly string[];
+  regions?: readonly string[];
+}
+
+/**
+ * What an object's key is relative to, for naming it in a report: the folder for a
+ * local store, `s3://bucket` for S3 (S3 keys are full bucket keys).
+ */
+export function sourceBase(store: ObjectStore): string {
+  if (store.kind === 's3') return /^s3:\/\/[^/]+/.exec(store.label)?.[0] ?? store.label;
+  return store.label;
+}
+
+function lastSegment(prefix: string): string {
+  const parts = prefix.split('/').filter(Boolean);
+  return parts[parts.length - 1] ?? '';
+}
+
+/** Lists children, turning a failure into a problem entry (AccessDenied on a prefix must not stop the run). */
+async function children(store: ObjectStore, prefix: string, problems: SourceProblem[]): Promise<{ prefixes: string[]; objects: StoredObject[] }> {
+  try {
+    return await store.listChildren(prefix);
+  } catch (error) {
+    if (isFatalStoreError(error)) throw error;
+    problems.push({ key: prefix || '/', source: store.label, reason: `could not list: ${oneLine(error)}` });
+    return { prefixes: [], objects: [] };
+  }
+}
+
+/** Errors a store marks as fatal (no bucket, no credentials) carry `fatal: true`. */
+export function isFatalStoreError(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { fatal?: unknown }).fatal === true;
+}
+
+/**
+ * Finds the `AWSLogs/` folders at or below the store's root by delimiter listing,
+ * without listing the bucket. When the root itself points inside `AWSLogs/`
+ * (e.g. `.../AWSLogs/o-xxx/111122223333/`), the part after it narrows the search.
+ */
+async function findAwsLogs(store: ObjectStore, problems: SourceProblem[]): Promise<{ base: string; narrow: string[] }[]> {
+  const root = store.rootPrefix;
+  const inside = /^(.*?(?:^|\/)AWSLogs\/)(.*)$/.exec(root);
+  if (inside) return [{ base: inside[1], narrow: inside[2].split('/').filter(Boolean) }];
+
+  const found: { base: string; narrow: string[] }[] = [];
+  let level = [root];
+  let budget = AWSLOGS_SEARCH_BUDGET;
+  for (let depth = 0; depth < AWSLOGS_SEARCH_DEPTH && level.length > 0 && found.length === 0; depth++) {
+    const next: string[] = [];
+    for (const prefix of level) {
+      if (budget-- <= 0) break;
+      const { prefixes } = await children(store, prefix, problems);
+      for (const child of prefixes) {
+        if (lastSegment(child) === 'AWSLogs') found.push({ base: child, narrow: [] });
+        else next.push(child);
+      }
+    }
+    level = next;
+  }
+  return found;
+}
+
+function allowed(value: string, list: readonly string[] | undefined): boolean {
+  return list === undefined || list.length === 0 || list.includes(value);
+}
+
+/**
+ * The trail folders (`<acct>/CloudTrail/<region>/`) of a store, for the accounts
+ * and regions asked for, found with a handful of delimiter listings
+ * (`AWSLogs/`, `AWSLogs/o-.../`, `<acct>/CloudTrail/`).
+ */
+export async function discoverTrails(store: ObjectStore, filter: DiscoveryFilter = {}): Promise<Discovery> {
+  const problems: SourceProblem[] = [];
+  const bases = await findAwsLogs(store, problems);
+  if (bases.length === 0) return { layout: 'files', locations: [], organizationIds: [], problems };
+
+  const locations: TrailLocation[] = [];
+  const organizationIds = new Set<string>();
+  let sawOrg = false;
+
+  const addAccount = async (accountPrefix: string, organizationId: string | null, regionNarrow?: string) => {
+    const accountId = lastSegment(accountPrefix);
+    if (!ACCOUNT_ID.test(accountId) || !allowed(accountId, filter.accounts)) return;
+    const trailPrefix = `${accountPrefix}CloudTrail/`;
+    const { prefixes } = await children(store, trailPrefix, problems);
+    for (const regionPrefix of prefixes) {
+      const region = lastSegment(regionPrefix);
+      if (!REGION.test(region) || !allowed(region, filter.regions)) continue;
+      if (regionNarrow !== undefined && region !== regionNarrow) continue;
+      locations.push({ prefix: regionPrefix, organizationId, accountId, region });
+    }
+  };
+
+  for (const { base, narrow } of bases) {
+    // narrow: [o-org?] [account?] ["CloudTrail"?] [region?]
+    let rest = [...narrow];
+    let orgNarrow: string | undefined;
+    if (rest[0] !== undefined && ORG_ID.test(rest[0])) orgNarrow = rest.shift();
+    const accountNarrow = rest[0] !== undefined && ACCOUNT_ID.test(rest[0]) ? rest.shift() : undefined;
+    if (rest[0] === 'CloudTrail') rest = rest.slice(1);
+    const regionNarrow = rest[0];
+
+    const top = orgNarrow !== undefined ? { prefixes: [`${base}${orgNarrow}/`] } : await children(store, base, problems);
+    for (const child of top.prefixes) {
+      const name = lastSegment(child);
+      if (ORG_ID.test(name)) {
+        sawOrg = true;
+        organizationIds.add(name);
+        const accounts = accountNarrow !== undefined ? [`${child}${accountNarrow}/`] : (await children(store, child, problems)).prefixes;
+        for (const accountPrefix of accounts) await addAccount(accountPrefix, name, regionNarrow);
+      } else if (ACCOUNT_ID.test(name) && (accountNarrow === undefined || name === accountNarrow)) {
+        await addAccount(child, null, regionNarrow);
+      }
+    }
+  }
+  locations.sort((a, b) => (a.prefix < b.prefix ? -1 : a.prefix > b.prefix ? 1 : 0));
+  return { layout: sawOrg ? 'organization' : 'account', locations, organizationIds: [...organizationIds].sort(), problems };
+}
+
+/**
+ * The log objects of one trail folder for the given UTC delivery days. Lists the
+ * year/month folders first so that only day folders that exist are listed.
+ */
+export async function listLogObjects(store: ObjectStore, location: TrailLocation, days: readonly string[], problems: SourceProblem[]): Promise<LogObjectRef[]> {
+  const months = new Map<string, Set<string>>();
+  for (const day of days) {
+    const month = day.slice(0, 7);
+    if (!months.has(month)) months.set(month, new Set());
+    months.get(month)!.add(day);
+  }
+  const refs: LogObjectRef[] = [];
+  for (const [month, wanted] of months) {
+    const [yyyy, mm] = month.split('-');
+    const monthPrefix = `${location.prefix}${yyyy}/${mm}/`;
+    const { prefixes } = await children(store, monthPrefix, problems);
+    for (const dayPrefix of prefixes) {
+      const dd = lastSegment(dayPrefix);
+      const day = `${yyyy}-${mm}-${dd}`;
+      if (!wanted.has(day)) continue;
+      const { objects } = await children(store, dayPrefix, problems);
+      for (const object of objects) {
+        if (!LOG_NAME.test(object.key)) continue;
+        refs.push({
+          ...object,
+          source: sourceBase(store),
+          accountId: location.accountId,
+          region: location.region,
+          deliveryDay: day,
+          organizationId: location.organizationId,
+        });
+      }
+    }
+  }
+  return refs;
+}
+
+/** Every log-like file below the store's root, for a plain folder of log files. */
+export async function listLooseLogObjects(store: ObjectStore, problems: SourceProblem[]): Promise<LogObjectRef[]> {
+  const refs: LogObjectRef[] = [];
+  try {
+    for await (const object of store.listAll(store.rootPrefix)) {
+      if (object.key.endsWith('/') || !LOG_NAME.test(object.key)) continue;
+      refs.push({ ...object, source: sourceBase(store), accountId: null, region: null, deliveryDay: null, organizationId: null });
+    }
+  } catch (error) {
+    if (isFatalStoreError(error)) throw error;
+    problems.push({ key: store.rootPrefix || '/', source: store.label, reason: `could not list: ${oneLine(error)}` });
+  }
+  refs.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return refs;
+}

@@ -1,0 +1,155 @@
+import type { CloudTrailRecord, JsonObject, RecordShape } from '../types.js';
+
+export const IOT_EVENT_SOURCE = 'iot.amazonaws.com';
+
+/** An IoT ARN in any partition (aws, aws-cn, aws-us-gov...). */
+const IOT_ARN = /^arn:aws[a-z-]*:iot:/;
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The IoT guide's shape capitalizes keys and misspells one; canonical records are
+ * camelCase. Keys are matched case-insensitively, with the known alias.
+ */
+const KEY_ALIASES: Record<string, string> = { requestparamters: 'requestparameters' };
+
+function lowerKeyed(raw: Record<string, unknown>): Map<string, unknown> {
+  const map = new Map<string, unknown>();
+  for (const [key, value] of Object.entries(raw)) {
+    const lower = key.toLowerCase();
+    const canonical = KEY_ALIASES[lower] ?? lower;
+    // The first spelling wins; a record with both `eventName` and `EventName` is odd enough.
+    if (!map.has(canonical)) map.set(canonical, value);
+  }
+  return map;
+}
+
+/** `""` and empty values mean "absent" in the IoT guide's shape. */
+function str(value: unknown): string | null {
+  if (typeof value === 'string') return value === '' ? null : value;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  return null;
+}
+
+function bool(value: unknown): boolean | null {
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'string') {
+    const v = value.trim().toLowerCase();
+    if (v === 'true') return true;
+    if (v === 'false') return false;
+  }
+  return null;
+}
+
+function obj(value: unknown): JsonObject | null {
+  if (isObject(value)) return value as JsonObject;
+  // Some exports carry nested JSON as a string.
+  if (typeof value === 'string' && value.startsWith('{')) {
+    try {
+      const parsed: unknown = JSON.parse(value);
+      return isObject(parsed) ? (parsed as JsonObject) : null;
+    } catch {
+      return null;
+    }
+  }
+  return null;
+}
+
+/** ISO-8601 UTC, without milliseconds when they are zero; null when not a time. */
+export function canonicalTime(value: unknown): string | null {
+  const text = str(value);
+  if (text === null) return null;
+  if (/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/.test(text)) return text;
+  const ms = Date.parse(text);
+  if (Number.isNaN(ms)) return null;
+  const iso = new Date(ms).toISOString();
+  return iso.endsWith('.000Z') ? `${iso.slice(0, -5)}Z` : iso;
+}
+
+/** The IoT guide's `timestamp`: epoch seconds (string or number). */
+function epochTime(value: unknown): string | null {
+  const text = str(value);
+  if (text === null || !/^\d{9,11}(\.\d+)?$/.test(text)) return null;
+  return canonicalTime(new Date(Number(text) * 1000).toISOString());
+}
+
+/**
+ * Unwraps the containers users feed in around a record: the LookupEvents API
+ * (`CloudTrailEvent` as a JSON string), EventBridge (`detail`), CloudTrail Lake and
+ * Athena exports (`eventjson`).
+ */
+export function unwrapRecord(raw: unknown): unknown {
+  if (!isObject(raw)) return raw;
+  const inner = raw.CloudTrailEvent ?? raw.cloudTrailEvent ?? raw.eventjson ?? raw.eventJson;
+  if (typeof inner === 'string') {
+    try {
+      return JSON.parse(inner);
+    } catch {
+      return raw;
+    }
+  }
+  if (isObject(inner)) return inner;
+  if (isObject(raw.detail) && ('detail-type' in raw || 'source' in raw)) return raw.detail;
+  return raw;
+}
+
+/**
+ * One CloudTrail record in either shape of FORMATS.md section 2, as the typed
+ * record the pipeline uses; null when the value is not a record at all.
+ */
+export function normalizeRecord(raw: unknown): CloudTrailRecord | null {
+  const unwrapped = unwrapRecord(raw);
+  if (!isObject(unwrapped)) return null;
+  const m = lowerKeyed(unwrapped);
+  const eventName = str(m.get('eventname'));
+  if (eventName === null) return null;
+
+  // The canonical shape is camelCase with `eventTime`; the guide's has `EventTime`/`timestamp`.
+  const shape: RecordShape = 'eventTime' in unwrapped || 'eventName' in unwrapped ? 'canonical' : 'iot-guide';
+  const eventTime = canonicalTime(m.get('eventtime')) ?? epochTime(m.get('timestamp'));
+
+  return {
+    eventId: str(m.get('eventid')),
+    eventTime,
+    eventSource: str(m.get('eventsource'))?.toLowerCase() ?? null,
+    eventName,
+    eventType: str(m.get('eventtype')),
+    awsRegion: str(m.get('awsregion')),
+    recipientAccountId: str(m.get('recipientaccountid')),
+    sourceIpAddress: str(m.get('sourceipaddress')),
+    userAgent: str(m.get('useragent')),
+    errorCode: str(m.get('errorcode')),
+    errorMessage: str(m.get('errormessage')),
+    readOnly: bool(m.get('readonly')),
+    managementEvent: bool(m.get('managementevent')),
+    eventCategory: str(m.get('eventcategory')),
+    requestParameters: obj(m.get('requestparameters')),
+    responseElements: obj(m.get('responseelements')),
+    additionalEventData: obj(m.get('additionaleventdata')),
+    userIdentity: obj(m.get('useridentity')),
+    requestId: str(m.get('requestid')),
+    sessionCredentialFromConsole: bool(m.get('sessioncredentialfromconsole')),
+    vpcEndpointId: str(m.get('vpcendpointid')),
+    shape,
+  };
+}
+
+function mentionsIotArn(value: unknown, depth = 0): boolean {
+  if (depth > 8) return false;
+  if (typeof value === 'string') return IOT_ARN.test(value);
+  if (Array.isArray(value)) return value.some((v) => mentionsIotArn(v, depth + 1));
+  if (isObject(value)) return Object.values(value).some((v) => mentionsIotArn(v, depth + 1));
+  return false;
+}
+
+/**
+ * Only `eventSource == iot.amazonaws.com` is IoT (names collide across services).
+ * A record with no event source (the IoT guide's shape) is IoT only when its
+ * parameters name an IoT ARN.
+ */
+export function isIotRecord(record: CloudTrailRecord): boolean {
+  if (record.eventSource !== null) return record.eventSource === IOT_EVENT_SOURCE;
+  return mentionsIotArn(record.requestParameters);
+}

@@ -1,0 +1,110 @@
+import { gunzipSync } from 'node:zlib';
+import { isIotRecord, normalizeRecord } from '../cloudtrail/normalize.js';
+import type { CloudTrailRecord, ParsedLog } from '../types.js';
+import { oneLine } from '../errors.js';
+
+/** Decoded text of a log object, or why it could not be decoded. */
+export type DecodedLog = { text: string; uncompressedBytes: number } | { error: string; uncompressedBytes: number };
+
+function isGzip(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
+/** Gunzips by content (not by name) and decodes UTF-8. */
+export function decodeLog(bytes: Buffer): DecodedLog {
+  let raw = bytes;
+  if (isGzip(bytes)) {
+    try {
+      raw = gunzipSync(bytes);
+    } catch (error) {
+      return { error: `not a valid gzip file (${oneLine(error)})`, uncompressedBytes: 0 };
+    }
+  }
+  let text = raw.toString('utf8');
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  return { text, uncompressedBytes: raw.length };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function keyCi(object: Record<string, unknown>, name: string): unknown {
+  for (const key of Object.keys(object)) if (key.toLowerCase() === name) return object[key];
+  return undefined;
+}
+
+/**
+ * The raw records a parsed JSON value holds, or null when it is not CloudTrail:
+ * `{"Records":[...]}`, a bare array, LookupEvents output `{"Events":[...]}`, or a
+ * single record or envelope (EventBridge, Lake/Athena export).
+ */
+export function recordsOf(value: unknown): unknown[] | null {
+  if (Array.isArray(value)) return value.every((v) => isObject(v)) ? value : null;
+  if (!isObject(value)) return null;
+  const records = keyCi(value, 'records');
+  if (Array.isArray(records)) return records;
+  const events = keyCi(value, 'events');
+  if (Array.isArray(events) && events.every((e) => isObject(e) && ('CloudTrailEvent' in e || 'cloudTrailEvent' in e))) {
+    return events;
+  }
+  return normalizeRecord(value) !== null ? [value] : null;
+}
+
+function parseJsonLines(text: string): unknown[] | null {
+  const out: unknown[] = [];
+  for (const line of text.split('\n')) {
+    const trimmed = line.trim();
+    if (trimmed === '') continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(trimmed);
+    } catch {
+      return null;
+    }
+    const records = recordsOf(value);
+    if (records === null) return null;
+    out.push(...records);
+  }
+  return out.length > 0 ? out : null;
+}
+
+/** Every raw record of a log text; throws with the reason when it is not a CloudTrail log. */
+export function rawRecordsOfText(text: string): unknown[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    const lines = text.includes('\n') ? parseJsonLines(text) : null;
+    if (lines !== null) return lines;
+    throw new Error(`not valid JSON (${oneLine(error)})`);
+  }
+  const records = recordsOf(value);
+  if (records === null) throw new Error('not a CloudTrail log (no "Records" array and no CloudTrail record)');
+  return records;
+}
+
+/** The IoT records among raw records, normalized. */
+export function iotRecordsOf(raw: readonly unknown[]): CloudTrailRecord[] {
+  const out: CloudTrailRecord[] = [];
+  for (const item of raw) {
+    const record = normalizeRecord(item);
+    if (record !== null && isIotRecord(record)) out.push(record);
+  }
+  return out;
+}
+
+/**
+ * The reference reading of one log object: gunzip, parse all, keep IoT records.
+ * The fast scanner must give the same result (a test holds it to that).
+ */
+export function parseLogBytes(bytes: Buffer): ParsedLog {
+  const decoded = decodeLog(bytes);
+  if ('error' in decoded) return { recordCount: 0, records: [], uncompressedBytes: decoded.uncompressedBytes, error: decoded.error };
+  try {
+    const raw = rawRecordsOfText(decoded.text);
+    return { recordCount: raw.length, records: iotRecordsOf(raw), uncompressedBytes: decoded.uncompressedBytes, error: null };
+  } catch (error) {
+    return { recordCount: 0, records: [], uncompressedBytes: decoded.uncompressedBytes, error: oneLine(error) };
+  }
+}

@@ -1,0 +1,226 @@
+import { discoverTrails, isFatalStoreError, listLogObjects, listLooseLogObjects } from '../cloudtrail/layout.js';
+import { SourceError, oneLine } from '../errors.js';
+import type { LogObjectRef, ObjectStore, ParsedLog, Period, SourceProblem, SourcedRecord } from '../types.js';
+import { parseLogBytes } from './parse-log.js';
+import { deliveryDays } from './period.js';
+import { mapLimit } from './limit.js';
+
+/** Turns a log object's bytes into its IoT records: inline, or on worker threads. */
+export interface LogParser {
+  parse(bytes: Buffer): Promise<ParsedLog>;
+  /** Reads a local file itself (no copy through the main thread), when the parser can. */
+  parseFile?(path: string): Promise<ParsedLog>;
+  close?(): Promise<void>;
+}
+
+export const inlineParser: LogParser = {
+  parse: async (bytes) => parseLogBytes(bytes),
+};
+
+export interface CollectProgress {
+  phase: 'listing' | 'reading' | 'done';
+  filesListed: number;
+  filesRead: number;
+  bytesRead: number;
+  recordsRead: number;
+  iotRecords: number;
+}
+
+export interface CollectOptions {
+  stores: readonly ObjectStore[];
+  period: Period;
+  /** Delivery days read after the period's last UTC day, for late files. */
+  lateDays: number;
+  accounts?: readonly string[];
+  regions?: readonly string[];
+  /** Log objects read at once. */
+  concurrency: number;
+  parser?: LogParser;
+  /** Absolute path of a local store's key, so a worker can read the file itself. */
+  localPath?: (store: ObjectStore, key: string) => string | null;
+  onProgress?: (progress: CollectProgress) => void;
+}
+
+export interface SourceLayout {
+  store: ObjectStore;
+  layout: 'organization' | 'account' | 'files';
+  organizationIds: string[];
+}
+
+/** One log object read (or not). */
+export interface FileRead {
+  ref: LogObjectRef;
+  recordCount: number;
+  bytes: number;
+  error: string | null;
+}
+
+export interface CollectResult {
+  sources: SourceLayout[];
+  /** The period's IoT records, one per eventID, sorted by time then event id. */
+  records: SourcedRecord[];
+  files: FileRead[];
+  /** Log files that could not be read, with the reason. */
+  unreadable: SourceProblem[];
+  /** Prefixes or objects a source could not list or read. */
+  problems: SourceProblem[];
+  stats: {
+    filesListed: number;
+    filesRead: number;
+    bytesRead: number;
+    uncompressedBytes: number;
+    recordsRead: number;
+    /** IoT records in the period before de-duplication. */
+    iotRecords: number;
+    duplicatesDropped: number;
+    /** IoT records with no usable event time (cannot be placed in any period). */
+    recordsWithoutTime: number;
+  };
+  /** UTC delivery days whose folders were read. */
+  days: string[];
+}
+
+function fileUrl(ref: LogObjectRef): string {
+  return `${ref.source.replace(/\/+$/, '')}/${ref.key}`;
+}
+
+/** A record's identity for de-duplication: its eventID, else its whole content. */
+function identity(sourced: SourcedRecord): string {
+  return sourced.record.eventId ?? `content:${JSON.stringify(sourced.record)}`;
+}
+
+/**
+ * Reads the period's IoT records from every source: only the day folders that
+ * can hold the period's events, each object once, with bounded concurrency;
+ * filtered by event time, de-duplicated by eventID and sorted.
+ */
+export async function collect(options: CollectOptions): Promise<CollectResult> {
+  const parser = options.parser ?? inlineParser;
+  const days = deliveryDays(options.period, options.lateDays);
+  const startMs = Date.parse(options.period.start);
+  const endMs = Date.parse(options.period.end);
+  const problems: SourceProblem[] = [];
+  const unreadable: SourceProblem[] = [];
+  const sources: SourceLayout[] = [];
+  const progress: CollectProgress = { phase: 'listing', filesListed: 0, filesRead: 0, bytesRead: 0, recordsRead: 0, iotRecords: 0 };
+  const report = () => options.onProgress?.({ ...progress });
+
+  // 1. What to read.
+  const work: { store: ObjectStore; ref: LogObjectRef }[] = [];
+  for (const store of options.stores) {
+    try {
+      const discovery = await discoverTrails(store, { accounts: options.accounts, regions: options.regions });
+      problems.push(...discovery.problems);
+      sources.push({ store, layout: discovery.layout, organizationIds: discovery.organizationIds });
+      const refs =
+        discovery.layout === 'files'
+          ? await listLooseLogObjects(store, problems)
+          : (await mapLimit(discovery.locations, Math.min(options.concurrency, 16), (location) => listLogObjects(store, location, days, problems))).flat();
+      for (const ref of refs) work.push({ store, ref });
+      progress.filesListed = work.length;
+      report();
+    } catch (error) {
+      if (isFatalStoreError(error)) throw new SourceError(`${store.label}: ${oneLine(error)}`);
+      problems.push({ key: store.rootPrefix || '/', source: store.label, reason: `could not list: ${oneLine(error)}` });
+    }
+  }
+
+  // 2. Read and parse, keeping only the period's IoT records.
+  progress.phase = 'reading';
+  let uncompressedBytes = 0;
+  let recordsWithoutTime = 0;
+  const candidates: SourcedRecord[] = [];
+  const files = await mapLimit(work, options.concurrency, async ({ store, ref }): Promise<FileRead> => {
+    let parsed: ParsedLog;
+    let bytes = ref.size ?? 0;
+    try {
+      const local = parser.parseFile !== undefined ? options.localPath?.(store, ref.key) : null;
+      if (local) {
+        parsed = await parser.parseFile!(local);
+      } else {
+        const body = await store.read(ref.key);
+        bytes = body.length;
+        parsed = await parser.parse(body);
+      }
+    } catch (error) {
+      if (isFatalStoreError(error)) throw new SourceError(`${store.label}: ${oneLine(error)}`);
+      problems.push({ key: fileUrl(ref), source: store.label, reason: `could not read: ${oneLine(error)}` });
+      return { ref, recordCount: 0, bytes: 0, error: oneLine(error) };
+    }
+    progress.filesRead++;
+    progress.bytesRead += bytes;
+    uncompressedBytes += parsed.uncompressedBytes;
+    if (parsed.error !== null) {
+      unreadable.push({ key: fileUrl(ref), source: store.label, reason: parsed.error });
+    } else {
+      progress.recordsRead += parsed.recordCount;
+      for (const record of parsed.records) {
+        if (record.eventTime === null) {
+          recordsWithoutTime++;
+          continue;
+        }
+        const t = Date.parse(record.eventTime);
+        if (t >= startMs && t < endMs) candidates.push({ record, file: ref });
+      }
+      progress.iotRecords = candidates.length;
+    }
+    if (progress.filesRead % 64 === 0) report();
+    return { ref, recordCount: parsed.recordCount, bytes, error: parsed.error };
+  });
+
+  // 3. One record per eventID: the first by (time, id, file) so the choice never depends on read order.
+  candidates.sort((a, b) => {
+    const ta = a.record.eventTime!;
+    const tb = b.record.eventTime!;
+    if (ta !== tb) return ta < tb ? -1 : 1;
+    const ia = identity(a);
+    const ib = identity(b);
+    if (ia !== ib) return ia < ib ? -1 : 1;
+    const fa = fileUrl(a.file);
+    const fb = fileUrl(b.file);
+    return fa < fb ? -1 : fa > fb ? 1 : 0;
+  });
+  const seen = new Set<string>();
+  const records: SourcedRecord[] = [];
+  for (const candidate of candidates) {
+    const id = identity(candidate);
+    if (seen.has(id)) continue;
+    seen.add(id);
+    records.push(candidate);
+  }
+
+  // Fatal only when nothing at all could be read; anything less is named in the report.
+  if (work.length > 0 && progress.filesRead === 0) {
+    throw new SourceError(`nothing could be read: ${problems[0]?.reason ?? 'every object failed'} (${problems[0]?.key ?? ''}); check the source and your permissions`);
+  }
+  if (work.length === 0 && problems.length > 0) {
+    throw new SourceError(`nothing could be listed: ${problems[0].reason} (${problems[0].key}); check the source and your permissions`);
+  }
+
+  progress.phase = 'done';
+  report();
+  const sortKey = (p: SourceProblem) => `${p.source}\u0000${p.key}`;
+  unreadable.sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0));
+  problems.sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0));
+  files.sort((a, b) => (fileUrl(a.ref) < fileUrl(b.ref) ? -1 : fileUrl(a.ref) > fileUrl(b.ref) ? 1 : 0));
+  return {
+    sources,
+    records,
+    files,
+    unreadable,
+    problems,
+    stats: {
+      filesListed: work.length,
+      filesRead: progress.filesRead,
+      bytesRead: progress.bytesRead,
+      uncompressedBytes,
+      recordsRead: progress.recordsRead,
+      iotRecords: candidates.length,
+      duplicatesDropped: candidates.length - records.length,
+      recordsWithoutTime,
+    },
+    days,
+  };
+}
+
+export { fileUrl };

@@ -1,0 +1,110 @@
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../cli/base.js';
+import { formatBytes, progressFor } from '../cli/progress.js';
+import { parseFormats, parseGeneratedAt } from '../cli/options.js';
+import { runReport } from '../pipeline/report.js';
+
+export default class Report extends BaseCommand {
+  static override summary = 'Write the AWS IoT audit report (HTML, PDF, JSON, CSV) for a period of CloudTrail logs.';
+
+  static override description = `Reads the period's CloudTrail log files from a copy of the organization trail's bucket (or any folder of log files, or s3://bucket/prefix), keeps the AWS IoT events, and writes the report files and a SHA256SUMS into --out.
+
+Only the day folders that can hold the period's events are read (the period's UTC days plus --late-days for late delivery); events are filtered by eventTime, de-duplicated by eventID and sorted.`;
+
+  static override examples = [
+    '<%= config.bin %> report --source ./org-trail-copy --period 2026-10 --accounts-file accounts.json',
+    '<%= config.bin %> report --source s3://my-org-trail-bucket --period 2026-10 --tz Europe/Paris --format pdf,json',
+    '<%= config.bin %> report --source ./logs --from 2026-10-01 --to 2026-10-08 --format html --out ./weekly',
+  ];
+
+  static override enableJsonFlag = true;
+
+  static override flags = {
+    source: Flags.string({
+      description: 'A local folder (a copy of the trail bucket at any prefix above AWSLogs/, or any folder of CloudTrail log files) or s3://bucket[/prefix]. Repeatable.',
+      multiple: true,
+      required: true,
+    }),
+    period: Flags.string({ description: 'A calendar month, YYYY-MM, in --tz. Default: the previous calendar month.', exclusive: ['from', 'to'] }),
+    from: Flags.string({ description: 'Start of the period (inclusive): an ISO date or date-time, read in --tz unless it has an offset.' }),
+    to: Flags.string({ description: 'End of the period (EXCLUSIVE): an ISO date or date-time, read in --tz unless it has an offset. Default with --from: now.' }),
+    tz: Flags.string({ description: 'IANA time zone deciding where the month and its days start and end.', default: 'UTC' }),
+    'late-days': Flags.integer({ description: 'Delivery days read after the period for late log files (CloudTrail files a log under its delivery day).', default: 1, min: 0, max: 14 }),
+    account: Flags.string({ description: 'Only this account id. Repeatable.', multiple: true }),
+    region: Flags.string({ description: 'Only this region of the logs. Repeatable.', multiple: true }),
+    'accounts-file': Flags.string({ description: 'The JSON printed by `aws organizations list-accounts`: account names, emails and states.' }),
+    organization: Flags.boolean({
+      description: 'Read account names and OU paths from AWS Organizations (default: when no --accounts-file is given and credentials allow it). --no-organization never calls it.',
+      allowNo: true,
+    }),
+    'account-tags': Flags.boolean({ description: 'Also read account tags from AWS Organizations.', default: false }),
+    format: Flags.string({ description: 'Comma-separated formats: html, pdf, json, csv, md.', default: 'html,pdf,json,csv' }),
+    out: Flags.string({ description: 'Folder the report files are written to.', default: './reports' }),
+    template: Flags.string({ description: 'A folder of Handlebars templates and partials overriding the built-in ones by file name.' }),
+    paper: Flags.string({ description: 'PDF paper size.', options: ['a4', 'letter'], default: 'a4' }),
+    browser: Flags.string({ description: 'Chromium or Chrome executable for the PDF (default: PUPPETEER_EXECUTABLE_PATH, then the system Chromium).' }),
+    profile: Flags.string({ description: 'AWS profile for S3 and Organizations (default: the SDK credential chain).' }),
+    'aws-region': Flags.string({ description: 'AWS region for API calls (default: the SDK configuration; S3 follows the bucket region).' }),
+    concurrency: Flags.integer({ description: 'Log objects read at once (default: 32 for S3, 4 per CPU for local folders).', min: 1, max: 512 }),
+    threads: Flags.integer({ description: 'Worker threads parsing logs (default: one per CPU; 0 parses on the main thread).', min: 0, max: 64 }),
+    'generated-at': Flags.string({ description: 'Generation time written in the report (ISO); default: now, or SOURCE_DATE_EPOCH when set. Same logs + same time = same bytes.' }),
+  };
+
+  async run(): Promise<unknown> {
+    const { flags } = await this.parse(Report);
+    const progress = progressFor(process.stderr, process.env, this.jsonEnabled());
+    const started = Date.now();
+    const result = await runReport({
+      sources: flags.source,
+      period: { period: flags.period, from: flags.from, to: flags.to, tz: flags.tz },
+      lateDays: flags['late-days'],
+      accounts: flags.account ?? [],
+      regions: flags.region ?? [],
+      accountsFile: flags['accounts-file'],
+      organizations: flags.organization === undefined ? 'auto' : flags.organization ? 'on' : 'off',
+      accountTags: flags['account-tags'],
+      profile: flags.profile,
+      awsRegion: flags['aws-region'],
+      formats: parseFormats(flags.format),
+      outDir: flags.out,
+      render: { templateDir: flags.template, paper: flags.paper as 'a4' | 'letter', browserPath: flags.browser },
+      concurrency: flags.concurrency,
+      threads: flags.threads,
+      generatedAt: parseGeneratedAt(flags['generated-at'], process.env, new Date()),
+      tool: { name: 'iot-audit', version: this.config.version },
+      now: new Date(),
+      onProgress: (p) => {
+        const secs = (Date.now() - started) / 1000;
+        const rate = secs > 0 ? p.filesRead / secs : 0;
+        const eta = rate > 0 && p.filesListed > p.filesRead ? ` ETA ${Math.ceil((p.filesListed - p.filesRead) / rate)}s` : '';
+        progress.update(
+          `${p.phase}: ${p.filesRead}/${p.filesListed} files, ${formatBytes(p.bytesRead)}, ${p.recordsRead} records, ${p.iotRecords} IoT events, ${rate.toFixed(0)} files/s${eta}`,
+        );
+      },
+    });
+    progress.done();
+    process.exitCode = result.exitCode;
+
+    const { model, written } = result;
+    const s = model.summary;
+    const c = model.coverage;
+    this.log(`${model.title}`);
+    this.log(`  ${s.totalEvents} IoT events: ${s.changes} changes, ${s.failedAttempts} failed or denied, ${s.reads} reads`);
+    this.log(`  ${c.filesRead} log files read, ${c.unreadableFiles.length} unreadable, ${c.accountsWithoutLogs.length} accounts without logs`);
+    for (const file of written) this.log(`  wrote ${file.path} (${formatBytes(file.bytes)})`);
+
+    return {
+      title: model.title,
+      period: model.period,
+      outputs: written,
+      summary: { events: s.totalEvents, changes: s.changes, failedAttempts: s.failedAttempts, findingsBySeverity: s.findingsBySeverity },
+      coverage: {
+        filesRead: c.filesRead,
+        unreadableFiles: c.unreadableFiles.length,
+        accountsWithoutLogs: c.accountsWithoutLogs,
+        accountsNotInOrganization: c.accountsNotInOrganization,
+      },
+      exitCode: result.exitCode,
+    };
+  }
+}

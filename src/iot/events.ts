@@ -1,0 +1,65 @@
+import { createHash } from 'node:crypto';
+import { actorOf } from '../cloudtrail/identity.js';
+import type { IotEvent, SourcedRecord } from '../types.js';
+import { categoryOf, isReadOnlyName } from './catalog.js';
+import { parseIotArn, resourcesOf } from './resources.js';
+
+/** A record with no `eventID` still needs a stable identity: a hash of what it says. */
+function syntheticId(sourced: SourcedRecord): string {
+  const { record } = sourced;
+  const hash = createHash('sha256').update(JSON.stringify(record)).digest('hex').slice(0, 32);
+  return `noid-${hash}`;
+}
+
+function firstIotArn(params: Record<string, unknown> | null): { accountId: string | null; region: string } | null {
+  if (params === null) return null;
+  for (const value of Object.values(params)) {
+    if (typeof value !== 'string') continue;
+    const parsed = parseIotArn(value);
+    if (parsed) return { accountId: parsed.accountId, region: parsed.region };
+  }
+  return null;
+}
+
+/**
+ * One IoT record as an event of the report. The account is where the call was
+ * made: `recipientAccountId`, else the log file's account, else the account in an
+ * IoT ARN of the parameters, else the caller's.
+ */
+export function toIotEvent(sourced: SourcedRecord): IotEvent {
+  const { record, file } = sourced;
+  const eventName = record.eventName ?? 'unknown';
+  const arnHint = firstIotArn(record.requestParameters);
+  const actor = actorOf(record.userIdentity);
+  const readOnly = record.readOnly ?? isReadOnlyName(eventName);
+  return {
+    eventId: record.eventId ?? syntheticId(sourced),
+    eventTime: record.eventTime ?? '',
+    accountId: record.recipientAccountId ?? file.accountId ?? arnHint?.accountId ?? actor.accountId ?? 'unknown',
+    accountName: null,
+    region: record.awsRegion ?? file.region ?? (arnHint?.region || null) ?? 'unknown',
+    eventName,
+    category: categoryOf(eventName),
+    readOnly,
+    isChange: !readOnly && record.errorCode === null,
+    errorCode: record.errorCode,
+    errorMessage: record.errorMessage,
+    eventType: record.eventType,
+    actor,
+    sourceIp: record.sourceIpAddress,
+    userAgent: record.userAgent,
+    resources: resourcesOf(eventName, record.requestParameters, record.responseElements),
+    requestParameters: record.requestParameters,
+    responseElements: record.responseElements,
+    requestId: record.requestId,
+    sourceFile: file.source === '' ? file.key : `${file.source.replace(/\/+$/, '')}/${file.key}`,
+    recordShape: record.shape,
+    integrity: null,
+  };
+}
+
+/** Sorts by time, then event id: the order of every event list in the report. */
+export function compareEvents(a: Pick<IotEvent, 'eventTime' | 'eventId'>, b: Pick<IotEvent, 'eventTime' | 'eventId'>): number {
+  if (a.eventTime !== b.eventTime) return a.eventTime < b.eventTime ? -1 : 1;
+  return a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0;
+}

@@ -1,0 +1,110 @@
+import os from 'node:os';
+import { resolveAccounts, type OrganizationsMode } from '../accounts/resolve.js';
+import { collect, type CollectProgress, type LogParser } from '../collect/run.js';
+import { resolvePeriod, type PeriodInput } from '../collect/period.js';
+import { EXIT, UsageError } from '../errors.js';
+import { baseName } from '../output/names.js';
+import { writeOutputs, type OutputFile, type WrittenFile } from '../output/writer.js';
+import { buildReport } from '../report/build.js';
+import type { RenderContext } from '../render/context.js';
+import { FORMATS, type FormatName } from '../render/index.js';
+import { localPathOf, openSources } from '../sources/open.js';
+import type { ReportModel } from '../types.js';
+
+export interface ReportOptions {
+  sources: string[];
+  period: PeriodInput;
+  lateDays: number;
+  accounts: string[];
+  regions: string[];
+  accountsFile?: string;
+  organizations: OrganizationsMode;
+  accountTags: boolean;
+  profile?: string;
+  awsRegion?: string;
+  formats: FormatName[];
+  outDir: string;
+  render: Omit<RenderContext, 'media' | 'dataFiles'>;
+  /** Log objects read at once. */
+  concurrency?: number;
+  /** Worker threads parsing logs; 0 parses on the main thread. */
+  threads?: number;
+  generatedAt: string;
+  tool: { name: string; version: string };
+  now: Date;
+  onProgress?: (p: CollectProgress) => void;
+  /** Makes the log parser; the default is a worker pool when threads > 0. */
+  parserFactory?: (threads: number) => Promise<LogParser>;
+}
+
+export interface ReportResult {
+  model: ReportModel;
+  written: WrittenFile[];
+  exitCode: number;
+}
+
+async function defaultParser(threads: number): Promise<LogParser> {
+  if (threads <= 0) return (await import('../collect/run.js')).inlineParser;
+  const { createParsePool } = await import('../collect/pool.js');
+  return createParsePool({ threads });
+}
+
+/** sources -> records -> events -> analysis -> model -> renderers -> writer. */
+export async function runReport(options: ReportOptions): Promise<ReportResult> {
+  // Everything that can be wrong with the input is checked before the long read.
+  const period = resolvePeriod(options.period, options.now);
+  if (options.formats.length === 0) throw new UsageError('--format is empty: give any of html,pdf,json,csv,md');
+  if (!Number.isInteger(options.lateDays) || options.lateDays < 0 || options.lateDays > 14) {
+    throw new UsageError('--late-days must be a whole number from 0 to 14');
+  }
+  const stores = await openSources(options.sources, { profile: options.profile, region: options.awsRegion, concurrency: options.concurrency });
+  const accounts = await resolveAccounts({
+    organizations: options.organizations,
+    accountsFile: options.accountsFile,
+    profile: options.profile,
+    region: options.awsRegion,
+    tags: options.accountTags,
+  });
+
+  const threads = options.threads ?? os.availableParallelism();
+  const parser = await (options.parserFactory ?? defaultParser)(threads);
+  let collected;
+  try {
+    const anyS3 = stores.some((s) => s.kind === 's3');
+    collected = await collect({
+      stores,
+      period,
+      lateDays: options.lateDays,
+      accounts: options.accounts,
+      regions: options.regions,
+      concurrency: options.concurrency ?? (anyS3 ? 32 : Math.max(4, threads * 4)),
+      parser,
+      localPath: localPathOf,
+      onProgress: options.onProgress,
+    });
+  } finally {
+    await parser.close?.();
+  }
+
+  const model = buildReport({
+    collected,
+    accounts,
+    period,
+    generatedAt: options.generatedAt,
+    tool: options.tool,
+    filters: { accounts: [...options.accounts].sort(), regions: [...options.regions].sort() },
+  });
+
+  const base = baseName(period);
+  const dataFiles = options.formats.filter((f) => f === 'csv' || f === 'json').map((f) => `${base}.${f}`);
+  const ctx: RenderContext = { ...options.render, media: 'screen', dataFiles };
+  const files: OutputFile[] = [];
+  for (const format of options.formats) {
+    for (const output of FORMATS[format]) {
+      const rendered = await output.render(model, ctx);
+      files.push({ name: `${base}${output.suffix}`, bytes: Buffer.isBuffer(rendered) ? rendered : Buffer.from(rendered, 'utf8') });
+    }
+  }
+  const written = await writeOutputs(options.outDir, files);
+  return { model, written, exitCode: EXIT.OK };
+}

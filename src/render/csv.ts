@@ -1,0 +1,109 @@
+import type { Finding, IotEvent, ReportModel } from '../types.js';
+
+/**
+ * Spreadsheet programs run a cell that starts with one of these as a formula
+ * (CSV injection). Such a value is written with a leading `'`, as OWASP advises;
+ * the JSON output keeps every value untouched.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** One RFC 4180 field. */
+export function csvField(value: string | number | boolean | null): string {
+  if (value === null) return '';
+  let text = String(value);
+  if (typeof value === 'string' && FORMULA_START.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+function csv(header: readonly string[], rows: Iterable<readonly (string | number | boolean | null)[]>): string {
+  const lines = [header.map(csvField).join(',')];
+  for (const row of rows) lines.push(row.map(csvField).join(','));
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+const EVENT_COLUMNS = [
+  'eventId',
+  'eventTime',
+  'accountId',
+  'accountName',
+  'region',
+  'eventName',
+  'category',
+  'readOnly',
+  'isChange',
+  'errorCode',
+  'errorMessage',
+  'eventType',
+  'actorType',
+  'actorArn',
+  'actorLabel',
+  'sessionIssuerArn',
+  'mfaAuthenticated',
+  'invokedBy',
+  'sourceIp',
+  'userAgent',
+  'certificateIds',
+  'policyNames',
+  'resources',
+  'requestParameters',
+  'responseElements',
+  'requestId',
+  'sourceFile',
+  'integrity',
+] as const;
+
+function ids(event: IotEvent, ...types: string[]): string {
+  return event.resources
+    .filter((r) => types.includes(r.type))
+    .map((r) => r.id)
+    .join(' ');
+}
+
+function eventRow(e: IotEvent): (string | number | boolean | null)[] {
+  return [
+    e.eventId,
+    e.eventTime,
+    e.accountId,
+    e.accountName,
+    e.region,
+    e.eventName,
+    e.category,
+    e.readOnly,
+    e.isChange,
+    e.errorCode,
+    e.errorMessage,
+    e.eventType,
+    e.actor.type,
+    e.actor.arn,
+    e.actor.label,
+    e.actor.sessionIssuerArn,
+    e.actor.mfaAuthenticated,
+    e.actor.invokedBy,
+    e.sourceIp,
+    e.userAgent,
+    ids(e, 'certificate', 'caCertificate'),
+    ids(e, 'policy'),
+    e.resources.map((r) => `${r.type}:${r.id}`).join(' '),
+    e.requestParameters === null ? null : JSON.stringify(e.requestParameters),
+    e.responseElements === null ? null : JSON.stringify(e.responseElements),
+    e.requestId,
+    e.sourceFile,
+    e.integrity,
+  ];
+}
+
+/** One row per event, every event of the period. */
+export async function renderEventsCsv(model: ReportModel): Promise<string> {
+  return csv(EVENT_COLUMNS, model.events.map(eventRow));
+}
+
+const FINDING_COLUMNS = ['id', 'ruleId', 'severity', 'title', 'accountId', 'accountName', 'region', 'resource', 'time', 'eventIds', 'suppressed', 'suppressionReason', 'description', 'evidence'] as const;
+
+function findingRow(f: Finding): (string | number | boolean | null)[] {
+  return [f.id, f.ruleId, f.severity, f.title, f.accountId, f.accountName, f.region, f.resource, f.time, f.eventIds.join(' '), f.suppressed, f.suppressionReason, f.description, f.evidence];
+}
+
+/** One row per finding. */
+export async function renderFindingsCsv(model: ReportModel): Promise<string> {
+  return csv(FINDING_COLUMNS, model.findings.map(findingRow));
+}

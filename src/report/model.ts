@@ -1,0 +1,450 @@
+/**
+ * The report model: everything a report says, computed before rendering.
+ *
+ * The JSON output *is* this object. Renderers take only this object. Fields are
+ * documented here and in `schemas/report.schema.json` (checked against the golden
+ * report in the tests). Times are ISO-8601 UTC strings unless a field says otherwise;
+ * lists are sorted by explicit keys so the same input gives the same bytes.
+ */
+
+/** Bumped on any incompatible change of the JSON output. */
+export const SCHEMA_VERSION = '1.0';
+
+export type Category = 'certificate' | 'policy' | 'other';
+export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
+
+export interface ReportModel {
+  /** Version of this JSON layout. */
+  schemaVersion: string;
+  /** The tool that produced the report. */
+  tool: { name: string; version: string };
+  /** When the report was generated (an input: fixed in tests, so output is reproducible). */
+  generatedAt: string;
+  /** Report title, e.g. "AWS IoT audit report, October 2026". */
+  title: string;
+  /** The organization whose logs were read, when known. */
+  organization: OrganizationInfo;
+  /** The period covered: events with start <= eventTime < end. */
+  period: Period;
+  /** The sources read, as given by the user. */
+  sources: SourceInfo[];
+  /** Filters applied (accounts, regions asked for); empty lists mean "all". */
+  filters: { accounts: string[]; regions: string[] };
+  /** Every account known from the organization, the accounts file or the logs. */
+  accounts: AccountInfo[];
+  /** Counts for the summary section. */
+  summary: Summary;
+  /** Risky changes found by the rules, by severity then time. Empty until rules run. */
+  findings: Finding[];
+  /** Rules that failed to run (a rule error never fails the run). */
+  ruleErrors: RuleError[];
+  /** Every certificate touched in the period, with its lifecycle. */
+  certificates: CertificateLifecycle[];
+  /** Every policy touched in the period, with its versions and attachments. */
+  policies: PolicyHistory[];
+  /** Who called IoT in the period. */
+  actors: ActorSummary[];
+  /** Failed and denied attempts, grouped by actor, action and error. */
+  denied: DeniedGroup[];
+  /** What was read and what could not be. */
+  coverage: Coverage;
+  /** Log integrity result when `--verify` was asked for, else null. */
+  integrity: IntegrityReport | null;
+  /** Every IoT event of the period, sorted by time then event id. */
+  events: IotEvent[];
+}
+
+export interface OrganizationInfo {
+  /** `o-...` from Organizations or from the trail's key layout; null when unknown. */
+  id: string | null;
+  /** Management account id, when Organizations said. */
+  managementAccountId: string | null;
+  /** Where account names came from. */
+  accountsFrom: 'organizations' | 'accounts-file' | 'logs';
+  /** Why the preferred account source was not used (e.g. Organizations access denied), or null. */
+  accountsNote: string | null;
+}
+
+export interface Period {
+  /** Inclusive start, ISO-8601 UTC. */
+  start: string;
+  /** Exclusive end, ISO-8601 UTC. */
+  end: string;
+  /** IANA zone deciding where days (and a `--period` month) start and end. */
+  timeZone: string;
+  /** `YYYY-MM` when a calendar month was asked for, else null. */
+  month: string | null;
+  /** Human label, e.g. "October 2026 (UTC)" or "2026-10-03 00:00 – 2026-10-10 00:00 (Europe/Paris)". */
+  label: string;
+}
+
+export interface SourceInfo {
+  /** As given: a folder path or `s3://bucket/prefix`. */
+  label: string;
+  kind: 'local' | 's3' | 'athena';
+  /** Trail layout found: `organization`, `account` (single-account trail) or `files` (a plain folder of log files). */
+  layout: 'organization' | 'account' | 'files' | 'athena';
+  /** Extra facts about an Athena source (engine, query id, bytes scanned); null for file sources. */
+  athena: AthenaRunInfo | null;
+}
+
+export interface AthenaRunInfo {
+  queryExecutionId: string;
+  database: string;
+  table: string;
+  workgroup: string | null;
+  dataScannedBytes: number;
+  /** Estimated cost in USD at $5 per TB scanned (10 MB minimum per query). */
+  estimatedCostUsd: number;
+}
+
+export interface AccountInfo {
+  id: string;
+  /** Name from Organizations or the accounts file; null when unknown. */
+  name: string | null;
+  email: string | null;
+  /** ACTIVE, SUSPENDED, PENDING_CLOSURE, CLOSED... (Organizations `State`, or legacy `Status`). */
+  state: string | null;
+  /** OU path from the root, e.g. "Root/Workloads/Prod"; null when unknown. */
+  ouPath: string | null;
+  /** Listed by the organization (or accounts file). */
+  inOrganization: boolean;
+  /** At least one log file of the period was read for it. */
+  hasLogs: boolean;
+  /** Tags, when asked for with `--account-tags`; else empty. */
+  tags: Record<string, string>;
+}
+
+export interface Summary {
+  /** IoT events in the period (reads, changes, failures). */
+  totalEvents: number;
+  /** Successful, non-read-only IoT calls. */
+  changes: number;
+  /** Successful read-only calls. */
+  reads: number;
+  /** Calls that returned an error code (denied or failed). */
+  failedAttempts: number;
+  /** Of those, access denied / unauthorized. */
+  deniedAttempts: number;
+  /** Changes by category. Every category is listed, zero or not. */
+  changesByCategory: { category: Category; count: number }[];
+  /** Changes by action, sorted by count descending then name. */
+  changesByAction: { category: Category; eventName: string; count: number }[];
+  /** Changes and failures by account, sorted by account id. */
+  byAccount: { accountId: string; accountName: string | null; ouPath: string | null; changes: number; failedAttempts: number }[];
+  /** Changes by OU path (accounts without OU under "(unknown)"). */
+  byOu: { ouPath: string; accounts: number; changes: number; failedAttempts: number }[];
+  /** Changes by region, sorted by region. */
+  byRegion: { region: string; changes: number; failedAttempts: number }[];
+  /** One entry per calendar day of the period in its time zone (`YYYY-MM-DD`). */
+  byDay: { date: string; changes: number; failedAttempts: number }[];
+  /** Findings by severity (unsuppressed), every severity listed. */
+  findingsBySeverity: { severity: Severity; count: number; suppressed: number }[];
+}
+
+/** Who made a call, from `userIdentity`. */
+export interface Actor {
+  /** `userIdentity.type` (Root, IAMUser, AssumedRole, ...); null when the record has none. */
+  type: string | null;
+  /** `userIdentity.arn`; null when absent. */
+  arn: string | null;
+  principalId: string | null;
+  /** Account of the caller (may differ from the account called). */
+  accountId: string | null;
+  /** IAM user name, or the session issuer's name for a role session. */
+  userName: string | null;
+  /** The role behind an assumed-role session (`sessionContext.sessionIssuer.arn`). */
+  sessionIssuerArn: string | null;
+  /** Role session name (last part of an assumed-role ARN). */
+  sessionName: string | null;
+  /** `sessionContext.attributes.mfaAuthenticated`; null when not said. */
+  mfaAuthenticated: boolean | null;
+  /** Service that called on the principal's behalf (`invokedBy`). */
+  invokedBy: string | null;
+  accessKeyId: string | null;
+  /** Stable key grouping one principal's calls: the role ARN for role sessions, else the ARN, else type/invokedBy. */
+  key: string;
+  /** Short human label, e.g. "role/deploy (session ci-123)". */
+  label: string;
+}
+
+export type ResourceType =
+  | 'certificate'
+  | 'caCertificate'
+  | 'policy'
+  | 'thing'
+  | 'thingGroup'
+  | 'thingType'
+  | 'roleAlias'
+  | 'topicRule'
+  | 'authorizer'
+  | 'domainConfiguration'
+  | 'provisioningTemplate'
+  | 'certificateProvider'
+  | 'cognitoIdentity'
+  | 'account'
+  | 'loggingOptions'
+  | 'other';
+
+/** A resource an event touched. */
+export interface ResourceRef {
+  type: ResourceType;
+  /** Certificate id, policy name, thing name, ...; for `other`, the ARN. */
+  id: string;
+  arn: string | null;
+}
+
+export interface IotEvent {
+  eventId: string;
+  /** ISO-8601 UTC. */
+  eventTime: string;
+  /** Account the call was made in (`recipientAccountId`, else the log file's account, else the caller's). */
+  accountId: string;
+  accountName: string | null;
+  region: string;
+  eventName: string;
+  category: Category;
+  /** True for read-only calls (never counted as changes). */
+  readOnly: boolean;
+  /** Successful, not read-only: counts as a change. */
+  isChange: boolean;
+  /** Error code; null on success. */
+  errorCode: string | null;
+  errorMessage: string | null;
+  /** `eventType` (AwsApiCall, AwsConsoleAction, ...). */
+  eventType: string | null;
+  actor: Actor;
+  sourceIp: string | null;
+  userAgent: string | null;
+  /** Resources touched, in a stable order. */
+  resources: ResourceRef[];
+  /** The request parameters as logged (policy documents stay JSON strings). */
+  requestParameters: Record<string, unknown> | null;
+  responseElements: Record<string, unknown> | null;
+  /** `requestID`. */
+  requestId: string | null;
+  /** The log object the event was read from (its first copy, when duplicated). */
+  sourceFile: string;
+  /** Record shape it was read in. */
+  recordShape: 'canonical' | 'iot-guide';
+  /** Integrity status of `sourceFile` when `--verify` ran: valid, modified, not-covered, ...; null otherwise. */
+  integrity: string | null;
+}
+
+export type CertificateAction =
+  | 'created'
+  | 'registered'
+  | 'activated'
+  | 'deactivated'
+  | 'revoked'
+  | 'status-changed'
+  | 'transfer-started'
+  | 'transfer-accepted'
+  | 'transfer-rejected'
+  | 'transfer-cancelled'
+  | 'deleted'
+  | 'attached-to-thing'
+  | 'detached-from-thing'
+  | 'policy-attached'
+  | 'policy-detached'
+  | 'provisioning-claim'
+  | 'auto-registration-changed'
+  | 'other';
+
+export interface LifecycleStep {
+  eventId: string;
+  eventTime: string;
+  eventName: string;
+  action: CertificateAction;
+  /** e.g. new status, target account, thing name, policy name. */
+  detail: string | null;
+  actorLabel: string;
+}
+
+export interface CertificateLifecycle {
+  certificateId: string;
+  /** Device certificate or CA certificate. */
+  kind: 'device' | 'ca';
+  arn: string | null;
+  accountId: string;
+  accountName: string | null;
+  region: string;
+  /** Successful changes in time order. */
+  steps: LifecycleStep[];
+  /** Status after the period's last status change (ACTIVE, INACTIVE, REVOKED, DELETED, PENDING_TRANSFER, ...), null when unknown. */
+  lastKnownStatus: string | null;
+  /** Things attached at the end of the period (as far as the period's events tell). */
+  things: string[];
+  /** Policies attached at the end of the period (as far as the period's events tell). */
+  policies: string[];
+  /** Failed attempts on this certificate. */
+  failedEventIds: string[];
+}
+
+export interface PolicyVersion {
+  versionId: string | null;
+  eventId: string;
+  eventTime: string;
+  eventName: string;
+  /** The policy document as logged (a JSON string); null when CloudTrail did not record it. */
+  document: string | null;
+  /** False when the document was too large for CloudTrail and was omitted. */
+  documentRecorded: boolean;
+  /** The document pretty-printed, for display; null when not recorded or not JSON. */
+  documentPretty: string | null;
+  /** Made the default version by this call. */
+  setAsDefault: boolean;
+  actorLabel: string;
+}
+
+export interface PolicyChange {
+  eventId: string;
+  eventTime: string;
+  eventName: string;
+  /** attach, detach, set-default, delete-version, delete, create, create-version. */
+  action: string;
+  /** Target (certificate ARN, thing group ARN, Cognito id) or version id. */
+  target: string | null;
+  targetType: ResourceType | null;
+  actorLabel: string;
+}
+
+export interface PolicyHistory {
+  policyName: string;
+  accountId: string;
+  accountName: string | null;
+  region: string;
+  arn: string | null;
+  versions: PolicyVersion[];
+  /** Every successful change in time order. */
+  changes: PolicyChange[];
+  /** Default version at the end of the period, when the period's events tell. */
+  defaultVersionId: string | null;
+  deleted: boolean;
+  /** Targets attached at the end of the period (as far as the period's events tell). */
+  attachedTargets: string[];
+  failedEventIds: string[];
+}
+
+export interface ActorSummary {
+  key: string;
+  label: string;
+  type: string | null;
+  arn: string | null;
+  sessionIssuerArn: string | null;
+  /** True if any change was made with MFA, false if any without, null if never said. */
+  mfaAuthenticated: boolean | null;
+  changes: number;
+  failedAttempts: number;
+  accounts: string[];
+  sourceIps: string[];
+  userAgents: string[];
+  firstSeen: string;
+  lastSeen: string;
+  /** Changes by action. */
+  actions: { eventName: string; count: number }[];
+}
+
+export interface DeniedGroup {
+  actorKey: string;
+  actorLabel: string;
+  accountId: string;
+  accountName: string | null;
+  eventName: string;
+  errorCode: string;
+  /** Message of the first attempt. */
+  errorMessage: string | null;
+  count: number;
+  first: string;
+  last: string;
+  eventIds: string[];
+}
+
+export interface Coverage {
+  accountsWithoutLogs: string[];
+  accountsNotInOrganization: string[];
+  unreadableFiles: { key: string; source: string; reason: string }[];
+  /** Prefixes or objects a source could not list or read (access denied, vanished...). */
+  sourceProblems: { key: string; source: string; reason: string }[];
+  filesRead: number;
+  bytesRead: number;
+  recordsRead: number;
+  /** IoT records in the period before de-duplication. */
+  iotRecords: number;
+  /** Duplicate IoT records dropped (same eventID). */
+  duplicatesDropped: number;
+  /** UTC delivery days read (`YYYY-MM-DD`), first and last. */
+  daysRead: { first: string; last: string } | null;
+  perAccount: AccountCoverage[];
+}
+
+export interface AccountCoverage {
+  accountId: string;
+  accountName: string | null;
+  inOrganization: boolean;
+  files: number;
+  regions: { region: string; files: number; days: string[] }[];
+  /** Days of the period (UTC delivery days) with at least one log file. */
+  days: string[];
+}
+
+export interface Finding {
+  /** Deterministic: rule-account-region-resource(-discriminator). */
+  id: string;
+  ruleId: string;
+  severity: Severity;
+  title: string;
+  /** What happened, in one or two sentences. */
+  description: string;
+  remediation: string;
+  accountId: string;
+  accountName: string | null;
+  region: string;
+  resource: string;
+  eventIds: string[];
+  /** Time of the first event of the finding. */
+  time: string;
+  /** Evidence quoted (e.g. the offending policy statement). */
+  evidence: string | null;
+  suppressed: boolean;
+  suppressionReason: string | null;
+}
+
+export interface RuleError {
+  ruleId: string;
+  message: string;
+}
+
+export interface IntegrityReport {
+  /** True when every digest and log file of the period checked out. */
+  ok: boolean;
+  /** Summary lines per account and region. */
+  chains: IntegrityChain[];
+  /** Every problem found. */
+  problems: IntegrityProblem[];
+  /** Notes, e.g. that the newest digest's own signature could not be checked on a local copy. */
+  notes: string[];
+}
+
+export interface IntegrityChain {
+  accountId: string;
+  accountName: string | null;
+  region: string;
+  digestsValid: number;
+  digestsInvalid: number;
+  digestsMissing: number;
+  logFilesValid: number;
+  logFilesModified: number;
+  logFilesMissing: number;
+  logFilesNotCovered: number;
+  gaps: { from: string; to: string }[];
+  status: 'valid' | 'invalid' | 'incomplete';
+}
+
+export interface IntegrityProblem {
+  kind: string;
+  accountId: string;
+  region: string;
+  key: string;
+  message: string;
+}

@@ -1,0 +1,90 @@
+import { opendir, readFile, readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { ObjectStore, StoredObject } from '../types.js';
+
+/** Sidecar files that carry S3 metadata saved by a sync step (see `metadata`). */
+const SIGNATURE_SIDECAR = '.sig';
+
+/**
+ * A local folder seen as a bucket: keys are paths relative to the folder, with `/`.
+ * A folder marker cannot exist on disk, so folders are only ever prefixes.
+ */
+export class LocalStore implements ObjectStore {
+  readonly kind = 'local' as const;
+  readonly rootPrefix = '';
+
+  constructor(
+    readonly root: string,
+    readonly label: string = root,
+  ) {}
+
+  private abs(key: string): string {
+    return path.join(this.root, ...key.split('/').filter(Boolean));
+  }
+
+  async listChildren(prefix: string): Promise<{ prefixes: string[]; objects: StoredObject[] }> {
+    const prefixes: string[] = [];
+    const objects: StoredObject[] = [];
+    let entries;
+    try {
+      entries = await readdir(this.abs(prefix), { withFileTypes: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') {
+        return { prefixes, objects };
+      }
+      throw error;
+    }
+    for (const entry of entries) {
+      if (entry.isDirectory()) prefixes.push(`${prefix}${entry.name}/`);
+      else if (entry.isFile()) objects.push({ key: `${prefix}${entry.name}` });
+    }
+    prefixes.sort();
+    objects.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    return { prefixes, objects };
+  }
+
+  async *listAll(prefix: string): AsyncIterable<StoredObject> {
+    const dir = this.abs(prefix);
+    let handle;
+    try {
+      handle = await opendir(dir);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return;
+      throw error;
+    }
+    const subdirs: string[] = [];
+    for await (const entry of handle) {
+      if (entry.isDirectory()) subdirs.push(`${prefix}${entry.name}/`);
+      else if (entry.isFile()) yield { key: `${prefix}${entry.name}` };
+    }
+    for (const sub of subdirs.sort()) yield* this.listAll(sub);
+  }
+
+  async read(key: string): Promise<Buffer> {
+    return readFile(this.abs(key));
+  }
+
+  /**
+   * A local copy has no S3 metadata. A sync step may have saved a digest's signature
+   * beside it as `<key>.sig` (the hex signature on one line): served as `signature`.
+   */
+  async metadata(key: string): Promise<Record<string, string>> {
+    try {
+      const text = await readFile(this.abs(key) + SIGNATURE_SIDECAR, 'utf8');
+      const signature = text.trim();
+      return signature ? { signature, 'signature-algorithm': 'SHA256withRSA' } : {};
+    } catch {
+      return {};
+    }
+  }
+}
+
+/** Whether `p` is an existing folder. */
+export async function isDirectory(p: string): Promise<boolean> {
+  try {
+    return (await stat(p)).isDirectory();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,167 @@
+/**
+ * The data types that pass between the pipeline's stages:
+ *
+ *   sources -> records -> IoT events -> analysis -> ReportModel -> renderers -> writer
+ *
+ * Every stage imports its inputs and outputs from here (or from `report/model.ts`,
+ * re-exported below), so the contract between stages lives in one place.
+ */
+
+export type * from './report/model.js';
+
+// ---------------------------------------------------------------------------
+// Sources: where log objects come from (a local folder, an S3 bucket, ...).
+// ---------------------------------------------------------------------------
+
+/** One object in a store, as a listing returns it. Keys always use `/`. */
+export interface StoredObject {
+  /** Key relative to the store's root (for S3: the full object key). */
+  key: string;
+  /** Size in bytes when the listing knows it. */
+  size?: number;
+}
+
+/**
+ * A place that holds a copy of a trail bucket, or any tree of log files.
+ * Local folders and S3 buckets implement it; the collection code only uses this.
+ */
+export interface ObjectStore {
+  /** Human label of the store as the user gave it: `./logs`, `s3://bucket/prefix`. */
+  readonly label: string;
+  /** `local` or `s3`. */
+  readonly kind: 'local' | 's3';
+  /**
+   * The store's own root prefix inside the bucket (S3) or '' (local). Keys passed to
+   * and returned by the methods below are full keys, which start with this prefix.
+   */
+  readonly rootPrefix: string;
+  /**
+   * Delimiter listing (`/`): the immediate "sub-folders" below `prefix` (each returned
+   * with its trailing `/`) and the objects directly in it. `prefix` is '' or ends with `/`.
+   */
+  listChildren(prefix: string): Promise<{ prefixes: string[]; objects: StoredObject[] }>;
+  /** Every object below `prefix`, recursively, in any order. */
+  listAll(prefix: string): AsyncIterable<StoredObject>;
+  /** The object's raw bytes (still gzipped when stored gzipped). */
+  read(key: string): Promise<Buffer>;
+  /** User metadata (`x-amz-meta-*` without the prefix, lowercased names); `{}` when the store keeps none. */
+  metadata(key: string): Promise<Record<string, string>>;
+}
+
+/** A problem reading part of a source: listed in the report's coverage, never fatal on its own. */
+export interface SourceProblem {
+  /** The object key or prefix concerned. */
+  key: string;
+  /** Label of the store. */
+  source: string;
+  /** Why it could not be read, in one line. */
+  reason: string;
+}
+
+// ---------------------------------------------------------------------------
+// CloudTrail log layout.
+// ---------------------------------------------------------------------------
+
+/** One `<acct>/CloudTrail/<region>/` folder found in a store. */
+export interface TrailLocation {
+  /** Key prefix up to and including `CloudTrail/<region>/`. */
+  prefix: string;
+  /** Organization id (`o-...`) when the layout is an organization trail. */
+  organizationId: string | null;
+  accountId: string;
+  region: string;
+}
+
+/** A log object chosen for reading, with what its key says about it. */
+export interface LogObjectRef extends StoredObject {
+  /** Label of the store it comes from. */
+  source: string;
+  /** Account and region from the key, when the key follows the CloudTrail layout. */
+  accountId: string | null;
+  region: string | null;
+  /** UTC delivery day from the key's date folders (`YYYY-MM-DD`), when known. */
+  deliveryDay: string | null;
+  organizationId: string | null;
+}
+
+// ---------------------------------------------------------------------------
+// Records: one CloudTrail record, normalized from any accepted shape.
+// ---------------------------------------------------------------------------
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+/** Which record shape the record was read from (FORMATS.md section 2). */
+export type RecordShape = 'canonical' | 'iot-guide';
+
+/** The fields of a CloudTrail record that the report uses, with absent values as null. */
+export interface CloudTrailRecord {
+  eventId: string | null;
+  /** ISO-8601 UTC (`YYYY-MM-DDTHH:MM:SSZ`, milliseconds kept when present). */
+  eventTime: string | null;
+  eventSource: string | null;
+  eventName: string | null;
+  eventType: string | null;
+  awsRegion: string | null;
+  recipientAccountId: string | null;
+  sourceIpAddress: string | null;
+  userAgent: string | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+  /** `readOnly` as a boolean; null when the record does not say. */
+  readOnly: boolean | null;
+  managementEvent: boolean | null;
+  eventCategory: string | null;
+  requestParameters: JsonObject | null;
+  responseElements: JsonObject | null;
+  additionalEventData: JsonObject | null;
+  userIdentity: JsonObject | null;
+  requestId: string | null;
+  sessionCredentialFromConsole: boolean | null;
+  vpcEndpointId: string | null;
+  shape: RecordShape;
+}
+
+/** A record together with where it was read from. */
+export interface SourcedRecord {
+  record: CloudTrailRecord;
+  /** The log object it came from. */
+  file: LogObjectRef;
+}
+
+/** What reading one log object gave. */
+export interface ParsedLog {
+  /** Records in the file (any service). */
+  recordCount: number;
+  /** The IoT records of the file (any time), normalized. */
+  records: CloudTrailRecord[];
+  /** Uncompressed size in bytes. */
+  uncompressedBytes: number;
+  /** Why the file could not be read (bad gzip, bad JSON, not CloudTrail); null when it was read. */
+  error: string | null;
+}
+
+// ---------------------------------------------------------------------------
+// Accounts: names, emails, states and OU paths of the organization's accounts.
+// ---------------------------------------------------------------------------
+
+export interface OrgAccount {
+  id: string;
+  name: string | null;
+  email: string | null;
+  /** ACTIVE, SUSPENDED, PENDING_CLOSURE, CLOSED... (`State`, else legacy `Status`). */
+  state: string | null;
+  /** e.g. "Root/Workloads/Prod"; null when unknown. */
+  ouPath: string | null;
+  tags: Record<string, string>;
+}
+
+export interface ResolvedAccounts {
+  organizationId: string | null;
+  managementAccountId: string | null;
+  /** Where the list came from. */
+  from: 'organizations' | 'accounts-file' | 'logs';
+  /** Why a preferred source was not used (e.g. "Organizations: AccessDenied; used --accounts-file"), or null. */
+  note: string | null;
+  accounts: OrgAccount[];
+}
