@@ -26,7 +26,7 @@ export abstract class BaseCommand extends Command {
     if (this.jsonEnabled()) {
       this.logJson({ error: { name: error.name, message, exitCode } });
     } else {
-      process.stderr.write(`iot-audit: ${message}\n`);
+      process.stderr.write(`Error: ${message}\n`);
     }
     process.exitCode = exitCode;
     throw new Errors.ExitError(exitCode);

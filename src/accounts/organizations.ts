@@ -1,0 +1,201 @@
+import {
+  DescribeOrganizationCommand,
+  DescribeOrganizationalUnitCommand,
+  OrganizationsClient,
+  paginateListAccounts,
+  paginateListParents,
+  paginateListTagsForResource,
+  type Account,
+} from '@aws-sdk/client-organizations';
+import type { OrgAccount, ResolvedAccounts } from '../types.js';
+import { classifyAwsFailure, describeAwsFailure } from './aws-errors.js';
+
+/** Organizations allows a few requests per second per account: stay well under it. */
+export const DEFAULT_ORGANIZATIONS_CONCURRENCY = 5;
+
+// The root of an organization is always called "Root"; shown that way whatever its id.
+const ROOT_NAME = 'Root';
+const ACCOUNT_ID = /^\d{12}$/;
+
+export interface OrganizationsClientOptions {
+  profile?: string;
+  region?: string;
+}
+
+/**
+ * An Organizations client on the SDK's default credential chain, endpoint settings
+ * (`AWS_ENDPOINT_URL_ORGANIZATIONS`) and retry settings (`AWS_MAX_ATTEMPTS`, `AWS_RETRY_MODE`).
+ * Organizations is a global service, so a machine with no region configured gets us-east-1
+ * rather than a "Region is missing" error; a configured region still picks the partition.
+ */
+export async function createOrganizationsClient(options: OrganizationsClientOptions = {}): Promise<OrganizationsClient> {
+  const base = {
+    ...(options.profile ? { profile: options.profile } : {}),
+    // Fail fast when offline instead of hanging on a connection that will never open.
+    requestHandler: { connectionTimeout: 5_000, requestTimeout: 30_000 },
+  };
+  if (options.region) return new OrganizationsClient({ ...base, region: options.region });
+  const probe = new OrganizationsClient(base);
+  try {
+    await probe.config.region();
+    return probe;
+  } catch {
+    probe.destroy();
+    return new OrganizationsClient({ ...base, region: 'us-east-1' });
+  }
+}
+
+export interface FetchOrganizationOptions {
+  /** Also read each account's tags (one more request per account). */
+  tags: boolean;
+  /** Requests in flight at once; default {@link DEFAULT_ORGANIZATIONS_CONCURRENCY}. */
+  concurrency?: number;
+}
+
+/**
+ * Every account of the organization with its OU path ("Root/Workloads/Prod") and, on request, tags.
+ * Throws when the organization or its account list cannot be read. OU paths or tags that the
+ * caller may not read are left empty and explained in `note`, since names alone are worth having.
+ */
+export async function fetchOrganizationAccounts(
+  client: OrganizationsClient,
+  options: FetchOrganizationOptions,
+): Promise<ResolvedAccounts> {
+  const { Organization: organization } = await client.send(new DescribeOrganizationCommand({}));
+
+  const listed = new Map<string, Account>();
+  for await (const page of paginateListAccounts({ client }, {})) {
+    for (const account of page.Accounts ?? []) {
+      if (account.Id && ACCOUNT_ID.test(account.Id) && !listed.has(account.Id)) listed.set(account.Id, account);
+    }
+  }
+
+  const ouPaths = new OuPathResolver(client);
+  const denied = new Map<'ou' | 'tags', string>();
+  // Access to ListParents/ListTagsForResource can be denied while ListAccounts is allowed:
+  // keep the accounts, leave the field empty, stop asking after the first refusal.
+  const unlessDenied = async <T>(part: 'ou' | 'tags', empty: T, read: () => Promise<T>): Promise<T> => {
+    if (denied.has(part)) return empty;
+    try {
+      return await read();
+    } catch (error) {
+      if (classifyAwsFailure(error) !== 'not-allowed') throw error;
+      if (!denied.has(part)) denied.set(part, describeAwsFailure(error));
+      return empty;
+    }
+  };
+
+  const accounts = await mapLimit([...listed.values()], options.concurrency ?? DEFAULT_ORGANIZATIONS_CONCURRENCY, async (account) => {
+    const id = account.Id as string;
+    const ouPath = await unlessDenied('ou', null, () => ouPaths.ofChild(id).catch(unlessMovedAway));
+    const tags = options.tags ? await unlessDenied('tags', {}, () => readTags(client, id)) : {};
+    return {
+      id,
+      name: account.Name || null,
+      email: account.Email || null,
+      state: account.State || account.Status || null,
+      ouPath,
+      tags,
+    } satisfies OrgAccount;
+  });
+  accounts.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+
+  const notes: string[] = [];
+  if (denied.has('ou')) notes.push(`OU paths not readable (${denied.get('ou')})`);
+  if (denied.has('tags')) notes.push(`account tags not readable (${denied.get('tags')})`);
+  return {
+    organizationId: organization?.Id ?? null,
+    managementAccountId: organization?.MasterAccountId ?? null,
+    from: 'organizations',
+    note: notes.length > 0 ? notes.join('; ') : null,
+    accounts,
+  };
+}
+
+// An account or OU removed or moved while we walk the tree simply has no path.
+function unlessMovedAway(error: unknown): null {
+  const name = error instanceof Error ? error.name : '';
+  if (name === 'ChildNotFoundException' || name === 'OrganizationalUnitNotFoundException') return null;
+  throw error;
+}
+
+/**
+ * OU paths by walking ListParents up to the root. Each OU is looked up once (its parent and its
+ * name), however many accounts sit below it; concurrent walks share the same pending lookup.
+ */
+class OuPathResolver {
+  private readonly ouPaths = new Map<string, Promise<string | null>>();
+
+  constructor(private readonly client: OrganizationsClient) {}
+
+  /** Path of the container holding `childId` (an account or OU id); null when it has no parent. */
+  async ofChild(childId: string, below: ReadonlySet<string> = new Set()): Promise<string | null> {
+    const parent = await this.parentOf(childId);
+    if (!parent) return null;
+    if (parent.type === 'ROOT') return ROOT_NAME;
+    return this.ofOu(parent.id, below);
+  }
+
+  private ofOu(ouId: string, below: ReadonlySet<string>): Promise<string | null> {
+    // A parent cycle cannot happen in AWS, but waiting on our own pending lookup would hang forever.
+    if (below.has(ouId)) return Promise.reject(new Error(`Organizations returned a cycle of parents at ${ouId}`));
+    let pending = this.ouPaths.get(ouId);
+    if (!pending) {
+      pending = this.lookUpOu(ouId, new Set([...below, ouId]));
+      this.ouPaths.set(ouId, pending);
+    }
+    return pending;
+  }
+
+  private async lookUpOu(ouId: string, chain: ReadonlySet<string>): Promise<string | null> {
+    // One request after the other, so a walk holds a single slot of the caller's concurrency.
+    const parentPath = await this.ofChild(ouId, chain);
+    const { OrganizationalUnit: ou } = await this.client.send(
+      new DescribeOrganizationalUnitCommand({ OrganizationalUnitId: ouId }),
+    );
+    const name = ou?.Name || ouId;
+    return parentPath === null ? null : `${parentPath}/${name}`;
+  }
+
+  private async parentOf(childId: string): Promise<{ id: string; type: string } | null> {
+    // List operations may return an empty page before the real one: follow NextToken until a parent shows up.
+    for await (const page of paginateListParents({ client: this.client }, { ChildId: childId })) {
+      const parent = page.Parents?.find((p) => p.Id && p.Type);
+      if (parent) return { id: parent.Id as string, type: parent.Type as string };
+    }
+    return null;
+  }
+}
+
+async function readTags(client: OrganizationsClient, resourceId: string): Promise<Record<string, string>> {
+  const pairs: [string, string][] = [];
+  for await (const page of paginateListTagsForResource({ client }, { ResourceId: resourceId })) {
+    for (const tag of page.Tags ?? []) {
+      if (typeof tag.Key === 'string') pairs.push([tag.Key, tag.Value ?? '']);
+    }
+  }
+  pairs.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  // fromEntries defines own properties, so a "__proto__" tag key stays a plain key.
+  return Object.fromEntries(pairs);
+}
+
+/** `fn` over `items` with at most `limit` calls pending; stops starting new calls after a failure. */
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  let failed = false;
+  const worker = async (): Promise<void> => {
+    while (!failed && next < items.length) {
+      const index = next++;
+      try {
+        results[index] = await fn(items[index] as T);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker);
+  await Promise.all(workers);
+  return results;
+}

@@ -1,0 +1,430 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DescribeOrganizationCommand, ListAccountsCommand, ListParentsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { fetchOrganizationAccounts } from '../../src/accounts/organizations.js';
+import { OrganizationsCredentialsError, resolveAccounts } from '../../src/accounts/resolve.js';
+import type { ResolvedAccounts } from '../../src/types.js';
+import { startOrganizationsServer, type FakeOrganization, type OrganizationsServer } from '../helpers/organizations-server.js';
+
+const ROOT = 'r-ab12';
+const MANAGEMENT = '111111111111';
+
+/** Seven accounts (four pages of two), OUs two levels deep, legacy Status on one account. */
+function organization(): FakeOrganization {
+  return {
+    id: 'o-exampleorg1',
+    managementAccountId: MANAGEMENT,
+    rootId: ROOT,
+    ous: [
+      { Id: 'ou-ab12-workload', Name: 'Workloads', parentId: ROOT },
+      { Id: 'ou-ab12-prod0000', Name: 'Prod', parentId: 'ou-ab12-workload' },
+      { Id: 'ou-ab12-dev00000', Name: 'Dev', parentId: 'ou-ab12-workload' },
+      { Id: 'ou-ab12-security', Name: 'Security', parentId: ROOT },
+    ],
+    accounts: [
+      { Id: MANAGEMENT, Name: 'Management', Email: 'root@example.com', State: 'ACTIVE', parentId: ROOT },
+      { Id: '222222222222', Name: 'Fleet Prod EU', Email: 'eu@example.com', State: 'ACTIVE', Status: 'ACTIVE', parentId: 'ou-ab12-prod0000', tags: { team: 'fleet', env: 'prod', cost: '42' } },
+      { Id: '333333333333', Name: 'Fleet Prod US', Email: 'us@example.com', State: 'ACTIVE', parentId: 'ou-ab12-prod0000' },
+      { Id: '444444444444', Name: 'Fleet Dev', Email: 'dev@example.com', State: 'ACTIVE', parentId: 'ou-ab12-dev00000', tags: { env: 'dev' } },
+      { Id: '555555555555', Name: 'Log Archive', Email: 'logs@example.com', State: 'ACTIVE', parentId: 'ou-ab12-security' },
+      { Id: '666666666666', Name: 'Old Fleet', Email: 'old@example.com', Status: 'SUSPENDED', parentId: 'ou-ab12-prod0000' },
+      { Id: '777777777777', Name: 'Closing', Email: 'closing@example.com', State: 'PENDING_CLOSURE', Status: 'ACTIVE', parentId: ROOT },
+    ],
+    pageSize: 2,
+  };
+}
+
+const EXPECTED_PATHS = {
+  [MANAGEMENT]: 'Root',
+  '222222222222': 'Root/Workloads/Prod',
+  '333333333333': 'Root/Workloads/Prod',
+  '444444444444': 'Root/Workloads/Dev',
+  '555555555555': 'Root/Security',
+  '666666666666': 'Root/Workloads/Prod',
+  '777777777777': 'Root',
+};
+
+// The SDK must find the server and dummy keys through its ordinary settings, and nothing else.
+const AWS_ENV = [
+  'AWS_ENDPOINT_URL_ORGANIZATIONS',
+  'AWS_ENDPOINT_URL',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_PROFILE',
+  'AWS_REGION',
+  'AWS_DEFAULT_REGION',
+  'AWS_CONFIG_FILE',
+  'AWS_SHARED_CREDENTIALS_FILE',
+  'AWS_MAX_ATTEMPTS',
+  'AWS_RETRY_MODE',
+];
+const savedEnv = Object.fromEntries(AWS_ENV.map((name) => [name, process.env[name]]));
+
+let dir: string;
+let accountsFile: string;
+let server: OrganizationsServer | undefined;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'organizations-'));
+  accountsFile = path.join(dir, 'accounts.json');
+  await writeFile(
+    accountsFile,
+    JSON.stringify({ Accounts: [{ Id: '999999999999', Name: 'From File', Email: 'file@example.com', Status: 'ACTIVE' }] }),
+  );
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function serve(org: FakeOrganization = organization()): Promise<OrganizationsServer> {
+  const started = await startOrganizationsServer(org);
+  server = started;
+  process.env.AWS_ENDPOINT_URL_ORGANIZATIONS = started.url;
+  return started;
+}
+
+beforeEach(() => {
+  for (const name of AWS_ENV) delete process.env[name];
+  process.env.AWS_ACCESS_KEY_ID = 'AKIDLOOPBACKTEST';
+  process.env.AWS_SECRET_ACCESS_KEY = 'loopback-test-secret';
+  process.env.AWS_CONFIG_FILE = path.join(dir, 'no-config');
+  process.env.AWS_SHARED_CREDENTIALS_FILE = path.join(dir, 'no-credentials');
+});
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+  for (const [name, value] of Object.entries(savedEnv)) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
+});
+
+const paths = (resolved: ResolvedAccounts): Record<string, string | null> =>
+  Object.fromEntries(resolved.accounts.map((a) => [a.id, a.ouPath]));
+
+describe('accounts from AWS Organizations over its JSON 1.1 protocol', () => {
+  it('pages through ListAccounts and walks each OU once to build the paths', async () => {
+    const server = await serve();
+    const resolved = await resolveAccounts({ organizations: 'auto' });
+
+    expect(resolved).toMatchObject({ from: 'organizations', organizationId: 'o-exampleorg1', managementAccountId: MANAGEMENT, note: null });
+    expect(paths(resolved)).toEqual(EXPECTED_PATHS);
+    expect(resolved.accounts.map((a) => a.id)).toEqual(Object.keys(EXPECTED_PATHS).sort());
+    expect(resolved.accounts.find((a) => a.id === '666666666666')).toEqual({
+      id: '666666666666', name: 'Old Fleet', email: 'old@example.com', state: 'SUSPENDED', ouPath: 'Root/Workloads/Prod', tags: {},
+    });
+    expect(resolved.accounts.find((a) => a.id === '777777777777')?.state).toBe('PENDING_CLOSURE');
+
+    // 7 accounts in pages of 2: four requests, each after the first carrying the previous NextToken.
+    const listCalls = server.calls('ListAccounts');
+    expect(listCalls).toHaveLength(4);
+    expect(listCalls[0]?.body.NextToken).toBeUndefined();
+    expect(listCalls.slice(1).every((call) => typeof call.body.NextToken === 'string')).toBe(true);
+    // Each OU described exactly once, however many accounts sit below it.
+    expect(server.calls('DescribeOrganizationalUnit').map((c) => c.body.OrganizationalUnitId).sort()).toEqual(
+      ['ou-ab12-dev00000', 'ou-ab12-prod0000', 'ou-ab12-security', 'ou-ab12-workload'],
+    );
+    // One ListParents per account and one per OU.
+    expect(server.calls('ListParents')).toHaveLength(7 + 4);
+    expect(server.calls('ListTagsForResource')).toHaveLength(0);
+    expect(server.calls('DescribeOrganization')).toHaveLength(1);
+    // Signed by the real SDK, in us-east-1 since no region is configured.
+    expect(new Set(server.requests.map((r) => r.signingRegion))).toEqual(new Set(['us-east-1']));
+  });
+
+  it('reads tags only when asked, following their pages', async () => {
+    const server = await serve();
+    const resolved = await resolveAccounts({ organizations: 'auto', tags: true });
+    const tags = Object.fromEntries(resolved.accounts.map((a) => [a.id, a.tags]));
+    expect(tags['222222222222']).toEqual({ cost: '42', env: 'prod', team: 'fleet' });
+    expect(Object.keys(tags['222222222222'] ?? {})).toEqual(['cost', 'env', 'team']);
+    expect(tags['444444444444']).toEqual({ env: 'dev' });
+    expect(tags[MANAGEMENT]).toEqual({});
+    // One request per account, plus a second page for the account with three tags.
+    expect(server.calls('ListTagsForResource')).toHaveLength(7 + 1);
+  });
+
+  it('keeps at most the configured number of requests in flight', async () => {
+    const org = organization();
+    org.delayMs = 25;
+    for (let i = 0; i < 12; i++) org.accounts.push({ Id: String(800000000010 + i), parentId: 'ou-ab12-dev00000' });
+    const server = await serve(org);
+    const resolved = await resolveAccounts({ organizations: 'auto', concurrency: 5 });
+    expect(resolved.accounts).toHaveLength(19);
+    expect(server.maxInFlight).toBeLessThanOrEqual(5);
+    expect(server.maxInFlight).toBeGreaterThan(1);
+  });
+
+  it('retries throttling (TooManyRequestsException) and succeeds', async () => {
+    const server = await serve();
+    server.inject({ operation: 'ListAccounts', type: 'TooManyRequestsException', message: 'Rate exceeded', times: 2 });
+    server.inject({ operation: 'DescribeOrganizationalUnit', type: 'TooManyRequestsException', times: 1 });
+    const resolved = await resolveAccounts({ organizations: 'auto' });
+    expect(resolved.from).toBe('organizations');
+    expect(paths(resolved)).toEqual(EXPECTED_PATHS);
+    expect(server.calls('ListAccounts')).toHaveLength(4 + 2);
+    expect(server.calls('DescribeOrganizationalUnit')).toHaveLength(4 + 1);
+  });
+
+  it('gives up after the SDK retry settings (AWS_MAX_ATTEMPTS) and falls back with the reason', async () => {
+    const server = await serve();
+    process.env.AWS_MAX_ATTEMPTS = '2';
+    server.inject({ operation: 'DescribeOrganization', type: 'TooManyRequestsException', message: 'Rate exceeded' });
+    const resolved = await resolveAccounts({ organizations: 'auto' });
+    expect(server.calls('DescribeOrganization')).toHaveLength(2);
+    expect(resolved).toEqual({
+      organizationId: null,
+      managementAccountId: null,
+      from: 'logs',
+      note: 'AWS Organizations not readable (TooManyRequestsException: Rate exceeded); only the account ids seen in the logs are known (pass --accounts-file for names)',
+      accounts: [],
+    });
+  });
+});
+
+describe('when Organizations cannot be read', () => {
+  it('falls back to --accounts-file on AccessDenied, saying why', async () => {
+    const server = await serve();
+    server.inject({ operation: 'DescribeOrganization', type: 'AccessDeniedException', message: "You don't have permissions to access this resource." });
+    const resolved = await resolveAccounts({ organizations: 'on', accountsFile });
+    expect(resolved.from).toBe('accounts-file');
+    expect(resolved.accounts.map((a) => [a.id, a.name, a.state])).toEqual([['999999999999', 'From File', 'ACTIVE']]);
+    expect(resolved.note).toBe(
+      "AWS Organizations not readable (AccessDeniedException: You don't have permissions to access this resource.); account names from --accounts-file",
+    );
+    // Access denied is not retried.
+    expect(server.calls('DescribeOrganization')).toHaveLength(1);
+  });
+
+  it('falls back to the logs when there is no file, and for an account outside any organization', async () => {
+    const server = await serve();
+    server.inject({ operation: 'DescribeOrganization', type: 'AWSOrganizationsNotInUseException', message: 'Your account is not a member of an organization.' });
+    const resolved = await resolveAccounts({ organizations: 'auto' });
+    expect(resolved).toEqual({
+      organizationId: null,
+      managementAccountId: null,
+      from: 'logs',
+      note: 'AWS Organizations not readable (AWSOrganizationsNotInUseException: Your account is not a member of an organization.); only the account ids seen in the logs are known (pass --accounts-file for names)',
+      accounts: [],
+    });
+  });
+
+  it('keeps names but no OU paths when ListParents is denied', async () => {
+    const server = await serve();
+    server.inject({ operation: 'ListParents', type: 'AccessDeniedException', message: 'denied' });
+    const resolved = await resolveAccounts({ organizations: 'auto', concurrency: 1 });
+    expect(resolved.from).toBe('organizations');
+    expect(resolved.accounts).toHaveLength(7);
+    expect(resolved.accounts.every((a) => a.ouPath === null && a.name !== null)).toBe(true);
+    expect(resolved.note).toBe('OU paths not readable (AccessDeniedException: denied)');
+    // It stops asking after the first refusal.
+    expect(server.calls('ListParents')).toHaveLength(1);
+  });
+
+  it('keeps the accounts but no tags when ListTagsForResource is denied', async () => {
+    const server = await serve();
+    server.inject({ operation: 'ListTagsForResource', type: 'AccessDeniedException', message: 'denied' });
+    const resolved = await resolveAccounts({ organizations: 'auto', tags: true, concurrency: 1 });
+    expect(paths(resolved)).toEqual(EXPECTED_PATHS);
+    expect(resolved.accounts.every((a) => Object.keys(a.tags).length === 0)).toBe(true);
+    expect(resolved.note).toBe('account tags not readable (AccessDeniedException: denied)');
+    expect(server.calls('ListTagsForResource')).toHaveLength(1);
+  });
+
+  it('without credentials: falls back in auto mode, is an error with the fix when --organization was asked', async () => {
+    const server = await serve();
+    delete process.env.AWS_ACCESS_KEY_ID;
+    delete process.env.AWS_SECRET_ACCESS_KEY;
+
+    const auto = await resolveAccounts({ organizations: 'auto' });
+    expect(auto.from).toBe('logs');
+    expect(auto.note).toMatch(/^AWS Organizations not queried \(no usable AWS credentials: CredentialsProviderError: .+\); only the account ids seen in the logs are known/);
+
+    const explicit = resolveAccounts({ organizations: 'on', accountsFile, profile: 'org-admin' });
+    await expect(explicit).rejects.toBeInstanceOf(OrganizationsCredentialsError);
+    await expect(explicit).rejects.toThrow(/^AWS Organizations: no usable AWS credentials \(.+\); run `aws sso login --profile org-admin`/);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('falls back to the file when the network fails in the middle of paging (mocked client)', async () => {
+    const client = new OrganizationsClient({ region: 'us-east-1' });
+    const mock = mockClient(client);
+    try {
+      mock.on(DescribeOrganizationCommand).resolves({ Organization: { Id: 'o-exampleorg1', MasterAccountId: MANAGEMENT } });
+      mock
+        .on(ListAccountsCommand)
+        .resolvesOnce({ Accounts: [{ Id: MANAGEMENT, Name: 'Management' }], NextToken: 'page-2' })
+        .rejectsOnce(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+
+      const resolved = await resolveAccounts({ organizations: 'on', accountsFile, client });
+      expect(resolved.from).toBe('accounts-file');
+      expect(resolved.accounts.map((a) => a.id)).toEqual(['999999999999']);
+      expect(resolved.note).toBe('AWS Organizations not readable (ECONNRESET: socket hang up); account names from --accounts-file');
+      const listCalls = mock.commandCalls(ListAccountsCommand);
+      // The paginator reuses its input object, so only the last call's token can be checked.
+      expect(listCalls).toHaveLength(2);
+      expect(listCalls[1]?.args[0].input.NextToken).toBe('page-2');
+
+      // Without a file the same failure leaves the logs as the only source.
+      mock.on(ListAccountsCommand).rejects(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+      const logs = await resolveAccounts({ organizations: 'auto', client });
+      expect(logs.from).toBe('logs');
+      expect(logs.note).toContain('(ECONNRESET: socket hang up)');
+    } finally {
+      mock.restore();
+    }
+  });
+
+  it('follows an empty page of ListParents to the parent on the next one, and survives a vanished account', async () => {
+    const client = new OrganizationsClient({ region: 'us-east-1' });
+    const mock = mockClient(client);
+    try {
+      mock.on(DescribeOrganizationCommand).resolves({ Organization: { Id: 'o-exampleorg1', MasterAccountId: MANAGEMENT } });
+      mock.on(ListAccountsCommand).resolves({ Accounts: [{ Id: MANAGEMENT }, { Id: '222222222222' }, { Id: 'not-an-id' }] });
+      mock
+        .on(ListParentsCommand)
+        .callsFake((input: { ChildId?: string; NextToken?: string }) => {
+          if (input.ChildId === MANAGEMENT) return input.NextToken ? { Parents: [{ Id: ROOT, Type: 'ROOT' }] } : { Parents: [], NextToken: 'more' };
+          throw Object.assign(new Error('gone'), { name: 'ChildNotFoundException' });
+        });
+      const resolved = await fetchOrganizationAccounts(client, { tags: false });
+      expect(paths(resolved)).toEqual({ [MANAGEMENT]: 'Root', '222222222222': null });
+    } finally {
+      mock.restore();
+    }
+  });
+});
+
+describe('which source wins', () => {
+  it('an explicit --accounts-file wins in auto mode: Organizations is not called', async () => {
+    const server = await serve();
+    const resolved = await resolveAccounts({ organizations: 'auto', accountsFile });
+    expect(resolved).toMatchObject({ from: 'accounts-file', note: null });
+    expect(resolved.accounts.map((a) => a.id)).toEqual(['999999999999']);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('--organization with a file prefers Organizations', async () => {
+    await serve();
+    const resolved = await resolveAccounts({ organizations: 'on', accountsFile });
+    expect(resolved.from).toBe('organizations');
+    expect(resolved.accounts).toHaveLength(7);
+  });
+
+  it('--no-organization never calls it', async () => {
+    const server = await serve();
+    expect(await resolveAccounts({ organizations: 'off' })).toEqual({
+      organizationId: null, managementAccountId: null, from: 'logs', note: null, accounts: [],
+    });
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('a malformed file fails even when Organizations would answer', async () => {
+    const server = await serve();
+    const bad = path.join(dir, 'bad.json');
+    await writeFile(bad, '{"Accounts":[{"Id":"12ab"}]}');
+    await expect(resolveAccounts({ organizations: 'on', accountsFile: bad })).rejects.toThrow(/Accounts\[0\]\.Id "12ab" is not a 12-digit account id/);
+    expect(server.requests).toHaveLength(0);
+  });
+});
+
+// ---------------------------------------------------------------------------
+// The `iot-audit accounts` command, in a child process as a user runs it.
+// ---------------------------------------------------------------------------
+
+// Loads the command class from source through oclif's own Command.run and error handler (what
+// bin/run.js does once the command is found), so this test does not depend on command discovery.
+const RUNNER = [
+  'const { handle } = await import("@oclif/core");',
+  'const { default: Accounts } = await import("./src/commands/accounts.ts");',
+  'await Accounts.run(process.argv.slice(1), process.cwd()).catch(handle);',
+].join(' ');
+
+function runAccounts(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', RUNNER, '--', ...args], {
+      cwd: path.resolve(import.meta.dirname, '../..'),
+      // As a user runs it: vitest's NODE_ENV=test would switch oclif to looking up TypeScript sources.
+      env: { ...process.env, NODE_ENV: 'production', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', NO_COLOR: '1' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('iot-audit accounts', () => {
+  it('prints the table from Organizations on stdout, where it came from on stderr', async () => {
+    await serve();
+    const { code, stdout, stderr } = await runAccounts([]);
+    expect(code).toBe(0);
+    const lines = stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^ID\s+NAME\s+STATE\s+OU PATH\s+EMAIL$/);
+    expect(lines).toHaveLength(1 + 7);
+    expect(lines.find((l) => l.startsWith('222222222222'))).toMatch(/^222222222222\s+Fleet Prod EU\s+ACTIVE\s+Root\/Workloads\/Prod\s+eu@example\.com$/);
+    expect(stderr).toContain('7 accounts from AWS Organizations o-exampleorg1 (management account 111111111111)');
+  });
+
+  it('returns the resolved accounts with --json, tags with --account-tags', async () => {
+    await serve();
+    const { code, stdout } = await runAccounts(['--json', '--account-tags']);
+    expect(code).toBe(0);
+    const json = JSON.parse(stdout) as ResolvedAccounts;
+    expect(json.from).toBe('organizations');
+    expect(paths(json)).toEqual(EXPECTED_PATHS);
+    expect(json.accounts.find((a) => a.id === '444444444444')?.tags).toEqual({ env: 'dev' });
+  });
+
+  it('uses the file alone when given one, and escapes control characters in the table', async () => {
+    const server = await serve();
+    const file = path.join(dir, 'escape.json');
+    await writeFile(file, JSON.stringify({ Accounts: [{ Id: '123456789012', Name: 'evil\u001b[31mred', State: 'ACTIVE' }] }));
+    const { code, stdout, stderr } = await runAccounts(['--accounts-file', file]);
+    expect(code).toBe(0);
+    expect(stdout).toContain('123456789012  evil\\u001b[31mred  ACTIVE');
+    expect(stdout).not.toContain('\u001b');
+    expect(stderr).toContain('1 account from --accounts-file');
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('shows the fallback note when Organizations is denied', async () => {
+    const server = await serve();
+    server.inject({ operation: 'DescribeOrganization', type: 'AccessDeniedException', message: 'denied' });
+    const { code, stdout, stderr } = await runAccounts(['--organization', '--accounts-file', accountsFile]);
+    expect(code).toBe(0);
+    expect(stdout).toContain('999999999999  From File');
+    expect(stderr).toContain('Note: AWS Organizations not readable (AccessDeniedException: denied); account names from --accounts-file');
+  });
+
+  it('exits 2 with one line for a malformed file, also under --json', async () => {
+    const bad = path.join(dir, 'bad-command.json');
+    await writeFile(bad, '{"Accounts":[{"Id":"12ab"}]}');
+    const expected = `accounts file ${bad}: Accounts[0].Id "12ab" is not a 12-digit account id; pass the output of \`aws organizations list-accounts\``;
+
+    const text = await runAccounts(['--accounts-file', bad]);
+    expect(text.code).toBe(2);
+    expect(text.stdout).toBe('');
+    expect(text.stderr).toBe(`Error: ${expected}\n`);
+
+    const json = await runAccounts(['--accounts-file', bad, '--json']);
+    expect(json.code).toBe(2);
+    expect(JSON.parse(json.stdout)).toEqual({ error: { name: "AccountsFileError", message: expected, exitCode: 2 } });
+  });
+
+  it('exits 3 when --organization is asked without credentials', async () => {
+    delete process.env.AWS_ACCESS_KEY_ID;
+    delete process.env.AWS_SECRET_ACCESS_KEY;
+    const { code, stderr } = await runAccounts(['--organization', '--profile', 'nobody']);
+    expect(code).toBe(3);
+    expect(stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(/^Error: AWS Organizations: no usable AWS credentials \(.+\); run `aws sso login --profile nobody`/);
+  });
+});

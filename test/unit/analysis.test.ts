@@ -1,0 +1,178 @@
+import { describe, expect, it } from 'vitest';
+import { actorSummaries, deniedGroups } from '../../src/analysis/actors.js';
+import { certificateLifecycles } from '../../src/analysis/certificates.js';
+import { policyHistories, readPolicyDocument } from '../../src/analysis/policies.js';
+import { summarize } from '../../src/analysis/summary.js';
+import { normalizeRecord } from '../../src/cloudtrail/normalize.js';
+import { resolvePeriod } from '../../src/collect/period.js';
+import { compareEvents, toIotEvent } from '../../src/iot/events.js';
+import type { IotEvent } from '../../src/types.js';
+import { record } from '../helpers/trail-tree.js';
+
+const ACCT = '111122223333';
+const CERT = 'c'.repeat(64);
+const CERT_ARN = `arn:aws:iot:us-east-1:${ACCT}:cert/${CERT}`;
+const file = { key: 'k', source: 'src', accountId: ACCT, region: 'us-east-1', deliveryDay: '2026-10-05', organizationId: null };
+
+let n = 0;
+function ev(overrides: Record<string, unknown>): IotEvent {
+  n++;
+  const time = `2026-10-05T10:${String(n).padStart(2, '0')}:00Z`;
+  return toIotEvent({ record: normalizeRecord(record({ eventID: `e${String(n).padStart(3, '0')}`, eventTime: time, ...overrides }))!, file });
+}
+
+const role = (session: string, mfa = 'false') => ({
+  type: 'AssumedRole',
+  arn: `arn:aws:sts::${ACCT}:assumed-role/provisioner/${session}`,
+  accountId: ACCT,
+  sessionContext: {
+    attributes: { mfaAuthenticated: mfa },
+    sessionIssuer: { type: 'Role', arn: `arn:aws:iam::${ACCT}:role/provisioner`, userName: 'provisioner' },
+  },
+});
+
+describe('IoT events', () => {
+  it('takes the account, region, category and resources from the record', () => {
+    const e = ev({ eventName: 'AttachPolicy', requestParameters: { policyName: 'p1', target: CERT_ARN } });
+    expect(e).toMatchObject({ accountId: ACCT, region: 'us-east-1', category: 'policy', isChange: true, readOnly: false });
+    expect(e.resources).toEqual([
+      { type: 'policy', id: 'p1', arn: null },
+      { type: 'certificate', id: CERT, arn: CERT_ARN },
+    ]);
+  });
+
+  it('finds a certificate id in any .../cert/<id> ARN of a response', () => {
+    const e = ev({ eventName: 'CreateKeysAndCertificate', requestParameters: { setAsActive: true }, responseElements: { certificateArn: CERT_ARN } });
+    expect(e.resources).toContainEqual({ type: 'certificate', id: CERT, arn: CERT_ARN });
+    expect(e.category).toBe('certificate');
+  });
+
+  it('never counts a read, or a failure, as a change', () => {
+    expect(ev({ eventName: 'ListAuthorizers', readOnly: true, requestParameters: null }).isChange).toBe(false);
+    expect(ev({ eventName: 'DescribeCertificate', readOnly: undefined, requestParameters: { certificateId: CERT } })).toMatchObject({ readOnly: true, isChange: false });
+    expect(ev({ eventName: 'DeleteCertificate', errorCode: 'AccessDeniedException', requestParameters: { certificateId: CERT } }).isChange).toBe(false);
+  });
+
+  it('labels the role behind an assumed-role session', () => {
+    const e = ev({ userIdentity: role('ci-42', 'true') });
+    expect(e.actor).toMatchObject({ key: `arn:aws:iam::${ACCT}:role/provisioner`, label: 'role/provisioner (session ci-42)', mfaAuthenticated: true, sessionName: 'ci-42' });
+  });
+
+  it('sorts by time then id', () => {
+    const a = { eventTime: '2026-10-01T00:00:00Z', eventId: 'b' };
+    const b = { eventTime: '2026-10-01T00:00:00Z', eventId: 'a' };
+    expect([a, b].sort(compareEvents)).toEqual([b, a]);
+  });
+});
+
+describe('certificate lifecycles', () => {
+  it('follows a certificate from creation to deletion, with its things and policies', () => {
+    const events = [
+      ev({ eventName: 'CreateKeysAndCertificate', requestParameters: { setAsActive: 'true' }, responseElements: { certificateId: CERT, certificateArn: CERT_ARN } }),
+      ev({ eventName: 'AttachThingPrincipal', requestParameters: { thingName: 'pump-1', principal: CERT_ARN } }),
+      ev({ eventName: 'AttachPolicy', requestParameters: { policyName: 'p1', target: CERT_ARN } }),
+      ev({ eventName: 'UpdateCertificate', requestParameters: { certificateId: CERT, newStatus: 'REVOKED' } }),
+      ev({ eventName: 'DetachThingPrincipal', requestParameters: { thingName: 'pump-1', principal: CERT_ARN } }),
+      ev({ eventName: 'UpdateCertificate', errorCode: 'AccessDeniedException', requestParameters: { certificateId: CERT, newStatus: 'ACTIVE' } }),
+      ev({ eventName: 'DescribeCertificate', readOnly: true, requestParameters: { certificateId: CERT } }),
+      ev({ eventName: 'DeleteCertificate', requestParameters: { certificateId: CERT, forceDelete: true } }),
+    ];
+    const [c] = certificateLifecycles(events);
+    expect(c.steps.map((s) => s.action)).toEqual(['created', 'attached-to-thing', 'policy-attached', 'revoked', 'detached-from-thing', 'deleted']);
+    expect(c.steps.at(-1)!.detail).toBe('forced');
+    expect(c.lastKnownStatus).toBe('DELETED');
+    expect(c.things).toEqual([]);
+    expect(c.policies).toEqual(['p1']);
+    expect(c.failedEventIds).toHaveLength(1);
+    expect(c.arn).toBe(CERT_ARN);
+  });
+
+  it('keeps CA certificates apart and records transfers', () => {
+    const ca = 'a'.repeat(64);
+    const events = [
+      ev({ eventName: 'RegisterCACertificate', requestParameters: { setAsActive: true, allowAutoRegistration: true }, responseElements: { certificateId: ca, certificateArn: `arn:aws:iot:us-east-1:${ACCT}:cacert/${ca}` } }),
+      ev({ eventName: 'TransferCertificate', requestParameters: { certificateId: CERT, targetAwsAccount: '999988887777' } }),
+    ];
+    const lifecycles = certificateLifecycles(events);
+    expect(lifecycles.map((c) => [c.kind, c.steps[0].action, c.steps[0].detail])).toEqual([
+      ['ca', 'registered', 'ACTIVE, auto-registration on'],
+      ['device', 'transfer-started', 'to 999988887777'],
+    ]);
+  });
+});
+
+describe('policy histories', () => {
+  const doc = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'iot:*', Resource: '*' }] });
+
+  it('records versions, default changes, attachments and deletions', () => {
+    const events = [
+      ev({ eventName: 'CreatePolicy', requestParameters: { policyName: 'p1', policyDocument: doc }, responseElements: { policyArn: `arn:aws:iot:us-east-1:${ACCT}:policy/p1`, policyVersionId: '1' } }),
+      ev({ eventName: 'CreatePolicyVersion', requestParameters: { policyName: 'p1', policyDocument: doc, setAsDefault: true }, responseElements: { policyVersionId: '2', isDefaultVersion: true } }),
+      ev({ eventName: 'SetDefaultPolicyVersion', requestParameters: { policyName: 'p1', policyVersionId: '1' } }),
+      ev({ eventName: 'AttachPolicy', requestParameters: { policyName: 'p1', target: CERT_ARN } }),
+      ev({ eventName: 'AttachPolicy', requestParameters: { policyName: 'p1', target: `arn:aws:iot:us-east-1:${ACCT}:thinggroup/fleet` } }),
+      ev({ eventName: 'DetachPolicy', requestParameters: { policyName: 'p1', target: CERT_ARN } }),
+      ev({ eventName: 'CreatePolicyVersion', requestParameters: { policyName: 'p1', policyDocument: 'HIDDEN_DUE_TO_SECURITY_REASONS' }, responseElements: { policyVersionId: '3' } }),
+    ];
+    const [p] = policyHistories(events);
+    expect(p.arn).toBe(`arn:aws:iot:us-east-1:${ACCT}:policy/p1`);
+    expect(p.versions.map((v) => [v.versionId, v.setAsDefault, v.documentRecorded])).toEqual([
+      ['1', true, true],
+      ['2', true, true],
+      ['3', false, false],
+    ]);
+    expect(p.defaultVersionId).toBe('1');
+    expect(p.attachedTargets).toEqual([`arn:aws:iot:us-east-1:${ACCT}:thinggroup/fleet`]);
+    expect(p.changes.map((c) => c.action)).toEqual(['create', 'create-version', 'set-default', 'attach', 'attach', 'detach', 'create-version']);
+    expect(p.changes[4].targetType).toBe('thingGroup');
+  });
+
+  it('says "not recorded" for a missing or omitted document, never "empty"', () => {
+    expect(readPolicyDocument(undefined)).toEqual({ document: null, recorded: false, pretty: null });
+    expect(readPolicyDocument('HIDDEN_DUE_TO_SECURITY_REASONS').recorded).toBe(false);
+    expect(readPolicyDocument(doc).pretty).toContain('"iot:*"');
+  });
+
+  it('keeps same-named policies of other accounts apart and ignores IAM-style names without policyName', () => {
+    const other = toIotEvent({
+      record: normalizeRecord(record({ eventID: 'x', eventName: 'CreatePolicy', recipientAccountId: '444455556666', requestParameters: { policyName: 'p1', policyDocument: doc } }))!,
+      file,
+    });
+    const mine = ev({ eventName: 'CreatePolicy', requestParameters: { policyName: 'p1', policyDocument: doc } });
+    expect(policyHistories([mine, other].sort(compareEvents)).map((p) => p.accountId)).toEqual([ACCT, '444455556666']);
+  });
+});
+
+describe('actors, denied attempts and summary', () => {
+  it('groups a role sessions under the role and counts changes and failures', () => {
+    const events = [
+      ev({ userIdentity: role('s1'), sourceIPAddress: '10.0.0.1' }),
+      ev({ userIdentity: role('s2'), sourceIPAddress: '10.0.0.2', eventName: 'DeleteThing' }),
+      ev({ userIdentity: role('s3'), errorCode: 'AccessDeniedException', eventName: 'DeletePolicy', requestParameters: { policyName: 'p' } }),
+      ev({ userIdentity: role('s3'), errorCode: 'AccessDeniedException', eventName: 'DeletePolicy', requestParameters: { policyName: 'p' } }),
+    ];
+    const [a] = actorSummaries(events);
+    expect(a).toMatchObject({ label: 'role/provisioner', changes: 2, failedAttempts: 2, mfaAuthenticated: false, sourceIps: ['10.0.0.1', '10.0.0.2', '198.51.100.7'] });
+    const [d] = deniedGroups(events);
+    expect(d).toMatchObject({ eventName: 'DeletePolicy', errorCode: 'AccessDeniedException', count: 2 });
+  });
+
+  it('counts changes by category, action, account, region and day in the period zone', () => {
+    const period = resolvePeriod({ period: '2026-10', tz: 'UTC' }, new Date());
+    const events = [
+      ev({ eventName: 'CreatePolicy', requestParameters: { policyName: 'p' } }),
+      ev({ eventName: 'CreateThing' }),
+      ev({ eventName: 'ListThings', readOnly: true }),
+      ev({ eventName: 'DeleteThing', errorCode: 'AccessDeniedException' }),
+    ];
+    const s = summarize(events, [], period);
+    expect(s).toMatchObject({ totalEvents: 4, changes: 2, reads: 1, failedAttempts: 1, deniedAttempts: 1 });
+    expect(s.changesByCategory).toEqual([
+      { category: 'certificate', count: 0 },
+      { category: 'policy', count: 1 },
+      { category: 'other', count: 1 },
+    ]);
+    expect(s.byDay).toHaveLength(31);
+    expect(s.byDay.find((d) => d.date === '2026-10-05')).toEqual({ date: '2026-10-05', changes: 2, failedAttempts: 1 });
+  });
+});

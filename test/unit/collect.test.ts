@@ -1,0 +1,137 @@
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { discoverTrails } from '../../src/cloudtrail/layout.js';
+import { collect } from '../../src/collect/run.js';
+import { resolvePeriod } from '../../src/collect/period.js';
+import { SourceError } from '../../src/errors.js';
+import { LocalStore } from '../../src/sources/local.js';
+import type { ObjectStore, StoredObject } from '../../src/types.js';
+import { logKey, record, writeTree } from '../helpers/trail-tree.js';
+
+const ORG = 'o-abcdefghij';
+const A = '111122223333';
+const B = '444455556666';
+const october = resolvePeriod({ period: '2026-10', tz: 'UTC' }, new Date('2026-11-24T00:00:00Z'));
+
+/** A store that counts listings, to prove only the needed prefixes are listed. */
+class CountingStore extends LocalStore {
+  listed: string[] = [];
+  override async listChildren(prefix: string) {
+    this.listed.push(prefix);
+    return super.listChildren(prefix);
+  }
+  override async *listAll(prefix: string): AsyncIterable<StoredObject> {
+    this.listed.push(`ALL:${prefix}`);
+    yield* super.listAll(prefix);
+  }
+}
+
+function orgTree() {
+  return writeTree({
+    [logKey({ prefix: 'trail/', org: ORG, account: A, region: 'us-east-1', delivered: '2026-10-05T10:05' })]: [
+      record({ eventID: 'a1', eventTime: '2026-10-05T10:00:00Z' }),
+      record({ eventID: 'noise', eventSource: 'iam.amazonaws.com', eventName: 'CreatePolicy' }),
+    ],
+    // Late across month end: an October event filed under November 1st.
+    [logKey({ prefix: 'trail/', org: ORG, account: A, region: 'us-east-1', delivered: '2026-11-01T00:04', suffix: 'late000000000000' })]: [
+      record({ eventID: 'a2', eventTime: '2026-10-31T23:59:10Z' }),
+      record({ eventID: 'nov', eventTime: '2026-11-01T00:01:00Z' }),
+    ],
+    // The same event delivered twice (two trails, one bucket).
+    [logKey({ prefix: 'trail/', org: ORG, account: B, region: 'eu-west-1', delivered: '2026-10-05T10:06' })]: [
+      record({ eventID: 'b1', eventTime: '2026-10-05T10:01:00Z', recipientAccountId: B, awsRegion: 'eu-west-1' }),
+    ],
+    [logKey({ prefix: 'trail/', org: ORG, account: B, region: 'eu-west-1', delivered: '2026-10-05T10:07', suffix: 'dup0000000000000' })]: [
+      record({ eventID: 'b1', eventTime: '2026-10-05T10:01:00Z', recipientAccountId: B, awsRegion: 'eu-west-1' }),
+    ],
+    // A September event delivered October 1st: not in October UTC.
+    [logKey({ prefix: 'trail/', org: ORG, account: B, region: 'eu-west-1', delivered: '2026-10-01T00:03', suffix: 'sep0000000000000' })]: [
+      record({ eventID: 'sep', eventTime: '2026-09-30T23:58:00Z', recipientAccountId: B }),
+    ],
+    // Far outside the period: must not even be listed.
+    [logKey({ prefix: 'trail/', org: ORG, account: B, region: 'eu-west-1', delivered: '2026-08-05T10:07', suffix: 'aug0000000000000' })]: [record({ eventID: 'aug', eventTime: '2026-08-05T10:00:00Z' })],
+    [`trail/AWSLogs/${ORG}/${A}/CloudTrail/us-east-1/2026/10/06/${A}_CloudTrail_us-east-1_20261006T0000Z_broken0000000000.json.gz`]: Buffer.from([0x1f, 0x8b, 0x08, 0x00, 1, 2, 3]),
+    [`trail/AWSLogs/${ORG}/${A}/CloudTrail/us-east-1/2026/10/06/README.txt`]: 'not a log',
+    [`trail/AWSLogs/${ORG}/${A}/CloudTrail-Digest/us-east-1/2026/10/06/${A}_CloudTrail-Digest_us-east-1_t_us-east-1_20261006T000000Z.json.gz`]: [record({ eventID: 'digest' })],
+    [`trail/AWSLogs/${A}/Config/ConfigWritabilityCheckFile`]: '',
+  });
+}
+
+describe('discoverTrails', () => {
+  it('finds the organization layout below a prefix with a few delimiter listings', async () => {
+    const store = new CountingStore(orgTree());
+    const d = await discoverTrails(store);
+    expect(d.layout).toBe('organization');
+    expect(d.organizationIds).toEqual([ORG]);
+    expect(d.locations.map((l) => `${l.accountId}/${l.region}`)).toEqual([`${A}/us-east-1`, `${B}/eu-west-1`]);
+    expect(store.listed.some((p) => p.startsWith('ALL:'))).toBe(false);
+  });
+
+  it('honours account and region filters', async () => {
+    const d = await discoverTrails(new LocalStore(orgTree()), { accounts: [B] });
+    expect(d.locations.map((l) => l.accountId)).toEqual([B]);
+  });
+
+  it('narrows to the part of the layout a root points at', async () => {
+    const root = orgTree();
+    const store = new LocalStore(root);
+    Object.defineProperty(store, 'rootPrefix', { value: `trail/AWSLogs/${ORG}/${A}/` });
+    const d = await discoverTrails(store);
+    expect(d.locations.map((l) => l.accountId)).toEqual([A]);
+  });
+});
+
+describe('collect', () => {
+  it('keeps exactly the period IoT events, each once, and names unreadable files', async () => {
+    const store = new CountingStore(orgTree());
+    const result = await collect({ stores: [store], period: october, lateDays: 1, concurrency: 4 });
+    expect(result.records.map((r) => r.record.eventId)).toEqual(['a1', 'b1', 'a2']);
+    expect(result.stats.duplicatesDropped).toBe(1);
+    expect(result.unreadable).toHaveLength(1);
+    expect(result.unreadable[0].key).toMatch(/broken0000000000\.json\.gz$/);
+    expect(result.unreadable[0].reason).toMatch(/gzip/);
+    // August was never listed; the day folders read are those of October plus one late day.
+    expect(store.listed.some((p) => p.includes('/2026/08/'))).toBe(false);
+    expect(result.days[0]).toBe('2026-10-01');
+    expect(result.days.at(-1)).toBe('2026-11-01');
+  });
+
+  it('the same tree in Europe/Paris moves the month boundaries', async () => {
+    const paris = resolvePeriod({ period: '2026-10', tz: 'Europe/Paris' }, new Date());
+    const result = await collect({ stores: [new LocalStore(orgTree())], period: paris, lateDays: 1, concurrency: 4 });
+    // 2026-09-30T23:58Z is October 1st in Paris; 2026-10-31T23:59Z is November 1st there.
+    expect(result.records.map((r) => r.record.eventId)).toEqual(['sep', 'a1', 'b1']);
+  });
+
+  it('reads a plain folder of log files, gzipped or not, whatever their names', async () => {
+    const root = writeTree({
+      'a.json': [record({ eventID: 'x1' })],
+      'sub/b.json': Buffer.from(gzipSync(JSON.stringify({ Records: [record({ eventID: 'x2', eventTime: '2026-10-06T00:00:00Z' })] }))),
+      'notes.txt': 'hello',
+    });
+    const result = await collect({ stores: [new LocalStore(root)], period: october, lateDays: 1, concurrency: 2 });
+    expect(result.sources[0].layout).toBe('files');
+    expect(result.records.map((r) => r.record.eventId)).toEqual(['x1', 'x2']);
+  });
+
+  it('fails with a source error only when nothing at all can be read', async () => {
+    const failing: ObjectStore = {
+      label: 's3://nope',
+      kind: 's3',
+      rootPrefix: '',
+      listChildren: async () => {
+        throw new Error('Access Denied');
+      },
+      listAll: async function* () {
+        throw new Error('Access Denied');
+      },
+      read: async () => Buffer.alloc(0),
+      metadata: async () => ({}),
+    };
+    await expect(collect({ stores: [failing], period: october, lateDays: 1, concurrency: 2 })).rejects.toThrow(SourceError);
+    // With a readable source beside it, the failing one is a named problem, not a failure.
+    const ok = await collect({ stores: [failing, new LocalStore(orgTree())], period: october, lateDays: 1, concurrency: 2 });
+    expect(ok.records).toHaveLength(3);
+    expect(ok.problems[0]).toMatchObject({ source: 's3://nope' });
+  });
+});
