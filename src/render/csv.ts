@@ -83,7 +83,7 @@ function eventRow(e: IotEvent): (string | number | boolean | null)[] {
     e.userAgent,
     ids(e, 'certificate', 'caCertificate'),
     ids(e, 'policy'),
-    e.resources.map((r) => `${r.type}:${r.id}`).join(' '),
+    JSON.stringify(e.resources.map((r) => `${r.type}:${r.id}`)),
     e.requestParameters === null ? null : JSON.stringify(e.requestParameters),
     e.responseElements === null ? null : JSON.stringify(e.responseElements),
     e.requestId,

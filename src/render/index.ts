@@ -1,10 +1,5 @@
 import type { ReportModel } from '../types.js';
 import type { RenderContext } from './context.js';
-import { renderEventsCsv, renderFindingsCsv } from './csv.js';
-import { renderHtml } from './html.js';
-import { renderJson } from './json.js';
-import { renderMarkdown } from './md.js';
-import { renderPdf } from './pdf.js';
 
 export type Renderer = (model: ReportModel, ctx: RenderContext) => Promise<Buffer | string>;
 
@@ -14,16 +9,24 @@ export interface FormatOutput {
   render: Renderer;
 }
 
+// Renderers load on first use: `--format json` never loads Handlebars or Puppeteer.
+const json: Renderer = async (model) => (await import('./json.js')).renderJson(model);
+const eventsCsv: Renderer = async (model) => (await import('./csv.js')).renderEventsCsv(model);
+const findingsCsv: Renderer = async (model) => (await import('./csv.js')).renderFindingsCsv(model);
+const html: Renderer = async (model, ctx) => (await import('./html.js')).renderHtml(model, { ...ctx, media: 'screen' });
+const pdf: Renderer = async (model, ctx) => (await import('./pdf.js')).renderPdf(model, ctx);
+const md: Renderer = async (model, ctx) => (await import('./md.js')).renderMarkdown(model, ctx);
+
 /** `--format` name -> the files it writes. The one place formats are dispatched. */
 export const FORMATS = {
-  json: [{ suffix: '.json', render: renderJson }],
+  json: [{ suffix: '.json', render: json }],
   csv: [
-    { suffix: '.csv', render: renderEventsCsv },
-    { suffix: '-findings.csv', render: renderFindingsCsv },
+    { suffix: '.csv', render: eventsCsv },
+    { suffix: '-findings.csv', render: findingsCsv },
   ],
-  html: [{ suffix: '.html', render: (model, ctx) => renderHtml(model, { ...ctx, media: 'screen' }) }],
-  pdf: [{ suffix: '.pdf', render: renderPdf }],
-  md: [{ suffix: '.md', render: renderMarkdown }],
+  html: [{ suffix: '.html', render: html }],
+  pdf: [{ suffix: '.pdf', render: pdf }],
+  md: [{ suffix: '.md', render: md }],
 } satisfies Record<string, FormatOutput[]>;
 
 export type FormatName = keyof typeof FORMATS;

@@ -1,0 +1,83 @@
+/**
+ * What a renderer may know besides the report model. Kept small on purpose: no clock,
+ * no environment, no file system beyond the template folder; the command layer fills it.
+ */
+
+/** Limits of the PDF view: Chromium's print time grows badly with huge tables (PITFALLS.md). */
+export interface PdfCaps {
+  /** Appendix rows listed one by one (events of repetitive groups are summarized instead). */
+  appendix: number;
+  /** Certificates listed one by one (after grouping identical lifecycles). */
+  certificates: number;
+  /** Policies shown with their versions and documents. */
+  policies: number;
+  /** Findings listed. */
+  findings: number;
+  /** Actors listed. */
+  actors: number;
+  /** Failed/denied groups listed. */
+  denied: number;
+  /** Any other long table (accounts, regions, unreadable files, integrity problems...). */
+  rows: number;
+  /** Items listed inside one cell (event links, source IPs, things...). */
+  cellItems: number;
+  /** Characters of one policy document shown. */
+  documentChars: number;
+  /** Same action by the same actor in the same account this many times or more becomes one group row. */
+  groupMin: number;
+  /** Rows per table before it is split into another table with its own header. */
+  chunkRows: number;
+}
+
+export interface RenderContext {
+  /** A user's folder of templates and partials overriding the built-in ones by file name. */
+  templateDir?: string;
+  /** Paper size of the PDF (and of `@page` when the HTML is printed). */
+  paper: 'a4' | 'letter';
+  /** Chromium executable for the PDF (see `findBrowser`). Required by `renderPdf`. */
+  browserPath?: string;
+  /**
+   * `screen`: the HTML file, everything listed. `pdf`: the view printed to PDF, grouped and
+   * capped. `renderPdf` always renders the `pdf` view whatever is set here.
+   */
+  media: 'screen' | 'pdf';
+  /** Overrides of the PDF limits; missing keys take the defaults of `DEFAULT_PDF_CAPS`. */
+  pdfCaps?: Partial<PdfCaps>;
+  /**
+   * Names of the outputs that hold every row (e.g. `["iot-audit-2026-10.csv", "iot-audit-2026-10.json"]`),
+   * quoted where the PDF leaves rows out. When absent the text says "the CSV and JSON outputs".
+   */
+  dataFiles?: string[];
+}
+
+export const DEFAULT_PDF_CAPS: PdfCaps = {
+  appendix: 2000,
+  certificates: 1000,
+  policies: 200,
+  findings: 1000,
+  actors: 500,
+  denied: 500,
+  rows: 1000,
+  cellItems: 10,
+  documentChars: 20_000,
+  groupMin: 50,
+  chunkRows: 500,
+};
+
+/**
+ * The screen view lists every row; cells still cap their inner lists (a finding over
+ * 12,000 events would otherwise print 12,000 links in one cell; the appendix has them all).
+ */
+export const SCREEN_LIMITS: PdfCaps = {
+  appendix: Number.POSITIVE_INFINITY,
+  certificates: Number.POSITIVE_INFINITY,
+  policies: Number.POSITIVE_INFINITY,
+  findings: Number.POSITIVE_INFINITY,
+  actors: Number.POSITIVE_INFINITY,
+  denied: Number.POSITIVE_INFINITY,
+  rows: Number.POSITIVE_INFINITY,
+  cellItems: 50,
+  documentChars: Number.POSITIVE_INFINITY,
+  groupMin: 50,
+  chunkRows: Number.POSITIVE_INFINITY,
+};

@@ -1,0 +1,156 @@
+/**
+ * Display formatting for the view model: times in the report's zone, counts, sizes,
+ * anchors and the visible form of log text. Pure functions, no clock, no environment.
+ */
+import { createHash } from 'node:crypto';
+import { DateTime, IANAZone } from 'luxon';
+
+const COUNT = new Intl.NumberFormat('en-US');
+
+/** 12000 -> "12,000" (fixed locale: same input, same bytes). */
+export function formatCount(n: number): string {
+  return COUNT.format(n);
+}
+
+/** Bytes in decimal units: 1234567 -> "1.2 MB". */
+export function formatBytes(n: number): string {
+  if (n < 1000) return `${n} B`;
+  const units = ['kB', 'MB', 'GB', 'TB', 'PB'];
+  let v = n;
+  let i = -1;
+  do {
+    v /= 1000;
+    i += 1;
+  } while (v >= 1000 && i < units.length - 1);
+  return `${v.toFixed(1)} ${units[i]}`;
+}
+
+/** "1 file" / "2 files". */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${formatCount(n)} ${n === 1 ? one : many}`;
+}
+
+/**
+ * Characters that change how text reads without being seen: bidi overrides and isolates
+ * (a name can be shown backwards: "evil\u202Etxt.exe"), zero-width marks, C0/C1 controls.
+ * An auditor must see exactly what the log says, so they are shown as `[U+202E]`.
+ */
+// eslint-disable-next-line no-control-regex
+const INVISIBLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u200B\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\uFFF9-\uFFFB]/g;
+
+/** The visible form of a log value (newlines and tabs kept). */
+export function visible(s: string): string {
+  return s.replace(INVISIBLE, (c) => `[U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}]`);
+}
+
+/** Shortens long text for a capped view, saying how much was left out; `Infinity` keeps it whole. */
+export function clip(s: string, max: number): string {
+  if (s.length <= max) return s;
+  return `${s.slice(0, max)}… (${formatCount(s.length - max)} more characters)`;
+}
+
+const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,119}$/;
+
+/**
+ * An element id safe in any attribute and fragment: `event-<id>` when the id is plain,
+ * else `event--<hash>` (a log value never reaches an id attribute as is; the double dash
+ * cannot come from a plain id, so the two forms never collide).
+ */
+export function anchorId(prefix: string, ...parts: string[]): string {
+  const joined = parts.join('-');
+  if (SAFE_ID.test(joined)) return `${prefix}-${joined}`;
+  const hash = createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 24);
+  return `${prefix}--${hash}`;
+}
+
+/** "123456789012 (prod-iot)" or the id alone. */
+export function accountLabel(id: string, name: string | null | undefined): string {
+  return name ? `${id} (${name})` : id;
+}
+
+function nextDay(day: string): string {
+  const ms = Date.parse(`${day}T00:00:00Z`);
+  return Number.isNaN(ms) ? '' : new Date(ms + 86_400_000).toISOString().slice(0, 10);
+}
+
+/** ["2026-10-01","2026-10-02","2026-10-03","2026-10-07"] -> "2026-10-01 – 2026-10-03, 2026-10-07". */
+export function dayRanges(days: readonly string[]): string {
+  const sorted = [...new Set(days)].sort();
+  const out: string[] = [];
+  let i = 0;
+  while (i < sorted.length) {
+    const first = sorted[i] as string;
+    let last = first;
+    while (i + 1 < sorted.length && sorted[i + 1] === nextDay(last)) {
+      i += 1;
+      last = sorted[i] as string;
+    }
+    out.push(first === last ? first : `${first} – ${last}`);
+    i += 1;
+  }
+  return out.join(', ');
+}
+
+const QUARTER_HOUR = 900_000;
+
+function pad(n: number, w = 2): string {
+  return String(n).padStart(w, '0');
+}
+
+/**
+ * Times of the report in its zone. Zone offsets only change on quarter-hour UTC instants
+ * (for any date after the 1970s), so the offset is looked up once per quarter hour: a
+ * 100,000-event appendix formats in milliseconds instead of a luxon object per event.
+ */
+export class ZoneClock {
+  readonly zone: string;
+  private readonly offsets = new Map<number, number>();
+
+  constructor(zone: string) {
+    this.zone = zone === 'UTC' || IANAZone.isValidZone(zone) ? zone : 'UTC';
+  }
+
+  private local(iso: string): Date | null {
+    const ms = Date.parse(iso);
+    if (Number.isNaN(ms)) return null;
+    const bucket = Math.floor(ms / QUARTER_HOUR);
+    let offset = this.offsets.get(bucket);
+    if (offset === undefined) {
+      offset = DateTime.fromMillis(bucket * QUARTER_HOUR, { zone: this.zone }).offset;
+      this.offsets.set(bucket, offset);
+    }
+    return new Date(ms + offset * 60_000);
+  }
+
+  /** "2026-10-03" in the zone. */
+  date(iso: string): string {
+    const d = this.local(iso);
+    return d ? `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}` : visible(iso);
+  }
+
+  /** "2026-10-03 09:00" in the zone. */
+  minute(iso: string): string {
+    const d = this.local(iso);
+    return d ? `${this.date(iso)} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}` : visible(iso);
+  }
+
+  /** "2026-10-03 09:00:12" in the zone. */
+  dateTime(iso: string): string {
+    const d = this.local(iso);
+    return d ? `${this.minute(iso)}:${pad(d.getUTCSeconds())}` : visible(iso);
+  }
+
+  /** "2026-10-03 09:00:12 Europe/Paris": a time that stands alone, zone named. */
+  stamp(iso: string): string {
+    return `${this.dateTime(iso)} ${this.zone}`;
+  }
+
+  /** "2026-10-03 09:00–11:40", or "2026-10-03 09:00 – 2026-10-05 11:40" across days. */
+  range(first: string, last: string): string {
+    const a = this.minute(first);
+    const b = this.minute(last);
+    if (a === b) return a;
+    if (this.date(first) === this.date(last)) return `${a}–${b.slice(11)}`;
+    return `${a} – ${b}`;
+  }
+}

@@ -1,0 +1,215 @@
+/**
+ * The Handlebars templates of the HTML report: the built-in ones in `templates/`, each
+ * overridable by a file of the same name in a user's `--template DIR`.
+ *
+ * Every template is checked before anything is rendered (Handlebars compiles lazily, so a
+ * broken template would otherwise fail half-way through a run) and refused, with its file
+ * and line, when it:
+ * - does not parse or compile;
+ * - prints unescaped output (`{{{ }}}` or `{{& }}`): every value the templates see comes
+ *   from the logs or is text formatted from them, and the view model hands out no
+ *   pre-built markup (the chart is numbers, not SVG), so an unescaped output can only ever
+ *   be an injection hole: the report's "every value is escaped" guarantee holds for user
+ *   templates too;
+ * - calls a helper other than Handlebars' own (`if`, `unless`, `each`, `with`, `lookup`,
+ *   `log`): none is registered, and computing belongs in the view model;
+ * - uses a partial that does not exist, a dynamic partial, or a decorator.
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Handlebars from 'handlebars';
+
+export class TemplateError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TemplateError';
+  }
+}
+
+/** `templates/` of the package (same relative place from `src/render` and `dist/render`). */
+export const BUILTIN_TEMPLATE_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
+
+/** The top-level templates; `styles.css` is included by the report as the partial `styles`. */
+const MAIN = ['report.hbs', 'pdf-header.hbs', 'pdf-footer.hbs'] as const;
+const STYLES = 'styles.css';
+const PARTIALS_DIR = 'partials';
+const KNOWN_HELPERS = new Set(['if', 'unless', 'each', 'with', 'lookup', 'log']);
+
+export interface ReportTemplates {
+  /** The whole HTML document. */
+  report(view: object): string;
+  /** Puppeteer's page header and footer (HTML fragments; `pageNumber`/`totalPages` spans are filled by Chromium). */
+  pdfHeader(view: object): string;
+  pdfFooter(view: object): string;
+  /** Where each template came from, for messages and tests (name -> file). */
+  files: Record<string, string>;
+}
+
+interface Source {
+  /** Main template file name or partial name. */
+  name: string;
+  file: string;
+  text: string;
+}
+
+async function isDirectory(p: string): Promise<boolean> {
+  try {
+    return (await stat(p)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+async function listHbs(dir: string): Promise<string[]> {
+  if (!(await isDirectory(dir))) return [];
+  return (await readdir(dir)).filter((f) => f.endsWith('.hbs')).sort();
+}
+
+async function readSource(name: string, file: string): Promise<Source> {
+  return { name, file, text: await readFile(file, 'utf8') };
+}
+
+/** Built-in files, each replaced by the user's file of the same name when there is one. */
+async function collectSources(templateDir: string | undefined): Promise<{ main: Map<string, Source>; partials: Map<string, Source> }> {
+  const main = new Map<string, Source>();
+  const partials = new Map<string, Source>();
+  for (const name of MAIN) main.set(name, await readSource(name, path.join(BUILTIN_TEMPLATE_DIR, name)));
+  partials.set('styles', await readSource('styles', path.join(BUILTIN_TEMPLATE_DIR, STYLES)));
+  for (const f of await listHbs(path.join(BUILTIN_TEMPLATE_DIR, PARTIALS_DIR))) {
+    partials.set(f.slice(0, -4), await readSource(f.slice(0, -4), path.join(BUILTIN_TEMPLATE_DIR, PARTIALS_DIR, f)));
+  }
+  if (templateDir === undefined) return { main, partials };
+
+  if (!(await isDirectory(templateDir))) {
+    throw new TemplateError(`template folder not found: ${templateDir} (give --template a folder holding report.hbs and/or partials/*.hbs)`);
+  }
+  for (const f of (await readdir(templateDir)).sort()) {
+    const file = path.join(templateDir, f);
+    if ((MAIN as readonly string[]).includes(f)) main.set(f, await readSource(f, file));
+    else if (f === STYLES) partials.set('styles', await readSource('styles', file));
+    else if (f.endsWith('.hbs')) {
+      throw new TemplateError(
+        `${file}: unknown template name (top-level templates are ${MAIN.join(', ')}; put partials in ${path.join(templateDir, PARTIALS_DIR)}/)`,
+      );
+    }
+  }
+  for (const f of await listHbs(path.join(templateDir, PARTIALS_DIR))) {
+    partials.set(f.slice(0, -4), await readSource(f.slice(0, -4), path.join(templateDir, PARTIALS_DIR, f)));
+  }
+  return { main, partials };
+}
+
+type Node = hbs.AST.Node & { loc?: hbs.AST.SourceLocation };
+
+function fail(src: Source, line: number | undefined, reason: string): never {
+  throw new TemplateError(`${src.file}${line ? ` line ${line}` : ''}: ${reason}`);
+}
+
+/** Handlebars' parse errors are several lines with an ASCII pointer: keep the line number and the last line. */
+function parseFailure(src: Source, err: unknown): never {
+  const e = err as { message?: string; lineNumber?: number };
+  const message = String(e.message ?? err);
+  const onLine = /Parse error on line (\d+)/.exec(message);
+  const lines = message.split('\n').filter((l) => l.trim() !== '');
+  if (onLine) fail(src, Number(onLine[1]), `parse error: ${lines[lines.length - 1]}`);
+  fail(src, e.lineNumber, (lines[0] ?? message).replace(/ - \d+:\d+$/, ''));
+}
+
+function pathName(node: hbs.AST.Expression): string | null {
+  return node.type === 'PathExpression' ? (node as hbs.AST.PathExpression).original : null;
+}
+
+function checkTree(src: Source, root: hbs.AST.Program, partialNames: Set<string>): void {
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) {
+      for (const v of value) visit(v);
+      return;
+    }
+    if (value === null || typeof value !== 'object' || !('type' in value)) return;
+    const node = value as Node;
+    const line = node.loc?.start.line;
+    switch (node.type) {
+      case 'MustacheStatement': {
+        const m = node as hbs.AST.MustacheStatement;
+        if (!m.escaped) fail(src, line, 'unescaped output ({{{ }}} or {{& }}) is not allowed: every value is log data; use {{ }}');
+        break;
+      }
+      case 'PartialStatement':
+      case 'PartialBlockStatement': {
+        const p = node as hbs.AST.PartialStatement;
+        const name = pathName(p.name as hbs.AST.Expression);
+        if (name === null) fail(src, line, 'dynamic partials are not allowed: name the partial');
+        if (!partialNames.has(name)) fail(src, line, `partial "${name}" does not exist (built-in or in the template folder's partials/)`);
+        break;
+      }
+      case 'Decorator':
+      case 'DecoratorBlock':
+        fail(src, line, 'decorators are not allowed');
+    }
+    if (node.type === 'MustacheStatement' || node.type === 'BlockStatement' || node.type === 'SubExpression') {
+      const call = node as hbs.AST.MustacheStatement;
+      const name = pathName(call.path as hbs.AST.Expression);
+      const isCall = call.params.length > 0 || (call.hash?.pairs.length ?? 0) > 0 || node.type === 'SubExpression';
+      if (isCall && (name === null || !KNOWN_HELPERS.has(name))) {
+        fail(src, line, `unknown helper "${name ?? '(expression)'}": only if, unless, each, with, lookup and log exist; compute values in the view model`);
+      }
+    }
+    for (const [key, child] of Object.entries(node)) {
+      if (key !== 'loc' && child && typeof child === 'object') visit(child);
+    }
+  };
+  visit(root.body);
+}
+
+const COMPILE_OPTIONS = { knownHelpersOnly: true, preventIndent: true, strict: false } as const;
+
+function check(env: typeof Handlebars, src: Source, partialNames: Set<string>): void {
+  let ast: hbs.AST.Program;
+  try {
+    ast = env.parse(src.text);
+  } catch (err) {
+    parseFailure(src, err);
+  }
+  checkTree(src, ast, partialNames);
+  try {
+    env.precompile(src.text, COMPILE_OPTIONS);
+  } catch (err) {
+    parseFailure(src, err);
+  }
+}
+
+/**
+ * Loads, checks and compiles the templates. Throws `TemplateError` (one line: file, line,
+ * reason, fix) for the first bad template; nothing is rendered before all are checked.
+ */
+export async function loadTemplates(templateDir?: string): Promise<ReportTemplates> {
+  const { main, partials } = await collectSources(templateDir);
+  // An isolated environment: no global helpers or partials leak in or out.
+  const env = Handlebars.create();
+  const partialNames = new Set(partials.keys());
+  for (const src of [...main.values(), ...partials.values()]) check(env, src, partialNames);
+  for (const [name, src] of partials) env.registerPartial(name, env.compile(src.text, COMPILE_OPTIONS));
+
+  const compiled = (name: (typeof MAIN)[number]) => {
+    const src = main.get(name) as Source;
+    const template = env.compile(src.text, COMPILE_OPTIONS);
+    return (view: object): string => {
+      try {
+        return template(view);
+      } catch (err) {
+        const e = err as { message?: string; lineNumber?: number };
+        throw new TemplateError(`${src.file}${e.lineNumber ? ` line ${e.lineNumber}` : ''}: ${String(e.message ?? err).split('\n')[0]}`);
+      }
+    };
+  };
+  const files: Record<string, string> = {};
+  for (const [name, src] of main) files[name] = src.file;
+  for (const [name, src] of partials) files[`partials/${name}`] = src.file;
+  return {
+    report: compiled('report.hbs'),
+    pdfHeader: compiled('pdf-header.hbs'),
+    pdfFooter: compiled('pdf-footer.hbs'),
+    files,
+  };
+}

@@ -1,0 +1,236 @@
+/**
+ * The building blocks of the view model: capped and chunked tables, links that only point
+ * at rows actually rendered, capped lists inside cells, and the fixed label/class maps
+ * (a class attribute never carries a value from the model, only one of these names).
+ */
+import type { PdfCaps } from './context.js';
+import { formatCount, type ZoneClock } from './format.js';
+
+export interface Link {
+  text: string;
+  /** `#anchor` of a rendered element, or null when the target is not in this document. */
+  href: string | null;
+}
+
+export interface CellList<T = string> {
+  items: T[];
+  /** "+ 12 more", or null. */
+  more: string | null;
+}
+
+export interface Table<R> {
+  /** Rows in the model. */
+  total: number;
+  /** Rows rendered. */
+  shown: number;
+  empty: boolean;
+  /** Rendered rows split into tables of `chunkRows` rows, each printed with its own header. */
+  chunks: { rows: R[] }[];
+  /** "1,234 more rows in iot-audit-2026-10.csv / .json", or null when every row is shown. */
+  more: string | null;
+}
+
+export interface Badge {
+  label: string;
+  /** One of the fixed class names below. */
+  cls: string;
+}
+
+/** Rows split into tables of `size` rows; no table at all for no rows. */
+export function chunk<R>(rows: R[], size: number): { rows: R[] }[] {
+  if (rows.length === 0) return [];
+  if (!Number.isFinite(size) || rows.length <= size) return [{ rows }];
+  const out: { rows: R[] }[] = [];
+  for (let i = 0; i < rows.length; i += size) out.push({ rows: rows.slice(i, i + size) });
+  return out;
+}
+
+/** "iot-audit-2026-10.csv / .json" when the files share a stem, else the names joined. */
+export function dataFilesText(files: readonly string[] | undefined): string {
+  if (!files || files.length === 0) return 'the CSV and JSON outputs';
+  const stems = files.map((f) => f.replace(/\.[^./]+$/, ''));
+  if (files.length > 1 && stems.every((s) => s === stems[0])) {
+    return [files[0], ...files.slice(1).map((f) => f.slice((stems[0] as string).length))].join(' / ');
+  }
+  return files.join(' / ');
+}
+
+export class ViewKit {
+  readonly media: 'screen' | 'pdf';
+  readonly limits: PdfCaps;
+  readonly clock: ZoneClock;
+  readonly dataFiles: string;
+  private readonly names: Map<string, string | null>;
+  private readonly eventAnchors = new Map<string, string>();
+  private readonly ids = new Set<string>();
+
+  constructor(opts: {
+    media: 'screen' | 'pdf';
+    limits: PdfCaps;
+    clock: ZoneClock;
+    dataFiles: string;
+    accountNames: Map<string, string | null>;
+  }) {
+    this.media = opts.media;
+    this.limits = opts.limits;
+    this.clock = opts.clock;
+    this.dataFiles = opts.dataFiles;
+    this.names = opts.accountNames;
+  }
+
+  /** "123456789012 (prod-iot)": the name from the accounts list, else the one given, else the id. */
+  account(id: string, fallbackName: string | null = null): string {
+    const name = this.names.get(id) ?? fallbackName;
+    return name ? `${id} (${name})` : id;
+  }
+
+  /** The anchor itself, or a variant of it when already taken: ids stay unique in the document. */
+  claim(anchor: string): string {
+    let id = anchor;
+    for (let n = 2; this.ids.has(id); n += 1) id = `${anchor}--dup${n}`;
+    this.ids.add(id);
+    return id;
+  }
+
+  /** Records that the event's row is rendered under `anchor`. */
+  registerEvent(eventId: string, anchor: string): void {
+    if (!this.eventAnchors.has(eventId)) this.eventAnchors.set(eventId, anchor);
+  }
+
+  eventLink(eventId: string): Link {
+    const anchor = this.eventAnchors.get(eventId);
+    return { text: eventId, href: anchor ? `#${anchor}` : null };
+  }
+
+  /** Links to events, capped at `cellItems`; linked first so the shown ones resolve when possible. */
+  eventLinks(ids: readonly string[]): CellList<Link> {
+    const max = this.limits.cellItems;
+    const linked = ids.filter((id) => this.eventAnchors.has(id));
+    const unlinked = ids.filter((id) => !this.eventAnchors.has(id));
+    const picked = [...linked, ...unlinked].slice(0, max).map((id) => this.eventLink(id));
+    return { items: picked, more: ids.length > max ? `+ ${formatCount(ids.length - max)} more` : null };
+  }
+
+  list(values: readonly string[]): CellList {
+    const max = this.limits.cellItems;
+    return {
+      items: values.slice(0, max),
+      more: values.length > max ? `+ ${formatCount(values.length - max)} more` : null,
+    };
+  }
+
+  moreRows(n: number): string | null {
+    return n > 0 ? `${formatCount(n)} more ${n === 1 ? 'row' : 'rows'} in ${this.dataFiles}` : null;
+  }
+
+  /** The first `cap` items mapped to rows, chunked, with a pointer to the rest. */
+  table<S, R>(items: readonly S[], cap: number, map: (item: S, index: number) => R): Table<R> {
+    const shown = items.slice(0, Number.isFinite(cap) ? cap : items.length);
+    const rows = shown.map(map);
+    return {
+      total: items.length,
+      shown: rows.length,
+      empty: items.length === 0,
+      chunks: chunk(rows, this.limits.chunkRows),
+      more: this.moreRows(items.length - rows.length),
+    };
+  }
+}
+
+const SEVERITY: Record<string, Badge & { rank: number }> = {
+  critical: { label: 'Critical', cls: 'sev-critical', rank: 5 },
+  high: { label: 'High', cls: 'sev-high', rank: 4 },
+  medium: { label: 'Medium', cls: 'sev-medium', rank: 3 },
+  low: { label: 'Low', cls: 'sev-low', rank: 2 },
+  info: { label: 'Info', cls: 'sev-info', rank: 1 },
+};
+
+export function severityBadge(severity: string): Badge {
+  const s = SEVERITY[severity];
+  return s ? { label: s.label, cls: s.cls } : { label: severity, cls: 'sev-info' };
+}
+
+export function severityRank(severity: string): number {
+  return SEVERITY[severity]?.rank ?? 0;
+}
+
+const CERT_STATUS: Record<string, string> = {
+  ACTIVE: 'st-ok',
+  INACTIVE: 'st-warn',
+  PENDING_TRANSFER: 'st-warn',
+  PENDING_ACTIVATION: 'st-warn',
+  REGISTER_INACTIVE: 'st-warn',
+  REVOKED: 'st-bad',
+  DELETED: 'st-muted',
+};
+
+export function certificateStatusBadge(status: string | null): Badge {
+  if (status === null) return { label: 'unknown', cls: 'st-muted' };
+  return { label: status, cls: CERT_STATUS[status] ?? 'st-neutral' };
+}
+
+const INTEGRITY_STATUS: Record<string, Badge> = {
+  valid: { label: 'Valid', cls: 'st-ok' },
+  invalid: { label: 'Invalid', cls: 'st-bad' },
+  incomplete: { label: 'Incomplete', cls: 'st-warn' },
+};
+
+export function integrityBadge(status: string): Badge {
+  return INTEGRITY_STATUS[status] ?? { label: status, cls: 'st-neutral' };
+}
+
+const CATEGORY: Record<string, Badge> = {
+  certificate: { label: 'Certificate', cls: 'cat-certificate' },
+  policy: { label: 'Policy', cls: 'cat-policy' },
+  other: { label: 'Other', cls: 'cat-other' },
+};
+
+export function categoryBadge(category: string): Badge {
+  return CATEGORY[category] ?? { label: category, cls: 'cat-other' };
+}
+
+const CERT_ACTION: Record<string, string> = {
+  created: 'Created',
+  registered: 'Registered',
+  activated: 'Activated',
+  deactivated: 'Deactivated',
+  revoked: 'Revoked',
+  'status-changed': 'Status changed',
+  'transfer-started': 'Transfer started',
+  'transfer-accepted': 'Transfer accepted',
+  'transfer-rejected': 'Transfer rejected',
+  'transfer-cancelled': 'Transfer cancelled',
+  deleted: 'Deleted',
+  'attached-to-thing': 'Attached to thing',
+  'detached-from-thing': 'Detached from thing',
+  'policy-attached': 'Policy attached',
+  'policy-detached': 'Policy detached',
+  'provisioning-claim': 'Provisioning claim',
+  'auto-registration-changed': 'Auto-registration changed',
+  other: 'Other change',
+};
+
+export function certificateActionLabel(action: string): string {
+  return CERT_ACTION[action] ?? action;
+}
+
+const POLICY_ACTION: Record<string, string> = {
+  create: 'Created',
+  'create-version': 'Version created',
+  'set-default': 'Default version set',
+  'delete-version': 'Version deleted',
+  delete: 'Deleted',
+  attach: 'Attached',
+  detach: 'Detached',
+};
+
+export function policyActionLabel(action: string): string {
+  return POLICY_ACTION[action] ?? action;
+}
+
+/** MFA as the report says it: true/false/null -> yes/no/not stated. */
+export function mfaBadge(mfa: boolean | null): Badge {
+  if (mfa === true) return { label: 'yes', cls: 'st-ok' };
+  if (mfa === false) return { label: 'no', cls: 'st-warn' };
+  return { label: 'not stated', cls: 'st-muted' };
+}

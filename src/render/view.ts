@@ -1,0 +1,859 @@
+/**
+ * The view model: the report model turned into what the templates print (formatted times
+ * in the report's zone, account labels, badges, links, grouped and capped tables, chart
+ * geometry). Everything displayed is computed here; templates only loop and print.
+ *
+ * Screen vs PDF: the screen view lists every row of every section. The PDF view groups
+ * repetitive changes (same action by the same actor in the same account) and identical
+ * certificate lifecycles, caps long tables with a pointer to the CSV/JSON, and splits
+ * tables into chunks of `chunkRows` rows so Chromium prints them in seconds.
+ */
+import type {
+  ActorSummary,
+  CertificateLifecycle,
+  DeniedGroup,
+  Finding,
+  IotEvent,
+  PolicyHistory,
+  ReportModel,
+} from '../report/model.js';
+import { dayChart, type ChartGeometry } from './chart.js';
+import { DEFAULT_PDF_CAPS, SCREEN_LIMITS, type PdfCaps, type RenderContext } from './context.js';
+import { anchorId, clip, dayRanges, formatBytes, formatCount, plural, visible, ZoneClock } from './format.js';
+import { changeKey, lifecycleKey, repetitions, type Repetition } from './group.js';
+import {
+  categoryBadge,
+  certificateActionLabel,
+  certificateStatusBadge,
+  dataFilesText,
+  integrityBadge,
+  mfaBadge,
+  policyActionLabel,
+  severityBadge,
+  severityRank,
+  ViewKit,
+  type Badge,
+  type CellList,
+  type Link,
+  type Table,
+} from './view-kit.js';
+
+export type { Badge, CellList, Link, Table } from './view-kit.js';
+
+export interface ReportView {
+  meta: {
+    title: string;
+    lang: 'en';
+    media: 'screen' | 'pdf';
+    isPdf: boolean;
+    /** CSS page size name. */
+    pageSize: 'A4' | 'Letter';
+    /** Content-Security-Policy of the document. */
+    csp: string;
+    timeZone: string;
+  };
+  header: HeaderView;
+  toc: { href: string; title: string; count: string | null }[];
+  findings: FindingsView;
+  summary: SummaryView;
+  integrity: IntegrityView | null;
+  certificates: CertificatesView;
+  policies: PoliciesView;
+  actors: Table<ActorRow>;
+  denied: { attempts: string; table: Table<DeniedRow> };
+  coverage: CoverageView;
+  appendix: { note: string | null; table: Table<EventRow> };
+  /** Texts of the PDF page header and footer. */
+  page: { title: string; period: string };
+}
+
+export interface HeaderView {
+  title: string;
+  organization: string | null;
+  period: string;
+  range: string;
+  timeZone: string;
+  generatedAt: string;
+  tool: string;
+  sources: { label: string; detail: string }[];
+  filters: string | null;
+  completeness: { label: string; value: string; warn: boolean }[];
+  accountsNote: string | null;
+}
+
+export interface FindingRow {
+  anchor: string;
+  id: string;
+  ruleId: string;
+  severity: Badge;
+  title: string;
+  description: string;
+  remediation: string;
+  account: string;
+  region: string;
+  resource: Link;
+  time: string;
+  evidence: string | null;
+  events: CellList<Link>;
+  suppressed: boolean;
+  suppressionReason: string | null;
+}
+
+export interface FindingsView {
+  none: boolean;
+  counts: { severity: Badge; count: string; suppressed: string }[];
+  open: Table<FindingRow>;
+  suppressed: Table<FindingRow>;
+  ruleErrors: { ruleId: string; message: string }[];
+}
+
+export interface RepetitiveRow {
+  eventName: string;
+  count: string;
+  actor: string;
+  account: string;
+  regions: string;
+  range: string;
+}
+
+export interface SummaryView {
+  totals: { label: string; value: string; cls: string }[];
+  chart: ChartGeometry;
+  byCategory: Table<{ category: Badge; count: string }>;
+  byAction: Table<{ category: Badge; eventName: string; count: string }>;
+  byAccount: Table<{ account: string; ouPath: string; changes: string; failed: string }>;
+  byOu: Table<{ ouPath: string; accounts: string; changes: string; failed: string }>;
+  byRegion: Table<{ region: string; changes: string; failed: string }>;
+  failed: { label: string; value: string }[];
+  findingsBySeverity: { severity: Badge; count: string; suppressed: string }[];
+  repetitive: Table<RepetitiveRow>;
+}
+
+export interface IntegrityView {
+  ok: boolean;
+  status: Badge;
+  statusText: string;
+  flaggedEvents: string | null;
+  chains: Table<{
+    account: string;
+    region: string;
+    digests: string;
+    logFiles: string;
+    gaps: CellList;
+    status: Badge;
+  }>;
+  problems: Table<{ kind: string; account: string; region: string; key: string; message: string }>;
+  notes: string[];
+}
+
+export interface StepRow {
+  time: string;
+  action: string;
+  eventName: string;
+  detail: string | null;
+  actor: string;
+  event: Link;
+}
+
+export interface CertificateRow {
+  anchor: string;
+  id: string;
+  kind: string;
+  arn: string | null;
+  account: string;
+  region: string;
+  status: Badge;
+  steps: CellList<StepRow>;
+  things: CellList;
+  policies: CellList;
+  failed: CellList<Link>;
+}
+
+export interface CertificateGroupRow {
+  anchor: string;
+  count: string;
+  kind: string;
+  account: string;
+  region: string;
+  shape: string;
+  actors: string;
+  status: Badge;
+  range: string;
+  samples: string[];
+}
+
+export interface CertificatesView {
+  total: string;
+  none: boolean;
+  groups: Table<CertificateGroupRow>;
+  table: Table<CertificateRow>;
+  note: string | null;
+}
+
+export interface PolicyVersionView {
+  versionId: string;
+  time: string;
+  eventName: string;
+  actor: string;
+  setAsDefault: boolean;
+  recorded: boolean;
+  document: string | null;
+  notJson: boolean;
+  event: Link;
+}
+
+export interface PolicyChangeRow {
+  time: string;
+  action: string;
+  eventName: string;
+  target: string | null;
+  actor: string;
+  event: Link;
+  count: string | null;
+}
+
+export interface PolicyView {
+  anchor: string;
+  name: string;
+  account: string;
+  region: string;
+  arn: string | null;
+  defaultVersionId: string | null;
+  deleted: boolean;
+  attachedTargets: CellList;
+  versions: PolicyVersionView[];
+  changes: Table<PolicyChangeRow>;
+  failed: CellList<Link>;
+}
+
+export interface PoliciesView {
+  total: string;
+  none: boolean;
+  items: PolicyView[];
+  more: string | null;
+}
+
+export interface ActorRow {
+  label: string;
+  type: string;
+  arn: string | null;
+  role: string | null;
+  mfa: Badge;
+  changes: string;
+  failed: string;
+  accounts: CellList;
+  sourceIps: CellList;
+  userAgents: CellList;
+  seen: string;
+  actions: CellList;
+}
+
+export interface DeniedRow {
+  actor: string;
+  account: string;
+  eventName: string;
+  errorCode: string;
+  errorMessage: string | null;
+  count: string;
+  range: string;
+  events: CellList<Link>;
+}
+
+export interface CoverageView {
+  counts: { label: string; value: string }[];
+  perAccount: Table<{ account: string; inOrganization: Badge; files: string; regions: CellList; days: string }>;
+  withoutLogs: Table<{ account: string; state: string; ouPath: string }>;
+  notInOrganization: Table<{ account: string }>;
+  unreadable: Table<{ key: string; source: string; reason: string }>;
+  problems: Table<{ key: string; source: string; reason: string }>;
+}
+
+export interface EventRow {
+  anchor: string;
+  eventId: string;
+  time: string;
+  account: string;
+  region: string;
+  eventName: string;
+  eventType: string | null;
+  category: Badge;
+  result: Badge;
+  errorMessage: string | null;
+  actor: string;
+  sourceIp: string | null;
+  userAgent: string | null;
+  resources: CellList;
+  integrity: Badge | null;
+}
+
+/** The document's policy: nothing may load or run; inline styles and data: images only. */
+export const CONTENT_SECURITY_POLICY =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
+
+export type ViewContext = Pick<RenderContext, 'media' | 'paper' | 'pdfCaps' | 'dataFiles'>;
+
+export function viewLimits(ctx: ViewContext): PdfCaps {
+  if (ctx.media === 'pdf') return { ...DEFAULT_PDF_CAPS, ...ctx.pdfCaps };
+  return { ...SCREEN_LIMITS, groupMin: ctx.pdfCaps?.groupMin ?? SCREEN_LIMITS.groupMin };
+}
+
+export function buildView(model: ReportModel, ctx: ViewContext): ReportView {
+  const limits = viewLimits(ctx);
+  const clock = new ZoneClock(model.period.timeZone);
+  const kit = new ViewKit({
+    media: ctx.media,
+    limits,
+    clock,
+    dataFiles: dataFilesText(ctx.dataFiles),
+    accountNames: new Map(model.accounts.map((a) => [a.id, a.name])),
+  });
+
+  const repetitive = repetitions(model.events, changeKey, limits.groupMin);
+  const appendix = appendixView(model, kit, repetitive.rest);
+  const certificates = certificatesView(model.certificates, kit);
+  const policies = policiesView(model.policies, kit);
+  const findings = findingsView(model, kit, certificates.anchors, policies.anchors);
+  const integrity = model.integrity ? integrityView(model, kit) : null;
+
+  const toc: ReportView['toc'] = [
+    { href: '#findings', title: 'Findings', count: formatCount(model.findings.filter((f) => !f.suppressed).length) },
+    { href: '#summary', title: 'Summary', count: null },
+  ];
+  if (integrity) toc.push({ href: '#integrity', title: 'Log integrity', count: null });
+  toc.push(
+    { href: '#certificates', title: 'Certificates', count: formatCount(model.certificates.length) },
+    { href: '#policies', title: 'Policies', count: formatCount(model.policies.length) },
+    { href: '#actors', title: 'Actors', count: formatCount(model.actors.length) },
+    { href: '#denied', title: 'Failed and denied attempts', count: formatCount(model.summary.failedAttempts) },
+    { href: '#coverage', title: 'Coverage', count: null },
+    { href: '#appendix', title: 'Appendix: all events', count: formatCount(model.events.length) },
+  );
+
+  const view: ReportView = {
+    meta: {
+      title: model.title,
+      lang: 'en',
+      media: ctx.media,
+      isPdf: ctx.media === 'pdf',
+      pageSize: ctx.paper === 'letter' ? 'Letter' : 'A4',
+      csp: CONTENT_SECURITY_POLICY,
+      timeZone: clock.zone,
+    },
+    header: headerView(model, kit),
+    toc,
+    findings: findings.view,
+    summary: summaryView(model, kit, repetitive.groups),
+    integrity,
+    certificates: certificates.view,
+    policies: policies.view,
+    actors: kit.table(model.actors, limits.actors, (a) => actorRow(a, kit)),
+    denied: {
+      attempts: `${plural(model.summary.failedAttempts, 'failed attempt')}, of which ${formatCount(model.summary.deniedAttempts)} denied`,
+      table: kit.table(model.denied, limits.denied, (d) => deniedRow(d, kit)),
+    },
+    coverage: coverageView(model, kit),
+    appendix,
+    page: { title: model.title, period: model.period.label },
+  };
+  return visibleStrings(view);
+}
+
+/** Every string of the view in its visible form (see `visible`); a fresh copy, the model is never touched. */
+function visibleStrings<T>(value: T): T {
+  if (typeof value === 'string') return visible(value) as T;
+  if (Array.isArray(value)) return value.map((v) => visibleStrings(v)) as T;
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = visibleStrings(v);
+    return out as T;
+  }
+  return value;
+}
+
+// --- header ----------------------------------------------------------------
+
+function headerView(model: ReportModel, kit: ViewKit): HeaderView {
+  const { clock } = kit;
+  const org = model.organization;
+  const orgParts: string[] = [];
+  if (org.id) orgParts.push(`Organization ${org.id}`);
+  if (org.managementAccountId) orgParts.push(`management account ${kit.account(org.managementAccountId)}`);
+  const cov = model.coverage;
+  const accountsFrom = {
+    organizations: 'AWS Organizations',
+    'accounts-file': 'the accounts file',
+    logs: 'the logs only (no names)',
+  }[org.accountsFrom] ?? org.accountsFrom;
+  const filters: string[] = [];
+  if (model.filters.accounts.length > 0) filters.push(`accounts ${model.filters.accounts.map((a) => kit.account(a)).join(', ')}`);
+  if (model.filters.regions.length > 0) filters.push(`regions ${model.filters.regions.join(', ')}`);
+  return {
+    title: model.title,
+    organization: orgParts.length > 0 ? orgParts.join(', ') : null,
+    period: model.period.label,
+    range: `${clock.minute(model.period.start)} to ${clock.minute(model.period.end)} (${clock.zone}), end excluded`,
+    timeZone: clock.zone,
+    generatedAt: clock.stamp(model.generatedAt),
+    tool: `${model.tool.name} ${model.tool.version}`,
+    sources: model.sources.map((s) => ({
+      label: s.label,
+      detail: s.athena
+        ? `Athena query ${s.athena.queryExecutionId} on ${s.athena.database}.${s.athena.table}` +
+          `${s.athena.workgroup ? ` (workgroup ${s.athena.workgroup})` : ''}, ${formatBytes(s.athena.dataScannedBytes)} scanned, ` +
+          `estimated $${s.athena.estimatedCostUsd.toFixed(2)}`
+        : `${s.kind}, ${s.layout === 'files' ? 'plain folder of log files' : `${s.layout} trail layout`}`,
+    })),
+    filters: filters.length > 0 ? `Only ${filters.join('; ')}` : null,
+    completeness: [
+      { label: 'Log files read', value: `${formatCount(cov.filesRead)} (${formatBytes(cov.bytesRead)}, ${plural(cov.recordsRead, 'record')})`, warn: false },
+      { label: 'Unreadable files', value: formatCount(cov.unreadableFiles.length), warn: cov.unreadableFiles.length > 0 },
+      { label: 'Source problems', value: formatCount(cov.sourceProblems.length), warn: cov.sourceProblems.length > 0 },
+      { label: 'Accounts without logs', value: formatCount(cov.accountsWithoutLogs.length), warn: cov.accountsWithoutLogs.length > 0 },
+      { label: 'Account names from', value: accountsFrom, warn: org.accountsFrom === 'logs' },
+    ],
+    accountsNote: org.accountsNote,
+  };
+}
+
+// --- findings --------------------------------------------------------------
+
+function bySeverityThenTime(a: Finding, b: Finding): number {
+  return (
+    severityRank(b.severity) - severityRank(a.severity) ||
+    (a.time < b.time ? -1 : a.time > b.time ? 1 : 0) ||
+    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+  );
+}
+
+function findingsView(
+  model: ReportModel,
+  kit: ViewKit,
+  certAnchors: Map<string, string>,
+  policyAnchors: Map<string, string>,
+): { view: FindingsView } {
+  const resourceLink = (f: Finding): Link => {
+    const r = f.resource;
+    const cert = certAnchors.get(r) ?? certAnchors.get(/:(?:cert|cacert)\/([^/\s]+)/.exec(r)?.[1] ?? '');
+    if (cert) return { text: r, href: `#${cert}` };
+    const name = /:policy\/([^/\s]+)/.exec(r)?.[1] ?? r;
+    const policy = policyAnchors.get(JSON.stringify([f.accountId, f.region, name])) ?? policyAnchors.get(JSON.stringify([name]));
+    return { text: r, href: policy ? `#${policy}` : null };
+  };
+  const row = (f: Finding): FindingRow => ({
+    anchor: kit.claim(anchorId('finding', f.id)),
+    id: f.id,
+    ruleId: f.ruleId,
+    severity: severityBadge(f.severity),
+    title: f.title,
+    description: f.description,
+    remediation: f.remediation,
+    account: kit.account(f.accountId, f.accountName),
+    region: f.region,
+    resource: resourceLink(f),
+    time: kit.clock.dateTime(f.time),
+    evidence: f.evidence === null ? null : clip(f.evidence, kit.limits.documentChars),
+    events: kit.eventLinks(f.eventIds),
+    suppressed: f.suppressed,
+    suppressionReason: f.suppressionReason,
+  });
+  const open = model.findings.filter((f) => !f.suppressed).sort(bySeverityThenTime);
+  const suppressed = model.findings.filter((f) => f.suppressed).sort(bySeverityThenTime);
+  const cap = kit.limits.findings;
+  return {
+    view: {
+      none: model.findings.length === 0,
+      counts: model.summary.findingsBySeverity.map((s) => ({
+        severity: severityBadge(s.severity),
+        count: formatCount(s.count),
+        suppressed: formatCount(s.suppressed),
+      })),
+      open: kit.table(open, cap, row),
+      suppressed: kit.table(suppressed, Math.max(0, cap - Math.min(cap, open.length)), row),
+      ruleErrors: model.ruleErrors.map((e) => ({ ruleId: e.ruleId, message: e.message })),
+    },
+  };
+}
+
+// --- summary ---------------------------------------------------------------
+
+function summaryView(model: ReportModel, kit: ViewKit, groups: Repetition<IotEvent>[]): SummaryView {
+  const s = model.summary;
+  const rows = kit.limits.rows;
+  const open = model.findings.filter((f) => !f.suppressed).length;
+  return {
+    totals: [
+      { label: 'IoT events', value: formatCount(s.totalEvents), cls: 'tot-neutral' },
+      { label: 'Changes', value: formatCount(s.changes), cls: 'tot-accent' },
+      { label: 'Read-only calls', value: formatCount(s.reads), cls: 'tot-neutral' },
+      { label: 'Failed or denied', value: formatCount(s.failedAttempts), cls: s.failedAttempts > 0 ? 'tot-warn' : 'tot-neutral' },
+      { label: 'Open findings', value: formatCount(open), cls: open > 0 ? 'tot-bad' : 'tot-ok' },
+    ],
+    chart: dayChart(s.byDay),
+    byCategory: kit.table(s.changesByCategory, rows, (c) => ({ category: categoryBadge(c.category), count: formatCount(c.count) })),
+    byAction: kit.table(s.changesByAction, rows, (a) => ({
+      category: categoryBadge(a.category),
+      eventName: a.eventName,
+      count: formatCount(a.count),
+    })),
+    byAccount: kit.table(s.byAccount, rows, (a) => ({
+      account: kit.account(a.accountId, a.accountName),
+      ouPath: a.ouPath ?? '—',
+      changes: formatCount(a.changes),
+      failed: formatCount(a.failedAttempts),
+    })),
+    byOu: kit.table(s.byOu, rows, (o) => ({
+      ouPath: o.ouPath,
+      accounts: formatCount(o.accounts),
+      changes: formatCount(o.changes),
+      failed: formatCount(o.failedAttempts),
+    })),
+    byRegion: kit.table(s.byRegion, rows, (r) => ({
+      region: r.region,
+      changes: formatCount(r.changes),
+      failed: formatCount(r.failedAttempts),
+    })),
+    failed: [
+      { label: 'Failed attempts (any error)', value: formatCount(s.failedAttempts) },
+      { label: 'Of which access denied', value: formatCount(s.deniedAttempts) },
+      { label: 'Other errors', value: formatCount(s.failedAttempts - s.deniedAttempts) },
+    ],
+    findingsBySeverity: s.findingsBySeverity.map((f) => ({
+      severity: severityBadge(f.severity),
+      count: formatCount(f.count),
+      suppressed: formatCount(f.suppressed),
+    })),
+    repetitive: kit.table(groups, rows, (g) => {
+      const first = g.items[0] as IotEvent;
+      const last = g.items[g.items.length - 1] as IotEvent;
+      return {
+        eventName: first.eventName,
+        count: formatCount(g.items.length),
+        actor: first.actor.label,
+        account: kit.account(first.accountId, first.accountName),
+        regions: [...new Set(g.items.map((e) => e.region))].sort().join(', '),
+        range: kit.clock.range(first.eventTime, last.eventTime),
+      };
+    }),
+  };
+}
+
+// --- integrity -------------------------------------------------------------
+
+function integrityView(model: ReportModel, kit: ViewKit): IntegrityView {
+  const integrity = model.integrity as NonNullable<ReportModel['integrity']>;
+  const flagged = model.events.filter((e) => e.integrity !== null && e.integrity !== 'valid').length;
+  return {
+    ok: integrity.ok,
+    status: integrity.ok ? { label: 'Verified', cls: 'st-ok' } : { label: 'Problems found', cls: 'st-bad' },
+    statusText: integrity.ok
+      ? 'Every digest and log file of the period checked out.'
+      : `${plural(integrity.problems.length, 'problem')} found in the digest chains or log files.`,
+    flaggedEvents: flagged > 0 ? `${plural(flagged, 'event')} of this report come from log files that failed validation (marked in the appendix).` : null,
+    chains: kit.table(integrity.chains, kit.limits.rows, (c) => ({
+      account: kit.account(c.accountId, c.accountName),
+      region: c.region,
+      digests: `${formatCount(c.digestsValid)} valid, ${formatCount(c.digestsInvalid)} invalid, ${formatCount(c.digestsMissing)} missing`,
+      logFiles:
+        `${formatCount(c.logFilesValid)} valid, ${formatCount(c.logFilesModified)} modified, ` +
+        `${formatCount(c.logFilesMissing)} missing, ${formatCount(c.logFilesNotCovered)} not covered`,
+      gaps: kit.list(c.gaps.map((g) => kit.clock.range(g.from, g.to))),
+      status: integrityBadge(c.status),
+    })),
+    problems: kit.table(integrity.problems, kit.limits.rows, (p) => ({
+      kind: p.kind,
+      account: kit.account(p.accountId),
+      region: p.region,
+      key: p.key,
+      message: p.message,
+    })),
+    notes: [...integrity.notes],
+  };
+}
+
+// --- certificates ----------------------------------------------------------
+
+function certificatesView(
+  certs: CertificateLifecycle[],
+  kit: ViewKit,
+): { view: CertificatesView; anchors: Map<string, string> } {
+  const anchors = new Map<string, string>();
+  const isPdf = kit.media === 'pdf';
+  const { groups, rest } = isPdf ? repetitions(certs, lifecycleKey, kit.limits.groupMin) : { groups: [], rest: certs };
+
+  const groupTable = kit.table(groups, kit.limits.rows, (g, i) => {
+    const anchor = kit.claim(`certgroup-${i + 1}`);
+    const first = g.items[0] as CertificateLifecycle;
+    for (const c of g.items) if (!anchors.has(c.certificateId)) anchors.set(c.certificateId, anchor);
+    const times = g.items.flatMap((c) => [c.steps[0]?.eventTime ?? '', c.steps[c.steps.length - 1]?.eventTime ?? '']).filter(Boolean).sort();
+    return {
+      anchor,
+      count: formatCount(g.items.length),
+      kind: first.kind === 'ca' ? 'CA certificates' : 'Device certificates',
+      account: kit.account(first.accountId, first.accountName),
+      region: first.region,
+      shape: first.steps.map((s) => `${certificateActionLabel(s.action)} (${s.eventName})`).join(' → '),
+      actors: [...new Set(first.steps.map((s) => s.actorLabel))].join(', '),
+      status: certificateStatusBadge(first.lastKnownStatus),
+      range: times.length > 0 ? kit.clock.range(times[0] as string, times[times.length - 1] as string) : '—',
+      samples: g.items.slice(0, 3).map((c) => c.certificateId),
+    };
+  });
+
+  const stepCap = isPdf ? kit.limits.cellItems * 2 : Number.POSITIVE_INFINITY;
+  const table = kit.table(rest, kit.limits.certificates, (c) => {
+    const anchor = kit.claim(anchorId('cert', c.accountId, c.region, c.certificateId));
+    if (!anchors.has(c.certificateId) || anchors.get(c.certificateId)?.startsWith('certgroup-')) anchors.set(c.certificateId, anchor);
+    const steps = c.steps.slice(0, stepCap).map((s) => ({
+      time: kit.clock.dateTime(s.eventTime),
+      action: certificateActionLabel(s.action),
+      eventName: s.eventName,
+      detail: s.detail,
+      actor: s.actorLabel,
+      event: kit.eventLink(s.eventId),
+    }));
+    return {
+      anchor,
+      id: c.certificateId,
+      kind: c.kind === 'ca' ? 'CA' : 'Device',
+      arn: c.arn,
+      account: kit.account(c.accountId, c.accountName),
+      region: c.region,
+      status: certificateStatusBadge(c.lastKnownStatus),
+      steps: { items: steps, more: c.steps.length > steps.length ? `+ ${formatCount(c.steps.length - steps.length)} more steps` : null },
+      things: kit.list(c.things),
+      policies: kit.list(c.policies),
+      failed: kit.eventLinks(c.failedEventIds),
+    };
+  });
+
+  const grouped = groups.reduce((n, g) => n + g.items.length, 0);
+  const devices = certs.filter((c) => c.kind === 'device').length;
+  return {
+    anchors,
+    view: {
+      total: `${plural(certs.length, 'certificate')} (${formatCount(devices)} device, ${formatCount(certs.length - devices)} CA)`,
+      none: certs.length === 0,
+      groups: groupTable,
+      table,
+      note:
+        grouped > 0
+          ? `${plural(grouped, 'certificate')} with identical lifecycles (same steps by the same actors) are grouped above; ` +
+            `the CSV and JSON list each of them (${kit.dataFiles}).`
+          : null,
+    },
+  };
+}
+
+// --- policies --------------------------------------------------------------
+
+function policiesView(policies: PolicyHistory[], kit: ViewKit): { view: PoliciesView; anchors: Map<string, string> } {
+  const anchors = new Map<string, string>();
+  const isPdf = kit.media === 'pdf';
+  const shown = policies.slice(0, Number.isFinite(kit.limits.policies) ? kit.limits.policies : policies.length);
+  const byName = new Map<string, number>();
+  for (const p of policies) byName.set(p.policyName, (byName.get(p.policyName) ?? 0) + 1);
+
+  const items = shown.map((p): PolicyView => {
+    const anchor = kit.claim(anchorId('policy', p.accountId, p.region, p.policyName));
+    anchors.set(JSON.stringify([p.accountId, p.region, p.policyName]), anchor);
+    if (byName.get(p.policyName) === 1) anchors.set(JSON.stringify([p.policyName]), anchor);
+
+    // Attaching one policy to 12,000 certificates is one row per actor and action in the PDF.
+    const { groups, rest } = isPdf
+      ? repetitions(p.changes, (c) => JSON.stringify([c.action, c.eventName, c.actorLabel]), kit.limits.groupMin)
+      : { groups: [], rest: p.changes };
+    const groupRows: PolicyChangeRow[] = groups.map((g) => {
+      const first = g.items[0] as PolicyHistory['changes'][number];
+      const last = g.items[g.items.length - 1] as PolicyHistory['changes'][number];
+      return {
+        time: kit.clock.range(first.eventTime, last.eventTime),
+        action: policyActionLabel(first.action),
+        eventName: first.eventName,
+        target: `${plural(g.items.length, 'target')}, e.g. ${g.items.slice(0, 2).map((c) => c.target ?? '—').join(', ')}`,
+        actor: first.actorLabel,
+        event: kit.eventLink(first.eventId),
+        count: formatCount(g.items.length),
+      };
+    });
+    const changes = kit.table(rest, kit.limits.cellItems * 10, (c): PolicyChangeRow => ({
+      time: kit.clock.dateTime(c.eventTime),
+      action: policyActionLabel(c.action),
+      eventName: c.eventName,
+      target: c.target === null ? null : c.targetType ? `${c.target} (${c.targetType})` : c.target,
+      actor: c.actorLabel,
+      event: kit.eventLink(c.eventId),
+      count: null,
+    }));
+    if (changes.chunks.length === 0 && groupRows.length > 0) changes.chunks.push({ rows: [] });
+    changes.chunks[0]?.rows.unshift(...groupRows);
+    changes.total += groupRows.length;
+    changes.shown += groupRows.length;
+    changes.empty = changes.total === 0;
+
+    return {
+      anchor,
+      name: p.policyName,
+      account: kit.account(p.accountId, p.accountName),
+      region: p.region,
+      arn: p.arn,
+      defaultVersionId: p.defaultVersionId,
+      deleted: p.deleted,
+      attachedTargets: kit.list(p.attachedTargets),
+      versions: p.versions.map((v) => {
+        const recorded = v.documentRecorded && v.document !== null;
+        const text = recorded ? (v.documentPretty ?? v.document) : null;
+        return {
+          versionId: v.versionId ?? '(version not logged)',
+          time: kit.clock.dateTime(v.eventTime),
+          eventName: v.eventName,
+          actor: v.actorLabel,
+          setAsDefault: v.setAsDefault,
+          recorded,
+          document: text === null ? null : clip(text, kit.limits.documentChars),
+          notJson: recorded && v.documentPretty === null,
+          event: kit.eventLink(v.eventId),
+        };
+      }),
+      changes,
+      failed: kit.eventLinks(p.failedEventIds),
+    };
+  });
+  return {
+    anchors,
+    view: {
+      total: plural(policies.length, 'policy', 'policies'),
+      none: policies.length === 0,
+      items,
+      more:
+        policies.length > shown.length
+          ? `${plural(policies.length - shown.length, 'more policy', 'more policies')} in ${kit.dataFiles}`
+          : null,
+    },
+  };
+}
+
+// --- actors, denied, coverage ------------------------------------------------
+
+function actorRow(a: ActorSummary, kit: ViewKit): ActorRow {
+  return {
+    label: a.label,
+    type: a.type ?? 'not stated',
+    arn: a.arn,
+    role: a.sessionIssuerArn,
+    mfa: mfaBadge(a.mfaAuthenticated),
+    changes: formatCount(a.changes),
+    failed: formatCount(a.failedAttempts),
+    accounts: kit.list(a.accounts.map((id) => kit.account(id))),
+    sourceIps: kit.list(a.sourceIps),
+    userAgents: kit.list(a.userAgents),
+    seen: kit.clock.range(a.firstSeen, a.lastSeen),
+    actions: kit.list(a.actions.map((x) => `${x.eventName} × ${formatCount(x.count)}`)),
+  };
+}
+
+function deniedRow(d: DeniedGroup, kit: ViewKit): DeniedRow {
+  return {
+    actor: d.actorLabel,
+    account: kit.account(d.accountId, d.accountName),
+    eventName: d.eventName,
+    errorCode: d.errorCode,
+    errorMessage: d.errorMessage === null ? null : clip(d.errorMessage, kit.media === 'pdf' ? 400 : Number.POSITIVE_INFINITY),
+    count: formatCount(d.count),
+    range: kit.clock.range(d.first, d.last),
+    events: kit.eventLinks(d.eventIds),
+  };
+}
+
+function coverageView(model: ReportModel, kit: ViewKit): CoverageView {
+  const cov = model.coverage;
+  const rows = kit.limits.rows;
+  const byId = new Map(model.accounts.map((a) => [a.id, a]));
+  return {
+    counts: [
+      { label: 'Log files read', value: formatCount(cov.filesRead) },
+      { label: 'Bytes read', value: formatBytes(cov.bytesRead) },
+      { label: 'Records read (any service)', value: formatCount(cov.recordsRead) },
+      { label: 'IoT records in the period', value: formatCount(cov.iotRecords) },
+      { label: 'Duplicate IoT records dropped', value: formatCount(cov.duplicatesDropped) },
+      { label: 'Delivery days read (UTC)', value: cov.daysRead ? `${cov.daysRead.first} to ${cov.daysRead.last}` : 'none' },
+    ],
+    perAccount: kit.table(cov.perAccount, rows, (a) => ({
+      account: kit.account(a.accountId, a.accountName),
+      inOrganization: a.inOrganization ? { label: 'yes', cls: 'st-ok' } : { label: 'no', cls: 'st-warn' },
+      files: formatCount(a.files),
+      regions: kit.list(a.regions.map((r) => `${r.region}: ${plural(r.files, 'file')}, ${dayRanges(r.days) || 'no days'}`)),
+      days: dayRanges(a.days) || 'none',
+    })),
+    withoutLogs: kit.table(cov.accountsWithoutLogs, rows, (id) => ({
+      account: kit.account(id),
+      state: byId.get(id)?.state ?? '—',
+      ouPath: byId.get(id)?.ouPath ?? '—',
+    })),
+    notInOrganization: kit.table(cov.accountsNotInOrganization, rows, (id) => ({ account: kit.account(id) })),
+    unreadable: kit.table(cov.unreadableFiles, rows, (f) => ({ key: f.key, source: f.source, reason: f.reason })),
+    problems: kit.table(cov.sourceProblems, rows, (f) => ({ key: f.key, source: f.source, reason: f.reason })),
+  };
+}
+
+// --- appendix ----------------------------------------------------------------
+
+/**
+ * The screen lists every event. The PDF lists the events findings point at, then the
+ * earliest events outside the repetitive groups (those are summarized in the summary), up
+ * to the cap, in time order; the rest is in the CSV/JSON.
+ */
+function appendixView(model: ReportModel, kit: ViewKit, ungrouped: IotEvent[]): ReportView['appendix'] {
+  let events: IotEvent[] = model.events;
+  let note: string | null = null;
+  if (kit.media === 'pdf') {
+    const cap = kit.limits.appendix;
+    const known = new Set(model.events.map((e) => e.eventId));
+    const chosen = new Set<string>();
+    const findings = [...model.findings].sort((a, b) => Number(a.suppressed) - Number(b.suppressed) || bySeverityThenTime(a, b));
+    for (const f of findings) {
+      for (const id of f.eventIds) if (chosen.size < cap && known.has(id)) chosen.add(id);
+    }
+    for (const e of ungrouped) {
+      if (chosen.size >= cap) break;
+      chosen.add(e.eventId);
+    }
+    events = model.events.filter((e) => chosen.has(e.eventId));
+    const grouped = model.events.length - ungrouped.length;
+    const parts = [`This PDF lists ${formatCount(events.length)} of ${plural(model.events.length, 'event')}.`];
+    if (grouped > 0) parts.push(`${plural(grouped, 'change')} of the repetitive groups in the summary are counted there, not listed here.`);
+    if (events.length < model.events.length) parts.push(`Every event is in ${kit.dataFiles}.`);
+    note = events.length < model.events.length ? parts.join(' ') : null;
+  }
+  const anchors = events.map((e) => {
+    const anchor = kit.claim(anchorId('event', e.eventId));
+    kit.registerEvent(e.eventId, anchor);
+    return anchor;
+  });
+
+  const isPdf = kit.media === 'pdf';
+  const table = kit.table(events, Number.POSITIVE_INFINITY, (e, i): EventRow => ({
+    anchor: anchors[i] as string,
+    eventId: e.eventId,
+    time: kit.clock.dateTime(e.eventTime),
+    account: kit.account(e.accountId, e.accountName),
+    region: e.region,
+    eventName: e.eventName,
+    eventType: e.eventType,
+    category: categoryBadge(e.category),
+    result: e.errorCode !== null
+      ? { label: e.errorCode, cls: 'st-bad' }
+      : e.readOnly
+        ? { label: 'read', cls: 'st-muted' }
+        : { label: 'change', cls: 'st-ok' },
+    errorMessage: e.errorMessage === null ? null : clip(e.errorMessage, isPdf ? 300 : Number.POSITIVE_INFINITY),
+    actor: e.actor.label,
+    sourceIp: e.sourceIp,
+    userAgent: e.userAgent === null ? null : clip(e.userAgent, isPdf ? 160 : Number.POSITIVE_INFINITY),
+    resources: kit.list(e.resources.map((r) => `${r.type}: ${r.id}`)),
+    integrity: e.integrity !== null && e.integrity !== 'valid' ? { label: `log file ${e.integrity}`, cls: 'st-bad' } : null,
+  }));
+  table.total = model.events.length;
+  table.more = kit.moreRows(model.events.length - events.length);
+  return { note, table };
+}
+

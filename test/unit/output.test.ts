@@ -1,0 +1,66 @@
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync, chmodSync, mkdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { csvField } from '../../src/render/csv.js';
+import { OutputError } from '../../src/errors.js';
+import { baseName, periodSlug } from '../../src/output/names.js';
+import { writeOutputs } from '../../src/output/writer.js';
+
+describe('csvField (RFC 4180)', () => {
+  it.each([
+    ['plain', 'plain'],
+    ['a,b', '"a,b"'],
+    ['say "hi"', '"say ""hi"""'],
+    ['two\nlines', '"two\nlines"'],
+    ['cr\r', '"cr\r"'],
+    [null, ''],
+    [true, 'true'],
+    [42, '42'],
+  ])('%j -> %j', (value, expected) => {
+    expect(csvField(value)).toBe(expected);
+  });
+
+  it('defuses spreadsheet formulas in log values', () => {
+    expect(csvField('=HYPERLINK("http://x")')).toBe('"\'=HYPERLINK(""http://x"")"');
+    expect(csvField('@SUM(A1)')).toBe("'@SUM(A1)");
+    expect(csvField('+1')).toBe("'+1");
+  });
+});
+
+describe('file names', () => {
+  it('say what the report covers', () => {
+    expect(periodSlug({ start: '', end: '', timeZone: 'UTC', month: '2026-10', label: '' })).toBe('2026-10');
+    expect(baseName({ start: '2026-10-03T04:00:00Z', end: '2026-10-10T16:30:00Z', timeZone: 'UTC', month: null, label: '' })).toBe('iot-audit-20261003T0400Z-20261010T1630Z');
+  });
+});
+
+describe('writeOutputs', () => {
+  it('writes every file and a SHA256SUMS that sha256sum -c accepts, keeping other reports', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'iot-audit-out-'));
+    await writeOutputs(dir, [{ name: 'iot-audit-2026-09.json', bytes: Buffer.from('{}') }]);
+    const written = await writeOutputs(dir, [
+      { name: 'iot-audit-2026-10.json', bytes: Buffer.from('{"a":1}') },
+      { name: 'iot-audit-2026-10.csv', bytes: Buffer.from('x\r\n') },
+    ]);
+    expect(written.map((w) => w.name)).toEqual(['iot-audit-2026-10.json', 'iot-audit-2026-10.csv']);
+    const sums = readFileSync(path.join(dir, 'SHA256SUMS'), 'utf8').trim().split('\n');
+    expect(sums.map((l) => l.split('  ')[1])).toEqual(['iot-audit-2026-09.json', 'iot-audit-2026-10.csv', 'iot-audit-2026-10.json']);
+    expect(sums[2]).toBe('015abd7f5cc57a2dd94b7590f04ad8084273905ee33ec5cebeae62276a97f862  iot-audit-2026-10.json');
+    expect(readdirSync(dir).filter((f) => f.includes('.tmp'))).toEqual([]);
+  });
+
+  it('leaves nothing behind and says what to do when the folder cannot be written', async () => {
+    const parent = mkdtempSync(path.join(os.tmpdir(), 'iot-audit-ro-'));
+    const blocked = path.join(parent, 'file');
+    writeFileSync(blocked, 'not a folder');
+    await expect(writeOutputs(path.join(blocked, 'out'), [{ name: 'a.json', bytes: Buffer.from('{}') }])).rejects.toThrow(OutputError);
+    await expect(writeOutputs(path.join(blocked, 'out'), [{ name: 'a.json', bytes: Buffer.from('{}') }])).rejects.toThrow(/choose a writable folder with --out/);
+    if (process.getuid?.() !== 0) {
+      const ro = path.join(parent, 'ro');
+      mkdirSync(ro);
+      chmodSync(ro, 0o500);
+      await expect(writeOutputs(ro, [{ name: 'a.json', bytes: Buffer.from('{}') }])).rejects.toThrow(OutputError);
+    }
+  });
+});
