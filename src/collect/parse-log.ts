@@ -69,6 +69,15 @@ function parseJsonLines(text: string): unknown[] | null {
   return out.length > 0 ? out : null;
 }
 
+/**
+ * V8's JSON.parse messages differ between Node versions; the report names only
+ * the position, so the same file gives the same report on every Node.
+ */
+function jsonErrorReason(error: unknown): string {
+  const position = /at position (\d+)/.exec(oneLine(error));
+  return position ? `not valid JSON (error at character ${position[1]})` : 'not valid JSON (unexpected end of input)';
+}
+
 /** Every raw record of a log text; throws with the reason when it is not a CloudTrail log. */
 export function rawRecordsOfText(text: string): unknown[] {
   let value: unknown;
@@ -77,7 +86,7 @@ export function rawRecordsOfText(text: string): unknown[] {
   } catch (error) {
     const lines = text.includes('\n') ? parseJsonLines(text) : null;
     if (lines !== null) return lines;
-    throw new Error(`not valid JSON (${oneLine(error)})`);
+    throw new Error(jsonErrorReason(error));
   }
   const records = recordsOf(value);
   if (records === null) throw new Error('not a CloudTrail log (no "Records" array and no CloudTrail record)');

@@ -1,0 +1,91 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import Ajv from 'ajv';
+import { describe, expect, it } from 'vitest';
+import { runReport, type ReportOptions } from '../../src/pipeline/report.js';
+import type { ReportModel } from '../../src/types.js';
+
+const run = promisify(execFile);
+const root = path.resolve(import.meta.dirname, '../..');
+const expected = JSON.parse(readFileSync(path.join(root, 'fixtures/expected.json'), 'utf8'));
+const goldenPath = path.join(root, 'test/golden/report.json');
+
+function options(overrides: Partial<ReportOptions>): ReportOptions {
+  return {
+    sources: [path.join(root, 'fixtures/org-trail')],
+    period: { period: '2026-10', tz: 'UTC' },
+    lateDays: 1,
+    accounts: [],
+    regions: [],
+    accountsFile: path.join(root, 'fixtures/accounts.json'),
+    organizations: 'off',
+    accountTags: false,
+    formats: ['json'],
+    outDir: mkdtempSync(path.join(os.tmpdir(), 'iot-audit-golden-')),
+    render: { paper: 'a4' },
+    threads: 0,
+    generatedAt: '2026-11-01T06:00:00Z',
+    tool: { name: 'iot-audit', version: 'test' },
+    now: new Date('2026-11-24T00:00:00Z'),
+    ...overrides,
+  };
+}
+
+describe('the golden report of the fixtures', () => {
+  it('the CLI writes exactly test/golden/report.json (regenerate with `npm run golden` and review the diff)', async () => {
+    const args: string[] = JSON.parse(readFileSync(path.join(root, 'test/golden/args.json'), 'utf8'));
+    const out = mkdtempSync(path.join(os.tmpdir(), 'iot-audit-golden-cli-'));
+    await run(process.execPath, ['bin/dev.js', ...args, '--out', out], { cwd: root, env: { ...process.env, CI: 'true', NODE_ENV: 'production' } });
+    const actual = readFileSync(path.join(out, 'iot-audit-2026-10.json'), 'utf8');
+    const golden = readFileSync(goldenPath, 'utf8');
+    if (actual !== golden) {
+      // A readable first difference rather than a 2 MB string diff.
+      const a = actual.split('\n');
+      const g = golden.split('\n');
+      const line = a.findIndex((l, i) => l !== g[i]);
+      expect({ line: line + 1, actual: a[line], golden: g[line] }).toEqual({ line: line + 1, actual: g[line], golden: g[line] });
+    }
+    expect(actual).toBe(golden);
+  });
+
+  it('conforms to the checked-in JSON Schema, which matches the model type', async () => {
+    const schema = JSON.parse(readFileSync(path.join(root, 'schemas/report.schema.json'), 'utf8'));
+    // @ts-expect-error plain ESM helper shared with scripts/generate-schema.mjs
+    const { reportSchema } = await import('../../scripts/schema-lib.mjs');
+    expect(reportSchema(), 'schemas/report.schema.json is stale: run `npm run schema`').toEqual(schema);
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    const validate = ajv.compile(schema);
+    const valid = validate(JSON.parse(readFileSync(goldenPath, 'utf8')));
+    expect(validate.errors ?? []).toEqual([]);
+    expect(valid).toBe(true);
+  });
+
+  it.each(['UTC', 'Europe/Paris'])('counts exactly the IoT events of October in %s, each once (ground truth of the generator)', async (tz) => {
+    const truth = expected.periods[tz];
+    const { model } = await runReport(options({ period: { period: '2026-10', tz } }));
+    expect(model.period.start).toBe(truth.start);
+    expect(model.period.end).toBe(truth.end);
+    expect(model.events.map((e: ReportModel['events'][number]) => e.eventId).sort()).toEqual([...truth.eventIds].sort());
+    expect(model.summary).toMatchObject({ totalEvents: truth.events, changes: truth.changes, reads: truth.reads, failedAttempts: truth.failed, deniedAttempts: truth.denied });
+    expect(Object.fromEntries(model.summary.changesByCategory.map((c) => [c.category, c.count]))).toEqual(truth.changesByCategory);
+    expect(Object.fromEntries(model.summary.changesByAction.map((c) => [c.eventName, c.count]))).toEqual(truth.changesByAction);
+    expect(model.events.every((e) => e.eventTime >= truth.start && e.eventTime < truth.end)).toBe(true);
+    expect(model.coverage.unreadableFiles.map((u) => path.relative(path.join(root, 'fixtures/org-trail'), u.key)).sort()).toEqual(
+      expected.unreadableFiles.map((u: { key: string }) => u.key).sort(),
+    );
+    expect(model.coverage.accountsWithoutLogs).toEqual(expected.accountsWithoutLogs);
+    expect(model.coverage.accountsNotInOrganization).toEqual(expected.accountsNotInOrganization);
+  });
+
+  it('reads the single-account layout and a folder of loose files (LookupEvents, EventBridge NDJSON)', async () => {
+    const single = await runReport(options({ sources: [path.join(root, 'fixtures/single-account')], accountsFile: undefined }));
+    expect(single.model.summary.totalEvents).toBe(expected.singleAccount.periods.UTC.events);
+    expect(single.model.sources[0].layout).toBe('account');
+    const loose = await runReport(options({ sources: [path.join(root, 'fixtures/loose-files')], accountsFile: undefined }));
+    expect(loose.model.summary.totalEvents).toBe(expected.looseFiles.periods.UTC.events);
+    expect(loose.model.sources[0].layout).toBe('files');
+  });
+});

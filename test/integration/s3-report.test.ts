@@ -1,0 +1,137 @@
+import { readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { SourceError } from '../../src/errors.js';
+import { collect } from '../../src/collect/run.js';
+import { runReport, type ReportOptions } from '../../src/pipeline/report.js';
+import { LocalStore } from '../../src/sources/local.js';
+import type { ReportModel } from '../../src/types.js';
+import { ACCESS_DENIED, SLOW_DOWN, startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
+import { s3ClientEnv, startS3Server, type S3TestServer } from '../helpers/s3-server.js';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const TREE = path.join(root, 'fixtures/org-trail');
+const BUCKET = 'acme-iot-org-trail';
+const PROD = '314159265358';
+
+let server: S3TestServer;
+let proxy: FaultProxy;
+
+function options(sources: string[], overrides: Partial<ReportOptions> = {}): ReportOptions {
+  return {
+    sources,
+    period: { period: '2026-10', tz: 'UTC' },
+    lateDays: 1,
+    accounts: [],
+    regions: [],
+    accountsFile: path.join(root, 'fixtures/accounts.json'),
+    organizations: 'off',
+    accountTags: false,
+    formats: ['json'],
+    outDir: mkdtempSync(path.join(os.tmpdir(), 'iot-audit-s3-')),
+    render: { paper: 'a4' },
+    threads: 0,
+    concurrency: 16,
+    generatedAt: '2026-11-01T06:00:00Z',
+    tool: { name: 'iot-audit', version: 'test' },
+    now: new Date('2026-11-24T00:00:00Z'),
+    ...overrides,
+  };
+}
+
+/** The model with where-it-was-read-from taken out: what must not depend on the source. */
+function comparable(model: ReportModel): unknown {
+  const text = JSON.stringify({ ...model, sources: [] })
+    .replaceAll(`s3://${BUCKET}/`, 'SRC/')
+    .replaceAll(`${TREE}/`, 'SRC/')
+    .replaceAll(`"source":"s3://${BUCKET}"`, '"source":"SRC"')
+    .replaceAll(`"source":"${TREE}"`, '"source":"SRC"');
+  return JSON.parse(text);
+}
+
+/** Counts the delimiter listings the same discovery makes on the local copy. */
+class CountingStore extends LocalStore {
+  listed: string[] = [];
+  override async listChildren(prefix: string) {
+    this.listed.push(prefix);
+    return super.listChildren(prefix);
+  }
+}
+
+beforeAll(async () => {
+  server = await startS3Server();
+  // Digest signatures travel as S3 metadata, as CloudTrail writes them; the .sig sidecars are not objects.
+  await server.uploadTree(BUCKET, TREE, '', (key, file) => {
+    if (key.endsWith('.sig')) return undefined;
+    try {
+      return { signature: readFileSync(`${file}.sig`, 'utf8').trim(), 'signature-algorithm': 'SHA256withRSA' };
+    } catch {
+      return undefined;
+    }
+  });
+  proxy = await startFaultProxy(server.endpoint);
+  for (const [k, v] of Object.entries(s3ClientEnv(proxy.endpoint))) vi.stubEnv(k, v);
+  vi.stubEnv('AWS_MAX_ATTEMPTS', '4');
+}, 120_000);
+
+afterAll(async () => {
+  vi.unstubAllEnvs();
+  await proxy?.close();
+  await server?.stop();
+});
+
+beforeEach(() => {
+  proxy.clearRules();
+  proxy.resetCounts();
+});
+
+describe('report from an S3 bucket', () => {
+  it('gives the same report model as the same tree read from disk, listing only the prefixes the period needs', async () => {
+    const local = await runReport(options([TREE]));
+    const s3 = await runReport(options([`s3://${BUCKET}`]));
+    expect(s3.model.sources).toEqual([{ label: `s3://${BUCKET}`, kind: 's3', layout: 'organization', athena: null }]);
+    expect(s3.model.summary.totalEvents).toBe(634);
+    expect(comparable(s3.model)).toEqual(comparable(local.model));
+
+    const listings = proxy.listings();
+    // Every listing is a delimiter listing: the bucket is never listed whole.
+    expect(listings.every((l) => l.endsWith('|/'))).toBe(true);
+    // Exactly the listings the same discovery makes on the local copy (one page each here).
+    const counting = new CountingStore(TREE);
+    await collect({ stores: [counting], period: local.model.period, lateDays: 1, concurrency: 4 });
+    expect(listings.length).toBe(counting.listed.length);
+    const days = listings.map((l) => /\/CloudTrail\/[^/]+\/(\d{4})\/(\d{2})\/(\d{2})\/\|\/$/.exec(l)).filter((m) => m !== null);
+    expect(days.length).toBeGreaterThan(0);
+    for (const m of days) {
+      const day = `${m![1]}-${m![2]}-${m![3]}`;
+      expect(day >= '2026-10-01' && day <= '2026-11-01', `listed day folder ${day} outside the period`).toBe(true);
+    }
+    // No digest, insight or other-service folders are listed below an account.
+    expect(listings.some((l) => /CloudTrail-(Digest|Insight)\//.test(l))).toBe(false);
+    // Each object of the period is read once.
+    const gets = proxy.requests.filter((r) => r.op === 'get').map((r) => r.key);
+    expect(new Set(gets).size).toBe(gets.length);
+  });
+
+  it('reads through throttling, and names a prefix it may not list and an object it cannot read', async () => {
+    proxy.addRule({ op: 'get', times: 5, action: SLOW_DOWN });
+    proxy.addRule({ op: 'list', match: new RegExp(`${PROD}/CloudTrail/ap-northeast-1/2026/10/`), action: ACCESS_DENIED });
+    proxy.addRule({ op: 'get', match: /20261015T/, action: { kind: 'truncate', fraction: 0.5 } });
+    const { model } = await runReport(options([`s3://${BUCKET}`]));
+    const problems = model.coverage.sourceProblems;
+    expect(problems.some((p) => p.key.includes(`${PROD}/CloudTrail/ap-northeast-1/2026/10/`) && /AccessDenied|Access Denied/.test(p.reason))).toBe(true);
+    expect(problems.some((p) => p.key.includes('20261015T') && /could not read/.test(p.reason))).toBe(true);
+    // The denied prefix's events are missing, the rest is there; nothing crashed.
+    expect(model.events.filter((e) => e.sourceFile.includes(`${PROD}/CloudTrail/ap-northeast-1/2026/10/`))).toEqual([]);
+    expect(model.summary.totalEvents).toBeGreaterThan(500);
+    expect(model.summary.totalEvents).toBeLessThan(634);
+  });
+
+  it('fails with one line and the source exit code when the bucket does not exist', async () => {
+    const failure = runReport(options(['s3://no-such-bucket-here']));
+    await expect(failure).rejects.toThrow(SourceError);
+    await expect(runReport(options(['s3://no-such-bucket-here']))).rejects.toThrow(/no-such-bucket-here/);
+  });
+});
