@@ -1,21 +1,12 @@
-import type { AccountInfo, Category, Finding, IotEvent, Period, Severity, Summary } from '../types.js';
+import type { AccountInfo, Category, IotEvent, Period, Summary } from '../types.js';
+import { countFindingsBySeverity } from './findings.js';
 import { dayIn, periodDays } from '../collect/period.js';
 import { isDenied } from '../iot/catalog.js';
 
 const CATEGORIES: Category[] = ['certificate', 'policy', 'other'];
-export const SEVERITIES: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 
 function increment<K>(map: Map<K, number>, key: K, by = 1): void {
   map.set(key, (map.get(key) ?? 0) + by);
-}
-
-/** Findings by severity, every severity listed. */
-export function findingsBySeverity(findings: readonly Finding[]): Summary['findingsBySeverity'] {
-  return SEVERITIES.map((severity) => ({
-    severity,
-    count: findings.filter((f) => f.severity === severity && !f.suppressed).length,
-    suppressed: findings.filter((f) => f.severity === severity && f.suppressed).length,
-  }));
 }
 
 /** The counts of the summary section. Read-only calls are never changes. */
@@ -90,6 +81,6 @@ export function summarize(events: readonly IotEvent[], accounts: readonly Accoun
     byOu: [...ous.values()].sort((a, b) => (a.ouPath < b.ouPath ? -1 : a.ouPath > b.ouPath ? 1 : 0)),
     byRegion: regions.map((region) => ({ region, changes: regionChanges.get(region) ?? 0, failedAttempts: regionFailures.get(region) ?? 0 })),
     byDay: periodDays(period).map((date) => ({ date, changes: dayChanges.get(date) ?? 0, failedAttempts: dayFailures.get(date) ?? 0 })),
-    findingsBySeverity: findingsBySeverity([]),
+    findingsBySeverity: countFindingsBySeverity([]),
   };
 }

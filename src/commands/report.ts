@@ -3,6 +3,7 @@ import { BaseCommand } from '../cli/base.js';
 import { formatBytes, progressFor } from '../cli/progress.js';
 import { parseFormats, parseGeneratedAt } from '../cli/options.js';
 import { runReport } from '../pipeline/report.js';
+import type { Severity } from '../types.js';
 
 export default class Report extends BaseCommand {
   static override summary = 'Write the AWS IoT audit report (HTML, PDF, JSON, CSV) for a period of CloudTrail logs.';
@@ -47,6 +48,12 @@ Only the day folders that can hold the period's events are read (the period's UT
     'aws-region': Flags.string({ description: 'AWS region for API calls (default: the SDK configuration; S3 follows the bucket region).' }),
     concurrency: Flags.integer({ description: 'Log objects read at once (default: 32 for S3, 4 per CPU for local folders).', min: 1, max: 512 }),
     threads: Flags.integer({ description: 'Worker threads parsing logs (default: one per CPU; 0 parses on the main thread).', min: 0, max: 64 }),
+    config: Flags.string({ description: 'Rules configuration (JSON or YAML). Default: iot-audit.config.json, .yaml or .yml in the working directory when present.' }),
+    'fail-on': Flags.string({
+      description: 'Exit 1 (after writing every output) when an unsuppressed finding is at or above this severity.',
+      options: ['info', 'low', 'medium', 'high', 'critical'],
+    }),
+    compare: Flags.string({ description: "The previous period's JSON report: the report then says what is new, resolved and changed." }),
     'generated-at': Flags.string({ description: 'Generation time written in the report (ISO); default: now, or SOURCE_DATE_EPOCH when set. Same logs + same time = same bytes.' }),
   };
 
@@ -70,6 +77,9 @@ Only the day folders that can hold the period's events are read (the period's UT
       render: { templateDir: flags.template, paper: flags.paper as 'a4' | 'letter', browserPath: flags.browser },
       concurrency: flags.concurrency,
       threads: flags.threads,
+      configPath: flags.config,
+      failOn: flags['fail-on'] as Severity | undefined,
+      comparePath: flags.compare,
       generatedAt: parseGeneratedAt(flags['generated-at'], process.env, new Date()),
       tool: { name: 'iot-audit', version: this.config.version },
       now: new Date(),
@@ -90,8 +100,11 @@ Only the day folders that can hold the period's events are read (the period's UT
     const c = model.coverage;
     this.log(`${model.title}`);
     this.log(`  ${s.totalEvents} IoT events: ${s.changes} changes, ${s.failedAttempts} failed or denied, ${s.reads} reads`);
+    const open = s.findingsBySeverity.filter((f) => f.count > 0).map((f) => `${f.count} ${f.severity}`);
+    this.log(`  findings: ${open.length > 0 ? open.join(', ') : 'none'}${model.ruleErrors.length > 0 ? ` (${model.ruleErrors.length} rules failed to run)` : ''}`);
     this.log(`  ${c.filesRead} log files read, ${c.unreadableFiles.length} unreadable, ${c.accountsWithoutLogs.length} accounts without logs`);
     for (const file of written) this.log(`  wrote ${file.path} (${formatBytes(file.bytes)})`);
+    if (result.exitCode !== 0) this.logToStderr(`Findings at or above --fail-on ${flags['fail-on']}: exit ${result.exitCode}`);
 
     return {
       title: model.title,

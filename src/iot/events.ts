@@ -51,6 +51,7 @@ export function toIotEvent(sourced: SourcedRecord): IotEvent {
     resources: resourcesOf(eventName, record.requestParameters, record.responseElements),
     requestParameters: record.requestParameters,
     responseElements: record.responseElements,
+    sessionCredentialFromConsole: record.sessionCredentialFromConsole,
     requestId: record.requestId,
     sourceFile: file.source === '' ? file.key : `${file.source.replace(/\/+$/, '')}/${file.key}`,
     recordShape: record.shape,

@@ -1,15 +1,19 @@
+import { readFile } from 'node:fs/promises';
 import os from 'node:os';
+import { compareReports, parsePreviousReport } from '../analysis/compare.js';
+import { countFindingsBySeverity, evaluateFindings, hasFindingsAtOrAbove } from '../analysis/findings.js';
+import { loadConfig } from '../config/load.js';
 import { resolveAccounts, type OrganizationsMode } from '../accounts/resolve.js';
 import { collect, type CollectProgress, type LogParser } from '../collect/run.js';
 import { resolvePeriod, type PeriodInput } from '../collect/period.js';
-import { EXIT, UsageError } from '../errors.js';
+import { EXIT, UsageError, oneLine } from '../errors.js';
 import { baseName } from '../output/names.js';
 import { writeOutputs, type OutputFile, type WrittenFile } from '../output/writer.js';
 import { buildReport } from '../report/build.js';
 import type { RenderContext } from '../render/context.js';
 import { FORMATS, type FormatName } from '../render/index.js';
 import { localPathOf, openSources } from '../sources/open.js';
-import type { ReportModel } from '../types.js';
+import type { ReportModel, Severity } from '../types.js';
 
 export interface ReportOptions {
   sources: string[];
@@ -31,6 +35,13 @@ export interface ReportOptions {
   threads?: number;
   generatedAt: string;
   tool: { name: string; version: string };
+  /** `--config` path; default: iot-audit.config.{json,yaml,yml} in `cwd` when present. */
+  configPath?: string;
+  cwd?: string;
+  /** Exit EXIT.GATE when an unsuppressed finding is at or above it (after writing every output). */
+  failOn?: Severity;
+  /** A previous report's JSON to compare with. */
+  comparePath?: string;
   now: Date;
   onProgress?: (p: CollectProgress) => void;
   /** Makes the log parser; the default is a worker pool when threads > 0. */
@@ -41,6 +52,16 @@ export interface ReportResult {
   model: ReportModel;
   written: WrittenFile[];
   exitCode: number;
+}
+
+async function readPreviousReport(file: string): Promise<{ model: ReportModel; label: string }> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`--compare ${file}: cannot read it (${oneLine(error)}); pass the JSON report of the previous period`);
+  }
+  return { model: parsePreviousReport(text, file), label: file };
 }
 
 async function defaultParser(threads: number): Promise<LogParser> {
@@ -57,6 +78,8 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
   if (!Number.isInteger(options.lateDays) || options.lateDays < 0 || options.lateDays > 14) {
     throw new UsageError('--late-days must be a whole number from 0 to 14');
   }
+  const config = await loadConfig(options.configPath, options.cwd ?? process.cwd());
+  const previous = options.comparePath === undefined ? null : await readPreviousReport(options.comparePath);
   const stores = await openSources(options.sources, { profile: options.profile, region: options.awsRegion, concurrency: options.concurrency });
   const accounts = await resolveAccounts({
     organizations: options.organizations,
@@ -95,6 +118,21 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
     filters: { accounts: [...options.accounts].sort(), regions: [...options.regions].sort() },
   });
 
+  const findings = evaluateFindings({
+    events: model.events,
+    certificates: model.certificates,
+    policies: model.policies,
+    accounts: model.accounts,
+    period,
+    config,
+    now: options.generatedAt,
+  });
+  model.findings = findings.findings;
+  model.ruleErrors = findings.ruleErrors;
+  model.findingNotes = findings.notes;
+  model.summary.findingsBySeverity = countFindingsBySeverity(findings.findings);
+  if (previous !== null) model.comparison = compareReports(model, previous.model, previous.label);
+
   const base = baseName(period);
   const dataFiles = options.formats.filter((f) => f === 'csv' || f === 'json').map((f) => `${base}.${f}`);
   const ctx: RenderContext = { ...options.render, media: 'screen', dataFiles };
@@ -106,5 +144,6 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
     }
   }
   const written = await writeOutputs(options.outDir, files);
-  return { model, written, exitCode: EXIT.OK };
+  const gate = options.failOn !== undefined && hasFindingsAtOrAbove(model.findings, options.failOn);
+  return { model, written, exitCode: gate ? EXIT.GATE : EXIT.OK };
 }

@@ -61,6 +61,8 @@ export function buildReport(input: BuildInput): ReportModel {
     denied: deniedGroups(events),
     coverage: coverageOf(collected, accounts, period, resolved.from !== 'logs'),
     integrity: null,
+    findingNotes: [],
+    comparison: null,
     events,
   };
 }

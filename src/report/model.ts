@@ -50,6 +50,10 @@ export interface ReportModel {
   coverage: Coverage;
   /** Log integrity result when `--verify` was asked for, else null. */
   integrity: IntegrityReport | null;
+  /** Notes of the rules runner (e.g. a suppression that expired). */
+  findingNotes: string[];
+  /** What changed since a previous report (`--compare`), else null. */
+  comparison: Comparison | null;
   /** Every IoT event of the period, sorted by time then event id. */
   events: IotEvent[];
 }
@@ -221,6 +225,8 @@ export interface IotEvent {
   /** The request parameters as logged (policy documents stay JSON strings). */
   requestParameters: Record<string, unknown> | null;
   responseElements: Record<string, unknown> | null;
+  /** The call was made with credentials of a console session (`sessionCredentialFromConsole`); null when not said. */
+  sessionCredentialFromConsole: boolean | null;
   /** `requestID`. */
   requestId: string | null;
   /** The log object the event was read from (its first copy, when duplicated). */
@@ -447,4 +453,64 @@ export interface IntegrityProblem {
   region: string;
   key: string;
   message: string;
+}
+
+// ---------------------------------------------------------------------------
+// --compare: what changed since the previous period's report.
+// ---------------------------------------------------------------------------
+
+export interface FindingRef {
+  id: string;
+  ruleId: string;
+  severity: Severity;
+  title: string;
+  accountId: string;
+  accountName: string | null;
+  resource: string;
+  suppressed: boolean;
+}
+
+export interface FindingChange extends FindingRef {
+  /** e.g. "severity high → critical", "now suppressed", "events 3 → 5". */
+  changes: string[];
+}
+
+export interface PolicyRef {
+  accountId: string;
+  accountName: string | null;
+  region: string;
+  policyName: string;
+}
+
+export interface PolicyChangeRef extends PolicyRef {
+  /** e.g. "default version 2 → 3", "new versions 4, 5". */
+  changes: string[];
+}
+
+export interface CertificateRef {
+  accountId: string;
+  accountName: string | null;
+  region: string;
+  certificateId: string;
+  kind: 'device' | 'ca';
+  status: string | null;
+}
+
+export interface CertificateChangeRef extends CertificateRef {
+  previousStatus: string | null;
+}
+
+export interface ActorRef {
+  key: string;
+  label: string;
+  type: string | null;
+}
+
+export interface Comparison {
+  /** The report compared against. */
+  previous: { title: string; generatedAt: string; schemaVersion: string; period: Period };
+  findings: { new: FindingRef[]; resolved: FindingRef[]; changed: FindingChange[]; unchanged: number };
+  policies: { new: PolicyRef[]; deleted: PolicyRef[]; changed: PolicyChangeRef[] };
+  certificates: { new: CertificateRef[]; changed: CertificateChangeRef[] };
+  actors: { new: ActorRef[]; gone: ActorRef[] };
 }

@@ -1,0 +1,228 @@
+/**
+ * The findings runner: evaluates every enabled rule over the period, turns hits into
+ * findings with deterministic ids, applies severity overrides and suppressions, and
+ * sorts. A rule that throws becomes a RuleError; the run goes on.
+ */
+import { createHash } from 'node:crypto';
+import type {
+  AccountInfo,
+  CertificateLifecycle,
+  Finding,
+  IotEvent,
+  Period,
+  PolicyHistory,
+  RuleError,
+  Severity,
+  Summary,
+} from '../report/model.js';
+import type { AuditConfig, RuleSettings, Suppression } from '../config/types.js';
+import { oneLine } from '../errors.js';
+import { RULES } from './rules/index.js';
+import type { Rule, RuleHit, RuleParams } from './rules/types.js';
+import { matchesGlob } from './rules/support/glob.js';
+
+/** Least to most severe. */
+export const SEVERITIES: readonly Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
+
+export function severityRank(severity: Severity): number {
+  return SEVERITIES.indexOf(severity);
+}
+
+export interface FindingsInput {
+  events: readonly IotEvent[];
+  certificates: readonly CertificateLifecycle[];
+  policies: readonly PolicyHistory[];
+  accounts: readonly AccountInfo[];
+  period: Period;
+  config: AuditConfig;
+  /** The report's generation time (an input, never the clock): decides which suppressions have expired. */
+  now: string;
+  /** The rules to run; every registered rule by default. */
+  rules?: Readonly<Record<string, Rule>>;
+}
+
+export interface FindingsResult {
+  /** By severity (critical first), then time, then id. */
+  findings: Finding[];
+  ruleErrors: RuleError[];
+  /** Facts worth a line in the report, e.g. suppressions that expired. */
+  notes: string[];
+}
+
+const RESERVED_SETTINGS = new Set(['enabled', 'severity']);
+
+/** A rule's parameters: its defaults overlaid with the user's settings. */
+export function resolveParams(rule: Rule, settings: RuleSettings | undefined): RuleParams {
+  const params: RuleParams = { ...rule.defaults };
+  for (const [key, value] of Object.entries(settings ?? {})) {
+    if (!RESERVED_SETTINGS.has(key) && value !== undefined) params[key] = value;
+  }
+  return params;
+}
+
+export function isRuleEnabled(settings: RuleSettings | undefined): boolean {
+  return settings?.enabled !== false;
+}
+
+export function effectiveSeverity(rule: Rule, settings: RuleSettings | undefined): Severity {
+  return settings?.severity ?? rule.severity;
+}
+
+function lowered(severity: Severity, by: number | undefined): Severity {
+  const steps = Number.isInteger(by) && by! > 0 ? by! : 0;
+  return SEVERITIES[Math.max(0, severityRank(severity) - steps)]!;
+}
+
+// Id parts keep readable characters; anything else is replaced and a short hash of the
+// raw value keeps distinct values distinct.
+const SAFE_PART = /^[A-Za-z0-9._@+=,/-]{1,100}$/;
+
+function idPart(value: string): string {
+  if (SAFE_PART.test(value)) return value;
+  const clean = value.replace(/[^A-Za-z0-9._@+=,/-]+/g, '_').slice(0, 60);
+  const hash = createHash('sha256').update(value).digest('hex').slice(0, 8);
+  return `${clean}~${hash}`;
+}
+
+export function findingId(ruleId: string, hit: Pick<RuleHit, 'accountId' | 'region' | 'resource' | 'discriminator'>): string {
+  const parts = [ruleId, hit.accountId, hit.region, hit.resource];
+  if (hit.discriminator !== undefined && hit.discriminator !== '') parts.push(hit.discriminator);
+  return parts.map(idPart).join(':');
+}
+
+function validHit(hit: unknown): hit is RuleHit {
+  if (hit === null || typeof hit !== 'object') return false;
+  const h = hit as Record<string, unknown>;
+  return (
+    ['accountId', 'region', 'resource', 'time', 'description'].every((k) => typeof h[k] === 'string') &&
+    Array.isArray(h.eventIds) &&
+    h.eventIds.every((id) => typeof id === 'string')
+  );
+}
+
+function isExpired(suppression: Suppression, now: string): boolean {
+  if (suppression.expires === null) return false;
+  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(suppression.expires);
+  // A date is valid through the end of that UTC day.
+  const end = dateOnly ? Date.parse(`${suppression.expires}T00:00:00Z`) + 86_400_000 : Date.parse(suppression.expires);
+  return Number.isFinite(end) && end <= Date.parse(now);
+}
+
+function suppressionMatches(s: Suppression, finding: Finding): boolean {
+  return (
+    (s.account === '*' || s.account === finding.accountId) &&
+    (s.rule === '*' || s.rule === finding.ruleId) &&
+    matchesGlob(s.resource, finding.resource)
+  );
+}
+
+function compareFindings(a: Finding, b: Finding): number {
+  return (
+    severityRank(b.severity) - severityRank(a.severity) ||
+    (a.time < b.time ? -1 : a.time > b.time ? 1 : 0) ||
+    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+  );
+}
+
+export function evaluateFindings(input: FindingsInput): FindingsResult {
+  const rules = input.rules ?? RULES;
+  const names = new Map<string, string | null>();
+  for (const account of input.accounts) names.set(account.id, account.name);
+  for (const event of input.events) if (!names.get(event.accountId) && event.accountName) names.set(event.accountId, event.accountName);
+
+  const findings: Finding[] = [];
+  const ruleErrors: RuleError[] = [];
+  const usedIds = new Set<string>();
+  for (const [ruleId, rule] of Object.entries(rules)) {
+    const settings = input.config.rules[ruleId];
+    if (!isRuleEnabled(settings)) continue;
+    let hits: unknown[];
+    try {
+      const result: unknown = rule.evaluate({
+        events: input.events,
+        certificates: input.certificates,
+        policies: input.policies,
+        accounts: input.accounts,
+        period: input.period,
+        params: resolveParams(rule, settings),
+        config: input.config,
+      });
+      if (!Array.isArray(result)) throw new Error('evaluate did not return a list of hits');
+      hits = result;
+    } catch (error) {
+      ruleErrors.push({ ruleId, message: oneLine(error) || 'the rule failed without a message' });
+      continue;
+    }
+    const severity = effectiveSeverity(rule, settings);
+    let invalid = 0;
+    for (const hit of hits) {
+      if (!validHit(hit)) {
+        invalid++;
+        continue;
+      }
+      let id = findingId(ruleId, hit);
+      for (let n = 2; usedIds.has(id); n++) id = `${findingId(ruleId, hit)}~${n}`;
+      usedIds.add(id);
+      findings.push({
+        id,
+        ruleId,
+        severity: lowered(severity, hit.lowerSeverityBy),
+        title: rule.title,
+        description: hit.description,
+        remediation: rule.remediation,
+        accountId: hit.accountId,
+        accountName: names.get(hit.accountId) ?? null,
+        region: hit.region,
+        resource: hit.resource,
+        eventIds: [...new Set(hit.eventIds)],
+        time: hit.time,
+        evidence: typeof hit.evidence === 'string' ? hit.evidence : null,
+        suppressed: false,
+        suppressionReason: null,
+      });
+    }
+    if (invalid > 0) ruleErrors.push({ ruleId, message: `${invalid} invalid hit(s) ignored` });
+  }
+
+  const notes = applySuppressions(findings, input.config.suppressions, input.now);
+  findings.sort(compareFindings);
+  ruleErrors.sort((a, b) => (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
+  return { findings, ruleErrors, notes };
+}
+
+/** Marks suppressed findings in place; an expired suppression is not applied and the finding says so. */
+function applySuppressions(findings: Finding[], suppressions: readonly Suppression[], now: string): string[] {
+  const expiredUse = new Map<Suppression, number>();
+  for (const finding of findings) {
+    const matching = suppressions.filter((s) => suppressionMatches(s, finding));
+    const active = matching.find((s) => !isExpired(s, now));
+    if (active) {
+      finding.suppressed = true;
+      finding.suppressionReason = active.reason;
+      continue;
+    }
+    const expired = matching[0];
+    if (expired) {
+      finding.suppressionReason = `suppression expired on ${expired.expires}, not applied (${expired.reason})`;
+      expiredUse.set(expired, (expiredUse.get(expired) ?? 0) + 1);
+    }
+  }
+  return [...expiredUse].map(
+    ([s, n]) =>
+      `Suppression of ${s.rule} for "${s.resource}" in account ${s.account} expired on ${s.expires} and was not applied to ${n} finding${n === 1 ? '' : 's'}.`,
+  );
+}
+
+/** Unsuppressed and suppressed findings per severity, every severity listed (most severe first). */
+export function countFindingsBySeverity(findings: readonly Finding[]): Summary['findingsBySeverity'] {
+  return [...SEVERITIES].reverse().map((severity) => ({
+    severity,
+    count: findings.filter((f) => f.severity === severity && !f.suppressed).length,
+    suppressed: findings.filter((f) => f.severity === severity && f.suppressed).length,
+  }));
+}
+
+/** Whether any unsuppressed finding is at or above a severity (for `--fail-on`). */
+export function hasFindingsAtOrAbove(findings: readonly Finding[], threshold: Severity): boolean {
+  return findings.some((f) => !f.suppressed && severityRank(f.severity) >= severityRank(threshold));
+}

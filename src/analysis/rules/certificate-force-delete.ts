@@ -1,0 +1,24 @@
+import type { Rule } from './types.js';
+import { hitsPerActorDay } from './support/grouping.js';
+import { clip, listWithMore, plural } from './support/text.js';
+import { bool, certificateIdOf, reqParam } from './support/values.js';
+
+/** DeleteCertificate with forceDelete: deleted although still attached to things or policies. */
+export const certificateForceDelete: Rule<Record<string, never>> = {
+  id: 'certificate-force-delete',
+  title: 'Certificate force-deleted',
+  severity: 'medium',
+  description:
+    'DeleteCertificate with forceDelete true (boolean or string) deletes a certificate even when it is still attached to things or policies, removing the trail of what it was used for. One finding per principal, account, region and day.',
+  remediation: 'Confirm the deletion was planned; detach policies and things explicitly before deleting certificates.',
+  defaults: {},
+  evaluate(ctx) {
+    const events = ctx.events.filter(
+      (e) => e.isChange && e.eventName === 'DeleteCertificate' && bool(reqParam(e, 'forceDelete')) === true,
+    );
+    return hitsPerActorDay(events, ctx.period.timeZone, (group, day) => {
+      const ids = group.map((e) => certificateIdOf(e) ?? '(id not recorded)');
+      return `${clip(group[0]!.actor.label, 100)} force-deleted ${plural(group.length, 'certificate')} on ${day}: ${listWithMore(ids, 5)}.`;
+    });
+  },
+};

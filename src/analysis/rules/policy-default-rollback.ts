@@ -1,0 +1,105 @@
+import type { Rule, RuleHit } from './types.js';
+import { broadenings, policyDocumentOfEvent, readPolicyDocument, type PolicyDocumentReading } from './support/policy-document.js';
+import { createdAsDefault, createdVersionId, documentFromHistory, UNKNOWN_POLICY } from './support/policy-versions.js';
+import type { PolicyHistory } from '../../report/model.js';
+import { lineDiff } from './support/line-diff.js';
+import { clip, listWithMore } from './support/text.js';
+import { policyNameOf, reqParam, str } from './support/values.js';
+
+// Keeps the evidence readable in a report; the full documents are in the policy section.
+const MAX_DIFF_LINES = 80;
+
+interface PolicyState {
+  defaultVersion: string | null;
+  documents: Map<string, PolicyDocumentReading>;
+}
+
+function diffEvidence(fromId: string, from: PolicyDocumentReading | undefined, toId: string, to: PolicyDocumentReading | undefined): string | null {
+  if (from?.status !== 'ok' || to?.status !== 'ok') return null;
+  const diff = lineDiff(from.pretty, to.pretty);
+  if (diff === null) return `(documents too long to diff)`;
+  const shown = diff.slice(0, MAX_DIFF_LINES);
+  const more = diff.length > shown.length ? [`… ${diff.length - shown.length} more lines`] : [];
+  return [`--- version ${fromId}`, `+++ version ${toId}`, ...shown, ...more].join('\n');
+}
+
+function isOlder(target: string, previous: string): boolean {
+  return /^\d+$/.test(target) && /^\d+$/.test(previous) && Number(target) < Number(previous);
+}
+
+/**
+ * SetDefaultPolicyVersion to an older version (lower id than the default the period's
+ * events show) or to a broader one (allows what the previous default did not, or drops
+ * a Deny). Without a known previous default there is nothing to compare: silent.
+ */
+export const policyDefaultRollback: Rule<Record<string, never>> = {
+  id: 'policy-default-rollback',
+  title: 'Policy default version switched to an older or broader version',
+  severity: 'high',
+  description:
+    'SetDefaultPolicyVersion made an older version (lower version id than the default known from the period) or a broader version (one that allows more or denies less) the default. Broader: high; older and known not broader: two levels lower; older with a document unknown: one level lower. The diff of the two documents is quoted when both are known from the period.',
+  remediation:
+    'Check that the switch was intended; if not, set the previous default version again and delete the unwanted version.',
+  defaults: {},
+  evaluate(ctx) {
+    const states = new Map<string, PolicyState>();
+    const hits: RuleHit[] = [];
+    for (const event of ctx.events) {
+      if (!event.isChange) continue;
+      const policyName = policyNameOf(event) ?? UNKNOWN_POLICY;
+      const key = JSON.stringify([event.accountId, event.region, policyName]);
+      let state = states.get(key);
+      if (!state) {
+        state = { defaultVersion: null, documents: new Map() };
+        states.set(key, state);
+      }
+      if (event.eventName === 'CreatePolicy' || event.eventName === 'CreatePolicyVersion') {
+        const versionId = createdVersionId(event);
+        if (!versionId) continue;
+        state.documents.set(versionId, policyDocumentOfEvent(event));
+        if (createdAsDefault(event)) state.defaultVersion = versionId;
+      } else if (event.eventName === 'DeletePolicy') {
+        states.delete(key);
+      } else if (event.eventName === 'SetDefaultPolicyVersion') {
+        const target = str(reqParam(event, 'policyVersionId'));
+        if (!target) continue;
+        const previous = state.defaultVersion;
+        state.defaultVersion = target;
+        if (previous === null || previous === target) continue;
+        const fromDoc = state.documents.get(previous) ?? historyDocument(ctx.policies, event.accountId, event.region, policyName, previous);
+        const toDoc = state.documents.get(target) ?? historyDocument(ctx.policies, event.accountId, event.region, policyName, target);
+        const broader =
+          fromDoc?.status === 'ok' && toDoc?.status === 'ok' ? broadenings(fromDoc.statements, toDoc.statements) : null;
+        const older = isOlder(target, previous);
+        if (!older && !(broader && broader.length > 0)) continue;
+        const what = [older ? 'an older version' : null, broader && broader.length > 0 ? `a broader version that ${listWithMore(broader, 3)}` : null]
+          .filter(Boolean)
+          .join(', and ');
+        const diff = diffEvidence(previous, fromDoc, target, toDoc);
+        hits.push({
+          accountId: event.accountId,
+          region: event.region,
+          resource: policyName,
+          eventIds: [event.eventId],
+          time: event.eventTime,
+          description: `${clip(event.actor.label, 100)} switched the default version of policy "${clip(policyName, 100)}" from ${clip(previous, 20)} to ${clip(target, 20)}: ${what}.${broader === null ? ' The documents are not both known from the period, so breadth was not compared.' : ''}`,
+          evidence: diff,
+          discriminator: `v${previous}-to-v${target}`,
+          lowerSeverityBy: broader && broader.length > 0 ? 0 : broader === null ? 1 : 2,
+        });
+      }
+    }
+    return hits;
+  },
+};
+
+function historyDocument(
+  policies: readonly PolicyHistory[],
+  accountId: string,
+  region: string,
+  policyName: string,
+  versionId: string,
+): PolicyDocumentReading | undefined {
+  const document = documentFromHistory(policies, accountId, region, policyName, versionId);
+  return document === null ? undefined : readPolicyDocument(document);
+}

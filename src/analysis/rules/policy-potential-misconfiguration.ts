@@ -1,0 +1,19 @@
+import type { Rule } from './types.js';
+import { misconfigurationIssues } from './support/policy-document.js';
+import { policyDocumentHits } from './support/policy-hits.js';
+
+/** Policy versions created or made default whose statements probably do not do what was meant. */
+export const policyPotentialMisconfiguration: Rule<Record<string, never>> = {
+  id: 'policy-potential-misconfiguration',
+  title: 'IoT policy potentially misconfigured',
+  severity: 'medium',
+  description:
+    'A policy version created or made default uses MQTT wildcards (`+`, `#`, literal in IoT policies) in a Deny statement or a topic resource, or a wildcard without a policy variable (`${iot:Connection.Thing.ThingName}`, `${iot:ClientId}`) in a client, thing, topic or topic filter resource where a per-device scope is expected. A version not made the default in the period is reported one level lower.',
+  deviceDefenderCheck: 'IOT_POLICY_POTENTIAL_MISCONFIGURATION_CHECK',
+  remediation:
+    'Replace MQTT wildcards in policy resources with `*` where a wildcard is meant, and scope per-device resources with policy variables; create a new version and make it the default.',
+  defaults: {},
+  evaluate(ctx) {
+    return policyDocumentHits(ctx.events, ctx.policies, misconfigurationIssues, 'is potentially misconfigured');
+  },
+};

@@ -1,0 +1,303 @@
+/**
+ * Reading and judging IoT policy documents as CloudTrail logged them: JSON inside a
+ * string, possibly unparseable, possibly omitted ("requestParameters too large").
+ *
+ * In IoT policies `*` is a wildcard but MQTT's `+` and `#` are literal characters:
+ * `topicfilter/#` allows subscribing with the filter `#` (everything), while
+ * `topic/#` allows publishing to a topic literally named `#`.
+ */
+import type { IotEvent } from '../../../report/model.js';
+import { matchesGlob } from './glob.js';
+import { clip } from './text.js';
+import { get, str } from './values.js';
+
+export interface PolicyStatement {
+  index: number;
+  effect: 'Allow' | 'Deny' | 'Other';
+  actions: string[];
+  notActions: string[] | null;
+  resources: string[];
+  notResources: string[] | null;
+  hasCondition: boolean;
+  raw: unknown;
+}
+
+export type PolicyDocumentReading =
+  | { status: 'ok'; statements: PolicyStatement[]; pretty: string }
+  | { status: 'not-recorded'; reason: string }
+  | { status: 'invalid'; reason: string };
+
+// IoT policies are at most a few KB; anything far larger is not worth parsing.
+const MAX_DOCUMENT_CHARS = 200_000;
+
+function stringList(value: unknown): string[] | null {
+  if (value === undefined) return null;
+  const items = Array.isArray(value) ? value : [value];
+  return items.filter((v): v is string => typeof v === 'string');
+}
+
+function readStatement(raw: unknown, index: number): PolicyStatement | null {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return null;
+  const effect = str(get(raw, 'Effect'))?.toLowerCase();
+  return {
+    index,
+    effect: effect === 'allow' ? 'Allow' : effect === 'deny' ? 'Deny' : 'Other',
+    actions: stringList(get(raw, 'Action')) ?? [],
+    notActions: stringList(get(raw, 'NotAction')),
+    resources: stringList(get(raw, 'Resource')) ?? [],
+    notResources: stringList(get(raw, 'NotResource')),
+    hasCondition: get(raw, 'Condition') !== undefined,
+    raw,
+  };
+}
+
+/** Reads a policy document value (a JSON string, or an already parsed object). */
+export function readPolicyDocument(value: unknown): PolicyDocumentReading {
+  let parsed: unknown = value;
+  if (typeof value === 'string') {
+    if (value.length > MAX_DOCUMENT_CHARS) return { status: 'invalid', reason: `the document is ${value.length} characters long` };
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      return { status: 'invalid', reason: 'the document is not valid JSON' };
+    }
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    return { status: 'invalid', reason: 'the document is not a JSON object' };
+  }
+  const rawStatements = get(parsed, 'Statement');
+  if (rawStatements === undefined) return { status: 'invalid', reason: 'the document has no Statement' };
+  const list = Array.isArray(rawStatements) ? rawStatements : [rawStatements];
+  const statements: PolicyStatement[] = [];
+  for (const [i, raw] of list.entries()) {
+    const statement = readStatement(raw, i);
+    if (!statement) return { status: 'invalid', reason: `Statement ${i} is not an object` };
+    statements.push(statement);
+  }
+  return { status: 'ok', statements, pretty: JSON.stringify(parsed, null, 2) };
+}
+
+// Several rules read the same documents; parse each event's once.
+const readings = new WeakMap<IotEvent, PolicyDocumentReading>();
+
+/** The policy document of a CreatePolicy / CreatePolicyVersion event, saying why when it is missing. */
+export function policyDocumentOfEvent(event: IotEvent): PolicyDocumentReading {
+  let reading = readings.get(event);
+  if (!reading) {
+    reading = readEventDocument(event);
+    readings.set(event, reading);
+  }
+  return reading;
+}
+
+function readEventDocument(event: IotEvent): PolicyDocumentReading {
+  const params = event.requestParameters;
+  if (params === null) return { status: 'not-recorded', reason: 'CloudTrail recorded no request parameters' };
+  if (get(params, 'omitted') === true || /too large/i.test(str(get(params, 'reason')) ?? '')) {
+    return { status: 'not-recorded', reason: 'CloudTrail omitted the request parameters as too large' };
+  }
+  const doc = get(params, 'policyDocument');
+  if (doc === undefined || doc === null || doc === '') {
+    return { status: 'not-recorded', reason: 'the request parameters hold no policy document' };
+  }
+  return readPolicyDocument(doc);
+}
+
+// ---------------------------------------------------------------------------
+// Resources and actions
+// ---------------------------------------------------------------------------
+
+type ResourceKind = 'client' | 'topic' | 'topicfilter' | 'thing';
+
+interface ActionGroup {
+  kind: ResourceKind;
+  actions: string[];
+  broadLabel: string;
+}
+
+/** Device (data-plane) actions, grouped by the resource type they are authorized on. */
+const ACTION_GROUPS: ActionGroup[] = [
+  { kind: 'client', actions: ['iot:Connect'], broadLabel: 'with any client id' },
+  { kind: 'topic', actions: ['iot:Publish', 'iot:Receive', 'iot:RetainPublish', 'iot:GetRetainedMessage'], broadLabel: 'on every topic' },
+  { kind: 'topicfilter', actions: ['iot:Subscribe'], broadLabel: 'to every topic filter' },
+  {
+    kind: 'thing',
+    actions: [
+      'iot:GetThingShadow',
+      'iot:UpdateThingShadow',
+      'iot:DeleteThingShadow',
+      'iot:ListNamedShadowsForThing',
+      'iot:DescribeJobExecution',
+      'iot:GetPendingJobExecutions',
+      'iot:StartNextPendingJobExecution',
+      'iot:UpdateJobExecution',
+    ],
+    broadLabel: 'on every thing',
+  },
+];
+
+interface ResourceShape {
+  /** Covers every IoT resource. */
+  all: boolean;
+  /** Resource type pattern (`topic`, `topic*`...), when an IoT ARN. */
+  type: string | null;
+  /** The part after `type/`. */
+  path: string | null;
+}
+
+function resourceShape(resource: string): ResourceShape {
+  if (/^\*+$/.test(resource)) return { all: true, type: null, path: null };
+  const m = /^arn:[^:]*:([^:]*):[^:]*:[^:]*:(.*)$/s.exec(resource);
+  if (!m) return { all: false, type: null, path: null };
+  const service = m[1]!;
+  const rest = m[2]!;
+  if (!matchesGlob(service, 'iot', true)) return { all: false, type: null, path: null };
+  const slash = rest.indexOf('/');
+  if (slash < 0) return { all: rest.includes('*'), type: rest, path: null };
+  return { all: false, type: rest.slice(0, slash), path: rest.slice(slash + 1) };
+}
+
+const hasVariable = (s: string): boolean => /\$\{[^}]+\}/.test(s);
+
+/** The resource applies to this kind of action and leaves it unrestricted. */
+function isBroadFor(shape: ResourceShape, kind: ResourceKind): boolean {
+  if (shape.all) return true;
+  if (shape.type === null || shape.path === null || !matchesGlob(shape.type, kind, true)) return false;
+  if (hasVariable(shape.path)) return false;
+  // `+`/`#` are only wildcards in a subscription's topic filter.
+  return kind === 'topicfilter' ? /^[*+#/]+$/.test(shape.path) : /^[*/]+$/.test(shape.path);
+}
+
+function appliesTo(shape: ResourceShape, kind: ResourceKind): boolean {
+  return shape.all || (shape.type !== null && matchesGlob(shape.type, kind, true));
+}
+
+function allowedActions(statement: PolicyStatement, group: ActionGroup): string[] {
+  return group.actions.filter((a) => statement.actions.some((p) => matchesGlob(p, a, true)));
+}
+
+export interface PolicyIssue {
+  statementIndex: number;
+  reason: string;
+}
+
+/** Allow statements that give a broad set of devices access (IOT_POLICY_OVERLY_PERMISSIVE_CHECK). */
+export function overlyPermissiveIssues(statements: readonly PolicyStatement[]): PolicyIssue[] {
+  const issues: PolicyIssue[] = [];
+  for (const s of statements) {
+    if (s.effect !== 'Allow') continue;
+    const add = (reason: string) => issues.push({ statementIndex: s.index, reason });
+    if (s.notActions !== null) add('Allow with NotAction allows every action not listed');
+    if (s.notResources !== null) add('Allow with NotResource applies to every resource not listed');
+    const shapes = s.resources.map((r) => ({ raw: r, shape: resourceShape(r) }));
+    for (const action of s.actions) {
+      if (!/[*?]/.test(action)) continue;
+      const everywhere = shapes.find((r) => r.shape.all);
+      if (everywhere) add(`wildcard action "${clip(action, 60)}" on every resource ("${clip(everywhere.raw, 80)}")`);
+    }
+    for (const group of ACTION_GROUPS) {
+      const actions = allowedActions(s, group);
+      if (actions.length === 0) continue;
+      const broad = shapes.find((r) => isBroadFor(r.shape, group.kind));
+      if (broad) add(`${actions.join(', ')} ${group.broadLabel} ("${clip(broad.raw, 80)}")`);
+    }
+  }
+  return issues;
+}
+
+/**
+ * Statements that probably do not do what their author meant
+ * (IOT_POLICY_POTENTIAL_MISCONFIGURATION_CHECK): MQTT wildcards, which are literal in
+ * policies, in Deny statements and in topic resources; and wildcards without a policy
+ * variable where a per-device scope is expected.
+ */
+export function misconfigurationIssues(statements: readonly PolicyStatement[]): PolicyIssue[] {
+  const issues: PolicyIssue[] = [];
+  for (const s of statements) {
+    const add = (reason: string) => issues.push({ statementIndex: s.index, reason });
+    for (const resource of s.resources) {
+      const shape = resourceShape(resource);
+      if (shape.path === null || shape.type === null) continue;
+      const mqttWildcard = /[+#]/.test(shape.path);
+      const isTopicLike = appliesTo(shape, 'topic') || appliesTo(shape, 'topicfilter');
+      if (s.effect === 'Deny' && mqttWildcard && isTopicLike) {
+        add(`MQTT wildcard in a Deny statement is literal in IoT policies and denies less than it seems ("${clip(resource, 80)}")`);
+        continue;
+      }
+      if (s.effect !== 'Allow') continue;
+      if (mqttWildcard && appliesTo(shape, 'topic') && !appliesTo(shape, 'topicfilter')) {
+        add(`MQTT wildcard in a topic resource is literal in IoT policies ("${clip(resource, 80)}")`);
+        continue;
+      }
+      for (const group of ACTION_GROUPS) {
+        if (!appliesTo(shape, group.kind) || allowedActions(s, group).length === 0) continue;
+        if (isBroadFor(shape, group.kind) || hasVariable(shape.path)) continue;
+        const wildcard = group.kind === 'topicfilter' ? /[*+#]/ : /\*/;
+        if (wildcard.test(shape.path)) {
+          add(
+            `wildcard without a policy variable where a per-device scope is expected ("${clip(resource, 80)}"; use \${iot:Connection.Thing.ThingName} or \${iot:ClientId})`,
+          );
+          break;
+        }
+      }
+    }
+  }
+  return issues;
+}
+
+/** The offending statements quoted, each with its reasons. */
+export function quoteIssues(statements: readonly PolicyStatement[], issues: readonly PolicyIssue[]): string {
+  const byStatement = new Map<number, string[]>();
+  for (const issue of issues) {
+    const reasons = byStatement.get(issue.statementIndex) ?? [];
+    if (!reasons.includes(issue.reason)) reasons.push(issue.reason);
+    byStatement.set(issue.statementIndex, reasons);
+  }
+  const parts: string[] = [];
+  for (const [index, reasons] of byStatement) {
+    const statement = statements.find((s) => s.index === index);
+    const quoted = clip(JSON.stringify(statement?.raw ?? null), 600);
+    parts.push(`Statement ${index}: ${quoted}\n  - ${reasons.join('\n  - ')}`);
+  }
+  return parts.join('\n');
+}
+
+// ---------------------------------------------------------------------------
+// Comparing two documents
+// ---------------------------------------------------------------------------
+
+interface Grant {
+  action: string;
+  resource: string;
+}
+
+function grants(statements: readonly PolicyStatement[], effect: 'Allow' | 'Deny'): Grant[] {
+  const out: Grant[] = [];
+  for (const s of statements) {
+    if (s.effect !== effect) continue;
+    const actions = s.notActions !== null ? ['*'] : s.actions;
+    const resources = s.notResources !== null ? ['*'] : s.resources;
+    for (const action of actions) for (const resource of resources) out.push({ action, resource });
+  }
+  return out;
+}
+
+const covers = (outer: Grant, inner: Grant): boolean =>
+  matchesGlob(outer.action, inner.action, true) && matchesGlob(outer.resource, inner.resource);
+
+/**
+ * What `next` allows that `previous` did not: grants not covered by any earlier grant
+ * (a wildcard covers what it matches, read literally), and denials dropped.
+ */
+export function broadenings(previous: readonly PolicyStatement[], next: readonly PolicyStatement[]): string[] {
+  const out: string[] = [];
+  const prevAllow = grants(previous, 'Allow');
+  for (const g of grants(next, 'Allow')) {
+    if (!prevAllow.some((p) => covers(p, g))) out.push(`allows ${clip(g.action, 60)} on ${clip(g.resource, 100)}`);
+  }
+  const nextDeny = grants(next, 'Deny');
+  for (const d of grants(previous, 'Deny')) {
+    if (!nextDeny.some((n) => covers(n, d))) out.push(`no longer denies ${clip(d.action, 60)} on ${clip(d.resource, 100)}`);
+  }
+  return [...new Set(out)];
+}

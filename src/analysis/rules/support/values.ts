@@ -1,0 +1,84 @@
+/**
+ * Safe readers for values taken from a log record: every value is hostile, may be
+ * absent, of the wrong type, or a boolean written as a string.
+ */
+import type { IotEvent, ResourceType } from '../../../report/model.js';
+
+type Bag = Record<string, unknown> | null | undefined;
+
+function own(bag: unknown, key: string): unknown {
+  if (bag === null || typeof bag !== 'object' || Array.isArray(bag)) return undefined;
+  return Object.hasOwn(bag, key) ? (bag as Record<string, unknown>)[key] : undefined;
+}
+
+/** A non-empty string, or null. */
+export function str(value: unknown): string | null {
+  return typeof value === 'string' && value !== '' ? value : null;
+}
+
+/** `true`/`"true"` (any case) → true, `false`/`"false"` → false, anything else → null. */
+export function bool(value: unknown): boolean | null {
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'string') {
+    const v = value.trim().toLowerCase();
+    if (v === 'true') return true;
+    if (v === 'false') return false;
+  }
+  return null;
+}
+
+/** A finite number, also from a numeric string. */
+export function num(value: unknown): number | null {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value)) return Number(value);
+  return null;
+}
+
+/** A value at a path of own keys, e.g. `get(params, 'logTarget', 'targetName')`. */
+export function get(bag: Bag | unknown, ...path: string[]): unknown {
+  let current: unknown = bag;
+  for (const key of path) current = own(current, key);
+  return current;
+}
+
+export function reqParam(event: IotEvent, ...path: string[]): unknown {
+  return get(event.requestParameters, ...path);
+}
+
+export function respParam(event: IotEvent, ...path: string[]): unknown {
+  return get(event.responseElements, ...path);
+}
+
+/** The id of the first resource of a type the event touched. */
+export function resourceId(event: IotEvent, type: ResourceType): string | null {
+  const ref = event.resources.find((r) => r.type === type);
+  return ref ? str(ref.id) : null;
+}
+
+/** Certificate id from the parameters, the response, an ARN, or the resources touched. */
+export function certificateIdOf(event: IotEvent, caCertificate = false): string | null {
+  const fromParams = caCertificate
+    ? str(reqParam(event, 'caCertificateId'))
+    : str(reqParam(event, 'certificateId'));
+  if (fromParams) return fromParams;
+  const fromResponse = str(respParam(event, 'certificateId'));
+  if (fromResponse) return fromResponse;
+  const arn = str(respParam(event, 'certificateArn')) ?? str(respParam(event, 'transferredCertificateArn'));
+  const match = arn ? /\/(?:cacert|cert)\/([^/]+)$/.exec(arn) : null;
+  if (match?.[1]) return match[1];
+  return resourceId(event, caCertificate ? 'caCertificate' : 'certificate');
+}
+
+/** Policy name from the parameters, the response, or the resources touched. */
+export function policyNameOf(event: IotEvent): string | null {
+  const fromParams = str(reqParam(event, 'policyName')) ?? str(respParam(event, 'policyName'));
+  if (fromParams) return fromParams;
+  const arn = str(respParam(event, 'policyArn'));
+  const match = arn ? /:policy\/(.+)$/.exec(arn) : null;
+  if (match?.[1]) return match[1];
+  return resourceId(event, 'policy');
+}
+
+export function isDeniedError(code: string | null): boolean {
+  return code !== null && /AccessDenied|Unauthori[sz]ed|Forbidden|NotAuthorized/i.test(code);
+}

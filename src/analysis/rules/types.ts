@@ -1,0 +1,61 @@
+/**
+ * What a findings rule is and what it sees. Rules are pure: they read only their
+ * context (no clock, no environment, no I/O) and return hits; the runner
+ * (`analysis/findings.ts`) turns hits into findings.
+ */
+import type {
+  AccountInfo,
+  CertificateLifecycle,
+  IotEvent,
+  Period,
+  PolicyHistory,
+  Severity,
+} from '../../report/model.js';
+import type { AuditConfig } from '../../config/types.js';
+
+export type RuleParams = Record<string, unknown>;
+
+export interface RuleContext<P extends RuleParams = RuleParams> {
+  /** The period's IoT events, sorted by time then id. */
+  events: readonly IotEvent[];
+  certificates: readonly CertificateLifecycle[];
+  policies: readonly PolicyHistory[];
+  /** Every known account; `inOrganization` marks the organization's own. */
+  accounts: readonly AccountInfo[];
+  period: Period;
+  /** The rule's defaults overlaid with the user's settings. */
+  params: P;
+  config: AuditConfig;
+}
+
+/** One thing a rule found; several events may make one hit. */
+export interface RuleHit {
+  accountId: string;
+  region: string;
+  /** What the finding is about: a certificate id, policy name, principal ARN... */
+  resource: string;
+  eventIds: string[];
+  /** Time of the first event concerned (ISO UTC). */
+  time: string;
+  description: string;
+  evidence?: string | null;
+  /** Tells apart several hits on one resource (a version, a day, a burst start). */
+  discriminator?: string;
+  /** Levels below the rule's effective severity for this hit (e.g. 1 when a fact could not be checked). */
+  lowerSeverityBy?: number;
+}
+
+export interface Rule<P extends RuleParams = RuleParams> {
+  /** kebab-case, equal to the rule's file name. */
+  id: string;
+  title: string;
+  severity: Severity;
+  /** What the rule looks for, in a sentence or two. */
+  description: string;
+  /** The AWS IoT Device Defender audit check this rule mirrors from events, when there is one. */
+  deviceDefenderCheck?: string;
+  remediation: string;
+  /** Every parameter with its default value (documented in `schemas/config.schema.json`). */
+  defaults: P;
+  evaluate(ctx: RuleContext<P>): RuleHit[];
+}

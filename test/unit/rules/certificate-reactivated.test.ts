@@ -1,0 +1,65 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { certificateReactivated as rule } from '../../../src/analysis/rules/certificate-reactivated.js';
+import type { RuleHit } from '../../../src/analysis/rules/types.js';
+import { OTHER_ACCOUNT, resetEventIds, runRule, timeline, type EventInit } from '../../helpers/events.js';
+
+const update = (certificateId: string, newStatus: string, extra: EventInit = {}): EventInit => ({
+  eventName: 'UpdateCertificate',
+  requestParameters: { certificateId, newStatus },
+  ...extra,
+});
+
+interface Case {
+  name: string;
+  steps: EventInit[];
+  hits: number;
+  check?: (hits: RuleHit[]) => void;
+}
+
+const cases: Case[] = [
+  {
+    name: 'fires on INACTIVE then ACTIVE, one level lower',
+    steps: [update('c1', 'INACTIVE'), update('c1', 'ACTIVE')],
+    hits: 1,
+    check: ([hit]) => {
+      expect(hit!.resource).toBe('c1');
+      expect(hit!.eventIds).toEqual(['e-0001', 'e-0002']);
+      expect(hit!.lowerSeverityBy).toBe(1);
+      expect(hit!.description).toContain('set INACTIVE');
+    },
+  },
+  { name: 'fires on REVOKED then ACTIVE at full severity', steps: [update('c1', 'REVOKED'), update('c1', 'ACTIVE')], hits: 1, check: ([hit]) => expect(hit!.lowerSeverityBy).toBe(0) },
+  { name: 'fires whatever the case of the status', steps: [update('c1', 'inactive'), update('c1', 'Active')], hits: 1 },
+  {
+    name: 'fires on a CA certificate',
+    steps: [
+      { eventName: 'UpdateCACertificate', requestParameters: { caCertificateId: 'ca1', newStatus: 'INACTIVE' } },
+      { eventName: 'UpdateCACertificate', requestParameters: { caCertificateId: 'ca1', newStatus: 'ACTIVE' } },
+    ],
+    hits: 1,
+    check: ([hit]) => expect(hit!.description).toMatch(/^CA certificate ca1/),
+  },
+  {
+    name: 'silent on a first activation of a certificate created inactive',
+    steps: [{ eventName: 'CreateKeysAndCertificate', requestParameters: { setAsActive: false }, responseElements: { certificateId: 'c1' } }, update('c1', 'ACTIVE')],
+    hits: 0,
+  },
+  { name: 'silent when another certificate is reactivated', steps: [update('c1', 'INACTIVE'), update('c2', 'ACTIVE')], hits: 0 },
+  { name: 'silent when the reactivation failed', steps: [update('c1', 'INACTIVE'), update('c1', 'ACTIVE', { errorCode: 'AccessDeniedException' })], hits: 0 },
+  { name: 'silent when the same id is in another account', steps: [update('c1', 'INACTIVE'), update('c1', 'ACTIVE', { accountId: OTHER_ACCOUNT })], hits: 0 },
+  {
+    name: 'silent when the certificate was deleted in between',
+    steps: [update('c1', 'INACTIVE'), { eventName: 'DeleteCertificate', requestParameters: { certificateId: 'c1' } }, update('c1', 'ACTIVE')],
+    hits: 0,
+  },
+  { name: 'silent on ACTIVE then INACTIVE', steps: [update('c1', 'ACTIVE'), update('c1', 'INACTIVE')], hits: 0 },
+];
+
+describe(rule.id, () => {
+  beforeEach(resetEventIds);
+  it.each(cases)('$name', ({ steps, hits, check }) => {
+    const result = runRule(rule, timeline('2026-10-05T10:00:00Z', steps.map((s, i) => ({ ...s, at: i }))));
+    expect(result).toHaveLength(hits);
+    check?.(result);
+  });
+});

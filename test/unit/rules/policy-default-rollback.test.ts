@@ -1,0 +1,94 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { policyDefaultRollback as rule } from '../../../src/analysis/rules/policy-default-rollback.js';
+import type { IotEvent } from '../../../src/report/model.js';
+import type { RuleHit } from '../../../src/analysis/rules/types.js';
+import { ACCOUNT, REGION, policyDocument, resetEventIds, runRule, timeline, type EventInit } from '../../helpers/events.js';
+
+const ARN = `arn:aws:iot:${REGION}:${ACCOUNT}`;
+const BROAD = policyDocument({ Effect: 'Allow', Action: 'iot:Publish', Resource: `${ARN}:topic/*` });
+const NARROW = policyDocument({ Effect: 'Allow', Action: 'iot:Publish', Resource: `${ARN}:topic/devices/\${iot:ClientId}/*` });
+
+const create = (doc: string, policyName = 'fleet'): EventInit => ({
+  eventName: 'CreatePolicy',
+  requestParameters: { policyName, policyDocument: doc },
+  responseElements: { policyVersionId: '1' },
+});
+const version = (id: string, doc: string | null, setAsDefault: boolean, policyName = 'fleet'): EventInit => ({
+  eventName: 'CreatePolicyVersion',
+  requestParameters: doc === null ? { reason: 'requestParameters too large', omitted: true } : { policyName, policyDocument: doc, setAsDefault },
+  responseElements: { policyArn: `${ARN}:policy/${policyName}`, policyVersionId: id, isDefaultVersion: setAsDefault },
+});
+const setDefault = (id: string, policyName = 'fleet'): EventInit => ({
+  eventName: 'SetDefaultPolicyVersion',
+  requestParameters: { policyName, policyVersionId: id },
+});
+
+interface Case {
+  name: string;
+  steps: EventInit[];
+  hits: number;
+  check?: (hits: RuleHit[]) => void;
+}
+
+const cases: Case[] = [
+  {
+    name: 'fires on a switch back to an older and broader version, with the diff',
+    steps: [create(BROAD), version('2', NARROW, true), setDefault('1')],
+    hits: 1,
+    check: ([hit]) => {
+      expect(hit!.lowerSeverityBy).toBe(0);
+      expect(hit!.description).toContain('from 2 to 1');
+      expect(hit!.description).toContain('an older version');
+      expect(hit!.description).toContain('broader version');
+      expect(hit!.evidence).toContain('--- version 2');
+      expect(hit!.evidence).toContain('+++ version 1');
+      expect(hit!.evidence).toMatch(/^- .*\$\{iot:ClientId\}/m);
+      expect(hit!.evidence).toMatch(/^\+ .*topic\/\*"/m);
+    },
+  },
+  {
+    name: 'fires two levels lower on an older version known not to be broader',
+    steps: [create(NARROW), version('2', BROAD, true), setDefault('1')],
+    hits: 1,
+    check: ([hit]) => expect(hit!.lowerSeverityBy).toBe(2),
+  },
+  {
+    name: 'fires one level lower on an older version when a document is unknown',
+    steps: [version('4', null, true), setDefault('3')],
+    hits: 1,
+    check: ([hit]) => {
+      expect(hit!.lowerSeverityBy).toBe(1);
+      expect(hit!.evidence).toBeNull();
+      expect(hit!.description).toContain('not both known');
+    },
+  },
+  {
+    name: 'fires on a newer but broader version',
+    steps: [create(NARROW), version('2', BROAD, false), setDefault('2')],
+    hits: 1,
+    check: ([hit]) => expect(hit!.description).not.toContain('older'),
+  },
+  { name: 'silent on a newer, narrower version', steps: [create(BROAD), version('2', NARROW, false), setDefault('2')], hits: 0 },
+  { name: 'silent when the previous default is unknown', steps: [setDefault('1')], hits: 0 },
+  { name: 'silent when the default is set again to the same version', steps: [create(BROAD), setDefault('1')], hits: 0 },
+  {
+    name: 'silent when the versions belong to different policies',
+    steps: [create(NARROW, 'a'), version('3', NARROW, true, 'a'), setDefault('1', 'b')],
+    hits: 0,
+  },
+  {
+    name: 'silent after the policy was deleted and created again',
+    steps: [create(NARROW), version('2', NARROW, true), { eventName: 'DeletePolicy', requestParameters: { policyName: 'fleet' } }, setDefault('1')],
+    hits: 0,
+  },
+];
+
+describe(rule.id, () => {
+  beforeEach(resetEventIds);
+  it.each(cases)('$name', ({ steps, hits, check }) => {
+    const events: IotEvent[] = timeline('2026-10-05T10:00:00Z', steps.map((s, i) => ({ ...s, at: i * 10 })));
+    const result = runRule(rule, events);
+    expect(result).toHaveLength(hits);
+    check?.(result);
+  });
+});
