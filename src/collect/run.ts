@@ -39,6 +39,11 @@ export interface CollectOptions {
   /** Absolute path of a local store's key, so a worker can read the file itself. */
   localPath?: (store: ObjectStore, key: string) => string | null;
   onProgress?: (progress: CollectProgress) => void;
+  /**
+   * Records that came another way (an Athena query), merged and de-duplicated with
+   * the files' records; `files` stand for what they covered (partitions).
+   */
+  extra?: { records: SourcedRecord[]; files: FileRead[] };
 }
 
 export interface SourceLayout {
@@ -167,6 +172,12 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
     if (progress.filesRead % 64 === 0) report();
     return { ref, recordCount: parsed.recordCount, bytes, error: parsed.error };
   });
+
+  for (const sourced of options.extra?.records ?? []) {
+    const t = sourced.record.eventTime === null ? Number.NaN : Date.parse(sourced.record.eventTime);
+    if (t >= startMs && t < endMs) candidates.push(sourced);
+  }
+  files.push(...(options.extra?.files ?? []));
 
   // 3. One record per eventID: the first by (time, id, file) so the choice never depends on read order.
   candidates.sort((a, b) => {

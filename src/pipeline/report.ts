@@ -4,7 +4,7 @@ import { compareReports, parsePreviousReport } from '../analysis/compare.js';
 import { countFindingsBySeverity, evaluateFindings, hasFindingsAtOrAbove } from '../analysis/findings.js';
 import { loadConfig } from '../config/load.js';
 import { resolveAccounts, type OrganizationsMode } from '../accounts/resolve.js';
-import { collect, type CollectProgress, type LogParser } from '../collect/run.js';
+import { collect, type CollectProgress, type FileRead, type LogParser } from '../collect/run.js';
 import { resolvePeriod, type PeriodInput } from '../collect/period.js';
 import { EXIT, UsageError, oneLine } from '../errors.js';
 import { baseName } from '../output/names.js';
@@ -13,7 +13,8 @@ import { buildReport } from '../report/build.js';
 import type { RenderContext } from '../render/context.js';
 import { FORMATS, type FormatName } from '../render/index.js';
 import { localPathOf, openSources } from '../sources/open.js';
-import type { ReportModel, Severity } from '../types.js';
+import type { Period, ReportModel, Severity, SourceInfo, SourcedRecord } from '../types.js';
+import { isAthenaUrl, parseAthenaUrl } from '../sources/athena/url.js';
 
 export interface ReportOptions {
   sources: string[];
@@ -44,6 +45,10 @@ export interface ReportOptions {
   comparePath?: string;
   now: Date;
   onProgress?: (p: CollectProgress) => void;
+  /** Athena settings for `athena://` sources. */
+  athena?: { workgroup?: string; outputLocation?: string; catalog?: string; partitionColumns?: { account?: string; region?: string; day?: string } };
+  /** Aborts a running Athena query (Ctrl-C). */
+  signal?: AbortSignal;
   /** Makes the log parser; the default is a worker pool when threads > 0. */
   parserFactory?: (threads: number) => Promise<LogParser>;
 }
@@ -64,6 +69,41 @@ async function readPreviousReport(file: string): Promise<{ model: ReportModel; l
   return { model: parsePreviousReport(text, file), label: file };
 }
 
+/** Runs each `athena://` source's query; its records join the files' before de-duplication. */
+async function collectFromAthena(specs: readonly string[], options: ReportOptions, period: Period) {
+  const out = { records: [] as SourcedRecord[], files: [] as FileRead[], sources: [] as SourceInfo[] };
+  if (specs.length === 0) return out;
+  const { runAthenaCollection } = await import('../sources/athena/collect.js');
+  for (const url of specs) {
+    const result = await runAthenaCollection({
+      url,
+      workgroup: options.athena?.workgroup,
+      outputLocation: options.athena?.outputLocation,
+      catalog: options.athena?.catalog,
+      partitionColumns: options.athena?.partitionColumns,
+      period,
+      lateDays: options.lateDays,
+      accounts: options.accounts,
+      regions: options.regions,
+      profile: options.profile,
+      region: options.awsRegion,
+      signal: options.signal,
+    });
+    out.records.push(...result.records);
+    out.sources.push(result.source);
+    // Coverage from the partitions that returned data.
+    for (const p of result.partitions) {
+      out.files.push({
+        ref: { key: `${p.accountId}/${p.region}/${p.day}`, source: url, accountId: p.accountId, region: p.region, deliveryDay: p.day, organizationId: null },
+        recordCount: 0,
+        bytes: 0,
+        error: null,
+      });
+    }
+  }
+  return out;
+}
+
 async function defaultParser(threads: number): Promise<LogParser> {
   if (threads <= 0) return (await import('../collect/run.js')).inlineParser;
   const { createParsePool } = await import('../collect/pool.js');
@@ -80,7 +120,10 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
   }
   const config = await loadConfig(options.configPath, options.cwd ?? process.cwd());
   const previous = options.comparePath === undefined ? null : await readPreviousReport(options.comparePath);
-  const stores = await openSources(options.sources, { profile: options.profile, region: options.awsRegion, concurrency: options.concurrency });
+  const athenaSpecs = options.sources.filter(isAthenaUrl);
+  const fileSpecs = options.sources.filter((s) => !isAthenaUrl(s));
+  for (const spec of athenaSpecs) parseAthenaUrl(spec);
+  const stores = fileSpecs.length === 0 ? [] : await openSources(fileSpecs, { profile: options.profile, region: options.awsRegion, concurrency: options.concurrency });
   const accounts = await resolveAccounts({
     organizations: options.organizations,
     accountsFile: options.accountsFile,
@@ -88,6 +131,8 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
     region: options.awsRegion,
     tags: options.accountTags,
   });
+
+  const athena = await collectFromAthena(athenaSpecs, options, period);
 
   const threads = options.threads ?? os.availableParallelism();
   const parser = await (options.parserFactory ?? defaultParser)(threads);
@@ -104,6 +149,7 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
       parser,
       localPath: localPathOf,
       onProgress: options.onProgress,
+      extra: athena,
     });
   } finally {
     await parser.close?.();
@@ -116,6 +162,7 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
     generatedAt: options.generatedAt,
     tool: options.tool,
     filters: { accounts: [...options.accounts].sort(), regions: [...options.regions].sort() },
+    extraSources: athena.sources,
   });
 
   const findings = evaluateFindings({
