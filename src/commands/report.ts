@@ -4,6 +4,7 @@ import { formatBytes, progressFor } from '../cli/progress.js';
 import { parseFormats, parseGeneratedAt } from '../cli/options.js';
 import { runReport } from '../pipeline/report.js';
 import type { Severity } from '../types.js';
+import { UsageError } from '../errors.js';
 
 export default class Report extends BaseCommand {
   static override summary = 'Write the AWS IoT audit report (HTML, PDF, JSON, CSV) for a period of CloudTrail logs.';
@@ -48,6 +49,15 @@ Only the day folders that can hold the period's events are read (the period's UT
     'aws-region': Flags.string({ description: 'AWS region for API calls (default: the SDK configuration; S3 follows the bucket region).' }),
     concurrency: Flags.integer({ description: 'Log objects read at once (default: 32 for S3, 4 per CPU for local folders).', min: 1, max: 512 }),
     threads: Flags.integer({ description: 'Worker threads parsing logs (default: one per CPU; 0 parses on the main thread).', min: 0, max: 64 }),
+    verify: Flags.boolean({ description: 'Also validate the logs (CloudTrail digest chains, signatures, log file hashes) and add an Integrity section; events from files that failed are marked.', default: false }),
+    'public-keys': Flags.string({ description: 'With --verify: the JSON printed by `aws cloudtrail list-public-keys`, to verify offline. Default: CloudTrail ListPublicKeys.' }),
+    signatures: Flags.string({ description: 'With --verify: digest signatures saved from S3 metadata (JSON {"<key>": "<hex>"} or lines "<key> <hex>").' }),
+    'athena-workgroup': Flags.string({ description: 'For athena:// sources: the Athena workgroup (default: primary).' }),
+    'athena-output': Flags.string({ description: 'For athena:// sources: s3:// location for query results, when the workgroup has none.' }),
+    'athena-catalog': Flags.string({ description: 'For athena:// sources: the data catalog (default: AwsDataCatalog).' }),
+    'athena-partition-account': Flags.string({ description: 'For athena:// sources: the account partition column (default: account).' }),
+    'athena-partition-region': Flags.string({ description: 'For athena:// sources: the region partition column (default: region).' }),
+    'athena-partition-day': Flags.string({ description: 'For athena:// sources: the yyyy/MM/dd delivery-day partition column (default: timestamp).' }),
     config: Flags.string({ description: 'Rules configuration (JSON or YAML). Default: iot-audit.config.json, .yaml or .yml in the working directory when present.' }),
     'fail-on': Flags.string({
       description: 'Exit 1 (after writing every output) when an unsuppressed finding is at or above this severity.',
@@ -59,8 +69,22 @@ Only the day folders that can hold the period's events are read (the period's UT
 
   async run(): Promise<unknown> {
     const { flags } = await this.parse(Report);
+    if (!flags.verify && (flags['public-keys'] !== undefined || flags.signatures !== undefined)) {
+      throw new UsageError('--public-keys and --signatures go with --verify');
+    }
     const progress = progressFor(process.stderr, process.env, this.jsonEnabled());
     const started = Date.now();
+    // Ctrl-C cancels a running Athena query (StopQueryExecution) instead of leaving it to bill.
+    const abort = new AbortController();
+    const usesAthena = flags.source.some((s) => /^athena:\/\//i.test(s));
+    const onSigint = () => {
+      if (!usesAthena) process.exit(130);
+      // Give the query's StopQueryExecution a moment; a second Ctrl-C exits at once.
+      abort.abort(new Error('interrupted'));
+      process.once('SIGINT', () => process.exit(130));
+      setTimeout(() => process.exit(130), 10_000).unref();
+    };
+    process.once('SIGINT', onSigint);
     const result = await runReport({
       sources: flags.source,
       period: { period: flags.period, from: flags.from, to: flags.to, tz: flags.tz },
@@ -77,6 +101,18 @@ Only the day folders that can hold the period's events are read (the period's UT
       render: { templateDir: flags.template, paper: flags.paper as 'a4' | 'letter', browserPath: flags.browser },
       concurrency: flags.concurrency,
       threads: flags.threads,
+      verify: flags.verify ? { publicKeysFile: flags['public-keys'], signaturesFile: flags.signatures } : undefined,
+      athena: {
+        workgroup: flags['athena-workgroup'],
+        outputLocation: flags['athena-output'],
+        catalog: flags['athena-catalog'],
+        partitionColumns: {
+          account: flags['athena-partition-account'],
+          region: flags['athena-partition-region'],
+          day: flags['athena-partition-day'],
+        },
+      },
+      signal: abort.signal,
       configPath: flags.config,
       failOn: flags['fail-on'] as Severity | undefined,
       comparePath: flags.compare,
@@ -92,6 +128,7 @@ Only the day folders that can hold the period's events are read (the period's UT
         );
       },
     });
+    process.off('SIGINT', onSigint);
     progress.done();
     process.exitCode = result.exitCode;
 
@@ -102,6 +139,10 @@ Only the day folders that can hold the period's events are read (the period's UT
     this.log(`  ${s.totalEvents} IoT events: ${s.changes} changes, ${s.failedAttempts} failed or denied, ${s.reads} reads`);
     const open = s.findingsBySeverity.filter((f) => f.count > 0).map((f) => `${f.count} ${f.severity}`);
     this.log(`  findings: ${open.length > 0 ? open.join(', ') : 'none'}${model.ruleErrors.length > 0 ? ` (${model.ruleErrors.length} rules failed to run)` : ''}`);
+    if (model.integrity !== null) {
+      const errors = model.integrity.problems.filter((p) => p.severity === 'error').length;
+      this.log(`  integrity: ${model.integrity.ok ? 'logs intact' : `${errors} problems`} (${model.integrity.chains.length} account-regions checked)`);
+    }
     this.log(`  ${c.filesRead} log files read, ${c.unreadableFiles.length} unreadable, ${c.accountsWithoutLogs.length} accounts without logs`);
     for (const file of written) this.log(`  wrote ${file.path} (${formatBytes(file.bytes)})`);
     if (result.exitCode !== 0) this.logToStderr(`Findings at or above --fail-on ${flags['fail-on']}: exit ${result.exitCode}`);

@@ -13,7 +13,8 @@ import { buildReport } from '../report/build.js';
 import type { RenderContext } from '../render/context.js';
 import { FORMATS, type FormatName } from '../render/index.js';
 import { localPathOf, openSources } from '../sources/open.js';
-import type { Period, ReportModel, Severity, SourceInfo, SourcedRecord } from '../types.js';
+import type { ObjectStore, Period, ReportModel, Severity, SourceInfo, SourcedRecord } from '../types.js';
+import { sourceBase } from '../cloudtrail/layout.js';
 import { isAthenaUrl, parseAthenaUrl } from '../sources/athena/url.js';
 
 export interface ReportOptions {
@@ -47,6 +48,8 @@ export interface ReportOptions {
   onProgress?: (p: CollectProgress) => void;
   /** Athena settings for `athena://` sources. */
   athena?: { workgroup?: string; outputLocation?: string; catalog?: string; partitionColumns?: { account?: string; region?: string; day?: string } };
+  /** `--verify`: check the digest chains and put an Integrity section in the report. */
+  verify?: { publicKeysFile?: string; signaturesFile?: string };
   /** Aborts a running Athena query (Ctrl-C). */
   signal?: AbortSignal;
   /** Makes the log parser; the default is a worker pool when threads > 0. */
@@ -67,6 +70,48 @@ async function readPreviousReport(file: string): Promise<{ model: ReportModel; l
     throw new UsageError(`--compare ${file}: cannot read it (${oneLine(error)}); pass the JSON report of the previous period`);
   }
   return { model: parsePreviousReport(text, file), label: file };
+}
+
+async function loadVerifyInputs(verify: NonNullable<ReportOptions['verify']>) {
+  const integrity = await import('../integrity/index.js');
+  return {
+    integrity,
+    publicKeys: verify.publicKeysFile !== undefined ? await integrity.loadPublicKeysFile(verify.publicKeysFile) : null,
+    signatures: verify.signaturesFile !== undefined ? await integrity.loadSignaturesFile(verify.signaturesFile) : undefined,
+  };
+}
+
+/**
+ * The Integrity section: every digest chain of the period checked, and each event
+ * marked with the status of the log file it came from. The check covers the late
+ * days too, since the report reads their files.
+ */
+async function addIntegrity(model: ReportModel, stores: readonly ObjectStore[], options: ReportOptions, inputs: Awaited<ReturnType<typeof loadVerifyInputs>>) {
+  const { integrity } = inputs;
+  const start = new Date(model.period.start);
+  const end = new Date(Date.parse(model.period.end) + options.lateDays * 86_400_000);
+  const result = await integrity.verifyIntegrity({
+    stores: [...stores],
+    start,
+    end,
+    accounts: options.accounts,
+    regions: options.regions,
+    publicKeys: inputs.publicKeys ?? integrity.cloudTrailKeyProvider({ profile: options.profile, start, end, now: options.now }),
+    signatures: inputs.signatures,
+    concurrency: options.concurrency,
+    now: options.now,
+  });
+  const names = new Map(model.accounts.map((a) => [a.id, a.name]));
+  model.integrity = integrity.toIntegrityReport(result, (id) => names.get(id) ?? null);
+  if (model.sources.some((s) => s.kind === 'athena')) {
+    model.integrity.notes.push('Events read through Athena are not checked: verify the trail bucket itself with `iot-audit verify --source s3://...`.');
+  }
+  const bases = stores.map((store) => ({ prefix: `${sourceBase(store).replace(/\/+$/, '')}/`, store }));
+  for (const event of model.events) {
+    const base = bases.find((b) => event.sourceFile.startsWith(b.prefix));
+    if (base === undefined) continue;
+    event.integrity = integrity.logFileIntegrity(result, event.sourceFile.slice(base.prefix.length));
+  }
 }
 
 /** Runs each `athena://` source's query; its records join the files' before de-duplication. */
@@ -120,6 +165,7 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
   }
   const config = await loadConfig(options.configPath, options.cwd ?? process.cwd());
   const previous = options.comparePath === undefined ? null : await readPreviousReport(options.comparePath);
+  const verifyInputs = options.verify === undefined ? null : await loadVerifyInputs(options.verify);
   const athenaSpecs = options.sources.filter(isAthenaUrl);
   const fileSpecs = options.sources.filter((s) => !isAthenaUrl(s));
   for (const spec of athenaSpecs) parseAthenaUrl(spec);
@@ -164,6 +210,8 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
     filters: { accounts: [...options.accounts].sort(), regions: [...options.regions].sort() },
     extraSources: athena.sources,
   });
+
+  if (verifyInputs !== null) await addIntegrity(model, stores, options, verifyInputs);
 
   const findings = evaluateFindings({
     events: model.events,

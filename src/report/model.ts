@@ -436,19 +436,27 @@ export interface IntegrityChain {
   accountId: string;
   accountName: string | null;
   region: string;
+  /** Trail names (with home region) whose digests were found. */
+  trails: string[];
   digestsValid: number;
   digestsInvalid: number;
   digestsMissing: number;
+  /** Digests whose own signature could not be checked (no signature available). */
+  digestsUnverified: number;
   logFilesValid: number;
   logFilesModified: number;
   logFilesMissing: number;
   logFilesNotCovered: number;
+  /** Listed only by digests that could not be trusted, or unreadable. */
+  logFilesUnverified: number;
   gaps: { from: string; to: string }[];
   status: 'valid' | 'invalid' | 'incomplete';
 }
 
 export interface IntegrityProblem {
   kind: string;
+  /** `error` fails the check; `warning` (e.g. the newest digest's signature unavailable) does not. */
+  severity: 'error' | 'warning';
   accountId: string;
   region: string;
   key: string;

@@ -46,7 +46,7 @@ describe('renderMarkdown', () => {
       ok: false,
       chains: [],
       notes: [],
-      problems: Array.from({ length: 300 }, (_, i) => ({ kind: `kind-${i % 9}`, accountId: '1', region: 'r', key: 'k', message: 'm' })),
+      problems: Array.from({ length: 300 }, (_, i) => ({ kind: `kind-${i % 9}`, severity: 'error' as const, accountId: '1', region: 'r', key: 'k', message: 'm' })),
     };
     const comparison: Comparison = {
       previous: { title: 't', generatedAt: 'g', schemaVersion: '1.0', period: period({ start: '2026-09-01T00:00:00Z', end: '2026-10-01T00:00:00Z' }) },

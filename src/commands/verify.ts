@@ -1,0 +1,74 @@
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../cli/base.js';
+import { progressFor } from '../cli/progress.js';
+import { resolvePeriod } from '../collect/period.js';
+import { EXIT } from '../errors.js';
+import { cloudTrailKeyProvider } from '../integrity/aws-keys.js';
+import { loadPublicKeysFile } from '../integrity/public-keys.js';
+import { loadSignaturesFile } from '../integrity/signatures-file.js';
+import { formatIntegrityText } from '../integrity/text.js';
+import { verifyIntegrity } from '../integrity/verify.js';
+import { openSources } from '../sources/open.js';
+
+export default class Verify extends BaseCommand {
+  static override summary = 'Validate CloudTrail log integrity (digest chains, signatures, log file hashes) across the organization.';
+
+  static override description = `Walks every digest chain that covers the period, for every account and region found in the sources (or those asked for): checks each digest's RSA signature, the links between digests (previous hash and signature) and their hourly cadence (so runs of deleted digests are counted), and every log file's SHA-256 against its digest. Log files of the period that no digest lists are reported too. Each object is downloaded once.
+
+Signatures come from the digests' S3 metadata on an s3:// source. On a local copy each digest is checked with the signature the next digest carries; the newest digest's own signature needs a <digest>.sig sidecar or --signatures.
+
+Exit status: 0 when everything checked out, 1 when anything is invalid or missing.`;
+
+  static override examples = [
+    '<%= config.bin %> verify --source s3://my-org-trail-bucket --period 2026-10',
+    '<%= config.bin %> verify --source ./org-trail-copy --period 2026-10 --public-keys keys.json',
+    '<%= config.bin %> verify --source ./org-trail-copy --from 2026-10-01 --to 2026-10-08 --account 111122223333 --region eu-west-1 --json',
+  ];
+
+  static override enableJsonFlag = true;
+
+  static override flags = {
+    source: Flags.string({ description: 'A local copy of the trail bucket (at any prefix above AWSLogs/) or s3://bucket[/prefix]. Repeatable.', multiple: true, required: true }),
+    period: Flags.string({ description: 'A calendar month, YYYY-MM, in --tz. Default: the previous calendar month.', exclusive: ['from', 'to'] }),
+    from: Flags.string({ description: 'Start of the period (inclusive): an ISO date or date-time, read in --tz unless it has an offset.' }),
+    to: Flags.string({ description: 'End of the period (EXCLUSIVE): an ISO date or date-time, read in --tz unless it has an offset. Default with --from: now.' }),
+    tz: Flags.string({ description: 'IANA time zone deciding where the month and its days start and end.', default: 'UTC' }),
+    account: Flags.string({ description: 'Only this account id. Repeatable.', multiple: true }),
+    region: Flags.string({ description: 'Only this region. Repeatable.', multiple: true }),
+    'public-keys': Flags.string({ description: 'The JSON printed by `aws cloudtrail list-public-keys` for the period: verify offline. Default: CloudTrail ListPublicKeys in each trail home region.' }),
+    signatures: Flags.string({ description: 'Digest signatures saved from S3 metadata: JSON {"<digest key>": "<hex>"} or lines "<digest key> <hex>".' }),
+    profile: Flags.string({ description: 'AWS profile for S3 and CloudTrail (default: the SDK credential chain).' }),
+    concurrency: Flags.integer({ description: 'Objects read at once.', default: 16, min: 1, max: 512 }),
+  };
+
+  async run(): Promise<unknown> {
+    const { flags } = await this.parse(Verify);
+    const now = new Date();
+    const period = resolvePeriod({ period: flags.period, from: flags.from, to: flags.to, tz: flags.tz }, now);
+    const start = new Date(period.start);
+    const end = new Date(period.end);
+    const publicKeys = flags['public-keys'] ? await loadPublicKeysFile(flags['public-keys']) : cloudTrailKeyProvider({ profile: flags.profile, start, end, now });
+    const signatures = flags.signatures ? await loadSignaturesFile(flags.signatures) : undefined;
+    const stores = await openSources(flags.source, { profile: flags.profile, concurrency: flags.concurrency });
+
+    const progress = progressFor(process.stderr, process.env, this.jsonEnabled());
+    const result = await verifyIntegrity({
+      stores,
+      start,
+      end,
+      accounts: flags.account,
+      regions: flags.region,
+      publicKeys,
+      signatures,
+      concurrency: flags.concurrency,
+      now,
+      onProgress: (p) => progress.update(`${p.phase}: ${p.done}/${p.total}`),
+    });
+    progress.done();
+
+    this.log(`${period.label}`);
+    this.log(formatIntegrityText(result));
+    process.exitCode = result.ok ? EXIT.OK : EXIT.GATE;
+    return { ...result, period, logFiles: Object.fromEntries([...result.logFiles].sort(([a], [b]) => a.localeCompare(b))) };
+  }
+}

@@ -1,0 +1,46 @@
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { classifyAwsFailure, describeAwsFailure } from '../accounts/aws-errors.js';
+import { SourceError } from '../errors.js';
+import { fetchPublicKeys, type PublicKeyEntry } from './public-keys.js';
+import type { PublicKeyProvider } from './verify.js';
+
+const DAY = 86_400_000;
+
+export interface CloudTrailKeysOptions {
+  profile?: string;
+  start: Date;
+  end: Date;
+  /** ListPublicKeys refuses an end in the future. */
+  now: Date;
+}
+
+/**
+ * Public keys from CloudTrail `ListPublicKeys`, one client per trail home region
+ * (keys are regional). The range reaches a day past the period on both sides, for
+ * the digests read just outside it. The endpoint follows the SDK's settings
+ * (AWS_ENDPOINT_URL_CLOUDTRAIL works).
+ */
+export function cloudTrailKeyProvider(options: CloudTrailKeysOptions): PublicKeyProvider {
+  const from = new Date(options.start.getTime() - DAY);
+  const to = new Date(Math.max(from.getTime() + 1000, Math.min(options.end.getTime() + 2 * DAY, options.now.getTime())));
+  return async (homeRegions: string[]): Promise<PublicKeyEntry[]> => {
+    const entries: PublicKeyEntry[] = [];
+    for (const region of homeRegions) {
+      const client = new CloudTrailClient({ region, profile: options.profile });
+      try {
+        entries.push(...(await fetchPublicKeys(client, from, to)));
+      } catch (error) {
+        const hint =
+          classifyAwsFailure(error) === 'credentials'
+            ? 'no usable AWS credentials: set AWS_PROFILE or --profile, or run `aws sso login`'
+            : 'check the credentials allow cloudtrail:ListPublicKeys';
+        throw new SourceError(
+          `CloudTrail ListPublicKeys in ${region} failed (${describeAwsFailure(error)}): ${hint}, or verify offline with --public-keys FILE (the output of \`aws cloudtrail list-public-keys\`)`,
+        );
+      } finally {
+        client.destroy();
+      }
+    }
+    return entries;
+  };
+}

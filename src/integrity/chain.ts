@@ -1,0 +1,336 @@
+import type { KeyObject } from 'node:crypto';
+import { SIGNATURE_ALGORITHM, signingString, verifyDigestSignature, type DigestBody } from './digest.js';
+import { baseName, parseDigestName, sameObject, withoutGz, type DigestName } from './keys.js';
+import type { IntegrityGap, IntegrityIssue, IntegrityProblemKind, ProblemSeverity } from './types.js';
+
+const HOUR = 3_600_000;
+/** Two digests closer than this abut: CloudTrail's hourly windows follow each other. */
+const ABUT_TOLERANCE = 5 * 60_000;
+/** How long after its window ends a digest may still be on its way. */
+const DELIVERY_GRACE = HOUR;
+
+/** A digest object as read from a store. */
+export interface LoadedDigest {
+  /** Key where it was found in the store. */
+  foundKey: string;
+  name: DigestName;
+  /** Parsed body; null when it could not be read or parsed (`error` says why). */
+  body: DigestBody | null;
+  /** Hex SHA-256 of the uncompressed bytes (of the first gzip member). */
+  hash: string | null;
+  trailingBytes: number;
+  error: string | null;
+  /** Hex signature stored with the object (S3 metadata, a `.sig` sidecar, `--signatures`), if any. */
+  signature: string | null;
+  signatureFrom: string | null;
+  signatureAlgorithm: string | null;
+}
+
+export interface ChainInput {
+  source: string;
+  storeKind: 'local' | 's3';
+  /** The bucket the store reads, when known: a digest recorded for another bucket was copied. */
+  bucket: string | null;
+  accountId: string;
+  region: string;
+  /** `<trailName>_<homeRegion>`, as in the file names. */
+  trail: string;
+  /** Every digest of this trail that was read (hourly and backfill). */
+  digests: LoadedDigest[];
+  periodStart: number;
+  periodEnd: number;
+  /** Current time, to know which digests are due; null when the period is long past. */
+  now: number | null;
+  keys: Map<string, KeyObject>;
+  /** Folder where the digest ending at `endTime` would be, for missing digests of unknown name. */
+  folderFor: (endTime: number) => string;
+  /**
+   * Whether a digest key a pointer names was in the listings: `present` (listed but
+   * not read, being outside the period), `absent` (its day folder was listed and it
+   * is not there) or `unknown` (its day folder was not listed).
+   */
+  listed: (key: string) => 'present' | 'absent' | 'unknown';
+}
+
+export type DigestStatus = 'valid' | 'invalid' | 'unverified';
+
+export interface DigestVerdict {
+  digest: LoadedDigest;
+  status: DigestStatus;
+  /** Its window overlaps the period (only these are counted). */
+  inPeriod: boolean;
+  /** Found where CloudTrail put it: its log list can be used. */
+  inPlace: boolean;
+}
+
+export interface ChainOutcome {
+  verdicts: DigestVerdict[];
+  issues: IntegrityIssue[];
+  /** Digests of the period the chain shows to be missing. */
+  missing: number;
+  gaps: IntegrityGap[];
+  coveredFrom: number | null;
+  coveredTo: number | null;
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString().replace('.000Z', 'Z');
+}
+
+function overlaps(start: number, end: number, input: ChainInput): boolean {
+  return start < input.periodEnd && end > input.periodStart;
+}
+
+/**
+ * Checks one trail's digests of one account and region: each digest's place,
+ * key and signature; the links between them (previous hash, bucket, signature);
+ * and the hourly cadence, so that a run of deleted digests is counted, not only
+ * the one the next digest points to.
+ */
+export function analyzeChain(input: ChainInput): ChainOutcome {
+  const issues: IntegrityIssue[] = [];
+  const gaps: IntegrityGap[] = [];
+  let missing = 0;
+
+  const issue = (kind: IntegrityProblemKind, severity: ProblemSeverity, key: string, message: string, from: number | null = null, to: number | null = null) => {
+    issues.push({
+      kind,
+      severity,
+      source: input.source,
+      accountId: input.accountId,
+      region: input.region,
+      trail: input.trail,
+      key,
+      from: from === null ? null : iso(from),
+      to: to === null ? null : iso(to),
+      message,
+    });
+  };
+
+  const verdicts = new Map<LoadedDigest, DigestVerdict>();
+  for (const digest of input.digests) {
+    const body = digest.body;
+    const inPeriod = body ? overlaps(body.digestStartTime, body.digestEndTime, input) : overlaps(digest.name.endTime - HOUR, digest.name.endTime, input);
+    const severity: ProblemSeverity = inPeriod ? 'error' : 'warning';
+    const outside = inPeriod ? '' : ' (outside the period)';
+    // The hour the file's name stands for: its log files cannot be checked when it is unusable.
+    const nameWindow = [digest.name.endTime - HOUR, digest.name.endTime] as const;
+    if (body === null || digest.hash === null) {
+      verdicts.set(digest, { digest, status: 'invalid', inPeriod, inPlace: false });
+      issue('digest-unreadable', severity, digest.foundKey, `digest cannot be used${outside}: ${digest.error ?? 'unreadable'}`, ...nameWindow);
+      continue;
+    }
+    const bucketMoved = input.bucket !== null && body.digestS3Bucket !== input.bucket;
+    if (!sameObject(digest.foundKey, body.digestS3Object, input.storeKind) || bucketMoved) {
+      verdicts.set(digest, { digest, status: 'invalid', inPeriod, inPlace: false });
+      issue(
+        'digest-moved',
+        severity,
+        digest.foundKey,
+        `digest was moved or copied from its original location s3://${body.digestS3Bucket}/${body.digestS3Object}${outside}`,
+        ...nameWindow,
+      );
+      continue;
+    }
+    verdicts.set(digest, { digest, status: 'valid', inPeriod, inPlace: true });
+  }
+
+  const inPlace = input.digests.filter((d) => verdicts.get(d)?.inPlace === true);
+  const hourly = inPlace.filter((d) => !d.name.backfill);
+  const byName = new Map<string, LoadedDigest[]>();
+  for (const d of hourly) {
+    const name = withoutGz(baseName(d.foundKey));
+    byName.set(name, [...(byName.get(name) ?? []), d]);
+  }
+  /** The digest `b` names as its previous one, when it was found in place. */
+  const previousOf = (b: LoadedDigest): LoadedDigest | null => {
+    const pointer = b.body!.previousDigestS3Object;
+    if (pointer === null) return null;
+    const candidates = byName.get(withoutGz(baseName(pointer))) ?? [];
+    return candidates.find((a) => sameObject(a.foundKey, pointer, input.storeKind) || a.body!.digestS3Object === pointer) ?? null;
+  };
+  /** A pointer to an object that was read but is unusable (unreadable, or not what its key says): its own problem explains the hole. */
+  const pointsToUnusable = (pointer: string) =>
+    input.digests.some((d) => verdicts.get(d)?.inPlace === false && sameObject(d.foundKey, pointer, input.storeKind));
+  const carrier = new Map<LoadedDigest, LoadedDigest>();
+  for (const b of hourly) {
+    const a = previousOf(b);
+    if (a !== null && a !== b) carrier.set(a, b);
+  }
+
+  // Signatures.
+  for (const d of inPlace) {
+    const verdict = verdicts.get(d)!;
+    const body = d.body!;
+    const severity: ProblemSeverity = verdict.inPeriod ? 'error' : 'warning';
+    const outside = verdict.inPeriod ? '' : ' (outside the period)';
+    const fail = (kind: IntegrityProblemKind, message: string) => {
+      verdict.status = 'invalid';
+      issue(kind, severity, d.foundKey, message + outside);
+    };
+    if (d.trailingBytes > 0) {
+      fail('gzip-trailing-data', `${d.trailingBytes} bytes follow the digest's gzip stream`);
+    }
+    const key = input.keys.get(body.digestPublicKeyFingerprint);
+    if (key === undefined) {
+      fail('digest-key-unknown', `no public key with fingerprint ${body.digestPublicKeyFingerprint} for the period`);
+      continue;
+    }
+    const algorithm = [body.digestSignatureAlgorithm, d.signatureAlgorithm].find((a) => a !== null && a !== SIGNATURE_ALGORITHM);
+    if (algorithm !== undefined) {
+      fail('digest-signature-invalid', `unsupported signature algorithm ${algorithm}`);
+      continue;
+    }
+    const next = carrier.get(d) ?? null;
+    const carried = next?.body?.previousDigestSignature ?? null;
+    const signature = d.signature ?? carried;
+    const from = d.signature !== null ? (d.signatureFrom ?? 'the object') : `the previousDigestSignature of ${next?.foundKey ?? 'the next digest'}`;
+    if (signature === null) {
+      if (verdict.status !== 'invalid') verdict.status = 'unverified';
+      issue(
+        'digest-signature-unavailable',
+        'warning',
+        d.foundKey,
+        d.name.backfill
+          ? 'backfill digest with no signature stored with it (S3 metadata, sidecar or --signatures): its signature could not be checked'
+          : hourly.some((o) => o.body!.digestStartTime > body.digestStartTime)
+            ? 'no signature stored with it and the digest after it is missing or unusable: its signature could not be checked'
+            : `newest digest of the chain and no signature stored with it (S3 metadata, sidecar or --signatures): its own signature could not be checked${outside}`,
+      );
+    } else if (!verifyDigestSignature(key, signingString(body, d.hash!), signature)) {
+      fail('digest-signature-invalid', `signature from ${from} does not verify with key ${body.digestPublicKeyFingerprint}`);
+    }
+    if (d.signature !== null && carried !== null && d.signature.toLowerCase() !== carried.toLowerCase() && next !== null) {
+      issue(
+        'chain-link-broken',
+        verdicts.get(next)!.inPeriod || verdict.inPeriod ? 'error' : 'warning',
+        next.foundKey,
+        `previousDigestSignature differs from the signature stored with the previous digest ${d.foundKey}`,
+      );
+    }
+  }
+
+  // Links: the previous digest's hash and bucket as the next one recorded them.
+  for (const b of hourly) {
+    const a = previousOf(b);
+    if (a === null || a === b) continue;
+    const severity: ProblemSeverity = verdicts.get(a)!.inPeriod || verdicts.get(b)!.inPeriod ? 'error' : 'warning';
+    if (b.body!.previousDigestHashValue !== a.hash) {
+      issue('chain-link-broken', severity, a.foundKey, `content differs from the hash that the next digest ${b.foundKey} recorded: modified or replaced`);
+    }
+    if (b.body!.previousDigestS3Bucket !== null && b.body!.previousDigestS3Bucket !== a.body!.digestS3Bucket) {
+      issue('chain-link-broken', severity, b.foundKey, `previous digest bucket ${b.body!.previousDigestS3Bucket} is not ${a.body!.digestS3Bucket}`);
+    }
+  }
+
+  // Cadence: one digest an hour, each starting where the previous one ended.
+  const sorted = [...hourly].sort((x, y) => x.body!.digestStartTime - y.body!.digestStartTime || x.body!.digestEndTime - y.body!.digestEndTime);
+  const clip = (from: number, to: number) => ({ from: Math.max(from, input.periodStart), to: Math.min(to, input.periodEnd) });
+  const addGap = (from: number, to: number, reason: IntegrityGap['reason']) => {
+    const c = clip(from, to);
+    if (c.to > c.from) gaps.push({ trail: input.trail, from: iso(c.from), to: iso(c.to), reason });
+  };
+  /** Reports digests missing between `from` and `to`: the one named by `pointer` (ending at `to`) and any before it. */
+  const reportMissing = (pointer: string | null, from: number, to: number, context: string) => {
+    const count = Math.max(1, Math.round((to - from) / HOUR));
+    const pointerEnd = pointer === null ? null : (parseDigestName(pointer)?.endTime ?? null);
+    const namedEnd = pointerEnd !== null && pointerEnd > from && pointerEnd <= to + ABUT_TOLERANCE ? pointerEnd : to;
+    for (let k = 0; k < count; k++) {
+      const named = k === count - 1 && pointer !== null;
+      const end = named ? namedEnd : Math.min(to, from + (k + 1) * HOUR);
+      const start = named ? Math.max(from, end - HOUR) : from + k * HOUR;
+      const inPeriod = start < input.periodEnd && end > input.periodStart;
+      if (inPeriod) missing++;
+      const outside = inPeriod ? '' : ' (outside the period)';
+      issue(
+        'digest-missing',
+        inPeriod ? 'error' : 'warning',
+        named ? pointer : input.folderFor(end),
+        named ? `digest not found; ${context}${outside}` : `no digest for ${iso(start)} – ${iso(end)}; ${context}${outside}`,
+        start,
+        end,
+      );
+    }
+  };
+
+  for (let i = 1; i < sorted.length; i++) {
+    const a = sorted[i - 1];
+    const b = sorted[i];
+    const hole = b.body!.digestStartTime - a.body!.digestEndTime;
+    const pointer = b.body!.previousDigestS3Object;
+    const target = previousOf(b);
+    if (target === a) {
+      if (hole > ABUT_TOLERANCE) {
+        addGap(a.body!.digestEndTime, b.body!.digestStartTime, 'chain-restart');
+        issue('chain-gap', 'error', b.foundKey, `no digest covers ${iso(a.body!.digestEndTime)} – ${iso(b.body!.digestStartTime)} although the digests link`, a.body!.digestEndTime, b.body!.digestStartTime);
+      }
+    } else if (pointer === null) {
+      if (hole > ABUT_TOLERANCE) {
+        addGap(a.body!.digestEndTime, b.body!.digestStartTime, 'chain-restart');
+        const c = clip(a.body!.digestEndTime, b.body!.digestStartTime);
+        issue(
+          'chain-gap',
+          c.to > c.from ? 'error' : 'warning',
+          b.foundKey,
+          `the chain restarts: no digest between ${iso(a.body!.digestEndTime)} and ${iso(b.body!.digestStartTime)} (logging or log file validation was off, or digests were removed)`,
+          a.body!.digestEndTime,
+          b.body!.digestStartTime,
+        );
+      }
+    } else if (pointsToUnusable(pointer)) {
+      continue;
+    } else if (target !== null || input.listed(pointer) === 'present') {
+      issue('chain-link-broken', verdicts.get(b)!.inPeriod ? 'error' : 'warning', b.foundKey, `names ${pointer} as its previous digest, but ${a.foundKey} comes before it`);
+    } else {
+      const to = b.body!.digestStartTime;
+      const from = hole > ABUT_TOLERANCE ? a.body!.digestEndTime : to - HOUR;
+      if (hole > ABUT_TOLERANCE) addGap(from, to, 'digests-missing');
+      reportMissing(pointer, from, to, `the chain goes from ${a.foundKey} to ${b.foundKey}`);
+    }
+  }
+
+  if (sorted.length > 0) {
+    const first = sorted[0];
+    const start = first.body!.digestStartTime;
+    const pointer = first.body!.previousDigestS3Object;
+    const behind = start - input.periodStart;
+    if (pointer !== null && previousOf(first) === null && input.listed(pointer) !== 'present' && !pointsToUnusable(pointer)) {
+      if (behind > ABUT_TOLERANCE) {
+        addGap(input.periodStart, start, 'digests-missing');
+        reportMissing(pointer, input.periodStart, start, `${first.foundKey} points to it and no earlier digest of the period was found`);
+      } else if (input.listed(pointer) === 'absent') {
+        const pointerEnd = parseDigestName(pointer)?.endTime ?? start;
+        issue('digest-missing', 'warning', pointer, `digest before the period not found: the link into the period from ${first.foundKey} could not be checked`, pointerEnd - HOUR, pointerEnd);
+      }
+    } else if (pointer === null && behind > ABUT_TOLERANCE) {
+      addGap(input.periodStart, start, 'chain-starts');
+      issue('chain-gap', 'warning', first.foundKey, `the chain begins at ${iso(start)}: no digest before it in the period (trail or log file validation started then)`, input.periodStart, start);
+    }
+
+    const last = sorted[sorted.length - 1];
+    const end = last.body!.digestEndTime;
+    const due = input.now === null || input.now >= end + HOUR + DELIVERY_GRACE;
+    const limit = input.now === null ? input.periodEnd : Math.min(input.periodEnd, input.now - DELIVERY_GRACE);
+    if (due && limit - end > ABUT_TOLERANCE) {
+      addGap(end, limit, 'chain-ends');
+      issue(
+        'chain-gap',
+        'error',
+        last.foundKey,
+        `the chain ends at ${iso(end)}: no digest after it up to ${iso(limit)} (digests deleted, or logging or log file validation stopped)`,
+        end,
+        limit,
+      );
+    }
+  }
+
+  const covered = sorted.filter((d) => verdicts.get(d)!.inPeriod);
+  return {
+    verdicts: input.digests.map((d) => verdicts.get(d)!),
+    issues,
+    missing,
+    gaps,
+    coveredFrom: covered.length > 0 ? Math.max(input.periodStart, Math.min(...covered.map((d) => d.body!.digestStartTime))) : null,
+    coveredTo: covered.length > 0 ? Math.min(input.periodEnd, Math.max(...covered.map((d) => d.body!.digestEndTime))) : null,
+  };
+}

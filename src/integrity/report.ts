@@ -1,0 +1,77 @@
+import type { IntegrityChain, IntegrityReport } from '../report/model.js';
+import type { IntegrityChainResult, IntegrityResult, LogFileStatus } from './types.js';
+
+const STATUS_ORDER: IntegrityChain['status'][] = ['valid', 'incomplete', 'invalid'];
+
+/**
+ * The report model's Integrity section from a check's result: one row per account
+ * and region (sources and trails merged), every problem, the notes.
+ */
+export function toIntegrityReport(result: IntegrityResult, accountName: (accountId: string) => string | null): IntegrityReport {
+  const rows = new Map<string, IntegrityChain>();
+  for (const chain of result.chains) {
+    const id = `${chain.accountId}\n${chain.region}`;
+    const row = rows.get(id);
+    rows.set(id, row === undefined ? fromChain(chain, accountName(chain.accountId)) : merge(row, chain));
+  }
+  const chains = [...rows.values()].sort((a, b) => a.accountId.localeCompare(b.accountId) || a.region.localeCompare(b.region));
+  const warnings = result.problems.filter((p) => p.severity === 'warning').length;
+  const notes = [...result.notes];
+  if (warnings > 0) notes.push(`${warnings} of the problems listed are warnings (kind digest-signature-unavailable, or outside the period) and do not fail the check.`);
+  return {
+    ok: result.ok,
+    chains,
+    problems: result.problems.map((p) => ({
+      kind: p.kind,
+      accountId: p.accountId,
+      region: p.region,
+      severity: p.severity,
+      key: p.key,
+      message: p.message,
+    })),
+    notes,
+  };
+}
+
+function fromChain(chain: IntegrityChainResult, accountName: string | null): IntegrityChain {
+  return {
+    accountId: chain.accountId,
+    accountName,
+    region: chain.region,
+    trails: [...chain.trails].sort(),
+    digestsValid: chain.digestsValid,
+    digestsInvalid: chain.digestsInvalid,
+    digestsMissing: chain.digestsMissing,
+    digestsUnverified: chain.digestsUnverified,
+    logFilesValid: chain.logFilesValid,
+    logFilesModified: chain.logFilesModified,
+    logFilesMissing: chain.logFilesMissing,
+    logFilesNotCovered: chain.logFilesNotCovered,
+    logFilesUnverified: chain.logFilesUnverified,
+    gaps: chain.gaps.map((g) => ({ from: g.from, to: g.to })),
+    status: chain.status,
+  };
+}
+
+function merge(row: IntegrityChain, chain: IntegrityChainResult): IntegrityChain {
+  return {
+    ...row,
+    digestsValid: row.digestsValid + chain.digestsValid,
+    digestsInvalid: row.digestsInvalid + chain.digestsInvalid,
+    digestsMissing: row.digestsMissing + chain.digestsMissing,
+    trails: [...new Set([...row.trails, ...chain.trails])].sort(),
+    digestsUnverified: row.digestsUnverified + chain.digestsUnverified,
+    logFilesValid: row.logFilesValid + chain.logFilesValid,
+    logFilesModified: row.logFilesModified + chain.logFilesModified,
+    logFilesMissing: row.logFilesMissing + chain.logFilesMissing,
+    logFilesNotCovered: row.logFilesNotCovered + chain.logFilesNotCovered,
+    logFilesUnverified: row.logFilesUnverified + chain.logFilesUnverified,
+    gaps: [...row.gaps, ...chain.gaps.map((g) => ({ from: g.from, to: g.to }))].sort((a, b) => a.from.localeCompare(b.from)),
+    status: STATUS_ORDER[Math.max(STATUS_ORDER.indexOf(row.status), STATUS_ORDER.indexOf(chain.status))],
+  };
+}
+
+/** The integrity status of one log object for the report's events: `unverified` when the check did not look at it. */
+export function logFileIntegrity(result: IntegrityResult, key: string): LogFileStatus {
+  return result.logFiles.get(key) ?? 'unverified';
+}

@@ -1,0 +1,50 @@
+import type { IntegrityResult } from './types.js';
+
+/** Problems printed in full by `verify`; the rest are counted (all are in `--json`). */
+const PROBLEMS_SHOWN = 50;
+
+function table(header: string[], rows: string[][]): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i < 2 || i === cells.length - 1 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
+}
+
+/** Plain-text summary of an integrity check: one row per account and region, then the problems and notes. */
+export function formatIntegrityText(result: IntegrityResult): string {
+  const out: string[] = [`Log integrity ${result.period.start} – ${result.period.end}: ${result.ok ? 'OK' : 'PROBLEMS FOUND'}`, ''];
+  if (result.chains.length > 0) {
+    out.push(
+      ...table(
+        ['account', 'region', 'digests ok', 'dig. bad', 'dig. missing', 'dig. unchecked', 'logs ok', 'log modified', 'log missing', 'log not covered', 'gaps', 'status'],
+        result.chains.map((c) => [
+          c.accountId,
+          c.region,
+          String(c.digestsValid),
+          String(c.digestsInvalid),
+          String(c.digestsMissing),
+          String(c.digestsUnverified),
+          String(c.logFilesValid),
+          String(c.logFilesModified),
+          String(c.logFilesMissing),
+          String(c.logFilesNotCovered),
+          String(c.gaps.length),
+          c.status,
+        ]),
+      ),
+      '',
+    );
+  }
+  const errors = result.problems.filter((p) => p.severity === 'error');
+  const warnings = result.problems.filter((p) => p.severity === 'warning');
+  if (result.problems.length > 0) {
+    out.push(`Problems: ${errors.length} errors, ${warnings.length} warnings`);
+    for (const p of [...errors, ...warnings].slice(0, PROBLEMS_SHOWN)) {
+      out.push(`  ${p.severity === 'error' ? 'ERROR' : 'warn '} ${p.kind} ${p.accountId}/${p.region} ${p.key}`, `        ${p.message}`);
+    }
+    if (result.problems.length > PROBLEMS_SHOWN) out.push(`  ... and ${result.problems.length - PROBLEMS_SHOWN} more (all are in --json)`);
+    out.push('');
+  }
+  for (const note of result.notes) out.push(`Note: ${note}`);
+  out.push(`Read ${result.stats.digestsRead} digests and ${result.stats.logFilesRead} log files (${result.stats.bytesRead} bytes) with ${result.stats.listings} listings.`);
+  return out.join('\n');
+}

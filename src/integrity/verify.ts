@@ -1,0 +1,405 @@
+import type { KeyObject } from 'node:crypto';
+import { mapLimit } from '../collect/limit.js';
+import type { ObjectStore } from '../types.js';
+import { analyzeChain, type ChainOutcome } from './chain.js';
+import { Lister, createGate, discoverLocations, type Gate, type IntegrityLocation } from './discover.js';
+import { DAY_MS, baseName, dayPath, logFileNameTime, parseDigestName, utcDays, withoutGz } from './keys.js';
+import { loadDigest } from './load-digest.js';
+import { checkLogFile, scheduleLogs, worse, type LogCheck } from './log-files.js';
+import { indexPublicKeys, type PublicKeyEntry } from './public-keys.js';
+import type {
+  IntegrityChainResult,
+  IntegrityIssue,
+  IntegrityProblemKind,
+  IntegrityProgress,
+  IntegrityResult,
+  LogFileStatus,
+} from './types.js';
+
+/** Fetches the public keys of the trails' home regions (CloudTrail keys are per region). */
+export type PublicKeyProvider = (homeRegions: string[]) => Promise<PublicKeyEntry[]>;
+
+export interface VerifyIntegrityOptions {
+  stores: ObjectStore[];
+  /** Period: log files delivered in [start, end) and the digests that cover them. */
+  start: Date;
+  end: Date;
+  accounts?: string[];
+  regions?: string[];
+  publicKeys: Map<string, KeyObject> | PublicKeyEntry[] | PublicKeyProvider;
+  /** Digest signatures saved by a sync step (`--signatures FILE`), by digest object key. */
+  signatures?: Map<string, string>;
+  /** Objects read at once (default 16). */
+  concurrency?: number;
+  onProgress?: (progress: IntegrityProgress) => void;
+  /** Reads an object; lets the report pipeline share one download per object. */
+  readObject?: (store: ObjectStore, key: string) => Promise<Buffer>;
+  /** Current time, so that digests not yet due are not called missing; omit for a period long past. */
+  now?: Date;
+}
+
+const HOUR = 3_600_000;
+/** Digest windows are about an hour but not aligned to the period: read a little past its end. */
+const WINDOW_SLACK = 15 * 60_000;
+/** Names the report would read as log files (as `cloudtrail/layout.ts` does). */
+const LOG_LIKE = /\.(json|json\.gz|gz|jsonl|ndjson)$/i;
+
+/** Accounts and regions checked at once: each holds its digests and listings until done. */
+const LOCATIONS_AT_ONCE = 4;
+
+/** Problem kinds that mean something was altered (the rest mean something is missing or unknown). */
+const ALTERED: ReadonlySet<IntegrityProblemKind> = new Set([
+  'digest-signature-invalid',
+  'digest-key-unknown',
+  'digest-moved',
+  'digest-unreadable',
+  'chain-link-broken',
+  'gzip-trailing-data',
+  'log-file-modified',
+  'log-file-not-covered',
+]);
+
+const UNUSABLE_DIGEST: ReadonlySet<IntegrityProblemKind> = new Set(['digest-missing', 'digest-unreadable', 'digest-moved']);
+
+interface LocationOutcome {
+  chain: IntegrityChainResult | null;
+  issues: IntegrityIssue[];
+  statuses: [string, LogFileStatus][];
+  unsigned: number;
+  unknownNames: number;
+  metadataFailures: number;
+}
+
+interface Context {
+  periodStart: number;
+  periodEnd: number;
+  now: number | null;
+  concurrency: number;
+  gate: Gate;
+  lister: Lister;
+  read: (store: ObjectStore, key: string) => Promise<Buffer>;
+  signatures: Map<string, string> | undefined;
+  keysFor: (homeRegions: string[]) => Promise<Map<string, KeyObject>>;
+  stats: IntegrityResult['stats'];
+  progress: { digests: number; digestsDone: number; logs: number; logsDone: number; report: (phase: 'digests' | 'logs') => void };
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString().replace('.000Z', 'Z');
+}
+
+/** The bucket an S3 store reads (its `bucket`, else from its `s3://` label). */
+function bucketOf(store: ObjectStore): string | null {
+  if (store.kind !== 's3') return null;
+  const own = (store as { bucket?: unknown }).bucket;
+  if (typeof own === 'string' && own !== '') return own;
+  return /^s3:\/\/([^/]+)/.exec(store.label)?.[1] ?? null;
+}
+
+/**
+ * Validates CloudTrail log integrity for a period across every account and region
+ * of the stores (or those asked for): each digest's signature, the links and hourly
+ * cadence of each digest chain, and every log file's SHA-256 against its digest.
+ * Each object is read once; listings go by account, region and day prefix. Accounts
+ * and regions are checked a few at a time, so memory stays bounded for a large
+ * organization's month; `concurrency` bounds the reads and listings in flight.
+ */
+export async function verifyIntegrity(opts: VerifyIntegrityOptions): Promise<IntegrityResult> {
+  const onProgress = opts.onProgress ?? (() => {});
+  const gate = createGate(Math.max(1, opts.concurrency ?? 16));
+  const read = opts.readObject ?? ((store: ObjectStore, key: string) => store.read(key));
+  const notes: string[] = [];
+  const progress: Context['progress'] = {
+    digests: 0,
+    digestsDone: 0,
+    logs: 0,
+    logsDone: 0,
+    report: (phase) => onProgress(phase === 'digests' ? { phase, done: progress.digestsDone, total: progress.digests } : { phase, done: progress.logsDone, total: progress.logs }),
+  };
+  const ctx: Context = {
+    periodStart: opts.start.getTime(),
+    periodEnd: opts.end.getTime(),
+    now: opts.now?.getTime() ?? null,
+    concurrency: Math.max(1, opts.concurrency ?? 16),
+    gate,
+    lister: new Lister(gate),
+    read: (store, key) => gate(() => read(store, key)),
+    signatures: opts.signatures,
+    keysFor: keyResolver(opts.publicKeys, notes),
+    stats: { digestsRead: 0, logFilesRead: 0, bytesRead: 0, listings: 0 },
+    progress,
+  };
+
+  const locations: IntegrityLocation[] = [];
+  const empty: IntegrityIssue[] = [];
+  for (const [index, store] of opts.stores.entries()) {
+    onProgress({ phase: 'discover', done: index, total: opts.stores.length });
+    const found = await discoverLocations(store, ctx.lister, { accounts: opts.accounts, regions: opts.regions });
+    locations.push(...found);
+    // A check that found nothing to check must not pass.
+    if (found.length === 0) {
+      empty.push({
+        kind: 'no-digests',
+        severity: 'error',
+        source: store.label,
+        accountId: '',
+        region: '',
+        trail: null,
+        key: store.rootPrefix,
+        from: null,
+        to: null,
+        message: 'no AWSLogs/<account>/CloudTrail-Digest/ or CloudTrail/ folder found for the accounts and regions asked for: is this a copy of the trail bucket?',
+      });
+    }
+  }
+  onProgress({ phase: 'discover', done: opts.stores.length, total: opts.stores.length });
+
+  const outcomes = await mapLimit(locations, LOCATIONS_AT_ONCE, (location) => checkLocation(location, ctx));
+
+  const issues = [...empty, ...outcomes.flatMap((o) => o.issues)];
+  for (const failure of ctx.lister.failures) {
+    const owner = locations.find((l) => l.store === failure.store && [l.digestPrefix, l.logPrefix].some((p) => p !== null && failure.prefix.startsWith(p)));
+    issues.push({
+      kind: 'listing-failed',
+      severity: 'error',
+      source: failure.store.label,
+      accountId: owner?.accountId ?? '',
+      region: owner?.region ?? '',
+      trail: null,
+      key: failure.prefix,
+      from: null,
+      to: null,
+      message: `could not list: ${failure.reason}`,
+    });
+  }
+  issues.sort(
+    (a, b) =>
+      a.accountId.localeCompare(b.accountId) ||
+      a.region.localeCompare(b.region) ||
+      a.source.localeCompare(b.source) ||
+      a.key.localeCompare(b.key) ||
+      a.kind.localeCompare(b.kind) ||
+      a.message.localeCompare(b.message),
+  );
+  const logFiles = new Map<string, LogFileStatus>();
+  for (const outcome of outcomes) for (const [key, status] of outcome.statuses) logFiles.set(key, worse(logFiles.get(key), status));
+
+  const unknownNames = outcomes.reduce((n, o) => n + o.unknownNames, 0);
+  if (unknownNames > 0) notes.push(`${unknownNames} objects in digest folders do not follow CloudTrail's digest naming and were not checked.`);
+  const metadataFailures = outcomes.reduce((n, o) => n + o.metadataFailures, 0);
+  if (metadataFailures > 0) notes.push(`The S3 metadata of ${metadataFailures} digests could not be read: their signatures were taken from the next digest where possible.`);
+  const unsigned = new Map<string, number>();
+  outcomes.forEach((o, i) => {
+    if (o.unsigned > 0) unsigned.set(locations[i].store.label, (unsigned.get(locations[i].store.label) ?? 0) + o.unsigned);
+  });
+  for (const [label, count] of unsigned) {
+    notes.push(
+      `${label} keeps no signature for ${count} digest(s) (no S3 metadata on a local copy): every other digest was checked with the ` +
+        `previousDigestSignature that the next digest carries, but the newest digest of a chain could not have its own signature checked. ` +
+        `Save the S3 metadata "signature" as <digest>.sig or pass --signatures FILE to check it.`,
+    );
+  }
+  ctx.stats.listings = ctx.lister.calls;
+  return {
+    ok: !issues.some((i) => i.severity === 'error'),
+    period: { start: iso(ctx.periodStart), end: iso(ctx.periodEnd) },
+    chains: outcomes.map((o) => o.chain).filter((c): c is IntegrityChainResult => c !== null),
+    problems: issues,
+    logFiles,
+    notes,
+    stats: ctx.stats,
+  };
+}
+
+/** Public keys by fingerprint, fetched per home region at most once when they come from a provider. */
+function keyResolver(source: VerifyIntegrityOptions['publicKeys'], notes: string[]): (homeRegions: string[]) => Promise<Map<string, KeyObject>> {
+  if (source instanceof Map) return async () => source;
+  const keys = new Map<string, KeyObject>();
+  const add = (entries: PublicKeyEntry[]) => {
+    const { keys: indexed, rejected } = indexPublicKeys(entries);
+    for (const [fingerprint, key] of indexed) keys.set(fingerprint, key);
+    notes.push(...rejected);
+  };
+  if (typeof source !== 'function') {
+    add(source);
+    return async () => keys;
+  }
+  const fetched = new Map<string, Promise<void>>();
+  return async (homeRegions) => {
+    for (const region of homeRegions) {
+      if (!fetched.has(region)) fetched.set(region, source([region]).then(add));
+    }
+    await Promise.all(homeRegions.map((region) => fetched.get(region)));
+    return keys;
+  };
+}
+
+/** Every check for one account and region of one store. */
+async function checkLocation(location: IntegrityLocation, ctx: Context): Promise<LocationOutcome> {
+  const { store } = location;
+  const lister = ctx.lister.scope();
+  const out: LocationOutcome = { chain: null, issues: [], statuses: [], unsigned: 0, unknownNames: 0, metadataFailures: 0 };
+
+  // The digests of the period, from the day folders it needs: digests land in the
+  // folder of their end time, up to a day or so after the hour they cover.
+  const listedNames = new Set<string>();
+  const listedDays = new Set<string>();
+  const byTrail = new Map<string, { key: string; endTime: number; backfill: boolean }[]>();
+  if (location.digestPrefix !== null) {
+    const folders = utcDays(ctx.periodStart - DAY_MS, ctx.periodEnd - 1 + 2 * DAY_MS).map((day) => `${location.digestPrefix}${dayPath(day)}`);
+    const listings = await mapLimit(folders, ctx.concurrency, (folder) => lister.list(store, folder));
+    folders.forEach((folder, i) => {
+      listedDays.add(folder);
+      for (const object of listings[i].objects) {
+        if (object.key.endsWith('/') || object.key.endsWith('.sig')) continue;
+        const name = parseDigestName(object.key);
+        if (name === null) {
+          out.unknownNames++;
+          continue;
+        }
+        listedNames.add(withoutGz(baseName(object.key)));
+        const trail = `${name.trailName}_${name.homeRegion}`;
+        let list = byTrail.get(trail);
+        if (list === undefined) byTrail.set(trail, (list = []));
+        list.push({ key: object.key, endTime: name.endTime, backfill: name.backfill });
+      }
+    });
+  }
+
+  const selected: { trail: string; key: string }[] = [];
+  const trails = [...byTrail.keys()].sort();
+  for (const trail of trails) {
+    const digests = byTrail.get(trail)!;
+    const hourly = digests.filter((d) => !d.backfill).sort((a, b) => a.endTime - b.endTime);
+    const inRange = (t: number) => t > ctx.periodStart && t < ctx.periodEnd + HOUR + WINDOW_SLACK;
+    const keys = new Set(hourly.filter((d) => inRange(d.endTime)).map((d) => d.key));
+    // One digest on each side: the one before carries the link into the period, the one after the newest digest's signature.
+    const before = hourly.filter((d) => d.endTime <= ctx.periodStart).pop();
+    const after = hourly.find((d) => d.endTime >= ctx.periodEnd + HOUR + WINDOW_SLACK);
+    if (before) keys.add(before.key);
+    if (after) keys.add(after.key);
+    for (const d of digests) if (d.backfill && d.endTime > ctx.periodStart) keys.add(d.key);
+    for (const key of [...keys].sort()) selected.push({ trail, key });
+  }
+
+  ctx.progress.digests += selected.length;
+  const loaded = await mapLimit(selected, ctx.concurrency, async ({ key }) => {
+    const digest = await loadDigest(store, key, ctx, () => out.metadataFailures++);
+    ctx.progress.digestsDone++;
+    ctx.progress.report('digests');
+    return digest;
+  });
+
+  const keys = await ctx.keysFor([...new Set(loaded.map((d) => d.name.homeRegion))].sort());
+  const outcomes: { trail: string; outcome: ChainOutcome }[] = [];
+  for (const trail of trails) {
+    const outcome = analyzeChain({
+      source: store.label,
+      storeKind: store.kind,
+      bucket: bucketOf(store),
+      accountId: location.accountId,
+      region: location.region,
+      trail,
+      digests: loaded.filter((_, i) => selected[i].trail === trail),
+      periodStart: ctx.periodStart,
+      periodEnd: ctx.periodEnd,
+      now: ctx.now,
+      keys,
+      folderFor: (endTime) => `${location.digestPrefix}${dayPath(endTime)}`,
+      listed: (pointer) => {
+        if (listedNames.has(withoutGz(baseName(pointer)))) return 'present';
+        const name = parseDigestName(pointer);
+        if (name === null) return 'unknown';
+        return listedDays.has(`${location.digestPrefix}${dayPath(name.endTime)}`) ? 'absent' : 'unknown';
+      },
+    });
+    outcomes.push({ trail, outcome });
+    out.issues.push(...outcome.issues);
+    out.unsigned += outcome.issues.filter((i) => i.kind === 'digest-signature-unavailable').length;
+  }
+
+  // The log files the digests list for the period, each read once.
+  const checks = new Map<string, LogCheck>();
+  for (const { outcome } of outcomes) for (const verdict of outcome.verdicts) scheduleLogs(location, verdict, checks, out.issues, ctx);
+  const checkList = [...checks.values()].sort((a, b) => a.storeKey.localeCompare(b.storeKey));
+  ctx.progress.logs += checkList.length;
+  await mapLimit(checkList, ctx.concurrency, async (check) => {
+    const { status, found } = await checkLogFile(location, check, lister, ctx, out.issues);
+    out.statuses.push([found, status]);
+    ctx.progress.logsDone++;
+    ctx.progress.report('logs');
+  });
+
+  // Log files of the period that no digest lists.
+  if (location.logPrefix !== null) {
+    const covered = new Set(checkList.map((c) => withoutGz(c.storeKey)));
+    const hasDigests = outcomes.some(({ outcome }) => outcome.verdicts.some((v) => v.inPeriod));
+    // Hours whose digest is missing or unusable: their log files cannot be checked, which that digest's problem says.
+    const unusableWindows = outcomes.flatMap(({ outcome }) =>
+      outcome.issues.filter((i) => UNUSABLE_DIGEST.has(i.kind) && i.from !== null && i.to !== null).map((i) => [Date.parse(i.from!), Date.parse(i.to!)]),
+    );
+    const folders = utcDays(ctx.periodStart, ctx.periodEnd - 1).map((day) => `${location.logPrefix}${dayPath(day)}`);
+    const listings = await mapLimit(folders, ctx.concurrency, (folder) => lister.list(store, folder));
+    const uncovered: string[] = [];
+    for (const { key } of listings.flatMap((l) => l.objects)) {
+      if (key.endsWith('/') || !LOG_LIKE.test(key) || covered.has(withoutGz(key))) continue;
+      const time = logFileNameTime(key);
+      if (time !== null && (time < ctx.periodStart || time >= ctx.periodEnd)) continue;
+      if (time !== null && unusableWindows.some(([from, to]) => time >= from - 60_000 && time < to)) out.statuses.push([key, 'unverified']);
+      else uncovered.push(key);
+    }
+    for (const key of uncovered) out.statuses.push([key, 'not-covered']);
+    const base = { source: store.label, accountId: location.accountId, region: location.region, trail: null, from: null, to: null };
+    if (uncovered.length > 0 && !hasDigests) {
+      out.issues.push({
+        ...base,
+        kind: 'no-digests',
+        severity: 'error',
+        key: location.digestPrefix ?? location.logPrefix,
+        message: `${uncovered.length} log files in the period but no digest covers any of them (log file validation off, or digests deleted)`,
+      });
+    } else {
+      for (const key of uncovered) {
+        out.issues.push({ ...base, kind: 'log-file-not-covered', severity: 'error', key, message: 'log file in the period that no digest lists (added, or delivered while validation was off)' });
+      }
+    }
+  }
+
+  if (loaded.length > 0 || out.statuses.length > 0) out.chain = summarize(location, trails, outcomes, out.statuses.map(([, s]) => s), out.issues);
+  return out;
+}
+
+function summarize(
+  location: IntegrityLocation,
+  trails: string[],
+  outcomes: { outcome: ChainOutcome }[],
+  statuses: LogFileStatus[],
+  issues: IntegrityIssue[],
+): IntegrityChainResult {
+  const inPeriod = outcomes.flatMap(({ outcome }) => outcome.verdicts.filter((v) => v.inPeriod));
+  const count = (status: LogFileStatus) => statuses.filter((s) => s === status).length;
+  const errors = issues.filter((i) => i.severity === 'error');
+  const froms = outcomes.map(({ outcome }) => outcome.coveredFrom).filter((v): v is number => v !== null);
+  const tos = outcomes.map(({ outcome }) => outcome.coveredTo).filter((v): v is number => v !== null);
+  const gaps = outcomes.flatMap(({ outcome }) => outcome.gaps);
+  return {
+    source: location.store.label,
+    organizationId: location.organizationId,
+    accountId: location.accountId,
+    region: location.region,
+    trails,
+    digestsValid: inPeriod.filter((v) => v.status === 'valid').length,
+    digestsInvalid: inPeriod.filter((v) => v.status === 'invalid').length,
+    digestsMissing: outcomes.reduce((sum, { outcome }) => sum + outcome.missing, 0),
+    digestsUnverified: inPeriod.filter((v) => v.status === 'unverified').length,
+    logFilesValid: count('valid'),
+    logFilesModified: count('modified'),
+    logFilesMissing: count('missing'),
+    logFilesNotCovered: count('not-covered'),
+    logFilesUnverified: count('unverified'),
+    gaps,
+    coveredFrom: froms.length > 0 ? iso(Math.min(...froms)) : null,
+    coveredTo: tos.length > 0 ? iso(Math.max(...tos)) : null,
+    status: errors.some((i) => ALTERED.has(i.kind)) ? 'invalid' : errors.length > 0 || gaps.some((g) => g.reason !== 'chain-starts') ? 'incomplete' : 'valid',
+  };
+}

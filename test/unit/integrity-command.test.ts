@@ -1,0 +1,73 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildDigestTree, deleteObject, generateRsaKeyPair, type DigestTree } from '../helpers/digest-tree.js';
+
+// Loads the command class from source through oclif's Command.run and error handler, as
+// bin/run.js does once the command is found, in a child process as a user runs it.
+const RUNNER = [
+  'const { handle } = await import("@oclif/core");',
+  'const { default: Verify } = await import("./src/commands/verify.ts");',
+  'await Verify.run(process.argv.slice(1), process.cwd()).catch(handle);',
+].join(' ');
+
+function runVerify(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', RUNNER, '--', ...args], {
+      cwd: path.resolve(import.meta.dirname, '../..'),
+      env: { ...process.env, NODE_ENV: 'production', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', NO_COLOR: '1' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+let dir: string;
+let tree: DigestTree;
+let keysFile: string;
+const PERIOD = ['--from', '2026-10-01', '--to', '2026-10-02'];
+
+beforeAll(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'verify-cmd-'));
+  tree = buildDigestTree({ root: path.join(dir, 'bucket'), keyPair: generateRsaKeyPair(), sidecars: true });
+  keysFile = path.join(dir, 'keys.json');
+  writeFileSync(keysFile, JSON.stringify(tree.publicKeyList));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('iot-audit verify', () => {
+  it('prints a table per account and region and exits 0 on a clean tree', async () => {
+    const { code, stdout } = await runVerify(['--source', tree.root, ...PERIOD, '--public-keys', keysFile]);
+    expect(code).toBe(0);
+    expect(stdout).toContain(': OK');
+    expect(stdout).toMatch(/111111111111\s+eu-west-1\s+25\s+0\s+0\s+0\s+\d+\s+0\s+0\s+0\s+0\s+valid/);
+    expect(stdout.match(/\svalid$/gm)).toHaveLength(4);
+  });
+
+  it('exits 1 and gives the full result with --json when a digest is missing', async () => {
+    const gone = tree.digestsOf('222222222222', 'us-east-1').find((d) => d.hour === 10)!;
+    deleteObject(tree, gone.key);
+    const { code, stdout } = await runVerify(['--source', tree.root, ...PERIOD, '--public-keys', keysFile, '--account', '222222222222', '--json']);
+    expect(code).toBe(1);
+    const json = JSON.parse(stdout) as { ok: boolean; problems: { kind: string; key: string }[]; chains: unknown[]; logFiles: Record<string, string>; period: { start: string } };
+    expect(json.ok).toBe(false);
+    expect(json.period.start).toBe('2026-10-01T00:00:00Z');
+    expect(json.chains).toHaveLength(2);
+    expect(json.problems).toEqual([expect.objectContaining({ kind: 'digest-missing', key: gone.key })]);
+    expect(json.logFiles[gone.logKeys[0]]).toBe('unverified');
+  });
+
+  it('exits 2 with a JSON error for a public keys file that is not one', async () => {
+    const bad = path.join(dir, 'bad.json');
+    writeFileSync(bad, '[1]');
+    const { code, stdout } = await runVerify(['--source', tree.root, ...PERIOD, '--public-keys', bad, '--json']);
+    expect(code).toBe(2);
+    expect(JSON.parse(stdout)).toEqual({ error: { name: 'UsageError', message: 'public keys file: entry 0 is not an object', exitCode: 2 } });
+  });
+});

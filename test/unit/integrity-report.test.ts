@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { logFileIntegrity, toIntegrityReport } from '../../src/integrity/report.js';
+import type { IntegrityChainResult, IntegrityResult } from '../../src/integrity/types.js';
+
+function chain(over: Partial<IntegrityChainResult>): IntegrityChainResult {
+  return {
+    source: './logs',
+    organizationId: 'o-a1b2c3d4e5',
+    accountId: '111111111111',
+    region: 'eu-west-1',
+    trails: ['org_us-east-1'],
+    digestsValid: 24,
+    digestsInvalid: 0,
+    digestsMissing: 0,
+    digestsUnverified: 0,
+    logFilesValid: 10,
+    logFilesModified: 0,
+    logFilesMissing: 0,
+    logFilesNotCovered: 0,
+    logFilesUnverified: 0,
+    gaps: [],
+    coveredFrom: '2026-10-01T00:00:00Z',
+    coveredTo: '2026-10-02T00:00:00Z',
+    status: 'valid',
+    ...over,
+  };
+}
+
+const result: IntegrityResult = {
+  ok: false,
+  period: { start: '2026-10-01T00:00:00Z', end: '2026-10-02T00:00:00Z' },
+  chains: [
+    chain({ accountId: '222222222222', region: 'us-east-1' }),
+    chain({}),
+    // Same account and region from a second source: merged into one row.
+    chain({
+      source: 's3://copy',
+      digestsValid: 1,
+      digestsMissing: 2,
+      logFilesMissing: 1,
+      gaps: [{ trail: 'org_us-east-1', from: '2026-10-01T05:00:00Z', to: '2026-10-01T07:00:00Z', reason: 'digests-missing' }],
+      status: 'incomplete',
+    }),
+  ],
+  problems: [
+    { kind: 'digest-missing', severity: 'error', source: 's3://copy', accountId: '111111111111', region: 'eu-west-1', trail: 'org_us-east-1', key: 'k1', from: null, to: null, message: 'digest not found' },
+    { kind: 'digest-signature-unavailable', severity: 'warning', source: './logs', accountId: '111111111111', region: 'eu-west-1', trail: 'org_us-east-1', key: 'k2', from: null, to: null, message: 'newest digest' },
+  ],
+  logFiles: new Map([['AWSLogs/a.json.gz', 'modified']]),
+  notes: ['a note'],
+  stats: { digestsRead: 0, logFilesRead: 0, bytesRead: 0, listings: 0 },
+};
+
+describe('toIntegrityReport', () => {
+  it('gives one row per account and region, every problem, warnings marked', () => {
+    const report = toIntegrityReport(result, (id) => (id === '111111111111' ? 'Prod' : null));
+    expect(report.ok).toBe(false);
+    expect(report.chains).toEqual([
+      {
+        accountId: '111111111111',
+        accountName: 'Prod',
+        region: 'eu-west-1',
+        trails: expect.any(Array),
+        digestsValid: 25,
+        digestsInvalid: 0,
+        digestsMissing: 2,
+        digestsUnverified: expect.any(Number),
+        logFilesValid: 20,
+        logFilesModified: 0,
+        logFilesMissing: 1,
+        logFilesNotCovered: 0,
+        logFilesUnverified: expect.any(Number),
+        gaps: [{ from: '2026-10-01T05:00:00Z', to: '2026-10-01T07:00:00Z' }],
+        status: 'incomplete',
+      },
+      expect.objectContaining({ accountId: '222222222222', accountName: null, region: 'us-east-1', status: 'valid' }),
+    ]);
+    expect(report.problems).toEqual([
+      { kind: 'digest-missing', severity: 'error', accountId: '111111111111', region: 'eu-west-1', key: 'k1', message: 'digest not found' },
+      { kind: 'digest-signature-unavailable', severity: 'warning', accountId: '111111111111', region: 'eu-west-1', key: 'k2', message: 'newest digest' },
+    ]);
+    expect(report.notes[0]).toBe('a note');
+    expect(report.notes[1]).toMatch(/1 of the problems listed are warnings/);
+  });
+
+  it('gives a log file the status the check found, else unverified', () => {
+    expect(logFileIntegrity(result, 'AWSLogs/a.json.gz')).toBe('modified');
+    expect(logFileIntegrity(result, 'AWSLogs/other.json.gz')).toBe('unverified');
+  });
+});

@@ -1,0 +1,410 @@
+import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyIntegrity } from '../../src/integrity/verify.js';
+import { parsePublicKeyList } from '../../src/integrity/public-keys.js';
+import type { IntegrityResult } from '../../src/integrity/types.js';
+import { LocalStore } from '../../src/sources/local.js';
+import {
+  addUnlistedLog,
+  appendBytes,
+  buildDigestTree,
+  copyObject,
+  deleteObject,
+  fingerprintOf,
+  generateRsaKeyPair,
+  readDigestBody,
+  rewriteLog,
+  writeDigest,
+  writeBackfillDigest,
+  type DigestTree,
+  type RsaKeyPair,
+} from '../helpers/digest-tree.js';
+
+const PERIOD = { start: new Date('2026-10-01T00:00:00Z'), end: new Date('2026-10-02T00:00:00Z') };
+const A1 = '111111111111';
+const A2 = '222222222222';
+/** Digests whose window overlaps the period: hours 1..25 of the 27 the tree holds. */
+const IN_PERIOD = 25;
+
+let keyPair: RsaKeyPair;
+let attacker: RsaKeyPair;
+const dirs: string[] = [];
+
+beforeAll(() => {
+  keyPair = generateRsaKeyPair();
+  attacker = generateRsaKeyPair();
+});
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+function tree(sidecars: boolean, extra: Partial<Parameters<typeof buildDigestTree>[0]> = {}): DigestTree {
+  const root = mkdtempSync(path.join(tmpdir(), 'digest-tree-'));
+  dirs.push(root);
+  return buildDigestTree({ root, keyPair, sidecars, ...extra });
+}
+
+async function check(t: DigestTree, root = t.root, publicKeys = parsePublicKeyList(t.publicKeyList)): Promise<IntegrityResult> {
+  return verifyIntegrity({ stores: [new LocalStore(root)], start: PERIOD.start, end: PERIOD.end, publicKeys, concurrency: 4 });
+}
+
+function errors(result: IntegrityResult) {
+  return result.problems.filter((p) => p.severity === 'error');
+}
+
+function chain(result: IntegrityResult, accountId: string, region: string) {
+  const found = result.chains.find((c) => c.accountId === accountId && c.region === region);
+  if (!found) throw new Error(`no chain for ${accountId}/${region}`);
+  return found;
+}
+
+describe('clean trees', () => {
+  it('passes with signatures kept beside the digests, every digest and log file valid', async () => {
+    const t = tree(true);
+    const result = await check(t);
+    expect(result.problems).toEqual([]);
+    expect(result.ok).toBe(true);
+    expect(result.chains).toHaveLength(4);
+    const inPeriodLogs = t.logs.filter((l) => l.hour >= 2 && l.hour <= 25).length / 4;
+    for (const c of result.chains) {
+      expect(c).toMatchObject({ digestsValid: IN_PERIOD, digestsInvalid: 0, digestsMissing: 0, digestsUnverified: 0, logFilesModified: 0, logFilesMissing: 0, logFilesNotCovered: 0, status: 'valid', gaps: [] });
+      expect(c.logFilesValid).toBe(inPeriodLogs);
+      expect(c.trails).toEqual(['org_trail-main_us-east-1']);
+    }
+    expect([...result.logFiles.values()].every((s) => s === 'valid')).toBe(true);
+    expect(result.logFiles.size).toBe(inPeriodLogs * 4);
+    // Each object once: 27 digests and the period's log files per account and region.
+    expect(result.stats.digestsRead).toBe(27 * 4);
+    expect(result.stats.logFilesRead).toBe(inPeriodLogs * 4);
+  });
+
+  it('on a local copy without signatures checks each digest with the next one and says the newest could not be checked', async () => {
+    const t = tree(false);
+    const result = await check(t);
+    expect(result.ok).toBe(true);
+    expect(errors(result)).toEqual([]);
+    const unavailable = result.problems.filter((p) => p.kind === 'digest-signature-unavailable');
+    expect(unavailable.map((p) => p.key).sort()).toEqual(
+      t.digests.filter((d) => d.hour === 26).map((d) => d.key).sort(),
+    );
+    expect(unavailable.every((p) => p.severity === 'warning')).toBe(true);
+    expect(result.notes.join(' ')).toMatch(/newest digest of a chain could not have its own signature checked/);
+    for (const c of result.chains) expect(c).toMatchObject({ digestsValid: IN_PERIOD, status: 'valid' });
+  });
+
+  it('accepts SubjectPublicKeyInfo keys, a trail prefix, a single-account trail and a root inside the prefix', async () => {
+    const t = tree(true, { publicKeyFormat: 'spki', prefix: 'cloudtrail/main', organizationId: null, accounts: [A1], regions: ['us-east-1'] });
+    const atBucket = await check(t);
+    expect(atBucket.problems).toEqual([]);
+    expect(atBucket.chains).toHaveLength(1);
+    const atPrefix = await check(t, path.join(t.root, 'cloudtrail', 'main'));
+    expect(atPrefix.problems).toEqual([]);
+    expect(chain(atPrefix, A1, 'us-east-1').digestsValid).toBe(IN_PERIOD);
+  });
+
+  it('treats a log file kept gunzipped without .gz as the same file', async () => {
+    const t = tree(true, { accounts: [A1], regions: ['us-east-1'] });
+    const log = t.logs.find((l) => l.hour === 10)!;
+    writeFileSync(t.file(log.key).slice(0, -3), gunzipSync(readFileSync(t.file(log.key))));
+    rmSync(t.file(log.key));
+    const result = await check(t);
+    expect(result.problems).toEqual([]);
+    expect(result.logFiles.get(log.key.slice(0, -3))).toBe('valid');
+  });
+
+  it('keeps to the accounts and regions asked for', async () => {
+    const t = tree(true);
+    const result = await verifyIntegrity({
+      stores: [new LocalStore(t.root)],
+      start: PERIOD.start,
+      end: PERIOD.end,
+      accounts: [A2],
+      regions: ['eu-west-1'],
+      publicKeys: parsePublicKeyList(t.publicKeyList),
+    });
+    expect(result.chains.map((c) => `${c.accountId}/${c.region}`)).toEqual([`${A2}/eu-west-1`]);
+  });
+});
+
+interface Case {
+  name: string;
+  sidecars?: boolean;
+  tamper: (t: DigestTree) => { key: string; accountId: string; region: string; publicKeys?: ReturnType<typeof parsePublicKeyList> };
+  kinds: string[];
+  check?: (result: IntegrityResult, t: DigestTree) => void;
+}
+
+const digestAt = (t: DigestTree, accountId: string, region: string, hour: number) => t.digestsOf(accountId, region).find((d) => d.hour === hour)!;
+const logAt = (t: DigestTree, accountId: string, region: string, hour: number) => t.logsOf(accountId, region).find((l) => l.hour === hour)!;
+
+const cases: Case[] = [
+  {
+    name: 'a modified log file',
+    tamper: (t) => {
+      const log = logAt(t, A2, 'eu-west-1', 7);
+      rewriteLog(t, log.key, (l) => (l.Records[0].eventName = 'AttachPolicy'));
+      return { key: log.key, accountId: A2, region: 'eu-west-1' };
+    },
+    kinds: ['log-file-modified'],
+    check: (result, t) => {
+      expect(result.logFiles.get(logAt(t, A2, 'eu-west-1', 7).key)).toBe('modified');
+      expect(chain(result, A2, 'eu-west-1')).toMatchObject({ logFilesModified: 1, status: 'invalid' });
+      expect(chain(result, A1, 'eu-west-1').status).toBe('valid');
+    },
+  },
+  {
+    name: 'a deleted log file',
+    tamper: (t) => {
+      const log = logAt(t, A1, 'us-east-1', 12);
+      deleteObject(t, log.key);
+      return { key: log.key, accountId: A1, region: 'us-east-1' };
+    },
+    kinds: ['log-file-missing'],
+    check: (result, t) => {
+      expect(result.logFiles.get(logAt(t, A1, 'us-east-1', 12).key)).toBe('missing');
+      expect(chain(result, A1, 'us-east-1')).toMatchObject({ logFilesMissing: 1, status: 'incomplete' });
+    },
+  },
+  {
+    name: 'a log file that no digest lists',
+    tamper: (t) => ({ key: addUnlistedLog(t, A2, 'us-east-1', new Date('2026-10-01T13:40:00Z')), accountId: A2, region: 'us-east-1' }),
+    kinds: ['log-file-not-covered'],
+    check: (result) => expect(chain(result, A2, 'us-east-1')).toMatchObject({ logFilesNotCovered: 1, status: 'invalid' }),
+  },
+  {
+    name: 'a deleted digest',
+    tamper: (t) => {
+      const d = digestAt(t, A1, 'eu-west-1', 9);
+      deleteObject(t, d.key);
+      return { key: d.key, accountId: A1, region: 'eu-west-1' };
+    },
+    kinds: ['digest-missing'],
+    check: (result, t) => {
+      expect(chain(result, A1, 'eu-west-1')).toMatchObject({ digestsMissing: 1, digestsValid: IN_PERIOD - 1, status: 'incomplete' });
+      const d = digestAt(t, A1, 'eu-west-1', 9);
+      expect(chain(result, A1, 'eu-west-1').gaps).toEqual([{ trail: 'org_trail-main_us-east-1', from: d.start, to: d.end, reason: 'digests-missing' }]);
+      // Its log files cannot be checked: unverified, not "added".
+      for (const key of d.logKeys) expect(result.logFiles.get(key)).toBe('unverified');
+      expect(chain(result, A1, 'eu-west-1')).toMatchObject({ logFilesUnverified: d.logKeys.length, logFilesNotCovered: 0 });
+    },
+  },
+  {
+    name: 'two deleted digests in a row',
+    tamper: (t) => {
+      const first = digestAt(t, A2, 'us-east-1', 14);
+      const second = digestAt(t, A2, 'us-east-1', 15);
+      deleteObject(t, first.key);
+      deleteObject(t, second.key);
+      return { key: second.key, accountId: A2, region: 'us-east-1' };
+    },
+    kinds: ['digest-missing'],
+    check: (result, t) => {
+      const c = chain(result, A2, 'us-east-1');
+      expect(c.digestsMissing).toBe(2);
+      const missing = result.problems.filter((p) => p.kind === 'digest-missing');
+      expect(missing).toHaveLength(2);
+      const first = digestAt(t, A2, 'us-east-1', 14);
+      expect(missing.map((p) => [p.from, p.to]).sort()).toEqual([
+        [first.start, first.end],
+        [digestAt(t, A2, 'us-east-1', 15).start, digestAt(t, A2, 'us-east-1', 15).end],
+      ]);
+      expect(c.gaps).toEqual([{ trail: 'org_trail-main_us-east-1', from: first.start, to: digestAt(t, A2, 'us-east-1', 15).end, reason: 'digests-missing' }]);
+    },
+  },
+  {
+    name: 'a digest altered and re-signed with another key (signature in a sidecar)',
+    sidecars: true,
+    tamper: (t) => {
+      const d = digestAt(t, A1, 'us-east-1', 6);
+      const body = readDigestBody(t, d.key);
+      (body.logFiles as { hashValue: string }[])[0].hashValue = 'f'.repeat(64);
+      writeDigest(t, d.key, body, attacker.privateKey);
+      return { key: d.key, accountId: A1, region: 'us-east-1' };
+    },
+    kinds: ['digest-signature-invalid', 'chain-link-broken'],
+    check: (result, t) => {
+      expect(chain(result, A1, 'us-east-1')).toMatchObject({ digestsInvalid: 1, status: 'invalid' });
+      // The log file is intact; only the forged digest disagrees with it, and that digest proves nothing.
+      const firstLog = digestAt(t, A1, 'us-east-1', 6).logKeys[0];
+      expect(result.logFiles.get(firstLog)).toBe('unverified');
+    },
+  },
+  {
+    name: 'a digest altered and re-signed with another key (local copy, checked through the next digest)',
+    sidecars: false,
+    tamper: (t) => {
+      const d = digestAt(t, A1, 'us-east-1', 6);
+      const body = readDigestBody(t, d.key);
+      body.logFiles = [];
+      writeDigest(t, d.key, body, attacker.privateKey);
+      return { key: d.key, accountId: A1, region: 'us-east-1' };
+    },
+    kinds: ['digest-signature-invalid', 'chain-link-broken', 'log-file-not-covered'],
+    check: (result, t) => {
+      // With the digest's list emptied, its log files are no longer covered by a trustworthy digest.
+      for (const key of digestAt(t, A1, 'us-east-1', 6).logKeys) expect(result.logFiles.get(key)).toBe('not-covered');
+    },
+  },
+  {
+    name: 'a digest signed with an unknown key fingerprint',
+    sidecars: true,
+    tamper: (t) => {
+      const d = digestAt(t, A2, 'eu-west-1', 20);
+      const body = readDigestBody(t, d.key);
+      body.digestPublicKeyFingerprint = fingerprintOf(attacker.publicKey);
+      writeDigest(t, d.key, body, attacker.privateKey);
+      return { key: d.key, accountId: A2, region: 'eu-west-1' };
+    },
+    kinds: ['digest-key-unknown', 'chain-link-broken'],
+  },
+  {
+    name: 'a public keys list without the signing key',
+    sidecars: true,
+    tamper: (t) => ({ key: digestAt(t, A1, 'eu-west-1', 1).key, accountId: A1, region: 'eu-west-1', publicKeys: parsePublicKeyList({ PublicKeyList: [{ ...t.publicKeyList.PublicKeyList[0], Fingerprint: '0'.repeat(32) }] }) }),
+    kinds: ['digest-key-unknown'],
+    check: (result) => {
+      for (const c of result.chains) expect(c).toMatchObject({ digestsValid: 0, digestsInvalid: IN_PERIOD, status: 'invalid' });
+      expect([...result.logFiles.values()].every((s) => s === 'unverified')).toBe(true);
+    },
+  },
+  {
+    name: 'a digest copied to another key',
+    sidecars: true,
+    tamper: (t) => {
+      const d = digestAt(t, A1, 'us-east-1', 8);
+      const to = d.key.replaceAll(A1, A2).replace(/_(\d{8}T\d{6}Z)\.json\.gz$/, '_20261001T080000Z.json.gz');
+      copyObject(t, d.key, to);
+      return { key: to, accountId: A2, region: 'us-east-1' };
+    },
+    kinds: ['digest-moved'],
+    check: (result) => {
+      expect(chain(result, A1, 'us-east-1').status).toBe('valid');
+      expect(chain(result, A2, 'us-east-1')).toMatchObject({ digestsInvalid: 1, digestsValid: IN_PERIOD, status: 'invalid' });
+    },
+  },
+  {
+    name: 'a digest moved to another name in its folder',
+    sidecars: false,
+    tamper: (t) => {
+      const d = digestAt(t, A2, 'eu-west-1', 11);
+      const to = d.key.replace(/_(\d{8}T\d{6}Z)\.json\.gz$/, '_20261001T113000Z.json.gz');
+      renameSync(t.file(d.key), t.file(to));
+      return { key: to, accountId: A2, region: 'eu-west-1' };
+    },
+    kinds: ['digest-moved', 'digest-missing'],
+  },
+  {
+    name: 'a second gzip member appended to a log file',
+    tamper: (t) => {
+      const log = logAt(t, A1, 'eu-west-1', 16);
+      appendBytes(t, log.key, gzipSync(Buffer.from('{"Records":[{"eventSource":"iot.amazonaws.com","eventName":"DeletePolicy"}]}')));
+      return { key: log.key, accountId: A1, region: 'eu-west-1' };
+    },
+    kinds: ['gzip-trailing-data'],
+    check: (result, t) => expect(result.logFiles.get(logAt(t, A1, 'eu-west-1', 16).key)).toBe('modified'),
+  },
+  {
+    name: 'garbage appended to a log file',
+    tamper: (t) => {
+      const log = logAt(t, A2, 'us-east-1', 4);
+      appendBytes(t, log.key, Buffer.from('garbage after the stream'));
+      return { key: log.key, accountId: A2, region: 'us-east-1' };
+    },
+    kinds: ['gzip-trailing-data'],
+  },
+  {
+    name: 'bytes appended to a digest',
+    sidecars: true,
+    tamper: (t) => {
+      const d = digestAt(t, A2, 'eu-west-1', 3);
+      appendBytes(t, d.key, Buffer.from([0x00, 0x01, 0x02]));
+      return { key: d.key, accountId: A2, region: 'eu-west-1' };
+    },
+    kinds: ['gzip-trailing-data'],
+    check: (result) => expect(chain(result, A2, 'eu-west-1')).toMatchObject({ digestsInvalid: 1, status: 'invalid' }),
+  },
+];
+
+describe('tampering on a local copy', () => {
+  it.each(cases)('catches $name', async ({ sidecars, tamper, kinds, check: extra }) => {
+    const t = tree(sidecars ?? true);
+    const { key, accountId, region, publicKeys } = tamper(t);
+    const result = await check(t, t.root, publicKeys);
+    expect(result.ok).toBe(false);
+    const found = errors(result);
+    expect([...new Set(found.map((p) => p.kind))].sort()).toEqual([...kinds].sort());
+    const named = found.find((p) => p.key === key && p.kind === kinds[0]);
+    expect(named, `a ${kinds[0]} problem naming ${key}`).toMatchObject({ accountId, region });
+    // Problems stay with the account and region tampered with.
+    if (!publicKeys) expect(found.every((p) => p.accountId === accountId && p.region === region)).toBe(true);
+    extra?.(result, t);
+  });
+});
+
+describe('gaps, missing folders, late and backfill digests', () => {
+  it('reports a chain restarted after logging was stopped as a gap with its time range', async () => {
+    const t = tree(true, { pausedHours: [10, 11, 12], accounts: [A1], regions: ['eu-west-1'] });
+    const result = await check(t);
+    const c = chain(result, A1, 'eu-west-1');
+    const before = digestAt(t, A1, 'eu-west-1', 9);
+    const after = digestAt(t, A1, 'eu-west-1', 13);
+    expect(c.gaps).toEqual([{ trail: 'org_trail-main_us-east-1', from: before.end, to: after.start, reason: 'chain-restart' }]);
+    expect(c).toMatchObject({ digestsMissing: 0, digestsValid: IN_PERIOD - 3, status: 'incomplete' });
+    expect(errors(result)).toEqual([expect.objectContaining({ kind: 'chain-gap', key: after.key, from: before.end, to: after.start })]);
+  });
+
+  it('names a region with log files and no digest at all once, and marks its files not covered', async () => {
+    const t = tree(true, { accounts: [A1] });
+    rmSync(path.join(t.root, 'AWSLogs', t.organizationId!, A1, 'CloudTrail-Digest', 'us-east-1'), { recursive: true });
+    const result = await check(t);
+    const found = errors(result);
+    expect(found).toEqual([expect.objectContaining({ kind: 'no-digests', accountId: A1, region: 'us-east-1' })]);
+    const c = chain(result, A1, 'us-east-1');
+    expect(c.logFilesNotCovered).toBeGreaterThan(0);
+    expect(c).toMatchObject({ logFilesValid: 0, digestsValid: 0, status: 'incomplete' });
+  });
+
+  it('does not call digests missing that are not due yet', async () => {
+    const t = tree(true, { accounts: [A1], regions: ['eu-west-1'], hours: 25 });
+    const lastEnd = new Date(digestAt(t, A1, 'eu-west-1', 24).end).getTime();
+    const run = (now: Date) =>
+      verifyIntegrity({ stores: [new LocalStore(t.root)], start: PERIOD.start, end: PERIOD.end, publicKeys: parsePublicKeyList(t.publicKeyList), now });
+    expect((await run(new Date(lastEnd + 30 * 60_000))).problems.filter((p) => p.severity === 'error')).toEqual([]);
+    // Days later, a chain that stops before the period's end is a gap.
+    const late = await run(new Date('2026-10-05T00:00:00Z'));
+    expect(errors(late)).toEqual([expect.objectContaining({ kind: 'chain-gap', from: new Date(lastEnd).toISOString().replace('.000Z', 'Z'), to: '2026-10-02T00:00:00Z' })]);
+  });
+
+  it('counts log files a backfill digest lists as covered', async () => {
+    const t = tree(true, { accounts: [A2], regions: ['us-east-1'] });
+    const late = addUnlistedLog(t, A2, 'us-east-1', new Date('2026-10-01T06:40:00Z'));
+    writeBackfillDigest(t, A2, 'us-east-1', [late], new Date('2026-10-01T09:00:00Z'));
+    const result = await check(t);
+    expect(result.problems).toEqual([]);
+    expect(result.logFiles.get(late)).toBe('valid');
+  });
+
+  it('names an unreadable digest and leaves its hour unchecked rather than calling its files added', async () => {
+    const t = tree(true, { accounts: [A1], regions: ['us-east-1'] });
+    const d = digestAt(t, A1, 'us-east-1', 17);
+    writeFileSync(t.file(d.key), 'not gzip, not json');
+    const result = await check(t);
+    expect(errors(result)).toEqual([expect.objectContaining({ kind: 'digest-unreadable', key: d.key })]);
+    for (const key of d.logKeys) expect(result.logFiles.get(key)).toBe('unverified');
+    expect(chain(result, A1, 'us-east-1')).toMatchObject({ digestsInvalid: 1, status: 'invalid' });
+  });
+});
+
+describe('nothing to check', () => {
+  it('does not pass a folder without any trail layout', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'digest-tree-empty-'));
+    dirs.push(root);
+    writeFileSync(path.join(root, 'notes.txt'), 'not a trail bucket');
+    const result = await verifyIntegrity({ stores: [new LocalStore(root)], start: PERIOD.start, end: PERIOD.end, publicKeys: [] });
+    expect(result.ok).toBe(false);
+    expect(result.problems).toEqual([expect.objectContaining({ kind: 'no-digests', source: root })]);
+  });
+});
