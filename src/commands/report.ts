@@ -3,6 +3,7 @@ import { BaseCommand } from '../cli/base.js';
 import { formatBytes, progressFor } from '../cli/progress.js';
 import { parseFormats, parseGeneratedAt } from '../cli/options.js';
 import { runReport } from '../pipeline/report.js';
+import { findBrowser } from '../render/browser.js';
 import type { Severity } from '../types.js';
 import { UsageError } from '../errors.js';
 
@@ -72,6 +73,9 @@ Only the day folders that can hold the period's events are read (the period's UT
     if (!flags.verify && (flags['public-keys'] !== undefined || flags.signatures !== undefined)) {
       throw new UsageError('--public-keys and --signatures go with --verify');
     }
+    const formats = parseFormats(flags.format);
+    // The PDF's browser is found before the long read; none found is exit 4 with the install command.
+    const browserPath = formats.includes('pdf') ? await findBrowser({ flag: flags.browser, env: process.env }) : undefined;
     const progress = progressFor(process.stderr, process.env, this.jsonEnabled());
     const started = Date.now();
     // Ctrl-C cancels a running Athena query (StopQueryExecution) instead of leaving it to bill.
@@ -96,9 +100,9 @@ Only the day folders that can hold the period's events are read (the period's UT
       accountTags: flags['account-tags'],
       profile: flags.profile,
       awsRegion: flags['aws-region'],
-      formats: parseFormats(flags.format),
+      formats,
       outDir: flags.out,
-      render: { templateDir: flags.template, paper: flags.paper as 'a4' | 'letter', browserPath: flags.browser },
+      render: { templateDir: flags.template, paper: flags.paper as 'a4' | 'letter', browserPath },
       concurrency: flags.concurrency,
       threads: flags.threads,
       verify: flags.verify ? { publicKeysFile: flags['public-keys'], signaturesFile: flags.signatures } : undefined,

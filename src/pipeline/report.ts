@@ -165,6 +165,14 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
   }
   const config = await loadConfig(options.configPath, options.cwd ?? process.cwd());
   const previous = options.comparePath === undefined ? null : await readPreviousReport(options.comparePath);
+  if (options.formats.includes('html') || options.formats.includes('pdf')) {
+    // A broken user template fails now, not after an hour of reading.
+    const { loadTemplates } = await import('../render/templates.js');
+    await loadTemplates(options.render.templateDir);
+  }
+  if (options.formats.includes('pdf') && options.render.browserPath === undefined) {
+    throw new UsageError('the PDF needs a browser: pass render.browserPath (the command finds one with findBrowser)');
+  }
   const verifyInputs = options.verify === undefined ? null : await loadVerifyInputs(options.verify);
   const athenaSpecs = options.sources.filter(isAthenaUrl);
   const fileSpecs = options.sources.filter((s) => !isAthenaUrl(s));
@@ -230,7 +238,8 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
 
   const base = baseName(period);
   const dataFiles = options.formats.filter((f) => f === 'csv' || f === 'json').map((f) => `${base}.${f}`);
-  const ctx: RenderContext = { ...options.render, media: 'screen', dataFiles };
+  const outputFiles = options.formats.flatMap((f) => FORMATS[f].map((o) => `${base}${o.suffix}`));
+  const ctx: RenderContext = { ...options.render, media: 'screen', dataFiles, outputFiles };
   const files: OutputFile[] = [];
   for (const format of options.formats) {
     for (const output of FORMATS[format]) {

@@ -52,10 +52,10 @@ export interface ChartOptions {
 
 const round = (v: number): number => Math.round(v * 100) / 100;
 
-/** A round step (1, 2, 5 × 10^k, at least 1) giving at most about four intervals. */
+/** A round step (1, 2, 5 × 10^k, at least 1) giving at most five intervals. */
 export function niceStep(max: number): number {
-  if (max <= 4) return 1;
-  const raw = max / 4;
+  if (max <= 5) return 1;
+  const raw = max / 5;
   const mag = 10 ** Math.floor(Math.log10(raw));
   const norm = raw / mag;
   const unit = norm <= 1 ? 1 : norm <= 2 ? 2 : norm <= 5 ? 5 : 10;

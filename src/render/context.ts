@@ -48,14 +48,16 @@ export interface RenderContext {
    * quoted where the PDF leaves rows out. When absent the text says "the CSV and JSON outputs".
    */
   dataFiles?: string[];
+  /** Names of every file written for this report (the Markdown summary lists them). */
+  outputFiles?: string[];
 }
 
 export const DEFAULT_PDF_CAPS: PdfCaps = {
   appendix: 2000,
-  certificates: 1000,
+  certificates: 500,
   policies: 200,
   findings: 1000,
-  actors: 500,
+  actors: 250,
   denied: 500,
   rows: 1000,
   cellItems: 10,

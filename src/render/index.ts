@@ -15,7 +15,8 @@ const eventsCsv: Renderer = async (model) => (await import('./csv.js')).renderEv
 const findingsCsv: Renderer = async (model) => (await import('./csv.js')).renderFindingsCsv(model);
 const html: Renderer = async (model, ctx) => (await import('./html.js')).renderHtml(model, { ...ctx, media: 'screen' });
 const pdf: Renderer = async (model, ctx) => (await import('./pdf.js')).renderPdf(model, ctx);
-const md: Renderer = async (model, ctx) => (await import('./md.js')).renderMarkdown(model, ctx);
+const md: Renderer = async (model, ctx) =>
+  (await import('./md.js')).renderMarkdown(model, { dataFiles: ctx.dataFiles, outputFiles: ctx.outputFiles, comparison: model.comparison });
 
 /** `--format` name -> the files it writes. The one place formats are dispatched. */
 export const FORMATS = {

@@ -19,13 +19,10 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
+import { UsageError } from '../errors.js';
 
-export class TemplateError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'TemplateError';
-  }
-}
+/** A broken or refused `--template` file: a usage error naming the file and line. */
+export class TemplateError extends UsageError {}
 
 /** `templates/` of the package (same relative place from `src/render` and `dist/render`). */
 export const BUILTIN_TEMPLATE_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
@@ -112,7 +109,11 @@ function parseFailure(src: Source, err: unknown): never {
   const message = String(e.message ?? err);
   const onLine = /Parse error on line (\d+)/.exec(message);
   const lines = message.split('\n').filter((l) => l.trim() !== '');
-  if (onLine) fail(src, Number(onLine[1]), `parse error: ${lines[lines.length - 1]}`);
+  if (onLine) {
+    const last = lines[lines.length - 1] ?? '';
+    const reason = last.endsWith("got 'EOF'") ? 'unexpected end of the template: a {{#block}} is not closed' : last;
+    fail(src, Number(onLine[1]), `parse error: ${reason}`);
+  }
   fail(src, e.lineNumber, (lines[0] ?? message).replace(/ - \d+:\d+$/, ''));
 }
 

@@ -26,7 +26,7 @@ export interface Table<R> {
   empty: boolean;
   /** Rendered rows split into tables of `chunkRows` rows, each printed with its own header. */
   chunks: { rows: R[] }[];
-  /** "1,234 more rows in iot-audit-2026-10.csv / .json", or null when every row is shown. */
+  /** "1,234 more rows in iot-audit-2026-10.json", or null when every row is shown. */
   more: string | null;
 }
 
@@ -45,6 +45,11 @@ export function chunk<R>(rows: R[], size: number): { rows: R[] }[] {
   return out;
 }
 
+/** The JSON output's name: it holds every part of the model, not only the events. */
+export function jsonFileText(files: readonly string[] | undefined): string {
+  return files?.find((f) => f.endsWith('.json')) ?? 'the JSON output';
+}
+
 /** "iot-audit-2026-10.csv / .json" when the files share a stem, else the names joined. */
 export function dataFilesText(files: readonly string[] | undefined): string {
   if (!files || files.length === 0) return 'the CSV and JSON outputs';
@@ -59,7 +64,10 @@ export class ViewKit {
   readonly media: 'screen' | 'pdf';
   readonly limits: PdfCaps;
   readonly clock: ZoneClock;
+  /** Where every event is (CSV and JSON). */
   readonly dataFiles: string;
+  /** Where every other row is (the JSON model). */
+  readonly jsonFile: string;
   private readonly names: Map<string, string | null>;
   private readonly eventAnchors = new Map<string, string>();
   private readonly ids = new Set<string>();
@@ -69,12 +77,14 @@ export class ViewKit {
     limits: PdfCaps;
     clock: ZoneClock;
     dataFiles: string;
+    jsonFile: string;
     accountNames: Map<string, string | null>;
   }) {
     this.media = opts.media;
     this.limits = opts.limits;
     this.clock = opts.clock;
     this.dataFiles = opts.dataFiles;
+    this.jsonFile = opts.jsonFile;
     this.names = opts.accountNames;
   }
 
@@ -119,8 +129,9 @@ export class ViewKit {
     };
   }
 
-  moreRows(n: number): string | null {
-    return n > 0 ? `${formatCount(n)} more ${n === 1 ? 'row' : 'rows'} in ${this.dataFiles}` : null;
+  /** "1,234 more rows in iot-audit-2026-10.json" (or wherever `file` says). */
+  moreRows(n: number, file: string = this.jsonFile): string | null {
+    return n > 0 ? `${formatCount(n)} more ${n === 1 ? 'row' : 'rows'} in ${file}` : null;
   }
 
   /** The first `cap` items mapped to rows, chunked, with a pointer to the rest. */

@@ -14,6 +14,7 @@ import type {
   DeniedGroup,
   Finding,
   IotEvent,
+  PolicyChange,
   PolicyHistory,
   ReportModel,
 } from '../report/model.js';
@@ -21,12 +22,14 @@ import { dayChart, type ChartGeometry } from './chart.js';
 import { DEFAULT_PDF_CAPS, SCREEN_LIMITS, type PdfCaps, type RenderContext } from './context.js';
 import { anchorId, clip, dayRanges, formatBytes, formatCount, plural, visible, ZoneClock } from './format.js';
 import { changeKey, lifecycleKey, repetitions, type Repetition } from './group.js';
+import { comparisonView, type ComparisonView } from './view-comparison.js';
 import {
   categoryBadge,
   certificateActionLabel,
   certificateStatusBadge,
   dataFilesText,
   integrityBadge,
+  jsonFileText,
   mfaBadge,
   policyActionLabel,
   severityBadge,
@@ -39,6 +42,7 @@ import {
 } from './view-kit.js';
 
 export type { Badge, CellList, Link, Table } from './view-kit.js';
+export type { ComparisonFindingRow, ComparisonView } from './view-comparison.js';
 
 export interface ReportView {
   meta: {
@@ -55,6 +59,7 @@ export interface ReportView {
   header: HeaderView;
   toc: { href: string; title: string; count: string | null }[];
   findings: FindingsView;
+  comparison: ComparisonView | null;
   summary: SummaryView;
   integrity: IntegrityView | null;
   certificates: CertificatesView;
@@ -64,7 +69,7 @@ export interface ReportView {
   coverage: CoverageView;
   appendix: { note: string | null; table: Table<EventRow> };
   /** Texts of the PDF page header and footer. */
-  page: { title: string; period: string };
+  page: { title: string; period: string; generatedAt: string };
 }
 
 export interface HeaderView {
@@ -101,8 +106,13 @@ export interface FindingRow {
 
 export interface FindingsView {
   none: boolean;
-  counts: { severity: Badge; count: string; suppressed: string }[];
+  /** Notes of the rules runner (e.g. an expired suppression). */
+  notes: string[];
+  counts: { severity: Badge; count: string; suppressed: string | null }[];
+  /** Critical, high and medium findings, each shown in full. */
   open: Table<FindingRow>;
+  /** Low and info findings, one table row each (remediation is in the JSON and CSV). */
+  minor: Table<FindingRow>;
   suppressed: Table<FindingRow>;
   ruleErrors: { ruleId: string; message: string }[];
 }
@@ -137,12 +147,13 @@ export interface IntegrityView {
   chains: Table<{
     account: string;
     region: string;
+    trails: CellList;
     digests: string;
     logFiles: string;
     gaps: CellList;
     status: Badge;
   }>;
-  problems: Table<{ kind: string; account: string; region: string; key: string; message: string }>;
+  problems: Table<{ severity: Badge; kind: string; account: string; region: string; key: string; message: string }>;
   notes: string[];
 }
 
@@ -180,6 +191,8 @@ export interface CertificateGroupRow {
   status: Badge;
   range: string;
   samples: string[];
+  /** Every certificate id of the group (screen only; the PDF points to the CSV/JSON). */
+  members: string[] | null;
 }
 
 export interface CertificatesView {
@@ -276,6 +289,8 @@ export interface EventRow {
   region: string;
   eventName: string;
   eventType: string | null;
+  /** Made with a console session's credentials. */
+  console: boolean;
   category: Badge;
   result: Badge;
   errorMessage: string | null;
@@ -305,6 +320,7 @@ export function buildView(model: ReportModel, ctx: ViewContext): ReportView {
     limits,
     clock,
     dataFiles: dataFilesText(ctx.dataFiles),
+    jsonFile: jsonFileText(ctx.dataFiles),
     accountNames: new Map(model.accounts.map((a) => [a.id, a.name])),
   });
 
@@ -317,8 +333,9 @@ export function buildView(model: ReportModel, ctx: ViewContext): ReportView {
 
   const toc: ReportView['toc'] = [
     { href: '#findings', title: 'Findings', count: formatCount(model.findings.filter((f) => !f.suppressed).length) },
-    { href: '#summary', title: 'Summary', count: null },
   ];
+  if (model.comparison) toc.push({ href: '#comparison', title: 'Since the previous report', count: null });
+  toc.push({ href: '#summary', title: 'Summary', count: null });
   if (integrity) toc.push({ href: '#integrity', title: 'Log integrity', count: null });
   toc.push(
     { href: '#certificates', title: 'Certificates', count: formatCount(model.certificates.length) },
@@ -341,7 +358,8 @@ export function buildView(model: ReportModel, ctx: ViewContext): ReportView {
     },
     header: headerView(model, kit),
     toc,
-    findings: findings.view,
+    findings,
+    comparison: model.comparison ? comparisonView(model.comparison, kit) : null,
     summary: summaryView(model, kit, repetitive.groups),
     integrity,
     certificates: certificates.view,
@@ -353,7 +371,7 @@ export function buildView(model: ReportModel, ctx: ViewContext): ReportView {
     },
     coverage: coverageView(model, kit),
     appendix,
-    page: { title: model.title, period: model.period.label },
+    page: { title: model.title, period: model.period.label, generatedAt: clock.stamp(model.generatedAt) },
   };
   return visibleStrings(view);
 }
@@ -376,7 +394,7 @@ function headerView(model: ReportModel, kit: ViewKit): HeaderView {
   const { clock } = kit;
   const org = model.organization;
   const orgParts: string[] = [];
-  if (org.id) orgParts.push(`Organization ${org.id}`);
+  if (org.id) orgParts.push(org.id);
   if (org.managementAccountId) orgParts.push(`management account ${kit.account(org.managementAccountId)}`);
   const cov = model.coverage;
   const accountsFrom = {
@@ -430,7 +448,7 @@ function findingsView(
   kit: ViewKit,
   certAnchors: Map<string, string>,
   policyAnchors: Map<string, string>,
-): { view: FindingsView } {
+): FindingsView {
   const resourceLink = (f: Finding): Link => {
     const r = f.resource;
     const cert = certAnchors.get(r) ?? certAnchors.get(/:(?:cert|cacert)\/([^/\s]+)/.exec(r)?.[1] ?? '');
@@ -456,21 +474,24 @@ function findingsView(
     suppressed: f.suppressed,
     suppressionReason: f.suppressionReason,
   });
-  const open = model.findings.filter((f) => !f.suppressed).sort(bySeverityThenTime);
+  const unsuppressed = model.findings.filter((f) => !f.suppressed).sort(bySeverityThenTime);
+  const major = unsuppressed.filter((f) => severityRank(f.severity) >= severityRank('medium'));
+  const minor = unsuppressed.filter((f) => severityRank(f.severity) < severityRank('medium'));
   const suppressed = model.findings.filter((f) => f.suppressed).sort(bySeverityThenTime);
   const cap = kit.limits.findings;
+  const left = (n: number) => Math.max(0, cap - n);
   return {
-    view: {
-      none: model.findings.length === 0,
-      counts: model.summary.findingsBySeverity.map((s) => ({
-        severity: severityBadge(s.severity),
-        count: formatCount(s.count),
-        suppressed: formatCount(s.suppressed),
-      })),
-      open: kit.table(open, cap, row),
-      suppressed: kit.table(suppressed, Math.max(0, cap - Math.min(cap, open.length)), row),
-      ruleErrors: model.ruleErrors.map((e) => ({ ruleId: e.ruleId, message: e.message })),
-    },
+    none: model.findings.length === 0,
+    counts: model.summary.findingsBySeverity.map((s) => ({
+      severity: severityBadge(s.severity),
+      count: formatCount(s.count),
+      suppressed: s.suppressed > 0 ? `${formatCount(s.suppressed)} suppressed` : null,
+    })),
+    open: kit.table(major, cap, row),
+    minor: kit.table(minor, left(major.length), row),
+    suppressed: kit.table(suppressed, left(major.length + minor.length), row),
+    ruleErrors: model.ruleErrors.map((e) => ({ ruleId: e.ruleId, message: e.message })),
+    notes: [...(model.findingNotes ?? [])],
   };
 }
 
@@ -542,24 +563,34 @@ function summaryView(model: ReportModel, kit: ViewKit, groups: Repetition<IotEve
 function integrityView(model: ReportModel, kit: ViewKit): IntegrityView {
   const integrity = model.integrity as NonNullable<ReportModel['integrity']>;
   const flagged = model.events.filter((e) => e.integrity !== null && e.integrity !== 'valid').length;
+  const warnings = integrity.problems.filter((p) => p.severity === 'warning').length;
+  const errors = integrity.problems.length - warnings;
   return {
     ok: integrity.ok,
     status: integrity.ok ? { label: 'Verified', cls: 'st-ok' } : { label: 'Problems found', cls: 'st-bad' },
     statusText: integrity.ok
-      ? 'Every digest and log file of the period checked out.'
-      : `${plural(integrity.problems.length, 'problem')} found in the digest chains or log files.`,
-    flaggedEvents: flagged > 0 ? `${plural(flagged, 'event')} of this report come from log files that failed validation (marked in the appendix).` : null,
+      ? `Every digest and log file of the period checked out${warnings > 0 ? ` (${plural(warnings, 'warning')} below)` : ''}.`
+      : `${plural(errors, 'problem')}${warnings > 0 ? ` and ${plural(warnings, 'warning')}` : ''} found in the digest chains or log files.`,
+    flaggedEvents:
+      flagged > 0
+        ? `${plural(flagged, 'event')} of this report ${flagged === 1 ? 'comes' : 'come'} from log files that failed validation (marked in the appendix).`
+        : null,
     chains: kit.table(integrity.chains, kit.limits.rows, (c) => ({
       account: kit.account(c.accountId, c.accountName),
       region: c.region,
-      digests: `${formatCount(c.digestsValid)} valid, ${formatCount(c.digestsInvalid)} invalid, ${formatCount(c.digestsMissing)} missing`,
+      trails: kit.list(c.trails ?? []),
+      digests:
+        `${formatCount(c.digestsValid)} valid, ${formatCount(c.digestsInvalid)} invalid, ${formatCount(c.digestsMissing)} missing` +
+        `${c.digestsUnverified ? `, ${formatCount(c.digestsUnverified)} signature not checked` : ''}`,
       logFiles:
         `${formatCount(c.logFilesValid)} valid, ${formatCount(c.logFilesModified)} modified, ` +
-        `${formatCount(c.logFilesMissing)} missing, ${formatCount(c.logFilesNotCovered)} not covered`,
+        `${formatCount(c.logFilesMissing)} missing, ${formatCount(c.logFilesNotCovered)} not covered` +
+        `${c.logFilesUnverified ? `, ${formatCount(c.logFilesUnverified)} unverified` : ''}`,
       gaps: kit.list(c.gaps.map((g) => kit.clock.range(g.from, g.to))),
       status: integrityBadge(c.status),
     })),
     problems: kit.table(integrity.problems, kit.limits.rows, (p) => ({
+      severity: p.severity === 'warning' ? { label: 'warning', cls: 'st-warn' } : { label: 'error', cls: 'st-bad' },
       kind: p.kind,
       account: kit.account(p.accountId),
       region: p.region,
@@ -578,7 +609,10 @@ function certificatesView(
 ): { view: CertificatesView; anchors: Map<string, string> } {
   const anchors = new Map<string, string>();
   const isPdf = kit.media === 'pdf';
-  const { groups, rest } = isPdf ? repetitions(certs, lifecycleKey, kit.limits.groupMin) : { groups: [], rest: certs };
+  // Both media group identical lifecycles: 12,000 copies of one rollout lifecycle say less
+  // than one row with a count. The screen keeps every id (in a <details> list) and the
+  // appendix keeps every event, so the HTML still holds everything.
+  const { groups, rest } = repetitions(certs, lifecycleKey, kit.limits.groupMin);
 
   const groupTable = kit.table(groups, kit.limits.rows, (g, i) => {
     const anchor = kit.claim(`certgroup-${i + 1}`);
@@ -596,6 +630,7 @@ function certificatesView(
       status: certificateStatusBadge(first.lastKnownStatus),
       range: times.length > 0 ? kit.clock.range(times[0] as string, times[times.length - 1] as string) : '—',
       samples: g.items.slice(0, 3).map((c) => c.certificateId),
+      members: isPdf ? null : g.items.map((c) => c.certificateId),
     };
   });
 
@@ -615,7 +650,8 @@ function certificatesView(
       anchor,
       id: c.certificateId,
       kind: c.kind === 'ca' ? 'CA' : 'Device',
-      arn: c.arn,
+      // The ARN only repeats account, region and id: the PDF leaves it out to stay dense.
+      arn: isPdf ? null : c.arn,
       account: kit.account(c.accountId, c.accountName),
       region: c.region,
       status: certificateStatusBadge(c.lastKnownStatus),
@@ -638,7 +674,7 @@ function certificatesView(
       note:
         grouped > 0
           ? `${plural(grouped, 'certificate')} with identical lifecycles (same steps by the same actors) are grouped above; ` +
-            `the CSV and JSON list each of them (${kit.dataFiles}).`
+            `the appendix${isPdf ? ' of the HTML report' : ''} and ${kit.dataFiles} list each of their events.`
           : null,
     },
   };
@@ -659,36 +695,36 @@ function policiesView(policies: PolicyHistory[], kit: ViewKit): { view: Policies
     if (byName.get(p.policyName) === 1) anchors.set(JSON.stringify([p.policyName]), anchor);
 
     // Attaching one policy to 12,000 certificates is one row per actor and action in the PDF.
+    type Item = { group: PolicyChange[] } | { change: PolicyChange };
     const { groups, rest } = isPdf
       ? repetitions(p.changes, (c) => JSON.stringify([c.action, c.eventName, c.actorLabel]), kit.limits.groupMin)
       : { groups: [], rest: p.changes };
-    const groupRows: PolicyChangeRow[] = groups.map((g) => {
-      const first = g.items[0] as PolicyHistory['changes'][number];
-      const last = g.items[g.items.length - 1] as PolicyHistory['changes'][number];
+    const items: Item[] = [...groups.map((g) => ({ group: g.items })), ...rest.map((c) => ({ change: c }))];
+    const changes = kit.table(items, isPdf ? kit.limits.cellItems * 10 : Number.POSITIVE_INFINITY, (item): PolicyChangeRow => {
+      if ('change' in item) {
+        const c = item.change;
+        return {
+          time: kit.clock.dateTime(c.eventTime),
+          action: policyActionLabel(c.action),
+          eventName: c.eventName,
+          target: c.target === null ? null : c.targetType ? `${c.target} (${c.targetType})` : c.target,
+          actor: c.actorLabel,
+          event: kit.eventLink(c.eventId),
+          count: null,
+        };
+      }
+      const first = item.group[0] as PolicyChange;
+      const last = item.group[item.group.length - 1] as PolicyChange;
       return {
         time: kit.clock.range(first.eventTime, last.eventTime),
         action: policyActionLabel(first.action),
         eventName: first.eventName,
-        target: `${plural(g.items.length, 'target')}, e.g. ${g.items.slice(0, 2).map((c) => c.target ?? '—').join(', ')}`,
+        target: `${plural(item.group.length, 'target')}, e.g. ${item.group.slice(0, 2).map((c) => c.target ?? '—').join(', ')}`,
         actor: first.actorLabel,
         event: kit.eventLink(first.eventId),
-        count: formatCount(g.items.length),
+        count: formatCount(item.group.length),
       };
     });
-    const changes = kit.table(rest, kit.limits.cellItems * 10, (c): PolicyChangeRow => ({
-      time: kit.clock.dateTime(c.eventTime),
-      action: policyActionLabel(c.action),
-      eventName: c.eventName,
-      target: c.target === null ? null : c.targetType ? `${c.target} (${c.targetType})` : c.target,
-      actor: c.actorLabel,
-      event: kit.eventLink(c.eventId),
-      count: null,
-    }));
-    if (changes.chunks.length === 0 && groupRows.length > 0) changes.chunks.push({ rows: [] });
-    changes.chunks[0]?.rows.unshift(...groupRows);
-    changes.total += groupRows.length;
-    changes.shown += groupRows.length;
-    changes.empty = changes.total === 0;
 
     return {
       anchor,
@@ -726,7 +762,7 @@ function policiesView(policies: PolicyHistory[], kit: ViewKit): { view: Policies
       items,
       more:
         policies.length > shown.length
-          ? `${plural(policies.length - shown.length, 'more policy', 'more policies')} in ${kit.dataFiles}`
+          ? `${plural(policies.length - shown.length, 'more policy', 'more policies')} in ${kit.jsonFile}`
           : null,
     },
   };
@@ -839,6 +875,7 @@ function appendixView(model: ReportModel, kit: ViewKit, ungrouped: IotEvent[]): 
     region: e.region,
     eventName: e.eventName,
     eventType: e.eventType,
+    console: e.sessionCredentialFromConsole === true,
     category: categoryBadge(e.category),
     result: e.errorCode !== null
       ? { label: e.errorCode, cls: 'st-bad' }
@@ -853,7 +890,7 @@ function appendixView(model: ReportModel, kit: ViewKit, ungrouped: IotEvent[]): 
     integrity: e.integrity !== null && e.integrity !== 'valid' ? { label: `log file ${e.integrity}`, cls: 'st-bad' } : null,
   }));
   table.total = model.events.length;
-  table.more = kit.moreRows(model.events.length - events.length);
+  table.more = kit.moreRows(model.events.length - events.length, kit.dataFiles);
   return { note, table };
 }
 

@@ -1,0 +1,132 @@
+/**
+ * The PDF: the `pdf` view of the HTML report printed by a headless Chromium, then stamped
+ * with document metadata. The page is hostile input: JavaScript is off, every request but
+ * `data:` is aborted (the CSP forbids them too), and the browser runs on a throw-away profile
+ * over a pipe (no debugging port).
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { PDFDocument } from 'pdf-lib';
+import puppeteer, { type Browser } from 'puppeteer-core';
+import type { ReportModel } from '../report/model.js';
+import type { RenderContext } from './context.js';
+import { renderDocument } from './html.js';
+
+export interface PrintOptions {
+  browserPath: string;
+  paper: 'a4' | 'letter';
+  /** Puppeteer header/footer templates (HTML; `pageNumber` and `totalPages` spans are filled in). */
+  headerTemplate: string;
+  footerTemplate: string;
+  /** Limit for loading and printing; generous by default (a capped report prints in seconds). */
+  timeoutMs?: number;
+}
+
+const LAUNCH_ARGS = [
+  '--no-sandbox',
+  '--disable-dev-shm-usage',
+  '--disable-gpu',
+  '--no-first-run',
+  '--no-default-browser-check',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-extensions',
+  '--disable-features=Translate,MediaRouter,OptimizationHints',
+  '--mute-audio',
+];
+
+/** Page margins; the header and footer are drawn inside the top and bottom ones. */
+const MARGIN = { top: '18mm', right: '12mm', bottom: '16mm', left: '12mm' };
+
+/** Prints an HTML document to PDF bytes with the hardened browser set-up described above. */
+export async function printPdf(html: string, options: PrintOptions): Promise<Uint8Array> {
+  const timeout = options.timeoutMs ?? 600_000;
+  const profile = await mkdtemp(path.join(os.tmpdir(), 'iot-audit-chromium-'));
+  let browser: Browser | undefined;
+  try {
+    browser = await puppeteer.launch({
+      executablePath: options.browserPath,
+      headless: true,
+      pipe: true,
+      userDataDir: profile,
+      args: LAUNCH_ARGS,
+      timeout: 60_000,
+      protocolTimeout: timeout,
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
+    });
+    const page = await browser.newPage();
+    page.setDefaultTimeout(timeout);
+    await page.setJavaScriptEnabled(false);
+    await page.setRequestInterception(true);
+    page.on('request', (request) => {
+      if (request.isInterceptResolutionHandled()) return;
+      if (request.url().startsWith('data:')) void request.continue();
+      // A navigation (meta refresh, iframe) answered "204 No Content" leaves the page as it
+      // is; aborted, it would replace the report with an error page.
+      else if (request.isNavigationRequest()) void request.respond({ status: 204, body: '' });
+      else void request.abort('blockedbyclient');
+    });
+    await page.setContent(html, { waitUntil: 'load', timeout });
+    return await page.pdf({
+      format: options.paper === 'letter' ? 'Letter' : 'A4',
+      printBackground: true,
+      displayHeaderFooter: true,
+      headerTemplate: options.headerTemplate,
+      footerTemplate: options.footerTemplate,
+      margin: MARGIN,
+      preferCSSPageSize: false,
+      tagged: false,
+      outline: false,
+      timeout,
+    });
+  } finally {
+    if (browser) {
+      try {
+        await browser.close();
+      } catch {
+        browser.process()?.kill('SIGKILL');
+      }
+    }
+    await rm(profile, { recursive: true, force: true, maxRetries: 3 });
+  }
+}
+
+/**
+ * Title, author, subject, keywords and dates from the model. Chromium only maps `<title>`
+ * and stamps its own dates; fixing them to `generatedAt` keeps the PDF as reproducible as
+ * Chromium allows.
+ */
+export async function stampMetadata(bytes: Uint8Array, model: ReportModel): Promise<Buffer> {
+  const doc = await PDFDocument.load(bytes, { updateMetadata: false });
+  const tool = `${model.tool.name} ${model.tool.version}`;
+  const when = new Date(model.generatedAt);
+  doc.setTitle(model.title, { showInWindowTitleBar: true });
+  doc.setAuthor(tool);
+  doc.setCreator(tool);
+  doc.setSubject(`AWS IoT changes, ${model.period.label}`);
+  doc.setKeywords(
+    ['AWS IoT', 'CloudTrail', 'audit', model.period.month, model.organization.id].filter((k): k is string => typeof k === 'string' && k !== ''),
+  );
+  if (!Number.isNaN(when.getTime())) {
+    doc.setCreationDate(when);
+    doc.setModificationDate(when);
+  }
+  return Buffer.from(await doc.save());
+}
+
+/** The PDF renderer: always the `pdf` view (grouped and capped), whatever `ctx.media` says. */
+export async function renderPdf(model: ReportModel, ctx: RenderContext): Promise<Buffer> {
+  if (!ctx.browserPath) throw new Error('renderPdf needs ctx.browserPath: find it with findBrowser() in the command layer');
+  const doc = await renderDocument(model, { ...ctx, media: 'pdf' });
+  const bytes = await printPdf(doc.html, {
+    browserPath: ctx.browserPath,
+    paper: ctx.paper,
+    headerTemplate: doc.pdfHeader,
+    footerTemplate: doc.pdfFooter,
+  });
+  return stampMetadata(bytes, model);
+}

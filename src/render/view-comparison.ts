@@ -1,0 +1,92 @@
+/**
+ * The view of `--compare`: what is new, resolved and changed since a previous report.
+ * The previous report is a user-supplied file: its strings are as hostile as log values.
+ */
+import type { Comparison } from '../report/model.js';
+import { formatCount, plural } from './format.js';
+import { severityBadge, type Badge, type Table, type ViewKit } from './view-kit.js';
+
+export interface ComparisonFindingRow {
+  severity: Badge;
+  title: string;
+  ruleId: string;
+  account: string;
+  resource: string;
+  suppressed: boolean;
+  changes: string[];
+}
+
+export interface ComparisonView {
+  previous: { title: string; period: string; generatedAt: string };
+  counts: { label: string; value: string }[];
+  newFindings: Table<ComparisonFindingRow>;
+  resolvedFindings: Table<ComparisonFindingRow>;
+  changedFindings: Table<ComparisonFindingRow>;
+  unchangedFindings: string;
+  policies: Table<{ change: Badge; name: string; account: string; region: string; changes: string[] }>;
+  certificates: Table<{ change: Badge; id: string; kind: string; account: string; region: string; status: string }>;
+  actors: Table<{ change: Badge; label: string; type: string }>;
+}
+
+export function comparisonView(c: Comparison, kit: ViewKit): ComparisonView {
+  const isPdf = kit.media === 'pdf';
+  const rows = kit.limits.rows;
+  const finding = (f: Comparison['findings']['new'][number] & { changes?: string[] }): ComparisonFindingRow => ({
+    severity: severityBadge(f.severity),
+    title: f.title,
+    ruleId: f.ruleId,
+    account: kit.account(f.accountId, f.accountName),
+    resource: f.resource,
+    suppressed: f.suppressed,
+    changes: f.changes ? [...f.changes] : [],
+  });
+  const NEW: Badge = { label: 'new', cls: 'st-neutral' };
+  const GONE: Badge = { label: 'deleted', cls: 'st-muted' };
+  const CHANGED: Badge = { label: 'changed', cls: 'st-warn' };
+  const policies = [
+    ...c.policies.new.map((p) => ({ change: NEW, p, changes: [] as string[] })),
+    ...c.policies.changed.map((p) => ({ change: CHANGED, p, changes: p.changes })),
+    ...c.policies.deleted.map((p) => ({ change: GONE, p, changes: [] as string[] })),
+  ];
+  const certificates = [
+    ...c.certificates.changed.map((x) => ({ change: CHANGED, x, status: `${x.previousStatus ?? 'unknown'} → ${x.status ?? 'unknown'}` })),
+    ...c.certificates.new.map((x) => ({ change: NEW, x, status: x.status ?? 'unknown' })),
+  ];
+  const actors = [
+    ...c.actors.new.map((a) => ({ change: NEW, a })),
+    ...c.actors.gone.map((a) => ({ change: { label: 'not seen now', cls: 'st-muted' }, a })),
+  ];
+  return {
+    previous: { title: c.previous.title, period: c.previous.period.label, generatedAt: kit.clock.stamp(c.previous.generatedAt) },
+    counts: [
+      { label: 'New findings', value: formatCount(c.findings.new.length) },
+      { label: 'Resolved findings', value: formatCount(c.findings.resolved.length) },
+      { label: 'Changed findings', value: formatCount(c.findings.changed.length) },
+      { label: 'Unchanged findings', value: formatCount(c.findings.unchanged) },
+      { label: 'Policies new / changed / deleted', value: `${formatCount(c.policies.new.length)} / ${formatCount(c.policies.changed.length)} / ${formatCount(c.policies.deleted.length)}` },
+      { label: 'Certificates new / status changed', value: `${formatCount(c.certificates.new.length)} / ${formatCount(c.certificates.changed.length)}` },
+      { label: 'Actors new / not seen now', value: `${formatCount(c.actors.new.length)} / ${formatCount(c.actors.gone.length)}` },
+    ],
+    newFindings: kit.table(c.findings.new, rows, finding),
+    resolvedFindings: kit.table(c.findings.resolved, rows, finding),
+    changedFindings: kit.table(c.findings.changed, rows, finding),
+    unchangedFindings: plural(c.findings.unchanged, 'finding'),
+    policies: kit.table(policies, rows, ({ change, p, changes }) => ({
+      change,
+      name: p.policyName,
+      account: kit.account(p.accountId, p.accountName),
+      region: p.region,
+      changes: [...changes],
+    })),
+    // A rollout makes thousands of new certificates: the PDF lists a sample, the totals are above.
+    certificates: kit.table(certificates, isPdf ? kit.limits.cellItems * 20 : rows, ({ change, x, status }) => ({
+      change,
+      id: x.certificateId,
+      kind: x.kind === 'ca' ? 'CA' : 'Device',
+      account: kit.account(x.accountId, x.accountName),
+      region: x.region,
+      status,
+    })),
+    actors: kit.table(actors, rows, ({ change, a }) => ({ change, label: a.label, type: a.type ?? 'not stated' })),
+  };
+}

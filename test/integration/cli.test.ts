@@ -1,0 +1,112 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = path.resolve(import.meta.dirname, '../..');
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI from source, as a user would run the built one. */
+function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['bin/dev.js', ...args], { cwd: root, env: { ...process.env, CI: 'true', NODE_ENV: 'production', ...env }, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+const tmp = (name: string) => mkdtempSync(path.join(os.tmpdir(), `iot-audit-cli-${name}-`));
+/** `args` with each flag of `extra` set to its value there (replacing the base's). */
+function withFlags(args: string[], extra: string[]): string[] {
+  const out = [...args];
+  for (let i = 0; i < extra.length; i++) {
+    const flag = extra[i];
+    const value = extra[i + 1] !== undefined && !extra[i + 1].startsWith('--') ? extra[++i] : undefined;
+    const at = out.indexOf(flag);
+    if (at >= 0 && value !== undefined) out.splice(at, 2, flag, value);
+    else out.push(flag, ...(value !== undefined ? [value] : []));
+  }
+  return out;
+}
+
+const base = ['report', '--source', 'fixtures/org-trail', '--accounts-file', 'fixtures/accounts.json', '--period', '2026-10', '--no-organization', '--threads', '0'];
+
+describe('iot-audit report: bad input gets one line, a documented exit code and no output', () => {
+  const cases: [string, string[], number, RegExp][] = [
+    ['an unknown time zone', ['--tz', 'Mars/Olympus'], 2, /unknown time zone "Mars\/Olympus": use an IANA name/],
+    ['a bad month', ['--period', '2026-13'], 2, /--period "2026-13" is not a month/],
+    ['a missing folder', ['--source', 'no/such/folder'], 2, /source folder "no\/such\/folder" does not exist/],
+    ['an unknown format', ['--format', 'json,docx'], 2, /unknown format "docx" in --format/],
+    ['an unknown flag', ['--colour'], 2, /Nonexistent flag: --colour/],
+    ['--public-keys without --verify', ['--public-keys', 'fixtures/public-keys.json'], 2, /go with --verify/],
+    ['a bad --compare file', ['--compare', 'fixtures/accounts.json'], 2, /--compare|fixtures\/accounts.json/],
+    ['a bad S3 URL', ['--source', 's3://Bad_Bucket'], 2, /not a valid S3 bucket name/],
+    ['a bad Athena URL', ['--source', 'athena://nodot'], 2, /is not an Athena table/],
+  ];
+
+  it.each(cases)('%s', async (_name, extra, code, message) => {
+    const out = tmp('bad');
+    const run = await cli([...withFlags(base, extra), '--out', out]);
+    expect(run.code).toBe(code);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toMatch(message);
+    expect(readdirSync(out)).toEqual([]);
+  });
+
+  it('a malformed accounts file and a bad config file', async () => {
+    const dir = tmp('inputs');
+    writeFileSync(path.join(dir, 'accounts.json'), '{"Accounts":[{"Id":"12ab"}]}');
+    writeFileSync(path.join(dir, 'config.json'), '{"rules":{"no-such-rule":{}}}');
+    const accounts = await cli([...withFlags(base, ['--accounts-file', path.join(dir, 'accounts.json')]), '--out', path.join(dir, 'out')]);
+    expect(accounts.code).toBe(2);
+    expect(accounts.stderr).toMatch(/Accounts\[0\]\.Id "12ab" is not a 12-digit account id/);
+    const config = await cli([...base, '--config', path.join(dir, 'config.json'), '--out', path.join(dir, 'out')]);
+    expect(config.code).toBe(2);
+    expect(config.stderr.trim().split('\n')).toHaveLength(1);
+    expect(config.stderr).toMatch(/no-such-rule/);
+  });
+
+  it('under --json the error is a JSON object and the exit code is kept', async () => {
+    const run = await cli([...base, '--tz', 'Nowhere/City', '--json', '--out', tmp('json')]);
+    expect(run.code).toBe(2);
+    expect(JSON.parse(run.stdout)).toEqual({ error: { name: 'UsageError', message: expect.stringMatching(/unknown time zone/), exitCode: 2 } });
+  });
+});
+
+describe('iot-audit report: outputs', () => {
+  it('--fail-on high exits 1 after writing every output, with SHA256SUMS that verify', async () => {
+    const out = tmp('gate');
+    const run = await cli([...base, '--format', 'json,csv,md', '--config', 'examples/iot-audit.config.yaml', '--fail-on', 'high', '--out', out]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/--fail-on high/);
+    expect(readdirSync(out).sort()).toEqual(['SHA256SUMS', 'iot-audit-2026-10-findings.csv', 'iot-audit-2026-10.csv', 'iot-audit-2026-10.json', 'iot-audit-2026-10.md']);
+    const check = await new Promise<number>((resolve) => execFile('sha256sum', ['-c', 'SHA256SUMS'], { cwd: out }, (e) => resolve(e ? 1 : 0)));
+    expect(check).toBe(0);
+    const findings = readFileSync(path.join(out, 'iot-audit-2026-10-findings.csv'), 'utf8').trim().split('\r\n');
+    const model = JSON.parse(readFileSync(path.join(out, 'iot-audit-2026-10.json'), 'utf8'));
+    expect(findings).toHaveLength(model.findings.length + 1);
+    expect(model.findings.some((f: { severity: string; suppressed: boolean }) => f.severity === 'high' && !f.suppressed)).toBe(true);
+  });
+
+  it('--json prints the run summary', async () => {
+    const run = await cli([...base, '--format', 'json', '--json', '--out', tmp('summary')]);
+    expect(run.code).toBe(0);
+    const summary = JSON.parse(run.stdout);
+    expect(summary.summary).toMatchObject({ events: 634, changes: 572 });
+    expect(summary.outputs.map((o: { name: string }) => o.name)).toEqual(['iot-audit-2026-10.json']);
+  });
+
+  it('the same logs and generation time give byte-identical JSON, CSV and Markdown', async () => {
+    const args = [...base, '--format', 'json,csv,md', '--generated-at', '2026-11-01T06:00:00Z'];
+    const [a, b] = [tmp('same-a'), tmp('same-b')];
+    await cli([...args, '--out', a]);
+    await cli([...withFlags(args, ['--threads', '2']), '--out', b]);
+    for (const name of readdirSync(a)) expect(readFileSync(path.join(b, name)), name).toEqual(readFileSync(path.join(a, name)));
+  });
+});

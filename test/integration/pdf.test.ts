@@ -1,0 +1,166 @@
+/**
+ * The PDF with a real Chromium (`findBrowser`: /usr/bin/chromium on the CI machine) and
+ * poppler's pdfinfo/pdftotext.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findBrowser } from '../../src/render/browser.js';
+import { printPdf, renderPdf } from '../../src/render/pdf.js';
+import { sampleModel } from '../helpers/sample-model.js';
+
+const run = promisify(execFile);
+const DATA_FILES = ['iot-audit-2026-10.csv', 'iot-audit-2026-10.json'];
+
+let dir: string;
+let browserPath: string;
+
+async function pdfText(bytes: Uint8Array, name: string): Promise<{ info: Record<string, string>; text: string }> {
+  const file = path.join(dir, name);
+  await writeFile(file, bytes);
+  const info = Object.fromEntries(
+    (await run('pdfinfo', [file])).stdout
+      .split('\n')
+      .map((l) => /^([^:]+):\s*(.*)$/.exec(l))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => [m[1] as string, m[2] as string]),
+  );
+  const text = (await run('pdftotext', ['-layout', file, '-'], { maxBuffer: 256 * 1024 * 1024 })).stdout;
+  return { info, text };
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'iot-audit-pdf-test-'));
+  browserPath = await findBrowser({ env: process.env });
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('renderPdf', () => {
+  it('prints a paged, titled A4 report with header, footer and metadata', async () => {
+    const model = sampleModel({ events: 300, integrity: true });
+    const profilesBefore = (await readdir(os.tmpdir())).filter((f) => f.startsWith('iot-audit-chromium-')).length;
+    const bytes = await renderPdf(model, { media: 'screen', paper: 'a4', browserPath, dataFiles: DATA_FILES });
+    expect(bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    const { info, text } = await pdfText(bytes, 'report.pdf');
+
+    expect(Number(info.Pages)).toBeGreaterThan(1);
+    expect(info['Page size']).toMatch(/^595\.\d+ x 841\.\d+ pts \(A4\)$/);
+    expect(info.Title).toBe(model.title);
+    expect(info.Author).toBe('iot-audit 0.1.0');
+    expect(info.Creator).toBe('iot-audit 0.1.0');
+    expect(info.Subject).toBe('AWS IoT changes, October 2026 (Europe/Paris)');
+    expect(info.Keywords).toContain('2026-10');
+    expect(info.CreationDate).toMatch(/Nov\s+2 08:30:00 2026 UTC/);
+    expect(info.ModDate).toBe(info.CreationDate);
+    expect(info.Tagged).toBe('no');
+
+    const pages = Number(info.Pages);
+    expect(text).toContain(model.title);
+    expect(text).toContain(model.period.label);
+    expect(text).toContain('Page 1 of');
+    expect(text).toContain(`Page ${pages} of ${pages}`);
+    const manual = model.certificates.find((c) => c.steps.some((s) => s.actorLabel === 'user/alice'));
+    expect(manual).toBeDefined();
+    expect(text.replace(/\s+/g, '')).toContain(manual?.certificateId);
+    for (const heading of ['Findings', 'Summary', 'Log integrity', 'Certificates', 'Policies', 'Actors', 'Failed and denied attempts', 'Coverage', 'Appendix: all events']) {
+      expect(text).toContain(heading);
+    }
+    expect(text).toContain('Document not recorded');
+    // The throw-away browser profile is gone.
+    expect((await readdir(os.tmpdir())).filter((f) => f.startsWith('iot-audit-chromium-')).length).toBe(profilesBefore);
+  });
+
+  it('prints Letter when asked, and shows hostile values as text', async () => {
+    const model = sampleModel({ events: 60, hostile: true });
+    const { info, text } = await pdfText(await renderPdf(model, { media: 'pdf', paper: 'letter', browserPath }), 'letter.pdf');
+    expect(info['Page size']).toMatch(/^612 x 792 pts \(letter\)$/);
+    expect(info.Title).toBe(model.title);
+    expect(text).toContain('<script>alert("event-name")</script>');
+    expect(text).toContain('[U+202E]event-name');
+  });
+
+  it('needs a browser path', async () => {
+    await expect(renderPdf(sampleModel({ events: 60 }), { media: 'pdf', paper: 'a4' })).rejects.toThrow(/browserPath/);
+  });
+
+  it('prints a 100,000-event month in seconds', { timeout: 300_000 }, async () => {
+    // 2,000 rollout roles: nothing repeats enough to be grouped, so every cap is reached.
+    const model = sampleModel({ events: 100_000, rolloutActors: 2000 });
+    expect(model.events.length).toBeGreaterThan(99_000);
+    const started = performance.now();
+    const bytes = await renderPdf(model, { media: 'pdf', paper: 'a4', browserPath, dataFiles: DATA_FILES });
+    const seconds = (performance.now() - started) / 1000;
+    const { info, text } = await pdfText(bytes, 'big.pdf');
+    console.log(`100,000-event PDF: ${seconds.toFixed(1)} s, ${info.Pages} pages, ${(bytes.length / 1e6).toFixed(1)} MB`);
+    expect(Number(info.Pages)).toBeGreaterThan(50);
+    expect(text).toMatch(/\d{2},\d{3} more rows in iot-audit-2026-10.csv \/ .json/);
+  });
+
+  it('prints the same bytes for the same model', async () => {
+    const model = sampleModel({ events: 120 });
+    const a = await renderPdf(model, { media: 'pdf', paper: 'a4', browserPath });
+    const b = await renderPdf(model, { media: 'pdf', paper: 'a4', browserPath });
+    expect(Buffer.compare(a, b)).toBe(0);
+  });
+});
+
+describe('printPdf hardening', () => {
+  let server: Server;
+  let port: number;
+  const requests: string[] = [];
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      requests.push(req.url ?? '');
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end('SERVED-BY-TEST-SERVER');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  const page = (body: string, head = ''): string => `<!DOCTYPE html><html><head><meta charset="utf-8">${head}<title>t</title></head><body><p>VISIBLE-MARKER</p>${body}</body></html>`;
+
+  for (const withCsp of [false, true]) {
+    it(`makes no request${withCsp ? ' (with the CSP)' : ' even without the CSP'}, reads no local file and runs no script`, async () => {
+      requests.length = 0;
+      const secret = path.join(dir, 'secret.txt');
+      await writeFile(secret, 'LOCAL-FILE-SECRET');
+      const base = `http://127.0.0.1:${port}`;
+      const html = page(
+        `<img src="${base}/img"><iframe src="${base}/iframe"></iframe><object data="${base}/object"></object>` +
+          `<video poster="${base}/poster"></video><div style="background:url(${base}/css-bg);width:10px;height:10px"></div>` +
+          `<iframe src="file://${secret}"></iframe><img src="file://${secret}">` +
+          `<script>document.write('SCRIPT-RAN')</script><script src="${base}/script.js"></script>` +
+          `<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">`,
+        (withCsp ? `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">` : '') +
+          `<link rel="stylesheet" href="${base}/style.css"><style>@import url("${base}/import.css"); @font-face { font-family: X; src: url(${base}/font.woff); } body { font-family: X; }</style>` +
+          `<meta http-equiv="refresh" content="0;url=${base}/refresh">`,
+      );
+      const bytes = await printPdf(html, { browserPath, paper: 'a4', headerTemplate: `<span><img src="${base}/header"></span>`, footerTemplate: '<span></span>' });
+      const { text } = await pdfText(bytes, `blocked-${withCsp}.pdf`);
+      expect(text).toContain('VISIBLE-MARKER');
+      expect(text).not.toContain('SCRIPT-RAN');
+      expect(text).not.toContain('LOCAL-FILE-SECRET');
+      expect(text).not.toContain('SERVED-BY-TEST-SERVER');
+      expect(requests).toEqual([]);
+    });
+  }
+
+  it('the test server does answer a direct request (the zero above means something)', async () => {
+    requests.length = 0;
+    const res = await fetch(`http://127.0.0.1:${port}/direct`);
+    expect(await res.text()).toBe('SERVED-BY-TEST-SERVER');
+    expect(requests.splice(0)).toEqual(['/direct']);
+  });
+});
