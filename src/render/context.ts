@@ -21,6 +21,10 @@ export interface PdfCaps {
   rows: number;
   /** Items listed inside one cell (event links, source IPs, things...). */
   cellItems: number;
+  /** Versions shown per policy (the most recent; the rest are named in a pointer). */
+  policyVersions: number;
+  /** Change rows (after grouping) shown per policy. */
+  policyChanges: number;
   /** Characters of one policy document shown. */
   documentChars: number;
   /** Same action by the same actor in the same account this many times or more becomes one group row. */
@@ -61,6 +65,8 @@ export const DEFAULT_PDF_CAPS: PdfCaps = {
   denied: 500,
   rows: 1000,
   cellItems: 10,
+  policyVersions: 5,
+  policyChanges: 30,
   documentChars: 20_000,
   groupMin: 50,
   chunkRows: 500,
@@ -79,6 +85,8 @@ export const SCREEN_LIMITS: PdfCaps = {
   denied: Number.POSITIVE_INFINITY,
   rows: Number.POSITIVE_INFINITY,
   cellItems: 50,
+  policyVersions: Number.POSITIVE_INFINITY,
+  policyChanges: Number.POSITIVE_INFINITY,
   documentChars: Number.POSITIVE_INFINITY,
   groupMin: 50,
   chunkRows: Number.POSITIVE_INFINITY,

@@ -235,6 +235,8 @@ export interface PolicyView {
   deleted: boolean;
   attachedTargets: CellList;
   versions: PolicyVersionView[];
+  /** "12 earlier versions (with documents) in iot-audit-2026-10.json" when the PDF leaves some out. */
+  versionsMore: string | null;
   changes: Table<PolicyChangeRow>;
   failed: CellList<Link>;
 }
@@ -700,7 +702,7 @@ function policiesView(policies: PolicyHistory[], kit: ViewKit): { view: Policies
       ? repetitions(p.changes, (c) => JSON.stringify([c.action, c.eventName, c.actorLabel]), kit.limits.groupMin)
       : { groups: [], rest: p.changes };
     const items: Item[] = [...groups.map((g) => ({ group: g.items })), ...rest.map((c) => ({ change: c }))];
-    const changes = kit.table(items, isPdf ? kit.limits.cellItems * 10 : Number.POSITIVE_INFINITY, (item): PolicyChangeRow => {
+    const changes = kit.table(items, kit.limits.policyChanges, (item): PolicyChangeRow => {
       if ('change' in item) {
         const c = item.change;
         return {
@@ -726,6 +728,8 @@ function policiesView(policies: PolicyHistory[], kit: ViewKit): { view: Policies
       };
     });
 
+    // A policy rewritten hundreds of times: its latest versions in the PDF, all of them in the JSON.
+    const shownVersions = Number.isFinite(kit.limits.policyVersions) ? p.versions.slice(-kit.limits.policyVersions) : p.versions;
     return {
       anchor,
       name: p.policyName,
@@ -735,7 +739,8 @@ function policiesView(policies: PolicyHistory[], kit: ViewKit): { view: Policies
       defaultVersionId: p.defaultVersionId,
       deleted: p.deleted,
       attachedTargets: kit.list(p.attachedTargets),
-      versions: p.versions.map((v) => {
+      versionsMore: p.versions.length > shownVersions.length ? `${plural(p.versions.length - shownVersions.length, 'earlier version')} (with documents) in ${kit.jsonFile}` : null,
+      versions: shownVersions.map((v) => {
         const recorded = v.documentRecorded && v.document !== null;
         const text = recorded ? (v.documentPretty ?? v.document) : null;
         return {
