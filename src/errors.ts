@@ -17,6 +17,8 @@ export const EXIT = {
   OUTPUT: 5,
   /** A bug: please report it. */
   INTERNAL: 70,
+  /** Interrupted by Ctrl-C. */
+  INTERRUPTED: 130,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

@@ -52,6 +52,8 @@ export interface ReportOptions {
   verify?: { publicKeysFile?: string; signaturesFile?: string };
   /** Aborts a running Athena query (Ctrl-C). */
   signal?: AbortSignal;
+  /** Called with each phase's wall time (ms): read, analyse, verify, render:<format>, write. */
+  onTiming?: (phase: string, ms: number) => void;
   /** Makes the log parser; the default is a worker pool when threads > 0. */
   parserFactory?: (threads: number) => Promise<LogParser>;
 }
@@ -188,6 +190,14 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
 
   const athena = await collectFromAthena(athenaSpecs, options, period);
 
+  const timing = options.onTiming ?? (() => {});
+  let mark = performance.now();
+  const lap = (phase: string) => {
+    const now = performance.now();
+    timing(phase, Math.round(now - mark));
+    mark = now;
+  };
+
   const threads = options.threads ?? os.availableParallelism();
   const parser = await (options.parserFactory ?? defaultParser)(threads);
   let collected;
@@ -209,6 +219,7 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
     await parser.close?.();
   }
 
+  lap('read');
   const model = buildReport({
     collected,
     accounts,
@@ -219,7 +230,11 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
     extraSources: athena.sources,
   });
 
-  if (verifyInputs !== null) await addIntegrity(model, stores, options, verifyInputs);
+  lap('build');
+  if (verifyInputs !== null) {
+    await addIntegrity(model, stores, options, verifyInputs);
+    lap('verify');
+  }
 
   const findings = evaluateFindings({
     events: model.events,
@@ -235,6 +250,7 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
   model.findingNotes = findings.notes;
   model.summary.findingsBySeverity = countFindingsBySeverity(findings.findings);
   if (previous !== null) model.comparison = compareReports(model, previous.model, previous.label);
+  lap('findings');
 
   const base = baseName(period);
   const dataFiles = options.formats.filter((f) => f === 'csv' || f === 'json').map((f) => `${base}.${f}`);
@@ -244,10 +260,12 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
   for (const format of options.formats) {
     for (const output of FORMATS[format]) {
       const rendered = await output.render(model, ctx);
+      lap(`render:${output.suffix.replace(/^[-.]/, '')}`);
       files.push({ name: `${base}${output.suffix}`, bytes: Buffer.isBuffer(rendered) ? rendered : Buffer.from(rendered, 'utf8') });
     }
   }
   const written = await writeOutputs(options.outDir, files);
+  lap('write');
   const gate = options.failOn !== undefined && hasFindingsAtOrAbove(model.findings, options.failOn);
   return { model, written, exitCode: gate ? EXIT.GATE : EXIT.OK };
 }

@@ -102,11 +102,23 @@ describe('iot-audit report: outputs', () => {
     expect(summary.outputs.map((o: { name: string }) => o.name)).toEqual(['iot-audit-2026-10.json']);
   });
 
-  it('the same logs and generation time give byte-identical JSON, CSV and Markdown', async () => {
-    const args = [...base, '--format', 'json,csv,md', '--generated-at', '2026-11-01T06:00:00Z'];
+  it('the same logs and generation time give byte-identical JSON, CSV, HTML and Markdown, with or without worker threads', async () => {
+    const args = [...base, '--format', 'json,csv,html,md', '--generated-at', '2026-11-01T06:00:00Z'];
     const [a, b] = [tmp('same-a'), tmp('same-b')];
     await cli([...args, '--out', a]);
     await cli([...withFlags(args, ['--threads', '2']), '--out', b]);
     for (const name of readdirSync(a)) expect(readFileSync(path.join(b, name)), name).toEqual(readFileSync(path.join(a, name)));
+  });
+});
+
+describe('README', () => {
+  it('lists every command and flag exactly as --help does (regenerate with `npm run readme`)', async () => {
+    const check = await new Promise<{ code: number; stderr: string }>((resolve) =>
+      execFile(process.execPath, ['scripts/readme-commands.mjs', '--check', '--dev'], { cwd: root, env: { ...process.env, NODE_ENV: 'production' } }, (e, _o, stderr) =>
+        resolve({ code: e ? 1 : 0, stderr }),
+      ),
+    );
+    expect(check.stderr).toBe('');
+    expect(check.code).toBe(0);
   });
 });

@@ -1,0 +1,156 @@
+#!/usr/bin/env node
+// `npm run bench`: speed and memory of `iot-audit report` at organization scale.
+//
+// For each scale (default 0.5, 1, 2; scale 1 = ~15,300 log files, ~1.9 million records,
+// ~2 GB uncompressed) it generates the tree once (cached, bench/generate.mjs), then
+// measures, each in its own process and in the same run:
+//   (a) floor: read + gunzip every log file the report reads, same parallelism
+//   (b) iot-audit report --format json,html
+//   (c) iot-audit report --format json,html,pdf
+// and prints wall time, records/s, MB/s of uncompressed input, peak RSS and (b)/(a).
+// Then the PDF bound: a report of 100,000 IoT events (bench/iot-heavy.mjs), its PDF
+// render time from the report's own phase timings. Results go to bench/RESULTS.md.
+//
+//   node bench/run.mjs [--scales 0.5,1,2] [--quick] [--no-write]
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const CACHE = process.env.IOT_AUDIT_BENCH_DIR ?? path.join(ROOT, '.bench-cache');
+const args = process.argv.slice(2);
+const flag = (name) => args.includes(name);
+const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
+
+// --- child mode: the floor over exactly the day folders the report reads ---------------
+if (flag('--floor')) {
+  const tree = option('--floor');
+  const { listLogFiles, measureFloor } = await import('./floor.mjs');
+  // October 2026 UTC plus one late day: the folders `report --period 2026-10` reads.
+  const wanted = /\/CloudTrail\/[^/]+\/2026\/(10\/\d\d|11\/01)\//;
+  const files = (await listLogFiles(tree)).filter((f) => wanted.test(f.split(path.sep).join('/')));
+  const result = await measureFloor({ files });
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+  process.exit(0);
+}
+
+const scales = flag('--quick') ? [0.1] : option('--scales', '0.5,1,2').split(',').map(Number);
+const heavyEvents = flag('--quick') ? 10_000 : 100_000;
+
+/** Runs a command, measuring its wall time and (through bench/rss-probe.mjs) its peak RSS. */
+function measure(argv, env = {}) {
+  const rssFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'iot-audit-rss-')), 'rss');
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, ['--import', path.join(ROOT, 'bench/rss-probe.mjs'), ...argv], {
+      cwd: ROOT,
+      env: { ...process.env, CI: 'true', IOT_AUDIT_RSS_OUT: rssFile, IOT_AUDIT_TIMINGS: '1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const seconds = (performance.now() - started) / 1000;
+      if (code !== 0) return reject(new Error(`${argv.join(' ')} exited ${code}:\n${stderr}`));
+      const timings = Object.fromEntries([...stderr.matchAll(/^timing (\S+) (\d+)$/gm)].map((m) => [m[1], Number(m[2])]));
+      resolve({ seconds, rss: Number(readFileSync(rssFile, 'utf8')), stdout, timings });
+    });
+  });
+}
+
+function report(tree, accounts, formats, out) {
+  return measure(['bin/run.js', 'report', '--source', tree, '--accounts-file', accounts, '--period', '2026-10', '--no-organization', '--format', formats, '--out', out, '--json']);
+}
+
+const mb = (bytes) => bytes / 1e6;
+const fmt = (n, digits = 1) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
+
+const rows = [];
+for (const scale of scales) {
+  process.stderr.write(`scale ${scale}: generating (cached)...\n`);
+  execFileSync(process.execPath, ['bench/generate.mjs', '--scale', String(scale)], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  const dir = path.join(CACHE, `scale-${scale}`);
+  const tree = path.join(dir, 'trail');
+  const accounts = path.join(dir, 'accounts.json');
+  const out = mkdtempSync(path.join(os.tmpdir(), 'iot-audit-bench-'));
+
+  process.stderr.write(`scale ${scale}: floor...\n`);
+  const floorRun = await measure(['bench/run.mjs', '--floor', tree]);
+  const floor = JSON.parse(floorRun.stdout);
+  process.stderr.write(`scale ${scale}: report json,html...\n`);
+  const b = await report(tree, accounts, 'json,html', out);
+  process.stderr.write(`scale ${scale}: report json,html,pdf...\n`);
+  const c = await report(tree, accounts, 'json,html,pdf', out);
+  const summary = JSON.parse(b.stdout);
+  const model = JSON.parse(readFileSync(path.join(out, 'iot-audit-2026-10.json'), 'utf8'));
+  rmSync(out, { recursive: true, force: true });
+  rows.push({
+    scale,
+    files: model.coverage.filesRead,
+    records: model.coverage.recordsRead,
+    iotEvents: summary.summary.events,
+    uncompressedMB: mb(floor.uncompressedBytes),
+    floor: floorRun,
+    b,
+    c,
+  });
+}
+
+process.stderr.write(`PDF bound: ${heavyEvents} IoT events...\n`);
+const heavyTree = execFileSync(process.execPath, ['bench/iot-heavy.mjs', '--events', String(heavyEvents)], { cwd: ROOT, encoding: 'utf8' }).trim();
+const heavyOut = mkdtempSync(path.join(os.tmpdir(), 'iot-audit-bench-heavy-'));
+const heavy = await measure(['bin/run.js', 'report', '--source', heavyTree, '--period', '2026-10', '--no-organization', '--format', 'json,pdf', '--out', heavyOut, '--json']);
+const heavyPages = (() => {
+  try {
+    return /Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [path.join(heavyOut, 'iot-audit-2026-10.pdf')], { encoding: 'utf8' }))?.[1] ?? '?';
+  } catch {
+    return '?';
+  }
+})();
+rmSync(heavyOut, { recursive: true, force: true });
+
+// --- the table ---------------------------------------------------------------------------
+const lines = [];
+lines.push('| scale | log files | records | IoT events | uncompressed | run | wall | records/s | MB/s | peak RSS | ÷ floor |');
+lines.push('|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|');
+for (const r of rows) {
+  for (const [name, run] of [
+    ['(a) floor: read + gunzip', r.floor],
+    ['(b) report json,html', r.b],
+    ['(c) report json,html,pdf', r.c],
+  ]) {
+    lines.push(
+      `| ${r.scale} | ${r.files.toLocaleString('en-US')} | ${r.records.toLocaleString('en-US')} | ${r.iotEvents.toLocaleString('en-US')} | ${fmt(r.uncompressedMB, 0)} MB | ${name} | ${fmt(run.seconds, 2)} s | ${fmt(r.records / run.seconds, 0)} | ${fmt(r.uncompressedMB / run.seconds, 0)} | ${fmt(mb(run.rss), 0)} MB | ${fmt(run.seconds / r.floor.seconds, 2)} |`,
+    );
+  }
+}
+const pdfMs = Object.entries(heavy.timings).filter(([k]) => k === 'render:pdf').reduce((n, [, v]) => n + v, 0);
+const heavyLine = `PDF bound: a report of ${heavyEvents.toLocaleString('en-US')} IoT events renders its PDF (${heavyPages} pages) in ${fmt(pdfMs / 1000, 2)} s; the whole run (read, analyse, JSON, PDF) takes ${fmt(heavy.seconds, 2)} s, peak RSS ${fmt(mb(heavy.rss), 0)} MB. Phases (ms): ${Object.entries(heavy.timings).map(([k, v]) => `${k} ${v}`).join(', ')}.`;
+const phaseLines = rows.map((r) => `- scale ${r.scale}, run (c) phases (ms): ${Object.entries(r.c.timings).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+
+const machine = `${os.availableParallelism()} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), ${fmt(os.totalmem() / 2 ** 30, 0)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`;
+const text = [
+  '# Benchmark results',
+  '',
+  `Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${machine}. Load average at start: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}.`,
+  '',
+  'Each run is its own process; wall time includes Node start-up and listing. Peak RSS is the process\'s (all threads).',
+  'The floor reads and gunzips exactly the log files the report reads (October 2026 UTC plus one late day), one worker thread per core.',
+  'Only the ratios (÷ floor) compare across machines.',
+  '',
+  ...lines,
+  '',
+  heavyLine,
+  '',
+  ...phaseLines,
+  '',
+].join('\n');
+process.stdout.write(`${text}\n`);
+if (!flag('--no-write') && !flag('--quick')) writeFileSync(path.join(ROOT, 'bench/RESULTS.md'), text);
