@@ -137,6 +137,8 @@ export interface ParsedLog {
   records: CloudTrailRecord[];
   /** Uncompressed size in bytes. */
   uncompressedBytes: number;
+  /** Size of the object as stored, when the parser read it itself (a worker reading a local file). */
+  storedBytes?: number;
   /** Why the file could not be read (bad gzip, bad JSON, not CloudTrail); null when it was read. */
   error: string | null;
 }

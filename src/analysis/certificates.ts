@@ -137,8 +137,14 @@ export function certificateLifecycles(events: readonly IotEvent[]): CertificateL
       };
       b.lifecycle.steps.push(step);
       if (effect.status !== undefined) b.lifecycle.lastKnownStatus = effect.status;
-      if (effect.thing) effect.thing.attach ? b.things.add(effect.thing.name) : b.things.delete(effect.thing.name);
-      if (effect.policy) effect.policy.attach ? b.policies.add(effect.policy.name) : b.policies.delete(effect.policy.name);
+      if (effect.thing) {
+        if (effect.thing.attach) b.things.add(effect.thing.name);
+        else b.things.delete(effect.thing.name);
+      }
+      if (effect.policy) {
+        if (effect.policy.attach) b.policies.add(effect.policy.name);
+        else b.policies.delete(effect.policy.name);
+      }
     }
   }
   const out = [...byId.values()].map((b) => ({ ...b.lifecycle, things: [...b.things].sort(), policies: [...b.policies].sort() }));

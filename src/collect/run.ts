@@ -142,6 +142,7 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
       const local = parser.parseFile !== undefined ? options.localPath?.(store, ref.key) : null;
       if (local) {
         parsed = await parser.parseFile!(local);
+        bytes = parsed.storedBytes ?? bytes;
       } else {
         const body = await store.read(ref.key);
         bytes = body.length;

@@ -122,6 +122,7 @@ describe('collect', () => {
       listChildren: async () => {
         throw new Error('Access Denied');
       },
+      // eslint-disable-next-line require-yield
       listAll: async function* () {
         throw new Error('Access Denied');
       },
