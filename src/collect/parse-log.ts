@@ -3,6 +3,13 @@ import { isIotRecord, normalizeRecord } from '../cloudtrail/normalize.js';
 import type { CloudTrailRecord, ParsedLog } from '../types.js';
 import { oneLine } from '../errors.js';
 
+/**
+ * zlib's output chunk: the default (16 KB) makes gunzip of a CloudTrail file (~1.5 MB
+ * uncompressed) a hundred steps and a final concatenation; 1 MB makes it ~25% cheaper.
+ * The benchmark's floor uses the same setting.
+ */
+export const GUNZIP_OPTIONS = { chunkSize: 1 << 20 } as const;
+
 /** Decoded text of a log object, or why it could not be decoded. */
 export type DecodedLog = { text: string; uncompressedBytes: number } | { error: string; uncompressedBytes: number };
 
@@ -15,7 +22,7 @@ export function decodeLog(bytes: Buffer): DecodedLog {
   let raw = bytes;
   if (isGzip(bytes)) {
     try {
-      raw = gunzipSync(bytes);
+      raw = gunzipSync(bytes, GUNZIP_OPTIONS);
     } catch (error) {
       return { error: `not a valid gzip file (${oneLine(error)})`, uncompressedBytes: 0 };
     }

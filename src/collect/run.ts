@@ -1,7 +1,7 @@
 import { discoverTrails, isFatalStoreError, listLogObjects, listLooseLogObjects } from '../cloudtrail/layout.js';
 import { SourceError, oneLine } from '../errors.js';
 import type { LogObjectRef, ObjectStore, ParsedLog, Period, SourceProblem, SourcedRecord } from '../types.js';
-import { parseLogBytes } from './parse-log.js';
+import { parseLogFast } from './parse-fast.js';
 import { deliveryDays } from './period.js';
 import { mapLimit } from './limit.js';
 
@@ -13,8 +13,9 @@ export interface LogParser {
   close?(): Promise<void>;
 }
 
+/** On the main thread (`--threads 0`), with the same fast scan the workers use. */
 export const inlineParser: LogParser = {
-  parse: async (bytes) => parseLogBytes(bytes),
+  parse: async (bytes) => parseLogFast(bytes),
 };
 
 export interface CollectProgress {

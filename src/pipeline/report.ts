@@ -209,7 +209,8 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
       lateDays: options.lateDays,
       accounts: options.accounts,
       regions: options.regions,
-      concurrency: options.concurrency ?? (anyS3 ? 32 : Math.max(4, threads * 4)),
+      // Local files go to the workers by path, in batches: enough in flight to keep every worker busy.
+      concurrency: options.concurrency ?? (anyS3 ? 32 : Math.max(4, threads * 16)),
       parser,
       localPath: localPathOf,
       onProgress: options.onProgress,

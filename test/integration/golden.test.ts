@@ -7,6 +7,7 @@ import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { runReport, type ReportOptions } from '../../src/pipeline/report.js';
 import type { ReportModel } from '../../src/types.js';
+import { RULE_IDS } from '../../src/analysis/rules/index.js';
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '../..');
@@ -61,6 +62,15 @@ describe('the golden report of the fixtures', () => {
     const valid = validate(JSON.parse(readFileSync(goldenPath, 'utf8')));
     expect(validate.errors ?? []).toEqual([]);
     expect(valid).toBe(true);
+  });
+
+  it('exercises every rule and the integrity section', async () => {
+    const golden = JSON.parse(readFileSync(goldenPath, 'utf8')) as ReportModel;
+    const fired = new Set(golden.findings.map((f) => f.ruleId));
+    expect([...RULE_IDS].filter((id) => !fired.has(id))).toEqual([]);
+    expect(golden.ruleErrors).toEqual([]);
+    expect(golden.integrity?.chains.find((c) => c.accountId === '314159265358' && c.region === 'us-east-1')?.logFilesValid).toBeGreaterThan(0);
+    expect(golden.events.filter((e) => e.integrity === 'valid').length).toBeGreaterThan(0);
   });
 
   it.each(['UTC', 'Europe/Paris'])('counts exactly the IoT events of October in %s, each once (ground truth of the generator)', async (tz) => {

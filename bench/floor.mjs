@@ -1,0 +1,121 @@
+#!/usr/bin/env node
+// The floor of the benchmark: read and gunzip every log file under a tree, with the
+// parallelism the tool uses (one worker thread per core, each reading its files
+// itself), and nothing else. The report's cost is compared to this.
+//   node bench/floor.mjs <tree> [--threads N]
+import { readFileSync } from 'node:fs';
+import { opendir } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { gunzipSync } from 'node:zlib';
+
+/** The gunzip the tool uses (src/collect/parse-fast.ts GUNZIP_OPTIONS): a fair floor decompresses as well as the tool does. */
+export const GUNZIP_OPTIONS = { chunkSize: 1 << 20 };
+
+/** Log files only, as the tool reads them (digests and other objects are not logs). */
+export function isLogFile(file) {
+  return /\.json(\.gz)?$/.test(file) && !file.includes(`${path.sep}CloudTrail-Digest${path.sep}`);
+}
+
+/** Every log file under `root`, sorted. */
+export async function listLogFiles(root) {
+  const out = [];
+  const walk = async (dir) => {
+    for await (const entry of await opendir(dir)) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) await walk(full);
+      else if (entry.isFile() && isLogFile(full)) out.push(full);
+    }
+  };
+  await walk(root);
+  return out.sort();
+}
+
+/**
+ * Reads and gunzips `files` (or every log file under `root`) on `threads` worker threads.
+ * Returns wall time (listing excluded, worker start-up included), bytes and throughput.
+ * `gunzipOptions` defaults to the tool's; `{}` gives zlib's defaults (16 KB chunks).
+ */
+export async function measureFloor({ root, files, threads = os.availableParallelism(), gunzipOptions = GUNZIP_OPTIONS } = {}) {
+  const listStarted = performance.now();
+  const list = files ?? (await listLogFiles(root));
+  const listSeconds = (performance.now() - listStarted) / 1000;
+  const started = performance.now();
+  const totals = { files: list.length, compressedBytes: 0, uncompressedBytes: 0, unreadable: 0 };
+  const batch = 32;
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.max(1, Math.min(threads, list.length)) }, () =>
+      new Promise((resolve, reject) => {
+        const worker = new Worker(fileURLToPath(import.meta.url), { workerData: { gunzipOptions } });
+        const feed = () => {
+          if (next >= list.length) {
+            worker.postMessage(null);
+            return;
+          }
+          worker.postMessage(list.slice(next, next + batch));
+          next += batch;
+        };
+        worker.on('message', (m) => {
+          totals.compressedBytes += m.compressedBytes;
+          totals.uncompressedBytes += m.uncompressedBytes;
+          totals.unreadable += m.unreadable;
+          feed();
+        });
+        worker.on('error', reject);
+        worker.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`floor worker exited with ${code}`))));
+        feed();
+      }),
+    ),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  return {
+    ...totals,
+    threads,
+    gunzipOptions,
+    listSeconds,
+    seconds,
+    mbPerSecond: totals.uncompressedBytes / 1e6 / seconds,
+  };
+}
+
+function workerMain() {
+  const { gunzipOptions } = workerData;
+  parentPort.on('message', (batch) => {
+    if (batch === null) {
+      parentPort.close();
+      return;
+    }
+    const out = { compressedBytes: 0, uncompressedBytes: 0, unreadable: 0 };
+    for (const file of batch) {
+      const bytes = readFileSync(file);
+      out.compressedBytes += bytes.length;
+      try {
+        out.uncompressedBytes += bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes, gunzipOptions).length : bytes.length;
+      } catch {
+        out.unreadable++;
+      }
+    }
+    parentPort.postMessage(out);
+  });
+}
+
+if (!isMainThread) {
+  workerMain();
+} else if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const args = process.argv.slice(2);
+  const root = args.find((a) => !a.startsWith('--'));
+  const t = args.indexOf('--threads');
+  if (!root) {
+    console.error('usage: node bench/floor.mjs <tree> [--threads N]');
+    process.exitCode = 2;
+  } else {
+    const r = await measureFloor({ root, threads: t >= 0 ? Number(args[t + 1]) : undefined });
+    console.log(
+      `floor: ${r.files} files, ${(r.uncompressedBytes / 1e9).toFixed(2)} GB uncompressed, ${r.seconds.toFixed(2)} s on ${r.threads} threads ` +
+        `(${r.mbPerSecond.toFixed(0)} MB/s; listing ${r.listSeconds.toFixed(2)} s; ${r.unreadable} unreadable)`,
+    );
+  }
+}

@@ -1,0 +1,186 @@
+import { SCAN_OK, runScanKernel } from './scan-kernel.js';
+
+/**
+ * Finds the records of a CloudTrail log file that can be IoT records without
+ * `JSON.parse` of the whole file: >99% of an organization trail is other services, and
+ * parsing them all would cost several times what decompressing them does.
+ *
+ * CloudTrail's own files are `{"Records":[{...},{...}]}` without whitespace. The scan
+ * kernel validates such a text as JSON and returns each record's byte span and every
+ * place where `iot` (any case) or a `\u` escape stands; only the records that hold one
+ * are parsed. That is a superset of the IoT records (see `scan-kernel.ts` for why), and
+ * `normalizeRecord` + `isIotRecord` make the final call, exactly as on the plain path.
+ */
+
+export interface RecordScan {
+  /** Elements of the `Records` array. */
+  recordCount: number;
+  /** The records that may be IoT records, parsed, in file order. */
+  candidates: unknown[];
+}
+
+const PREFIX = [...Buffer.from('{"Records":[', 'latin1')];
+const EMPTY_LENGTH = PREFIX.length + 2; // {"Records":[]}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+
+function isJsonSpace(byte: number): boolean {
+  return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
+}
+
+/**
+ * Scans the bytes (UTF-8, already gunzipped) of a log file. Null when the text is not
+ * a compact `{"Records":[...]}` of objects that the kernel could validate: the caller
+ * then reads the file the plain way, which also gives the reason when it is unreadable.
+ */
+export function scanRecordsBytes(input: Uint8Array): RecordScan | null {
+  let length = input.length;
+  while (length > 0 && isJsonSpace(input[length - 1])) length--;
+  if (length < EMPTY_LENGTH) return null;
+  for (let i = 0; i < PREFIX.length; i++) if (input[i] !== PREFIX[i]) return null;
+  if (input[length - 2] !== 0x5d || input[length - 1] !== 0x7d) return null;
+
+  const bytes = Buffer.from(input.buffer, input.byteOffset, length);
+  const kernel = runScanKernel(bytes);
+  if (kernel === null || kernel.status !== SCAN_OK) return null;
+
+  // The records must tile the array exactly: `{"Records":[` r `,` r ... `]}`. Anything
+  // else at depth 2 (numbers, strings, a second key at the top) goes the plain way.
+  const spans = kernel.records;
+  const count = spans.length / 2;
+  let expected = PREFIX.length;
+  for (let k = 0; k < count; k++) {
+    if (spans[2 * k] !== expected) return null;
+    expected = spans[2 * k + 1] + 2;
+    if (k + 1 < count && bytes[spans[2 * k + 1] + 1] !== COMMA) return null;
+  }
+  if (count === 0 ? length !== EMPTY_LENGTH : spans[2 * count - 1] !== length - 3) return null;
+
+  return { recordCount: count, candidates: candidateRecords(bytes, spans, kernel.hits) };
+}
+
+/**
+ * The same for text. Text with unpaired surrogates cannot be written as UTF-8 without
+ * changing it, so it goes the plain way.
+ */
+export function scanRecordsText(text: string): RecordScan | null {
+  if (/[\uD800-\uDFFF]/u.test(text)) return null;
+  return scanRecordsBytes(Buffer.from(text, 'utf8'));
+}
+
+const NO_HIT = 0;
+const IOT_HIT = 1;
+const ESCAPE_HIT = 2;
+
+function candidateRecords(bytes: Buffer, spans: Int32Array, hits: Int32Array): unknown[] {
+  const candidates: unknown[] = [];
+  if (hits.length === 0) return candidates;
+  const sorted = hits.slice().sort();
+  let h = 0;
+  for (let k = 0; k < spans.length / 2 && h < sorted.length; k++) {
+    const start = spans[2 * k];
+    const end = spans[2 * k + 1];
+    while (h < sorted.length && sorted[h] < start) h++;
+    let kind = NO_HIT;
+    for (; h < sorted.length && sorted[h] <= end; h++) kind |= bytes[sorted[h]] === 0x75 ? ESCAPE_HIT : IOT_HIT;
+    if (kind === NO_HIT) continue;
+    // Records of other services that merely mention IoT (an STS session invoked by
+    // iot.amazonaws.com, an IAM policy on IoT resources) need no parsing.
+    if (kind === IOT_HIT && hasOtherEventSource(bytes, start, end)) continue;
+    candidates.push(JSON.parse(bytes.toString('utf8', start, end + 1)));
+  }
+  return candidates;
+}
+
+// ---------------------------------------------------------------------------
+// A record's event source without parsing it. The kernel has validated the record as
+// compact JSON, so a small walker over its top-level keys is enough.
+// ---------------------------------------------------------------------------
+
+/** Index of the closing quote of the string whose opening quote is at `i`. */
+function stringEnd(bytes: Buffer, i: number): number {
+  let j = i + 1;
+  for (;;) {
+    const c = bytes[j];
+    if (c === QUOTE) return j;
+    j += c === BACKSLASH ? 2 : 1;
+  }
+}
+
+/** Index just after the value that starts at `i`. */
+function valueEnd(bytes: Buffer, i: number): number {
+  const first = bytes[i];
+  if (first === QUOTE) return stringEnd(bytes, i) + 1;
+  if (first === 0x7b || first === 0x5b) {
+    let depth = 0;
+    for (let j = i; ; j++) {
+      const c = bytes[j];
+      if (c === QUOTE) j = stringEnd(bytes, j);
+      else if (c === 0x7b || c === 0x5b) depth++;
+      else if (c === 0x7d || c === 0x5d) {
+        if (--depth === 0) return j + 1;
+      }
+    }
+  }
+  let j = i;
+  while (bytes[j] !== COMMA && bytes[j] !== 0x7d && bytes[j] !== 0x5d) j++;
+  return j;
+}
+
+/** Whether bytes[from, from + lower.length) spell `lower` in any ASCII case. */
+function equalsIgnoringCase(bytes: Buffer, from: number, to: number, lower: string): boolean {
+  if (to - from !== lower.length) return false;
+  for (let k = 0; k < lower.length; k++) if ((bytes[from + k] | 0x20) !== lower.charCodeAt(k)) return false;
+  return true;
+}
+
+/** Keys under which `normalizeRecord` looks for a wrapped record (any case, to be safe). */
+const WRAPPER_KEYS = ['cloudtrailevent', 'eventjson', 'detail'];
+
+/**
+ * True only when the record certainly is not an IoT record for `isIotRecord`: one
+ * top-level event source key (in any case) whose value is another service's host, and
+ * no wrapper key whose content would be read instead.
+ */
+function hasOtherEventSource(bytes: Buffer, start: number, end: number): boolean {
+  let i = start + 1;
+  if (bytes[i] !== QUOTE) return false; // {}
+  let sources = 0;
+  let other = false;
+  while (i < end) {
+    const keyEnd = stringEnd(bytes, i);
+    const keyFrom = i + 1;
+    const valueAt = keyEnd + 2;
+    if (equalsIgnoringCase(bytes, keyFrom, keyEnd, 'eventsource')) {
+      sources++;
+      if (bytes[valueAt] !== QUOTE) return false;
+      const valueTo = stringEnd(bytes, valueAt);
+      other = isPlainOtherSource(bytes, valueAt + 1, valueTo);
+      i = valueTo + 1;
+    } else {
+      if (WRAPPER_KEYS.some((key) => equalsIgnoringCase(bytes, keyFrom, keyEnd, key))) return false;
+      i = valueEnd(bytes, valueAt);
+    }
+    if (bytes[i] !== COMMA) break;
+    i++;
+  }
+  return sources === 1 && other;
+}
+
+/**
+ * A service host such as `sts.amazonaws.com`: letters, digits, dots and dashes, and no
+ * `iot` in any case. Anything else (empty, spaces, escapes, non-ASCII) is left to
+ * `normalizeRecord`, whatever it makes of it.
+ */
+function isPlainOtherSource(bytes: Buffer, from: number, to: number): boolean {
+  if (to === from) return false;
+  for (let k = from; k < to; k++) {
+    const c = bytes[k] | 0x20;
+    const ok = (c >= 0x61 && c <= 0x7a) || (bytes[k] >= 0x30 && bytes[k] <= 0x39) || bytes[k] === 0x2e || bytes[k] === 0x2d;
+    if (!ok) return false;
+    if (k + 2 < to && c === 0x69 && (bytes[k + 1] | 0x20) === 0x6f && (bytes[k + 2] | 0x20) === 0x74) return false;
+  }
+  return true;
+}

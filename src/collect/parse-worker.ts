@@ -1,0 +1,35 @@
+import { readFileSync } from 'node:fs';
+import { parentPort } from 'node:worker_threads';
+import { parseLogFast } from './parse-fast.js';
+import type { ParsedLog } from '../types.js';
+
+/** One file to parse: bytes (transferred) or a local path the worker reads itself. */
+export type ParseTask = { id: number; bytes: Uint8Array } | { id: number; path: string };
+/** What the pool sends: several files at once, parsed in order. */
+export interface ParseBatch {
+  tasks: ParseTask[];
+}
+
+export type ParseReply = { id: number; parsed: ParsedLog } | { id: number; error: { message: string; code?: string } };
+/** The answer to a batch: one reply per task, in the same order. */
+export interface ParseReplies {
+  results: ParseReply[];
+}
+
+function handle(task: ParseTask): ParseReply {
+  try {
+    const bytes = 'path' in task ? readFileSync(task.path) : Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.byteLength);
+    const parsed = parseLogFast(bytes);
+    return { id: task.id, parsed: 'path' in task ? { ...parsed, storedBytes: bytes.length } : parsed };
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    return { id: task.id, error: { message: e?.message ?? String(error), ...(typeof e?.code === 'string' ? { code: e.code } : {}) } };
+  }
+}
+
+const port = parentPort;
+if (port === null) throw new Error('parse-worker.js runs as a worker thread of the parse pool');
+port.on('message', (batch: ParseBatch) => {
+  const replies: ParseReplies = { results: batch.tasks.map(handle) };
+  port.postMessage(replies);
+});
