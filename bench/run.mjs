@@ -57,7 +57,7 @@ function measure(argv, env = {}) {
     child.on('close', (code) => {
       const seconds = (performance.now() - started) / 1000;
       if (code !== 0) return reject(new Error(`${argv.join(' ')} exited ${code}:\n${stderr}`));
-      const timings = Object.fromEntries([...stderr.matchAll(/^timing (\S+) (\d+)$/gm)].map((m) => [m[1], Number(m[2])]));
+      const timings = Object.fromEntries([...stderr.matchAll(/^timing (\S+) (\d+)\b/gm)].map((m) => [m[1], Number(m[2])]));
       resolve({ seconds, rss: Number(readFileSync(rssFile, 'utf8')), stdout, timings });
     });
   });

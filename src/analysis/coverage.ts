@@ -1,10 +1,10 @@
 import type { AccountCoverage, AccountInfo, Coverage, IotEvent, Period, ResolvedAccounts, SourceProblem } from '../types.js';
 import { deliveryDays } from '../collect/period.js';
-import type { FileRead } from '../collect/run.js';
+import type { DeliveredFiles } from '../collect/run.js';
 import { byString } from './params.js';
 
 export interface CoverageInput {
-  files: readonly FileRead[];
+  delivered: DeliveredFiles;
   unreadable: readonly SourceProblem[];
   problems: readonly SourceProblem[];
   stats: { filesRead: number; bytesRead: number; recordsRead: number; iotRecords: number; duplicatesDropped: number };
@@ -19,9 +19,9 @@ export interface CoverageInput {
  */
 export function accountInfos(resolved: ResolvedAccounts, input: CoverageInput, events: readonly IotEvent[]): AccountInfo[] {
   const withLogs = new Set<string>();
-  for (const f of input.files) if (f.ref.accountId !== null && f.error === null) withLogs.add(f.ref.accountId);
+  for (const l of input.delivered.locations) if (l.files > 0) withLogs.add(l.accountId);
   // A plain folder of files has no account in its keys: the events say which accounts delivered.
-  if (input.files.some((f) => f.ref.accountId === null)) for (const e of events) withLogs.add(e.accountId);
+  if (input.delivered.loose) for (const e of events) withLogs.add(e.accountId);
 
   const known = resolved.from !== 'logs';
   const out = new Map<string, AccountInfo>();
@@ -40,15 +40,10 @@ export function accountInfos(resolved: ResolvedAccounts, input: CoverageInput, e
 export function coverageOf(input: CoverageInput, accounts: readonly AccountInfo[], period: Period, organizationKnown: boolean): Coverage {
   const periodDaySet = new Set(deliveryDays(period, 0));
   const perAccount = new Map<string, Map<string, { files: number; days: Set<string> }>>();
-  for (const f of input.files) {
-    if (f.ref.accountId === null || f.error !== null) continue;
-    const regions = perAccount.get(f.ref.accountId) ?? new Map<string, { files: number; days: Set<string> }>();
-    perAccount.set(f.ref.accountId, regions);
-    const region = f.ref.region ?? 'unknown';
-    const r = regions.get(region) ?? { files: 0, days: new Set<string>() };
-    regions.set(region, r);
-    r.files++;
-    if (f.ref.deliveryDay !== null && periodDaySet.has(f.ref.deliveryDay)) r.days.add(f.ref.deliveryDay);
+  for (const l of input.delivered.locations) {
+    const regions = perAccount.get(l.accountId) ?? new Map<string, { files: number; days: Set<string> }>();
+    perAccount.set(l.accountId, regions);
+    regions.set(l.region, { files: l.files, days: new Set(l.days.filter((d) => periodDaySet.has(d))) });
   }
   const nameOf = new Map(accounts.map((a) => [a.id, a]));
   const accountCoverage: AccountCoverage[] = [...new Set([...accounts.map((a) => a.id), ...perAccount.keys()])]

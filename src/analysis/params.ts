@@ -1,3 +1,5 @@
+import { boolOf } from '../cloudtrail/normalize.js';
+
 /** Reading request parameters, which arrive as booleans or strings, present or not. */
 
 export function paramString(params: Record<string, unknown> | null, name: string): string | null {
@@ -5,16 +7,9 @@ export function paramString(params: Record<string, unknown> | null, name: string
   return typeof value === 'string' && value !== '' ? value : typeof value === 'number' ? String(value) : null;
 }
 
-/** `true`, `"true"` (any case) -> true; `false`, `"false"` -> false; anything else -> null. */
+/** A boolean request parameter, given as a boolean or a string. */
 export function paramBool(params: Record<string, unknown> | null, name: string): boolean | null {
-  const value = params?.[name];
-  if (typeof value === 'boolean') return value;
-  if (typeof value === 'string') {
-    const v = value.trim().toLowerCase();
-    if (v === 'true') return true;
-    if (v === 'false') return false;
-  }
-  return null;
+  return boolOf(params?.[name]);
 }
 
 export function byString<T>(key: (item: T) => string): (a: T, b: T) => number {

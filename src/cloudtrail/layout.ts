@@ -4,7 +4,7 @@ import { oneLine } from '../errors.js';
 /** `o-` + 10 to 32 lowercase letters or digits. */
 export const ORG_ID = /^o-[a-z0-9]{10,32}$/;
 export const ACCOUNT_ID = /^\d{12}$/;
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+export const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
 /** Names a log file may have; anything else in a day folder is not a log (README, .DS_Store...). */
 const LOG_NAME = /\.(json|json\.gz|gz|jsonl|ndjson)$/i;
@@ -36,7 +36,7 @@ export function sourceBase(store: ObjectStore): string {
   return store.label;
 }
 
-function lastSegment(prefix: string): string {
+export function lastSegment(prefix: string): string {
   const parts = prefix.split('/').filter(Boolean);
   return parts[parts.length - 1] ?? '';
 }
@@ -57,12 +57,16 @@ export function isFatalStoreError(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { fatal?: unknown }).fatal === true;
 }
 
+/** Lists the sub-folders of a prefix (the caller decides how failures are handled and cached). */
+export type ListPrefixes = (prefix: string) => Promise<{ prefixes: string[] }>;
+
 /**
- * Finds the `AWSLogs/` folders at or below the store's root by delimiter listing,
- * without listing the bucket. When the root itself points inside `AWSLogs/`
- * (e.g. `.../AWSLogs/o-xxx/111122223333/`), the part after it narrows the search.
+ * The `AWSLogs/`-level folders of a store, without listing the bucket: its root when
+ * the root already points inside `AWSLogs/` (the rest of the path narrows to an
+ * organization, account or region), a root whose children are `o-...` or account
+ * folders (a copy of `AWSLogs/` itself), else found by delimiter listings a few levels down.
  */
-async function findAwsLogs(store: ObjectStore, problems: SourceProblem[]): Promise<{ base: string; narrow: string[] }[]> {
+export async function findAwsLogsLevels(store: ObjectStore, list: ListPrefixes): Promise<{ base: string; narrow: string[] }[]> {
   const root = store.rootPrefix;
   const inside = /^(.*?(?:^|\/)AWSLogs\/)(.*)$/.exec(root);
   if (inside) return [{ base: inside[1], narrow: inside[2].split('/').filter(Boolean) }];
@@ -74,7 +78,10 @@ async function findAwsLogs(store: ObjectStore, problems: SourceProblem[]): Promi
     const next: string[] = [];
     for (const prefix of level) {
       if (budget-- <= 0) break;
-      const { prefixes } = await children(store, prefix, problems);
+      const { prefixes } = await list(prefix);
+      if (depth === 0 && prefixes.some((p) => ORG_ID.test(lastSegment(p)) || ACCOUNT_ID.test(lastSegment(p)))) {
+        return [{ base: prefix, narrow: [] }];
+      }
       for (const child of prefixes) {
         if (lastSegment(child) === 'AWSLogs') found.push({ base: child, narrow: [] });
         else next.push(child);
@@ -96,7 +103,7 @@ function allowed(value: string, list: readonly string[] | undefined): boolean {
  */
 export async function discoverTrails(store: ObjectStore, filter: DiscoveryFilter = {}): Promise<Discovery> {
   const problems: SourceProblem[] = [];
-  const bases = await findAwsLogs(store, problems);
+  const bases = await findAwsLogsLevels(store, (prefix) => children(store, prefix, problems));
   if (bases.length === 0) return { layout: 'files', locations: [], organizationIds: [], problems };
 
   const locations: TrailLocation[] = [];
@@ -179,18 +186,15 @@ export async function listLogObjects(store: ObjectStore, location: TrailLocation
   return refs;
 }
 
-/** Every log-like file below the store's root, for a plain folder of log files. */
-export async function listLooseLogObjects(store: ObjectStore, problems: SourceProblem[]): Promise<LogObjectRef[]> {
-  const refs: LogObjectRef[] = [];
+/** Every log-like file below the store's root, for a plain folder of log files, as the listing goes. */
+export async function* looseLogObjects(store: ObjectStore, problems: SourceProblem[]): AsyncGenerator<LogObjectRef> {
   try {
     for await (const object of store.listAll(store.rootPrefix)) {
       if (object.key.endsWith('/') || !LOG_NAME.test(object.key)) continue;
-      refs.push({ ...object, source: sourceBase(store), accountId: null, region: null, deliveryDay: null, organizationId: null });
+      yield { ...object, source: sourceBase(store), accountId: null, region: null, deliveryDay: null, organizationId: null };
     }
   } catch (error) {
     if (isFatalStoreError(error)) throw error;
     problems.push({ key: store.rootPrefix || '/', source: store.label, reason: `could not list: ${oneLine(error)}` });
   }
-  refs.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  return refs;
 }

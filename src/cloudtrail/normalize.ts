@@ -33,7 +33,8 @@ function str(value: unknown): string | null {
   return null;
 }
 
-function bool(value: unknown): boolean | null {
+/** `true`/`"true"` (any case) -> true, `false`/`"false"` -> false, anything else -> null: logs carry both. */
+export function boolOf(value: unknown): boolean | null {
   if (typeof value === 'boolean') return value;
   if (typeof value === 'string') {
     const v = value.trim().toLowerCase();
@@ -122,15 +123,15 @@ export function normalizeRecord(raw: unknown): CloudTrailRecord | null {
     userAgent: str(m.get('useragent')),
     errorCode: str(m.get('errorcode')),
     errorMessage: str(m.get('errormessage')),
-    readOnly: bool(m.get('readonly')),
-    managementEvent: bool(m.get('managementevent')),
+    readOnly: boolOf(m.get('readonly')),
+    managementEvent: boolOf(m.get('managementevent')),
     eventCategory: str(m.get('eventcategory')),
     requestParameters: obj(m.get('requestparameters')),
     responseElements: obj(m.get('responseelements')),
     additionalEventData: obj(m.get('additionaleventdata')),
     userIdentity: obj(m.get('useridentity')),
     requestId: str(m.get('requestid')),
-    sessionCredentialFromConsole: bool(m.get('sessioncredentialfromconsole')),
+    sessionCredentialFromConsole: boolOf(m.get('sessioncredentialfromconsole')),
     vpcEndpointId: str(m.get('vpcendpointid')),
     shape,
   };

@@ -1,13 +1,9 @@
 import { gunzipSync } from 'node:zlib';
 import { scanRecordsBytes } from '../cloudtrail/scan.js';
 import type { ParsedLog } from '../types.js';
-import { GUNZIP_OPTIONS, iotRecordsOf, parseLogBytes } from './parse-log.js';
+import { GUNZIP_OPTIONS, iotRecordsOf, isGzip, parseLogBytes } from './parse-log.js';
 
 export { GUNZIP_OPTIONS };
-
-function isGzip(bytes: Uint8Array): boolean {
-  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
-}
 
 /**
  * `parseLogBytes` with the fast path: the same result for every input (a test holds it

@@ -13,7 +13,7 @@ export const GUNZIP_OPTIONS = { chunkSize: 1 << 20 } as const;
 /** Decoded text of a log object, or why it could not be decoded. */
 export type DecodedLog = { text: string; uncompressedBytes: number } | { error: string; uncompressedBytes: number };
 
-function isGzip(bytes: Uint8Array): boolean {
+export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 

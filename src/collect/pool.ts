@@ -69,13 +69,19 @@ function defaultWorker(): () => Worker {
   if (!import.meta.url.endsWith('.ts')) {
     const file = new URL('./parse-worker.js', import.meta.url);
     // The worker needs no Node flags, and some of the parent's are refused in workers.
-    return () => new Worker(file, { execArgv: [] });
+    return () => new Worker(file, { execArgv: [], resourceLimits: WORKER_LIMITS });
   }
   const tsxApi = createRequire(import.meta.url).resolve('tsx/esm/api');
   const entry = new URL('./parse-worker.ts', import.meta.url).href;
   const bootstrap = `require(${JSON.stringify(tsxApi)}).register(); import(${JSON.stringify(entry)});`;
-  return () => new Worker(bootstrap, { eval: true, execArgv: [] });
+  return () => new Worker(bootstrap, { eval: true, execArgv: [], resourceLimits: WORKER_LIMITS });
 }
+
+/**
+ * A worker holds one file at a time (a few MB): a small young generation makes V8
+ * collect often, so memory stays flat however many files pass through.
+ */
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 256 } as const;
 
 function transferable(bytes: Uint8Array): ArrayBuffer[] {
   // A Buffer from Node's shared pool (small allocations) shares its ArrayBuffer with

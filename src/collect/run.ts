@@ -1,9 +1,10 @@
-import { discoverTrails, isFatalStoreError, listLogObjects, listLooseLogObjects } from '../cloudtrail/layout.js';
+import { discoverTrails, isFatalStoreError, listLogObjects, looseLogObjects } from '../cloudtrail/layout.js';
 import { SourceError, oneLine } from '../errors.js';
 import type { LogObjectRef, ObjectStore, ParsedLog, Period, SourceProblem, SourcedRecord } from '../types.js';
 import { parseLogFast } from './parse-fast.js';
 import { deliveryDays } from './period.js';
 import { mapLimit } from './limit.js';
+import { BoundedQueue } from './queue.js';
 
 /** Turns a log object's bytes into its IoT records: inline, or on worker threads. */
 export interface LogParser {
@@ -44,7 +45,7 @@ export interface CollectOptions {
    * Records that came another way (an Athena query), merged and de-duplicated with
    * the files' records; `files` stand for what they covered (partitions).
    */
-  extra?: { records: SourcedRecord[]; files: FileRead[] };
+  extra?: { records: SourcedRecord[]; delivered: { accountId: string; region: string; day: string }[] };
 }
 
 export interface SourceLayout {
@@ -53,19 +54,21 @@ export interface SourceLayout {
   organizationIds: string[];
 }
 
-/** One log object read (or not). */
-export interface FileRead {
-  ref: LogObjectRef;
-  recordCount: number;
-  bytes: number;
-  error: string | null;
+/**
+ * Readable log files per account, region and UTC delivery day: what coverage needs,
+ * counted as the files go by rather than kept (a month can be millions of files).
+ */
+export interface DeliveredFiles {
+  locations: { accountId: string; region: string; files: number; days: string[] }[];
+  /** Files with no account in their key (a plain folder of files) were read: the events tell the accounts. */
+  loose: boolean;
 }
 
 export interface CollectResult {
   sources: SourceLayout[];
   /** The period's IoT records, one per eventID, sorted by time then event id. */
   records: SourcedRecord[];
-  files: FileRead[];
+  delivered: DeliveredFiles;
   /** Log files that could not be read, with the reason. */
   unreadable: SourceProblem[];
   /** Prefixes or objects a source could not list or read. */
@@ -95,10 +98,43 @@ function identity(sourced: SourcedRecord): string {
   return sourced.record.eventId ?? `content:${JSON.stringify(sourced.record)}`;
 }
 
+/** Refs waiting to be read: bounded, so listing never runs far ahead of reading. */
+const QUEUE_CAPACITY = 4096;
+/** Trail folders listed at once (each is a handful of delimiter listings). */
+const LISTING_CONCURRENCY = 8;
+
+class Delivered {
+  private readonly byLocation = new Map<string, { accountId: string; region: string; files: number; days: Set<string> }>();
+  loose = false;
+
+  add(accountId: string | null, region: string | null, day: string | null): void {
+    if (accountId === null) {
+      this.loose = true;
+      return;
+    }
+    const key = `${accountId}\u0000${region ?? 'unknown'}`;
+    let entry = this.byLocation.get(key);
+    if (!entry) {
+      entry = { accountId, region: region ?? 'unknown', files: 0, days: new Set() };
+      this.byLocation.set(key, entry);
+    }
+    entry.files++;
+    if (day !== null) entry.days.add(day);
+  }
+
+  result(): DeliveredFiles {
+    const locations = [...this.byLocation.values()]
+      .map((l) => ({ accountId: l.accountId, region: l.region, files: l.files, days: [...l.days].sort() }))
+      .sort((a, b) => (a.accountId !== b.accountId ? (a.accountId < b.accountId ? -1 : 1) : a.region < b.region ? -1 : a.region > b.region ? 1 : 0));
+    return { locations, loose: this.loose };
+  }
+}
+
 /**
- * Reads the period's IoT records from every source: only the day folders that
- * can hold the period's events, each object once, with bounded concurrency;
- * filtered by event time, de-duplicated by eventID and sorted.
+ * Reads the period's IoT records from every source: only the day folders that can
+ * hold the period's events, each object once. Listing feeds a bounded queue that
+ * `concurrency` readers drain, so memory stays flat however large the month; only
+ * the period's IoT records are kept, then de-duplicated by eventID and sorted.
  */
 export async function collect(options: CollectOptions): Promise<CollectResult> {
   const parser = options.parser ?? inlineParser;
@@ -108,35 +144,52 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
   const problems: SourceProblem[] = [];
   const unreadable: SourceProblem[] = [];
   const sources: SourceLayout[] = [];
+  const delivered = new Delivered();
   const progress: CollectProgress = { phase: 'listing', filesListed: 0, filesRead: 0, bytesRead: 0, recordsRead: 0, iotRecords: 0 };
   const report = () => options.onProgress?.({ ...progress });
-
-  // 1. What to read.
-  const work: { store: ObjectStore; ref: LogObjectRef }[] = [];
-  for (const store of options.stores) {
-    try {
-      const discovery = await discoverTrails(store, { accounts: options.accounts, regions: options.regions });
-      problems.push(...discovery.problems);
-      sources.push({ store, layout: discovery.layout, organizationIds: discovery.organizationIds });
-      const refs =
-        discovery.layout === 'files'
-          ? await listLooseLogObjects(store, problems)
-          : (await mapLimit(discovery.locations, Math.min(options.concurrency, 16), (location) => listLogObjects(store, location, days, problems))).flat();
-      for (const ref of refs) work.push({ store, ref });
-      progress.filesListed = work.length;
-      report();
-    } catch (error) {
-      if (isFatalStoreError(error)) throw new SourceError(`${store.label}: ${oneLine(error)}`);
-      problems.push({ key: store.rootPrefix || '/', source: store.label, reason: `could not list: ${oneLine(error)}` });
-    }
-  }
-
-  // 2. Read and parse, keeping only the period's IoT records.
-  progress.phase = 'reading';
+  const fatal = (store: ObjectStore, error: unknown) => new SourceError(`${store.label}: ${oneLine(error)}`);
   let uncompressedBytes = 0;
   let recordsWithoutTime = 0;
+  let fetched = 0;
   const candidates: SourcedRecord[] = [];
-  const files = await mapLimit(work, options.concurrency, async ({ store, ref }): Promise<FileRead> => {
+  const queue = new BoundedQueue<{ store: ObjectStore; ref: LogObjectRef }>(QUEUE_CAPACITY);
+
+  const enqueue = async (store: ObjectStore, ref: LogObjectRef) => {
+    progress.filesListed++;
+    await queue.push({ store, ref });
+  };
+
+  // 1. What to read, listed as the reading goes.
+  const listing = (async () => {
+    for (const store of options.stores) {
+      try {
+        const discovery = await discoverTrails(store, { accounts: options.accounts, regions: options.regions });
+        problems.push(...discovery.problems);
+        sources.push({ store, layout: discovery.layout, organizationIds: discovery.organizationIds });
+        if (discovery.layout === 'files') {
+          for await (const ref of looseLogObjects(store, problems)) await enqueue(store, ref);
+        } else {
+          await mapLimit(discovery.locations, LISTING_CONCURRENCY, async (location) => {
+            for (const ref of await listLogObjects(store, location, days, problems)) await enqueue(store, ref);
+          });
+        }
+      } catch (error) {
+        if (isFatalStoreError(error)) throw fatal(store, error);
+        if (error instanceof SourceError) throw error;
+        problems.push({ key: store.rootPrefix || '/', source: store.label, reason: `could not list: ${oneLine(error)}` });
+      }
+    }
+    progress.phase = 'reading';
+  })().then(
+    () => queue.close(),
+    (error: unknown) => {
+      queue.fail(error);
+      throw error;
+    },
+  );
+
+  // 2. Read and parse, keeping only the period's IoT records.
+  const readOne = async (store: ObjectStore, ref: LogObjectRef) => {
     let parsed: ParsedLog;
     let bytes = ref.size ?? 0;
     try {
@@ -150,16 +203,18 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
         parsed = await parser.parse(body);
       }
     } catch (error) {
-      if (isFatalStoreError(error)) throw new SourceError(`${store.label}: ${oneLine(error)}`);
+      if (isFatalStoreError(error)) throw fatal(store, error);
       problems.push({ key: fileUrl(ref), source: store.label, reason: `could not read: ${oneLine(error)}` });
-      return { ref, recordCount: 0, bytes: 0, error: oneLine(error) };
+      return;
     }
+    fetched++;
     progress.filesRead++;
     progress.bytesRead += bytes;
     uncompressedBytes += parsed.uncompressedBytes;
     if (parsed.error !== null) {
       unreadable.push({ key: fileUrl(ref), source: store.label, reason: parsed.error });
     } else {
+      delivered.add(ref.accountId, ref.region, ref.deliveryDay);
       progress.recordsRead += parsed.recordCount;
       for (const record of parsed.records) {
         if (record.eventTime === null) {
@@ -172,14 +227,28 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
       progress.iotRecords = candidates.length;
     }
     if (progress.filesRead % 64 === 0) report();
-    return { ref, recordCount: parsed.recordCount, bytes, error: parsed.error };
+  };
+  const readers = Array.from({ length: Math.max(1, options.concurrency) }, async () => {
+    for (;;) {
+      const item = await queue.shift();
+      if (item === undefined) return;
+      try {
+        await readOne(item.store, item.ref);
+      } catch (error) {
+        queue.fail(error);
+        throw error;
+      }
+    }
   });
+  const settled = await Promise.allSettled([listing, ...readers]);
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
 
   for (const sourced of options.extra?.records ?? []) {
     const t = sourced.record.eventTime === null ? Number.NaN : Date.parse(sourced.record.eventTime);
     if (t >= startMs && t < endMs) candidates.push(sourced);
   }
-  files.push(...(options.extra?.files ?? []));
+  for (const p of options.extra?.delivered ?? []) delivered.add(p.accountId, p.region, p.day);
 
   // 3. One record per eventID: the first by (time, id, file) so the choice never depends on read order.
   candidates.sort((a, b) => {
@@ -203,10 +272,10 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
   }
 
   // Fatal only when nothing at all could be read; anything less is named in the report.
-  if (work.length > 0 && progress.filesRead === 0) {
+  if (progress.filesListed > 0 && fetched === 0) {
     throw new SourceError(`nothing could be read: ${problems[0]?.reason ?? 'every object failed'} (${problems[0]?.key ?? ''}); check the source and your permissions`);
   }
-  if (work.length === 0 && problems.length > 0) {
+  if (progress.filesListed === 0 && problems.length > 0) {
     throw new SourceError(`nothing could be listed: ${problems[0].reason} (${problems[0].key}); check the source and your permissions`);
   }
 
@@ -215,15 +284,15 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
   const sortKey = (p: SourceProblem) => `${p.source}\u0000${p.key}`;
   unreadable.sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0));
   problems.sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0));
-  files.sort((a, b) => (fileUrl(a.ref) < fileUrl(b.ref) ? -1 : fileUrl(a.ref) > fileUrl(b.ref) ? 1 : 0));
+  sources.sort((a, b) => options.stores.indexOf(a.store) - options.stores.indexOf(b.store));
   return {
     sources,
     records,
-    files,
+    delivered: delivered.result(),
     unreadable,
     problems,
     stats: {
-      filesListed: work.length,
+      filesListed: progress.filesListed,
       filesRead: progress.filesRead,
       bytesRead: progress.bytesRead,
       uncompressedBytes,

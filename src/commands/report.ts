@@ -118,7 +118,12 @@ Only the day folders that can hold the period's events are read (the period's UT
       },
       signal: abort.signal,
       // For the benchmark and for slow runs: each phase's time on stderr.
-      onTiming: process.env.IOT_AUDIT_TIMINGS ? (phase, ms) => process.stderr.write(`timing ${phase} ${ms}\n`) : undefined,
+      onTiming: process.env.IOT_AUDIT_TIMINGS
+        ? (phase, ms) => {
+            const m = process.memoryUsage();
+            process.stderr.write(`timing ${phase} ${ms} rss=${Math.round(m.rss / 2 ** 20)}MB heap=${Math.round(m.heapUsed / 2 ** 20)}MB external=${Math.round(m.external / 2 ** 20)}MB\n`);
+          }
+        : undefined,
       configPath: flags.config,
       failOn: flags['fail-on'] as Severity | undefined,
       comparePath: flags.compare,

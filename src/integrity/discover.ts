@@ -1,10 +1,7 @@
-import { ACCOUNT_ID, ORG_ID, isFatalStoreError } from '../cloudtrail/layout.js';
+import { ACCOUNT_ID, ORG_ID, REGION, findAwsLogsLevels, isFatalStoreError, lastSegment } from '../cloudtrail/layout.js';
 import { oneLine } from '../errors.js';
 import type { ObjectStore, StoredObject } from '../types.js';
 
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
-const AWSLOGS_SEARCH_DEPTH = 4;
-const AWSLOGS_SEARCH_BUDGET = 200;
 
 /** One account and region of a store, with its digest folder and its log folder (either may be absent). */
 export interface IntegrityLocation {
@@ -84,51 +81,14 @@ export class Lister {
   }
 }
 
-function lastSegment(prefix: string): string {
-  const parts = prefix.split('/').filter(Boolean);
-  return parts[parts.length - 1] ?? '';
-}
-
 function allowed(value: string, list: readonly string[] | undefined): boolean {
   return list === undefined || list.length === 0 || list.includes(value);
-}
-
-/**
- * The `AWSLogs/`-level folders of a store: its root when the root already points
- * inside `AWSLogs/` (the rest narrows to an organization or account), else found by
- * delimiter listings a few levels down. A root whose children are `o-...` or
- * account folders (a copy of `AWSLogs/` itself) counts as one.
- */
-async function findAwsLogsLevels(store: ObjectStore, lister: Lister): Promise<{ base: string; narrow: string[] }[]> {
-  const root = store.rootPrefix;
-  const inside = /^(.*?(?:^|\/)AWSLogs\/)(.*)$/.exec(root);
-  if (inside) return [{ base: inside[1], narrow: inside[2].split('/').filter(Boolean) }];
-
-  const found: { base: string; narrow: string[] }[] = [];
-  let level = [root];
-  let budget = AWSLOGS_SEARCH_BUDGET;
-  for (let depth = 0; depth < AWSLOGS_SEARCH_DEPTH && level.length > 0 && found.length === 0; depth++) {
-    const next: string[] = [];
-    for (const prefix of level) {
-      if (budget-- <= 0) break;
-      const { prefixes } = await lister.list(store, prefix);
-      if (depth === 0 && prefixes.some((p) => ORG_ID.test(lastSegment(p)) || ACCOUNT_ID.test(lastSegment(p)))) {
-        return [{ base: prefix, narrow: [] }];
-      }
-      for (const child of prefixes) {
-        if (lastSegment(child) === 'AWSLogs') found.push({ base: child, narrow: [] });
-        else next.push(child);
-      }
-    }
-    level = next;
-  }
-  return found;
 }
 
 /** Account folders (`.../<acct>/`) below the `AWSLogs/` levels, with their organization. */
 async function findAccounts(store: ObjectStore, lister: Lister, filter: LocationFilter): Promise<{ prefix: string; organizationId: string | null; accountId: string }[]> {
   const accounts: { prefix: string; organizationId: string | null; accountId: string }[] = [];
-  for (const { base, narrow } of await findAwsLogsLevels(store, lister)) {
+  for (const { base, narrow } of await findAwsLogsLevels(store, (prefix) => lister.list(store, prefix))) {
     const rest = [...narrow];
     const orgNarrow = rest[0] !== undefined && ORG_ID.test(rest[0]) ? rest.shift() : undefined;
     const accountNarrow = rest[0] !== undefined && ACCOUNT_ID.test(rest[0]) ? rest.shift() : undefined;

@@ -5,7 +5,7 @@ import { OutputError, oneLine } from '../errors.js';
 
 export interface OutputFile {
   name: string;
-  bytes: Buffer;
+  bytes: Buffer | string;
 }
 
 export interface WrittenFile {
@@ -17,7 +17,7 @@ export interface WrittenFile {
 
 export const CHECKSUMS = 'SHA256SUMS';
 
-function sha256(bytes: Buffer): string {
+function sha256(bytes: Buffer | string): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
@@ -31,51 +31,84 @@ function parseSums(text: string): Map<string, string> {
   return sums;
 }
 
+function failure(dir: string, error: unknown): OutputError {
+  return error instanceof OutputError ? error : new OutputError(`cannot write the report to ${dir}: ${oneLine(error)}; choose a writable folder with --out`);
+}
+
 /**
- * Writes every output into `dir` atomically: all files go to temporary names
- * first and are renamed only once all are written, so a failure leaves no partial
- * report. SHA256SUMS lists them (and keeps the entries of other reports in the
- * same folder whose files are still there).
+ * Writes a report's files into `dir` atomically: each file goes to a temporary name as
+ * soon as it is rendered (so only one output is held in memory at a time), and all are
+ * renamed only by `commit`, so a failure leaves no partial report. SHA256SUMS lists
+ * them, keeping the entries of other reports in the same folder whose files are still there.
  */
-export async function writeOutputs(dir: string, files: readonly OutputFile[]): Promise<WrittenFile[]> {
-  const temps: { temp: string; final: string }[] = [];
-  const tag = `${process.pid}-${randomBytes(4).toString('hex')}`;
-  try {
-    await mkdir(dir, { recursive: true });
-    const sums = new Map<string, string>();
+export class OutputSession {
+  private readonly tag = `${process.pid}-${randomBytes(4).toString('hex')}`;
+  private readonly temps: { temp: string; final: string }[] = [];
+  private readonly written: WrittenFile[] = [];
+  private ready: Promise<void> | null = null;
+
+  constructor(readonly dir: string) {}
+
+  async add(file: OutputFile): Promise<WrittenFile> {
     try {
-      const previous = parseSums(await readFile(path.join(dir, CHECKSUMS), 'utf8'));
-      for (const [name, hash] of previous) {
-        try {
-          sums.set(name, sha256(await readFile(path.join(dir, name))));
-        } catch {
-          void hash; // the file is gone: its line goes too
-        }
-      }
-    } catch {
-      // no SHA256SUMS yet
-    }
-    const written: WrittenFile[] = [];
-    for (const file of files) {
-      const final = path.join(dir, file.name);
-      const temp = path.join(dir, `.${file.name}.${tag}.tmp`);
+      this.ready ??= mkdir(this.dir, { recursive: true }).then(() => undefined);
+      await this.ready;
+      const final = path.join(this.dir, file.name);
+      const temp = path.join(this.dir, `.${file.name}.${this.tag}.tmp`);
+      this.temps.push({ temp, final });
       await writeFile(temp, file.bytes);
-      temps.push({ temp, final });
-      const hash = sha256(file.bytes);
-      sums.set(file.name, hash);
-      written.push({ name: file.name, path: final, bytes: file.bytes.length, sha256: hash });
+      const entry = { name: file.name, path: final, bytes: Buffer.byteLength(file.bytes), sha256: sha256(file.bytes) };
+      this.written.push(entry);
+      return entry;
+    } catch (error) {
+      await this.abort();
+      throw failure(this.dir, error);
     }
-    const sumsText = [...sums.entries()]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([name, hash]) => `${hash}  ${name}\n`)
-      .join('');
-    const sumsTemp = path.join(dir, `.${CHECKSUMS}.${tag}.tmp`);
-    await writeFile(sumsTemp, sumsText);
-    temps.push({ temp: sumsTemp, final: path.join(dir, CHECKSUMS) });
-    for (const { temp, final } of temps) await rename(temp, final);
-    return written;
-  } catch (error) {
-    await Promise.all(temps.map(({ temp }) => rm(temp, { force: true })));
-    throw new OutputError(`cannot write the report to ${dir}: ${oneLine(error)}; choose a writable folder with --out`);
   }
+
+  async commit(): Promise<WrittenFile[]> {
+    try {
+      this.ready ??= mkdir(this.dir, { recursive: true }).then(() => undefined);
+      await this.ready;
+      const sums = new Map<string, string>();
+      try {
+        for (const name of parseSums(await readFile(path.join(this.dir, CHECKSUMS), 'utf8')).keys()) {
+          try {
+            sums.set(name, sha256(await readFile(path.join(this.dir, name))));
+          } catch {
+            // the file is gone: its line goes too
+          }
+        }
+      } catch {
+        // no SHA256SUMS yet
+      }
+      for (const w of this.written) sums.set(w.name, w.sha256);
+      const text = [...sums.entries()]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([name, hash]) => `${hash}  ${name}\n`)
+        .join('');
+      const sumsTemp = path.join(this.dir, `.${CHECKSUMS}.${this.tag}.tmp`);
+      this.temps.push({ temp: sumsTemp, final: path.join(this.dir, CHECKSUMS) });
+      await writeFile(sumsTemp, text);
+      for (const { temp, final } of this.temps) await rename(temp, final);
+      this.temps.length = 0;
+      return [...this.written];
+    } catch (error) {
+      await this.abort();
+      throw failure(this.dir, error);
+    }
+  }
+
+  /** Removes every temporary file; nothing of this report is left. */
+  async abort(): Promise<void> {
+    await Promise.all(this.temps.map(({ temp }) => rm(temp, { force: true })));
+    this.temps.length = 0;
+  }
+}
+
+/** Writes `files` into `dir` in one atomic step (see OutputSession). */
+export async function writeOutputs(dir: string, files: readonly OutputFile[]): Promise<WrittenFile[]> {
+  const session = new OutputSession(dir);
+  for (const file of files) await session.add(file);
+  return session.commit();
 }

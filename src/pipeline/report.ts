@@ -4,11 +4,11 @@ import { compareReports, parsePreviousReport } from '../analysis/compare.js';
 import { countFindingsBySeverity, evaluateFindings, hasFindingsAtOrAbove } from '../analysis/findings.js';
 import { loadConfig } from '../config/load.js';
 import { resolveAccounts, type OrganizationsMode } from '../accounts/resolve.js';
-import { collect, type CollectProgress, type FileRead, type LogParser } from '../collect/run.js';
+import { collect, type CollectProgress, type LogParser } from '../collect/run.js';
 import { resolvePeriod, type PeriodInput } from '../collect/period.js';
 import { EXIT, UsageError, oneLine } from '../errors.js';
 import { baseName } from '../output/names.js';
-import { writeOutputs, type OutputFile, type WrittenFile } from '../output/writer.js';
+import { OutputSession, type WrittenFile } from '../output/writer.js';
 import { buildReport } from '../report/build.js';
 import type { RenderContext } from '../render/context.js';
 import { FORMATS, type FormatName } from '../render/index.js';
@@ -118,7 +118,7 @@ async function addIntegrity(model: ReportModel, stores: readonly ObjectStore[], 
 
 /** Runs each `athena://` source's query; its records join the files' before de-duplication. */
 async function collectFromAthena(specs: readonly string[], options: ReportOptions, period: Period) {
-  const out = { records: [] as SourcedRecord[], files: [] as FileRead[], sources: [] as SourceInfo[] };
+  const out = { records: [] as SourcedRecord[], delivered: [] as { accountId: string; region: string; day: string }[], sources: [] as SourceInfo[] };
   if (specs.length === 0) return out;
   const { runAthenaCollection } = await import('../sources/athena/collect.js');
   for (const url of specs) {
@@ -139,14 +139,7 @@ async function collectFromAthena(specs: readonly string[], options: ReportOption
     out.records.push(...result.records);
     out.sources.push(result.source);
     // Coverage from the partitions that returned data.
-    for (const p of result.partitions) {
-      out.files.push({
-        ref: { key: `${p.accountId}/${p.region}/${p.day}`, source: url, accountId: p.accountId, region: p.region, deliveryDay: p.day, organizationId: null },
-        recordCount: 0,
-        bytes: 0,
-        error: null,
-      });
-    }
+    out.delivered.push(...result.partitions);
   }
   return out;
 }
@@ -257,15 +250,20 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
   const dataFiles = options.formats.filter((f) => f === 'csv' || f === 'json').map((f) => `${base}.${f}`);
   const outputFiles = options.formats.flatMap((f) => FORMATS[f].map((o) => `${base}${o.suffix}`));
   const ctx: RenderContext = { ...options.render, media: 'screen', dataFiles, outputFiles };
-  const files: OutputFile[] = [];
-  for (const format of options.formats) {
-    for (const output of FORMATS[format]) {
-      const rendered = await output.render(model, ctx);
-      lap(`render:${output.suffix.replace(/^[-.]/, '')}`);
-      files.push({ name: `${base}${output.suffix}`, bytes: Buffer.isBuffer(rendered) ? rendered : Buffer.from(rendered, 'utf8') });
+  const session = new OutputSession(options.outDir);
+  try {
+    for (const format of options.formats) {
+      for (const output of FORMATS[format]) {
+        const rendered = await output.render(model, ctx);
+        lap(`render:${output.suffix.replace(/^[-.]/, '')}`);
+        await session.add({ name: `${base}${output.suffix}`, bytes: rendered });
+      }
     }
+  } catch (error) {
+    await session.abort();
+    throw error;
   }
-  const written = await writeOutputs(options.outDir, files);
+  const written = await session.commit();
   lap('write');
   const gate = options.failOn !== undefined && hasFindingsAtOrAbove(model.findings, options.failOn);
   return { model, written, exitCode: gate ? EXIT.GATE : EXIT.OK };

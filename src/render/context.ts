@@ -13,6 +13,8 @@ export interface PdfCaps {
   policies: number;
   /** Findings listed. */
   findings: number;
+  /** Findings shown as full cards (critical first); the rest are compact rows. */
+  findingCards: number;
   /** Actors listed. */
   actors: number;
   /** Failed/denied groups listed. */
@@ -57,16 +59,17 @@ export interface RenderContext {
 }
 
 export const DEFAULT_PDF_CAPS: PdfCaps = {
-  appendix: 2000,
-  certificates: 500,
-  policies: 200,
-  findings: 1000,
+  appendix: 600,
+  certificates: 250,
+  policies: 60,
+  findings: 500,
+  findingCards: 60,
   actors: 250,
-  denied: 500,
-  rows: 1000,
+  denied: 250,
+  rows: 500,
   cellItems: 10,
-  policyVersions: 5,
-  policyChanges: 30,
+  policyVersions: 3,
+  policyChanges: 15,
   documentChars: 20_000,
   groupMin: 50,
   chunkRows: 500,
@@ -81,6 +84,7 @@ export const SCREEN_LIMITS: PdfCaps = {
   certificates: Number.POSITIVE_INFINITY,
   policies: Number.POSITIVE_INFINITY,
   findings: Number.POSITIVE_INFINITY,
+  findingCards: Number.POSITIVE_INFINITY,
   actors: Number.POSITIVE_INFINITY,
   denied: Number.POSITIVE_INFINITY,
   rows: Number.POSITIVE_INFINITY,

@@ -112,6 +112,8 @@ export interface FindingsView {
   /** Critical, high and medium findings, each shown in full. */
   open: Table<FindingRow>;
   /** Low and info findings, one table row each (remediation is in the JSON and CSV). */
+  /** Heading of the compact rows: low/info findings, or more findings past the card budget. */
+  minorTitle: string;
   minor: Table<FindingRow>;
   suppressed: Table<FindingRow>;
   ruleErrors: { ruleId: string; message: string }[];
@@ -482,6 +484,9 @@ function findingsView(
   const suppressed = model.findings.filter((f) => f.suppressed).sort(bySeverityThenTime);
   const cap = kit.limits.findings;
   const left = (n: number) => Math.max(0, cap - n);
+  // The most severe findings as full cards; past the card budget they become compact rows.
+  const cards = Number.isFinite(kit.limits.findingCards) ? major.slice(0, kit.limits.findingCards) : major;
+  const compact = [...major.slice(cards.length), ...minor];
   return {
     none: model.findings.length === 0,
     counts: model.summary.findingsBySeverity.map((s) => ({
@@ -489,9 +494,10 @@ function findingsView(
       count: formatCount(s.count),
       suppressed: s.suppressed > 0 ? `${formatCount(s.suppressed)} suppressed` : null,
     })),
-    open: kit.table(major, cap, row),
-    minor: kit.table(minor, left(major.length), row),
-    suppressed: kit.table(suppressed, left(major.length + minor.length), row),
+    open: kit.table(cards, cap, row),
+    minorTitle: cards.length < major.length ? 'More findings' : 'Low and informational findings',
+    minor: kit.table(compact, left(cards.length), row),
+    suppressed: kit.table(suppressed, left(cards.length + compact.length), row),
     ruleErrors: model.ruleErrors.map((e) => ({ ruleId: e.ruleId, message: e.message })),
     notes: [...(model.findingNotes ?? [])],
   };

@@ -388,6 +388,7 @@ export interface AccountCoverage {
   accountId: string;
   accountName: string | null;
   inOrganization: boolean;
+  /** Readable log files read (for an Athena source: partitions that returned data). */
   files: number;
   regions: { region: string; files: number; days: string[] }[];
   /** Days of the period (UTC delivery days) with at least one log file. */

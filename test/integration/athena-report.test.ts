@@ -1,11 +1,10 @@
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { discoverTrails, listLogObjects } from '../../src/cloudtrail/layout.js';
 import { decodeLog, parseLogBytes, rawRecordsOfText } from '../../src/collect/parse-log.js';
 import { deliveryDays, resolvePeriod } from '../../src/collect/period.js';
 import { runReport, type ReportOptions } from '../../src/pipeline/report.js';
+import { reportOptions } from '../helpers/report-options.js';
 import { LocalStore } from '../../src/sources/local.js';
 import type { ReportModel } from '../../src/types.js';
 import { rowsFromRecords, startAthenaServer, type AthenaServer } from '../helpers/athena-server.js';
@@ -47,26 +46,7 @@ async function athenaRowsOfFixtures() {
   return rowsFromRecords(records, paths);
 }
 
-function options(sources: string[], overrides: Partial<ReportOptions> = {}): ReportOptions {
-  return {
-    sources,
-    period: { period: '2026-10', tz: 'UTC' },
-    lateDays: 1,
-    accounts: [],
-    regions: [],
-    accountsFile: path.join(root, 'fixtures/accounts.json'),
-    organizations: 'off',
-    accountTags: false,
-    formats: ['json'],
-    outDir: mkdtempSync(path.join(os.tmpdir(), 'iot-audit-athena-')),
-    render: { paper: 'a4' },
-    threads: 0,
-    generatedAt: '2026-11-01T06:00:00Z',
-    tool: { name: 'iot-audit', version: 'test' },
-    now: new Date('2026-11-24T00:00:00Z'),
-    ...overrides,
-  };
-}
+const options = (sources: string[], overrides: Partial<ReportOptions> = {}) => reportOptions({ sources, ...overrides });
 
 /** Everything the report says about IoT activity: what must not depend on how it was collected. */
 function analysis(model: ReportModel) {

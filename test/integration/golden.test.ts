@@ -5,7 +5,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { runReport, type ReportOptions } from '../../src/pipeline/report.js';
+import { runReport } from '../../src/pipeline/report.js';
+import { reportOptions } from '../helpers/report-options.js';
 import type { ReportModel } from '../../src/types.js';
 import { RULE_IDS } from '../../src/analysis/rules/index.js';
 
@@ -14,26 +15,7 @@ const root = path.resolve(import.meta.dirname, '../..');
 const expected = JSON.parse(readFileSync(path.join(root, 'fixtures/expected.json'), 'utf8'));
 const goldenPath = path.join(root, 'test/golden/report.json');
 
-function options(overrides: Partial<ReportOptions>): ReportOptions {
-  return {
-    sources: [path.join(root, 'fixtures/org-trail')],
-    period: { period: '2026-10', tz: 'UTC' },
-    lateDays: 1,
-    accounts: [],
-    regions: [],
-    accountsFile: path.join(root, 'fixtures/accounts.json'),
-    organizations: 'off',
-    accountTags: false,
-    formats: ['json'],
-    outDir: mkdtempSync(path.join(os.tmpdir(), 'iot-audit-golden-')),
-    render: { paper: 'a4' },
-    threads: 0,
-    generatedAt: '2026-11-01T06:00:00Z',
-    tool: { name: 'iot-audit', version: 'test' },
-    now: new Date('2026-11-24T00:00:00Z'),
-    ...overrides,
-  };
-}
+const options = reportOptions;
 
 describe('the golden report of the fixtures', () => {
   it('the CLI writes exactly test/golden/report.json (regenerate with `npm run golden` and review the diff)', async () => {

@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SourceError } from '../../src/errors.js';
 import { collect } from '../../src/collect/run.js';
 import { runReport, type ReportOptions } from '../../src/pipeline/report.js';
+import { reportOptions } from '../helpers/report-options.js';
 import { LocalStore } from '../../src/sources/local.js';
 import type { ReportModel } from '../../src/types.js';
 import { ACCESS_DENIED, SLOW_DOWN, startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
@@ -19,27 +18,7 @@ const PROD = '314159265358';
 let server: S3TestServer;
 let proxy: FaultProxy;
 
-function options(sources: string[], overrides: Partial<ReportOptions> = {}): ReportOptions {
-  return {
-    sources,
-    period: { period: '2026-10', tz: 'UTC' },
-    lateDays: 1,
-    accounts: [],
-    regions: [],
-    accountsFile: path.join(root, 'fixtures/accounts.json'),
-    organizations: 'off',
-    accountTags: false,
-    formats: ['json'],
-    outDir: mkdtempSync(path.join(os.tmpdir(), 'iot-audit-s3-')),
-    render: { paper: 'a4' },
-    threads: 0,
-    concurrency: 16,
-    generatedAt: '2026-11-01T06:00:00Z',
-    tool: { name: 'iot-audit', version: 'test' },
-    now: new Date('2026-11-24T00:00:00Z'),
-    ...overrides,
-  };
-}
+const options = (sources: string[], overrides: Partial<ReportOptions> = {}) => reportOptions({ sources, ...overrides });
 
 /** The model with where-it-was-read-from taken out: what must not depend on the source. */
 function comparable(model: ReportModel): unknown {

@@ -16,16 +16,7 @@ export function str(value: unknown): string | null {
   return typeof value === 'string' && value !== '' ? value : null;
 }
 
-/** `true`/`"true"` (any case) → true, `false`/`"false"` → false, anything else → null. */
-export function bool(value: unknown): boolean | null {
-  if (typeof value === 'boolean') return value;
-  if (typeof value === 'string') {
-    const v = value.trim().toLowerCase();
-    if (v === 'true') return true;
-    if (v === 'false') return false;
-  }
-  return null;
-}
+export { boolOf as bool } from '../../../cloudtrail/normalize.js';
 
 /** A finite number, also from a numeric string. */
 export function num(value: unknown): number | null {
