@@ -157,7 +157,8 @@ Only the day folders that can hold the period's events are read (the period's UT
       const errors = model.integrity.problems.filter((p) => p.severity === 'error').length;
       this.log(`  integrity: ${model.integrity.ok ? 'logs intact' : `${errors} problems`} (${model.integrity.chains.length} account-regions checked)`);
     }
-    this.log(`  ${c.filesRead} log files read, ${c.unreadableFiles.length} unreadable, ${c.accountsWithoutLogs.length} accounts without logs`);
+    const without = c.accountsWithoutLogs.length;
+    this.log(`  ${c.filesRead} log files read, ${c.unreadableFiles.length} unreadable, ${without} ${without === 1 ? 'account' : 'accounts'} without logs`);
     for (const file of written) this.log(`  wrote ${file.path} (${formatBytes(file.bytes)})`);
     if (result.exitCode !== 0) this.logToStderr(`Findings at or above --fail-on ${flags['fail-on']}: exit ${result.exitCode}`);
 
