@@ -6,8 +6,12 @@ export function describeFailure(error: unknown): { message: string; exitCode: nu
   if (error instanceof CliError) return { message: error.message, exitCode: error.exitCode };
   // oclif's own flag-parsing errors: a usage error.
   if (error instanceof Errors.CLIError && 'parse' in error) {
-    const first = error.message.split('\n')[0];
-    return { message: `${first} (see --help)`, exitCode: EXIT.USAGE };
+    // oclif words these over several lines ("The following error occurred:", the detail, "See more help..."): keep the detail.
+    const lines = error.message
+      .split('\n')
+      .map((l) => l.replace(/\u001b\[[0-9;]*m/g, '').trim())
+      .filter((l) => l !== '' && !/^See more help with --help/.test(l) && !/^The following errors? occurred:$/.test(l));
+    return { message: `${lines.join('; ')} (see --help)`, exitCode: EXIT.USAGE };
   }
   if (error instanceof Errors.CLIError) return { message: oneLine(error), exitCode: error.oclif?.exit ?? EXIT.INTERNAL };
   return { message: `internal error: ${oneLine(error)} (please report this with the command you ran)`, exitCode: EXIT.INTERNAL };

@@ -48,6 +48,7 @@ describe('iot-audit report: bad input gets one line, a documented exit code and 
     ['a bad --compare file', ['--compare', 'fixtures/accounts.json'], 2, /--compare|fixtures\/accounts.json/],
     ['a bad S3 URL', ['--source', 's3://Bad_Bucket'], 2, /not a valid S3 bucket name/],
     ['a bad Athena URL', ['--source', 'athena://nodot'], 2, /is not an Athena table/],
+    ['a paper size that does not exist', ['--paper', 'a3'], 2, /Expected --paper=a3 to be one of: a4, letter/],
   ];
 
   it.each(cases)('%s', async (_name, extra, code, message) => {
@@ -57,6 +58,12 @@ describe('iot-audit report: bad input gets one line, a documented exit code and 
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(run.stderr).toMatch(message);
     expect(readdirSync(out)).toEqual([]);
+  });
+
+  it('no --source at all names the missing flag', async () => {
+    const run = await cli(['report', '--period', '2026-10']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe('Error: Missing required flag source (see --help)\n');
   });
 
   it('a malformed accounts file and a bad config file', async () => {
