@@ -9,6 +9,7 @@ export function describeFailure(error: unknown): { message: string; exitCode: nu
     // oclif words these over several lines ("The following error occurred:", the detail, "See more help..."): keep the detail.
     const lines = error.message
       .split('\n')
+      // eslint-disable-next-line no-control-regex -- oclif colours its messages
       .map((l) => l.replace(/\u001b\[[0-9;]*m/g, '').trim())
       .filter((l) => l !== '' && !/^See more help with --help/.test(l) && !/^The following errors? occurred:$/.test(l));
     return { message: `${lines.join('; ')} (see --help)`, exitCode: EXIT.USAGE };
