@@ -1,11 +1,48 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { OutputError, oneLine } from '../errors.js';
 
 export interface OutputFile {
   name: string;
-  bytes: Buffer | string;
+  /** Bytes, text, or text in pieces (written and hashed as they come, never joined). */
+  bytes: Buffer | string | Iterable<string>;
+}
+
+/** Flushes written pieces to disk in blocks of about this size. */
+const BLOCK = 1 << 20;
+
+/** Writes `content` to `file`, returning its size and SHA-256, without holding streamed text whole. */
+async function writeContent(file: string, content: OutputFile['bytes']): Promise<{ bytes: number; sha256: string }> {
+  if (typeof content === 'string' || Buffer.isBuffer(content)) {
+    await writeFile(file, content);
+    return { bytes: Buffer.byteLength(content), sha256: sha256(content) };
+  }
+  const hash = createHash('sha256');
+  const handle = await open(file, 'w');
+  let size = 0;
+  try {
+    let block: string[] = [];
+    let blockLength = 0;
+    const flush = async () => {
+      if (block.length === 0) return;
+      const buffer = Buffer.from(block.join(''), 'utf8');
+      block = [];
+      blockLength = 0;
+      hash.update(buffer);
+      size += buffer.length;
+      await handle.write(buffer);
+    };
+    for (const piece of content) {
+      block.push(piece);
+      blockLength += piece.length;
+      if (blockLength >= BLOCK) await flush();
+    }
+    await flush();
+  } finally {
+    await handle.close();
+  }
+  return { bytes: size, sha256: hash.digest('hex') };
 }
 
 export interface WrittenFile {
@@ -56,8 +93,8 @@ export class OutputSession {
       const final = path.join(this.dir, file.name);
       const temp = path.join(this.dir, `.${file.name}.${this.tag}.tmp`);
       this.temps.push({ temp, final });
-      await writeFile(temp, file.bytes);
-      const entry = { name: file.name, path: final, bytes: Buffer.byteLength(file.bytes), sha256: sha256(file.bytes) };
+      const content = await writeContent(temp, file.bytes);
+      const entry = { name: file.name, path: final, bytes: content.bytes, sha256: content.sha256 };
       this.written.push(entry);
       return entry;
     } catch (error) {

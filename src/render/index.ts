@@ -1,7 +1,9 @@
 import type { ReportModel } from '../types.js';
 import type { RenderContext } from './context.js';
 
-export type Renderer = (model: ReportModel, ctx: RenderContext) => Promise<Buffer | string>;
+/** A renderer's output: bytes, text, or text in pieces written as they come (large outputs). */
+export type Rendered = Buffer | string | Iterable<string>;
+export type Renderer = (model: ReportModel, ctx: RenderContext) => Promise<Rendered>;
 
 /** One file a format writes: its name after the report's base name, and its renderer. */
 export interface FormatOutput {

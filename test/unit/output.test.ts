@@ -50,6 +50,16 @@ describe('writeOutputs', () => {
     expect(readdirSync(dir).filter((f) => f.includes('.tmp'))).toEqual([]);
   });
 
+  it('writes text given in pieces, hashing what it writes, byte for byte as the joined text', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'iot-audit-pieces-'));
+    const pieces = Array.from({ length: 5000 }, (_, i) => `{"n":${i},"s":"é ${'x'.repeat(i % 700)}"}\n`);
+    const [w] = await writeOutputs(dir, [{ name: 'p.json', bytes: pieces.values() }]);
+    const joined = Buffer.from(pieces.join(''), 'utf8');
+    expect(readFileSync(path.join(dir, 'p.json'))).toEqual(joined);
+    expect(w.bytes).toBe(joined.length);
+    expect(readFileSync(path.join(dir, 'SHA256SUMS'), 'utf8')).toContain(`${w.sha256}  p.json`);
+  });
+
   it('leaves nothing behind and says what to do when the folder cannot be written', async () => {
     const parent = mkdtempSync(path.join(os.tmpdir(), 'iot-audit-ro-'));
     const blocked = path.join(parent, 'file');
