@@ -52,7 +52,7 @@ export interface ReportOptions {
   verify?: { publicKeysFile?: string; signaturesFile?: string };
   /** Aborts a running Athena query (Ctrl-C). */
   signal?: AbortSignal;
-  /** Called with each phase's wall time (ms): read, analyse, verify, render:<format>, write. */
+  /** Called with each phase's wall time (ms): read, build, verify, findings, render:<output> (rendering and writing it), write (commit). */
   onTiming?: (phase: string, ms: number) => void;
   /** Makes the log parser; the default is a worker pool when threads > 0. */
   parserFactory?: (threads: number) => Promise<LogParser>;
@@ -255,8 +255,9 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
     for (const format of options.formats) {
       for (const output of FORMATS[format]) {
         const rendered = await output.render(model, ctx);
-        lap(`render:${output.suffix.replace(/^[-.]/, '')}`);
+        // Streamed outputs are produced while they are written: the phase covers both.
         await session.add({ name: `${base}${output.suffix}`, bytes: rendered });
+        lap(`render:${output.suffix.replace(/^[-.]/, '')}`);
       }
     }
   } catch (error) {
