@@ -11,14 +11,14 @@
  * every page, NextToken), and records every request and the SQL it received.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { ProtocolError, startJsonProtocolServer, type JsonProtocolServer } from './json-protocol-server.js';
+
+export type { InjectedError, RecordedRequest } from './json-protocol-server.js';
 import type { ColumnInfo, Row } from '@aws-sdk/client-athena';
 import { CLOUDTRAIL_COLUMNS, hiveTypeText, type HiveType } from '../../src/sources/athena/schema.js';
 import { DEFAULT_PARTITION_COLUMNS } from '../../src/sources/athena/partitions.js';
 
 const TARGET_PREFIX = 'AmazonAthena.';
-const CONTENT_TYPE = 'application/x-amz-json-1.1';
 
 export interface AthenaTableSpec {
   database: string;
@@ -129,11 +129,6 @@ export interface AthenaServerOptions {
   defaultWorkgroup?: string;
 }
 
-export interface RecordedRequest {
-  operation: string;
-  body: Record<string, unknown>;
-}
-
 export interface ReceivedQuery {
   id: string;
   sql: string;
@@ -143,33 +138,12 @@ export interface ReceivedQuery {
   outputLocation: string | null;
 }
 
-export interface InjectedError {
-  operation: string;
-  type: string;
-  message?: string;
-  status?: number;
-  times?: number;
-}
 
-export interface AthenaServer {
-  readonly url: string;
-  readonly requests: RecordedRequest[];
+export interface AthenaServer extends JsonProtocolServer {
   /** Every StartQueryExecution accepted, in order. */
   readonly queries: ReceivedQuery[];
-  calls(operation: string): RecordedRequest[];
-  inject(error: InjectedError): void;
-  close(): Promise<void>;
 }
 
-class ProtocolError extends Error {
-  constructor(
-    readonly type: string,
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
-  }
-}
 
 interface QueryState {
   query: ReceivedQuery;
@@ -179,10 +153,8 @@ interface QueryState {
 }
 
 export async function startAthenaServer(options: AthenaServerOptions = {}): Promise<AthenaServer> {
-  const requests: RecordedRequest[] = [];
   const queries: ReceivedQuery[] = [];
   const states = new Map<string, QueryState>();
-  const injected: (InjectedError & { left: number })[] = [];
   const tables = options.tables ?? [projectedTable()];
   const columns = options.columns ?? RESULT_COLUMNS;
   const dataRows = options.rows ?? [];
@@ -304,63 +276,6 @@ export async function startAthenaServer(options: AthenaServerOptions = {}): Prom
     },
   };
 
-  const answer = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const send = (status: number, payload: unknown): void => {
-      res.writeHead(status, { 'content-type': CONTENT_TYPE, 'x-amzn-requestid': `req-${requests.length}` });
-      res.end(JSON.stringify(payload));
-    };
-    const fail = (error: ProtocolError): void => send(error.status, { __type: error.type, Message: error.message });
-
-    const target = String(req.headers['x-amz-target'] ?? '');
-    if (req.method !== 'POST' || !target.startsWith(TARGET_PREFIX) || req.headers['content-type'] !== CONTENT_TYPE) {
-      return fail(new ProtocolError('UnknownOperationException', `not an Athena JSON 1.1 request: ${req.method} ${target}`));
-    }
-    let body: Record<string, unknown>;
-    try {
-      body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
-    } catch {
-      return fail(new ProtocolError('SerializationException', 'request body is not JSON'));
-    }
-    const operation = target.slice(TARGET_PREFIX.length);
-    requests.push({ operation, body });
-
-    const error = injected.find((e) => e.operation === operation && e.left > 0);
-    if (error) {
-      error.left -= 1;
-      return fail(new ProtocolError(error.type, error.message ?? `${error.type} (injected)`, error.status));
-    }
-    const handler = operations[operation];
-    if (!handler) return fail(new ProtocolError('UnknownOperationException', `operation ${operation} is not served here`));
-    try {
-      send(200, handler(body));
-    } catch (caught) {
-      if (caught instanceof ProtocolError) return fail(caught);
-      throw caught;
-    }
-  };
-
-  const server = createServer((req, res) => {
-    answer(req, res).catch((error: unknown) => {
-      if (!res.headersSent) res.writeHead(500, { 'content-type': CONTENT_TYPE });
-      res.end(JSON.stringify({ __type: 'InternalServerException', Message: String(error) }));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    queries,
-    calls: (operation) => requests.filter((r) => r.operation === operation),
-    inject(error) {
-      injected.push({ ...error, left: error.times ?? Number.POSITIVE_INFINITY });
-    },
-    close() {
-      server.closeAllConnections();
-      return new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
-    },
-  };
+  const server = await startJsonProtocolServer({ service: 'Athena', targetPrefix: TARGET_PREFIX, operations });
+  return Object.assign(server, { queries });
 }

@@ -6,11 +6,11 @@
  * the exception from `__type`, and classifies TooManyRequestsException as throttling by name).
  * Point the SDK at it with `AWS_ENDPOINT_URL_ORGANIZATIONS=<url>` and dummy credentials.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { ProtocolError, startJsonProtocolServer, type JsonProtocolServer } from './json-protocol-server.js';
+
+export type { InjectedError, RecordedRequest } from './json-protocol-server.js';
 
 const TARGET_PREFIX = 'AWSOrganizationsV20161128.';
-const CONTENT_TYPE = 'application/x-amz-json-1.1';
 
 export interface FakeAccount {
   Id: string;
@@ -44,55 +44,11 @@ export interface FakeOrganization {
 }
 
 /** An error to answer instead of the normal response. */
-export interface InjectedError {
-  operation: string;
-  /** Protocol error code, e.g. TooManyRequestsException, AccessDeniedException. */
-  type: string;
-  message?: string;
-  /** HTTP status; Organizations answers 400 for its client errors. Default 400. */
-  status?: number;
-  /** How many matching requests get the error; default every one. */
-  times?: number;
-}
-
-export interface RecordedRequest {
-  /** The full `X-Amz-Target` header. */
-  target: string;
-  operation: string;
-  body: Record<string, unknown>;
-  /** Region of the SigV4 credential scope, or null when the request was not signed. */
-  signingRegion: string | null;
-}
-
-export interface OrganizationsServer {
-  /** `http://127.0.0.1:<port>` */
-  readonly url: string;
-  /** Every request, in arrival order, including the ones answered with an injected error. */
-  readonly requests: RecordedRequest[];
-  /** The most requests that were ever being answered at the same time. */
-  readonly maxInFlight: number;
-  inject(error: InjectedError): void;
-  /** Requests for one operation. */
-  calls(operation: string): RecordedRequest[];
-  close(): Promise<void>;
-}
-
-class ProtocolError extends Error {
-  constructor(
-    readonly type: string,
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
-  }
-}
+/** The Organizations test server: the shared JSON 1.1 server with Organizations' operations. */
+export type OrganizationsServer = JsonProtocolServer;
 
 export async function startOrganizationsServer(org: FakeOrganization): Promise<OrganizationsServer> {
-  const requests: RecordedRequest[] = [];
-  const injected: (InjectedError & { left: number })[] = [];
   const pageSize = org.pageSize ?? 2;
-  let inFlight = 0;
-  let maxInFlight = 0;
 
   const parentOf = (childId: string): { Id: string; Type: string } => {
     const holder = org.accounts.find((a) => a.Id === childId) ?? org.ous.find((o) => o.Id === childId);
@@ -158,75 +114,5 @@ export async function startOrganizationsServer(org: FakeOrganization): Promise<O
     },
   };
 
-  const answer = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const send = (status: number, payload: unknown): void => {
-      res.writeHead(status, { 'content-type': CONTENT_TYPE, 'x-amzn-requestid': `req-${requests.length}` });
-      res.end(JSON.stringify(payload));
-    };
-    const fail = (error: ProtocolError): void => send(error.status, { __type: error.type, Message: error.message });
-
-    const target = String(req.headers['x-amz-target'] ?? '');
-    if (req.method !== 'POST' || !target.startsWith(TARGET_PREFIX) || req.headers['content-type'] !== CONTENT_TYPE) {
-      return fail(new ProtocolError('UnknownOperationException', `not an Organizations JSON 1.1 request: ${req.method} ${target}`));
-    }
-    let body: Record<string, unknown>;
-    try {
-      body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
-    } catch {
-      return fail(new ProtocolError('SerializationException', 'request body is not JSON'));
-    }
-    const operation = target.slice(TARGET_PREFIX.length);
-    const scope = /^AWS4-HMAC-SHA256 Credential=[^/]+\/\d{8}\/([^/]+)\/organizations\/aws4_request/.exec(String(req.headers.authorization ?? ''));
-    requests.push({ target, operation, body, signingRegion: scope?.[1] ?? null });
-
-    if (org.delayMs) await new Promise((resolve) => setTimeout(resolve, org.delayMs));
-    const error = injected.find((e) => e.operation === operation && e.left > 0);
-    if (error) {
-      error.left -= 1;
-      return fail(new ProtocolError(error.type, error.message ?? `${error.type} (injected)`, error.status));
-    }
-    const handler = operations[operation];
-    if (!handler) return fail(new ProtocolError('UnknownOperationException', `operation ${operation} is not served here`));
-    try {
-      send(200, handler(body));
-    } catch (caught) {
-      if (caught instanceof ProtocolError) return fail(caught);
-      throw caught;
-    }
-  };
-
-  const server = createServer((req, res) => {
-    inFlight += 1;
-    maxInFlight = Math.max(maxInFlight, inFlight);
-    answer(req, res)
-      .catch((error: unknown) => {
-        if (!res.headersSent) res.writeHead(500, { 'content-type': CONTENT_TYPE });
-        res.end(JSON.stringify({ __type: 'ServiceException', Message: String(error) }));
-      })
-      .finally(() => {
-        inFlight -= 1;
-      });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    get maxInFlight() {
-      return maxInFlight;
-    },
-    inject(error) {
-      injected.push({ ...error, left: error.times ?? Number.POSITIVE_INFINITY });
-    },
-    calls(operation) {
-      return requests.filter((r) => r.operation === operation);
-    },
-    close() {
-      server.closeAllConnections();
-      return new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
-    },
-  };
+  return startJsonProtocolServer({ service: 'Organizations', targetPrefix: TARGET_PREFIX, operations, delayMs: org.delayMs });
 }
