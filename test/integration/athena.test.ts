@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,6 +10,7 @@ import { runAthenaCollection, type AthenaCollectionOptions } from '../../src/sou
 import { AthenaQueryCancelledError } from '../../src/sources/athena/query.js';
 import { BASELINE_COLUMNS } from '../../src/sources/athena/schema.js';
 import { projectedTable, rowsFromRecords, startAthenaServer, type AthenaServer, type AthenaServerOptions } from '../helpers/athena-server.js';
+import { runCli } from '../helpers/run-cli.js';
 
 const ORG = 'o-a1b2c3d4e5';
 const A = '111122223333';
@@ -429,28 +429,7 @@ describe('collecting IoT records with Athena, over its JSON protocol', () => {
 // `iot-audit athena-table`, in a child process as a user runs it.
 // ---------------------------------------------------------------------------
 
-// Loads the command class from source through oclif's Command.run and error handler, as bin/run.js
-// does once the command is found, so the test does not depend on command discovery.
-const RUNNER = [
-  'const { handle } = await import("@oclif/core");',
-  'const { default: AthenaTable } = await import("./src/commands/athena-table.ts");',
-  'await AthenaTable.run(process.argv.slice(1), process.cwd()).catch(handle);',
-].join(' ');
-
-function runAthenaTable(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', RUNNER, '--', ...args], {
-      cwd: path.resolve(import.meta.dirname, '../..'),
-      env: { ...process.env, NODE_ENV: 'production', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', NO_COLOR: '1' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const runAthenaTable = (args: string[]) => runCli(['athena-table', ...args]);
 
 describe('iot-audit athena-table', () => {
   const COMMON = ['--bucket', 'org-trail-bucket', '--prefix', 'trail', '--organization-id', ORG, '--regions', 'eu-west-1,us-east-1', '--start-date', '2024/01/01'];

@@ -3,23 +3,11 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/run-cli.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the CLI from source, as a user would run the built one. */
-function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['bin/dev.js', ...args], { cwd: root, env: { ...process.env, CI: 'true', NODE_ENV: 'production', ...env }, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
+const cli = runCli;
 
 const tmp = (name: string) => mkdtempSync(path.join(os.tmpdir(), `iot-audit-cli-${name}-`));
 /** `args` with each flag of `extra` set to its value there (replacing the base's). */

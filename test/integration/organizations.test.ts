@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,6 +8,7 @@ import { fetchOrganizationAccounts } from '../../src/accounts/organizations.js';
 import { OrganizationsCredentialsError, resolveAccounts } from '../../src/accounts/resolve.js';
 import type { ResolvedAccounts } from '../../src/types.js';
 import { startOrganizationsServer, type FakeOrganization, type OrganizationsServer } from '../helpers/organizations-server.js';
+import { runCli } from '../helpers/run-cli.js';
 
 const ROOT = 'r-ab12';
 const MANAGEMENT = '111111111111';
@@ -337,29 +337,7 @@ describe('which source wins', () => {
 // The `iot-audit accounts` command, in a child process as a user runs it.
 // ---------------------------------------------------------------------------
 
-// Loads the command class from source through oclif's own Command.run and error handler (what
-// bin/run.js does once the command is found), so this test does not depend on command discovery.
-const RUNNER = [
-  'const { handle } = await import("@oclif/core");',
-  'const { default: Accounts } = await import("./src/commands/accounts.ts");',
-  'await Accounts.run(process.argv.slice(1), process.cwd()).catch(handle);',
-].join(' ');
-
-function runAccounts(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', RUNNER, '--', ...args], {
-      cwd: path.resolve(import.meta.dirname, '../..'),
-      // As a user runs it: vitest's NODE_ENV=test would switch oclif to looking up TypeScript sources.
-      env: { ...process.env, NODE_ENV: 'production', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', NO_COLOR: '1' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const runAccounts = (args: string[]) => runCli(['accounts', ...args]);
 
 describe('iot-audit accounts', () => {
   it('prints the table from Organizations on stdout, where it came from on stderr', async () => {

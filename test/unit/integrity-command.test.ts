@@ -1,32 +1,11 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDigestTree, deleteObject, generateRsaKeyPair, type DigestTree } from '../helpers/digest-tree.js';
+import { runCli } from '../helpers/run-cli.js';
 
-// Loads the command class from source through oclif's Command.run and error handler, as
-// bin/run.js does once the command is found, in a child process as a user runs it.
-const RUNNER = [
-  'const { handle } = await import("@oclif/core");',
-  'const { default: Verify } = await import("./src/commands/verify.ts");',
-  'await Verify.run(process.argv.slice(1), process.cwd()).catch(handle);',
-].join(' ');
-
-function runVerify(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', RUNNER, '--', ...args], {
-      cwd: path.resolve(import.meta.dirname, '../..'),
-      env: { ...process.env, NODE_ENV: 'production', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', NO_COLOR: '1' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const runVerify = (args: string[]) => runCli(['verify', ...args]);
 
 let dir: string;
 let tree: DigestTree;
