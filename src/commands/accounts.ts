@@ -31,7 +31,7 @@ An --accounts-file alone is used as is and Organizations is not called; add --or
       default: false,
     }),
     profile: Flags.string({ summary: 'AWS profile (default: the SDK credential chain, AWS_PROFILE).', helpValue: 'NAME' }),
-    region: Flags.string({
+    'aws-region': Flags.string({
       summary: 'AWS region for Organizations calls (default: the configured region, else us-east-1).',
       helpValue: 'REGION',
     }),
@@ -45,7 +45,7 @@ An --accounts-file alone is used as is and Organizations is not called; add --or
       organizations: mode,
       accountsFile: flags['accounts-file'],
       profile: flags.profile,
-      region: flags.region,
+      region: flags['aws-region'],
       tags: flags['account-tags'],
     });
 

@@ -1,9 +1,11 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
+import { periodFlags, scopeFlags } from '../cli/flags.js';
 import { formatBytes, progressFor } from '../cli/progress.js';
 import { parseFormats, parseGeneratedAt } from '../cli/options.js';
 import { runReport } from '../pipeline/report.js';
 import { findBrowser } from '../render/browser.js';
+import { isAthenaUrl } from '../sources/athena/url.js';
 import type { Severity } from '../types.js';
 import { CliError, EXIT, UsageError } from '../errors.js';
 
@@ -23,18 +25,14 @@ Only the day folders that can hold the period's events are read (the period's UT
   static override enableJsonFlag = true;
 
   static override flags = {
+    ...periodFlags,
+    ...scopeFlags,
     source: Flags.string({
       description: 'A local folder (a copy of the trail bucket at any prefix above AWSLogs/, or any folder of CloudTrail log files) or s3://bucket[/prefix]. Repeatable.',
       multiple: true,
       required: true,
     }),
-    period: Flags.string({ description: 'A calendar month, YYYY-MM, in --tz. Default: the previous calendar month.', exclusive: ['from', 'to'] }),
-    from: Flags.string({ description: 'Start of the period (inclusive): an ISO date or date-time, read in --tz unless it has an offset.' }),
-    to: Flags.string({ description: 'End of the period (EXCLUSIVE): an ISO date or date-time, read in --tz unless it has an offset. Default with --from: now.' }),
-    tz: Flags.string({ description: 'IANA time zone deciding where the month and its days start and end.', default: 'UTC' }),
     'late-days': Flags.integer({ description: 'Delivery days read after the period for late log files (CloudTrail files a log under its delivery day).', default: 1, min: 0, max: 14 }),
-    account: Flags.string({ description: 'Only this account id. Repeatable.', multiple: true }),
-    region: Flags.string({ description: 'Only this region of the logs. Repeatable.', multiple: true }),
     'accounts-file': Flags.string({ description: 'The JSON printed by `aws organizations list-accounts`: account names, emails and states.' }),
     organization: Flags.boolean({
       description: 'Read account names and OU paths from AWS Organizations (default: when no --accounts-file is given and credentials allow it). --no-organization never calls it.',
@@ -80,7 +78,7 @@ Only the day folders that can hold the period's events are read (the period's UT
     const started = Date.now();
     // Ctrl-C cancels a running Athena query (StopQueryExecution) instead of leaving it to bill.
     const abort = new AbortController();
-    const usesAthena = flags.source.some((s) => /^athena:\/\//i.test(s));
+    const usesAthena = flags.source.some(isAthenaUrl);
     const onSigint = () => {
       if (!usesAthena) process.exit(130);
       // Give the query's StopQueryExecution a moment; a second Ctrl-C exits at once.

@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
+import { periodFlags, scopeFlags } from '../cli/flags.js';
 import { progressFor } from '../cli/progress.js';
 import { resolvePeriod } from '../collect/period.js';
 import { EXIT } from '../errors.js';
@@ -28,13 +29,9 @@ Exit status: 0 when everything checked out, 1 when anything is invalid or missin
   static override enableJsonFlag = true;
 
   static override flags = {
+    ...periodFlags,
+    ...scopeFlags,
     source: Flags.string({ description: 'A local copy of the trail bucket (at any prefix above AWSLogs/) or s3://bucket[/prefix]. Repeatable.', multiple: true, required: true }),
-    period: Flags.string({ description: 'A calendar month, YYYY-MM, in --tz. Default: the previous calendar month.', exclusive: ['from', 'to'] }),
-    from: Flags.string({ description: 'Start of the period (inclusive): an ISO date or date-time, read in --tz unless it has an offset.' }),
-    to: Flags.string({ description: 'End of the period (EXCLUSIVE): an ISO date or date-time, read in --tz unless it has an offset. Default with --from: now.' }),
-    tz: Flags.string({ description: 'IANA time zone deciding where the month and its days start and end.', default: 'UTC' }),
-    account: Flags.string({ description: 'Only this account id. Repeatable.', multiple: true }),
-    region: Flags.string({ description: 'Only this region. Repeatable.', multiple: true }),
     'public-keys': Flags.string({ description: 'The JSON printed by `aws cloudtrail list-public-keys` for the period: verify offline. Default: CloudTrail ListPublicKeys in each trail home region.' }),
     signatures: Flags.string({ description: 'Digest signatures saved from S3 metadata: JSON {"<digest key>": "<hex>"} or lines "<digest key> <hex>".' }),
     profile: Flags.string({ description: 'AWS profile for S3 and CloudTrail (default: the SDK credential chain).' }),
