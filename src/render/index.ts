@@ -34,4 +34,3 @@ export const FORMATS = {
 
 export type FormatName = keyof typeof FORMATS;
 export const FORMAT_NAMES = Object.keys(FORMATS) as FormatName[];
-export const DEFAULT_FORMATS: FormatName[] = ['html', 'pdf', 'json', 'csv'];

@@ -9,11 +9,10 @@
  * name, a lower-case identifier...), none of which admits a quote, a backslash or whitespace, and is
  * then quoted anyway. A value that does not match is a usage error, never "cleaned up".
  */
-import { ACCOUNT_ID, ORG_ID } from '../../cloudtrail/layout.js';
+import { ACCOUNT_ID, ORG_ID, REGION } from '../../cloudtrail/layout.js';
 import { UsageError } from '../../errors.js';
 
 /** `us-east-1`, `eu-central-2`, `us-gov-west-1`, `cn-north-1`, `ap-southeast-5`. */
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 /** Athena/Glue database, table and column names: lower-case letters, digits and `_` only. */
 const IDENTIFIER = /^[a-z0-9_]{1,255}$/;
 /** Partition column names are also written unquoted in projection property names. */
@@ -28,14 +27,6 @@ const KEY_SEGMENT = /^[A-Za-z0-9!_.*()-]+$/;
 const DAY_SLASH = /^(\d{4})\/(\d\d)\/(\d\d)$/;
 /** CloudTrail's own event-time format, the only instant written into SQL. */
 const EVENT_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
-
-export function isAccountId(value: string): boolean {
-  return ACCOUNT_ID.test(value);
-}
-
-export function isRegion(value: string): boolean {
-  return REGION.test(value);
-}
 
 function show(value: string): string {
   return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
