@@ -250,25 +250,16 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
   }
   for (const p of options.extra?.delivered ?? []) delivered.add(p.accountId, p.region, p.day);
 
-  // 3. One record per eventID: the first by (time, id, file) so the choice never depends on read order.
-  candidates.sort((a, b) => {
-    const ta = a.record.eventTime!;
-    const tb = b.record.eventTime!;
-    if (ta !== tb) return ta < tb ? -1 : 1;
-    const ia = identity(a);
-    const ib = identity(b);
-    if (ia !== ib) return ia < ib ? -1 : 1;
-    const fa = fileUrl(a.file);
-    const fb = fileUrl(b.file);
-    return fa < fb ? -1 : fa > fb ? 1 : 0;
-  });
+  // 3. One record per eventID: the first by (time, id, file) so the choice never depends on
+  // read order. Keys are computed once per record, not per comparison.
+  const keyed = candidates.map((sourced) => ({ sourced, time: sourced.record.eventTime!, id: identity(sourced), file: fileUrl(sourced.file) }));
+  keyed.sort((a, b) => (a.time !== b.time ? (a.time < b.time ? -1 : 1) : a.id !== b.id ? (a.id < b.id ? -1 : 1) : a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   const seen = new Set<string>();
   const records: SourcedRecord[] = [];
-  for (const candidate of candidates) {
-    const id = identity(candidate);
+  for (const { sourced, id } of keyed) {
     if (seen.has(id)) continue;
     seen.add(id);
-    records.push(candidate);
+    records.push(sourced);
   }
 
   // Fatal only when nothing at all could be read; anything less is named in the report.

@@ -160,11 +160,11 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
   }
   const config = await loadConfig(options.configPath, options.cwd ?? process.cwd());
   const previous = options.comparePath === undefined ? null : await readPreviousReport(options.comparePath);
-  if (options.formats.includes('html') || options.formats.includes('pdf')) {
-    // A broken user template fails now, not after an hour of reading.
-    const { loadTemplates } = await import('../render/templates.js');
-    await loadTemplates(options.render.templateDir);
-  }
+  // Templates are loaded and checked once, now: a broken user template fails before an hour of reading.
+  const templates =
+    options.formats.includes('html') || options.formats.includes('pdf')
+      ? await (await import('../render/templates.js')).loadTemplates(options.render.templateDir)
+      : undefined;
   if (options.formats.includes('pdf') && options.render.browserPath === undefined) {
     throw new UsageError('the PDF needs a browser: pass render.browserPath (the command finds one with findBrowser)');
   }
@@ -249,7 +249,7 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
   const base = baseName(period);
   const dataFiles = options.formats.filter((f) => f === 'csv' || f === 'json').map((f) => `${base}.${f}`);
   const outputFiles = options.formats.flatMap((f) => FORMATS[f].map((o) => `${base}${o.suffix}`));
-  const ctx: RenderContext = { ...options.render, media: 'screen', dataFiles, outputFiles };
+  const ctx: RenderContext = { ...options.render, templates, media: 'screen', dataFiles, outputFiles };
   const session = new OutputSession(options.outDir);
   try {
     for (const format of options.formats) {

@@ -1,3 +1,5 @@
+import type { ReportTemplates } from './templates.js';
+
 /**
  * What a renderer may know besides the report model. Kept small on purpose: no clock,
  * no environment, no file system beyond the template folder; the command layer fills it.
@@ -38,6 +40,8 @@ export interface PdfCaps {
 export interface RenderContext {
   /** A user's folder of templates and partials overriding the built-in ones by file name. */
   templateDir?: string;
+  /** The templates already loaded and checked (the pipeline loads them once, before reading); else loaded from `templateDir`. */
+  templates?: ReportTemplates;
   /** Paper size of the PDF (and of `@page` when the HTML is printed). */
   paper: 'a4' | 'letter';
   /** Chromium executable for the PDF (see `findBrowser`). Required by `renderPdf`. */

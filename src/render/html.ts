@@ -18,7 +18,7 @@ export interface RenderedDocument {
 
 /** The document and its PDF header/footer, for the given media. */
 export async function renderDocument(model: ReportModel, ctx: RenderContext): Promise<RenderedDocument> {
-  const templates = await loadTemplates(ctx.templateDir);
+  const templates = ctx.templates ?? (await loadTemplates(ctx.templateDir));
   const view = buildView(model, ctx);
   return {
     view,
