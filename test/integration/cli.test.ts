@@ -33,7 +33,7 @@ describe('iot-audit report: bad input gets one line, a documented exit code and 
     ['an unknown format', ['--format', 'json,docx'], 2, /unknown format "docx" in --format/],
     ['an unknown flag', ['--colour'], 2, /Nonexistent flag: --colour/],
     ['--public-keys without --verify', ['--public-keys', 'fixtures/public-keys.json'], 2, /go with --verify/],
-    ['a bad --compare file', ['--compare', 'fixtures/accounts.json'], 2, /--compare|fixtures\/accounts.json/],
+    ['a --compare file that is not a report', ['--compare', 'fixtures/accounts.json'], 2, /^Error: fixtures\/accounts\.json: no schemaVersion; expected the JSON report written by iot-audit/],
     ['a bad S3 URL', ['--source', 's3://Bad_Bucket'], 2, /not a valid S3 bucket name/],
     ['a bad Athena URL', ['--source', 'athena://nodot'], 2, /is not an Athena table/],
     ['a paper size that does not exist', ['--paper', 'a3'], 2, /Expected --paper=a3 to be one of: a4, letter/],

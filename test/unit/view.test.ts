@@ -329,3 +329,24 @@ describe('buildView', () => {
     expect(JSON.stringify(buildView(m, { ...ctx, media: 'pdf' }))).toBe(JSON.stringify(buildView(sampleModel({ events: 200, integrity: true }), { ...ctx, media: 'pdf' })));
   });
 });
+
+describe('README', () => {
+  it('states the PDF caps the code applies', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { DEFAULT_PDF_CAPS: caps } = await import('../../src/render/context.js');
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const n = (v: number) => v.toLocaleString('en-US');
+    for (const phrase of [
+      `${n(caps.appendix)} appendix rows`,
+      `${n(caps.findings)} findings of which the ${caps.findingCards} most severe`,
+      `${n(caps.certificates)} certificates`,
+      `${n(caps.denied)} denied groups`,
+      `${n(caps.actors)} actors`,
+      `${caps.policies} policies with their ${caps.policyVersions} latest versions and ${caps.policyChanges} change rows`,
+      `(${caps.groupMin} times or more)`,
+      `split every ${caps.chunkRows} rows`,
+    ]) {
+      expect(readme, phrase).toContain(phrase);
+    }
+  });
+});
