@@ -52,7 +52,7 @@ function seedOf(text) {
 }
 
 /** mulberry32: small, fast and good enough for synthetic data. */
-function rng(seed) {
+export function rng(seed) {
   let a = seed >>> 0;
   const next = () => {
     a = (a + 0x6d2b79f5) >>> 0;

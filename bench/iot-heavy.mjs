@@ -8,6 +8,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { rng } from './generate.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -18,18 +19,8 @@ const ACCOUNTS = ['210987654321', '345678901234', '678901234567'];
 const REGIONS = ['us-east-1', 'eu-west-1'];
 const PER_FILE = 100;
 
-// mulberry32: integer arithmetic only, so ids never collide through float rounding.
-let seed = 42;
-const rand = () => {
-  seed = (seed + 0x6d2b79f5) >>> 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
-const pick = (list) => list[Math.floor(rand() * list.length)];
-const hex = (n) => Array.from({ length: n }, () => Math.floor(rand() * 16).toString(16)).join('');
-const uuid = () => `${hex(8)}-${hex(4)}-4${hex(3)}-a${hex(3)}-${hex(12)}`;
+// The generator's seeded PRNG (integer arithmetic, so ids never collide through float rounding).
+const { next: rand, pick, hex, uuid } = rng(42);
 
 const principals = Array.from({ length: 40 }, (_, i) => ({
   role: i === 0 ? 'fleet-provisioner' : i < 5 ? 'terraform-deployer' : `engineer-${i}`,
