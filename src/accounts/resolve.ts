@@ -3,7 +3,6 @@ import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { ResolvedAccounts } from '../types.js';
 import { loadAccountsFile } from './accounts-file.js';
 import { classifyAwsFailure, describeAwsFailure } from './aws-errors.js';
-import { createOrganizationsClient, fetchOrganizationAccounts } from './organizations.js';
 
 /**
  * `on`: `--organization` was given; `off`: `--no-organization`; `auto`: neither.
@@ -57,6 +56,8 @@ export async function resolveAccounts(options: ResolveAccountsOptions): Promise<
   const askOrganizations = options.organizations === 'on' || (options.organizations === 'auto' && fileAccounts === null);
   if (!askOrganizations) return fallback(null);
 
+  // The Organizations SDK loads only when Organizations is asked (most runs pass an accounts file).
+  const { createOrganizationsClient, fetchOrganizationAccounts } = await import('./organizations.js');
   const client = options.client ?? (await createOrganizationsClient({ profile: options.profile, region: options.region }));
   try {
     return await fetchOrganizationAccounts(client, { tags: options.tags === true, concurrency: options.concurrency });

@@ -3,7 +3,6 @@ import { BaseCommand } from '../cli/base.js';
 import { periodFlags, scopeFlags } from '../cli/flags.js';
 import { formatBytes, progressFor } from '../cli/progress.js';
 import { parseFormats, parseGeneratedAt } from '../cli/options.js';
-import { runReport } from '../pipeline/report.js';
 import { findBrowser } from '../render/browser.js';
 import { isAthenaUrl } from '../sources/athena/url.js';
 import type { Severity } from '../types.js';
@@ -87,6 +86,8 @@ Only the day folders that can hold the period's events are read (the period's UT
       setTimeout(() => process.exit(130), 10_000).unref();
     };
     process.once('SIGINT', onSigint);
+    // The pipeline (and what it imports) loads only when a report runs, not for --help or other commands.
+    const { runReport } = await import('../pipeline/report.js');
     const result = await runReport({
       sources: flags.source,
       period: { period: flags.period, from: flags.from, to: flags.to, tz: flags.tz },

@@ -4,12 +4,6 @@ import { periodFlags, scopeFlags } from '../cli/flags.js';
 import { progressFor } from '../cli/progress.js';
 import { resolvePeriod } from '../collect/period.js';
 import { EXIT } from '../errors.js';
-import { cloudTrailKeyProvider } from '../integrity/aws-keys.js';
-import { loadPublicKeysFile } from '../integrity/public-keys.js';
-import { loadSignaturesFile } from '../integrity/signatures-file.js';
-import { formatIntegrityText } from '../integrity/text.js';
-import { verifyIntegrity } from '../integrity/verify.js';
-import { openSources } from '../sources/open.js';
 
 export default class Verify extends BaseCommand {
   static override summary = 'Validate CloudTrail log integrity (digest chains, signatures, log file hashes) across the organization.';
@@ -40,6 +34,16 @@ Exit status: 0 when everything checked out, 1 when anything is invalid or missin
 
   async run(): Promise<unknown> {
     const { flags } = await this.parse(Verify);
+    // Loaded when the command runs: command discovery (every --help, every command) stays cheap.
+    const [{ cloudTrailKeyProvider }, { loadPublicKeysFile }, { loadSignaturesFile }, { formatIntegrityText }, { verifyIntegrity }, { openSources }] =
+      await Promise.all([
+        import('../integrity/aws-keys.js'),
+        import('../integrity/public-keys.js'),
+        import('../integrity/signatures-file.js'),
+        import('../integrity/text.js'),
+        import('../integrity/verify.js'),
+        import('../sources/open.js'),
+      ]);
     const now = new Date();
     const period = resolvePeriod({ period: flags.period, from: flags.from, to: flags.to, tz: flags.tz }, now);
     const start = new Date(period.start);

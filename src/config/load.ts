@@ -5,9 +5,8 @@
  */
 import { readFile, access } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { IANAZone, DateTime } from 'luxon';
-import { parse as parseYaml } from 'yaml';
 import { UsageError, oneLine } from '../errors.js';
 import type { AuditConfig, Suppression, Weekday } from './types.js';
 
@@ -31,7 +30,8 @@ export function defaultConfig(): AuditConfig {
 let validator: Promise<ValidateFunction> | null = null;
 
 function compileSchema(): Promise<ValidateFunction> {
-  validator ??= readFile(SCHEMA_URL, 'utf8').then((text) => {
+  // Ajv and the YAML parser load only when there is a config file to read.
+  validator ??= Promise.all([readFile(SCHEMA_URL, 'utf8'), import('ajv')]).then(([text, { Ajv }]) => {
     const ajv = new Ajv({ allErrors: false, verbose: true, strict: true });
     // Annotations the error messages use; not validation keywords.
     ajv.addKeyword({ keyword: 'x-expected', schemaType: 'string' });
@@ -162,11 +162,12 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-function parseText(text: string, file: string): unknown {
+async function parseText(text: string, file: string): Promise<unknown> {
   const ext = extname(file).toLowerCase();
   try {
     if (ext === '.json') return JSON.parse(text);
     // YAML 1.2 is a superset of JSON: any other extension is read as YAML.
+    const { parse: parseYaml } = await import('yaml');
     return parseYaml(text, { uniqueKeys: true });
   } catch (error) {
     throw new ConfigError(`${file}: not valid ${ext === '.json' ? 'JSON' : 'YAML'}: ${oneLine(error)}`);
@@ -197,5 +198,5 @@ export async function loadConfig(path: string | undefined, cwd: string): Promise
   } catch (error) {
     throw new ConfigError(`${label}: cannot be read: ${oneLine(error)}`);
   }
-  return validateConfig(parseText(text, label), label);
+  return validateConfig(await parseText(text, label), label);
 }
