@@ -1,9 +1,12 @@
 import type { ActorSummary, DeniedGroup, IotEvent } from '../types.js';
-import { byString } from './params.js';
+import { sortByString } from './params.js';
 
 /** Who called IoT in the period: changes, failures, where from, with what. */
 export function actorSummaries(events: readonly IotEvent[]): ActorSummary[] {
-  const byKey = new Map<string, { s: ActorSummary; accounts: Set<string>; ips: Set<string>; uas: Set<string>; actions: Map<string, number> }>();
+  const byKey = new Map<
+    string,
+    { s: ActorSummary; sessionLabel: string | null; accounts: Set<string>; ips: Set<string>; uas: Set<string>; actions: Map<string, number> }
+  >();
   for (const event of events) {
     const a = event.actor;
     let entry = byKey.get(a.key);
@@ -25,6 +28,7 @@ export function actorSummaries(events: readonly IotEvent[]): ActorSummary[] {
           lastSeen: event.eventTime,
           actions: [],
         },
+        sessionLabel: null,
         accounts: new Set(),
         ips: new Set(),
         uas: new Set(),
@@ -33,8 +37,7 @@ export function actorSummaries(events: readonly IotEvent[]): ActorSummary[] {
       byKey.set(a.key, entry);
     }
     const s = entry.s;
-    // The group's label is the role, not one session of it.
-    if (a.sessionIssuerArn !== null) s.label = a.label.replace(/ \(session .*\)$/, '');
+    if (a.sessionIssuerArn !== null) entry.sessionLabel = a.label;
     s.lastSeen = event.eventTime;
     entry.accounts.add(event.accountId);
     if (event.sourceIp !== null) entry.ips.add(event.sourceIp);
@@ -49,13 +52,15 @@ export function actorSummaries(events: readonly IotEvent[]): ActorSummary[] {
     }
   }
   return [...byKey.values()]
-    .map(({ s, accounts, ips, uas, actions }) => ({
-      ...s,
-      accounts: [...accounts].sort(),
-      sourceIps: [...ips].sort(),
-      userAgents: [...uas].sort(),
-      actions: [...actions].map(([eventName, count]) => ({ eventName, count })).sort((x, y) => y.count - x.count || (x.eventName < y.eventName ? -1 : 1)),
-    }))
+    .map(({ s, sessionLabel, accounts, ips, uas, actions }) => {
+      // The group's label is the role, not one session of it: the last session's label without the session.
+      if (sessionLabel !== null) s.label = sessionLabel.replace(/ \(session .*\)$/, '');
+      s.accounts = [...accounts].sort();
+      s.sourceIps = [...ips].sort();
+      s.userAgents = [...uas].sort();
+      s.actions = [...actions].map(([eventName, count]) => ({ eventName, count })).sort((x, y) => y.count - x.count || (x.eventName < y.eventName ? -1 : 1));
+      return s;
+    })
     .sort((x, y) => y.changes - x.changes || y.failedAttempts - x.failedAttempts || (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
 }
 
@@ -86,5 +91,5 @@ export function deniedGroups(events: readonly IotEvent[]): DeniedGroup[] {
     g.last = event.eventTime;
     g.eventIds.push(event.eventId);
   }
-  return [...groups.values()].sort(byString((g) => `${g.first}\u0000${g.actorKey}\u0000${g.eventName}\u0000${g.errorCode}`));
+  return sortByString([...groups.values()], (g) => `${g.first}\u0000${g.actorKey}\u0000${g.eventName}\u0000${g.errorCode}`);
 }

@@ -1,5 +1,5 @@
 import type { CertificateAction, CertificateLifecycle, IotEvent, LifecycleStep } from '../types.js';
-import { byString, paramBool, paramString } from './params.js';
+import { sortByString, paramBool, paramString } from './params.js';
 
 const STATUS_ACTION: Record<string, CertificateAction> = {
   ACTIVE: 'activated',
@@ -147,8 +147,13 @@ export function certificateLifecycles(events: readonly IotEvent[]): CertificateL
       }
     }
   }
-  const out = [...byId.values()].map((b) => ({ ...b.lifecycle, things: [...b.things].sort(), policies: [...b.policies].sort() }));
+  // The lifecycles are this function's own objects: completed in place rather than copied.
+  const out = [...byId.values()].map(({ lifecycle, things, policies }) => {
+    lifecycle.things = [...things].sort();
+    lifecycle.policies = [...policies].sort();
+    return lifecycle;
+  });
   // First change first; certificates with only failures or reads after, by id.
   const firstTime = (c: CertificateLifecycle) => c.steps[0]?.eventTime ?? '\uffff';
-  return out.sort(byString((c) => `${firstTime(c)}\u0000${c.kind}\u0000${c.certificateId}`));
+  return sortByString(out, (c) => `${firstTime(c)}\u0000${c.kind}\u0000${c.certificateId}`);
 }

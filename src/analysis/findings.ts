@@ -20,12 +20,16 @@ import { oneLine } from '../errors.js';
 import { RULES } from './rules/index.js';
 import type { Rule, RuleHit, RuleParams } from './rules/types.js';
 import { matchesGlob } from './rules/support/glob.js';
+import { distinct } from './params.js';
 
 /** Least to most severe. */
 export const SEVERITIES: readonly Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
 
+const RANKS = new Map<string, number>(SEVERITIES.map((s, i) => [s, i]));
+
+/** Position in SEVERITIES; -1 for anything else. */
 export function severityRank(severity: Severity): number {
-  return SEVERITIES.indexOf(severity);
+  return RANKS.get(severity) ?? -1;
 }
 
 export interface FindingsInput {
@@ -77,27 +81,42 @@ function lowered(severity: Severity, by: number | undefined): Severity {
 // raw value keeps distinct values distinct.
 const SAFE_PART = /^[A-Za-z0-9._@+=,/-]{1,100}$/;
 
+// A month's findings repeat the same few principals, accounts and regions thousands of times.
+const idParts = new Map<string, string>();
+
 function idPart(value: string): string {
   if (SAFE_PART.test(value)) return value;
-  const clean = value.replace(/[^A-Za-z0-9._@+=,/-]+/g, '_').slice(0, 60);
-  const hash = createHash('sha256').update(value).digest('hex').slice(0, 8);
-  return `${clean}~${hash}`;
+  let part = idParts.get(value);
+  if (part === undefined) {
+    const clean = value.replace(/[^A-Za-z0-9._@+=,/-]+/g, '_').slice(0, 60);
+    const hash = createHash('sha256').update(value).digest('hex').slice(0, 8);
+    part = `${clean}~${hash}`;
+    if (idParts.size > 10_000) idParts.clear();
+    idParts.set(value, part);
+  }
+  return part;
 }
 
 export function findingId(ruleId: string, hit: Pick<RuleHit, 'accountId' | 'region' | 'resource' | 'discriminator'>): string {
-  const parts = [ruleId, hit.accountId, hit.region, hit.resource];
-  if (hit.discriminator !== undefined && hit.discriminator !== '') parts.push(hit.discriminator);
-  return parts.map(idPart).join(':');
+  const id = `${idPart(ruleId)}:${idPart(hit.accountId)}:${idPart(hit.region)}:${idPart(hit.resource)}`;
+  return hit.discriminator !== undefined && hit.discriminator !== '' ? `${id}:${idPart(hit.discriminator)}` : id;
 }
 
 function validHit(hit: unknown): hit is RuleHit {
   if (hit === null || typeof hit !== 'object') return false;
   const h = hit as Record<string, unknown>;
-  return (
-    ['accountId', 'region', 'resource', 'time', 'description'].every((k) => typeof h[k] === 'string') &&
-    Array.isArray(h.eventIds) &&
-    h.eventIds.every((id) => typeof id === 'string')
-  );
+  if (
+    typeof h.accountId !== 'string' ||
+    typeof h.region !== 'string' ||
+    typeof h.resource !== 'string' ||
+    typeof h.time !== 'string' ||
+    typeof h.description !== 'string' ||
+    !Array.isArray(h.eventIds)
+  ) {
+    return false;
+  }
+  for (const id of h.eventIds as unknown[]) if (typeof id !== 'string') return false;
+  return true;
 }
 
 function isExpired(suppression: Suppression, now: string): boolean {
@@ -116,12 +135,28 @@ function suppressionMatches(s: Suppression, finding: Finding): boolean {
   );
 }
 
-function compareFindings(a: Finding, b: Finding): number {
-  return (
-    severityRank(b.severity) - severityRank(a.severity) ||
-    (a.time < b.time ? -1 : a.time > b.time ? 1 : 0) ||
-    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
-  );
+function compareTimeThenId(a: Finding, b: Finding): number {
+  return (a.time < b.time ? -1 : a.time > b.time ? 1 : 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/**
+ * By severity (most severe first), then time, then id, in place. Severities are few:
+ * findings are put in one bucket per severity and each bucket sorted, which spares a
+ * month's findings a severity lookup in every comparison.
+ */
+function sortFindings(findings: Finding[]): void {
+  const buckets: Finding[][] = SEVERITIES.map(() => []);
+  const unknown: Finding[] = [];
+  for (const finding of findings) {
+    const rank = severityRank(finding.severity);
+    (rank < 0 ? unknown : buckets[rank]!).push(finding);
+  }
+  buckets.reverse().push(unknown);
+  let i = 0;
+  for (const bucket of buckets) {
+    bucket.sort(compareTimeThenId);
+    for (const finding of bucket) findings[i++] = finding;
+  }
 }
 
 export function evaluateFindings(input: FindingsInput): FindingsResult {
@@ -160,8 +195,9 @@ export function evaluateFindings(input: FindingsInput): FindingsResult {
         invalid++;
         continue;
       }
-      let id = findingId(ruleId, hit);
-      for (let n = 2; usedIds.has(id); n++) id = `${findingId(ruleId, hit)}~${n}`;
+      const baseId = findingId(ruleId, hit);
+      let id = baseId;
+      for (let n = 2; usedIds.has(id); n++) id = `${baseId}~${n}`;
       usedIds.add(id);
       findings.push({
         id,
@@ -174,7 +210,7 @@ export function evaluateFindings(input: FindingsInput): FindingsResult {
         accountName: names.get(hit.accountId) ?? null,
         region: hit.region,
         resource: hit.resource,
-        eventIds: [...new Set(hit.eventIds)],
+        eventIds: distinct(hit.eventIds),
         time: hit.time,
         evidence: typeof hit.evidence === 'string' ? hit.evidence : null,
         suppressed: false,
@@ -185,13 +221,14 @@ export function evaluateFindings(input: FindingsInput): FindingsResult {
   }
 
   const notes = applySuppressions(findings, input.config.suppressions, input.now);
-  findings.sort(compareFindings);
+  sortFindings(findings);
   ruleErrors.sort((a, b) => (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
   return { findings, ruleErrors, notes };
 }
 
 /** Marks suppressed findings in place; an expired suppression is not applied and the finding says so. */
 function applySuppressions(findings: Finding[], suppressions: readonly Suppression[], now: string): string[] {
+  if (suppressions.length === 0) return [];
   const expiredUse = new Map<Suppression, number>();
   for (const finding of findings) {
     const matching = suppressions.filter((s) => suppressionMatches(s, finding));

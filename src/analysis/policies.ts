@@ -1,6 +1,6 @@
 import type { IotEvent, PolicyChange, PolicyHistory, PolicyVersion } from '../types.js';
 import { resourceOfTarget } from '../iot/resources.js';
-import { byString, paramBool, paramString } from './params.js';
+import { sortByString, paramBool, paramString } from './params.js';
 
 /**
  * A policy document as logged: a JSON string. CloudTrail omits documents over its
@@ -123,7 +123,9 @@ export function policyHistories(events: readonly IotEvent[]): PolicyHistory[] {
     }
     h.changes.push({ eventId: event.eventId, eventTime: event.eventTime, eventName: event.eventName, action, target, targetType, actorLabel: event.actor.label });
   }
-  return [...byKey.values()]
-    .map((b) => ({ ...b.history, attachedTargets: [...b.targets].sort() }))
-    .sort(byString((h) => `${h.accountId}\u0000${h.region}\u0000${h.policyName}`));
+  const histories = [...byKey.values()].map(({ history, targets }) => {
+    history.attachedTargets = [...targets].sort();
+    return history;
+  });
+  return sortByString(histories, (h) => `${h.accountId}\u0000${h.region}\u0000${h.policyName}`);
 }

@@ -1,4 +1,4 @@
-import { DateTime, IANAZone } from 'luxon';
+import { DateTime, IANAZone, Info, type Zone } from 'luxon';
 import { UsageError } from '../errors.js';
 import type { Period } from '../types.js';
 
@@ -93,8 +93,103 @@ export function deliveryDays(period: Pick<Period, 'start' | 'end'>, lateDays: nu
   return days;
 }
 
+// ---------------------------------------------------------------------------
+// Local days without a luxon DateTime per event: a month has thousands of events and
+// a DateTime costs about 10 µs. Every shortcut below gives luxon's answer exactly.
+// ---------------------------------------------------------------------------
+
+const HOUR_MS = 3_600_000;
+
+interface ZoneOffsets {
+  zone: Zone;
+  /** Hour index (ms / HOUR_MS) -> the offset all through that hour, or NaN when it changes inside it. */
+  hours: Map<number, number>;
+}
+
+const zoneOffsets = new Map<string, ZoneOffsets>();
+
+/** luxon's zone for a name (as `setZone` reads it), with its offsets found so far. */
+function zoneEntry(tz: string): ZoneOffsets {
+  let entry = zoneOffsets.get(tz);
+  if (entry === undefined) {
+    entry = { zone: Info.normalizeZone(tz), hours: new Map() };
+    zoneOffsets.set(tz, entry);
+  }
+  return entry;
+}
+
+/**
+ * The UTC offset (minutes) of `tz` at an instant, exactly as luxon gives it
+ * (`DateTime.fromMillis(ms, { zone: tz }).offset`; NaN for an unknown zone). Asking
+ * luxon costs microseconds, and a month has thousands of events: an hour whose first
+ * and last second have the same offset has it throughout (zones never change twice
+ * within an hour), so one answer serves the whole hour; an hour with a change in it
+ * is asked per instant.
+ */
+export function zoneOffsetAt(ms: number, tz: string): number {
+  const { zone, hours } = zoneEntry(tz);
+  if (!zone.isValid || !Number.isFinite(ms)) return NaN;
+  if (zone.isUniversal) return zone.offset(ms);
+  const hour = Math.floor(ms / HOUR_MS);
+  let offset = hours.get(hour);
+  if (offset === undefined) {
+    const first = zone.offset(hour * HOUR_MS);
+    // luxon reads the offset to the second: the hour's last second is its last distinct answer.
+    offset = first === zone.offset(hour * HOUR_MS + HOUR_MS - 1000) ? first : NaN;
+    if (hours.size > 100_000) hours.clear();
+    hours.set(hour, offset);
+  }
+  return Number.isNaN(offset) ? zone.offset(ms) : offset;
+}
+
+/** `2026-10-03T10:15:00Z`, optionally with a fraction: CloudTrail's form of an instant, with fields in range. */
+const ISO_UTC = /^[1-9]\d{3}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,9})?Z$/;
+// Inside these bounds a day is `YYYY-MM-DD` in both luxon's and Date's formatting.
+const MIN_FAST_MS = Date.UTC(1000, 0, 2);
+const MAX_FAST_MS = Date.UTC(9999, 11, 30);
+
+/** Epoch ms of an ISO UTC instant in CloudTrail's form that is a real date; null for anything else. */
+function canonicalUtcMillis(iso: string): number | null {
+  if (!ISO_UTC.test(iso)) return null;
+  const ms = Date.parse(iso);
+  // Date.parse rolls a day past the month's end over (2026-02-30 is March 2); luxon calls it invalid.
+  const day = (iso.charCodeAt(8) - 48) * 10 + (iso.charCodeAt(9) - 48);
+  if (new Date(ms).getUTCDate() !== day) return null;
+  return ms < MIN_FAST_MS || ms > MAX_FAST_MS ? null : ms;
+}
+
+const DAY_MS = 86_400_000;
+const MAX_DATE_MS = 8.64e15;
+const dayNames = new Map<number, string>();
+
+/**
+ * `new Date(ms).toISOString().slice(0, 10)`, from a cache of day numbers (a month of
+ * events has a few dozen days). Throws, as Date does, for a time out of Date's range.
+ */
+export function utcDay(ms: number): string {
+  if (!(Math.abs(ms) <= MAX_DATE_MS)) return new Date(ms).toISOString().slice(0, 10);
+  const days = Math.floor(Math.trunc(ms) / DAY_MS);
+  let name = dayNames.get(days);
+  if (name === undefined) {
+    name = new Date(ms).toISOString().slice(0, 10);
+    if (dayNames.size > 10_000) dayNames.clear();
+    dayNames.set(days, name);
+  }
+  return name;
+}
+
 /** The calendar days of the period in its own zone (`YYYY-MM-DD`), for per-day tables. */
 export function periodDays(period: Period): string[] {
+  const { zone } = zoneEntry(period.timeZone);
+  const startMs = canonicalUtcMillis(period.start);
+  const endMs = canonicalUtcMillis(period.end);
+  if (zone.isValid && zone.isUniversal && startMs !== null && endMs !== null) {
+    // A fixed offset (UTC): every day is 24 hours from midnight, no need to ask luxon day by day.
+    const offsetMs = zone.offset(startMs) * 60_000;
+    const days: string[] = [];
+    for (let d = Math.floor((startMs + offsetMs) / DAY_MS) * DAY_MS - offsetMs; d < endMs; d += DAY_MS) days.push(utcDay(d + offsetMs));
+    return days;
+  }
   const start = DateTime.fromISO(period.start, { zone: period.timeZone }).startOf('day');
   const end = DateTime.fromISO(period.end, { zone: period.timeZone });
   const days: string[] = [];
@@ -104,5 +199,11 @@ export function periodDays(period: Period): string[] {
 
 /** The day (`YYYY-MM-DD`) of an ISO instant in `tz`. */
 export function dayIn(isoTime: string, tz: string): string {
+  const ms = canonicalUtcMillis(isoTime);
+  if (ms !== null) {
+    const offset = zoneOffsetAt(ms, tz);
+    if (Number.isFinite(offset)) return utcDay(ms + offset * 60_000);
+  }
+  // Other forms of an instant, and unknown zones: luxon's reading (and its "Invalid DateTime").
   return DateTime.fromISO(isoTime, { zone: 'utc' }).setZone(tz).toFormat('yyyy-MM-dd');
 }

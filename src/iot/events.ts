@@ -13,8 +13,10 @@ function syntheticId(sourced: SourcedRecord): string {
 
 function firstIotArn(params: Record<string, unknown> | null): { accountId: string | null; region: string } | null {
   if (params === null) return null;
-  for (const value of Object.values(params)) {
-    if (typeof value !== 'string') continue;
+  const values = Object.values(params);
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    if (typeof value !== 'string' || !value.startsWith('arn:')) continue;
     const parsed = parseIotArn(value);
     if (parsed) return { accountId: parsed.accountId, region: parsed.region };
   }
@@ -29,15 +31,17 @@ function firstIotArn(params: Record<string, unknown> | null): { accountId: strin
 export function toIotEvent(sourced: SourcedRecord): IotEvent {
   const { record, file } = sourced;
   const eventName = record.eventName ?? 'unknown';
-  const arnHint = firstIotArn(record.requestParameters);
+  // Looked for only when the record and its file do not say (rarely): most records have both.
+  const accountId = record.recipientAccountId ?? file.accountId ?? firstIotArn(record.requestParameters)?.accountId;
+  const region = record.awsRegion ?? file.region ?? (firstIotArn(record.requestParameters)?.region || null);
   const actor = actorOf(record.userIdentity);
   const readOnly = record.readOnly ?? isReadOnlyName(eventName);
   return {
     eventId: record.eventId ?? syntheticId(sourced),
     eventTime: record.eventTime ?? '',
-    accountId: record.recipientAccountId ?? file.accountId ?? arnHint?.accountId ?? actor.accountId ?? 'unknown',
+    accountId: accountId ?? actor.accountId ?? 'unknown',
     accountName: null,
-    region: record.awsRegion ?? file.region ?? (arnHint?.region || null) ?? 'unknown',
+    region: region ?? 'unknown',
     eventName,
     category: categoryOf(eventName),
     readOnly,
@@ -53,7 +57,7 @@ export function toIotEvent(sourced: SourcedRecord): IotEvent {
     responseElements: record.responseElements,
     sessionCredentialFromConsole: record.sessionCredentialFromConsole,
     requestId: record.requestId,
-    sourceFile: file.source === '' ? file.key : `${file.source.replace(/\/+$/, '')}/${file.key}`,
+    sourceFile: file.source === '' ? file.key : `${file.source.endsWith('/') ? file.source.replace(/\/+$/, '') : file.source}/${file.key}`,
     recordShape: record.shape,
     integrity: null,
   };

@@ -61,11 +61,52 @@ export function resourceOfTarget(value: string): ResourceRef {
   return { type: 'other', id: value, arn: value.startsWith('arn:') ? value : null };
 }
 
-function* strings(value: unknown, depth = 0): Generator<string> {
-  if (depth > 8) return;
-  if (typeof value === 'string') yield value;
-  else if (Array.isArray(value)) for (const v of value) yield* strings(v, depth + 1);
-  else if (typeof value === 'object' && value !== null) for (const v of Object.values(value)) yield* strings(v, depth + 1);
+/** Every string inside a value, depth first, down to 8 levels. */
+function collectStrings(value: unknown, out: string[], depth = 0): string[] {
+  if (depth > 8) return out;
+  if (typeof value === 'string') {
+    out.push(value);
+  } else if (typeof value === 'object' && value !== null) {
+    // Indexed loops: this runs for every event, mostly before the JIT has optimized it.
+    const items = Array.isArray(value) ? (value as unknown[]) : Object.values(value);
+    for (let i = 0; i < items.length; i++) collectStrings(items[i], out, depth + 1);
+  }
+  return out;
+}
+
+const LOGGING_CALL = /^Set(V2)?Logging(Options|Level)$|^DeleteV2LoggingLevel$/;
+
+/** Resources in the order first mentioned, each type and id once. */
+class TouchedResources {
+  readonly list: ResourceRef[] = [];
+  // Most events touch a handful: a scan of the list is cheaper than a map until it grows.
+  private index: Map<string, ResourceRef> | null = null;
+
+  add(type: ResourceType, id: string, arn: string | null): void {
+    const existing = this.find(type, id);
+    if (existing !== undefined) {
+      // Keep the ARN when a later mention has one.
+      if (existing.arn === null && arn !== null) existing.arn = arn;
+      return;
+    }
+    const ref: ResourceRef = { type, id, arn };
+    this.list.push(ref);
+    this.index?.set(`${type}\u0000${id}`, ref);
+  }
+
+  private find(type: ResourceType, id: string): ResourceRef | undefined {
+    if (this.index === null) {
+      if (this.list.length < 16) {
+        for (let i = 0; i < this.list.length; i++) {
+          const ref = this.list[i]!;
+          if (ref.type === type && ref.id === id) return ref;
+        }
+        return undefined;
+      }
+      this.index = new Map(this.list.map((r) => [`${r.type}\u0000${r.id}`, r]));
+    }
+    return this.index.get(`${type}\u0000${id}`);
+  }
 }
 
 /**
@@ -78,43 +119,41 @@ export function resourcesOf(
   params: Record<string, unknown> | null,
   response: Record<string, unknown> | null,
 ): ResourceRef[] {
-  const out: ResourceRef[] = [];
-  const seen = new Set<string>();
-  const add = (ref: ResourceRef) => {
-    const k = `${ref.type}\u0000${ref.id}`;
-    if (seen.has(k)) {
-      // Keep the ARN when a later mention has one.
-      const existing = out.find((r) => r.type === ref.type && r.id === ref.id);
-      if (existing && existing.arn === null && ref.arn !== null) existing.arn = ref.arn;
-      return;
-    }
-    seen.add(k);
-    out.push({ ...ref });
-  };
-
+  const touched = new TouchedResources();
   const p = params ?? {};
   const r = response ?? {};
   const isCa = eventName === 'RegisterCACertificate';
-  for (const [name, type] of NAME_PARAMS) {
-    const value = p[name];
-    if (typeof value === 'string' && value !== '') add({ type, id: value, arn: null });
+  for (let i = 0; i < NAME_PARAMS.length; i++) {
+    const value = p[NAME_PARAMS[i]![0]];
+    if (typeof value === 'string' && value !== '') touched.add(NAME_PARAMS[i]![1], value, null);
   }
   const responseCert = r.certificateId;
   if (typeof responseCert === 'string' && responseCert !== '') {
-    add({ type: isCa ? 'caCertificate' : 'certificate', id: responseCert, arn: typeof r.certificateArn === 'string' ? r.certificateArn : null });
+    touched.add(isCa ? 'caCertificate' : 'certificate', responseCert, typeof r.certificateArn === 'string' ? r.certificateArn : null);
   }
-  if (typeof r.policyArn === 'string' && typeof p.policyName === 'string') add({ type: 'policy', id: p.policyName, arn: r.policyArn });
-  for (const key of ['principal', 'target']) {
-    const value = p[key];
-    if (typeof value === 'string' && value !== '') add(resourceOfTarget(value));
-  }
-  if (typeof p.targetAwsAccount === 'string' && p.targetAwsAccount !== '') add({ type: 'account', id: p.targetAwsAccount, arn: null });
-  if (/^Set(V2)?Logging(Options|Level)$|^DeleteV2LoggingLevel$/.test(eventName)) add({ type: 'loggingOptions', id: 'logging', arn: null });
+  if (typeof r.policyArn === 'string' && typeof p.policyName === 'string') touched.add('policy', p.policyName, r.policyArn);
+  addTarget(touched, p.principal);
+  addTarget(touched, p.target);
+  if (typeof p.targetAwsAccount === 'string' && p.targetAwsAccount !== '') touched.add('account', p.targetAwsAccount, null);
+  if (LOGGING_CALL.test(eventName)) touched.add('loggingOptions', 'logging', null);
 
-  for (const text of [...strings(params), ...strings(response)]) {
-    const parsed = parseIotArn(text);
-    if (parsed && parsed.type !== 'other') add({ type: parsed.type, id: parsed.id, arn: text });
-    for (const m of text.matchAll(CERT_IN_TEXT)) add({ type: m[1] === 'cacert' ? 'caCertificate' : 'certificate', id: m[2], arn: null });
+  const texts = collectStrings(response, collectStrings(params, []));
+  for (let i = 0; i < texts.length; i++) {
+    const text = texts[i]!;
+    // Cheap checks first: most values are neither ARNs nor hold a certificate id.
+    const parsed = text.startsWith('arn:') ? parseIotArn(text) : null;
+    if (parsed && parsed.type !== 'other') touched.add(parsed.type, parsed.id, text);
+    if (!text.includes('cert/')) continue;
+    CERT_IN_TEXT.lastIndex = 0;
+    for (let m = CERT_IN_TEXT.exec(text); m !== null; m = CERT_IN_TEXT.exec(text)) {
+      touched.add(m[1] === 'cacert' ? 'caCertificate' : 'certificate', m[2]!, null);
+    }
   }
-  return out;
+  return touched.list;
+}
+
+function addTarget(touched: TouchedResources, value: unknown): void {
+  if (typeof value !== 'string' || value === '') return;
+  const ref = resourceOfTarget(value);
+  touched.add(ref.type, ref.id, ref.arn);
 }

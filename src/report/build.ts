@@ -27,10 +27,11 @@ function titleOf(period: Period): string {
 /** Every stage after collection: IoT events, analysis, coverage, in one model. Findings are added by the rules. */
 export function buildReport(input: BuildInput): ReportModel {
   const { collected, accounts: resolved, period } = input;
-  const rawEvents: IotEvent[] = collected.records.map(toIotEvent).sort(compareEvents);
-  const accounts = accountInfos(resolved, collected, rawEvents);
+  const events: IotEvent[] = collected.records.map(toIotEvent).sort(compareEvents);
+  const accounts = accountInfos(resolved, collected, events);
   const names = new Map(accounts.map((a) => [a.id, a.name]));
-  const events = rawEvents.map((e) => ({ ...e, accountName: names.get(e.accountId) ?? null }));
+  // The events are new objects of this build: named in place rather than copied.
+  for (const e of events) e.accountName = names.get(e.accountId) ?? null;
 
   const organizationIds = [...new Set(collected.sources.flatMap((s) => s.organizationIds))].sort();
   const sources: SourceInfo[] = [

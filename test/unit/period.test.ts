@@ -1,5 +1,6 @@
+import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { deliveryDays, periodDays, resolvePeriod } from '../../src/collect/period.js';
+import { dayIn, deliveryDays, periodDays, resolvePeriod, utcDay, zoneOffsetAt } from '../../src/collect/period.js';
 import { UsageError } from '../../src/errors.js';
 
 const now = new Date('2026-11-24T10:00:00Z');
@@ -63,5 +64,129 @@ describe('deliveryDays', () => {
 
   it('lists the period days in its own zone', () => {
     expect(periodDays(resolvePeriod({ period: '2026-02', tz: 'UTC' }, now))).toHaveLength(28);
+  });
+});
+
+// The shortcuts of dayIn, zoneOffsetAt and periodDays must give luxon's answers exactly:
+// each is checked here against the luxon code it replaces.
+const ZONES = [
+  'UTC',
+  'Europe/Paris',
+  'America/New_York',
+  'Australia/Lord_Howe', // 30-minute DST
+  'Asia/Kathmandu', // +05:45
+  'Pacific/Chatham', // +12:45 / +13:45
+  'America/St_Johns', // -03:30
+  'America/Santiago', // DST changes at midnight
+  'America/Havana', // DST changes at midnight
+  'Africa/Casablanca', // DST suspended for Ramadan
+  'Asia/Gaza',
+  'Antarctica/Troll', // +00 / +02
+  'Pacific/Apia', // skipped 2011-12-30
+  'Europe/Dublin', // negative DST
+  'Pacific/Kiritimati', // +14
+  'Etc/GMT+12',
+];
+
+const luxonDay = (iso: string, tz: string) => DateTime.fromISO(iso, { zone: 'utc' }).setZone(tz).toFormat('yyyy-MM-dd');
+const luxonOffset = (ms: number, tz: string) => DateTime.fromMillis(ms, { zone: tz }).offset;
+
+/** Instants around every offset change of a zone in a year (found hour by hour, then to the second). */
+function instantsAroundChanges(tz: string, year: number): number[] {
+  const out: number[] = [];
+  const start = Date.UTC(year, 0, 1);
+  for (let t = start; t < Date.UTC(year + 1, 0, 1); t += 3_600_000) {
+    if (luxonOffset(t, tz) === luxonOffset(t + 3_600_000, tz)) continue;
+    let lo = t;
+    let hi = t + 3_600_000;
+    while (hi - lo > 1000) {
+      const mid = lo + Math.floor((hi - lo) / 2000) * 1000;
+      if (luxonOffset(mid, tz) === luxonOffset(lo, tz)) lo = mid;
+      else hi = mid;
+    }
+    for (const d of [-86_400_000, -3_600_001, -3_600_000, -1_800_000, -60_000, -1000, -1, 0, 1, 999, 1000, 60_000, 1_800_000, 3_600_000, 86_400_000]) out.push(hi + d);
+  }
+  return out;
+}
+
+function isoOf(ms: number, fraction: boolean): string {
+  const iso = new Date(ms).toISOString();
+  return fraction ? iso : iso.replace(/\.\d{3}Z$/, 'Z');
+}
+
+describe('local days match luxon', () => {
+  // A fixed pseudo-random sequence: the same instants on every run.
+  let seed = 12345;
+  const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+
+  it.each(ZONES)('in %s, around every offset change and at random instants', (tz) => {
+    const instants = [...instantsAroundChanges(tz, 2011), ...instantsAroundChanges(tz, 2026)];
+    for (let i = 0; i < 300; i++) instants.push(Date.UTC(2000, 0, 1) + Math.floor(random() * 40 * 365 * 86_400_000));
+    for (const ms of instants) {
+      expect(zoneOffsetAt(ms, tz)).toBe(luxonOffset(ms, tz));
+      for (const iso of [isoOf(ms, false), isoOf(ms, true)]) expect(dayIn(iso, tz)).toBe(luxonDay(iso, tz));
+    }
+  });
+
+  it.each([
+    '2026-10-01T24:00:00Z',
+    '2026-02-29T10:00:00Z',
+    '2024-02-29T23:30:00Z',
+    '2026-04-31T10:00:00Z',
+    '2026-10-01T23:59:60Z',
+    '2026-10-01T10:00:00.123456789Z',
+    '2026-10-01T10:00:00,5Z',
+    '2026-10-01T10:00:00+02:00',
+    '2026-10-01T23:30:00-05:00',
+    '2026-10-01T10:00Z',
+    '2026-10-01',
+    '2026-10-01t10:00:00z',
+    '0999-12-31T23:00:00Z',
+    '1000-01-01T01:00:00Z',
+    '9999-12-31T23:00:00Z',
+    '+010000-01-01T00:00:00Z',
+    '',
+    'yesterday',
+  ])('reads %j as luxon does', (iso) => {
+    for (const tz of ['UTC', 'Europe/Paris', 'Pacific/Kiritimati', 'Etc/GMT+12']) expect(dayIn(iso, tz)).toBe(luxonDay(iso, tz));
+  });
+
+  it('says "Invalid DateTime" for an unknown zone, as luxon does', () => {
+    expect(dayIn('2026-10-05T10:00:00Z', 'Mars/Olympus')).toBe(luxonDay('2026-10-05T10:00:00Z', 'Mars/Olympus'));
+    expect(zoneOffsetAt(Date.UTC(2026, 9, 5), 'Mars/Olympus')).toBeNaN();
+  });
+
+  it('formats a day as Date does', () => {
+    for (const ms of [0, -1, 86_399_999, 86_400_000, Date.UTC(2026, 9, 25, 23, 59, 59, 999), Date.UTC(1000, 0, 1), -8.64e15, 8.64e15]) {
+      expect(utcDay(ms)).toBe(new Date(ms).toISOString().slice(0, 10));
+    }
+    expect(() => utcDay(8.64e15 + 1)).toThrow(RangeError);
+  });
+
+  it.each([
+    ['2026-10', 'UTC'],
+    ['2026-02', 'UTC'],
+    ['2024-02', 'UTC'],
+    ['2026-10', 'Europe/Paris'],
+    ['2026-03', 'America/New_York'],
+    ['2026-09', 'America/Santiago'],
+    ['2026-10', 'Etc/GMT+12'],
+    ['2026-10', 'Pacific/Kiritimati'],
+  ])('lists the days of %s in %s', (month, tz) => {
+    const p = resolvePeriod({ period: month, tz }, now);
+    const reference: string[] = [];
+    const end = DateTime.fromISO(p.end, { zone: tz });
+    for (let d = DateTime.fromISO(p.start, { zone: tz }).startOf('day'); d < end; d = d.plus({ days: 1 })) reference.push(d.toFormat('yyyy-MM-dd'));
+    expect(periodDays(p)).toEqual(reference);
+  });
+
+  it('lists the days of a range that starts and ends inside days', () => {
+    for (const tz of ['UTC', 'Europe/Paris', 'Etc/GMT-14']) {
+      const p = resolvePeriod({ from: '2026-10-03T17:45', to: '2026-10-09T00:30', tz }, now);
+      const reference: string[] = [];
+      const end = DateTime.fromISO(p.end, { zone: tz });
+      for (let d = DateTime.fromISO(p.start, { zone: tz }).startOf('day'); d < end; d = d.plus({ days: 1 })) reference.push(d.toFormat('yyyy-MM-dd'));
+      expect(periodDays(p)).toEqual(reference);
+    }
   });
 });

@@ -1,5 +1,6 @@
 import type { IotEvent } from '../../report/model.js';
 import type { Rule, RuleHit } from './types.js';
+import { distinct } from '../params.js';
 import { clip, listWithMore, plural } from './support/text.js';
 
 type Params = { warmupDays: number; sourceIps: boolean; userAgents: boolean };
@@ -23,14 +24,17 @@ export function agentFamily(userAgent: string): string | null {
   return name === '' ? null : clip(name, 80);
 }
 
-function sourcesOf(event: IotEvent, params: Params): { kind: Kind; value: string }[] {
-  const out: { kind: Kind; value: string }[] = [];
-  if (params.sourceIps && event.sourceIp && !SERVICE_VALUE.test(event.sourceIp)) out.push({ kind: 'ip', value: event.sourceIp });
-  if (params.userAgents && event.userAgent) {
-    const family = agentFamily(event.userAgent);
-    if (family) out.push({ kind: 'agent', value: family });
+// A month's calls come from a handful of user agents, each seen thousands of times.
+const families = new Map<string, string | null>();
+
+function familyOf(userAgent: string): string | null {
+  let family = families.get(userAgent);
+  if (family === undefined) {
+    family = agentFamily(userAgent);
+    if (families.size > 10_000) families.clear();
+    families.set(userAgent, family);
   }
-  return out;
+  return family;
 }
 
 interface NewValue {
@@ -56,26 +60,32 @@ export const newSource: Rule<Params> = {
   defaults: { warmupDays: 7, sourceIps: true, userAgents: true },
   evaluate(ctx) {
     const warmupEnd = Date.parse(ctx.period.start) + ctx.params.warmupDays * 86_400_000;
-    const seen = new Set<string>();
-    const fresh = new Map<string, NewValue>();
+    // Every value seen, with its entry when first seen after the warm-up (null when during it).
+    const seen = new Map<string, NewValue | null>();
+    const fresh: NewValue[] = [];
+    const note = (event: IotEvent, kind: Kind, value: string) => {
+      const key = JSON.stringify([event.accountId, kind, value]);
+      let entry = seen.get(key);
+      if (entry === undefined) {
+        entry = Date.parse(event.eventTime) >= warmupEnd ? { accountId: event.accountId, kind, value, firstSeen: event.eventTime, changes: [] } : null;
+        seen.set(key, entry);
+        if (entry !== null) fresh.push(entry);
+      }
+      if (event.isChange) entry?.changes.push(event);
+    };
     for (const event of ctx.events) {
-      for (const { kind, value } of sourcesOf(event, ctx.params)) {
-        const key = JSON.stringify([event.accountId, kind, value]);
-        if (!seen.has(key)) {
-          seen.add(key);
-          if (Date.parse(event.eventTime) >= warmupEnd) {
-            fresh.set(key, { accountId: event.accountId, kind, value, firstSeen: event.eventTime, changes: [] });
-          }
-        }
-        if (event.isChange) fresh.get(key)?.changes.push(event);
+      if (ctx.params.sourceIps && event.sourceIp && !SERVICE_VALUE.test(event.sourceIp)) note(event, 'ip', event.sourceIp);
+      if (ctx.params.userAgents && event.userAgent) {
+        const family = familyOf(event.userAgent);
+        if (family) note(event, 'agent', family);
       }
     }
     const hits: RuleHit[] = [];
-    for (const item of fresh.values()) {
+    for (const item of fresh) {
       const first = item.changes[0];
       if (!first) continue;
       const what = item.kind === 'ip' ? 'source IP' : 'user agent';
-      const actors = [...new Set(item.changes.map((e) => e.actor.label))];
+      const actors = distinct(item.changes.map((e) => e.actor.label));
       hits.push({
         accountId: item.accountId,
         region: first.region,

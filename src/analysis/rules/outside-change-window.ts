@@ -11,15 +11,22 @@ function minutes(hhmm: string): number {
 
 /** Whether an instant falls inside the window, in the window's zone. `to` is exclusive; from > to wraps midnight. */
 export function insideWindow(iso: string, window: ChangeWindow, zone: string): boolean {
-  const local = localTime(iso, zone);
+  return windowTest(window, zone)(iso);
+}
+
+/** `insideWindow` for one window and zone, with the window read once. */
+function windowTest(window: ChangeWindow, zone: string): (iso: string) => boolean {
   const from = minutes(window.hours.from);
   const to = minutes(window.hours.to);
   // A wrapping window's early-morning part belongs to the day it started on.
   const wraps = from > to;
-  const inHours = wraps ? local.minutes >= from || local.minutes < to : local.minutes >= from && local.minutes < to;
-  if (!inHours) return false;
-  const weekday = wraps && local.minutes < to ? ((local.weekday + 5) % 7) + 1 : local.weekday;
-  return window.days.includes(WEEKDAYS[weekday - 1]!);
+  return (iso) => {
+    const local = localTime(iso, zone);
+    const inHours = wraps ? local.minutes >= from || local.minutes < to : local.minutes >= from && local.minutes < to;
+    if (!inHours) return false;
+    const weekday = wraps && local.minutes < to ? ((local.weekday + 5) % 7) + 1 : local.weekday;
+    return window.days.includes(WEEKDAYS[weekday - 1]!);
+  };
 }
 
 /** Changes outside the configured change window (days and hours in the report's or the window's time zone). */
@@ -34,7 +41,8 @@ export const outsideChangeWindow: Rule<Record<string, never>> = {
   evaluate(ctx) {
     const window = ctx.config.changeWindow;
     const zone = window.timeZone ?? ctx.period.timeZone;
-    const events = ctx.events.filter((e) => e.isChange && !insideWindow(e.eventTime, window, zone));
+    const inside = windowTest(window, zone);
+    const events = ctx.events.filter((e) => e.isChange && !inside(e.eventTime));
     const span = `${window.days.join(',')} ${window.hours.from}–${window.hours.to} ${zone}`;
     return hitsPerActorDay(events, zone, (group, day) => {
       return `${clip(group[0]!.actor.label, 100)} made ${plural(group.length, 'IoT change')} on ${day} outside the change window (${span}): ${countActions(group.map((e) => e.eventName))}.`;

@@ -23,6 +23,9 @@ function diffEvidence(fromId: string, from: PolicyDocumentReading | undefined, t
   return [`--- version ${fromId}`, `+++ version ${toId}`, ...shown, ...more].join('\n');
 }
 
+// The calls that create, delete or switch versions; other events leave a policy's state alone.
+const POLICY_VERSION_CALLS = new Set(['CreatePolicy', 'CreatePolicyVersion', 'DeletePolicy', 'SetDefaultPolicyVersion']);
+
 function isOlder(target: string, previous: string): boolean {
   return /^\d+$/.test(target) && /^\d+$/.test(previous) && Number(target) < Number(previous);
 }
@@ -45,7 +48,7 @@ export const policyDefaultRollback: Rule<Record<string, never>> = {
     const states = new Map<string, PolicyState>();
     const hits: RuleHit[] = [];
     for (const event of ctx.events) {
-      if (!event.isChange) continue;
+      if (!event.isChange || !POLICY_VERSION_CALLS.has(event.eventName)) continue;
       const policyName = policyNameOf(event) ?? UNKNOWN_POLICY;
       const key = JSON.stringify([event.accountId, event.region, policyName]);
       let state = states.get(key);

@@ -14,8 +14,21 @@ const CONSOLE_AGENT = /(^|[\s[(,])(console\.amazonaws\.com|signin\.amazonaws\.co
 export function consoleSignal(event: IotEvent): string | null {
   if (event.eventType === 'AwsConsoleAction') return 'a console action';
   if (event.sessionCredentialFromConsole === true) return 'session credentials from the console';
-  if (event.userAgent && CONSOLE_AGENT.test(event.userAgent)) return 'the console user agent';
+  if (event.userAgent && isConsoleAgent(event.userAgent)) return 'the console user agent';
   return null;
+}
+
+// A month's calls come from a handful of user agents, each seen thousands of times.
+const consoleAgents = new Map<string, boolean>();
+
+function isConsoleAgent(userAgent: string): boolean {
+  let known = consoleAgents.get(userAgent);
+  if (known === undefined) {
+    known = CONSOLE_AGENT.test(userAgent);
+    if (consoleAgents.size > 10_000) consoleAgents.clear();
+    consoleAgents.set(userAgent, known);
+  }
+  return known;
 }
 
 export interface HumanVerdict {

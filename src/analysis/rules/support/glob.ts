@@ -21,8 +21,29 @@ export function globToRegExp(pattern: string, caseInsensitive = false): RegExp {
   return re;
 }
 
+// Policy checks ask the same few questions (does `iot:*` match `iot:Connect`?) thousands of
+// times: answers are kept per pattern and value, found without building a key string.
+const answers = [new Map<string, Map<string, boolean>>(), new Map<string, Map<string, boolean>>()] as const;
+let answerCount = 0;
+
 export function matchesGlob(pattern: string, value: string, caseInsensitive = false): boolean {
-  return globToRegExp(pattern, caseInsensitive).test(value);
+  const byPattern = answers[caseInsensitive ? 1 : 0];
+  let byValue = byPattern.get(pattern);
+  if (byValue === undefined) {
+    byValue = new Map();
+    byPattern.set(pattern, byValue);
+  }
+  let answer = byValue.get(value);
+  if (answer === undefined) {
+    answer = globToRegExp(pattern, caseInsensitive).test(value);
+    if (++answerCount > 100_000) {
+      answers[0].clear();
+      answers[1].clear();
+      answerCount = 0;
+    }
+    byValue.set(value, answer);
+  }
+  return answer;
 }
 
 export function matchesAnyGlob(patterns: readonly string[], value: string, caseInsensitive = false): boolean {

@@ -1,26 +1,9 @@
 /** Grouping events into one hit per principal and day, so a busy day gives one finding, not hundreds. */
-import { DateTime } from 'luxon';
 import type { IotEvent } from '../../../report/model.js';
+import { utcDay, zoneOffsetAt } from '../../../collect/period.js';
 import type { RuleHit } from '../types.js';
 import { actorResource } from './actor.js';
 import { clip, countActions } from './text.js';
-
-// Zone offsets change only at whole quarter hours (UTC) for modern dates, so one lookup per
-// 15-minute bucket is exact; asking luxon for every event is the slow part of a big month.
-const BUCKET_MS = 15 * 60_000;
-const offsets = new Map<string, number>();
-
-function offsetMinutes(ms: number, zone: string): number {
-  const key = `${zone}|${Math.floor(ms / BUCKET_MS)}`;
-  let offset = offsets.get(key);
-  if (offset === undefined) {
-    offset = DateTime.fromMillis(ms, { zone }).offset;
-    if (!Number.isFinite(offset)) offset = 0;
-    if (offsets.size > 200_000) offsets.clear();
-    offsets.set(key, offset);
-  }
-  return offset;
-}
 
 export interface LocalTime {
   /** `YYYY-MM-DD` in the zone. */
@@ -31,15 +14,39 @@ export interface LocalTime {
   minutes: number;
 }
 
-/** Wall-clock facts of an ISO UTC instant in an IANA zone. */
+const DAY_MS = 86_400_000;
+
+// Several rules ask for the same events' local times: each instant is worked out once per zone.
+const localTimes = new Map<string, Map<string, LocalTime>>();
+
+/** Wall-clock facts of an ISO UTC instant in an IANA zone. The result is shared: do not change it. */
 export function localTime(iso: string, zone: string): LocalTime {
+  let known = localTimes.get(zone);
+  if (known === undefined) {
+    known = new Map();
+    localTimes.set(zone, known);
+  }
+  let local = known.get(iso);
+  if (local === undefined) {
+    local = computeLocalTime(iso, zone);
+    if (known.size > 100_000) known.clear();
+    known.set(iso, local);
+  }
+  return local;
+}
+
+function computeLocalTime(iso: string, zone: string): LocalTime {
   const ms = Date.parse(iso);
   if (!Number.isFinite(ms)) return { day: iso.slice(0, 10), weekday: 1, minutes: 0 };
-  const local = new Date(ms + offsetMinutes(ms, zone) * 60_000);
+  const offset = zoneOffsetAt(ms, zone);
+  // What `new Date(ms + offset)` would hold, without making one per event.
+  const local = Math.trunc(ms + (Number.isFinite(offset) ? offset : 0) * 60_000);
+  const days = Math.floor(local / DAY_MS);
   return {
-    day: local.toISOString().slice(0, 10),
-    weekday: ((local.getUTCDay() + 6) % 7) + 1,
-    minutes: local.getUTCHours() * 60 + local.getUTCMinutes(),
+    day: utcDay(local),
+    // 1970-01-01 was a Thursday (4).
+    weekday: (((days + 3) % 7) + 7) % 7 + 1,
+    minutes: Math.floor((local - days * DAY_MS) / 60_000),
   };
 }
 

@@ -52,13 +52,33 @@ export function documentFromHistory(
   return version?.document ?? null;
 }
 
-export function knownPolicyVersions(events: readonly IotEvent[], policies: readonly PolicyHistory[]): KnownPolicyVersion[] {
+// Three rules read the same versions of one report's events: work them out once.
+const known = new WeakMap<readonly IotEvent[], WeakMap<readonly PolicyHistory[], readonly KnownPolicyVersion[]>>();
+
+/** The versions, in the order the events show them. Shared between callers: do not change them. */
+export function knownPolicyVersions(events: readonly IotEvent[], policies: readonly PolicyHistory[]): readonly KnownPolicyVersion[] {
+  let byPolicies = known.get(events);
+  if (byPolicies === undefined) {
+    byPolicies = new WeakMap();
+    known.set(events, byPolicies);
+  }
+  let versions = byPolicies.get(policies);
+  if (versions === undefined) {
+    versions = findPolicyVersions(events, policies);
+    byPolicies.set(policies, versions);
+  }
+  return versions;
+}
+
+function findPolicyVersions(events: readonly IotEvent[], policies: readonly PolicyHistory[]): KnownPolicyVersion[] {
   const versions = new Map<string, KnownPolicyVersion>();
   const ordered: KnownPolicyVersion[] = [];
   for (const event of events) {
     if (!event.isChange) continue;
+    const creates = event.eventName === 'CreatePolicy' || event.eventName === 'CreatePolicyVersion';
+    if (!creates && event.eventName !== 'SetDefaultPolicyVersion') continue;
     const policyName = policyNameOf(event) ?? UNKNOWN_POLICY;
-    if (event.eventName === 'CreatePolicy' || event.eventName === 'CreatePolicyVersion') {
+    if (creates) {
       const versionId = createdVersionId(event);
       const entry: KnownPolicyVersion = {
         accountId: event.accountId,

@@ -1,9 +1,14 @@
 /** Small text helpers for finding descriptions and evidence built from log values. */
 
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]+/g;
+// eslint-disable-next-line no-control-regex
+const HAS_CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+
 /** Shortens a hostile value for a one-line description; control characters become spaces. */
 export function clip(value: string, max = 120): string {
-  // eslint-disable-next-line no-control-regex
-  const flat = value.replace(/[\u0000-\u001f\u007f]+/g, ' ');
+  // Testing first is cheaper than a global replace, and values rarely hold control characters.
+  const flat = HAS_CONTROL_CHARACTER.test(value) ? value.replace(CONTROL_CHARACTERS, ' ') : value;
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
@@ -17,8 +22,10 @@ export function listWithMore(items: readonly string[], max = 10): string {
 /** `3 × UpdateCertificate, 1 × DeleteCertificate` in first-seen order. */
 export function countActions(eventNames: readonly string[]): string {
   const counts = new Map<string, number>();
-  for (const name of eventNames) counts.set(name, (counts.get(name) ?? 0) + 1);
-  return [...counts].map(([name, n]) => `${n} × ${clip(name, 60)}`).join(', ');
+  for (let i = 0; i < eventNames.length; i++) counts.set(eventNames[i]!, (counts.get(eventNames[i]!) ?? 0) + 1);
+  const parts: string[] = [];
+  counts.forEach((n, name) => parts.push(`${n} × ${clip(name, 60)}`));
+  return parts.join(', ');
 }
 
 export function plural(n: number, one: string, many = `${one}s`): string {
