@@ -5,41 +5,82 @@ import { OutputError, oneLine } from '../errors.js';
 
 export interface OutputFile {
   name: string;
-  /** Bytes, text, or text in pieces (written and hashed as they come, never joined). */
+  /**
+   * Bytes, text, or text in pieces (written and hashed as they come, never joined). An
+   * error thrown while producing the pieces is the caller's, not an output error: it is
+   * thrown as it is, after the temporary files are removed.
+   */
   bytes: Buffer | string | Iterable<string>;
 }
 
-/** Flushes written pieces to disk in blocks of about this size. */
+/** Written pieces are encoded into blocks of this size, each hashed and written as one. */
 const BLOCK = 1 << 20;
 
-/** Writes `content` to `file`, returning its size and SHA-256, without holding streamed text whole. */
+/** An error thrown by the content while it was being produced (a renderer's), not by the disk: passed on as it is. */
+class ContentFailure {
+  constructor(readonly error: unknown) {}
+}
+
+/**
+ * Writes `content` to `file`, returning its size and SHA-256, without holding streamed text
+ * whole: pieces are encoded straight into a block, and a full block is hashed and written
+ * while the next one fills.
+ */
 async function writeContent(file: string, content: OutputFile['bytes']): Promise<{ bytes: number; sha256: string }> {
   if (typeof content === 'string' || Buffer.isBuffer(content)) {
-    await writeFile(file, content);
-    return { bytes: Buffer.byteLength(content), sha256: sha256(content) };
+    // Encoded once: for the file, its size and its hash.
+    const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+    await writeFile(file, bytes);
+    return { bytes: bytes.length, sha256: sha256(bytes) };
   }
   const hash = createHash('sha256');
   const handle = await open(file, 'w');
   let size = 0;
+  let writing: Promise<unknown> = Promise.resolve();
+  const pieces = content[Symbol.iterator]();
+  let done = false;
   try {
-    let block: string[] = [];
-    let blockLength = 0;
-    const flush = async () => {
-      if (block.length === 0) return;
-      const buffer = Buffer.from(block.join(''), 'utf8');
-      block = [];
-      blockLength = 0;
-      hash.update(buffer);
-      size += buffer.length;
-      await handle.write(buffer);
+    // Two blocks in turn: one is written while the other fills (a write is awaited before its block is reused).
+    const blocks = [Buffer.allocUnsafe(BLOCK), Buffer.allocUnsafe(BLOCK)];
+    let block = blocks[0] as Buffer;
+    let used = 0;
+    const writeAll = async (bytes: Buffer) => {
+      for (let at = 0; at < bytes.length; ) at += (await handle.write(bytes, at)).bytesWritten;
     };
-    for (const piece of content) {
-      block.push(piece);
-      blockLength += piece.length;
-      if (blockLength >= BLOCK) await flush();
+    const flush = async (bytes: Buffer) => {
+      if (bytes.length === 0) return;
+      hash.update(bytes);
+      size += bytes.length;
+      await writing;
+      writing = writeAll(bytes);
+    };
+    for (;;) {
+      let next: IteratorResult<string>;
+      try {
+        next = pieces.next();
+      } catch (error) {
+        throw new ContentFailure(error);
+      }
+      if (next.done) {
+        done = true;
+        break;
+      }
+      const piece = next.value;
+      // At most 3 bytes per UTF-16 unit: a piece that may not fit starts the next block.
+      if (used + piece.length * 3 > BLOCK && used > 0) {
+        await flush(block.subarray(0, used));
+        block = (block === blocks[0] ? blocks[1] : blocks[0]) as Buffer;
+        used = 0;
+      }
+      if (piece.length * 3 > BLOCK) await flush(Buffer.from(piece, 'utf8'));
+      else used += block.write(piece, used, 'utf8');
     }
-    await flush();
+    await flush(block.subarray(0, used));
+    await writing;
   } finally {
+    // Stopped early (a write failed): the producer may close what it holds.
+    if (!done) pieces.return?.();
+    await writing.catch(() => {});
     await handle.close();
   }
   return { bytes: size, sha256: hash.digest('hex') };
@@ -99,6 +140,7 @@ export class OutputSession {
       return entry;
     } catch (error) {
       await this.abort();
+      if (error instanceof ContentFailure) throw error.error;
       throw failure(this.dir, error);
     }
   }
@@ -108,8 +150,11 @@ export class OutputSession {
       this.ready ??= mkdir(this.dir, { recursive: true }).then(() => undefined);
       await this.ready;
       const sums = new Map<string, string>();
+      const ours = new Set(this.written.map((w) => w.name));
       try {
         for (const name of parseSums(await readFile(path.join(this.dir, CHECKSUMS), 'utf8')).keys()) {
+          // A file this report replaces is not read: its new hash is known.
+          if (ours.has(name)) continue;
           try {
             sums.set(name, sha256(await readFile(path.join(this.dir, name))));
           } catch {

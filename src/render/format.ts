@@ -2,8 +2,9 @@
  * Display formatting for the view model: times in the report's zone, counts, sizes,
  * anchors and the visible form of log text. Pure functions, no clock, no environment.
  */
-import { createHash } from 'node:crypto';
+import { hash as digest } from 'node:crypto';
 import { DateTime, IANAZone } from 'luxon';
+import { rowSource } from './rows.js';
 
 const COUNT = new Intl.NumberFormat('en-US');
 
@@ -38,9 +39,43 @@ export function plural(n: number, one: string, many = `${one}s`): string {
 // eslint-disable-next-line no-control-regex
 const INVISIBLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u200B\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\uFFF9-\uFFFB]/g;
 
+// The same class, to test: nearly every value has none of these, and a test allocates nothing.
+const HAS_INVISIBLE = new RegExp(INVISIBLE.source);
+
 /** The visible form of a log value (newlines and tabs kept). */
 export function visible(s: string): string {
+  if (!HAS_INVISIBLE.test(s)) return s;
   return s.replace(INVISIBLE, (c) => `[U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}]`);
+}
+
+/**
+ * Every string of a view value in its visible form (see `visible`). Nothing is changed in
+ * place: what holds a changed string is copied, the rest is returned as it is (a view is
+ * made of fresh objects and of fixed badges, so sharing them is safe). Lazy rows are
+ * skipped: each row is made visible when it is made.
+ */
+export function visibleStrings<T>(value: T): T {
+  if (typeof value === 'string') return visible(value) as T;
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    if (rowSource(value) !== undefined) return value;
+    let out: unknown[] | null = null;
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      const w = visibleStrings(v);
+      if (w !== v) (out ??= value.slice())[i] = w;
+    }
+    return (out ?? value) as T;
+  }
+  let out: Record<string, unknown> | null = null;
+  const record = value as Record<string, unknown>;
+  // for-in, not Object.keys: no array per object (view objects are plain, nothing inherited).
+  for (const k in record) {
+    const v = record[k];
+    const w = visibleStrings(v);
+    if (w !== v) (out ??= { ...record })[k] = w;
+  }
+  return (out ?? value) as T;
 }
 
 /** Shortens long text for a capped view, saying how much was left out; `Infinity` keeps it whole. */
@@ -59,7 +94,8 @@ const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,119}$/;
 export function anchorId(prefix: string, ...parts: string[]): string {
   const joined = parts.join('-');
   if (SAFE_ID.test(joined)) return `${prefix}-${joined}`;
-  const hash = createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 24);
+  // One-shot digest: a month of findings hashes thousands of ids.
+  const hash = digest('sha256', parts.join('\u0000'), 'hex').slice(0, 24);
   return `${prefix}--${hash}`;
 }
 
@@ -97,6 +133,15 @@ function pad(n: number, w = 2): string {
   return String(n).padStart(w, '0');
 }
 
+/** The day of a zone-shifted date (read in UTC). */
+function dayOf(d: Date): string {
+  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+}
+
+function minuteOf(d: Date): string {
+  return `${dayOf(d)} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
+}
+
 /**
  * Times of the report in its zone. Zone offsets only change on quarter-hour UTC instants
  * (for any date after the 1970s), so the offset is looked up once per quarter hour: a
@@ -105,6 +150,7 @@ function pad(n: number, w = 2): string {
 export class ZoneClock {
   readonly zone: string;
   private readonly offsets = new Map<number, number>();
+  private readonly times = new Map<string, string>();
 
   constructor(zone: string) {
     this.zone = zone === 'UTC' || IANAZone.isValidZone(zone) ? zone : 'UTC';
@@ -125,19 +171,25 @@ export class ZoneClock {
   /** "2026-10-03" in the zone. */
   date(iso: string): string {
     const d = this.local(iso);
-    return d ? `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}` : visible(iso);
+    return d ? dayOf(d) : visible(iso);
   }
 
   /** "2026-10-03 09:00" in the zone. */
   minute(iso: string): string {
     const d = this.local(iso);
-    return d ? `${this.date(iso)} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}` : visible(iso);
+    return d ? minuteOf(d) : visible(iso);
   }
 
   /** "2026-10-03 09:00:12" in the zone. */
   dateTime(iso: string): string {
-    const d = this.local(iso);
-    return d ? `${this.minute(iso)}:${pad(d.getUTCSeconds())}` : visible(iso);
+    // Findings and lifecycle steps repeat the times of the events they point at.
+    let text = this.times.get(iso);
+    if (text === undefined) {
+      const d = this.local(iso);
+      text = d ? `${minuteOf(d)}:${pad(d.getUTCSeconds())}` : visible(iso);
+      this.times.set(iso, text);
+    }
+    return text;
   }
 
   /** "2026-10-03 09:00:12 Europe/Paris": a time that stands alone, zone named. */

@@ -19,12 +19,14 @@ export function repetitions<T>(
   min: number,
 ): { groups: Repetition<T>[]; rest: T[] } {
   const byKey = new Map<string, T[]>();
-  for (const item of items) {
-    const key = keyOf(item);
+  // Each key made once: the keys of a month of events are JSON strings.
+  const keys = items.map(keyOf);
+  for (let i = 0; i < items.length; i++) {
+    const key = keys[i];
     if (key === null) continue;
     let list = byKey.get(key);
     if (!list) byKey.set(key, (list = []));
-    list.push(item);
+    list.push(items[i]);
   }
   const groups: Repetition<T>[] = [];
   const grouped = new Set<string>();
@@ -35,8 +37,8 @@ export function repetitions<T>(
     }
   }
   groups.sort((a, b) => b.items.length - a.items.length || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  const rest = items.filter((item) => {
-    const key = keyOf(item);
+  const rest = grouped.size === 0 ? [...items] : items.filter((_, i) => {
+    const key = keys[i];
     return key === null || !grouped.has(key);
   });
   return { groups, rest };

@@ -5,7 +5,7 @@
  */
 import type { ReportModel } from '../report/model.js';
 import type { RenderContext } from './context.js';
-import { loadTemplates } from './templates.js';
+import { loadTemplates, type ReportTemplates } from './templates.js';
 import { buildView, type ReportView } from './view.js';
 
 export interface RenderedDocument {
@@ -16,9 +16,13 @@ export interface RenderedDocument {
   pdfFooter: string;
 }
 
-/** The document and its PDF header/footer, for the given media. */
+async function templatesOf(ctx: RenderContext): Promise<ReportTemplates> {
+  return ctx.templates ?? (await loadTemplates(ctx.templateDir));
+}
+
+/** The whole document and its PDF header/footer, for the given media (the PDF prints it). */
 export async function renderDocument(model: ReportModel, ctx: RenderContext): Promise<RenderedDocument> {
-  const templates = ctx.templates ?? (await loadTemplates(ctx.templateDir));
+  const templates = await templatesOf(ctx);
   const view = buildView(model, ctx);
   return {
     view,
@@ -28,6 +32,17 @@ export async function renderDocument(model: ReportModel, ctx: RenderContext): Pr
   };
 }
 
-export async function renderHtml(model: ReportModel, ctx: RenderContext): Promise<string> {
+/**
+ * The HTML renderer: the document as pieces of text, written as they come. Table rows are
+ * made and printed one at a time while the pieces are read, so memory stays flat however
+ * many events and findings the month has (see `ReportTemplates.reportPieces`).
+ */
+export async function renderHtml(model: ReportModel, ctx: RenderContext): Promise<Iterable<string>> {
+  const templates = await templatesOf(ctx);
+  return templates.reportPieces(buildView(model, ctx));
+}
+
+/** The whole HTML text at once (tests, small models). */
+export async function htmlText(model: ReportModel, ctx: RenderContext): Promise<string> {
   return (await renderDocument(model, ctx)).html;
 }

@@ -14,12 +14,19 @@
  * - calls a helper other than Handlebars' own (`if`, `unless`, `each`, `with`, `lookup`,
  *   `log`): none is registered, and computing belongs in the view model;
  * - uses a partial that does not exist, a dynamic partial, or a decorator.
+ *
+ * The built-in templates ship compiled (`builtin-templates.ts`, made by
+ * `scripts/precompile-templates.mjs` and checked by the tests): a run only parses and
+ * compiles the user's files, and any built-in file that no longer matches what was compiled.
  */
+import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import { UsageError } from '../errors.js';
+import { PRECOMPILED, PRECOMPILED_WITH } from './builtin-templates.js';
+import { printInPieces, printRowsByRow, printWhole, RowFailure } from './print.js';
 
 /** A broken or refused `--template` file: a usage error naming the file and line. */
 export class TemplateError extends UsageError {}
@@ -36,6 +43,12 @@ const KNOWN_HELPERS = new Set(['if', 'unless', 'each', 'with', 'lookup', 'log'])
 export interface ReportTemplates {
   /** The whole HTML document. */
   report(view: object): string;
+  /**
+   * The same document as pieces of text, in order. Table rows (see `lazyRows`) are made and
+   * printed one at a time as the pieces are read, so neither they nor the document are ever
+   * whole in memory. Reading them after the view changed prints the changed view.
+   */
+  reportPieces(view: object): Iterable<string>;
   /** Puppeteer's page header and footer (HTML fragments; `pageNumber`/`totalPages` spans are filled by Chromium). */
   pdfHeader(view: object): string;
   pdfFooter(view: object): string;
@@ -165,7 +178,17 @@ function checkTree(src: Source, root: hbs.AST.Program, partialNames: Set<string>
 
 const COMPILE_OPTIONS = { knownHelpersOnly: true, preventIndent: true, strict: false } as const;
 
-function check(env: typeof Handlebars, src: Source, partialNames: Set<string>): void {
+/** The compiler classes a Handlebars environment carries (what its `compile` runs, lazily). */
+interface CompilerClasses {
+  Compiler: new () => { compile(ast: hbs.AST.Program, options: object): unknown };
+  JavaScriptCompiler: new () => { compile(environment: unknown, options: object, context: undefined, asObject: true): TemplateSpecification };
+}
+
+/**
+ * Parses, checks and compiles one template, once: Handlebars' `compile` would parse and
+ * compile again on first use, and only then report what the compiler refuses.
+ */
+function check(env: typeof Handlebars, src: Source, partialNames: Set<string>): HandlebarsTemplateDelegate {
   let ast: hbs.AST.Program;
   try {
     ast = env.parse(src.text);
@@ -174,43 +197,86 @@ function check(env: typeof Handlebars, src: Source, partialNames: Set<string>): 
   }
   checkTree(src, ast, partialNames);
   try {
-    env.precompile(src.text, COMPILE_OPTIONS);
+    // What `compile` does on first use (options copied: the compiler fills them in).
+    const { Compiler, JavaScriptCompiler } = env as unknown as CompilerClasses;
+    const options = { ...COMPILE_OPTIONS, data: true };
+    const environment = new Compiler().compile(ast, options);
+    return env.template(new JavaScriptCompiler().compile(environment, options, undefined, true));
   } catch (err) {
     parseFailure(src, err);
   }
 }
 
 /**
+ * A built-in template as compiled ahead of time (`scripts/precompile-templates.mjs`), or
+ * null when the file is not a built-in one or no longer the text it was compiled from:
+ * then it is compiled (and checked) like a user's. Built-in templates are checked by tests.
+ */
+function precompiled(env: typeof Handlebars, src: Source): HandlebarsTemplateDelegate | null {
+  if (PRECOMPILED_WITH.handlebars !== Handlebars.VERSION || JSON.stringify(PRECOMPILED_WITH.options) !== JSON.stringify(COMPILE_OPTIONS)) return null;
+  const relative = path.relative(BUILTIN_TEMPLATE_DIR, src.file);
+  if (relative.startsWith('..') || path.isAbsolute(relative)) return null;
+  const entry = PRECOMPILED[relative.split(path.sep).join('/')];
+  if (entry === undefined || entry.sha256 !== createHash('sha256').update(src.text).digest('hex')) return null;
+  return env.template(entry.spec);
+}
+
+/** A template's runtime error as a one-line TemplateError naming its file; a row's own failure as it is. */
+function runtimeFailure(src: Source, err: unknown): unknown {
+  if (err instanceof RowFailure) return err.error;
+  if (err instanceof TemplateError) return err;
+  const e = err as { message?: string; lineNumber?: number };
+  return new TemplateError(`${src.file}${e.lineNumber ? ` line ${e.lineNumber}` : ''}: ${String(e.message ?? err).split('\n')[0]}`);
+}
+
+/**
  * Loads, checks and compiles the templates. Throws `TemplateError` (one line: file, line,
  * reason, fix) for the first bad template; nothing is rendered before all are checked.
+ * Built-in templates come compiled ahead of time unless `precompiled` is false (tests).
  */
-export async function loadTemplates(templateDir?: string): Promise<ReportTemplates> {
+export async function loadTemplates(templateDir?: string, options: { precompiled?: boolean } = {}): Promise<ReportTemplates> {
   const { main, partials } = await collectSources(templateDir);
   // An isolated environment: no global helpers or partials leak in or out.
   const env = Handlebars.create();
+  printRowsByRow(env);
   const partialNames = new Set(partials.keys());
-  for (const src of [...main.values(), ...partials.values()]) check(env, src, partialNames);
-  for (const [name, src] of partials) env.registerPartial(name, env.compile(src.text, COMPILE_OPTIONS));
+  const compiled = new Map<string, HandlebarsTemplateDelegate>();
+  for (const src of [...main.values(), ...partials.values()]) {
+    compiled.set(src.file, (options.precompiled !== false ? precompiled(env, src) : null) ?? check(env, src, partialNames));
+  }
+  for (const [name, src] of partials) env.registerPartial(name, compiled.get(src.file) as HandlebarsTemplateDelegate);
 
-  const compiled = (name: (typeof MAIN)[number]) => {
+  const template = (name: (typeof MAIN)[number]) => {
     const src = main.get(name) as Source;
-    const template = env.compile(src.text, COMPILE_OPTIONS);
-    return (view: object): string => {
-      try {
-        return template(view);
-      } catch (err) {
-        const e = err as { message?: string; lineNumber?: number };
-        throw new TemplateError(`${src.file}${e.lineNumber ? ` line ${e.lineNumber}` : ''}: ${String(e.message ?? err).split('\n')[0]}`);
-      }
+    const run = compiled.get(src.file) as HandlebarsTemplateDelegate;
+    return {
+      text(view: object): string {
+        try {
+          return printWhole(() => run(view));
+        } catch (err) {
+          throw runtimeFailure(src, err);
+        }
+      },
+      *pieces(view: object): Generator<string> {
+        try {
+          yield* printInPieces(() => run(view));
+        } catch (err) {
+          throw runtimeFailure(src, err);
+        }
+      },
     };
   };
   const files: Record<string, string> = {};
   for (const [name, src] of main) files[name] = src.file;
   for (const [name, src] of partials) files[`partials/${name}`] = src.file;
+  const report = template('report.hbs');
+  const pdfHeader = template('pdf-header.hbs');
+  const pdfFooter = template('pdf-footer.hbs');
   return {
-    report: compiled('report.hbs'),
-    pdfHeader: compiled('pdf-header.hbs'),
-    pdfFooter: compiled('pdf-footer.hbs'),
+    report: report.text,
+    reportPieces: report.pieces,
+    pdfHeader: pdfHeader.text,
+    pdfFooter: pdfFooter.text,
     files,
   };
 }

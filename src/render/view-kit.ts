@@ -4,7 +4,8 @@
  * (a class attribute never carries a value from the model, only one of these names).
  */
 import type { PdfCaps } from './context.js';
-import { formatCount, type ZoneClock } from './format.js';
+import { formatCount, visibleStrings, type ZoneClock } from './format.js';
+import { lazyRows } from './rows.js';
 
 export interface Link {
   text: string;
@@ -24,7 +25,10 @@ export interface Table<R> {
   /** Rows rendered. */
   shown: number;
   empty: boolean;
-  /** Rendered rows split into tables of `chunkRows` rows, each printed with its own header. */
+  /**
+   * Rendered rows split into tables of `chunkRows` rows, each printed with its own header.
+   * The rows are made when read (see `lazyRows`): the HTML renderer makes one at a time.
+   */
   chunks: { rows: R[] }[];
   /** "1,234 more rows in iot-audit-2026-10.json", or null when every row is shown. */
   more: string | null;
@@ -34,15 +38,6 @@ export interface Badge {
   label: string;
   /** One of the fixed class names below. */
   cls: string;
-}
-
-/** Rows split into tables of `size` rows; no table at all for no rows. */
-export function chunk<R>(rows: R[], size: number): { rows: R[] }[] {
-  if (rows.length === 0) return [];
-  if (!Number.isFinite(size) || rows.length <= size) return [{ rows }];
-  const out: { rows: R[] }[] = [];
-  for (let i = 0; i < rows.length; i += size) out.push({ rows: rows.slice(i, i + size) });
-  return out;
 }
 
 /** The JSON output's name: it holds every part of the model, not only the events. */
@@ -69,7 +64,9 @@ export class ViewKit {
   /** Where every other row is (the JSON model). */
   readonly jsonFile: string;
   private readonly names: Map<string, string | null>;
-  private readonly eventAnchors = new Map<string, string>();
+  private readonly labels = new Map<string, string>();
+  /** Event id -> `#anchor` of its row. */
+  private readonly eventHrefs = new Map<string, string>();
   private readonly ids = new Set<string>();
 
   constructor(opts: {
@@ -90,8 +87,13 @@ export class ViewKit {
 
   /** "123456789012 (prod-iot)": the name from the accounts list, else the one given, else the id. */
   account(id: string, fallbackName: string | null = null): string {
-    const name = this.names.get(id) ?? fallbackName;
-    return name ? `${id} (${name})` : id;
+    const listed = this.names.get(id);
+    if (listed === undefined || listed === null) return fallbackName ? `${id} (${fallbackName})` : id;
+    if (listed === '') return id;
+    // Thousands of rows name the same few accounts: one label each.
+    let label = this.labels.get(id);
+    if (label === undefined) this.labels.set(id, (label = `${id} (${listed})`));
+    return label;
   }
 
   /** The anchor itself, or a variant of it when already taken: ids stay unique in the document. */
@@ -104,27 +106,36 @@ export class ViewKit {
 
   /** Records that the event's row is rendered under `anchor`. */
   registerEvent(eventId: string, anchor: string): void {
-    if (!this.eventAnchors.has(eventId)) this.eventAnchors.set(eventId, anchor);
+    if (!this.eventHrefs.has(eventId)) this.eventHrefs.set(eventId, `#${anchor}`);
   }
 
   eventLink(eventId: string): Link {
-    const anchor = this.eventAnchors.get(eventId);
-    return { text: eventId, href: anchor ? `#${anchor}` : null };
+    return { text: eventId, href: this.eventHrefs.get(eventId) ?? null };
   }
 
   /** Links to events, capped at `cellItems`; linked first so the shown ones resolve when possible. */
   eventLinks(ids: readonly string[]): CellList<Link> {
     const max = this.limits.cellItems;
-    const linked = ids.filter((id) => this.eventAnchors.has(id));
-    const unlinked = ids.filter((id) => !this.eventAnchors.has(id));
-    const picked = [...linked, ...unlinked].slice(0, max).map((id) => this.eventLink(id));
-    return { items: picked, more: ids.length > max ? `+ ${formatCount(ids.length - max)} more` : null };
+    // The first `max` of [linked ids..., unlinked ids...], without partitioning thousands of ids.
+    const linked: Link[] = [];
+    const unlinked: Link[] = [];
+    for (let i = 0; i < ids.length; i++) {
+      const text = ids[i] as string;
+      const href = this.eventHrefs.get(text);
+      if (href !== undefined) {
+        linked.push({ text, href });
+        if (linked.length >= max) break;
+      } else if (unlinked.length < max) unlinked.push({ text, href: null });
+    }
+    const items = (linked.length >= max ? linked : linked.concat(unlinked)).slice(0, max);
+    return { items, more: ids.length > max ? `+ ${formatCount(ids.length - max)} more` : null };
   }
 
   list(values: readonly string[]): CellList {
     const max = this.limits.cellItems;
     return {
-      items: values.slice(0, max),
+      // The list itself when it fits: a view is only read (see `visibleStrings`).
+      items: values.length <= max ? (values as string[]) : values.slice(0, max),
       more: values.length > max ? `+ ${formatCount(values.length - max)} more` : null,
     };
   }
@@ -134,16 +145,38 @@ export class ViewKit {
     return n > 0 ? `${formatCount(n)} more ${n === 1 ? 'row' : 'rows'} in ${file}` : null;
   }
 
-  /** The first `cap` items mapped to rows, chunked, with a pointer to the rest. */
+  /** How many of `items` a table capped at `cap` shows (as `items.slice(0, cap).length`). */
+  shownCount(items: readonly unknown[], cap: number): number {
+    if (!Number.isFinite(cap)) return items.length;
+    const end = Math.trunc(cap);
+    return end < 0 ? Math.max(0, items.length + end) : Math.min(end, items.length);
+  }
+
+  /** The items a table capped at `cap` shows: for what must happen now, in order (claiming anchors). */
+  shown<S>(items: readonly S[], cap: number): readonly S[] {
+    const n = this.shownCount(items, cap);
+    return n === items.length ? items : items.slice(0, n);
+  }
+
+  /**
+   * The first `cap` items mapped to rows, chunked, with a pointer to the rest. Rows are
+   * made when read, in their visible form (see `visibleStrings`): `map` must only read
+   * what is already settled (anchors are claimed beforehand, with `shown`).
+   */
   table<S, R>(items: readonly S[], cap: number, map: (item: S, index: number) => R): Table<R> {
-    const shown = items.slice(0, Number.isFinite(cap) ? cap : items.length);
-    const rows = shown.map(map);
+    const n = this.shownCount(items, cap);
+    const size = this.limits.chunkRows;
+    const step = Number.isFinite(size) && size > 0 ? size : n;
+    const chunks: { rows: R[] }[] = [];
+    for (let from = 0; from < n; from += step) {
+      chunks.push({ rows: lazyRows(Math.min(step, n - from), (i) => visibleStrings(map(items[from + i] as S, from + i))) });
+    }
     return {
       total: items.length,
-      shown: rows.length,
+      shown: n,
       empty: items.length === 0,
-      chunks: chunk(rows, this.limits.chunkRows),
-      more: this.moreRows(items.length - rows.length),
+      chunks,
+      more: this.moreRows(items.length - n),
     };
   }
 }

@@ -20,7 +20,7 @@ import type {
 } from '../report/model.js';
 import { dayChart, type ChartGeometry } from './chart.js';
 import { DEFAULT_PDF_CAPS, SCREEN_LIMITS, type PdfCaps, type RenderContext } from './context.js';
-import { anchorId, clip, dayRanges, formatBytes, formatCount, plural, visible, ZoneClock } from './format.js';
+import { anchorId, clip, dayRanges, formatBytes, formatCount, plural, visibleStrings, ZoneClock } from './format.js';
 import { changeKey, lifecycleKey, repetitions, type Repetition } from './group.js';
 import { comparisonView, type ComparisonView } from './view-comparison.js';
 import {
@@ -377,19 +377,8 @@ export function buildView(model: ReportModel, ctx: ViewContext): ReportView {
     appendix,
     page: { title: model.title, period: model.period.label, generatedAt: clock.stamp(model.generatedAt) },
   };
+  // Table rows are made visible as they are made (`ViewKit.table`).
   return visibleStrings(view);
-}
-
-/** Every string of the view in its visible form (see `visible`); a fresh copy, the model is never touched. */
-function visibleStrings<T>(value: T): T {
-  if (typeof value === 'string') return visible(value) as T;
-  if (Array.isArray(value)) return value.map((v) => visibleStrings(v)) as T;
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = visibleStrings(v);
-    return out as T;
-  }
-  return value;
 }
 
 // --- header ----------------------------------------------------------------
@@ -447,6 +436,10 @@ function bySeverityThenTime(a: Finding, b: Finding): number {
   );
 }
 
+/** The certificate id and the policy name in a finding's resource ARN. */
+const CERT_ID = /:(?:cert|cacert)\/([^/\s]+)/;
+const POLICY_NAME = /:policy\/([^/\s]+)/;
+
 function findingsView(
   model: ReportModel,
   kit: ViewKit,
@@ -455,14 +448,14 @@ function findingsView(
 ): FindingsView {
   const resourceLink = (f: Finding): Link => {
     const r = f.resource;
-    const cert = certAnchors.get(r) ?? certAnchors.get(/:(?:cert|cacert)\/([^/\s]+)/.exec(r)?.[1] ?? '');
+    const cert = certAnchors.get(r) ?? certAnchors.get(CERT_ID.exec(r)?.[1] ?? '');
     if (cert) return { text: r, href: `#${cert}` };
-    const name = /:policy\/([^/\s]+)/.exec(r)?.[1] ?? r;
+    const name = POLICY_NAME.exec(r)?.[1] ?? r;
     const policy = policyAnchors.get(JSON.stringify([f.accountId, f.region, name])) ?? policyAnchors.get(JSON.stringify([name]));
     return { text: r, href: policy ? `#${policy}` : null };
   };
-  const row = (f: Finding): FindingRow => ({
-    anchor: kit.claim(anchorId('finding', f.id)),
+  const row = (f: Finding, anchor: string): FindingRow => ({
+    anchor,
     id: f.id,
     ruleId: f.ruleId,
     severity: severityBadge(f.severity),
@@ -487,6 +480,11 @@ function findingsView(
   // The most severe findings as full cards; past the card budget they become compact rows.
   const cards = Number.isFinite(kit.limits.findingCards) ? major.slice(0, kit.limits.findingCards) : major;
   const compact = [...major.slice(cards.length), ...minor];
+  // Anchors are claimed now, in document order; the rows are made when printed.
+  const claim = (list: readonly Finding[], max: number) => kit.shown(list, max).map((f) => kit.claim(anchorId('finding', f.id)));
+  const openAnchors = claim(cards, cap);
+  const compactAnchors = claim(compact, left(cards.length));
+  const suppressedAnchors = claim(suppressed, left(cards.length + compact.length));
   return {
     none: model.findings.length === 0,
     counts: model.summary.findingsBySeverity.map((s) => ({
@@ -494,10 +492,10 @@ function findingsView(
       count: formatCount(s.count),
       suppressed: s.suppressed > 0 ? `${formatCount(s.suppressed)} suppressed` : null,
     })),
-    open: kit.table(cards, cap, row),
+    open: kit.table(cards, cap, (f, i) => row(f, openAnchors[i] as string)),
     minorTitle: cards.length < major.length ? 'More findings' : 'Low and informational findings',
-    minor: kit.table(compact, left(cards.length), row),
-    suppressed: kit.table(suppressed, left(cards.length + compact.length), row),
+    minor: kit.table(compact, left(cards.length), (f, i) => row(f, compactAnchors[i] as string)),
+    suppressed: kit.table(suppressed, left(cards.length + compact.length), (f, i) => row(f, suppressedAnchors[i] as string)),
     ruleErrors: model.ruleErrors.map((e) => ({ ruleId: e.ruleId, message: e.message })),
     notes: [...(model.findingNotes ?? [])],
   };
@@ -622,10 +620,15 @@ function certificatesView(
   // appendix keeps every event, so the HTML still holds everything.
   const { groups, rest } = repetitions(certs, lifecycleKey, kit.limits.groupMin);
 
-  const groupTable = kit.table(groups, kit.limits.rows, (g, i) => {
+  // Anchors are claimed now, in document order (findings link to them); rows are made when printed.
+  const groupAnchors = kit.shown(groups, kit.limits.rows).map((g, i) => {
     const anchor = kit.claim(`certgroup-${i + 1}`);
-    const first = g.items[0] as CertificateLifecycle;
     for (const c of g.items) if (!anchors.has(c.certificateId)) anchors.set(c.certificateId, anchor);
+    return anchor;
+  });
+  const groupTable = kit.table(groups, kit.limits.rows, (g, i) => {
+    const anchor = groupAnchors[i] as string;
+    const first = g.items[0] as CertificateLifecycle;
     const times = g.items.flatMap((c) => [c.steps[0]?.eventTime ?? '', c.steps[c.steps.length - 1]?.eventTime ?? '']).filter(Boolean).sort();
     return {
       anchor,
@@ -643,9 +646,13 @@ function certificatesView(
   });
 
   const stepCap = isPdf ? kit.limits.cellItems * 2 : Number.POSITIVE_INFINITY;
-  const table = kit.table(rest, kit.limits.certificates, (c) => {
+  const certAnchors = kit.shown(rest, kit.limits.certificates).map((c) => {
     const anchor = kit.claim(anchorId('cert', c.accountId, c.region, c.certificateId));
     if (!anchors.has(c.certificateId) || anchors.get(c.certificateId)?.startsWith('certgroup-')) anchors.set(c.certificateId, anchor);
+    return anchor;
+  });
+  const table = kit.table(rest, kit.limits.certificates, (c, i) => {
+    const anchor = certAnchors[i] as string;
     const steps = c.steps.slice(0, stepCap).map((s) => ({
       time: kit.clock.dateTime(s.eventTime),
       action: certificateActionLabel(s.action),

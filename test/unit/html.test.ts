@@ -1,12 +1,14 @@
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parse, type HTMLElement } from 'node-html-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RenderContext } from '../../src/render/context.js';
-import { renderDocument, renderHtml } from '../../src/render/html.js';
+import { htmlText, renderDocument, renderHtml } from '../../src/render/html.js';
 import { BUILTIN_TEMPLATE_DIR, loadTemplates, TemplateError } from '../../src/render/templates.js';
-import { CONTENT_SECURITY_POLICY } from '../../src/render/view.js';
+import { lazyRows } from '../../src/render/rows.js';
+import { buildView, CONTENT_SECURITY_POLICY } from '../../src/render/view.js';
 import { HOSTILE_COMPARISON_TAGS, HOSTILE_TAGS, sampleModel } from '../helpers/sample-model.js';
 
 const SCREEN: RenderContext = { media: 'screen', paper: 'a4', dataFiles: ['iot-audit-2026-10.csv', 'iot-audit-2026-10.json'] };
@@ -48,7 +50,7 @@ describe('renderHtml (screen)', () => {
   let html: string;
   let root: HTMLElement;
   beforeAll(async () => {
-    html = await renderHtml(model, SCREEN);
+    html = await htmlText(model, SCREEN);
     root = expectInert(html);
   });
 
@@ -156,13 +158,21 @@ describe('renderHtml (screen)', () => {
   });
 
   it('is byte-identical for the same model', async () => {
-    expect(await renderHtml(sampleModel({ events: 400, integrity: true }), SCREEN)).toBe(html);
+    expect(await htmlText(sampleModel({ events: 400, integrity: true }), SCREEN)).toBe(html);
+  });
+
+  it('is written in pieces, a table row at a time, that make the same document', async () => {
+    const pieces = [...(await renderHtml(sampleModel({ events: 400, integrity: true }), SCREEN))];
+    expect(pieces.join('')).toBe(html);
+    // Every appendix row is a piece of its own: the document is never one string.
+    expect(pieces.length).toBeGreaterThan(model.events.length);
+    expect(Math.max(...pieces.map((p) => p.length))).toBeLessThan(html.length / 4);
   });
 
   it('shows what changed since a previous report, right after the findings, when compared', async () => {
     const compared = sampleModel({ events: 120, comparison: true });
     const c = compared.comparison as NonNullable<typeof compared.comparison>;
-    const r = expectInert(await renderHtml(compared, SCREEN));
+    const r = expectInert(await htmlText(compared, SCREEN));
     expect(r.querySelectorAll('section.section').map((s) => s.id)).toEqual(['findings', 'comparison', ...SECTIONS.slice(1).filter((s) => s !== 'integrity')]);
     const section = r.querySelector('#comparison') as HTMLElement;
     expect(section.text).toContain('September 2026 (Europe/Paris)');
@@ -180,7 +190,7 @@ describe('renderHtml (screen)', () => {
   });
 
   it('has no integrity section when the report was not verified', async () => {
-    const r = parse(await renderHtml(sampleModel({ events: 60 }), SCREEN));
+    const r = parse(await htmlText(sampleModel({ events: 60 }), SCREEN));
     expect(r.querySelectorAll('section.section').map((s) => s.id)).toEqual(SECTIONS.filter((s) => s !== 'integrity'));
   });
 });
@@ -188,7 +198,7 @@ describe('renderHtml (screen)', () => {
 describe('renderHtml (pdf view)', () => {
   it('splits long tables into chunks that each repeat the header, and points to the data files', async () => {
     const model = sampleModel({ events: 1500, rolloutActors: 30 });
-    const html = await renderHtml(model, { ...PDF, pdfCaps: { appendix: 250, chunkRows: 100 } });
+    const html = await htmlText(model, { ...PDF, pdfCaps: { appendix: 250, chunkRows: 100 } });
     const root = expectInert(html);
     const tables = root.querySelectorAll('#appendix table');
     expect(tables.map((t) => t.querySelectorAll('tbody tr').length)).toEqual([100, 100, 50]);
@@ -205,6 +215,7 @@ describe('hostile values', () => {
     it(`are escaped in every field (${ctx.media})`, async () => {
       const model = sampleModel({ events: 90, hostile: true, integrity: true, comparison: true });
       const { html, pdfHeader, pdfFooter } = await renderDocument(model, ctx);
+      expect([...(await renderHtml(model, ctx))].join('')).toBe(html);
       const root = expectInert(html);
       const text = root.text;
       for (const tag of [...HOSTILE_TAGS, ...HOSTILE_COMPARISON_TAGS]) {
@@ -250,7 +261,7 @@ describe('templates', () => {
   };
   const failure = async (files: Record<string, string>): Promise<string> => {
     const d = await userDir(files);
-    const err = await renderHtml(model, { ...SCREEN, templateDir: d }).then(
+    const err = await htmlText(model, { ...SCREEN, templateDir: d }).then(
       () => null,
       (e: unknown) => e,
     );
@@ -269,13 +280,28 @@ describe('templates', () => {
     for (const f of files) expect(await readFile(f, 'utf8'), f).not.toMatch(/\{\{\{|\{\{&|\{\{~?\s*&/);
   });
 
+  it('come compiled ahead of time, the same as compiled at run time, and checked (src/render/builtin-templates.ts is up to date)', async () => {
+    const text = readFileSync(new URL('../../src/render/builtin-templates.ts', import.meta.url), 'utf8');
+    // @ts-expect-error plain ESM helper shared with scripts/precompile-templates.mjs
+    const { precompiledModule } = await import('../../scripts/templates-lib.mjs');
+    expect(precompiledModule() === text, 'src/render/builtin-templates.ts is stale: run `node scripts/precompile-templates.mjs`').toBe(true);
+    // Compiled at run time, every built-in template passes the checks and prints the same bytes.
+    const atRunTime = await loadTemplates(undefined, { precompiled: false });
+    const sample = sampleModel({ events: 120, hostile: true, integrity: true, comparison: true });
+    for (const ctx of [SCREEN, PDF]) {
+      const a = await renderDocument(sample, ctx);
+      const b = await renderDocument(sample, { ...ctx, templates: atRunTime });
+      expect([b.html, b.pdfHeader, b.pdfFooter]).toEqual([a.html, a.pdfHeader, a.pdfFooter]);
+    }
+  });
+
   it('user partials and styles override the built-ins by file name; the rest falls back', async () => {
     const d = await userDir({
       'partials/header.hbs': '<header class="doc-header" id="top"><h1 class="custom">ACME audit: {{header.title}}</h1>{{> extra}}</header>',
       'partials/extra.hbs': '<p class="extra">Prepared for {{header.organization}}</p>',
       'styles.css': 'body { font-family: "ACME Sans", sans-serif; }',
     });
-    const html = await renderHtml(model, { ...SCREEN, templateDir: d });
+    const html = await htmlText(model, { ...SCREEN, templateDir: d });
     const root = expectInert(html);
     expect(root.querySelector('h1.custom')?.text).toBe(`ACME audit: ${model.title}`);
     expect(root.querySelector('p.extra')?.text).toContain('o-a1b2c3d4e5');
@@ -290,7 +316,7 @@ describe('templates', () => {
 
   it('a user report.hbs can use the built-in partials', async () => {
     const d = await userDir({ 'report.hbs': '<!DOCTYPE html><html><head><title>{{meta.title}}</title></head><body>{{> findings}}<p id="n">{{appendix.table.total}}</p></body></html>' });
-    const root = parse(await renderHtml(model, { ...SCREEN, templateDir: d }));
+    const root = parse(await htmlText(model, { ...SCREEN, templateDir: d }));
     expect(root.querySelectorAll('#findings [id^="finding-"]')).toHaveLength(model.findings.length);
     expect(root.querySelector('#n')?.text).toBe(String(model.events.length));
   });
@@ -329,9 +355,58 @@ describe('templates', () => {
     expect((err as Error).message).toMatch(/^template folder not found: .*does-not-exist/);
   });
 
+  it('prints user row templates the same in pieces: @index, @first, @last, ../, block params, length', async () => {
+    const d = await userDir({
+      'partials/appendix.hbs':
+        '<section class="section major" id="appendix"><p id="n">{{appendix.table.chunks.0.rows.length}} {{appendix.table.chunks.0.rows.1.eventId}}</p>' +
+        '{{#each appendix.table.chunks}}<table><tbody>{{#each rows as |row i|}}<tr id="{{row.anchor}}" data-i="{{i}}"{{#if @first}} class="first"{{/if}}{{#if @last}} class="last"{{/if}}>' +
+        '<td>{{@index}} {{row.time}} {{../rows.length}} {{@root.meta.timeZone}}</td></tr>{{/each}}</tbody></table>{{/each}}</section>',
+    });
+    const ctx = { ...SCREEN, templateDir: d };
+    const whole = await htmlText(model, ctx);
+    expect([...(await renderHtml(model, ctx))].join('')).toBe(whole);
+    const root = parse(whole);
+    const trs = rows(root, 'appendix');
+    expect(trs).toHaveLength(model.events.length);
+    expect(trs[0]?.classNames).toBe('first');
+    expect(trs[trs.length - 1]?.classNames).toBe('last');
+    expect(trs[2]?.getAttribute('data-i')).toBe('2');
+    expect(trs[2]?.text).toContain(`2 `);
+    expect(trs[2]?.text).toContain(`${model.events.length} Europe/Paris`);
+    expect(root.querySelector('#n')?.text).toBe(`${model.events.length} ${model.events[1]?.eventId}`);
+  });
+
+  it('names the template when a row fails while the document is written', async () => {
+    const d = await userDir({ 'partials/appendix.hbs': '<section id="appendix">{{#each appendix.table.chunks}}{{#each rows}}{{#if eventId 1}}x{{/if}}{{/each}}{{/each}}</section>' });
+    const pieces = (await renderHtml(model, { ...SCREEN, templateDir: d }))[Symbol.iterator]();
+    let err: unknown;
+    try {
+      for (let p = pieces.next(); !p.done; p = pieces.next());
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(TemplateError);
+    expect((err as Error).message).toMatch(/report\.hbs: #if requires exactly one argument$/);
+    // The same error as when the document is made whole.
+    expect(await failure({ 'partials/appendix.hbs': '<section id="appendix">{{#each appendix.table.chunks}}{{#each rows}}{{#if eventId 1}}x{{/if}}{{/each}}{{/each}}</section>' })).toMatch(
+      /report\.hbs: #if requires exactly one argument$/,
+    );
+  });
+
+  it('passes on a failure to make a row as it is: a bug, not a template error', async () => {
+    const templates = await loadTemplates();
+    const view = buildView(model, SCREEN);
+    const bug = new TypeError('view bug');
+    (view.appendix.table.chunks[0] as { rows: unknown[] }).rows = lazyRows(2, () => {
+      throw bug;
+    });
+    expect(() => [...templates.reportPieces(view)]).toThrow(bug);
+    expect(() => templates.report(view)).toThrow(bug);
+  });
+
   it('does not let a template reach prototypes', async () => {
     const d = await userDir({ 'partials/header.hbs': '<p id="p">[{{meta.constructor}}][{{lookup meta "__proto__"}}][{{meta.title.constructor.name}}]</p>' });
-    const root = parse(await renderHtml(model, { ...SCREEN, templateDir: d }));
+    const root = parse(await htmlText(model, { ...SCREEN, templateDir: d }));
     expect(root.querySelector('#p')?.text).toBe('[][][]');
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync, chmodSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -48,6 +49,10 @@ describe('writeOutputs', () => {
     expect(sums.map((l) => l.split('  ')[1])).toEqual(['iot-audit-2026-09.json', 'iot-audit-2026-10.csv', 'iot-audit-2026-10.json']);
     expect(sums[2]).toBe('015abd7f5cc57a2dd94b7590f04ad8084273905ee33ec5cebeae62276a97f862  iot-audit-2026-10.json');
     expect(readdirSync(dir).filter((f) => f.includes('.tmp'))).toEqual([]);
+    // Written again, a file gets the hash of its new content.
+    await writeOutputs(dir, [{ name: 'iot-audit-2026-10.json', bytes: Buffer.from('{}') }]);
+    const again = readFileSync(path.join(dir, 'SHA256SUMS'), 'utf8').trim().split('\n');
+    expect(again).toEqual([sums[0], sums[1], sums[0]?.replace('iot-audit-2026-09.json', 'iot-audit-2026-10.json')]);
   });
 
   it('writes text given in pieces, hashing what it writes, byte for byte as the joined text', async () => {
@@ -55,9 +60,34 @@ describe('writeOutputs', () => {
     const pieces = Array.from({ length: 5000 }, (_, i) => `{"n":${i},"s":"é ${'x'.repeat(i % 700)}"}\n`);
     const [w] = await writeOutputs(dir, [{ name: 'p.json', bytes: pieces.values() }]);
     const joined = Buffer.from(pieces.join(''), 'utf8');
-    expect(readFileSync(path.join(dir, 'p.json'))).toEqual(joined);
+    expect(readFileSync(path.join(dir, 'p.json')).equals(joined)).toBe(true);
     expect(w.bytes).toBe(joined.length);
     expect(readFileSync(path.join(dir, 'SHA256SUMS'), 'utf8')).toContain(`${w.sha256}  p.json`);
+  });
+
+  it('writes pieces across block edges and pieces larger than a block, in order', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'iot-audit-blocks-'));
+    const big = `${'€'.repeat(700_000)}end`;
+    const pieces = ['start ', ...Array.from({ length: 3000 }, (_, i) => `${i} ${'日本'.repeat(i % 300)}\n`), big, 'é', big, ''];
+    const [w] = await writeOutputs(dir, [{ name: 'b.html', bytes: pieces.values() }]);
+    const joined = Buffer.from(pieces.join(''), 'utf8');
+    expect(joined.length).toBeGreaterThan(4 << 20);
+    expect(readFileSync(path.join(dir, 'b.html')).equals(joined)).toBe(true);
+    expect(w.bytes).toBe(joined.length);
+    expect(w.sha256).toBe(createHash('sha256').update(joined).digest('hex'));
+  });
+
+  it('passes on an error of the content being written as it is, leaving nothing behind', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'iot-audit-fail-'));
+    class RendererFailure extends Error {}
+    function* pieces() {
+      yield 'x'.repeat(2 << 20);
+      throw new RendererFailure('a template failed');
+    }
+    const err = await writeOutputs(dir, [{ name: 'a.html', bytes: pieces() }]).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RendererFailure);
+    expect(err).not.toBeInstanceOf(OutputError);
+    expect(readdirSync(dir)).toEqual([]);
   });
 
   it('leaves nothing behind and says what to do when the folder cannot be written', async () => {

@@ -1,10 +1,12 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { dayChart, niceStep } from '../../src/render/chart.js';
+import { DEFAULT_PDF_CAPS, SCREEN_LIMITS } from '../../src/render/context.js';
 import { anchorId, clip, dayRanges, formatBytes, formatCount, visible, ZoneClock } from '../../src/render/format.js';
 import { changeKey, lifecycleKey, repetitions } from '../../src/render/group.js';
+import { rowSource } from '../../src/render/rows.js';
 import { buildView, type ReportView } from '../../src/render/view.js';
-import { chunk, dataFilesText, jsonFileText } from '../../src/render/view-kit.js';
+import { dataFilesText, jsonFileText, ViewKit } from '../../src/render/view-kit.js';
 import { sampleModel } from '../helpers/sample-model.js';
 
 const DATA_FILES = ['iot-audit-2026-10.csv', 'iot-audit-2026-10.json'];
@@ -78,10 +80,44 @@ describe('display helpers', () => {
     expect(jsonFileText(['x.csv'])).toBe('the JSON output');
   });
 
-  it('chunks rows, and makes no table for no rows', () => {
-    expect(chunk([1, 2, 3, 4, 5], 2).map((c) => c.rows)).toEqual([[1, 2], [3, 4], [5]]);
-    expect(chunk([1, 2], Number.POSITIVE_INFINITY).map((c) => c.rows)).toEqual([[1, 2]]);
-    expect(chunk([], 2)).toEqual([]);
+  it('chunks rows, caps them with a pointer to the rest, and makes no table for no rows', () => {
+    const kit = (chunkRows: number) =>
+      new ViewKit({
+        media: 'pdf',
+        limits: { ...DEFAULT_PDF_CAPS, chunkRows },
+        clock: new ZoneClock('UTC'),
+        dataFiles: 'a.csv / .json',
+        jsonFile: 'a.json',
+        accountNames: new Map(),
+      });
+    const double = (n: number, i: number) => ({ n: n * 2, i });
+    const t = kit(2).table([1, 2, 3, 4, 5], 4, double);
+    expect(t.chunks.map((c) => [...c.rows])).toEqual([
+      [{ n: 2, i: 0 }, { n: 4, i: 1 }],
+      [{ n: 6, i: 2 }, { n: 8, i: 3 }],
+    ]);
+    expect([t.total, t.shown, t.empty, t.more]).toEqual([5, 4, false, '1 more row in a.json']);
+    expect(kit(Number.POSITIVE_INFINITY).table([1, 2], Number.POSITIVE_INFINITY, double).chunks.map((c) => c.rows.length)).toEqual([2]);
+    const none = kit(2).table([], 10, double);
+    expect([none.chunks, none.empty, none.more]).toEqual([[], true, null]);
+  });
+
+  it('makes table rows only when they are read, each once, in their visible form', () => {
+    const made: number[] = [];
+    const kit = new ViewKit({ media: 'screen', limits: SCREEN_LIMITS, clock: new ZoneClock('UTC'), dataFiles: '', jsonFile: '', accountNames: new Map() });
+    const t = kit.table(['a', 'b\u202E', 'c'], Number.POSITIVE_INFINITY, (s, i) => {
+      made.push(i);
+      return { s };
+    });
+    const rows = t.chunks[0]?.rows ?? [];
+    expect(made).toEqual([]);
+    expect(rows).toHaveLength(3);
+    expect(rows[1]).toEqual({ s: 'b[U+202E]' });
+    expect(rows[1]).toBe(rows[1]);
+    expect(made).toEqual([1]);
+    expect(rowSource(rows)?.row(2)).toEqual({ s: 'c' });
+    expect(JSON.stringify(rows)).toBe('[{"s":"a"},{"s":"b[U+202E]"},{"s":"c"}]');
+    expect(made).toEqual([1, 2, 0, 2]);
   });
 });
 
