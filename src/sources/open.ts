@@ -31,5 +31,20 @@ export async function openSources(specs: readonly string[], options: OpenSources
 
 /** The file behind a key of a local store, so a worker thread can read it itself. */
 export function localPathOf(store: ObjectStore, key: string): string | null {
-  return store instanceof LocalStore ? path.join(store.root, ...key.split('/')) : null;
+  if (!(store instanceof LocalStore)) return null;
+  // Called once per log file (millions in a month): a plain key needs no path.join.
+  if (path.sep === '/' && !UNPLAIN_KEY.test(key)) {
+    let base = rootPrefixes.get(store);
+    if (base === undefined) {
+      base = path.join(store.root, 'x').slice(0, -1);
+      rootPrefixes.set(store, base);
+    }
+    return base + key;
+  }
+  return path.join(store.root, ...key.split('/'));
 }
+
+/** Keys that path.join would change: empty, `.` or `..` segments, a leading, trailing or doubled slash. */
+const UNPLAIN_KEY = /^$|^\/|\/$|\/\/|(^|\/)\.\.?(\/|$)/;
+/** Each local store's root, normalized, with its trailing slash. */
+const rootPrefixes = new WeakMap<LocalStore, string>();
