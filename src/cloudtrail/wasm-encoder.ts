@@ -49,6 +49,8 @@ const OPCODES = {
   'v128.or': [0xfd, 0x50],
   'v128.any_true': [0xfd, 0x53],
   'i8x16.bitmask': [0xfd, 0x64],
+  'i8x16.sub_sat_u': [0xfd, 0x73],
+  'i16x8.eq': [0xfd, 0x2d],
 } as const;
 
 export type Opcode = keyof typeof OPCODES;

@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { scanRecordsBytes, scanRecordsText } from '../../src/cloudtrail/scan.js';
-import { SCAN_OK, runScanKernel } from '../../src/cloudtrail/scan-kernel.js';
+import { SCAN_DOUBT, SCAN_INVALID, SCAN_OK, SCAN_OVERFLOW, runScanKernel } from '../../src/cloudtrail/scan-kernel.js';
 import { parseLogFast } from '../../src/collect/parse-fast.js';
 import { iotRecordsOf, parseLogBytes, rawRecordsOfText } from '../../src/collect/parse-log.js';
 
@@ -314,6 +314,53 @@ describe('scanRecordsBytes', () => {
       const raw = rawRecordsOfText(bytes.toString('utf8'));
       expect(scan?.recordCount).toBe(raw.length);
       expect(iotRecordsOf(scan!.candidates)).toStrictEqual(iotRecordsOf(raw));
+    }
+  });
+
+  it('rejects brackets that do not match or stand where no value may', () => {
+    for (const bad of [
+      '{"Records":[{"a":[1}]}', '{"Records":[{"a":{"b":1]}]}', '{"Records":[{"a":1,[2]}]}', '{"Records":[{"a":1,{"b":2}}]}',
+      '{"Records":[{"a":1}{"b":2}]}', '{"Records":[{"a":[1,]}]}', '{"Records":[{"a":[,1]}]}', '{"Records":[{"a":{,"b":1}}]}',
+      '{"Records":[{"a":1}]]', '{"Records":[{"a":1}]}]', '{"Records":[{"a":"x"}],"b":{}}{}', '{"Records":[{"a":[}]}',
+    ]) {
+      expect(() => JSON.parse(bad), bad).toThrow();
+      expect(runScanKernel(Buffer.from(bad))?.status, bad).toBe(SCAN_INVALID);
+      expect(scanRecordsText(bad), bad).toBeNull();
+    }
+    // a bracket after a comma is a value in an array
+    expect(runScanKernel(Buffer.from('{"Records":[{"a":[1,[2],{"b":[]}]}]}'))?.status).toBe(SCAN_OK);
+  });
+
+  it('keeps its statuses: INVALID, DOUBT for whitespace after a literal or deep nesting, OVERFLOW', () => {
+    const status = (text: string) => runScanKernel(Buffer.from(text))?.status;
+    expect(status('{"Records":[{"a":1 }]}')).toBe(SCAN_INVALID); // a space before }
+    expect(status('{"Records":[{"a": 1}]}')).toBe(SCAN_DOUBT); // a space where a value starts
+    expect(status('{"Records":[{"a" :1}]}')).toBe(SCAN_INVALID);
+    expect(status('{"Records":[{"a":"\\u0007\\u0000"}]}')).toBe(SCAN_OK);
+    expect(status(`{"Records":[{"a":"${String.fromCharCode(7)}"}]}`)).toBe(SCAN_INVALID);
+    expect(status('{"Records":[{"a":"x"}],"b":\t1}')).toBe(SCAN_DOUBT); // a tab where a value starts
+    expect(status(`{"Records":[{"d":${'['.repeat(58)}${']'.repeat(58)}}]}`)).toBe(SCAN_OK);
+    expect(status(`{"Records":[{"d":${'['.repeat(59)}${']'.repeat(59)}}]}`)).toBe(SCAN_DOUBT);
+    expect(status(`{"Records":[${Array.from({ length: 3000 }, () => '{}').join(',')}]}`)).toBe(SCAN_OVERFLOW);
+    expect(status(`{"Records":[{"a":"${'iot'.repeat(400)}"}]}`)).toBe(SCAN_OVERFLOW);
+    expect(status('{}{}')).toBe(SCAN_INVALID);
+    expect(status('')).toBe(SCAN_OK);
+  });
+
+  it('finds brackets, escapes and every iot at any offset around the 64-byte block edges', () => {
+    const iots = (text: string) => [...text.toLowerCase().matchAll(/iot/g)].map((m) => m.index! + 2);
+    for (let pad = 0; pad < 140; pad++) {
+      const x = 'x'.repeat(pad);
+      const text = String.raw`{"Records":[{"k":"${x}","a":[{"b":[1,{}]},"IoT",[]]},{"s":"${x}iOt\\iot\"io\\u","t":"\u0069oT"},[{}]]}`;
+      expect(agrees(text), text).toBe(true);
+      const out = runScanKernel(Buffer.from(text))!;
+      expect(out.status).toBe(SCAN_OK);
+      const spans = [...out.records];
+      const pieces = [0, 2, 4].map((k) => text.slice(spans[k], spans[k + 1] + 1));
+      expect(pieces.map((piece) => JSON.parse(piece))).toStrictEqual(JSON.parse(text).Records);
+      // hits: each iot (at its t) and each u after a backslash (after `\\` too)
+      const escapesU = [...text.matchAll(/\\u/g)].map((m) => m.index! + 1);
+      expect([...out.hits].sort((a, b) => a - b)).toStrictEqual([...iots(text), ...escapesU].sort((a, b) => a - b));
     }
   });
 
