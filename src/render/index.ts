@@ -9,6 +9,8 @@ export type Renderer = (model: ReportModel, ctx: RenderContext) => Promise<Rende
 export interface FormatOutput {
   suffix: string;
   render: Renderer;
+  /** Renders from the model alone (no templates, no browser): may run on the render thread. */
+  standalone?: boolean;
 }
 
 // Renderers load on first use: `--format json` never loads Handlebars or Puppeteer.
@@ -21,16 +23,17 @@ const md: Renderer = async (model, ctx) =>
   (await import('./md.js')).renderMarkdown(model, { dataFiles: ctx.dataFiles, outputFiles: ctx.outputFiles, comparison: model.comparison });
 
 /** `--format` name -> the files it writes. The one place formats are dispatched. */
-export const FORMATS = {
-  json: [{ suffix: '.json', render: json }],
+const OUTPUTS = {
+  json: [{ suffix: '.json', render: json, standalone: true }],
   csv: [
-    { suffix: '.csv', render: eventsCsv },
-    { suffix: '-findings.csv', render: findingsCsv },
+    { suffix: '.csv', render: eventsCsv, standalone: true },
+    { suffix: '-findings.csv', render: findingsCsv, standalone: true },
   ],
   html: [{ suffix: '.html', render: html }],
   pdf: [{ suffix: '.pdf', render: pdf }],
-  md: [{ suffix: '.md', render: md }],
+  md: [{ suffix: '.md', render: md, standalone: true }],
 } satisfies Record<string, FormatOutput[]>;
 
-export type FormatName = keyof typeof FORMATS;
+export type FormatName = keyof typeof OUTPUTS;
+export const FORMATS: Record<FormatName, readonly FormatOutput[]> = OUTPUTS;
 export const FORMAT_NAMES = Object.keys(FORMATS) as FormatName[];
