@@ -162,6 +162,7 @@ export async function listLogObjects(store: ObjectStore, location: TrailLocation
     months.get(month)!.add(day);
   }
   const refs: LogObjectRef[] = [];
+  const source = sourceBase(store);
   for (const [month, wanted] of months) {
     const [yyyy, mm] = month.split('-');
     const monthPrefix = `${location.prefix}${yyyy}/${mm}/`;
@@ -173,9 +174,11 @@ export async function listLogObjects(store: ObjectStore, location: TrailLocation
       const { objects } = await children(store, dayPrefix, problems);
       for (const object of objects) {
         if (!LOG_NAME.test(object.key)) continue;
+        // One object shape for every ref (a month is millions of them): fields written out, not spread.
         refs.push({
-          ...object,
-          source: sourceBase(store),
+          key: object.key,
+          size: object.size,
+          source,
           accountId: location.accountId,
           region: location.region,
           deliveryDay: day,

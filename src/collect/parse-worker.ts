@@ -20,7 +20,8 @@ function handle(task: ParseTask): ParseReply {
   try {
     const bytes = 'path' in task ? readFileSync(task.path) : Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.byteLength);
     const parsed = parseLogFast(bytes);
-    return { id: task.id, parsed: 'path' in task ? { ...parsed, storedBytes: bytes.length } : parsed };
+    if ('path' in task) parsed.storedBytes = bytes.length;
+    return { id: task.id, parsed };
   } catch (error) {
     const e = error as NodeJS.ErrnoException;
     return { id: task.id, error: { message: e?.message ?? String(error), ...(typeof e?.code === 'string' ? { code: e.code } : {}) } };
