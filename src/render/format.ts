@@ -3,14 +3,21 @@
  * anchors and the visible form of log text. Pure functions, no clock, no environment.
  */
 import { hash as digest } from 'node:crypto';
-import { DateTime, IANAZone } from 'luxon';
+import { IANAZone, Info, type Zone } from 'luxon';
 import { rowSource } from './rows.js';
 
-const COUNT = new Intl.NumberFormat('en-US');
+/** Made on first use: creating it costs milliseconds of ICU start-up, and counts rarely need it. */
+let numberFormat: Intl.NumberFormat | undefined;
 
-/** 12000 -> "12,000" (fixed locale: same input, same bytes). */
+/** 12000 -> "12,000" (en-US, a fixed locale: same input, same bytes). */
 export function formatCount(n: number): string {
-  return COUNT.format(n);
+  // Integers (every count) grouped by hand as en-US groups them; anything else by Intl (-0 too: "-0").
+  if (!Number.isSafeInteger(n) || Object.is(n, -0)) return (numberFormat ??= new Intl.NumberFormat('en-US')).format(n);
+  const digits = String(n < 0 ? -n : n);
+  let i = digits.length % 3 || 3;
+  let out = digits.slice(0, i);
+  for (; i < digits.length; i += 3) out += `,${digits.slice(i, i + 3)}`;
+  return n < 0 ? `-${out}` : out;
 }
 
 /** Bytes in decimal units: 1234567 -> "1.2 MB". */
@@ -149,11 +156,24 @@ function minuteOf(d: Date): string {
  */
 export class ZoneClock {
   readonly zone: string;
+  /** The zone as luxon resolves its name (what `DateTime.fromMillis(ms, { zone })` uses). */
+  private readonly tz: Zone;
   private readonly offsets = new Map<number, number>();
   private readonly times = new Map<string, string>();
 
   constructor(zone: string) {
     this.zone = zone === 'UTC' || IANAZone.isValidZone(zone) ? zone : 'UTC';
+    this.tz = Info.normalizeZone(this.zone);
+  }
+
+  /**
+   * The offset (minutes) at `ms`: `DateTime.fromMillis(ms, { zone }).offset` without making
+   * a DateTime (most of its cost), so NaN too, as luxon computes it, when the shifted time is
+   * not a date. (`ms` is a quarter hour of a parsed time: always one fromMillis accepts.)
+   */
+  private offsetAt(ms: number): number {
+    const offset = this.tz.offset(ms);
+    return Number.isNaN(new Date(ms + offset * 60 * 1000).getTime()) ? Number.NaN : offset;
   }
 
   private local(iso: string): Date | null {
@@ -162,7 +182,7 @@ export class ZoneClock {
     const bucket = Math.floor(ms / QUARTER_HOUR);
     let offset = this.offsets.get(bucket);
     if (offset === undefined) {
-      offset = DateTime.fromMillis(bucket * QUARTER_HOUR, { zone: this.zone }).offset;
+      offset = this.offsetAt(bucket * QUARTER_HOUR);
       this.offsets.set(bucket, offset);
     }
     return new Date(ms + offset * 60_000);

@@ -64,7 +64,8 @@ export class ViewKit {
   /** Where every other row is (the JSON model). */
   readonly jsonFile: string;
   private readonly names: Map<string, string | null>;
-  private readonly labels = new Map<string, string>();
+  /** Account id -> its label from the accounts list, or null when the list does not name it. */
+  private readonly labels = new Map<string, string | null>();
   /** Event id -> `#anchor` of its row. */
   private readonly eventHrefs = new Map<string, string>();
   private readonly ids = new Set<string>();
@@ -87,13 +88,14 @@ export class ViewKit {
 
   /** "123456789012 (prod-iot)": the name from the accounts list, else the one given, else the id. */
   account(id: string, fallbackName: string | null = null): string {
-    const listed = this.names.get(id);
-    if (listed === undefined || listed === null) return fallbackName ? `${id} (${fallbackName})` : id;
-    if (listed === '') return id;
-    // Thousands of rows name the same few accounts: one label each.
+    // Thousands of rows name the same few accounts: each is looked up in the list once.
     let label = this.labels.get(id);
-    if (label === undefined) this.labels.set(id, (label = `${id} (${listed})`));
-    return label;
+    if (label === undefined) {
+      const listed = this.names.get(id);
+      label = listed === undefined || listed === null ? null : listed === '' ? id : `${id} (${listed})`;
+      this.labels.set(id, label);
+    }
+    return label ?? (fallbackName ? `${id} (${fallbackName})` : id);
   }
 
   /** The anchor itself, or a variant of it when already taken: ids stay unique in the document. */
@@ -117,17 +119,17 @@ export class ViewKit {
   eventLinks(ids: readonly string[]): CellList<Link> {
     const max = this.limits.cellItems;
     // The first `max` of [linked ids..., unlinked ids...], without partitioning thousands of ids.
-    const linked: Link[] = [];
-    const unlinked: Link[] = [];
-    for (let i = 0; i < ids.length; i++) {
+    const items: Link[] = [];
+    let unlinked: string[] | null = null;
+    for (let i = 0; i < ids.length && items.length < max; i++) {
       const text = ids[i] as string;
       const href = this.eventHrefs.get(text);
-      if (href !== undefined) {
-        linked.push({ text, href });
-        if (linked.length >= max) break;
-      } else if (unlinked.length < max) unlinked.push({ text, href: null });
+      if (href !== undefined) items.push({ text, href });
+      else if ((unlinked ??= []).length < max) unlinked.push(text);
     }
-    const items = (linked.length >= max ? linked : linked.concat(unlinked)).slice(0, max);
+    if (unlinked !== null) {
+      for (let i = 0; i < unlinked.length && items.length < max; i++) items.push({ text: unlinked[i] as string, href: null });
+    }
     return { items, more: ids.length > max ? `+ ${formatCount(ids.length - max)} more` : null };
   }
 

@@ -444,14 +444,13 @@ function findingsView(
   model: ReportModel,
   kit: ViewKit,
   certAnchors: Map<string, string>,
-  policyAnchors: Map<string, string>,
+  policyAnchors: PolicyAnchors,
 ): FindingsView {
   const resourceLink = (f: Finding): Link => {
     const r = f.resource;
     const cert = certAnchors.get(r) ?? certAnchors.get(CERT_ID.exec(r)?.[1] ?? '');
     if (cert) return { text: r, href: `#${cert}` };
-    const name = POLICY_NAME.exec(r)?.[1] ?? r;
-    const policy = policyAnchors.get(JSON.stringify([f.accountId, f.region, name])) ?? policyAnchors.get(JSON.stringify([name]));
+    const policy = policyAnchor(policyAnchors, f.accountId, f.region, POLICY_NAME.exec(r)?.[1] ?? r);
     return { text: r, href: policy ? `#${policy}` : null };
   };
   const row = (f: Finding, anchor: string): FindingRow => ({
@@ -697,8 +696,32 @@ function certificatesView(
 
 // --- policies --------------------------------------------------------------
 
-function policiesView(policies: PolicyHistory[], kit: ViewKit): { view: PoliciesView; anchors: Map<string, string> } {
-  const anchors = new Map<string, string>();
+/**
+ * The anchors of the rendered policies by name: each with its account and region, and
+ * `unique` when no other policy of the model (rendered or not) has the name. Findings
+ * look their resource up by name once instead of building keys.
+ */
+type PolicyAnchors = Map<string, { places: PolicyPlace[]; unique: string | null }>;
+interface PolicyPlace {
+  accountId: string;
+  region: string;
+  anchor: string;
+}
+
+/** The anchor of policy `name` in the account and region, else of the only policy so named. */
+function policyAnchor(anchors: PolicyAnchors, accountId: string, region: string, name: string): string | null {
+  const entry = anchors.get(name);
+  if (entry === undefined) return null;
+  // From the end: the last one rendered when the same policy comes twice.
+  for (let i = entry.places.length - 1; i >= 0; i--) {
+    const place = entry.places[i] as PolicyPlace;
+    if (place.accountId === accountId && place.region === region) return place.anchor;
+  }
+  return entry.unique;
+}
+
+function policiesView(policies: PolicyHistory[], kit: ViewKit): { view: PoliciesView; anchors: PolicyAnchors } {
+  const anchors: PolicyAnchors = new Map();
   const isPdf = kit.media === 'pdf';
   const shown = policies.slice(0, Number.isFinite(kit.limits.policies) ? kit.limits.policies : policies.length);
   const byName = new Map<string, number>();
@@ -706,8 +729,10 @@ function policiesView(policies: PolicyHistory[], kit: ViewKit): { view: Policies
 
   const items = shown.map((p): PolicyView => {
     const anchor = kit.claim(anchorId('policy', p.accountId, p.region, p.policyName));
-    anchors.set(JSON.stringify([p.accountId, p.region, p.policyName]), anchor);
-    if (byName.get(p.policyName) === 1) anchors.set(JSON.stringify([p.policyName]), anchor);
+    let named = anchors.get(p.policyName);
+    if (named === undefined) anchors.set(p.policyName, (named = { places: [], unique: null }));
+    named.places.push({ accountId: p.accountId, region: p.region, anchor });
+    if (byName.get(p.policyName) === 1) named.unique = anchor;
 
     // Attaching one policy to 12,000 certificates is one row per actor and action in the PDF.
     type Item = { group: PolicyChange[] } | { change: PolicyChange };

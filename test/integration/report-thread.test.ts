@@ -12,7 +12,7 @@ describe('report outputs rendered on two threads', () => {
     const phases: string[] = [];
     const { written } = await runReport(reportOptions({ threads: 2, formats: ['csv', 'html', 'md', 'json'], onTiming: (phase) => phases.push(phase) }));
     expect(written.map((w) => w.name)).toEqual(['iot-audit-2026-10.csv', 'iot-audit-2026-10-findings.csv', 'iot-audit-2026-10.html', 'iot-audit-2026-10.md', 'iot-audit-2026-10.json']);
-    expect(phases).toEqual(expect.arrayContaining(['render:send', 'render:json@thread', 'render:csv@thread', 'render:findings.csv@thread', 'render:md@thread', 'render:html', 'render:wait']));
+    expect(phases).toEqual(expect.arrayContaining(['startup', 'read', 'read:main-busy', 'build', 'findings', 'render:send', 'render:json@thread', 'render:csv@thread', 'render:findings.csv@thread', 'render:md@thread', 'render:html', 'render:wait']));
   });
 
   it('leaves nothing behind when the HTML fails while the thread is writing the others', async () => {

@@ -7,6 +7,7 @@ import { changeKey, lifecycleKey, repetitions } from '../../src/render/group.js'
 import { rowSource } from '../../src/render/rows.js';
 import { buildView, type ReportView } from '../../src/render/view.js';
 import { dataFilesText, jsonFileText, ViewKit } from '../../src/render/view-kit.js';
+import type { ReportModel } from '../../src/report/model.js';
 import { sampleModel } from '../helpers/sample-model.js';
 
 const DATA_FILES = ['iot-audit-2026-10.csv', 'iot-audit-2026-10.json'];
@@ -29,6 +30,36 @@ describe('ZoneClock', () => {
     }
   });
 
+  it('gives what a luxon DateTime per quarter hour gave, for any zone and any time JavaScript parses', () => {
+    // The former lookup: `DateTime.fromMillis(quarter hour, { zone }).offset`, NaN for a shifted time past the dates JS holds.
+    const reference = (zone: string, iso: string): string => {
+      const ms = Date.parse(iso);
+      if (Number.isNaN(ms)) return iso;
+      const quarter = Math.floor(ms / 900_000) * 900_000;
+      const d = new Date(ms + DateTime.fromMillis(quarter, { zone }).offset * 60_000);
+      const p = (n: number) => String(n).padStart(2, '0');
+      return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`;
+    };
+    const isos = [
+      '2026-10-25T00:59:59Z',
+      '2026-03-29T01:00:00.999Z',
+      '1969-12-31T23:59:59.5Z',
+      '1912-01-01T00:00:00Z',
+      '1850-06-01T12:00:00Z',
+      '0000-01-01T00:00:00Z',
+      '+275760-09-13T00:00:00Z',
+      '+275760-09-12T23:00:00Z',
+      '-271821-04-20T00:00:00Z',
+      '-271821-04-20T10:00:00Z',
+      '2026-10-01T12:00:00+05:45',
+    ];
+    for (let ms = Date.UTC(1950, 0, 1); ms < Date.UTC(2040, 0, 1); ms += 86_400_000 * 97 + 3_601_013) isos.push(new Date(ms).toISOString());
+    for (const zone of ['UTC', 'Europe/Paris', 'Africa/Monrovia', 'Asia/Kathmandu', 'Australia/Lord_Howe', 'America/St_Johns', 'Etc/GMT+12', 'Pacific/Kiritimati']) {
+      const clock = new ZoneClock(zone);
+      for (const iso of isos) expect([zone, iso, clock.dateTime(iso)]).toEqual([zone, iso, reference(zone, iso)]);
+    }
+  });
+
   it('names the zone, formats ranges, and shows an unparseable time as it is', () => {
     const clock = new ZoneClock('Europe/Paris');
     expect(clock.stamp('2026-10-25T00:30:00Z')).toBe('2026-10-25 02:30:00 Europe/Paris');
@@ -44,6 +75,11 @@ describe('ZoneClock', () => {
 describe('display helpers', () => {
   it('formats counts and sizes with a fixed locale', () => {
     expect(formatCount(12000)).toBe('12,000');
+    const intl = new Intl.NumberFormat('en-US');
+    const numbers = [0, -0, 7, -7, 999, 1000, -1000, 123_456, 1_234_567, -98_765_432, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER];
+    numbers.push(2 ** 53, 1e21, 1234.5678, -0.5, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY);
+    for (let n = 1; n < 1e16; n = n * 7 + 3) numbers.push(n, -n);
+    for (const n of numbers) expect(formatCount(n)).toBe(intl.format(n));
     expect(formatBytes(999)).toBe('999 B');
     expect(formatBytes(56_789_012)).toBe('56.8 MB');
   });
@@ -100,6 +136,36 @@ describe('display helpers', () => {
     expect(kit(Number.POSITIVE_INFINITY).table([1, 2], Number.POSITIVE_INFINITY, double).chunks.map((c) => c.rows.length)).toEqual([2]);
     const none = kit(2).table([], 10, double);
     expect([none.chunks, none.empty, none.more]).toEqual([[], true, null]);
+  });
+
+  it('links events to rendered rows first, caps cell lists, and labels accounts from the list', () => {
+    const kit = new ViewKit({
+      media: 'pdf',
+      limits: { ...DEFAULT_PDF_CAPS, cellItems: 3 },
+      clock: new ZoneClock('UTC'),
+      dataFiles: '',
+      jsonFile: '',
+      accountNames: new Map<string, string | null>([
+        ['111111111111', 'prod'],
+        ['222222222222', ''],
+        ['333333333333', null],
+      ]),
+    });
+    kit.registerEvent('e2', 'event-e2');
+    kit.registerEvent('e4', 'event-e4');
+    const link = (text: string) => ({ text, href: ['e2', 'e4'].includes(text) ? `#event-${text}` : null });
+    expect(kit.eventLinks(['e1', 'e2', 'e3', 'e4', 'e5'])).toEqual({ items: ['e2', 'e4', 'e1'].map(link), more: '+ 2 more' });
+    expect(kit.eventLinks(['e1', 'e3'])).toEqual({ items: ['e1', 'e3'].map(link), more: null });
+    expect(kit.eventLinks(['e4', 'e1', 'e2', 'e3'])).toEqual({ items: ['e4', 'e2', 'e1'].map(link), more: '+ 1 more' });
+    expect(kit.eventLinks([])).toEqual({ items: [], more: null });
+    for (let round = 0; round < 2; round++) {
+      expect(kit.account('111111111111', 'other')).toBe('111111111111 (prod)');
+      expect(kit.account('222222222222', 'other')).toBe('222222222222');
+      expect(kit.account('333333333333', 'from-logs')).toBe('333333333333 (from-logs)');
+      expect(kit.account('333333333333')).toBe('333333333333');
+      expect(kit.account('444444444444', 'from-logs')).toBe('444444444444 (from-logs)');
+      expect(kit.account('444444444444', null)).toBe('444444444444');
+    }
   });
 
   it('makes table rows only when they are read, each once, in their visible form', () => {
@@ -285,6 +351,34 @@ describe('buildView', () => {
     expect(certs.has(byRule.get('certificate-reactivated')?.resource.href ?? '')).toBe(true);
     expect(byRule.get('change-outside-window')?.resource.href).toMatch(/^#certgroup-/);
     expect(byRule.get('denied-burst')?.resource.href).toBeNull();
+  });
+
+  it('links a policy resource to the policy of its account and region, else to the only policy of that name', () => {
+    const m = sampleModel({ events: 60 });
+    const base = m.policies[0] as ReportModel['policies'][number];
+    const policy = (policyName: string, accountId: string, region: string) => ({ ...base, policyName, accountId, region });
+    m.policies = [
+      policy('Twin', '111111111111', 'eu-west-1'),
+      policy('Twin', '222222222222', 'us-east-1'),
+      policy('Single', '111111111111', 'eu-west-1'),
+      policy('Again', '111111111111', 'eu-west-1'),
+      policy('Again', '111111111111', 'eu-west-1'),
+    ];
+    const finding = m.findings[0] as ReportModel['findings'][number];
+    const cases: [string, string, string, number | null][] = [
+      ['Twin', '222222222222', 'us-east-1', 1],
+      ['arn:aws:iot:eu-west-1:111111111111:policy/Twin', '111111111111', 'eu-west-1', 0],
+      ['Twin', '444444444444', 'eu-west-1', null],
+      ['Single', '444444444444', 'ap-south-1', 2],
+      ['Again', '111111111111', 'eu-west-1', 4],
+      ['Again', '222222222222', 'eu-west-1', null],
+    ];
+    m.findings = cases.map(([resource, accountId, region], i) => ({ ...finding, id: `f-${i}`, severity: 'critical', suppressed: false, resource, accountId, region }));
+    const v = buildView(m, { ...ctx, media: 'screen' });
+    const anchors = v.policies.items.map((p) => `#${p.anchor}`);
+    expect(new Set(anchors).size).toBe(5);
+    const hrefs = new Map(rowsOf(v.findings.open).map((f) => [f.id, f.resource.href]));
+    cases.forEach(([, , , at], i) => expect([i, hrefs.get(`f-${i}`)]).toEqual([i, at === null ? null : anchors[at]]));
   });
 
   it('formats times in the period zone and puts names beside account ids', () => {
