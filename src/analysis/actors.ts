@@ -7,7 +7,9 @@ export function actorSummaries(events: readonly IotEvent[]): ActorSummary[] {
     string,
     { s: ActorSummary; sessionLabel: string | null; accounts: Set<string>; ips: Set<string>; uas: Set<string>; actions: Map<string, number> }
   >();
-  for (const event of events) {
+  // Indexed loops: these run for every event, mostly before the JIT has optimized them.
+  for (let i = 0; i < events.length; i++) {
+    const event = events[i]!;
     const a = event.actor;
     let entry = byKey.get(a.key);
     if (!entry) {
@@ -67,7 +69,8 @@ export function actorSummaries(events: readonly IotEvent[]): ActorSummary[] {
 /** Failed and denied attempts, grouped by actor, account, action and error code. */
 export function deniedGroups(events: readonly IotEvent[]): DeniedGroup[] {
   const groups = new Map<string, DeniedGroup>();
-  for (const event of events) {
+  for (let i = 0; i < events.length; i++) {
+    const event = events[i]!;
     if (event.errorCode === null) continue;
     const key = [event.actor.key, event.accountId, event.eventName, event.errorCode].join('\u0000');
     let g = groups.get(key);

@@ -92,15 +92,20 @@ interface Building {
  * across accounts, so a transferred certificate keeps one lifecycle.
  */
 export function certificateLifecycles(events: readonly IotEvent[]): CertificateLifecycle[] {
-  const byId = new Map<string, Building>();
-  for (const event of events) {
+  // By kind, then id; and every certificate in order of first appearance.
+  const byId = { device: new Map<string, Building>(), ca: new Map<string, Building>() };
+  const all: Building[] = [];
+  // Indexed loops: these run for every event, mostly before the JIT has optimized them.
+  for (let i = 0; i < events.length; i++) {
+    const event = events[i]!;
     // Successful reads do not touch a certificate; failed calls are shown with it.
     if (event.errorCode === null && !event.isChange) continue;
-    for (const resource of event.resources) {
+    const resources = event.resources;
+    for (let r = 0; r < resources.length; r++) {
+      const resource = resources[r]!;
       if (resource.type !== 'certificate' && resource.type !== 'caCertificate') continue;
       const kind = resource.type === 'caCertificate' ? 'ca' : 'device';
-      const key = `${kind}:${resource.id}`;
-      let b = byId.get(key);
+      let b = byId[kind].get(resource.id);
       if (!b) {
         b = {
           lifecycle: {
@@ -119,7 +124,8 @@ export function certificateLifecycles(events: readonly IotEvent[]): CertificateL
           things: new Set(),
           policies: new Set(),
         };
-        byId.set(key, b);
+        byId[kind].set(resource.id, b);
+        all.push(b);
       }
       if (b.lifecycle.arn === null && resource.arn !== null) b.lifecycle.arn = resource.arn;
       if (event.errorCode !== null) {
@@ -148,7 +154,7 @@ export function certificateLifecycles(events: readonly IotEvent[]): CertificateL
     }
   }
   // The lifecycles are this function's own objects: completed in place rather than copied.
-  const out = [...byId.values()].map(({ lifecycle, things, policies }) => {
+  const out = all.map(({ lifecycle, things, policies }) => {
     lifecycle.things = [...things].sort();
     lifecycle.policies = [...policies].sort();
     return lifecycle;

@@ -21,14 +21,15 @@ export function accountInfos(resolved: ResolvedAccounts, input: CoverageInput, e
   const withLogs = new Set<string>();
   for (const l of input.delivered.locations) if (l.files > 0) withLogs.add(l.accountId);
   // A plain folder of files has no account in its keys: the events say which accounts delivered.
-  if (input.delivered.loose) for (const e of events) withLogs.add(e.accountId);
+  if (input.delivered.loose) for (let i = 0; i < events.length; i++) withLogs.add(events[i]!.accountId);
 
   const known = resolved.from !== 'logs';
   const out = new Map<string, AccountInfo>();
   for (const a of resolved.accounts) {
     out.set(a.id, { id: a.id, name: a.name, email: a.email, state: a.state, ouPath: a.ouPath, inOrganization: known, hasLogs: withLogs.has(a.id), tags: a.tags });
   }
-  const seen = new Set<string>([...withLogs, ...events.map((e) => e.accountId)]);
+  const seen = new Set<string>(withLogs);
+  for (let i = 0; i < events.length; i++) seen.add(events[i]!.accountId);
   for (const id of seen) {
     if (out.has(id) || id === 'unknown') continue;
     out.set(id, { id, name: null, email: null, state: null, ouPath: null, inOrganization: false, hasLogs: withLogs.has(id), tags: {} });

@@ -98,7 +98,12 @@ function idPart(value: string): string {
 }
 
 export function findingId(ruleId: string, hit: Pick<RuleHit, 'accountId' | 'region' | 'resource' | 'discriminator'>): string {
-  const id = `${idPart(ruleId)}:${idPart(hit.accountId)}:${idPart(hit.region)}:${idPart(hit.resource)}`;
+  return idWithRulePart(idPart(ruleId), hit);
+}
+
+/** `findingId` with the rule's part worked out already (once per rule, not per hit). */
+function idWithRulePart(rulePart: string, hit: Pick<RuleHit, 'accountId' | 'region' | 'resource' | 'discriminator'>): string {
+  const id = `${rulePart}:${idPart(hit.accountId)}:${idPart(hit.region)}:${idPart(hit.resource)}`;
   return hit.discriminator !== undefined && hit.discriminator !== '' ? `${id}:${idPart(hit.discriminator)}` : id;
 }
 
@@ -115,7 +120,8 @@ function validHit(hit: unknown): hit is RuleHit {
   ) {
     return false;
   }
-  for (const id of h.eventIds as unknown[]) if (typeof id !== 'string') return false;
+  const ids = h.eventIds as unknown[];
+  for (let i = 0; i < ids.length; i++) if (typeof ids[i] !== 'string') return false;
   return true;
 }
 
@@ -147,15 +153,15 @@ function compareTimeThenId(a: Finding, b: Finding): number {
 function sortFindings(findings: Finding[]): void {
   const buckets: Finding[][] = SEVERITIES.map(() => []);
   const unknown: Finding[] = [];
-  for (const finding of findings) {
-    const rank = severityRank(finding.severity);
-    (rank < 0 ? unknown : buckets[rank]!).push(finding);
+  for (let i = 0; i < findings.length; i++) {
+    const rank = severityRank(findings[i]!.severity);
+    (rank < 0 ? unknown : buckets[rank]!).push(findings[i]!);
   }
   buckets.reverse().push(unknown);
   let i = 0;
   for (const bucket of buckets) {
     bucket.sort(compareTimeThenId);
-    for (const finding of bucket) findings[i++] = finding;
+    for (let b = 0; b < bucket.length; b++) findings[i++] = bucket[b]!;
   }
 }
 
@@ -163,7 +169,12 @@ export function evaluateFindings(input: FindingsInput): FindingsResult {
   const rules = input.rules ?? RULES;
   const names = new Map<string, string | null>();
   for (const account of input.accounts) names.set(account.id, account.name);
-  for (const event of input.events) if (!names.get(event.accountId) && event.accountName) names.set(event.accountId, event.accountName);
+  // Indexed loops over events and hits: they run thousands of times, mostly before the JIT has optimized them.
+  const events = input.events;
+  for (let i = 0; i < events.length; i++) {
+    const event = events[i]!;
+    if (!names.get(event.accountId) && event.accountName) names.set(event.accountId, event.accountName);
+  }
 
   const findings: Finding[] = [];
   const ruleErrors: RuleError[] = [];
@@ -189,13 +200,15 @@ export function evaluateFindings(input: FindingsInput): FindingsResult {
       continue;
     }
     const severity = effectiveSeverity(rule, settings);
+    const rulePart = idPart(ruleId);
     let invalid = 0;
-    for (const hit of hits) {
+    for (let h = 0; h < hits.length; h++) {
+      const hit = hits[h];
       if (!validHit(hit)) {
         invalid++;
         continue;
       }
-      const baseId = findingId(ruleId, hit);
+      const baseId = idWithRulePart(rulePart, hit);
       let id = baseId;
       for (let n = 2; usedIds.has(id); n++) id = `${baseId}~${n}`;
       usedIds.add(id);
@@ -252,11 +265,16 @@ function applySuppressions(findings: Finding[], suppressions: readonly Suppressi
 
 /** Unsuppressed and suppressed findings per severity, every severity listed (most severe first). */
 export function countFindingsBySeverity(findings: readonly Finding[]): Summary['findingsBySeverity'] {
-  return [...SEVERITIES].reverse().map((severity) => ({
-    severity,
-    count: findings.filter((f) => f.severity === severity && !f.suppressed).length,
-    suppressed: findings.filter((f) => f.severity === severity && f.suppressed).length,
-  }));
+  const counts = [...SEVERITIES].reverse().map((severity) => ({ severity, count: 0, suppressed: 0 }));
+  const bySeverity = new Map(counts.map((c) => [c.severity, c]));
+  for (let i = 0; i < findings.length; i++) {
+    const finding = findings[i]!;
+    const entry = bySeverity.get(finding.severity);
+    if (entry === undefined) continue;
+    if (finding.suppressed) entry.suppressed++;
+    else entry.count++;
+  }
+  return counts;
 }
 
 /** Whether any unsuppressed finding is at or above a severity (for `--fail-on`). */

@@ -48,7 +48,11 @@ interface Building {
  */
 export function policyHistories(events: readonly IotEvent[]): PolicyHistory[] {
   const byKey = new Map<string, Building>();
-  for (const event of events) {
+  // Versions repeat a few documents (one template in many accounts and regions): each text is read once.
+  const documents = new Map<string, ReturnType<typeof readPolicyDocument>>();
+  // An indexed loop: this runs for every event, mostly before the JIT has optimized it.
+  for (let i = 0; i < events.length; i++) {
+    const event = events[i]!;
     if (event.errorCode === null && !event.isChange) continue;
     const policyName = paramString(event.requestParameters, 'policyName');
     if (policyName === null) continue;
@@ -88,7 +92,12 @@ export function policyHistories(events: readonly IotEvent[]): PolicyHistory[] {
     let targetType: PolicyChange['targetType'] = null;
 
     if (action === 'create' || action === 'create-version') {
-      const doc = readPolicyDocument(p?.policyDocument);
+      const value = p?.policyDocument;
+      let doc = typeof value === 'string' ? documents.get(value) : undefined;
+      if (doc === undefined) {
+        doc = readPolicyDocument(value);
+        if (typeof value === 'string') documents.set(value, doc);
+      }
       const versionId = paramString(r, 'policyVersionId') ?? (action === 'create' ? '1' : null);
       const setAsDefault = action === 'create' || paramBool(p, 'setAsDefault') === true || paramBool(r, 'isDefaultVersion') === true;
       const version: PolicyVersion = {

@@ -8,12 +8,21 @@ function obj(value: unknown): JsonObject | null {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as JsonObject) : null;
 }
 
-/** Case-insensitive field access: the IoT guide's shape capitalizes some keys. */
+/** Case-insensitive field access: the IoT guide's shape capitalizes some keys. `name` is ASCII. */
 function field(o: JsonObject | null, name: string): unknown {
   if (o === null) return undefined;
-  if (name in o) return o[name];
+  // One lookup for a present key; `in` tells an absent key from one holding undefined.
+  const value = o[name];
+  if (value !== undefined || name in o) return value;
   const lower = name.toLowerCase();
-  for (const key of Object.keys(o)) if (key.toLowerCase() === lower) return o[key];
+  const keys = Object.keys(o);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    // Lower-casing keeps the length of whatever becomes ASCII (only U+212A KELVIN SIGN
+    // turns into an ASCII letter besides A-Z): other lengths cannot match, and most keys
+    // are skipped without a lower-cased copy.
+    if (key.length === lower.length && key.toLowerCase() === lower) return o[key];
+  }
   return undefined;
 }
 
@@ -29,17 +38,32 @@ function invokedByText(value: unknown): string | null {
   return parts.length > 0 ? parts.join(' ') : null;
 }
 
-/** Last path segment of an IAM role ARN: `arn:aws:iam::1:role/path/Name` -> `Name`. */
+/** Last path segment of an IAM role ARN: `arn:aws:iam::1:role/path/Name` -> `Name`; '' without a resource part. */
 function roleName(arn: string): string {
-  const resource = arn.split(':').slice(5).join(':');
-  const parts = resource.split('/');
-  return parts[parts.length - 1] ?? resource;
+  // The resource is what follows the fifth colon.
+  let colon = -1;
+  for (let n = 0; n < 5; n++) {
+    colon = arn.indexOf(':', colon + 1);
+    if (colon < 0) return '';
+  }
+  return arn.slice(Math.max(colon, arn.lastIndexOf('/')) + 1);
 }
 
-/** `arn:aws:sts::1:assumed-role/Role/session` -> ["Role", "session"]. */
-function assumedRoleParts(arn: string): [string, string] | null {
-  const m = /:assumed-role\/([^/]+)\/(.+)$/.exec(arn);
-  return m ? [m[1], m[2]] : null;
+const ASSUMED_ROLE = /:assumed-role\/([^/]+)\/(.+)$/;
+
+// A month's calls come from a few hundred sessions, each making many: each ARN is read once.
+const assumedRoles = new Map<string, readonly [string, string] | null>();
+
+/** `arn:aws:sts::1:assumed-role/Role/session` -> ["Role", "session"]. The result is shared: do not change it. */
+function assumedRoleParts(arn: string): readonly [string, string] | null {
+  let parts = assumedRoles.get(arn);
+  if (parts === undefined) {
+    const m = ASSUMED_ROLE.exec(arn);
+    parts = m ? [m[1], m[2]] : null;
+    if (assumedRoles.size > 10_000) assumedRoles.clear();
+    assumedRoles.set(arn, parts);
+  }
+  return parts;
 }
 
 /** Who made a call, from a record's `userIdentity`. */

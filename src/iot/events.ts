@@ -4,6 +4,20 @@ import type { IotEvent, SourcedRecord } from '../types.js';
 import { categoryOf, isReadOnlyName } from './catalog.js';
 import { parseIotArn, resourcesOf } from './resources.js';
 
+// A month's events repeat a few event names, accounts, regions, user agents and principals,
+// each read thousands of times into a string of its own. The analysis looks them up in maps
+// again and again: with one copy of each value, a lookup compares pointers, not characters.
+const sharedCopies = new Map<string, string>();
+
+/** The shared copy of a string equal to `value`. */
+function share(value: string): string {
+  const copy = sharedCopies.get(value);
+  if (copy !== undefined) return copy;
+  if (sharedCopies.size > 10_000) sharedCopies.clear();
+  sharedCopies.set(value, value);
+  return value;
+}
+
 /** A record with no `eventID` still needs a stable identity: a hash of what it says. */
 function syntheticId(sourced: SourcedRecord): string {
   const { record } = sourced;
@@ -30,18 +44,22 @@ function firstIotArn(params: Record<string, unknown> | null): { accountId: strin
  */
 export function toIotEvent(sourced: SourcedRecord): IotEvent {
   const { record, file } = sourced;
-  const eventName = record.eventName ?? 'unknown';
+  const eventName = share(record.eventName ?? 'unknown');
   // Looked for only when the record and its file do not say (rarely): most records have both.
   const accountId = record.recipientAccountId ?? file.accountId ?? firstIotArn(record.requestParameters)?.accountId;
   const region = record.awsRegion ?? file.region ?? (firstIotArn(record.requestParameters)?.region || null);
   const actor = actorOf(record.userIdentity);
+  if (actor.arn !== null) actor.arn = share(actor.arn);
+  if (actor.sessionIssuerArn !== null) actor.sessionIssuerArn = share(actor.sessionIssuerArn);
+  actor.key = share(actor.key);
+  actor.label = share(actor.label);
   const readOnly = record.readOnly ?? isReadOnlyName(eventName);
   return {
     eventId: record.eventId ?? syntheticId(sourced),
     eventTime: record.eventTime ?? '',
-    accountId: accountId ?? actor.accountId ?? 'unknown',
+    accountId: share(accountId ?? actor.accountId ?? 'unknown'),
     accountName: null,
-    region: region ?? 'unknown',
+    region: share(region ?? 'unknown'),
     eventName,
     category: categoryOf(eventName),
     readOnly,
@@ -51,7 +69,7 @@ export function toIotEvent(sourced: SourcedRecord): IotEvent {
     eventType: record.eventType,
     actor,
     sourceIp: record.sourceIpAddress,
-    userAgent: record.userAgent,
+    userAgent: typeof record.userAgent === 'string' ? share(record.userAgent) : record.userAgent,
     resources: resourcesOf(eventName, record.requestParameters, record.responseElements),
     requestParameters: record.requestParameters,
     responseElements: record.responseElements,

@@ -61,20 +61,36 @@ export function resourceOfTarget(value: string): ResourceRef {
   return { type: 'other', id: value, arn: value.startsWith('arn:') ? value : null };
 }
 
-/** Every string inside a value, depth first, down to 8 levels. */
-function collectStrings(value: unknown, out: string[], depth = 0): string[] {
-  if (depth > 8) return out;
+/** What every string inside a value mentions, depth first, down to 8 levels (the value is level 0). */
+function addMentions(touched: TouchedResources, value: unknown, depth: number): void {
   if (typeof value === 'string') {
-    out.push(value);
-  } else if (typeof value === 'object' && value !== null) {
+    addMentionsOfText(touched, value);
+  } else if (depth < 8 && typeof value === 'object' && value !== null) {
     // Indexed loops: this runs for every event, mostly before the JIT has optimized it.
     const items = Array.isArray(value) ? (value as unknown[]) : Object.values(value);
-    for (let i = 0; i < items.length; i++) collectStrings(items[i], out, depth + 1);
+    for (let i = 0; i < items.length; i++) addMentions(touched, items[i], depth + 1);
   }
-  return out;
 }
 
-const LOGGING_CALL = /^Set(V2)?Logging(Options|Level)$|^DeleteV2LoggingLevel$/;
+/** An IoT ARN, and every certificate id inside a `.../cert/<id>` ARN in the text. */
+function addMentionsOfText(touched: TouchedResources, text: string): void {
+  // Cheap checks first: most values are neither ARNs nor hold a certificate id.
+  const parsed = text.startsWith('arn:') ? parseIotArn(text) : null;
+  if (parsed && parsed.type !== 'other') {
+    touched.add(parsed.type, parsed.id, text);
+    // A certificate ARN whose id is exactly a certificate id holds no other: the search
+    // below could only find that id again, already added.
+    if ((parsed.type === 'certificate' || parsed.type === 'caCertificate') && CERT_ID.test(parsed.id)) return;
+  }
+  if (!text.includes('cert/')) return;
+  CERT_IN_TEXT.lastIndex = 0;
+  for (let m = CERT_IN_TEXT.exec(text); m !== null; m = CERT_IN_TEXT.exec(text)) {
+    touched.add(m[1] === 'cacert' ? 'caCertificate' : 'certificate', m[2]!, null);
+  }
+}
+
+/** The logging calls (SetLoggingOptions, SetV2LoggingLevel...). */
+const LOGGING_CALLS = new Set(['SetLoggingOptions', 'SetLoggingLevel', 'SetV2LoggingOptions', 'SetV2LoggingLevel', 'DeleteV2LoggingLevel']);
 
 /** Resources in the order first mentioned, each type and id once. */
 class TouchedResources {
@@ -135,20 +151,10 @@ export function resourcesOf(
   addTarget(touched, p.principal);
   addTarget(touched, p.target);
   if (typeof p.targetAwsAccount === 'string' && p.targetAwsAccount !== '') touched.add('account', p.targetAwsAccount, null);
-  if (LOGGING_CALL.test(eventName)) touched.add('loggingOptions', 'logging', null);
+  if (LOGGING_CALLS.has(eventName)) touched.add('loggingOptions', 'logging', null);
 
-  const texts = collectStrings(response, collectStrings(params, []));
-  for (let i = 0; i < texts.length; i++) {
-    const text = texts[i]!;
-    // Cheap checks first: most values are neither ARNs nor hold a certificate id.
-    const parsed = text.startsWith('arn:') ? parseIotArn(text) : null;
-    if (parsed && parsed.type !== 'other') touched.add(parsed.type, parsed.id, text);
-    if (!text.includes('cert/')) continue;
-    CERT_IN_TEXT.lastIndex = 0;
-    for (let m = CERT_IN_TEXT.exec(text); m !== null; m = CERT_IN_TEXT.exec(text)) {
-      touched.add(m[1] === 'cacert' ? 'caCertificate' : 'certificate', m[2]!, null);
-    }
-  }
+  addMentions(touched, params, 0);
+  addMentions(touched, response, 0);
   return touched.list;
 }
 

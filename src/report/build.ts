@@ -31,7 +31,7 @@ export function buildReport(input: BuildInput): ReportModel {
   const accounts = accountInfos(resolved, collected, events);
   const names = new Map(accounts.map((a) => [a.id, a.name]));
   // The events are new objects of this build: named in place rather than copied.
-  for (const e of events) e.accountName = names.get(e.accountId) ?? null;
+  for (let i = 0; i < events.length; i++) events[i]!.accountName = names.get(events[i]!.accountId) ?? null;
 
   const organizationIds = [...new Set(collected.sources.flatMap((s) => s.organizationIds))].sort();
   const sources: SourceInfo[] = [

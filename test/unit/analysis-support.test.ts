@@ -7,14 +7,19 @@ import { DateTime } from 'luxon';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { byString, distinct, sortByString } from '../../src/analysis/params.js';
 import { matchesGlob } from '../../src/analysis/rules/support/glob.js';
-import { localDay, localTime } from '../../src/analysis/rules/support/grouping.js';
+import { hitsPerActorDay, localTimesIn } from '../../src/analysis/rules/support/grouping.js';
+import { overlyPermissiveIssues, readPolicyDocument } from '../../src/analysis/rules/support/policy-document.js';
+import { policyDocumentHits } from '../../src/analysis/rules/support/policy-hits.js';
 import { knownPolicyVersions } from '../../src/analysis/rules/support/policy-versions.js';
-import { clip, countActions } from '../../src/analysis/rules/support/text.js';
+import { clip, countActions, listWithMore } from '../../src/analysis/rules/support/text.js';
+import { actorOf } from '../../src/cloudtrail/identity.js';
 import { resourcesOf } from '../../src/iot/resources.js';
-import type { PolicyHistory } from '../../src/report/model.js';
-import { iotEvent, policyDocument, resetEventIds } from '../helpers/events.js';
+import type { IotEvent, PolicyHistory } from '../../src/report/model.js';
+import { actor, actors, iotEvent, policyDocument, resetEventIds } from '../helpers/events.js';
 
-/** The luxon reading of local wall-clock facts that `localTime` replaces. */
+const localDay = (iso: string, zone: string) => localTimesIn(zone)(iso).day;
+
+/** The luxon reading of local wall-clock facts that `localTimesIn` replaces. */
 function referenceLocalTime(iso: string, zone: string) {
   const ms = Date.parse(iso);
   if (!Number.isFinite(ms)) return { day: iso.slice(0, 10), weekday: 1, minutes: 0 };
@@ -28,7 +33,7 @@ function referenceLocalTime(iso: string, zone: string) {
   };
 }
 
-describe('localTime', () => {
+describe('localTimesIn', () => {
   const zones = ['UTC', 'Europe/Paris', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'America/Santiago', 'Etc/GMT-14', 'Mars/Olympus'];
 
   it('matches luxon every 7 minutes across the 2026 DST changes, before 1970, and for odd input', () => {
@@ -42,12 +47,61 @@ describe('localTime', () => {
       for (let t = from!; t < to!; t += 7 * 60_000 + 13_000) instants.push(new Date(t).toISOString());
     }
     instants.push('2026-10-25T01:00:00+01:00', '2026-10-05', 'not a time', '', '1899-06-01T12:00:00Z');
-    for (const zone of zones) for (const iso of instants) expect(localTime(iso, zone)).toEqual(referenceLocalTime(iso, zone));
+    for (const zone of zones) {
+      const localTime = localTimesIn(zone);
+      // Twice: worked out, then remembered.
+      for (let round = 0; round < 2; round++) for (const iso of instants) expect(localTime(iso)).toEqual(referenceLocalTime(iso, zone));
+    }
   });
 
   it('gives the local day', () => {
     expect(localDay('2026-10-05T22:30:00Z', 'Europe/Paris')).toBe('2026-10-06');
     expect(localDay('2026-10-05T03:30:00Z', 'America/New_York')).toBe('2026-10-04');
+  });
+});
+
+describe('hitsPerActorDay', () => {
+  beforeEach(resetEventIds);
+
+  /** The grouping it replaces: a JSON key per event, groups in order of first appearance. */
+  function referenceGroups(events: IotEvent[], zone: string): string[][] {
+    const groups = new Map<string, string[]>();
+    for (const e of events) {
+      const key = JSON.stringify([e.accountId, e.region, e.actor.key, localDay(e.eventTime, zone)]);
+      groups.set(key, [...(groups.get(key) ?? []), e.eventId]);
+    }
+    return [...groups.values()];
+  }
+
+  it('groups by account, region, principal and local day, in order of first event', () => {
+    const bob = actors.role('ops', 'bob');
+    // Parts that a plain joined key would run together stay apart.
+    const odd = actor({ key: 'x\u0000y', label: 'odd' });
+    const events = [
+      iotEvent({ eventTime: '2026-10-05T21:30:00Z', eventName: 'A' }),
+      iotEvent({ eventTime: '2026-10-05T21:40:00Z', actor: bob, eventName: 'B' }),
+      iotEvent({ eventTime: '2026-10-05T22:30:00Z', eventName: 'C' }),
+      iotEvent({ eventTime: '2026-10-05T23:00:00Z', region: 'us-east-1', eventName: 'D' }),
+      iotEvent({ eventTime: '2026-10-06T08:00:00Z', actor: bob, eventName: 'B' }),
+      iotEvent({ eventTime: '2026-10-06T09:00:00Z', actor: odd, accountId: 'a', region: 'b\u0000x', eventName: 'E' }),
+      iotEvent({ eventTime: '2026-10-06T09:10:00Z', actor: actor({ key: 'y', label: 'odd' }), accountId: 'a\u0000b', region: 'x', eventName: 'E' }),
+      iotEvent({ eventTime: '2026-10-06T10:00:00Z', eventName: 'A' }),
+    ];
+    for (const zone of ['UTC', 'Europe/Paris']) {
+      const seen: [string, string][] = [];
+      const hits = hitsPerActorDay(events, zone, (group, day, actions) => {
+        seen.push([day, actions]);
+        return `${group.length} on ${day}`;
+      });
+      expect(hits.map((h) => h.eventIds)).toEqual(referenceGroups(events, zone));
+      expect(hits.map((h) => h.discriminator)).toEqual(hits.map((h) => localDay(h.time, zone)));
+      expect(hits.map((h) => h.evidence)).toEqual(seen.map(([, actions], i) => `${events.find((e) => e.eventId === hits[i]!.eventIds[0])!.actor.label}: ${actions}`));
+    }
+    const paris = hitsPerActorDay(events, 'Europe/Paris', (group, day, actions) => `${day}: ${actions}`);
+    expect(paris[0]!.description).toBe('2026-10-05: 1 × A');
+    expect(paris[1]!.description).toBe('2026-10-05: 1 × B');
+    // 22:30 UTC is already the 6th in Paris: with the 10:00 call, one group of two.
+    expect(paris[2]!).toMatchObject({ eventIds: ['e-0003', 'e-0008'], description: '2026-10-06: 1 × C, 1 × A' });
   });
 });
 
@@ -79,6 +133,17 @@ describe('small helpers', () => {
     expect(clip('a\u0000\u0001b\nc', 10)).toBe('a b c');
     expect(clip('abcdef', 4)).toBe('abc…');
     expect(countActions(['A', 'B', 'A', 'C\n'])).toBe('2 × A, 1 × B, 1 × C ');
+    expect(countActions(['C\n'])).toBe('1 × C ');
+    expect(countActions(['x'.repeat(70)])).toBe(`1 × ${'x'.repeat(59)}…`);
+    expect(countActions([])).toBe('');
+  });
+
+  it('listWithMore, with one item as with several', () => {
+    expect(listWithMore(['a\nb'])).toBe('a b');
+    expect(listWithMore(['x'.repeat(90)], 1)).toBe(`${'x'.repeat(79)}…`);
+    expect(listWithMore(['a'], 0)).toBe(' and 1 more');
+    expect(listWithMore(['a', 'b', 'c'], 2)).toBe('a, b and 1 more');
+    expect(listWithMore([])).toBe('');
   });
 });
 
@@ -126,6 +191,68 @@ describe('knownPolicyVersions', () => {
   });
 });
 
+describe('policy documents', () => {
+  it('reads each text once, with the answer of a fresh reading', () => {
+    const text = policyDocument({ Effect: 'Allow', Action: 'iot:*', Resource: '*' });
+    const first = readPolicyDocument(text);
+    expect(readPolicyDocument(`${text}`)).toBe(first);
+    expect(first).toEqual(readPolicyDocument(JSON.parse(text)));
+    expect(readPolicyDocument('{"Statement": 1}')).toEqual({ status: 'invalid', reason: 'Statement 0 is not an object' });
+    expect(readPolicyDocument('x'.repeat(200_001))).toEqual({ status: 'invalid', reason: 'the document is 200001 characters long' });
+  });
+
+  it('judges each document once, every version of it reported', () => {
+    resetEventIds();
+    const doc = policyDocument({ Effect: 'Allow', Action: 'iot:*', Resource: '*' });
+    const events = ['p', 'q'].map((policyName) => iotEvent({ eventName: 'CreatePolicy', requestParameters: { policyName, policyDocument: doc } }));
+    let judged = 0;
+    const hits = policyDocumentHits(events, [], (statements) => (judged++, overlyPermissiveIssues(statements)), 'is broad');
+    expect(judged).toBe(1);
+    expect(hits.map((h) => h.resource)).toEqual(['p', 'q']);
+    expect(hits[0]!.evidence).toBe(hits[1]!.evidence);
+  });
+});
+
+describe('actorOf', () => {
+  /** How role names were read before: the last path segment of the resource after the fifth colon. */
+  const referenceRoleName = (arn: string) => {
+    const parts = arn.split(':').slice(5).join(':').split('/');
+    return parts[parts.length - 1]!;
+  };
+
+  it('names the role of odd issuer ARNs as before', () => {
+    for (const issuer of [
+      'arn:aws:iam::1:role/path/Name',
+      'arn:aws:iam::1:role/Name',
+      'arn:aws:iam::1:Name',
+      'arn:aws:iam::1:a/b:c/d',
+      'arn:aws:iam::1:a/b:c',
+      'arn/x:aws:iam::1:',
+      'arn:aws:iam::role/x',
+      'arn:aws/iam/x',
+      '',
+    ]) {
+      const a = actorOf({ type: 'AssumedRole', sessionContext: { sessionIssuer: { arn: issuer } } });
+      expect(a.label).toBe(issuer === '' ? 'AssumedRole' : `role/${referenceRoleName(issuer)}`);
+    }
+  });
+
+  it('reads keys in any case, and never past a key that is present', () => {
+    const ui = { TYPE: 'IAMUser', UserName: 'ann', 'access\u212AeyId': 'AKIA1', SessionContext: { Attributes: { MFAAuthenticated: 'true' } } };
+    expect(actorOf(ui)).toMatchObject({ type: 'IAMUser', userName: 'ann', accessKeyId: 'AKIA1', mfaAuthenticated: true, label: 'user/ann' });
+    // A key of another length never matches, whatever its case.
+    expect(actorOf({ typ: 'Root', Types: 'Root' }).type).toBeNull();
+    // Present but undefined: the exact key wins over another spelling.
+    expect(actorOf({ type: undefined, Type: 'Root' } as unknown as Record<string, never>).type).toBeNull();
+  });
+
+  it('reads each session ARN the same way every time', () => {
+    const ui = { type: 'AssumedRole', arn: 'arn:aws:sts::1:assumed-role/R/s/x' };
+    for (let i = 0; i < 2; i++) expect(actorOf(ui)).toMatchObject({ label: 'role/R (session s/x)', sessionName: 's/x', key: ui.arn });
+    expect(actorOf({ type: 'AssumedRole', arn: 'arn:aws:sts::1:assumed-role/R/' }).sessionName).toBeNull();
+  });
+});
+
 describe('resourcesOf', () => {
   const CERT = 'a'.repeat(64);
   const arn = (id: string) => `arn:aws:iot:eu-west-1:111111111111:cert/${id}`;
@@ -146,6 +273,34 @@ describe('resourcesOf', () => {
     const refs = resourcesOf('ListCertificates', null, response);
     expect(refs.map((r) => r.id)).toEqual(ids);
     expect(refs.every((r) => r.arn === arn(r.id))).toBe(true);
+  });
+
+  it('finds the certificates of certificate ARNs, whatever their case or what follows the id', () => {
+    const B = 'b'.repeat(64);
+    expect(resourcesOf('X', { a: arn(CERT).replace(':cert/', ':CERT/'), b: `${arn(CERT)}:cert/${B}` }, null)).toEqual([
+      { type: 'certificate', id: CERT, arn: arn(CERT).replace(':cert/', ':CERT/') },
+      { type: 'certificate', id: `${CERT}:cert/${B}`, arn: `${arn(CERT)}:cert/${B}` },
+      { type: 'certificate', id: B, arn: null },
+    ]);
+    const ca = `arn:aws:iot:eu-west-1:111111111111:cacert/${B}`;
+    expect(resourcesOf('X', { ca }, null)).toEqual([{ type: 'caCertificate', id: B, arn: ca }]);
+  });
+
+  it('marks the logging calls, and only them', () => {
+    const logging = (name: string) => resourcesOf(name, null, null).some((r) => r.type === 'loggingOptions');
+    for (const name of ['SetLoggingOptions', 'SetLoggingLevel', 'SetV2LoggingOptions', 'SetV2LoggingLevel', 'DeleteV2LoggingLevel']) {
+      expect(logging(name)).toBe(true);
+    }
+    for (const name of ['GetLoggingOptions', 'SetV2LoggingOptionsX', 'DeleteLoggingLevel', 'SetV3LoggingLevel', 'SetV2LoggingOptions\n']) {
+      expect(logging(name)).toBe(false);
+    }
+  });
+
+  it('reads strings down to 8 levels', () => {
+    let deep: unknown = arn(CERT);
+    for (let level = 0; level < 8; level++) deep = [deep];
+    expect(resourcesOf('X', { deep }, null)).toEqual([]);
+    expect(resourcesOf('X', (deep as unknown[])[0] as Record<string, unknown>, null)).toHaveLength(1);
   });
 
   it('finds every certificate id written in one string', () => {

@@ -14,7 +14,9 @@ export const caAutoRegistration: Rule<Record<string, never>> = {
   defaults: {},
   evaluate(ctx) {
     const hits: RuleHit[] = [];
-    for (const event of ctx.events) {
+    const events = ctx.events;
+    for (let i = 0; i < events.length; i++) {
+      const event = events[i]!;
       if (!event.isChange) continue;
       let how: string | null = null;
       if (event.eventName === 'RegisterCACertificate' && bool(reqParam(event, 'allowAutoRegistration')) === true) {

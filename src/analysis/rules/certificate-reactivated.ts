@@ -10,6 +10,8 @@ interface StatusSet {
 
 const DEACTIVATED = new Set(['INACTIVE', 'REVOKED']);
 
+const STATUS_CALLS = new Set(['UpdateCertificate', 'UpdateCACertificate', 'DeleteCertificate', 'DeleteCACertificate']);
+
 /**
  * A certificate (device or CA) explicitly set INACTIVE or REVOKED in the period and then
  * set ACTIVE again. First activations (a certificate created inactive) are not reactivations.
@@ -26,10 +28,11 @@ export const certificateReactivated: Rule<Record<string, never>> = {
   evaluate(ctx) {
     const last = new Map<string, StatusSet>();
     const hits: RuleHit[] = [];
-    for (const event of ctx.events) {
-      if (!event.isChange) continue;
+    const events = ctx.events;
+    for (let i = 0; i < events.length; i++) {
+      const event = events[i]!;
+      if (!event.isChange || !STATUS_CALLS.has(event.eventName)) continue;
       const ca = event.eventName === 'UpdateCACertificate' || event.eventName === 'DeleteCACertificate';
-      if (!['UpdateCertificate', 'UpdateCACertificate', 'DeleteCertificate', 'DeleteCACertificate'].includes(event.eventName)) continue;
       const certificateId = certificateIdOf(event, ca);
       if (!certificateId) continue;
       const key = JSON.stringify([ca, event.accountId, event.region, certificateId]);

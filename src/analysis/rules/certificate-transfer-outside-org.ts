@@ -22,7 +22,9 @@ export const certificateTransferOutsideOrg: Rule<Params> = {
     const trusted = new Set(ctx.params.trustedAccounts);
     const orgKnown = organization.size > 0;
     const hits: RuleHit[] = [];
-    for (const event of ctx.events) {
+    const events = ctx.events;
+    for (let i = 0; i < events.length; i++) {
+      const event = events[i]!;
       if (!event.isChange || event.eventName !== 'TransferCertificate') continue;
       const target = str(reqParam(event, 'targetAwsAccount')) ?? '(target not recorded)';
       if (organization.has(target) || trusted.has(target)) continue;

@@ -36,7 +36,7 @@ export const humanWithoutMfa: Rule<Params> = {
       const note = verdict.federated ? ' MFA at the identity provider is not visible in CloudTrail.' : '';
       return `${clip(group[0]!.actor.label, 100)} (${verdict.reason}) made ${plural(group.length, 'IoT change')} without MFA on ${day}.${note}`;
     });
-    for (const hit of hits) hit.lowerSeverityBy = verdicts.get(hit.eventIds[0]!)!.federated ? 1 : 0;
+    for (let i = 0; i < hits.length; i++) hits[i]!.lowerSeverityBy = verdicts.get(hits[i]!.eventIds[0]!)!.federated ? 1 : 0;
     return hits;
   },
 };

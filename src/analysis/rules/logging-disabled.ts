@@ -1,3 +1,4 @@
+import type { IotEvent } from '../../report/model.js';
 import type { Rule, RuleHit } from './types.js';
 import { clip, compactTime } from './support/text.js';
 import { bool, reqParam, str } from './support/values.js';
@@ -12,26 +13,26 @@ interface LevelChange {
 }
 
 /** What a logging call sets, or null when it is not one. */
-function loggingChange(eventName: string, read: (...path: string[]) => unknown): LevelChange | null {
-  switch (eventName) {
+function loggingChange(event: IotEvent): LevelChange | null {
+  switch (event.eventName) {
     case 'SetV2LoggingOptions':
       return {
         target: 'default',
-        level: str(read('defaultLogLevel'))?.toUpperCase() ?? null,
-        disabledAll: bool(read('disableAllLogs')) === true,
+        level: str(reqParam(event, 'defaultLogLevel'))?.toUpperCase() ?? null,
+        disabledAll: bool(reqParam(event, 'disableAllLogs')) === true,
       };
     case 'SetLoggingOptions':
       return {
         target: 'default',
-        level: str(read('loggingOptionsPayload', 'logLevel'))?.toUpperCase() ?? null,
+        level: str(reqParam(event, 'loggingOptionsPayload', 'logLevel'))?.toUpperCase() ?? null,
         disabledAll: false,
       };
     case 'SetV2LoggingLevel': {
-      const type = str(read('logTarget', 'targetType')) ?? 'target';
-      const name = str(read('logTarget', 'targetName'));
+      const type = str(reqParam(event, 'logTarget', 'targetType')) ?? 'target';
+      const name = str(reqParam(event, 'logTarget', 'targetName'));
       return {
         target: name ? `${type}:${name}` : type,
-        level: str(read('logLevel'))?.toUpperCase() ?? null,
+        level: str(reqParam(event, 'logLevel'))?.toUpperCase() ?? null,
         disabledAll: false,
       };
     }
@@ -56,9 +57,11 @@ export const loggingDisabled: Rule<Record<string, never>> = {
   evaluate(ctx) {
     const levels = new Map<string, string>();
     const hits: RuleHit[] = [];
-    for (const event of ctx.events) {
+    const events = ctx.events;
+    for (let i = 0; i < events.length; i++) {
+      const event = events[i]!;
       if (!event.isChange) continue;
-      const change = loggingChange(event.eventName, (...path) => reqParam(event, ...path));
+      const change = loggingChange(event);
       if (!change) continue;
       const key = JSON.stringify([event.accountId, event.region, change.target]);
       const previous = levels.get(key) ?? null;

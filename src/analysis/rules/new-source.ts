@@ -60,20 +60,27 @@ export const newSource: Rule<Params> = {
   defaults: { warmupDays: 7, sourceIps: true, userAgents: true },
   evaluate(ctx) {
     const warmupEnd = Date.parse(ctx.period.start) + ctx.params.warmupDays * 86_400_000;
-    // Every value seen, with its entry when first seen after the warm-up (null when during it).
-    const seen = new Map<string, NewValue | null>();
+    // Every value seen, by kind, account and value, with its entry when first seen after the
+    // warm-up (null when during it). Nested maps rather than a key string per event.
+    const seen: Record<Kind, Map<string, Map<string, NewValue | null>>> = { ip: new Map(), agent: new Map() };
     const fresh: NewValue[] = [];
     const note = (event: IotEvent, kind: Kind, value: string) => {
-      const key = JSON.stringify([event.accountId, kind, value]);
-      let entry = seen.get(key);
+      let values = seen[kind].get(event.accountId);
+      if (values === undefined) {
+        values = new Map();
+        seen[kind].set(event.accountId, values);
+      }
+      let entry = values.get(value);
       if (entry === undefined) {
         entry = Date.parse(event.eventTime) >= warmupEnd ? { accountId: event.accountId, kind, value, firstSeen: event.eventTime, changes: [] } : null;
-        seen.set(key, entry);
+        values.set(value, entry);
         if (entry !== null) fresh.push(entry);
       }
       if (event.isChange) entry?.changes.push(event);
     };
-    for (const event of ctx.events) {
+    const events = ctx.events;
+    for (let i = 0; i < events.length; i++) {
+      const event = events[i]!;
       if (ctx.params.sourceIps && event.sourceIp && !SERVICE_VALUE.test(event.sourceIp)) note(event, 'ip', event.sourceIp);
       if (ctx.params.userAgents && event.userAgent) {
         const family = familyOf(event.userAgent);
@@ -81,7 +88,8 @@ export const newSource: Rule<Params> = {
       }
     }
     const hits: RuleHit[] = [];
-    for (const item of fresh) {
+    for (let i = 0; i < fresh.length; i++) {
+      const item = fresh[i]!;
       const first = item.changes[0];
       if (!first) continue;
       const what = item.kind === 'ip' ? 'source IP' : 'user agent';

@@ -1,8 +1,8 @@
 import type { Rule } from './types.js';
 import type { ChangeWindow } from '../../config/types.js';
 import { WEEKDAYS } from '../../config/types.js';
-import { hitsPerActorDay, localTime } from './support/grouping.js';
-import { clip, countActions, plural } from './support/text.js';
+import { hitsPerActorDay, localTimesIn } from './support/grouping.js';
+import { clip, plural } from './support/text.js';
 
 function minutes(hhmm: string): number {
   const [h, m] = hhmm.split(':').map(Number);
@@ -20,12 +20,15 @@ function windowTest(window: ChangeWindow, zone: string): (iso: string) => boolea
   const to = minutes(window.hours.to);
   // A wrapping window's early-morning part belongs to the day it started on.
   const wraps = from > to;
+  // By weekday (1 = Monday … 7 = Sunday): whether the window is open that day.
+  const open = WEEKDAYS.map((day) => window.days.includes(day));
+  const localTimeOf = localTimesIn(zone);
   return (iso) => {
-    const local = localTime(iso, zone);
+    const local = localTimeOf(iso);
     const inHours = wraps ? local.minutes >= from || local.minutes < to : local.minutes >= from && local.minutes < to;
     if (!inHours) return false;
     const weekday = wraps && local.minutes < to ? ((local.weekday + 5) % 7) + 1 : local.weekday;
-    return window.days.includes(WEEKDAYS[weekday - 1]!);
+    return open[weekday - 1]!;
   };
 }
 
@@ -44,8 +47,8 @@ export const outsideChangeWindow: Rule<Record<string, never>> = {
     const inside = windowTest(window, zone);
     const events = ctx.events.filter((e) => e.isChange && !inside(e.eventTime));
     const span = `${window.days.join(',')} ${window.hours.from}–${window.hours.to} ${zone}`;
-    return hitsPerActorDay(events, zone, (group, day) => {
-      return `${clip(group[0]!.actor.label, 100)} made ${plural(group.length, 'IoT change')} on ${day} outside the change window (${span}): ${countActions(group.map((e) => e.eventName))}.`;
+    return hitsPerActorDay(events, zone, (group, day, actions) => {
+      return `${clip(group[0]!.actor.label, 100)} made ${plural(group.length, 'IoT change')} on ${day} outside the change window (${span}): ${actions}.`;
     });
   },
 };

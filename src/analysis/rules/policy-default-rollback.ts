@@ -47,7 +47,9 @@ export const policyDefaultRollback: Rule<Record<string, never>> = {
   evaluate(ctx) {
     const states = new Map<string, PolicyState>();
     const hits: RuleHit[] = [];
-    for (const event of ctx.events) {
+    const events = ctx.events;
+    for (let i = 0; i < events.length; i++) {
+      const event = events[i]!;
       if (!event.isChange || !POLICY_VERSION_CALLS.has(event.eventName)) continue;
       const policyName = policyNameOf(event) ?? UNKNOWN_POLICY;
       const key = JSON.stringify([event.accountId, event.region, policyName]);

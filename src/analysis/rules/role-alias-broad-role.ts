@@ -29,7 +29,9 @@ export const roleAliasBroadRole: Rule<Params> = {
   },
   evaluate(ctx) {
     const hits: RuleHit[] = [];
-    for (const event of ctx.events) {
+    const events = ctx.events;
+    for (let i = 0; i < events.length; i++) {
+      const event = events[i]!;
       if (!event.isChange || (event.eventName !== 'CreateRoleAlias' && event.eventName !== 'UpdateRoleAlias')) continue;
       const alias = str(reqParam(event, 'roleAlias')) ?? resourceId(event, 'roleAlias') ?? '(role alias not recorded)';
       const roleArn = str(reqParam(event, 'roleArn'));

@@ -1,6 +1,6 @@
 import type { Rule } from './types.js';
 import { hitsPerActorDay } from './support/grouping.js';
-import { countActions, plural } from './support/text.js';
+import { plural } from './support/text.js';
 
 /** Changes made with the account's root user. */
 export const rootUserChange: Rule<Record<string, never>> = {
@@ -17,7 +17,7 @@ export const rootUserChange: Rule<Record<string, never>> = {
     return hitsPerActorDay(
       events,
       ctx.period.timeZone,
-      (group, day) => `The root user of account ${group[0]!.accountId} made ${plural(group.length, 'IoT change')} on ${day} (${countActions(group.map((e) => e.eventName))}).`,
+      (group, day, actions) => `The root user of account ${group[0]!.accountId} made ${plural(group.length, 'IoT change')} on ${day} (${actions}).`,
     );
   },
 };

@@ -16,7 +16,10 @@ import type { AuditConfig } from '../../config/types.js';
 export type RuleParams = Record<string, unknown>;
 
 export interface RuleContext<P extends RuleParams = RuleParams> {
-  /** The period's IoT events, sorted by time then id. */
+  /**
+   * The period's IoT events, sorted by time then id. Loop over them by index: `for...of`
+   * costs an iterator step per event while the loop is not yet optimized.
+   */
   events: readonly IotEvent[];
   certificates: readonly CertificateLifecycle[];
   policies: readonly PolicyHistory[];

@@ -19,20 +19,32 @@ const DAY_MS = 86_400_000;
 // Several rules ask for the same events' local times: each instant is worked out once per zone.
 const localTimes = new Map<string, Map<string, LocalTime>>();
 
-/** Wall-clock facts of an ISO UTC instant in an IANA zone. The result is shared: do not change it. */
-export function localTime(iso: string, zone: string): LocalTime {
-  let known = localTimes.get(zone);
-  if (known === undefined) {
-    known = new Map();
-    localTimes.set(zone, known);
+function zoneCache(zone: string): Map<string, LocalTime> {
+  let cache = localTimes.get(zone);
+  if (cache === undefined) {
+    cache = new Map();
+    localTimes.set(zone, cache);
   }
-  let local = known.get(iso);
+  return cache;
+}
+
+function cachedLocalTime(cache: Map<string, LocalTime>, iso: string, zone: string): LocalTime {
+  let local = cache.get(iso);
   if (local === undefined) {
     local = computeLocalTime(iso, zone);
-    if (known.size > 100_000) known.clear();
-    known.set(iso, local);
+    if (cache.size > 100_000) cache.clear();
+    cache.set(iso, local);
   }
   return local;
+}
+
+/**
+ * Wall-clock facts of ISO UTC instants in an IANA zone: the zone is looked up once, for
+ * loops over a month's events. The results are shared: do not change them.
+ */
+export function localTimesIn(zone: string): (iso: string) => LocalTime {
+  const cache = zoneCache(zone);
+  return (iso) => cachedLocalTime(cache, iso, zone);
 }
 
 function computeLocalTime(iso: string, zone: string): LocalTime {
@@ -50,14 +62,10 @@ function computeLocalTime(iso: string, zone: string): LocalTime {
   };
 }
 
-/** `YYYY-MM-DD` of an ISO UTC time in a zone. */
-export function localDay(iso: string, zone: string): string {
-  return localTime(iso, zone).day;
-}
-
-export function groupBy<T>(items: Iterable<T>, key: (item: T) => string): Map<string, T[]> {
+export function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();
-  for (const item of items) {
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i]!;
     const k = key(item);
     const group = groups.get(k);
     if (group) group.push(item);
@@ -66,28 +74,66 @@ export function groupBy<T>(items: Iterable<T>, key: (item: T) => string): Map<st
   return groups;
 }
 
+/** A map one level deeper, made when first asked for. */
+function inner<V>(outer: Map<string, Map<string, V>>, key: string): Map<string, V> {
+  let map = outer.get(key);
+  if (map === undefined) {
+    map = new Map();
+    outer.set(key, map);
+  }
+  return map;
+}
+
 /**
  * One hit per account, region, principal and local day. `describe` receives the
- * group's events (in time order) and returns the hit's sentence.
+ * group's events (in time order), its local day and `countActions` of its event
+ * names, and returns the hit's sentence.
  */
 export function hitsPerActorDay(
   events: readonly IotEvent[],
   zone: string,
-  describe: (group: IotEvent[], day: string) => string,
+  describe: (group: IotEvent[], day: string, actions: string) => string,
 ): RuleHit[] {
-  const groups = groupBy(events, (e) => JSON.stringify([e.accountId, e.region, e.actor.key, localDay(e.eventTime, zone)]));
+  const dayOf = localTimesIn(zone);
+  // Account -> region -> principal -> day -> group: nested maps rather than a key string per event.
+  const index = new Map<string, Map<string, Map<string, Map<string, IotEvent[]>>>>();
+  // The groups in order of their first event, with their days.
+  const groups: IotEvent[][] = [];
+  const days: string[] = [];
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i]!;
+    const day = dayOf(e.eventTime).day;
+    const byDay = inner(inner(inner(index, e.accountId), e.region), e.actor.key);
+    const group = byDay.get(day);
+    if (group !== undefined) {
+      group.push(e);
+    } else {
+      const created = [e];
+      byDay.set(day, created);
+      groups.push(created);
+      days.push(day);
+    }
+  }
   const hits: RuleHit[] = [];
-  for (const group of groups.values()) {
+  for (let g = 0; g < groups.length; g++) {
+    const group = groups[g]!;
+    const day = days[g]!;
     const first = group[0]!;
-    const day = localDay(first.eventTime, zone);
+    const names: string[] = [];
+    const eventIds: string[] = [];
+    for (let i = 0; i < group.length; i++) {
+      names.push(group[i]!.eventName);
+      eventIds.push(group[i]!.eventId);
+    }
+    const actions = countActions(names);
     hits.push({
       accountId: first.accountId,
       region: first.region,
       resource: actorResource(first),
-      eventIds: group.map((e) => e.eventId),
+      eventIds,
       time: first.eventTime,
-      description: describe(group, day),
-      evidence: `${clip(first.actor.label, 200)}: ${countActions(group.map((e) => e.eventName))}`,
+      description: describe(group, day, actions),
+      evidence: `${clip(first.actor.label, 200)}: ${actions}`,
       discriminator: day,
     });
   }

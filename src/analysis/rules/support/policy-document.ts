@@ -51,8 +51,29 @@ function readStatement(raw: unknown, index: number): PolicyStatement | null {
   };
 }
 
-/** Reads a policy document value (a JSON string, or an already parsed object). */
+// A month's policy versions repeat a few documents (one template in many accounts and
+// regions): each text is read once. Readings are shared: do not change them.
+const readingsOfText = new Map<string, PolicyDocumentReading>();
+let cachedChars = 0;
+
+/** Reads a policy document value (a JSON string, or an already parsed object). The result may be shared: do not change it. */
 export function readPolicyDocument(value: unknown): PolicyDocumentReading {
+  if (typeof value !== 'string' || value.length > MAX_DOCUMENT_CHARS) return readDocument(value);
+  let reading = readingsOfText.get(value);
+  if (reading === undefined) {
+    reading = readDocument(value);
+    // Bounded by the text kept, since documents can be large.
+    if (cachedChars + value.length > 4 * MAX_DOCUMENT_CHARS) {
+      readingsOfText.clear();
+      cachedChars = 0;
+    }
+    readingsOfText.set(value, reading);
+    cachedChars += value.length;
+  }
+  return reading;
+}
+
+function readDocument(value: unknown): PolicyDocumentReading {
   let parsed: unknown = value;
   if (typeof value === 'string') {
     if (value.length > MAX_DOCUMENT_CHARS) return { status: 'invalid', reason: `the document is ${value.length} characters long` };

@@ -22,9 +22,16 @@ export function policyDocumentHits(
   summary: string,
 ): RuleHit[] {
   const hits: RuleHit[] = [];
+  // Versions with the same document share its reading: each is judged once.
+  const judged = new Map<readonly PolicyStatement[], PolicyIssue[]>();
   for (const version of knownPolicyVersions(events, policies)) {
     if (version.reading.status !== 'ok') continue;
-    const issues = judge(version.reading.statements);
+    const { statements } = version.reading;
+    let issues = judged.get(statements);
+    if (issues === undefined) {
+      issues = judge(statements);
+      judged.set(statements, issues);
+    }
     if (issues.length === 0) continue;
     const first = version.events[0]!;
     const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
@@ -35,7 +42,7 @@ export function policyDocumentHits(
       eventIds: version.events.map((e) => e.eventId),
       time: first.eventTime,
       description: `Policy "${clip(version.policyName, 100)}" ${versionLabel(version)} (${howItHappened(version)}) ${summary}: ${issues[0]!.reason}${more}.`,
-      evidence: quoteIssues(version.reading.statements, issues),
+      evidence: quoteIssues(statements, issues),
       discriminator: versionDiscriminator(version),
       // A version that never became the default is not in effect (yet).
       lowerSeverityBy: version.madeDefaultBy.length > 0 ? 0 : 1,

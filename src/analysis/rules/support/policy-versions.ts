@@ -73,7 +73,8 @@ export function knownPolicyVersions(events: readonly IotEvent[], policies: reado
 function findPolicyVersions(events: readonly IotEvent[], policies: readonly PolicyHistory[]): KnownPolicyVersion[] {
   const versions = new Map<string, KnownPolicyVersion>();
   const ordered: KnownPolicyVersion[] = [];
-  for (const event of events) {
+  for (let i = 0; i < events.length; i++) {
+    const event = events[i]!;
     if (!event.isChange) continue;
     const creates = event.eventName === 'CreatePolicy' || event.eventName === 'CreatePolicyVersion';
     if (!creates && event.eventName !== 'SetDefaultPolicyVersion') continue;
