@@ -1,6 +1,6 @@
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { startWorker as startThread } from '../threads.js';
 import type { ParsedLog } from '../types.js';
 import type { ParseBatch, ParseReplies, ParseTask } from './parse-worker.js';
 
@@ -61,6 +61,23 @@ const BATCHES_PER_WORKER = 2;
 const MAX_BATCH = 8;
 
 /**
+ * Starts a parse worker: the compiled JavaScript next to this file, or, when this file
+ * runs from TypeScript source (tsx, vitest), the TypeScript worker behind a bootstrap
+ * that registers tsx first (Node 20 does not apply `--import` loaders to a worker's entry).
+ */
+function defaultWorker(): () => Worker {
+  if (!import.meta.url.endsWith('.ts')) {
+    const file = new URL('./parse-worker.js', import.meta.url);
+    // The worker needs no Node flags, and some of the parent's are refused in workers.
+    return () => new Worker(file, { execArgv: [], resourceLimits: WORKER_LIMITS });
+  }
+  const tsxApi = createRequire(import.meta.url).resolve('tsx/esm/api');
+  const entry = new URL('./parse-worker.ts', import.meta.url).href;
+  const bootstrap = `require(${JSON.stringify(tsxApi)}).register(); import(${JSON.stringify(entry)});`;
+  return () => new Worker(bootstrap, { eval: true, execArgv: [], resourceLimits: WORKER_LIMITS });
+}
+
+/**
  * A worker holds one file at a time (a few MB): a small young generation makes V8
  * collect often, so memory stays flat however many files pass through.
  */
@@ -76,9 +93,7 @@ function transferable(bytes: Uint8Array): ArrayBuffer[] {
 export function createParsePool(options: ParsePoolOptions = {}): ParsePool {
   const threads = Math.max(1, Math.floor(options.threads ?? os.availableParallelism()));
   const timeoutMs = options.taskTimeoutMs ?? 5 * 60_000;
-  const startWorker = options.workerFile
-    ? ((file: URL) => () => new Worker(file))(options.workerFile)
-    : () => startThread(import.meta.url, 'parse-worker', { resourceLimits: WORKER_LIMITS });
+  const startWorker = options.workerFile ? ((file: URL) => () => new Worker(file))(options.workerFile) : defaultWorker();
   const slots: Slot[] = [];
   const queue: Task[] = [];
   let nextId = 1;

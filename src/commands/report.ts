@@ -46,7 +46,7 @@ Only the day folders that can hold the period's events are read (the period's UT
     profile: Flags.string({ description: 'AWS profile for S3 and Organizations (default: the SDK credential chain).' }),
     'aws-region': Flags.string({ description: 'AWS region for API calls (default: the SDK configuration; S3 follows the bucket region).' }),
     concurrency: Flags.integer({ description: 'Log objects read at once (default: 32 for S3, 16 per worker thread for local folders).', min: 1, max: 512 }),
-    threads: Flags.integer({ description: 'Worker threads parsing logs (default: one per CPU; 0 parses on the main thread). With 2 or more, JSON, CSV and Markdown also render on a thread of their own while the HTML or PDF renders.', min: 0, max: 64 }),
+    threads: Flags.integer({ description: 'Worker threads parsing logs (default: one per CPU; 0 parses on the main thread).', min: 0, max: 64 }),
     verify: Flags.boolean({ description: 'Also validate the logs (CloudTrail digest chains, signatures, log file hashes) and add an Integrity section; events from files that failed are marked.', default: false }),
     'public-keys': Flags.string({ description: 'With --verify: the JSON printed by `aws cloudtrail list-public-keys`, to verify offline. Default: CloudTrail ListPublicKeys.' }),
     signatures: Flags.string({ description: 'With --verify: digest signatures saved from S3 metadata (JSON {"<key>": "<hex>"} or lines "<key> <hex>").' }),

@@ -17,7 +17,7 @@ export interface OutputFile {
 const BLOCK = 1 << 20;
 
 /** An error thrown by the content while it was being produced (a renderer's), not by the disk: passed on as it is. */
-export class ContentFailure {
+class ContentFailure {
   constructor(readonly error: unknown) {}
 }
 
@@ -26,7 +26,7 @@ export class ContentFailure {
  * whole: pieces are encoded straight into a block, and a full block is hashed and written
  * while the next one fills.
  */
-export async function writeContent(file: string, content: OutputFile['bytes']): Promise<{ bytes: number; sha256: string }> {
+async function writeContent(file: string, content: OutputFile['bytes']): Promise<{ bytes: number; sha256: string }> {
   if (typeof content === 'string' || Buffer.isBuffer(content)) {
     // Encoded once: for the file, its size and its hash.
     const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
@@ -122,34 +122,21 @@ function failure(dir: string, error: unknown): OutputError {
 export class OutputSession {
   private readonly tag = `${process.pid}-${randomBytes(4).toString('hex')}`;
   private readonly temps: { temp: string; final: string }[] = [];
-  /** In the order added; null until written. */
-  private readonly written: (WrittenFile | null)[] = [];
+  private readonly written: WrittenFile[] = [];
   private ready: Promise<void> | null = null;
 
   constructor(readonly dir: string) {}
 
   async add(file: OutputFile): Promise<WrittenFile> {
-    return this.addWith(file.name, (temp) => writeContent(temp, file.bytes));
-  }
-
-  /**
-   * Adds a file that `write` puts at the temporary path it is given (another thread may
-   * write it) and returns the size and hash of. Files are listed in the order they were
-   * added, whatever order they finish in. `write` rejects with a `ContentFailure` for an
-   * error of the content's own, passed on as it is.
-   */
-  async addWith(name: string, write: (temp: string) => Promise<{ bytes: number; sha256: string }>): Promise<WrittenFile> {
-    const slot = this.written.length;
-    this.written.push(null);
     try {
       this.ready ??= mkdir(this.dir, { recursive: true }).then(() => undefined);
       await this.ready;
-      const final = path.join(this.dir, name);
-      const temp = path.join(this.dir, `.${name}.${this.tag}.tmp`);
+      const final = path.join(this.dir, file.name);
+      const temp = path.join(this.dir, `.${file.name}.${this.tag}.tmp`);
       this.temps.push({ temp, final });
-      const content = await write(temp);
-      const entry = { name, path: final, bytes: content.bytes, sha256: content.sha256 };
-      this.written[slot] = entry;
+      const content = await writeContent(temp, file.bytes);
+      const entry = { name: file.name, path: final, bytes: content.bytes, sha256: content.sha256 };
+      this.written.push(entry);
       return entry;
     } catch (error) {
       await this.abort();
@@ -163,9 +150,7 @@ export class OutputSession {
       this.ready ??= mkdir(this.dir, { recursive: true }).then(() => undefined);
       await this.ready;
       const sums = new Map<string, string>();
-      if (this.written.includes(null)) throw new Error('a file is still being written');
-      const written = this.written as WrittenFile[];
-      const ours = new Set(written.map((w) => w.name));
+      const ours = new Set(this.written.map((w) => w.name));
       try {
         for (const name of parseSums(await readFile(path.join(this.dir, CHECKSUMS), 'utf8')).keys()) {
           // A file this report replaces is not read: its new hash is known.
@@ -179,7 +164,7 @@ export class OutputSession {
       } catch {
         // no SHA256SUMS yet
       }
-      for (const w of written) sums.set(w.name, w.sha256);
+      for (const w of this.written) sums.set(w.name, w.sha256);
       const text = [...sums.entries()]
         .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
         .map(([name, hash]) => `${hash}  ${name}\n`)
@@ -189,7 +174,7 @@ export class OutputSession {
       await writeFile(sumsTemp, text);
       for (const { temp, final } of this.temps) await rename(temp, final);
       this.temps.length = 0;
-      return [...written];
+      return [...this.written];
     } catch (error) {
       await this.abort();
       throw failure(this.dir, error);

@@ -55,10 +55,8 @@ export interface ReportOptions {
   signal?: AbortSignal;
   /**
    * Called with each phase's wall time (ms): startup (from process start), read, build, verify,
-   * findings, render:<output> (rendering and writing it), write (commit). With the render
-   * thread: render:send (copying the model to it), render:<output>@thread (its own time for
-   * each output, alongside the main thread's) and render:wait (for it, after the main thread's
-   * outputs). Also read:main-busy: how long the main thread was busy during the read.
+   * findings, render:<output> (rendering and writing it), write (commit); and read:main-busy,
+   * how long the main thread was busy during the read (time the parse workers lose to it).
    */
   onTiming?: (phase: string, ms: number) => void;
   /** Makes the log parser; the default is a worker pool when threads > 0. */
@@ -242,11 +240,7 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
   const { config, previous, templates, verifyInputs, stores, accounts, athena } = inputs;
 
   lap('read');
-  // The main thread's share of the read (listing, dispatch, results): time the workers lose to it on a busy machine.
   if (readLoop !== undefined) timing('read:main-busy', Math.round(performance.eventLoopUtilization(readLoop).active));
-  // With a second core, the model-only outputs render on their own thread (it boots while the model is built).
-  const needsThread = options.formats.some((f) => FORMATS[f].some((o) => o.standalone)) && options.formats.some((f) => FORMATS[f].some((o) => !o.standalone));
-  const renderThread = threads >= 2 && needsThread ? new (await import('../render/thread.js')).RenderThread() : null;
   const model = buildReport({
     collected,
     accounts,
@@ -283,47 +277,21 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
   const dataFiles = options.formats.filter((f) => f === 'csv' || f === 'json').map((f) => `${base}.${f}`);
   const outputFiles = options.formats.flatMap((f) => FORMATS[f].map((o) => `${base}${o.suffix}`));
   const ctx: RenderContext = { ...options.render, templates, media: 'screen', dataFiles, outputFiles };
-  const outputs = options.formats.flatMap((format) => FORMATS[format].map((output, index) => ({ format, index, output, name: `${base}${output.suffix}` })));
-  const onThread = renderThread === null ? [] : outputs.filter((o) => o.output.standalone);
   const session = new OutputSession(options.outDir);
   try {
-    // The model-only outputs are rendered on the render thread while this one renders the rest.
-    const threadDone: Promise<unknown>[] = [];
-    if (renderThread !== null && onThread.length > 0) {
-      renderThread.load(model, ctx);
-      lap('render:send');
-      for (const o of onThread) {
-        const done = session.addWith(o.name, async (temp) => {
-          const result = await renderThread.write(o.format, o.index, temp);
-          timing(`render:${o.output.suffix.replace(/^[-.]/, '')}@thread`, result.ms);
-          return result;
-        });
-        // Failures are taken below, once this thread's outputs are done or have failed.
-        done.catch(() => {});
-        threadDone.push(done);
+    for (const format of options.formats) {
+      for (const output of FORMATS[format]) {
+        const rendered = await output.render(model, ctx);
+        // Streamed outputs are produced while they are written: the phase covers both.
+        await session.add({ name: `${base}${output.suffix}`, bytes: rendered });
+        lap(`render:${output.suffix.replace(/^[-.]/, '')}`);
       }
     }
-    for (const o of outputs) {
-      if (onThread.includes(o)) continue;
-      const rendered = await o.output.render(model, ctx);
-      // Streamed outputs are produced while they are written: the phase covers both.
-      await session.add({ name: o.name, bytes: rendered });
-      lap(`render:${o.output.suffix.replace(/^[-.]/, '')}`);
-    }
-    if (threadDone.length > 0) {
-      await Promise.all(threadDone);
-      lap('render:wait');
-    }
   } catch (error) {
-    // The thread may still be writing: stopped first, so no temporary file outlives the abort.
-    await renderThread?.stop();
     await session.abort();
     throw error;
-  } finally {
-    void renderThread?.stop();
   }
-  // Listed in --format order, whichever thread finished first.
-  const written = (await session.commit()).sort((a, b) => outputFiles.indexOf(a.name) - outputFiles.indexOf(b.name));
+  const written = await session.commit();
   lap('write');
   const gate = options.failOn !== undefined && hasFindingsAtOrAbove(model.findings, options.failOn);
   return { model, written, exitCode: gate ? EXIT.GATE : EXIT.OK };

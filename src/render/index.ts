@@ -9,8 +9,6 @@ export type Renderer = (model: ReportModel, ctx: RenderContext) => Promise<Rende
 export interface FormatOutput {
   suffix: string;
   render: Renderer;
-  /** Renders from the model alone (no templates, no browser): may run on the render thread. */
-  standalone?: boolean;
 }
 
 // Renderers load on first use: `--format json` never loads Handlebars or Puppeteer.
@@ -23,17 +21,16 @@ const md: Renderer = async (model, ctx) =>
   (await import('./md.js')).renderMarkdown(model, { dataFiles: ctx.dataFiles, outputFiles: ctx.outputFiles, comparison: model.comparison });
 
 /** `--format` name -> the files it writes. The one place formats are dispatched. */
-const OUTPUTS = {
-  json: [{ suffix: '.json', render: json, standalone: true }],
+export const FORMATS = {
+  json: [{ suffix: '.json', render: json }],
   csv: [
-    { suffix: '.csv', render: eventsCsv, standalone: true },
-    { suffix: '-findings.csv', render: findingsCsv, standalone: true },
+    { suffix: '.csv', render: eventsCsv },
+    { suffix: '-findings.csv', render: findingsCsv },
   ],
   html: [{ suffix: '.html', render: html }],
   pdf: [{ suffix: '.pdf', render: pdf }],
-  md: [{ suffix: '.md', render: md, standalone: true }],
+  md: [{ suffix: '.md', render: md }],
 } satisfies Record<string, FormatOutput[]>;
 
-export type FormatName = keyof typeof OUTPUTS;
-export const FORMATS: Record<FormatName, readonly FormatOutput[]> = OUTPUTS;
+export type FormatName = keyof typeof FORMATS;
 export const FORMAT_NAMES = Object.keys(FORMATS) as FormatName[];

@@ -81,3 +81,15 @@ describe('the golden report of the fixtures', () => {
     expect(loose.model.sources[0].layout).toBe('files');
   });
 });
+
+describe('phase timings (IOT_AUDIT_TIMINGS, npm run bench)', () => {
+  it('reports every phase of a run once, in order, with the main thread busy during the read', async () => {
+    const phases: [string, number][] = [];
+    await runReport(reportOptions({ threads: 2, formats: ['json', 'csv'], onTiming: (phase, ms) => phases.push([phase, ms]) }));
+    expect(phases.map(([p]) => p)).toEqual(['startup', 'read', 'read:main-busy', 'build', 'findings', 'render:json', 'render:csv', 'render:findings.csv', 'write']);
+    const [, readMs] = phases[1];
+    const [, busyMs] = phases[2];
+    expect(busyMs).toBeGreaterThanOrEqual(0);
+    expect(busyMs).toBeLessThanOrEqual(readMs + 1);
+  });
+});
