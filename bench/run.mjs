@@ -74,6 +74,8 @@ const median = (runs) => [...runs].sort((x, y) => x.seconds - y.seconds)[Math.fl
 const fmt = (n, digits = 1) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
 execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
+// The CLI as users run it: with the command manifest `npm run build` writes.
+execFileSync(process.execPath, [path.join(ROOT, 'scripts/oclif-manifest.mjs')], { cwd: ROOT, stdio: 'inherit' });
 
 const rows = [];
 for (const scale of scales) {

@@ -117,3 +117,13 @@ describe('README', () => {
     expect(check.code).toBe(0);
   });
 });
+
+describe('oclif.manifest.json (written by `npm run build`)', () => {
+  it('matches the compiled commands, so start-up can skip importing them all', async () => {
+    const check = await new Promise<{ code: number; stderr: string }>((resolve) =>
+      execFile(process.execPath, ['scripts/oclif-manifest.mjs', '--check'], { cwd: root }, (e, _o, stderr) => resolve({ code: e ? 1 : 0, stderr })),
+    );
+    expect(check.stderr).toBe('');
+    expect(check.code).toBe(0);
+  });
+});
