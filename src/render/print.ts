@@ -11,7 +11,8 @@
  * Handlebars' `{{#each}}` gives: same `@index`, `@key`, `@first`, `@last`, block params.
  */
 import { randomUUID } from 'node:crypto';
-import Handlebars from 'handlebars';
+import type Handlebars from 'handlebars';
+import { HandlebarsRuntime } from './handlebars-runtime.js';
 import { rowSource, type RowSource } from './rows.js';
 
 type Block = (context: unknown, options?: { data?: unknown; blockParams?: unknown[] }) => string;
@@ -77,7 +78,7 @@ function* eachRow(block: Deferred): Generator<string> {
   const { rows, fn } = block;
   const n = rows.length;
   // One frame for the whole loop, updated per row, as Handlebars' own `each` does.
-  const data = block.data ? (Handlebars.createFrame(block.data) as Record<string, unknown>) : undefined;
+  const data = block.data ? (HandlebarsRuntime.createFrame(block.data) as Record<string, unknown>) : undefined;
   for (let i = 0; i < n; i++) {
     let row: unknown;
     try {

@@ -23,9 +23,10 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Handlebars from 'handlebars';
+import type Handlebars from 'handlebars';
 import { UsageError } from '../errors.js';
 import { PRECOMPILED, PRECOMPILED_WITH } from './builtin-templates.js';
+import { HandlebarsRuntime } from './handlebars-runtime.js';
 import { printInPieces, printRowsByRow, printWhole, RowFailure } from './print.js';
 
 /** A broken or refused `--template` file: a usage error naming the file and line. */
@@ -212,13 +213,13 @@ function check(env: typeof Handlebars, src: Source, partialNames: Set<string>): 
  * null when the file is not a built-in one or no longer the text it was compiled from:
  * then it is compiled (and checked) like a user's. Built-in templates are checked by tests.
  */
-function precompiled(env: typeof Handlebars, src: Source): HandlebarsTemplateDelegate | null {
-  if (PRECOMPILED_WITH.handlebars !== Handlebars.VERSION || JSON.stringify(PRECOMPILED_WITH.options) !== JSON.stringify(COMPILE_OPTIONS)) return null;
+function precompiled(src: Source): TemplateSpecification | null {
+  if (PRECOMPILED_WITH.handlebars !== HandlebarsRuntime.VERSION || JSON.stringify(PRECOMPILED_WITH.options) !== JSON.stringify(COMPILE_OPTIONS)) return null;
   const relative = path.relative(BUILTIN_TEMPLATE_DIR, src.file);
   if (relative.startsWith('..') || path.isAbsolute(relative)) return null;
   const entry = PRECOMPILED[relative.split(path.sep).join('/')];
   if (entry === undefined || entry.sha256 !== createHash('sha256').update(src.text).digest('hex')) return null;
-  return env.template(entry.spec);
+  return entry.spec;
 }
 
 /** A template's runtime error as a one-line TemplateError naming its file; a row's own failure as it is. */
@@ -236,13 +237,18 @@ function runtimeFailure(src: Source, err: unknown): unknown {
  */
 export async function loadTemplates(templateDir?: string, options: { precompiled?: boolean } = {}): Promise<ReportTemplates> {
   const { main, partials } = await collectSources(templateDir);
+  const sources = [...main.values(), ...partials.values()];
+  const specs = new Map(sources.map((src) => [src.file, options.precompiled !== false ? precompiled(src) : null]));
+  // The compiler is loaded only when a template is not precompiled (a user's, or a changed built-in).
+  const compiler = [...specs.values()].includes(null) ? (await import('handlebars')).default : null;
   // An isolated environment: no global helpers or partials leak in or out.
-  const env = Handlebars.create();
+  const env = (compiler ?? HandlebarsRuntime).create();
   printRowsByRow(env);
   const partialNames = new Set(partials.keys());
   const compiled = new Map<string, HandlebarsTemplateDelegate>();
-  for (const src of [...main.values(), ...partials.values()]) {
-    compiled.set(src.file, (options.precompiled !== false ? precompiled(env, src) : null) ?? check(env, src, partialNames));
+  for (const src of sources) {
+    const spec = specs.get(src.file);
+    compiled.set(src.file, spec ? env.template(spec) : check(env, src, partialNames));
   }
   for (const [name, src] of partials) env.registerPartial(name, compiled.get(src.file) as HandlebarsTemplateDelegate);
 
