@@ -227,8 +227,8 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
       lateDays: options.lateDays,
       accounts: options.accounts,
       regions: options.regions,
-      // Local files go to the workers by path, in batches: enough in flight to keep every worker busy.
-      concurrency: options.concurrency ?? (anyS3 ? 32 : Math.max(4, threads * 16)),
+      // Local files go to the workers by path, in batches: enough in flight to fill two full batches per worker.
+      concurrency: options.concurrency ?? (anyS3 ? 32 : Math.max(4, threads * 64)),
       parser: await parserReady,
       localPath: localPathOf,
       onProgress: options.onProgress,
