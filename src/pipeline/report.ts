@@ -2,15 +2,13 @@ import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import type { EventLoopUtilization } from 'node:perf_hooks';
 import { compareReports, parsePreviousReport } from '../analysis/compare.js';
-import { countFindingsBySeverity, evaluateFindings, hasFindingsAtOrAbove } from '../analysis/findings.js';
 import { loadConfig } from '../config/load.js';
 import { resolveAccounts, type OrganizationsMode } from '../accounts/resolve.js';
 import { collect, type CollectProgress, type CollectResult, type LogParser } from '../collect/run.js';
 import { resolvePeriod, type PeriodInput } from '../collect/period.js';
 import { EXIT, UsageError, oneLine } from '../errors.js';
 import { baseName } from '../output/names.js';
-import { OutputSession, type WrittenFile } from '../output/writer.js';
-import { buildReport } from '../report/build.js';
+import type { WrittenFile } from '../output/writer.js';
 import type { RenderContext } from '../render/context.js';
 import { FORMATS, type FormatName } from '../render/index.js';
 import { localPathOf, openSources } from '../sources/open.js';
@@ -193,6 +191,16 @@ async function loadInputs(options: ReportOptions, period: Period): Promise<Input
   return { config, previous, templates, verifyInputs, stores, accounts, athena };
 }
 
+/**
+ * What runs after the read: loaded while the logs are read (the main thread is mostly idle
+ * then), not before, where it would delay the first file.
+ */
+function afterReadModules() {
+  return Promise.all([import('../report/build.js'), import('../analysis/findings.js'), import('../output/writer.js')]).then(
+    ([build, findings, writer]) => ({ ...build, ...findings, ...writer }),
+  );
+}
+
 /** sources -> records -> events -> analysis -> model -> renderers -> writer. */
 export async function runReport(options: ReportOptions): Promise<ReportResult> {
   // Everything that can be wrong with the input is checked before the long read.
@@ -214,12 +222,16 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
   let inputs: Inputs;
   let collected: CollectResult;
   let readLoop: EventLoopUtilization | undefined;
+  let stages: ReturnType<typeof afterReadModules> | undefined;
   try {
     inputs = await loadInputs(options, period);
     // Process start to here: Node, the CLI, its modules and the inputs (the bench reports it).
     timing('startup', Math.round(performance.now()));
     mark = performance.now();
     readLoop = performance.eventLoopUtilization();
+    stages = afterReadModules();
+    // Awaited after the read; a failure to load is reported there, not as an unhandled rejection.
+    stages.catch(() => {});
     const anyS3 = inputs.stores.some((s) => s.kind === 's3');
     collected = await collect({
       stores: inputs.stores,
@@ -241,6 +253,7 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
 
   lap('read');
   if (readLoop !== undefined) timing('read:main-busy', Math.round(performance.eventLoopUtilization(readLoop).active));
+  const { buildReport, evaluateFindings, countFindingsBySeverity, hasFindingsAtOrAbove, OutputSession } = await (stages ?? afterReadModules());
   const model = buildReport({
     collected,
     accounts,
