@@ -97,11 +97,11 @@ describe('iot-audit report: outputs', () => {
     expect(summary.outputs.map((o: { name: string }) => o.name)).toEqual(['iot-audit-2026-10.json']);
   });
 
-  it('the same logs and generation time give byte-identical JSON, CSV, HTML and Markdown, with or without worker threads', async () => {
-    const args = [...base, '--format', 'json,csv,html,md', '--generated-at', '2026-11-01T06:00:00Z'];
+  it('the same logs and generation time give byte-identical JSON, CSV, HTML and Markdown, with or without worker threads, in any system locale', async () => {
+    const args = [...base, '--format', 'json,csv,html,md', '--tz', 'Europe/Berlin', '--generated-at', '2026-11-01T06:00:00Z'];
     const [a, b] = [tmp('same-a'), tmp('same-b')];
     await cli([...args, '--out', a]);
-    await cli([...withFlags(args, ['--threads', '2']), '--out', b]);
+    await cli([...withFlags(args, ['--threads', '2']), '--out', b], { LANG: 'ar_EG.UTF-8', LC_ALL: 'ar_EG.UTF-8' });
     for (const name of readdirSync(a)) expect(readFileSync(path.join(b, name)), name).toEqual(readFileSync(path.join(a, name)));
   });
 });
