@@ -20,6 +20,8 @@ import { oneLine } from '../errors.js';
 import { RULES } from './rules/index.js';
 import type { Rule, RuleHit, RuleParams } from './rules/types.js';
 import { matchesGlob } from './rules/support/glob.js';
+import { knownPolicyVersions, type KnownPolicyVersion } from './rules/support/policy-versions.js';
+import { BoundedMemo } from '../memo.js';
 import { distinct } from './params.js';
 
 /** Least to most severe. */
@@ -82,19 +84,17 @@ function lowered(severity: Severity, by: number | undefined): Severity {
 const SAFE_PART = /^[A-Za-z0-9._@+=,/-]{1,100}$/;
 
 // A month's findings repeat the same few principals, accounts and regions thousands of times.
-const idParts = new Map<string, string>();
+const idParts = new BoundedMemo<string, string>(10_000);
 
 function idPart(value: string): string {
-  if (SAFE_PART.test(value)) return value;
-  let part = idParts.get(value);
-  if (part === undefined) {
-    const clean = value.replace(/[^A-Za-z0-9._@+=,/-]+/g, '_').slice(0, 60);
-    const hash = createHash('sha256').update(value).digest('hex').slice(0, 8);
-    part = `${clean}~${hash}`;
-    if (idParts.size > 10_000) idParts.clear();
-    idParts.set(value, part);
-  }
-  return part;
+  return SAFE_PART.test(value) ? value : idParts.get(value, hashedIdPart);
+}
+
+/** A value unfit for an id, cleaned and told apart from others by a hash of it. */
+function hashedIdPart(value: string): string {
+  const clean = value.replace(/[^A-Za-z0-9._@+=,/-]+/g, '_').slice(0, 60);
+  const hash = createHash('sha256').update(value).digest('hex').slice(0, 8);
+  return `${clean}~${hash}`;
 }
 
 export function findingId(ruleId: string, hit: Pick<RuleHit, 'accountId' | 'region' | 'resource' | 'discriminator'>): string {
@@ -179,6 +179,8 @@ export function evaluateFindings(input: FindingsInput): FindingsResult {
   const findings: Finding[] = [];
   const ruleErrors: RuleError[] = [];
   const usedIds = new Set<string>();
+  let versions: readonly KnownPolicyVersion[] | undefined;
+  const policyVersions = () => (versions ??= knownPolicyVersions(input.events, input.policies));
   for (const [ruleId, rule] of Object.entries(rules)) {
     const settings = input.config.rules[ruleId];
     if (!isRuleEnabled(settings)) continue;
@@ -192,6 +194,7 @@ export function evaluateFindings(input: FindingsInput): FindingsResult {
         period: input.period,
         params: resolveParams(rule, settings),
         config: input.config,
+        policyVersions,
       });
       if (!Array.isArray(result)) throw new Error('evaluate did not return a list of hits');
       hits = result;

@@ -2,6 +2,7 @@ import type { AccountInfo, Category, IotEvent, Period, Summary } from '../types.
 import { countFindingsBySeverity } from './findings.js';
 import { dayIn, periodDays } from '../collect/period.js';
 import { isDenied } from '../iot/catalog.js';
+import { getOrInsert } from '../memo.js';
 
 const CATEGORIES: Category[] = ['certificate', 'policy', 'other'];
 
@@ -43,11 +44,7 @@ export function summarize(events: readonly IotEvent[], accounts: readonly Accoun
     }
     changes++;
     increment(byCategory, e.category);
-    let named = byAction.get(e.category);
-    if (named === undefined) {
-      named = new Map();
-      byAction.set(e.category, named);
-    }
+    const named = getOrInsert(byAction, e.category, () => new Map());
     let entry = named.get(e.eventName);
     if (entry === undefined) {
       entry = { category: e.category, eventName: e.eventName, count: 0 };

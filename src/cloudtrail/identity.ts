@@ -1,3 +1,4 @@
+import { BoundedMemo } from '../memo.js';
 import type { Actor, JsonObject } from '../types.js';
 
 function str(value: unknown): string | null {
@@ -52,18 +53,16 @@ function roleName(arn: string): string {
 const ASSUMED_ROLE = /:assumed-role\/([^/]+)\/(.+)$/;
 
 // A month's calls come from a few hundred sessions, each making many: each ARN is read once.
-const assumedRoles = new Map<string, readonly [string, string] | null>();
+const assumedRoles = new BoundedMemo<string, readonly [string, string] | null>(10_000);
 
 /** `arn:aws:sts::1:assumed-role/Role/session` -> ["Role", "session"]. The result is shared: do not change it. */
 function assumedRoleParts(arn: string): readonly [string, string] | null {
-  let parts = assumedRoles.get(arn);
-  if (parts === undefined) {
-    const m = ASSUMED_ROLE.exec(arn);
-    parts = m ? [m[1], m[2]] : null;
-    if (assumedRoles.size > 10_000) assumedRoles.clear();
-    assumedRoles.set(arn, parts);
-  }
-  return parts;
+  return assumedRoles.get(arn, readAssumedRole);
+}
+
+function readAssumedRole(arn: string): readonly [string, string] | null {
+  const m = ASSUMED_ROLE.exec(arn);
+  return m ? [m[1], m[2]] : null;
 }
 
 /** Who made a call, from a record's `userIdentity`. */

@@ -37,6 +37,12 @@ export function sourceBase(store: ObjectStore): string {
   return store.label;
 }
 
+/** Where a log object is, as reports name it: its store's base and its key (`s3://bucket/AWSLogs/...`, `./logs/AWSLogs/...`). */
+export function logFileUrl(ref: Pick<LogObjectRef, 'source' | 'key'>): string {
+  if (ref.source === '') return ref.key;
+  return `${ref.source.endsWith('/') ? ref.source.replace(/\/+$/, '') : ref.source}/${ref.key}`;
+}
+
 export function lastSegment(prefix: string): string {
   const parts = prefix.split('/').filter(Boolean);
   return parts[parts.length - 1] ?? '';

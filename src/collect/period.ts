@@ -1,5 +1,6 @@
 import { DateTime, IANAZone, Info, Settings, type Zone } from 'luxon';
 import { UsageError } from '../errors.js';
+import { BoundedMemo, getOrInsert } from '../memo.js';
 import type { Period } from '../types.js';
 
 // Dates are written in one fixed locale (same logs, same bytes, whatever the machine's
@@ -107,19 +108,23 @@ const HOUR_MS = 3_600_000;
 interface ZoneOffsets {
   zone: Zone;
   /** Hour index (ms / HOUR_MS) -> the offset all through that hour, or NaN when it changes inside it. */
-  hours: Map<number, number>;
+  hours: BoundedMemo<number, number>;
+  hourOffset: (hour: number) => number;
 }
 
 const zoneOffsets = new Map<string, ZoneOffsets>();
 
 /** luxon's zone for a name (as `setZone` reads it), with its offsets found so far. */
 function zoneEntry(tz: string): ZoneOffsets {
-  let entry = zoneOffsets.get(tz);
-  if (entry === undefined) {
-    entry = { zone: Info.normalizeZone(tz), hours: new Map() };
-    zoneOffsets.set(tz, entry);
-  }
-  return entry;
+  return getOrInsert(zoneOffsets, tz, () => {
+    const zone = Info.normalizeZone(tz);
+    const hourOffset = (hour: number) => {
+      const first = zone.offset(hour * HOUR_MS);
+      // luxon reads the offset to the second: the hour's last second is its last distinct answer.
+      return first === zone.offset(hour * HOUR_MS + HOUR_MS - 1000) ? first : NaN;
+    };
+    return { zone, hours: new BoundedMemo<number, number>(100_000), hourOffset };
+  });
 }
 
 /**
@@ -131,18 +136,10 @@ function zoneEntry(tz: string): ZoneOffsets {
  * is asked per instant.
  */
 export function zoneOffsetAt(ms: number, tz: string): number {
-  const { zone, hours } = zoneEntry(tz);
+  const { zone, hours, hourOffset } = zoneEntry(tz);
   if (!zone.isValid || !Number.isFinite(ms)) return NaN;
   if (zone.isUniversal) return zone.offset(ms);
-  const hour = Math.floor(ms / HOUR_MS);
-  let offset = hours.get(hour);
-  if (offset === undefined) {
-    const first = zone.offset(hour * HOUR_MS);
-    // luxon reads the offset to the second: the hour's last second is its last distinct answer.
-    offset = first === zone.offset(hour * HOUR_MS + HOUR_MS - 1000) ? first : NaN;
-    if (hours.size > 100_000) hours.clear();
-    hours.set(hour, offset);
-  }
+  const offset = hours.get(Math.floor(ms / HOUR_MS), hourOffset);
   return Number.isNaN(offset) ? zone.offset(ms) : offset;
 }
 
@@ -164,7 +161,8 @@ function canonicalUtcMillis(iso: string): number | null {
 
 const DAY_MS = 86_400_000;
 const MAX_DATE_MS = 8.64e15;
-const dayNames = new Map<number, string>();
+const dayNames = new BoundedMemo<number, string>(10_000);
+const dayName = (days: number) => new Date(days * DAY_MS).toISOString().slice(0, 10);
 
 /**
  * `new Date(ms).toISOString().slice(0, 10)`, from a cache of day numbers (a month of
@@ -172,14 +170,7 @@ const dayNames = new Map<number, string>();
  */
 export function utcDay(ms: number): string {
   if (!(Math.abs(ms) <= MAX_DATE_MS)) return new Date(ms).toISOString().slice(0, 10);
-  const days = Math.floor(Math.trunc(ms) / DAY_MS);
-  let name = dayNames.get(days);
-  if (name === undefined) {
-    name = new Date(ms).toISOString().slice(0, 10);
-    if (dayNames.size > 10_000) dayNames.clear();
-    dayNames.set(days, name);
-  }
-  return name;
+  return dayNames.get(Math.floor(Math.trunc(ms) / DAY_MS), dayName);
 }
 
 /** The calendar days of the period in its own zone (`YYYY-MM-DD`), for per-day tables. */

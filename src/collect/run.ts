@@ -1,4 +1,4 @@
-import { discoverTrails, isFatalStoreError, listLogObjects, looseLogObjects } from '../cloudtrail/layout.js';
+import { discoverTrails, isFatalStoreError, listLogObjects, logFileUrl, looseLogObjects } from '../cloudtrail/layout.js';
 import { SourceError, oneLine } from '../errors.js';
 import type { LogObjectRef, ObjectStore, ParsedLog, Period, SourceProblem, SourcedRecord } from '../types.js';
 import { parseLogFast } from './parse-fast.js';
@@ -87,10 +87,6 @@ export interface CollectResult {
   };
   /** UTC delivery days whose folders were read. */
   days: string[];
-}
-
-function fileUrl(ref: LogObjectRef): string {
-  return `${ref.source.replace(/\/+$/, '')}/${ref.key}`;
 }
 
 /** A record's identity for de-duplication: its eventID, else its whole content. */
@@ -204,7 +200,7 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
       }
     } catch (error) {
       if (isFatalStoreError(error)) throw fatal(store, error);
-      problems.push({ key: fileUrl(ref), source: store.label, reason: `could not read: ${oneLine(error)}` });
+      problems.push({ key: logFileUrl(ref), source: store.label, reason: `could not read: ${oneLine(error)}` });
       return;
     }
     fetched++;
@@ -212,7 +208,7 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
     progress.bytesRead += bytes;
     uncompressedBytes += parsed.uncompressedBytes;
     if (parsed.error !== null) {
-      unreadable.push({ key: fileUrl(ref), source: store.label, reason: parsed.error });
+      unreadable.push({ key: logFileUrl(ref), source: store.label, reason: parsed.error });
     } else {
       delivered.add(ref.accountId, ref.region, ref.deliveryDay);
       progress.recordsRead += parsed.recordCount;
@@ -252,7 +248,7 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
 
   // 3. One record per eventID: the first by (time, id, file) so the choice never depends on
   // read order. Keys are computed once per record, not per comparison.
-  const keyed = candidates.map((sourced) => ({ sourced, time: sourced.record.eventTime!, id: identity(sourced), file: fileUrl(sourced.file) }));
+  const keyed = candidates.map((sourced) => ({ sourced, time: sourced.record.eventTime!, id: identity(sourced), file: logFileUrl(sourced.file) }));
   keyed.sort((a, b) => (a.time !== b.time ? (a.time < b.time ? -1 : 1) : a.id !== b.id ? (a.id < b.id ? -1 : 1) : a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   const seen = new Set<string>();
   const records: SourcedRecord[] = [];
@@ -296,4 +292,3 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
   };
 }
 
-export { fileUrl };

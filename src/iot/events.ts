@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import { actorOf } from '../cloudtrail/identity.js';
+import { logFileUrl } from '../cloudtrail/layout.js';
+import { BoundedMemo } from '../memo.js';
 import type { IotEvent, SourcedRecord } from '../types.js';
 import { categoryOf, isReadOnlyName } from './catalog.js';
 import { parseIotArn, resourcesOf } from './resources.js';
@@ -7,15 +9,13 @@ import { parseIotArn, resourcesOf } from './resources.js';
 // A month's events repeat a few event names, accounts, regions, user agents and principals,
 // each read thousands of times into a string of its own. The analysis looks them up in maps
 // again and again: with one copy of each value, a lookup compares pointers, not characters.
-const sharedCopies = new Map<string, string>();
+const sharedCopies = new BoundedMemo<string, string>(10_000);
+
+const itself = (value: string) => value;
 
 /** The shared copy of a string equal to `value`. */
 function share(value: string): string {
-  const copy = sharedCopies.get(value);
-  if (copy !== undefined) return copy;
-  if (sharedCopies.size > 10_000) sharedCopies.clear();
-  sharedCopies.set(value, value);
-  return value;
+  return sharedCopies.get(value, itself);
 }
 
 /** A record with no `eventID` still needs a stable identity: a hash of what it says. */
@@ -75,7 +75,7 @@ export function toIotEvent(sourced: SourcedRecord): IotEvent {
     responseElements: record.responseElements,
     sessionCredentialFromConsole: record.sessionCredentialFromConsole,
     requestId: record.requestId,
-    sourceFile: file.source === '' ? file.key : `${file.source.endsWith('/') ? file.source.replace(/\/+$/, '') : file.source}/${file.key}`,
+    sourceFile: logFileUrl(file),
     recordShape: record.shape,
     integrity: null,
   };

@@ -196,9 +196,7 @@ async function loadInputs(options: ReportOptions, period: Period): Promise<Input
  * then), not before, where it would delay the first file.
  */
 function afterReadModules() {
-  return Promise.all([import('../report/build.js'), import('../analysis/findings.js'), import('../output/writer.js')]).then(
-    ([build, findings, writer]) => ({ ...build, ...findings, ...writer }),
-  );
+  return Promise.all([import('../report/build.js'), import('../analysis/findings.js'), import('../output/writer.js')]);
 }
 
 /** sources -> records -> events -> analysis -> model -> renderers -> writer. */
@@ -221,8 +219,8 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
   };
   let inputs: Inputs;
   let collected: CollectResult;
-  let readLoop: EventLoopUtilization | undefined;
-  let stages: ReturnType<typeof afterReadModules> | undefined;
+  let readLoop: EventLoopUtilization;
+  let stages: ReturnType<typeof afterReadModules>;
   try {
     inputs = await loadInputs(options, period);
     // Process start to here: Node, the CLI, its modules and the inputs (the bench reports it).
@@ -252,8 +250,8 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
   const { config, previous, templates, verifyInputs, stores, accounts, athena } = inputs;
 
   lap('read');
-  if (readLoop !== undefined) timing('read:main-busy', Math.round(performance.eventLoopUtilization(readLoop).active));
-  const { buildReport, evaluateFindings, countFindingsBySeverity, hasFindingsAtOrAbove, OutputSession } = await (stages ?? afterReadModules());
+  timing('read:main-busy', Math.round(performance.eventLoopUtilization(readLoop).active));
+  const [{ buildReport }, { evaluateFindings, countFindingsBySeverity, hasFindingsAtOrAbove }, { OutputSession }] = await stages;
   const model = buildReport({
     collected,
     accounts,

@@ -3,7 +3,8 @@
  * anchors and the visible form of log text. Pure functions, no clock, no environment.
  */
 import { hash as digest } from 'node:crypto';
-import { IANAZone, Info, type Zone } from 'luxon';
+import { IANAZone } from 'luxon';
+import { zoneOffsetAt } from '../collect/period.js';
 import { rowSource } from './rows.js';
 
 /** Made on first use: creating it costs milliseconds of ICU start-up, and counts rarely need it. */
@@ -134,7 +135,6 @@ export function dayRanges(days: readonly string[]): string {
   return out.join(', ');
 }
 
-const QUARTER_HOUR = 900_000;
 
 function pad(n: number, w = 2): string {
   return String(n).padStart(w, '0');
@@ -150,42 +150,22 @@ function minuteOf(d: Date): string {
 }
 
 /**
- * Times of the report in its zone. Zone offsets only change on quarter-hour UTC instants
- * (for any date after the 1970s), so the offset is looked up once per quarter hour: a
- * 100,000-event appendix formats in milliseconds instead of a luxon object per event.
+ * Times of the report in its zone, with the zone's offsets from `zoneOffsetAt` (luxon's,
+ * looked up once per hour): a 100,000-event appendix formats in milliseconds instead of a
+ * luxon object per event.
  */
 export class ZoneClock {
   readonly zone: string;
-  /** The zone as luxon resolves its name (what `DateTime.fromMillis(ms, { zone })` uses). */
-  private readonly tz: Zone;
-  private readonly offsets = new Map<number, number>();
   private readonly times = new Map<string, string>();
 
   constructor(zone: string) {
     this.zone = zone === 'UTC' || IANAZone.isValidZone(zone) ? zone : 'UTC';
-    this.tz = Info.normalizeZone(this.zone);
-  }
-
-  /**
-   * The offset (minutes) at `ms`: `DateTime.fromMillis(ms, { zone }).offset` without making
-   * a DateTime (most of its cost), so NaN too, as luxon computes it, when the shifted time is
-   * not a date. (`ms` is a quarter hour of a parsed time: always one fromMillis accepts.)
-   */
-  private offsetAt(ms: number): number {
-    const offset = this.tz.offset(ms);
-    return Number.isNaN(new Date(ms + offset * 60 * 1000).getTime()) ? Number.NaN : offset;
   }
 
   private local(iso: string): Date | null {
     const ms = Date.parse(iso);
     if (Number.isNaN(ms)) return null;
-    const bucket = Math.floor(ms / QUARTER_HOUR);
-    let offset = this.offsets.get(bucket);
-    if (offset === undefined) {
-      offset = this.offsetAt(bucket * QUARTER_HOUR);
-      this.offsets.set(bucket, offset);
-    }
-    return new Date(ms + offset * 60_000);
+    return new Date(ms + zoneOffsetAt(ms, this.zone) * 60_000);
   }
 
   /** "2026-10-03" in the zone. */

@@ -6,6 +6,7 @@
  */
 import type { Finding, ReportModel, Severity } from '../report/model.js';
 import type { RenderContext } from './context.js';
+import { formatCount } from './format.js';
 import type { Comparison } from '../analysis/compare.js';
 
 export const MAX_LINES = 60;
@@ -55,7 +56,7 @@ export function mdCode(value: string, max = 80, inTable = true): string {
   return `${fence}${pad}${text}${pad}${fence}`;
 }
 
-const count = (n: number) => n.toLocaleString('en-US');
+const count = formatCount;
 const plural = (n: number, one: string, many = `${one}s`) => `${count(n)} ${n === 1 ? one : many}`;
 
 function accountLabel(finding: Finding): string {

@@ -8,6 +8,7 @@ import { SCHEMA_VERSION } from '../../src/report/model.js';
 import type { AuditConfig } from '../../src/config/types.js';
 import { defaultConfig } from '../../src/config/load.js';
 import type { Rule, RuleContext, RuleHit } from '../../src/analysis/rules/types.js';
+import { knownPolicyVersions, type KnownPolicyVersion } from '../../src/analysis/rules/support/policy-versions.js';
 import { resolveParams } from '../../src/analysis/findings.js';
 
 export const ACCOUNT = '111111111111';
@@ -142,14 +143,17 @@ export interface RunOptions {
 
 export function ruleContext(rule: Rule, events: IotEvent[], options: RunOptions = {}): RuleContext {
   const config: AuditConfig = { ...defaultConfig(), ...options.config };
+  const policies = options.policies ?? [];
+  let versions: readonly KnownPolicyVersion[] | undefined;
   return {
     events,
     certificates: [],
-    policies: options.policies ?? [],
+    policies,
     accounts: options.accounts ?? [account(ACCOUNT)],
     period: options.period ?? period(),
     params: resolveParams(rule, { ...config.rules[rule.id], ...options.params }),
     config,
+    policyVersions: () => (versions ??= knownPolicyVersions(events, policies)),
   };
 }
 

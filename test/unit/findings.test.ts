@@ -114,6 +114,19 @@ describe('evaluateFindings', () => {
     expect(seen).toEqual({ limit: 9 });
   });
 
+  it('hands every rule of a run the same policy versions, worked out from the events', () => {
+    const doc = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iot:Connect","Resource":"*"}]}';
+    const events = [iotEvent({ eventName: 'CreatePolicy', requestParameters: { policyName: 'p', policyDocument: doc } })];
+    const seen: unknown[] = [];
+    const reader = (id: string): Rule => ({ ...fakeRule(id, []), evaluate: (ctx) => (seen.push(ctx.policyVersions()), []) });
+    run({ a: reader('a'), b: reader('b') }, {}, undefined, events);
+    expect(seen).toHaveLength(2);
+    expect(seen[1]).toBe(seen[0]);
+    expect((seen[0] as { policyName: string }[]).map((v) => v.policyName)).toEqual(['p']);
+    run({ c: reader('c') }, {}, undefined, events);
+    expect(seen[2]).not.toBe(seen[0]);
+  });
+
   it('suppresses a matching finding with its reason, leaving it in the list', () => {
     const config = { suppressions: [{ account: ACCOUNT, rule: 'r', resource: 'cert-*', reason: 'accepted in CHG-1', expires: null }] };
     const result = run({ r: fakeRule('r', [hit(), hit({ resource: 'other' })]) }, config);

@@ -1,5 +1,6 @@
 import type { IotEvent } from '../../report/model.js';
 import type { Rule, RuleHit } from './types.js';
+import { BoundedMemo, getOrInsert } from '../../memo.js';
 import { distinct } from '../params.js';
 import { clip, listWithMore, plural } from './support/text.js';
 
@@ -25,17 +26,7 @@ export function agentFamily(userAgent: string): string | null {
 }
 
 // A month's calls come from a handful of user agents, each seen thousands of times.
-const families = new Map<string, string | null>();
-
-function familyOf(userAgent: string): string | null {
-  let family = families.get(userAgent);
-  if (family === undefined) {
-    family = agentFamily(userAgent);
-    if (families.size > 10_000) families.clear();
-    families.set(userAgent, family);
-  }
-  return family;
-}
+const families = new BoundedMemo<string, string | null>(10_000);
 
 interface NewValue {
   accountId: string;
@@ -65,11 +56,7 @@ export const newSource: Rule<Params> = {
     const seen: Record<Kind, Map<string, Map<string, NewValue | null>>> = { ip: new Map(), agent: new Map() };
     const fresh: NewValue[] = [];
     const note = (event: IotEvent, kind: Kind, value: string) => {
-      let values = seen[kind].get(event.accountId);
-      if (values === undefined) {
-        values = new Map();
-        seen[kind].set(event.accountId, values);
-      }
+      const values = getOrInsert(seen[kind], event.accountId, () => new Map<string, NewValue | null>());
       let entry = values.get(value);
       if (entry === undefined) {
         entry = Date.parse(event.eventTime) >= warmupEnd ? { accountId: event.accountId, kind, value, firstSeen: event.eventTime, changes: [] } : null;
@@ -83,7 +70,7 @@ export const newSource: Rule<Params> = {
       const event = events[i]!;
       if (ctx.params.sourceIps && event.sourceIp && !SERVICE_VALUE.test(event.sourceIp)) note(event, 'ip', event.sourceIp);
       if (ctx.params.userAgents && event.userAgent) {
-        const family = familyOf(event.userAgent);
+        const family = families.get(event.userAgent, agentFamily);
         if (family) note(event, 'agent', family);
       }
     }

@@ -18,6 +18,6 @@ export const overlyPermissivePolicy: Rule<Record<string, never>> = {
     'Create a new policy version scoped with policy variables (e.g. `client/${iot:Connection.Thing.ThingName}`, `topic/devices/${iot:Connection.Thing.ThingName}/*`) and make it the default; check with ListTargetsForPolicy which certificates and thing groups use the policy.',
   defaults: {},
   evaluate(ctx) {
-    return policyDocumentHits(ctx.events, ctx.policies, overlyPermissiveIssues, 'gives a broad set of devices access');
+    return policyDocumentHits(ctx.policyVersions(), overlyPermissiveIssues, 'gives a broad set of devices access');
   },
 };

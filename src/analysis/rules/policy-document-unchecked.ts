@@ -1,5 +1,5 @@
 import type { Rule } from './types.js';
-import { knownPolicyVersions, versionDiscriminator, versionLabel } from './support/policy-versions.js';
+import { versionDiscriminator, versionLabel } from './support/policy-versions.js';
 import { clip } from './support/text.js';
 
 /**
@@ -17,7 +17,7 @@ export const policyDocumentUnchecked: Rule<Record<string, never>> = {
     'Review the version with `aws iot get-policy-version`; a document padded past CloudTrail\'s size limit hides its content from the audit trail.',
   defaults: {},
   evaluate(ctx) {
-    return knownPolicyVersions(ctx.events, ctx.policies)
+    return ctx.policyVersions()
       .filter((v) => v.created !== null && v.reading.status !== 'ok')
       .map((v) => {
         const reason = v.reading.status === 'ok' ? '' : v.reading.reason;

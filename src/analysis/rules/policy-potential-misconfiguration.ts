@@ -14,6 +14,6 @@ export const policyPotentialMisconfiguration: Rule<Record<string, never>> = {
     'Replace MQTT wildcards in policy resources with `*` where a wildcard is meant, and scope per-device resources with policy variables; create a new version and make it the default.',
   defaults: {},
   evaluate(ctx) {
-    return policyDocumentHits(ctx.events, ctx.policies, misconfigurationIssues, 'is potentially misconfigured');
+    return policyDocumentHits(ctx.policyVersions(), misconfigurationIssues, 'is potentially misconfigured');
   },
 };

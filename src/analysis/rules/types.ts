@@ -12,6 +12,7 @@ import type {
   Severity,
 } from '../../report/model.js';
 import type { AuditConfig } from '../../config/types.js';
+import type { KnownPolicyVersion } from './support/policy-versions.js';
 
 export type RuleParams = Record<string, unknown>;
 
@@ -29,6 +30,11 @@ export interface RuleContext<P extends RuleParams = RuleParams> {
   /** The rule's defaults overlaid with the user's settings. */
   params: P;
   config: AuditConfig;
+  /**
+   * The policy versions the events create or make default (`knownPolicyVersions`), worked
+   * out on first call and shared by the rules of one run: do not change them.
+   */
+  policyVersions(): readonly KnownPolicyVersion[];
 }
 
 /** One thing a rule found; several events may make one hit. */

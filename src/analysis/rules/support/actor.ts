@@ -4,6 +4,7 @@
  */
 import type { IotEvent } from '../../../report/model.js';
 import { matchesAnyGlob } from './glob.js';
+import { BoundedMemo } from '../../../memo.js';
 
 // The event may carry `sessionCredentialFromConsole` once the model has it; read it defensively.
 
@@ -19,16 +20,12 @@ export function consoleSignal(event: IotEvent): string | null {
 }
 
 // A month's calls come from a handful of user agents, each seen thousands of times.
-const consoleAgents = new Map<string, boolean>();
+const consoleAgents = new BoundedMemo<string, boolean>(10_000);
+
+const testConsoleAgent = (userAgent: string) => CONSOLE_AGENT.test(userAgent);
 
 function isConsoleAgent(userAgent: string): boolean {
-  let known = consoleAgents.get(userAgent);
-  if (known === undefined) {
-    known = CONSOLE_AGENT.test(userAgent);
-    if (consoleAgents.size > 10_000) consoleAgents.clear();
-    consoleAgents.set(userAgent, known);
-  }
-  return known;
+  return consoleAgents.get(userAgent, testConsoleAgent);
 }
 
 export interface HumanVerdict {

@@ -1,5 +1,6 @@
 /** Grouping events into one hit per principal and day, so a busy day gives one finding, not hundreds. */
 import type { IotEvent } from '../../../report/model.js';
+import { BoundedMemo, getOrInsert } from '../../../memo.js';
 import { utcDay, zoneOffsetAt } from '../../../collect/period.js';
 import type { RuleHit } from '../types.js';
 import { actorResource } from './actor.js';
@@ -17,34 +18,16 @@ export interface LocalTime {
 const DAY_MS = 86_400_000;
 
 // Several rules ask for the same events' local times: each instant is worked out once per zone.
-const localTimes = new Map<string, Map<string, LocalTime>>();
-
-function zoneCache(zone: string): Map<string, LocalTime> {
-  let cache = localTimes.get(zone);
-  if (cache === undefined) {
-    cache = new Map();
-    localTimes.set(zone, cache);
-  }
-  return cache;
-}
-
-function cachedLocalTime(cache: Map<string, LocalTime>, iso: string, zone: string): LocalTime {
-  let local = cache.get(iso);
-  if (local === undefined) {
-    local = computeLocalTime(iso, zone);
-    if (cache.size > 100_000) cache.clear();
-    cache.set(iso, local);
-  }
-  return local;
-}
+const localTimes = new BoundedMemo<string, BoundedMemo<string, LocalTime>>(100);
 
 /**
  * Wall-clock facts of ISO UTC instants in an IANA zone: the zone is looked up once, for
  * loops over a month's events. The results are shared: do not change them.
  */
 export function localTimesIn(zone: string): (iso: string) => LocalTime {
-  const cache = zoneCache(zone);
-  return (iso) => cachedLocalTime(cache, iso, zone);
+  const inZone = localTimes.get(zone, () => new BoundedMemo(100_000));
+  const compute = (iso: string) => computeLocalTime(iso, zone);
+  return (iso) => inZone.get(iso, compute);
 }
 
 function computeLocalTime(iso: string, zone: string): LocalTime {
@@ -74,16 +57,6 @@ export function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<s
   return groups;
 }
 
-/** A map one level deeper, made when first asked for. */
-function inner<V>(outer: Map<string, Map<string, V>>, key: string): Map<string, V> {
-  let map = outer.get(key);
-  if (map === undefined) {
-    map = new Map();
-    outer.set(key, map);
-  }
-  return map;
-}
-
 /**
  * One hit per account, region, principal and local day. `describe` receives the
  * group's events (in time order), its local day and `countActions` of its event
@@ -103,7 +76,9 @@ export function hitsPerActorDay(
   for (let i = 0; i < events.length; i++) {
     const e = events[i]!;
     const day = dayOf(e.eventTime).day;
-    const byDay = inner(inner(inner(index, e.accountId), e.region), e.actor.key);
+    const byRegion = getOrInsert(index, e.accountId, () => new Map());
+    const byActor = getOrInsert(byRegion, e.region, () => new Map());
+    const byDay = getOrInsert(byActor, e.actor.key, () => new Map<string, IotEvent[]>());
     const group = byDay.get(day);
     if (group !== undefined) {
       group.push(e);

@@ -10,6 +10,7 @@ import type { IotEvent } from '../../../report/model.js';
 import { matchesGlob } from './glob.js';
 import { clip } from './text.js';
 import { get, str } from './values.js';
+import { BoundedMemo } from '../../../memo.js';
 
 export interface PolicyStatement {
   index: number;
@@ -53,24 +54,13 @@ function readStatement(raw: unknown, index: number): PolicyStatement | null {
 
 // A month's policy versions repeat a few documents (one template in many accounts and
 // regions): each text is read once. Readings are shared: do not change them.
-const readingsOfText = new Map<string, PolicyDocumentReading>();
-let cachedChars = 0;
+// Bounded by the text kept, since documents can be large.
+const readingsOfText = new BoundedMemo<string, PolicyDocumentReading>(4 * MAX_DOCUMENT_CHARS, (text) => text.length);
 
 /** Reads a policy document value (a JSON string, or an already parsed object). The result may be shared: do not change it. */
 export function readPolicyDocument(value: unknown): PolicyDocumentReading {
   if (typeof value !== 'string' || value.length > MAX_DOCUMENT_CHARS) return readDocument(value);
-  let reading = readingsOfText.get(value);
-  if (reading === undefined) {
-    reading = readDocument(value);
-    // Bounded by the text kept, since documents can be large.
-    if (cachedChars + value.length > 4 * MAX_DOCUMENT_CHARS) {
-      readingsOfText.clear();
-      cachedChars = 0;
-    }
-    readingsOfText.set(value, reading);
-    cachedChars += value.length;
-  }
-  return reading;
+  return readingsOfText.get(value, readDocument);
 }
 
 function readDocument(value: unknown): PolicyDocumentReading {

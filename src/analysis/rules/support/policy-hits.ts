@@ -1,8 +1,8 @@
 /** Hits for the rules that judge policy documents created or made default in the period. */
 import type { RuleHit } from '../types.js';
-import type { IotEvent, PolicyHistory } from '../../../report/model.js';
+import { getOrInsert } from '../../../memo.js';
 import { quoteIssues, type PolicyIssue, type PolicyStatement } from './policy-document.js';
-import { knownPolicyVersions, versionDiscriminator, versionLabel, type KnownPolicyVersion } from './policy-versions.js';
+import { versionDiscriminator, versionLabel, type KnownPolicyVersion } from './policy-versions.js';
 import { clip } from './text.js';
 
 function howItHappened(version: KnownPolicyVersion): string {
@@ -16,22 +16,17 @@ function howItHappened(version: KnownPolicyVersion): string {
 }
 
 export function policyDocumentHits(
-  events: readonly IotEvent[],
-  policies: readonly PolicyHistory[],
+  versions: readonly KnownPolicyVersion[],
   judge: (statements: readonly PolicyStatement[]) => PolicyIssue[],
   summary: string,
 ): RuleHit[] {
   const hits: RuleHit[] = [];
   // Versions with the same document share its reading: each is judged once.
   const judged = new Map<readonly PolicyStatement[], PolicyIssue[]>();
-  for (const version of knownPolicyVersions(events, policies)) {
+  for (const version of versions) {
     if (version.reading.status !== 'ok') continue;
     const { statements } = version.reading;
-    let issues = judged.get(statements);
-    if (issues === undefined) {
-      issues = judge(statements);
-      judged.set(statements, issues);
-    }
+    const issues = getOrInsert(judged, statements, () => judge(statements));
     if (issues.length === 0) continue;
     const first = version.events[0]!;
     const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';

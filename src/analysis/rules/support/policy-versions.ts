@@ -52,25 +52,11 @@ export function documentFromHistory(
   return version?.document ?? null;
 }
 
-// Three rules read the same versions of one report's events: work them out once.
-const known = new WeakMap<readonly IotEvent[], WeakMap<readonly PolicyHistory[], readonly KnownPolicyVersion[]>>();
-
-/** The versions, in the order the events show them. Shared between callers: do not change them. */
-export function knownPolicyVersions(events: readonly IotEvent[], policies: readonly PolicyHistory[]): readonly KnownPolicyVersion[] {
-  let byPolicies = known.get(events);
-  if (byPolicies === undefined) {
-    byPolicies = new WeakMap();
-    known.set(events, byPolicies);
-  }
-  let versions = byPolicies.get(policies);
-  if (versions === undefined) {
-    versions = findPolicyVersions(events, policies);
-    byPolicies.set(policies, versions);
-  }
-  return versions;
-}
-
-function findPolicyVersions(events: readonly IotEvent[], policies: readonly PolicyHistory[]): KnownPolicyVersion[] {
+/**
+ * The versions, in the order the events show them. Three rules read them: the runner works
+ * them out once per run and hands them over in the rule context (`policyVersions`).
+ */
+export function knownPolicyVersions(events: readonly IotEvent[], policies: readonly PolicyHistory[]): KnownPolicyVersion[] {
   const versions = new Map<string, KnownPolicyVersion>();
   const ordered: KnownPolicyVersion[] = [];
   for (let i = 0; i < events.length; i++) {

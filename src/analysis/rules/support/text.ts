@@ -14,8 +14,6 @@ export function clip(value: string, max = 120): string {
 
 /** `a, b, c and 4 more` */
 export function listWithMore(items: readonly string[], max = 10): string {
-  // Most lists in a month's findings have one item.
-  if (items.length === 1 && max >= 1) return clip(items[0]!, 80);
   const shown = items.slice(0, max).map((i) => clip(i, 80));
   const rest = items.length - shown.length;
   return rest > 0 ? `${shown.join(', ')} and ${rest} more` : shown.join(', ');
@@ -23,13 +21,9 @@ export function listWithMore(items: readonly string[], max = 10): string {
 
 /** `3 × UpdateCertificate, 1 × DeleteCertificate` in first-seen order. */
 export function countActions(eventNames: readonly string[]): string {
-  // Most groups are of one event.
-  if (eventNames.length === 1) return `1 × ${clip(eventNames[0]!, 60)}`;
   const counts = new Map<string, number>();
-  for (let i = 0; i < eventNames.length; i++) counts.set(eventNames[i]!, (counts.get(eventNames[i]!) ?? 0) + 1);
-  const parts: string[] = [];
-  counts.forEach((n, name) => parts.push(`${n} × ${clip(name, 60)}`));
-  return parts.join(', ');
+  for (const name of eventNames) counts.set(name, (counts.get(name) ?? 0) + 1);
+  return [...counts].map(([name, n]) => `${n} × ${clip(name, 60)}`).join(', ');
 }
 
 export function plural(n: number, one: string, many = `${one}s`): string {
