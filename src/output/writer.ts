@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { OutputError, oneLine } from '../errors.js';
 
@@ -109,6 +109,14 @@ function parseSums(text: string): Map<string, string> {
   return sums;
 }
 
+async function isFile(file: string): Promise<boolean> {
+  try {
+    return (await stat(file)).isFile();
+  } catch {
+    return false;
+  }
+}
+
 function failure(dir: string, error: unknown): OutputError {
   return error instanceof OutputError ? error : new OutputError(`cannot write the report to ${dir}: ${oneLine(error)}; choose a writable folder with --out`);
 }
@@ -117,7 +125,8 @@ function failure(dir: string, error: unknown): OutputError {
  * Writes a report's files into `dir` atomically: each file goes to a temporary name as
  * soon as it is rendered (so only one output is held in memory at a time), and all are
  * renamed only by `commit`, so a failure leaves no partial report. SHA256SUMS lists
- * them, keeping the entries of other reports in the same folder whose files are still there.
+ * them, keeping the entries of other reports in the same folder whose files are still there
+ * as they were (never re-hashed: a file changed since stays flagged).
  */
 export class OutputSession {
   private readonly tag = `${process.pid}-${randomBytes(4).toString('hex')}`;
@@ -149,20 +158,19 @@ export class OutputSession {
     try {
       this.ready ??= mkdir(this.dir, { recursive: true }).then(() => undefined);
       await this.ready;
+      // Other reports' lines are kept as they were written, for files still there: hashing
+      // those files again would approve a file changed since (`sha256sum -c` must flag it).
       const sums = new Map<string, string>();
       const ours = new Set(this.written.map((w) => w.name));
+      let earlier = new Map<string, string>();
       try {
-        for (const name of parseSums(await readFile(path.join(this.dir, CHECKSUMS), 'utf8')).keys()) {
-          // A file this report replaces is not read: its new hash is known.
-          if (ours.has(name)) continue;
-          try {
-            sums.set(name, sha256(await readFile(path.join(this.dir, name))));
-          } catch {
-            // the file is gone: its line goes too
-          }
-        }
+        earlier = parseSums(await readFile(path.join(this.dir, CHECKSUMS), 'utf8'));
       } catch {
         // no SHA256SUMS yet
+      }
+      for (const [name, hash] of earlier) {
+        if (ours.has(name) || !(await isFile(path.join(this.dir, name)))) continue; // replaced now, or gone
+        sums.set(name, hash);
       }
       for (const w of this.written) sums.set(w.name, w.sha256);
       const text = [...sums.entries()]

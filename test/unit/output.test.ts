@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync, chmodSync, mkdirSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, chmodSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -53,6 +54,24 @@ describe('writeOutputs', () => {
     await writeOutputs(dir, [{ name: 'iot-audit-2026-10.json', bytes: Buffer.from('{}') }]);
     const again = readFileSync(path.join(dir, 'SHA256SUMS'), 'utf8').trim().split('\n');
     expect(again).toEqual([sums[0], sums[1], sums[0]?.replace('iot-audit-2026-09.json', 'iot-audit-2026-10.json')]);
+  });
+
+  it("keeps other reports' SHA256SUMS lines as written: a file changed since stays flagged, a file gone loses its line", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'iot-audit-sums-'));
+    await writeOutputs(dir, [
+      { name: 'iot-audit-2026-09.json', bytes: Buffer.from('{"month":9}') },
+      { name: 'iot-audit-2026-09.csv', bytes: Buffer.from('a\r\n') },
+    ]);
+    const before = readFileSync(path.join(dir, 'SHA256SUMS'), 'utf8');
+    writeFileSync(path.join(dir, 'iot-audit-2026-09.json'), '{"month":9,"tampered":true}');
+    rmSync(path.join(dir, 'iot-audit-2026-09.csv'));
+    await writeOutputs(dir, [{ name: 'iot-audit-2026-10.json', bytes: Buffer.from('{}') }]);
+    const after = readFileSync(path.join(dir, 'SHA256SUMS'), 'utf8').trim().split('\n');
+    expect(after.map((l) => l.split('  ')[1])).toEqual(['iot-audit-2026-09.json', 'iot-audit-2026-10.json']);
+    expect(before).toContain(`${after[0]}\n`);
+    const check = await new Promise<string>((resolve) => execFile('sha256sum', ['-c', 'SHA256SUMS'], { cwd: dir }, (_e, stdout) => resolve(stdout)));
+    expect(check).toContain('iot-audit-2026-09.json: FAILED');
+    expect(check).toContain('iot-audit-2026-10.json: OK');
   });
 
   it('writes text given in pieces, hashing what it writes, byte for byte as the joined text', async () => {
