@@ -6,8 +6,8 @@
 /** The Handlebars version and options these were compiled with. */
 export const PRECOMPILED_WITH = {"handlebars":"4.7.10","options":{"knownHelpersOnly":true,"preventIndent":true,"strict":false}};
 
-/** Built-in templates by path under templates/, compiled ahead of time. */
-export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecification }> = {
+/** Built-in templates by path under templates/, compiled ahead of time (`withoutData`: with `data: false`, null when it reads `@` data). */
+export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecification; withoutData: TemplateSpecification | null }> = {
   "pdf-footer.hbs": {
     sha256: "e3792639e623a4dff3dde0e901420ba9a8da856d5ceff1f17daca9723455cb7c",
     spec: {"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
@@ -22,6 +22,18 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + container.escapeExpression(container.lambda(((stack1 = (depth0 != null ? lookupProperty(depth0,"page") : depth0)) != null ? lookupProperty(stack1,"period") : stack1), depth0))
     + "</span>\n  <span>Page <span class=\"pageNumber\"></span> of <span class=\"totalPages\"></span></span>\n</div>\n";
 },"useData":true},
+    withoutData: {"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<div style=\"width:100%; margin:0 12mm; padding-top:2mm; border-top:0.5px solid #c9d2dd; font-family:'Liberation Sans', Arial, Helvetica, sans-serif; font-size:7.5px; color:#4a5868; display:flex; justify-content:space-between; -webkit-print-color-adjust:exact;\">\n  <span>"
+    + container.escapeExpression(container.lambda(((stack1 = (depth0 != null ? lookupProperty(depth0,"page") : depth0)) != null ? lookupProperty(stack1,"period") : stack1), depth0))
+    + "</span>\n  <span>Page <span class=\"pageNumber\"></span> of <span class=\"totalPages\"></span></span>\n</div>\n";
+}},
   },
   "pdf-header.hbs": {
     sha256: "48b9a3c700de0e6d82139ffe9f3fb54c21af9ac70f8f4ee407f85c17e2728ab1",
@@ -39,6 +51,20 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"page") : depth0)) != null ? lookupProperty(stack1,"generatedAt") : stack1), depth0))
     + "</span>\n</div>\n";
 },"useData":true},
+    withoutData: {"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=container.lambda, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<div style=\"width:100%; margin:0 12mm; padding-bottom:2mm; border-bottom:0.5px solid #c9d2dd; font-family:'Liberation Sans', Arial, Helvetica, sans-serif; font-size:7.5px; color:#4a5868; display:flex; justify-content:space-between; -webkit-print-color-adjust:exact;\">\n  <span style=\"font-weight:bold; color:#0b2545;\">"
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"page") : depth0)) != null ? lookupProperty(stack1,"title") : stack1), depth0))
+    + "</span>\n  <span>Generated "
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"page") : depth0)) != null ? lookupProperty(stack1,"generatedAt") : stack1), depth0))
+    + "</span>\n</div>\n";
+}},
   },
   "report.hbs": {
     sha256: "3e1361b2f30e60942198de4fbf21a42ae491b06239d11788c887dc3018255e67",
@@ -105,12 +131,78 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"meta") : depth0)) != null ? lookupProperty(stack1,"timeZone") : stack1), depth0))
     + ".</p>\n</footer>\n</body>\n</html>\n";
 },"usePartial":true,"useData":true},
+    withoutData: {"0":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return ((stack1 = container.invokePartial(lookupProperty(partials,"comparison"),depth0,{"name":"comparison","helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "");
+},"1":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return ((stack1 = container.invokePartial(lookupProperty(partials,"integrity"),depth0,{"name":"integrity","helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "");
+},"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=container.lambda, alias2=container.escapeExpression, alias3=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<!DOCTYPE html>\n<html lang=\""
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"meta") : depth0)) != null ? lookupProperty(stack1,"lang") : stack1), depth0))
+    + "\">\n<head>\n<meta charset=\"utf-8\">\n<meta http-equiv=\"Content-Security-Policy\" content=\""
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"meta") : depth0)) != null ? lookupProperty(stack1,"csp") : stack1), depth0))
+    + "\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"generator\" content=\""
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"header") : depth0)) != null ? lookupProperty(stack1,"tool") : stack1), depth0))
+    + "\">\n<meta name=\"referrer\" content=\"no-referrer\">\n<title>"
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"meta") : depth0)) != null ? lookupProperty(stack1,"title") : stack1), depth0))
+    + "</title>\n<style>\n"
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"styles"),depth0,{"name":"styles","helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
+    + "@page { size: "
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"meta") : depth0)) != null ? lookupProperty(stack1,"pageSize") : stack1), depth0))
+    + "; }\n</style>\n</head>\n<body class=\"media-"
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"meta") : depth0)) != null ? lookupProperty(stack1,"media") : stack1), depth0))
+    + "\">\n"
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"header"),depth0,{"name":"header","helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"toc"),depth0,{"name":"toc","helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"findings"),depth0,{"name":"findings","helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"comparison") : depth0),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"loc":{"start":{"line":19,"column":0},"end":{"line":19,"column":41}}})) != null ? stack1 : "")
+    + "\n"
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"summary"),depth0,{"name":"summary","helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"integrity") : depth0),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"loc":{"start":{"line":21,"column":0},"end":{"line":21,"column":39}}})) != null ? stack1 : "")
+    + "\n"
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"certificates"),depth0,{"name":"certificates","helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"policies"),depth0,{"name":"policies","helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"actors"),depth0,{"name":"actors","helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"denied"),depth0,{"name":"denied","helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"coverage"),depth0,{"name":"coverage","helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"appendix"),depth0,{"name":"appendix","helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
+    + "<footer class=\"doc-end\">\n  <p>End of report. Generated "
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"header") : depth0)) != null ? lookupProperty(stack1,"generatedAt") : stack1), depth0))
+    + " by "
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"header") : depth0)) != null ? lookupProperty(stack1,"tool") : stack1), depth0))
+    + ". Times are shown in "
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"meta") : depth0)) != null ? lookupProperty(stack1,"timeZone") : stack1), depth0))
+    + ".</p>\n</footer>\n</body>\n</html>\n";
+},"usePartial":true},
   },
   "styles.css": {
     sha256: "431aaa2892b03f6351a31d936f167c05970c4834b797bfe02f4016d90f126ff2",
     spec: {"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
     return "/* iot-audit report: one stylesheet for screen and print. Fonts are local only (no web fonts: no requests). */\n:root {\n  --ink: #1d2733;\n  --muted: #5b6b7c;\n  --line: #d8dfe7;\n  --zebra: #f5f7fa;\n  --head: #e8edf3;\n  --navy: #0b2545;\n  --accent: #1f5fa8;\n  --accent-soft: #e6eef8;\n  --failed: #d9822b;\n  --mono: 'DejaVu Sans Mono', 'Liberation Mono', Menlo, Consolas, monospace;\n  --sans: 'Liberation Sans', 'Helvetica Neue', Arial, Helvetica, 'DejaVu Sans', sans-serif;\n}\n\n* { box-sizing: border-box; }\nhtml { -webkit-print-color-adjust: exact; print-color-adjust: exact; }\nbody {\n  margin: 0 auto;\n  max-width: 1200px;\n  padding: 24px 28px 40px;\n  font-family: var(--sans);\n  font-size: 13px;\n  line-height: 1.45;\n  color: var(--ink);\n  background: #fff;\n}\na { color: var(--accent); text-decoration: none; }\na:hover { text-decoration: underline; }\nh1, h2, h3 { color: var(--navy); line-height: 1.2; }\nh2 {\n  font-size: 20px;\n  margin: 0 0 10px;\n  padding-bottom: 6px;\n  border-bottom: 2px solid var(--navy);\n}\nh3 { font-size: 14px; margin: 0; }\nh3.sub { font-size: 13px; margin: 18px 0 6px; text-transform: uppercase; letter-spacing: 0.04em; color: var(--muted); }\np { margin: 6px 0; }\npre { margin: 0; }\n.mono { font-family: var(--mono); font-size: 0.92em; }\n.strong { font-weight: bold; }\n.region { font-family: var(--mono); font-size: 0.92em; white-space: nowrap; }\n.muted { color: var(--muted); }\n.small { font-size: 0.88em; }\n.tiny { font-size: 0.8em; }\n.nowrap { white-space: nowrap; }\n.lead { color: var(--muted); margin-bottom: 10px; }\n.empty { color: var(--muted); font-style: italic; }\n.note { color: var(--muted); font-size: 0.9em; }\n.nolink { color: inherit; }\nul.plain { list-style: none; margin: 0; padding: 0; }\n/* Words stay whole (columns keep a readable width); identifiers, ARNs and keys may break anywhere. */\nbody { overflow-wrap: break-word; }\n.mono, pre, .break { overflow-wrap: anywhere; }\n\n/* ---- header ---- */\n.doc-header { margin-bottom: 16px; }\n.masthead {\n  background: var(--navy);\n  color: #fff;\n  padding: 18px 22px 16px;\n  border-radius: 4px;\n  border-left: 8px solid #3e8ed0;\n}\n.masthead h1 { color: #fff; font-size: 26px; margin: 2px 0 4px; }\n.masthead .kicker { margin: 0; text-transform: uppercase; letter-spacing: 0.12em; font-size: 11px; color: #a9c6e8; }\n.masthead .period { margin: 0; font-size: 15px; color: #dbe7f5; }\n.header-grid { display: flex; gap: 18px; margin-top: 14px; align-items: flex-start; }\n.header-grid > .facts { flex: 3; }\n.completeness {\n  flex: 2;\n  background: var(--accent-soft);\n  border: 1px solid #c6d7ec;\n  border-radius: 4px;\n  padding: 10px 12px;\n}\n.box-title { font-size: 11px; text-transform: uppercase; letter-spacing: 0.08em; color: var(--muted); border: 0; margin: 0 0 6px; padding: 0; }\ndl.facts { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 3px 14px; margin: 0; }\ndl.facts dt { color: var(--muted); font-weight: bold; }\ndl.facts dd { margin: 0; }\ndl.facts.compact { gap: 2px 10px; }\ndl.facts dd.warn { color: #9a3412; font-weight: bold; }\ndl.facts.inline { grid-template-columns: max-content minmax(0, 1fr) max-content minmax(0, 1fr); margin: 6px 0; }\n\n.toc {\n  border: 1px solid var(--line);\n  border-radius: 4px;\n  padding: 10px 14px;\n  margin: 0 0 22px;\n}\n.toc ol { margin: 0; padding-left: 20px; columns: 2; column-gap: 28px; }\n.toc li { margin: 1px 0; }\n\n/* ---- sections ---- */\n.section { margin: 0 0 30px; }\n.cols { display: flex; gap: 22px; }\n.cols > div { flex: 1; min-width: 0; }\n\n/* ---- tables ---- */\ntable.data {\n  width: 100%;\n  border-collapse: collapse;\n  margin: 0 0 2px;\n  font-size: 12px;\n}\ntable.data th {\n  background: var(--head);\n  color: #334155;\n  text-align: left;\n  font-size: 0.86em;\n  text-transform: uppercase;\n  letter-spacing: 0.03em;\n  padding: 5px 7px;\n  border-bottom: 1.5px solid #b8c4d2;\n}\ntable.data td { padding: 4px 7px; border-bottom: 1px solid var(--line); vertical-align: top; }\ntable.data tbody tr:nth-child(even) td { background: var(--zebra); }\ntable.data .num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }\ntable.data.kv { width: auto; min-width: 50%; }\n/* Fixed layout: every chunk of a long table gets the same columns, and Chromium lays it out fast. */\ntable.data.fixed { table-layout: fixed; }\nthead { display: table-header-group; }\ntfoot { display: table-footer-group; }\ntr { break-inside: avoid; page-break-inside: avoid; }\n/* Chunks of one long table read as one table. */\ntable.data + table.data { margin-top: 0; }\n.more-rows {\n  margin: 6px 0 0;\n  padding: 5px 9px;\n  border-left: 3px solid var(--accent);\n  background: var(--accent-soft);\n  font-size: 0.92em;\n}\n.note-box, .warn-box {\n  padding: 7px 10px;\n  border-radius: 3px;\n  margin: 6px 0 10px;\n}\n.note-box { background: var(--accent-soft); border: 1px solid #c6d7ec; }\n.warn-box { background: #fff4e5; border: 1px solid #f3c27a; color: #7a3e00; }\n\nul.cell-list { list-style: none; margin: 0; padding: 0; }\nul.cell-list li { margin: 0; }\n.inline-list ul.cell-list, .inline-list ul.cell-list li { display: inline; }\n.inline-list ul.cell-list li + li::before { content: ', '; }\n.more-items { color: var(--muted); font-style: italic; }\n.links .item { margin-right: 6px; white-space: nowrap; }\n.links .item:not(:last-child)::after { content: ','; color: var(--muted); }\nol.steps { margin: 0; padding-left: 16px; }\nol.steps li { margin: 0 0 2px; }\nol.steps .by { color: var(--muted); }\ndetails.members summary { cursor: pointer; color: var(--accent); font-size: 0.9em; }\ndetails.members ul { max-height: 24em; overflow: auto; }\n.failed-line { margin-top: 4px; color: #9b1c1c; font-size: 0.9em; }\n\n/* ---- badges ---- */\n.badge {\n  display: inline-block;\n  padding: 1px 6px;\n  border-radius: 3px;\n  font-size: 0.78em;\n  font-weight: bold;\n  letter-spacing: 0.03em;\n  text-transform: uppercase;\n  white-space: nowrap;\n  line-height: 1.5;\n  vertical-align: baseline;\n}\n.badge.as-is { text-transform: none; letter-spacing: 0; }\n.sev-critical { background: #6d0a16; color: #fff; }\n.sev-high { background: #c81e1e; color: #fff; }\n.sev-medium { background: #f0a020; color: #2b1a00; }\n.sev-low { background: #2f6fc0; color: #fff; }\n.sev-info { background: #64748b; color: #fff; }\n.st-ok { background: #e1f4e8; color: #14532d; border: 1px solid #a7dcb9; }\n.st-warn { background: #fff1d6; color: #7a4a00; border: 1px solid #f1cd85; }\n.st-bad { background: #fde4e4; color: #8f1313; border: 1px solid #f1a9a9; }\n.st-muted { background: #eef1f4; color: #4b5563; border: 1px solid #d6dce3; }\n.st-neutral { background: #e6eef8; color: #1e4b8f; border: 1px solid #b9cde8; }\n.cat-certificate { background: #e8f1fb; color: #1e4b8f; border: 1px solid #bcd3ef; }\n.cat-policy { background: #f1ebfa; color: #5b2a91; border: 1px solid #d6c4ee; }\n.cat-other { background: #eef1f4; color: #4b5563; border: 1px solid #d6dce3; }\n\n/* ---- findings ---- */\n.severity-strip { display: flex; flex-wrap: wrap; gap: 14px; margin: 0 0 12px; }\n.sev-count { font-weight: bold; }\n.finding {\n  border: 1px solid var(--line);\n  border-left: 5px solid #64748b;\n  border-radius: 4px;\n  padding: 9px 12px;\n  margin: 0 0 10px;\n  break-inside: avoid;\n  page-break-inside: avoid;\n}\n.finding:has(.sev-critical) { border-left-color: #6d0a16; }\n.finding:has(.sev-high) { border-left-color: #c81e1e; }\n.finding:has(.sev-medium) { border-left-color: #f0a020; }\n.finding:has(.sev-low) { border-left-color: #2f6fc0; }\n.finding.is-suppressed { opacity: 0.72; background: #fafbfc; }\n.finding-head { display: flex; gap: 8px; align-items: baseline; flex-wrap: wrap; }\n.finding-head h3 { font-size: 14px; flex: 1; }\n.finding-head .rule { color: var(--muted); font-size: 0.85em; }\n.finding-id { margin: 4px 0 0; color: #8a97a6; font-size: 0.78em; }\ndl.facts.inline dd.wide { grid-column: 2 / 5; }\ntr.is-suppressed td { color: #56606b; }\n.finding-desc { margin: 5px 0; }\n.remediation { font-size: 0.93em; }\n.suppressed-note { font-size: 0.93em; color: var(--muted); }\npre.evidence, pre.document {\n  font-family: var(--mono);\n  font-size: 11px;\n  line-height: 1.4;\n  white-space: pre-wrap;\n  background: #f6f8fa;\n  border: 1px solid var(--line);\n  border-radius: 3px;\n  padding: 7px 9px;\n}\n\n/* ---- summary ---- */\n.totals { display: flex; gap: 10px; margin: 6px 0 14px; }\n.total {\n  flex: 1;\n  border: 1px solid var(--line);\n  border-top: 4px solid #94a3b8;\n  border-radius: 4px;\n  padding: 8px 10px;\n  background: #fbfcfd;\n}\n.total-value { display: block; font-size: 22px; font-weight: bold; color: var(--navy); font-variant-numeric: tabular-nums; }\n.total-label { display: block; font-size: 11px; color: var(--muted); text-transform: uppercase; letter-spacing: 0.04em; }\n.tot-accent { border-top-color: var(--accent); }\n.tot-warn { border-top-color: var(--failed); }\n.tot-bad { border-top-color: #c81e1e; }\n.tot-ok { border-top-color: #2f9e5b; }\nfigure.chart { margin: 0 0 8px; border: 1px solid var(--line); border-radius: 4px; padding: 8px 10px 6px; break-inside: avoid; }\nfigure.chart figcaption { font-size: 11px; color: var(--muted); margin-top: 2px; }\nsvg.day-chart { width: 100%; height: auto; display: block; }\nsvg .chart-bg { fill: #fcfdfe; }\nsvg .grid { stroke: #e3e8ee; stroke-width: 1; }\nsvg .axis { stroke: #8795a6; stroke-width: 1; }\nsvg .tick { fill: #5b6b7c; font-size: 10px; font-family: var(--sans); }\nsvg .legend { fill: #334155; font-size: 10.5px; font-family: var(--sans); }\nsvg .bar-changes { fill: var(--accent); }\nsvg .bar-failed { fill: var(--failed); }\nsvg .chart-empty { fill: var(--muted); font-size: 12px; font-style: italic; font-family: var(--sans); }\n\n/* ---- policies ---- */\n.policy { border: 1px solid var(--line); border-radius: 4px; padding: 10px 12px; margin: 0 0 14px; }\n.policy-head { display: flex; gap: 10px; align-items: baseline; }\n.policy-head h3 { font-size: 14px; }\n.policy > dl.facts { margin: 6px 0 8px; }\n.version { margin: 8px 0; }\n.version-head { margin: 0 0 4px; font-size: 0.95em; }\n.not-recorded {\n  padding: 6px 9px;\n  background: #fff8e6;\n  border: 1px dashed #e0b25a;\n  border-radius: 3px;\n  color: #6b4500;\n  font-size: 0.93em;\n}\n.status-line { font-size: 1.05em; }\nul.notes { color: var(--muted); font-size: 0.92em; }\n.doc-end { margin-top: 24px; padding-top: 8px; border-top: 1px solid var(--line); color: var(--muted); font-size: 0.88em; }\n\n/* ---- print (the PDF and the browser's print) ---- */\n@page { margin: 18mm 12mm 16mm; }\n@media print {\n  body { max-width: none; padding: 0; font-size: 8.6pt; }\n  h2 { font-size: 14pt; break-after: avoid; page-break-after: avoid; }\n  h3, h3.sub { break-after: avoid; page-break-after: avoid; }\n  h3.sub { font-size: 8.6pt; margin-top: 12px; }\n  .section.major { break-before: page; page-break-before: always; }\n  .masthead h1 { font-size: 20pt; }\n  .masthead .period { font-size: 11pt; }\n  table.data { font-size: 7.6pt; }\n  table.data th { padding: 3px 5px; }\n  table.data td { padding: 2.5px 5px; }\n  pre.evidence, pre.document { font-size: 7pt; }\n  .total-value { font-size: 15pt; }\n  .total-label { font-size: 6.8pt; }\n  svg .tick { font-size: 9px; }\n  .toc { break-inside: avoid; }\n  a { color: var(--accent); }\n  .policy, .version { break-inside: auto; }\n  .version-head { break-after: avoid; }\n}\n";
 },"useData":true},
+    withoutData: {"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
+    return "/* iot-audit report: one stylesheet for screen and print. Fonts are local only (no web fonts: no requests). */\n:root {\n  --ink: #1d2733;\n  --muted: #5b6b7c;\n  --line: #d8dfe7;\n  --zebra: #f5f7fa;\n  --head: #e8edf3;\n  --navy: #0b2545;\n  --accent: #1f5fa8;\n  --accent-soft: #e6eef8;\n  --failed: #d9822b;\n  --mono: 'DejaVu Sans Mono', 'Liberation Mono', Menlo, Consolas, monospace;\n  --sans: 'Liberation Sans', 'Helvetica Neue', Arial, Helvetica, 'DejaVu Sans', sans-serif;\n}\n\n* { box-sizing: border-box; }\nhtml { -webkit-print-color-adjust: exact; print-color-adjust: exact; }\nbody {\n  margin: 0 auto;\n  max-width: 1200px;\n  padding: 24px 28px 40px;\n  font-family: var(--sans);\n  font-size: 13px;\n  line-height: 1.45;\n  color: var(--ink);\n  background: #fff;\n}\na { color: var(--accent); text-decoration: none; }\na:hover { text-decoration: underline; }\nh1, h2, h3 { color: var(--navy); line-height: 1.2; }\nh2 {\n  font-size: 20px;\n  margin: 0 0 10px;\n  padding-bottom: 6px;\n  border-bottom: 2px solid var(--navy);\n}\nh3 { font-size: 14px; margin: 0; }\nh3.sub { font-size: 13px; margin: 18px 0 6px; text-transform: uppercase; letter-spacing: 0.04em; color: var(--muted); }\np { margin: 6px 0; }\npre { margin: 0; }\n.mono { font-family: var(--mono); font-size: 0.92em; }\n.strong { font-weight: bold; }\n.region { font-family: var(--mono); font-size: 0.92em; white-space: nowrap; }\n.muted { color: var(--muted); }\n.small { font-size: 0.88em; }\n.tiny { font-size: 0.8em; }\n.nowrap { white-space: nowrap; }\n.lead { color: var(--muted); margin-bottom: 10px; }\n.empty { color: var(--muted); font-style: italic; }\n.note { color: var(--muted); font-size: 0.9em; }\n.nolink { color: inherit; }\nul.plain { list-style: none; margin: 0; padding: 0; }\n/* Words stay whole (columns keep a readable width); identifiers, ARNs and keys may break anywhere. */\nbody { overflow-wrap: break-word; }\n.mono, pre, .break { overflow-wrap: anywhere; }\n\n/* ---- header ---- */\n.doc-header { margin-bottom: 16px; }\n.masthead {\n  background: var(--navy);\n  color: #fff;\n  padding: 18px 22px 16px;\n  border-radius: 4px;\n  border-left: 8px solid #3e8ed0;\n}\n.masthead h1 { color: #fff; font-size: 26px; margin: 2px 0 4px; }\n.masthead .kicker { margin: 0; text-transform: uppercase; letter-spacing: 0.12em; font-size: 11px; color: #a9c6e8; }\n.masthead .period { margin: 0; font-size: 15px; color: #dbe7f5; }\n.header-grid { display: flex; gap: 18px; margin-top: 14px; align-items: flex-start; }\n.header-grid > .facts { flex: 3; }\n.completeness {\n  flex: 2;\n  background: var(--accent-soft);\n  border: 1px solid #c6d7ec;\n  border-radius: 4px;\n  padding: 10px 12px;\n}\n.box-title { font-size: 11px; text-transform: uppercase; letter-spacing: 0.08em; color: var(--muted); border: 0; margin: 0 0 6px; padding: 0; }\ndl.facts { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 3px 14px; margin: 0; }\ndl.facts dt { color: var(--muted); font-weight: bold; }\ndl.facts dd { margin: 0; }\ndl.facts.compact { gap: 2px 10px; }\ndl.facts dd.warn { color: #9a3412; font-weight: bold; }\ndl.facts.inline { grid-template-columns: max-content minmax(0, 1fr) max-content minmax(0, 1fr); margin: 6px 0; }\n\n.toc {\n  border: 1px solid var(--line);\n  border-radius: 4px;\n  padding: 10px 14px;\n  margin: 0 0 22px;\n}\n.toc ol { margin: 0; padding-left: 20px; columns: 2; column-gap: 28px; }\n.toc li { margin: 1px 0; }\n\n/* ---- sections ---- */\n.section { margin: 0 0 30px; }\n.cols { display: flex; gap: 22px; }\n.cols > div { flex: 1; min-width: 0; }\n\n/* ---- tables ---- */\ntable.data {\n  width: 100%;\n  border-collapse: collapse;\n  margin: 0 0 2px;\n  font-size: 12px;\n}\ntable.data th {\n  background: var(--head);\n  color: #334155;\n  text-align: left;\n  font-size: 0.86em;\n  text-transform: uppercase;\n  letter-spacing: 0.03em;\n  padding: 5px 7px;\n  border-bottom: 1.5px solid #b8c4d2;\n}\ntable.data td { padding: 4px 7px; border-bottom: 1px solid var(--line); vertical-align: top; }\ntable.data tbody tr:nth-child(even) td { background: var(--zebra); }\ntable.data .num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }\ntable.data.kv { width: auto; min-width: 50%; }\n/* Fixed layout: every chunk of a long table gets the same columns, and Chromium lays it out fast. */\ntable.data.fixed { table-layout: fixed; }\nthead { display: table-header-group; }\ntfoot { display: table-footer-group; }\ntr { break-inside: avoid; page-break-inside: avoid; }\n/* Chunks of one long table read as one table. */\ntable.data + table.data { margin-top: 0; }\n.more-rows {\n  margin: 6px 0 0;\n  padding: 5px 9px;\n  border-left: 3px solid var(--accent);\n  background: var(--accent-soft);\n  font-size: 0.92em;\n}\n.note-box, .warn-box {\n  padding: 7px 10px;\n  border-radius: 3px;\n  margin: 6px 0 10px;\n}\n.note-box { background: var(--accent-soft); border: 1px solid #c6d7ec; }\n.warn-box { background: #fff4e5; border: 1px solid #f3c27a; color: #7a3e00; }\n\nul.cell-list { list-style: none; margin: 0; padding: 0; }\nul.cell-list li { margin: 0; }\n.inline-list ul.cell-list, .inline-list ul.cell-list li { display: inline; }\n.inline-list ul.cell-list li + li::before { content: ', '; }\n.more-items { color: var(--muted); font-style: italic; }\n.links .item { margin-right: 6px; white-space: nowrap; }\n.links .item:not(:last-child)::after { content: ','; color: var(--muted); }\nol.steps { margin: 0; padding-left: 16px; }\nol.steps li { margin: 0 0 2px; }\nol.steps .by { color: var(--muted); }\ndetails.members summary { cursor: pointer; color: var(--accent); font-size: 0.9em; }\ndetails.members ul { max-height: 24em; overflow: auto; }\n.failed-line { margin-top: 4px; color: #9b1c1c; font-size: 0.9em; }\n\n/* ---- badges ---- */\n.badge {\n  display: inline-block;\n  padding: 1px 6px;\n  border-radius: 3px;\n  font-size: 0.78em;\n  font-weight: bold;\n  letter-spacing: 0.03em;\n  text-transform: uppercase;\n  white-space: nowrap;\n  line-height: 1.5;\n  vertical-align: baseline;\n}\n.badge.as-is { text-transform: none; letter-spacing: 0; }\n.sev-critical { background: #6d0a16; color: #fff; }\n.sev-high { background: #c81e1e; color: #fff; }\n.sev-medium { background: #f0a020; color: #2b1a00; }\n.sev-low { background: #2f6fc0; color: #fff; }\n.sev-info { background: #64748b; color: #fff; }\n.st-ok { background: #e1f4e8; color: #14532d; border: 1px solid #a7dcb9; }\n.st-warn { background: #fff1d6; color: #7a4a00; border: 1px solid #f1cd85; }\n.st-bad { background: #fde4e4; color: #8f1313; border: 1px solid #f1a9a9; }\n.st-muted { background: #eef1f4; color: #4b5563; border: 1px solid #d6dce3; }\n.st-neutral { background: #e6eef8; color: #1e4b8f; border: 1px solid #b9cde8; }\n.cat-certificate { background: #e8f1fb; color: #1e4b8f; border: 1px solid #bcd3ef; }\n.cat-policy { background: #f1ebfa; color: #5b2a91; border: 1px solid #d6c4ee; }\n.cat-other { background: #eef1f4; color: #4b5563; border: 1px solid #d6dce3; }\n\n/* ---- findings ---- */\n.severity-strip { display: flex; flex-wrap: wrap; gap: 14px; margin: 0 0 12px; }\n.sev-count { font-weight: bold; }\n.finding {\n  border: 1px solid var(--line);\n  border-left: 5px solid #64748b;\n  border-radius: 4px;\n  padding: 9px 12px;\n  margin: 0 0 10px;\n  break-inside: avoid;\n  page-break-inside: avoid;\n}\n.finding:has(.sev-critical) { border-left-color: #6d0a16; }\n.finding:has(.sev-high) { border-left-color: #c81e1e; }\n.finding:has(.sev-medium) { border-left-color: #f0a020; }\n.finding:has(.sev-low) { border-left-color: #2f6fc0; }\n.finding.is-suppressed { opacity: 0.72; background: #fafbfc; }\n.finding-head { display: flex; gap: 8px; align-items: baseline; flex-wrap: wrap; }\n.finding-head h3 { font-size: 14px; flex: 1; }\n.finding-head .rule { color: var(--muted); font-size: 0.85em; }\n.finding-id { margin: 4px 0 0; color: #8a97a6; font-size: 0.78em; }\ndl.facts.inline dd.wide { grid-column: 2 / 5; }\ntr.is-suppressed td { color: #56606b; }\n.finding-desc { margin: 5px 0; }\n.remediation { font-size: 0.93em; }\n.suppressed-note { font-size: 0.93em; color: var(--muted); }\npre.evidence, pre.document {\n  font-family: var(--mono);\n  font-size: 11px;\n  line-height: 1.4;\n  white-space: pre-wrap;\n  background: #f6f8fa;\n  border: 1px solid var(--line);\n  border-radius: 3px;\n  padding: 7px 9px;\n}\n\n/* ---- summary ---- */\n.totals { display: flex; gap: 10px; margin: 6px 0 14px; }\n.total {\n  flex: 1;\n  border: 1px solid var(--line);\n  border-top: 4px solid #94a3b8;\n  border-radius: 4px;\n  padding: 8px 10px;\n  background: #fbfcfd;\n}\n.total-value { display: block; font-size: 22px; font-weight: bold; color: var(--navy); font-variant-numeric: tabular-nums; }\n.total-label { display: block; font-size: 11px; color: var(--muted); text-transform: uppercase; letter-spacing: 0.04em; }\n.tot-accent { border-top-color: var(--accent); }\n.tot-warn { border-top-color: var(--failed); }\n.tot-bad { border-top-color: #c81e1e; }\n.tot-ok { border-top-color: #2f9e5b; }\nfigure.chart { margin: 0 0 8px; border: 1px solid var(--line); border-radius: 4px; padding: 8px 10px 6px; break-inside: avoid; }\nfigure.chart figcaption { font-size: 11px; color: var(--muted); margin-top: 2px; }\nsvg.day-chart { width: 100%; height: auto; display: block; }\nsvg .chart-bg { fill: #fcfdfe; }\nsvg .grid { stroke: #e3e8ee; stroke-width: 1; }\nsvg .axis { stroke: #8795a6; stroke-width: 1; }\nsvg .tick { fill: #5b6b7c; font-size: 10px; font-family: var(--sans); }\nsvg .legend { fill: #334155; font-size: 10.5px; font-family: var(--sans); }\nsvg .bar-changes { fill: var(--accent); }\nsvg .bar-failed { fill: var(--failed); }\nsvg .chart-empty { fill: var(--muted); font-size: 12px; font-style: italic; font-family: var(--sans); }\n\n/* ---- policies ---- */\n.policy { border: 1px solid var(--line); border-radius: 4px; padding: 10px 12px; margin: 0 0 14px; }\n.policy-head { display: flex; gap: 10px; align-items: baseline; }\n.policy-head h3 { font-size: 14px; }\n.policy > dl.facts { margin: 6px 0 8px; }\n.version { margin: 8px 0; }\n.version-head { margin: 0 0 4px; font-size: 0.95em; }\n.not-recorded {\n  padding: 6px 9px;\n  background: #fff8e6;\n  border: 1px dashed #e0b25a;\n  border-radius: 3px;\n  color: #6b4500;\n  font-size: 0.93em;\n}\n.status-line { font-size: 1.05em; }\nul.notes { color: var(--muted); font-size: 0.92em; }\n.doc-end { margin-top: 24px; padding-top: 8px; border-top: 1px solid var(--line); color: var(--muted); font-size: 0.88em; }\n\n/* ---- print (the PDF and the browser's print) ---- */\n@page { margin: 18mm 12mm 16mm; }\n@media print {\n  body { max-width: none; padding: 0; font-size: 8.6pt; }\n  h2 { font-size: 14pt; break-after: avoid; page-break-after: avoid; }\n  h3, h3.sub { break-after: avoid; page-break-after: avoid; }\n  h3.sub { font-size: 8.6pt; margin-top: 12px; }\n  .section.major { break-before: page; page-break-before: always; }\n  .masthead h1 { font-size: 20pt; }\n  .masthead .period { font-size: 11pt; }\n  table.data { font-size: 7.6pt; }\n  table.data th { padding: 3px 5px; }\n  table.data td { padding: 2.5px 5px; }\n  pre.evidence, pre.document { font-size: 7pt; }\n  .total-value { font-size: 15pt; }\n  .total-label { font-size: 6.8pt; }\n  svg .tick { font-size: 9px; }\n  .toc { break-inside: avoid; }\n  a { color: var(--accent); }\n  .policy, .version { break-inside: auto; }\n  .version-head { break-after: avoid; }\n}\n";
+}},
   },
   "partials/actors.hbs": {
     sha256: "55b789445d261ab66e3c3fbe69fdb5e14b44b097235dae83b0a456dd7326845b",
@@ -197,6 +289,89 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + ((stack1 = container.invokePartial(lookupProperty(partials,"more"),depth0,{"name":"more","hash":{"more":((stack1 = (depth0 != null ? lookupProperty(depth0,"actors") : depth0)) != null ? lookupProperty(stack1,"more") : stack1)},"data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
     + "</section>\n";
 },"usePartial":true,"useData":true},
+    withoutData: {"0":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "  <table class=\"data fixed\">\n    <colgroup><col style=\"width:24%\"><col style=\"width:8%\"><col style=\"width:7%\"><col style=\"width:6%\"><col style=\"width:12%\"><col style=\"width:16%\"><col style=\"width:11%\"><col style=\"width:16%\"></colgroup>\n    <thead><tr><th>Actor</th><th>MFA</th><th class=\"num\">Changes</th><th class=\"num\">Failed</th><th>Accounts</th><th>Source IPs and user agents</th><th>Active</th><th>Actions</th></tr></thead>\n    <tbody>"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rows") : depth0),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"loc":{"start":{"line":8,"column":11},"end":{"line":17,"column":18}}})) != null ? stack1 : "")
+    + "</tbody>\n  </table>\n  ";
+},"1":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=container.lambda, alias2=container.escapeExpression, alias3=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<tr>\n      <td><strong>"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"label") : depth0), depth0))
+    + "</strong><div class=\"muted small\">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"type") : depth0), depth0))
+    + "</div>"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"arn") : depth0),{"name":"if","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"loc":{"start":{"line":9,"column":75},"end":{"line":9,"column":130}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"role") : depth0),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"loc":{"start":{"line":9,"column":130},"end":{"line":9,"column":241}}})) != null ? stack1 : "")
+    + "</td>\n      <td><span class=\"badge "
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"mfa") : depth0)) != null ? lookupProperty(stack1,"cls") : stack1), depth0))
+    + "\">"
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"mfa") : depth0)) != null ? lookupProperty(stack1,"label") : stack1), depth0))
+    + "</span></td>\n      <td class=\"num\">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"changes") : depth0), depth0))
+    + "</td>\n      <td class=\"num\">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"failed") : depth0), depth0))
+    + "</td>\n      <td>"
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"cell-list"),(depth0 != null ? lookupProperty(depth0,"accounts") : depth0),{"name":"cell-list","helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
+    + "</td>\n      <td><div class=\"mono small\">"
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"cell-list"),(depth0 != null ? lookupProperty(depth0,"sourceIps") : depth0),{"name":"cell-list","helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
+    + "</div><div class=\"muted small\">"
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"cell-list"),(depth0 != null ? lookupProperty(depth0,"userAgents") : depth0),{"name":"cell-list","helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
+    + "</div></td>\n      <td class=\"small\">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"seen") : depth0), depth0))
+    + "</td>\n      <td class=\"small\">"
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"cell-list"),(depth0 != null ? lookupProperty(depth0,"actions") : depth0),{"name":"cell-list","helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
+    + "</td>\n    </tr>";
+},"2":function(container,depth0,helpers,partials,data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<div class=\"mono small\">"
+    + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"arn") : depth0), depth0))
+    + "</div>";
+},"3":function(container,depth0,helpers,partials,data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<div class=\"small\"><span class=\"muted\">Role:</span> <span class=\"mono\">"
+    + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"role") : depth0), depth0))
+    + "</span></div>";
+},"4":function(container,depth0,helpers,partials,data) {
+    return "<p class=\"empty\">No IoT call in the period.</p>\n";
+},"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<section class=\"section major\" id=\"actors\">\n  <h2>Actors</h2>\n  <p class=\"lead\">Who called AWS IoT in the period, how often, and from where.</p>\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (depth0 != null ? lookupProperty(depth0,"actors") : depth0)) != null ? lookupProperty(stack1,"chunks") : stack1),{"name":"each","hash":{},"fn":container.program(0, data, 0),"inverse":container.program(4, data, 0),"loc":{"start":{"line":4,"column":2},"end":{"line":20,"column":11}}})) != null ? stack1 : "")
+    + "  "
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"more"),depth0,{"name":"more","hash":{"more":((stack1 = (depth0 != null ? lookupProperty(depth0,"actors") : depth0)) != null ? lookupProperty(stack1,"more") : stack1)},"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
+    + "</section>\n";
+},"usePartial":true},
   },
   "partials/appendix.hbs": {
     sha256: "a7aac3c8be134b05ad026699e14cb851c951f2e6f48cd1f46567bb46a88026f6",
@@ -342,6 +517,148 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + ((stack1 = container.invokePartial(lookupProperty(partials,"more"),depth0,{"name":"more","hash":{"more":((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"appendix") : depth0)) != null ? lookupProperty(stack1,"table") : stack1)) != null ? lookupProperty(stack1,"more") : stack1)},"data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
     + "</section>\n";
 },"usePartial":true,"useData":true},
+    withoutData: {"0":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<p class=\"note-box\">"
+    + container.escapeExpression(container.lambda(((stack1 = (depth0 != null ? lookupProperty(depth0,"appendix") : depth0)) != null ? lookupProperty(stack1,"note") : stack1), depth0))
+    + "</p>";
+},"1":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "  <table class=\"data fixed events\">\n    <colgroup><col style=\"width:12%\"><col style=\"width:13%\"><col style=\"width:18%\"><col style=\"width:22%\"><col style=\"width:12%\"><col style=\"width:23%\"></colgroup>\n    <thead><tr><th>Time</th><th>Account / region</th><th>Call</th><th>Actor and source</th><th>Result</th><th>Resources</th></tr></thead>\n    <tbody>"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rows") : depth0),{"name":"each","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"loc":{"start":{"line":9,"column":11},"end":{"line":16,"column":18}}})) != null ? stack1 : "")
+    + "</tbody>\n  </table>\n  ";
+},"2":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=container.lambda, alias2=container.escapeExpression, alias3=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<tr id=\""
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"anchor") : depth0), depth0))
+    + "\">\n      <td><span class=\"nowrap\">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"time") : depth0), depth0))
+    + "</span><div class=\"mono tiny muted\">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"eventId") : depth0), depth0))
+    + "</div></td>\n      <td>"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"account") : depth0), depth0))
+    + "<div class=\"region muted\">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"region") : depth0), depth0))
+    + "</div></td>\n      <td><span class=\"strong break\">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"eventName") : depth0), depth0))
+    + "</span><div><span class=\"badge "
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"category") : depth0)) != null ? lookupProperty(stack1,"cls") : stack1), depth0))
+    + "\">"
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"category") : depth0)) != null ? lookupProperty(stack1,"label") : stack1), depth0))
+    + "</span>"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"eventType") : depth0),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"loc":{"start":{"line":12,"column":124},"end":{"line":12,"column":194}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"console") : depth0),{"name":"if","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"loc":{"start":{"line":12,"column":194},"end":{"line":12,"column":266}}})) != null ? stack1 : "")
+    + "</div></td>\n      <td>"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"actor") : depth0), depth0))
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"sourceIp") : depth0),{"name":"if","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"loc":{"start":{"line":13,"column":19},"end":{"line":13,"column":84}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"userAgent") : depth0),{"name":"if","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"loc":{"start":{"line":13,"column":84},"end":{"line":13,"column":157}}})) != null ? stack1 : "")
+    + "</td>\n      <td><span class=\"badge as-is "
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"result") : depth0)) != null ? lookupProperty(stack1,"cls") : stack1), depth0))
+    + "\">"
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"result") : depth0)) != null ? lookupProperty(stack1,"label") : stack1), depth0))
+    + "</span>"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"errorMessage") : depth0),{"name":"if","hash":{},"fn":container.program(7, data, 0),"inverse":container.noop,"loc":{"start":{"line":14,"column":74},"end":{"line":14,"column":141}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"integrity") : depth0),{"name":"if","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"loc":{"start":{"line":14,"column":141},"end":{"line":14,"column":240}}})) != null ? stack1 : "")
+    + "</td>\n      <td class=\"mono tiny\">"
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"cell-list"),(depth0 != null ? lookupProperty(depth0,"resources") : depth0),{"name":"cell-list","helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
+    + "</td>\n    </tr>";
+},"3":function(container,depth0,helpers,partials,data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return " <span class=\"tiny muted\">"
+    + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"eventType") : depth0), depth0))
+    + "</span>";
+},"4":function(container,depth0,helpers,partials,data) {
+    return " <span class=\"tiny muted\">· console session</span>";
+},"5":function(container,depth0,helpers,partials,data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<div class=\"mono small\">"
+    + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"sourceIp") : depth0), depth0))
+    + "</div>";
+},"6":function(container,depth0,helpers,partials,data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<div class=\"tiny muted break\">"
+    + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"userAgent") : depth0), depth0))
+    + "</div>";
+},"7":function(container,depth0,helpers,partials,data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<div class=\"tiny\">"
+    + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"errorMessage") : depth0), depth0))
+    + "</div>";
+},"8":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=container.lambda, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<div><span class=\"badge "
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"integrity") : depth0)) != null ? lookupProperty(stack1,"cls") : stack1), depth0))
+    + "\">"
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"integrity") : depth0)) != null ? lookupProperty(stack1,"label") : stack1), depth0))
+    + "</span></div>";
+},"9":function(container,depth0,helpers,partials,data) {
+    return "<p class=\"empty\">No AWS IoT event in the period.</p>\n";
+},"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<section class=\"section major\" id=\"appendix\">\n  <h2>Appendix: all events</h2>\n  <p class=\"lead\">Every AWS IoT call of the period, in time order ("
+    + container.escapeExpression(container.lambda(((stack1 = (depth0 != null ? lookupProperty(depth0,"meta") : depth0)) != null ? lookupProperty(stack1,"timeZone") : stack1), depth0))
+    + ").</p>\n  "
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"appendix") : depth0)) != null ? lookupProperty(stack1,"note") : stack1),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"loc":{"start":{"line":4,"column":2},"end":{"line":4,"column":71}}})) != null ? stack1 : "")
+    + "\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"appendix") : depth0)) != null ? lookupProperty(stack1,"table") : stack1)) != null ? lookupProperty(stack1,"chunks") : stack1),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.program(9, data, 0),"loc":{"start":{"line":5,"column":2},"end":{"line":19,"column":11}}})) != null ? stack1 : "")
+    + "  "
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"more"),depth0,{"name":"more","hash":{"more":((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"appendix") : depth0)) != null ? lookupProperty(stack1,"table") : stack1)) != null ? lookupProperty(stack1,"more") : stack1)},"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
+    + "</section>\n";
+},"usePartial":true},
   },
   "partials/cell-list.hbs": {
     sha256: "aeea27d5627e1d990a319a2da70c68c470cdeffcababe1d7ef948b3361d6e58b",
@@ -373,6 +690,34 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"more") : depth0),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":1,"column":63},"end":{"line":1,"column":118}}})) != null ? stack1 : "")
     + "</ul>";
 },"useData":true},
+    withoutData: {"0":function(container,depth0,helpers,partials,data) {
+    return "<li>"
+    + container.escapeExpression(container.lambda(depth0, depth0))
+    + "</li>";
+},"1":function(container,depth0,helpers,partials,data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<li class=\"more-items\">"
+    + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"more") : depth0), depth0))
+    + "</li>";
+},"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<ul class=\"cell-list\">"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,(depth0 != null ? lookupProperty(depth0,"items") : depth0),{"name":"each","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"loc":{"start":{"line":1,"column":22},"end":{"line":1,"column":63}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"more") : depth0),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"loc":{"start":{"line":1,"column":63},"end":{"line":1,"column":118}}})) != null ? stack1 : "")
+    + "</ul>";
+}},
   },
   "partials/certificates.hbs": {
     sha256: "c638fff93364c3e9324d7ff5e04b4f0af773d7644f4bdcf5faacd735e588e1e7",
@@ -644,6 +989,274 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + ((stack1 = container.invokePartial(lookupProperty(partials,"more"),depth0,{"name":"more","hash":{"more":((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"certificates") : depth0)) != null ? lookupProperty(stack1,"table") : stack1)) != null ? lookupProperty(stack1,"more") : stack1)},"data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
     + "</section>\n";
 },"usePartial":true,"useData":true},
+    withoutData: {"0":function(container,depth0,helpers,partials,data) {
+    return "<p class=\"empty\">No certificate was touched in the period.</p>";
+},"1":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "  <h3 class=\"sub\">Groups of identical lifecycles</h3>\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"certificates") : depth0)) != null ? lookupProperty(stack1,"groups") : stack1)) != null ? lookupProperty(stack1,"chunks") : stack1),{"name":"each","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"loc":{"start":{"line":7,"column":2},"end":{"line":13,"column":11}}})) != null ? stack1 : "")
+    + "  "
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"more"),depth0,{"name":"more","hash":{"more":((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"certificates") : depth0)) != null ? lookupProperty(stack1,"groups") : stack1)) != null ? lookupProperty(stack1,"more") : stack1)},"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
+    + "  "
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"certificates") : depth0)) != null ? lookupProperty(stack1,"note") : stack1),{"name":"if","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"loc":{"start":{"line":15,"column":2},"end":{"line":15,"column":76}}})) != null ? stack1 : "")
+    + "\n  <h3 class=\"sub\">Other certificates</h3>\n";
+},"2":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "  <table class=\"data fixed\">\n    <colgroup><col style=\"width:8%\"><col style=\"width:34%\"><col style=\"width:16%\"><col style=\"width:14%\"><col style=\"width:17%\"><col style=\"width:11%\"></colgroup>\n    <thead><tr><th class=\"num\">Count</th><th>Lifecycle</th><th>By</th><th>Account / region</th><th>When</th><th>Status at end</th></tr></thead>\n    <tbody>"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rows") : depth0),{"name":"each","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"loc":{"start":{"line":11,"column":11},"end":{"line":11,"column":601}}})) != null ? stack1 : "")
+    + "</tbody>\n  </table>\n";
+},"3":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=container.lambda, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<tr id=\""
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"anchor") : depth0), depth0))
+    + "\"><td class=\"num\">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"count") : depth0), depth0))
+    + "<div class=\"muted small\">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"kind") : depth0), depth0))
+    + "</div></td><td>"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"shape") : depth0), depth0))
+    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"members") : depth0),{"name":"if","hash":{},"fn":container.program(4, data, 0),"inverse":container.program(6, data, 0),"loc":{"start":{"line":11,"column":127},"end":{"line":11,"column":396}}})) != null ? stack1 : "")
+    + "</td><td>"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"actors") : depth0), depth0))
+    + "</td><td>"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"account") : depth0), depth0))
+    + "<div class=\"region muted\">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"region") : depth0), depth0))
+    + "</div></td><td class=\"small\">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"range") : depth0), depth0))
+    + "</td><td><span class=\"badge as-is "
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"status") : depth0)) != null ? lookupProperty(stack1,"cls") : stack1), depth0))
+    + "\">"
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"status") : depth0)) != null ? lookupProperty(stack1,"label") : stack1), depth0))
+    + "</span></td></tr>";
+},"4":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<details class=\"members\"><summary>All "
+    + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"count") : depth0), depth0))
+    + " certificate ids</summary><ul class=\"cell-list mono tiny\">"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"members") : depth0),{"name":"each","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"loc":{"start":{"line":11,"column":247},"end":{"line":11,"column":290}}})) != null ? stack1 : "")
+    + "</ul></details>";
+},"5":function(container,depth0,helpers,partials,data) {
+    return "<li>"
+    + container.escapeExpression(container.lambda(depth0, depth0))
+    + "</li>";
+},"6":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<div class=\"muted small mono\">e.g. "
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"samples") : depth0),{"name":"each","hash":{},"fn":container.program(7, data, 0),"inverse":container.noop,"loc":{"start":{"line":11,"column":348},"end":{"line":11,"column":383}}})) != null ? stack1 : "")
+    + "</div>";
+},"7":function(container,depth0,helpers,partials,data) {
+    return container.escapeExpression(container.lambda(depth0, depth0))
+    + " ";
+},"8":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<p class=\"muted\">"
+    + container.escapeExpression(container.lambda(((stack1 = (depth0 != null ? lookupProperty(depth0,"certificates") : depth0)) != null ? lookupProperty(stack1,"note") : stack1), depth0))
+    + "</p>";
+},"9":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "  <table class=\"data fixed certs\">\n    <colgroup><col style=\"width:25%\"><col style=\"width:13%\"><col style=\"width:52%\"><col style=\"width:10%\"></colgroup>\n    <thead><tr><th>Certificate</th><th>Account / region</th><th>Lifecycle in the period</th><th>Status at end</th></tr></thead>\n    <tbody>"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rows") : depth0),{"name":"each","hash":{},"fn":container.program(10, data, 0),"inverse":container.noop,"loc":{"start":{"line":22,"column":11},"end":{"line":28,"column":18}}})) != null ? stack1 : "")
+    + "</tbody>\n  </table>\n";
+},"10":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=container.lambda, alias2=container.escapeExpression, alias3=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<tr id=\""
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"anchor") : depth0), depth0))
+    + "\">\n      <td><span class=\"mono strong\">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"id") : depth0), depth0))
+    + "</span><div class=\"muted small\">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"kind") : depth0), depth0))
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"arn") : depth0),{"name":"if","hash":{},"fn":container.program(11, data, 0),"inverse":container.noop,"loc":{"start":{"line":23,"column":82},"end":{"line":23,"column":136}}})) != null ? stack1 : "")
+    + "</div>"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"things") : depth0)) != null ? lookupProperty(stack1,"items") : stack1)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(12, data, 0),"inverse":container.noop,"loc":{"start":{"line":23,"column":142},"end":{"line":23,"column":270}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"policies") : depth0)) != null ? lookupProperty(stack1,"items") : stack1)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(13, data, 0),"inverse":container.noop,"loc":{"start":{"line":23,"column":270},"end":{"line":23,"column":404}}})) != null ? stack1 : "")
+    + "</td>\n      <td>"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"account") : depth0), depth0))
+    + "<div class=\"region muted\">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"region") : depth0), depth0))
+    + "</div></td>\n      <td><ol class=\"steps\">"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias3,((stack1 = (depth0 != null ? lookupProperty(depth0,"steps") : depth0)) != null ? lookupProperty(stack1,"items") : stack1),{"name":"each","hash":{},"fn":container.program(14, data, 0),"inverse":container.noop,"loc":{"start":{"line":25,"column":28},"end":{"line":25,"column":318}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = (depth0 != null ? lookupProperty(depth0,"steps") : depth0)) != null ? lookupProperty(stack1,"more") : stack1),{"name":"if","hash":{},"fn":container.program(18, data, 0),"inverse":container.noop,"loc":{"start":{"line":25,"column":318},"end":{"line":25,"column":385}}})) != null ? stack1 : "")
+    + "</ol>\n        "
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"failed") : depth0)) != null ? lookupProperty(stack1,"items") : stack1)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(19, data, 0),"inverse":container.noop,"loc":{"start":{"line":26,"column":8},"end":{"line":26,"column":112}}})) != null ? stack1 : "")
+    + "</td>\n      <td><span class=\"badge as-is "
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"status") : depth0)) != null ? lookupProperty(stack1,"cls") : stack1), depth0))
+    + "\">"
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"status") : depth0)) != null ? lookupProperty(stack1,"label") : stack1), depth0))
+    + "</span></td>\n    </tr>";
+},"11":function(container,depth0,helpers,partials,data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return " · <span class=\"mono\">"
+    + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"arn") : depth0), depth0))
+    + "</span>";
+},"12":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<div class=\"small inline-list\"><span class=\"muted\">Things:</span> "
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"cell-list"),(depth0 != null ? lookupProperty(depth0,"things") : depth0),{"name":"cell-list","helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
+    + "</div>";
+},"13":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<div class=\"small inline-list\"><span class=\"muted\">Policies:</span> "
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"cell-list"),(depth0 != null ? lookupProperty(depth0,"policies") : depth0),{"name":"cell-list","helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
+    + "</div>";
+},"14":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.lambda, alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<li><span class=\"nowrap\">"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"event") : depth0)) != null ? lookupProperty(stack1,"href") : stack1),{"name":"if","hash":{},"fn":container.program(15, data, 0),"inverse":container.program(16, data, 0),"loc":{"start":{"line":25,"column":74},"end":{"line":25,"column":152}}})) != null ? stack1 : "")
+    + "</span> <strong>"
+    + alias3(alias2((depth0 != null ? lookupProperty(depth0,"action") : depth0), depth0))
+    + "</strong> <span class=\"mono muted\">"
+    + alias3(alias2((depth0 != null ? lookupProperty(depth0,"eventName") : depth0), depth0))
+    + "</span>"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"detail") : depth0),{"name":"if","hash":{},"fn":container.program(17, data, 0),"inverse":container.noop,"loc":{"start":{"line":25,"column":233},"end":{"line":25,"column":267}}})) != null ? stack1 : "")
+    + " <span class=\"by\">by "
+    + alias3(alias2((depth0 != null ? lookupProperty(depth0,"actor") : depth0), depth0))
+    + "</span></li>";
+},"15":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=container.lambda, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<a href=\""
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"event") : depth0)) != null ? lookupProperty(stack1,"href") : stack1), depth0))
+    + "\">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"time") : depth0), depth0))
+    + "</a>";
+},"16":function(container,depth0,helpers,partials,data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"time") : depth0), depth0));
+},"17":function(container,depth0,helpers,partials,data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return " · "
+    + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"detail") : depth0), depth0));
+},"18":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<li class=\"more-items\">"
+    + container.escapeExpression(container.lambda(((stack1 = (depth0 != null ? lookupProperty(depth0,"steps") : depth0)) != null ? lookupProperty(stack1,"more") : stack1), depth0))
+    + "</li>";
+},"19":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<div class=\"failed-line\">Failed attempts: "
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"link-list"),(depth0 != null ? lookupProperty(depth0,"failed") : depth0),{"name":"link-list","helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
+    + "</div>";
+},"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<section class=\"section major\" id=\"certificates\">\n  <h2>Certificates</h2>\n  <p class=\"lead\">"
+    + container.escapeExpression(container.lambda(((stack1 = (depth0 != null ? lookupProperty(depth0,"certificates") : depth0)) != null ? lookupProperty(stack1,"total") : stack1), depth0))
+    + " touched in the period, with their lifecycle: who did what, and when.</p>\n  "
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"certificates") : depth0)) != null ? lookupProperty(stack1,"none") : stack1),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"loc":{"start":{"line":4,"column":2},"end":{"line":4,"column":96}}})) != null ? stack1 : "")
+    + "\n"
+    + ((stack1 = lookupProperty(helpers,"unless").call(alias1,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"certificates") : depth0)) != null ? lookupProperty(stack1,"groups") : stack1)) != null ? lookupProperty(stack1,"empty") : stack1),{"name":"unless","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"loc":{"start":{"line":5,"column":2},"end":{"line":17,"column":13}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"certificates") : depth0)) != null ? lookupProperty(stack1,"table") : stack1)) != null ? lookupProperty(stack1,"chunks") : stack1),{"name":"each","hash":{},"fn":container.program(9, data, 0),"inverse":container.noop,"loc":{"start":{"line":18,"column":2},"end":{"line":30,"column":11}}})) != null ? stack1 : "")
+    + "  "
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"more"),depth0,{"name":"more","hash":{"more":((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"certificates") : depth0)) != null ? lookupProperty(stack1,"table") : stack1)) != null ? lookupProperty(stack1,"more") : stack1)},"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
+    + "</section>\n";
+},"usePartial":true},
   },
   "partials/chart.hbs": {
     sha256: "5f71eaac558db63ab737a8f5a5989c79603d84a88374f3d01091e51e92c43984",
@@ -802,6 +1415,161 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"empty") : depth0),{"name":"if","hash":{},"fn":container.program(5, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":9,"column":2},"end":{"line":9,"column":145}}})) != null ? stack1 : "")
     + "\n</svg>\n";
 },"useData":true,"useDepths":true},
+    withoutData: {"0":function(container,depth0,helpers,partials,data,blockParams,depths) {
+    var stack1, alias1=container.lambda, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<line class=\"grid\" x1=\""
+    + alias2(alias1(((stack1 = (depths[1] != null ? lookupProperty(depths[1],"plot") : depths[1])) != null ? lookupProperty(stack1,"x") : stack1), depth0))
+    + "\" x2=\""
+    + alias2(alias1(((stack1 = (depths[1] != null ? lookupProperty(depths[1],"plot") : depths[1])) != null ? lookupProperty(stack1,"right") : stack1), depth0))
+    + "\" y1=\""
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"y") : depth0), depth0))
+    + "\" y2=\""
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"y") : depth0), depth0))
+    + "\"></line><text class=\"tick\" x=\""
+    + alias2(alias1(((stack1 = (depths[1] != null ? lookupProperty(depths[1],"plot") : depths[1])) != null ? lookupProperty(stack1,"x") : stack1), depth0))
+    + "\" y=\""
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"y") : depth0), depth0))
+    + "\" dx=\"-6\" dy=\"3\" text-anchor=\"end\">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"label") : depth0), depth0))
+    + "</text>";
+},"1":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<g><title>"
+    + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"title") : depth0), depth0))
+    + "</title>"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"changes") : depth0)) != null ? lookupProperty(stack1,"height") : stack1),{"name":"if","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"loc":{"start":{"line":4,"column":43},"end":{"line":4,"column":179}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"failed") : depth0)) != null ? lookupProperty(stack1,"height") : stack1),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"loc":{"start":{"line":4,"column":179},"end":{"line":4,"column":311}}})) != null ? stack1 : "")
+    + "</g>";
+},"2":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=container.lambda, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<rect class=\"bar-changes\" x=\""
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"x") : depth0), depth0))
+    + "\" y=\""
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"changes") : depth0)) != null ? lookupProperty(stack1,"y") : stack1), depth0))
+    + "\" width=\""
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"width") : depth0), depth0))
+    + "\" height=\""
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"changes") : depth0)) != null ? lookupProperty(stack1,"height") : stack1), depth0))
+    + "\"></rect>";
+},"3":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=container.lambda, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<rect class=\"bar-failed\" x=\""
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"x") : depth0), depth0))
+    + "\" y=\""
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"failed") : depth0)) != null ? lookupProperty(stack1,"y") : stack1), depth0))
+    + "\" width=\""
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"width") : depth0), depth0))
+    + "\" height=\""
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"failed") : depth0)) != null ? lookupProperty(stack1,"height") : stack1), depth0))
+    + "\"></rect>";
+},"4":function(container,depth0,helpers,partials,data,blockParams,depths) {
+    var stack1, alias1=container.lambda, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<text class=\"tick\" x=\""
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"x") : depth0), depth0))
+    + "\" y=\""
+    + alias2(alias1(((stack1 = (depths[1] != null ? lookupProperty(depths[1],"plot") : depths[1])) != null ? lookupProperty(stack1,"bottom") : stack1), depth0))
+    + "\" dy=\"14\" text-anchor=\"middle\">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"label") : depth0), depth0))
+    + "</text>";
+},"5":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=container.lambda, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<text class=\"chart-empty\" x=\""
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"plot") : depth0)) != null ? lookupProperty(stack1,"x") : stack1), depth0))
+    + "\" y=\""
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"plot") : depth0)) != null ? lookupProperty(stack1,"y") : stack1), depth0))
+    + "\" dx=\"12\" dy=\"24\">No changes or failed attempts in the period.</text>";
+},"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data,blockParams,depths) {
+    var stack1, alias1=container.lambda, alias2=container.escapeExpression, alias3=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<svg class=\"day-chart\" viewBox=\"0 0 "
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"width") : depth0), depth0))
+    + " "
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"height") : depth0), depth0))
+    + "\" role=\"img\" aria-label=\""
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"summary") : depth0), depth0))
+    + "\" xmlns=\"http://www.w3.org/2000/svg\">\n  <rect class=\"chart-bg\" x=\""
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"plot") : depth0)) != null ? lookupProperty(stack1,"x") : stack1), depth0))
+    + "\" y=\""
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"plot") : depth0)) != null ? lookupProperty(stack1,"y") : stack1), depth0))
+    + "\" width=\""
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"plot") : depth0)) != null ? lookupProperty(stack1,"width") : stack1), depth0))
+    + "\" height=\""
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"plot") : depth0)) != null ? lookupProperty(stack1,"height") : stack1), depth0))
+    + "\"></rect>\n  "
+    + ((stack1 = lookupProperty(helpers,"each").call(alias3,(depth0 != null ? lookupProperty(depth0,"yTicks") : depth0),{"name":"each","hash":{},"fn":container.program(0, data, 0, blockParams, depths),"inverse":container.noop,"loc":{"start":{"line":3,"column":2},"end":{"line":3,"column":213}}})) != null ? stack1 : "")
+    + "\n  "
+    + ((stack1 = lookupProperty(helpers,"each").call(alias3,(depth0 != null ? lookupProperty(depth0,"bars") : depth0),{"name":"each","hash":{},"fn":container.program(1, data, 0, blockParams, depths),"inverse":container.noop,"loc":{"start":{"line":4,"column":2},"end":{"line":4,"column":324}}})) != null ? stack1 : "")
+    + "\n  <line class=\"axis\" x1=\""
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"plot") : depth0)) != null ? lookupProperty(stack1,"x") : stack1), depth0))
+    + "\" x2=\""
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"plot") : depth0)) != null ? lookupProperty(stack1,"right") : stack1), depth0))
+    + "\" y1=\""
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"plot") : depth0)) != null ? lookupProperty(stack1,"bottom") : stack1), depth0))
+    + "\" y2=\""
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"plot") : depth0)) != null ? lookupProperty(stack1,"bottom") : stack1), depth0))
+    + "\"></line>\n  "
+    + ((stack1 = lookupProperty(helpers,"each").call(alias3,(depth0 != null ? lookupProperty(depth0,"xLabels") : depth0),{"name":"each","hash":{},"fn":container.program(4, data, 0, blockParams, depths),"inverse":container.noop,"loc":{"start":{"line":6,"column":2},"end":{"line":6,"column":125}}})) != null ? stack1 : "")
+    + "\n  <rect class=\"bar-changes\" x=\""
+    + alias2(alias1(((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"legend") : depth0)) != null ? lookupProperty(stack1,"changes") : stack1)) != null ? lookupProperty(stack1,"x") : stack1), depth0))
+    + "\" y=\""
+    + alias2(alias1(((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"legend") : depth0)) != null ? lookupProperty(stack1,"changes") : stack1)) != null ? lookupProperty(stack1,"y") : stack1), depth0))
+    + "\" width=\"10\" height=\"10\"></rect><text class=\"legend\" x=\""
+    + alias2(alias1(((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"legend") : depth0)) != null ? lookupProperty(stack1,"changes") : stack1)) != null ? lookupProperty(stack1,"x") : stack1), depth0))
+    + "\" y=\""
+    + alias2(alias1(((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"legend") : depth0)) != null ? lookupProperty(stack1,"changes") : stack1)) != null ? lookupProperty(stack1,"y") : stack1), depth0))
+    + "\" dx=\"14\" dy=\"9\">Changes</text>\n  <rect class=\"bar-failed\" x=\""
+    + alias2(alias1(((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"legend") : depth0)) != null ? lookupProperty(stack1,"failed") : stack1)) != null ? lookupProperty(stack1,"x") : stack1), depth0))
+    + "\" y=\""
+    + alias2(alias1(((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"legend") : depth0)) != null ? lookupProperty(stack1,"failed") : stack1)) != null ? lookupProperty(stack1,"y") : stack1), depth0))
+    + "\" width=\"10\" height=\"10\"></rect><text class=\"legend\" x=\""
+    + alias2(alias1(((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"legend") : depth0)) != null ? lookupProperty(stack1,"failed") : stack1)) != null ? lookupProperty(stack1,"x") : stack1), depth0))
+    + "\" y=\""
+    + alias2(alias1(((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"legend") : depth0)) != null ? lookupProperty(stack1,"failed") : stack1)) != null ? lookupProperty(stack1,"y") : stack1), depth0))
+    + "\" dx=\"14\" dy=\"9\">Failed or denied</text>\n  "
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"empty") : depth0),{"name":"if","hash":{},"fn":container.program(5, data, 0, blockParams, depths),"inverse":container.noop,"loc":{"start":{"line":9,"column":2},"end":{"line":9,"column":145}}})) != null ? stack1 : "")
+    + "\n</svg>\n";
+},"useDepths":true},
   },
   "partials/comparison-findings.hbs": {
     sha256: "6bbb04b1c089b86039d676d1b98d6a6f08f7881992f757db508837cd65c9cb47",
@@ -870,6 +1638,71 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
   return ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (depth0 != null ? lookupProperty(depth0,"table") : depth0)) != null ? lookupProperty(stack1,"chunks") : stack1),{"name":"each","hash":{},"fn":container.program(0, data, 0),"inverse":container.program(5, data, 0),"data":data,"loc":{"start":{"line":1,"column":0},"end":{"line":8,"column":9}}})) != null ? stack1 : "")
     + ((stack1 = container.invokePartial(lookupProperty(partials,"more"),depth0,{"name":"more","hash":{"more":((stack1 = (depth0 != null ? lookupProperty(depth0,"table") : depth0)) != null ? lookupProperty(stack1,"more") : stack1)},"data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "");
 },"usePartial":true,"useData":true},
+    withoutData: {"0":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<table class=\"data fixed\">\n  <colgroup><col style=\"width:11%\"><col style=\"width:37%\"><col style=\"width:22%\"><col style=\"width:30%\"></colgroup>\n  <thead><tr><th>Severity</th><th>Finding</th><th>Account</th><th>Resource</th></tr></thead>\n  <tbody>"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rows") : depth0),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"loc":{"start":{"line":5,"column":9},"end":{"line":5,"column":416}}})) != null ? stack1 : "")
+    + "</tbody>\n</table>\n";
+},"1":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=container.lambda, alias2=container.escapeExpression, alias3=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<tr><td><span class=\"badge "
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"severity") : depth0)) != null ? lookupProperty(stack1,"cls") : stack1), depth0))
+    + "\">"
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"severity") : depth0)) != null ? lookupProperty(stack1,"label") : stack1), depth0))
+    + "</span></td><td>"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"title") : depth0), depth0))
+    + " <span class=\"mono muted small\">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"ruleId") : depth0), depth0))
+    + "</span>"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"suppressed") : depth0),{"name":"if","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"loc":{"start":{"line":5,"column":160},"end":{"line":5,"column":232}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = (depth0 != null ? lookupProperty(depth0,"changes") : depth0)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"loc":{"start":{"line":5,"column":232},"end":{"line":5,"column":337}}})) != null ? stack1 : "")
+    + "</td><td>"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"account") : depth0), depth0))
+    + "</td><td class=\"mono small\">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"resource") : depth0), depth0))
+    + "</td></tr>";
+},"2":function(container,depth0,helpers,partials,data) {
+    return " <span class=\"badge st-muted\">Suppressed</span>";
+},"3":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<ul class=\"cell-list small\">"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"changes") : depth0),{"name":"each","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"loc":{"start":{"line":5,"column":282},"end":{"line":5,"column":325}}})) != null ? stack1 : "")
+    + "</ul>";
+},"4":function(container,depth0,helpers,partials,data) {
+    return "<li>"
+    + container.escapeExpression(container.lambda(depth0, depth0))
+    + "</li>";
+},"5":function(container,depth0,helpers,partials,data) {
+    return "<p class=\"empty\">None.</p>\n";
+},"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (depth0 != null ? lookupProperty(depth0,"table") : depth0)) != null ? lookupProperty(stack1,"chunks") : stack1),{"name":"each","hash":{},"fn":container.program(0, data, 0),"inverse":container.program(5, data, 0),"loc":{"start":{"line":1,"column":0},"end":{"line":8,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"more"),depth0,{"name":"more","hash":{"more":((stack1 = (depth0 != null ? lookupProperty(depth0,"table") : depth0)) != null ? lookupProperty(stack1,"more") : stack1)},"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "");
+},"usePartial":true},
   },
   "partials/comparison.hbs": {
     sha256: "9978a96db626506d4eb528eb67a1b53a5605d220902c39ecf75427c2c6ec6838",
@@ -1024,6 +1857,157 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + ((stack1 = container.invokePartial(lookupProperty(partials,"more"),depth0,{"name":"more","hash":{"more":((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"comparison") : depth0)) != null ? lookupProperty(stack1,"actors") : stack1)) != null ? lookupProperty(stack1,"more") : stack1)},"data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
     + "</section>\n";
 },"usePartial":true,"useData":true},
+    withoutData: {"0":function(container,depth0,helpers,partials,data) {
+    var alias1=container.lambda, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<tr><td>"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"label") : depth0), depth0))
+    + "</td><td class=\"num\">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"value") : depth0), depth0))
+    + "</td></tr>";
+},"1":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "  <table class=\"data fixed\">\n    <colgroup><col style=\"width:11%\"><col style=\"width:27%\"><col style=\"width:22%\"><col style=\"width:12%\"><col style=\"width:28%\"></colgroup>\n    <thead><tr><th>Change</th><th>Policy</th><th>Account</th><th>Region</th><th>What changed</th></tr></thead>\n    <tbody>"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rows") : depth0),{"name":"each","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"loc":{"start":{"line":19,"column":11},"end":{"line":19,"column":262}}})) != null ? stack1 : "")
+    + "</tbody>\n  </table>\n  ";
+},"2":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=container.lambda, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<tr><td><span class=\"badge "
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"change") : depth0)) != null ? lookupProperty(stack1,"cls") : stack1), depth0))
+    + "\">"
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"change") : depth0)) != null ? lookupProperty(stack1,"label") : stack1), depth0))
+    + "</span></td><td class=\"mono\">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"name") : depth0), depth0))
+    + "</td><td>"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"account") : depth0), depth0))
+    + "</td><td class=\"region\">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"region") : depth0), depth0))
+    + "</td><td>"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"changes") : depth0),{"name":"each","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"loc":{"start":{"line":19,"column":184},"end":{"line":19,"column":243}}})) != null ? stack1 : "")
+    + "</td></tr>";
+},"3":function(container,depth0,helpers,partials,data) {
+    return "<div class=\"small\">"
+    + container.escapeExpression(container.lambda(depth0, depth0))
+    + "</div>";
+},"4":function(container,depth0,helpers,partials,data) {
+    return "<p class=\"empty\">None.</p>\n";
+},"5":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "  <table class=\"data fixed\">\n    <colgroup><col style=\"width:11%\"><col style=\"width:40%\"><col style=\"width:8%\"><col style=\"width:19%\"><col style=\"width:10%\"><col style=\"width:12%\"></colgroup>\n    <thead><tr><th>Change</th><th>Certificate</th><th>Kind</th><th>Account</th><th>Region</th><th>Status</th></tr></thead>\n    <tbody>"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rows") : depth0),{"name":"each","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"loc":{"start":{"line":29,"column":11},"end":{"line":29,"column":248}}})) != null ? stack1 : "")
+    + "</tbody>\n  </table>\n  ";
+},"6":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=container.lambda, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<tr><td><span class=\"badge "
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"change") : depth0)) != null ? lookupProperty(stack1,"cls") : stack1), depth0))
+    + "\">"
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"change") : depth0)) != null ? lookupProperty(stack1,"label") : stack1), depth0))
+    + "</span></td><td class=\"mono small\">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"id") : depth0), depth0))
+    + "</td><td>"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"kind") : depth0), depth0))
+    + "</td><td>"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"account") : depth0), depth0))
+    + "</td><td class=\"region\">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"region") : depth0), depth0))
+    + "</td><td class=\"small\">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"status") : depth0), depth0))
+    + "</td></tr>";
+},"7":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "  <table class=\"data fixed\">\n    <colgroup><col style=\"width:15%\"><col style=\"width:60%\"><col style=\"width:25%\"></colgroup>\n    <thead><tr><th>Change</th><th>Actor</th><th>Type</th></tr></thead>\n    <tbody>"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rows") : depth0),{"name":"each","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"loc":{"start":{"line":39,"column":11},"end":{"line":39,"column":145}}})) != null ? stack1 : "")
+    + "</tbody>\n  </table>\n  ";
+},"8":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=container.lambda, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<tr><td><span class=\"badge "
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"change") : depth0)) != null ? lookupProperty(stack1,"cls") : stack1), depth0))
+    + "\">"
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"change") : depth0)) != null ? lookupProperty(stack1,"label") : stack1), depth0))
+    + "</span></td><td>"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"label") : depth0), depth0))
+    + "</td><td>"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"type") : depth0), depth0))
+    + "</td></tr>";
+},"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=container.lambda, alias2=container.escapeExpression, alias3=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<section class=\"section major\" id=\"comparison\">\n  <h2>Since the previous report</h2>\n  <p class=\"lead\">Compared with “"
+    + alias2(alias1(((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"comparison") : depth0)) != null ? lookupProperty(stack1,"previous") : stack1)) != null ? lookupProperty(stack1,"title") : stack1), depth0))
+    + "” ("
+    + alias2(alias1(((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"comparison") : depth0)) != null ? lookupProperty(stack1,"previous") : stack1)) != null ? lookupProperty(stack1,"period") : stack1), depth0))
+    + ", generated "
+    + alias2(alias1(((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"comparison") : depth0)) != null ? lookupProperty(stack1,"previous") : stack1)) != null ? lookupProperty(stack1,"generatedAt") : stack1), depth0))
+    + "). New means present now and absent from the previous report.</p>\n  <table class=\"data kv\">\n    <tbody>"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias3,((stack1 = (depth0 != null ? lookupProperty(depth0,"comparison") : depth0)) != null ? lookupProperty(stack1,"counts") : stack1),{"name":"each","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"loc":{"start":{"line":5,"column":11},"end":{"line":5,"column":104}}})) != null ? stack1 : "")
+    + "</tbody>\n  </table>\n  <h3 class=\"sub\">New findings</h3>\n  "
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"comparison-findings"),depth0,{"name":"comparison-findings","hash":{"table":((stack1 = (depth0 != null ? lookupProperty(depth0,"comparison") : depth0)) != null ? lookupProperty(stack1,"newFindings") : stack1)},"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
+    + "  <h3 class=\"sub\">Resolved findings</h3>\n  "
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"comparison-findings"),depth0,{"name":"comparison-findings","hash":{"table":((stack1 = (depth0 != null ? lookupProperty(depth0,"comparison") : depth0)) != null ? lookupProperty(stack1,"resolvedFindings") : stack1)},"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
+    + "  <h3 class=\"sub\">Changed findings</h3>\n  "
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"comparison-findings"),depth0,{"name":"comparison-findings","hash":{"table":((stack1 = (depth0 != null ? lookupProperty(depth0,"comparison") : depth0)) != null ? lookupProperty(stack1,"changedFindings") : stack1)},"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
+    + "  <p class=\"muted\">"
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"comparison") : depth0)) != null ? lookupProperty(stack1,"unchangedFindings") : stack1), depth0))
+    + " unchanged.</p>\n  <h3 class=\"sub\">Policies</h3>\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"comparison") : depth0)) != null ? lookupProperty(stack1,"policies") : stack1)) != null ? lookupProperty(stack1,"chunks") : stack1),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.program(4, data, 0),"loc":{"start":{"line":15,"column":2},"end":{"line":22,"column":11}}})) != null ? stack1 : "")
+    + "  "
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"more"),depth0,{"name":"more","hash":{"more":((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"comparison") : depth0)) != null ? lookupProperty(stack1,"policies") : stack1)) != null ? lookupProperty(stack1,"more") : stack1)},"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
+    + "  <h3 class=\"sub\">Certificates</h3>\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"comparison") : depth0)) != null ? lookupProperty(stack1,"certificates") : stack1)) != null ? lookupProperty(stack1,"chunks") : stack1),{"name":"each","hash":{},"fn":container.program(5, data, 0),"inverse":container.program(4, data, 0),"loc":{"start":{"line":25,"column":2},"end":{"line":32,"column":11}}})) != null ? stack1 : "")
+    + "  "
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"more"),depth0,{"name":"more","hash":{"more":((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"comparison") : depth0)) != null ? lookupProperty(stack1,"certificates") : stack1)) != null ? lookupProperty(stack1,"more") : stack1)},"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
+    + "  <h3 class=\"sub\">Actors</h3>\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"comparison") : depth0)) != null ? lookupProperty(stack1,"actors") : stack1)) != null ? lookupProperty(stack1,"chunks") : stack1),{"name":"each","hash":{},"fn":container.program(7, data, 0),"inverse":container.program(4, data, 0),"loc":{"start":{"line":35,"column":2},"end":{"line":42,"column":11}}})) != null ? stack1 : "")
+    + "  "
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"more"),depth0,{"name":"more","hash":{"more":((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"comparison") : depth0)) != null ? lookupProperty(stack1,"actors") : stack1)) != null ? lookupProperty(stack1,"more") : stack1)},"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
+    + "</section>\n";
+},"usePartial":true},
   },
   "partials/coverage.hbs": {
     sha256: "c8db3db26307efc8bd093973a3ec97bb3001e5ff34d3c2def4431028c551bcea",
@@ -1197,6 +2181,176 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + ((stack1 = container.invokePartial(lookupProperty(partials,"more"),depth0,{"name":"more","hash":{"more":((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"coverage") : depth0)) != null ? lookupProperty(stack1,"problems") : stack1)) != null ? lookupProperty(stack1,"more") : stack1)},"data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
     + "</section>\n";
 },"usePartial":true,"useData":true},
+    withoutData: {"0":function(container,depth0,helpers,partials,data) {
+    var alias1=container.lambda, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<tr><td>"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"label") : depth0), depth0))
+    + "</td><td class=\"num\">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"value") : depth0), depth0))
+    + "</td></tr>";
+},"1":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "  <table class=\"data fixed\">\n    <colgroup><col style=\"width:22%\"><col style=\"width:9%\"><col style=\"width:7%\"><col style=\"width:37%\"><col style=\"width:25%\"></colgroup>\n    <thead><tr><th>Account</th><th>In organization</th><th class=\"num\">Files</th><th>Regions (files, delivery days)</th><th>Days with logs (UTC)</th></tr></thead>\n    <tbody>"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rows") : depth0),{"name":"each","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"loc":{"start":{"line":12,"column":11},"end":{"line":12,"column":253}}})) != null ? stack1 : "")
+    + "</tbody>\n  </table>\n  ";
+},"2":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=container.lambda, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<tr><td>"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"account") : depth0), depth0))
+    + "</td><td><span class=\"badge "
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"inOrganization") : depth0)) != null ? lookupProperty(stack1,"cls") : stack1), depth0))
+    + "\">"
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"inOrganization") : depth0)) != null ? lookupProperty(stack1,"label") : stack1), depth0))
+    + "</span></td><td class=\"num\">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"files") : depth0), depth0))
+    + "</td><td class=\"small\">"
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"cell-list"),(depth0 != null ? lookupProperty(depth0,"regions") : depth0),{"name":"cell-list","helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
+    + "</td><td class=\"small\">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"days") : depth0), depth0))
+    + "</td></tr>";
+},"3":function(container,depth0,helpers,partials,data) {
+    return "<p class=\"empty\">No log file was read.</p>\n";
+},"4":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "  <table class=\"data\">\n    <thead><tr><th>Account</th><th>State</th><th>Organizational unit</th></tr></thead>\n    <tbody>"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rows") : depth0),{"name":"each","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"loc":{"start":{"line":21,"column":11},"end":{"line":21,"column":100}}})) != null ? stack1 : "")
+    + "</tbody>\n  </table>\n  ";
+},"5":function(container,depth0,helpers,partials,data) {
+    var alias1=container.lambda, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<tr><td>"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"account") : depth0), depth0))
+    + "</td><td>"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"state") : depth0), depth0))
+    + "</td><td>"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"ouPath") : depth0), depth0))
+    + "</td></tr>";
+},"6":function(container,depth0,helpers,partials,data) {
+    return "<p class=\"empty\">None: every account of the organization delivered logs.</p>\n";
+},"7":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "  <table class=\"data\">\n    <thead><tr><th>Account</th></tr></thead>\n    <tbody>"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rows") : depth0),{"name":"each","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"loc":{"start":{"line":30,"column":11},"end":{"line":30,"column":63}}})) != null ? stack1 : "")
+    + "</tbody>\n  </table>\n  ";
+},"8":function(container,depth0,helpers,partials,data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<tr><td>"
+    + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"account") : depth0), depth0))
+    + "</td></tr>";
+},"9":function(container,depth0,helpers,partials,data) {
+    return "<p class=\"empty\">None.</p>\n";
+},"10":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "  <table class=\"data fixed\">\n    <colgroup><col style=\"width:45%\"><col style=\"width:20%\"><col style=\"width:35%\"></colgroup>\n    <thead><tr><th>Object</th><th>Source</th><th>Reason</th></tr></thead>\n    <tbody>"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rows") : depth0),{"name":"each","hash":{},"fn":container.program(11, data, 0),"inverse":container.noop,"loc":{"start":{"line":40,"column":11},"end":{"line":40,"column":130}}})) != null ? stack1 : "")
+    + "</tbody>\n  </table>\n  ";
+},"11":function(container,depth0,helpers,partials,data) {
+    var alias1=container.lambda, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<tr><td class=\"mono small\">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"key") : depth0), depth0))
+    + "</td><td class=\"small\">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"source") : depth0), depth0))
+    + "</td><td>"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"reason") : depth0), depth0))
+    + "</td></tr>";
+},"12":function(container,depth0,helpers,partials,data) {
+    return "<p class=\"empty\">None: every log file was read.</p>\n";
+},"13":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "  <table class=\"data fixed\">\n    <colgroup><col style=\"width:45%\"><col style=\"width:20%\"><col style=\"width:35%\"></colgroup>\n    <thead><tr><th>Prefix or object</th><th>Source</th><th>Reason</th></tr></thead>\n    <tbody>"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rows") : depth0),{"name":"each","hash":{},"fn":container.program(11, data, 0),"inverse":container.noop,"loc":{"start":{"line":50,"column":11},"end":{"line":50,"column":130}}})) != null ? stack1 : "")
+    + "</tbody>\n  </table>\n  ";
+},"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<section class=\"section major\" id=\"coverage\">\n  <h2>Coverage</h2>\n  <p class=\"lead\">What was read, and what was missing or could not be read.</p>\n  <table class=\"data kv\">\n    <tbody>"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"coverage") : depth0)) != null ? lookupProperty(stack1,"counts") : stack1),{"name":"each","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"loc":{"start":{"line":5,"column":11},"end":{"line":5,"column":102}}})) != null ? stack1 : "")
+    + "</tbody>\n  </table>\n  <h3 class=\"sub\">Log files by account</h3>\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"coverage") : depth0)) != null ? lookupProperty(stack1,"perAccount") : stack1)) != null ? lookupProperty(stack1,"chunks") : stack1),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.program(3, data, 0),"loc":{"start":{"line":8,"column":2},"end":{"line":15,"column":11}}})) != null ? stack1 : "")
+    + "  "
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"more"),depth0,{"name":"more","hash":{"more":((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"coverage") : depth0)) != null ? lookupProperty(stack1,"perAccount") : stack1)) != null ? lookupProperty(stack1,"more") : stack1)},"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
+    + "  <h3 class=\"sub\">Accounts of the organization without logs</h3>\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"coverage") : depth0)) != null ? lookupProperty(stack1,"withoutLogs") : stack1)) != null ? lookupProperty(stack1,"chunks") : stack1),{"name":"each","hash":{},"fn":container.program(4, data, 0),"inverse":container.program(6, data, 0),"loc":{"start":{"line":18,"column":2},"end":{"line":24,"column":11}}})) != null ? stack1 : "")
+    + "  "
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"more"),depth0,{"name":"more","hash":{"more":((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"coverage") : depth0)) != null ? lookupProperty(stack1,"withoutLogs") : stack1)) != null ? lookupProperty(stack1,"more") : stack1)},"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
+    + "  <h3 class=\"sub\">Accounts with logs but not in the organization's list</h3>\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"coverage") : depth0)) != null ? lookupProperty(stack1,"notInOrganization") : stack1)) != null ? lookupProperty(stack1,"chunks") : stack1),{"name":"each","hash":{},"fn":container.program(7, data, 0),"inverse":container.program(9, data, 0),"loc":{"start":{"line":27,"column":2},"end":{"line":33,"column":11}}})) != null ? stack1 : "")
+    + "  "
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"more"),depth0,{"name":"more","hash":{"more":((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"coverage") : depth0)) != null ? lookupProperty(stack1,"notInOrganization") : stack1)) != null ? lookupProperty(stack1,"more") : stack1)},"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
+    + "  <h3 class=\"sub\">Unreadable files</h3>\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"coverage") : depth0)) != null ? lookupProperty(stack1,"unreadable") : stack1)) != null ? lookupProperty(stack1,"chunks") : stack1),{"name":"each","hash":{},"fn":container.program(10, data, 0),"inverse":container.program(12, data, 0),"loc":{"start":{"line":36,"column":2},"end":{"line":43,"column":11}}})) != null ? stack1 : "")
+    + "  "
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"more"),depth0,{"name":"more","hash":{"more":((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"coverage") : depth0)) != null ? lookupProperty(stack1,"unreadable") : stack1)) != null ? lookupProperty(stack1,"more") : stack1)},"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
+    + "  <h3 class=\"sub\">Source problems</h3>\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"coverage") : depth0)) != null ? lookupProperty(stack1,"problems") : stack1)) != null ? lookupProperty(stack1,"chunks") : stack1),{"name":"each","hash":{},"fn":container.program(13, data, 0),"inverse":container.program(9, data, 0),"loc":{"start":{"line":46,"column":2},"end":{"line":53,"column":11}}})) != null ? stack1 : "")
+    + "  "
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"more"),depth0,{"name":"more","hash":{"more":((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"coverage") : depth0)) != null ? lookupProperty(stack1,"problems") : stack1)) != null ? lookupProperty(stack1,"more") : stack1)},"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
+    + "</section>\n";
+},"usePartial":true},
   },
   "partials/denied.hbs": {
     sha256: "a3e6d9c4260489d4ba3d567b6be9538d72817c7e926c5b0855b3c092879270b1",
@@ -1265,6 +2419,71 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + ((stack1 = container.invokePartial(lookupProperty(partials,"more"),depth0,{"name":"more","hash":{"more":((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"denied") : depth0)) != null ? lookupProperty(stack1,"table") : stack1)) != null ? lookupProperty(stack1,"more") : stack1)},"data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
     + "</section>\n";
 },"usePartial":true,"useData":true},
+    withoutData: {"0":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "  <table class=\"data fixed\">\n    <colgroup><col style=\"width:17%\"><col style=\"width:13%\"><col style=\"width:14%\"><col style=\"width:25%\"><col style=\"width:6%\"><col style=\"width:11%\"><col style=\"width:14%\"></colgroup>\n    <thead><tr><th>Actor</th><th>Account</th><th>Action</th><th>Error</th><th class=\"num\">Count</th><th>When</th><th>Events</th></tr></thead>\n    <tbody>"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rows") : depth0),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"loc":{"start":{"line":8,"column":11},"end":{"line":16,"column":18}}})) != null ? stack1 : "")
+    + "</tbody>\n  </table>\n  ";
+},"1":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=container.lambda, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<tr>\n      <td>"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"actor") : depth0), depth0))
+    + "</td>\n      <td>"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"account") : depth0), depth0))
+    + "</td>\n      <td class=\"mono\">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"eventName") : depth0), depth0))
+    + "</td>\n      <td><span class=\"badge as-is st-bad\">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"errorCode") : depth0), depth0))
+    + "</span>"
+    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"errorMessage") : depth0),{"name":"if","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"loc":{"start":{"line":12,"column":63},"end":{"line":12,"column":131}}})) != null ? stack1 : "")
+    + "</td>\n      <td class=\"num\">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"count") : depth0), depth0))
+    + "</td>\n      <td class=\"small\">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"range") : depth0), depth0))
+    + "</td>\n      <td class=\"small\">"
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"link-list"),(depth0 != null ? lookupProperty(depth0,"events") : depth0),{"name":"link-list","helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
+    + "</td>\n    </tr>";
+},"2":function(container,depth0,helpers,partials,data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<div class=\"small\">"
+    + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"errorMessage") : depth0), depth0))
+    + "</div>";
+},"3":function(container,depth0,helpers,partials,data) {
+    return "<p class=\"empty\">No failed or denied IoT call in the period.</p>\n";
+},"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<section class=\"section major\" id=\"denied\">\n  <h2>Failed and denied attempts</h2>\n  <p class=\"lead\">"
+    + container.escapeExpression(container.lambda(((stack1 = (depth0 != null ? lookupProperty(depth0,"denied") : depth0)) != null ? lookupProperty(stack1,"attempts") : stack1), depth0))
+    + ", grouped by actor, account, action and error.</p>\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"denied") : depth0)) != null ? lookupProperty(stack1,"table") : stack1)) != null ? lookupProperty(stack1,"chunks") : stack1),{"name":"each","hash":{},"fn":container.program(0, data, 0),"inverse":container.program(3, data, 0),"loc":{"start":{"line":4,"column":2},"end":{"line":19,"column":11}}})) != null ? stack1 : "")
+    + "  "
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"more"),depth0,{"name":"more","hash":{"more":((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"denied") : depth0)) != null ? lookupProperty(stack1,"table") : stack1)) != null ? lookupProperty(stack1,"more") : stack1)},"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
+    + "</section>\n";
+},"usePartial":true},
   },
   "partials/finding-rows.hbs": {
     sha256: "c714a8a22c5f90a57861311fb84f54526bdd2bb044b329991938559e99ba3a0c",
@@ -1338,6 +2557,76 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
   return ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (depth0 != null ? lookupProperty(depth0,"table") : depth0)) != null ? lookupProperty(stack1,"chunks") : stack1),{"name":"each","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":1,"column":0},"end":{"line":14,"column":9}}})) != null ? stack1 : "")
     + ((stack1 = container.invokePartial(lookupProperty(partials,"more"),depth0,{"name":"more","hash":{"more":((stack1 = (depth0 != null ? lookupProperty(depth0,"table") : depth0)) != null ? lookupProperty(stack1,"more") : stack1)},"data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "");
 },"usePartial":true,"useData":true},
+    withoutData: {"0":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<table class=\"data fixed findings-brief\">\n  <colgroup><col style=\"width:9%\"><col style=\"width:35%\"><col style=\"width:17%\"><col style=\"width:17%\"><col style=\"width:10%\"><col style=\"width:12%\"></colgroup>\n  <thead><tr><th>Severity</th><th>Finding</th><th>Account / region</th><th>Resource</th><th>First event</th><th>Events</th></tr></thead>\n  <tbody>"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rows") : depth0),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"loc":{"start":{"line":5,"column":9},"end":{"line":12,"column":16}}})) != null ? stack1 : "")
+    + "</tbody>\n</table>\n";
+},"1":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=container.lambda, alias2=container.escapeExpression, alias3=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<tr id=\""
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"anchor") : depth0), depth0))
+    + "\""
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"suppressed") : depth0),{"name":"if","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"loc":{"start":{"line":5,"column":42},"end":{"line":5,"column":89}}})) != null ? stack1 : "")
+    + ">\n    <td><span class=\"badge "
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"severity") : depth0)) != null ? lookupProperty(stack1,"cls") : stack1), depth0))
+    + "\">"
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"severity") : depth0)) != null ? lookupProperty(stack1,"label") : stack1), depth0))
+    + "</span></td>\n    <td><strong>"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"title") : depth0), depth0))
+    + "</strong> <span class=\"mono muted tiny\">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"ruleId") : depth0), depth0))
+    + "</span><div class=\"small\">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"description") : depth0), depth0))
+    + "</div>"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"suppressed") : depth0),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"loc":{"start":{"line":7,"column":122},"end":{"line":7,"column":238}}})) != null ? stack1 : "")
+    + "</td>\n    <td>"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"account") : depth0), depth0))
+    + "<div class=\"region muted\">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"region") : depth0), depth0))
+    + "</div></td>\n    <td class=\"mono small\">"
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"link"),(depth0 != null ? lookupProperty(depth0,"resource") : depth0),{"name":"link","helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
+    + "</td>\n    <td class=\"small\">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"time") : depth0), depth0))
+    + "</td>\n    <td class=\"small\">"
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"link-list"),(depth0 != null ? lookupProperty(depth0,"events") : depth0),{"name":"link-list","helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
+    + "</td>\n  </tr>";
+},"2":function(container,depth0,helpers,partials,data) {
+    return " class=\"is-suppressed\"";
+},"3":function(container,depth0,helpers,partials,data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<div class=\"small suppressed-note\"><strong>Suppressed:</strong> "
+    + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"suppressionReason") : depth0), depth0))
+    + "</div>";
+},"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (depth0 != null ? lookupProperty(depth0,"table") : depth0)) != null ? lookupProperty(stack1,"chunks") : stack1),{"name":"each","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"loc":{"start":{"line":1,"column":0},"end":{"line":14,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"more"),depth0,{"name":"more","hash":{"more":((stack1 = (depth0 != null ? lookupProperty(depth0,"table") : depth0)) != null ? lookupProperty(stack1,"more") : stack1)},"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "");
+},"usePartial":true},
   },
   "partials/finding.hbs": {
     sha256: "07f90f7deb3f3f588f2887fecfc6681adc9fdd829a897fc2ef2e0e7b9663938c",
@@ -1394,6 +2683,59 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + alias3(alias2((depth0 != null ? lookupProperty(depth0,"id") : depth0), depth0))
     + "</p>\n</article>\n";
 },"usePartial":true,"useData":true},
+    withoutData: {"0":function(container,depth0,helpers,partials,data) {
+    return " is-suppressed";
+},"1":function(container,depth0,helpers,partials,data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<pre class=\"evidence\">"
+    + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"evidence") : depth0), depth0))
+    + "</pre>";
+},"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.lambda, alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<article class=\"finding"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"suppressed") : depth0),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"loc":{"start":{"line":1,"column":23},"end":{"line":1,"column":62}}})) != null ? stack1 : "")
+    + "\" id=\""
+    + alias3(alias2((depth0 != null ? lookupProperty(depth0,"anchor") : depth0), depth0))
+    + "\">\n  <div class=\"finding-head\">\n    <span class=\"badge "
+    + alias3(alias2(((stack1 = (depth0 != null ? lookupProperty(depth0,"severity") : depth0)) != null ? lookupProperty(stack1,"cls") : stack1), depth0))
+    + "\">"
+    + alias3(alias2(((stack1 = (depth0 != null ? lookupProperty(depth0,"severity") : depth0)) != null ? lookupProperty(stack1,"label") : stack1), depth0))
+    + "</span>\n    <h3>"
+    + alias3(alias2((depth0 != null ? lookupProperty(depth0,"title") : depth0), depth0))
+    + "</h3>\n    <span class=\"rule mono\">"
+    + alias3(alias2((depth0 != null ? lookupProperty(depth0,"ruleId") : depth0), depth0))
+    + "</span>\n  </div>\n  <p class=\"finding-desc\">"
+    + alias3(alias2((depth0 != null ? lookupProperty(depth0,"description") : depth0), depth0))
+    + "</p>\n  <dl class=\"facts inline\">\n    <dt>Account</dt><dd>"
+    + alias3(alias2((depth0 != null ? lookupProperty(depth0,"account") : depth0), depth0))
+    + " · <span class=\"region\">"
+    + alias3(alias2((depth0 != null ? lookupProperty(depth0,"region") : depth0), depth0))
+    + "</span></dd>\n    <dt>First event</dt><dd>"
+    + alias3(alias2((depth0 != null ? lookupProperty(depth0,"time") : depth0), depth0))
+    + "</dd>\n    <dt>Resource</dt><dd class=\"mono wide\">"
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"link"),(depth0 != null ? lookupProperty(depth0,"resource") : depth0),{"name":"link","helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
+    + "</dd>\n    <dt>Events</dt><dd class=\"wide\">"
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"link-list"),(depth0 != null ? lookupProperty(depth0,"events") : depth0),{"name":"link-list","helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
+    + "</dd>\n  </dl>\n  "
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"evidence") : depth0),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"loc":{"start":{"line":14,"column":2},"end":{"line":14,"column":65}}})) != null ? stack1 : "")
+    + "\n  <p class=\"remediation\"><strong>Remediation.</strong> "
+    + alias3(alias2((depth0 != null ? lookupProperty(depth0,"remediation") : depth0), depth0))
+    + "</p>\n  <p class=\"finding-id mono\">"
+    + alias3(alias2((depth0 != null ? lookupProperty(depth0,"id") : depth0), depth0))
+    + "</p>\n</article>\n";
+},"usePartial":true},
   },
   "partials/findings.hbs": {
     sha256: "ccd31cda068d37b58ac1d9fcd1dbb14c1b390bf304357b52faa057a6b937900f",
@@ -1537,6 +2879,146 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"findings") : depth0)) != null ? lookupProperty(stack1,"ruleErrors") : stack1)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(10, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":22,"column":2},"end":{"line":28,"column":9}}})) != null ? stack1 : "")
     + "</section>\n";
 },"usePartial":true,"useData":true},
+    withoutData: {"0":function(container,depth0,helpers,partials,data) {
+    return "  <p class=\"empty\">No rule found anything to report in this period.</p>\n";
+},"1":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "  <div class=\"severity-strip\">\n    "
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"findings") : depth0)) != null ? lookupProperty(stack1,"counts") : stack1),{"name":"each","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"loc":{"start":{"line":7,"column":4},"end":{"line":7,"column":210}}})) != null ? stack1 : "")
+    + "\n  </div>\n  "
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"findings") : depth0)) != null ? lookupProperty(stack1,"open") : stack1)) != null ? lookupProperty(stack1,"chunks") : stack1),{"name":"each","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"loc":{"start":{"line":9,"column":2},"end":{"line":9,"column":77}}})) != null ? stack1 : "")
+    + "\n  "
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"more"),depth0,{"name":"more","hash":{"more":((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"findings") : depth0)) != null ? lookupProperty(stack1,"open") : stack1)) != null ? lookupProperty(stack1,"more") : stack1)},"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"unless").call(alias1,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"findings") : depth0)) != null ? lookupProperty(stack1,"minor") : stack1)) != null ? lookupProperty(stack1,"empty") : stack1),{"name":"unless","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"loc":{"start":{"line":11,"column":2},"end":{"line":14,"column":13}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"unless").call(alias1,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"findings") : depth0)) != null ? lookupProperty(stack1,"suppressed") : stack1)) != null ? lookupProperty(stack1,"empty") : stack1),{"name":"unless","hash":{},"fn":container.program(7, data, 0),"inverse":container.noop,"loc":{"start":{"line":15,"column":2},"end":{"line":19,"column":13}}})) != null ? stack1 : "");
+},"2":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=container.lambda, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<span class=\"sev-count\"><span class=\"badge "
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"severity") : depth0)) != null ? lookupProperty(stack1,"cls") : stack1), depth0))
+    + "\">"
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"severity") : depth0)) != null ? lookupProperty(stack1,"label") : stack1), depth0))
+    + "</span> "
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"count") : depth0), depth0))
+    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"suppressed") : depth0),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"loc":{"start":{"line":7,"column":125},"end":{"line":7,"column":194}}})) != null ? stack1 : "")
+    + "</span>";
+},"3":function(container,depth0,helpers,partials,data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<span class=\"muted\"> · "
+    + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"suppressed") : depth0), depth0))
+    + "</span>";
+},"4":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rows") : depth0),{"name":"each","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"loc":{"start":{"line":9,"column":32},"end":{"line":9,"column":68}}})) != null ? stack1 : "");
+},"5":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return ((stack1 = container.invokePartial(lookupProperty(partials,"finding"),depth0,{"name":"finding","helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "");
+},"6":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "  <h3 class=\"sub\">"
+    + container.escapeExpression(container.lambda(((stack1 = (depth0 != null ? lookupProperty(depth0,"findings") : depth0)) != null ? lookupProperty(stack1,"minorTitle") : stack1), depth0))
+    + "</h3>\n  "
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"finding-rows"),depth0,{"name":"finding-rows","hash":{"table":((stack1 = (depth0 != null ? lookupProperty(depth0,"findings") : depth0)) != null ? lookupProperty(stack1,"minor") : stack1)},"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "");
+},"7":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "  <h3 class=\"sub\">Suppressed findings</h3>\n  <p class=\"muted\">Suppressed by the configuration, with the reason given there; shown for the record.</p>\n  "
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"finding-rows"),depth0,{"name":"finding-rows","hash":{"table":((stack1 = (depth0 != null ? lookupProperty(depth0,"findings") : depth0)) != null ? lookupProperty(stack1,"suppressed") : stack1)},"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "");
+},"8":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<ul class=\"notes\">"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (depth0 != null ? lookupProperty(depth0,"findings") : depth0)) != null ? lookupProperty(stack1,"notes") : stack1),{"name":"each","hash":{},"fn":container.program(9, data, 0),"inverse":container.noop,"loc":{"start":{"line":21,"column":49},"end":{"line":21,"column":99}}})) != null ? stack1 : "")
+    + "</ul>";
+},"9":function(container,depth0,helpers,partials,data) {
+    return "<li>"
+    + container.escapeExpression(container.lambda(depth0, depth0))
+    + "</li>";
+},"10":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "  <h3 class=\"sub\">Rules that failed to run</h3>\n  <table class=\"data\">\n    <thead><tr><th>Rule</th><th>Error</th></tr></thead>\n    <tbody>"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (depth0 != null ? lookupProperty(depth0,"findings") : depth0)) != null ? lookupProperty(stack1,"ruleErrors") : stack1),{"name":"each","hash":{},"fn":container.program(11, data, 0),"inverse":container.noop,"loc":{"start":{"line":26,"column":11},"end":{"line":26,"column":110}}})) != null ? stack1 : "")
+    + "</tbody>\n  </table>\n";
+},"11":function(container,depth0,helpers,partials,data) {
+    var alias1=container.lambda, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<tr><td class=\"mono\">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"ruleId") : depth0), depth0))
+    + "</td><td>"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"message") : depth0), depth0))
+    + "</td></tr>";
+},"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<section class=\"section\" id=\"findings\">\n  <h2>Findings</h2>\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"findings") : depth0)) != null ? lookupProperty(stack1,"none") : stack1),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.program(1, data, 0),"loc":{"start":{"line":3,"column":2},"end":{"line":20,"column":9}}})) != null ? stack1 : "")
+    + "  "
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"findings") : depth0)) != null ? lookupProperty(stack1,"notes") : stack1)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"loc":{"start":{"line":21,"column":2},"end":{"line":21,"column":111}}})) != null ? stack1 : "")
+    + "\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"findings") : depth0)) != null ? lookupProperty(stack1,"ruleErrors") : stack1)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(10, data, 0),"inverse":container.noop,"loc":{"start":{"line":22,"column":2},"end":{"line":28,"column":9}}})) != null ? stack1 : "")
+    + "</section>\n";
+},"usePartial":true},
   },
   "partials/header.hbs": {
     sha256: "28b984e637a9000dc43ee0a7530eed9e6b6bf672ebe7ba20888ae764cf99567d",
@@ -1637,6 +3119,103 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = (depth0 != null ? lookupProperty(depth0,"header") : depth0)) != null ? lookupProperty(stack1,"accountsNote") : stack1),{"name":"if","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":23,"column":6},"end":{"line":23,"column":83}}})) != null ? stack1 : "")
     + "\n    </div>\n  </div>\n</header>\n";
 },"useData":true},
+    withoutData: {"0":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<dt>Organization</dt><dd>"
+    + container.escapeExpression(container.lambda(((stack1 = (depth0 != null ? lookupProperty(depth0,"header") : depth0)) != null ? lookupProperty(stack1,"organization") : stack1), depth0))
+    + "</dd>";
+},"1":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<dt>Filters</dt><dd>"
+    + container.escapeExpression(container.lambda(((stack1 = (depth0 != null ? lookupProperty(depth0,"header") : depth0)) != null ? lookupProperty(stack1,"filters") : stack1), depth0))
+    + "</dd>";
+},"2":function(container,depth0,helpers,partials,data) {
+    var alias1=container.lambda, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<li><span class=\"mono\">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"label") : depth0), depth0))
+    + "</span> <span class=\"muted\">("
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"detail") : depth0), depth0))
+    + ")</span></li>";
+},"3":function(container,depth0,helpers,partials,data) {
+    return "<li>none</li>";
+},"4":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=container.lambda, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<dt>"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"label") : depth0), depth0))
+    + "</dt><dd"
+    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"warn") : depth0),{"name":"if","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"loc":{"start":{"line":21,"column":58},"end":{"line":21,"column":90}}})) != null ? stack1 : "")
+    + ">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"value") : depth0), depth0))
+    + "</dd>";
+},"5":function(container,depth0,helpers,partials,data) {
+    return " class=\"warn\"";
+},"6":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<p class=\"note\">"
+    + container.escapeExpression(container.lambda(((stack1 = (depth0 != null ? lookupProperty(depth0,"header") : depth0)) != null ? lookupProperty(stack1,"accountsNote") : stack1), depth0))
+    + "</p>";
+},"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=container.lambda, alias2=container.escapeExpression, alias3=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<header class=\"doc-header\" id=\"top\">\n  <div class=\"masthead\">\n    <p class=\"kicker\">AWS IoT · CloudTrail audit</p>\n    <h1>"
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"header") : depth0)) != null ? lookupProperty(stack1,"title") : stack1), depth0))
+    + "</h1>\n    <p class=\"period\">"
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"header") : depth0)) != null ? lookupProperty(stack1,"period") : stack1), depth0))
+    + "</p>\n  </div>\n  <div class=\"header-grid\">\n    <dl class=\"facts\">\n      "
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = (depth0 != null ? lookupProperty(depth0,"header") : depth0)) != null ? lookupProperty(stack1,"organization") : stack1),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"loc":{"start":{"line":9,"column":6},"end":{"line":9,"column":93}}})) != null ? stack1 : "")
+    + "\n      <dt>Period</dt><dd>"
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"header") : depth0)) != null ? lookupProperty(stack1,"range") : stack1), depth0))
+    + "</dd>\n      <dt>Time zone</dt><dd>"
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"header") : depth0)) != null ? lookupProperty(stack1,"timeZone") : stack1), depth0))
+    + " (every time in this report)</dd>\n      <dt>Generated</dt><dd>"
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"header") : depth0)) != null ? lookupProperty(stack1,"generatedAt") : stack1), depth0))
+    + "</dd>\n      <dt>Tool</dt><dd>"
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"header") : depth0)) != null ? lookupProperty(stack1,"tool") : stack1), depth0))
+    + "</dd>\n      "
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = (depth0 != null ? lookupProperty(depth0,"header") : depth0)) != null ? lookupProperty(stack1,"filters") : stack1),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"loc":{"start":{"line":14,"column":6},"end":{"line":14,"column":78}}})) != null ? stack1 : "")
+    + "\n      <dt>Sources</dt>\n      <dd><ul class=\"plain\">"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias3,((stack1 = (depth0 != null ? lookupProperty(depth0,"header") : depth0)) != null ? lookupProperty(stack1,"sources") : stack1),{"name":"each","hash":{},"fn":container.program(2, data, 0),"inverse":container.program(3, data, 0),"loc":{"start":{"line":16,"column":28},"end":{"line":16,"column":166}}})) != null ? stack1 : "")
+    + "</ul></dd>\n    </dl>\n    <div class=\"completeness\">\n      <h2 class=\"box-title\">Completeness</h2>\n      <dl class=\"facts compact\">\n        "
+    + ((stack1 = lookupProperty(helpers,"each").call(alias3,((stack1 = (depth0 != null ? lookupProperty(depth0,"header") : depth0)) != null ? lookupProperty(stack1,"completeness") : stack1),{"name":"each","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"loc":{"start":{"line":21,"column":8},"end":{"line":21,"column":114}}})) != null ? stack1 : "")
+    + "\n      </dl>\n      "
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = (depth0 != null ? lookupProperty(depth0,"header") : depth0)) != null ? lookupProperty(stack1,"accountsNote") : stack1),{"name":"if","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"loc":{"start":{"line":23,"column":6},"end":{"line":23,"column":83}}})) != null ? stack1 : "")
+    + "\n    </div>\n  </div>\n</header>\n";
+}},
   },
   "partials/integrity.hbs": {
     sha256: "c4e9bfc050460b2e1b113e162ccc57d744030306e46272ae18bc0b84bc855cda",
@@ -1778,6 +3357,144 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"integrity") : depth0)) != null ? lookupProperty(stack1,"notes") : stack1)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":25,"column":2},"end":{"line":25,"column":113}}})) != null ? stack1 : "")
     + "\n</section>\n";
 },"usePartial":true,"useData":true},
+    withoutData: {"0":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<p class=\"warn-box\">"
+    + container.escapeExpression(container.lambda(((stack1 = (depth0 != null ? lookupProperty(depth0,"integrity") : depth0)) != null ? lookupProperty(stack1,"flaggedEvents") : stack1), depth0))
+    + "</p>";
+},"1":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "  <table class=\"data fixed\">\n    <colgroup><col style=\"width:20%\"><col style=\"width:11%\"><col style=\"width:20%\"><col style=\"width:24%\"><col style=\"width:15%\"><col style=\"width:10%\"></colgroup>\n    <thead><tr><th>Account</th><th>Region</th><th>Digests</th><th>Log files</th><th>Gaps</th><th>Status</th></tr></thead>\n    <tbody>"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rows") : depth0),{"name":"each","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"loc":{"start":{"line":10,"column":11},"end":{"line":10,"column":340}}})) != null ? stack1 : "")
+    + "</tbody>\n  </table>\n  ";
+},"2":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=container.lambda, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<tr><td>"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"account") : depth0), depth0))
+    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"trails") : depth0)) != null ? lookupProperty(stack1,"items") : stack1)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"loc":{"start":{"line":10,"column":44},"end":{"line":10,"column":150}}})) != null ? stack1 : "")
+    + "</td><td class=\"region\">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"region") : depth0), depth0))
+    + "</td><td>"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"digests") : depth0), depth0))
+    + "</td><td>"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"logFiles") : depth0), depth0))
+    + "</td><td>"
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"cell-list"),(depth0 != null ? lookupProperty(depth0,"gaps") : depth0),{"name":"cell-list","helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
+    + "</td><td><span class=\"badge "
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"status") : depth0)) != null ? lookupProperty(stack1,"cls") : stack1), depth0))
+    + "\">"
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"status") : depth0)) != null ? lookupProperty(stack1,"label") : stack1), depth0))
+    + "</span></td></tr>";
+},"3":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<div class=\"small muted inline-list\">Trail: "
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"cell-list"),(depth0 != null ? lookupProperty(depth0,"trails") : depth0),{"name":"cell-list","helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
+    + "</div>";
+},"4":function(container,depth0,helpers,partials,data) {
+    return "<p class=\"empty\">No digest chain covers the period.</p>\n";
+},"5":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "  <table class=\"data fixed\">\n    <colgroup><col style=\"width:9%\"><col style=\"width:13%\"><col style=\"width:15%\"><col style=\"width:10%\"><col style=\"width:27%\"><col style=\"width:26%\"></colgroup>\n    <thead><tr><th>Severity</th><th>Problem</th><th>Account</th><th>Region</th><th>Object</th><th>Detail</th></tr></thead>\n    <tbody>"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rows") : depth0),{"name":"each","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"loc":{"start":{"line":20,"column":11},"end":{"line":20,"column":240}}})) != null ? stack1 : "")
+    + "</tbody>\n  </table>\n  ";
+},"6":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=container.lambda, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<tr><td><span class=\"badge "
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"severity") : depth0)) != null ? lookupProperty(stack1,"cls") : stack1), depth0))
+    + "\">"
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"severity") : depth0)) != null ? lookupProperty(stack1,"label") : stack1), depth0))
+    + "</span></td><td>"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"kind") : depth0), depth0))
+    + "</td><td>"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"account") : depth0), depth0))
+    + "</td><td class=\"region\">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"region") : depth0), depth0))
+    + "</td><td class=\"mono small\">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"key") : depth0), depth0))
+    + "</td><td>"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"message") : depth0), depth0))
+    + "</td></tr>";
+},"7":function(container,depth0,helpers,partials,data) {
+    return "<p class=\"empty\">None.</p>\n";
+},"8":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<ul class=\"notes\">"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (depth0 != null ? lookupProperty(depth0,"integrity") : depth0)) != null ? lookupProperty(stack1,"notes") : stack1),{"name":"each","hash":{},"fn":container.program(9, data, 0),"inverse":container.noop,"loc":{"start":{"line":25,"column":50},"end":{"line":25,"column":101}}})) != null ? stack1 : "")
+    + "</ul>";
+},"9":function(container,depth0,helpers,partials,data) {
+    return "<li>"
+    + container.escapeExpression(container.lambda(depth0, depth0))
+    + "</li>";
+},"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=container.lambda, alias2=container.escapeExpression, alias3=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<section class=\"section major\" id=\"integrity\">\n  <h2>Log integrity</h2>\n  <p class=\"status-line\"><span class=\"badge "
+    + alias2(alias1(((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"integrity") : depth0)) != null ? lookupProperty(stack1,"status") : stack1)) != null ? lookupProperty(stack1,"cls") : stack1), depth0))
+    + "\">"
+    + alias2(alias1(((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"integrity") : depth0)) != null ? lookupProperty(stack1,"status") : stack1)) != null ? lookupProperty(stack1,"label") : stack1), depth0))
+    + "</span> "
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"integrity") : depth0)) != null ? lookupProperty(stack1,"statusText") : stack1), depth0))
+    + "</p>\n  "
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = (depth0 != null ? lookupProperty(depth0,"integrity") : depth0)) != null ? lookupProperty(stack1,"flaggedEvents") : stack1),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"loc":{"start":{"line":4,"column":2},"end":{"line":4,"column":91}}})) != null ? stack1 : "")
+    + "\n  <h3 class=\"sub\">Digest chains by account and region</h3>\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"integrity") : depth0)) != null ? lookupProperty(stack1,"chains") : stack1)) != null ? lookupProperty(stack1,"chunks") : stack1),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.program(4, data, 0),"loc":{"start":{"line":6,"column":2},"end":{"line":13,"column":11}}})) != null ? stack1 : "")
+    + "  "
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"more"),depth0,{"name":"more","hash":{"more":((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"integrity") : depth0)) != null ? lookupProperty(stack1,"chains") : stack1)) != null ? lookupProperty(stack1,"more") : stack1)},"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
+    + "  <h3 class=\"sub\">Problems</h3>\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"integrity") : depth0)) != null ? lookupProperty(stack1,"problems") : stack1)) != null ? lookupProperty(stack1,"chunks") : stack1),{"name":"each","hash":{},"fn":container.program(5, data, 0),"inverse":container.program(7, data, 0),"loc":{"start":{"line":16,"column":2},"end":{"line":23,"column":11}}})) != null ? stack1 : "")
+    + "  "
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"more"),depth0,{"name":"more","hash":{"more":((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"integrity") : depth0)) != null ? lookupProperty(stack1,"problems") : stack1)) != null ? lookupProperty(stack1,"more") : stack1)},"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
+    + "  "
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"integrity") : depth0)) != null ? lookupProperty(stack1,"notes") : stack1)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"loc":{"start":{"line":25,"column":2},"end":{"line":25,"column":113}}})) != null ? stack1 : "")
+    + "\n</section>\n";
+},"usePartial":true},
   },
   "partials/link-list.hbs": {
     sha256: "0be83414f3da6d95780eccf987586d5ba1fb6b546cd45bd8f5dc1caa67a2455e",
@@ -1816,6 +3533,41 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"more") : depth0),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":1,"column":85},"end":{"line":1,"column":144}}})) != null ? stack1 : "")
     + "</span>";
 },"usePartial":true,"useData":true},
+    withoutData: {"0":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<span class=\"item mono\">"
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"link"),depth0,{"name":"link","helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
+    + "</span>";
+},"1":function(container,depth0,helpers,partials,data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<span class=\"more-items\">"
+    + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"more") : depth0), depth0))
+    + "</span>";
+},"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<span class=\"links\">"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,(depth0 != null ? lookupProperty(depth0,"items") : depth0),{"name":"each","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"loc":{"start":{"line":1,"column":20},"end":{"line":1,"column":85}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"more") : depth0),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"loc":{"start":{"line":1,"column":85},"end":{"line":1,"column":144}}})) != null ? stack1 : "")
+    + "</span>";
+},"usePartial":true},
   },
   "partials/link.hbs": {
     sha256: "80abd2854c144ecf9592c44aca194a1fa378d682aef3ead569702892bd217eef",
@@ -1853,6 +3605,40 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
 
   return ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"href") : depth0),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.program(1, data, 0),"data":data,"loc":{"start":{"line":1,"column":0},"end":{"line":1,"column":94}}})) != null ? stack1 : "");
 },"useData":true},
+    withoutData: {"0":function(container,depth0,helpers,partials,data) {
+    var alias1=container.lambda, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<a href=\""
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"href") : depth0), depth0))
+    + "\">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"text") : depth0), depth0))
+    + "</a>";
+},"1":function(container,depth0,helpers,partials,data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<span class=\"nolink\">"
+    + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"text") : depth0), depth0))
+    + "</span>";
+},"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"href") : depth0),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.program(1, data, 0),"loc":{"start":{"line":1,"column":0},"end":{"line":1,"column":94}}})) != null ? stack1 : "");
+}},
   },
   "partials/more.hbs": {
     sha256: "952942e6ae125285906045db7ab3e2b3b1432d2c04a8373e2b6eb77ca15314e9",
@@ -1877,6 +3663,27 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
 
   return ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"more") : depth0),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":1,"column":0},"end":{"line":1,"column":52}}})) != null ? stack1 : "");
 },"useData":true},
+    withoutData: {"0":function(container,depth0,helpers,partials,data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<p class=\"more-rows\">"
+    + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"more") : depth0), depth0))
+    + "</p>";
+},"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"more") : depth0),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"loc":{"start":{"line":1,"column":0},"end":{"line":1,"column":52}}})) != null ? stack1 : "");
+}},
   },
   "partials/policies.hbs": {
     sha256: "d68c492c0f8e97adb7c195a00219da65ec95557093d2e40de68e0b93e392e765",
@@ -2107,6 +3914,233 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"policies") : depth0)) != null ? lookupProperty(stack1,"more") : stack1),{"name":"if","hash":{},"fn":container.program(20, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":41,"column":2},"end":{"line":41,"column":72}}})) != null ? stack1 : "")
     + "\n</section>\n";
 },"usePartial":true,"useData":true},
+    withoutData: {"0":function(container,depth0,helpers,partials,data) {
+    return "<p class=\"empty\">No IoT policy was touched in the period.</p>";
+},"1":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=container.lambda, alias2=container.escapeExpression, alias3=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "  <article class=\"policy\" id=\""
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"anchor") : depth0), depth0))
+    + "\">\n    <div class=\"policy-head\">\n      <h3 class=\"mono\">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"name") : depth0), depth0))
+    + "</h3>\n      "
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"deleted") : depth0),{"name":"if","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"loc":{"start":{"line":9,"column":6},"end":{"line":9,"column":69}}})) != null ? stack1 : "")
+    + "\n    </div>\n    <dl class=\"facts\">\n      <dt>Account</dt><dd>"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"account") : depth0), depth0))
+    + "</dd>\n      <dt>Region</dt><dd class=\"region\">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"region") : depth0), depth0))
+    + "</dd>\n      "
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"arn") : depth0),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"loc":{"start":{"line":14,"column":6},"end":{"line":14,"column":65}}})) != null ? stack1 : "")
+    + "\n      <dt>Default version at end</dt><dd>"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"defaultVersionId") : depth0),{"name":"if","hash":{},"fn":container.program(4, data, 0),"inverse":container.program(5, data, 0),"loc":{"start":{"line":15,"column":41},"end":{"line":15,"column":161}}})) != null ? stack1 : "")
+    + "</dd>\n      <dt>Attached to at end</dt><dd>"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"attachedTargets") : depth0)) != null ? lookupProperty(stack1,"items") : stack1)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(6, data, 0),"inverse":container.program(7, data, 0),"loc":{"start":{"line":16,"column":37},"end":{"line":16,"column":159}}})) != null ? stack1 : "")
+    + "</dd>\n      "
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"failed") : depth0)) != null ? lookupProperty(stack1,"items") : stack1)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"loc":{"start":{"line":17,"column":6},"end":{"line":17,"column":95}}})) != null ? stack1 : "")
+    + "\n    </dl>\n    "
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"versionsMore") : depth0),{"name":"if","hash":{},"fn":container.program(9, data, 0),"inverse":container.noop,"loc":{"start":{"line":19,"column":4},"end":{"line":19,"column":72}}})) != null ? stack1 : "")
+    + "\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias3,(depth0 != null ? lookupProperty(depth0,"versions") : depth0),{"name":"each","hash":{},"fn":container.program(10, data, 0),"inverse":container.noop,"loc":{"start":{"line":20,"column":4},"end":{"line":30,"column":13}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias3,((stack1 = (depth0 != null ? lookupProperty(depth0,"changes") : depth0)) != null ? lookupProperty(stack1,"chunks") : stack1),{"name":"each","hash":{},"fn":container.program(15, data, 0),"inverse":container.noop,"loc":{"start":{"line":31,"column":4},"end":{"line":37,"column":13}}})) != null ? stack1 : "")
+    + "    "
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"more"),depth0,{"name":"more","hash":{"more":((stack1 = (depth0 != null ? lookupProperty(depth0,"changes") : depth0)) != null ? lookupProperty(stack1,"more") : stack1)},"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
+    + "  </article>\n";
+},"2":function(container,depth0,helpers,partials,data) {
+    return "<span class=\"badge st-bad\">Deleted</span>";
+},"3":function(container,depth0,helpers,partials,data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<dt>ARN</dt><dd class=\"mono\">"
+    + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"arn") : depth0), depth0))
+    + "</dd>";
+},"4":function(container,depth0,helpers,partials,data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"defaultVersionId") : depth0), depth0));
+},"5":function(container,depth0,helpers,partials,data) {
+    return "<span class=\"muted\">not known from the period's events</span>";
+},"6":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return ((stack1 = container.invokePartial(lookupProperty(partials,"cell-list"),(depth0 != null ? lookupProperty(depth0,"attachedTargets") : depth0),{"name":"cell-list","helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "");
+},"7":function(container,depth0,helpers,partials,data) {
+    return "<span class=\"muted\">nothing known</span>";
+},"8":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<dt>Failed attempts</dt><dd>"
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"link-list"),(depth0 != null ? lookupProperty(depth0,"failed") : depth0),{"name":"link-list","helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
+    + "</dd>";
+},"9":function(container,depth0,helpers,partials,data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<p class=\"more-rows\">"
+    + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"versionsMore") : depth0), depth0))
+    + "</p>";
+},"10":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=container.lambda, alias2=container.escapeExpression, alias3=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "    <div class=\"version\">\n      <p class=\"version-head\"><strong>Version "
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"versionId") : depth0), depth0))
+    + "</strong> · "
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"time") : depth0), depth0))
+    + " · <span class=\"mono\">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"eventName") : depth0), depth0))
+    + "</span> by "
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"actor") : depth0), depth0))
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"setAsDefault") : depth0),{"name":"if","hash":{},"fn":container.program(11, data, 0),"inverse":container.noop,"loc":{"start":{"line":22,"column":134},"end":{"line":22,"column":212}}})) != null ? stack1 : "")
+    + " · "
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"link"),(depth0 != null ? lookupProperty(depth0,"event") : depth0),{"name":"link","helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
+    + "</p>\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"recorded") : depth0),{"name":"if","hash":{},"fn":container.program(12, data, 0),"inverse":container.program(14, data, 0),"loc":{"start":{"line":23,"column":6},"end":{"line":28,"column":13}}})) != null ? stack1 : "")
+    + "    </div>\n";
+},"11":function(container,depth0,helpers,partials,data) {
+    return " <span class=\"badge st-neutral\">made default</span>";
+},"12":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "      "
+    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"notJson") : depth0),{"name":"if","hash":{},"fn":container.program(13, data, 0),"inverse":container.noop,"loc":{"start":{"line":24,"column":6},"end":{"line":24,"column":103}}})) != null ? stack1 : "")
+    + "\n      <pre class=\"document\">"
+    + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"document") : depth0), depth0))
+    + "</pre>\n";
+},"13":function(container,depth0,helpers,partials,data) {
+    return "<p class=\"muted small\">The document is not valid JSON; shown as logged.</p>";
+},"14":function(container,depth0,helpers,partials,data) {
+    return "      <p class=\"not-recorded\">Document not recorded: CloudTrail omitted it (too large for the event), so its content cannot be shown. This is not an empty policy.</p>\n";
+},"15":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "    <table class=\"data fixed\">\n      <colgroup><col style=\"width:15%\"><col style=\"width:14%\"><col style=\"width:17%\"><col style=\"width:32%\"><col style=\"width:22%\"></colgroup>\n      <thead><tr><th>When</th><th>Change</th><th>Call</th><th>Target</th><th>By</th></tr></thead>\n      <tbody>"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rows") : depth0),{"name":"each","hash":{},"fn":container.program(16, data, 0),"inverse":container.noop,"loc":{"start":{"line":35,"column":13},"end":{"line":35,"column":326}}})) != null ? stack1 : "")
+    + "</tbody>\n    </table>\n";
+},"16":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.lambda, alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<tr><td class=\"small\">"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"event") : depth0)) != null ? lookupProperty(stack1,"href") : stack1),{"name":"if","hash":{},"fn":container.program(17, data, 0),"inverse":container.program(18, data, 0),"loc":{"start":{"line":35,"column":49},"end":{"line":35,"column":127}}})) != null ? stack1 : "")
+    + "</td><td>"
+    + alias3(alias2((depth0 != null ? lookupProperty(depth0,"action") : depth0), depth0))
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"count") : depth0),{"name":"if","hash":{},"fn":container.program(19, data, 0),"inverse":container.noop,"loc":{"start":{"line":35,"column":146},"end":{"line":35,"column":216}}})) != null ? stack1 : "")
+    + "</td><td class=\"mono\">"
+    + alias3(alias2((depth0 != null ? lookupProperty(depth0,"eventName") : depth0), depth0))
+    + "</td><td class=\"mono small\">"
+    + alias3(alias2((depth0 != null ? lookupProperty(depth0,"target") : depth0), depth0))
+    + "</td><td>"
+    + alias3(alias2((depth0 != null ? lookupProperty(depth0,"actor") : depth0), depth0))
+    + "</td></tr>";
+},"17":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=container.lambda, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<a href=\""
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"event") : depth0)) != null ? lookupProperty(stack1,"href") : stack1), depth0))
+    + "\">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"time") : depth0), depth0))
+    + "</a>";
+},"18":function(container,depth0,helpers,partials,data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"time") : depth0), depth0));
+},"19":function(container,depth0,helpers,partials,data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return " <span class=\"badge st-neutral\">× "
+    + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"count") : depth0), depth0))
+    + "</span>";
+},"20":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<p class=\"more-rows\">"
+    + container.escapeExpression(container.lambda(((stack1 = (depth0 != null ? lookupProperty(depth0,"policies") : depth0)) != null ? lookupProperty(stack1,"more") : stack1), depth0))
+    + "</p>";
+},"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<section class=\"section major\" id=\"policies\">\n  <h2>Policies</h2>\n  <p class=\"lead\">"
+    + container.escapeExpression(container.lambda(((stack1 = (depth0 != null ? lookupProperty(depth0,"policies") : depth0)) != null ? lookupProperty(stack1,"total") : stack1), depth0))
+    + " touched in the period: versions with their documents, default version changes, attachments and detachments.</p>\n  "
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"policies") : depth0)) != null ? lookupProperty(stack1,"none") : stack1),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"loc":{"start":{"line":4,"column":2},"end":{"line":4,"column":91}}})) != null ? stack1 : "")
+    + "\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"policies") : depth0)) != null ? lookupProperty(stack1,"items") : stack1),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"loc":{"start":{"line":5,"column":2},"end":{"line":40,"column":11}}})) != null ? stack1 : "")
+    + "  "
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"policies") : depth0)) != null ? lookupProperty(stack1,"more") : stack1),{"name":"if","hash":{},"fn":container.program(20, data, 0),"inverse":container.noop,"loc":{"start":{"line":41,"column":2},"end":{"line":41,"column":72}}})) != null ? stack1 : "")
+    + "\n</section>\n";
+},"usePartial":true},
   },
   "partials/summary.hbs": {
     sha256: "6c9b3da9a0d1772bc051e74edeab6fcadbb17220a6ad2d5d62f5b681837a5f35",
@@ -2380,6 +4414,276 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + ((stack1 = container.invokePartial(lookupProperty(partials,"more"),depth0,{"name":"more","hash":{"more":((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"summary") : depth0)) != null ? lookupProperty(stack1,"byRegion") : stack1)) != null ? lookupProperty(stack1,"more") : stack1)},"data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
     + "    </div>\n  </div>\n</section>\n";
 },"usePartial":true,"useData":true},
+    withoutData: {"0":function(container,depth0,helpers,partials,data) {
+    var alias1=container.lambda, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<div class=\"total "
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"cls") : depth0), depth0))
+    + "\"><span class=\"total-value\">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"value") : depth0), depth0))
+    + "</span><span class=\"total-label\">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"label") : depth0), depth0))
+    + "</span></div>";
+},"1":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "      <table class=\"data\">\n        <thead><tr><th>Category</th><th class=\"num\">Changes</th></tr></thead>\n        <tbody>"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rows") : depth0),{"name":"each","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"loc":{"start":{"line":16,"column":15},"end":{"line":16,"column":148}}})) != null ? stack1 : "")
+    + "</tbody>\n      </table>\n";
+},"2":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=container.lambda, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<tr><td><span class=\"badge "
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"category") : depth0)) != null ? lookupProperty(stack1,"cls") : stack1), depth0))
+    + "\">"
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"category") : depth0)) != null ? lookupProperty(stack1,"label") : stack1), depth0))
+    + "</span></td><td class=\"num\">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"count") : depth0), depth0))
+    + "</td></tr>";
+},"3":function(container,depth0,helpers,partials,data) {
+    var alias1=container.lambda, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<tr><td>"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"label") : depth0), depth0))
+    + "</td><td class=\"num\">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"value") : depth0), depth0))
+    + "</td></tr>";
+},"4":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=container.lambda, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<tr><td><span class=\"badge "
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"severity") : depth0)) != null ? lookupProperty(stack1,"cls") : stack1), depth0))
+    + "\">"
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"severity") : depth0)) != null ? lookupProperty(stack1,"label") : stack1), depth0))
+    + "</span></td><td class=\"num\">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"count") : depth0), depth0))
+    + "</td><td class=\"num\">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"suppressed") : depth0), depth0))
+    + "</td></tr>";
+},"5":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "  <table class=\"data fixed\">\n    <colgroup><col style=\"width:55%\"><col style=\"width:25%\"><col style=\"width:20%\"></colgroup>\n    <thead><tr><th>Action</th><th>Category</th><th class=\"num\">Changes</th></tr></thead>\n    <tbody>"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rows") : depth0),{"name":"each","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"loc":{"start":{"line":37,"column":11},"end":{"line":37,"column":179}}})) != null ? stack1 : "")
+    + "</tbody>\n  </table>\n  ";
+},"6":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=container.lambda, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<tr><td class=\"mono\">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"eventName") : depth0), depth0))
+    + "</td><td><span class=\"badge "
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"category") : depth0)) != null ? lookupProperty(stack1,"cls") : stack1), depth0))
+    + "\">"
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"category") : depth0)) != null ? lookupProperty(stack1,"label") : stack1), depth0))
+    + "</span></td><td class=\"num\">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"count") : depth0), depth0))
+    + "</td></tr>";
+},"7":function(container,depth0,helpers,partials,data) {
+    return "<p class=\"empty\">No changes in the period.</p>\n";
+},"8":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "  <h3 class=\"sub\">Repetitive changes</h3>\n  <p class=\"muted\">The same action by the same actor in the same account, repeated many times (for example a fleet rollout).</p>\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"summary") : depth0)) != null ? lookupProperty(stack1,"repetitive") : stack1)) != null ? lookupProperty(stack1,"chunks") : stack1),{"name":"each","hash":{},"fn":container.program(9, data, 0),"inverse":container.noop,"loc":{"start":{"line":45,"column":2},"end":{"line":51,"column":11}}})) != null ? stack1 : "")
+    + "  "
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"more"),depth0,{"name":"more","hash":{"more":((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"summary") : depth0)) != null ? lookupProperty(stack1,"repetitive") : stack1)) != null ? lookupProperty(stack1,"more") : stack1)},"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "");
+},"9":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "  <table class=\"data fixed\">\n    <colgroup><col style=\"width:20%\"><col style=\"width:9%\"><col style=\"width:22%\"><col style=\"width:19%\"><col style=\"width:12%\"><col style=\"width:18%\"></colgroup>\n    <thead><tr><th>Action</th><th class=\"num\">Count</th><th>Actor</th><th>Account</th><th>Regions</th><th>When</th></tr></thead>\n    <tbody>"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rows") : depth0),{"name":"each","hash":{},"fn":container.program(10, data, 0),"inverse":container.noop,"loc":{"start":{"line":49,"column":11},"end":{"line":49,"column":200}}})) != null ? stack1 : "")
+    + "</tbody>\n  </table>\n";
+},"10":function(container,depth0,helpers,partials,data) {
+    var alias1=container.lambda, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<tr><td class=\"mono\">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"eventName") : depth0), depth0))
+    + "</td><td class=\"num\">× "
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"count") : depth0), depth0))
+    + "</td><td>"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"actor") : depth0), depth0))
+    + "</td><td>"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"account") : depth0), depth0))
+    + "</td><td>"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"regions") : depth0), depth0))
+    + "</td><td class=\"small\">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"range") : depth0), depth0))
+    + "</td></tr>";
+},"11":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "  <table class=\"data fixed\">\n    <colgroup><col style=\"width:42%\"><col style=\"width:34%\"><col style=\"width:12%\"><col style=\"width:12%\"></colgroup>\n    <thead><tr><th>Account</th><th>Organizational unit</th><th class=\"num\">Changes</th><th class=\"num\">Failed</th></tr></thead>\n    <tbody>"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rows") : depth0),{"name":"each","hash":{},"fn":container.program(12, data, 0),"inverse":container.noop,"loc":{"start":{"line":59,"column":11},"end":{"line":59,"column":145}}})) != null ? stack1 : "")
+    + "</tbody>\n  </table>\n  ";
+},"12":function(container,depth0,helpers,partials,data) {
+    var alias1=container.lambda, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<tr><td>"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"account") : depth0), depth0))
+    + "</td><td>"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"ouPath") : depth0), depth0))
+    + "</td><td class=\"num\">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"changes") : depth0), depth0))
+    + "</td><td class=\"num\">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"failed") : depth0), depth0))
+    + "</td></tr>";
+},"13":function(container,depth0,helpers,partials,data) {
+    return "<p class=\"empty\">No account had IoT activity.</p>\n";
+},"14":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "      <table class=\"data\">\n        <thead><tr><th>OU</th><th class=\"num\">Accounts</th><th class=\"num\">Changes</th><th class=\"num\">Failed</th></tr></thead>\n        <tbody>"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rows") : depth0),{"name":"each","hash":{},"fn":container.program(15, data, 0),"inverse":container.noop,"loc":{"start":{"line":70,"column":15},"end":{"line":70,"column":162}}})) != null ? stack1 : "")
+    + "</tbody>\n      </table>\n      ";
+},"15":function(container,depth0,helpers,partials,data) {
+    var alias1=container.lambda, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<tr><td>"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"ouPath") : depth0), depth0))
+    + "</td><td class=\"num\">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"accounts") : depth0), depth0))
+    + "</td><td class=\"num\">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"changes") : depth0), depth0))
+    + "</td><td class=\"num\">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"failed") : depth0), depth0))
+    + "</td></tr>";
+},"16":function(container,depth0,helpers,partials,data) {
+    return "<p class=\"empty\">None.</p>\n";
+},"17":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "      <table class=\"data\">\n        <thead><tr><th>Region</th><th class=\"num\">Changes</th><th class=\"num\">Failed</th></tr></thead>\n        <tbody>"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rows") : depth0),{"name":"each","hash":{},"fn":container.program(18, data, 0),"inverse":container.noop,"loc":{"start":{"line":81,"column":15},"end":{"line":81,"column":144}}})) != null ? stack1 : "")
+    + "</tbody>\n      </table>\n      ";
+},"18":function(container,depth0,helpers,partials,data) {
+    var alias1=container.lambda, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<tr><td class=\"region\">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"region") : depth0), depth0))
+    + "</td><td class=\"num\">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"changes") : depth0), depth0))
+    + "</td><td class=\"num\">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"failed") : depth0), depth0))
+    + "</td></tr>";
+},"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<section class=\"section major\" id=\"summary\">\n  <h2>Summary</h2>\n  <div class=\"totals\">\n    "
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"summary") : depth0)) != null ? lookupProperty(stack1,"totals") : stack1),{"name":"each","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"loc":{"start":{"line":4,"column":4},"end":{"line":4,"column":154}}})) != null ? stack1 : "")
+    + "\n  </div>\n  <figure class=\"chart\">\n    "
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"chart"),((stack1 = (depth0 != null ? lookupProperty(depth0,"summary") : depth0)) != null ? lookupProperty(stack1,"chart") : stack1),{"name":"chart","helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
+    + "    <figcaption>"
+    + container.escapeExpression(container.lambda(((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"summary") : depth0)) != null ? lookupProperty(stack1,"chart") : stack1)) != null ? lookupProperty(stack1,"summary") : stack1), depth0))
+    + "</figcaption>\n  </figure>\n  <div class=\"cols\">\n    <div>\n      <h3 class=\"sub\">Changes by category</h3>\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"summary") : depth0)) != null ? lookupProperty(stack1,"byCategory") : stack1)) != null ? lookupProperty(stack1,"chunks") : stack1),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"loc":{"start":{"line":13,"column":6},"end":{"line":18,"column":15}}})) != null ? stack1 : "")
+    + "      <h3 class=\"sub\">Failed and denied attempts</h3>\n      <table class=\"data\">\n        <tbody>"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"summary") : depth0)) != null ? lookupProperty(stack1,"failed") : stack1),{"name":"each","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"loc":{"start":{"line":21,"column":15},"end":{"line":21,"column":105}}})) != null ? stack1 : "")
+    + "</tbody>\n      </table>\n    </div>\n    <div>\n      <h3 class=\"sub\">Findings by severity</h3>\n      <table class=\"data\">\n        <thead><tr><th>Severity</th><th class=\"num\">Open</th><th class=\"num\">Suppressed</th></tr></thead>\n        <tbody>"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"summary") : depth0)) != null ? lookupProperty(stack1,"findingsBySeverity") : stack1),{"name":"each","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"loc":{"start":{"line":28,"column":15},"end":{"line":28,"column":205}}})) != null ? stack1 : "")
+    + "</tbody>\n      </table>\n    </div>\n  </div>\n  <h3 class=\"sub\">Changes by action</h3>\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"summary") : depth0)) != null ? lookupProperty(stack1,"byAction") : stack1)) != null ? lookupProperty(stack1,"chunks") : stack1),{"name":"each","hash":{},"fn":container.program(5, data, 0),"inverse":container.program(7, data, 0),"loc":{"start":{"line":33,"column":2},"end":{"line":40,"column":11}}})) != null ? stack1 : "")
+    + "  "
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"more"),depth0,{"name":"more","hash":{"more":((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"summary") : depth0)) != null ? lookupProperty(stack1,"byAction") : stack1)) != null ? lookupProperty(stack1,"more") : stack1)},"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"unless").call(alias1,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"summary") : depth0)) != null ? lookupProperty(stack1,"repetitive") : stack1)) != null ? lookupProperty(stack1,"empty") : stack1),{"name":"unless","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"loc":{"start":{"line":42,"column":2},"end":{"line":53,"column":13}}})) != null ? stack1 : "")
+    + "  <h3 class=\"sub\">By account</h3>\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"summary") : depth0)) != null ? lookupProperty(stack1,"byAccount") : stack1)) != null ? lookupProperty(stack1,"chunks") : stack1),{"name":"each","hash":{},"fn":container.program(11, data, 0),"inverse":container.program(13, data, 0),"loc":{"start":{"line":55,"column":2},"end":{"line":62,"column":11}}})) != null ? stack1 : "")
+    + "  "
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"more"),depth0,{"name":"more","hash":{"more":((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"summary") : depth0)) != null ? lookupProperty(stack1,"byAccount") : stack1)) != null ? lookupProperty(stack1,"more") : stack1)},"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
+    + "  <div class=\"cols\">\n    <div>\n      <h3 class=\"sub\">By organizational unit</h3>\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"summary") : depth0)) != null ? lookupProperty(stack1,"byOu") : stack1)) != null ? lookupProperty(stack1,"chunks") : stack1),{"name":"each","hash":{},"fn":container.program(14, data, 0),"inverse":container.program(16, data, 0),"loc":{"start":{"line":67,"column":6},"end":{"line":73,"column":15}}})) != null ? stack1 : "")
+    + "      "
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"more"),depth0,{"name":"more","hash":{"more":((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"summary") : depth0)) != null ? lookupProperty(stack1,"byOu") : stack1)) != null ? lookupProperty(stack1,"more") : stack1)},"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
+    + "    </div>\n    <div>\n      <h3 class=\"sub\">By region</h3>\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"summary") : depth0)) != null ? lookupProperty(stack1,"byRegion") : stack1)) != null ? lookupProperty(stack1,"chunks") : stack1),{"name":"each","hash":{},"fn":container.program(17, data, 0),"inverse":container.program(16, data, 0),"loc":{"start":{"line":78,"column":6},"end":{"line":84,"column":15}}})) != null ? stack1 : "")
+    + "      "
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"more"),depth0,{"name":"more","hash":{"more":((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"summary") : depth0)) != null ? lookupProperty(stack1,"byRegion") : stack1)) != null ? lookupProperty(stack1,"more") : stack1)},"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
+    + "    </div>\n  </div>\n</section>\n";
+},"usePartial":true},
   },
   "partials/toc.hbs": {
     sha256: "2d232e53cbc6b5f37cd9b5eadec183af50a18393dbe89276979b73188427a7f5",
@@ -2421,5 +4725,43 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"toc") : depth0),{"name":"each","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":4,"column":4},"end":{"line":4,"column":126}}})) != null ? stack1 : "")
     + "\n  </ol>\n</nav>\n";
 },"useData":true},
+    withoutData: {"0":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=container.lambda, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<li><a href=\""
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"href") : depth0), depth0))
+    + "\">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"title") : depth0), depth0))
+    + "</a>"
+    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"count") : depth0),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"loc":{"start":{"line":4,"column":53},"end":{"line":4,"column":112}}})) != null ? stack1 : "")
+    + "</li>";
+},"1":function(container,depth0,helpers,partials,data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return " <span class=\"muted\">("
+    + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"count") : depth0), depth0))
+    + ")</span>";
+},"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<nav class=\"toc\" aria-label=\"Contents\">\n  <h2 class=\"box-title\">Contents</h2>\n  <ol>\n    "
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"toc") : depth0),{"name":"each","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"loc":{"start":{"line":4,"column":4},"end":{"line":4,"column":126}}})) != null ? stack1 : "")
+    + "\n  </ol>\n</nav>\n";
+}},
   },
 };

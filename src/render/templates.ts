@@ -208,18 +208,20 @@ function check(env: typeof Handlebars, src: Source, partialNames: Set<string>): 
   }
 }
 
+type Precompiled = (typeof PRECOMPILED)[string];
+
 /**
  * A built-in template as compiled ahead of time (`scripts/precompile-templates.mjs`), or
  * null when the file is not a built-in one or no longer the text it was compiled from:
  * then it is compiled (and checked) like a user's. Built-in templates are checked by tests.
  */
-function precompiled(src: Source): TemplateSpecification | null {
+function precompiled(src: Source): Precompiled | null {
   if (PRECOMPILED_WITH.handlebars !== HandlebarsRuntime.VERSION || JSON.stringify(PRECOMPILED_WITH.options) !== JSON.stringify(COMPILE_OPTIONS)) return null;
   const relative = path.relative(BUILTIN_TEMPLATE_DIR, src.file);
   if (relative.startsWith('..') || path.isAbsolute(relative)) return null;
   const entry = PRECOMPILED[relative.split(path.sep).join('/')];
   if (entry === undefined || entry.sha256 !== createHash('sha256').update(src.text).digest('hex')) return null;
-  return entry.spec;
+  return entry;
 }
 
 /** A template's runtime error as a one-line TemplateError naming its file; a row's own failure as it is. */
@@ -238,16 +240,22 @@ function runtimeFailure(src: Source, err: unknown): unknown {
 export async function loadTemplates(templateDir?: string, options: { precompiled?: boolean } = {}): Promise<ReportTemplates> {
   const { main, partials } = await collectSources(templateDir);
   const sources = [...main.values(), ...partials.values()];
-  const specs = new Map(sources.map((src) => [src.file, options.precompiled !== false ? precompiled(src) : null]));
+  const entries = new Map(sources.map((src) => [src.file, options.precompiled !== false ? precompiled(src) : null]));
   // The compiler is loaded only when a template is not precompiled (a user's, or a changed built-in).
-  const compiler = [...specs.values()].includes(null) ? (await import('handlebars')).default : null;
+  const compiler = [...entries.values()].includes(null) ? (await import('handlebars')).default : null;
+  // Built-in templates read no `@` data: when they are all there is, they run without it, and
+  // a `{{#if}}` or `{{#each}}` then costs Handlebars no closure and no frame (a month of rows
+  // makes hundreds of thousands of them). A user's template may read `@root`, or the `@index`
+  // of a built-in loop around it: with one, every template gets the data as usual.
+  const withoutData = [...entries.values()].every((entry) => entry !== null && entry.withoutData !== null);
   // An isolated environment: no global helpers or partials leak in or out.
   const env = (compiler ?? HandlebarsRuntime).create();
   printRowsByRow(env);
   const partialNames = new Set(partials.keys());
   const compiled = new Map<string, HandlebarsTemplateDelegate>();
   for (const src of sources) {
-    const spec = specs.get(src.file);
+    const entry = entries.get(src.file);
+    const spec = entry ? (withoutData ? entry.withoutData : entry.spec) : null;
     compiled.set(src.file, spec ? env.template(spec) : check(env, src, partialNames));
   }
   for (const [name, src] of partials) env.registerPartial(name, compiled.get(src.file) as HandlebarsTemplateDelegate);

@@ -376,6 +376,22 @@ describe('templates', () => {
     expect(root.querySelector('#n')?.text).toBe(`${model.events.length} ${model.events[1]?.eventId}`);
   });
 
+  it('gives a user partial the @ data of the built-in loops around it (built-in templates alone run without it)', async () => {
+    const d = await userDir({
+      'partials/link.hbs': '<span class="user-link" data-i="{{@index}}" data-first="{{@first}}" data-zone="{{@root.meta.timeZone}}">{{text}}</span>',
+    });
+    const ctx = { ...SCREEN, templateDir: d };
+    const whole = await htmlText(model, ctx);
+    expect([...(await renderHtml(model, ctx))].join('')).toBe(whole);
+    const many = parse(whole)
+      .querySelectorAll('#findings span.links')
+      .map((list) => list.querySelectorAll('span.user-link'))
+      .find((links) => links.length > 1) as HTMLElement[];
+    expect(many.map((a) => [a.getAttribute('data-i'), a.getAttribute('data-first'), a.getAttribute('data-zone')])).toEqual(
+      many.map((_, i) => [String(i), String(i === 0), 'Europe/Paris']),
+    );
+  });
+
   it('names the template when a row fails while the document is written', async () => {
     const d = await userDir({ 'partials/appendix.hbs': '<section id="appendix">{{#each appendix.table.chunks}}{{#each rows}}{{#if eventId 1}}x{{/if}}{{/each}}{{/each}}</section>' });
     const pieces = (await renderHtml(model, { ...SCREEN, templateDir: d }))[Symbol.iterator]();
