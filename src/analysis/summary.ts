@@ -10,12 +10,17 @@ function increment<K>(map: Map<K, number>, key: K, by = 1): void {
   map.set(key, (map.get(key) ?? 0) + by);
 }
 
+type ActionCount = { category: Category; eventName: string; count: number };
+
+// One function for every category first seen, not a new closure per event.
+const newActionMap = () => new Map<string, ActionCount>();
+
 /** The counts of the summary section. Read-only calls are never changes. */
 export function summarize(events: readonly IotEvent[], accounts: readonly AccountInfo[], period: Period): Summary {
   const byCategory = new Map<Category, number>();
   // Category -> event name -> count, and the entries in order of first appearance.
-  const byAction = new Map<Category, Map<string, { category: Category; eventName: string; count: number }>>();
-  const actions: { category: Category; eventName: string; count: number }[] = [];
+  const byAction = new Map<Category, Map<string, ActionCount>>();
+  const actions: ActionCount[] = [];
   const accountChanges = new Map<string, number>();
   const accountFailures = new Map<string, number>();
   const regionChanges = new Map<string, number>();
@@ -44,7 +49,7 @@ export function summarize(events: readonly IotEvent[], accounts: readonly Accoun
     }
     changes++;
     increment(byCategory, e.category);
-    const named = getOrInsert(byAction, e.category, () => new Map());
+    const named = getOrInsert(byAction, e.category, newActionMap);
     let entry = named.get(e.eventName);
     if (entry === undefined) {
       entry = { category: e.category, eventName: e.eventName, count: 0 };

@@ -89,6 +89,18 @@ export interface CollectResult {
   days: string[];
 }
 
+/** A record with its de-duplication keys; `file` is worked out when first compared. */
+interface DedupKey {
+  sourced: SourcedRecord;
+  time: string;
+  id: string;
+  file: string | null;
+}
+
+function fileKey(key: DedupKey): string {
+  return (key.file ??= logFileUrl(key.sourced.file));
+}
+
 /** A record's identity for de-duplication: its eventID, else its whole content. */
 function identity(sourced: SourcedRecord): string {
   return sourced.record.eventId ?? `content:${JSON.stringify(sourced.record)}`;
@@ -247,9 +259,16 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
   for (const p of options.extra?.delivered ?? []) delivered.add(p.accountId, p.region, p.day);
 
   // 3. One record per eventID: the first by (time, id, file) so the choice never depends on
-  // read order. Keys are computed once per record, not per comparison.
-  const keyed = candidates.map((sourced) => ({ sourced, time: sourced.record.eventTime!, id: identity(sourced), file: logFileUrl(sourced.file) }));
-  keyed.sort((a, b) => (a.time !== b.time ? (a.time < b.time ? -1 : 1) : a.id !== b.id ? (a.id < b.id ? -1 : 1) : a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  // read order. Keys are computed once per record, not per comparison; the file's only for
+  // records that tie on time and id (copies of one record), the rest never need it.
+  const keyed = candidates.map((sourced): DedupKey => ({ sourced, time: sourced.record.eventTime!, id: identity(sourced), file: null }));
+  keyed.sort((a, b) => {
+    if (a.time !== b.time) return a.time < b.time ? -1 : 1;
+    if (a.id !== b.id) return a.id < b.id ? -1 : 1;
+    const fa = fileKey(a);
+    const fb = fileKey(b);
+    return fa < fb ? -1 : fa > fb ? 1 : 0;
+  });
   const seen = new Set<string>();
   const records: SourcedRecord[] = [];
   for (const { sourced, id } of keyed) {

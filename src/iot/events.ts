@@ -49,9 +49,11 @@ export function toIotEvent(sourced: SourcedRecord): IotEvent {
   const accountId = record.recipientAccountId ?? file.accountId ?? firstIotArn(record.requestParameters)?.accountId;
   const region = record.awsRegion ?? file.region ?? (firstIotArn(record.requestParameters)?.region || null);
   const actor = actorOf(record.userIdentity);
-  if (actor.arn !== null) actor.arn = share(actor.arn);
-  if (actor.sessionIssuerArn !== null) actor.sessionIssuerArn = share(actor.sessionIssuerArn);
-  actor.key = share(actor.key);
+  const { arn, sessionIssuerArn, key } = actor;
+  if (arn !== null) actor.arn = share(arn);
+  if (sessionIssuerArn !== null) actor.sessionIssuerArn = share(sessionIssuerArn);
+  // The key is mostly one of the ARNs itself, whose shared copy is known by now.
+  actor.key = key === sessionIssuerArn ? actor.sessionIssuerArn! : key === arn ? actor.arn! : share(key);
   actor.label = share(actor.label);
   const readOnly = record.readOnly ?? isReadOnlyName(eventName);
   return {

@@ -89,6 +89,8 @@ function addMentionsOfText(touched: TouchedResources, text: string): void {
   }
 }
 
+const NO_VALUES: Readonly<Record<string, unknown>> = Object.freeze({});
+
 /** The logging calls (SetLoggingOptions, SetV2LoggingLevel...). */
 const LOGGING_CALLS = new Set(['SetLoggingOptions', 'SetLoggingLevel', 'SetV2LoggingOptions', 'SetV2LoggingLevel', 'DeleteV2LoggingLevel']);
 
@@ -136,8 +138,9 @@ export function resourcesOf(
   response: Record<string, unknown> | null,
 ): ResourceRef[] {
   const touched = new TouchedResources();
-  const p = params ?? {};
-  const r = response ?? {};
+  // Most events have no response: one shared empty bag rather than a new one per event.
+  const p = params ?? NO_VALUES;
+  const r = response ?? NO_VALUES;
   const isCa = eventName === 'RegisterCACertificate';
   for (let i = 0; i < NAME_PARAMS.length; i++) {
     const value = p[NAME_PARAMS[i]![0]];

@@ -36,6 +36,9 @@ interface NewValue {
   changes: IotEvent[];
 }
 
+// One function for every account first seen, not a new closure per event.
+const newValues = () => new Map<string, NewValue | null>();
+
 /**
  * Changes from a source IP or user agent family that the account's IoT events had not
  * shown before in the period. The first `warmupDays` days of the period only learn what
@@ -56,7 +59,7 @@ export const newSource: Rule<Params> = {
     const seen: Record<Kind, Map<string, Map<string, NewValue | null>>> = { ip: new Map(), agent: new Map() };
     const fresh: NewValue[] = [];
     const note = (event: IotEvent, kind: Kind, value: string) => {
-      const values = getOrInsert(seen[kind], event.accountId, () => new Map<string, NewValue | null>());
+      const values = getOrInsert(seen[kind], event.accountId, newValues);
       let entry = values.get(value);
       if (entry === undefined) {
         entry = Date.parse(event.eventTime) >= warmupEnd ? { accountId: event.accountId, kind, value, firstSeen: event.eventTime, changes: [] } : null;
@@ -80,12 +83,19 @@ export const newSource: Rule<Params> = {
       const first = item.changes[0];
       if (!first) continue;
       const what = item.kind === 'ip' ? 'source IP' : 'user agent';
-      const actors = distinct(item.changes.map((e) => e.actor.label));
+      // One pass over the changes for their ids and their principals (most values have one change).
+      const eventIds: string[] = [];
+      const labels: string[] = [];
+      for (let c = 0; c < item.changes.length; c++) {
+        eventIds.push(item.changes[c]!.eventId);
+        labels.push(item.changes[c]!.actor.label);
+      }
+      const actors = distinct(labels);
       hits.push({
         accountId: item.accountId,
         region: first.region,
         resource: item.value,
-        eventIds: item.changes.map((e) => e.eventId),
+        eventIds,
         time: first.eventTime,
         description: `Account ${item.accountId} saw ${what} ${clip(item.value, 80)} for the first time in the period at ${item.firstSeen} (after the ${ctx.params.warmupDays}-day warm-up); ${plural(item.changes.length, 'change')} came from it, by ${listWithMore(actors, 3)}.`,
         evidence: item.kind === 'agent' ? `user agent: ${clip(first.userAgent ?? '', 300)}` : null,

@@ -14,17 +14,23 @@ interface Glob {
 /** Per letter case (case-sensitive, case-insensitive), pattern -> its regular expression and answers. */
 const globs = [new BoundedMemo<string, Glob>(1000), new BoundedMemo<string, Glob>(1000)] as const;
 
+// One function per letter case for the memos, not a new closure per question.
+const makeGlob = [(pattern: string) => compileGlob(pattern, false), (pattern: string) => compileGlob(pattern, true)] as const;
+
+function compileGlob(pattern: string, caseInsensitive: boolean): Glob {
+  let source = '';
+  for (const ch of pattern) {
+    if (ch === '*') source += '.*';
+    else if (ch === '?') source += '.';
+    else source += ch.replace(/[.+^${}()|[\]\\/-]/g, '\\$&');
+  }
+  const re = new RegExp(`^${source}$`, caseInsensitive ? 'is' : 's');
+  return { re, test: (value: string) => re.test(value), answers: new BoundedMemo(1000) };
+}
+
 function globOf(pattern: string, caseInsensitive: boolean): Glob {
-  return globs[caseInsensitive ? 1 : 0].get(pattern, () => {
-    let source = '';
-    for (const ch of pattern) {
-      if (ch === '*') source += '.*';
-      else if (ch === '?') source += '.';
-      else source += ch.replace(/[.+^${}()|[\]\\/-]/g, '\\$&');
-    }
-    const re = new RegExp(`^${source}$`, caseInsensitive ? 'is' : 's');
-    return { re, test: (value: string) => re.test(value), answers: new BoundedMemo(1000) };
-  });
+  const i = caseInsensitive ? 1 : 0;
+  return globs[i].get(pattern, makeGlob[i]);
 }
 
 export function globToRegExp(pattern: string, caseInsensitive = false): RegExp {
@@ -37,5 +43,6 @@ export function matchesGlob(pattern: string, value: string, caseInsensitive = fa
 }
 
 export function matchesAnyGlob(patterns: readonly string[], value: string, caseInsensitive = false): boolean {
-  return patterns.some((p) => matchesGlob(p, value, caseInsensitive));
+  for (let i = 0; i < patterns.length; i++) if (matchesGlob(patterns[i]!, value, caseInsensitive)) return true;
+  return false;
 }

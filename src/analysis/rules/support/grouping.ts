@@ -57,6 +57,9 @@ export function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<s
   return groups;
 }
 
+// Made when a key is first seen: one function for every call, not a new closure per event.
+const newMap = <K, V>() => new Map<K, V>();
+
 /**
  * One hit per account, region, principal and local day. `describe` receives the
  * group's events (in time order), its local day and `countActions` of its event
@@ -76,9 +79,9 @@ export function hitsPerActorDay(
   for (let i = 0; i < events.length; i++) {
     const e = events[i]!;
     const day = dayOf(e.eventTime).day;
-    const byRegion = getOrInsert(index, e.accountId, () => new Map());
-    const byActor = getOrInsert(byRegion, e.region, () => new Map());
-    const byDay = getOrInsert(byActor, e.actor.key, () => new Map<string, IotEvent[]>());
+    const byRegion = getOrInsert(index, e.accountId, newMap<string, Map<string, Map<string, IotEvent[]>>>);
+    const byActor = getOrInsert(byRegion, e.region, newMap<string, Map<string, IotEvent[]>>);
+    const byDay = getOrInsert(byActor, e.actor.key, newMap<string, IotEvent[]>);
     const group = byDay.get(day);
     if (group !== undefined) {
       group.push(e);
