@@ -37,8 +37,9 @@ export async function listLogFiles(root) {
  * Reads and gunzips `files` (or every log file under `root`) on `threads` worker threads.
  * Returns wall time (listing excluded, worker start-up included), bytes and throughput.
  * `gunzipOptions` defaults to the tool's; `{}` gives zlib's defaults (16 KB chunks).
+ * `scan: true` runs the tool's own worker code on each file instead (gunzip + scan).
  */
-export async function measureFloor({ root, files, threads = os.availableParallelism(), gunzipOptions = GUNZIP_OPTIONS } = {}) {
+export async function measureFloor({ root, files, threads = os.availableParallelism(), gunzipOptions = GUNZIP_OPTIONS, scan = false } = {}) {
   const listStarted = performance.now();
   const list = files ?? (await listLogFiles(root));
   const listSeconds = (performance.now() - listStarted) / 1000;
@@ -49,7 +50,7 @@ export async function measureFloor({ root, files, threads = os.availableParallel
   await Promise.all(
     Array.from({ length: Math.max(1, Math.min(threads, list.length)) }, () =>
       new Promise((resolve, reject) => {
-        const worker = new Worker(fileURLToPath(import.meta.url), { workerData: { gunzipOptions } });
+        const worker = new Worker(fileURLToPath(import.meta.url), { workerData: { gunzipOptions, scan } });
         const feed = () => {
           if (next >= list.length) {
             worker.postMessage(null);
@@ -75,14 +76,18 @@ export async function measureFloor({ root, files, threads = os.availableParallel
     ...totals,
     threads,
     gunzipOptions,
+    scan,
     listSeconds,
     seconds,
     mbPerSecond: totals.uncompressedBytes / 1e6 / seconds,
   };
 }
 
-function workerMain() {
-  const { gunzipOptions } = workerData;
+async function workerMain() {
+  const { gunzipOptions, scan } = workerData;
+  // With `scan`, each file also goes through the tool's own worker code (dist/, `npm run
+  // build` first): gunzip + scan, what the report's workers do, without the rest of the report.
+  const parseLogFast = scan ? (await import(new URL('../dist/collect/parse-fast.js', import.meta.url).href)).parseLogFast : null;
   parentPort.on('message', (batch) => {
     if (batch === null) {
       parentPort.close();
@@ -92,6 +97,12 @@ function workerMain() {
     for (const file of batch) {
       const bytes = readFileSync(file);
       out.compressedBytes += bytes.length;
+      if (parseLogFast !== null) {
+        const parsed = parseLogFast(bytes);
+        out.uncompressedBytes += parsed.uncompressedBytes;
+        if (parsed.error !== null) out.unreadable++;
+        continue;
+      }
       try {
         out.uncompressedBytes += bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes, gunzipOptions).length : bytes.length;
       } catch {
@@ -103,7 +114,7 @@ function workerMain() {
 }
 
 if (!isMainThread) {
-  workerMain();
+  await workerMain();
 } else if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
   const root = args.find((a) => !a.startsWith('--'));
