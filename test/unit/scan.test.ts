@@ -322,6 +322,8 @@ describe('scanRecordsBytes', () => {
       '{"Records":[{"a":[1}]}', '{"Records":[{"a":{"b":1]}]}', '{"Records":[{"a":1,[2]}]}', '{"Records":[{"a":1,{"b":2}}]}',
       '{"Records":[{"a":1}{"b":2}]}', '{"Records":[{"a":[1,]}]}', '{"Records":[{"a":[,1]}]}', '{"Records":[{"a":{,"b":1}}]}',
       '{"Records":[{"a":1}]]', '{"Records":[{"a":1}]}]', '{"Records":[{"a":"x"}],"b":{}}{}', '{"Records":[{"a":[}]}',
+      // after the root, nothing: a comma there passes every rule between two tokens
+      '{"Records":[]},"a":"b"', '{"Records":[{"a":1}]},"b":{}', '[],"a":[]',
     ]) {
       expect(() => JSON.parse(bad), bad).toThrow();
       expect(runScanKernel(Buffer.from(bad))?.status, bad).toBe(SCAN_INVALID);
@@ -329,6 +331,28 @@ describe('scanRecordsBytes', () => {
     }
     // a bracket after a comma is a value in an array
     expect(runScanKernel(Buffer.from('{"Records":[{"a":[1,[2],{"b":[]}]}]}'))?.status).toBe(SCAN_OK);
+  });
+
+  it('never says OK to text that JSON.parse rejects, wrapper checks aside', () => {
+    // The kernel alone, so a hole its callers' checks would hide still fails here.
+    const edits = ['', ',', ':', '"', '\\', '{', '}', '[', ']', ' ', 'x', '0', '-', '.', 'e', 't', 'n', '\u0001', ',"k":"v"', ',"k":{}'];
+    let rejected = 0;
+    for (let seed = 1; seed <= 3000; seed++) {
+      const r = rng(90_000 + seed);
+      const text = logText(Array.from({ length: 1 + r.int(3) }, () => randomRecord(r)), r, 0.05);
+      const at = r.next() < 0.2 ? text.length : r.int(text.length);
+      const mutated = text.slice(0, at) + r.pick(edits) + text.slice(at + r.int(3));
+      let valid = true;
+      try {
+        JSON.parse(mutated);
+      } catch {
+        valid = false;
+      }
+      if (valid) continue;
+      rejected++;
+      expect(runScanKernel(Buffer.from(mutated))?.status, mutated).not.toBe(SCAN_OK);
+    }
+    expect(rejected).toBeGreaterThan(1000);
   });
 
   it('keeps its statuses: INVALID, DOUBT for whitespace after a literal or deep nesting, OVERFLOW', () => {
