@@ -157,7 +157,8 @@ async function defaultParser(threads: number): Promise<LogParser> {
 interface Inputs {
   config: Awaited<ReturnType<typeof loadConfig>>;
   previous: Awaited<ReturnType<typeof readPreviousReport>> | null;
-  templates: RenderContext['templates'];
+  /** A user's templates, loaded now; the built-in ones load during the read (see `templatesAfterRead`). */
+  userTemplates: RenderContext['templates'];
   verifyInputs: Awaited<ReturnType<typeof loadVerifyInputs>> | null;
   stores: ObjectStore[];
   accounts: Awaited<ReturnType<typeof resolveAccounts>>;
@@ -167,9 +168,9 @@ interface Inputs {
 async function loadInputs(options: ReportOptions, period: Period): Promise<Inputs> {
   const config = await loadConfig(options.configPath, options.cwd ?? process.cwd());
   const previous = options.comparePath === undefined ? null : await readPreviousReport(options.comparePath);
-  // Templates are loaded and checked once, now: a broken user template fails before an hour of reading.
-  const templates =
-    options.formats.includes('html') || options.formats.includes('pdf')
+  // A user's templates are loaded and checked once, now: a broken one fails before an hour of reading.
+  const userTemplates =
+    needsTemplates(options) && options.render.templateDir !== undefined
       ? await (await import('../render/templates.js')).loadTemplates(options.render.templateDir)
       : undefined;
   if (options.formats.includes('pdf') && options.render.browserPath === undefined) {
@@ -188,7 +189,11 @@ async function loadInputs(options: ReportOptions, period: Period): Promise<Input
     tags: options.accountTags,
   });
   const athena = await collectFromAthena(athenaSpecs, options, period);
-  return { config, previous, templates, verifyInputs, stores, accounts, athena };
+  return { config, previous, userTemplates, verifyInputs, stores, accounts, athena };
+}
+
+function needsTemplates(options: ReportOptions): boolean {
+  return options.formats.includes('html') || options.formats.includes('pdf');
 }
 
 /**
@@ -197,6 +202,16 @@ async function loadInputs(options: ReportOptions, period: Period): Promise<Input
  */
 function afterReadModules() {
   return Promise.all([import('../report/build.js'), import('../analysis/findings.js'), import('../output/writer.js')]);
+}
+
+/**
+ * The templates the renderers use: the user's, already loaded, or the built-in ones, loaded
+ * during the read like the modules above (they cannot fail on anything the user gave, and
+ * loading them is a quarter of the start-up).
+ */
+async function templatesAfterRead(options: ReportOptions, userTemplates: RenderContext['templates']): Promise<RenderContext['templates']> {
+  if (userTemplates !== undefined || !needsTemplates(options)) return userTemplates;
+  return (await import('../render/templates.js')).loadTemplates(undefined);
 }
 
 /** sources -> records -> events -> analysis -> model -> renderers -> writer. */
@@ -221,6 +236,7 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
   let collected: CollectResult;
   let readLoop: EventLoopUtilization;
   let stages: ReturnType<typeof afterReadModules>;
+  let templatesReady: ReturnType<typeof templatesAfterRead>;
   try {
     inputs = await loadInputs(options, period);
     // Process start to here: Node, the CLI, its modules and the inputs (the bench reports it).
@@ -228,8 +244,10 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
     mark = performance.now();
     readLoop = performance.eventLoopUtilization();
     stages = afterReadModules();
+    templatesReady = templatesAfterRead(options, inputs.userTemplates);
     // Awaited after the read; a failure to load is reported there, not as an unhandled rejection.
     stages.catch(() => {});
+    templatesReady.catch(() => {});
     const anyS3 = inputs.stores.some((s) => s.kind === 's3');
     collected = await collect({
       stores: inputs.stores,
@@ -247,11 +265,12 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
   } finally {
     await (await parserReady.catch(() => null))?.close?.();
   }
-  const { config, previous, templates, verifyInputs, stores, accounts, athena } = inputs;
+  const { config, previous, verifyInputs, stores, accounts, athena } = inputs;
 
   lap('read');
   timing('read:main-busy', Math.round(performance.eventLoopUtilization(readLoop).active));
   const [{ buildReport }, { evaluateFindings, countFindingsBySeverity, hasFindingsAtOrAbove }, { OutputSession }] = await stages;
+  const templates = await templatesReady;
   const model = buildReport({
     collected,
     accounts,

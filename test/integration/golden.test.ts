@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -83,6 +83,20 @@ describe('the golden report of the fixtures', () => {
 });
 
 describe('phase timings (IOT_AUDIT_TIMINGS, npm run bench)', () => {
+  it("a broken user template fails before any log is read; the built-in templates load during the read", async () => {
+    const templateDir = mkdtempSync(path.join(os.tmpdir(), 'iot-audit-broken-template-'));
+    writeFileSync(path.join(templateDir, 'report.hbs'), '<html>{{#if summary}}never closed</html>');
+    let parsed = 0;
+    const counting = { parserFactory: async () => ({ parse: async () => { parsed++; throw new Error('no log should be read'); } }) };
+    const outDir = mkdtempSync(path.join(os.tmpdir(), 'iot-audit-broken-out-'));
+    await expect(runReport(options({ formats: ['html'], outDir, render: { paper: 'a4', templateDir }, ...counting }))).rejects.toThrow(/report\.hbs/);
+    expect(parsed).toBe(0);
+    expect(readdirSync(outDir)).toEqual([]);
+    const html = options({ formats: ['html'] });
+    await runReport(html);
+    expect(readdirSync(html.outDir)).toContain('iot-audit-2026-10.html');
+  });
+
   it('reports every phase of a run once, in order, with the main thread busy during the read', async () => {
     const phases: [string, number][] = [];
     await runReport(reportOptions({ threads: 2, formats: ['json', 'csv'], onTiming: (phase, ms) => phases.push([phase, ms]) }));
