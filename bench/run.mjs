@@ -11,7 +11,7 @@
 // Then the PDF bound: a report of 100,000 IoT events (bench/iot-heavy.mjs), its PDF
 // render time from the report's own phase timings. Results go to bench/RESULTS.md.
 //
-//   node bench/run.mjs [--scales 0.5,1,2] [--repeats 3] [--quick] [--no-write]
+//   node bench/run.mjs [--scales 0.5,1,2] [--repeats 5] [--quick] [--no-write]
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -69,7 +69,7 @@ function report(tree, accounts, formats, out) {
 }
 
 const mb = (bytes) => bytes / 1e6;
-const REPEATS = Number(option('--repeats', flag('--quick') ? '1' : '3'));
+const REPEATS = Number(option('--repeats', flag('--quick') ? '1' : '5'));
 /** The run with the median wall time (the middle one of an odd count). */
 const median = (runs) => [...runs].sort((x, y) => x.seconds - y.seconds)[Math.floor((runs.length - 1) / 2)];
 const fmt = (n, digits = 1) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
