@@ -11,8 +11,16 @@ import { fileURLToPath } from 'node:url';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { gunzipSync } from 'node:zlib';
 
-/** The gunzip the tool uses (src/collect/parse-fast.ts GUNZIP_OPTIONS): a fair floor decompresses as well as the tool does. */
-export const GUNZIP_OPTIONS = { chunkSize: 1 << 20 };
+/**
+ * The gunzip the tool uses (src/collect/parse-log.ts `gunzipOptionsFor`; a unit test holds
+ * the two equal): a fair floor decompresses as well as the tool does. One output chunk of
+ * the size the gzip trailer records, bounded.
+ */
+export function gunzipOptionsFor(bytes) {
+  const n = bytes.length;
+  const recorded = n >= 18 ? (bytes[n - 4] | (bytes[n - 3] << 8) | (bytes[n - 2] << 16) | (bytes[n - 1] << 24)) >>> 0 : 0;
+  return { chunkSize: Math.max(1024, Math.min(recorded + 64, n * 1032 + 64, 16 << 20)) };
+}
 
 /** Log files only, as the tool reads them (digests and other objects are not logs). */
 export function isLogFile(file) {
@@ -36,10 +44,10 @@ export async function listLogFiles(root) {
 /**
  * Reads and gunzips `files` (or every log file under `root`) on `threads` worker threads.
  * Returns wall time (listing excluded, worker start-up included), bytes and throughput.
- * `gunzipOptions` defaults to the tool's; `{}` gives zlib's defaults (16 KB chunks).
+ * `gunzipOptions` defaults to the tool's per-file rule; `{}` gives zlib's defaults (16 KB chunks).
  * `scan: true` runs the tool's own worker code on each file instead (gunzip + scan).
  */
-export async function measureFloor({ root, files, threads = os.availableParallelism(), gunzipOptions = GUNZIP_OPTIONS, scan = false } = {}) {
+export async function measureFloor({ root, files, threads = os.availableParallelism(), gunzipOptions = null, scan = false } = {}) {
   const listStarted = performance.now();
   const list = files ?? (await listLogFiles(root));
   const listSeconds = (performance.now() - listStarted) / 1000;
@@ -104,7 +112,7 @@ async function workerMain() {
         continue;
       }
       try {
-        out.uncompressedBytes += bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes, gunzipOptions).length : bytes.length;
+        out.uncompressedBytes += bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes, gunzipOptions ?? gunzipOptionsFor(bytes)).length : bytes.length;
       } catch {
         out.unreadable++;
       }

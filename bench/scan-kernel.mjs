@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gunzipSync } from 'node:zlib';
-import { GUNZIP_OPTIONS, listLogFiles } from './floor.mjs';
+import { gunzipOptionsFor, listLogFiles } from './floor.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -37,7 +37,7 @@ const texts = all
   .slice(0, fileCount)
   .map((file) => {
     const raw = readFileSync(file);
-    return file.endsWith('.gz') ? gunzipSync(raw, GUNZIP_OPTIONS) : raw;
+    return file.endsWith('.gz') ? gunzipSync(raw, gunzipOptionsFor(raw)) : raw;
   });
 const bytes = texts.reduce((sum, text) => sum + text.length, 0);
 console.log(`${texts.length} files, ${(bytes / 1e6).toFixed(0)} MB decompressed, ${rounds} rounds`);

@@ -1,9 +1,6 @@
-import { gunzipSync } from 'node:zlib';
 import { scanRecordsBytes } from '../cloudtrail/scan.js';
 import type { ParsedLog } from '../types.js';
-import { GUNZIP_OPTIONS, iotRecordsOf, isGzip, parseLogBytes } from './parse-log.js';
-
-export { GUNZIP_OPTIONS };
+import { gunzipLog, iotRecordsOf, isGzip, parseLogBytes } from './parse-log.js';
 
 /**
  * `parseLogBytes` with the fast path: the same result for every input (a test holds it
@@ -14,7 +11,7 @@ export function parseLogFast(bytes: Buffer): ParsedLog {
   let raw = bytes;
   if (isGzip(bytes)) {
     try {
-      raw = gunzipSync(bytes, GUNZIP_OPTIONS);
+      raw = gunzipLog(bytes);
     } catch {
       // The plain path words the reason.
       return parseLogBytes(bytes);
