@@ -22,6 +22,15 @@ export function gunzipOptionsFor(bytes) {
   return { chunkSize: Math.max(1024, Math.min(recorded + 64, n * 1032 + 64, 16 << 20)) };
 }
 
+/**
+ * Gives spent gunzip output back at once where the runtime can, as the tool does
+ * (src/collect/parse-log.ts `releaseBuffer`): on Node 24 this makes gunzip ~15% faster,
+ * so a floor without it would flatter the tool.
+ */
+function releaseBuffer(buf) {
+  if (buf.buffer instanceof ArrayBuffer && buf.buffer.byteLength > Buffer.poolSize) buf.buffer.transfer?.(0);
+}
+
 /** Log files only, as the tool reads them (digests and other objects are not logs). */
 export function isLogFile(file) {
   return /\.json(\.gz)?$/.test(file) && !file.includes(`${path.sep}CloudTrail-Digest${path.sep}`);
@@ -112,7 +121,13 @@ async function workerMain() {
         continue;
       }
       try {
-        out.uncompressedBytes += bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes, gunzipOptions ?? gunzipOptionsFor(bytes)).length : bytes.length;
+        if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
+          const raw = gunzipSync(bytes, gunzipOptions ?? gunzipOptionsFor(bytes));
+          out.uncompressedBytes += raw.length;
+          releaseBuffer(raw);
+        } else {
+          out.uncompressedBytes += bytes.length;
+        }
       } catch {
         out.unreadable++;
       }

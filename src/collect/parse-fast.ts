@@ -1,6 +1,6 @@
 import { scanRecordsBytes } from '../cloudtrail/scan.js';
 import type { ParsedLog } from '../types.js';
-import { gunzipLog, iotRecordsOf, isGzip, parseLogBytes } from './parse-log.js';
+import { gunzipLog, iotRecordsOf, isGzip, parseLogBytes, releaseBuffer } from './parse-log.js';
 
 /**
  * `parseLogBytes` with the fast path: the same result for every input (a test holds it
@@ -18,9 +18,13 @@ export function parseLogFast(bytes: Buffer): ParsedLog {
     }
   }
   const scan = scanRecordsBytes(raw);
-  if (scan !== null) {
-    return { recordCount: scan.recordCount, records: iotRecordsOf(scan.candidates), uncompressedBytes: raw.length, error: null };
-  }
+  const uncompressedBytes = raw.length;
   // Decompressed once already; gzip inside gzip must reach the plain path as it came.
-  return parseLogBytes(isGzip(raw) ? bytes : raw);
+  const parsed =
+    scan !== null
+      ? { recordCount: scan.recordCount, records: iotRecordsOf(scan.candidates), uncompressedBytes, error: null }
+      : parseLogBytes(isGzip(raw) ? bytes : raw);
+  // Nothing returned points into the text: candidates were copied out as strings.
+  if (raw !== bytes) releaseBuffer(raw);
+  return parsed;
 }

@@ -29,6 +29,19 @@ export function gunzipLog(bytes: Buffer): Buffer {
   return gunzipSync(bytes, gunzipOptionsFor(bytes));
 }
 
+/**
+ * Gives a buffer that `gunzipLog` made back to the allocator now instead of at the next
+ * garbage collection, where the runtime can (`ArrayBuffer.prototype.transfer`, Node 22
+ * and later; a no-op on Node 20). On Node 24 the worker threads otherwise held ~150 MB
+ * each of spent gunzip output (peak RSS 400 MB at double size, growing with the input)
+ * and gunzip ran ~15% slower. Only for a buffer nothing else holds: small buffers share
+ * Node's pool and are left alone.
+ */
+export function releaseBuffer(buf: Buffer): void {
+  const memory = buf.buffer as ArrayBufferLike & { transfer?: (length: number) => ArrayBuffer };
+  if (memory instanceof ArrayBuffer && memory.byteLength > Buffer.poolSize) memory.transfer?.(0);
+}
+
 /** Decoded text of a log object, or why it could not be decoded. */
 export type DecodedLog = { text: string; uncompressedBytes: number } | { error: string; uncompressedBytes: number };
 
@@ -47,8 +60,10 @@ export function decodeLog(bytes: Buffer): DecodedLog {
     }
   }
   let text = raw.toString('utf8');
+  const uncompressedBytes = raw.length;
+  if (raw !== bytes) releaseBuffer(raw);
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  return { text, uncompressedBytes: raw.length };
+  return { text, uncompressedBytes };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

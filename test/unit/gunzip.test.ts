@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { describe, expect, it } from 'vitest';
-import { gunzipLog, gunzipOptionsFor } from '../../src/collect/parse-log.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseLogFast } from '../../src/collect/parse-fast.js';
+import { gunzipLog, gunzipOptionsFor, iotRecordsOf, parseLogBytes, rawRecordsOfText, releaseBuffer } from '../../src/collect/parse-log.js';
 
 /** A copy of `bytes` whose gzip trailer records `size` (a lying or broken trailer). */
 function withRecordedSize(bytes: Buffer, size: number): Buffer {
@@ -63,5 +64,69 @@ describe('gunzipLog', () => {
     const inputs: Buffer[] = [gzipSync(small), gzipSync(medium), gzipSync(large), Buffer.alloc(0), Buffer.alloc(17), randomBytes(18), randomBytes(5000)];
     for (let i = 0; i < 200; i++) inputs.push(withRecordedSize(gzipSync(small), randomBytes(4).readUInt32LE(0)));
     for (const bytes of inputs) expect(floor.gunzipOptionsFor(bytes)).toEqual(gunzipOptionsFor(bytes));
+  });
+});
+
+describe('releaseBuffer', () => {
+  const native = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'transfer');
+  let detached = 0;
+  /** Makes every release really detach the buffer, on Node 20 too (which has no `transfer`). */
+  function detachForReal() {
+    Object.defineProperty(ArrayBuffer.prototype, 'transfer', {
+      configurable: true,
+      writable: true,
+      value(this: ArrayBuffer) {
+        detached++;
+        structuredClone(this, { transfer: [this] });
+        return new ArrayBuffer(0);
+      },
+    });
+  }
+  afterEach(() => {
+    if (native) Object.defineProperty(ArrayBuffer.prototype, 'transfer', native);
+    else delete (ArrayBuffer.prototype as { transfer?: unknown }).transfer;
+    detached = 0;
+  });
+
+  it("gives a large gunzip output's memory back, and never a buffer that shares Node's pool", () => {
+    detachForReal();
+    const big = gunzipLog(gzipSync(log(2_000)));
+    releaseBuffer(big);
+    expect(big.length).toBe(0);
+    const neighbour = Buffer.from('still here');
+    const pooled = gunzipLog(gzipSync('{"Records":[]}'));
+    releaseBuffer(pooled);
+    releaseBuffer(Buffer.from('abc'));
+    expect(pooled.toString()).toBe('{"Records":[]}');
+    expect(neighbour.toString()).toBe('still here');
+    expect(detached).toBe(1);
+  });
+
+  it('leaves nothing the parse returns pointing into the released text (fast and plain paths)', () => {
+    const record = (i: number) => ({
+      eventVersion: '1.08',
+      userIdentity: { type: 'IAMUser', arn: `arn:aws:iam::111122223333:user/dev-${i}`, accountId: '111122223333' },
+      eventTime: '2026-10-01T00:00:00Z',
+      eventSource: i % 2 === 0 ? 'iot.amazonaws.com' : 'sts.amazonaws.com',
+      eventName: i % 2 === 0 ? 'UpdateCertificate' : 'AssumeRole',
+      awsRegion: 'eu-west-1',
+      requestParameters: { certificateId: `c${i}`, roleArn: 'arn:aws:iam::111122223333:role/iot-fleet' },
+      eventID: `e-${i}`,
+      recipientAccountId: '111122223333',
+    });
+    const text = JSON.stringify({ Records: Array.from({ length: 6_000 }, (_, i) => record(i)) });
+    const pretty = JSON.stringify(JSON.parse(text), null, 2);
+    const expected = iotRecordsOf(rawRecordsOfText(text));
+    expect(expected.length).toBe(3_000);
+    detachForReal();
+    for (const bytes of [gzipSync(text), gzipSync(pretty)]) {
+      expect(parseLogFast(bytes).records).toStrictEqual(expected);
+      expect(parseLogBytes(bytes).records).toStrictEqual(expected);
+    }
+    // gzip inside gzip: the fast path hands the plain one the original bytes, not the spent text.
+    const nested = gzipSync(gzipSync(text));
+    expect(parseLogFast(nested)).toStrictEqual(parseLogBytes(nested));
+    expect(parseLogFast(nested).error).toMatch(/not valid JSON/);
+    expect(detached).toBeGreaterThanOrEqual(6);
   });
 });
