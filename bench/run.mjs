@@ -172,7 +172,7 @@ const text = [
   `Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${machine}. Load average at start: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}.`,
   '',
   `Each run is its own process, on a warm page cache (a first pass reads the tree once); wall time includes Node start-up and listing. Peak RSS is the process's (all threads). (a) and (b) ran ${REPEATS} times each, alternating; the table shows the median run of each (the ratio is of the medians), and each scale's line below gives every run.`,
-  'The floor reads and gunzips exactly the log files the report reads (October 2026 UTC plus one late day), one worker thread per core.',
+  'The floor reads and gunzips exactly the log files the report reads (October 2026 UTC plus one late day), one worker thread per core, gunzipping as the tool does (one buffer of the size the gzip trailer records, given back at once where Node can).',
   '"floor + scan" (below the table, a diagnostic) is the same pass with each file through the report\'s own worker code (gunzip + the IoT scan): what the scan alone adds to the floor, without the main thread and the report.',
   'Only the ratios (÷ floor) compare across machines.',
   '',
