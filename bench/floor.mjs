@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The floor of the benchmark: read and gunzip every log file under a tree, with the
 // parallelism the tool uses (one worker thread per core, each reading its files
-// itself), and nothing else. The report's cost is compared to this.
+// itself), and nothing else. The report's cost is compared to this. It gunzips with the
+// tool's own rule, from dist/ (`npm run build` first; `npm run bench` builds).
 //   node bench/floor.mjs <tree> [--threads N]
 import { readFileSync } from 'node:fs';
 import { opendir } from 'node:fs/promises';
@@ -12,24 +13,12 @@ import { Worker, isMainThread, parentPort, workerData } from 'node:worker_thread
 import { gunzipSync } from 'node:zlib';
 
 /**
- * The gunzip the tool uses (src/collect/parse-log.ts `gunzipOptionsFor`; a unit test holds
- * the two equal): a fair floor decompresses as well as the tool does. One output chunk of
- * the size the gzip trailer records, bounded.
+ * The gunzip the tool uses: one output buffer of the size the gzip trailer records, given
+ * back at once where Node can. A fair floor decompresses as well as the tool does, so it
+ * takes the tool's own functions rather than a copy that could drift.
  */
-export function gunzipOptionsFor(bytes) {
-  const n = bytes.length;
-  const recorded = n >= 18 ? (bytes[n - 4] | (bytes[n - 3] << 8) | (bytes[n - 2] << 16) | (bytes[n - 1] << 24)) >>> 0 : 0;
-  return { chunkSize: Math.max(1024, Math.min(recorded + 64, n * 1032 + 64, 16 << 20)) };
-}
-
-/**
- * Gives spent gunzip output back at once where the runtime can, as the tool does
- * (src/collect/parse-log.ts `releaseBuffer`): on Node 24 this makes gunzip ~15% faster,
- * so a floor without it would flatter the tool.
- */
-function releaseBuffer(buf) {
-  if (buf.buffer instanceof ArrayBuffer && buf.buffer.byteLength > Buffer.poolSize) buf.buffer.transfer?.(0);
-}
+const { gunzipOptionsFor, releaseBuffer } = await import(new URL('../dist/collect/parse-log.js', import.meta.url).href);
+export { gunzipOptionsFor };
 
 /** Log files only, as the tool reads them (digests and other objects are not logs). */
 export function isLogFile(file) {

@@ -142,6 +142,14 @@ function buildKernel(): Uint8Array {
     f.br(0);
     f.op('end').op('end');
   };
+  /** `at` = the input address of the current bit, `c` = the byte there. */
+  const loadByteAtBit = () => {
+    gi('addr');
+    gi('bit').op('i32.add');
+    si('at');
+    gi('at').load8();
+    si('c');
+  };
   const pushHit = (emitPosition: () => void) => {
     gi('hitCount').get(p.hitCap).op('i32.ge_u');
     fail(SCAN_OVERFLOW);
@@ -373,11 +381,7 @@ function buildKernel(): Uint8Array {
     gi('ctx').op('i64.extend_i32_u').op('i64.sub');
     s('inArray');
     forEachBit('brackets', () => {
-      gi('addr');
-      gi('bit').op('i32.add');
-      si('at');
-      gi('at').load8();
-      si('c');
+      loadByteAtBit();
       f.i64(1);
       gi('bit').op('i64.extend_i32_u').op('i64.shl');
       s('one');
@@ -513,11 +517,7 @@ function buildKernel(): Uint8Array {
 
     // ---- literal tokens, one at a time (a few per record)
     forEachBit('literalStarts', () => {
-      gi('addr');
-      gi('bit').op('i32.add');
-      si('at');
-      gi('at').load8();
-      si('c');
+      loadByteAtBit();
       cIs(0x74);
       f.op('if');
       expectWord('true');

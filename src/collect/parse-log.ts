@@ -12,11 +12,12 @@ const MAX_RATIO = 1032;
  * zlib's output chunk for one gzip file: the size its trailer records (ISIZE, the last
  * member's size mod 2^32) plus a little, so a CloudTrail file inflates into one buffer
  * of its own size, with no concatenation and no large chunk kept alive behind a small
- * result. A fixed 1 MB chunk cost ~3× the output in allocation on Node 24 (gunzip at
- * 0.7 instead of 1.1 GB/s); zlib's default (16 KB) makes a file a hundred steps and a
- * final copy. The trailer of a broken or hostile file can say anything: it is bounded by
- * what the input can inflate to and by `MAX_CHUNK`, and a wrong hint costs only speed.
- * The benchmark's floor (bench/floor.mjs) uses the same rule.
+ * result. The fixed 1 MB chunk used before cost 7× the page faults on two threads (Node
+ * 20, the bench floor at scale 1) and ran at 0.7 instead of 1.1 GB/s on Node 24; zlib's
+ * default (16 KB) makes a file a hundred steps and a final copy. The trailer of a broken
+ * or hostile file can say anything: it is bounded by what the input can inflate to and by
+ * `MAX_CHUNK`, and a wrong hint costs only speed. The bench floor (bench/floor.mjs)
+ * imports this rule.
  */
 export function gunzipOptionsFor(bytes: Uint8Array): { chunkSize: number } {
   const n = bytes.length;
@@ -32,10 +33,10 @@ export function gunzipLog(bytes: Buffer): Buffer {
 /**
  * Gives a buffer that `gunzipLog` made back to the allocator now instead of at the next
  * garbage collection, where the runtime can (`ArrayBuffer.prototype.transfer`, Node 22
- * and later; a no-op on Node 20). On Node 24 the worker threads otherwise held ~150 MB
- * each of spent gunzip output (peak RSS 400 MB at double size, growing with the input)
- * and gunzip ran ~15% slower. Only for a buffer nothing else holds: small buffers share
- * Node's pool and are left alone.
+ * and later; a no-op on Node 20). On Node 24 the two worker threads otherwise held
+ * 150-250 MB of spent gunzip output between them (the report's peak RSS was 398 MB at
+ * double size, growing with the input) and the floor's gunzip ran ~15% slower. Only for
+ * a buffer nothing else holds: small buffers share Node's pool and are left alone.
  */
 export function releaseBuffer(buf: Buffer): void {
   const memory = buf.buffer as ArrayBufferLike & { transfer?: (length: number) => ArrayBuffer };
