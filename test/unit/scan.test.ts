@@ -205,6 +205,17 @@ describe('scanRecordsText against the plain path', () => {
     expect(scan?.candidates).toStrictEqual([JSON.parse(iot)]);
   });
 
+  it('finds each hit\'s record among many, first and last included, several hits in one', () => {
+    const s3 = (n: number) => `{"eventSource":"s3.amazonaws.com","eventName":"GetObject","eventID":"s3-${n}"}`;
+    const iot = (n: number) => `{"eventSource":"iot.amazonaws.com","eventName":"CreateThing","eventID":"iot-${n}","requestParameters":{"thingName":"iot-thing-${n}"}}`;
+    const escaped = '{"eventSource":"\\u0069ot.amazonaws.com","eventName":"DeleteThing","eventID":"esc"}';
+    const sts = '{"eventSource":"sts.amazonaws.com","eventName":"AssumeRole","sourceIPAddress":"iot.amazonaws.com","userAgent":"iot.amazonaws.com"}';
+    const records = [iot(1), s3(1), s3(2), sts, s3(3), escaped, sts, iot(2), ...Array.from({ length: 40 }, (_, n) => s3(10 + n)), sts, iot(3)];
+    const scan = scanRecordsText(`{"Records":[${records.join(',')}]}`);
+    expect(scan?.recordCount).toBe(records.length);
+    expect(scan?.candidates).toStrictEqual([iot(1), escaped, iot(2), iot(3)].map((r) => JSON.parse(r)));
+  });
+
   it('agrees on seeded random record files, compact and with escapes everywhere', () => {
     let handled = 0;
     for (let seed = 1; seed <= 300; seed++) {
