@@ -86,7 +86,8 @@ function candidateRecords(bytes: Buffer, spans: Int32Array, hits: Int32Array): u
   const candidates: unknown[] = [];
   const n = hits.length;
   if (n === 0) return candidates;
-  const sorted = n === 1 ? hits : hits.slice().sort();
+  // The kernel's own memory, ours until the next file: sorted in place.
+  const sorted = n === 1 ? hits : hits.sort();
   const count = spans.length >> 1;
   let k = 0;
   let h = 0;
