@@ -71,8 +71,11 @@ export function scanRecordsText(text: string): RecordScan | null {
 }
 
 const NO_HIT = 0;
-const IOT_HIT = 1;
-const ESCAPE_HIT = 2;
+/** An `iot` that cannot make its record an IoT record (see `canMakeIot`). */
+const MENTION = 1;
+const IOT_HIT = 2;
+const ESCAPE_HIT = 4;
+const COLON = 0x3a;
 
 /**
  * The records holding a hit, parsed. Driven by the hits (a few per file), not by the
@@ -97,15 +100,39 @@ function candidateRecords(bytes: Buffer, spans: Int32Array, hits: Int32Array): u
     const start = spans[2 * k];
     const end = spans[2 * k + 1];
     let kind = NO_HIT;
-    for (; h < n && sorted[h] <= end; h++) if (sorted[h] >= start) kind |= bytes[sorted[h]] === 0x75 ? ESCAPE_HIT : IOT_HIT;
+    for (; h < n && sorted[h] <= end; h++) {
+      const at = sorted[h];
+      if (at >= start) kind |= bytes[at] === 0x75 ? ESCAPE_HIT : canMakeIot(bytes, at, start) ? IOT_HIT : MENTION;
+    }
     k++;
-    if (kind === NO_HIT) continue;
     // Records of other services that merely mention IoT (an STS session invoked by
     // iot.amazonaws.com, an IAM policy on IoT resources) need no parsing.
-    if (kind === IOT_HIT && hasOtherEventSource(bytes, start, end)) continue;
+    if ((kind & ESCAPE_HIT) === 0 && ((kind & IOT_HIT) === 0 || hasOtherEventSource(bytes, start, end))) continue;
     candidates.push(JSON.parse(bytes.toString('utf8', start, end + 1)));
   }
   return candidates;
+}
+
+/**
+ * Whether the `iot` whose `t` is at `t` can make its record an IoT record for
+ * `normalizeRecord` + `isIotRecord`, in a record without `\u` escapes (its bytes are its
+ * text, keys included). Only three places can: the start of an `eventSource` value,
+ * top-level or in a wrapper object (`"eventSource":"iot…`, the key in any case); the
+ * start of a string inside a string, a wrapped record's text (`\"iot…`); and after a
+ * colon, `arn:aws:iot:` in the parameters of a record without an event source. The
+ * other mentions (`"invokedBy":"iot.amazonaws.com"`, `"sourceIPAddress":"iot…"`, `api/iot#`
+ * in a user agent, most of the 2% of records that mention IoT) cannot, and their records
+ * need no walk (`hasOtherEventSource`). Anything unsure counts as "can".
+ */
+function canMakeIot(bytes: Buffer, t: number, start: number): boolean {
+  const before = bytes[t - 3];
+  if (before === COLON) return true;
+  if (before !== QUOTE) return false;
+  const quoteBefore = bytes[t - 4];
+  if (quoteBefore === BACKSLASH) return true;
+  // `"eventsource":"` before the value: key quotes at t-5 and t-17, the colon at t-4.
+  const keyEnd = t - 5;
+  return quoteBefore === COLON && keyEnd - 12 >= start && bytes[keyEnd] === QUOTE && bytes[keyEnd - 12] === QUOTE && equalsIgnoringCase(bytes, keyEnd - 11, keyEnd, 'eventsource');
 }
 
 /** The first record from `from` on whose span ends at or after `at` (`count` when none). */

@@ -196,6 +196,26 @@ describe('scanRecordsText against the plain path', () => {
     for (const text of texts) expect(agrees(text), text).toBe(true);
   });
 
+  it('skips the walk only for mentions of IoT that cannot make a record an IoT record', () => {
+    const texts = [
+      // a wrapped record's text, without \\u escapes: the inner value follows \"
+      '{"Records":[{"eventName":"LookupEvents","eventSource":"cloudtrail.amazonaws.com","CloudTrailEvent":"{\\"eventSource\\":\\"iot.amazonaws.com\\",\\"eventName\\":\\"CreateThing\\",\\"eventID\\":\\"w1\\"}"}]}',
+      '{"Records":[{"CloudTrailEvent":"{\\"eventSource\\": \\"iot.amazonaws.com\\", \\"eventName\\": \\"DeleteThing\\"}"}]}',
+      // EventBridge's envelope: the record is the detail object
+      '{"Records":[{"detail-type":"AWS API Call via CloudTrail","source":"aws.iot","detail":{"eventSource":"iot.amazonaws.com","eventName":"UpdateCertificate","eventID":"d1"}}]}',
+      // a later duplicate key empties the event source: the IoT ARN before it decides (the
+      // plain path keeps the first of keys that differ only in case: not an IoT record)
+      '{"Records":[{"requestParameters":{"thingArn":"arn:aws:iot:eu-west-1:1:thing/t"},"eventName":"CreateThing","eventSource":"sts.amazonaws.com","eventSource":""}]}',
+      '{"Records":[{"eventName":"CreateThing","eventSource":"sts.amazonaws.com","EVENTSOURCE":"IoT.amazonaws.com"}]}',
+      // lookalike keys and other services' mentions: not IoT records
+      '{"Records":[{"eventName":"AssumeRole","eventSource":"sts.amazonaws.com","xeventSource":"iot.amazonaws.com","userIdentity":{"invokedBy":"iot.amazonaws.com"}}]}',
+      '{"Records":[{"eventName":"GetObject","eventSource":"s3.amazonaws.com","userAgent":"aws-sdk-js/3 api/iot#3.6","sourceIPAddress":"iot.amazonaws.com"}]}',
+    ];
+    for (const text of texts) expect(agrees(text), text).toBe(true);
+    const iotCount = texts.map((t) => iotRecordsOf(scanRecordsText(t)!.candidates).length);
+    expect(iotCount).toStrictEqual([1, 1, 1, 1, 0, 0, 0]);
+  });
+
   it('parses only records that can be IoT records', () => {
     const sts = '{"eventSource":"sts.amazonaws.com","eventName":"AssumeRole","userIdentity":{"invokedBy":"credentials.iot.amazonaws.com"},"requestParameters":{"roleArn":"arn:aws:iam::1:role/IoTRole"}}';
     const s3 = '{"eventSource":"s3.amazonaws.com","eventName":"GetObject","requestParameters":{"key":"a/b"}}';
