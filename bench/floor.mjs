@@ -10,15 +10,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { gunzipSync } from 'node:zlib';
 
 /**
  * The gunzip the tool uses: one output buffer of the size the gzip trailer records, given
  * back at once where Node can. A fair floor decompresses as well as the tool does, so it
  * takes the tool's own functions rather than a copy that could drift.
  */
-const { gunzipOptionsFor, releaseBuffer } = await import(new URL('../dist/collect/parse-log.js', import.meta.url).href);
-export { gunzipOptionsFor };
+const { gunzipLog, isGzip, releaseBuffer } = await import(new URL('../dist/collect/parse-log.js', import.meta.url).href);
 
 /** Log files only, as the tool reads them (digests and other objects are not logs). */
 export function isLogFile(file) {
@@ -42,10 +40,9 @@ export async function listLogFiles(root) {
 /**
  * Reads and gunzips `files` (or every log file under `root`) on `threads` worker threads.
  * Returns wall time (listing excluded, worker start-up included), bytes and throughput.
- * `gunzipOptions` defaults to the tool's per-file rule; `{}` gives zlib's defaults (16 KB chunks).
  * `scan: true` runs the tool's own worker code on each file instead (gunzip + scan).
  */
-export async function measureFloor({ root, files, threads = os.availableParallelism(), gunzipOptions = null, scan = false } = {}) {
+export async function measureFloor({ root, files, threads = os.availableParallelism(), scan = false } = {}) {
   const listStarted = performance.now();
   const list = files ?? (await listLogFiles(root));
   const listSeconds = (performance.now() - listStarted) / 1000;
@@ -56,7 +53,7 @@ export async function measureFloor({ root, files, threads = os.availableParallel
   await Promise.all(
     Array.from({ length: Math.max(1, Math.min(threads, list.length)) }, () =>
       new Promise((resolve, reject) => {
-        const worker = new Worker(fileURLToPath(import.meta.url), { workerData: { gunzipOptions, scan } });
+        const worker = new Worker(fileURLToPath(import.meta.url), { workerData: { scan } });
         const feed = () => {
           if (next >= list.length) {
             worker.postMessage(null);
@@ -81,7 +78,6 @@ export async function measureFloor({ root, files, threads = os.availableParallel
   return {
     ...totals,
     threads,
-    gunzipOptions,
     scan,
     listSeconds,
     seconds,
@@ -90,7 +86,7 @@ export async function measureFloor({ root, files, threads = os.availableParallel
 }
 
 async function workerMain() {
-  const { gunzipOptions, scan } = workerData;
+  const { scan } = workerData;
   // With `scan`, each file also goes through the tool's own worker code (dist/, `npm run
   // build` first): gunzip + scan, what the report's workers do, without the rest of the report.
   const parseLogFast = scan ? (await import(new URL('../dist/collect/parse-fast.js', import.meta.url).href)).parseLogFast : null;
@@ -110,8 +106,8 @@ async function workerMain() {
         continue;
       }
       try {
-        if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
-          const raw = gunzipSync(bytes, gunzipOptions ?? gunzipOptionsFor(bytes));
+        if (isGzip(bytes)) {
+          const raw = gunzipLog(bytes);
           out.uncompressedBytes += raw.length;
           releaseBuffer(raw);
         } else {

@@ -13,8 +13,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { gunzipSync } from 'node:zlib';
-import { gunzipOptionsFor, listLogFiles } from './floor.mjs';
+import { listLogFiles } from './floor.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -25,6 +24,8 @@ const fileCount = Number(option('--files', 2000));
 const rounds = Number(option('--rounds', 6));
 const against = option('--against', null);
 
+// Gunzipped as the tool does it (by content, one buffer per file), from dist/ like the kernel.
+const { gunzipLog, isGzip } = await import(pathToFileURL(path.join(ROOT, 'dist', 'collect', 'parse-log.js')).href);
 const load = async (file) => (await import(pathToFileURL(path.resolve(file)).href)).runScanKernel;
 const kernels = [['dist', await load(path.join(ROOT, 'dist', 'cloudtrail', 'scan-kernel.js'))]];
 if (against) kernels.push([against, await load(against)]);
@@ -37,7 +38,7 @@ const texts = all
   .slice(0, fileCount)
   .map((file) => {
     const raw = readFileSync(file);
-    return file.endsWith('.gz') ? gunzipSync(raw, gunzipOptionsFor(raw)) : raw;
+    return isGzip(raw) ? gunzipLog(raw) : raw;
   });
 const bytes = texts.reduce((sum, text) => sum + text.length, 0);
 console.log(`${texts.length} files, ${(bytes / 1e6).toFixed(0)} MB decompressed, ${rounds} rounds`);
