@@ -768,7 +768,7 @@ export interface KernelOutput {
  * `records` and `hits` are views of the kernel's memory, valid until the next call on
  * this thread (which overwrites them): read them now, copy what must be kept. Copying
  * them out on every call (two small ArrayBuffers per file) cost each worker ~30 ms per
- * 7,500 files, more than the copy of the text into the kernel's memory.
+ * 7,000 files, more than the copy of the text into the kernel's memory.
  */
 export function runScanKernel(bytes: Uint8Array): KernelOutput | null {
   const length = bytes.length;

@@ -70,11 +70,10 @@ export function scanRecordsText(text: string): RecordScan | null {
   return scanRecordsBytes(Buffer.from(text, 'utf8'));
 }
 
+/** What a record's hits say: nothing to see, an `iot` that can make it an IoT record (see `canMakeIot`), a `\u` escape. */
 const NO_HIT = 0;
-/** An `iot` that cannot make its record an IoT record (see `canMakeIot`). */
-const MENTION = 1;
-const IOT_HIT = 2;
-const ESCAPE_HIT = 4;
+const IOT_HIT = 1;
+const ESCAPE_HIT = 2;
 const COLON = 0x3a;
 
 /**
@@ -83,31 +82,32 @@ const COLON = 0x3a;
  * every record made this code hot within a few files, so V8 compiled it (inlined into the
  * scan) before it had seen a record parsed, and again when one came: with the closure
  * the wrapper-key check used, the workers spent ~300 ms of CPU compiling the scan's
- * functions at the bench's scale 1, against ~160 ms now (`node --trace-opt`).
+ * functions at the bench's scale 1, against ~160–190 ms now (`node --trace-opt`).
  */
 function candidateRecords(bytes: Buffer, spans: Int32Array, hits: Int32Array): unknown[] {
   const candidates: unknown[] = [];
   const n = hits.length;
   if (n === 0) return candidates;
   // The kernel's own memory, ours until the next file: sorted in place.
-  const sorted = n === 1 ? hits : hits.sort();
+  hits.sort();
   const count = spans.length >> 1;
   let k = 0;
   let h = 0;
   while (h < n) {
-    k = recordEndingAtOrAfter(spans, k, count, sorted[h]);
+    k = recordEndingAtOrAfter(spans, k, count, hits[h]);
     if (k === count) break;
     const start = spans[2 * k];
     const end = spans[2 * k + 1];
     let kind = NO_HIT;
-    for (; h < n && sorted[h] <= end; h++) {
-      const at = sorted[h];
-      if (at >= start) kind |= bytes[at] === 0x75 ? ESCAPE_HIT : canMakeIot(bytes, at, start) ? IOT_HIT : MENTION;
+    for (; h < n && hits[h] <= end; h++) {
+      const at = hits[h];
+      if (at >= start) kind |= bytes[at] === 0x75 ? ESCAPE_HIT : canMakeIot(bytes, at, start) ? IOT_HIT : NO_HIT;
     }
     k++;
     // Records of other services that merely mention IoT (an STS session invoked by
-    // iot.amazonaws.com, an IAM policy on IoT resources) need no parsing.
-    if ((kind & ESCAPE_HIT) === 0 && ((kind & IOT_HIT) === 0 || hasOtherEventSource(bytes, start, end))) continue;
+    // iot.amazonaws.com, an IAM policy on IoT resources) need no parsing; escapes hide
+    // what the bytes say, so a record with one is always parsed.
+    if (kind === NO_HIT || (kind === IOT_HIT && hasOtherEventSource(bytes, start, end))) continue;
     candidates.push(JSON.parse(bytes.toString('utf8', start, end + 1)));
   }
   return candidates;

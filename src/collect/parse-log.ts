@@ -17,7 +17,7 @@ const MAX_RATIO = 1032;
  * default (16 KB) makes a file a hundred steps and a final copy. The trailer of a broken
  * or hostile file can say anything: it is bounded by what the input can inflate to and by
  * `MAX_CHUNK`, and a wrong hint costs only speed. The bench floor (bench/floor.mjs)
- * imports this rule.
+ * gunzips with `gunzipLog` too.
  */
 export function gunzipOptionsFor(bytes: Uint8Array): { chunkSize: number } {
   const n = bytes.length;

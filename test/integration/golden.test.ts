@@ -83,7 +83,7 @@ describe('the golden report of the fixtures', () => {
 });
 
 describe('phase timings (IOT_AUDIT_TIMINGS, npm run bench)', () => {
-  it("a broken user template fails before any log is read; the built-in templates load during the read", async () => {
+  it('a broken user template fails before any log is read; without one, the built-in templates render the HTML', async () => {
     const templateDir = mkdtempSync(path.join(os.tmpdir(), 'iot-audit-broken-template-'));
     writeFileSync(path.join(templateDir, 'report.hbs'), '<html>{{#if summary}}never closed</html>');
     let parsed = 0;

@@ -196,7 +196,7 @@ describe('scanRecordsText against the plain path', () => {
     for (const text of texts) expect(agrees(text), text).toBe(true);
   });
 
-  it('skips the walk only for mentions of IoT that cannot make a record an IoT record', () => {
+  it('finds IoT records wherever an `iot` can make one (wrapped, enveloped, by ARN) and not lookalikes', () => {
     const texts = [
       // a wrapped record's text, without \\u escapes: the inner value follows \"
       '{"Records":[{"eventName":"LookupEvents","eventSource":"cloudtrail.amazonaws.com","CloudTrailEvent":"{\\"eventSource\\":\\"iot.amazonaws.com\\",\\"eventName\\":\\"CreateThing\\",\\"eventID\\":\\"w1\\"}"}]}',
