@@ -157,17 +157,17 @@ export async function discoverTrails(store: ObjectStore, filter: DiscoveryFilter
 }
 
 /**
- * The log objects of one trail folder for the given UTC delivery days. Lists the
+ * The log objects of one trail folder for the given UTC delivery days, one day folder at a
+ * time (so reading starts after the first folder, not after the whole location). Lists the
  * year/month folders first so that only day folders that exist are listed.
  */
-export async function listLogObjects(store: ObjectStore, location: TrailLocation, days: readonly string[], problems: SourceProblem[]): Promise<LogObjectRef[]> {
+export async function* logObjectsByDay(store: ObjectStore, location: TrailLocation, days: readonly string[], problems: SourceProblem[]): AsyncGenerator<LogObjectRef[]> {
   const months = new Map<string, Set<string>>();
   for (const day of days) {
     const month = day.slice(0, 7);
     if (!months.has(month)) months.set(month, new Set());
     months.get(month)!.add(day);
   }
-  const refs: LogObjectRef[] = [];
   const source = sourceBase(store);
   for (const [month, wanted] of months) {
     const [yyyy, mm] = month.split('-');
@@ -178,6 +178,7 @@ export async function listLogObjects(store: ObjectStore, location: TrailLocation
       const day = `${yyyy}-${mm}-${dd}`;
       if (!wanted.has(day)) continue;
       const { objects } = await children(store, dayPrefix, problems);
+      const refs: LogObjectRef[] = [];
       for (const object of objects) {
         if (!LOG_NAME.test(object.key)) continue;
         // One object shape for every ref (a month is millions of them): fields written out, not spread.
@@ -191,9 +192,9 @@ export async function listLogObjects(store: ObjectStore, location: TrailLocation
           organizationId: location.organizationId,
         });
       }
+      if (refs.length > 0) yield refs;
     }
   }
-  return refs;
 }
 
 /** Every log-like file below the store's root, for a plain folder of log files, as the listing goes. */

@@ -1,4 +1,4 @@
-import { discoverTrails, isFatalStoreError, listLogObjects, logFileUrl, looseLogObjects } from '../cloudtrail/layout.js';
+import { discoverTrails, isFatalStoreError, logFileUrl, logObjectsByDay, looseLogObjects } from '../cloudtrail/layout.js';
 import { SourceError, oneLine } from '../errors.js';
 import type { LogObjectRef, ObjectStore, ParsedLog, Period, SourceProblem, SourcedRecord } from '../types.js';
 import { parseLogFast } from './parse-fast.js';
@@ -178,7 +178,7 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
           for await (const ref of looseLogObjects(store, problems)) await enqueue(store, ref);
         } else {
           await mapLimit(discovery.locations, LISTING_CONCURRENCY, async (location) => {
-            for (const ref of await listLogObjects(store, location, days, problems)) await enqueue(store, ref);
+            for await (const refs of logObjectsByDay(store, location, days, problems)) for (const ref of refs) await enqueue(store, ref);
           });
         }
       } catch (error) {

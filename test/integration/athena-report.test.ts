@@ -1,12 +1,12 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { discoverTrails, listLogObjects } from '../../src/cloudtrail/layout.js';
+import { discoverTrails, logObjectsByDay } from '../../src/cloudtrail/layout.js';
 import { decodeLog, parseLogBytes, rawRecordsOfText } from '../../src/collect/parse-log.js';
 import { deliveryDays, resolvePeriod } from '../../src/collect/period.js';
 import { runReport, type ReportOptions } from '../../src/pipeline/report.js';
 import { reportOptions } from '../helpers/report-options.js';
 import { LocalStore } from '../../src/sources/local.js';
-import type { ReportModel } from '../../src/types.js';
+import type { ReportModel, TrailLocation } from '../../src/types.js';
 import { rowsFromRecords, startAthenaServer, type AthenaServer } from '../helpers/athena-server.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -21,13 +21,17 @@ let server: AthenaServer;
  * IoT row of the delivery days' partitions, with the object it came from. Records in
  * the IoT guide's odd shape have no column to land in, so Athena never returns them.
  */
+async function* refsOf(store: LocalStore, location: TrailLocation) {
+  for await (const day of logObjectsByDay(store, location, deliveryDays(period, 1), [])) yield* day;
+}
+
 async function athenaRowsOfFixtures() {
   const store = new LocalStore(TREE);
   const { locations } = await discoverTrails(store);
   const records: object[] = [];
   const paths: string[] = [];
   for (const location of locations) {
-    for (const ref of await listLogObjects(store, location, deliveryDays(period, 1), [])) {
+    for await (const ref of refsOf(store, location)) {
       const decoded = decodeLog(await store.read(ref.key));
       if ('error' in decoded) continue;
       let raw: unknown[];

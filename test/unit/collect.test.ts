@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { discoverTrails } from '../../src/cloudtrail/layout.js';
-import { collect } from '../../src/collect/run.js';
+import { collect, inlineParser } from '../../src/collect/run.js';
 import { resolvePeriod } from '../../src/collect/period.js';
 import { SourceError } from '../../src/errors.js';
 import { LocalStore } from '../../src/sources/local.js';
@@ -94,6 +94,35 @@ describe('collect', () => {
     expect(store.listed.some((p) => p.includes('/2026/08/'))).toBe(false);
     expect(result.days[0]).toBe('2026-10-01');
     expect(result.days.at(-1)).toBe('2026-11-01');
+  });
+
+  it('starts reading a trail folder before its later day folders are listed', async () => {
+    // Listing a day folder after the first waits until a file has been read: on S3 each
+    // day is a request, and reading must not wait for a whole month of listings.
+    let firstRead!: () => void;
+    const aFileWasRead = new Promise<void>((resolve) => (firstRead = resolve));
+    class SlowDays extends LocalStore {
+      override async listChildren(prefix: string) {
+        if (/\/CloudTrail\/[^/]+\/\d{4}\/\d\d\/\d\d\/$/.test(prefix) && !prefix.endsWith('/2026/10/05/')) await aFileWasRead;
+        return super.listChildren(prefix);
+      }
+    }
+    const parser = {
+      parse: async (bytes: Buffer) => {
+        firstRead();
+        return inlineParser.parse(bytes);
+      },
+    };
+    let timer: NodeJS.Timeout | undefined;
+    const stuck = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('no file was read until every day folder was listed')), 2000);
+    });
+    try {
+      const result = await Promise.race([collect({ stores: [new SlowDays(orgTree())], period: october, lateDays: 1, concurrency: 4, parser }), stuck]);
+      expect(result.records.map((r) => r.record.eventId)).toEqual(['a1', 'b1', 'a2']);
+    } finally {
+      clearTimeout(timer);
+    }
   });
 
   it('the same tree in Europe/Paris moves the month boundaries', async () => {
