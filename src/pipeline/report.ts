@@ -157,7 +157,7 @@ async function defaultParser(threads: number): Promise<LogParser> {
 interface Inputs {
   config: Awaited<ReturnType<typeof loadConfig>>;
   previous: Awaited<ReturnType<typeof readPreviousReport>> | null;
-  /** A user's templates, loaded now; the built-in ones load during the read (see `templatesAfterRead`). */
+  /** A user's templates, loaded now; the built-in ones load during the read (see `afterRead`). */
   userTemplates: RenderContext['templates'];
   verifyInputs: Awaited<ReturnType<typeof loadVerifyInputs>> | null;
   stores: ObjectStore[];
@@ -197,21 +197,21 @@ function needsTemplates(options: ReportOptions): boolean {
 }
 
 /**
- * What runs after the read: loaded while the logs are read (the main thread is mostly idle
- * then), not before, where it would delay the first file.
+ * What runs after the read, loaded while the logs are read (the main thread is mostly idle
+ * then), not before, where it would delay the first file: the stages' modules, and the
+ * templates the renderers use (the user's, already loaded and checked, or the built-in ones,
+ * which cannot fail on anything the user gave; loading them is a quarter of the start-up).
  */
-function afterReadModules() {
-  return Promise.all([import('../report/build.js'), import('../analysis/findings.js'), import('../output/writer.js')]);
-}
-
-/**
- * The templates the renderers use: the user's, already loaded, or the built-in ones, loaded
- * during the read like the modules above (they cannot fail on anything the user gave, and
- * loading them is a quarter of the start-up).
- */
-async function templatesAfterRead(options: ReportOptions, userTemplates: RenderContext['templates']): Promise<RenderContext['templates']> {
-  if (userTemplates !== undefined || !needsTemplates(options)) return userTemplates;
-  return (await import('../render/templates.js')).loadTemplates(undefined);
+async function afterRead(options: ReportOptions, userTemplates: RenderContext['templates']) {
+  const templatesReady =
+    userTemplates === undefined && needsTemplates(options) ? import('../render/templates.js').then((m) => m.loadTemplates(undefined)) : userTemplates;
+  const [build, findings, writer, templates] = await Promise.all([
+    import('../report/build.js'),
+    import('../analysis/findings.js'),
+    import('../output/writer.js'),
+    templatesReady,
+  ]);
+  return { build, findings, writer, templates };
 }
 
 /** sources -> records -> events -> analysis -> model -> renderers -> writer. */
@@ -235,19 +235,16 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
   let inputs: Inputs;
   let collected: CollectResult;
   let readLoop: EventLoopUtilization;
-  let stages: ReturnType<typeof afterReadModules>;
-  let templatesReady: ReturnType<typeof templatesAfterRead>;
+  let stages: ReturnType<typeof afterRead>;
   try {
     inputs = await loadInputs(options, period);
     // Process start to here: Node, the CLI, its modules and the inputs (the bench reports it).
     timing('startup', Math.round(performance.now()));
     mark = performance.now();
     readLoop = performance.eventLoopUtilization();
-    stages = afterReadModules();
-    templatesReady = templatesAfterRead(options, inputs.userTemplates);
+    stages = afterRead(options, inputs.userTemplates);
     // Awaited after the read; a failure to load is reported there, not as an unhandled rejection.
     stages.catch(() => {});
-    templatesReady.catch(() => {});
     const anyS3 = inputs.stores.some((s) => s.kind === 's3');
     collected = await collect({
       stores: inputs.stores,
@@ -269,8 +266,12 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
 
   lap('read');
   timing('read:main-busy', Math.round(performance.eventLoopUtilization(readLoop).active));
-  const [{ buildReport }, { evaluateFindings, countFindingsBySeverity, hasFindingsAtOrAbove }, { OutputSession }] = await stages;
-  const templates = await templatesReady;
+  const {
+    build: { buildReport },
+    findings: { evaluateFindings, countFindingsBySeverity, hasFindingsAtOrAbove },
+    writer: { OutputSession },
+    templates,
+  } = await stages;
   const model = buildReport({
     collected,
     accounts,

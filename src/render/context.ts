@@ -40,7 +40,7 @@ export interface PdfCaps {
 export interface RenderContext {
   /** A user's folder of templates and partials overriding the built-in ones by file name. */
   templateDir?: string;
-  /** The templates already loaded and checked (the pipeline loads them once, before reading); else loaded from `templateDir`. */
+  /** The templates already loaded and checked (the pipeline loads them once: a user's before reading, the built-in ones during it); else loaded from `templateDir`. */
   templates?: ReportTemplates;
   /** Paper size of the PDF (and of `@page` when the HTML is printed). */
   paper: 'a4' | 'letter';
