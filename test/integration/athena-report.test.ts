@@ -16,15 +16,16 @@ const period = resolvePeriod({ period: '2026-10', tz: 'UTC' }, new Date('2026-11
 
 let server: AthenaServer;
 
+/** The log files of a trail folder over the period's delivery days. */
+async function* refsOf(store: LocalStore, location: TrailLocation) {
+  for await (const day of logObjectsByDay(store, location, deliveryDays(period, 1), [])) yield* day;
+}
+
 /**
  * What the organization trail's Athena table returns for the period's query: every
  * IoT row of the delivery days' partitions, with the object it came from. Records in
  * the IoT guide's odd shape have no column to land in, so Athena never returns them.
  */
-async function* refsOf(store: LocalStore, location: TrailLocation) {
-  for await (const day of logObjectsByDay(store, location, deliveryDays(period, 1), [])) yield* day;
-}
-
 async function athenaRowsOfFixtures() {
   const store = new LocalStore(TREE);
   const { locations } = await discoverTrails(store);

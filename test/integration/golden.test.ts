@@ -82,7 +82,7 @@ describe('the golden report of the fixtures', () => {
   });
 });
 
-describe('phase timings (IOT_AUDIT_TIMINGS, npm run bench)', () => {
+describe('templates', () => {
   it('a broken user template fails before any log is read; without one, the built-in templates render the HTML', async () => {
     const templateDir = mkdtempSync(path.join(os.tmpdir(), 'iot-audit-broken-template-'));
     writeFileSync(path.join(templateDir, 'report.hbs'), '<html>{{#if summary}}never closed</html>');
@@ -96,7 +96,9 @@ describe('phase timings (IOT_AUDIT_TIMINGS, npm run bench)', () => {
     await runReport(html);
     expect(readdirSync(html.outDir)).toContain('iot-audit-2026-10.html');
   });
+});
 
+describe('phase timings (IOT_AUDIT_TIMINGS, npm run bench)', () => {
   it('reports every phase of a run once, in order, with the main thread busy during the read', async () => {
     const phases: [string, number][] = [];
     await runReport(reportOptions({ threads: 2, formats: ['json', 'csv'], onTiming: (phase, ms) => phases.push([phase, ms]) }));

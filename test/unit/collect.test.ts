@@ -113,17 +113,10 @@ describe('collect', () => {
         return inlineParser.parse(bytes);
       },
     };
-    let timer: NodeJS.Timeout | undefined;
-    const stuck = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error('no file was read until every day folder was listed')), 2000);
-    });
-    try {
-      const result = await Promise.race([collect({ stores: [new SlowDays(orgTree())], period: october, lateDays: 1, concurrency: 4, parser }), stuck]);
-      expect(result.records.map((r) => r.record.eventId)).toEqual(['a1', 'b1', 'a2']);
-    } finally {
-      clearTimeout(timer);
-    }
-  });
+    // Reading only after the whole listing never ends: the test times out.
+    const result = await collect({ stores: [new SlowDays(orgTree())], period: october, lateDays: 1, concurrency: 4, parser });
+    expect(result.records.map((r) => r.record.eventId)).toEqual(['a1', 'b1', 'a2']);
+  }, 2000);
 
   it('the same tree in Europe/Paris moves the month boundaries', async () => {
     const paris = resolvePeriod({ period: '2026-10', tz: 'Europe/Paris' }, new Date());
