@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// Throughput of the scan kernel alone (src/cloudtrail/scan-kernel.ts), in GB/s of
-// decompressed log text. Reads ~2000 log files spread over the tree, gunzips them into
-// memory once, then times runScanKernel from dist/ (run `npm run build` first) over all
-// of them, several rounds, and prints the best and the median round.
+// Throughput of the scan kernels alone (src/cloudtrail/scan-kernel.ts: the WebAssembly
+// kernel and the native ones, native/, when built), in GB/s of decompressed log text.
+// Reads ~2000 log files spread over the tree, gunzips them into memory once, then times
+// each kernel from dist/ (run `npm run build` first) over all of them, several rounds,
+// and prints the best and the median round.
 //
 //   node bench/scan-kernel.mjs [tree] [--files 2000] [--rounds 6] [--against other/scan-kernel.js]
 //
@@ -27,7 +28,8 @@ const against = option('--against', null);
 // Gunzipped as the tool does it (by content, one buffer per file), from dist/ like the kernel.
 const { gunzipLog, isGzip } = await import(pathToFileURL(path.join(ROOT, 'dist', 'collect', 'parse-log.js')).href);
 const load = async (file) => (await import(pathToFileURL(path.resolve(file)).href)).runScanKernel;
-const kernels = [['dist', await load(path.join(ROOT, 'dist', 'cloudtrail', 'scan-kernel.js'))]];
+const { scanKernels } = await import(pathToFileURL(path.join(ROOT, 'dist', 'cloudtrail', 'scan-kernel.js')).href);
+const kernels = scanKernels().map(({ name, run }) => [name, run]);
 if (against) kernels.push([against, await load(against)]);
 
 const all = await listLogFiles(tree);
@@ -72,4 +74,4 @@ kernels.forEach(([name], k) => {
   const median = sorted[Math.floor(sorted.length / 2)];
   console.log(`${name}: best ${gbps(bestTimes[k])} GB/s, median round ${gbps(median)} GB/s${notOk[k] ? ` (${notOk[k]} files not OK: broken or not compact)` : ''}`);
 });
-if (kernels.length === 2) console.log(`dist / ${against}: ${(bestTimes[1] / bestTimes[0]).toFixed(3)}x`);
+for (let k = 1; k < kernels.length; k++) console.log(`${kernels[0][0]} / ${kernels[k][0]}: ${(bestTimes[k] / bestTimes[0]).toFixed(3)}x`);

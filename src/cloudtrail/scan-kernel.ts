@@ -1,3 +1,4 @@
+import { nativeIsas, nativeKernel } from './scan-native.js';
 import { FunctionBody, moduleWithOneFunction } from './wasm-encoder.js';
 
 /**
@@ -770,7 +771,7 @@ export interface KernelOutput {
  * them out on every call (two small ArrayBuffers per file) cost each worker ~30 ms per
  * 7,000 files, more than the copy of the text into the kernel's memory.
  */
-export function runScanKernel(bytes: Uint8Array): KernelOutput | null {
+export function runWasmKernel(bytes: Uint8Array): KernelOutput | null {
   const length = bytes.length;
   // Room for records of >= 32 bytes and a hit every 16 bytes on average: more means a
   // file unlike CloudTrail's, which the plain parser reads instead.
@@ -798,4 +799,24 @@ export function runScanKernel(bytes: Uint8Array): KernelOutput | null {
   } finally {
     if (kernel.memory.buffer.byteLength > KEEP_MEMORY_BYTES) instance = null;
   }
+}
+
+/**
+ * Which kernel scans: the native one (scan-native.ts) when it is built and this CPU can
+ * run it, else the WebAssembly one. `IOT_AUDIT_SCAN_KERNEL=wasm` forces the WebAssembly
+ * kernel (a diagnostic: both give the same results).
+ */
+const nativeScan = process.env.IOT_AUDIT_SCAN_KERNEL === 'wasm' ? null : nativeKernel();
+
+/**
+ * Runs the scan kernel over `bytes`: see `runWasmKernel` for what it returns (null when
+ * no kernel can run here). Outputs are valid until the next call on this thread.
+ */
+export function runScanKernel(bytes: Uint8Array): KernelOutput | null {
+  return nativeScan !== null ? nativeScan(bytes) : runWasmKernel(bytes);
+}
+
+/** Every kernel this machine can run, by name (tests hold them to the same results). */
+export function scanKernels(): { name: string; run: (bytes: Uint8Array) => KernelOutput | null }[] {
+  return [{ name: 'wasm', run: runWasmKernel }, ...nativeIsas().map((isa) => ({ name: isa, run: nativeKernel(isa)! }))];
 }

@@ -1,4 +1,5 @@
-import { SCAN_OK, runScanKernel } from './scan-kernel.js';
+import { SCAN_OK, runWasmKernel } from './scan-kernel.js';
+import { type NativeIsa, nativeIsas, nativeRecordScanner } from './scan-native.js';
 
 /**
  * Finds the records of a CloudTrail log file that can be IoT records without
@@ -31,11 +32,42 @@ function isJsonSpace(byte: number): boolean {
 }
 
 /**
+ * How a file is scanned: natively (native/, see scan-native.ts) with an instruction set,
+ * or here with the WebAssembly kernel. Both give the same results (tests hold every path
+ * this machine has to that); native is the default where it is built, unless
+ * `IOT_AUDIT_SCAN_KERNEL=wasm`.
+ */
+export type ScanPath = 'wasm' | NativeIsa;
+
+/** The paths this machine can scan with, WebAssembly first. */
+export function scanPaths(): ScanPath[] {
+  return ['wasm', ...nativeIsas()];
+}
+
+const DEFAULT_PATH: ScanPath = process.env.IOT_AUDIT_SCAN_KERNEL === 'wasm' ? 'wasm' : (nativeIsas()[0] ?? 'wasm');
+
+const nativeScanners = new Map<NativeIsa, ReturnType<typeof nativeRecordScanner>>();
+function nativeScanner(isa: NativeIsa): ReturnType<typeof nativeRecordScanner> {
+  if (!nativeScanners.has(isa)) nativeScanners.set(isa, nativeRecordScanner(isa));
+  return nativeScanners.get(isa)!;
+}
+
+/**
  * Scans the bytes (UTF-8, already gunzipped) of a log file. Null when the text is not
  * a compact `{"Records":[...]}` of objects that the kernel could validate: the caller
  * then reads the file the plain way, which also gives the reason when it is unreadable.
  */
-export function scanRecordsBytes(input: Uint8Array): RecordScan | null {
+export function scanRecordsBytes(input: Uint8Array, path: ScanPath = DEFAULT_PATH): RecordScan | null {
+  const native = path === 'wasm' ? null : nativeScanner(path);
+  if (native !== null) {
+    const scan = native(input);
+    if (scan === null) return null;
+    const spans = scan.candidates;
+    const bytes = Buffer.from(input.buffer, input.byteOffset, input.length);
+    const candidates: unknown[] = [];
+    for (let k = 0; k < spans.length; k += 2) candidates.push(JSON.parse(bytes.toString('utf8', spans[k], spans[k + 1] + 1)));
+    return { recordCount: scan.recordCount, candidates };
+  }
   let length = input.length;
   while (length > 0 && isJsonSpace(input[length - 1])) length--;
   if (length < EMPTY_LENGTH) return null;
@@ -43,7 +75,7 @@ export function scanRecordsBytes(input: Uint8Array): RecordScan | null {
   if (input[length - 2] !== 0x5d || input[length - 1] !== 0x7d) return null;
 
   const bytes = Buffer.from(input.buffer, input.byteOffset, length);
-  const kernel = runScanKernel(bytes);
+  const kernel = runWasmKernel(bytes);
   if (kernel === null || kernel.status !== SCAN_OK) return null;
 
   // The records must tile the array exactly: `{"Records":[` r `,` r ... `]}`. Anything
@@ -65,9 +97,9 @@ export function scanRecordsBytes(input: Uint8Array): RecordScan | null {
  * The same for text. Text with unpaired surrogates cannot be written as UTF-8 without
  * changing it, so it goes the plain way.
  */
-export function scanRecordsText(text: string): RecordScan | null {
+export function scanRecordsText(text: string, path?: ScanPath): RecordScan | null {
   if (/[\uD800-\uDFFF]/u.test(text)) return null;
-  return scanRecordsBytes(Buffer.from(text, 'utf8'));
+  return scanRecordsBytes(Buffer.from(text, 'utf8'), path);
 }
 
 /** What a record's hits say: nothing to see, an `iot` that can make it an IoT record (see `canMakeIot`), a `\u` escape. */

@@ -1,7 +1,8 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { scanRecordsBytes, scanRecordsText } from '../../src/cloudtrail/scan.js';
-import { SCAN_DOUBT, SCAN_INVALID, SCAN_OK, SCAN_OVERFLOW, runScanKernel } from '../../src/cloudtrail/scan-kernel.js';
+import { type ScanPath, scanPaths, scanRecordsBytes, scanRecordsText as scanText } from '../../src/cloudtrail/scan.js';
+import { SCAN_DOUBT, SCAN_INVALID, SCAN_OK, SCAN_OVERFLOW, scanKernels } from '../../src/cloudtrail/scan-kernel.js';
+import { NATIVE_ADDON, nativeIsas } from '../../src/cloudtrail/scan-native.js';
 import { parseLogFast } from '../../src/collect/parse-fast.js';
 import { iotRecordsOf, parseLogBytes, rawRecordsOfText } from '../../src/collect/parse-log.js';
 
@@ -161,9 +162,9 @@ function reference(text: string): { count: number; iot: unknown[] } | null {
 }
 
 /** Asserts agreement with the plain path; returns whether the fast path handled the text. */
-function agrees(text: string): boolean {
+function agreesOn(path: ScanPath | undefined, text: string): boolean {
   const ref = reference(text);
-  const scan = scanRecordsText(text);
+  const scan = scanText(text, path);
   if (scan === null) return false;
   expect(ref, `fast path accepted what the plain path rejects: ${text.slice(0, 200)}`).not.toBeNull();
   expect(scan.recordCount).toBe(ref!.count);
@@ -171,7 +172,12 @@ function agrees(text: string): boolean {
   return true;
 }
 
-describe('scanRecordsText against the plain path', () => {
+// Every way this machine can scan: the WebAssembly kernel with the candidate rules in
+// TypeScript, and the native builds of both when `npm install` made them.
+describe.each(scanPaths())('scanRecordsText against the plain path: %s', (path) => {
+  const scanRecordsText = (text: string) => scanText(text, path);
+  const agrees = (text: string) => agreesOn(path, text);
+
   it('finds IoT records hidden by escapes, case and wrappers, and ignores lookalikes', () => {
     const texts = [
       '{"Records":[]}',
@@ -347,7 +353,18 @@ describe('scanRecordsBytes', () => {
       expect(iotRecordsOf(scan!.candidates)).toStrictEqual(iotRecordsOf(raw));
     }
   });
+});
 
+describe('native scan kernel', () => {
+  it('is built here on x86-64 (by npm install), unless IOT_AUDIT_NO_NATIVE=1', () => {
+    if (process.arch !== 'x64' || process.env.IOT_AUDIT_NO_NATIVE === '1') return;
+    expect(nativeIsas(), `${NATIVE_ADDON} missing or without AVX2: run npm install (it needs g++ and make), or set IOT_AUDIT_NO_NATIVE=1`).not.toStrictEqual([]);
+  });
+});
+
+// Every kernel this machine can run: the WebAssembly one, and the native builds when
+// `npm install` made them (scripts/build-native.mjs).
+describe.each(scanKernels())('scan kernel: $name', ({ run }) => {
   it('rejects brackets that do not match or stand where no value may', () => {
     for (const bad of [
       '{"Records":[{"a":[1}]}', '{"Records":[{"a":{"b":1]}]}', '{"Records":[{"a":1,[2]}]}', '{"Records":[{"a":1,{"b":2}}]}',
@@ -357,11 +374,11 @@ describe('scanRecordsBytes', () => {
       '{"Records":[]},"a":"b"', '{"Records":[{"a":1}]},"b":{}', '[],"a":[]',
     ]) {
       expect(() => JSON.parse(bad), bad).toThrow();
-      expect(runScanKernel(Buffer.from(bad))?.status, bad).toBe(SCAN_INVALID);
-      expect(scanRecordsText(bad), bad).toBeNull();
+      expect(run(Buffer.from(bad))?.status, bad).toBe(SCAN_INVALID);
+      expect(scanText(bad), bad).toBeNull();
     }
     // a bracket after a comma is a value in an array
-    expect(runScanKernel(Buffer.from('{"Records":[{"a":[1,[2],{"b":[]}]}]}'))?.status).toBe(SCAN_OK);
+    expect(run(Buffer.from('{"Records":[{"a":[1,[2],{"b":[]}]}]}'))?.status).toBe(SCAN_OK);
   });
 
   it('never says OK to text that JSON.parse rejects, wrapper checks aside', () => {
@@ -381,13 +398,13 @@ describe('scanRecordsBytes', () => {
       }
       if (valid) continue;
       rejected++;
-      expect(runScanKernel(Buffer.from(mutated))?.status, mutated).not.toBe(SCAN_OK);
+      expect(run(Buffer.from(mutated))?.status, mutated).not.toBe(SCAN_OK);
     }
     expect(rejected).toBeGreaterThan(1000);
   });
 
   it('keeps its statuses: INVALID, DOUBT for whitespace after a literal or deep nesting, OVERFLOW', () => {
-    const status = (text: string) => runScanKernel(Buffer.from(text))?.status;
+    const status = (text: string) => run(Buffer.from(text))?.status;
     expect(status('{"Records":[{"a":1 }]}')).toBe(SCAN_INVALID); // a space before }
     expect(status('{"Records":[{"a": 1}]}')).toBe(SCAN_DOUBT); // a space where a value starts
     expect(status('{"Records":[{"a" :1}]}')).toBe(SCAN_INVALID);
@@ -407,8 +424,8 @@ describe('scanRecordsBytes', () => {
     for (let pad = 0; pad < 140; pad++) {
       const x = 'x'.repeat(pad);
       const text = String.raw`{"Records":[{"k":"${x}","a":[{"b":[1,{}]},"IoT",[]]},{"s":"${x}iOt\\iot\"io\\u","t":"\u0069oT"},[{}]]}`;
-      expect(agrees(text), text).toBe(true);
-      const out = runScanKernel(Buffer.from(text))!;
+      expect(agreesOn(undefined, text), text).toBe(true);
+      const out = run(Buffer.from(text))!;
       expect(out.status).toBe(SCAN_OK);
       const spans = [...out.records];
       const pieces = [0, 2, 4].map((k) => text.slice(spans[k], spans[k + 1] + 1));
@@ -421,12 +438,34 @@ describe('scanRecordsBytes', () => {
 
   it('the kernel spans records exactly', () => {
     const text = '{"Records":[{"a":"{[\\"]}"},{"b":[{"c":{}}]},{}]}';
-    const out = runScanKernel(Buffer.from(text));
+    const out = run(Buffer.from(text));
     expect(out?.status).toBe(SCAN_OK);
     const spans = [...out!.records];
     expect(spans.length).toBe(6);
     const pieces = [0, 2, 4].map((k) => text.slice(spans[k], spans[k + 1] + 1));
     expect(pieces).toStrictEqual(['{"a":"{[\\"]}"}', '{"b":[{"c":{}}]}', '{}']);
+  });
+
+  it('gives the WebAssembly kernel\'s verdict, records and hits on random and broken logs', () => {
+    const edits = ['', ',', ':', '"', '\\', '{', '}', '[', ']', ' ', 'x', '0', '-', '.', 'e', 't', 'n', '\u0001', 'iot', '\\u0069'];
+    const verdict = (bytes: Buffer, kernel: (bytes: Uint8Array) => ReturnType<typeof run>) => {
+      const out = kernel(bytes)!;
+      return out.status === SCAN_OK ? { records: [...out.records], hits: [...out.hits].sort((a, b) => a - b) } : 'not OK';
+    };
+    const wasm = scanKernels()[0]!.run;
+    let ok = 0;
+    for (let seed = 1; seed <= 1500; seed++) {
+      const r = rng(40_000 + seed);
+      const text = logText(Array.from({ length: 1 + r.int(6) }, () => randomRecord(r)), r, r.pick([0, 0.05, 0.5]));
+      const at = r.int(text.length);
+      for (const variant of [text, text.slice(0, at) + r.pick(edits) + text.slice(at + r.int(3))]) {
+        const bytes = Buffer.from(variant);
+        const expected = verdict(bytes, wasm);
+        if (expected !== 'not OK') ok++;
+        expect(verdict(bytes, run), variant).toStrictEqual(expected);
+      }
+    }
+    expect(ok).toBeGreaterThan(1000);
   });
 });
 
