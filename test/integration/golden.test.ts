@@ -18,10 +18,12 @@ const goldenPath = path.join(root, 'test/golden/report.json');
 const options = reportOptions;
 
 describe('the golden report of the fixtures', () => {
-  it('the CLI writes exactly test/golden/report.json (regenerate with `npm run golden` and review the diff)', async () => {
+  // The default scan (native where `npm install` built it) and the WebAssembly one.
+  it.each(['default', 'wasm'])('the CLI writes exactly test/golden/report.json, scan kernel %s (regenerate with `npm run golden` and review the diff)', async (kernel) => {
     const args: string[] = JSON.parse(readFileSync(path.join(root, 'test/golden/args.json'), 'utf8'));
     const out = mkdtempSync(path.join(os.tmpdir(), 'iot-audit-golden-cli-'));
-    await run(process.execPath, ['bin/dev.js', ...args, '--out', out], { cwd: root, env: { ...process.env, CI: 'true', NODE_ENV: 'production' } });
+    const env = { ...process.env, CI: 'true', NODE_ENV: 'production', ...(kernel === 'wasm' ? { IOT_AUDIT_SCAN_KERNEL: 'wasm' } : {}) };
+    await run(process.execPath, ['bin/dev.js', ...args, '--out', out], { cwd: root, env });
     const actual = readFileSync(path.join(out, 'iot-audit-2026-10.json'), 'utf8');
     const golden = readFileSync(goldenPath, 'utf8');
     if (actual !== golden) {
