@@ -161,6 +161,30 @@ export async function discoverTrails(store: ObjectStore, filter: DiscoveryFilter
  * time (so reading starts after the first folder, not after the whole location). Lists the
  * year/month folders first so that only day folders that exist are listed.
  */
+/**
+ * A day folder's log objects as refs. Its own small function: inside the async generator
+ * below, this loop (a month is tens of thousands of files) made V8 optimize the whole
+ * generator with the listing inlined, twice, ~50 ms of compiling each on a core the parse
+ * workers need (`node --trace-opt`, scale 1 of the bench).
+ */
+function logRefs(objects: readonly StoredObject[], source: string, location: TrailLocation, day: string): LogObjectRef[] {
+  const refs: LogObjectRef[] = [];
+  for (const object of objects) {
+    if (!LOG_NAME.test(object.key)) continue;
+    // One object shape for every ref (a month is millions of them): fields written out, not spread.
+    refs.push({
+      key: object.key,
+      size: object.size,
+      source,
+      accountId: location.accountId,
+      region: location.region,
+      deliveryDay: day,
+      organizationId: location.organizationId,
+    });
+  }
+  return refs;
+}
+
 export async function* logObjectsByDay(store: ObjectStore, location: TrailLocation, days: readonly string[], problems: SourceProblem[]): AsyncGenerator<LogObjectRef[]> {
   const months = new Map<string, Set<string>>();
   for (const day of days) {
@@ -178,20 +202,7 @@ export async function* logObjectsByDay(store: ObjectStore, location: TrailLocati
       const day = `${yyyy}-${mm}-${dd}`;
       if (!wanted.has(day)) continue;
       const { objects } = await children(store, dayPrefix, problems);
-      const refs: LogObjectRef[] = [];
-      for (const object of objects) {
-        if (!LOG_NAME.test(object.key)) continue;
-        // One object shape for every ref (a month is millions of them): fields written out, not spread.
-        refs.push({
-          key: object.key,
-          size: object.size,
-          source,
-          accountId: location.accountId,
-          region: location.region,
-          deliveryDay: day,
-          organizationId: location.organizationId,
-        });
-      }
+      const refs = logRefs(objects, source, location, day);
       if (refs.length > 0) yield refs;
     }
   }
