@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 /**
  * The scan kernel built as a Node addon (native/scan.cc): the same algorithm as the
  * WebAssembly kernel, with AVX-512 or AVX2, on the gunzipped text where it lies (the
- * WebAssembly kernel first copies each file into its memory). ~1.5x the WebAssembly
+ * WebAssembly kernel first copies each file into its memory). ~1.6x the WebAssembly
  * kernel's speed on this project's bench machine (bench/scan-kernel.mjs).
  *
  * Optional: `npm install` builds it when a C++ compiler and Node's headers are there
