@@ -105,6 +105,16 @@ export function nativeRecordScanner(isa?: NativeIsa): ((bytes: Uint8Array) => Na
     }
     if (hits.length < hitInts) hits = new Int32Array(hitInts);
     const recordCount = scan(bytes, records, hits, candidates, counts);
-    return recordCount < 0 ? null : { recordCount, candidates: candidates.subarray(0, 2 * counts[0]) };
+    const result = recordCount < 0 ? null : { recordCount, candidates: candidates.subarray(0, 2 * counts[0]) };
+    // Space grown for one big file (a 64 MB log needs ~24 MB) is not kept for the small ones after it.
+    if (records.length > KEEP_INTS) {
+      records = new Int32Array(8192);
+      candidates = new Int32Array(8192);
+      hits = new Int32Array(4096);
+    }
+    return result;
   };
 }
+
+/** Scratch ints (4 bytes each) kept between files: enough for a 32 MB log. */
+const KEEP_INTS = 2 * ((32 << 20) >>> 5);

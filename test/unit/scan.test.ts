@@ -360,6 +360,20 @@ describe('native scan kernel', () => {
     if (process.arch !== 'x64' || process.env.IOT_AUDIT_NO_NATIVE === '1') return;
     expect(nativeIsas(), `${NATIVE_ADDON} missing or without AVX2: run npm install (it needs g++ and make), or set IOT_AUDIT_NO_NATIVE=1`).not.toStrictEqual([]);
   });
+
+  it('reads a file bigger than the scratch space it keeps, then small ones, as the WebAssembly path does', () => {
+    const record = (i: number) => `{"eventSource":"${i % 1000 === 0 ? 'iot' : 's3'}.amazonaws.com","eventName":"E${i}","pad":"${'x'.repeat(300)}"}`;
+    const big = Buffer.from(`{"Records":[${Array.from({ length: 110_000 }, (_, i) => record(i)).join(',')}]}`);
+    expect(big.length).toBeGreaterThan(33 << 20);
+    const small = Buffer.from(`{"Records":[${[record(0), record(1)].join(',')}]}`);
+    for (const isa of nativeIsas()) {
+      for (const bytes of [big, small, big, small]) {
+        const native = scanRecordsBytes(bytes, isa);
+        expect(native?.recordCount, isa).toBe(bytes === big ? 110_000 : 2);
+        expect(native, isa).toStrictEqual(scanRecordsBytes(bytes, 'wasm'));
+      }
+    }
+  });
 });
 
 // Every kernel this machine can run: the WebAssembly one, and the native builds when
