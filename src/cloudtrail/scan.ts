@@ -46,6 +46,11 @@ export function scanPaths(): ScanPath[] {
 
 const DEFAULT_PATH: ScanPath = process.env.IOT_AUDIT_SCAN_KERNEL === 'wasm' ? 'wasm' : (nativeIsas()[0] ?? 'wasm');
 
+/** How this process scans files by default (the parse workers choose the same way). */
+export function defaultScanPath(): ScanPath {
+  return DEFAULT_PATH;
+}
+
 const nativeScanners = new Map<NativeIsa, ReturnType<typeof nativeRecordScanner>>();
 function nativeScanner(isa: NativeIsa): ReturnType<typeof nativeRecordScanner> {
   if (!nativeScanners.has(isa)) nativeScanners.set(isa, nativeRecordScanner(isa));

@@ -9,6 +9,7 @@ import { runReport } from '../../src/pipeline/report.js';
 import { reportOptions } from '../helpers/report-options.js';
 import type { ReportModel } from '../../src/types.js';
 import { RULE_IDS } from '../../src/analysis/rules/index.js';
+import { defaultScanPath } from '../../src/cloudtrail/scan.js';
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '../..');
@@ -109,5 +110,18 @@ describe('phase timings (IOT_AUDIT_TIMINGS, npm run bench)', () => {
     const [, busyMs] = phases[2];
     expect(busyMs).toBeGreaterThan(0);
     expect(busyMs).toBeLessThanOrEqual(readMs + 1);
+  });
+
+  it('the CLI says how it scans files: natively where the addon is built, with WebAssembly when asked', async () => {
+    const args: string[] = JSON.parse(readFileSync(path.join(root, 'test/golden/args.json'), 'utf8'));
+    for (const [env, want] of [[{}, defaultScanPath()], [{ IOT_AUDIT_SCAN_KERNEL: 'wasm' }, 'wasm']] as const) {
+      const out = mkdtempSync(path.join(os.tmpdir(), 'iot-audit-timings-'));
+      const { stderr } = await run(process.execPath, ['bin/dev.js', ...args, '--out', out], {
+        cwd: root,
+        env: { ...process.env, CI: 'true', NODE_ENV: 'production', IOT_AUDIT_TIMINGS: '1', ...env },
+      });
+      expect(stderr).toMatch(new RegExp(`^scan ${want}$`, 'm'));
+      expect(stderr).toMatch(/^timing read \d+ rss=/m);
+    }
   });
 });
