@@ -95,14 +95,19 @@ for (const scale of scales) {
   const floorRuns = [];
   const scanRuns = [];
   const bRuns = [];
-  for (let k = 0; k < REPEATS; k++) {
-    process.stderr.write(`scale ${scale}: floor (${k + 1}/${REPEATS})...\n`);
-    floorRuns.push(await measure(['bench/run.mjs', '--floor', tree]));
+  // The order turns around every other round (floor, scan, report; report, scan, floor):
+  // on this machine a run's place in a sequence moved it by up to ~7%.
+  const runs = [
+    ['floor', () => measure(['bench/run.mjs', '--floor', tree]), floorRuns],
     // Not in the table: how much of (b) - (a) the workers' scan alone accounts for.
-    process.stderr.write(`scale ${scale}: floor + scan (${k + 1}/${REPEATS})...\n`);
-    scanRuns.push(await measure(['bench/run.mjs', '--floor', tree, '--scan']));
-    process.stderr.write(`scale ${scale}: report json,html (${k + 1}/${REPEATS})...\n`);
-    bRuns.push(await report(tree, accounts, 'json,html', out));
+    ['floor + scan', () => measure(['bench/run.mjs', '--floor', tree, '--scan']), scanRuns],
+    ['report json,html', () => report(tree, accounts, 'json,html', out), bRuns],
+  ];
+  for (let k = 0; k < REPEATS; k++) {
+    for (const [name, run, into] of k % 2 === 0 ? runs : [...runs].reverse()) {
+      process.stderr.write(`scale ${scale}: ${name} (${k + 1}/${REPEATS})...\n`);
+      into.push(await run());
+    }
   }
   const floorRun = median(floorRuns);
   const b = median(bRuns);
@@ -171,7 +176,7 @@ const text = [
   '',
   `Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${machine}. Load average at start: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}.`,
   '',
-  `Each run is its own process, on a warm page cache (a first pass reads the tree once); wall time includes Node start-up and listing. Peak RSS is the process's (all threads). (a) and (b) ran ${REPEATS} times each, alternating; the table shows the median run of each (the ratio is of the medians), and each scale's line below gives every run.`,
+  `Each run is its own process, on a warm page cache (a first pass reads the tree once); wall time includes Node start-up and listing. Peak RSS is the process's (all threads). (a) and (b) ran ${REPEATS} times each, alternating, in turned-around order every other round; the table shows the median run of each (the ratio is of the medians), and each scale's line below gives every run.`,
   'The floor reads and gunzips exactly the log files the report reads (October 2026 UTC plus one late day), one worker thread per core, gunzipping as the tool does (one buffer of the size the gzip trailer records, given back at once where Node can). It lists the tree with a synchronous walk while its workers start, ~0.07 s at scale 1 (until 2026-11-24 it walked with one asynchronous iterator per folder, ~0.25 s before its workers started, and the ratios were ~12% lower than they should have been).',
   '"floor + scan" (below the table, a diagnostic) is the same pass with each file through the report\'s own worker code (gunzip + the IoT scan): what the scan alone adds to the floor, without the main thread and the report.',
   'Only the ratios (÷ floor) compare across machines.',

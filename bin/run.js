@@ -5,9 +5,10 @@ import v8 from 'node:v8';
 // workers need, and most of the report's JavaScript runs only a few thousand times, so
 // how fast code gets optimized matters more than how well. Less inlining, no escape
 // analysis, loop peeling or on-stack replacement: the bench's month at scale 1 ran ~5%
-// faster (read and rendering both), a month of 100,000 IoT events ~2% faster (A/B runs
-// alternating, `bench/RESULTS.md`). Every flag exists in Node 20, 22 and 24. Set before
-// anything else loads, so all code and the worker threads compile with them.
+// faster (read and rendering both), a month of 100,000 IoT events ~2% faster (alternating
+// runs against IOT_AUDIT_V8_DEFAULTS=1; no inlining at all was faster at scale 1 but slower
+// at 100,000 events). Every flag exists in Node 20, 22 and 24. Set before anything else
+// loads, so all code and the worker threads compile with them.
 // IOT_AUDIT_V8_DEFAULTS=1 keeps V8's defaults (to measure the difference).
 if (process.env.IOT_AUDIT_V8_DEFAULTS !== '1') {
   v8.setFlagsFromString('--max-inlined-bytecode-size-cumulative=300 --no-turbo-escape --no-turbo-loop-peeling --no-use-osr');
