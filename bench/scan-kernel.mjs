@@ -27,7 +27,11 @@ const against = option('--against', null);
 
 // Gunzipped as the tool does it (by content, one buffer per file), from dist/ like the kernel.
 const { gunzipLog, isGzip } = await import(pathToFileURL(path.join(ROOT, 'dist', 'collect', 'parse-log.js')).href);
-const load = async (file) => (await import(pathToFileURL(path.resolve(file)).href)).runScanKernel;
+// An older build names its (WebAssembly) kernel runScanKernel.
+const load = async (file) => {
+  const kernel = await import(pathToFileURL(path.resolve(file)).href);
+  return kernel.runWasmKernel ?? kernel.runScanKernel;
+};
 const { scanKernels } = await import(pathToFileURL(path.join(ROOT, 'dist', 'cloudtrail', 'scan-kernel.js')).href);
 const kernels = scanKernels().map(({ name, run }) => [name, run]);
 if (against) kernels.push([against, await load(against)]);

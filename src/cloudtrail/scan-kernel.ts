@@ -802,21 +802,10 @@ export function runWasmKernel(bytes: Uint8Array): KernelOutput | null {
 }
 
 /**
- * Which kernel scans: the native one (scan-native.ts) when it is built and this CPU can
- * run it, else the WebAssembly one. `IOT_AUDIT_SCAN_KERNEL=wasm` forces the WebAssembly
- * kernel (a diagnostic: both give the same results).
+ * Every kernel this machine can run, by name: the WebAssembly one, and the native builds
+ * (scan-native.ts) where the addon is built. Tests hold them to the same results; reports
+ * scan through `scanRecordsBytes`, which runs the native path with its own kernel.
  */
-const nativeScan = process.env.IOT_AUDIT_SCAN_KERNEL === 'wasm' ? null : nativeKernel();
-
-/**
- * Runs the scan kernel over `bytes`: see `runWasmKernel` for what it returns (null when
- * no kernel can run here). Outputs are valid until the next call on this thread.
- */
-export function runScanKernel(bytes: Uint8Array): KernelOutput | null {
-  return nativeScan !== null ? nativeScan(bytes) : runWasmKernel(bytes);
-}
-
-/** Every kernel this machine can run, by name (tests hold them to the same results). */
 export function scanKernels(): { name: string; run: (bytes: Uint8Array) => KernelOutput | null }[] {
   return [{ name: 'wasm', run: runWasmKernel }, ...nativeIsas().map((isa) => ({ name: isa, run: nativeKernel(isa)! }))];
 }
