@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Throughput of the scan kernels alone (src/cloudtrail/scan-kernel.ts: the WebAssembly
-// kernel and the native ones, native/, when built), in GB/s of decompressed log text.
+// Throughput of the scan kernels alone (`scanKernels` in src/cloudtrail/scan.ts: the
+// WebAssembly kernel and the native ones, native/, when built), in GB/s of decompressed log text.
 // Reads ~2000 log files spread over the tree, gunzips them into memory once, then times
 // each kernel from dist/ (run `npm run build` first) over all of them, several rounds,
 // and prints the best and the median round.
@@ -32,7 +32,7 @@ const load = async (file) => {
   const kernel = await import(pathToFileURL(path.resolve(file)).href);
   return kernel.runWasmKernel ?? kernel.runScanKernel;
 };
-const { scanKernels } = await import(pathToFileURL(path.join(ROOT, 'dist', 'cloudtrail', 'scan-kernel.js')).href);
+const { scanKernels } = await import(pathToFileURL(path.join(ROOT, 'dist', 'cloudtrail', 'scan.js')).href);
 const kernels = scanKernels().map(({ name, run }) => [name, run]);
 if (against) kernels.push([against, await load(against)]);
 

@@ -1,5 +1,5 @@
 // The scan kernel, native: x86-64 AVX-512 and AVX2 builds of the block loop in
-// scan-kernel.inc. Included by scan.cc (the Node addon) and by the kernel's C++ bench.
+// scan-kernel.inc. Included by scan.cc (the Node addon).
 #pragma once
 #include <stdint.h>
 #include <string.h>
@@ -73,12 +73,10 @@ __attribute__((always_inline)) inline void rare512(const uint8_t* p, Rare& r) {
 #define KERNEL_NAME scanAvx512
 #define CLASSIFY(p, k) classify512(p, k)
 #define RARE(p, r) rare512(p, r)
-#define PREFIX_XOR(x) prefixXor(x)
 #include "scan-kernel.inc"
 #undef KERNEL_NAME
 #undef CLASSIFY
 #undef RARE
-#undef PREFIX_XOR
 #pragma GCC pop_options
 
 // ---- AVX2: two 32-byte halves per mask.
@@ -87,7 +85,7 @@ __attribute__((always_inline)) inline void rare512(const uint8_t* p, Rare& r) {
 __attribute__((always_inline)) inline uint64_t mask256(__m256i lo, __m256i hi) {
   return (uint64_t)(uint32_t)_mm256_movemask_epi8(lo) | ((uint64_t)(uint32_t)_mm256_movemask_epi8(hi) << 32);
 }
-// The same with two 32-byte halves per mask.
+// Bytes equal to `c` in the two halves.
 #define EQ256(x, y, c) mask256(_mm256_cmpeq_epi8(x, _mm256_set1_epi8(c)), _mm256_cmpeq_epi8(y, _mm256_set1_epi8(c)))
 __attribute__((always_inline)) inline void classify256(const uint8_t* p, Classified& k) {
   const __m256i a = _mm256_loadu_si256((const __m256i*)p);
@@ -128,12 +126,10 @@ __attribute__((always_inline)) inline void rare256(const uint8_t* p, Rare& r) {
 #define KERNEL_NAME scanAvx2
 #define CLASSIFY(p, k) classify256(p, k)
 #define RARE(p, r) rare256(p, r)
-#define PREFIX_XOR(x) prefixXor(x)
 #include "scan-kernel.inc"
 #undef KERNEL_NAME
 #undef CLASSIFY
 #undef RARE
-#undef PREFIX_XOR
 #pragma GCC pop_options
 
 typedef int (*Kernel)(const uint8_t*, uint32_t, int32_t*, uint32_t, int32_t*, uint32_t, uint32_t*);

@@ -4,10 +4,8 @@
 // memory). It is optional: without a compiler at install, or on another CPU, the tool
 // uses the WebAssembly kernel, which gives the same results.
 //
-// Exports one function per instruction set this CPU has, fastest first:
-//   avx512(input, records, hits, counts) / avx2(...) -> status
-// input: Uint8Array; records: Int32Array (start/end pairs); hits: Int32Array;
-// counts: Uint32Array(2), set to the record and hit counts when the status is OK (0).
+// Exports, for each instruction set this CPU has (avx512, avx2): `<isa>`, the kernel alone,
+// and `<isa>Records`, the whole scan but the parsing (see Scan and Records below).
 #include <node_api.h>
 #include <stdint.h>
 #include <string.h>
@@ -19,62 +17,62 @@
 namespace {
 using namespace scan;
 
-bool typedArray(napi_env env, napi_value value, napi_typedarray_type want, void** data, size_t* length) {
-  bool is = false;
-  if (napi_is_typedarray(env, value, &is) != napi_ok || !is) return false;
-  napi_typedarray_type type;
-  if (napi_get_typedarray_info(env, value, &type, length, data, nullptr, nullptr) != napi_ok) return false;
-  return type == want || (want == napi_uint8_array && type == napi_uint8_clamped_array);
+// The callback's typed-array arguments, of the given types, in order; false (a TypeError
+// thrown, naming `usage`) when there are fewer or of another type.
+template <size_t n>
+bool typedArgs(napi_env env, napi_callback_info info, const napi_typedarray_type (&types)[n], void* (&data)[n], size_t (&lengths)[n], const char* usage) {
+  size_t argc = n;
+  napi_value argv[n];
+  bool ok = napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) == napi_ok && argc >= n;
+  for (size_t i = 0; ok && i < n; i++) {
+    bool is = false;
+    napi_typedarray_type type;
+    ok = napi_is_typedarray(env, argv[i], &is) == napi_ok && is &&
+         napi_get_typedarray_info(env, argv[i], &type, &lengths[i], &data[i], nullptr, nullptr) == napi_ok &&
+         (type == types[i] || (types[i] == napi_uint8_array && type == napi_uint8_clamped_array));
+  }
+  if (!ok) napi_throw_type_error(env, nullptr, usage);
+  return ok;
 }
 
+// <isa>(input: Uint8Array, records: Int32Array, hits: Int32Array, counts: Uint32Array(2)) -> status:
+// the kernel alone; counts = record pairs and hits written, when the status is OK (0).
 template <Kernel kernel>
 napi_value Scan(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value argv[4];
-  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc < 4) {
-    napi_throw_type_error(env, nullptr, "scan(input, records, hits, counts)");
+  static const napi_typedarray_type types[] = {napi_uint8_array, napi_int32_array, napi_int32_array, napi_uint32_array};
+  void* data[4];
+  size_t lengths[4];
+  if (!typedArgs(env, info, types, data, lengths, "scan(input: Uint8Array, records: Int32Array, hits: Int32Array, counts: Uint32Array(2))")) return nullptr;
+  if (lengths[3] < 2) {
+    napi_throw_range_error(env, nullptr, "scan: counts needs 2 elements");
     return nullptr;
   }
-  void *input, *records, *hits, *counts;
-  size_t inputLength, recordsLength, hitsLength, countsLength;
-  if (!typedArray(env, argv[0], napi_uint8_array, &input, &inputLength) || !typedArray(env, argv[1], napi_int32_array, &records, &recordsLength) ||
-      !typedArray(env, argv[2], napi_int32_array, &hits, &hitsLength) || !typedArray(env, argv[3], napi_uint32_array, &counts, &countsLength) || countsLength < 2) {
-    napi_throw_type_error(env, nullptr, "scan(input: Uint8Array, records: Int32Array, hits: Int32Array, counts: Uint32Array(2))");
-    return nullptr;
-  }
-  int status = inputLength > 0x7fff0000 ? SCAN_DOUBT
-                                        : kernel((const uint8_t*)input, (uint32_t)inputLength, (int32_t*)records, (uint32_t)(recordsLength / 2), (int32_t*)hits,
-                                                 (uint32_t)hitsLength, (uint32_t*)counts);
+  const int status = lengths[0] > 0x7fff0000 ? SCAN_DOUBT
+                                              : kernel((const uint8_t*)data[0], (uint32_t)lengths[0], (int32_t*)data[1], (uint32_t)(lengths[1] / 2),
+                                                       (int32_t*)data[2], (uint32_t)lengths[2], (uint32_t*)data[3]);
   napi_value result;
   napi_create_int32(env, status, &result);
   return result;
 }
 
-// records(input, records, hits, candidates, counts) -> record count, or -1 (not handled):
-// scanRecords in scan-records.h; counts[0] = candidate pairs written to `candidates`.
+// <isa>Records(input, records, hits, candidates: Int32Array, counts: Uint32Array(1)) -> record
+// count, or -1 (not handled): scanRecords in scan-records.h; counts[0] = candidate pairs.
 template <Kernel kernel>
 napi_value Records(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
-  napi_value argv[5];
-  void *input, *records, *hits, *candidates, *counts;
-  size_t inputLength, recordsLength, hitsLength, candidatesLength, countsLength;
-  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc < 5 || !typedArray(env, argv[0], napi_uint8_array, &input, &inputLength) ||
-      !typedArray(env, argv[1], napi_int32_array, &records, &recordsLength) || !typedArray(env, argv[2], napi_int32_array, &hits, &hitsLength) ||
-      !typedArray(env, argv[3], napi_int32_array, &candidates, &candidatesLength) || !typedArray(env, argv[4], napi_uint32_array, &counts, &countsLength) ||
-      countsLength < 1) {
-    napi_throw_type_error(env, nullptr, "records(input: Uint8Array, records: Int32Array, hits: Int32Array, candidates: Int32Array, counts: Uint32Array)");
+  static const napi_typedarray_type types[] = {napi_uint8_array, napi_int32_array, napi_int32_array, napi_int32_array, napi_uint32_array};
+  void* data[5];
+  size_t lengths[5];
+  if (!typedArgs(env, info, types, data, lengths, "records(input: Uint8Array, records: Int32Array, hits: Int32Array, candidates: Int32Array, counts: Uint32Array)"))
     return nullptr;
-  }
   // The scratch space the kernel and the candidates need (see scanRecords).
-  const uint64_t recordInts = 2 * ((inputLength >> 5) + 64);
-  const uint64_t hitInts = (inputLength >> 4) + 64;
-  if (recordsLength < recordInts || candidatesLength < recordInts || hitsLength < hitInts) {
+  const uint64_t recordInts = 2 * ((lengths[0] >> 5) + 64);
+  if (lengths[1] < recordInts || lengths[3] < recordInts || lengths[2] < (lengths[0] >> 4) + 64 || lengths[4] < 1) {
     napi_throw_range_error(env, nullptr, "records: scratch arrays too small for the input");
     return nullptr;
   }
-  const int64_t count = inputLength > 0x7fff0000 ? NOT_HANDLED
-                                                : scanRecords(kernel, (const uint8_t*)input, (uint32_t)inputLength, (int32_t*)records, (int32_t*)hits,
-                                                              (int32_t*)candidates, (uint32_t*)counts);
+  const int64_t count = lengths[0] > 0x7fff0000 ? NOT_HANDLED
+                                                 : scanRecords(kernel, (const uint8_t*)data[0], (uint32_t)lengths[0], (int32_t*)data[1], (int32_t*)data[2],
+                                                               (int32_t*)data[3], (uint32_t*)data[4]);
   napi_value result;
   napi_create_int64(env, count, &result);
   return result;
@@ -92,11 +90,11 @@ NAPI_MODULE_INIT() {
   const bool base = __builtin_cpu_supports("bmi") && __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("popcnt") && __builtin_cpu_supports("pclmul");
   if (base && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")) {
     exportFunction(env, exports, "avx512", Scan<scanAvx512>);
-    exportFunction(env, exports, "recordsAvx512", Records<scanAvx512>);
+    exportFunction(env, exports, "avx512Records", Records<scanAvx512>);
   }
   if (base && __builtin_cpu_supports("avx2")) {
     exportFunction(env, exports, "avx2", Scan<scanAvx2>);
-    exportFunction(env, exports, "recordsAvx2", Records<scanAvx2>);
+    exportFunction(env, exports, "avx2Records", Records<scanAvx2>);
   }
   return exports;
 }

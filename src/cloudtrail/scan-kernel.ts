@@ -1,4 +1,3 @@
-import { nativeIsas, nativeKernel } from './scan-native.js';
 import { FunctionBody, moduleWithOneFunction } from './wasm-encoder.js';
 
 /**
@@ -799,13 +798,4 @@ export function runWasmKernel(bytes: Uint8Array): KernelOutput | null {
   } finally {
     if (kernel.memory.buffer.byteLength > KEEP_MEMORY_BYTES) instance = null;
   }
-}
-
-/**
- * Every kernel this machine can run, by name: the WebAssembly one, and the native builds
- * (scan-native.ts) where the addon is built. Tests hold them to the same results; reports
- * scan through `scanRecordsBytes`, which runs the native path with its own kernel.
- */
-export function scanKernels(): { name: string; run: (bytes: Uint8Array) => KernelOutput | null }[] {
-  return [{ name: 'wasm', run: runWasmKernel }, ...nativeIsas().map((isa) => ({ name: isa, run: nativeKernel(isa)! }))];
 }

@@ -1,5 +1,5 @@
-import { SCAN_OK, runWasmKernel } from './scan-kernel.js';
-import { type NativeIsa, nativeIsas, nativeRecordScanner } from './scan-native.js';
+import { type KernelOutput, SCAN_OK, runWasmKernel } from './scan-kernel.js';
+import { type NativeIsa, nativeIsas, nativeKernel, nativeRecordScanner } from './scan-native.js';
 
 /**
  * Finds the records of a CloudTrail log file that can be IoT records without
@@ -42,6 +42,11 @@ export type ScanPath = 'wasm' | NativeIsa;
 /** The paths this machine can scan with, WebAssembly first. */
 export function scanPaths(): ScanPath[] {
   return ['wasm', ...nativeIsas()];
+}
+
+/** The kernel alone of each path, for tests (they hold the kernels to the same results) and bench/scan-kernel.mjs. */
+export function scanKernels(): { name: ScanPath; run: (bytes: Uint8Array) => KernelOutput | null }[] {
+  return scanPaths().map((name) => ({ name, run: name === 'wasm' ? runWasmKernel : nativeKernel(name)! }));
 }
 
 const DEFAULT_PATH: ScanPath = process.env.IOT_AUDIT_SCAN_KERNEL === 'wasm' ? 'wasm' : (nativeIsas()[0] ?? 'wasm');
