@@ -5,7 +5,7 @@
 // with its WebAssembly kernel, which gives the same results more slowly.
 //   node scripts/build-native.mjs          (IOT_AUDIT_NO_NATIVE=1 skips it)
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +26,8 @@ function nodeGyp() {
 }
 
 if (process.env.IOT_AUDIT_NO_NATIVE === '1') {
+  // An earlier build would still be loaded: the tool would not run as asked.
+  rmSync(path.join(ROOT, 'native', 'build'), { recursive: true, force: true });
   note('native scan kernel not built (IOT_AUDIT_NO_NATIVE=1)');
 } else if (process.arch !== 'x64') {
   note(`no native scan kernel for ${process.arch} (it needs x86-64 AVX2 or AVX-512)`);
