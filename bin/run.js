@@ -17,7 +17,7 @@ if (process.env.IOT_AUDIT_V8_DEFAULTS !== '1') {
 // The AWS SDK warns on every run under Node 20 (its support ends in 2027): keep stderr to our one-line messages.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-// oclif checks its own Node requirement at import with semver (~15 ms of every start-up);
+// oclif checks its own Node requirement at import with semver (~10 ms of every start-up);
 // ours (package.json "engines") is stricter, and checked here without it.
 process.env.OCLIF_DISABLE_ENGINE_WARNING ??= 'true';
 const [major, minor] = process.versions.node.split('.').map(Number);

@@ -1,9 +1,9 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
-import { defaultScanPath } from '../cloudtrail/scan.js';
 import { periodFlags, scopeFlags } from '../cli/flags.js';
 import { formatBytes, progressFor } from '../cli/progress.js';
 import { parseFormats, parseGeneratedAt } from '../cli/options.js';
+import { defaultScanPath } from '../cloudtrail/scan.js';
 import { findBrowser } from '../render/browser.js';
 import { isAthenaUrl } from '../sources/athena/url.js';
 import type { Severity } from '../types.js';
