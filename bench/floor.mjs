@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // The floor of the benchmark: read and gunzip every log file under a tree, with the
 // parallelism the tool uses (one worker thread per core, each reading its files
-// itself), and nothing else. The report's cost is compared to this. It gunzips with the
-// tool's own rule, from dist/ (`npm run build` first; `npm run bench` builds).
-//   node bench/floor.mjs <tree> [--threads N]
+// itself), and nothing else. The report's cost is compared to this. It gunzips with
+// Node's zlib, as the tool does without libdeflate, or (--libdeflate) with the tool's
+// libdeflate gunzip; both from dist/ (`npm run build` first; `npm run bench` builds).
+//   node bench/floor.mjs <tree> [--threads N] [--libdeflate]
 import { readFileSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,11 +12,13 @@ import { fileURLToPath } from 'node:url';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 
 /**
- * The gunzip the tool uses: one output buffer of the size the gzip trailer records, given
- * back at once where Node can. A fair floor decompresses as well as the tool does, so it
- * takes the tool's own functions rather than a copy that could drift.
+ * The gunzips the tool uses: Node's zlib into one output buffer of the size the gzip
+ * trailer records, given back at once where Node can; libdeflate into space kept from
+ * file to file. A fair floor decompresses as well as the tool does, so it takes the
+ * tool's own functions rather than a copy that could drift.
  */
 const { gunzipLog, isGzip, releaseBuffer } = await import(new URL('../dist/collect/parse-log.js', import.meta.url).href);
+const { nativeGunzipper } = await import(new URL('../dist/collect/gunzip-native.js', import.meta.url).href);
 
 /** Log files only, as the tool reads them (digests and other objects are not logs). */
 export function isLogFile(file) {
@@ -45,12 +48,14 @@ export async function listLogFiles(root) {
  * Reads and gunzips `files` (or every log file under `root`) on `threads` worker threads.
  * `files` may be a function giving the list: it then runs while the workers start, as the
  * report lists while its workers start. Returns the wall time (listing included, as the
- * report's is), bytes and throughput. `scan: true` runs the tool's own worker code on each
- * file instead (gunzip + scan).
+ * report's is), bytes and throughput. `gunzip: 'libdeflate'` gunzips as the tool does
+ * where its addon has libdeflate (an error without it); `scan: true` runs the tool's own
+ * worker code on each file instead (its gunzip + scan).
  */
-export async function measureFloor({ root, files, threads = os.availableParallelism(), scan = false } = {}) {
+export async function measureFloor({ root, files, threads = os.availableParallelism(), scan = false, gunzip = 'zlib' } = {}) {
+  if (gunzip === 'libdeflate' && nativeGunzipper(true) === null) throw new Error('the native addon has no libdeflate gunzip here (npm install with libdeflate-dev)');
   const started = performance.now();
-  const workers = Array.from({ length: Math.max(1, threads) }, () => new Worker(fileURLToPath(import.meta.url), { workerData: { scan } }));
+  const workers = Array.from({ length: Math.max(1, threads) }, () => new Worker(fileURLToPath(import.meta.url), { workerData: { scan, gunzip } }));
   const listStarted = performance.now();
   const list = typeof files === 'function' ? await files() : (files ?? (await listLogFiles(root)));
   const listSeconds = (performance.now() - listStarted) / 1000;
@@ -85,6 +90,7 @@ export async function measureFloor({ root, files, threads = os.availableParallel
     ...totals,
     threads,
     scan,
+    gunzip,
     listSeconds,
     seconds,
     mbPerSecond: totals.uncompressedBytes / 1e6 / seconds,
@@ -92,7 +98,9 @@ export async function measureFloor({ root, files, threads = os.availableParallel
 }
 
 async function workerMain() {
-  const { scan } = workerData;
+  const { scan, gunzip } = workerData;
+  // libdeflate when asked, else (and for the files it leaves) Node's zlib, as the tool does.
+  const fast = gunzip === 'libdeflate' ? nativeGunzipper(true) : null;
   // With `scan`, each file also goes through the tool's own worker code (dist/, `npm run
   // build` first): gunzip + scan, what the report's workers do, without the rest of the report.
   const parseLogFast = scan ? (await import(new URL('../dist/collect/parse-fast.js', import.meta.url).href)).parseLogFast : null;
@@ -113,9 +121,10 @@ async function workerMain() {
       }
       try {
         if (isGzip(bytes)) {
-          const raw = gunzipLog(bytes);
+          const reused = fast?.(bytes) ?? null;
+          const raw = reused ?? gunzipLog(bytes);
           out.uncompressedBytes += raw.length;
-          releaseBuffer(raw);
+          if (reused === null) releaseBuffer(raw);
         } else {
           out.uncompressedBytes += bytes.length;
         }
@@ -134,12 +143,12 @@ if (!isMainThread) {
   const root = args.find((a) => !a.startsWith('--'));
   const t = args.indexOf('--threads');
   if (!root) {
-    console.error('usage: node bench/floor.mjs <tree> [--threads N]');
+    console.error('usage: node bench/floor.mjs <tree> [--threads N] [--libdeflate]');
     process.exitCode = 2;
   } else {
-    const r = await measureFloor({ root, threads: t >= 0 ? Number(args[t + 1]) : undefined });
+    const r = await measureFloor({ root, threads: t >= 0 ? Number(args[t + 1]) : undefined, gunzip: args.includes('--libdeflate') ? 'libdeflate' : 'zlib' });
     console.log(
-      `floor: ${r.files} files, ${(r.uncompressedBytes / 1e9).toFixed(2)} GB uncompressed, ${r.seconds.toFixed(2)} s on ${r.threads} threads ` +
+      `floor (${r.gunzip}): ${r.files} files, ${(r.uncompressedBytes / 1e9).toFixed(2)} GB uncompressed, ${r.seconds.toFixed(2)} s on ${r.threads} threads ` +
         `(${r.mbPerSecond.toFixed(0)} MB/s; listing ${r.listSeconds.toFixed(2)} s; ${r.unreadable} unreadable)`,
     );
   }

@@ -5,17 +5,19 @@
 // uses the WebAssembly kernel, which gives the same results.
 //
 // Exports, for each instruction set this CPU has (avx512, avx2): `<isa>`, the kernel alone,
-// and `<isa>Records`, the whole scan but the parsing (see Scan and Records below).
+// and `<isa>Records`, the whole scan but the parsing (see Scan and Records below). When
+// built with libdeflate (binding.gyp), also `gunzip` (see gunzip.h).
 #include <node_api.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "scan-kernels.h"
 #include "scan-records.h"
+#ifdef IOT_AUDIT_LIBDEFLATE
+#include "gunzip.h"
+#endif
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 namespace {
-using namespace scan;
 
 // The callback's typed-array arguments, of the given types, in order; false (a TypeError
 // thrown, naming `usage`) when there are fewer or of another type.
@@ -34,6 +36,39 @@ bool typedArgs(napi_env env, napi_callback_info info, const napi_typedarray_type
   if (!ok) napi_throw_type_error(env, nullptr, usage);
   return ok;
 }
+
+void exportFunction(napi_env env, napi_value exports, const char* name, napi_callback fn) {
+  napi_value value;
+  if (napi_create_function(env, name, NAPI_AUTO_LENGTH, fn, nullptr, &value) == napi_ok) napi_set_named_property(env, exports, name, value);
+}
+
+#ifdef IOT_AUDIT_LIBDEFLATE
+// gunzip(input: Uint8Array, output: Uint8Array) -> bytes written to output, or -1 when the
+// input is not a case gunzip.h takes (Node's zlib must read it). One decompressor per
+// thread (each worker is its own environment), freed with it.
+napi_value Gunzip(napi_env env, napi_callback_info info) {
+  static const napi_typedarray_type types[] = {napi_uint8_array, napi_uint8_array};
+  void* data[2];
+  size_t lengths[2];
+  if (!typedArgs(env, info, types, data, lengths, "gunzip(input: Uint8Array, output: Uint8Array)")) return nullptr;
+  libdeflate_decompressor* d = nullptr;
+  if (napi_get_instance_data(env, (void**)&d) != napi_ok || d == nullptr) {
+    d = libdeflate_alloc_decompressor();
+    if (d == nullptr || napi_set_instance_data(env, d, [](napi_env, void* p, void*) { libdeflate_free_decompressor((libdeflate_decompressor*)p); }, nullptr) != napi_ok) {
+      if (d != nullptr) libdeflate_free_decompressor(d);
+      napi_throw_error(env, nullptr, "gunzip: out of memory");
+      return nullptr;
+    }
+  }
+  const int64_t written = gunzip::gunzipInto(d, (const uint8_t*)data[0], lengths[0], (uint8_t*)data[1], lengths[1]);
+  napi_value result;
+  napi_create_int64(env, written, &result);
+  return result;
+}
+#endif
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+using namespace scan;
 
 // <isa>(input: Uint8Array, records: Int32Array, hits: Int32Array, counts: Uint32Array(2)) -> status:
 // the kernel alone; counts = record pairs and hits written, when the status is OK (0).
@@ -78,14 +113,14 @@ napi_value Records(napi_env env, napi_callback_info info) {
   return result;
 }
 
-void exportFunction(napi_env env, napi_value exports, const char* name, napi_callback fn) {
-  napi_value value;
-  if (napi_create_function(env, name, NAPI_AUTO_LENGTH, fn, nullptr, &value) == napi_ok) napi_set_named_property(env, exports, name, value);
-}
-
+#endif
 }  // namespace
 
 NAPI_MODULE_INIT() {
+#ifdef IOT_AUDIT_LIBDEFLATE
+  exportFunction(env, exports, "gunzip", Gunzip);
+#endif
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
   __builtin_cpu_init();
   const bool base = __builtin_cpu_supports("bmi") && __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("popcnt") && __builtin_cpu_supports("pclmul");
   if (base && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")) {
@@ -96,10 +131,7 @@ NAPI_MODULE_INIT() {
     exportFunction(env, exports, "avx2", Scan<scanAvx2>);
     exportFunction(env, exports, "avx2Records", Records<scanAvx2>);
   }
+#endif
+  // Not x86-64: no native kernel; the WebAssembly one is used.
   return exports;
 }
-
-#else
-// Not x86-64: no native kernel; the WebAssembly one is used.
-NAPI_MODULE_INIT() { return exports; }
-#endif

@@ -1,5 +1,4 @@
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { nativeAddon as addon } from '../native/addon.js';
 import type { KernelOutput } from './scan-kernel.js';
 
 /**
@@ -20,25 +19,9 @@ import type { KernelOutput } from './scan-kernel.js';
 type NativeScan = (input: Uint8Array, records: Int32Array, hits: Int32Array, counts: Uint32Array) => number;
 type NativeRecords = (input: Uint8Array, records: Int32Array, hits: Int32Array, candidates: Int32Array, counts: Uint32Array) => number;
 
-/** Where `npm install` puts the addon, from src/cloudtrail or dist/cloudtrail. */
-export const NATIVE_ADDON = fileURLToPath(new URL('../../native/build/Release/scan.node', import.meta.url));
-
 /** The instruction sets, fastest first. */
 const ISAS = ['avx512', 'avx2'] as const;
 export type NativeIsa = (typeof ISAS)[number];
-
-let loaded: Record<string, unknown> | null | undefined;
-
-function addon(): Record<string, unknown> | null {
-  if (loaded === undefined) {
-    try {
-      loaded = createRequire(import.meta.url)(NATIVE_ADDON) as Record<string, unknown>;
-    } catch {
-      loaded = null;
-    }
-  }
-  return loaded;
-}
 
 /** The instruction sets the addon can scan with on this CPU (none when it is not built, or built before both exports existed). */
 export function nativeIsas(): NativeIsa[] {

@@ -20,9 +20,21 @@ const MAX_RATIO = 1032;
  * gunzips with `gunzipLog` too.
  */
 export function gunzipOptionsFor(bytes: Uint8Array): { chunkSize: number } {
+  return { chunkSize: Math.max(1024, Math.min(recordedSize(bytes) + 64, inflateBound(bytes) + 64, MAX_CHUNK)) };
+}
+
+/**
+ * The uncompressed size a gzip file's trailer records (ISIZE: the last member's size mod
+ * 2^32), 0 for a file too short to have one. Only a hint: nothing checks it here.
+ */
+export function recordedSize(bytes: Uint8Array): number {
   const n = bytes.length;
-  const recorded = n >= 18 ? (bytes[n - 4] | (bytes[n - 3] << 8) | (bytes[n - 2] << 16) | (bytes[n - 1] << 24)) >>> 0 : 0;
-  return { chunkSize: Math.max(1024, Math.min(recorded + 64, n * MAX_RATIO + 64, MAX_CHUNK)) };
+  return n >= 18 ? (bytes[n - 4] | (bytes[n - 3] << 8) | (bytes[n - 2] << 16) | (bytes[n - 1] << 24)) >>> 0 : 0;
+}
+
+/** The most that deflate can expand `bytes` to: no true trailer records more. */
+export function inflateBound(bytes: Uint8Array): number {
+  return bytes.length * MAX_RATIO;
 }
 
 /** Gunzips one log object (throws zlib's error on a broken one). */

@@ -4,6 +4,7 @@ import { periodFlags, scopeFlags } from '../cli/flags.js';
 import { formatBytes, progressFor } from '../cli/progress.js';
 import { parseFormats, parseGeneratedAt } from '../cli/options.js';
 import { defaultScanPath } from '../cloudtrail/scan.js';
+import { defaultGunzipPath } from '../collect/gunzip-native.js';
 import { findBrowser } from '../render/browser.js';
 import { isAthenaUrl } from '../sources/athena/url.js';
 import type { Severity } from '../types.js';
@@ -117,10 +118,10 @@ Only the day folders that can hold the period's events are read (the period's UT
         },
       },
       signal: abort.signal,
-      // For the benchmark and for slow runs: each phase's time on stderr, and how files are scanned.
+      // For the benchmark and for slow runs: each phase's time on stderr, and how files are gunzipped and scanned.
       onTiming: process.env.IOT_AUDIT_TIMINGS
         ? (phase, ms) => {
-            if (phase === 'startup') process.stderr.write(`scan ${defaultScanPath()}\n`);
+            if (phase === 'startup') process.stderr.write(`gunzip ${defaultGunzipPath()}\nscan ${defaultScanPath()}\n`);
             const m = process.memoryUsage();
             process.stderr.write(`timing ${phase} ${ms} rss=${Math.round(m.rss / 2 ** 20)}MB heap=${Math.round(m.heapUsed / 2 ** 20)}MB external=${Math.round(m.external / 2 ** 20)}MB\n`);
           }

@@ -10,6 +10,7 @@ import { reportOptions } from '../helpers/report-options.js';
 import type { ReportModel } from '../../src/types.js';
 import { RULE_IDS } from '../../src/analysis/rules/index.js';
 import { nativeIsas } from '../../src/cloudtrail/scan-native.js';
+import { hasNativeGunzip } from '../../src/collect/gunzip-native.js';
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '../..');
@@ -19,11 +20,15 @@ const goldenPath = path.join(root, 'test/golden/report.json');
 const options = reportOptions;
 
 describe('the golden report of the fixtures', () => {
-  // The default scan (native where `npm install` built it) and the WebAssembly one.
-  it.each(['default', 'wasm'])('the CLI writes exactly test/golden/report.json, scan kernel %s (regenerate with `npm run golden` and review the diff)', async (kernel) => {
+  // The defaults (native scan and libdeflate where `npm install` built them), the WebAssembly scan, and Node's zlib.
+  it.each([
+    ['defaults', {}],
+    ['WebAssembly scan', { IOT_AUDIT_SCAN_KERNEL: 'wasm' }],
+    ["Node's zlib", { IOT_AUDIT_GUNZIP: 'zlib' }],
+  ])('the CLI writes exactly test/golden/report.json, %s (regenerate with `npm run golden` and review the diff)', async (_name, paths) => {
     const args: string[] = JSON.parse(readFileSync(path.join(root, 'test/golden/args.json'), 'utf8'));
     const out = mkdtempSync(path.join(os.tmpdir(), 'iot-audit-golden-cli-'));
-    const env = { ...process.env, CI: 'true', NODE_ENV: 'production', ...(kernel === 'wasm' ? { IOT_AUDIT_SCAN_KERNEL: 'wasm' } : {}) };
+    const env: NodeJS.ProcessEnv = { ...process.env, CI: 'true', NODE_ENV: 'production', ...paths };
     await run(process.execPath, ['bin/dev.js', ...args, '--out', out], { cwd: root, env });
     const actual = readFileSync(path.join(out, 'iot-audit-2026-10.json'), 'utf8');
     const golden = readFileSync(goldenPath, 'utf8');
@@ -112,15 +117,20 @@ describe('phase timings (IOT_AUDIT_TIMINGS, npm run bench)', () => {
     expect(busyMs).toBeLessThanOrEqual(readMs + 1);
   });
 
-  it('the CLI says how it scans files: natively where the addon is built, with WebAssembly when asked', async () => {
+  it('the CLI says how it gunzips and scans files: natively where the addon is built, with WebAssembly and zlib when asked', async () => {
     const args: string[] = JSON.parse(readFileSync(path.join(root, 'test/golden/args.json'), 'utf8'));
-    // The fastest instruction set the addon has here, not what the scan module chose: a test that asked the module would pass if it ignored the addon.
-    for (const [kernel, want] of [[undefined, nativeIsas()[0] ?? 'wasm'], ['wasm', 'wasm']] as const) {
+    // What the addon has here, not what the modules chose: a test that asked the modules would pass if they ignored the addon.
+    const cases = [
+      [{}, nativeIsas()[0] ?? 'wasm', hasNativeGunzip() ? 'libdeflate' : 'zlib'],
+      [{ IOT_AUDIT_SCAN_KERNEL: 'wasm', IOT_AUDIT_GUNZIP: 'zlib' }, 'wasm', 'zlib'],
+    ] as const;
+    for (const [paths, scan, gunzip] of cases) {
       const out = mkdtempSync(path.join(os.tmpdir(), 'iot-audit-timings-'));
-      const env: NodeJS.ProcessEnv = { ...process.env, CI: 'true', NODE_ENV: 'production', IOT_AUDIT_TIMINGS: '1', IOT_AUDIT_SCAN_KERNEL: kernel };
-      if (kernel === undefined) delete env.IOT_AUDIT_SCAN_KERNEL;
+      const env: NodeJS.ProcessEnv = { ...process.env, CI: 'true', NODE_ENV: 'production', IOT_AUDIT_TIMINGS: '1', ...paths };
+      if (!('IOT_AUDIT_SCAN_KERNEL' in paths)) delete env.IOT_AUDIT_SCAN_KERNEL;
+      if (!('IOT_AUDIT_GUNZIP' in paths)) delete env.IOT_AUDIT_GUNZIP;
       const { stderr } = await run(process.execPath, ['bin/dev.js', ...args, '--out', out], { cwd: root, env });
-      expect(stderr).toMatch(new RegExp(`^scan ${want}$`, 'm'));
+      expect(stderr).toMatch(new RegExp(`^gunzip ${gunzip}\nscan ${scan}$`, 'm'));
       expect(stderr).toMatch(/^timing read \d+ rss=/m);
     }
   });

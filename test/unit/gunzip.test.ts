@@ -1,7 +1,10 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
 import { parseLogFast } from '../../src/collect/parse-fast.js';
 import { gunzipLog, gunzipOptionsFor, iotRecordsOf, parseLogBytes, rawRecordsOfText, releaseBuffer } from '../../src/collect/parse-log.js';
+import { defaultGunzipPath, hasNativeGunzip, nativeGunzipper } from '../../src/collect/gunzip-native.js';
+import { NATIVE_ADDON } from '../../src/native/addon.js';
 
 /** A copy of `bytes` whose gzip trailer records `size` (a lying or broken trailer). */
 function withRecordedSize(bytes: Buffer, size: number): Buffer {
@@ -110,14 +113,130 @@ describe('releaseBuffer', () => {
     const expected = iotRecordsOf(rawRecordsOfText(text));
     expect(expected.length).toBe(3_000);
     detachForReal();
-    for (const bytes of [gzipSync(text), gzipSync(pretty)]) {
-      expect(parseLogFast(bytes).records).toStrictEqual(expected);
-      expect(parseLogBytes(bytes).records).toStrictEqual(expected);
-    }
+    // All parsed before any is checked: with libdeflate the next file overwrites the text of the last.
+    const results = [gzipSync(text), gzipSync(pretty), gzipSync(text.replace(/dev-/g, 'ops-'))].flatMap((bytes) => [parseLogFast(bytes), parseLogBytes(bytes)]);
+    for (const parsed of results.slice(0, 4)) expect(parsed.records).toStrictEqual(expected);
     // gzip inside gzip: the fast path hands the plain one the original bytes, not the spent text.
     const nested = gzipSync(gzipSync(text));
     expect(parseLogFast(nested)).toStrictEqual(parseLogBytes(nested));
     expect(parseLogFast(nested).error).toMatch(/not valid JSON/);
-    expect(detached).toBeGreaterThanOrEqual(6);
+    // zlib's outputs are given back; libdeflate's space is kept for the next file.
+    expect(detached).toBeGreaterThanOrEqual(defaultGunzipPath() === 'libdeflate' ? 5 : 9);
+  });
+});
+
+/** A gzip member with the header fields zlib can write (FNAME, FCOMMENT, FEXTRA, FHCRC), by hand. */
+function gzipWithHeader(data: Buffer, fields: { name?: string; comment?: string; extra?: Buffer; headerCrc?: 'right' | 'wrong' }): Buffer {
+  const plain = gzipSync(data);
+  let flags = 0;
+  const parts: Buffer[] = [];
+  if (fields.extra) {
+    flags |= 4;
+    const len = Buffer.alloc(2);
+    len.writeUInt16LE(fields.extra.length);
+    parts.push(len, fields.extra);
+  }
+  if (fields.name !== undefined) {
+    flags |= 8;
+    parts.push(Buffer.from(fields.name + '\0', 'latin1'));
+  }
+  if (fields.comment !== undefined) {
+    flags |= 16;
+    parts.push(Buffer.from(fields.comment + '\0', 'latin1'));
+  }
+  const head = Buffer.concat([plain.subarray(0, 10), ...parts]);
+  head[3] = flags | (fields.headerCrc ? 2 : 0);
+  const crc = Buffer.alloc(fields.headerCrc ? 2 : 0);
+  if (fields.headerCrc) crc.writeUInt16LE((crc32(head) & 0xffff) ^ (fields.headerCrc === 'wrong' ? 1 : 0));
+  return Buffer.concat([head, crc, plain.subarray(10)]);
+}
+
+function crc32(bytes: Buffer): number {
+  let c = ~0;
+  for (const b of bytes) {
+    c ^= b;
+    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
+  }
+  return ~c >>> 0;
+}
+
+/** Deterministic pseudo-random numbers (a test must fail the same way twice). */
+function prng(seed: number): () => number {
+  let x = seed >>> 0 || 1;
+  return () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) / 2 ** 32;
+  };
+}
+
+describe('the libdeflate gunzip (native addon)', () => {
+  const gunzip = nativeGunzipper(true);
+  const medium = log(20_000);
+
+  it('is built here when libdeflate is installed (npm install builds it), unless IOT_AUDIT_NO_NATIVE=1', () => {
+    if (process.arch !== 'x64' || process.env.IOT_AUDIT_NO_NATIVE === '1' || !existsSync('/usr/include/libdeflate.h')) return;
+    expect(hasNativeGunzip(), `${NATIVE_ADDON} has no gunzip: run npm install again (libdeflate-dev is installed)`).toBe(true);
+    expect(defaultGunzipPath()).toBe(process.env.IOT_AUDIT_GUNZIP === 'zlib' ? 'zlib' : 'libdeflate');
+  });
+
+  /**
+   * What libdeflate gives is what Node's zlib gives, whenever libdeflate gives anything;
+   * the rest (null) goes to zlib. `takes` says whether this input is one libdeflate must take.
+   */
+  function agrees(gz: Buffer, takes?: boolean): void {
+    const fast = gunzip!(gz);
+    if (fast !== null) expect(fast.equals(gunzipSync(gz))).toBe(true);
+    if (takes !== undefined) expect(fast !== null).toBe(takes);
+  }
+
+  it.runIf(gunzip !== null).each([
+    ['a small log', gzipSync(log(3)), true],
+    ['a log of a few MB', gzipSync(medium), true],
+    ['an empty member', gzipSync(Buffer.alloc(0)), true],
+    ['best compression', gzipSync(medium, { level: 9 }), true],
+    ['no compression', gzipSync(medium, { level: 0 }), true],
+    ['a file name, a comment and an extra field', gzipWithHeader(medium, { name: 'log.json', comment: 'c', extra: Buffer.from('ab') }), true],
+    ['a header CRC (zlib checks it, libdeflate would not)', gzipWithHeader(medium, { name: 'x', headerCrc: 'right' }), false],
+    ['a wrong header CRC', gzipWithHeader(medium, { name: 'x', headerCrc: 'wrong' }), false],
+    ['two members', Buffer.concat([gzipSync(medium), gzipSync(log(3))]), false],
+    // The trailer then records room enough for the first member alone: it must not pass for the whole.
+    ['two members, the second the larger', Buffer.concat([gzipSync(log(3)), gzipSync(medium)]), false],
+    ['trailing zero bytes', Buffer.concat([gzipSync(medium), Buffer.alloc(8)]), false],
+    ['trailing garbage', Buffer.concat([gzipSync(medium), Buffer.from('garbage')]), false],
+    ['a truncated file', gzipSync(medium).subarray(0, 5000), false],
+    ['a trailer recording 0 bytes', withRecordedSize(gzipSync(medium), 0), false],
+    ['a trailer recording 4 GB', withRecordedSize(gzipSync(medium), 0xffffffff), false],
+    ['a trailer recording one byte less', withRecordedSize(gzipSync(medium), medium.length - 1), false],
+    ['a trailer recording one byte more', withRecordedSize(gzipSync(medium), medium.length + 1), false],
+  ])('%s: the bytes Node gives, or left to Node', (_name, gz, takes) => {
+    agrees(gz, takes);
+  });
+
+  it.runIf(gunzip !== null)('gives what Node gives on 3,000 damaged files, or leaves them to Node', () => {
+    const random = prng(6);
+    const sources = [gzipSync(log(200)), gzipSync(log(50), { level: 1 }), gzipWithHeader(log(30), { name: 'a.json', extra: Buffer.from('xyz') })];
+    let taken = 0;
+    for (let i = 0; i < 3_000; i++) {
+      const source = sources[i % sources.length];
+      const gz = Buffer.from(source);
+      // One to three bytes changed, anywhere: header, deflate data, CRC or size.
+      for (let k = 1 + Math.floor(random() * 3); k > 0; k--) gz[Math.floor(random() * gz.length)] ^= 1 + Math.floor(random() * 255);
+      const fast = gunzip!(gz);
+      if (fast !== null) {
+        taken++;
+        expect(fast.equals(gunzipSync(gz)), `mutation ${i}`).toBe(true);
+      }
+    }
+    // Changes to the header's time, flags-free bytes or OS byte leave a valid file: some are taken.
+    expect(taken).toBeGreaterThan(0);
+  });
+
+  it.runIf(gunzip !== null)('reuses its space: a file bigger than what it keeps, then small ones, each right until the next call', () => {
+    const big = Buffer.from('{"Records":[' + Array.from({ length: 400_000 }, (_, i) => `{"eventID":"${i}","pad":"${'x'.repeat(80)}"}`).join(',') + ']}');
+    expect(big.length).toBeGreaterThan(32 << 20);
+    const small = log(3);
+    for (const text of [small, big, small, medium, big, small]) expect(gunzip!(gzipSync(text))?.equals(text)).toBe(true);
   });
 });

@@ -2,7 +2,8 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { type ScanPath, scanKernels, scanPaths, scanRecordsBytes, scanRecordsText as scanText } from '../../src/cloudtrail/scan.js';
 import { SCAN_DOUBT, SCAN_INVALID, SCAN_OK, SCAN_OVERFLOW } from '../../src/cloudtrail/scan-kernel.js';
-import { NATIVE_ADDON, nativeIsas } from '../../src/cloudtrail/scan-native.js';
+import { nativeIsas } from '../../src/cloudtrail/scan-native.js';
+import { NATIVE_ADDON } from '../../src/native/addon.js';
 import { parseLogFast } from '../../src/collect/parse-fast.js';
 import { iotRecordsOf, parseLogBytes, rawRecordsOfText } from '../../src/collect/parse-log.js';
 
