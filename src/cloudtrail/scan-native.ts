@@ -1,4 +1,4 @@
-import { nativeAddon as addon } from '../native/addon.js';
+import { nativeAddon as addon } from '../native.js';
 import type { KernelOutput } from './scan-kernel.js';
 
 /**

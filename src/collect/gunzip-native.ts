@@ -1,4 +1,4 @@
-import { nativeAddon } from '../native/addon.js';
+import { nativeAddon } from '../native.js';
 import { inflateBound, recordedSize } from './parse-log.js';
 
 /**

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { parseLogFast } from '../../src/collect/parse-fast.js';
 import { gunzipLog, gunzipOptionsFor, iotRecordsOf, parseLogBytes, rawRecordsOfText, releaseBuffer } from '../../src/collect/parse-log.js';
 import { defaultGunzipPath, hasNativeGunzip, nativeGunzipper } from '../../src/collect/gunzip-native.js';
-import { NATIVE_ADDON } from '../../src/native/addon.js';
+import { NATIVE_ADDON } from '../../src/native.js';
 
 /** A copy of `bytes` whose gzip trailer records `size` (a lying or broken trailer). */
 function withRecordedSize(bytes: Buffer, size: number): Buffer {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { type ScanPath, scanKernels, scanPaths, scanRecordsBytes, scanRecordsText as scanText } from '../../src/cloudtrail/scan.js';
 import { SCAN_DOUBT, SCAN_INVALID, SCAN_OK, SCAN_OVERFLOW } from '../../src/cloudtrail/scan-kernel.js';
 import { nativeIsas } from '../../src/cloudtrail/scan-native.js';
-import { NATIVE_ADDON } from '../../src/native/addon.js';
+import { NATIVE_ADDON } from '../../src/native.js';
 import { parseLogFast } from '../../src/collect/parse-fast.js';
 import { iotRecordsOf, parseLogBytes, rawRecordsOfText } from '../../src/collect/parse-log.js';
 

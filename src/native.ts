@@ -7,8 +7,8 @@ import { fileURLToPath } from 'node:url';
  * (src/collect/gunzip-native.ts). The tool runs without it, more slowly.
  */
 
-/** Where `npm install` puts the addon, from src/native or dist/native. */
-export const NATIVE_ADDON = fileURLToPath(new URL('../../native/build/Release/scan.node', import.meta.url));
+/** Where `npm install` puts the addon, from src/ or dist/. */
+export const NATIVE_ADDON = fileURLToPath(new URL('../native/build/Release/scan.node', import.meta.url));
 
 let loaded: Record<string, unknown> | null | undefined;
 
