@@ -343,6 +343,32 @@ describe.each(scanPaths())('scanRecordsText against the plain path: %s', (path) 
 });
 
 describe('scanRecordsBytes', () => {
+  it('reads nothing past the end of its input: a text cut short, in a buffer that goes on to complete it (as libdeflate\'s reused space can), is not taken', () => {
+    // Each text is cut short; what follows it in the buffer would complete it, so a scan that read on would accept it.
+    const cut: [string, string][] = [
+      ['{"Records":[{"eventSource":"iot.amazonaws.com","eventName":"CreateThing"}', ']}'],
+      ['{"Records":[{"eventSource":"iot.amazonaws.com","n":tru', 'e}]}'],
+      ['{"Records":[{"a":"iot', '"}]}'],
+      ['{"Records":[]', '}'],
+    ];
+    // A record of padding before, so that text + rest fills whole 64-byte blocks (one to four): a
+    // kernel that took a whole last block as input would then see exactly the completed text.
+    const padded = (text: string, rest: string, blocks: number) => {
+      const body = text.slice('{"Records":['.length);
+      const comma = body.startsWith(']') ? '' : ',';
+      const n = 64 * blocks - text.length - rest.length - `{"pad":""}${comma}`.length;
+      return n < 0 ? [] : [[`{"Records":[{"pad":"${'x'.repeat(n)}"}${comma}${body}`, rest] as const];
+    };
+    const cases = cut.flatMap(([text, rest]) => [[text, rest] as const, ...[1, 2, 3, 4].flatMap((blocks) => padded(text, rest, blocks))]);
+    expect(cases.length).toBeGreaterThan(12);
+    for (const [text, rest] of cases) {
+      const buffer = Buffer.from(`${text}${rest}`);
+      expect(scanRecordsBytes(buffer), text).not.toBeNull();
+      const view = buffer.subarray(0, Buffer.byteLength(text));
+      for (const path of scanPaths()) expect(scanRecordsBytes(view, path), `${path}: ${text}`).toBeNull();
+    }
+  });
+
   it('reads UTF-8 the way Buffer decoding does, invalid sequences included', () => {
     const head = Buffer.from('{"Records":[{"eventSource":"iot.amazonaws.com","eventName":"CreateThing","tag":"');
     const tail = Buffer.from('"},{"eventName":"X","eventSource":"s3.amazonaws.com"}]}');
