@@ -132,6 +132,6 @@ NAPI_MODULE_INIT() {
     exportFunction(env, exports, "avx2Records", Records<scanAvx2>);
   }
 #endif
-  // Not x86-64: no native kernel; the WebAssembly one is used.
+  // On another CPU: no native kernel (the WebAssembly one scans), the gunzip alone if built.
   return exports;
 }

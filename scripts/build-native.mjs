@@ -49,7 +49,7 @@ if (process.env.IOT_AUDIT_NO_NATIVE === '1') {
     const prefix = path.dirname(path.dirname(process.execPath));
     const local = !process.env.npm_config_nodedir && existsSync(path.join(prefix, 'include', 'node', 'node_api.h')) ? [`--nodedir=${prefix}`] : [];
     const build = (extra) => spawnSync(process.execPath, [gyp, 'rebuild', '--directory', path.join(ROOT, 'native'), ...local, ...extra], { cwd: ROOT, encoding: 'utf8' });
-    const slower = 'log files will be gunzipped with Node\'s zlib (same results, ~15% slower reports)';
+    const slower = 'log files will be gunzipped with Node\'s zlib (same results, reports ~20% slower)';
     let result;
     if (hasLibdeflate()) {
       result = build(['--libdeflate=1']);
