@@ -17,8 +17,8 @@ import { Worker, isMainThread, parentPort, workerData } from 'node:worker_thread
  * file to file. A fair floor decompresses as well as the tool does, so it takes the
  * tool's own functions rather than a copy that could drift.
  */
-const { gunzipLog, isGzip, releaseBuffer } = await import(new URL('../dist/collect/parse-log.js', import.meta.url).href);
-const { nativeGunzipper } = await import(new URL('../dist/collect/gunzip-native.js', import.meta.url).href);
+const { isGzip, releaseBuffer } = await import(new URL('../dist/collect/parse-log.js', import.meta.url).href);
+const { defaultGunzipPath, gunzipWith, nativeGunzipper } = await import(new URL('../dist/collect/gunzip-native.js', import.meta.url).href);
 
 /** Log files only, as the tool reads them (digests and other objects are not logs). */
 export function isLogFile(file) {
@@ -90,7 +90,8 @@ export async function measureFloor({ root, files, threads = os.availableParallel
     ...totals,
     threads,
     scan,
-    gunzip,
+    // With `scan`, the tool's worker code gunzips its own way.
+    gunzip: scan ? defaultGunzipPath() : gunzip,
     listSeconds,
     seconds,
     mbPerSecond: totals.uncompressedBytes / 1e6 / seconds,
@@ -121,10 +122,9 @@ async function workerMain() {
       }
       try {
         if (isGzip(bytes)) {
-          const reused = fast?.(bytes) ?? null;
-          const raw = reused ?? gunzipLog(bytes);
+          const { raw, reused } = gunzipWith(fast, bytes);
           out.uncompressedBytes += raw.length;
-          if (reused === null) releaseBuffer(raw);
+          if (!reused) releaseBuffer(raw);
         } else {
           out.uncompressedBytes += bytes.length;
         }

@@ -1,5 +1,5 @@
 import { nativeAddon } from '../native.js';
-import { inflateBound, recordedSize } from './parse-log.js';
+import { gunzipLog, inflateBound, recordedSize } from './parse-log.js';
 
 /**
  * Gunzip with libdeflate, through the native addon when it was built with it (see
@@ -13,6 +13,9 @@ import { inflateBound, recordedSize } from './parse-log.js';
  * the result or the error as it always did.
  */
 type NativeGunzip = (input: Uint8Array, output: Uint8Array) => number;
+
+/** What `nativeGunzipper` returns: a view of its kept space, or null for Node's zlib. */
+export type Gunzipper = (bytes: Uint8Array) => Buffer | null;
 
 export type GunzipPath = 'libdeflate' | 'zlib';
 
@@ -43,7 +46,7 @@ export function hasNativeGunzip(): boolean {
  * or null when Node's zlib must read the file (`gunzipLog`). Null itself when the addon
  * has no gunzip, or, unless `force`, when IOT_AUDIT_GUNZIP=zlib.
  */
-export function nativeGunzipper(force = false): ((bytes: Uint8Array) => Buffer | null) | null {
+export function nativeGunzipper(force = false): Gunzipper | null {
   const gunzip = exportedGunzip();
   if (gunzip === null || (!force && DEFAULT_PATH !== 'libdeflate')) return null;
   let kept = Buffer.allocUnsafeSlow(1 << 20);
@@ -59,4 +62,15 @@ export function nativeGunzipper(force = false): ((bytes: Uint8Array) => Buffer |
     const written = gunzip(bytes, out.subarray(0, size));
     return written < 0 ? null : out.subarray(0, written);
   };
+}
+
+/**
+ * Gunzips a log file as the fast path does (the bench floor too): with `fast` when it takes
+ * the file, else with Node's zlib (`gunzipLog`, which throws zlib's error on a broken one).
+ * `reused`: the text lies in `fast`'s kept space, valid until its next call and never
+ * released; zlib's buffer is the caller's to release (`releaseBuffer`).
+ */
+export function gunzipWith(fast: Gunzipper | null, bytes: Buffer): { raw: Buffer; reused: boolean } {
+  const inflated = fast?.(bytes) ?? null;
+  return inflated !== null ? { raw: inflated, reused: true } : { raw: gunzipLog(bytes), reused: false };
 }

@@ -1,7 +1,7 @@
 import { scanRecordsBytes } from '../cloudtrail/scan.js';
 import type { ParsedLog } from '../types.js';
-import { nativeGunzipper } from './gunzip-native.js';
-import { gunzipLog, iotRecordsOf, isGzip, parseLogBytes, releaseBuffer } from './parse-log.js';
+import { gunzipWith, nativeGunzipper } from './gunzip-native.js';
+import { iotRecordsOf, isGzip, parseLogBytes, releaseBuffer } from './parse-log.js';
 
 /** libdeflate where the addon has it (its output space is reused from file to file). */
 const fastGunzip = nativeGunzipper();
@@ -15,17 +15,11 @@ export function parseLogFast(bytes: Buffer): ParsedLog {
   let raw = bytes;
   let reused = false;
   if (isGzip(bytes)) {
-    const inflated = fastGunzip?.(bytes) ?? null;
-    if (inflated !== null) {
-      raw = inflated;
-      reused = true;
-    } else {
-      try {
-        raw = gunzipLog(bytes);
-      } catch {
-        // The plain path words the reason.
-        return parseLogBytes(bytes);
-      }
+    try {
+      ({ raw, reused } = gunzipWith(fastGunzip, bytes));
+    } catch {
+      // The plain path words the reason.
+      return parseLogBytes(bytes);
     }
   }
   const scan = scanRecordsBytes(raw);
