@@ -18,7 +18,7 @@ import { Worker, isMainThread, parentPort, workerData } from 'node:worker_thread
  * tool's own functions rather than a copy that could drift.
  */
 const { isGzip, releaseBuffer } = await import(new URL('../dist/collect/parse-log.js', import.meta.url).href);
-const { defaultGunzipPath, gunzipWith, nativeGunzipper } = await import(new URL('../dist/collect/gunzip-native.js', import.meta.url).href);
+const { defaultGunzipPath, gunzipWith, hasNativeGunzip, nativeGunzipper } = await import(new URL('../dist/collect/gunzip-native.js', import.meta.url).href);
 
 /** Log files only, as the tool reads them (digests and other objects are not logs). */
 export function isLogFile(file) {
@@ -53,7 +53,7 @@ export async function listLogFiles(root) {
  * worker code on each file instead (its gunzip + scan).
  */
 export async function measureFloor({ root, files, threads = os.availableParallelism(), scan = false, gunzip = 'zlib' } = {}) {
-  if (gunzip === 'libdeflate' && nativeGunzipper(true) === null) throw new Error('the native addon has no libdeflate gunzip here (npm install with libdeflate-dev)');
+  if (gunzip === 'libdeflate' && !hasNativeGunzip()) throw new Error('the native addon has no libdeflate gunzip here (npm install with libdeflate-dev)');
   const started = performance.now();
   const workers = Array.from({ length: Math.max(1, threads) }, () => new Worker(fileURLToPath(import.meta.url), { workerData: { scan, gunzip } }));
   const listStarted = performance.now();
