@@ -141,7 +141,16 @@ export interface ParsedLog {
   storedBytes?: number;
   /** Why the file could not be read (bad gzip, bad JSON, not CloudTrail); null when it was read. */
   error: string | null;
+  /** The content as CloudTrail's digests hash it, when the parser was asked for it (`--verify`). */
+  content?: LogContentHash;
 }
+
+/**
+ * A log object's content as CloudTrail's digests hash it: the SHA-256 of its first gzip
+ * member's uncompressed bytes (of the bytes themselves when not gzipped), and how many bytes
+ * follow that member; or why it does not inflate.
+ */
+export type LogContentHash = { sha256: string; trailingBytes: number } | { error: string };
 
 // ---------------------------------------------------------------------------
 // Accounts: names, emails, states and OU paths of the organization's accounts.

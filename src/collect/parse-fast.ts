@@ -1,5 +1,6 @@
 import { scanRecordsBytes } from '../cloudtrail/scan.js';
-import type { ParsedLog } from '../types.js';
+import { contentHashOf, sha256Hex } from '../integrity/content.js';
+import type { LogContentHash, ParsedLog } from '../types.js';
 import { gunzipWith, nativeGunzipper } from './gunzip-native.js';
 import { iotRecordsOf, isGzip, parseLogBytes, releaseBuffer } from './parse-log.js';
 
@@ -10,8 +11,15 @@ const fastGunzip = nativeGunzipper();
  * `parseLogBytes` with the fast path: the same result for every input (a test holds it
  * to that), without `JSON.parse` of the records that cannot be IoT records. Files the
  * scanner does not handle (pretty-printed, other wrappers, broken) take the plain path.
+ *
+ * `hash` (`--verify`): the content hash CloudTrail's digests give (`contentHashOf`), with
+ * the records (`also`) or alone (`only`: no records read), from the text decompressed here
+ * where it can be: libdeflate takes only a file that is one gzip member and nothing after
+ * it, so its text is exactly what the digest hashed. Other gzip files are inflated again the
+ * reference way (Node's zlib reads every member as one).
  */
-export function parseLogFast(bytes: Buffer): ParsedLog {
+export function parseLogFast(bytes: Buffer, hash?: 'also' | 'only'): ParsedLog {
+  if (hash === 'only') return { recordCount: 0, records: [], uncompressedBytes: 0, error: null, content: contentHashFast(bytes) };
   let raw = bytes;
   let reused = false;
   if (isGzip(bytes)) {
@@ -19,9 +27,10 @@ export function parseLogFast(bytes: Buffer): ParsedLog {
       ({ raw, reused } = gunzipWith(fastGunzip, bytes));
     } catch {
       // The plain path words the reason.
-      return parseLogBytes(bytes);
+      return withContent(parseLogBytes(bytes), hash ? contentHashOf(bytes) : undefined);
     }
   }
+  const content = hash ? (reused ? wholeContent(raw) : contentHashOf(bytes)) : undefined;
   const scan = scanRecordsBytes(raw);
   const uncompressedBytes = raw.length;
   // Decompressed once already; gzip inside gzip must reach the plain path as it came.
@@ -32,5 +41,21 @@ export function parseLogFast(bytes: Buffer): ParsedLog {
   // Nothing returned points into the text: candidates were copied out as strings (so the
   // reused space can take the next file).
   if (raw !== bytes && !reused) releaseBuffer(raw);
+  return withContent(parsed, content);
+}
+
+/** The hash of a file libdeflate gunzipped: all of it was one member (`nativeGunzipper`). */
+function wholeContent(raw: Buffer): LogContentHash {
+  return { sha256: sha256Hex(raw), trailingBytes: 0 };
+}
+
+/** `contentHashOf`, with libdeflate where it takes the file. */
+export function contentHashFast(bytes: Buffer): LogContentHash {
+  const raw = fastGunzip !== null && isGzip(bytes) ? fastGunzip(bytes) : null;
+  return raw !== null ? wholeContent(raw) : contentHashOf(bytes);
+}
+
+function withContent(parsed: ParsedLog, content: LogContentHash | undefined): ParsedLog {
+  if (content !== undefined) parsed.content = content;
   return parsed;
 }

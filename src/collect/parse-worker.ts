@@ -3,8 +3,11 @@ import { parentPort } from 'node:worker_threads';
 import { parseLogFast } from './parse-fast.js';
 import type { ParsedLog } from '../types.js';
 
-/** One file to parse: bytes (transferred) or a local path the worker reads itself. */
-export type ParseTask = { id: number; bytes: Uint8Array } | { id: number; path: string };
+/**
+ * One file to parse: bytes (transferred) or a local path the worker reads itself; `hash`:
+ * its content hash too, or only that (`ParseOptions`).
+ */
+export type ParseTask = ({ id: number; bytes: Uint8Array } | { id: number; path: string }) & { hash?: 'also' | 'only' };
 /** What the pool sends: several files at once, parsed in order. */
 export interface ParseBatch {
   tasks: ParseTask[];
@@ -19,7 +22,7 @@ export interface ParseReplies {
 function handle(task: ParseTask): ParseReply {
   try {
     const bytes = 'path' in task ? readFileSync(task.path) : Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.byteLength);
-    const parsed = parseLogFast(bytes);
+    const parsed = parseLogFast(bytes, task.hash);
     if ('path' in task) parsed.storedBytes = bytes.length;
     return { id: task.id, parsed };
   } catch (error) {

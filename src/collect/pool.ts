@@ -1,8 +1,10 @@
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { ParsedLog } from '../types.js';
+import type { KnownContent } from '../integrity/log-files.js';
+import type { LogContentHash, ObjectStore, ParsedLog } from '../types.js';
 import type { ParseBatch, ParseReplies, ParseTask } from './parse-worker.js';
+import type { ParseOptions } from './run.js';
 
 /**
  * Log files parsed on worker threads: decompression and scanning are CPU-bound, and
@@ -21,9 +23,9 @@ export interface ParsePool {
    * Parses a log object's bytes on a worker. The bytes are transferred when they own
    * their memory (no copy): the caller's Buffer is empty afterwards.
    */
-  parse(bytes: Buffer): Promise<ParsedLog>;
+  parse(bytes: Buffer, options?: ParseOptions): Promise<ParsedLog>;
   /** Parses a local file, read by the worker itself (no copy through the main thread). */
-  parseFile(path: string): Promise<ParsedLog>;
+  parseFile(path: string, options?: ParseOptions): Promise<ParsedLog>;
   /** Waits for the queued work, then stops the workers. */
   close(): Promise<void>;
 }
@@ -201,11 +203,12 @@ export function createParsePool(options: ParsePoolOptions = {}): ParsePool {
     }
   }
 
-  function submit(message: { bytes: Uint8Array } | { path: string }, transfer: ArrayBuffer[]): Promise<ParsedLog> {
+  function submit(message: { bytes: Uint8Array } | { path: string }, transfer: ArrayBuffer[], options: ParseOptions | undefined): Promise<ParsedLog> {
     if (closed) return Promise.reject(new Error('the parse pool is closed'));
     return new Promise<ParsedLog>((resolve, reject) => {
       // Written out, not spread: this runs once per log file.
       const task: ParseTask = 'path' in message ? { id: nextId++, path: message.path } : { id: nextId++, bytes: message.bytes };
+      if (options?.hash !== undefined) task.hash = options.hash;
       queue.push({ message: task, transfer, resolve, reject, retryable: 'path' in message, alone: false });
       scheduleDispatch();
     });
@@ -216,8 +219,8 @@ export function createParsePool(options: ParsePoolOptions = {}): ParsePool {
   for (const s of slots) s.worker.unref();
 
   return {
-    parse: (bytes) => submit({ bytes }, transferable(bytes)),
-    parseFile: (path) => submit({ path }, []),
+    parse: (bytes, options) => submit({ bytes }, transferable(bytes), options),
+    parseFile: (path, options) => submit({ path }, [], options),
     async close() {
       if (closed) return;
       closed = true;
@@ -234,5 +237,22 @@ export function createParsePool(options: ParsePoolOptions = {}): ParsePool {
         }),
       );
     },
+  };
+}
+
+/**
+ * The integrity check's hashing on a pool's workers (`verify`): a local log file is read
+ * and hashed by a worker itself, other objects' bytes are sent to one (see
+ * `VerifyIntegrityOptions.knownContent` and `hashBytes`).
+ */
+export function poolHashing(pool: ParsePool, localPath: (store: ObjectStore, key: string) => string | null) {
+  return {
+    knownContent: async (store: ObjectStore, key: string): Promise<KnownContent | undefined> => {
+      const file = localPath(store, key);
+      if (file === null) return undefined;
+      const parsed = await pool.parseFile(file, { hash: 'only' });
+      return { ...parsed.content!, storedBytes: parsed.storedBytes ?? 0 };
+    },
+    hashBytes: async (bytes: Buffer): Promise<LogContentHash> => (await pool.parse(bytes, { hash: 'only' })).content!,
   };
 }

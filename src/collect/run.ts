@@ -1,22 +1,30 @@
 import { discoverTrails, isFatalStoreError, logFileUrl, logObjectsByDay, looseLogObjects } from '../cloudtrail/layout.js';
 import { SourceError, oneLine } from '../errors.js';
-import type { LogObjectRef, ObjectStore, ParsedLog, Period, SourceProblem, SourcedRecord } from '../types.js';
+import type { LogContentHash, LogObjectRef, ObjectStore, ParsedLog, Period, SourceProblem, SourcedRecord } from '../types.js';
 import { parseLogFast } from './parse-fast.js';
 import { deliveryDays } from './period.js';
 import { mapLimit } from './limit.js';
 import { BoundedQueue } from './queue.js';
 
+/**
+ * `hash`: the content hash CloudTrail's digests give (`ParsedLog.content`), for `--verify`:
+ * `also` with the records, `only` instead of them (no scan: `recordCount` 0, no records).
+ */
+export interface ParseOptions {
+  hash?: 'also' | 'only';
+}
+
 /** Turns a log object's bytes into its IoT records: inline, or on worker threads. */
 export interface LogParser {
-  parse(bytes: Buffer): Promise<ParsedLog>;
+  parse(bytes: Buffer, options?: ParseOptions): Promise<ParsedLog>;
   /** Reads a local file itself (no copy through the main thread), when the parser can. */
-  parseFile?(path: string): Promise<ParsedLog>;
+  parseFile?(path: string, options?: ParseOptions): Promise<ParsedLog>;
   close?(): Promise<void>;
 }
 
 /** On the main thread (`--threads 0`), with the same fast scan the workers use. */
 export const inlineParser: LogParser = {
-  parse: async (bytes) => parseLogFast(bytes),
+  parse: async (bytes, options) => parseLogFast(bytes, options?.hash),
 };
 
 export interface CollectProgress {
@@ -41,6 +49,12 @@ export interface CollectOptions {
   /** Absolute path of a local store's key, so a worker can read the file itself. */
   localPath?: (store: ObjectStore, key: string) => string | null;
   onProgress?: (progress: CollectProgress) => void;
+  /**
+   * `--verify`: the workers also hash each log file they read as CloudTrail's digests do
+   * (while the sink wants more), and each hash goes to the sink, so the integrity check need
+   * not read and inflate the file again.
+   */
+  contentSink?: { readonly wanted: boolean; add(store: ObjectStore, key: string, content: LogContentHash, storedBytes: number): void };
   /**
    * Records that came another way (an Athena query), merged and de-duplicated with
    * the files' records; `files` stand for what they covered (partitions).
@@ -161,6 +175,8 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
   let fetched = 0;
   const candidates: SourcedRecord[] = [];
   const queue = new BoundedQueue<{ store: ObjectStore; ref: LogObjectRef }>(QUEUE_CAPACITY);
+  const sink = options.contentSink;
+  const hashing: ParseOptions = { hash: 'also' };
 
   const enqueue = async (store: ObjectStore, ref: LogObjectRef) => {
     progress.filesListed++;
@@ -202,13 +218,15 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
     let bytes = ref.size ?? 0;
     try {
       const local = parser.parseFile !== undefined ? options.localPath?.(store, ref.key) : null;
+      // No hashing that nothing would keep.
+      const asked = sink?.wanted === true ? hashing : undefined;
       if (local) {
-        parsed = await parser.parseFile!(local);
+        parsed = await parser.parseFile!(local, asked);
         bytes = parsed.storedBytes ?? bytes;
       } else {
         const body = await store.read(ref.key);
         bytes = body.length;
-        parsed = await parser.parse(body);
+        parsed = await parser.parse(body, asked);
       }
     } catch (error) {
       if (isFatalStoreError(error)) throw fatal(store, error);
@@ -216,6 +234,7 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
       return;
     }
     fetched++;
+    if (parsed.content !== undefined) sink?.add(store, ref.key, parsed.content, bytes);
     progress.filesRead++;
     progress.bytesRead += bytes;
     uncompressedBytes += parsed.uncompressedBytes;

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
 import { periodFlags, scopeFlags } from '../cli/flags.js';
@@ -30,12 +31,13 @@ Exit status: 0 when everything checked out, 1 when anything is invalid or missin
     signatures: Flags.string({ description: 'Digest signatures saved from S3 metadata: JSON {"<digest key>": "<hex>"} or lines "<digest key> <hex>".' }),
     profile: Flags.string({ description: 'AWS profile for S3 and CloudTrail (default: the SDK credential chain).' }),
     concurrency: Flags.integer({ description: 'Objects read at once.', default: 16, min: 1, max: 512 }),
+    threads: Flags.integer({ description: 'Worker threads hashing log files (default: one per CPU; 0 hashes on the main thread).', min: 0, max: 64 }),
   };
 
   async run(): Promise<unknown> {
     const { flags } = await this.parse(Verify);
     // Loaded when the command runs: command discovery (every --help, every command) stays cheap.
-    const [{ cloudTrailKeyProvider }, { loadPublicKeysFile }, { loadSignaturesFile }, { formatIntegrityText }, { verifyIntegrity }, { openSources }] =
+    const [{ cloudTrailKeyProvider }, { loadPublicKeysFile }, { loadSignaturesFile }, { formatIntegrityText }, { verifyIntegrity }, { localPathOf, openSources }, { createParsePool, poolHashing }] =
       await Promise.all([
         import('../integrity/aws-keys.js'),
         import('../integrity/public-keys.js'),
@@ -43,6 +45,7 @@ Exit status: 0 when everything checked out, 1 when anything is invalid or missin
         import('../integrity/text.js'),
         import('../integrity/verify.js'),
         import('../sources/open.js'),
+        import('../collect/pool.js'),
       ]);
     const now = new Date();
     const period = resolvePeriod({ period: flags.period, from: flags.from, to: flags.to, tz: flags.tz }, now);
@@ -53,18 +56,27 @@ Exit status: 0 when everything checked out, 1 when anything is invalid or missin
     const stores = await openSources(flags.source, { profile: flags.profile, concurrency: flags.concurrency });
 
     const progress = progressFor(process.stderr, process.env, this.jsonEnabled());
-    const result = await verifyIntegrity({
-      stores,
-      start,
-      end,
-      accounts: flags.account,
-      regions: flags.region,
-      publicKeys,
-      signatures,
-      concurrency: flags.concurrency,
-      now,
-      onProgress: (p) => progress.update(`${p.phase}: ${p.done}/${p.total}`),
-    });
+    // Log files are inflated and hashed on worker threads, as the report's read does.
+    const threads = flags.threads ?? os.availableParallelism();
+    const pool = threads > 0 ? createParsePool({ threads }) : null;
+    let result;
+    try {
+      result = await verifyIntegrity({
+        stores,
+        start,
+        end,
+        accounts: flags.account,
+        regions: flags.region,
+        publicKeys,
+        signatures,
+        concurrency: flags.concurrency,
+        now,
+        onProgress: (p) => progress.update(`${p.phase}: ${p.done}/${p.total}`),
+        ...(pool !== null ? poolHashing(pool, localPathOf) : {}),
+      });
+    } finally {
+      await pool?.close();
+    }
     progress.done();
 
     this.log(`${period.label}`);

@@ -1,4 +1,4 @@
-import { createHash, verify, type KeyObject } from 'node:crypto';
+import { verify, type KeyObject } from 'node:crypto';
 
 /** One `logFiles[]` entry of a digest. */
 export interface DigestLogEntry {
@@ -29,9 +29,7 @@ export interface DigestBody {
 export const SIGNATURE_ALGORITHM = 'SHA256withRSA';
 const HEX = /^[0-9a-fA-F]+$/;
 
-export function sha256Hex(bytes: Uint8Array | string): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
+export { sha256Hex } from './content.js';
 
 function str(o: Record<string, unknown>, name: string): string | null {
   const v = o[name];

@@ -1,10 +1,9 @@
 import { isFatalStoreError } from '../cloudtrail/layout.js';
 import { oneLine } from '../errors.js';
-import type { ObjectStore, StoredObject } from '../types.js';
+import type { LogContentHash, ObjectStore, StoredObject } from '../types.js';
 import type { DigestVerdict } from './chain.js';
-import { sha256Hex } from './digest.js';
+import { contentHashOf } from './content.js';
 import type { IntegrityLocation, Lister } from './discover.js';
-import { inflateFirstMember } from './gzip.js';
 import { isSafeKey, logFileNameTime, storeKeyFor, withoutGz } from './keys.js';
 import type { IntegrityIssue, IntegrityProblemKind, IntegrityResult, LogFileStatus } from './types.js';
 
@@ -19,8 +18,18 @@ export interface LogReader {
   periodStart: number;
   periodEnd: number;
   read: (store: ObjectStore, key: string) => Promise<Buffer>;
+  /**
+   * A log file's content hash from elsewhere (the report's read hashed it; the parse workers
+   * read and hash it), or undefined: the file is then read and hashed here. May throw as `read`.
+   */
+  knownContent?: (store: ObjectStore, key: string) => KnownContent | undefined | Promise<KnownContent | undefined>;
+  /** Hashes bytes read here (on worker threads); default `contentHashOf` on this thread. */
+  hashBytes?: (bytes: Buffer) => Promise<LogContentHash>;
   stats: IntegrityResult['stats'];
 }
+
+/** A content hash worked out elsewhere, with the size of the object it came from. */
+export type KnownContent = LogContentHash & { storedBytes: number };
 
 /** Queues the log files a digest lists for the period, keyed by where they are in the store. */
 export function scheduleLogs(location: IntegrityLocation, verdict: DigestVerdict, checks: Map<string, LogCheck>, issues: IntegrityIssue[], ctx: LogReader) {
@@ -61,6 +70,12 @@ function keySet(listing: { objects: StoredObject[] }): Set<string> {
   return set;
 }
 
+async function readContent(ctx: LogReader, store: ObjectStore, key: string): Promise<KnownContent> {
+  const bytes = await ctx.read(store, key);
+  const storedBytes = bytes.length;
+  return { ...(ctx.hashBytes !== undefined ? await ctx.hashBytes(bytes) : contentHashOf(bytes)), storedBytes };
+}
+
 /** Finds a log file through its folder's listing, reads it once and compares its hash with its digests'. */
 export async function checkLogFile(
   location: IntegrityLocation,
@@ -80,31 +95,28 @@ export async function checkLogFile(
     issue('log-file-missing', `listed by digest ${[...new Set(check.expected.map((e) => e.digestKey))].join(', ')} but not in the source`);
     return { status: 'missing', found: check.storeKey };
   }
-  let bytes: Buffer;
+  let content: KnownContent;
   try {
-    bytes = await ctx.read(store, found);
+    content = (await ctx.knownContent?.(store, found)) ?? (await readContent(ctx, store, found));
   } catch (error) {
     if (isFatalStoreError(error)) throw error;
     issue('log-file-unreadable', `could not be read: ${oneLine(error)}`);
     return { status: 'unverified', found };
   }
   ctx.stats.logFilesRead++;
-  ctx.stats.bytesRead += bytes.length;
-  let inflated;
-  try {
-    inflated = inflateFirstMember(bytes);
-  } catch (error) {
-    issue('log-file-modified', `not the gzip file CloudTrail wrote: ${oneLine(error)}`);
+  ctx.stats.bytesRead += content.storedBytes;
+  if ('error' in content) {
+    issue('log-file-modified', `not the gzip file CloudTrail wrote: ${content.error}`);
     return { status: 'modified', found };
   }
-  const hash = sha256Hex(inflated.data);
+  const hash = content.sha256;
   const matches = check.expected.filter((e) => e.hash === hash);
   // A digest that failed its own check proves nothing either way: its problem is reported already.
   const trusted = check.expected.filter((e) => e.trusted);
   let status: LogFileStatus = matches.some((e) => e.trusted) ? 'valid' : matches.length === 0 && trusted.length > 0 ? 'modified' : 'unverified';
   if (status === 'modified') issue('log-file-modified', `SHA-256 ${hash} differs from the value in digest ${trusted.map((e) => e.digestKey).join(', ')}`);
-  if (inflated.trailingBytes > 0) {
-    issue('gzip-trailing-data', `${inflated.trailingBytes} bytes follow the gzip stream (appended data is read as part of the log by most tools)`);
+  if (content.trailingBytes > 0) {
+    issue('gzip-trailing-data', `${content.trailingBytes} bytes follow the gzip stream (appended data is read as part of the log by most tools)`);
     status = 'modified';
   }
   return { status, found };

@@ -5,7 +5,7 @@ import { analyzeChain, type ChainOutcome } from './chain.js';
 import { Lister, createGate, discoverLocations, type Gate, type IntegrityLocation } from './discover.js';
 import { DAY_MS, baseName, dayPath, logFileNameTime, parseDigestName, utcDays, withoutGz } from './keys.js';
 import { loadDigest } from './load-digest.js';
-import { checkLogFile, scheduleLogs, worse, type LogCheck } from './log-files.js';
+import { checkLogFile, scheduleLogs, worse, type LogCheck, type LogReader } from './log-files.js';
 import { indexPublicKeys, type PublicKeyEntry } from './public-keys.js';
 import type {
   IntegrityChainResult,
@@ -34,6 +34,13 @@ export interface VerifyIntegrityOptions {
   onProgress?: (progress: IntegrityProgress) => void;
   /** Reads an object; lets the report pipeline share one download per object. */
   readObject?: (store: ObjectStore, key: string) => Promise<Buffer>;
+  /**
+   * Log files' content hashes worked out elsewhere (the report's parse workers hash what
+   * they read; `verify` has workers read and hash local files): those files are not read
+   * here. The rest are read here, and hashed by `hashBytes` (default: on this thread).
+   */
+  knownContent?: LogReader['knownContent'];
+  hashBytes?: LogReader['hashBytes'];
   /** Current time, so that digests not yet due are not called missing; omit for a period long past. */
   now?: Date;
 }
@@ -78,6 +85,8 @@ interface Context {
   gate: Gate;
   lister: Lister;
   read: (store: ObjectStore, key: string) => Promise<Buffer>;
+  knownContent: LogReader['knownContent'];
+  hashBytes: LogReader['hashBytes'];
   signatures: Map<string, string> | undefined;
   keysFor: (homeRegions: string[]) => Promise<Map<string, KeyObject>>;
   stats: IntegrityResult['stats'];
@@ -124,6 +133,8 @@ export async function verifyIntegrity(opts: VerifyIntegrityOptions): Promise<Int
     gate,
     lister: new Lister(gate),
     read: (store, key) => gate(() => read(store, key)),
+    knownContent: opts.knownContent,
+    hashBytes: opts.hashBytes,
     signatures: opts.signatures,
     keysFor: keyResolver(opts.publicKeys, notes),
     stats: { digestsRead: 0, logFilesRead: 0, bytesRead: 0, listings: 0 },

@@ -7,6 +7,8 @@ import { resolveAccounts, type OrganizationsMode } from '../accounts/resolve.js'
 import { collect, type CollectProgress, type CollectResult, type LogParser } from '../collect/run.js';
 import { resolvePeriod, type PeriodInput } from '../collect/period.js';
 import { EXIT, UsageError, oneLine } from '../errors.js';
+import { ContentHashes } from '../integrity/known-content.js';
+import type { IntegrityResult } from '../integrity/types.js';
 import { baseName } from '../output/names.js';
 import type { WrittenFile } from '../output/writer.js';
 import type { RenderContext } from '../render/context.js';
@@ -86,16 +88,18 @@ async function loadVerifyInputs(verify: NonNullable<ReportOptions['verify']>) {
   };
 }
 
+type VerifyInputs = Awaited<ReturnType<typeof loadVerifyInputs>>;
+
 /**
- * The Integrity section: every digest chain of the period checked, and each event
- * marked with the status of the log file it came from. The check covers the late
- * days too, since the report reads their files.
+ * The integrity check for the Integrity section: every digest chain of the period checked.
+ * It covers the late days too, since the report reads their files; their hashes come from
+ * the read (`hashes`), so no log file is read twice.
  */
-async function addIntegrity(model: ReportModel, stores: readonly ObjectStore[], options: ReportOptions, inputs: Awaited<ReturnType<typeof loadVerifyInputs>>) {
+function checkIntegrity(period: Period, stores: readonly ObjectStore[], options: ReportOptions, inputs: VerifyInputs, hashes: ContentHashes | null) {
   const { integrity } = inputs;
-  const start = new Date(model.period.start);
-  const end = new Date(Date.parse(model.period.end) + options.lateDays * 86_400_000);
-  const result = await integrity.verifyIntegrity({
+  const start = new Date(period.start);
+  const end = new Date(Date.parse(period.end) + options.lateDays * 86_400_000);
+  return integrity.verifyIntegrity({
     stores: [...stores],
     start,
     end,
@@ -105,7 +109,13 @@ async function addIntegrity(model: ReportModel, stores: readonly ObjectStore[], 
     signatures: inputs.signatures,
     concurrency: options.concurrency,
     now: options.now,
+    knownContent: (store, key) => hashes?.take(store, key),
   });
+}
+
+/** The Integrity section, and each event marked with the status of the log file it came from. */
+function addIntegrity(model: ReportModel, stores: readonly ObjectStore[], inputs: VerifyInputs, result: IntegrityResult) {
+  const { integrity } = inputs;
   const names = new Map(model.accounts.map((a) => [a.id, a.name]));
   model.integrity = integrity.toIntegrityReport(result, (id) => names.get(id) ?? null);
   if (model.sources.some((s) => s.kind === 'athena')) {
@@ -159,7 +169,7 @@ interface Inputs {
   previous: Awaited<ReturnType<typeof readPreviousReport>> | null;
   /** A user's templates, loaded now; the built-in ones load during the read (see `afterRead`). */
   userTemplates: RenderContext['templates'];
-  verifyInputs: Awaited<ReturnType<typeof loadVerifyInputs>> | null;
+  verifyInputs: VerifyInputs | null;
   stores: ObjectStore[];
   accounts: Awaited<ReturnType<typeof resolveAccounts>>;
   athena: Awaited<ReturnType<typeof collectFromAthena>>;
@@ -236,6 +246,7 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
   let collected: CollectResult;
   let readLoop: EventLoopUtilization;
   let stages: ReturnType<typeof afterRead>;
+  let hashes: ContentHashes | null = null;
   try {
     inputs = await loadInputs(options, period);
     // Process start to here: Node, the CLI, its modules and the inputs (the bench reports it).
@@ -246,6 +257,7 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
     // Awaited after the read; a failure to load is reported there, not as an unhandled rejection.
     stages.catch(() => {});
     const anyS3 = inputs.stores.some((s) => s.kind === 's3');
+    if (inputs.verifyInputs !== null) hashes = new ContentHashes();
     collected = await collect({
       stores: inputs.stores,
       period,
@@ -258,6 +270,8 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
       localPath: localPathOf,
       onProgress: options.onProgress,
       extra: inputs.athena,
+      // --verify: the workers hash what they read, so the integrity check reads no log file twice.
+      contentSink: hashes ?? undefined,
     });
   } finally {
     await (await parserReady.catch(() => null))?.close?.();
@@ -284,7 +298,8 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
 
   lap('build');
   if (verifyInputs !== null) {
-    await addIntegrity(model, stores, options, verifyInputs);
+    addIntegrity(model, stores, verifyInputs, await checkIntegrity(period, stores, options, verifyInputs, hashes));
+    hashes = null;
     lap('verify');
   }
 

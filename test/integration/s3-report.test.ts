@@ -94,6 +94,17 @@ describe('report from an S3 bucket', () => {
     expect(new Set(gets).size).toBe(gets.length);
   });
 
+  it('with --verify, reads each object once (the read hashes the log files) and finds what it finds on disk', async () => {
+    const verify = { publicKeysFile: path.join(root, 'fixtures/public-keys.json') };
+    const local = await runReport(options([TREE], { verify, threads: 2 }));
+    proxy.resetCounts();
+    const s3 = await runReport(options([`s3://${BUCKET}`], { verify, threads: 2 }));
+    const gets = proxy.requests.filter((r) => r.op === 'get').map((r) => r.key);
+    expect(new Set(gets).size).toBe(gets.length);
+    expect(s3.model.integrity!.chains.reduce((n, c) => n + c.logFilesValid, 0)).toBeGreaterThan(10);
+    expect(comparable({ ...s3.model, generatedAt: '' } as ReportModel)).toEqual(comparable({ ...local.model, generatedAt: '' } as ReportModel));
+  });
+
   it('reads through throttling, and names a prefix it may not list and an object it cannot read', async () => {
     proxy.addRule({ op: 'get', times: 5, action: SLOW_DOWN });
     proxy.addRule({ op: 'list', match: new RegExp(`${PROD}/CloudTrail/ap-northeast-1/2026/10/`), action: ACCESS_DENIED });

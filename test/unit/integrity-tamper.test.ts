@@ -3,10 +3,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createParsePool, poolHashing } from '../../src/collect/pool.js';
+import { resolvePeriod } from '../../src/collect/period.js';
+import { collect } from '../../src/collect/run.js';
+import { ContentHashes } from '../../src/integrity/known-content.js';
 import { verifyIntegrity } from '../../src/integrity/verify.js';
 import { parsePublicKeyList } from '../../src/integrity/public-keys.js';
 import type { IntegrityResult } from '../../src/integrity/types.js';
 import { LocalStore } from '../../src/sources/local.js';
+import { localPathOf } from '../../src/sources/open.js';
 import {
   addUnlistedLog,
   appendBytes,
@@ -406,5 +411,95 @@ describe('nothing to check', () => {
     const result = await verifyIntegrity({ stores: [new LocalStore(root)], start: PERIOD.start, end: PERIOD.end, publicKeys: [] });
     expect(result.ok).toBe(false);
     expect(result.problems).toEqual([expect.objectContaining({ kind: 'no-digests', source: root })]);
+  });
+});
+
+describe('log file hashes worked out on worker threads or by the report read', () => {
+  /** One tree with every kind of log file damage at once, and a file kept gunzipped. */
+  function damagedTree(): DigestTree {
+    const t = tree(true);
+    rewriteLog(t, logAt(t, A1, 'us-east-1', 5).key, (log) => {
+      log.Records[0].eventName = 'AttachPolicy';
+    });
+    appendBytes(t, logAt(t, A1, 'eu-west-1', 16).key, gzipSync(Buffer.from('{"Records":[]}')));
+    appendBytes(t, logAt(t, A2, 'us-east-1', 4).key, Buffer.from('garbage after the stream'));
+    const cut = logAt(t, A2, 'eu-west-1', 7).key;
+    writeFileSync(t.file(cut), readFileSync(t.file(cut)).subarray(0, 40));
+    const flipped = logAt(t, A2, 'eu-west-1', 9).key;
+    const bytes = readFileSync(t.file(flipped));
+    bytes[bytes.length - 6] ^= 0xff; // the CRC-32
+    writeFileSync(t.file(flipped), bytes);
+    const plain = logAt(t, A1, 'us-east-1', 10).key;
+    writeFileSync(t.file(plain).slice(0, -3), gunzipSync(readFileSync(t.file(plain))));
+    rmSync(t.file(plain));
+    deleteObject(t, logAt(t, A1, 'eu-west-1', 12).key);
+    return t;
+  }
+
+  /** Verifies with the hashing hooks given, counting the log files the check itself reads. */
+  async function run(t: DigestTree, store: LocalStore, extra: Partial<Parameters<typeof verifyIntegrity>[0]> = {}) {
+    let logReads = 0;
+    const result = await verifyIntegrity({
+      stores: [store],
+      start: PERIOD.start,
+      end: PERIOD.end,
+      publicKeys: parsePublicKeyList(t.publicKeyList),
+      concurrency: 4,
+      readObject: (s, key) => {
+        if (key.includes('/CloudTrail/')) logReads++;
+        return s.read(key);
+      },
+      ...extra,
+    });
+    return { result, logReads };
+  }
+
+  it('gives the same result whoever hashes, and reads no log file twice', async () => {
+    const t = damagedTree();
+    const { result: inline, logReads } = await run(t, new LocalStore(t.root));
+    expect(logReads).toBe(inline.stats.logFilesRead);
+    expect([...new Set(errors(inline).map((p) => p.kind))].sort()).toEqual(['gzip-trailing-data', 'log-file-missing', 'log-file-modified']);
+    expect(errors(inline).filter((p) => p.kind === 'log-file-modified').map((p) => p.message)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^not the gzip file CloudTrail wrote: /), expect.stringMatching(/^SHA-256 [0-9a-f]{64} differs/)]),
+    );
+
+    // `verify`: the parse workers read and hash the local files.
+    const pool = createParsePool({ threads: 2 });
+    try {
+      const pooled = await run(t, new LocalStore(t.root), poolHashing(pool, localPathOf));
+      expect(pooled.result).toEqual(inline);
+      expect(pooled.logReads).toBe(0);
+      // Bytes read here (an S3 source) go to the workers to be hashed.
+      const sent = await run(t, new LocalStore(t.root), { hashBytes: poolHashing(pool, localPathOf).hashBytes });
+      expect(sent.result).toEqual(inline);
+      expect(sent.logReads).toBe(inline.stats.logFilesRead);
+    } finally {
+      await pool.close();
+    }
+
+    // `report --verify`: the check takes each hash from the report's read.
+    const store = new LocalStore(t.root);
+    const hashes = new ContentHashes();
+    const period = resolvePeriod({ from: '2026-10-01', to: '2026-10-02', tz: 'UTC' }, new Date('2026-11-01T00:00:00Z'));
+    await collect({ stores: [store], period, lateDays: 1, concurrency: 4, contentSink: hashes });
+    const fromRead = await run(t, store, { knownContent: (s, key) => hashes.take(s, key) });
+    expect(fromRead.result).toEqual(inline);
+    expect(fromRead.logReads).toBe(0);
+  });
+
+  it('hands each hash over once, and keeps no more than its capacity', () => {
+    const store = new LocalStore('/nowhere');
+    const hashes = new ContentHashes(2);
+    hashes.add(store, 'a', { sha256: 'aa', trailingBytes: 0 }, 10);
+    hashes.add(store, 'b', { error: 'gzip CRC-32 does not match the content' }, 20);
+    expect(hashes.wanted).toBe(false);
+    // Past its capacity it keeps no more (the check then reads that file itself).
+    hashes.add(store, 'c', { sha256: 'cc', trailingBytes: 0 }, 1);
+    expect(hashes.take(store, 'c')).toBeUndefined();
+    expect(hashes.take(store, 'a')).toEqual({ sha256: 'aa', trailingBytes: 0, storedBytes: 10 });
+    expect(hashes.take(store, 'a')).toBeUndefined();
+    expect(hashes.wanted).toBe(true);
+    expect(hashes.take(new LocalStore('/elsewhere'), 'b')).toBeUndefined();
+    expect(hashes.take(store, 'b')).toEqual({ error: 'gzip CRC-32 does not match the content', storedBytes: 20 });
   });
 });
