@@ -67,10 +67,10 @@ export class LocalStore implements ObjectStore {
 
   /**
    * Synchronous too, as the listing: what reads through here is mostly small (a month's
-   * ~18,000 digests and their sidecars for `--verify`; the report's parse workers read the
-   * log files themselves), and the promise version's open, stat, read and close cost the
-   * main thread ~75 µs a file: `report --verify` over a month's digests took 3.7 s in its
-   * integrity check with it, 2.3 s without (bench tree at scale 0.1).
+   * ~19,000 digests and their sidecars for `--verify`; the parse workers read the log files
+   * themselves), and the promise version's open, stat, read and close cost the main thread
+   * ~35 µs more a file: `report --verify` over a month's digests took 3.7 s in its integrity
+   * check with it, 2.3 s without (bench tree at scale 0.1, ~40,000 files).
    */
   async read(key: string): Promise<Buffer> {
     return readFileSync(this.abs(key));

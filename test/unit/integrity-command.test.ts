@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildDigestTree, deleteObject, generateRsaKeyPair, type DigestTree } from '../helpers/digest-tree.js';
+import { buildDigestTree, deleteObject, generateRsaKeyPair, rewriteLog, type DigestTree } from '../helpers/digest-tree.js';
 import { runCli } from '../helpers/run-cli.js';
 
 const runVerify = (args: string[]) => runCli(['verify', ...args]);
@@ -40,6 +40,19 @@ describe('iot-audit verify', () => {
     expect(json.chains).toHaveLength(2);
     expect(json.problems).toEqual([expect.objectContaining({ kind: 'digest-missing', key: gone.key })]);
     expect(json.logFiles[gone.logKeys[0]]).toBe('unverified');
+  });
+
+  it('hashes the log files on worker threads (the default) or on the main thread (--threads 0) alike', async () => {
+    const log = tree.logsOf('111111111111', 'us-east-1').find((l) => l.hour === 6)!;
+    rewriteLog(tree, log.key, (content) => {
+      content.Records[0].eventName = 'DeleteCertificate';
+    });
+    const args = ['--source', tree.root, ...PERIOD, '--public-keys', keysFile, '--account', '111111111111', '--json'];
+    const [workers, main] = await Promise.all([runVerify(args), runVerify([...args, '--threads', '0'])]);
+    expect([workers.code, main.code]).toEqual([1, 1]);
+    const json = JSON.parse(workers.stdout) as { problems: { kind: string; key: string }[] };
+    expect(json.problems).toEqual([expect.objectContaining({ kind: 'log-file-modified', key: log.key })]);
+    expect(workers.stdout).toBe(main.stdout);
   });
 
   it('exits 2 with a JSON error for a public keys file that is not one', async () => {
