@@ -41,8 +41,8 @@ if (flag('--floor')) {
 const scales = flag('--quick') ? [0.1] : option('--scales', '0.5,1,2').split(',').map(Number);
 const heavyEvents = flag('--quick') ? 10_000 : 100_000;
 
-/** Runs a command, measuring its wall time and (through bench/rss-probe.mjs) its peak RSS. */
-function measure(argv, env = {}) {
+/** Runs a command, measuring its wall time and (through bench/rss-probe.mjs) its peak RSS; other exit codes fail. */
+function measure(argv, env = {}, exitCodes = [0]) {
   const rssFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'iot-audit-rss-')), 'rss');
   return new Promise((resolve, reject) => {
     const started = performance.now();
@@ -58,16 +58,19 @@ function measure(argv, env = {}) {
     child.on('error', reject);
     child.on('close', (code) => {
       const seconds = (performance.now() - started) / 1000;
-      if (code !== 0) return reject(new Error(`${argv.join(' ')} exited ${code}:\n${stderr}`));
+      if (!exitCodes.includes(code)) return reject(new Error(`${argv.join(' ')} exited ${code}:\n${stderr}`));
       const timings = Object.fromEntries([...stderr.matchAll(/^timing (\S+) (\d+)\b/gm)].map((m) => [m[1], Number(m[2])]));
       resolve({ seconds, rss: Number(readFileSync(rssFile, 'utf8')), stdout, timings });
     });
   });
 }
 
-function report(tree, accounts, formats, out) {
-  return measure(['bin/run.js', 'report', '--source', tree, '--accounts-file', accounts, '--period', '2026-10', '--no-organization', '--format', formats, '--out', out, '--json']);
+function report(tree, accounts, formats, out, extra = []) {
+  return measure(['bin/run.js', 'report', '--source', tree, '--accounts-file', accounts, '--period', '2026-10', '--no-organization', '--format', formats, '--out', out, '--json', ...extra]);
 }
+
+/** The integrity runs (report --verify, verify) are not in the ratio target: fewer of them. */
+const VERIFY_REPEATS = 3;
 
 const mb = (bytes) => bytes / 1e6;
 const REPEATS = Number(option('--repeats', flag('--quick') ? '1' : '5'));
@@ -115,6 +118,23 @@ for (const scale of scales) {
       into.push(await run());
     }
   }
+  // --verify: the tree signed as CloudTrail signs (bench/digests.mjs, cached), one digest an
+  // hour per account and region; the report's read then also hashes each log file.
+  process.stderr.write(`scale ${scale}: digests (cached)...\n`);
+  const { writeDigests } = await import('./digests.mjs');
+  const signed = writeDigests(dir);
+  const publicKeys = path.join(dir, 'public-keys.json');
+  const dRuns = [];
+  const eRuns = [];
+  const verifyRun = () => measure(['bin/run.js', 'verify', '--source', tree, '--period', '2026-10', '--public-keys', publicKeys, '--json'], {}, [0, 1]);
+  // A first pass reads the digests once (the warm-up above read only the log files).
+  await verifyRun();
+  for (let k = 0; k < VERIFY_REPEATS; k++) {
+    process.stderr.write(`scale ${scale}: report json,html --verify, verify (${k + 1}/${VERIFY_REPEATS})...\n`);
+    dRuns.push(await report(tree, accounts, 'json,html', out, ['--verify', '--public-keys', publicKeys]));
+    // exit 1: the bench's broken files fail their digest check, as they should
+    eRuns.push(await verifyRun());
+  }
   const floorRun = median(floorRuns);
   const b = median(bRuns);
   const floor = JSON.parse(floorRun.stdout);
@@ -137,6 +157,11 @@ for (const scale of scales) {
     bRuns,
     b,
     c,
+    d: median(dRuns),
+    dRuns,
+    e: median(eRuns),
+    eRuns,
+    signed,
   });
 }
 
@@ -163,6 +188,8 @@ for (const r of rows) {
     ...(r.libdeflate ? [["(a') floor: read + gunzip (libdeflate)", r.libdeflate]] : []),
     ['(b) report json,html', r.b],
     ['(c) report json,html,pdf', r.c],
+    ['(d) report json,html --verify', r.d],
+    ['(e) verify', r.e],
   ]) {
     lines.push(
       `| ${r.scale} | ${r.files.toLocaleString('en-US')} | ${r.records.toLocaleString('en-US')} | ${r.iotEvents.toLocaleString('en-US')} | ${fmt(r.uncompressedMB, 0)} MB | ${name} | ${fmt(run.seconds, 2)} s | ${fmt(r.records / run.seconds, 0)} | ${fmt(r.uncompressedMB / run.seconds, 0)} | ${fmt(mb(run.rss), 0)} MB | ${fmt(run.seconds / r.floor.seconds, 2)} |${r.libdeflate ? ` ${fmt(run.seconds / r.libdeflate.seconds, 2)} |` : ''}`,
@@ -177,6 +204,7 @@ const phaseLines = rows.flatMap((r) => [
   `- scale ${r.scale}, all runs (s): floor ${r.floorRuns.map((x) => fmt(x.seconds, 2)).join(' / ')}; ${r.libdeflate ? `floor (libdeflate) ${r.libdeflateRuns.map((x) => fmt(x.seconds, 2)).join(' / ')}; ` : ''}(b) ${r.bRuns.map((x) => fmt(x.seconds, 2)).join(' / ')}; floor + scan ${r.scanRuns.map((x) => fmt(x.seconds, 2)).join(' / ')} (median ÷ ${r.libdeflate ? "floor (a') = " + fmt(median(r.scanRuns).seconds / r.libdeflate.seconds, 2) : 'floor = ' + fmt(median(r.scanRuns).seconds / r.floor.seconds, 2)})`,
   `- scale ${r.scale}, run (b) phases (ms): ${phases(r.b)}; read phase ÷ floor wall = ${fmt((r.b.timings.read ?? 0) / 1000 / (r.libdeflate ?? r.floor).seconds, 2)}${r.libdeflate ? " (a')" : ''}`,
   `- scale ${r.scale}, run (c) phases (ms): ${phases(r.c)}`,
+  `- scale ${r.scale}, --verify over ${r.signed.digests.toLocaleString('en-US')} digests: (d) all runs ${r.dRuns.map((x) => fmt(x.seconds, 2)).join(' / ')} s, phases of the median (ms): ${phases(r.d)}; (e) verify, all runs ${r.eRuns.map((x) => fmt(x.seconds, 2)).join(' / ')} s`,
 ]);
 
 const machine = `${os.availableParallelism()} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), ${fmt(os.totalmem() / 2 ** 30, 0)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`;
@@ -192,6 +220,7 @@ const text = [
         "The floor (a') is the same pass with the gunzip the report uses here since 2026-11-25, libdeflate through the native addon (into space kept from file to file; Node's zlib for the files it leaves). The report decompresses faster than (a), so (b)/(a) is lower than what the report's own work costs over decompression: (b)/(a') is that, and the stricter of the two.",
       ]
     : []),
+  `(d) and (e) check the logs' integrity over the same tree, signed by bench/digests.mjs as CloudTrail signs (one digest an hour per account and region, chained, RSA 2048, signatures in .sig sidecars): (d) the report with \`--verify\` (its read also hashes each log file, then the digests are checked), (e) the \`verify\` command alone. ${VERIFY_REPEATS} runs each, after the others; the median is shown. They are not part of the ratio target; the bench's 5 broken files fail their check, so (e) exits 1.`,
   '"floor + scan" (below the table, a diagnostic) is the same pass with each file through the report\'s own worker code (its gunzip + the IoT scan): what the scan alone adds to decompression, without the main thread and the report.',
   'Only the ratios (÷ floor) compare across machines.',
   '',
