@@ -1,19 +1,22 @@
 import { readFileSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
+import { digestContentOf, type DigestRead } from '../integrity/digest.js';
+import { sidecarSignature } from '../sources/local.js';
 import { parseLogFast } from './parse-fast.js';
 import type { ParsedLog } from '../types.js';
 
 /**
  * One file to parse: bytes (transferred) or a local path the worker reads itself; `hash`:
- * its content hash too, or only that (`ParseOptions`).
+ * its content hash too, or only that (`ParseOptions`). Or a local digest file to read
+ * (`--verify`), with its `.sig` sidecar.
  */
-export type ParseTask = ({ id: number; bytes: Uint8Array } | { id: number; path: string }) & { hash?: 'also' | 'only' };
+export type ParseTask = (({ id: number; bytes: Uint8Array } | { id: number; path: string }) & { hash?: 'also' | 'only' }) | { id: number; digestPath: string };
 /** What the pool sends: several files at once, parsed in order. */
 export interface ParseBatch {
   tasks: ParseTask[];
 }
 
-export type ParseReply = { id: number; parsed: ParsedLog } | { id: number; error: { message: string; code?: string } };
+export type ParseReply = { id: number; parsed: ParsedLog } | { id: number; digest: DigestRead } | { id: number; error: { message: string; code?: string } };
 /** The answer to a batch: one reply per task, in the same order. */
 export interface ParseReplies {
   results: ParseReply[];
@@ -21,6 +24,10 @@ export interface ParseReplies {
 
 function handle(task: ParseTask): ParseReply {
   try {
+    if ('digestPath' in task) {
+      const bytes = readFileSync(task.digestPath);
+      return { id: task.id, digest: { ...digestContentOf(bytes), storedBytes: bytes.length, sidecar: sidecarSignature(task.digestPath) } };
+    }
     const bytes = 'path' in task ? readFileSync(task.path) : Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.byteLength);
     const parsed = parseLogFast(bytes, task.hash);
     if ('path' in task) parsed.storedBytes = bytes.length;

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
+import type { DigestRead } from '../integrity/digest.js';
 import type { KnownContent } from '../integrity/log-files.js';
 import type { LogContentHash, ObjectStore, ParsedLog } from '../types.js';
 import type { ParseBatch, ParseReplies, ParseTask } from './parse-worker.js';
@@ -26,6 +27,8 @@ export interface ParsePool {
   parse(bytes: Buffer, options?: ParseOptions): Promise<ParsedLog>;
   /** Parses a local file, read by the worker itself (no copy through the main thread). */
   parseFile(path: string, options?: ParseOptions): Promise<ParsedLog>;
+  /** Reads, inflates, parses and hashes a local digest file, with its `.sig` sidecar (`--verify`). */
+  readDigest(path: string): Promise<DigestRead>;
   /** Waits for the queued work, then stops the workers. */
   close(): Promise<void>;
 }
@@ -42,7 +45,7 @@ export interface ParsePoolOptions {
 interface Task {
   message: ParseTask;
   transfer: ArrayBuffer[];
-  resolve: (parsed: ParsedLog) => void;
+  resolve: (answer: ParsedLog | DigestRead) => void;
   reject: (error: Error) => void;
   /** A path can be sent again; transferred bytes are gone with the worker that got them. */
   retryable: boolean;
@@ -130,6 +133,7 @@ export function createParsePool(options: ParsePoolOptions = {}): ParsePool {
       batch.forEach((task, i) => {
         const result = reply.results[i];
         if (result !== undefined && 'parsed' in result) task.resolve(result.parsed);
+        else if (result !== undefined && 'digest' in result) task.resolve(result.digest);
         else task.reject(Object.assign(new Error(result?.error.message ?? 'no answer from the parse worker'), result?.error.code ? { code: result.error.code } : {}));
       });
       scheduleDispatch();
@@ -203,15 +207,20 @@ export function createParsePool(options: ParsePoolOptions = {}): ParsePool {
     }
   }
 
-  function submit(message: { bytes: Uint8Array } | { path: string }, transfer: ArrayBuffer[], options: ParseOptions | undefined): Promise<ParsedLog> {
+  /** `retryable`: a path can be sent again (to another worker, if its worker died). */
+  function submit<T extends ParsedLog | DigestRead>(message: ParseTask, transfer: ArrayBuffer[], retryable: boolean): Promise<T> {
     if (closed) return Promise.reject(new Error('the parse pool is closed'));
-    return new Promise<ParsedLog>((resolve, reject) => {
-      // Written out, not spread: this runs once per log file.
-      const task: ParseTask = 'path' in message ? { id: nextId++, path: message.path } : { id: nextId++, bytes: message.bytes };
-      if (options?.hash !== undefined) task.hash = options.hash;
-      queue.push({ message: task, transfer, resolve, reject, retryable: 'path' in message, alone: false });
+    return new Promise<T>((resolve, reject) => {
+      queue.push({ message, transfer, resolve: resolve as Task['resolve'], reject, retryable, alone: false });
       scheduleDispatch();
     });
+  }
+
+  function logTask(message: { bytes: Uint8Array } | { path: string }, options: ParseOptions | undefined): ParseTask {
+    // Written out, not spread: this runs once per log file.
+    const task: ParseTask & { hash?: 'also' | 'only' } = 'path' in message ? { id: nextId++, path: message.path } : { id: nextId++, bytes: message.bytes };
+    if (options?.hash !== undefined) task.hash = options.hash;
+    return task;
   }
 
   // All workers start now: they load while the caller lists what to read.
@@ -219,8 +228,9 @@ export function createParsePool(options: ParsePoolOptions = {}): ParsePool {
   for (const s of slots) s.worker.unref();
 
   return {
-    parse: (bytes, options) => submit({ bytes }, transferable(bytes), options),
-    parseFile: (path, options) => submit({ path }, [], options),
+    parse: (bytes, options) => submit(logTask({ bytes }, options), transferable(bytes), false),
+    parseFile: (path, options) => submit(logTask({ path }, options), [], true),
+    readDigest: (path) => submit({ id: nextId++, digestPath: path }, [], true),
     async close() {
       if (closed) return;
       closed = true;
@@ -241,12 +251,17 @@ export function createParsePool(options: ParsePoolOptions = {}): ParsePool {
 }
 
 /**
- * The integrity check's hashing on a pool's workers (`verify`): a local log file is read
- * and hashed by a worker itself, other objects' bytes are sent to one (see
- * `VerifyIntegrityOptions.knownContent` and `hashBytes`).
+ * The integrity check's reading on a pool's workers (`verify`): a local log file is read and
+ * hashed by a worker itself, other objects' bytes are sent to one, and a local digest is read,
+ * inflated, parsed and hashed by one, with its sidecar (see `VerifyIntegrityOptions`
+ * `knownContent`, `hashBytes` and `readDigest`).
  */
-export function poolHashing(pool: ParsePool, localPath: (store: ObjectStore, key: string) => string | null) {
+export function integrityOnWorkers(pool: ParsePool, localPath: (store: ObjectStore, key: string) => string | null) {
   return {
+    readDigest: (store: ObjectStore, key: string): Promise<DigestRead> | undefined => {
+      const file = localPath(store, key);
+      return file === null ? undefined : pool.readDigest(file);
+    },
     knownContent: async (store: ObjectStore, key: string): Promise<KnownContent | undefined> => {
       const file = localPath(store, key);
       if (file === null) return undefined;

@@ -1,5 +1,6 @@
 import { discoverTrails, isFatalStoreError, logFileUrl, logObjectsByDay, looseLogObjects } from '../cloudtrail/layout.js';
 import { SourceError, oneLine } from '../errors.js';
+import type { DigestRead } from '../integrity/digest.js';
 import type { LogContentHash, LogObjectRef, ObjectStore, ParsedLog, Period, SourceProblem, SourcedRecord } from '../types.js';
 import { parseLogFast } from './parse-fast.js';
 import { deliveryDays } from './period.js';
@@ -19,6 +20,8 @@ export interface LogParser {
   parse(bytes: Buffer, options?: ParseOptions): Promise<ParsedLog>;
   /** Reads a local file itself (no copy through the main thread), when the parser can. */
   parseFile?(path: string, options?: ParseOptions): Promise<ParsedLog>;
+  /** Reads a local digest file (`--verify`), when the parser can (`ParsePool.readDigest`). */
+  readDigest?(path: string): Promise<DigestRead>;
   close?(): Promise<void>;
 }
 

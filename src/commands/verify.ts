@@ -37,7 +37,7 @@ Exit status: 0 when everything checked out, 1 when anything is invalid or missin
   async run(): Promise<unknown> {
     const { flags } = await this.parse(Verify);
     // Loaded when the command runs: command discovery (every --help, every command) stays cheap.
-    const [{ cloudTrailKeyProvider }, { loadPublicKeysFile }, { loadSignaturesFile }, { formatIntegrityText }, { verifyIntegrity }, { localPathOf, openSources }, { createParsePool, poolHashing }] =
+    const [{ cloudTrailKeyProvider }, { loadPublicKeysFile }, { loadSignaturesFile }, { formatIntegrityText }, { verifyIntegrity }, { localPathOf, openSources }, { createParsePool, integrityOnWorkers }] =
       await Promise.all([
         import('../integrity/aws-keys.js'),
         import('../integrity/public-keys.js'),
@@ -72,7 +72,7 @@ Exit status: 0 when everything checked out, 1 when anything is invalid or missin
         concurrency: flags.concurrency,
         now,
         onProgress: (p) => progress.update(`${p.phase}: ${p.done}/${p.total}`),
-        ...(pool !== null ? poolHashing(pool, localPathOf) : {}),
+        ...(pool !== null ? integrityOnWorkers(pool, localPathOf) : {}),
       });
     } finally {
       await pool?.close();

@@ -1,4 +1,7 @@
 import { verify, type KeyObject } from 'node:crypto';
+import { oneLine } from '../errors.js';
+import { sha256Hex } from './content.js';
+import { inflateFirstMember } from './gzip.js';
 
 /** One `logFiles[]` entry of a digest. */
 export interface DigestLogEntry {
@@ -29,7 +32,44 @@ export interface DigestBody {
 export const SIGNATURE_ALGORITHM = 'SHA256withRSA';
 const HEX = /^[0-9a-fA-F]+$/;
 
-export { sha256Hex } from './content.js';
+export { sha256Hex };
+
+/** What a digest object's bytes give: its body and hash, or why not; and the bytes after its gzip member. */
+export interface DigestContent {
+  body: DigestBody | null;
+  /** Hex SHA-256 of the uncompressed bytes (of the first gzip member). */
+  hash: string | null;
+  trailingBytes: number;
+  error: string | null;
+}
+
+/**
+ * A digest read elsewhere (on a parse worker): its content, its size, and the signature of
+ * a local `.sig` sidecar beside it (null when there is none).
+ */
+export interface DigestRead extends DigestContent {
+  storedBytes: number;
+  sidecar: string | null;
+}
+
+/** A digest's bytes inflated (first member only), parsed, validated and hashed; never throws. */
+export function digestContentOf(bytes: Buffer): DigestContent {
+  const out: DigestContent = { body: null, hash: null, trailingBytes: 0, error: null };
+  try {
+    const inflated = inflateFirstMember(bytes);
+    out.trailingBytes = inflated.trailingBytes;
+    const parsed = parseDigestBody(JSON.parse(inflated.data.toString('utf8')));
+    if ('error' in parsed) {
+      out.error = parsed.error;
+      return out;
+    }
+    out.body = parsed;
+    out.hash = sha256Hex(inflated.data);
+  } catch (error) {
+    out.error = oneLine(error);
+  }
+  return out;
+}
 
 function str(o: Record<string, unknown>, name: string): string | null {
   const v = o[name];

@@ -2,14 +2,19 @@ import { isFatalStoreError } from '../cloudtrail/layout.js';
 import { oneLine } from '../errors.js';
 import type { ObjectStore } from '../types.js';
 import type { LoadedDigest } from './chain.js';
-import { parseDigestBody, sha256Hex } from './digest.js';
+import { sidecarMetadata } from '../sources/local.js';
+import { digestContentOf, type DigestContent, type DigestRead } from './digest.js';
 import type { Gate } from './discover.js';
-import { inflateFirstMember } from './gzip.js';
 import { parseDigestName } from './keys.js';
 import type { IntegrityResult } from './types.js';
 
 export interface DigestReader {
   read: (store: ObjectStore, key: string) => Promise<Buffer>;
+  /**
+   * Reads, inflates and parses a digest elsewhere (a parse worker, for a local file), with
+   * its `.sig` sidecar; undefined: `read` and this thread do it.
+   */
+  readDigest?: (store: ObjectStore, key: string) => Promise<DigestRead> | undefined;
   /** Bounds the metadata requests with the reads. */
   gate: Gate;
   signatures: Map<string, string> | undefined;
@@ -34,40 +39,53 @@ export async function loadDigest(store: ObjectStore, key: string, ctx: DigestRea
     signatureFrom: null,
     signatureAlgorithm: null,
   };
+  let content: DigestContent;
+  let storedBytes: number;
+  let sidecar: string | null | undefined;
   try {
-    const bytes = await ctx.read(store, key);
-    ctx.stats.digestsRead++;
-    ctx.stats.bytesRead += bytes.length;
-    const inflated = inflateFirstMember(bytes);
-    digest.trailingBytes = inflated.trailingBytes;
-    const parsed = parseDigestBody(JSON.parse(inflated.data.toString('utf8')));
-    if ('error' in parsed) {
-      digest.error = parsed.error;
-      return digest;
+    const read = await ctx.readDigest?.(store, key);
+    if (read !== undefined) {
+      ({ storedBytes, sidecar } = read);
+      content = read;
+    } else {
+      const bytes = await ctx.read(store, key);
+      storedBytes = bytes.length;
+      content = digestContentOf(bytes);
     }
-    digest.body = parsed;
-    digest.hash = sha256Hex(inflated.data);
   } catch (error) {
     if (isFatalStoreError(error)) throw error;
     digest.error = oneLine(error);
     return digest;
   }
+  ctx.stats.digestsRead++;
+  ctx.stats.bytesRead += storedBytes;
+  digest.trailingBytes = content.trailingBytes;
+  digest.error = content.error;
+  if (content.body === null) return digest;
+  digest.body = content.body;
+  digest.hash = content.hash;
   const fromFile = ctx.signatures?.get(key) ?? ctx.signatures?.get(digest.body.digestS3Object);
   if (fromFile !== undefined) {
     digest.signature = fromFile;
     digest.signatureFrom = 'the signatures file';
     return digest;
   }
+  // A sidecar read with the digest stands for what `LocalStore.metadata` would give.
+  const metadata = sidecar !== undefined ? sidecarMetadata(sidecar) : await storeMetadata(store, key, ctx, onMetadataFailure);
+  if (typeof metadata.signature === 'string' && metadata.signature !== '') {
+    digest.signature = metadata.signature.trim();
+    digest.signatureFrom = store.kind === 's3' ? 'its S3 metadata' : 'its .sig sidecar';
+    digest.signatureAlgorithm = metadata['signature-algorithm'] ?? null;
+  }
+  return digest;
+}
+
+async function storeMetadata(store: ObjectStore, key: string, ctx: DigestReader, onMetadataFailure: () => void): Promise<Record<string, string>> {
   try {
-    const metadata = await ctx.gate(() => store.metadata(key));
-    if (typeof metadata.signature === 'string' && metadata.signature !== '') {
-      digest.signature = metadata.signature.trim();
-      digest.signatureFrom = store.kind === 's3' ? 'its S3 metadata' : 'its .sig sidecar';
-      digest.signatureAlgorithm = metadata['signature-algorithm'] ?? null;
-    }
+    return await ctx.gate(() => store.metadata(key));
   } catch (error) {
     if (isFatalStoreError(error)) throw error;
     onMetadataFailure();
+    return {};
   }
-  return digest;
 }

@@ -4,7 +4,7 @@ import type { ObjectStore } from '../types.js';
 import { analyzeChain, type ChainOutcome } from './chain.js';
 import { Lister, createGate, discoverLocations, type Gate, type IntegrityLocation } from './discover.js';
 import { DAY_MS, baseName, dayPath, logFileNameTime, parseDigestName, utcDays, withoutGz } from './keys.js';
-import { loadDigest } from './load-digest.js';
+import { loadDigest, type DigestReader } from './load-digest.js';
 import { checkLogFile, scheduleLogs, worse, type LogCheck, type LogReader } from './log-files.js';
 import { indexPublicKeys, type PublicKeyEntry } from './public-keys.js';
 import type {
@@ -41,6 +41,8 @@ export interface VerifyIntegrityOptions {
    */
   knownContent?: LogReader['knownContent'];
   hashBytes?: LogReader['hashBytes'];
+  /** Digests read, inflated and parsed elsewhere (a parse worker, for a local file); undefined: here. */
+  readDigest?: DigestReader['readDigest'];
   /** Current time, so that digests not yet due are not called missing; omit for a period long past. */
   now?: Date;
 }
@@ -87,6 +89,7 @@ interface Context {
   read: (store: ObjectStore, key: string) => Promise<Buffer>;
   knownContent: LogReader['knownContent'];
   hashBytes: LogReader['hashBytes'];
+  readDigest: DigestReader['readDigest'];
   signatures: Map<string, string> | undefined;
   keysFor: (homeRegions: string[]) => Promise<Map<string, KeyObject>>;
   stats: IntegrityResult['stats'];
@@ -135,6 +138,7 @@ export async function verifyIntegrity(opts: VerifyIntegrityOptions): Promise<Int
     read: (store, key) => gate(() => read(store, key)),
     knownContent: opts.knownContent,
     hashBytes: opts.hashBytes,
+    readDigest: opts.readDigest,
     signatures: opts.signatures,
     keysFor: keyResolver(opts.publicKeys, notes),
     stats: { digestsRead: 0, logFilesRead: 0, bytesRead: 0, listings: 0 },

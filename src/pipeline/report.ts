@@ -4,6 +4,7 @@ import type { EventLoopUtilization } from 'node:perf_hooks';
 import { compareReports, parsePreviousReport } from '../analysis/compare.js';
 import { loadConfig } from '../config/load.js';
 import { resolveAccounts, type OrganizationsMode } from '../accounts/resolve.js';
+import type { ParsePool } from '../collect/pool.js';
 import { collect, type CollectProgress, type CollectResult, type LogParser } from '../collect/run.js';
 import { resolvePeriod, type PeriodInput } from '../collect/period.js';
 import { EXIT, UsageError, oneLine } from '../errors.js';
@@ -95,8 +96,11 @@ type VerifyInputs = Awaited<ReturnType<typeof loadVerifyInputs>>;
  * It covers the late days too, since the report reads their files; their hashes come from
  * the read (`hashes`), so no log file is read twice.
  */
-function checkIntegrity(period: Period, stores: readonly ObjectStore[], options: ReportOptions, inputs: VerifyInputs, hashes: ContentHashes | null) {
+async function checkIntegrity(period: Period, stores: readonly ObjectStore[], options: ReportOptions, inputs: VerifyInputs, hashes: ContentHashes | null, parser: LogParser) {
   const { integrity } = inputs;
+  // The parse workers, still running, read the digests (and any log file the read did not hash).
+  const { integrityOnWorkers } = await import('../collect/pool.js');
+  const workers = parser.parseFile !== undefined && parser.readDigest !== undefined ? integrityOnWorkers(parser as ParsePool, localPathOf) : null;
   const start = new Date(period.start);
   const end = new Date(Date.parse(period.end) + options.lateDays * 86_400_000);
   return integrity.verifyIntegrity({
@@ -109,7 +113,9 @@ function checkIntegrity(period: Period, stores: readonly ObjectStore[], options:
     signatures: inputs.signatures,
     concurrency: options.concurrency,
     now: options.now,
-    knownContent: (store, key) => hashes?.take(store, key),
+    knownContent: (store, key) => hashes?.take(store, key) ?? workers?.knownContent(store, key),
+    hashBytes: workers?.hashBytes,
+    readDigest: workers?.readDigest,
   });
 }
 
@@ -235,6 +241,7 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
   // The parse workers boot (each compiles the scan kernel) while the other inputs load.
   const threads = options.threads ?? os.availableParallelism();
   const parserReady = (options.parserFactory ?? defaultParser)(threads);
+  const closeParser = async () => (await parserReady.catch(() => null))?.close?.();
   const timing = options.onTiming ?? (() => {});
   let mark = performance.now();
   const lap = (phase: string) => {
@@ -273,10 +280,13 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
       // --verify: the workers hash what they read, so the integrity check reads no log file twice.
       contentSink: hashes ?? undefined,
     });
-  } finally {
-    await (await parserReady.catch(() => null))?.close?.();
+  } catch (error) {
+    await closeParser();
+    throw error;
   }
   const { config, previous, verifyInputs, stores, accounts, athena } = inputs;
+  // With --verify the workers read the month's digests next (idle, they keep nothing alive).
+  if (verifyInputs === null) await closeParser();
 
   lap('read');
   timing('read:main-busy', Math.round(performance.eventLoopUtilization(readLoop).active));
@@ -298,7 +308,11 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
 
   lap('build');
   if (verifyInputs !== null) {
-    addIntegrity(model, stores, verifyInputs, await checkIntegrity(period, stores, options, verifyInputs, hashes));
+    try {
+      addIntegrity(model, stores, verifyInputs, await checkIntegrity(period, stores, options, verifyInputs, hashes, await parserReady));
+    } finally {
+      await closeParser();
+    }
     hashes = null;
     lap('verify');
   }

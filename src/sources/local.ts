@@ -81,13 +81,21 @@ export class LocalStore implements ObjectStore {
    * beside it as `<key>.sig` (the hex signature on one line): served as `signature`.
    */
   async metadata(key: string): Promise<Record<string, string>> {
-    try {
-      const text = readFileSync(this.abs(key) + SIGNATURE_SIDECAR, 'utf8');
-      const signature = text.trim();
-      return signature ? { signature, 'signature-algorithm': 'SHA256withRSA' } : {};
-    } catch {
-      return {};
-    }
+    return sidecarMetadata(sidecarSignature(this.abs(key)));
+  }
+}
+
+/** The metadata a `.sig` sidecar's signature stands for (S3's `signature` and `signature-algorithm`). */
+export function sidecarMetadata(signature: string | null): Record<string, string> {
+  return signature !== null ? { signature, 'signature-algorithm': 'SHA256withRSA' } : {};
+}
+
+/** The signature a `.sig` sidecar beside `file` holds, or null (no sidecar, or an empty one). */
+export function sidecarSignature(file: string): string | null {
+  try {
+    return readFileSync(file + SIGNATURE_SIDECAR, 'utf8').trim() || null;
+  } catch {
+    return null;
   }
 }
 

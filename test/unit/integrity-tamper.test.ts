@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createParsePool, poolHashing } from '../../src/collect/pool.js';
+import { createParsePool, integrityOnWorkers, type ParsePool } from '../../src/collect/pool.js';
 import { resolvePeriod } from '../../src/collect/period.js';
 import { collect } from '../../src/collect/run.js';
 import { ContentHashes } from '../../src/integrity/known-content.js';
@@ -334,10 +334,26 @@ const cases: Case[] = [
 ];
 
 describe('tampering on a local copy', () => {
+  let pool: ParsePool;
+  beforeAll(() => {
+    pool = createParsePool({ threads: 2 });
+  });
+  afterAll(() => pool.close());
+
   it.each(cases)('catches $name', async ({ sidecars, tamper, kinds, check: extra }) => {
     const t = tree(sidecars ?? true);
     const { key, accountId, region, publicKeys } = tamper(t);
     const result = await check(t, t.root, publicKeys);
+    // The same with the digests and log files read on worker threads (`verify`, `report --verify`).
+    const onWorkers = await verifyIntegrity({
+      stores: [new LocalStore(t.root)],
+      start: PERIOD.start,
+      end: PERIOD.end,
+      publicKeys: publicKeys ?? parsePublicKeyList(t.publicKeyList),
+      concurrency: 4,
+      ...integrityOnWorkers(pool, localPathOf),
+    });
+    expect(onWorkers).toEqual(result);
     expect(result.ok).toBe(false);
     const found = errors(result);
     expect([...new Set(found.map((p) => p.kind))].sort()).toEqual([...kinds].sort());
@@ -466,11 +482,11 @@ describe('log file hashes worked out on worker threads or by the report read', (
     // `verify`: the parse workers read and hash the local files.
     const pool = createParsePool({ threads: 2 });
     try {
-      const pooled = await run(t, new LocalStore(t.root), poolHashing(pool, localPathOf));
+      const pooled = await run(t, new LocalStore(t.root), integrityOnWorkers(pool, localPathOf));
       expect(pooled.result).toEqual(inline);
       expect(pooled.logReads).toBe(0);
       // Bytes read here (an S3 source) go to the workers to be hashed.
-      const sent = await run(t, new LocalStore(t.root), { hashBytes: poolHashing(pool, localPathOf).hashBytes });
+      const sent = await run(t, new LocalStore(t.root), { hashBytes: integrityOnWorkers(pool, localPathOf).hashBytes });
       expect(sent.result).toEqual(inline);
       expect(sent.logReads).toBe(inline.stats.logFilesRead);
     } finally {
