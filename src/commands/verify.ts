@@ -31,7 +31,7 @@ Exit status: 0 when everything checked out, 1 when anything is invalid or missin
     signatures: Flags.string({ description: 'Digest signatures saved from S3 metadata: JSON {"<digest key>": "<hex>"} or lines "<digest key> <hex>".' }),
     profile: Flags.string({ description: 'AWS profile for S3 and CloudTrail (default: the SDK credential chain).' }),
     concurrency: Flags.integer({ description: 'Objects read at once.', default: 16, min: 1, max: 512 }),
-    threads: Flags.integer({ description: 'Worker threads hashing log files (default: one per CPU; 0 hashes on the main thread).', min: 0, max: 64 }),
+    threads: Flags.integer({ description: 'Worker threads reading digests and hashing log files (default: one per CPU; 0: all on the main thread).', min: 0, max: 64 }),
   };
 
   async run(): Promise<unknown> {
@@ -56,7 +56,7 @@ Exit status: 0 when everything checked out, 1 when anything is invalid or missin
     const stores = await openSources(flags.source, { profile: flags.profile, concurrency: flags.concurrency });
 
     const progress = progressFor(process.stderr, process.env, this.jsonEnabled());
-    // Log files are inflated and hashed on worker threads, as the report's read does.
+    // Log files are inflated and hashed, and local digests read and parsed, on worker threads.
     const threads = flags.threads ?? os.availableParallelism();
     const pool = threads > 0 ? createParsePool({ threads }) : null;
     let result;
