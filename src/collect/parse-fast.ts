@@ -12,14 +12,12 @@ const fastGunzip = nativeGunzipper();
  * to that), without `JSON.parse` of the records that cannot be IoT records. Files the
  * scanner does not handle (pretty-printed, other wrappers, broken) take the plain path.
  *
- * `hash` (`--verify`): the content hash CloudTrail's digests give (`contentHashOf`), with
- * the records (`also`) or alone (`only`: no records read), from the text decompressed here
- * where it can be: libdeflate takes only a file that is one gzip member and nothing after
+ * `hash` (`--verify`): also the content hash CloudTrail's digests give (`contentHashOf`),
+ * from the text decompressed here where it can be: libdeflate takes only a file that is one gzip member and nothing after
  * it, so its text is exactly what the digest hashed. Other gzip files are inflated again the
  * reference way (Node's zlib reads every member as one).
  */
-export function parseLogFast(bytes: Buffer, hash?: 'also' | 'only'): ParsedLog {
-  if (hash === 'only') return { recordCount: 0, records: [], uncompressedBytes: 0, error: null, content: contentHashFast(bytes) };
+export function parseLogFast(bytes: Buffer, hash = false): ParsedLog {
   let raw = bytes;
   let reused = false;
   if (isGzip(bytes)) {

@@ -1,22 +1,27 @@
 import { readFileSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { digestContentOf, type DigestRead } from '../integrity/digest.js';
+import type { KnownContent } from '../integrity/log-files.js';
 import { sidecarSignature } from '../sources/local.js';
-import { parseLogFast } from './parse-fast.js';
+import { contentHashFast, parseLogFast } from './parse-fast.js';
 import type { ParsedLog } from '../types.js';
 
 /**
- * One file to parse: bytes (transferred) or a local path the worker reads itself; `hash`:
- * its content hash too, or only that (`ParseOptions`). Or a local digest file to read
- * (`--verify`), with its `.sig` sidecar.
+ * One file: bytes (transferred) or a local path the worker reads itself. `job`: parse it
+ * (the default), parse and hash it (`ParseOptions.hash`), or only hash it (`--verify`). Or
+ * a local digest file to read (`--verify`), with its `.sig` sidecar.
  */
-export type ParseTask = (({ id: number; bytes: Uint8Array } | { id: number; path: string }) & { hash?: 'also' | 'only' }) | { id: number; digestPath: string };
+export type ParseTask = (({ id: number; bytes: Uint8Array } | { id: number; path: string }) & { job?: 'parse+hash' | 'hash' }) | { id: number; digestPath: string };
 /** What the pool sends: several files at once, parsed in order. */
 export interface ParseBatch {
   tasks: ParseTask[];
 }
 
-export type ParseReply = { id: number; parsed: ParsedLog } | { id: number; digest: DigestRead } | { id: number; error: { message: string; code?: string } };
+export type ParseReply =
+  | { id: number; parsed: ParsedLog }
+  | { id: number; content: KnownContent }
+  | { id: number; digest: DigestRead }
+  | { id: number; error: { message: string; code?: string } };
 /** The answer to a batch: one reply per task, in the same order. */
 export interface ParseReplies {
   results: ParseReply[];
@@ -29,7 +34,8 @@ function handle(task: ParseTask): ParseReply {
       return { id: task.id, digest: { ...digestContentOf(bytes), storedBytes: bytes.length, sidecar: sidecarSignature(task.digestPath) } };
     }
     const bytes = 'path' in task ? readFileSync(task.path) : Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.byteLength);
-    const parsed = parseLogFast(bytes, task.hash);
+    if (task.job === 'hash') return { id: task.id, content: { ...contentHashFast(bytes), storedBytes: bytes.length } };
+    const parsed = parseLogFast(bytes, task.job === 'parse+hash');
     if ('path' in task) parsed.storedBytes = bytes.length;
     return { id: task.id, parsed };
   } catch (error) {

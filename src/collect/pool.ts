@@ -27,6 +27,10 @@ export interface ParsePool {
   parse(bytes: Buffer, options?: ParseOptions): Promise<ParsedLog>;
   /** Parses a local file, read by the worker itself (no copy through the main thread). */
   parseFile(path: string, options?: ParseOptions): Promise<ParsedLog>;
+  /** A log object's content hash alone (`--verify`): its bytes, transferred as `parse` does. */
+  hash(bytes: Buffer): Promise<KnownContent>;
+  /** A local log file's content hash alone, read by the worker itself (`--verify`). */
+  hashFile(path: string): Promise<KnownContent>;
   /** Reads, inflates, parses and hashes a local digest file, with its `.sig` sidecar (`--verify`). */
   readDigest(path: string): Promise<DigestRead>;
   /** Waits for the queued work, then stops the workers. */
@@ -45,7 +49,7 @@ export interface ParsePoolOptions {
 interface Task {
   message: ParseTask;
   transfer: ArrayBuffer[];
-  resolve: (answer: ParsedLog | DigestRead) => void;
+  resolve: (answer: ParsedLog | KnownContent | DigestRead) => void;
   reject: (error: Error) => void;
   /** A path can be sent again; transferred bytes are gone with the worker that got them. */
   retryable: boolean;
@@ -133,6 +137,7 @@ export function createParsePool(options: ParsePoolOptions = {}): ParsePool {
       batch.forEach((task, i) => {
         const result = reply.results[i];
         if (result !== undefined && 'parsed' in result) task.resolve(result.parsed);
+        else if (result !== undefined && 'content' in result) task.resolve(result.content);
         else if (result !== undefined && 'digest' in result) task.resolve(result.digest);
         else task.reject(Object.assign(new Error(result?.error.message ?? 'no answer from the parse worker'), result?.error.code ? { code: result.error.code } : {}));
       });
@@ -208,7 +213,7 @@ export function createParsePool(options: ParsePoolOptions = {}): ParsePool {
   }
 
   /** `retryable`: a path can be sent again (to another worker, if its worker died). */
-  function submit<T extends ParsedLog | DigestRead>(message: ParseTask, transfer: ArrayBuffer[], retryable: boolean): Promise<T> {
+  function submit<T extends ParsedLog | KnownContent | DigestRead>(message: ParseTask, transfer: ArrayBuffer[], retryable: boolean): Promise<T> {
     if (closed) return Promise.reject(new Error('the parse pool is closed'));
     return new Promise<T>((resolve, reject) => {
       queue.push({ message, transfer, resolve: resolve as Task['resolve'], reject, retryable, alone: false });
@@ -216,20 +221,23 @@ export function createParsePool(options: ParsePoolOptions = {}): ParsePool {
     });
   }
 
-  function logTask(message: { bytes: Uint8Array } | { path: string }, options: ParseOptions | undefined): ParseTask {
+  function logTask(message: { bytes: Uint8Array } | { path: string }, job: 'parse' | 'parse+hash' | 'hash'): ParseTask {
     // Written out, not spread: this runs once per log file.
-    const task: ParseTask & { hash?: 'also' | 'only' } = 'path' in message ? { id: nextId++, path: message.path } : { id: nextId++, bytes: message.bytes };
-    if (options?.hash !== undefined) task.hash = options.hash;
+    const task: ParseTask & { job?: 'parse+hash' | 'hash' } = 'path' in message ? { id: nextId++, path: message.path } : { id: nextId++, bytes: message.bytes };
+    if (job !== 'parse') task.job = job;
     return task;
   }
+  const parseJob = (options: ParseOptions | undefined) => (options?.hash === true ? 'parse+hash' : 'parse');
 
   // All workers start now: they load while the caller lists what to read.
   for (let i = 0; i < threads; i++) spawn();
   for (const s of slots) s.worker.unref();
 
   return {
-    parse: (bytes, options) => submit(logTask({ bytes }, options), transferable(bytes), false),
-    parseFile: (path, options) => submit(logTask({ path }, options), [], true),
+    parse: (bytes, options) => submit(logTask({ bytes }, parseJob(options)), transferable(bytes), false),
+    parseFile: (path, options) => submit(logTask({ path }, parseJob(options)), [], true),
+    hash: (bytes) => submit(logTask({ bytes }, 'hash'), transferable(bytes), false),
+    hashFile: (path) => submit(logTask({ path }, 'hash'), [], true),
     readDigest: (path) => submit({ id: nextId++, digestPath: path }, [], true),
     async close() {
       if (closed) return;
@@ -262,12 +270,10 @@ export function integrityOnWorkers(pool: ParsePool, localPath: (store: ObjectSto
       const file = localPath(store, key);
       return file === null ? undefined : pool.readDigest(file);
     },
-    knownContent: async (store: ObjectStore, key: string): Promise<KnownContent | undefined> => {
+    knownContent: (store: ObjectStore, key: string): Promise<KnownContent> | undefined => {
       const file = localPath(store, key);
-      if (file === null) return undefined;
-      const parsed = await pool.parseFile(file, { hash: 'only' });
-      return { ...parsed.content!, storedBytes: parsed.storedBytes ?? 0 };
+      return file === null ? undefined : pool.hashFile(file);
     },
-    hashBytes: async (bytes: Buffer): Promise<LogContentHash> => (await pool.parse(bytes, { hash: 'only' })).content!,
+    hashBytes: (bytes: Buffer): Promise<LogContentHash> => pool.hash(bytes),
   };
 }

@@ -7,12 +7,9 @@ import { deliveryDays } from './period.js';
 import { mapLimit } from './limit.js';
 import { BoundedQueue } from './queue.js';
 
-/**
- * `hash`: the content hash CloudTrail's digests give (`ParsedLog.content`), for `--verify`:
- * `also` with the records, `only` instead of them (no scan: `recordCount` 0, no records).
- */
+/** `hash`: also the content hash CloudTrail's digests give (`ParsedLog.content`), for `--verify`. */
 export interface ParseOptions {
-  hash?: 'also' | 'only';
+  hash?: boolean;
 }
 
 /** Turns a log object's bytes into its IoT records: inline, or on worker threads. */
@@ -27,7 +24,7 @@ export interface LogParser {
 
 /** On the main thread (`--threads 0`), with the same fast scan the workers use. */
 export const inlineParser: LogParser = {
-  parse: async (bytes, options) => parseLogFast(bytes, options?.hash),
+  parse: async (bytes, options) => parseLogFast(bytes, options?.hash === true),
 };
 
 export interface CollectProgress {
@@ -179,7 +176,7 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
   const candidates: SourcedRecord[] = [];
   const queue = new BoundedQueue<{ store: ObjectStore; ref: LogObjectRef }>(QUEUE_CAPACITY);
   const sink = options.contentSink;
-  const hashing: ParseOptions = { hash: 'also' };
+  const hashing: ParseOptions = { hash: true };
 
   const enqueue = async (store: ObjectStore, ref: LogObjectRef) => {
     progress.filesListed++;

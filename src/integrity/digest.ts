@@ -32,8 +32,6 @@ export interface DigestBody {
 export const SIGNATURE_ALGORITHM = 'SHA256withRSA';
 const HEX = /^[0-9a-fA-F]+$/;
 
-export { sha256Hex };
-
 /** What a digest object's bytes give: its body and hash, or why not; and the bytes after its gzip member. */
 export interface DigestContent {
   body: DigestBody | null;

@@ -66,11 +66,12 @@ export class LocalStore implements ObjectStore {
   }
 
   /**
-   * Synchronous too, as the listing: what reads through here is mostly small (a month's
-   * ~19,000 digests and their sidecars for `--verify`; the parse workers read the log files
-   * themselves), and the promise version's open, stat, read and close cost the main thread
-   * ~35 µs more a file: `report --verify` over a month's digests took 3.7 s in its integrity
-   * check with it, 2.3 s without (bench tree at scale 0.1, ~40,000 files).
+   * Synchronous too, as the listing. The parse workers read log files and digests themselves;
+   * what still reads through here on the main thread is small and many (`--threads 0`, a
+   * log file the workers did not hash), and the promise version's open, stat, read and close
+   * cost ~35 µs more a file: when `report --verify` still read a month's digests and their
+   * sidecars here, its integrity check took 3.7 s with it, 2.3 s without (bench tree at
+   * scale 0.1, ~40,000 files).
    */
   async read(key: string): Promise<Buffer> {
     return readFileSync(this.abs(key));

@@ -232,8 +232,7 @@ describe('the libdeflate gunzip (native addon)', () => {
   it.each([...variants, ['not gzip at all', log(3), false] as [string, Buffer, boolean]])('%s: the content hash is the reference one', (_name, gz) => {
     const reference = contentHashOf(gz);
     expect(contentHashFast(Buffer.from(gz))).toEqual(reference);
-    expect(parseLogFast(Buffer.from(gz), 'also').content).toEqual(reference);
-    expect(parseLogFast(Buffer.from(gz), 'only').content).toEqual(reference);
+    expect(parseLogFast(Buffer.from(gz), true).content).toEqual(reference);
   });
 
   it('gives the reference content hash of 3,000 damaged files', () => {
@@ -245,7 +244,7 @@ describe('the libdeflate gunzip (native addon)', () => {
       for (let k = 1 + Math.floor(random() * 3); k > 0; k--) gz[Math.floor(random() * gz.length)] ^= 1 + Math.floor(random() * 255);
       const reference = contentHashOf(gz);
       seen.add('error' in reference ? 'error' : 'hash');
-      expect(parseLogFast(Buffer.from(gz), 'also').content, `mutation ${i}`).toEqual(reference);
+      expect(parseLogFast(Buffer.from(gz), true).content, `mutation ${i}`).toEqual(reference);
       expect(contentHashFast(Buffer.from(gz)), `mutation ${i}`).toEqual(reference);
     }
     expect([...seen].sort()).toEqual(['error', 'hash']);
