@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
-import type { EventLoopUtilization } from 'node:perf_hooks';
 import { compareReports, parsePreviousReport } from '../analysis/compare.js';
 import { loadConfig } from '../config/load.js';
 import { resolveAccounts, type OrganizationsMode } from '../accounts/resolve.js';
@@ -55,8 +54,8 @@ export interface ReportOptions {
   /** Aborts a running Athena query (Ctrl-C). */
   signal?: AbortSignal;
   /**
-   * Called with each phase's wall time (ms): startup (from process start), read, build, verify,
-   * findings, render:<output> (rendering and writing it), write (commit); and read:main-busy,
+   * Called with each phase's wall time (ms): startup (from process start), read, verify,
+   * build, findings, render:<output> (rendering and writing it), write (commit); and read:main-busy,
    * how long the main thread was busy during the read (time the parse workers lose to it).
    */
   onTiming?: (phase: string, ms: number) => void;
@@ -241,7 +240,6 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
   // The parse workers boot (each compiles the scan kernel) while the other inputs load.
   const threads = options.threads ?? os.availableParallelism();
   const parserReady = (options.parserFactory ?? defaultParser)(threads);
-  const closeParser = async () => (await parserReady.catch(() => null))?.close?.();
   const timing = options.onTiming ?? (() => {});
   let mark = performance.now();
   const lap = (phase: string) => {
@@ -251,20 +249,20 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
   };
   let inputs: Inputs;
   let collected: CollectResult;
-  let readLoop: EventLoopUtilization;
   let stages: ReturnType<typeof afterRead>;
-  let hashes: ContentHashes | null = null;
+  let integrityResult: IntegrityResult | null = null;
   try {
     inputs = await loadInputs(options, period);
     // Process start to here: Node, the CLI, its modules and the inputs (the bench reports it).
     timing('startup', Math.round(performance.now()));
     mark = performance.now();
-    readLoop = performance.eventLoopUtilization();
+    const readLoop = performance.eventLoopUtilization();
     stages = afterRead(options, inputs.userTemplates);
     // Awaited after the read; a failure to load is reported there, not as an unhandled rejection.
     stages.catch(() => {});
     const anyS3 = inputs.stores.some((s) => s.kind === 's3');
-    if (inputs.verifyInputs !== null) hashes = new ContentHashes();
+    const hashes = inputs.verifyInputs !== null ? new ContentHashes() : null;
+    const parser = await parserReady;
     collected = await collect({
       stores: inputs.stores,
       period,
@@ -273,23 +271,25 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
       regions: options.regions,
       // Local files go to the workers by path, in batches: enough in flight to fill two full batches per worker.
       concurrency: options.concurrency ?? (anyS3 ? 32 : Math.max(4, threads * 64)),
-      parser: await parserReady,
+      parser,
       localPath: localPathOf,
       onProgress: options.onProgress,
       extra: inputs.athena,
       // --verify: the workers hash what they read, so the integrity check reads no log file twice.
       contentSink: hashes ?? undefined,
     });
-  } catch (error) {
-    await closeParser();
-    throw error;
+    lap('read');
+    timing('read:main-busy', Math.round(performance.eventLoopUtilization(readLoop).active));
+    if (inputs.verifyInputs !== null) {
+      // The workers, still up, read the month's digests; the read's hashes spare the log files.
+      integrityResult = await checkIntegrity(period, inputs.stores, options, inputs.verifyInputs, hashes, parser);
+      lap('verify');
+    }
+  } finally {
+    await (await parserReady.catch(() => null))?.close?.();
   }
   const { config, previous, verifyInputs, stores, accounts, athena } = inputs;
-  // With --verify the workers read the month's digests next (idle, they keep nothing alive).
-  if (verifyInputs === null) await closeParser();
 
-  lap('read');
-  timing('read:main-busy', Math.round(performance.eventLoopUtilization(readLoop).active));
   const {
     build: { buildReport },
     findings: { evaluateFindings, countFindingsBySeverity, hasFindingsAtOrAbove },
@@ -306,16 +306,8 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
     extraSources: athena.sources,
   });
 
+  if (verifyInputs !== null && integrityResult !== null) addIntegrity(model, stores, verifyInputs, integrityResult);
   lap('build');
-  if (verifyInputs !== null) {
-    try {
-      addIntegrity(model, stores, verifyInputs, await checkIntegrity(period, stores, options, verifyInputs, hashes, await parserReady));
-    } finally {
-      await closeParser();
-    }
-    hashes = null;
-    lap('verify');
-  }
 
   const findings = evaluateFindings({
     events: model.events,

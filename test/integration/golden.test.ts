@@ -11,6 +11,7 @@ import type { ReportModel } from '../../src/types.js';
 import { RULE_IDS } from '../../src/analysis/rules/index.js';
 import { nativeIsas } from '../../src/cloudtrail/scan-native.js';
 import { hasNativeGunzip } from '../../src/collect/gunzip-native.js';
+import { createParsePool } from '../../src/collect/pool.js';
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '../..');
@@ -133,5 +134,27 @@ describe('phase timings (IOT_AUDIT_TIMINGS, npm run bench)', () => {
       expect(stderr).toMatch(new RegExp(`^gunzip ${gunzip}\nscan ${scan}$`, 'm'));
       expect(stderr).toMatch(/^timing read \d+ rss=/m);
     }
+  });
+});
+
+describe('report --verify', () => {
+  it('has the parse workers read the digests, hashes every log file in the read, and gives the report the main thread alone gives', async () => {
+    const verify = { publicKeysFile: path.join(root, 'fixtures/public-keys.json') };
+    const calls = { readDigest: 0, hashFile: 0, hash: 0 };
+    const parserFactory = async (threads: number) => {
+      const pool = createParsePool({ threads });
+      return {
+        ...pool,
+        readDigest: (file: string) => (calls.readDigest++, pool.readDigest(file)),
+        hashFile: (file: string) => (calls.hashFile++, pool.hashFile(file)),
+        hash: (bytes: Buffer) => (calls.hash++, pool.hash(bytes)),
+      };
+    };
+    const onWorkers = await runReport(options({ verify, threads: 2, parserFactory }));
+    const alone = await runReport(options({ verify, threads: 0 }));
+    expect(onWorkers.model).toEqual(alone.model);
+    expect(onWorkers.model.integrity!.chains.length).toBeGreaterThan(0);
+    // Every digest of the fixture's chain (73) went to a worker; no log file had to be hashed again.
+    expect(calls).toEqual({ readDigest: 73, hashFile: 0, hash: 0 });
   });
 });

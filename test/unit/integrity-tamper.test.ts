@@ -452,9 +452,10 @@ describe('log file hashes worked out on worker threads or by the report read', (
     return t;
   }
 
-  /** Verifies with the hashing hooks given, counting the log files the check itself reads. */
+  /** Verifies with the hooks given, counting the log files and digests this thread reads. */
   async function run(t: DigestTree, store: LocalStore, extra: Partial<Parameters<typeof verifyIntegrity>[0]> = {}) {
     let logReads = 0;
+    let digestReads = 0;
     const result = await verifyIntegrity({
       stores: [store],
       start: PERIOD.start,
@@ -463,17 +464,19 @@ describe('log file hashes worked out on worker threads or by the report read', (
       concurrency: 4,
       readObject: (s, key) => {
         if (key.includes('/CloudTrail/')) logReads++;
+        if (key.includes('/CloudTrail-Digest/')) digestReads++;
         return s.read(key);
       },
       ...extra,
     });
-    return { result, logReads };
+    return { result, logReads, digestReads };
   }
 
   it('gives the same result whoever hashes, and reads no log file twice', async () => {
     const t = damagedTree();
-    const { result: inline, logReads } = await run(t, new LocalStore(t.root));
+    const { result: inline, logReads, digestReads } = await run(t, new LocalStore(t.root));
     expect(logReads).toBe(inline.stats.logFilesRead);
+    expect(digestReads).toBe(inline.stats.digestsRead);
     expect([...new Set(errors(inline).map((p) => p.kind))].sort()).toEqual(['gzip-trailing-data', 'log-file-missing', 'log-file-modified']);
     expect(errors(inline).filter((p) => p.kind === 'log-file-modified').map((p) => p.message)).toEqual(
       expect.arrayContaining([expect.stringMatching(/^not the gzip file CloudTrail wrote: /), expect.stringMatching(/^SHA-256 [0-9a-f]{64} differs/)]),
@@ -485,6 +488,8 @@ describe('log file hashes worked out on worker threads or by the report read', (
       const pooled = await run(t, new LocalStore(t.root), integrityOnWorkers(pool, localPathOf));
       expect(pooled.result).toEqual(inline);
       expect(pooled.logReads).toBe(0);
+      // The digests too are read on the workers.
+      expect(pooled.digestReads).toBe(0);
       // Bytes read here (an S3 source) go to the workers to be hashed.
       const sent = await run(t, new LocalStore(t.root), { hashBytes: integrityOnWorkers(pool, localPathOf).hashBytes });
       expect(sent.result).toEqual(inline);
