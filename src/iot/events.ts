@@ -13,6 +13,15 @@ const sharedCopies = new BoundedMemo<string, string>(10_000);
 
 const itself = (value: string) => value;
 
+/** Each log file's URL, made once for all the events the file holds. */
+const fileUrls = new WeakMap<SourcedRecord['file'], string>();
+
+function fileUrlOf(file: SourcedRecord['file']): string {
+  let url = fileUrls.get(file);
+  if (url === undefined) fileUrls.set(file, (url = logFileUrl(file)));
+  return url;
+}
+
 /** The shared copy of a string equal to `value`. */
 function share(value: string): string {
   return sharedCopies.get(value, itself);
@@ -77,7 +86,7 @@ export function toIotEvent(sourced: SourcedRecord): IotEvent {
     responseElements: record.responseElements,
     sessionCredentialFromConsole: record.sessionCredentialFromConsole,
     requestId: record.requestId,
-    sourceFile: logFileUrl(file),
+    sourceFile: fileUrlOf(file),
     recordShape: record.shape,
     integrity: null,
   };

@@ -5,7 +5,7 @@ import { policyHistories } from '../analysis/policies.js';
 import { summarize } from '../analysis/summary.js';
 import type { CollectResult } from '../collect/run.js';
 import { compareEvents, toIotEvent } from '../iot/events.js';
-import type { IotEvent, Period, ReportModel, ResolvedAccounts, SourceInfo } from '../types.js';
+import type { IotEvent, Period, ReportModel, ResolvedAccounts, SourceInfo, SourcedRecord } from '../types.js';
 import { SCHEMA_VERSION } from './model.js';
 
 export interface BuildInput {
@@ -24,10 +24,28 @@ function titleOf(period: Period): string {
   return `AWS IoT audit report — ${period.month !== null ? period.label.replace(/ \(.*\)$/, '') : period.label}`;
 }
 
-/** Every stage after collection: IoT events, analysis, coverage, in one model. Findings are added by the rules. */
+/**
+ * The records as events, sorted. Each record is let go as soon as it is an event, and the
+ * array is left empty: a month's IoT records and their events are never both held (at
+ * 100,000 events each is ~150 MB), and nothing keeps the records once the model exists.
+ */
+function takeEvents(records: SourcedRecord[]): IotEvent[] {
+  const events = new Array<IotEvent>(records.length);
+  for (let i = 0; i < records.length; i++) {
+    events[i] = toIotEvent(records[i]!);
+    (records as (SourcedRecord | undefined)[])[i] = undefined;
+  }
+  records.length = 0;
+  return events.sort(compareEvents);
+}
+
+/**
+ * Every stage after collection: IoT events, analysis, coverage, in one model. Findings are
+ * added by the rules. The collection's records are consumed (see `takeEvents`).
+ */
 export function buildReport(input: BuildInput): ReportModel {
   const { collected, accounts: resolved, period } = input;
-  const events: IotEvent[] = collected.records.map(toIotEvent).sort(compareEvents);
+  const events = takeEvents(collected.records);
   const accounts = accountInfos(resolved, collected, events);
   const names = new Map(accounts.map((a) => [a.id, a.name]));
   // The events are new objects of this build: named in place rather than copied.

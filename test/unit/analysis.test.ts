@@ -5,7 +5,9 @@ import { policyHistories, readPolicyDocument } from '../../src/analysis/policies
 import { summarize } from '../../src/analysis/summary.js';
 import { normalizeRecord } from '../../src/cloudtrail/normalize.js';
 import { resolvePeriod } from '../../src/collect/period.js';
+import type { CollectResult } from '../../src/collect/run.js';
 import { compareEvents, toIotEvent } from '../../src/iot/events.js';
+import { buildReport } from '../../src/report/build.js';
 import type { IotEvent } from '../../src/types.js';
 import { record } from '../helpers/trail-tree.js';
 
@@ -56,6 +58,36 @@ describe('IoT events', () => {
   it('labels the role behind an assumed-role session', () => {
     const e = ev({ userIdentity: role('ci-42', 'true') });
     expect(e.actor).toMatchObject({ key: `arn:aws:iam::${ACCT}:role/provisioner`, label: 'role/provisioner (session ci-42)', mfaAuthenticated: true, sessionName: 'ci-42' });
+  });
+
+  it('builds the events from the records, sorted, and lets the records go', () => {
+    const other = { ...file, key: 'k2' };
+    const at = (id: string, time: string, from: typeof file) => ({ record: normalizeRecord(record({ eventID: id, eventTime: time, eventName: 'AttachPolicy' }))!, file: from });
+    const records = [at('b', '2026-10-05T10:02:00Z', file), at('a', '2026-10-05T10:01:00Z', other), at('c', '2026-10-05T10:01:00Z', file)];
+    const collected: CollectResult = {
+      sources: [],
+      records,
+      delivered: { locations: [], loose: true },
+      unreadable: [],
+      problems: [],
+      stats: { filesListed: 2, filesRead: 2, bytesRead: 0, uncompressedBytes: 0, recordsRead: 3, iotRecords: 3, duplicatesDropped: 0, recordsWithoutTime: 0 },
+      days: ['2026-10-05'],
+    };
+    const model = buildReport({
+      collected,
+      accounts: { organizationId: null, managementAccountId: null, from: 'logs', note: null, accounts: [] },
+      period: resolvePeriod({ period: '2026-10', tz: 'UTC' }, new Date('2026-11-02T00:00:00Z')),
+      generatedAt: '2026-11-02T00:00:00Z',
+      tool: { name: 'iot-audit', version: 'test' },
+      filters: { accounts: [], regions: [] },
+    });
+    expect(model.events.map((e) => [e.eventId, e.sourceFile])).toEqual([
+      ['a', 'src/k2'],
+      ['c', 'src/k'],
+      ['b', 'src/k'],
+    ]);
+    // Nothing holds a month's records once their events exist (they were both in memory).
+    expect(collected.records).toEqual([]);
   });
 
   it('sorts by time then id', () => {
