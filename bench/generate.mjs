@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Writes a realistic copy of an organization trail for the benchmark, once per scale:
-//   node bench/generate.mjs [--scale 1] [--threads N] [--force]
+//   node bench/generate.mjs [--scale 1] [--iot-share 0.0025] [--threads N] [--force]
 // Scale 1 is ~15,300 log files, ~1.9 million records, ~2 GB uncompressed (~0.25% IoT).
-// The tree goes to $IOT_AUDIT_BENCH_DIR/scale-<s>/ (default <repo>/.bench-cache/scale-<s>/):
+// The tree goes to $IOT_AUDIT_BENCH_DIR/scale-<s>/ (default <repo>/.bench-cache/scale-<s>/);
+// with another --iot-share, to scale-<s>-iot-<share>/ (the same logs, another IoT count):
 //   trail/AWSLogs/o-…/<acct>/CloudTrail/<region>/YYYY/MM/DD/<file>.json.gz
 //   accounts.json           (the `aws organizations list-accounts` output for --accounts-file)
 //   COMPLETE.json           (written last: what the tree holds; its presence means "done")
@@ -41,7 +42,8 @@ const REGIONS = [
 const DAYS = ['2026-09-30', ...Array.from({ length: 31 }, (_, i) => `2026-10-${String(i + 1).padStart(2, '0')}`), '2026-11-01', '2026-11-02'];
 const FILES_AT_SCALE_1 = 15_300;
 const MEAN_RECORDS_PER_FILE = 124;
-const IOT_SHARE = 0.0025;
+/** The share of IoT records, by default. */
+export const IOT_SHARE = 0.0025;
 
 // ---------------------------------------------------------------------------
 // Deterministic randomness.
@@ -159,10 +161,10 @@ const NEEDS_CERT = new Set([
  * IoT events in time order per account and region, so certificates and policies are
  * coherent: a certificate is created before it is attached, updated or deleted.
  */
-function planIotEvents(files, scale) {
+function planIotEvents(files, scale, iotShare) {
   const r = rng(seedOf(`iot:${scale}`));
   const totalRecords = files.reduce((s, f) => s + f.records, 0);
-  const wanted = Math.round(totalRecords * IOT_SHARE);
+  const wanted = Math.round(totalRecords * iotShare);
   const byLocation = new Map();
   for (const f of files) {
     const loc = `${f.accountId}/${f.region}`;
@@ -521,9 +523,9 @@ function brokenFiles(files) {
 // Orchestration.
 // ---------------------------------------------------------------------------
 
-export function benchDir(scale) {
+export function benchDir(scale, iotShare = IOT_SHARE) {
   const base = process.env.IOT_AUDIT_BENCH_DIR || path.join(REPO_ROOT, '.bench-cache');
-  return path.join(base, `scale-${scale}`);
+  return path.join(base, iotShare === IOT_SHARE ? `scale-${scale}` : `scale-${scale}-iot-${iotShare}`);
 }
 
 async function readMarker(dir) {
@@ -538,10 +540,10 @@ async function readMarker(dir) {
  * Makes sure the benchmark tree for `scale` exists and returns what it holds.
  * Reuses a complete tree of the same generator version; otherwise writes it anew.
  */
-export async function generateBenchTree({ scale = 1, threads = os.availableParallelism(), force = false, log = console.log } = {}) {
-  const dir = benchDir(scale);
+export async function generateBenchTree({ scale = 1, iotShare = IOT_SHARE, threads = os.availableParallelism(), force = false, log = console.log } = {}) {
+  const dir = benchDir(scale, iotShare);
   const existing = await readMarker(dir);
-  if (!force && existing && existing.generatorVersion === GENERATOR_VERSION && existing.scale === scale) {
+  if (!force && existing && existing.generatorVersion === GENERATOR_VERSION && existing.scale === scale && (existing.iotShare ?? IOT_SHARE) === iotShare) {
     log(`bench tree for scale ${scale} already complete in ${dir}`);
     return { ...existing, dir, trailDir: path.join(dir, 'trail'), cached: true };
   }
@@ -549,7 +551,7 @@ export async function generateBenchTree({ scale = 1, threads = os.availableParal
   await rm(dir, { recursive: true, force: true });
   await mkdir(path.join(dir, 'trail'), { recursive: true });
   const files = planFiles(scale);
-  const iotEvents = planIotEvents(files, scale);
+  const iotEvents = planIotEvents(files, scale, iotShare);
   log(`writing ${files.length} log files (scale ${scale}) to ${dir} with ${threads} threads...`);
 
   const specs = files.map((f) => ({ ...f, iot: f.iot.map(({ duplicateOf: _d, ...e }) => e) }));
@@ -572,6 +574,7 @@ export async function generateBenchTree({ scale = 1, threads = os.availableParal
   const summary = {
     generatorVersion: GENERATOR_VERSION,
     scale,
+    iotShare,
     organizationId: ORG_ID,
     logFiles: files.length,
     brokenFiles: brokenFiles(files).length,
@@ -643,14 +646,15 @@ async function workerMain() {
 }
 
 function parseArgs(argv) {
-  const args = { scale: 1, threads: os.availableParallelism(), force: false };
+  const args = { scale: 1, iotShare: IOT_SHARE, threads: os.availableParallelism(), force: false };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--scale') args.scale = Number(argv[++i]);
+    else if (argv[i] === '--iot-share') args.iotShare = Number(argv[++i]);
     else if (argv[i] === '--threads') args.threads = Number(argv[++i]);
     else if (argv[i] === '--force') args.force = true;
-    else throw new Error(`unknown argument ${argv[i]} (use --scale N, --threads N, --force)`);
+    else throw new Error(`unknown argument ${argv[i]} (use --scale N, --iot-share S, --threads N, --force)`);
   }
-  if (!(args.scale > 0) || !(args.threads >= 1)) throw new Error('--scale must be > 0 and --threads >= 1');
+  if (!(args.scale > 0) || !(args.threads >= 1) || !(args.iotShare > 0 && args.iotShare < 1)) throw new Error('--scale must be > 0, --iot-share between 0 and 1, and --threads >= 1');
   return args;
 }
 
