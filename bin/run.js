@@ -12,9 +12,9 @@ import v8 from 'node:v8';
 //
 // The heap may grow to twice what survived the last full collection, not the up to 4 times V8
 // allows when it could have a 4 GB heap: building and rendering a month of 100,000 IoT events
-// left ~150 MB of garbage uncollected. `report --format json,html` on it peaked at 584–630 MB,
-// 462–523 MB with this, and took ~5% longer from the extra collections (7.4–7.5 against
-// 7.7–8.0 s; 3 runs each, alternating; 1.5 times: 429–458 MB, but ~13% longer). No change
+// left ~150 MB of garbage uncollected. `report --format json,html` on it peaked at 575–631 MB,
+// 479–527 MB with this, and took ~8% longer from the extra collections (6.09–6.64 against
+// 6.59–6.87 s; 3 runs each, alternating; 1.5 times: 417–456 MB, but ~14% longer). No change
 // at the bench's scales, whose peak is not in the old generation.
 // IOT_AUDIT_V8_DEFAULTS=1 keeps V8's defaults (to measure the difference).
 if (process.env.IOT_AUDIT_V8_DEFAULTS !== '1') {
