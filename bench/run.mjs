@@ -12,8 +12,8 @@
 // With scales 1 and 2: (b) again on the scale-2 logs with half the IoT share, as many IoT
 // events as scale 1 has: whether memory follows the input or the IoT events kept.
 // Then the PDF bound: a report of 100,000 IoT events (bench/iot-heavy.mjs), its PDF
-// render time from the report's own phase timings, the median of three runs (one run
-// swung from 8.3 to 10.2 s between two benches of the same day). Results go to bench/RESULTS.md.
+// render time from the report's own phase timings, the median of three runs (three runs in
+// a row on a quiet machine gave 9.1, 7.7 and 5.9 s). Results go to bench/RESULTS.md.
 //
 //   node bench/run.mjs [--scales 0.5,1,2] [--repeats 5] [--quick] [--no-write]
 import { execFileSync, spawn } from 'node:child_process';
@@ -21,9 +21,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { IOT_SHARE, benchDir } from './generate.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const CACHE = process.env.IOT_AUDIT_BENCH_DIR ?? path.join(ROOT, '.bench-cache');
 const args = process.argv.slice(2);
 const flag = (name) => args.includes(name);
 const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
@@ -83,8 +83,8 @@ const fmt = (n, digits = 1) => n.toLocaleString('en-US', { minimumFractionDigits
 
 execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
 // The libdeflate floor needs the addon's gunzip (the report then uses it too, unless IOT_AUDIT_GUNZIP=zlib).
-const { nativeGunzipper } = await import(new URL('../dist/collect/gunzip-native.js', import.meta.url).href);
-const withLibdeflate = nativeGunzipper() !== null;
+const { defaultGunzipPath } = await import(new URL('../dist/collect/gunzip-native.js', import.meta.url).href);
+const withLibdeflate = defaultGunzipPath() === 'libdeflate';
 // The CLI as users run it: with the command manifest `npm run build` writes.
 execFileSync(process.execPath, [path.join(ROOT, 'scripts/oclif-manifest.mjs')], { cwd: ROOT, stdio: 'inherit' });
 
@@ -92,7 +92,7 @@ const rows = [];
 for (const scale of scales) {
   process.stderr.write(`scale ${scale}: generating (cached)...\n`);
   execFileSync(process.execPath, ['bench/generate.mjs', '--scale', String(scale)], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
-  const dir = path.join(CACHE, `scale-${scale}`);
+  const dir = benchDir(scale);
   const tree = path.join(dir, 'trail');
   const accounts = path.join(dir, 'accounts.json');
   const out = mkdtempSync(path.join(os.tmpdir(), 'iot-audit-bench-'));
@@ -175,18 +175,20 @@ for (const scale of scales) {
 // --- memory: twice the logs, the same IoT events ---------------------------------------
 // The growth table doubles the IoT events with the logs (the share stays 0.25%). Here the
 // scale-2 logs carry half the share: as many IoT events as scale 1, twice its input.
-const sameIot = rows.find((r) => r.scale === 1) && rows.find((r) => r.scale === 2) ? { share: 0.00125, runs: [] } : null;
-if (sameIot !== null) {
-  process.stderr.write('scale 2, IoT share 0.125%: generating (cached)...\n');
-  execFileSync(process.execPath, ['bench/generate.mjs', '--scale', '2', '--iot-share', String(sameIot.share)], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
-  const dir = path.join(CACHE, `scale-2-iot-${sameIot.share}`);
+let sameIot = null;
+if (rows.some((r) => r.scale === 1) && rows.some((r) => r.scale === 2)) {
+  const share = IOT_SHARE / 2;
+  process.stderr.write(`scale 2, IoT share ${share}: generating (cached)...\n`);
+  execFileSync(process.execPath, ['bench/generate.mjs', '--scale', '2', '--iot-share', String(share)], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  const dir = benchDir(2, share);
   const out = mkdtempSync(path.join(os.tmpdir(), 'iot-audit-bench-'));
   await measure(['bench/run.mjs', '--floor', path.join(dir, 'trail')]);
+  const runs = [];
   for (let k = 0; k < REPEATS; k++) {
-    process.stderr.write(`scale 2, IoT share 0.125%: report json,html (${k + 1}/${REPEATS})...\n`);
-    sameIot.runs.push(await report(path.join(dir, 'trail'), path.join(dir, 'accounts.json'), 'json,html', out));
+    process.stderr.write(`scale 2, IoT share ${share}: report json,html (${k + 1}/${REPEATS})...\n`);
+    runs.push(await report(path.join(dir, 'trail'), path.join(dir, 'accounts.json'), 'json,html', out));
   }
-  sameIot.iotEvents = JSON.parse(median(sameIot.runs).stdout).summary.events;
+  sameIot = { runs, iotEvents: JSON.parse(median(runs).stdout).summary.events };
   rmSync(out, { recursive: true, force: true });
 }
 
@@ -233,7 +235,7 @@ const phases = (run) => Object.entries(run.timings).map(([k, v]) => `${k} ${v}`)
 const sameIotLine = (() => {
   if (sameIot === null) return null;
   const at = (scale) => rows.find((r) => r.scale === scale);
-  const rssOf = (runs) => [...runs.map((x) => x.rss)].sort((x, y) => x - y)[Math.floor((runs.length - 1) / 2)];
+  const rssOf = (runs) => runs.map((x) => x.rss).sort((x, y) => x - y)[Math.floor((runs.length - 1) / 2)];
   const m = median(sameIot.runs);
   return (
     `Memory against input and IoT events (peak RSS of (b), median of ${REPEATS} runs each): scale 1, ${at(1).iotEvents.toLocaleString('en-US')} IoT events: ${fmt(mb(rssOf(at(1).bRuns)), 0)} MB; ` +
