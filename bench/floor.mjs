@@ -5,7 +5,7 @@
 // Node's zlib, as the tool does without libdeflate, or (--libdeflate) with the tool's
 // libdeflate gunzip; both from dist/ (`npm run build` first; `npm run bench` builds).
 //   node bench/floor.mjs <tree> [--threads N] [--libdeflate]
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +19,8 @@ import { Worker, isMainThread, parentPort, workerData } from 'node:worker_thread
  */
 const { isGzip, releaseBuffer } = await import(new URL('../dist/collect/parse-log.js', import.meta.url).href);
 const { defaultGunzipPath, gunzipWith, hasNativeGunzip, nativeGunzipper } = await import(new URL('../dist/collect/gunzip-native.js', import.meta.url).href);
+/** And the tool's reading: each file into space kept from file to file, as its workers read. */
+const { keptReader } = await import(new URL('../dist/collect/read-kept.js', import.meta.url).href);
 
 /** Log files only, as the tool reads them (digests and other objects are not logs). */
 export function isLogFile(file) {
@@ -105,6 +107,7 @@ async function workerMain() {
   // With `scan`, each file also goes through the tool's own worker code (dist/, `npm run
   // build` first): gunzip + scan, what the report's workers do, without the rest of the report.
   const parseLogFast = scan ? (await import(new URL('../dist/collect/parse-fast.js', import.meta.url).href)).parseLogFast : null;
+  const readLog = keptReader();
   parentPort.on('message', (batch) => {
     if (batch === null) {
       parentPort.close();
@@ -112,7 +115,7 @@ async function workerMain() {
     }
     const out = { compressedBytes: 0, uncompressedBytes: 0, unreadable: 0 };
     for (const file of batch) {
-      const bytes = readFileSync(file);
+      const bytes = readLog(file);
       out.compressedBytes += bytes.length;
       if (parseLogFast !== null) {
         const parsed = parseLogFast(bytes);

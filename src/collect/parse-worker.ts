@@ -4,6 +4,7 @@ import { digestContentOf, type DigestRead } from '../integrity/digest.js';
 import type { KnownContent } from '../integrity/log-files.js';
 import { sidecarSignature } from '../sources/local.js';
 import { contentHashFast, parseLogFast } from './parse-fast.js';
+import { keptReader } from './read-kept.js';
 import type { ParsedLog } from '../types.js';
 
 /**
@@ -27,13 +28,16 @@ export interface ParseReplies {
   results: ParseReply[];
 }
 
+/** Log files are read into kept space: nothing returned points into it (see `parseLogFast`). */
+const readLog = keptReader();
+
 function handle(task: ParseTask): ParseReply {
   try {
     if ('digestPath' in task) {
       const bytes = readFileSync(task.digestPath);
       return { id: task.id, digest: { ...digestContentOf(bytes), storedBytes: bytes.length, sidecar: sidecarSignature(task.digestPath) } };
     }
-    const bytes = 'path' in task ? readFileSync(task.path) : Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.byteLength);
+    const bytes = 'path' in task ? readLog(task.path) : Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.byteLength);
     if (task.job === 'hash') return { id: task.id, content: { ...contentHashFast(bytes), storedBytes: bytes.length } };
     const parsed = parseLogFast(bytes, task.job === 'parse+hash');
     if ('path' in task) parsed.storedBytes = bytes.length;
