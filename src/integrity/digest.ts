@@ -140,12 +140,37 @@ export function signingString(body: DigestBody, digestHashHex: string): string {
   return `${body.digestEndTimeText}\n${body.digestS3Bucket}/${body.digestS3Object}\n${digestHashHex}\n${body.previousDigestSignature ?? 'null'}`;
 }
 
+/** A signature's bytes, or null when it is not an even number of hex digits. */
+function signatureBytes(signatureHex: string): Buffer | null {
+  return HEX.test(signatureHex) && signatureHex.length % 2 === 0 ? Buffer.from(signatureHex, 'hex') : null;
+}
+
 /** RSA PKCS#1 v1.5 with SHA-256 over the signing string; false for a malformed signature. */
 export function verifyDigestSignature(key: KeyObject, signed: string, signatureHex: string): boolean {
-  if (!HEX.test(signatureHex) || signatureHex.length % 2 !== 0) return false;
+  const signature = signatureBytes(signatureHex);
+  if (signature === null) return false;
   try {
-    return verify('sha256', Buffer.from(signed, 'utf8'), key, Buffer.from(signatureHex, 'hex'));
+    return verify('sha256', Buffer.from(signed, 'utf8'), key, signature);
   } catch {
     return false;
   }
+}
+
+/**
+ * `verifyDigestSignature` on libuv's thread pool (Node's `crypto.verify` with a callback):
+ * the same answer, without holding the main thread. A month's 18,864 digests took ~0.35 s
+ * of RSA there, one after the other; queued at once, ~0.22 s on two cores, during which
+ * the main thread is free (a loop of `crypto.verify` against `Promise.all` of the callback
+ * form, one process, 2048-bit keys).
+ */
+export function verifyDigestSignatureOffThread(key: KeyObject, signed: string, signatureHex: string): Promise<boolean> {
+  const signature = signatureBytes(signatureHex);
+  if (signature === null) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    try {
+      verify('sha256', Buffer.from(signed, 'utf8'), key, signature, (error, valid) => resolve(error === null && valid === true));
+    } catch {
+      resolve(false);
+    }
+  });
 }

@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { mapLimit } from '../collect/limit.js';
 import type { ObjectStore } from '../types.js';
-import { analyzeChain, type ChainOutcome } from './chain.js';
+import { analyzeChain, checkStoredSignatures, type ChainOutcome } from './chain.js';
 import { Lister, createGate, discoverLocations, type Gate, type IntegrityLocation } from './discover.js';
 import { DAY_MS, baseName, dayPath, logFileNameTime, parseDigestName, utcDays, withoutGz } from './keys.js';
 import { loadDigest, type DigestReader } from './load-digest.js';
@@ -306,6 +306,7 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
   });
 
   const keys = await ctx.keysFor([...new Set(loaded.map((d) => d.name.homeRegion))].sort());
+  const storedSignatureValid = await checkStoredSignatures(loaded, keys);
   const outcomes: { trail: string; outcome: ChainOutcome }[] = [];
   for (const trail of trails) {
     const outcome = analyzeChain({
@@ -320,6 +321,7 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
       periodEnd: ctx.periodEnd,
       now: ctx.now,
       keys,
+      storedSignatureValid,
       folderFor: (endTime) => `${location.digestPrefix}${dayPath(endTime)}`,
       listed: (pointer) => {
         if (listedNames.has(withoutGz(baseName(pointer)))) return 'present';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { cloudTrailKeyProvider } from '../../src/integrity/aws-keys.js';
-import { verifyDigestSignature } from '../../src/integrity/digest.js';
+import { verifyDigestSignature, verifyDigestSignatureOffThread } from '../../src/integrity/digest.js';
 import { fetchPublicKeys, importPublicKey, indexPublicKeys, loadPublicKeysFile, parsePublicKeyList } from '../../src/integrity/public-keys.js';
 import { startCloudTrailServer, type CloudTrailTestServer } from '../helpers/cloudtrail-server.js';
 
@@ -21,6 +21,24 @@ describe('public key import', () => {
     for (const der of [pkcs1, spki]) expect(verifyDigestSignature(importPublicKey(der), 'signed', signature)).toBe(true);
     expect(verifyDigestSignature(importPublicKey(pkcs1), 'other text', signature)).toBe(false);
     expect(verifyDigestSignature(importPublicKey(pkcs1), 'signed', 'zz')).toBe(false);
+  });
+
+  it('answers the same on the thread pool as on the main thread', async () => {
+    const signature = sign('sha256', Buffer.from('signed'), pair.privateKey).toString('hex');
+    const key = importPublicKey(pkcs1);
+    const otherKey = other.publicKey;
+    const cases: [typeof key, string, string][] = [
+      [key, 'signed', signature],
+      [key, 'other text', signature],
+      [otherKey, 'signed', signature],
+      [key, 'signed', signature.slice(2)], // a byte short
+      [key, 'signed', signature.slice(1)], // odd length
+      [key, 'signed', 'zz'],
+      [key, 'signed', ''],
+    ];
+    const offThread = await Promise.all(cases.map(([k, text, sig]) => verifyDigestSignatureOffThread(k, text, sig)));
+    expect(offThread).toStrictEqual(cases.map(([k, text, sig]) => verifyDigestSignature(k, text, sig)));
+    expect(offThread).toStrictEqual([true, false, false, false, false, false, false]);
   });
 
   it('rejects what is not an RSA key, without failing the others', () => {
