@@ -88,12 +88,6 @@ function overlaps(start: number, end: number, input: ChainInput): boolean {
 }
 
 /**
- * Checks one trail's digests of one account and region: each digest's place,
- * key and signature; the links between them (previous hash, bucket, signature);
- * and the hourly cadence, so that a run of deleted digests is counted, not only
- * the one the next digest points to.
- */
-/**
  * Checks the signature stored with each digest (S3 metadata, sidecar, `--signatures`) with
  * the key its body names, over its signing string, all at once on libuv's thread pool, for
  * `ChainInput.storedSignatureValid`: what `analyzeChain` would verify one after the other on
@@ -115,6 +109,12 @@ export async function checkStoredSignatures(digests: readonly LoadedDigest[], ke
   return valid;
 }
 
+/**
+ * Checks one trail's digests of one account and region: each digest's place,
+ * key and signature; the links between them (previous hash, bucket, signature);
+ * and the hourly cadence, so that a run of deleted digests is counted, not only
+ * the one the next digest points to.
+ */
 export function analyzeChain(input: ChainInput): ChainOutcome {
   const issues: IntegrityIssue[] = [];
   const gaps: IntegrityGap[] = [];
@@ -225,8 +225,12 @@ export function analyzeChain(input: ChainInput): ChainOutcome {
             ? 'no signature stored with it and the digest after it is missing or unusable: its signature could not be checked'
             : `newest digest of the chain and no signature stored with it (S3 metadata, sidecar or --signatures): its own signature could not be checked${outside}`,
       );
-    } else if (!((signature === d.signature ? input.storedSignatureValid?.get(d) : undefined) ?? verifyDigestSignature(key, signingString(body, d.hash!), signature))) {
-      fail('digest-signature-invalid', `signature from ${from} does not verify with key ${body.digestPublicKeyFingerprint}`);
+    } else {
+      // The stored signature may have been checked already (`checkStoredSignatures`); a carried one never was.
+      const checked = signature === d.signature ? input.storedSignatureValid?.get(d) : undefined;
+      if (!(checked ?? verifyDigestSignature(key, signingString(body, d.hash!), signature))) {
+        fail('digest-signature-invalid', `signature from ${from} does not verify with key ${body.digestPublicKeyFingerprint}`);
+      }
     }
     if (d.signature !== null && carried !== null && d.signature.toLowerCase() !== carried.toLowerCase() && next !== null) {
       issue(
