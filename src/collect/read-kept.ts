@@ -15,7 +15,7 @@ const KEEP_BYTES = 32 << 20;
  * tens of thousands of short-lived allocations fragmented each worker thread's malloc arena,
  * which grew with the number of files read (18-19 MB per worker at half the bench's month,
  * 26-34 MB at double) and never shrank. Reading into kept space, the arenas stay small: the
- * report's peak RSS went from 148 / 174 / 197 to 124 / 139 / 163 MB at half, single and
+ * report's peak RSS went from 147 / 174 / 197 to 124 / 139 / 163 MB at half, single and
  * double size (medians of 3 alternating runs), the bench floor's from 153 to 89 MB at
  * single size, at no cost in time.
  *
