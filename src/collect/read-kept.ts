@@ -7,7 +7,7 @@ import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs'
 export type KeptReader = (path: string) => Buffer;
 
 /** Space kept from one file to the next; a larger file gets its own buffer, once. */
-const KEEP_BYTES = 32 << 20;
+export const KEEP_BYTES = 32 << 20;
 
 /**
  * A file reader for a parse worker, which reads thousands of log files one after another.
@@ -20,9 +20,9 @@ const KEEP_BYTES = 32 << 20;
  * single size, at no cost in time.
  *
  * Anything but a regular file (a FIFO, a device, a folder: its size says nothing) is read
- * by `readFileSync`, with its errors.
+ * by `readFileSync`, with its errors. `keepBytes` (tests): the most space kept.
  */
-export function keptReader(): KeptReader {
+export function keptReader(keepBytes = KEEP_BYTES): KeptReader {
   let kept = Buffer.allocUnsafeSlow(1 << 20);
   return (path) => {
     const fd = openSync(path, 'r');
@@ -33,7 +33,7 @@ export function keptReader(): KeptReader {
       let out = kept;
       if (size > out.length) {
         out = Buffer.allocUnsafeSlow(size);
-        if (size <= KEEP_BYTES) kept = out;
+        if (size <= keepBytes) kept = out;
       }
       // As `readFileSync`: the size at open; a file that shrank meanwhile gives what is left.
       let read = 0;

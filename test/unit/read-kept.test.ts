@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keptReader } from '../../src/collect/read-kept.js';
+import { KEEP_BYTES, keptReader } from '../../src/collect/read-kept.js';
 import { createParsePool } from '../../src/collect/pool.js';
 import { parseLogBytes } from '../../src/collect/parse-log.js';
 
@@ -40,6 +40,52 @@ describe('keptReader', () => {
     }));
     const read = keptReader();
     for (const [i, file] of paths.entries()) expect(read(file).equals(files[i] as Buffer), file).toBe(true);
+  });
+
+  it('reads a file over the kept space into a buffer of its own, once, and goes back to the kept space', async () => {
+    const MB = 1 << 20;
+    // Bytes that differ along the file, so a read that lands at the wrong offset shows.
+    const patterned = (size: number, seed: number) => Buffer.from(Uint8Array.from({ length: size }, (_, i) => (i * 31 + seed) & 0xff));
+    const sizes = [1.5 * MB, 3 * MB, 1 * MB, 3 * MB, 0.5 * MB];
+    const files = sizes.map((size, i) => patterned(size, i));
+    const paths = await Promise.all(files.map(async (bytes, i) => {
+      const file = path.join(dir, `kept-${i}.bin`);
+      await writeFile(file, bytes);
+      return file;
+    }));
+    const read = keptReader(2 * MB);
+    const views = paths.map((file, i) => {
+      const view = read(file);
+      expect(view.equals(files[i] as Buffer), file).toBe(true);
+      return view;
+    });
+    // The 1.5 MB file grew the kept space; the 3 MB files, over the 2 MB kept at most, each got
+    // their own buffer; the smaller files after them were read into the 1.5 MB space again.
+    const [first, big1, small1, big2, small2] = views.map((v) => v.buffer);
+    // (Compared as booleans: a failed toBe would print megabytes.)
+    expect(first?.byteLength).toBe(1.5 * MB);
+    expect({ small1: small1 === first, small2: small2 === first, big1: big1 === first, big2: big2 === big1 }).toStrictEqual({
+      small1: true,
+      small2: true,
+      big1: false,
+      big2: false,
+    });
+    expect(big1?.byteLength).toBe(3 * MB);
+  });
+
+  it('reads a file over the default kept space (32 MB) whole', async () => {
+    const big = Buffer.alloc(KEEP_BYTES + 4096, 'abcdefghijklmnopqrstuvwxyz0123456789');
+    const file = path.join(dir, 'over-kept.bin');
+    await writeFile(file, big);
+    const small = path.join(dir, 'under-kept.bin');
+    await writeFile(small, 'after');
+    const read = keptReader();
+    const before = read(small).buffer;
+    const view = read(file);
+    expect(view.length).toBe(big.length);
+    expect(view.equals(big)).toBe(true);
+    expect(read(small).buffer === before).toBe(true);
+    await rm(file);
   });
 
   it('fails as readFileSync does on a missing file and on a folder', () => {
