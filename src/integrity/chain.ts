@@ -101,9 +101,10 @@ export async function checkStoredSignatures(digests: readonly LoadedDigest[], ke
   const valid = new Map<LoadedDigest, boolean>();
   await Promise.all(
     digests.map(async (d) => {
-      const key = d.body === null ? undefined : keys.get(d.body.digestPublicKeyFingerprint);
-      if (key === undefined || d.hash === null || d.signature === null) return;
-      valid.set(d, await verifyDigestSignatureOffThread(key, signingString(d.body!, d.hash), d.signature));
+      const { body, hash, signature } = d;
+      const key = body === null ? undefined : keys.get(body.digestPublicKeyFingerprint);
+      if (body === null || key === undefined || hash === null || signature === null) return;
+      valid.set(d, await verifyDigestSignatureOffThread(key, signingString(body, hash), signature));
     }),
   );
   return valid;
