@@ -70,6 +70,10 @@ export async function printPdf(html: string, options: PrintOptions): Promise<Uin
       else if (request.isNavigationRequest()) void request.respond({ status: 204, body: '' });
       else void request.abort('blockedbyclient');
     });
+    // Laid out for print from the start. Printing a page laid out for the screen cost two
+    // more full layouts of the document (Chromium 156, the 100,000-event report: page.pdf
+    // 4.3-4.9 s against 2.8-3.0 s, the same PDF but for its dates).
+    await page.emulateMediaType('print');
     await page.setContent(html, { waitUntil: 'load', timeout });
     return await page.pdf({
       format: options.paper === 'letter' ? 'Letter' : 'A4',
