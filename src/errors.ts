@@ -62,3 +62,9 @@ export function oneLine(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   return text.replace(/\s*\n\s*/g, ' ').trim();
 }
+
+/** What a failure tells the user: its one line, and the exit code of the README's table (oclif's own errors: `describeFailure`). */
+export function describeError(error: unknown): { message: string; exitCode: number } {
+  if (error instanceof CliError) return { message: error.message, exitCode: error.exitCode };
+  return { message: `internal error: ${oneLine(error)} (please report this with the command you ran)`, exitCode: EXIT.INTERNAL };
+}

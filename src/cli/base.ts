@@ -1,9 +1,9 @@
 import { Command, Errors } from '@oclif/core';
-import { CliError, EXIT, oneLine } from '../errors.js';
+import { EXIT, describeError, oneLine } from '../errors.js';
+import { writeFailure } from './failure.js';
 
 /** What a failed command tells the user: one line, and the exit code of the README's table. */
 export function describeFailure(error: unknown): { message: string; exitCode: number } {
-  if (error instanceof CliError) return { message: error.message, exitCode: error.exitCode };
   // oclif's own flag-parsing errors: a usage error.
   if (error instanceof Errors.CLIError && 'parse' in error) {
     // oclif words these over several lines ("The following error occurred:", the detail, "See more help..."): keep the detail.
@@ -15,7 +15,7 @@ export function describeFailure(error: unknown): { message: string; exitCode: nu
     return { message: `${lines.join('; ')} (see --help)`, exitCode: EXIT.USAGE };
   }
   if (error instanceof Errors.CLIError) return { message: oneLine(error), exitCode: error.oclif?.exit ?? EXIT.INTERNAL };
-  return { message: `internal error: ${oneLine(error)} (please report this with the command you ran)`, exitCode: EXIT.INTERNAL };
+  return describeError(error);
 }
 
 /**
@@ -26,13 +26,7 @@ export function describeFailure(error: unknown): { message: string; exitCode: nu
 export abstract class BaseCommand extends Command {
   protected override async catch(error: Error & { exitCode?: number }): Promise<unknown> {
     if (error instanceof Errors.ExitError) throw error;
-    const { message, exitCode } = describeFailure(error);
-    if (process.env.IOT_AUDIT_DEBUG && error.stack) process.stderr.write(`${error.stack}\n`);
-    if (this.jsonEnabled()) {
-      this.logJson({ error: { name: error.name, message, exitCode } });
-    } else {
-      process.stderr.write(`Error: ${message}\n`);
-    }
+    const exitCode = writeFailure(error, describeFailure(error), this.jsonEnabled() ? (value) => this.logJson(value) : null);
     process.exitCode = exitCode;
     throw new Errors.ExitError(exitCode);
   }

@@ -14,8 +14,20 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
  * command discovery, flag parsing, error handling and exit codes included.
  */
 export function runCli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+  return runNode(['bin/dev.js', ...args], env);
+}
+
+/**
+ * Runs `iot-audit report <args>` through the fast start alone (src/cli/fast.ts, as bin/run.js
+ * does before oclif), from source: exit 99 when it leaves the arguments to oclif.
+ */
+export function runFastCli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+  return runNode(['--import', 'tsx', 'test/helpers/fast-cli.ts', ...args], env);
+}
+
+function runNode(argv: string[], env: Record<string, string>): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/dev.js', ...args], {
+    const child = spawn(process.execPath, argv, {
       cwd: ROOT,
       // vitest's NODE_ENV=test would make oclif look for TypeScript sources differently than a user's run.
       env: { ...process.env, CI: 'true', NODE_ENV: 'production', NO_COLOR: '1', ...env },

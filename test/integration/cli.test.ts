@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/run-cli.js';
+import { runCli, runFastCli, type CliRun } from '../helpers/run-cli.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -103,6 +103,32 @@ describe('iot-audit report: outputs', () => {
     await cli([...args, '--out', a]);
     await cli([...withFlags(args, ['--threads', '2']), '--out', b], { LANG: 'ar_EG.UTF-8', LC_ALL: 'ar_EG.UTF-8' });
     for (const name of readdirSync(a)) expect(readFileSync(path.join(b, name)), name).toEqual(readFileSync(path.join(a, name)));
+  });
+});
+
+describe('iot-audit report: the fast start (bin/run.js, without oclif) answers as oclif does', () => {
+  /** A run's stdout, stderr and exit code, with its output folder named the same. */
+  const seen = (run: CliRun, out: string) => ({ code: run.code, stdout: run.stdout.split(out).join('<out>'), stderr: run.stderr.split(out).join('<out>') });
+  const gen = ['--generated-at', '2026-11-01T06:00:00Z'];
+  const cases: [string, string[]][] = [
+    ['a report with --json', [...base, ...gen, '--format', 'json,csv,md', '--json']],
+    ['its lines, and --fail-on on stderr with exit 1', [...base, ...gen, '--format', 'json,md', '--fail-on', 'high']],
+    ['a failure during the run', [...base, '--tz', 'Mars/Olympus']],
+    ['a failure during the run, with --json', [...withFlags(base, ['--period', '2026-13']), '--json']],
+  ];
+
+  it.each(cases)('%s', async (_name, args) => {
+    const [a, b] = [tmp('oclif'), tmp('fast')];
+    const [oclif, fast] = await Promise.all([cli([...args, '--out', a]), runFastCli([...args.slice(1), '--out', b])]);
+    expect(seen(fast, b)).toEqual(seen(oclif, a));
+    expect(readdirSync(b).sort()).toEqual(readdirSync(a).sort());
+    for (const name of readdirSync(a)) expect(readFileSync(path.join(b, name)), name).toEqual(readFileSync(path.join(a, name)));
+  });
+
+  it('leaves help and mistakes to oclif, writing nothing', async () => {
+    for (const args of [['--help'], [...base.slice(1), '--paper', 'a3'], [...base.slice(1), '--colour']]) {
+      expect(await runFastCli(args)).toEqual({ code: 99, stdout: '', stderr: 'FAST-START-DECLINED\n' });
+    }
   });
 });
 

@@ -1,0 +1,13 @@
+/**
+ * How every command reports a failure, with or without oclif around it: one line on stderr, or
+ * under --json an error object on stdout (`json` prints it), and the documented exit code. The
+ * stack only with IOT_AUDIT_DEBUG.
+ */
+export function writeFailure(error: unknown, described: { message: string; exitCode: number }, json: ((value: unknown) => void) | null): number {
+  const { message, exitCode } = described;
+  const e = error as Partial<Error> | undefined;
+  if (process.env.IOT_AUDIT_DEBUG && typeof e?.stack === 'string') process.stderr.write(`${e.stack}\n`);
+  if (json !== null) json({ error: { name: e?.name, message, exitCode } });
+  else process.stderr.write(`Error: ${message}\n`);
+  return exitCode;
+}

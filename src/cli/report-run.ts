@@ -1,0 +1,140 @@
+import type { Interfaces } from '@oclif/core';
+import type Report from '../commands/report.js';
+import { defaultScanPath } from '../cloudtrail/scan.js';
+import { defaultGunzipPath } from '../collect/gunzip-native.js';
+import { CliError, EXIT, UsageError } from '../errors.js';
+import { findBrowser } from '../render/browser.js';
+import { isAthenaUrl } from '../sources/athena/url.js';
+import type { Severity } from '../types.js';
+import { parseFormats, parseGeneratedAt } from './options.js';
+import { formatBytes, progressFor } from './progress.js';
+
+/** `report`'s flags, as oclif parses them (and `parseReportArgs` does for the usual command lines). */
+export type ReportFlags = Interfaces.InferredFlags<typeof Report.flags>;
+
+/** Where a command's lines go, and what it needs from the CLI around it. */
+export interface CliIo {
+  /** The tool's version, written in the report. */
+  version: string;
+  /** `--json`: the result is printed as JSON, and neither lines nor progress are. */
+  json: boolean;
+  /** A line on stdout (silent under --json). */
+  log(line: string): void;
+  /** A line on stderr (silent under --json). */
+  warn(line: string): void;
+}
+
+/**
+ * The `report` command once its flags are parsed, with no oclif at run time: the oclif command
+ * and the fast start (`runFast`) both run it. Returns what `--json` prints and the exit code.
+ */
+export async function runReportCli(flags: ReportFlags, io: CliIo): Promise<{ json: unknown; exitCode: number }> {
+  if (!flags.verify && (flags['public-keys'] !== undefined || flags.signatures !== undefined)) {
+    throw new UsageError('--public-keys and --signatures go with --verify');
+  }
+  const formats = parseFormats(flags.format);
+  // The PDF's browser is found before the long read; none found is exit 4 with the install command.
+  const browserPath = formats.includes('pdf') ? await findBrowser({ flag: flags.browser, env: process.env }) : undefined;
+  const progress = progressFor(process.stderr, process.env, io.json);
+  const started = Date.now();
+  // Ctrl-C cancels a running Athena query (StopQueryExecution) instead of leaving it to bill.
+  const abort = new AbortController();
+  const usesAthena = flags.source.some(isAthenaUrl);
+  const onSigint = () => {
+    if (!usesAthena) process.exit(130);
+    // Give the query's StopQueryExecution a moment; a second Ctrl-C exits at once.
+    abort.abort(new Error('interrupted'));
+    process.once('SIGINT', () => process.exit(130));
+    setTimeout(() => process.exit(130), 10_000).unref();
+  };
+  process.once('SIGINT', onSigint);
+  // The pipeline (and what it imports) loads only when a report runs, not for --help or other commands.
+  const { runReport } = await import('../pipeline/report.js');
+  const result = await runReport({
+    sources: flags.source,
+    period: { period: flags.period, from: flags.from, to: flags.to, tz: flags.tz },
+    lateDays: flags['late-days'],
+    accounts: flags.account ?? [],
+    regions: flags.region ?? [],
+    accountsFile: flags['accounts-file'],
+    organizations: flags.organization === undefined ? 'auto' : flags.organization ? 'on' : 'off',
+    accountTags: flags['account-tags'],
+    profile: flags.profile,
+    awsRegion: flags['aws-region'],
+    formats,
+    outDir: flags.out,
+    render: { templateDir: flags.template, paper: flags.paper as 'a4' | 'letter', browserPath },
+    concurrency: flags.concurrency,
+    threads: flags.threads,
+    verify: flags.verify ? { publicKeysFile: flags['public-keys'], signaturesFile: flags.signatures } : undefined,
+    athena: {
+      workgroup: flags['athena-workgroup'],
+      outputLocation: flags['athena-output'],
+      catalog: flags['athena-catalog'],
+      partitionColumns: {
+        account: flags['athena-partition-account'],
+        region: flags['athena-partition-region'],
+        day: flags['athena-partition-day'],
+      },
+    },
+    signal: abort.signal,
+    // For the benchmark and for slow runs: each phase's time on stderr, and how files are gunzipped and scanned.
+    onTiming: process.env.IOT_AUDIT_TIMINGS
+      ? (phase, ms) => {
+          if (phase === 'startup') process.stderr.write(`gunzip ${defaultGunzipPath()}\nscan ${defaultScanPath()}\n`);
+          const m = process.memoryUsage();
+          process.stderr.write(`timing ${phase} ${ms} rss=${Math.round(m.rss / 2 ** 20)}MB heap=${Math.round(m.heapUsed / 2 ** 20)}MB external=${Math.round(m.external / 2 ** 20)}MB\n`);
+        }
+      : undefined,
+    configPath: flags.config,
+    failOn: flags['fail-on'] as Severity | undefined,
+    comparePath: flags.compare,
+    generatedAt: parseGeneratedAt(flags['generated-at'], process.env, new Date()),
+    tool: { name: 'iot-audit', version: io.version },
+    now: new Date(),
+    onProgress: (p) => {
+      const secs = (Date.now() - started) / 1000;
+      const rate = secs > 0 ? p.filesRead / secs : 0;
+      const eta = rate > 0 && p.filesListed > p.filesRead ? ` ETA ${Math.ceil((p.filesListed - p.filesRead) / rate)}s` : '';
+      progress.update(
+        `${p.phase}: ${p.filesRead}/${p.filesListed} files, ${formatBytes(p.bytesRead)}, ${p.recordsRead} records, ${p.iotRecords} IoT events, ${rate.toFixed(0)} files/s${eta}`,
+      );
+    },
+  }).catch((error: unknown) => {
+    if (abort.signal.aborted) throw new CliError('interrupted: the Athena query was stopped and no report was written', EXIT.INTERRUPTED);
+    throw error;
+  });
+  process.off('SIGINT', onSigint);
+  progress.done();
+
+  const { model, written } = result;
+  const s = model.summary;
+  const c = model.coverage;
+  io.log(`${model.title}`);
+  io.log(`  ${s.totalEvents} IoT events: ${s.changes} changes, ${s.failedAttempts} failed or denied, ${s.reads} reads`);
+  const open = s.findingsBySeverity.filter((f) => f.count > 0).map((f) => `${f.count} ${f.severity}`);
+  io.log(`  findings: ${open.length > 0 ? open.join(', ') : 'none'}${model.ruleErrors.length > 0 ? ` (${model.ruleErrors.length} rules failed to run)` : ''}`);
+  if (model.integrity !== null) {
+    const errors = model.integrity.problems.filter((p) => p.severity === 'error').length;
+    io.log(`  integrity: ${model.integrity.ok ? 'logs intact' : `${errors} problems`} (${model.integrity.chains.length} account-regions checked)`);
+  }
+  const without = c.accountsWithoutLogs.length;
+  io.log(`  ${c.filesRead} log files read, ${c.unreadableFiles.length} unreadable, ${without} ${without === 1 ? 'account' : 'accounts'} without logs`);
+  for (const file of written) io.log(`  wrote ${file.path} (${formatBytes(file.bytes)})`);
+  if (result.exitCode !== 0) io.warn(`Findings at or above --fail-on ${flags['fail-on']}: exit ${result.exitCode}`);
+
+  const summary = {
+    title: model.title,
+    period: model.period,
+    outputs: written,
+    summary: { events: s.totalEvents, changes: s.changes, failedAttempts: s.failedAttempts, findingsBySeverity: s.findingsBySeverity },
+    coverage: {
+      filesRead: c.filesRead,
+      unreadableFiles: c.unreadableFiles.length,
+      accountsWithoutLogs: c.accountsWithoutLogs,
+      accountsNotInOrganization: c.accountsNotInOrganization,
+    },
+    exitCode: result.exitCode,
+  };
+  return { json: summary, exitCode: result.exitCode };
+}
