@@ -67,7 +67,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
 }},
   },
   "report.hbs": {
-    sha256: "3e1361b2f30e60942198de4fbf21a42ae491b06239d11788c887dc3018255e67",
+    sha256: "f57477b34fdf507c77d4ba91cc4e7f1ce346fc1aec1fb3c2535ab72fbb28424b",
     spec: {"0":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -106,16 +106,16 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + ((stack1 = container.invokePartial(lookupProperty(partials,"styles"),depth0,{"name":"styles","data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
     + "@page { size: "
     + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"meta") : depth0)) != null ? lookupProperty(stack1,"pageSize") : stack1), depth0))
-    + "; }\n</style>\n</head>\n<body class=\"media-"
+    + "; }\n/* Nothing to lay out in a window this narrow: the PDF's browser loads the page into one (src/render/pdf.ts, PRINT_ONLY_RULE). */\n@media print and (max-width: 8px) { body { display: none; } }\n</style>\n</head>\n<body class=\"media-"
     + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"meta") : depth0)) != null ? lookupProperty(stack1,"media") : stack1), depth0))
     + "\">\n"
     + ((stack1 = container.invokePartial(lookupProperty(partials,"header"),depth0,{"name":"header","data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
     + ((stack1 = container.invokePartial(lookupProperty(partials,"toc"),depth0,{"name":"toc","data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
     + ((stack1 = container.invokePartial(lookupProperty(partials,"findings"),depth0,{"name":"findings","data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"comparison") : depth0),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":19,"column":0},"end":{"line":19,"column":41}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"comparison") : depth0),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":21,"column":0},"end":{"line":21,"column":41}}})) != null ? stack1 : "")
     + "\n"
     + ((stack1 = container.invokePartial(lookupProperty(partials,"summary"),depth0,{"name":"summary","data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"integrity") : depth0),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":21,"column":0},"end":{"line":21,"column":39}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"integrity") : depth0),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":23,"column":0},"end":{"line":23,"column":39}}})) != null ? stack1 : "")
     + "\n"
     + ((stack1 = container.invokePartial(lookupProperty(partials,"certificates"),depth0,{"name":"certificates","data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
     + ((stack1 = container.invokePartial(lookupProperty(partials,"policies"),depth0,{"name":"policies","data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
@@ -169,16 +169,16 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + ((stack1 = container.invokePartial(lookupProperty(partials,"styles"),depth0,{"name":"styles","helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
     + "@page { size: "
     + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"meta") : depth0)) != null ? lookupProperty(stack1,"pageSize") : stack1), depth0))
-    + "; }\n</style>\n</head>\n<body class=\"media-"
+    + "; }\n/* Nothing to lay out in a window this narrow: the PDF's browser loads the page into one (src/render/pdf.ts, PRINT_ONLY_RULE). */\n@media print and (max-width: 8px) { body { display: none; } }\n</style>\n</head>\n<body class=\"media-"
     + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"meta") : depth0)) != null ? lookupProperty(stack1,"media") : stack1), depth0))
     + "\">\n"
     + ((stack1 = container.invokePartial(lookupProperty(partials,"header"),depth0,{"name":"header","helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
     + ((stack1 = container.invokePartial(lookupProperty(partials,"toc"),depth0,{"name":"toc","helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
     + ((stack1 = container.invokePartial(lookupProperty(partials,"findings"),depth0,{"name":"findings","helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"comparison") : depth0),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"loc":{"start":{"line":19,"column":0},"end":{"line":19,"column":41}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"comparison") : depth0),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"loc":{"start":{"line":21,"column":0},"end":{"line":21,"column":41}}})) != null ? stack1 : "")
     + "\n"
     + ((stack1 = container.invokePartial(lookupProperty(partials,"summary"),depth0,{"name":"summary","helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"integrity") : depth0),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"loc":{"start":{"line":21,"column":0},"end":{"line":21,"column":39}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"integrity") : depth0),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"loc":{"start":{"line":23,"column":0},"end":{"line":23,"column":39}}})) != null ? stack1 : "")
     + "\n"
     + ((stack1 = container.invokePartial(lookupProperty(partials,"certificates"),depth0,{"name":"certificates","helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
     + ((stack1 = container.invokePartial(lookupProperty(partials,"policies"),depth0,{"name":"policies","helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")

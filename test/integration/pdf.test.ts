@@ -11,7 +11,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findBrowser } from '../../src/render/browser.js';
-import { printPdf, renderPdf } from '../../src/render/pdf.js';
+import { renderDocument } from '../../src/render/html.js';
+import { PRINT_ONLY_RULE, printPdf, renderPdf } from '../../src/render/pdf.js';
 import { sampleModel } from '../helpers/sample-model.js';
 
 const run = promisify(execFile);
@@ -102,6 +103,20 @@ describe('renderPdf', () => {
     console.log(`100,000-event PDF: ${seconds.toFixed(1)} s, ${info.Pages} pages, ${(bytes.length / 1e6).toFixed(1)} MB`);
     expect(Number(info.Pages)).toBeGreaterThan(50);
     expect(text).toMatch(/\d{2},\d{3} more rows in iot-audit-2026-10.csv \/ .json/);
+  });
+
+  it('the built-in document takes the narrow-window load (PRINT_ONLY_RULE), and prints whole with it, as without it', async () => {
+    const model = sampleModel({ events: 300 });
+    const doc = await renderDocument(model, { media: 'pdf', paper: 'a4' });
+    expect(doc.html).toContain(PRINT_ONLY_RULE);
+    const print = (html: string) => printPdf(html, { browserPath, paper: 'a4', headerTemplate: doc.pdfHeader, footerTemplate: doc.pdfFooter });
+    // The same document loaded into the usual window (the rule's text taken out).
+    const [narrow, usual] = await Promise.all([print(doc.html), print(doc.html.replace(PRINT_ONLY_RULE, ''))]);
+    const [a, b] = [await pdfText(narrow, 'narrow.pdf'), await pdfText(usual, 'usual.pdf')];
+    expect(Number(a.info.Pages)).toBeGreaterThan(3);
+    expect(a.info.Pages).toBe(b.info.Pages);
+    expect(a.text).toBe(b.text);
+    expect(a.text).toContain('Appendix: all events');
   });
 
   it('prints the same bytes for the same model', async () => {
