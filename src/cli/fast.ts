@@ -1,7 +1,7 @@
 /**
  * `iot-audit report` without oclif: loading @oclif/core, its configuration and plugins is
- * ~90 ms of every report's start-up, more than half of it (Node 20: 0.20-0.23 s to the first
- * log file with oclif, 0.11-0.13 s without). bin/run.js comes here first for `report`; the
+ * ~90 ms of every report's start-up, about 40% of it (Node 20: 0.19-0.24 s to the first
+ * log file with oclif, 0.12-0.13 s without). bin/run.js comes here first for `report`; the
  * command lines this parser takes exactly as oclif would run here, and everything else (help,
  * any mistake, an unknown flag, a flag given twice, `--`, …) goes to oclif, which answers as
  * it always has. A test holds this parser to oclif's over many command lines and the flag

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import puppeteer from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findBrowser } from '../../src/render/browser.js';
 import { renderDocument } from '../../src/render/html.js';
@@ -117,6 +118,33 @@ describe('renderPdf', () => {
     expect(a.info.Pages).toBe(b.info.Pages);
     expect(a.text).toBe(b.text);
     expect(a.text).toContain('Appendix: all events');
+  });
+
+  it('lays every page out within the paper: nothing is cut off at the edge or shrinks the page to fit', async () => {
+    // What the PDF's browser lays out, measured with scripts on (the product runs none): a row of
+    // event ids, a long status or an unbroken value wider than its column used to run past the
+    // page's edge, cut off there, and make Chromium shrink every page.
+    const browser = await puppeteer.launch({ executablePath: browserPath, headless: true, pipe: true, args: ['--no-sandbox'] });
+    try {
+      for (const [paper, width] of [['a4', 703], ['letter', 725]] as const) {
+        for (const model of [sampleModel({ events: 600, rolloutActors: 40 }), sampleModel({ events: 120, hostile: true })]) {
+          const doc = await renderDocument(model, { media: 'pdf', paper, dataFiles: DATA_FILES });
+          const page = await browser.newPage();
+          await page.emulateMediaType('print');
+          await page.setViewport({ width, height: 1000 });
+          await page.setContent(doc.html.replace(PRINT_ONLY_RULE, ''), { waitUntil: 'load' });
+          // A string: it runs in the page, whose DOM types this project does not compile against.
+          const wider = (await page.evaluate(`(() => {
+            const edge = document.documentElement.clientWidth + 0.5;
+            return [...document.querySelectorAll('body *')].filter((el) => el.getBoundingClientRect().right > edge).map((el) => el.tagName + '.' + el.className + ': ' + (el.textContent || '').slice(0, 40));
+          })()`)) as string[];
+          expect(wider, paper).toEqual([]);
+          await page.close();
+        }
+      }
+    } finally {
+      await browser.close();
+    }
   });
 
   it('prints the same bytes for the same model', async () => {
