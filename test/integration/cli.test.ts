@@ -125,6 +125,19 @@ describe('iot-audit report: the fast start (bin/run.js, without oclif) answers a
     for (const name of readdirSync(a)) expect(readFileSync(path.join(b, name)), name).toEqual(readFileSync(path.join(a, name)));
   });
 
+  // Runs dist/ (`npm run build`), as the manifest test below does.
+  it('bin/run.js (the built CLI) runs a usual report without loading oclif, and with IOT_AUDIT_OCLIF=1 through it', async () => {
+    const run = (env: Record<string, string>) =>
+      new Promise<{ code: number; stderr: string }>((resolve) =>
+        execFile(process.execPath, ['--import', './test/helpers/oclif-probe.mjs', 'bin/run.js', ...base, '--format', 'json', '--json', '--out', tmp('bin')], { cwd: root, env: { ...process.env, ...env } }, (e, _o, stderr) =>
+          resolve({ code: e ? ((e as { code?: number }).code ?? 1) : 0, stderr }),
+        ),
+      );
+    const [fast, oclif] = await Promise.all([run({}), run({ IOT_AUDIT_OCLIF: '1' })]);
+    expect(fast).toEqual({ code: 0, stderr: '' });
+    expect(oclif).toEqual({ code: 0, stderr: 'OCLIF-LOADED\n' });
+  });
+
   it('leaves help and mistakes to oclif, writing nothing', async () => {
     for (const args of [['--help'], [...base.slice(1), '--paper', 'a3'], [...base.slice(1), '--colour']]) {
       expect(await runFastCli(args)).toEqual({ code: 99, stdout: '', stderr: 'FAST-START-DECLINED\n' });
