@@ -1,4 +1,3 @@
-import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { classifyAwsFailure, describeAwsFailure } from '../accounts/aws-errors.js';
 import { SourceError } from '../errors.js';
 import { fetchPublicKeys, type PublicKeyEntry } from './public-keys.js';
@@ -25,6 +24,8 @@ export function cloudTrailKeyProvider(options: CloudTrailKeysOptions): PublicKey
   const to = new Date(Math.max(from.getTime() + 1000, Math.min(options.end.getTime() + 2 * DAY, options.now.getTime())));
   return async (homeRegions: string[]): Promise<PublicKeyEntry[]> => {
     const entries: PublicKeyEntry[] = [];
+    // Loaded when keys are fetched: verifying offline (--public-keys) never loads the SDK.
+    const { CloudTrailClient } = await import('@aws-sdk/client-cloudtrail');
     for (const region of homeRegions) {
       const client = new CloudTrailClient({ region, profile: options.profile });
       try {

@@ -1,6 +1,6 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { ListPublicKeysCommand, type CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { UsageError, oneLine } from '../errors.js';
 
 /** One CloudTrail public key, as `ListPublicKeys` gives it. */
@@ -106,6 +106,8 @@ export async function loadPublicKeysFile(path: string): Promise<PublicKeyEntry[]
  * `ListPublicKeys`. Keys are per region: call with a client of the trail's home region.
  */
 export async function fetchPublicKeys(client: CloudTrailClient, start: Date, end: Date): Promise<PublicKeyEntry[]> {
+  // Loaded here, not with the module: with --public-keys nothing loads the SDK (~75 ms of start-up).
+  const { ListPublicKeysCommand } = await import('@aws-sdk/client-cloudtrail');
   const entries: PublicKeyEntry[] = [];
   const seenTokens = new Set<string>();
   let nextToken: string | undefined;
