@@ -1,7 +1,5 @@
 import type { Interfaces } from '@oclif/core';
 import type Report from '../commands/report.js';
-import { defaultScanPath } from '../cloudtrail/scan.js';
-import { defaultGunzipPath } from '../collect/gunzip-native.js';
 import { CliError, EXIT, UsageError } from '../errors.js';
 import { findBrowser } from '../render/browser.js';
 import { isAthenaUrl } from '../sources/athena/url.js';
@@ -22,6 +20,12 @@ export interface CliIo {
   log(line: string): void;
   /** A line on stderr (silent under --json). */
   warn(line: string): void;
+}
+
+/** `IOT_AUDIT_TIMINGS`: how this machine gunzips and scans the logs (libdeflate or zlib; avx512, avx2 or wasm). */
+async function printScanPaths(): Promise<void> {
+  const [{ defaultGunzipPath }, { defaultScanPath }] = await Promise.all([import('../collect/gunzip-native.js'), import('../cloudtrail/scan.js')]);
+  process.stderr.write(`gunzip ${defaultGunzipPath()}\nscan ${defaultScanPath()}\n`);
 }
 
 /**
@@ -81,9 +85,10 @@ export async function runReportCli(flags: ReportFlags, io: CliIo): Promise<{ jso
     // For the benchmark and for slow runs: each phase's time on stderr, and how files are gunzipped and scanned.
     onTiming: process.env.IOT_AUDIT_TIMINGS
       ? (phase, ms) => {
-          if (phase === 'startup') process.stderr.write(`gunzip ${defaultGunzipPath()}\nscan ${defaultScanPath()}\n`);
           const m = process.memoryUsage();
           process.stderr.write(`timing ${phase} ${ms} rss=${Math.round(m.rss / 2 ** 20)}MB heap=${Math.round(m.heapUsed / 2 ** 20)}MB external=${Math.round(m.external / 2 ** 20)}MB\n`);
+          // After the last phase: the main thread loads no scan code of its own (the workers scan), and timing must not make it.
+          if (phase === 'write') void printScanPaths();
         }
       : undefined,
     configPath: flags.config,
