@@ -87,8 +87,6 @@ export async function runReportCli(flags: ReportFlags, io: CliIo): Promise<{ jso
       ? (phase, ms) => {
           const m = process.memoryUsage();
           process.stderr.write(`timing ${phase} ${ms} rss=${Math.round(m.rss / 2 ** 20)}MB heap=${Math.round(m.heapUsed / 2 ** 20)}MB external=${Math.round(m.external / 2 ** 20)}MB\n`);
-          // After the last phase: the main thread loads no scan code of its own (the workers scan), and timing must not make it.
-          if (phase === 'write') void printScanPaths();
         }
       : undefined,
     configPath: flags.config,
@@ -111,6 +109,8 @@ export async function runReportCli(flags: ReportFlags, io: CliIo): Promise<{ jso
   });
   process.off('SIGINT', onSigint);
   progress.done();
+  // After the report, not at start-up: the main thread loads no scan code of its own (the workers scan), and timing must not make it.
+  if (process.env.IOT_AUDIT_TIMINGS) await printScanPaths();
 
   const { model, written } = result;
   const s = model.summary;

@@ -1,5 +1,6 @@
 import { nativeAddon } from '../native.js';
 import { gunzipLog, inflateBound, recordedSize } from './parse-log.js';
+import { keptSpace } from './read-kept.js';
 
 /**
  * Gunzip with libdeflate, through the native addon when it was built with it (see
@@ -19,8 +20,6 @@ export type Gunzipper = (bytes: Uint8Array) => Buffer | null;
 
 export type GunzipPath = 'libdeflate' | 'zlib';
 
-/** Output space kept from one file to the next; a larger file gets its own, once. */
-const KEEP_BYTES = 32 << 20;
 /** Larger files (by their trailer) are left to Node's zlib, which inflates in chunks. */
 const MAX_BYTES = 1 << 30;
 
@@ -49,16 +48,13 @@ export function hasNativeGunzip(): boolean {
 export function nativeGunzipper(force = false): Gunzipper | null {
   const gunzip = exportedGunzip();
   if (gunzip === null || (!force && DEFAULT_PATH !== 'libdeflate')) return null;
-  let kept = Buffer.allocUnsafeSlow(1 << 20);
+  // Output space kept from one file to the next, as the worker's reads are (`keptSpace`).
+  const space = keptSpace();
   return (bytes) => {
     const size = recordedSize(bytes);
     // A trailer that cannot be true, or a file too big to hold at once: zlib's business.
     if (size > inflateBound(bytes) || size > MAX_BYTES) return null;
-    let out = kept;
-    if (size > out.length) {
-      out = Buffer.allocUnsafeSlow(size);
-      if (size <= KEEP_BYTES) kept = out;
-    }
+    const out = space(size);
     const written = gunzip(bytes, out.subarray(0, size));
     return written < 0 ? null : out.subarray(0, written);
   };

@@ -6,8 +6,23 @@ import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs'
  */
 export type KeptReader = (path: string) => Buffer;
 
-/** Space kept from one file to the next; a larger file gets its own buffer, once. */
+/** The most space kept (`keptSpace`): a larger file gets a buffer of its own, once. */
 export const KEEP_BYTES = 32 << 20;
+
+/**
+ * Space kept from one use to the next (a file read, a file gunzipped): a buffer of at least
+ * `size` bytes, the kept one where it is large enough. A larger size up to `keepBytes` becomes
+ * the kept space; one over it gets a buffer of its own, once.
+ */
+export function keptSpace(keepBytes = KEEP_BYTES): (size: number) => Buffer {
+  let kept = Buffer.allocUnsafeSlow(1 << 20);
+  return (size) => {
+    if (size <= kept.length) return kept;
+    const out = Buffer.allocUnsafeSlow(size);
+    if (size <= keepBytes) kept = out;
+    return out;
+  };
+}
 
 /**
  * A file reader for a parse worker, which reads thousands of log files one after another.
@@ -23,18 +38,14 @@ export const KEEP_BYTES = 32 << 20;
  * by `readFileSync`, with its errors. `keepBytes` (tests): the most space kept.
  */
 export function keptReader(keepBytes = KEEP_BYTES): KeptReader {
-  let kept = Buffer.allocUnsafeSlow(1 << 20);
+  const space = keptSpace(keepBytes);
   return (path) => {
     const fd = openSync(path, 'r');
     try {
       const stat = fstatSync(fd);
       if (!stat.isFile()) return readFileSync(fd);
       const size = stat.size;
-      let out = kept;
-      if (size > out.length) {
-        out = Buffer.allocUnsafeSlow(size);
-        if (size <= keepBytes) kept = out;
-      }
+      const out = space(size);
       // As `readFileSync`: the size at open; a file that shrank meanwhile gives what is left.
       let read = 0;
       while (read < size) {
