@@ -7,6 +7,8 @@
  * re-exported below), so the contract between stages lives in one place.
  */
 
+import type { Actor } from './report/model.js';
+
 export type * from './report/model.js';
 
 // ---------------------------------------------------------------------------
@@ -115,7 +117,16 @@ export interface CloudTrailRecord {
   requestParameters: JsonObject | null;
   responseElements: JsonObject | null;
   additionalEventData: JsonObject | null;
-  userIdentity: JsonObject | null;
+  /**
+   * Who made the call, from `userIdentity`, worked out where the record is read: the identity
+   * itself (five objects and a dozen strings in a role's session) never crosses to the main thread.
+   */
+  actor: Actor;
+  /**
+   * A record without an eventID is known by its whole content (its `userIdentity` included):
+   * this hash of it, else null.
+   */
+  contentId: string | null;
   requestId: string | null;
   sessionCredentialFromConsole: boolean | null;
   vpcEndpointId: string | null;

@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import type { CloudTrailRecord, JsonObject, RecordShape } from '../types.js';
+import { actorOf } from './identity.js';
 
 export const IOT_EVENT_SOURCE = 'iot.amazonaws.com';
 
@@ -111,8 +113,10 @@ export function normalizeRecord(raw: unknown): CloudTrailRecord | null {
   const shape: RecordShape = 'eventTime' in unwrapped || 'eventName' in unwrapped ? 'canonical' : 'iot-guide';
   const eventTime = canonicalTime(m.get('eventtime')) ?? epochTime(m.get('timestamp'));
 
-  return {
-    eventId: str(m.get('eventid')),
+  const eventId = str(m.get('eventid'));
+  const userIdentity = obj(m.get('useridentity'));
+  const record: CloudTrailRecord = {
+    eventId,
     eventTime,
     eventSource: str(m.get('eventsource'))?.toLowerCase() ?? null,
     eventName,
@@ -129,12 +133,22 @@ export function normalizeRecord(raw: unknown): CloudTrailRecord | null {
     requestParameters: obj(m.get('requestparameters')),
     responseElements: obj(m.get('responseelements')),
     additionalEventData: obj(m.get('additionaleventdata')),
-    userIdentity: obj(m.get('useridentity')),
+    // The identity is kept as the actor it names.
+    actor: actorOf(userIdentity),
+    contentId: null,
     requestId: str(m.get('requestid')),
     sessionCredentialFromConsole: boolOf(m.get('sessioncredentialfromconsole')),
     vpcEndpointId: str(m.get('vpcendpointid')),
     shape,
   };
+  if (eventId === null) record.contentId = contentIdOf(record, userIdentity);
+  return record;
+}
+
+/** A hash of a record's whole content: its fields, and the whole identity rather than the actor. */
+function contentIdOf(record: CloudTrailRecord, userIdentity: JsonObject | null): string {
+  const content = JSON.stringify({ ...record, actor: undefined, contentId: undefined, userIdentity });
+  return createHash('sha256').update(content).digest('hex').slice(0, 32);
 }
 
 function mentionsIotArn(value: unknown, depth = 0): boolean {

@@ -117,9 +117,9 @@ function fileKey(key: DedupKey): string {
   return (key.file ??= logFileUrl(key.sourced.file));
 }
 
-/** A record's identity for de-duplication: its eventID, else its whole content. */
+/** A record's identity for de-duplication: its eventID, else the hash of its whole content. */
 function identity(sourced: SourcedRecord): string {
-  return sourced.record.eventId ?? `content:${JSON.stringify(sourced.record)}`;
+  return sourced.record.eventId ?? `content:${sourced.record.contentId}`;
 }
 
 /** Refs waiting to be read: bounded, so listing never runs far ahead of reading. */

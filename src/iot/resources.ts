@@ -158,7 +158,9 @@ export function resourcesOf(
 
   addMentions(touched, params, 0);
   addMentions(touched, response, 0);
-  return touched.list;
+  // A copy of its own length: the list grew by push, into room for 16 (~150 bytes an event
+  // at 100,000 events, kept for the whole report).
+  return touched.list.slice();
 }
 
 function addTarget(touched: TouchedResources, value: unknown): void {

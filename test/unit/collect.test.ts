@@ -136,6 +136,24 @@ describe('collect', () => {
     expect(result.records.map((r) => r.record.eventId)).toEqual(['x1', 'x2']);
   });
 
+  it('keeps one of each record without an eventID, known by its whole content, the caller included', async () => {
+    const noId = (overrides: Record<string, unknown>) => {
+      const { eventID: _id, ...rest } = record(overrides);
+      return rest;
+    };
+    const bob = { type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/bob', accountId: '111122223333', userName: 'bob' };
+    const root = writeTree({
+      'a.json': [noId({}), noId({ userIdentity: bob })],
+      // Delivered twice (the same content in two files), and one more call by bob.
+      'b.json': [noId({}), noId({ userIdentity: bob, requestParameters: { thingName: 'pump-2' } })],
+    });
+    const result = await collect({ stores: [new LocalStore(root)], period: october, lateDays: 1, concurrency: 2 });
+    expect(result.records).toHaveLength(3);
+    expect(result.stats.duplicatesDropped).toBe(1);
+    expect(result.records.map((r) => r.record.actor.userName).sort()).toEqual(['alice', 'bob', 'bob']);
+    expect(new Set(result.records.map((r) => r.record.contentId)).size).toBe(3);
+  });
+
   it('fails with a source error only when nothing at all can be read', async () => {
     const failing: ObjectStore = {
       label: 's3://nope',

@@ -43,6 +43,24 @@ describe('normalizeRecord', () => {
     expect(isIotRecord(r)).toBe(true);
   });
 
+  it('keeps the caller as an actor, not the raw identity, and knows a record without an eventID by its whole content', () => {
+    const r = normalizeRecord(canonical)!;
+    expect(r.actor).toMatchObject({ type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/alice', userName: 'alice', label: 'user/alice' });
+    // The identity's objects are not kept (nor sent from a parse worker): the actor is all the report reads of it.
+    expect('userIdentity' in r).toBe(false);
+    expect(r.contentId).toBeNull();
+
+    const { eventID: _id, ...withoutId } = canonical;
+    const a = normalizeRecord(withoutId)!;
+    expect(a.eventId).toBeNull();
+    expect(a.contentId).toMatch(/^[0-9a-f]{32}$/);
+    expect(normalizeRecord(structuredClone(withoutId))!.contentId).toBe(a.contentId);
+    // The identity is part of the content: the same call by someone else is another record.
+    const bob = { ...withoutId, userIdentity: { ...withoutId.userIdentity, arn: 'arn:aws:iam::111122223333:user/bob', userName: 'bob' } };
+    expect(normalizeRecord(bob)!.contentId).not.toBe(a.contentId);
+    expect(normalizeRecord({ ...withoutId, sourceIPAddress: '198.51.100.8' })!.contentId).not.toBe(a.contentId);
+  });
+
   it('reads the IoT guide shape: capitalized keys, the RequestParamters alias, "" as absent', () => {
     const r = normalizeRecord(guide)!;
     expect(r.shape).toBe('iot-guide');
