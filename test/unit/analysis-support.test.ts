@@ -249,6 +249,30 @@ describe('actorOf', () => {
     for (let i = 0; i < 2; i++) expect(actorOf(ui)).toMatchObject({ label: 'role/R (session s/x)', sessionName: 's/x', key: ui.arn });
     expect(actorOf({ type: 'AssumedRole', arn: 'arn:aws:sts::1:assumed-role/R/' }).sessionName).toBeNull();
   });
+
+  it('reads role and session as the expression for them would, in time linear in a forged ARN', () => {
+    const expression = /:assumed-role\/([^/]+)\/(.+)$/;
+    const sessionOf = (arn: string) => actorOf({ type: 'AssumedRole', arn }).sessionName;
+    for (const arn of [
+      'arn:aws:sts::1:assumed-role/R/s',
+      'arn:aws:sts::1:assumed-role//s',
+      'arn:aws:sts::1:assumed-role/R',
+      'arn:aws:sts::1:assumed-role/R/s\nmore',
+      'x:assumed-role/R/s\n:assumed-role/Q/t',
+      'x:assumed-role/R/s\u2028:assumed-role/Q/',
+      'x:assumed-role//:assumed-role/Q/t/u',
+      'x:assumed-role/R\nS/t',
+      ':assumed-role/:assumed-role/R/s',
+      'arn:aws:sts::1:assumed-role/R/s\r',
+      'no marker/R/s',
+    ]) {
+      expect(sessionOf(arn), JSON.stringify(arn)).toBe(expression.exec(arn)?.[2] ?? null);
+    }
+    // The marker 64,000 times and a line break at the end (the expression: minutes).
+    const forged = `${':assumed-role/a/'.repeat(64_000)}\nx`;
+    expect(sessionOf(forged)).toBeNull();
+    expect(sessionOf(`${forged}:assumed-role/R/s`)).toBe('s');
+  });
 });
 
 describe('resourcesOf', () => {
