@@ -16,6 +16,7 @@ import { actorOf } from '../../src/cloudtrail/identity.js';
 import { resourcesOf } from '../../src/iot/resources.js';
 import type { IotEvent, PolicyHistory } from '../../src/report/model.js';
 import { actor, actors, iotEvent, policyDocument, resetEventIds } from '../helpers/events.js';
+import { rng } from '../helpers/random.js';
 
 const localDay = (iso: string, zone: string) => localTimesIn(zone)(iso).day;
 
@@ -127,6 +128,59 @@ describe('small helpers', () => {
       expect(matchesGlob('IOT:*', 'iot:Connect')).toBe(false);
       expect(matchesGlob('topic/?', 'topic/ab')).toBe(false);
     }
+  });
+
+  it('globs match as their regular expression would, case-sensitive or not, in time linear in a forged value', () => {
+    // The reference: the regular expression the patterns were matched with before.
+    const reference = (pattern: string, value: string, caseInsensitive: boolean) => {
+      let source = '';
+      for (const ch of pattern) source += ch === '*' ? '.*' : ch === '?' ? '.' : ch.replace(/[.+^${}()|[\]\\/-]/g, '\\$&');
+      return new RegExp(`^${source}$`, caseInsensitive ? 'is' : 's').test(value);
+    };
+    const same = (pattern: string, value: string) => {
+      for (const caseInsensitive of [false, true]) {
+        expect(matchesGlob(pattern, value, caseInsensitive), `${JSON.stringify(pattern)} ${JSON.stringify(value)} ${caseInsensitive}`).toBe(
+          reference(pattern, value, caseInsensitive),
+        );
+      }
+    };
+    // Pieces that meet or overlap at the ends, empty pieces and values.
+    for (const [pattern, value] of [
+      ['ab*ba', 'aba'], ['ab*ba', 'abba'], ['a*a', 'a'], ['a*a', 'aa'], ['*', ''], ['', ''], ['', 'a'], ['?', ''], ['a?*', 'a'],
+      ['**', 'x'], ['a**b', 'ab'], ['a*b*c', 'abc'], ['a*b*c', 'acb'], ['*b*b*', 'bb'], ['*b*b*', 'b'], ['?*?', 'x'], ['*?b', 'bb'],
+      // A middle piece found only where the last piece must be.
+      ['a*b*b', 'ab'], ['*b*b', 'b'], ['*b?*b', 'bxb'], ['*b?*b', 'bb'],
+    ] as const) {
+      same(pattern, value);
+    }
+    // A small alphabet, so that patterns and values meet often, with each letter's case
+    // partners under a case-insensitive expression (an expression without the u flag compares
+    // upper cases, but never a non-ASCII letter as an ASCII one): ı is not I, ſ is not s, the
+    // Kelvin sign is not k, ς is σ, µ is μ, ß is not SS.
+    const partners = [['a', 'A'], ['b', 'B'], ['ı', 'I', 'i'], ['ſ', 's', 'S'], ['\u212A', 'k', 'K'], ['\u00e9', '\u00c9'], ['ς', 'σ', 'Σ'], ['µ', 'μ', 'Μ'], ['ß', 'SS', 'ss'], [':'], ['/'], ['.'], ['\n'], ['\ud83d\ude00']];
+    const letters = partners.flat();
+    const { int: next, pick } = rng(7);
+    const text = (max: number) => Array.from({ length: next(max + 1) }, () => pick(letters)).join('');
+    // A value from the pattern: each star some text, each ? one letter, each letter itself or a partner.
+    const fill = (pattern: string) =>
+      Array.from(pattern, (ch) => (ch === '*' ? text(3) : ch === '?' ? pick(letters) : next(3) === 0 ? pick(partners.find((p) => p.includes(ch)) ?? [ch]) : ch)).join('');
+    let matched = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const pattern = Array.from({ length: next(7) }, () => (next(4) === 0 ? pick(['*', '?']) : pick(letters))).join('');
+      const value = next(2) === 0 ? text(9) : fill(pattern);
+      same(pattern, value);
+      if (reference(pattern, value, true)) matched++;
+    }
+    // Both answers are common, or the comparison would prove little.
+    expect(matched).toBeGreaterThan(4000);
+    expect(matched).toBeLessThan(16_000);
+
+    // A forged ARN of 1 MB against an allow-list pattern (the expression: minutes).
+    const forged = `arn:aws:iam::${':role/'.repeat(170_000)}x`;
+    expect(matchesGlob('arn:aws:iam::*:role/*admin*', forged, true)).toBe(false);
+    expect(matchesGlob('arn:aws:iam::*:role/*x', forged, true)).toBe(true);
+    // Both sides from a log: a pattern of many stars against a long value.
+    expect(matchesGlob(`${'*a'.repeat(500)}*z`, 'a'.repeat(100_000))).toBe(false);
   });
 
   it('clip and countActions', () => {

@@ -5,6 +5,7 @@ import { SCAN_DOUBT, SCAN_INVALID, SCAN_OK, SCAN_OVERFLOW } from '../../src/clou
 import { nativeIsas } from '../../src/cloudtrail/scan-native.js';
 import { NATIVE_ADDON } from '../../src/native.js';
 import { parseLogFast } from '../../src/collect/parse-fast.js';
+import { rng, type Rng } from '../helpers/random.js';
 import { iotRecordsOf, parseLogBytes, rawRecordsOfText } from '../../src/collect/parse-log.js';
 
 /**
@@ -14,22 +15,9 @@ import { iotRecordsOf, parseLogBytes, rawRecordsOfText } from '../../src/collect
  */
 
 // ---------------------------------------------------------------------------
-// Seeded randomness and a JSON writer that may escape any character: `\u0069ot` is the
-// same string as `iot`, which a scanner looking for plain text would miss.
+// A JSON writer that may escape any character: `\u0069ot` is the same string as `iot`,
+// which a scanner looking for plain text would miss.
 // ---------------------------------------------------------------------------
-
-function rng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, int: (n: number) => Math.floor(next() * n), pick: <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)] };
-}
-type Rng = ReturnType<typeof rng>;
 
 /** A JSON value to write; objects are key/value lists so duplicate keys can be written. */
 type Value = string | number | boolean | null | Value[] | { entries: [string, Value][] };
