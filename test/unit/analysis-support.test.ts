@@ -8,13 +8,14 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { byString, distinct, sortByString } from '../../src/analysis/params.js';
 import { matchesGlob } from '../../src/analysis/rules/support/glob.js';
 import { hitsPerActorDay, localTimesIn } from '../../src/analysis/rules/support/grouping.js';
-import { overlyPermissiveIssues, readPolicyDocument } from '../../src/analysis/rules/support/policy-document.js';
+import { broadenings, overlyPermissiveIssues, readPolicyDocument, TOO_LARGE_TO_COMPARE } from '../../src/analysis/rules/support/policy-document.js';
 import { policyDocumentHits } from '../../src/analysis/rules/support/policy-hits.js';
 import { knownPolicyVersions } from '../../src/analysis/rules/support/policy-versions.js';
 import { clip, countActions, listWithMore } from '../../src/analysis/rules/support/text.js';
 import { actorOf } from '../../src/cloudtrail/identity.js';
 import { resourcesOf } from '../../src/iot/resources.js';
 import type { IotEvent, PolicyHistory } from '../../src/report/model.js';
+import type { PolicyStatement } from '../../src/analysis/rules/support/policy-document.js';
 import { actor, actors, iotEvent, policyDocument, resetEventIds } from '../helpers/events.js';
 import { rng } from '../helpers/random.js';
 
@@ -262,6 +263,52 @@ describe('policy documents', () => {
     expect(judged).toBe(1);
     expect(hits.map((h) => h.resource)).toEqual(['p', 'q']);
     expect(hits[0]!.evidence).toBe(hits[1]!.evidence);
+  });
+
+  it('finds what a version allows that another did not, as every grant compared with every other would, within a budget', () => {
+    const statementsOf = (...raw: object[]) => {
+      const reading = readPolicyDocument({ Version: '2012-10-17', Statement: raw });
+      if (reading.status !== 'ok') throw new Error(reading.reason);
+      return reading.statements;
+    };
+    // The reference: every grant of one side against every grant of the other.
+    const reference = (previous: PolicyStatement[], next: PolicyStatement[]) => {
+      const grants = (statements: PolicyStatement[], effect: string) =>
+        statements
+          .filter((s) => s.effect === effect)
+          .flatMap((s) => (s.notActions !== null ? ['*'] : s.actions).flatMap((action) => (s.notResources !== null ? ['*'] : s.resources).map((resource) => ({ action, resource }))));
+      const covers = (o: { action: string; resource: string }, i: { action: string; resource: string }) =>
+        matchesGlob(o.action, i.action, true) && matchesGlob(o.resource, i.resource);
+      const out: string[] = [];
+      for (const g of grants(next, 'Allow')) if (!grants(previous, 'Allow').some((p) => covers(p, g))) out.push(`allows ${g.action} on ${g.resource}`);
+      for (const d of grants(previous, 'Deny')) if (!grants(next, 'Deny').some((n) => covers(n, d))) out.push(`no longer denies ${d.action} on ${d.resource}`);
+      return [...new Set(out)];
+    };
+    const r = rng(11);
+    const actions = ['iot:*', 'iot:Connect', 'iot:Publish', 'iot:Pub*', 'IOT:connect', 's3:*', '*'];
+    const resources = ['*', 'arn:aws:iot:*:*:topic/a', 'arn:aws:iot:eu-west-1:1:topic/*', 'arn:aws:iot:eu-west-1:1:topic/a', 'arn:aws:iot:eu-west-1:1:topic/A', 'arn:aws:iot:eu-west-1:1:client/?'];
+    const some = (items: string[]) => Array.from({ length: r.int(4) }, () => r.pick(items));
+    const statement = () => ({
+      Effect: r.pick(['Allow', 'Allow', 'Deny']),
+      [r.int(5) === 0 ? 'NotAction' : 'Action']: some(actions),
+      [r.int(5) === 0 ? 'NotResource' : 'Resource']: some(resources),
+    });
+    let broader = 0;
+    for (let i = 0; i < 2000; i++) {
+      const previous = statementsOf(...Array.from({ length: r.int(4) }, statement));
+      const next = statementsOf(...Array.from({ length: r.int(4) }, statement));
+      const want = reference(previous, next);
+      if (want.length > 0) broader++;
+      expect(broadenings(previous, next)).toEqual(want);
+    }
+    expect(broader).toBeGreaterThan(400);
+    expect(broader).toBeLessThan(1900);
+
+    // A forged document (AWS IoT takes 2,048 characters): 20,000 actions and 20,000 resources
+    // are 400 million grants. Said to be too large, at once.
+    const forged = statementsOf({ Effect: 'Allow', Action: Array.from({ length: 20_000 }, (_, i) => `iot:A${i}`), Resource: Array.from({ length: 20_000 }, (_, i) => `r${i}`) });
+    expect(broadenings(statementsOf({ Effect: 'Allow', Action: 'iot:Connect', Resource: '*' }), forged)).toEqual([TOO_LARGE_TO_COMPARE]);
+    expect(broadenings(forged, forged)).toEqual([TOO_LARGE_TO_COMPARE]);
   });
 });
 

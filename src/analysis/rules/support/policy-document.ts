@@ -277,38 +277,66 @@ export function quoteIssues(statements: readonly PolicyStatement[], issues: read
 // Comparing two documents
 // ---------------------------------------------------------------------------
 
-interface Grant {
-  action: string;
-  resource: string;
+/** A statement's grants: every action with every resource (`NotAction` / `NotResource` read as `*`). */
+interface Grants {
+  actions: readonly string[];
+  resources: readonly string[];
 }
 
-function grants(statements: readonly PolicyStatement[], effect: 'Allow' | 'Deny'): Grant[] {
-  const out: Grant[] = [];
-  for (const s of statements) {
-    if (s.effect !== effect) continue;
-    const actions = s.notActions !== null ? ['*'] : s.actions;
-    const resources = s.notResources !== null ? ['*'] : s.resources;
-    for (const action of actions) for (const resource of resources) out.push({ action, resource });
+function grantsOf(statements: readonly PolicyStatement[], effect: 'Allow' | 'Deny'): Grants[] {
+  return statements
+    .filter((s) => s.effect === effect)
+    .map((s) => ({ actions: s.notActions !== null ? ['*'] : s.actions, resources: s.notResources !== null ? ['*'] : s.resources }));
+}
+
+/**
+ * Glob comparisons one pair of documents may cost. AWS IoT takes documents of 2,048
+ * characters, a handful of grants each; a forged one in a log (up to `MAX_DOCUMENT_CHARS`)
+ * can hold tens of thousands of actions and resources, whose grants two by two would be
+ * billions of comparisons.
+ */
+const COMPARISON_BUDGET = 1_000_000;
+
+/** What `broadenings` says when the budget runs out. */
+export const TOO_LARGE_TO_COMPARE = 'may allow more (the documents are too large to compare grant by grant)';
+
+/**
+ * The grants of `wider` that no grant of `narrower` covers, each as `[action, resource]`, in
+ * statement, action and resource order; null when the comparison would cost more than `budget`
+ * allows. A grant is covered by a statement when one of its actions and one of its resources
+ * cover the grant's (a wildcard covers what it matches, read literally): a statement's grants
+ * are all its actions with all its resources, so no grant list is ever made whole.
+ */
+function uncovered(wider: readonly Grants[], narrower: readonly Grants[], budget: { left: number }): [string, string][] | null {
+  const out: [string, string][] = [];
+  for (const g of wider) {
+    const spend = narrower.reduce((n, p) => n + g.actions.length * p.actions.length + g.resources.length * p.resources.length, 0);
+    budget.left -= spend + g.actions.length * g.resources.length * Math.max(1, narrower.length);
+    if (budget.left < 0) return null;
+    const actionCovered = narrower.map((p) => g.actions.map((a) => p.actions.some((pa) => matchesGlob(pa, a, true))));
+    const resourceCovered = narrower.map((p) => g.resources.map((r) => p.resources.some((pr) => matchesGlob(pr, r))));
+    g.actions.forEach((action, ai) => {
+      g.resources.forEach((resource, ri) => {
+        if (!narrower.some((_, pi) => actionCovered[pi]![ai] && resourceCovered[pi]![ri])) out.push([action, resource]);
+      });
+    });
   }
   return out;
 }
 
-const covers = (outer: Grant, inner: Grant): boolean =>
-  matchesGlob(outer.action, inner.action, true) && matchesGlob(outer.resource, inner.resource);
-
 /**
  * What `next` allows that `previous` did not: grants not covered by any earlier grant
- * (a wildcard covers what it matches, read literally), and denials dropped.
+ * (a wildcard covers what it matches, read literally), and denials dropped. Documents too
+ * large to compare within `COMPARISON_BUDGET` give `TOO_LARGE_TO_COMPARE` alone.
  */
 export function broadenings(previous: readonly PolicyStatement[], next: readonly PolicyStatement[]): string[] {
-  const out: string[] = [];
-  const prevAllow = grants(previous, 'Allow');
-  for (const g of grants(next, 'Allow')) {
-    if (!prevAllow.some((p) => covers(p, g))) out.push(`allows ${clip(g.action, 60)} on ${clip(g.resource, 100)}`);
-  }
-  const nextDeny = grants(next, 'Deny');
-  for (const d of grants(previous, 'Deny')) {
-    if (!nextDeny.some((n) => covers(n, d))) out.push(`no longer denies ${clip(d.action, 60)} on ${clip(d.resource, 100)}`);
-  }
+  const budget = { left: COMPARISON_BUDGET };
+  const allowed = uncovered(grantsOf(next, 'Allow'), grantsOf(previous, 'Allow'), budget);
+  const undenied = allowed === null ? null : uncovered(grantsOf(previous, 'Deny'), grantsOf(next, 'Deny'), budget);
+  if (allowed === null || undenied === null) return [TOO_LARGE_TO_COMPARE];
+  const out = [
+    ...allowed.map(([action, resource]) => `allows ${clip(action, 60)} on ${clip(resource, 100)}`),
+    ...undenied.map(([action, resource]) => `no longer denies ${clip(action, 60)} on ${clip(resource, 100)}`),
+  ];
   return [...new Set(out)];
 }
