@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { CloudTrailRecord, JsonObject, RecordShape } from '../types.js';
+import type { CloudTrailRecord, JsonObject, JsonValue, RecordShape } from '../types.js';
 import { actorOf } from './identity.js';
 
 export const IOT_EVENT_SOURCE = 'iot.amazonaws.com';
@@ -47,17 +47,51 @@ export function boolOf(value: unknown): boolean | null {
 }
 
 function obj(value: unknown): JsonObject | null {
-  if (isObject(value)) return value as JsonObject;
+  if (isObject(value)) return withinNesting(value as JsonObject);
   // Some exports carry nested JSON as a string.
   if (typeof value === 'string' && value.startsWith('{')) {
     try {
       const parsed: unknown = JSON.parse(value);
-      return isObject(parsed) ? (parsed as JsonObject) : null;
+      return isObject(parsed) ? withinNesting(parsed as JsonObject) : null;
     } catch {
       return null;
     }
   }
   return null;
+}
+
+/**
+ * Levels of objects and arrays a record's value may hold (CloudTrail's nest a handful).
+ * A forged one nested thousands deep would overflow the stack of everything that walks it
+ * (JSON output, CSV, the analysis), and past ~1,900 levels a parse worker's answer cannot
+ * even be read on the main thread.
+ */
+export const MAX_NESTING = 64;
+
+/** What stands in for a value nested deeper than `MAX_NESTING`. */
+export const TOO_DEEP = `[nested more than ${MAX_NESTING} levels deep: left out]`;
+
+/** Whether `value` holds objects or arrays more than `levels` deep (never recurses past that). */
+function deeperThan(value: unknown, levels: number): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (levels === 0) return true;
+  for (const v of Array.isArray(value) ? value : Object.values(value)) if (deeperThan(v, levels - 1)) return true;
+  return false;
+}
+
+/** A copy of `value` with what lies deeper than `levels` replaced by `TOO_DEEP`. */
+function cut(value: JsonValue, levels: number): JsonValue {
+  if (typeof value !== 'object' || value === null) return value;
+  if (levels === 0) return TOO_DEEP;
+  if (Array.isArray(value)) return value.map((v) => cut(v, levels - 1));
+  const out: JsonObject = {};
+  for (const [k, v] of Object.entries(value)) Object.defineProperty(out, k, { value: cut(v, levels - 1), enumerable: true, writable: true, configurable: true });
+  return out;
+}
+
+/** `value` itself when it nests at most `MAX_NESTING` levels (it nearly always does), else a cut copy. */
+function withinNesting(value: JsonObject): JsonObject {
+  return deeperThan(value, MAX_NESTING) ? (cut(value, MAX_NESTING) as JsonObject) : value;
 }
 
 /** ISO-8601 UTC, without milliseconds when they are zero; null when not a time. */

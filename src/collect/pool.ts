@@ -136,11 +136,27 @@ export function createParsePool(options: ParsePoolOptions = {}): ParsePool {
       startTimer(slot);
       batch.forEach((task, i) => {
         const result = reply.results[i];
-        if (result !== undefined && 'parsed' in result) task.resolve(result.parsed);
+        // Replies come in the order the batches went; an answer for another file is never taken.
+        if (result !== undefined && result.id !== task.message.id) task.reject(new Error('the parse worker answered for another file'));
+        else if (result !== undefined && 'parsed' in result) task.resolve(result.parsed);
         else if (result !== undefined && 'content' in result) task.resolve(result.content);
         else if (result !== undefined && 'digest' in result) task.resolve(result.digest);
         else task.reject(Object.assign(new Error(result?.error.message ?? 'no answer from the parse worker'), result?.error.code ? { code: result.error.code } : {}));
       });
+      scheduleDispatch();
+    });
+    // A reply that cannot be read here (one the worker could write but this thread cannot
+    // rebuild) takes its batch's place in the order: its files run again, each alone, and the
+    // one whose answer cannot be read fails. Left unanswered, the batch would wait for its
+    // timeout, and take the next batch's answer.
+    worker.on('messageerror', (error) => {
+      const batch = slot.batches.shift();
+      if (batch === undefined) return;
+      startTimer(slot);
+      const culprit = batch.length === 1 && (batch[0]!.alone || !batch[0]!.retryable) ? batch[0]! : null;
+      if (culprit !== null) culprit.reject(new Error(`the parse worker's answer could not be read (${error.message})`));
+      else for (const task of batch) task.alone = true;
+      queue.unshift(...(culprit === null ? batch : []));
       scheduleDispatch();
     });
     worker.on('error', (error) => {

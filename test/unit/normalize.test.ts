@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isIotRecord, normalizeRecord } from '../../src/cloudtrail/normalize.js';
+import { isIotRecord, MAX_NESTING, normalizeRecord, TOO_DEEP } from '../../src/cloudtrail/normalize.js';
 import { parseLogBytes } from '../../src/collect/parse-log.js';
 import { gzipSync } from 'node:zlib';
 
@@ -59,6 +59,28 @@ describe('normalizeRecord', () => {
     const bob = { ...withoutId, userIdentity: { ...withoutId.userIdentity, arn: 'arn:aws:iam::111122223333:user/bob', userName: 'bob' } };
     expect(normalizeRecord(bob)!.contentId).not.toBe(a.contentId);
     expect(normalizeRecord({ ...withoutId, sourceIPAddress: '198.51.100.8' })!.contentId).not.toBe(a.contentId);
+  });
+
+  it('cuts a value nested deeper than MAX_NESTING levels, and keeps every other value as it is', () => {
+    // 3,000 levels: deep enough to overflow whatever walks it recursively (and, from a parse
+    // worker, more than the main thread can read back).
+    let deep: unknown = 'bottom';
+    for (let i = 0; i < 3000; i++) deep = i % 2 === 0 ? [deep] : { ['__proto__']: deep, k: i };
+    const r = normalizeRecord({ ...canonical, requestParameters: { certificateId: 'c', nested: deep } })!;
+    const depthOf = (v: unknown): number => (typeof v === 'object' && v !== null ? 1 + Math.max(0, ...Object.values(v).map(depthOf)) : 0);
+    expect(depthOf(r.requestParameters)).toBe(MAX_NESTING);
+    expect(JSON.stringify(r.requestParameters)).toContain(JSON.stringify(TOO_DEEP));
+    expect(r.requestParameters?.certificateId).toBe('c');
+    // A `__proto__` key stays a key in the copy, never its prototype.
+    const copy = r.requestParameters?.nested as Record<string, unknown>;
+    expect(Object.keys(copy)).toEqual(['__proto__', 'k']);
+    expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
+    // Within the limit, the value itself: nothing is copied.
+    let ok: unknown = 'bottom';
+    for (let i = 0; i < MAX_NESTING - 1; i++) ok = [ok];
+    const params = { nested: ok };
+    expect(normalizeRecord({ ...canonical, requestParameters: params })!.requestParameters).toBe(params);
+    expect(normalizeRecord({ ...canonical, requestParameters: { nested: [ok] } })!.requestParameters).not.toHaveProperty('nested.0', ok);
   });
 
   it('reads the IoT guide shape: capitalized keys, the RequestParamters alias, "" as absent', () => {

@@ -8,6 +8,7 @@ import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createParsePool, type ParsePool } from '../../src/collect/pool.js';
 import { parseLogBytes } from '../../src/collect/parse-log.js';
+import { TOO_DEEP } from '../../src/cloudtrail/normalize.js';
 
 const iot = (n: number) => ({ eventVersion: '1.09', eventSource: 'iot.amazonaws.com', eventName: 'CreateThing', eventTime: '2026-10-05T10:00:00Z', eventID: `iot-${n}` });
 const other = (n: number) => ({ eventVersion: '1.09', eventSource: 'sts.amazonaws.com', eventName: 'AssumeRole', sourceIPAddress: 'iot.amazonaws.com', eventID: `sts-${n}` });
@@ -45,6 +46,15 @@ describe('createParsePool (workers from TypeScript source)', () => {
     const results = await Promise.all(sizes.map((n) => pool.parse(log(n))));
     expect(results.map((r) => r.recordCount)).toStrictEqual(sizes);
     expect(results.map((r) => r.records.map((x) => x.eventId))).toStrictEqual(sizes.map((n) => Array.from({ length: Math.ceil(n / 3) }, (_, k) => `iot-${3 * k}`)));
+  });
+
+  it('answers for a record nested thousands of levels deep, cut to what the main thread can read', async () => {
+    // Past ~1,900 levels the main thread cannot read a worker's answer back (its stack is smaller).
+    const deep = `${'['.repeat(3000)}1${']'.repeat(3000)}`;
+    const text = `{"Records":[${JSON.stringify(iot(0)).replace(/}$/, `,"requestParameters":{"x":${deep}}}`)},${JSON.stringify(iot(3))}]}`;
+    const parsed = await pool.parse(gzipSync(text));
+    expect(parsed.records.map((r) => r.eventId)).toStrictEqual(['iot-0', 'iot-3']);
+    expect(JSON.stringify(parsed.records[0]!.requestParameters)).toContain(TOO_DEEP);
   });
 
   it('transfers bytes that own their memory and copies pooled ones', async () => {
@@ -90,6 +100,13 @@ parentPort.on('message', ({ tasks }) => {
     if (task.path === 'crash') process.exit(3);
     if (task.path === 'throw') throw new Error('boom');
     if (task.path === 'hang') for (;;);
+    if (task.path === 'deep') {
+      // An answer this worker can write and the main thread, with its smaller stack, cannot read.
+      let deep = null;
+      for (let i = 0; i < 5000; i++) deep = [deep];
+      results.push({ id: task.id, parsed: { recordCount: 0, records: [], uncompressedBytes: 0, error: null, deep } });
+      continue;
+    }
     results.push({ id: task.id, parsed: { recordCount: Number(task.path), records: [], uncompressedBytes: 0, error: null } });
   }
   parentPort.postMessage({ results });
@@ -130,6 +147,20 @@ parentPort.on('message', ({ tasks }) => {
     const results = await Promise.allSettled(['hang', '4', '5'].map((p) => pool.parseFile(p)));
     expect(results[0]).toMatchObject({ status: 'rejected', reason: { message: 'parse worker took longer than 0.3 s' } });
     expect(results.slice(1).map((r) => (r.status === 'fulfilled' ? r.value.recordCount : null))).toStrictEqual([4, 5]);
+    await pool.close();
+  });
+
+  it('an answer that cannot be read fails its file only, and no file takes the answer of another', async () => {
+    const pool = createParsePool({ threads: 1, workerFile });
+    const results = await Promise.allSettled(['1', 'deep', '2', '3'].map((p) => pool.parseFile(p)));
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value.recordCount : (r.reason as Error).message.replace(/ \(.*\)$/, '')))).toStrictEqual([
+      1,
+      "the parse worker's answer could not be read",
+      2,
+      3,
+    ]);
+    // The files after it are still answered with their own results.
+    expect((await Promise.all(['4', '5'].map((p) => pool.parseFile(p)))).map((r) => r.recordCount)).toStrictEqual([4, 5]);
     await pool.close();
   });
 
