@@ -107,6 +107,29 @@ function idWithRulePart(rulePart: string, hit: Pick<RuleHit, 'accountId' | 'regi
   return hit.discriminator !== undefined && hit.discriminator !== '' ? `${id}:${idPart(hit.discriminator)}` : id;
 }
 
+/**
+ * Hands out finding ids unique within a run: the base id the first time, then the first of
+ * `base~2`, `base~3`, ... not taken yet. Forged logs can give thousands of hits one base id,
+ * so each base keeps the suffix to try next instead of trying ~2, ~3, ... again every time.
+ */
+export function uniqueIdMaker(): (baseId: string) => string {
+  const used = new Set<string>();
+  const nextSuffix = new Map<string, number>();
+  return (baseId) => {
+    let id = baseId;
+    if (used.has(id)) {
+      // Ids are never given back, so every suffix below the counter is still taken. A suffixed
+      // id may also be taken already as another hit's base id (a base that reads `x~2`): the
+      // search steps over it, as it steps over its own earlier ids.
+      let n = nextSuffix.get(baseId) ?? 2;
+      while (used.has((id = `${baseId}~${n}`))) n++;
+      nextSuffix.set(baseId, n + 1);
+    }
+    used.add(id);
+    return id;
+  };
+}
+
 function validHit(hit: unknown): hit is RuleHit {
   if (hit === null || typeof hit !== 'object') return false;
   const h = hit as Record<string, unknown>;
@@ -178,7 +201,7 @@ export function evaluateFindings(input: FindingsInput): FindingsResult {
 
   const findings: Finding[] = [];
   const ruleErrors: RuleError[] = [];
-  const usedIds = new Set<string>();
+  const uniqueId = uniqueIdMaker();
   let versions: readonly KnownPolicyVersion[] | undefined;
   const policyVersions = () => (versions ??= knownPolicyVersions(input.events, input.policies));
   for (const [ruleId, rule] of Object.entries(rules)) {
@@ -211,10 +234,7 @@ export function evaluateFindings(input: FindingsInput): FindingsResult {
         invalid++;
         continue;
       }
-      const baseId = idWithRulePart(rulePart, hit);
-      let id = baseId;
-      for (let n = 2; usedIds.has(id); n++) id = `${baseId}~${n}`;
-      usedIds.add(id);
+      const id = uniqueId(idWithRulePart(rulePart, hit));
       findings.push({
         id,
         ruleId,

@@ -697,27 +697,18 @@ function certificatesView(
 // --- policies --------------------------------------------------------------
 
 /**
- * The anchors of the rendered policies by name: each with its account and region, and
- * `unique` when no other policy of the model (rendered or not) has the name. Findings
- * look their resource up by name once instead of building keys.
+ * The anchors of the rendered policies by name: by account, then region, and `unique` when
+ * no other policy of the model (rendered or not) has the name. Findings look their resource
+ * up by name once instead of building keys. Forged logs can name one policy in thousands of
+ * accounts, so each finding's lookup goes through maps rather than over every place.
  */
-type PolicyAnchors = Map<string, { places: PolicyPlace[]; unique: string | null }>;
-interface PolicyPlace {
-  accountId: string;
-  region: string;
-  anchor: string;
-}
+type PolicyAnchors = Map<string, { places: Map<string, Map<string, string>>; unique: string | null }>;
 
 /** The anchor of policy `name` in the account and region, else of the only policy so named. */
 function policyAnchor(anchors: PolicyAnchors, accountId: string, region: string, name: string): string | null {
   const entry = anchors.get(name);
   if (entry === undefined) return null;
-  // From the end: the last one rendered when the same policy comes twice.
-  for (let i = entry.places.length - 1; i >= 0; i--) {
-    const place = entry.places[i] as PolicyPlace;
-    if (place.accountId === accountId && place.region === region) return place.anchor;
-  }
-  return entry.unique;
+  return entry.places.get(accountId)?.get(region) ?? entry.unique;
 }
 
 function policiesView(policies: PolicyHistory[], kit: ViewKit): { view: PoliciesView; anchors: PolicyAnchors } {
@@ -730,8 +721,11 @@ function policiesView(policies: PolicyHistory[], kit: ViewKit): { view: Policies
   const items = shown.map((p): PolicyView => {
     const anchor = kit.claim(anchorId('policy', p.accountId, p.region, p.policyName));
     let named = anchors.get(p.policyName);
-    if (named === undefined) anchors.set(p.policyName, (named = { places: [], unique: null }));
-    named.places.push({ accountId: p.accountId, region: p.region, anchor });
+    if (named === undefined) anchors.set(p.policyName, (named = { places: new Map(), unique: null }));
+    let byRegion = named.places.get(p.accountId);
+    if (byRegion === undefined) named.places.set(p.accountId, (byRegion = new Map()));
+    // Set over any earlier one: the last one rendered is linked when the same policy comes twice.
+    byRegion.set(p.region, anchor);
     if (byName.get(p.policyName) === 1) named.unique = anchor;
 
     // Attaching one policy to 12,000 certificates is one row per actor and action in the PDF.

@@ -39,6 +39,39 @@ export function createdAsDefault(event: IotEvent): boolean {
   return bool(reqParam(event, 'setAsDefault')) === true || bool(respParam(event, 'isDefaultVersion')) === true;
 }
 
+/** Recorded documents by version id, of one policy. */
+type VersionDocuments = Map<string | null, string>;
+/** Account, then region, then policy name. */
+type HistoryIndex = Map<string, Map<string, Map<string, VersionDocuments>>>;
+
+// Every SetDefaultPolicyVersion event asks for a document; forged logs bring tens of
+// thousands of them, too many to search the histories for each. The histories are complete
+// before the rules run and are not changed afterwards, so one index per array serves a run.
+const historyIndexes = new WeakMap<readonly PolicyHistory[], HistoryIndex>();
+
+function indexHistory(policies: readonly PolicyHistory[]): HistoryIndex {
+  const index: HistoryIndex = new Map();
+  for (let i = 0; i < policies.length; i++) {
+    const policy = policies[i]!;
+    let byRegion = index.get(policy.accountId);
+    if (byRegion === undefined) index.set(policy.accountId, (byRegion = new Map()));
+    let byName = byRegion.get(policy.region);
+    if (byName === undefined) byRegion.set(policy.region, (byName = new Map()));
+    // Only the first policy of a name in an account and region is ever consulted, even when it
+    // has no document for the version and a later one does.
+    if (byName.has(policy.policyName)) continue;
+    const documents: VersionDocuments = new Map();
+    for (let v = 0; v < policy.versions.length; v++) {
+      const version = policy.versions[v]!;
+      // The first recorded document of a version id wins; empty documents do not count.
+      if (!version.documentRecorded || !version.document || documents.has(version.versionId)) continue;
+      documents.set(version.versionId, version.document);
+    }
+    byName.set(policy.policyName, documents);
+  }
+  return index;
+}
+
 /** A version's document as the policy history recorded it. */
 export function documentFromHistory(
   policies: readonly PolicyHistory[],
@@ -47,9 +80,9 @@ export function documentFromHistory(
   policyName: string,
   versionId: string,
 ): string | null {
-  const policy = policies.find((p) => p.accountId === accountId && p.region === region && p.policyName === policyName);
-  const version = policy?.versions.find((v) => v.versionId === versionId && v.documentRecorded && v.document);
-  return version?.document ?? null;
+  let index = historyIndexes.get(policies);
+  if (index === undefined) historyIndexes.set(policies, (index = indexHistory(policies)));
+  return index.get(accountId)?.get(region)?.get(policyName)?.get(versionId) ?? null;
 }
 
 /**
