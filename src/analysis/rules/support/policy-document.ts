@@ -10,7 +10,7 @@ import type { IotEvent } from '../../../report/model.js';
 import { matchesGlob } from './glob.js';
 import { clip } from './text.js';
 import { get, str } from './values.js';
-import { BoundedMemo } from '../../../memo.js';
+import { BoundedMemo, getOrInsert } from '../../../memo.js';
 
 export interface PolicyStatement {
   index: number;
@@ -30,6 +30,32 @@ export type PolicyDocumentReading =
 
 // IoT policies are at most a few KB; anything far larger is not worth parsing.
 const MAX_DOCUMENT_CHARS = 200_000;
+
+/**
+ * Levels of arrays and objects a document may nest. Real IoT policies are a few levels deep
+ * (document, Statement list, statement, Condition, operator, key's values), and AWS IoT caps
+ * documents at 2,048 characters. A forged document in a log can nest thousands of levels in
+ * a few KB, which overflows the stack of anything that walks it recursively: JSON.stringify
+ * for the pretty text here, and for quoting a statement in a finding's evidence.
+ */
+const MAX_NESTING = 64;
+
+/**
+ * Whether arrays and objects in `value` nest more than `MAX_NESTING` levels (the value itself
+ * is the first). Walked with a list of what is left to see, not recursively, so that the walk
+ * itself cannot overflow the stack; it stops at the first value too deep.
+ */
+function nestedTooDeep(value: unknown): boolean {
+  const pending: { value: object; depth: number }[] = [];
+  if (value !== null && typeof value === 'object') pending.push({ value, depth: 1 });
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    if (next.depth > MAX_NESTING) return true;
+    for (const child of Object.values(next.value)) {
+      if (child !== null && typeof child === 'object') pending.push({ value: child, depth: next.depth + 1 });
+    }
+  }
+  return false;
+}
 
 function stringList(value: unknown): string[] | null {
   if (value === undefined) return null;
@@ -59,8 +85,22 @@ const readingsOfText = new BoundedMemo<string, PolicyDocumentReading>(4 * MAX_DO
 
 /** Reads a policy document value (a JSON string, or an already parsed object). The result may be shared: do not change it. */
 export function readPolicyDocument(value: unknown): PolicyDocumentReading {
-  if (typeof value !== 'string' || value.length > MAX_DOCUMENT_CHARS) return readDocument(value);
-  return readingsOfText.get(value, readDocument);
+  if (typeof value !== 'string' || value.length > MAX_DOCUMENT_CHARS) return readDocumentSafely(value);
+  return readingsOfText.get(value, readDocumentSafely);
+}
+
+/**
+ * Reads a document, saying it could not be read when reading throws. Every rule that looks
+ * at policy versions reads every document: one that throws would fail those rules for the
+ * whole report, hiding what the other documents show.
+ */
+function readDocumentSafely(value: unknown): PolicyDocumentReading {
+  try {
+    return readDocument(value);
+  } catch (error) {
+    const detail = error instanceof Error && typeof error.message === 'string' && error.message !== '' ? ` (${clip(error.message, 100)})` : '';
+    return { status: 'invalid', reason: `the document could not be read${detail}` };
+  }
 }
 
 function readDocument(value: unknown): PolicyDocumentReading {
@@ -85,6 +125,9 @@ function readDocument(value: unknown): PolicyDocumentReading {
     if (!statement) return { status: 'invalid', reason: `Statement ${i} is not an object` };
     statements.push(statement);
   }
+  // Before the pretty text, the first thing to walk the document recursively; last among the
+  // checks, so that a document refused for another reason keeps that reason.
+  if (nestedTooDeep(parsed)) return { status: 'invalid', reason: `the document is nested more than ${MAX_NESTING} levels deep` };
   return { status: 'ok', statements, pretty: JSON.stringify(parsed, null, 2) };
 }
 
@@ -168,7 +211,21 @@ function resourceShape(resource: string): ResourceShape {
   return { all: false, type: rest.slice(0, slash), path: rest.slice(slash + 1) };
 }
 
-const hasVariable = (s: string): boolean => /\$\{[^}]+\}/.test(s);
+/**
+ * Whether `s` holds a policy variable: `${`, at least one character other than `}`, then `}`.
+ * Scanned rather than matched with a regular expression, which backtracked in time quadratic
+ * in the length of a forged resource full of `${` with no `}` to close them (40 KB: ~1 s,
+ * 160 KB: ~20 s). Trying the first `${` followed by something other than `}` is enough: it
+ * starts a variable when any `}` comes after that character, and when none does, none comes
+ * after a later `${` either.
+ */
+function hasVariable(s: string): boolean {
+  const lastClose = s.lastIndexOf('}');
+  for (let open = s.indexOf('${'); open !== -1 && open + 2 < lastClose; open = s.indexOf('${', open + 2)) {
+    if (s[open + 2] !== '}') return true;
+  }
+  return false;
+}
 
 /** The resource applies to this kind of action and leaves it unrestricted. */
 function isBroadFor(shape: ResourceShape, kind: ResourceKind): boolean {
@@ -201,9 +258,10 @@ export function overlyPermissiveIssues(statements: readonly PolicyStatement[]): 
     if (s.notActions !== null) add('Allow with NotAction allows every action not listed');
     if (s.notResources !== null) add('Allow with NotResource applies to every resource not listed');
     const shapes = s.resources.map((r) => ({ raw: r, shape: resourceShape(r) }));
+    // The same for every action: looked up once, not once per wildcard action.
+    const everywhere = shapes.find((r) => r.shape.all);
     for (const action of s.actions) {
       if (!/[*?]/.test(action)) continue;
-      const everywhere = shapes.find((r) => r.shape.all);
       if (everywhere) add(`wildcard action "${clip(action, 60)}" on every resource ("${clip(everywhere.raw, 80)}")`);
     }
     for (const group of ACTION_GROUPS) {
@@ -226,6 +284,10 @@ export function misconfigurationIssues(statements: readonly PolicyStatement[]): 
   const issues: PolicyIssue[] = [];
   for (const s of statements) {
     const add = (reason: string) => issues.push({ statementIndex: s.index, reason });
+    // Whether the statement allows some of each group's actions depends on the statement
+    // alone: worked out once, when a resource first needs it, rather than for every resource
+    // (a forged statement can hold thousands of actions and thousands of resources).
+    let allowsSome: boolean[] | undefined;
     for (const resource of s.resources) {
       const shape = resourceShape(resource);
       if (shape.path === null || shape.type === null) continue;
@@ -240,8 +302,9 @@ export function misconfigurationIssues(statements: readonly PolicyStatement[]): 
         add(`MQTT wildcard in a topic resource is literal in IoT policies ("${clip(resource, 80)}")`);
         continue;
       }
-      for (const group of ACTION_GROUPS) {
-        if (!appliesTo(shape, group.kind) || allowedActions(s, group).length === 0) continue;
+      allowsSome ??= ACTION_GROUPS.map((group) => allowedActions(s, group).length > 0);
+      for (const [g, group] of ACTION_GROUPS.entries()) {
+        if (!appliesTo(shape, group.kind) || !allowsSome[g]) continue;
         if (isBroadFor(shape, group.kind) || hasVariable(shape.path)) continue;
         const wildcard = group.kind === 'topicfilter' ? /[*+#]/ : /\*/;
         if (wildcard.test(shape.path)) {
@@ -258,17 +321,15 @@ export function misconfigurationIssues(statements: readonly PolicyStatement[]): 
 
 /** The offending statements quoted, each with its reasons. */
 export function quoteIssues(statements: readonly PolicyStatement[], issues: readonly PolicyIssue[]): string {
-  const byStatement = new Map<number, string[]>();
-  for (const issue of issues) {
-    const reasons = byStatement.get(issue.statementIndex) ?? [];
-    if (!reasons.includes(issue.reason)) reasons.push(issue.reason);
-    byStatement.set(issue.statementIndex, reasons);
-  }
+  // Each statement's distinct reasons in the order first given (a set keeps that order and
+  // answers "seen already?" at once: a forged statement can give tens of thousands).
+  const byStatement = new Map<number, Set<string>>();
+  for (const issue of issues) getOrInsert(byStatement, issue.statementIndex, () => new Set<string>()).add(issue.reason);
   const parts: string[] = [];
   for (const [index, reasons] of byStatement) {
     const statement = statements.find((s) => s.index === index);
     const quoted = clip(JSON.stringify(statement?.raw ?? null), 600);
-    parts.push(`Statement ${index}: ${quoted}\n  - ${reasons.join('\n  - ')}`);
+    parts.push(`Statement ${index}: ${quoted}\n  - ${[...reasons].join('\n  - ')}`);
   }
   return parts.join('\n');
 }
