@@ -53,7 +53,7 @@ function roleName(arn: string): string {
 const ASSUMED_ROLE = ':assumed-role/';
 
 /** The last line break (what `.` in a regular expression does not match) in `s`, or -1. */
-function lastLineBreak(s: string): number {
+export function lastLineBreak(s: string): number {
   return Math.max(s.lastIndexOf('\n'), s.lastIndexOf('\r'), s.lastIndexOf('\u2028'), s.lastIndexOf('\u2029'));
 }
 

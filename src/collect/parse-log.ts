@@ -118,7 +118,9 @@ function parseJsonLines(text: string): unknown[] | null {
     }
     const records = recordsOf(value);
     if (records === null) return null;
-    out.push(...records);
+    // One at a time: spreading passes each record as an argument, and a line can hold more
+    // records than a call takes arguments (a RangeError that made the file unreadable).
+    for (let i = 0; i < records.length; i++) out.push(records[i]);
   }
   return out.length > 0 ? out : null;
 }
