@@ -33,6 +33,8 @@ const QUESTION = 0x3f;
  * case when that is one unit and does not turn a non-ASCII letter into an ASCII one.
  */
 function canonical(unit: number): number {
+  // ASCII, nearly every unit of an ARN or an action name: a-z to A-Z, nothing else changes.
+  if (unit < 128) return unit >= 97 && unit <= 122 ? unit - 32 : unit;
   const upper = String.fromCharCode(unit).toUpperCase();
   if (upper.length !== 1) return unit;
   const u = upper.charCodeAt(0);
