@@ -6,6 +6,10 @@ import type { IntegrityGap, IntegrityIssue, IntegrityProblemKind, ProblemSeverit
 const HOUR = 3_600_000;
 /** Two digests closer than this abut: CloudTrail's hourly windows follow each other. */
 const ABUT_TOLERANCE = 5 * 60_000;
+/** Days around the period whose missing digests are still reported hour by hour. */
+const MARGIN = 3 * 24 * HOUR;
+/** A gap longer than this (the longest month and its margins) is reported hour by hour only near the period. */
+const MAX_HOURLY_GAP = 31 * 24 * HOUR + 2 * MARGIN;
 /** How long after its window ends a digest may still be on its way. */
 const DELIVERY_GRACE = HOUR;
 
@@ -263,8 +267,25 @@ export function analyzeChain(input: ChainInput): ChainOutcome {
     const c = clip(from, to);
     if (c.to > c.from) gaps.push({ trail: input.trail, from: iso(c.from), to: iso(c.to), reason });
   };
+  /** One warning for the hours from `from` to `to`, all outside the period (and its margin). */
+  const outsideGap = (from: number, to: number, context: string) => {
+    const hours = Math.round((to - from) / HOUR);
+    issue('digest-missing', 'warning', input.folderFor(to), `no digests for ${iso(from)} – ${iso(to)} (${hours} hours); ${context} (outside the period)`, from, to);
+  };
   /** Reports digests missing between `from` and `to`: the one named by `pointer` (ending at `to`) and any before it. */
-  const reportMissing = (pointer: string | null, from: number, to: number, context: string) => {
+  const reportMissing = (pointer: string | null, from: number, to: number, context: string, split = true): void => {
+    // A digest's times can be forged: a gap of years before one would be a digest a year
+    // reported missing hour by hour. Past a few days on either side of the period, the hours
+    // outside it are one warning; those in it are still reported one by one.
+    if (split && to - from > MAX_HOURLY_GAP) {
+      const inFrom = Math.max(from, input.periodStart - MARGIN);
+      const inTo = Math.min(to, input.periodEnd + MARGIN);
+      if (inFrom > from) outsideGap(from, Math.min(to, inFrom), context);
+      if (inTo > inFrom) reportMissing(null, inFrom, inTo, context, false);
+      if (to > Math.max(inTo, from)) outsideGap(Math.max(inTo, from), to, context);
+      if (pointer !== null) issue('digest-missing', 'warning', pointer, `digest not found; ${context}`, Math.max(from, to - HOUR), to);
+      return;
+    }
     const count = Math.max(1, Math.round((to - from) / HOUR));
     const pointerEnd = pointer === null ? null : (parseDigestName(pointer)?.endTime ?? null);
     const namedEnd = pointerEnd !== null && pointerEnd > from && pointerEnd <= to + ABUT_TOLERANCE ? pointerEnd : to;
@@ -363,7 +384,8 @@ export function analyzeChain(input: ChainInput): ChainOutcome {
     issues,
     missing,
     gaps,
-    coveredFrom: covered.length > 0 ? Math.max(input.periodStart, Math.min(...covered.map((d) => d.body!.digestStartTime))) : null,
-    coveredTo: covered.length > 0 ? Math.min(input.periodEnd, Math.max(...covered.map((d) => d.body!.digestEndTime))) : null,
+    // Folded, not spread: a forged trail can hold more digests than a call takes arguments.
+    coveredFrom: covered.length > 0 ? Math.max(input.periodStart, covered.reduce((m, d) => Math.min(m, d.body!.digestStartTime), Infinity)) : null,
+    coveredTo: covered.length > 0 ? Math.min(input.periodEnd, covered.reduce((m, d) => Math.max(m, d.body!.digestEndTime), -Infinity)) : null,
   };
 }

@@ -233,7 +233,7 @@ function keyResolver(source: VerifyIntegrityOptions['publicKeys'], notes: string
   const add = (entries: PublicKeyEntry[]) => {
     const { keys: indexed, rejected } = indexPublicKeys(entries);
     for (const [fingerprint, key] of indexed) keys.set(fingerprint, key);
-    notes.push(...rejected);
+    for (const note of rejected) notes.push(note);
   };
   if (typeof source !== 'function') {
     add(source);
@@ -331,7 +331,8 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
       },
     });
     outcomes.push({ trail, outcome });
-    out.issues.push(...outcome.issues);
+    // One at a time: a forged chain can give more issues than a call takes arguments.
+    for (const issue of outcome.issues) out.issues.push(issue);
     out.unsigned += outcome.issues.filter((i) => i.kind === 'digest-signature-unavailable').length;
   }
 

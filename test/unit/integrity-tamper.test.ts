@@ -377,6 +377,23 @@ describe('gaps, missing folders, late and backfill digests', () => {
     expect(errors(result)).toEqual([expect.objectContaining({ kind: 'chain-gap', key: after.key, from: before.end, to: after.start })]);
   });
 
+  it('reports a forged gap of years hour by hour only around the period, the rest as one warning', async () => {
+    const t = tree(true, { accounts: [A1], regions: ['eu-west-1'] });
+    // The last digest, re-signed with the trail's own key, says it starts 30 years on and names
+    // a previous digest that is not there: 263,000 missing hours, each an issue before.
+    const last = t.digestsOf(A1, 'eu-west-1').at(-1)!;
+    const body = readDigestBody(t, last.key);
+    const later = (iso: unknown) => new Date(Date.parse(String(iso)) + 30 * 365 * 86_400_000).toISOString().replace('.000Z', 'Z');
+    body.digestStartTime = later(body.digestStartTime);
+    body.digestEndTime = later(body.digestEndTime);
+    body.previousDigestS3Object = String(body.previousDigestS3Object).replace(/\d{8}T\d+Z/, '20261001T120000Z');
+    writeDigest(t, last.key, body);
+    const result = await check(t);
+    const missing = result.problems.filter((p) => p.kind === 'digest-missing');
+    expect(missing.length).toBeLessThan(200);
+    expect(missing).toContainEqual(expect.objectContaining({ severity: 'warning', message: expect.stringMatching(/^no digests for .* \(\d+ hours\); .*\(outside the period\)$/) }));
+  }, 20_000);
+
   it('names a region with log files and no digest at all once, and marks its files not covered', async () => {
     const t = tree(true, { accounts: [A1] });
     rmSync(path.join(t.root, 'AWSLogs', t.organizationId!, A1, 'CloudTrail-Digest', 'us-east-1'), { recursive: true });
