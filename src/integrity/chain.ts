@@ -183,15 +183,17 @@ export function analyzeChain(input: ChainInput): ChainOutcome {
     return candidates.find((a) => sameObject(a.foundKey, pointer, input.storeKind) || a.body!.digestS3Object === pointer) ?? null;
   };
   /** A pointer to an object that was read but is unusable (unreadable, or not what its key says): its own problem explains the hole. */
-  const pointsToUnusable = (pointer: string) =>
-    input.digests.some((d) => verdicts.get(d)?.inPlace === false && sameObject(d.foundKey, pointer, input.storeKind));
+  // Listed once, not looked for among every digest for each pointer (forged trails: thousands of each).
+  const unusable = input.digests.filter((d) => verdicts.get(d)?.inPlace === false);
+  const pointsToUnusable = (pointer: string) => unusable.some((d) => sameObject(d.foundKey, pointer, input.storeKind));
   const carrier = new Map<LoadedDigest, LoadedDigest>();
   for (const b of hourly) {
     const a = previousOf(b);
     if (a !== null && a !== b) carrier.set(a, b);
   }
 
-  // Signatures.
+  // Signatures. Whether a later digest exists, for a digest with none stored: the latest start, found once.
+  const latestStart = hourly.reduce((latest, o) => Math.max(latest, o.body!.digestStartTime), -Infinity);
   for (const d of inPlace) {
     const verdict = verdicts.get(d)!;
     const body = d.body!;
@@ -226,7 +228,7 @@ export function analyzeChain(input: ChainInput): ChainOutcome {
         d.foundKey,
         d.name.backfill
           ? 'backfill digest with no signature stored with it (S3 metadata, sidecar or --signatures): its signature could not be checked'
-          : hourly.some((o) => o.body!.digestStartTime > body.digestStartTime)
+          : latestStart > body.digestStartTime
             ? 'no signature stored with it and the digest after it is missing or unusable: its signature could not be checked'
             : `newest digest of the chain and no signature stored with it (S3 metadata, sidecar or --signatures): its own signature could not be checked${outside}`,
       );
