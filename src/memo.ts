@@ -30,8 +30,8 @@ export class BoundedMemo<K, V> {
   }
 }
 
-/** The map's value for `key`, made by `make` and stored when missing (nested maps, groups). */
-export function getOrInsert<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+/** The map's (or weak map's) value for `key`, made by `make` and stored when missing (nested maps, groups, indexes). */
+export function getOrInsert<K, V>(map: { get(key: K): V | undefined; set(key: K, value: V): unknown }, key: K, make: () => V): V {
   let value = map.get(key);
   if (value === undefined) {
     value = make();

@@ -71,11 +71,15 @@ export const MAX_NESTING = 64;
 /** What stands in for a value nested deeper than `MAX_NESTING`. */
 export const TOO_DEEP = `[nested more than ${MAX_NESTING} levels deep: left out]`;
 
-/** Whether `value` holds objects or arrays more than `levels` deep (never recurses past that). */
-function deeperThan(value: unknown, levels: number): boolean {
+/**
+ * Whether `value` holds objects or arrays more than `levels` deep, the value itself the first
+ * level (never recurses past `levels`). Policy documents, parsed later from their text, are
+ * held to the same limit.
+ */
+export function nestsDeeperThan(value: unknown, levels: number): boolean {
   if (typeof value !== 'object' || value === null) return false;
   if (levels === 0) return true;
-  for (const v of Array.isArray(value) ? value : Object.values(value)) if (deeperThan(v, levels - 1)) return true;
+  for (const v of Array.isArray(value) ? value : Object.values(value)) if (nestsDeeperThan(v, levels - 1)) return true;
   return false;
 }
 
@@ -91,7 +95,7 @@ function cut(value: JsonValue, levels: number): JsonValue {
 
 /** `value` itself when it nests at most `MAX_NESTING` levels (it nearly always does), else a cut copy. */
 function withinNesting(value: JsonObject): JsonObject {
-  return deeperThan(value, MAX_NESTING) ? (cut(value, MAX_NESTING) as JsonObject) : value;
+  return nestsDeeperThan(value, MAX_NESTING) ? (cut(value, MAX_NESTING) as JsonObject) : value;
 }
 
 /** ISO-8601 UTC, without milliseconds when they are zero; null when not a time. */

@@ -153,10 +153,7 @@ export function createParsePool(options: ParsePoolOptions = {}): ParsePool {
       const batch = slot.batches.shift();
       if (batch === undefined) return;
       startTimer(slot);
-      const culprit = batch.length === 1 && (batch[0]!.alone || !batch[0]!.retryable) ? batch[0]! : null;
-      if (culprit !== null) culprit.reject(new Error(`the parse worker's answer could not be read (${error.message})`));
-      else for (const task of batch) task.alone = true;
-      queue.unshift(...(culprit === null ? batch : []));
+      queue.unshift(...retryAlone(batch, `the parse worker's answer could not be read (${error.message})`));
       scheduleDispatch();
     });
     worker.on('error', (error) => {
@@ -171,15 +168,27 @@ export function createParsePool(options: ParsePoolOptions = {}): ParsePool {
         // batch run again, each alone. Later batches are sent again as they were.
         const [running = [], ...waiting] = slot.batches;
         const why = slot.timedOut ? `took longer than ${timeoutMs / 1000} s` : `stopped (exit code ${code}${crash ? `: ${crash.message}` : ''})`;
-        const culprit = running.length === 1 && (running[0].alone || !running[0].retryable) ? running[0] : null;
-        if (culprit !== null) culprit.reject(new Error(`parse worker ${why}`));
-        else for (const task of running) task.alone = true;
-        queue.unshift(...(culprit === null ? running : []), ...waiting.flat());
+        queue.unshift(...retryAlone(running, `parse worker ${why}`), ...waiting.flat());
       }
       slot.batches = [];
       scheduleDispatch();
     });
     slots.push(slot);
+  }
+
+  /**
+   * A batch whose run failed (its worker stopped, or its answer could not be read): a file that
+   * failed while alone fails with `why` (it would fail again), or one that cannot be sent again;
+   * the others are returned to run again, each alone, to find the one that fails.
+   */
+  function retryAlone(batch: Task[], why: string): Task[] {
+    const culprit = batch.length === 1 && (batch[0]!.alone || !batch[0]!.retryable) ? batch[0]! : null;
+    if (culprit !== null) {
+      culprit.reject(new Error(why));
+      return [];
+    }
+    for (const task of batch) task.alone = true;
+    return batch;
   }
 
   function send(slot: Slot, batch: Task[]): void {

@@ -6,10 +6,12 @@ import type { IntegrityGap, IntegrityIssue, IntegrityProblemKind, ProblemSeverit
 const HOUR = 3_600_000;
 /** Two digests closer than this abut: CloudTrail's hourly windows follow each other. */
 const ABUT_TOLERANCE = 5 * 60_000;
-/** Days around the period whose missing digests are still reported hour by hour. */
-const MARGIN = 3 * 24 * HOUR;
-/** A gap longer than this (the longest month and its margins) is reported hour by hour only near the period. */
-const MAX_HOURLY_GAP = 31 * 24 * HOUR + 2 * MARGIN;
+/**
+ * Around the period, missing digests are reported hour by hour; further out, as one warning.
+ * The check reads digests of the period and of up to 14 late days, so on a real trail every
+ * gap lies within; a digest's times can be forged years away.
+ */
+const MARGIN = 15 * 24 * HOUR;
 /** How long after its window ends a digest may still be on its way. */
 const DELIVERY_GRACE = HOUR;
 
@@ -274,20 +276,22 @@ export function analyzeChain(input: ChainInput): ChainOutcome {
     const hours = Math.round((to - from) / HOUR);
     issue('digest-missing', 'warning', input.folderFor(to), `no digests for ${iso(from)} – ${iso(to)} (${hours} hours); ${context} (outside the period)`, from, to);
   };
-  /** Reports digests missing between `from` and `to`: the one named by `pointer` (ending at `to`) and any before it. */
-  const reportMissing = (pointer: string | null, from: number, to: number, context: string, split = true): void => {
-    // A digest's times can be forged: a gap of years before one would be a digest a year
-    // reported missing hour by hour. Past a few days on either side of the period, the hours
-    // outside it are one warning; those in it are still reported one by one.
-    if (split && to - from > MAX_HOURLY_GAP) {
-      const inFrom = Math.max(from, input.periodStart - MARGIN);
-      const inTo = Math.min(to, input.periodEnd + MARGIN);
-      if (inFrom > from) outsideGap(from, Math.min(to, inFrom), context);
-      if (inTo > inFrom) reportMissing(null, inFrom, inTo, context, false);
-      if (to > Math.max(inTo, from)) outsideGap(Math.max(inTo, from), to, context);
-      if (pointer !== null) issue('digest-missing', 'warning', pointer, `digest not found; ${context}`, Math.max(from, to - HOUR), to);
-      return;
-    }
+  /**
+   * Reports digests missing between `from` and `to`: the one named by `pointer` (ending at `to`)
+   * and any before it, hour by hour within `MARGIN` of the period, the hours beyond it as one
+   * warning on each side.
+   */
+  const reportMissing = (pointer: string | null, from: number, to: number, context: string): void => {
+    const nearFrom = Math.max(from, input.periodStart - MARGIN);
+    const nearTo = Math.min(to, input.periodEnd + MARGIN);
+    // The digest the pointer names ends at `to`: counted with the hours when `to` is near.
+    const namedNear = nearTo > nearFrom && nearTo === to;
+    if (nearFrom > from) outsideGap(from, Math.min(to, nearFrom), context);
+    if (nearTo > nearFrom) hourByHour(namedNear ? pointer : null, nearFrom, nearTo, context);
+    if (to > Math.max(nearTo, from)) outsideGap(Math.max(nearTo, from), to, context);
+    if (pointer !== null && !namedNear) issue('digest-missing', 'warning', pointer, `digest not found; ${context} (outside the period)`, Math.max(from, to - HOUR), to);
+  };
+  const hourByHour = (pointer: string | null, from: number, to: number, context: string) => {
     const count = Math.max(1, Math.round((to - from) / HOUR));
     const pointerEnd = pointer === null ? null : (parseDigestName(pointer)?.endTime ?? null);
     const namedEnd = pointerEnd !== null && pointerEnd > from && pointerEnd <= to + ABUT_TOLERANCE ? pointerEnd : to;

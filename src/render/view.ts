@@ -18,6 +18,7 @@ import type {
   PolicyHistory,
   ReportModel,
 } from '../report/model.js';
+import { getOrInsert } from '../memo.js';
 import { dayChart, type ChartGeometry } from './chart.js';
 import { DEFAULT_PDF_CAPS, SCREEN_LIMITS, type PdfCaps, type RenderContext } from './context.js';
 import { anchorId, clip, dayRanges, formatBytes, formatCount, plural, visibleStrings, ZoneClock } from './format.js';
@@ -720,12 +721,9 @@ function policiesView(policies: PolicyHistory[], kit: ViewKit): { view: Policies
 
   const items = shown.map((p): PolicyView => {
     const anchor = kit.claim(anchorId('policy', p.accountId, p.region, p.policyName));
-    let named = anchors.get(p.policyName);
-    if (named === undefined) anchors.set(p.policyName, (named = { places: new Map(), unique: null }));
-    let byRegion = named.places.get(p.accountId);
-    if (byRegion === undefined) named.places.set(p.accountId, (byRegion = new Map()));
+    const named = getOrInsert(anchors, p.policyName, () => ({ places: new Map(), unique: null }));
     // Set over any earlier one: the last one rendered is linked when the same policy comes twice.
-    byRegion.set(p.region, anchor);
+    getOrInsert(named.places, p.accountId, () => new Map<string, string>()).set(p.region, anchor);
     if (byName.get(p.policyName) === 1) named.unique = anchor;
 
     // Attaching one policy to 12,000 certificates is one row per actor and action in the PDF.

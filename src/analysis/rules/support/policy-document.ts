@@ -11,6 +11,7 @@ import { matchesGlob } from './glob.js';
 import { clip } from './text.js';
 import { get, str } from './values.js';
 import { BoundedMemo, getOrInsert } from '../../../memo.js';
+import { MAX_NESTING, nestsDeeperThan } from '../../../cloudtrail/normalize.js';
 
 export interface PolicyStatement {
   index: number;
@@ -30,32 +31,6 @@ export type PolicyDocumentReading =
 
 // IoT policies are at most a few KB; anything far larger is not worth parsing.
 const MAX_DOCUMENT_CHARS = 200_000;
-
-/**
- * Levels of arrays and objects a document may nest. Real IoT policies are a few levels deep
- * (document, Statement list, statement, Condition, operator, key's values), and AWS IoT caps
- * documents at 2,048 characters. A forged document in a log can nest thousands of levels in
- * a few KB, which overflows the stack of anything that walks it recursively: JSON.stringify
- * for the pretty text here, and for quoting a statement in a finding's evidence.
- */
-const MAX_NESTING = 64;
-
-/**
- * Whether arrays and objects in `value` nest more than `MAX_NESTING` levels (the value itself
- * is the first). Walked with a list of what is left to see, not recursively, so that the walk
- * itself cannot overflow the stack; it stops at the first value too deep.
- */
-function nestedTooDeep(value: unknown): boolean {
-  const pending: { value: object; depth: number }[] = [];
-  if (value !== null && typeof value === 'object') pending.push({ value, depth: 1 });
-  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
-    if (next.depth > MAX_NESTING) return true;
-    for (const child of Object.values(next.value)) {
-      if (child !== null && typeof child === 'object') pending.push({ value: child, depth: next.depth + 1 });
-    }
-  }
-  return false;
-}
 
 function stringList(value: unknown): string[] | null {
   if (value === undefined) return null;
@@ -127,7 +102,9 @@ function readDocument(value: unknown): PolicyDocumentReading {
   }
   // Before the pretty text, the first thing to walk the document recursively; last among the
   // checks, so that a document refused for another reason keeps that reason.
-  if (nestedTooDeep(parsed)) return { status: 'invalid', reason: `the document is nested more than ${MAX_NESTING} levels deep` };
+  // Real IoT policies nest a few levels (AWS IoT takes 2,048 characters); a forged one nested
+  // thousands deep would overflow the stack of JSON.stringify, here and when a finding quotes it.
+  if (nestsDeeperThan(parsed, MAX_NESTING)) return { status: 'invalid', reason: `the document is nested more than ${MAX_NESTING} levels deep` };
   return { status: 'ok', statements, pretty: JSON.stringify(parsed, null, 2) };
 }
 

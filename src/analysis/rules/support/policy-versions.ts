@@ -2,6 +2,7 @@
  * The policy versions whose documents the period's events show (CreatePolicy,
  * CreatePolicyVersion), with the SetDefaultPolicyVersion calls that made them default.
  */
+import { getOrInsert } from '../../../memo.js';
 import type { IotEvent, PolicyHistory } from '../../../report/model.js';
 import { policyDocumentOfEvent, readPolicyDocument, type PolicyDocumentReading } from './policy-document.js';
 import { bool, policyNameOf, reqParam, respParam, str } from './values.js';
@@ -53,10 +54,7 @@ function indexHistory(policies: readonly PolicyHistory[]): HistoryIndex {
   const index: HistoryIndex = new Map();
   for (let i = 0; i < policies.length; i++) {
     const policy = policies[i]!;
-    let byRegion = index.get(policy.accountId);
-    if (byRegion === undefined) index.set(policy.accountId, (byRegion = new Map()));
-    let byName = byRegion.get(policy.region);
-    if (byName === undefined) byRegion.set(policy.region, (byName = new Map()));
+    const byName = getOrInsert(getOrInsert(index, policy.accountId, () => new Map()), policy.region, () => new Map<string, VersionDocuments>());
     // Only the first policy of a name in an account and region is ever consulted, even when it
     // has no document for the version and a later one does.
     if (byName.has(policy.policyName)) continue;
@@ -80,8 +78,7 @@ export function documentFromHistory(
   policyName: string,
   versionId: string,
 ): string | null {
-  let index = historyIndexes.get(policies);
-  if (index === undefined) historyIndexes.set(policies, (index = indexHistory(policies)));
+  const index = getOrInsert(historyIndexes, policies, () => indexHistory(policies));
   return index.get(accountId)?.get(region)?.get(policyName)?.get(versionId) ?? null;
 }
 
