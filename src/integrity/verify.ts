@@ -1,7 +1,8 @@
 import type { KeyObject } from 'node:crypto';
 import { mapLimit } from '../collect/limit.js';
+import { getOrInsert } from '../memo.js';
 import type { ObjectStore } from '../types.js';
-import { analyzeChain, checkStoredSignatures, type ChainOutcome } from './chain.js';
+import { analyzeChain, checkStoredSignatures, type ChainOutcome, type LoadedDigest } from './chain.js';
 import { Lister, createGate, discoverLocations, type Gate, type IntegrityLocation } from './discover.js';
 import { DAY_MS, baseName, dayPath, logFileNameTime, parseDigestName, utcDays, withoutGz } from './keys.js';
 import { loadDigest, type DigestReader } from './load-digest.js';
@@ -15,6 +16,7 @@ import type {
   IntegrityResult,
   LogFileStatus,
 } from './types.js';
+import { anyWindowHolds } from './windows.js';
 
 /** Fetches the public keys of the trails' home regions (CloudTrail keys are per region). */
 export type PublicKeyProvider = (homeRegions: string[]) => Promise<PublicKeyEntry[]>;
@@ -150,7 +152,7 @@ export async function verifyIntegrity(opts: VerifyIntegrityOptions): Promise<Int
   for (const [index, store] of opts.stores.entries()) {
     onProgress({ phase: 'discover', done: index, total: opts.stores.length });
     const found = await discoverLocations(store, ctx.lister, { accounts: opts.accounts, regions: opts.regions });
-    locations.push(...found);
+    for (const location of found) locations.push(location);
     // A check that found nothing to check must not pass.
     if (found.length === 0) {
       empty.push({
@@ -308,6 +310,9 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
   const keys = await ctx.keysFor([...new Set(loaded.map((d) => d.name.homeRegion))].sort());
   const storedSignatureValid = await checkStoredSignatures(loaded, keys);
   const outcomes: { trail: string; outcome: ChainOutcome }[] = [];
+  // Grouped once, in the order read: a forged bucket can hold thousands of trails of a digest each.
+  const loadedByTrail = new Map<string, LoadedDigest[]>();
+  loaded.forEach((digest, i) => getOrInsert(loadedByTrail, selected[i].trail, () => []).push(digest));
   for (const trail of trails) {
     const outcome = analyzeChain({
       source: store.label,
@@ -316,7 +321,7 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
       accountId: location.accountId,
       region: location.region,
       trail,
-      digests: loaded.filter((_, i) => selected[i].trail === trail),
+      digests: loadedByTrail.get(trail) ?? [],
       periodStart: ctx.periodStart,
       periodEnd: ctx.periodEnd,
       now: ctx.now,
@@ -353,8 +358,13 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
     const covered = new Set(checkList.map((c) => withoutGz(c.storeKey)));
     const hasDigests = outcomes.some(({ outcome }) => outcome.verdicts.some((v) => v.inPeriod));
     // Hours whose digest is missing or unusable: their log files cannot be checked, which that digest's problem says.
-    const unusableWindows = outcomes.flatMap(({ outcome }) =>
-      outcome.issues.filter((i) => UNUSABLE_DIGEST.has(i.kind) && i.from !== null && i.to !== null).map((i) => [Date.parse(i.from!), Date.parse(i.to!)]),
+    // From a minute before each hour: a log file's name gives its delivery time without the seconds.
+    const inUnusableHour = anyWindowHolds(
+      outcomes.flatMap(({ outcome }) =>
+        outcome.issues
+          .filter((i) => UNUSABLE_DIGEST.has(i.kind) && i.from !== null && i.to !== null)
+          .map((i) => [Date.parse(i.from!) - 60_000, Date.parse(i.to!)] as const),
+      ),
     );
     const folders = utcDays(ctx.periodStart, ctx.periodEnd - 1).map((day) => `${location.logPrefix}${dayPath(day)}`);
     const listings = await mapLimit(folders, ctx.concurrency, (folder) => lister.list(store, folder));
@@ -363,7 +373,7 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
       if (key.endsWith('/') || !LOG_LIKE.test(key) || covered.has(withoutGz(key))) continue;
       const time = logFileNameTime(key);
       if (time !== null && (time < ctx.periodStart || time >= ctx.periodEnd)) continue;
-      if (time !== null && unusableWindows.some(([from, to]) => time >= from - 60_000 && time < to)) out.statuses.push([key, 'unverified']);
+      if (time !== null && inUnusableHour(time)) out.statuses.push([key, 'unverified']);
       else uncovered.push(key);
     }
     for (const key of uncovered) out.statuses.push([key, 'not-covered']);
@@ -416,8 +426,9 @@ function summarize(
     logFilesNotCovered: count('not-covered'),
     logFilesUnverified: count('unverified'),
     gaps,
-    coveredFrom: froms.length > 0 ? iso(Math.min(...froms)) : null,
-    coveredTo: tos.length > 0 ? iso(Math.max(...tos)) : null,
+    // Folded, not spread: a forged bucket can hold more trails than a call takes arguments.
+    coveredFrom: froms.length > 0 ? iso(froms.reduce((a, b) => Math.min(a, b))) : null,
+    coveredTo: tos.length > 0 ? iso(tos.reduce((a, b) => Math.max(a, b))) : null,
     status: errors.some((i) => ALTERED.has(i.kind)) ? 'invalid' : errors.length > 0 || gaps.some((g) => g.reason !== 'chain-starts') ? 'incomplete' : 'valid',
   };
 }
