@@ -84,7 +84,7 @@ export function nestsDeeperThan(value: unknown, levels: number): boolean {
 }
 
 /** A copy of `value` with what lies deeper than `levels` replaced by `TOO_DEEP`. */
-function cut(value: JsonValue, levels: number): JsonValue {
+export function cut(value: JsonValue, levels: number): JsonValue {
   if (typeof value !== 'object' || value === null) return value;
   if (levels === 0) return TOO_DEEP;
   if (Array.isArray(value)) return value.map((v) => cut(v, levels - 1));

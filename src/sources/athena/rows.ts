@@ -3,8 +3,9 @@
  * become the log's camelCase keys, struct fields Athena fills with null for keys the log did not
  * have are dropped, and `$path` says which log object the row came from.
  */
+import { cut, MAX_NESTING, nestsDeeperThan } from '../../cloudtrail/normalize.js';
 import { SourceError } from '../../errors.js';
-import type { LogObjectRef } from '../../types.js';
+import type { JsonValue, LogObjectRef } from '../../types.js';
 import type { ResultRow } from './query.js';
 import { knownColumn, type HiveType } from './schema.js';
 import { PATH_COLUMN } from './sql.js';
@@ -18,7 +19,19 @@ export interface ColumnReading {
 }
 
 const S3_URL = /^s3:\/\/([^/]+)\/(.+)$/;
-const TRAIL_KEY = /(?:^|\/)AWSLogs\/(?:(o-[a-z0-9]{10,32})\/)?(\d{12})\/CloudTrail\/([a-z]{2}(?:-[a-z]+)+-\d{1,2})\/(\d{4})\/(\d\d)\/(\d\d)\/[^/]+$/;
+/** A key from its first `AWSLogs/` segment on: the layout, then the file name as its one last segment. */
+const TRAIL_LAYOUT = /^AWSLogs\/(?:(o-[a-z0-9]{10,32})\/)?(\d{12})\/CloudTrail\/([a-z]{2}(?:-[a-z]+)+-\d{1,2})\/(\d{4})\/(\d\d)\/(\d\d)\/[^/]+$/;
+
+/**
+ * The layout's parts of a key, read from its first `AWSLogs/` segment (only a user prefix comes
+ * before it); null when the key is not a log file's. A key holding another layout deeper down
+ * (`.../dd/x/AWSLogs/...`) is not one: the inner layout must not name the account or the day.
+ */
+function trailKeyParts(key: string): RegExpExecArray | null {
+  if (key.startsWith('AWSLogs/')) return TRAIL_LAYOUT.exec(key);
+  const slash = key.indexOf('/AWSLogs/');
+  return slash === -1 ? null : TRAIL_LAYOUT.exec(key.slice(slash + 1));
+}
 
 /** The log object a row was read from, with what its key says (as the file path's listing gives it). */
 export function logObjectOfPath(path: string | null, fallbackSource: string): LogObjectRef {
@@ -27,7 +40,7 @@ export function logObjectOfPath(path: string | null, fallbackSource: string): Lo
     return { key: path ?? '', source: fallbackSource, accountId: null, region: null, deliveryDay: null, organizationId: null };
   }
   const key = url[2];
-  const m = TRAIL_KEY.exec(key);
+  const m = trailKeyParts(key);
   return {
     key,
     source: `s3://${url[1]}`,
@@ -43,16 +56,26 @@ function setOwn(target: Record<string, unknown>, key: string, value: unknown): v
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
-/** Renames known fields to the log's spelling and drops null struct fields; map contents stay as they are. */
-function canonical(value: unknown, type: HiveType | undefined): unknown {
-  if (Array.isArray(value)) return value.map((item) => canonical(item, type?.kind === 'array' ? type.of : undefined));
+/**
+ * A complex column's parsed value with known fields renamed to the log's spelling and null struct
+ * fields dropped; map contents stay as they are. What lies deeper than `MAX_NESTING` levels (the
+ * column's value the first) is cut to `TOO_DEEP` first, as `normalizeRecord` cuts a log file's
+ * record, so the walk below never recurses deeper than that whatever `JSON.parse` accepted.
+ */
+function canonical(value: JsonValue, type: HiveType | undefined): unknown {
+  return renamed(nestsDeeperThan(value, MAX_NESTING) ? cut(value, MAX_NESTING) : value, type);
+}
+
+/** `canonical` on a value nested at most `MAX_NESTING` levels deep. */
+function renamed(value: unknown, type: HiveType | undefined): unknown {
+  if (Array.isArray(value)) return value.map((item) => renamed(item, type?.kind === 'array' ? type.of : undefined));
   if (value === null || typeof value !== 'object' || type?.kind === 'map') return value;
   const fields = type?.kind === 'struct' ? type.fields : [];
   const out: Record<string, unknown> = {};
   for (const [name, inner] of Object.entries(value as Record<string, unknown>)) {
     if (inner === null) continue;
     const field = fields.find((f) => f.key.toLowerCase() === name.toLowerCase());
-    setOwn(out, field?.key ?? name, canonical(inner, field?.type));
+    setOwn(out, field?.key ?? name, renamed(inner, field?.type));
   }
   return out;
 }
@@ -78,9 +101,9 @@ export function recordFromRow(row: ResultRow, readings: ReadonlyMap<string, Colu
       setOwn(raw, key, value);
       continue;
     }
-    let parsed: unknown;
+    let parsed: JsonValue;
     try {
-      parsed = JSON.parse(value);
+      parsed = JSON.parse(value) as JsonValue;
     } catch {
       continue;
     }
