@@ -45,6 +45,12 @@ export interface CollectOptions {
   lateDays: number;
   accounts?: readonly string[];
   regions?: readonly string[];
+  /**
+   * Whether to keep a record of the period. `accounts` and `regions` choose which folders are
+   * read; a file whose key names no account or region (a plain folder of files, an Athena row
+   * from such a key) holds any, so the caller's filters must also hold each record.
+   */
+  keep?: (sourced: SourcedRecord) => boolean;
   /** Log objects read at once. */
   concurrency: number;
   parser?: LogParser;
@@ -162,6 +168,7 @@ class Delivered {
  */
 export async function collect(options: CollectOptions): Promise<CollectResult> {
   const parser = options.parser ?? inlineParser;
+  const keep = options.keep;
   const days = deliveryDays(options.period, options.lateDays);
   const startMs = Date.parse(options.period.start);
   const endMs = Date.parse(options.period.end);
@@ -251,7 +258,9 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
           continue;
         }
         const t = Date.parse(record.eventTime);
-        if (t >= startMs && t < endMs) candidates.push({ record, file: ref });
+        if (t < startMs || t >= endMs) continue;
+        const sourced = { record, file: ref };
+        if (keep === undefined || keep(sourced)) candidates.push(sourced);
       }
       progress.iotRecords = candidates.length;
     }
@@ -275,7 +284,7 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
 
   for (const sourced of options.extra?.records ?? []) {
     const t = sourced.record.eventTime === null ? Number.NaN : Date.parse(sourced.record.eventTime);
-    if (t >= startMs && t < endMs) candidates.push(sourced);
+    if (t >= startMs && t < endMs && (keep === undefined || keep(sourced))) candidates.push(sourced);
   }
   for (const p of options.extra?.delivered ?? []) delivered.add(p.accountId, p.region, p.day);
 

@@ -8,7 +8,7 @@ export default class Report extends BaseCommand {
 
   static override description = `Reads the period's CloudTrail log files from a copy of the organization trail's bucket (or any folder of log files, or s3://bucket/prefix), keeps the AWS IoT events, and writes the report files and a SHA256SUMS into --out.
 
-Only the day folders that can hold the period's events are read (the period's UTC days plus --late-days for late delivery); events are filtered by eventTime, de-duplicated by eventID and sorted.`;
+Only the day folders that can hold the period's events are read (the period's UTC days plus --late-days for late delivery); events are filtered by eventTime and by --account and --region (the account and region each event shows, whatever folder or file it was read from), de-duplicated by eventID and sorted.`;
 
   static override examples = [
     '<%= config.bin %> report --source ./org-trail-copy --period 2026-10 --accounts-file accounts.json',

@@ -38,16 +38,40 @@ function firstIotArn(params: Record<string, unknown> | null): { accountId: strin
 }
 
 /**
- * One IoT record as an event of the report. The account is where the call was
- * made: `recipientAccountId`, else the log file's account, else the account in an
- * IoT ARN of the parameters, else the caller's.
+ * Where a record's call was made, as its event says: the account is `recipientAccountId`,
+ * else the log file's account, else the account in an IoT ARN of the parameters, else the
+ * caller's; the region is `awsRegion`, else the file's, else the ARN's. Null when nothing says.
+ * The report's account and region filters hold records to the same answer (`collect`).
  */
+export function placeOf(sourced: SourcedRecord): { accountId: string | null; region: string | null } {
+  const { record, file } = sourced;
+  // Looked for only when the record and its file do not say (rarely): most records have both.
+  let arn: ReturnType<typeof firstIotArn> | undefined;
+  const fromArn = () => (arn === undefined ? (arn = firstIotArn(record.requestParameters)) : arn);
+  return {
+    accountId: record.recipientAccountId ?? file.accountId ?? fromArn()?.accountId ?? record.actor.accountId,
+    region: record.awsRegion ?? file.region ?? (fromArn()?.region || null),
+  };
+}
+
+/**
+ * `--account` and `--region` held to each record, as `placeOf` places it: what a report for
+ * some accounts shows is their events, whichever folder or file they were read from.
+ */
+export function inPlaces(accounts: readonly string[], regions: readonly string[]): (sourced: SourcedRecord) => boolean {
+  const accountSet = new Set(accounts);
+  const regionSet = new Set(regions);
+  return (sourced) => {
+    const { accountId, region } = placeOf(sourced);
+    return (accountSet.size === 0 || (accountId !== null && accountSet.has(accountId))) && (regionSet.size === 0 || (region !== null && regionSet.has(region)));
+  };
+}
+
+/** One IoT record as an event of the report, in the account and region `placeOf` gives. */
 export function toIotEvent(sourced: SourcedRecord): IotEvent {
   const { record, file } = sourced;
   const eventName = share(record.eventName ?? 'unknown');
-  // Looked for only when the record and its file do not say (rarely): most records have both.
-  const accountId = record.recipientAccountId ?? file.accountId ?? firstIotArn(record.requestParameters)?.accountId;
-  const region = record.awsRegion ?? file.region ?? (firstIotArn(record.requestParameters)?.region || null);
+  const { accountId, region } = placeOf(sourced);
   // The record's own actor (made by the parser for this record alone): its values shared in place.
   const actor = record.actor;
   const { arn, sessionIssuerArn, key } = actor;
@@ -66,7 +90,7 @@ export function toIotEvent(sourced: SourcedRecord): IotEvent {
     // A record with no `eventID` still needs a stable identity: a hash of what it says.
     eventId: record.eventId ?? `noid-${record.contentId}`,
     eventTime: record.eventTime ?? '',
-    accountId: share(accountId ?? actor.accountId ?? 'unknown'),
+    accountId: share(accountId ?? 'unknown'),
     accountName: null,
     region: share(region ?? 'unknown'),
     eventName,

@@ -269,6 +269,7 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
       lateDays: options.lateDays,
       accounts: options.accounts,
       regions: options.regions,
+      keep: options.accounts.length + options.regions.length > 0 ? (await import('../iot/events.js')).inPlaces(options.accounts, options.regions) : undefined,
       // Local files go to the workers by path, in batches: enough in flight to fill two full batches per worker.
       concurrency: options.concurrency ?? (anyS3 ? 32 : Math.max(4, threads * 64)),
       parser,

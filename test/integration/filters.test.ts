@@ -1,0 +1,77 @@
+/**
+ * `--account` and `--region` hold every event of the report, not only the folders read: a plain
+ * folder of log files (no account or region in its keys) holds any account's records, and a
+ * report for one account must show that account's events alone.
+ */
+import { describe, expect, it } from 'vitest';
+import { runReport } from '../../src/pipeline/report.js';
+import { reportOptions } from '../helpers/report-options.js';
+import { logKey, record, writeTree } from '../helpers/trail-tree.js';
+
+const A = '111122223333';
+const B = '444455556666';
+const noRecipient = (overrides: Record<string, unknown>) => {
+  const { recipientAccountId: _r, awsRegion: _g, ...rest } = record(overrides);
+  return rest;
+};
+
+/** Records of two accounts and two regions, placed by each way an event's account is told. */
+const RECORDS = [
+  record({ eventID: 'a-east', recipientAccountId: A, awsRegion: 'us-east-1' }),
+  record({ eventID: 'b-west', recipientAccountId: B, awsRegion: 'eu-west-1', eventTime: '2026-10-06T10:00:00Z' }),
+  // Neither recipient nor region: the IoT ARN in its parameters says B, eu-west-1.
+  noRecipient({
+    eventID: 'b-arn',
+    eventName: 'UpdateCertificate',
+    eventTime: '2026-10-07T10:00:00Z',
+    requestParameters: { certificateId: 'c0ffee', newStatus: 'REVOKED', certificateArn: `arn:aws:iot:eu-west-1:${B}:cert/c0ffee` },
+  }),
+  // Nothing but the caller's account: A, in no region.
+  noRecipient({ eventID: 'a-caller', eventTime: '2026-10-08T10:00:00Z' }),
+];
+
+async function eventIds(root: string, filters: { accounts?: string[]; regions?: string[] }): Promise<string[]> {
+  const { model } = await runReport(reportOptions({ sources: [root], accountsFile: undefined, accounts: filters.accounts ?? [], regions: filters.regions ?? [] }));
+  return model.events.map((e) => e.eventId);
+}
+
+describe('account and region filters on a plain folder of log files', () => {
+  const root = writeTree({ 'exports/records.json': RECORDS });
+
+  it('reads every account without a filter', async () => {
+    expect(await eventIds(root, {})).toEqual(['a-east', 'b-west', 'b-arn', 'a-caller']);
+  });
+
+  it('keeps only the events of the accounts asked for, however each event names its account', async () => {
+    expect(await eventIds(root, { accounts: [A] })).toEqual(['a-east', 'a-caller']);
+    expect(await eventIds(root, { accounts: [B] })).toEqual(['b-west', 'b-arn']);
+    expect(await eventIds(root, { accounts: ['999999999999'] })).toEqual([]);
+  });
+
+  it('keeps only the events of the regions asked for; an event with no region is in none of them', async () => {
+    expect(await eventIds(root, { regions: ['eu-west-1'] })).toEqual(['b-west', 'b-arn']);
+    expect(await eventIds(root, { regions: ['us-east-1'] })).toEqual(['a-east']);
+    expect(await eventIds(root, { accounts: [A], regions: ['eu-west-1'] })).toEqual([]);
+  });
+
+  it('counts only the kept records as the period IoT records', async () => {
+    const { model } = await runReport(reportOptions({ sources: [root], accountsFile: undefined, accounts: [B] }));
+    expect(model.coverage.iotRecords).toBe(2);
+    expect(model.summary.totalEvents).toBe(2);
+  });
+});
+
+describe('account filter on an organization trail', () => {
+  it('reads only the asked accounts folders, and holds their records to it too', async () => {
+    const root = writeTree({
+      [logKey({ org: 'o-abcdefghij', account: A, region: 'us-east-1', delivered: '2026-10-05T10:05' })]: [
+        record({ eventID: 'in-a' }),
+        // Filed in A's folder but made in B (as its recipient says): shown as B's, so not in A's report.
+        record({ eventID: 'b-in-a', recipientAccountId: B }),
+      ],
+      [logKey({ org: 'o-abcdefghij', account: B, region: 'us-east-1', delivered: '2026-10-05T10:05' })]: [record({ eventID: 'in-b', recipientAccountId: B })],
+    });
+    expect(await eventIds(root, { accounts: [A] })).toEqual(['in-a']);
+    expect(await eventIds(root, {})).toEqual(['b-in-a', 'in-a', 'in-b']);
+  });
+});
