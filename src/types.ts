@@ -44,6 +44,12 @@ export interface ObjectStore {
   listChildren(prefix: string): Promise<{ prefixes: string[]; objects: StoredObject[] }>;
   /** Every object below `prefix`, recursively, in any order. */
   listAll(prefix: string): AsyncIterable<StoredObject>;
+  /**
+   * The objects below `prefix` whose keys sort after `startAfter`, in key order (UTF-8 bytes,
+   * as S3 lists), as the listing goes: the caller may stop early. Where a store has it (S3), a
+   * month of a trail folder is listed with one request per 1,000 objects, not one per day folder.
+   */
+  listAfter?(prefix: string, startAfter: string): AsyncIterable<StoredObject>;
   /** The object's raw bytes (still gzipped when stored gzipped). */
   read(key: string): Promise<Buffer>;
   /** User metadata (`x-amz-meta-*` without the prefix, lowercased names); `{}` when the store keeps none. */

@@ -181,10 +181,61 @@ function logRefs(objects: readonly StoredObject[], source: string, location: Tra
   return refs;
 }
 
+/** Objects handed on at once while a month is listed in key order: reading starts after the first page. */
+const MONTH_BATCH = 1000;
+
 /**
- * The log objects of one trail folder for the given UTC delivery days, one day folder at a
- * time (so reading starts after the first folder, not after the whole location). Lists the
- * year/month folders first so that only day folders that exist are listed.
+ * One month of a trail folder from a store that lists in key order (`listAfter`, S3): one
+ * listing from the first wanted day's folder, stopped past the last, keeping the objects
+ * directly in a wanted day's folder. A request per 1,000 objects, where a delimiter listing
+ * per day folder costs one per day: a quiet region's month (a few files a day, most of an
+ * organization's regions) is one request, not 32. Yields a day's refs at each change of day
+ * and every `MONTH_BATCH` objects. Keys come in order, so the first key past the last wanted
+ * day's folder ends the listing.
+ */
+async function* monthInKeyOrder(
+  store: ObjectStore & Required<Pick<ObjectStore, 'listAfter'>>,
+  location: TrailLocation,
+  month: string,
+  wanted: ReadonlySet<string>,
+  source: string,
+  problems: SourceProblem[],
+): AsyncGenerator<LogObjectRef[]> {
+  const [yyyy, mm] = month.split('-');
+  const monthPrefix = `${location.prefix}${yyyy}/${mm}/`;
+  const dds = [...wanted].map((day) => day.slice(8)).sort();
+  const first = dds[0];
+  const last = dds[dds.length - 1];
+  let day = '';
+  let batch: StoredObject[] = [];
+  try {
+    for await (const object of store.listAfter(monthPrefix, `${monthPrefix}${first}`)) {
+      const rest = object.key.slice(monthPrefix.length);
+      const dd = rest.slice(0, 2);
+      if (dd > last) break;
+      // Directly in a day folder: `DD/name`, nothing deeper (a delimiter listing would not show it either).
+      if (!object.key.startsWith(monthPrefix) || rest.charCodeAt(2) !== 0x2f || rest.indexOf('/', 3) !== -1) continue;
+      const objectDay = `${month}-${dd}`;
+      if (!wanted.has(objectDay)) continue;
+      if (objectDay !== day || batch.length >= MONTH_BATCH) {
+        if (batch.length > 0) yield logRefs(batch, source, location, day);
+        batch = [];
+        day = objectDay;
+      }
+      batch.push(object);
+    }
+  } catch (error) {
+    if (isFatalStoreError(error)) throw error;
+    problems.push({ key: monthPrefix, source: store.label, reason: `could not list: ${oneLine(error)}` });
+  }
+  if (batch.length > 0) yield logRefs(batch, source, location, day);
+}
+
+/**
+ * The log objects of one trail folder for the given UTC delivery days, a day folder or a page
+ * at a time (so reading starts after the first, not after the whole location). A store that
+ * lists in key order lists each month once (`monthInKeyOrder`); otherwise the year/month
+ * folders are listed first so that only day folders that exist are listed.
  */
 export async function* logObjectsByDay(store: ObjectStore, location: TrailLocation, days: readonly string[], problems: SourceProblem[]): AsyncGenerator<LogObjectRef[]> {
   const months = new Map<string, Set<string>>();
@@ -195,6 +246,10 @@ export async function* logObjectsByDay(store: ObjectStore, location: TrailLocati
   }
   const source = sourceBase(store);
   for (const [month, wanted] of months) {
+    if (store.listAfter !== undefined) {
+      yield* monthInKeyOrder(store as ObjectStore & Required<Pick<ObjectStore, 'listAfter'>>, location, month, wanted, source, problems);
+      continue;
+    }
     const [yyyy, mm] = month.split('-');
     const monthPrefix = `${location.prefix}${yyyy}/${mm}/`;
     const { prefixes } = await children(store, monthPrefix, problems);

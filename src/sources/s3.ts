@@ -87,6 +87,15 @@ export class S3Store implements ObjectStore {
     }
   }
 
+  async *listAfter(prefix: string, startAfter: string): AsyncIterable<StoredObject> {
+    for await (const page of this.pages(prefix, undefined, startAfter)) {
+      for (const o of page.Contents ?? []) {
+        const obj = toStoredObject(o, prefix);
+        if (obj) yield obj;
+      }
+    }
+  }
+
   async read(key: string): Promise<Buffer> {
     for (let attempt = 1; ; attempt++) {
       const out = await this.call('get', key, () =>
@@ -119,7 +128,8 @@ export class S3Store implements ObjectStore {
     return metadata;
   }
 
-  private async *pages(prefix: string, delimiter: '/' | undefined): AsyncGenerator<ListObjectsV2CommandOutput> {
+  /** A listing's pages; `startAfter` on the first request only (the continuation token carries on from there). */
+  private async *pages(prefix: string, delimiter: '/' | undefined, startAfter?: string): AsyncGenerator<ListObjectsV2CommandOutput> {
     const seen = new Set<string>();
     let token: string | undefined;
     do {
@@ -130,6 +140,7 @@ export class S3Store implements ObjectStore {
             Prefix: prefix || undefined,
             Delimiter: delimiter,
             ContinuationToken: token,
+            StartAfter: token === undefined ? startAfter : undefined,
             MaxKeys: this.pageSize,
           }),
         ),

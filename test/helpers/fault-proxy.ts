@@ -43,6 +43,8 @@ export interface RecordedRequest {
   delimiter: string | null;
   /** Whether a listing request carried a continuation token. */
   continuation: boolean;
+  /** A listing's `start-after` key, or null. */
+  startAfter: string | null;
   /** The fault injected, or null when passed through. */
   fault: FaultAction['kind'] | null;
 }
@@ -210,6 +212,7 @@ function describe(req: http.IncomingMessage): RecordedRequest {
     prefix: isList ? (url.searchParams.get('prefix') ?? '') : null,
     delimiter: isList ? url.searchParams.get('delimiter') : null,
     continuation: isList && url.searchParams.has('continuation-token'),
+    startAfter: isList ? url.searchParams.get('start-after') : null,
     fault: null,
   };
 }

@@ -67,28 +67,41 @@ beforeEach(() => {
 });
 
 describe('report from an S3 bucket', () => {
-  it('gives the same report model as the same tree read from disk, listing only the prefixes the period needs', async () => {
+  it('gives the same report model as the same tree read from disk, listing each trail folder\'s month once from the period\'s first day', async () => {
     const local = await runReport(options([TREE]));
     const s3 = await runReport(options([`s3://${BUCKET}`]));
     expect(s3.model.sources).toEqual([{ label: `s3://${BUCKET}`, kind: 's3', layout: 'organization', athena: null }]);
     expect(s3.model.summary.totalEvents).toBe(634);
     expect(comparable(s3.model)).toEqual(comparable(local.model));
 
-    const listings = proxy.listings();
-    // Every listing is a delimiter listing: the bucket is never listed whole.
-    expect(listings.every((l) => l.endsWith('|/'))).toBe(true);
-    // Exactly the listings the same discovery makes on the local copy (one page each here).
+    const lists = proxy.requests.filter((r) => r.op === 'list');
+    // Delimiter listings find the trail folders; then each trail folder's month is listed once in
+    // key order, from the first wanted day's folder (the bucket is never listed whole).
+    const discovery = lists.filter((r) => r.delimiter === '/');
+    const months = lists.filter((r) => r.delimiter === null);
+    expect(discovery.every((r) => r.startAfter === null && !/\/CloudTrail\/[^/]+\/\d{4}\//.test(r.prefix!))).toBe(true);
+    expect(months.length).toBeGreaterThan(0);
+    for (const r of months) {
+      const m = /\/CloudTrail\/[a-z0-9-]+\/(\d{4})\/(\d{2})\/$/.exec(r.prefix!);
+      expect(m, `month listing ${r.prefix}`).not.toBeNull();
+      const month = `${m![1]}-${m![2]}`;
+      expect(['2026-10', '2026-11']).toContain(month);
+      // October from its 1st, November for its 1st alone (the late day); one page each here.
+      expect(r.startAfter).toBe(`${r.prefix}01`);
+      expect(r.continuation).toBe(false);
+    }
+    // The same discovery on the local copy, which lists day folder by day folder: every trail
+    // folder there has the month listing here (twice: October and the late day's November),
+    // and the day folders' listings are gone.
     const counting = new CountingStore(TREE);
     await collect({ stores: [counting], period: local.model.period, lateDays: 1, concurrency: 4 });
-    expect(listings.length).toBe(counting.listed.length);
-    const days = listings.map((l) => /\/CloudTrail\/[^/]+\/(\d{4})\/(\d{2})\/(\d{2})\/\|\/$/.exec(l)).filter((m) => m !== null);
-    expect(days.length).toBeGreaterThan(0);
-    for (const m of days) {
-      const day = `${m![1]}-${m![2]}-${m![3]}`;
-      expect(day >= '2026-10-01' && day <= '2026-11-01', `listed day folder ${day} outside the period`).toBe(true);
-    }
+    const localDays = counting.listed.filter((p) => /\/\d{4}\/\d{2}\/\d{2}\/$/.test(p));
+    const localMonths = counting.listed.filter((p) => /\/\d{4}\/\d{2}\/$/.test(p));
+    expect(discovery.length).toBe(counting.listed.length - localDays.length - localMonths.length);
+    expect(new Set(months.map((r) => r.prefix))).toEqual(new Set(localMonths));
+    expect(lists.length).toBeLessThan(counting.listed.length / 3);
     // No digest, insight or other-service folders are listed below an account.
-    expect(listings.some((l) => /CloudTrail-(Digest|Insight)\//.test(l))).toBe(false);
+    expect(lists.some((r) => /CloudTrail-(Digest|Insight)\//.test(r.prefix!))).toBe(false);
     // Each object of the period is read once.
     const gets = proxy.requests.filter((r) => r.op === 'get').map((r) => r.key);
     expect(new Set(gets).size).toBe(gets.length);
