@@ -1,4 +1,5 @@
 import type { LogObjectRef, ObjectStore, SourceProblem, StoredObject, TrailLocation } from '../types.js';
+import { mapLimit } from '../collect/limit.js';
 import { oneLine } from '../errors.js';
 
 /** `o-` + 10 to 32 lowercase letters or digits. */
@@ -9,6 +10,9 @@ export const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 
 /** Names a log file may have; anything else in a day folder is not a log (README, .DS_Store...). */
 const LOG_NAME = /\.(json|json\.gz|gz|jsonl|ndjson)$/i;
+
+/** Account folders listed at once while finding the trail folders. */
+const DISCOVERY_CONCURRENCY = 16;
 
 /** How deep below a source's root to look for `AWSLogs/`, and how many listings that may cost. */
 const AWSLOGS_SEARCH_DEPTH = 4;
@@ -146,7 +150,8 @@ export async function discoverTrails(store: ObjectStore, filter: DiscoveryFilter
         sawOrg = true;
         organizationIds.add(name);
         const accounts = accountNarrow !== undefined ? [`${child}${accountNarrow}/`] : (await children(store, child, problems)).prefixes;
-        for (const accountPrefix of accounts) await addAccount(accountPrefix, name, regionNarrow);
+        // Several at once: an organization of hundreds of accounts is as many listings, each a round trip to S3.
+        await mapLimit(accounts, DISCOVERY_CONCURRENCY, (accountPrefix) => addAccount(accountPrefix, name, regionNarrow));
       } else if (ACCOUNT_ID.test(name) && (accountNarrow === undefined || name === accountNarrow)) {
         await addAccount(child, null, regionNarrow);
       }

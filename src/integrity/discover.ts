@@ -1,7 +1,10 @@
 import { ACCOUNT_ID, ORG_ID, REGION, findAwsLogsLevels, isFatalStoreError, lastSegment } from '../cloudtrail/layout.js';
+import { mapLimit } from '../collect/limit.js';
 import { oneLine } from '../errors.js';
 import type { ObjectStore, StoredObject } from '../types.js';
 
+/** Accounts whose digest and log folders are listed at once. */
+const ACCOUNTS_AT_ONCE = 16;
 
 /** One account and region of a store, with its digest folder and its log folder (either may be absent). */
 export interface IntegrityLocation {
@@ -119,7 +122,8 @@ async function findAccounts(store: ObjectStore, lister: Lister, filter: Location
  */
 export async function discoverLocations(store: ObjectStore, lister: Lister, filter: LocationFilter = {}): Promise<IntegrityLocation[]> {
   const byKey = new Map<string, IntegrityLocation>();
-  for (const account of await findAccounts(store, lister, filter)) {
+  // Several accounts at once (the lister's gate bounds the requests): hundreds of accounts are as many round trips.
+  await mapLimit(await findAccounts(store, lister, filter), ACCOUNTS_AT_ONCE, async (account) => {
     for (const [folder, field] of [
       ['CloudTrail-Digest/', 'digestPrefix'],
       ['CloudTrail/', 'logPrefix'],
@@ -137,6 +141,6 @@ export async function discoverLocations(store: ObjectStore, lister: Lister, filt
         location[field] = regionPrefix;
       }
     }
-  }
+  });
   return [...byKey.values()].sort((a, b) => a.accountId.localeCompare(b.accountId) || a.region.localeCompare(b.region));
 }
