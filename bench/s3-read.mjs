@@ -1,10 +1,13 @@
 // Reads N objects of ~50 KB from the loopback S3 server (s3rver in its own process)
 // through S3Store at several concurrencies, and prints objects/s with the CPU used by
 // the server process and by this (client) process, to tell which side is the limit.
+// With a latency, every request goes through the fault proxy in a process of its own
+// (bench/latency-proxy.mjs), held that long, as S3 answers in tens of milliseconds.
 //
-//   node --import tsx bench/s3-read.mjs [objects=2000] [sizeKB=50] [concurrencies=1,8,32,64]
+//   node --import tsx bench/s3-read.mjs [objects=2000] [sizeKB=50] [concurrencies=1,8,32,64] [latencyMs=0]
 //
 // Not a test: the numbers depend on the machine and on what else runs on it.
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -15,6 +18,7 @@ import { forEachLimit, s3ClientEnv, startS3Server } from '../test/helpers/s3-ser
 const count = Number(process.argv[2] ?? 2000);
 const sizeKB = Number(process.argv[3] ?? 50);
 const concurrencies = (process.argv[4] ?? '1,8,32,64').split(',').map(Number);
+const latencyMs = Number(process.argv[5] ?? 0);
 const BUCKET = 'bench-bucket';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -33,6 +37,7 @@ function selfCpuSeconds() {
 }
 
 const server = await startS3Server();
+let proxy;
 try {
   await server.createBucket(BUCKET);
   const keys = Array.from({ length: count }, (_, i) => {
@@ -42,7 +47,13 @@ try {
   const t0 = performance.now();
   await forEachLimit(keys, 16, (key) => server.putObject(BUCKET, key, randomBytes(sizeKB * 1024)));
   console.log(`uploaded ${count} x ${sizeKB} KB in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  Object.assign(process.env, s3ClientEnv(server.endpoint));
+  let endpoint = server.endpoint;
+  if (latencyMs > 0) {
+    proxy = spawn(process.execPath, ['--import', 'tsx', new URL('./latency-proxy.mjs', import.meta.url).pathname, server.endpoint, String(latencyMs)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    endpoint = await new Promise((resolve) => proxy.stdout.once('data', (line) => resolve(String(line).trim())));
+    console.log(`every request held ${latencyMs} ms by the proxy (its own process)`);
+  }
+  Object.assign(process.env, s3ClientEnv(endpoint));
 
   console.log(`machine: ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? '?'}, Node ${process.version}, load ${os.loadavg()[0].toFixed(2)}`);
   console.log('concurrency | objects/s |  MB/s | wall s | server CPU % | client CPU %');
@@ -71,5 +82,6 @@ try {
     store.client.destroy();
   }
 } finally {
+  proxy?.kill();
   await server.stop();
 }

@@ -40,7 +40,7 @@ Only the day folders that can hold the period's events are read (the period's UT
     browser: Flags.string({ description: 'Chromium or Chrome executable for the PDF (default: PUPPETEER_EXECUTABLE_PATH, then the system Chromium).' }),
     profile: Flags.string({ description: 'AWS profile for S3 and Organizations (default: the SDK credential chain).' }),
     'aws-region': Flags.string({ description: 'AWS region for API calls (default: the SDK configuration; S3 follows the bucket region).' }),
-    concurrency: Flags.integer({ description: 'Log objects read at once (default: 32 for S3, 64 per worker thread for local folders).', min: 1, max: 512 }),
+    concurrency: Flags.integer({ description: 'Log objects read at once (default: 64 for S3, 64 per worker thread for local folders).', min: 1, max: 512 }),
     threads: Flags.integer({ description: 'Worker threads parsing logs (default: one per CPU; 0 parses on the main thread).', min: 0, max: 64 }),
     verify: Flags.boolean({ description: 'Also validate the logs (CloudTrail digest chains, signatures, log file hashes) and add an Integrity section; events from files that failed are marked.', default: false }),
     'public-keys': Flags.string({ description: 'With --verify: the JSON printed by `aws cloudtrail list-public-keys`, to verify offline. Default: CloudTrail ListPublicKeys.' }),

@@ -14,6 +14,7 @@ import type { WrittenFile } from '../output/writer.js';
 import type { RenderContext } from '../render/context.js';
 import { FORMATS, type FormatName } from '../render/index.js';
 import { localPathOf, openSources } from '../sources/open.js';
+import { DEFAULT_S3_CONCURRENCY } from '../sources/s3-url.js';
 import type { ObjectStore, Period, ReportModel, Severity, SourceInfo, SourcedRecord } from '../types.js';
 import { sourceBase } from '../cloudtrail/layout.js';
 import { isAthenaUrl, parseAthenaUrl } from '../sources/athena/url.js';
@@ -271,7 +272,7 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
       regions: options.regions,
       keep: options.accounts.length + options.regions.length > 0 ? (await import('../iot/events.js')).inPlaces(options.accounts, options.regions) : undefined,
       // Local files go to the workers by path, in batches: enough in flight to fill two full batches per worker.
-      concurrency: options.concurrency ?? (anyS3 ? 32 : Math.max(4, threads * 64)),
+      concurrency: options.concurrency ?? (anyS3 ? DEFAULT_S3_CONCURRENCY : Math.max(4, threads * 64)),
       parser,
       localPath: localPathOf,
       onProgress: options.onProgress,

@@ -1,5 +1,6 @@
 import { SourceError, UsageError, oneLine } from '../errors.js';
 import { S3Store, createS3Client, parseS3Url } from './s3.js';
+import { DEFAULT_S3_CONCURRENCY } from './s3-url.js';
 
 /** Extra sockets beyond the read concurrency, for listings running beside the reads. */
 const SPARE_SOCKETS = 16;
@@ -15,7 +16,7 @@ export async function openS3Source(spec: string, options: { profile?: string; re
   } catch (error) {
     throw new UsageError(`--source ${oneLine(error)}`);
   }
-  const maxSockets = Math.max(64, (options.concurrency ?? 32) + SPARE_SOCKETS);
+  const maxSockets = Math.max(64, (options.concurrency ?? DEFAULT_S3_CONCURRENCY) + SPARE_SOCKETS);
   let client = await createS3Client({ profile: options.profile, region: options.region, maxSockets });
   try {
     await client.config.region();

@@ -1,3 +1,11 @@
+/**
+ * S3 objects read at once by default. Each read waits a round trip (tens of milliseconds):
+ * against the loopback S3 server with every request held 30 ms, 32 at once read 637-812
+ * objects/s, 64 at once 937-977 (bench/s3-read.mjs, 2 runs each); past that, this 2-core
+ * machine's CPU was the limit (the SDK takes ~0.75 ms of CPU per object).
+ */
+export const DEFAULT_S3_CONCURRENCY = 64;
+
 /** Where an `s3://bucket[/prefix]` source points. */
 export interface S3Location {
   bucket: string;
