@@ -190,15 +190,34 @@ function logRefs(objects: readonly StoredObject[], source: string, location: Tra
 const MONTH_BATCH = 1000;
 
 /**
- * One month of a trail folder from a store that lists in key order (`listAfter`, S3): one
- * listing from the first wanted day's folder, stopped past the last, keeping the objects
- * directly in a wanted day's folder. A request per 1,000 objects, where a delimiter listing
- * per day folder costs one per day: a quiet region's month (a few files a day, most of an
- * organization's regions) is one request, not 32. Yields a day's refs at each change of day
- * and every `MONTH_BATCH` objects. Keys come in order, so the first key past the last wanted
- * day's folder ends the listing.
+ * The objects directly in the day folders `first` to `last` (`DD`) of a month (`.../YYYY/MM/`),
+ * from one listing in key order (`listAfter`): from the first day's folder on, stopped at the
+ * first key past the last day's folder (keys come in order, so none of the days can follow it).
+ * What is deeper than a day folder, or beside the day folders, is left out, as a delimiter
+ * listing of each day folder would leave it out.
  */
-async function* monthInKeyOrder(
+export async function* monthInKeyOrder(
+  store: ObjectStore & Required<Pick<ObjectStore, 'listAfter'>>,
+  monthPrefix: string,
+  first: string,
+  last: string,
+): AsyncGenerator<{ dd: string; object: StoredObject }> {
+  for await (const object of store.listAfter(monthPrefix, `${monthPrefix}${first}`)) {
+    const rest = object.key.slice(monthPrefix.length);
+    const dd = rest.slice(0, 2);
+    if (dd > last) return;
+    if (object.key.startsWith(monthPrefix) && rest.charCodeAt(2) === 0x2f && rest.indexOf('/', 3) === -1) yield { dd, object };
+  }
+}
+
+/**
+ * One month of a trail folder from a store that lists in key order (S3): one listing from the
+ * first wanted day's folder to past the last (`monthInKeyOrder`), where a delimiter listing per
+ * day folder costs a request per day: a quiet region's month (a few files a day, most of an
+ * organization's regions) is one request, not 32. Yields a day's refs at each change of day and
+ * every `MONTH_BATCH` objects, so reading starts after the first page.
+ */
+async function* monthRefs(
   store: ObjectStore & Required<Pick<ObjectStore, 'listAfter'>>,
   location: TrailLocation,
   month: string,
@@ -209,17 +228,10 @@ async function* monthInKeyOrder(
   const [yyyy, mm] = month.split('-');
   const monthPrefix = `${location.prefix}${yyyy}/${mm}/`;
   const dds = [...wanted].map((day) => day.slice(8)).sort();
-  const first = dds[0];
-  const last = dds[dds.length - 1];
   let day = '';
   let batch: StoredObject[] = [];
   try {
-    for await (const object of store.listAfter(monthPrefix, `${monthPrefix}${first}`)) {
-      const rest = object.key.slice(monthPrefix.length);
-      const dd = rest.slice(0, 2);
-      if (dd > last) break;
-      // Directly in a day folder: `DD/name`, nothing deeper (a delimiter listing would not show it either).
-      if (!object.key.startsWith(monthPrefix) || rest.charCodeAt(2) !== 0x2f || rest.indexOf('/', 3) !== -1) continue;
+    for await (const { dd, object } of monthInKeyOrder(store, monthPrefix, dds[0], dds[dds.length - 1])) {
       const objectDay = `${month}-${dd}`;
       if (!wanted.has(objectDay)) continue;
       if (objectDay !== day || batch.length >= MONTH_BATCH) {
@@ -239,7 +251,7 @@ async function* monthInKeyOrder(
 /**
  * The log objects of one trail folder for the given UTC delivery days, a day folder or a page
  * at a time (so reading starts after the first, not after the whole location). A store that
- * lists in key order lists each month once (`monthInKeyOrder`); otherwise the year/month
+ * lists in key order lists each month once (`monthRefs`); otherwise the year/month
  * folders are listed first so that only day folders that exist are listed.
  */
 export async function* logObjectsByDay(store: ObjectStore, location: TrailLocation, days: readonly string[], problems: SourceProblem[]): AsyncGenerator<LogObjectRef[]> {
@@ -252,7 +264,7 @@ export async function* logObjectsByDay(store: ObjectStore, location: TrailLocati
   const source = sourceBase(store);
   for (const [month, wanted] of months) {
     if (store.listAfter !== undefined) {
-      yield* monthInKeyOrder(store as ObjectStore & Required<Pick<ObjectStore, 'listAfter'>>, location, month, wanted, source, problems);
+      yield* monthRefs(store as ObjectStore & Required<Pick<ObjectStore, 'listAfter'>>, location, month, wanted, source, problems);
       continue;
     }
     const [yyyy, mm] = month.split('-');

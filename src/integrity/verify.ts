@@ -264,7 +264,7 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
   const byTrail = new Map<string, { key: string; endTime: number; backfill: boolean }[]>();
   if (location.digestPrefix !== null) {
     const folders = utcDays(ctx.periodStart - DAY_MS, ctx.periodEnd - 1 + 2 * DAY_MS).map((day) => `${location.digestPrefix}${dayPath(day)}`);
-    const listings = await mapLimit(folders, ctx.concurrency, (folder) => lister.list(store, folder));
+    const listings = await lister.listDays(store, folders, ctx.concurrency);
     folders.forEach((folder, i) => {
       listedDays.add(folder);
       for (const object of listings[i].objects) {
@@ -341,7 +341,10 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
     out.unsigned += outcome.issues.filter((i) => i.kind === 'digest-signature-unavailable').length;
   }
 
-  // The log files the digests list for the period, each read once.
+  // The log files the digests list for the period, each read once; their day folders listed a month at a time where the store can.
+  if (location.logPrefix !== null && store.listAfter !== undefined) {
+    await lister.listDays(store, utcDays(ctx.periodStart, ctx.periodEnd - 1).map((day) => `${location.logPrefix}${dayPath(day)}`), ctx.concurrency);
+  }
   const checks = new Map<string, LogCheck>();
   for (const { outcome } of outcomes) for (const verdict of outcome.verdicts) scheduleLogs(location, verdict, checks, out.issues, ctx);
   const checkList = [...checks.values()].sort((a, b) => a.storeKey.localeCompare(b.storeKey));
@@ -367,7 +370,7 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
       ),
     );
     const folders = utcDays(ctx.periodStart, ctx.periodEnd - 1).map((day) => `${location.logPrefix}${dayPath(day)}`);
-    const listings = await mapLimit(folders, ctx.concurrency, (folder) => lister.list(store, folder));
+    const listings = await lister.listDays(store, folders, ctx.concurrency);
     const uncovered: string[] = [];
     for (const { key } of listings.flatMap((l) => l.objects)) {
       if (key.endsWith('/') || !LOG_LIKE.test(key) || covered.has(withoutGz(key))) continue;

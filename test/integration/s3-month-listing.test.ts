@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { logObjectsByDay } from '../../src/cloudtrail/layout.js';
+import { Lister } from '../../src/integrity/discover.js';
 import { deliveryDays, resolvePeriod } from '../../src/collect/period.js';
 import { LocalStore } from '../../src/sources/local.js';
 import { createS3Client, S3Store } from '../../src/sources/s3.js';
@@ -121,5 +122,39 @@ describe('a trail folder month listed in key order from S3', () => {
     expect(east.refs.map((r) => r.deliveryDay)).toEqual(['2026-11-01', '2026-11-01']);
     const west = await listed(await s3(), WEST, { period: '2026-10' });
     expect(west).toEqual({ refs: [`2026-10-01`, '2026-10-31'].map((day) => ({ key: `${WEST}${day.replaceAll('-', '/')}/${name(day.replaceAll('-', '/'), 0)}`, deliveryDay: day })), problems: [] });
+  });
+});
+
+describe('day folders for the integrity check, a month per listing from S3', () => {
+  const folders = ['2026/09/30', ...Array.from({ length: 31 }, (_, i) => `2026/10/${String(i + 1).padStart(2, '0')}`), '2026/11/01', '2026/11/02'].map((day) => `${EAST}${day}/`);
+  const keysOf = (listings: { objects: { key: string }[] }[]) => listings.map((l) => l.objects.map((o) => o.key).sort());
+
+  it('gives each day folder what its delimiter listing gives, three months in three requests', async () => {
+    const lister = new Lister();
+    const fromS3 = await lister.listDays(await s3(), folders, 8);
+    const local = new LocalStore(treeDir);
+    const fromDisk = await Promise.all(folders.map((folder) => new Lister().list(local, folder)));
+    expect(keysOf(fromS3)).toEqual(keysOf(fromDisk));
+    expect(fromS3.every((l) => l.prefixes.length === 0)).toBe(true);
+    expect(keysOf(fromS3)[10]).toHaveLength(5); // the 10th: pages end inside it
+    const lists = proxy.requests.filter((r) => r.op === 'list');
+    expect(lists.map((r) => [r.prefix, r.startAfter, r.delimiter]).sort()).toEqual([
+      [`${EAST}2026/09/`, `${EAST}2026/09/30`, null],
+      [`${EAST}2026/10/`, `${EAST}2026/10/01`, null],
+      [`${EAST}2026/11/`, `${EAST}2026/11/01`, null],
+    ]);
+    expect(lister.calls).toBe(3);
+    // Listed once: asked again, the folders come from what was listed.
+    await lister.list(await s3(), folders[5]);
+    expect(proxy.requests.filter((r) => r.op === 'list')).toHaveLength(3);
+  });
+
+  it('lists each day of a month it may not list on its own, and notes each failure', async () => {
+    proxy.addRule({ op: 'list', match: new RegExp(`${EAST}2026/10/`), action: ACCESS_DENIED });
+    const lister = new Lister();
+    const listings = await lister.listDays(await s3(), folders, 8);
+    expect(keysOf(listings)[0]).toHaveLength(2);
+    expect(keysOf(listings).slice(1, 32).every((keys) => keys.length === 0)).toBe(true);
+    expect(lister.failures.map((f) => f.prefix).sort()).toEqual(folders.slice(1, 32));
   });
 });
