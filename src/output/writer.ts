@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { OutputError, oneLine } from '../errors.js';
 
@@ -117,6 +117,47 @@ async function isFile(file: string): Promise<boolean> {
   }
 }
 
+/** A temporary file of a session: `.<name>.<pid>-<8 hex>.tmp`. */
+const TEMP_NAME = /^\..+\.(\d{1,10})-[0-9a-f]{8}\.tmp$/;
+/** How old another process's temporary file must be before it counts as left behind. */
+const STALE_MS = 60 * 60_000;
+
+/** Whether process `pid` runs on this machine (one of another user's counts: EPERM). */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the temporary files that runs killed outright (SIGKILL, out of memory: nothing of
+ * theirs ran to remove them) left in `dir`: named as a session names them, of a process that
+ * no longer runs here, and untouched for an hour (a run on another machine writing into a shared
+ * folder keeps touching its files). Best effort: what cannot be read or removed stays.
+ */
+async function removeLeftTemps(dir: string, now: number): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = TEMP_NAME.exec(name)?.[1];
+    if (pid === undefined || Number(pid) === process.pid || isRunning(Number(pid))) continue;
+    const file = path.join(dir, name);
+    try {
+      const info = await stat(file);
+      if (info.isFile() && now - info.mtimeMs > STALE_MS) await rm(file, { force: true });
+    } catch {
+      // gone already, or not ours to remove
+    }
+  }
+}
+
 function failure(dir: string, error: unknown): OutputError {
   return error instanceof OutputError ? error : new OutputError(`cannot write the report to ${dir}: ${oneLine(error)}; choose a writable folder with --out`);
 }
@@ -182,6 +223,7 @@ export class OutputSession {
       await writeFile(sumsTemp, text);
       for (const { temp, final } of this.temps) await rename(temp, final);
       this.temps.length = 0;
+      await removeLeftTemps(this.dir, Date.now());
       return [...this.written];
     } catch (error) {
       await this.abort();

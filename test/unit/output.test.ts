@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, chmodSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, chmodSync, mkdirSync, utimesSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -107,6 +107,34 @@ describe('writeOutputs', () => {
     expect(err).toBeInstanceOf(RendererFailure);
     expect(err).not.toBeInstanceOf(OutputError);
     expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('removes the temporary files of runs killed outright, once they are an hour old, and nothing else', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'iot-audit-left-'));
+    // Past the largest process id Linux gives (2^22): that process is gone.
+    const gone = 4_194_399;
+    const hoursAgo = (name: string, hours: number) => {
+      writeFileSync(path.join(dir, name), 'partial');
+      const t = new Date(Date.now() - hours * 3_600_000);
+      utimesSync(path.join(dir, name), t, t);
+    };
+    hoursAgo(`.iot-audit-2026-09.json.${gone}-0a1b2c3d.tmp`, 5); // killed: removed
+    hoursAgo(`.SHA256SUMS.${gone}-0a1b2c3d.tmp`, 5); // killed: removed
+    hoursAgo(`.iot-audit-2026-09.pdf.${gone}-99887766.tmp`, 0.25); // too recent: a run elsewhere may still be writing it
+    hoursAgo(`.iot-audit-2026-09.html.${process.ppid}-0a1b2c3d.tmp`, 5); // its process runs: kept
+    hoursAgo(`.notes.txt.tmp`, 5); // not a session's: kept
+    hoursAgo(`iot-audit-2026-09.json.${gone}-0a1b2c3d.tmp`, 5); // not hidden, not a session's name: kept
+    await writeOutputs(dir, [{ name: 'iot-audit-2026-10.json', bytes: Buffer.from('{}') }]);
+    expect(readdirSync(dir).sort()).toEqual(
+      [
+        `.iot-audit-2026-09.html.${process.ppid}-0a1b2c3d.tmp`,
+        `.iot-audit-2026-09.pdf.${gone}-99887766.tmp`,
+        '.notes.txt.tmp',
+        'SHA256SUMS',
+        'iot-audit-2026-10.json',
+        `iot-audit-2026-09.json.${gone}-0a1b2c3d.tmp`,
+      ].sort(),
+    );
   });
 
   it('leaves nothing behind and says what to do when the folder cannot be written', async () => {
