@@ -186,6 +186,13 @@ function logRefs(objects: readonly StoredObject[], source: string, location: Tra
   return refs;
 }
 
+/** A store that lists in key order (`ObjectStore.listAfter`: S3). */
+export type KeyOrderedStore = ObjectStore & Required<Pick<ObjectStore, 'listAfter'>>;
+
+export function listsInKeyOrder(store: ObjectStore): store is KeyOrderedStore {
+  return store.listAfter !== undefined;
+}
+
 /** Objects handed on at once while a month is listed in key order: reading starts after the first page. */
 const MONTH_BATCH = 1000;
 
@@ -197,7 +204,7 @@ const MONTH_BATCH = 1000;
  * listing of each day folder would leave it out.
  */
 export async function* monthInKeyOrder(
-  store: ObjectStore & Required<Pick<ObjectStore, 'listAfter'>>,
+  store: KeyOrderedStore,
   monthPrefix: string,
   first: string,
   last: string,
@@ -214,11 +221,11 @@ export async function* monthInKeyOrder(
  * One month of a trail folder from a store that lists in key order (S3): one listing from the
  * first wanted day's folder to past the last (`monthInKeyOrder`), where a delimiter listing per
  * day folder costs a request per day: a quiet region's month (a few files a day, most of an
- * organization's regions) is one request, not 32. Yields a day's refs at each change of day and
+ * organization's regions) is one request, not 32 (the month folder, then 31 day folders). Yields a day's refs at each change of day and
  * every `MONTH_BATCH` objects, so reading starts after the first page.
  */
 async function* monthRefs(
-  store: ObjectStore & Required<Pick<ObjectStore, 'listAfter'>>,
+  store: KeyOrderedStore,
   location: TrailLocation,
   month: string,
   wanted: ReadonlySet<string>,
@@ -263,8 +270,8 @@ export async function* logObjectsByDay(store: ObjectStore, location: TrailLocati
   }
   const source = sourceBase(store);
   for (const [month, wanted] of months) {
-    if (store.listAfter !== undefined) {
-      yield* monthRefs(store as ObjectStore & Required<Pick<ObjectStore, 'listAfter'>>, location, month, wanted, source, problems);
+    if (listsInKeyOrder(store)) {
+      yield* monthRefs(store, location, month, wanted, source, problems);
       continue;
     }
     const [yyyy, mm] = month.split('-');

@@ -1,6 +1,7 @@
-import { ACCOUNT_ID, ORG_ID, REGION, findAwsLogsLevels, isFatalStoreError, lastSegment, monthInKeyOrder } from '../cloudtrail/layout.js';
+import { ACCOUNT_ID, ORG_ID, REGION, findAwsLogsLevels, isFatalStoreError, lastSegment, listsInKeyOrder, monthInKeyOrder, type KeyOrderedStore } from '../cloudtrail/layout.js';
 import { mapLimit } from '../collect/limit.js';
 import { oneLine } from '../errors.js';
+import { getOrInsert } from '../memo.js';
 import type { ObjectStore, StoredObject } from '../types.js';
 
 /** A day folder's prefix: `.../YYYY/MM/DD/`. */
@@ -8,6 +9,11 @@ const DAY_FOLDER = /\/\d{4}\/\d{2}\/\d{2}\/$/;
 
 /** Accounts whose digest and log folders are listed at once. */
 const ACCOUNTS_AT_ONCE = 16;
+
+/** A listing's place in a lister's cache. */
+function cacheId(store: ObjectStore, prefix: string): string {
+  return `${store.label}\n${prefix}`;
+}
 
 /** One account and region of a store, with its digest folder and its log folder (either may be absent). */
 export interface IntegrityLocation {
@@ -75,26 +81,23 @@ export class Lister {
    * month where the store lists in key order (`listAfter`, S3): from the first of the month's
    * folders to past its last, each object put in its day folder's answer (objects directly in it
    * only, as a delimiter listing gives them). A month of a trail's digests is one request, not
-   * 30. Where the month listing fails, each of its days is listed on its own (and its failure
-   * noted as `list` notes it).
+   * one per day folder. Where the month listing fails, each of its days is listed on its own
+   * (and its failure noted as `list` notes it).
    */
   async listDays(store: ObjectStore, folders: readonly string[], concurrency: number): Promise<{ prefixes: string[]; objects: StoredObject[] }[]> {
-    if (store.listAfter !== undefined) {
+    if (listsInKeyOrder(store)) {
+      // `.../YYYY/MM/` -> the `DD`s asked for and not listed yet.
       const months = new Map<string, string[]>();
       for (const folder of folders) {
-        if (!DAY_FOLDER.test(folder) || this.cache.has(`${store.label}\n${folder}`)) continue;
-        const month = folder.slice(0, -3);
-        let days = months.get(month);
-        if (days === undefined) months.set(month, (days = []));
-        days.push(folder.slice(-3, -1));
+        if (DAY_FOLDER.test(folder) && !this.cache.has(cacheId(store, folder))) getOrInsert(months, folder.slice(0, -3), () => []).push(folder.slice(-3, -1));
       }
-      await mapLimit([...months], concurrency, ([month, days]) => this.listMonth(store as ObjectStore & Required<Pick<ObjectStore, 'listAfter'>>, month, days));
+      await mapLimit([...months], concurrency, ([month, days]) => this.listMonth(store, month, days));
     }
     return mapLimit(folders, concurrency, (folder) => this.list(store, folder));
   }
 
   /** One month's day folders from one listing in key order, into the cache; nothing when it fails. */
-  private async listMonth(store: ObjectStore & Required<Pick<ObjectStore, 'listAfter'>>, month: string, days: string[]): Promise<void> {
+  private async listMonth(store: KeyOrderedStore, month: string, days: string[]): Promise<void> {
     const sorted = [...days].sort();
     const objects = new Map<string, StoredObject[]>(sorted.map((dd) => [dd, []]));
     this.shared.calls++;
@@ -106,12 +109,12 @@ export class Lister {
       if (isFatalStoreError(error)) throw error;
       return;
     }
-    for (const [dd, found] of objects) this.cache.set(`${store.label}\n${month}${dd}/`, Promise.resolve({ prefixes: [], objects: found }));
+    for (const [dd, found] of objects) this.cache.set(cacheId(store, `${month}${dd}/`), Promise.resolve({ prefixes: [], objects: found }));
   }
 
   /** Lists once per store and prefix; a fatal store error (no bucket, no credentials) is thrown. */
   list(store: ObjectStore, prefix: string): Promise<{ prefixes: string[]; objects: StoredObject[] }> {
-    const id = `${store.label}\n${prefix}`;
+    const id = cacheId(store, prefix);
     let pending = this.cache.get(id);
     if (pending === undefined) {
       this.shared.calls++;

@@ -341,10 +341,12 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
     out.unsigned += outcome.issues.filter((i) => i.kind === 'digest-signature-unavailable').length;
   }
 
-  // The log files the digests list for the period, each read once; their day folders listed a month at a time where the store can.
-  if (location.logPrefix !== null && store.listAfter !== undefined) {
-    await lister.listDays(store, utcDays(ctx.periodStart, ctx.periodEnd - 1).map((day) => `${location.logPrefix}${dayPath(day)}`), ctx.concurrency);
-  }
+  // The period's log folders, listed once (a month per listing where the store can): the checks
+  // below find the digests' log files in them, and the files no digest lists come from them.
+  const logFolders = location.logPrefix === null ? [] : utcDays(ctx.periodStart, ctx.periodEnd - 1).map((day) => `${location.logPrefix}${dayPath(day)}`);
+  const logListings = await lister.listDays(store, logFolders, ctx.concurrency);
+
+  // The log files the digests list for the period, each read once.
   const checks = new Map<string, LogCheck>();
   for (const { outcome } of outcomes) for (const verdict of outcome.verdicts) scheduleLogs(location, verdict, checks, out.issues, ctx);
   const checkList = [...checks.values()].sort((a, b) => a.storeKey.localeCompare(b.storeKey));
@@ -369,10 +371,8 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
           .map((i) => [Date.parse(i.from!) - 60_000, Date.parse(i.to!)] as const),
       ),
     );
-    const folders = utcDays(ctx.periodStart, ctx.periodEnd - 1).map((day) => `${location.logPrefix}${dayPath(day)}`);
-    const listings = await lister.listDays(store, folders, ctx.concurrency);
     const uncovered: string[] = [];
-    for (const { key } of listings.flatMap((l) => l.objects)) {
+    for (const { key } of logListings.flatMap((l) => l.objects)) {
       if (key.endsWith('/') || !LOG_LIKE.test(key) || covered.has(withoutGz(key))) continue;
       const time = logFileNameTime(key);
       if (time !== null && (time < ctx.periodStart || time >= ctx.periodEnd)) continue;

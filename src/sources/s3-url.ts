@@ -4,6 +4,7 @@
  * objects/s, 64 at once 937-977 (bench/s3-read.mjs, 2 runs each); past that, this 2-core
  * machine's CPU was the limit (the SDK takes ~0.75 ms of CPU per object).
  */
+// Here rather than in s3-open.ts: the pipeline reads it without loading the AWS SDK.
 export const DEFAULT_S3_CONCURRENCY = 64;
 
 /** Where an `s3://bucket[/prefix]` source points. */

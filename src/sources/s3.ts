@@ -78,16 +78,11 @@ export class S3Store implements ObjectStore {
     return { prefixes, objects };
   }
 
-  async *listAll(prefix: string): AsyncIterable<StoredObject> {
-    for await (const page of this.pages(prefix, undefined)) {
-      for (const o of page.Contents ?? []) {
-        const obj = toStoredObject(o, prefix);
-        if (obj) yield obj;
-      }
-    }
+  listAll(prefix: string): AsyncIterable<StoredObject> {
+    return this.listAfter(prefix, undefined);
   }
 
-  async *listAfter(prefix: string, startAfter: string): AsyncIterable<StoredObject> {
+  async *listAfter(prefix: string, startAfter: string | undefined): AsyncIterable<StoredObject> {
     for await (const page of this.pages(prefix, undefined, startAfter)) {
       for (const o of page.Contents ?? []) {
         const obj = toStoredObject(o, prefix);
