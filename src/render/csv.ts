@@ -7,18 +7,24 @@ import type { Finding, IotEvent, ReportModel } from '../types.js';
  */
 const FORMULA_START = /^[=+\-@\t\r]/;
 
+type Cell = string | number | boolean | null;
+
 /** One RFC 4180 field. */
-export function csvField(value: string | number | boolean | null): string {
+export function csvField(value: Cell): string {
   if (value === null) return '';
   let text = String(value);
   if (typeof value === 'string' && FORMULA_START.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-function csv(header: readonly string[], rows: Iterable<readonly (string | number | boolean | null)[]>): string {
-  const lines = [header.map(csvField).join(',')];
-  for (const row of rows) lines.push(row.map(csvField).join(','));
-  return `${lines.join('\r\n')}\r\n`;
+/**
+ * The CSV text line by line, each with its `\r\n`: a row is made only when the writer asks
+ * for it, so a month of events is never one string in memory (the events CSV of 100,000
+ * events is ~85 MB of text; made whole, it took the run's peak RSS from ~390 to ~820 MB).
+ */
+function* csv<T>(header: readonly string[], items: readonly T[], row: (item: T) => Cell[]): Generator<string> {
+  yield `${header.map(csvField).join(',')}\r\n`;
+  for (let i = 0; i < items.length; i++) yield `${row(items[i] as T).map(csvField).join(',')}\r\n`;
 }
 
 const EVENT_COLUMNS = [
@@ -59,7 +65,7 @@ function ids(event: IotEvent, ...types: string[]): string {
     .join(' ');
 }
 
-function eventRow(e: IotEvent): (string | number | boolean | null)[] {
+function eventRow(e: IotEvent): Cell[] {
   return [
     e.eventId,
     e.eventTime,
@@ -92,18 +98,18 @@ function eventRow(e: IotEvent): (string | number | boolean | null)[] {
   ];
 }
 
-/** One row per event, every event of the period. */
-export async function renderEventsCsv(model: ReportModel): Promise<string> {
-  return csv(EVENT_COLUMNS, model.events.map(eventRow));
+/** One row per event, every event of the period, streamed (see `csv`). */
+export async function renderEventsCsv(model: ReportModel): Promise<Iterable<string>> {
+  return csv(EVENT_COLUMNS, model.events, eventRow);
 }
 
 const FINDING_COLUMNS = ['id', 'ruleId', 'severity', 'title', 'accountId', 'accountName', 'region', 'resource', 'time', 'eventIds', 'suppressed', 'suppressionReason', 'description', 'evidence'] as const;
 
-function findingRow(f: Finding): (string | number | boolean | null)[] {
+function findingRow(f: Finding): Cell[] {
   return [f.id, f.ruleId, f.severity, f.title, f.accountId, f.accountName, f.region, f.resource, f.time, f.eventIds.join(' '), f.suppressed, f.suppressionReason, f.description, f.evidence];
 }
 
-/** One row per finding. */
-export async function renderFindingsCsv(model: ReportModel): Promise<string> {
-  return csv(FINDING_COLUMNS, model.findings.map(findingRow));
+/** One row per finding, streamed. */
+export async function renderFindingsCsv(model: ReportModel): Promise<Iterable<string>> {
+  return csv(FINDING_COLUMNS, model.findings, findingRow);
 }
