@@ -4,7 +4,7 @@
 // The benchmark renders its PDF to check the report stays fast when IoT is the bulk.
 //   node bench/iot-heavy.mjs [--events 100000]  -> prints the tree's folder
 import { existsSync } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -27,6 +27,13 @@ const principals = Array.from({ length: 40 }, (_, i) => ({
   session: `s-${i}`,
 }));
 
+// A role session's principalId is the role's unique id (fixed for the role in its account), a
+// colon and the session name. Until 2026-11-25 every record had a random one, as no log does,
+// so every event had a caller of its own.
+const roleIds = new Map(ACCOUNTS.flatMap((account) => principals.map((p) => [`${account}/${p.role}`, `AROA${hex(17).toUpperCase()}`])));
+// What the tree in the cache must have been written by: an older tree is written anew.
+const GENERATOR = `${EVENTS} v2`;
+
 function record(i, account, region, time) {
   const p = i % 10 < 6 ? principals[0] : pick(principals);
   const cert = hex(64);
@@ -48,7 +55,7 @@ function record(i, account, region, time) {
     eventVersion: '1.09',
     userIdentity: {
       type: 'AssumedRole',
-      principalId: `AROA${hex(16).toUpperCase()}:${p.session}`,
+      principalId: `${roleIds.get(`${account}/${p.role}`)}:${p.session}`,
       arn: `arn:aws:sts::${account}:assumed-role/${p.role}/${p.session}`,
       accountId: account,
       sessionContext: { sessionIssuer: { type: 'Role', arn: `arn:aws:iam::${account}:role/${p.role}`, accountId: account, userName: p.role }, attributes: { creationDate: time, mfaAuthenticated: 'false' } },
@@ -72,7 +79,8 @@ function record(i, account, region, time) {
   };
 }
 
-if (!existsSync(path.join(DIR, 'COMPLETE'))) {
+const marker = path.join(DIR, 'COMPLETE');
+if (!existsSync(marker) || (await readFile(marker, 'utf8')).trim() !== GENERATOR) {
   await rm(DIR, { recursive: true, force: true });
   const start = Date.parse('2026-10-01T00:00:00Z');
   const span = Date.parse('2026-11-01T00:00:00Z') - start - 3_600_000;
@@ -89,6 +97,6 @@ if (!existsSync(path.join(DIR, 'COMPLETE'))) {
     await mkdir(folder, { recursive: true });
     await writeFile(path.join(folder, `${account}_CloudTrail_${region}_${stamp}_${hex(16)}.json.gz`), gzipSync(JSON.stringify({ Records: records })));
   }
-  await writeFile(path.join(DIR, 'COMPLETE'), `${EVENTS}\n`);
+  await writeFile(marker, `${GENERATOR}\n`);
 }
 console.log(path.join(DIR, 'trail'));

@@ -1,6 +1,6 @@
 import { logFileUrl } from '../cloudtrail/layout.js';
 import { BoundedMemo } from '../memo.js';
-import type { IotEvent, SourcedRecord } from '../types.js';
+import type { Actor, IotEvent, SourcedRecord } from '../types.js';
 import { categoryOf, isReadOnlyName } from './catalog.js';
 import { parseIotArn, resourcesOf } from './resources.js';
 
@@ -23,6 +23,57 @@ function fileUrlOf(file: SourcedRecord['file']): string {
 /** The shared copy of a string equal to `value`. */
 function share(value: string): string {
   return sharedCopies.get(value, itself);
+}
+
+const shareOrNull = (value: string | null) => (value === null ? null : share(value));
+
+// A month's events come from a few callers (roles, their sessions, users), each making many
+// calls: every event with the same caller shares one actor object, whose values are shared
+// copies. An actor arrives from a parse worker as a copy of its own, built property by
+// property, so its twelve fields spill out of the object into a second one: ~210 bytes an
+// event before its strings, ~120 made at once with all its fields.
+// Bounded by the identities' length: a forged log of huge ARNs does not keep a second copy of each.
+const sharedActors = new BoundedMemo<string, Actor>(2_000_000, (id) => id.length);
+
+const ACTOR_FIELDS = ['type', 'arn', 'principalId', 'accountId', 'userName', 'sessionIssuerArn', 'sessionName', 'mfaAuthenticated', 'invokedBy', 'accessKeyId', 'key', 'label'] as const;
+
+/** Every field of the actor in one flat string (a joined array: no chain of partial strings for the memo to keep). */
+function actorIdentity(a: Actor): string {
+  return [a.type, a.arn, a.principalId, a.accountId, a.userName, a.sessionIssuerArn, a.sessionName, a.mfaAuthenticated, a.invokedBy, a.accessKeyId, a.key, a.label].join('\u0000');
+}
+
+function sameActor(a: Actor, b: Actor): boolean {
+  for (let i = 0; i < ACTOR_FIELDS.length; i++) if (a[ACTOR_FIELDS[i]!] !== b[ACTOR_FIELDS[i]!]) return false;
+  return true;
+}
+
+/** A new actor object with all its fields at once (in the object itself), its values shared copies. */
+function actorCopy(actor: Actor): Actor {
+  const arn = shareOrNull(actor.arn);
+  const sessionIssuerArn = shareOrNull(actor.sessionIssuerArn);
+  const { key } = actor;
+  return {
+    type: shareOrNull(actor.type),
+    arn,
+    principalId: actor.principalId,
+    accountId: shareOrNull(actor.accountId),
+    userName: shareOrNull(actor.userName),
+    sessionIssuerArn,
+    sessionName: actor.sessionName,
+    mfaAuthenticated: actor.mfaAuthenticated,
+    invokedBy: actor.invokedBy,
+    accessKeyId: actor.accessKeyId,
+    // The key is mostly one of the ARNs itself, whose shared copy is known by now.
+    key: key === actor.sessionIssuerArn ? sessionIssuerArn! : key === actor.arn ? arn! : share(key),
+    label: share(actor.label),
+  };
+}
+
+/** The one actor object of every event with the same caller as `actor`. */
+function sharedActor(actor: Actor): Actor {
+  const shared = sharedActors.get(actorIdentity(actor), () => actorCopy(actor));
+  // Values holding the joining character could give two callers one identity (only a forged log has them): checked, never merged.
+  return sameActor(shared, actor) ? shared : actorCopy(actor);
 }
 
 function firstIotArn(params: Record<string, unknown> | null): { accountId: string | null; region: string } | null {
@@ -72,19 +123,7 @@ export function toIotEvent(sourced: SourcedRecord): IotEvent {
   const { record, file } = sourced;
   const eventName = share(record.eventName ?? 'unknown');
   const { accountId, region } = placeOf(sourced);
-  // The record's own actor (made by the parser for this record alone): its values shared in place.
-  const actor = record.actor;
-  const { arn, sessionIssuerArn, key } = actor;
-  if (arn !== null) actor.arn = share(arn);
-  if (sessionIssuerArn !== null) actor.sessionIssuerArn = share(sessionIssuerArn);
-  // The key is mostly one of the ARNs itself, whose shared copy is known by now.
-  actor.key = key === sessionIssuerArn ? actor.sessionIssuerArn! : key === arn ? actor.arn! : share(key);
-  actor.label = share(actor.label);
-  // Values of a handful of kinds each (or of the organization's accounts and roles), each
-  // from a parse worker as a string of its own: ~3 MB a field at 100,000 events.
-  if (actor.type !== null) actor.type = share(actor.type);
-  if (actor.accountId !== null) actor.accountId = share(actor.accountId);
-  if (actor.userName !== null) actor.userName = share(actor.userName);
+  const actor = sharedActor(record.actor);
   const readOnly = record.readOnly ?? isReadOnlyName(eventName);
   return {
     // A record with no `eventID` still needs a stable identity: a hash of what it says.

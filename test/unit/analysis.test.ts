@@ -60,6 +60,34 @@ describe('IoT events', () => {
     expect(e.actor).toMatchObject({ key: `arn:aws:iam::${ACCT}:role/provisioner`, label: 'role/provisioner (session ci-42)', mfaAuthenticated: true, sessionName: 'ci-42' });
   });
 
+  it('gives the events of one caller one actor, and a caller that differs in any field, even by a null, its own', () => {
+    const a = ev({ userIdentity: role('ci-42') });
+    const b = ev({ userIdentity: role('ci-42') });
+    expect(b.actor).toBe(a.actor);
+    const parsed = normalizeRecord(record({ userIdentity: role('ci-42') }))!.actor;
+    expect(a.actor).toEqual(parsed);
+    // Each differs from the others in one field only (values that could run together in a joined key included).
+    const variants: Record<string, unknown>[] = [
+      role('ci-43'),
+      role('ci-42', 'true'),
+      { ...role('ci-42'), principalId: 'AROA:ci-42' },
+      { ...role('ci-42'), principalId: 'AROA:ci-4' },
+      { ...role('ci-42'), principalId: 'AROA:ci-4', accessKeyId: '2' },
+      { ...role('ci-42'), principalId: 'AROA:ci-42', accessKeyId: 'ASIA1' },
+      { ...role('ci-42'), accessKeyId: '-' },
+      { ...role('ci-42'), invokedBy: 'iot.amazonaws.com' },
+      // A forged pair that joins to the same text with a NUL between the fields.
+      { ...role('ci-42'), invokedBy: 'x\u0000y', accessKeyId: 'k' },
+      { ...role('ci-42'), invokedBy: 'x', accessKeyId: 'y\u0000k' },
+      { type: 'IAMUser', arn: `arn:aws:iam::${ACCT}:user/alice`, accountId: ACCT, userName: 'alice' },
+      { type: 'IAMUser', arn: `arn:aws:iam::${ACCT}:user/alice`, accountId: ACCT },
+      { type: 'IAMUser', arn: `arn:aws:iam::${ACCT}:user/alice`, userName: 'alice' },
+    ];
+    const actors = variants.map((identity) => ev({ userIdentity: identity }).actor);
+    expect(new Set([a.actor, ...actors]).size).toBe(variants.length + 1);
+    actors.forEach((actor, i) => expect(actor).toEqual(normalizeRecord(record({ userIdentity: variants[i] }))!.actor));
+  });
+
   it('builds the events from the records, sorted, and lets the records go', () => {
     const other = { ...file, key: 'k2' };
     const at = (id: string, time: string, from: typeof file) => ({ record: normalizeRecord(record({ eventID: id, eventTime: time, eventName: 'AttachPolicy' }))!, file: from });
