@@ -28,6 +28,12 @@ export class BoundedMemo<K, V> {
     }
     return value;
   }
+
+  /** Lets every entry go (a stage done with the memo's values). */
+  clear(): void {
+    this.entries.clear();
+    this.weight = 0;
+  }
 }
 
 /** The map's (or weak map's) value for `key`, made by `make` and stored when missing (nested maps, groups, indexes). */

@@ -20,6 +20,7 @@ import { oneLine } from '../errors.js';
 import { RULES } from './rules/index.js';
 import type { Rule, RuleHit, RuleParams } from './rules/types.js';
 import { matchesGlob } from './rules/support/glob.js';
+import { forgetLocalTimes } from './rules/support/grouping.js';
 import { knownPolicyVersions, type KnownPolicyVersion } from './rules/support/policy-versions.js';
 import { BoundedMemo } from '../memo.js';
 import { distinct } from './params.js';
@@ -256,6 +257,7 @@ export function evaluateFindings(input: FindingsInput): FindingsResult {
     if (invalid > 0) ruleErrors.push({ ruleId, message: `${invalid} invalid hit(s) ignored` });
   }
 
+  forgetLocalTimes();
   const notes = applySuppressions(findings, input.config.suppressions, input.now);
   sortFindings(findings);
   ruleErrors.sort((a, b) => (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));

@@ -10,6 +10,7 @@ import {
 } from '../../src/analysis/findings.js';
 import { RULES } from '../../src/analysis/rules/index.js';
 import type { Rule, RuleHit } from '../../src/analysis/rules/types.js';
+import { localTimesIn, type LocalTime } from '../../src/analysis/rules/support/grouping.js';
 import { defaultConfig } from '../../src/config/load.js';
 import type { AuditConfig } from '../../src/config/types.js';
 import type { IotEvent } from '../../src/report/model.js';
@@ -48,6 +49,21 @@ function run(rules: Record<string, Rule>, config: Partial<AuditConfig> = {}, now
 
 describe('evaluateFindings', () => {
   beforeEach(resetEventIds);
+
+  it('lets go of the local times its rules worked out (a memo entry per event) once the findings are made', () => {
+    let during: LocalTime | undefined;
+    run({
+      clock: fakeRule('clock', () => {
+        during = localTimesIn('Europe/Paris')('2026-10-05T22:30:00Z');
+        // Asked again within the rules: the same, shared answer.
+        expect(localTimesIn('Europe/Paris')('2026-10-05T22:30:00Z')).toBe(during);
+        return [];
+      }),
+    });
+    const after = localTimesIn('Europe/Paris')('2026-10-05T22:30:00Z');
+    expect(after).toEqual(during);
+    expect(after).not.toBe(during);
+  });
 
   it('turns a throwing rule into a RuleError and keeps the other rules’ findings', () => {
     const result = run({
