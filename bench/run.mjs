@@ -13,9 +13,11 @@
 // and prints wall time, records/s, MB/s of uncompressed input, peak RSS and each run ÷ (a) and ÷ (a').
 // With scales 1 and 2: (b) again on the scale-2 logs with half the IoT share, as many IoT
 // events as scale 1 has: whether memory follows the input or the IoT events kept.
-// Then the PDF bound: a report of 100,000 IoT events (bench/iot-heavy.mjs), its PDF
-// render time from the report's own phase timings, the median of three runs (three runs in
-// a row on a quiet machine gave 9.1, 7.7 and 5.9 s). Results go to bench/RESULTS.md.
+// Then the PDF bound: a report of 100,000 IoT events (bench/iot-heavy.mjs) in every format,
+// its PDF render time from the report's own phase timings, the median of three runs (three
+// runs in a row on a quiet machine gave 9.1, 7.7 and 5.9 s), and the run's peak RSS: where
+// IoT events are the bulk, every output must stay streamed (until 2026-11-25 the events CSV
+// was one string, and that month's CSV alone peaked at 816 MB). Results go to bench/RESULTS.md.
 //
 //   node bench/run.mjs [--scales 0.5,1,2] [--repeats 5] [--quick] [--no-write]
 import { execFileSync, spawn } from 'node:child_process';
@@ -203,11 +205,13 @@ process.stderr.write(`PDF bound: ${heavyEvents} IoT events...\n`);
 const heavyTree = execFileSync(process.execPath, ['bench/iot-heavy.mjs', '--events', String(heavyEvents)], { cwd: ROOT, encoding: 'utf8' }).trim();
 const heavyOut = mkdtempSync(path.join(os.tmpdir(), 'iot-audit-bench-heavy-'));
 const HEAVY_REPEATS = flag('--quick') ? 1 : 3;
+// Every format: each output's memory at 100,000 events, not only the PDF's.
+const HEAVY_FORMATS = 'json,csv,html,pdf,md';
 const pdfMsOf = (run) => run.timings['render:pdf'] ?? 0;
 const heavyRuns = [];
 for (let k = 0; k < HEAVY_REPEATS; k++) {
   process.stderr.write(`PDF bound (${k + 1}/${HEAVY_REPEATS})...\n`);
-  heavyRuns.push(await measure(['bin/run.js', 'report', '--source', heavyTree, '--period', '2026-10', '--no-organization', '--format', 'json,pdf', '--out', heavyOut, '--json']));
+  heavyRuns.push(await measure(['bin/run.js', 'report', '--source', heavyTree, '--period', '2026-10', '--no-organization', '--format', HEAVY_FORMATS, '--out', heavyOut, '--json']));
 }
 // The run with the median PDF time.
 const heavy = [...heavyRuns].sort((x, y) => pdfMsOf(x) - pdfMsOf(y))[Math.floor((heavyRuns.length - 1) / 2)];
@@ -253,7 +257,7 @@ const sameIotLine = (() => {
 })();
 const heavyLine =
   `PDF bound: a report of ${heavyEvents.toLocaleString('en-US')} IoT events renders its PDF (${heavyPages} pages) in ${fmt(pdfMsOf(heavy) / 1000, 2)} s (median of ${HEAVY_REPEATS}; all runs ${heavyRuns.map((r) => fmt(pdfMsOf(r) / 1000, 2)).join(' / ')} s); ` +
-  `that whole run (read, analyse, JSON, PDF) takes ${fmt(heavy.seconds, 2)} s, peak RSS ${fmt(mb(heavy.rss), 0)} MB (all runs ${heavyRuns.map((r) => fmt(mb(r.rss), 0)).join(' / ')} MB). Phases (ms): ${phases(heavy)}.`;
+  `that whole run (read, analyse, then \`--format ${HEAVY_FORMATS}\`: JSON, CSV, HTML, PDF and Markdown) takes ${fmt(heavy.seconds, 2)} s, peak RSS ${fmt(mb(heavy.rss), 0)} MB (all runs ${heavyRuns.map((r) => fmt(mb(r.rss), 0)).join(' / ')} MB). Phases (ms): ${phases(heavy)}.`;
 // Read alone against the floor: what the scan costs on top of gunzip (start-up and the report itself excluded).
 const phaseLines = rows.flatMap((r) => [
   `- scale ${r.scale}, all runs (s): floor ${r.floorRuns.map((x) => fmt(x.seconds, 2)).join(' / ')}; ${r.libdeflate ? `floor (libdeflate) ${r.libdeflateRuns.map((x) => fmt(x.seconds, 2)).join(' / ')}; ` : ''}(b) ${r.bRuns.map((x) => fmt(x.seconds, 2)).join(' / ')}; ${r.bZlib ? `(b') ${r.bZlibRuns.map((x) => fmt(x.seconds, 2)).join(' / ')}; ` : ''}floor + scan ${r.scanRuns.map((x) => fmt(x.seconds, 2)).join(' / ')} (median ÷ ${r.libdeflate ? "floor (a') = " + fmt(median(r.scanRuns).seconds / r.libdeflate.seconds, 2) : 'floor = ' + fmt(median(r.scanRuns).seconds / r.floor.seconds, 2)})`,
