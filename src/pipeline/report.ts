@@ -11,6 +11,7 @@ import { ContentHashes } from '../integrity/known-content.js';
 import type { IntegrityResult } from '../integrity/types.js';
 import { baseName } from '../output/names.js';
 import type { WrittenFile } from '../output/writer.js';
+import { PhaseCollector } from './heap.js';
 import type { RenderContext } from '../render/context.js';
 import { FORMATS, type FormatName } from '../render/index.js';
 import { localPathOf, openSources } from '../sources/open.js';
@@ -309,6 +310,9 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
   });
 
   if (verifyInputs !== null && integrityResult !== null) addIntegrity(model, stores, verifyInputs, integrityResult);
+  // A large month's garbage is collected at the end of the phase that made it (see `PhaseCollector`).
+  const heap = new PhaseCollector();
+  heap.afterPhase();
   lap('build');
 
   const findings = evaluateFindings({
@@ -325,6 +329,7 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
   model.findingNotes = findings.notes;
   model.summary.findingsBySeverity = countFindingsBySeverity(findings.findings);
   if (previous !== null) model.comparison = compareReports(model, previous.model, previous.label);
+  heap.afterPhase();
   lap('findings');
 
   const base = baseName(period);
@@ -342,6 +347,7 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
     for (const format of options.formats) {
       for (const output of FORMATS[format]) {
         await renderAndWrite(output);
+        heap.afterPhase();
         lap(`render:${output.suffix.replace(/^[-.]/, '')}`);
       }
     }
