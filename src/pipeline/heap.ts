@@ -6,8 +6,8 @@
  * further, and the process keeps what it grew to: the run's peak RSS was set while the PDF
  * rendered. Collected at the end of the phase that made it, the garbage is gone before the
  * next phase allocates. At 100,000 events, every format (`json,csv,html,pdf,md`): peak RSS
- * 363-384 -> 337-363 MB, ~0.1 s a collection, two in the run; a month of the bench's scales
- * never holds enough heap to collect.
+ * 372-398 -> 352-363 MB (six runs each), ~0.1 s a collection, two in the run; a month of the
+ * bench's scales never holds enough heap to collect.
  */
 import v8 from 'node:v8';
 import vm from 'node:vm';
