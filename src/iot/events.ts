@@ -35,11 +35,16 @@ const shareOrNull = (value: string | null) => (value === null ? null : share(val
 // Bounded by the identities' length: a forged log of huge ARNs does not keep a second copy of each.
 const sharedActors = new BoundedMemo<string, Actor>(2_000_000, (id) => id.length);
 
-const ACTOR_FIELDS = ['type', 'arn', 'principalId', 'accountId', 'userName', 'sessionIssuerArn', 'sessionName', 'mfaAuthenticated', 'invokedBy', 'accessKeyId', 'key', 'label'] as const;
+/** Every field of `Actor`: two actors with the same values are one caller. */
+const ACTOR_FIELDS = ['type', 'arn', 'principalId', 'accountId', 'userName', 'sessionIssuerArn', 'sessionName', 'mfaAuthenticated', 'invokedBy', 'accessKeyId', 'key', 'label'] as const satisfies readonly (keyof Actor)[];
+
+// A field added to `Actor` and not listed would make callers that differ only in it one: a type error here.
+type Unlisted = Exclude<keyof Actor, (typeof ACTOR_FIELDS)[number]>;
+export const ACTOR_FIELDS_COMPLETE: [Unlisted] extends [never] ? true : never = true;
 
 /** Every field of the actor in one flat string (a joined array: no chain of partial strings for the memo to keep). */
 function actorIdentity(a: Actor): string {
-  return [a.type, a.arn, a.principalId, a.accountId, a.userName, a.sessionIssuerArn, a.sessionName, a.mfaAuthenticated, a.invokedBy, a.accessKeyId, a.key, a.label].join('\u0000');
+  return ACTOR_FIELDS.map((field) => a[field]).join('\u0000');
 }
 
 function sameActor(a: Actor, b: Actor): boolean {

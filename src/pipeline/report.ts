@@ -13,7 +13,7 @@ import { baseName } from '../output/names.js';
 import type { WrittenFile } from '../output/writer.js';
 import { PhaseCollector } from './heap.js';
 import type { RenderContext } from '../render/context.js';
-import { FORMATS, type FormatName } from '../render/index.js';
+import { FORMATS, type FormatName, type FormatOutput } from '../render/index.js';
 import { localPathOf, openSources } from '../sources/open.js';
 import { DEFAULT_S3_CONCURRENCY } from '../sources/s3-url.js';
 import type { ObjectStore, Period, ReportModel, Severity, SourceInfo, SourcedRecord } from '../types.js';
@@ -340,7 +340,7 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
   // Streamed outputs are produced while they are written: the phase covers both. In a function
   // of its own, so what an output holds (the HTML's view: ~44 MB at 100,000 events) goes when
   // it is written; a local of this loop stayed reachable while the next output rendered.
-  const renderAndWrite = async (output: (typeof FORMATS)[FormatName][number]) => {
+  const renderAndWrite = async (output: FormatOutput) => {
     await session.add({ name: `${base}${output.suffix}`, bytes: await output.render(model, ctx) });
   };
   try {
