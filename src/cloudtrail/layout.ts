@@ -213,7 +213,8 @@ export async function* monthInKeyOrder(
     const rest = object.key.slice(monthPrefix.length);
     const dd = rest.slice(0, 2);
     if (dd > last) return;
-    if (object.key.startsWith(monthPrefix) && rest.charCodeAt(2) === 0x2f && rest.indexOf('/', 3) === -1) yield { dd, object };
+    // `DD/name`: a day folder's own object (the listing holds only keys below `monthPrefix`).
+    if (rest.charCodeAt(2) === 0x2f && rest.indexOf('/', 3) === -1) yield { dd, object };
   }
 }
 
@@ -221,8 +222,9 @@ export async function* monthInKeyOrder(
  * One month of a trail folder from a store that lists in key order (S3): one listing from the
  * first wanted day's folder to past the last (`monthInKeyOrder`), where a delimiter listing per
  * day folder costs a request per day: a quiet region's month (a few files a day, most of an
- * organization's regions) is one request, not 32 (the month folder, then 31 day folders). Yields a day's refs at each change of day and
- * every `MONTH_BATCH` objects, so reading starts after the first page.
+ * organization's regions) is one request, not 32 (the month folder, then 31 day folders).
+ * Yields a day's refs at each change of day and every `MONTH_BATCH` objects, so reading starts
+ * after the first page.
  */
 async function* monthRefs(
   store: KeyOrderedStore,

@@ -6,8 +6,8 @@
  * further, and the process keeps what it grew to: the run's peak RSS was set while the PDF
  * rendered. Collected at the end of the phase that made it, the garbage is gone before the
  * next phase allocates. At 100,000 events, every format (`json,csv,html,pdf,md`): peak RSS
- * 372-398 -> 352-363 MB (six runs each), ~0.1 s a collection, two in the run; a month of the
- * bench's scales never holds enough heap to collect.
+ * 372-398 -> 352-363 MB (six runs each), two collections in the run (after the build and after
+ * the HTML) of 0.11-0.15 s each; a month of the bench's scales never holds enough heap to collect.
  */
 import v8 from 'node:v8';
 import vm from 'node:vm';
@@ -31,7 +31,7 @@ function fullCollector(): (() => void) | null {
 export interface PhaseCollectorOptions {
   /** Heap in use below which nothing is collected (bytes). */
   minBytes?: number;
-  /** Collected only when the heap in use is at least this many times what the last collection left: at 100,000 events, the build's and the HTML's garbage, ~0.1 s each. */
+  /** Collected only when the heap in use is at least this many times what the last collection left: at 100,000 events, the build's and the HTML's garbage. */
   growth?: number;
   /** The collector (tests); default Node's full collection. */
   collect?: () => void;

@@ -7,15 +7,15 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { logObjectsByDay } from '../../src/cloudtrail/layout.js';
 import { Lister } from '../../src/integrity/discover.js';
 import { deliveryDays, resolvePeriod } from '../../src/collect/period.js';
 import { LocalStore } from '../../src/sources/local.js';
 import { createS3Client, S3Store } from '../../src/sources/s3.js';
 import type { LogObjectRef, ObjectStore, SourceProblem, TrailLocation } from '../../src/types.js';
-import { ACCESS_DENIED, startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
-import { s3ClientEnv, startS3Server, type S3TestServer } from '../helpers/s3-server.js';
+import { ACCESS_DENIED } from '../helpers/fault-proxy.js';
+import { s3BehindProxy } from '../helpers/s3-behind-proxy.js';
 
 const BUCKET = 'month-listing';
 const ACCOUNT = '111122223333';
@@ -42,12 +42,9 @@ function treeKeys(): string[] {
   return keys;
 }
 
-let server: S3TestServer;
-let proxy: FaultProxy;
 let treeDir: string;
 
-beforeAll(async () => {
-  server = await startS3Server();
+const proxy = s3BehindProxy(async (server) => {
   await server.createBucket(BUCKET);
   treeDir = mkdtempSync(path.join(os.tmpdir(), 'iot-audit-month-listing-'));
   for (const key of treeKeys()) {
@@ -56,19 +53,6 @@ beforeAll(async () => {
     writeFileSync(file, '{"Records":[]}');
     await server.putObject(BUCKET, key, '{"Records":[]}');
   }
-  proxy = await startFaultProxy(server.endpoint);
-  for (const [k, v] of Object.entries(s3ClientEnv(proxy.endpoint))) vi.stubEnv(k, v);
-}, 120_000);
-
-afterAll(async () => {
-  vi.unstubAllEnvs();
-  await proxy?.close();
-  await server?.stop();
-});
-
-beforeEach(() => {
-  proxy.clearRules();
-  proxy.resetCounts();
 });
 
 const location = (prefix: string): TrailLocation => ({ prefix, organizationId: null, accountId: ACCOUNT, region: prefix.includes('east') ? 'us-east-1' : 'eu-west-1' });
@@ -90,13 +74,13 @@ describe('a trail folder month listed in key order from S3', () => {
   it('gives the log objects the day-by-day listing of the same tree gives, a month at one request per page', async () => {
     const local = new LocalStore(treeDir);
     for (const pageSize of [1000, 3]) {
-      proxy.resetCounts();
+      proxy().resetCounts();
       const fromS3 = await listed(await s3(pageSize), EAST, { period: '2026-10' });
       const fromDisk = await listed(local, EAST, { period: '2026-10' });
       expect(fromS3).toEqual(fromDisk);
       expect(fromS3.refs).toHaveLength(31 * 2 + 3 + 2);
       expect(fromS3.refs.at(-1)!.deliveryDay).toBe('2026-11-01');
-      const lists = proxy.requests.filter((r) => r.op === 'list');
+      const lists = proxy().requests.filter((r) => r.op === 'list');
       expect(lists.every((r) => r.delimiter === null)).toBe(true);
       // October: its 67 objects (with the odd keys) a page at a time; November: until its 2nd's first object.
       if (pageSize === 1000) expect(lists.map((r) => [r.prefix, r.startAfter])).toEqual([[`${EAST}2026/10/`, `${EAST}2026/10/01`], [`${EAST}2026/11/`, `${EAST}2026/11/01`]]);
@@ -109,14 +93,14 @@ describe('a trail folder month listed in key order from S3', () => {
     expect(fromS3).toEqual(await listed(new LocalStore(treeDir), EAST, { from: '2026-10-09', to: '2026-10-11' }));
     // The 9th, the 10th (five), and the late 11th.
     expect(fromS3.refs.map((r) => r.deliveryDay)).toEqual(['2026-10-09', '2026-10-09', ...Array(5).fill('2026-10-10'), '2026-10-11', '2026-10-11']);
-    const lists = proxy.requests.filter((r) => r.op === 'list');
+    const lists = proxy().requests.filter((r) => r.op === 'list');
     expect(lists[0].startAfter).toBe(`${EAST}2026/10/09`);
     // Nine objects and the 12th's first, two a page: never the rest of October.
     expect(lists.length).toBeLessThanOrEqual(6);
   });
 
   it('names a month it may not list as a problem, and still lists the others', async () => {
-    proxy.addRule({ op: 'list', match: new RegExp(`${EAST}2026/10/`), action: ACCESS_DENIED });
+    proxy().addRule({ op: 'list', match: new RegExp(`${EAST}2026/10/`), action: ACCESS_DENIED });
     const east = await listed(await s3(), EAST, { period: '2026-10' });
     expect(east.problems).toEqual([{ key: `${EAST}2026/10/`, reason: expect.stringMatching(/^could not list: access denied/i) }]);
     expect(east.refs.map((r) => r.deliveryDay)).toEqual(['2026-11-01', '2026-11-01']);
@@ -137,7 +121,7 @@ describe('day folders for the integrity check, a month per listing from S3', () 
     expect(keysOf(fromS3)).toEqual(keysOf(fromDisk));
     expect(fromS3.every((l) => l.prefixes.length === 0)).toBe(true);
     expect(keysOf(fromS3)[10]).toHaveLength(5); // the 10th: pages end inside it
-    const lists = proxy.requests.filter((r) => r.op === 'list');
+    const lists = proxy().requests.filter((r) => r.op === 'list');
     expect(lists.map((r) => [r.prefix, r.startAfter, r.delimiter]).sort()).toEqual([
       [`${EAST}2026/09/`, `${EAST}2026/09/30`, null],
       [`${EAST}2026/10/`, `${EAST}2026/10/01`, null],
@@ -146,11 +130,11 @@ describe('day folders for the integrity check, a month per listing from S3', () 
     expect(lister.calls).toBe(3);
     // Listed once: asked again, the folders come from what was listed.
     await lister.list(await s3(), folders[5]);
-    expect(proxy.requests.filter((r) => r.op === 'list')).toHaveLength(3);
+    expect(proxy().requests.filter((r) => r.op === 'list')).toHaveLength(3);
   });
 
   it('lists each day of a month it may not list on its own, and notes each failure', async () => {
-    proxy.addRule({ op: 'list', match: new RegExp(`${EAST}2026/10/`), action: ACCESS_DENIED });
+    proxy().addRule({ op: 'list', match: new RegExp(`${EAST}2026/10/`), action: ACCESS_DENIED });
     const lister = new Lister();
     const listings = await lister.listDays(await s3(), folders, 8);
     expect(keysOf(listings)[0]).toHaveLength(2);

@@ -1,22 +1,19 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SourceError } from '../../src/errors.js';
 import { collect } from '../../src/collect/run.js';
 import { runReport, type ReportOptions } from '../../src/pipeline/report.js';
 import { reportOptions } from '../helpers/report-options.js';
 import { LocalStore } from '../../src/sources/local.js';
 import type { ReportModel } from '../../src/types.js';
-import { ACCESS_DENIED, SLOW_DOWN, startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
-import { s3ClientEnv, startS3Server, type S3TestServer } from '../helpers/s3-server.js';
+import { ACCESS_DENIED, SLOW_DOWN } from '../helpers/fault-proxy.js';
+import { s3BehindProxy } from '../helpers/s3-behind-proxy.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const TREE = path.join(root, 'fixtures/org-trail');
 const BUCKET = 'acme-iot-org-trail';
 const PROD = '314159265358';
-
-let server: S3TestServer;
-let proxy: FaultProxy;
 
 const options = (sources: string[], overrides: Partial<ReportOptions> = {}) => reportOptions({ sources, ...overrides });
 
@@ -39,32 +36,20 @@ class CountingStore extends LocalStore {
   }
 }
 
-beforeAll(async () => {
-  server = await startS3Server();
-  // Digest signatures travel as S3 metadata, as CloudTrail writes them; the .sig sidecars are not objects.
-  await server.uploadTree(BUCKET, TREE, '', (key, file) => {
-    if (key.endsWith('.sig')) return undefined;
-    try {
-      return { signature: readFileSync(`${file}.sig`, 'utf8').trim(), 'signature-algorithm': 'SHA256withRSA' };
-    } catch {
-      return undefined;
-    }
-  });
-  proxy = await startFaultProxy(server.endpoint);
-  for (const [k, v] of Object.entries(s3ClientEnv(proxy.endpoint))) vi.stubEnv(k, v);
-  vi.stubEnv('AWS_MAX_ATTEMPTS', '4');
-}, 120_000);
-
-afterAll(async () => {
-  vi.unstubAllEnvs();
-  await proxy?.close();
-  await server?.stop();
-});
-
-beforeEach(() => {
-  proxy.clearRules();
-  proxy.resetCounts();
-});
+// Digest signatures travel as S3 metadata, as CloudTrail writes them; the .sig sidecars are not objects.
+const proxy = s3BehindProxy(
+  async (server) => {
+    await server.uploadTree(BUCKET, TREE, '', (key, file) => {
+      if (key.endsWith('.sig')) return undefined;
+      try {
+        return { signature: readFileSync(`${file}.sig`, 'utf8').trim(), 'signature-algorithm': 'SHA256withRSA' };
+      } catch {
+        return undefined;
+      }
+    });
+  },
+  { AWS_MAX_ATTEMPTS: '4' },
+);
 
 describe('report from an S3 bucket', () => {
   it('gives the same report model as the same tree read from disk, listing each trail folder\'s month once from the period\'s first day', async () => {
@@ -74,7 +59,7 @@ describe('report from an S3 bucket', () => {
     expect(s3.model.summary.totalEvents).toBe(634);
     expect(comparable(s3.model)).toEqual(comparable(local.model));
 
-    const lists = proxy.requests.filter((r) => r.op === 'list');
+    const lists = proxy().requests.filter((r) => r.op === 'list');
     // Delimiter listings find the trail folders; then each trail folder's month is listed once in
     // key order, from the first wanted day's folder (the bucket is never listed whole).
     const discovery = lists.filter((r) => r.delimiter === '/');
@@ -103,25 +88,25 @@ describe('report from an S3 bucket', () => {
     // No digest, insight or other-service folders are listed below an account.
     expect(lists.some((r) => /CloudTrail-(Digest|Insight)\//.test(r.prefix!))).toBe(false);
     // Each object of the period is read once.
-    const gets = proxy.requests.filter((r) => r.op === 'get').map((r) => r.key);
+    const gets = proxy().requests.filter((r) => r.op === 'get').map((r) => r.key);
     expect(new Set(gets).size).toBe(gets.length);
   });
 
   it('with --verify, reads each object once (the read hashes the log files) and finds what it finds on disk', async () => {
     const verify = { publicKeysFile: path.join(root, 'fixtures/public-keys.json') };
     const local = await runReport(options([TREE], { verify, threads: 2 }));
-    proxy.resetCounts();
+    proxy().resetCounts();
     const s3 = await runReport(options([`s3://${BUCKET}`], { verify, threads: 2 }));
-    const gets = proxy.requests.filter((r) => r.op === 'get').map((r) => r.key);
+    const gets = proxy().requests.filter((r) => r.op === 'get').map((r) => r.key);
     expect(new Set(gets).size).toBe(gets.length);
     expect(s3.model.integrity!.chains.reduce((n, c) => n + c.logFilesValid, 0)).toBeGreaterThan(10);
     expect(comparable({ ...s3.model, generatedAt: '' } as ReportModel)).toEqual(comparable({ ...local.model, generatedAt: '' } as ReportModel));
   });
 
   it('reads through throttling, and names a prefix it may not list and an object it cannot read', async () => {
-    proxy.addRule({ op: 'get', times: 5, action: SLOW_DOWN });
-    proxy.addRule({ op: 'list', match: new RegExp(`${PROD}/CloudTrail/ap-northeast-1/2026/10/`), action: ACCESS_DENIED });
-    proxy.addRule({ op: 'get', match: /20261015T/, action: { kind: 'truncate', fraction: 0.5 } });
+    proxy().addRule({ op: 'get', times: 5, action: SLOW_DOWN });
+    proxy().addRule({ op: 'list', match: new RegExp(`${PROD}/CloudTrail/ap-northeast-1/2026/10/`), action: ACCESS_DENIED });
+    proxy().addRule({ op: 'get', match: /20261015T/, action: { kind: 'truncate', fraction: 0.5 } });
     const { model } = await runReport(options([`s3://${BUCKET}`]));
     const problems = model.coverage.sourceProblems;
     expect(problems.some((p) => p.key.includes(`${PROD}/CloudTrail/ap-northeast-1/2026/10/`) && /AccessDenied|Access Denied/.test(p.reason))).toBe(true);
