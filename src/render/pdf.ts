@@ -7,7 +7,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { PDFDocument } from 'pdf-lib';
+import { PDFDict, PDFDocument, PDFHexString, PDFName, type PDFRef } from 'pdf-lib';
 import puppeteer, { type Browser } from 'puppeteer-core';
 import type { ReportModel } from '../report/model.js';
 import type { RenderContext } from './context.js';
@@ -110,13 +110,46 @@ export async function printPdf(html: string, options: PrintOptions): Promise<Uin
   }
 }
 
+/** A bookmark of the PDF: its title, and the id of the element it opens at. */
+export interface OutlineEntry {
+  title: string;
+  id: string;
+}
+
 /**
- * Title, author, subject, keywords and dates from the model. Chromium only maps `<title>`
- * and stamps its own dates; fixing them to `generatedAt` keeps the PDF as reproducible as
- * Chromium allows.
+ * The PDF's bookmarks, one per entry, in order, each opening at its element: Chromium keeps a
+ * named destination (in the catalog's `Dests`) for every element a link of the document
+ * points at, so an entry whose element no link points at (a `--template` without the
+ * contents list) has none and is left out. With any bookmark, the viewer opens with them
+ * shown. Chromium's own outline needs a tagged PDF, which doubles the printing time of a
+ * 100,000-event month (5 -> 10 s); this costs nothing measurable.
  */
-export async function stampMetadata(bytes: Uint8Array, model: ReportModel): Promise<Buffer> {
+function addOutline(doc: PDFDocument, entries: readonly OutlineEntry[]): void {
+  const dests = doc.catalog.lookupMaybe(PDFName.of('Dests'), PDFDict);
+  const present = dests === undefined ? [] : entries.filter((entry) => dests.has(PDFName.of(entry.id)));
+  if (present.length === 0) return;
+  const { context } = doc;
+  const root = context.nextRef();
+  const items: PDFRef[] = present.map(() => context.nextRef());
+  present.forEach((entry, i) => {
+    const item = context.obj({ Title: PDFHexString.fromText(entry.title), Parent: root, Dest: PDFName.of(entry.id) });
+    if (i > 0) item.set(PDFName.of('Prev'), items[i - 1]!);
+    if (i < items.length - 1) item.set(PDFName.of('Next'), items[i + 1]!);
+    context.assign(items[i]!, item);
+  });
+  context.assign(root, context.obj({ Type: 'Outlines', First: items[0]!, Last: items[items.length - 1]!, Count: items.length }));
+  doc.catalog.set(PDFName.of('Outlines'), root);
+  doc.catalog.set(PDFName.of('PageMode'), PDFName.of('UseOutlines'));
+}
+
+/**
+ * Title, author, subject, keywords and dates from the model, and the bookmarks (see
+ * `addOutline`). Chromium only maps `<title>` and stamps its own dates; fixing them to
+ * `generatedAt` keeps the PDF as reproducible as Chromium allows.
+ */
+export async function stampMetadata(bytes: Uint8Array, model: ReportModel, outline: readonly OutlineEntry[] = []): Promise<Buffer> {
   const doc = await PDFDocument.load(bytes, { updateMetadata: false });
+  addOutline(doc, outline);
   const tool = `${model.tool.name} ${model.tool.version}`;
   const when = new Date(model.generatedAt);
   doc.setTitle(model.title, { showInWindowTitleBar: true });
@@ -143,5 +176,9 @@ export async function renderPdf(model: ReportModel, ctx: RenderContext): Promise
     headerTemplate: doc.pdfHeader,
     footerTemplate: doc.pdfFooter,
   });
-  return stampMetadata(bytes, model);
+  // The contents list's sections, as the contents list names them ("Findings (87)").
+  const outline = doc.view.toc
+    .filter((entry) => entry.href.startsWith('#'))
+    .map((entry) => ({ title: entry.count === null ? entry.title : `${entry.title} (${entry.count})`, id: entry.href.slice(1) }));
+  return stampMetadata(bytes, model, outline);
 }

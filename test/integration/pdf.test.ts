@@ -9,11 +9,12 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFRef, PDFString } from 'pdf-lib';
 import puppeteer from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findBrowser } from '../../src/render/browser.js';
 import { renderDocument } from '../../src/render/html.js';
-import { PRINT_ONLY_RULE, printPdf, renderPdf } from '../../src/render/pdf.js';
+import { PRINT_ONLY_RULE, printPdf, renderPdf, stampMetadata } from '../../src/render/pdf.js';
 import { sampleModel } from '../helpers/sample-model.js';
 
 const run = promisify(execFile);
@@ -34,6 +35,24 @@ async function pdfText(bytes: Uint8Array, name: string): Promise<{ info: Record<
   );
   const text = (await run('pdftotext', ['-layout', file, '-'], { maxBuffer: 256 * 1024 * 1024 })).stdout;
   return { info, text };
+}
+
+/** The PDF's bookmarks, in order: each one's title and the page (1-based) its destination is on. */
+async function bookmarks(bytes: Uint8Array): Promise<{ pageMode: string | undefined; marks: { title: string; page: number }[] }> {
+  const doc = await PDFDocument.load(bytes);
+  const pageOf = new Map(doc.getPages().map((p, i) => [p.ref.toString(), i + 1]));
+  const dests = doc.catalog.lookupMaybe(PDFName.of('Dests'), PDFDict);
+  const marks: { title: string; page: number }[] = [];
+  const root = doc.catalog.lookupMaybe(PDFName.of('Outlines'), PDFDict);
+  for (let item = root?.lookupMaybe(PDFName.of('First'), PDFDict); item !== undefined; item = item.lookupMaybe(PDFName.of('Next'), PDFDict)) {
+    const text = item.lookup(PDFName.of('Title'));
+    const title = text instanceof PDFHexString || text instanceof PDFString ? text.decodeText() : '';
+    const dest = item.get(PDFName.of('Dest'));
+    const target = dest instanceof PDFName ? dests?.lookupMaybe(dest, PDFArray) : undefined;
+    const page = target?.get(0);
+    marks.push({ title, page: page instanceof PDFRef ? (pageOf.get(page.toString()) ?? 0) : 0 });
+  }
+  return { pageMode: doc.catalog.get(PDFName.of('PageMode'))?.toString(), marks };
 }
 
 beforeAll(async () => {
@@ -78,6 +97,44 @@ describe('renderPdf', () => {
     expect(text).toContain('Document not recorded');
     // The throw-away browser profile is gone.
     expect((await readdir(os.tmpdir())).filter((f) => f.startsWith('iot-audit-chromium-')).length).toBe(profilesBefore);
+  });
+
+  it('opens with a bookmark to each section, at the page where the section starts', async () => {
+    const model = sampleModel({ events: 300, integrity: true });
+    const bytes = await renderPdf(model, { media: 'pdf', paper: 'a4', browserPath, dataFiles: DATA_FILES });
+    const { pageMode, marks } = await bookmarks(bytes);
+    expect(pageMode).toBe('/UseOutlines');
+    const count = (n: number) => n.toLocaleString('en-US');
+    expect(marks.map((m) => m.title)).toEqual([
+      `Findings (${count(model.findings.filter((f) => !f.suppressed).length)})`,
+      'Summary',
+      'Log integrity',
+      `Certificates (${count(model.certificates.length)})`,
+      `Policies (${count(model.policies.length)})`,
+      `Actors (${count(model.actors.length)})`,
+      `Failed and denied attempts (${count(model.summary.failedAttempts)})`,
+      'Coverage',
+      `Appendix: all events (${count(model.events.length)})`,
+    ]);
+    const file = path.join(dir, 'bookmarks.pdf');
+    await writeFile(file, bytes);
+    const pageText = async (page: number) => (await run('pdftotext', ['-layout', '-f', String(page), '-l', String(page), file, '-'])).stdout;
+    for (const [i, mark] of marks.entries()) {
+      // The section's heading stands on its own line on that page (the contents list's lines are numbered).
+      const heading = mark.title.replace(/ \([\d,]+\)$/, '');
+      expect(await pageText(mark.page), mark.title).toMatch(new RegExp(`^\\s*${heading}\\s*$`, 'm'));
+      if (i > 0) expect(mark.page, mark.title).toBeGreaterThanOrEqual(marks[i - 1]!.page);
+    }
+    expect(marks.at(-1)!.page).toBeGreaterThan(marks[0]!.page);
+  });
+
+  it('keeps only the bookmarks whose element a link of the document points at (a template of ones own)', async () => {
+    const html = `<!DOCTYPE html><html><head><meta charset="utf-8"><title>t</title></head><body><a href="#two">to two</a><h1 id="one">One</h1><p style="page-break-before: always">x</p><h1 id="two">Two</h1></body></html>`;
+    const print = () => printPdf(html, { browserPath, paper: 'a4', headerTemplate: '<span></span>', footerTemplate: '<span></span>' });
+    const model = sampleModel({ events: 10 });
+    const kept = await bookmarks(await stampMetadata(await print(), model, [{ title: 'One', id: 'one' }, { title: 'Two', id: 'two' }, { title: 'Nowhere', id: 'nowhere' }]));
+    expect(kept).toEqual({ pageMode: '/UseOutlines', marks: [{ title: 'Two', page: 2 }] });
+    expect(await bookmarks(await stampMetadata(await print(), model, [{ title: 'Nowhere', id: 'nowhere' }]))).toEqual({ pageMode: undefined, marks: [] });
   });
 
   it('prints Letter when asked, and shows hostile values as text', async () => {
