@@ -1,4 +1,6 @@
-import { gzipSync } from 'node:zlib';
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { type ScanPath, scanKernels, scanPaths, scanRecordsBytes, scanRecordsText as scanText } from '../../src/cloudtrail/scan.js';
 import { SCAN_DOUBT, SCAN_INVALID, SCAN_OK, SCAN_OVERFLOW } from '../../src/cloudtrail/scan-kernel.js';
@@ -495,6 +497,49 @@ describe.each(scanKernels())('scan kernel: $name', ({ run }) => {
       }
     }
     expect(ok).toBeGreaterThan(1000);
+  });
+});
+
+/** Every file of the fixture trees (logs, digests, broken files, other services' objects), by path. */
+function fixtureFiles(): string[] {
+  const root = path.resolve(import.meta.dirname, '../../fixtures');
+  return readdirSync(root, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile() && /\.json(\.gz)?$/.test(entry.name) && entry.parentPath !== root)
+    .map((entry) => path.join(entry.parentPath, entry.name))
+    .sort();
+}
+
+describe('the fixtures, fast path against the plain path', () => {
+  const files = fixtureFiles();
+
+  it('are many files, of every kind the report reads or refuses', () => {
+    expect(files.length).toBeGreaterThan(250);
+    const results = files.map((file) => parseLogBytes(readFileSync(file)));
+    expect(results.filter((r) => r.error === null && r.records.length > 0).length).toBeGreaterThan(100);
+    expect(results.filter((r) => r.error !== null).length).toBeGreaterThan(2);
+  });
+
+  it.each(scanPaths())('every file gives the same records on scan path %s (or is handed to the plain path)', (scanPath) => {
+    let handled = 0;
+    for (const file of files) {
+      const bytes = readFileSync(file);
+      let text: string;
+      try {
+        text = (bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes).toString('utf8');
+      } catch {
+        continue; // not gzip the plain path can read either: parseLogFast's case below
+      }
+      if (agreesOn(scanPath, text)) handled++;
+    }
+    // The logs CloudTrail writes (compact) are scanned, not handed back.
+    expect(handled).toBeGreaterThan(180);
+  });
+
+  it('every file gives parseLogBytes results through parseLogFast (the gunzip and scan the workers use)', () => {
+    for (const file of files) {
+      const bytes = readFileSync(file);
+      expect(parseLogFast(bytes), file).toStrictEqual(parseLogBytes(bytes));
+    }
   });
 });
 
