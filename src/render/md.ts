@@ -6,7 +6,7 @@
  */
 import type { Finding, ReportModel, Severity } from '../report/model.js';
 import type { RenderContext } from './context.js';
-import { formatCount } from './format.js';
+import { flatten, formatCount } from './format.js';
 import type { Comparison } from '../analysis/compare.js';
 
 export const MAX_LINES = 60;
@@ -24,11 +24,6 @@ export type MarkdownContext = Partial<Pick<RenderContext, 'dataFiles'>> & {
 // Escaping: log values are written by whoever called the API.
 // ---------------------------------------------------------------------------
 
-function flatten(value: string, max: number): string {
-  // eslint-disable-next-line no-control-regex
-  const flat = value.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
-}
 
 /**
  * Text safe in a paragraph or a table cell: HTML and Markdown punctuation escaped, pipes

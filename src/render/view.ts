@@ -21,7 +21,7 @@ import type {
 import { getOrInsert } from '../memo.js';
 import { dayChart, type ChartGeometry } from './chart.js';
 import { DEFAULT_PDF_CAPS, SCREEN_LIMITS, type PdfCaps, type RenderContext } from './context.js';
-import { anchorId, clip, dayRanges, formatBytes, formatCount, plural, visibleStrings, ZoneClock } from './format.js';
+import { anchorId, clip, dayRanges, flatten, formatBytes, formatCount, plural, visibleStrings, ZoneClock } from './format.js';
 import { changeKey, lifecycleKey, repetitions, type Repetition } from './group.js';
 import { comparisonView, type ComparisonView } from './view-comparison.js';
 import {
@@ -112,6 +112,8 @@ export interface FindingsView {
   counts: { severity: Badge; count: string; suppressed: string | null }[];
   /** Critical, high and medium findings, each shown in full. */
   open: Table<FindingRow>;
+  /** The findings shown in full, as the PDF's bookmarks name them ("Critical · title · resource · account"), with their anchors. */
+  marks: { title: string; anchor: string }[];
   /** Low and info findings, one table row each (remediation is in the JSON and CSV). */
   /** Heading of the compact rows: low/info findings, or more findings past the card budget. */
   minorTitle: string;
@@ -493,6 +495,12 @@ function findingsView(
       suppressed: s.suppressed > 0 ? `${formatCount(s.suppressed)} suppressed` : null,
     })),
     open: kit.table(cards, cap, (f, i) => row(f, openAnchors[i] as string)),
+    marks: openAnchors.map((anchor, i) => {
+      const f = cards[i] as Finding;
+      // The resource tells apart the findings of one rule (several policies made too broad, say).
+      const parts = [severityBadge(f.severity).label, f.title, flatten(f.resource, 60), kit.account(f.accountId, f.accountName)];
+      return { title: flatten(parts.join(' · '), 240), anchor };
+    }),
     minorTitle: cards.length < major.length ? 'More findings' : 'Low and informational findings',
     minor: kit.table(compact, left(cards.length), (f, i) => row(f, compactAnchors[i] as string)),
     suppressed: kit.table(suppressed, left(cards.length + compact.length), (f, i) => row(f, suppressedAnchors[i] as string)),

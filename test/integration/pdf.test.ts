@@ -9,10 +9,11 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFRef, PDFString } from 'pdf-lib';
+import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFRef, PDFString } from 'pdf-lib';
 import puppeteer from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findBrowser } from '../../src/render/browser.js';
+import { DEFAULT_PDF_CAPS } from '../../src/render/context.js';
 import { renderDocument } from '../../src/render/html.js';
 import { PRINT_ONLY_RULE, printPdf, renderPdf, stampMetadata } from '../../src/render/pdf.js';
 import { sampleModel } from '../helpers/sample-model.js';
@@ -37,22 +38,33 @@ async function pdfText(bytes: Uint8Array, name: string): Promise<{ info: Record<
   return { info, text };
 }
 
-/** The PDF's bookmarks, in order: each one's title and the page (1-based) its destination is on. */
-async function bookmarks(bytes: Uint8Array): Promise<{ pageMode: string | undefined; marks: { title: string; page: number }[] }> {
+interface Mark {
+  title: string;
+  page: number;
+  /** The count the outline gives an item with children: negative when folded. */
+  count?: number;
+  children: Mark[];
+}
+
+/** The PDF's bookmarks, in order: each one's title, the page (1-based) its destination is on, and those under it. */
+async function bookmarks(bytes: Uint8Array): Promise<{ pageMode: string | undefined; marks: Mark[] }> {
   const doc = await PDFDocument.load(bytes);
   const pageOf = new Map(doc.getPages().map((p, i) => [p.ref.toString(), i + 1]));
   const dests = doc.catalog.lookupMaybe(PDFName.of('Dests'), PDFDict);
-  const marks: { title: string; page: number }[] = [];
-  const root = doc.catalog.lookupMaybe(PDFName.of('Outlines'), PDFDict);
-  for (let item = root?.lookupMaybe(PDFName.of('First'), PDFDict); item !== undefined; item = item.lookupMaybe(PDFName.of('Next'), PDFDict)) {
-    const text = item.lookup(PDFName.of('Title'));
-    const title = text instanceof PDFHexString || text instanceof PDFString ? text.decodeText() : '';
-    const dest = item.get(PDFName.of('Dest'));
-    const target = dest instanceof PDFName ? dests?.lookupMaybe(dest, PDFArray) : undefined;
-    const page = target?.get(0);
-    marks.push({ title, page: page instanceof PDFRef ? (pageOf.get(page.toString()) ?? 0) : 0 });
-  }
-  return { pageMode: doc.catalog.get(PDFName.of('PageMode'))?.toString(), marks };
+  const level = (parent: PDFDict | undefined): Mark[] => {
+    const marks: Mark[] = [];
+    for (let item = parent?.lookupMaybe(PDFName.of('First'), PDFDict); item !== undefined; item = item.lookupMaybe(PDFName.of('Next'), PDFDict)) {
+      const text = item.lookup(PDFName.of('Title'));
+      const title = text instanceof PDFHexString || text instanceof PDFString ? text.decodeText() : '';
+      const dest = item.get(PDFName.of('Dest'));
+      const target = dest instanceof PDFName ? dests?.lookupMaybe(dest, PDFArray) : undefined;
+      const page = target?.get(0);
+      const count = item.lookupMaybe(PDFName.of('Count'), PDFNumber)?.asNumber();
+      marks.push({ title, page: page instanceof PDFRef ? (pageOf.get(page.toString()) ?? 0) : 0, ...(count === undefined ? {} : { count }), children: level(item) });
+    }
+    return marks;
+  };
+  return { pageMode: doc.catalog.get(PDFName.of('PageMode'))?.toString(), marks: level(doc.catalog.lookupMaybe(PDFName.of('Outlines'), PDFDict)) };
 }
 
 beforeAll(async () => {
@@ -99,7 +111,7 @@ describe('renderPdf', () => {
     expect((await readdir(os.tmpdir())).filter((f) => f.startsWith('iot-audit-chromium-')).length).toBe(profilesBefore);
   });
 
-  it('opens with a bookmark to each section, at the page where the section starts', async () => {
+  it('opens with a bookmark to each section, at the page where it starts, and under the findings one to each finding shown in full', async () => {
     const model = sampleModel({ events: 300, integrity: true });
     const bytes = await renderPdf(model, { media: 'pdf', paper: 'a4', browserPath, dataFiles: DATA_FILES });
     const { pageMode, marks } = await bookmarks(bytes);
@@ -126,6 +138,21 @@ describe('renderPdf', () => {
       if (i > 0) expect(mark.page, mark.title).toBeGreaterThanOrEqual(marks[i - 1]!.page);
     }
     expect(marks.at(-1)!.page).toBeGreaterThan(marks[0]!.page);
+    // Under the findings: the critical, high and medium ones (the cards), most severe first, folded.
+    const [findings] = marks;
+    const cards = model.findings.filter((f) => !f.suppressed && ['critical', 'high', 'medium'].includes(f.severity));
+    expect(cards.length).toBeGreaterThan(3);
+    expect(findings!.children.length).toBe(Math.min(cards.length, DEFAULT_PDF_CAPS.findingCards));
+    expect(findings!.count).toBe(-findings!.children.length);
+    expect(findings!.children[0]!.title).toMatch(/^Critical · .+ · .+ · \d{12}/);
+    const severities = findings!.children.map((c) => c.title.split(' · ')[0]);
+    expect(severities).toEqual([...severities].sort((a, b) => ['Critical', 'High', 'Medium'].indexOf(a!) - ['Critical', 'High', 'Medium'].indexOf(b!)));
+    for (const child of findings!.children) {
+      const title = child.title.split(' · ')[1]!;
+      expect(cards.some((f) => f.title === title), child.title).toBe(true);
+      expect((await pageText(child.page)).replace(/\s+/g, ' '), child.title).toContain(title);
+      expect(child.page).toBeLessThan(marks[1]!.page + 1);
+    }
   });
 
   it('keeps only the bookmarks whose element a link of the document points at (a template of ones own)', async () => {
@@ -133,7 +160,7 @@ describe('renderPdf', () => {
     const print = () => printPdf(html, { browserPath, paper: 'a4', headerTemplate: '<span></span>', footerTemplate: '<span></span>' });
     const model = sampleModel({ events: 10 });
     const kept = await bookmarks(await stampMetadata(await print(), model, [{ title: 'One', id: 'one' }, { title: 'Two', id: 'two' }, { title: 'Nowhere', id: 'nowhere' }]));
-    expect(kept).toEqual({ pageMode: '/UseOutlines', marks: [{ title: 'Two', page: 2 }] });
+    expect(kept).toEqual({ pageMode: '/UseOutlines', marks: [{ title: 'Two', page: 2, children: [] }] });
     expect(await bookmarks(await stampMetadata(await print(), model, [{ title: 'Nowhere', id: 'nowhere' }]))).toEqual({ pageMode: undefined, marks: [] });
   });
 

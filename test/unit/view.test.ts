@@ -440,6 +440,22 @@ describe('buildView', () => {
     expect(JSON.stringify(v)).toContain('[U+202E]event-name');
   });
 
+  it('names each finding card for the PDF bookmarks on one line (severity, rule, resource, account), with the anchor of its card', () => {
+    const m = sampleModel({ events: 300 });
+    const first = m.findings.find((f) => !f.suppressed && f.severity === 'critical')!;
+    const forged = { ...first, resource: `arn:aws:iot:us-east-1:123456789012:policy/evil\nname\u202E${'x'.repeat(100)}` };
+    const model = { ...m, findings: m.findings.map((f) => (f === first ? forged : f)) };
+    const v = buildView(model, { ...ctx, media: 'pdf' });
+    const cards = rowsOf(v.findings.open);
+    expect(v.findings.marks.map((mark) => mark.anchor)).toEqual(cards.map((c) => c.anchor));
+    const mark = v.findings.marks.find((k) => k.anchor === cards.find((c) => c.id === forged.id)!.anchor)!;
+    expect(mark.title).toMatch(/^Critical · /);
+    expect(mark.title).toContain(`${forged.title} · arn:aws:iot:us-east-1:123456789012:policy/evil name[U+202E]xxx`);
+    expect(mark.title).toContain('x… · ');
+    expect(mark.title).not.toMatch(/[\n\u202E]/);
+    expect(mark.title.endsWith(v.findings.open.chunks[0]!.rows.find((c) => c.id === forged.id)!.account)).toBe(true);
+  });
+
   it('shows the comparison only when there is one, sampling thousands of new certificates in the PDF', () => {
     expect(buildView(sampleModel({ events: 60 }), { ...ctx, media: 'screen' }).comparison).toBeNull();
     const m = sampleModel({ events: 3000, comparison: true });
