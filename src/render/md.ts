@@ -24,7 +24,6 @@ export type MarkdownContext = Partial<Pick<RenderContext, 'dataFiles'>> & {
 // Escaping: log values are written by whoever called the API.
 // ---------------------------------------------------------------------------
 
-
 /**
  * Text safe in a paragraph or a table cell: HTML and Markdown punctuation escaped, pipes
  * escaped, and a zero-width space breaking what GitHub would turn into a link or a
