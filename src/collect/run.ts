@@ -111,21 +111,53 @@ export interface CollectResult {
   days: string[];
 }
 
-/** A record with its de-duplication keys; `file` is worked out when first compared. */
-interface DedupKey {
-  sourced: SourcedRecord;
-  time: string;
-  id: string;
-  file: string | null;
-}
-
-function fileKey(key: DedupKey): string {
-  return (key.file ??= logFileUrl(key.sourced.file));
-}
-
 /** A record's identity for de-duplication: its eventID, else the hash of its whole content. */
 function identity(sourced: SourcedRecord): string {
   return sourced.record.eventId ?? `content:${sourced.record.contentId}`;
+}
+
+/**
+ * The period's IoT records, one per identity (eventID), de-duplicated as they are read: of the
+ * copies of one event, the first by (event time, log file URL), so the choice never depends on
+ * the order the files were read in. Copies are let go as they come, so an event delivered twice
+ * (a trail's logs under two sources, an organization trail and an account trail in one bucket)
+ * costs no more memory than once. Records must have an event time.
+ */
+export class UniqueRecords {
+  private readonly byId = new Map<string, SourcedRecord>();
+  /** Records offered, copies included. */
+  offered = 0;
+
+  offer(sourced: SourcedRecord): void {
+    this.offered++;
+    const id = identity(sourced);
+    const held = this.byId.get(id);
+    if (held === undefined || precedes(sourced, held)) this.byId.set(id, sourced);
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  /** The records kept, by event time then identity. */
+  records(): SourcedRecord[] {
+    const entries = [...this.byId];
+    entries.sort(([ia, a], [ib, b]) => {
+      const ta = a.record.eventTime!;
+      const tb = b.record.eventTime!;
+      if (ta !== tb) return ta < tb ? -1 : 1;
+      return ia < ib ? -1 : ia > ib ? 1 : 0;
+    });
+    return entries.map(([, sourced]) => sourced);
+  }
+}
+
+/** Whether copy `a` of an event comes before copy `b`: earlier time, then the log file's URL (only copies of one event are compared, rarely). */
+function precedes(a: SourcedRecord, b: SourcedRecord): boolean {
+  const ta = a.record.eventTime!;
+  const tb = b.record.eventTime!;
+  if (ta !== tb) return ta < tb;
+  return logFileUrl(a.file) < logFileUrl(b.file);
 }
 
 /** Refs waiting to be read: bounded, so listing never runs far ahead of reading. */
@@ -164,7 +196,7 @@ class Delivered {
  * Reads the period's IoT records from every source: only the day folders that can
  * hold the period's events, each object once. Listing feeds a bounded queue that
  * `concurrency` readers drain, so memory stays flat however large the month; only
- * the period's IoT records are kept, then de-duplicated by eventID and sorted.
+ * the period's IoT records are kept, de-duplicated by eventID as they are read, then sorted.
  */
 export async function collect(options: CollectOptions): Promise<CollectResult> {
   const parser = options.parser ?? inlineParser;
@@ -182,7 +214,7 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
   let uncompressedBytes = 0;
   let recordsWithoutTime = 0;
   let fetched = 0;
-  const candidates: SourcedRecord[] = [];
+  const unique = new UniqueRecords();
   const queue = new BoundedQueue<{ store: ObjectStore; ref: LogObjectRef }>(QUEUE_CAPACITY);
   const sink = options.contentSink;
   const hashing: ParseOptions = { hash: true };
@@ -260,9 +292,9 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
         const t = Date.parse(record.eventTime);
         if (t < startMs || t >= endMs) continue;
         const sourced = { record, file: ref };
-        if (keep === undefined || keep(sourced)) candidates.push(sourced);
+        if (keep === undefined || keep(sourced)) unique.offer(sourced);
       }
-      progress.iotRecords = candidates.length;
+      progress.iotRecords = unique.offered;
     }
     if (progress.filesRead % 64 === 0) report();
   };
@@ -284,28 +316,12 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
 
   for (const sourced of options.extra?.records ?? []) {
     const t = sourced.record.eventTime === null ? Number.NaN : Date.parse(sourced.record.eventTime);
-    if (t >= startMs && t < endMs && (keep === undefined || keep(sourced))) candidates.push(sourced);
+    if (t >= startMs && t < endMs && (keep === undefined || keep(sourced))) unique.offer(sourced);
   }
   for (const p of options.extra?.delivered ?? []) delivered.add(p.accountId, p.region, p.day);
 
-  // 3. One record per eventID: the first by (time, id, file) so the choice never depends on
-  // read order. Keys are computed once per record, not per comparison; the file's only for
-  // records that tie on time and id (copies of one record), the rest never need it.
-  const keyed = candidates.map((sourced): DedupKey => ({ sourced, time: sourced.record.eventTime!, id: identity(sourced), file: null }));
-  keyed.sort((a, b) => {
-    if (a.time !== b.time) return a.time < b.time ? -1 : 1;
-    if (a.id !== b.id) return a.id < b.id ? -1 : 1;
-    const fa = fileKey(a);
-    const fb = fileKey(b);
-    return fa < fb ? -1 : fa > fb ? 1 : 0;
-  });
-  const seen = new Set<string>();
-  const records: SourcedRecord[] = [];
-  for (const { sourced, id } of keyed) {
-    if (seen.has(id)) continue;
-    seen.add(id);
-    records.push(sourced);
-  }
+  // 3. One record per eventID (de-duplicated as read, see UniqueRecords), by time then id.
+  const records = unique.records();
 
   // Fatal only when nothing at all could be read; anything less is named in the report.
   if (progress.filesListed > 0 && fetched === 0) {
@@ -333,8 +349,8 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
       bytesRead: progress.bytesRead,
       uncompressedBytes,
       recordsRead: progress.recordsRead,
-      iotRecords: candidates.length,
-      duplicatesDropped: candidates.length - records.length,
+      iotRecords: unique.offered,
+      duplicatesDropped: unique.offered - records.length,
       recordsWithoutTime,
     },
     days,

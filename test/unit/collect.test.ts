@@ -1,11 +1,12 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { discoverTrails } from '../../src/cloudtrail/layout.js';
-import { collect, inlineParser } from '../../src/collect/run.js';
+import { collect, inlineParser, UniqueRecords } from '../../src/collect/run.js';
 import { resolvePeriod } from '../../src/collect/period.js';
 import { SourceError } from '../../src/errors.js';
 import { LocalStore } from '../../src/sources/local.js';
-import type { ObjectStore, StoredObject } from '../../src/types.js';
+import type { CloudTrailRecord, LogObjectRef, ObjectStore, SourcedRecord, StoredObject } from '../../src/types.js';
+import { rng } from '../helpers/random.js';
 import { logKey, record, writeTree } from '../helpers/trail-tree.js';
 
 const ORG = 'o-abcdefghij';
@@ -174,5 +175,70 @@ describe('collect', () => {
     const ok = await collect({ stores: [failing, new LocalStore(orgTree())], period: october, lateDays: 1, concurrency: 2 });
     expect(ok.records).toHaveLength(3);
     expect(ok.problems[0]).toMatchObject({ source: 's3://nope' });
+  });
+});
+
+describe('UniqueRecords (de-duplication as the files are read)', () => {
+  const copy = (id: string | null, time: string, key: string, source = 's3://bucket', contentId: string | null = null): SourcedRecord => ({
+    record: { eventId: id, eventTime: time, contentId } as CloudTrailRecord,
+    file: { key, source, accountId: null, region: null, deliveryDay: null, organizationId: null } as LogObjectRef,
+  });
+  const label = (s: SourcedRecord) => `${s.record.eventId ?? s.record.contentId}@${s.record.eventTime}@${s.file.source}/${s.file.key}`;
+
+  /** The choice made before: every copy kept until the end, sorted by (time, id, file URL), the first of each id. */
+  function formerChoice(copies: readonly SourcedRecord[]): SourcedRecord[] {
+    const id = (s: SourcedRecord) => s.record.eventId ?? `content:${s.record.contentId}`;
+    const url = (s: SourcedRecord) => `${s.file.source}/${s.file.key}`;
+    const sorted = copies
+      .map((s, i) => ({ s, i }))
+      .sort((a, b) => {
+        const [ta, tb] = [a.s.record.eventTime!, b.s.record.eventTime!];
+        if (ta !== tb) return ta < tb ? -1 : 1;
+        if (id(a.s) !== id(b.s)) return id(a.s) < id(b.s) ? -1 : 1;
+        return url(a.s) < url(b.s) ? -1 : url(a.s) > url(b.s) ? 1 : a.i - b.i;
+      });
+    const seen = new Set<string>();
+    return sorted.filter(({ s }) => !seen.has(id(s)) && seen.add(id(s)) !== undefined).map(({ s }) => s);
+  }
+
+  it('keeps the same copy of each event whatever the order the copies come in: the earliest, then the first log file', () => {
+    const copies = [
+      copy('e1', '2026-10-05T10:00:00Z', 'b.json.gz'),
+      copy('e1', '2026-10-05T10:00:00Z', 'a.json.gz'),
+      copy('e1', '2026-10-05T10:00:01Z', '0.json.gz'), // a forged later copy, first by file
+      copy('e0', '2026-10-05T10:00:00Z', 'c.json.gz'),
+      copy(null, '2026-10-04T00:00:00Z', 'd.json.gz', 's3://bucket', 'h1'),
+      copy(null, '2026-10-04T00:00:00Z', 'c.json.gz', 's3://bucket', 'h1'),
+    ];
+    const r = rng(11);
+    for (let round = 0; round < 50; round++) {
+      const order = [...copies].sort(() => r.next() - 0.5);
+      const unique = new UniqueRecords();
+      for (const c of order) unique.offer(c);
+      expect(unique.offered).toBe(copies.length);
+      expect(unique.records().map(label)).toEqual(['h1@2026-10-04T00:00:00Z@s3://bucket/c.json.gz', 'e0@2026-10-05T10:00:00Z@s3://bucket/c.json.gz', 'e1@2026-10-05T10:00:00Z@s3://bucket/a.json.gz']);
+    }
+  });
+
+  it('makes the choice the former sort of every copy made, on seeded random deliveries', () => {
+    const r = rng(23);
+    for (let round = 0; round < 200; round++) {
+      const copies = Array.from({ length: 1 + r.int(40) }, () =>
+        copy(r.next() < 0.1 ? null : `id-${r.int(8)}`, `2026-10-0${1 + r.int(3)}T00:00:0${r.int(3)}Z`, `f${r.int(5)}.json.gz`, r.pick(['s3://a', 's3://b', '/local/x']), `h${r.int(3)}`),
+      );
+      const unique = new UniqueRecords();
+      for (const c of copies) unique.offer(c);
+      expect(unique.records().map(label), `round ${round}`).toEqual(formerChoice(copies).map(label));
+    }
+  });
+
+  it('holds one record per event as the copies come, not every copy', () => {
+    const unique = new UniqueRecords();
+    for (let i = 0; i < 50_000; i++) {
+      unique.offer(copy(`e${i % 10}`, '2026-10-05T10:00:00Z', `file-${String(i).padStart(5, '0')}.json.gz`));
+      expect(unique.size).toBeLessThanOrEqual(10);
+    }
+    expect(unique.offered).toBe(50_000);
+    expect(unique.records().map((s) => s.file.key)).toEqual(Array.from({ length: 10 }, (_, i) => `file-0000${i}.json.gz`));
   });
 });
