@@ -30,6 +30,8 @@ export interface InjectedError {
   status?: number;
   /** How many matching requests get the error; default every one. */
   times?: number;
+  /** Only requests whose body this accepts match; default every request of the operation. */
+  when?: (body: Record<string, unknown>) => boolean;
 }
 
 export interface RecordedRequest {
@@ -97,7 +99,7 @@ export async function startJsonProtocolServer(options: {
     requests.push({ target, operation, body, signingRegion: scope?.[1] ?? null });
 
     if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
-    const error = injected.find((e) => e.operation === operation && e.left > 0);
+    const error = injected.find((e) => e.operation === operation && e.left > 0 && (e.when === undefined || e.when(body)));
     if (error) {
       error.left -= 1;
       return fail(new ProtocolError(error.type, error.message ?? `${error.type} (injected)`, error.status));

@@ -100,6 +100,28 @@ export async function startOrganizationsServer(org: FakeOrganization): Promise<O
         ...(NextToken ? { NextToken } : {}),
       };
     },
+    ListRoots: (body) => {
+      const { items, NextToken } = page([org.rootId], body);
+      return {
+        Roots: items.map((Id) => ({ Id, Arn: `arn:aws:organizations::${org.managementAccountId}:root/${org.id}/${Id}`, Name: 'Root', PolicyTypes: [] })),
+        ...(NextToken ? { NextToken } : {}),
+      };
+    },
+    ListOrganizationalUnitsForParent: (body) => {
+      const parent = String(body.ParentId);
+      if (parent !== org.rootId && !org.ous.some((o) => o.Id === parent)) throw new ProtocolError('ParentNotFoundException', "We can't find a root or OU with the ParentId that you specified.");
+      const { items, NextToken } = page(org.ous.filter((o) => o.parentId === parent), body);
+      return {
+        OrganizationalUnits: items.map((o) => ({ Id: o.Id, Arn: `arn:aws:organizations::${org.managementAccountId}:ou/${org.id}/${o.Id}`, Name: o.Name })),
+        ...(NextToken ? { NextToken } : {}),
+      };
+    },
+    ListAccountsForParent: (body) => {
+      const parent = String(body.ParentId);
+      if (parent !== org.rootId && !org.ous.some((o) => o.Id === parent)) throw new ProtocolError('ParentNotFoundException', "We can't find a root or OU with the ParentId that you specified.");
+      const { items, NextToken } = page(org.accounts.filter((a) => a.parentId === parent), body);
+      return { Accounts: items.map((a) => ({ Id: a.Id, ...(a.Name !== undefined ? { Name: a.Name } : {}) })), ...(NextToken ? { NextToken } : {}) };
+    },
     ListParents: (body) => ({ Parents: [parentOf(String(body.ChildId))] }),
     DescribeOrganizationalUnit: (body) => {
       const ou = org.ous.find((o) => o.Id === body.OrganizationalUnitId);

@@ -108,7 +108,7 @@ const paths = (resolved: ResolvedAccounts): Record<string, string | null> =>
   Object.fromEntries(resolved.accounts.map((a) => [a.id, a.ouPath]));
 
 describe('accounts from AWS Organizations over its JSON 1.1 protocol', () => {
-  it('pages through ListAccounts and walks each OU once to build the paths', async () => {
+  it('pages through ListAccounts and walks the organization from its root down, each OU once, to build the paths', async () => {
     const server = await serve();
     const resolved = await resolveAccounts({ organizations: 'auto' });
 
@@ -125,12 +125,15 @@ describe('accounts from AWS Organizations over its JSON 1.1 protocol', () => {
     expect(listCalls).toHaveLength(4);
     expect(listCalls[0]?.body.NextToken).toBeUndefined();
     expect(listCalls.slice(1).every((call) => typeof call.body.NextToken === 'string')).toBe(true);
-    // Each OU described exactly once, however many accounts sit below it.
-    expect(server.calls('DescribeOrganizationalUnit').map((c) => c.body.OrganizationalUnitId).sort()).toEqual(
-      ['ou-ab12-dev00000', 'ou-ab12-prod0000', 'ou-ab12-security', 'ou-ab12-workload'],
-    );
-    // One ListParents per account and one per OU.
-    expect(server.calls('ListParents')).toHaveLength(7 + 4);
+    // The root and each OU listed once (their first pages), however many accounts sit below them.
+    const containers = [ROOT, 'ou-ab12-dev00000', 'ou-ab12-prod0000', 'ou-ab12-security', 'ou-ab12-workload'].sort();
+    const firstPages = (operation: string) => server.calls(operation).filter((c) => c.body.NextToken === undefined).map((c) => c.body.ParentId).sort();
+    expect(firstPages('ListAccountsForParent')).toEqual(containers);
+    expect(firstPages('ListOrganizationalUnitsForParent')).toEqual(containers);
+    expect(server.calls('ListRoots')).toHaveLength(1);
+    // Nothing is walked up from an account.
+    expect(server.calls('ListParents')).toHaveLength(0);
+    expect(server.calls('DescribeOrganizationalUnit')).toHaveLength(0);
     expect(server.calls('ListTagsForResource')).toHaveLength(0);
     expect(server.calls('DescribeOrganization')).toHaveLength(1);
     // Signed by the real SDK, in us-east-1 since no region is configured.
@@ -163,12 +166,12 @@ describe('accounts from AWS Organizations over its JSON 1.1 protocol', () => {
   it('retries throttling (TooManyRequestsException) and succeeds', async () => {
     const server = await serve();
     server.inject({ operation: 'ListAccounts', type: 'TooManyRequestsException', message: 'Rate exceeded', times: 2 });
-    server.inject({ operation: 'DescribeOrganizationalUnit', type: 'TooManyRequestsException', times: 1 });
+    server.inject({ operation: 'ListOrganizationalUnitsForParent', type: 'TooManyRequestsException', times: 1 });
     const resolved = await resolveAccounts({ organizations: 'auto' });
     expect(resolved.from).toBe('organizations');
     expect(paths(resolved)).toEqual(EXPECTED_PATHS);
     expect(server.calls('ListAccounts')).toHaveLength(4 + 2);
-    expect(server.calls('DescribeOrganizationalUnit')).toHaveLength(4 + 1);
+    expect(server.calls('ListOrganizationalUnitsForParent')).toHaveLength(5 + 1);
   });
 
   it('gives up after the SDK retry settings (AWS_MAX_ATTEMPTS) and falls back with the reason', async () => {
@@ -214,8 +217,67 @@ describe('when Organizations cannot be read', () => {
     });
   });
 
-  it('keeps names but no OU paths when ListParents is denied', async () => {
+  it('walks up from each account where the walk down is not allowed (a policy of ListParents and DescribeOrganizationalUnit)', async () => {
     const server = await serve();
+    server.inject({ operation: 'ListOrganizationalUnitsForParent', type: 'AccessDeniedException', message: 'denied' });
+    const resolved = await resolveAccounts({ organizations: 'auto' });
+    expect(paths(resolved)).toEqual(EXPECTED_PATHS);
+    expect(resolved.note).toBeNull();
+    // One ListParents per account and one per OU, each OU described once.
+    expect(server.calls('ListParents')).toHaveLength(7 + 4);
+    expect(server.calls('DescribeOrganizationalUnit')).toHaveLength(4);
+  });
+
+  it('walks up from an account the walk down did not meet (its OU gone when the walk reached it)', async () => {
+    const server = await serve();
+    server.inject({ operation: 'ListAccountsForParent', type: 'ParentNotFoundException', message: 'gone', when: (body) => body.ParentId === 'ou-ab12-prod0000' });
+    const resolved = await resolveAccounts({ organizations: 'auto', concurrency: 1 });
+    expect(paths(resolved)).toEqual(EXPECTED_PATHS);
+    // The three accounts of Prod, then Prod and Workloads.
+    expect(server.calls('ListParents').map((c) => c.body.ChildId).sort()).toEqual(['222222222222', '333333333333', '666666666666', 'ou-ab12-prod0000', 'ou-ab12-workload']);
+  });
+
+  it('takes a few requests per OU, not one per account: 1,000 accounts in 50 OUs', async () => {
+    const ous: FakeOrganization['ous'] = [];
+    const accounts: FakeOrganization['accounts'] = [{ Id: MANAGEMENT, Name: 'Management', parentId: ROOT }];
+    const expected: Record<string, string> = { [MANAGEMENT]: 'Root' };
+    for (let top = 0; top < 5; top++) {
+      const topId = `ou-ab12-top${top}`;
+      ous.push({ Id: topId, Name: `Top ${top}`, parentId: ROOT });
+      for (let sub = 0; sub < 9; sub++) {
+        const subId = `ou-ab12-sub${top}${sub}`;
+        ous.push({ Id: subId, Name: `Sub ${sub}`, parentId: topId });
+        for (let i = 0; i < 22; i++) {
+          const id = String(100000000000 + accounts.length);
+          accounts.push({ Id: id, parentId: subId });
+          expected[id] = `Root/Top ${top}/Sub ${sub}`;
+        }
+      }
+    }
+    accounts.push({ Id: '999999999990', parentId: ROOT });
+    expected['999999999990'] = 'Root';
+    expect(ous).toHaveLength(50);
+    expect(accounts.length).toBeGreaterThan(990);
+    const server = await serve({ id: 'o-exampleorg1', managementAccountId: MANAGEMENT, rootId: ROOT, ous, accounts, pageSize: 20 });
+    const resolved = await resolveAccounts({ organizations: 'auto' });
+    expect(paths(resolved)).toEqual(expected);
+    // ListAccounts in pages of 20, then per container (the root and 50 OUs) a page or two each.
+    const walk = ['ListRoots', 'ListAccountsForParent', 'ListOrganizationalUnitsForParent'].map((op) => server.calls(op).length);
+    expect(walk.reduce((a, b) => a + b, 0)).toBeLessThan(200);
+    expect(server.calls('ListParents')).toHaveLength(0);
+    expect(server.requests.length).toBeLessThan(260);
+
+    // Walking up from each account, as where the walk down is not allowed: over four times as many.
+    const upServer = await serve({ id: 'o-exampleorg1', managementAccountId: MANAGEMENT, rootId: ROOT, ous, accounts, pageSize: 20 });
+    upServer.inject({ operation: 'ListRoots', type: 'AccessDeniedException', message: 'denied' });
+    expect(paths(await resolveAccounts({ organizations: 'auto' }))).toEqual(expected);
+    expect(upServer.requests.length).toBeGreaterThan(4 * server.requests.length);
+    await server.close();
+  });
+
+  it('keeps names but no OU paths when neither walk is allowed', async () => {
+    const server = await serve();
+    server.inject({ operation: 'ListRoots', type: 'AccessDeniedException', message: 'denied' });
     server.inject({ operation: 'ListParents', type: 'AccessDeniedException', message: 'denied' });
     const resolved = await resolveAccounts({ organizations: 'auto', concurrency: 1 });
     expect(resolved.from).toBe('organizations');
