@@ -390,8 +390,24 @@ story.c7Transfer = transfer('c7', '2026-10-21T10:00:00Z', S, 'rma batch 12');
 story.c7Reject = stgOps('2026-10-21T11:30:00Z', 'RejectCertificateTransfer', { certificateId: C.c7.id, rejectReason: 'unexpected transfer, no RMA ticket' }, null);
 // CA certificates: a new CA with auto-registration, an old CA switched to auto-registration, one retired.
 const ca = { id: hex(64), old: hex(64), retired: hex(64) };
+// The new CA's PEM is a real certificate, valid 2026-06-01 to 2026-11-15 12:00 UTC (self-signed
+// P-256, made with `openssl ca -selfsign -startdate -enddate`): it expires within 30 days of the
+// period's end (certificate-expiring). The random PEM it replaced is still drawn, so that every
+// value generated after it stays as it was.
+const FLEET_CA_PEM = [
+  '-----BEGIN CERTIFICATE-----',
+  'MIIBIDCBxwICEAMwCgYIKoZIzj0EAwIwHDEaMBgGA1UEAwwRZmxlZXQtY2EtZXhw',
+  'aXJpbmcwHhcNMjYwNjAxMDAwMDAwWhcNMjYxMTE1MTIwMDAwWjAcMRowGAYDVQQD',
+  'DBFmbGVldC1jYS1leHBpcmluZzBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABJ5+',
+  'VPgGfPqD7MFBaVfdQsqnAt0xXF7yIsweGoxBBIa9ekRH956HVt6JLZ+zQh/MBEfa',
+  'wfZ74KbCTP+2aX7rbJMwCgYIKoZIzj0EAwIDSAAwRQIhAKNv8z5kQH6xPFSrjInz',
+  'Z+5LSupjxqqcatwjFLbRJhBUAiB76bkH+Kb6xmqlgzTpxp8GEa4c0drwz5jfkcKV',
+  '13HXog==',
+  '-----END CERTIFICATE-----',
+].join('\n');
+fakePem('CERTIFICATE');
 story.caRegister = ops('2026-10-22T09:00:00Z', 'RegisterCACertificate', {
-  caCertificate: fakePem('CERTIFICATE'), verificationCertificate: fakePem('CERTIFICATE'), setAsActive: true, allowAutoRegistration: true,
+  caCertificate: `${FLEET_CA_PEM}\n`, verificationCertificate: fakePem('CERTIFICATE'), setAsActive: true, allowAutoRegistration: true,
   registrationConfig: { templateBody: '{"Resources":{"thing":{"Type":"AWS::IoT::Thing"}}}', roleArn: `arn:aws:iam::${P}:role/iot-jitp-role` }, certificateMode: 'DEFAULT',
 }, { certificateArn: prod.arn('cacert', ca.id), certificateId: ca.id });
 story.caAutoOn = ops('2026-10-22T09:10:00Z', 'UpdateCACertificate', { caCertificateId: ca.old, newStatus: 'ACTIVE', newAutoRegistrationStatus: 'ENABLE' }, null);

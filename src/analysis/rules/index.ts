@@ -1,6 +1,7 @@
 /** Every findings rule, by id (= file name). The one place a rule is registered. */
 import type { Rule } from './types.js';
 import { caAutoRegistration } from './ca-auto-registration.js';
+import { certificateExpiring } from './certificate-expiring.js';
 import { certificateForceDelete } from './certificate-force-delete.js';
 import { certificateReactivated } from './certificate-reactivated.js';
 import { certificateTransferOutsideOrg } from './certificate-transfer-outside-org.js';
@@ -29,6 +30,7 @@ export const RULES: Readonly<Record<string, Rule>> = {
   'certificate-without-ca': certificateWithoutCa,
   'certificate-transfer-outside-org': certificateTransferOutsideOrg,
   'certificate-force-delete': certificateForceDelete,
+  'certificate-expiring': certificateExpiring,
   'root-user-change': rootUserChange,
   'human-without-mfa': humanWithoutMfa,
   'console-change': consoleChange,

@@ -1,0 +1,92 @@
+import { X509Certificate } from 'node:crypto';
+import type { IotEvent } from '../../report/model.js';
+import type { Rule, RuleHit } from './types.js';
+import { clip } from './support/text.js';
+import { certificateIdOf, reqParam, str } from './support/values.js';
+
+type Params = { days: number };
+
+/** The register calls that carry the certificate itself, and the parameter holding its PEM. */
+const PEM_PARAMETER: Readonly<Record<string, { parameter: string; ca: boolean }>> = {
+  RegisterCertificate: { parameter: 'certificatePem', ca: false },
+  RegisterCertificateWithoutCA: { parameter: 'certificatePem', ca: false },
+  RegisterCACertificate: { parameter: 'caCertificate', ca: true },
+};
+
+/** AWS IoT takes PEMs of up to 65,536 characters: a longer value is not read (a forged log). */
+const MAX_PEM = 65_536;
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+// OpenSSL's form of a certificate's validity dates, as Node gives them: "Nov 20 00:00:00 2026 GMT".
+const OPENSSL_DATE = /^([A-Z][a-z]{2}) +(\d{1,2}) (\d{2}):(\d{2}):(\d{2}) (\d{4}) GMT$/;
+
+/** Milliseconds of an OpenSSL validity date, or NaN (read by hand: `Date.parse` of this form is not standard). */
+export function opensslDateMs(text: string): number {
+  const m = OPENSSL_DATE.exec(text);
+  const month = m ? MONTHS.indexOf(m[1]!) : -1;
+  if (!m || month < 0) return Number.NaN;
+  return Date.UTC(Number(m[6]), month, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]));
+}
+
+/** The certificate a register call carries, or null when its PEM is absent, too long or not a certificate. */
+function certificateOf(event: IotEvent, parameter: string): X509Certificate | null {
+  const pem = str(reqParam(event, parameter));
+  if (pem === null || pem.length > MAX_PEM || !pem.includes('-----BEGIN CERTIFICATE-----')) return null;
+  try {
+    return new X509Certificate(pem);
+  } catch {
+    return null;
+  }
+}
+
+const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/**
+ * A device or CA certificate registered in the period that had expired, or expires within `days`
+ * of the period's end, read from the PEM the register call carries (Device Defender's expiring
+ * checks judge the certificates in place; this one the ones the period brought in).
+ */
+export const certificateExpiring: Rule<Params> = {
+  id: 'certificate-expiring',
+  title: 'Certificate registered that has expired or expires soon',
+  severity: 'medium',
+  description:
+    'RegisterCertificate, RegisterCertificateWithoutCA or RegisterCACertificate brought in a certificate (read from the PEM the call carries) that had already expired, or expires within `days` days of the period\u2019s end: devices that use it, or whose certificates it signs, stop connecting when it does. One finding per certificate; a PEM CloudTrail did not record, or that is not a certificate, is left out.',
+  deviceDefenderCheck: 'DEVICE_CERTIFICATE_EXPIRING_CHECK, CA_CERTIFICATE_EXPIRING_CHECK',
+  remediation:
+    'Issue and register a replacement certificate before the expiry, move the devices (or, for a CA, re-sign their certificates) to it, then deactivate the old one.',
+  defaults: { days: 30 },
+  evaluate(ctx) {
+    const horizon = Date.parse(ctx.period.end) + ctx.params.days * 86_400_000;
+    const hits: RuleHit[] = [];
+    for (let i = 0; i < ctx.events.length; i++) {
+      const event = ctx.events[i]!;
+      const register = PEM_PARAMETER[event.eventName];
+      if (register === undefined || !event.isChange) continue;
+      const certificate = certificateOf(event, register.parameter);
+      if (certificate === null) continue;
+      const expires = opensslDateMs(certificate.validTo);
+      if (!(expires < horizon)) continue;
+      const registered = Date.parse(event.eventTime);
+      const kind = register.ca ? 'CA certificate' : 'certificate';
+      const id = certificateIdOf(event, register.ca) ?? certificate.fingerprint256.replace(/:/g, '').toLowerCase();
+      const when =
+        expires <= registered
+          ? `had already expired on ${day(expires)}`
+          : expires < Date.parse(ctx.period.end)
+            ? `expired on ${day(expires)}, before the period ended`
+            : `expires on ${day(expires)}, within ${ctx.params.days} days of the period\u2019s end`;
+      hits.push({
+        accountId: event.accountId,
+        region: event.region,
+        resource: id,
+        eventIds: [event.eventId],
+        time: event.eventTime,
+        description: `${clip(event.actor.label, 100)} registered ${kind} ${clip(id, 80)} on ${event.eventTime.slice(0, 10)}, which ${when}.`,
+        evidence: `subject ${clip(certificate.subject.replace(/\n/g, ', '), 200)}; issuer ${clip(certificate.issuer.replace(/\n/g, ', '), 200)}; valid ${certificate.validFrom} to ${certificate.validTo}`,
+        discriminator: id,
+      });
+    }
+    return hits;
+  },
+};

@@ -1,0 +1,128 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { certificateExpiring as rule, opensslDateMs } from '../../../src/analysis/rules/certificate-expiring.js';
+import type { RuleHit } from '../../../src/analysis/rules/types.js';
+import { period, resetEventIds, runRule, timeline, type EventInit } from '../../helpers/events.js';
+
+// Self-signed P-256 certificates made with `openssl ca -selfsign -startdate … -enddate …`.
+/** CN=device-expiring-soon, valid 2026-01-01 to 2026-11-20 00:00 UTC. */
+const SOON = [
+    '-----BEGIN CERTIFICATE-----',
+    'MIIBJjCBzQICEAAwCgYIKoZIzj0EAwIwHzEdMBsGA1UEAwwUZGV2aWNlLWV4cGly',
+    'aW5nLXNvb24wHhcNMjYwMTAxMDAwMDAwWhcNMjYxMTIwMDAwMDAwWjAfMR0wGwYD',
+    'VQQDDBRkZXZpY2UtZXhwaXJpbmctc29vbjBZMBMGByqGSM49AgEGCCqGSM49AwEH',
+    'A0IABLcukiEvkuBPI0+1ttdpL4lOpR+J56MjggmnwIfggZ2nxPH0VvpSGvXSOAZX',
+    't8QNhIWWzo+saXYD5+7QkRs3+EwwCgYIKoZIzj0EAwIDSAAwRQIgWGL3x3a5Q4dq',
+    'NBSgSLgBH412aAWrgI6ltn4+JzR3sEUCIQDc+Bf+Li+V5x4kXsTNpMLgyRjCiM9p',
+    '+YYasPGgKOqBkg==',
+    '-----END CERTIFICATE-----',
+  ].join('\n');
+/** CN=device-expired, valid 2025-01-01 to 2026-10-03 00:00 UTC. */
+const EXPIRED = [
+    '-----BEGIN CERTIFICATE-----',
+    'MIIBGjCBwQICEAEwCgYIKoZIzj0EAwIwGTEXMBUGA1UEAwwOZGV2aWNlLWV4cGly',
+    'ZWQwHhcNMjUwMTAxMDAwMDAwWhcNMjYxMDAzMDAwMDAwWjAZMRcwFQYDVQQDDA5k',
+    'ZXZpY2UtZXhwaXJlZDBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABKNmZAEbgs0y',
+    'ZO0cXxyIZP7RNjBFBbBVYHBRUUARn8k5DUFiqQqZyfIK7N6gaemREVb1Qduv1Aqt',
+    'Flkd6/CLIT4wCgYIKoZIzj0EAwIDSAAwRQIgNJ+PfvQndF7c6niWAU9FrpO/eKwF',
+    'QoLr+1x81AzBrnECIQD47Cz54I0EghwZSUoYUNmGqzPrdP1r9hX8CrzFl1B2pg==',
+    '-----END CERTIFICATE-----',
+  ].join('\n');
+/** CN=device-long-lived, valid 2026-01-01 to 2036-01-01. */
+const LONG_LIVED = [
+    '-----BEGIN CERTIFICATE-----',
+    'MIIBIDCBxwICEAIwCgYIKoZIzj0EAwIwHDEaMBgGA1UEAwwRZGV2aWNlLWxvbmct',
+    'bGl2ZWQwHhcNMjYwMTAxMDAwMDAwWhcNMzYwMTAxMDAwMDAwWjAcMRowGAYDVQQD',
+    'DBFkZXZpY2UtbG9uZy1saXZlZDBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABDtZ',
+    'IQHcFaYpMWVOckZnjMjlnTnOjADwsfEfB76fO9Yp33CT7h3EU9/pwZBDTCoyykjF',
+    'TxrSHSqH6KZanvaEsbIwCgYIKoZIzj0EAwIDSAAwRQIhANObwGTjcvZpvvDko8hk',
+    'bewvkziVpCtSaH61K4kBxRxIAiAntoYEE8BMDcqeAw+PDqlgUjyQWVSaEPkxLNpM',
+    'm3b1XQ==',
+    '-----END CERTIFICATE-----',
+  ].join('\n');
+
+const register = (pem: string, id: string, extra: EventInit & { at?: number } = {}): EventInit & { at?: number } => ({
+  eventName: 'RegisterCertificate',
+  requestParameters: { certificatePem: pem, caCertificatePem: LONG_LIVED, setAsActive: true },
+  responseElements: { certificateArn: `arn:aws:iot:eu-west-1:111111111111:cert/${id}`, certificateId: id },
+  ...extra,
+});
+
+interface Case {
+  name: string;
+  steps: (EventInit & { at?: number })[];
+  params?: Record<string, unknown>;
+  periodEnd?: string;
+  hits: number;
+  check?: (hits: RuleHit[]) => void;
+}
+
+const cases: Case[] = [
+  {
+    name: 'fires on a certificate that expires within 30 days of the period’s end',
+    steps: [register(SOON, 'c-soon')],
+    hits: 1,
+    check: ([hit]) => {
+      expect(hit!.resource).toBe('c-soon');
+      expect(hit!.description).toContain('registered certificate c-soon on 2026-10-05, which expires on 2026-11-20, within 30 days of the period’s end');
+      expect(hit!.evidence).toContain('subject CN=device-expiring-soon');
+      expect(hit!.evidence).toContain('valid Jan  1 00:00:00 2026 GMT to Nov 20 00:00:00 2026 GMT');
+      expect(hit!.discriminator).toBe('c-soon');
+    },
+  },
+  {
+    name: 'says when the certificate had already expired when it was registered',
+    steps: [register(EXPIRED, 'c-old')],
+    hits: 1,
+    check: ([hit]) => expect(hit!.description).toContain('which had already expired on 2026-10-03'),
+  },
+  {
+    name: 'says when it expired after its registration but before the period ended',
+    steps: [register(EXPIRED, 'c-old', { at: -5 * 24 * 60 })],
+    hits: 1,
+    check: ([hit]) => expect(hit!.description).toContain('on 2026-09-30, which expired on 2026-10-03, before the period ended'),
+  },
+  {
+    name: 'a CA certificate, from RegisterCACertificate’s caCertificate',
+    steps: [{ eventName: 'RegisterCACertificate', requestParameters: { caCertificate: SOON, verificationCertificate: LONG_LIVED }, responseElements: { certificateId: 'ca-1' } }],
+    hits: 1,
+    check: ([hit]) => expect(hit!.description).toContain('registered CA certificate ca-1 on'),
+  },
+  {
+    name: 'without an id in the event: the certificate’s own id (SHA-256 of its DER, as AWS IoT names it)',
+    steps: [{ eventName: 'RegisterCertificateWithoutCA', requestParameters: { certificatePem: SOON }, responseElements: null }],
+    hits: 1,
+    check: ([hit]) => expect(hit!.resource).toMatch(/^[0-9a-f]{64}$/),
+  },
+  { name: 'silent on a certificate valid long after the period', steps: [register(LONG_LIVED, 'c-fine')], hits: 0 },
+  { name: 'silent when the window is shorter than the time left', steps: [register(SOON, 'c-soon')], params: { days: 10 }, hits: 0 },
+  { name: 'judged against the period’s end: the same 10 days fire for a period ending later', steps: [register(SOON, 'c-soon')], periodEnd: '2026-11-15T00:00:00Z', params: { days: 10 }, hits: 1 },
+  { name: 'silent on a failed registration', steps: [register(SOON, 'c-soon', { errorCode: 'ResourceAlreadyExistsException' })], hits: 0 },
+  { name: 'silent on the CA PEM of RegisterCertificate (the CA is registered, and judged, on its own)', steps: [register(LONG_LIVED, 'c', { requestParameters: { certificatePem: LONG_LIVED, caCertificatePem: EXPIRED } })], hits: 0 },
+  {
+    name: 'silent on PEMs it cannot read: not recorded, hidden, truncated, forged, or too long',
+    steps: [
+      register('HIDDEN_DUE_TO_SECURITY_REASONS', 'a'),
+      register(SOON.slice(0, 200), 'b'),
+      register('-----BEGIN CERTIFICATE-----\nnot base64 at all!\n-----END CERTIFICATE-----', 'c'),
+      register(`${SOON}\n${'A'.repeat(70_000)}`, 'd'),
+      { eventName: 'RegisterCertificate', requestParameters: null, responseElements: { certificateId: 'e' } },
+    ],
+    hits: 0,
+  },
+  { name: 'silent on other calls carrying a PEM', steps: [register(SOON, 'c', { eventName: 'CreateCertificateFromCsr' })], hits: 0 },
+];
+
+describe(rule.id, () => {
+  beforeEach(resetEventIds);
+  it.each(cases)('$name', ({ steps, hits, check, params, periodEnd }) => {
+    const result = runRule(rule, timeline('2026-10-05T10:00:00Z', steps), { params, ...(periodEnd ? { period: period({ end: periodEnd }) } : {}) });
+    expect(result).toHaveLength(hits);
+    check?.(result);
+  });
+
+  it('reads OpenSSL’s validity dates, and nothing else', () => {
+    expect(opensslDateMs('Nov 20 00:00:00 2026 GMT')).toBe(Date.UTC(2026, 10, 20));
+    expect(opensslDateMs('Jan  1 23:59:59 2036 GMT')).toBe(Date.UTC(2036, 0, 1, 23, 59, 59));
+    for (const bad of ['', '2026-11-20T00:00:00Z', 'Foo 20 00:00:00 2026 GMT', 'Nov 20 00:00:00 2026 UTC']) expect(opensslDateMs(bad)).toBeNaN();
+  });
+});
