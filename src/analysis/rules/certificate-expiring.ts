@@ -6,12 +6,12 @@ import { certificateIdOf, reqParam, str } from './support/values.js';
 
 type Params = { days: number };
 
-/** The register calls that carry the certificate itself, and the parameter holding its PEM. */
-const PEM_PARAMETER: Readonly<Record<string, { parameter: string; ca: boolean }>> = {
-  RegisterCertificate: { parameter: 'certificatePem', ca: false },
-  RegisterCertificateWithoutCA: { parameter: 'certificatePem', ca: false },
-  RegisterCACertificate: { parameter: 'caCertificate', ca: true },
-};
+/** The register calls that carry the certificate itself, and the parameter holding its PEM (a Map: an event name is log text, `constructor` included). */
+const PEM_PARAMETER: ReadonlyMap<string, { parameter: string; ca: boolean }> = new Map([
+  ['RegisterCertificate', { parameter: 'certificatePem', ca: false }],
+  ['RegisterCertificateWithoutCA', { parameter: 'certificatePem', ca: false }],
+  ['RegisterCACertificate', { parameter: 'caCertificate', ca: true }],
+]);
 
 /** AWS IoT takes PEMs of up to 65,536 characters: a longer value is not read (a forged log). */
 const MAX_PEM = 65_536;
@@ -61,7 +61,7 @@ export const certificateExpiring: Rule<Params> = {
     const hits: RuleHit[] = [];
     for (let i = 0; i < ctx.events.length; i++) {
       const event = ctx.events[i]!;
-      const register = PEM_PARAMETER[event.eventName];
+      const register = PEM_PARAMETER.get(event.eventName);
       if (register === undefined || !event.isChange) continue;
       const certificate = certificateOf(event, register.parameter);
       if (certificate === null) continue;

@@ -110,6 +110,15 @@ const cases: Case[] = [
     hits: 0,
   },
   { name: 'silent on other calls carrying a PEM', steps: [register(SOON, 'c', { eventName: 'CreateCertificateFromCsr' })], hits: 0 },
+  {
+    name: 'a forged event name that is an object property (constructor, __proto__) is just another call',
+    steps: [
+      register(SOON, 'x', { eventName: 'constructor', requestParameters: { undefined: SOON } }),
+      register(SOON, 'y', { eventName: '__proto__', requestParameters: { undefined: SOON } }),
+      register(SOON, 'c-soon'),
+    ],
+    hits: 1,
+  },
 ];
 
 describe(rule.id, () => {
