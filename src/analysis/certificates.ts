@@ -1,11 +1,12 @@
 import type { CertificateAction, CertificateLifecycle, IotEvent, LifecycleStep } from '../types.js';
 import { sortByString, paramBool, paramString } from './params.js';
 
-const STATUS_ACTION: Record<string, CertificateAction> = {
-  ACTIVE: 'activated',
-  INACTIVE: 'deactivated',
-  REVOKED: 'revoked',
-};
+// A Map, not an object: the key is log text, and `constructor` or `__proto__` must find nothing.
+const STATUS_ACTION: ReadonlyMap<string, CertificateAction> = new Map([
+  ['ACTIVE', 'activated'],
+  ['INACTIVE', 'deactivated'],
+  ['REVOKED', 'revoked'],
+]);
 
 interface StepEffect {
   action: CertificateAction;
@@ -44,7 +45,7 @@ function effectOf(event: IotEvent): StepEffect {
       if (newStatus === null && auto !== null) return { action: 'auto-registration-changed', detail: `auto-registration ${auto}` };
       if (newStatus === null) return { action: 'other', detail: null };
       const detail = auto !== null ? `${newStatus}, auto-registration ${auto}` : newStatus;
-      return { action: STATUS_ACTION[newStatus] ?? 'status-changed', detail, status: newStatus };
+      return { action: STATUS_ACTION.get(newStatus) ?? 'status-changed', detail, status: newStatus };
     }
     case 'TransferCertificate':
       return { action: 'transfer-started', detail: `to ${paramString(p, 'targetAwsAccount') ?? 'unknown account'}`, status: 'PENDING_TRANSFER' };

@@ -24,17 +24,18 @@ export function readPolicyDocument(value: unknown): { document: string | null; r
   return { document: value, recorded: false, pretty: null };
 }
 
-const POLICY_ACTION: Record<string, string> = {
-  CreatePolicy: 'create',
-  CreatePolicyVersion: 'create-version',
-  SetDefaultPolicyVersion: 'set-default',
-  DeletePolicyVersion: 'delete-version',
-  DeletePolicy: 'delete',
-  AttachPolicy: 'attach',
-  AttachPrincipalPolicy: 'attach',
-  DetachPolicy: 'detach',
-  DetachPrincipalPolicy: 'detach',
-};
+// A Map, not an object: the key is log text, and `constructor` or `__proto__` must find nothing.
+const POLICY_ACTION: ReadonlyMap<string, string> = new Map([
+  ['CreatePolicy', 'create'],
+  ['CreatePolicyVersion', 'create-version'],
+  ['SetDefaultPolicyVersion', 'set-default'],
+  ['DeletePolicyVersion', 'delete-version'],
+  ['DeletePolicy', 'delete'],
+  ['AttachPolicy', 'attach'],
+  ['AttachPrincipalPolicy', 'attach'],
+  ['DetachPolicy', 'detach'],
+  ['DetachPrincipalPolicy', 'detach'],
+]);
 
 interface Building {
   history: PolicyHistory;
@@ -84,7 +85,7 @@ export function policyHistories(events: readonly IotEvent[]): PolicyHistory[] {
       h.failedEventIds.push(event.eventId);
       continue;
     }
-    const action = POLICY_ACTION[event.eventName];
+    const action = POLICY_ACTION.get(event.eventName);
     if (action === undefined) continue;
     const p = event.requestParameters;
     const r = event.responseElements;

@@ -13,15 +13,16 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 /**
  * The IoT guide's shape capitalizes keys and misspells one; canonical records are
- * camelCase. Keys are matched case-insensitively, with the known alias.
+ * camelCase. Keys are matched case-insensitively, with the known alias. A Map, not an
+ * object: the key is log text, and `constructor` or `__proto__` must find nothing.
  */
-const KEY_ALIASES: Record<string, string> = { requestparamters: 'requestparameters' };
+const KEY_ALIASES: ReadonlyMap<string, string> = new Map([['requestparamters', 'requestparameters']]);
 
 function lowerKeyed(raw: Record<string, unknown>): Map<string, unknown> {
   const map = new Map<string, unknown>();
   for (const [key, value] of Object.entries(raw)) {
     const lower = key.toLowerCase();
-    const canonical = KEY_ALIASES[lower] ?? lower;
+    const canonical = KEY_ALIASES.get(lower) ?? lower;
     // The first spelling wins; a record with both `eventName` and `EventName` is odd enough.
     if (!map.has(canonical)) map.set(canonical, value);
   }

@@ -8,20 +8,21 @@ const CERT_ID = /^[0-9a-f]{64}$/;
 /** Cognito identity id: `<region>:<uuid>`. */
 const COGNITO_ID = /^[a-z]{2}(-[a-z]+)+-\d:[0-9a-f-]{36}$/;
 
-const ARN_TYPES: Record<string, ResourceType> = {
-  cert: 'certificate',
-  cacert: 'caCertificate',
-  policy: 'policy',
-  thing: 'thing',
-  thinggroup: 'thingGroup',
-  thingtype: 'thingType',
-  rolealias: 'roleAlias',
-  rule: 'topicRule',
-  authorizer: 'authorizer',
-  domainconfiguration: 'domainConfiguration',
-  provisioningtemplate: 'provisioningTemplate',
-  certificateprovider: 'certificateProvider',
-};
+// A Map, not an object: the key is log text, and `constructor` or `__proto__` must find nothing.
+const ARN_TYPES: ReadonlyMap<string, ResourceType> = new Map([
+  ['cert', 'certificate'],
+  ['cacert', 'caCertificate'],
+  ['policy', 'policy'],
+  ['thing', 'thing'],
+  ['thinggroup', 'thingGroup'],
+  ['thingtype', 'thingType'],
+  ['rolealias', 'roleAlias'],
+  ['rule', 'topicRule'],
+  ['authorizer', 'authorizer'],
+  ['domainconfiguration', 'domainConfiguration'],
+  ['provisioningtemplate', 'provisioningTemplate'],
+  ['certificateprovider', 'certificateProvider'],
+]);
 
 /** Request parameter names that name a resource directly. */
 const NAME_PARAMS: [string, ResourceType][] = [
@@ -49,7 +50,7 @@ export interface ParsedIotArn {
 export function parseIotArn(arn: string): ParsedIotArn | null {
   const m = IOT_ARN.exec(arn);
   if (!m) return null;
-  return { region: m[1], accountId: m[2] ?? null, type: ARN_TYPES[m[3].toLowerCase()] ?? 'other', id: m[4] };
+  return { region: m[1], accountId: m[2] ?? null, type: ARN_TYPES.get(m[3].toLowerCase()) ?? 'other', id: m[4] };
 }
 
 /** A principal or policy target: certificate ARN, thing group ARN, Cognito identity, or other. */

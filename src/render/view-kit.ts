@@ -200,19 +200,20 @@ export function severityRank(severity: string): number {
   return SEVERITY[severity]?.rank ?? 0;
 }
 
-const CERT_STATUS: Record<string, string> = {
-  ACTIVE: 'st-ok',
-  INACTIVE: 'st-warn',
-  PENDING_TRANSFER: 'st-warn',
-  PENDING_ACTIVATION: 'st-warn',
-  REGISTER_INACTIVE: 'st-warn',
-  REVOKED: 'st-bad',
-  DELETED: 'st-muted',
-};
+// A Map, not an object: the key is log text, and `constructor` or `__proto__` must find nothing.
+const CERT_STATUS: ReadonlyMap<string, string> = new Map([
+  ['ACTIVE', 'st-ok'],
+  ['INACTIVE', 'st-warn'],
+  ['PENDING_TRANSFER', 'st-warn'],
+  ['PENDING_ACTIVATION', 'st-warn'],
+  ['REGISTER_INACTIVE', 'st-warn'],
+  ['REVOKED', 'st-bad'],
+  ['DELETED', 'st-muted'],
+]);
 
 export function certificateStatusBadge(status: string | null): Badge {
   if (status === null) return { label: 'unknown', cls: 'st-muted' };
-  return { label: status, cls: CERT_STATUS[status] ?? 'st-neutral' };
+  return { label: status, cls: CERT_STATUS.get(status) ?? 'st-neutral' };
 }
 
 const INTEGRITY_STATUS: Record<string, Badge> = {
