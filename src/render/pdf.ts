@@ -193,14 +193,11 @@ export async function renderPdf(model: ReportModel, ctx: RenderContext): Promise
     headerTemplate: doc.pdfHeader,
     footerTemplate: doc.pdfFooter,
   });
-  // The contents list's sections, as the contents list names them ("Findings (87)"); under
-  // the findings, those shown in full.
-  const outline = doc.view.toc
-    .filter((entry) => entry.href.startsWith('#'))
-    .map((entry) => ({
-      title: entry.count === null ? entry.title : `${entry.title} (${entry.count})`,
-      id: entry.href.slice(1),
-      children: entry.href === '#findings' ? doc.view.findings.marks.map((mark) => ({ title: mark.title, id: mark.anchor })) : [],
-    }));
+  // The contents list's sections, as the contents list names them ("Findings (87)"), with the bookmarks the view puts under them.
+  const outline = doc.view.toc.map((entry) => ({
+    title: entry.count === null ? entry.title : `${entry.title} (${entry.count})`,
+    id: entry.href.slice(1),
+    children: entry.bookmarks.map((mark) => ({ title: mark.title, id: mark.href.slice(1) })),
+  }));
   return stampMetadata(bytes, model, outline);
 }

@@ -58,7 +58,11 @@ export interface ReportView {
     timeZone: string;
   };
   header: HeaderView;
-  toc: { href: string; title: string; count: string | null }[];
+  /**
+   * The contents list. `bookmarks`: what the PDF's bookmarks list under the entry (the findings
+   * shown in full, "Critical · title · resource · account"), made for the PDF only.
+   */
+  toc: { href: string; title: string; count: string | null; bookmarks: { title: string; href: string }[] }[];
   findings: FindingsView;
   comparison: ComparisonView | null;
   summary: SummaryView;
@@ -112,8 +116,6 @@ export interface FindingsView {
   counts: { severity: Badge; count: string; suppressed: string | null }[];
   /** Critical, high and medium findings, each shown in full. */
   open: Table<FindingRow>;
-  /** The findings shown in full, as the PDF's bookmarks name them ("Critical · title · resource · account"), with their anchors. */
-  marks: { title: string; anchor: string }[];
   /** Low and info findings, one table row each (remediation is in the JSON and CSV). */
   /** Heading of the compact rows: low/info findings, or more findings past the card budget. */
   minorTitle: string;
@@ -338,19 +340,18 @@ export function buildView(model: ReportModel, ctx: ViewContext): ReportView {
   const findings = findingsView(model, kit, certificates.anchors, policies.anchors);
   const integrity = model.integrity ? integrityView(model, kit) : null;
 
-  const toc: ReportView['toc'] = [
-    { href: '#findings', title: 'Findings', count: formatCount(model.findings.filter((f) => !f.suppressed).length) },
-  ];
-  if (model.comparison) toc.push({ href: '#comparison', title: 'Since the previous report', count: null });
-  toc.push({ href: '#summary', title: 'Summary', count: null });
-  if (integrity) toc.push({ href: '#integrity', title: 'Log integrity', count: null });
+  const entry = (href: string, title: string, count: string | null, bookmarks: ReportView['toc'][number]['bookmarks'] = []) => ({ href, title, count, bookmarks });
+  const toc: ReportView['toc'] = [entry('#findings', 'Findings', formatCount(model.findings.filter((f) => !f.suppressed).length), findings.bookmarks)];
+  if (model.comparison) toc.push(entry('#comparison', 'Since the previous report', null));
+  toc.push(entry('#summary', 'Summary', null));
+  if (integrity) toc.push(entry('#integrity', 'Log integrity', null));
   toc.push(
-    { href: '#certificates', title: 'Certificates', count: formatCount(model.certificates.length) },
-    { href: '#policies', title: 'Policies', count: formatCount(model.policies.length) },
-    { href: '#actors', title: 'Actors', count: formatCount(model.actors.length) },
-    { href: '#denied', title: 'Failed and denied attempts', count: formatCount(model.summary.failedAttempts) },
-    { href: '#coverage', title: 'Coverage', count: null },
-    { href: '#appendix', title: 'Appendix: all events', count: formatCount(model.events.length) },
+    entry('#certificates', 'Certificates', formatCount(model.certificates.length)),
+    entry('#policies', 'Policies', formatCount(model.policies.length)),
+    entry('#actors', 'Actors', formatCount(model.actors.length)),
+    entry('#denied', 'Failed and denied attempts', formatCount(model.summary.failedAttempts)),
+    entry('#coverage', 'Coverage', null),
+    entry('#appendix', 'Appendix: all events', formatCount(model.events.length)),
   );
 
   const view: ReportView = {
@@ -365,7 +366,7 @@ export function buildView(model: ReportModel, ctx: ViewContext): ReportView {
     },
     header: headerView(model, kit),
     toc,
-    findings,
+    findings: findings.view,
     comparison: model.comparison ? comparisonView(model.comparison, kit) : null,
     summary: summaryView(model, kit, repetitive.groups),
     integrity,
@@ -448,7 +449,7 @@ function findingsView(
   kit: ViewKit,
   certAnchors: Map<string, string>,
   policyAnchors: PolicyAnchors,
-): FindingsView {
+): { view: FindingsView; bookmarks: ReportView['toc'][number]['bookmarks'] } {
   const resourceLink = (f: Finding): Link => {
     const r = f.resource;
     const cert = certAnchors.get(r) ?? certAnchors.get(CERT_ID.exec(r)?.[1] ?? '');
@@ -485,9 +486,18 @@ function findingsView(
   // Anchors are claimed now, in document order; the rows are made when printed.
   const claim = (list: readonly Finding[], max: number) => kit.shown(list, max).map((f) => kit.claim(anchorId('finding', f.id)));
   const openAnchors = claim(cards, cap);
+  // The PDF's bookmarks to the cards. The resource tells apart the findings of one rule (several policies made too broad, say).
+  const bookmarks =
+    kit.media !== 'pdf'
+      ? []
+      : openAnchors.map((anchor, i) => {
+          const f = cards[i] as Finding;
+          const parts = [severityBadge(f.severity).label, f.title, flatten(f.resource, 60), kit.account(f.accountId, f.accountName)];
+          return { title: flatten(parts.join(' · '), 240), href: `#${anchor}` };
+        });
   const compactAnchors = claim(compact, left(cards.length));
   const suppressedAnchors = claim(suppressed, left(cards.length + compact.length));
-  return {
+  const view: FindingsView = {
     none: model.findings.length === 0,
     counts: model.summary.findingsBySeverity.map((s) => ({
       severity: severityBadge(s.severity),
@@ -495,18 +505,13 @@ function findingsView(
       suppressed: s.suppressed > 0 ? `${formatCount(s.suppressed)} suppressed` : null,
     })),
     open: kit.table(cards, cap, (f, i) => row(f, openAnchors[i] as string)),
-    marks: openAnchors.map((anchor, i) => {
-      const f = cards[i] as Finding;
-      // The resource tells apart the findings of one rule (several policies made too broad, say).
-      const parts = [severityBadge(f.severity).label, f.title, flatten(f.resource, 60), kit.account(f.accountId, f.accountName)];
-      return { title: flatten(parts.join(' · '), 240), anchor };
-    }),
     minorTitle: cards.length < major.length ? 'More findings' : 'Low and informational findings',
     minor: kit.table(compact, left(cards.length), (f, i) => row(f, compactAnchors[i] as string)),
     suppressed: kit.table(suppressed, left(cards.length + compact.length), (f, i) => row(f, suppressedAnchors[i] as string)),
     ruleErrors: model.ruleErrors.map((e) => ({ ruleId: e.ruleId, message: e.message })),
     notes: [...(model.findingNotes ?? [])],
   };
+  return { view, bookmarks };
 }
 
 // --- summary ---------------------------------------------------------------

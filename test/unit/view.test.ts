@@ -447,13 +447,18 @@ describe('buildView', () => {
     const model = { ...m, findings: m.findings.map((f) => (f === first ? forged : f)) };
     const v = buildView(model, { ...ctx, media: 'pdf' });
     const cards = rowsOf(v.findings.open);
-    expect(v.findings.marks.map((mark) => mark.anchor)).toEqual(cards.map((c) => c.anchor));
-    const mark = v.findings.marks.find((k) => k.anchor === cards.find((c) => c.id === forged.id)!.anchor)!;
+    const [findings, ...others] = v.toc;
+    expect(findings!.href).toBe('#findings');
+    expect(findings!.bookmarks.map((mark) => mark.href)).toEqual(cards.map((c) => `#${c.anchor}`));
+    expect(others.every((entry) => entry.bookmarks.length === 0)).toBe(true);
+    const mark = findings!.bookmarks.find((k) => k.href === `#${cards.find((c) => c.id === forged.id)!.anchor}`)!;
     expect(mark.title).toMatch(/^Critical · /);
     expect(mark.title).toContain(`${forged.title} · arn:aws:iot:us-east-1:123456789012:policy/evil name[U+202E]xxx`);
     expect(mark.title).toContain('x… · ');
     expect(mark.title).not.toMatch(/[\n\u202E]/);
     expect(mark.title.endsWith(v.findings.open.chunks[0]!.rows.find((c) => c.id === forged.id)!.account)).toBe(true);
+    // The screen has no bookmarks to make.
+    expect(buildView(model, { ...ctx, media: 'screen' }).toc.every((entry) => entry.bookmarks.length === 0)).toBe(true);
   });
 
   it('shows the comparison only when there is one, sampling thousands of new certificates in the PDF', () => {
