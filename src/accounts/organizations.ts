@@ -96,7 +96,7 @@ export async function fetchOrganizationAccounts(
 
   const accounts = await mapLimit([...listed.values()], concurrency, async (account) => {
     const id = account.Id as string;
-    const ouPath = walked?.get(id) ?? (await unlessDenied('ou', null, () => ouPaths.ofChild(id).catch(unlessMovedAway)));
+    const ouPath = walked?.get(id) ?? (await unlessDenied('ou', null, () => ouPaths.ofChild(id).catch(unlessGone(null))));
     const tags = options.tags ? await unlessDenied('tags', {}, () => readTags(client, id)) : {};
     return {
       id,
@@ -121,11 +121,17 @@ export async function fetchOrganizationAccounts(
   };
 }
 
-// An account or OU removed or moved while we walk the tree simply has no path.
-function unlessMovedAway(error: unknown): null {
-  const name = error instanceof Error ? error.name : '';
-  if (name === 'ChildNotFoundException' || name === 'OrganizationalUnitNotFoundException') return null;
-  throw error;
+/**
+ * An account or OU removed or moved while the tree is walked: walking up, it has no path (`null`);
+ * walking down, an OU gone has nothing below it (`[]`, its accounts are then walked up from).
+ * Any other failure is thrown.
+ */
+const GONE = new Set(['ChildNotFoundException', 'OrganizationalUnitNotFoundException', 'ParentNotFoundException']);
+function unlessGone<T>(value: T): (error: unknown) => T {
+  return (error) => {
+    if (error instanceof Error && GONE.has(error.name)) return value;
+    throw error;
+  };
 }
 
 /**
@@ -166,19 +172,12 @@ async function walkDown(client: OrganizationsClient, concurrency: number): Promi
         }
       }
     }
-    while (level.length > 0) level = (await mapLimit(level, concurrency, (container) => walkContainer(container).catch(unlessContainerGone))).flat();
+    while (level.length > 0) level = (await mapLimit(level, concurrency, (container) => walkContainer(container).catch(unlessGone<Container[]>([])))).flat();
   } catch (error) {
     if (classifyAwsFailure(error) === 'not-allowed') return null;
     throw error;
   }
   return paths;
-}
-
-// An OU removed while the walk reaches it: its accounts are not met, and are walked up from instead.
-function unlessContainerGone(error: unknown): { id: string; path: string }[] {
-  const name = error instanceof Error ? error.name : '';
-  if (name === 'ParentNotFoundException') return [];
-  throw error;
 }
 
 /**
