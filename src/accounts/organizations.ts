@@ -137,7 +137,7 @@ function unlessGone<T>(value: T): (error: unknown) => T {
 /**
  * Every account's OU path, walking the organization from its root down: per container (the
  * root, then each OU), its accounts and its child OUs, a page of up to 20 each. An organization
- * of 1,000 accounts in 50 OUs takes 148 requests this way, against 1,092 walking up from each
+ * of 992 accounts in 50 OUs takes 148 requests this way, against 1,092 walking up from each
  * account (a test's loopback server), and Organizations allows only a few requests a second.
  * Null when the walk is not allowed (the caller walks up instead); other failures are thrown.
  */

@@ -6,7 +6,7 @@
  * further, and the process keeps what it grew to: the run's peak RSS was set while the PDF
  * rendered. Collected at the end of the phase that made it, the garbage is gone before the
  * next phase allocates. At 100,000 events, every format (`json,csv,html,pdf,md`): peak RSS
- * 372-398 -> 352-363 MB (six runs each), two collections in the run (after the build and after
+ * 372-398 -> 352-363 MB (3 runs each, and the bench's fourteenth and fifteenth runs), two collections in the run (after the build and after
  * the HTML) of 0.11-0.15 s each; a month of the bench's scales never holds enough heap to collect.
  */
 import v8 from 'node:v8';

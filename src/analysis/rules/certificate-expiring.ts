@@ -57,7 +57,8 @@ export const certificateExpiring: Rule<Params> = {
     'Issue and register a replacement certificate before the expiry, move the devices (or, for a CA, re-sign their certificates) to it, then deactivate the old one.',
   defaults: { days: 30 },
   evaluate(ctx) {
-    const horizon = Date.parse(ctx.period.end) + ctx.params.days * 86_400_000;
+    const end = Date.parse(ctx.period.end);
+    const horizon = end + ctx.params.days * 86_400_000;
     const hits: RuleHit[] = [];
     for (let i = 0; i < ctx.events.length; i++) {
       const event = ctx.events[i]!;
@@ -73,7 +74,7 @@ export const certificateExpiring: Rule<Params> = {
       const when =
         expires <= registered
           ? `had already expired on ${day(expires)}`
-          : expires < Date.parse(ctx.period.end)
+          : expires < end
             ? `expired on ${day(expires)}, before the period ended`
             : `expires on ${day(expires)}, within ${ctx.params.days} days of the period\u2019s end`;
       hits.push({
