@@ -34,7 +34,8 @@ export function actorSummaries(events: readonly IotEvent[]): ActorSummary[] {
           key: a.key,
           label: a.label,
           type: a.type,
-          arn: a.sessionIssuerArn !== null ? a.sessionIssuerArn : a.arn,
+          // The ARN of what the key groups: the role of a role's sessions, else the caller's own.
+          arn: a.sessionIssuerArn !== null && a.key === a.sessionIssuerArn ? a.sessionIssuerArn : a.arn,
           sessionIssuerArn: a.sessionIssuerArn,
           mfaAuthenticated: null,
           changes: 0,
@@ -55,7 +56,7 @@ export function actorSummaries(events: readonly IotEvent[]): ActorSummary[] {
       byKey.set(a.key, entry);
     }
     const s = entry.s;
-    if (a.sessionIssuerArn !== null) entry.sessionLabel = a.label;
+    if (a.sessionIssuerArn !== null && a.key === a.sessionIssuerArn) entry.sessionLabel = a.label;
     s.lastSeen = event.eventTime;
     entry.accounts.add(event.accountId);
     if (event.sourceIp !== null) entry.ips.add(event.sourceIp);

@@ -16,7 +16,9 @@ import type {
   PolicyChangeRef,
   PolicyHistory,
   PolicyRef,
+  Period,
   ReportModel,
+  Severity,
 } from '../report/model.js';
 import { SCHEMA_VERSION } from '../report/model.js';
 import { UsageError } from '../errors.js';
@@ -33,27 +35,133 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-function checkList(label: string, report: Record<string, unknown>, list: string, fields: string[]): void {
-  const items = report[list];
-  if (!Array.isArray(items)) fail(label, `"${list}" is not a list`);
-  for (const [i, item] of items.entries()) {
-    if (!isObject(item)) fail(label, `${list}[${i}] is not an object`);
-    for (const field of fields) if (typeof item[field] !== 'string') fail(label, `${list}[${i}].${field} is missing`);
+// ---------------------------------------------------------------------------
+// The previous report is a user's file: every field the comparison reads (and copies into this
+// report's JSON) is checked, so a file that is not a report is refused with the first bad field
+// named, never turned into a comparison that breaks this report's schema.
+// ---------------------------------------------------------------------------
+
+/** A field's problem ("is missing", `is "bogus", not one of ...`), or null when it is fine. */
+type Rule = (value: unknown) => string | null;
+
+function shown(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  return String(value);
+}
+
+const wrong = (value: unknown, expected: string) => (value === undefined ? 'is missing' : `is ${shown(value)}, not ${expected}`);
+const text: Rule = (v) => (typeof v === 'string' ? null : wrong(v, 'a string'));
+const id: Rule = (v) => (typeof v === 'string' && v !== '' ? null : wrong(v, 'a non-empty string'));
+const textOrNull: Rule = (v) => (v === null || typeof v === 'string' ? null : wrong(v, 'a string or null'));
+const flag: Rule = (v) => (typeof v === 'boolean' ? null : wrong(v, 'true or false'));
+const oneOf =
+  (values: readonly string[]): Rule =>
+  (v) =>
+    typeof v === 'string' && values.includes(v) ? null : wrong(v, `one of ${values.join(', ')}`);
+/** An instant as the report writes them: ISO 8601 UTC. */
+const instant: Rule = (v) =>
+  typeof v === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/.test(v) && !Number.isNaN(Date.parse(v)) ? null : wrong(v, 'an ISO date-time in UTC');
+const monthOrNull: Rule = (v) => (v === null || (typeof v === 'string' && /^\d{4}-\d\d$/.test(v)) ? null : wrong(v, 'a month (YYYY-MM) or null'));
+/** A field older reports may lack (the comparison has a default), checked when it is there. */
+const optional =
+  (rule: Rule): Rule =>
+  (v) =>
+    v === undefined ? null : rule(v);
+
+const SEVERITIES: readonly Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
+
+/** The fields of each list item the comparison reads. */
+const FINDING: Record<string, Rule> = {
+  id,
+  ruleId: id,
+  severity: oneOf(SEVERITIES),
+  title: text,
+  accountId: id,
+  accountName: optional(textOrNull),
+  resource: text,
+  suppressed: optional(flag),
+  description: optional(text),
+};
+const POLICY: Record<string, Rule> = {
+  policyName: id,
+  accountId: id,
+  accountName: optional(textOrNull),
+  region: text,
+  deleted: optional(flag),
+  defaultVersionId: optional(textOrNull),
+};
+const CERTIFICATE: Record<string, Rule> = {
+  certificateId: id,
+  kind: oneOf(['device', 'ca']),
+  accountId: id,
+  accountName: optional(textOrNull),
+  region: text,
+  lastKnownStatus: optional(textOrNull),
+};
+const ACTOR: Record<string, Rule> = { key: id, label: optional(text), type: optional(textOrNull) };
+const PERIOD: Record<string, Rule> = { start: instant, end: instant, timeZone: id, month: monthOrNull, label: text };
+
+function checkFields(label: string, item: Record<string, unknown>, at: string, rules: Record<string, Rule>): void {
+  for (const [field, rule] of Object.entries(rules)) {
+    const problem = rule(item[field]);
+    if (problem !== null) fail(label, `${at === '' ? '' : `${at}.`}${field} ${problem}`);
   }
 }
 
-/** Throws a CompareError unless `value` looks like an iot-audit report this version can read. */
+/** A list of strings, when present (`eventIds`). */
+function checkTexts(label: string, value: unknown, at: string): void {
+  if (value === undefined) return;
+  if (!Array.isArray(value)) fail(label, `${at} ${wrong(value, 'a list')}`);
+  for (const [i, item] of value.entries()) if (typeof item !== 'string') fail(label, `${at}[${i}] ${wrong(item, 'a string')}`);
+}
+
+function checkList(
+  label: string,
+  report: Record<string, unknown>,
+  list: string,
+  rules: Record<string, Rule>,
+  extra?: (item: Record<string, unknown>, at: string, index: number) => void,
+): void {
+  const items = report[list];
+  if (!Array.isArray(items)) fail(label, `"${list}" is not a list`);
+  for (const [i, item] of items.entries()) {
+    const at = `${list}[${i}]`;
+    if (!isObject(item)) fail(label, `${at} is not an object`);
+    checkFields(label, item, at, rules);
+    extra?.(item, at, i);
+  }
+}
+
+/** Throws a CompareError naming the first bad field unless `value` is an iot-audit report this version can compare with. */
 export function assertReport(value: unknown, label: string): asserts value is ReportModel {
   if (!isObject(value)) fail(label, 'not a JSON object');
   if (typeof value.schemaVersion !== 'string') fail(label, 'no schemaVersion');
   if (major(value.schemaVersion) !== major(SCHEMA_VERSION)) {
     fail(label, `schemaVersion ${value.schemaVersion} cannot be compared by this version`);
   }
-  if (!isObject(value.period) || typeof value.period.start !== 'string') fail(label, 'no period');
-  checkList(label, value, 'findings', ['id', 'ruleId', 'severity', 'accountId', 'resource']);
-  checkList(label, value, 'policies', ['policyName', 'accountId', 'region']);
-  checkList(label, value, 'certificates', ['certificateId', 'accountId', 'region']);
-  checkList(label, value, 'actors', ['key']);
+  if (!isObject(value.period)) fail(label, 'no period');
+  checkFields(label, value.period, 'period', PERIOD);
+  checkFields(label, value, '', { title: text, generatedAt: instant });
+  const ids = new Map<string, number>();
+  checkList(label, value, 'findings', FINDING, (finding, at, i) => {
+    checkTexts(label, finding.eventIds, `${at}.eventIds`);
+    const first = ids.get(finding.id as string);
+    if (first !== undefined) fail(label, `${at}.id ${shown(finding.id)} is also findings[${first}].id`);
+    ids.set(finding.id as string, i);
+  });
+  checkList(label, value, 'policies', POLICY, (policy, at) => {
+    if (policy.versions === undefined) return;
+    if (!Array.isArray(policy.versions)) fail(label, `${at}.versions ${wrong(policy.versions, 'a list')}`);
+    for (const [i, version] of policy.versions.entries()) {
+      if (!isObject(version)) fail(label, `${at}.versions[${i}] is not an object`);
+      checkFields(label, version, `${at}.versions[${i}]`, { versionId: textOrNull });
+    }
+  });
+  checkList(label, value, 'certificates', CERTIFICATE);
+  checkList(label, value, 'actors', ACTOR);
 }
 
 /** Parses and checks a previous report's JSON text; `label` (its path) names it in errors. */
@@ -118,6 +226,24 @@ const certificateRef = (c: CertificateLifecycle): CertificateRef => ({
 
 const actorRef = (a: ActorSummary): ActorRef => ({ key: a.key, label: a.label ?? a.key, type: a.type ?? null });
 
+/**
+ * What a reader must know when the previous report is not of an earlier period: the same period
+ * (a second run), a later one (new and resolved read backwards), or one that overlaps this one.
+ */
+function periodWarnings(current: Period, previous: Period): string[] {
+  const [start, end, previousStart, previousEnd] = [current.start, current.end, previous.start, previous.end].map((t) => Date.parse(t));
+  if (previousStart === start && previousEnd === end) {
+    return [`The previous report covers the same period as this one (${previous.label}): what is new or resolved is since that report of the same period, not since an earlier period.`];
+  }
+  if (previousStart >= start) {
+    return [`The previous report covers a later period (${previous.label}) than this one (${current.label}): new and resolved read the other way round; compare with the report of an earlier period.`];
+  }
+  if (previousEnd > start) {
+    return [`The previous report's period (${previous.label}) overlaps this one (${current.label}): changes in the overlap are in both reports, so they are neither new nor resolved here.`];
+  }
+  return [];
+}
+
 export function compareReports(current: ReportModel, previous: unknown, label = 'previous report'): Comparison {
   assertReport(previous, label);
 
@@ -165,11 +291,19 @@ export function compareReports(current: ReportModel, previous: unknown, label = 
   const certificateOrder = (c: CertificateRef) => JSON.stringify([c.accountId, c.region, c.kind, c.certificateId]);
   return {
     previous: {
-      title: typeof previous.title === 'string' ? previous.title : '',
-      generatedAt: typeof previous.generatedAt === 'string' ? previous.generatedAt : '',
+      title: previous.title,
+      generatedAt: previous.generatedAt,
       schemaVersion: previous.schemaVersion,
-      period: previous.period,
+      // The fields a period has, not whatever else the file put in it.
+      period: {
+        start: previous.period.start,
+        end: previous.period.end,
+        timeZone: previous.period.timeZone,
+        month: previous.period.month,
+        label: previous.period.label,
+      },
     },
+    warnings: periodWarnings(current.period, previous.period),
     findings: {
       new: sortedBy(current.findings.filter((f) => !beforeFindings.has(f.id)).map(findingRef), findingOrder),
       resolved: sortedBy(previous.findings.filter((f) => !nowFindings.has(f.id)).map(findingRef), findingOrder),

@@ -1,4 +1,4 @@
-import type { AccountCoverage, AccountInfo, Coverage, IotEvent, Period, ResolvedAccounts, SourceProblem } from '../types.js';
+import type { AccountCoverage, AccountInfo, Coverage, IotEvent, Period, RecordsWithoutTime, ResolvedAccounts, SourceProblem } from '../types.js';
 import { deliveryDays } from '../collect/period.js';
 import type { DeliveredFiles } from '../collect/run.js';
 import { byString } from './params.js';
@@ -8,6 +8,8 @@ export interface CoverageInput {
   unreadable: readonly SourceProblem[];
   problems: readonly SourceProblem[];
   stats: { filesRead: number; bytesRead: number; recordsRead: number; iotRecords: number; duplicatesDropped: number };
+  /** IoT records with no usable event time: in no period, so only coverage names them. */
+  withoutTime: RecordsWithoutTime;
   /** UTC delivery days whose folders were read. */
   days: readonly string[];
 }
@@ -37,8 +39,20 @@ export function accountInfos(resolved: ResolvedAccounts, input: CoverageInput, e
   return [...out.values()].sort(byString((a) => a.id));
 }
 
-/** What was read, per account, region and UTC delivery day of the period, and what was not. */
-export function coverageOf(input: CoverageInput, accounts: readonly AccountInfo[], period: Period, organizationKnown: boolean): Coverage {
+/**
+ * What was read, per account, region and UTC delivery day of the period, and what was not.
+ * `filters` are the accounts and regions asked for (empty: all): an account left out by
+ * `--account` was not read, so it is neither "without logs" nor listed per account (unless
+ * logs of it were read anyway); with `--region`, "without logs" means in those regions.
+ */
+export function coverageOf(
+  input: CoverageInput,
+  accounts: readonly AccountInfo[],
+  period: Period,
+  organizationKnown: boolean,
+  filters: { accounts: readonly string[]; regions: readonly string[] },
+): Coverage {
+  const askedFor = filters.accounts.length === 0 ? () => true : (id: string) => filters.accounts.includes(id);
   const periodDaySet = new Set(deliveryDays(period, 0));
   const perAccount = new Map<string, Map<string, { files: number; days: Set<string> }>>();
   for (const l of input.delivered.locations) {
@@ -47,7 +61,7 @@ export function coverageOf(input: CoverageInput, accounts: readonly AccountInfo[
     regions.set(l.region, { files: l.files, days: new Set(l.days.filter((d) => periodDaySet.has(d))) });
   }
   const nameOf = new Map(accounts.map((a) => [a.id, a]));
-  const accountCoverage: AccountCoverage[] = [...new Set([...accounts.map((a) => a.id), ...perAccount.keys()])]
+  const accountCoverage: AccountCoverage[] = [...new Set([...accounts.map((a) => a.id).filter(askedFor), ...perAccount.keys()])]
     .sort()
     .map((accountId) => {
       const regions = perAccount.get(accountId) ?? new Map();
@@ -65,7 +79,7 @@ export function coverageOf(input: CoverageInput, accounts: readonly AccountInfo[
     });
   const sortedDays = [...input.days].sort();
   return {
-    accountsWithoutLogs: organizationKnown ? accounts.filter((a) => a.inOrganization && !a.hasLogs).map((a) => a.id) : [],
+    accountsWithoutLogs: organizationKnown ? accounts.filter((a) => a.inOrganization && !a.hasLogs && askedFor(a.id)).map((a) => a.id) : [],
     accountsNotInOrganization: organizationKnown ? accounts.filter((a) => !a.inOrganization && a.hasLogs).map((a) => a.id) : [],
     unreadableFiles: input.unreadable.map((u) => ({ key: u.key, source: u.source, reason: u.reason })),
     sourceProblems: input.problems.map((p) => ({ key: p.key, source: p.source, reason: p.reason })),
@@ -74,6 +88,7 @@ export function coverageOf(input: CoverageInput, accounts: readonly AccountInfo[
     recordsRead: input.stats.recordsRead,
     iotRecords: input.stats.iotRecords,
     duplicatesDropped: input.stats.duplicatesDropped,
+    iotRecordsWithoutTime: { count: input.withoutTime.count, examples: input.withoutTime.examples.map((e) => ({ ...e })) },
     daysRead: sortedDays.length > 0 ? { first: sortedDays[0], last: sortedDays[sortedDays.length - 1] } : null,
     perAccount: accountCoverage,
   };

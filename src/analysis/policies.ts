@@ -70,6 +70,7 @@ export function policyHistories(events: readonly IotEvent[]): PolicyHistory[] {
           versions: [],
           changes: [],
           defaultVersionId: null,
+          defaultVersionNotLogged: false,
           deleted: false,
           attachedTargets: [],
           failedEventIds: [],
@@ -113,15 +114,24 @@ export function policyHistories(events: readonly IotEvent[]): PolicyHistory[] {
         actorLabel: event.actor.label,
       };
       h.versions.push(version);
-      if (setAsDefault && versionId !== null) h.defaultVersionId = versionId;
+      if (setAsDefault) {
+        // CreatePolicyVersion with setAsDefault and no response: a new version is the default,
+        // and its id is unknown. The previous default is no longer it (never kept as if it were).
+        h.defaultVersionId = versionId;
+        h.defaultVersionNotLogged = versionId === null;
+      }
       if (action === 'create') h.deleted = false;
       target = versionId;
     } else if (action === 'set-default' || action === 'delete-version') {
       target = paramString(p, 'policyVersionId');
-      if (action === 'set-default') h.defaultVersionId = target;
+      if (action === 'set-default') {
+        h.defaultVersionId = target;
+        h.defaultVersionNotLogged = false;
+      }
     } else if (action === 'delete') {
       h.deleted = true;
       h.defaultVersionId = null;
+      h.defaultVersionNotLogged = false;
       b.targets.clear();
     } else {
       target = paramString(p, 'target') ?? paramString(p, 'principal');

@@ -2,18 +2,26 @@ import { Command, Errors } from '@oclif/core';
 import { EXIT, describeError, oneLine } from '../errors.js';
 import { writeFailure } from './failure.js';
 
+/** oclif colours its messages. */
+function stripColours(text: string): string {
+  // eslint-disable-next-line no-control-regex -- the escape sequences themselves
+  return text.replace(/\u001b\[[0-9;]*m/g, '');
+}
+
 /** What a failed command tells the user: one line, and the exit code of the README's table. */
 export function describeFailure(error: unknown): { message: string; exitCode: number } {
   // oclif's own flag-parsing errors: a usage error.
   if (error instanceof Errors.CLIError && 'parse' in error) {
     // oclif words these over several lines ("The following error occurred:", the detail, "See more help..."): keep the detail.
-    const lines = error.message
+    const lines = stripColours(error.message)
       .split('\n')
-      // eslint-disable-next-line no-control-regex -- oclif colours its messages
-      .map((l) => l.replace(/\u001b\[[0-9;]*m/g, '').trim())
+      .map((l) => l.trim())
       .filter((l) => l !== '' && !/^See more help with --help/.test(l) && !/^The following errors? occurred:$/.test(l));
     return { message: `${lines.join('; ')} (see --help)`, exitCode: EXIT.USAGE };
   }
+  // A flag value its parser refused (an integer out of range...): oclif words it "Parsing --flag", the detail, "See more help with --help".
+  const refused = error instanceof Error ? /^Parsing (--[\w-]+)\s*\n([\s\S]*?)\n?See more help with --help\s*$/.exec(stripColours(error.message)) : null;
+  if (refused) return { message: `${refused[1]}: ${oneLine(refused[2])} (see --help)`, exitCode: EXIT.USAGE };
   if (error instanceof Errors.CLIError) return { message: oneLine(error), exitCode: error.oclif?.exit ?? EXIT.INTERNAL };
   return describeError(error);
 }

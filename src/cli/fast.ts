@@ -130,6 +130,22 @@ function toolVersion(): string {
 }
 
 /**
+ * A reader that stops early (`| head -1`) closes the pipe: what is written after that fails with
+ * EPIPE, which, unhandled, crashes the run with a stack trace and exit 1 once the report is
+ * written. Lines nobody reads are dropped and the run keeps its exit code (oclif does the same
+ * for stdout when it runs the command; stderr is closed the same way by `2>&1 | head -1`).
+ */
+function ignoreClosedPipe(stream: NodeJS.WriteStream): void {
+  if (stream.listeners('error').includes(onWriteError)) return;
+  stream.on('error', onWriteError);
+}
+
+function onWriteError(error: NodeJS.ErrnoException): void {
+  if (error.code === 'EPIPE') return;
+  throw error;
+}
+
+/**
  * Runs `report` with `argv` (its arguments) as oclif would: its lines, the --json result or
  * error object, the exit code (returned). Null when the arguments are left to oclif; nothing
  * has been written then.
@@ -137,6 +153,8 @@ function toolVersion(): string {
 export async function runFast(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number | null> {
   const flags = parseReportArgs(argv, env);
   if (flags === null) return null;
+  ignoreClosedPipe(process.stdout);
+  ignoreClosedPipe(process.stderr);
   const json = flags.json === true;
   const printJson = (value: unknown) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
   try {

@@ -10,6 +10,6 @@ export const periodFlags = {
 
 /** Which accounts and log regions to read. `--aws-region` is the API region, never this. */
 export const scopeFlags = {
-  account: Flags.string({ description: 'Only this account id. Repeatable.', multiple: true }),
-  region: Flags.string({ description: 'Only this region of the logs. Repeatable.', multiple: true }),
+  account: Flags.string({ description: 'Only this account id (12 digits). Repeatable.', multiple: true }),
+  region: Flags.string({ description: 'Only this region of the logs (a region code, e.g. eu-west-1). Repeatable.', multiple: true }),
 };

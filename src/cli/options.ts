@@ -14,17 +14,56 @@ export function parseFormats(text: string): FormatName[] {
   return out;
 }
 
+/** An ISO 8601 date-time with its offset (`Z`, `+02:00`, `+0200`); seconds and their fraction optional. */
+const DATE_TIME = /^(\d{4})-(\d\d)-(\d\d)[Tt](\d\d):(\d\d)(?::(\d\d)(?:\.\d{1,9})?)?(?:[Zz]|([+-])(\d\d):?(\d\d))$/;
+/** A day, `YYYY-MM-DD`: its midnight UTC. */
+const DAY = /^(\d{4})-(\d\d)-(\d\d)$/;
+/** Seconds since 1970-01-01 UTC of 9999-12-31T23:59:59Z: later times have no four-digit year. */
+const MAX_EPOCH_SECONDS = 253_402_300_799;
+
+/**
+ * The instant `text` names (ms), or null unless it is an ISO 8601 date-time with `Z` or an offset, or
+ * a day (midnight UTC), on the calendar. Nothing is read in the machine's time zone, and nothing
+ * else is guessed (`Date.parse` takes "12" or "March 7").
+ */
+function isoInstant(text: string): number | null {
+  const m = DATE_TIME.exec(text) ?? DAY.exec(text);
+  if (m === null) return null;
+  const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i] ?? 0));
+  const wall = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
+  wall.setUTCFullYear(year); // Date.UTC reads years 0-99 as 1900-1999
+  const onCalendar =
+    wall.getUTCFullYear() === year && wall.getUTCMonth() === month - 1 && wall.getUTCDate() === day && wall.getUTCHours() === hour && wall.getUTCMinutes() === minute && wall.getUTCSeconds() === second;
+  const [offsetHours, offsetMinutes] = [Number(m[8] ?? 0), Number(m[9] ?? 0)];
+  if (!onCalendar || offsetHours > 23 || offsetMinutes > 59) return null;
+  return wall.getTime() - (m[7] === '-' ? -1 : 1) * (offsetHours * 60 + offsetMinutes) * 60_000;
+}
+
 /**
  * The report's generation time: the flag, else SOURCE_DATE_EPOCH (the reproducible-builds
- * convention), else now. Seconds precision, ISO UTC.
+ * convention: seconds since 1970-01-01 UTC), else now. Seconds precision, ISO UTC. The same
+ * command gives the same time on every machine: the flag must carry its offset (or be a day,
+ * read as UTC), and a SOURCE_DATE_EPOCH that is not a whole number of seconds is an error, not ignored.
  */
 export function parseGeneratedAt(flag: string | undefined, env: NodeJS.ProcessEnv, now: Date): string {
   let ms: number;
   if (flag !== undefined) {
-    ms = Date.parse(flag);
-    if (Number.isNaN(ms)) throw new UsageError(`--generated-at "${flag}" is not an ISO date-time: use e.g. 2026-11-01T06:00:00Z`);
-  } else if (env.SOURCE_DATE_EPOCH !== undefined && /^\d+$/.test(env.SOURCE_DATE_EPOCH)) {
-    ms = Number(env.SOURCE_DATE_EPOCH) * 1000;
+    const at = isoInstant(flag.trim());
+    if (at === null) {
+      throw new UsageError(
+        `--generated-at ${JSON.stringify(flag)} is not an ISO 8601 date-time with Z or an offset: use e.g. 2026-11-01T06:00:00Z or 2026-11-01T07:00:00+01:00 (or a day, 2026-11-01, meaning 00:00 UTC)`,
+      );
+    }
+    if (at < 0 || at >= (MAX_EPOCH_SECONDS + 1) * 1000) throw new UsageError(`--generated-at ${JSON.stringify(flag)} is out of range: give a time from 1970 to 9999`);
+    ms = at;
+  } else if (env.SOURCE_DATE_EPOCH !== undefined) {
+    const text = env.SOURCE_DATE_EPOCH;
+    if (!/^\d{1,12}$/.test(text) || Number(text) > MAX_EPOCH_SECONDS) {
+      throw new UsageError(
+        `SOURCE_DATE_EPOCH ${JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text)} is not a number of seconds since 1970-01-01 UTC: set it to a whole number (e.g. 1793512800) or unset it`,
+      );
+    }
+    ms = Number(text) * 1000;
   } else {
     ms = now.getTime();
   }

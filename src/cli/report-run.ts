@@ -22,6 +22,9 @@ export interface CliIo {
   warn(line: string): void;
 }
 
+/** The signals that interrupt a report (exit 130). */
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
 /** `IOT_AUDIT_TIMINGS`: how this machine gunzips and scans the logs (libdeflate or zlib; avx512, avx2 or wasm). */
 async function printScanPaths(): Promise<void> {
   const [{ defaultGunzipPath }, { defaultScanPath }] = await Promise.all([import('../collect/gunzip-native.js'), import('../cloudtrail/scan.js')]);
@@ -41,19 +44,23 @@ export async function runReportCli(flags: ReportFlags, io: CliIo): Promise<{ jso
   const browserPath = formats.includes('pdf') ? await findBrowser({ flag: flags.browser, env: process.env }) : undefined;
   const progress = progressFor(process.stderr, process.env, io.json);
   const started = Date.now();
-  // Ctrl-C cancels a running Athena query (StopQueryExecution) instead of leaving it to bill.
+  // Ctrl-C (or SIGTERM) exits 130. The exit itself removes the report's temporary files and
+  // ends the PDF's browser with its profile (OutputSession, printPdf). A running Athena query
+  // is stopped first (StopQueryExecution) instead of being left to bill.
   const abort = new AbortController();
   const usesAthena = flags.source.some(isAthenaUrl);
-  const onSigint = () => {
-    if (!usesAthena) process.exit(130);
-    // Give the query's StopQueryExecution a moment; a second Ctrl-C exits at once.
+  let interrupted = false;
+  const onSignal = () => {
+    // A second signal, or no query to stop: exit at once.
+    if (interrupted || !usesAthena) process.exit(EXIT.INTERRUPTED);
+    interrupted = true;
+    // Give the query's StopQueryExecution a moment.
     abort.abort(new Error('interrupted'));
-    process.once('SIGINT', () => process.exit(130));
-    setTimeout(() => process.exit(130), 10_000).unref();
+    setTimeout(() => process.exit(EXIT.INTERRUPTED), 10_000).unref();
   };
-  process.once('SIGINT', onSigint);
   // The pipeline (and what it imports) loads only when a report runs, not for --help or other commands.
   const { runReport } = await import('../pipeline/report.js');
+  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
   const result = await runReport({
     sources: flags.source,
     period: { period: flags.period, from: flags.from, to: flags.to, tz: flags.tz },
@@ -103,11 +110,12 @@ export async function runReportCli(flags: ReportFlags, io: CliIo): Promise<{ jso
         `${p.phase}: ${p.filesRead}/${p.filesListed} files, ${formatBytes(p.bytesRead)}, ${p.recordsRead} records, ${p.iotRecords} IoT events, ${rate.toFixed(0)} files/s${eta}`,
       );
     },
-  }).catch((error: unknown) => {
-    if (abort.signal.aborted) throw new CliError('interrupted: the Athena query was stopped and no report was written', EXIT.INTERRUPTED);
-    throw error;
-  });
-  process.off('SIGINT', onSigint);
+  })
+    .catch((error: unknown) => {
+      if (abort.signal.aborted) throw new CliError('interrupted: the Athena query was stopped and no report was written', EXIT.INTERRUPTED);
+      throw error;
+    })
+    .finally(() => STOP_SIGNALS.forEach((signal) => process.off(signal, onSignal)));
   progress.done();
   // After the report, not at start-up: the main thread loads no scan code of its own (the workers scan), and timing must not make it.
   if (process.env.IOT_AUDIT_TIMINGS) await printScanPaths();
@@ -124,8 +132,12 @@ export async function runReportCli(flags: ReportFlags, io: CliIo): Promise<{ jso
     io.log(`  integrity: ${model.integrity.ok ? 'logs intact' : `${errors} problems`} (${model.integrity.chains.length} account-regions checked)`);
   }
   const without = c.accountsWithoutLogs.length;
-  io.log(`  ${c.filesRead} log files read, ${c.unreadableFiles.length} unreadable, ${without} ${without === 1 ? 'account' : 'accounts'} without logs`);
+  const inRegions = (flags.region ?? []).length > 0 ? ' in the regions asked for' : '';
+  io.log(`  ${c.filesRead} log files read, ${c.unreadableFiles.length} unreadable, ${without} ${without === 1 ? 'account' : 'accounts'} without logs${inRegions}`);
+  const timeless = c.iotRecordsWithoutTime.count;
+  if (timeless > 0) io.warn(`${timeless} IoT ${timeless === 1 ? 'record has' : 'records have'} no usable event time and ${timeless === 1 ? 'is' : 'are'} in no period (listed in the report's Coverage)`);
   for (const file of written) io.log(`  wrote ${file.path} (${formatBytes(file.bytes)})`);
+  for (const warning of model.comparison?.warnings ?? []) io.warn(`Warning: ${warning}`);
   if (result.exitCode !== 0) io.warn(`Findings at or above --fail-on ${flags['fail-on']}: exit ${result.exitCode}`);
 
   const summary = {

@@ -39,15 +39,20 @@ function invokedByText(value: unknown): string | null {
   return parts.length > 0 ? parts.join(' ') : null;
 }
 
-/** Last path segment of an IAM role ARN: `arn:aws:iam::1:role/path/Name` -> `Name`; '' without a resource part. */
-function roleName(arn: string): string {
-  // The resource is what follows the fifth colon.
+/** Index of an ARN's fifth colon, after which its resource part starts; -1 without one. */
+function resourceColon(arn: string): number {
   let colon = -1;
   for (let n = 0; n < 5; n++) {
     colon = arn.indexOf(':', colon + 1);
-    if (colon < 0) return '';
+    if (colon < 0) return -1;
   }
-  return arn.slice(Math.max(colon, arn.lastIndexOf('/')) + 1);
+  return colon;
+}
+
+/** Last path segment of an IAM role ARN: `arn:aws:iam::1:role/path/Name` -> `Name`; '' without a resource part. */
+function roleName(arn: string): string {
+  const colon = resourceColon(arn);
+  return colon < 0 ? '' : arn.slice(Math.max(colon, arn.lastIndexOf('/')) + 1);
 }
 
 const ASSUMED_ROLE = ':assumed-role/';
@@ -81,7 +86,80 @@ function readAssumedRole(arn: string): readonly [string, string] | null {
   return null;
 }
 
-/** Who made a call, from a record's `userIdentity`. */
+/**
+ * What a session issuer is: `sessionIssuer.type`; else a role for an assumed-role session;
+ * else what its ARN says (`:role/`, `:user/`, `:root`).
+ */
+function issuerKind(type: string | null, arn: string, identityType: string | null): 'Role' | 'IAMUser' | 'Root' | null {
+  if (type === 'Role' || type === 'IAMUser' || type === 'Root') return type;
+  if (type === null && identityType === 'AssumedRole') return 'Role';
+  const colon = type === null ? resourceColon(arn) : -1;
+  if (colon < 0) return null;
+  // The resource part of an IAM ARN: `arn:aws:iam::1:role/path/Name`, `...:user/Name`, `...:root`.
+  const resource = arn.slice(colon + 1);
+  if (resource.startsWith('role/')) return 'Role';
+  if (resource.startsWith('user/')) return 'IAMUser';
+  return resource === 'root' ? 'Root' : null;
+}
+
+/**
+ * The label of a session issuer: `role/<name>`, `user/<name>`, `root (<account>)`, else its ARN.
+ * An issuer is a role for an assumed-role session, an IAM user or the root user for a
+ * federated user (GetFederationToken); calling every issuer a role named an IAM user `bob`
+ * `role/bob`, and the root user `role/root`.
+ */
+function issuerLabel(issuer: JsonObject | null, issuerArn: string, identityType: string | null, accountId: string | null): string {
+  const kind = issuerKind(str(field(issuer, 'type')), issuerArn, identityType);
+  if (kind === 'Role') return `role/${roleName(issuerArn)}`;
+  if (kind === 'IAMUser') return `user/${str(field(issuer, 'userName')) ?? roleName(issuerArn)}`;
+  if (kind === 'Root') return `root (${issuerAccount(issuer, accountId)})`;
+  return issuerArn;
+}
+
+function issuerAccount(issuer: JsonObject | null, accountId: string | null): string {
+  return str(field(issuer, 'accountId')) ?? accountId ?? 'unknown account';
+}
+
+/** `issued by user/bob`, `issued by role/x`, `issued by the root user of <account>`, `issued by <ARN>`. */
+function issuedBy(issuer: JsonObject | null, issuerArn: string, identityType: string | null, accountId: string | null): string {
+  return issuerKind(str(field(issuer, 'type')), issuerArn, identityType) === 'Root'
+    ? `issued by the root user of ${issuerAccount(issuer, accountId)}`
+    : `issued by ${issuerLabel(issuer, issuerArn, identityType, accountId)}`;
+}
+
+const FEDERATED_USER = ':federated-user/';
+
+/** A federated user's name: from `arn:aws:sts::1:federated-user/<name>`, else from principalId `<account>:<name>`. */
+function federatedName(arn: string | null, principalId: string | null): string | null {
+  const at = arn !== null ? arn.indexOf(FEDERATED_USER) : -1;
+  if (at !== -1 && at + FEDERATED_USER.length < arn!.length) return arn!.slice(at + FEDERATED_USER.length);
+  if (principalId === null) return null;
+  const colon = principalId.indexOf(':');
+  return colon !== -1 && colon + 1 < principalId.length ? principalId.slice(colon + 1) : principalId;
+}
+
+/** The last part of an ARN's resource (`.../identitystore/d-123` -> `d-123`), or the ARN. */
+function lastPart(arn: string): string {
+  const slash = arn.lastIndexOf('/');
+  return slash !== -1 && slash + 1 < arn.length ? arn.slice(slash + 1) : arn;
+}
+
+/**
+ * Who made a call, from a record's `userIdentity`. One `key` per person or principal, and a
+ * label that says who, by identity type:
+ * - Root: `root (<account>)`;
+ * - AssumedRole: `role/<role> (session <session>)`, keyed by the role (its sessions grouped);
+ * - FederatedUser: `federated-user/<name> (issued by user/<issuer>)`, `(issued by the root user of <account>)`, `(issued by role/<role>)`,
+ *   keyed by the federated user's ARN: each name a broker hands out is someone of its own;
+ * - IAMUser: `user/<name>`; other identities with an ARN: the ARN;
+ * - IdentityCenterUser: `identity-center-user/<userId> (store <identity store id>)`, keyed by
+ *   `onBehalfOf.userId` and `identityStoreArn`: the records have no ARN, and every user of an
+ *   account had one key before;
+ * - AWSAccount (a call from another account): `account/<account> (principal <principalId>)`,
+ *   keyed by both: two principals of one account are two callers;
+ * - an AWS service (`invokedBy`): the service;
+ * - anything else: `<type>/<userName or principalId>`, keyed by type, account and principal.
+ */
 export function actorOf(userIdentity: JsonObject | null): Actor {
   const ui = userIdentity;
   const type = str(field(ui, 'type'));
@@ -98,18 +176,35 @@ export function actorOf(userIdentity: JsonObject | null): Actor {
   const issuerArn = str(field(issuer, 'arn'));
   const assumed = arn !== null ? assumedRoleParts(arn) : null;
   const userName = str(field(ui, 'userName')) ?? str(field(issuer, 'userName'));
+  const federated = type === 'FederatedUser' || (type === null && arn !== null && arn.includes(FEDERATED_USER));
 
   let label: string;
+  let key: string | null = null;
   if (type === 'Root') label = `root (${accountId ?? 'unknown account'})`;
   else if (assumed) label = `role/${issuerArn !== null ? roleName(issuerArn) : assumed[0]} (session ${assumed[1]})`;
-  else if (issuerArn !== null) label = `role/${roleName(issuerArn)}`;
+  else if (federated) {
+    const name = federatedName(arn, principalId) ?? 'unknown';
+    label = `federated-user/${name}${issuerArn !== null ? ` (${issuedBy(issuer, issuerArn, type, accountId)})` : ''}`;
+    key = arn ?? `FederatedUser:${accountId ?? 'unknown'}:${principalId ?? name}`;
+  } else if (issuerArn !== null) label = issuerLabel(issuer, issuerArn, type, accountId);
   else if (type === 'IAMUser' && userName !== null) label = `user/${userName}`;
   else if (arn !== null) label = arn;
-  else if (invokedBy !== null) label = invokedBy;
-  else label = type ?? 'unknown identity';
+  else if (type === 'IdentityCenterUser') {
+    const onBehalfOf = obj(field(ui, 'onBehalfOf'));
+    const userId = str(field(onBehalfOf, 'userId'));
+    const store = str(field(onBehalfOf, 'identityStoreArn'));
+    label = `identity-center-user/${userId ?? 'unknown'}${store !== null ? ` (store ${lastPart(store)})` : ''}`;
+    key = `IdentityCenterUser:${store ?? accountId ?? 'unknown'}:${userId ?? principalId ?? 'unknown'}`;
+  } else if (type === 'AWSAccount') {
+    label = `account/${accountId ?? 'unknown'}${principalId !== null ? ` (principal ${principalId})` : ''}${invokedBy !== null ? ` via ${invokedBy}` : ''}`;
+    key = `AWSAccount:${accountId ?? 'unknown'}:${principalId ?? 'unknown'}`;
+  } else if (invokedBy !== null) label = invokedBy;
+  else if (type !== null && (userName ?? principalId) !== null) {
+    label = `${type}/${userName ?? principalId}`;
+    key = `${type}:${accountId ?? 'unknown'}:${principalId ?? userName}`;
+  } else label = type ?? 'unknown identity';
 
-  const key =
-    issuerArn ?? arn ?? (invokedBy !== null ? `service:${invokedBy}` : `${type ?? 'Unknown'}:${accountId ?? principalId ?? 'unknown'}`);
+  key ??= issuerArn ?? arn ?? (invokedBy !== null ? `service:${invokedBy}` : `${type ?? 'Unknown'}:${accountId ?? principalId ?? 'unknown'}`);
 
   return {
     type,

@@ -1,6 +1,6 @@
 import type { LogObjectRef, ObjectStore, SourceProblem, StoredObject, TrailLocation } from '../types.js';
 import { mapLimit } from '../collect/limit.js';
-import { oneLine } from '../errors.js';
+import { SourceError, oneLine } from '../errors.js';
 
 /** `o-` + 10 to 32 lowercase letters or digits. */
 export const ORG_ID = /^o-[a-z0-9]{10,32}$/;
@@ -10,6 +10,16 @@ export const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 
 /** Names a log file may have; anything else in a day folder is not a log (README, .DS_Store...). */
 const LOG_NAME = /\.(json|json\.gz|gz|jsonl|ndjson)$/i;
+
+/** The folders of an account below `AWSLogs/` that CloudTrail writes: logs, digests, Insights events. */
+const TRAIL_FOLDERS = new Set(['CloudTrail', 'CloudTrail-Digest', 'CloudTrail-Insight']);
+
+/**
+ * Objects in a plain folder of files that are not log files of management events, though named
+ * like them: digest files and Insights events, by their folder or their name (FORMATS.md 1).
+ * The trail layout never lists them (it reads only `CloudTrail/<region>/` folders).
+ */
+const NOT_A_LOG = /(^|\/)CloudTrail-(Digest|Insight)\/|_CloudTrail-(Digest|Insight)_[^/]*$/;
 
 /** Account folders listed at once while finding the trail folders. */
 const DISCOVERY_CONCURRENCY = 16;
@@ -34,11 +44,45 @@ export interface DiscoveryFilter {
 
 /**
  * What an object's key is relative to, for naming it in a report: the folder for a
- * local store, `s3://bucket` for S3 (S3 keys are full bucket keys).
+ * local store (the one above `AWSLogs/` for a folder inside it: `LocalStore.keyBase`),
+ * `s3://bucket` for S3 (S3 keys are full bucket keys).
  */
 export function sourceBase(store: ObjectStore): string {
   if (store.kind === 's3') return /^s3:\/\/[^/]+/.exec(store.label)?.[0] ?? store.label;
-  return store.label;
+  const keyBase = (store as { keyBase?: unknown }).keyBase;
+  return typeof keyBase === 'string' ? keyBase : store.label;
+}
+
+/**
+ * The components of a folder's path from `AWSLogs` on, when the path ends inside a trail's
+ * `AWSLogs/` folder (FORMATS.md 1): `AWSLogs/<o-id>`, `AWSLogs/[<o-id>/]<acct>`, then
+ * `CloudTrail`, `CloudTrail-Digest` or `CloudTrail-Insight`, then `<region>`. Null otherwise:
+ * `AWSLogs` itself (its children tell its layout, `findAwsLogsLevels`), or a path deeper or
+ * other than those (a year or day folder is read as a plain folder of files).
+ */
+export function trailFolderOf(components: readonly string[]): string[] | null {
+  const at = components.lastIndexOf('AWSLogs');
+  if (at < 0) return null;
+  const rest = components.slice(at + 1);
+  let i = 0;
+  if (ORG_ID.test(rest[i] ?? '')) i++;
+  if (ACCOUNT_ID.test(rest[i] ?? '')) {
+    i++;
+    if (TRAIL_FOLDERS.has(rest[i] ?? '')) {
+      i++;
+      if (REGION.test(rest[i] ?? '')) i++;
+    }
+  }
+  return i > 0 && i === rest.length ? components.slice(at) : null;
+}
+
+/**
+ * Why a listed object is not one (a broken symbolic link, a link loop: `UnfollowedEntry` of a
+ * local store), or null. Such an entry goes to the source's problems, never to the reader.
+ */
+export function listingProblem(object: StoredObject): string | null {
+  const problem = (object as { problem?: unknown }).problem;
+  return typeof problem === 'string' ? problem : null;
 }
 
 /** Where a log object is, as reports name it: its store's base and its key (`s3://bucket/AWSLogs/...`, `./logs/AWSLogs/...`). */
@@ -52,20 +96,48 @@ export function lastSegment(prefix: string): string {
   return parts[parts.length - 1] ?? '';
 }
 
-/** Lists children, turning a failure into a problem entry (AccessDenied on a prefix must not stop the run). */
-async function children(store: ObjectStore, prefix: string, problems: SourceProblem[]): Promise<{ prefixes: string[]; objects: StoredObject[] }> {
+/**
+ * Lists children, turning a failure into a problem entry (AccessDenied on a prefix must not stop
+ * the run), and so an entry the store could not follow (`listingProblem`), into `unfollowed`.
+ */
+async function children(
+  store: ObjectStore,
+  prefix: string,
+  problems: SourceProblem[],
+  unfollowed: SourceProblem[] = problems,
+): Promise<{ prefixes: string[]; objects: StoredObject[] }> {
+  let listed;
   try {
-    return await store.listChildren(prefix);
+    listed = await store.listChildren(prefix);
   } catch (error) {
     if (isFatalStoreError(error)) throw error;
     problems.push({ key: prefix || '/', source: store.label, reason: `could not list: ${oneLine(error)}` });
     return { prefixes: [], objects: [] };
   }
+  if (!listed.objects.some((o) => listingProblem(o) !== null)) return listed;
+  const objects: StoredObject[] = [];
+  for (const object of listed.objects) {
+    const problem = listingProblem(object);
+    if (problem === null) objects.push(object);
+    else unfollowed.push({ key: object.key, source: store.label, reason: problem });
+  }
+  return { prefixes: listed.prefixes, objects };
 }
 
 /** Errors a store marks as fatal (no bucket, no credentials) carry `fatal: true`. */
 export function isFatalStoreError(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { fatal?: unknown }).fatal === true;
+}
+
+/**
+ * A fatal store error as the run's source error (exit 3), one line: `<source>: <what went wrong
+ * and what to do>`. The source is the one the error names (`S3SourceError.source`), else the
+ * only store of `stores`.
+ */
+export function fatalSourceError(error: unknown, stores: readonly Pick<ObjectStore, 'label'>[]): SourceError {
+  const named = typeof error === 'object' && error !== null ? (error as { source?: unknown }).source : undefined;
+  const label = typeof named === 'string' && named !== '' ? named : stores.length === 1 ? stores[0].label : null;
+  return new SourceError(label === null ? oneLine(error) : `${label}: ${oneLine(error)}`);
 }
 
 /** Lists the sub-folders of a prefix (the caller decides how failures are handled and cached). */
@@ -114,8 +186,12 @@ function allowed(value: string, list: readonly string[] | undefined): boolean {
  */
 export async function discoverTrails(store: ObjectStore, filter: DiscoveryFilter = {}): Promise<Discovery> {
   const problems: SourceProblem[] = [];
-  const bases = await findAwsLogsLevels(store, (prefix) => children(store, prefix, problems));
+  // Links that lead nowhere, met while looking for `AWSLogs/`: a plain folder of files is
+  // walked whole next (`looseLogObjects`), which names each once.
+  const unfollowed: SourceProblem[] = [];
+  const bases = await findAwsLogsLevels(store, (prefix) => children(store, prefix, problems, unfollowed));
   if (bases.length === 0) return { layout: 'files', locations: [], organizationIds: [], problems };
+  problems.push(...unfollowed);
 
   const locations: TrailLocation[] = [];
   const organizationIds = new Set<string>();
@@ -125,7 +201,9 @@ export async function discoverTrails(store: ObjectStore, filter: DiscoveryFilter
     const accountId = lastSegment(accountPrefix);
     if (!ACCOUNT_ID.test(accountId) || !allowed(accountId, filter.accounts)) return;
     const trailPrefix = `${accountPrefix}CloudTrail/`;
-    const { prefixes } = await children(store, trailPrefix, problems);
+    // A root at a region's folder: nothing above it is listed (a local copy of that folder
+    // alone, or S3 permissions granted on it only).
+    const { prefixes } = regionNarrow !== undefined ? { prefixes: [`${trailPrefix}${regionNarrow}/`] } : await children(store, trailPrefix, problems);
     for (const regionPrefix of prefixes) {
       const region = lastSegment(regionPrefix);
       if (!REGION.test(region) || !allowed(region, filter.regions)) continue;
@@ -140,10 +218,25 @@ export async function discoverTrails(store: ObjectStore, filter: DiscoveryFilter
     let orgNarrow: string | undefined;
     if (rest[0] !== undefined && ORG_ID.test(rest[0])) orgNarrow = rest.shift();
     const accountNarrow = rest[0] !== undefined && ACCOUNT_ID.test(rest[0]) ? rest.shift() : undefined;
+    if (accountNarrow !== undefined && (rest[0] === 'CloudTrail-Digest' || rest[0] === 'CloudTrail-Insight')) {
+      // Digests or Insights events, no log file of management events: said, not an empty report.
+      problems.push({
+        key: store.rootPrefix,
+        source: store.label,
+        reason: `a ${rest[0]} folder holds no CloudTrail log files: pass the account's folder (${accountNarrow}, above it) or one of its CloudTrail/<region> folders`,
+      });
+      continue;
+    }
     if (rest[0] === 'CloudTrail') rest = rest.slice(1);
     const regionNarrow = rest[0];
 
-    const top = orgNarrow !== undefined ? { prefixes: [`${base}${orgNarrow}/`] } : await children(store, base, problems);
+    // Narrowed to an organization or account: listed from there, not from `AWSLogs/` above it.
+    const top =
+      orgNarrow !== undefined
+        ? { prefixes: [`${base}${orgNarrow}/`] }
+        : accountNarrow !== undefined
+          ? { prefixes: [`${base}${accountNarrow}/`] }
+          : await children(store, base, problems);
     for (const child of top.prefixes) {
       const name = lastSegment(child);
       if (ORG_ID.test(name)) {
@@ -290,11 +383,19 @@ export async function* logObjectsByDay(store: ObjectStore, location: TrailLocati
   }
 }
 
-/** Every log-like file below the store's root, for a plain folder of log files, as the listing goes. */
+/**
+ * Every log-like file below the store's root, for a plain folder of log files, as the listing
+ * goes: not digest files nor Insights events (`NOT_A_LOG`), which the trail layout skips too.
+ */
 export async function* looseLogObjects(store: ObjectStore, problems: SourceProblem[]): AsyncGenerator<LogObjectRef> {
   try {
     for await (const object of store.listAll(store.rootPrefix)) {
-      if (object.key.endsWith('/') || !LOG_NAME.test(object.key)) continue;
+      const problem = listingProblem(object);
+      if (problem !== null) {
+        problems.push({ key: object.key, source: store.label, reason: problem });
+        continue;
+      }
+      if (object.key.endsWith('/') || !LOG_NAME.test(object.key) || NOT_A_LOG.test(object.key)) continue;
       yield { ...object, source: sourceBase(store), accountId: null, region: null, deliveryDay: null, organizationId: null };
     }
   } catch (error) {

@@ -29,9 +29,9 @@ function lowerKeyed(raw: Record<string, unknown>): Map<string, unknown> {
   return map;
 }
 
-/** `""` and empty values mean "absent" in the IoT guide's shape. */
+/** `""` and empty values mean "absent" in the IoT guide's shape. A private key in the text is removed. */
 function str(value: unknown): string | null {
-  if (typeof value === 'string') return value === '' ? null : value;
+  if (typeof value === 'string') return value === '' ? null : withoutPemKeys(value);
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   return null;
 }
@@ -48,17 +48,22 @@ export function boolOf(value: unknown): boolean | null {
 }
 
 function obj(value: unknown): JsonObject | null {
-  if (isObject(value)) return withinNesting(value as JsonObject);
+  if (isObject(value)) return kept(value as JsonObject);
   // Some exports carry nested JSON as a string.
   if (typeof value === 'string' && value.startsWith('{')) {
     try {
       const parsed: unknown = JSON.parse(value);
-      return isObject(parsed) ? withinNesting(parsed as JsonObject) : null;
+      return isObject(parsed) ? kept(parsed as JsonObject) : null;
     } catch {
       return null;
     }
   }
   return null;
+}
+
+/** An object value of a record as the report keeps it: within `MAX_NESTING`, without private keys. */
+function kept(value: JsonObject): JsonObject {
+  return withoutPrivateKeys(withinNesting(value)) as JsonObject;
 }
 
 /**
@@ -99,15 +104,123 @@ function withinNesting(value: JsonObject): JsonObject {
   return nestsDeeperThan(value, MAX_NESTING) ? (cut(value, MAX_NESTING) as JsonObject) : value;
 }
 
-/** ISO-8601 UTC, without milliseconds when they are zero; null when not a time. */
+/**
+ * What stands in for a private key a record carries. CreateKeysAndCertificate's API response
+ * holds the new certificate's key pair (`keyPair.PrivateKey`); whether CloudTrail keeps it in
+ * `responseElements` is unverified (FORMATS.md section 3), and a report (JSON, CSV, HTML, PDF,
+ * Markdown: all of them made from the normalized record) must never copy one. Removed where
+ * records are normalized, so both reading paths (the fast scan and plain `JSON.parse`) and the
+ * Athena source drop it before anything else sees the record.
+ */
+export const PRIVATE_KEY_REMOVED = '[private key removed]';
+
+/**
+ * A PEM private key block (`-----BEGIN [RSA |EC |ENCRYPTED |OPENSSH ]PRIVATE KEY-----`) to
+ * its END line, or to the end of the text when it has none (a cut-off key is still a key).
+ * Linear: the label is one run of capitals, the body is taken lazily up to the first END.
+ */
+const PEM_PRIVATE_KEY = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g;
+
+/** `text` with every PEM private key block replaced by `PRIVATE_KEY_REMOVED` (itself when it has none: nearly always). */
+export function withoutPemKeys(text: string): string {
+  return text.includes('PRIVATE KEY-----') ? text.replace(PEM_PRIVATE_KEY, PRIVATE_KEY_REMOVED) : text;
+}
+
+/** `privateKey`, `PrivateKey`, `private_key`... in any case: a key whose value is a private key. */
+function isPrivateKeyName(key: string): boolean {
+  return (key.length === 10 || key.length === 11) && PRIVATE_KEY_NAMES.has(key.toLowerCase());
+}
+const PRIVATE_KEY_NAMES: ReadonlySet<string> = new Set(['privatekey', 'private_key']);
+
+/**
+ * `value` itself when it holds no private key (nearly always), else a copy with each value
+ * under a private-key name (`keyPair.PrivateKey`) and each PEM private key in a string
+ * replaced by `PRIVATE_KEY_REMOVED`. Recurses at most `MAX_NESTING` levels: `value` has been
+ * cut to that depth.
+ */
+export function withoutPrivateKeys(value: JsonValue): JsonValue {
+  if (typeof value === 'string') return withoutPemKeys(value);
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) {
+    let out: JsonValue[] | null = null;
+    for (let i = 0; i < value.length; i++) {
+      const v = value[i]!;
+      const r = withoutPrivateKeys(v);
+      if (r !== v) (out ??= value.slice())[i] = r;
+    }
+    return out ?? value;
+  }
+  let out: JsonObject | null = null;
+  const keys = Object.keys(value);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    const v = value[key]!;
+    const r = isPrivateKeyName(key) && v !== null && v !== '' ? PRIVATE_KEY_REMOVED : withoutPrivateKeys(v);
+    if (r === v) continue;
+    if (out === null) {
+      out = {};
+      // Own data properties, as `cut` makes them: a `__proto__` key stays a key.
+      for (const k of keys) Object.defineProperty(out, k, { value: value[k], enumerable: true, writable: true, configurable: true });
+    }
+    Object.defineProperty(out, key, { value: r, enumerable: true, writable: true, configurable: true });
+  }
+  return out ?? value;
+}
+
+/**
+ * An ISO 8601 date-time, the only text taken as an event time: `YYYY-MM-DD`, `T` (or a space,
+ * as CloudTrail Lake and Athena exports write it), `HH:MM[:SS[.fraction]]`, then `Z`, an offset
+ * (`+HH:MM`, `+HHMM`, `+HH`, or with `-`), or nothing. CloudTrail writes `YYYY-MM-DDTHH:MM:SSZ`.
+ */
+const ISO_DATE_TIME = /^(\d{4})-(\d\d)-(\d\d)[Tt ](\d\d):(\d\d)(?::(\d\d)(?:[.,](\d+))?)?(?:[Zz]|([+-])(\d\d)(?::?(\d\d))?)?$/;
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function daysIn(year: number, month: number): number {
+  return month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : DAYS_IN_MONTH[month - 1]!;
+}
+
+/**
+ * An event time as ISO-8601 UTC (`YYYY-MM-DDTHH:MM:SSZ`, milliseconds kept when not zero);
+ * null when the value is not an ISO 8601 date-time (`ISO_DATE_TIME`) naming a real instant.
+ *
+ * CloudTrail's times are UTC, so a date-time without an offset (`2026-10-01T00:30:00`,
+ * `2026-10-31 23:30:00.000` from an export) is read as UTC: the same report on every machine,
+ * whatever its time zone (`Date.parse` would read it in the machine's zone). Anything else
+ * (`05/10/2026 10:00`, `Oct 5 2026`, a date without a time, `2026-02-30T…`) is no usable
+ * time: the record is counted as one without time, never placed by a guess. Fractions of a
+ * second past milliseconds are cut, as `Date.parse` cut them.
+ */
 export function canonicalTime(value: unknown): string | null {
   const text = str(value);
   if (text === null) return null;
-  if (/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/.test(text)) return text;
-  const ms = Date.parse(text);
-  if (Number.isNaN(ms)) return null;
-  const iso = new Date(ms).toISOString();
-  return iso.endsWith('.000Z') ? `${iso.slice(0, -5)}Z` : iso;
+  const m = ISO_DATE_TIME.exec(text);
+  if (m === null) return null;
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  const hour = Number(m[4]);
+  const minute = Number(m[5]);
+  const second = m[6] === undefined ? 0 : Number(m[6]);
+  if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || hour > 23 || minute > 59 || second > 59) return null;
+  let offsetMinutes = 0;
+  if (m[8] !== undefined) {
+    const offsetHours = Number(m[9]);
+    const offsetRest = m[10] === undefined ? 0 : Number(m[10]);
+    if (offsetHours > 23 || offsetRest > 59) return null;
+    offsetMinutes = (m[8] === '-' ? -1 : 1) * (offsetHours * 60 + offsetRest);
+  }
+  const ms = m[7] === undefined ? 0 : Number(m[7].slice(0, 3).padEnd(3, '0'));
+  // setUTCFullYear, not Date.UTC: Date.UTC reads years 0-99 as 1900-1999.
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  date.setUTCHours(hour, minute - offsetMinutes, second, ms);
+  const iso = date.toISOString();
+  // An offset can carry year 0000 or 9999 out of the four-digit years.
+  if (iso.length !== 24) return null;
+  const canonical = iso.endsWith('.000Z') ? `${iso.slice(0, -5)}Z` : iso;
+  // CloudTrail's own text is already canonical: keep that string rather than an equal copy.
+  return canonical === text ? text : canonical;
 }
 
 /** The IoT guide's `timestamp`: epoch seconds (string or number). */
@@ -120,11 +233,14 @@ function epochTime(value: unknown): string | null {
 /**
  * Unwraps the containers users feed in around a record: the LookupEvents API
  * (`CloudTrailEvent` as a JSON string), EventBridge (`detail`), CloudTrail Lake and
- * Athena exports (`eventjson`).
+ * Athena exports (`eventjson`). Wrapper keys are matched in any case (`eventJSON`,
+ * `CLOUDTRAILEVENT`), as every key is (FORMATS.md section 2); `CloudTrailEvent` before
+ * `eventJson`, and a null one counts as absent. The fast scan treats the same keys, in any
+ * ASCII case, as wrappers (`isWrapperKey` in scan.ts).
  */
 export function unwrapRecord(raw: unknown): unknown {
   if (!isObject(raw)) return raw;
-  const inner = raw.CloudTrailEvent ?? raw.cloudTrailEvent ?? raw.eventjson ?? raw.eventJson;
+  const { inner, detail, eventBridge } = wrapperValues(raw);
   if (typeof inner === 'string') {
     try {
       return JSON.parse(inner);
@@ -133,8 +249,33 @@ export function unwrapRecord(raw: unknown): unknown {
     }
   }
   if (isObject(inner)) return inner;
-  if (isObject(raw.detail) && ('detail-type' in raw || 'source' in raw)) return raw.detail;
+  if (isObject(detail) && eventBridge) return detail;
   return raw;
+}
+
+/**
+ * The values under the wrapper keys of `raw`, in any case: the wrapped record (`cloudtrailevent`,
+ * else `eventjson`), `detail`, and whether an EventBridge key (`detail-type`, `source`) is there.
+ * Only keys of those lengths are lower-cased (lower-casing keeps the length of whatever becomes
+ * ASCII): a record's twenty-odd keys cost a length check each.
+ */
+function wrapperValues(raw: Record<string, unknown>): { inner: unknown; detail: unknown; eventBridge: boolean } {
+  let cloudTrailEvent: unknown = null;
+  let eventJson: unknown = null;
+  let detail: unknown;
+  let eventBridge = false;
+  const keys = Object.keys(raw);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    const n = key.length;
+    if (n !== 15 && n !== 9 && n !== 6 && n !== 11) continue;
+    const lower = key.toLowerCase();
+    if (lower === 'cloudtrailevent') cloudTrailEvent ??= raw[key];
+    else if (lower === 'eventjson') eventJson ??= raw[key];
+    else if (lower === 'detail') detail ??= raw[key];
+    else if (lower === 'source' || lower === 'detail-type') eventBridge = true;
+  }
+  return { inner: cloudTrailEvent ?? eventJson, detail, eventBridge };
 }
 
 /**
@@ -199,11 +340,34 @@ function mentionsIotArn(value: unknown, depth = 0): boolean {
 }
 
 /**
+ * Records that are not IoT API calls made by a caller, whatever their event source and name:
+ * - VPC endpoint network activity (`eventCategory` NetworkActivity, `eventType` AwsVpceEvent):
+ *   a call that passed through an interface endpoint of `iot.amazonaws.com`, logged by the
+ *   endpoint's owner beside (not instead of) the call's own management event, which says
+ *   `vpcEndpointId`. Counted, it would make every call through an endpoint two changes; it
+ *   carries no `readOnly`, so the name-based guess would call each one a change.
+ * - Insights events (`eventCategory` Insight, `eventType` AwsCloudTrailInsight): CloudTrail's
+ *   statement that a call rate or error rate was unusual, not a call.
+ * Neither is an event of the report (kept out of its changes, reads, failures, actors and
+ * findings); they still count among the records read. Except a denial by the endpoint's policy
+ * (`errorCode` VpceAccessDenied): the call never reached AWS IoT, so network activity is its only
+ * record, and the report shows it among the failed and denied attempts (never a change).
+ */
+export function isNotApiCall(record: Pick<CloudTrailRecord, 'eventCategory' | 'eventType' | 'errorCode'>): boolean {
+  const category = record.eventCategory?.toLowerCase();
+  const type = record.eventType?.toLowerCase();
+  if (category === 'insight' || type === 'awscloudtrailinsight') return true;
+  if (category !== 'networkactivity' && type !== 'awsvpceevent') return false;
+  return record.errorCode !== 'VpceAccessDenied';
+}
+
+/**
  * Only `eventSource == iot.amazonaws.com` is IoT (names collide across services).
  * A record with no event source (the IoT guide's shape) is IoT only when its
- * parameters name an IoT ARN.
+ * parameters name an IoT ARN. Network activity and Insights events are not calls (`isNotApiCall`).
  */
 export function isIotRecord(record: CloudTrailRecord): boolean {
+  if (isNotApiCall(record)) return false;
   if (record.eventSource !== null) return record.eventSource === IOT_EVENT_SOURCE;
   return mentionsIotArn(record.requestParameters);
 }

@@ -88,27 +88,63 @@ function keyCi(object: Record<string, unknown>, name: string): unknown {
   return undefined;
 }
 
+/** LookupEvents output's events: each holds its record as `CloudTrailEvent` (any case). */
+function isLookupEvent(value: unknown): boolean {
+  return isObject(value) && keyCi(value, 'cloudtrailevent') !== undefined;
+}
+
+/**
+ * `items` when it is empty or holds at least one CloudTrail record (in any wrapper), else null:
+ * a list of objects none of which is a record (`[{"id":1}]`, an unknown export) is not a log
+ * read with nothing in it, but a file the report cannot read, and says so. Items that are not
+ * records beside ones that are count among the records read, as other services' records do.
+ */
+function withSomeRecord(items: unknown[]): unknown[] | null {
+  if (items.length === 0) return items;
+  for (let i = 0; i < items.length; i++) if (normalizeRecord(items[i]) !== null) return items;
+  return null;
+}
+
 /**
  * The raw records a parsed JSON value holds, or null when it is not CloudTrail:
  * `{"Records":[...]}`, a bare array, LookupEvents output `{"Events":[...]}`, or a
- * single record or envelope (EventBridge, Lake/Athena export).
+ * single record or envelope (EventBridge, Lake/Athena export). A `Records` array is taken
+ * as CloudTrail's own file, as the fast scan takes it (it parses only the records that can
+ * be IoT records); a bare array or `Events` must hold at least one record (`withSomeRecord`).
+ * An empty one, like `{"Records":[]}`, is a log with no records.
  */
 export function recordsOf(value: unknown): unknown[] | null {
-  if (Array.isArray(value)) return value.every((v) => isObject(v)) ? value : null;
+  if (Array.isArray(value)) return value.every((v) => isObject(v)) ? withSomeRecord(value) : null;
   if (!isObject(value)) return null;
   const records = keyCi(value, 'records');
   if (Array.isArray(records)) return records;
   const events = keyCi(value, 'events');
-  if (Array.isArray(events) && events.every((e) => isObject(e) && ('CloudTrailEvent' in e || 'cloudTrailEvent' in e))) {
-    return events;
-  }
+  if (Array.isArray(events) && events.every(isLookupEvent)) return withSomeRecord(events);
   return normalizeRecord(value) !== null ? [value] : null;
 }
 
-function parseJsonLines(text: string): unknown[] | null {
+/** Why a parsed JSON value that `recordsOf` refused is not a CloudTrail log. */
+function notCloudTrailReason(value: unknown): string {
+  if (Array.isArray(value)) {
+    return value.every((v) => isObject(v))
+      ? `not a CloudTrail log (a JSON array of ${value.length} objects, none of them a CloudTrail record)`
+      : 'not a CloudTrail log (a JSON array holding values that are not objects)';
+  }
+  if (isObject(value) && Array.isArray(keyCi(value, 'events'))) {
+    return 'not a CloudTrail log ("Events" holds no CloudTrail record: LookupEvents output has one as "CloudTrailEvent" in each event)';
+  }
+  return 'not a CloudTrail log (no "Records" array and no CloudTrail record)';
+}
+
+/**
+ * JSON lines (one record, envelope or log per line): the records, or why the text is not
+ * CloudTrail when every line is JSON but one of them is not CloudTrail; null when a line is not JSON.
+ */
+function parseJsonLines(text: string): unknown[] | { reason: string } | null {
   const out: unknown[] = [];
-  for (const line of text.split('\n')) {
-    const trimmed = line.trim();
+  const lines = text.split('\n');
+  for (let n = 0; n < lines.length; n++) {
+    const trimmed = lines[n]!.trim();
     if (trimmed === '') continue;
     let value: unknown;
     try {
@@ -117,7 +153,7 @@ function parseJsonLines(text: string): unknown[] | null {
       return null;
     }
     const records = recordsOf(value);
-    if (records === null) return null;
+    if (records === null) return { reason: `${notCloudTrailReason(value)} on line ${n + 1}` };
     // One at a time: spreading passes each record as an argument, and a line can hold more
     // records than a call takes arguments (a RangeError that made the file unreadable).
     for (let i = 0; i < records.length; i++) out.push(records[i]);
@@ -141,11 +177,11 @@ export function rawRecordsOfText(text: string): unknown[] {
     value = JSON.parse(text);
   } catch (error) {
     const lines = text.includes('\n') ? parseJsonLines(text) : null;
-    if (lines !== null) return lines;
-    throw new Error(jsonErrorReason(error));
+    if (Array.isArray(lines)) return lines;
+    throw new Error(lines !== null ? lines.reason : jsonErrorReason(error));
   }
   const records = recordsOf(value);
-  if (records === null) throw new Error('not a CloudTrail log (no "Records" array and no CloudTrail record)');
+  if (records === null) throw new Error(notCloudTrailReason(value));
   return records;
 }
 

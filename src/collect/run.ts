@@ -1,7 +1,7 @@
-import { discoverTrails, isFatalStoreError, logFileUrl, logObjectsByDay, looseLogObjects } from '../cloudtrail/layout.js';
+import { discoverTrails, fatalSourceError, isFatalStoreError, logFileUrl, logObjectsByDay, looseLogObjects } from '../cloudtrail/layout.js';
 import { SourceError, oneLine } from '../errors.js';
 import type { DigestRead } from '../integrity/digest.js';
-import type { LogContentHash, LogObjectRef, ObjectStore, ParsedLog, Period, SourceProblem, SourcedRecord } from '../types.js';
+import type { LogContentHash, LogObjectRef, ObjectStore, ParsedLog, Period, RecordWithoutTime, RecordsWithoutTime, SourceInfo, SourceProblem, SourcedRecord } from '../types.js';
 import { deliveryDays } from './period.js';
 import { mapLimit } from './limit.js';
 import { BoundedQueue } from './queue.js';
@@ -67,7 +67,15 @@ export interface CollectOptions {
    * Records that came another way (an Athena query), merged and de-duplicated with
    * the files' records; `files` stand for what they covered (partitions).
    */
-  extra?: { records: SourcedRecord[]; delivered: { accountId: string; region: string; day: string }[] };
+  extra?: {
+    records: SourcedRecord[];
+    delivered: { accountId: string; region: string; day: string }[];
+    /**
+     * The queries' sources. A query that ran tells no log files (a quiet month returns no row),
+     * so a run with one never fails for finding no log file.
+     */
+    sources?: readonly SourceInfo[];
+  };
 }
 
 export interface SourceLayout {
@@ -104,9 +112,14 @@ export interface CollectResult {
     /** IoT records in the period before de-duplication. */
     iotRecords: number;
     duplicatesDropped: number;
-    /** IoT records with no usable event time (cannot be placed in any period). */
+    /** IoT records with no usable event time (cannot be placed in any period), one per identity: `withoutTime.count`. */
     recordsWithoutTime: number;
   };
+  /**
+   * IoT records with no usable event time, of the accounts and regions kept (`keep`): how many,
+   * and where a few are. No period holds them, so they are not in `records`.
+   */
+  withoutTime: RecordsWithoutTime;
   /** UTC delivery days whose folders were read. */
   days: string[];
 }
@@ -152,6 +165,48 @@ export class UniqueRecords {
   }
 }
 
+/** Records without a usable time named in the report (`RecordsWithoutTime.examples`). */
+const WITHOUT_TIME_EXAMPLES = 20;
+
+/**
+ * IoT records with no usable event time: counted once per identity (a copy delivered twice is
+ * one record), with the first few by (log file URL, identity) as examples. Which copy and which
+ * records are examples never depends on the order the files were read in: each id's example is
+ * its copy with the smallest URL, and the examples are the smallest of those.
+ */
+export class RecordsWithoutTimeSeen {
+  private readonly ids = new Set<string>();
+  private readonly kept: (RecordWithoutTime & { id: string })[] = [];
+
+  offer(sourced: SourcedRecord): void {
+    const id = identity(sourced);
+    this.ids.add(id);
+    const example = { file: logFileUrl(sourced.file), eventId: sourced.record.eventId, eventName: sourced.record.eventName, id };
+    const held = this.kept.findIndex((k) => k.id === id);
+    if (held >= 0) {
+      if (!exampleBefore(example, this.kept[held])) return;
+      this.kept.splice(held, 1);
+    } else if (this.kept.length >= WITHOUT_TIME_EXAMPLES && !exampleBefore(example, this.kept[this.kept.length - 1])) {
+      return;
+    }
+    const at = this.kept.findIndex((k) => exampleBefore(example, k));
+    this.kept.splice(at < 0 ? this.kept.length : at, 0, example);
+    if (this.kept.length > WITHOUT_TIME_EXAMPLES) this.kept.pop();
+  }
+
+  get count(): number {
+    return this.ids.size;
+  }
+
+  result(): RecordsWithoutTime {
+    return { count: this.ids.size, examples: this.kept.map(({ file, eventId, eventName }) => ({ file, eventId, eventName })) };
+  }
+}
+
+function exampleBefore(a: { file: string; id: string }, b: { file: string; id: string }): boolean {
+  return a.file !== b.file ? a.file < b.file : a.id < b.id;
+}
+
 /** Whether copy `a` of an event comes before copy `b`: earlier time, then the log file's URL (only copies of one event are compared, rarely). */
 function precedes(a: SourcedRecord, b: SourcedRecord): boolean {
   const ta = a.record.eventTime!;
@@ -192,6 +247,17 @@ class Delivered {
   }
 }
 
+/** What to say when no source holds a log file for the period: where it looked, and what to check. */
+function nothingFound(options: CollectOptions): string {
+  const { accounts = [], regions = [] } = options;
+  const filters = [accounts.length > 0 ? `--account ${accounts.join(', ')}` : null, regions.length > 0 ? `--region ${regions.join(', ')}` : null].filter((f) => f !== null);
+  return (
+    `no CloudTrail log files were found for ${options.period.label} under ${options.stores.map((s) => s.label).join(', ')}` +
+    `${filters.length > 0 ? ` with ${filters.join(' and ')}` : ''}: check ${filters.length > 0 ? 'the accounts and regions asked for, ' : ''}` +
+    "that --source is the trail's bucket or a copy of it (or a folder of log files), and that the trail logged in this period"
+  );
+}
+
 /**
  * Reads the period's IoT records from every source: only the day folders that can
  * hold the period's events, each object once. Listing feeds a bounded queue that
@@ -210,9 +276,9 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
   const delivered = new Delivered();
   const progress: CollectProgress = { phase: 'listing', filesListed: 0, filesRead: 0, bytesRead: 0, recordsRead: 0, iotRecords: 0 };
   const report = () => options.onProgress?.({ ...progress });
-  const fatal = (store: ObjectStore, error: unknown) => new SourceError(`${store.label}: ${oneLine(error)}`);
+  const fatal = (store: ObjectStore, error: unknown) => fatalSourceError(error, [store]);
   let uncompressedBytes = 0;
-  let recordsWithoutTime = 0;
+  const withoutTime = new RecordsWithoutTimeSeen();
   let fetched = 0;
   const unique = new UniqueRecords();
   const queue = new BoundedQueue<{ store: ObjectStore; ref: LogObjectRef }>(QUEUE_CAPACITY);
@@ -286,7 +352,9 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
       progress.recordsRead += parsed.recordCount;
       for (const record of parsed.records) {
         if (record.eventTime === null) {
-          recordsWithoutTime++;
+          // No period can hold it: counted for the report (coverage), not dropped unsaid.
+          const sourced = { record, file: ref };
+          if (keep === undefined || keep(sourced)) withoutTime.offer(sourced);
           continue;
         }
         const t = Date.parse(record.eventTime);
@@ -315,8 +383,13 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
   if (failed) throw failed.reason;
 
   for (const sourced of options.extra?.records ?? []) {
-    const t = sourced.record.eventTime === null ? Number.NaN : Date.parse(sourced.record.eventTime);
-    if (t >= startMs && t < endMs && (keep === undefined || keep(sourced))) unique.offer(sourced);
+    if (keep !== undefined && !keep(sourced)) continue;
+    if (sourced.record.eventTime === null) {
+      withoutTime.offer(sourced);
+      continue;
+    }
+    const t = Date.parse(sourced.record.eventTime);
+    if (t >= startMs && t < endMs) unique.offer(sourced);
   }
   for (const p of options.extra?.delivered ?? []) delivered.add(p.accountId, p.region, p.day);
 
@@ -330,19 +403,23 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
   if (progress.filesListed === 0 && problems.length > 0) {
     throw new SourceError(`nothing could be listed: ${problems[0].reason} (${problems[0].key}); check the source and your permissions`);
   }
+  // Not one log file for the period: a mistyped source, period or filter, never an all-clear report.
+  if (progress.filesListed === 0 && (options.extra?.sources?.length ?? 0) === 0) throw new SourceError(nothingFound(options));
 
   progress.phase = 'done';
   report();
   const sortKey = (p: SourceProblem) => `${p.source}\u0000${p.key}`;
   unreadable.sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0));
-  problems.sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0));
+  problems.sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : a.reason < b.reason ? -1 : a.reason > b.reason ? 1 : 0));
+  // One entry per problem: a prefix listed twice (while finding `AWSLogs/`, then the trail's folders) says it once.
+  const distinctProblems = problems.filter((p, i) => i === 0 || sortKey(p) !== sortKey(problems[i - 1]) || p.reason !== problems[i - 1].reason);
   sources.sort((a, b) => options.stores.indexOf(a.store) - options.stores.indexOf(b.store));
   return {
     sources,
     records,
     delivered: delivered.result(),
     unreadable,
-    problems,
+    problems: distinctProblems,
     stats: {
       filesListed: progress.filesListed,
       filesRead: progress.filesRead,
@@ -351,8 +428,9 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
       recordsRead: progress.recordsRead,
       iotRecords: unique.offered,
       duplicatesDropped: unique.offered - records.length,
-      recordsWithoutTime,
+      recordsWithoutTime: withoutTime.count,
     },
+    withoutTime: withoutTime.result(),
     days,
   };
 }

@@ -22,7 +22,7 @@ Only the day folders that can hold the period's events are read (the period's UT
     ...periodFlags,
     ...scopeFlags,
     source: Flags.string({
-      description: 'A local folder (a copy of the trail bucket at any prefix above AWSLogs/, or any folder of CloudTrail log files) or s3://bucket[/prefix]. Repeatable.',
+      description: 'A local folder (a copy of the trail bucket at any prefix above AWSLogs/ or an account, CloudTrail or region folder inside it, or any folder of CloudTrail log files), s3://bucket[/prefix] or athena://DATABASE.TABLE. Repeatable.',
       multiple: true,
       required: true,
     }),
@@ -57,7 +57,11 @@ Only the day folders that can hold the period's events are read (the period's UT
       options: ['info', 'low', 'medium', 'high', 'critical'],
     }),
     compare: Flags.string({ description: "The previous period's JSON report: the report then says what is new, resolved and changed." }),
-    'generated-at': Flags.string({ description: 'Generation time written in the report (ISO); default: now, or SOURCE_DATE_EPOCH when set. Same logs + same time = same bytes.' }),
+    'generated-at': Flags.string({
+      summary: 'Generation time written in the report: ISO 8601 with Z or an offset, or a day (its 00:00 UTC). Default: now, or SOURCE_DATE_EPOCH.',
+      description:
+        'An ISO 8601 date-time with Z or an offset (2026-11-01T06:00:00Z, 2026-11-01T07:00:00+01:00), or a day (2026-11-01: its 00:00 UTC); anything else is an error. Default: SOURCE_DATE_EPOCH (whole seconds since 1970-01-01 UTC) when set, else now. Same logs + same time = same bytes, on any machine.',
+    }),
   };
 
   async run(): Promise<unknown> {

@@ -5,6 +5,7 @@ import { periodFlags, scopeFlags } from '../cli/flags.js';
 import { progressFor } from '../cli/progress.js';
 import { resolvePeriod } from '../collect/period.js';
 import { EXIT } from '../errors.js';
+import { checkAccountIds, checkRegions } from '../sources/athena/validate.js';
 
 export default class Verify extends BaseCommand {
   static override summary = 'Validate CloudTrail log integrity (digest chains, signatures, log file hashes) across the organization.';
@@ -13,7 +14,7 @@ export default class Verify extends BaseCommand {
 
 Signatures come from the digests' S3 metadata on an s3:// source. On a local copy each digest is checked with the signature the next digest carries; the newest digest's own signature needs a <digest>.sig sidecar or --signatures.
 
-Exit status: 0 when everything checked out, 1 when anything is invalid or missing.`;
+Exit status: 0 when everything checked out, 1 when anything is invalid, missing, or could not be checked against a signed digest.`;
 
   static override examples = [
     '<%= config.bin %> verify --source s3://my-org-trail-bucket --period 2026-10',
@@ -36,17 +37,29 @@ Exit status: 0 when everything checked out, 1 when anything is invalid or missin
 
   async run(): Promise<unknown> {
     const { flags } = await this.parse(Verify);
+    // A mistyped filter would check nothing.
+    checkAccountIds(flags.account ?? [], '--account');
+    checkRegions(flags.region ?? [], '--region');
     // Loaded when the command runs: command discovery (every --help, every command) stays cheap.
-    const [{ cloudTrailKeyProvider }, { loadPublicKeysFile }, { loadSignaturesFile }, { formatIntegrityText }, { verifyIntegrity }, { localPathOf, openSources }, { createParsePool, integrityOnWorkers }] =
-      await Promise.all([
-        import('../integrity/aws-keys.js'),
-        import('../integrity/public-keys.js'),
-        import('../integrity/signatures-file.js'),
-        import('../integrity/text.js'),
-        import('../integrity/verify.js'),
-        import('../sources/open.js'),
-        import('../collect/pool.js'),
-      ]);
+    const [
+      { cloudTrailKeyProvider },
+      { loadPublicKeysFile },
+      { loadSignaturesFile },
+      { formatIntegrityText },
+      { verifyIntegrity },
+      { localPathOf, openSources },
+      { createParsePool, integrityOnWorkers },
+      { fatalSourceError, isFatalStoreError },
+    ] = await Promise.all([
+      import('../integrity/aws-keys.js'),
+      import('../integrity/public-keys.js'),
+      import('../integrity/signatures-file.js'),
+      import('../integrity/text.js'),
+      import('../integrity/verify.js'),
+      import('../sources/open.js'),
+      import('../collect/pool.js'),
+      import('../cloudtrail/layout.js'),
+    ]);
     const now = new Date();
     const period = resolvePeriod({ period: flags.period, from: flags.from, to: flags.to, tz: flags.tz }, now);
     const start = new Date(period.start);
@@ -74,6 +87,9 @@ Exit status: 0 when everything checked out, 1 when anything is invalid or missin
         onProgress: (p) => progress.update(`${p.phase}: ${p.done}/${p.total}`),
         ...(pool !== null ? integrityOnWorkers(pool, localPathOf) : {}),
       });
+    } catch (error) {
+      // A source that cannot be read at all (no bucket, no credentials): exit 3 with what to do, as `report` says it.
+      throw isFatalStoreError(error) ? fatalSourceError(error, stores) : error;
     } finally {
       await pool?.close();
     }

@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { SIGNATURE_ALGORITHM, signingString, verifyDigestSignature, verifyDigestSignatureOffThread, type DigestBody } from './digest.js';
-import { baseName, parseDigestName, sameObject, withoutGz, type DigestName } from './keys.js';
+import { baseName, logFileNameTime, parseDigestName, sameObject, withoutGz, type DigestName } from './keys.js';
 import type { IntegrityGap, IntegrityIssue, IntegrityProblemKind, ProblemSeverity } from './types.js';
 
 const HOUR = 3_600_000;
@@ -94,6 +94,24 @@ function overlaps(start: number, end: number, input: ChainInput): boolean {
 }
 
 /**
+ * Whether a digest concerns the period, so that its problems fail the check: its window (the
+ * body's times) or the hour its file name stands for overlaps the period, or it lists a log file
+ * delivered in the period. A genuine digest does all three or none; a forged one can set its
+ * times outside the period and still list (and so vouch for) the period's files, or sit under a
+ * name of the period with another hour's body.
+ */
+function concernsPeriod(digest: LoadedDigest, input: ChainInput): boolean {
+  const { body, name } = digest;
+  if (overlaps(name.endTime - HOUR, name.endTime, input)) return true;
+  if (body === null) return false;
+  if (overlaps(body.digestStartTime, body.digestEndTime, input)) return true;
+  return body.logFiles.some((entry) => {
+    const time = logFileNameTime(entry.s3Object);
+    return time !== null && time >= input.periodStart && time < input.periodEnd;
+  });
+}
+
+/**
  * Checks the signature stored with each digest (S3 metadata, sidecar, `--signatures`) with
  * the key its body names, over its signing string, all at once on libuv's thread pool, for
  * `ChainInput.storedSignatureValid`: what `analyzeChain` would verify one after the other on
@@ -145,7 +163,7 @@ export function analyzeChain(input: ChainInput): ChainOutcome {
   const verdicts = new Map<LoadedDigest, DigestVerdict>();
   for (const digest of input.digests) {
     const body = digest.body;
-    const inPeriod = body ? overlaps(body.digestStartTime, body.digestEndTime, input) : overlaps(digest.name.endTime - HOUR, digest.name.endTime, input);
+    const inPeriod = concernsPeriod(digest, input);
     const severity: ProblemSeverity = inPeriod ? 'error' : 'warning';
     const outside = inPeriod ? '' : ' (outside the period)';
     // The hour the file's name stands for: its log files cannot be checked when it is unusable.
@@ -223,16 +241,22 @@ export function analyzeChain(input: ChainInput): ChainOutcome {
     const signature = d.signature ?? carried;
     const from = d.signature !== null ? (d.signatureFrom ?? 'the object') : `the previousDigestSignature of ${next?.foundKey ?? 'the next digest'}`;
     if (signature === null) {
+      // Unchecked is not intact: a digest anyone could have written vouches for nothing, so one
+      // that concerns the period fails the check as a bad one does (its log files are unverified).
       if (verdict.status !== 'invalid') verdict.status = 'unverified';
+      const stored =
+        input.storeKind === 's3'
+          ? 'no signature in its S3 metadata (x-amz-meta-signature, which CloudTrail writes with every digest)'
+          : 'no signature stored with it (a local copy keeps no S3 metadata: save it as <digest>.sig or pass --signatures)';
       issue(
         'digest-signature-unavailable',
-        'warning',
+        severity,
         d.foundKey,
-        d.name.backfill
-          ? 'backfill digest with no signature stored with it (S3 metadata, sidecar or --signatures): its signature could not be checked'
+        (d.name.backfill
+          ? `backfill digest with ${stored}: its signature could not be checked, nor the log files it lists`
           : latestStart > body.digestStartTime
-            ? 'no signature stored with it and the digest after it is missing or unusable: its signature could not be checked'
-            : `newest digest of the chain and no signature stored with it (S3 metadata, sidecar or --signatures): its own signature could not be checked${outside}`,
+            ? `${stored}, and the digest after it is missing or unusable: its signature could not be checked, nor the log files it lists`
+            : `newest digest of the chain with ${stored}: its own signature could not be checked, nor the log files it lists`) + outside,
       );
     } else {
       // The stored signature may have been checked already (`checkStoredSignatures`); a carried one never was.
@@ -291,14 +315,16 @@ export function analyzeChain(input: ChainInput): ChainOutcome {
     if (to > Math.max(nearTo, from)) outsideGap(Math.max(nearTo, from), to, context);
     if (pointer !== null && !namedNear) issue('digest-missing', 'warning', pointer, `digest not found; ${context} (outside the period)`, Math.max(from, to - HOUR), to);
   };
+  // Hour by hour in the chain's cadence, back from `to` (where the next digest starts): a hole
+  // that begins at the period's start, not at a digest's end, holds a part hour at its start.
   const hourByHour = (pointer: string | null, from: number, to: number, context: string) => {
-    const count = Math.max(1, Math.round((to - from) / HOUR));
+    const count = Math.max(1, Math.ceil((to - from - ABUT_TOLERANCE) / HOUR));
     const pointerEnd = pointer === null ? null : (parseDigestName(pointer)?.endTime ?? null);
     const namedEnd = pointerEnd !== null && pointerEnd > from && pointerEnd <= to + ABUT_TOLERANCE ? pointerEnd : to;
     for (let k = 0; k < count; k++) {
       const named = k === count - 1 && pointer !== null;
-      const end = named ? namedEnd : Math.min(to, from + (k + 1) * HOUR);
-      const start = named ? Math.max(from, end - HOUR) : from + k * HOUR;
+      const end = named ? namedEnd : to - (count - 1 - k) * HOUR;
+      const start = Math.max(from, end - HOUR);
       const inPeriod = start < input.periodEnd && end > input.periodStart;
       if (inPeriod) missing++;
       const outside = inPeriod ? '' : ' (outside the period)';
@@ -372,6 +398,8 @@ export function analyzeChain(input: ChainInput): ChainOutcome {
     const due = input.now === null || input.now >= end + HOUR + DELIVERY_GRACE;
     const limit = input.now === null ? input.periodEnd : Math.min(input.periodEnd, input.now - DELIVERY_GRACE);
     if (due && limit - end > ABUT_TOLERANCE) {
+      // Not counted as missing digests: validation may have been turned off (the log files after
+      // it are then not covered, and said to be), which the digests alone cannot tell from deletion.
       addGap(end, limit, 'chain-ends');
       issue(
         'chain-gap',

@@ -110,10 +110,11 @@ export async function checkLogFile(
     return { status: 'modified', found };
   }
   const hash = content.sha256;
-  const matches = check.expected.filter((e) => e.hash === hash);
-  // A digest that failed its own check proves nothing either way: its problem is reported already.
+  // Only a digest whose signature verified proves anything: one that failed its own check (its
+  // problem is reported already) neither vouches for the file nor, agreeing with it, overrules a
+  // trusted digest that does not (a forged digest listing a modified file's new hash).
   const trusted = check.expected.filter((e) => e.trusted);
-  let status: LogFileStatus = matches.some((e) => e.trusted) ? 'valid' : matches.length === 0 && trusted.length > 0 ? 'modified' : 'unverified';
+  let status: LogFileStatus = trusted.some((e) => e.hash === hash) ? 'valid' : trusted.length > 0 ? 'modified' : 'unverified';
   if (status === 'modified') issue('log-file-modified', `SHA-256 ${hash} differs from the value in digest ${trusted.map((e) => e.digestKey).join(', ')}`);
   if (content.trailingBytes > 0) {
     issue('gzip-trailing-data', `${content.trailingBytes} bytes follow the gzip stream (appended data is read as part of the log by most tools)`);

@@ -15,7 +15,7 @@ export function formatIntegrityText(result: IntegrityResult): string {
   if (result.chains.length > 0) {
     out.push(
       ...table(
-        ['account', 'region', 'digests ok', 'dig. bad', 'dig. missing', 'dig. unchecked', 'logs ok', 'log modified', 'log missing', 'log not covered', 'gaps', 'status'],
+        ['account', 'region', 'digests ok', 'dig. bad', 'dig. missing', 'dig. unchecked', 'logs ok', 'log modified', 'log missing', 'log not covered', 'log unchecked', 'gaps', 'status'],
         result.chains.map((c) => [
           c.accountId,
           c.region,
@@ -27,6 +27,7 @@ export function formatIntegrityText(result: IntegrityResult): string {
           String(c.logFilesModified),
           String(c.logFilesMissing),
           String(c.logFilesNotCovered),
+          String(c.logFilesUnverified),
           String(c.gaps.length),
           c.status,
         ]),

@@ -205,15 +205,18 @@ export async function verifyIntegrity(opts: VerifyIntegrityOptions): Promise<Int
   if (unknownNames > 0) notes.push(`${unknownNames} objects in digest folders do not follow CloudTrail's digest naming and were not checked.`);
   const metadataFailures = outcomes.reduce((n, o) => n + o.metadataFailures, 0);
   if (metadataFailures > 0) notes.push(`The S3 metadata of ${metadataFailures} digests could not be read: their signatures were taken from the next digest where possible.`);
-  const unsigned = new Map<string, number>();
+  const unsigned = new Map<ObjectStore, number>();
   outcomes.forEach((o, i) => {
-    if (o.unsigned > 0) unsigned.set(locations[i].store.label, (unsigned.get(locations[i].store.label) ?? 0) + o.unsigned);
+    if (o.unsigned > 0) unsigned.set(locations[i].store, (unsigned.get(locations[i].store) ?? 0) + o.unsigned);
   });
-  for (const [label, count] of unsigned) {
+  for (const [store, count] of unsigned) {
     notes.push(
-      `${label} keeps no signature for ${count} digest(s) (no S3 metadata on a local copy): every other digest was checked with the ` +
-        `previousDigestSignature that the next digest carries, but the newest digest of a chain could not have its own signature checked. ` +
-        `Save the S3 metadata "signature" as <digest>.sig or pass --signatures FILE to check it.`,
+      store.kind === 's3'
+        ? `${count} digest(s) in ${store.label} have no signature in their S3 metadata, and no next digest carries it: CloudTrail writes one with every digest, ` +
+            `so these are not as CloudTrail wrote them (or their metadata could not be read), and the log files they list are unverified.`
+        : `${store.label} keeps no signature for ${count} digest(s) and no next digest carries it: a local copy has no S3 metadata, so each digest is checked with ` +
+            `the previousDigestSignature the next digest carries, which the newest digest of a chain and backfill digests do not have. ` +
+            `Save the S3 metadata "signature" as <digest>.sig or pass --signatures FILE to check them.`,
     );
   }
   ctx.stats.listings = ctx.lister.calls;
@@ -358,10 +361,16 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
     ctx.progress.report('logs');
   });
 
+  /** An error of this account and region, not of one chain. */
+  const fail = (kind: IntegrityProblemKind, key: string, message: string, from: string | null = null, to: string | null = null) =>
+    out.issues.push({ kind, severity: 'error', source: store.label, accountId: location.accountId, region: location.region, trail: null, key, from, to, message });
+  const hasDigests = outcomes.some(({ outcome }) => outcome.verdicts.some((v) => v.inPeriod));
+  let uncoveredCount = 0;
   // Log files of the period that no digest lists.
   if (location.logPrefix !== null) {
-    const covered = new Set(checkList.map((c) => withoutGz(c.storeKey)));
-    const hasDigests = outcomes.some(({ outcome }) => outcome.verdicts.some((v) => v.inPeriod));
+    // The objects the checks found (`x.json.gz`, or `x.json` where a local copy holds it gunzipped):
+    // another object beside it (`x.json` next to `x.json.gz`) is one more file, which no digest lists.
+    const covered = new Set(out.statuses.map(([key]) => key));
     // Hours whose digest is missing or unusable: their log files cannot be checked, which that digest's problem says.
     // From a minute before each hour: a log file's name gives its delivery time without the seconds.
     const inUnusableHour = anyWindowHolds(
@@ -371,32 +380,79 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
           .map((i) => [Date.parse(i.from!) - 60_000, Date.parse(i.to!)] as const),
       ),
     );
-    const uncovered: string[] = [];
-    for (const { key } of logListings.flatMap((l) => l.objects)) {
-      if (key.endsWith('/') || !LOG_LIKE.test(key) || covered.has(withoutGz(key))) continue;
-      const time = logFileNameTime(key);
-      if (time !== null && (time < ctx.periodStart || time >= ctx.periodEnd)) continue;
-      if (time !== null && inUnusableHour(time)) out.statuses.push([key, 'unverified']);
-      else uncovered.push(key);
-    }
-    for (const key of uncovered) out.statuses.push([key, 'not-covered']);
-    const base = { source: store.label, accountId: location.accountId, region: location.region, trail: null, from: null, to: null };
+    // After a chain's end (the chain's gap says so): validation stopped, or the digests are gone.
+    const afterChainEnd = anyWindowHolds(
+      outcomes.flatMap(({ outcome }) => outcome.gaps.filter((g) => g.reason === 'chain-ends').map((g) => [Date.parse(g.from) - 60_000, Date.parse(g.to)] as const)),
+    );
+    const uncovered: { key: string; misnamed: boolean }[] = [];
+    logListings.forEach((listing, i) => {
+      for (const { key } of listing.objects) {
+        if (key.endsWith('/') || !LOG_LIKE.test(key) || covered.has(key)) continue;
+        const time = logFileNameTime(key);
+        // CloudTrail files a log under the day its name gives; a name of another day is not its own.
+        const misnamed = time !== null && !logFolders[i].endsWith(dayPath(time));
+        if (!misnamed && time !== null && (time < ctx.periodStart || time >= ctx.periodEnd)) continue;
+        if (!misnamed && time !== null && inUnusableHour(time)) out.statuses.push([key, 'unverified']);
+        else uncovered.push({ key, misnamed });
+      }
+    });
+    uncoveredCount = uncovered.length;
+    for (const { key } of uncovered) out.statuses.push([key, 'not-covered']);
     if (uncovered.length > 0 && !hasDigests) {
-      out.issues.push({
-        ...base,
-        kind: 'no-digests',
-        severity: 'error',
-        key: location.digestPrefix ?? location.logPrefix,
-        message: `${uncovered.length} log files in the period but no digest covers any of them (log file validation off, or digests deleted)`,
-      });
+      fail(
+        'no-digests',
+        location.digestPrefix ?? location.logPrefix,
+        `${uncovered.length} log files in the period but no digest covers any of them (log file validation off, or digests deleted)`,
+      );
     } else {
-      for (const key of uncovered) {
-        out.issues.push({ ...base, kind: 'log-file-not-covered', severity: 'error', key, message: 'log file in the period that no digest lists (added, or delivered while validation was off)' });
+      for (const { key, misnamed } of uncovered) {
+        const time = logFileNameTime(key);
+        fail(
+          'log-file-not-covered',
+          key,
+          misnamed
+            ? 'log file in a folder of the period whose name gives another day (CloudTrail files each log under its delivery day), and no digest lists it: added'
+            : time !== null && afterChainEnd(time)
+              ? "log file delivered after its chain's last digest, which no digest lists (log file validation stopped, or the digests after it were deleted)"
+              : 'log file in the period that no digest lists (added, or delivered while validation was off)',
+        );
       }
     }
   }
 
-  if (loaded.length > 0 || out.statuses.length > 0) out.chain = summarize(location, trails, outcomes, out.statuses.map(([, s]) => s), out.issues);
+  // A digest folder with no digest around the period (a chain ending or starting near it says
+  // so itself): CloudTrail writes one an hour, log files or not.
+  let missing: { hours: number; to: string } | null = null;
+  if (location.digestPrefix !== null && loaded.length === 0 && uncoveredCount === 0) {
+    // Digests of the last two hours may still be on their way.
+    const limit = ctx.now === null ? ctx.periodEnd : Math.min(ctx.periodEnd, ctx.now - 2 * HOUR);
+    if (limit - ctx.periodStart > WINDOW_SLACK) {
+      missing = { hours: Math.ceil((limit - ctx.periodStart) / HOUR), to: iso(limit) };
+      fail(
+        'digest-missing',
+        location.digestPrefix,
+        `no digest covers ${iso(ctx.periodStart)} – ${iso(limit)}, although this account and region have a digest folder and CloudTrail writes a digest every hour, ` +
+          `even with no log files (digests deleted, or the trail or its log file validation stopped before the period)`,
+        iso(ctx.periodStart),
+        iso(limit),
+      );
+    }
+  }
+
+  // Unproven is not intact: every log file the check could not prove has an error that says why (a
+  // digest's problem, a gap); should one have none, it is named here rather than passed.
+  const unproven = out.statuses.filter(([, status]) => status !== 'valid').length;
+  if (unproven > 0 && !out.issues.some((i) => i.severity === 'error')) {
+    fail('log-file-not-covered', location.logPrefix ?? location.digestPrefix ?? '', `${unproven} log files of the period could not be checked against a digest whose signature verified`);
+  }
+
+  if (loaded.length > 0 || out.statuses.length > 0 || missing !== null) {
+    out.chain = summarize(location, trails, outcomes, out.statuses.map(([, s]) => s), out.issues);
+    if (missing !== null) {
+      out.chain.digestsMissing += missing.hours;
+      out.chain.gaps.push({ trail: '', from: iso(ctx.periodStart), to: missing.to, reason: 'digests-missing' });
+    }
+  }
   return out;
 }
 

@@ -24,7 +24,15 @@ const ARN_TYPES: ReadonlyMap<string, ResourceType> = new Map([
   ['certificateprovider', 'certificateProvider'],
 ]);
 
-/** Request parameter names that name a resource directly. */
+/**
+ * The calls on a CA certificate. The API names their parameter `caCertificateId`, and their
+ * response's `certificateId` is the CA's; a `certificateId` parameter, should a record spell
+ * it so, names the CA too: typed by the name alone, it made a device certificate that never
+ * existed, and left the CA's lifecycle without the call (the CA stayed ACTIVE after its deletion).
+ */
+const CA_CALLS: ReadonlySet<string> = new Set(['RegisterCACertificate', 'UpdateCACertificate', 'DeleteCACertificate', 'DescribeCACertificate']);
+
+/** Request parameter names that name a resource directly (`certificateId`: see `CA_CALLS`). */
 const NAME_PARAMS: [string, ResourceType][] = [
   ['caCertificateId', 'caCertificate'],
   ['certificateId', 'certificate'],
@@ -142,10 +150,11 @@ export function resourcesOf(
   // Most events have no response: one shared empty bag rather than a new one per event.
   const p = params ?? NO_VALUES;
   const r = response ?? NO_VALUES;
-  const isCa = eventName === 'RegisterCACertificate';
+  const isCa = CA_CALLS.has(eventName);
   for (let i = 0; i < NAME_PARAMS.length; i++) {
-    const value = p[NAME_PARAMS[i]![0]];
-    if (typeof value === 'string' && value !== '') touched.add(NAME_PARAMS[i]![1], value, null);
+    const [name, type] = NAME_PARAMS[i]!;
+    const value = p[name];
+    if (typeof value === 'string' && value !== '') touched.add(isCa && type === 'certificate' ? 'caCertificate' : type, value, null);
   }
   const responseCert = r.certificateId;
   if (typeof responseCert === 'string' && responseCert !== '') {

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { linkSync, lstatSync, renameSync, rmSync } from 'node:fs';
+import { mkdir, open, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { OutputError, oneLine } from '../errors.js';
 
@@ -117,8 +118,11 @@ async function isFile(file: string): Promise<boolean> {
   }
 }
 
-/** A temporary file of a session: `.<name>.<pid>-<8 hex>.tmp`. */
-const TEMP_NAME = /^\..+\.(\d{1,10})-[0-9a-f]{8}\.tmp$/;
+/**
+ * A file of a session: its temporary files, `.<name>.<pid>-<8 hex>.tmp`, and the earlier
+ * files it keeps while it replaces them, `.<name>.<pid>-<8 hex>.old`.
+ */
+const TEMP_NAME = /^\..+\.(\d{1,10})-[0-9a-f]{8}\.(?:tmp|old)$/;
 /** How old another process's temporary file must be before it counts as left behind. */
 const STALE_MS = 60 * 60_000;
 
@@ -162,10 +166,85 @@ function failure(dir: string, error: unknown): OutputError {
   return error instanceof OutputError ? error : new OutputError(`cannot write the report to ${dir}: ${oneLine(error)}; choose a writable folder with --out`);
 }
 
+/** A target being replaced: the earlier file kept under `backup` (null: there was none), and whether the new one is in place. */
+interface Replacing {
+  final: string;
+  backup: string | null;
+  placed: boolean;
+}
+
+/**
+ * Keeps the file at `final` under `backup` before it is replaced: a second hard link (the file
+ * stays where it is), else, where the file system has none, the file renamed. Null when there
+ * is no file: nothing to keep (a folder there is left as it is; renaming a file over it fails).
+ */
+function keepAside(final: string, backup: string): string | null {
+  try {
+    if (lstatSync(final).isDirectory()) return null;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+  try {
+    linkSync(final, backup);
+  } catch {
+    try {
+      renameSync(final, backup);
+    } catch (error) {
+      // Not the backup's name: the file itself cannot be replaced (read-only folder, immutable file).
+      throw new Error(`${path.basename(final)} there cannot be replaced (${(error as NodeJS.ErrnoException).code ?? oneLine(error)})`);
+    }
+  }
+  return backup;
+}
+
+/**
+ * Puts the targets of a failed commit back as they were, last first: each earlier file from its
+ * backup, each new file that had none removed. Returns what could not be put back.
+ */
+function putBack(replacing: readonly Replacing[]): string[] {
+  const stuck: string[] = [];
+  for (const { final, backup, placed } of [...replacing].reverse()) {
+    try {
+      if (backup !== null) {
+        // A hard link renamed over the file it links to changes nothing: the link is removed then.
+        renameSync(backup, final);
+        rmSync(backup, { force: true });
+      } else if (placed) {
+        rmSync(final, { force: true });
+      }
+    } catch {
+      stuck.push(backup === null ? path.basename(final) : `${path.basename(final)} (the earlier one is ${path.basename(backup)})`);
+    }
+  }
+  return stuck;
+}
+
+/**
+ * Sessions with temporary files on disk. A process that exits while one is under way (Ctrl-C:
+ * the report command exits 130) removes them as it exits: no JavaScript runs after `exit`, so
+ * no file of the session is made after that.
+ */
+const unfinished = new Set<OutputSession>();
+
+function removeUnfinished(): void {
+  for (const session of unfinished) session.removeTempsNow();
+}
+
+function track(session: OutputSession): void {
+  if (unfinished.size === 0) process.on('exit', removeUnfinished);
+  unfinished.add(session);
+}
+
+function untrack(session: OutputSession): void {
+  if (unfinished.delete(session) && unfinished.size === 0) process.off('exit', removeUnfinished);
+}
+
 /**
  * Writes a report's files into `dir` atomically: each file goes to a temporary name as
  * soon as it is rendered (so only one output is held in memory at a time), and all are
- * renamed only by `commit`, so a failure leaves no partial report. SHA256SUMS lists
+ * renamed only by `commit`, all or nothing, so a failure leaves no partial report (and a
+ * process that exits first removes them: see `unfinished`). SHA256SUMS lists
  * them, keeping the entries of other reports in the same folder whose files are still there
  * as they were (never re-hashed: a file changed since stays flagged).
  */
@@ -183,6 +262,7 @@ export class OutputSession {
       await this.ready;
       const final = path.join(this.dir, file.name);
       const temp = path.join(this.dir, `.${file.name}.${this.tag}.tmp`);
+      track(this);
       this.temps.push({ temp, final });
       const content = await writeContent(temp, file.bytes);
       const entry = { name: file.name, path: final, bytes: content.bytes, sha256: content.sha256 };
@@ -219,10 +299,12 @@ export class OutputSession {
         .map(([name, hash]) => `${hash}  ${name}\n`)
         .join('');
       const sumsTemp = path.join(this.dir, `.${CHECKSUMS}.${this.tag}.tmp`);
+      track(this);
       this.temps.push({ temp: sumsTemp, final: path.join(this.dir, CHECKSUMS) });
       await writeFile(sumsTemp, text);
-      for (const { temp, final } of this.temps) await rename(temp, final);
+      this.replaceTargets();
       this.temps.length = 0;
+      untrack(this);
       await removeLeftTemps(this.dir, Date.now());
       return [...this.written];
     } catch (error) {
@@ -231,9 +313,53 @@ export class OutputSession {
     }
   }
 
+  /**
+   * Renames every temporary file over its target (SHA256SUMS last), all or nothing: each
+   * earlier file is kept under a backup name first, and if any step fails every target is put
+   * back from its backup and the new files are removed, so SHA256SUMS always lists the files
+   * there. The backups are removed once all are in place. Synchronous: a few renames, between
+   * which no other code (a Ctrl-C handler) can run.
+   */
+  private replaceTargets(): void {
+    const replacing: Replacing[] = [];
+    try {
+      for (const { temp, final } of this.temps) {
+        const entry: Replacing = { final, backup: keepAside(final, path.join(this.dir, `.${path.basename(final)}.${this.tag}.old`)), placed: false };
+        replacing.push(entry);
+        renameSync(temp, final);
+        entry.placed = true;
+      }
+    } catch (error) {
+      const stuck = putBack(replacing);
+      if (stuck.length === 0) throw error;
+      throw new OutputError(`cannot write the report to ${this.dir}: ${oneLine(error)}, and could not put back ${stuck.join(', ')}; choose a writable folder with --out`);
+    }
+    for (const { backup } of replacing) {
+      if (backup === null) continue;
+      try {
+        rmSync(backup, { force: true });
+      } catch {
+        // left for the next report written here (removeLeftTemps)
+      }
+    }
+  }
+
   /** Removes every temporary file; nothing of this report is left. */
   async abort(): Promise<void> {
     await Promise.all(this.temps.map(({ temp }) => rm(temp, { force: true })));
+    this.temps.length = 0;
+    untrack(this);
+  }
+
+  /** `abort`, synchronously: for a process that is exiting. */
+  removeTempsNow(): void {
+    for (const { temp } of this.temps) {
+      try {
+        rmSync(temp, { force: true });
+      } catch {
+        // not ours to remove any more
+      }
+    }
     this.temps.length = 0;
   }
 }

@@ -7,10 +7,34 @@ import { constants } from 'node:fs';
 import { access, readdir, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { RenderError } from '../errors.js';
+import { RenderError, oneLine } from '../errors.js';
 
 /** No Chromium for the PDF: exit code RENDER, with the install command in the message. */
 export class BrowserNotFoundError extends RenderError {}
+
+/** The browser for the PDF did not start, or failed while printing: exit code RENDER, with what to do. */
+export class BrowserFailedError extends RenderError {}
+
+/** What a browser failure says about its cause: one line, without Puppeteer's troubleshooting link, cut short. */
+function failureReason(error: unknown): string {
+  const text = oneLine(error).replace(/\s*TROUBLESHOOTING: \S+/g, '').trim();
+  return text.length > 200 ? `${text.slice(0, 199)}…` : text;
+}
+
+/**
+ * The browser at `browserPath` failed: it did not `start` (not a working Chrome or Chromium:
+ * it exited, or never answered), or it failed while it was printing (`print`).
+ */
+export function browserFailed(browserPath: string, stage: 'start' | 'print', error: unknown): BrowserFailedError {
+  const reason = failureReason(error);
+  return new BrowserFailedError(
+    stage === 'start'
+      ? `the browser ${browserPath} did not start for the PDF (${reason}): pass --browser the path of a working Chrome or Chromium, ` +
+          'or install one with `apt-get install chromium` (Debian/Ubuntu)'
+      : `the browser ${browserPath} failed while printing the PDF (${reason}): try another Chrome or Chromium with --browser ` +
+          '(Debian/Ubuntu: `apt-get install chromium`), or leave pdf out of --format',
+  );
+}
 
 /** Distribution browsers, in the order they are tried. */
 export const SYSTEM_BROWSERS = [

@@ -70,8 +70,11 @@ function header(model: ReportModel): string[] {
     `${plural(c.filesRead, 'log file')} read`,
     c.unreadableFiles.length > 0 ? `**${plural(c.unreadableFiles.length, 'unreadable file')}**` : 'none unreadable',
     `${plural(model.accounts.length, 'account')}`,
-    c.accountsWithoutLogs.length > 0 ? `**${plural(c.accountsWithoutLogs.length, 'account')} without logs**` : null,
+    c.accountsWithoutLogs.length > 0
+      ? `**${plural(c.accountsWithoutLogs.length, 'account')} without logs${model.filters.regions.length > 0 ? ' in the regions asked for' : ''}**`
+      : null,
     c.sourceProblems.length > 0 ? `**${plural(c.sourceProblems.length, 'source problem')}**` : null,
+    c.iotRecordsWithoutTime.count > 0 ? `**${plural(c.iotRecordsWithoutTime.count, 'IoT record')} without a usable time, in no period**` : null,
   ].filter(Boolean);
   return [
     `## ${mdText(model.title, 120)}`,
@@ -144,6 +147,8 @@ function comparisonSection(comparison: Comparison | null | undefined): string[] 
     `- Policies: ${count(p.new.length)} new, ${count(p.deleted.length)} deleted, ${count(p.changed.length)} changed`,
     `- Certificates: ${count(c.new.length)} new, ${count(c.changed.length)} changed status`,
     `- Actors: ${count(a.new.length)} new, ${count(a.gone.length)} gone`,
+    // At most one (see `periodWarnings`): the summary stays bounded.
+    ...comparison.warnings.slice(0, 1).map((w) => `- **Warning:** ${mdText(w, 300)}`),
   ];
 }
 

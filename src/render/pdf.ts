@@ -4,12 +4,14 @@
  * `data:` is aborted (the CSP forbids them too), and the browser runs on a throw-away profile
  * over a pipe (no debugging port).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtempSync, readlinkSync, rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { PDFDict, PDFDocument, PDFHexString, PDFName, type PDFRef } from 'pdf-lib';
-import puppeteer, { type Browser } from 'puppeteer-core';
+import puppeteer, { ProtocolError, TimeoutError, type Browser } from 'puppeteer-core';
 import type { ReportModel } from '../report/model.js';
+import { browserFailed } from './browser.js';
 import type { RenderContext } from './context.js';
 import { renderDocument } from './html.js';
 
@@ -21,6 +23,8 @@ export interface PrintOptions {
   footerTemplate: string;
   /** Limit for loading and printing; generous by default (a capped report prints in seconds). */
   timeoutMs?: number;
+  /** Limit for the browser to start and answer (default LAUNCH_TIMEOUT_MS). */
+  launchTimeoutMs?: number;
 }
 
 const LAUNCH_ARGS = [
@@ -50,55 +54,112 @@ export const PRINT_ONLY_RULE = '@media print and (max-width: 8px) { body { displ
 /** Page margins; the header and footer are drawn inside the top and bottom ones. */
 const MARGIN = { top: '18mm', right: '12mm', bottom: '16mm', left: '12mm' };
 
-/** Prints an HTML document to PDF bytes with the hardened browser set-up described above. */
-export async function printPdf(html: string, options: PrintOptions): Promise<Uint8Array> {
-  const timeout = options.timeoutMs ?? 600_000;
-  const profile = await mkdtemp(path.join(os.tmpdir(), 'iot-audit-chromium-'));
-  let browser: Browser | undefined;
+/** How long the browser has to start and answer: a program that is no browser may neither exit nor answer. */
+const LAUNCH_TIMEOUT_MS = 60_000;
+
+/** A print under way: its browser (stopped through `stop`, which kills it, launching or not) and its profile folder. */
+interface PrintJob {
+  stop: AbortController;
+  profile: string;
+}
+
+/**
+ * Prints under way. A process that exits during one (Ctrl-C: the report command exits 130)
+ * kills its browser and removes its profile as it exits: Puppeteer's own clean-up on exit kills
+ * the browser but leaves a profile it did not make.
+ */
+const printing = new Set<PrintJob>();
+
+function stopPrinting(): void {
+  for (const job of printing) {
+    // Synchronous: the browser's process group is sent SIGKILL before its folders are removed.
+    job.stop.abort(new Error('exiting'));
+    for (const folder of [chromiumSocketFolder(job.profile), job.profile]) {
+      if (folder === null) continue;
+      try {
+        rmSync(folder, { recursive: true, force: true, maxRetries: 3, retryDelay: 50 });
+      } catch {
+        // a process of the browser still writing there: nothing more can be done as the process exits
+      }
+    }
+  }
+}
+
+/**
+ * The folder Chromium makes in the temporary folder for its profile's socket
+ * (`org.chromium.Chromium.XXXXXX`, linked from the profile's SingletonSocket). Chromium removes it
+ * when it closes; a killed Chromium leaves it.
+ */
+function chromiumSocketFolder(profile: string): string | null {
   try {
-    browser = await puppeteer.launch({
-      executablePath: options.browserPath,
+    const folder = path.dirname(readlinkSync(path.join(profile, 'SingletonSocket')));
+    return path.dirname(folder) === path.dirname(profile) && /chrom/i.test(path.basename(folder)) ? folder : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Programming errors: a bug here or in Puppeteer, never the browser's doing. */
+function isBug(error: unknown): boolean {
+  return error instanceof TypeError || error instanceof ReferenceError || error instanceof RangeError || error instanceof SyntaxError;
+}
+
+/**
+ * Launches the browser at `browserPath`: a RenderError (`browserFailed`) when it does not
+ * start, exits, or does not answer in time.
+ */
+async function launchBrowser(browserPath: string, profile: string, timeouts: { launch: number; protocol: number }, stop: AbortController): Promise<Browser> {
+  const limit = setTimeout(() => stop.abort(new Error(`no answer within ${timeouts.launch / 1000} s`)), timeouts.launch);
+  try {
+    return await puppeteer.launch({
+      executablePath: browserPath,
       headless: true,
       pipe: true,
       userDataDir: profile,
       args: LAUNCH_ARGS,
-      timeout: 60_000,
-      protocolTimeout: timeout,
+      timeout: timeouts.launch,
+      protocolTimeout: timeouts.protocol,
+      // Aborted, the browser is killed (its process group), launched or not.
+      signal: stop.signal,
       handleSIGINT: false,
       handleSIGTERM: false,
       handleSIGHUP: false,
     });
-    const page = await browser.newPage();
-    page.setDefaultTimeout(timeout);
-    await page.setJavaScriptEnabled(false);
-    await page.setRequestInterception(true);
-    page.on('request', (request) => {
-      if (request.isInterceptResolutionHandled()) return;
-      if (request.url().startsWith('data:')) void request.continue();
-      // A navigation (meta refresh, iframe) answered "204 No Content" leaves the page as it
-      // is; aborted, it would replace the report with an error page.
-      else if (request.isNavigationRequest()) void request.respond({ status: 204, body: '' });
-      else void request.abort('blockedbyclient');
-    });
-    // Laid out for print from the start. Printing a page laid out for the screen cost two
-    // more full layouts of the document (Chromium 156, the 100,000-event report: page.pdf
-    // 4.3-4.9 s against 2.8-3.0 s, the same PDF but for its dates).
-    await page.emulateMediaType('print');
-    if (html.includes(PRINT_ONLY_RULE)) await page.setViewport({ width: 4, height: 4 });
-    await page.setContent(html, { waitUntil: 'load', timeout });
-    return await page.pdf({
-      format: options.paper === 'letter' ? 'Letter' : 'A4',
-      printBackground: true,
-      displayHeaderFooter: true,
-      headerTemplate: options.headerTemplate,
-      footerTemplate: options.footerTemplate,
-      margin: MARGIN,
-      preferCSSPageSize: false,
-      tagged: false,
-      outline: false,
-      timeout,
-    });
+  } catch (error) {
+    if (isBug(error)) throw error;
+    // The pipe closed before the first answer: Puppeteer says "Target closed", which says nothing here.
+    const reason = stop.signal.aborted ? stop.signal.reason : error instanceof ProtocolError ? 'it exited before it answered' : error;
+    throw browserFailed(browserPath, 'start', reason);
   } finally {
+    clearTimeout(limit);
+  }
+}
+
+/**
+ * Prints an HTML document to PDF bytes with the hardened browser set-up described above. A
+ * browser that does not start or fails while printing (it exits, stops answering, times out)
+ * is a RenderError that says what to do (`browserFailed`).
+ */
+export async function printPdf(html: string, options: PrintOptions): Promise<Uint8Array> {
+  const timeout = options.timeoutMs ?? 600_000;
+  // Made and registered in one step: an interrupt between the two would leave the folder behind.
+  const job: PrintJob = { stop: new AbortController(), profile: mkdtempSync(path.join(os.tmpdir(), 'iot-audit-chromium-')) };
+  if (printing.size === 0) process.on('exit', stopPrinting);
+  printing.add(job);
+  let browser: Browser | undefined;
+  try {
+    const launch = options.launchTimeoutMs ?? LAUNCH_TIMEOUT_MS;
+    // The launch's own calls to the browser get the launch's time; loading and printing are given `timeout` each.
+    browser = await launchBrowser(options.browserPath, job.profile, { launch, protocol: Math.max(timeout, launch) }, job.stop);
+    try {
+      return await printPage(browser, html, options, timeout);
+    } catch (error) {
+      if (error instanceof TimeoutError || error instanceof ProtocolError) throw browserFailed(options.browserPath, 'print', error);
+      throw error;
+    }
+  } finally {
+    // Read before the browser closes: a browser that has to be killed leaves the folder.
+    const socketFolder = chromiumSocketFolder(job.profile);
     if (browser) {
       try {
         await browser.close();
@@ -106,8 +167,45 @@ export async function printPdf(html: string, options: PrintOptions): Promise<Uin
         browser.process()?.kill('SIGKILL');
       }
     }
-    await rm(profile, { recursive: true, force: true, maxRetries: 3 });
+    await rm(job.profile, { recursive: true, force: true, maxRetries: 3 });
+    if (socketFolder !== null) await rm(socketFolder, { recursive: true, force: true });
+    printing.delete(job);
+    if (printing.size === 0) process.off('exit', stopPrinting);
   }
+}
+
+/** Loads `html` into a new page of `browser`, hardened, and prints it. */
+async function printPage(browser: Browser, html: string, options: PrintOptions, timeout: number): Promise<Uint8Array> {
+  const page = await browser.newPage();
+  page.setDefaultTimeout(timeout);
+  await page.setJavaScriptEnabled(false);
+  await page.setRequestInterception(true);
+  page.on('request', (request) => {
+    if (request.isInterceptResolutionHandled()) return;
+    if (request.url().startsWith('data:')) void request.continue();
+    // A navigation (meta refresh, iframe) answered "204 No Content" leaves the page as it
+    // is; aborted, it would replace the report with an error page.
+    else if (request.isNavigationRequest()) void request.respond({ status: 204, body: '' });
+    else void request.abort('blockedbyclient');
+  });
+  // Laid out for print from the start. Printing a page laid out for the screen cost two
+  // more full layouts of the document (Chromium 156, the 100,000-event report: page.pdf
+  // 4.3-4.9 s against 2.8-3.0 s, the same PDF but for its dates).
+  await page.emulateMediaType('print');
+  if (html.includes(PRINT_ONLY_RULE)) await page.setViewport({ width: 4, height: 4 });
+  await page.setContent(html, { waitUntil: 'load', timeout });
+  return await page.pdf({
+    format: options.paper === 'letter' ? 'Letter' : 'A4',
+    printBackground: true,
+    displayHeaderFooter: true,
+    headerTemplate: options.headerTemplate,
+    footerTemplate: options.footerTemplate,
+    margin: MARGIN,
+    preferCSSPageSize: false,
+    tagged: false,
+    outline: false,
+    timeout,
+  });
 }
 
 /** A bookmark of the PDF: its title, the id of the element it opens at, and bookmarks under it (shown folded). */

@@ -15,7 +15,8 @@ import type Handlebars from 'handlebars';
 import { HandlebarsRuntime } from './handlebars-runtime.js';
 import { rowSource, type RowSource } from './rows.js';
 
-type Block = (context: unknown, options?: { data?: unknown; blockParams?: unknown[] }) => string;
+/** A block's compiled body, as Handlebars hands it to a helper (`options.fn`). */
+export type Block = (context: unknown, options?: { data?: unknown; blockParams?: unknown[] }) => string;
 
 interface Deferred {
   rows: RowSource<unknown>;
@@ -98,14 +99,16 @@ function* eachRow(block: Deferred): Generator<string> {
 
 /**
  * Replaces the environment's `each` with one that knows lazy rows; anything else goes to
- * Handlebars' own `each`, untouched (`{{#rows}}` on an array reaches `each` too).
+ * Handlebars' own `each`, untouched (`{{#rows}}` on an array reaches `each` too). `deferred`
+ * wraps a block whose rows are printed later, after the template that holds it has returned
+ * (so that a failure in a row still names that template).
  */
-export function printRowsByRow(env: typeof Handlebars): void {
+export function printRowsByRow(env: typeof Handlebars, deferred: (fn: Block) => Block = (fn) => fn): void {
   const each = env.helpers.each as Handlebars.HelperDelegate;
   env.registerHelper('each', function (this: unknown, context: unknown, options: Handlebars.HelperOptions) {
     const rows = rowSource(context);
     if (rows === undefined || rows.length === 0 || typeof options?.fn !== 'function') return each.call(this, context, options);
-    const block: Deferred = { rows, fn: options.fn as Block, data: options.data };
+    const block: Deferred = { rows, fn: current !== null ? deferred(options.fn as Block) : (options.fn as Block), data: options.data };
     if (current !== null) return current.defer(block);
     let text = '';
     for (const piece of eachRow(block)) text += piece;

@@ -13,7 +13,12 @@
  *   templates too;
  * - calls a helper other than Handlebars' own (`if`, `unless`, `each`, `with`, `lookup`,
  *   `log`): none is registered, and computing belongs in the view model;
+ * - gives one of them another number of values than it takes (`{{#with a b}}`: Handlebars
+ *   itself finds that only when the template runs, and cannot say where);
  * - uses a partial that does not exist, a dynamic partial, or a decorator.
+ *
+ * A failure that remains for run time (a partial that includes itself...) names the template
+ * or partial it happened in, also in a table's rows, which are printed after it returned.
  *
  * The built-in templates ship compiled (`builtin-templates.ts`, made by
  * `scripts/precompile-templates.mjs` and checked by the tests): a run only parses and
@@ -40,6 +45,14 @@ const MAIN = ['report.hbs', 'pdf-header.hbs', 'pdf-footer.hbs'] as const;
 const STYLES = 'styles.css';
 const PARTIALS_DIR = 'partials';
 const KNOWN_HELPERS = new Set(['if', 'unless', 'each', 'with', 'lookup', 'log']);
+/** How many values the helpers that count them take (Handlebars checks only when the template runs). */
+const ARITY = new Map([
+  ['if', 1],
+  ['unless', 1],
+  ['each', 1],
+  ['with', 1],
+  ['lookup', 2],
+]);
 
 export interface ReportTemplates {
   /** The whole HTML document. */
@@ -169,6 +182,11 @@ function checkTree(src: Source, root: hbs.AST.Program, partialNames: Set<string>
       if (isCall && (name === null || !KNOWN_HELPERS.has(name))) {
         fail(src, line, `unknown helper "${name ?? '(expression)'}": only if, unless, each, with, lookup and log exist; compute values in the view model`);
       }
+      const arity = name === null ? undefined : ARITY.get(name);
+      if (arity !== undefined && call.params.length !== arity) {
+        const shown = `${node.type === 'BlockStatement' ? '#' : ''}${name}`;
+        fail(src, line, `{{${shown}}} takes exactly ${arity === 1 ? 'one value' : `${arity} values`}, not ${call.params.length}`);
+      }
     }
     for (const [key, child] of Object.entries(node)) {
       if (key !== 'loc' && child && typeof child === 'object') visit(child);
@@ -224,12 +242,38 @@ function precompiled(src: Source): Precompiled | null {
   return entry;
 }
 
-/** A template's runtime error as a one-line TemplateError naming its file; a row's own failure as it is. */
-function runtimeFailure(src: Source, err: unknown): unknown {
-  if (err instanceof RowFailure) return err.error;
-  if (err instanceof TemplateError) return err;
+/** A failure of `src`'s code as a one-line TemplateError naming its file (and line, when Handlebars gives it); one already named, or a row's own failure, as it is. */
+function blame(src: Source, err: unknown): unknown {
+  if (err instanceof RowFailure || err instanceof TemplateError) return err;
   const e = err as { message?: string; lineNumber?: number };
   return new TemplateError(`${src.file}${e.lineNumber ? ` line ${e.lineNumber}` : ''}: ${String(e.message ?? err).split('\n')[0]}`);
+}
+
+/** A main template's runtime error, named by the template it happened in; a row's own failure as it is. */
+function runtimeFailure(src: Source, err: unknown): unknown {
+  const named = blame(src, err);
+  return named instanceof RowFailure ? named.error : named;
+}
+
+/** The template whose code runs now (templates run synchronously): a block it defers keeps its name. */
+let running: Source | null = null;
+
+/**
+ * `run` as `src`'s code: a failure in it names `src`, not the template that included it (a
+ * partial runs inside the report's code, and a row block after its template has returned).
+ */
+function namedAs<F extends (context: never, options?: never) => string>(src: Source, run: F): F {
+  return ((context: never, options?: never) => {
+    const outer = running;
+    running = src;
+    try {
+      return run(context, options);
+    } catch (err) {
+      throw blame(src, err);
+    } finally {
+      running = outer;
+    }
+  }) as F;
 }
 
 /**
@@ -250,7 +294,7 @@ export async function loadTemplates(templateDir?: string, options: { precompiled
   const withoutData = [...entries.values()].every((entry) => entry !== null && entry.withoutData !== null);
   // An isolated environment: no global helpers or partials leak in or out.
   const env = (compiler ?? HandlebarsRuntime).create();
-  printRowsByRow(env);
+  printRowsByRow(env, (fn) => (running === null ? fn : namedAs(running, fn)));
   const partialNames = new Set(partials.keys());
   const compiled = new Map<string, HandlebarsTemplateDelegate>();
   for (const src of sources) {
@@ -258,11 +302,11 @@ export async function loadTemplates(templateDir?: string, options: { precompiled
     const spec = entry ? (withoutData ? entry.withoutData : entry.spec) : null;
     compiled.set(src.file, spec ? env.template(spec) : check(env, src, partialNames));
   }
-  for (const [name, src] of partials) env.registerPartial(name, compiled.get(src.file) as HandlebarsTemplateDelegate);
+  for (const [name, src] of partials) env.registerPartial(name, namedAs(src, compiled.get(src.file) as HandlebarsTemplateDelegate));
 
   const template = (name: (typeof MAIN)[number]) => {
     const src = main.get(name) as Source;
-    const run = compiled.get(src.file) as HandlebarsTemplateDelegate;
+    const run = namedAs(src, compiled.get(src.file) as HandlebarsTemplateDelegate);
     return {
       text(view: object): string {
         try {

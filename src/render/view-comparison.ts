@@ -18,6 +18,8 @@ export interface ComparisonFindingRow {
 
 export interface ComparisonView {
   previous: { title: string; period: string; generatedAt: string };
+  /** The comparison's warnings (a previous report that is not of an earlier period), shown first. */
+  warnings: string[];
   counts: { label: string; value: string }[];
   newFindings: Table<ComparisonFindingRow>;
   resolvedFindings: Table<ComparisonFindingRow>;
@@ -58,6 +60,7 @@ export function comparisonView(c: Comparison, kit: ViewKit): ComparisonView {
   ];
   return {
     previous: { title: c.previous.title, period: c.previous.period.label, generatedAt: kit.clock.stamp(c.previous.generatedAt) },
+    warnings: [...c.warnings],
     counts: [
       { label: 'New findings', value: formatCount(c.findings.new.length) },
       { label: 'Resolved findings', value: formatCount(c.findings.resolved.length) },

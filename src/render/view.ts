@@ -16,6 +16,7 @@ import type {
   IotEvent,
   PolicyChange,
   PolicyHistory,
+  RecordsWithoutTime,
   ReportModel,
 } from '../report/model.js';
 import { getOrInsert } from '../memo.js';
@@ -239,6 +240,8 @@ export interface PolicyView {
   region: string;
   arn: string | null;
   defaultVersionId: string | null;
+  /** What "Default version at end" says when `defaultVersionId` is null. */
+  defaultVersionNote: string;
   deleted: boolean;
   attachedTargets: CellList;
   versions: PolicyVersionView[];
@@ -284,10 +287,18 @@ export interface DeniedRow {
 export interface CoverageView {
   counts: { label: string; value: string }[];
   perAccount: Table<{ account: string; inOrganization: Badge; files: string; regions: CellList; days: string }>;
+  /** The heading of `withoutLogs` and what it says when empty: the accounts and regions asked for, when the report has filters. */
+  withoutLogsTitle: string;
+  withoutLogsNone: string;
   withoutLogs: Table<{ account: string; state: string; ouPath: string }>;
   notInOrganization: Table<{ account: string }>;
   unreadable: Table<{ key: string; source: string; reason: string }>;
   problems: Table<{ key: string; source: string; reason: string }>;
+  /**
+   * IoT records with no usable event time, when there are any (else null): a warning that no
+   * period holds them, and the log files of a few.
+   */
+  withoutTime: { note: string; examples: Table<{ file: string; eventId: string; eventName: string }> } | null;
 }
 
 export interface EventRow {
@@ -423,7 +434,11 @@ function headerView(model: ReportModel, kit: ViewKit): HeaderView {
       { label: 'Log files read', value: `${formatCount(cov.filesRead)} (${formatBytes(cov.bytesRead)}, ${plural(cov.recordsRead, 'record')})`, warn: false },
       { label: 'Unreadable files', value: formatCount(cov.unreadableFiles.length), warn: cov.unreadableFiles.length > 0 },
       { label: 'Source problems', value: formatCount(cov.sourceProblems.length), warn: cov.sourceProblems.length > 0 },
-      { label: 'Accounts without logs', value: formatCount(cov.accountsWithoutLogs.length), warn: cov.accountsWithoutLogs.length > 0 },
+      { label: `Accounts without logs${inRegionsAskedFor(model)}`, value: formatCount(cov.accountsWithoutLogs.length), warn: cov.accountsWithoutLogs.length > 0 },
+      // Only when there are any: these records are in no period, so nothing else in the report shows them.
+      ...(cov.iotRecordsWithoutTime.count > 0
+        ? [{ label: 'IoT records without a usable time', value: `${formatCount(cov.iotRecordsWithoutTime.count)}, in no period (see Coverage)`, warn: true }]
+        : []),
       { label: 'Account names from', value: accountsFrom, warn: org.accountsFrom === 'logs' },
     ],
     accountsNote: org.accountsNote,
@@ -579,9 +594,21 @@ function summaryView(model: ReportModel, kit: ViewKit, groups: Repetition<IotEve
 
 // --- integrity -------------------------------------------------------------
 
+/** Events from log files that failed validation, and from files that could not be checked (no digest one can trust lists them). */
+function flaggedEvents(failed: number, unchecked: number): string | null {
+  const come = (n: number) => (n === 1 ? 'comes' : 'come');
+  if (failed > 0 && unchecked > 0) {
+    return `${plural(failed, 'event')} of this report ${come(failed)} from log files that failed validation, and ${unchecked} from log files that could not be checked (marked in the appendix).`;
+  }
+  if (failed > 0) return `${plural(failed, 'event')} of this report ${come(failed)} from log files that failed validation (marked in the appendix).`;
+  if (unchecked > 0) return `${plural(unchecked, 'event')} of this report ${come(unchecked)} from log files that could not be checked (marked in the appendix).`;
+  return null;
+}
+
 function integrityView(model: ReportModel, kit: ViewKit): IntegrityView {
   const integrity = model.integrity as NonNullable<ReportModel['integrity']>;
-  const flagged = model.events.filter((e) => e.integrity !== null && e.integrity !== 'valid').length;
+  const failed = model.events.filter((e) => e.integrity !== null && e.integrity !== 'valid' && e.integrity !== 'unverified').length;
+  const unchecked = model.events.filter((e) => e.integrity === 'unverified').length;
   const warnings = integrity.problems.filter((p) => p.severity === 'warning').length;
   const errors = integrity.problems.length - warnings;
   return {
@@ -590,10 +617,7 @@ function integrityView(model: ReportModel, kit: ViewKit): IntegrityView {
     statusText: integrity.ok
       ? `Every digest and log file of the period checked out${warnings > 0 ? ` (${plural(warnings, 'warning')} below)` : ''}.`
       : `${plural(errors, 'problem')}${warnings > 0 ? ` and ${plural(warnings, 'warning')}` : ''} found in the digest chains or log files.`,
-    flaggedEvents:
-      flagged > 0
-        ? `${plural(flagged, 'event')} of this report ${flagged === 1 ? 'comes' : 'come'} from log files that failed validation (marked in the appendix).`
-        : null,
+    flaggedEvents: flaggedEvents(failed, unchecked),
     chains: kit.table(integrity.chains, kit.limits.rows, (c) => ({
       account: kit.account(c.accountId, c.accountName),
       region: c.region,
@@ -725,6 +749,18 @@ function policyAnchor(anchors: PolicyAnchors, accountId: string, region: string,
   return entry.places.get(accountId)?.get(region) ?? entry.unique;
 }
 
+/**
+ * "Default version at end" without a version id: a new version made default whose id was not
+ * logged (named by the call that made it), or nothing known from the period.
+ */
+function defaultVersionNote(p: PolicyHistory, kit: ViewKit): string {
+  if (!p.defaultVersionNotLogged) return "not known from the period's events";
+  const made = p.versions.findLast((v) => v.setAsDefault && v.versionId === null);
+  return made === undefined
+    ? 'version not recorded: a new version was made default, and its id was not logged'
+    : `version not recorded: the new version made default by ${made.eventName} at ${kit.clock.dateTime(made.eventTime)} (its id was not logged)`;
+}
+
 function policiesView(policies: PolicyHistory[], kit: ViewKit): { view: PoliciesView; anchors: PolicyAnchors } {
   const anchors: PolicyAnchors = new Map();
   const isPdf = kit.media === 'pdf';
@@ -780,6 +816,7 @@ function policiesView(policies: PolicyHistory[], kit: ViewKit): { view: Policies
       region: p.region,
       arn: p.arn,
       defaultVersionId: p.defaultVersionId,
+      defaultVersionNote: defaultVersionNote(p, kit),
       deleted: p.deleted,
       attachedTargets: kit.list(p.attachedTargets),
       versionsMore: p.versions.length > shownVersions.length ? `${plural(p.versions.length - shownVersions.length, 'earlier version')} (with documents) in ${kit.jsonFile}` : null,
@@ -823,7 +860,8 @@ function actorRow(a: ActorSummary, kit: ViewKit): ActorRow {
     label: a.label,
     type: a.type ?? 'not stated',
     arn: a.arn,
-    role: a.sessionIssuerArn,
+    // Shown under "Role:", so only a role: a federated user's issuer (an IAM user or the root user) is in its label.
+    role: a.sessionIssuerArn !== null && a.sessionIssuerArn.includes(':role/') ? a.sessionIssuerArn : null,
     mfa: mfaBadge(a.mfaAuthenticated),
     changes: formatCount(a.changes),
     failed: formatCount(a.failedAttempts),
@@ -848,17 +886,26 @@ function deniedRow(d: DeniedGroup, kit: ViewKit): DeniedRow {
   };
 }
 
+/** With `--region`, an account "without logs" has none in the regions asked for (it may have logs elsewhere). */
+function inRegionsAskedFor(model: ReportModel): string {
+  return model.filters.regions.length > 0 ? ' in the regions asked for' : '';
+}
+
 function coverageView(model: ReportModel, kit: ViewKit): CoverageView {
   const cov = model.coverage;
   const rows = kit.limits.rows;
   const byId = new Map(model.accounts.map((a) => [a.id, a]));
+  const which = model.filters.accounts.length > 0 ? 'asked for' : 'of the organization';
   return {
+    withoutLogsTitle: `Accounts ${which} without logs${inRegionsAskedFor(model)}`,
+    withoutLogsNone: `None: every account ${which} delivered logs${inRegionsAskedFor(model)}.`,
     counts: [
       { label: 'Log files read', value: formatCount(cov.filesRead) },
       { label: 'Bytes read', value: formatBytes(cov.bytesRead) },
       { label: 'Records read (any service)', value: formatCount(cov.recordsRead) },
       { label: 'IoT records in the period', value: formatCount(cov.iotRecords) },
       { label: 'Duplicate IoT records dropped', value: formatCount(cov.duplicatesDropped) },
+      { label: 'IoT records without a usable time (in no period)', value: formatCount(cov.iotRecordsWithoutTime.count) },
       { label: 'Delivery days read (UTC)', value: cov.daysRead ? `${cov.daysRead.first} to ${cov.daysRead.last}` : 'none' },
     ],
     perAccount: kit.table(cov.perAccount, rows, (a) => ({
@@ -876,6 +923,20 @@ function coverageView(model: ReportModel, kit: ViewKit): CoverageView {
     notInOrganization: kit.table(cov.accountsNotInOrganization, rows, (id) => ({ account: kit.account(id) })),
     unreadable: kit.table(cov.unreadableFiles, rows, (f) => ({ key: f.key, source: f.source, reason: f.reason })),
     problems: kit.table(cov.sourceProblems, rows, (f) => ({ key: f.key, source: f.source, reason: f.reason })),
+    withoutTime: withoutTimeView(cov.iotRecordsWithoutTime, kit),
+  };
+}
+
+function withoutTimeView(withoutTime: RecordsWithoutTime, kit: ViewKit): CoverageView['withoutTime'] {
+  const { count, examples } = withoutTime;
+  if (count === 0) return null;
+  const one = count === 1;
+  const which = examples.length >= count ? (one ? 'It is in:' : 'They are in:') : `The first ${formatCount(examples.length)} by log file:`;
+  return {
+    note:
+      `${plural(count, 'IoT record')} of the log files read ${one ? 'has' : 'have'} no usable event time (none, or one that is not an ISO-8601 time): ` +
+      `${one ? 'it' : 'they'} could not be placed in any period, so no other part of this report counts ${one ? 'it' : 'them'}. ${which}`,
+    examples: kit.table(examples, kit.limits.rows, (e) => ({ file: e.file, eventId: e.eventId ?? '—', eventName: e.eventName ?? '—' })),
   };
 }
 

@@ -80,7 +80,7 @@ export function buildReport(input: BuildInput): ReportModel {
     policies: policyHistories(events),
     actors: actorSummaries(events),
     denied: deniedGroups(events),
-    coverage: coverageOf(collected, accounts, period, resolved.from !== 'logs'),
+    coverage: coverageOf(collected, accounts, period, resolved.from !== 'logs', input.filters),
     integrity: null,
     findingNotes: [],
     comparison: null,

@@ -113,7 +113,10 @@ export interface AccountInfo {
   ouPath: string | null;
   /** Listed by the organization (or accounts file). */
   inOrganization: boolean;
-  /** At least one log file of the period was read for it. */
+  /**
+   * At least one log file of the period was read for it (in the regions asked for, with
+   * `--region`; an account left out by `--account` is not read, so false).
+   */
   hasLogs: boolean;
   /** Tags, when asked for with `--account-tags`; else empty. */
   tags: Record<string, string>;
@@ -157,7 +160,10 @@ export interface Actor {
   accountId: string | null;
   /** IAM user name, or the session issuer's name for a role session. */
   userName: string | null;
-  /** The role behind an assumed-role session (`sessionContext.sessionIssuer.arn`). */
+  /**
+   * Who issued the session (`sessionContext.sessionIssuer.arn`): the role of an assumed-role
+   * session; the IAM user or root user behind a federated user.
+   */
   sessionIssuerArn: string | null;
   /** Role session name (last part of an assumed-role ARN). */
   sessionName: string | null;
@@ -166,9 +172,16 @@ export interface Actor {
   /** Service that called on the principal's behalf (`invokedBy`). */
   invokedBy: string | null;
   accessKeyId: string | null;
-  /** Stable key grouping one principal's calls: the role ARN for role sessions, else the ARN, else type/invokedBy. */
+  /**
+   * Stable key grouping one principal's calls: the role ARN for role sessions, else the ARN; an
+   * Identity Center user's identity store and user id; another account's account and principal
+   * id; the service (`invokedBy`); else type, account and principal id.
+   */
   key: string;
-  /** Short human label, e.g. "role/deploy (session ci-123)". */
+  /**
+   * Short human label, e.g. "role/deploy (session ci-123)", "user/alice", "federated-user/ops
+   * (issued by user/bob)", "identity-center-user/<user id> (store d-123)", "account/<id> (principal <id>)".
+   */
   label: string;
 }
 
@@ -324,8 +337,17 @@ export interface PolicyHistory {
   versions: PolicyVersion[];
   /** Every successful change in time order. */
   changes: PolicyChange[];
-  /** Default version at the end of the period, when the period's events tell. */
+  /**
+   * Default version at the end of the period, when the period's events tell; null when they do
+   * not, or when the default is a version whose id was not logged (`defaultVersionNotLogged`).
+   */
   defaultVersionId: string | null;
+  /**
+   * True when the period's last default change made a new version the default and the log does
+   * not give its id (CreatePolicyVersion with setAsDefault, no response): the default is that
+   * version, not the one before; `defaultVersionId` is null.
+   */
+  defaultVersionNotLogged: boolean;
   deleted: boolean;
   /** Targets attached at the end of the period (as far as the period's events tell). */
   attachedTargets: string[];
@@ -367,7 +389,13 @@ export interface DeniedGroup {
 }
 
 export interface Coverage {
+  /**
+   * Accounts of the organization (or accounts file) of which no log file of the period was
+   * read: among the accounts asked for (`filters.accounts`, else all), and in the regions asked
+   * for (`filters.regions`, else any). Empty when no account list is known.
+   */
   accountsWithoutLogs: string[];
+  /** Accounts of which log files were read but that the organization (or accounts file) does not list. */
   accountsNotInOrganization: string[];
   unreadableFiles: { key: string; source: string; reason: string }[];
   /** Prefixes or objects a source could not list or read (access denied, vanished...). */
@@ -379,9 +407,31 @@ export interface Coverage {
   iotRecords: number;
   /** Duplicate IoT records dropped (same eventID). */
   duplicatesDropped: number;
+  /**
+   * IoT records of the log files read that have no usable event time (none, or one that is not
+   * an ISO-8601 time): they cannot be placed in any period, so no other part of the report
+   * counts them. Only the accounts and regions asked for.
+   */
+  iotRecordsWithoutTime: RecordsWithoutTime;
   /** UTC delivery days read (`YYYY-MM-DD`), first and last. */
   daysRead: { first: string; last: string } | null;
+  /** Per account: those asked for (every account known, without `filters.accounts`) and any of which log files were read. */
   perAccount: AccountCoverage[];
+}
+
+/** IoT records with no usable event time (`Coverage.iotRecordsWithoutTime`). */
+export interface RecordsWithoutTime {
+  /** How many, one per eventID (a record without one: per content), as records are de-duplicated. */
+  count: number;
+  /** The first 20 by log file URL, then eventID: where to look. */
+  examples: RecordWithoutTime[];
+}
+
+export interface RecordWithoutTime {
+  /** The log file it was read from (URL as `IotEvent.sourceFile`). */
+  file: string;
+  eventId: string | null;
+  eventName: string | null;
 }
 
 export interface AccountCoverage {
@@ -518,6 +568,11 @@ export interface ActorRef {
 export interface Comparison {
   /** The report compared against. */
   previous: { title: string; generatedAt: string; schemaVersion: string; period: Period };
+  /**
+   * Reasons to read the comparison with care: the previous report's period is the same as this
+   * one's, later, or overlaps it (it should end where this one starts, or before). Empty when none.
+   */
+  warnings: string[];
   findings: { new: FindingRef[]; resolved: FindingRef[]; changed: FindingChange[]; unchanged: number };
   policies: { new: PolicyRef[]; deleted: PolicyRef[]; changed: PolicyChangeRef[] };
   certificates: { new: CertificateRef[]; changed: CertificateChangeRef[] };

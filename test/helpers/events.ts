@@ -208,6 +208,7 @@ export function reportModel(init: Partial<ReportModel> = {}): ReportModel {
       recordsRead: 0,
       iotRecords: 0,
       duplicatesDropped: 0,
+      iotRecordsWithoutTime: { count: 0, examples: [] },
       daysRead: null,
       perAccount: [],
     },

@@ -375,7 +375,7 @@ export function sampleModel(options: SampleOptions = {}): ReportModel {
       let p = policies.get(key);
       if (!p) {
         p = { policyName: r.id, accountId: e.accountId, accountName: e.accountName, region: e.region, arn: r.arn, versions: [], changes: [],
-          defaultVersionId: null, deleted: false, attachedTargets: [], failedEventIds: [] };
+          defaultVersionId: null, defaultVersionNotLogged: false, deleted: false, attachedTargets: [], failedEventIds: [] };
         policies.set(key, p);
       }
       if (e.errorCode) {
@@ -562,6 +562,7 @@ export function sampleModel(options: SampleOptions = {}): ReportModel {
       recordsRead: 98_765,
       iotRecords: events.length + 3,
       duplicatesDropped: 3,
+      iotRecordsWithoutTime: { count: 0, examples: [] },
       daysRead: { first: start.toUTC().toFormat('yyyy-MM-dd'), last: end.toUTC().plus({ days: 1 }).toFormat('yyyy-MM-dd') },
       perAccount: [PROD, STAGING, OUTSIDER].map((id) => ({
         accountId: id, accountName: accountNames[id] ?? null, inOrganization: id !== OUTSIDER, files: id === PROD ? 900 : id === STAGING ? 330 : 4,
@@ -585,6 +586,7 @@ export function sampleModel(options: SampleOptions = {}): ReportModel {
         schemaVersion: '1.0',
         period: { start: '2026-08-31T22:00:00Z', end: '2026-09-30T22:00:00Z', timeZone: zone, month: '2026-09', label: `September 2026 (${zone})` },
       },
+      warnings: [],
       findings: {
         new: findings.slice(0, 2).map(ref),
         resolved: [{ id: 'old-1', ruleId: 'root-user-change', severity: 'critical', title: 'Root changed a policy', accountId: PROD, accountName: accountNames[PROD] ?? null, resource: 'OldPolicy', suppressed: false }],

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { runCli, runFastCli, type CliRun } from '../helpers/run-cli.js';
 
@@ -47,6 +48,23 @@ describe('iot-audit report: bad input gets one line, a documented exit code and 
     ['a bad S3 URL', ['--source', 's3://Bad_Bucket'], 2, /not a valid S3 bucket name/],
     ['a bad Athena URL', ['--source', 'athena://nodot'], 2, /is not an Athena table/],
     ['a paper size that does not exist', ['--paper', 'a3'], 2, /Expected --paper=a3 to be one of: a4, letter/],
+    ['an integer flag out of range', ['--late-days', '20'], 2, /^Error: --late-days: Expected an integer less than or equal to 14 but received: 20 \(see --help\)\n$/],
+    ['an account id that is not 12 digits', ['--account', '123'], 2, /^Error: --account "123" is not an AWS account id: give 12 digits, e\.g\. 111122223333\n$/],
+    ['a region that is not a region code', ['--region', 'mars-1'], 2, /^Error: --region "mars-1" is not an AWS region name: use e\.g\. us-east-1 or eu-west-1\n$/],
+    ['a generation time that is not ISO', ['--generated-at', '12'], 2, /^Error: --generated-at "12" is not an ISO 8601 date-time with Z or an offset: use e\.g\. 2026-11-01T06:00:00Z/],
+    ['a generation time without its offset', ['--generated-at', '2026-11-01T06:00'], 2, /--generated-at "2026-11-01T06:00" is not an ISO 8601 date-time with Z or an offset/],
+    [
+      'a source folder without a log file',
+      ['--source', tmp('empty-source')],
+      3,
+      /^Error: no CloudTrail log files were found for October 2026 \(UTC\) under \S+empty-source\S*: check that --source is the trail's bucket/,
+    ],
+    [
+      'an account the trail does not log',
+      ['--account', '123456789012', '--region', 'eu-west-1'],
+      3,
+      /^Error: no CloudTrail log files were found for October 2026 \(UTC\) under fixtures\/org-trail with --account 123456789012 and --region eu-west-1: check the accounts and regions asked for/,
+    ],
   ];
 
   it.each(cases)('%s', async (_name, extra, code, message) => {
@@ -75,6 +93,44 @@ describe('iot-audit report: bad input gets one line, a documented exit code and 
     expect(config.code).toBe(2);
     expect(config.stderr.trim().split('\n')).toHaveLength(1);
     expect(config.stderr).toMatch(/no-such-rule/);
+  });
+
+  it('an invalid SOURCE_DATE_EPOCH is a usage error naming it, not ignored', async () => {
+    const out = tmp('epoch');
+    const run = await cli([...base, '--out', out], { SOURCE_DATE_EPOCH: 'abc' });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe('Error: SOURCE_DATE_EPOCH "abc" is not a number of seconds since 1970-01-01 UTC: set it to a whole number (e.g. 1793512800) or unset it\n');
+    expect(readdirSync(out)).toEqual([]);
+  });
+
+  it('a --compare file whose fields are not a report\'s is refused, naming the first bad field', async () => {
+    const dir = tmp('compare-bad');
+    const golden = JSON.parse(readFileSync(path.join(root, 'test/golden/report.json'), 'utf8'));
+    const bad = path.join(dir, 'previous.json');
+    writeFileSync(bad, JSON.stringify({ ...golden, findings: [{ id: 'x', ruleId: 'r', severity: 'bogus', accountId: '314159265358', resource: 'p' }] }));
+    const out = path.join(dir, 'out');
+    const run = await cli([...base, '--compare', bad, '--format', 'json', '--out', out, '--json']);
+    expect(run.code).toBe(2);
+    expect(JSON.parse(run.stdout)).toEqual({
+      error: {
+        name: 'CompareError',
+        message: `${bad}: findings[0].severity is "bogus", not one of info, low, medium, high, critical; expected the JSON report written by iot-audit (schemaVersion 1.0)`,
+        exitCode: 2,
+      },
+    });
+  });
+
+  it('a --compare report of the same period is a warning in the report, whose JSON keeps to the schema', async () => {
+    const out = tmp('compare-same');
+    const run = await cli([...base, '--compare', 'test/golden/report.json', '--format', 'json,md', '--out', out]);
+    expect(run.code).toBe(0);
+    const model = JSON.parse(readFileSync(path.join(out, 'iot-audit-2026-10.json'), 'utf8'));
+    expect(model.comparison.warnings).toEqual([expect.stringMatching(/^The previous report covers the same period as this one \(October 2026 \(UTC\)\)/)]);
+    const validate = new Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(path.join(root, 'schemas/report.schema.json'), 'utf8')));
+    expect(validate(model), JSON.stringify(validate.errors)).toBe(true);
+    expect(readFileSync(path.join(out, 'iot-audit-2026-10.md'), 'utf8')).toContain('- **Warning:** The previous report covers the same period as this one');
+    // And on stderr, for whoever runs it.
+    expect(run.stderr).toMatch(/^Warning: The previous report covers the same period as this one/m);
   });
 
   it('under --json the error is a JSON object and the exit code is kept', async () => {

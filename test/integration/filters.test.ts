@@ -3,6 +3,9 @@
  * folder of log files (no account or region in its keys) holds any account's records, and a
  * report for one account must show that account's events alone.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse, type HTMLElement } from 'node-html-parser';
 import { describe, expect, it } from 'vitest';
 import { runReport } from '../../src/pipeline/report.js';
 import { reportOptions } from '../helpers/report-options.js';
@@ -73,5 +76,49 @@ describe('account filter on an organization trail', () => {
     });
     expect(await eventIds(root, { accounts: [A] })).toEqual(['in-a']);
     expect(await eventIds(root, {})).toEqual(['b-in-a', 'in-a', 'in-b']);
+  });
+});
+
+describe('coverage with --account and --region (the fixture organization)', () => {
+  const PROD = '314159265358';
+  const SECURITY = '161803398874';
+  const SANDBOX = '141421356237';
+  /** The JSON model, the Markdown and the HTML of a run, read back from the output folder. */
+  async function outputs(filters: { accounts?: string[]; regions?: string[] }) {
+    const options = reportOptions({ accounts: filters.accounts ?? [], regions: filters.regions ?? [], formats: ['json', 'md', 'html'] });
+    const { model } = await runReport(options);
+    const read = (suffix: string) => readFileSync(path.join(options.outDir, `iot-audit-2026-10${suffix}`), 'utf8');
+    return { model, md: read('.md'), html: parse(read('.html')) };
+  }
+  const withoutLogsHeading = (html: HTMLElement) => html.querySelectorAll('#coverage h3').find((h) => /without logs/.test(h.text))?.text;
+
+  it('without filters, lists the organization accounts that delivered no logs', async () => {
+    const { model, md, html } = await outputs({});
+    expect(model.coverage.accountsWithoutLogs).toEqual([SECURITY]);
+    expect(md).toContain('**1 account without logs**');
+    expect(withoutLogsHeading(html)).toBe('Accounts of the organization without logs');
+  });
+
+  it('does not call the accounts left out by --account "without logs", nor list them per account', async () => {
+    const { model, md, html } = await outputs({ accounts: [PROD] });
+    expect(model.coverage.accountsWithoutLogs).toEqual([]);
+    expect(model.coverage.perAccount.map((a) => a.accountId)).toEqual([PROD]);
+    expect(md).not.toContain('without logs');
+    const completeness = html.querySelectorAll('.doc-header dt').find((dt) => dt.text === 'Accounts without logs');
+    expect(completeness?.nextElementSibling?.text).toBe('0');
+    expect(withoutLogsHeading(html)).toBe('Accounts asked for without logs');
+    expect(html.querySelector('#coverage')?.text).toContain('None: every account asked for delivered logs.');
+
+    const asked = await outputs({ accounts: [PROD, SECURITY] });
+    expect(asked.model.coverage.accountsWithoutLogs).toEqual([SECURITY]);
+    expect(asked.model.coverage.perAccount.map((a) => a.accountId)).toEqual([SECURITY, PROD]);
+  });
+
+  it('with --region, an account without logs in the regions asked for is without logs, and says where', async () => {
+    const { model, md, html } = await outputs({ regions: ['eu-west-1'] });
+    expect(model.coverage.accountsWithoutLogs).toEqual([SANDBOX, SECURITY]);
+    expect(md).toContain('**2 accounts without logs in the regions asked for**');
+    expect(html.querySelectorAll('.doc-header dt').map((dt) => dt.text)).toContain('Accounts without logs in the regions asked for');
+    expect(withoutLogsHeading(html)).toBe('Accounts of the organization without logs in the regions asked for');
   });
 });

@@ -15,6 +15,7 @@ import { clip, countActions, listWithMore } from '../../src/analysis/rules/suppo
 import { actorOf } from '../../src/cloudtrail/identity.js';
 import { resourcesOf } from '../../src/iot/resources.js';
 import type { IotEvent, PolicyHistory } from '../../src/report/model.js';
+import type { JsonObject } from '../../src/types.js';
 import type { PolicyStatement } from '../../src/analysis/rules/support/policy-document.js';
 import { actor, actors, iotEvent, policyDocument, resetEventIds } from '../helpers/events.js';
 import { rng } from '../helpers/random.js';
@@ -235,6 +236,7 @@ describe('knownPolicyVersions', () => {
         ],
         changes: [],
         defaultVersionId: null,
+        defaultVersionNotLogged: false,
         deleted: false,
         attachedTargets: [],
         failedEventIds: [],
@@ -376,6 +378,83 @@ describe('actorOf', () => {
   });
 });
 
+describe('actorOf labels and keys by identity type', () => {
+  const A = '111122223333';
+  const fedIssuedBy = (issuer: JsonObject, name = 'ops'): JsonObject => ({
+    type: 'FederatedUser',
+    principalId: `${A}:${name}`,
+    arn: `arn:aws:sts::${A}:federated-user/${name}`,
+    accountId: A,
+    sessionContext: { sessionIssuer: issuer, attributes: { mfaAuthenticated: 'false' } },
+  });
+  const bob = { type: 'IAMUser', principalId: 'AIDAX', arn: `arn:aws:iam::${A}:user/bob`, accountId: A, userName: 'bob' };
+
+  it('names a federated user and who issued it: an IAM user, the root user, a role', () => {
+    const byBob = actorOf(fedIssuedBy(bob, 'bob'));
+    expect(byBob).toMatchObject({ label: 'federated-user/bob (issued by user/bob)', key: `arn:aws:sts::${A}:federated-user/bob`, sessionIssuerArn: bob.arn });
+    const byRoot = actorOf(fedIssuedBy({ type: 'Root', principalId: A, arn: `arn:aws:iam::${A}:root`, accountId: A }));
+    expect(byRoot.label).toBe(`federated-user/ops (issued by the root user of ${A})`);
+    // Without the issuer's type, its ARN says what it is.
+    expect(actorOf(fedIssuedBy({ arn: `arn:aws:iam::${A}:user/path/carol` })).label).toBe('federated-user/ops (issued by user/carol)');
+    expect(actorOf(fedIssuedBy({ arn: `arn:aws:iam::${A}:root` })).label).toBe(`federated-user/ops (issued by the root user of ${A})`);
+    expect(actorOf(fedIssuedBy({ type: 'Role', arn: `arn:aws:iam::${A}:role/broker` })).label).toBe('federated-user/ops (issued by role/broker)');
+    // No ARN: the name from the principal id.
+    const { arn: _arn, ...noArn } = fedIssuedBy(bob, 'dave');
+    expect(actorOf(noArn)).toMatchObject({ label: 'federated-user/dave (issued by user/bob)', key: `FederatedUser:${A}:${A}:dave` });
+    // Two federated users of one issuer are two people; neither is the issuer himself.
+    const keys = new Set([actorOf(fedIssuedBy(bob, 'ann')).key, actorOf(fedIssuedBy(bob, 'eve')).key, actorOf(bob).key]);
+    expect(keys.size).toBe(3);
+  });
+
+  it('keeps assumed-role sessions labelled and grouped as before', () => {
+    const session = (name: string) => ({
+      type: 'AssumedRole',
+      arn: `arn:aws:sts::${A}:assumed-role/Admin/${name}`,
+      accountId: A,
+      sessionContext: { sessionIssuer: { type: 'Role', arn: `arn:aws:iam::${A}:role/team/Admin`, userName: 'Admin' } },
+    });
+    expect(actorOf(session('s1'))).toMatchObject({ label: 'role/Admin (session s1)', key: `arn:aws:iam::${A}:role/team/Admin` });
+    expect(actorOf(session('s2')).key).toBe(actorOf(session('s1')).key);
+  });
+
+  it('keeps Identity Center users apart, and says who', () => {
+    const idc = (userId: string, store = 'd-1') => ({
+      type: 'IdentityCenterUser',
+      accountId: A,
+      onBehalfOf: { userId, identityStoreArn: `arn:aws:identitystore::${A}:identitystore/${store}` },
+      credentialId: 'c',
+    });
+    const one = actorOf(idc('u-1111'));
+    expect(one).toMatchObject({ label: 'identity-center-user/u-1111 (store d-1)', key: `IdentityCenterUser:arn:aws:identitystore::${A}:identitystore/d-1:u-1111` });
+    expect(actorOf(idc('u-2222')).key).not.toBe(one.key);
+    expect(actorOf(idc('u-1111', 'd-2')).key).not.toBe(one.key);
+    expect(actorOf({ ...idc('u-1111'), credentialId: 'other' }).key).toBe(one.key);
+  });
+
+  it('keeps principals of another account apart, and says who', () => {
+    const one = actorOf({ type: 'AWSAccount', principalId: 'AIDAONE', accountId: '444455556666' });
+    const two = actorOf({ type: 'AWSAccount', principalId: 'AIDATWO', accountId: '444455556666' });
+    expect(one).toMatchObject({ label: 'account/444455556666 (principal AIDAONE)', key: 'AWSAccount:444455556666:AIDAONE' });
+    expect(two.key).not.toBe(one.key);
+    expect(actorOf({ type: 'AWSAccount', principalId: 'AIDAONE', accountId: '777788889999' }).key).not.toBe(one.key);
+    expect(actorOf({ type: 'AWSAccount', principalId: 'AIDAONE', accountId: '444455556666', invokedBy: 'iot.amazonaws.com' }).label).toBe(
+      'account/444455556666 (principal AIDAONE) via iot.amazonaws.com',
+    );
+  });
+
+  it('labels the other identity types as before, or by their user name', () => {
+    expect(actorOf({ type: 'Root', principalId: A, arn: `arn:aws:iam::${A}:root`, accountId: A }).label).toBe(`root (${A})`);
+    expect(actorOf(bob)).toMatchObject({ label: 'user/bob', key: bob.arn });
+    expect(actorOf({ type: 'AWSService', invokedBy: 'iot.amazonaws.com' })).toMatchObject({ label: 'iot.amazonaws.com', key: 'service:iot.amazonaws.com' });
+    expect(actorOf({ accountId: A, invokedBy: 'iot.amazonaws.com' }).label).toBe('iot.amazonaws.com');
+    const saml = actorOf({ type: 'SAMLUser', principalId: 'X:sam@example.com', userName: 'sam@example.com', identityProvider: 'X' });
+    expect(saml).toMatchObject({ label: 'SAMLUser/sam@example.com', key: 'SAMLUser:unknown:X:sam@example.com' });
+    expect(actorOf({ type: 'SAMLUser', principalId: 'X:kim@example.com', userName: 'kim@example.com' }).key).not.toBe(saml.key);
+    expect(actorOf({ type: 'Unknown' }).label).toBe('Unknown');
+    expect(actorOf(null).label).toBe('unknown identity');
+  });
+});
+
 describe('resourcesOf', () => {
   const CERT = 'a'.repeat(64);
   const arn = (id: string) => `arn:aws:iot:eu-west-1:111111111111:cert/${id}`;
@@ -407,6 +486,19 @@ describe('resourcesOf', () => {
     ]);
     const ca = `arn:aws:iot:eu-west-1:111111111111:cacert/${B}`;
     expect(resourcesOf('X', { ca }, null)).toEqual([{ type: 'caCertificate', id: B, arn: ca }]);
+  });
+
+  it('takes a certificateId of a CA certificate call for the CA certificate, never a device certificate', () => {
+    for (const name of ['RegisterCACertificate', 'UpdateCACertificate', 'DeleteCACertificate', 'DescribeCACertificate']) {
+      expect(resourcesOf(name, { certificateId: CERT, newStatus: 'INACTIVE' }, null), name).toEqual([{ type: 'caCertificate', id: CERT, arn: null }]);
+      expect(resourcesOf(name, { caCertificateId: CERT }, null), name).toEqual([{ type: 'caCertificate', id: CERT, arn: null }]);
+    }
+    expect(resourcesOf('RegisterCACertificate', { caCertificate: 'pem' }, { certificateId: CERT, certificateArn: `arn:aws:iot:eu-west-1:111111111111:cacert/${CERT}` })).toEqual([
+      { type: 'caCertificate', id: CERT, arn: `arn:aws:iot:eu-west-1:111111111111:cacert/${CERT}` },
+    ]);
+    // Other calls keep certificateId for a device certificate.
+    expect(resourcesOf('UpdateCertificate', { certificateId: CERT }, null)).toEqual([{ type: 'certificate', id: CERT, arn: null }]);
+    expect(resourcesOf('RegisterCertificate', { certificatePem: 'pem' }, { certificateId: CERT })).toEqual([{ type: 'certificate', id: CERT, arn: null }]);
   });
 
   it('marks the logging calls, and only them', () => {

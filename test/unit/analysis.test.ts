@@ -99,6 +99,7 @@ describe('IoT events', () => {
       unreadable: [],
       problems: [],
       stats: { filesListed: 2, filesRead: 2, bytesRead: 0, uncompressedBytes: 0, recordsRead: 3, iotRecords: 3, duplicatesDropped: 0, recordsWithoutTime: 0 },
+      withoutTime: { count: 0, examples: [] },
       days: ['2026-10-05'],
     };
     const model = buildReport({
@@ -161,8 +162,42 @@ describe('certificate lifecycles', () => {
   });
 });
 
+describe('CA certificate calls that name the CA by certificateId', () => {
+  it('follow the CA certificate, and make no device certificate', () => {
+    const ca = 'd'.repeat(64);
+    const events = [
+      ev({ eventName: 'RegisterCACertificate', requestParameters: { caCertificate: 'pem', setAsActive: 'true' }, responseElements: { certificateId: ca, certificateArn: `arn:aws:iot:us-east-1:${ACCT}:cacert/${ca}` } }),
+      ev({ eventName: 'UpdateCACertificate', requestParameters: { certificateId: ca, newStatus: 'INACTIVE' } }),
+      ev({ eventName: 'DeleteCACertificate', requestParameters: { certificateId: ca } }),
+    ];
+    const lifecycles = certificateLifecycles(events);
+    expect(lifecycles.map((c) => [c.kind, c.certificateId, c.lastKnownStatus, c.steps.map((s) => s.action)])).toEqual([
+      ['ca', ca, 'DELETED', ['registered', 'deactivated', 'deleted']],
+    ]);
+  });
+});
+
 describe('policy histories', () => {
   const doc = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'iot:*', Resource: '*' }] });
+
+  it('makes the default unknown, not stale, after a new default version whose id was not logged', () => {
+    const create = ev({ eventName: 'CreatePolicy', requestParameters: { policyName: 'p1', policyDocument: doc }, responseElements: { policyVersionId: '1' } });
+    const unlogged = ev({ eventName: 'CreatePolicyVersion', requestParameters: { policyName: 'p1', policyDocument: doc, setAsDefault: true }, responseElements: null });
+    const [p] = policyHistories([create, unlogged]);
+    expect(p).toMatchObject({ defaultVersionId: null, defaultVersionNotLogged: true });
+    expect(p.versions.map((v) => [v.versionId, v.setAsDefault])).toEqual([
+      ['1', true],
+      [null, true],
+    ]);
+    // A version that is not made default leaves the default alone, logged or not.
+    const notDefault = ev({ eventName: 'CreatePolicyVersion', requestParameters: { policyName: 'p1', policyDocument: doc, setAsDefault: 'false' }, responseElements: null });
+    expect(policyHistories([create, notDefault])[0]).toMatchObject({ defaultVersionId: '1', defaultVersionNotLogged: false });
+    // A later switch to a known version makes it known again; a deletion makes it none.
+    const setDefault = ev({ eventName: 'SetDefaultPolicyVersion', requestParameters: { policyName: 'p1', policyVersionId: '1' } });
+    expect(policyHistories([create, unlogged, setDefault])[0]).toMatchObject({ defaultVersionId: '1', defaultVersionNotLogged: false });
+    const deleted = ev({ eventName: 'DeletePolicy', requestParameters: { policyName: 'p1' } });
+    expect(policyHistories([create, unlogged, deleted])[0]).toMatchObject({ defaultVersionId: null, defaultVersionNotLogged: false, deleted: true });
+  });
 
   it('records versions, default changes, attachments and deletions', () => {
     const events = [
@@ -204,6 +239,22 @@ describe('policy histories', () => {
 });
 
 describe('actors, denied attempts and summary', () => {
+  it('summarizes a federated user under its own ARN, its issuer in the label, not as a role', () => {
+    const federated = (name: string) => ({
+      type: 'FederatedUser',
+      principalId: `${ACCT}:${name}`,
+      arn: `arn:aws:sts::${ACCT}:federated-user/${name}`,
+      accountId: ACCT,
+      sessionContext: { sessionIssuer: { type: 'IAMUser', arn: `arn:aws:iam::${ACCT}:user/bob`, userName: 'bob' }, attributes: { mfaAuthenticated: 'false' } },
+    });
+    const summaries = actorSummaries([ev({ userIdentity: federated('ann') }), ev({ userIdentity: federated('eve') }), ev({ userIdentity: federated('ann') })]);
+    expect(summaries.map((s) => [s.label, s.arn, s.changes])).toEqual([
+      ['federated-user/ann (issued by user/bob)', `arn:aws:sts::${ACCT}:federated-user/ann`, 2],
+      ['federated-user/eve (issued by user/bob)', `arn:aws:sts::${ACCT}:federated-user/eve`, 1],
+    ]);
+    expect(summaries[0]!.sessionIssuerArn).toBe(`arn:aws:iam::${ACCT}:user/bob`);
+  });
+
   it('groups a role sessions under the role and counts changes and failures', () => {
     const events = [
       ev({ userIdentity: role('s1'), sourceIPAddress: '10.0.0.1' }),

@@ -5,27 +5,16 @@ import { collect, inlineParser, UniqueRecords } from '../../src/collect/run.js';
 import { resolvePeriod } from '../../src/collect/period.js';
 import { SourceError } from '../../src/errors.js';
 import { LocalStore } from '../../src/sources/local.js';
-import type { CloudTrailRecord, LogObjectRef, ObjectStore, SourcedRecord, StoredObject } from '../../src/types.js';
+import type { CloudTrailRecord, LogObjectRef, ObjectStore, SourcedRecord } from '../../src/types.js';
 import { rng } from '../helpers/random.js';
 import { logKey, record, writeTree } from '../helpers/trail-tree.js';
+import { CountingStore } from '../helpers/counting-store.js';
 
 const ORG = 'o-abcdefghij';
 const A = '111122223333';
 const B = '444455556666';
 const october = resolvePeriod({ period: '2026-10', tz: 'UTC' }, new Date('2026-11-24T00:00:00Z'));
 
-/** A store that counts listings, to prove only the needed prefixes are listed. */
-class CountingStore extends LocalStore {
-  listed: string[] = [];
-  override async listChildren(prefix: string) {
-    this.listed.push(prefix);
-    return super.listChildren(prefix);
-  }
-  override async *listAll(prefix: string): AsyncIterable<StoredObject> {
-    this.listed.push(`ALL:${prefix}`);
-    yield* super.listAll(prefix);
-  }
-}
 
 function orgTree() {
   return writeTree({
@@ -175,6 +164,30 @@ describe('collect', () => {
     const ok = await collect({ stores: [failing, new LocalStore(orgTree())], period: october, lateDays: 1, concurrency: 2 });
     expect(ok.records).toHaveLength(3);
     expect(ok.problems[0]).toMatchObject({ source: 's3://nope' });
+  });
+
+  it('fails with a source error when no source holds a log file for the period: never an all-clear report', async () => {
+    const empty = new LocalStore(writeTree({ 'README.txt': 'no logs here' }), 'empty-copy');
+    await expect(collect({ stores: [empty], period: october, lateDays: 1, concurrency: 2 })).rejects.toThrow(
+      new SourceError(
+        "no CloudTrail log files were found for October 2026 (UTC) under empty-copy: check that --source is the trail's bucket or a copy of it (or a folder of log files), and that the trail logged in this period",
+      ),
+    );
+    // A trail whose folders hold nothing for the accounts and regions asked for.
+    const trail = new LocalStore(orgTree(), 'org-copy');
+    await expect(collect({ stores: [trail], period: october, lateDays: 1, concurrency: 2, accounts: [A], regions: ['eu-west-1'] })).rejects.toThrow(
+      new SourceError(
+        "no CloudTrail log files were found for October 2026 (UTC) under org-copy with --account 111122223333 and --region eu-west-1: check the accounts and regions asked for, that --source is the trail's bucket or a copy of it (or a folder of log files), and that the trail logged in this period",
+      ),
+    );
+    // Nor a month the trail did not log.
+    const june = resolvePeriod({ period: '2026-06', tz: 'UTC' }, new Date('2026-11-24T00:00:00Z'));
+    await expect(collect({ stores: [trail], period: june, lateDays: 1, concurrency: 2 })).rejects.toThrow(/^no CloudTrail log files were found for June 2026 \(UTC\) under org-copy:/);
+    // With a source beside it that has logs, an empty one is no failure.
+    expect((await collect({ stores: [empty, trail], period: october, lateDays: 1, concurrency: 2 })).records).toHaveLength(3);
+    // An Athena query that ran cannot tell whether log files exist (a quiet month returns no row): no failure.
+    const queried = { records: [], delivered: [], sources: [{ label: 'athena://db.t', kind: 'athena' as const, layout: 'athena' as const, athena: null }] };
+    expect((await collect({ stores: [], period: october, lateDays: 1, concurrency: 2, extra: queried })).records).toEqual([]);
   });
 });
 

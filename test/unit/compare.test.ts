@@ -13,6 +13,7 @@ function policy(policyName: string, init: Partial<PolicyHistory> = {}, versions:
     versions: versions.map((versionId) => ({ versionId }) as PolicyVersion),
     changes: [],
     defaultVersionId: null,
+    defaultVersionNotLogged: false,
     deleted: false,
     attachedTargets: [],
     failedEventIds: [],
@@ -117,8 +118,27 @@ describe('previous report validation', () => {
     [JSON.stringify({ ...previous, schemaVersion: '2.0' }), 'sept.json: schemaVersion 2.0 cannot be compared by this version'],
     [JSON.stringify({ ...previous, period: undefined }), 'sept.json: no period'],
     [JSON.stringify({ ...previous, findings: {} }), 'sept.json: "findings" is not a list'],
-    [JSON.stringify({ ...previous, findings: [{ ...previous.findings[0], id: 3 }] }), 'sept.json: findings[0].id is missing'],
+    [JSON.stringify({ ...previous, findings: [{ ...previous.findings[0], id: 3 }] }), 'sept.json: findings[0].id is 3, not a non-empty string'],
     [JSON.stringify({ ...previous, actors: [null] }), 'sept.json: actors[0] is not an object'],
+    // Every field the comparison reads or copies into this report is checked: types, enums, times.
+    [
+      JSON.stringify({ ...previous, findings: [{ id: 'x', ruleId: 'r', severity: 'bogus', accountId: ACCOUNT, resource: 'res' }] }),
+      'sept.json: findings[0].severity is "bogus", not one of info, low, medium, high, critical',
+    ],
+    [JSON.stringify({ ...previous, findings: [{ id: 'x', ruleId: 'r', severity: 'high', accountId: ACCOUNT, resource: 'res' }] }), 'sept.json: findings[0].title is missing'],
+    [JSON.stringify({ ...previous, findings: [previous.findings[0], { ...previous.findings[1], ruleId: '' }] }), 'sept.json: findings[1].ruleId is "", not a non-empty string'],
+    [JSON.stringify({ ...previous, findings: [{ ...previous.findings[0], accountName: 7 }] }), 'sept.json: findings[0].accountName is 7, not a string or null'],
+    [JSON.stringify({ ...previous, findings: [{ ...previous.findings[0], suppressed: 'no' }] }), 'sept.json: findings[0].suppressed is "no", not true or false'],
+    [JSON.stringify({ ...previous, findings: [{ ...previous.findings[0], eventIds: ['a', {}] }] }), 'sept.json: findings[0].eventIds[1] is an object, not a string'],
+    [JSON.stringify({ ...previous, findings: [previous.findings[0], previous.findings[0]] }), 'sept.json: findings[1].id "kept" is also findings[0].id'],
+    [JSON.stringify({ ...previous, period: { ...previous.period, start: 'last month' } }), 'sept.json: period.start is "last month", not an ISO date-time in UTC'],
+    [JSON.stringify({ ...previous, period: { ...previous.period, month: '9' } }), 'sept.json: period.month is "9", not a month (YYYY-MM) or null'],
+    [JSON.stringify({ ...previous, generatedAt: undefined }), 'sept.json: generatedAt is missing'],
+    [JSON.stringify({ ...previous, title: ['x'] }), 'sept.json: title is a list, not a string'],
+    [JSON.stringify({ ...previous, policies: [{ ...previous.policies[0], versions: [{ versionId: 2 }] }] }), 'sept.json: policies[0].versions[0].versionId is 2, not a string or null'],
+    [JSON.stringify({ ...previous, certificates: [{ ...previous.certificates[0], kind: 'root' }] }), 'sept.json: certificates[0].kind is "root", not one of device, ca'],
+    [JSON.stringify({ ...previous, certificates: [{ ...previous.certificates[0], lastKnownStatus: false }] }), 'sept.json: certificates[0].lastKnownStatus is false, not a string or null'],
+    [JSON.stringify({ ...previous, actors: [{ key: 'k', type: 1 }] }), 'sept.json: actors[0].type is 1, not a string or null'],
   ])('rejects %s', (text, message) => {
     const error = (() => {
       try {
@@ -132,7 +152,40 @@ describe('previous report validation', () => {
     expect((error as Error).message).toBe(`${message}; expected the JSON report written by iot-audit (schemaVersion 1.0)`);
   });
 
+  it('accepts a report without the fields the comparison has defaults for', () => {
+    const { accountName: _n, suppressed: _s, eventIds: _e, description: _d, ...bare } = previous.findings[0];
+    expect(parsePreviousReport(JSON.stringify({ ...previous, findings: [bare] }), 'sept.json').findings).toEqual([bare]);
+  });
+
   it('validates a previous report given directly to compareReports', () => {
     expect(() => compareReports(current, { schemaVersion: '1.0' }, 'x.json')).toThrow('x.json: no period');
+  });
+});
+
+describe('the previous report\'s period', () => {
+  const at = (start: string, end: string, month: string | null = null) => JSON.parse(JSON.stringify({ ...previous, period: period({ start, end, month, label: `${start} – ${end}` }) })) as unknown;
+  const october = reportModel({ period: period({ start: '2026-10-01T00:00:00Z', end: '2026-11-01T00:00:00Z', month: '2026-10', label: 'October 2026 (UTC)' }) });
+
+  it('gives no warning for an earlier period, adjacent or not', () => {
+    expect(compareReports(october, at('2026-09-01T00:00:00Z', '2026-10-01T00:00:00Z', '2026-09'), 'sept.json').warnings).toEqual([]);
+    expect(compareReports(october, at('2026-08-01T00:00:00Z', '2026-09-01T00:00:00Z', '2026-08'), 'aug.json').warnings).toEqual([]);
+  });
+
+  it('warns when it is the same period, a later one, or one that overlaps this one', () => {
+    expect(compareReports(october, at('2026-10-01T00:00:00Z', '2026-11-01T00:00:00Z', '2026-10'), 'oct.json').warnings).toEqual([
+      'The previous report covers the same period as this one (2026-10-01T00:00:00Z – 2026-11-01T00:00:00Z): what is new or resolved is since that report of the same period, not since an earlier period.',
+    ]);
+    expect(compareReports(october, at('2026-11-01T00:00:00Z', '2026-12-01T00:00:00Z', '2026-11'), 'nov.json').warnings).toEqual([
+      'The previous report covers a later period (2026-11-01T00:00:00Z – 2026-12-01T00:00:00Z) than this one (October 2026 (UTC)): new and resolved read the other way round; compare with the report of an earlier period.',
+    ]);
+    expect(compareReports(october, at('2026-10-15T00:00:00Z', '2026-10-22T00:00:00Z'), 'week.json').warnings).toHaveLength(1);
+    expect(compareReports(october, at('2026-09-15T00:00:00Z', '2026-10-15T00:00:00Z'), 'mid.json').warnings).toEqual([
+      "The previous report's period (2026-09-15T00:00:00Z – 2026-10-15T00:00:00Z) overlaps this one (October 2026 (UTC)): changes in the overlap are in both reports, so they are neither new nor resolved here.",
+    ]);
+  });
+
+  it('copies only the fields a period has', () => {
+    const extra = JSON.parse(JSON.stringify({ ...previous, period: { ...previous.period, injected: '<b>' } })) as unknown;
+    expect(compareReports(october, extra, 'sept.json').previous.period).toEqual(previous.period);
   });
 });

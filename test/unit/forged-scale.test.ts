@@ -144,6 +144,7 @@ function history(accountId: string, region: string, policyName: string, versions
     versions,
     changes: [],
     defaultVersionId: null,
+    defaultVersionNotLogged: false,
     deleted: false,
     attachedTargets: [],
     failedEventIds: [],

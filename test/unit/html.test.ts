@@ -392,8 +392,25 @@ describe('templates', () => {
     );
   });
 
-  it('names the template when a row fails while the document is written', async () => {
-    const d = await userDir({ 'partials/appendix.hbs': '<section id="appendix">{{#each appendix.table.chunks}}{{#each rows}}{{#if eventId 1}}x{{/if}}{{/each}}{{/each}}</section>' });
+  it('refuses a helper given the wrong number of values before rendering, naming the partial\'s file and line', async () => {
+    // Handlebars itself only finds these when the template runs (and then cannot say where).
+    expect(await failure({ 'partials/appendix.hbs': '<section id="appendix">\n{{#each appendix.table.chunks}}{{#each rows}}\n{{#with time eventId}}x{{/with}}{{/each}}{{/each}}</section>' })).toBe(
+      '<dir>/partials/appendix.hbs line 3: {{#with}} takes exactly one value, not 2',
+    );
+    expect(await failure({ 'partials/appendix.hbs': '<section id="appendix">{{#each appendix.table.chunks}}{{#each rows}}{{#if eventId 1}}x{{/if}}{{/each}}{{/each}}</section>' })).toBe(
+      '<dir>/partials/appendix.hbs line 1: {{#if}} takes exactly one value, not 2',
+    );
+    expect(await failure({ 'partials/header.hbs': '<p>{{#each}}x{{/each}}</p>' })).toBe('<dir>/partials/header.hbs line 1: {{#each}} takes exactly one value, not 0');
+    expect(await failure({ 'partials/header.hbs': '<p>\n{{lookup header}}</p>' })).toBe('<dir>/partials/header.hbs line 2: {{lookup}} takes exactly 2 values, not 1');
+  });
+
+  it('names the partial a runtime error happens in, in its rows too, whether the document is written in pieces or whole', async () => {
+    // A partial that includes itself passes every check, and fails only when it runs.
+    const files = {
+      'partials/appendix.hbs': '<section id="appendix">{{#each appendix.table.chunks}}{{#each rows}}{{> deep}}{{/each}}{{/each}}</section>',
+      'partials/deep.hbs': '<span>{{> deep}}</span>',
+    };
+    const d = await userDir(files);
     const pieces = (await renderHtml(model, { ...SCREEN, templateDir: d }))[Symbol.iterator]();
     let err: unknown;
     try {
@@ -402,11 +419,21 @@ describe('templates', () => {
       err = e;
     }
     expect(err).toBeInstanceOf(TemplateError);
-    expect((err as Error).message).toMatch(/report\.hbs: #if requires exactly one argument$/);
-    // The same error as when the document is made whole.
-    expect(await failure({ 'partials/appendix.hbs': '<section id="appendix">{{#each appendix.table.chunks}}{{#each rows}}{{#if eventId 1}}x{{/if}}{{/each}}{{/each}}</section>' })).toMatch(
-      /report\.hbs: #if requires exactly one argument$/,
-    );
+    expect((err as Error).message.split(d).join('<dir>')).toBe('<dir>/partials/deep.hbs: Maximum call stack size exceeded');
+    expect(await failure(files)).toBe('<dir>/partials/deep.hbs: Maximum call stack size exceeded');
+  });
+
+  it('names the partial whose own row block fails, not the report that holds it', async () => {
+    const d = await userDir({ 'partials/appendix.hbs': '<section id="appendix">{{#each appendix.table.chunks}}{{#each rows}}<p>{{eventId}}</p>{{/each}}{{/each}}</section>' });
+    const templates = await loadTemplates(d);
+    const view = buildView(model, SCREEN);
+    // A value that fails when the row block reads it: as a template's own failure would.
+    const row = { anchor: 'a' };
+    Object.defineProperty(row, 'eventId', { enumerable: true, get: () => { throw new Error('cannot print this'); } });
+    (view.appendix.table.chunks[0] as { rows: unknown[] }).rows = lazyRows(2, () => row);
+    const expected = `${path.join(d, 'partials', 'appendix.hbs')}: cannot print this`;
+    expect(() => [...templates.reportPieces(view)]).toThrow(expected);
+    expect(() => templates.report(view)).toThrow(expected);
   });
 
   it('passes on a failure to make a row as it is: a bug, not a template error', async () => {

@@ -25,7 +25,7 @@ describe('iot-audit verify', () => {
     const { code, stdout } = await runVerify(['--source', tree.root, ...PERIOD, '--public-keys', keysFile]);
     expect(code).toBe(0);
     expect(stdout).toContain(': OK');
-    expect(stdout).toMatch(/111111111111\s+eu-west-1\s+25\s+0\s+0\s+0\s+\d+\s+0\s+0\s+0\s+0\s+valid/);
+    expect(stdout).toMatch(/111111111111\s+eu-west-1\s+25\s+0\s+0\s+0\s+\d+\s+0\s+0\s+0\s+0\s+0\s+valid/);
     expect(stdout.match(/\svalid$/gm)).toHaveLength(4);
   });
 
@@ -61,5 +61,50 @@ describe('iot-audit verify', () => {
     const { code, stdout } = await runVerify(['--source', tree.root, ...PERIOD, '--public-keys', bad, '--json']);
     expect(code).toBe(2);
     expect(JSON.parse(stdout)).toEqual({ error: { name: 'UsageError', message: 'public keys file: entry 0 is not an object', exitCode: 2 } });
+  });
+});
+
+describe('iot-audit verify: bad filters and sources that cannot be read', () => {
+  it('exits 2 for an account id that is not 12 digits or a region that is not a region code', async () => {
+    const account = await runVerify(['--source', tree.root, ...PERIOD, '--public-keys', keysFile, '--account', '123']);
+    expect(account.code).toBe(2);
+    expect(account.stderr).toBe('Error: --account "123" is not an AWS account id: give 12 digits, e.g. 111122223333\n');
+    const region = await runVerify(['--source', tree.root, ...PERIOD, '--public-keys', keysFile, '--region', 'mars-1', '--json']);
+    expect(region.code).toBe(2);
+    expect(JSON.parse(region.stdout)).toEqual({ error: { name: 'UsageError', message: '--region "mars-1" is not an AWS region name: use e.g. us-east-1 or eu-west-1', exitCode: 2 } });
+  });
+
+  // Source failures are exit 3 with report's wording, never an internal error (exit 70).
+  const noCredentials = {
+    AWS_ACCESS_KEY_ID: '',
+    AWS_SECRET_ACCESS_KEY: '',
+    AWS_SESSION_TOKEN: '',
+    AWS_PROFILE: '',
+    AWS_CONFIG_FILE: path.join(tmpdir(), 'iot-audit-no-such-aws-config'),
+    AWS_SHARED_CREDENTIALS_FILE: path.join(tmpdir(), 'iot-audit-no-such-aws-credentials'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_REGION: 'us-east-1',
+  };
+
+  it('exits 3 with one line saying what to do when there are no credentials, also with --json', async () => {
+    const run = await runCli(['verify', '--source', 's3://my-bucket', '--period', '2026-10', '--public-keys', keysFile], noCredentials);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toBe('Error: s3://my-bucket: no AWS credentials found: set AWS_PROFILE, pass --profile, or run in an environment with a role\n');
+    const json = await runCli(['verify', '--source', 's3://my-bucket', '--period', '2026-10', '--profile', 'nosuch', '--json'], noCredentials);
+    expect(json.code).toBe(3);
+    expect(JSON.parse(json.stdout)).toEqual({ error: { name: 'SourceError', message: expect.stringMatching(/^s3:\/\/my-bucket: .*profile "nosuch"/), exitCode: 3 } });
+  });
+
+  it('exits 3 when the S3 endpoint cannot be reached', async () => {
+    const run = await runCli(['verify', '--source', 's3://my-bucket/trail', '--period', '2026-10', '--public-keys', keysFile], {
+      ...noCredentials,
+      AWS_ACCESS_KEY_ID: 'AKIAFAKE',
+      AWS_SECRET_ACCESS_KEY: 'fake',
+      // Nothing listens on port 9 of the loopback.
+      AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:9',
+      AWS_MAX_ATTEMPTS: '1',
+    });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toBe('Error: s3://my-bucket/trail: cannot reach the S3 endpoint (ECONNREFUSED): check AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL and the network\n');
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -96,7 +97,7 @@ describe('clean trees', () => {
       t.digests.filter((d) => d.hour === 26).map((d) => d.key).sort(),
     );
     expect(unavailable.every((p) => p.severity === 'warning')).toBe(true);
-    expect(result.notes.join(' ')).toMatch(/newest digest of a chain could not have its own signature checked/);
+    expect(result.notes.join(' ')).toMatch(/which the newest digest of a chain and backfill digests do not have/);
     for (const c of result.chains) expect(c).toMatchObject({ digestsValid: IN_PERIOD, status: 'valid' });
   });
 
@@ -137,7 +138,7 @@ describe('clean trees', () => {
 interface Case {
   name: string;
   sidecars?: boolean;
-  tamper: (t: DigestTree) => { key: string; accountId: string; region: string; publicKeys?: ReturnType<typeof parsePublicKeyList> };
+  tamper: (t: DigestTree) => { key: string; accountId: string; region: string; publicKeys?: ReturnType<typeof parsePublicKeyList>; added?: string };
   kinds: string[];
   check?: (result: IntegrityResult, t: DigestTree) => void;
 }
@@ -299,7 +300,8 @@ const cases: Case[] = [
       renameSync(t.file(d.key), t.file(to));
       return { key: to, accountId: A2, region: 'eu-west-1' };
     },
-    kinds: ['digest-moved', 'digest-missing'],
+    // And the digest before it: no signature stored on this copy, and the next digest is unusable.
+    kinds: ['digest-moved', 'digest-missing', 'digest-signature-unavailable'],
   },
   {
     name: 'a second gzip member appended to a log file',
@@ -330,6 +332,129 @@ const cases: Case[] = [
     },
     kinds: ['gzip-trailing-data'],
     check: (result) => expect(chain(result, A2, 'eu-west-1')).toMatchObject({ digestsInvalid: 1, status: 'invalid' }),
+  },
+  // Digests that nobody's signature vouches for (2026-11-25 review): each once passed as "OK".
+  {
+    name: 'a modified log file whose new hash an unsigned backfill digest lists',
+    tamper: (t) => {
+      const log = logAt(t, A1, 'eu-west-1', 6);
+      rewriteLog(t, log.key, (l) => (l.Records[0].eventName = 'DeletePolicy'));
+      const forged = writeBackfillDigest(t, A1, 'eu-west-1', [log.key], new Date('2026-10-01T03:17:31Z'));
+      rmSync(`${t.file(forged)}.sig`);
+      return { key: log.key, accountId: A1, region: 'eu-west-1' };
+    },
+    kinds: ['log-file-modified', 'digest-signature-unavailable'],
+    // A trusted digest's hash decides; the unsigned one agreeing with the new content proves nothing.
+    check: (result, t) => expect(result.logFiles.get(logAt(t, A1, 'eu-west-1', 6).key)).toBe('modified'),
+  },
+  {
+    name: 'an added log file listed only by an unsigned digest of another trail, its times outside the period',
+    tamper: (t) => {
+      const added = addUnlistedLog(t, A1, 'us-east-1', new Date('2026-10-01T07:33:00Z'));
+      const model = digestAt(t, A1, 'us-east-1', 0);
+      const key = model.key.replace(`_${t.trailName}_`, '_shadow_');
+      const body = {
+        ...readDigestBody(t, model.key),
+        digestS3Object: key,
+        previousDigestS3Bucket: null,
+        previousDigestS3Object: null,
+        previousDigestHashValue: null,
+        previousDigestHashAlgorithm: null,
+        previousDigestSignature: null,
+        logFiles: [{ s3Bucket: t.bucket, s3Object: added, hashValue: createHash('sha256').update(gunzipSync(readFileSync(t.file(added)))).digest('hex'), hashAlgorithm: 'SHA-256' }],
+      };
+      writeDigest(t, key, body, attacker.privateKey);
+      rmSync(`${t.file(key)}.sig`);
+      return { key, accountId: A1, region: 'us-east-1', added };
+    },
+    // And the shadow trail's chain, whose one digest is before the period, ends there.
+    kinds: ['digest-signature-unavailable', 'chain-gap'],
+    check: (result) => {
+      const added = [...result.logFiles].find(([key]) => key.includes('Zz9Yy8Xx7Ww6Vv5U'));
+      expect(added?.[1]).toBe('unverified');
+      expect(chain(result, A1, 'us-east-1')).toMatchObject({ logFilesUnverified: 1, status: 'incomplete' });
+    },
+  },
+  {
+    name: 'the newest digest, after the period and unsigned, made to list an added log file of the period',
+    sidecars: false,
+    tamper: (t) => {
+      const last = t.digestsOf(A2, 'us-east-1').at(-1)!;
+      const added = addUnlistedLog(t, A2, 'us-east-1', new Date('2026-10-01T23:40:00Z'));
+      const body = readDigestBody(t, last.key);
+      const hashValue = createHash('sha256').update(gunzipSync(readFileSync(t.file(added)))).digest('hex');
+      body.logFiles = [...(body.logFiles as object[]), { s3Bucket: t.bucket, s3Object: added, hashValue, hashAlgorithm: 'SHA-256' }];
+      writeDigest(t, last.key, body, attacker.privateKey);
+      return { key: last.key, accountId: A2, region: 'us-east-1' };
+    },
+    // Outside the period by its times and name, but it vouches for a log file of the period.
+    kinds: ['digest-signature-unavailable'],
+  },
+  {
+    name: 'a gunzipped log file of other content beside a genuine one of the same name',
+    tamper: (t) => {
+      const log = logAt(t, A2, 'eu-west-1', 9);
+      const content = JSON.parse(gunzipSync(readFileSync(t.file(log.key))).toString('utf8')) as { Records: Record<string, unknown>[] };
+      content.Records[0].eventID = 'forged-0000-4000-8000-000000000001';
+      writeFileSync(t.file(log.key).slice(0, -3), JSON.stringify(content));
+      return { key: log.key.slice(0, -3), accountId: A2, region: 'eu-west-1' };
+    },
+    kinds: ['log-file-not-covered'],
+    check: (result, t) => {
+      const log = logAt(t, A2, 'eu-west-1', 9);
+      expect(result.logFiles.get(log.key)).toBe('valid');
+      expect(result.logFiles.get(log.key.slice(0, -3))).toBe('not-covered');
+    },
+  },
+  {
+    name: "an added log file in a folder of the period, named for another day",
+    tamper: (t) => {
+      const model = logAt(t, A1, 'eu-west-1', 5).key;
+      const key = `${model.slice(0, model.lastIndexOf('/') + 1)}${A1}_CloudTrail_eu-west-1_20260915T0733Z_Qq1Ww2Ee3Rr4Tt5Y.json.gz`;
+      writeFileSync(t.file(key), gzipSync(Buffer.from(JSON.stringify({ Records: [{ eventTime: '2026-10-01T07:30:00Z', eventSource: 'iot.amazonaws.com', eventName: 'DeletePolicy' }] }))));
+      return { key, accountId: A1, region: 'eu-west-1' };
+    },
+    kinds: ['log-file-not-covered'],
+  },
+  {
+    name: 'a genuine digest of before the period copied under a name of the period, beside an added log file',
+    tamper: (t) => {
+      addUnlistedLog(t, A2, 'eu-west-1', new Date('2026-10-01T07:33:00Z'));
+      const key = digestAt(t, A2, 'eu-west-1', 9).key.replace(`_${t.trailName}_`, '_shadow_');
+      copyObject(t, digestAt(t, A2, 'eu-west-1', 0).key, key);
+      return { key, accountId: A2, region: 'eu-west-1' };
+    },
+    // Its body's times are before the period; the hour its name gives is in it.
+    kinds: ['digest-moved'],
+  },
+  {
+    name: 'the last digests of the period deleted, and the one after them',
+    tamper: (t) => {
+      for (const hour of [24, 25, 26]) deleteObject(t, digestAt(t, A1, 'us-east-1', hour).key);
+      return { key: digestAt(t, A1, 'us-east-1', 23).key, accountId: A1, region: 'us-east-1' };
+    },
+    kinds: ['chain-gap', 'log-file-not-covered'],
+    check: (result, t) => {
+      // A chain that ends cannot tell deleted digests from validation turned off: the log files
+      // after it are not covered, and say both.
+      const after = [24, 25].flatMap((hour) => digestAt(t, A1, 'us-east-1', hour).logKeys).filter((key) => result.logFiles.has(key));
+      expect(after.length).toBeGreaterThan(0);
+      expect(chain(result, A1, 'us-east-1')).toMatchObject({ logFilesNotCovered: after.length, status: 'invalid' });
+      for (const key of after) {
+        expect(result.logFiles.get(key)).toBe('not-covered');
+        expect(result.problems.find((p) => p.key === key)?.message).toMatch(/after its chain's last digest.*validation stopped, or the digests after it were deleted/);
+      }
+    },
+  },
+  {
+    name: 'the first digests of the period deleted, and the one before them',
+    tamper: (t) => {
+      for (const hour of [0, 1, 2]) deleteObject(t, digestAt(t, A2, 'us-east-1', hour).key);
+      return { key: digestAt(t, A2, 'us-east-1', 2).key, accountId: A2, region: 'us-east-1' };
+    },
+    kinds: ['digest-missing'],
+    // Hours 1 (across the period's start) and 2.
+    check: (result) => expect(chain(result, A2, 'us-east-1')).toMatchObject({ digestsMissing: 2, logFilesNotCovered: 0 }),
   },
 ];
 
@@ -404,6 +529,19 @@ describe('gaps, missing folders, late and backfill digests', () => {
     const c = chain(result, A1, 'us-east-1');
     expect(c.logFilesNotCovered).toBeGreaterThan(0);
     expect(c).toMatchObject({ logFilesValid: 0, digestsValid: 0, status: 'incomplete' });
+  });
+
+  it('says a period with no digest at all, in an account and region that has a digest folder, is not covered', async () => {
+    const t = tree(true, { accounts: [A1], regions: ['eu-west-1'] });
+    // Days after the tree's last digest: no digest is read around them, and no log file either.
+    const run = (now?: Date) =>
+      verifyIntegrity({ stores: [new LocalStore(t.root)], start: new Date('2026-10-05T00:00:00Z'), end: new Date('2026-10-06T00:00:00Z'), publicKeys: parsePublicKeyList(t.publicKeyList), now });
+    const result = await run();
+    expect(result.ok).toBe(false);
+    expect(errors(result)).toEqual([expect.objectContaining({ kind: 'digest-missing', accountId: A1, region: 'eu-west-1', from: '2026-10-05T00:00:00Z', to: '2026-10-06T00:00:00Z' })]);
+    expect(chain(result, A1, 'eu-west-1')).toMatchObject({ digestsMissing: 24, digestsValid: 0, status: 'incomplete', gaps: [expect.objectContaining({ from: '2026-10-05T00:00:00Z' })] });
+    // Not before the digests are due.
+    expect((await run(new Date('2026-10-05T01:00:00Z'))).problems).toEqual([]);
   });
 
   it('does not call digests missing that are not due yet', async () => {

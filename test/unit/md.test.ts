@@ -50,6 +50,7 @@ describe('renderMarkdown', () => {
     };
     const comparison: Comparison = {
       previous: { title: 't', generatedAt: 'g', schemaVersion: '1.0', period: period({ start: '2026-09-01T00:00:00Z', end: '2026-10-01T00:00:00Z' }) },
+      warnings: [],
       findings: { new: [], resolved: [], changed: [], unchanged: 0 },
       policies: { new: [], deleted: [], changed: [] },
       certificates: { new: [], changed: [] },

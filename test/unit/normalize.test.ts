@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { isIotRecord, MAX_NESTING, normalizeRecord, TOO_DEEP } from '../../src/cloudtrail/normalize.js';
+import { canonicalTime, isIotRecord, MAX_NESTING, normalizeRecord, PRIVATE_KEY_REMOVED, TOO_DEEP } from '../../src/cloudtrail/normalize.js';
 import { parseLogBytes } from '../../src/collect/parse-log.js';
+import { parseLogFast } from '../../src/collect/parse-fast.js';
 import { gzipSync } from 'node:zlib';
 
 const canonical = {
@@ -149,5 +150,229 @@ describe('parseLogBytes', () => {
     const parsed = parseLogBytes(Buffer.from(`${line}\n${line}\n`));
     expect(parsed.recordCount).toBe(2);
     expect(parsed.records).toHaveLength(2);
+  });
+});
+
+describe('canonicalTime', () => {
+  it.each([
+    ['2026-10-05T10:00:00Z', '2026-10-05T10:00:00Z'],
+    ['2026-10-05t10:00:00z', '2026-10-05T10:00:00Z'],
+    ['2026-10-05T10:00:00.000Z', '2026-10-05T10:00:00Z'],
+    ['2026-10-05T10:00:00.1234567Z', '2026-10-05T10:00:00.123Z'],
+    ['2026-10-05T10:00:00.5Z', '2026-10-05T10:00:00.500Z'],
+    ['2026-10-05T10:00Z', '2026-10-05T10:00:00Z'],
+    // With an offset: the same instant in UTC.
+    ['2026-10-05T12:00:00+02:00', '2026-10-05T10:00:00Z'],
+    ['2026-10-05T12:00:00+0200', '2026-10-05T10:00:00Z'],
+    ['2026-10-05T05:30:00-04:30', '2026-10-05T10:00:00Z'],
+    ['2026-10-01T08:00:00+09', '2026-09-30T23:00:00Z'],
+    ['2026-10-05T10:03:00+00:00', '2026-10-05T10:03:00Z'],
+    // Without an offset: UTC (CloudTrail's times are UTC), never the machine's zone.
+    ['2026-10-01T00:30:00', '2026-10-01T00:30:00Z'],
+    ['2026-10-31 23:30:00.000', '2026-10-31T23:30:00Z'],
+    ['2026-10-31 23:30:00.250', '2026-10-31T23:30:00.250Z'],
+    ['2024-02-29T00:00:00Z', '2024-02-29T00:00:00Z'],
+    ['0099-01-01T00:00:00Z', '0099-01-01T00:00:00Z'],
+  ])('reads %s as %s', (text, expected) => {
+    expect(canonicalTime(text)).toBe(expected);
+  });
+
+  it.each([
+    '05/10/2026 10:00',
+    '10/05/2026',
+    'Oct 5 2026 10:00:00 GMT',
+    'Mon, 05 Oct 2026 10:00:00 GMT',
+    '2026-10-05',
+    '2026-10-05T10',
+    '20261005T100000Z',
+    '2026-13-05T10:00:00Z',
+    '2026-02-29T10:00:00Z',
+    '2026-04-31T10:00:00Z',
+    '2026-10-05T24:00:00Z',
+    '2026-10-05T10:60:00Z',
+    '2026-10-05T10:00:60Z',
+    '2026-10-05T10:00:00+24:00',
+    '2026-10-05T10:00:00 Z',
+    ' 2026-10-05T10:00:00Z',
+    '2026-10-05T10:00:00Z\n',
+    '+002026-10-05T10:00:00Z',
+    '1760000000',
+    '',
+  ])('takes %j for no usable time', (text) => {
+    expect(canonicalTime(text)).toBeNull();
+  });
+
+  it('makes a record without a usable time one without time, and falls back to the epoch timestamp', () => {
+    expect(normalizeRecord({ ...canonical, eventTime: '05/10/2026 10:00' })!.eventTime).toBeNull();
+    expect(normalizeRecord({ ...canonical, eventTime: undefined })!.eventTime).toBeNull();
+    expect(normalizeRecord({ ...guide, EventTime: 'yesterday' })!.eventTime).toBe('2016-04-08T23:51:36Z');
+  });
+});
+
+describe('network activity and Insights events', () => {
+  // A call through an interface VPC endpoint of IoT, as the endpoint owner's trail logs it.
+  const vpce = {
+    ...canonical,
+    eventID: 'e-net',
+    readOnly: undefined,
+    eventType: 'AwsVpceEvent',
+    eventCategory: 'NetworkActivity',
+    vpcEndpointId: 'vpce-1',
+    requestParameters: null,
+  };
+  const insight = { ...canonical, eventID: 'e-insight', eventType: 'AwsCloudTrailInsight', eventCategory: 'Insight' };
+
+  it('are not IoT events of the report, whatever their source and name', () => {
+    expect(isIotRecord(normalizeRecord(vpce)!)).toBe(false);
+    expect(isIotRecord(normalizeRecord({ ...vpce, eventCategory: 'networkactivity' })!)).toBe(false);
+    expect(isIotRecord(normalizeRecord({ ...vpce, eventCategory: undefined })!)).toBe(false);
+    expect(isIotRecord(normalizeRecord({ ...vpce, eventType: undefined })!)).toBe(false);
+    expect(isIotRecord(normalizeRecord(insight)!)).toBe(false);
+    // The management event of the same call, which says its endpoint, is.
+    expect(isIotRecord(normalizeRecord({ ...canonical, eventCategory: 'Management', vpcEndpointId: 'vpce-1' })!)).toBe(true);
+  });
+
+  it("keep a denial by the endpoint's policy, the only record of a call that never reached IoT, as a denied attempt", () => {
+    const denied = normalizeRecord({ ...vpce, errorCode: 'VpceAccessDenied', errorMessage: 'The request was denied by the VPC endpoint policy' })!;
+    expect(isIotRecord(denied)).toBe(true);
+    const bytes = Buffer.from(JSON.stringify({ Records: [vpce, { ...vpce, eventID: 'e-denied', errorCode: 'VpceAccessDenied' }] }));
+    for (const parsed of [parseLogBytes(bytes), parseLogFast(bytes)]) expect(parsed.records.map((r) => r.eventId)).toEqual(['e-denied']);
+  });
+
+  it('count among the records read, on the fast path as on the plain one', () => {
+    const bytes = Buffer.from(JSON.stringify({ Records: [canonical, vpce, insight] }));
+    for (const parsed of [parseLogBytes(bytes), parseLogFast(bytes), parseLogFast(gzipSync(bytes))]) {
+      expect(parsed.recordCount).toBe(3);
+      expect(parsed.records.map((r) => r.eventId)).toEqual(['e-1']);
+    }
+  });
+});
+
+describe('wrappers and files without records', () => {
+  const wrapped = JSON.stringify(canonical);
+
+  it('unwraps wrapper keys in any case', () => {
+    for (const key of ['CloudTrailEvent', 'cloudTrailEvent', 'CLOUDTRAILEVENT', 'eventjson', 'eventJson', 'eventJSON', 'EventJson', 'EVENTJSON']) {
+      expect(normalizeRecord({ [key]: wrapped })?.eventId, key).toBe('e-1');
+      expect(normalizeRecord({ [key]: canonical })?.eventId, key).toBe('e-1');
+    }
+    expect(normalizeRecord({ 'Detail-Type': 'AWS API Call via CloudTrail', Source: 'aws.iot', Detail: canonical })?.eventId).toBe('e-1');
+    // A null CloudTrailEvent is no wrapper: the other one is read.
+    expect(normalizeRecord({ CloudTrailEvent: null, EventJSON: wrapped })?.eventId).toBe('e-1');
+  });
+
+  it('reads an array of wrapped records (a Lake or Athena export) in any key case', () => {
+    for (const key of ['eventjson', 'eventJSON', 'EventJson']) {
+      const parsed = parseLogBytes(Buffer.from(JSON.stringify([{ [key]: wrapped }, { [key]: JSON.stringify({ ...canonical, eventID: 'e-2' }) }])));
+      expect(parsed.error, key).toBeNull();
+      expect(parsed.records.map((r) => r.eventId)).toEqual(['e-1', 'e-2']);
+    }
+    const lookup = { Events: [{ EventId: 'e-1', EventName: 'UpdateCertificate', CLOUDTRAILEVENT: wrapped }] };
+    expect(parseLogBytes(Buffer.from(JSON.stringify(lookup))).records).toHaveLength(1);
+  });
+
+  it.each([
+    ['an array of objects none of which is a record', [{ eventXML: wrapped }, { id: 1 }], /not a CloudTrail log \(a JSON array of 2 objects, none of them a CloudTrail record\)/],
+    ['an array of other values', [1, 2], /not a CloudTrail log/],
+    ['LookupEvents-like output without records', { Events: [{ CloudTrailEvent: '{"id":1}' }] }, /not a CloudTrail log \("Events" holds no CloudTrail record/],
+    ['an object that is no record', { hello: 'world' }, /not a CloudTrail log \(no "Records" array/],
+  ])('lists %s as unreadable, with the reason', (_what, value, reason) => {
+    const bytes = Buffer.from(JSON.stringify(value));
+    expect(parseLogBytes(bytes).error).toMatch(reason);
+    expect(parseLogFast(bytes).error).toMatch(reason);
+  });
+
+  it('names the line of JSON lines that is not CloudTrail', () => {
+    const text = `${JSON.stringify(canonical)}\n${JSON.stringify({ id: 1 })}\n`;
+    expect(parseLogBytes(Buffer.from(text)).error).toBe('not a CloudTrail log (no "Records" array and no CloudTrail record) on line 2');
+  });
+
+  it.each([
+    ['{"Records":[]}', 0],
+    ['{"Records": []}', 0],
+    ['[]', 0],
+    ['{"Events":[]}', 0],
+    [JSON.stringify([{ eventJSON: wrapped }, { id: 1 }]), 2],
+  ])('reads %s as a good file with %i records', (text, count) => {
+    for (const parsed of [parseLogBytes(Buffer.from(text)), parseLogFast(Buffer.from(text)), parseLogFast(gzipSync(Buffer.from(text)))]) {
+      expect(parsed.error).toBeNull();
+      expect(parsed.recordCount).toBe(count);
+    }
+  });
+});
+
+describe('private keys', () => {
+  // Not a real key: what matters is that none of its text reaches a report.
+  const PEM = '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAsecretSECRETsecret0123456789\nabcdefSECRETBODY==\n-----END RSA PRIVATE KEY-----\n';
+  const created = {
+    ...canonical,
+    eventID: 'e-keys',
+    eventName: 'CreateKeysAndCertificate',
+    requestParameters: { setAsActive: true },
+    responseElements: {
+      certificateArn: 'arn:aws:iot:eu-west-1:111122223333:cert/' + 'a'.repeat(64),
+      certificateId: 'a'.repeat(64),
+      keyPair: { PublicKey: '-----BEGIN PUBLIC KEY-----\nMIIBIjAN\n-----END PUBLIC KEY-----\n', PrivateKey: PEM },
+    },
+  };
+
+  it('are removed from the record where it is normalized, the public key kept', () => {
+    const r = normalizeRecord(created)!;
+    expect(r.responseElements?.keyPair).toEqual({ PublicKey: created.responseElements.keyPair.PublicKey, PrivateKey: PRIVATE_KEY_REMOVED });
+    expect(JSON.stringify(r)).not.toContain('SECRET');
+    // The record itself is left as it was read.
+    expect(created.responseElements.keyPair.PrivateKey).toBe(PEM);
+  });
+
+  it('are removed under any key spelling and from any text, a nested JSON string or a cut-off key too', () => {
+    const cases: Record<string, unknown>[] = [
+      { responseElements: { keypair: { privatekey: PEM } } },
+      { responseElements: { keyPair: { privateKey: { pem: PEM } } } },
+      { responseElements: { key_pair: { private_key: 'MIIEowIBAAKCAQEAsecretSECRET' } } },
+      { responseElements: JSON.stringify({ keyPair: { PrivateKey: PEM } }) },
+      { requestParameters: { note: `before ${PEM} after`, list: [1, PEM] } },
+      { requestParameters: { wrapped: JSON.stringify({ deeper: PEM }) } },
+      { requestParameters: { cut: PEM.slice(0, 60) } },
+      { requestParameters: { ec: '-----BEGIN EC PRIVATE KEY-----\nSECRET\n-----END EC PRIVATE KEY-----' } },
+      { errorMessage: `bad key ${PEM}` },
+      { additionalEventData: { k: PEM } },
+      { userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/alice', userName: PEM } },
+    ];
+    for (const overrides of cases) {
+      const r = normalizeRecord({ ...canonical, ...overrides })!;
+      expect(JSON.stringify(r), JSON.stringify(overrides)).not.toMatch(/SECRET|PRIVATE KEY-----/);
+      expect(JSON.stringify(r)).toContain(PRIVATE_KEY_REMOVED);
+    }
+    const params = normalizeRecord({ ...canonical, requestParameters: { note: `before ${PEM} after` } })!.requestParameters;
+    expect(params?.note).toBe(`before ${PRIVATE_KEY_REMOVED}\n after`);
+    // Nothing to remove: the values themselves, not copies.
+    const clean = { certificateId: 'c', nested: { privateKeyHint: 'none', PrivateKey: null } };
+    expect(normalizeRecord({ ...canonical, requestParameters: clean })!.requestParameters).toBe(clean);
+  });
+
+  it('are looked for in time linear in a forged text', () => {
+    const forged = [
+      ('-----BEGIN ' + 'A'.repeat(100)).repeat(10_000) + 'PRIVATE KEY-----',
+      '-----BEGIN PRIVATE KEY-----' + '-----END A'.repeat(100_000),
+      '-----BEGIN PRIVATE KEY-----' + ('-----END ' + 'B'.repeat(200)).repeat(5_000),
+      '-----BEGIN PRIVATE KEY-----x-----END PRIVATE KEY-----'.repeat(20_000),
+    ];
+    const started = performance.now();
+    for (const text of forged) {
+      const r = normalizeRecord({ ...canonical, errorMessage: text })!;
+      expect(r.errorMessage).not.toMatch(/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/);
+    }
+    expect(performance.now() - started).toBeLessThan(2_000);
+  });
+
+  it('are removed on the fast path as on the plain one', () => {
+    // As CloudTrail would write it, and wrapped as an export's string.
+    const records = [created, { eventJSON: JSON.stringify(created) }];
+    const bytes = Buffer.from(JSON.stringify({ Records: records }));
+    const plain = parseLogBytes(bytes);
+    expect(parseLogFast(bytes)).toEqual(plain);
+    expect(parseLogFast(gzipSync(bytes))).toEqual({ ...plain, uncompressedBytes: bytes.length });
+    expect(plain.records).toHaveLength(2);
+    expect(JSON.stringify(plain.records)).not.toMatch(/SECRET|PRIVATE KEY-----/);
   });
 });

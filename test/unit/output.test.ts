@@ -109,7 +109,7 @@ describe('writeOutputs', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
-  it('removes the temporary files of runs killed outright, once they are an hour old, and nothing else', async () => {
+  it('removes the temporary files (and kept earlier files) of runs killed outright, once they are an hour old, and nothing else', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'iot-audit-left-'));
     // Past the largest process id Linux gives (2^22): that process is gone.
     const gone = 4_194_399;
@@ -120,6 +120,8 @@ describe('writeOutputs', () => {
     };
     hoursAgo(`.iot-audit-2026-09.json.${gone}-0a1b2c3d.tmp`, 5); // killed: removed
     hoursAgo(`.SHA256SUMS.${gone}-0a1b2c3d.tmp`, 5); // killed: removed
+    hoursAgo(`.iot-audit-2026-09.csv.${gone}-0a1b2c3d.old`, 5); // an earlier file kept while replacing it, killed mid-commit: removed
+    hoursAgo(`.iot-audit-2026-09.md.${gone}-99887766.old`, 0.25); // too recent: kept
     hoursAgo(`.iot-audit-2026-09.pdf.${gone}-99887766.tmp`, 0.25); // too recent: a run elsewhere may still be writing it
     hoursAgo(`.iot-audit-2026-09.html.${process.ppid}-0a1b2c3d.tmp`, 5); // its process runs: kept
     hoursAgo(`.notes.txt.tmp`, 5); // not a session's: kept
@@ -129,6 +131,7 @@ describe('writeOutputs', () => {
       [
         `.iot-audit-2026-09.html.${process.ppid}-0a1b2c3d.tmp`,
         `.iot-audit-2026-09.pdf.${gone}-99887766.tmp`,
+        `.iot-audit-2026-09.md.${gone}-99887766.old`,
         '.notes.txt.tmp',
         'SHA256SUMS',
         'iot-audit-2026-10.json',

@@ -86,10 +86,12 @@ const TRAP_STRINGS = [
   'arn:aws-cn:iot:cn-north-1:123456789012:thing/t', 'arn:aws:iam::123456789012:role/IoTRole', '{"eventSource":"iot.amazonaws.com"}',
   '"eventSource":"iot.amazonaws.com"', '{"Records":[{', '},{', '}]}', '[', '\\', '\\u0069ot', '"', "'", 'José', 'mária 😀', '\u2028',
   '\ud800', 'patriot', 'IoT', 'sts.amazonaws.com', '', ' ', '\n\t', 'idiot{}[],:', 'arn:aws:iot', 'iotamazonaws',
+  'NetworkActivity', 'AwsVpceEvent', 'Insight', '-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----', '2026-10-05 10:00:00', '05/10/2026 10:00',
 ];
 const SOURCES = ['iot.amazonaws.com', 'IOT.amazonaws.com', 'ec2.amazonaws.com', 'sts.amazonaws.com', 'iam.amazonaws.com', '', 'iot.amazonaws.com ', 'iot'];
 const KEYS = ['eventSource', 'EventSource', 'EVENTSOURCE', 'eventName', 'EventName', 'eventTime', 'EventTime', 'eventID', 'requestParameters',
-  'RequestParamters', 'responseElements', 'userIdentity', 'Records', 'detail', 'detail-type', 'source', 'eventjson', 'CloudTrailEvent', 'x', 'timestamp'];
+  'RequestParamters', 'responseElements', 'userIdentity', 'Records', 'detail', 'detail-type', 'source', 'eventjson', 'CloudTrailEvent', 'x', 'timestamp',
+  'eventJSON', 'EVENTJSON', 'cloudtrailevent', 'Detail', 'eventCategory', 'eventType', 'PrivateKey', 'keyPair'];
 
 function randomString(r: Rng): string {
   if (r.next() < 0.5) return r.pick(TRAP_STRINGS);
@@ -211,6 +213,21 @@ describe.each(scanPaths())('scanRecordsText against the plain path: %s', (path) 
     for (const text of texts) expect(agrees(text), text).toBe(true);
     const iotCount = texts.map((t) => iotRecordsOf(scanRecordsText(t)!.candidates).length);
     expect(iotCount).toStrictEqual([1, 1, 1, 1, 0, 0, 0]);
+  });
+
+  it('agrees on wrapper keys in any case, network activity and Insights events, private keys and times without an offset', () => {
+    const inner = '{\\"eventSource\\":\\"iot.amazonaws.com\\",\\"eventName\\":\\"CreateThing\\",\\"eventID\\":\\"w\\"}';
+    const texts = [
+      ...['eventJSON', 'EventJson', 'EVENTJSON', 'cloudtrailevent', 'CLOUDTRAILEVENT'].map((key) => `{"Records":[{"${key}":"${inner}"}]}`),
+      '{"Records":[{"eventJSON":{"eventSource":"iot.amazonaws.com","eventName":"CreateThing"},"eventSource":"s3.amazonaws.com"}]}',
+      '{"Records":[{"Detail-Type":"x","Source":"aws.iot","Detail":{"eventSource":"iot.amazonaws.com","eventName":"CreateThing"}}]}',
+      '{"Records":[{"eventSource":"iot.amazonaws.com","eventName":"UpdateCertificate","eventType":"AwsVpceEvent","eventCategory":"NetworkActivity","eventID":"n"}]}',
+      '{"Records":[{"eventSource":"iot.amazonaws.com","eventName":"UpdateCertificate","eventType":"AwsCloudTrailInsight","eventCategory":"Insight","eventID":"i"}]}',
+      '{"Records":[{"eventSource":"iot.amazonaws.com","eventName":"CreateKeysAndCertificate","responseElements":{"keyPair":{"PrivateKey":"-----BEGIN RSA PRIVATE KEY-----\\nMIIE\\n-----END RSA PRIVATE KEY-----\\n"}}}]}',
+      '{"Records":[{"eventSource":"iot.amazonaws.com","eventName":"CreateThing","eventTime":"2026-10-05 10:00:00.000"},{"eventSource":"iot.amazonaws.com","eventName":"CreateThing","eventTime":"05/10/2026 10:00"}]}',
+    ];
+    for (const text of texts) expect(agrees(text), text).toBe(true);
+    expect(texts.map((t) => iotRecordsOf(scanRecordsText(t)!.candidates).length)).toStrictEqual([1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 2]);
   });
 
   it('parses only records that can be IoT records', () => {

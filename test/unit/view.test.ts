@@ -276,6 +276,20 @@ describe('buildView', () => {
     expect(grouped).toBeGreaterThan(50);
   });
 
+  it('says a default version whose id was not logged is not recorded, rather than unknown or the one before', () => {
+    const m = sampleModel({ events: 200 });
+    const [policy] = m.policies;
+    const made = { ...policy!.versions[0]!, versionId: null, setAsDefault: true, eventName: 'CreatePolicyVersion', eventTime: '2026-10-05T08:01:00Z' };
+    m.policies = [{ ...policy!, versions: [...policy!.versions, made], defaultVersionId: null, defaultVersionNotLogged: true }, ...m.policies.slice(1)];
+    for (const media of ['screen', 'pdf'] as const) {
+      const [item, ...rest] = buildView(m, { ...ctx, media }).policies.items;
+      expect(item!.defaultVersionId).toBeNull();
+      expect(item!.defaultVersionNote).toBe('version not recorded: the new version made default by CreatePolicyVersion at 2026-10-05 10:01:00 (its id was not logged)');
+      expect(item!.versions.at(-1)!.versionId).toBe('(version not logged)');
+      for (const other of rest) if (other.defaultVersionId === null) expect(other.defaultVersionNote).toBe("not known from the period's events");
+    }
+  });
+
   it('groups, caps and chunks in the PDF view, with pointers to the data files', () => {
     const m = sampleModel({ events: 3000, rolloutActors: 40 });
     const v = buildView(m, { ...ctx, media: 'pdf', pdfCaps: { appendix: 300, certificates: 120, actors: 10, chunkRows: 100, groupMin: 1000 } });
@@ -411,6 +425,14 @@ describe('buildView', () => {
     const v = buildView(sampleModel({ events: 60, integrity: true }), { ...ctx, media: 'screen' });
     expect(v.integrity?.status).toEqual({ label: 'Problems found', cls: 'st-bad' });
     expect(v.integrity?.flaggedEvents).toBe('1 event of this report comes from log files that failed validation (marked in the appendix).');
+    // Events from files the check could not prove are not said to have failed, nor left unsaid.
+    const unproven = sampleModel({ events: 60, integrity: true });
+    unproven.events.filter((e) => e.integrity === null || e.integrity === 'valid').slice(0, 2).forEach((e) => (e.integrity = 'unverified'));
+    expect(buildView(unproven, { ...ctx, media: 'screen' }).integrity?.flaggedEvents).toBe(
+      '1 event of this report comes from log files that failed validation, and 2 from log files that could not be checked (marked in the appendix).',
+    );
+    for (const e of unproven.events) if (e.integrity !== 'unverified') e.integrity = 'valid';
+    expect(buildView(unproven, { ...ctx, media: 'screen' }).integrity?.flaggedEvents).toBe('2 events of this report come from log files that could not be checked (marked in the appendix).');
     expect(rowsOf(v.integrity?.chains ?? { chunks: [] }).map((c) => c.status.label)).toEqual(['Valid', 'Invalid']);
     expect(v.integrity?.statusText).toBe('2 problems and 1 warning found in the digest chains or log files.');
     expect(rowsOf(v.integrity?.problems ?? { chunks: [] }).map((p) => p.severity.label)).toEqual(['error', 'error', 'warning']);

@@ -60,9 +60,11 @@ export const policyDefaultRollback: Rule<Record<string, never>> = {
       }
       if (event.eventName === 'CreatePolicy' || event.eventName === 'CreatePolicyVersion') {
         const versionId = createdVersionId(event);
+        // A new default whose id the log does not give: the default is unknown from here on,
+        // not the one before (which a later switch would be compared with, wrongly).
+        if (createdAsDefault(event)) state.defaultVersion = versionId;
         if (!versionId) continue;
         state.documents.set(versionId, policyDocumentOfEvent(event));
-        if (createdAsDefault(event)) state.defaultVersion = versionId;
       } else if (event.eventName === 'DeletePolicy') {
         states.delete(key);
       } else if (event.eventName === 'SetDefaultPolicyVersion') {

@@ -77,6 +77,18 @@ const cases: Case[] = [
     hits: 0,
   },
   {
+    // The new version is the default, its id not logged: switching to version 1 after it
+    // switches from an unknown version, not from the stale 2.
+    name: 'silent when a new default version of unknown id came between',
+    steps: [
+      create(BROAD),
+      version('2', NARROW, true),
+      { eventName: 'CreatePolicyVersion', requestParameters: { policyName: 'fleet', policyDocument: NARROW, setAsDefault: true }, responseElements: null },
+      setDefault('1'),
+    ],
+    hits: 0,
+  },
+  {
     name: 'silent after the policy was deleted and created again',
     steps: [create(NARROW), version('2', NARROW, true), { eventName: 'DeletePolicy', requestParameters: { policyName: 'fleet' } }, setDefault('1')],
     hits: 0,

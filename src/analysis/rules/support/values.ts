@@ -47,10 +47,14 @@ export function resourceId(event: IotEvent, type: ResourceType): string | null {
   return ref ? str(ref.id) : null;
 }
 
-/** Certificate id from the parameters, the response, an ARN, or the resources touched. */
+/**
+ * Certificate id from the parameters, the response, an ARN, or the resources touched. A CA
+ * certificate's is `caCertificateId`, else a `certificateId` parameter (see `CA_CALLS` in
+ * iot/resources.ts).
+ */
 export function certificateIdOf(event: IotEvent, caCertificate = false): string | null {
   const fromParams = caCertificate
-    ? str(reqParam(event, 'caCertificateId'))
+    ? (str(reqParam(event, 'caCertificateId')) ?? str(reqParam(event, 'certificateId')))
     : str(reqParam(event, 'certificateId'));
   if (fromParams) return fromParams;
   const fromResponse = str(respParam(event, 'certificateId'));

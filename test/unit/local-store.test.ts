@@ -1,0 +1,239 @@
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { discoverTrails, logFileUrl, sourceBase, trailFolderOf } from '../../src/cloudtrail/layout.js';
+import { collect, type CollectResult } from '../../src/collect/run.js';
+import { resolvePeriod } from '../../src/collect/period.js';
+import { SourceError } from '../../src/errors.js';
+import { LocalStore } from '../../src/sources/local.js';
+import { localPathOf } from '../../src/sources/open.js';
+import { logKey, record, writeTree } from '../helpers/trail-tree.js';
+import { CountingStore } from '../helpers/counting-store.js';
+
+const ORG = 'o-abcdefghij';
+const A = '111122223333';
+const B = '444455556666';
+const october = resolvePeriod({ period: '2026-10', tz: 'UTC' }, new Date('2026-11-24T00:00:00Z'));
+
+const read = (store: LocalStore, options: Partial<Parameters<typeof collect>[0]> = {}) =>
+  collect({ stores: [store], period: october, lateDays: 1, concurrency: 4, ...options });
+const ids = (result: CollectResult) => result.records.map((r) => r.record.eventId);
+const problems = (result: CollectResult) => result.problems.map((p) => [p.key, p.reason]);
+
+
+describe('a local source with symbolic links', () => {
+  const trail = () =>
+    writeTree({
+      [logKey({ account: A, region: 'us-east-1', delivered: '2026-10-05T10:05' })]: [record({ eventID: 'a1' })],
+      [logKey({ account: A, region: 'us-east-1', delivered: '2026-10-06T10:05', suffix: 'second0000000000' })]: [
+        record({ eventID: 'a2', eventTime: '2026-10-06T10:00:00Z' }),
+      ],
+    });
+
+  it('follows a linked AWSLogs folder as the trail layout', async () => {
+    const copy = mkdtempSync(path.join(os.tmpdir(), 'iot-audit-links-'));
+    symlinkSync(path.join(trail(), 'AWSLogs'), path.join(copy, 'AWSLogs'));
+    const result = await read(new LocalStore(copy, 'copy'));
+    expect(result.sources[0].layout).toBe('account');
+    expect(ids(result)).toEqual(['a1', 'a2']);
+    expect(result.delivered.locations).toEqual([{ accountId: A, region: 'us-east-1', files: 2, days: ['2026-10-05', '2026-10-06'] }]);
+    expect(result.problems).toEqual([]);
+  });
+
+  it('follows a linked log file, and names a broken link and a self-link among the problems', async () => {
+    const root = trail();
+    const day = path.dirname(path.join(root, logKey({ account: A, region: 'us-east-1', delivered: '2026-10-05T10:05' })));
+    const elsewhere = writeTree({ 'kept.json': [record({ eventID: 'linked' })] });
+    symlinkSync(path.join(elsewhere, 'kept.json'), path.join(day, 'linked.json'));
+    symlinkSync(path.join(root, 'nowhere.json.gz'), path.join(day, 'broken.json.gz'));
+    symlinkSync('self.json', path.join(day, 'self.json'));
+    // A broken account folder: the account's logs cannot be listed, and the report says so.
+    symlinkSync(path.join(root, 'gone'), path.join(root, 'AWSLogs', B));
+    const result = await read(new LocalStore(root, 'copy'));
+    expect(ids(result)).toEqual(['a1', 'linked', 'a2']);
+    const dayKey = path.relative(root, day).split(path.sep).join('/');
+    expect(problems(result)).toEqual([
+      [`${dayKey}/broken.json.gz`, `broken symbolic link: its target ${path.join(root, 'nowhere.json.gz')} does not exist`],
+      [`${dayKey}/self.json`, 'symbolic link loop: self.json never leads to a file or folder; not followed'],
+      [`AWSLogs/${B}`, `broken symbolic link: its target ${path.join(root, 'gone')} does not exist`],
+    ]);
+    expect(result.unreadable).toEqual([]);
+  });
+
+  it('walks a plain folder with a link cycle once, and names the loop', async () => {
+    const root = writeTree({ 'a/b/log.json': [record({ eventID: 'x1' })], 'top.json': [record({ eventID: 'x0' })] });
+    symlinkSync('../..', path.join(root, 'a', 'b', 'up'));
+    symlinkSync(path.join(root, 'missing'), path.join(root, 'gone'));
+    const result = await read(new LocalStore(root, 'plain'));
+    expect(result.sources[0].layout).toBe('files');
+    expect(ids(result)).toEqual(['x0', 'x1']);
+    expect(result.stats.filesRead).toBe(2);
+    expect(problems(result)).toEqual([
+      ['a/b/up', expect.stringMatching(/^symbolic link loop: leads back to .+, a folder above it; not followed$/)],
+      ['gone', `broken symbolic link: its target ${path.join(root, 'missing')} does not exist`],
+    ]);
+  });
+
+  it('ends a walk through a loop of folder links (a -> b -> a)', async () => {
+    const root = writeTree({ 'a/x.json': [record({ eventID: 'x1' })], 'b/y.json': [record({ eventID: 'y1' })] });
+    symlinkSync('../b', path.join(root, 'a', 'to-b'));
+    symlinkSync('../a', path.join(root, 'b', 'to-a'));
+    const keys: string[] = [];
+    for await (const object of new LocalStore(root).listAll('')) keys.push(object.key);
+    // Each folder is walked again through the other's link (as `find -L` does) until it would enter one it is in.
+    expect(keys).toEqual(['a/x.json', 'a/to-b/y.json', 'a/to-b/to-a', 'b/y.json', 'b/to-a/x.json', 'b/to-a/to-b']);
+  });
+});
+
+describe('a local source inside AWSLogs/', () => {
+  const orgTree = () =>
+    writeTree({
+      [logKey({ prefix: 'copy/', org: ORG, account: A, region: 'us-east-1', delivered: '2026-10-05T10:05' })]: [record({ eventID: 'east' })],
+      [logKey({ prefix: 'copy/', org: ORG, account: A, region: 'eu-west-1', delivered: '2026-10-05T10:05' })]: [record({ eventID: 'west', awsRegion: 'eu-west-1' })],
+      // Late across the month's end, and a month the period does not need.
+      [logKey({ prefix: 'copy/', org: ORG, account: A, region: 'us-east-1', delivered: '2026-11-01T00:04', suffix: 'late000000000000' })]: [
+        record({ eventID: 'late', eventTime: '2026-10-31T23:59:00Z' }),
+      ],
+      [logKey({ prefix: 'copy/', org: ORG, account: A, region: 'us-east-1', delivered: '2026-08-05T10:05', suffix: 'aug0000000000000' })]: [
+        record({ eventID: 'aug', eventTime: '2026-10-20T00:00:00Z' }),
+      ],
+      [logKey({ prefix: 'copy/', org: ORG, account: B, region: 'us-east-1', delivered: '2026-10-05T10:05' })]: [record({ eventID: 'other', recipientAccountId: B })],
+      [`copy/AWSLogs/${ORG}/${A}/CloudTrail-Digest/us-east-1/2026/10/05/${A}_CloudTrail-Digest_us-east-1_t_us-east-1_20261005T110000Z.json.gz`]: Buffer.from(
+        '{"awsAccountId":"111122223333","logFiles":[]}',
+      ),
+      [`copy/AWSLogs/${ORG}/${A}/CloudTrail-Insight/us-east-1/2026/10/05/${A}_CloudTrail-Insight_us-east-1_20261005T1000Z_x.json.gz`]: [
+        { eventVersion: '1.07', eventTime: '2026-10-05T10:00:00Z', eventCategory: 'Insight', eventID: 'insight' },
+      ],
+    });
+  const inside = (root: string, rest: string) => path.join(root, 'copy', 'AWSLogs', ...rest.split('/').filter(Boolean));
+
+  it('reads an account folder as the trail layout: the period days only, no digest, the account in coverage', async () => {
+    const root = orgTree();
+    const folder = inside(root, `${ORG}/${A}`);
+    const store = new CountingStore(folder, folder);
+    const result = await read(store);
+    expect(result.sources[0]).toMatchObject({ layout: 'organization', organizationIds: [ORG] });
+    expect(ids(result)).toEqual(['east', 'west', 'late']);
+    expect(result.unreadable).toEqual([]);
+    expect(result.problems).toEqual([]);
+    expect(result.delivered.locations.map((l) => [l.accountId, l.region, l.files])).toEqual([
+      [A, 'eu-west-1', 1],
+      [A, 'us-east-1', 2],
+    ]);
+    // Nothing above the folder given, nor the months the period does not need, is listed.
+    expect(store.listed.every((p) => p.startsWith(`AWSLogs/${ORG}/${A}/`))).toBe(true);
+    expect(store.listed.some((p) => p.includes('/2026/08/') || p.startsWith('ALL:'))).toBe(false);
+    // Files are named from the label given (here the folder's path), and a worker finds them.
+    const east = result.records[0].file;
+    const file = path.join(folder, 'CloudTrail', 'us-east-1', '2026', '10', '05', path.basename(east.key));
+    expect(logFileUrl(east)).toBe(file);
+    expect(localPathOf(store, east.key)).toBe(file);
+  });
+
+  it('reads a CloudTrail folder, or one region of it', async () => {
+    const root = orgTree();
+    expect(ids(await read(new LocalStore(inside(root, `${ORG}/${A}/CloudTrail`))))).toEqual(['east', 'west', 'late']);
+    const region = new CountingStore(inside(root, `${ORG}/${A}/CloudTrail/us-east-1`), 'east');
+    const result = await read(region);
+    expect(ids(result)).toEqual(['east', 'late']);
+    expect(result.delivered.locations.map((l) => [l.accountId, l.region])).toEqual([[A, 'us-east-1']]);
+    expect(region.listed.every((p) => p.startsWith(`AWSLogs/${ORG}/${A}/CloudTrail/us-east-1/`))).toBe(true);
+  });
+
+  it('reads an organization folder, and an account folder of a single-account trail', async () => {
+    const root = orgTree();
+    const org = await read(new LocalStore(inside(root, ORG)));
+    expect(org.sources[0]).toMatchObject({ layout: 'organization', organizationIds: [ORG] });
+    expect(ids(org)).toEqual(['east', 'other', 'west', 'late']);
+    const single = writeTree({ [logKey({ account: A, region: 'us-east-1', delivered: '2026-10-05T10:05' })]: [record({ eventID: 'solo' })] });
+    const result = await read(new LocalStore(path.join(single, 'AWSLogs', A)));
+    expect(result.sources[0]).toMatchObject({ layout: 'account', organizationIds: [] });
+    expect(ids(result)).toEqual(['solo']);
+    expect(result.delivered.locations.map((l) => [l.accountId, l.files])).toEqual([[A, 1]]);
+  });
+
+  it('reads through a link to such a folder', async () => {
+    const link = path.join(mkdtempSync(path.join(os.tmpdir(), 'iot-audit-links-')), 'mine');
+    symlinkSync(inside(orgTree(), `${ORG}/${A}`), link);
+    const result = await read(new LocalStore(link, 'mine'));
+    expect(result.sources[0].layout).toBe('organization');
+    expect(ids(result)).toEqual(['east', 'west', 'late']);
+  });
+
+  it('says that a digest or Insights folder holds no log files', async () => {
+    const root = orgTree();
+    await expect(read(new LocalStore(inside(root, `${ORG}/${A}/CloudTrail-Digest/us-east-1`), 'digests'))).rejects.toThrow(
+      new SourceError(
+        `nothing could be listed: a CloudTrail-Digest folder holds no CloudTrail log files: pass the account's folder (${A}, above it) or one of its ` +
+          `CloudTrail/<region> folders (AWSLogs/${ORG}/${A}/CloudTrail-Digest/us-east-1/); check the source and your permissions`,
+      ),
+    );
+    await expect(read(new LocalStore(inside(root, `${ORG}/${A}/CloudTrail-Insight`)))).rejects.toThrow(/a CloudTrail-Insight folder holds no CloudTrail log files/);
+  });
+
+  it('reads a folder deeper than a region as a plain folder of files, without its digests or Insights events', async () => {
+    const root = orgTree();
+    const result = await read(new LocalStore(inside(root, `${ORG}/${A}/CloudTrail/us-east-1/2026`)));
+    expect(result.sources[0].layout).toBe('files');
+    expect(ids(result)).toEqual(['east', 'aug', 'late']);
+    // A copy of the whole account as a plain folder: digests and Insights events are skipped, not unreadable.
+    const flat = writeTree({
+      [`${A}_CloudTrail_us-east-1_20261005T1000Z_x.json`]: [record({ eventID: 'flat' })],
+      [`${A}_CloudTrail-Digest_us-east-1_t_us-east-1_20261005T110000Z.json.gz`]: Buffer.from('{"awsAccountId":"1","logFiles":[]}'),
+      [`CloudTrail-Insight/${A}_x.json`]: [{ eventCategory: 'Insight', eventID: 'insight' }],
+    });
+    const plain = await read(new LocalStore(flat));
+    expect(ids(plain)).toEqual(['flat']);
+    expect(plain.stats.filesRead).toBe(1);
+    expect(plain.unreadable).toEqual([]);
+  });
+
+  it('narrows discovery from the folder path alone', async () => {
+    const root = orgTree();
+    const d = await discoverTrails(new LocalStore(inside(root, `${ORG}/${A}/CloudTrail/eu-west-1`)));
+    expect(d.locations).toEqual([{ prefix: `AWSLogs/${ORG}/${A}/CloudTrail/eu-west-1/`, organizationId: ORG, accountId: A, region: 'eu-west-1' }]);
+  });
+});
+
+describe('trailFolderOf and the names of a folder inside AWSLogs/', () => {
+  it('recognises the folders of the trail layout, and nothing else', () => {
+    const of = (p: string) => trailFolderOf(p.split('/'))?.join('/') ?? null;
+    expect(of(`/d/AWSLogs/${A}`)).toBe(`AWSLogs/${A}`);
+    expect(of(`/d/AWSLogs/${ORG}`)).toBe(`AWSLogs/${ORG}`);
+    expect(of(`/d/AWSLogs/${ORG}/${A}`)).toBe(`AWSLogs/${ORG}/${A}`);
+    expect(of(`/d/AWSLogs/${A}/CloudTrail`)).toBe(`AWSLogs/${A}/CloudTrail`);
+    expect(of(`/d/AWSLogs/${ORG}/${A}/CloudTrail/us-gov-west-1`)).toBe(`AWSLogs/${ORG}/${A}/CloudTrail/us-gov-west-1`);
+    expect(of(`/d/AWSLogs/${A}/CloudTrail-Digest/eu-west-1`)).toBe(`AWSLogs/${A}/CloudTrail-Digest/eu-west-1`);
+    expect(of(`/AWSLogs/x/AWSLogs/${A}`)).toBe(`AWSLogs/${A}`);
+    for (const p of ['/d/AWSLogs', `/d/AWSLogs/${A}/CloudTrail/us-east-1/2026`, `/d/AWSLogs/${A}/Config`, '/d/AWSLogs/mine', `/d/awslogs/${A}`, `/d/${A}`, `/d/AWSLogs/${ORG}/CloudTrail`]) {
+      expect(of(p), p).toBeNull();
+    }
+  });
+
+  it('roots the store above AWSLogs/ and names files from the label given', () => {
+    const cases: [string, string, string][] = [
+      [`/data/copy/AWSLogs/${A}`, `./copy/AWSLogs/${A}/`, './copy'],
+      [`/data/copy/AWSLogs/${A}`, `AWSLogs/${A}`, '.'],
+      [`/AWSLogs/${A}`, `/AWSLogs/${A}`, '/'],
+      [`/data/copy/AWSLogs/${ORG}/${A}/CloudTrail`, `copy/AWSLogs/${ORG}/${A}/CloudTrail`, 'copy'],
+      // A label that does not end in the folder's path (`.` inside it): the folder above, in full.
+      [`/data/copy/AWSLogs/${A}`, '.', '/data/copy'],
+    ];
+    for (const [folder, label, base] of cases) {
+      const store = new LocalStore(folder, label);
+      expect([label, store.root, sourceBase(store)]).toEqual([label, path.resolve(folder, ...trailFolderOf(folder.split('/'))!.map(() => '..')), base]);
+      expect(store.rootPrefix).toBe(`${trailFolderOf(folder.split('/'))!.join('/')}/`);
+    }
+    const plain = new LocalStore('/data/logs', './logs');
+    expect([plain.root, plain.rootPrefix, sourceBase(plain)]).toEqual(['/data/logs', '', './logs']);
+  });
+
+  it('keeps a folder that holds AWSLogs/ as it is', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'iot-audit-plain-'));
+    mkdirSync(path.join(dir, 'AWSLogs'));
+    writeFileSync(path.join(dir, 'AWSLogs', 'x'), '');
+    const store = new LocalStore(dir, 'copy');
+    expect([store.root, store.rootPrefix, sourceBase(store)]).toEqual([dir, '', 'copy']);
+  });
+});

@@ -1,0 +1,176 @@
+/**
+ * OutputSession.commit is all or nothing: a rename that fails part-way puts every target back
+ * as it was (SHA256SUMS still verifies), with the file system's failures injected here.
+ */
+import { execFile, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { OutputError } from '../../src/errors.js';
+import { OutputSession, writeOutputs } from '../../src/output/writer.js';
+
+vi.mock('node:fs', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('node:fs')>();
+  return { ...actual, linkSync: vi.fn(actual.linkSync), renameSync: vi.fn(actual.renameSync) };
+});
+
+const actual = await vi.importActual<typeof import('node:fs')>('node:fs');
+const renameSync = vi.mocked(fs.renameSync);
+const linkSync = vi.mocked(fs.linkSync);
+
+afterEach(() => {
+  renameSync.mockImplementation(actual.renameSync);
+  linkSync.mockImplementation(actual.linkSync);
+});
+
+const root = path.resolve(import.meta.dirname, '../..');
+const NAMES = ['iot-audit-2026-10.csv', 'iot-audit-2026-10.html', 'iot-audit-2026-10.json', 'iot-audit-2026-10.md'];
+
+/** A folder holding a finished report of NAMES (and an older month's file), as its bytes by name. */
+async function earlierReport(): Promise<{ dir: string; before: Contents }> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'iot-audit-commit-'));
+  await writeOutputs(dir, [{ name: 'iot-audit-2026-09.json', bytes: '{"month":9}' }]);
+  await writeOutputs(dir, NAMES.map((name) => ({ name, bytes: `old ${name}\n` })));
+  return { dir, before: contents(dir) };
+}
+
+/** Every entry of a folder, hidden ones too: a file's bytes, or 'folder'. */
+type Contents = Map<string, Buffer | 'folder'>;
+
+function contents(dir: string): Contents {
+  return new Map(
+    readdirSync(dir, { withFileTypes: true })
+      .sort((a, b) => (a.name < b.name ? -1 : 1))
+      .map((entry) => [entry.name, entry.isDirectory() ? 'folder' : readFileSync(path.join(dir, entry.name))]),
+  );
+}
+
+function sha256sumCheck(dir: string): Promise<{ ok: boolean; stdout: string }> {
+  return new Promise((resolve) => execFile('sha256sum', ['-c', 'SHA256SUMS'], { cwd: dir }, (e, stdout) => resolve({ ok: e === null, stdout })));
+}
+
+const rewritten = () => NAMES.map((name) => ({ name, bytes: `new ${name}\n` }));
+
+/** An errno error as the file system gives it. */
+const fsError = (code: string, what: string) => Object.assign(new Error(`${code}: injected, ${what}`), { code });
+
+describe('OutputSession.commit: all or nothing', () => {
+  it('a folder where the last file goes: every earlier file stays byte for byte as it was, SHA256SUMS verifies, nothing hidden is left', async () => {
+    const { dir, before } = await earlierReport();
+    const blocked = path.join(dir, 'iot-audit-2026-10.zz');
+    mkdirSync(blocked);
+    writeFileSync(path.join(blocked, 'inside'), 'x');
+    const err = await writeOutputs(dir, [...rewritten(), { name: 'iot-audit-2026-10.zz', bytes: 'new\n' }]).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OutputError);
+    expect((err as Error).message).toMatch(/EISDIR.*choose a writable folder with --out/);
+    expect(contents(dir)).toEqual(new Map([...before, ['iot-audit-2026-10.zz', 'folder']] as [string, Buffer | 'folder'][]));
+    expect(await sha256sumCheck(dir)).toMatchObject({ ok: true });
+  });
+
+  it.each([
+    ['the rename of SHA256SUMS (every report file already replaced)', 'SHA256SUMS'],
+    ['the rename of the third file', 'iot-audit-2026-10.json'],
+    ['the rename of the first file', 'iot-audit-2026-10.csv'],
+  ])('a failure of %s puts every target back', async (_name, failing) => {
+    const { dir, before } = await earlierReport();
+    renameSync.mockImplementation((from, to) => {
+      if (path.basename(String(to)) === failing && String(from).endsWith('.tmp')) throw fsError('EIO', `rename to ${failing}`);
+      actual.renameSync(from, to);
+    });
+    await expect(writeOutputs(dir, rewritten())).rejects.toThrow(/cannot write the report to .*EIO: injected/);
+    expect(contents(dir)).toEqual(before);
+    expect(await sha256sumCheck(dir)).toMatchObject({ ok: true });
+  });
+
+  it('where hard links cannot be made, the earlier files are renamed aside, and put back the same way', async () => {
+    const { dir, before } = await earlierReport();
+    linkSync.mockImplementation(() => {
+      throw fsError('EPERM', 'no hard links here');
+    });
+    renameSync.mockImplementation((from, to) => {
+      if (path.basename(String(to)) === 'SHA256SUMS' && String(from).endsWith('.tmp')) throw fsError('ENOSPC', 'rename of SHA256SUMS');
+      actual.renameSync(from, to);
+    });
+    await expect(writeOutputs(dir, rewritten())).rejects.toThrow(OutputError);
+    expect(contents(dir)).toEqual(before);
+    expect(await sha256sumCheck(dir)).toMatchObject({ ok: true });
+    // And without the failure, the new report replaces the old one, with no backup left.
+    renameSync.mockImplementation(actual.renameSync);
+    await writeOutputs(dir, rewritten());
+    expect(readdirSync(dir).sort()).toEqual(['SHA256SUMS', 'iot-audit-2026-09.json', ...NAMES]);
+    expect(readFileSync(path.join(dir, 'iot-audit-2026-10.md'), 'utf8')).toBe('new iot-audit-2026-10.md\n');
+    expect(await sha256sumCheck(dir)).toMatchObject({ ok: true });
+  });
+
+  it('a file that cannot be replaced at all (immutable, in a folder one cannot write) names itself, and nothing changes', async () => {
+    const { dir, before } = await earlierReport();
+    linkSync.mockImplementation(() => {
+      throw fsError('EPERM', 'link');
+    });
+    renameSync.mockImplementation((from, to) => {
+      if (path.basename(String(from)) === 'iot-audit-2026-10.md') throw fsError('EPERM', 'rename');
+      actual.renameSync(from, to);
+    });
+    await expect(writeOutputs(dir, rewritten())).rejects.toThrow(/iot-audit-2026-10\.md there cannot be replaced \(EPERM\); choose a writable folder with --out/);
+    expect(contents(dir)).toEqual(before);
+  });
+
+  it('says which earlier file it could not put back, and keeps it', async () => {
+    const { dir } = await earlierReport();
+    renameSync.mockImplementation((from, to) => {
+      if (path.basename(String(to)) === 'SHA256SUMS' && String(from).endsWith('.tmp')) throw fsError('EIO', 'rename of SHA256SUMS');
+      if (String(from).endsWith('.old') && path.basename(String(to)) === 'iot-audit-2026-10.html') throw fsError('EIO', 'put back');
+      actual.renameSync(from, to);
+    });
+    const err = (await writeOutputs(dir, rewritten()).catch((e: unknown) => e)) as Error;
+    expect(err).toBeInstanceOf(OutputError);
+    const kept = /could not put back iot-audit-2026-10\.html \(the earlier one is (\.iot-audit-2026-10\.html\.\d+-[0-9a-f]{8}\.old)\)/.exec(err.message);
+    expect(kept).not.toBeNull();
+    expect(readFileSync(path.join(dir, kept![1]!), 'utf8')).toBe('old iot-audit-2026-10.html\n');
+  });
+});
+
+describe('OutputSession: a process that exits during a report', () => {
+  it('removes the temporary files of its unfinished sessions as it exits (Ctrl-C: exit 130)', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'iot-audit-exit-'));
+    const script = [
+      "import { readdirSync } from 'node:fs';",
+      "import { OutputSession } from './src/output/writer.ts';",
+      `const session = new OutputSession(${JSON.stringify(dir)});`,
+      "await session.add({ name: 'a.json', bytes: '{}' });",
+      "await session.add({ name: 'b.html', bytes: '<p>' });",
+      `process.stdout.write(readdirSync(${JSON.stringify(dir)}).join(',') + '\\n');`,
+      'process.exit(130);',
+    ].join('\n');
+    const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(130);
+    // Both temporary files were there before the exit, and are gone after it.
+    expect(run.stdout.trim().split(',')).toHaveLength(2);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('an unfinished session leaves no exit listener behind once committed or aborted', async () => {
+    const listeners = process.listenerCount('exit');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'iot-audit-listen-'));
+    const a = new OutputSession(dir);
+    const b = new OutputSession(dir);
+    await a.add({ name: 'a.json', bytes: '{}' });
+    await b.add({ name: 'b.json', bytes: '{}' });
+    expect(process.listenerCount('exit')).toBe(listeners + 1);
+    await a.commit();
+    expect(process.listenerCount('exit')).toBe(listeners + 1);
+    await b.abort();
+    expect(process.listenerCount('exit')).toBe(listeners);
+    expect(readdirSync(dir).sort()).toEqual(['SHA256SUMS', 'a.json']);
+  });
+});
