@@ -21,6 +21,9 @@ const TRAIL_FOLDERS = new Set(['CloudTrail', 'CloudTrail-Digest', 'CloudTrail-In
  */
 const NOT_A_LOG = /(^|\/)CloudTrail-(Digest|Insight)\/|_CloudTrail-(Digest|Insight)_[^/]*$/;
 
+/** The year, month and day folders of a trail folder. */
+const DATE_FOLDER = /^\d{2}(\d{2})?$/;
+
 /** Account folders listed at once while finding the trail folders. */
 const DISCOVERY_CONCURRENCY = 16;
 
@@ -77,12 +80,67 @@ export function trailFolderOf(components: readonly string[]): string[] | null {
 }
 
 /**
- * Why a listed object is not one (a broken symbolic link, a link loop: `UnfollowedEntry` of a
- * local store), or null. Such an entry goes to the source's problems, never to the reader.
+ * Why a listed object is not one (a broken symbolic link, a link loop, a folder link not
+ * followed: `UnfollowedEntry` of a local store), or null. Such an entry never goes to the reader;
+ * it goes to the source's problems when it matters (`unfollowedMatters`).
  */
 export function listingProblem(object: StoredObject): string | null {
   const problem = (object as { problem?: unknown }).problem;
   return typeof problem === 'string' ? problem : null;
+}
+
+/**
+ * Whether an entry that could not be followed hides something the source would have read, so
+ * the report names it: a link known to lead to a folder (one not walked), or one whose name
+ * `reads` (a log file's name, a folder of the trail layout). A broken or looping link named
+ * otherwise (`loopa`, `notes`) is passed over silently, as any object that is not a log is.
+ */
+function unfollowedMatters(object: StoredObject, reads: (key: string) => boolean): boolean {
+  return (object as { folder?: unknown }).folder === true || reads(object.key);
+}
+
+/** A key a plain folder of files reads as a log file (`looseLogObjects`). */
+function isLooseLogKey(key: string): boolean {
+  return LOG_NAME.test(key) && !NOT_A_LOG.test(key);
+}
+
+/**
+ * A key whose last name the trail layout reads: `AWSLogs`, an organization, account or region,
+ * `CloudTrail`, a year, month or day folder, a log file.
+ */
+function isTrailKey(key: string): boolean {
+  const name = lastSegment(key);
+  return (
+    name === 'AWSLogs' ||
+    name === 'CloudTrail' ||
+    ORG_ID.test(name) ||
+    ACCOUNT_ID.test(name) ||
+    REGION.test(name) ||
+    DATE_FOLDER.test(name) ||
+    LOG_NAME.test(name)
+  );
+}
+
+/**
+ * What the path from `AWSLogs/` to a store's root narrows to (`findAwsLogsLevels`):
+ * `[o-org] [account [CloudTrail | CloudTrail-Digest | CloudTrail-Insight]] [region]`. `region`
+ * is the component after those, whatever it is: a root at a folder the layout does not know
+ * (an S3 prefix such as `AWSLogs/mine/`) narrows to nothing rather than to everything above it.
+ */
+export interface TrailNarrowing {
+  organizationId?: string;
+  accountId?: string;
+  /** `CloudTrail`, `CloudTrail-Digest` or `CloudTrail-Insight`, below `accountId`. */
+  trailFolder?: string;
+  region?: string;
+}
+
+export function trailNarrowing(narrow: readonly string[]): TrailNarrowing {
+  const rest = [...narrow];
+  const organizationId = rest[0] !== undefined && ORG_ID.test(rest[0]) ? rest.shift() : undefined;
+  const accountId = rest[0] !== undefined && ACCOUNT_ID.test(rest[0]) ? rest.shift() : undefined;
+  const trailFolder = accountId !== undefined && rest[0] !== undefined && TRAIL_FOLDERS.has(rest[0]) ? rest.shift() : undefined;
+  return { organizationId, accountId, trailFolder, region: rest[0] };
 }
 
 /** Where a log object is, as reports name it: its store's base and its key (`s3://bucket/AWSLogs/...`, `./logs/AWSLogs/...`). */
@@ -98,7 +156,8 @@ export function lastSegment(prefix: string): string {
 
 /**
  * Lists children, turning a failure into a problem entry (AccessDenied on a prefix must not stop
- * the run), and so an entry the store could not follow (`listingProblem`), into `unfollowed`.
+ * the run), and so an entry the store could not follow (`listingProblem`) that the trail layout
+ * would have read (`unfollowedMatters`), into `unfollowed`.
  */
 async function children(
   store: ObjectStore,
@@ -119,7 +178,7 @@ async function children(
   for (const object of listed.objects) {
     const problem = listingProblem(object);
     if (problem === null) objects.push(object);
-    else unfollowed.push({ key: object.key, source: store.label, reason: problem });
+    else if (unfollowedMatters(object, isTrailKey)) unfollowed.push({ key: object.key, source: store.label, reason: problem });
   }
   return { prefixes: listed.prefixes, objects };
 }
@@ -183,52 +242,58 @@ function allowed(value: string, list: readonly string[] | undefined): boolean {
  * The trail folders (`<acct>/CloudTrail/<region>/`) of a store, for the accounts
  * and regions asked for, found with a handful of delimiter listings
  * (`AWSLogs/`, `AWSLogs/o-.../`, `<acct>/CloudTrail/`).
+ *
+ * A local folder inside `AWSLogs/` that holds no `CloudTrail/<region>` folder at all (a region's
+ * `2026/` tree, or loose log files, copied under `AWSLogs/<acct>/`) is a plain folder of files
+ * (`layout: 'files'`), as any other folder without the layout is.
  */
 export async function discoverTrails(store: ObjectStore, filter: DiscoveryFilter = {}): Promise<Discovery> {
   const problems: SourceProblem[] = [];
-  // Links that lead nowhere, met while looking for `AWSLogs/`: a plain folder of files is
-  // walked whole next (`looseLogObjects`), which names each once.
+  // Links that lead nowhere, or to folders not walked: named with the problems once the trail
+  // layout is known; a plain folder of files is walked whole instead (`looseLogObjects`), which
+  // names each once.
   const unfollowed: SourceProblem[] = [];
   const bases = await findAwsLogsLevels(store, (prefix) => children(store, prefix, problems, unfollowed));
   if (bases.length === 0) return { layout: 'files', locations: [], organizationIds: [], problems };
-  problems.push(...unfollowed);
 
   const locations: TrailLocation[] = [];
   const organizationIds = new Set<string>();
   let sawOrg = false;
+  // A `CloudTrail/<region>` folder was found, or may have been (an account left out by a filter).
+  let trailFolderSeen = false;
 
   const addAccount = async (accountPrefix: string, organizationId: string | null, regionNarrow?: string) => {
     const accountId = lastSegment(accountPrefix);
-    if (!ACCOUNT_ID.test(accountId) || !allowed(accountId, filter.accounts)) return;
+    if (!ACCOUNT_ID.test(accountId)) return;
+    if (!allowed(accountId, filter.accounts)) {
+      trailFolderSeen = true;
+      return;
+    }
     const trailPrefix = `${accountPrefix}CloudTrail/`;
     // A root at a region's folder: nothing above it is listed (a local copy of that folder
     // alone, or S3 permissions granted on it only).
-    const { prefixes } = regionNarrow !== undefined ? { prefixes: [`${trailPrefix}${regionNarrow}/`] } : await children(store, trailPrefix, problems);
+    const { prefixes } = regionNarrow !== undefined ? { prefixes: [`${trailPrefix}${regionNarrow}/`] } : await children(store, trailPrefix, problems, unfollowed);
     for (const regionPrefix of prefixes) {
       const region = lastSegment(regionPrefix);
-      if (!REGION.test(region) || !allowed(region, filter.regions)) continue;
+      if (!REGION.test(region)) continue;
+      trailFolderSeen = true;
+      if (!allowed(region, filter.regions)) continue;
       if (regionNarrow !== undefined && region !== regionNarrow) continue;
       locations.push({ prefix: regionPrefix, organizationId, accountId, region });
     }
   };
 
   for (const { base, narrow } of bases) {
-    // narrow: [o-org?] [account?] ["CloudTrail"?] [region?]
-    let rest = [...narrow];
-    let orgNarrow: string | undefined;
-    if (rest[0] !== undefined && ORG_ID.test(rest[0])) orgNarrow = rest.shift();
-    const accountNarrow = rest[0] !== undefined && ACCOUNT_ID.test(rest[0]) ? rest.shift() : undefined;
-    if (accountNarrow !== undefined && (rest[0] === 'CloudTrail-Digest' || rest[0] === 'CloudTrail-Insight')) {
+    const { organizationId: orgNarrow, accountId: accountNarrow, trailFolder, region: regionNarrow } = trailNarrowing(narrow);
+    if (accountNarrow !== undefined && (trailFolder === 'CloudTrail-Digest' || trailFolder === 'CloudTrail-Insight')) {
       // Digests or Insights events, no log file of management events: said, not an empty report.
       problems.push({
         key: store.rootPrefix,
         source: store.label,
-        reason: `a ${rest[0]} folder holds no CloudTrail log files: pass the account's folder (${accountNarrow}, above it) or one of its CloudTrail/<region> folders`,
+        reason: `a ${trailFolder} folder holds no CloudTrail log files: pass the account's folder (${accountNarrow}, above it) or one of its CloudTrail/<region> folders`,
       });
       continue;
     }
-    if (rest[0] === 'CloudTrail') rest = rest.slice(1);
-    const regionNarrow = rest[0];
 
     // Narrowed to an organization or account: listed from there, not from `AWSLogs/` above it.
     const top =
@@ -236,13 +301,13 @@ export async function discoverTrails(store: ObjectStore, filter: DiscoveryFilter
         ? { prefixes: [`${base}${orgNarrow}/`] }
         : accountNarrow !== undefined
           ? { prefixes: [`${base}${accountNarrow}/`] }
-          : await children(store, base, problems);
+          : await children(store, base, problems, unfollowed);
     for (const child of top.prefixes) {
       const name = lastSegment(child);
       if (ORG_ID.test(name)) {
         sawOrg = true;
         organizationIds.add(name);
-        const accounts = accountNarrow !== undefined ? [`${child}${accountNarrow}/`] : (await children(store, child, problems)).prefixes;
+        const accounts = accountNarrow !== undefined ? [`${child}${accountNarrow}/`] : (await children(store, child, problems, unfollowed)).prefixes;
         // Several at once: an organization of hundreds of accounts is as many listings, each a round trip to S3.
         await mapLimit(accounts, DISCOVERY_CONCURRENCY, (accountPrefix) => addAccount(accountPrefix, name, regionNarrow));
       } else if (ACCOUNT_ID.test(name) && (accountNarrow === undefined || name === accountNarrow)) {
@@ -250,6 +315,13 @@ export async function discoverTrails(store: ObjectStore, filter: DiscoveryFilter
       }
     }
   }
+  // No trail folder at all below a local folder inside `AWSLogs/`: its files are read as those of
+  // a plain folder. Local only: an S3 prefix inside `AWSLogs/` has always been read as the
+  // layout, and listing all of it could be millions of keys.
+  if (store.kind === 'local' && store.rootPrefix !== '' && !trailFolderSeen && problems.length === 0) {
+    return { layout: 'files', locations: [], organizationIds: [], problems: [] };
+  }
+  problems.push(...unfollowed);
   locations.sort((a, b) => (a.prefix < b.prefix ? -1 : a.prefix > b.prefix ? 1 : 0));
   return { layout: sawOrg ? 'organization' : 'account', locations, organizationIds: [...organizationIds].sort(), problems };
 }
@@ -392,10 +464,10 @@ export async function* looseLogObjects(store: ObjectStore, problems: SourceProbl
     for await (const object of store.listAll(store.rootPrefix)) {
       const problem = listingProblem(object);
       if (problem !== null) {
-        problems.push({ key: object.key, source: store.label, reason: problem });
+        if (unfollowedMatters(object, isLooseLogKey)) problems.push({ key: object.key, source: store.label, reason: problem });
         continue;
       }
-      if (object.key.endsWith('/') || !LOG_NAME.test(object.key) || NOT_A_LOG.test(object.key)) continue;
+      if (object.key.endsWith('/') || !isLooseLogKey(object.key)) continue;
       yield { ...object, source: sourceBase(store), accountId: null, region: null, deliveryDay: null, organizationId: null };
     }
   } catch (error) {

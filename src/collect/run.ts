@@ -280,6 +280,8 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
   let uncompressedBytes = 0;
   const withoutTime = new RecordsWithoutTimeSeen();
   let fetched = 0;
+  /** Trail folders (account and region) found for the filters: a quiet one holds no file and is no mistake. */
+  let trailFolders = 0;
   const unique = new UniqueRecords();
   const queue = new BoundedQueue<{ store: ObjectStore; ref: LogObjectRef }>(QUEUE_CAPACITY);
   const sink = options.contentSink;
@@ -300,6 +302,7 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
         if (discovery.layout === 'files') {
           for await (const ref of looseLogObjects(store, problems)) await enqueue(store, ref);
         } else {
+          trailFolders += discovery.locations.length;
           await mapLimit(discovery.locations, LISTING_CONCURRENCY, async (location) => {
             for await (const refs of logObjectsByDay(store, location, days, problems)) for (const ref of refs) await enqueue(store, ref);
           });
@@ -404,7 +407,8 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
     throw new SourceError(`nothing could be listed: ${problems[0].reason} (${problems[0].key}); check the source and your permissions`);
   }
   // Not one log file for the period: a mistyped source, period or filter, never an all-clear report.
-  if (progress.filesListed === 0 && (options.extra?.sources?.length ?? 0) === 0) throw new SourceError(nothingFound(options));
+  // A trail folder for the accounts and regions asked for that held none (a region nobody uses) is a quiet period, not a mistake.
+  if (progress.filesListed === 0 && trailFolders === 0 && (options.extra?.sources?.length ?? 0) === 0) throw new SourceError(nothingFound(options));
 
   progress.phase = 'done';
   report();

@@ -45,6 +45,12 @@ export interface ChainInput {
   digests: LoadedDigest[];
   periodStart: number;
   periodEnd: number;
+  /**
+   * Where the late days begin when the check runs past the period to cover its late log files
+   * (`report --verify`): a digest of those days alone whose signature is nowhere to be had (the
+   * newest of a local copy, the day after a month ends) is a warning there, not a failure.
+   */
+  lateFrom?: number | null;
   /** Current time, to know which digests are due; null when the period is long past. */
   now: number | null;
   keys: Map<string, KeyObject>;
@@ -248,9 +254,10 @@ export function analyzeChain(input: ChainInput): ChainOutcome {
         input.storeKind === 's3'
           ? 'no signature in its S3 metadata (x-amz-meta-signature, which CloudTrail writes with every digest)'
           : 'no signature stored with it (a local copy keeps no S3 metadata: save it as <digest>.sig or pass --signatures)';
+      const late = input.lateFrom != null && !concernsPeriod(d, { ...input, periodEnd: input.lateFrom });
       issue(
         'digest-signature-unavailable',
-        severity,
+        late ? 'warning' : severity,
         d.foundKey,
         (d.name.backfill
           ? `backfill digest with ${stored}: its signature could not be checked, nor the log files it lists`

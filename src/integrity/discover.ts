@@ -1,4 +1,15 @@
-import { ACCOUNT_ID, ORG_ID, REGION, findAwsLogsLevels, isFatalStoreError, lastSegment, listsInKeyOrder, monthInKeyOrder, type KeyOrderedStore } from '../cloudtrail/layout.js';
+import {
+  ACCOUNT_ID,
+  ORG_ID,
+  REGION,
+  findAwsLogsLevels,
+  isFatalStoreError,
+  lastSegment,
+  listsInKeyOrder,
+  monthInKeyOrder,
+  trailNarrowing,
+  type KeyOrderedStore,
+} from '../cloudtrail/layout.js';
 import { mapLimit } from '../collect/limit.js';
 import { oneLine } from '../errors.js';
 import { getOrInsert } from '../memo.js';
@@ -133,19 +144,39 @@ function allowed(value: string, list: readonly string[] | undefined): boolean {
   return list === undefined || list.length === 0 || list.includes(value);
 }
 
-/** Account folders (`.../<acct>/`) below the `AWSLogs/` levels, with their organization. */
-async function findAccounts(store: ObjectStore, lister: Lister, filter: LocationFilter): Promise<{ prefix: string; organizationId: string | null; accountId: string }[]> {
-  const accounts: { prefix: string; organizationId: string | null; accountId: string }[] = [];
+/** An account folder (`.../<acct>/`) below an `AWSLogs/` level, with its organization. */
+interface AccountFolder {
+  prefix: string;
+  organizationId: string | null;
+  accountId: string;
+  /**
+   * The one region to check, and the trail folder the store's root is in (`CloudTrail/<region>`,
+   * `CloudTrail-Digest/<region>`), when the root narrows to a region (`trailNarrowing`).
+   */
+  region: { name: string; folder: string | undefined } | undefined;
+}
+
+/**
+ * Account folders below the `AWSLogs/` levels, narrowed as the trail layout narrows a root inside
+ * `AWSLogs/` (`discoverTrails`): to its organization, account, and region.
+ */
+async function findAccounts(store: ObjectStore, lister: Lister, filter: LocationFilter): Promise<AccountFolder[]> {
+  const accounts: AccountFolder[] = [];
   for (const { base, narrow } of await findAwsLogsLevels(store, (prefix) => lister.list(store, prefix))) {
-    const rest = [...narrow];
-    const orgNarrow = rest[0] !== undefined && ORG_ID.test(rest[0]) ? rest.shift() : undefined;
-    const accountNarrow = rest[0] !== undefined && ACCOUNT_ID.test(rest[0]) ? rest.shift() : undefined;
-    const top = orgNarrow !== undefined ? [`${base}${orgNarrow}/`] : (await lister.list(store, base)).prefixes;
+    const { organizationId: orgNarrow, accountId: accountNarrow, trailFolder, region } = trailNarrowing(narrow);
+    const regionNarrow = region === undefined ? undefined : { name: region, folder: trailFolder };
+    // Narrowed to an organization or account: listed from there, not from `AWSLogs/` above it.
+    const top =
+      orgNarrow !== undefined
+        ? [`${base}${orgNarrow}/`]
+        : accountNarrow !== undefined
+          ? [`${base}${accountNarrow}/`]
+          : (await lister.list(store, base)).prefixes;
     const add = (prefix: string, organizationId: string | null) => {
       const accountId = lastSegment(prefix);
       if (!ACCOUNT_ID.test(accountId) || !allowed(accountId, filter.accounts)) return;
       if (accountNarrow !== undefined && accountId !== accountNarrow) return;
-      accounts.push({ prefix, organizationId, accountId });
+      accounts.push({ prefix, organizationId, accountId, region: regionNarrow });
     };
     for (const child of top) {
       const name = lastSegment(child);
@@ -164,19 +195,24 @@ async function findAccounts(store: ObjectStore, lister: Lister, filter: Location
  * Every account and region of a store that has a digest folder or a log folder,
  * for the accounts and regions asked for, found with delimiter listings only:
  * `AWSLogs/`, `AWSLogs/o-.../`, then `<acct>/CloudTrail-Digest/` and `<acct>/CloudTrail/`.
+ * A store rooted at a region's folder (`<acct>/CloudTrail/<region>`) has that account and
+ * region only: its own folder, and the digest folder beside it.
  */
 export async function discoverLocations(store: ObjectStore, lister: Lister, filter: LocationFilter = {}): Promise<IntegrityLocation[]> {
   const byKey = new Map<string, IntegrityLocation>();
   // Several accounts at once (the lister's gate bounds the requests): hundreds of accounts are as many round trips.
   await mapLimit(await findAccounts(store, lister, filter), ACCOUNTS_AT_ONCE, async (account) => {
     for (const [folder, field] of [
-      ['CloudTrail-Digest/', 'digestPrefix'],
-      ['CloudTrail/', 'logPrefix'],
+      ['CloudTrail-Digest', 'digestPrefix'],
+      ['CloudTrail', 'logPrefix'],
     ] as const) {
-      const { prefixes } = await lister.list(store, `${account.prefix}${folder}`);
+      const trailPrefix = `${account.prefix}${folder}/`;
+      // The folder the root is in is not listed from above (S3 permissions may be granted on it only).
+      const { prefixes } = account.region?.folder === folder ? { prefixes: [`${trailPrefix}${account.region.name}/`] } : await lister.list(store, trailPrefix);
       for (const regionPrefix of prefixes) {
         const region = lastSegment(regionPrefix);
         if (!REGION.test(region) || !allowed(region, filter.regions)) continue;
+        if (account.region !== undefined && region !== account.region.name) continue;
         const id = `${account.prefix}\n${region}`;
         let location = byKey.get(id);
         if (location === undefined) {

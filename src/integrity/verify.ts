@@ -47,6 +47,8 @@ export interface VerifyIntegrityOptions {
   readDigest?: DigestReader['readDigest'];
   /** Current time, so that digests not yet due are not called missing; omit for a period long past. */
   now?: Date;
+  /** The period's own end, when `end` goes past it to cover late log files (see `ChainInput.lateFrom`). */
+  lateFrom?: Date;
 }
 
 const HOUR = 3_600_000;
@@ -85,6 +87,7 @@ interface Context {
   periodStart: number;
   periodEnd: number;
   now: number | null;
+  lateFrom: number | null;
   concurrency: number;
   gate: Gate;
   lister: Lister;
@@ -134,6 +137,7 @@ export async function verifyIntegrity(opts: VerifyIntegrityOptions): Promise<Int
     periodStart: opts.start.getTime(),
     periodEnd: opts.end.getTime(),
     now: opts.now?.getTime() ?? null,
+    lateFrom: opts.lateFrom?.getTime() ?? null,
     concurrency: Math.max(1, opts.concurrency ?? 16),
     gate,
     lister: new Lister(gate),
@@ -328,6 +332,7 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
       periodStart: ctx.periodStart,
       periodEnd: ctx.periodEnd,
       now: ctx.now,
+      lateFrom: ctx.lateFrom,
       keys,
       storedSignatureValid,
       folderFor: (endTime) => `${location.digestPrefix}${dayPath(endTime)}`,
@@ -421,27 +426,48 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
   }
 
   // A digest folder with no digest around the period (a chain ending or starting near it says
-  // so itself): CloudTrail writes one an hour, log files or not.
+  // so itself): CloudTrail writes one an hour, log files or not, so either the trail did not log
+  // this account and region then (an account that joined later or left earlier, a region enabled
+  // later) or the period's digests were deleted. The first digest after the period tells which:
+  // one that links back to a digest from before the period shows the chain ran through it.
   let missing: { hours: number; to: string } | null = null;
   if (location.digestPrefix !== null && loaded.length === 0 && uncoveredCount === 0) {
     // Digests of the last two hours may still be on their way.
     const limit = ctx.now === null ? ctx.periodEnd : Math.min(ctx.periodEnd, ctx.now - 2 * HOUR);
     if (limit - ctx.periodStart > WINDOW_SLACK) {
-      missing = { hours: Math.ceil((limit - ctx.periodStart) / HOUR), to: iso(limit) };
-      fail(
-        'digest-missing',
-        location.digestPrefix,
-        `no digest covers ${iso(ctx.periodStart)} – ${iso(limit)}, although this account and region have a digest folder and CloudTrail writes a digest every hour, ` +
-          `even with no log files (digests deleted, or the trail or its log file validation stopped before the period)`,
-        iso(ctx.periodStart),
-        iso(limit),
-      );
+      const through = await chainRunsThrough(location, lister, ctx);
+      const span = `${iso(ctx.periodStart)} – ${iso(limit)}`;
+      if (through !== null) {
+        missing = { hours: Math.ceil((limit - ctx.periodStart) / HOUR), to: iso(limit) };
+        fail(
+          'digest-missing',
+          location.digestPrefix,
+          `no digest covers ${span}, although the first digest after it, ${through}, names a previous digest that is not there: the chain ran into the period, and its digests were deleted`,
+          iso(ctx.periodStart),
+          iso(limit),
+        );
+      } else {
+        out.issues.push({
+          kind: 'chain-gap',
+          severity: 'warning',
+          source: store.label,
+          accountId: location.accountId,
+          region: location.region,
+          trail: null,
+          key: location.digestPrefix,
+          from: iso(ctx.periodStart),
+          to: iso(limit),
+          message: `no digest covers ${span}: the trail did not log this account and region then (an account that joined later or left earlier, a region enabled later), or its digests were deleted`,
+        });
+      }
     }
   }
 
   // Unproven is not intact: every log file the check could not prove has an error that says why (a
   // digest's problem, a gap); should one have none, it is named here rather than passed.
-  const unproven = out.statuses.filter(([, status]) => status !== 'valid').length;
+  // (The late days' files of an unsigned newest digest are unverified with a warning: `lateFrom`.)
+  const inOwnPeriod = (key: string) => ctx.lateFrom === null || (logFileNameTime(key) ?? ctx.periodStart) < ctx.lateFrom;
+  const unproven = out.statuses.filter(([key, status]) => status !== 'valid' && inOwnPeriod(key)).length;
   if (unproven > 0 && !out.issues.some((i) => i.severity === 'error')) {
     fail('log-file-not-covered', location.logPrefix ?? location.digestPrefix ?? '', `${unproven} log files of the period could not be checked against a digest whose signature verified`);
   }
@@ -454,6 +480,33 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
     }
   }
   return out;
+}
+
+/** How far past the period the first digest is looked for, when none is found around it. */
+const LOOK_AHEAD_DAYS = 15;
+
+/**
+ * The first hourly digest after the period (within `LOOK_AHEAD_DAYS`), when it names a previous
+ * digest: its key. Days from before the period to it were listed and held no digest, so that
+ * previous digest is either gone or from before the period: the chain ran into the period, whose
+ * digests are deleted. Null when there is no digest after the period, or the first one starts a
+ * chain (previous digest null: logging or validation started then, an account joined later).
+ */
+async function chainRunsThrough(location: IntegrityLocation, lister: Lister, ctx: Context): Promise<string | null> {
+  const { store } = location;
+  const last = ctx.now === null ? ctx.periodEnd + LOOK_AHEAD_DAYS * DAY_MS : Math.min(ctx.periodEnd + LOOK_AHEAD_DAYS * DAY_MS, ctx.now);
+  // The days up to period end + 2 were listed already, and held none.
+  const folders = utcDays(ctx.periodEnd + 2 * DAY_MS, last).map((day) => `${location.digestPrefix}${dayPath(day)}`);
+  if (folders.length === 0) return null;
+  const listings = await lister.listDays(store, folders, ctx.concurrency);
+  const first = listings
+    .flatMap((listing) => listing.objects)
+    .map((object) => ({ key: object.key, name: object.key.endsWith('.sig') ? null : parseDigestName(object.key) }))
+    .filter((d): d is { key: string; name: NonNullable<ReturnType<typeof parseDigestName>> } => d.name !== null && !d.name.backfill)
+    .sort((a, b) => a.name.endTime - b.name.endTime)[0];
+  if (first === undefined) return null;
+  const digest = await loadDigest(store, first.key, ctx, () => {});
+  return (digest.body?.previousDigestS3Object ?? null) !== null ? first.key : null;
 }
 
 function summarize(

@@ -115,6 +115,7 @@ async function checkIntegrity(period: Period, stores: readonly ObjectStore[], op
     signatures: inputs.signatures,
     concurrency: options.concurrency,
     now: options.now,
+    lateFrom: options.lateDays > 0 ? new Date(period.end) : undefined,
     knownContent: (store, key) => hashes?.take(store, key) ?? workers?.knownContent(store, key),
     hashBytes: workers?.hashBytes,
     readDigest: workers?.readDigest,

@@ -8,13 +8,23 @@ import type { ObjectStore, StoredObject } from '../types.js';
 const SIGNATURE_SIDECAR = '.sig';
 
 /**
- * An entry a listing could not follow (a broken symbolic link, a link loop): listed as an object
- * with the reason, so that the caller names it among the source's problems rather than losing
- * it (`listingProblem` in cloudtrail/layout.ts). Never read.
+ * An entry a listing could not or would not follow (a broken symbolic link, a link loop, a link
+ * to a folder not walked): listed as an object with the reason, so that the caller can name it
+ * among the source's problems rather than lose it (`listingProblem` in cloudtrail/layout.ts).
+ * Never read.
  */
 export interface UnfollowedEntry extends StoredObject {
   problem: string;
+  /**
+   * The link is known to lead to a folder (one not walked: see `LocalStore`). False for a broken
+   * or looping link, whose kind nothing tells: the caller names it only when its name is one it
+   * would read.
+   */
+  folder: boolean;
 }
+
+/** Folders of the system's own files (Linux): never walked through a link. */
+const SYSTEM_FOLDERS = ['/proc', '/sys', '/dev'];
 
 /**
  * A local folder seen as a bucket: keys are paths relative to `root`, with `/`.
@@ -25,8 +35,11 @@ export interface UnfollowedEntry extends StoredObject {
  * above `AWSLogs/` and `rootPrefix` the path from there to the folder given, so the trail's
  * layout (account, region, day folders) is known and only the period's day folders are read.
  *
- * Symbolic links are followed, to folders and to files; one that leads nowhere (broken, a loop)
- * is listed as an `UnfollowedEntry`, and `listAll` does not walk back into a folder it is in.
+ * Symbolic links are followed, to folders and to files, except a link to a folder that would
+ * widen the source beyond what was given: the file system's root, the source folder or a folder
+ * above it, or /proc, /sys, /dev (a stray `rootlink -> /` would read the whole machine). Such a
+ * link, and one that leads nowhere (broken, a loop), is listed as an `UnfollowedEntry`.
+ * `listAll` reads each folder once, whatever links lead to it.
  */
 export class LocalStore implements ObjectStore {
   readonly kind = 'local' as const;
@@ -36,19 +49,21 @@ export class LocalStore implements ObjectStore {
   readonly rootPrefix: string;
   /**
    * `root` as reports name it, for log file URLs (`sourceBase`): the label itself, or, for a
-   * folder inside `AWSLogs/`, the label without its `AWSLogs/...` end (the absolute path when
-   * the label does not end so, as `.` inside the folder).
+   * folder inside `AWSLogs/`, the label without its `AWSLogs/...` end (`..`s after the label
+   * when it does not end so, as `.` inside the folder: `baseAbove`).
    */
   readonly keyBase: string;
+  /** The real path of the folder given, once a folder link needs it (`followLink`). */
+  private realFolder: string | undefined;
 
   constructor(
-    folder: string,
+    private readonly folder: string,
     readonly label: string = folder,
   ) {
     const within = trailFolderWithin(folder);
     this.root = within?.root ?? folder;
     this.rootPrefix = within === null ? '' : `${within.parts.join('/')}/`;
-    this.keyBase = within === null ? label : (labelAbove(label, within.parts) ?? within.root);
+    this.keyBase = within === null ? label : (labelAbove(label, within.parts) ?? baseAbove(label, within));
   }
 
   private abs(key: string): string {
@@ -75,8 +90,8 @@ export class LocalStore implements ObjectStore {
       if (entry.isDirectory()) prefixes.push(`${prefix}${entry.name}/`);
       else if (entry.isFile()) objects.push({ key: `${prefix}${entry.name}` });
       else if (entry.isSymbolicLink()) {
-        const target = followLink(path.join(dir, entry.name));
-        if (typeof target === 'string') objects.push(unfollowed(`${prefix}${entry.name}`, target));
+        const target = this.followLink(path.join(dir, entry.name));
+        if ('problem' in target) objects.push({ key: `${prefix}${entry.name}`, ...target });
         else if (target.isDirectory()) prefixes.push(`${prefix}${entry.name}/`);
         else if (target.isFile()) objects.push({ key: `${prefix}${entry.name}` });
       }
@@ -87,43 +102,92 @@ export class LocalStore implements ObjectStore {
   }
 
   /**
-   * Depth first, each folder's files before its sub-folders. A folder already on the way down
-   * (a link back to a folder above, by device and inode) is not walked again: it is listed as
-   * an `UnfollowedEntry`, so a link cycle ends instead of recursing forever.
+   * Depth first, each folder's files before its sub-folders; the folders that links lead to
+   * after the folders really below `prefix`, so that a folder reached both ways is named by its
+   * own path. No folder is read twice (by device and inode): a link to one already walked is
+   * passed over, and a link back to a folder it is in is listed as an `UnfollowedEntry`.
    */
   async *listAll(prefix: string): AsyncIterable<StoredObject> {
-    yield* this.walk(prefix, []);
+    const walked = new Set<string>();
+    const links: FolderLink[] = [];
+    yield* this.walk(prefix, [], walked, links);
+    // `links` grows as the folders they lead to are walked.
+    for (let i = 0; i < links.length; i++) {
+      const link = links[i];
+      if (link.above.includes(link.id)) {
+        yield unfollowed(link.prefix.slice(0, -1), `symbolic link loop: ${linkText(this.abs(link.prefix))} leads back to a folder it is in; not followed`, true);
+      } else if (!walked.has(link.id)) {
+        yield* this.walk(link.prefix, link.above, walked, links);
+      }
+    }
   }
 
-  private async *walk(prefix: string, above: readonly string[]): AsyncGenerator<StoredObject> {
+  private async *walk(prefix: string, above: readonly string[], walked: Set<string>, links: FolderLink[]): AsyncGenerator<StoredObject> {
     const dir = this.abs(prefix);
     let handle;
     let id: string;
     try {
       id = folderId(await stat(dir));
-      if (above.includes(id)) {
-        yield unfollowed(prefix.slice(0, -1), `symbolic link loop: leads back to ${realpathSync(dir)}, a folder above it; not followed`);
-        return;
-      }
+      if (walked.has(id)) return;
       handle = await opendir(dir);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') return;
       throw error;
     }
+    walked.add(id);
+    const down = [...above, id];
     const subdirs: string[] = [];
+    const folderLinks: FolderLink[] = [];
     for await (const entry of handle) {
       if (entry.isDirectory()) subdirs.push(`${prefix}${entry.name}/`);
       else if (entry.isFile()) yield { key: `${prefix}${entry.name}` };
       else if (entry.isSymbolicLink()) {
-        const target = followLink(path.join(dir, entry.name));
-        if (typeof target === 'string') yield unfollowed(`${prefix}${entry.name}`, target);
-        else if (target.isDirectory()) subdirs.push(`${prefix}${entry.name}/`);
+        const target = this.followLink(path.join(dir, entry.name));
+        if ('problem' in target) yield { key: `${prefix}${entry.name}`, ...target };
+        else if (target.isDirectory()) folderLinks.push({ prefix: `${prefix}${entry.name}/`, id: folderId(target), above: down });
         else if (target.isFile()) yield { key: `${prefix}${entry.name}` };
       }
     }
-    const down = [...above, id];
-    for (const sub of subdirs.sort()) yield* this.walk(sub, down);
+    // In name order: of two links to one folder, the same one names it on every run.
+    links.push(...folderLinks.sort((a, b) => (a.prefix < b.prefix ? -1 : 1)));
+    for (const sub of subdirs.sort()) yield* this.walk(sub, down, walked, links);
+  }
+
+  /**
+   * What a symbolic link leads to, or why it is not followed (one line, for the report): it leads
+   * nowhere, or to a folder that would widen the source (`LocalStore`). The link is named by its
+   * own text, not the real path it leads to: a report names no more of the machine than that.
+   */
+  private followLink(link: string): Stats | Unfollowed {
+    let stats: Stats;
+    try {
+      stats = statSync(link);
+    } catch (error) {
+      return { problem: whyNowhere(link, error), folder: false };
+    }
+    if (!stats.isDirectory()) return stats;
+    let target: string;
+    try {
+      target = realpathSync(link);
+    } catch (error) {
+      return { problem: whyNowhere(link, error), folder: false };
+    }
+    const why = this.widens(target);
+    return why === null ? stats : { problem: `symbolic link to ${linkText(link)} not followed: ${why}`, folder: true };
+  }
+
+  /** Why walking the real folder `target` would read beyond the source, or null. */
+  private widens(target: string): string | null {
+    if (path.dirname(target) === target) return "it leads to the file system's root";
+    if (path.sep === '/') {
+      const system = SYSTEM_FOLDERS.find((top) => target === top || target.startsWith(`${top}/`));
+      if (system !== undefined) return `${system} holds the system's own files, not logs`;
+    }
+    this.realFolder ??= realPathOr(this.folder);
+    const real = this.realFolder;
+    if (real === target || real.startsWith(target.endsWith(path.sep) ? target : target + path.sep)) return 'it leads to the source folder or a folder above it';
+    return null;
   }
 
   /**
@@ -170,8 +234,20 @@ export async function isDirectory(p: string): Promise<boolean> {
   }
 }
 
-function unfollowed(key: string, problem: string): UnfollowedEntry {
-  return { key, problem };
+/** Why an entry is not followed (`UnfollowedEntry` without its key). */
+type Unfollowed = Omit<UnfollowedEntry, 'key'>;
+
+/** A link to a folder met while walking: followed once the folders really below are walked. */
+interface FolderLink {
+  prefix: string;
+  /** The folder it leads to (`folderId`). */
+  id: string;
+  /** The folders the link is in, from the walk's start. */
+  above: readonly string[];
+}
+
+function unfollowed(key: string, problem: string, folder: boolean): UnfollowedEntry {
+  return { key, problem, folder };
 }
 
 /** A folder's identity on disk, the same whatever link leads to it. */
@@ -179,30 +255,39 @@ function folderId(stats: Stats): string {
   return `${stats.dev}:${stats.ino}`;
 }
 
-/** What a symbolic link leads to, or why it leads nowhere (one line, for the report). */
-function followLink(link: string): Stats | string {
+/** What a symbolic link says it leads to; `?` when it is gone since the listing (the reason around it says enough). */
+function linkText(link: string): string {
   try {
-    return statSync(link);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    let target = '?';
-    try {
-      target = readlinkSync(link);
-    } catch {
-      // Gone since the listing: the reason below says enough.
-    }
-    if (code === 'ENOENT' || code === 'ENOTDIR') return `broken symbolic link: its target ${target} does not exist`;
-    if (code === 'ELOOP') return `symbolic link loop: ${target} never leads to a file or folder; not followed`;
-    return `could not follow symbolic link to ${target}: ${(error as Error).message}`;
+    return readlinkSync(link);
+  } catch {
+    return '?';
+  }
+}
+
+/** Why a symbolic link that could not be followed leads nowhere (one line, for the report). */
+function whyNowhere(link: string, error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  const target = linkText(link);
+  if (code === 'ENOENT' || code === 'ENOTDIR') return `broken symbolic link: its target ${target} does not exist`;
+  if (code === 'ELOOP') return `symbolic link loop: ${target} never leads to a file or folder; not followed`;
+  return `could not follow symbolic link to ${target}: ${(error as Error).message}`;
+}
+
+/** The real path of `p`, or `p` resolved where it has none (gone). */
+function realPathOr(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return path.resolve(p);
   }
 }
 
 /**
  * Where a folder inside a trail's `AWSLogs/` sits (`trailFolderOf`): the folder above `AWSLogs/`
  * and the components from `AWSLogs` on. Tried on the path as given, then on its real path (a
- * link to such a folder); null when neither ends inside `AWSLogs/`.
+ * link to such a folder: `throughLink`); null when neither ends inside `AWSLogs/`.
  */
-function trailFolderWithin(folder: string): { root: string; parts: string[] } | null {
+function trailFolderWithin(folder: string): { root: string; parts: string[]; throughLink: boolean } | null {
   const resolved = path.resolve(folder);
   let parts = trailFolderOf(resolved.split(path.sep));
   let from = resolved;
@@ -215,7 +300,20 @@ function trailFolderWithin(folder: string): { root: string; parts: string[] } | 
     }
   }
   if (parts === null) return null;
-  return { root: path.resolve(from, ...parts.map(() => '..')), parts };
+  return { root: path.resolve(from, ...parts.map(() => '..')), parts, throughLink: from !== resolved };
+}
+
+/**
+ * The label of the folder above `AWSLogs/` when the label does not end in the folder's path
+ * (`.` inside it, `../o-x`, a link's name): a relative label stays relative, so that reports
+ * are the same on any machine and name no local path (`.` two levels in gives `../..`). Through
+ * a link the `..`s are kept as written: `mine/..` is the parent of the link's target, which
+ * shortening `mine/..` to `.` would lose. An absolute label gives the folder's absolute path.
+ */
+function baseAbove(label: string, within: { root: string; parts: readonly string[]; throughLink: boolean }): string {
+  if (path.isAbsolute(label)) return within.root;
+  const up = within.parts.map(() => '..');
+  return within.throughLink ? [label.replace(/[\\/]+$/, ''), ...up].join('/') : path.join(label, ...up);
 }
 
 /**

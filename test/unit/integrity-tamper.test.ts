@@ -531,17 +531,45 @@ describe('gaps, missing folders, late and backfill digests', () => {
     expect(c).toMatchObject({ logFilesValid: 0, digestsValid: 0, status: 'incomplete' });
   });
 
-  it('says a period with no digest at all, in an account and region that has a digest folder, is not covered', async () => {
-    const t = tree(true, { accounts: [A1], regions: ['eu-west-1'] });
-    // Days after the tree's last digest: no digest is read around them, and no log file either.
-    const run = (now?: Date) =>
-      verifyIntegrity({ stores: [new LocalStore(t.root)], start: new Date('2026-10-05T00:00:00Z'), end: new Date('2026-10-06T00:00:00Z'), publicKeys: parsePublicKeyList(t.publicKeyList), now });
-    const result = await run();
+  it('says a period with no digest, in an account and region with a digest folder, is not covered when the chain ran through it', async () => {
+    // Eight days of digests; every digest and log file delivered on days 3 to 6 deleted.
+    const t = tree(true, { accounts: [A1], regions: ['eu-west-1'], hours: 8 * 24 });
+    const wiped = (key: string) => /\/2026\/10\/0[3-6]\//.test(key);
+    for (const d of t.digestsOf(A1, 'eu-west-1')) if (wiped(d.key)) deleteObject(t, d.key);
+    for (const l of t.logsOf(A1, 'eu-west-1')) if (wiped(l.key)) deleteObject(t, l.key);
+    const run = (start: string, end: string, now?: Date) =>
+      verifyIntegrity({ stores: [new LocalStore(t.root)], start: new Date(start), end: new Date(end), publicKeys: parsePublicKeyList(t.publicKeyList), now });
+    // No digest is read around the period (days 3 to 6 are listed); the first after it, on day 7, names one of day 6, gone.
+    const result = await run('2026-10-04T00:00:00Z', '2026-10-05T00:00:00Z');
     expect(result.ok).toBe(false);
-    expect(errors(result)).toEqual([expect.objectContaining({ kind: 'digest-missing', accountId: A1, region: 'eu-west-1', from: '2026-10-05T00:00:00Z', to: '2026-10-06T00:00:00Z' })]);
-    expect(chain(result, A1, 'eu-west-1')).toMatchObject({ digestsMissing: 24, digestsValid: 0, status: 'incomplete', gaps: [expect.objectContaining({ from: '2026-10-05T00:00:00Z' })] });
+    expect(errors(result)).toEqual([
+      expect.objectContaining({ kind: 'digest-missing', accountId: A1, region: 'eu-west-1', from: '2026-10-04T00:00:00Z', to: '2026-10-05T00:00:00Z', message: expect.stringMatching(/names a previous digest that is not there/) }),
+    ]);
+    expect(chain(result, A1, 'eu-west-1')).toMatchObject({ digestsMissing: 24, digestsValid: 0, status: 'incomplete', gaps: [expect.objectContaining({ from: '2026-10-04T00:00:00Z' })] });
     // Not before the digests are due.
-    expect((await run(new Date('2026-10-05T01:00:00Z'))).problems).toEqual([]);
+    expect((await run('2026-10-04T00:00:00Z', '2026-10-05T00:00:00Z', new Date('2026-10-04T01:00:00Z'))).problems).toEqual([]);
+    // A period after the chain's end (an account that left, a trail stopped): a warning, not a failure.
+    const after = await run('2026-10-20T00:00:00Z', '2026-10-21T00:00:00Z');
+    expect(after.ok).toBe(true);
+    expect(after.problems).toEqual([expect.objectContaining({ kind: 'chain-gap', severity: 'warning', message: expect.stringMatching(/did not log this account and region then/) })]);
+  });
+
+  it('does not fail a report run the day after its period on a copy without signatures, for the late days only', async () => {
+    const t = tree(false, { accounts: [A1], regions: ['eu-west-1'] });
+    // The report reads a late day past the period: its newest digest (01:17 the next day) has no signature yet.
+    const run = (lateFrom?: Date) =>
+      verifyIntegrity({ stores: [new LocalStore(t.root)], start: PERIOD.start, end: new Date('2026-10-03T00:00:00Z'), lateFrom, now: new Date('2026-10-02T01:40:00Z'), publicKeys: parsePublicKeyList(t.publicKeyList) });
+    expect(errors(await run()).map((p) => p.kind)).toEqual(['digest-signature-unavailable']);
+    const report = await run(PERIOD.end);
+    expect(report.ok).toBe(true);
+    expect(report.problems).toEqual([expect.objectContaining({ kind: 'digest-signature-unavailable', severity: 'warning' })]);
+  });
+
+  it('does not fail a period before an account or region began to log', async () => {
+    const t = tree(true, { accounts: [A1], regions: ['eu-west-1'], firstWindowStart: new Date('2026-10-10T00:17:31Z') });
+    const result = await verifyIntegrity({ stores: [new LocalStore(t.root)], start: new Date('2026-10-01T00:00:00Z'), end: new Date('2026-10-02T00:00:00Z'), publicKeys: parsePublicKeyList(t.publicKeyList) });
+    expect(result.ok).toBe(true);
+    expect(errors(result)).toEqual([]);
   });
 
   it('does not call digests missing that are not due yet', async () => {

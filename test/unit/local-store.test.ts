@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -20,6 +20,13 @@ const read = (store: LocalStore, options: Partial<Parameters<typeof collect>[0]>
   collect({ stores: [store], period: october, lateDays: 1, concurrency: 4, ...options });
 const ids = (result: CollectResult) => result.records.map((r) => r.record.eventId);
 const problems = (result: CollectResult) => result.problems.map((p) => [p.key, p.reason]);
+const isFolder = (p: string) => {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+};
 
 
 describe('a local source with symbolic links', () => {
@@ -61,28 +68,130 @@ describe('a local source with symbolic links', () => {
     expect(result.unreadable).toEqual([]);
   });
 
-  it('walks a plain folder with a link cycle once, and names the loop', async () => {
+  it('walks a plain folder with link cycles once, and names the links to a folder it is in or above', async () => {
     const root = writeTree({ 'a/b/log.json': [record({ eventID: 'x1' })], 'top.json': [record({ eventID: 'x0' })] });
     symlinkSync('../..', path.join(root, 'a', 'b', 'up'));
-    symlinkSync(path.join(root, 'missing'), path.join(root, 'gone'));
+    symlinkSync('..', path.join(root, 'a', 'b', 'back'));
+    symlinkSync('.', path.join(root, 'a', 'here'));
     const result = await read(new LocalStore(root, 'plain'));
     expect(result.sources[0].layout).toBe('files');
     expect(ids(result)).toEqual(['x0', 'x1']);
     expect(result.stats.filesRead).toBe(2);
     expect(problems(result)).toEqual([
-      ['a/b/up', expect.stringMatching(/^symbolic link loop: leads back to .+, a folder above it; not followed$/)],
-      ['gone', `broken symbolic link: its target ${path.join(root, 'missing')} does not exist`],
+      ['a/b/back', 'symbolic link loop: .. leads back to a folder it is in; not followed'],
+      ['a/b/up', 'symbolic link to ../.. not followed: it leads to the source folder or a folder above it'],
+      ['a/here', 'symbolic link loop: . leads back to a folder it is in; not followed'],
     ]);
   });
 
-  it('ends a walk through a loop of folder links (a -> b -> a)', async () => {
+  it('reads each folder once, by its own path, whatever links lead to it (a -> b -> a, two links to one folder)', async () => {
     const root = writeTree({ 'a/x.json': [record({ eventID: 'x1' })], 'b/y.json': [record({ eventID: 'y1' })] });
     symlinkSync('../b', path.join(root, 'a', 'to-b'));
     symlinkSync('../a', path.join(root, 'b', 'to-a'));
+    const shared = writeTree({ 'z.json': [record({ eventID: 'z1' })], 'deeper/w.json': [record({ eventID: 'w1' })] });
+    symlinkSync(shared, path.join(root, 'one'));
+    symlinkSync(shared, path.join(root, 'two'));
+    symlinkSync(path.join(shared, 'deeper'), path.join(root, 'a', 'also-deeper'));
     const keys: string[] = [];
     for await (const object of new LocalStore(root).listAll('')) keys.push(object.key);
-    // Each folder is walked again through the other's link (as `find -L` does) until it would enter one it is in.
-    expect(keys).toEqual(['a/x.json', 'a/to-b/y.json', 'a/to-b/to-a', 'b/y.json', 'b/to-a/x.json', 'b/to-a/to-b']);
+    expect(keys).toEqual(['a/x.json', 'b/y.json', 'one/z.json', 'one/deeper/w.json']);
+  });
+
+  it('does not follow a link to the root of the file system: one problem, nothing of the machine read or listed', async () => {
+    const root = writeTree({ 'top.json': [record({ eventID: 'x0' })], 'sub/more.json': [record({ eventID: 'x1' })] });
+    symlinkSync('/', path.join(root, 'rootlink'));
+    symlinkSync(path.relative(path.join(root, 'sub'), '/'), path.join(root, 'sub', 'up-to-root'));
+    const store = new CountingStore(root, 'plain');
+    const result = await read(store);
+    expect(ids(result)).toEqual(['x0', 'x1']);
+    expect(result.stats.filesRead).toBe(2);
+    expect(problems(result)).toEqual([
+      ['rootlink', "symbolic link to / not followed: it leads to the file system's root"],
+      ['sub/up-to-root', `symbolic link to ${path.relative(path.join(root, 'sub'), '/')} not followed: it leads to the file system's root`],
+    ]);
+    // Looking for AWSLogs/ below the folder does not list through the link either.
+    expect(store.listed.filter((p) => p.includes('rootlink') || p.includes('up-to-root'))).toEqual([]);
+    const keys: string[] = [];
+    for await (const object of store.listAll('')) keys.push(object.key);
+    expect(keys.sort()).toEqual(['rootlink', 'sub/more.json', 'sub/up-to-root', 'top.json']);
+  });
+
+  it('does not follow a link to the source folder, a folder above it, /proc, /sys or /dev', async () => {
+    const parent = mkdtempSync(path.join(os.tmpdir(), 'iot-audit-links-'));
+    const root = path.join(parent, 'logs');
+    mkdirSync(root);
+    writeFileSync(path.join(root, 'x.json'), JSON.stringify({ Records: [record({ eventID: 'x1' })] }));
+    symlinkSync(root, path.join(root, 'self'));
+    symlinkSync(parent, path.join(root, 'parent'));
+    const system = ['/proc', '/proc/self', '/sys', '/dev'].filter((p) => isFolder(p));
+    for (const [i, p] of system.entries()) symlinkSync(p, path.join(root, `system${i}`));
+    const result = await read(new LocalStore(root, 'logs'));
+    expect(ids(result)).toEqual(['x1']);
+    expect(result.stats.filesRead).toBe(1);
+    expect(problems(result)).toEqual([
+      ['parent', `symbolic link to ${parent} not followed: it leads to the source folder or a folder above it`],
+      ['self', `symbolic link to ${root} not followed: it leads to the source folder or a folder above it`],
+      ...system.map((p, i) => [`system${i}`, `symbolic link to ${p} not followed: /${p.split('/')[1]} holds the system's own files, not logs`]),
+    ]);
+  });
+
+  it('follows links to folders elsewhere and to files, in a plain folder as in the trail layout', async () => {
+    const elsewhere = writeTree({ 'deep/inside/e.json': [record({ eventID: 'e1' })], 'f.json': [record({ eventID: 'f1' })] });
+    const root = writeTree({ 'own.json': [record({ eventID: 'o1' })] });
+    symlinkSync(path.join(elsewhere, 'deep'), path.join(root, 'linked-folder'));
+    symlinkSync(path.join(elsewhere, 'f.json'), path.join(root, 'linked-file.json'));
+    const result = await read(new LocalStore(root, 'plain'));
+    expect(ids(result)).toEqual(['e1', 'f1', 'o1']);
+    expect(result.problems).toEqual([]);
+    // A trail whose account folder is a link to a copy elsewhere: read as the layout.
+    const trailRoot = trail();
+    const copy = mkdtempSync(path.join(os.tmpdir(), 'iot-audit-links-'));
+    mkdirSync(path.join(copy, 'AWSLogs'));
+    symlinkSync(path.join(trailRoot, 'AWSLogs', A), path.join(copy, 'AWSLogs', A));
+    const layout = await read(new LocalStore(copy, 'copy'));
+    expect(layout.sources[0].layout).toBe('account');
+    expect(ids(layout)).toEqual(['a1', 'a2']);
+  });
+
+  it('names a folder link of the trail layout not followed, and does not list through it', async () => {
+    const root = trail();
+    symlinkSync('/', path.join(root, 'AWSLogs', B));
+    const store = new CountingStore(root, 'copy');
+    const result = await read(store);
+    expect(ids(result)).toEqual(['a1', 'a2']);
+    expect(problems(result)).toEqual([[`AWSLogs/${B}`, "symbolic link to / not followed: it leads to the file system's root"]]);
+    expect(store.listed.filter((p) => p.includes(B))).toEqual([]);
+  });
+
+  it('names a broken or looping link only when its name is one that would be read', async () => {
+    const root = writeTree({ 'top.json': [record({ eventID: 'x0' })] });
+    symlinkSync('nowhere.json', path.join(root, 'broken.json'));
+    symlinkSync('nowhere.json.gz', path.join(root, 'broken.json.gz'));
+    symlinkSync('nowhere', path.join(root, 'notes'));
+    symlinkSync('loopb', path.join(root, 'loopa'));
+    symlinkSync('loopa', path.join(root, 'loopb'));
+    symlinkSync('loop2.ndjson', path.join(root, 'loop1.ndjson'));
+    symlinkSync('loop1.ndjson', path.join(root, 'loop2.ndjson'));
+    // A digest's name: a plain folder of files skips digests, so its link is not named either.
+    symlinkSync('gone', path.join(root, `${A}_CloudTrail-Digest_us-east-1_t_us-east-1_20261005T110000Z.json.gz`));
+    const result = await read(new LocalStore(root, 'plain'));
+    expect(ids(result)).toEqual(['x0']);
+    expect(problems(result)).toEqual([
+      ['broken.json', 'broken symbolic link: its target nowhere.json does not exist'],
+      ['broken.json.gz', 'broken symbolic link: its target nowhere.json.gz does not exist'],
+      ['loop1.ndjson', 'symbolic link loop: loop2.ndjson never leads to a file or folder; not followed'],
+      ['loop2.ndjson', 'symbolic link loop: loop1.ndjson never leads to a file or folder; not followed'],
+    ]);
+    // In the trail layout: a log file's name, or a folder of the layout (an account), is named; other names are not.
+    const layoutRoot = trail();
+    const day = path.dirname(path.join(layoutRoot, logKey({ account: A, region: 'us-east-1', delivered: '2026-10-05T10:05' })));
+    symlinkSync('nowhere', path.join(day, 'README'));
+    symlinkSync('loopb', path.join(layoutRoot, 'AWSLogs', 'loopa'));
+    symlinkSync('loopa', path.join(layoutRoot, 'AWSLogs', 'loopb'));
+    symlinkSync('gone', path.join(layoutRoot, 'AWSLogs', B));
+    const layout = await read(new LocalStore(layoutRoot, 'copy'));
+    expect(ids(layout)).toEqual(['a1', 'a2']);
+    expect(problems(layout)).toEqual([[`AWSLogs/${B}`, 'broken symbolic link: its target gone does not exist']]);
   });
 });
 
@@ -189,6 +298,61 @@ describe('a local source inside AWSLogs/', () => {
     expect(plain.unreadable).toEqual([]);
   });
 
+  it('reads a folder inside AWSLogs/ without any CloudTrail/<region> folder as a plain folder of files', async () => {
+    const root = orgTree();
+    // A region's year folders copied into the account folder (`aws s3 sync` of one region), and loose log files beside them.
+    const region = inside(root, `${ORG}/${A}/CloudTrail/us-east-1`);
+    const single = mkdtempSync(path.join(os.tmpdir(), 'iot-audit-inside-'));
+    const account = path.join(single, 'AWSLogs', A);
+    mkdirSync(account, { recursive: true });
+    cpSync(path.join(region, '2026'), path.join(account, '2026'), { recursive: true });
+    writeFileSync(path.join(account, 'loose.json'), JSON.stringify({ Records: [record({ eventID: 'loose' })] }));
+    const store = new CountingStore(account, `copy/AWSLogs/${A}`);
+    const result = await read(store);
+    expect(result.sources[0].layout).toBe('files');
+    // Every file of the folder, as a plain folder is read (the August file holds an October event).
+    expect(ids(result)).toEqual(['east', 'loose', 'aug', 'late']);
+    expect(result.problems).toEqual([]);
+    expect(store.listed.filter((p) => p.startsWith('ALL:'))).toEqual([`ALL:AWSLogs/${A}/`]);
+    expect(logFileUrl(result.records.find((r) => r.record.eventId === 'loose')!.file)).toBe(`copy/AWSLogs/${A}/loose.json`);
+    // The same under a CloudTrail folder without region folders.
+    const trailFolder = path.join(single, 'AWSLogs', B, 'CloudTrail');
+    mkdirSync(trailFolder, { recursive: true });
+    cpSync(path.join(region, '2026'), path.join(trailFolder, '2026'), { recursive: true });
+    expect(ids(await read(new LocalStore(trailFolder)))).toEqual(['east', 'aug', 'late']);
+  });
+
+  it('keeps the trail layout when its trail folders are there but left out by --account or --region', async () => {
+    const root = orgTree();
+    const nothing = /no CloudTrail log files were found/;
+    await expect(read(new LocalStore(inside(root, `${ORG}/${A}`)), { accounts: [B] })).rejects.toThrow(nothing);
+    await expect(read(new LocalStore(inside(root, `${ORG}/${A}`)), { regions: ['ap-south-1'] })).rejects.toThrow(nothing);
+    await expect(read(new LocalStore(inside(root, `${ORG}/${A}/CloudTrail/us-east-1`)), { regions: ['eu-west-1'] })).rejects.toThrow(nothing);
+  });
+
+  it('names files from a relative label that does not end in the folder\'s path (`.`, `../<o-id>`) with a relative path', async () => {
+    const root = orgTree();
+    const folder = inside(root, ORG);
+    for (const [label, base] of [
+      [path.relative(process.cwd(), folder), path.relative(process.cwd(), path.join(root, 'copy'))],
+      ['.', '../..'],
+      [`../${ORG}/`, '../..'],
+    ]) {
+      const result = await read(new LocalStore(folder, label));
+      const east = result.records.find((r) => r.record.eventId === 'east')!;
+      expect(logFileUrl(east.file), label).toBe(`${base}/${east.file.key}`);
+      expect(east.file.key.startsWith(`AWSLogs/${ORG}/${A}/CloudTrail/us-east-1/2026/10/05/`)).toBe(true);
+    }
+    // Through a link the `..`s are the link target's parents: the path leads to the file as written.
+    const link = path.join(mkdtempSync(path.join(os.tmpdir(), 'iot-audit-links-')), 'mine');
+    symlinkSync(inside(root, `${ORG}/${A}`), link);
+    const label = path.relative(process.cwd(), link);
+    const result = await read(new LocalStore(link, label));
+    const url = logFileUrl(result.records[0].file);
+    expect(url).toBe(`${label}/../../../${result.records[0].file.key}`);
+    expect(readFileSync(url).length).toBeGreaterThan(0);
+  });
+
   it('narrows discovery from the folder path alone', async () => {
     const root = orgTree();
     const d = await discoverTrails(new LocalStore(inside(root, `${ORG}/${A}/CloudTrail/eu-west-1`)));
@@ -217,8 +381,14 @@ describe('trailFolderOf and the names of a folder inside AWSLogs/', () => {
       [`/data/copy/AWSLogs/${A}`, `AWSLogs/${A}`, '.'],
       [`/AWSLogs/${A}`, `/AWSLogs/${A}`, '/'],
       [`/data/copy/AWSLogs/${ORG}/${A}/CloudTrail`, `copy/AWSLogs/${ORG}/${A}/CloudTrail`, 'copy'],
-      // A label that does not end in the folder's path (`.` inside it): the folder above, in full.
-      [`/data/copy/AWSLogs/${A}`, '.', '/data/copy'],
+      // A relative label that does not end in the folder's path (`.` inside it, `../<o-id>`): the folder above, still relative.
+      [`/data/copy/AWSLogs/${A}`, '.', '../..'],
+      [`/data/copy/AWSLogs/${A}`, './', '../..'],
+      [`/data/copy/AWSLogs/${ORG}/${A}`, '..', '../../../..'],
+      [`/data/copy/AWSLogs/${ORG}`, `../${ORG}/`, '../..'],
+      [`/data/copy/AWSLogs/${A}/CloudTrail/us-east-1`, '.', '../../../..'],
+      // An absolute one: the folder above, in full.
+      [`/data/copy/AWSLogs/${A}`, '/data/elsewhere', '/data/copy'],
     ];
     for (const [folder, label, base] of cases) {
       const store = new LocalStore(folder, label);
