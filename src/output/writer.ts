@@ -214,7 +214,18 @@ function putBack(replacing: readonly Replacing[]): string[] {
         rmSync(final, { force: true });
       }
     } catch {
-      stuck.push(backup === null ? path.basename(final) : `${path.basename(final)} (the earlier one is ${path.basename(backup)})`);
+      // The earlier file is kept under a name the clean-up of stale files never takes (a hard
+      // link keeps the file's old time, so `.old` would be removed by the next report written here).
+      let kept = backup;
+      if (backup !== null) {
+        try {
+          renameSync(backup, backup.replace(/\.old$/, '.kept'));
+          kept = backup.replace(/\.old$/, '.kept');
+        } catch {
+          // left under its backup name
+        }
+      }
+      stuck.push(kept === null ? path.basename(final) : `${path.basename(final)} (the earlier one is ${path.basename(kept)})`);
     }
   }
   return stuck;
