@@ -2,6 +2,7 @@ import type { Interfaces } from '@oclif/core';
 import type Report from '../commands/report.js';
 import { CliError, EXIT, UsageError } from '../errors.js';
 import { findBrowser } from '../render/browser.js';
+import { checkAccountIds, checkRegions } from '../sources/athena/validate.js';
 import { isAthenaUrl } from '../sources/athena/url.js';
 import type { Severity } from '../types.js';
 import { parseFormats, parseGeneratedAt } from './options.js';
@@ -40,6 +41,10 @@ export async function runReportCli(flags: ReportFlags, io: CliIo): Promise<{ jso
     throw new UsageError('--public-keys and --signatures go with --verify');
   }
   const formats = parseFormats(flags.format);
+  // Usage first (exit 2), then what the machine lacks (exit 4).
+  const generatedAt = parseGeneratedAt(flags['generated-at'], process.env, new Date());
+  checkAccountIds(flags.account ?? [], '--account');
+  checkRegions(flags.region ?? [], '--region');
   // The PDF's browser is found before the long read; none found is exit 4 with the install command.
   const browserPath = formats.includes('pdf') ? await findBrowser({ flag: flags.browser, env: process.env }) : undefined;
   const progress = progressFor(process.stderr, process.env, io.json);
@@ -99,7 +104,7 @@ export async function runReportCli(flags: ReportFlags, io: CliIo): Promise<{ jso
     configPath: flags.config,
     failOn: flags['fail-on'] as Severity | undefined,
     comparePath: flags.compare,
-    generatedAt: parseGeneratedAt(flags['generated-at'], process.env, new Date()),
+    generatedAt,
     tool: { name: 'iot-audit', version: io.version },
     now: new Date(),
     onProgress: (p) => {

@@ -120,6 +120,13 @@ describe('iot-audit report: bad input gets one line, a documented exit code and 
     });
   });
 
+  it('reports a bad flag value (exit 2) before a missing browser (exit 4)', async () => {
+    for (const bad of [['--account', '123'], ['--region', 'mars-1'], ['--generated-at', '12']]) {
+      const run = await cli([...base, ...bad, '--format', 'pdf', '--browser', '/nonexistent/chromium', '--out', tmp('usage-first')]);
+      expect(run.code, bad.join(' ')).toBe(2);
+    }
+  });
+
   it('a --compare report of the same period is a warning in the report, whose JSON keeps to the schema', async () => {
     const out = tmp('compare-same');
     const run = await cli([...base, '--compare', 'test/golden/report.json', '--format', 'json,md', '--out', out]);
