@@ -5,8 +5,8 @@ import { SourceError, oneLine } from '../errors.js';
 /** `o-` + 10 to 32 lowercase letters or digits. */
 export const ORG_ID = /^o-[a-z0-9]{10,32}$/;
 export const ACCOUNT_ID = /^\d{12}$/;
-/** An AWS region name: `us-east-1`, `ap-southeast-2`, `us-gov-west-1`. */
-export const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+/** An AWS region name: `us-east-1`, `ap-southeast-2`, `us-gov-west-1`, `eusc-de-east-1` (the European Sovereign Cloud). */
+export const REGION = /^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/;
 
 /** Names a log file may have; anything else in a day folder is not a log (README, .DS_Store...). */
 const LOG_NAME = /\.(json|json\.gz|gz|jsonl|ndjson)$/i;

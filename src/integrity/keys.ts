@@ -18,7 +18,7 @@ export interface DigestName {
   backfill: boolean;
 }
 
-const REGION = '[a-z]{2}(?:-[a-z]+)+-\\d+';
+const REGION = '[a-z]{2,4}(?:-[a-z]+)+-\\d+';
 /**
  * `<acct>_CloudTrail-Digest_<region>_<trailName>_<homeRegion>_<YYYYMMDDTHHMMSSZ>[_backfill].json.gz`;
  * a local copy may hold it gunzipped without `.gz`.

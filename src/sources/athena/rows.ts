@@ -20,7 +20,7 @@ export interface ColumnReading {
 
 const S3_URL = /^s3:\/\/([^/]+)\/(.+)$/;
 /** A key from its first `AWSLogs/` segment on: the layout, then the file name as its one last segment. */
-const TRAIL_LAYOUT = /^AWSLogs\/(?:(o-[a-z0-9]{10,32})\/)?(\d{12})\/CloudTrail\/([a-z]{2}(?:-[a-z]+)+-\d{1,2})\/(\d{4})\/(\d\d)\/(\d\d)\/[^/]+$/;
+const TRAIL_LAYOUT = /^AWSLogs\/(?:(o-[a-z0-9]{10,32})\/)?(\d{12})\/CloudTrail\/([a-z]{2,4}(?:-[a-z]+)+-\d{1,2})\/(\d{4})\/(\d\d)\/(\d\d)\/[^/]+$/;
 
 /**
  * The layout's parts of a key, read from its first `AWSLogs/` segment (only a user prefix comes
