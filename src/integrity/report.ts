@@ -17,7 +17,7 @@ export function toIntegrityReport(result: IntegrityResult, accountName: (account
   const chains = [...rows.values()].sort((a, b) => a.accountId.localeCompare(b.accountId) || a.region.localeCompare(b.region));
   const warnings = result.problems.filter((p) => p.severity === 'warning').length;
   const notes = [...result.notes];
-  if (warnings > 0) notes.push(`${warnings} of the problems listed are warnings (outside the period, or where a chain begins) and do not fail the check.`);
+  if (warnings > 0) notes.push(`${warnings} of the problems listed are warnings and do not fail the check (outside the period, a chain that begins in it, a newest digest of the late days read past it).`);
   return {
     ok: result.ok,
     chains,

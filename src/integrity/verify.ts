@@ -10,8 +10,10 @@ import { checkLogFile, scheduleLogs, worse, type LogCheck, type LogReader } from
 import { indexPublicKeys, type PublicKeyEntry } from './public-keys.js';
 import type {
   IntegrityChainResult,
+  IntegrityGap,
   IntegrityIssue,
   IntegrityProblemKind,
+  ProblemSeverity,
   IntegrityProgress,
   IntegrityResult,
   LogFileStatus,
@@ -366,9 +368,10 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
     ctx.progress.report('logs');
   });
 
-  /** An error of this account and region, not of one chain. */
-  const fail = (kind: IntegrityProblemKind, key: string, message: string, from: string | null = null, to: string | null = null) =>
-    out.issues.push({ kind, severity: 'error', source: store.label, accountId: location.accountId, region: location.region, trail: null, key, from, to, message });
+  /** A problem of this account and region, not of one chain. */
+  const problem = (severity: ProblemSeverity, kind: IntegrityProblemKind, key: string, message: string, from: string | null = null, to: string | null = null) =>
+    out.issues.push({ kind, severity, source: store.label, accountId: location.accountId, region: location.region, trail: null, key, from, to, message });
+  const fail = (kind: IntegrityProblemKind, key: string, message: string, from: string | null = null, to: string | null = null) => problem('error', kind, key, message, from, to);
   const hasDigests = outcomes.some(({ outcome }) => outcome.verdicts.some((v) => v.inPeriod));
   let uncoveredCount = 0;
   // Log files of the period that no digest lists.
@@ -389,7 +392,7 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
     const afterChainEnd = anyWindowHolds(
       outcomes.flatMap(({ outcome }) => outcome.gaps.filter((g) => g.reason === 'chain-ends').map((g) => [Date.parse(g.from) - 60_000, Date.parse(g.to)] as const)),
     );
-    const uncovered: { key: string; misnamed: boolean }[] = [];
+    const uncovered: { key: string; time: number | null; misnamed: boolean }[] = [];
     logListings.forEach((listing, i) => {
       for (const { key } of listing.objects) {
         if (key.endsWith('/') || !LOG_LIKE.test(key) || covered.has(key)) continue;
@@ -398,7 +401,7 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
         const misnamed = time !== null && !logFolders[i].endsWith(dayPath(time));
         if (!misnamed && time !== null && (time < ctx.periodStart || time >= ctx.periodEnd)) continue;
         if (!misnamed && time !== null && inUnusableHour(time)) out.statuses.push([key, 'unverified']);
-        else uncovered.push({ key, misnamed });
+        else uncovered.push({ key, time, misnamed });
       }
     });
     uncoveredCount = uncovered.length;
@@ -410,8 +413,7 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
         `${uncovered.length} log files in the period but no digest covers any of them (log file validation off, or digests deleted)`,
       );
     } else {
-      for (const { key, misnamed } of uncovered) {
-        const time = logFileNameTime(key);
+      for (const { key, time, misnamed } of uncovered) {
         fail(
           'log-file-not-covered',
           key,
@@ -430,7 +432,7 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
   // this account and region then (an account that joined later or left earlier, a region enabled
   // later) or the period's digests were deleted. The first digest after the period tells which:
   // one that links back to a digest from before the period shows the chain ran through it.
-  let missing: { hours: number; to: string } | null = null;
+  let missing: { hours: number; gap: IntegrityGap } | null = null;
   if (location.digestPrefix !== null && loaded.length === 0 && uncoveredCount === 0) {
     // Digests of the last two hours may still be on their way.
     const limit = ctx.now === null ? ctx.periodEnd : Math.min(ctx.periodEnd, ctx.now - 2 * HOUR);
@@ -438,7 +440,7 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
       const through = await chainRunsThrough(location, lister, ctx);
       const span = `${iso(ctx.periodStart)} – ${iso(limit)}`;
       if (through !== null) {
-        missing = { hours: Math.ceil((limit - ctx.periodStart) / HOUR), to: iso(limit) };
+        missing = { hours: Math.ceil((limit - ctx.periodStart) / HOUR), gap: { trail: '', from: iso(ctx.periodStart), to: iso(limit), reason: 'digests-missing' } };
         fail(
           'digest-missing',
           location.digestPrefix,
@@ -447,18 +449,14 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
           iso(limit),
         );
       } else {
-        out.issues.push({
-          kind: 'chain-gap',
-          severity: 'warning',
-          source: store.label,
-          accountId: location.accountId,
-          region: location.region,
-          trail: null,
-          key: location.digestPrefix,
-          from: iso(ctx.periodStart),
-          to: iso(limit),
-          message: `no digest covers ${span}: the trail did not log this account and region then (an account that joined later or left earlier, a region enabled later), or its digests were deleted`,
-        });
+        problem(
+          'warning',
+          'chain-gap',
+          location.digestPrefix,
+          `no digest covers ${span}: the trail did not log this account and region then (an account that joined later or left earlier, a region enabled later), or its digests were deleted`,
+          iso(ctx.periodStart),
+          iso(limit),
+        );
       }
     }
   }
@@ -473,11 +471,7 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
   }
 
   if (loaded.length > 0 || out.statuses.length > 0 || missing !== null) {
-    out.chain = summarize(location, trails, outcomes, out.statuses.map(([, s]) => s), out.issues);
-    if (missing !== null) {
-      out.chain.digestsMissing += missing.hours;
-      out.chain.gaps.push({ trail: '', from: iso(ctx.periodStart), to: missing.to, reason: 'digests-missing' });
-    }
+    out.chain = summarize(location, trails, outcomes, out.statuses.map(([, s]) => s), out.issues, missing);
   }
   return out;
 }
@@ -515,13 +509,15 @@ function summarize(
   outcomes: { outcome: ChainOutcome }[],
   statuses: LogFileStatus[],
   issues: IntegrityIssue[],
+  /** The period's digests shown missing with no chain read around it (`chainRunsThrough`). */
+  missing: { hours: number; gap: IntegrityGap } | null,
 ): IntegrityChainResult {
   const inPeriod = outcomes.flatMap(({ outcome }) => outcome.verdicts.filter((v) => v.inPeriod));
   const count = (status: LogFileStatus) => statuses.filter((s) => s === status).length;
   const errors = issues.filter((i) => i.severity === 'error');
   const froms = outcomes.map(({ outcome }) => outcome.coveredFrom).filter((v): v is number => v !== null);
   const tos = outcomes.map(({ outcome }) => outcome.coveredTo).filter((v): v is number => v !== null);
-  const gaps = outcomes.flatMap(({ outcome }) => outcome.gaps);
+  const gaps = [...outcomes.flatMap(({ outcome }) => outcome.gaps), ...(missing === null ? [] : [missing.gap])];
   return {
     source: location.store.label,
     organizationId: location.organizationId,
@@ -530,7 +526,7 @@ function summarize(
     trails,
     digestsValid: inPeriod.filter((v) => v.status === 'valid').length,
     digestsInvalid: inPeriod.filter((v) => v.status === 'invalid').length,
-    digestsMissing: outcomes.reduce((sum, { outcome }) => sum + outcome.missing, 0),
+    digestsMissing: outcomes.reduce((sum, { outcome }) => sum + outcome.missing, missing?.hours ?? 0),
     digestsUnverified: inPeriod.filter((v) => v.status === 'unverified').length,
     logFilesValid: count('valid'),
     logFilesModified: count('modified'),
