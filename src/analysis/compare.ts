@@ -22,6 +22,7 @@ import type {
 } from '../report/model.js';
 import { SCHEMA_VERSION } from '../report/model.js';
 import { UsageError } from '../errors.js';
+import { canonicalTime } from '../cloudtrail/normalize.js';
 
 export class CompareError extends UsageError {}
 
@@ -63,7 +64,7 @@ const oneOf =
     typeof v === 'string' && values.includes(v) ? null : wrong(v, `one of ${values.join(', ')}`);
 /** An instant as the report writes them: ISO 8601 UTC. */
 const instant: Rule = (v) =>
-  typeof v === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/.test(v) && !Number.isNaN(Date.parse(v)) ? null : wrong(v, 'an ISO date-time in UTC');
+  typeof v === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/.test(v) && canonicalTime(v) !== null ? null : wrong(v, 'an ISO date-time in UTC');
 const monthOrNull: Rule = (v) => (v === null || (typeof v === 'string' && /^\d{4}-\d\d$/.test(v)) ? null : wrong(v, 'a month (YYYY-MM) or null'));
 /** A field older reports may lack (the comparison has a default), checked when it is there. */
 const optional =

@@ -1,3 +1,4 @@
+import { canonicalTime } from '../cloudtrail/normalize.js';
 import { UsageError } from '../errors.js';
 import { FORMAT_NAMES, type FormatName } from '../render/index.js';
 
@@ -14,29 +15,24 @@ export function parseFormats(text: string): FormatName[] {
   return out;
 }
 
-/** An ISO 8601 date-time with its offset (`Z`, `+02:00`, `+0200`); seconds and their fraction optional. */
-const DATE_TIME = /^(\d{4})-(\d\d)-(\d\d)[Tt](\d\d):(\d\d)(?::(\d\d)(?:\.\d{1,9})?)?(?:[Zz]|([+-])(\d\d):?(\d\d))$/;
 /** A day, `YYYY-MM-DD`: its midnight UTC. */
-const DAY = /^(\d{4})-(\d\d)-(\d\d)$/;
+const DAY = /^\d{4}-\d\d-\d\d$/;
+/** What the flag must end with: its offset (`Z`, `+02:00`, `+0200`); `canonicalTime` alone would read none as UTC. */
+const WITH_OFFSET = /^\d{4}-\d\d-\d\d[Tt]\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:[Zz]|[+-]\d\d:?\d\d)$/;
 /** Seconds since 1970-01-01 UTC of 9999-12-31T23:59:59Z: later times have no four-digit year. */
 const MAX_EPOCH_SECONDS = 253_402_300_799;
 
 /**
  * The instant `text` names (ms), or null unless it is an ISO 8601 date-time with `Z` or an offset, or
- * a day (midnight UTC), on the calendar. Nothing is read in the machine's time zone, and nothing
- * else is guessed (`Date.parse` takes "12" or "March 7").
+ * a day (midnight UTC), on the calendar: the records' own reading (`canonicalTime`), with the offset
+ * required. Nothing is read in the machine's time zone, and nothing else is guessed (`Date.parse`
+ * takes "12" or "March 7").
  */
 function isoInstant(text: string): number | null {
-  const m = DATE_TIME.exec(text) ?? DAY.exec(text);
-  if (m === null) return null;
-  const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i] ?? 0));
-  const wall = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
-  wall.setUTCFullYear(year); // Date.UTC reads years 0-99 as 1900-1999
-  const onCalendar =
-    wall.getUTCFullYear() === year && wall.getUTCMonth() === month - 1 && wall.getUTCDate() === day && wall.getUTCHours() === hour && wall.getUTCMinutes() === minute && wall.getUTCSeconds() === second;
-  const [offsetHours, offsetMinutes] = [Number(m[8] ?? 0), Number(m[9] ?? 0)];
-  if (!onCalendar || offsetHours > 23 || offsetMinutes > 59) return null;
-  return wall.getTime() - (m[7] === '-' ? -1 : 1) * (offsetHours * 60 + offsetMinutes) * 60_000;
+  const full = DAY.test(text) ? `${text}T00:00:00Z` : text;
+  if (!WITH_OFFSET.test(full)) return null;
+  const iso = canonicalTime(full.replace('t', 'T').replace('z', 'Z'));
+  return iso === null ? null : Date.parse(iso);
 }
 
 /**

@@ -122,7 +122,7 @@ export const PRIVATE_KEY_REMOVED = '[private key removed]';
 const PEM_PRIVATE_KEY = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g;
 
 /** `text` with every PEM private key block replaced by `PRIVATE_KEY_REMOVED` (itself when it has none: nearly always). */
-export function withoutPemKeys(text: string): string {
+function withoutPemKeys(text: string): string {
   return text.includes('PRIVATE KEY-----') ? text.replace(PEM_PRIVATE_KEY, PRIVATE_KEY_REMOVED) : text;
 }
 
@@ -138,7 +138,7 @@ const PRIVATE_KEY_NAMES: ReadonlySet<string> = new Set(['privatekey', 'private_k
  * replaced by `PRIVATE_KEY_REMOVED`. Recurses at most `MAX_NESTING` levels: `value` has been
  * cut to that depth.
  */
-export function withoutPrivateKeys(value: JsonValue): JsonValue {
+function withoutPrivateKeys(value: JsonValue): JsonValue {
   if (typeof value === 'string') return withoutPemKeys(value);
   if (typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) {
@@ -203,6 +203,8 @@ export function canonicalTime(value: unknown): string | null {
   const minute = Number(m[5]);
   const second = m[6] === undefined ? 0 : Number(m[6]);
   if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || hour > 23 || minute > 59 || second > 59) return null;
+  // CloudTrail's own form, `YYYY-MM-DDTHH:MM:SSZ` (nearly every record): a real instant, checked above, and canonical as it is.
+  if (text.length === 20 && text.charCodeAt(10) === 0x54 && text.charCodeAt(19) === 0x5a) return text;
   let offsetMinutes = 0;
   if (m[8] !== undefined) {
     const offsetHours = Number(m[9]);
@@ -353,7 +355,7 @@ function mentionsIotArn(value: unknown, depth = 0): boolean {
  * (`errorCode` VpceAccessDenied): the call never reached AWS IoT, so network activity is its only
  * record, and the report shows it among the failed and denied attempts (never a change).
  */
-export function isNotApiCall(record: Pick<CloudTrailRecord, 'eventCategory' | 'eventType' | 'errorCode'>): boolean {
+function isNotApiCall(record: Pick<CloudTrailRecord, 'eventCategory' | 'eventType' | 'errorCode'>): boolean {
   const category = record.eventCategory?.toLowerCase();
   const type = record.eventType?.toLowerCase();
   if (category === 'insight' || type === 'awscloudtrailinsight') return true;

@@ -132,6 +132,8 @@ describe('previous report validation', () => {
     [JSON.stringify({ ...previous, findings: [{ ...previous.findings[0], eventIds: ['a', {}] }] }), 'sept.json: findings[0].eventIds[1] is an object, not a string'],
     [JSON.stringify({ ...previous, findings: [previous.findings[0], previous.findings[0]] }), 'sept.json: findings[1].id "kept" is also findings[0].id'],
     [JSON.stringify({ ...previous, period: { ...previous.period, start: 'last month' } }), 'sept.json: period.start is "last month", not an ISO date-time in UTC'],
+    // On the clock's form but not on the calendar (`Date.parse` rolls it over to March 2).
+    [JSON.stringify({ ...previous, period: { ...previous.period, start: '2026-02-30T00:00:00Z' } }), 'sept.json: period.start is "2026-02-30T00:00:00Z", not an ISO date-time in UTC'],
     [JSON.stringify({ ...previous, period: { ...previous.period, month: '9' } }), 'sept.json: period.month is "9", not a month (YYYY-MM) or null'],
     [JSON.stringify({ ...previous, generatedAt: undefined }), 'sept.json: generatedAt is missing'],
     [JSON.stringify({ ...previous, title: ['x'] }), 'sept.json: title is a list, not a string'],
