@@ -2,7 +2,7 @@ import type { Interfaces } from '@oclif/core';
 import type Report from '../commands/report.js';
 import { CliError, EXIT, UsageError } from '../errors.js';
 import { findBrowser } from '../render/browser.js';
-import { checkAccountIds, checkRegions } from '../sources/athena/validate.js';
+import { checkScope } from '../sources/athena/validate.js';
 import { isAthenaUrl } from '../sources/athena/url.js';
 import type { Severity } from '../types.js';
 import { parseFormats, parseGeneratedAt } from './options.js';
@@ -43,8 +43,7 @@ export async function runReportCli(flags: ReportFlags, io: CliIo): Promise<{ jso
   const formats = parseFormats(flags.format);
   // Usage first (exit 2), then what the machine lacks (exit 4).
   const generatedAt = parseGeneratedAt(flags['generated-at'], process.env, new Date());
-  checkAccountIds(flags.account ?? [], '--account');
-  checkRegions(flags.region ?? [], '--region');
+  checkScope(flags.account ?? [], flags.region ?? []);
   // The PDF's browser is found before the long read; none found is exit 4 with the install command.
   const browserPath = formats.includes('pdf') ? await findBrowser({ flag: flags.browser, env: process.env }) : undefined;
   const progress = progressFor(process.stderr, process.env, io.json);

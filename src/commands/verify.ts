@@ -5,7 +5,7 @@ import { periodFlags, scopeFlags } from '../cli/flags.js';
 import { progressFor } from '../cli/progress.js';
 import { resolvePeriod } from '../collect/period.js';
 import { EXIT } from '../errors.js';
-import { checkAccountIds, checkRegions } from '../sources/athena/validate.js';
+import { checkScope } from '../sources/athena/validate.js';
 
 export default class Verify extends BaseCommand {
   static override summary = 'Validate CloudTrail log integrity (digest chains, signatures, log file hashes) across the organization.';
@@ -37,9 +37,7 @@ Exit status: 0 when everything checked out, 1 when anything is invalid, missing,
 
   async run(): Promise<unknown> {
     const { flags } = await this.parse(Verify);
-    // A mistyped filter would check nothing.
-    checkAccountIds(flags.account ?? [], '--account');
-    checkRegions(flags.region ?? [], '--region');
+    checkScope(flags.account ?? [], flags.region ?? []);
     // Loaded when the command runs: command discovery (every --help, every command) stays cheap.
     const [
       { cloudTrailKeyProvider },
@@ -49,7 +47,6 @@ Exit status: 0 when everything checked out, 1 when anything is invalid, missing,
       { verifyIntegrity },
       { localPathOf, openSources },
       { createParsePool, integrityOnWorkers },
-      { fatalSourceError, isFatalStoreError },
     ] = await Promise.all([
       import('../integrity/aws-keys.js'),
       import('../integrity/public-keys.js'),
@@ -58,7 +55,6 @@ Exit status: 0 when everything checked out, 1 when anything is invalid, missing,
       import('../integrity/verify.js'),
       import('../sources/open.js'),
       import('../collect/pool.js'),
-      import('../cloudtrail/layout.js'),
     ]);
     const now = new Date();
     const period = resolvePeriod({ period: flags.period, from: flags.from, to: flags.to, tz: flags.tz }, now);
@@ -87,9 +83,6 @@ Exit status: 0 when everything checked out, 1 when anything is invalid, missing,
         onProgress: (p) => progress.update(`${p.phase}: ${p.done}/${p.total}`),
         ...(pool !== null ? integrityOnWorkers(pool, localPathOf) : {}),
       });
-    } catch (error) {
-      // A source that cannot be read at all (no bucket, no credentials): exit 3 with what to do, as `report` says it.
-      throw isFatalStoreError(error) ? fatalSourceError(error, stores) : error;
     } finally {
       await pool?.close();
     }

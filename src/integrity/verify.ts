@@ -1,4 +1,5 @@
 import type { KeyObject } from 'node:crypto';
+import { fatalSourceError, isFatalStoreError } from '../cloudtrail/layout.js';
 import { mapLimit } from '../collect/limit.js';
 import { getOrInsert } from '../memo.js';
 import type { ObjectStore } from '../types.js';
@@ -124,6 +125,16 @@ function bucketOf(store: ObjectStore): string | null {
  * organization's month; `concurrency` bounds the reads and listings in flight.
  */
 export async function verifyIntegrity(opts: VerifyIntegrityOptions): Promise<IntegrityResult> {
+  try {
+    return await verifyAll(opts);
+  } catch (error) {
+    // A source that cannot be read at all (no bucket, no credentials, or credentials that expired
+    // during the run): the source error (exit 3) that the read gives, for `verify` and `report --verify` alike.
+    throw isFatalStoreError(error) ? fatalSourceError(error, opts.stores) : error;
+  }
+}
+
+async function verifyAll(opts: VerifyIntegrityOptions): Promise<IntegrityResult> {
   const onProgress = opts.onProgress ?? (() => {});
   const gate = createGate(Math.max(1, opts.concurrency ?? 16));
   const read = opts.readObject ?? ((store: ObjectStore, key: string) => store.read(key));

@@ -17,9 +17,9 @@ import { FORMATS, type FormatName, type FormatOutput } from '../render/index.js'
 import { localPathOf, openSources } from '../sources/open.js';
 import { DEFAULT_S3_CONCURRENCY } from '../sources/s3-url.js';
 import type { ObjectStore, Period, ReportModel, Severity, SourceInfo, SourcedRecord } from '../types.js';
-import { fatalSourceError, isFatalStoreError, sourceBase } from '../cloudtrail/layout.js';
+import { sourceBase } from '../cloudtrail/layout.js';
 import { isAthenaUrl, parseAthenaUrl } from '../sources/athena/url.js';
-import { checkAccountIds, checkRegions } from '../sources/athena/validate.js';
+import { checkScope } from '../sources/athena/validate.js';
 
 export interface ReportOptions {
   sources: string[];
@@ -105,7 +105,7 @@ async function checkIntegrity(period: Period, stores: readonly ObjectStore[], op
   const workers = parser.parseFile !== undefined && parser.readDigest !== undefined ? integrityOnWorkers(parser as ParsePool, localPathOf) : null;
   const start = new Date(period.start);
   const end = new Date(Date.parse(period.end) + options.lateDays * 86_400_000);
-  const result = integrity.verifyIntegrity({
+  return integrity.verifyIntegrity({
     stores: [...stores],
     start,
     end,
@@ -119,10 +119,6 @@ async function checkIntegrity(period: Period, stores: readonly ObjectStore[], op
     knownContent: (store, key) => hashes?.take(store, key) ?? workers?.knownContent(store, key),
     hashBytes: workers?.hashBytes,
     readDigest: workers?.readDigest,
-  });
-  // A source that can no longer be read at all (credentials expired during the read): exit 3, as in the read.
-  return result.catch((error: unknown) => {
-    throw isFatalStoreError(error) ? fatalSourceError(error, stores) : error;
   });
 }
 
@@ -245,9 +241,7 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
   if (!Number.isInteger(options.lateDays) || options.lateDays < 0 || options.lateDays > 14) {
     throw new UsageError('--late-days must be a whole number from 0 to 14');
   }
-  // A mistyped filter would read nothing and look like a quiet month.
-  checkAccountIds(options.accounts, '--account');
-  checkRegions(options.regions, '--region');
+  checkScope(options.accounts, options.regions);
   // The parse workers boot (each compiles the scan kernel) while the other inputs load.
   const threads = options.threads ?? os.availableParallelism();
   const parserReady = (options.parserFactory ?? defaultParser)(threads);

@@ -50,6 +50,15 @@ export function checkRegions(values: readonly string[], flag: string): string[] 
   return [...out].sort();
 }
 
+/**
+ * `--account` and `--region` as given to `report` and `verify`: 12-digit ids and region codes, or a
+ * usage error (exit 2). A mistyped filter would read nothing and look like a quiet month.
+ */
+export function checkScope(accounts: readonly string[], regions: readonly string[]): void {
+  checkAccountIds(accounts, '--account');
+  checkRegions(regions, '--region');
+}
+
 /** Database and table names: Athena folds them to lower case, so the check does too. */
 export function checkIdentifier(value: string, what: string): string {
   const lower = value.toLowerCase();
