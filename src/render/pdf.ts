@@ -209,7 +209,7 @@ async function printPage(browser: Browser, html: string, options: PrintOptions, 
 }
 
 /** A bookmark of the PDF: its title, the id of the element it opens at, and bookmarks under it (shown folded). */
-export interface OutlineEntry {
+interface OutlineEntry {
   title: string;
   id: string;
   children?: readonly OutlineEntry[];

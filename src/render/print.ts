@@ -16,7 +16,7 @@ import { HandlebarsRuntime } from './handlebars-runtime.js';
 import { rowSource, type RowSource } from './rows.js';
 
 /** A block's compiled body, as Handlebars hands it to a helper (`options.fn`). */
-export type Block = (context: unknown, options?: { data?: unknown; blockParams?: unknown[] }) => string;
+type Block = (context: unknown, options?: { data?: unknown; blockParams?: unknown[] }) => string;
 
 interface Deferred {
   rows: RowSource<unknown>;

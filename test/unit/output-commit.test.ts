@@ -62,7 +62,8 @@ describe('OutputSession.commit: all or nothing', () => {
     const blocked = path.join(dir, 'iot-audit-2026-10.zz');
     mkdirSync(blocked);
     writeFileSync(path.join(blocked, 'inside'), 'x');
-    const err = await writeOutputs(dir, [...rewritten(), { name: 'iot-audit-2026-10.zz', bytes: 'new\n' }]).catch((e: unknown) => e);
+    // A file the earlier report did not have goes in before the failure, and must go again.
+    const err = await writeOutputs(dir, [...rewritten(), { name: 'iot-audit-2026-10.pdf', bytes: 'new\n' }, { name: 'iot-audit-2026-10.zz', bytes: 'new\n' }]).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OutputError);
     expect((err as Error).message).toMatch(/EISDIR.*choose a writable folder with --out/);
     expect(contents(dir)).toEqual(new Map([...before, ['iot-audit-2026-10.zz', 'folder']] as [string, Buffer | 'folder'][]));
@@ -72,6 +73,7 @@ describe('OutputSession.commit: all or nothing', () => {
   it.each([
     ['the rename of SHA256SUMS (every report file already replaced)', 'SHA256SUMS'],
     ['the rename of the third file', 'iot-audit-2026-10.json'],
+    // Nothing replaced yet: the plain renames of before passed this one too.
     ['the rename of the first file', 'iot-audit-2026-10.csv'],
   ])('a failure of %s puts every target back', async (_name, failing) => {
     const { dir, before } = await earlierReport();
