@@ -3,6 +3,7 @@ import { linkSync, lstatSync, renameSync, rmSync } from 'node:fs';
 import { mkdir, open, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { OutputError, oneLine } from '../errors.js';
+import { onExit } from '../exit-cleanup.js';
 
 export interface OutputFile {
   name: string;
@@ -232,26 +233,6 @@ function putBack(replacing: readonly Replacing[]): string[] {
 }
 
 /**
- * Sessions with temporary files on disk. A process that exits while one is under way (Ctrl-C:
- * the report command exits 130) removes them as it exits: no JavaScript runs after `exit`, so
- * no file of the session is made after that.
- */
-const unfinished = new Set<OutputSession>();
-
-function removeUnfinished(): void {
-  for (const session of unfinished) session.removeTempsNow();
-}
-
-function track(session: OutputSession): void {
-  if (unfinished.size === 0) process.on('exit', removeUnfinished);
-  unfinished.add(session);
-}
-
-function untrack(session: OutputSession): void {
-  if (unfinished.delete(session) && unfinished.size === 0) process.off('exit', removeUnfinished);
-}
-
-/**
  * Writes a report's files into `dir` atomically: each file goes to a temporary name as
  * soon as it is rendered (so only one output is held in memory at a time), and all are
  * renamed only by `commit`, all or nothing, so a failure leaves no partial report (and a
@@ -262,6 +243,8 @@ function untrack(session: OutputSession): void {
 export class OutputSession {
   private readonly tag = `${process.pid}-${randomBytes(4).toString('hex')}`;
   private readonly temps: { temp: string; final: string }[] = [];
+  /** Takes back the removal of the temporary files at exit (`onExit`), once there are none. */
+  private release: (() => void) | null = null;
   private readonly written: WrittenFile[] = [];
   private ready: Promise<void> | null = null;
 
@@ -273,7 +256,8 @@ export class OutputSession {
       await this.ready;
       const final = path.join(this.dir, file.name);
       const temp = path.join(this.dir, `.${file.name}.${this.tag}.tmp`);
-      track(this);
+      // Removed as the process exits, should it exit first (Ctrl-C).
+      this.release ??= onExit(() => this.removeTempsNow());
       this.temps.push({ temp, final });
       const content = await writeContent(temp, file.bytes);
       const entry = { name: file.name, path: final, bytes: content.bytes, sha256: content.sha256 };
@@ -310,12 +294,11 @@ export class OutputSession {
         .map(([name, hash]) => `${hash}  ${name}\n`)
         .join('');
       const sumsTemp = path.join(this.dir, `.${CHECKSUMS}.${this.tag}.tmp`);
-      track(this);
       this.temps.push({ temp: sumsTemp, final: path.join(this.dir, CHECKSUMS) });
       await writeFile(sumsTemp, text);
       this.replaceTargets();
       this.temps.length = 0;
-      untrack(this);
+      this.released();
       await removeLeftTemps(this.dir, Date.now());
       return [...this.written];
     } catch (error) {
@@ -359,7 +342,13 @@ export class OutputSession {
   async abort(): Promise<void> {
     await Promise.all(this.temps.map(({ temp }) => rm(temp, { force: true })));
     this.temps.length = 0;
-    untrack(this);
+    this.released();
+  }
+
+  /** No temporary file left to remove at exit. */
+  private released(): void {
+    this.release?.();
+    this.release = null;
   }
 
   /** `abort`, synchronously: for a process that is exiting. */

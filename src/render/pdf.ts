@@ -5,11 +5,11 @@
  * over a pipe (no debugging port).
  */
 import { mkdtempSync, readlinkSync, rmSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { PDFDict, PDFDocument, PDFHexString, PDFName, type PDFRef } from 'pdf-lib';
 import puppeteer, { ProtocolError, TimeoutError, type Browser } from 'puppeteer-core';
+import { onExit } from '../exit-cleanup.js';
 import type { ReportModel } from '../report/model.js';
 import { browserFailed } from './browser.js';
 import type { RenderContext } from './context.js';
@@ -64,23 +64,24 @@ interface PrintJob {
 }
 
 /**
- * Prints under way. A process that exits during one (Ctrl-C: the report command exits 130)
- * kills its browser and removes its profile as it exits: Puppeteer's own clean-up on exit kills
- * the browser but leaves a profile it did not make.
+ * Ends a print's browser and removes its folders, synchronously (a process exiting during a
+ * print, Ctrl-C, runs this from `onExit`: Puppeteer's own clean-up on exit kills the browser but
+ * leaves a profile it did not make). The process group is sent SIGKILL first.
  */
-const printing = new Set<PrintJob>();
+function stopPrint(job: PrintJob): void {
+  const socketFolder = chromiumSocketFolder(job.profile);
+  job.stop.abort(new Error('exiting'));
+  removeFolders(job.profile, socketFolder);
+}
 
-function stopPrinting(): void {
-  for (const job of printing) {
-    // Synchronous: the browser's process group is sent SIGKILL before its folders are removed.
-    job.stop.abort(new Error('exiting'));
-    for (const folder of [chromiumSocketFolder(job.profile), job.profile]) {
-      if (folder === null) continue;
-      try {
-        rmSync(folder, { recursive: true, force: true, maxRetries: 3, retryDelay: 50 });
-      } catch {
-        // a process of the browser still writing there: nothing more can be done as the process exits
-      }
+/** The profile, and the socket folder Chromium made for it (read before the browser closes: one that had to be killed leaves it). */
+function removeFolders(profile: string, socketFolder: string | null): void {
+  for (const folder of [socketFolder, profile]) {
+    if (folder === null) continue;
+    try {
+      rmSync(folder, { recursive: true, force: true, maxRetries: 3, retryDelay: 50 });
+    } catch {
+      // a process of the browser still writing there: nothing more can be done
     }
   }
 }
@@ -144,8 +145,7 @@ export async function printPdf(html: string, options: PrintOptions): Promise<Uin
   const timeout = options.timeoutMs ?? 600_000;
   // Made and registered in one step: an interrupt between the two would leave the folder behind.
   const job: PrintJob = { stop: new AbortController(), profile: mkdtempSync(path.join(os.tmpdir(), 'iot-audit-chromium-')) };
-  if (printing.size === 0) process.on('exit', stopPrinting);
-  printing.add(job);
+  const release = onExit(() => stopPrint(job));
   let browser: Browser | undefined;
   try {
     const launch = options.launchTimeoutMs ?? LAUNCH_TIMEOUT_MS;
@@ -167,10 +167,8 @@ export async function printPdf(html: string, options: PrintOptions): Promise<Uin
         browser.process()?.kill('SIGKILL');
       }
     }
-    await rm(job.profile, { recursive: true, force: true, maxRetries: 3 });
-    if (socketFolder !== null) await rm(socketFolder, { recursive: true, force: true });
-    printing.delete(job);
-    if (printing.size === 0) process.off('exit', stopPrinting);
+    removeFolders(job.profile, socketFolder);
+    release();
   }
 }
 
