@@ -1,3 +1,4 @@
+import { getOrInsert } from '../memo.js';
 import type { LogObjectRef, ObjectStore, SourceProblem, StoredObject, TrailLocation } from '../types.js';
 import { mapLimit } from '../collect/limit.js';
 import { SourceError, oneLine } from '../errors.js';
@@ -253,7 +254,10 @@ export async function discoverTrails(store: ObjectStore, filter: DiscoveryFilter
   // layout is known; a plain folder of files is walked whole instead (`looseLogObjects`), which
   // names each once.
   const unfollowed: SourceProblem[] = [];
-  const bases = await findAwsLogsLevels(store, (prefix) => children(store, prefix, problems, unfollowed));
+  // Each prefix listed once: the root is listed while finding `AWSLogs/`, and again as the base when it is one.
+  const listed = new Map<string, ReturnType<typeof children>>();
+  const list = (prefix: string) => getOrInsert(listed, prefix, () => children(store, prefix, problems, unfollowed));
+  const bases = await findAwsLogsLevels(store, list);
   if (bases.length === 0) return { layout: 'files', locations: [], organizationIds: [], problems };
 
   const locations: TrailLocation[] = [];
@@ -272,7 +276,7 @@ export async function discoverTrails(store: ObjectStore, filter: DiscoveryFilter
     const trailPrefix = `${accountPrefix}CloudTrail/`;
     // A root at a region's folder: nothing above it is listed (a local copy of that folder
     // alone, or S3 permissions granted on it only).
-    const { prefixes } = regionNarrow !== undefined ? { prefixes: [`${trailPrefix}${regionNarrow}/`] } : await children(store, trailPrefix, problems, unfollowed);
+    const { prefixes } = regionNarrow !== undefined ? { prefixes: [`${trailPrefix}${regionNarrow}/`] } : await list(trailPrefix);
     for (const regionPrefix of prefixes) {
       const region = lastSegment(regionPrefix);
       if (!REGION.test(region)) continue;
@@ -301,13 +305,13 @@ export async function discoverTrails(store: ObjectStore, filter: DiscoveryFilter
         ? { prefixes: [`${base}${orgNarrow}/`] }
         : accountNarrow !== undefined
           ? { prefixes: [`${base}${accountNarrow}/`] }
-          : await children(store, base, problems, unfollowed);
+          : await list(base);
     for (const child of top.prefixes) {
       const name = lastSegment(child);
       if (ORG_ID.test(name)) {
         sawOrg = true;
         organizationIds.add(name);
-        const accounts = accountNarrow !== undefined ? [`${child}${accountNarrow}/`] : (await children(store, child, problems, unfollowed)).prefixes;
+        const accounts = accountNarrow !== undefined ? [`${child}${accountNarrow}/`] : (await list(child)).prefixes;
         // Several at once: an organization of hundreds of accounts is as many listings, each a round trip to S3.
         await mapLimit(accounts, DISCOVERY_CONCURRENCY, (accountPrefix) => addAccount(accountPrefix, name, regionNarrow));
       } else if (ACCOUNT_ID.test(name) && (accountNarrow === undefined || name === accountNarrow)) {

@@ -2,6 +2,7 @@ import { discoverTrails, fatalSourceError, isFatalStoreError, logFileUrl, logObj
 import { SourceError, oneLine } from '../errors.js';
 import type { DigestRead } from '../integrity/digest.js';
 import type { LogContentHash, LogObjectRef, ObjectStore, ParsedLog, Period, RecordWithoutTime, RecordsWithoutTime, SourceInfo, SourceProblem, SourcedRecord } from '../types.js';
+import { getOrInsert } from '../memo.js';
 import { deliveryDays } from './period.js';
 import { mapLimit } from './limit.js';
 import { BoundedQueue } from './queue.js';
@@ -207,12 +208,16 @@ function exampleBefore(a: { file: string; id: string }, b: { file: string; id: s
   return a.file !== b.file ? a.file < b.file : a.id < b.id;
 }
 
-/** Whether copy `a` of an event comes before copy `b`: earlier time, then the log file's URL (only copies of one event are compared, rarely). */
+/** Log file URLs by file: every record of one file shares its ref, and an event delivered twice (two trails in one bucket) compares them for each copy. */
+const fileUrls = new WeakMap<LogObjectRef, string>();
+const fileUrl = (ref: LogObjectRef) => getOrInsert(fileUrls, ref, () => logFileUrl(ref));
+
+/** Whether copy `a` of an event comes before copy `b`: earlier time, then the log file's URL. */
 function precedes(a: SourcedRecord, b: SourcedRecord): boolean {
   const ta = a.record.eventTime!;
   const tb = b.record.eventTime!;
   if (ta !== tb) return ta < tb;
-  return logFileUrl(a.file) < logFileUrl(b.file);
+  return fileUrl(a.file) < fileUrl(b.file);
 }
 
 /** Refs waiting to be read: bounded, so listing never runs far ahead of reading. */
@@ -414,16 +419,14 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
   report();
   const sortKey = (p: SourceProblem) => `${p.source}\u0000${p.key}`;
   unreadable.sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0));
-  problems.sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : a.reason < b.reason ? -1 : a.reason > b.reason ? 1 : 0));
-  // One entry per problem: a prefix listed twice (while finding `AWSLogs/`, then the trail's folders) says it once.
-  const distinctProblems = problems.filter((p, i) => i === 0 || sortKey(p) !== sortKey(problems[i - 1]) || p.reason !== problems[i - 1].reason);
+  problems.sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0));
   sources.sort((a, b) => options.stores.indexOf(a.store) - options.stores.indexOf(b.store));
   return {
     sources,
     records,
     delivered: delivered.result(),
     unreadable,
-    problems: distinctProblems,
+    problems,
     stats: {
       filesListed: progress.filesListed,
       filesRead: progress.filesRead,
