@@ -127,7 +127,7 @@ export class LocalStore implements ObjectStore {
     let handle;
     let id: string;
     try {
-      id = folderId(await stat(dir));
+      id = folderId(statSync(dir));
       if (walked.has(id)) return;
       handle = await opendir(dir);
     } catch (error) {
