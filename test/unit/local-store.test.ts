@@ -376,24 +376,24 @@ describe('trailFolderOf and the names of a folder inside AWSLogs/', () => {
   });
 
   it('roots the store above AWSLogs/ and names files from the label given', () => {
-    const cases: [string, string, string][] = [
-      [`/data/copy/AWSLogs/${A}`, `./copy/AWSLogs/${A}/`, './copy'],
-      [`/data/copy/AWSLogs/${A}`, `AWSLogs/${A}`, '.'],
-      [`/AWSLogs/${A}`, `/AWSLogs/${A}`, '/'],
-      [`/data/copy/AWSLogs/${ORG}/${A}/CloudTrail`, `copy/AWSLogs/${ORG}/${A}/CloudTrail`, 'copy'],
+    // folder, label; where the store is rooted (above AWSLogs/) and the prefix it reads there; the base files are named from.
+    const cases: [string, string, string, string, string][] = [
+      [`/data/copy/AWSLogs/${A}`, `./copy/AWSLogs/${A}/`, '/data/copy', `AWSLogs/${A}/`, './copy'],
+      [`/data/copy/AWSLogs/${A}`, `AWSLogs/${A}`, '/data/copy', `AWSLogs/${A}/`, '.'],
+      [`/AWSLogs/${A}`, `/AWSLogs/${A}`, '/', `AWSLogs/${A}/`, '/'],
+      [`/data/copy/AWSLogs/${ORG}/${A}/CloudTrail`, `copy/AWSLogs/${ORG}/${A}/CloudTrail`, '/data/copy', `AWSLogs/${ORG}/${A}/CloudTrail/`, 'copy'],
       // A relative label that does not end in the folder's path (`.` inside it, `../<o-id>`): the folder above, still relative.
-      [`/data/copy/AWSLogs/${A}`, '.', '../..'],
-      [`/data/copy/AWSLogs/${A}`, './', '../..'],
-      [`/data/copy/AWSLogs/${ORG}/${A}`, '..', '../../../..'],
-      [`/data/copy/AWSLogs/${ORG}`, `../${ORG}/`, '../..'],
-      [`/data/copy/AWSLogs/${A}/CloudTrail/us-east-1`, '.', '../../../..'],
+      [`/data/copy/AWSLogs/${A}`, '.', '/data/copy', `AWSLogs/${A}/`, '../..'],
+      [`/data/copy/AWSLogs/${A}`, './', '/data/copy', `AWSLogs/${A}/`, '../..'],
+      [`/data/copy/AWSLogs/${ORG}/${A}`, '..', '/data/copy', `AWSLogs/${ORG}/${A}/`, '../../../..'],
+      [`/data/copy/AWSLogs/${ORG}`, `../${ORG}/`, '/data/copy', `AWSLogs/${ORG}/`, '../..'],
+      [`/data/copy/AWSLogs/${A}/CloudTrail/us-east-1`, '.', '/data/copy', `AWSLogs/${A}/CloudTrail/us-east-1/`, '../../../..'],
       // An absolute one: the folder above, in full.
-      [`/data/copy/AWSLogs/${A}`, '/data/elsewhere', '/data/copy'],
+      [`/data/copy/AWSLogs/${A}`, '/data/elsewhere', '/data/copy', `AWSLogs/${A}/`, '/data/copy'],
     ];
-    for (const [folder, label, base] of cases) {
+    for (const [folder, label, root, rootPrefix, base] of cases) {
       const store = new LocalStore(folder, label);
-      expect([label, store.root, sourceBase(store)]).toEqual([label, path.resolve(folder, ...trailFolderOf(folder.split('/'))!.map(() => '..')), base]);
-      expect(store.rootPrefix).toBe(`${trailFolderOf(folder.split('/'))!.join('/')}/`);
+      expect([label, store.root, store.rootPrefix, sourceBase(store)]).toEqual([label, root, rootPrefix, base]);
     }
     const plain = new LocalStore('/data/logs', './logs');
     expect([plain.root, plain.rootPrefix, sourceBase(plain)]).toEqual(['/data/logs', '', './logs']);

@@ -57,8 +57,8 @@ describe('IoT records without a usable event time (collect)', () => {
     ]);
   });
 
-  it('counts only the accounts and regions asked for', async () => {
-    const result = await collect({ stores: [new LocalStore(tree(), 'copy')], period: october, lateDays: 1, concurrency: 3, accounts: [A], keep: inPlaces([A], []) });
+  it('counts only the accounts and regions asked for, by the records as events are kept (the file of B is read)', async () => {
+    const result = await collect({ stores: [new LocalStore(tree(), 'copy')], period: october, lateDays: 1, concurrency: 3, keep: inPlaces([A], []) });
     expect(result.withoutTime.count).toBe(3);
     expect(result.withoutTime.examples.map((e) => e.eventId)).toEqual(['t-1', 't-2', 't-3']);
   });
