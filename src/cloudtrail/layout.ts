@@ -282,7 +282,6 @@ export async function discoverTrails(store: ObjectStore, filter: DiscoveryFilter
       if (!REGION.test(region)) continue;
       trailFolderSeen = true;
       if (!allowed(region, filter.regions)) continue;
-      if (regionNarrow !== undefined && region !== regionNarrow) continue;
       locations.push({ prefix: regionPrefix, organizationId, accountId, region });
     }
   };
@@ -314,7 +313,7 @@ export async function discoverTrails(store: ObjectStore, filter: DiscoveryFilter
         const accounts = accountNarrow !== undefined ? [`${child}${accountNarrow}/`] : (await list(child)).prefixes;
         // Several at once: an organization of hundreds of accounts is as many listings, each a round trip to S3.
         await mapLimit(accounts, DISCOVERY_CONCURRENCY, (accountPrefix) => addAccount(accountPrefix, name, regionNarrow));
-      } else if (ACCOUNT_ID.test(name) && (accountNarrow === undefined || name === accountNarrow)) {
+      } else if (ACCOUNT_ID.test(name)) {
         await addAccount(child, null, regionNarrow);
       }
     }

@@ -175,7 +175,6 @@ async function findAccounts(store: ObjectStore, lister: Lister, filter: Location
     const add = (prefix: string, organizationId: string | null) => {
       const accountId = lastSegment(prefix);
       if (!ACCOUNT_ID.test(accountId) || !allowed(accountId, filter.accounts)) return;
-      if (accountNarrow !== undefined && accountId !== accountNarrow) return;
       accounts.push({ prefix, organizationId, accountId, region: regionNarrow });
     };
     for (const child of top) {
