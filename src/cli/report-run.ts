@@ -136,8 +136,9 @@ export async function runReportCli(flags: ReportFlags, io: CliIo): Promise<{ jso
     io.log(`  integrity: ${model.integrity.ok ? 'logs intact' : `${errors} problems`} (${model.integrity.chains.length} account-regions checked)`);
   }
   const without = c.accountsWithoutLogs.length;
-  const inRegions = (flags.region ?? []).length > 0 ? ' in the regions asked for' : '';
-  io.log(`  ${c.filesRead} log files read, ${c.unreadableFiles.length} unreadable, ${without} ${without === 1 ? 'account' : 'accounts'} without logs${inRegions}`);
+  // Loaded by the report already (the renderers): not at start-up.
+  const { inRegionsAskedFor } = await import('../render/format.js');
+  io.log(`  ${c.filesRead} log files read, ${c.unreadableFiles.length} unreadable, ${without} ${without === 1 ? 'account' : 'accounts'} without logs${inRegionsAskedFor(model.filters.regions)}`);
   const timeless = c.iotRecordsWithoutTime.count;
   if (timeless > 0) io.warn(`${timeless} IoT ${timeless === 1 ? 'record has' : 'records have'} no usable event time and ${timeless === 1 ? 'is' : 'are'} in no period (listed in the report's Coverage)`);
   for (const file of written) io.log(`  wrote ${file.path} (${formatBytes(file.bytes)})`);

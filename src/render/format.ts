@@ -213,3 +213,8 @@ export class ZoneClock {
     return `${a} – ${b}`;
   }
 }
+
+/** With `--region`, an account "without logs" has none in the regions asked for (it may have logs elsewhere). */
+export function inRegionsAskedFor(regions: readonly string[]): string {
+  return regions.length > 0 ? ' in the regions asked for' : '';
+}

@@ -6,7 +6,7 @@
  */
 import type { Finding, ReportModel, Severity } from '../report/model.js';
 import type { RenderContext } from './context.js';
-import { flatten, formatCount } from './format.js';
+import { flatten, formatCount, inRegionsAskedFor } from './format.js';
 import type { Comparison } from '../analysis/compare.js';
 
 export const MAX_LINES = 60;
@@ -71,7 +71,7 @@ function header(model: ReportModel): string[] {
     c.unreadableFiles.length > 0 ? `**${plural(c.unreadableFiles.length, 'unreadable file')}**` : 'none unreadable',
     `${plural(model.accounts.length, 'account')}`,
     c.accountsWithoutLogs.length > 0
-      ? `**${plural(c.accountsWithoutLogs.length, 'account')} without logs${model.filters.regions.length > 0 ? ' in the regions asked for' : ''}**`
+      ? `**${plural(c.accountsWithoutLogs.length, 'account')} without logs${inRegionsAskedFor(model.filters.regions)}**`
       : null,
     c.sourceProblems.length > 0 ? `**${plural(c.sourceProblems.length, 'source problem')}**` : null,
     c.iotRecordsWithoutTime.count > 0 ? `**${plural(c.iotRecordsWithoutTime.count, 'IoT record')} without a usable time, in no period**` : null,

@@ -22,7 +22,7 @@ import type {
 import { getOrInsert } from '../memo.js';
 import { dayChart, type ChartGeometry } from './chart.js';
 import { DEFAULT_PDF_CAPS, SCREEN_LIMITS, type PdfCaps, type RenderContext } from './context.js';
-import { anchorId, clip, dayRanges, flatten, formatBytes, formatCount, plural, visibleStrings, ZoneClock } from './format.js';
+import { anchorId, clip, dayRanges, flatten, formatBytes, formatCount, inRegionsAskedFor, plural, visibleStrings, ZoneClock } from './format.js';
 import { changeKey, lifecycleKey, repetitions, type Repetition } from './group.js';
 import { comparisonView, type ComparisonView } from './view-comparison.js';
 import {
@@ -434,7 +434,7 @@ function headerView(model: ReportModel, kit: ViewKit): HeaderView {
       { label: 'Log files read', value: `${formatCount(cov.filesRead)} (${formatBytes(cov.bytesRead)}, ${plural(cov.recordsRead, 'record')})`, warn: false },
       { label: 'Unreadable files', value: formatCount(cov.unreadableFiles.length), warn: cov.unreadableFiles.length > 0 },
       { label: 'Source problems', value: formatCount(cov.sourceProblems.length), warn: cov.sourceProblems.length > 0 },
-      { label: `Accounts without logs${inRegionsAskedFor(model)}`, value: formatCount(cov.accountsWithoutLogs.length), warn: cov.accountsWithoutLogs.length > 0 },
+      { label: `Accounts without logs${inRegionsAskedFor(model.filters.regions)}`, value: formatCount(cov.accountsWithoutLogs.length), warn: cov.accountsWithoutLogs.length > 0 },
       // Only when there are any: these records are in no period, so nothing else in the report shows them.
       ...(cov.iotRecordsWithoutTime.count > 0
         ? [{ label: 'IoT records without a usable time', value: `${formatCount(cov.iotRecordsWithoutTime.count)}, in no period (see Coverage)`, warn: true }]
@@ -607,8 +607,12 @@ function flaggedEvents(failed: number, unchecked: number): string | null {
 
 function integrityView(model: ReportModel, kit: ViewKit): IntegrityView {
   const integrity = model.integrity as NonNullable<ReportModel['integrity']>;
-  const failed = model.events.filter((e) => e.integrity !== null && e.integrity !== 'valid' && e.integrity !== 'unverified').length;
-  const unchecked = model.events.filter((e) => e.integrity === 'unverified').length;
+  let failed = 0;
+  let unchecked = 0;
+  for (const e of model.events) {
+    if (e.integrity === 'unverified') unchecked++;
+    else if (e.integrity !== null && e.integrity !== 'valid') failed++;
+  }
   const warnings = integrity.problems.filter((p) => p.severity === 'warning').length;
   const errors = integrity.problems.length - warnings;
   return {
@@ -886,10 +890,6 @@ function deniedRow(d: DeniedGroup, kit: ViewKit): DeniedRow {
   };
 }
 
-/** With `--region`, an account "without logs" has none in the regions asked for (it may have logs elsewhere). */
-function inRegionsAskedFor(model: ReportModel): string {
-  return model.filters.regions.length > 0 ? ' in the regions asked for' : '';
-}
 
 function coverageView(model: ReportModel, kit: ViewKit): CoverageView {
   const cov = model.coverage;
@@ -897,8 +897,8 @@ function coverageView(model: ReportModel, kit: ViewKit): CoverageView {
   const byId = new Map(model.accounts.map((a) => [a.id, a]));
   const which = model.filters.accounts.length > 0 ? 'asked for' : 'of the organization';
   return {
-    withoutLogsTitle: `Accounts ${which} without logs${inRegionsAskedFor(model)}`,
-    withoutLogsNone: `None: every account ${which} delivered logs${inRegionsAskedFor(model)}.`,
+    withoutLogsTitle: `Accounts ${which} without logs${inRegionsAskedFor(model.filters.regions)}`,
+    withoutLogsNone: `None: every account ${which} delivered logs${inRegionsAskedFor(model.filters.regions)}.`,
     counts: [
       { label: 'Log files read', value: formatCount(cov.filesRead) },
       { label: 'Bytes read', value: formatBytes(cov.bytesRead) },
