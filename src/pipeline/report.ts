@@ -13,6 +13,7 @@ import { baseName } from '../output/names.js';
 import type { WrittenFile } from '../output/writer.js';
 import { PhaseCollector } from './heap.js';
 import type { RenderContext } from '../render/context.js';
+import type { Printer } from '../render/pdf.js';
 import { FORMATS, type FormatName, type FormatOutput } from '../render/index.js';
 import { localPathOf, openSources } from '../sources/open.js';
 import { DEFAULT_S3_CONCURRENCY } from '../sources/s3-url.js';
@@ -58,7 +59,9 @@ export interface ReportOptions {
   signal?: AbortSignal;
   /**
    * Called with each phase's wall time (ms): startup (from process start), read, verify,
-   * build, findings, render:<output> (rendering and writing it), write (commit); and read:main-busy,
+   * build, findings, render:<output> (rendering and writing it), wait:pdf (the wait for the PDF
+   * after the other outputs, and writing it), write (commit); render:pdf, the PDF's own time from
+   * its start to its last byte, alongside the others; and read:main-busy,
    * how long the main thread was busy during the read (time the parse workers lose to it).
    */
   onTiming?: (phase: string, ms: number) => void;
@@ -294,14 +297,33 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
   } finally {
     await (await parserReady.catch(() => null))?.close?.();
   }
-  const { config, previous, verifyInputs, stores, accounts, athena } = inputs;
+  // The PDF's browser starts now, on the core the single-threaded build and the other renderers
+  // leave idle (~0.6 s here): it is up by the time the PDF's document is ready.
+  const printer = options.formats.includes('pdf') && options.render.browserPath !== undefined
+    ? await (await import('../render/pdf.js')).startPrinter({ browserPath: options.render.browserPath })
+    : undefined;
+  try {
+    return await afterTheRead({ ...inputs, period, collected, integrityResult, printer }, await stages, options, { lap, timing });
+  } finally {
+    // Closed already when the PDF was printed; here when anything before it failed.
+    await printer?.close();
+  }
+}
 
+/** build -> findings -> renderers -> writer, with what the read gave. */
+async function afterTheRead(
+  read: Inputs & { period: Period; collected: CollectResult; integrityResult: IntegrityResult | null; printer: Printer | undefined },
+  stages: Awaited<ReturnType<typeof afterRead>>,
+  options: ReportOptions,
+  { lap, timing }: { lap: (phase: string) => void; timing: (phase: string, ms: number) => void },
+): Promise<ReportResult> {
+  const { config, previous, verifyInputs, stores, accounts, athena, period, collected, integrityResult, printer } = read;
   const {
     build: { buildReport },
     findings: { evaluateFindings, countFindingsBySeverity, hasFindingsAtOrAbove },
     writer: { OutputSession },
     templates,
-  } = await stages;
+  } = stages;
   const model = buildReport({
     collected,
     accounts,
@@ -337,28 +359,58 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
 
   const base = baseName(period);
   const dataFiles = options.formats.filter((f) => f === 'csv' || f === 'json').map((f) => `${base}.${f}`);
-  const outputFiles = options.formats.flatMap((f) => FORMATS[f].map((o) => `${base}${o.suffix}`));
-  const ctx: RenderContext = { ...options.render, templates, media: 'screen', dataFiles, outputFiles };
+  const outputs: FormatOutput[] = options.formats.flatMap((format) => FORMATS[format]);
+  const nameOf = (output: FormatOutput) => `${base}${output.suffix}`;
+  const phaseOf = (output: FormatOutput) => output.suffix.replace(/^[-.]/, '');
+  const outputFiles = outputs.map(nameOf);
+  const ctx: RenderContext = { ...options.render, templates, media: 'screen', dataFiles, outputFiles, printer };
   const session = new OutputSession(options.outDir);
   // Streamed outputs are produced while they are written: the phase covers both. In a function
   // of its own, so what an output holds (the HTML's view: ~44 MB at 100,000 events) goes when
   // it is written; a local of this loop stayed reachable while the next output rendered.
   const renderAndWrite = async (output: FormatOutput) => {
-    await session.add({ name: `${base}${output.suffix}`, bytes: await output.render(model, ctx) });
+    await session.add({ name: nameOf(output), bytes: await output.render(model, ctx) });
   };
+  // Outputs made by another process (the PDF) start first and are awaited after the others,
+  // which render meanwhile; a macrotask turn lets the PDF's document render and go to the
+  // browser before them. One that fails stops the rest from starting.
+  let backgroundFailed = false;
+  const background = outputs
+    .filter((output) => output.background === true)
+    .map((output) => {
+      const began = performance.now();
+      const bytes = output.render(model, ctx).then((rendered) => {
+        timing(`render:${phaseOf(output)}`, Math.round(performance.now() - began));
+        return rendered;
+      });
+      bytes.catch(() => {
+        backgroundFailed = true;
+      });
+      return { output, bytes };
+    });
   try {
-    for (const format of options.formats) {
-      for (const output of FORMATS[format]) {
-        await renderAndWrite(output);
-        heap.afterPhase();
-        lap(`render:${output.suffix.replace(/^[-.]/, '')}`);
-      }
+    if (background.length > 0) await new Promise((resolve) => setImmediate(resolve));
+    for (const output of outputs) {
+      if (output.background === true) continue;
+      if (backgroundFailed) break;
+      await renderAndWrite(output);
+      heap.afterPhase();
+      lap(`render:${phaseOf(output)}`);
+    }
+    for (const { output, bytes } of background) {
+      await session.add({ name: nameOf(output), bytes: await bytes });
+      heap.afterPhase();
+      lap(`wait:${phaseOf(output)}`);
     }
   } catch (error) {
+    // A print still under way is stopped (its browser killed) before the outputs are removed.
+    await printer?.close();
+    await Promise.allSettled(background.map((b) => b.bytes));
     await session.abort();
     throw error;
   }
-  const written = await session.commit();
+  // In the order of --format, whichever finished first.
+  const written = (await session.commit()).sort((a, b) => outputFiles.indexOf(a.name) - outputFiles.indexOf(b.name));
   lap('write');
   const gate = options.failOn !== undefined && hasFindingsAtOrAbove(model.findings, options.failOn);
   return { model, written, exitCode: gate ? EXIT.GATE : EXIT.OK };

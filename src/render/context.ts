@@ -1,3 +1,4 @@
+import type { Printer } from './pdf.js';
 import type { ReportTemplates } from './templates.js';
 
 /**
@@ -44,8 +45,10 @@ export interface RenderContext {
   templates?: ReportTemplates;
   /** Paper size of the PDF (and of `@page` when the HTML is printed). */
   paper: 'a4' | 'letter';
-  /** Chromium executable for the PDF (see `findBrowser`). Required by `renderPdf`. */
+  /** Chromium executable for the PDF (see `findBrowser`). Required by `renderPdf` unless `printer` is given. */
   browserPath?: string;
+  /** A browser already started for the PDF (`startPrinter`); `renderPdf` prints with it and closes it. */
+  printer?: Printer;
   /**
    * `screen`: the HTML file, everything listed. `pdf`: the view printed to PDF, grouped and
    * capped. `renderPdf` always renders the `pdf` view whatever is set here.

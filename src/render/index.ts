@@ -9,6 +9,8 @@ export type Renderer = (model: ReportModel, ctx: RenderContext) => Promise<Rende
 export interface FormatOutput {
   suffix: string;
   render: Renderer;
+  /** Made by another process (the PDF, by the browser): started before the other outputs, which render meanwhile. */
+  background?: boolean;
 }
 
 // Renderers load on first use: `--format json` never loads Handlebars or Puppeteer.
@@ -28,7 +30,7 @@ export const FORMATS = {
     { suffix: '-findings.csv', render: findingsCsv },
   ],
   html: [{ suffix: '.html', render: html }],
-  pdf: [{ suffix: '.pdf', render: pdf }],
+  pdf: [{ suffix: '.pdf', render: pdf, background: true }],
   md: [{ suffix: '.md', render: md }],
 } satisfies Record<string, FormatOutput[]>;
 

@@ -8,24 +8,31 @@ import { mkdtempSync, readlinkSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PDFDict, PDFDocument, PDFHexString, PDFName, type PDFRef } from 'pdf-lib';
-import puppeteer, { ProtocolError, TimeoutError, type Browser } from 'puppeteer-core';
+import puppeteer, { ProtocolError, TimeoutError, type Browser, type Page } from 'puppeteer-core';
 import { onExit } from '../exit-cleanup.js';
 import type { ReportModel } from '../report/model.js';
 import { browserFailed } from './browser.js';
 import type { RenderContext } from './context.js';
 import { renderDocument } from './html.js';
 
-export interface PrintOptions {
+/** The browser to print with, and how long it may take to start. */
+export interface LaunchOptions {
   browserPath: string;
+  /** Limit for the browser to start and answer (default LAUNCH_TIMEOUT_MS). */
+  launchTimeoutMs?: number;
+  /** Limit for loading and printing; generous by default (a capped report prints in seconds). */
+  timeoutMs?: number;
+}
+
+/** How a document is printed. */
+export interface PageOptions {
   paper: 'a4' | 'letter';
   /** Puppeteer header/footer templates (HTML; `pageNumber` and `totalPages` spans are filled in). */
   headerTemplate: string;
   footerTemplate: string;
-  /** Limit for loading and printing; generous by default (a capped report prints in seconds). */
-  timeoutMs?: number;
-  /** Limit for the browser to start and answer (default LAUNCH_TIMEOUT_MS). */
-  launchTimeoutMs?: number;
 }
+
+export type PrintOptions = LaunchOptions & PageOptions;
 
 const LAUNCH_ARGS = [
   '--no-sandbox',
@@ -137,43 +144,80 @@ async function launchBrowser(browserPath: string, profile: string, timeouts: { l
 }
 
 /**
- * Prints an HTML document to PDF bytes with the hardened browser set-up described above. A
- * browser that does not start or fails while printing (it exits, stops answering, times out)
- * is a RenderError that says what to do (`browserFailed`).
+ * A browser started for one print. Started before the document is ready (the report starts it
+ * when the read ends), it boots on the core the single-threaded build and render leave idle.
+ * `close` ends it and removes its profile (also run when the process exits first: Ctrl-C).
  */
-export async function printPdf(html: string, options: PrintOptions): Promise<Uint8Array> {
+export interface Printer {
+  /**
+   * Prints `source.html` (taken out of `source` once the browser has it, so the document is
+   * not held while the browser prints). A browser that did not start, or fails while printing,
+   * is a RenderError that says what to do (`browserFailed`).
+   */
+  print(source: { html: string }, page: PageOptions): Promise<Uint8Array>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the browser at `options.browserPath` for one print, with the hardened set-up described
+ * above. Resolves once the browser process is being started (Puppeteer starts it a few promise
+ * turns into the launch: a caller going straight on to long synchronous work would hold it back),
+ * not once it answers: `print` waits for that.
+ */
+export async function startPrinter(options: LaunchOptions): Promise<Printer> {
   const timeout = options.timeoutMs ?? 600_000;
+  const launch = options.launchTimeoutMs ?? LAUNCH_TIMEOUT_MS;
   // Made and registered in one step: an interrupt between the two would leave the folder behind.
   const job: PrintJob = { stop: new AbortController(), profile: mkdtempSync(path.join(os.tmpdir(), 'iot-audit-chromium-')) };
   const release = onExit(() => stopPrint(job));
-  let browser: Browser | undefined;
-  try {
-    const launch = options.launchTimeoutMs ?? LAUNCH_TIMEOUT_MS;
-    // The launch's own calls to the browser get the launch's time; loading and printing are given `timeout` each.
-    browser = await launchBrowser(options.browserPath, job.profile, { launch, protocol: Math.max(timeout, launch) }, job.stop);
-    try {
-      return await printPage(browser, html, options, timeout);
-    } catch (error) {
-      if (error instanceof TimeoutError || error instanceof ProtocolError) throw browserFailed(options.browserPath, 'print', error);
-      throw error;
-    }
-  } finally {
-    // Read before the browser closes: a browser that has to be killed leaves the folder.
-    const socketFolder = chromiumSocketFolder(job.profile);
-    if (browser) {
+  // The launch's own calls to the browser get the launch's time; loading and printing are given `timeout` each.
+  const started = launchBrowser(options.browserPath, job.profile, { launch, protocol: Math.max(timeout, launch) }, job.stop);
+  // A failed start is reported by `print`; closed unused, it is nobody's error.
+  started.catch(() => {});
+  let closed: Promise<void> | null = null;
+  await new Promise((resolve) => setImmediate(resolve));
+  return {
+    async print(source, page) {
+      const browser = await started;
       try {
-        await browser.close();
-      } catch {
-        browser.process()?.kill('SIGKILL');
+        return await printPage(browser, source, page, timeout);
+      } catch (error) {
+        if (error instanceof TimeoutError || error instanceof ProtocolError) throw browserFailed(options.browserPath, 'print', error);
+        throw error;
       }
-    }
-    removeFolders(job.profile, socketFolder);
-    release();
+    },
+    close() {
+      closed ??= (async () => {
+        // Read before the browser closes: a browser that has to be killed leaves the folder.
+        const socketFolder = chromiumSocketFolder(job.profile);
+        const browser = await started.catch(() => null);
+        if (browser !== null) {
+          try {
+            await browser.close();
+          } catch {
+            browser.process()?.kill('SIGKILL');
+          }
+        }
+        removeFolders(job.profile, socketFolder);
+        release();
+      })();
+      return closed;
+    },
+  };
+}
+
+/** Prints an HTML document to PDF bytes in a browser of its own (see `startPrinter`). */
+export async function printPdf(html: string, options: PrintOptions): Promise<Uint8Array> {
+  const printer = await startPrinter(options);
+  try {
+    return await printer.print({ html }, options);
+  } finally {
+    await printer.close();
   }
 }
 
-/** Loads `html` into a new page of `browser`, hardened, and prints it. */
-async function printPage(browser: Browser, html: string, options: PrintOptions, timeout: number): Promise<Uint8Array> {
+/** Loads `source.html` into a new page of `browser`, hardened, and prints it. */
+async function printPage(browser: Browser, source: { html: string }, options: PageOptions, timeout: number): Promise<Uint8Array> {
   const page = await browser.newPage();
   page.setDefaultTimeout(timeout);
   await page.setJavaScriptEnabled(false);
@@ -190,8 +234,7 @@ async function printPage(browser: Browser, html: string, options: PrintOptions, 
   // more full layouts of the document (Chromium 156, the 100,000-event report: page.pdf
   // 4.3-4.9 s against 2.8-3.0 s, the same PDF but for its dates).
   await page.emulateMediaType('print');
-  if (html.includes(PRINT_ONLY_RULE)) await page.setViewport({ width: 4, height: 4 });
-  await page.setContent(html, { waitUntil: 'load', timeout });
+  await loadDocument(page, source, timeout);
   return await page.pdf({
     format: options.paper === 'letter' ? 'Letter' : 'A4',
     printBackground: true,
@@ -204,6 +247,17 @@ async function printPage(browser: Browser, html: string, options: PrintOptions, 
     outline: false,
     timeout,
   });
+}
+
+/**
+ * Loads the document, taking it out of `source`: in a function of its own, so nothing of this
+ * module holds it while the browser prints (the report renders its other outputs meanwhile).
+ */
+async function loadDocument(page: Page, source: { html: string }, timeout: number): Promise<void> {
+  const html = source.html;
+  source.html = '';
+  if (html.includes(PRINT_ONLY_RULE)) await page.setViewport({ width: 4, height: 4 });
+  await page.setContent(html, { waitUntil: 'load', timeout });
 }
 
 /** A bookmark of the PDF: its title, the id of the element it opens at, and bookmarks under it (shown folded). */
@@ -279,21 +333,37 @@ export async function stampMetadata(bytes: Uint8Array, model: ReportModel, outli
   return Buffer.from(await doc.save());
 }
 
-/** The PDF renderer: always the `pdf` view (grouped and capped), whatever `ctx.media` says. */
-export async function renderPdf(model: ReportModel, ctx: RenderContext): Promise<Buffer> {
-  if (!ctx.browserPath) throw new Error('renderPdf needs ctx.browserPath: find it with findBrowser() in the command layer');
+/** What the browser is given: the document (taken out by `print`), its header and footer, and the bookmarks to add. */
+async function printable(model: ReportModel, ctx: RenderContext) {
   const doc = await renderDocument(model, { ...ctx, media: 'pdf' });
-  const bytes = await printPdf(doc.html, {
-    browserPath: ctx.browserPath,
-    paper: ctx.paper,
-    headerTemplate: doc.pdfHeader,
-    footerTemplate: doc.pdfFooter,
-  });
   // The contents list's sections, as the contents list names them ("Findings (87)"), with the bookmarks the view puts under them.
   const outline = doc.view.toc.map((entry) => ({
     title: entry.count === null ? entry.title : `${entry.title} (${entry.count})`,
     id: entry.href.slice(1),
     children: entry.bookmarks.map((mark) => ({ title: mark.title, id: mark.href.slice(1) })),
   }));
+  return { source: { html: doc.html }, page: { paper: ctx.paper, headerTemplate: doc.pdfHeader, footerTemplate: doc.pdfFooter }, outline };
+}
+
+/**
+ * The PDF renderer: always the `pdf` view (grouped and capped), whatever `ctx.media` says.
+ * Prints with `ctx.printer` when the caller started one, else starts its own before the
+ * document renders; either way the browser is closed once it has printed.
+ */
+export async function renderPdf(model: ReportModel, ctx: RenderContext): Promise<Buffer> {
+  let printer = ctx.printer;
+  if (printer === undefined) {
+    if (!ctx.browserPath) throw new Error('renderPdf needs ctx.browserPath: find it with findBrowser() in the command layer');
+    printer = await startPrinter({ browserPath: ctx.browserPath });
+  }
+  let bytes: Uint8Array;
+  let outline: OutlineEntry[];
+  try {
+    const job = await printable(model, ctx);
+    outline = job.outline;
+    bytes = await printer.print(job.source, job.page);
+  } finally {
+    await printer.close();
+  }
   return stampMetadata(bytes, model, outline);
 }

@@ -1,0 +1,112 @@
+/**
+ * The PDF is printed by a browser started when the read ends, while the report is built and its
+ * other outputs render: a real Chromium, the fixtures. What a user sees: the files in --format
+ * order whatever finished first, the same PDF and JSON as written on their own, and no browser or
+ * profile left when another output fails while the PDF prints.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { OutputError } from '../../src/errors.js';
+import { runReport } from '../../src/pipeline/report.js';
+import { findBrowser } from '../../src/render/browser.js';
+import { reportOptions } from '../helpers/report-options.js';
+
+let browserPath: string;
+let dir: string;
+/** The temporary folder of the browser's profile (TMPDIR): nothing of Chromium may be left in it. */
+let tmp: string;
+const savedTmpdir = process.env.TMPDIR;
+
+const chromiumFolders = () => readdirSync(tmp).filter((name) => /chrom/i.test(name));
+/** The processes whose command line holds `text` (Chromium's holds its profile's path). */
+function processesWith(text: string): string {
+  try {
+    return execFileSync('pgrep', ['-af', text], { encoding: 'utf8' });
+  } catch {
+    return '';
+  }
+}
+
+beforeAll(async () => {
+  browserPath = await findBrowser({ env: process.env });
+  dir = mkdtempSync(path.join(os.tmpdir(), 'iot-audit-pdf-alongside-'));
+});
+
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+beforeEach(() => {
+  tmp = mkdtempSync(path.join(dir, 'tmp-'));
+  process.env.TMPDIR = tmp;
+});
+
+afterEach(() => {
+  if (savedTmpdir === undefined) delete process.env.TMPDIR;
+  else process.env.TMPDIR = savedTmpdir;
+});
+
+describe('report with pdf among other formats', () => {
+  it('starts the browser before the build, writes the others while it prints, and lists the files in --format order', async () => {
+    const phases: string[] = [];
+    let browserAtBuild = false;
+    const out = path.join(dir, 'out');
+    const result = await runReport(
+      reportOptions({
+        formats: ['pdf', 'json', 'csv'],
+        outDir: out,
+        render: { paper: 'a4', browserPath },
+        onTiming: (phase) => {
+          phases.push(phase);
+          if (phase === 'build') browserAtBuild = chromiumFolders().some((name) => name.startsWith('iot-audit-chromium-'));
+        },
+      }),
+    );
+    expect(browserAtBuild).toBe(true);
+    // The JSON and both CSVs were done before the PDF was; then the wait for it, then the commit.
+    expect(phases.filter((p) => p.startsWith('render:') || p.startsWith('wait:') || p === 'write')).toEqual([
+      'render:json',
+      'render:csv',
+      'render:findings.csv',
+      'render:pdf',
+      'wait:pdf',
+      'write',
+    ]);
+    const names = ['iot-audit-2026-10.pdf', 'iot-audit-2026-10.json', 'iot-audit-2026-10.csv', 'iot-audit-2026-10-findings.csv'];
+    expect(result.written.map((w) => w.name)).toEqual(names);
+    expect(execFileSync('sha256sum', ['-c', 'SHA256SUMS'], { cwd: out, encoding: 'utf8' }).trim().split('\n')).toHaveLength(4);
+    expect(chromiumFolders()).toEqual([]);
+
+    // The same bytes as with the PDF asked for last (reproducible: pdf.test.ts), each file.
+    const last = path.join(dir, 'last');
+    await runReport(reportOptions({ formats: ['json', 'csv', 'pdf'], outDir: last, render: { paper: 'a4', browserPath } }));
+    for (const name of names) expect(readFileSync(path.join(out, name)).equals(readFileSync(path.join(last, name))), name).toBe(true);
+  });
+
+  it('an output that cannot be written while the PDF prints: that error, no browser or profile left, nothing written', async () => {
+    // --out under a file: the first output after the PDF (the JSON) cannot be written.
+    const blocker = path.join(dir, 'a-file');
+    writeFileSync(blocker, '');
+    const out = path.join(blocker, 'out');
+    let browserAtBuild = false;
+    const run = runReport(
+      reportOptions({
+        formats: ['pdf', 'json'],
+        outDir: out,
+        render: { paper: 'a4', browserPath },
+        onTiming: (phase) => {
+          if (phase === 'build') browserAtBuild = chromiumFolders().length > 0;
+        },
+      }),
+    );
+    await expect(run).rejects.toThrow(OutputError);
+    await expect(run).rejects.toThrow(/cannot write the report to .*a-file\/out/);
+    expect(browserAtBuild).toBe(true);
+    // Gone when the report's promise settles, not only when the process exits.
+    expect(chromiumFolders()).toEqual([]);
+    expect(processesWith(tmp)).toBe('');
+  });
+});
