@@ -2,6 +2,7 @@ import { readFileSync, readdirSync, readlinkSync, realpathSync, statSync, type S
 import { opendir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { trailFolderOf } from '../cloudtrail/layout.js';
+import { oneLine } from '../errors.js';
 import type { ObjectStore, StoredObject } from '../types.js';
 
 /** Sidecar files that carry S3 metadata saved by a sync step (see `metadata`). */
@@ -133,7 +134,9 @@ export class LocalStore implements ObjectStore {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') return;
-      throw error;
+      // A folder that cannot be read (EACCES...) is named, and the walk goes on past it.
+      yield unfollowed(prefix === '' ? '.' : prefix.slice(0, -1), `could not read folder: ${oneLine(error)}`, true);
+      return;
     }
     walked.add(id);
     const down = [...above, id];

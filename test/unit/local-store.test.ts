@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -192,6 +193,25 @@ describe('a local source with symbolic links', () => {
     const layout = await read(new LocalStore(layoutRoot, 'copy'));
     expect(ids(layout)).toEqual(['a1', 'a2']);
     expect(problems(layout)).toEqual([[`AWSLogs/${B}`, 'broken symbolic link: its target gone does not exist']]);
+  });
+});
+
+describe('a plain local folder with a folder that cannot be read', () => {
+  it('names that folder among the problems and reads the folders after it', async () => {
+    const root = writeTree({ 'a/first.json': [record({ eventID: 'x1' })], 'z/last.json': [record({ eventID: 'x2' })] });
+    // A folder whose path is longer than the system allows (PATH_MAX): it is listed, but
+    // opening it fails, even for root, as a folder without permission does for anyone else.
+    const name = 'd'.repeat(250);
+    const depth = Math.ceil(4200 / (name.length + 1));
+    mkdirSync(path.join(root, 'm'));
+    // Made by relative steps from inside (a child process: a shell's `cd` refuses so long a path).
+    const steps = `process.chdir(process.argv[1]); for (let i = 0; i < ${depth}; i++) { fs.mkdirSync('${name}'); process.chdir('${name}'); } fs.writeFileSync('deep.json', '{"Records":[]}');`;
+    execFileSync(process.execPath, ['-e', steps, path.join(root, 'm')]);
+    const result = await read(new LocalStore(root, 'plain'));
+    expect(ids(result)).toEqual(['x1', 'x2']);
+    expect(result.problems).toHaveLength(1);
+    expect(result.problems[0].key).toMatch(new RegExp(`^m(/${name})+$`));
+    expect(result.problems[0].reason).toMatch(/^could not read folder: ENAMETOOLONG/);
   });
 });
 
