@@ -200,6 +200,43 @@ export function fatalSourceError(error: unknown, stores: readonly Pick<ObjectSto
   return new SourceError(label === null ? oneLine(error) : `${label}: ${oneLine(error)}`);
 }
 
+/** A root inside `AWSLogs/`: the prefix up to `AWSLogs/`, and the folders below it that narrow the root; null for any other root. */
+function insideAwsLogs(root: string): { base: string; narrow: string[] } | null {
+  const inside = /^(.*?(?:^|\/)AWSLogs\/)(.*)$/.exec(root);
+  return inside === null ? null : { base: inside[1], narrow: inside[2].split('/').filter(Boolean) };
+}
+
+/**
+ * The account and region a store's logs can be of: its root's, when the root is an account's
+ * folder inside `AWSLogs/` (`AWSLogs/[o-.../]<acct>/`) or a region's (`.../CloudTrail/<region>/`);
+ * null where they can be any.
+ */
+export function storeScope(store: Pick<ObjectStore, 'rootPrefix'>): { account: string | null; region: string | null } {
+  const inside = insideAwsLogs(store.rootPrefix);
+  if (inside === null) return { account: null, region: null };
+  const { accountId, trailFolder, region } = trailNarrowing(inside.narrow);
+  const inRegion = accountId !== undefined && trailFolder === 'CloudTrail' && region !== undefined && REGION.test(region);
+  return { account: accountId ?? null, region: inRegion ? region : null };
+}
+
+/**
+ * The accounts and regions a report covers (sorted; empty: all): those asked for, narrowed to the
+ * sources' own (`storeScope`) when every source is an account's (or a region's) folder, so that
+ * the accounts outside them are not called "without logs". A narrowing that would leave none
+ * keeps what was asked for (nothing is read then, and the run says so).
+ */
+export function coveredFilters(
+  asked: { accounts: readonly string[]; regions: readonly string[] },
+  scopes: readonly { account: string | null; region: string | null }[],
+): { accounts: string[]; regions: string[] } {
+  const narrow = (wanted: readonly string[], own: readonly (string | null)[]): string[] => {
+    if (own.length === 0 || own.includes(null)) return [...wanted].sort();
+    const kept = [...new Set(own as string[])].filter((value) => wanted.length === 0 || wanted.includes(value));
+    return (kept.length === 0 ? [...wanted] : kept).sort();
+  };
+  return { accounts: narrow(asked.accounts, scopes.map((s) => s.account)), regions: narrow(asked.regions, scopes.map((s) => s.region)) };
+}
+
 /** Lists the sub-folders of a prefix (the caller decides how failures are handled and cached). */
 export type ListPrefixes = (prefix: string) => Promise<{ prefixes: string[] }>;
 
@@ -211,8 +248,8 @@ export type ListPrefixes = (prefix: string) => Promise<{ prefixes: string[] }>;
  */
 export async function findAwsLogsLevels(store: ObjectStore, list: ListPrefixes): Promise<{ base: string; narrow: string[] }[]> {
   const root = store.rootPrefix;
-  const inside = /^(.*?(?:^|\/)AWSLogs\/)(.*)$/.exec(root);
-  if (inside) return [{ base: inside[1], narrow: inside[2].split('/').filter(Boolean) }];
+  const inside = insideAwsLogs(root);
+  if (inside !== null) return [inside];
 
   const found: { base: string; narrow: string[] }[] = [];
   let level = [root];

@@ -18,7 +18,7 @@ import { FORMATS, type FormatName, type FormatOutput } from '../render/index.js'
 import { localPathOf, openSources } from '../sources/open.js';
 import { DEFAULT_S3_CONCURRENCY } from '../sources/s3-url.js';
 import type { ObjectStore, Period, ReportModel, Severity, SourceInfo, SourcedRecord } from '../types.js';
-import { sourceBase } from '../cloudtrail/layout.js';
+import { coveredFilters, sourceBase, storeScope } from '../cloudtrail/layout.js';
 import { isAthenaUrl, parseAthenaUrl } from '../sources/athena/url.js';
 import { checkScope } from '../sources/athena/validate.js';
 
@@ -330,7 +330,8 @@ async function afterTheRead(
     period,
     generatedAt: options.generatedAt,
     tool: options.tool,
-    filters: { accounts: [...options.accounts].sort(), regions: [...options.regions].sort() },
+    // A source folder of one account (or region) covers no other: none is "without logs".
+    filters: coveredFilters(options, [...stores.map(storeScope), ...athena.sources.map(() => ({ account: null, region: null }))]),
     extraSources: athena.sources,
   });
 

@@ -122,3 +122,37 @@ describe('coverage with --account and --region (the fixture organization)', () =
     expect(withoutLogsHeading(html)).toBe('Accounts of the organization without logs in the regions asked for');
   });
 });
+
+describe('coverage of a source folder of one account or region (the fixture organization)', () => {
+  const PROD = '314159265358';
+  const SANDBOX = '141421356237';
+  const ORG = 'fixtures/org-trail/audit-logs/AWSLogs/o-7f3k2m9xq1';
+  const run = (sources: string[], accounts: string[] = []) =>
+    runReport(reportOptions({ sources: sources.map((s) => path.resolve(s)), accounts, formats: ['json', 'md'] }));
+
+  it("covers that account alone: the organization's other accounts are not \"without logs\"", async () => {
+    const { model } = await run([`${ORG}/${PROD}`]);
+    expect(model.filters).toEqual({ accounts: [PROD], regions: [] });
+    expect(model.coverage.accountsWithoutLogs).toEqual([]);
+    expect(model.coverage.perAccount.map((a) => a.accountId)).toEqual([PROD]);
+    expect(model.events.length).toBeGreaterThan(0);
+    expect(new Set(model.events.map((e) => e.accountId))).toEqual(new Set([PROD]));
+  });
+
+  it('covers the accounts of several such folders, and every account once any source is the whole trail', async () => {
+    expect((await run([`${ORG}/${PROD}`, `${ORG}/${SANDBOX}`])).model.filters.accounts).toEqual([SANDBOX, PROD]);
+    const whole = await run([`${ORG}/${PROD}`, 'fixtures/org-trail']);
+    expect(whole.model.filters).toEqual({ accounts: [], regions: [] });
+    expect(whole.model.coverage.accountsWithoutLogs).toEqual(['161803398874']);
+  });
+
+  it("a region's folder covers that region: without logs means in it", async () => {
+    const { model } = await run([`${ORG}/${PROD}/CloudTrail/eu-west-1`]);
+    expect(model.filters).toEqual({ accounts: [PROD], regions: ['eu-west-1'] });
+    expect(model.coverage.accountsWithoutLogs).toEqual([]);
+  });
+
+  it('with --account as well, the accounts both name', async () => {
+    expect((await run([`${ORG}/${PROD}`, `${ORG}/${SANDBOX}`], [PROD])).model.filters.accounts).toEqual([PROD]);
+  });
+});
