@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { linkSync, lstatSync, renameSync, rmSync } from 'node:fs';
 import { mkdir, open, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { OutputError, oneLine } from '../errors.js';
 import { onExit } from '../exit-cleanup.js';
@@ -163,6 +164,65 @@ async function removeLeftTemps(dir: string, now: number): Promise<void> {
   }
 }
 
+/** The lock a commit holds in the output folder while it merges SHA256SUMS and puts its files in place. */
+export const LOCK = '.iot-audit.lock';
+/** How long a commit waits for another run's (its own takes milliseconds). */
+const LOCK_WAIT_MS = 30_000;
+/** A lock untouched this long is another machine's run that died there (a run here is checked by its pid). */
+const LOCK_STALE_MS = 10 * 60_000;
+
+/**
+ * Takes `dir`'s lock: a file made only if there is none, holding this process's pid and host.
+ * Another run's lock is waited for, up to `waitMs`; one left by a run that no longer runs (its
+ * pid on this host, or untouched for `LOCK_STALE_MS`) is taken over. Returns its release, which
+ * is also run if the process exits first.
+ */
+async function lockFolder(dir: string, waitMs: number): Promise<() => void> {
+  const file = path.join(dir, LOCK);
+  const owner = `${process.pid} ${os.hostname()}\n`;
+  const until = Date.now() + waitMs;
+  for (let pause = 10; ; pause = Math.min(pause * 2, 200)) {
+    try {
+      await writeFile(file, owner, { flag: 'wx' });
+      const releaseAtExit = onExit(() => rmSync(file, { force: true }));
+      return () => {
+        releaseAtExit();
+        rmSync(file, { force: true });
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const holder = await lockHolder(file);
+    if (holder !== null && !holder.alive) {
+      await rm(file, { force: true });
+      continue;
+    }
+    if (Date.now() >= until) {
+      const by = holder === null ? '' : ` (process ${holder.pid}${holder.host === os.hostname() ? '' : ` on ${holder.host}`})`;
+      throw new OutputError(
+        `another iot-audit run is writing its report into ${dir}${by}: wait for it and run again, choose another --out, or remove ${file} if no run is writing there`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, pause));
+  }
+}
+
+/** Who holds the lock `file`, and whether that run may still be writing; null when it is gone or cannot be read. */
+async function lockHolder(file: string): Promise<{ pid: number; host: string; alive: boolean } | null> {
+  try {
+    const [text, info] = await Promise.all([readFile(file, 'utf8'), stat(file)]);
+    const m = /^(\d{1,10}) (\S+)\n$/.exec(text);
+    // Being written (empty for a moment), or not ours to read: alive until it is stale.
+    if (m === null) return { pid: 0, host: '?', alive: Date.now() - info.mtimeMs < LOCK_STALE_MS };
+    const pid = Number(m[1]);
+    const host = m[2]!;
+    const alive = host === os.hostname() ? isRunning(pid) : Date.now() - info.mtimeMs < LOCK_STALE_MS;
+    return { pid, host, alive };
+  } catch {
+    return null;
+  }
+}
+
 function failure(dir: string, error: unknown): OutputError {
   return error instanceof OutputError ? error : new OutputError(`cannot write the report to ${dir}: ${oneLine(error)}; choose a writable folder with --out`);
 }
@@ -248,7 +308,11 @@ export class OutputSession {
   private readonly written: WrittenFile[] = [];
   private ready: Promise<void> | null = null;
 
-  constructor(readonly dir: string) {}
+  /** `lockWaitMs`: how long `commit` waits for another run writing into `dir` (default 30 s). */
+  constructor(
+    readonly dir: string,
+    private readonly options: { lockWaitMs?: number } = {},
+  ) {}
 
   async add(file: OutputFile): Promise<WrittenFile> {
     try {
@@ -271,9 +335,12 @@ export class OutputSession {
   }
 
   async commit(): Promise<WrittenFile[]> {
+    let unlock: (() => void) | null = null;
     try {
       this.ready ??= mkdir(this.dir, { recursive: true }).then(() => undefined);
       await this.ready;
+      // Another run committing into the same folder at once would lose this one's SHA256SUMS lines, or it the other's.
+      unlock = await lockFolder(this.dir, this.options.lockWaitMs ?? LOCK_WAIT_MS);
       // Other reports' lines are kept as they were written, for files still there: hashing
       // those files again would approve a file changed since (`sha256sum -c` must flag it).
       const sums = new Map<string, string>();
@@ -299,11 +366,15 @@ export class OutputSession {
       this.replaceTargets();
       this.temps.length = 0;
       this.released();
+      unlock();
+      unlock = null;
       await removeLeftTemps(this.dir, Date.now());
       return [...this.written];
     } catch (error) {
       await this.abort();
       throw failure(this.dir, error);
+    } finally {
+      unlock?.();
     }
   }
 

@@ -177,3 +177,53 @@ describe('OutputSession: a process that exits during a report', () => {
     expect(readdirSync(dir).sort()).toEqual(['SHA256SUMS', 'a.json']);
   });
 });
+
+describe('OutputSession.commit: two runs writing into one folder at once', () => {
+  /** A session of one file, ready to commit. */
+  async function session(dir: string, name: string, lockWaitMs?: number): Promise<OutputSession> {
+    const s = new OutputSession(dir, { lockWaitMs });
+    await s.add({ name, bytes: `${name}\n` });
+    return s;
+  }
+
+  it('every run keeps its SHA256SUMS lines: the commits take turns', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'iot-audit-commit-'));
+    const names = Array.from({ length: 8 }, (_, i) => `iot-audit-2026-${String(i + 1).padStart(2, '0')}.json`);
+    const sessions = await Promise.all(names.map((name) => session(dir, name)));
+    await Promise.all(sessions.map((s) => s.commit()));
+    const check = await sha256sumCheck(dir);
+    expect(check.ok).toBe(true);
+    expect(check.stdout.trim().split('\n').sort()).toEqual(names.map((name) => `${name}: OK`));
+    expect(readdirSync(dir).sort()).toEqual(['SHA256SUMS', ...names]);
+  });
+
+  it('waits for the run holding the lock, and takes over a lock its run left behind', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'iot-audit-commit-'));
+    const lock = path.join(dir, '.iot-audit.lock');
+    // Held by a live process of this machine, released after 300 ms.
+    const holder = spawn('sleep', ['30']);
+    writeFileSync(lock, `${holder.pid} ${os.hostname()}\n`);
+    setTimeout(() => fs.rmSync(lock), 300);
+    const began = Date.now();
+    await (await session(dir, 'a.json')).commit();
+    expect(Date.now() - began).toBeGreaterThanOrEqual(280);
+
+    // Left by a run that no longer runs here (its pid gone): taken over at once.
+    holder.kill();
+    await new Promise((resolve) => holder.once('exit', resolve));
+    writeFileSync(lock, `${holder.pid} ${os.hostname()}\n`);
+    await (await session(dir, 'b.json')).commit();
+    expect(readdirSync(dir).sort()).toEqual(['SHA256SUMS', 'a.json', 'b.json']);
+    expect((await sha256sumCheck(dir)).ok).toBe(true);
+  });
+
+  it('a lock held past the wait: an output error naming the run and the lock file, and nothing of this report written', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'iot-audit-commit-'));
+    const lock = path.join(dir, '.iot-audit.lock');
+    writeFileSync(lock, `${process.ppid} ${os.hostname()}\n`);
+    const commit = (await session(dir, 'a.json', 200)).commit();
+    await expect(commit).rejects.toThrow(OutputError);
+    await expect(commit).rejects.toThrow(`another iot-audit run is writing its report into ${dir} (process ${process.ppid}): wait for it and run again, choose another --out, or remove ${lock} if no run is writing there`);
+    expect(readdirSync(dir)).toEqual(['.iot-audit.lock']);
+  });
+});
