@@ -48,6 +48,7 @@ export const REPORT_FLAG_RULES: Record<string, FlagRule> = {
   out: { type: 'string', default: './reports' },
   template: text,
   paper: { type: 'string', options: ['a4', 'letter'], default: 'a4' },
+  'pdf-tagged': { type: 'boolean', default: false },
   browser: text,
   profile: text,
   'aws-region': text,

@@ -78,7 +78,7 @@ export async function runReportCli(flags: ReportFlags, io: CliIo): Promise<{ jso
     awsRegion: flags['aws-region'],
     formats,
     outDir: flags.out,
-    render: { templateDir: flags.template, paper: flags.paper as 'a4' | 'letter', browserPath },
+    render: { templateDir: flags.template, paper: flags.paper as 'a4' | 'letter', pdfTagged: flags['pdf-tagged'], browserPath },
     concurrency: flags.concurrency,
     threads: flags.threads,
     verify: flags.verify ? { publicKeysFile: flags['public-keys'], signaturesFile: flags.signatures } : undefined,

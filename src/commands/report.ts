@@ -37,6 +37,7 @@ Only the day folders that can hold the period's events are read (the period's UT
     out: Flags.string({ description: 'Folder the report files are written to.', default: './reports' }),
     template: Flags.string({ description: 'A folder of Handlebars templates and partials overriding the built-in ones by file name.' }),
     paper: Flags.string({ description: 'PDF paper size.', options: ['a4', 'letter'], default: 'a4' }),
+    'pdf-tagged': Flags.boolean({ description: 'Tag the PDF (headings, tables, lists) for screen readers and accessibility checks; it prints about half as fast.', default: false }),
     browser: Flags.string({ description: 'Chromium or Chrome executable for the PDF (default: PUPPETEER_EXECUTABLE_PATH, then the system Chromium).' }),
     profile: Flags.string({ description: 'AWS profile for S3 and Organizations (default: the SDK credential chain).' }),
     'aws-region': Flags.string({ description: 'AWS region for API calls (default: the SDK configuration; S3 follows the bucket region).' }),

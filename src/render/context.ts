@@ -45,6 +45,8 @@ export interface RenderContext {
   templates?: ReportTemplates;
   /** Paper size of the PDF (and of `@page` when the HTML is printed). */
   paper: 'a4' | 'letter';
+  /** A tagged PDF (`--pdf-tagged`): its structure for screen readers; slower to print. */
+  pdfTagged?: boolean;
   /** Chromium executable for the PDF (see `findBrowser`). Required by `renderPdf` unless `printer` is given. */
   browserPath?: string;
   /** A browser already started for the PDF (`startPrinter`); `renderPdf` prints with it and closes it. */

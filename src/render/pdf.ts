@@ -27,6 +27,8 @@ export interface LaunchOptions {
 /** How a document is printed. */
 export interface PageOptions {
   paper: 'a4' | 'letter';
+  /** A tagged PDF (its structure for screen readers: headings, tables, lists); Chromium prints it about half as fast. */
+  tagged?: boolean;
   /** Puppeteer header/footer templates (HTML; `pageNumber` and `totalPages` spans are filled in). */
   headerTemplate: string;
   footerTemplate: string;
@@ -243,7 +245,7 @@ async function printPage(browser: Browser, source: { html: string }, options: Pa
     footerTemplate: options.footerTemplate,
     margin: MARGIN,
     preferCSSPageSize: false,
-    tagged: false,
+    tagged: options.tagged === true,
     outline: false,
     timeout,
   });
@@ -342,7 +344,7 @@ async function printable(model: ReportModel, ctx: RenderContext) {
     id: entry.href.slice(1),
     children: entry.bookmarks.map((mark) => ({ title: mark.title, id: mark.href.slice(1) })),
   }));
-  return { source: { html: doc.html }, page: { paper: ctx.paper, headerTemplate: doc.pdfHeader, footerTemplate: doc.pdfFooter }, outline };
+  return { source: { html: doc.html }, page: { paper: ctx.paper, tagged: ctx.pdfTagged, headerTemplate: doc.pdfHeader, footerTemplate: doc.pdfFooter }, outline };
 }
 
 /**

@@ -170,6 +170,16 @@ describe('iot-audit report: outputs', () => {
     expect(summary.outputs.map((o: { name: string }) => o.name)).toEqual(['iot-audit-2026-10.json']);
   });
 
+  it('--pdf-tagged writes a tagged PDF, through oclif and the fast start alike', async () => {
+    const [a, b] = [tmp('tagged-oclif'), tmp('tagged-fast')];
+    const args = [...base, '--format', 'pdf', '--pdf-tagged'];
+    const runs = await Promise.all([cli([...args, '--out', a]), runFastCli([...args.slice(1), '--out', b])]);
+    expect(runs.map((r) => r.code)).toEqual([0, 0]);
+    const tagged = (out: string) =>
+      new Promise<string>((resolve) => execFile('pdfinfo', [path.join(out, 'iot-audit-2026-10.pdf')], (_e, stdout) => resolve(/^Tagged:\s*(\S+)/m.exec(stdout)?.[1] ?? '?')));
+    expect([await tagged(a), await tagged(b)]).toEqual(['yes', 'yes']);
+  });
+
   it('the same logs and generation time give byte-identical JSON, CSV, HTML and Markdown, with or without worker threads, in any system locale', async () => {
     const args = [...base, '--format', 'json,csv,html,md', '--tz', 'Europe/Berlin', '--generated-at', '2026-11-01T06:00:00Z'];
     const [a, b] = [tmp('same-a'), tmp('same-b')];

@@ -173,6 +173,21 @@ describe('renderPdf', () => {
     expect(text).toContain('[U+202E]event-name');
   });
 
+  it('is untagged unless asked (--pdf-tagged): then its structure, language and title are there for screen readers, with the same text', async () => {
+    const model = sampleModel({ events: 60 });
+    const plain = await renderPdf(model, { media: 'pdf', paper: 'a4', browserPath, dataFiles: DATA_FILES });
+    const tagged = await renderPdf(model, { media: 'pdf', paper: 'a4', browserPath, dataFiles: DATA_FILES, pdfTagged: true });
+    const [a, b] = [await pdfText(plain, 'plain.pdf'), await pdfText(tagged, 'tagged.pdf')];
+    expect([a.info.Tagged, b.info.Tagged]).toEqual(['no', 'yes']);
+    expect(b.text).toBe(a.text);
+    const catalog = (await PDFDocument.load(tagged)).catalog;
+    expect(catalog.get(PDFName.of('StructTreeRoot'))).toBeDefined();
+    expect(String(catalog.get(PDFName.of('Lang')))).toBe('(en)');
+    expect(b.info.Title).toBe(model.title);
+    // The bookmarks are there as in the untagged PDF.
+    expect(await bookmarks(tagged)).toEqual(await bookmarks(plain));
+  });
+
   it('needs a browser path', async () => {
     await expect(renderPdf(sampleModel({ events: 60 }), { media: 'pdf', paper: 'a4' })).rejects.toThrow(/browserPath/);
   });
