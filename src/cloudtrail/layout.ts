@@ -209,32 +209,40 @@ function insideAwsLogs(root: string): { base: string; narrow: string[] } | null 
 /**
  * The account and region a store's logs can be of: its root's, when the root is an account's
  * folder inside `AWSLogs/` (`AWSLogs/[o-.../]<acct>/`) or a region's (`.../CloudTrail/<region>/`);
- * null where they can be any.
+ * null where they can be any. A digest or Insights folder, which is refused (it holds no log
+ * file), narrows nothing.
  */
 export function storeScope(store: Pick<ObjectStore, 'rootPrefix'>): { account: string | null; region: string | null } {
   const inside = insideAwsLogs(store.rootPrefix);
   if (inside === null) return { account: null, region: null };
   const { accountId, trailFolder, region } = trailNarrowing(inside.narrow);
+  if (trailFolder !== undefined && trailFolder !== 'CloudTrail') return { account: null, region: null };
   const inRegion = accountId !== undefined && trailFolder === 'CloudTrail' && region !== undefined && REGION.test(region);
   return { account: accountId ?? null, region: inRegion ? region : null };
 }
 
 /**
- * The accounts and regions a report covers (sorted; empty: all): those asked for, narrowed to the
- * sources' own (`storeScope`) when every source is an account's (or a region's) folder, so that
- * the accounts outside them are not called "without logs". A narrowing that would leave none
- * keeps what was asked for (nothing is read then, and the run says so).
+ * The accounts and regions a report covers (sorted; empty: all), so that the accounts outside
+ * them are not called "without logs": those asked for (`--account`, `--region`, kept as asked:
+ * one asked for and under no source is without logs), else the sources' own (`storeScope`) when
+ * every source is an account's folder, and for regions when every source is a region's folder
+ * and together they hold each covered account in each of their regions (an account's region
+ * folder beside another account's other region covers neither account's other region).
  */
 export function coveredFilters(
   asked: { accounts: readonly string[]; regions: readonly string[] },
   scopes: readonly { account: string | null; region: string | null }[],
 ): { accounts: string[]; regions: string[] } {
-  const narrow = (wanted: readonly string[], own: readonly (string | null)[]): string[] => {
-    if (own.length === 0 || own.includes(null)) return [...wanted].sort();
-    const kept = [...new Set(own as string[])].filter((value) => wanted.length === 0 || wanted.includes(value));
-    return (kept.length === 0 ? [...wanted] : kept).sort();
-  };
-  return { accounts: narrow(asked.accounts, scopes.map((s) => s.account)), regions: narrow(asked.regions, scopes.map((s) => s.region)) };
+  const sorted = (values: Iterable<string>) => [...new Set(values)].sort();
+  const everyAccount = scopes.length > 0 && scopes.every((s) => s.account !== null);
+  const accounts = asked.accounts.length > 0 ? sorted(asked.accounts) : everyAccount ? sorted(scopes.map((s) => s.account!)) : [];
+  if (asked.regions.length > 0) return { accounts, regions: sorted(asked.regions) };
+  if (!everyAccount || scopes.some((s) => s.region === null)) return { accounts, regions: [] };
+  const pairs = scopes.filter((s) => accounts.length === 0 || accounts.includes(s.account!));
+  const regions = sorted(pairs.map((s) => s.region!));
+  const held = new Set(pairs.map((s) => `${s.account} ${s.region}`));
+  const whole = sorted(pairs.map((s) => s.account!)).every((account) => regions.every((region) => held.has(`${account} ${region}`)));
+  return { accounts, regions: whole ? regions : [] };
 }
 
 /** Lists the sub-folders of a prefix (the caller decides how failures are handled and cached). */

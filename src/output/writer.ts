@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { linkSync, lstatSync, renameSync, rmSync } from 'node:fs';
+import { linkSync, lstatSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { mkdir, open, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -166,39 +166,51 @@ async function removeLeftTemps(dir: string, now: number): Promise<void> {
 
 /** The lock a commit holds in the output folder while it merges SHA256SUMS and puts its files in place. */
 export const LOCK = '.iot-audit.lock';
-/** How long a commit waits for another run's (its own takes milliseconds). */
-const LOCK_WAIT_MS = 30_000;
-/** A lock untouched this long is another machine's run that died there (a run here is checked by its pid). */
-const LOCK_STALE_MS = 10 * 60_000;
+/** How long a commit waits for another run's lock: long enough for any lock of this machine to count as left behind. */
+const LOCK_WAIT_MS = 90_000;
+/**
+ * A commit holds the lock for milliseconds. One of this machine's is left behind once its process
+ * no longer runs and it is this old (a container sharing the host name runs processes this one
+ * cannot see), or once it is older than `LOCK_STALE_HERE_MS` whatever its pid says (the pid may
+ * have been taken again). Another machine's (a shared folder), whose clock may differ, after
+ * `LOCK_STALE_ELSEWHERE_MS`.
+ */
+const LOCK_DEAD_MS = 5_000;
+const LOCK_STALE_HERE_MS = 60_000;
+const LOCK_STALE_ELSEWHERE_MS = 10 * 60_000;
+const LOCK_TEXT = /^(\d{1,10}) (\S+) [0-9a-f]{16}\n$/;
 
 /**
- * Takes `dir`'s lock: a file made only if there is none, holding this process's pid and host.
- * Another run's lock is waited for, up to `waitMs`; one left by a run that no longer runs (its
- * pid on this host, or untouched for `LOCK_STALE_MS`) is taken over. Returns its release, which
- * is also run if the process exits first.
+ * Takes `dir`'s lock: a file made only if there is none, holding this process's pid, host and a
+ * token of its own. Another run's lock is waited for, up to `waitMs`; one left behind (see
+ * `LOCK_DEAD_MS`) is taken over. Returns its release, which is also run if the process exits
+ * first. A lock is only ever removed by whoever checked it holds the text they judged
+ * (`removeIfHolds`), so a run never removes another's live lock.
  */
 async function lockFolder(dir: string, waitMs: number): Promise<() => void> {
   const file = path.join(dir, LOCK);
-  const owner = `${process.pid} ${os.hostname()}\n`;
+  const mine = `${process.pid} ${os.hostname()} ${randomBytes(8).toString('hex')}\n`;
   const until = Date.now() + waitMs;
-  for (let pause = 10; ; pause = Math.min(pause * 2, 200)) {
+  for (let pause = 5; ; pause = Math.min(pause * 2, 50)) {
     try {
-      await writeFile(file, owner, { flag: 'wx' });
-      const releaseAtExit = onExit(() => rmSync(file, { force: true }));
+      await writeFile(file, mine, { flag: 'wx' });
+      const releaseAtExit = onExit(() => removeIfHolds(file, mine));
       return () => {
         releaseAtExit();
-        rmSync(file, { force: true });
+        removeIfHolds(file, mine);
       };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
-    const holder = await lockHolder(file);
-    if (holder !== null && !holder.alive) {
-      await rm(file, { force: true });
+    const seen = readLock(file);
+    if (seen === null) continue;
+    if (leftBehind(seen)) {
+      removeIfHolds(file, seen.text);
       continue;
     }
     if (Date.now() >= until) {
-      const by = holder === null ? '' : ` (process ${holder.pid}${holder.host === os.hostname() ? '' : ` on ${holder.host}`})`;
+      const m = LOCK_TEXT.exec(seen.text);
+      const by = m === null ? '' : ` (process ${m[1]}${m[2] === os.hostname() ? '' : ` on ${m[2]}`})`;
       throw new OutputError(
         `another iot-audit run is writing its report into ${dir}${by}: wait for it and run again, choose another --out, or remove ${file} if no run is writing there`,
       );
@@ -207,20 +219,51 @@ async function lockFolder(dir: string, waitMs: number): Promise<() => void> {
   }
 }
 
-/** Who holds the lock `file`, and whether that run may still be writing; null when it is gone or cannot be read. */
-async function lockHolder(file: string): Promise<{ pid: number; host: string; alive: boolean } | null> {
+/** The lock's text and age; null once it is gone. */
+function readLock(file: string): { text: string; ageMs: number } | null {
   try {
-    const [text, info] = await Promise.all([readFile(file, 'utf8'), stat(file)]);
-    const m = /^(\d{1,10}) (\S+)\n$/.exec(text);
-    // Being written (empty for a moment), or not ours to read: alive until it is stale.
-    if (m === null) return { pid: 0, host: '?', alive: Date.now() - info.mtimeMs < LOCK_STALE_MS };
-    const pid = Number(m[1]);
-    const host = m[2]!;
-    const alive = host === os.hostname() ? isRunning(pid) : Date.now() - info.mtimeMs < LOCK_STALE_MS;
-    return { pid, host, alive };
+    const text = readFileSync(file, 'utf8');
+    return { text, ageMs: Date.now() - statSync(file).mtimeMs };
   } catch {
     return null;
   }
+}
+
+/** Whether a lock was left by a run that no longer writes (see `LOCK_DEAD_MS`). */
+function leftBehind(lock: { text: string; ageMs: number }): boolean {
+  const m = LOCK_TEXT.exec(lock.text);
+  // Not a lock's text (being written this instant, or not ours): only once long untouched.
+  if (m === null || m[2] !== os.hostname()) return lock.ageMs > LOCK_STALE_ELSEWHERE_MS;
+  return lock.ageMs > LOCK_STALE_HERE_MS || (lock.ageMs > LOCK_DEAD_MS && !isRunning(Number(m[1])));
+}
+
+/**
+ * Removes the lock `file` if it holds `text`, and never one that does not: it is first moved to a
+ * name of this process's own (a rename is atomic), then read; one that turns out to be another
+ * run's (taken in the instant between) is linked back, unless a newer one is there already.
+ * Synchronous: it also runs as the process exits.
+ */
+function removeIfHolds(file: string, text: string): void {
+  const aside = `${file}.${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    renameSync(file, aside);
+  } catch {
+    return;
+  }
+  let held = '';
+  try {
+    held = readFileSync(aside, 'utf8');
+  } catch {
+    // unreadable: treated as another's
+  }
+  if (held !== text) {
+    try {
+      linkSync(aside, file);
+    } catch {
+      // a newer lock is there: it stays
+    }
+  }
+  rmSync(aside, { force: true });
 }
 
 function failure(dir: string, error: unknown): OutputError {
@@ -308,7 +351,7 @@ export class OutputSession {
   private readonly written: WrittenFile[] = [];
   private ready: Promise<void> | null = null;
 
-  /** `lockWaitMs`: how long `commit` waits for another run writing into `dir` (default 30 s). */
+  /** `lockWaitMs`: how long `commit` waits for another run writing into `dir` (default 90 s). */
   constructor(
     readonly dir: string,
     private readonly options: { lockWaitMs?: number } = {},

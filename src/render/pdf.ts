@@ -175,7 +175,11 @@ export async function startPrinter(options: LaunchOptions): Promise<Printer> {
   // The launch's own calls to the browser get the launch's time; loading and printing are given `timeout` each.
   const started = launchBrowser(options.browserPath, job.profile, { launch, protocol: Math.max(timeout, launch) }, job.stop);
   // A failed start is reported by `print`; closed unused, it is nobody's error.
-  started.catch(() => {});
+  let starting = true;
+  started.then(
+    () => (starting = false),
+    () => (starting = false),
+  );
   let closed: Promise<void> | null = null;
   await new Promise((resolve) => setImmediate(resolve));
   return {
@@ -190,9 +194,11 @@ export async function startPrinter(options: LaunchOptions): Promise<Printer> {
     },
     close() {
       closed ??= (async () => {
+        // Still starting (another output failed first): stopped, not waited for.
+        if (starting) job.stop.abort(new Error('closed before it started'));
+        const browser = await started.catch(() => null);
         // Read before the browser closes: a browser that has to be killed leaves the folder.
         const socketFolder = chromiumSocketFolder(job.profile);
-        const browser = await started.catch(() => null);
         if (browser !== null) {
           try {
             await browser.close();

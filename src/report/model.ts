@@ -29,8 +29,8 @@ export interface ReportModel {
   /** The sources read, as given by the user. */
   sources: SourceInfo[];
   /**
-   * The accounts and regions covered: those asked for (`--account`, `--region`), narrowed to the
-   * sources' own when every source is an account's (or a region's) folder; empty lists mean "all".
+   * The accounts and regions covered: those asked for (`--account`, `--region`), else the sources'
+   * own when every source is an account's (or a region's) folder; empty lists mean "all".
    */
   filters: { accounts: string[]; regions: string[] };
   /** Every account known from the organization, the accounts file or the logs. */

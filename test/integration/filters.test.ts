@@ -152,7 +152,10 @@ describe('coverage of a source folder of one account or region (the fixture orga
     expect(model.coverage.accountsWithoutLogs).toEqual([]);
   });
 
-  it('with --account as well, the accounts both name', async () => {
+  it('with --account, the accounts asked for: one under no source is without logs', async () => {
     expect((await run([`${ORG}/${PROD}`, `${ORG}/${SANDBOX}`], [PROD])).model.filters.accounts).toEqual([PROD]);
+    const { model } = await run([`${ORG}/${PROD}`], [PROD, '161803398874']);
+    expect(model.filters.accounts).toEqual(['161803398874', PROD]);
+    expect(model.coverage.accountsWithoutLogs).toEqual(['161803398874']);
   });
 });

@@ -61,7 +61,8 @@ describe('report with pdf among other formats', () => {
         render: { paper: 'a4', browserPath },
         onTiming: (phase) => {
           phases.push(phase);
-          if (phase === 'build') browserAtBuild = chromiumFolders().some((name) => name.startsWith('iot-audit-chromium-'));
+          // Chromium itself, its command line naming the profile in `tmp`.
+          if (phase === 'build') browserAtBuild = processesWith(tmp) !== '';
         },
       }),
     );
@@ -92,19 +93,23 @@ describe('report with pdf among other formats', () => {
     writeFileSync(blocker, '');
     const out = path.join(blocker, 'out');
     let browserAtBuild = false;
+    const phases: string[] = [];
     const run = runReport(
       reportOptions({
         formats: ['pdf', 'json'],
         outDir: out,
         render: { paper: 'a4', browserPath },
         onTiming: (phase) => {
-          if (phase === 'build') browserAtBuild = chromiumFolders().length > 0;
+          phases.push(phase);
+          if (phase === 'build') browserAtBuild = processesWith(tmp) !== '';
         },
       }),
     );
     await expect(run).rejects.toThrow(OutputError);
     await expect(run).rejects.toThrow(/cannot write the report to .*a-file\/out/);
     expect(browserAtBuild).toBe(true);
+    // The print was stopped, not waited for: the PDF never finished.
+    expect(phases).not.toContain('render:pdf');
     // Gone when the report's promise settles, not only when the process exits.
     expect(chromiumFolders()).toEqual([]);
     expect(processesWith(tmp)).toBe('');

@@ -207,11 +207,16 @@ describe('a plain local folder with a folder that cannot be read', () => {
     // Made by relative steps from inside (a child process: a shell's `cd` refuses so long a path).
     const steps = `process.chdir(process.argv[1]); for (let i = 0; i < ${depth}; i++) { fs.mkdirSync('${name}'); process.chdir('${name}'); } fs.writeFileSync('deep.json', '{"Records":[]}');`;
     execFileSync(process.execPath, ['-e', steps, path.join(root, 'm')]);
-    const result = await read(new LocalStore(root, 'plain'));
-    expect(ids(result)).toEqual(['x1', 'x2']);
-    expect(result.problems).toHaveLength(1);
-    expect(result.problems[0].key).toMatch(new RegExp(`^m(/${name})+$`));
-    expect(result.problems[0].reason).toMatch(/^could not read folder: ENAMETOOLONG/);
+    try {
+      const result = await read(new LocalStore(root, 'plain'));
+      expect(ids(result)).toEqual(['x1', 'x2']);
+      expect(result.problems).toHaveLength(1);
+      expect(result.problems[0].key).toMatch(new RegExp(`^m(/${name})+$`));
+      expect(result.problems[0].reason).toMatch(/^could not read folder: ENAMETOOLONG/);
+    } finally {
+      // rm walks a tree deeper than PATH_MAX; Node's rmSync cannot.
+      execFileSync('rm', ['-rf', root]);
+    }
   });
 });
 

@@ -197,30 +197,65 @@ describe('OutputSession.commit: two runs writing into one folder at once', () =>
     expect(readdirSync(dir).sort()).toEqual(['SHA256SUMS', ...names]);
   });
 
+  /** A lock as a run of `pid` on `host` writes it, `ageMs` old. */
+  function lockOf(dir: string, pid: number, ageMs = 0, host = os.hostname()): string {
+    const lock = path.join(dir, '.iot-audit.lock');
+    writeFileSync(lock, `${pid} ${host} ${'0'.repeat(16)}\n`);
+    const when = new Date(Date.now() - ageMs);
+    fs.utimesSync(lock, when, when);
+    return lock;
+  }
+  /** A pid that no process of this machine has. */
+  async function deadPid(): Promise<number> {
+    const child = spawn('true');
+    await new Promise((resolve) => child.once('exit', resolve));
+    return child.pid!;
+  }
+
   it('waits for the run holding the lock, and takes over a lock its run left behind', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'iot-audit-commit-'));
-    const lock = path.join(dir, '.iot-audit.lock');
     // Held by a live process of this machine, released after 300 ms.
     const holder = spawn('sleep', ['30']);
-    writeFileSync(lock, `${holder.pid} ${os.hostname()}\n`);
+    const lock = lockOf(dir, holder.pid!);
     setTimeout(() => fs.rmSync(lock), 300);
     const began = Date.now();
     await (await session(dir, 'a.json')).commit();
     expect(Date.now() - began).toBeGreaterThanOrEqual(280);
-
-    // Left by a run that no longer runs here (its pid gone): taken over at once.
     holder.kill();
-    await new Promise((resolve) => holder.once('exit', resolve));
-    writeFileSync(lock, `${holder.pid} ${os.hostname()}\n`);
+
+    // Left by a run that no longer runs here: taken over at once.
+    lockOf(dir, await deadPid(), 10_000);
     await (await session(dir, 'b.json')).commit();
-    expect(readdirSync(dir).sort()).toEqual(['SHA256SUMS', 'a.json', 'b.json']);
+    // Older than a commit ever holds it, whatever its pid (taken again since, or another container's).
+    lockOf(dir, process.ppid, 70_000);
+    await (await session(dir, 'c.json')).commit();
+    expect(readdirSync(dir).sort()).toEqual(['SHA256SUMS', 'a.json', 'b.json', 'c.json']);
     expect((await sha256sumCheck(dir)).ok).toBe(true);
+  });
+
+  it('runs taking over a lock left behind at once never take one another\'s: every SHA256SUMS line is kept, round after round', async () => {
+    const pid = await deadPid();
+    for (let round = 0; round < 30; round++) {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'iot-audit-commit-'));
+      lockOf(dir, pid, 10_000);
+      const names = Array.from({ length: 6 }, (_, i) => `r${i}.json`);
+      const sessions = await Promise.all(names.map((name) => session(dir, name)));
+      await Promise.all(sessions.map((s) => s.commit()));
+      const check = await sha256sumCheck(dir);
+      expect(check.stdout.trim().split('\n').sort(), `round ${round}`).toEqual(names.map((name) => `${name}: OK`));
+      expect(readdirSync(dir).sort()).toEqual(['SHA256SUMS', ...names]);
+    }
+  });
+
+  it('a lock of a process it cannot see is waited for while it is fresh (another container sharing the host name)', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'iot-audit-commit-'));
+    lockOf(dir, await deadPid());
+    await expect((await session(dir, 'a.json', 300)).commit()).rejects.toThrow(/another iot-audit run is writing its report into/);
   });
 
   it('a lock held past the wait: an output error naming the run and the lock file, and nothing of this report written', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'iot-audit-commit-'));
-    const lock = path.join(dir, '.iot-audit.lock');
-    writeFileSync(lock, `${process.ppid} ${os.hostname()}\n`);
+    const lock = lockOf(dir, process.ppid);
     const commit = (await session(dir, 'a.json', 200)).commit();
     await expect(commit).rejects.toThrow(OutputError);
     await expect(commit).rejects.toThrow(`another iot-audit run is writing its report into ${dir} (process ${process.ppid}): wait for it and run again, choose another --out, or remove ${lock} if no run is writing there`);
