@@ -237,8 +237,9 @@ export function coveredFilters(
   const everyAccount = scopes.length > 0 && scopes.every((s) => s.account !== null);
   const accounts = asked.accounts.length > 0 ? sorted(asked.accounts) : everyAccount ? sorted(scopes.map((s) => s.account!)) : [];
   if (asked.regions.length > 0) return { accounts, regions: sorted(asked.regions) };
-  if (!everyAccount || scopes.some((s) => s.region === null)) return { accounts, regions: [] };
-  const pairs = scopes.filter((s) => accounts.length === 0 || accounts.includes(s.account!));
+  if (!everyAccount) return { accounts, regions: [] };
+  const pairs = scopes.filter((s) => accounts.includes(s.account!));
+  if (pairs.some((s) => s.region === null)) return { accounts, regions: [] };
   const regions = sorted(pairs.map((s) => s.region!));
   const held = new Set(pairs.map((s) => `${s.account} ${s.region}`));
   const whole = sorted(pairs.map((s) => s.account!)).every((account) => regions.every((region) => held.has(`${account} ${region}`)));

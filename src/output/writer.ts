@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { linkSync, lstatSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { closeSync, linkSync, lstatSync, openSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { mkdir, open, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -166,50 +166,57 @@ async function removeLeftTemps(dir: string, now: number): Promise<void> {
 
 /** The lock a commit holds in the output folder while it merges SHA256SUMS and puts its files in place. */
 export const LOCK = '.iot-audit.lock';
-/** How long a commit waits for another run's lock: long enough for any lock of this machine to count as left behind. */
-const LOCK_WAIT_MS = 90_000;
-/**
- * A commit holds the lock for milliseconds. One of this machine's is left behind once its process
- * no longer runs and it is this old (a container sharing the host name runs processes this one
- * cannot see), or once it is older than `LOCK_STALE_HERE_MS` whatever its pid says (the pid may
- * have been taken again). Another machine's (a shared folder), whose clock may differ, after
- * `LOCK_STALE_ELSEWHERE_MS`.
- */
-const LOCK_DEAD_MS = 5_000;
-const LOCK_STALE_HERE_MS = 60_000;
-const LOCK_STALE_ELSEWHERE_MS = 10 * 60_000;
+
+/** How long a commit waits for other runs' locks, and when it counts one as left behind. */
+export interface LockTimes {
+  /** How long `commit` waits for another run's lock before it gives up (exit 5). */
+  waitMs: number;
+  /** A lock seen unchanged this long is left behind, whoever holds it: a commit holds it for milliseconds. */
+  staleMs: number;
+  /**
+   * Or this long when its process, of this machine, no longer runs: not at once, as a container
+   * sharing the host name runs processes this one cannot see.
+   */
+  deadMs: number;
+}
+
+const LOCK_TIMES: LockTimes = { waitMs: 90_000, staleMs: 60_000, deadMs: 5_000 };
 const LOCK_TEXT = /^(\d{1,10}) (\S+) [0-9a-f]{16}\n$/;
+/** What a lock that cannot be read is seen as. */
+const UNREADABLE = '\0unreadable';
+/** File-system errors that say hard links cannot be made there (vfat, exFAT, some FUSE and SMB mounts). */
+const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EINVAL']);
 
 /**
- * Takes `dir`'s lock: a file made only if there is none, holding this process's pid, host and a
- * token of its own. Another run's lock is waited for, up to `waitMs`; one left behind (see
- * `LOCK_DEAD_MS`) is taken over. Returns its release, which is also run if the process exits
- * first. A lock is only ever removed by whoever checked it holds the text they judged
- * (`removeIfHolds`), so a run never removes another's live lock.
+ * Takes `dir`'s lock: a file holding this process's pid, host and a token of its own, made whole
+ * (written under a temporary name, then linked to the lock's name, which fails if it exists).
+ * Another run's lock is waited for, up to `times.waitMs`; one left behind is taken over. How long
+ * a lock has been there is measured by this run's clock from when it first saw it (a shared
+ * folder's times come from another clock). Returns its release, which is also run if the process
+ * exits first.
  */
-async function lockFolder(dir: string, waitMs: number): Promise<() => void> {
+async function lockFolder(dir: string, times: LockTimes): Promise<() => void> {
   const file = path.join(dir, LOCK);
   const mine = `${process.pid} ${os.hostname()} ${randomBytes(8).toString('hex')}\n`;
-  const until = Date.now() + waitMs;
+  const began = performance.now();
+  const firstSeen = new Map<string, number>();
+  const seenFor = (text: string) => {
+    const at = firstSeen.get(text) ?? performance.now();
+    firstSeen.set(text, at);
+    return performance.now() - at;
+  };
   for (let pause = 5; ; pause = Math.min(pause * 2, 50)) {
-    try {
-      await writeFile(file, mine, { flag: 'wx' });
+    if (createWhole(file, mine)) {
       const releaseAtExit = onExit(() => removeIfHolds(file, mine));
       return () => {
         releaseAtExit();
         removeIfHolds(file, mine);
       };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
-    const seen = readLock(file);
-    if (seen === null) continue;
-    if (leftBehind(seen)) {
-      removeIfHolds(file, seen.text);
-      continue;
-    }
-    if (Date.now() >= until) {
-      const m = LOCK_TEXT.exec(seen.text);
+    const text = readLockText(file);
+    if (text !== null && leftBehind(text, seenFor(text), times) && takeOver(file, text, seenFor)) continue;
+    if (performance.now() - began >= times.waitMs) {
+      const m = text === null ? null : LOCK_TEXT.exec(text);
       const by = m === null ? '' : ` (process ${m[1]}${m[2] === os.hostname() ? '' : ` on ${m[2]}`})`;
       throw new OutputError(
         `another iot-audit run is writing its report into ${dir}${by}: wait for it and run again, choose another --out, or remove ${file} if no run is writing there`,
@@ -219,51 +226,95 @@ async function lockFolder(dir: string, waitMs: number): Promise<() => void> {
   }
 }
 
-/** The lock's text and age; null once it is gone. */
-function readLock(file: string): { text: string; ageMs: number } | null {
+/**
+ * Makes `file` holding `text` if there is none, never partly written: written under a temporary
+ * name first (`.<name>.<pid>-<hex>.tmp`, as other temporary files), then hard-linked to `file`.
+ * Where hard links cannot be made, `file` is written in place (opened only if absent) and removed
+ * if the write fails. False when `file` exists.
+ */
+function createWhole(file: string, text: string): boolean {
+  const temp = path.join(path.dirname(file), `${path.basename(file)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+  writeFileSync(temp, text);
   try {
-    const text = readFileSync(file, 'utf8');
-    return { text, ageMs: Date.now() - statSync(file).mtimeMs };
-  } catch {
-    return null;
+    linkSync(temp, file);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    if (code === 'EEXIST') return false;
+    if (!NO_HARD_LINKS.has(code)) throw error;
+  } finally {
+    rmSync(temp, { force: true });
+  }
+  let fd: number;
+  try {
+    fd = openSync(file, 'wx');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+  try {
+    writeSync(fd, text);
+    return true;
+  } catch (error) {
+    rmSync(file, { force: true });
+    throw error;
+  } finally {
+    closeSync(fd);
   }
 }
 
-/** Whether a lock was left by a run that no longer writes (see `LOCK_DEAD_MS`). */
-function leftBehind(lock: { text: string; ageMs: number }): boolean {
-  const m = LOCK_TEXT.exec(lock.text);
-  // Not a lock's text (being written this instant, or not ours): only once long untouched.
-  if (m === null || m[2] !== os.hostname()) return lock.ageMs > LOCK_STALE_ELSEWHERE_MS;
-  return lock.ageMs > LOCK_STALE_HERE_MS || (lock.ageMs > LOCK_DEAD_MS && !isRunning(Number(m[1])));
+/** The lock's text (`UNREADABLE` when it cannot be read); null once it is gone. */
+function readLockText(file: string): string | null {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? null : UNREADABLE;
+  }
 }
+
+/** Whether a lock seen unchanged for `seenMs` was left by a run that no longer writes (see `LockTimes`). */
+function leftBehind(text: string, seenMs: number, times: LockTimes): boolean {
+  if (seenMs >= times.staleMs) return true;
+  const m = LOCK_TEXT.exec(text);
+  return m !== null && m[2] === os.hostname() && seenMs >= times.deadMs && !isRunning(Number(m[1]));
+}
+
+/** How long a `.break` may stay: taking over a lock takes microseconds. */
+const BREAK_STALE_MS = 10_000;
 
 /**
- * Removes the lock `file` if it holds `text`, and never one that does not: it is first moved to a
- * name of this process's own (a rename is atomic), then read; one that turns out to be another
- * run's (taken in the instant between) is linked back, unless a newer one is there already.
- * Synchronous: it also runs as the process exits.
+ * Removes the lock left behind that holds `stale`, under a second lock (`<lock>.break`, made as the
+ * lock is) so that one run at a time takes over: that run reads the lock again and removes it only
+ * if it still holds `stale` (no run can make a new lock while it is there). A `.break` left by a
+ * run that died taking over is removed once seen unchanged for `BREAK_STALE_MS`. True when the
+ * lock was removed.
  */
+function takeOver(file: string, stale: string, seenFor: (text: string) => number): boolean {
+  const breaker = `${file}.break`;
+  const token = `${process.pid} ${os.hostname()} ${randomBytes(8).toString('hex')}\n`;
+  if (!createWhole(breaker, token)) {
+    const held = readLockText(breaker);
+    if (held !== null && seenFor(`break:${held}`) >= BREAK_STALE_MS) rmSync(breaker, { force: true });
+    return false;
+  }
+  try {
+    if (readLockText(file) !== stale) return false;
+    unlinkSync(file);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    removeIfHolds(breaker, token);
+  }
+}
+
+/** Removes the lock `file` if it holds `text` (this run's own, at release). Synchronous: it also runs as the process exits. */
 function removeIfHolds(file: string, text: string): void {
-  const aside = `${file}.${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
-    renameSync(file, aside);
+    if (readFileSync(file, 'utf8') === text) unlinkSync(file);
   } catch {
-    return;
+    // gone already
   }
-  let held = '';
-  try {
-    held = readFileSync(aside, 'utf8');
-  } catch {
-    // unreadable: treated as another's
-  }
-  if (held !== text) {
-    try {
-      linkSync(aside, file);
-    } catch {
-      // a newer lock is there: it stays
-    }
-  }
-  rmSync(aside, { force: true });
 }
 
 function failure(dir: string, error: unknown): OutputError {
@@ -351,10 +402,10 @@ export class OutputSession {
   private readonly written: WrittenFile[] = [];
   private ready: Promise<void> | null = null;
 
-  /** `lockWaitMs`: how long `commit` waits for another run writing into `dir` (default 90 s). */
+  /** `lock`: how long `commit` waits for other runs writing into `dir`, and when their locks count as left behind (`LockTimes`). */
   constructor(
     readonly dir: string,
-    private readonly options: { lockWaitMs?: number } = {},
+    private readonly options: { lock?: Partial<LockTimes> } = {},
   ) {}
 
   async add(file: OutputFile): Promise<WrittenFile> {
@@ -383,7 +434,7 @@ export class OutputSession {
       this.ready ??= mkdir(this.dir, { recursive: true }).then(() => undefined);
       await this.ready;
       // Another run committing into the same folder at once would lose this one's SHA256SUMS lines, or it the other's.
-      unlock = await lockFolder(this.dir, this.options.lockWaitMs ?? LOCK_WAIT_MS);
+      unlock = await lockFolder(this.dir, { ...LOCK_TIMES, ...this.options.lock });
       // Other reports' lines are kept as they were written, for files still there: hashing
       // those files again would approve a file changed since (`sha256sum -c` must flag it).
       const sums = new Map<string, string>();

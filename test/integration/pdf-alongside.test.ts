@@ -5,7 +5,7 @@
  * profile left when another output fails while the PDF prints.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -113,5 +113,20 @@ describe('report with pdf among other formats', () => {
     // Gone when the report's promise settles, not only when the process exits.
     expect(chromiumFolders()).toEqual([]);
     expect(processesWith(tmp)).toBe('');
+  });
+
+  it('a browser still starting when another output fails is stopped, not waited for (it would have had 60 s to answer)', async () => {
+    // A "browser" that never answers: Puppeteer waits for it until its launch limit.
+    const browser = path.join(dir, 'never-answers.sh');
+    writeFileSync(browser, '#!/bin/sh\nsleep 120\n');
+    chmodSync(browser, 0o755);
+    const blocker = path.join(dir, 'another-file');
+    writeFileSync(blocker, '');
+    const began = performance.now();
+    const run = runReport(reportOptions({ formats: ['pdf', 'json'], outDir: path.join(blocker, 'out'), render: { paper: 'a4', browserPath: browser } }));
+    await expect(run).rejects.toThrow(OutputError);
+    expect(performance.now() - began).toBeLessThan(20_000);
+    expect(processesWith(browser)).toBe('');
+    expect(chromiumFolders()).toEqual([]);
   });
 });

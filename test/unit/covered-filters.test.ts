@@ -58,5 +58,6 @@ describe('coveredFilters', () => {
     expect(coveredFilters(none, [folder(A, 'eu-west-1'), scope(`AWSLogs/${B}/`)])).toEqual({ accounts: [A, B], regions: [] });
     // With --account, the region folders of the accounts asked for.
     expect(coveredFilters({ accounts: [A], regions: [] }, [folder(A, 'eu-west-1'), folder(B, 'us-east-1')])).toEqual({ accounts: [A], regions: ['eu-west-1'] });
+    expect(coveredFilters({ accounts: [A], regions: [] }, [folder(A, 'eu-west-1'), scope(`AWSLogs/${B}/`)])).toEqual({ accounts: [A], regions: ['eu-west-1'] });
   });
 });

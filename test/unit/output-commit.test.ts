@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { OutputError } from '../../src/errors.js';
-import { OutputSession, writeOutputs } from '../../src/output/writer.js';
+import { OutputSession, writeOutputs, type LockTimes } from '../../src/output/writer.js';
 
 vi.mock('node:fs', async (importOriginal) => {
   const actual = await importOriginal<typeof import('node:fs')>();
@@ -180,14 +180,37 @@ describe('OutputSession: a process that exits during a report', () => {
 
 describe('OutputSession.commit: two runs writing into one folder at once', () => {
   /** A session of one file, ready to commit. */
-  async function session(dir: string, name: string, lockWaitMs?: number): Promise<OutputSession> {
-    const s = new OutputSession(dir, { lockWaitMs });
+  async function session(dir: string, name: string, lock?: Partial<LockTimes>): Promise<OutputSession> {
+    const s = new OutputSession(dir, { lock });
     await s.add({ name, bytes: `${name}\n` });
     return s;
   }
+  const folder = () => mkdtempSync(path.join(os.tmpdir(), 'iot-audit-commit-'));
+  /** A lock as a run of `pid` writes it (`text` instead, when given). */
+  function lockOf(dir: string, pid: number, text = `${pid} ${os.hostname()} ${'0'.repeat(16)}\n`): string {
+    const lock = path.join(dir, '.iot-audit.lock');
+    writeFileSync(lock, text);
+    return lock;
+  }
+  /** A pid that no process of this machine has. */
+  async function deadPid(): Promise<number> {
+    const child = spawn('true');
+    await new Promise((resolve) => child.once('exit', resolve));
+    return child.pid!;
+  }
+  /** `commit` of one file, its time, and what it threw. */
+  async function timed(dir: string, name: string, lock?: Partial<LockTimes>): Promise<{ ms: number; error: unknown }> {
+    const s = await session(dir, name, lock);
+    const began = performance.now();
+    const error = await s.commit().then(
+      () => null,
+      (e: unknown) => e,
+    );
+    return { ms: performance.now() - began, error };
+  }
 
   it('every run keeps its SHA256SUMS lines: the commits take turns', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'iot-audit-commit-'));
+    const dir = folder();
     const names = Array.from({ length: 8 }, (_, i) => `iot-audit-2026-${String(i + 1).padStart(2, '0')}.json`);
     const sessions = await Promise.all(names.map((name) => session(dir, name)));
     await Promise.all(sessions.map((s) => s.commit()));
@@ -197,68 +220,77 @@ describe('OutputSession.commit: two runs writing into one folder at once', () =>
     expect(readdirSync(dir).sort()).toEqual(['SHA256SUMS', ...names]);
   });
 
-  /** A lock as a run of `pid` on `host` writes it, `ageMs` old. */
-  function lockOf(dir: string, pid: number, ageMs = 0, host = os.hostname()): string {
-    const lock = path.join(dir, '.iot-audit.lock');
-    writeFileSync(lock, `${pid} ${host} ${'0'.repeat(16)}\n`);
-    const when = new Date(Date.now() - ageMs);
-    fs.utimesSync(lock, when, when);
-    return lock;
-  }
-  /** A pid that no process of this machine has. */
-  async function deadPid(): Promise<number> {
-    const child = spawn('true');
-    await new Promise((resolve) => child.once('exit', resolve));
-    return child.pid!;
-  }
-
-  it('waits for the run holding the lock, and takes over a lock its run left behind', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'iot-audit-commit-'));
-    // Held by a live process of this machine, released after 300 ms.
+  it('waits for the run holding the lock', async () => {
+    const dir = folder();
     const holder = spawn('sleep', ['30']);
     const lock = lockOf(dir, holder.pid!);
     setTimeout(() => fs.rmSync(lock), 300);
-    const began = Date.now();
-    await (await session(dir, 'a.json')).commit();
-    expect(Date.now() - began).toBeGreaterThanOrEqual(280);
+    const run = await timed(dir, 'a.json');
     holder.kill();
+    expect(run.error).toBeNull();
+    expect(run.ms).toBeGreaterThanOrEqual(280);
+    expect(readdirSync(dir).sort()).toEqual(['SHA256SUMS', 'a.json']);
+  });
 
-    // Left by a run that no longer runs here: taken over at once.
-    lockOf(dir, await deadPid(), 10_000);
-    await (await session(dir, 'b.json')).commit();
-    // Older than a commit ever holds it, whatever its pid (taken again since, or another container's).
-    lockOf(dir, process.ppid, 70_000);
-    await (await session(dir, 'c.json')).commit();
-    expect(readdirSync(dir).sort()).toEqual(['SHA256SUMS', 'a.json', 'b.json', 'c.json']);
+  it('takes over a lock left behind: of a process of this machine that no longer runs once seen for deadMs, any once seen unchanged for staleMs', async () => {
+    const dir = folder();
+    lockOf(dir, await deadPid());
+    const dead = await timed(dir, 'a.json', { deadMs: 200 });
+    expect(dead.error).toBeNull();
+    expect(dead.ms).toBeGreaterThanOrEqual(190);
+    // A live process's (its pid taken again, or stuck), another machine's, one left empty by a run killed as it wrote it.
+    for (const [name, text] of [
+      ['b.json', `${process.ppid} ${os.hostname()} ${'1'.repeat(16)}\n`],
+      ['c.json', `1234 another-host ${'2'.repeat(16)}\n`],
+      ['d.json', ''],
+    ] as const) {
+      lockOf(dir, 0, text);
+      const run = await timed(dir, name, { staleMs: 300 });
+      expect(run.error, name).toBeNull();
+      expect(run.ms, name).toBeGreaterThanOrEqual(290);
+    }
+    expect(readdirSync(dir).sort()).toEqual(['SHA256SUMS', 'a.json', 'b.json', 'c.json', 'd.json']);
     expect((await sha256sumCheck(dir)).ok).toBe(true);
   });
 
-  it('runs taking over a lock left behind at once never take one another\'s: every SHA256SUMS line is kept, round after round', async () => {
+  it('a lock of a process it cannot see is waited for while it is fresh (another container sharing the host name)', async () => {
+    const dir = folder();
+    lockOf(dir, await deadPid());
+    const run = await timed(dir, 'a.json', { waitMs: 300 });
+    expect(run.error).toBeInstanceOf(OutputError);
+  });
+
+  it('a lock held past the wait: an output error naming the run and the lock file, and nothing of this report written', async () => {
+    const dir = folder();
+    const lock = lockOf(dir, process.ppid);
+    const run = await timed(dir, 'a.json', { waitMs: 200 });
+    expect(run.error).toBeInstanceOf(OutputError);
+    expect((run.error as Error).message).toBe(
+      `another iot-audit run is writing its report into ${dir} (process ${process.ppid}): wait for it and run again, choose another --out, or remove ${lock} if no run is writing there`,
+    );
+    expect(readdirSync(dir)).toEqual(['.iot-audit.lock']);
+  });
+
+  it('runs in processes of their own taking over one lock left behind never take one another\'s: every SHA256SUMS line is kept', async () => {
     const pid = await deadPid();
-    for (let round = 0; round < 30; round++) {
-      const dir = mkdtempSync(path.join(os.tmpdir(), 'iot-audit-commit-'));
-      lockOf(dir, pid, 10_000);
+    const script = path.join(root, 'test/helpers/commit-one.ts');
+    for (let round = 0; round < 3; round++) {
+      const dir = folder();
+      lockOf(dir, pid);
       const names = Array.from({ length: 6 }, (_, i) => `r${i}.json`);
-      const sessions = await Promise.all(names.map((name) => session(dir, name)));
-      await Promise.all(sessions.map((s) => s.commit()));
+      const codes = await Promise.all(
+        names.map(
+          (name) =>
+            new Promise<number | null>((resolve) => {
+              const child = spawn(process.execPath, ['--import', 'tsx', script, dir, name], { cwd: root, stdio: 'ignore' });
+              child.on('close', resolve);
+            }),
+        ),
+      );
+      expect(codes, `round ${round}`).toEqual(names.map(() => 0));
       const check = await sha256sumCheck(dir);
       expect(check.stdout.trim().split('\n').sort(), `round ${round}`).toEqual(names.map((name) => `${name}: OK`));
       expect(readdirSync(dir).sort()).toEqual(['SHA256SUMS', ...names]);
     }
-  });
-
-  it('a lock of a process it cannot see is waited for while it is fresh (another container sharing the host name)', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'iot-audit-commit-'));
-    lockOf(dir, await deadPid());
-    await expect((await session(dir, 'a.json', 300)).commit()).rejects.toThrow(/another iot-audit run is writing its report into/);
-  });
-
-  it('a lock held past the wait: an output error naming the run and the lock file, and nothing of this report written', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'iot-audit-commit-'));
-    const lock = lockOf(dir, process.ppid);
-    const commit = (await session(dir, 'a.json', 200)).commit();
-    await expect(commit).rejects.toThrow(OutputError);
-    await expect(commit).rejects.toThrow(`another iot-audit run is writing its report into ${dir} (process ${process.ppid}): wait for it and run again, choose another --out, or remove ${lock} if no run is writing there`);
-    expect(readdirSync(dir)).toEqual(['.iot-audit.lock']);
   });
 });
