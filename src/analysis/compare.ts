@@ -236,7 +236,7 @@ function periodWarnings(current: Period, previous: Period): string[] {
   if (previousStart === start && previousEnd === end) {
     return [`The previous report covers the same period as this one (${previous.label}): what is new or resolved is since that report of the same period, not since an earlier period.`];
   }
-  if (previousStart >= start) {
+  if (previousStart > start || (previousStart === start && previousEnd > end)) {
     return [`The previous report covers a later period (${previous.label}) than this one (${current.label}): new and resolved read the other way round; compare with the report of an earlier period.`];
   }
   if (previousEnd > start) {

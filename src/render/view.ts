@@ -598,7 +598,7 @@ function summaryView(model: ReportModel, kit: ViewKit, groups: Repetition<IotEve
 function flaggedEvents(failed: number, unchecked: number): string | null {
   const come = (n: number) => (n === 1 ? 'comes' : 'come');
   if (failed > 0 && unchecked > 0) {
-    return `${plural(failed, 'event')} of this report ${come(failed)} from log files that failed validation, and ${unchecked} from log files that could not be checked (marked in the appendix).`;
+    return `${plural(failed, 'event')} of this report ${come(failed)} from log files that failed validation, and ${formatCount(unchecked)} from log files that could not be checked (marked in the appendix).`;
   }
   if (failed > 0) return `${plural(failed, 'event')} of this report ${come(failed)} from log files that failed validation (marked in the appendix).`;
   if (unchecked > 0) return `${plural(unchecked, 'event')} of this report ${come(unchecked)} from log files that could not be checked (marked in the appendix).`;
