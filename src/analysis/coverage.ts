@@ -88,7 +88,7 @@ export function coverageOf(
     recordsRead: input.stats.recordsRead,
     iotRecords: input.stats.iotRecords,
     duplicatesDropped: input.stats.duplicatesDropped,
-    iotRecordsWithoutTime: { count: input.withoutTime.count, examples: input.withoutTime.examples.map((e) => ({ ...e })) },
+    iotRecordsWithoutTime: input.withoutTime,
     daysRead: sortedDays.length > 0 ? { first: sortedDays[0], last: sortedDays[sortedDays.length - 1] } : null,
     perAccount: accountCoverage,
   };

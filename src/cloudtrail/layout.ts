@@ -7,7 +7,9 @@ import { SourceError, oneLine } from '../errors.js';
 export const ORG_ID = /^o-[a-z0-9]{10,32}$/;
 export const ACCOUNT_ID = /^\d{12}$/;
 /** An AWS region name: `us-east-1`, `ap-southeast-2`, `us-gov-west-1`, `eusc-de-east-1` (the European Sovereign Cloud). */
-export const REGION = /^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/;
+/** A region code (`us-east-1`, `eusc-de-east-1`), as text for the patterns that hold one (digest and log names, Athena's `$path`, Cognito ids). */
+export const REGION_TEXT = '[a-z]{2,4}(?:-[a-z]+)+-\\d{1,2}';
+export const REGION = new RegExp(`^${REGION_TEXT}$`);
 
 /** Names a log file may have; anything else in a day folder is not a log (README, .DS_Store...). */
 const LOG_NAME = /\.(json|json\.gz|gz|jsonl|ndjson)$/i;

@@ -240,7 +240,7 @@ function epochTime(value: unknown): string | null {
  * `eventJson`, and a null one counts as absent. The fast scan treats the same keys, in any
  * ASCII case, as wrappers (`isWrapperKey` in scan.ts).
  */
-export function unwrapRecord(raw: unknown): unknown {
+function unwrapRecord(raw: unknown): unknown {
   if (!isObject(raw)) return raw;
   const { inner, detail, eventBridge } = wrapperValues(raw);
   if (typeof inner === 'string') {

@@ -113,8 +113,6 @@ export interface CollectResult {
     /** IoT records in the period before de-duplication. */
     iotRecords: number;
     duplicatesDropped: number;
-    /** IoT records with no usable event time (cannot be placed in any period), one per identity: `withoutTime.count`. */
-    recordsWithoutTime: number;
   };
   /**
    * IoT records with no usable event time, of the accounts and regions kept (`keep`): how many,
@@ -182,7 +180,7 @@ export class RecordsWithoutTimeSeen {
   offer(sourced: SourcedRecord): void {
     const id = identity(sourced);
     this.ids.add(id);
-    const example = { file: logFileUrl(sourced.file), eventId: sourced.record.eventId, eventName: sourced.record.eventName, id };
+    const example = { file: fileUrl(sourced.file), eventId: sourced.record.eventId, eventName: sourced.record.eventName, id };
     const held = this.kept.findIndex((k) => k.id === id);
     if (held >= 0) {
       if (!exampleBefore(example, this.kept[held])) return;
@@ -435,7 +433,6 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
       recordsRead: progress.recordsRead,
       iotRecords: unique.offered,
       duplicatesDropped: unique.offered - records.length,
-      recordsWithoutTime: withoutTime.count,
     },
     withoutTime: withoutTime.result(),
     days,

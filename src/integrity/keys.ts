@@ -2,6 +2,7 @@
  * The names of digest and log objects (FORMATS.md sections 1 and 4). Everything
  * here reads keys that may come from a hostile bucket or digest: no match, no value.
  */
+import { REGION_TEXT } from '../cloudtrail/layout.js';
 
 /** What a digest file's name says. */
 export interface DigestName {
@@ -18,16 +19,15 @@ export interface DigestName {
   backfill: boolean;
 }
 
-const REGION = '[a-z]{2,4}(?:-[a-z]+)+-\\d+';
 /**
  * `<acct>_CloudTrail-Digest_<region>_<trailName>_<homeRegion>_<YYYYMMDDTHHMMSSZ>[_backfill].json.gz`;
  * a local copy may hold it gunzipped without `.gz`.
  */
 const DIGEST_NAME = new RegExp(
-  `^(\\d{12})_CloudTrail-Digest_(${REGION})_(.+)_(${REGION})_(\\d{8}T\\d{6}Z)(_backfill)?\\.json(?:\\.gz)?$`,
+  `^(\\d{12})_CloudTrail-Digest_(${REGION_TEXT})_(.+)_(${REGION_TEXT})_(\\d{8}T\\d{6}Z)(_backfill)?\\.json(?:\\.gz)?$`,
 );
 /** `<acct>_CloudTrail_<region>_<YYYYMMDDTHHmmZ>_<suffix>.json.gz` (or `.json` gunzipped). */
-const LOG_NAME = new RegExp(`^(\\d{12})_CloudTrail_(${REGION})_(\\d{8}T\\d{4}Z)_[A-Za-z0-9]+\\.json(?:\\.gz)?$`);
+const LOG_NAME = new RegExp(`^(\\d{12})_CloudTrail_(${REGION_TEXT})_(\\d{8}T\\d{4}Z)_[A-Za-z0-9]+\\.json(?:\\.gz)?$`);
 
 export function baseName(key: string): string {
   return key.slice(key.lastIndexOf('/') + 1);

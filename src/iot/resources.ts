@@ -1,3 +1,4 @@
+import { REGION_TEXT } from '../cloudtrail/layout.js';
 import type { ResourceRef, ResourceType } from '../types.js';
 
 /** `arn:<partition>:iot:<region>:<account>:<type>/<id>` */
@@ -6,7 +7,7 @@ const IOT_ARN = /^arn:aws[a-z-]*:iot:([a-z0-9-]*):(\d{12})?:([a-zA-Z]+)\/(.+)$/;
 const CERT_IN_TEXT = /:(cacert|cert)\/([0-9a-f]{64})/g;
 const CERT_ID = /^[0-9a-f]{64}$/;
 /** Cognito identity id: `<region>:<uuid>`. */
-const COGNITO_ID = /^[a-z]{2,4}(-[a-z]+)+-\d:[0-9a-f-]{36}$/;
+const COGNITO_ID = new RegExp(`^${REGION_TEXT}:[0-9a-f-]{36}$`);
 
 // A Map, not an object: the key is log text, and `constructor` or `__proto__` must find nothing.
 const ARN_TYPES: ReadonlyMap<string, ResourceType> = new Map([

@@ -182,6 +182,8 @@ export interface LockTimes {
 
 const LOCK_TIMES: LockTimes = { waitMs: 90_000, staleMs: 60_000, deadMs: 5_000 };
 const LOCK_TEXT = /^(\d{1,10}) (\S+) [0-9a-f]{16}\n$/;
+/** What a lock (or `.break`) of this run holds: its pid, host and a token of its own (`LOCK_TEXT`). */
+const lockText = () => `${process.pid} ${os.hostname()} ${randomBytes(8).toString('hex')}\n`;
 /** What a lock that cannot be read is seen as. */
 const UNREADABLE = '\0unreadable';
 /** File-system errors that say hard links cannot be made there (vfat, exFAT, some FUSE and SMB mounts). */
@@ -197,7 +199,7 @@ const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EINV
  */
 async function lockFolder(dir: string, times: LockTimes): Promise<() => void> {
   const file = path.join(dir, LOCK);
-  const mine = `${process.pid} ${os.hostname()} ${randomBytes(8).toString('hex')}\n`;
+  const mine = lockText();
   const began = performance.now();
   const firstSeen = new Map<string, number>();
   const seenFor = (text: string) => {
@@ -291,7 +293,7 @@ const BREAK_STALE_MS = 10_000;
  */
 function takeOver(file: string, stale: string, seenFor: (text: string) => number): boolean {
   const breaker = `${file}.break`;
-  const token = `${process.pid} ${os.hostname()} ${randomBytes(8).toString('hex')}\n`;
+  const token = lockText();
   if (!createWhole(breaker, token)) {
     const held = readLockText(breaker);
     if (held !== null && seenFor(`break:${held}`) >= BREAK_STALE_MS) rmSync(breaker, { force: true });
@@ -505,8 +507,7 @@ export class OutputSession {
 
   /** Removes every temporary file; nothing of this report is left. */
   async abort(): Promise<void> {
-    await Promise.all(this.temps.map(({ temp }) => rm(temp, { force: true })));
-    this.temps.length = 0;
+    this.removeTempsNow();
     this.released();
   }
 
@@ -516,8 +517,8 @@ export class OutputSession {
     this.release = null;
   }
 
-  /** `abort`, synchronously: for a process that is exiting. */
-  removeTempsNow(): void {
+  /** Removes the temporary files, synchronously: also as the process exits. */
+  private removeTempsNow(): void {
     for (const { temp } of this.temps) {
       try {
         rmSync(temp, { force: true });

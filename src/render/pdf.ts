@@ -364,14 +364,13 @@ export async function renderPdf(model: ReportModel, ctx: RenderContext): Promise
     if (!ctx.browserPath) throw new Error('renderPdf needs ctx.browserPath: find it with findBrowser() in the command layer');
     printer = await startPrinter({ browserPath: ctx.browserPath });
   }
-  let bytes: Uint8Array;
-  let outline: OutlineEntry[];
   try {
-    const job = await printable(model, ctx);
-    outline = job.outline;
-    bytes = await printer.print(job.source, job.page);
+    const { source, page, outline } = await printable(model, ctx);
+    const bytes = await printer.print(source, page);
+    // Closed before stamping (`close` runs once: the `finally` then does nothing).
+    await printer.close();
+    return await stampMetadata(bytes, model, outline);
   } finally {
     await printer.close();
   }
-  return stampMetadata(bytes, model, outline);
 }

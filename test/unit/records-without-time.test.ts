@@ -45,7 +45,7 @@ describe('IoT records without a usable event time (collect)', () => {
   it('counts them once each, names where they are, and keeps them out of the period', async () => {
     const result = await collect({ stores: [new LocalStore(tree(), 'copy')], period: october, lateDays: 1, concurrency: 3 });
     expect(result.records.map((r) => r.record.eventId)).toEqual(['in-period']);
-    expect(result.stats.recordsWithoutTime).toBe(4);
+    expect(result.withoutTime.count).toBe(4);
     expect(result.withoutTime.count).toBe(4);
     const first = `copy/${key('2026-10-05T10:05', 'a000000000000000')}`;
     // Sorted by file then id; t-1's example is its copy in the first file.

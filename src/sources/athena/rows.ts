@@ -4,6 +4,7 @@
  * have are dropped, and `$path` says which log object the row came from.
  */
 import { cut, MAX_NESTING, nestsDeeperThan } from '../../cloudtrail/normalize.js';
+import { REGION_TEXT } from '../../cloudtrail/layout.js';
 import { SourceError } from '../../errors.js';
 import type { JsonValue, LogObjectRef } from '../../types.js';
 import type { ResultRow } from './query.js';
@@ -20,7 +21,7 @@ export interface ColumnReading {
 
 const S3_URL = /^s3:\/\/([^/]+)\/(.+)$/;
 /** A key from its first `AWSLogs/` segment on: the layout, then the file name as its one last segment. */
-const TRAIL_LAYOUT = /^AWSLogs\/(?:(o-[a-z0-9]{10,32})\/)?(\d{12})\/CloudTrail\/([a-z]{2,4}(?:-[a-z]+)+-\d{1,2})\/(\d{4})\/(\d\d)\/(\d\d)\/[^/]+$/;
+const TRAIL_LAYOUT = new RegExp(`^AWSLogs/(?:(o-[a-z0-9]{10,32})/)?(\\d{12})/CloudTrail/(${REGION_TEXT})/(\\d{4})/(\\d\\d)/(\\d\\d)/[^/]+$`);
 
 /**
  * The layout's parts of a key, read from its first `AWSLogs/` segment (only a user prefix comes

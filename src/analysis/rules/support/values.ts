@@ -49,13 +49,11 @@ export function resourceId(event: IotEvent, type: ResourceType): string | null {
 
 /**
  * Certificate id from the parameters, the response, an ARN, or the resources touched. A CA
- * certificate's is `caCertificateId`, else a `certificateId` parameter (see `CA_CALLS` in
- * iot/resources.ts).
+ * certificate's is `caCertificateId`; a CA call logged with `certificateId` is found among its
+ * resources (`CA_CALLS` in iot/resources.ts).
  */
 export function certificateIdOf(event: IotEvent, caCertificate = false): string | null {
-  const fromParams = caCertificate
-    ? (str(reqParam(event, 'caCertificateId')) ?? str(reqParam(event, 'certificateId')))
-    : str(reqParam(event, 'certificateId'));
+  const fromParams = str(reqParam(event, caCertificate ? 'caCertificateId' : 'certificateId'));
   if (fromParams) return fromParams;
   const fromResponse = str(respParam(event, 'certificateId'));
   if (fromResponse) return fromResponse;
