@@ -18,17 +18,6 @@ function isObject(value: unknown): value is Record<string, unknown> {
  */
 const KEY_ALIASES: ReadonlyMap<string, string> = new Map([['requestparamters', 'requestparameters']]);
 
-function lowerKeyed(raw: Record<string, unknown>): Map<string, unknown> {
-  const map = new Map<string, unknown>();
-  for (const [key, value] of Object.entries(raw)) {
-    const lower = key.toLowerCase();
-    const canonical = KEY_ALIASES.get(lower) ?? lower;
-    // The first spelling wins; a record with both `eventName` and `EventName` is odd enough.
-    if (!map.has(canonical)) map.set(canonical, value);
-  }
-  return map;
-}
-
 /** `""` and empty values mean "absent" in the IoT guide's shape. A private key in the text is removed. */
 function str(value: unknown): string | null {
   if (typeof value === 'string') return value === '' ? null : withoutPemKeys(value);
@@ -61,9 +50,9 @@ function obj(value: unknown): JsonObject | null {
   return null;
 }
 
-/** An object value of a record as the report keeps it: within `MAX_NESTING`, without private keys. */
+/** An object value of a record as the report keeps it (`keptValue`). */
 function kept(value: JsonObject): JsonObject {
-  return withoutPrivateKeys(withinNesting(value)) as JsonObject;
+  return keptValue(value, MAX_NESTING) as JsonObject;
 }
 
 /**
@@ -99,11 +88,6 @@ export function cut(value: JsonValue, levels: number): JsonValue {
   return out;
 }
 
-/** `value` itself when it nests at most `MAX_NESTING` levels (it nearly always does), else a cut copy. */
-function withinNesting(value: JsonObject): JsonObject {
-  return nestsDeeperThan(value, MAX_NESTING) ? (cut(value, MAX_NESTING) as JsonObject) : value;
-}
-
 /**
  * What stands in for a private key a record carries. CreateKeysAndCertificate's API response
  * holds the new certificate's key pair (`keyPair.PrivateKey`); whether CloudTrail keeps it in
@@ -133,19 +117,21 @@ function isPrivateKeyName(key: string): boolean {
 const PRIVATE_KEY_NAMES: ReadonlySet<string> = new Set(['privatekey', 'private_key']);
 
 /**
- * `value` itself when it holds no private key (nearly always), else a copy with each value
- * under a private-key name (`keyPair.PrivateKey`) and each PEM private key in a string
- * replaced by `PRIVATE_KEY_REMOVED`. Recurses at most `MAX_NESTING` levels: `value` has been
- * cut to that depth.
+ * `value` as the report keeps it: itself when it nests at most `levels` levels (the value itself
+ * the first) and holds no private key (nearly always), else a copy with what lies deeper replaced
+ * by `TOO_DEEP` (as `cut` does), and each value under a private-key name (`keyPair.PrivateKey`)
+ * and each PEM private key in a string replaced by `PRIVATE_KEY_REMOVED`. One walk for both, never
+ * deeper than `levels`; only what changes is copied.
  */
-function withoutPrivateKeys(value: JsonValue): JsonValue {
+function keptValue(value: JsonValue, levels: number): JsonValue {
   if (typeof value === 'string') return withoutPemKeys(value);
   if (typeof value !== 'object' || value === null) return value;
+  if (levels === 0) return TOO_DEEP;
   if (Array.isArray(value)) {
     let out: JsonValue[] | null = null;
     for (let i = 0; i < value.length; i++) {
       const v = value[i]!;
-      const r = withoutPrivateKeys(v);
+      const r = keptValue(v, levels - 1);
       if (r !== v) (out ??= value.slice())[i] = r;
     }
     return out ?? value;
@@ -155,7 +141,7 @@ function withoutPrivateKeys(value: JsonValue): JsonValue {
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!;
     const v = value[key]!;
-    const r = isPrivateKeyName(key) && v !== null && v !== '' ? PRIVATE_KEY_REMOVED : withoutPrivateKeys(v);
+    const r = isPrivateKeyName(key) && v !== null && v !== '' ? PRIVATE_KEY_REMOVED : keptValue(v, levels - 1);
     if (r === v) continue;
     if (out === null) {
       out = {};
@@ -233,16 +219,50 @@ function epochTime(value: unknown): string | null {
 }
 
 /**
+ * What `keyed` reads of a record's keys, each lower-cased once for both uses: the record's
+ * fields, and the values under its wrapper keys (`unwrapRecord`).
+ */
+interface KeyedRecord {
+  /** Values by lower-cased key, the alias applied; the first spelling of each wins (a record with both `eventName` and `EventName` is odd enough). A Map for the reason `KEY_ALIASES` is one. */
+  fields: Map<string, unknown>;
+  /** The wrapped record: the first `cloudtrailevent` that is not null, else the first such `eventjson`. */
+  inner: unknown;
+  /** The first `detail` that is not null. */
+  detail: unknown;
+  /** Whether an EventBridge key (`detail-type`, `source`) is there. */
+  eventBridge: boolean;
+}
+
+function keyed(raw: Record<string, unknown>): KeyedRecord {
+  const fields = new Map<string, unknown>();
+  let cloudTrailEvent: unknown = null;
+  let eventJson: unknown = null;
+  let detail: unknown;
+  let eventBridge = false;
+  const keys = Object.keys(raw);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    const value = raw[key];
+    const lower = key.toLowerCase();
+    const canonical = KEY_ALIASES.get(lower) ?? lower;
+    if (!fields.has(canonical)) fields.set(canonical, value);
+    if (lower === 'cloudtrailevent') cloudTrailEvent ??= value;
+    else if (lower === 'eventjson') eventJson ??= value;
+    else if (lower === 'detail') detail ??= value;
+    else if (lower === 'source' || lower === 'detail-type') eventBridge = true;
+  }
+  return { fields, inner: cloudTrailEvent ?? eventJson, detail, eventBridge };
+}
+
+/**
  * Unwraps the containers users feed in around a record: the LookupEvents API
  * (`CloudTrailEvent` as a JSON string), EventBridge (`detail`), CloudTrail Lake and
  * Athena exports (`eventjson`). Wrapper keys are matched in any case (`eventJSON`,
  * `CLOUDTRAILEVENT`), as every key is (FORMATS.md section 2); `CloudTrailEvent` before
  * `eventJson`, and a null one counts as absent. The fast scan treats the same keys, in any
- * ASCII case, as wrappers (`isWrapperKey` in scan.ts).
+ * ASCII case, as wrappers (`isWrapperKey` in scan.ts). `raw` itself when it wraps nothing.
  */
-function unwrapRecord(raw: unknown): unknown {
-  if (!isObject(raw)) return raw;
-  const { inner, detail, eventBridge } = wrapperValues(raw);
+function unwrapRecord(raw: Record<string, unknown>, { inner, detail, eventBridge }: KeyedRecord): unknown {
   if (typeof inner === 'string') {
     try {
       return JSON.parse(inner);
@@ -256,38 +276,16 @@ function unwrapRecord(raw: unknown): unknown {
 }
 
 /**
- * The values under the wrapper keys of `raw`, in any case: the wrapped record (`cloudtrailevent`,
- * else `eventjson`), `detail`, and whether an EventBridge key (`detail-type`, `source`) is there.
- * Only keys of those lengths are lower-cased (lower-casing keeps the length of whatever becomes
- * ASCII): a record's twenty-odd keys cost a length check each.
- */
-function wrapperValues(raw: Record<string, unknown>): { inner: unknown; detail: unknown; eventBridge: boolean } {
-  let cloudTrailEvent: unknown = null;
-  let eventJson: unknown = null;
-  let detail: unknown;
-  let eventBridge = false;
-  const keys = Object.keys(raw);
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i]!;
-    const n = key.length;
-    if (n !== 15 && n !== 9 && n !== 6 && n !== 11) continue;
-    const lower = key.toLowerCase();
-    if (lower === 'cloudtrailevent') cloudTrailEvent ??= raw[key];
-    else if (lower === 'eventjson') eventJson ??= raw[key];
-    else if (lower === 'detail') detail ??= raw[key];
-    else if (lower === 'source' || lower === 'detail-type') eventBridge = true;
-  }
-  return { inner: cloudTrailEvent ?? eventJson, detail, eventBridge };
-}
-
-/**
  * One CloudTrail record in either shape of FORMATS.md section 2, as the typed
  * record the pipeline uses; null when the value is not a record at all.
  */
 export function normalizeRecord(raw: unknown): CloudTrailRecord | null {
-  const unwrapped = unwrapRecord(raw);
+  if (!isObject(raw)) return null;
+  const outer = keyed(raw);
+  const unwrapped = unwrapRecord(raw, outer);
   if (!isObject(unwrapped)) return null;
-  const m = lowerKeyed(unwrapped);
+  // Nearly every record wraps nothing: its keys were lower-cased once, above.
+  const m = unwrapped === raw ? outer.fields : keyed(unwrapped).fields;
   const eventName = str(m.get('eventname'));
   if (eventName === null) return null;
 

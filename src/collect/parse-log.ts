@@ -83,8 +83,16 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * The value under `name` (lower-case ASCII) in any case. Lower-casing keeps the length of
+ * whatever becomes ASCII: keys of other lengths cannot match and are not lower-cased.
+ */
 function keyCi(object: Record<string, unknown>, name: string): unknown {
-  for (const key of Object.keys(object)) if (key.toLowerCase() === name) return object[key];
+  const keys = Object.keys(object);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    if (key.length === name.length && key.toLowerCase() === name) return object[key];
+  }
   return undefined;
 }
 
@@ -94,15 +102,41 @@ function isLookupEvent(value: unknown): boolean {
 }
 
 /**
- * `items` when it is empty or holds at least one CloudTrail record (in any wrapper), else null:
- * a list of objects none of which is a record (`[{"id":1}]`, an unknown export) is not a log
- * read with nothing in it, but a file the report cannot read, and says so. Items that are not
- * records beside ones that are count among the records read, as other services' records do.
+ * What telling a log's shape worked out of one raw record: the IoT record it makes (normalized),
+ * null when it makes none, undefined when it was not worked out.
  */
-function withSomeRecord(items: unknown[]): unknown[] | null {
-  if (items.length === 0) return items;
-  for (let i = 0; i < items.length; i++) if (normalizeRecord(items[i]) !== null) return items;
-  return null;
+type KnownIotRecord = CloudTrailRecord | null | undefined;
+
+/**
+ * A log's raw records, and `iot[i]` for `raw[i]` where telling the shape normalized it, so that no
+ * record is normalized twice (`iotRecordsOf`). Only IoT records are kept: the others would
+ * only hold memory until the file is read.
+ */
+interface LogRecords {
+  raw: unknown[];
+  iot: KnownIotRecord[];
+}
+
+/** `record` when it is an IoT record, else null. */
+function iotOnly(record: CloudTrailRecord | null): CloudTrailRecord | null {
+  return record !== null && isIotRecord(record) ? record : null;
+}
+
+/**
+ * `items` (with the IoT records found while looking) when it is empty or holds at least one
+ * CloudTrail record (in any wrapper), else null: a list of objects none of which is a record
+ * (`[{"id":1}]`, an unknown export) is not a log read with nothing in it, but a file the report
+ * cannot read, and says so. Items that are not records beside ones that are count among the
+ * records read, as other services' records do.
+ */
+function withSomeRecord(items: unknown[]): LogRecords | null {
+  const iot: KnownIotRecord[] = [];
+  for (let i = 0; i < items.length; i++) {
+    const record = normalizeRecord(items[i]);
+    iot.push(iotOnly(record));
+    if (record !== null) return { raw: items, iot };
+  }
+  return items.length === 0 ? { raw: items, iot } : null;
 }
 
 /**
@@ -114,13 +148,19 @@ function withSomeRecord(items: unknown[]): unknown[] | null {
  * An empty one, like `{"Records":[]}`, is a log with no records.
  */
 export function recordsOf(value: unknown): unknown[] | null {
+  return logRecordsOf(value)?.raw ?? null;
+}
+
+/** `recordsOf`, with what it worked out on the way. */
+function logRecordsOf(value: unknown): LogRecords | null {
   if (Array.isArray(value)) return value.every((v) => isObject(v)) ? withSomeRecord(value) : null;
   if (!isObject(value)) return null;
   const records = keyCi(value, 'records');
-  if (Array.isArray(records)) return records;
+  if (Array.isArray(records)) return { raw: records, iot: [] };
   const events = keyCi(value, 'events');
   if (Array.isArray(events) && events.every(isLookupEvent)) return withSomeRecord(events);
-  return normalizeRecord(value) !== null ? [value] : null;
+  const record = normalizeRecord(value);
+  return record !== null ? { raw: [value], iot: [iotOnly(record)] } : null;
 }
 
 /** Why a parsed JSON value that `recordsOf` refused is not a CloudTrail log. */
@@ -140,8 +180,9 @@ function notCloudTrailReason(value: unknown): string {
  * JSON lines (one record, envelope or log per line): the records, or why the text is not
  * CloudTrail when every line is JSON but one of them is not CloudTrail; null when a line is not JSON.
  */
-function parseJsonLines(text: string): unknown[] | { reason: string } | null {
-  const out: unknown[] = [];
+function parseJsonLines(text: string): LogRecords | { reason: string } | null {
+  const raw: unknown[] = [];
+  const iot: KnownIotRecord[] = [];
   const lines = text.split('\n');
   for (let n = 0; n < lines.length; n++) {
     const trimmed = lines[n]!.trim();
@@ -152,13 +193,16 @@ function parseJsonLines(text: string): unknown[] | { reason: string } | null {
     } catch {
       return null;
     }
-    const records = recordsOf(value);
+    const records = logRecordsOf(value);
     if (records === null) return { reason: `${notCloudTrailReason(value)} on line ${n + 1}` };
     // One at a time: spreading passes each record as an argument, and a line can hold more
     // records than a call takes arguments (a RangeError that made the file unreadable).
-    for (let i = 0; i < records.length; i++) out.push(records[i]);
+    for (let i = 0; i < records.raw.length; i++) {
+      raw.push(records.raw[i]);
+      iot.push(records.iot[i]);
+    }
   }
-  return out.length > 0 ? out : null;
+  return raw.length > 0 ? { raw, iot } : null;
 }
 
 /**
@@ -172,25 +216,31 @@ function jsonErrorReason(error: unknown): string {
 
 /** Every raw record of a log text; throws with the reason when it is not a CloudTrail log. */
 export function rawRecordsOfText(text: string): unknown[] {
+  return logRecordsOfText(text).raw;
+}
+
+/** `rawRecordsOfText`, with what it worked out on the way. */
+function logRecordsOfText(text: string): LogRecords {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
     const lines = text.includes('\n') ? parseJsonLines(text) : null;
-    if (Array.isArray(lines)) return lines;
+    if (lines !== null && 'raw' in lines) return lines;
     throw new Error(lines !== null ? lines.reason : jsonErrorReason(error));
   }
-  const records = recordsOf(value);
+  const records = logRecordsOf(value);
   if (records === null) throw new Error(notCloudTrailReason(value));
   return records;
 }
 
-/** The IoT records among raw records, normalized. */
-export function iotRecordsOf(raw: readonly unknown[]): CloudTrailRecord[] {
+/** The IoT records among raw records, normalized; `known[i]`, where it is not undefined, is `raw[i]`'s (`KnownIotRecord`). */
+export function iotRecordsOf(raw: readonly unknown[], known: readonly KnownIotRecord[] = []): CloudTrailRecord[] {
   const out: CloudTrailRecord[] = [];
-  for (const item of raw) {
-    const record = normalizeRecord(item);
-    if (record !== null && isIotRecord(record)) out.push(record);
+  for (let i = 0; i < raw.length; i++) {
+    const given = known[i];
+    const record = given !== undefined ? given : iotOnly(normalizeRecord(raw[i]));
+    if (record !== null) out.push(record);
   }
   return out;
 }
@@ -203,8 +253,8 @@ export function parseLogBytes(bytes: Buffer): ParsedLog {
   const decoded = decodeLog(bytes);
   if ('error' in decoded) return { recordCount: 0, records: [], uncompressedBytes: decoded.uncompressedBytes, error: decoded.error };
   try {
-    const raw = rawRecordsOfText(decoded.text);
-    return { recordCount: raw.length, records: iotRecordsOf(raw), uncompressedBytes: decoded.uncompressedBytes, error: null };
+    const { raw, iot } = logRecordsOfText(decoded.text);
+    return { recordCount: raw.length, records: iotRecordsOf(raw, iot), uncompressedBytes: decoded.uncompressedBytes, error: null };
   } catch (error) {
     return { recordCount: 0, records: [], uncompressedBytes: decoded.uncompressedBytes, error: oneLine(error) };
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalTime, isIotRecord, MAX_NESTING, normalizeRecord, PRIVATE_KEY_REMOVED, TOO_DEEP } from '../../src/cloudtrail/normalize.js';
-import { parseLogBytes } from '../../src/collect/parse-log.js';
+import { iotRecordsOf, parseLogBytes } from '../../src/collect/parse-log.js';
 import { parseLogFast } from '../../src/collect/parse-fast.js';
 import { gzipSync } from 'node:zlib';
 
@@ -282,6 +282,53 @@ describe('wrappers and files without records', () => {
     expect(parseLogFast(bytes).error).toMatch(reason);
   });
 
+  it("reads the wrapped record, never the wrapper's own fields, and the first wrapper key that is not null", () => {
+    expect(normalizeRecord({ EventId: 'e-outer', EventName: 'CreateThing', CloudTrailEvent: wrapped })?.eventId).toBe('e-1');
+    // Two spellings of a wrapper key: the first that is not null, before `eventJson`.
+    expect(normalizeRecord({ CloudTrailEvent: null, cloudtrailevent: wrapped, EventJson: JSON.stringify({ ...canonical, eventID: 'e-2' }) })?.eventId).toBe('e-1');
+    // No wrapper: a wrapped text that is not JSON, a `detail` without an EventBridge key, a `source` without an object `detail`.
+    expect(normalizeRecord({ cloudTrailEvent: 'not json', ...canonical })?.eventId).toBe('e-1');
+    expect(normalizeRecord({ ...canonical, detail: { eventName: 'Other', eventID: 'e-9' } })?.eventId).toBe('e-1');
+    expect(normalizeRecord({ ...canonical, source: 'x', Detail: 'text' })?.eventId).toBe('e-1');
+  });
+
+  it('reads an EventBridge event with its keys in capitals around a record in the IoT guide\'s shape', () => {
+    const detail = { EventName: 'AttachPolicy', EventID: 'e-guide', EventTime: '2016-04-08T23:51:36Z', EventSource: 'IOT.amazonaws.com', RequestParamters: { policyName: 'p' } };
+    const r = normalizeRecord({ VERSION: '0', 'DETAIL-TYPE': 'AWS API Call via CloudTrail', SOURCE: 'aws.iot', DETAIL: detail })!;
+    expect(r).toMatchObject({ eventId: 'e-guide', eventTime: '2016-04-08T23:51:36Z', eventSource: 'iot.amazonaws.com', shape: 'iot-guide', requestParameters: { policyName: 'p' } });
+    expect(isIotRecord(r)).toBe(true);
+  });
+
+  it('reads JSON lines that mix shapes, records after items that are not, in order', () => {
+    const rec = (eventID: string, more: object = {}) => ({ ...canonical, eventID, ...more });
+    const lines = [
+      [{ id: 1 }, { eventXML: wrapped }, rec('e-s3', { eventSource: 's3.amazonaws.com' }), rec('e-a')],
+      { Records: [{ id: 2 }, rec('e-b')] },
+      rec('e-c'),
+      { 'Detail-Type': 'AWS API Call via CloudTrail', Source: 'aws.iot', Detail: rec('e-d') },
+      { Events: [{ EventId: 'e-outer', CloudTrailEvent: JSON.stringify(rec('e-e')) }] },
+    ];
+    const bytes = Buffer.from(lines.map((line) => JSON.stringify(line)).join('\n'));
+    const parsed = parseLogBytes(bytes);
+    expect(parsed).toMatchObject({ recordCount: 9, error: null });
+    expect(parsed.records.map((r) => r.eventId)).toEqual(['e-a', 'e-b', 'e-c', 'e-d', 'e-e']);
+    expect(parseLogFast(bytes)).toStrictEqual(parsed);
+    // A bare array whose first items are not records.
+    const array = parseLogBytes(Buffer.from(JSON.stringify(lines[0])));
+    expect(array).toMatchObject({ recordCount: 4, error: null });
+    expect(array.records.map((r) => r.eventId)).toEqual(['e-a']);
+  });
+
+  it('names the first line of JSON lines when it is not CloudTrail', () => {
+    expect(parseLogBytes(Buffer.from(`${JSON.stringify({ id: 1 })}\n${wrapped}\n`)).error).toBe('not a CloudTrail log (no "Records" array and no CloudTrail record) on line 1');
+    expect(parseLogBytes(Buffer.from(`${JSON.stringify([{ id: 1 }])}\n${wrapped}\n`)).error).toBe('not a CloudTrail log (a JSON array of 1 objects, none of them a CloudTrail record) on line 1');
+  });
+
+  it('iotRecordsOf takes what is known of a record as it is, and normalizes the others', () => {
+    const known = normalizeRecord({ ...canonical, eventID: 'e-known' });
+    expect(iotRecordsOf([canonical, canonical, canonical], [known, null]).map((r) => r.eventId)).toEqual(['e-known', 'e-1']);
+  });
+
   it('names the line of JSON lines that is not CloudTrail', () => {
     const text = `${JSON.stringify(canonical)}\n${JSON.stringify({ id: 1 })}\n`;
     expect(parseLogBytes(Buffer.from(text)).error).toBe('not a CloudTrail log (no "Records" array and no CloudTrail record) on line 2');
@@ -348,6 +395,20 @@ describe('private keys', () => {
     // Nothing to remove: the values themselves, not copies.
     const clean = { certificateId: 'c', nested: { privateKeyHint: 'none', PrivateKey: null } };
     expect(normalizeRecord({ ...canonical, requestParameters: clean })!.requestParameters).toBe(clean);
+  });
+
+  it('are removed at the deepest level kept, and a private-key name wins over the cut', () => {
+    let atLimit: unknown = PEM;
+    for (let i = 0; i < MAX_NESTING - 1; i++) atLimit = [atLimit];
+    const deepest = (v: unknown): unknown => (Array.isArray(v) ? deepest(v[0]) : v);
+    const r = normalizeRecord({ ...canonical, requestParameters: { nested: atLimit, PrivateKey: [[atLimit]] } })!.requestParameters!;
+    expect(deepest(r.nested)).toBe(PRIVATE_KEY_REMOVED + '\n');
+    expect(r.PrivateKey).toBe(PRIVATE_KEY_REMOVED);
+    expect(JSON.stringify(r)).not.toContain(TOO_DEEP);
+    // One level more: the key goes with what is cut.
+    const cut = normalizeRecord({ ...canonical, requestParameters: { nested: [atLimit] } })!.requestParameters!;
+    expect(deepest(cut.nested)).toBe(TOO_DEEP);
+    expect(JSON.stringify(cut)).not.toContain('SECRET');
   });
 
   it('are looked for in time linear in a forged text', () => {
