@@ -21,6 +21,13 @@ export interface StoredObject {
   key: string;
   /** Size in bytes when the listing knows it. */
   size?: number;
+  /**
+   * Why this entry is listed but is no object to read: a broken symbolic link, a link loop, a
+   * link to a folder not followed (a local store's `UnfollowedEntry`). Absent for an object.
+   */
+  problem?: string;
+  /** With `problem`: the entry is known to lead to a folder (one not walked). */
+  folder?: boolean;
 }
 
 /**
@@ -37,6 +44,13 @@ export interface ObjectStore {
    * and returned by the methods below are full keys, which start with this prefix.
    */
   readonly rootPrefix: string;
+  /**
+   * What keys are relative to, as reports name it (`sourceBase`), where that is not the label:
+   * the folder above `AWSLogs/` for a local folder inside it (`LocalStore.keyBase`).
+   */
+  readonly keyBase?: string;
+  /** The bucket an S3 store reads (`S3Store.bucket`). */
+  readonly bucket?: string;
   /**
    * Delimiter listing (`/`): the immediate "sub-folders" below `prefix` (each returned
    * with its trailing `/`) and the objects directly in it. `prefix` is '' or ends with `/`.

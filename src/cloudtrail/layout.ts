@@ -55,8 +55,7 @@ export interface DiscoveryFilter {
  */
 export function sourceBase(store: ObjectStore): string {
   if (store.kind === 's3') return /^s3:\/\/[^/]+/.exec(store.label)?.[0] ?? store.label;
-  const keyBase = (store as { keyBase?: unknown }).keyBase;
-  return typeof keyBase === 'string' ? keyBase : store.label;
+  return store.keyBase ?? store.label;
 }
 
 /**
@@ -70,16 +69,11 @@ export function trailFolderOf(components: readonly string[]): string[] | null {
   const at = components.lastIndexOf('AWSLogs');
   if (at < 0) return null;
   const rest = components.slice(at + 1);
-  let i = 0;
-  if (ORG_ID.test(rest[i] ?? '')) i++;
-  if (ACCOUNT_ID.test(rest[i] ?? '')) {
-    i++;
-    if (TRAIL_FOLDERS.has(rest[i] ?? '')) {
-      i++;
-      if (REGION.test(rest[i] ?? '')) i++;
-    }
-  }
-  return i > 0 && i === rest.length ? components.slice(at) : null;
+  // Every component below `AWSLogs` is one the narrowing takes as a folder of the layout.
+  const narrowing = trailNarrowing(rest);
+  const layoutFolders = [narrowing.organizationId, narrowing.accountId, narrowing.trailFolder, regionFolder(narrowing)];
+  const depth = layoutFolders.filter((folder) => folder !== undefined).length;
+  return depth > 0 && depth === rest.length ? components.slice(at) : null;
 }
 
 /**
@@ -88,8 +82,7 @@ export function trailFolderOf(components: readonly string[]): string[] | null {
  * it goes to the source's problems when it matters (`unfollowedMatters`).
  */
 export function listingProblem(object: StoredObject): string | null {
-  const problem = (object as { problem?: unknown }).problem;
-  return typeof problem === 'string' ? problem : null;
+  return object.problem ?? null;
 }
 
 /**
@@ -99,7 +92,7 @@ export function listingProblem(object: StoredObject): string | null {
  * otherwise (`loopa`, `notes`) is passed over silently, as any object that is not a log is.
  */
 function unfollowedMatters(object: StoredObject, reads: (key: string) => boolean): boolean {
-  return (object as { folder?: unknown }).folder === true || reads(object.key);
+  return object.folder === true || reads(object.key);
 }
 
 /** A key a plain folder of files reads as a log file (`looseLogObjects`). */
@@ -144,6 +137,11 @@ export function trailNarrowing(narrow: readonly string[]): TrailNarrowing {
   const accountId = rest[0] !== undefined && ACCOUNT_ID.test(rest[0]) ? rest.shift() : undefined;
   const trailFolder = accountId !== undefined && rest[0] !== undefined && TRAIL_FOLDERS.has(rest[0]) ? rest.shift() : undefined;
   return { organizationId, accountId, trailFolder, region: rest[0] };
+}
+
+/** The narrowing's region when it is a region's folder of the layout (a region code below `<acct>/CloudTrail[-Digest|-Insight]/`), else undefined. */
+function regionFolder({ trailFolder, region }: TrailNarrowing): string | undefined {
+  return trailFolder !== undefined && region !== undefined && REGION.test(region) ? region : undefined;
 }
 
 /** Where a log object is, as reports name it: its store's base and its key (`s3://bucket/AWSLogs/...`, `./logs/AWSLogs/...`). */
@@ -217,10 +215,9 @@ function insideAwsLogs(root: string): { base: string; narrow: string[] } | null 
 export function storeScope(store: Pick<ObjectStore, 'rootPrefix'>): { account: string | null; region: string | null } {
   const inside = insideAwsLogs(store.rootPrefix);
   if (inside === null) return { account: null, region: null };
-  const { accountId, trailFolder, region } = trailNarrowing(inside.narrow);
-  if (trailFolder !== undefined && trailFolder !== 'CloudTrail') return { account: null, region: null };
-  const inRegion = accountId !== undefined && trailFolder === 'CloudTrail' && region !== undefined && REGION.test(region);
-  return { account: accountId ?? null, region: inRegion ? region : null };
+  const narrowing = trailNarrowing(inside.narrow);
+  if (narrowing.trailFolder !== undefined && narrowing.trailFolder !== 'CloudTrail') return { account: null, region: null };
+  return { account: narrowing.accountId ?? null, region: regionFolder(narrowing) ?? null };
 }
 
 /**
@@ -283,8 +280,58 @@ export async function findAwsLogsLevels(store: ObjectStore, list: ListPrefixes):
   return found;
 }
 
-function allowed(value: string, list: readonly string[] | undefined): boolean {
+/** Whether a filter's list (`--account`, `--region`) lets `value` through: an empty or absent list lets everything through. */
+export function allowed(value: string, list: readonly string[] | undefined): boolean {
   return list === undefined || list.length === 0 || list.includes(value);
+}
+
+/** An account's folder (`.../[o-.../]<acct>/`) below an `AWSLogs/` level, with its organization. */
+export interface AccountFolder {
+  prefix: string;
+  organizationId: string | null;
+  accountId: string;
+}
+
+/**
+ * Walks the account folders below `AWSLogs/` levels (`findAwsLogsLevels`), narrowed as a root
+ * inside `AWSLogs/` narrows (`trailNarrowing`: to its organization and account), with a handful
+ * of delimiter listings (`AWSLogs/`, `AWSLogs/o-.../`). `visit` gets each account folder, several
+ * of an organization's at once, and its level's narrowing (the trail folder and region below the
+ * account, when the root is there). The organization ids met, sorted.
+ */
+export async function walkAccountFolders(
+  levels: readonly { base: string; narrow: readonly string[] }[],
+  list: ListPrefixes,
+  visit: (account: AccountFolder, narrowing: TrailNarrowing) => Promise<void> | void,
+): Promise<string[]> {
+  const organizationIds = new Set<string>();
+  for (const { base, narrow } of levels) {
+    const narrowing = trailNarrowing(narrow);
+    const { organizationId: orgNarrow, accountId: accountNarrow } = narrowing;
+    const visitAccount = async (prefix: string, organizationId: string | null) => {
+      const accountId = lastSegment(prefix);
+      if (ACCOUNT_ID.test(accountId)) await visit({ prefix, organizationId, accountId }, narrowing);
+    };
+    // Narrowed to an organization or account: listed from there, not from `AWSLogs/` above it.
+    const top =
+      orgNarrow !== undefined
+        ? [`${base}${orgNarrow}/`]
+        : accountNarrow !== undefined
+          ? [`${base}${accountNarrow}/`]
+          : (await list(base)).prefixes;
+    for (const child of top) {
+      const name = lastSegment(child);
+      if (ORG_ID.test(name)) {
+        organizationIds.add(name);
+        const accounts = accountNarrow !== undefined ? [`${child}${accountNarrow}/`] : (await list(child)).prefixes;
+        // Several at once: an organization of hundreds of accounts is as many listings, each a round trip to S3.
+        await mapLimit(accounts, DISCOVERY_CONCURRENCY, (accountPrefix) => visitAccount(accountPrefix, name));
+      } else {
+        await visitAccount(child, null);
+      }
+    }
+  }
+  return [...organizationIds].sort();
 }
 
 /**
@@ -308,20 +355,30 @@ export async function discoverTrails(store: ObjectStore, filter: DiscoveryFilter
   const bases = await findAwsLogsLevels(store, list);
   if (bases.length === 0) return { layout: 'files', locations: [], organizationIds: [], problems };
 
+  const walked: typeof bases = [];
+  for (const level of bases) {
+    const { accountId: accountNarrow, trailFolder } = trailNarrowing(level.narrow);
+    if (accountNarrow !== undefined && (trailFolder === 'CloudTrail-Digest' || trailFolder === 'CloudTrail-Insight')) {
+      // Digests or Insights events, no log file of management events: said, not an empty report.
+      problems.push({
+        key: store.rootPrefix,
+        source: store.label,
+        reason: `a ${trailFolder} folder holds no CloudTrail log files: pass the account's folder (${accountNarrow}, above it) or one of its CloudTrail/<region> folders`,
+      });
+    } else {
+      walked.push(level);
+    }
+  }
+
   const locations: TrailLocation[] = [];
-  const organizationIds = new Set<string>();
-  let sawOrg = false;
   // A `CloudTrail/<region>` folder was found, or may have been (an account left out by a filter).
   let trailFolderSeen = false;
-
-  const addAccount = async (accountPrefix: string, organizationId: string | null, regionNarrow?: string) => {
-    const accountId = lastSegment(accountPrefix);
-    if (!ACCOUNT_ID.test(accountId)) return;
+  const organizationIds = await walkAccountFolders(walked, list, async ({ prefix, organizationId, accountId }, { region: regionNarrow }) => {
     if (!allowed(accountId, filter.accounts)) {
       trailFolderSeen = true;
       return;
     }
-    const trailPrefix = `${accountPrefix}CloudTrail/`;
+    const trailPrefix = `${prefix}CloudTrail/`;
     // A root at a region's folder: nothing above it is listed (a local copy of that folder
     // alone, or S3 permissions granted on it only).
     const { prefixes } = regionNarrow !== undefined ? { prefixes: [`${trailPrefix}${regionNarrow}/`] } : await list(trailPrefix);
@@ -332,40 +389,7 @@ export async function discoverTrails(store: ObjectStore, filter: DiscoveryFilter
       if (!allowed(region, filter.regions)) continue;
       locations.push({ prefix: regionPrefix, organizationId, accountId, region });
     }
-  };
-
-  for (const { base, narrow } of bases) {
-    const { organizationId: orgNarrow, accountId: accountNarrow, trailFolder, region: regionNarrow } = trailNarrowing(narrow);
-    if (accountNarrow !== undefined && (trailFolder === 'CloudTrail-Digest' || trailFolder === 'CloudTrail-Insight')) {
-      // Digests or Insights events, no log file of management events: said, not an empty report.
-      problems.push({
-        key: store.rootPrefix,
-        source: store.label,
-        reason: `a ${trailFolder} folder holds no CloudTrail log files: pass the account's folder (${accountNarrow}, above it) or one of its CloudTrail/<region> folders`,
-      });
-      continue;
-    }
-
-    // Narrowed to an organization or account: listed from there, not from `AWSLogs/` above it.
-    const top =
-      orgNarrow !== undefined
-        ? { prefixes: [`${base}${orgNarrow}/`] }
-        : accountNarrow !== undefined
-          ? { prefixes: [`${base}${accountNarrow}/`] }
-          : await list(base);
-    for (const child of top.prefixes) {
-      const name = lastSegment(child);
-      if (ORG_ID.test(name)) {
-        sawOrg = true;
-        organizationIds.add(name);
-        const accounts = accountNarrow !== undefined ? [`${child}${accountNarrow}/`] : (await list(child)).prefixes;
-        // Several at once: an organization of hundreds of accounts is as many listings, each a round trip to S3.
-        await mapLimit(accounts, DISCOVERY_CONCURRENCY, (accountPrefix) => addAccount(accountPrefix, name, regionNarrow));
-      } else if (ACCOUNT_ID.test(name)) {
-        await addAccount(child, null, regionNarrow);
-      }
-    }
-  }
+  });
   // No trail folder at all below a local folder inside `AWSLogs/`: its files are read as those of
   // a plain folder. Local only: an S3 prefix inside `AWSLogs/` has always been read as the
   // layout, and listing all of it could be millions of keys.
@@ -374,7 +398,7 @@ export async function discoverTrails(store: ObjectStore, filter: DiscoveryFilter
   }
   problems.push(...unfollowed);
   locations.sort((a, b) => (a.prefix < b.prefix ? -1 : a.prefix > b.prefix ? 1 : 0));
-  return { layout: sawOrg ? 'organization' : 'account', locations, organizationIds: [...organizationIds].sort(), problems };
+  return { layout: organizationIds.length > 0 ? 'organization' : 'account', locations, organizationIds, problems };
 }
 
 /**

@@ -1,13 +1,14 @@
 import {
-  ACCOUNT_ID,
-  ORG_ID,
   REGION,
+  allowed,
   findAwsLogsLevels,
   isFatalStoreError,
   lastSegment,
   listsInKeyOrder,
   monthInKeyOrder,
-  trailNarrowing,
+  walkAccountFolders,
+  type AccountFolder,
+  type DiscoveryFilter,
   type KeyOrderedStore,
 } from '../cloudtrail/layout.js';
 import { mapLimit } from '../collect/limit.js';
@@ -38,10 +39,7 @@ export interface IntegrityLocation {
   logPrefix: string | null;
 }
 
-export interface LocationFilter {
-  accounts?: readonly string[];
-  regions?: readonly string[];
-}
+export type LocationFilter = DiscoveryFilter;
 
 /** Runs an I/O call when a slot is free: bounds what is in flight across the whole check. */
 export type Gate = <T>(call: () => Promise<T>) => Promise<T>;
@@ -140,15 +138,8 @@ export class Lister {
   }
 }
 
-function allowed(value: string, list: readonly string[] | undefined): boolean {
-  return list === undefined || list.length === 0 || list.includes(value);
-}
-
-/** An account folder (`.../<acct>/`) below an `AWSLogs/` level, with its organization. */
-interface AccountFolder {
-  prefix: string;
-  organizationId: string | null;
-  accountId: string;
+/** An account folder (`.../<acct>/`) below an `AWSLogs/` level, with its organization and the region it narrows to. */
+interface NarrowedAccount extends AccountFolder {
   /**
    * The one region to check, and the trail folder the store's root is in (`CloudTrail/<region>`,
    * `CloudTrail-Digest/<region>`), when the root narrows to a region (`trailNarrowing`).
@@ -158,35 +149,14 @@ interface AccountFolder {
 
 /**
  * Account folders below the `AWSLogs/` levels, narrowed as the trail layout narrows a root inside
- * `AWSLogs/` (`discoverTrails`): to its organization, account, and region.
+ * `AWSLogs/` (`walkAccountFolders`, as `discoverTrails` walks them): to its organization, account, and region.
  */
-async function findAccounts(store: ObjectStore, lister: Lister, filter: LocationFilter): Promise<AccountFolder[]> {
-  const accounts: AccountFolder[] = [];
-  for (const { base, narrow } of await findAwsLogsLevels(store, (prefix) => lister.list(store, prefix))) {
-    const { organizationId: orgNarrow, accountId: accountNarrow, trailFolder, region } = trailNarrowing(narrow);
-    const regionNarrow = region === undefined ? undefined : { name: region, folder: trailFolder };
-    // Narrowed to an organization or account: listed from there, not from `AWSLogs/` above it.
-    const top =
-      orgNarrow !== undefined
-        ? [`${base}${orgNarrow}/`]
-        : accountNarrow !== undefined
-          ? [`${base}${accountNarrow}/`]
-          : (await lister.list(store, base)).prefixes;
-    const add = (prefix: string, organizationId: string | null) => {
-      const accountId = lastSegment(prefix);
-      if (!ACCOUNT_ID.test(accountId) || !allowed(accountId, filter.accounts)) return;
-      accounts.push({ prefix, organizationId, accountId, region: regionNarrow });
-    };
-    for (const child of top) {
-      const name = lastSegment(child);
-      if (ORG_ID.test(name)) {
-        const children = accountNarrow !== undefined ? [`${child}${accountNarrow}/`] : (await lister.list(store, child)).prefixes;
-        for (const accountPrefix of children) add(accountPrefix, name);
-      } else {
-        add(child, null);
-      }
-    }
-  }
+async function findAccounts(store: ObjectStore, lister: Lister, filter: LocationFilter): Promise<NarrowedAccount[]> {
+  const list = (prefix: string) => lister.list(store, prefix);
+  const accounts: NarrowedAccount[] = [];
+  await walkAccountFolders(await findAwsLogsLevels(store, list), list, (account, { trailFolder, region }) => {
+    if (allowed(account.accountId, filter.accounts)) accounts.push({ ...account, region: region === undefined ? undefined : { name: region, folder: trailFolder } });
+  });
   return accounts;
 }
 

@@ -111,8 +111,7 @@ function iso(ms: number): string {
 /** The bucket an S3 store reads (its `bucket`, else from its `s3://` label). */
 function bucketOf(store: ObjectStore): string | null {
   if (store.kind !== 's3') return null;
-  const own = (store as { bucket?: unknown }).bucket;
-  if (typeof own === 'string' && own !== '') return own;
+  if (store.bucket !== undefined && store.bucket !== '') return store.bucket;
   return /^s3:\/\/([^/]+)/.exec(store.label)?.[1] ?? null;
 }
 

@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync, readlinkSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { readFileSync, readdirSync, readlinkSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { opendir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { trailFolderOf } from '../cloudtrail/layout.js';
@@ -88,14 +88,10 @@ export class LocalStore implements ObjectStore {
       throw error;
     }
     for (const entry of entries) {
-      if (entry.isDirectory()) prefixes.push(`${prefix}${entry.name}/`);
-      else if (entry.isFile()) objects.push({ key: `${prefix}${entry.name}` });
-      else if (entry.isSymbolicLink()) {
-        const target = this.followLink(path.join(dir, entry.name));
-        if ('problem' in target) objects.push({ key: `${prefix}${entry.name}`, ...target });
-        else if (target.isDirectory()) prefixes.push(`${prefix}${entry.name}/`);
-        else if (target.isFile()) objects.push({ key: `${prefix}${entry.name}` });
-      }
+      const found = this.entryKind(dir, entry);
+      if (found.kind === 'folder') prefixes.push(`${prefix}${entry.name}/`);
+      else if (found.kind === 'file') objects.push({ key: `${prefix}${entry.name}` });
+      else if (found.kind === 'unfollowed') objects.push({ key: `${prefix}${entry.name}`, ...found.why });
     }
     prefixes.sort();
     objects.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
@@ -143,18 +139,27 @@ export class LocalStore implements ObjectStore {
     const subdirs: string[] = [];
     const folderLinks: FolderLink[] = [];
     for await (const entry of handle) {
-      if (entry.isDirectory()) subdirs.push(`${prefix}${entry.name}/`);
-      else if (entry.isFile()) yield { key: `${prefix}${entry.name}` };
-      else if (entry.isSymbolicLink()) {
-        const target = this.followLink(path.join(dir, entry.name));
-        if ('problem' in target) yield { key: `${prefix}${entry.name}`, ...target };
-        else if (target.isDirectory()) folderLinks.push({ prefix: `${prefix}${entry.name}/`, id: folderId(target), above: down });
-        else if (target.isFile()) yield { key: `${prefix}${entry.name}` };
-      }
+      const found = this.entryKind(dir, entry);
+      if (found.kind === 'folder') {
+        if (found.link === undefined) subdirs.push(`${prefix}${entry.name}/`);
+        else folderLinks.push({ prefix: `${prefix}${entry.name}/`, id: folderId(found.link), above: down });
+      } else if (found.kind === 'file') yield { key: `${prefix}${entry.name}` };
+      else if (found.kind === 'unfollowed') yield { key: `${prefix}${entry.name}`, ...found.why };
     }
     // In name order: of two links to one folder, the same one names it on every run.
     links.push(...folderLinks.sort((a, b) => (a.prefix < b.prefix ? -1 : 1)));
     for (const sub of subdirs.sort()) yield* this.walk(sub, down, walked, links);
+  }
+
+  /** What an entry of the folder `dir` is to a listing, through a symbolic link to what it leads to (`followLink`). */
+  private entryKind(dir: string, entry: Dirent): EntryKind {
+    if (entry.isDirectory()) return FOLDER;
+    if (entry.isFile()) return FILE;
+    if (!entry.isSymbolicLink()) return OTHER;
+    const target = this.followLink(path.join(dir, entry.name));
+    if ('problem' in target) return { kind: 'unfollowed', why: target };
+    if (target.isDirectory()) return { kind: 'folder', link: target };
+    return target.isFile() ? FILE : OTHER;
   }
 
   /**
@@ -239,6 +244,18 @@ export async function isDirectory(p: string): Promise<boolean> {
 
 /** Why an entry is not followed (`UnfollowedEntry` without its key). */
 type Unfollowed = Omit<UnfollowedEntry, 'key'>;
+
+/**
+ * What a folder entry is to a listing (`LocalStore.entryKind`): a file, a folder (`link`: the
+ * stats of the folder a symbolic link leads to), one not followed (`why`), or none of these (a
+ * socket, a FIFO, a device, a link to one), which is not listed.
+ */
+type EntryKind = { kind: 'file' } | { kind: 'folder'; link?: Stats } | { kind: 'unfollowed'; why: Unfollowed } | { kind: 'other' };
+
+// The same object for every entry of a kind: a month is thousands of folders and files.
+const FILE: EntryKind = { kind: 'file' };
+const FOLDER: EntryKind = { kind: 'folder' };
+const OTHER: EntryKind = { kind: 'other' };
 
 /** A link to a folder met while walking: followed once the folders really below are walked. */
 interface FolderLink {
