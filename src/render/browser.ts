@@ -8,6 +8,7 @@ import { access, readdir, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { RenderError, oneLine } from '../errors.js';
+import { flatten } from './one-line.js';
 
 /** No Chromium for the PDF: exit code RENDER, with the install command in the message. */
 export class BrowserNotFoundError extends RenderError {}
@@ -17,8 +18,7 @@ export class BrowserFailedError extends RenderError {}
 
 /** What a browser failure says about its cause: one line, without Puppeteer's troubleshooting link, cut short. */
 function failureReason(error: unknown): string {
-  const text = oneLine(error).replace(/\s*TROUBLESHOOTING: \S+/g, '').trim();
-  return text.length > 200 ? `${text.slice(0, 199)}…` : text;
+  return flatten(oneLine(error).replace(/\s*TROUBLESHOOTING: \S+/g, ''), 200);
 }
 
 /**

@@ -86,13 +86,6 @@ export function visibleStrings<T>(value: T): T {
   return (out ?? value) as T;
 }
 
-/** Log text on one line of at most `max` characters: control characters and line breaks become spaces, the rest is cut with "…". */
-export function flatten(value: string, max: number): string {
-  // eslint-disable-next-line no-control-regex
-  const flat = value.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
-}
-
 /** Shortens long text for a capped view, saying how much was left out; `Infinity` keeps it whole. */
 export function clip(s: string, max: number): string {
   if (s.length <= max) return s;

@@ -6,7 +6,8 @@
  */
 import type { Finding, ReportModel, Severity } from '../report/model.js';
 import type { RenderContext } from './context.js';
-import { flatten, formatCount, inRegionsAskedFor } from './format.js';
+import { formatCount, inRegionsAskedFor } from './format.js';
+import { flatten } from './one-line.js';
 import type { Comparison } from '../analysis/compare.js';
 
 export const MAX_LINES = 60;

@@ -44,15 +44,21 @@ export const BUILTIN_TEMPLATE_DIR = fileURLToPath(new URL('../../templates/', im
 const MAIN = ['report.hbs', 'pdf-header.hbs', 'pdf-footer.hbs'] as const;
 const STYLES = 'styles.css';
 const PARTIALS_DIR = 'partials';
-const KNOWN_HELPERS = new Set(['if', 'unless', 'each', 'with', 'lookup', 'log']);
-/** How many values the helpers that count them take (Handlebars checks only when the template runs). */
-const ARITY = new Map([
+/**
+ * The only helpers templates may call, Handlebars' own, with how many values each takes
+ * (Handlebars checks only when the template runs); null for `log`, which takes any number.
+ */
+const HELPERS: ReadonlyMap<string, number | null> = new Map([
   ['if', 1],
   ['unless', 1],
   ['each', 1],
   ['with', 1],
   ['lookup', 2],
+  ['log', null],
 ]);
+const HELPER_NAMES = [...HELPERS.keys()];
+/** "if, unless, each, with, lookup and log", for messages. */
+const HELPER_LIST = `${HELPER_NAMES.slice(0, -1).join(', ')} and ${HELPER_NAMES.at(-1)}`;
 
 export interface ReportTemplates {
   /** The whole HTML document. */
@@ -179,11 +185,11 @@ function checkTree(src: Source, root: hbs.AST.Program, partialNames: Set<string>
       const call = node as hbs.AST.MustacheStatement;
       const name = pathName(call.path as hbs.AST.Expression);
       const isCall = call.params.length > 0 || (call.hash?.pairs.length ?? 0) > 0 || node.type === 'SubExpression';
-      if (isCall && (name === null || !KNOWN_HELPERS.has(name))) {
-        fail(src, line, `unknown helper "${name ?? '(expression)'}": only if, unless, each, with, lookup and log exist; compute values in the view model`);
+      if (isCall && (name === null || !HELPERS.has(name))) {
+        fail(src, line, `unknown helper "${name ?? '(expression)'}": only ${HELPER_LIST} exist; compute values in the view model`);
       }
-      const arity = name === null ? undefined : ARITY.get(name);
-      if (arity !== undefined && call.params.length !== arity) {
+      const arity = name === null ? undefined : HELPERS.get(name);
+      if (typeof arity === 'number' && call.params.length !== arity) {
         const shown = `${node.type === 'BlockStatement' ? '#' : ''}${name}`;
         fail(src, line, `{{${shown}}} takes exactly ${arity === 1 ? 'one value' : `${arity} values`}, not ${call.params.length}`);
       }
@@ -249,10 +255,12 @@ function blame(src: Source, err: unknown): unknown {
   return new TemplateError(`${src.file}${e.lineNumber ? ` line ${e.lineNumber}` : ''}: ${String(e.message ?? err).split('\n')[0]}`);
 }
 
-/** A main template's runtime error, named by the template it happened in; a row's own failure as it is. */
-function runtimeFailure(src: Source, err: unknown): unknown {
-  const named = blame(src, err);
-  return named instanceof RowFailure ? named.error : named;
+/**
+ * A main template's runtime error as the user sees it: a template's failure already names the
+ * template it happened in (`namedAs`); a row's own failure, a bug of the view code, as it is.
+ */
+function runtimeFailure(err: unknown): unknown {
+  return err instanceof RowFailure ? err.error : err;
 }
 
 /** The template whose code runs now (templates run synchronously): a block it defers keeps its name. */
@@ -312,14 +320,14 @@ export async function loadTemplates(templateDir?: string, options: { precompiled
         try {
           return printWhole(() => run(view));
         } catch (err) {
-          throw runtimeFailure(src, err);
+          throw runtimeFailure(err);
         }
       },
       *pieces(view: object): Generator<string> {
         try {
           yield* printInPieces(() => run(view));
         } catch (err) {
-          throw runtimeFailure(src, err);
+          throw runtimeFailure(err);
         }
       },
     };

@@ -2,7 +2,7 @@ import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BrowserNotFoundError, findBrowser } from '../../src/render/browser.js';
+import { BrowserFailedError, BrowserNotFoundError, browserFailed, findBrowser } from '../../src/render/browser.js';
 
 describe('findBrowser', () => {
   let dir: string;
@@ -65,5 +65,27 @@ describe('findBrowser', () => {
     expect(message).toContain('apt-get install chromium');
     expect(message).toContain('npx puppeteer browsers install chrome-headless-shell');
     expect(message).toContain('PUPPETEER_EXECUTABLE_PATH');
+  });
+});
+
+describe('browserFailed', () => {
+  const advice = 'pass --browser the path of a working Chrome or Chromium, or install one with `apt-get install chromium` (Debian/Ubuntu)';
+
+  it("says why on one line, without Puppeteer's troubleshooting link", () => {
+    const error = new Error(
+      'Failed to launch the browser process!\n  [0101/000000.000:ERROR:zygote_host_impl_linux.cc(100)] No usable sandbox!\r\n\n\nTROUBLESHOOTING: https://pptr.dev/troubleshooting\n',
+    );
+    const failed = browserFailed('/usr/bin/chromium', 'start', error);
+    expect(failed).toBeInstanceOf(BrowserFailedError);
+    expect(failed.message).toBe(
+      `the browser /usr/bin/chromium did not start for the PDF (Failed to launch the browser process! [0101/000000.000:ERROR:zygote_host_impl_linux.cc(100)] No usable sandbox!): ${advice}`,
+    );
+  });
+
+  it("shows a browser's control characters (tabs, colours) as spaces, and cuts a long reason at 200 characters", () => {
+    expect(browserFailed('/b', 'start', new Error('\u001b[31mcrashed\u001b[0m\tsignal 11')).message).toBe(`the browser /b did not start for the PDF ([31mcrashed [0m signal 11): ${advice}`);
+    const reason = `${'x'.repeat(199)}yz`;
+    expect(browserFailed('/b', 'print', new Error(reason)).message).toMatch(new RegExp(`^the browser /b failed while printing the PDF \\(${'x'.repeat(199)}…\\): try another`));
+    expect(browserFailed('/b', 'print', new Error(reason.slice(0, 200))).message).toContain(`(${reason.slice(0, 200)}):`);
   });
 });

@@ -404,6 +404,12 @@ describe('templates', () => {
     expect(await failure({ 'partials/header.hbs': '<p>\n{{lookup header}}</p>' })).toBe('<dir>/partials/header.hbs line 2: {{lookup}} takes exactly 2 values, not 1');
   });
 
+  it('lets log take any number of values, and the other helpers theirs', async () => {
+    const d = await userDir({ 'partials/header.hbs': '<p id="p">{{log "a" level="debug"}}{{log "a" "b" "c" level="debug"}}{{#with meta}}{{lookup this "title"}}{{/with}}</p>' });
+    const root = parse(await htmlText(model, { ...SCREEN, templateDir: d }));
+    expect(root.querySelector('#p')?.text).toBe(model.title);
+  });
+
   it('names the partial a runtime error happens in, in its rows too, whether the document is written in pieces or whole', async () => {
     // A partial that includes itself passes every check, and fails only when it runs.
     const files = {
