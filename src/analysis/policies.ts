@@ -24,6 +24,20 @@ export function readPolicyDocument(value: unknown): { document: string | null; r
   return { document: value, recorded: false, pretty: null };
 }
 
+/** The version a CreatePolicy or CreatePolicyVersion call made: the response says; CreatePolicy always makes version 1. */
+export function createdVersionId(event: IotEvent): string | null {
+  return paramString(event.responseElements, 'policyVersionId') ?? (event.eventName === 'CreatePolicy' ? '1' : null);
+}
+
+/** Whether a CreatePolicy or CreatePolicyVersion call made its version the default. */
+export function createdAsDefault(event: IotEvent): boolean {
+  return (
+    event.eventName === 'CreatePolicy' ||
+    paramBool(event.requestParameters, 'setAsDefault') === true ||
+    paramBool(event.responseElements, 'isDefaultVersion') === true
+  );
+}
+
 // A Map, not an object: the key is log text, and `constructor` or `__proto__` must find nothing.
 const POLICY_ACTION: ReadonlyMap<string, string> = new Map([
   ['CreatePolicy', 'create'],
@@ -89,7 +103,6 @@ export function policyHistories(events: readonly IotEvent[]): PolicyHistory[] {
     const action = POLICY_ACTION.get(event.eventName);
     if (action === undefined) continue;
     const p = event.requestParameters;
-    const r = event.responseElements;
     let target: string | null = null;
     let targetType: PolicyChange['targetType'] = null;
 
@@ -100,8 +113,8 @@ export function policyHistories(events: readonly IotEvent[]): PolicyHistory[] {
         doc = readPolicyDocument(value);
         if (typeof value === 'string') documents.set(value, doc);
       }
-      const versionId = paramString(r, 'policyVersionId') ?? (action === 'create' ? '1' : null);
-      const setAsDefault = action === 'create' || paramBool(p, 'setAsDefault') === true || paramBool(r, 'isDefaultVersion') === true;
+      const versionId = createdVersionId(event);
+      const setAsDefault = createdAsDefault(event);
       const version: PolicyVersion = {
         versionId,
         eventId: event.eventId,

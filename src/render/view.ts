@@ -760,10 +760,9 @@ function policyAnchor(anchors: PolicyAnchors, accountId: string, region: string,
  */
 function defaultVersionNote(p: PolicyHistory, kit: ViewKit): string {
   if (!p.defaultVersionNotLogged) return "not known from the period's events";
-  const made = p.versions.findLast((v) => v.setAsDefault && v.versionId === null);
-  return made === undefined
-    ? 'version not recorded: a new version was made default, and its id was not logged'
-    : `version not recorded: the new version made default by ${made.eventName} at ${kit.clock.dateTime(made.eventTime)} (its id was not logged)`;
+  // `defaultVersionNotLogged` is set only with such a version (`policyHistories`).
+  const made = p.versions.findLast((v) => v.setAsDefault && v.versionId === null)!;
+  return `version not recorded: the new version made default by ${made.eventName} at ${kit.clock.dateTime(made.eventTime)} (its id was not logged)`;
 }
 
 function policiesView(policies: PolicyHistory[], kit: ViewKit): { view: PoliciesView; anchors: PolicyAnchors } {

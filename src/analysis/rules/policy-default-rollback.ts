@@ -1,6 +1,7 @@
 import type { Rule, RuleHit } from './types.js';
 import { broadenings, policyDocumentOfEvent, readPolicyDocument, type PolicyDocumentReading } from './support/policy-document.js';
-import { createdAsDefault, createdVersionId, documentFromHistory, UNKNOWN_POLICY } from './support/policy-versions.js';
+import { createdAsDefault, createdVersionId } from '../policies.js';
+import { documentFromHistory, UNKNOWN_POLICY } from './support/policy-versions.js';
 import type { PolicyHistory } from '../../report/model.js';
 import { lineDiff } from './support/line-diff.js';
 import { clip, listWithMore } from './support/text.js';

@@ -4,8 +4,9 @@
  */
 import { getOrInsert } from '../../../memo.js';
 import type { IotEvent, PolicyHistory } from '../../../report/model.js';
+import { createdAsDefault, createdVersionId } from '../../policies.js';
 import { policyDocumentOfEvent, readPolicyDocument, type PolicyDocumentReading } from './policy-document.js';
-import { bool, policyNameOf, reqParam, respParam, str } from './values.js';
+import { policyNameOf, reqParam, str } from './values.js';
 
 export interface KnownPolicyVersion {
   accountId: string;
@@ -26,19 +27,6 @@ export const UNKNOWN_POLICY = '(policy name not recorded)';
 
 const key = (accountId: string, region: string, policy: string, version: string) =>
   JSON.stringify([accountId, region, policy, version]);
-
-/** Creation's version id: the response says; CreatePolicy always makes version 1. */
-export function createdVersionId(event: IotEvent): string | null {
-  const fromResponse = str(respParam(event, 'policyVersionId'));
-  if (fromResponse) return fromResponse;
-  return event.eventName === 'CreatePolicy' ? '1' : null;
-}
-
-/** Whether a creation call made its version the default. */
-export function createdAsDefault(event: IotEvent): boolean {
-  if (event.eventName === 'CreatePolicy') return true;
-  return bool(reqParam(event, 'setAsDefault')) === true || bool(respParam(event, 'isDefaultVersion')) === true;
-}
 
 /** Recorded documents by version id, of one policy. */
 type VersionDocuments = Map<string | null, string>;
