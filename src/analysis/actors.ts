@@ -37,6 +37,7 @@ export function actorSummaries(events: readonly IotEvent[]): ActorSummary[] {
           // The ARN of what the key groups: the role of a role's sessions, else the caller's own.
           arn: a.sessionIssuerArn !== null && a.key === a.sessionIssuerArn ? a.sessionIssuerArn : a.arn,
           sessionIssuerArn: a.sessionIssuerArn,
+          sessionIssuerType: a.sessionIssuerType,
           mfaAuthenticated: null,
           changes: 0,
           failedAttempts: 0,

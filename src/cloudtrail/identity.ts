@@ -1,5 +1,5 @@
 import { BoundedMemo } from '../memo.js';
-import type { Actor, JsonObject } from '../types.js';
+import type { Actor, JsonObject, SessionIssuerType } from '../types.js';
 
 function str(value: unknown): string | null {
   return typeof value === 'string' && value !== '' ? value : null;
@@ -90,7 +90,7 @@ function readAssumedRole(arn: string): readonly [string, string] | null {
  * What a session issuer is: `sessionIssuer.type`; else a role for an assumed-role session;
  * else what its ARN says (`:role/`, `:user/`, `:root`).
  */
-function issuerKind(type: string | null, arn: string, identityType: string | null): 'Role' | 'IAMUser' | 'Root' | null {
+function issuerKind(type: string | null, arn: string, identityType: string | null): SessionIssuerType | null {
   if (type === 'Role' || type === 'IAMUser' || type === 'Root') return type;
   if (type === null && identityType === 'AssumedRole') return 'Role';
   const colon = type === null ? resourceColon(arn) : -1;
@@ -108,8 +108,7 @@ function issuerKind(type: string | null, arn: string, identityType: string | nul
  * federated user (GetFederationToken); calling every issuer a role named an IAM user `bob`
  * `role/bob`, and the root user `role/root`.
  */
-function issuerLabel(issuer: JsonObject | null, issuerArn: string, identityType: string | null, accountId: string | null): string {
-  const kind = issuerKind(str(field(issuer, 'type')), issuerArn, identityType);
+function issuerLabel(issuer: JsonObject | null, issuerArn: string, kind: SessionIssuerType | null, accountId: string | null): string {
   if (kind === 'Role') return `role/${roleName(issuerArn)}`;
   if (kind === 'IAMUser') return `user/${str(field(issuer, 'userName')) ?? roleName(issuerArn)}`;
   if (kind === 'Root') return `root (${issuerAccount(issuer, accountId)})`;
@@ -121,10 +120,8 @@ function issuerAccount(issuer: JsonObject | null, accountId: string | null): str
 }
 
 /** `issued by user/bob`, `issued by role/x`, `issued by the root user of <account>`, `issued by <ARN>`. */
-function issuedBy(issuer: JsonObject | null, issuerArn: string, identityType: string | null, accountId: string | null): string {
-  return issuerKind(str(field(issuer, 'type')), issuerArn, identityType) === 'Root'
-    ? `issued by the root user of ${issuerAccount(issuer, accountId)}`
-    : `issued by ${issuerLabel(issuer, issuerArn, identityType, accountId)}`;
+function issuedBy(issuer: JsonObject | null, issuerArn: string, kind: SessionIssuerType | null, accountId: string | null): string {
+  return kind === 'Root' ? `issued by the root user of ${issuerAccount(issuer, accountId)}` : `issued by ${issuerLabel(issuer, issuerArn, kind, accountId)}`;
 }
 
 const FEDERATED_USER = ':federated-user/';
@@ -174,6 +171,7 @@ export function actorOf(userIdentity: JsonObject | null): Actor {
   const mfaRaw = field(attributes, 'mfaAuthenticated');
   const mfa = mfaRaw === true || mfaRaw === 'true' ? true : mfaRaw === false || mfaRaw === 'false' ? false : null;
   const issuerArn = str(field(issuer, 'arn'));
+  const issuerType = issuerArn === null ? null : issuerKind(str(field(issuer, 'type')), issuerArn, type);
   const assumed = arn !== null ? assumedRoleParts(arn) : null;
   const userName = str(field(ui, 'userName')) ?? str(field(issuer, 'userName'));
   const federated = type === 'FederatedUser' || (type === null && arn !== null && arn.includes(FEDERATED_USER));
@@ -184,9 +182,9 @@ export function actorOf(userIdentity: JsonObject | null): Actor {
   else if (assumed) label = `role/${issuerArn !== null ? roleName(issuerArn) : assumed[0]} (session ${assumed[1]})`;
   else if (federated) {
     const name = federatedName(arn, principalId) ?? 'unknown';
-    label = `federated-user/${name}${issuerArn !== null ? ` (${issuedBy(issuer, issuerArn, type, accountId)})` : ''}`;
+    label = `federated-user/${name}${issuerArn !== null ? ` (${issuedBy(issuer, issuerArn, issuerType, accountId)})` : ''}`;
     key = arn ?? `FederatedUser:${accountId ?? 'unknown'}:${principalId ?? name}`;
-  } else if (issuerArn !== null) label = issuerLabel(issuer, issuerArn, type, accountId);
+  } else if (issuerArn !== null) label = issuerLabel(issuer, issuerArn, issuerType, accountId);
   else if (type === 'IAMUser' && userName !== null) label = `user/${userName}`;
   else if (arn !== null) label = arn;
   else if (type === 'IdentityCenterUser') {
@@ -213,6 +211,7 @@ export function actorOf(userIdentity: JsonObject | null): Actor {
     accountId,
     userName,
     sessionIssuerArn: issuerArn,
+    sessionIssuerType: issuerType,
     sessionName: assumed ? assumed[1] : null,
     mfaAuthenticated: mfa,
     invokedBy,

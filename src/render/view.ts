@@ -865,7 +865,7 @@ function actorRow(a: ActorSummary, kit: ViewKit): ActorRow {
     type: a.type ?? 'not stated',
     arn: a.arn,
     // Shown under "Role:", so only a role: a federated user's issuer (an IAM user or the root user) is in its label.
-    role: a.sessionIssuerArn !== null && a.sessionIssuerArn.includes(':role/') ? a.sessionIssuerArn : null,
+    role: a.sessionIssuerType === 'Role' ? a.sessionIssuerArn : null,
     mfa: mfaBadge(a.mfaAuthenticated),
     changes: formatCount(a.changes),
     failed: formatCount(a.failedAttempts),

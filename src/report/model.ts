@@ -7,8 +7,8 @@
  * lists are sorted by explicit keys so the same input gives the same bytes.
  */
 
-/** Bumped on any incompatible change of the JSON output. */
-export const SCHEMA_VERSION = '1.0';
+/** The JSON output's version: the major on any incompatible change (`--compare` refuses another major), the minor on an addition (1.1: `sessionIssuerType`). */
+export const SCHEMA_VERSION = '1.1';
 
 export type Category = 'certificate' | 'policy' | 'other';
 export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
@@ -152,6 +152,9 @@ export interface Summary {
   findingsBySeverity: { severity: Severity; count: number; suppressed: number }[];
 }
 
+/** What issues a session: a role (assumed-role sessions), an IAM user or the root user (federated users). */
+export type SessionIssuerType = 'Role' | 'IAMUser' | 'Root';
+
 /** Who made a call, from `userIdentity`. */
 export interface Actor {
   /** `userIdentity.type` (Root, IAMUser, AssumedRole, ...); null when the record has none. */
@@ -168,6 +171,12 @@ export interface Actor {
    * session; the IAM user or root user behind a federated user.
    */
   sessionIssuerArn: string | null;
+  /**
+   * What issued the session: `sessionContext.sessionIssuer.type` when the record says, else a role
+   * for an assumed-role session, else what the issuer's ARN says; null without an issuer, or for
+   * one that is none of these.
+   */
+  sessionIssuerType: SessionIssuerType | null;
   /** Role session name (last part of an assumed-role ARN). */
   sessionName: string | null;
   /** `sessionContext.attributes.mfaAuthenticated`; null when not said. */
@@ -363,6 +372,7 @@ export interface ActorSummary {
   type: string | null;
   arn: string | null;
   sessionIssuerArn: string | null;
+  sessionIssuerType: SessionIssuerType | null;
   /** True if any change was made with MFA, false if any without, null if never said. */
   mfaAuthenticated: boolean | null;
   changes: number;

@@ -38,6 +38,7 @@ export function actor(init: Partial<Actor> = {}): Actor {
     type,
     arn,
     sessionIssuerArn,
+    sessionIssuerType: init.sessionIssuerType !== undefined ? init.sessionIssuerType : sessionIssuerArn !== null && type === 'AssumedRole' ? 'Role' : null,
     key: init.key ?? sessionIssuerArn ?? arn ?? String(type),
     label: init.label ?? arn ?? String(type),
   };

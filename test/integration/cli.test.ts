@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
+import { SCHEMA_VERSION } from '../../src/report/model.js';
 import { runCli, runFastCli, type CliRun } from '../helpers/run-cli.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -114,7 +115,7 @@ describe('iot-audit report: bad input gets one line, a documented exit code and 
     expect(JSON.parse(run.stdout)).toEqual({
       error: {
         name: 'CompareError',
-        message: `${bad}: findings[0].severity is "bogus", not one of info, low, medium, high, critical; expected the JSON report written by iot-audit (schemaVersion 1.0)`,
+        message: `${bad}: findings[0].severity is "bogus", not one of info, low, medium, high, critical; expected the JSON report written by iot-audit (schemaVersion ${SCHEMA_VERSION})`,
         exitCode: 2,
       },
     });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CompareError, compareReports, parsePreviousReport } from '../../src/analysis/compare.js';
-import type { ActorSummary, CertificateLifecycle, PolicyHistory, PolicyVersion } from '../../src/report/model.js';
+import { SCHEMA_VERSION, type ActorSummary, type CertificateLifecycle, type PolicyHistory, type PolicyVersion } from '../../src/report/model.js';
 import { ACCOUNT, REGION, finding, period, reportModel } from '../helpers/events.js';
 
 function policy(policyName: string, init: Partial<PolicyHistory> = {}, versions: string[] = []): PolicyHistory {
@@ -26,7 +26,7 @@ function certificate(certificateId: string, lastKnownStatus: string | null, kind
 }
 
 function actor(key: string): ActorSummary {
-  return { key, label: key, type: 'AssumedRole', arn: key, sessionIssuerArn: null, mfaAuthenticated: null, changes: 1, failedAttempts: 0, accounts: [], sourceIps: [], userAgents: [], firstSeen: '', lastSeen: '', actions: [] };
+  return { key, label: key, type: 'AssumedRole', arn: key, sessionIssuerArn: null, sessionIssuerType: null, mfaAuthenticated: null, changes: 1, failedAttempts: 0, accounts: [], sourceIps: [], userAgents: [], firstSeen: '', lastSeen: '', actions: [] };
 }
 
 const previous = reportModel({
@@ -64,7 +64,7 @@ describe('compareReports', () => {
   const comparison = compareReports(current, JSON.parse(JSON.stringify(previous)) as unknown, 'sept.json');
 
   it('names the previous report', () => {
-    expect(comparison.previous).toEqual({ title: previous.title, generatedAt: '2026-10-01T08:00:00Z', schemaVersion: '1.0', period: previous.period });
+    expect(comparison.previous).toEqual({ title: previous.title, generatedAt: '2026-10-01T08:00:00Z', schemaVersion: SCHEMA_VERSION, period: previous.period });
   });
 
   it('finds new, resolved and changed findings by id', () => {
@@ -151,7 +151,7 @@ describe('previous report validation', () => {
       return null;
     })();
     expect(error).toBeInstanceOf(CompareError);
-    expect((error as Error).message).toBe(`${message}; expected the JSON report written by iot-audit (schemaVersion 1.0)`);
+    expect((error as Error).message).toBe(`${message}; expected the JSON report written by iot-audit (schemaVersion ${SCHEMA_VERSION})`);
   });
 
   it('accepts a report without the fields the comparison has defaults for', () => {
