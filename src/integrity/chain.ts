@@ -393,7 +393,13 @@ export function analyzeChain(input: ChainInput): ChainOutcome {
         reportMissing(pointer, input.periodStart, start, `${first.foundKey} points to it and no earlier digest of the period was found`);
       } else if (input.listed(pointer) === 'absent') {
         const pointerEnd = parseDigestName(pointer)?.endTime ?? start;
-        issue('digest-missing', 'warning', pointer, `digest before the period not found: the link into the period from ${first.foundKey} could not be checked`, pointerEnd - HOUR, pointerEnd);
+        if (pointerEnd > input.periodStart) {
+          // It ends minutes into the period: the log files delivered in those minutes are in no other digest.
+          addGap(input.periodStart, pointerEnd, 'digests-missing');
+          reportMissing(pointer, pointerEnd - HOUR, pointerEnd, `${first.foundKey} points to it, and it ends after the period's start`);
+        } else {
+          issue('digest-missing', 'warning', pointer, `digest before the period not found: the link into the period from ${first.foundKey} could not be checked`, pointerEnd - HOUR, pointerEnd);
+        }
       }
     } else if (pointer === null && behind > ABUT_TOLERANCE) {
       addGap(input.periodStart, start, 'chain-starts');

@@ -471,8 +471,10 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
     }
   }
 
-  // Unproven is not intact: every log file the check could not prove has an error that says why (a
-  // digest's problem, a gap); should one have none, it is named here rather than passed.
+  // Unproven is not intact: a log file the check could not prove nearly always has an error that
+  // says why (a digest's problem, a gap); one without is named here rather than passed. One case
+  // known to reach it: an unsigned digest of the late days alone (a warning) listing a file whose
+  // name gives no time, counted as the period's.
   // (The late days' files of an unsigned newest digest are unverified with a warning: `lateFrom`.)
   const inOwnPeriod = (key: string) => ctx.lateFrom === null || (logFileNameTime(key) ?? ctx.periodStart) < ctx.lateFrom;
   const unproven = out.statuses.filter(([key, status]) => status !== 'valid' && inOwnPeriod(key)).length;

@@ -565,6 +565,36 @@ describe('gaps, missing folders, late and backfill digests', () => {
     expect(report.problems).toEqual([expect.objectContaining({ kind: 'digest-signature-unavailable', severity: 'warning' })]);
   });
 
+  it('fails a log file of the period that only the unsigned newest digest of the late days lists, named without a time', async () => {
+    // The newest digest is unsigned until its successor comes (a warning, for the late days alone),
+    // and a name without a time gives no day to tell the period's files from the late days': no
+    // problem of the chain says why the file is unproven, and the check must not pass it.
+    const t = tree(false, { accounts: [A1], regions: ['eu-west-1'] });
+    const newest = t.digestsOf(A1, 'eu-west-1').at(-1)!;
+    const named = addUnlistedLog(t, A1, 'eu-west-1', new Date('2026-10-01T12:00:00Z'));
+    const added = named.replace(/[^/]+$/, 'extra.json.gz');
+    rmSync(t.file(named));
+    const content = gzipSync(Buffer.from(JSON.stringify({ Records: [] })));
+    writeFileSync(t.file(added), content);
+    const body = readDigestBody(t, newest.key);
+    const hashValue = createHash('sha256').update(gunzipSync(content)).digest('hex');
+    body.logFiles = [...(body.logFiles as object[]), { s3Bucket: t.bucket, s3Object: added, hashValue, hashAlgorithm: 'SHA-256' }];
+    writeDigest(t, newest.key, body, attacker.privateKey);
+    const result = await verifyIntegrity({
+      stores: [new LocalStore(t.root)],
+      start: PERIOD.start,
+      end: new Date('2026-10-03T00:00:00Z'),
+      lateFrom: PERIOD.end,
+      now: new Date('2026-10-02T01:40:00Z'),
+      publicKeys: parsePublicKeyList(t.publicKeyList),
+    });
+    expect(result.logFiles.get(added)).toBe('unverified');
+    expect(errors(result)).toEqual([
+      expect.objectContaining({ kind: 'log-file-not-covered', accountId: A1, region: 'eu-west-1', message: '1 log files of the period could not be checked against a digest whose signature verified' }),
+    ]);
+    expect(result.ok).toBe(false);
+  });
+
   it('does not fail a period before an account or region began to log', async () => {
     const t = tree(true, { accounts: [A1], regions: ['eu-west-1'], firstWindowStart: new Date('2026-10-10T00:17:31Z') });
     const result = await verifyIntegrity({ stores: [new LocalStore(t.root)], start: new Date('2026-10-01T00:00:00Z'), end: new Date('2026-10-02T00:00:00Z'), publicKeys: parsePublicKeyList(t.publicKeyList) });
@@ -600,6 +630,22 @@ describe('gaps, missing folders, late and backfill digests', () => {
     expect(errors(result)).toEqual([expect.objectContaining({ kind: 'digest-unreadable', key: d.key })]);
     for (const key of d.logKeys) expect(result.logFiles.get(key)).toBe('unverified');
     expect(chain(result, A1, 'us-east-1')).toMatchObject({ digestsInvalid: 1, status: 'invalid' });
+  });
+  it('counts a deleted digest that ends minutes into the period as missing: the log files delivered then are in no other', async () => {
+    // The chain's first digest ends two minutes into the period; the next one starts within the
+    // tolerance of the period's start, as a chain whose links abut the period's start does.
+    const t = tree(true, { accounts: [A1], regions: ['us-east-1'], firstWindowStart: new Date('2026-09-30T23:02:00Z') });
+    const straddling = digestAt(t, A1, 'us-east-1', 0);
+    const early = addUnlistedLog(t, A1, 'us-east-1', new Date('2026-10-01T00:01:00Z'));
+    deleteObject(t, straddling.key);
+    const result = await check(t);
+    expect(result.logFiles.get(early)).toBe('unverified');
+    expect(result.problems.filter((p) => p.kind === 'digest-missing')).toEqual([
+      expect.objectContaining({ severity: 'error', key: straddling.key, message: expect.stringMatching(/^digest not found; .* points to it, and it ends after the period's start$/) }),
+    ]);
+    expect(result.problems.some((p) => p.kind === 'log-file-not-covered')).toBe(false);
+    expect(result.ok).toBe(false);
+    expect(chain(result, A1, 'us-east-1')).toMatchObject({ digestsMissing: 1, logFilesUnverified: 1, status: 'incomplete' });
   });
 });
 
