@@ -1,13 +1,14 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SourceError } from '../../src/errors.js';
 import { collect } from '../../src/collect/run.js';
+import type { PeriodInput } from '../../src/collect/period.js';
 import { runReport, type ReportOptions } from '../../src/pipeline/report.js';
 import { reportOptions } from '../helpers/report-options.js';
-import { LocalStore } from '../../src/sources/local.js';
 import type { ReportModel } from '../../src/types.js';
-import { ACCESS_DENIED, SLOW_DOWN } from '../helpers/fault-proxy.js';
+import { CountingStore } from '../helpers/counting-store.js';
+import { ACCESS_DENIED, SLOW_DOWN, type RecordedRequest } from '../helpers/fault-proxy.js';
 import { s3BehindProxy } from '../helpers/s3-behind-proxy.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -27,13 +28,30 @@ function comparable(model: ReportModel): unknown {
   return JSON.parse(text);
 }
 
-/** Counts the delimiter listings the same discovery makes on the local copy. */
-class CountingStore extends LocalStore {
-  listed: string[] = [];
-  override async listChildren(prefix: string) {
-    this.listed.push(prefix);
-    return super.listChildren(prefix);
-  }
+/** Objects in the fixture's day folders, read from disk: `<acct>/CloudTrail/<region>/` folder, UTC day, key. */
+const DAY_OBJECT = /^(.+\/CloudTrail\/[a-z0-9-]+\/)(\d{4})\/(\d{2})\/(\d{2})\/[^/]+$/;
+const dayObjects = (readdirSync(TREE, { recursive: true }) as string[]).flatMap((file) => {
+  const key = file.split(path.sep).join('/');
+  const m = DAY_OBJECT.exec(key);
+  return m ? [{ trail: m[1], day: `${m[2]}-${m[3]}-${m[4]}`, key }] : [];
+});
+const trailFolders = [...new Set(dayObjects.map((o) => o.trail))].sort();
+const dayFolder = (trail: string, day: string) => `${trail}${day.replaceAll('-', '/')}/`;
+
+/** The UTC days from `first` to `last`, both included. */
+function daysFromTo(first: string, last: string): string[] {
+  const days: string[] = [];
+  for (let t = Date.parse(`${first}T00:00:00Z`); t <= Date.parse(`${last}T00:00:00Z`); t += 86_400_000) days.push(new Date(t).toISOString().slice(0, 10));
+  return days;
+}
+
+/**
+ * Whether a listing request returns the objects of a day folder: a delimiter listing of that folder,
+ * or a listing without delimiter of a folder above it that starts before it (one page: no continuation).
+ */
+function listsDay(r: RecordedRequest, folder: string): boolean {
+  if (r.delimiter !== null) return r.prefix === folder;
+  return folder.startsWith(r.prefix!) && (r.startAfter === null || r.startAfter < folder);
 }
 
 // Digest signatures travel as S3 metadata, as CloudTrail writes them; the .sig sidecars are not objects.
@@ -90,6 +108,45 @@ describe('report from an S3 bucket', () => {
     // Each object of the period is read once.
     const gets = proxy().requests.filter((r) => r.op === 'get').map((r) => r.key);
     expect(new Set(gets).size).toBe(gets.length);
+  });
+
+  // The delivery days a period needs (FORMATS.md 1; `deliveryDays`): its UTC days, and one late day
+  // after them (`lateDays: 1`). Written out here, not computed by the code under test.
+  it.each<{ name: string; period: PeriodInput; first: string; last: string }>([
+    // The late day inside the month, with day folders on both sides of the period in it.
+    { name: 'October 3 to 28 (UTC)', period: { from: '2026-10-03', to: '2026-10-28', tz: 'UTC' }, first: '2026-10-03', last: '2026-10-28' },
+    // October in New York ends at 04:00 UTC on November 1st: November's 1st is a day of the period, its 2nd the late day, its 3rd not.
+    { name: 'October in New York', period: { period: '2026-10', tz: 'America/New_York' }, first: '2026-10-01', last: '2026-11-02' },
+  ])('$name: lists each day folder the period needs in one request and no other, and reads only those days', async ({ period, first, last }) => {
+    await runReport(options([`s3://${BUCKET}`], { period }));
+    const needed = new Set(daysFromTo(first, last));
+    const lists = proxy().requests.filter((r) => r.op === 'list');
+    // Each trail folder's month is one page here: every request's range is known from the request.
+    expect(lists.filter((r) => r.continuation)).toEqual([]);
+    // No listing request made twice.
+    const asked = lists.map((r) => `${r.prefix}|${r.delimiter}|${r.startAfter}`);
+    expect(asked.length).toBe(new Set(asked).size);
+    // Below a trail folder, one listing per month of the needed days: its folder, from its first needed day's.
+    const firstOfMonth = new Map<string, string>();
+    for (const day of needed) if (!firstOfMonth.has(day.slice(0, 7))) firstOfMonth.set(day.slice(0, 7), day);
+    const belowTrail = lists.filter((r) => trailFolders.some((t) => r.prefix!.startsWith(t) && r.prefix !== t));
+    const monthListings = trailFolders.flatMap((t) => [...firstOfMonth.values()].map((day) => dayFolder(t, day)));
+    expect(belowTrail.map((r) => [r.prefix, r.startAfter, r.delimiter]).sort()).toEqual(monthListings.map((d) => [d.slice(0, -'DD/'.length), d.slice(0, -1), null]).sort());
+    // Every day folder of the fixture: a needed one listed by exactly one request; an unneeded one by
+    // none, except those after the last needed day in its month, which that month's one listing
+    // returns in the page it stops in (S3 lists from a key, to no key).
+    const folders = new Map(dayObjects.map((o) => [dayFolder(o.trail, o.day), o.day]));
+    for (const [folder, day] of folders) {
+      const inLastPage = !needed.has(day) && day > last && day.slice(0, 7) === last.slice(0, 7);
+      expect(lists.filter((r) => listsDay(r, folder)).length, folder).toBe(needed.has(day) || inLastPage ? 1 : 0);
+    }
+    // The fixture has unneeded day folders on both sides of the needed days.
+    const unneeded = [...folders.values()].filter((day) => !needed.has(day));
+    expect([unneeded.some((day) => day < first), unneeded.some((day) => day > last)]).toEqual([true, true]);
+    // The log files of the needed days are read, each once, and nothing else.
+    const gets = proxy().requests.filter((r) => r.op === 'get').map((r) => r.key!);
+    const logsOfDays = dayObjects.filter((o) => needed.has(o.day) && /\.json(\.gz)?$/.test(o.key)).map((o) => o.key);
+    expect(gets.sort()).toEqual(logsOfDays.sort());
   });
 
   it('with --verify, reads each object once (the read hashes the log files) and finds what it finds on disk', async () => {
