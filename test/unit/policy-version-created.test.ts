@@ -33,3 +33,21 @@ describe('the version a policy creation made', () => {
     expect({ versionId: known!.versionId, setAsDefault: known!.madeDefaultBy.length > 0 }).toEqual({ versionId, setAsDefault });
   });
 });
+
+describe('the version SetDefaultPolicyVersion names', () => {
+  it('is read alike by the policy history and the rules, a number too', () => {
+    const v1 = policyDocument({ Effect: 'Allow', Action: 'iot:Connect', Resource: 'arn:aws:iot:eu-west-1:111111111111:client/a' });
+    const events = [
+      iotEvent({ eventName: 'CreatePolicy', eventTime: '2026-10-01T10:00:00Z', requestParameters: { policyName: 'p', policyDocument: v1 }, responseElements: { policyVersionId: '1' } }),
+      iotEvent({ eventName: 'CreatePolicyVersion', eventTime: '2026-10-01T11:00:00Z', requestParameters: { policyName: 'p', policyDocument: document, setAsDefault: false }, responseElements: { policyVersionId: '2' } }),
+      iotEvent({ eventName: 'SetDefaultPolicyVersion', eventTime: '2026-10-01T12:00:00Z', requestParameters: { policyName: 'p', policyVersionId: 2 } }),
+    ];
+    const [history] = policyHistories(events);
+    expect(history!.defaultVersionId).toBe('2');
+    const known = knownPolicyVersions(events, [history!]);
+    expect(known.map((k) => ({ versionId: k.versionId, madeDefaultBy: k.madeDefaultBy.map((e) => e.eventName) }))).toEqual([
+      { versionId: '1', madeDefaultBy: ['CreatePolicy'] },
+      { versionId: '2', madeDefaultBy: ['SetDefaultPolicyVersion'] },
+    ]);
+  });
+});

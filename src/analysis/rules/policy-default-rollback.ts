@@ -1,11 +1,12 @@
 import type { Rule, RuleHit } from './types.js';
 import { broadenings, policyDocumentOfEvent, readPolicyDocument, type PolicyDocumentReading } from './support/policy-document.js';
+import { paramString } from '../params.js';
 import { createdAsDefault, createdVersionId } from '../policies.js';
 import { documentFromHistory, UNKNOWN_POLICY } from './support/policy-versions.js';
 import type { PolicyHistory } from '../../report/model.js';
 import { lineDiff } from './support/line-diff.js';
 import { clip, listWithMore } from './support/text.js';
-import { policyNameOf, reqParam, str } from './support/values.js';
+import { policyNameOf } from './support/values.js';
 
 // Keeps the evidence readable in a report; the full documents are in the policy section.
 const MAX_DIFF_LINES = 80;
@@ -69,7 +70,7 @@ export const policyDefaultRollback: Rule<Record<string, never>> = {
       } else if (event.eventName === 'DeletePolicy') {
         states.delete(key);
       } else if (event.eventName === 'SetDefaultPolicyVersion') {
-        const target = str(reqParam(event, 'policyVersionId'));
+        const target = paramString(event.requestParameters, 'policyVersionId');
         if (!target) continue;
         const previous = state.defaultVersion;
         state.defaultVersion = target;
