@@ -5,9 +5,10 @@ import { sortByString, paramBool, paramString } from './params.js';
 /**
  * A policy document as logged: a JSON string. CloudTrail omits documents over its
  * size limit (replacing them with a note), so anything that is not a JSON object is
- * "not recorded" — never an empty policy.
+ * "not recorded" — never an empty policy. As the Policies section shows it; the rules read a
+ * document's statements with `readPolicyDocument` (rules/support/policy-document.ts).
  */
-export function readPolicyDocument(value: unknown): { document: string | null; recorded: boolean; pretty: string | null } {
+export function documentAsLogged(value: unknown): { document: string | null; recorded: boolean; pretty: string | null } {
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
     const text = JSON.stringify(value);
     return { document: text, recorded: true, pretty: JSON.stringify(value, null, 2) };
@@ -64,7 +65,7 @@ interface Building {
 export function policyHistories(events: readonly IotEvent[]): PolicyHistory[] {
   const byKey = new Map<string, Building>();
   // Versions repeat a few documents (one template in many accounts and regions): each text is read once.
-  const documents = new Map<string, ReturnType<typeof readPolicyDocument>>();
+  const documents = new Map<string, ReturnType<typeof documentAsLogged>>();
   // An indexed loop: this runs for every event, mostly before the JIT has optimized it.
   for (let i = 0; i < events.length; i++) {
     const event = events[i]!;
@@ -110,7 +111,7 @@ export function policyHistories(events: readonly IotEvent[]): PolicyHistory[] {
       const value = p?.policyDocument;
       let doc = typeof value === 'string' ? documents.get(value) : undefined;
       if (doc === undefined) {
-        doc = readPolicyDocument(value);
+        doc = documentAsLogged(value);
         if (typeof value === 'string') documents.set(value, doc);
       }
       const versionId = createdVersionId(event);

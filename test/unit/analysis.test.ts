@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { actorSummaries, deniedGroups } from '../../src/analysis/actors.js';
 import { certificateLifecycles } from '../../src/analysis/certificates.js';
-import { policyHistories, readPolicyDocument } from '../../src/analysis/policies.js';
+import { policyHistories, documentAsLogged } from '../../src/analysis/policies.js';
 import { summarize } from '../../src/analysis/summary.js';
 import { normalizeRecord } from '../../src/cloudtrail/normalize.js';
 import { resolvePeriod } from '../../src/collect/period.js';
@@ -223,9 +223,9 @@ describe('policy histories', () => {
   });
 
   it('says "not recorded" for a missing or omitted document, never "empty"', () => {
-    expect(readPolicyDocument(undefined)).toEqual({ document: null, recorded: false, pretty: null });
-    expect(readPolicyDocument('HIDDEN_DUE_TO_SECURITY_REASONS').recorded).toBe(false);
-    expect(readPolicyDocument(doc).pretty).toContain('"iot:*"');
+    expect(documentAsLogged(undefined)).toEqual({ document: null, recorded: false, pretty: null });
+    expect(documentAsLogged('HIDDEN_DUE_TO_SECURITY_REASONS').recorded).toBe(false);
+    expect(documentAsLogged(doc).pretty).toContain('"iot:*"');
   });
 
   it('keeps same-named policies of other accounts apart and ignores IAM-style names without policyName', () => {
