@@ -42,6 +42,28 @@ describe('the Actors section: "Role:" under a caller', () => {
       role: `${IAM}:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_0123`,
     },
     {
+      // The label names the role whatever the issuer's type says: so does "Role:".
+      kind: 'a role session whose issuer type is not one CloudTrail writes',
+      userIdentity: {
+        type: 'AssumedRole',
+        arn: `${STS}:assumed-role/deploy/ci-2`,
+        sessionContext: { sessionIssuer: { type: 'ROLE', arn: `${IAM}:role/deploy` } },
+      },
+      label: 'role/deploy',
+      role: `${IAM}:role/deploy`,
+    },
+    {
+      kind: 'a federated user whose issuer type is not one CloudTrail writes: what the ARN says',
+      userIdentity: {
+        type: 'FederatedUser',
+        arn: `${STS}:federated-user/ops`,
+        accountId: ACCOUNT,
+        sessionContext: { sessionIssuer: { type: 'user', arn: `${IAM}:user/bob` } },
+      },
+      label: 'federated-user/ops (issued by user/bob)',
+      role: null,
+    },
+    {
       kind: 'a session whose record names no identity type, issued by a role',
       userIdentity: { sessionContext: { sessionIssuer: { arn: `${IAM}:role/legacy` } } },
       label: 'role/legacy',
