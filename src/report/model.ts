@@ -7,7 +7,12 @@
  * lists are sorted by explicit keys so the same input gives the same bytes.
  */
 
-/** The JSON output's version: the major on any incompatible change (`--compare` refuses another major), the minor on an addition (1.1: `sessionIssuerType`). */
+/**
+ * The JSON output's version: the major when a field is removed or changes meaning (`--compare`
+ * refuses another major), the minor when one is added (1.1: `sessionIssuerType`). The schema
+ * describes one version exactly (closed objects, every field required): a report validates
+ * against the schema of the version that wrote it, not an older minor's.
+ */
 export const SCHEMA_VERSION = '1.1';
 
 export type Category = 'certificate' | 'policy' | 'other';
