@@ -145,14 +145,10 @@ function withSomeRecord(items: unknown[]): LogRecords | null {
  * single record or envelope (EventBridge, Lake/Athena export). A `Records` array is taken
  * as CloudTrail's own file, as the fast scan takes it (it parses only the records that can
  * be IoT records); a bare array or `Events` must hold at least one record (`withSomeRecord`).
- * An empty one, like `{"Records":[]}`, is a log with no records.
+ * An empty one, like `{"Records":[]}`, is a log with no records. With the IoT records found
+ * on the way (`LogRecords`).
  */
-export function recordsOf(value: unknown): unknown[] | null {
-  return logRecordsOf(value)?.raw ?? null;
-}
-
-/** `recordsOf`, with what it worked out on the way. */
-function logRecordsOf(value: unknown): LogRecords | null {
+function recordsOf(value: unknown): LogRecords | null {
   if (Array.isArray(value)) return value.every((v) => isObject(v)) ? withSomeRecord(value) : null;
   if (!isObject(value)) return null;
   const records = keyCi(value, 'records');
@@ -193,7 +189,7 @@ function parseJsonLines(text: string): LogRecords | { reason: string } | null {
     } catch {
       return null;
     }
-    const records = logRecordsOf(value);
+    const records = recordsOf(value);
     if (records === null) return { reason: `${notCloudTrailReason(value)} on line ${n + 1}` };
     // One at a time: spreading passes each record as an argument, and a line can hold more
     // records than a call takes arguments (a RangeError that made the file unreadable).
@@ -229,7 +225,7 @@ function logRecordsOfText(text: string): LogRecords {
     if (lines !== null && 'raw' in lines) return lines;
     throw new Error(lines !== null ? lines.reason : jsonErrorReason(error));
   }
-  const records = logRecordsOf(value);
+  const records = recordsOf(value);
   if (records === null) throw new Error(notCloudTrailReason(value));
   return records;
 }
