@@ -171,7 +171,11 @@ export const LOCK = '.iot-audit.lock';
 export interface LockTimes {
   /** How long `commit` waits for another run's lock before it gives up (exit 5). */
   waitMs: number;
-  /** A lock seen unchanged this long is left behind, whoever holds it: a commit holds it for milliseconds. */
+  /**
+   * A lock seen unchanged this long is left behind, whoever holds it: a commit holds it for
+   * milliseconds, and one that takes longer (a slow shared folder) renews its lock's text every
+   * quarter of this, so that a run that waits for it never takes it over.
+   */
   staleMs: number;
   /**
    * Or this long when its process, of this machine, no longer runs: not at once, as a container
@@ -194,10 +198,11 @@ const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EINV
  * (written under a temporary name, then linked to the lock's name, which fails if it exists).
  * Another run's lock is waited for, up to `times.waitMs`; one left behind is taken over. How long
  * a lock has been there is measured by this run's clock from when it first saw it (a shared
- * folder's times come from another clock). Returns its release, which is also run if the process
- * exits first.
+ * folder's times come from another clock). Held, its text is renewed (`renew`) every quarter of
+ * `times.staleMs`. Returns its release, which is also run if the process exits first. Exported
+ * for tests: `OutputSession.commit` takes it.
  */
-async function lockFolder(dir: string, times: LockTimes): Promise<() => void> {
+export async function lockFolder(dir: string, times: LockTimes): Promise<() => void> {
   const file = path.join(dir, LOCK);
   const mine = lockText();
   const began = performance.now();
@@ -209,10 +214,14 @@ async function lockFolder(dir: string, times: LockTimes): Promise<() => void> {
   };
   for (let pause = 5; ; pause = Math.min(pause * 2, 50)) {
     if (createWhole(file, mine)) {
-      const releaseAtExit = onExit(() => removeIfHolds(file, mine));
+      let held = mine;
+      const beat = setInterval(() => (held = renew(file, held) ?? held), times.staleMs / 4);
+      beat.unref();
+      const releaseAtExit = onExit(() => removeIfHolds(file, held));
       return () => {
+        clearInterval(beat);
         releaseAtExit();
-        removeIfHolds(file, mine);
+        removeIfHolds(file, held);
       };
     }
     const text = readLockText(file);
@@ -228,6 +237,9 @@ async function lockFolder(dir: string, times: LockTimes): Promise<() => void> {
   }
 }
 
+/** A temporary name for a file that becomes `file` (`.<name>.<pid>-<hex>.tmp`, as other temporary files). */
+const tempBeside = (file: string) => path.join(path.dirname(file), `${path.basename(file)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+
 /**
  * Makes `file` holding `text` if there is none, never partly written: written under a temporary
  * name first (`.<name>.<pid>-<hex>.tmp`, as other temporary files), then hard-linked to `file`.
@@ -235,7 +247,7 @@ async function lockFolder(dir: string, times: LockTimes): Promise<() => void> {
  * if the write fails. False when `file` exists.
  */
 function createWhole(file: string, text: string): boolean {
-  const temp = path.join(path.dirname(file), `${path.basename(file)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+  const temp = tempBeside(file);
   writeFileSync(temp, text);
   try {
     linkSync(temp, file);
@@ -262,6 +274,25 @@ function createWhole(file: string, text: string): boolean {
     throw error;
   } finally {
     closeSync(fd);
+  }
+}
+
+/**
+ * Gives the lock `file`, if it still holds `text` (this run's), a new text of this run's, put in
+ * place whole by a rename: a run waiting for it sees it change, and does not count it left behind.
+ * The new text, or null when the lock is no longer this run's or could not be renewed.
+ */
+function renew(file: string, text: string): string | null {
+  if (readLockText(file) !== text) return null;
+  const next = lockText();
+  const temp = tempBeside(file);
+  try {
+    writeFileSync(temp, next);
+    renameSync(temp, file);
+    return next;
+  } catch {
+    rmSync(temp, { force: true });
+    return null;
   }
 }
 

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { OutputError } from '../../src/errors.js';
-import { OutputSession, writeOutputs, type LockTimes } from '../../src/output/writer.js';
+import { OutputSession, lockFolder, writeOutputs, type LockTimes } from '../../src/output/writer.js';
 
 vi.mock('node:fs', async (importOriginal) => {
   const actual = await importOriginal<typeof import('node:fs')>();
@@ -258,6 +258,28 @@ describe('OutputSession.commit: two runs writing into one folder at once', () =>
     lockOf(dir, await deadPid());
     const run = await timed(dir, 'a.json', { waitMs: 300 });
     expect(run.error).toBeInstanceOf(OutputError);
+  });
+
+  it('a commit that holds the lock longer than staleMs (a slow shared folder) renews it: a run waiting for it waits, then commits', async () => {
+    const dir = folder();
+    const times: LockTimes = { waitMs: 10_000, staleMs: 200, deadMs: 5_000 };
+    const release = await lockFolder(dir, times);
+    const lock = path.join(dir, '.iot-audit.lock');
+    const texts = new Set<string>();
+    const watch = setInterval(() => texts.add(readFileSync(lock, 'utf8')), 20);
+    let releasedAt = Infinity;
+    setTimeout(() => {
+      clearInterval(watch);
+      releasedAt = performance.now();
+      release();
+    }, 1_000);
+    const began = performance.now();
+    const waiting = await timed(dir, 'a.json', times);
+    expect(waiting.error).toBeNull();
+    // Five times staleMs, never taken over: the lock's text changed every quarter of it.
+    expect(began + waiting.ms).toBeGreaterThanOrEqual(releasedAt);
+    expect(texts.size).toBeGreaterThanOrEqual(5);
+    expect(readdirSync(dir).sort()).toEqual(['SHA256SUMS', 'a.json']);
   });
 
   it('a lock held past the wait: an output error naming the run and the lock file, and nothing of this report written', async () => {
