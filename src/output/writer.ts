@@ -171,11 +171,7 @@ export const LOCK = '.iot-audit.lock';
 export interface LockTimes {
   /** How long `commit` waits for another run's lock before it gives up (exit 5). */
   waitMs: number;
-  /**
-   * A lock seen unchanged this long is left behind, whoever holds it: a commit holds it for
-   * milliseconds, and one that takes longer (a slow shared folder) renews its lock's text every
-   * quarter of this, so that a run that waits for it never takes it over.
-   */
+  /** A lock seen unchanged this long is left behind, whoever holds it: a commit holds it for milliseconds (`HeldLock.keepAlive`). */
   staleMs: number;
   /**
    * Or this long when its process, of this machine, no longer runs: not at once, as a container
@@ -198,11 +194,10 @@ const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EINV
  * (written under a temporary name, then linked to the lock's name, which fails if it exists).
  * Another run's lock is waited for, up to `times.waitMs`; one left behind is taken over. How long
  * a lock has been there is measured by this run's clock from when it first saw it (a shared
- * folder's times come from another clock). Held, its text is renewed (`renew`) every quarter of
- * `times.staleMs`. Returns its release, which is also run if the process exits first. Exported
- * for tests: `OutputSession.commit` takes it.
+ * folder's times come from another clock). Held, it is kept alive (`HeldLock`); its release is
+ * also run if the process exits first. Exported for tests: `OutputSession.commit` takes it.
  */
-export async function lockFolder(dir: string, times: LockTimes): Promise<() => void> {
+export async function lockFolder(dir: string, times: LockTimes): Promise<HeldLock> {
   const file = path.join(dir, LOCK);
   const mine = lockText();
   const began = performance.now();
@@ -215,13 +210,24 @@ export async function lockFolder(dir: string, times: LockTimes): Promise<() => v
   for (let pause = 5; ; pause = Math.min(pause * 2, 50)) {
     if (createWhole(file, mine)) {
       let held = mine;
-      const beat = setInterval(() => (held = renew(file, held) ?? held), times.staleMs / 4);
+      // Well within the shortest time after which a waiting run may take it over.
+      const every = Math.min(times.staleMs, times.deadMs) / 4;
+      let renewedAt = performance.now();
+      const keepAlive = () => {
+        if (performance.now() - renewedAt < every) return;
+        held = renew(file, held) ?? held;
+        renewedAt = performance.now();
+      };
+      const beat = setInterval(keepAlive, every);
       beat.unref();
       const releaseAtExit = onExit(() => removeIfHolds(file, held));
-      return () => {
-        clearInterval(beat);
-        releaseAtExit();
-        removeIfHolds(file, held);
+      return {
+        keepAlive,
+        release: () => {
+          clearInterval(beat);
+          releaseAtExit();
+          removeIfHolds(file, held);
+        },
       };
     }
     const text = readLockText(file);
@@ -239,6 +245,18 @@ export async function lockFolder(dir: string, times: LockTimes): Promise<() => v
 
 /** A temporary name for a file that becomes `file` (`.<name>.<pid>-<hex>.tmp`, as other temporary files). */
 const tempBeside = (file: string) => path.join(path.dirname(file), `${path.basename(file)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+
+/**
+ * A lock this run holds. A run waiting for it counts it left behind once its text has not changed
+ * for a while (`LockTimes`): a commit that takes longer than that (a slow shared folder) renews
+ * the text on a timer while it awaits, and with `keepAlive` between its synchronous steps, when
+ * no timer runs. A run whose process still runs is so waited for however long it commits.
+ */
+export interface HeldLock {
+  /** Renews the lock's text if a quarter of the shortest takeover time has passed since it last was. */
+  keepAlive(): void;
+  release(): void;
+}
 
 /**
  * Makes `file` holding `text` if there is none, never partly written: written under a temporary
@@ -462,12 +480,12 @@ export class OutputSession {
   }
 
   async commit(): Promise<WrittenFile[]> {
-    let unlock: (() => void) | null = null;
+    let lock: HeldLock | null = null;
     try {
       this.ready ??= mkdir(this.dir, { recursive: true }).then(() => undefined);
       await this.ready;
       // Another run committing into the same folder at once would lose this one's SHA256SUMS lines, or it the other's.
-      unlock = await lockFolder(this.dir, { ...LOCK_TIMES, ...this.options.lock });
+      lock = await lockFolder(this.dir, { ...LOCK_TIMES, ...this.options.lock });
       // Other reports' lines are kept as they were written, for files still there: hashing
       // those files again would approve a file changed since (`sha256sum -c` must flag it).
       const sums = new Map<string, string>();
@@ -490,18 +508,18 @@ export class OutputSession {
       const sumsTemp = path.join(this.dir, `.${CHECKSUMS}.${this.tag}.tmp`);
       this.temps.push({ temp: sumsTemp, final: path.join(this.dir, CHECKSUMS) });
       await writeFile(sumsTemp, text);
-      this.replaceTargets();
+      this.replaceTargets(lock.keepAlive);
       this.temps.length = 0;
       this.released();
-      unlock();
-      unlock = null;
+      lock.release();
+      lock = null;
       await removeLeftTemps(this.dir, Date.now());
       return [...this.written];
     } catch (error) {
       await this.abort();
       throw failure(this.dir, error);
     } finally {
-      unlock?.();
+      lock?.release();
     }
   }
 
@@ -512,7 +530,7 @@ export class OutputSession {
    * there. The backups are removed once all are in place. Synchronous: a few renames, between
    * which no other code (a Ctrl-C handler) can run.
    */
-  private replaceTargets(): void {
+  private replaceTargets(keepAlive: () => void): void {
     const replacing: Replacing[] = [];
     try {
       for (const { temp, final } of this.temps) {
@@ -520,6 +538,7 @@ export class OutputSession {
         replacing.push(entry);
         renameSync(temp, final);
         entry.placed = true;
+        keepAlive();
       }
     } catch (error) {
       const stuck = putBack(replacing);
@@ -533,6 +552,7 @@ export class OutputSession {
       } catch {
         // left for the next report written here (removeLeftTemps)
       }
+      keepAlive();
     }
   }
 
