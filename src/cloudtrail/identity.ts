@@ -87,13 +87,13 @@ function readAssumedRole(arn: string): readonly [string, string] | null {
 }
 
 /**
- * What a session issuer is: `sessionIssuer.type` when it is one of these; else a role for an
- * assumed-role session (whose label names the role whatever the type says); else what its ARN
- * says (`:role/`, `:user/`, `:root`).
+ * What a session issuer is: a role for an assumed-role session (whose label names the role
+ * whatever the issuer's type says); else `sessionIssuer.type` when it is one of these; else what
+ * its ARN says (`:role/`, `:user/`, `:root`).
  */
 function issuerKind(type: string | null, arn: string, identityType: string | null): SessionIssuerType | null {
-  if (type === 'Role' || type === 'IAMUser' || type === 'Root') return type;
   if (identityType === 'AssumedRole') return 'Role';
+  if (type === 'Role' || type === 'IAMUser' || type === 'Root') return type;
   const colon = resourceColon(arn);
   if (colon < 0) return null;
   // The resource part of an IAM ARN: `arn:aws:iam::1:role/path/Name`, `...:user/Name`, `...:root`.

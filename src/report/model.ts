@@ -177,9 +177,9 @@ export interface Actor {
    */
   sessionIssuerArn: string | null;
   /**
-   * What issued the session: `sessionContext.sessionIssuer.type` when the record says, else a role
-   * for an assumed-role session, else what the issuer's ARN says; null without an issuer, or for
-   * one that is none of these.
+   * What issued the session: a role for an assumed-role session, else
+   * `sessionContext.sessionIssuer.type` when it is one of these, else what the issuer's ARN says;
+   * null without an issuer, or for one that is none of these.
    */
   sessionIssuerType: SessionIssuerType | null;
   /** Role session name (last part of an assumed-role ARN). */

@@ -53,6 +53,16 @@ describe('the Actors section: "Role:" under a caller', () => {
       role: `${IAM}:role/deploy`,
     },
     {
+      kind: 'a role session whose issuer type says an IAM user',
+      userIdentity: {
+        type: 'AssumedRole',
+        arn: `${STS}:assumed-role/deploy/ci-3`,
+        sessionContext: { sessionIssuer: { type: 'IAMUser', arn: `${IAM}:role/deploy` } },
+      },
+      label: 'role/deploy',
+      role: `${IAM}:role/deploy`,
+    },
+    {
       kind: 'a federated user whose issuer type is not one CloudTrail writes: what the ARN says',
       userIdentity: {
         type: 'FederatedUser',
