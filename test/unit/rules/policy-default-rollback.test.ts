@@ -47,6 +47,15 @@ const cases: Case[] = [
     },
   },
   {
+    name: 'reads a version id logged as a number as the Policies section does',
+    steps: [create(BROAD), version('2', NARROW, true), { ...setDefault('1'), requestParameters: { policyName: 'fleet', policyVersionId: 1 } }],
+    hits: 1,
+    check: ([hit]) => {
+      expect(hit!.lowerSeverityBy).toBe(0);
+      expect(hit!.description).toContain('from 2 to 1');
+    },
+  },
+  {
     name: 'fires two levels lower on an older version known not to be broader',
     steps: [create(NARROW), version('2', BROAD, true), setDefault('1')],
     hits: 1,
