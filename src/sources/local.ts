@@ -131,7 +131,7 @@ export class LocalStore implements ObjectStore {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') return;
       // A folder that cannot be read (EACCES...) is named, and the walk goes on past it.
-      yield unfollowed(prefix === '' ? '.' : prefix.slice(0, -1), `could not read folder: ${oneLine(error)}`, true);
+      yield unfollowed(folderName(prefix), `could not read folder: ${oneLine(error)}`, true);
       return;
     }
     walked.add(id);
@@ -150,7 +150,7 @@ export class LocalStore implements ObjectStore {
     } catch (error) {
       // A folder whose listing fails part way (an I/O error, a share gone): named, what it listed
       // before is read, and the walk goes on.
-      yield unfollowed(prefix === '' ? '.' : prefix.slice(0, -1), `could not read all of folder: ${oneLine(error)}`, true);
+      yield unfollowed(folderName(prefix), `could not read all of folder: ${oneLine(error)}`, true);
     }
     // In name order: of two links to one folder, the same one names it on every run.
     links.push(...folderLinks.sort((a, b) => (a.prefix < b.prefix ? -1 : 1)));
@@ -247,6 +247,9 @@ export async function isDirectory(p: string): Promise<boolean> {
     return false;
   }
 }
+
+/** A folder's key as problems name it: `prefix` without its `/`, the source folder itself `.`. */
+const folderName = (prefix: string) => (prefix === '' ? '.' : prefix.slice(0, -1));
 
 /** Why an entry is not followed (`UnfollowedEntry` without its key). */
 type Unfollowed = Omit<UnfollowedEntry, 'key'>;
