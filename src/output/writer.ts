@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, linkSync, lstatSync, openSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
-import { mkdir, open, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { constants, closeSync, linkSync, lstatSync, openSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { access, mkdir, open, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { OutputError, oneLine } from '../errors.js';
@@ -578,6 +578,33 @@ export class OutputSession {
       }
     }
     this.temps.length = 0;
+  }
+}
+
+/**
+ * Checks, before a report's long read, that `dir` can be its output folder: a folder this user
+ * can write into, or one that can be made (the nearest path above it that exists is such a
+ * folder). Nothing is made or written. An output error (exit 5) that says which path is wrong.
+ */
+export async function checkOutputFolder(dir: string): Promise<void> {
+  const wanted = path.resolve(dir);
+  for (let at = wanted; ; at = path.dirname(at)) {
+    let isFolder: boolean;
+    try {
+      isFolder = (await stat(at)).isDirectory();
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      // Not there (or a file on the way, which the step above names): the folder above decides.
+      if ((code === 'ENOENT' || code === 'ENOTDIR') && path.dirname(at) !== at) continue;
+      throw failure(dir, error);
+    }
+    if (!isFolder) throw new OutputError(`cannot write the report to ${dir}: ${at === wanted ? 'it' : at} is a file, not a folder; choose a folder with --out`);
+    try {
+      await access(at, constants.W_OK | constants.X_OK);
+    } catch (error) {
+      throw failure(dir, error);
+    }
+    return;
   }
 }
 

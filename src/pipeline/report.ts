@@ -188,6 +188,8 @@ interface Inputs {
 }
 
 async function loadInputs(options: ReportOptions, period: Period): Promise<Inputs> {
+  // An --out that is a file, or a folder this user cannot write into, fails now, not after the read.
+  await (await import('../output/writer.js')).checkOutputFolder(options.outDir);
   const config = await loadConfig(options.configPath, options.cwd ?? process.cwd());
   const previous = options.comparePath === undefined ? null : await readPreviousReport(options.comparePath);
   // A user's templates are loaded and checked once, now: a broken one fails before an hour of reading.

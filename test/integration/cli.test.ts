@@ -77,6 +77,21 @@ describe('iot-audit report: bad input gets one line, a documented exit code and 
     expect(readdirSync(out)).toEqual([]);
   });
 
+  it('an --out that is a file, or inside one, fails before the read (exit 5) and leaves the file as it was', async () => {
+    const file = path.join(tmp('out-file'), 'report.txt');
+    writeFileSync(file, 'mine\n');
+    for (const [out, named] of [
+      [file, 'it'],
+      [path.join(file, 'reports'), file],
+    ] as const) {
+      // With timings on, a run that read anything would say so on stderr.
+      const run = await cli([...base, '--out', out], { IOT_AUDIT_TIMINGS: '1' });
+      expect(run.code).toBe(5);
+      expect(run.stderr).toBe(`Error: cannot write the report to ${out}: ${named} is a file, not a folder; choose a folder with --out\n`);
+      expect(readFileSync(file, 'utf8')).toBe('mine\n');
+    }
+  });
+
   it('no --source at all names the missing flag', async () => {
     const run = await cli(['report', '--period', '2026-10']);
     expect(run.code).toBe(2);
