@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { constants, closeSync, linkSync, lstatSync, openSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
-import { access, mkdir, open, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { access, lstat, mkdir, open, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { OutputError, oneLine } from '../errors.js';
+import { OutputError, UsageError, oneLine } from '../errors.js';
 import { onExit } from '../exit-cleanup.js';
 
 export interface OutputFile {
@@ -213,12 +213,15 @@ export async function lockFolder(dir: string, times: LockTimes): Promise<HeldLoc
       // Well within the shortest time after which a waiting run may take it over.
       const every = Math.min(times.staleMs, times.deadMs) / 4;
       let renewedAt = performance.now();
-      const keepAlive = () => {
-        if (performance.now() - renewedAt < every) return;
+      const renewNow = () => {
         held = renew(file, held) ?? held;
         renewedAt = performance.now();
       };
-      const beat = setInterval(keepAlive, every);
+      // The timer renews on every tick (a tick can come a little early: throttled, it would skip one).
+      const keepAlive = () => {
+        if (performance.now() - renewedAt >= every) renewNow();
+      };
+      const beat = setInterval(renewNow, every);
       beat.unref();
       const releaseAtExit = onExit(() => removeIfHolds(file, held));
       return {
@@ -587,18 +590,26 @@ export class OutputSession {
  * folder). Nothing is made or written. An output error (exit 5) that says which path is wrong.
  */
 export async function checkOutputFolder(dir: string): Promise<void> {
+  if (dir.trim() === '') throw new UsageError('--out is empty: give the folder to write the report into');
   const wanted = path.resolve(dir);
+  const named = (at: string) => (at === wanted ? 'it' : at);
   for (let at = wanted; ; at = path.dirname(at)) {
     let isFolder: boolean;
     try {
       isFolder = (await stat(at)).isDirectory();
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      // Not there (or a file on the way, which the step above names): the folder above decides.
-      if ((code === 'ENOENT' || code === 'ENOTDIR') && path.dirname(at) !== at) continue;
+      if ((code === 'ENOENT' || code === 'ENOTDIR') && path.dirname(at) !== at) {
+        // A symbolic link that leads nowhere cannot be made a folder.
+        if (code === 'ENOENT' && (await lstat(at).catch(() => null))?.isSymbolicLink()) {
+          throw new OutputError(`cannot write the report to ${dir}: ${named(at)} is a symbolic link that leads nowhere; choose a folder with --out`);
+        }
+        // Not there (or a file on the way, which the step above names): the folder above decides.
+        continue;
+      }
       throw failure(dir, error);
     }
-    if (!isFolder) throw new OutputError(`cannot write the report to ${dir}: ${at === wanted ? 'it' : at} is a file, not a folder; choose a folder with --out`);
+    if (!isFolder) throw new OutputError(`cannot write the report to ${dir}: ${named(at)} is a file, not a folder; choose a folder with --out`);
     try {
       await access(at, constants.W_OK | constants.X_OK);
     } catch (error) {

@@ -88,10 +88,9 @@ describe('report with pdf among other formats', () => {
   });
 
   it('an output that cannot be written while the PDF prints: that error, no browser or profile left, nothing written', async () => {
-    // --out under a file: the first output after the PDF (the JSON) cannot be written.
-    const blocker = path.join(dir, 'a-file');
-    writeFileSync(blocker, '');
-    const out = path.join(blocker, 'out');
+    // --out taken by a file once the read is done (it passed the check before the read): the
+    // first output after the PDF (the JSON) cannot be written.
+    const out = path.join(dir, 'out-taken');
     let browserAtBuild = false;
     const phases: string[] = [];
     const run = runReport(
@@ -101,12 +100,15 @@ describe('report with pdf among other formats', () => {
         render: { paper: 'a4', browserPath },
         onTiming: (phase) => {
           phases.push(phase);
-          if (phase === 'build') browserAtBuild = processesWith(tmp) !== '';
+          if (phase === 'build') {
+            browserAtBuild = processesWith(tmp) !== '';
+            writeFileSync(out, '');
+          }
         },
       }),
     );
     await expect(run).rejects.toThrow(OutputError);
-    await expect(run).rejects.toThrow(/cannot write the report to .*a-file\/out/);
+    await expect(run).rejects.toThrow(/cannot write the report to .*out-taken/);
     expect(browserAtBuild).toBe(true);
     // The print was stopped, not waited for: the PDF never finished.
     expect(phases).not.toContain('render:pdf');

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { OutputError } from '../../src/errors.js';
-import { OutputSession, lockFolder, writeOutputs, type LockTimes } from '../../src/output/writer.js';
+import { OutputSession, checkOutputFolder, lockFolder, writeOutputs, type LockTimes } from '../../src/output/writer.js';
 
 vi.mock('node:fs', async (importOriginal) => {
   const actual = await importOriginal<typeof import('node:fs')>();
@@ -178,6 +178,31 @@ describe('OutputSession: a process that exits during a report', () => {
   });
 });
 
+describe('checkOutputFolder: --out checked before the read', () => {
+  const base = () => mkdtempSync(path.join(os.tmpdir(), 'iot-audit-out-'));
+
+  it('takes a folder, one that can be made below a folder, and makes nothing', async () => {
+    const dir = base();
+    await checkOutputFolder(dir);
+    await checkOutputFolder(path.join(dir, 'a', 'b'));
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('refuses a file, a path through a file, a link that leads nowhere and an empty --out, naming the path', async () => {
+    const dir = base();
+    const file = path.join(dir, 'report.txt');
+    writeFileSync(file, 'mine');
+    fs.symlinkSync(path.join(dir, 'nowhere'), path.join(dir, 'dangling'));
+    await expect(checkOutputFolder(file)).rejects.toThrow(`cannot write the report to ${file}: it is a file, not a folder; choose a folder with --out`);
+    await expect(checkOutputFolder(path.join(file, 'x'))).rejects.toThrow(`: ${file} is a file, not a folder`);
+    await expect(checkOutputFolder(path.join(dir, 'dangling'))).rejects.toThrow(/: it is a symbolic link that leads nowhere; choose a folder with --out$/);
+    await expect(checkOutputFolder(path.join(dir, 'dangling', 'reports'))).rejects.toThrow(`: ${path.join(dir, 'dangling')} is a symbolic link that leads nowhere`);
+    await expect(checkOutputFolder(path.join(dir, 'dangling'))).rejects.toBeInstanceOf(OutputError);
+    await expect(checkOutputFolder(' ')).rejects.toThrow('--out is empty: give the folder to write the report into');
+    expect(readFileSync(file, 'utf8')).toBe('mine');
+  });
+});
+
 describe('OutputSession.commit: two runs writing into one folder at once', () => {
   /** A session of one file, ready to commit. */
   async function session(dir: string, name: string, lock?: Partial<LockTimes>): Promise<OutputSession> {
@@ -298,13 +323,14 @@ describe('OutputSession.commit: two runs writing into one folder at once', () =>
   it('a commit whose renames are slow (a slow shared folder, no timer running) keeps its lock: a run of another process waits, and every line is kept', async () => {
     const dir = folder();
     const times = { waitMs: 20_000, staleMs: 500, deadMs: 5_000 };
-    // Each rename of a report file blocks this process for 500 ms; the lock's own are as fast as ever.
+    // Each rename of a report file blocks this process for 150 ms (well under staleMs: the lock is
+    // renewed between them); the lock's own are as fast as ever.
     const pause = new Int32Array(new SharedArrayBuffer(4));
     renameSync.mockImplementation((from, to) => {
-      if (!String(to).endsWith('.iot-audit.lock')) Atomics.wait(pause, 0, 0, 500);
+      if (!String(to).endsWith('.iot-audit.lock')) Atomics.wait(pause, 0, 0, 150);
       actual.renameSync(from, to);
     });
-    const names = Array.from({ length: 9 }, (_, i) => `a${i}.json`);
+    const names = Array.from({ length: 39 }, (_, i) => `a${String(i).padStart(2, '0')}.json`);
     const mine = new OutputSession(dir, { lock: times });
     for (const name of names) await mine.add({ name, bytes: `${name}\n` });
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'test/helpers/commit-one.ts'), dir, 'b.json', JSON.stringify(times)], { cwd: root });
@@ -316,7 +342,7 @@ describe('OutputSession.commit: two runs writing into one folder at once', () =>
     await mine.commit();
     const committedAt = Date.now();
     expect(await closed).toBe(0);
-    // ...or at least before this one let it go: ten renames of 500 ms, twenty times staleMs.
+    // ...or at least before this one let it go: forty renames of 150 ms, twelve times staleMs.
     expect(Number(out.trim())).toBeLessThan(committedAt);
     const check = await sha256sumCheck(dir);
     expect(check.ok).toBe(true);
