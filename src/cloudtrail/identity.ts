@@ -87,12 +87,12 @@ function readAssumedRole(arn: string): readonly [string, string] | null {
 }
 
 /**
- * What a session issuer is: a role for an assumed-role session (whose label names the role
+ * What a session issuer is: a role for a role session (`roleSession`: its label names the role
  * whatever the issuer's type says); else `sessionIssuer.type` when it is one of these; else what
  * its ARN says (`:role/`, `:user/`, `:root`).
  */
-function issuerKind(type: string | null, arn: string, identityType: string | null): SessionIssuerType | null {
-  if (identityType === 'AssumedRole') return 'Role';
+function issuerKind(type: string | null, arn: string, roleSession: boolean): SessionIssuerType | null {
+  if (roleSession) return 'Role';
   if (type === 'Role' || type === 'IAMUser' || type === 'Root') return type;
   const colon = resourceColon(arn);
   if (colon < 0) return null;
@@ -172,8 +172,9 @@ export function actorOf(userIdentity: JsonObject | null): Actor {
   const mfaRaw = field(attributes, 'mfaAuthenticated');
   const mfa = mfaRaw === true || mfaRaw === 'true' ? true : mfaRaw === false || mfaRaw === 'false' ? false : null;
   const issuerArn = str(field(issuer, 'arn'));
-  const issuerType = issuerArn === null ? null : issuerKind(str(field(issuer, 'type')), issuerArn, type);
   const assumed = arn !== null ? assumedRoleParts(arn) : null;
+  // A role session as the label tells one: by its ARN, or by its identity type.
+  const issuerType = issuerArn === null ? null : issuerKind(str(field(issuer, 'type')), issuerArn, assumed !== null || type === 'AssumedRole');
   const userName = str(field(ui, 'userName')) ?? str(field(issuer, 'userName'));
   const federated = type === 'FederatedUser' || (type === null && arn !== null && arn.includes(FEDERATED_USER));
 

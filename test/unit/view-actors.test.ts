@@ -63,6 +63,15 @@ describe('the Actors section: "Role:" under a caller', () => {
       role: `${IAM}:role/deploy`,
     },
     {
+      kind: 'a role session by its ARN alone (no identity type) whose issuer type says an IAM user',
+      userIdentity: {
+        arn: `${STS}:assumed-role/deploy/ci-4`,
+        sessionContext: { sessionIssuer: { type: 'IAMUser', arn: `${IAM}:role/deploy` } },
+      },
+      label: 'role/deploy',
+      role: `${IAM}:role/deploy`,
+    },
+    {
       kind: 'a federated user whose issuer type is not one CloudTrail writes: what the ARN says',
       userIdentity: {
         type: 'FederatedUser',
