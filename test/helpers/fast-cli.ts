@@ -1,4 +1,4 @@
-// `iot-audit report <args>` through the fast start only (src/cli/fast.ts), as bin/run.js runs
+// `iot-audit report <args>` (the flags, without `report`) through the fast start only (src/cli/fast.ts), as bin/run.js runs
 // it, from source: exit 99 with FAST-START-DECLINED on stderr when it leaves the arguments to oclif.
 import { runFast } from '../../src/cli/fast.js';
 

@@ -11,8 +11,8 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 
 /**
  * Runs `iot-audit <args>` (bin/dev.js) in a child process, as a user runs it: command discovery,
- * flag parsing, error handling and exit codes included. Under NODE_ENV=production oclif loads the
- * build (dist/), not the sources: `npm test` builds it first.
+ * flag parsing, error handling and exit codes included. Run this way (no TypeScript loader),
+ * oclif loads the build (dist/), not the sources: `npm test` builds it first.
  */
 export function runCli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
   return runNode(['bin/dev.js', ...args], env);
