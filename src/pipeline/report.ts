@@ -204,7 +204,7 @@ async function loadInputs(options: ReportOptions, period: Period): Promise<Input
   const athenaSpecs = options.sources.filter(isAthenaUrl);
   const fileSpecs = options.sources.filter((s) => !isAthenaUrl(s));
   for (const spec of athenaSpecs) parseAthenaUrl(spec);
-  const stores = fileSpecs.length === 0 ? [] : await openSources(fileSpecs, { profile: options.profile, region: options.awsRegion, concurrency: options.concurrency });
+  const stores = fileSpecs.length === 0 ? [] : await openSources(fileSpecs, { profile: options.profile, region: options.awsRegion, concurrency: options.concurrency, outDir: options.outDir });
   const accounts = await resolveAccounts({
     organizations: options.organizations,
     accountsFile: options.accountsFile,

@@ -57,9 +57,15 @@ export class LocalStore implements ObjectStore {
   /** The real path of the folder given, once a folder link needs it (`followLink`). */
   private realFolder: string | undefined;
 
+  /**
+   * `skipFolder`: a folder below the source that `listAll` does not read, the report's own output
+   * folder (`--out`, `./reports` by default): the reports written there earlier are not logs. The
+   * source folder itself is never skipped.
+   */
   constructor(
     private readonly folder: string,
     readonly label: string = folder,
+    private readonly options: { skipFolder?: string } = {},
   ) {
     const within = trailFolderWithin(folder);
     this.root = within?.root ?? folder;
@@ -106,6 +112,9 @@ export class LocalStore implements ObjectStore {
    */
   async *listAll(prefix: string): AsyncIterable<StoredObject> {
     const walked = new Set<string>();
+    const skipped = this.skippedFolderId();
+    // Marked as walked: passed over as a folder read already is, by any path or link.
+    if (skipped !== null) walked.add(skipped);
     const links: FolderLink[] = [];
     yield* this.walk(prefix, [], walked, links);
     // `links` grows as the folders they lead to are walked.
@@ -116,6 +125,18 @@ export class LocalStore implements ObjectStore {
       } else if (!walked.has(link.id)) {
         yield* this.walk(link.prefix, link.above, walked, links);
       }
+    }
+  }
+
+  /** The id of `options.skipFolder` when it is a folder other than the source folder, else null. */
+  private skippedFolderId(): string | null {
+    if (this.options.skipFolder === undefined) return null;
+    try {
+      const skip = statSync(this.options.skipFolder);
+      const id = folderId(skip);
+      return skip.isDirectory() && id !== folderId(statSync(this.root)) ? id : null;
+    } catch {
+      return null;
     }
   }
 

@@ -9,6 +9,8 @@ export interface OpenSourcesOptions {
   region?: string;
   /** Object reads in flight: the S3 client's socket pool is sized to it. */
   concurrency?: number;
+  /** The report's output folder: not read when it is inside a local source (`LocalStore`'s `skipFolder`). */
+  outDir?: string;
 }
 
 /** The stores behind `--source` values: local folders and `s3://bucket/prefix` URLs. */
@@ -24,7 +26,7 @@ export async function openSources(specs: readonly string[], options: OpenSources
     if (!(await isDirectory(spec))) {
       throw new UsageError(`source folder "${spec}" does not exist or is not a folder: pass a local copy of the trail bucket or s3://bucket/prefix`);
     }
-    stores.push(new LocalStore(path.resolve(spec), spec));
+    stores.push(new LocalStore(path.resolve(spec), spec, { skipFolder: options.outDir === undefined ? undefined : path.resolve(options.outDir) }));
   }
   return stores;
 }
