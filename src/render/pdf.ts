@@ -4,7 +4,7 @@
  * `data:` is aborted (the CSP forbids them too), and the browser runs on a throw-away profile
  * over a pipe (no debugging port).
  */
-import { mkdtempSync, readlinkSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PDFDict, PDFDocument, PDFHexString, PDFName, type PDFRef } from 'pdf-lib';
@@ -66,10 +66,14 @@ const MARGIN = { top: '18mm', right: '12mm', bottom: '16mm', left: '12mm' };
 /** How long the browser has to start and answer: a program that is no browser may neither exit nor answer. */
 const LAUNCH_TIMEOUT_MS = 60_000;
 
-/** A print under way: its browser (stopped through `stop`, which kills it, launching or not) and its profile folder. */
+/**
+ * A print under way: its browser (stopped through `stop`, which kills it, launching or not), its
+ * profile folder, and the Chromium socket folders the temporary folder held before it started.
+ */
 interface PrintJob {
   stop: AbortController;
   profile: string;
+  socketFoldersBefore: ReadonlySet<string>;
 }
 
 /**
@@ -78,9 +82,9 @@ interface PrintJob {
  * leaves a profile it did not make). The process group is sent SIGKILL first.
  */
 function stopPrint(job: PrintJob): void {
-  const socketFolder = chromiumSocketFolder(job.profile);
+  const socketFolder = socketFolderOf(job);
   job.stop.abort(new Error('exiting'));
-  removeFolders(job.profile, socketFolder);
+  removeFolders(job.profile, socketFolder ?? socketFolderOf(job));
 }
 
 /** The profile, and the socket folder Chromium made for it (read before the browser closes: one that had to be killed leaves it). */
@@ -107,6 +111,30 @@ function chromiumSocketFolder(profile: string): string | null {
   } catch {
     return null;
   }
+}
+
+const SOCKET_FOLDER = /^org\.chromium\.Chromium\./;
+
+/** The Chromium socket folders in the temporary folder. */
+function socketFoldersIn(dir: string): Set<string> {
+  try {
+    return new Set(readdirSync(dir).filter((name) => SOCKET_FOLDER.test(name)));
+  } catch {
+    return new Set();
+  }
+}
+
+/**
+ * The print's socket folder: the one its profile links to, or, for a browser stopped while it
+ * started (the folder made, the link not yet), the one new folder since it started: none when
+ * another browser started meanwhile made it impossible to tell.
+ */
+function socketFolderOf(job: PrintJob): string | null {
+  const linked = chromiumSocketFolder(job.profile);
+  if (linked !== null) return linked;
+  const dir = path.dirname(job.profile);
+  const made = [...socketFoldersIn(dir)].filter((name) => !job.socketFoldersBefore.has(name));
+  return made.length === 1 ? path.join(dir, made[0]!) : null;
 }
 
 /** Programming errors: a bug here or in Puppeteer, never the browser's doing. */
@@ -170,7 +198,8 @@ export async function startPrinter(options: LaunchOptions): Promise<Printer> {
   const timeout = options.timeoutMs ?? 600_000;
   const launch = options.launchTimeoutMs ?? LAUNCH_TIMEOUT_MS;
   // Made and registered in one step: an interrupt between the two would leave the folder behind.
-  const job: PrintJob = { stop: new AbortController(), profile: mkdtempSync(path.join(os.tmpdir(), 'iot-audit-chromium-')) };
+  const socketFoldersBefore = socketFoldersIn(os.tmpdir());
+  const job: PrintJob = { stop: new AbortController(), profile: mkdtempSync(path.join(os.tmpdir(), 'iot-audit-chromium-')), socketFoldersBefore };
   const release = onExit(() => stopPrint(job));
   // The launch's own calls to the browser get the launch's time; loading and printing are given `timeout` each.
   const started = launchBrowser(options.browserPath, job.profile, { launch, protocol: Math.max(timeout, launch) }, job.stop);
@@ -198,7 +227,7 @@ export async function startPrinter(options: LaunchOptions): Promise<Printer> {
         if (starting) job.stop.abort(new Error('closed before it started'));
         const browser = await started.catch(() => null);
         // Read before the browser closes: a browser that has to be killed leaves the folder.
-        const socketFolder = chromiumSocketFolder(job.profile);
+        const socketFolder = socketFolderOf(job);
         if (browser !== null) {
           try {
             await browser.close();
