@@ -60,7 +60,7 @@ export class LocalStore implements ObjectStore {
   /**
    * `skipFolder`: a folder below the source that `listAll` does not read, the report's own output
    * folder (`--out`, `./reports` by default): the reports written there earlier are not logs. The
-   * source folder itself is never skipped.
+   * source folder itself (or the folder above its `AWSLogs/`) is never skipped.
    */
   constructor(
     private readonly folder: string,
@@ -134,7 +134,8 @@ export class LocalStore implements ObjectStore {
     try {
       const skip = statSync(this.options.skipFolder);
       const id = folderId(skip);
-      return skip.isDirectory() && id !== folderId(statSync(this.root)) ? id : null;
+      // Neither the folder given nor, for one inside `AWSLogs/`, the folder its keys start from.
+      return skip.isDirectory() && id !== folderId(statSync(this.folder)) && id !== folderId(statSync(this.root)) ? id : null;
     } catch {
       return null;
     }

@@ -29,8 +29,12 @@ describe('a local source holding the report folder (--out inside --source)', () 
     expect((await read(root)).unreadable).toEqual([expect.stringMatching(/\/reports\/iot-audit-2026-09\.json$/)]);
   });
 
-  it('reads the whole source when --out is the source folder itself', async () => {
+  it('reads the whole source when --out is the source folder itself, one inside AWSLogs/ too', async () => {
     const root = folderWithReports();
     expect((await read(root, root)).ids).toEqual(['x1', 'x2']);
+    // Loose log files in an account's folder: read as a plain folder, from the folder above AWSLogs/.
+    const tree = writeTree({ 'AWSLogs/111122223333/a.json': [record({ eventID: 'y1' })], 'AWSLogs/111122223333/b.json': [record({ eventID: 'y2' })] });
+    const account = path.join(tree, 'AWSLogs', '111122223333');
+    expect((await read(account, account)).ids).toEqual(['y1', 'y2']);
   });
 });
