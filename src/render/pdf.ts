@@ -4,7 +4,7 @@
  * `data:` is aborted (the CSP forbids them too), and the browser runs on a throw-away profile
  * over a pipe (no debugging port).
  */
-import { mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PDFDict, PDFDocument, PDFHexString, PDFName, type PDFRef } from 'pdf-lib';
@@ -126,15 +126,25 @@ function socketFoldersIn(dir: string): Set<string> {
 
 /**
  * The print's socket folder: the one its profile links to, or, for a browser stopped while it
- * started (the folder made, the link not yet), the one new folder since it started: none when
- * another browser started meanwhile made it impossible to tell.
+ * started (the folder made, the link not yet), the one new folder since it started in which no
+ * process listens: another browser's, started meanwhile, has its socket open (`socketListening`).
  */
 function socketFolderOf(job: PrintJob): string | null {
   const linked = chromiumSocketFolder(job.profile);
   if (linked !== null) return linked;
   const dir = path.dirname(job.profile);
   const made = [...socketFoldersIn(dir)].filter((name) => !job.socketFoldersBefore.has(name));
-  return made.length === 1 ? path.join(dir, made[0]!) : null;
+  const folder = made.length === 1 ? path.join(dir, made[0]!) : null;
+  return folder !== null && !socketListening(folder) ? folder : null;
+}
+
+/** Whether a process listens on a socket in `folder` (Linux's /proc/net/unix); true when that cannot be told. */
+function socketListening(folder: string): boolean {
+  try {
+    return readFileSync('/proc/net/unix', 'utf8').includes(`${folder}/`);
+  } catch {
+    return true;
+  }
 }
 
 /** Programming errors: a bug here or in Puppeteer, never the browser's doing. */

@@ -4,13 +4,15 @@
  * never an internal error; and it leaves no browser process or profile behind.
  */
 import { execFileSync } from 'node:child_process';
-import { chmod, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { once } from 'node:events';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { EXIT, RenderError } from '../../src/errors.js';
 import { BrowserFailedError, findBrowser } from '../../src/render/browser.js';
-import { printPdf } from '../../src/render/pdf.js';
+import { printPdf, startPrinter } from '../../src/render/pdf.js';
 import { runFastCli } from '../helpers/run-cli.js';
 
 let dir: string;
@@ -82,6 +84,38 @@ describe('printPdf with something that is not a working browser', () => {
     expect((err as Error).message).toMatch(/^the browser .*never-answers did not start for the PDF \(no answer within 1\.5 s\): pass --browser/);
     expect(processesWith(tmp)).toBe('');
     expect(await readdir(tmp)).toEqual([]);
+  });
+});
+
+describe('a browser stopped while it starts, and the socket folders Chromium makes in TMPDIR', () => {
+  /** A browser stopped before it made the link from its profile to its socket folder: a start that never ends. */
+  const starting = () => script('never-starts.sh', 'sleep 30');
+
+  it('removes the one new socket folder no process listens in (its own, made before the link)', async () => {
+    const printer = await startPrinter({ browserPath: await starting() });
+    await mkdir(path.join(tmp, 'org.chromium.Chromium.mine01'));
+    await printer.close();
+    expect(await readdir(tmp)).toEqual([]);
+  });
+
+  it("leaves another browser's alone: one with its socket open, or one of two new folders", async () => {
+    const printer = await startPrinter({ browserPath: await starting() });
+    const other = path.join(tmp, 'org.chromium.Chromium.other1');
+    await mkdir(other);
+    const server = net.createServer().listen(path.join(other, 'SingletonSocket'));
+    await once(server, 'listening');
+    try {
+      await printer.close();
+      expect(await readdir(tmp)).toEqual(['org.chromium.Chromium.other1']);
+    } finally {
+      server.close();
+    }
+    await rm(other, { recursive: true });
+    const second = await startPrinter({ browserPath: await starting() });
+    await mkdir(path.join(tmp, 'org.chromium.Chromium.one001'));
+    await mkdir(path.join(tmp, 'org.chromium.Chromium.two001'));
+    await second.close();
+    expect((await readdir(tmp)).sort()).toEqual(['org.chromium.Chromium.one001', 'org.chromium.Chromium.two001']);
   });
 });
 
