@@ -208,31 +208,7 @@ export async function lockFolder(dir: string, times: LockTimes): Promise<HeldLoc
     return performance.now() - at;
   };
   for (let pause = 5; ; pause = Math.min(pause * 2, 50)) {
-    if (createWhole(file, mine)) {
-      let held = mine;
-      // Well within the shortest time after which a waiting run may take it over.
-      const every = Math.min(times.staleMs, times.deadMs) / 4;
-      let renewedAt = performance.now();
-      const renewNow = () => {
-        held = renew(file, held) ?? held;
-        renewedAt = performance.now();
-      };
-      // The timer renews on every tick (a tick can come a little early: throttled, it would skip one).
-      const keepAlive = () => {
-        if (performance.now() - renewedAt >= every) renewNow();
-      };
-      const beat = setInterval(renewNow, every);
-      beat.unref();
-      const releaseAtExit = onExit(() => removeIfHolds(file, held));
-      return {
-        keepAlive,
-        release: () => {
-          clearInterval(beat);
-          releaseAtExit();
-          removeIfHolds(file, held);
-        },
-      };
-    }
+    if (createWhole(file, mine)) return holdLock(file, mine, times);
     const text = readLockText(file);
     if (text !== null && leftBehind(text, seenFor(text), times) && takeOver(file, text, seenFor)) continue;
     if (performance.now() - began >= times.waitMs) {
@@ -259,6 +235,32 @@ export interface HeldLock {
   /** Renews the lock's text if a quarter of the shortest takeover time has passed since it last was. */
   keepAlive(): void;
   release(): void;
+}
+
+/** The lock `file`, just made holding `text`, kept alive until released (`HeldLock`). */
+function holdLock(file: string, text: string, times: LockTimes): HeldLock {
+  let held = text;
+  // Well within the shortest time after which a waiting run may take it over.
+  const every = Math.min(times.staleMs, times.deadMs) / 4;
+  let renewedAt = performance.now();
+  const renewNow = () => {
+    held = renew(file, held) ?? held;
+    renewedAt = performance.now();
+  };
+  // The timer renews on every tick (a tick can come a little early: throttled, it would skip one).
+  const beat = setInterval(renewNow, every);
+  beat.unref();
+  const releaseAtExit = onExit(() => removeIfHolds(file, held));
+  return {
+    keepAlive: () => {
+      if (performance.now() - renewedAt >= every) renewNow();
+    },
+    release: () => {
+      clearInterval(beat);
+      releaseAtExit();
+      removeIfHolds(file, held);
+    },
+  };
 }
 
 /**
@@ -364,8 +366,9 @@ function takeOver(file: string, stale: string, seenFor: (text: string) => number
 
 /** Removes the lock `file` if it holds `text` (this run's own, at release). Synchronous: it also runs as the process exits. */
 function removeIfHolds(file: string, text: string): void {
+  if (readLockText(file) !== text) return;
   try {
-    if (readFileSync(file, 'utf8') === text) unlinkSync(file);
+    unlinkSync(file);
   } catch {
     // gone already
   }

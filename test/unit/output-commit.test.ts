@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { OutputError } from '../../src/errors.js';
-import { OutputSession, checkOutputFolder, lockFolder, writeOutputs, type LockTimes } from '../../src/output/writer.js';
+import { LOCK, OutputSession, checkOutputFolder, lockFolder, writeOutputs, type LockTimes } from '../../src/output/writer.js';
 
 vi.mock('node:fs', async (importOriginal) => {
   const actual = await importOriginal<typeof import('node:fs')>();
@@ -213,7 +213,7 @@ describe('OutputSession.commit: two runs writing into one folder at once', () =>
   const folder = () => mkdtempSync(path.join(os.tmpdir(), 'iot-audit-commit-'));
   /** A lock as a run of `pid` writes it (`text` instead, when given). */
   function lockOf(dir: string, pid: number, text = `${pid} ${os.hostname()} ${'0'.repeat(16)}\n`): string {
-    const lock = path.join(dir, '.iot-audit.lock');
+    const lock = path.join(dir, LOCK);
     writeFileSync(lock, text);
     return lock;
   }
@@ -283,13 +283,16 @@ describe('OutputSession.commit: two runs writing into one folder at once', () =>
     lockOf(dir, await deadPid());
     const run = await timed(dir, 'a.json', { waitMs: 300 });
     expect(run.error).toBeInstanceOf(OutputError);
+    expect((run.error as Error).message).toMatch(/^another iot-audit run is writing its report into /);
+    // Neither taken over nor removed.
+    expect(readdirSync(dir)).toEqual([LOCK]);
   });
 
   it('a run holding the lock longer than staleMs renews it while it awaits: a run waiting for it waits, then commits', async () => {
     const dir = folder();
     const times: LockTimes = { waitMs: 10_000, staleMs: 600, deadMs: 5_000 };
     const held = await lockFolder(dir, times);
-    const lock = path.join(dir, '.iot-audit.lock');
+    const lock = path.join(dir, LOCK);
     const texts = new Set<string>();
     const watch = setInterval(() => texts.add(readFileSync(lock, 'utf8')), 20);
     let releasedAt = Infinity;
@@ -310,7 +313,7 @@ describe('OutputSession.commit: two runs writing into one folder at once', () =>
   it('renews the lock well within deadMs too: a run that cannot see this process (another container) must not take it over', async () => {
     const dir = folder();
     const held = await lockFolder(dir, { waitMs: 10_000, staleMs: 60_000, deadMs: 400 });
-    const lock = path.join(dir, '.iot-audit.lock');
+    const lock = path.join(dir, LOCK);
     const texts = new Set<string>();
     const watch = setInterval(() => texts.add(readFileSync(lock, 'utf8')), 20);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
@@ -357,7 +360,7 @@ describe('OutputSession.commit: two runs writing into one folder at once', () =>
     expect((run.error as Error).message).toBe(
       `another iot-audit run is writing its report into ${dir} (process ${process.ppid}): wait for it and run again, choose another --out, or remove ${lock} if no run is writing there`,
     );
-    expect(readdirSync(dir)).toEqual(['.iot-audit.lock']);
+    expect(readdirSync(dir)).toEqual([LOCK]);
   });
 
   it('runs in processes of their own taking over one lock left behind never take one another\'s: every SHA256SUMS line is kept', async () => {
