@@ -49,7 +49,7 @@ export async function runReportCli(flags: ReportFlags, io: CliIo): Promise<{ jso
   const progress = progressFor(process.stderr, process.env, io.json);
   const started = Date.now();
   // Ctrl-C (or SIGTERM) exits 130. The exit itself removes the report's temporary files and
-  // ends the PDF's browser with its profile (OutputSession, printPdf). A running Athena query
+  // ends the PDF's browser with its profile (OutputSession, startPrinter). A running Athena query
   // is stopped first (StopQueryExecution) instead of being left to bill.
   const abort = new AbortController();
   const usesAthena = flags.source.some(isAthenaUrl);

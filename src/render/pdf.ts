@@ -84,6 +84,7 @@ interface PrintJob {
 function stopPrint(job: PrintJob): void {
   const socketFolder = socketFolderOf(job);
   job.stop.abort(new Error('exiting'));
+  // Looked for again once killed: a browser still starting may have made its folder meanwhile.
   removeFolders(job.profile, socketFolder ?? socketFolderOf(job));
 }
 
@@ -403,13 +404,13 @@ export async function renderPdf(model: ReportModel, ctx: RenderContext): Promise
     if (!ctx.browserPath) throw new Error('renderPdf needs ctx.browserPath: find it with findBrowser() in the command layer');
     printer = await startPrinter({ browserPath: ctx.browserPath });
   }
+  let printed: { bytes: Uint8Array; outline: readonly OutlineEntry[] };
   try {
     const { source, page, outline } = await printable(model, ctx);
-    const bytes = await printer.print(source, page);
-    // Closed before stamping (`close` runs once: the `finally` then does nothing).
-    await printer.close();
-    return await stampMetadata(bytes, model, outline);
+    printed = { bytes: await printer.print(source, page), outline };
   } finally {
+    // Closed before stamping.
     await printer.close();
   }
+  return stampMetadata(printed.bytes, model, printed.outline);
 }
