@@ -9,35 +9,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runFastCli } from '../helpers/run-cli.js';
+import { chromiumFolders, processesGone } from '../helpers/chromium.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const base = ['--source', 'fixtures/org-trail', '--accounts-file', 'fixtures/accounts.json', '--period', '2026-10', '--no-organization', '--threads', '0'];
-
-/** The Chromium folders in `tmp`: its profile (`iot-audit-chromium-*`) and its socket's (`org.chromium.Chromium.*`). */
-const chromiumFolders = (tmp: string) => readdirSync(tmp).filter((name) => /chrom/i.test(name));
-
-/** The processes whose command line holds `text` (Chromium's holds its profile's path). */
-function processesWith(text: string): string {
-  try {
-    return execFileSync('pgrep', ['-af', text], { encoding: 'utf8' });
-  } catch {
-    return '';
-  }
-}
-
-/**
- * `processesWith(text)` once none is left, or what is left after a second: a browser killed as
- * the run exits can still be seen for a few milliseconds while the kernel ends it (on a busy
- * machine, freeing a browser's memory takes that long).
- */
-async function processesGone(text: string): Promise<string> {
-  const until = Date.now() + 1_000;
-  for (;;) {
-    const left = processesWith(text);
-    if (left === '' || Date.now() >= until) return left;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 interface Interrupted {
   /** When the signal was sent (null: the moment never came). */

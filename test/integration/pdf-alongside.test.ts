@@ -5,7 +5,7 @@
  * profile left when another output fails while the PDF prints.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -13,6 +13,7 @@ import { OutputError } from '../../src/errors.js';
 import { runReport } from '../../src/pipeline/report.js';
 import { findBrowser } from '../../src/render/browser.js';
 import { reportOptions } from '../helpers/report-options.js';
+import { chromiumFolders, processesGone, processesWith } from '../helpers/chromium.js';
 
 let browserPath: string;
 let dir: string;
@@ -20,15 +21,6 @@ let dir: string;
 let tmp: string;
 const savedTmpdir = process.env.TMPDIR;
 
-const chromiumFolders = () => readdirSync(tmp).filter((name) => /chrom/i.test(name));
-/** The processes whose command line holds `text` (Chromium's holds its profile's path). */
-function processesWith(text: string): string {
-  try {
-    return execFileSync('pgrep', ['-af', text], { encoding: 'utf8' });
-  } catch {
-    return '';
-  }
-}
 
 beforeAll(async () => {
   browserPath = await findBrowser({ env: process.env });
@@ -79,7 +71,7 @@ describe('report with pdf among other formats', () => {
     const names = ['iot-audit-2026-10.pdf', 'iot-audit-2026-10.json', 'iot-audit-2026-10.csv', 'iot-audit-2026-10-findings.csv'];
     expect(result.written.map((w) => w.name)).toEqual(names);
     expect(execFileSync('sha256sum', ['-c', 'SHA256SUMS'], { cwd: out, encoding: 'utf8' }).trim().split('\n')).toHaveLength(4);
-    expect(chromiumFolders()).toEqual([]);
+    expect(chromiumFolders(tmp)).toEqual([]);
 
     // The same bytes as with the PDF asked for last (reproducible: pdf.test.ts), each file.
     const last = path.join(dir, 'last');
@@ -113,8 +105,8 @@ describe('report with pdf among other formats', () => {
     // The print was stopped, not waited for: the PDF never finished.
     expect(phases).not.toContain('render:pdf');
     // Gone when the report's promise settles, not only when the process exits.
-    expect(chromiumFolders()).toEqual([]);
-    expect(processesWith(tmp)).toBe('');
+    expect(chromiumFolders(tmp)).toEqual([]);
+    expect(await processesGone(tmp)).toBe('');
   });
 
   it('a browser still starting when another output fails is stopped, not waited for (it would have had 60 s to answer)', async () => {
@@ -128,7 +120,7 @@ describe('report with pdf among other formats', () => {
     const run = runReport(reportOptions({ formats: ['pdf', 'json'], outDir: path.join(blocker, 'out'), render: { paper: 'a4', browserPath: browser } }));
     await expect(run).rejects.toThrow(OutputError);
     expect(performance.now() - began).toBeLessThan(20_000);
-    expect(processesWith(browser)).toBe('');
-    expect(chromiumFolders()).toEqual([]);
+    expect(await processesGone(browser)).toBe('');
+    expect(chromiumFolders(tmp)).toEqual([]);
   });
 });

@@ -3,7 +3,6 @@
  * answers), or one that fails while printing, is a render error (exit 4) that says what to do,
  * never an internal error; and it leaves no browser process or profile behind.
  */
-import { execFileSync } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import net from 'node:net';
@@ -14,6 +13,7 @@ import { EXIT, RenderError } from '../../src/errors.js';
 import { BrowserFailedError, findBrowser } from '../../src/render/browser.js';
 import { printPdf, startPrinter } from '../../src/render/pdf.js';
 import { runFastCli } from '../helpers/run-cli.js';
+import { processesGone } from '../helpers/chromium.js';
 
 let dir: string;
 /** The temporary folder the browser's profile goes to (TMPDIR): nothing may be left in it. */
@@ -27,14 +27,6 @@ async function script(name: string, body: string): Promise<string> {
   return file;
 }
 
-/** The processes whose command line holds `text`. */
-function processesWith(text: string): string {
-  try {
-    return execFileSync('pgrep', ['-af', text], { encoding: 'utf8' });
-  } catch {
-    return '';
-  }
-}
 
 const print = (browserPath: string, extra: { timeoutMs?: number; launchTimeoutMs?: number } = {}, html = '<p>x</p>') =>
   printPdf(html, { browserPath, paper: 'a4', headerTemplate: '<span></span>', footerTemplate: '<span></span>', ...extra });
@@ -82,7 +74,7 @@ describe('printPdf with something that is not a working browser', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(err).toBeInstanceOf(BrowserFailedError);
     expect((err as Error).message).toMatch(/^the browser .*never-answers did not start for the PDF \(no answer within 1\.5 s\): pass --browser/);
-    expect(processesWith(tmp)).toBe('');
+    expect(await processesGone(tmp)).toBe('');
     expect(await readdir(tmp)).toEqual([]);
   });
 });
@@ -130,7 +122,7 @@ describe('printPdf with a real Chromium that fails while printing', () => {
     expect((err as Error).message).toMatch(
       new RegExp(`^the browser ${browserPath} failed while printing the PDF \\(.*\\): try another Chrome or Chromium with --browser \\(Debian/Ubuntu: \`apt-get install chromium\`\\), or leave pdf out of --format$`),
     );
-    expect(processesWith(tmp)).toBe('');
+    expect(await processesGone(tmp)).toBe('');
     expect(await readdir(tmp)).toEqual([]);
   });
 });
