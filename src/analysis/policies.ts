@@ -30,6 +30,11 @@ export function createdVersionId(event: IotEvent): string | null {
   return paramString(event.responseElements, 'policyVersionId') ?? (event.eventName === 'CreatePolicy' ? '1' : null);
 }
 
+/** The version a SetDefaultPolicyVersion call made the default (a number too, as creations' ids are read). */
+export function defaultedVersionId(event: IotEvent): string | null {
+  return paramString(event.requestParameters, 'policyVersionId');
+}
+
 /** Whether a CreatePolicy or CreatePolicyVersion call made its version the default. */
 export function createdAsDefault(event: IotEvent): boolean {
   return (
@@ -137,7 +142,7 @@ export function policyHistories(events: readonly IotEvent[]): PolicyHistory[] {
       if (action === 'create') h.deleted = false;
       target = versionId;
     } else if (action === 'set-default' || action === 'delete-version') {
-      target = paramString(p, 'policyVersionId');
+      target = defaultedVersionId(event);
       if (action === 'set-default') {
         h.defaultVersionId = target;
         h.defaultVersionNotLogged = false;

@@ -1,7 +1,6 @@
 import type { Rule, RuleHit } from './types.js';
 import { broadenings, policyDocumentOfEvent, readPolicyDocument, type PolicyDocumentReading } from './support/policy-document.js';
-import { paramString } from '../params.js';
-import { createdAsDefault, createdVersionId } from '../policies.js';
+import { createdAsDefault, createdVersionId, defaultedVersionId } from '../policies.js';
 import { documentFromHistory, UNKNOWN_POLICY } from './support/policy-versions.js';
 import type { PolicyHistory } from '../../report/model.js';
 import { lineDiff } from './support/line-diff.js';
@@ -70,7 +69,7 @@ export const policyDefaultRollback: Rule<Record<string, never>> = {
       } else if (event.eventName === 'DeletePolicy') {
         states.delete(key);
       } else if (event.eventName === 'SetDefaultPolicyVersion') {
-        const target = paramString(event.requestParameters, 'policyVersionId');
+        const target = defaultedVersionId(event);
         if (!target) continue;
         const previous = state.defaultVersion;
         state.defaultVersion = target;

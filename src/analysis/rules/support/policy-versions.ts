@@ -4,8 +4,7 @@
  */
 import { getOrInsert } from '../../../memo.js';
 import type { IotEvent, PolicyHistory } from '../../../report/model.js';
-import { paramString } from '../../params.js';
-import { createdAsDefault, createdVersionId } from '../../policies.js';
+import { createdAsDefault, createdVersionId, defaultedVersionId } from '../../policies.js';
 import { policyDocumentOfEvent, readPolicyDocument, type PolicyDocumentReading } from './policy-document.js';
 import { policyNameOf } from './values.js';
 
@@ -100,7 +99,7 @@ export function knownPolicyVersions(events: readonly IotEvent[], policies: reado
       versions.set(key(event.accountId, event.region, policyName, versionId ?? `event:${event.eventId}`), entry);
       ordered.push(entry);
     } else if (event.eventName === 'SetDefaultPolicyVersion') {
-      const versionId = paramString(event.requestParameters, 'policyVersionId');
+      const versionId = defaultedVersionId(event);
       if (!versionId) continue;
       const k = key(event.accountId, event.region, policyName, versionId);
       const existing = versions.get(k);
