@@ -193,10 +193,9 @@ function parseJsonLines(text: string): LogRecords | { reason: string } | null {
     if (records === null) return { reason: `${notCloudTrailReason(value)} on line ${n + 1}` };
     // One at a time: spreading passes each record as an argument, and a line can hold more
     // records than a call takes arguments (a RangeError that made the file unreadable).
-    for (let i = 0; i < records.raw.length; i++) {
-      raw.push(records.raw[i]);
-      iot.push(records.iot[i]);
-    }
+    // `iot` only where the line's records were worked out (none for a `Records` line): `iotRecordsOf` takes the gaps.
+    for (let i = 0; i < records.iot.length; i++) iot[raw.length + i] = records.iot[i];
+    for (let i = 0; i < records.raw.length; i++) raw.push(records.raw[i]);
   }
   return raw.length > 0 ? { raw, iot } : null;
 }

@@ -160,20 +160,24 @@ export class LocalStore implements ObjectStore {
     const down = [...above, id];
     const subdirs: string[] = [];
     const folderLinks: FolderLink[] = [];
+    const entries: Dirent[] = [];
+    let partly: unknown = null;
     try {
-      for await (const entry of handle) {
-        const found = this.entryKind(dir, entry);
-        if (found.kind === 'folder') {
-          if (found.link === undefined) subdirs.push(`${prefix}${entry.name}/`);
-          else folderLinks.push({ prefix: `${prefix}${entry.name}/`, id: folderId(found.link), above: down });
-        } else if (found.kind === 'file') yield { key: `${prefix}${entry.name}` };
-        else if (found.kind === 'unfollowed') yield { key: `${prefix}${entry.name}`, ...found.why };
-      }
+      for await (const entry of handle) entries.push(entry);
     } catch (error) {
       // A folder whose listing fails part way (an I/O error, a share gone): named, what it listed
       // before is read, and the walk goes on.
-      yield unfollowed(folderName(prefix), `could not read all of folder: ${oneLine(error)}`, true);
+      partly = error;
     }
+    for (const entry of entries) {
+      const found = this.entryKind(dir, entry);
+      if (found.kind === 'folder') {
+        if (found.link === undefined) subdirs.push(`${prefix}${entry.name}/`);
+        else folderLinks.push({ prefix: `${prefix}${entry.name}/`, id: folderId(found.link), above: down });
+      } else if (found.kind === 'file') yield { key: `${prefix}${entry.name}` };
+      else if (found.kind === 'unfollowed') yield { key: `${prefix}${entry.name}`, ...found.why };
+    }
+    if (partly !== null) yield unfollowed(folderName(prefix), `could not read all of folder: ${oneLine(partly)}`, true);
     // In name order: of two links to one folder, the same one names it on every run.
     links.push(...folderLinks.sort((a, b) => (a.prefix < b.prefix ? -1 : 1)));
     for (const sub of subdirs.sort()) yield* this.walk(sub, down, walked, links);
