@@ -138,7 +138,9 @@ export async function runReportCli(flags: ReportFlags, io: CliIo): Promise<{ jso
   const without = c.accountsWithoutLogs.length;
   // Loaded by the report already (the renderers): not at start-up.
   const { inRegionsAskedFor } = await import('../render/format.js');
-  io.log(`  ${c.filesRead} log files read, ${c.unreadableFiles.length} unreadable, ${without} ${without === 1 ? 'account' : 'accounts'} without logs${inRegionsAskedFor(model.filters.regions)}`);
+  // Objects or prefixes that could not be listed or fetched (a file this user may not read, a failed GET): named only when there are some.
+  const notRead = c.sourceProblems.length > 0 ? `, ${c.sourceProblems.length} could not be listed or read` : '';
+  io.log(`  ${c.filesRead} log files read, ${c.unreadableFiles.length} unreadable${notRead}, ${without} ${without === 1 ? 'account' : 'accounts'} without logs${inRegionsAskedFor(model.filters.regions)}`);
   const timeless = c.iotRecordsWithoutTime.count;
   if (timeless > 0) io.warn(`${timeless} IoT ${timeless === 1 ? 'record has' : 'records have'} no usable event time and ${timeless === 1 ? 'is' : 'are'} in no period (listed in the report's Coverage)`);
   for (const file of written) io.log(`  wrote ${file.path} (${formatBytes(file.bytes)})`);
@@ -153,6 +155,7 @@ export async function runReportCli(flags: ReportFlags, io: CliIo): Promise<{ jso
     coverage: {
       filesRead: c.filesRead,
       unreadableFiles: c.unreadableFiles.length,
+      sourceProblems: c.sourceProblems.length,
       accountsWithoutLogs: c.accountsWithoutLogs,
       accountsNotInOrganization: c.accountsNotInOrganization,
     },

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 
 export interface CliRun {
@@ -26,9 +26,25 @@ export function runFastCli(args: string[], env: Record<string, string> = {}): Pr
   return runNode(['--import', 'tsx', 'test/helpers/fast-cli.ts', ...args], env);
 }
 
-function runNode(argv: string[], env: Record<string, string>): Promise<CliRun> {
+/**
+ * Runs `iot-audit <args>` (bin/run.js, the build) as user `nobody` (through `setpriv`), so the
+ * file system's permissions apply as they do to a user's run: root reads and writes anywhere.
+ * The repository and every path given must be readable by `nobody`.
+ */
+export function runCliAsNobody(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+  return runNode(['bin/run.js', ...args], env, ['setpriv', '--reuid=nobody', '--regid=nogroup', '--clear-groups']);
+}
+
+/** Whether `runCliAsNobody` can run here: as root, with `setpriv` and a user `nobody`. */
+export function canRunAsNobody(): boolean {
+  if (process.getuid?.() !== 0) return false;
+  return spawnSync('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', 'true']).status === 0;
+}
+
+function runNode(argv: string[], env: Record<string, string>, prefix: string[] = []): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, argv, {
+    const [command, ...before] = [...prefix, process.execPath];
+    const child = spawn(command, [...before, ...argv], {
       cwd: ROOT,
       // vitest's NODE_ENV=test would make oclif look for TypeScript sources differently than a user's run.
       env: { ...process.env, CI: 'true', NODE_ENV: 'production', NO_COLOR: '1', ...env },
