@@ -460,6 +460,11 @@ export class OutputSession {
   private ready: Promise<void> | null = null;
 
   /** `lock`: how long `commit` waits for other runs writing into `dir`, and when their locks count as left behind (`LockTimes`). */
+  /**
+   * `dir` as given. Every path inside it is made with path.join, which resolves `..` by the
+   * text (`link/../x` is `./x`, as checkOutputFolder and a local source's skipped folder read
+   * it), so the folder is made from its normalized text too, not through a link by mkdir.
+   */
   constructor(
     readonly dir: string,
     private readonly options: { lock?: Partial<LockTimes> } = {},
@@ -467,7 +472,7 @@ export class OutputSession {
 
   async add(file: OutputFile): Promise<WrittenFile> {
     try {
-      this.ready ??= mkdir(this.dir, { recursive: true }).then(() => undefined);
+      this.ready ??= mkdir(path.normalize(this.dir), { recursive: true }).then(() => undefined);
       await this.ready;
       const final = path.join(this.dir, file.name);
       const temp = path.join(this.dir, `.${file.name}.${this.tag}.tmp`);
@@ -488,7 +493,7 @@ export class OutputSession {
   async commit(): Promise<WrittenFile[]> {
     let lock: HeldLock | null = null;
     try {
-      this.ready ??= mkdir(this.dir, { recursive: true }).then(() => undefined);
+      this.ready ??= mkdir(path.normalize(this.dir), { recursive: true }).then(() => undefined);
       await this.ready;
       // Another run committing into the same folder at once would lose this one's SHA256SUMS lines, or it the other's.
       lock = await lockFolder(this.dir, { ...LOCK_TIMES, ...this.options.lock });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, chmodSync, mkdirSync, utimesSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, chmodSync, mkdirSync, symlinkSync, utimesSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -138,6 +138,17 @@ describe('writeOutputs', () => {
         `iot-audit-2026-09.json.${gone}-0a1b2c3d.tmp`,
       ].sort(),
     );
+  });
+
+  it('reads `..` after a symbolic link in --out by the text, as the check before the read does: link/../x is ./x', async () => {
+    const parent = mkdtempSync(path.join(os.tmpdir(), 'iot-audit-dotdot-'));
+    mkdirSync(path.join(parent, 'far', 'away'), { recursive: true });
+    symlinkSync(path.join(parent, 'far', 'away'), path.join(parent, 'link'));
+    const written = await writeOutputs(path.join(parent, 'link') + '/../x', [{ name: 'a.json', bytes: Buffer.from('{}') }]);
+    expect(written.map((w) => w.path)).toEqual([path.join(parent, 'x', 'a.json')]);
+    expect(readdirSync(path.join(parent, 'x')).sort()).toEqual(['SHA256SUMS', 'a.json']);
+    expect(readdirSync(path.join(parent, 'far'))).toEqual(['away']);
+    rmSync(parent, { recursive: true, force: true });
   });
 
   it('leaves nothing behind and says what to do when the folder cannot be written', async () => {
