@@ -139,6 +139,11 @@ export function trailNarrowing(narrow: readonly string[]): TrailNarrowing {
   return { organizationId, accountId, trailFolder, region: rest[0] };
 }
 
+/** The narrowing's trail folder when it is one that holds no log file (`CloudTrail-Digest`, `CloudTrail-Insight`), else undefined. */
+function noLogsFolder({ trailFolder }: TrailNarrowing): string | undefined {
+  return trailFolder !== undefined && trailFolder !== 'CloudTrail' ? trailFolder : undefined;
+}
+
 /** The narrowing's region when it is a region's folder of the layout (a region code below `<acct>/CloudTrail[-Digest|-Insight]/`), else undefined. */
 function regionFolder({ trailFolder, region }: TrailNarrowing): string | undefined {
   return trailFolder !== undefined && region !== undefined && REGION.test(region) ? region : undefined;
@@ -216,7 +221,7 @@ export function storeScope(store: Pick<ObjectStore, 'rootPrefix'>): { account: s
   const inside = insideAwsLogs(store.rootPrefix);
   if (inside === null) return { account: null, region: null };
   const narrowing = trailNarrowing(inside.narrow);
-  if (narrowing.trailFolder !== undefined && narrowing.trailFolder !== 'CloudTrail') return { account: null, region: null };
+  if (noLogsFolder(narrowing) !== undefined) return { account: null, region: null };
   return { account: narrowing.accountId ?? null, region: regionFolder(narrowing) ?? null };
 }
 
@@ -357,13 +362,14 @@ export async function discoverTrails(store: ObjectStore, filter: DiscoveryFilter
 
   const walked: typeof bases = [];
   for (const level of bases) {
-    const { accountId: accountNarrow, trailFolder } = trailNarrowing(level.narrow);
-    if (accountNarrow !== undefined && (trailFolder === 'CloudTrail-Digest' || trailFolder === 'CloudTrail-Insight')) {
+    const narrowing = trailNarrowing(level.narrow);
+    const trailFolder = noLogsFolder(narrowing);
+    if (trailFolder !== undefined) {
       // Digests or Insights events, no log file of management events: said, not an empty report.
       problems.push({
         key: store.rootPrefix,
         source: store.label,
-        reason: `a ${trailFolder} folder holds no CloudTrail log files: pass the account's folder (${accountNarrow}, above it) or one of its CloudTrail/<region> folders`,
+        reason: `a ${trailFolder} folder holds no CloudTrail log files: pass the account's folder (${narrowing.accountId}, above it) or one of its CloudTrail/<region> folders`,
       });
     } else {
       walked.push(level);
