@@ -5,7 +5,7 @@ import { loadConfig } from '../config/load.js';
 import { resolveAccounts, type OrganizationsMode } from '../accounts/resolve.js';
 import type { ParsePool } from '../collect/pool.js';
 import { collect, type CollectProgress, type CollectResult, type LogParser } from '../collect/run.js';
-import { resolvePeriod, type PeriodInput } from '../collect/period.js';
+import { deliveryDays, resolvePeriod, type PeriodInput } from '../collect/period.js';
 import { EXIT, UsageError, oneLine } from '../errors.js';
 import { ContentHashes } from '../integrity/known-content.js';
 import type { IntegrityResult } from '../integrity/types.js';
@@ -106,8 +106,12 @@ async function checkIntegrity(period: Period, stores: readonly ObjectStore[], op
   // The parse workers, still running, read the digests (and any log file the read did not hash).
   const { integrityOnWorkers } = await import('../collect/pool.js');
   const workers = parser.parseFile !== undefined && parser.readDigest !== undefined ? integrityOnWorkers(parser as ParsePool, localPathOf) : null;
-  const start = new Date(period.start);
-  const end = new Date(Date.parse(period.end) + options.lateDays * 86_400_000);
+  // The window of every log file the read took: whole UTC delivery days (`deliveryDays`). A
+  // period in another zone, or ending inside a day, starts and ends inside such a day; a file
+  // filed in the rest of it is read (an event of the period in it is reported), so it is checked.
+  const days = deliveryDays(period, options.lateDays);
+  const start = new Date(`${days[0]}T00:00:00Z`);
+  const end = new Date(Date.parse(`${days[days.length - 1]}T00:00:00Z`) + 86_400_000);
   return integrity.verifyIntegrity({
     stores: [...stores],
     start,
