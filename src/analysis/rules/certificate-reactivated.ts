@@ -1,11 +1,15 @@
 import type { IotEvent } from '../../report/model.js';
 import type { Rule, RuleHit } from './types.js';
 import { clip, compactTime } from './support/text.js';
-import { certificateIdOf, reqParam, str } from './support/values.js';
+import { bool, certificateIdOf, reqParam, str } from './support/values.js';
 
 interface StatusSet {
   status: string;
   event: IotEvent;
+  /** The deletion since, when the certificate was deleted after `event`. */
+  deleted?: IotEvent;
+  /** The registration of the same certificate after `deleted`, not active. */
+  registeredAgain?: IotEvent;
 }
 
 const DEACTIVATED = new Set(['INACTIVE', 'REVOKED']);
@@ -13,15 +17,31 @@ const DEACTIVATED = new Set(['INACTIVE', 'REVOKED']);
 const STATUS_CALLS = new Set(['UpdateCertificate', 'UpdateCACertificate', 'DeleteCertificate', 'DeleteCACertificate']);
 
 /**
+ * Calls that put a certificate whose id (the SHA-256 of the certificate) may have been seen
+ * before back into an account: registering the same PEM again gives the same id.
+ */
+const REGISTER_CALLS = new Set(['RegisterCertificate', 'RegisterCertificateWithoutCA', 'RegisterCACertificate']);
+
+/** The status a registration gives: `status`, else `setAsActive`; null when it says neither. */
+function registeredStatus(event: IotEvent): string | null {
+  const status = str(reqParam(event, 'status'))?.toUpperCase();
+  if (status) return status;
+  const active = bool(reqParam(event, 'setAsActive'));
+  return active === null ? null : active ? 'ACTIVE' : 'INACTIVE';
+}
+
+/**
  * A certificate (device or CA) explicitly set INACTIVE or REVOKED in the period and then
- * set ACTIVE again. First activations (a certificate created inactive) are not reactivations.
+ * set ACTIVE again, by UpdateCertificate, or by deleting it and registering the same
+ * certificate again (which a revocation does not prevent). First activations (a
+ * certificate created inactive) are not reactivations.
  */
 export const certificateReactivated: Rule<Record<string, never>> = {
   id: 'certificate-reactivated',
   title: 'Certificate revoked or deactivated, then reactivated',
   severity: 'high',
   description:
-    'UpdateCertificate / UpdateCACertificate set a certificate ACTIVE after an earlier call in the period set it INACTIVE or REVOKED. After REVOKED: high; after INACTIVE: one level lower.',
+    'UpdateCertificate / UpdateCACertificate set a certificate ACTIVE after an earlier call in the period set it INACTIVE or REVOKED, or the certificate was deleted and the same certificate registered again ACTIVE. After REVOKED: high; after INACTIVE: one level lower.',
   remediation:
     'Confirm why the certificate was disabled and who approved its reactivation; if it was disabled because it was compromised, revoke it again and rotate the device certificate.',
   defaults: {},
@@ -31,28 +51,42 @@ export const certificateReactivated: Rule<Record<string, never>> = {
     const events = ctx.events;
     for (let i = 0; i < events.length; i++) {
       const event = events[i]!;
-      if (!event.isChange || !STATUS_CALLS.has(event.eventName)) continue;
-      const ca = event.eventName === 'UpdateCACertificate' || event.eventName === 'DeleteCACertificate';
+      if (!event.isChange) continue;
+      const registered = REGISTER_CALLS.has(event.eventName);
+      if (!registered && !STATUS_CALLS.has(event.eventName)) continue;
+      const ca = event.eventName === 'UpdateCACertificate' || event.eventName === 'DeleteCACertificate' || event.eventName === 'RegisterCACertificate';
       const certificateId = certificateIdOf(event, ca);
       if (!certificateId) continue;
       const key = JSON.stringify([ca, event.accountId, event.region, certificateId]);
+      const seen = last.get(key);
+      // After a deletion, the same id again is the certificate registered again; another
+      // call on it (its registration unlogged) starts afresh.
+      const previous = seen?.deleted !== undefined && seen.registeredAgain === undefined && !registered && !event.eventName.startsWith('Delete') ? undefined : seen;
       if (event.eventName.startsWith('Delete')) {
-        last.delete(key);
+        // Its last status is kept: the same certificate registered again is the same one.
+        if (previous) previous.deleted = event;
         continue;
       }
-      const status = str(reqParam(event, 'newStatus'))?.toUpperCase();
+      const status = registered ? registeredStatus(event) : str(reqParam(event, 'newStatus'))?.toUpperCase();
       if (!status) continue;
-      const previous = last.get(key);
-      last.set(key, { status, event });
-      if (status !== 'ACTIVE' || !previous || !DEACTIVATED.has(previous.status)) continue;
+      const disabled = previous !== undefined && DEACTIVATED.has(previous.status);
+      // Registered again but not active: still the certificate that was disabled, until it is activated.
+      if (registered && status !== 'ACTIVE' && disabled) previous.registeredAgain = event;
+      else last.set(key, { status, event });
+      if (status !== 'ACTIVE' || !disabled) continue;
       const kind = ca ? 'CA certificate' : 'Certificate';
+      const at = (e: IotEvent) => `at ${e.eventTime} by ${clip(e.actor.label, 100)}`;
+      const again =
+        previous.deleted === undefined ? 'then ACTIVE again'
+        : previous.registeredAgain === undefined ? `deleted ${at(previous.deleted)}, then registered again ACTIVE`
+        : `deleted ${at(previous.deleted)}, registered again ${at(previous.registeredAgain)}, then set ACTIVE`;
       hits.push({
         accountId: event.accountId,
         region: event.region,
         resource: certificateId,
-        eventIds: [previous.event.eventId, event.eventId],
+        eventIds: [previous.event, previous.deleted, previous.registeredAgain, event].flatMap((e) => (e !== undefined ? [e.eventId] : [])),
         time: previous.event.eventTime,
-        description: `${kind} ${clip(certificateId, 80)} was set ${previous.status} at ${previous.event.eventTime} by ${clip(previous.event.actor.label, 100)}, then ACTIVE again at ${event.eventTime} by ${clip(event.actor.label, 100)}.`,
+        description: `${kind} ${clip(certificateId, 80)} was set ${previous.status} ${at(previous.event)}, ${again} ${at(event)}.`,
         evidence: null,
         discriminator: compactTime(event.eventTime),
         lowerSeverityBy: previous.status === 'REVOKED' ? 0 : 1,

@@ -9,6 +9,15 @@ const update = (certificateId: string, newStatus: string, extra: EventInit = {})
   ...extra,
 });
 
+const del = (certificateId: string): EventInit => ({ eventName: 'DeleteCertificate', requestParameters: { certificateId } });
+
+const register = (certificateId: string, params: Record<string, unknown>, eventName = 'RegisterCertificateWithoutCA', extra: EventInit = {}): EventInit => ({
+  eventName,
+  requestParameters: { certificatePem: '-----BEGIN CERTIFICATE-----', ...params },
+  responseElements: { certificateId, certificateArn: `arn:aws:iot:eu-west-1:111122223333:${eventName === 'RegisterCACertificate' ? 'cacert' : 'cert'}/${certificateId}` },
+  ...extra,
+});
+
 interface Case {
   name: string;
   steps: EventInit[];
@@ -53,6 +62,33 @@ const cases: Case[] = [
     hits: 0,
   },
   { name: 'silent on ACTIVE then INACTIVE', steps: [update('c1', 'ACTIVE'), update('c1', 'INACTIVE')], hits: 0 },
+  // Deleting a revoked certificate and registering the same PEM again gives it back its id, ACTIVE (2026-11-26 review).
+  {
+    name: 'fires on REVOKED, deleted, then the same certificate registered again ACTIVE',
+    steps: [update('c1', 'REVOKED'), del('c1'), register('c1', { status: 'ACTIVE' })],
+    hits: 1,
+    check: ([hit]) => {
+      expect(hit!.eventIds).toEqual(['e-0001', 'e-0002', 'e-0003']);
+      expect(hit!.lowerSeverityBy).toBe(0);
+      expect(hit!.description).toMatch(/was set REVOKED at .+, deleted at .+, then registered again ACTIVE at /);
+    },
+  },
+  { name: 'fires on a registration with setAsActive', steps: [update('c1', 'INACTIVE'), del('c1'), register('c1', { setAsActive: 'true' }, 'RegisterCertificate')], hits: 1 },
+  { name: 'fires on registered again INACTIVE, then activated', steps: [update('c1', 'REVOKED'), del('c1'), register('c1', { status: 'INACTIVE' }), update('c1', 'ACTIVE')], hits: 1, check: ([hit]) => {
+    expect(hit!.eventIds).toEqual(['e-0001', 'e-0002', 'e-0003', 'e-0004']);
+    expect(hit!.description).toMatch(/was set REVOKED at .+, deleted at .+, registered again at .+, then set ACTIVE at /);
+  } },
+  {
+    name: 'fires on a CA certificate registered again',
+    steps: [
+      { eventName: 'UpdateCACertificate', requestParameters: { caCertificateId: 'ca1', newStatus: 'REVOKED' } },
+      { eventName: 'DeleteCACertificate', requestParameters: { caCertificateId: 'ca1' } },
+      register('ca1', { setAsActive: true }, 'RegisterCACertificate'),
+    ],
+    hits: 1,
+  },
+  { name: 'silent on a certificate registered ACTIVE with no earlier status', steps: [register('c1', { status: 'ACTIVE' })], hits: 0 },
+  { name: 'silent on registered again in another region', steps: [update('c1', 'REVOKED'), del('c1'), register('c1', { status: 'ACTIVE' }, 'RegisterCertificateWithoutCA', { region: 'us-west-2' })], hits: 0 },
 ];
 
 describe(rule.id, () => {
