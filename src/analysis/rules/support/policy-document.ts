@@ -131,6 +131,11 @@ function readEventDocument(event: IotEvent): PolicyDocumentReading {
   if (doc === undefined || doc === null || doc === '') {
     return { status: 'not-recorded', reason: 'the request parameters hold no policy document' };
   }
+  // A word in place of the document (`HIDDEN_DUE_TO_SECURITY_REASONS`), not a JSON text: CloudTrail
+  // did not record it, as the Policies section says (`documentAsLogged`); not a malformed policy.
+  if (typeof doc === 'string' && !/^\s*[[{"]/.test(doc)) {
+    return { status: 'not-recorded', reason: `CloudTrail logged ${JSON.stringify(clip(doc.trim(), 60))} in place of the document` };
+  }
   return readPolicyDocument(doc);
 }
 
