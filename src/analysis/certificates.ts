@@ -85,16 +85,43 @@ interface Building {
   lifecycle: CertificateLifecycle;
   things: Set<string>;
   policies: Set<string>;
+  /** The key (`transferKey`) of its transfer started and not answered yet, else null. */
+  transfer: string | null;
+}
+
+/** A certificate where it lives: one account and region (a transfer moves it to another account of the region). */
+const placeKey = (kind: string, accountId: string, region: string, id: string) => `${kind}\u0000${accountId}\u0000${region}\u0000${id}`;
+/** A device certificate's transfer to an account ('' when not logged): transfers stay within a region. */
+const transferKey = (region: string, id: string, toAccount: string) => `${region}\u0000${id}\u0000${toAccount}`;
+
+/** The calls the receiving account answers a transfer with: they go on with the certificate of the transfer. */
+const TRANSFER_ANSWERS: ReadonlySet<string> = new Set(['AcceptCertificateTransfer', 'RejectCertificateTransfer']);
+
+/** What ends a pending transfer: its answer (by either account), or the certificate's deletion. */
+const TRANSFER_ENDS: ReadonlySet<CertificateAction> = new Set(['transfer-accepted', 'transfer-rejected', 'transfer-cancelled', 'deleted']);
+
+/** A certificate ARN moved to another account (a transfer): the same id, region and partition. */
+function arnInAccount(arn: string | null, accountId: string): string | null {
+  const m = arn === null ? null : /^(arn:[^:]+:iot:[^:]*:)\d{12}(:cert\/.+)$/.exec(arn);
+  return m ? `${m[1]}${accountId}${m[2]}` : arn;
 }
 
 /**
  * Every certificate (device or CA) an event of the period touched, with what the
- * period's successful changes did to it, in time order. Certificate ids are unique
- * across accounts, so a transferred certificate keeps one lifecycle.
+ * period's successful changes did to it, in time order: one lifecycle per certificate,
+ * account and region. A certificate's id is the hash of the certificate, so one id can live
+ * in several accounts and regions at once (multi-account registration: RegisterCertificate-
+ * WithoutCA, or a CA in SNI_ONLY mode), each copy with a status of its own. A transfer keeps
+ * one lifecycle: the AcceptCertificateTransfer in the receiving account (same region) goes on
+ * with the certificate of the pending transfer, which belongs to that account from then on;
+ * a rejected or cancelled transfer leaves it where it was. An accept whose transfer began
+ * before the period starts a certificate in the receiving account.
  */
 export function certificateLifecycles(events: readonly IotEvent[]): CertificateLifecycle[] {
-  // By kind, then id; and every certificate in order of first appearance.
-  const byId = { device: new Map<string, Building>(), ca: new Map<string, Building>() };
+  // By kind, account, region and id (`placeKey`); and every certificate in order of first appearance.
+  const byPlace = new Map<string, Building>();
+  // Device certificates whose transfer started and is not answered yet, by region, id and receiving account (`transferKey`).
+  const pending = new Map<string, Building>();
   const all: Building[] = [];
   // Indexed loops: these run for every event, mostly before the JIT has optimized them.
   for (let i = 0; i < events.length; i++) {
@@ -102,11 +129,18 @@ export function certificateLifecycles(events: readonly IotEvent[]): CertificateL
     // Successful reads do not touch a certificate; failed calls are shown with it.
     if (event.errorCode === null && !event.isChange) continue;
     const resources = event.resources;
+    const answersTransfer = TRANSFER_ANSWERS.has(event.eventName);
     for (let r = 0; r < resources.length; r++) {
       const resource = resources[r]!;
       if (resource.type !== 'certificate' && resource.type !== 'caCertificate') continue;
       const kind = resource.type === 'caCertificate' ? 'ca' : 'device';
-      let b = byId[kind].get(resource.id);
+      const key = placeKey(kind, event.accountId, event.region, resource.id);
+      // An accept or reject is made in the receiving account: the certificate is still the sender's.
+      let b =
+        answersTransfer && kind === 'device'
+          ? (pending.get(transferKey(event.region, resource.id, event.accountId)) ?? pending.get(transferKey(event.region, resource.id, '')))
+          : undefined;
+      b ??= byPlace.get(key);
       if (!b) {
         b = {
           lifecycle: {
@@ -124,13 +158,15 @@ export function certificateLifecycles(events: readonly IotEvent[]): CertificateL
           },
           things: new Set(),
           policies: new Set(),
+          transfer: null,
         };
-        byId[kind].set(resource.id, b);
+        byPlace.set(key, b);
         all.push(b);
       }
-      if (b.lifecycle.arn === null && resource.arn !== null) b.lifecycle.arn = resource.arn;
+      const lifecycle = b.lifecycle;
+      if (lifecycle.arn === null && resource.arn !== null) lifecycle.arn = resource.arn;
       if (event.errorCode !== null) {
-        b.lifecycle.failedEventIds.push(event.eventId);
+        lifecycle.failedEventIds.push(event.eventId);
         continue;
       }
       const effect = effectOf(event);
@@ -142,8 +178,28 @@ export function certificateLifecycles(events: readonly IotEvent[]): CertificateL
         detail: effect.detail,
         actorLabel: event.actor.label,
       };
-      b.lifecycle.steps.push(step);
-      if (effect.status !== undefined) b.lifecycle.lastKnownStatus = effect.status;
+      lifecycle.steps.push(step);
+      if (effect.status !== undefined) lifecycle.lastKnownStatus = effect.status;
+      if (b.transfer !== null && TRANSFER_ENDS.has(effect.action)) {
+        pending.delete(b.transfer);
+        b.transfer = null;
+      }
+      if (effect.status === 'PENDING_TRANSFER' && kind === 'device') {
+        b.transfer = transferKey(lifecycle.region, resource.id, paramString(event.requestParameters, 'targetAwsAccount') ?? '');
+        pending.set(b.transfer, b);
+      } else if (effect.action === 'transfer-accepted' && lifecycle.accountId !== event.accountId) {
+        // The certificate lives in the accepting account from now on: its later calls there find it.
+        const before = placeKey(kind, lifecycle.accountId, lifecycle.region, resource.id);
+        if (byPlace.get(before) === b) byPlace.delete(before);
+        byPlace.set(key, b);
+        lifecycle.accountId = event.accountId;
+        lifecycle.accountName = event.accountName;
+        lifecycle.arn = arnInAccount(lifecycle.arn, event.accountId);
+      } else if (effect.action === 'deleted') {
+        // AWS IoT deletes a certificate only once no thing or policy is attached (forceDelete detaches the policies).
+        b.things.clear();
+        b.policies.clear();
+      }
       if (effect.thing) {
         if (effect.thing.attach) b.things.add(effect.thing.name);
         else b.things.delete(effect.thing.name);
@@ -163,7 +219,7 @@ export function certificateLifecycles(events: readonly IotEvent[]): CertificateL
     lifecycle.policies = [...policies].sort();
     return lifecycle;
   });
-  // First change first; certificates with only failures or reads after, by id.
+  // First change first; certificates with only failures or reads after, by id (then account and region: one id lives in several).
   const firstTime = (c: CertificateLifecycle) => c.steps[0]?.eventTime ?? '\uffff';
-  return sortByString(out, (c) => `${firstTime(c)}\u0000${c.kind}\u0000${c.certificateId}`);
+  return sortByString(out, (c) => `${firstTime(c)}\u0000${c.kind}\u0000${c.certificateId}\u0000${c.accountId}\u0000${c.region}`);
 }

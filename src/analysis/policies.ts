@@ -1,6 +1,8 @@
 import type { IotEvent, PolicyChange, PolicyHistory, PolicyVersion } from '../types.js';
+import { getOrInsert } from '../memo.js';
 import { resourceOfTarget } from '../iot/resources.js';
 import { sortByString, paramBool, paramString } from './params.js';
+import { certificateIdOf, policyNameOf } from './rules/support/values.js';
 
 /**
  * A policy document as logged: a JSON string. CloudTrail omits documents over its
@@ -62,20 +64,49 @@ interface Building {
   targets: Set<string>;
 }
 
+/** Where a certificate is: its account, region and id (a certificate lives in each account and region it is registered in). */
+const certificatePlace = (accountId: string, region: string, certificateId: string) => `${accountId}\u0000${region}\u0000${certificateId}`;
+
+type AttachedTo = Map<string, { b: Building; target: string }[]>;
+
+/** A successful DeleteCertificate: its certificate is a target of no policy any more. */
+function detachDeleted(attachedTo: AttachedTo, event: IotEvent): void {
+  const certificateId = certificateIdOf(event);
+  if (certificateId === null) return;
+  const place = certificatePlace(event.accountId, event.region, certificateId);
+  const attached = attachedTo.get(place);
+  if (attached === undefined) return;
+  for (let a = 0; a < attached.length; a++) attached[a]!.b.targets.delete(attached[a]!.target);
+  attachedTo.delete(place);
+}
+
 /**
  * Every IoT policy a change or failed call of the period touched: versions with
  * their documents, default-version changes, deletions, attachments and detachments.
- * Policies are named per account and region.
+ * Policies are named per account and region, as the rules name them (`policyNameOf`: a
+ * CreatePolicy whose parameters CloudTrail omitted is named by its response). A certificate
+ * deleted after it was attached is no longer a target: AWS IoT deletes a certificate only
+ * once no policy is attached to it, or detaches them itself (`forceDelete`).
  */
 export function policyHistories(events: readonly IotEvent[]): PolicyHistory[] {
   const byKey = new Map<string, Building>();
+  // The policies each certificate was attached to in the period, by where the certificate is
+  // (`certificatePlace`), with the target as attached: what its deletion detaches.
+  const attachedTo: AttachedTo = new Map();
   // Versions repeat a few documents (one template in many accounts and regions): each text is read once.
   const documents = new Map<string, ReturnType<typeof documentAsLogged>>();
   // An indexed loop: this runs for every event, mostly before the JIT has optimized it.
   for (let i = 0; i < events.length; i++) {
     const event = events[i]!;
     if (event.errorCode === null && !event.isChange) continue;
-    const policyName = paramString(event.requestParameters, 'policyName');
+    if (event.errorCode === null && event.eventName === 'DeleteCertificate') {
+      detachDeleted(attachedTo, event);
+      continue;
+    }
+    // A successful call that is no policy change (TagResource on a policy ARN, say) makes no history.
+    const action = POLICY_ACTION.get(event.eventName);
+    if (event.errorCode === null && action === undefined) continue;
+    const policyName = policyNameOf(event);
     if (policyName === null) continue;
     const key = `${event.accountId}\u0000${event.region}\u0000${policyName}`;
     let b = byKey.get(key);
@@ -106,7 +137,6 @@ export function policyHistories(events: readonly IotEvent[]): PolicyHistory[] {
       h.failedEventIds.push(event.eventId);
       continue;
     }
-    const action = POLICY_ACTION.get(event.eventName);
     if (action === undefined) continue;
     const p = event.requestParameters;
     let target: string | null = null;
@@ -155,9 +185,13 @@ export function policyHistories(events: readonly IotEvent[]): PolicyHistory[] {
     } else {
       target = paramString(p, 'target') ?? paramString(p, 'principal');
       if (target !== null) {
-        targetType = resourceOfTarget(target).type;
-        if (action === 'attach') b.targets.add(target);
-        else b.targets.delete(target);
+        const ref = resourceOfTarget(target);
+        targetType = ref.type;
+        if (action === 'attach') {
+          b.targets.add(target);
+          // A policy is attached to a certificate of its own account and region.
+          if (ref.type === 'certificate') getOrInsert(attachedTo, certificatePlace(event.accountId, event.region, ref.id), () => []).push({ b, target });
+        } else b.targets.delete(target);
       }
     }
     h.changes.push({ eventId: event.eventId, eventTime: event.eventTime, eventName: event.eventName, action, target, targetType, actorLabel: event.actor.label });

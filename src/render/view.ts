@@ -468,7 +468,9 @@ function findingsView(
 ): { view: FindingsView; bookmarks: ReportView['toc'][number]['bookmarks'] } {
   const resourceLink = (f: Finding): Link => {
     const r = f.resource;
-    const cert = certAnchors.get(r) ?? certAnchors.get(CERT_ID.exec(r)?.[1] ?? '');
+    const id = certAnchors.has(r) ? r : (CERT_ID.exec(r)?.[1] ?? '');
+    // The certificate in the finding's account and region, else any with the id (a transferred one is in another account).
+    const cert = certAnchors.get(certificatePlace(f.accountId, f.region, id)) ?? certAnchors.get(id);
     if (cert) return { text: r, href: `#${cert}` };
     const policy = policyAnchor(policyAnchors, f.accountId, f.region, POLICY_NAME.exec(r)?.[1] ?? r);
     return { text: r, href: policy ? `#${policy}` : null };
@@ -651,6 +653,15 @@ function integrityView(model: ReportModel, kit: ViewKit): IntegrityView {
 
 // --- certificates ----------------------------------------------------------
 
+/**
+ * The key of a certificate's anchor in one account and region. `certificatesView`'s anchors
+ * are by this key and by the id alone (the first certificate with it): one id can live in
+ * several accounts and regions, each a lifecycle of its own.
+ */
+function certificatePlace(accountId: string, region: string, certificateId: string): string {
+  return `${accountId}\u0000${region}\u0000${certificateId}`;
+}
+
 function certificatesView(
   certs: CertificateLifecycle[],
   kit: ViewKit,
@@ -665,7 +676,11 @@ function certificatesView(
   // Anchors are claimed now, in document order (findings link to them); rows are made when printed.
   const groupAnchors = kit.shown(groups, kit.limits.rows).map((g, i) => {
     const anchor = kit.claim(`certgroup-${i + 1}`);
-    for (const c of g.items) if (!anchors.has(c.certificateId)) anchors.set(c.certificateId, anchor);
+    for (const c of g.items) {
+      if (!anchors.has(c.certificateId)) anchors.set(c.certificateId, anchor);
+      const place = certificatePlace(c.accountId, c.region, c.certificateId);
+      if (!anchors.has(place)) anchors.set(place, anchor);
+    }
     return anchor;
   });
   const groupTable = kit.table(groups, kit.limits.rows, (g, i) => {
@@ -691,6 +706,8 @@ function certificatesView(
   const certAnchors = kit.shown(rest, kit.limits.certificates).map((c) => {
     const anchor = kit.claim(anchorId('cert', c.accountId, c.region, c.certificateId));
     if (!anchors.has(c.certificateId) || anchors.get(c.certificateId)?.startsWith('certgroup-')) anchors.set(c.certificateId, anchor);
+    const place = certificatePlace(c.accountId, c.region, c.certificateId);
+    if (!anchors.has(place) || anchors.get(place)?.startsWith('certgroup-')) anchors.set(place, anchor);
     return anchor;
   });
   const table = kit.table(rest, kit.limits.certificates, (c, i) => {

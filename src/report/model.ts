@@ -62,7 +62,7 @@ export interface ReportModel {
   findingNotes: string[];
   /** What changed since a previous report (`--compare`), else null. */
   comparison: Comparison | null;
-  /** Every IoT event of the period, sorted by time then event id. */
+  /** Every IoT event of the period, sorted by time, then (within a second) by the likely order of the calls (creations first, deletions last), then event id. */
   events: IotEvent[];
 }
 

@@ -18,7 +18,7 @@ export type RuleParams = Record<string, unknown>;
 
 export interface RuleContext<P extends RuleParams = RuleParams> {
   /**
-   * The period's IoT events, sorted by time then id. Loop over them by index: `for...of`
+   * The period's IoT events, sorted by time, then the likely order of calls in one second (`compareEvents`), then id. Loop over them by index: `for...of`
    * costs an iterator step per event while the loop is not yet optimized.
    */
   events: readonly IotEvent[];
