@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { constants, closeSync, linkSync, lstatSync, openSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { constants, closeSync, linkSync, lstatSync, openSync, readFileSync, renameSync, rmSync, rmdirSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { access, lstat, mkdir, open, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -458,6 +458,8 @@ export class OutputSession {
   private release: (() => void) | null = null;
   private readonly written: WrittenFile[] = [];
   private ready: Promise<void> | null = null;
+  /** The folders this session made for `dir` (`makeFolders`), outermost first: removed again, when empty, if the report is not written. */
+  private made: string[] = [];
 
   /** `lock`: how long `commit` waits for other runs writing into `dir`, and when their locks count as left behind (`LockTimes`). */
   /**
@@ -472,12 +474,14 @@ export class OutputSession {
 
   async add(file: OutputFile): Promise<WrittenFile> {
     try {
-      this.ready ??= mkdir(path.normalize(this.dir), { recursive: true }).then(() => undefined);
-      await this.ready;
+      await this.folderReady();
       const final = path.join(this.dir, file.name);
       const temp = path.join(this.dir, `.${file.name}.${this.tag}.tmp`);
       // Removed as the process exits, should it exit first (Ctrl-C).
-      this.release ??= onExit(() => this.removeTempsNow());
+      this.release ??= onExit(() => {
+        this.removeTempsNow();
+        this.removeMadeFolders();
+      });
       this.temps.push({ temp, final });
       const content = await writeContent(temp, file.bytes);
       const entry = { name: file.name, path: final, bytes: content.bytes, sha256: content.sha256 };
@@ -493,8 +497,7 @@ export class OutputSession {
   async commit(): Promise<WrittenFile[]> {
     let lock: HeldLock | null = null;
     try {
-      this.ready ??= mkdir(path.normalize(this.dir), { recursive: true }).then(() => undefined);
-      await this.ready;
+      await this.folderReady();
       // Another run committing into the same folder at once would lose this one's SHA256SUMS lines, or it the other's.
       lock = await lockFolder(this.dir, { ...LOCK_TIMES, ...this.options.lock });
       // Other reports' lines are kept as they were written, for files still there: hashing
@@ -567,10 +570,32 @@ export class OutputSession {
     }
   }
 
-  /** Removes every temporary file; nothing of this report is left. */
+  /** `dir`, made once (with the folders above it that are missing). */
+  private folderReady(): Promise<void> {
+    // From its normalized text: see the constructor.
+    this.ready ??= makeFolders(path.normalize(this.dir)).then((made) => {
+      this.made = made;
+    });
+    return this.ready;
+  }
+
+  /** Removes every temporary file, and the folders this session made if they are empty: nothing of this report is left. */
   async abort(): Promise<void> {
     this.removeTempsNow();
+    this.removeMadeFolders();
     this.released();
+  }
+
+  /** Removes the folders this session made, innermost first, each only if empty (another run may write there). */
+  private removeMadeFolders(): void {
+    for (const folder of this.made.slice().reverse()) {
+      try {
+        rmdirSync(folder);
+      } catch {
+        break; // not empty (another run's files), or gone: the folders above it stay too
+      }
+    }
+    this.made = [];
   }
 
   /** No temporary file left to remove at exit. */
@@ -590,6 +615,34 @@ export class OutputSession {
     }
     this.temps.length = 0;
   }
+}
+
+/**
+ * Makes `dir` and the folders above it that are missing, one at a time: Node's recursive mkdir
+ * never settles where a folder cannot be made under /proc (`--out /proc/x` ran forever). The
+ * folders made, outermost first (one another run made meanwhile is not among them).
+ */
+async function makeFolders(dir: string): Promise<string[]> {
+  const missing: string[] = [];
+  for (let at = path.resolve(dir); ; at = path.dirname(at)) {
+    try {
+      await stat(at);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || path.dirname(at) === at) throw error;
+      missing.push(at);
+    }
+  }
+  const made: string[] = [];
+  for (const folder of missing.reverse()) {
+    try {
+      await mkdir(folder);
+      made.push(folder);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || !(await stat(folder)).isDirectory()) throw error;
+    }
+  }
+  return made;
 }
 
 /**

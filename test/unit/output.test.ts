@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, chmodSync, mkdirSync, symlinkSync, utimesSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, chmodSync, mkdirSync, symlinkSync, utimesSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -107,6 +107,30 @@ describe('writeOutputs', () => {
     expect(err).toBeInstanceOf(RendererFailure);
     expect(err).not.toBeInstanceOf(OutputError);
     expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('removes the folders it made for --out when the report is not written, and only those', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'iot-audit-made-'));
+    function* failing() {
+      yield 'x';
+      throw new Error('a template failed');
+    }
+    await expect(writeOutputs(path.join(dir, 'nest', 'a', 'b'), [{ name: 'a.html', bytes: failing() }])).rejects.toThrow('a template failed');
+    expect(readdirSync(dir)).toEqual([]);
+    // A folder that was there stays, with what another run put in it.
+    mkdirSync(path.join(dir, 'there'));
+    writeFileSync(path.join(dir, 'there', 'other.txt'), 'kept');
+    await expect(writeOutputs(path.join(dir, 'there', 'new'), [{ name: 'a.html', bytes: failing() }])).rejects.toThrow('a template failed');
+    expect(readdirSync(dir)).toEqual(['there']);
+    expect(readdirSync(path.join(dir, 'there'))).toEqual(['other.txt']);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it.skipIf(!existsSync('/proc/self'))('fails (exit 5) on an --out under /proc, where Node\'s recursive mkdir never settles', async () => {
+    const started = Date.now();
+    const error = await writeOutputs('/proc/iot-audit-no-such/out', [{ name: 'a.json', bytes: Buffer.from('{}') }]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OutputError);
+    expect(Date.now() - started).toBeLessThan(5_000);
   });
 
   it('removes the temporary files (and kept earlier files) of runs killed outright, once they are an hour old, and nothing else', async () => {
