@@ -30,16 +30,27 @@ const DATE_FOLDER = /^\d{2}(\d{2})?$/;
 /** Account folders listed at once while finding the trail folders. */
 const DISCOVERY_CONCURRENCY = 16;
 
-/** How deep below a source's root to look for `AWSLogs/`, and how many listings that may cost. */
-const AWSLOGS_SEARCH_DEPTH = 4;
-const AWSLOGS_SEARCH_BUDGET = 200;
+/**
+ * How many folders deep below a source's root `AWSLogs/` is looked for: a key prefix of up to 12
+ * folders. A trail's S3 key prefix is free text (up to 200 characters, slashes allowed); those met
+ * are one to four folders (`org/`, `cloudtrail/org-trail/`, `logs/cloudtrail/prod/org/`), and a
+ * local copy may sit a few folders below where the bucket was copied to (`backup/s3/<bucket>/`):
+ * 12 leaves room for both. A deeper search is stopped, and said where it matters (`discoverTrails`).
+ */
+const AWSLOGS_SEARCH_DEPTH = 12;
+/**
+ * How many folders the search for `AWSLogs/` may list. Every branch is searched (a bucket may hold
+ * trails under several prefixes), but a bucket of other data is not walked whole: 500 delimiter
+ * listings, 16 at once, are a few seconds on S3. A search stopped here is said as a deeper one is.
+ */
+const AWSLOGS_SEARCH_BUDGET = 500;
 
 export interface Discovery {
   layout: 'organization' | 'account' | 'files';
   /** `CloudTrail/<region>/` folders, for the accounts and regions asked for. */
   locations: TrailLocation[];
   organizationIds: string[];
-  /** Prefixes that could not be listed. */
+  /** Prefixes that could not be listed, and a search for `AWSLogs/` stopped short (`findAwsLogsLevels`). */
   problems: SourceProblem[];
 }
 
@@ -254,31 +265,68 @@ export function coveredFilters(
 export type ListPrefixes = (prefix: string) => Promise<{ prefixes: string[] }>;
 
 /**
+ * Folders the search for `AWSLogs/` does not look into, as the layout knows what is below them and
+ * it is no trail's key prefix: an account's trail folder (`<acct>/CloudTrail[-Digest|-Insight]/`,
+ * part of a trail copied without its `AWSLogs/`: regions and date folders below), and a month
+ * folder of a date tree (`<YYYY>/<MM>/`: day folders and log files below, a trail's or a plain
+ * copy's). `AWSLogs/` itself is found, not looked into.
+ */
+function notAKeyPrefix(prefix: string): boolean {
+  const parts = prefix.split('/').filter(Boolean);
+  const name = parts[parts.length - 1] ?? '';
+  const parent = parts[parts.length - 2] ?? '';
+  return (TRAIL_FOLDERS.has(name) && ACCOUNT_ID.test(parent)) || (/^\d{2}$/.test(name) && /^\d{4}$/.test(parent));
+}
+
+/**
  * The `AWSLogs/`-level folders of a store, without listing the bucket: its root when
  * the root already points inside `AWSLogs/` (the rest of the path narrows to an
  * organization, account or region), a root whose children are `o-...` or account
- * folders (a copy of `AWSLogs/` itself), else found by delimiter listings a few levels down.
+ * folders (a copy of `AWSLogs/` itself), else every `AWSLogs/` found by delimiter listings
+ * down every branch, breadth first: two trails may share a bucket under different key
+ * prefixes (`AWSLogs/` and `org/AWSLogs/`). `AWSLogs/` folders are not looked into, nor
+ * folders that hold no key prefix (`notAKeyPrefix`); each listing goes through `list`
+ * (which caches it: the walk below lists `AWSLogs/` itself). A search stopped with folders
+ * not searched (deeper than `AWSLOGS_SEARCH_DEPTH`, or past `AWSLOGS_SEARCH_BUDGET`
+ * listings) is one problem in `problems`, naming the first folder not searched and what to do.
  */
-export async function findAwsLogsLevels(store: ObjectStore, list: ListPrefixes): Promise<{ base: string; narrow: string[] }[]> {
+export async function findAwsLogsLevels(store: ObjectStore, list: ListPrefixes, problems?: SourceProblem[]): Promise<{ base: string; narrow: string[] }[]> {
   const root = store.rootPrefix;
   const inside = insideAwsLogs(root);
   if (inside !== null) return [inside];
 
   const found: { base: string; narrow: string[] }[] = [];
+  const stopped = (left: readonly string[], what: string) =>
+    problems?.push({
+      key: left[0],
+      source: store.label,
+      reason: `stopped looking for AWSLogs/ ${what}, ${left.length} not searched: pass the prefix that holds AWSLogs/ as --source (s3://bucket/prefix or the folder)`,
+    });
   let level = [root];
-  let budget = AWSLOGS_SEARCH_BUDGET;
-  for (let depth = 0; depth < AWSLOGS_SEARCH_DEPTH && level.length > 0 && found.length === 0; depth++) {
+  let listed = 0;
+  for (let depth = 0; level.length > 0; depth++) {
+    // The folders of this level are `depth` deep: a key prefix of `depth` folders is in them.
+    if (depth > AWSLOGS_SEARCH_DEPTH) {
+      stopped(level, `more than ${AWSLOGS_SEARCH_DEPTH} folders deep`);
+      break;
+    }
+    // Within the budget; a level is listed several folders at once (each a round trip to S3).
+    const now = level.slice(0, AWSLOGS_SEARCH_BUDGET - listed);
+    listed += now.length;
+    const listings = await mapLimit(now, DISCOVERY_CONCURRENCY, (prefix) => list(prefix));
+    if (depth === 0 && listings[0].prefixes.some((p) => ORG_ID.test(lastSegment(p)) || ACCOUNT_ID.test(lastSegment(p)))) {
+      return [{ base: root, narrow: [] }];
+    }
     const next: string[] = [];
-    for (const prefix of level) {
-      if (budget-- <= 0) break;
-      const { prefixes } = await list(prefix);
-      if (depth === 0 && prefixes.some((p) => ORG_ID.test(lastSegment(p)) || ACCOUNT_ID.test(lastSegment(p)))) {
-        return [{ base: prefix, narrow: [] }];
-      }
+    for (const { prefixes } of listings) {
       for (const child of prefixes) {
         if (lastSegment(child) === 'AWSLogs') found.push({ base: child, narrow: [] });
-        else next.push(child);
+        else if (!notAKeyPrefix(child)) next.push(child);
       }
+    }
+    if (now.length < level.length) {
+      stopped([...level.slice(now.length), ...next], `after listing ${listed} folders`);
+      break;
     }
     level = next;
   }
@@ -357,8 +405,18 @@ export async function discoverTrails(store: ObjectStore, filter: DiscoveryFilter
   // Each prefix listed once: the root is listed while finding `AWSLogs/`, and again as the base when it is one.
   const listed = new Map<string, ReturnType<typeof children>>();
   const list = (prefix: string) => getOrInsert(listed, prefix, () => children(store, prefix, problems, unfollowed));
-  const bases = await findAwsLogsLevels(store, list);
-  if (bases.length === 0) return { layout: 'files', locations: [], organizationIds: [], problems };
+  const stopped: SourceProblem[] = [];
+  const bases = await findAwsLogsLevels(store, list, stopped);
+  if (bases.length === 0) {
+    // No `AWSLogs/` found: a plain folder of files, every file below the root read
+    // (`looseLogObjects`). A search stopped short is said on S3, where that lists the whole
+    // bucket; a local folder loses no file by it, and a plain one (deep, or with link loops)
+    // would only be told to look for an `AWSLogs/` it does not have.
+    if (store.kind === 's3') problems.push(...stopped);
+    return { layout: 'files', locations: [], organizationIds: [], problems };
+  }
+  // `AWSLogs/` found: the folders not searched are not read at all.
+  problems.push(...stopped);
 
   const walked: typeof bases = [];
   for (const level of bases) {

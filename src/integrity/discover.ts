@@ -14,7 +14,7 @@ import {
 import { mapLimit } from '../collect/limit.js';
 import { oneLine } from '../errors.js';
 import { getOrInsert } from '../memo.js';
-import type { ObjectStore, StoredObject } from '../types.js';
+import type { ObjectStore, SourceProblem, StoredObject } from '../types.js';
 
 /** A day folder's prefix: `.../YYYY/MM/DD/`. */
 const DAY_FOLDER = /\/\d{4}\/\d{2}\/\d{2}\/$/;
@@ -79,6 +79,11 @@ export class Lister {
 
   get failures(): readonly { store: ObjectStore; prefix: string; reason: string }[] {
     return this.shared.failures;
+  }
+
+  /** Records that `prefix` of `store` was not looked into, as a listing that failed is. */
+  fail(store: ObjectStore, prefix: string, reason: string): void {
+    this.shared.failures.push({ store, prefix, reason });
   }
 
   scope(): Lister {
@@ -154,7 +159,12 @@ interface NarrowedAccount extends AccountFolder {
 async function findAccounts(store: ObjectStore, lister: Lister, filter: LocationFilter): Promise<NarrowedAccount[]> {
   const list = (prefix: string) => lister.list(store, prefix);
   const accounts: NarrowedAccount[] = [];
-  await walkAccountFolders(await findAwsLogsLevels(store, list), list, (account, { trailFolder, region }) => {
+  const stopped: SourceProblem[] = [];
+  const bases = await findAwsLogsLevels(store, list, stopped);
+  // Folders the search for `AWSLogs/` did not look into beside the trails it found: a trail
+  // there would go unchecked, so the check cannot pass (as a folder that could not be listed).
+  if (bases.length > 0) for (const p of stopped) lister.fail(store, p.key, p.reason);
+  await walkAccountFolders(bases, list, (account, { trailFolder, region }) => {
     if (allowed(account.accountId, filter.accounts)) accounts.push({ ...account, region: region === undefined ? undefined : { name: region, folder: trailFolder } });
   });
   return accounts;
