@@ -23,6 +23,7 @@ export function progressFor(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv, 
     },
     done() {
       if (shown) stream.write('\r\u001b[K');
+      shown = false;
     },
   };
 }

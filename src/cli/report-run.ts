@@ -119,8 +119,11 @@ export async function runReportCli(flags: ReportFlags, io: CliIo): Promise<{ jso
       if (abort.signal.aborted) throw new CliError('interrupted: the Athena query was stopped and no report was written', EXIT.INTERRUPTED);
       throw error;
     })
-    .finally(() => STOP_SIGNALS.forEach((signal) => process.off(signal, onSignal)));
-  progress.done();
+    .finally(() => {
+      STOP_SIGNALS.forEach((signal) => process.off(signal, onSignal));
+      // Cleared whether the run ends in a report or an error: an error is a line of its own.
+      progress.done();
+    });
   // After the report, not at start-up: the main thread loads no scan code of its own (the workers scan), and timing must not make it.
   if (process.env.IOT_AUDIT_TIMINGS) await printScanPaths();
 
