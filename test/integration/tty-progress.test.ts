@@ -18,7 +18,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 /** The run's terminal output (stdout and stderr as the terminal got them) and exit code. */
 function onTerminal(args: string[]): { text: string; code: number | null } {
   const command = [process.execPath, 'bin/run.js', ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
-  const env = { ...process.env, NO_COLOR: '1', NODE_ENV: 'production' };
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', NODE_ENV: 'production' };
   delete env.CI;
   // -e: script exits with the command's code.
   const run = spawnSync('script', ['-qec', command, '/dev/null'], { cwd: ROOT, env, encoding: 'utf8', timeout: 60_000 });
