@@ -204,10 +204,14 @@ async function loadInputs(options: ReportOptions, period: Period): Promise<Input
   if (options.formats.includes('pdf') && options.render.browserPath === undefined) {
     throw new UsageError('the PDF needs a browser: pass render.browserPath (the command finds one with findBrowser)');
   }
-  const verifyInputs = options.verify === undefined ? null : await loadVerifyInputs(options.verify);
   const athenaSpecs = options.sources.filter(isAthenaUrl);
   const fileSpecs = options.sources.filter((s) => !isAthenaUrl(s));
   for (const spec of athenaSpecs) parseAthenaUrl(spec);
+  // Nothing to check would read as "logs intact (0 account-regions checked)".
+  if (options.verify !== undefined && athenaSpecs.length > 0 && fileSpecs.length === 0) {
+    throw new UsageError('--verify checks the trail\'s digest files, which an Athena table does not hold: add the trail\'s bucket (s3://bucket/prefix) or a copy of it as a --source, or leave out --verify');
+  }
+  const verifyInputs = options.verify === undefined ? null : await loadVerifyInputs(options.verify);
   const stores = fileSpecs.length === 0 ? [] : await openSources(fileSpecs, { profile: options.profile, region: options.awsRegion, concurrency: options.concurrency, outDir: options.outDir });
   const accounts = await resolveAccounts({
     organizations: options.organizations,
