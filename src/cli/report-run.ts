@@ -162,6 +162,16 @@ export async function runReportCli(flags: ReportFlags, io: CliIo): Promise<{ jso
       accountsWithoutLogs: c.accountsWithoutLogs,
       accountsNotInOrganization: c.accountsNotInOrganization,
     },
+    // With --verify: what the text's integrity line says, for a job that reads --json.
+    integrity:
+      model.integrity === null
+        ? null
+        : {
+            ok: model.integrity.ok,
+            errors: model.integrity.problems.filter((p) => p.severity === 'error').length,
+            warnings: model.integrity.problems.filter((p) => p.severity !== 'error').length,
+            chainsChecked: model.integrity.chains.length,
+          },
     exitCode: result.exitCode,
   };
   return { json: summary, exitCode: result.exitCode };

@@ -184,6 +184,23 @@ describe('iot-audit report: outputs', () => {
     const summary = JSON.parse(run.stdout);
     expect(summary.summary).toMatchObject({ events: 634, changes: 572 });
     expect(summary.outputs.map((o: { name: string }) => o.name)).toEqual(['iot-audit-2026-10.json']);
+    expect(summary.coverage).toMatchObject({ filesRead: 178, unreadableFiles: 3, sourceProblems: 0 });
+    expect(summary.integrity).toBeNull();
+  });
+
+  it('--json with --verify says what the integrity line says: a job reading it sees a failed check', async () => {
+    const out = tmp('summary-verify');
+    const run = await cli([...base, '--format', 'json', '--verify', '--public-keys', 'fixtures/public-keys.json', '--json', '--out', out]);
+    expect(run.code).toBe(0);
+    const summary = JSON.parse(run.stdout);
+    const model = JSON.parse(readFileSync(path.join(out, 'iot-audit-2026-10.json'), 'utf8'));
+    expect(summary.integrity).toEqual({
+      ok: false,
+      errors: model.integrity.problems.filter((p: { severity: string }) => p.severity === 'error').length,
+      warnings: model.integrity.problems.filter((p: { severity: string }) => p.severity === 'warning').length,
+      chainsChecked: 7,
+    });
+    expect(summary.integrity.errors).toBeGreaterThan(0);
   });
 
   it('--pdf-tagged writes a tagged PDF, through oclif and the fast start alike', async () => {
