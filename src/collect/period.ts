@@ -38,6 +38,13 @@ function iso(dt: DateTime): string {
   return dt.toUTC().toISO({ suppressMilliseconds: true }) as string;
 }
 
+/** A period that begins after `now` holds no event: refused, rather than an empty report that reads as all clear. */
+function notYetBegun(start: DateTime, now: Date, given: string): void {
+  if (start.toMillis() > now.getTime()) {
+    throw new UsageError(`${given} begins after now (${iso(DateTime.fromJSDate(now))}): no event can be logged in it yet; give a period that has begun`);
+  }
+}
+
 /**
  * The period a report covers: [start, end) in UTC, with the zone deciding where
  * months and days begin. Default: the calendar month before `now` in `tz`.
@@ -53,6 +60,7 @@ export function resolvePeriod(input: PeriodInput, now: Date): Period {
 
   if (input.from !== undefined) {
     const start = parseInstant(input.from, tz, '--from');
+    notYetBegun(start, now, `--from ${input.from}`);
     const end = input.to !== undefined ? parseInstant(input.to, tz, '--to') : DateTime.fromJSDate(now, { zone: tz });
     if (end <= start) {
       throw new UsageError(`--to (${input.to ?? 'now'}) must be after --from (${input.from}); --to is exclusive`);
@@ -75,6 +83,7 @@ export function resolvePeriod(input: PeriodInput, now: Date): Period {
   } else {
     monthStart = DateTime.fromJSDate(now, { zone: tz }).startOf('month').minus({ months: 1 });
   }
+  notYetBegun(monthStart, now, `--period ${input.period}`);
   const monthEnd = monthStart.plus({ months: 1 });
   return {
     start: iso(monthStart),

@@ -26,6 +26,12 @@ describe('resolvePeriod', () => {
     expect(p.month).toBeNull();
   });
 
+  it('takes the month under way, and a range that begins before now and ends after it', () => {
+    const thisMonth = resolvePeriod({ period: now.toISOString().slice(0, 7), tz: 'UTC' }, now);
+    expect(Date.parse(thisMonth.start)).toBeLessThanOrEqual(now.getTime());
+    expect(resolvePeriod({ from: now.toISOString().slice(0, 10), to: '2030-01-01', tz: 'UTC' }, now).end).toBe('2030-01-01T00:00:00Z');
+  });
+
   it('keeps an explicit offset', () => {
     expect(resolvePeriod({ from: '2026-10-03T00:00:00Z', to: '2026-10-04T00:00:00+02:00', tz: 'Asia/Tokyo' }, now)).toMatchObject({
       start: '2026-10-03T00:00:00Z',
@@ -41,6 +47,9 @@ describe('resolvePeriod', () => {
     [{ to: '2026-10-01', tz: 'UTC' }, /--to needs --from/],
     [{ from: 'yesterday', tz: 'UTC' }, /--from "yesterday" is not an ISO date/],
     [{ period: '2026-10', from: '2026-10-01', tz: 'UTC' }, /cannot be combined/],
+    // A period not begun yet: an empty report would read as all clear (2026-11-26 review).
+    [{ period: '2030-01', tz: 'UTC' }, /^--period 2030-01 begins after now \(2026-11-\d\dT[\d:]+Z\): no event can be logged in it yet; give a period that has begun$/],
+    [{ from: '2030-01-01', to: '2030-02-01', tz: 'UTC' }, /^--from 2030-01-01 begins after now/],
   ])('rejects %j with a usage error that says what to do', (input, message) => {
     expect(() => resolvePeriod(input, now)).toThrow(UsageError);
     expect(() => resolvePeriod(input, now)).toThrow(message);
