@@ -184,6 +184,7 @@ export async function loadConfig(path: string | undefined, cwd: string): Promise
   let label: string;
   if (path !== undefined) {
     label = path;
+    if (path.trim() === '') throw new ConfigError('--config is empty: give the config file (YAML or JSON), or leave out --config');
     if (!(await exists(resolve(cwd, path)))) throw new ConfigError(`config file ${path} not found (looked in ${cwd})`);
   } else {
     const found: string[] = [];
@@ -196,7 +197,8 @@ export async function loadConfig(path: string | undefined, cwd: string): Promise
   try {
     text = await readFile(resolve(cwd, label), 'utf8');
   } catch (error) {
-    throw new ConfigError(`${label}: cannot be read: ${oneLine(error)}`);
+    const folder = (error as NodeJS.ErrnoException).code === 'EISDIR';
+    throw new ConfigError(folder ? `${label} is a folder: give the config file in it (YAML or JSON), e.g. ${label.replace(/\/+$/, '')}/iot-audit.config.yaml` : `${label}: cannot be read: ${oneLine(error)}`);
   }
   return validateConfig(await parseText(text, label), label);
 }

@@ -37,7 +37,7 @@ export function parseSignatures(text: string, path = 'signatures file'): Map<str
     try {
       json = JSON.parse(trimmed);
     } catch (error) {
-      throw new UsageError(`${path} is not valid JSON (${oneLine(error)})`);
+      throw new UsageError(`${path} is not valid JSON (${oneLine(error)}): give a JSON object {"<digest key>": "<hex signature>"} or lines "<digest key> <hex signature>"`);
     }
     for (const [key, value] of Object.entries(json as Record<string, unknown>)) {
       if (typeof value !== 'string') throw new UsageError(`${path}: the value for ${key} is not a string`);

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { UsageError } from '../errors.js';
 import type { ObjectStore } from '../types.js';
 import { LocalStore, isDirectory } from './local.js';
+import { isAthenaUrl } from './athena/url.js';
 import { isS3Url } from './s3-url.js';
 
 export interface OpenSourcesOptions {
@@ -22,6 +23,9 @@ export async function openSources(specs: readonly string[], options: OpenSources
       const { openS3Source } = await import('./s3-open.js');
       stores.push(await openS3Source(spec, options));
       continue;
+    }
+    if (isAthenaUrl(spec)) {
+      throw new UsageError(`${spec}: this command reads the trail's files (its digests too), which an Athena table does not hold: give the trail's bucket (s3://bucket/prefix) or a copy of it`);
     }
     if (!(await isDirectory(spec))) {
       throw new UsageError(`source folder "${spec}" does not exist or is not a folder: pass a local copy of the trail bucket or s3://bucket/prefix`);

@@ -33,7 +33,7 @@ export function parseS3Url(url: string): S3Location {
   if (!match) throw new Error(`not an S3 URL: "${url}" (expected s3://bucket[/prefix])`);
   const bucket = match[1];
   if (!BUCKET_NAME.test(bucket) || bucket.includes('..')) {
-    throw new Error(`not a valid S3 bucket name: "${bucket}" in "${url}"`);
+    throw new Error(`not a valid S3 bucket name: "${bucket}" in "${url}" (bucket names are 3 to 63 lowercase letters, digits, dots and hyphens): check the bucket's name`);
   }
   const parts = (match[2] ?? '').split('/').filter((p) => p !== '');
   const prefix = parts.length > 0 ? `${parts.join('/')}/` : '';

@@ -46,7 +46,7 @@ describe('iot-audit report: bad input gets one line, a documented exit code and 
     ['an unknown flag', ['--colour'], 2, /Nonexistent flag: --colour/],
     ['--public-keys without --verify', ['--public-keys', 'fixtures/public-keys.json'], 2, /go with --verify/],
     ['a --compare file that is not a report', ['--compare', 'fixtures/accounts.json'], 2, /^Error: fixtures\/accounts\.json: no schemaVersion; expected the JSON report written by iot-audit/],
-    ['a bad S3 URL', ['--source', 's3://Bad_Bucket'], 2, /not a valid S3 bucket name/],
+    ['a bad S3 URL', ['--source', 's3://Bad_Bucket'], 2, /not a valid S3 bucket name: "Bad_Bucket" in "s3:\/\/Bad_Bucket" \(bucket names are 3 to 63 lowercase letters, digits, dots and hyphens\): check the bucket's name/],
     ['a bad Athena URL', ['--source', 'athena://nodot'], 2, /is not an Athena table/],
     ['a paper size that does not exist', ['--paper', 'a3'], 2, /Expected --paper=a3 to be one of: a4, letter/],
     ['an integer flag out of range', ['--late-days', '20'], 2, /^Error: --late-days: Expected an integer less than or equal to 14 but received: 20 \(see --help\)\n$/],

@@ -42,6 +42,11 @@ describe('loadConfig', () => {
     await expect(loadConfig('nope.yaml', dir)).rejects.toThrow(/^config file nope.yaml not found/);
   });
 
+  it('says what to give when --config is a folder or empty', async () => {
+    await expect(loadConfig('.', dir)).rejects.toThrow(/^\. is a folder: give the config file in it \(YAML or JSON\), e\.g\. \.\/iot-audit\.config\.yaml$/);
+    await expect(loadConfig('', dir)).rejects.toThrow(/^--config is empty: give the config file \(YAML or JSON\), or leave out --config$/);
+  });
+
   it('names the file on a syntax error, on one line', async () => {
     await writeFile(join(dir, 'bad.json'), '{"rules": ');
     const error = await loadConfig('bad.json', dir).catch((e: unknown) => e);

@@ -73,5 +73,6 @@ describe('--signatures files', () => {
     );
     expect(() => parseSignatures(`${DIGEST} not-hex`)).toThrow(/not hex/);
     expect(() => parseSignatures('{"k": 1}')).toThrow(/not a string/);
+    expect(() => parseSignatures('{"k": ')).toThrow(/is not valid JSON \(.+\): give a JSON object \{"<digest key>": "<hex signature>"\} or lines "<digest key> <hex signature>"$/);
   });
 });
