@@ -148,6 +148,8 @@ export async function runReportCli(flags: ReportFlags, io: CliIo): Promise<{ jso
   if (timeless > 0) io.warn(`${timeless} IoT ${timeless === 1 ? 'record has' : 'records have'} no usable event time and ${timeless === 1 ? 'is' : 'are'} in no period (listed in the report's Coverage)`);
   for (const file of written) io.log(`  wrote ${file.path} (${formatBytes(file.bytes)})`);
   for (const warning of model.comparison?.warnings ?? []) io.warn(`Warning: ${warning}`);
+  // Asked for by --organization and not read: said here too, as the accounts command says it, not only in the header.
+  if (flags.organization === true && model.organization.accountsNote !== null) io.warn(`Note: ${model.organization.accountsNote}`);
   if (result.exitCode !== 0) io.warn(`Findings at or above --fail-on ${flags['fail-on']}: exit ${result.exitCode}`);
 
   const summary = {

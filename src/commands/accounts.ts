@@ -7,7 +7,7 @@ export default class Accounts extends BaseCommand {
   static override summary = 'Show the accounts a report would use: names, states, OU paths and emails.';
 
   static override description = `Account names come from AWS Organizations when it can be read, else from --accounts-file, else only the account ids seen in the logs are known (at report time).
-An --accounts-file alone is used as is and Organizations is not called; add --organization to prefer Organizations and keep the file as the fallback.`;
+An --accounts-file alone is used as is and Organizations is not called; add --organization to prefer Organizations and keep the file as the fallback (without usable AWS credentials, --organization stops with exit 3).`;
 
   static override examples = [
     '<%= config.bin %> <%= command.id %> --profile org-management',

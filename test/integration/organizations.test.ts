@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DescribeOrganizationCommand, ListAccountsCommand, ListParentsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
@@ -442,6 +442,20 @@ describe('iot-audit accounts', () => {
     expect(code).toBe(0);
     expect(stdout).toContain('999999999999  From File');
     expect(stderr).toContain('Note: AWS Organizations not readable (AccessDeniedException: denied); account names from --accounts-file');
+  });
+
+  it('report --organization says on stderr too that Organizations could not be read, and uses the file', async () => {
+    const server = await serve();
+    server.inject({ operation: 'DescribeOrganization', type: 'AccessDeniedException', message: 'denied' });
+    const out = path.join(dir, 'report-denied');
+    const { code, stderr } = await runCli([
+      'report', '--source', 'fixtures/org-trail', '--period', '2026-10', '--format', 'json', '--threads', '0', '--out', out,
+      '--organization', '--accounts-file', accountsFile,
+    ]);
+    expect(code, stderr).toBe(0);
+    expect(stderr).toContain('Note: AWS Organizations not readable (AccessDeniedException: denied); account names from --accounts-file');
+    const model = JSON.parse(await readFile(path.join(out, 'iot-audit-2026-10.json'), 'utf8'));
+    expect(model.organization.accountsFrom).toBe('accounts-file');
   });
 
   it('exits 2 with one line for a malformed file, also under --json', async () => {
