@@ -161,6 +161,18 @@ describe('iot-audit report: bad input gets one line, a documented exit code and 
     expect(run.code).toBe(2);
     expect(JSON.parse(run.stdout)).toEqual({ error: { name: 'UsageError', message: expect.stringMatching(/unknown time zone/), exitCode: 2 } });
   });
+
+  it('an unknown command, or a value without its flag, is one line that says what to do (exit 2), under --json an error object', async () => {
+    const typo = await cli(['reprot']);
+    expect([typo.code, typo.stdout]).toEqual([2, '']);
+    expect(typo.stderr).toBe('Error: unknown command "reprot": the commands are accounts, athena-table, help, report, rules, verify; see iot-audit --help\n');
+    const bare = await cli(['report', 'fixtures/org-trail', '--period', '2026-10']);
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toBe('Error: report takes no argument "fixtures/org-trail": every value goes with its flag (e.g. --source fixtures/org-trail); see iot-audit report --help\n');
+    const json = await cli(['reprot', '--json']);
+    expect(json.code).toBe(2);
+    expect(JSON.parse(json.stdout)).toEqual({ error: { name: 'UsageError', message: expect.stringMatching(/^unknown command "reprot"/), exitCode: 2 } });
+  });
 });
 
 describe('iot-audit report: outputs', () => {

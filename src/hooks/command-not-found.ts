@@ -1,0 +1,22 @@
+import type { Hook } from '@oclif/core';
+import { EXIT } from '../errors.js';
+import { writeFailure } from '../cli/failure.js';
+
+/**
+ * A word oclif does not know as a command: `iot-audit reprot`, or a value given where a flag
+ * was meant (`iot-audit report fixtures/org-trail`: oclif reads `report:fixtures/org-trail`).
+ * One line that says what to do and exit 2, as every usage error, under --json an error object
+ * on stdout; oclif's own text named "report:fixtures/org-trail" and ignored --json.
+ */
+const commandNotFound: Hook.CommandNotFound = async function (options) {
+  const commands = options.config.commands.filter((c) => !c.hidden).map((c) => c.id).sort();
+  const [first, ...rest] = options.id.split(':');
+  const message =
+    first !== undefined && rest.length > 0 && commands.includes(first)
+      ? `${first} takes no argument "${rest.join(' ')}": every value goes with its flag (e.g. --source ${rest.join(' ')}); see iot-audit ${first} --help`
+      : `unknown command "${options.id.replaceAll(':', ' ')}": the commands are ${commands.join(', ')}; see iot-audit --help`;
+  const json = (options.argv ?? []).includes('--json') ? (value: unknown) => process.stdout.write(`${JSON.stringify(value)}\n`) : null;
+  process.exitCode = writeFailure({ name: 'UsageError' }, { message, exitCode: EXIT.USAGE }, json);
+};
+
+export default commandNotFound;
