@@ -31,8 +31,8 @@ Exit status: 0 when everything checked out, 1 when anything is invalid, missing,
     'public-keys': Flags.string({ description: 'The JSON printed by `aws cloudtrail list-public-keys` for the period: verify offline. Default: CloudTrail ListPublicKeys in each trail home region.' }),
     signatures: Flags.string({ description: 'Digest signatures saved from S3 metadata: JSON {"<digest key>": "<hex>"} or lines "<digest key> <hex>".' }),
     profile: Flags.string({ description: 'AWS profile for S3 and CloudTrail (default: the SDK credential chain).' }),
-    concurrency: Flags.integer({ description: 'Objects read at once.', default: 16, min: 1, max: 512 }),
-    threads: Flags.integer({ description: 'Worker threads reading digests and hashing log files (default: one per CPU; 0: all on the main thread).', min: 0, max: 64 }),
+    concurrency: Flags.integer({ description: 'Objects read at once, 1 to 512.', default: 16, min: 1, max: 512 }),
+    threads: Flags.integer({ description: 'Worker threads reading digests and hashing log files, 0 to 64 (default: one per CPU; 0: all on the main thread).', min: 0, max: 64 }),
   };
 
   async run(): Promise<unknown> {
