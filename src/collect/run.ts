@@ -1,4 +1,4 @@
-import { discoverTrails, fatalSourceError, isFatalStoreError, logFileUrl, logObjectsByDay, looseLogObjects } from '../cloudtrail/layout.js';
+import { REGION_TEXT, allowed, discoverTrails, fatalSourceError, isFatalStoreError, logFileUrl, logObjectsByDay, looseLogObjects } from '../cloudtrail/layout.js';
 import { SourceError, oneLine } from '../errors.js';
 import type { DigestRead } from '../integrity/digest.js';
 import type { LogContentHash, LogObjectRef, ObjectStore, ParsedLog, Period, RecordWithoutTime, RecordsWithoutTime, SourceInfo, SourceProblem, SourcedRecord } from '../types.js';
@@ -261,6 +261,34 @@ function nothingFound(options: CollectOptions): string {
   );
 }
 
+const sortKey = (p: SourceProblem) => `${p.source}\u0000${p.key}`;
+/** Problems in the order the report names them: by source, then key. */
+const bySourceAndKey = (a: SourceProblem, b: SourceProblem) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0);
+
+/** What to say when files were read and not one was a CloudTrail log: how many, the first one's reason, and what to check. */
+function noLogAmong(options: CollectOptions, read: number, first: SourceProblem | undefined): string {
+  const example = first === undefined ? '' : ` (${first.key}: ${first.reason})`;
+  return (
+    `no CloudTrail log files under ${options.stores.map((s) => s.label).join(', ')}: ${read} file${read === 1 ? '' : 's'} read, none a CloudTrail log${example}; ` +
+    "check that --source is the trail's bucket or a copy of it (or a folder of log files)"
+  );
+}
+
+/** `<acct>_CloudTrail_<region>_<YYYYMMDD>T<HHmm>Z_<suffix>.json[.gz]`: the name CloudTrail gives a log file (FORMATS.md 1). */
+const CLOUDTRAIL_LOG_NAME = new RegExp(`(?:^|/)(\\d{12})_CloudTrail_(${REGION_TEXT})_(\\d{4})(\\d{2})(\\d{2})T\\d{4}Z_[A-Za-z0-9]+\\.json(?:\\.gz)?$`);
+
+/**
+ * Whether a file of a plain folder may hold records of the period, the accounts and the regions
+ * asked for, as far as its name tells: a name that is not CloudTrail's tells nothing (true); a
+ * CloudTrail log's name gives the account and region it logs and the UTC day it was delivered,
+ * and the trail layout reads a file only when its folder (those same three) is asked for.
+ */
+function mayHold(key: string, days: ReadonlySet<string>, options: CollectOptions): boolean {
+  const m = CLOUDTRAIL_LOG_NAME.exec(key);
+  if (m === null) return true;
+  return days.has(`${m[3]}-${m[4]}-${m[5]}`) && allowed(m[1], options.accounts) && allowed(m[2], options.regions);
+}
+
 /**
  * Reads the period's IoT records from every source: only the day folders that can
  * hold the period's events, each object once. Listing feeds a bounded queue that
@@ -285,6 +313,10 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
   let fetched = 0;
   /** Trail folders (account and region) found for the filters: a quiet one holds no file and is no mistake. */
   let trailFolders = 0;
+  /** Log files read that were CloudTrail logs; of those, the ones whose names leave them possibly of the period and filters (`mayHold`). */
+  let logsRead = 0;
+  let logsMaybeOfScope = 0;
+  const daySet = new Set(days);
   const unique = new UniqueRecords();
   const queue = new BoundedQueue<{ store: ObjectStore; ref: LogObjectRef }>(QUEUE_CAPACITY);
   const sink = options.contentSink;
@@ -354,6 +386,8 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
     if (parsed.error !== null) {
       unreadable.push({ key: logFileUrl(ref), source: store.label, reason: parsed.error });
     } else {
+      logsRead++;
+      if (ref.accountId !== null || mayHold(ref.key, daySet, options)) logsMaybeOfScope++;
       delivered.add(ref.accountId, ref.region, ref.deliveryDay);
       progress.recordsRead += parsed.recordCount;
       for (const record of parsed.records) {
@@ -411,13 +445,25 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
   }
   // Not one log file for the period: a mistyped source, period or filter, never an all-clear report.
   // A trail folder for the accounts and regions asked for that held none (a region nobody uses) is a quiet period, not a mistake.
-  if (progress.filesListed === 0 && trailFolders === 0 && (options.extra?.sources?.length ?? 0) === 0) throw new SourceError(nothingFound(options));
+  const queried = (options.extra?.sources?.length ?? 0) > 0 || (options.extra?.records.length ?? 0) > 0;
+  if (progress.filesListed === 0 && trailFolders === 0 && !queried) throw new SourceError(nothingFound(options));
+  // Files of a plain folder (no trail folder anywhere) read, and not one a CloudTrail log: a
+  // mistyped source (a folder of other JSON files), never an all-clear report. One good log
+  // beside broken files is a report that names them.
+  if (trailFolders === 0 && !queried && fetched > 0 && logsRead === 0) {
+    throw new SourceError(noLogAmong(options, fetched, unreadable.sort(bySourceAndKey)[0]));
+  }
+  // CloudTrail logs read, but every one named for another day, account or region than those
+  // asked for (the trail layout would not have read them), and no record kept: a mistyped period
+  // or filter. A name that is not CloudTrail's tells nothing, so it never fails this way.
+  if (trailFolders === 0 && !queried && logsRead > 0 && logsMaybeOfScope === 0 && unique.size === 0 && withoutTime.count === 0) {
+    throw new SourceError(nothingFound(options));
+  }
 
   progress.phase = 'done';
   report();
-  const sortKey = (p: SourceProblem) => `${p.source}\u0000${p.key}`;
-  unreadable.sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0));
-  problems.sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0));
+  unreadable.sort(bySourceAndKey);
+  problems.sort(bySourceAndKey);
   sources.sort((a, b) => options.stores.indexOf(a.store) - options.stores.indexOf(b.store));
   return {
     sources,

@@ -14,7 +14,7 @@ export default class Verify extends BaseCommand {
 
 Signatures come from the digests' S3 metadata on an s3:// source. On a local copy each digest is checked with the signature the next digest carries; the newest digest's own signature needs a <digest>.sig sidecar or --signatures.
 
-Exit status: 0 when everything checked out, 1 when anything is invalid, missing, or could not be checked against a signed digest.`;
+Exit status: 0 when everything checked out, 1 when anything is invalid, missing, or could not be checked against a signed digest, 3 when no trail folder (logs or digests) was found under the sources for the accounts and regions asked for.`;
 
   static override examples = [
     '<%= config.bin %> verify --source s3://my-org-trail-bucket --period 2026-10',
@@ -80,6 +80,8 @@ Exit status: 0 when everything checked out, 1 when anything is invalid, missing,
         signatures,
         concurrency: flags.concurrency,
         now,
+        // No trail folder under any source: a mistyped source or filter (exit 3, as for `report`), not tampered logs (exit 1).
+        nothingToCheck: 'source-error',
         onProgress: (p) => progress.update(`${p.phase}: ${p.done}/${p.total}`),
         ...(pool !== null ? integrityOnWorkers(pool, localPathOf) : {}),
       });

@@ -1,6 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { fatalSourceError, isFatalStoreError } from '../cloudtrail/layout.js';
 import { mapLimit } from '../collect/limit.js';
+import { SourceError } from '../errors.js';
 import { getOrInsert } from '../memo.js';
 import type { ObjectStore } from '../types.js';
 import { analyzeChain, checkStoredSignatures, type ChainOutcome, type LoadedDigest } from './chain.js';
@@ -52,6 +53,13 @@ export interface VerifyIntegrityOptions {
   now?: Date;
   /** The period's own end, when `end` goes past it to cover late log files (see `ChainInput.lateFrom`). */
   lateFrom?: Date;
+  /**
+   * When no store has a log or digest folder for the accounts and regions asked for: a `no-digests`
+   * error for each store (`'problem'`, the default: the report's Integrity section, whose read found
+   * the log files of a plain folder), or a `SourceError` (`'source-error'`, exit 3: `verify`, for
+   * which that is a mistyped source or filter, as it is for `report`, not tampered logs).
+   */
+  nothingToCheck?: 'problem' | 'source-error';
 }
 
 const HOUR = 3_600_000;
@@ -186,6 +194,9 @@ async function verifyAll(opts: VerifyIntegrityOptions): Promise<IntegrityResult>
     }
   }
   onProgress({ phase: 'discover', done: opts.stores.length, total: opts.stores.length });
+  if (opts.nothingToCheck === 'source-error' && opts.stores.length > 0 && locations.length === 0) {
+    throw new SourceError(nothingToVerify(opts, ctx.lister.failures));
+  }
 
   const outcomes = await mapLimit(locations, LOCATIONS_AT_ONCE, (location) => checkLocation(location, ctx));
 
@@ -245,6 +256,25 @@ async function verifyAll(opts: VerifyIntegrityOptions): Promise<IntegrityResult>
     notes,
     stats: ctx.stats,
   };
+}
+
+/**
+ * What to say when no store has a trail folder to check (`nothingToCheck: 'source-error'`), in the
+ * words `report` uses: what could not be listed, else where it looked and what to check.
+ */
+function nothingToVerify(opts: VerifyIntegrityOptions, failures: Lister['failures']): string {
+  // The first by source and prefix: listings run several at once, so the order they failed in is not the same twice.
+  const failure = [...failures].sort((a, b) => a.store.label.localeCompare(b.store.label) || (a.prefix < b.prefix ? -1 : a.prefix > b.prefix ? 1 : 0))[0];
+  if (failure !== undefined) {
+    return `nothing could be listed: could not list: ${failure.reason} (${failure.prefix || '/'}); check the source and your permissions`;
+  }
+  const { accounts = [], regions = [] } = opts;
+  const filters = [accounts.length > 0 ? `--account ${accounts.join(', ')}` : null, regions.length > 0 ? `--region ${regions.join(', ')}` : null].filter((f) => f !== null);
+  return (
+    `no CloudTrail log or digest folders (AWSLogs/<account>/CloudTrail/ or CloudTrail-Digest/) were found under ${opts.stores.map((s) => s.label).join(', ')}` +
+    `${filters.length > 0 ? ` with ${filters.join(' and ')}` : ''}: check ${filters.length > 0 ? 'the accounts and regions asked for, and ' : ''}` +
+    "that --source is the trail's bucket or a copy of it, with its AWSLogs/ folder (a folder of log files alone has no digests to verify)"
+  );
 }
 
 /** Public keys by fingerprint, fetched per home region at most once when they come from a provider. */
