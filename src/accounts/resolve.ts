@@ -1,4 +1,4 @@
-import { SourceError } from '../errors.js';
+import { SourceError, UsageError } from '../errors.js';
 import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { ResolvedAccounts } from '../types.js';
 import { loadAccountsFile } from './accounts-file.js';
@@ -54,6 +54,14 @@ export async function resolveAccounts(options: ResolveAccountsOptions): Promise<
   });
 
   const askOrganizations = options.organizations === 'on' || (options.organizations === 'auto' && fileAccounts === null);
+  // Tags come from Organizations only: asked for without it, they would be left out without a word.
+  if (options.tags === true && !askOrganizations) {
+    throw new UsageError(
+      options.organizations === 'off'
+        ? '--account-tags reads tags from AWS Organizations, which --no-organization never calls: leave out one of the two'
+        : '--account-tags reads tags from AWS Organizations, which an --accounts-file alone does not call: add --organization (the file stays the fallback), or leave out --account-tags',
+    );
+  }
   if (!askOrganizations) return fallback(null);
 
   // The Organizations SDK loads only when Organizations is asked (most runs pass an accounts file).

@@ -27,7 +27,7 @@ An --accounts-file alone is used as is and Organizations is not called; add --or
       allowNo: true,
     }),
     'account-tags': Flags.boolean({
-      summary: 'Also read account tags from AWS Organizations (one more request per account).',
+      summary: 'Also read account tags from AWS Organizations (one more request per account; with an --accounts-file, add --organization).',
       default: false,
     }),
     profile: Flags.string({ summary: 'AWS profile (default: the SDK credential chain, AWS_PROFILE).', helpValue: 'NAME' }),

@@ -32,7 +32,7 @@ Only the day folders that can hold the period's events are read (the period's UT
       description: 'Read account names and OU paths from AWS Organizations (default: when no --accounts-file is given and credentials allow it). --no-organization never calls it.',
       allowNo: true,
     }),
-    'account-tags': Flags.boolean({ description: 'Also read account tags from AWS Organizations.', default: false }),
+    'account-tags': Flags.boolean({ description: 'Also read account tags from AWS Organizations (with an --accounts-file, add --organization).', default: false }),
     format: Flags.string({ description: 'Comma-separated formats: html, pdf, json, csv, md.', default: 'html,pdf,json,csv' }),
     out: Flags.string({ description: 'Folder the report files are written to.', default: './reports' }),
     template: Flags.string({ description: 'A folder of Handlebars templates and partials overriding the built-in ones by file name.' }),

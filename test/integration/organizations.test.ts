@@ -371,6 +371,18 @@ describe('which source wins', () => {
     expect(server.requests).toHaveLength(0);
   });
 
+  it('--account-tags without Organizations to read them is a usage error that says what to add (they were left out silently)', async () => {
+    const server = await serve();
+    await expect(resolveAccounts({ organizations: 'auto', accountsFile, tags: true })).rejects.toThrow(
+      /^--account-tags reads tags from AWS Organizations, which an --accounts-file alone does not call: add --organization/,
+    );
+    await expect(resolveAccounts({ organizations: 'off', tags: true })).rejects.toThrow(/which --no-organization never calls/);
+    expect(server.requests).toHaveLength(0);
+    // With --organization the file is the fallback and the tags are read.
+    const resolved = await resolveAccounts({ organizations: 'on', accountsFile, tags: true });
+    expect(resolved.from).toBe('organizations');
+  });
+
   it('--organization with a file prefers Organizations', async () => {
     await serve();
     const resolved = await resolveAccounts({ organizations: 'on', accountsFile });
