@@ -41,19 +41,26 @@ export function plural(n: number, one: string, many = `${one}s`): string {
 
 /**
  * Characters that change how text reads without being seen: bidi overrides and isolates
- * (a name can be shown backwards: "evil\u202Etxt.exe"), zero-width marks, C0/C1 controls.
- * An auditor must see exactly what the log says, so they are shown as `[U+202E]`.
+ * (a name can be shown backwards: "evil\u202Etxt.exe"), C0/C1 controls, and what prints as
+ * nothing, so that two names that look alike are not (a role name with a zero-width joiner
+ * passed for the allow-listed one): zero-width marks and joiners, the soft hyphen, the
+ * combining grapheme joiner, Hangul and Khmer fillers, Mongolian and other variation
+ * selectors, the line and paragraph separators, tag characters, musical formatting marks,
+ * and a lone surrogate (no character at all). An auditor must see exactly what the log says,
+ * so they are shown as `[U+202E]`.
  */
-// eslint-disable-next-line no-control-regex
-const INVISIBLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u200B\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\uFFF9-\uFFFB]/g;
+const INVISIBLE =
+  // eslint-disable-next-line no-control-regex, no-misleading-character-class
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u2028-\u202E\u2060-\u2064\u2066-\u206F\u3164\uD800-\uDFFF\uFE00-\uFE0F\uFEFF\uFFA0\uFFF9-\uFFFB\u{1D173}-\u{1D17A}\u{E0000}-\u{E007F}\u{E0100}-\u{E01EF}]/gu;
 
 // The same class, to test: nearly every value has none of these, and a test allocates nothing.
-const HAS_INVISIBLE = new RegExp(INVISIBLE.source);
+// eslint-disable-next-line no-misleading-character-class
+const HAS_INVISIBLE = new RegExp(INVISIBLE.source, 'u');
 
 /** The visible form of a log value (newlines and tabs kept). */
 export function visible(s: string): string {
   if (!HAS_INVISIBLE.test(s)) return s;
-  return s.replace(INVISIBLE, (c) => `[U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}]`);
+  return s.replace(INVISIBLE, (c) => `[U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}]`);
 }
 
 /**
