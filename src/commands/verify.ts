@@ -87,8 +87,9 @@ Exit status: 0 when everything checked out, 1 when anything is invalid, missing,
       });
     } finally {
       await pool?.close();
+      // Cleared whether the check ends in a result or an error: an error is a line of its own.
+      progress.done();
     }
-    progress.done();
 
     this.log(`${period.label}`);
     this.log(formatIntegrityText(result));

@@ -37,4 +37,11 @@ describe.skipIf(!hasScript)('report on a terminal', () => {
     // ...and cleared (carriage return, erase line) right before the error.
     expect(text).toContain('\r\u001b[KError: the browser /bin/true did not start');
   });
+
+  it('verify clears its progress line before an error too', () => {
+    const { text, code } = onTerminal(['verify', '--source', 'fixtures/org-trail', '--period', '2026-10', '--account', '999999999999', '--public-keys', 'fixtures/public-keys.json']);
+    expect(code).toBe(3);
+    expect(text).toMatch(/\rdiscover: /);
+    expect(text).toContain('\r\u001b[KError: no CloudTrail log or digest folders');
+  });
 });
