@@ -530,6 +530,9 @@ export class OutputSession {
       await removeLeftTemps(this.dir, Date.now());
       return [...this.written];
     } catch (error) {
+      // The lock first: a folder this session made is removed only when empty.
+      lock?.release();
+      lock = null;
       await this.abort();
       throw failure(this.dir, error);
     } finally {
