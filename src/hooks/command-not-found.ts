@@ -10,11 +10,14 @@ import { writeFailure } from '../cli/failure.js';
  */
 const commandNotFound: Hook.CommandNotFound = async function (options) {
   const commands = options.config.commands.filter((c) => !c.hidden).map((c) => c.id).sort();
-  const [first, ...rest] = options.id.split(':');
+  // The words as typed, up to the first flag: oclif joins them with `:`, which a value can hold (s3://bucket).
+  const typed = process.argv.slice(2);
+  const firstFlag = typed.findIndex((word) => word.startsWith('-'));
+  const [first, ...rest] = firstFlag === -1 ? typed : typed.slice(0, firstFlag);
   const message =
     first !== undefined && rest.length > 0 && commands.includes(first)
       ? `${first} takes no argument "${rest.join(' ')}": every value goes with its flag (e.g. --source ${rest.join(' ')}); see iot-audit ${first} --help`
-      : `unknown command "${options.id.replaceAll(':', ' ')}": the commands are ${commands.join(', ')}; see iot-audit --help`;
+      : `unknown command "${first ?? options.id}": the commands are ${commands.join(', ')}; see iot-audit --help`;
   const json = (options.argv ?? []).includes('--json') ? (value: unknown) => process.stdout.write(`${JSON.stringify(value)}\n`) : null;
   process.exitCode = writeFailure({ name: 'UsageError' }, { message, exitCode: EXIT.USAGE }, json);
 };

@@ -169,6 +169,9 @@ describe('iot-audit report: bad input gets one line, a documented exit code and 
     const bare = await cli(['report', 'fixtures/org-trail', '--period', '2026-10']);
     expect(bare.code).toBe(2);
     expect(bare.stderr).toBe('Error: report takes no argument "fixtures/org-trail": every value goes with its flag (e.g. --source fixtures/org-trail); see iot-audit report --help\n');
+    // A value with a colon is given back as typed (oclif joins the words with colons).
+    const url = await cli(['report', 's3://my-bucket/prefix', '--period', '2026-10']);
+    expect(url.stderr).toBe('Error: report takes no argument "s3://my-bucket/prefix": every value goes with its flag (e.g. --source s3://my-bucket/prefix); see iot-audit report --help\n');
     const json = await cli(['reprot', '--json']);
     expect(json.code).toBe(2);
     expect(JSON.parse(json.stdout)).toEqual({ error: { name: 'UsageError', message: expect.stringMatching(/^unknown command "reprot"/), exitCode: 2 } });
