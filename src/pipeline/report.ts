@@ -122,7 +122,8 @@ async function checkIntegrity(period: Period, stores: readonly ObjectStore[], op
     signatures: inputs.signatures,
     concurrency: options.concurrency,
     now: options.now,
-    lateFrom: options.lateDays > 0 ? new Date(period.end) : undefined,
+    // Past the period's end (late days, or the rest of its last UTC day): what is read there only for late files.
+    lateFrom: end.getTime() > Date.parse(period.end) ? new Date(period.end) : undefined,
     knownContent: (store, key) => hashes?.take(store, key) ?? workers?.knownContent(store, key),
     hashBytes: workers?.hashBytes,
     readDigest: workers?.readDigest,

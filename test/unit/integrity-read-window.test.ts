@@ -59,6 +59,19 @@ describe('report --verify over the delivery days the read took', () => {
     expect(model.integrity!.problems.filter((p) => p.key.endsWith(path.basename(key!))).length).toBeGreaterThan(0);
   }, 60_000);
 
+  it('with --late-days 0, the rest of the last UTC day after the period is read for late files only: a newest digest there without its signature is a warning, as on a late day', async () => {
+    // A copy made at ~20:30Z on 2026-10-01, 5.5 hours after Tokyo's 2026-10-01 ended (15:00Z), without .sig sidecars.
+    const root = mkdtempSync(path.join(tmpdir(), 'iot-audit-read-window-'));
+    roots.push(root);
+    const built = buildDigestTree({ root, keyPair: generateRsaKeyPair(), accounts: [ACCOUNT], regions: [REGION], firstWindowStart: new Date('2026-09-29T22:17:31Z'), hours: 46, sidecars: false, logsInHour: () => 1 });
+    writeFileSync(path.join(root, 'keys.json'), JSON.stringify(built.publicKeyList));
+    const { model } = await runReport(
+      reportOptions({ sources: [root], accountsFile: undefined, period: { from: '2026-10-01', to: '2026-10-02', tz: 'Asia/Tokyo' }, lateDays: 0, now: new Date('2026-10-01T20:35:00Z'), verify: { publicKeysFile: path.join(root, 'keys.json') } }),
+    );
+    expect(model.integrity!.problems.filter((p) => p.severity === 'error').map((p) => `${p.kind}: ${p.message}`)).toEqual([]);
+    expect(model.integrity!.ok).toBe(true);
+  }, 60_000);
+
   it('a clean chain over the same days passes: the wider window asks for no digest the trail lacks', async () => {
     const { root } = tree();
     const { model } = await reportOf(root);
