@@ -2,16 +2,20 @@
  * A short Markdown summary for a ticket or a CI job summary (`$GITHUB_STEP_SUMMARY`):
  * title, period, coverage, changes, findings by severity, the top unsuppressed
  * findings, integrity, comparison and output files. Its length is bounded whatever the
- * input (at most MAX_LINES lines); every log value is escaped.
+ * input (at most MAX_LINES lines); every log value is escaped, its invisible and bidi
+ * characters shown as `[U+202E]` (as the HTML shows them). No clock, no environment: the
+ * same model and context give the same bytes.
  */
 import type { Finding, ReportModel, Severity } from '../report/model.js';
 import type { RenderContext } from './context.js';
-import { formatCount, inRegionsAskedFor } from './format.js';
+import { formatCount, inRegionsAskedFor, visible, ZoneClock } from './format.js';
 import { flatten } from './one-line.js';
 import type { Comparison } from '../analysis/compare.js';
 
 export const MAX_LINES = 60;
 const TOP_FINDINGS = 10;
+/** Accounts and regions named on the Filters line; the rest are counted. */
+const FILTER_ITEMS = 10;
 const SEVERITY_ORDER: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 
 export type MarkdownContext = Partial<Pick<RenderContext, 'dataFiles'>> & {
@@ -26,12 +30,13 @@ export type MarkdownContext = Partial<Pick<RenderContext, 'dataFiles'>> & {
 // ---------------------------------------------------------------------------
 
 /**
- * Text safe in a paragraph or a table cell: HTML and Markdown punctuation escaped, pipes
- * escaped, and a zero-width space breaking what GitHub would turn into a link or a
- * mention (`://`, `www.`, `@name`).
+ * Text safe in a paragraph or a table cell: invisible and bidi characters shown as
+ * `[U+202E]` (see `visible`), HTML and Markdown punctuation escaped, pipes escaped, and a
+ * zero-width space breaking what GitHub would turn into a link or a mention (`://`,
+ * `www.`, `@name`).
  */
 export function mdText(value: string, max = 200): string {
-  return flatten(value, max)
+  return flatten(visible(value), max)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
@@ -41,9 +46,9 @@ export function mdText(value: string, max = 200): string {
     .replace(/@/g, '@\u200b');
 }
 
-/** An identifier as inline code; inside a table the pipes are escaped (GFM unescapes them in code). */
+/** An identifier as inline code (invisible characters shown as `[U+202E]`); inside a table the pipes are escaped (GFM unescapes them in code). */
 export function mdCode(value: string, max = 80, inTable = true): string {
-  let text = flatten(value, max);
+  let text = flatten(visible(value), max);
   if (inTable) text = text.replace(/\|/g, '\\|');
   const longestRun = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
   const fence = '`'.repeat(longestRun + 1);
@@ -63,6 +68,37 @@ function accountLabel(finding: Finding): string {
 // Sections
 // ---------------------------------------------------------------------------
 
+/** Up to FILTER_ITEMS items joined, and how many more. */
+function someOf(items: readonly string[]): string {
+  const more = items.length > FILTER_ITEMS ? ` and ${count(items.length - FILTER_ITEMS)} more` : '';
+  return `${items.slice(0, FILTER_ITEMS).join(', ')}${more}`;
+}
+
+/**
+ * What the HTML header says under "Filters" ("Only accounts 123456789012 (prod-iot); regions
+ * eu-west-1"), the account named from the accounts list as the view names it; null without filters.
+ */
+function filtersLine(model: ReportModel): string | null {
+  const { accounts, regions } = model.filters;
+  if (accounts.length === 0 && regions.length === 0) return null;
+  const names = new Map(model.accounts.map((a) => [a.id, a.name]));
+  const parts: string[] = [];
+  if (accounts.length > 0) {
+    const labels = accounts.map((id) => {
+      const name = names.get(id);
+      return name ? `${mdCode(id, 20, false)} (${mdText(name, 40)})` : mdCode(id, 20, false);
+    });
+    parts.push(`accounts ${someOf(labels)}`);
+  }
+  if (regions.length > 0) parts.push(`regions ${someOf(regions.map((r) => mdCode(r, 30, false)))}`);
+  return `**Filters:** Only ${parts.join('; ')}  `;
+}
+
+/** The accounts the report covers: those asked for, else every account known. */
+function accountsCovered(model: ReportModel): number {
+  return model.filters.accounts.length > 0 ? new Set(model.filters.accounts).size : model.accounts.length;
+}
+
 function header(model: ReportModel): string[] {
   const c = model.coverage;
   const s = model.summary;
@@ -70,17 +106,19 @@ function header(model: ReportModel): string[] {
   const coverage = [
     `${plural(c.filesRead, 'log file')} read`,
     c.unreadableFiles.length > 0 ? `**${plural(c.unreadableFiles.length, 'unreadable file')}**` : 'none unreadable',
-    `${plural(model.accounts.length, 'account')}`,
+    plural(accountsCovered(model), 'account'),
     c.accountsWithoutLogs.length > 0
       ? `**${plural(c.accountsWithoutLogs.length, 'account')} without logs${inRegionsAskedFor(model.filters.regions)}**`
       : null,
     c.sourceProblems.length > 0 ? `**${plural(c.sourceProblems.length, 'source problem')}**` : null,
     c.iotRecordsWithoutTime.count > 0 ? `**${plural(c.iotRecordsWithoutTime.count, 'IoT record')} without a usable time, in no period**` : null,
   ].filter(Boolean);
+  const filters = filtersLine(model);
   return [
     `## ${mdText(model.title, 120)}`,
     '',
     `**Period:** ${mdText(model.period.label, 120)}, ${mdText(model.period.start, 30)} to ${mdText(model.period.end, 30)} (end excluded)  `,
+    ...(filters === null ? [] : [filters]),
     `**Coverage:** ${coverage.join(', ')}  `,
     `**Changes:** ${count(s.changes)} (${categories}); ${plural(s.failedAttempts, 'failed attempt')}, ${count(s.deniedAttempts)} denied${integrityLine(model)}`,
   ];
@@ -88,7 +126,8 @@ function header(model: ReportModel): string[] {
 
 function integrityLine(model: ReportModel): string {
   const integrity = model.integrity;
-  if (!integrity) return '';
+  // Said either way: a summary without `--verify` must not pass for a verified one.
+  if (!integrity) return '  \n**Integrity:** not verified (run with --verify)';
   if (integrity.ok) return `  \n**Integrity:** verified, ${plural(integrity.chains.length, 'digest chain')} valid`;
   const kinds = new Map<string, number>();
   for (const p of integrity.problems) kinds.set(p.kind, (kinds.get(p.kind) ?? 0) + 1);
@@ -100,7 +139,25 @@ function integrityLine(model: ReportModel): string {
   return `  \n**Integrity: FAILED**, ${plural(integrity.problems.length, 'problem')}${top ? ` (${top})` : ''}`;
 }
 
-function findingsSection(model: ReportModel): string[] {
+/**
+ * A file written for this report that lists what the summary leaves out (every open finding,
+ * the rule errors), in order of preference; null when none was written (`--format md` alone).
+ */
+function fullReportFile(ctx: MarkdownContext, suffixes: readonly string[]): string | null {
+  const files = [...(ctx.outputFiles ?? []), ...(ctx.dataFiles ?? [])];
+  for (const suffix of suffixes) {
+    const file = files.find((name) => name.endsWith(suffix));
+    if (file !== undefined) return file;
+  }
+  return null;
+}
+
+/** Where the rest is: "in `iot-audit-2026-10.html`", or how to get a file that lists it. */
+function whereListed(file: string | null): string {
+  return file === null ? 'not in any file written (add html or json to --format for the full list)' : `in ${mdCode(file, 80, false)}`;
+}
+
+function findingsSection(model: ReportModel, ctx: MarkdownContext): string[] {
   const lines = ['', '### Findings', ''];
   const open = model.findings.filter((f) => !f.suppressed);
   if (model.findings.length === 0) {
@@ -118,18 +175,25 @@ function findingsSection(model: ReportModel): string[] {
     const top = [...open]
       .sort((a, b) => rank(a) - rank(b) || (a.time < b.time ? -1 : a.time > b.time ? 1 : 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
       .slice(0, TOP_FINDINGS);
-    lines.push('', '| Severity | Finding | Account | Region | Resource | When |', '|---|---|---|---|---|---|');
+    // Times in the report's zone, as the HTML shows them; the zone named in the column header.
+    const clock = new ZoneClock(model.period.timeZone);
+    lines.push('', `| Severity | Finding | Account | Region | Resource | When (${mdText(clock.zone, 40)}) |`, '|---|---|---|---|---|---|');
     for (const f of top) {
       lines.push(
-        `| ${mdText(f.severity, 10)} | ${mdText(f.title, 70)} | ${accountLabel(f)} | ${mdCode(f.region, 20)} | ${mdCode(f.resource, 60)} | ${mdText(f.time.slice(0, 16).replace('T', ' '), 20)} |`,
+        `| ${mdText(f.severity, 10)} | ${mdText(f.title, 70)} | ${accountLabel(f)} | ${mdCode(f.region, 20)} | ${mdCode(f.resource, 60)} | ${mdText(clock.minute(f.time), 20)} |`,
       );
     }
-    if (open.length > top.length) lines.push('', `…and ${plural(open.length - top.length, 'more open finding')} in the full report.`);
+    if (open.length > top.length) {
+      const file = fullReportFile(ctx, ['.html', '.pdf', '.json', '-findings.csv']);
+      lines.push('', `…and ${plural(open.length - top.length, 'more open finding')}${file === null ? ',' : ''} ${whereListed(file)}.`);
+    }
   }
   if (model.ruleErrors.length > 0) {
     const names = model.ruleErrors.slice(0, 5).map((e) => mdCode(e.ruleId, 40, false));
     const more = model.ruleErrors.length > names.length ? ` and ${model.ruleErrors.length - names.length} more` : '';
-    lines.push('', `**Rules that failed to run:** ${names.join(', ')}${more} (see the report).`);
+    const file = fullReportFile(ctx, ['.html', '.pdf', '.json']);
+    const where = file === null ? 'details not in any file written: add html or json to --format' : `see ${mdCode(file, 80, false)}`;
+    lines.push('', `**Rules that failed to run:** ${names.join(', ')}${more} (${where}).`);
   }
   return lines;
 }
@@ -162,7 +226,7 @@ function filesSection(ctx: MarkdownContext): string[] {
 }
 
 export function renderMarkdown(model: ReportModel, ctx: MarkdownContext = {}): string {
-  const lines = [...header(model), ...findingsSection(model), ...comparisonSection(ctx.comparison), ...filesSection(ctx)];
+  const lines = [...header(model), ...findingsSection(model, ctx), ...comparisonSection(ctx.comparison), ...filesSection(ctx)];
   // The sections above are bounded by construction; this only guards that promise.
   return `${lines.slice(0, MAX_LINES).join('\n')}\n`;
 }

@@ -28,12 +28,12 @@ describe('renderMarkdown', () => {
     expect(md).toContain('## AWS IoT audit report, October 2026');
     expect(md).toContain('**Period:** October 2026 \\(UTC\\), 2026-10-01T00:00:00Z to 2026-11-01T00:00:00Z (end excluded)');
     expect(md).toContain('**Coverage:** 1,234 log files read, none unreadable, 1 account, **1 account without logs**');
-    expect(md).toContain('**Changes:** 42 (certificate 30 · policy 10 · other 2); 7 failed attempts, 5 denied');
+    expect(md).toContain('**Changes:** 42 (certificate 30 · policy 10 · other 2); 7 failed attempts, 5 denied  \n**Integrity:** not verified (run with --verify)\n');
     expect(md).toContain('| critical | 1 | 0 |');
     expect(md).toContain('| low | 0 | 1 |');
     expect(md).toContain('| critical | Overly permissive IoT policy created or made default | Production (`111111111111`) | `eu-west-1` | `fleet` | 2026-10-05 10:00 |');
     expect(md).toContain('**Files:** `iot-audit-2026-10.pdf`, `iot-audit-2026-10.json`');
-    expect(md).not.toContain('Integrity');
+    expect(md).not.toContain('Filters');
   });
 
   it('says when there are no findings', () => {
@@ -66,10 +66,10 @@ describe('renderMarkdown', () => {
     const lines = md.trimEnd().split('\n');
     expect(lines.length).toBeLessThanOrEqual(MAX_LINES);
     expect(lines.filter((l) => /^\| (critical|high|medium|low|info) \| [^0-9]/.test(l))).toHaveLength(10);
-    expect(md).toContain('…and 4,990 more open findings in the full report.');
+    expect(md).toContain('…and 4,990 more open findings, not in any file written (add html or json to --format for the full list).');
     expect(md).toContain('**Integrity: FAILED**, 300 problems (kind-0 34, kind-1 34, kind-2 34, kind-3 33)');
     expect(md).toContain('- Findings: 0 new, 0 resolved, 0 changed');
-    expect(md).toContain('and 35 more (see the report)');
+    expect(md).toContain('and 35 more (details not in any file written: add html or json to --format)');
     expect(md).toContain('and 42 more');
   });
 

@@ -1,0 +1,229 @@
+/**
+ * The Markdown summary as a ticket reads it: it says what it covers (filters, the accounts
+ * counted), whether the logs were verified, times in the report's zone, where the findings it
+ * leaves out are, and never shows a log value reversed or hidden by an invisible character.
+ */
+import { describe, expect, it } from 'vitest';
+import { MAX_LINES, mdCode, mdText, renderMarkdown } from '../../src/render/md.js';
+import { buildView } from '../../src/render/view.js';
+import type { IntegrityReport, ReportModel } from '../../src/report/model.js';
+import { account, finding, period, reportModel } from '../helpers/events.js';
+import { sampleModel } from '../helpers/sample-model.js';
+
+const STAGING = '271828182845';
+/** Four accounts known, as in the fixture organization. */
+const ACCOUNTS = [
+  account('314159265358', { name: 'iot-prod' }),
+  account(STAGING, { name: 'iot-staging' }),
+  account('161803398874', { name: 'security' }),
+  account('141421356237', { name: null }),
+];
+
+/** The open findings left out of the summary's top 10: 12 findings, 2 more. */
+const twelveFindings = () => Array.from({ length: 12 }, (_, i) => finding({ id: `f${String(i).padStart(2, '0')}`, resource: `r${i}` }));
+
+/** Cells of a GFM table row: split at the pipes that are not escaped. */
+const cells = (row: string) => row.split(/(?<!\\)\|/).slice(1, -1).map((c) => c.trim());
+
+/** Rows of the top findings table (6 cells; the severity counts table has 3). */
+const findingRows = (md: string) => md.split('\n').filter((l) => l.startsWith('| ') && cells(l).length === 6 && !l.startsWith('| Severity |'));
+
+/** What a reader sees of a Markdown line (code fences, escapes and bold removed). */
+const rendered = (line: string) => line.replace(/`/g, '').replace(/\\(.)/g, '$1').replace(/\*\*/g, '').trim();
+
+describe('Markdown summary: filters and the accounts covered', () => {
+  const filtered = (): ReportModel => {
+    const model = reportModel({ accounts: ACCOUNTS, filters: { accounts: [STAGING], regions: ['eu-west-1'] } });
+    model.coverage.filesRead = 16;
+    model.coverage.unreadableFiles = [{ key: 'k', source: 's', reason: 'r' }];
+    return model;
+  };
+
+  it('names the filters as the HTML does and counts only the accounts asked for', () => {
+    const model = filtered();
+    const md = renderMarkdown(model);
+    expect(md).toContain('**Filters:** Only accounts `271828182845` (iot-staging); regions `eu-west-1`  \n');
+    expect(md).toContain('**Coverage:** 16 log files read, **1 unreadable file**, 1 account  \n');
+    expect(md).not.toContain('4 accounts');
+    // The same words as the HTML header's "Filters".
+    const html = buildView(model, { media: 'screen', paper: 'a4' }).header.filters;
+    const line = md.split('\n').find((l) => l.startsWith('**Filters:**'))!;
+    expect(rendered(line.replace('**Filters:**', ''))).toBe(html);
+  });
+
+  it('puts the Filters line between Period and Coverage', () => {
+    const lines = renderMarkdown(filtered()).split('\n');
+    const at = (prefix: string) => lines.findIndex((l) => l.startsWith(prefix));
+    expect(at('**Filters:**')).toBe(at('**Period:**') + 1);
+    expect(at('**Coverage:**')).toBe(at('**Filters:**') + 1);
+  });
+
+  it('says nothing of filters without them, and counts every known account', () => {
+    const md = renderMarkdown(reportModel({ accounts: ACCOUNTS }));
+    expect(md).not.toContain('Filters');
+    expect(md).toContain(', 4 accounts');
+  });
+
+  it('with --region alone, names the regions and counts every known account', () => {
+    const model = reportModel({ accounts: ACCOUNTS, filters: { accounts: [], regions: ['eu-west-1', 'us-east-1'] } });
+    const md = renderMarkdown(model);
+    expect(md).toContain('**Filters:** Only regions `eu-west-1`, `us-east-1`  \n');
+    expect(md).toContain(', 4 accounts');
+    expect(rendered(md.split('\n').find((l) => l.startsWith('**Filters:**'))!.replace('**Filters:**', ''))).toBe(
+      buildView(model, { media: 'screen', paper: 'a4' }).header.filters,
+    );
+  });
+
+  it('names an account without a known name by its id, and escapes names', () => {
+    const model = reportModel({
+      accounts: [...ACCOUNTS, account('999999999999', { name: 'a|b *x*' })],
+      filters: { accounts: ['141421356237', '999999999999', '141421356237'], regions: [] },
+    });
+    const md = renderMarkdown(model);
+    expect(md).toContain('**Filters:** Only accounts `141421356237`, `999999999999` (a\\|b \\*x\\*), `141421356237`  \n');
+    // Counted once each.
+    expect(md).toContain(', 2 accounts  \n');
+  });
+
+  it('stays short with many accounts asked for', () => {
+    const ids = Array.from({ length: 500 }, (_, i) => String(100000000000 + i));
+    const md = renderMarkdown(reportModel({ accounts: ids.map((id) => account(id)), filters: { accounts: ids, regions: [] } }));
+    const line = md.split('\n').find((l) => l.startsWith('**Filters:**'))!;
+    expect(line).toMatch(/`100000000009` \(account-1000\) and 490 more {2}$/);
+    expect(line.length).toBeLessThan(600);
+    expect(md).toContain(', 500 accounts  \n');
+    expect(md.trimEnd().split('\n').length).toBeLessThanOrEqual(MAX_LINES);
+  });
+});
+
+describe('Markdown summary: invisible and bidi characters', () => {
+  const tricky = 'Fleet\u202Eyciloptset\u202C\u200Bok';
+
+  it('shows them as [U+XXXX] in text and code, in the top findings table', () => {
+    const md = renderMarkdown(reportModel({ findings: [finding({ title: `Policy ${tricky} made default`, resource: tricky, accountName: 'Ops\u2066x\u2069' })] }));
+    expect(md).not.toMatch(/[\u202A-\u202E\u2066-\u2069\u200B\u200E\u200F\u061C]/);
+    const [row] = findingRows(md);
+    const [, title, accountCell, , resource] = cells(row!);
+    expect(title).toBe('Policy Fleet\\[U\\+202E\\]yciloptset\\[U\\+202C\\]\\[U\\+200B\\]ok made default');
+    expect(accountCell).toBe('Ops\\[U\\+2066\\]x\\[U\\+2069\\] (`111111111111`)');
+    expect(resource).toBe('`Fleet[U+202E]yciloptset[U+202C][U+200B]ok`');
+  });
+
+  it.each([
+    [tricky, 'Fleet\\[U\\+202E\\]yciloptset\\[U\\+202C\\]\\[U\\+200B\\]ok'],
+    ['a\u2066b\u2069c\u200Fd\uFEFF', 'a\\[U\\+2066\\]b\\[U\\+2069\\]c\\[U\\+200F\\]d\\[U\\+FEFF\\]'],
+    ['bell\u0007 and line\nbreak', 'bell\\[U\\+0007\\] and line break'],
+  ])('mdText(%j) = %j', (input, output) => {
+    expect(mdText(input)).toBe(output);
+  });
+
+  it.each([
+    [tricky, '`Fleet[U+202E]yciloptset[U+202C][U+200B]ok`'],
+    ['a|\u202Eb', '`a\\|[U+202E]b`'],
+  ])('mdCode(%j) = %j', (input, output) => {
+    expect(mdCode(input)).toBe(output);
+  });
+
+  it('leaves none in a whole summary of hostile log values (each ends with U+202E)', () => {
+    const model = sampleModel({ hostile: true, integrity: true, comparison: true });
+    const md = renderMarkdown(model, { comparison: model.comparison, outputFiles: ['iot-audit-2026-10.html', 'iot-audit-2026-10.md'] });
+    expect(md).not.toMatch(/[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/);
+  });
+});
+
+describe('Markdown summary: integrity', () => {
+  it('says the logs were not verified without --verify, where the Integrity line would be', () => {
+    const lines = renderMarkdown(reportModel()).split('\n');
+    const at = lines.indexOf('**Integrity:** not verified (run with --verify)');
+    expect(at).toBeGreaterThan(0);
+    expect(lines[at - 1]).toMatch(/^\*\*Changes:\*\* .* {2}$/);
+    expect(lines.filter((l) => l.includes('Integrity'))).toHaveLength(1);
+  });
+
+  it('says nothing of "not verified" when verified, passed or failed', () => {
+    const passed: IntegrityReport = { ok: true, chains: [], problems: [], notes: [] };
+    const failed: IntegrityReport = { ok: false, chains: [], problems: [{ kind: 'k', severity: 'error', accountId: '1', region: 'r', key: 'k', message: 'm' }], notes: [] };
+    for (const integrity of [passed, failed]) {
+      const md = renderMarkdown(reportModel({ integrity }));
+      expect(md).not.toContain('not verified');
+      expect(md.split('\n').filter((l) => l.includes('Integrity'))).toHaveLength(1);
+    }
+  });
+});
+
+describe("Markdown summary: finding times in the report's zone", () => {
+  it('shows the zone local time and names the zone in the column header', () => {
+    const model = reportModel({
+      period: period({ timeZone: 'America/Los_Angeles', label: 'October 2026 (America/Los_Angeles)', start: '2026-10-01T07:00:00Z', end: '2026-11-01T07:00:00Z' }),
+      findings: [finding({ time: '2026-10-05T10:00:00Z' })],
+    });
+    const lines = renderMarkdown(model).split('\n');
+    const headerRow = lines.find((l) => l.startsWith('| Severity | Finding |'))!;
+    expect(headerRow).toBe('| Severity | Finding | Account | Region | Resource | When (America/Los\\_Angeles) |');
+    expect(cells(headerRow)).toHaveLength(6);
+    const [row] = findingRows(lines.join('\n'));
+    // 10:00 UTC is 03:00 PDT.
+    expect(cells(row!)[5]).toBe('2026-10-05 03:00');
+  });
+
+  it('follows the zone across a daylight-saving change', () => {
+    const model = reportModel({
+      period: period({ timeZone: 'Europe/Paris', label: 'October 2026 (Europe/Paris)' }),
+      findings: [finding({ id: 'a', time: '2026-10-24T23:30:00Z' }), finding({ id: 'b', time: '2026-10-25T01:30:00Z' })],
+    });
+    const rows = findingRows(renderMarkdown(model));
+    // CEST (+2) before 01:00 UTC on 25 October 2026, CET (+1) after.
+    expect(rows.map((r) => cells(r)[5])).toEqual(['2026-10-25 01:30', '2026-10-25 02:30']);
+  });
+
+  it('names UTC for a UTC report', () => {
+    expect(renderMarkdown(reportModel({ findings: [finding()] }))).toContain('| Resource | When (UTC) |\n');
+  });
+});
+
+describe('Markdown summary: where the findings it leaves out are', () => {
+  const model = () => reportModel({ findings: twelveFindings(), ruleErrors: [{ ruleId: 'broken-rule', message: 'x' }] });
+
+  it('with --format md alone, says they are in no file written and how to get them', () => {
+    const md = renderMarkdown(model(), { outputFiles: ['iot-audit-2026-10.md'] });
+    expect(md).toContain('…and 2 more open findings, not in any file written (add html or json to --format for the full list).');
+    expect(md).toContain('**Rules that failed to run:** `broken-rule` (details not in any file written: add html or json to --format).');
+    expect(md).not.toContain('full report');
+    expect(md).not.toContain('see the report');
+  });
+
+  it.each([
+    [['iot-audit-2026-10.json', 'iot-audit-2026-10.csv', 'iot-audit-2026-10-findings.csv', 'iot-audit-2026-10.html', 'iot-audit-2026-10.pdf', 'iot-audit-2026-10.md'], 'iot-audit-2026-10.html', 'iot-audit-2026-10.html'],
+    [['iot-audit-2026-10.json', 'iot-audit-2026-10.pdf', 'iot-audit-2026-10.md'], 'iot-audit-2026-10.pdf', 'iot-audit-2026-10.pdf'],
+    [['iot-audit-2026-10.md', 'iot-audit-2026-10.json'], 'iot-audit-2026-10.json', 'iot-audit-2026-10.json'],
+  ])('names a file written: %j', (outputFiles, findingsFile, rulesFile) => {
+    const md = renderMarkdown(model(), { outputFiles });
+    expect(md).toContain(`…and 2 more open findings in \`${findingsFile}\`.`);
+    expect(md).toContain(`**Rules that failed to run:** \`broken-rule\` (see \`${rulesFile}\`).`);
+  });
+
+  it('names the findings CSV (not the events CSV) when it is the only file listing them', () => {
+    const md = renderMarkdown(model(), { outputFiles: ['iot-audit-2026-10.csv', 'iot-audit-2026-10-findings.csv', 'iot-audit-2026-10.md'] });
+    expect(md).toContain('…and 2 more open findings in `iot-audit-2026-10-findings.csv`.');
+    // The findings CSV does not hold rule errors.
+    expect(md).toContain('(details not in any file written: add html or json to --format)');
+  });
+
+  it('uses the data files when the output files are not given', () => {
+    const md = renderMarkdown(model(), { dataFiles: ['iot-audit-2026-10.csv', 'iot-audit-2026-10.json'] });
+    expect(md).toContain('…and 2 more open findings in `iot-audit-2026-10.json`.');
+  });
+});
+
+describe('Markdown summary: reproducible and bounded', () => {
+  it('gives the same bytes for the same input', () => {
+    const a = sampleModel({ timeZone: 'America/Los_Angeles', integrity: true, comparison: true, hostile: true });
+    const b = sampleModel({ timeZone: 'America/Los_Angeles', integrity: true, comparison: true, hostile: true });
+    a.filters = { accounts: ['111111111111', '222222222222'], regions: ['eu-west-1'] };
+    b.filters = { accounts: ['111111111111', '222222222222'], regions: ['eu-west-1'] };
+    const ctx = { outputFiles: ['iot-audit-2026-10.md'] };
+    const first = renderMarkdown(a, { ...ctx, comparison: a.comparison });
+    expect(renderMarkdown(b, { ...ctx, comparison: b.comparison })).toBe(first);
+    expect(first.trimEnd().split('\n').length).toBeLessThanOrEqual(MAX_LINES);
+  });
+});
