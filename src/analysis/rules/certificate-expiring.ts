@@ -1,20 +1,9 @@
-import { X509Certificate } from 'node:crypto';
-import type { IotEvent } from '../../report/model.js';
 import type { Rule, RuleHit } from './types.js';
+import { PEM_PARAMETER, certificateIdOfPem, registeredCertificate } from './support/registered-certificate.js';
 import { clip } from './support/text.js';
-import { certificateIdOf, reqParam, str } from './support/values.js';
+import { certificateIdOf } from './support/values.js';
 
 type Params = { days: number };
-
-/** The register calls that carry the certificate itself, and the parameter holding its PEM (a Map: an event name is log text, `constructor` included). */
-const PEM_PARAMETER: ReadonlyMap<string, { parameter: string; ca: boolean }> = new Map([
-  ['RegisterCertificate', { parameter: 'certificatePem', ca: false }],
-  ['RegisterCertificateWithoutCA', { parameter: 'certificatePem', ca: false }],
-  ['RegisterCACertificate', { parameter: 'caCertificate', ca: true }],
-]);
-
-/** AWS IoT takes PEMs of up to 65,536 characters: a longer value is not read (a forged log). */
-const MAX_PEM = 65_536;
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 // OpenSSL's form of a certificate's validity dates, as Node gives them: "Nov 20 00:00:00 2026 GMT".
@@ -28,16 +17,6 @@ export function opensslDateMs(text: string): number {
   return Date.UTC(Number(m[6]), month, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]));
 }
 
-/** The certificate a register call carries, or null when its PEM is absent, too long or not a certificate. */
-function certificateOf(event: IotEvent, parameter: string): X509Certificate | null {
-  const pem = str(reqParam(event, parameter));
-  if (pem === null || pem.length > MAX_PEM || !pem.includes('-----BEGIN CERTIFICATE-----')) return null;
-  try {
-    return new X509Certificate(pem);
-  } catch {
-    return null;
-  }
-}
 
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
@@ -64,13 +43,13 @@ export const certificateExpiring: Rule<Params> = {
       const event = ctx.events[i]!;
       const register = PEM_PARAMETER.get(event.eventName);
       if (register === undefined || !event.isChange) continue;
-      const certificate = certificateOf(event, register.parameter);
+      const certificate = registeredCertificate(event);
       if (certificate === null) continue;
       const expires = opensslDateMs(certificate.validTo);
       if (!(expires < horizon)) continue;
       const registered = Date.parse(event.eventTime);
       const kind = register.ca ? 'CA certificate' : 'certificate';
-      const id = certificateIdOf(event, register.ca) ?? certificate.fingerprint256.replace(/:/g, '').toLowerCase();
+      const id = certificateIdOf(event, register.ca) ?? certificateIdOfPem(certificate);
       const when =
         expires <= registered
           ? `had already expired on ${day(expires)}`

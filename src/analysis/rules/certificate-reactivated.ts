@@ -1,6 +1,7 @@
 import type { IotEvent } from '../../report/model.js';
 import type { Rule, RuleHit } from './types.js';
 import { clip, compactTime } from './support/text.js';
+import { certificateIdOfPem, registeredCertificate } from './support/registered-certificate.js';
 import { bool, certificateIdOf, reqParam, str } from './support/values.js';
 
 interface StatusSet {
@@ -21,6 +22,12 @@ const STATUS_CALLS = new Set(['UpdateCertificate', 'UpdateCACertificate', 'Delet
  * before back into an account: registering the same PEM again gives the same id.
  */
 const REGISTER_CALLS = new Set(['RegisterCertificate', 'RegisterCertificateWithoutCA', 'RegisterCACertificate']);
+
+/** A registration whose response was not logged: the id is the hash of the certificate it carries (parsed only then). */
+function idOfCarried(event: IotEvent): string | null {
+  const certificate = registeredCertificate(event);
+  return certificate === null ? null : certificateIdOfPem(certificate);
+}
 
 /** The status a registration gives: `status`, else `setAsActive`; null when it says neither. */
 function registeredStatus(event: IotEvent): string | null {
@@ -55,7 +62,7 @@ export const certificateReactivated: Rule<Record<string, never>> = {
       const registered = REGISTER_CALLS.has(event.eventName);
       if (!registered && !STATUS_CALLS.has(event.eventName)) continue;
       const ca = event.eventName === 'UpdateCACertificate' || event.eventName === 'DeleteCACertificate' || event.eventName === 'RegisterCACertificate';
-      const certificateId = certificateIdOf(event, ca);
+      const certificateId = certificateIdOf(event, ca) ?? (registered ? idOfCarried(event) : null);
       if (!certificateId) continue;
       const key = JSON.stringify([ca, event.accountId, event.region, certificateId]);
       const seen = last.get(key);
@@ -70,8 +77,13 @@ export const certificateReactivated: Rule<Record<string, never>> = {
       const status = registered ? registeredStatus(event) : str(reqParam(event, 'newStatus'))?.toUpperCase();
       if (!status) continue;
       const disabled = previous !== undefined && DEACTIVATED.has(previous.status);
+      if (registered && !disabled) {
+        // A first registration, inactive or not, is where a certificate starts: activating it later is no reactivation.
+        last.delete(key);
+        continue;
+      }
       // Registered again but not active: still the certificate that was disabled, until it is activated.
-      if (registered && status !== 'ACTIVE' && disabled) previous.registeredAgain = event;
+      if (registered && status !== 'ACTIVE') previous!.registeredAgain = event;
       else last.set(key, { status, event });
       if (status !== 'ACTIVE' || !disabled) continue;
       const kind = ca ? 'CA certificate' : 'Certificate';

@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { certificateReactivated as rule } from '../../../src/analysis/rules/certificate-reactivated.js';
 import type { RuleHit } from '../../../src/analysis/rules/types.js';
@@ -17,6 +18,20 @@ const register = (certificateId: string, params: Record<string, unknown>, eventN
   responseElements: { certificateId, certificateArn: `arn:aws:iot:eu-west-1:111122223333:${eventName === 'RegisterCACertificate' ? 'cacert' : 'cert'}/${certificateId}` },
   ...extra,
 });
+
+/** A self-signed P-256 certificate (CN=device-expiring-soon, as in certificate-expiring.test.ts), and its AWS IoT id: the SHA-256 of its DER. */
+const PEM = [
+  '-----BEGIN CERTIFICATE-----',
+  'MIIBJjCBzQICEAAwCgYIKoZIzj0EAwIwHzEdMBsGA1UEAwwUZGV2aWNlLWV4cGly',
+  'aW5nLXNvb24wHhcNMjYwMTAxMDAwMDAwWhcNMjYxMTIwMDAwMDAwWjAfMR0wGwYD',
+  'VQQDDBRkZXZpY2UtZXhwaXJpbmctc29vbjBZMBMGByqGSM49AgEGCCqGSM49AwEH',
+  'A0IABLcukiEvkuBPI0+1ttdpL4lOpR+J56MjggmnwIfggZ2nxPH0VvpSGvXSOAZX',
+  't8QNhIWWzo+saXYD5+7QkRs3+EwwCgYIKoZIzj0EAwIDSAAwRQIgWGL3x3a5Q4dq',
+  'NBSgSLgBH412aAWrgI6ltn4+JzR3sEUCIQDc+Bf+Li+V5x4kXsTNpMLgyRjCiM9p',
+  '+YYasPGgKOqBkg==',
+  '-----END CERTIFICATE-----',
+].join('\n');
+const PEM_ID = new X509Certificate(PEM).fingerprint256.replace(/:/g, '').toLowerCase();
 
 interface Case {
   name: string;
@@ -88,6 +103,26 @@ const cases: Case[] = [
     hits: 1,
   },
   { name: 'silent on a certificate registered ACTIVE with no earlier status', steps: [register('c1', { status: 'ACTIVE' })], hits: 0 },
+  // FORMATS.md: a response may be missing; the id is then the hash of the certificate the call carries (2026-11-26 review).
+  {
+    name: 'fires on a registration again whose response was not logged, by the id of the certificate it carries',
+    steps: [
+      update(PEM_ID, 'REVOKED'),
+      del(PEM_ID),
+      { eventName: 'RegisterCertificateWithoutCA', requestParameters: { certificatePem: PEM, status: 'ACTIVE' }, responseElements: null },
+    ],
+    hits: 1,
+    check: ([hit]) => expect(hit!.resource).toBe(PEM_ID),
+  },
+  // Registered inactive, then activated: the usual first activation, not a reactivation (2026-11-26 review of the change above).
+  { name: 'silent on a first registration inactive, then ACTIVE', steps: [register('c1', { setAsActive: false }, 'RegisterCertificate'), update('c1', 'ACTIVE')], hits: 0 },
+  { name: 'silent on a first registration with status INACTIVE, then ACTIVE', steps: [register('c1', { status: 'INACTIVE' }), update('c1', 'ACTIVE')], hits: 0 },
+  {
+    name: 'silent on a CA certificate registered inactive, then ACTIVE',
+    steps: [register('ca1', { setAsActive: false }, 'RegisterCACertificate'), { eventName: 'UpdateCACertificate', requestParameters: { caCertificateId: 'ca1', newStatus: 'ACTIVE' } }],
+    hits: 0,
+  },
+  { name: 'fires on registered inactive, activated, deactivated, then ACTIVE again', steps: [register('c1', { status: 'INACTIVE' }), update('c1', 'ACTIVE'), update('c1', 'INACTIVE'), update('c1', 'ACTIVE')], hits: 1 },
   { name: 'silent on registered again in another region', steps: [update('c1', 'REVOKED'), del('c1'), register('c1', { status: 'ACTIVE' }, 'RegisterCertificateWithoutCA', { region: 'us-west-2' })], hits: 0 },
 ];
 
