@@ -155,6 +155,23 @@ describe('a deleted certificate', () => {
 describe('calls logged in the same second', () => {
   const second = '2026-10-05T10:00:00Z';
 
+  it('keep one certificate in the receiving account that accepts, then activates and attaches in one second (2026-11-26 review)', () => {
+    const arnB = certArn('us-east-1', B);
+    const inB = (id: string, eventName: string, requestParameters: Record<string, unknown>) =>
+      ev({ eventID: id, eventTime: '2026-10-05T11:00:00Z', awsRegion: 'us-east-1', recipientAccountId: B, eventName, requestParameters });
+    // Event ids in the reverse of the calls' order.
+    const events = sorted([
+      ev({ eventID: 'z', eventTime: second, awsRegion: 'us-east-1', recipientAccountId: A, eventName: 'TransferCertificate', requestParameters: { certificateId: CERT, targetAwsAccount: B } }),
+      inB('e4', 'AcceptCertificateTransfer', { certificateId: CERT, setAsActive: false }),
+      inB('e3', 'UpdateCertificate', { certificateId: CERT, newStatus: 'ACTIVE' }),
+      inB('e2', 'AttachPolicy', { policyName: 'DevicePolicy', target: arnB }),
+      inB('e1', 'AttachThingPrincipal', { thingName: 'dev-1', principal: arnB }),
+    ]);
+    expect(certificateLifecycles(events).map((c) => [c.accountId, c.lastKnownStatus, c.policies, c.things, c.steps.map((s) => s.action)])).toEqual([
+      [B, 'ACTIVE', ['DevicePolicy'], ['dev-1'], ['transfer-started', 'transfer-accepted', 'attached-to-thing', 'policy-attached', 'activated']],
+    ]);
+  });
+
   it('apply a status change before the deletion that followed it, whatever their event ids', () => {
     for (const [updateId, deleteId] of [
       ['f0e1c2d3-0000-0000-0000-000000000001', '0a1b2c3d-0000-0000-0000-000000000002'],
@@ -166,11 +183,11 @@ describe('calls logged in the same second', () => {
     }
   });
 
-  it('sort creations, attachments, status changes, other calls, detachments, transfers and deletions in that order, then by event id', () => {
+  it('sort creations and transfer answers, attachments, status changes, other calls, detachments, transfers and deletions in that order, then by event id', () => {
     const names = [
       'DeletePolicy',
       'DeleteCertificate',
-      'AcceptCertificateTransfer',
+      'CancelCertificateTransfer',
       'TransferCertificate',
       'DetachPolicy',
       'CreateThing',
