@@ -60,6 +60,13 @@ export function createGate(limit: number): Gate {
   };
 }
 
+/** A prefix of a store that was not listed, and why. */
+interface Unlisted {
+  store: ObjectStore;
+  prefix: string;
+  reason: string;
+}
+
 /**
  * Delimiter listings through a gate, each prefix listed once per scope, with what
  * could not be listed recorded instead of thrown. `scope()` gives a lister with its
@@ -70,20 +77,28 @@ export class Lister {
 
   constructor(
     private readonly gate: Gate = (call) => call(),
-    private readonly shared: { calls: number; failures: { store: ObjectStore; prefix: string; reason: string }[] } = { calls: 0, failures: [] },
+    private readonly shared: { calls: number; failures: Unlisted[]; stopped: Unlisted[] } = { calls: 0, failures: [], stopped: [] },
   ) {}
 
   get calls(): number {
     return this.shared.calls;
   }
 
-  get failures(): readonly { store: ObjectStore; prefix: string; reason: string }[] {
+  get failures(): readonly Unlisted[] {
     return this.shared.failures;
   }
 
-  /** Records that `prefix` of `store` was not looked into, as a listing that failed is. */
-  fail(store: ObjectStore, prefix: string, reason: string): void {
-    this.shared.failures.push({ store, prefix, reason });
+  /**
+   * Folders the search for `AWSLogs/` did not look into, beside the trails it found
+   * (`findAwsLogsLevels`): said with the result, as a warning (a bucket that also holds much
+   * other data is no failed check), where a listing that failed is an error.
+   */
+  get searchStopped(): readonly Unlisted[] {
+    return this.shared.stopped;
+  }
+
+  stopSearch(store: ObjectStore, prefix: string, reason: string): void {
+    this.shared.stopped.push({ store, prefix, reason });
   }
 
   scope(): Lister {
@@ -162,8 +177,8 @@ async function findAccounts(store: ObjectStore, lister: Lister, filter: Location
   const stopped: SourceProblem[] = [];
   const bases = await findAwsLogsLevels(store, list, stopped);
   // Folders the search for `AWSLogs/` did not look into beside the trails it found: a trail
-  // there would go unchecked, so the check cannot pass (as a folder that could not be listed).
-  if (bases.length > 0) for (const p of stopped) lister.fail(store, p.key, p.reason);
+  // there would go unchecked, which the result says (`Lister.searchStopped`).
+  if (bases.length > 0) for (const p of stopped) lister.stopSearch(store, p.key, p.reason);
   await walkAccountFolders(bases, list, (account, { trailFolder, region }) => {
     if (allowed(account.accountId, filter.accounts)) accounts.push({ ...account, region: region === undefined ? undefined : { name: region, folder: trailFolder } });
   });

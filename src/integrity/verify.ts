@@ -216,6 +216,9 @@ async function verifyAll(opts: VerifyIntegrityOptions): Promise<IntegrityResult>
       message: `could not list: ${failure.reason}`,
     });
   }
+  for (const stopped of ctx.lister.searchStopped) {
+    issues.push({ kind: 'listing-failed', severity: 'warning', source: stopped.store.label, accountId: '', region: '', trail: null, key: stopped.prefix, from: null, to: null, message: stopped.reason });
+  }
   issues.sort(
     (a, b) =>
       a.accountId.localeCompare(b.accountId) ||

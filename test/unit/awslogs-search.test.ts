@@ -207,15 +207,24 @@ describe('a search stopped short is one source problem that says what to do', ()
     expect(result.problems).toEqual(d.problems);
   });
 
-  it('verify does not pass a trail beside folders it did not search: they are named as an error', async () => {
+  it('verify names the folders it did not search beside the trail it checked, as a warning: the trail passes', async () => {
     const root = mkdtempSync(path.join(tmpdir(), 'awslogs-verify-stopped-'));
     const t = buildDigestTree({ root, keyPair: generateRsaKeyPair(), sidecars: true, accounts: ['111111111111'], regions: ['eu-west-1'] });
     mkdirSync(path.join(root, deepPrefix(14)), { recursive: true });
     const result = await verifyIntegrity({ stores: [new LocalStore(root)], ...DAY, publicKeys: parsePublicKeyList(t.publicKeyList) });
-    const errors = result.problems.filter((p) => p.severity === 'error');
-    expect(errors.map((p) => [p.kind, p.key])).toEqual([['listing-failed', deepPrefix(13)]]);
-    expect(errors[0].message).toMatch(/stopped looking for AWSLogs\/ more than 12 folders deep/);
-    expect(result.ok).toBe(false);
+    expect(result.problems.map((p) => [p.kind, p.severity, p.key])).toEqual([['listing-failed', 'warning', deepPrefix(13)]]);
+    expect(result.problems[0].message).toMatch(/^stopped looking for AWSLogs\/ more than 12 folders deep, 1 not searched: pass the prefix that holds AWSLogs\//);
+    expect(result.ok).toBe(true);
+  });
+
+  it('verify passes a trail beside a bucket\'s other data past the listing budget (600 partition folders), naming the stop as a warning (2026-11-26 review)', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'awslogs-verify-budget-'));
+    const t = buildDigestTree({ root, keyPair: generateRsaKeyPair(), sidecars: true, accounts: ['111111111111'], regions: ['eu-west-1'] });
+    for (let i = 0; i < 600; i++) mkdirSync(path.join(root, 'datalake', 'events', `dt=${i}`), { recursive: true });
+    const result = await verifyIntegrity({ stores: [new LocalStore(root)], ...DAY, publicKeys: parsePublicKeyList(t.publicKeyList) });
+    expect(result.problems.filter((p) => p.severity === 'error')).toEqual([]);
+    expect(result.problems.map((p) => [p.kind, p.severity])).toEqual([['listing-failed', 'warning']]);
+    expect(result.ok).toBe(true);
   });
 
   it('a local folder where no AWSLogs/ is found is read whole, every file, with no problem however deep it is', async () => {
