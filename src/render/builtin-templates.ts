@@ -3338,7 +3338,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
 }},
   },
   "partials/integrity.hbs": {
-    sha256: "c4e9bfc050460b2e1b113e162ccc57d744030306e46272ae18bc0b84bc855cda",
+    sha256: "341a6f6de0704e8979c05e070d4f6ebaa7e85a6ffbd31f4bba8c82079893d04a",
     spec: {"0":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -3348,7 +3348,8 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     };
 
   return "<p class=\"warn-box\">"
-    + container.escapeExpression(container.lambda(((stack1 = (depth0 != null ? lookupProperty(depth0,"integrity") : depth0)) != null ? lookupProperty(stack1,"flaggedEvents") : stack1), depth0))
+    + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"text") : depth0), depth0))
+    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"first") : depth0),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":4,"column":63},"end":{"line":4,"column":114}}})) != null ? stack1 : "")
     + "</p>";
 },"1":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -3358,10 +3359,20 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
         return undefined
     };
 
-  return "  <table class=\"data fixed\">\n    <colgroup><col style=\"width:20%\"><col style=\"width:11%\"><col style=\"width:20%\"><col style=\"width:24%\"><col style=\"width:15%\"><col style=\"width:10%\"></colgroup>\n    <thead><tr><th>Account</th><th>Region</th><th>Digests</th><th>Log files</th><th>Gaps</th><th>Status</th></tr></thead>\n    <tbody>"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rows") : depth0),{"name":"each","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":10,"column":11},"end":{"line":10,"column":340}}})) != null ? stack1 : "")
-    + "</tbody>\n  </table>\n  ";
+  return " First listed: "
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"link"),(depth0 != null ? lookupProperty(depth0,"first") : depth0),{"name":"link","data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "");
 },"2":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "  <table class=\"data fixed\">\n    <colgroup><col style=\"width:20%\"><col style=\"width:11%\"><col style=\"width:20%\"><col style=\"width:24%\"><col style=\"width:15%\"><col style=\"width:10%\"></colgroup>\n    <thead><tr><th>Account</th><th>Region</th><th>Digests</th><th>Log files</th><th>Gaps</th><th>Status</th></tr></thead>\n    <tbody>"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rows") : depth0),{"name":"each","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":10,"column":11},"end":{"line":10,"column":340}}})) != null ? stack1 : "")
+    + "</tbody>\n  </table>\n  ";
+},"3":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.lambda, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -3371,7 +3382,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
 
   return "<tr><td>"
     + alias2(alias1((depth0 != null ? lookupProperty(depth0,"account") : depth0), depth0))
-    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"trails") : depth0)) != null ? lookupProperty(stack1,"items") : stack1)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":10,"column":44},"end":{"line":10,"column":150}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"trails") : depth0)) != null ? lookupProperty(stack1,"items") : stack1)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":10,"column":44},"end":{"line":10,"column":150}}})) != null ? stack1 : "")
     + "</td><td class=\"region\">"
     + alias2(alias1((depth0 != null ? lookupProperty(depth0,"region") : depth0), depth0))
     + "</td><td>"
@@ -3385,7 +3396,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + "\">"
     + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"status") : depth0)) != null ? lookupProperty(stack1,"label") : stack1), depth0))
     + "</span></td></tr>";
-},"3":function(container,depth0,helpers,partials,data) {
+},"4":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -3396,9 +3407,9 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
   return "<div class=\"small muted inline-list\">Trail: "
     + ((stack1 = container.invokePartial(lookupProperty(partials,"cell-list"),(depth0 != null ? lookupProperty(depth0,"trails") : depth0),{"name":"cell-list","data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
     + "</div>";
-},"4":function(container,depth0,helpers,partials,data) {
-    return "<p class=\"empty\">No digest chain covers the period.</p>\n";
 },"5":function(container,depth0,helpers,partials,data) {
+    return "<p class=\"empty\">No digest chain covers the period.</p>\n";
+},"6":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -3407,9 +3418,9 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     };
 
   return "  <table class=\"data fixed\">\n    <colgroup><col style=\"width:9%\"><col style=\"width:13%\"><col style=\"width:15%\"><col style=\"width:10%\"><col style=\"width:27%\"><col style=\"width:26%\"></colgroup>\n    <thead><tr><th>Severity</th><th>Problem</th><th>Account</th><th>Region</th><th>Object</th><th>Detail</th></tr></thead>\n    <tbody>"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rows") : depth0),{"name":"each","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":20,"column":11},"end":{"line":20,"column":240}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rows") : depth0),{"name":"each","hash":{},"fn":container.program(7, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":20,"column":11},"end":{"line":20,"column":240}}})) != null ? stack1 : "")
     + "</tbody>\n  </table>\n  ";
-},"6":function(container,depth0,helpers,partials,data) {
+},"7":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.lambda, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -3432,9 +3443,9 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + "</td><td>"
     + alias2(alias1((depth0 != null ? lookupProperty(depth0,"message") : depth0), depth0))
     + "</td></tr>";
-},"7":function(container,depth0,helpers,partials,data) {
-    return "<p class=\"empty\">None.</p>\n";
 },"8":function(container,depth0,helpers,partials,data) {
+    return "<p class=\"empty\">None.</p>\n";
+},"9":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -3443,9 +3454,9 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     };
 
   return "<ul class=\"notes\">"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (depth0 != null ? lookupProperty(depth0,"integrity") : depth0)) != null ? lookupProperty(stack1,"notes") : stack1),{"name":"each","hash":{},"fn":container.program(9, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":25,"column":50},"end":{"line":25,"column":101}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (depth0 != null ? lookupProperty(depth0,"integrity") : depth0)) != null ? lookupProperty(stack1,"notes") : stack1),{"name":"each","hash":{},"fn":container.program(10, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":25,"column":50},"end":{"line":25,"column":101}}})) != null ? stack1 : "")
     + "</ul>";
-},"9":function(container,depth0,helpers,partials,data) {
+},"10":function(container,depth0,helpers,partials,data) {
     return "<li>"
     + container.escapeExpression(container.lambda(depth0, depth0))
     + "</li>";
@@ -3464,17 +3475,17 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + "</span> "
     + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"integrity") : depth0)) != null ? lookupProperty(stack1,"statusText") : stack1), depth0))
     + "</p>\n  "
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = (depth0 != null ? lookupProperty(depth0,"integrity") : depth0)) != null ? lookupProperty(stack1,"flaggedEvents") : stack1),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":4,"column":2},"end":{"line":4,"column":91}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias3,((stack1 = (depth0 != null ? lookupProperty(depth0,"integrity") : depth0)) != null ? lookupProperty(stack1,"flaggedEvents") : stack1),{"name":"each","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":4,"column":2},"end":{"line":4,"column":127}}})) != null ? stack1 : "")
     + "\n  <h3 class=\"sub\">Digest chains by account and region</h3>\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"integrity") : depth0)) != null ? lookupProperty(stack1,"chains") : stack1)) != null ? lookupProperty(stack1,"chunks") : stack1),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.program(4, data, 0),"data":data,"loc":{"start":{"line":6,"column":2},"end":{"line":13,"column":11}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"integrity") : depth0)) != null ? lookupProperty(stack1,"chains") : stack1)) != null ? lookupProperty(stack1,"chunks") : stack1),{"name":"each","hash":{},"fn":container.program(2, data, 0),"inverse":container.program(5, data, 0),"data":data,"loc":{"start":{"line":6,"column":2},"end":{"line":13,"column":11}}})) != null ? stack1 : "")
     + "  "
     + ((stack1 = container.invokePartial(lookupProperty(partials,"more"),depth0,{"name":"more","hash":{"more":((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"integrity") : depth0)) != null ? lookupProperty(stack1,"chains") : stack1)) != null ? lookupProperty(stack1,"more") : stack1)},"data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
     + "  <h3 class=\"sub\">Problems</h3>\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"integrity") : depth0)) != null ? lookupProperty(stack1,"problems") : stack1)) != null ? lookupProperty(stack1,"chunks") : stack1),{"name":"each","hash":{},"fn":container.program(5, data, 0),"inverse":container.program(7, data, 0),"data":data,"loc":{"start":{"line":16,"column":2},"end":{"line":23,"column":11}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"integrity") : depth0)) != null ? lookupProperty(stack1,"problems") : stack1)) != null ? lookupProperty(stack1,"chunks") : stack1),{"name":"each","hash":{},"fn":container.program(6, data, 0),"inverse":container.program(8, data, 0),"data":data,"loc":{"start":{"line":16,"column":2},"end":{"line":23,"column":11}}})) != null ? stack1 : "")
     + "  "
     + ((stack1 = container.invokePartial(lookupProperty(partials,"more"),depth0,{"name":"more","hash":{"more":((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"integrity") : depth0)) != null ? lookupProperty(stack1,"problems") : stack1)) != null ? lookupProperty(stack1,"more") : stack1)},"data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
     + "  "
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"integrity") : depth0)) != null ? lookupProperty(stack1,"notes") : stack1)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":25,"column":2},"end":{"line":25,"column":113}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"integrity") : depth0)) != null ? lookupProperty(stack1,"notes") : stack1)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(9, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":25,"column":2},"end":{"line":25,"column":113}}})) != null ? stack1 : "")
     + "\n</section>\n";
 },"usePartial":true,"useData":true},
     withoutData: {"0":function(container,depth0,helpers,partials,data) {
@@ -3486,7 +3497,8 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     };
 
   return "<p class=\"warn-box\">"
-    + container.escapeExpression(container.lambda(((stack1 = (depth0 != null ? lookupProperty(depth0,"integrity") : depth0)) != null ? lookupProperty(stack1,"flaggedEvents") : stack1), depth0))
+    + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"text") : depth0), depth0))
+    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"first") : depth0),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"loc":{"start":{"line":4,"column":63},"end":{"line":4,"column":114}}})) != null ? stack1 : "")
     + "</p>";
 },"1":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -3496,10 +3508,20 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
         return undefined
     };
 
-  return "  <table class=\"data fixed\">\n    <colgroup><col style=\"width:20%\"><col style=\"width:11%\"><col style=\"width:20%\"><col style=\"width:24%\"><col style=\"width:15%\"><col style=\"width:10%\"></colgroup>\n    <thead><tr><th>Account</th><th>Region</th><th>Digests</th><th>Log files</th><th>Gaps</th><th>Status</th></tr></thead>\n    <tbody>"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rows") : depth0),{"name":"each","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"loc":{"start":{"line":10,"column":11},"end":{"line":10,"column":340}}})) != null ? stack1 : "")
-    + "</tbody>\n  </table>\n  ";
+  return " First listed: "
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"link"),(depth0 != null ? lookupProperty(depth0,"first") : depth0),{"name":"link","helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "");
 },"2":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "  <table class=\"data fixed\">\n    <colgroup><col style=\"width:20%\"><col style=\"width:11%\"><col style=\"width:20%\"><col style=\"width:24%\"><col style=\"width:15%\"><col style=\"width:10%\"></colgroup>\n    <thead><tr><th>Account</th><th>Region</th><th>Digests</th><th>Log files</th><th>Gaps</th><th>Status</th></tr></thead>\n    <tbody>"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rows") : depth0),{"name":"each","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"loc":{"start":{"line":10,"column":11},"end":{"line":10,"column":340}}})) != null ? stack1 : "")
+    + "</tbody>\n  </table>\n  ";
+},"3":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.lambda, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -3509,7 +3531,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
 
   return "<tr><td>"
     + alias2(alias1((depth0 != null ? lookupProperty(depth0,"account") : depth0), depth0))
-    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"trails") : depth0)) != null ? lookupProperty(stack1,"items") : stack1)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"loc":{"start":{"line":10,"column":44},"end":{"line":10,"column":150}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"trails") : depth0)) != null ? lookupProperty(stack1,"items") : stack1)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"loc":{"start":{"line":10,"column":44},"end":{"line":10,"column":150}}})) != null ? stack1 : "")
     + "</td><td class=\"region\">"
     + alias2(alias1((depth0 != null ? lookupProperty(depth0,"region") : depth0), depth0))
     + "</td><td>"
@@ -3523,7 +3545,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + "\">"
     + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"status") : depth0)) != null ? lookupProperty(stack1,"label") : stack1), depth0))
     + "</span></td></tr>";
-},"3":function(container,depth0,helpers,partials,data) {
+},"4":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -3534,9 +3556,9 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
   return "<div class=\"small muted inline-list\">Trail: "
     + ((stack1 = container.invokePartial(lookupProperty(partials,"cell-list"),(depth0 != null ? lookupProperty(depth0,"trails") : depth0),{"name":"cell-list","helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
     + "</div>";
-},"4":function(container,depth0,helpers,partials,data) {
-    return "<p class=\"empty\">No digest chain covers the period.</p>\n";
 },"5":function(container,depth0,helpers,partials,data) {
+    return "<p class=\"empty\">No digest chain covers the period.</p>\n";
+},"6":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -3545,9 +3567,9 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     };
 
   return "  <table class=\"data fixed\">\n    <colgroup><col style=\"width:9%\"><col style=\"width:13%\"><col style=\"width:15%\"><col style=\"width:10%\"><col style=\"width:27%\"><col style=\"width:26%\"></colgroup>\n    <thead><tr><th>Severity</th><th>Problem</th><th>Account</th><th>Region</th><th>Object</th><th>Detail</th></tr></thead>\n    <tbody>"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rows") : depth0),{"name":"each","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"loc":{"start":{"line":20,"column":11},"end":{"line":20,"column":240}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rows") : depth0),{"name":"each","hash":{},"fn":container.program(7, data, 0),"inverse":container.noop,"loc":{"start":{"line":20,"column":11},"end":{"line":20,"column":240}}})) != null ? stack1 : "")
     + "</tbody>\n  </table>\n  ";
-},"6":function(container,depth0,helpers,partials,data) {
+},"7":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.lambda, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -3570,9 +3592,9 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + "</td><td>"
     + alias2(alias1((depth0 != null ? lookupProperty(depth0,"message") : depth0), depth0))
     + "</td></tr>";
-},"7":function(container,depth0,helpers,partials,data) {
-    return "<p class=\"empty\">None.</p>\n";
 },"8":function(container,depth0,helpers,partials,data) {
+    return "<p class=\"empty\">None.</p>\n";
+},"9":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -3581,9 +3603,9 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     };
 
   return "<ul class=\"notes\">"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (depth0 != null ? lookupProperty(depth0,"integrity") : depth0)) != null ? lookupProperty(stack1,"notes") : stack1),{"name":"each","hash":{},"fn":container.program(9, data, 0),"inverse":container.noop,"loc":{"start":{"line":25,"column":50},"end":{"line":25,"column":101}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (depth0 != null ? lookupProperty(depth0,"integrity") : depth0)) != null ? lookupProperty(stack1,"notes") : stack1),{"name":"each","hash":{},"fn":container.program(10, data, 0),"inverse":container.noop,"loc":{"start":{"line":25,"column":50},"end":{"line":25,"column":101}}})) != null ? stack1 : "")
     + "</ul>";
-},"9":function(container,depth0,helpers,partials,data) {
+},"10":function(container,depth0,helpers,partials,data) {
     return "<li>"
     + container.escapeExpression(container.lambda(depth0, depth0))
     + "</li>";
@@ -3602,17 +3624,17 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + "</span> "
     + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"integrity") : depth0)) != null ? lookupProperty(stack1,"statusText") : stack1), depth0))
     + "</p>\n  "
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = (depth0 != null ? lookupProperty(depth0,"integrity") : depth0)) != null ? lookupProperty(stack1,"flaggedEvents") : stack1),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"loc":{"start":{"line":4,"column":2},"end":{"line":4,"column":91}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias3,((stack1 = (depth0 != null ? lookupProperty(depth0,"integrity") : depth0)) != null ? lookupProperty(stack1,"flaggedEvents") : stack1),{"name":"each","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"loc":{"start":{"line":4,"column":2},"end":{"line":4,"column":127}}})) != null ? stack1 : "")
     + "\n  <h3 class=\"sub\">Digest chains by account and region</h3>\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"integrity") : depth0)) != null ? lookupProperty(stack1,"chains") : stack1)) != null ? lookupProperty(stack1,"chunks") : stack1),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.program(4, data, 0),"loc":{"start":{"line":6,"column":2},"end":{"line":13,"column":11}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"integrity") : depth0)) != null ? lookupProperty(stack1,"chains") : stack1)) != null ? lookupProperty(stack1,"chunks") : stack1),{"name":"each","hash":{},"fn":container.program(2, data, 0),"inverse":container.program(5, data, 0),"loc":{"start":{"line":6,"column":2},"end":{"line":13,"column":11}}})) != null ? stack1 : "")
     + "  "
     + ((stack1 = container.invokePartial(lookupProperty(partials,"more"),depth0,{"name":"more","hash":{"more":((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"integrity") : depth0)) != null ? lookupProperty(stack1,"chains") : stack1)) != null ? lookupProperty(stack1,"more") : stack1)},"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
     + "  <h3 class=\"sub\">Problems</h3>\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"integrity") : depth0)) != null ? lookupProperty(stack1,"problems") : stack1)) != null ? lookupProperty(stack1,"chunks") : stack1),{"name":"each","hash":{},"fn":container.program(5, data, 0),"inverse":container.program(7, data, 0),"loc":{"start":{"line":16,"column":2},"end":{"line":23,"column":11}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"integrity") : depth0)) != null ? lookupProperty(stack1,"problems") : stack1)) != null ? lookupProperty(stack1,"chunks") : stack1),{"name":"each","hash":{},"fn":container.program(6, data, 0),"inverse":container.program(8, data, 0),"loc":{"start":{"line":16,"column":2},"end":{"line":23,"column":11}}})) != null ? stack1 : "")
     + "  "
     + ((stack1 = container.invokePartial(lookupProperty(partials,"more"),depth0,{"name":"more","hash":{"more":((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"integrity") : depth0)) != null ? lookupProperty(stack1,"problems") : stack1)) != null ? lookupProperty(stack1,"more") : stack1)},"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
     + "  "
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"integrity") : depth0)) != null ? lookupProperty(stack1,"notes") : stack1)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"loc":{"start":{"line":25,"column":2},"end":{"line":25,"column":113}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"integrity") : depth0)) != null ? lookupProperty(stack1,"notes") : stack1)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(9, data, 0),"inverse":container.noop,"loc":{"start":{"line":25,"column":2},"end":{"line":25,"column":113}}})) != null ? stack1 : "")
     + "\n</section>\n";
 },"usePartial":true},
   },

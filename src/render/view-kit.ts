@@ -4,7 +4,7 @@
  * (a class attribute never carries a value from the model, only one of these names).
  */
 import type { PdfCaps } from './context.js';
-import { formatCount, visibleStrings, type ZoneClock } from './format.js';
+import { clip, formatCount, visibleStrings, type ZoneClock } from './format.js';
 import { lazyRows } from './rows.js';
 
 export interface Link {
@@ -54,6 +54,21 @@ export function dataFilesText(files: readonly string[] | undefined): string {
   }
   return files.join(' / ');
 }
+
+/**
+ * Characters of one log value the PDF prints in a cell; the rest is cut, saying how much
+ * (`clip`). Forged or runaway logs carry values of any length (a 60,000-character user agent
+ * is pages of one table cell); the screen prints them whole, the CSV and JSON always do.
+ */
+export const PDF_CHARS = {
+  /** One item of a list in a cell (a thing, a policy target, a resource, a source IP...) or a name or ARN. */
+  cell: 200,
+  userAgent: 160,
+  /** An error message of the appendix. */
+  eventError: 300,
+  /** An error message of the failed and denied table. */
+  deniedError: 400,
+} as const;
 
 export class ViewKit {
   readonly media: 'screen' | 'pdf';
@@ -133,11 +148,24 @@ export class ViewKit {
     return { items, more: ids.length > max ? `+ ${formatCount(ids.length - max)} more` : null };
   }
 
-  list(values: readonly string[]): CellList {
+  /** Whether the event's row is rendered (registered with `registerEvent`). */
+  isListed(eventId: string): boolean {
+    return this.eventHrefs.has(eventId);
+  }
+
+  /** A log value as the view prints it: in the PDF, cut at `pdfChars` characters saying how many more there were. */
+  cut(value: string, pdfChars: number = PDF_CHARS.cell): string {
+    return this.media === 'pdf' ? clip(value, pdfChars) : value;
+  }
+
+  /** The first `cellItems` values, each cut in the PDF at `pdfChars` characters (`cut`), and how many more there are. */
+  list(values: readonly string[], pdfChars: number = PDF_CHARS.cell): CellList {
     const max = this.limits.cellItems;
+    // The list itself when it fits: a view is only read (see `visibleStrings`).
+    const shown = values.length <= max ? (values as string[]) : values.slice(0, max);
+    const long = this.media === 'pdf' && shown.some((v) => v.length > pdfChars);
     return {
-      // The list itself when it fits: a view is only read (see `visibleStrings`).
-      items: values.length <= max ? (values as string[]) : values.slice(0, max),
+      items: long ? shown.map((v) => clip(v, pdfChars)) : shown,
       more: values.length > max ? `+ ${formatCount(values.length - max)} more` : null,
     };
   }

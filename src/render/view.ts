@@ -34,6 +34,7 @@ import {
   integrityBadge,
   jsonFileText,
   mfaBadge,
+  PDF_CHARS,
   policyActionLabel,
   severityBadge,
   severityRank,
@@ -152,7 +153,12 @@ export interface IntegrityView {
   ok: boolean;
   status: Badge;
   statusText: string;
-  flaggedEvents: string | null;
+  /**
+   * Events from log files that failed validation (modified, missing), then events from files
+   * that could not be checked (not covered by a digest, unverified): a sentence each, with a
+   * link to the first one in the appendix (null when the PDF lists none). Empty when neither.
+   */
+  flaggedEvents: { text: string; first: Link | null }[];
   chains: Table<{
     account: string;
     region: string;
@@ -440,10 +446,19 @@ function headerView(model: ReportModel, kit: ViewKit): HeaderView {
       ...(cov.iotRecordsWithoutTime.count > 0
         ? [{ label: 'IoT records without a usable time', value: `${formatCount(cov.iotRecordsWithoutTime.count)}, in no period (see Coverage)`, warn: true }]
         : []),
+      integrityRow(model),
       { label: 'Account names from', value: accountsFrom, warn: org.accountsFrom === 'logs' },
     ],
     accountsNote: org.accountsNote,
   };
+}
+
+/** Whether the logs were checked against their digests: a PDF made without --verify says so, not nothing. */
+function integrityRow(model: ReportModel): HeaderView['completeness'][number] {
+  const integrity = model.integrity;
+  if (integrity === null) return { label: 'Integrity', value: 'not verified (run with --verify)', warn: true };
+  if (integrity.ok) return { label: 'Integrity', value: 'verified (see Log integrity)', warn: false };
+  return { label: 'Integrity', value: 'problems found (see Log integrity)', warn: true };
 }
 
 // --- findings --------------------------------------------------------------
@@ -597,25 +612,73 @@ function summaryView(model: ReportModel, kit: ViewKit, groups: Repetition<IotEve
 
 // --- integrity -------------------------------------------------------------
 
-/** Events from log files that failed validation, and from files that could not be checked (no digest one can trust lists them). */
-function flaggedEvents(failed: number, unchecked: number): string | null {
-  const come = (n: number) => (n === 1 ? 'comes' : 'come');
-  if (failed > 0 && unchecked > 0) {
-    return `${plural(failed, 'event')} of this report ${come(failed)} from log files that failed validation, and ${formatCount(unchecked)} from log files that could not be checked (marked in the appendix).`;
+/** Log file statuses whose events could not be checked (no digest one can trust lists the file, or the check did not look at it). */
+const UNCHECKED: ReadonlyMap<string, string> = new Map([
+  ['not-covered', 'in no digest that could be trusted'],
+  ['unverified', 'not checked'],
+]);
+/** Statuses of files that failed validation, in the order the sentence names them; any other (not valid) status is counted with them. */
+const FAILED_ORDER = ['modified', 'missing'];
+
+/** The events of one kind of log file status, counted in one pass over the events. */
+interface FlaggedTally {
+  count: number;
+  /** Of them, rendered in the appendix. */
+  listed: number;
+  /** The first one rendered in the appendix. */
+  first: string | null;
+  byStatus: Map<string, number>;
+}
+
+/**
+ * One sentence (and a link to the first one listed) for events from log files that failed
+ * validation, another for events from files that could not be checked: an auditor must tell
+ * tampered logs from unchecked ones. Each says where the events are marked.
+ */
+function flaggedEvents(model: ReportModel, kit: ViewKit): IntegrityView['flaggedEvents'] {
+  const tally = (): FlaggedTally => ({ count: 0, listed: 0, first: null, byStatus: new Map() });
+  const failed = tally();
+  const unchecked = tally();
+  for (const e of model.events) {
+    const status = e.integrity;
+    if (status === null || status === 'valid') continue;
+    const t = UNCHECKED.has(status) ? unchecked : failed;
+    t.count++;
+    t.byStatus.set(status, (t.byStatus.get(status) ?? 0) + 1);
+    if (kit.isListed(e.eventId)) {
+      t.listed++;
+      t.first ??= e.eventId;
+    }
   }
-  if (failed > 0) return `${plural(failed, 'event')} of this report ${come(failed)} from log files that failed validation (marked in the appendix).`;
-  if (unchecked > 0) return `${plural(unchecked, 'event')} of this report ${come(unchecked)} from log files that could not be checked (marked in the appendix).`;
-  return null;
+  const come = (n: number) => (n === 1 ? 'comes' : 'come');
+  const where = (t: FlaggedTally): string => {
+    const one = t.count === 1;
+    if (t.listed === t.count) return `${one ? 'It is' : 'They are'} marked in the appendix.`;
+    const each = `${one ? 'it' : 'each'} is marked in the integrity field of ${kit.dataFiles}`;
+    if (t.listed === 0) return `${one ? 'It is not' : 'None of them is'} listed in the appendix of this PDF; ${each}.`;
+    return `The appendix of this PDF lists and marks ${formatCount(t.listed)} of them; ${each}.`;
+  };
+  const out: IntegrityView['flaggedEvents'] = [];
+  if (failed.count > 0) {
+    const others = [...failed.byStatus.keys()].filter((s) => !FAILED_ORDER.includes(s)).sort();
+    const parts = [...FAILED_ORDER, ...others].filter((s) => failed.byStatus.has(s)).map((s) => `${formatCount(failed.byStatus.get(s) ?? 0)} ${s}`);
+    out.push({
+      text: `${plural(failed.count, 'event')} of this report ${come(failed.count)} from log files that failed validation (${parts.join(', ')}). ${where(failed)}`,
+      first: failed.first === null ? null : kit.eventLink(failed.first),
+    });
+  }
+  if (unchecked.count > 0) {
+    const parts = [...UNCHECKED].filter(([s]) => unchecked.byStatus.has(s)).map(([s, text]) => `${formatCount(unchecked.byStatus.get(s) ?? 0)} ${text}`);
+    out.push({
+      text: `${plural(unchecked.count, 'event')} of this report ${come(unchecked.count)} from log files that could not be checked against a digest (${parts.join(', ')}): ${unchecked.count === 1 ? 'it is' : 'they are'} neither known to be altered nor known to be intact. ${where(unchecked)}`,
+      first: unchecked.first === null ? null : kit.eventLink(unchecked.first),
+    });
+  }
+  return out;
 }
 
 function integrityView(model: ReportModel, kit: ViewKit): IntegrityView {
   const integrity = model.integrity as NonNullable<ReportModel['integrity']>;
-  let failed = 0;
-  let unchecked = 0;
-  for (const e of model.events) {
-    if (e.integrity === 'unverified') unchecked++;
-    else if (e.integrity !== null && e.integrity !== 'valid') failed++;
-  }
   const warnings = integrity.problems.filter((p) => p.severity === 'warning').length;
   const errors = integrity.problems.length - warnings;
   return {
@@ -624,7 +687,7 @@ function integrityView(model: ReportModel, kit: ViewKit): IntegrityView {
     statusText: integrity.ok
       ? `Every digest and log file of the period checked out${warnings > 0 ? ` (${plural(warnings, 'warning')} below)` : ''}.`
       : `${plural(errors, 'problem')}${warnings > 0 ? ` and ${plural(warnings, 'warning')}` : ''} found in the digest chains or log files.`,
-    flaggedEvents: flaggedEvents(failed, unchecked),
+    flaggedEvents: flaggedEvents(model, kit),
     chains: kit.table(integrity.chains, kit.limits.rows, (c) => ({
       account: kit.account(c.accountId, c.accountName),
       region: c.region,
@@ -876,19 +939,20 @@ function policiesView(policies: PolicyHistory[], kit: ViewKit): { view: Policies
 
 // --- actors, denied, coverage ------------------------------------------------
 
+/** An actor's row. Every value comes from the logs: the PDF cuts long ones as the appendix does (`PDF_CHARS`). */
 function actorRow(a: ActorSummary, kit: ViewKit): ActorRow {
   return {
-    label: a.label,
-    type: a.type ?? 'not stated',
-    arn: a.arn,
+    label: kit.cut(a.label),
+    type: a.type === null ? 'not stated' : kit.cut(a.type),
+    arn: a.arn === null ? null : kit.cut(a.arn),
     // Shown under "Role:", so only a role: a federated user's issuer (an IAM user or the root user) is in its label.
-    role: a.sessionIssuerType === 'Role' ? a.sessionIssuerArn : null,
+    role: a.sessionIssuerType === 'Role' && a.sessionIssuerArn !== null ? kit.cut(a.sessionIssuerArn) : null,
     mfa: mfaBadge(a.mfaAuthenticated),
     changes: formatCount(a.changes),
     failed: formatCount(a.failedAttempts),
     accounts: kit.list(a.accounts.map((id) => kit.account(id))),
     sourceIps: kit.list(a.sourceIps),
-    userAgents: kit.list(a.userAgents),
+    userAgents: kit.list(a.userAgents, PDF_CHARS.userAgent),
     seen: kit.clock.range(a.firstSeen, a.lastSeen),
     actions: kit.list(a.actions.map((x) => `${x.eventName} × ${formatCount(x.count)}`)),
   };
@@ -900,7 +964,7 @@ function deniedRow(d: DeniedGroup, kit: ViewKit): DeniedRow {
     account: kit.account(d.accountId, d.accountName),
     eventName: d.eventName,
     errorCode: d.errorCode,
-    errorMessage: d.errorMessage === null ? null : clip(d.errorMessage, kit.media === 'pdf' ? 400 : Number.POSITIVE_INFINITY),
+    errorMessage: d.errorMessage === null ? null : kit.cut(d.errorMessage, PDF_CHARS.deniedError),
     count: formatCount(d.count),
     range: kit.clock.range(d.first, d.last),
     events: kit.eventLinks(d.eventIds),
@@ -960,9 +1024,11 @@ function withoutTimeView(withoutTime: RecordsWithoutTime, kit: ViewKit): Coverag
 // --- appendix ----------------------------------------------------------------
 
 /**
- * The screen lists every event. The PDF lists the events findings point at, then the
- * earliest events outside the repetitive groups (those are summarized in the summary), up
- * to the cap, in time order; the rest is in the CSV/JSON.
+ * The screen lists every event. The PDF lists, up to the cap and in time order, the events
+ * the rendered findings link to (the first `cellItems` of each, as its card shows them, in
+ * at most three quarters of the cap when other events wait), then the earliest events
+ * outside the repetitive groups (those are summarized in the summary); the rest is in the
+ * CSV/JSON. The note says what the rows chosen are, and what is left out.
  */
 function appendixView(model: ReportModel, kit: ViewKit, ungrouped: IotEvent[]): ReportView['appendix'] {
   let events: IotEvent[] = model.events;
@@ -971,20 +1037,38 @@ function appendixView(model: ReportModel, kit: ViewKit, ungrouped: IotEvent[]): 
     const cap = kit.limits.appendix;
     const known = new Set(model.events.map((e) => e.eventId));
     const chosen = new Set<string>();
+    // A finding over a 3,000-certificate rollout must not fill the appendix: each finding adds
+    // what its card links (its first `cellItems` known events), and room is kept for the rest.
+    const perFinding = kit.limits.cellItems;
+    const findingRoom = cap - Math.min(ungrouped.length, Math.floor(cap / 4));
     const findings = [...model.findings].sort((a, b) => Number(a.suppressed) - Number(b.suppressed) || bySeverityThenTime(a, b));
-    for (const f of findings) {
-      for (const id of f.eventIds) if (chosen.size < cap && known.has(id)) chosen.add(id);
+    // In the order `findingsView` renders them (unsuppressed, then suppressed), and only those it renders.
+    for (const f of kit.shown(findings, kit.limits.findings)) {
+      let taken = 0;
+      for (let i = 0; i < f.eventIds.length && taken < perFinding && chosen.size < findingRoom; i++) {
+        const id = f.eventIds[i] as string;
+        if (!known.has(id)) continue;
+        taken++;
+        chosen.add(id);
+      }
+      if (chosen.size >= findingRoom) break;
     }
+    let otherLinked = 0;
+    for (const e of ungrouped) if (chosen.has(e.eventId)) otherLinked++;
     for (const e of ungrouped) {
       if (chosen.size >= cap) break;
       chosen.add(e.eventId);
     }
     events = model.events.filter((e) => chosen.has(e.eventId));
-    const grouped = model.events.length - ungrouped.length;
-    const parts = [`This PDF lists ${formatCount(events.length)} of ${plural(model.events.length, 'event')}.`];
-    if (grouped > 0) parts.push(`${plural(grouped, 'change')} of the repetitive groups in the summary are counted there, not listed here.`);
-    if (events.length < model.events.length) parts.push(`Every event is in ${kit.dataFiles}.`);
-    note = events.length < model.events.length ? parts.join(' ') : null;
+    let otherListed = 0;
+    for (const e of ungrouped) if (chosen.has(e.eventId)) otherListed++;
+    note = appendixNote(kit, {
+      total: model.events.length,
+      listed: events.length,
+      otherTotal: ungrouped.length,
+      otherListed,
+      otherLinked,
+    });
   }
   const anchors = events.map((e) => {
     const anchor = kit.claim(anchorId('event', e.eventId));
@@ -992,7 +1076,6 @@ function appendixView(model: ReportModel, kit: ViewKit, ungrouped: IotEvent[]): 
     return anchor;
   });
 
-  const isPdf = kit.media === 'pdf';
   const table = kit.table(events, Number.POSITIVE_INFINITY, (e, i): EventRow => ({
     anchor: anchors[i] as string,
     eventId: e.eventId,
@@ -1008,15 +1091,54 @@ function appendixView(model: ReportModel, kit: ViewKit, ungrouped: IotEvent[]): 
       : e.readOnly
         ? { label: 'read', cls: 'st-muted' }
         : { label: 'change', cls: 'st-ok' },
-    errorMessage: e.errorMessage === null ? null : clip(e.errorMessage, isPdf ? 300 : Number.POSITIVE_INFINITY),
+    errorMessage: e.errorMessage === null ? null : kit.cut(e.errorMessage, PDF_CHARS.eventError),
     actor: e.actor.label,
-    sourceIp: e.sourceIp,
-    userAgent: e.userAgent === null ? null : clip(e.userAgent, isPdf ? 160 : Number.POSITIVE_INFINITY),
+    sourceIp: e.sourceIp === null ? null : kit.cut(e.sourceIp),
+    userAgent: e.userAgent === null ? null : kit.cut(e.userAgent, PDF_CHARS.userAgent),
     resources: kit.list(e.resources.map((r) => `${r.type}: ${r.id}`)),
-    integrity: e.integrity !== null && e.integrity !== 'valid' ? { label: `log file ${e.integrity}`, cls: 'st-bad' } : null,
+    // Red for a file that failed validation, amber for one that could not be checked.
+    integrity: e.integrity !== null && e.integrity !== 'valid' ? { label: `log file ${e.integrity}`, cls: UNCHECKED.has(e.integrity) ? 'st-warn' : 'st-bad' } : null,
   }));
   table.total = model.events.length;
   table.more = kit.moreRows(model.events.length - events.length, kit.dataFiles);
   return { note, table };
 }
 
+/**
+ * What the PDF's appendix lists and what it leaves out, from the rows chosen: events of the
+ * repetitive groups are listed only when a finding links them; "other" events are those
+ * outside the groups (`otherLinked` of them chosen because a finding links them). Null when
+ * every event is listed.
+ */
+function appendixNote(
+  kit: ViewKit,
+  n: { total: number; listed: number; otherTotal: number; otherListed: number; otherLinked: number },
+): string | null {
+  if (n.listed >= n.total) return null;
+  const groupedTotal = n.total - n.otherTotal;
+  const groupedListed = n.listed - n.otherListed;
+  const otherWhich =
+    n.otherLinked === 0 ? 'the earliest' : n.otherLinked >= n.otherListed ? 'those the findings link to' : 'those the findings link to, then the earliest';
+  const parts = [`This PDF lists ${formatCount(n.listed)} of ${plural(n.total, 'event')}.`];
+  if (groupedTotal === 0) {
+    if (n.listed > 0) parts.push(`Listed: ${otherWhich}.`);
+    parts.push(`Not listed here: ${plural(n.total - n.listed, 'event')}.`);
+  } else {
+    const listed: string[] = [];
+    if (groupedListed > 0) listed.push(`${formatCount(groupedListed)} of the ${plural(groupedTotal, 'event')} of the repetitive groups in the summary (those the findings link to)`);
+    if (n.otherListed > 0) {
+      listed.push(
+        n.otherListed === n.otherTotal
+          ? `${n.otherTotal === 1 ? 'the one event' : `all ${plural(n.otherTotal, 'event')}`} outside the repetitive groups`
+          : `${formatCount(n.otherListed)} of the ${plural(n.otherTotal, 'event')} outside the repetitive groups (${otherWhich})`,
+      );
+    }
+    if (listed.length > 0) parts.push(`Listed: ${listed.join(' and ')}.`);
+    const left: string[] = [];
+    if (groupedTotal > groupedListed) left.push(`${plural(groupedTotal - groupedListed, 'event')} of the repetitive groups (counted in the summary)`);
+    if (n.otherTotal > n.otherListed) left.push(`${plural(n.otherTotal - n.otherListed, 'event')} outside them`);
+    parts.push(`Not listed here: ${left.join(' and ')}.`);
+  }
+  parts.push(`Every event is in ${kit.dataFiles}.`);
+  return parts.join(' ');
+}

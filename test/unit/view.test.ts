@@ -424,15 +424,19 @@ describe('buildView', () => {
     expect(buildView(sampleModel({ events: 60 }), { ...ctx, media: 'screen' }).integrity).toBeNull();
     const v = buildView(sampleModel({ events: 60, integrity: true }), { ...ctx, media: 'screen' });
     expect(v.integrity?.status).toEqual({ label: 'Problems found', cls: 'st-bad' });
-    expect(v.integrity?.flaggedEvents).toBe('1 event of this report comes from log files that failed validation (marked in the appendix).');
+    const texts = (view: ReportView) => view.integrity?.flaggedEvents.map((f) => f.text);
+    expect(texts(v)).toEqual(['1 event of this report comes from log files that failed validation (1 modified). It is marked in the appendix.']);
     // Events from files the check could not prove are not said to have failed, nor left unsaid.
     const unproven = sampleModel({ events: 60, integrity: true });
     unproven.events.filter((e) => e.integrity === null || e.integrity === 'valid').slice(0, 2).forEach((e) => (e.integrity = 'unverified'));
-    expect(buildView(unproven, { ...ctx, media: 'screen' }).integrity?.flaggedEvents).toBe(
-      '1 event of this report comes from log files that failed validation, and 2 from log files that could not be checked (marked in the appendix).',
-    );
+    expect(texts(buildView(unproven, { ...ctx, media: 'screen' }))).toEqual([
+      '1 event of this report comes from log files that failed validation (1 modified). It is marked in the appendix.',
+      '2 events of this report come from log files that could not be checked against a digest (2 not checked): they are neither known to be altered nor known to be intact. They are marked in the appendix.',
+    ]);
     for (const e of unproven.events) if (e.integrity !== 'unverified') e.integrity = 'valid';
-    expect(buildView(unproven, { ...ctx, media: 'screen' }).integrity?.flaggedEvents).toBe('2 events of this report come from log files that could not be checked (marked in the appendix).');
+    expect(texts(buildView(unproven, { ...ctx, media: 'screen' }))).toEqual([
+      '2 events of this report come from log files that could not be checked against a digest (2 not checked): they are neither known to be altered nor known to be intact. They are marked in the appendix.',
+    ]);
     expect(rowsOf(v.integrity?.chains ?? { chunks: [] }).map((c) => c.status.label)).toEqual(['Valid', 'Invalid']);
     expect(v.integrity?.statusText).toBe('2 problems and 1 warning found in the digest chains or log files.');
     expect(rowsOf(v.integrity?.problems ?? { chunks: [] }).map((p) => p.severity.label)).toEqual(['error', 'error', 'warning']);
