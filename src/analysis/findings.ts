@@ -152,9 +152,12 @@ function validHit(hit: unknown): hit is RuleHit {
 function isExpired(suppression: Suppression, now: string): boolean {
   if (suppression.expires === null) return false;
   const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(suppression.expires);
-  // A date is valid through the end of that UTC day.
-  const end = dateOnly ? Date.parse(`${suppression.expires}T00:00:00Z`) + 86_400_000 : Date.parse(suppression.expires);
-  return Number.isFinite(end) && end <= Date.parse(now);
+  // A date is valid through the end of that UTC day (until the next midnight, excluded); a
+  // date-time through that instant, included (the schema's "last instant the suppression applies").
+  const now_ = Date.parse(now);
+  if (dateOnly) return Date.parse(`${suppression.expires}T00:00:00Z`) + 86_400_000 <= now_;
+  const end = Date.parse(suppression.expires);
+  return Number.isFinite(end) && end < now_;
 }
 
 function suppressionMatches(s: Suppression, finding: Finding): boolean {

@@ -173,6 +173,17 @@ describe('evaluateFindings', () => {
     expect(after.notes).toEqual(['Suppression of r for "*" in account * expired on 2026-11-01 and was not applied to 1 finding.']);
   });
 
+  it('applies a suppression that expires at an instant through that instant, and not a millisecond after (2026-11-26 review)', () => {
+    const config = { suppressions: [{ account: '*', rule: 'r', resource: '*', reason: 'until the fix', expires: '2026-11-01T00:00:00Z' }] };
+    const rules = { r: fakeRule('r', [hit()]) };
+    // --generated-at 2026-11-01 is that very instant.
+    const at = run(rules, config, '2026-11-01T00:00:00Z');
+    expect(at.findings[0]!.suppressed).toBe(true);
+    expect(at.notes).toEqual([]);
+    const after = run(rules, config, '2026-11-01T00:00:01Z');
+    expect(after.findings[0]!.suppressed).toBe(false);
+  });
+
   it('prefers a live suppression over an expired one', () => {
     const config = {
       suppressions: [
