@@ -231,6 +231,16 @@ const actorRef = (a: ActorSummary): ActorRef => ({ key: a.key, label: a.label ??
  * What a reader must know when the previous report is not of an earlier period: the same period
  * (a second run), a later one (new and resolved read backwards), or one that overlaps this one.
  */
+/** The previous report's findings of rules that did not run now: neither resolved nor still open, as far as this report knows. */
+function notRecheckedWarning(findings: readonly { ruleId: string }[]): string[] {
+  if (findings.length === 0) return [];
+  const rules = [...new Set(findings.map((f) => f.ruleId))].sort();
+  const n = findings.length;
+  return [
+    `${n} ${n === 1 ? 'finding' : 'findings'} of the previous report ${n === 1 ? 'is' : 'are'} from rules that did not run for this one (failed or disabled: ${rules.join(', ')}): not counted as resolved, as nobody looked again.`,
+  ];
+}
+
 function periodWarnings(current: Period, previous: Period): string[] {
   const [start, end, previousStart, previousEnd] = [current.start, current.end, previous.start, previous.end].map((t) => Date.parse(t));
   if (previousStart === start && previousEnd === end) {
@@ -245,8 +255,14 @@ function periodWarnings(current: Period, previous: Period): string[] {
   return [];
 }
 
-export function compareReports(current: ReportModel, previous: unknown, label = 'previous report'): Comparison {
+/**
+ * `notRun`: rules that did not run for `current` besides those that failed (its `ruleErrors`):
+ * those disabled by the config. A finding of the previous report from a rule that did not run
+ * is not "resolved": nobody looked again. A warning counts them.
+ */
+export function compareReports(current: ReportModel, previous: unknown, label = 'previous report', notRun: Iterable<string> = []): Comparison {
   assertReport(previous, label);
+  const unchecked = new Set([...notRun, ...current.ruleErrors.map((e) => e.ruleId)]);
 
   const beforeFindings = byKey(previous.findings, (f) => f.id);
   const nowFindings = byKey(current.findings, (f) => f.id);
@@ -288,6 +304,9 @@ export function compareReports(current: ReportModel, previous: unknown, label = 
   const beforeActors = byKey(previous.actors, (a) => a.key);
   const nowActors = byKey(current.actors, (a) => a.key);
   const findingOrder = (f: FindingRef) => f.id;
+  // Findings of the previous report not found now, and of those, the ones of rules that did not run.
+  const gone = previous.findings.filter((f) => !nowFindings.has(f.id));
+  const notRechecked = gone.filter((f) => unchecked.has(f.ruleId));
   const policyOrder = (p: PolicyRef) => JSON.stringify([p.accountId, p.region, p.policyName]);
   const certificateOrder = (c: CertificateRef) => JSON.stringify([c.accountId, c.region, c.kind, c.certificateId]);
   return {
@@ -304,10 +323,10 @@ export function compareReports(current: ReportModel, previous: unknown, label = 
         label: previous.period.label,
       },
     },
-    warnings: periodWarnings(current.period, previous.period),
+    warnings: [...periodWarnings(current.period, previous.period), ...notRecheckedWarning(notRechecked)],
     findings: {
       new: sortedBy(current.findings.filter((f) => !beforeFindings.has(f.id)).map(findingRef), findingOrder),
-      resolved: sortedBy(previous.findings.filter((f) => !nowFindings.has(f.id)).map(findingRef), findingOrder),
+      resolved: sortedBy(gone.filter((f) => !unchecked.has(f.ruleId)).map(findingRef), findingOrder),
       changed: sortedBy(changed, findingOrder),
       unchanged,
     },

@@ -71,6 +71,11 @@ export function isRuleEnabled(settings: RuleSettings | undefined): boolean {
   return settings?.enabled !== false;
 }
 
+/** The ids of the built-in rules `config` disables: they run for no report it makes. */
+export function disabledRules(config: AuditConfig): string[] {
+  return Object.keys(RULES).filter((id) => !isRuleEnabled(config.rules[id]));
+}
+
 export function effectiveSeverity(rule: Rule, settings: RuleSettings | undefined): Severity {
   return settings?.severity ?? rule.severity;
 }

@@ -331,7 +331,7 @@ async function afterTheRead(
   const { config, previous, verifyInputs, stores, accounts, athena, period, collected, integrityResult, printer } = read;
   const {
     build: { buildReport },
-    findings: { evaluateFindings, countFindingsBySeverity, hasFindingsAtOrAbove },
+    findings: { evaluateFindings, countFindingsBySeverity, hasFindingsAtOrAbove, disabledRules },
     writer: { OutputSession },
     templates,
   } = stages;
@@ -365,7 +365,10 @@ async function afterTheRead(
   model.ruleErrors = findings.ruleErrors;
   model.findingNotes = findings.notes;
   model.summary.findingsBySeverity = countFindingsBySeverity(findings.findings);
-  if (previous !== null) model.comparison = compareReports(model, previous.model, previous.label);
+  if (previous !== null) {
+    // Rules the config disables did not look again at what the previous report found.
+    model.comparison = compareReports(model, previous.model, previous.label, disabledRules(config));
+  }
   heap.afterPhase();
   lap('findings');
 

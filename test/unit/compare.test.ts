@@ -77,6 +77,19 @@ describe('compareReports', () => {
     expect(comparison.findings.unchanged).toBe(1);
   });
 
+  it('does not call resolved the findings of a rule that failed or was disabled this time, and says so (2026-11-26 review)', () => {
+    const before = reportModel({
+      period: previous.period,
+      findings: [finding({ id: 'wide:1', ruleId: 'overly-permissive-policy' }), finding({ id: 'mfa:1', ruleId: 'human-without-mfa' }), finding({ id: 'fixed:1', ruleId: 'logging-disabled' })],
+    });
+    const now = reportModel({ findings: [], ruleErrors: [{ ruleId: 'overly-permissive-policy', message: 'boom' }] });
+    const c = compareReports(now, JSON.parse(JSON.stringify(before)) as unknown, 'sept.json', ['human-without-mfa']);
+    expect(c.findings.resolved.map((f) => f.id)).toEqual(['fixed:1']);
+    expect(c.warnings).toContain(
+      '2 findings of the previous report are from rules that did not run for this one (failed or disabled: human-without-mfa, overly-permissive-policy): not counted as resolved, as nobody looked again.',
+    );
+  });
+
   it('finds new, deleted and changed policies', () => {
     expect(comparison.policies.new.map((p) => p.policyName)).toEqual(['brand-new']);
     expect(comparison.policies.deleted.map((p) => p.policyName)).toEqual(['removed']);
