@@ -92,9 +92,15 @@ function referenceShape(resource: string): { all: boolean; type: string | null; 
   return { all: false, type: rest.slice(0, slash), path: rest.slice(slash + 1) };
 }
 
-function referenceIsBroadFor(shape: ReturnType<typeof referenceShape>, kind: Kind): boolean {
+// On iot:Connect, `${iot:ClientId}` is the client id asked for: a client path of it and `*` alone
+// matches every client id unless the statement requires iot:Connection.Thing.IsAttached.
+const referenceEveryClientId = (path: string) => /^(?:\*|\$\{iot:ClientId\})*$/i.test(path) && /\$\{iot:ClientId\}/i.test(path);
+const referenceThingAttached = (s: PolicyStatement) => /"iot:Connection\.Thing\.IsAttached":"true"/i.test(JSON.stringify(s.raw));
+
+function referenceIsBroadFor(shape: ReturnType<typeof referenceShape>, kind: Kind, thingAttached: boolean): boolean {
   if (shape.all) return true;
   if (shape.type === null || shape.path === null || !matchesGlob(shape.type, kind, true)) return false;
+  if (kind === 'client' && !thingAttached && referenceEveryClientId(shape.path)) return true;
   if (referenceHasVariable(shape.path)) return false;
   return kind === 'topicfilter' ? /^[*+#/]+$/.test(shape.path) : /^[*/]+$/.test(shape.path);
 }
@@ -120,12 +126,18 @@ function referenceOverlyPermissive(statements: readonly PolicyStatement[]): Poli
     for (const group of referenceGroups) {
       const actions = referenceAllowed(s, group);
       if (actions.length === 0) continue;
-      const broad = shapes.find((r) => referenceIsBroadFor(r.shape, group.kind));
-      if (broad) add(`${actions.join(', ')} ${group.broadLabel} ("${clip(broad.raw, 80)}")`);
+      const broad = shapes.find((r) => referenceIsBroadFor(r.shape, group.kind, referenceThingAttached(s)));
+      const why = broad && !broad.shape.all && group.kind === 'client' && referenceHasVariable(broad.shape.path!) ? ': ${iot:ClientId} is the client id asked for, and no Condition requires iot:Connection.Thing.IsAttached' : '';
+      if (broad) add(`${actions.join(', ')} ${group.broadLabel} ("${clip(broad.raw, 80)}"${why})`);
     }
   }
   return issues;
 }
+
+const referenceHint = (kind: Kind) =>
+  kind === 'client'
+    ? 'use ${iot:Connection.Thing.ThingName} with the Condition iot:Connection.Thing.IsAttached = true'
+    : 'use ${iot:Connection.Thing.ThingName} or ${iot:ClientId}';
 
 function referenceMisconfiguration(statements: readonly PolicyStatement[]): PolicyIssue[] {
   const issues: PolicyIssue[] = [];
@@ -147,12 +159,10 @@ function referenceMisconfiguration(statements: readonly PolicyStatement[]): Poli
       }
       for (const group of referenceGroups) {
         if (!referenceAppliesTo(shape, group.kind) || referenceAllowed(s, group).length === 0) continue;
-        if (referenceIsBroadFor(shape, group.kind) || referenceHasVariable(shape.path)) continue;
+        if (referenceIsBroadFor(shape, group.kind, referenceThingAttached(s)) || referenceHasVariable(shape.path)) continue;
         const wildcard = group.kind === 'topicfilter' ? /[*+#]/ : /\*/;
         if (wildcard.test(shape.path)) {
-          add(
-            `wildcard without a policy variable where a per-device scope is expected ("${clip(resource, 80)}"; use \${iot:Connection.Thing.ThingName} or \${iot:ClientId})`,
-          );
+          add(`wildcard without a policy variable where a per-device scope is expected ("${clip(resource, 80)}"; ${referenceHint(group.kind)})`);
           break;
         }
       }
@@ -300,7 +310,7 @@ describe('judging forged statements', () => {
     const listed = r.int(4) === 0 ? (r.int(2) === 0 ? r.pick(actions) : some(() => r.pick(actions))) : some(() => r.pick(actions));
     statement[r.int(6) === 0 ? 'NotAction' : 'Action'] = listed;
     statement[r.int(6) === 0 ? 'NotResource' : 'Resource'] = r.int(5) === 0 ? resource() : some(resource);
-    if (r.int(5) === 0) statement.Condition = { StringEquals: { 'iot:ClientId': 'a' } };
+    if (r.int(5) === 0) statement.Condition = r.int(2) === 0 ? { StringEquals: { 'iot:ClientId': 'a' } } : { Bool: { 'iot:Connection.Thing.IsAttached': 'true' } };
     return statement;
   }
 
@@ -332,7 +342,7 @@ describe('judging forged statements', () => {
       expect(misconfigurationIssues(statementsOf(text))).toEqual([
         {
           statementIndex: 0,
-          reason: `wildcard without a policy variable where a per-device scope is expected ("${ARN}:client/fleet-*"; use \${iot:Connection.Thing.ThingName} or \${iot:ClientId})`,
+          reason: `wildcard without a policy variable where a per-device scope is expected ("${ARN}:client/fleet-*"; use \${iot:Connection.Thing.ThingName} with the Condition iot:Connection.Thing.IsAttached = true)`,
         },
       ]);
     },

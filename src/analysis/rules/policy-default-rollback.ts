@@ -33,15 +33,16 @@ function isOlder(target: string, previous: string): boolean {
 
 /**
  * SetDefaultPolicyVersion to an older version (lower id than the default the period's
- * events show) or to a broader one (allows what the previous default did not, or drops
- * a Deny). Without a known previous default there is nothing to compare: silent.
+ * events show) or to a broader one (allows what the previous default did not, or only
+ * under another Condition; or drops a Deny, or makes it conditional). Without a known previous
+ * default there is nothing to compare: silent.
  */
 export const policyDefaultRollback: Rule<Record<string, never>> = {
   id: 'policy-default-rollback',
   title: 'Policy default version switched to an older or broader version',
   severity: 'high',
   description:
-    'SetDefaultPolicyVersion made an older version (lower version id than the default known from the period) or a broader version (one that allows more or denies less) the default. Broader: high; older and known not broader: two levels lower; older with a document unknown: one level lower. The diff of the two documents is quoted when both are known from the period.',
+    'SetDefaultPolicyVersion made an older version (lower version id than the default known from the period) or a broader version (one that allows more or denies less; a grant or denial under a Condition counts only for the same grant under the same Condition, so dropping or changing a Condition of an Allow, or adding one to a Deny, is broader) the default. Broader: high; older and known not broader: two levels lower; older with a document unknown: one level lower. The diff of the two documents is quoted when both are known from the period.',
   remediation:
     'Check that the switch was intended; if not, set the previous default version again and delete the unwanted version.',
   defaults: {},

@@ -98,7 +98,100 @@ const cases: Case[] = [
   },
   { name: 'silent on publish scoped to the device', events: () => [createPolicy(allow('iot:Publish', `${ARN}:topic/devices/\${iot:ClientId}/*`))], hits: 0 },
   { name: 'silent on publish to topic/# (# is literal in policies)', events: () => [createPolicy(allow('iot:Publish', `${ARN}:topic/#`))], hits: 0 },
-  { name: 'silent on iot:* restricted to one client id', events: () => [createPolicy(allow('iot:*', `${ARN}:client/\${iot:ClientId}`))], hits: 0 },
+  {
+    // The variable is the client id asked for: any client id connects (Device Defender: as client/*).
+    name: 'fires on iot:* on client/${iot:ClientId} without a Condition requiring the thing attached',
+    events: () => [createPolicy(allow('iot:*', `${ARN}:client/\${iot:ClientId}`))],
+    hits: 1,
+    check: ([hit]) => {
+      expect(hit!.description).toContain(`iot:Connect with any client id ("${ARN}:client/\${iot:ClientId}": \${iot:ClientId} is the client id asked for`);
+      expect(hit!.evidence).toContain('no Condition requires iot:Connection.Thing.IsAttached');
+    },
+  },
+  {
+    name: 'fires on iot:Connect on client/${iot:ClientId}* under a Condition that does not require the thing attached',
+    events: () => [
+      createPolicy({ ...allow('iot:Connect', `${ARN}:client/\${iot:ClientId}*`), Condition: { IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } } }),
+    ],
+    hits: 1,
+    check: ([hit]) => expect(hit!.description).toContain('any client id'),
+  },
+  {
+    name: 'silent on iot:* restricted to the client id when the Condition requires the thing attached',
+    events: () => [
+      createPolicy({ ...allow('iot:*', `${ARN}:client/\${iot:ClientId}`), Condition: { Bool: { 'iot:Connection.Thing.IsAttached': 'true' } } }),
+    ],
+    hits: 0,
+  },
+  {
+    name: 'silent on client/${iot:ClientId} with IsAttached written as a JSON boolean in a list',
+    events: () => [
+      createPolicy({ ...allow('iot:Connect', [`${ARN}:client/\${iot:ClientId}`]), Condition: { Bool: { 'iot:Connection.Thing.IsAttached': [true] } } }),
+    ],
+    hits: 0,
+  },
+  {
+    name: 'fires when the IsAttached Condition also takes false',
+    events: () => [
+      createPolicy({ ...allow('iot:Connect', `${ARN}:client/\${iot:ClientId}`), Condition: { Bool: { 'iot:Connection.Thing.IsAttached': ['true', 'false'] } } }),
+    ],
+    hits: 1,
+  },
+  {
+    name: 'silent on a client id pinned to the thing name (no Condition)',
+    events: () => [createPolicy(allow(['iot:Connect', 'iot:Publish'], [`${ARN}:client/\${iot:Connection.Thing.ThingName}`, `${ARN}:topic/\${iot:ClientId}/*`]))],
+    hits: 0,
+  },
+  {
+    name: 'silent on a client id with a prefix before ${iot:ClientId} (matches no client id)',
+    events: () => [createPolicy(allow('iot:Connect', `${ARN}:client/fleet-\${iot:ClientId}`))],
+    hits: 0,
+  },
+  // A `*` that ends a segment before the resource part spans the colons after it, as in IAM.
+  ...['arn:aws:iot:*', `arn:aws:iot:${REGION}:*`, `arn:aws:iot:${REGION}:${ACCOUNT}*`, 'arn:aws:io*', 'arn:*', 'arn:aws:IOT:*'].map(
+    (resource): Case => ({
+      name: `fires on iot:* on ${resource} (cut short by a trailing *)`,
+      events: () => [createPolicy(allow('iot:*', resource))],
+      hits: 1,
+      check: ([hit]) => expect(hit!.description).toContain(`wildcard action "iot:*" on every resource ("${resource}")`),
+    }),
+  ),
+  {
+    name: 'fires on iot:Connect on an ARN cut short after the region',
+    events: () => [createPolicy(allow('iot:Connect', `arn:aws:iot:${REGION}:*`))],
+    hits: 1,
+    check: ([hit]) => expect(hit!.description).toContain(`iot:Connect with any client id ("arn:aws:iot:${REGION}:*")`),
+  },
+  { name: 'silent on an exact topic of a full ARN', events: () => [createPolicy(allow('iot:Publish', 'arn:aws:iot:eu-west-1:111122223333:topic/x'))], hits: 0 },
+  { name: 'silent on one topic in any region and account', events: () => [createPolicy(allow('iot:Publish', 'arn:aws:iot:*:*:topic/telemetry'))], hits: 0 },
+  { name: 'silent on another service cut short by a *', events: () => [createPolicy(allow('iot:*', 'arn:aws:s3:*'))], hits: 0 },
+  // The reserved topics of every thing: as broad as the shadow and job actions on thing/*.
+  ...[
+    ['iot:Publish', 'topic/$aws/things/*/shadow/update'],
+    ['iot:Receive', 'topic/$aws/things/*'],
+    ['iot:Publish', 'topic/$aws/*'],
+    ['iot:Subscribe', 'topicfilter/$aws/things/+/shadow/update/accepted'],
+    ['iot:Subscribe', 'topicfilter/$aws/things/*/jobs/notify'],
+    ['iot:Subscribe', 'topicfilter/$aws/things/#'],
+    ['iot:Subscribe', 'topicfilter/$aws/#'],
+  ].map(
+    ([action, resource]): Case => ({
+      name: `fires on ${action} on ${resource} (every thing's reserved topics)`,
+      events: () => [createPolicy(allow(action, `${ARN}:${resource}`))],
+      hits: 1,
+      check: ([hit]) => {
+        expect(hit!.description).toContain(`${action} ${action === 'iot:Subscribe' ? 'to' : 'on'} every thing's reserved topics (shadows, jobs)`);
+        expect(hit!.evidence).toContain(JSON.stringify(`${ARN}:${resource}`));
+      },
+    }),
+  ),
+  {
+    name: "silent on the device's own shadow topics",
+    events: () => [createPolicy(allow(['iot:Publish', 'iot:Subscribe'], [`${ARN}:topic/$aws/things/\${iot:Connection.Thing.ThingName}/shadow/*`, `${ARN}:topicfilter/$aws/things/\${iot:Connection.Thing.ThingName}/shadow/#`]))],
+    hits: 0,
+  },
+  { name: 'silent on a + in the thing level of a topic (literal there)', events: () => [createPolicy(allow('iot:Publish', `${ARN}:topic/$aws/things/+/shadow/update`))], hits: 0 },
+  { name: 'silent on a partly named thing in a shadow topic', events: () => [createPolicy(allow('iot:Publish', `${ARN}:topic/$aws/things/sensor-*/shadow/update`))], hits: 0 },
   {
     name: 'silent on a failed CreatePolicy',
     events: () => [{ ...createPolicy(allow('iot:*', '*')), errorCode: 'AccessDeniedException', isChange: false }],

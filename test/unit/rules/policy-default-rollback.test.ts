@@ -8,6 +8,11 @@ const ARN = `arn:aws:iot:${REGION}:${ACCOUNT}`;
 const BROAD = policyDocument({ Effect: 'Allow', Action: 'iot:Publish', Resource: `${ARN}:topic/*` });
 const NARROW = policyDocument({ Effect: 'Allow', Action: 'iot:Publish', Resource: `${ARN}:topic/devices/\${iot:ClientId}/*` });
 
+const ATTACHED = { Bool: { 'iot:Connection.Thing.IsAttached': 'true' } };
+const connect = (Condition?: object) => ({ Effect: 'Allow', Action: 'iot:Connect', Resource: `${ARN}:client/*`, ...(Condition ? { Condition } : {}) });
+const denyAdmin = (Condition?: object) => ({ Effect: 'Deny', Action: 'iot:Publish', Resource: `${ARN}:topic/admin/*`, ...(Condition ? { Condition } : {}) });
+const ANY_TOPIC = { Effect: 'Allow', Action: 'iot:Publish', Resource: `${ARN}:topic/*` };
+
 const create = (doc: string, policyName = 'fleet'): EventInit => ({
   eventName: 'CreatePolicy',
   requestParameters: { policyName, policyDocument: doc },
@@ -78,6 +83,75 @@ const cases: Case[] = [
     check: ([hit]) => expect(hit!.description).not.toContain('older'),
   },
   { name: 'silent on a newer, narrower version', steps: [create(BROAD), version('2', NARROW, false), setDefault('2')], hits: 0 },
+  {
+    name: 'fires on a version that drops the Condition of an Allow',
+    steps: [create(policyDocument(connect(ATTACHED))), version('2', policyDocument(connect()), false), setDefault('2')],
+    hits: 1,
+    check: ([hit]) => {
+      expect(hit!.lowerSeverityBy).toBe(0);
+      expect(hit!.description).toContain(`a broader version that allows iot:Connect with no Condition on ${ARN}:`);
+      expect(hit!.evidence).toMatch(/^- .*"Condition"/m);
+    },
+  },
+  {
+    name: 'fires on a version that changes the Condition of an Allow',
+    steps: [
+      create(policyDocument(connect(ATTACHED))),
+      version('2', policyDocument(connect({ IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } })), false),
+      setDefault('2'),
+    ],
+    hits: 1,
+    check: ([hit]) => expect(hit!.description).toContain('allows iot:Connect under another Condition on arn:aws:iot:'),
+  },
+  {
+    name: 'silent on the same Condition, its keys written in another order',
+    steps: [
+      create(policyDocument(connect({ Bool: { 'iot:Connection.Thing.IsAttached': 'true' }, StringLike: { 'iot:ClientId': 'sensor-*' } }))),
+      version('2', policyDocument(connect({ StringLike: { 'iot:ClientId': 'sensor-*' }, Bool: { 'iot:Connection.Thing.IsAttached': 'true' } }), ANY_TOPIC), false),
+      version('3', policyDocument(connect({ StringLike: { 'iot:ClientId': 'sensor-*' }, Bool: { 'iot:Connection.Thing.IsAttached': 'true' } })), false),
+      setDefault('3'),
+    ],
+    hits: 0,
+  },
+  {
+    name: 'silent on a version that adds a Condition to an Allow (narrower)',
+    steps: [create(policyDocument(connect())), version('2', policyDocument(connect(ATTACHED)), false), setDefault('2')],
+    hits: 0,
+  },
+  {
+    name: 'silent on an empty Condition dropped',
+    steps: [create(policyDocument(connect({}))), version('2', policyDocument(connect()), false), setDefault('2')],
+    hits: 0,
+  },
+  {
+    name: 'fires on a Deny made conditional (it no longer denies unconditionally)',
+    steps: [create(policyDocument(ANY_TOPIC, denyAdmin())), version('2', policyDocument(ANY_TOPIC, denyAdmin(ATTACHED)), false), setDefault('2')],
+    hits: 1,
+    check: ([hit]) => {
+      expect(hit!.lowerSeverityBy).toBe(0);
+      expect(hit!.description).toContain('no longer denies iot:Publish unconditionally on arn:aws:iot:');
+    },
+  },
+  {
+    name: 'silent on a conditional Deny made unconditional',
+    steps: [create(policyDocument(ANY_TOPIC, denyAdmin(ATTACHED))), version('2', policyDocument(ANY_TOPIC, denyAdmin()), false), setDefault('2')],
+    hits: 0,
+  },
+  {
+    name: 'silent on a conditional Deny kept under the same Condition',
+    steps: [create(policyDocument(ANY_TOPIC, denyAdmin(ATTACHED))), version('2', policyDocument(ANY_TOPIC, denyAdmin(ATTACHED)), false), setDefault('2')],
+    hits: 0,
+  },
+  {
+    name: 'fires on a conditional Deny whose Condition changed',
+    steps: [
+      create(policyDocument(ANY_TOPIC, denyAdmin(ATTACHED))),
+      version('2', policyDocument(ANY_TOPIC, denyAdmin({ Bool: { 'iot:Connection.Thing.IsAttached': 'false' } })), false),
+      setDefault('2'),
+    ],
+    hits: 1,
+    check: ([hit]) => expect(hit!.description).toContain('no longer denies iot:Publish under the same Condition on'),
+  },
   { name: 'silent when the previous default is unknown', steps: [setDefault('1')], hits: 0 },
   { name: 'silent when the default is set again to the same version', steps: [create(BROAD), setDefault('1')], hits: 0 },
   {

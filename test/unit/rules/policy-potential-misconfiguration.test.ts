@@ -37,11 +37,44 @@ const cases: Case[] = [
   },
   { name: 'fires on # in a publish topic (literal)', statements: [{ Effect: 'Allow', Action: 'iot:Publish', Resource: `${ARN}:topic/devices/#` }], hits: 1 },
   {
-    name: 'fires on a client id wildcard without a policy variable',
+    name: 'fires on a client id wildcard without a policy variable, pointing to the thing name with the thing attached',
     statements: [{ Effect: 'Allow', Action: 'iot:Connect', Resource: `${ARN}:client/sensor-*` }],
     hits: 1,
-    check: ([hit]) => expect(hit!.description).toContain('per-device scope'),
+    check: ([hit]) => {
+      expect(hit!.description).toContain('per-device scope');
+      // ${iot:ClientId} is the client id asked for: as a client resource it scopes nothing.
+      expect(hit!.description).toContain('use ${iot:Connection.Thing.ThingName} with the Condition iot:Connection.Thing.IsAttached = true');
+      expect(hit!.description).not.toContain('${iot:ClientId}');
+    },
   },
+  {
+    name: 'fires on a topic wildcard without a policy variable, pointing to either variable',
+    statements: [{ Effect: 'Allow', Action: 'iot:Publish', Resource: `${ARN}:topic/telemetry/*` }],
+    hits: 1,
+    check: ([hit]) => expect(hit!.description).toContain('use ${iot:Connection.Thing.ThingName} or ${iot:ClientId})'),
+  },
+  {
+    name: 'fires on a partly named thing in a shadow topic',
+    statements: [{ Effect: 'Allow', Action: 'iot:Publish', Resource: `${ARN}:topic/$aws/things/sensor-*/shadow/update` }],
+    hits: 1,
+  },
+  {
+    name: "silent on every thing's shadow topics (overly-permissive-policy reports it)",
+    statements: [
+      { Effect: 'Allow', Action: 'iot:Publish', Resource: `${ARN}:topic/$aws/things/*/shadow/update` },
+      { Effect: 'Allow', Action: 'iot:Subscribe', Resource: `${ARN}:topicfilter/$aws/things/*/shadow/update/accepted` },
+    ],
+    hits: 0,
+  },
+  {
+    name: 'silent on client/${iot:ClientId}, with or without the thing attached (overly-permissive-policy reports the one without)',
+    statements: [
+      { Effect: 'Allow', Action: 'iot:Connect', Resource: `${ARN}:client/\${iot:ClientId}` },
+      { Effect: 'Allow', Action: 'iot:Connect', Resource: `${ARN}:client/\${iot:ClientId}`, Condition: { Bool: { 'iot:Connection.Thing.IsAttached': 'true' } } },
+    ],
+    hits: 0,
+  },
+  { name: 'silent on an ARN cut short by a * (overly-permissive-policy reports it)', statements: [{ Effect: 'Allow', Action: 'iot:*', Resource: 'arn:aws:iot:*' }], hits: 0 },
   { name: 'fires on a + topic filter without a policy variable', statements: [{ Effect: 'Allow', Action: 'iot:Subscribe', Resource: [`${ARN}:topicfilter/devices/+/cmd`] }], hits: 1 },
   {
     name: 'silent on a client scoped by the thing name',

@@ -149,13 +149,20 @@ interface ActionGroup {
   kind: ResourceKind;
   actions: string[];
   broadLabel: string;
+  /** For topics and topic filters: said of a resource that reaches every thing's reserved topics (`$aws/things/<thing>/...`). */
+  everyThingLabel?: string;
 }
 
 /** Device (data-plane) actions, grouped by the resource type they are authorized on. */
 const ACTION_GROUPS: ActionGroup[] = [
   { kind: 'client', actions: ['iot:Connect'], broadLabel: 'with any client id' },
-  { kind: 'topic', actions: ['iot:Publish', 'iot:Receive', 'iot:RetainPublish', 'iot:GetRetainedMessage'], broadLabel: 'on every topic' },
-  { kind: 'topicfilter', actions: ['iot:Subscribe'], broadLabel: 'to every topic filter' },
+  {
+    kind: 'topic',
+    actions: ['iot:Publish', 'iot:Receive', 'iot:RetainPublish', 'iot:GetRetainedMessage'],
+    broadLabel: 'on every topic',
+    everyThingLabel: "on every thing's reserved topics (shadows, jobs)",
+  },
+  { kind: 'topicfilter', actions: ['iot:Subscribe'], broadLabel: 'to every topic filter', everyThingLabel: "to every thing's reserved topics (shadows, jobs)" },
   {
     kind: 'thing',
     actions: [
@@ -181,13 +188,57 @@ interface ResourceShape {
   path: string | null;
 }
 
+const STAR = 0x2a;
+
+/** The segments of an IoT ARN before its resource part, with what each must match. */
+const ARN_SEGMENTS = ['arn', null, 'iot', null, null] as const;
+
+/**
+ * Whether an ARN cut short before its resource part ends in `*`: `arn:aws:iot:*`,
+ * `arn:aws:iot:eu-west-1:*`, `arn:aws:io*`. As in IAM, a `*` that ends a segment matches across
+ * the colons that follow, so such a resource covers every IoT resource (of that partition,
+ * region or account). Only the segments before the star are read: the service must be IoT (a
+ * glob matching `iot`), and the first `arn`; partition, region and account scope it as a full
+ * ARN's do.
+ */
+function isTruncatedArnWildcard(resource: string): boolean {
+  if (!resource.endsWith('*')) return false;
+  const segments: string[] = [];
+  let from = 0;
+  for (;;) {
+    const colon = resource.indexOf(':', from);
+    if (colon === -1) break;
+    // Five colons or more: the resource part is there, read as a full ARN.
+    if (segments.length === ARN_SEGMENTS.length - 1) return false;
+    segments.push(resource.slice(from, colon));
+    from = colon + 1;
+  }
+  // The segment the star ends, and those before it, must be able to start an IoT ARN.
+  segments.push(resource.slice(from));
+  return segments.every((segment, i) => {
+    const expected = ARN_SEGMENTS[i];
+    return expected === null || expected === undefined || segmentMatches(segment, expected, expected === 'iot');
+  });
+}
+
+/**
+ * Whether an ARN segment (a glob) matches a short word (`arn`, `iot`). Runs of `*` are one
+ * `*` to a glob; a segment with more other characters than the word cannot match it, and is
+ * not kept among the glob memo's patterns (a forged segment can be 200 KB long).
+ */
+function segmentMatches(segment: string, word: string, caseInsensitive: boolean): boolean {
+  let others = 0;
+  for (let i = 0; i < segment.length; i++) if (segment.charCodeAt(i) !== STAR && ++others > word.length) return false;
+  return matchesGlob(segment.length > word.length * 2 + 1 ? segment.replace(/\*+/g, '*') : segment, word, caseInsensitive);
+}
+
 function resourceShape(resource: string): ResourceShape {
-  if (/^\*+$/.test(resource)) return { all: true, type: null, path: null };
+  if (/^\*+$/.test(resource) || isTruncatedArnWildcard(resource)) return { all: true, type: null, path: null };
   const m = /^arn:[^:]*:([^:]*):[^:]*:[^:]*:(.*)$/s.exec(resource);
   if (!m) return { all: false, type: null, path: null };
   const service = m[1]!;
   const rest = m[2]!;
-  if (!matchesGlob(service, 'iot', true)) return { all: false, type: null, path: null };
+  if (!segmentMatches(service, 'iot', true)) return { all: false, type: null, path: null };
   const slash = rest.indexOf('/');
   if (slash < 0) return { all: rest.includes('*'), type: rest, path: null };
   return { all: false, type: rest.slice(0, slash), path: rest.slice(slash + 1) };
@@ -209,13 +260,103 @@ function hasVariable(s: string): boolean {
   return false;
 }
 
-/** The resource applies to this kind of action and leaves it unrestricted. */
-function isBroadFor(shape: ResourceShape, kind: ResourceKind): boolean {
+const CLIENT_ID_VARIABLE = '${iot:clientid}';
+
+/**
+ * Whether a path is made of `${iot:ClientId}` (at least once) and `*` alone. On `iot:Connect`
+ * the variable is the client id being asked for, so such a client resource matches every client
+ * id: Device Defender counts `client/${iot:ClientId}` as `client/*` unless the statement requires
+ * `iot:Connection.Thing.IsAttached`. Variable names are read without regard to case, as IAM
+ * reads condition keys.
+ */
+function isClientIdAndStars(path: string): boolean {
+  let seen = false;
+  for (let i = 0; i < path.length; ) {
+    if (path.charCodeAt(i) === STAR) {
+      i++;
+    } else if (path.slice(i, i + CLIENT_ID_VARIABLE.length).toLowerCase() === CLIENT_ID_VARIABLE) {
+      seen = true;
+      i += CLIENT_ID_VARIABLE.length;
+    } else {
+      return false;
+    }
+  }
+  return seen;
+}
+
+const ATTACHED_KEY = 'iot:connection.thing.isattached';
+const ATTACHED_OPERATORS = new Set(['bool', 'stringequals', 'stringequalsignorecase']);
+
+const isTrue = (value: unknown): boolean => value === true || (typeof value === 'string' && value.toLowerCase() === 'true');
+
+/**
+ * Whether the statement's Condition requires `iot:Connection.Thing.IsAttached` to be true
+ * (`Bool`, or a string comparison with `true`; every value listed must be true, since a
+ * condition holds when any value does). The client must then be a thing attached to the
+ * certificate it connects with. `...IfExists` and set operators are not counted.
+ */
+function requiresAttachedThing(statement: PolicyStatement): boolean {
+  const condition = get(statement.raw, 'Condition');
+  if (condition === null || typeof condition !== 'object' || Array.isArray(condition)) return false;
+  for (const [operator, block] of Object.entries(condition)) {
+    if (!ATTACHED_OPERATORS.has(operator.toLowerCase()) || block === null || typeof block !== 'object' || Array.isArray(block)) continue;
+    for (const [key, value] of Object.entries(block)) {
+      if (key.toLowerCase() !== ATTACHED_KEY) continue;
+      if (Array.isArray(value) ? value.length > 0 && value.every(isTrue) : isTrue(value)) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * The resource applies to this kind of action and leaves it unrestricted. `thingAttached`: the
+ * statement requires the connecting client to be a thing attached to its certificate.
+ */
+function isBroadFor(shape: ResourceShape, kind: ResourceKind, thingAttached: boolean): boolean {
   if (shape.all) return true;
   if (shape.type === null || shape.path === null || !matchesGlob(shape.type, kind, true)) return false;
+  if (kind === 'client' && !thingAttached && isClientIdAndStars(shape.path)) return true;
   if (hasVariable(shape.path)) return false;
   // `+`/`#` are only wildcards in a subscription's topic filter.
   return kind === 'topicfilter' ? /^[*+#/]+$/.test(shape.path) : /^[*/]+$/.test(shape.path);
+}
+
+/** The levels of the reserved topics before a thing's name: `$aws/things/<thing>/...`. */
+const THING_TOPIC_LEVELS = ['$aws', 'things'] as const;
+
+/**
+ * A topic or topic filter resource that reaches the reserved topics of every thing (shadows,
+ * jobs: `$aws/things/<thing>/shadow/update`...), as `UpdateThingShadow` on `thing/*` does:
+ * `$aws/things/` then a wildcard for the whole thing's level (`*`; in a topic filter also `+`
+ * or `#`, since the resource allows subscribing with that very filter), whatever follows; or a
+ * start of `$aws/things/` followed by `*` alone (`$aws/*`, `$aws/things*`), the star spanning
+ * the levels; or, in a topic filter, `$aws/#`, and `+` for the `things` level. A star with more
+ * after it before the thing's level (`$aws/*` + `/shadow/update`) is left to the other checks,
+ * and so is a path starting with a wildcard (every topic, or no per-device scope); MQTT
+ * wildcards at the first level never match topics starting with `$`.
+ */
+function reachesEveryThing(shape: ResourceShape, kind: ResourceKind): boolean {
+  if ((kind !== 'topic' && kind !== 'topicfilter') || shape.type === null || shape.path === null || !matchesGlob(shape.type, kind, true)) return false;
+  const path = shape.path;
+  const filter = kind === 'topicfilter';
+  let from = 0;
+  for (const expected of THING_TOPIC_LEVELS) {
+    const slash = path.indexOf('/', from);
+    const level = slash === -1 ? path.slice(from) : path.slice(from, slash);
+    const star = level.indexOf('*');
+    if (star !== -1) {
+      const before = path.slice(0, from + star);
+      return before !== '' && '$aws/things/'.startsWith(before) && /^\*+$/.test(path.slice(from + star));
+    }
+    if (filter && from > 0 && level === '#') return slash === -1;
+    if (level !== expected && !(filter && from > 0 && level === '+')) return false;
+    if (slash === -1) return false;
+    from = slash + 1;
+  }
+  const slash = path.indexOf('/', from);
+  const thing = slash === -1 ? path.slice(from) : path.slice(from, slash);
+  if (filter) return thing === '+' || (thing === '#' && slash === -1) || (/^[*+#]+$/.test(thing) && thing.includes('*'));
+  return /^\*+$/.test(thing);
 }
 
 function appliesTo(shape: ResourceShape, kind: ResourceKind): boolean {
@@ -246,15 +387,34 @@ export function overlyPermissiveIssues(statements: readonly PolicyStatement[]): 
       if (!/[*?]/.test(action)) continue;
       if (everywhere) add(`wildcard action "${clip(action, 60)}" on every resource ("${clip(everywhere.raw, 80)}")`);
     }
+    const thingAttached = requiresAttachedThing(s);
     for (const group of ACTION_GROUPS) {
       const actions = allowedActions(s, group);
       if (actions.length === 0) continue;
-      const broad = shapes.find((r) => isBroadFor(r.shape, group.kind));
-      if (broad) add(`${actions.join(', ')} ${group.broadLabel} ("${clip(broad.raw, 80)}")`);
+      const broad = shapes.find((r) => isBroadFor(r.shape, group.kind, thingAttached));
+      if (broad) {
+        const clientId = !broad.shape.all && group.kind === 'client' && hasVariable(broad.shape.path ?? '');
+        const why = clientId ? ': ${iot:ClientId} is the client id asked for, and no Condition requires iot:Connection.Thing.IsAttached' : '';
+        add(`${actions.join(', ')} ${group.broadLabel} ("${clip(broad.raw, 80)}"${why})`);
+        continue;
+      }
+      const everyThing = group.everyThingLabel === undefined ? undefined : shapes.find((r) => reachesEveryThing(r.shape, group.kind));
+      if (everyThing) add(`${actions.join(', ')} ${group.everyThingLabel} ("${clip(everyThing.raw, 80)}")`);
     }
   }
   return issues;
 }
+
+/**
+ * The policy variables that scope a resource to the device. A client id is scoped by the thing
+ * name with the thing attached to the certificate; `${iot:ClientId}` there matches any client id.
+ */
+const SCOPE_HINTS: Record<ResourceKind, string> = {
+  client: 'use ${iot:Connection.Thing.ThingName} with the Condition iot:Connection.Thing.IsAttached = true',
+  topic: 'use ${iot:Connection.Thing.ThingName} or ${iot:ClientId}',
+  topicfilter: 'use ${iot:Connection.Thing.ThingName} or ${iot:ClientId}',
+  thing: 'use ${iot:Connection.Thing.ThingName} or ${iot:ClientId}',
+};
 
 /**
  * Statements that probably do not do what their author meant
@@ -270,6 +430,7 @@ export function misconfigurationIssues(statements: readonly PolicyStatement[]): 
     // alone: worked out once, when a resource first needs it, rather than for every resource
     // (a forged statement can hold thousands of actions and thousands of resources).
     let allowsSome: boolean[] | undefined;
+    let thingAttached: boolean | undefined;
     for (const resource of s.resources) {
       const shape = resourceShape(resource);
       if (shape.path === null || shape.type === null) continue;
@@ -285,14 +446,14 @@ export function misconfigurationIssues(statements: readonly PolicyStatement[]): 
         continue;
       }
       allowsSome ??= ACTION_GROUPS.map((group) => allowedActions(s, group).length > 0);
+      thingAttached ??= requiresAttachedThing(s);
       for (const [g, group] of ACTION_GROUPS.entries()) {
         if (!appliesTo(shape, group.kind) || !allowsSome[g]) continue;
-        if (isBroadFor(shape, group.kind) || hasVariable(shape.path)) continue;
+        // Too broad, not misconfigured: overly-permissive-policy reports these.
+        if (isBroadFor(shape, group.kind, thingAttached) || reachesEveryThing(shape, group.kind) || hasVariable(shape.path)) continue;
         const wildcard = group.kind === 'topicfilter' ? /[*+#]/ : /\*/;
         if (wildcard.test(shape.path)) {
-          add(
-            `wildcard without a policy variable where a per-device scope is expected ("${clip(resource, 80)}"; use \${iot:Connection.Thing.ThingName} or \${iot:ClientId})`,
-          );
+          add(`wildcard without a policy variable where a per-device scope is expected ("${clip(resource, 80)}"; ${SCOPE_HINTS[group.kind]})`);
           break;
         }
       }
@@ -320,16 +481,78 @@ export function quoteIssues(statements: readonly PolicyStatement[], issues: read
 // Comparing two documents
 // ---------------------------------------------------------------------------
 
-/** A statement's grants: every action with every resource (`NotAction` / `NotResource` read as `*`). */
+/**
+ * A statement's grants: every action with every resource (`NotAction` / `NotResource` read as
+ * `*`), under its Condition: null for none, else its canonical JSON (keys sorted), or
+ * `UNREADABLE_CONDITION` for one nested too deep to write out, which equals no other.
+ */
 interface Grants {
   actions: readonly string[];
   resources: readonly string[];
+  condition: string | null | typeof UNREADABLE_CONDITION;
+}
+
+const UNREADABLE_CONDITION = Symbol('unreadable condition');
+
+/**
+ * `value` as JSON with each object's keys sorted, or null when it nests deeper than `levels`
+ * (the document's reader refuses deeper ones, but statements can be given otherwise; a
+ * document given parsed can even refer to itself).
+ */
+function canonicalJson(value: unknown, levels: number): string | null {
+  if (typeof value === 'bigint') return `${value}n`;
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (levels === 0) return null;
+  const parts: string[] = [];
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const part = canonicalJson(item, levels - 1);
+      if (part === null) return null;
+      parts.push(part);
+    }
+    return `[${parts.join(',')}]`;
+  }
+  for (const key of Object.keys(value).sort()) {
+    const part = canonicalJson((value as Record<string, unknown>)[key], levels - 1);
+    if (part === null) return null;
+    parts.push(`${JSON.stringify(key)}:${part}`);
+  }
+  return `{${parts.join(',')}}`;
+}
+
+// Each statement's Condition is written out once, however many switches compare its document.
+const conditions = new WeakMap<PolicyStatement, Grants['condition']>();
+
+function conditionOf(statement: PolicyStatement): Grants['condition'] {
+  return getOrInsert(conditions, statement, () => readCondition(statement));
+}
+
+function readCondition(statement: PolicyStatement): Grants['condition'] {
+  const condition = get(statement.raw, 'Condition');
+  // No Condition, or an empty one: the statement applies without one.
+  if (condition === undefined) return null;
+  if (condition !== null && typeof condition === 'object' && !Array.isArray(condition) && Object.keys(condition).length === 0) return null;
+  return canonicalJson(condition, MAX_NESTING) ?? UNREADABLE_CONDITION;
 }
 
 function grantsOf(statements: readonly PolicyStatement[], effect: 'Allow' | 'Deny'): Grants[] {
   return statements
     .filter((s) => s.effect === effect)
-    .map((s) => ({ actions: s.notActions !== null ? ['*'] : s.actions, resources: s.notResources !== null ? ['*'] : s.resources }));
+    .map((s) => ({
+      actions: s.notActions !== null ? ['*'] : s.actions,
+      resources: s.notResources !== null ? ['*'] : s.resources,
+      condition: conditionOf(s),
+    }));
+}
+
+/**
+ * Whether grants under `covering`'s Condition take in those under `covered`'s: a grant without
+ * a Condition takes in any; one with a Condition only those under the same Condition (written
+ * the same, keys in any order). Conditions are not evaluated: one that differs may or may not
+ * hold more often, and is counted as not taking the other in.
+ */
+function conditionCovers(covering: Grants, covered: Grants): boolean {
+  return covering.condition === null || (covering.condition !== UNREADABLE_CONDITION && covering.condition === covered.condition);
 }
 
 /**
@@ -343,24 +566,42 @@ const COMPARISON_BUDGET = 1_000_000;
 /** What `broadenings` says when the budget runs out. */
 export const TOO_LARGE_TO_COMPARE = 'may allow more (the documents are too large to compare grant by grant)';
 
+/** A grant no grant of the other document covers: its action, its resource, its statement's grants. */
+interface UncoveredGrant {
+  action: string;
+  resource: string;
+  grants: Grants;
+  /** Some grant of the other document covers the action and resource, under another Condition. */
+  conditionOnly: boolean;
+}
+
 /**
- * The grants of `wider` that no grant of `narrower` covers, each as `[action, resource]`, in
- * statement, action and resource order; null when the comparison would cost more than `budget`
- * allows. A grant is covered by a statement when one of its actions and one of its resources
- * cover the grant's (a wildcard covers what it matches, read literally): a statement's grants
- * are all its actions with all its resources, so no grant list is ever made whole.
+ * The grants of `wider` that no grant of `narrower` covers, in statement, action and resource
+ * order; null when the comparison would cost more than `budget` allows. A grant is covered by a
+ * statement when one of its actions and one of its resources cover the grant's (a wildcard
+ * covers what it matches, read literally) and its Condition takes in the grant's
+ * (`conditionCovers`): a statement's grants are all its actions with all its resources, so no
+ * grant list is ever made whole.
  */
-function uncovered(wider: readonly Grants[], narrower: readonly Grants[], budget: { left: number }): [string, string][] | null {
-  const out: [string, string][] = [];
+function uncovered(wider: readonly Grants[], narrower: readonly Grants[], budget: { left: number }): UncoveredGrant[] | null {
+  const out: UncoveredGrant[] = [];
   for (const g of wider) {
     const spend = narrower.reduce((n, p) => n + g.actions.length * p.actions.length + g.resources.length * p.resources.length, 0);
     budget.left -= spend + g.actions.length * g.resources.length * Math.max(1, narrower.length);
     if (budget.left < 0) return null;
     const actionCovered = narrower.map((p) => g.actions.map((a) => p.actions.some((pa) => matchesGlob(pa, a, true))));
     const resourceCovered = narrower.map((p) => g.resources.map((r) => p.resources.some((pr) => matchesGlob(pr, r))));
+    const conditionCovered = narrower.map((p) => conditionCovers(p, g));
     g.actions.forEach((action, ai) => {
       g.resources.forEach((resource, ri) => {
-        if (!narrower.some((_, pi) => actionCovered[pi]![ai] && resourceCovered[pi]![ri])) out.push([action, resource]);
+        let covered = false;
+        let underAnotherCondition = false;
+        for (let pi = 0; pi < narrower.length && !covered; pi++) {
+          if (!actionCovered[pi]![ai] || !resourceCovered[pi]![ri]) continue;
+          if (conditionCovered[pi]) covered = true;
+          else underAnotherCondition = true;
+        }
+        if (!covered) out.push({ action, resource, grants: g, conditionOnly: underAnotherCondition });
       });
     });
   }
@@ -369,8 +610,9 @@ function uncovered(wider: readonly Grants[], narrower: readonly Grants[], budget
 
 /**
  * What `next` allows that `previous` did not: grants not covered by any earlier grant
- * (a wildcard covers what it matches, read literally), and denials dropped. Documents too
- * large to compare within `COMPARISON_BUDGET` give `TOO_LARGE_TO_COMPARE` alone.
+ * (a wildcard covers what it matches, read literally; a conditional grant covers only grants
+ * under the same Condition), and denials dropped or made conditional. Documents too large to
+ * compare within `COMPARISON_BUDGET` give `TOO_LARGE_TO_COMPARE` alone.
  */
 export function broadenings(previous: readonly PolicyStatement[], next: readonly PolicyStatement[]): string[] {
   const budget = { left: COMPARISON_BUDGET };
@@ -378,8 +620,15 @@ export function broadenings(previous: readonly PolicyStatement[], next: readonly
   const undenied = allowed === null ? null : uncovered(grantsOf(previous, 'Deny'), grantsOf(next, 'Deny'), budget);
   if (allowed === null || undenied === null) return [TOO_LARGE_TO_COMPARE];
   const out = [
-    ...allowed.map(([action, resource]) => `allows ${clip(action, 60)} on ${clip(resource, 100)}`),
-    ...undenied.map(([action, resource]) => `no longer denies ${clip(action, 60)} on ${clip(resource, 100)}`),
+    // How the Condition changed comes before the resource, which a finding may cut short.
+    ...allowed.map(({ action, resource, grants, conditionOnly }) => {
+      const how = !conditionOnly ? '' : grants.condition === null ? ' with no Condition' : ' under another Condition';
+      return `allows ${clip(action, 60)}${how} on ${clip(resource, 100)}`;
+    }),
+    ...undenied.map(({ action, resource, grants, conditionOnly }) => {
+      const how = !conditionOnly ? '' : grants.condition === null ? ' unconditionally' : ' under the same Condition';
+      return `no longer denies ${clip(action, 60)}${how} on ${clip(resource, 100)}`;
+    }),
   ];
   return [...new Set(out)];
 }
