@@ -4,7 +4,9 @@
  * or a tag character printed exactly as the allow-listed one (2026-11-26 review).
  */
 import { describe, expect, it } from 'vitest';
-import { visible } from '../../src/render/format.js';
+import { clip, visible } from '../../src/render/format.js';
+import { flatten } from '../../src/render/one-line.js';
+import { clip as clipForFinding } from '../../src/analysis/rules/support/text.js';
 
 describe('visible', () => {
   it.each([
@@ -19,6 +21,10 @@ describe('visible', () => {
     ['a variation selector supplement', 'x\u{E0100}', 'x[U+E0100]'],
     ['line and paragraph separators', 'a\u2028b\u2029c', 'a[U+2028]b[U+2029]c'],
     ['a lone surrogate', 'lone\uD800x', 'lone[U+D800]x'],
+    ['a shorthand format control', 'deployer\u{1BCA0}', 'deployer[U+1BCA0]'],
+    ['an Egyptian hieroglyph format control', 'a\u{13430}b', 'a[U+13430]b'],
+    ['a default-ignorable code point past the tags', 'x\u{E0080}', 'x[U+E0080]'],
+    ['an Arabic letter mark and a bidi override', '\u061Cevil\u202Etxt', '[U+061C]evil[U+202E]txt'],
   ])('%s', (_, text, shown) => {
     expect(visible(text)).toBe(shown);
   });
@@ -26,5 +32,19 @@ describe('visible', () => {
   it('keeps what is seen: letters of any script, emoji, newlines and tabs', () => {
     const seen = 'line 1\n\tline 2 — ünïcödé 日本 한국어 😀 ✓';
     expect(visible(seen)).toBe(seen);
+  });
+});
+
+describe('cutting a long value', () => {
+  // The cut used to fall between the halves of an emoji: the PDF then showed a lone surrogate ([U+D83D]) the log never had.
+  const text = `${'a'.repeat(159)}😀 tail`;
+
+  it('never splits a character, in the PDF cells, the one-line texts and the findings', () => {
+    expect(clip(text, 160)).toBe(`${'a'.repeat(159)}… (7 more characters)`);
+    expect(visible(clip(text, 160))).not.toContain('[U+D83D]');
+    expect(flatten(text, 161)).toBe(`${'a'.repeat(159)}…`);
+    expect(clipForFinding(text, 161)).toBe(`${'a'.repeat(159)}…`);
+    // Where the cut falls after the whole character, it is kept.
+    expect(clip(text, 161)).toBe(`${'a'.repeat(159)}😀… (5 more characters)`);
   });
 });

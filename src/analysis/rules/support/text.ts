@@ -1,4 +1,5 @@
 /** Small text helpers for finding descriptions and evidence built from log values. */
+import { whole } from '../../../unicode.js';
 
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]+/g;
@@ -9,7 +10,7 @@ const HAS_CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 export function clip(value: string, max = 120): string {
   // Testing first is cheaper than a global replace, and values rarely hold control characters.
   const flat = HAS_CONTROL_CHARACTER.test(value) ? value.replace(CONTROL_CHARACTERS, ' ') : value;
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+  return flat.length > max ? `${flat.slice(0, whole(flat, max - 1))}…` : flat;
 }
 
 /** `a, b, c and 4 more` */
