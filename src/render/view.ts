@@ -612,13 +612,18 @@ function summaryView(model: ReportModel, kit: ViewKit, groups: Repetition<IotEve
 
 // --- integrity -------------------------------------------------------------
 
-/** Log file statuses whose events could not be checked (no digest one can trust lists the file, or the check did not look at it). */
-const UNCHECKED: ReadonlyMap<string, string> = new Map([
-  ['not-covered', 'in no digest that could be trusted'],
-  ['unverified', 'not checked'],
+/**
+ * Log file statuses whose events could not be checked: the check did not look at the file (its
+ * digest could not be used). A file no trusted digest lists (`not-covered`: an added file, or
+ * one whose digests are missing) fails validation, as the check's own errors say.
+ */
+const UNCHECKED: ReadonlyMap<string, string> = new Map([['unverified', 'not checked']]);
+/** Statuses of files that failed validation, in the order the sentence names them, with how it names them; any other (not valid) status is counted with them. */
+const FAILED: ReadonlyMap<string, string> = new Map([
+  ['modified', 'modified'],
+  ['missing', 'missing'],
+  ['not-covered', 'listed by no trusted digest'],
 ]);
-/** Statuses of files that failed validation, in the order the sentence names them; any other (not valid) status is counted with them. */
-const FAILED_ORDER = ['modified', 'missing'];
 
 /** The events of one kind of log file status, counted in one pass over the events. */
 interface FlaggedTally {
@@ -660,8 +665,8 @@ function flaggedEvents(model: ReportModel, kit: ViewKit): IntegrityView['flagged
   };
   const out: IntegrityView['flaggedEvents'] = [];
   if (failed.count > 0) {
-    const others = [...failed.byStatus.keys()].filter((s) => !FAILED_ORDER.includes(s)).sort();
-    const parts = [...FAILED_ORDER, ...others].filter((s) => failed.byStatus.has(s)).map((s) => `${formatCount(failed.byStatus.get(s) ?? 0)} ${s}`);
+    const others = [...failed.byStatus.keys()].filter((s) => !FAILED.has(s)).sort();
+    const parts = [...FAILED.keys(), ...others].filter((s) => failed.byStatus.has(s)).map((s) => `${formatCount(failed.byStatus.get(s) ?? 0)} ${FAILED.get(s) ?? s}`);
     out.push({
       text: `${plural(failed.count, 'event')} of this report ${come(failed.count)} from log files that failed validation (${parts.join(', ')}). ${where(failed)}`,
       first: failed.first === null ? null : kit.eventLink(failed.first),
@@ -960,10 +965,10 @@ function actorRow(a: ActorSummary, kit: ViewKit): ActorRow {
 
 function deniedRow(d: DeniedGroup, kit: ViewKit): DeniedRow {
   return {
-    actor: d.actorLabel,
+    actor: kit.cut(d.actorLabel),
     account: kit.account(d.accountId, d.accountName),
-    eventName: d.eventName,
-    errorCode: d.errorCode,
+    eventName: kit.cut(d.eventName),
+    errorCode: kit.cut(d.errorCode),
     errorMessage: d.errorMessage === null ? null : kit.cut(d.errorMessage, PDF_CHARS.deniedError),
     count: formatCount(d.count),
     range: kit.clock.range(d.first, d.last),
@@ -1081,18 +1086,18 @@ function appendixView(model: ReportModel, kit: ViewKit, ungrouped: IotEvent[]): 
     eventId: e.eventId,
     time: kit.clock.dateTime(e.eventTime),
     account: kit.account(e.accountId, e.accountName),
-    region: e.region,
-    eventName: e.eventName,
-    eventType: e.eventType,
+    region: kit.cut(e.region),
+    eventName: kit.cut(e.eventName),
+    eventType: e.eventType === null ? null : kit.cut(e.eventType),
     console: e.sessionCredentialFromConsole === true,
     category: categoryBadge(e.category),
     result: e.errorCode !== null
-      ? { label: e.errorCode, cls: 'st-bad' }
+      ? { label: kit.cut(e.errorCode), cls: 'st-bad' }
       : e.readOnly
         ? { label: 'read', cls: 'st-muted' }
         : { label: 'change', cls: 'st-ok' },
     errorMessage: e.errorMessage === null ? null : kit.cut(e.errorMessage, PDF_CHARS.eventError),
-    actor: e.actor.label,
+    actor: kit.cut(e.actor.label),
     sourceIp: e.sourceIp === null ? null : kit.cut(e.sourceIp),
     userAgent: e.userAgent === null ? null : kit.cut(e.userAgent, PDF_CHARS.userAgent),
     resources: kit.list(e.resources.map((r) => `${r.type}: ${r.id}`)),
