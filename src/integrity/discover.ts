@@ -176,9 +176,9 @@ async function findAccounts(store: ObjectStore, lister: Lister, filter: Location
   const accounts: NarrowedAccount[] = [];
   const stopped: SourceProblem[] = [];
   const bases = await findAwsLogsLevels(store, list, stopped);
-  // Folders the search for `AWSLogs/` did not look into beside the trails it found: a trail
-  // there would go unchecked, which the result says (`Lister.searchStopped`).
-  if (bases.length > 0) for (const p of stopped) lister.stopSearch(store, p.key, p.reason);
+  // Folders the search for `AWSLogs/` did not look into: a trail there would go unchecked,
+  // which the result says (`Lister.searchStopped`).
+  for (const p of stopped) lister.stopSearch(store, p.key, p.reason);
   await walkAccountFolders(bases, list, (account, { trailFolder, region }) => {
     if (allowed(account.accountId, filter.accounts)) accounts.push({ ...account, region: region === undefined ? undefined : { name: region, folder: trailFolder } });
   });

@@ -195,7 +195,7 @@ async function verifyAll(opts: VerifyIntegrityOptions): Promise<IntegrityResult>
   }
   onProgress({ phase: 'discover', done: opts.stores.length, total: opts.stores.length });
   if (opts.nothingToCheck === 'source-error' && opts.stores.length > 0 && locations.length === 0) {
-    throw new SourceError(nothingToVerify(opts, ctx.lister.failures));
+    throw new SourceError(nothingToVerify(opts, ctx.lister.failures, ctx.lister.searchStopped));
   }
 
   const outcomes = await mapLimit(locations, LOCATIONS_AT_ONCE, (location) => checkLocation(location, ctx));
@@ -265,12 +265,15 @@ async function verifyAll(opts: VerifyIntegrityOptions): Promise<IntegrityResult>
  * What to say when no store has a trail folder to check (`nothingToCheck: 'source-error'`), in the
  * words `report` uses: what could not be listed, else where it looked and what to check.
  */
-function nothingToVerify(opts: VerifyIntegrityOptions, failures: Lister['failures']): string {
+function nothingToVerify(opts: VerifyIntegrityOptions, failures: Lister['failures'], stopped: Lister['searchStopped']): string {
   // The first by source and prefix: listings run several at once, so the order they failed in is not the same twice.
   const failure = [...failures].sort((a, b) => a.store.label.localeCompare(b.store.label) || (a.prefix < b.prefix ? -1 : a.prefix > b.prefix ? 1 : 0))[0];
   if (failure !== undefined) {
     return `nothing could be listed: could not list: ${failure.reason} (${failure.prefix || '/'}); check the source and your permissions`;
   }
+  // A search for AWSLogs/ cut short may have missed the trail asked for: its advice first.
+  const first = [...stopped].sort((a, b) => a.store.label.localeCompare(b.store.label) || (a.prefix < b.prefix ? -1 : a.prefix > b.prefix ? 1 : 0))[0];
+  if (first !== undefined) return `no trail folder was found for what was asked, and the search ${first.reason} (first not searched: ${first.prefix})`;
   const { accounts = [], regions = [] } = opts;
   const filters = [accounts.length > 0 ? `--account ${accounts.join(', ')}` : null, regions.length > 0 ? `--region ${regions.join(', ')}` : null].filter((f) => f !== null);
   return (

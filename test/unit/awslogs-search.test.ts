@@ -227,6 +227,22 @@ describe('a search stopped short is one source problem that says what to do', ()
     expect(result.ok).toBe(true);
   });
 
+  it('verify with nothing to check for the account asked for says the search stopped short, with its advice (2026-11-26 review)', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'awslogs-verify-none-'));
+    const t = buildDigestTree({ root, keyPair: generateRsaKeyPair(), sidecars: true, accounts: ['111111111111'], regions: ['eu-west-1'] });
+    buildDigestTree({ root, keyPair: generateRsaKeyPair(), sidecars: true, prefix: deepPrefix(13).slice(0, -1), accounts: ['222222222222'], regions: ['eu-west-1'] });
+    const error = await verifyIntegrity({
+      stores: [new LocalStore(root)],
+      ...DAY,
+      accounts: ['222222222222'],
+      publicKeys: parsePublicKeyList(t.publicKeyList),
+      nothingToCheck: 'source-error',
+    }).catch((e: unknown) => e);
+    expect((error as Error).message).toBe(
+      `no trail folder was found for what was asked, and the search stopped looking for AWSLogs/ more than 12 folders deep, 1 not searched: pass the prefix that holds AWSLogs/ as --source (s3://bucket/prefix or the folder) (first not searched: ${deepPrefix(13)})`,
+    );
+  });
+
   it('a local folder where no AWSLogs/ is found is read whole, every file, with no problem however deep it is', async () => {
     const root = trailUnder(deepPrefix(13));
     const d = await discoverTrails(new LocalStore(root));
