@@ -78,8 +78,10 @@ export const certificateReactivated: Rule<Record<string, never>> = {
       if (!status) continue;
       const disabled = previous !== undefined && DEACTIVATED.has(previous.status);
       if (registered && !disabled) {
-        // A first registration, inactive or not, is where a certificate starts: activating it later is no reactivation.
-        last.delete(key);
+        // A first registration is where a certificate starts: activating one registered inactive
+        // is no reactivation; one registered REVOKED (a status RegisterCertificate takes) is.
+        if (status === 'REVOKED') last.set(key, { status, event });
+        else last.delete(key);
         continue;
       }
       // Registered again but not active: still the certificate that was disabled, until it is activated.
