@@ -87,6 +87,28 @@ interface Building {
   policies: Set<string>;
   /** The key (`transferKey`) of its transfer started and not answered yet, else null. */
   transfer: string | null;
+  /** Merged into the certificate of a transfer accepted in the same second (`takeSameSecond`): not a certificate of its own. */
+  merged?: boolean;
+}
+
+/**
+ * The receiving account's calls on a certificate logged in the same second as its acceptance
+ * (a script accepts, then activates and attaches), which the same-second order puts before
+ * the accept (`compareEvents`), made a certificate of their own there: they go on with the
+ * transferred one, after the accept. Only such calls: a certificate of that account with any
+ * earlier step is its own (the same certificate registered there too).
+ */
+function takeSameSecond(b: Building, there: Building, second: string): boolean {
+  const steps = there.lifecycle.steps;
+  if (steps.length === 0 && there.lifecycle.failedEventIds.length === 0) return false;
+  for (let s = 0; s < steps.length; s++) if (steps[s]!.eventTime !== second) return false;
+  for (let s = 0; s < steps.length; s++) b.lifecycle.steps.push(steps[s]!);
+  for (const id of there.lifecycle.failedEventIds) b.lifecycle.failedEventIds.push(id);
+  for (const thing of there.things) b.things.add(thing);
+  for (const policy of there.policies) b.policies.add(policy);
+  if (there.lifecycle.lastKnownStatus !== null) b.lifecycle.lastKnownStatus = there.lifecycle.lastKnownStatus;
+  there.merged = true;
+  return true;
 }
 
 /** A certificate where it lives: one account and region (a transfer moves it to another account of the region). */
@@ -191,6 +213,8 @@ export function certificateLifecycles(events: readonly IotEvent[]): CertificateL
         // The certificate lives in the accepting account from now on: its later calls there find it.
         const before = placeKey(kind, lifecycle.accountId, lifecycle.region, resource.id);
         if (byPlace.get(before) === b) byPlace.delete(before);
+        const there = byPlace.get(key);
+        if (there !== undefined && there !== b) takeSameSecond(b, there, event.eventTime);
         byPlace.set(key, b);
         lifecycle.accountId = event.accountId;
         lifecycle.accountName = event.accountName;
@@ -211,7 +235,7 @@ export function certificateLifecycles(events: readonly IotEvent[]): CertificateL
     }
   }
   // The lifecycles are this function's own objects: completed in place rather than copied.
-  const out = all.map(({ lifecycle, things, policies }) => {
+  const out = all.filter((b) => b.merged !== true).map(({ lifecycle, things, policies }) => {
     // Trimmed to its length: grown by push, a certificate's few steps had room for 16 (a
     // month of provisioning has a certificate for nearly every event).
     lifecycle.steps = lifecycle.steps.slice();

@@ -178,26 +178,25 @@ export function toIotEvent(sourced: SourcedRecord): IotEvent {
 /**
  * The order in which calls logged in one second were most likely made, group by group: a
  * guess, as CloudTrail keeps no finer time than the second. A CA before the certificates it
- * signs and a policy before its versions; certificates and versions, and the answer to a
- * transfer (accepting it brings the certificate into the receiving account, whose calls on it
- * follow: a script accepts, then activates and attaches); attachments; status changes and
- * default versions; every other call (the middle); detachments, before a transfer
+ * signs and a policy before its versions; certificates and versions; attachments; status
+ * changes and default versions; every other call (the middle); detachments, before a transfer
  * (TransferCertificate refuses a certificate with a policy attached); the transfer, then its
- * cancellation; deletions (a certificate must be inactive and detached; a policy version
- * must not be the default); a policy last (its other versions deleted and its targets
- * detached first). Calls within one group are in event id order. A transfer answered in the
- * second it was made is read answered before it was made (the receiving account then starts
- * a certificate of its own); a deletion and a creation of one name in one second, creation first.
+ * answer; deletions (a certificate must be inactive and detached; a policy version must not
+ * be the default); a policy last (its other versions deleted and its targets detached first).
+ * Calls within one group are in event id order. The receiving account's calls of the second
+ * it accepts a transfer come before the accept here; the certificates' lifecycles put them
+ * after it (`takeSameSecond` in analysis/certificates.ts). A deletion and a creation of one
+ * name in one second: creation first.
  */
 const SAME_SECOND_ORDER: readonly (readonly string[] | 'others')[] = [
   ['RegisterCACertificate', 'CreatePolicy'],
-  ['CreateKeysAndCertificate', 'CreateCertificateFromCsr', 'RegisterCertificate', 'RegisterCertificateWithoutCA', 'CreateProvisioningClaim', 'CreatePolicyVersion', 'AcceptCertificateTransfer', 'RejectCertificateTransfer'],
+  ['CreateKeysAndCertificate', 'CreateCertificateFromCsr', 'RegisterCertificate', 'RegisterCertificateWithoutCA', 'CreateProvisioningClaim', 'CreatePolicyVersion'],
   ['AttachPolicy', 'AttachPrincipalPolicy', 'AttachThingPrincipal'],
   ['UpdateCertificate', 'UpdateCACertificate', 'SetDefaultPolicyVersion'],
   'others',
   ['DetachPolicy', 'DetachPrincipalPolicy', 'DetachThingPrincipal'],
   ['TransferCertificate'],
-  ['CancelCertificateTransfer'],
+  ['AcceptCertificateTransfer', 'RejectCertificateTransfer', 'CancelCertificateTransfer'],
   ['DeletePolicyVersion', 'DeleteCertificate', 'DeleteCACertificate'],
   ['DeletePolicy'],
 ];

@@ -155,6 +155,15 @@ describe('a deleted certificate', () => {
 describe('calls logged in the same second', () => {
   const second = '2026-10-05T10:00:00Z';
 
+  it('read a transfer answered in the second it was made as made, then answered (2026-11-26 review)', () => {
+    const transfer = ev({ eventID: 'z', eventTime: second, awsRegion: 'us-east-1', recipientAccountId: A, eventName: 'TransferCertificate', requestParameters: { certificateId: CERT, targetAwsAccount: B } });
+    const answer = (eventName: string, requestParameters: Record<string, unknown>) =>
+      ev({ eventID: 'a', eventTime: second, awsRegion: 'us-east-1', recipientAccountId: B, eventName, requestParameters: { certificateId: CERT, ...requestParameters } });
+    const summary = (events: IotEvent[]) => certificateLifecycles(sorted(events)).map((c) => [c.accountId, c.lastKnownStatus, c.steps.map((s) => s.action)]);
+    expect(summary([transfer, answer('AcceptCertificateTransfer', { setAsActive: true })])).toEqual([[B, 'ACTIVE', ['transfer-started', 'transfer-accepted']]]);
+    expect(summary([transfer, answer('RejectCertificateTransfer', { rejectReason: 'no' })])).toEqual([[A, 'INACTIVE', ['transfer-started', 'transfer-rejected']]]);
+  });
+
   it('keep one certificate in the receiving account that accepts, then activates and attaches in one second (2026-11-26 review)', () => {
     const arnB = certArn('us-east-1', B);
     const inB = (id: string, eventName: string, requestParameters: Record<string, unknown>) =>
@@ -187,7 +196,7 @@ describe('calls logged in the same second', () => {
     const names = [
       'DeletePolicy',
       'DeleteCertificate',
-      'CancelCertificateTransfer',
+      'AcceptCertificateTransfer',
       'TransferCertificate',
       'DetachPolicy',
       'CreateThing',
