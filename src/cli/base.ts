@@ -1,5 +1,6 @@
 import { Command, Errors } from '@oclif/core';
 import { EXIT, describeError, oneLine } from '../errors.js';
+import { ignoreClosedPipe } from './closed-pipe.js';
 import { writeFailure } from './failure.js';
 
 /** oclif colours its messages. */
@@ -32,6 +33,17 @@ export function describeFailure(error: unknown): { message: string; exitCode: nu
  * parse context (oclif's default catch ignores custom exit codes under --json).
  */
 export abstract class BaseCommand extends Command {
+  // A reader that stops early closes stdout or stderr: the run goes on (`ignoreClosedPipe`), as through the fast start.
+  public override async init(): Promise<void> {
+    ignoreClosedPipe(process.stdout);
+    ignoreClosedPipe(process.stderr);
+    await super.init();
+  }
+
+  // The JSON as the fast start prints it: plain, whatever oclif theme the user has (a theme colours oclif's).
+  protected override logJson(json: unknown): void {
+    process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+  }
   protected override async catch(error: Error & { exitCode?: number }): Promise<unknown> {
     if (error instanceof Errors.ExitError) throw error;
     const exitCode = writeFailure(error, describeFailure(error), this.jsonEnabled() ? (value) => this.logJson(value) : null);

@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { describeError } from '../errors.js';
 import { writeFailure } from './failure.js';
+import { ignoreClosedPipe } from './closed-pipe.js';
 import { runReportCli, type ReportFlags } from './report-run.js';
 
 /** One flag of `report` as oclif defines it, in what parsing needs. */
@@ -128,22 +129,6 @@ export function parseReportArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
 /** The version in package.json (src/cli and dist/cli are both two folders below it). */
 function toolVersion(): string {
   return (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
-}
-
-/**
- * A reader that stops early (`| head -1`) closes the pipe: what is written after that fails with
- * EPIPE, which, unhandled, crashes the run with a stack trace and exit 1 once the report is
- * written. Lines nobody reads are dropped and the run keeps its exit code (oclif does the same
- * for stdout when it runs the command; stderr is closed the same way by `2>&1 | head -1`).
- */
-function ignoreClosedPipe(stream: NodeJS.WriteStream): void {
-  if (stream.listeners('error').includes(onWriteError)) return;
-  stream.on('error', onWriteError);
-}
-
-function onWriteError(error: NodeJS.ErrnoException): void {
-  if (error.code === 'EPIPE') return;
-  throw error;
 }
 
 /**

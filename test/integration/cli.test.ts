@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Ajv } from 'ajv';
@@ -201,6 +201,18 @@ describe('iot-audit report: outputs', () => {
     expect(summary.outputs.map((o: { name: string }) => o.name)).toEqual(['iot-audit-2026-10.json']);
     expect(summary.coverage).toMatchObject({ filesRead: 178, unreadableFiles: 3, sourceProblems: 0 });
     expect(summary.integrity).toBeNull();
+  });
+
+  it('--json prints plain JSON through oclif too, whatever colour theme the user has (it coloured it: 2026-11-26 review)', async () => {
+    const config = tmp('theme');
+    mkdirSync(path.join(config, 'iot-audit'), { recursive: true });
+    writeFileSync(path.join(config, 'iot-audit', 'theme.json'), JSON.stringify({ json: { key: 'red', string: 'green' } }));
+    const env = { FORCE_COLOR: '1', XDG_CONFIG_HOME: config, IOT_AUDIT_OCLIF: '1' };
+    for (const args of [[...base, '--format', 'json', '--json', '--out', tmp('theme-out')], [...base, '--tz', 'Mars/X', '--json', '--out', tmp('theme-bad')]]) {
+      const run = await cli(args, env);
+      expect(run.stdout).not.toContain('\u001b[');
+      expect(() => JSON.parse(run.stdout)).not.toThrow();
+    }
   });
 
   it('--json with --verify says what the integrity line says: a job reading it sees a failed check', async () => {

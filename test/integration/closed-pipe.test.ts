@@ -79,3 +79,32 @@ describe('every command through oclif into a closed stdout', () => {
     expect(run.stderr).not.toMatch(/EPIPE|\n\s+at /);
   });
 });
+
+// Through oclif, a closed stderr crashed the run with EPIPE before the report was written: oclif
+// guards stdout only (2026-11-26 review). Progress, timings and warnings go to stderr.
+describe('every command through oclif into a closed stderr, or both closed', () => {
+  it('report with its timings on stderr: the report is written, the exit code kept', async () => {
+    for (const closed of ['stderr', 'both'] as const) {
+      const out = tmp();
+      const child = await new Promise<number | null>((resolve, reject) => {
+        const run = spawn(process.execPath, ['bin/dev.js', 'report', ...base, '--format', 'json', '--out', out], {
+          cwd: root,
+          env: { ...process.env, CI: 'true', NODE_ENV: 'production', NO_COLOR: '1', IOT_AUDIT_TIMINGS: '1' },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        if (closed === 'both') run.stdout.destroy();
+        else run.stdout.resume();
+        run.stderr.destroy();
+        run.on('error', reject);
+        run.on('close', resolve);
+      });
+      expect(child, closed).toBe(0);
+      expect(readdirSync(out).sort()).toEqual(['SHA256SUMS', 'iot-audit-2026-10.json']);
+    }
+  });
+
+  it('verify keeps its exit code', async () => {
+    const run = await runClosed('oclif', ['verify', '--source', 'fixtures/org-trail', '--period', '2026-10', '--public-keys', 'fixtures/public-keys.json', '--threads', '0'], 'both');
+    expect(run.code).toBe(1);
+  });
+});
