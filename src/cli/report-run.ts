@@ -3,7 +3,6 @@ import type Report from '../commands/report.js';
 import { CliError, EXIT, UsageError } from '../errors.js';
 import { findBrowser } from '../render/browser.js';
 import { checkScope } from '../sources/athena/validate.js';
-import { isAthenaUrl } from '../sources/athena/url.js';
 import type { Severity } from '../types.js';
 import { parseFormats, parseGeneratedAt } from './options.js';
 import { formatBytes, progressFor } from './progress.js';
@@ -52,11 +51,12 @@ export async function runReportCli(flags: ReportFlags, io: CliIo): Promise<{ jso
   // ends the PDF's browser with its profile (OutputSession, startPrinter). A running Athena query
   // is stopped first (StopQueryExecution) instead of being left to bill.
   const abort = new AbortController();
-  const usesAthena = flags.source.some(isAthenaUrl);
+  // While a query runs: once it is over, the files' read goes on without it, and a signal then exits at once.
+  let queryRunning = false;
   let interrupted = false;
   const onSignal = () => {
     // A second signal, or no query to stop: exit at once.
-    if (interrupted || !usesAthena) process.exit(EXIT.INTERRUPTED);
+    if (interrupted || !queryRunning) process.exit(EXIT.INTERRUPTED);
     interrupted = true;
     // Give the query's StopQueryExecution a moment.
     abort.abort(new Error('interrupted'));
@@ -93,6 +93,9 @@ export async function runReportCli(flags: ReportFlags, io: CliIo): Promise<{ jso
       },
     },
     signal: abort.signal,
+    onAthenaQuery: (running) => {
+      queryRunning = running;
+    },
     // For the benchmark and for slow runs: each phase's time on stderr, and how files are gunzipped and scanned.
     onTiming: process.env.IOT_AUDIT_TIMINGS
       ? (phase, ms) => {

@@ -57,6 +57,8 @@ export interface ReportOptions {
   verify?: { publicKeysFile?: string; signaturesFile?: string };
   /** Aborts a running Athena query (Ctrl-C). */
   signal?: AbortSignal;
+  /** Told when an Athena query starts (true) and ends (false): Ctrl-C waits for its stop only while one runs. */
+  onAthenaQuery?: (running: boolean) => void;
   /**
    * Called with each phase's wall time (ms): startup (from process start), read, verify,
    * build, findings, render:<output> (rendering and writing it), wait:pdf (the wait for the PDF
@@ -152,6 +154,7 @@ async function collectFromAthena(specs: readonly string[], options: ReportOption
   if (specs.length === 0) return out;
   const { runAthenaCollection } = await import('../sources/athena/collect.js');
   for (const url of specs) {
+    options.onAthenaQuery?.(true);
     const result = await runAthenaCollection({
       url,
       workgroup: options.athena?.workgroup,
@@ -165,7 +168,7 @@ async function collectFromAthena(specs: readonly string[], options: ReportOption
       profile: options.profile,
       region: options.awsRegion,
       signal: options.signal,
-    });
+    }).finally(() => options.onAthenaQuery?.(false));
     out.records.push(...result.records);
     out.sources.push(result.source);
     // Coverage from the partitions that returned data.
