@@ -10,6 +10,7 @@ import {
   paginateListTagsForResource,
   type Account,
 } from '@aws-sdk/client-organizations';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { OrgAccount, ResolvedAccounts } from '../types.js';
 import { classifyAwsFailure, describeAwsFailure } from './aws-errors.js';
 
@@ -23,6 +24,29 @@ const ACCOUNT_ID = /^\d{12}$/;
 export interface OrganizationsClientOptions {
   profile?: string;
   region?: string;
+  /**
+   * Time allowed to receive a response's headers, and between two chunks of a body (ms), per
+   * attempt; default {@link DEFAULT_ORGANIZATIONS_TIMEOUT_MS}. Tests pass a short one (an endpoint
+   * that never answers then fails in a fraction of a second instead of 30 s per attempt).
+   */
+  timeoutMs?: number;
+}
+
+export const DEFAULT_ORGANIZATIONS_TIMEOUT_MS = 30_000;
+
+/**
+ * Fails fast when offline instead of hanging on a connection that will never open, and fails an
+ * attempt that gets no answer (a black-holed connection, a hung front end): requestTimeout alone
+ * only logs a warning in @smithy/node-http-handler unless throwOnRequestTimeout is set. One per
+ * client: destroying a client destroys its handler's sockets.
+ */
+function requestHandler(timeoutMs: number): NodeHttpHandler {
+  return new NodeHttpHandler({
+    connectionTimeout: Math.min(timeoutMs, 5_000),
+    requestTimeout: timeoutMs,
+    throwOnRequestTimeout: true,
+    socketTimeout: timeoutMs,
+  });
 }
 
 /**
@@ -32,19 +56,19 @@ export interface OrganizationsClientOptions {
  * rather than a "Region is missing" error; a configured region still picks the partition.
  */
 export async function createOrganizationsClient(options: OrganizationsClientOptions = {}): Promise<OrganizationsClient> {
-  const base = {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_ORGANIZATIONS_TIMEOUT_MS;
+  const base = () => ({
     ...(options.profile ? { profile: options.profile } : {}),
-    // Fail fast when offline instead of hanging on a connection that will never open.
-    requestHandler: { connectionTimeout: 5_000, requestTimeout: 30_000 },
-  };
-  if (options.region) return new OrganizationsClient({ ...base, region: options.region });
-  const probe = new OrganizationsClient(base);
+    requestHandler: requestHandler(timeoutMs),
+  });
+  if (options.region) return new OrganizationsClient({ ...base(), region: options.region });
+  const probe = new OrganizationsClient(base());
   try {
     await probe.config.region();
     return probe;
   } catch {
     probe.destroy();
-    return new OrganizationsClient({ ...base, region: 'us-east-1' });
+    return new OrganizationsClient({ ...base(), region: 'us-east-1' });
   }
 }
 
@@ -57,8 +81,10 @@ export interface FetchOrganizationOptions {
 
 /**
  * Every account of the organization with its OU path ("Root/Workloads/Prod") and, on request, tags.
- * Throws when the organization or its account list cannot be read. OU paths or tags that the
- * caller may not read are left empty and explained in `note`, since names alone are worth having.
+ * Throws when the organization or its account list cannot be read, and on unusable credentials.
+ * OU paths or tags that cannot be read (refused, or any other failure: throttled beyond the SDK's
+ * retries, timed out, a service error) are left empty and explained in `note`, since names alone
+ * are worth having.
  */
 export async function fetchOrganizationAccounts(
   client: OrganizationsClient,
@@ -74,30 +100,43 @@ export async function fetchOrganizationAccounts(
   }
 
   const concurrency = options.concurrency ?? DEFAULT_ORGANIZATIONS_CONCURRENCY;
+  // Why a part (OU paths, tags) stopped being read, and for how many accounts it is missing.
+  // After its first failure a part is not asked again: a refusal will not change, and a throttled
+  // or unreachable Organizations asked once per remaining account would only be throttled more or
+  // wait out a timeout per account. Credential failures are thrown: the caller's fallback and its
+  // "log in" error apply to them.
+  const stopped = new Map<Part, { reason: string; refused: boolean }>();
+  const missing: Record<Part, number> = { ou: 0, tags: 0 };
+  const stop = (part: Part, error: unknown): void => {
+    const failure = classifyAwsFailure(error);
+    if (failure === 'credentials') throw error;
+    if (!stopped.has(part)) stopped.set(part, { reason: describeAwsFailure(error), refused: failure === 'not-allowed' });
+  };
+  const unlessFailed = async <T>(part: Part, empty: T, read: () => Promise<T>): Promise<T> => {
+    if (!stopped.has(part)) {
+      try {
+        return await read();
+      } catch (error) {
+        stop(part, error);
+      }
+    }
+    missing[part] += 1;
+    return empty;
+  };
+
   // OU paths from the root down: a few requests per OU, not one per account. Where that walk
   // is not allowed (a policy granting only ListParents and DescribeOrganizationalUnit, as this
   // tool's older documentation asked), or an account was not met on it (moved meanwhile), the
-  // account's path is walked up from it instead.
-  const walked = await walkDown(client, concurrency);
+  // account's path is walked up from it instead. A walk that failed otherwise keeps the paths
+  // it found; the others are left empty rather than asked of the same failing service per account.
+  const walk = await walkDown(client, concurrency);
+  if (walk.failure !== null) stop('ou', walk.failure);
   const ouPaths = new OuPathResolver(client);
-  const denied = new Map<'ou' | 'tags', string>();
-  // Access to ListParents/ListTagsForResource can be denied while ListAccounts is allowed:
-  // keep the accounts, leave the field empty, stop asking after the first refusal.
-  const unlessDenied = async <T>(part: 'ou' | 'tags', empty: T, read: () => Promise<T>): Promise<T> => {
-    if (denied.has(part)) return empty;
-    try {
-      return await read();
-    } catch (error) {
-      if (classifyAwsFailure(error) !== 'not-allowed') throw error;
-      if (!denied.has(part)) denied.set(part, describeAwsFailure(error));
-      return empty;
-    }
-  };
 
   const accounts = await mapLimit([...listed.values()], concurrency, async (account) => {
     const id = account.Id as string;
-    const ouPath = walked?.get(id) ?? (await unlessDenied('ou', null, () => ouPaths.ofChild(id).catch(unlessGone(null))));
-    const tags = options.tags ? await unlessDenied('tags', {}, () => readTags(client, id)) : {};
+    const ouPath = walk.paths.get(id) ?? (await unlessFailed('ou', null, () => ouPaths.ofChild(id).catch(unlessGone(null))));
+    const tags = options.tags ? await unlessFailed('tags', {}, () => readTags(client, id)) : {};
     return {
       id,
       name: account.Name || null,
@@ -110,8 +149,16 @@ export async function fetchOrganizationAccounts(
   accounts.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
   const notes: string[] = [];
-  if (denied.has('ou')) notes.push(`OU paths not readable (${denied.get('ou')})`);
-  if (denied.has('tags')) notes.push(`account tags not readable (${denied.get('tags')})`);
+  for (const [part, what] of [
+    ['ou', 'OU paths'],
+    ['tags', 'account tags'],
+  ] as const) {
+    const why = stopped.get(part);
+    if (!why) continue;
+    // A refusal: the part is not readable at all. Anything else: say how much is missing.
+    if (why.refused) notes.push(`${what} not readable (${why.reason})`);
+    else if (missing[part] > 0) notes.push(`${what} not read for ${missing[part]} of ${accounts.length} accounts (${why.reason})`);
+  }
   return {
     organizationId: organization?.Id ?? null,
     managementAccountId: organization?.MasterAccountId ?? null,
@@ -120,6 +167,8 @@ export async function fetchOrganizationAccounts(
     accounts,
   };
 }
+
+type Part = 'ou' | 'tags';
 
 /**
  * An account or OU removed or moved while the tree is walked: walking up, it has no path (`null`);
@@ -139,9 +188,10 @@ function unlessGone<T>(value: T): (error: unknown) => T {
  * root, then each OU), its accounts and its child OUs, a page of up to 20 each. An organization
  * of 992 accounts in 50 OUs takes 148 requests this way, against 1,092 walking up from each
  * account (a test's loopback server), and Organizations allows only a few requests a second.
- * Null when the walk is not allowed (the caller walks up instead); other failures are thrown.
+ * No paths when the walk is not allowed (the caller walks up instead); on another failure, the
+ * paths found before it and the failure, which the caller reports (credential failures included).
  */
-async function walkDown(client: OrganizationsClient, concurrency: number): Promise<Map<string, string> | null> {
+async function walkDown(client: OrganizationsClient, concurrency: number): Promise<{ paths: Map<string, string>; failure: unknown }> {
   const paths = new Map<string, string>();
   // AWS has no cycles of OUs; a forged or broken endpoint could, and the walk must end.
   const seen = new Set<string>();
@@ -174,10 +224,11 @@ async function walkDown(client: OrganizationsClient, concurrency: number): Promi
     }
     while (level.length > 0) level = (await mapLimit(level, concurrency, (container) => walkContainer(container).catch(unlessGone<Container[]>([])))).flat();
   } catch (error) {
-    if (classifyAwsFailure(error) === 'not-allowed') return null;
-    throw error;
+    if (classifyAwsFailure(error) === 'not-allowed') return { paths: new Map(), failure: null };
+    // Requests still in flight may add paths after this: each is right, and only adds to the map.
+    return { paths, failure: error };
   }
-  return paths;
+  return { paths, failure: null };
 }
 
 /**

@@ -1,9 +1,12 @@
+import type { NodeHttpHandler } from '@smithy/node-http-handler';
 import { classifyAwsFailure, describeAwsFailure } from '../accounts/aws-errors.js';
 import { SourceError } from '../errors.js';
 import { fetchPublicKeys, type PublicKeyEntry } from './public-keys.js';
 import type { PublicKeyProvider } from './verify.js';
 
 const DAY = 86_400_000;
+/** Per attempt: ListPublicKeys answers a page of a few keys in well under a second. */
+export const DEFAULT_CLOUDTRAIL_TIMEOUT_MS = 30_000;
 
 export interface CloudTrailKeysOptions {
   profile?: string;
@@ -11,6 +14,12 @@ export interface CloudTrailKeysOptions {
   end: Date;
   /** ListPublicKeys refuses an end in the future. */
   now: Date;
+  /**
+   * Time allowed to receive a response's headers, and between two chunks of a body (ms), per
+   * attempt; default {@link DEFAULT_CLOUDTRAIL_TIMEOUT_MS}. Tests pass a short one (an endpoint
+   * that never answers then fails in a fraction of a second).
+   */
+  timeoutMs?: number;
 }
 
 /**
@@ -22,19 +31,23 @@ export interface CloudTrailKeysOptions {
 export function cloudTrailKeyProvider(options: CloudTrailKeysOptions): PublicKeyProvider {
   const from = new Date(options.start.getTime() - DAY);
   const to = new Date(Math.max(from.getTime() + 1000, Math.min(options.end.getTime() + 2 * DAY, options.now.getTime())));
+  const timeoutMs = options.timeoutMs ?? DEFAULT_CLOUDTRAIL_TIMEOUT_MS;
   return async (homeRegions: string[]): Promise<PublicKeyEntry[]> => {
     const entries: PublicKeyEntry[] = [];
     // Loaded when keys are fetched: verifying offline (--public-keys) never loads the SDK.
     const { CloudTrailClient } = await import('@aws-sdk/client-cloudtrail');
+    const { NodeHttpHandler } = await import('@smithy/node-http-handler');
     for (const region of homeRegions) {
-      const client = new CloudTrailClient({ region, profile: options.profile });
+      const client = new CloudTrailClient({ region, profile: options.profile, requestHandler: requestHandler(NodeHttpHandler, timeoutMs) });
       try {
         entries.push(...(await fetchPublicKeys(client, from, to)));
       } catch (error) {
         const hint =
           classifyAwsFailure(error) === 'credentials'
             ? 'no usable AWS credentials: set AWS_PROFILE or --profile, or run `aws sso login`'
-            : 'check the credentials allow cloudtrail:ListPublicKeys';
+            : error instanceof Error && error.name === 'TimeoutError'
+              ? 'CloudTrail did not answer in time: check the network (and AWS_ENDPOINT_URL_CLOUDTRAIL if set)'
+              : 'check the credentials allow cloudtrail:ListPublicKeys';
         throw new SourceError(
           `CloudTrail ListPublicKeys in ${region} failed (${describeAwsFailure(error)}): ${hint}, or verify offline with --public-keys FILE (the output of \`aws cloudtrail list-public-keys\`)`,
         );
@@ -44,4 +57,18 @@ export function cloudTrailKeyProvider(options: CloudTrailKeysOptions): PublicKey
     }
     return entries;
   };
+}
+
+/**
+ * Fails fast when offline instead of hanging on a connection that will never open, and fails an
+ * attempt that gets no answer (a black-holed connection): requestTimeout alone only logs a warning
+ * in @smithy/node-http-handler unless throwOnRequestTimeout is set.
+ */
+function requestHandler(Handler: typeof NodeHttpHandler, timeoutMs: number): NodeHttpHandler {
+  return new Handler({
+    connectionTimeout: Math.min(timeoutMs, 5_000),
+    requestTimeout: timeoutMs,
+    throwOnRequestTimeout: true,
+    socketTimeout: timeoutMs,
+  });
 }

@@ -1,4 +1,5 @@
 import { AthenaClient } from '@aws-sdk/client-athena';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { UsageError } from '../../errors.js';
 
 export interface AthenaClientOptions {
@@ -6,7 +7,16 @@ export interface AthenaClientOptions {
   profile?: string;
   /** The workgroup's region; else AWS_REGION or the profile's region. */
   region?: string;
+  /**
+   * Time allowed to receive a response's headers, and between two chunks of a body (ms), per
+   * attempt; default {@link DEFAULT_ATHENA_TIMEOUT_MS}. Tests pass a short one (an endpoint that
+   * never answers then fails in a fraction of a second instead of a minute per attempt).
+   */
+  timeoutMs?: number;
 }
+
+/** Athena answers its API calls in well under a second; the query itself runs between polls. */
+export const DEFAULT_ATHENA_TIMEOUT_MS = 60_000;
 
 /**
  * An Athena client on the SDK's credential chain, endpoint settings (`AWS_ENDPOINT_URL_ATHENA`) and
@@ -14,11 +24,19 @@ export interface AthenaClientOptions {
  * Organizations there is no sensible default: a missing region is a usage error.
  */
 export async function createAthenaClient(options: AthenaClientOptions = {}): Promise<AthenaClient> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_ATHENA_TIMEOUT_MS;
   const client = new AthenaClient({
     ...(options.profile ? { profile: options.profile } : {}),
     ...(options.region ? { region: options.region } : {}),
-    // Fail fast when offline instead of hanging on a connection that will never open.
-    requestHandler: { connectionTimeout: 5_000, requestTimeout: 60_000 },
+    // Fail fast when offline instead of hanging on a connection that will never open, and fail an
+    // attempt that gets no answer (a black-holed connection): requestTimeout alone only logs a
+    // warning in @smithy/node-http-handler unless throwOnRequestTimeout is set.
+    requestHandler: new NodeHttpHandler({
+      connectionTimeout: Math.min(timeoutMs, 5_000),
+      requestTimeout: timeoutMs,
+      throwOnRequestTimeout: true,
+      socketTimeout: timeoutMs,
+    }),
   });
   try {
     await client.config.region();

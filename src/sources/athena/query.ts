@@ -6,7 +6,8 @@ import {
   type AthenaClient,
   type QueryExecution,
 } from '@aws-sdk/client-athena';
-import { SourceError, oneLine } from '../../errors.js';
+import { describeAwsFailure } from '../../accounts/aws-errors.js';
+import { SourceError } from '../../errors.js';
 import { describeCallFailure, describeQueryFailure, shortReason, type FailureContext } from './failures.js';
 
 /** A query stopped because the caller's signal aborted (Ctrl-C). */
@@ -68,23 +69,50 @@ function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
   });
 }
 
-async function stopQuery(client: AthenaClient, id: string): Promise<AthenaQueryCancelledError> {
+/** Sends StopQueryExecution; null when it was sent, else why it failed (`Code: message`, one line). */
+async function sendStop(client: AthenaClient, id: string): Promise<string | null> {
   try {
     await client.send(new StopQueryExecutionCommand({ QueryExecutionId: id }));
-    return new AthenaQueryCancelledError(`Athena query ${id} cancelled: interrupted, StopQueryExecution sent (Athena charges only the data scanned so far)`, id);
+    return null;
   } catch (error) {
-    return new AthenaQueryCancelledError(
-      `Athena query ${id} interrupted, but stopping it failed (${oneLine(error)}): stop it in the Athena console or with \`aws athena stop-query-execution --query-execution-id ${id}\``,
-      id,
-    );
+    return describeAwsFailure(error);
   }
+}
+
+const stopCommand = (id: string): string => `\`aws athena stop-query-execution --query-execution-id ${id}\``;
+
+async function stopQuery(client: AthenaClient, id: string): Promise<AthenaQueryCancelledError> {
+  const failed = await sendStop(client, id);
+  if (failed === null) {
+    return new AthenaQueryCancelledError(`Athena query ${id} cancelled: interrupted, StopQueryExecution sent (Athena charges only the data scanned so far)`, id);
+  }
+  return new AthenaQueryCancelledError(
+    `Athena query ${id} interrupted, but stopping it failed (${failed}): stop it in the Athena console or with ${stopCommand(id)}`,
+    id,
+  );
+}
+
+/**
+ * Polling gave up (GetQueryExecution failed beyond the SDK's retries) on a query that may still be
+ * running, and billing: stop it, best effort, and say in the error whether that worked.
+ */
+async function abandonQuery(client: AthenaClient, id: string, failure: string): Promise<SourceError> {
+  const failed = await sendStop(client, id);
+  if (failed === null) {
+    return new SourceError(`${failure} (query ${id}); polling gave up, so the query was stopped (StopQueryExecution sent; Athena charges only the data scanned so far)`);
+  }
+  return new SourceError(
+    `${failure} (query ${id}); polling gave up and stopping the query failed too (${failed}), so it may still be running and billing: stop it in the Athena console or with ${stopCommand(id)}`,
+  );
 }
 
 /**
  * Starts the query and polls it (backoff from `poll.initialMs` doubling to `poll.maxMs`) until it
  * ends. Resolves with the execution when it SUCCEEDED; throws a SourceError with Athena's reason
  * and the likely fix when it FAILED or was CANCELLED elsewhere. When `signal` aborts, the running
- * query is stopped with StopQueryExecution and an AthenaQueryCancelledError is thrown.
+ * query is stopped with StopQueryExecution and an AthenaQueryCancelledError is thrown; when polling
+ * fails (GetQueryExecution refused or throttled beyond the SDK's retries, timed out), the query is
+ * stopped too, best effort, before the SourceError is thrown: it would otherwise keep running and billing.
  */
 export async function executeQuery(client: AthenaClient, request: QueryRequest, context: FailureContext, options: QueryOptions = {}): Promise<QueryExecution> {
   const { signal } = options;
@@ -116,7 +144,7 @@ export async function executeQuery(client: AthenaClient, request: QueryRequest, 
       execution = (await client.send(new GetQueryExecutionCommand({ QueryExecutionId: id }), { abortSignal: signal })).QueryExecution;
     } catch (error) {
       if (isAbort(error, signal)) throw await stopQuery(client, id);
-      throw new SourceError(`${describeCallFailure('GetQueryExecution', error, context)} (query ${id})`);
+      throw await abandonQuery(client, id, describeCallFailure('GetQueryExecution', error, context));
     }
     const state = execution?.Status?.State ?? 'UNKNOWN';
     const scannedBytes = execution?.Statistics?.DataScannedInBytes ?? 0;
