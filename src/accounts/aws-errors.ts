@@ -30,7 +30,8 @@ export function classifyAwsFailure(error: unknown): AwsFailure {
 export function describeAwsFailure(error: unknown): string {
   const code = errorCode(error);
   const raw = error instanceof Error ? error.message : String(error);
-  const message = raw.replace(/[\s\p{Cc}]+/gu, ' ').trim();
+  // The HTTP handler's own prefix ("@smithy/node-http-handler - [ERROR] a request has exceeded...") says nothing to a user.
+  const message = raw.replace(/[\s\p{Cc}]+/gu, ' ').trim().replace(/^@smithy\/[\w-]+ - (\[\w+\] )?/, '');
   const text = message && message !== code ? `${code}: ${message}` : code;
   return text.length > 200 ? `${text.slice(0, 199)}…` : text;
 }

@@ -67,7 +67,7 @@ describe('an AWS endpoint that accepts the connection and never answers', () => 
       expect(ms).toBeLessThan(LIMIT_MS);
       expect(resolved.from).toBe('logs');
       expect(resolved.accounts).toEqual([]);
-      expect(resolved.note).toMatch(/^AWS Organizations not readable \(TimeoutError: .*requestTimeout.*\); only the account ids seen in the logs are known/);
+      expect(resolved.note).toMatch(/^AWS Organizations not readable \(TimeoutError: a request has exceeded the configured \d+ ms requestTimeout\.?\); only the account ids seen in the logs are known/);
       // Both attempts (AWS_MAX_ATTEMPTS=2) reached the server.
       expect(received).toBe(2);
     } finally {
