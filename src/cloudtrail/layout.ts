@@ -31,6 +31,14 @@ const DATE_FOLDER = /^\d{2}(\d{2})?$/;
 const DISCOVERY_CONCURRENCY = 16;
 
 /**
+ * Times a listing of the discovery (`discoverTrails`: the search for `AWSLogs/`, the account and
+ * `CloudTrail/` folders) is sent when it fails on something passing (`isTransientStoreError`),
+ * each with the client's own retries: a handful of listings decides what the whole run reads
+ * (a failed one loses an account, a region, or on S3 the source), where a day's listing loses a day.
+ */
+const DISCOVERY_LIST_ATTEMPTS = 2;
+
+/**
  * How many folders deep below a source's root `AWSLogs/` is looked for: a key prefix of up to 12
  * folders. A trail's S3 key prefix is free text (up to 200 characters, slashes allowed); those met
  * are one to four folders (`org/`, `cloudtrail/org-trail/`, `logs/cloudtrail/prod/org/`), and a
@@ -46,6 +54,11 @@ const AWSLOGS_SEARCH_DEPTH = 12;
 const AWSLOGS_SEARCH_BUDGET = 500;
 
 export interface Discovery {
+  /**
+   * `files` for a plain folder of files (no `AWSLogs/`), else the trail layout: `organization` when
+   * an `o-...` folder was met, else `account` (so too an S3 source whose search for `AWSLogs/`
+   * failed: no location, the failure in `problems`).
+   */
   layout: 'organization' | 'account' | 'files';
   /** `CloudTrail/<region>/` folders, for the accounts and regions asked for. */
   locations: TrailLocation[];
@@ -174,21 +187,26 @@ export function lastSegment(prefix: string): string {
 /**
  * Lists children, turning a failure into a problem entry (AccessDenied on a prefix must not stop
  * the run), and so an entry the store could not follow (`listingProblem`) that the trail layout
- * would have read (`unfollowedMatters`), into `unfollowed`.
+ * would have read (`unfollowedMatters`), into `unfollowed`. A listing that fails on something
+ * passing (`isTransientStoreError`: throttled, timed out...) is sent up to `attempts` times.
  */
 async function children(
   store: ObjectStore,
   prefix: string,
   problems: SourceProblem[],
   unfollowed: SourceProblem[] = problems,
+  attempts = 1,
 ): Promise<{ prefixes: string[]; objects: StoredObject[] }> {
   let listed;
-  try {
-    listed = await store.listChildren(prefix);
-  } catch (error) {
-    if (isFatalStoreError(error)) throw error;
-    problems.push({ key: prefix || '/', source: store.label, reason: `could not list: ${oneLine(error)}` });
-    return { prefixes: [], objects: [] };
+  for (let attempt = 1; listed === undefined; attempt++) {
+    try {
+      listed = await store.listChildren(prefix);
+    } catch (error) {
+      if (isFatalStoreError(error)) throw error;
+      if (attempt < attempts && isTransientStoreError(error)) continue;
+      problems.push({ key: prefix || '/', source: store.label, reason: `could not list: ${oneLine(error)}` });
+      return { prefixes: [], objects: [] };
+    }
   }
   if (!listed.objects.some((o) => listingProblem(o) !== null)) return listed;
   const objects: StoredObject[] = [];
@@ -198,6 +216,14 @@ async function children(
     else if (unfollowedMatters(object, isTrailKey)) unfollowed.push({ key: object.key, source: store.label, reason: problem });
   }
   return { prefixes: listed.prefixes, objects };
+}
+
+/**
+ * Errors a store marks as passing (`transient: true`: S3 throttling, a timeout, a reset, a 5xx,
+ * after the SDK's own retries): the same request may succeed when sent again.
+ */
+export function isTransientStoreError(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { transient?: unknown }).transient === true;
 }
 
 /** Errors a store marks as fatal (no bucket, no credentials) carry `fatal: true`. */
@@ -390,11 +416,17 @@ export async function walkAccountFolders(
 /**
  * The trail folders (`<acct>/CloudTrail/<region>/`) of a store, for the accounts
  * and regions asked for, found with a handful of delimiter listings
- * (`AWSLogs/`, `AWSLogs/o-.../`, `<acct>/CloudTrail/`).
+ * (`AWSLogs/`, `AWSLogs/o-.../`, `<acct>/CloudTrail/`), each sent twice when it fails on
+ * something passing (`DISCOVERY_LIST_ATTEMPTS`).
  *
  * A local folder inside `AWSLogs/` that holds no `CloudTrail/<region>` folder at all (a region's
  * `2026/` tree, or loose log files, copied under `AWSLogs/<acct>/`) is a plain folder of files
- * (`layout: 'files'`), as any other folder without the layout is.
+ * (`layout: 'files'`), as any other folder without the layout is. An S3 source whose search for
+ * `AWSLogs/` found none with a listing failed on the way is not: its trail may be behind that
+ * listing, and read as a plain folder the bucket is listed whole and every log-like key read
+ * (other months, other years). It is the trail layout with no trail folder, and the failure
+ * among its problems: the report names it beside the other sources, or the run ends
+ * "nothing could be listed" when no source could be.
  */
 export async function discoverTrails(store: ObjectStore, filter: DiscoveryFilter = {}): Promise<Discovery> {
   const problems: SourceProblem[] = [];
@@ -404,10 +436,17 @@ export async function discoverTrails(store: ObjectStore, filter: DiscoveryFilter
   const unfollowed: SourceProblem[] = [];
   // Each prefix listed once: the root is listed while finding `AWSLogs/`, and again as the base when it is one.
   const listed = new Map<string, ReturnType<typeof children>>();
-  const list = (prefix: string) => getOrInsert(listed, prefix, () => children(store, prefix, problems, unfollowed));
+  const list = (prefix: string) => getOrInsert(listed, prefix, () => children(store, prefix, problems, unfollowed, DISCOVERY_LIST_ATTEMPTS));
   const stopped: SourceProblem[] = [];
   const bases = await findAwsLogsLevels(store, list, stopped);
   if (bases.length === 0) {
+    // A listing of the search that failed (`problems` holds only those yet) may hide `AWSLogs/`.
+    // On S3, not a plain folder: listing the bucket whole would read every log-like key in it.
+    // A local folder is walked whole as before: the walk names the folder it cannot read too,
+    // costs no request, and a plain local folder of files is what such a source most often is.
+    if (store.kind === 's3' && problems.length > 0) {
+      return { layout: 'account', locations: [], organizationIds: [], problems: [...problems, ...stopped] };
+    }
     // No `AWSLogs/` found: a plain folder of files, every file below the root read
     // (`looseLogObjects`). A search stopped short is said on S3, where that lists the whole
     // bucket; a local folder loses no file by it, and a plain one (deep, or with link loops)

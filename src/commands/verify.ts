@@ -31,6 +31,9 @@ Exit status: 0 when everything checked out, 1 when anything is invalid, missing,
     'public-keys': Flags.string({ description: 'The JSON printed by `aws cloudtrail list-public-keys` for the period: verify offline. Default: CloudTrail ListPublicKeys in each trail home region.' }),
     signatures: Flags.string({ description: 'Digest signatures saved from S3 metadata: JSON {"<digest key>": "<hex>"} or lines "<digest key> <hex>".' }),
     profile: Flags.string({ description: 'AWS profile for S3 and CloudTrail (default: the SDK credential chain).' }),
+    'aws-region': Flags.string({
+      description: "AWS region for S3 calls (default: the SDK configuration; S3 follows the bucket region). Public keys are read in each trail's home region.",
+    }),
     concurrency: Flags.integer({ description: 'Objects read at once, 1 to 512.', default: 16, min: 1, max: 512 }),
     threads: Flags.integer({ description: 'Worker threads reading digests and hashing log files, 0 to 64 (default: one per CPU; 0: all on the main thread).', min: 0, max: 64 }),
   };
@@ -62,7 +65,7 @@ Exit status: 0 when everything checked out, 1 when anything is invalid, missing,
     const end = new Date(period.end);
     const publicKeys = flags['public-keys'] ? await loadPublicKeysFile(flags['public-keys']) : cloudTrailKeyProvider({ profile: flags.profile, start, end, now });
     const signatures = flags.signatures ? await loadSignaturesFile(flags.signatures) : undefined;
-    const stores = await openSources(flags.source, { profile: flags.profile, concurrency: flags.concurrency });
+    const stores = await openSources(flags.source, { profile: flags.profile, region: flags['aws-region'], concurrency: flags.concurrency });
 
     const progress = progressFor(process.stderr, process.env, this.jsonEnabled());
     // Log files are inflated and hashed, and local digests read and parsed, on worker threads.

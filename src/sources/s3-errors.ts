@@ -8,6 +8,11 @@ export interface S3ErrorClass {
   reason: string;
   /** The S3 error code or Node error code it was derived from (`AccessDenied`, `ECONNRESET`...). */
   code: string;
+  /**
+   * True when the same request may well succeed if sent again later (throttled, timed out, reset,
+   * a 5xx): the SDK's retries ran out on something passing, not on a refusal (AccessDenied).
+   */
+  transient: boolean;
 }
 
 /** Context that makes the messages actionable. */
@@ -20,6 +25,8 @@ export interface S3ErrorContext {
 /** A failure of an S3 source, typed so the caller can tell "stop" from "note it and go on". */
 export class S3SourceError extends Error {
   override readonly name = 'S3SourceError';
+  /** See `S3ErrorClass.transient`: a listing that discovery may send once more (`children` in cloudtrail/layout.ts). */
+  readonly transient: boolean;
 
   constructor(
     /** One line: what went wrong and, when fatal, what to do. */
@@ -31,9 +38,10 @@ export class S3SourceError extends Error {
     readonly key: string,
     /** Label of the store (`s3://bucket/prefix`). */
     readonly source: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; transient?: boolean },
   ) {
     super(reason, options);
+    this.transient = options?.transient === true;
   }
 
   /** The problem to list in the report's coverage (for non-fatal errors). */
@@ -88,9 +96,9 @@ const THROTTLES = new Set(['SlowDown', 'Throttling', 'ThrottlingException', 'Too
  * read: list it in the report").
  */
 export function classifyS3Error(err: unknown, context: S3ErrorContext = {}): S3ErrorClass {
-  if (err instanceof S3SourceError) return { fatal: err.fatal, reason: err.reason, code: err.code };
+  if (err instanceof S3SourceError) return { fatal: err.fatal, reason: err.reason, code: err.code, transient: err.transient };
   if (err instanceof BodyReadError) {
-    return { fatal: false, reason: oneLine(err.message), code: err.stalled ? 'Timeout' : 'TruncatedBody' };
+    return { fatal: false, reason: oneLine(err.message), code: err.stalled ? 'Timeout' : 'TruncatedBody', transient: true };
   }
 
   const e = (typeof err === 'object' && err !== null ? err : {}) as ErrorShape;
@@ -103,8 +111,8 @@ export function classifyS3Error(err: unknown, context: S3ErrorContext = {}): S3E
   const after = attempts && attempts > 1 ? ` after ${attempts} attempts` : '';
   const profileFlag = context.profile ? ` --profile ${context.profile}` : '';
   const bucket = context.bucket ? `"${context.bucket}"` : '';
-  const fatal = (reason: string, code = s3Code || nodeCode || 'Unknown') => ({ fatal: true, reason, code });
-  const problem = (reason: string, code = s3Code || nodeCode || 'Unknown') => ({ fatal: false, reason: oneLine(reason), code });
+  const fatal = (reason: string, code = s3Code || nodeCode || 'Unknown') => ({ fatal: true, reason, code, transient: false });
+  const problem = (reason: string, code = s3Code || nodeCode || 'Unknown', transient = false) => ({ fatal: false, reason: oneLine(reason), code, transient });
 
   // Credentials (raised by the SDK's provider chain before any request is sent).
   if (name === 'CredentialsProviderError' || name === 'TokenProviderError') {
@@ -129,7 +137,8 @@ export function classifyS3Error(err: unknown, context: S3ErrorContext = {}): S3E
     return fatal(`AWS credentials could not be loaded: ${oneLine(message)}`, 'CredentialsError');
   }
   if (/^Region is missing/i.test(message)) {
-    return fatal('no AWS region configured: pass --region or set AWS_REGION', 'RegionMissing');
+    // `--region` is `report`'s and `verify`'s filter of the logs' regions; the region of the API calls is `--aws-region`.
+    return fatal('no AWS region configured: pass --aws-region or set AWS_REGION', 'RegionMissing');
   }
   if (EXPIRED_CREDENTIALS.has(s3Code)) {
     return fatal(
@@ -151,7 +160,8 @@ export function classifyS3Error(err: unknown, context: S3ErrorContext = {}): S3E
       return fatal(`not a valid S3 bucket name: ${bucket} (InvalidBucketName)`);
     case 'PermanentRedirect':
     case 'AuthorizationHeaderMalformed':
-      return fatal(`S3 bucket ${bucket} is in another region (${s3Code}): pass --region with the bucket's region`);
+      // Not `--region`: that is the filter of the logs' regions (`report`, `verify`).
+      return fatal(`S3 bucket ${bucket} is in another region (${s3Code}): pass --aws-region <the bucket's region> (or set AWS_REGION)`);
     case 'AllAccessDisabled':
     case 'AccountProblem':
       return fatal(`S3 refuses all access to bucket ${bucket} (${s3Code})`);
@@ -163,10 +173,10 @@ export function classifyS3Error(err: unknown, context: S3ErrorContext = {}): S3E
   // One key or prefix could not be read: the report lists it.
   if (s3Code === 'AccessDenied' || s3Code === 'Forbidden' || status === 403) return problem('access denied (AccessDenied)', 'AccessDenied');
   if (s3Code === 'NoSuchKey' || s3Code === 'NotFound' || status === 404) return problem('object vanished before it could be read (NoSuchKey)', 'NoSuchKey');
-  if (THROTTLES.has(s3Code) || status === 503) return problem(`throttled by S3 (${s3Code || 503})${after}`);
-  if (TIMEOUTS.has(s3Code) || TIMEOUTS.has(nodeCode)) return problem(`timed out${after} (${message.replace(/^@smithy\/[\w-]+ - (\[\w+\] )?/, '')})`, 'Timeout');
-  if (RESETS.has(nodeCode) || /socket hang up/i.test(message)) return problem(`connection reset${after} (${nodeCode || message})`, nodeCode || 'ECONNRESET');
-  if (status !== undefined && status >= 500) return problem(`S3 server error ${status} (${s3Code})${after}`);
+  if (THROTTLES.has(s3Code) || status === 503) return problem(`throttled by S3 (${s3Code || 503})${after}`, undefined, true);
+  if (TIMEOUTS.has(s3Code) || TIMEOUTS.has(nodeCode)) return problem(`timed out${after} (${message.replace(/^@smithy\/[\w-]+ - (\[\w+\] )?/, '')})`, 'Timeout', true);
+  if (RESETS.has(nodeCode) || /socket hang up/i.test(message)) return problem(`connection reset${after} (${nodeCode || message})`, nodeCode || 'ECONNRESET', true);
+  if (status !== undefined && status >= 500) return problem(`S3 server error ${status} (${s3Code})${after}`, undefined, true);
   return problem(`${s3Code || nodeCode || 'error'}: ${message}`);
 }
 

@@ -103,8 +103,8 @@ export class S3Store implements ObjectStore {
       } catch (error) {
         // The SDK retries failed requests, not bodies that break off after the headers.
         if (attempt >= this.bodyAttempts) {
-          const { reason, code } = classifyS3Error(error);
-          throw new S3SourceError(`${reason}, ${attempt} attempts`, false, code, key, this.label, { cause: error });
+          const { reason, code, transient } = classifyS3Error(error);
+          throw new S3SourceError(`${reason}, ${attempt} attempts`, false, code, key, this.label, { cause: error, transient });
         }
         this.stats.retries++;
         await sleep(100 * 2 ** attempt * Math.random());
@@ -167,8 +167,8 @@ export class S3Store implements ObjectStore {
       return out;
     } catch (error) {
       this.countRetries((error as { $metadata?: { attempts?: number } } | null)?.$metadata);
-      const { fatal, reason, code } = classifyS3Error(error, { bucket: this.bucket, profile: this.options.profile });
-      throw new S3SourceError(reason, fatal, code, key, this.label, { cause: error });
+      const { fatal, reason, code, transient } = classifyS3Error(error, { bucket: this.bucket, profile: this.options.profile });
+      throw new S3SourceError(reason, fatal, code, key, this.label, { cause: error, transient });
     }
   }
 
