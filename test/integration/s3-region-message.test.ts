@@ -10,11 +10,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { format } from 'node:util';
-import { Errors } from '@oclif/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import Verify from '../../src/commands/verify.js';
 import { SourceError } from '../../src/errors.js';
+import { verifyInProcess } from '../helpers/verify-in-process.js';
 import { runReport } from '../../src/pipeline/report.js';
 import { classifyS3Error } from '../../src/sources/s3-errors.js';
 import { FIXTURE_TREE, ROOT, reportOptions } from '../helpers/report-options.js';
@@ -110,26 +108,7 @@ describe('the message for a bucket in another region', () => {
   });
 });
 
-/** `iot-audit verify <args>` from the sources, in this process: its exit code, and what it wrote. */
-async function verify(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (err.push(String(chunk)), true));
-  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(`${format(...a)}\n`));
-  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(`${format(...a)}\n`));
-  let code: number;
-  try {
-    await Verify.run(['--threads', '0', ...args], ROOT);
-    code = Number(process.exitCode ?? 0);
-  } catch (error) {
-    if (!(error instanceof Errors.ExitError)) throw error;
-    code = error.oclif.exit ?? -1;
-  } finally {
-    vi.restoreAllMocks();
-  }
-  return { code, stdout: out.join(''), stderr: err.join('') };
-}
+const verify = verifyInProcess;
 
 describe('verify --aws-region', () => {
   const args = ['--source', `s3://${BUCKET}`, '--period', '2026-10', '--public-keys', path.join(ROOT, 'fixtures/public-keys.json'), '--json'];

@@ -10,11 +10,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { format } from 'node:util';
-import { Errors } from '@oclif/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import Verify from '../../src/commands/verify.js';
 import { SourceError } from '../../src/errors.js';
+import { verifyInProcess } from '../helpers/verify-in-process.js';
 import { verifyIntegrity } from '../../src/integrity/verify.js';
 import { runReport } from '../../src/pipeline/report.js';
 import { LocalStore } from '../../src/sources/local.js';
@@ -52,27 +50,7 @@ afterEach(() => {
   process.exitCode = 0;
 });
 
-/** `iot-audit verify <args>` from the sources: its exit code, and what it wrote. */
-async function verify(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (err.push(String(chunk)), true));
-  // oclif's `this.log` and `logJson` write through console.log.
-  vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void out.push(`${format(...args)}\n`));
-  vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void err.push(`${format(...args)}\n`));
-  let code: number;
-  try {
-    await Verify.run(['--threads', '0', ...args], ROOT);
-    code = Number(process.exitCode ?? 0);
-  } catch (error) {
-    if (!(error instanceof Errors.ExitError)) throw error;
-    code = error.oclif.exit ?? -1;
-  } finally {
-    vi.restoreAllMocks();
-  }
-  return { code, stdout: out.join(''), stderr: err.join('') };
-}
+const verify = verifyInProcess;
 
 const WHAT_TO_DO = "that --source is the trail's bucket or a copy of it, with its AWSLogs/ folder (a folder of log files alone has no digests to verify)";
 
