@@ -188,7 +188,8 @@ export function lastSegment(prefix: string): string {
  * Lists children, turning a failure into a problem entry (AccessDenied on a prefix must not stop
  * the run), and so an entry the store could not follow (`listingProblem`) that the trail layout
  * would have read (`unfollowedMatters`), into `unfollowed`. A listing that fails on something
- * passing (`isTransientStoreError`: throttled, timed out...) is sent up to `attempts` times.
+ * passing (`isTransientStoreError`: throttled, timed out...) is sent up to `attempts` times;
+ * `onPassingFailure` is told when such a listing failed every time.
  */
 async function children(
   store: ObjectStore,
@@ -196,6 +197,7 @@ async function children(
   problems: SourceProblem[],
   unfollowed: SourceProblem[] = problems,
   attempts = 1,
+  onPassingFailure?: () => void,
 ): Promise<{ prefixes: string[]; objects: StoredObject[] }> {
   let listed;
   for (let attempt = 1; listed === undefined; attempt++) {
@@ -203,7 +205,10 @@ async function children(
       listed = await store.listChildren(prefix);
     } catch (error) {
       if (isFatalStoreError(error)) throw error;
-      if (attempt < attempts && isTransientStoreError(error)) continue;
+      if (isTransientStoreError(error)) {
+        if (attempt < attempts) continue;
+        onPassingFailure?.();
+      }
       problems.push({ key: prefix || '/', source: store.label, reason: `could not list: ${oneLine(error)}` });
       return { prefixes: [], objects: [] };
     }
@@ -436,15 +441,25 @@ export async function discoverTrails(store: ObjectStore, filter: DiscoveryFilter
   const unfollowed: SourceProblem[] = [];
   // Each prefix listed once: the root is listed while finding `AWSLogs/`, and again as the base when it is one.
   const listed = new Map<string, ReturnType<typeof children>>();
-  const list = (prefix: string) => getOrInsert(listed, prefix, () => children(store, prefix, problems, unfollowed, DISCOVERY_LIST_ATTEMPTS));
+  // A listing that failed on something passing (throttled, timed out) may hide `AWSLogs/`; a refused one (a private prefix) does not.
+  let passingFailure = false;
+  const list = (prefix: string) =>
+    getOrInsert(listed, prefix, () =>
+      children(store, prefix, problems, unfollowed, DISCOVERY_LIST_ATTEMPTS, () => {
+        passingFailure = true;
+      }),
+    );
   const stopped: SourceProblem[] = [];
   const bases = await findAwsLogsLevels(store, list, stopped);
   if (bases.length === 0) {
-    // A listing of the search that failed (`problems` holds only those yet) may hide `AWSLogs/`.
-    // On S3, not a plain folder: listing the bucket whole would read every log-like key in it.
-    // A local folder is walked whole as before: the walk names the folder it cannot read too,
+    // A listing of the search that failed on something passing may hide `AWSLogs/`. On S3, not a
+    // plain folder then: listing the bucket whole would read every log-like key in it; nor when
+    // the root itself could not be listed (its whole listing would be refused again). A refused
+    // prefix beside loose log files leaves a plain folder (the refusal among its problems). A
+    // local folder is walked whole as before: the walk names the folder it cannot read too,
     // costs no request, and a plain local folder of files is what such a source most often is.
-    if (store.kind === 's3' && problems.length > 0) {
+    const rootFailed = problems.some((p) => p.key === (store.rootPrefix || '/'));
+    if (store.kind === 's3' && (passingFailure || rootFailed)) {
       return { layout: 'account', locations: [], organizationIds: [], problems: [...problems, ...stopped] };
     }
     // No `AWSLogs/` found: a plain folder of files, every file below the root read

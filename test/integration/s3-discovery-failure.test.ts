@@ -8,11 +8,12 @@
  * folder: the report names it beside the other sources, or the run ends "nothing could be listed"
  * (exit 3) when no source could be listed. The bucket is never listed whole for it.
  */
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SourceError } from '../../src/errors.js';
 import { runReport } from '../../src/pipeline/report.js';
 import { ACCESS_DENIED, SLOW_DOWN, type RecordedRequest } from '../helpers/fault-proxy.js';
-import { FIXTURE_TREE, reportOptions } from '../helpers/report-options.js';
+import { FIXTURE_TREE, ROOT, reportOptions } from '../helpers/report-options.js';
 import { s3BehindProxy } from '../helpers/s3-behind-proxy.js';
 
 const BUCKET = 'acme-iot-org-trail';
@@ -23,6 +24,9 @@ const TRAIL_PREFIX = 'audit-logs/';
 const proxy = s3BehindProxy(
   async (server) => {
     await server.uploadTree(BUCKET, FIXTURE_TREE, '', () => undefined);
+    // A bucket of loose log files, with a prefix the last test may not list.
+    await server.uploadTree('plain-exports', path.join(ROOT, 'fixtures/loose-files'), 'exports/', () => undefined);
+    await server.putObject('plain-exports', 'private/readme.txt', 'x');
   },
   { AWS_MAX_ATTEMPTS: '2', IOT_AUDIT_S3_RETRY_BACKOFF_MS: '10' },
 );
@@ -91,5 +95,18 @@ describe('a listing that fails while AWSLogs/ is looked for on S3', () => {
     // A 403 is retried neither by the SDK nor by the discovery: one request.
     expect(requests('list')).toHaveLength(1);
     expect(requests('get')).toEqual([]);
+  });
+});
+
+// A refused prefix beside loose log files hides no `AWSLogs/`: the bucket is still a plain folder
+// of files, the refusal among its problems (a first version of the rule above refused to read it:
+// 2026-11-26 review).
+describe('a bucket of loose log files with a prefix it may not list', () => {
+  it('is read as a plain folder, naming the refused prefix', async () => {
+    proxy().addRule({ op: 'list', match: /^private\/$/, action: ACCESS_DENIED });
+    const { model } = await runReport(reportOptions({ sources: ['s3://plain-exports'] }));
+    expect(model.summary.totalEvents).toBeGreaterThan(0);
+    expect(model.sources.map((s) => s.layout)).toEqual(['files']);
+    expect(model.coverage.sourceProblems.map((p) => p.key)).toContain('private/');
   });
 });
