@@ -98,7 +98,7 @@ interface Building {
  * transferred one, after the accept. Only such calls: a certificate of that account with any
  * earlier step is its own (the same certificate registered there too).
  */
-function takeSameSecond(b: Building, there: Building, second: string): boolean {
+function takeSameSecond(b: Building, there: Building, second: string, pending: Map<string, Building>): boolean {
   const steps = there.lifecycle.steps;
   if (steps.length === 0 && there.lifecycle.failedEventIds.length === 0) return false;
   for (let s = 0; s < steps.length; s++) if (steps[s]!.eventTime !== second) return false;
@@ -107,6 +107,12 @@ function takeSameSecond(b: Building, there: Building, second: string): boolean {
   for (const thing of there.things) b.things.add(thing);
   for (const policy of there.policies) b.policies.add(policy);
   if (there.lifecycle.lastKnownStatus !== null) b.lifecycle.lastKnownStatus = there.lifecycle.lastKnownStatus;
+  // A transfer on to another account made in that second is the transferred certificate's.
+  if (there.transfer !== null) {
+    b.transfer = there.transfer;
+    pending.set(there.transfer, b);
+    there.transfer = null;
+  }
   there.merged = true;
   return true;
 }
@@ -214,7 +220,7 @@ export function certificateLifecycles(events: readonly IotEvent[]): CertificateL
         const before = placeKey(kind, lifecycle.accountId, lifecycle.region, resource.id);
         if (byPlace.get(before) === b) byPlace.delete(before);
         const there = byPlace.get(key);
-        if (there !== undefined && there !== b) takeSameSecond(b, there, event.eventTime);
+        if (there !== undefined && there !== b) takeSameSecond(b, there, event.eventTime, pending);
         byPlace.set(key, b);
         lifecycle.accountId = event.accountId;
         lifecycle.accountName = event.accountName;

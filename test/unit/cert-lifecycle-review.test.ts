@@ -164,6 +164,21 @@ describe('calls logged in the same second', () => {
     expect(summary([transfer, answer('RejectCertificateTransfer', { rejectReason: 'no' })])).toEqual([[A, 'INACTIVE', ['transfer-started', 'transfer-rejected']]]);
   });
 
+  it('keep one certificate through an accept and a transfer on to a third account in one second (2026-11-26 review)', () => {
+    const C = '777788889999';
+    const at = (id: string, time: string, acct: string, eventName: string, p: Record<string, unknown>) =>
+      ev({ eventID: id, eventTime: time, awsRegion: 'us-east-1', recipientAccountId: acct, eventName, requestParameters: { certificateId: CERT, ...p } });
+    const events = sorted([
+      at('a1', '2026-10-05T10:00:00Z', A, 'TransferCertificate', { targetAwsAccount: B }),
+      at('b1', '2026-10-05T11:00:00Z', B, 'AcceptCertificateTransfer', { setAsActive: false }),
+      at('b2', '2026-10-05T11:00:00Z', B, 'TransferCertificate', { targetAwsAccount: C }),
+      at('c1', '2026-10-05T12:00:00Z', C, 'AcceptCertificateTransfer', { setAsActive: true }),
+    ]);
+    expect(certificateLifecycles(events).map((c) => [c.accountId, c.lastKnownStatus, c.steps.map((s) => s.action)])).toEqual([
+      [C, 'ACTIVE', ['transfer-started', 'transfer-accepted', 'transfer-started', 'transfer-accepted']],
+    ]);
+  });
+
   it('keep one certificate in the receiving account that accepts, then activates and attaches in one second (2026-11-26 review)', () => {
     const arnB = certArn('us-east-1', B);
     const inB = (id: string, eventName: string, requestParameters: Record<string, unknown>) =>
