@@ -612,12 +612,41 @@ function summaryView(model: ReportModel, kit: ViewKit, groups: Repetition<IotEve
 
 // --- integrity -------------------------------------------------------------
 
+/** How an event's file is counted when it is `not-covered` in an account and region that has no digest at all (`no-digests`). */
+const NO_DIGESTS = 'no-digests';
+
+/**
+ * The accounts and regions (`account\u0000region`) whose trail has no digest at all: files there
+ * are listed by no digest because validation was off (or every digest deleted), which the check
+ * reports once for the place; their events could not be checked, which is not "failed".
+ */
+const noDigestsOf = new WeakMap<ReportModel, Set<string>>();
+function noDigestPlaces(model: ReportModel): Set<string> {
+  let places = noDigestsOf.get(model);
+  if (places === undefined) {
+    places = new Set();
+    for (const p of model.integrity?.problems ?? []) if (p.kind === NO_DIGESTS) places.add(`${p.accountId}\u0000${p.region}`);
+    noDigestsOf.set(model, places);
+  }
+  return places;
+}
+
+/** The status an event's log file is counted by: its own, or NO_DIGESTS for a `not-covered` file of a trail without digests. */
+function flaggedStatus(model: ReportModel, e: IotEvent): string | null {
+  const status = e.integrity;
+  if (status === 'not-covered' && noDigestPlaces(model).has(`${e.accountId}\u0000${e.region}`)) return NO_DIGESTS;
+  return status;
+}
+
 /**
  * Log file statuses whose events could not be checked: the check did not look at the file (its
  * digest could not be used). A file no trusted digest lists (`not-covered`: an added file, or
  * one whose digests are missing) fails validation, as the check's own errors say.
  */
-const UNCHECKED: ReadonlyMap<string, string> = new Map([['unverified', 'not checked']]);
+const UNCHECKED: ReadonlyMap<string, string> = new Map([
+  ['unverified', 'not checked'],
+  [NO_DIGESTS, 'in a trail with no digest at all: validation off, or every digest deleted'],
+]);
 /** Statuses of files that failed validation, in the order the sentence names them, with how it names them; any other (not valid) status is counted with them. */
 const FAILED: ReadonlyMap<string, string> = new Map([
   ['modified', 'modified'],
@@ -645,7 +674,7 @@ function flaggedEvents(model: ReportModel, kit: ViewKit): IntegrityView['flagged
   const failed = tally();
   const unchecked = tally();
   for (const e of model.events) {
-    const status = e.integrity;
+    const status = flaggedStatus(model, e);
     if (status === null || status === 'valid') continue;
     const t = UNCHECKED.has(status) ? unchecked : failed;
     t.count++;
@@ -1102,7 +1131,7 @@ function appendixView(model: ReportModel, kit: ViewKit, ungrouped: IotEvent[]): 
     userAgent: e.userAgent === null ? null : kit.cut(e.userAgent, PDF_CHARS.userAgent),
     resources: kit.list(e.resources.map((r) => `${r.type}: ${r.id}`)),
     // Red for a file that failed validation, amber for one that could not be checked.
-    integrity: e.integrity !== null && e.integrity !== 'valid' ? { label: `log file ${e.integrity}`, cls: UNCHECKED.has(e.integrity) ? 'st-warn' : 'st-bad' } : null,
+    integrity: e.integrity !== null && e.integrity !== 'valid' ? { label: `log file ${e.integrity}`, cls: UNCHECKED.has(flaggedStatus(model, e) ?? '') ? 'st-warn' : 'st-bad' } : null,
   }));
   table.total = model.events.length;
   table.more = kit.moreRows(model.events.length - events.length, kit.dataFiles);

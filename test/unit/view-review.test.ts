@@ -8,6 +8,7 @@ import { parse } from 'node-html-parser';
 import { describe, expect, it } from 'vitest';
 import type { RenderContext } from '../../src/render/context.js';
 import { htmlText } from '../../src/render/html.js';
+import { plural } from '../../src/render/format.js';
 import { buildView, type ReportView } from '../../src/render/view.js';
 import type { IotEvent, ReportModel } from '../../src/report/model.js';
 import { sampleModel } from '../helpers/sample-model.js';
@@ -60,6 +61,21 @@ describe('integrity: events from files that failed validation vs files that coul
     ]);
     const badges = new Map(rowsOf(v.appendix.table).flatMap((r) => (r.integrity ? [[r.integrity.label, r.integrity.cls]] : [])));
     expect(badges.get('log file not-covered')).toBe('st-bad');
+  });
+
+  it('counts the files of a trail with no digest at all (validation off) as could not be checked, not failed (2026-11-26 review)', () => {
+    const m = verified(0, 0);
+    m.events.forEach((e) => (e.integrity = 'valid'));
+    const place = m.events[0]!;
+    const there = m.events.filter((e) => e.accountId === place.accountId && e.region === place.region);
+    there.forEach((e) => (e.integrity = 'not-covered'));
+    m.integrity!.problems = [{ kind: 'no-digests', severity: 'error', accountId: place.accountId, region: place.region, key: 'AWSLogs/', message: 'no digest covers any of them' }];
+    const v = buildView(m, SCREEN);
+    expect(texts(v)).toEqual([
+      `${plural(there.length, 'event')} of this report ${there.length === 1 ? 'comes' : 'come'} from log files that could not be checked against a digest (${there.length} in a trail with no digest at all: validation off, or every digest deleted): ${there.length === 1 ? 'it is' : 'they are'} neither known to be altered nor known to be intact. ${there.length === 1 ? 'It is' : 'They are'} marked in the appendix.`,
+    ]);
+    const badges = new Set(rowsOf(v.appendix.table).flatMap((r) => (r.integrity ? [r.integrity.cls] : [])));
+    expect([...badges]).toEqual(['st-warn']);
   });
 
   it('never says files failed validation when they only could not be checked', () => {
