@@ -50,10 +50,13 @@ export function plural(n: number, one: string, many = `${one}s`): string {
  * lone surrogate (no character at all). Tabs and line breaks stay. An auditor must see exactly
  * what the log says, so they are shown as `[U+202E]`.
  */
-const INVISIBLE = /(?![\t\n\r])[\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}\p{Zl}\p{Zp}\p{Cs}\u115F\u1160\u3164\uFFA0]/gu;
+const INVISIBLE_CLASS = String.raw`[[\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}\p{Zl}\p{Zp}\p{Cs}\u115F\u1160\u3164\uFFA0]--[\t\n\r]]`;
+// A set difference (the `v` flag), built from text (TypeScript's target predates the flag): a
+// lookahead for the tabs and line breaks instead made every value's test ~3 times slower.
+const INVISIBLE = new RegExp(INVISIBLE_CLASS, 'gv');
 
 // The same class, to test: nearly every value has none of these, and a test allocates nothing.
-const HAS_INVISIBLE = new RegExp(INVISIBLE.source, 'u');
+const HAS_INVISIBLE = new RegExp(INVISIBLE_CLASS, 'v');
 
 /** The visible form of a log value (newlines and tabs kept). */
 export function visible(s: string): string {

@@ -57,7 +57,7 @@ export async function createS3Client(options: S3ClientOptions = {}): Promise<S3C
   const maxSockets = options.maxSockets ?? DEFAULT_MAX_SOCKETS;
   const settings = await sdkSettings(options, env);
   const custom = Boolean(options.endpoint) || settings.endpoint !== undefined;
-  // The client's own attempts (the option, AWS_MAX_ATTEMPTS, `max_attempts`, DEFAULT_MAX_ATTEMPTS), read when a retry is asked for.
+  // The client's own attempts (the option, else AWS_MAX_ATTEMPTS, else DEFAULT_MAX_ATTEMPTS: `max_attempts` in the config file is not read), asked when a retry is.
   const retryStrategy: AttemptsRetryStrategy | undefined =
     (options.retryMode ?? settings.retryMode) === 'adaptive'
       ? undefined
