@@ -441,25 +441,30 @@ export async function discoverTrails(store: ObjectStore, filter: DiscoveryFilter
   const unfollowed: SourceProblem[] = [];
   // Each prefix listed once: the root is listed while finding `AWSLogs/`, and again as the base when it is one.
   const listed = new Map<string, ReturnType<typeof children>>();
-  // A listing that failed on something passing (throttled, timed out) may hide `AWSLogs/`; a refused one (a private prefix) does not.
+  // A listing that failed on something passing (throttled, timed out) may hide `AWSLogs/`.
   let passingFailure = false;
+  // Whether a listing of the search showed a loose log file: a plain folder of files, then.
+  let looseSeen = false;
   const list = (prefix: string) =>
-    getOrInsert(listed, prefix, () =>
-      children(store, prefix, problems, unfollowed, DISCOVERY_LIST_ATTEMPTS, () => {
+    getOrInsert(listed, prefix, async () => {
+      const listing = await children(store, prefix, problems, unfollowed, DISCOVERY_LIST_ATTEMPTS, () => {
         passingFailure = true;
-      }),
-    );
+      });
+      if (!looseSeen && listing.objects.some((o) => isLooseLogKey(o.key))) looseSeen = true;
+      return listing;
+    });
   const stopped: SourceProblem[] = [];
   const bases = await findAwsLogsLevels(store, list, stopped);
   if (bases.length === 0) {
-    // A listing of the search that failed on something passing may hide `AWSLogs/`. On S3, not a
-    // plain folder then: listing the bucket whole would read every log-like key in it; nor when
-    // the root itself could not be listed (its whole listing would be refused again). A refused
-    // prefix beside loose log files leaves a plain folder (the refusal among its problems). A
-    // local folder is walked whole as before: the walk names the folder it cannot read too,
+    // A listing of the search that failed may hide `AWSLogs/` (a refused prefix may be the trail's
+    // own: a bucket policy can refuse its delimiter listing and not a flat one). On S3, not a plain
+    // folder then: listing the bucket whole would read every log-like key in it, other months and
+    // years; unless the listings made showed loose log files, and the failure was a refusal of a
+    // prefix other than the root (a private prefix beside exported files: named, the files read).
+    // A local folder is walked whole as before: the walk names the folder it cannot read too,
     // costs no request, and a plain local folder of files is what such a source most often is.
     const rootFailed = problems.some((p) => p.key === (store.rootPrefix || '/'));
-    if (store.kind === 's3' && (passingFailure || rootFailed)) {
+    if (store.kind === 's3' && problems.length > 0 && (passingFailure || rootFailed || !looseSeen)) {
       return { layout: 'account', locations: [], organizationIds: [], problems: [...problems, ...stopped] };
     }
     // No `AWSLogs/` found: a plain folder of files, every file below the root read

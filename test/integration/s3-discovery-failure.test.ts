@@ -87,6 +87,15 @@ describe('a listing that fails while AWSLogs/ is looked for on S3', () => {
     expect(requests('get')).toEqual([]);
   });
 
+  it('the trail\'s own prefix refused (no loose log file anywhere): named, and the bucket neither listed whole nor read (2026-11-26 review)', async () => {
+    proxy().addRule({ op: 'list', match: new RegExp(`^${TRAIL_PREFIX}$`), action: ACCESS_DENIED });
+    const failure = await runReport(reportOptions({ sources: [`s3://${BUCKET}`] })).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(SourceError);
+    expect((failure as SourceError).message).toMatch(/^nothing could be listed: could not list: access denied \(AccessDenied\) \(audit-logs\/\)/);
+    expect(requests('list').filter((r) => r.delimiter === null)).toEqual([]);
+    expect(requests('get')).toEqual([]);
+  });
+
   it('refused (AccessDenied): not sent again, and the bucket not listed whole', async () => {
     proxy().addRule({ op: 'list', match: /^$/, action: ACCESS_DENIED });
     const failure = await runReport(reportOptions({ sources: [`s3://${BUCKET}`] })).catch((error: unknown) => error);
