@@ -631,10 +631,35 @@ function noDigestPlaces(model: ReportModel): Set<string> {
   return places;
 }
 
+/**
+ * The log files the check named one by one as listed by no digest (`log-file-not-covered`: a
+ * trail that has digests). A trail without any is named once for its place (`no-digests`), so a
+ * `not-covered` file it did not name is of such a trail, even where another trail of the same
+ * account and region has digests.
+ */
+const namedUncoveredOf = new WeakMap<ReportModel, Set<string>>();
+function namedUncovered(model: ReportModel): Set<string> {
+  let keys = namedUncoveredOf.get(model);
+  if (keys === undefined) {
+    keys = new Set();
+    for (const p of model.integrity?.problems ?? []) if (p.kind === 'log-file-not-covered') keys.add(p.key);
+    namedUncoveredOf.set(model, keys);
+  }
+  return keys;
+}
+
+/** Whether the check named `sourceFile` (a report's file name: its source, then its key) as listed by no digest. */
+function isNamedUncovered(model: ReportModel, sourceFile: string): boolean {
+  const keys = namedUncovered(model);
+  if (keys.size === 0) return false;
+  for (let at = sourceFile.indexOf('/'); at !== -1; at = sourceFile.indexOf('/', at + 1)) if (keys.has(sourceFile.slice(at + 1))) return true;
+  return keys.has(sourceFile);
+}
+
 /** The status an event's log file is counted by: its own, or NO_DIGESTS for a `not-covered` file of a trail without digests. */
 function flaggedStatus(model: ReportModel, e: IotEvent): string | null {
   const status = e.integrity;
-  if (status === 'not-covered' && noDigestPlaces(model).has(`${e.accountId}\u0000${e.region}`)) return NO_DIGESTS;
+  if (status === 'not-covered' && noDigestPlaces(model).has(`${e.accountId}\u0000${e.region}`) && !isNamedUncovered(model, e.sourceFile)) return NO_DIGESTS;
   return status;
 }
 

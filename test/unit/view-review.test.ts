@@ -78,6 +78,21 @@ describe('integrity: events from files that failed validation vs files that coul
     expect([...badges]).toEqual(['st-warn']);
   });
 
+  it('still says failed for a file another trail of the same account and region names as listed by no digest (an added file), beside a trail with no digests (2026-11-26 review)', () => {
+    const m = verified(0, 0);
+    m.events.forEach((e) => (e.integrity = 'valid'));
+    const added = m.events[0]!;
+    added.integrity = 'not-covered';
+    const key = added.sourceFile.split('/').slice(1).join('/');
+    m.integrity!.problems = [
+      { kind: 'log-file-not-covered', severity: 'error', accountId: added.accountId, region: added.region, key, message: 'log file in the period that no digest lists (added, or delivered while validation was off)' },
+      { kind: 'no-digests', severity: 'error', accountId: added.accountId, region: added.region, key: `other/AWSLogs/${added.accountId}/CloudTrail-Digest/${added.region}/`, message: 'no digest covers any of them' },
+    ];
+    const v = buildView(m, SCREEN);
+    expect(texts(v)).toEqual(['1 event of this report comes from log files that failed validation (1 listed by no trusted digest). It is marked in the appendix.']);
+    expect(rowsOf(v.appendix.table).find((r) => r.eventId === added.eventId)?.integrity?.cls).toBe('st-bad');
+  });
+
   it('never says files failed validation when they only could not be checked', () => {
     const m = verified(0, 0);
     m.events.forEach((e) => (e.integrity = 'valid'));
