@@ -189,7 +189,6 @@ export function lastSegment(prefix: string): string {
  * the run), and so an entry the store could not follow (`listingProblem`) that the trail layout
  * would have read (`unfollowedMatters`), into `unfollowed`. A listing that fails on something
  * passing (`isTransientStoreError`: throttled, timed out...) is sent up to `attempts` times;
- * `onPassingFailure` is told when such a listing failed every time.
  */
 async function children(
   store: ObjectStore,
@@ -197,7 +196,6 @@ async function children(
   problems: SourceProblem[],
   unfollowed: SourceProblem[] = problems,
   attempts = 1,
-  onPassingFailure?: () => void,
 ): Promise<{ prefixes: string[]; objects: StoredObject[] }> {
   let listed;
   for (let attempt = 1; listed === undefined; attempt++) {
@@ -205,10 +203,7 @@ async function children(
       listed = await store.listChildren(prefix);
     } catch (error) {
       if (isFatalStoreError(error)) throw error;
-      if (isTransientStoreError(error)) {
-        if (attempt < attempts) continue;
-        onPassingFailure?.();
-      }
+      if (attempt < attempts && isTransientStoreError(error)) continue;
       problems.push({ key: prefix || '/', source: store.label, reason: `could not list: ${oneLine(error)}` });
       return { prefixes: [], objects: [] };
     }
@@ -441,30 +436,19 @@ export async function discoverTrails(store: ObjectStore, filter: DiscoveryFilter
   const unfollowed: SourceProblem[] = [];
   // Each prefix listed once: the root is listed while finding `AWSLogs/`, and again as the base when it is one.
   const listed = new Map<string, ReturnType<typeof children>>();
-  // A listing that failed on something passing (throttled, timed out) may hide `AWSLogs/`.
-  let passingFailure = false;
-  // Whether a listing of the search showed a loose log file: a plain folder of files, then.
-  let looseSeen = false;
-  const list = (prefix: string) =>
-    getOrInsert(listed, prefix, async () => {
-      const listing = await children(store, prefix, problems, unfollowed, DISCOVERY_LIST_ATTEMPTS, () => {
-        passingFailure = true;
-      });
-      if (!looseSeen && listing.objects.some((o) => isLooseLogKey(o.key))) looseSeen = true;
-      return listing;
-    });
+  const list = (prefix: string) => getOrInsert(listed, prefix, () => children(store, prefix, problems, unfollowed, DISCOVERY_LIST_ATTEMPTS));
   const stopped: SourceProblem[] = [];
   const bases = await findAwsLogsLevels(store, list, stopped);
   if (bases.length === 0) {
-    // A listing of the search that failed may hide `AWSLogs/` (a refused prefix may be the trail's
-    // own: a bucket policy can refuse its delimiter listing and not a flat one). On S3, not a plain
-    // folder then: listing the bucket whole would read every log-like key in it, other months and
-    // years; unless the listings made showed loose log files, and the failure was a refusal of a
-    // prefix other than the root (a private prefix beside exported files: named, the files read).
-    // A local folder is walked whole as before: the walk names the folder it cannot read too,
-    // costs no request, and a plain local folder of files is what such a source most often is.
-    const rootFailed = problems.some((p) => p.key === (store.rootPrefix || '/'));
-    if (store.kind === 's3' && problems.length > 0 && (passingFailure || rootFailed || !looseSeen)) {
+    // A listing of the search that failed (after a second try when it was throttled or timed out)
+    // may hide `AWSLogs/`: a refused prefix may be the trail's own (a bucket policy can refuse its
+    // delimiter listing and not a flat one). On S3, not a plain folder then: listing the bucket
+    // whole would read every log-like key in it, other months and years. The failure is named;
+    // a bucket of loose files with a private prefix is read by giving the prefix that holds them
+    // (`--source s3://bucket/exports`). A local folder is walked whole as before: the walk names
+    // the folder it cannot read too, costs no request, and a plain local folder of files is what
+    // such a source most often is.
+    if (store.kind === 's3' && problems.length > 0) {
       return { layout: 'account', locations: [], organizationIds: [], problems: [...problems, ...stopped] };
     }
     // No `AWSLogs/` found: a plain folder of files, every file below the root read

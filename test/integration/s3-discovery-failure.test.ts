@@ -107,15 +107,18 @@ describe('a listing that fails while AWSLogs/ is looked for on S3', () => {
   });
 });
 
-// A refused prefix beside loose log files hides no `AWSLogs/`: the bucket is still a plain folder
-// of files, the refusal among its problems (a first version of the rule above refused to read it:
-// 2026-11-26 review).
+// A refused prefix may be the trail's own (a policy can refuse its delimiter listing, not a flat
+// one): a bucket with any refused listing is never listed whole, even beside loose log files; the
+// refusal is named, and the prefix that holds the files is the way to read them (2026-11-26 reviews).
 describe('a bucket of loose log files with a prefix it may not list', () => {
-  it('is read as a plain folder, naming the refused prefix', async () => {
+  it('is not listed whole: the refusal named (exit 3), and read through the prefix that holds the files', async () => {
     proxy().addRule({ op: 'list', match: /^private\/$/, action: ACCESS_DENIED });
-    const { model } = await runReport(reportOptions({ sources: ['s3://plain-exports'] }));
+    const failure = await runReport(reportOptions({ sources: ['s3://plain-exports'] })).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(SourceError);
+    expect((failure as SourceError).message).toMatch(/^nothing could be listed: could not list: access denied \(AccessDenied\) \(private\/\)/);
+    expect(requests('list').filter((r) => r.delimiter === null)).toEqual([]);
+    const { model } = await runReport(reportOptions({ sources: ['s3://plain-exports/exports'] }));
     expect(model.summary.totalEvents).toBeGreaterThan(0);
     expect(model.sources.map((s) => s.layout)).toEqual(['files']);
-    expect(model.coverage.sourceProblems.map((p) => p.key)).toContain('private/');
   });
 });
