@@ -138,3 +138,31 @@ export async function startOrganizationsServer(org: FakeOrganization): Promise<O
 
   return startJsonProtocolServer({ service: 'Organizations', targetPrefix: TARGET_PREFIX, operations, delayMs: org.delayMs });
 }
+
+export const ORG_ROOT = 'r-ab12';
+export const MANAGEMENT = '111111111111';
+
+/** Seven accounts (four pages of two), OUs two levels deep, legacy Status on one account. */
+export function sampleOrganization(): FakeOrganization {
+  return {
+    id: 'o-exampleorg1',
+    managementAccountId: MANAGEMENT,
+    rootId: ORG_ROOT,
+    ous: [
+      { Id: 'ou-ab12-workload', Name: 'Workloads', parentId: ORG_ROOT },
+      { Id: 'ou-ab12-prod0000', Name: 'Prod', parentId: 'ou-ab12-workload' },
+      { Id: 'ou-ab12-dev00000', Name: 'Dev', parentId: 'ou-ab12-workload' },
+      { Id: 'ou-ab12-security', Name: 'Security', parentId: ORG_ROOT },
+    ],
+    accounts: [
+      { Id: MANAGEMENT, Name: 'Management', Email: 'root@example.com', State: 'ACTIVE', parentId: ORG_ROOT },
+      { Id: '222222222222', Name: 'Fleet Prod EU', Email: 'eu@example.com', State: 'ACTIVE', Status: 'ACTIVE', parentId: 'ou-ab12-prod0000', tags: { team: 'fleet', env: 'prod', cost: '42' } },
+      { Id: '333333333333', Name: 'Fleet Prod US', Email: 'us@example.com', State: 'ACTIVE', parentId: 'ou-ab12-prod0000' },
+      { Id: '444444444444', Name: 'Fleet Dev', Email: 'dev@example.com', State: 'ACTIVE', parentId: 'ou-ab12-dev00000', tags: { env: 'dev' } },
+      { Id: '555555555555', Name: 'Log Archive', Email: 'logs@example.com', State: 'ACTIVE', parentId: 'ou-ab12-security' },
+      { Id: '666666666666', Name: 'Old Fleet', Email: 'old@example.com', Status: 'SUSPENDED', parentId: 'ou-ab12-prod0000' },
+      { Id: '777777777777', Name: 'Closing', Email: 'closing@example.com', State: 'PENDING_CLOSURE', Status: 'ACTIVE', parentId: ORG_ROOT },
+    ],
+    pageSize: 2,
+  };
+}

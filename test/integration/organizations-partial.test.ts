@@ -7,34 +7,8 @@ import { tmpdir } from 'node:os';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { OrganizationsCredentialsError, resolveAccounts } from '../../src/accounts/resolve.js';
 import type { ResolvedAccounts } from '../../src/types.js';
-import { startOrganizationsServer, type FakeOrganization, type OrganizationsServer } from '../helpers/organizations-server.js';
+import { MANAGEMENT, sampleOrganization as organization, startOrganizationsServer, type OrganizationsServer } from '../helpers/organizations-server.js';
 
-const ROOT = 'r-ab12';
-const MANAGEMENT = '111111111111';
-
-function organization(): FakeOrganization {
-  return {
-    id: 'o-exampleorg1',
-    managementAccountId: MANAGEMENT,
-    rootId: ROOT,
-    ous: [
-      { Id: 'ou-ab12-workload', Name: 'Workloads', parentId: ROOT },
-      { Id: 'ou-ab12-prod0000', Name: 'Prod', parentId: 'ou-ab12-workload' },
-      { Id: 'ou-ab12-dev00000', Name: 'Dev', parentId: 'ou-ab12-workload' },
-      { Id: 'ou-ab12-security', Name: 'Security', parentId: ROOT },
-    ],
-    accounts: [
-      { Id: MANAGEMENT, Name: 'Management', State: 'ACTIVE', parentId: ROOT, tags: { owner: 'platform' } },
-      { Id: '222222222222', Name: 'Fleet Prod EU', State: 'ACTIVE', parentId: 'ou-ab12-prod0000', tags: { env: 'prod' } },
-      { Id: '333333333333', Name: 'Fleet Prod US', State: 'ACTIVE', parentId: 'ou-ab12-prod0000', tags: { env: 'prod' } },
-      { Id: '444444444444', Name: 'Fleet Dev', State: 'ACTIVE', parentId: 'ou-ab12-dev00000' },
-      { Id: '555555555555', Name: 'Log Archive', State: 'ACTIVE', parentId: 'ou-ab12-security' },
-      { Id: '666666666666', Name: 'Old Fleet', State: 'SUSPENDED', parentId: 'ou-ab12-prod0000' },
-      { Id: '777777777777', Name: 'Closing', State: 'PENDING_CLOSURE', parentId: ROOT },
-    ],
-    pageSize: 2,
-  };
-}
 const NAMES = ['Management', 'Fleet Prod EU', 'Fleet Prod US', 'Fleet Dev', 'Log Archive', 'Old Fleet', 'Closing'];
 const THROTTLED = { type: 'TooManyRequestsException', message: 'Rate exceeded' } as const;
 
@@ -69,19 +43,20 @@ const byId = (resolved: ResolvedAccounts) => Object.fromEntries(resolved.account
 describe('account tags throttled beyond the retries', () => {
   it("keeps every name and OU path, the tags read before, and names the tags it could not read (the reviewer's case)", async () => {
     const s = await serve();
-    s.inject({ operation: 'ListTagsForResource', ...THROTTLED, when: (body) => body.ResourceId === '222222222222' });
+    s.inject({ operation: 'ListTagsForResource', ...THROTTLED, when: (body) => body.ResourceId === '444444444444' });
     const resolved = await resolveAccounts({ organizations: 'on', tags: true, concurrency: 1 });
     expect(resolved.from).toBe('organizations');
     expect(resolved.organizationId).toBe('o-exampleorg1');
     expect(resolved.accounts.map((a) => a.name)).toEqual(NAMES);
     expect(resolved.accounts.every((a) => a.ouPath !== null)).toBe(true);
     const accounts = byId(resolved);
-    expect(accounts[MANAGEMENT]?.tags).toEqual({ owner: 'platform' });
+    // Read before the failure (three tags: two pages).
+    expect(accounts['222222222222']?.tags).toEqual({ team: 'fleet', env: 'prod', cost: '42' });
     // After the failure, the tags are not asked again (they would be throttled too): left empty.
-    expect(accounts['222222222222']?.tags).toEqual({});
-    expect(accounts['333333333333']?.tags).toEqual({});
-    expect(resolved.note).toBe('account tags not read for 6 of 7 accounts (TooManyRequestsException: Rate exceeded)');
-    expect(s.calls('ListTagsForResource').map((c) => c.body.ResourceId)).toEqual([MANAGEMENT, '222222222222', '222222222222']);
+    expect(accounts['444444444444']?.tags).toEqual({});
+    expect(accounts['555555555555']?.tags).toEqual({});
+    expect(resolved.note).toBe('account tags not read for 4 of 7 accounts (TooManyRequestsException: Rate exceeded)');
+    expect(s.calls('ListTagsForResource').map((c) => c.body.ResourceId)).toEqual([MANAGEMENT, '222222222222', '222222222222', '333333333333', '444444444444', '444444444444']);
   });
 });
 
