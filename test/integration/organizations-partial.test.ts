@@ -2,11 +2,10 @@
 // failing beyond the SDK's retries (throttled, a service error) must not throw the names away.
 // The part is left empty where it was not read, the note says which part, for how many accounts
 // and why; only credential failures keep their own handling (fallback, or the "log in" error).
-import path from 'node:path';
-import { tmpdir } from 'node:os';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { OrganizationsCredentialsError, resolveAccounts } from '../../src/accounts/resolve.js';
 import type { ResolvedAccounts } from '../../src/types.js';
+import { stubLoopbackAwsEnv } from '../helpers/aws-env.js';
 import { MANAGEMENT, sampleOrganization as organization, startOrganizationsServer, type OrganizationsServer } from '../helpers/organizations-server.js';
 
 const NAMES = ['Management', 'Fleet Prod EU', 'Fleet Prod US', 'Fleet Dev', 'Log Archive', 'Old Fleet', 'Closing'];
@@ -19,18 +18,7 @@ async function serve(): Promise<OrganizationsServer> {
   return server;
 }
 beforeEach(() => {
-  const nowhere = path.join(tmpdir(), 'organizations-partial-no-such-file');
-  vi.stubEnv('AWS_CONFIG_FILE', nowhere);
-  vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', nowhere);
-  vi.stubEnv('AWS_PROFILE', undefined);
-  vi.stubEnv('AWS_SESSION_TOKEN', undefined);
-  vi.stubEnv('AWS_ENDPOINT_URL', undefined);
-  vi.stubEnv('AWS_REGION', undefined);
-  vi.stubEnv('AWS_DEFAULT_REGION', undefined);
-  vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDLOOPBACKTEST');
-  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'loopback-test-secret');
-  vi.stubEnv('AWS_MAX_ATTEMPTS', '2');
-  vi.stubEnv('AWS_RETRY_MODE', 'standard');
+  stubLoopbackAwsEnv({ AWS_REGION: undefined, AWS_DEFAULT_REGION: undefined });
 });
 afterEach(async () => {
   vi.unstubAllEnvs();
