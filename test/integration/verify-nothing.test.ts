@@ -16,7 +16,7 @@ import { verifyInProcess } from '../helpers/verify-in-process.js';
 import { verifyIntegrity } from '../../src/integrity/verify.js';
 import { runReport } from '../../src/pipeline/report.js';
 import { LocalStore } from '../../src/sources/local.js';
-import type { ObjectStore } from '../../src/types.js';
+import { deniedStore } from '../helpers/counting-store.js';
 import { buildDigestTree, deleteObject, generateRsaKeyPair, type DigestTree } from '../helpers/digest-tree.js';
 import { FIXTURE_TREE, ROOT, reportOptions } from '../helpers/report-options.js';
 import { s3ClientEnv, startS3Server, type S3TestServer } from '../helpers/s3-server.js';
@@ -95,20 +95,7 @@ describe('verify with nothing to verify: exit 3, one line', () => {
   });
 
   it('says what could not be listed, in report\'s words, when nothing could be', async () => {
-    const denied: ObjectStore = {
-      label: 's3://locked',
-      kind: 's3',
-      rootPrefix: '',
-      listChildren: async () => {
-        throw new Error('Access Denied');
-      },
-      // eslint-disable-next-line require-yield
-      listAll: async function* () {
-        throw new Error('Access Denied');
-      },
-      read: async () => Buffer.alloc(0),
-      metadata: async () => ({}),
-    };
+    const denied = deniedStore('s3://locked');
     const check = (nothingToCheck?: 'problem' | 'source-error') =>
       verifyIntegrity({ stores: [denied], start: new Date('2026-10-01T00:00:00Z'), end: new Date('2026-10-02T00:00:00Z'), publicKeys: [], nothingToCheck });
     await expect(check('source-error')).rejects.toThrow(new SourceError('nothing could be listed: could not list: Access Denied (/); check the source and your permissions'));

@@ -5,10 +5,10 @@ import { collect, inlineParser, UniqueRecords } from '../../src/collect/run.js';
 import { resolvePeriod } from '../../src/collect/period.js';
 import { SourceError } from '../../src/errors.js';
 import { LocalStore } from '../../src/sources/local.js';
-import type { CloudTrailRecord, LogObjectRef, ObjectStore, SourcedRecord } from '../../src/types.js';
+import type { CloudTrailRecord, LogObjectRef, SourcedRecord } from '../../src/types.js';
 import { rng } from '../helpers/random.js';
 import { logKey, record, writeTree } from '../helpers/trail-tree.js';
-import { CountingStore } from '../helpers/counting-store.js';
+import { CountingStore, deniedStore } from '../helpers/counting-store.js';
 
 const ORG = 'o-abcdefghij';
 const A = '111122223333';
@@ -145,20 +145,7 @@ describe('collect', () => {
   });
 
   it('fails with a source error only when nothing at all can be read', async () => {
-    const failing: ObjectStore = {
-      label: 's3://nope',
-      kind: 's3',
-      rootPrefix: '',
-      listChildren: async () => {
-        throw new Error('Access Denied');
-      },
-      // eslint-disable-next-line require-yield
-      listAll: async function* () {
-        throw new Error('Access Denied');
-      },
-      read: async () => Buffer.alloc(0),
-      metadata: async () => ({}),
-    };
+    const failing = deniedStore('s3://nope');
     await expect(collect({ stores: [failing], period: october, lateDays: 1, concurrency: 2 })).rejects.toThrow(SourceError);
     // With a readable source beside it, the failing one is a named problem, not a failure.
     const ok = await collect({ stores: [failing, new LocalStore(orgTree())], period: october, lateDays: 1, concurrency: 2 });
