@@ -1,4 +1,5 @@
 import { X509Certificate } from 'node:crypto';
+import { SOON } from '../../helpers/certificates.js';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { certificateReactivated as rule } from '../../../src/analysis/rules/certificate-reactivated.js';
 import type { RuleHit } from '../../../src/analysis/rules/types.js';
@@ -19,18 +20,8 @@ const register = (certificateId: string, params: Record<string, unknown>, eventN
   ...extra,
 });
 
-/** A self-signed P-256 certificate (CN=device-expiring-soon, as in certificate-expiring.test.ts), and its AWS IoT id: the SHA-256 of its DER. */
-const PEM = [
-  '-----BEGIN CERTIFICATE-----',
-  'MIIBJjCBzQICEAAwCgYIKoZIzj0EAwIwHzEdMBsGA1UEAwwUZGV2aWNlLWV4cGly',
-  'aW5nLXNvb24wHhcNMjYwMTAxMDAwMDAwWhcNMjYxMTIwMDAwMDAwWjAfMR0wGwYD',
-  'VQQDDBRkZXZpY2UtZXhwaXJpbmctc29vbjBZMBMGByqGSM49AgEGCCqGSM49AwEH',
-  'A0IABLcukiEvkuBPI0+1ttdpL4lOpR+J56MjggmnwIfggZ2nxPH0VvpSGvXSOAZX',
-  't8QNhIWWzo+saXYD5+7QkRs3+EwwCgYIKoZIzj0EAwIDSAAwRQIgWGL3x3a5Q4dq',
-  'NBSgSLgBH412aAWrgI6ltn4+JzR3sEUCIQDc+Bf+Li+V5x4kXsTNpMLgyRjCiM9p',
-  '+YYasPGgKOqBkg==',
-  '-----END CERTIFICATE-----',
-].join('\n');
+/** A certificate (PEM), and its AWS IoT id: the SHA-256 of its DER. */
+const PEM = SOON;
 const PEM_ID = new X509Certificate(PEM).fingerprint256.replace(/:/g, '').toLowerCase();
 
 interface Case {
