@@ -1,7 +1,7 @@
 import { Command, Errors } from '@oclif/core';
 import { EXIT, describeError, oneLine } from '../errors.js';
 import { ignoreClosedPipe } from './closed-pipe.js';
-import { writeFailure } from './failure.js';
+import { printJson, writeFailure } from './failure.js';
 
 /** oclif colours its messages. */
 function stripColours(text: string): string {
@@ -42,7 +42,7 @@ export abstract class BaseCommand extends Command {
 
   // The JSON as the fast start prints it: plain, whatever oclif theme the user has (a theme colours oclif's).
   protected override logJson(json: unknown): void {
-    process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+    printJson(json);
   }
   protected override async catch(error: Error & { exitCode?: number }): Promise<unknown> {
     if (error instanceof Errors.ExitError) throw error;

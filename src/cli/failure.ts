@@ -1,3 +1,8 @@
+/** A command's JSON on stdout, as every path prints it (the fast start, oclif's commands, the not-found hook): plain and indented. */
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
 /**
  * How every command reports a failure, with or without oclif around it: one line on stderr, or
  * under --json an error object on stdout (`json` prints it), and the documented exit code. The

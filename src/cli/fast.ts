@@ -10,7 +10,7 @@
 import { createRequire } from 'node:module';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { describeError } from '../errors.js';
-import { writeFailure } from './failure.js';
+import { printJson, writeFailure } from './failure.js';
 import { ignoreClosedPipe } from './closed-pipe.js';
 import { runReportCli, type ReportFlags } from './report-run.js';
 
@@ -142,7 +142,6 @@ export async function runFast(argv: readonly string[], env: NodeJS.ProcessEnv = 
   ignoreClosedPipe(process.stdout);
   ignoreClosedPipe(process.stderr);
   const json = flags.json === true;
-  const printJson = (value: unknown) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
   try {
     const result = await runReportCli(flags, {
       version: toolVersion(),

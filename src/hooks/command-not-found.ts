@@ -1,6 +1,6 @@
 import type { Hook } from '@oclif/core';
 import { EXIT } from '../errors.js';
-import { writeFailure } from '../cli/failure.js';
+import { printJson, writeFailure } from '../cli/failure.js';
 
 /**
  * A word oclif does not know as a command: `iot-audit reprot`, or a value given where a flag
@@ -18,7 +18,7 @@ const commandNotFound: Hook.CommandNotFound = async function (options) {
     first !== undefined && rest.length > 0 && commands.includes(first)
       ? `${first} takes no argument "${rest.join(' ')}": every value goes with its flag (e.g. --source ${rest.join(' ')}); see iot-audit ${first} --help`
       : `unknown command "${first ?? options.id}": the commands are ${commands.join(', ')}; see iot-audit --help`;
-  const json = (options.argv ?? []).includes('--json') ? (value: unknown) => process.stdout.write(`${JSON.stringify(value)}\n`) : null;
+  const json = (options.argv ?? []).includes('--json') ? printJson : null;
   process.exitCode = writeFailure({ name: 'UsageError' }, { message, exitCode: EXIT.USAGE }, json);
 };
 
