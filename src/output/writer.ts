@@ -461,11 +461,12 @@ export class OutputSession {
   /** The folders this session made for `dir` (`makeFolders`), outermost first: removed again, when empty, if the report is not written. */
   private made: string[] = [];
 
-  /** `lock`: how long `commit` waits for other runs writing into `dir`, and when their locks count as left behind (`LockTimes`). */
   /**
    * `dir` as given. Every path inside it is made with path.join, which resolves `..` by the
    * text (`link/../x` is `./x`, as checkOutputFolder and a local source's skipped folder read
    * it), so the folder is made from its normalized text too, not through a link by mkdir.
+   * `lock`: how long `commit` waits for other runs writing into `dir`, and when their locks
+   * count as left behind (`LockTimes`).
    */
   constructor(
     readonly dir: string,
@@ -535,8 +536,6 @@ export class OutputSession {
       lock = null;
       await this.abort();
       throw failure(this.dir, error);
-    } finally {
-      lock?.release();
     }
   }
 
