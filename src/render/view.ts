@@ -622,13 +622,7 @@ const NO_DIGESTS = 'no-digests';
  */
 const noDigestsOf = new WeakMap<ReportModel, Set<string>>();
 function noDigestPlaces(model: ReportModel): Set<string> {
-  let places = noDigestsOf.get(model);
-  if (places === undefined) {
-    places = new Set();
-    for (const p of model.integrity?.problems ?? []) if (p.kind === NO_DIGESTS) places.add(`${p.accountId}\u0000${p.region}`);
-    noDigestsOf.set(model, places);
-  }
-  return places;
+  return getOrInsert(noDigestsOf, model, () => new Set((model.integrity?.problems ?? []).filter((p) => p.kind === NO_DIGESTS).map((p) => `${p.accountId}\u0000${p.region}`)));
 }
 
 /**
@@ -639,13 +633,7 @@ function noDigestPlaces(model: ReportModel): Set<string> {
  */
 const namedUncoveredOf = new WeakMap<ReportModel, Set<string>>();
 function namedUncovered(model: ReportModel): Set<string> {
-  let keys = namedUncoveredOf.get(model);
-  if (keys === undefined) {
-    keys = new Set();
-    for (const p of model.integrity?.problems ?? []) if (p.kind === 'log-file-not-covered') keys.add(p.key);
-    namedUncoveredOf.set(model, keys);
-  }
-  return keys;
+  return getOrInsert(namedUncoveredOf, model, () => new Set((model.integrity?.problems ?? []).filter((p) => p.kind === 'log-file-not-covered').map((p) => p.key)));
 }
 
 /** Whether the check named `sourceFile` (a report's file name: its source, then its key) as listed by no digest. */
@@ -1112,15 +1100,19 @@ function appendixView(model: ReportModel, kit: ViewKit, ungrouped: IotEvent[]): 
       }
       if (chosen.size >= findingRoom) break;
     }
+    // The events outside the groups: those a finding links to are in already, the earliest others fill the rest.
     let otherLinked = 0;
-    for (const e of ungrouped) if (chosen.has(e.eventId)) otherLinked++;
+    let otherListed = 0;
     for (const e of ungrouped) {
-      if (chosen.size >= cap) break;
-      chosen.add(e.eventId);
+      if (chosen.has(e.eventId)) {
+        otherLinked++;
+        otherListed++;
+      } else if (chosen.size < cap) {
+        chosen.add(e.eventId);
+        otherListed++;
+      }
     }
     events = model.events.filter((e) => chosen.has(e.eventId));
-    let otherListed = 0;
-    for (const e of ungrouped) if (chosen.has(e.eventId)) otherListed++;
     note = appendixNote(kit, {
       total: model.events.length,
       listed: events.length,
