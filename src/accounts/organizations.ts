@@ -10,7 +10,7 @@ import {
   paginateListTagsForResource,
   type Account,
 } from '@aws-sdk/client-organizations';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { timedRequestHandler } from '../aws-http.js';
 import type { OrgAccount, ResolvedAccounts } from '../types.js';
 import { classifyAwsFailure, describeAwsFailure } from './aws-errors.js';
 
@@ -35,21 +35,6 @@ export interface OrganizationsClientOptions {
 export const DEFAULT_ORGANIZATIONS_TIMEOUT_MS = 30_000;
 
 /**
- * Fails fast when offline instead of hanging on a connection that will never open, and fails an
- * attempt that gets no answer (a black-holed connection, a hung front end): requestTimeout alone
- * only logs a warning in @smithy/node-http-handler unless throwOnRequestTimeout is set. One per
- * client: destroying a client destroys its handler's sockets.
- */
-function requestHandler(timeoutMs: number): NodeHttpHandler {
-  return new NodeHttpHandler({
-    connectionTimeout: Math.min(timeoutMs, 5_000),
-    requestTimeout: timeoutMs,
-    throwOnRequestTimeout: true,
-    socketTimeout: timeoutMs,
-  });
-}
-
-/**
  * An Organizations client on the SDK's default credential chain, endpoint settings
  * (`AWS_ENDPOINT_URL_ORGANIZATIONS`) and retry settings (`AWS_MAX_ATTEMPTS`, `AWS_RETRY_MODE`).
  * Organizations is a global service, so a machine with no region configured gets us-east-1
@@ -59,7 +44,7 @@ export async function createOrganizationsClient(options: OrganizationsClientOpti
   const timeoutMs = options.timeoutMs ?? DEFAULT_ORGANIZATIONS_TIMEOUT_MS;
   const base = () => ({
     ...(options.profile ? { profile: options.profile } : {}),
-    requestHandler: requestHandler(timeoutMs),
+    requestHandler: timedRequestHandler(timeoutMs),
   });
   if (options.region) return new OrganizationsClient({ ...base(), region: options.region });
   const probe = new OrganizationsClient(base());

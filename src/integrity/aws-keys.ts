@@ -1,4 +1,3 @@
-import type { NodeHttpHandler } from '@smithy/node-http-handler';
 import { classifyAwsFailure, describeAwsFailure } from '../accounts/aws-errors.js';
 import { SourceError } from '../errors.js';
 import { fetchPublicKeys, type PublicKeyEntry } from './public-keys.js';
@@ -36,9 +35,9 @@ export function cloudTrailKeyProvider(options: CloudTrailKeysOptions): PublicKey
     const entries: PublicKeyEntry[] = [];
     // Loaded when keys are fetched: verifying offline (--public-keys) never loads the SDK.
     const { CloudTrailClient } = await import('@aws-sdk/client-cloudtrail');
-    const { NodeHttpHandler } = await import('@smithy/node-http-handler');
+    const { timedRequestHandler } = await import('../aws-http.js');
     for (const region of homeRegions) {
-      const client = new CloudTrailClient({ region, profile: options.profile, requestHandler: requestHandler(NodeHttpHandler, timeoutMs) });
+      const client = new CloudTrailClient({ region, profile: options.profile, requestHandler: timedRequestHandler(timeoutMs) });
       try {
         entries.push(...(await fetchPublicKeys(client, from, to)));
       } catch (error) {
@@ -57,18 +56,4 @@ export function cloudTrailKeyProvider(options: CloudTrailKeysOptions): PublicKey
     }
     return entries;
   };
-}
-
-/**
- * Fails fast when offline instead of hanging on a connection that will never open, and fails an
- * attempt that gets no answer (a black-holed connection): requestTimeout alone only logs a warning
- * in @smithy/node-http-handler unless throwOnRequestTimeout is set.
- */
-function requestHandler(Handler: typeof NodeHttpHandler, timeoutMs: number): NodeHttpHandler {
-  return new Handler({
-    connectionTimeout: Math.min(timeoutMs, 5_000),
-    requestTimeout: timeoutMs,
-    throwOnRequestTimeout: true,
-    socketTimeout: timeoutMs,
-  });
 }

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { timedRequestHandler } from '../aws-http.js';
 
 export interface S3ClientOptions {
   /** Named profile (`--profile`); else the SDK's default chain (AWS_PROFILE, env keys, SSO, role...). */
@@ -75,13 +75,10 @@ export async function createS3Client(options: S3ClientOptions = {}): Promise<S3C
     responseChecksumValidation: custom ? 'WHEN_REQUIRED' : 'WHEN_SUPPORTED',
     // A bucket in another region than the configured one still works (one extra request).
     followRegionRedirects: true,
-    requestHandler: new NodeHttpHandler({
+    requestHandler: timedRequestHandler(timeoutMs, {
+      connectMs: 10_000,
       httpAgent: new http.Agent({ keepAlive: true, maxSockets }),
       httpsAgent: new https.Agent({ keepAlive: true, maxSockets }),
-      connectionTimeout: Math.min(timeoutMs, 10_000),
-      requestTimeout: timeoutMs,
-      throwOnRequestTimeout: true,
-      socketTimeout: timeoutMs,
     }),
   });
   return client;

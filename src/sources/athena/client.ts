@@ -1,5 +1,5 @@
 import { AthenaClient } from '@aws-sdk/client-athena';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { timedRequestHandler } from '../../aws-http.js';
 import { UsageError } from '../../errors.js';
 
 export interface AthenaClientOptions {
@@ -28,15 +28,7 @@ export async function createAthenaClient(options: AthenaClientOptions = {}): Pro
   const client = new AthenaClient({
     ...(options.profile ? { profile: options.profile } : {}),
     ...(options.region ? { region: options.region } : {}),
-    // Fail fast when offline instead of hanging on a connection that will never open, and fail an
-    // attempt that gets no answer (a black-holed connection): requestTimeout alone only logs a
-    // warning in @smithy/node-http-handler unless throwOnRequestTimeout is set.
-    requestHandler: new NodeHttpHandler({
-      connectionTimeout: Math.min(timeoutMs, 5_000),
-      requestTimeout: timeoutMs,
-      throwOnRequestTimeout: true,
-      socketTimeout: timeoutMs,
-    }),
+    requestHandler: timedRequestHandler(timeoutMs),
   });
   try {
     await client.config.region();
