@@ -17,9 +17,10 @@ interface StepEffect {
   policy?: { attach: boolean; name: string };
 }
 
-function initialStatus(event: IotEvent): string {
+/** The status a creation or registration gives: `status`, else ACTIVE with `setAsActive`, else INACTIVE (AWS IoT's default). */
+export function initialStatus(event: IotEvent): string {
   const p = event.requestParameters;
-  return paramString(p, 'status') ?? (paramBool(p, 'setAsActive') === true ? 'ACTIVE' : 'INACTIVE');
+  return paramString(p, 'status')?.toUpperCase() ?? (paramBool(p, 'setAsActive') === true ? 'ACTIVE' : 'INACTIVE');
 }
 
 /** What one successful event did to one certificate. */

@@ -1,8 +1,9 @@
 import type { IotEvent } from '../../report/model.js';
 import type { Rule, RuleHit } from './types.js';
 import { clip, compactTime } from './support/text.js';
-import { certificateIdOfPem, registeredCertificate } from './support/registered-certificate.js';
-import { bool, certificateIdOf, reqParam, str } from './support/values.js';
+import { initialStatus } from '../certificates.js';
+import { PEM_PARAMETER, certificateIdOfPem, registeredCertificate } from './support/registered-certificate.js';
+import { certificateIdOf, reqParam, str } from './support/values.js';
 
 interface StatusSet {
   status: string;
@@ -17,24 +18,10 @@ const DEACTIVATED = new Set(['INACTIVE', 'REVOKED']);
 
 const STATUS_CALLS = new Set(['UpdateCertificate', 'UpdateCACertificate', 'DeleteCertificate', 'DeleteCACertificate']);
 
-/**
- * Calls that put a certificate whose id (the SHA-256 of the certificate) may have been seen
- * before back into an account: registering the same PEM again gives the same id.
- */
-const REGISTER_CALLS = new Set(['RegisterCertificate', 'RegisterCertificateWithoutCA', 'RegisterCACertificate']);
-
 /** A registration whose response was not logged: the id is the hash of the certificate it carries (parsed only then). */
 function idOfCarried(event: IotEvent): string | null {
   const certificate = registeredCertificate(event);
   return certificate === null ? null : certificateIdOfPem(certificate);
-}
-
-/** The status a registration gives: `status`, else `setAsActive`; null when it says neither. */
-function registeredStatus(event: IotEvent): string | null {
-  const status = str(reqParam(event, 'status'))?.toUpperCase();
-  if (status) return status;
-  const active = bool(reqParam(event, 'setAsActive'));
-  return active === null ? null : active ? 'ACTIVE' : 'INACTIVE';
 }
 
 /**
@@ -59,9 +46,11 @@ export const certificateReactivated: Rule<Record<string, never>> = {
     for (let i = 0; i < events.length; i++) {
       const event = events[i]!;
       if (!event.isChange) continue;
-      const registered = REGISTER_CALLS.has(event.eventName);
+      // A registration puts back a certificate whose id (its hash) may have been seen: the same PEM gives the same id.
+      const register = PEM_PARAMETER.get(event.eventName);
+      const registered = register !== undefined;
       if (!registered && !STATUS_CALLS.has(event.eventName)) continue;
-      const ca = event.eventName === 'UpdateCACertificate' || event.eventName === 'DeleteCACertificate' || event.eventName === 'RegisterCACertificate';
+      const ca = register?.ca ?? (event.eventName === 'UpdateCACertificate' || event.eventName === 'DeleteCACertificate');
       const certificateId = certificateIdOf(event, ca) ?? (registered ? idOfCarried(event) : null);
       if (!certificateId) continue;
       const key = JSON.stringify([ca, event.accountId, event.region, certificateId]);
@@ -74,7 +63,7 @@ export const certificateReactivated: Rule<Record<string, never>> = {
         if (previous) previous.deleted = event;
         continue;
       }
-      const status = registered ? registeredStatus(event) : str(reqParam(event, 'newStatus'))?.toUpperCase();
+      const status = registered ? initialStatus(event) : str(reqParam(event, 'newStatus'))?.toUpperCase();
       if (!status) continue;
       const disabled = previous !== undefined && DEACTIVATED.has(previous.status);
       if (registered && !disabled) {

@@ -113,6 +113,8 @@ const cases: Case[] = [
     steps: [register('ca1', { setAsActive: false }, 'RegisterCACertificate'), { eventName: 'UpdateCACertificate', requestParameters: { caCertificateId: 'ca1', newStatus: 'ACTIVE' } }],
     hits: 0,
   },
+  // A registration saying neither status nor setAsActive registers it INACTIVE (AWS IoT's default), as the Certificates section reads it (2026-11-26 re-read).
+  { name: 'fires on REVOKED, deleted, registered again with no status (INACTIVE), then ACTIVE', steps: [update('c1', 'REVOKED'), del('c1'), register('c1', {}), update('c1', 'ACTIVE')], hits: 1 },
   { name: 'fires on a certificate registered REVOKED, then set ACTIVE', steps: [register('c1', { status: 'REVOKED' }, 'RegisterCertificate'), update('c1', 'ACTIVE')], hits: 1, check: ([hit]) => expect(hit!.lowerSeverityBy).toBe(0) },
   { name: 'fires on registered inactive, activated, deactivated, then ACTIVE again', steps: [register('c1', { status: 'INACTIVE' }), update('c1', 'ACTIVE'), update('c1', 'INACTIVE'), update('c1', 'ACTIVE')], hits: 1 },
   { name: 'silent on registered again in another region', steps: [update('c1', 'REVOKED'), del('c1'), register('c1', { status: 'ACTIVE' }, 'RegisterCertificateWithoutCA', { region: 'us-west-2' })], hits: 0 },
