@@ -99,10 +99,10 @@ interface Building {
  * transferred one, after the accept. Only such calls: a certificate of that account with any
  * earlier step is its own (the same certificate registered there too).
  */
-function takeSameSecond(b: Building, there: Building, second: string, pending: Map<string, Building>): boolean {
+function takeSameSecond(b: Building, there: Building, second: string, pending: Map<string, Building>): void {
   const steps = there.lifecycle.steps;
-  if (steps.length === 0 && there.lifecycle.failedEventIds.length === 0) return false;
-  for (let s = 0; s < steps.length; s++) if (steps[s]!.eventTime !== second) return false;
+  if (steps.length === 0 && there.lifecycle.failedEventIds.length === 0) return;
+  for (let s = 0; s < steps.length; s++) if (steps[s]!.eventTime !== second) return;
   for (let s = 0; s < steps.length; s++) b.lifecycle.steps.push(steps[s]!);
   for (const id of there.lifecycle.failedEventIds) b.lifecycle.failedEventIds.push(id);
   for (const thing of there.things) b.things.add(thing);
@@ -115,7 +115,6 @@ function takeSameSecond(b: Building, there: Building, second: string, pending: M
     there.transfer = null;
   }
   there.merged = true;
-  return true;
 }
 
 /** A certificate where it lives: one account and region (a transfer moves it to another account of the region). */

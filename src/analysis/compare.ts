@@ -227,10 +227,6 @@ const certificateRef = (c: CertificateLifecycle): CertificateRef => ({
 
 const actorRef = (a: ActorSummary): ActorRef => ({ key: a.key, label: a.label ?? a.key, type: a.type ?? null });
 
-/**
- * What a reader must know when the previous report is not of an earlier period: the same period
- * (a second run), a later one (new and resolved read backwards), or one that overlaps this one.
- */
 /** The previous report's findings of rules that did not run now: neither resolved nor still open, as far as this report knows. */
 function notRecheckedWarning(findings: readonly { ruleId: string }[]): string[] {
   if (findings.length === 0) return [];
@@ -241,6 +237,10 @@ function notRecheckedWarning(findings: readonly { ruleId: string }[]): string[] 
   ];
 }
 
+/**
+ * What a reader must know when the previous report is not of an earlier period: the same period
+ * (a second run), a later one (new and resolved read backwards), or one that overlaps this one.
+ */
 function periodWarnings(current: Period, previous: Period): string[] {
   const [start, end, previousStart, previousEnd] = [current.start, current.end, previous.start, previous.end].map((t) => Date.parse(t));
   if (previousStart === start && previousEnd === end) {

@@ -207,8 +207,8 @@ const SAME_SECOND_RANK: ReadonlyMap<string, number> = new Map(
 );
 const OTHERS_RANK = SAME_SECOND_ORDER.indexOf('others');
 
-function sameSecondRank(eventName: string | undefined): number {
-  return (eventName === undefined ? undefined : SAME_SECOND_RANK.get(eventName)) ?? OTHERS_RANK;
+function sameSecondRank(eventName: string): number {
+  return SAME_SECOND_RANK.get(eventName) ?? OTHERS_RANK;
 }
 
 /**
@@ -218,8 +218,8 @@ function sameSecondRank(eventName: string | undefined): number {
  * ended with the certificate INACTIVE half the time.
  */
 export function compareEvents(
-  a: Pick<IotEvent, 'eventTime' | 'eventId'> & { eventName?: string },
-  b: Pick<IotEvent, 'eventTime' | 'eventId'> & { eventName?: string },
+  a: Pick<IotEvent, 'eventTime' | 'eventId' | 'eventName'>,
+  b: Pick<IotEvent, 'eventTime' | 'eventId' | 'eventName'>,
 ): number {
   if (a.eventTime !== b.eventTime) return a.eventTime < b.eventTime ? -1 : 1;
   if (a.eventName !== b.eventName) {

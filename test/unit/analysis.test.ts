@@ -119,9 +119,9 @@ describe('IoT events', () => {
     expect(collected.records).toEqual([]);
   });
 
-  it('sorts by time then id', () => {
-    const a = { eventTime: '2026-10-01T00:00:00Z', eventId: 'b' };
-    const b = { eventTime: '2026-10-01T00:00:00Z', eventId: 'a' };
+  it('sorts by time then id (calls of the same kind)', () => {
+    const a = { eventTime: '2026-10-01T00:00:00Z', eventId: 'b', eventName: 'UpdateThing' };
+    const b = { eventTime: '2026-10-01T00:00:00Z', eventId: 'a', eventName: 'UpdateThing' };
     expect([a, b].sort(compareEvents)).toEqual([b, a]);
   });
 });

@@ -207,7 +207,7 @@ describe('calls logged in the same second', () => {
     }
   });
 
-  it('sort creations and transfer answers, attachments, status changes, other calls, detachments, transfers and deletions in that order, then by event id', () => {
+  it('sort creations, attachments, status changes, other calls, detachments, transfers and their answers, and deletions in that order, then by event id', () => {
     const names = [
       'DeletePolicy',
       'DeleteCertificate',
@@ -222,7 +222,8 @@ describe('calls logged in the same second', () => {
     ];
     // Event ids in the reverse of the expected order: only the names can sort them so.
     const events = names.map((eventName, i) => ({ eventTime: second, eventId: `id-${String(i).padStart(2, '0')}`, eventName }));
-    expect([...events].reverse().sort(compareEvents).map((e) => e.eventName)).toEqual([...names].reverse());
+    // Sorted from that order (a stable sort of events already in place would prove nothing).
+    expect([...events].sort(compareEvents).map((e) => e.eventName)).toEqual([...names].reverse());
     // Same rank: by event id. A different second: by time, whatever the names.
     const [a, b] = [
       { eventTime: second, eventId: 'b', eventName: 'AttachPolicy' },
@@ -236,9 +237,6 @@ describe('calls logged in the same second', () => {
     const policy = { eventTime: second, eventId: 'b', eventName: 'CreatePolicy' };
     const setDefault = { eventTime: second, eventId: '0', eventName: 'SetDefaultPolicyVersion' };
     expect([setDefault, version, policy].sort(compareEvents)).toEqual([policy, version, setDefault]);
-    // Without a name (a caller that sorts times and ids only): among the other calls.
-    expect(compareEvents({ eventTime: second, eventId: 'a' }, { eventTime: second, eventId: 'b', eventName: 'CreateThing' })).toBeLessThan(0);
-    expect(compareEvents({ eventTime: second, eventId: 'z' }, { eventTime: second, eventId: 'a', eventName: 'DeleteCertificate' })).toBeLessThan(0);
   });
 });
 
