@@ -31,10 +31,10 @@ const DATE_FOLDER = /^\d{2}(\d{2})?$/;
 const DISCOVERY_CONCURRENCY = 16;
 
 /**
- * Times a listing of the discovery (`discoverTrails`: the search for `AWSLogs/`, the account and
- * `CloudTrail/` folders) is sent when it fails on something passing (`isTransientStoreError`),
- * each with the client's own retries: a handful of listings decides what the whole run reads
- * (a failed one loses an account, a region, or on S3 the source), where a day's listing loses a day.
+ * Times a delimiter listing of the trail layout (`listChildrenAgain`: the search for `AWSLogs/`,
+ * the account and `CloudTrail/` folders, a month's or a day's folders; the integrity check's
+ * too) is sent when it fails on something passing (`isTransientStoreError`), each with the
+ * client's own retries: a failed one loses an account, a region, a day, or on S3 the source.
  */
 const DISCOVERY_LIST_ATTEMPTS = 2;
 
@@ -187,26 +187,21 @@ export function lastSegment(prefix: string): string {
 /**
  * Lists children, turning a failure into a problem entry (AccessDenied on a prefix must not stop
  * the run), and so an entry the store could not follow (`listingProblem`) that the trail layout
- * would have read (`unfollowedMatters`), into `unfollowed`. A listing that fails on something
- * passing (`isTransientStoreError`: throttled, timed out...) is sent up to `attempts` times;
+ * would have read (`unfollowedMatters`), into `unfollowed`. Through `listChildrenAgain`.
  */
 async function children(
   store: ObjectStore,
   prefix: string,
   problems: SourceProblem[],
   unfollowed: SourceProblem[] = problems,
-  attempts = 1,
 ): Promise<{ prefixes: string[]; objects: StoredObject[] }> {
   let listed;
-  for (let attempt = 1; listed === undefined; attempt++) {
-    try {
-      listed = await store.listChildren(prefix);
-    } catch (error) {
-      if (isFatalStoreError(error)) throw error;
-      if (attempt < attempts && isTransientStoreError(error)) continue;
-      problems.push({ key: prefix || '/', source: store.label, reason: `could not list: ${oneLine(error)}` });
-      return { prefixes: [], objects: [] };
-    }
+  try {
+    listed = await listChildrenAgain(store, prefix);
+  } catch (error) {
+    if (isFatalStoreError(error)) throw error;
+    problems.push({ key: prefix || '/', source: store.label, reason: `could not list: ${oneLine(error)}` });
+    return { prefixes: [], objects: [] };
   }
   if (!listed.objects.some((o) => listingProblem(o) !== null)) return listed;
   const objects: StoredObject[] = [];
@@ -219,10 +214,25 @@ async function children(
 }
 
 /**
+ * A delimiter listing of the trail's discovery (`discoverTrails`, and the integrity check's
+ * `Lister`), sent once more when it fails on something passing (`isTransientStoreError`), up to
+ * DISCOVERY_LIST_ATTEMPTS times; the last failure is thrown.
+ */
+export async function listChildrenAgain(store: ObjectStore, prefix: string): Promise<{ prefixes: string[]; objects: StoredObject[] }> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await store.listChildren(prefix);
+    } catch (error) {
+      if (attempt >= DISCOVERY_LIST_ATTEMPTS || isFatalStoreError(error) || !isTransientStoreError(error)) throw error;
+    }
+  }
+}
+
+/**
  * Errors a store marks as passing (`transient: true`: S3 throttling, a timeout, a reset, a 5xx,
  * after the SDK's own retries): the same request may succeed when sent again.
  */
-export function isTransientStoreError(error: unknown): boolean {
+function isTransientStoreError(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { transient?: unknown }).transient === true;
 }
 
@@ -436,7 +446,7 @@ export async function discoverTrails(store: ObjectStore, filter: DiscoveryFilter
   const unfollowed: SourceProblem[] = [];
   // Each prefix listed once: the root is listed while finding `AWSLogs/`, and again as the base when it is one.
   const listed = new Map<string, ReturnType<typeof children>>();
-  const list = (prefix: string) => getOrInsert(listed, prefix, () => children(store, prefix, problems, unfollowed, DISCOVERY_LIST_ATTEMPTS));
+  const list = (prefix: string) => getOrInsert(listed, prefix, () => children(store, prefix, problems, unfollowed));
   const stopped: SourceProblem[] = [];
   const bases = await findAwsLogsLevels(store, list, stopped);
   if (bases.length === 0) {

@@ -4,6 +4,7 @@ import {
   findAwsLogsLevels,
   isFatalStoreError,
   lastSegment,
+  listChildrenAgain,
   listsInKeyOrder,
   monthInKeyOrder,
   walkAccountFolders,
@@ -147,7 +148,8 @@ export class Lister {
     let pending = this.cache.get(id);
     if (pending === undefined) {
       this.shared.calls++;
-      pending = this.gate(() => store.listChildren(prefix)).catch((error: unknown) => {
+      // As the report's discovery lists: a throttled listing is sent once more (`listChildrenAgain`).
+      pending = this.gate(() => listChildrenAgain(store, prefix)).catch((error: unknown) => {
         if (isFatalStoreError(error)) throw error;
         this.shared.failures.push({ store, prefix, reason: oneLine(error) });
         return { prefixes: [], objects: [] };

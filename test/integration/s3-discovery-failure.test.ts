@@ -15,6 +15,7 @@ import { runReport } from '../../src/pipeline/report.js';
 import { ACCESS_DENIED, SLOW_DOWN, type RecordedRequest } from '../helpers/fault-proxy.js';
 import { FIXTURE_TREE, ROOT, reportOptions } from '../helpers/report-options.js';
 import { s3BehindProxy } from '../helpers/s3-behind-proxy.js';
+import { verifyInProcess } from '../helpers/verify-in-process.js';
 
 const BUCKET = 'acme-iot-org-trail';
 // The fixture's trail is under `audit-logs/AWSLogs/`: the root's listing leads to it.
@@ -120,5 +121,17 @@ describe('a bucket of loose log files with a prefix it may not list', () => {
     const { model } = await runReport(reportOptions({ sources: ['s3://plain-exports/exports'] }));
     expect(model.summary.totalEvents).toBeGreaterThan(0);
     expect(model.sources.map((s) => s.layout)).toEqual(['files']);
+  });
+});
+
+// The integrity check lists through its own Lister: a throttled listing is sent once more there
+// too, as in the report's discovery (it lost the bucket: exit 3; 2026-11-26 re-read).
+describe('verify over a bucket whose root listing is throttled past the SDK\'s attempts once', () => {
+  it('lists it once more and checks the trail', async () => {
+    proxy().addRule({ op: 'list', match: /^$/, times: 2, action: SLOW_DOWN });
+    const run = await verifyInProcess(['--source', `s3://${BUCKET}`, '--period', '2026-10', '--public-keys', path.join(ROOT, 'fixtures/public-keys.json'), '--json']);
+    // Exit 1: the fixture's own integrity problems, checked; not 3 (nothing listed).
+    expect(run.code).toBe(1);
+    expect(run.stdout).not.toContain('could not list');
   });
 });
