@@ -30,8 +30,7 @@ export function classifyAwsFailure(error: unknown): AwsFailure {
 export function describeAwsFailure(error: unknown): string {
   const code = errorCode(error);
   const raw = error instanceof Error ? error.message : String(error);
-  // The HTTP handler's own prefix ("@smithy/node-http-handler - [ERROR] a request has exceeded...") says nothing to a user.
-  const message = raw.replace(/[\s\p{Cc}]+/gu, ' ').trim().replace(/^@smithy\/[\w-]+ - (\[\w+\] )?/, '');
+  const message = withoutHandlerPrefix(raw.replace(/[\s\p{Cc}]+/gu, ' ').trim());
   const text = message && message !== code ? `${code}: ${message}` : code;
   return text.length > 200 ? `${text.slice(0, 199)}…` : text;
 }
@@ -41,4 +40,9 @@ function errorCode(error: unknown): string {
   if (error.name && error.name !== 'Error') return error.name;
   const code = (error as NodeJS.ErrnoException).code;
   return typeof code === 'string' && code ? code : 'Error';
+}
+
+/** An error message without the HTTP handler's own prefix ("@smithy/node-http-handler - [ERROR] a request has exceeded..."), which says nothing to a user. */
+export function withoutHandlerPrefix(message: string): string {
+  return message.replace(/^@smithy\/[\w-]+ - (\[\w+\] )?/, '');
 }

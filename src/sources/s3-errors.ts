@@ -1,3 +1,4 @@
+import { withoutHandlerPrefix } from '../accounts/aws-errors.js';
 import type { SourceProblem } from '../types.js';
 
 /** What the run should do about an S3 failure. */
@@ -174,7 +175,7 @@ export function classifyS3Error(err: unknown, context: S3ErrorContext = {}): S3E
   if (s3Code === 'AccessDenied' || s3Code === 'Forbidden' || status === 403) return problem('access denied (AccessDenied)', 'AccessDenied');
   if (s3Code === 'NoSuchKey' || s3Code === 'NotFound' || status === 404) return problem('object vanished before it could be read (NoSuchKey)', 'NoSuchKey');
   if (THROTTLES.has(s3Code) || status === 503) return problem(`throttled by S3 (${s3Code || 503})${after}`, undefined, true);
-  if (TIMEOUTS.has(s3Code) || TIMEOUTS.has(nodeCode)) return problem(`timed out${after} (${message.replace(/^@smithy\/[\w-]+ - (\[\w+\] )?/, '')})`, 'Timeout', true);
+  if (TIMEOUTS.has(s3Code) || TIMEOUTS.has(nodeCode)) return problem(`timed out${after} (${withoutHandlerPrefix(message)})`, 'Timeout', true);
   if (RESETS.has(nodeCode) || /socket hang up/i.test(message)) return problem(`connection reset${after} (${nodeCode || message})`, nodeCode || 'ECONNRESET', true);
   if (status !== undefined && status >= 500) return problem(`S3 server error ${status} (${s3Code})${after}`, undefined, true);
   return problem(`${s3Code || nodeCode || 'error'}: ${message}`);
