@@ -123,7 +123,7 @@ export async function checkLogFile(
   return { status, found };
 }
 
-const STATUS_RANK: Record<LogFileStatus, number> = { valid: 0, unverified: 1, 'not-covered': 2, missing: 3, modified: 4 };
+const STATUS_RANK: Record<LogFileStatus, number> = { valid: 0, unverified: 1, 'no-digests': 2, 'not-covered': 3, missing: 4, modified: 5 };
 
 /** The more serious of two statuses of one file. */
 export function worse(a: LogFileStatus | undefined, b: LogFileStatus): LogFileStatus {

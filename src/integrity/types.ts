@@ -1,3 +1,5 @@
+import type { LogFileIntegrity } from '../report/model.js';
+
 /**
  * What a log-integrity check returns. `toIntegrityReport` turns it into the report
  * model's `IntegrityReport`; `verify --json` prints it as is (log-file map as an object).
@@ -59,8 +61,8 @@ export interface IntegrityIssue {
   message: string;
 }
 
-/** Status of one log file, as the report marks its events. */
-export type LogFileStatus = 'valid' | 'modified' | 'missing' | 'not-covered' | 'unverified';
+/** Status of one log file, as the report marks its events (`LogFileIntegrity` says what each means). */
+export type LogFileStatus = LogFileIntegrity;
 
 export interface IntegrityGap {
   trail: string;
@@ -89,6 +91,7 @@ export interface IntegrityChainResult {
   logFilesValid: number;
   logFilesModified: number;
   logFilesMissing: number;
+  /** Listed by no trusted digest, with those of a trail without any digest (`not-covered` and `no-digests` files). */
   logFilesNotCovered: number;
   /** Listed only by digests that could not be trusted, or unreadable. */
   logFilesUnverified: number;

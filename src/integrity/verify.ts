@@ -451,7 +451,8 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
       }
     });
     uncoveredCount = uncovered.length;
-    for (const { key } of uncovered) out.statuses.push([key, 'not-covered']);
+    // With no digest at all here, no file could be checked (the place's one `no-digests` error says why); with some, a file none lists is an added one.
+    for (const { key } of uncovered) out.statuses.push([key, hasDigests ? 'not-covered' : 'no-digests']);
     if (uncovered.length > 0 && !hasDigests) {
       fail(
         'no-digests',
@@ -579,7 +580,7 @@ function summarize(
     logFilesValid: count('valid'),
     logFilesModified: count('modified'),
     logFilesMissing: count('missing'),
-    logFilesNotCovered: count('not-covered'),
+    logFilesNotCovered: count('not-covered') + count('no-digests'),
     logFilesUnverified: count('unverified'),
     gaps,
     // Folded, not spread: a forged bucket can hold more trails than a call takes arguments.

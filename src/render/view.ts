@@ -612,54 +612,18 @@ function summaryView(model: ReportModel, kit: ViewKit, groups: Repetition<IotEve
 
 // --- integrity -------------------------------------------------------------
 
-/** How an event's file is counted when it is `not-covered` in an account and region that has no digest at all (`no-digests`). */
-const NO_DIGESTS = 'no-digests';
-
-/**
- * The accounts and regions (`account\u0000region`) whose trail has no digest at all: files there
- * are listed by no digest because validation was off (or every digest deleted), which the check
- * reports once for the place; their events could not be checked, which is not "failed".
- */
-const noDigestsOf = new WeakMap<ReportModel, Set<string>>();
-function noDigestPlaces(model: ReportModel): Set<string> {
-  return getOrInsert(noDigestsOf, model, () => new Set((model.integrity?.problems ?? []).filter((p) => p.kind === NO_DIGESTS).map((p) => `${p.accountId}\u0000${p.region}`)));
-}
-
-/**
- * The log files the check named one by one as listed by no digest (`log-file-not-covered`: a
- * trail that has digests). A trail without any is named once for its place (`no-digests`), so a
- * `not-covered` file it did not name is of such a trail, even where another trail of the same
- * account and region has digests.
- */
-const namedUncoveredOf = new WeakMap<ReportModel, Set<string>>();
-function namedUncovered(model: ReportModel): Set<string> {
-  return getOrInsert(namedUncoveredOf, model, () => new Set((model.integrity?.problems ?? []).filter((p) => p.kind === 'log-file-not-covered').map((p) => p.key)));
-}
-
-/** Whether the check named `sourceFile` (a report's file name: its source, then its key) as listed by no digest. */
-function isNamedUncovered(model: ReportModel, sourceFile: string): boolean {
-  const keys = namedUncovered(model);
-  if (keys.size === 0) return false;
-  for (let at = sourceFile.indexOf('/'); at !== -1; at = sourceFile.indexOf('/', at + 1)) if (keys.has(sourceFile.slice(at + 1))) return true;
-  return keys.has(sourceFile);
-}
-
-/** The status an event's log file is counted by: its own, or NO_DIGESTS for a `not-covered` file of a trail without digests. */
-function flaggedStatus(model: ReportModel, e: IotEvent): string | null {
-  const status = e.integrity;
-  if (status === 'not-covered' && noDigestPlaces(model).has(`${e.accountId}\u0000${e.region}`) && !isNamedUncovered(model, e.sourceFile)) return NO_DIGESTS;
-  return status;
-}
-
 /**
  * Log file statuses whose events could not be checked: the check did not look at the file (its
- * digest could not be used). A file no trusted digest lists (`not-covered`: an added file, or
- * one whose digests are missing) fails validation, as the check's own errors say.
+ * digest could not be used), or its trail has no digest at all (`no-digests`). A file no trusted
+ * digest lists in a trail that has digests (`not-covered`: an added file, or one whose digests
+ * are missing) fails validation, as the check's own errors say.
  */
 const UNCHECKED: ReadonlyMap<string, string> = new Map([
   ['unverified', 'not checked'],
-  [NO_DIGESTS, 'in a trail with no digest at all: validation off, or every digest deleted'],
+  ['no-digests', 'in a trail with no digest at all: validation off, or every digest deleted'],
 ]);
+/** How an event's badge names a status that is not one word. */
+const STATUS_LABEL: ReadonlyMap<string, string> = new Map([['no-digests', 'in a trail with no digests']]);
 /** Statuses of files that failed validation, in the order the sentence names them, with how it names them; any other (not valid) status is counted with them. */
 const FAILED: ReadonlyMap<string, string> = new Map([
   ['modified', 'modified'],
@@ -687,7 +651,7 @@ function flaggedEvents(model: ReportModel, kit: ViewKit): IntegrityView['flagged
   const failed = tally();
   const unchecked = tally();
   for (const e of model.events) {
-    const status = flaggedStatus(model, e);
+    const status = e.integrity;
     if (status === null || status === 'valid') continue;
     const t = UNCHECKED.has(status) ? unchecked : failed;
     t.count++;
@@ -1148,7 +1112,7 @@ function appendixView(model: ReportModel, kit: ViewKit, ungrouped: IotEvent[]): 
     userAgent: e.userAgent === null ? null : kit.cut(e.userAgent, PDF_CHARS.userAgent),
     resources: kit.list(e.resources.map((r) => `${r.type}: ${r.id}`)),
     // Red for a file that failed validation, amber for one that could not be checked.
-    integrity: e.integrity !== null && e.integrity !== 'valid' ? { label: `log file ${e.integrity}`, cls: UNCHECKED.has(flaggedStatus(model, e) ?? '') ? 'st-warn' : 'st-bad' } : null,
+    integrity: e.integrity !== null && e.integrity !== 'valid' ? { label: `log file ${STATUS_LABEL.get(e.integrity) ?? e.integrity}`, cls: UNCHECKED.has(e.integrity) ? 'st-warn' : 'st-bad' } : null,
   }));
   table.total = model.events.length;
   table.more = kit.moreRows(model.events.length - events.length, kit.dataFiles);

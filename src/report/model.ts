@@ -9,11 +9,12 @@
 
 /**
  * The JSON output's version: the major when a field is removed or changes meaning (`--compare`
- * refuses another major), the minor when one is added (1.1: `sessionIssuerType`). The schema
+ * refuses another major), the minor when one is added (1.1: `sessionIssuerType`; 1.2: an event's
+ * `integrity` `no-digests`, which was `not-covered`). The schema
  * describes one version exactly (closed objects, every field required): a report validates
  * against the schema of the version that wrote it, not an older minor's.
  */
-export const SCHEMA_VERSION = '1.1';
+export const SCHEMA_VERSION = '1.2';
 
 export type Category = 'certificate' | 'policy' | 'other';
 export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
@@ -263,9 +264,19 @@ export interface IotEvent {
   sourceFile: string;
   /** Record shape it was read in. */
   recordShape: 'canonical' | 'iot-guide';
-  /** Integrity status of `sourceFile` when `--verify` ran: valid, modified, not-covered, ...; null otherwise. */
-  integrity: string | null;
+  /** Integrity status of `sourceFile` when `--verify` ran; null otherwise. */
+  integrity: LogFileIntegrity | null;
 }
+
+/**
+ * What `--verify` found of an event's log file. `valid`: a digest whose signature verified lists
+ * its SHA-256. Failed: `modified` (another SHA-256, or bytes after its gzip stream), `missing` (a
+ * digest lists it, the source lacks it: the event is from another copy), `not-covered` (no
+ * trusted digest lists it, though its trail has digests for the period: added). Not checked:
+ * `no-digests` (its trail has no digest of the period at all: validation off, or every digest
+ * deleted), `unverified` (the digest that should vouch for it could not be used).
+ */
+export type LogFileIntegrity = 'valid' | 'modified' | 'missing' | 'not-covered' | 'no-digests' | 'unverified';
 
 export type CertificateAction =
   | 'created'

@@ -27,6 +27,7 @@ import {
   writeBackfillDigest,
   type DigestTree,
   type RsaKeyPair,
+  type TreeLog,
 } from '../helpers/digest-tree.js';
 
 const PERIOD = { start: new Date('2026-10-01T00:00:00Z'), end: new Date('2026-10-02T00:00:00Z') };
@@ -520,7 +521,7 @@ describe('gaps, missing folders, late and backfill digests', () => {
     expect(missing).toContainEqual(expect.objectContaining({ severity: 'warning', message: expect.stringMatching(/^no digests for .* \(\d+ hours\); .*\(outside the period\)$/) }));
   }, 20_000);
 
-  it('names a region with log files and no digest at all once, and marks its files not covered', async () => {
+  it('names a region with log files and no digest at all once, and counts its files not covered, each marked no-digests', async () => {
     const t = tree(true, { accounts: [A1] });
     rmSync(path.join(t.root, 'AWSLogs', t.organizationId!, A1, 'CloudTrail-Digest', 'us-east-1'), { recursive: true });
     const result = await check(t);
@@ -529,6 +530,25 @@ describe('gaps, missing folders, late and backfill digests', () => {
     const c = chain(result, A1, 'us-east-1');
     expect(c.logFilesNotCovered).toBeGreaterThan(0);
     expect(c).toMatchObject({ logFilesValid: 0, digestsValid: 0, status: 'incomplete' });
+    const marks = [...result.logFiles].filter(([key]) => key.includes(`/${A1}/CloudTrail/us-east-1/`)).map(([, status]) => status);
+    expect(new Set(marks)).toEqual(new Set(['no-digests']));
+    expect(marks).toHaveLength(c.logFilesNotCovered);
+  });
+
+  it('marks each file as its own trail stands: no-digests for a trail with none, not-covered for a file added beside a trail with digests, in one account and region', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'digest-tree-two-'));
+    dirs.push(root);
+    const signed = buildDigestTree({ root, keyPair, sidecars: true, prefix: 'main', accounts: [A1], regions: ['us-east-1'] });
+    const unsigned = buildDigestTree({ root, keyPair, sidecars: true, prefix: 'second', trailName: 'second-trail', accounts: [A1], regions: ['us-east-1'] });
+    rmSync(path.join(root, 'second', 'AWSLogs', unsigned.organizationId!, A1, 'CloudTrail-Digest'), { recursive: true });
+    const added = addUnlistedLog(signed, A1, 'us-east-1', new Date('2026-10-01T03:20:00Z'));
+    const result = await check(signed, root);
+    const inPeriod = (logs: TreeLog[]) => logs.map((l) => l.key).filter((key) => key.includes('/2026/10/01/'));
+    expect(inPeriod(unsigned.logsOf(A1, 'us-east-1')).length).toBeGreaterThan(5);
+    for (const key of inPeriod(unsigned.logsOf(A1, 'us-east-1'))) expect(result.logFiles.get(key), key).toBe('no-digests');
+    for (const key of inPeriod(signed.logsOf(A1, 'us-east-1'))) expect(result.logFiles.get(key), key).toBe('valid');
+    expect(result.logFiles.get(added)).toBe('not-covered');
+    expect(errors(result).map((p) => p.kind).sort()).toEqual(['log-file-not-covered', 'no-digests']);
   });
 
   it('says a period with no digest, in an account and region with a digest folder, is not covered when the chain ran through it', async () => {

@@ -12,7 +12,7 @@ const october = resolvePeriod({ period: '2026-10', tz: 'UTC' }, new Date('2026-1
 function folderWithReports(): string {
   const root = writeTree({ 'logs/a.json': [record({ eventID: 'x1' })], 'z.json': [record({ eventID: 'x2' })] });
   mkdirSync(path.join(root, 'reports'));
-  writeFileSync(path.join(root, 'reports', 'iot-audit-2026-09.json'), JSON.stringify({ schemaVersion: '1.1', tool: { name: 'iot-audit' }, events: [{ eventId: 'e-1', eventName: 'CreatePolicy' }] }));
+  writeFileSync(path.join(root, 'reports', 'iot-audit-2026-09.json'), JSON.stringify({ schemaVersion: '1.2', tool: { name: 'iot-audit' }, events: [{ eventId: 'e-1', eventName: 'CreatePolicy' }] }));
   return root;
 }
 

@@ -68,29 +68,31 @@ describe('integrity: events from files that failed validation vs files that coul
     m.events.forEach((e) => (e.integrity = 'valid'));
     const place = m.events[0]!;
     const there = m.events.filter((e) => e.accountId === place.accountId && e.region === place.region);
-    there.forEach((e) => (e.integrity = 'not-covered'));
-    m.integrity!.problems = [{ kind: 'no-digests', severity: 'error', accountId: place.accountId, region: place.region, key: 'AWSLogs/', message: 'no digest covers any of them' }];
+    there.forEach((e) => (e.integrity = 'no-digests'));
     const v = buildView(m, SCREEN);
     expect(texts(v)).toEqual([
       `${plural(there.length, 'event')} of this report ${there.length === 1 ? 'comes' : 'come'} from log files that could not be checked against a digest (${there.length} in a trail with no digest at all: validation off, or every digest deleted): ${there.length === 1 ? 'it is' : 'they are'} neither known to be altered nor known to be intact. ${there.length === 1 ? 'It is' : 'They are'} marked in the appendix.`,
     ]);
-    const badges = new Set(rowsOf(v.appendix.table).flatMap((r) => (r.integrity ? [r.integrity.cls] : [])));
-    expect([...badges]).toEqual(['st-warn']);
+    const badges = new Map(rowsOf(v.appendix.table).flatMap((r) => (r.integrity ? [[r.integrity.label, r.integrity.cls]] : [])));
+    expect(Object.fromEntries(badges)).toEqual({ 'log file in a trail with no digests': 'st-warn' });
   });
 
-  it('still says failed for a file another trail of the same account and region names as listed by no digest (an added file), beside a trail with no digests (2026-11-26 review)', () => {
+  it('says failed for a file listed by no trusted digest beside files of a trail with no digests, in one account and region (each file as the check marked it)', () => {
     const m = verified(0, 0);
     m.events.forEach((e) => (e.integrity = 'valid'));
-    const added = m.events[0]!;
-    added.integrity = 'not-covered';
-    const key = added.sourceFile.split('/').slice(1).join('/');
-    m.integrity!.problems = [
-      { kind: 'log-file-not-covered', severity: 'error', accountId: added.accountId, region: added.region, key, message: 'log file in the period that no digest lists (added, or delivered while validation was off)' },
-      { kind: 'no-digests', severity: 'error', accountId: added.accountId, region: added.region, key: `other/AWSLogs/${added.accountId}/CloudTrail-Digest/${added.region}/`, message: 'no digest covers any of them' },
-    ];
+    const [added, other] = m.events;
+    added!.integrity = 'not-covered';
+    other!.integrity = 'no-digests';
+    other!.accountId = added!.accountId;
+    other!.region = added!.region;
     const v = buildView(m, SCREEN);
-    expect(texts(v)).toEqual(['1 event of this report comes from log files that failed validation (1 listed by no trusted digest). It is marked in the appendix.']);
-    expect(rowsOf(v.appendix.table).find((r) => r.eventId === added.eventId)?.integrity?.cls).toBe('st-bad');
+    expect(texts(v)).toEqual([
+      '1 event of this report comes from log files that failed validation (1 listed by no trusted digest). It is marked in the appendix.',
+      '1 event of this report comes from log files that could not be checked against a digest (1 in a trail with no digest at all: validation off, or every digest deleted): it is neither known to be altered nor known to be intact. It is marked in the appendix.',
+    ]);
+    const rows = rowsOf(v.appendix.table);
+    expect(rows.find((r) => r.eventId === added!.eventId)?.integrity?.cls).toBe('st-bad');
+    expect(rows.find((r) => r.eventId === other!.eventId)?.integrity?.cls).toBe('st-warn');
   });
 
   it('never says files failed validation when they only could not be checked', () => {
