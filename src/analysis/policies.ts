@@ -3,28 +3,36 @@ import { getOrInsert } from '../memo.js';
 import { resourceOfTarget } from '../iot/resources.js';
 import { sortByString, paramBool, paramString } from './params.js';
 import { certificateIdOf, policyNameOf } from './rules/support/values.js';
+import { documentLogged, documentLoggedIn, prettyDocument, readPolicyDocument, type LoggedDocument } from './rules/support/policy-document.js';
+import { certificatePlace } from './support/certificate-place.js';
+
+/** A policy document as the Policies section shows it (`PolicyVersion`'s document fields). */
+export interface DocumentAsLogged {
+  /** The document as logged (JSON text); null when it was not recorded. */
+  document: string | null;
+  recorded: boolean;
+  /** Pretty-printed when a JSON object; null otherwise (a logged document that is no JSON object is shown as logged). */
+  pretty: string | null;
+  /** Why it was not recorded (omitted as too large, redacted, absent); null when it was. */
+  whyNotRecorded: string | null;
+}
 
 /**
- * A policy document as logged: a JSON string. CloudTrail omits documents over its
- * size limit (replacing them with a note), so anything that is not a JSON object is
- * "not recorded" — never an empty policy. As the Policies section shows it; the rules read a
- * document's statements with `readPolicyDocument` (rules/support/policy-document.ts).
+ * A policy document value as the Policies section shows it. Whether it was recorded is decided
+ * as the rules decide it (`documentLogged`, rules/support/policy-document.ts): absent, blank or a
+ * word in its place (`HIDDEN_DUE_TO_SECURITY_REASONS`) is "not recorded", never an empty policy;
+ * anything else was logged, and is shown as logged when it is no JSON object.
  */
-export function documentAsLogged(value: unknown): { document: string | null; recorded: boolean; pretty: string | null } {
-  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-    const text = JSON.stringify(value);
-    return { document: text, recorded: true, pretty: JSON.stringify(value, null, 2) };
-  }
-  if (typeof value !== 'string' || value.trim() === '') return { document: null, recorded: false, pretty: null };
-  try {
-    const parsed: unknown = JSON.parse(value);
-    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
-      return { document: value, recorded: true, pretty: JSON.stringify(parsed, null, 2) };
-    }
-  } catch {
-    // fall through: a note in place of the document
-  }
-  return { document: value, recorded: false, pretty: null };
+export function documentAsLogged(value: unknown): DocumentAsLogged {
+  return documentShown(documentLogged(value));
+}
+
+function documentShown(logged: LoggedDocument): DocumentAsLogged {
+  if (!logged.recorded) return { document: null, recorded: false, pretty: null, whyNotRecorded: logged.reason };
+  const { value } = logged;
+  // The reading is the rules' own (memoized by text): each document is parsed once for both.
+  const pretty = prettyDocument(value, readPolicyDocument(value));
+  return { document: typeof value === 'string' ? value : JSON.stringify(value), recorded: true, pretty, whyNotRecorded: null };
 }
 
 /** The version a CreatePolicy or CreatePolicyVersion call made: the response says; CreatePolicy always makes version 1. */
@@ -64,9 +72,6 @@ interface Building {
   targets: Set<string>;
 }
 
-/** Where a certificate is: its account, region and id (a certificate lives in each account and region it is registered in). */
-const certificatePlace = (accountId: string, region: string, certificateId: string) => `${accountId}\u0000${region}\u0000${certificateId}`;
-
 type AttachedTo = Map<string, { b: Building; target: string }[]>;
 
 /** A successful DeleteCertificate: its certificate is a target of no policy any more. */
@@ -94,7 +99,7 @@ export function policyHistories(events: readonly IotEvent[]): PolicyHistory[] {
   // (`certificatePlace`), with the target as attached: what its deletion detaches.
   const attachedTo: AttachedTo = new Map();
   // Versions repeat a few documents (one template in many accounts and regions): each text is read once.
-  const documents = new Map<string, ReturnType<typeof documentAsLogged>>();
+  const documents = new Map<string, DocumentAsLogged>();
   // An indexed loop: this runs for every event, mostly before the JIT has optimized it.
   for (let i = 0; i < events.length; i++) {
     const event = events[i]!;
@@ -143,12 +148,9 @@ export function policyHistories(events: readonly IotEvent[]): PolicyHistory[] {
     let targetType: PolicyChange['targetType'] = null;
 
     if (action === 'create' || action === 'create-version') {
-      const value = p?.policyDocument;
-      let doc = typeof value === 'string' ? documents.get(value) : undefined;
-      if (doc === undefined) {
-        doc = documentAsLogged(value);
-        if (typeof value === 'string') documents.set(value, doc);
-      }
+      // Recorded or not as the rules decide it (`policyDocumentOfEvent` reads the same parameters).
+      const logged = documentLoggedIn(p);
+      const doc = logged.recorded && typeof logged.value === 'string' ? getOrInsert(documents, logged.value, () => documentShown(logged)) : documentShown(logged);
       const versionId = createdVersionId(event);
       const setAsDefault = createdAsDefault(event);
       const version: PolicyVersion = {
@@ -159,6 +161,7 @@ export function policyHistories(events: readonly IotEvent[]): PolicyHistory[] {
         document: doc.document,
         documentRecorded: doc.recorded,
         documentPretty: doc.pretty,
+        documentNotRecorded: doc.whyNotRecorded,
         setAsDefault,
         actorLabel: event.actor.label,
       };

@@ -3828,7 +3828,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
 }},
   },
   "partials/policies.hbs": {
-    sha256: "5bc3116d9adb8647397b14a35d9f09ac698839401e430064ba5ab2415e1b3889",
+    sha256: "139d53b4a67c6b243624b22da1467d7815d6240138039ff9ecaca93ccf70e6f0",
     spec: {"0":function(container,depth0,helpers,partials,data) {
     return "<p class=\"empty\">No IoT policy was touched in the period.</p>";
 },"1":function(container,depth0,helpers,partials,data) {
@@ -3964,14 +3964,23 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     };
 
   return "      "
-    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"notJson") : depth0),{"name":"if","hash":{},"fn":container.program(13, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":24,"column":6},"end":{"line":24,"column":103}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"notJson") : depth0),{"name":"if","hash":{},"fn":container.program(13, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":24,"column":6},"end":{"line":24,"column":112}}})) != null ? stack1 : "")
     + "\n      <pre class=\"document\">"
     + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"document") : depth0), depth0))
     + "</pre>\n";
 },"13":function(container,depth0,helpers,partials,data) {
-    return "<p class=\"muted small\">The document is not valid JSON; shown as logged.</p>";
+    return "<p class=\"muted small\">The document is not a valid JSON object; shown as logged.</p>";
 },"14":function(container,depth0,helpers,partials,data) {
-    return "      <p class=\"not-recorded\">Document not recorded: CloudTrail omitted it (too large for the event), so its content cannot be shown. This is not an empty policy.</p>\n";
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "      <p class=\"not-recorded\">Document not recorded ("
+    + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"whyNotRecorded") : depth0), depth0))
+    + "), so its content cannot be shown. This is not an empty policy.</p>\n";
 },"15":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -4200,14 +4209,23 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     };
 
   return "      "
-    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"notJson") : depth0),{"name":"if","hash":{},"fn":container.program(13, data, 0),"inverse":container.noop,"loc":{"start":{"line":24,"column":6},"end":{"line":24,"column":103}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"notJson") : depth0),{"name":"if","hash":{},"fn":container.program(13, data, 0),"inverse":container.noop,"loc":{"start":{"line":24,"column":6},"end":{"line":24,"column":112}}})) != null ? stack1 : "")
     + "\n      <pre class=\"document\">"
     + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"document") : depth0), depth0))
     + "</pre>\n";
 },"13":function(container,depth0,helpers,partials,data) {
-    return "<p class=\"muted small\">The document is not valid JSON; shown as logged.</p>";
+    return "<p class=\"muted small\">The document is not a valid JSON object; shown as logged.</p>";
 },"14":function(container,depth0,helpers,partials,data) {
-    return "      <p class=\"not-recorded\">Document not recorded: CloudTrail omitted it (too large for the event), so its content cannot be shown. This is not an empty policy.</p>\n";
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "      <p class=\"not-recorded\">Document not recorded ("
+    + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"whyNotRecorded") : depth0), depth0))
+    + "), so its content cannot be shown. This is not an empty policy.</p>\n";
 },"15":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {

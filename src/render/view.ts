@@ -20,6 +20,7 @@ import type {
   ReportModel,
 } from '../report/model.js';
 import { getOrInsert } from '../memo.js';
+import { certificatePlace } from '../analysis/support/certificate-place.js';
 import { dayChart, type ChartGeometry } from './chart.js';
 import { DEFAULT_PDF_CAPS, SCREEN_LIMITS, type PdfCaps, type RenderContext } from './context.js';
 import { anchorId, clip, dayRanges, formatBytes, formatCount, inRegionsAskedFor, plural, visibleStrings, ZoneClock } from './format.js';
@@ -227,6 +228,8 @@ export interface PolicyVersionView {
   recorded: boolean;
   document: string | null;
   notJson: boolean;
+  /** Why the document is not shown, when it was not recorded. */
+  whyNotRecorded: string | null;
   event: Link;
 }
 
@@ -727,15 +730,6 @@ function integrityView(model: ReportModel, kit: ViewKit): IntegrityView {
 
 // --- certificates ----------------------------------------------------------
 
-/**
- * The key of a certificate's anchor in one account and region. `certificatesView`'s anchors
- * are by this key and by the id alone (the first certificate with it): one id can live in
- * several accounts and regions, each a lifecycle of its own.
- */
-function certificatePlace(accountId: string, region: string, certificateId: string): string {
-  return `${accountId}\u0000${region}\u0000${certificateId}`;
-}
-
 function certificatesView(
   certs: CertificateLifecycle[],
   kit: ViewKit,
@@ -927,6 +921,7 @@ function policiesView(policies: PolicyHistory[], kit: ViewKit): { view: Policies
           recorded,
           document: text === null ? null : clip(text, kit.limits.documentChars),
           notJson: recorded && v.documentPretty === null,
+          whyNotRecorded: recorded ? null : (v.documentNotRecorded ?? 'CloudTrail did not record it'),
           event: kit.eventLink(v.eventId),
         };
       }),

@@ -335,10 +335,12 @@ export interface PolicyVersion {
   eventName: string;
   /** The policy document as logged (a JSON string); null when CloudTrail did not record it. */
   document: string | null;
-  /** False when the document was too large for CloudTrail and was omitted. */
+  /** False when CloudTrail did not record the document: omitted as too large, a word in its place (`HIDDEN_DUE_TO_SECURITY_REASONS`), or absent. */
   documentRecorded: boolean;
-  /** The document pretty-printed, for display; null when not recorded or not JSON. */
+  /** The document pretty-printed, for display; null when not recorded or not a JSON object (shown as logged). */
   documentPretty: string | null;
+  /** Why the document was not recorded (`CloudTrail omitted the request parameters as too large`...); null when it was. */
+  documentNotRecorded: string | null;
   /** Made the default version by this call. */
   setAsDefault: boolean;
   actorLabel: string;

@@ -403,7 +403,7 @@ export function sampleModel(options: SampleOptions = {}): ReportModel {
           }
         })();
         p.versions.push({ versionId: d.policyDoc.versionId, eventId: e.eventId, eventTime: e.eventTime, eventName: e.eventName,
-          document: d.policyDoc.document, documentRecorded: d.policyDoc.recorded, documentPretty: pretty, setAsDefault: d.policyDoc.setAsDefault, actorLabel: e.actor.label });
+          document: d.policyDoc.document, documentRecorded: d.policyDoc.recorded, documentPretty: pretty, documentNotRecorded: d.policyDoc.recorded ? null : 'CloudTrail omitted the request parameters as too large', setAsDefault: d.policyDoc.setAsDefault, actorLabel: e.actor.label });
         if (d.policyDoc.setAsDefault) p.defaultVersionId = d.policyDoc.versionId;
       }
     }

@@ -230,6 +230,7 @@ describe('knownPolicyVersions', () => {
             document: doc,
             documentRecorded: true,
             documentPretty: null,
+            documentNotRecorded: null,
             setAsDefault: false,
             actorLabel: 'a',
           },

@@ -225,7 +225,7 @@ describe('policy histories', () => {
   });
 
   it('says "not recorded" for a missing or omitted document, never "empty"', () => {
-    expect(documentAsLogged(undefined)).toEqual({ document: null, recorded: false, pretty: null });
+    expect(documentAsLogged(undefined)).toEqual({ document: null, recorded: false, pretty: null, whyNotRecorded: 'the request parameters hold no policy document' });
     expect(documentAsLogged('HIDDEN_DUE_TO_SECURITY_REASONS').recorded).toBe(false);
     expect(documentAsLogged(doc).pretty).toContain('"iot:*"');
   });

@@ -129,6 +129,7 @@ function version(versionId: string | null, document: string | null, documentReco
     document,
     documentRecorded,
     documentPretty: null,
+    documentNotRecorded: documentRecorded ? null : 'CloudTrail omitted the request parameters as too large',
     setAsDefault: false,
     actorLabel: 'a',
   };

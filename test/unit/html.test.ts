@@ -139,7 +139,7 @@ describe('renderHtml (screen)', () => {
 
   it('shows omitted policy documents as not recorded, and documents in <pre> as logged', () => {
     const large = root.querySelectorAll('article.policy').find((p) => p.querySelector('h3')?.text === 'LargePolicy') as HTMLElement;
-    expect(large.querySelector('.not-recorded')?.text).toContain('Document not recorded');
+    expect(large.querySelector('.not-recorded')?.text).toContain('Document not recorded (CloudTrail omitted the request parameters as too large)');
     expect(large.text).not.toMatch(/empty policy\b(?!\.)/i);
     const device = root.querySelectorAll('article.policy').find((p) => p.querySelector('h3')?.text === 'DevicePolicy') as HTMLElement;
     const pre = device.querySelectorAll('pre.document').map((p) => p.text);

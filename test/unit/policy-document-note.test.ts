@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeRecord } from '../../src/cloudtrail/normalize.js';
 import { policyDocumentOfEvent } from '../../src/analysis/rules/support/policy-document.js';
+import { policyHistories } from '../../src/analysis/policies.js';
 import { toIotEvent } from '../../src/iot/events.js';
 import { record } from '../helpers/trail-tree.js';
 
@@ -27,6 +28,11 @@ describe('a policy document as CloudTrail logged it', () => {
   it.each(['HIDDEN_DUE_TO_SECURITY_REASONS', '  HIDDEN_DUE_TO_SECURITY_REASONS\n', 'omitted'])('%j in place of the document: not recorded, the word quoted', (note) => {
     const reading = policyDocumentOfEvent(versionWith(note));
     expect(reading).toEqual({ status: 'not-recorded', reason: `CloudTrail logged "${note.trim()}" in place of the document` });
+  });
+
+  it('the Policies section says why: the word, not "too large"', () => {
+    const [history] = policyHistories([versionWith('HIDDEN_DUE_TO_SECURITY_REASONS')]);
+    expect(history?.versions[0]).toMatchObject({ document: null, documentRecorded: false, documentNotRecorded: 'CloudTrail logged "HIDDEN_DUE_TO_SECURITY_REASONS" in place of the document' });
   });
 
   it('a long or hostile word is clipped to one line', () => {

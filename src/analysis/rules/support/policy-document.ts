@@ -78,19 +78,25 @@ function readDocumentSafely(value: unknown): PolicyDocumentReading {
   }
 }
 
-function readDocument(value: unknown): PolicyDocumentReading {
+/** The JSON object a logged document holds (parsed when it is JSON text), or why it holds none. */
+function jsonObjectOf(value: unknown): { object: object } | { reason: string } {
   let parsed: unknown = value;
   if (typeof value === 'string') {
-    if (value.length > MAX_DOCUMENT_CHARS) return { status: 'invalid', reason: `the document is ${value.length} characters long` };
     try {
       parsed = JSON.parse(value);
     } catch {
-      return { status: 'invalid', reason: 'the document is not valid JSON' };
+      return { reason: 'the document is not valid JSON' };
     }
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    return { status: 'invalid', reason: 'the document is not a JSON object' };
-  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return { reason: 'the document is not a JSON object' };
+  return { object: parsed };
+}
+
+function readDocument(value: unknown): PolicyDocumentReading {
+  if (typeof value === 'string' && value.length > MAX_DOCUMENT_CHARS) return { status: 'invalid', reason: `the document is ${value.length} characters long` };
+  const json = jsonObjectOf(value);
+  if ('reason' in json) return { status: 'invalid', reason: json.reason };
+  const parsed = json.object;
   const rawStatements = get(parsed, 'Statement');
   if (rawStatements === undefined) return { status: 'invalid', reason: 'the document has no Statement' };
   const list = Array.isArray(rawStatements) ? rawStatements : [rawStatements];
@@ -122,21 +128,72 @@ export function policyDocumentOfEvent(event: IotEvent): PolicyDocumentReading {
 }
 
 function readEventDocument(event: IotEvent): PolicyDocumentReading {
-  const params = event.requestParameters;
-  if (params === null) return { status: 'not-recorded', reason: 'CloudTrail recorded no request parameters' };
+  const logged = documentLoggedIn(event.requestParameters);
+  return logged.recorded ? readPolicyDocument(logged.value) : { status: 'not-recorded', reason: logged.reason };
+}
+
+/** Whether CloudTrail recorded a policy document; when it did, the value it logged (JSON text, or a parsed value). */
+export type LoggedDocument = { recorded: false; reason: string } | { recorded: true; value: unknown };
+
+/**
+ * What the request parameters of a CreatePolicy / CreatePolicyVersion call logged of its
+ * policy document. The one place that decides whether a document was recorded, for the rules
+ * (`policyDocumentOfEvent`) and the Policies section (`documentAsLogged`, policies.ts): decided
+ * apart, they once disagreed on `[1,2]`, a number or a JSON text cut short.
+ */
+export function documentLoggedIn(params: unknown): LoggedDocument {
+  if (params === null || params === undefined) return { recorded: false, reason: 'CloudTrail recorded no request parameters' };
+  // Omitted parameters come with no document; a document logged beside the marker is not trusted.
   if (get(params, 'omitted') === true || /too large/i.test(str(get(params, 'reason')) ?? '')) {
-    return { status: 'not-recorded', reason: 'CloudTrail omitted the request parameters as too large' };
+    return { recorded: false, reason: 'CloudTrail omitted the request parameters as too large' };
   }
-  const doc = get(params, 'policyDocument');
-  if (doc === undefined || doc === null || doc === '') {
-    return { status: 'not-recorded', reason: 'the request parameters hold no policy document' };
+  return documentLogged(get(params, 'policyDocument'));
+}
+
+/**
+ * Whether a logged policy document value was recorded. Nothing (absent, null, blank) or a word
+ * in its place (`HIDDEN_DUE_TO_SECURITY_REASONS`) was not; anything else was, and is read as a
+ * document: one that is not a JSON object (`[1,2]`, `42`, a JSON text cut short) is a malformed
+ * document, never "not recorded".
+ */
+export function documentLogged(value: unknown): LoggedDocument {
+  if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) {
+    return { recorded: false, reason: 'the request parameters hold no policy document' };
   }
-  // A word in place of the document (`HIDDEN_DUE_TO_SECURITY_REASONS`), not a JSON text: CloudTrail
-  // did not record it, as the Policies section says (`documentAsLogged`); not a malformed policy.
-  if (typeof doc === 'string' && !/^\s*[[{"]/.test(doc)) {
-    return { status: 'not-recorded', reason: `CloudTrail logged ${JSON.stringify(clip(doc.trim(), 60))} in place of the document` };
+  if (typeof value === 'string' && isNote(value)) {
+    return { recorded: false, reason: `CloudTrail logged ${JSON.stringify(clip(value.trim(), 60))} in place of the document` };
   }
-  return readPolicyDocument(doc);
+  return { recorded: true, value };
+}
+
+/**
+ * A word in place of the document: text that is not JSON and does not start as a JSON object,
+ * array or string would (a document cut short still does: it could not be read, but was logged).
+ */
+function isNote(text: string): boolean {
+  if (/^\s*[[{"]/.test(text)) return false;
+  try {
+    JSON.parse(text);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * A recorded document pretty-printed for display: its reading's, or for a JSON object the rules
+ * could not read as a policy (no Statement, too long), the object's; null for anything else
+ * (shown as logged).
+ */
+export function prettyDocument(value: unknown, reading: PolicyDocumentReading): string | null {
+  if (reading.status === 'ok') return reading.pretty;
+  if (reading.status === 'not-recorded') return null;
+  try {
+    const json = jsonObjectOf(value);
+    return 'object' in json && !nestsDeeperThan(json.object, MAX_NESTING) ? JSON.stringify(json.object, null, 2) : null;
+  } catch {
+    return null;
+  }
 }
 
 // ---------------------------------------------------------------------------
