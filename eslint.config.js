@@ -13,4 +13,16 @@ export default tseslint.config(
       'no-constant-condition': ['error', { checkLoops: false }],
     },
   },
+  {
+    // Outputs must be the same bytes on every machine: the locale's collation orders text
+    // differently under another LANG (src/unicode.ts compareText orders it the same everywhere).
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "CallExpression[callee.property.name='localeCompare']", message: 'Sorts by the machine locale: use compareText (src/unicode.ts).' },
+        { selector: "NewExpression[callee.object.name='Intl'][callee.property.name='Collator']", message: 'Sorts by the machine locale: use compareText (src/unicode.ts).' },
+      ],
+    },
+  },
 );

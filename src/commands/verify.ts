@@ -6,6 +6,7 @@ import { progressFor } from '../cli/progress.js';
 import { resolvePeriod } from '../collect/period.js';
 import { EXIT } from '../errors.js';
 import { checkScope } from '../sources/athena/validate.js';
+import { compareText } from '../unicode.js';
 
 export default class Verify extends BaseCommand {
   static override summary = 'Validate CloudTrail log integrity (digest chains, signatures, log file hashes) across the organization.';
@@ -97,6 +98,6 @@ Exit status: 0 when everything checked out, 1 when anything is invalid, missing,
     this.log(`${period.label}`);
     this.log(formatIntegrityText(result));
     process.exitCode = result.ok ? EXIT.OK : EXIT.GATE;
-    return { ...result, period, logFiles: Object.fromEntries([...result.logFiles].sort(([a], [b]) => a.localeCompare(b))) };
+    return { ...result, period, logFiles: Object.fromEntries([...result.logFiles].sort(([a], [b]) => compareText(a, b))) };
   }
 }

@@ -16,6 +16,7 @@ import { mapLimit } from '../collect/limit.js';
 import { oneLine } from '../errors.js';
 import { getOrInsert } from '../memo.js';
 import type { ObjectStore, SourceProblem, StoredObject } from '../types.js';
+import { compareText } from '../unicode.js';
 
 /** A day folder's prefix: `.../YYYY/MM/DD/`. */
 const DAY_FOLDER = /\/\d{4}\/\d{2}\/\d{2}\/$/;
@@ -219,5 +220,5 @@ export async function discoverLocations(store: ObjectStore, lister: Lister, filt
       }
     }
   });
-  return [...byKey.values()].sort((a, b) => a.accountId.localeCompare(b.accountId) || a.region.localeCompare(b.region));
+  return [...byKey.values()].sort((a, b) => compareText(a.accountId, b.accountId) || compareText(a.region, b.region));
 }

@@ -1,5 +1,6 @@
 import type { IntegrityChain, IntegrityReport } from '../report/model.js';
 import type { IntegrityChainResult, IntegrityResult, LogFileStatus } from './types.js';
+import { compareText } from '../unicode.js';
 
 const STATUS_ORDER: IntegrityChain['status'][] = ['valid', 'incomplete', 'invalid'];
 
@@ -14,7 +15,7 @@ export function toIntegrityReport(result: IntegrityResult, accountName: (account
     const row = rows.get(id);
     rows.set(id, row === undefined ? fromChain(chain, accountName(chain.accountId)) : merge(row, chain));
   }
-  const chains = [...rows.values()].sort((a, b) => a.accountId.localeCompare(b.accountId) || a.region.localeCompare(b.region));
+  const chains = [...rows.values()].sort((a, b) => compareText(a.accountId, b.accountId) || compareText(a.region, b.region));
   const warnings = result.problems.filter((p) => p.severity === 'warning').length;
   const notes = [...result.notes];
   if (warnings > 0) notes.push(`${warnings} of the problems listed are warnings and do not fail the check (outside the period, a chain that begins in it, a newest digest of the late days read past it).`);
@@ -66,7 +67,7 @@ function merge(row: IntegrityChain, chain: IntegrityChainResult): IntegrityChain
     logFilesMissing: row.logFilesMissing + chain.logFilesMissing,
     logFilesNotCovered: row.logFilesNotCovered + chain.logFilesNotCovered,
     logFilesUnverified: row.logFilesUnverified + chain.logFilesUnverified,
-    gaps: [...row.gaps, ...chain.gaps.map((g) => ({ from: g.from, to: g.to }))].sort((a, b) => a.from.localeCompare(b.from)),
+    gaps: [...row.gaps, ...chain.gaps.map((g) => ({ from: g.from, to: g.to }))].sort((a, b) => compareText(a.from, b.from)),
     status: STATUS_ORDER[Math.max(STATUS_ORDER.indexOf(row.status), STATUS_ORDER.indexOf(chain.status))],
   };
 }

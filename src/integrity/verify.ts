@@ -21,6 +21,7 @@ import type {
   LogFileStatus,
 } from './types.js';
 import { anyWindowHolds } from './windows.js';
+import { compareText } from '../unicode.js';
 
 /** Fetches the public keys of the trails' home regions (CloudTrail keys are per region). */
 export type PublicKeyProvider = (homeRegions: string[]) => Promise<PublicKeyEntry[]>;
@@ -221,12 +222,12 @@ async function verifyAll(opts: VerifyIntegrityOptions): Promise<IntegrityResult>
   }
   issues.sort(
     (a, b) =>
-      a.accountId.localeCompare(b.accountId) ||
-      a.region.localeCompare(b.region) ||
-      a.source.localeCompare(b.source) ||
-      a.key.localeCompare(b.key) ||
-      a.kind.localeCompare(b.kind) ||
-      a.message.localeCompare(b.message),
+      compareText(a.accountId, b.accountId) ||
+      compareText(a.region, b.region) ||
+      compareText(a.source, b.source) ||
+      compareText(a.key, b.key) ||
+      compareText(a.kind, b.kind) ||
+      compareText(a.message, b.message),
   );
   const logFiles = new Map<string, LogFileStatus>();
   for (const outcome of outcomes) for (const [key, status] of outcome.statuses) logFiles.set(key, worse(logFiles.get(key), status));
@@ -267,12 +268,12 @@ async function verifyAll(opts: VerifyIntegrityOptions): Promise<IntegrityResult>
  */
 function nothingToVerify(opts: VerifyIntegrityOptions, failures: Lister['failures'], stopped: Lister['searchStopped']): string {
   // The first by source and prefix: listings run several at once, so the order they failed in is not the same twice.
-  const failure = [...failures].sort((a, b) => a.store.label.localeCompare(b.store.label) || (a.prefix < b.prefix ? -1 : a.prefix > b.prefix ? 1 : 0))[0];
+  const failure = [...failures].sort((a, b) => compareText(a.store.label, b.store.label) || compareText(a.prefix, b.prefix))[0];
   if (failure !== undefined) {
     return `nothing could be listed: could not list: ${failure.reason} (${failure.prefix || '/'}); check the source and your permissions`;
   }
   // A search for AWSLogs/ cut short may have missed the trail asked for: its advice first.
-  const first = [...stopped].sort((a, b) => a.store.label.localeCompare(b.store.label) || (a.prefix < b.prefix ? -1 : a.prefix > b.prefix ? 1 : 0))[0];
+  const first = [...stopped].sort((a, b) => compareText(a.store.label, b.store.label) || compareText(a.prefix, b.prefix))[0];
   if (first !== undefined) return `no trail folder was found for what was asked, and the search ${first.reason} (first not searched: ${first.prefix})`;
   const { accounts = [], regions = [] } = opts;
   const filters = [accounts.length > 0 ? `--account ${accounts.join(', ')}` : null, regions.length > 0 ? `--region ${regions.join(', ')}` : null].filter((f) => f !== null);
@@ -405,7 +406,7 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
   // The log files the digests list for the period, each read once.
   const checks = new Map<string, LogCheck>();
   for (const { outcome } of outcomes) for (const verdict of outcome.verdicts) scheduleLogs(location, verdict, checks, out.issues, ctx);
-  const checkList = [...checks.values()].sort((a, b) => a.storeKey.localeCompare(b.storeKey));
+  const checkList = [...checks.values()].sort((a, b) => compareText(a.storeKey, b.storeKey));
   ctx.progress.logs += checkList.length;
   await mapLimit(checkList, ctx.concurrency, async (check) => {
     const { status, found } = await checkLogFile(location, check, lister, ctx, out.issues);

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { OutputError, UsageError, oneLine } from '../errors.js';
 import { onExit } from '../exit-cleanup.js';
+import { compareText } from '../unicode.js';
 
 export interface OutputFile {
   name: string;
@@ -517,7 +518,7 @@ export class OutputSession {
       }
       for (const w of this.written) sums.set(w.name, w.sha256);
       const text = [...sums.entries()]
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .sort(([a], [b]) => compareText(a, b))
         .map(([name, hash]) => `${hash}  ${name}\n`)
         .join('');
       const sumsTemp = path.join(this.dir, `.${CHECKSUMS}.${this.tag}.tmp`);

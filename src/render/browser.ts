@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { RenderError, oneLine } from '../errors.js';
 import { flatten } from './one-line.js';
+import { compareText } from '../unicode.js';
 
 /** No Chromium for the PDF: exit code RENDER, with the install command in the message. */
 export class BrowserNotFoundError extends RenderError {}
@@ -111,7 +112,7 @@ async function fromPuppeteerCache(env: NodeJS.ProcessEnv): Promise<string | null
     }
   }
   // Newest version first; at the same version the headless shell (made for printing).
-  found.sort((a, b) => compareVersions(b.version, a.version) || Number(b.shell) - Number(a.shell) || a.exe.localeCompare(b.exe));
+  found.sort((a, b) => compareVersions(b.version, a.version) || Number(b.shell) - Number(a.shell) || compareText(a.exe, b.exe));
   return found[0]?.exe ?? null;
 }
 

@@ -29,6 +29,7 @@ import { buildCollectionSql } from './sql.js';
 import { planTable } from './table.js';
 import { parseAthenaUrl } from './url.js';
 import { checkAccountIds, checkCatalog, checkRegions, checkWorkgroup } from './validate.js';
+import { compareText } from '../../unicode.js';
 
 export const DEFAULT_CATALOG = 'AwsDataCatalog';
 
@@ -181,7 +182,7 @@ export async function runAthenaCollection(options: AthenaCollectionOptions): Pro
       dataScannedBytes: scannedBytes,
       estimatedCostUsd: estimateAthenaCostUsd(scannedBytes),
     };
-    const sortedPartitions = [...partitions.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, p]) => p);
+    const sortedPartitions = [...partitions.entries()].sort(([a], [b]) => compareText(a, b)).map(([, p]) => p);
     return {
       records,
       info,
