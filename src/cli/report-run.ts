@@ -4,6 +4,7 @@ import { CliError, EXIT, UsageError } from '../errors.js';
 import { findBrowser } from '../render/browser.js';
 import { checkScope } from '../sources/athena/validate.js';
 import type { Severity } from '../types.js';
+import { periodInProgress } from '../collect/period.js';
 import { parseFormats, parseGeneratedAt } from './options.js';
 import { formatBytes, progressFor } from './progress.js';
 
@@ -46,7 +47,8 @@ export async function runReportCli(flags: ReportFlags, io: CliIo): Promise<{ jso
   // The PDF's browser is found before the long read; none found is exit 4 with the install command.
   const browserPath = formats.includes('pdf') ? await findBrowser({ flag: flags.browser, env: process.env }) : undefined;
   const progress = progressFor(process.stderr, process.env, io.json);
-  const started = Date.now();
+  const now = new Date();
+  const started = now.getTime();
   // Ctrl-C (or SIGTERM) exits 130. The exit itself removes the report's temporary files and
   // ends the PDF's browser with its profile (OutputSession, startPrinter). A running Athena query
   // is stopped first (StopQueryExecution) instead of being left to bill.
@@ -108,7 +110,7 @@ export async function runReportCli(flags: ReportFlags, io: CliIo): Promise<{ jso
     comparePath: flags.compare,
     generatedAt,
     tool: { name: 'iot-audit', version: io.version },
-    now: new Date(),
+    now,
     onProgress: (p) => {
       const secs = (Date.now() - started) / 1000;
       const rate = secs > 0 ? p.filesRead / secs : 0;
@@ -132,6 +134,12 @@ export async function runReportCli(flags: ReportFlags, io: CliIo): Promise<{ jso
 
   const { model, written } = result;
   const s = model.summary;
+  // Warnings go to stderr, and under --json into its `warnings` (a job that reads the JSON sees them too).
+  const warnings: string[] = [];
+  const warn = (line: string) => {
+    warnings.push(line);
+    io.warn(line);
+  };
   const c = model.coverage;
   io.log(`${model.title}`);
   io.log(`  ${s.totalEvents} IoT events: ${s.changes} changes, ${s.failedAttempts} failed or denied, ${s.reads} reads`);
@@ -148,22 +156,24 @@ export async function runReportCli(flags: ReportFlags, io: CliIo): Promise<{ jso
   const notRead = c.sourceProblems.length > 0 ? `, ${c.sourceProblems.length} could not be listed or read` : '';
   io.log(`  ${c.filesRead} log files read, ${c.unreadableFiles.length} unreadable${notRead}, ${without} ${without === 1 ? 'account' : 'accounts'} without logs${inRegionsAskedFor(model.filters.regions)}`);
   const timeless = c.iotRecordsWithoutTime.count;
-  if (timeless > 0) io.warn(`${timeless} IoT ${timeless === 1 ? 'record has' : 'records have'} no usable event time and ${timeless === 1 ? 'is' : 'are'} in no period (listed in the report's Coverage)`);
+  if (timeless > 0) warn(`${timeless} IoT ${timeless === 1 ? 'record has' : 'records have'} no usable event time and ${timeless === 1 ? 'is' : 'are'} in no period (listed in the report's Coverage)`);
   for (const file of written) io.log(`  wrote ${file.path} (${formatBytes(file.bytes)})`);
-  for (const warning of model.comparison?.warnings ?? []) io.warn(`Warning: ${warning}`);
+  if (periodInProgress(model.period, now)) warn(`Warning: the period has not ended (it ends ${model.period.end}): the report holds the events logged up to now; run it again after its end for the whole period`);
+  for (const warning of model.comparison?.warnings ?? []) warn(`Warning: ${warning}`);
   // Asked for by --organization and not read: said here too, as the accounts command says it, not only in the header.
-  if (flags.organization === true && model.organization.accountsNote !== null) io.warn(`Note: ${model.organization.accountsNote}`);
-  if (result.exitCode !== 0) io.warn(`Findings at or above --fail-on ${flags['fail-on']}: exit ${result.exitCode}`);
+  if (flags.organization === true && model.organization.accountsNote !== null) warn(`Note: ${model.organization.accountsNote}`);
+  if (result.exitCode !== 0) warn(`Findings at or above --fail-on ${flags['fail-on']}: exit ${result.exitCode}`);
 
   const summary = {
     title: model.title,
     period: model.period,
     outputs: written,
-    summary: { events: s.totalEvents, changes: s.changes, failedAttempts: s.failedAttempts, findingsBySeverity: s.findingsBySeverity },
+    summary: { events: s.totalEvents, changes: s.changes, failedAttempts: s.failedAttempts, findingsBySeverity: s.findingsBySeverity, ruleErrors: model.ruleErrors.length },
     coverage: {
       filesRead: c.filesRead,
       unreadableFiles: c.unreadableFiles.length,
       sourceProblems: c.sourceProblems.length,
+      iotRecordsWithoutTime: timeless,
       accountsWithoutLogs: c.accountsWithoutLogs,
       accountsNotInOrganization: c.accountsNotInOrganization,
     },
@@ -177,6 +187,7 @@ export async function runReportCli(flags: ReportFlags, io: CliIo): Promise<{ jso
             warnings: model.integrity.problems.filter((p) => p.severity !== 'error').length,
             chainsChecked: model.integrity.chains.length,
           },
+    warnings,
     exitCode: result.exitCode,
   };
   return { json: summary, exitCode: result.exitCode };

@@ -45,9 +45,20 @@ function notYetBegun(start: DateTime, now: Date, given: string): void {
   }
 }
 
+/** Whether the period had not ended at `now`: its later events are not logged yet. */
+export function periodInProgress(period: Pick<Period, 'end'>, now: Date): boolean {
+  return Date.parse(period.end) > now.getTime();
+}
+
+/** What a period that has not ended adds to its label: where its events stop, not where the period does. */
+function inProgressNote(end: DateTime, now: Date, tz: string): string {
+  return end.toMillis() > now.getTime() ? `, in progress: events up to ${DateTime.fromJSDate(now, { zone: tz }).toFormat('yyyy-MM-dd HH:mm')}` : '';
+}
+
 /**
  * The period a report covers: [start, end) in UTC, with the zone deciding where
- * months and days begin. Default: the calendar month before `now` in `tz`.
+ * months and days begin. Default: the calendar month before `now` in `tz`. A period
+ * that has not ended at `now` says so in its label.
  */
 export function resolvePeriod(input: PeriodInput, now: Date): Period {
   const tz = checkTimeZone(input.tz);
@@ -71,7 +82,7 @@ export function resolvePeriod(input: PeriodInput, now: Date): Period {
       end: iso(end),
       timeZone: tz,
       month: null,
-      label: `${fmt(start)} – ${fmt(end)} (${tz})`,
+      label: `${fmt(start)} – ${fmt(end)} (${tz})${inProgressNote(end, now, tz)}`,
     };
   }
 
@@ -90,7 +101,7 @@ export function resolvePeriod(input: PeriodInput, now: Date): Period {
     end: iso(monthEnd),
     timeZone: tz,
     month: monthStart.toFormat('yyyy-MM'),
-    label: `${monthStart.setLocale('en-US').toFormat('LLLL yyyy')} (${tz})`,
+    label: `${monthStart.setLocale('en-US').toFormat('LLLL yyyy')} (${tz})${inProgressNote(monthEnd, now, tz)}`,
   };
 }
 

@@ -156,6 +156,24 @@ describe('iot-audit report: bad input gets one line, a documented exit code and 
     expect(run.stderr).toMatch(/^Warning: The previous report covers the same period as this one/m);
   });
 
+  it('under --json the warnings are in the JSON (a --compare of the same period, a period not ended), with the rule errors and records without a time counted (2026-11-26 review)', async () => {
+    const out = tmp('json-warnings');
+    // Through the fast start and through oclif.
+    for (const env of [{}, { IOT_AUDIT_OCLIF: '1' }]) {
+      const run = await cli([...withFlags(base, ['--period']).filter((a) => a !== '--period' && a !== '2026-10'), '--from', '2026-10-01', '--to', '2099-01-01', '--compare', 'test/golden/report.json', '--format', 'json', '--out', out, '--json'], env);
+      expect(run.code, run.stderr).toBe(0);
+      const json = JSON.parse(run.stdout);
+      expect(json.warnings).toEqual([
+        'Warning: the period has not ended (it ends 2099-01-01T00:00:00Z): the report holds the events logged up to now; run it again after its end for the whole period',
+        expect.stringMatching(/^Warning: The previous report's period \(October 2026 \(UTC\)\) overlaps this one/),
+      ]);
+      expect(json.period.label).toMatch(/^2026-10-01 00:00 – 2099-01-01 00:00 \(UTC\), in progress: events up to \d{4}-\d\d-\d\d \d\d:\d\d$/);
+      expect(json.summary.ruleErrors).toBe(0);
+      expect(json.coverage.iotRecordsWithoutTime).toBe(0);
+      expect(run.stderr).toBe('');
+    }
+  });
+
   it('under --json the error is a JSON object and the exit code is kept', async () => {
     const run = await cli([...base, '--tz', 'Nowhere/City', '--json', '--out', tmp('json')]);
     expect(run.code).toBe(2);

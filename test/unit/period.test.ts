@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { dayIn, deliveryDays, periodDays, resolvePeriod, utcDay, zoneOffsetAt } from '../../src/collect/period.js';
+import { dayIn, deliveryDays, periodDays, periodInProgress, resolvePeriod, utcDay, zoneOffsetAt } from '../../src/collect/period.js';
 import { UsageError } from '../../src/errors.js';
 
 const now = new Date('2026-11-24T10:00:00Z');
@@ -26,10 +26,19 @@ describe('resolvePeriod', () => {
     expect(p.month).toBeNull();
   });
 
-  it('takes the month under way, and a range that begins before now and ends after it', () => {
+  it('takes the month under way, and a range that begins before now and ends after it, each labelled in progress up to now', () => {
     const thisMonth = resolvePeriod({ period: now.toISOString().slice(0, 7), tz: 'UTC' }, now);
     expect(Date.parse(thisMonth.start)).toBeLessThanOrEqual(now.getTime());
-    expect(resolvePeriod({ from: now.toISOString().slice(0, 10), to: '2030-01-01', tz: 'UTC' }, now).end).toBe('2030-01-01T00:00:00Z');
+    expect(thisMonth.label).toBe('November 2026 (UTC), in progress: events up to 2026-11-24 10:00');
+    expect(periodInProgress(thisMonth, now)).toBe(true);
+    const range = resolvePeriod({ from: now.toISOString().slice(0, 10), to: '2030-01-01', tz: 'Asia/Tokyo' }, now);
+    expect(range.end).toBe('2029-12-31T15:00:00Z');
+    expect(range.label).toBe('2026-11-24 00:00 – 2030-01-01 00:00 (Asia/Tokyo), in progress: events up to 2026-11-24 19:00');
+    // A period that has ended, or one that ends now (--from alone), says nothing of the kind.
+    const fromOnly = resolvePeriod({ from: '2026-11-01', tz: 'UTC' }, now);
+    expect(fromOnly.label).toBe('2026-11-01 00:00 – 2026-11-24 10:00 (UTC)');
+    expect(periodInProgress(fromOnly, now)).toBe(false);
+    expect(resolvePeriod({ period: '2026-10', tz: 'UTC' }, now).label).toBe('October 2026 (UTC)');
   });
 
   it('keeps an explicit offset', () => {
