@@ -5,6 +5,7 @@ import { findBrowser } from '../render/browser.js';
 import { checkScope } from '../sources/athena/validate.js';
 import type { Severity } from '../types.js';
 import { periodInProgress } from '../collect/period.js';
+import { printJson } from './failure.js';
 import { parseFormats, parseGeneratedAt } from './options.js';
 import { formatBytes, progressFor } from './progress.js';
 
@@ -56,13 +57,20 @@ export async function runReportCli(flags: ReportFlags, io: CliIo): Promise<{ jso
   // While a query runs: once it is over, the files' read goes on without it, and a signal then exits at once.
   let queryRunning = false;
   let interrupted = false;
-  const onSignal = () => {
+  // Without --json, nothing more than the shell's ^C; under --json the job reading stdout gets its
+  // error object (a JSON parser given nothing fails on its own).
+  const exitInterrupted = (signal: NodeJS.Signals) => {
+    progress.done();
+    if (io.json) printJson({ error: { name: 'Interrupted', message: `interrupted (${signal}): no report was written`, exitCode: EXIT.INTERRUPTED } });
+    process.exit(EXIT.INTERRUPTED);
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
     // A second signal, or no query to stop: exit at once.
-    if (interrupted || !queryRunning) process.exit(EXIT.INTERRUPTED);
+    if (interrupted || !queryRunning) exitInterrupted(signal);
     interrupted = true;
     // Give the query's StopQueryExecution a moment.
     abort.abort(new Error('interrupted'));
-    setTimeout(() => process.exit(EXIT.INTERRUPTED), 10_000).unref();
+    setTimeout(() => exitInterrupted(signal), 10_000).unref();
   };
   // The pipeline (and what it imports) loads only when a report runs, not for --help or other commands.
   const { runReport } = await import('../pipeline/report.js');

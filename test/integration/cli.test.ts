@@ -159,7 +159,7 @@ describe('iot-audit report: bad input gets one line, a documented exit code and 
   it('under --json the warnings are in the JSON (a --compare of the same period, a period not ended), with the rule errors and records without a time counted (2026-11-26 review)', async () => {
     const out = tmp('json-warnings');
     // Through the fast start and through oclif.
-    for (const env of [{}, { IOT_AUDIT_OCLIF: '1' }]) {
+    for (const env of [{}, { IOT_AUDIT_OCLIF: '1' }] as Record<string, string>[]) {
       const run = await cli([...withFlags(base, ['--period']).filter((a) => a !== '--period' && a !== '2026-10'), '--from', '2026-10-01', '--to', '2099-01-01', '--compare', 'test/golden/report.json', '--format', 'json', '--out', out, '--json'], env);
       expect(run.code, run.stderr).toBe(0);
       const json = JSON.parse(run.stdout);

@@ -20,6 +20,7 @@ interface Interrupted {
   code: number | null;
   signal: NodeJS.Signals | null;
   msToExit: number;
+  stdout: string;
   stderr: string;
 }
 
@@ -33,15 +34,18 @@ function interruptReport(
   when: (out: string, tmp: string) => boolean,
   signal: NodeJS.Signals,
   via: 'fast' | 'oclif',
+  extra: string[] = [],
 ): Promise<Interrupted> {
-  const args = ['report', ...base, '--format', 'html,json,pdf', '--out', out];
+  const args = ['report', ...base, '--format', 'html,json,pdf', '--out', out, ...extra];
   const argv = via === 'fast' ? ['--import', 'tsx', 'test/helpers/fast-cli.ts', ...args.slice(1)] : ['bin/dev.js', ...args];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, argv, {
       cwd: root,
       env: { ...process.env, TMPDIR: tmp, CI: 'true', NODE_ENV: 'production', NO_COLOR: '1' },
-      stdio: ['ignore', 'ignore', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
     let sentAt: number | null = null;
@@ -53,7 +57,7 @@ function interruptReport(
     child.on('error', reject);
     child.on('close', (code, exitSignal) => {
       clearInterval(poll);
-      resolve({ sentAt, code, signal: exitSignal, msToExit: sentAt === null ? -1 : Date.now() - sentAt, stderr });
+      resolve({ sentAt, code, signal: exitSignal, msToExit: sentAt === null ? -1 : Date.now() - sentAt, stdout, stderr });
     });
   });
 }
@@ -92,6 +96,17 @@ describe('iot-audit report, interrupted', () => {
     expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
     expect(await processesGone(tmp)).toBe('');
     expect(chromiumFolders(tmp)).toEqual([]);
+  });
+
+  it.each(['fast', 'oclif'] as const)('under --json (%s), SIGTERM prints the error object a job parses: exit 130 (2026-11-26 review)', async (via) => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'iot-audit-interrupt-'));
+    const [out, tmp] = [path.join(dir, 'out'), path.join(dir, 'tmp')];
+    mkdirSync(tmp);
+    const run = await interruptReport(out, tmp, (o) => tempIn(o), 'SIGTERM', via, ['--json']);
+    expect(run.code).toBe(130);
+    expect(JSON.parse(run.stdout)).toEqual({ error: { name: 'Interrupted', message: 'interrupted (SIGTERM): no report was written', exitCode: 130 } });
+    expect(run.stderr).toBe('');
+    expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
   });
 
   it('an earlier report in --out is left as it was', async () => {
