@@ -82,6 +82,8 @@ const FINDING: Record<string, Rule> = {
   title: text,
   accountId: id,
   accountName: optional(textOrNull),
+  // Read to tell whether this run covered the finding's region (see `covers` for one without).
+  region: optional(text),
   resource: text,
   suppressed: optional(flag),
   description: optional(text),
@@ -109,6 +111,18 @@ function checkFields(label: string, item: Record<string, unknown>, at: string, r
   for (const [field, rule] of Object.entries(rules)) {
     const problem = rule(item[field]);
     if (problem !== null) fail(label, `${at === '' ? '' : `${at}.`}${field} ${problem}`);
+  }
+}
+
+/** `filters`, when present: lists of accounts and regions (a report without them is read as covering everything). */
+function checkFilters(label: string, value: unknown): void {
+  if (value === undefined) return;
+  if (!isObject(value)) fail(label, `filters ${wrong(value, 'an object')}`);
+  for (const field of ['accounts', 'regions']) {
+    const list = value[field];
+    if (list === undefined) continue;
+    if (!Array.isArray(list)) fail(label, `filters.${field} ${wrong(list, 'a list')}`);
+    checkTexts(label, list, `filters.${field}`);
   }
 }
 
@@ -146,6 +160,7 @@ export function assertReport(value: unknown, label: string): asserts value is Re
   if (!isObject(value.period)) fail(label, 'no period');
   checkFields(label, value.period, 'period', PERIOD);
   checkFields(label, value, '', { title: text, generatedAt: instant });
+  checkFilters(label, value.filters);
   const ids = new Map<string, number>();
   checkList(label, value, 'findings', FINDING, (finding, at, i) => {
     checkTexts(label, finding.eventIds, `${at}.eventIds`);
@@ -237,6 +252,104 @@ function notRecheckedWarning(findings: readonly { ruleId: string }[]): string[] 
   ];
 }
 
+/** Accounts or regions named in a warning; the rest counted. */
+const NAMED = 5;
+
+function someOf(items: readonly string[]): string {
+  const more = items.length > NAMED ? ` and ${items.length - NAMED} more` : '';
+  return `${items.slice(0, NAMED).join(', ')}${more}`;
+}
+
+/** The accounts and regions a report covered (its `filters`); an empty set: all of them. */
+interface Scope {
+  accounts: ReadonlySet<string>;
+  regions: ReadonlySet<string>;
+}
+
+/** A report's scope. A previous report without `filters` (checked optional by `assertReport`) is read as covering everything. */
+function scopeOf(report: ReportModel): Scope {
+  const filters = (report as { filters?: Partial<ReportModel['filters']> }).filters;
+  return { accounts: new Set(filters?.accounts ?? []), regions: new Set(filters?.regions ?? []) };
+}
+
+/** Where a finding of the previous report is; `region` may be missing from a hand-made file. */
+type Place = { accountId: string; region?: string };
+
+/**
+ * Whether a run of this scope looked where a finding is: its account among the accounts covered
+ * (any, without an account filter) and its region among the regions covered (any, without a
+ * region filter). A finding of no single account or region is covered only by a run of every
+ * account (or region): a run narrowed by `--account` or `--region` keeps only the records placed
+ * in an account and a region asked for (`inPlaces`), so it did not look again at such a finding.
+ * There is none today: every rule's finding is in the account and region of its events, `unknown`
+ * when a record said none (which no account filter lists); were a rule to report on the whole
+ * organization, its finding would be "not looked at again" by a run of some accounts, not resolved.
+ * A previous finding without a region (only in a hand-made file: every report has one) is in one
+ * of the regions its report covered: covered when this run covers each of those.
+ */
+function covers(now: Scope, before: Scope, f: Place): boolean {
+  if (now.accounts.size > 0 && !now.accounts.has(f.accountId)) return false;
+  if (now.regions.size === 0) return true;
+  if (f.region !== undefined) return now.regions.has(f.region);
+  return before.regions.size > 0 && [...before.regions].every((r) => now.regions.has(r));
+}
+
+/**
+ * What the previous report covered that this one does not, in one dimension (accounts or regions),
+ * or null when this one covers all of it: those the previous report asked for and this one did
+ * not, and those where it had findings, policies or certificates; when it covered all and had
+ * nothing outside, "every account but" those this one covers.
+ */
+function lost(now: ReadonlySet<string>, before: ReadonlySet<string>, where: readonly (string | undefined)[], noun: string): { named: string } | { allBut: string } | null {
+  if (now.size === 0) return null;
+  const outside = new Set([...before].filter((x) => !now.has(x)));
+  for (const x of where) if (x !== undefined && !now.has(x)) outside.add(x);
+  if (outside.size > 0) return { named: someOf([...outside].sort()) };
+  return before.size === 0 ? { allBut: `every ${noun} but ${someOf([...now].sort())}` } : null;
+}
+
+/**
+ * The previous report covered accounts or regions this one does not (`--account`, `--region`, or
+ * sources of fewer accounts): its findings there (`notCovered`) are not resolved, as nobody looked
+ * again. Said even without such findings: its actors there are "not seen now" for the same reason.
+ * A previous report of fewer accounts or regions is no matter: this one covers what it covered.
+ */
+function narrowedScopeWarning(previous: ReportModel, now: Scope, before: Scope, notCovered: readonly Place[]): string[] {
+  const places: Place[] = [...previous.findings, ...previous.policies, ...previous.certificates];
+  const accounts = lost(now.accounts, before.accounts, places.map((p) => p.accountId), 'account');
+  const regions = lost(now.regions, before.regions, places.map((p) => p.region), 'region');
+  // Then this run covers every place of the previous report's (and so each of its findings: see `covers`).
+  if (accounts === null && regions === null) return [];
+  const shown = (part: { named: string } | { allBut: string }, noun: string, both: boolean) =>
+    'named' in part ? (both ? `${noun} ${part.named}` : part.named) : part.allBut;
+  const what =
+    accounts !== null && regions !== null
+      ? `accounts and regions this one does not (${shown(accounts, 'accounts', true)}; ${shown(regions, 'regions', true)})`
+      : accounts !== null
+        ? `accounts this one does not (${shown(accounts, 'accounts', false)})`
+        : `regions this one does not (${shown(regions!, 'regions', false)})`;
+  const n = notCovered.length;
+  const findings =
+    n === 0
+      ? 'none of its findings were there.'
+      : `its ${n === 1 ? 'finding' : `${n} findings`} there ${n === 1 ? 'is' : 'are'} not counted as resolved, as nobody looked again.`;
+  return [`The previous report covered ${what}: ${findings}`];
+}
+
+/**
+ * The previous report's findings (of the accounts and regions this one covers) in an account of
+ * which this run read no log file of the period (`coverage.accountsWithoutLogs`: known only
+ * when the organization or an accounts file lists the accounts): nobody looked again there either.
+ */
+function noLogsWarning(findings: readonly { accountId: string }[]): string[] {
+  if (findings.length === 0) return [];
+  const accounts = [...new Set(findings.map((f) => f.accountId))].sort();
+  const n = findings.length;
+  return [
+    `${n} ${n === 1 ? 'finding' : 'findings'} of the previous report ${n === 1 ? 'is' : 'are'} in ${accounts.length === 1 ? 'an account' : 'accounts'} of which this report read no log file (${someOf(accounts)}): not counted as resolved, as nobody looked again.`,
+  ];
+}
+
 /**
  * What a reader must know when the previous report is not of an earlier period: the same period
  * (a second run), a later one (new and resolved read backwards), or one that overlaps this one.
@@ -257,12 +370,18 @@ function periodWarnings(current: Period, previous: Period): string[] {
 
 /**
  * `notRun`: rules that did not run for `current` besides those that failed (its `ruleErrors`):
- * those disabled by the config. A finding of the previous report from a rule that did not run
- * is not "resolved": nobody looked again. A warning counts them.
+ * those disabled by the config. A finding of the previous report absent now is "resolved" only
+ * when this run looked again: not when it is in an account or region `current` did not cover
+ * (its `filters`), in an account of which `current` read no log file (`coverage.accountsWithoutLogs`),
+ * or from a rule that did not run. A warning counts each kind (a finding in the first that
+ * applies, in that order).
  */
 export function compareReports(current: ReportModel, previous: unknown, label = 'previous report', notRun: Iterable<string> = []): Comparison {
   assertReport(previous, label);
   const unchecked = new Set([...notRun, ...current.ruleErrors.map((e) => e.ruleId)]);
+  const scope = scopeOf(current);
+  const scopeBefore = scopeOf(previous);
+  const withoutLogs = new Set(current.coverage.accountsWithoutLogs);
 
   const beforeFindings = byKey(previous.findings, (f) => f.id);
   const nowFindings = byKey(current.findings, (f) => f.id);
@@ -304,9 +423,19 @@ export function compareReports(current: ReportModel, previous: unknown, label = 
   const beforeActors = byKey(previous.actors, (a) => a.key);
   const nowActors = byKey(current.actors, (a) => a.key);
   const findingOrder = (f: FindingRef) => f.id;
-  // Findings of the previous report not found now, and of those, the ones of rules that did not run.
-  const gone = previous.findings.filter((f) => !nowFindings.has(f.id));
-  const notRechecked = gone.filter((f) => unchecked.has(f.ruleId));
+  // Findings of the previous report not found now, and of those, the ones nobody looked at again:
+  // outside this run's accounts and regions, in an account of which it read no log, of a rule that did not run.
+  const notCovered: Finding[] = [];
+  const notRead: Finding[] = [];
+  const notRechecked: Finding[] = [];
+  const resolved: Finding[] = [];
+  for (const f of previous.findings) {
+    if (nowFindings.has(f.id)) continue;
+    if (!covers(scope, scopeBefore, f)) notCovered.push(f);
+    else if (withoutLogs.has(f.accountId)) notRead.push(f);
+    else if (unchecked.has(f.ruleId)) notRechecked.push(f);
+    else resolved.push(f);
+  }
   const policyOrder = (p: PolicyRef) => JSON.stringify([p.accountId, p.region, p.policyName]);
   const certificateOrder = (c: CertificateRef) => JSON.stringify([c.accountId, c.region, c.kind, c.certificateId]);
   return {
@@ -323,10 +452,15 @@ export function compareReports(current: ReportModel, previous: unknown, label = 
         label: previous.period.label,
       },
     },
-    warnings: [...periodWarnings(current.period, previous.period), ...notRecheckedWarning(notRechecked)],
+    warnings: [
+      ...periodWarnings(current.period, previous.period),
+      ...narrowedScopeWarning(previous, scope, scopeBefore, notCovered),
+      ...noLogsWarning(notRead),
+      ...notRecheckedWarning(notRechecked),
+    ],
     findings: {
       new: sortedBy(current.findings.filter((f) => !beforeFindings.has(f.id)).map(findingRef), findingOrder),
-      resolved: sortedBy(gone.filter((f) => !unchecked.has(f.ruleId)).map(findingRef), findingOrder),
+      resolved: sortedBy(resolved.map(findingRef), findingOrder),
       changed: sortedBy(changed, findingOrder),
       unchanged,
     },

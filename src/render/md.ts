@@ -16,6 +16,8 @@ export const MAX_LINES = 60;
 const TOP_FINDINGS = 10;
 /** Accounts and regions named on the Filters line; the rest are counted. */
 const FILTER_ITEMS = 10;
+/** Warnings of the comparison shown (there are at most four today), one line each; the rest are counted. */
+const COMPARISON_WARNINGS = 4;
 const SEVERITY_ORDER: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 
 export type MarkdownContext = Partial<Pick<RenderContext, 'dataFiles'>> & {
@@ -198,7 +200,7 @@ function findingsSection(model: ReportModel, ctx: MarkdownContext): string[] {
   return lines;
 }
 
-function comparisonSection(comparison: Comparison | null | undefined): string[] {
+function comparisonSection(comparison: Comparison | null | undefined, ctx: MarkdownContext): string[] {
   if (!comparison) return [];
   const f = comparison.findings;
   const p = comparison.policies;
@@ -212,8 +214,11 @@ function comparisonSection(comparison: Comparison | null | undefined): string[] 
     `- Policies: ${count(p.new.length)} new, ${count(p.deleted.length)} deleted, ${count(p.changed.length)} changed`,
     `- Certificates: ${count(c.new.length)} new, ${count(c.changed.length)} changed status`,
     `- Actors: ${count(a.new.length)} new, ${count(a.gone.length)} gone`,
-    // At most one (see `periodWarnings`): the summary stays bounded.
-    ...comparison.warnings.slice(0, 1).map((w) => `- **Warning:** ${mdText(w, 300)}`),
+    // Every warning (period, scope, accounts without logs, rules that did not run), up to a cap: the summary stays bounded.
+    ...comparison.warnings.slice(0, COMPARISON_WARNINGS).map((w) => `- **Warning:** ${mdText(w, 300)}`),
+    ...(comparison.warnings.length > COMPARISON_WARNINGS
+      ? [`- …and ${plural(comparison.warnings.length - COMPARISON_WARNINGS, 'more warning')}, ${whereListed(fullReportFile(ctx, ['.html', '.pdf', '.json']))}.`]
+      : []),
   ];
 }
 
@@ -226,7 +231,7 @@ function filesSection(ctx: MarkdownContext): string[] {
 }
 
 export function renderMarkdown(model: ReportModel, ctx: MarkdownContext = {}): string {
-  const lines = [...header(model), ...findingsSection(model, ctx), ...comparisonSection(ctx.comparison), ...filesSection(ctx)];
+  const lines = [...header(model), ...findingsSection(model, ctx), ...comparisonSection(ctx.comparison, ctx), ...filesSection(ctx)];
   // The sections above are bounded by construction; this only guards that promise.
   return `${lines.slice(0, MAX_LINES).join('\n')}\n`;
 }

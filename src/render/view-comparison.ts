@@ -18,7 +18,7 @@ export interface ComparisonFindingRow {
 
 export interface ComparisonView {
   previous: { title: string; period: string; generatedAt: string };
-  /** The comparison's warnings (a previous report that is not of an earlier period), shown first. */
+  /** The comparison's warnings (a previous report not of an earlier period, previous findings nobody looked at again), shown first. */
   warnings: string[];
   counts: { label: string; value: string }[];
   newFindings: Table<ComparisonFindingRow>;

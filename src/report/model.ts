@@ -601,7 +601,10 @@ export interface Comparison {
   previous: { title: string; generatedAt: string; schemaVersion: string; period: Period };
   /**
    * Reasons to read the comparison with care: the previous report's period is the same as this
-   * one's, later, or overlaps it (it should end where this one starts, or before). Empty when none.
+   * one's, later, or overlaps it (it should end where this one starts, or before); and previous
+   * findings absent now that are not counted as resolved, as nobody looked again: in accounts or
+   * regions this report does not cover, in accounts of which it read no log file, or of rules that
+   * failed or were disabled. Empty when none.
    */
   warnings: string[];
   findings: { new: FindingRef[]; resolved: FindingRef[]; changed: FindingChange[]; unchanged: number };
