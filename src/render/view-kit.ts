@@ -4,7 +4,7 @@
  * (a class attribute never carries a value from the model, only one of these names).
  */
 import type { PdfCaps } from './context.js';
-import { clip, formatCount, visibleStrings, type ZoneClock } from './format.js';
+import { clip, formatCount, visible, visibleStrings, type ZoneClock } from './format.js';
 import { lazyRows } from './rows.js';
 
 export interface Link {
@@ -153,9 +153,13 @@ export class ViewKit {
     return this.eventHrefs.has(eventId);
   }
 
-  /** A log value as the view prints it: in the PDF, cut at `pdfChars` characters saying how many more there were. */
+  /**
+   * A log value as the view prints it: in the PDF, cut at `pdfChars` characters saying how many
+   * more there were. Cut in its visible form (`visible`: each invisible character as `[U+200D]`),
+   * so a value of zero-width characters is held to the same length as any other.
+   */
   cut(value: string, pdfChars: number = PDF_CHARS.cell): string {
-    return this.media === 'pdf' ? clip(value, pdfChars) : value;
+    return this.media === 'pdf' ? clip(visible(value), pdfChars) : value;
   }
 
   /** The first `cellItems` values, each cut in the PDF at `pdfChars` characters (`cut`), and how many more there are. */
@@ -163,9 +167,9 @@ export class ViewKit {
     const max = this.limits.cellItems;
     // The list itself when it fits: a view is only read (see `visibleStrings`).
     const shown = values.length <= max ? (values as string[]) : values.slice(0, max);
-    const long = this.media === 'pdf' && shown.some((v) => v.length > pdfChars);
+    const long = this.media === 'pdf' && shown.some((v) => visible(v).length > pdfChars);
     return {
-      items: long ? shown.map((v) => clip(v, pdfChars)) : shown,
+      items: long ? shown.map((v) => this.cut(v, pdfChars)) : shown,
       more: values.length > max ? `+ ${formatCount(values.length - max)} more` : null,
     };
   }

@@ -243,6 +243,18 @@ describe('PDF cells: long log values are cut, saying so', () => {
     expect(resources).toContain(`thing: ${'r'.repeat(193)}… (59,807 more characters)`);
   });
 
+  it('cuts a value of invisible characters in its visible form, to the same length as any other', () => {
+    const m = sampleModel({ events: 120 });
+    m.actors[0]!.userAgents = ['\u200D'.repeat(60_000)];
+    m.events[0]!.userAgent = 'ok\u200B'.repeat(20_000);
+    const v = buildView(m, PDF);
+    // 160 characters of `[U+200D]` (8 each): 20 of them, the rest counted.
+    expect(rowsOf(v.actors)[0]!.userAgents.items).toEqual([`${'[U+200D]'.repeat(20)}… (479,840 more characters)`]);
+    const row = rowsOf(v.appendix.table).find((r) => r.eventId === m.events[0]!.eventId)!;
+    expect(row.userAgent!.length).toBeLessThan(200);
+    expect(row.userAgent).toMatch(/^(ok\[U\+200B\]){16}… \(\d{3},\d{3} more characters\)$/);
+  });
+
   it('cuts an actor label, an event name and an error code wherever a row shows them: the appendix and the failed and denied table too (2026-11-26 review)', () => {
     const m = sampleModel({ events: 120 });
     for (const e of m.events) {
