@@ -36,7 +36,8 @@ export const DEFAULT_ORGANIZATIONS_TIMEOUT_MS = 30_000;
 
 /**
  * An Organizations client on the SDK's default credential chain, endpoint settings
- * (`AWS_ENDPOINT_URL_ORGANIZATIONS`) and retry settings (`AWS_MAX_ATTEMPTS`, `AWS_RETRY_MODE`).
+ * (`AWS_ENDPOINT_URL_ORGANIZATIONS`) and retry settings (`AWS_MAX_ATTEMPTS`, `AWS_RETRY_MODE`, else
+ * `max_attempts`, `retry_mode` in the profile's section of the config file: the SDK reads them).
  * Organizations is a global service, so a machine with no region configured gets us-east-1
  * rather than a "Region is missing" error; a configured region still picks the partition.
  */

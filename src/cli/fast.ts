@@ -143,6 +143,8 @@ export async function runFast(argv: readonly string[], env: NodeJS.ProcessEnv = 
   ignoreClosedPipe(process.stderr);
   const json = flags.json === true;
   try {
+    // Before anything is read (exit 2): the scan kernel and gunzip the workers are told to use.
+    await (await import('../collect/pool.js')).checkParseSwitches(env);
     const result = await runReportCli(flags, {
       version: toolVersion(),
       json,

@@ -1,3 +1,4 @@
+import { UsageError } from '../errors.js';
 import { type KernelOutput, SCAN_OK, runWasmKernel } from './scan-kernel.js';
 import { type NativeIsa, nativeIsas, nativeKernel, nativeRecordScanner } from './scan-native.js';
 
@@ -34,10 +35,13 @@ function isJsonSpace(byte: number): boolean {
 /**
  * How a file is scanned: natively (native/, see scan-native.ts) with an instruction set,
  * or here with the WebAssembly kernel. Both give the same results (tests hold every path
- * this machine has to that); native is the default where it is built, unless
- * `IOT_AUDIT_SCAN_KERNEL=wasm`.
+ * this machine has to that); the fastest native one is the default where it is built,
+ * unless `IOT_AUDIT_SCAN_KERNEL` names another (`scanPathFromEnv`).
  */
 export type ScanPath = 'wasm' | NativeIsa;
+
+/** Every path `IOT_AUDIT_SCAN_KERNEL` may name, whether or not this machine has it. */
+export const SCAN_PATH_NAMES: readonly ScanPath[] = ['wasm', 'avx512', 'avx2'];
 
 /** The paths this machine can scan with, WebAssembly first. */
 export function scanPaths(): ScanPath[] {
@@ -49,9 +53,38 @@ export function scanKernels(): { name: ScanPath; run: (bytes: Uint8Array) => Ker
   return scanPaths().map((name) => ({ name, run: name === 'wasm' ? runWasmKernel : nativeKernel(name)! }));
 }
 
-const DEFAULT_PATH: ScanPath = process.env.IOT_AUDIT_SCAN_KERNEL === 'wasm' ? 'wasm' : (nativeIsas()[0] ?? 'wasm');
+/**
+ * The path `IOT_AUDIT_SCAN_KERNEL` asks for, in any letter case, among those `available` (this
+ * machine's, WebAssembly first); unset or empty: the fastest available. A value that names no
+ * path, or one this machine cannot run, is a usage error naming the variable, the value and what
+ * it may be, never a run that quietly scans another way. The main thread (`checkParseSwitches`)
+ * and each parse worker (at this module's load, from its copy of the environment) ask the same.
+ */
+export function scanPathFromEnv(env: NodeJS.ProcessEnv, available: readonly ScanPath[] = scanPaths()): ScanPath {
+  const value = env.IOT_AUDIT_SCAN_KERNEL;
+  // Native first where there is one: `nativeIsas` lists them fastest first.
+  if (value === undefined || value === '') return available.find((path) => path !== 'wasm') ?? 'wasm';
+  const name = value.toLowerCase() as ScanPath;
+  const setting = `IOT_AUDIT_SCAN_KERNEL=${JSON.stringify(value)}`;
+  if (!SCAN_PATH_NAMES.includes(name)) {
+    const here = available.length < SCAN_PATH_NAMES.length ? ` (this machine runs ${orList(available, 'and')})` : '';
+    throw new UsageError(`${setting} is not a scan kernel: set it to ${orList(SCAN_PATH_NAMES)}${here}, or unset it for the fastest`);
+  }
+  if (!available.includes(name)) {
+    const why = available.some((path) => path !== 'wasm') ? `this CPU, or the native addon's build, has no ${name} kernel` : 'no native scan kernel runs here: not built, or this CPU has neither AVX2 nor AVX-512';
+    throw new UsageError(`${setting} cannot run on this machine (${why}): set it to ${orList(available)}, or unset it for the fastest`);
+  }
+  return name;
+}
 
-/** How this process scans files by default (the parse workers choose the same way). */
+/** "a, b or c" (or "a, b and c"). */
+function orList(names: readonly string[], last = 'or'): string {
+  return names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} ${last} ${names[names.length - 1]}`;
+}
+
+const DEFAULT_PATH: ScanPath = scanPathFromEnv(process.env);
+
+/** How this process scans files by default (the parse workers choose the same way: `scanPathFromEnv`). */
 export function defaultScanPath(): ScanPath {
   return DEFAULT_PATH;
 }

@@ -1,3 +1,4 @@
+import { UsageError } from '../errors.js';
 import { nativeAddon } from '../native.js';
 import { gunzipLog, inflateBound, recordedSize } from './parse-log.js';
 import { keptSpace } from './read-kept.js';
@@ -28,9 +29,33 @@ function exportedGunzip(): NativeGunzip | null {
   return typeof fn === 'function' ? (fn as NativeGunzip) : null;
 }
 
-const DEFAULT_PATH: GunzipPath = process.env.IOT_AUDIT_GUNZIP !== 'zlib' && exportedGunzip() !== null ? 'libdeflate' : 'zlib';
+/** Every gunzip `IOT_AUDIT_GUNZIP` may name, whether or not this machine has it. */
+export const GUNZIP_PATH_NAMES: readonly GunzipPath[] = ['zlib', 'libdeflate'];
 
-/** How this process gunzips log files (the parse workers choose the same way). */
+/**
+ * The gunzip `IOT_AUDIT_GUNZIP` asks for, in any letter case; unset or empty: libdeflate where
+ * the addon has it (`libdeflate`: whether it does), else zlib. A value that names neither, or
+ * libdeflate where the addon lacks it, is a usage error naming the variable, the value and what
+ * it may be, never a run that quietly gunzips another way. The main thread (`checkParseSwitches`)
+ * and each parse worker (at this module's load, from its copy of the environment) ask the same.
+ */
+export function gunzipPathFromEnv(env: NodeJS.ProcessEnv, libdeflate: boolean = exportedGunzip() !== null): GunzipPath {
+  const value = env.IOT_AUDIT_GUNZIP;
+  if (value === undefined || value === '') return libdeflate ? 'libdeflate' : 'zlib';
+  const name = value.toLowerCase() as GunzipPath;
+  const setting = `IOT_AUDIT_GUNZIP=${JSON.stringify(value)}`;
+  if (!GUNZIP_PATH_NAMES.includes(name)) {
+    throw new UsageError(`${setting} is not a gunzip: set it to zlib or libdeflate${libdeflate ? '' : ' (this machine runs zlib only)'}, or unset it for the fastest`);
+  }
+  if (name === 'libdeflate' && !libdeflate) {
+    throw new UsageError(`${setting} cannot run on this machine (no native addon with libdeflate here: install libdeflate-dev, then npm rebuild): set it to zlib, or unset it`);
+  }
+  return name;
+}
+
+const DEFAULT_PATH: GunzipPath = gunzipPathFromEnv(process.env);
+
+/** How this process gunzips log files (the parse workers choose the same way: `gunzipPathFromEnv`). */
 export function defaultGunzipPath(): GunzipPath {
   return DEFAULT_PATH;
 }

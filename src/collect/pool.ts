@@ -104,6 +104,24 @@ function transferable(bytes: Uint8Array): ArrayBuffer[] {
   return buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === buffer.byteLength ? [buffer] : [];
 }
 
+/**
+ * The environment switches the parse workers read at start-up (`IOT_AUDIT_SCAN_KERNEL`,
+ * `IOT_AUDIT_GUNZIP`), checked on the main thread: a value that names no scan kernel or gunzip,
+ * or one this machine cannot run, is a usage error (exit 2) naming it, not a run that quietly
+ * ignores it. The workers get a copy of this environment and choose with the same functions
+ * (`scanPathFromEnv`, `gunzipPathFromEnv`), so they agree with this check; without it each worker
+ * would stop at start-up and every file fail with the message. The scan and gunzip modules load
+ * here only when a switch is set: the main thread needs neither otherwise (~13 ms).
+ */
+export async function checkParseSwitches(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  if (env.IOT_AUDIT_SCAN_KERNEL) (await import('../cloudtrail/scan.js')).scanPathFromEnv(env);
+  if (env.IOT_AUDIT_GUNZIP) (await import('./gunzip-native.js')).gunzipPathFromEnv(env);
+}
+
+// Whatever starts workers (`report`, which checks earlier too, and `verify`) fails at this
+// module's import, before any worker starts or anything is read.
+await checkParseSwitches();
+
 export function createParsePool(options: ParsePoolOptions = {}): ParsePool {
   const threads = Math.max(1, Math.floor(options.threads ?? os.availableParallelism()));
   const timeoutMs = options.taskTimeoutMs ?? 5 * 60_000;

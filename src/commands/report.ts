@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
-import { periodFlags, scopeFlags } from '../cli/flags.js';
+import { periodFlags, scopeFlags, usageWithPeriod } from '../cli/flags.js';
 import { runReportCli } from '../cli/report-run.js';
 
 export default class Report extends BaseCommand {
@@ -65,8 +65,13 @@ Only the day folders that can hold the period's events are read (the period's UT
     }),
   };
 
+  // oclif's own line would offer --period, --from and --to as three alternatives.
+  static override usage = usageWithPeriod(Report.flags, { json: Report.enableJsonFlag });
+
   async run(): Promise<unknown> {
     const { flags } = await this.parse(Report);
+    // Before anything is read (exit 2): the scan kernel and gunzip the workers are told to use.
+    await (await import('../collect/pool.js')).checkParseSwitches();
     const { json, exitCode } = await runReportCli(flags, {
       version: this.config.version,
       json: this.jsonEnabled(),

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
-import { periodFlags, scopeFlags } from '../cli/flags.js';
+import { periodFlags, scopeFlags, usageWithPeriod } from '../cli/flags.js';
 import { progressFor } from '../cli/progress.js';
 import { resolvePeriod } from '../collect/period.js';
 import { EXIT } from '../errors.js';
@@ -38,6 +38,9 @@ Exit status: 0 when everything checked out, 1 when anything is invalid, missing,
     concurrency: Flags.integer({ description: 'Objects read at once, 1 to 512.', default: 16, min: 1, max: 512 }),
     threads: Flags.integer({ description: 'Worker threads reading digests and hashing log files, 0 to 64 (default: one per CPU; 0: all on the main thread).', min: 0, max: 64 }),
   };
+
+  // oclif's own line would offer --period, --from and --to as three alternatives.
+  static override usage = usageWithPeriod(Verify.flags, { json: Verify.enableJsonFlag });
 
   async run(): Promise<unknown> {
     const { flags } = await this.parse(Verify);

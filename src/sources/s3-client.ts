@@ -1,6 +1,8 @@
 import http from 'node:http';
 import https from 'node:https';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { loadConfig } from '@smithy/core/config';
+import { NODE_MAX_ATTEMPT_CONFIG_OPTIONS } from '@smithy/core/retry';
 import { timedRequestHandler } from '../aws-http.js';
 
 export interface S3ClientOptions {
@@ -8,7 +10,7 @@ export interface S3ClientOptions {
   profile?: string;
   /** `--region`; else AWS_REGION or the profile's region. */
   region?: string;
-  /** Overrides AWS_MAX_ATTEMPTS; without either, DEFAULT_MAX_ATTEMPTS. */
+  /** Overrides AWS_MAX_ATTEMPTS and the profile's `max_attempts`; without any, DEFAULT_MAX_ATTEMPTS (`maxAttemptsConfigured`). */
   maxAttempts?: number;
   /**
    * `standard` or `adaptive`; overrides AWS_RETRY_MODE (and `retry_mode` in the config file); the
@@ -31,7 +33,7 @@ export interface S3ClientOptions {
   timeoutMs?: number;
   /** Sockets per host; keep it at least the read concurrency, or requests queue for a socket. */
   maxSockets?: number;
-  /** Where AWS_MAX_ATTEMPTS is looked up (tests pass their own). */
+  /** Where AWS_MAX_ATTEMPTS is looked up (tests pass their own); the config file and AWS_PROFILE are the SDK's, from process.env. */
   env?: NodeJS.ProcessEnv;
 }
 
@@ -57,7 +59,7 @@ export async function createS3Client(options: S3ClientOptions = {}): Promise<S3C
   const maxSockets = options.maxSockets ?? DEFAULT_MAX_SOCKETS;
   const settings = await sdkSettings(options, env);
   const custom = Boolean(options.endpoint) || settings.endpoint !== undefined;
-  // The client's own attempts (the option, else AWS_MAX_ATTEMPTS, else DEFAULT_MAX_ATTEMPTS: `max_attempts` in the config file is not read), asked when a retry is.
+  // The client's own attempts (the option, else `maxAttemptsConfigured`), asked when a retry is.
   const retryStrategy: AttemptsRetryStrategy | undefined =
     (options.retryMode ?? settings.retryMode) === 'adaptive'
       ? undefined
@@ -67,7 +69,7 @@ export async function createS3Client(options: S3ClientOptions = {}): Promise<S3C
     profile: options.profile,
     region: options.region,
     endpoint: options.endpoint,
-    maxAttempts: options.maxAttempts ?? (env.AWS_MAX_ATTEMPTS ? undefined : DEFAULT_MAX_ATTEMPTS),
+    maxAttempts: options.maxAttempts ?? maxAttemptsConfigured(options.profile, env),
     retryMode: options.retryMode,
     retryStrategy,
     forcePathStyle: custom,
@@ -82,6 +84,24 @@ export async function createS3Client(options: S3ClientOptions = {}): Promise<S3C
     }),
   });
   return client;
+}
+
+/**
+ * The attempts configured as the SDK's own clients read them, with its loader and selectors:
+ * AWS_MAX_ATTEMPTS, else `max_attempts` in the active profile's section of the config file
+ * (AWS_CONFIG_FILE, default ~/.aws/config; the profile is `profile`, else AWS_PROFILE, else
+ * `default`), else DEFAULT_MAX_ATTEMPTS where the SDK would take its own default (3). A value that
+ * is not a number is passed over, as the SDK does. Read once, the first time it is asked for.
+ */
+function maxAttemptsConfigured(profile: string | undefined, env: NodeJS.ProcessEnv): () => Promise<number> {
+  return loadConfig<number>(
+    {
+      environmentVariableSelector: () => NODE_MAX_ATTEMPT_CONFIG_OPTIONS.environmentVariableSelector(env),
+      configFileSelector: NODE_MAX_ATTEMPT_CONFIG_OPTIONS.configFileSelector,
+      default: DEFAULT_MAX_ATTEMPTS,
+    },
+    { profile },
+  );
 }
 
 /**

@@ -35,6 +35,11 @@ export function runCliAsNobody(args: string[], env: Record<string, string> = {})
   return runNode(['bin/run.js', ...args], env, ['setpriv', '--reuid=nobody', '--regid=nogroup', '--clear-groups']);
 }
 
+/** Runs `iot-audit <args>` as a user runs it: bin/run.js (the build), the fast start where it takes the arguments. */
+export function runBin(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+  return runNode(['bin/run.js', ...args], env);
+}
+
 /** Whether `runCliAsNobody` can run here: as root, with `setpriv` and a user `nobody`. */
 export function canRunAsNobody(): boolean {
   if (process.getuid?.() !== 0) return false;
