@@ -250,12 +250,12 @@ class Delivered {
   }
 }
 
-/** What to say when no source holds a log file for the period: where it looked, and what to check. */
-function nothingFound(options: CollectOptions): string {
+/** What to say when no source (or `stores`, one of several) holds a log file for the period: where it looked, and what to check. */
+function nothingFound(options: CollectOptions, stores: readonly ObjectStore[] = options.stores): string {
   const { accounts = [], regions = [] } = options;
   const filters = [accounts.length > 0 ? `--account ${accounts.join(', ')}` : null, regions.length > 0 ? `--region ${regions.join(', ')}` : null].filter((f) => f !== null);
   return (
-    `no CloudTrail log files were found for ${options.period.label} under ${options.stores.map((s) => s.label).join(', ')}` +
+    `no CloudTrail log files were found for ${options.period.label} under ${stores.map((s) => s.label).join(', ')}` +
     `${filters.length > 0 ? ` with ${filters.join(' and ')}` : ''}: check ${filters.length > 0 ? 'the accounts and regions asked for, ' : ''}` +
     "that --source is the trail's bucket or a copy of it (or a folder of log files), and that the trail logged in this period"
   );
@@ -274,6 +274,38 @@ function noLogAmong(options: CollectOptions, read: number, first: SourceProblem 
   );
 }
 
+/**
+ * What to say when log files of the period were read under a trail layout and not one could be
+ * read as a CloudTrail log (corrupt, cut short): how many, the first one's reason, and what to do.
+ */
+function noneReadable(options: CollectOptions, read: number, first: SourceProblem | undefined): string {
+  const example = first === undefined ? '' : ` (${first.key}: ${first.reason})`;
+  return (
+    `no CloudTrail log file for ${options.period.label} could be read under ${options.stores.map((s) => s.label).join(', ')}: ` +
+    `${read} log file${read === 1 ? '' : 's'} read, ${read === 1 ? '' : 'all '}unreadable${example}; ` +
+    "check that the log files are intact (copy a damaged or cut-short copy again from the trail's bucket) and that --source is the trail's bucket or a copy of it"
+  );
+}
+
+/**
+ * What one source gave, to hold each source of several to what one source is: a source that
+ * gives nothing beside others that have logs is a mistyped source, never left out unsaid of a
+ * report that says it covered it.
+ */
+interface SourceYield {
+  layout: SourceLayout['layout'] | null;
+  /**
+   * Log files listed (readable or not) that may be of the period: every file of the trail
+   * layout (only the period's day folders are listed); a plain folder's unless its name is
+   * CloudTrail's and gives a delivery day outside the period (`mayBeOfPeriod`).
+   */
+  filesOfPeriod: number;
+  /** Trail folders (account and region) found for the filters. */
+  trailFolders: number;
+  /** IoT records kept (of the period, or without a time), copies of other sources' included. */
+  kept: number;
+}
+
 /** `<acct>_CloudTrail_<region>_<YYYYMMDD>T<HHmm>Z_<suffix>.json[.gz]`: the name CloudTrail gives a log file (FORMATS.md 1). */
 const CLOUDTRAIL_LOG_NAME = new RegExp(`(?:^|/)(\\d{12})_CloudTrail_(${REGION_TEXT})_(\\d{4})(\\d{2})(\\d{2})T\\d{4}Z_[A-Za-z0-9]+\\.json(?:\\.gz)?$`);
 
@@ -287,6 +319,29 @@ function mayHold(key: string, days: ReadonlySet<string>, options: CollectOptions
   const m = CLOUDTRAIL_LOG_NAME.exec(key);
   if (m === null) return true;
   return days.has(`${m[3]}-${m[4]}-${m[5]}`) && allowed(m[1], options.accounts) && allowed(m[2], options.regions);
+}
+
+/** Whether a file of a plain folder may hold records of the period, as far as its name tells (`mayHold`, without the filters). */
+function mayBeOfPeriod(key: string, days: ReadonlySet<string>): boolean {
+  const m = CLOUDTRAIL_LOG_NAME.exec(key);
+  return m === null || days.has(`${m[3]}-${m[4]}-${m[5]}`);
+}
+
+/**
+ * Whether a source of the trail layout that has no trail folder for the accounts and regions
+ * asked for has one for any: then the filters left it out (judged over all sources together),
+ * rather than it holding no trail at all. A second discovery, without the filters: only for
+ * such a source, which the read found nothing in. A listing that fails gives it the benefit
+ * of the doubt; one that is fatal (no credentials) fails the run as the read would have.
+ */
+async function holdsTrail(store: ObjectStore): Promise<boolean> {
+  try {
+    return (await discoverTrails(store)).locations.length > 0;
+  } catch (error) {
+    if (isFatalStoreError(error)) throw fatalSourceError(error, [store]);
+    if (error instanceof SourceError) throw error;
+    return true;
+  }
 }
 
 /**
@@ -317,6 +372,9 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
   let logsRead = 0;
   let logsMaybeOfScope = 0;
   const daySet = new Set(days);
+  const yields = new Map<ObjectStore, SourceYield>(
+    options.stores.map((store) => [store, { layout: null, filesOfPeriod: 0, trailFolders: 0, kept: 0 }]),
+  );
   const unique = new UniqueRecords();
   const queue = new BoundedQueue<{ store: ObjectStore; ref: LogObjectRef }>(QUEUE_CAPACITY);
   const sink = options.contentSink;
@@ -324,6 +382,7 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
 
   const enqueue = async (store: ObjectStore, ref: LogObjectRef) => {
     progress.filesListed++;
+    if (ref.accountId !== null || mayBeOfPeriod(ref.key, daySet)) yields.get(store)!.filesOfPeriod++;
     await queue.push({ store, ref });
   };
 
@@ -334,10 +393,12 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
         const discovery = await discoverTrails(store, { accounts: options.accounts, regions: options.regions });
         problems.push(...discovery.problems);
         sources.push({ store, layout: discovery.layout, organizationIds: discovery.organizationIds });
+        yields.get(store)!.layout = discovery.layout;
         if (discovery.layout === 'files') {
           for await (const ref of looseLogObjects(store, problems)) await enqueue(store, ref);
         } else {
           trailFolders += discovery.locations.length;
+          yields.get(store)!.trailFolders += discovery.locations.length;
           await mapLimit(discovery.locations, LISTING_CONCURRENCY, async (location) => {
             for await (const refs of logObjectsByDay(store, location, days, problems)) for (const ref of refs) await enqueue(store, ref);
           });
@@ -386,6 +447,7 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
     if (parsed.error !== null) {
       unreadable.push({ key: logFileUrl(ref), source: store.label, reason: parsed.error });
     } else {
+      const yielded = yields.get(store)!;
       logsRead++;
       if (ref.accountId !== null || mayHold(ref.key, daySet, options)) logsMaybeOfScope++;
       delivered.add(ref.accountId, ref.region, ref.deliveryDay);
@@ -394,13 +456,19 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
         if (record.eventTime === null) {
           // No period can hold it: counted for the report (coverage), not dropped unsaid.
           const sourced = { record, file: ref };
-          if (keep === undefined || keep(sourced)) withoutTime.offer(sourced);
+          if (keep === undefined || keep(sourced)) {
+            withoutTime.offer(sourced);
+            yielded.kept++;
+          }
           continue;
         }
         const t = Date.parse(record.eventTime);
         if (t < startMs || t >= endMs) continue;
         const sourced = { record, file: ref };
-        if (keep === undefined || keep(sourced)) unique.offer(sourced);
+        if (keep === undefined || keep(sourced)) {
+          unique.offer(sourced);
+          yielded.kept++;
+        }
       }
       progress.iotRecords = unique.offered;
     }
@@ -447,17 +515,35 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
   // A trail folder for the accounts and regions asked for that held none (a region nobody uses) is a quiet period, not a mistake.
   const queried = (options.extra?.sources?.length ?? 0) > 0 || (options.extra?.records.length ?? 0) > 0;
   if (progress.filesListed === 0 && trailFolders === 0 && !queried) throw new SourceError(nothingFound(options));
-  // Files of a plain folder (no trail folder anywhere) read, and not one a CloudTrail log: a
-  // mistyped source (a folder of other JSON files), never an all-clear report. One good log
-  // beside broken files is a report that names them.
-  if (trailFolders === 0 && !queried && fetched > 0 && logsRead === 0) {
-    throw new SourceError(noLogAmong(options, fetched, unreadable.sort(bySourceAndKey)[0]));
+  // Files read from all the sources together, and not one a readable CloudTrail log: of a plain
+  // folder (no trail folder anywhere), a mistyped source (a folder of other JSON files); under a
+  // trail layout, a damaged copy (every file corrupt or cut short). Never an all-clear report.
+  // One good log beside broken files is a report that names them.
+  if (!queried && fetched > 0 && logsRead === 0) {
+    const first = unreadable.sort(bySourceAndKey)[0];
+    throw new SourceError(trailFolders === 0 ? noLogAmong(options, fetched, first) : noneReadable(options, fetched, first));
   }
   // CloudTrail logs read, but every one named for another day, account or region than those
   // asked for (the trail layout would not have read them), and no record kept: a mistyped period
   // or filter. A name that is not CloudTrail's tells nothing, so it never fails this way.
   if (trailFolders === 0 && !queried && logsRead > 0 && logsMaybeOfScope === 0 && unique.size === 0 && withoutTime.count === 0) {
     throw new SourceError(nothingFound(options));
+  }
+  // Each source is held to giving something of its own: a log file of the period (readable or
+  // not; a plain folder's named for another day is not) or an IoT record kept, or a trail folder
+  // (one with no file of the period is a quiet period, as for one source). One that gives none,
+  // beside sources that have logs (an empty folder or S3 prefix, a mistyped path), is a mistyped
+  // source, never left out unsaid of a report that says it covered it. `--account` and `--region`
+  // are judged over all the sources together (above): a trail whose folders they all leave out
+  // (another organization's bucket) is no mistake. A source with a problem (a listing or read
+  // refused) is named in the report with it; an Athena query is no store here, and excuses only itself.
+  const named = new Set(problems.map((p) => p.source));
+  const filtered = (options.accounts?.length ?? 0) + (options.regions?.length ?? 0) > 0;
+  for (const store of options.stores) {
+    const yielded = yields.get(store)!;
+    if (yielded.filesOfPeriod > 0 || yielded.kept > 0 || yielded.trailFolders > 0 || named.has(store.label)) continue;
+    if (filtered && yielded.layout !== 'files' && (await holdsTrail(store))) continue;
+    throw new SourceError(nothingFound({ ...options, accounts: [], regions: [] }, [store]));
   }
 
   progress.phase = 'done';

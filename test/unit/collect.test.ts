@@ -171,8 +171,12 @@ describe('collect', () => {
     // quiet period (a region nobody uses: CloudTrail still writes its digests), not a mistake.
     const june = resolvePeriod({ period: '2026-06', tz: 'UTC' }, new Date('2026-11-24T00:00:00Z'));
     expect((await collect({ stores: [trail], period: june, lateDays: 1, concurrency: 2 })).records).toEqual([]);
-    // With a source beside it that has logs, an empty one is no failure.
-    expect((await collect({ stores: [empty, trail], period: october, lateDays: 1, concurrency: 2 })).records).toHaveLength(3);
+    // Nor beside a source that has logs: each source is held to this (test/unit/source-gives-nothing.test.ts).
+    await expect(collect({ stores: [empty, trail], period: october, lateDays: 1, concurrency: 2 })).rejects.toThrow(
+      new SourceError(
+        "no CloudTrail log files were found for October 2026 (UTC) under empty-copy: check that --source is the trail's bucket or a copy of it (or a folder of log files), and that the trail logged in this period",
+      ),
+    );
     // An Athena query that ran cannot tell whether log files exist (a quiet month returns no row): no failure.
     const queried = { records: [], delivered: [], sources: [{ label: 'athena://db.t', kind: 'athena' as const, layout: 'athena' as const, athena: null }] };
     expect((await collect({ stores: [], period: october, lateDays: 1, concurrency: 2, extra: queried })).records).toEqual([]);

@@ -84,11 +84,9 @@ describe('a plain folder of files none of which is a CloudTrail log', () => {
     expect(result.unreadable).toEqual([]);
   });
 
-  it('leaves a trail folder whose only files are broken to the report (damage, named), not a source error', async () => {
+  it('fails a trail folder whose only files are broken too: not one log readable (test/unit/source-gives-nothing.test.ts)', async () => {
     const root = tree({ [`AWSLogs/${A}/CloudTrail/us-east-1/2026/10/05/${ctName(A, 'us-east-1', '20261005T1005Z')}`]: Buffer.from([0x1f, 0x8b, 0x08, 0x00, 1, 2, 3]) });
-    const result = await read(root);
-    expect(result.records).toEqual([]);
-    expect(result.unreadable).toHaveLength(1);
+    await expect(read(root)).rejects.toThrow(/^no CloudTrail log file for October 2026 \(UTC\) could be read under copy: 1 log file read, unreadable \(/);
   });
 });
 
