@@ -101,6 +101,28 @@ export function clip(s: string, max: number): string {
   return `${s.slice(0, cut)}… (${formatCount(s.length - cut)} more characters)`;
 }
 
+/**
+ * A log value in its visible form (`visible`) held to `max` characters as shown: a value of
+ * invisible characters, each shown as `[U+200D]`, is cut to the same length as any other, never
+ * inside one such token, and the count is of the value's own characters not shown.
+ */
+export function clipVisible(s: string, max: number): string {
+  const shown = visible(s);
+  if (shown.length <= max) return shown;
+  // The value's characters one at a time, as long as their visible forms fit.
+  let width = 0;
+  let i = 0;
+  while (i < s.length) {
+    const code = s.codePointAt(i)!;
+    const size = code > 0xffff ? 2 : 1;
+    const w = size === 1 && !HAS_INVISIBLE.test(s[i]!) ? 1 : visible(s.slice(i, i + size)).length;
+    if (width + w > max) break;
+    width += w;
+    i += size;
+  }
+  return `${visible(s.slice(0, i))}… (${formatCount(s.length - i)} more characters)`;
+}
+
 const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,119}$/;
 
 /**

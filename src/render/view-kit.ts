@@ -4,7 +4,7 @@
  * (a class attribute never carries a value from the model, only one of these names).
  */
 import type { PdfCaps } from './context.js';
-import { clip, formatCount, visible, visibleStrings, type ZoneClock } from './format.js';
+import { clipVisible, formatCount, visible, visibleStrings, type ZoneClock } from './format.js';
 import { lazyRows } from './rows.js';
 
 export interface Link {
@@ -57,7 +57,7 @@ export function dataFilesText(files: readonly string[] | undefined): string {
 
 /**
  * Characters of one log value the PDF prints in a cell; the rest is cut, saying how much
- * (`clip`). Forged or runaway logs carry values of any length (a 60,000-character user agent
+ * (`clipVisible`). Forged or runaway logs carry values of any length (a 60,000-character user agent
  * is pages of one table cell); the screen prints them whole, the CSV and JSON always do.
  */
 export const PDF_CHARS = {
@@ -155,11 +155,11 @@ export class ViewKit {
 
   /**
    * A log value as the view prints it: in the PDF, cut at `pdfChars` characters saying how many
-   * more there were. Cut in its visible form (`visible`: each invisible character as `[U+200D]`),
-   * so a value of zero-width characters is held to the same length as any other.
+   * more there were. Cut in its visible form (`clipVisible`: each invisible character as
+   * `[U+200D]`), so a value of zero-width characters is held to the same length as any other.
    */
   cut(value: string, pdfChars: number = PDF_CHARS.cell): string {
-    return this.media === 'pdf' ? clip(visible(value), pdfChars) : value;
+    return this.media === 'pdf' ? clipVisible(value, pdfChars) : value;
   }
 
   /** The first `cellItems` values, each cut in the PDF at `pdfChars` characters (`cut`), and how many more there are. */

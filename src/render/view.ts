@@ -23,7 +23,7 @@ import { getOrInsert } from '../memo.js';
 import { certificatePlace } from '../analysis/support/certificate-place.js';
 import { dayChart, type ChartGeometry } from './chart.js';
 import { DEFAULT_PDF_CAPS, SCREEN_LIMITS, type PdfCaps, type RenderContext } from './context.js';
-import { anchorId, clip, dayRanges, formatBytes, formatCount, inRegionsAskedFor, plural, visibleStrings, ZoneClock } from './format.js';
+import { anchorId, clipVisible, dayRanges, formatBytes, formatCount, inRegionsAskedFor, plural, visibleStrings, ZoneClock } from './format.js';
 import { flatten } from './one-line.js';
 import { changeKey, lifecycleKey, repetitions, type Repetition } from './group.js';
 import { comparisonView, type ComparisonView } from './view-comparison.js';
@@ -505,7 +505,7 @@ function findingsView(
     region: f.region,
     resource: resourceLink(f),
     time: kit.clock.dateTime(f.time),
-    evidence: f.evidence === null ? null : clip(f.evidence, kit.limits.documentChars),
+    evidence: f.evidence === null ? null : clipVisible(f.evidence, kit.limits.documentChars),
     events: kit.eventLinks(f.eventIds),
     suppressed: f.suppressed,
     suppressionReason: f.suppressionReason,
@@ -919,7 +919,7 @@ function policiesView(policies: PolicyHistory[], kit: ViewKit): { view: Policies
           actor: v.actorLabel,
           setAsDefault: v.setAsDefault,
           recorded,
-          document: text === null ? null : clip(text, kit.limits.documentChars),
+          document: text === null ? null : clipVisible(text, kit.limits.documentChars),
           notJson: recorded && v.documentPretty === null,
           whyNotRecorded: recorded ? null : (v.documentNotRecorded ?? 'CloudTrail did not record it'),
           event: kit.eventLink(v.eventId),

@@ -248,11 +248,28 @@ describe('PDF cells: long log values are cut, saying so', () => {
     m.actors[0]!.userAgents = ['\u200D'.repeat(60_000)];
     m.events[0]!.userAgent = 'ok\u200B'.repeat(20_000);
     const v = buildView(m, PDF);
-    // 160 characters of `[U+200D]` (8 each): 20 of them, the rest counted.
-    expect(rowsOf(v.actors)[0]!.userAgents.items).toEqual([`${'[U+200D]'.repeat(20)}… (479,840 more characters)`]);
+    // 160 characters of `[U+200D]` (8 each): 20 of them, the value's other characters counted.
+    expect(rowsOf(v.actors)[0]!.userAgents.items).toEqual([`${'[U+200D]'.repeat(20)}… (59,980 more characters)`]);
     const row = rowsOf(v.appendix.table).find((r) => r.eventId === m.events[0]!.eventId)!;
-    expect(row.userAgent!.length).toBeLessThan(200);
-    expect(row.userAgent).toMatch(/^(ok\[U\+200B\]){16}… \(\d{3},\d{3} more characters\)$/);
+    expect(row.userAgent).toBe(`${'ok[U+200B]'.repeat(16)}… (59,952 more characters)`);
+  });
+
+  it('cuts a policy document and a finding\'s evidence in their visible form too, in the PDF, never inside a [U+...] token', () => {
+    const m = sampleModel({ events: 120 });
+    const version = m.policies.flatMap((p) => p.versions).find((v) => v.document !== null)!;
+    version.document = `a${'\u200D'.repeat(30_000)}`;
+    version.documentPretty = null;
+    m.findings[0]!.evidence = '\u200B'.repeat(20_000);
+    // The PDF's caps (the screen's are far larger).
+    const v = buildView(m, PDF);
+    const shownDocs = v.policies.items.flatMap((p) => p.versions).map((x) => x.document ?? '').filter((d) => d.startsWith('a[U+200D]'));
+    expect(shownDocs).toHaveLength(1);
+    expect(shownDocs[0]!.length).toBeLessThan(20_100);
+    expect(shownDocs[0]).toMatch(/^a(\[U\+200D\])+… \([\d,]+ more characters\)$/);
+    const rows = [...rowsOf(v.findings.open), ...rowsOf(v.findings.minor), ...rowsOf(v.findings.suppressed)];
+    const evidence = rows.map((r) => r.evidence).find((e) => typeof e === 'string' && e.startsWith('[U+200B]'));
+    expect(evidence).toMatch(/^(\[U\+200B\])+… \([\d,]+ more characters\)$/);
+    expect(evidence!.length).toBeLessThan(20_100);
   });
 
   it('cuts an actor label, an event name and an error code wherever a row shows them: the appendix and the failed and denied table too (2026-11-26 review)', () => {

@@ -4,7 +4,7 @@
  * or a tag character printed exactly as the allow-listed one (2026-11-26 review).
  */
 import { describe, expect, it } from 'vitest';
-import { clip, visible } from '../../src/render/format.js';
+import { clip, clipVisible, visible } from '../../src/render/format.js';
 import { flatten } from '../../src/render/one-line.js';
 import { clip as clipForFinding } from '../../src/analysis/rules/support/text.js';
 
@@ -46,5 +46,16 @@ describe('cutting a long value', () => {
     expect(clipForFinding(text, 161)).toBe(`${'a'.repeat(159)}…`);
     // Where the cut falls after the whole character, it is kept.
     expect(clip(text, 161)).toBe(`${'a'.repeat(159)}😀… (5 more characters)`);
+  });
+});
+
+describe('clipVisible: a value held to a length as shown', () => {
+  it('never cuts inside a [U+...] token, and counts the value\'s own characters not shown', () => {
+    expect(clipVisible(`a${'\u200D'.repeat(50)}`, 20)).toBe('a[U+200D][U+200D]… (48 more characters)');
+    expect(clipVisible('plain text', 20)).toBe('plain text');
+    expect(clipVisible('x'.repeat(30), 20)).toBe(`${'x'.repeat(20)}… (10 more characters)`);
+    // A whole emoji or none; a lone surrogate is shown as its token.
+    expect(clipVisible(`${'a'.repeat(19)}😀b`, 20)).toBe(`${'a'.repeat(19)}… (3 more characters)`);
+    expect(clipVisible(`\uD83D${'b'.repeat(30)}`, 10)).toBe('[U+D83D]bb… (28 more characters)');
   });
 });
