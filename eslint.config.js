@@ -21,7 +21,7 @@ export default tseslint.config(
       'no-restricted-syntax': [
         'error',
         { selector: "CallExpression[callee.property.name='localeCompare']", message: 'Sorts by the machine locale: use compareText (src/unicode.ts).' },
-        { selector: "NewExpression[callee.object.name='Intl'][callee.property.name='Collator']", message: 'Sorts by the machine locale: use compareText (src/unicode.ts).' },
+        { selector: ":matches(NewExpression, CallExpression)[callee.object.name='Intl'][callee.property.name='Collator']", message: 'Sorts by the machine locale: use compareText (src/unicode.ts).' },
       ],
     },
   },

@@ -91,9 +91,9 @@ export interface IntegrityChainResult {
   logFilesValid: number;
   logFilesModified: number;
   logFilesMissing: number;
-  /** Listed by no trusted digest, with those of a trail without any digest (`not-covered` and `no-digests` files). */
+  /** Listed by no trusted digest, in a trail that has digests (`not-covered` files). */
   logFilesNotCovered: number;
-  /** Listed only by digests that could not be trusted, or unreadable. */
+  /** In a trail with no digest at all (`no-digests` files), or listed only by digests that could not be trusted, or unreadable. */
   logFilesUnverified: number;
   gaps: IntegrityGap[];
   /** First and last digest time covered in the period (`digestStartTime`/`digestEndTime`), when any. */

@@ -581,8 +581,9 @@ function summarize(
     logFilesValid: count('valid'),
     logFilesModified: count('modified'),
     logFilesMissing: count('missing'),
-    logFilesNotCovered: count('not-covered') + count('no-digests'),
-    logFilesUnverified: count('unverified'),
+    logFilesNotCovered: count('not-covered'),
+    // Files of a trail with no digest at all could not be checked either way (the place's `no-digests` error says why).
+    logFilesUnverified: count('unverified') + count('no-digests'),
     gaps,
     // Folded, not spread: a forged bucket can hold more trails than a call takes arguments.
     coveredFrom: froms.length > 0 ? iso(froms.reduce((a, b) => Math.min(a, b))) : null,

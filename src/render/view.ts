@@ -712,7 +712,7 @@ function integrityView(model: ReportModel, kit: ViewKit): IntegrityView {
       logFiles:
         `${formatCount(c.logFilesValid)} valid, ${formatCount(c.logFilesModified)} modified, ` +
         `${formatCount(c.logFilesMissing)} missing, ${formatCount(c.logFilesNotCovered)} not covered` +
-        `${c.logFilesUnverified ? `, ${formatCount(c.logFilesUnverified)} unverified` : ''}`,
+        `${c.logFilesUnverified ? `, ${formatCount(c.logFilesUnverified)} not checked` : ''}`,
       gaps: kit.list(c.gaps.map((g) => kit.clock.range(g.from, g.to))),
       status: integrityBadge(c.status),
     })),

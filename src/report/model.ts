@@ -10,7 +10,8 @@
 /**
  * The JSON output's version: the major when a field is removed or changes meaning (`--compare`
  * refuses another major), the minor when one is added (1.1: `sessionIssuerType`; 1.2: an event's
- * `integrity` `no-digests`, which was `not-covered`). The schema
+ * `integrity` `no-digests`, which was `not-covered`, counted in `logFilesUnverified`; a policy
+ * version's `documentNotRecorded`, and `document` null, not CloudTrail's placeholder, when not recorded). The schema
  * describes one version exactly (closed objects, every field required): a report validates
  * against the schema of the version that wrote it, not an older minor's.
  */
@@ -528,8 +529,9 @@ export interface IntegrityChain {
   logFilesValid: number;
   logFilesModified: number;
   logFilesMissing: number;
+  /** Listed by no trusted digest, in a trail that has digests (an event's `integrity` `not-covered`). */
   logFilesNotCovered: number;
-  /** Listed only by digests that could not be trusted, or unreadable. */
+  /** Could not be checked: in a trail with no digest at all (`no-digests`), or listed only by digests that could not be trusted, or unreadable (`unverified`). */
   logFilesUnverified: number;
   gaps: { from: string; to: string }[];
   status: 'valid' | 'invalid' | 'incomplete';
