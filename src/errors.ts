@@ -57,6 +57,13 @@ export class OutputError extends CliError {
   }
 }
 
+/** Ctrl-C or SIGTERM (exit 130); under --json its name is the error object's, as every path gives it. */
+export class Interrupted extends CliError {
+  constructor(message: string) {
+    super(message, EXIT.INTERRUPTED);
+  }
+}
+
 /** The message of anything thrown, on one line. */
 export function oneLine(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);

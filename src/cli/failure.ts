@@ -1,3 +1,5 @@
+import { EXIT, Interrupted } from '../errors.js';
+
 /** A command's JSON on stdout, as every path prints it (the fast start, oclif's commands, the not-found hook): plain and indented. */
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
@@ -15,4 +17,17 @@ export function writeFailure(error: unknown, described: { message: string; exitC
   if (json !== null) json({ error: { name: e?.name, message, exitCode } });
   else process.stderr.write(`Error: ${message}\n`);
   return exitCode;
+}
+
+/** The signals that interrupt a command (exit 130). */
+export const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
+/**
+ * Ends a command a signal interrupted: exit 130, with nothing more than the shell's ^C, or under
+ * --json the error object a job reading stdout parses (given nothing, its parser fails on its own).
+ * `what` says what did not happen ("no report was written").
+ */
+export function exitInterrupted(signal: NodeJS.Signals, json: boolean, what: string): never {
+  if (json) printJson({ error: { name: Interrupted.name, message: `interrupted (${signal}): ${what}`, exitCode: EXIT.INTERRUPTED } });
+  process.exit(EXIT.INTERRUPTED);
 }

@@ -1,11 +1,11 @@
 import type { Interfaces } from '@oclif/core';
 import type Report from '../commands/report.js';
-import { CliError, EXIT, UsageError } from '../errors.js';
+import { Interrupted, UsageError } from '../errors.js';
 import { findBrowser } from '../render/browser.js';
 import { checkScope } from '../sources/athena/validate.js';
 import type { Severity } from '../types.js';
 import { periodInProgress } from '../collect/period.js';
-import { printJson } from './failure.js';
+import { STOP_SIGNALS, exitInterrupted } from './failure.js';
 import { parseFormats, parseGeneratedAt } from './options.js';
 import { formatBytes, progressFor } from './progress.js';
 
@@ -23,9 +23,6 @@ export interface CliIo {
   /** A line on stderr (silent under --json). */
   warn(line: string): void;
 }
-
-/** The signals that interrupt a report (exit 130). */
-const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
 /** `IOT_AUDIT_TIMINGS`: how this machine gunzips and scans the logs (libdeflate or zlib; avx512, avx2 or wasm). */
 async function printScanPaths(): Promise<void> {
@@ -59,18 +56,17 @@ export async function runReportCli(flags: ReportFlags, io: CliIo): Promise<{ jso
   let interrupted = false;
   // Without --json, nothing more than the shell's ^C; under --json the job reading stdout gets its
   // error object (a JSON parser given nothing fails on its own).
-  const exitInterrupted = (signal: NodeJS.Signals) => {
+  const stop = (signal: NodeJS.Signals) => {
     progress.done();
-    if (io.json) printJson({ error: { name: 'Interrupted', message: `interrupted (${signal}): no report was written`, exitCode: EXIT.INTERRUPTED } });
-    process.exit(EXIT.INTERRUPTED);
+    exitInterrupted(signal, io.json, 'no report was written');
   };
   const onSignal = (signal: NodeJS.Signals) => {
     // A second signal, or no query to stop: exit at once.
-    if (interrupted || !queryRunning) exitInterrupted(signal);
+    if (interrupted || !queryRunning) stop(signal);
     interrupted = true;
     // Give the query's StopQueryExecution a moment.
     abort.abort(new Error('interrupted'));
-    setTimeout(() => exitInterrupted(signal), 10_000).unref();
+    setTimeout(() => stop(signal), 10_000).unref();
   };
   // The pipeline (and what it imports) loads only when a report runs, not for --help or other commands.
   const { runReport } = await import('../pipeline/report.js');
@@ -129,7 +125,7 @@ export async function runReportCli(flags: ReportFlags, io: CliIo): Promise<{ jso
     },
   })
     .catch((error: unknown) => {
-      if (abort.signal.aborted) throw new CliError('interrupted: the Athena query was stopped and no report was written', EXIT.INTERRUPTED);
+      if (abort.signal.aborted) throw new Interrupted('interrupted: the Athena query was stopped and no report was written');
       throw error;
     })
     .finally(() => {

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
+import { STOP_SIGNALS, exitInterrupted } from '../cli/failure.js';
 import { periodFlags, scopeFlags, usageWithPeriod } from '../cli/flags.js';
 import { progressFor } from '../cli/progress.js';
 import { resolvePeriod } from '../collect/period.js';
@@ -75,6 +76,12 @@ Exit status: 0 when everything checked out, 1 when anything is invalid, missing,
     // Log files are inflated and hashed, and local digests read and parsed, on worker threads.
     const threads = flags.threads ?? os.availableParallelism();
     const pool = threads > 0 ? createParsePool({ threads }) : null;
+    // Ctrl-C or SIGTERM: exit 130 (under --json, with the error object on stdout).
+    const onSignal = (signal: NodeJS.Signals) => {
+      progress.done();
+      exitInterrupted(signal, this.jsonEnabled(), 'the check did not finish');
+    };
+    for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
     let result;
     try {
       result = await verifyIntegrity({
@@ -93,6 +100,7 @@ Exit status: 0 when everything checked out, 1 when anything is invalid, missing,
         ...(pool !== null ? integrityOnWorkers(pool, localPathOf) : {}),
       });
     } finally {
+      for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
       await pool?.close();
       // Cleared whether the check ends in a result or an error: an error is a line of its own.
       progress.done();
