@@ -337,16 +337,38 @@ function narrowedScopeWarning(previous: ReportModel, now: Scope, before: Scope, 
 }
 
 /**
- * The previous report's findings (of the accounts and regions this one covers) in an account of
- * which this run read no log file of the period (`coverage.accountsWithoutLogs`: known only
- * when the organization or an accounts file lists the accounts): nobody looked again there either.
+ * Whether this run read a log file of the period where a finding is: its account and region
+ * among those of `coverage.perAccount` with files read (whatever the filters: sources of some
+ * accounts' region folders, a copy missing an account, an account with no log this month). A
+ * run with a plain folder of log files among its sources may have read anywhere (its files are
+ * placed by no folder): every place counts as read; so does a finding of no known account. One
+ * of no known region (`unknown`, or none in a hand-made file) is read where its account is.
  */
-function noLogsWarning(findings: readonly { accountId: string }[]): string[] {
+function placesRead(current: ReportModel): (f: Place) => boolean {
+  if (current.sources.some((s) => s.layout === 'files')) return () => true;
+  const read = new Map<string, Set<string>>();
+  for (const a of current.coverage.perAccount) {
+    if (a.files > 0) read.set(a.accountId, new Set(a.regions.filter((r) => r.files > 0).map((r) => r.region)));
+  }
+  return (f) => {
+    // A finding of no known account (records that named none, in a plain folder): no place to tell.
+    if (f.accountId === 'unknown') return true;
+    const regions = read.get(f.accountId);
+    if (regions === undefined) return false;
+    return f.region === undefined || f.region === 'unknown' || regions.has(f.region);
+  };
+}
+
+/**
+ * The previous report's findings (of the accounts and regions this one covers) where this run
+ * read no log file of the period (`placesRead`): nobody looked again there either.
+ */
+function noLogsWarning(findings: readonly Place[]): string[] {
   if (findings.length === 0) return [];
-  const accounts = [...new Set(findings.map((f) => f.accountId))].sort();
+  const places = [...new Set(findings.map((f) => (f.region === undefined || f.region === 'unknown' ? f.accountId : `${f.accountId} ${f.region}`)))].sort();
   const n = findings.length;
   return [
-    `${n} ${n === 1 ? 'finding' : 'findings'} of the previous report ${n === 1 ? 'is' : 'are'} in ${accounts.length === 1 ? 'an account' : 'accounts'} of which this report read no log file (${someOf(accounts)}): not counted as resolved, as nobody looked again.`,
+    `${n} ${n === 1 ? 'finding' : 'findings'} of the previous report ${n === 1 ? 'is' : 'are'} in ${places.length === 1 ? 'an account and region' : 'accounts and regions'} of which this report read no log file (${someOf(places)}): not counted as resolved, as nobody looked again.`,
   ];
 }
 
@@ -372,7 +394,7 @@ function periodWarnings(current: Period, previous: Period): string[] {
  * `notRun`: rules that did not run for `current` besides those that failed (its `ruleErrors`):
  * those disabled by the config. A finding of the previous report absent now is "resolved" only
  * when this run looked again: not when it is in an account or region `current` did not cover
- * (its `filters`), in an account of which `current` read no log file (`coverage.accountsWithoutLogs`),
+ * (its `filters`), in an account and region of which `current` read no log file (`placesRead`),
  * or from a rule that did not run. A warning counts each kind (a finding in the first that
  * applies, in that order).
  */
@@ -381,7 +403,7 @@ export function compareReports(current: ReportModel, previous: unknown, label = 
   const unchecked = new Set([...notRun, ...current.ruleErrors.map((e) => e.ruleId)]);
   const scope = scopeOf(current);
   const scopeBefore = scopeOf(previous);
-  const withoutLogs = new Set(current.coverage.accountsWithoutLogs);
+  const read = placesRead(current);
 
   const beforeFindings = byKey(previous.findings, (f) => f.id);
   const nowFindings = byKey(current.findings, (f) => f.id);
@@ -432,7 +454,7 @@ export function compareReports(current: ReportModel, previous: unknown, label = 
   for (const f of previous.findings) {
     if (nowFindings.has(f.id)) continue;
     if (!covers(scope, scopeBefore, f)) notCovered.push(f);
-    else if (withoutLogs.has(f.accountId)) notRead.push(f);
+    else if (!read(f)) notRead.push(f);
     else if (unchecked.has(f.ruleId)) notRechecked.push(f);
     else resolved.push(f);
   }

@@ -3,7 +3,7 @@
  * (a successful change by a CI role on 2026-10-05, a Monday, 10:00 UTC), actors,
  * accounts, a period, and a rule context.
  */
-import type { AccountInfo, Actor, Category, Finding, IotEvent, Period, PolicyHistory, ReportModel } from '../../src/report/model.js';
+import type { AccountCoverage, AccountInfo, Actor, Category, Finding, IotEvent, Period, PolicyHistory, ReportModel } from '../../src/report/model.js';
 import { SCHEMA_VERSION } from '../../src/report/model.js';
 import type { AuditConfig } from '../../src/config/types.js';
 import { defaultConfig } from '../../src/config/load.js';
@@ -240,4 +240,17 @@ export function finding(init: Partial<Finding> = {}): Finding {
     suppressionReason: null,
     ...init,
   };
+}
+
+/** `coverage.perAccount` of a run that read a log file in each of these accounts and regions. */
+export function readIn(places: readonly (readonly [account: string, region: string])[]): AccountCoverage[] {
+  const accounts = [...new Set(places.map(([account]) => account))].sort();
+  return accounts.map((accountId) => ({
+    accountId,
+    accountName: null,
+    inOrganization: true,
+    files: places.filter(([a]) => a === accountId).length,
+    regions: places.filter(([a]) => a === accountId).map(([, region]) => ({ region, files: 1, days: ['2026-10-01'] })),
+    days: ['2026-10-01'],
+  }));
 }

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { CompareError, compareReports, parsePreviousReport } from '../../src/analysis/compare.js';
 import type { CertificateLifecycle, Finding, ReportModel } from '../../src/report/model.js';
-import { finding, period, reportModel } from '../helpers/events.js';
+import { finding, period, readIn, reportModel } from '../helpers/events.js';
 
 const A = '314159265358';
 const B = '271828182845';
@@ -22,7 +22,13 @@ function before(findings: Finding[], filters: ReportModel['filters'] = { account
   return JSON.parse(JSON.stringify(reportModel({ period: SEPTEMBER, findings, filters, ...init }))) as unknown;
 }
 
-const now = (filters: ReportModel['filters'], init: Partial<ReportModel> = {}) => reportModel({ findings: [], filters, ...init });
+/** This run: read a log file in every account and region of these tests but those of `unread` (accounts, or `account region`). */
+function now(filters: ReportModel['filters'], init: Partial<ReportModel> = {}, unread: string[] = []): ReportModel {
+  const model = reportModel({ findings: [], filters, ...init });
+  const everywhere = [A, B, C, D].flatMap((account) => ['eu-west-1', 'us-east-1', 'ap-south-1'].map((region) => [account, region] as const));
+  model.coverage.perAccount = readIn(everywhere.filter(([account, region]) => !unread.includes(account) && !unread.includes(`${account} ${region}`)));
+  return model;
+}
 const resolved = (c: ReturnType<typeof compareReports>) => c.findings.resolved.map((f) => f.id);
 
 describe('compareReports: accounts and regions this run did not cover', () => {
@@ -109,25 +115,40 @@ describe('compareReports: accounts and regions this run did not cover', () => {
   });
 });
 
-describe('compareReports: accounts of which this run read no log file', () => {
-  it('does not call resolved their findings, and says which accounts', () => {
-    const current = now({ accounts: [], regions: [] });
-    current.coverage.accountsWithoutLogs = [B, C];
+describe('compareReports: accounts and regions of which this run read no log file', () => {
+  it('does not call resolved their findings, and says where, whether or not the organization lists the accounts', () => {
+    const current = now({ accounts: [], regions: [] }, {}, [B, C]);
     const c = compareReports(current, before([at(A), at(B), at(C, 'us-east-1'), at(D)]), 'oct.json');
     expect(resolved(c)).toEqual([`rule:${D}:eu-west-1:res`, `rule:${A}:eu-west-1:res`]);
     expect(c.warnings).toEqual([
-      `2 findings of the previous report are in accounts of which this report read no log file (${B}, ${C}): not counted as resolved, as nobody looked again.`,
+      `2 findings of the previous report are in accounts and regions of which this report read no log file (${B} eu-west-1, ${C} us-east-1): not counted as resolved, as nobody looked again.`,
     ]);
   });
 
+  it('holds to the account and region pairs read: sources of one account\'s region and another\'s other region (2026-11-26 review)', () => {
+    // Read: A in us-east-1 and B in eu-west-1 only; the filters (the two accounts, any region, as
+    // such sources give them: not every pair of the two) cannot say so.
+    const current = now({ accounts: [A, B], regions: [] }, {}, [`${A} eu-west-1`, `${A} ap-south-1`, `${B} us-east-1`, `${B} ap-south-1`]);
+    const c = compareReports(current, before([at(A, 'us-east-1'), at(A, 'eu-west-1'), at(B, 'eu-west-1'), at(B, 'us-east-1')]), 'oct.json');
+    expect(resolved(c)).toEqual([`rule:${B}:eu-west-1:res`, `rule:${A}:us-east-1:res`]);
+    expect(c.warnings).toEqual([
+      `The previous report covered accounts this one does not (every account but ${B}, ${A}): none of its findings were there.`,
+      `2 findings of the previous report are in accounts and regions of which this report read no log file (${B} us-east-1, ${A} eu-west-1): not counted as resolved, as nobody looked again.`,
+    ]);
+  });
+
+  it('counts every place as read when a plain folder of log files is among the sources (its files are placed by no folder)', () => {
+    const current = now({ accounts: [], regions: [] }, { sources: [{ label: './exports', kind: 'local', layout: 'files', athena: null }] }, [B]);
+    expect(resolved(compareReports(current, before([at(B)]), 'oct.json'))).toEqual([`rule:${B}:eu-west-1:res`]);
+  });
+
   it('gives the scope warning first, then this one, each finding counted once', () => {
-    const current = now({ accounts: [A, B], regions: [] });
-    current.coverage.accountsWithoutLogs = [B];
+    const current = now({ accounts: [A, B], regions: [] }, {}, [B]);
     const c = compareReports(current, before([at(A), at(B), at(C)]), 'oct.json');
     expect(resolved(c)).toEqual([`rule:${A}:eu-west-1:res`]);
     expect(c.warnings).toEqual([
       `The previous report covered accounts this one does not (${C}): its finding there is not counted as resolved, as nobody looked again.`,
-      `1 finding of the previous report is in an account of which this report read no log file (${B}): not counted as resolved, as nobody looked again.`,
+      `1 finding of the previous report is in an account and region of which this report read no log file (${B} eu-west-1): not counted as resolved, as nobody looked again.`,
     ]);
   });
 });

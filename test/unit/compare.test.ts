@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CompareError, compareReports, parsePreviousReport } from '../../src/analysis/compare.js';
 import { SCHEMA_VERSION, type ActorSummary, type CertificateLifecycle, type PolicyHistory, type PolicyVersion } from '../../src/report/model.js';
-import { ACCOUNT, REGION, finding, period, reportModel } from '../helpers/events.js';
+import { ACCOUNT, REGION, finding, period, readIn, reportModel } from '../helpers/events.js';
 
 function policy(policyName: string, init: Partial<PolicyHistory> = {}, versions: string[] = []): PolicyHistory {
   return {
@@ -59,6 +59,8 @@ const current = reportModel({
   certificates: [certificate('c-same', 'ACTIVE'), certificate('c-revoked', 'REVOKED'), certificate('c-unknown', null), certificate('c-new', 'ACTIVE')],
   actors: [actor('arn:role/ci'), actor('arn:role/new')],
 });
+// This run read the logs of the account and region of every finding.
+current.coverage.perAccount = readIn([[ACCOUNT, REGION]]);
 
 describe('compareReports', () => {
   const comparison = compareReports(current, JSON.parse(JSON.stringify(previous)) as unknown, 'sept.json');
@@ -83,6 +85,7 @@ describe('compareReports', () => {
       findings: [finding({ id: 'wide:1', ruleId: 'overly-permissive-policy' }), finding({ id: 'mfa:1', ruleId: 'human-without-mfa' }), finding({ id: 'fixed:1', ruleId: 'logging-disabled' })],
     });
     const now = reportModel({ findings: [], ruleErrors: [{ ruleId: 'overly-permissive-policy', message: 'boom' }] });
+    now.coverage.perAccount = readIn([[ACCOUNT, REGION]]);
     const c = compareReports(now, JSON.parse(JSON.stringify(before)) as unknown, 'sept.json', ['human-without-mfa']);
     expect(c.findings.resolved.map((f) => f.id)).toEqual(['fixed:1']);
     expect(c.warnings).toContain(
@@ -180,6 +183,7 @@ describe('previous report validation', () => {
 describe('the previous report\'s period', () => {
   const at = (start: string, end: string, month: string | null = null) => JSON.parse(JSON.stringify({ ...previous, period: period({ start, end, month, label: `${start} – ${end}` }) })) as unknown;
   const october = reportModel({ period: period({ start: '2026-10-01T00:00:00Z', end: '2026-11-01T00:00:00Z', month: '2026-10', label: 'October 2026 (UTC)' }) });
+  october.coverage.perAccount = readIn([[ACCOUNT, REGION]]);
 
   it('gives no warning for an earlier period, adjacent or not', () => {
     expect(compareReports(october, at('2026-09-01T00:00:00Z', '2026-10-01T00:00:00Z', '2026-09'), 'sept.json').warnings).toEqual([]);
