@@ -4,7 +4,7 @@ import { Interrupted, UsageError } from '../errors.js';
 import { findBrowser } from '../render/browser.js';
 import { checkScope } from '../sources/athena/validate.js';
 import type { Severity } from '../types.js';
-import { periodInProgress } from '../collect/period.js';
+import { periodInProgress, periodJustEnded } from '../collect/period.js';
 import { STOP_SIGNALS, exitInterrupted } from './failure.js';
 import { parseFormats, parseGeneratedAt } from './options.js';
 import { formatBytes, progressFor } from './progress.js';
@@ -163,6 +163,7 @@ export async function runReportCli(flags: ReportFlags, io: CliIo): Promise<{ jso
   if (timeless > 0) warn(`${timeless} IoT ${timeless === 1 ? 'record has' : 'records have'} no usable event time and ${timeless === 1 ? 'is' : 'are'} in no period (listed in the report's Coverage)`);
   for (const file of written) io.log(`  wrote ${file.path} (${formatBytes(file.bytes)})`);
   if (periodInProgress(model.period, now)) warn(`Warning: the period has not ended (it ends ${model.period.end}): the report holds the events logged up to now; run it again after its end for the whole period`);
+  else if (periodJustEnded(model.period, now)) warn(`Warning: the period ended less than an hour ago (${model.period.end}): CloudTrail delivers most log files within 15 minutes, some later; run it again later for the events of its last minutes`);
   for (const warning of model.comparison?.warnings ?? []) warn(`Warning: ${warning}`);
   // Asked for by --organization and not read: said here too, as the accounts command says it, not only in the header.
   if (flags.organization === true && model.organization.accountsNote !== null) warn(`Note: ${model.organization.accountsNote}`);

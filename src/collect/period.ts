@@ -50,9 +50,21 @@ export function periodInProgress(period: Pick<Period, 'end'>, now: Date): boolea
   return Date.parse(period.end) > now.getTime();
 }
 
-/** What a period that has not ended adds to its label: where its events stop, not where the period does. */
-function inProgressNote(end: DateTime, now: Date, tz: string): string {
-  return end.toMillis() > now.getTime() ? `, in progress: events up to ${DateTime.fromJSDate(now, { zone: tz }).toFormat('yyyy-MM-dd HH:mm')}` : '';
+/**
+ * What a period that has not ended adds to its label. Not the time (the report's `generatedAt`,
+ * in its header, says when): the same logs and `generatedAt` give the same bytes, whenever run.
+ */
+function inProgressNote(end: DateTime, now: Date): string {
+  return end.toMillis() > now.getTime() ? ', in progress when generated' : '';
+}
+
+/** How long after a period's end its last log files may still be on their way (CloudTrail delivers most within 15 minutes). */
+export const DELIVERY_DELAY_MS = 60 * 60_000;
+
+/** Whether a period ended so lately (`DELIVERY_DELAY_MS`) that the log files of its last minutes may not be delivered yet. */
+export function periodJustEnded(period: Pick<Period, 'end'>, now: Date): boolean {
+  const end = Date.parse(period.end);
+  return end <= now.getTime() && now.getTime() < end + DELIVERY_DELAY_MS;
 }
 
 /**
@@ -82,7 +94,7 @@ export function resolvePeriod(input: PeriodInput, now: Date): Period {
       end: iso(end),
       timeZone: tz,
       month: null,
-      label: `${fmt(start)} – ${fmt(end)} (${tz})${inProgressNote(end, now, tz)}`,
+      label: `${fmt(start)} – ${fmt(end)} (${tz})${inProgressNote(end, now)}`,
     };
   }
 
@@ -101,7 +113,7 @@ export function resolvePeriod(input: PeriodInput, now: Date): Period {
     end: iso(monthEnd),
     timeZone: tz,
     month: monthStart.toFormat('yyyy-MM'),
-    label: `${monthStart.setLocale('en-US').toFormat('LLLL yyyy')} (${tz})${inProgressNote(monthEnd, now, tz)}`,
+    label: `${monthStart.setLocale('en-US').toFormat('LLLL yyyy')} (${tz})${inProgressNote(monthEnd, now)}`,
   };
 }
 
