@@ -444,6 +444,12 @@ export function compareReports(current: ReportModel, previous: unknown, label = 
 
   const beforeActors = byKey(previous.actors, (a) => a.key);
   const nowActors = byKey(current.actors, (a) => a.key);
+  // An actor not seen now is gone only if this run looked where it acted: one account of its
+  // (`accounts`, the accounts it called) in this run's scope and read. One without that list
+  // (a hand-made file) is judged gone, as before.
+  const lookedAt = (accountId: string) => covers(scope, scopeBefore, { accountId }) && read({ accountId });
+  const unseen = previous.actors.filter((a) => !nowActors.has(a.key));
+  const actorsNotLookedAt = unseen.filter((a) => Array.isArray(a.accounts) && a.accounts.length > 0 && !a.accounts.some(lookedAt));
   const findingOrder = (f: FindingRef) => f.id;
   // Findings of the previous report not found now, and of those, the ones nobody looked at again:
   // outside this run's accounts and regions, in an account of which it read no log, of a rule that did not run.
@@ -478,6 +484,11 @@ export function compareReports(current: ReportModel, previous: unknown, label = 
       ...periodWarnings(current.period, previous.period),
       ...narrowedScopeWarning(previous, scope, scopeBefore, notCovered),
       ...noLogsWarning(notRead),
+      ...(actorsNotLookedAt.length > 0
+        ? [
+            `${actorsNotLookedAt.length === 1 ? '1 actor' : `${actorsNotLookedAt.length} actors`} of the previous report not seen now acted only in accounts this report did not read: not counted as gone.`,
+          ]
+        : []),
       ...notRecheckedWarning(notRechecked),
     ],
     findings: {
@@ -494,7 +505,7 @@ export function compareReports(current: ReportModel, previous: unknown, label = 
     certificates: { new: sortedBy(newCertificates, certificateOrder), changed: sortedBy(changedCertificates, certificateOrder) },
     actors: {
       new: sortedBy(current.actors.filter((a) => !beforeActors.has(a.key)).map(actorRef), (a) => a.key),
-      gone: sortedBy(previous.actors.filter((a) => !nowActors.has(a.key)).map(actorRef), (a) => a.key),
+      gone: sortedBy(unseen.filter((a) => !actorsNotLookedAt.includes(a)).map(actorRef), (a) => a.key),
     },
   };
 }

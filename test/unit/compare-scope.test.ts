@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { CompareError, compareReports, parsePreviousReport } from '../../src/analysis/compare.js';
-import type { CertificateLifecycle, Finding, ReportModel } from '../../src/report/model.js';
+import type { ActorSummary, CertificateLifecycle, Finding, ReportModel } from '../../src/report/model.js';
 import { finding, period, readIn, reportModel } from '../helpers/events.js';
 
 const A = '314159265358';
@@ -140,6 +140,17 @@ describe('compareReports: accounts and regions of which this run read no log fil
   it('counts every place as read when a plain folder of log files is among the sources (its files are placed by no folder)', () => {
     const current = now({ accounts: [], regions: [] }, { sources: [{ label: './exports', kind: 'local', layout: 'files', athena: null }] }, [B]);
     expect(resolved(compareReports(current, before([at(B)]), 'oct.json'))).toEqual([`rule:${B}:eu-west-1:res`]);
+  });
+
+  it('calls an actor not seen now gone only when this run read an account it acted in', () => {
+    const actor = (key: string, accounts: string[]): ActorSummary => ({
+      key, label: key, type: 'AssumedRole', arn: key, sessionIssuerArn: null, sessionIssuerType: null, mfaAuthenticated: null,
+      changes: 1, failedAttempts: 0, accounts, sourceIps: [], userAgents: [], firstSeen: '', lastSeen: '', actions: [],
+    });
+    const previous = before([], { accounts: [], regions: [] }, { actors: [actor('arn:role/here', [A]), actor('arn:role/there', [B]), actor('arn:role/both', [A, B]), actor('arn:role/filtered', [C])] });
+    const c = compareReports(now({ accounts: [A, B], regions: [] }, {}, [B]), previous, 'oct.json');
+    expect(c.actors.gone.map((a) => a.key)).toEqual(['arn:role/both', 'arn:role/here']);
+    expect(c.warnings).toContain('2 actors of the previous report not seen now acted only in accounts this report did not read: not counted as gone.');
   });
 
   it('gives the scope warning first, then this one, each finding counted once', () => {
