@@ -107,9 +107,9 @@ export function clip(s: string, max: number): string {
  * inside one such token, and the count is of the value's own characters not shown.
  */
 export function clipVisible(s: string, max: number): string {
-  const shown = visible(s);
-  if (shown.length <= max) return shown;
-  // The value's characters one at a time, as long as their visible forms fit.
+  if (s.length <= max && !HAS_INVISIBLE.test(s)) return s;
+  // The value's characters one at a time, as long as their visible forms fit: at most `max` of
+  // them, whatever the value's length (its visible form is never made whole).
   let width = 0;
   let i = 0;
   while (i < s.length) {
@@ -120,6 +120,7 @@ export function clipVisible(s: string, max: number): string {
     width += w;
     i += size;
   }
+  if (i === s.length) return visible(s);
   return `${visible(s.slice(0, i))}… (${formatCount(s.length - i)} more characters)`;
 }
 

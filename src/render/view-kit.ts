@@ -4,7 +4,7 @@
  * (a class attribute never carries a value from the model, only one of these names).
  */
 import type { PdfCaps } from './context.js';
-import { clipVisible, formatCount, visible, visibleStrings, type ZoneClock } from './format.js';
+import { clipVisible, formatCount, visibleStrings, type ZoneClock } from './format.js';
 import { lazyRows } from './rows.js';
 
 export interface Link {
@@ -167,9 +167,8 @@ export class ViewKit {
     const max = this.limits.cellItems;
     // The list itself when it fits: a view is only read (see `visibleStrings`).
     const shown = values.length <= max ? (values as string[]) : values.slice(0, max);
-    const long = this.media === 'pdf' && shown.some((v) => visible(v).length > pdfChars);
     return {
-      items: long ? shown.map((v) => this.cut(v, pdfChars)) : shown,
+      items: this.media === 'pdf' ? shown.map((v) => clipVisible(v, pdfChars)) : shown,
       more: values.length > max ? `+ ${formatCount(values.length - max)} more` : null,
     };
   }
