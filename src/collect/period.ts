@@ -51,20 +51,24 @@ export function periodInProgress(period: Pick<Period, 'end'>, now: Date): boolea
 }
 
 /**
- * What a period that has not ended adds to its label. Not the time (the report's `generatedAt`,
- * in its header, says when): the same logs and `generatedAt` give the same bytes, whenever run.
+ * What a period that has not ended adds to its label: its logs were read before its end. Not
+ * when (the wall clock would make every run's bytes differ, and `generatedAt` may be given:
+ * `--generated-at`, SOURCE_DATE_EPOCH); the warning on stderr says it is now.
  */
 function inProgressNote(end: DateTime, now: Date): string {
-  return end.toMillis() > now.getTime() ? ', in progress when generated' : '';
+  return end.toMillis() > now.getTime() ? ', read before its end' : '';
 }
 
 /** How long after a period's end its last log files may still be on their way (CloudTrail delivers most within 15 minutes). */
 export const DELIVERY_DELAY_MS = 60 * 60_000;
 
-/** Whether a period ended so lately (`DELIVERY_DELAY_MS`) that the log files of its last minutes may not be delivered yet. */
+/**
+ * Whether a period ended so lately (`DELIVERY_DELAY_MS`) that the log files of its last minutes
+ * may not be delivered yet. Not one that ends now (`--from` alone: up to the run, by design).
+ */
 export function periodJustEnded(period: Pick<Period, 'end'>, now: Date): boolean {
   const end = Date.parse(period.end);
-  return end <= now.getTime() && now.getTime() < end + DELIVERY_DELAY_MS;
+  return end < now.getTime() && now.getTime() < end + DELIVERY_DELAY_MS;
 }
 
 /**

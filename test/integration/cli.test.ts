@@ -167,11 +167,17 @@ describe('iot-audit report: bad input gets one line, a documented exit code and 
         'Warning: the period has not ended (it ends 2099-01-01T00:00:00Z): the report holds the events logged up to now; run it again after its end for the whole period',
         expect.stringMatching(/^Warning: The previous report's period \(October 2026 \(UTC\)\) overlaps this one/),
       ]);
-      expect(json.period.label).toBe('2026-10-01 00:00 – 2099-01-01 00:00 (UTC), in progress when generated');
+      expect(json.period.label).toBe('2026-10-01 00:00 – 2099-01-01 00:00 (UTC), read before its end');
       expect(json.summary.ruleErrors).toBe(0);
       expect(json.coverage.iotRecordsWithoutTime).toBe(0);
       expect(run.stderr).toBe('');
     }
+  });
+
+  it('--from alone (a period up to now, by design) gives no warning of a period not ended or just ended', async () => {
+    const run = await cli([...base.filter((a) => a !== '--period' && a !== '2026-10'), '--from', '2026-10-01', '--format', 'json', '--out', tmp('from-alone'), '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout).warnings).toEqual([]);
   });
 
   it('under --json the error is a JSON object and the exit code is kept', async () => {

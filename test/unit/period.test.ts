@@ -29,11 +29,11 @@ describe('resolvePeriod', () => {
   it('takes the month under way, and a range that begins before now and ends after it, each labelled in progress up to now', () => {
     const thisMonth = resolvePeriod({ period: now.toISOString().slice(0, 7), tz: 'UTC' }, now);
     expect(Date.parse(thisMonth.start)).toBeLessThanOrEqual(now.getTime());
-    expect(thisMonth.label).toBe('November 2026 (UTC), in progress when generated');
+    expect(thisMonth.label).toBe('November 2026 (UTC), read before its end');
     expect(periodInProgress(thisMonth, now)).toBe(true);
     const range = resolvePeriod({ from: now.toISOString().slice(0, 10), to: '2030-01-01', tz: 'Asia/Tokyo' }, now);
     expect(range.end).toBe('2029-12-31T15:00:00Z');
-    expect(range.label).toBe('2026-11-24 00:00 – 2030-01-01 00:00 (Asia/Tokyo), in progress when generated');
+    expect(range.label).toBe('2026-11-24 00:00 – 2030-01-01 00:00 (Asia/Tokyo), read before its end');
     // A period that has ended, or one that ends now (--from alone), says nothing of the kind.
     const fromOnly = resolvePeriod({ from: '2026-11-01', tz: 'UTC' }, now);
     expect(fromOnly.label).toBe('2026-11-01 00:00 – 2026-11-24 10:00 (UTC)');
@@ -43,7 +43,10 @@ describe('resolvePeriod', () => {
 
   it('tells a period that ended within the last hour (its last log files may be on their way) from one that ended before', () => {
     expect(periodJustEnded({ end: '2026-11-24T09:30:00Z' }, now)).toBe(true);
-    expect(periodJustEnded({ end: '2026-11-24T10:00:00Z' }, now)).toBe(true);
+    expect(periodJustEnded({ end: '2026-11-24T09:59:59Z' }, now)).toBe(true);
+    // A period that ends now (--from alone) is up to the run by design.
+    expect(periodJustEnded({ end: '2026-11-24T10:00:00Z' }, now)).toBe(false);
+    expect(periodJustEnded(resolvePeriod({ from: '2026-11-01', tz: 'UTC' }, now), now)).toBe(false);
     expect(periodJustEnded({ end: '2026-11-24T09:00:00Z' }, now)).toBe(false);
     expect(periodJustEnded({ end: '2026-11-24T10:00:01Z' }, now)).toBe(false);
   });
