@@ -341,11 +341,13 @@ function narrowedScopeWarning(previous: ReportModel, now: Scope, before: Scope, 
  * among those of `coverage.perAccount` with files read (whatever the filters: sources of some
  * accounts' region folders, a copy missing an account, an account with no log this month). A
  * run with a plain folder of log files among its sources may have read anywhere (its files are
- * placed by no folder): every place counts as read; so does a finding of no known account. One
- * of no known region (`unknown`, or none in a hand-made file) is read where its account is.
+ * placed by no folder), and one with an Athena table counts only the places whose rows held an
+ * IoT call (a place whose logs held none looks unread): every place counts as read then; so
+ * does a finding of no known account. One of no known region (`unknown`, or none in a hand-made
+ * file) is read where its account is.
  */
 function placesRead(current: ReportModel): (f: Place) => boolean {
-  if (current.sources.some((s) => s.layout === 'files')) return () => true;
+  if (current.sources.some((s) => s.layout === 'files' || s.kind === 'athena')) return () => true;
   const read = new Map<string, Set<string>>();
   for (const a of current.coverage.perAccount) {
     if (a.files > 0) read.set(a.accountId, new Set(a.regions.filter((r) => r.files > 0).map((r) => r.region)));

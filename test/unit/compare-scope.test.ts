@@ -137,9 +137,14 @@ describe('compareReports: accounts and regions of which this run read no log fil
     ]);
   });
 
-  it('counts every place as read when a plain folder of log files is among the sources (its files are placed by no folder)', () => {
-    const current = now({ accounts: [], regions: [] }, { sources: [{ label: './exports', kind: 'local', layout: 'files', athena: null }] }, [B]);
-    expect(resolved(compareReports(current, before([at(B)]), 'oct.json'))).toEqual([`rule:${B}:eu-west-1:res`]);
+  it('counts every place as read when a plain folder of log files or an Athena table is among the sources (no file of theirs tells where it was read)', () => {
+    const plain = now({ accounts: [], regions: [] }, { sources: [{ label: './exports', kind: 'local', layout: 'files', athena: null }] }, [B]);
+    expect(resolved(compareReports(plain, before([at(B)]), 'oct.json'))).toEqual([`rule:${B}:eu-west-1:res`]);
+    // Athena's coverage holds the places whose rows held an IoT call only (2026-11-26 review).
+    const athena = now({ accounts: [], regions: [] }, { sources: [{ label: 'athena://db.trail', kind: 'athena', layout: 'athena', athena: null }] }, [B]);
+    const c = compareReports(athena, before([at(B)]), 'oct.json');
+    expect(resolved(c)).toEqual([`rule:${B}:eu-west-1:res`]);
+    expect(c.warnings).toEqual([]);
   });
 
   it('calls an actor not seen now gone only when this run read an account it acted in', () => {
