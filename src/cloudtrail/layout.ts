@@ -65,6 +65,13 @@ export interface Discovery {
   organizationIds: string[];
   /** Prefixes that could not be listed, and a search for `AWSLogs/` stopped short (`findAwsLogsLevels`). */
   problems: SourceProblem[];
+  /**
+   * A trail's account folder was met, with or without locations: one the filters leave out, one
+   * with `CloudTrail/<region>/` folders, or one with only `CloudTrail-Digest/` or
+   * `CloudTrail-Insight/` (a trail with no log file yet). A source with none of them holds no
+   * trail at all (an `AWSLogs/` of other services' logs only).
+   */
+  trailSeen: boolean;
 }
 
 export interface DiscoveryFilter {
@@ -459,14 +466,14 @@ export async function discoverTrails(store: ObjectStore, filter: DiscoveryFilter
     // the folder it cannot read too, costs no request, and a plain local folder of files is what
     // such a source most often is.
     if (store.kind === 's3' && problems.length > 0) {
-      return { layout: 'account', locations: [], organizationIds: [], problems: [...problems, ...stopped] };
+      return { layout: 'account', locations: [], organizationIds: [], problems: [...problems, ...stopped], trailSeen: false };
     }
     // No `AWSLogs/` found: a plain folder of files, every file below the root read
     // (`looseLogObjects`). A search stopped short is said on S3, where that lists the whole
     // bucket; a local folder loses no file by it, and a plain one (deep, or with link loops)
     // would only be told to look for an `AWSLogs/` it does not have.
     if (store.kind === 's3') problems.push(...stopped);
-    return { layout: 'files', locations: [], organizationIds: [], problems };
+    return { layout: 'files', locations: [], organizationIds: [], problems, trailSeen: false };
   }
   // `AWSLogs/` found: the folders not searched are not read at all.
   problems.push(...stopped);
@@ -490,6 +497,8 @@ export async function discoverTrails(store: ObjectStore, filter: DiscoveryFilter
   const locations: TrailLocation[] = [];
   // A `CloudTrail/<region>` folder was found, or may have been (an account left out by a filter).
   let trailFolderSeen = false;
+  // An account folder of the period's accounts with digests or Insights events and no log folder (a trail with no log file yet).
+  let otherTrailFolderSeen = false;
   const organizationIds = await walkAccountFolders(walked, list, async ({ prefix, organizationId, accountId }, { region: regionNarrow }) => {
     if (!allowed(accountId, filter.accounts)) {
       trailFolderSeen = true;
@@ -499,23 +508,27 @@ export async function discoverTrails(store: ObjectStore, filter: DiscoveryFilter
     // A root at a region's folder: nothing above it is listed (a local copy of that folder
     // alone, or S3 permissions granted on it only).
     const { prefixes } = regionNarrow !== undefined ? { prefixes: [`${trailPrefix}${regionNarrow}/`] } : await list(trailPrefix);
+    let regionSeen = false;
     for (const regionPrefix of prefixes) {
       const region = lastSegment(regionPrefix);
       if (!REGION.test(region)) continue;
       trailFolderSeen = true;
+      regionSeen = true;
       if (!allowed(region, filter.regions)) continue;
       locations.push({ prefix: regionPrefix, organizationId, accountId, region });
     }
+    // No log folder: one listing more, of this account alone, tells a trail with digests only from no trail.
+    if (!regionSeen && regionNarrow === undefined && (await list(prefix)).prefixes.some((p) => TRAIL_FOLDERS.has(lastSegment(p)))) otherTrailFolderSeen = true;
   });
   // No trail folder at all below a local folder inside `AWSLogs/`: its files are read as those of
   // a plain folder. Local only: an S3 prefix inside `AWSLogs/` has always been read as the
   // layout, and listing all of it could be millions of keys.
   if (store.kind === 'local' && store.rootPrefix !== '' && !trailFolderSeen && problems.length === 0) {
-    return { layout: 'files', locations: [], organizationIds: [], problems: [] };
+    return { layout: 'files', locations: [], organizationIds: [], problems: [], trailSeen: otherTrailFolderSeen };
   }
   problems.push(...unfollowed);
   locations.sort((a, b) => (a.prefix < b.prefix ? -1 : a.prefix > b.prefix ? 1 : 0));
-  return { layout: organizationIds.length > 0 ? 'organization' : 'account', locations, organizationIds, problems };
+  return { layout: organizationIds.length > 0 ? 'organization' : 'account', locations, organizationIds, problems, trailSeen: trailFolderSeen || otherTrailFolderSeen };
 }
 
 /**

@@ -302,6 +302,8 @@ interface SourceYield {
   filesOfPeriod: number;
   /** Trail folders (account and region) found for the filters. */
   trailFolders: number;
+  /** A trail's account folder was met (`Discovery.trailSeen`): one the filters leave out, a quiet one, one with digests only. */
+  trailSeen: boolean;
   /** IoT records kept (of the period, or without a time), copies of other sources' included. */
   kept: number;
 }
@@ -325,23 +327,6 @@ function mayHold(key: string, days: ReadonlySet<string>, options: CollectOptions
 function mayBeOfPeriod(key: string, days: ReadonlySet<string>): boolean {
   const m = CLOUDTRAIL_LOG_NAME.exec(key);
   return m === null || days.has(`${m[3]}-${m[4]}-${m[5]}`);
-}
-
-/**
- * Whether a source of the trail layout that has no trail folder for the accounts and regions
- * asked for has one for any: then the filters left it out (judged over all sources together),
- * rather than it holding no trail at all. A second discovery, without the filters: only for
- * such a source, which the read found nothing in. A listing that fails gives it the benefit
- * of the doubt; one that is fatal (no credentials) fails the run as the read would have.
- */
-async function holdsTrail(store: ObjectStore): Promise<boolean> {
-  try {
-    return (await discoverTrails(store)).locations.length > 0;
-  } catch (error) {
-    if (isFatalStoreError(error)) throw fatalSourceError(error, [store]);
-    if (error instanceof SourceError) throw error;
-    return true;
-  }
 }
 
 /**
@@ -373,7 +358,7 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
   let logsMaybeOfScope = 0;
   const daySet = new Set(days);
   const yields = new Map<ObjectStore, SourceYield>(
-    options.stores.map((store) => [store, { layout: null, filesOfPeriod: 0, trailFolders: 0, kept: 0 }]),
+    options.stores.map((store) => [store, { layout: null, filesOfPeriod: 0, trailFolders: 0, trailSeen: false, kept: 0 }]),
   );
   const unique = new UniqueRecords();
   const queue = new BoundedQueue<{ store: ObjectStore; ref: LogObjectRef }>(QUEUE_CAPACITY);
@@ -394,6 +379,7 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
         problems.push(...discovery.problems);
         sources.push({ store, layout: discovery.layout, organizationIds: discovery.organizationIds });
         yields.get(store)!.layout = discovery.layout;
+        yields.get(store)!.trailSeen = discovery.trailSeen;
         if (discovery.layout === 'files') {
           for await (const ref of looseLogObjects(store, problems)) await enqueue(store, ref);
         } else {
@@ -521,7 +507,11 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
   // One good log beside broken files is a report that names them.
   if (!queried && fetched > 0 && logsRead === 0) {
     const first = unreadable.sort(bySourceAndKey)[0];
-    throw new SourceError(trailFolders === 0 ? noLogAmong(options, fetched, first) : noneReadable(options, fetched, first));
+    // Named: the sources the files came from (not a quiet trail beside them), as plain folders of other files or as damaged trail copies.
+    const from = options.stores.filter((store) => unreadable.some((u) => u.source === store.label));
+    const plain = from.every((store) => yields.get(store)!.layout === 'files');
+    const named = { ...options, stores: from.length > 0 ? from : options.stores };
+    throw new SourceError(plain ? noLogAmong(named, fetched, first) : noneReadable(named, fetched, first));
   }
   // CloudTrail logs read, but every one named for another day, account or region than those
   // asked for (the trail layout would not have read them), and no record kept: a mistyped period
@@ -535,14 +525,13 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
   // beside sources that have logs (an empty folder or S3 prefix, a mistyped path), is a mistyped
   // source, never left out unsaid of a report that says it covered it. `--account` and `--region`
   // are judged over all the sources together (above): a trail whose folders they all leave out
-  // (another organization's bucket) is no mistake. A source with a problem (a listing or read
+  // (another organization's bucket) is no mistake, nor is a trail with digests only so far
+  // (`trailSeen`: no listing more than the discovery's). A source with a problem (a listing or read
   // refused) is named in the report with it; an Athena query is no store here, and excuses only itself.
   const named = new Set(problems.map((p) => p.source));
-  const filtered = (options.accounts?.length ?? 0) + (options.regions?.length ?? 0) > 0;
   for (const store of options.stores) {
     const yielded = yields.get(store)!;
-    if (yielded.filesOfPeriod > 0 || yielded.kept > 0 || yielded.trailFolders > 0 || named.has(store.label)) continue;
-    if (filtered && yielded.layout !== 'files' && (await holdsTrail(store))) continue;
+    if (yielded.filesOfPeriod > 0 || yielded.kept > 0 || yielded.trailFolders > 0 || yielded.trailSeen || named.has(store.label)) continue;
     throw new SourceError(nothingFound({ ...options, accounts: [], regions: [] }, [store]));
   }
 

@@ -13,6 +13,7 @@
  *    source that could not be listed is named in the report as before.
  */
 import { rmSync } from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { collect } from '../../src/collect/run.js';
 import { resolvePeriod } from '../../src/collect/period.js';
@@ -119,8 +120,25 @@ describe('a --source that gives nothing beside one that has logs', () => {
     await expect(read([store(goodTrail(A), 'trail'), store({}, 'empty-copy')], { accounts: [A] })).rejects.toThrow(nothingUnder('empty-copy'));
     // `AWSLogs/` with no CloudTrail folder (a bucket of load balancer logs): no trail either.
     const elb = { [`AWSLogs/${B}/elasticloadbalancing/us-east-1/2026/10/05/${B}_elasticloadbalancing_us-east-1_x.log.gz`]: 'x' };
-    await expect(read([store(goodTrail(A), 'trail'), store(elb, 'elb')], { accounts: [A], regions: ['us-east-1'] })).rejects.toThrow(nothingUnder('elb'));
+    await expect(read([store(goodTrail(A), 'trail'), store(elb, 'elb')], { accounts: [B] })).rejects.toThrow(/no CloudTrail log files were found/);
     await expect(read([store(goodTrail(A), 'trail'), store(elb, 'elb')])).rejects.toThrow(nothingUnder('elb'));
+    // Its accounts left out by --account are not looked into (an organization's bucket of hundreds
+    // of accounts would be as many listings more, every run): judged left out by the filters.
+    await expect(read([store(goodTrail(A), 'trail'), store(elb, 'elb')], { accounts: [A], regions: ['us-east-1'] })).resolves.toBeDefined();
+  });
+
+  it('a plain folder of other JSON files beside a quiet trail is named alone, as other files, not as a damaged trail (2026-11-26 review)', async () => {
+    const september = { [key(A, '2026-09-10T10:05', 'sept000000000001')]: [record({ eventID: 'sept', eventTime: '2026-09-10T10:00:00Z' })] };
+    await expect(read([store(september, 'quiet'), store({ 'notes.json': '{"hello": 1}' }, 'junk')])).rejects.toThrow(
+      /^no CloudTrail log files under junk: 1 file read, none a CloudTrail log \(junk\/notes\.json: /,
+    );
+  });
+
+  it('a trail with digests only so far (a new account: no log file yet) beside a trail is no mistake, at its AWSLogs/ or its account folder (2026-11-26 review)', async () => {
+    const digestOnly = { [`AWSLogs/${ORG}/${B}/CloudTrail-Digest/us-east-1/2026/10/05/${B}_CloudTrail-Digest_us-east-1_trail_us-east-1_20261005T000000Z.json.gz`]: 'x' };
+    const root = tree(digestOnly);
+    await expect(read([store(goodTrail(A), 'trail'), new LocalStore(root, 'digests')])).resolves.toBeDefined();
+    await expect(read([store(goodTrail(A), 'trail'), new LocalStore(path.join(root, 'AWSLogs', ORG, B), 'digests-account')])).resolves.toBeDefined();
   });
 
   it('a plain folder whose CloudTrail logs are all named for another month, beside a trail, is named', async () => {
