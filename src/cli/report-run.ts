@@ -162,6 +162,12 @@ export async function runReportCli(flags: ReportFlags, io: CliIo): Promise<{ jso
   const timeless = c.iotRecordsWithoutTime.count;
   if (timeless > 0) warn(`${timeless} IoT ${timeless === 1 ? 'record has' : 'records have'} no usable event time and ${timeless === 1 ? 'is' : 'are'} in no period (listed in the report's Coverage)`);
   for (const file of written) io.log(`  wrote ${file.path} (${formatBytes(file.bytes)})`);
+  const earlier = result.earlierRunFiles;
+  if (earlier.length > 0) {
+    warn(
+      `Note: ${earlier.join(', ')} in ${flags.out} ${earlier.length === 1 ? 'is' : 'are'} from an earlier run of this report (other formats or filters), not written by this one: SHA256SUMS no longer lists ${earlier.length === 1 ? 'it' : 'them'}`,
+    );
+  }
   if (periodInProgress(model.period, now)) warn(`Warning: the period has not ended (it ends ${model.period.end}): the report holds the events logged up to now; run it again after its end for the whole period`);
   else if (periodJustEnded(model.period, now)) warn(`Warning: the period ended less than an hour ago (${model.period.end}): CloudTrail delivers most log files within 15 minutes, some later; run it again later for the events of its last minutes`);
   for (const warning of model.comparison?.warnings ?? []) warn(`Warning: ${warning}`);

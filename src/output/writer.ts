@@ -461,18 +461,30 @@ export class OutputSession {
   private ready: Promise<void> | null = null;
   /** The folders this session made for `dir` (`makeFolders`), outermost first: removed again, when empty, if the report is not written. */
   private made: string[] = [];
+  /** Files of this report's name that an earlier run wrote and this one did not (`commit`). */
+  private earlierRun: string[] = [];
 
   /**
    * `dir` as given. Every path inside it is made with path.join, which resolves `..` by the
    * text (`link/../x` is `./x`, as checkOutputFolder and a local source's skipped folder read
    * it), so the folder is made from its normalized text too, not through a link by mkdir.
    * `lock`: how long `commit` waits for other runs writing into `dir`, and when their locks
-   * count as left behind (`LockTimes`).
+   * count as left behind (`LockTimes`). `family`: every name this report's outputs can have
+   * (each format's): those an earlier run wrote and this one does not are another run's, of
+   * other formats or filters, so SHA256SUMS stops listing them (`earlierRunFiles`).
    */
   constructor(
     readonly dir: string,
-    private readonly options: { lock?: Partial<LockTimes> } = {},
+    private readonly options: { lock?: Partial<LockTimes>; family?: readonly string[] } = {},
   ) {}
+
+  /**
+   * Files of this report's name (`family`) left from an earlier run, that this one did not write:
+   * still there, no longer in SHA256SUMS (a set it approves is one run's); known after `commit`.
+   */
+  earlierRunFiles(): string[] {
+    return [...this.earlierRun];
+  }
 
   async add(file: OutputFile): Promise<WrittenFile> {
     try {
@@ -512,10 +524,18 @@ export class OutputSession {
       } catch {
         // no SHA256SUMS yet
       }
+      const family = new Set(this.options.family ?? []);
+      this.earlierRun = [];
       for (const [name, hash] of earlier) {
         if (ours.has(name) || !(await isFile(path.join(this.dir, name)))) continue; // replaced now, or gone
+        // Of this report's name, not written now: an earlier run's (other formats or filters), not vouched for beside this run's files.
+        if (family.has(name)) {
+          this.earlierRun.push(name);
+          continue;
+        }
         sums.set(name, hash);
       }
+      this.earlierRun.sort(compareText);
       for (const w of this.written) sums.set(w.name, w.sha256);
       const text = [...sums.entries()]
         .sort(([a], [b]) => compareText(a, b))

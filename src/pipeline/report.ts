@@ -74,6 +74,8 @@ export interface ReportOptions {
 export interface ReportResult {
   model: ReportModel;
   written: WrittenFile[];
+  /** Files of this report's name an earlier run wrote into --out and this one did not: left there, no longer in SHA256SUMS. */
+  earlierRunFiles: string[];
   exitCode: number;
 }
 
@@ -382,7 +384,9 @@ async function afterTheRead(
   const phaseOf = (output: FormatOutput) => output.suffix.replace(/^[-.]/, '');
   const outputFiles = outputs.map(nameOf);
   const ctx: RenderContext = { ...options.render, templates, media: 'screen', dataFiles, outputFiles, printer };
-  const session = new OutputSession(options.outDir);
+  // Every name this report's outputs can have, whichever formats this run writes.
+  const family = Object.values(FORMATS).flatMap((format) => format.map(nameOf));
+  const session = new OutputSession(options.outDir, { family });
   // Streamed outputs are produced while they are written: the phase covers both. In a function
   // of its own, so what an output holds (the HTML's view: ~44 MB at 100,000 events) goes when
   // it is written; a local of this loop stayed reachable while the next output rendered.
@@ -431,5 +435,5 @@ async function afterTheRead(
   const written = (await session.commit()).sort((a, b) => outputFiles.indexOf(a.name) - outputFiles.indexOf(b.name));
   lap('write');
   const gate = options.failOn !== undefined && hasFindingsAtOrAbove(model.findings, options.failOn);
-  return { model, written, exitCode: gate ? EXIT.GATE : EXIT.OK };
+  return { model, written, earlierRunFiles: session.earlierRunFiles(), exitCode: gate ? EXIT.GATE : EXIT.OK };
 }

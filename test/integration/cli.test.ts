@@ -174,6 +174,20 @@ describe('iot-audit report: bad input gets one line, a documented exit code and 
     }
   });
 
+  it('a second run of the report into the same --out, of other formats or filters: SHA256SUMS vouches for its own files only, and says which are left from the earlier run (2026-11-26 review)', async () => {
+    const out = tmp('mixed-set');
+    expect((await cli([...base, '--format', 'html,json,md', '--out', out])).code).toBe(0);
+    const second = await cli([...base, '--format', 'json', '--account', '314159265358', '--out', out, '--json']);
+    expect(second.code, second.stderr).toBe(0);
+    expect(JSON.parse(second.stdout).warnings).toEqual([
+      `Note: iot-audit-2026-10.html, iot-audit-2026-10.md in ${out} are from an earlier run of this report (other formats or filters), not written by this one: SHA256SUMS no longer lists them`,
+    ]);
+    const listed = readFileSync(path.join(out, 'SHA256SUMS'), 'utf8').trim().split('\n').map((l) => l.split('  ')[1]);
+    expect(listed).toEqual(['iot-audit-2026-10.json']);
+    // The earlier files are still there: nothing the user made is removed.
+    expect(readdirSync(out).filter((f) => !f.startsWith('.')).sort()).toEqual(['SHA256SUMS', 'iot-audit-2026-10.html', 'iot-audit-2026-10.json', 'iot-audit-2026-10.md']);
+  });
+
   it('--from alone (a period up to now, by design) gives no warning of a period not ended or just ended', async () => {
     const run = await cli([...base.filter((a) => a !== '--period' && a !== '2026-10'), '--from', '2026-10-01', '--format', 'json', '--out', tmp('from-alone'), '--json']);
     expect(run.code, run.stderr).toBe(0);
