@@ -86,6 +86,39 @@ function stopPrint(job: PrintJob): void {
   job.stop.abort(new Error('exiting'));
   // Looked for again once killed: a browser still starting may have made its folder meanwhile.
   removeFolders(job.profile, socketFolder ?? socketFolderOf(job));
+  // A browser killed as it starts can write into its profile for a few milliseconds more (the
+  // kernel ends its processes one by one; on a busy machine that takes a while): once none is
+  // left (for at most a second), its folders are removed again.
+  const until = Date.now() + 1_000;
+  let waited = false;
+  while (processesOf(job.profile) && Date.now() < until) {
+    waited = true;
+    sleepSync(20);
+  }
+  if (waited) removeFolders(job.profile, socketFolder ?? socketFolderOf(job));
+}
+
+/** Whether a process whose command line names `profile` is left (Linux: /proc; elsewhere, none known). */
+function processesOf(profile: string): boolean {
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return false;
+  }
+  for (const pid of pids) {
+    try {
+      if (readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes(profile)) return true;
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
+  }
+  return false;
+}
+
+/** Waits `ms` on this thread: in an exit handler, nothing asynchronous runs any more. */
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
 /** The profile, and the socket folder Chromium made for it (read before the browser closes: one that had to be killed leaves it). */
