@@ -66,10 +66,11 @@ export interface Discovery {
   /** Prefixes that could not be listed, and a search for `AWSLogs/` stopped short (`findAwsLogsLevels`). */
   problems: SourceProblem[];
   /**
-   * A trail's account folder was met, with or without locations: one the filters leave out, one
-   * with `CloudTrail/<region>/` folders, or one with only `CloudTrail-Digest/` or
-   * `CloudTrail-Insight/` (a trail with no log file yet). A source with none of them holds no
-   * trail at all (an `AWSLogs/` of other services' logs only).
+   * The source holds a trail, with or without locations: an account asked for has
+   * `CloudTrail/<region>/` folders, or an account folder (one the filters leave out, or one with
+   * no log folder) holds `CloudTrail/`, `CloudTrail-Digest/` or `CloudTrail-Insight/` (a quiet
+   * trail, a trail of other accounts, a trail with digests only so far). False for a source of no
+   * trail at all: an `AWSLogs/` of other services' logs, a mistyped account folder.
    */
   trailSeen: boolean;
 }
@@ -497,38 +498,59 @@ export async function discoverTrails(store: ObjectStore, filter: DiscoveryFilter
   const locations: TrailLocation[] = [];
   // A `CloudTrail/<region>` folder was found, or may have been (an account left out by a filter).
   let trailFolderSeen = false;
-  // An account folder of the period's accounts with digests or Insights events and no log folder (a trail with no log file yet).
-  let otherTrailFolderSeen = false;
+  // A `CloudTrail/<region>` folder of an account asked for was found: the source holds a trail.
+  let regionSeen = false;
+  // Account folders that may hold a trail with no log folder for the filters: one left out by
+  // them, one asked for with no `CloudTrail/<region>` (digests only so far, or other services' logs).
+  const unsure: string[] = [];
   const organizationIds = await walkAccountFolders(walked, list, async ({ prefix, organizationId, accountId }, { region: regionNarrow }) => {
     if (!allowed(accountId, filter.accounts)) {
       trailFolderSeen = true;
+      unsure.push(prefix);
       return;
     }
     const trailPrefix = `${prefix}CloudTrail/`;
     // A root at a region's folder: nothing above it is listed (a local copy of that folder
     // alone, or S3 permissions granted on it only).
     const { prefixes } = regionNarrow !== undefined ? { prefixes: [`${trailPrefix}${regionNarrow}/`] } : await list(trailPrefix);
-    let regionSeen = false;
+    let regions = 0;
     for (const regionPrefix of prefixes) {
       const region = lastSegment(regionPrefix);
       if (!REGION.test(region)) continue;
       trailFolderSeen = true;
-      regionSeen = true;
+      regions++;
       if (!allowed(region, filter.regions)) continue;
       locations.push({ prefix: regionPrefix, organizationId, accountId, region });
     }
-    // No log folder: one listing more, of this account alone, tells a trail with digests only from no trail.
-    if (!regionSeen && regionNarrow === undefined && (await list(prefix)).prefixes.some((p) => TRAIL_FOLDERS.has(lastSegment(p)))) otherTrailFolderSeen = true;
+    if (regions > 0) regionSeen = true;
+    else if (regionNarrow === undefined) unsure.push(prefix);
   });
+  const trailSeen = regionSeen || (await holdsTrailFolder(unsure, list));
   // No trail folder at all below a local folder inside `AWSLogs/`: its files are read as those of
   // a plain folder. Local only: an S3 prefix inside `AWSLogs/` has always been read as the
   // layout, and listing all of it could be millions of keys.
   if (store.kind === 'local' && store.rootPrefix !== '' && !trailFolderSeen && problems.length === 0) {
-    return { layout: 'files', locations: [], organizationIds: [], problems: [], trailSeen: otherTrailFolderSeen };
+    return { layout: 'files', locations: [], organizationIds: [], problems: [], trailSeen };
   }
   problems.push(...unfollowed);
   locations.sort((a, b) => (a.prefix < b.prefix ? -1 : a.prefix > b.prefix ? 1 : 0));
-  return { layout: organizationIds.length > 0 ? 'organization' : 'account', locations, organizationIds, problems, trailSeen: trailFolderSeen || otherTrailFolderSeen };
+  return { layout: organizationIds.length > 0 ? 'organization' : 'account', locations, organizationIds, problems, trailSeen };
+}
+
+/** How many of a source's account folders are listed, at most, to tell whether it holds a trail (`holdsTrailFolder`). */
+const TRAIL_PROBES = 3;
+
+/**
+ * Whether one of `accounts` (account folders, at most TRAIL_PROBES listed) holds a trail folder
+ * (`CloudTrail`, `CloudTrail-Digest`, `CloudTrail-Insight`): asked only of a source in which no
+ * log folder of the accounts asked for was found, so a source with one costs nothing more. An
+ * organization's accounts share its trail: the first folders tell for the others.
+ */
+async function holdsTrailFolder(accounts: readonly string[], list: ListPrefixes): Promise<boolean> {
+  for (const prefix of accounts.slice(0, TRAIL_PROBES)) {
+    if ((await list(prefix)).prefixes.some((p) => TRAIL_FOLDERS.has(lastSegment(p)))) return true;
+  }
+  return false;
 }
 
 /**

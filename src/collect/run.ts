@@ -526,7 +526,7 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
   // source, never left out unsaid of a report that says it covered it. `--account` and `--region`
   // are judged over all the sources together (above): a trail whose folders they all leave out
   // (another organization's bucket) is no mistake, nor is a trail with digests only so far
-  // (`trailSeen`: no listing more than the discovery's). A source with a problem (a listing or read
+  // (`trailSeen`: a few listings more, only for a source in which no log folder was found). A source with a problem (a listing or read
   // refused) is named in the report with it; an Athena query is no store here, and excuses only itself.
   const named = new Set(problems.map((p) => p.source));
   for (const store of options.stores) {

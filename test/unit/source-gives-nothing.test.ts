@@ -22,7 +22,7 @@ import { inPlaces } from '../../src/iot/events.js';
 import { runReport } from '../../src/pipeline/report.js';
 import { LocalStore } from '../../src/sources/local.js';
 import type { SourceInfo } from '../../src/types.js';
-import { deniedStore } from '../helpers/counting-store.js';
+import { CountingStore, deniedStore } from '../helpers/counting-store.js';
 import { FIXTURE_TREE, reportOptions } from '../helpers/report-options.js';
 import { logKey, record, writeTree } from '../helpers/trail-tree.js';
 
@@ -122,9 +122,28 @@ describe('a --source that gives nothing beside one that has logs', () => {
     const elb = { [`AWSLogs/${B}/elasticloadbalancing/us-east-1/2026/10/05/${B}_elasticloadbalancing_us-east-1_x.log.gz`]: 'x' };
     await expect(read([store(goodTrail(A), 'trail'), store(elb, 'elb')], { accounts: [B] })).rejects.toThrow(/no CloudTrail log files were found/);
     await expect(read([store(goodTrail(A), 'trail'), store(elb, 'elb')])).rejects.toThrow(nothingUnder('elb'));
-    // Its accounts left out by --account are not looked into (an organization's bucket of hundreds
-    // of accounts would be as many listings more, every run): judged left out by the filters.
-    await expect(read([store(goodTrail(A), 'trail'), store(elb, 'elb')], { accounts: [A], regions: ['us-east-1'] })).resolves.toBeDefined();
+    // Its accounts left out by --account hold no trail either (a few of them are looked into).
+    await expect(read([store(goodTrail(A), 'trail'), store(elb, 'elb')], { accounts: [A], regions: ['us-east-1'] })).rejects.toThrow(nothingUnder('elb'));
+  });
+
+  it('a mistyped account folder as a source, its account left out by --account, is named (2026-11-26 review)', async () => {
+    const root = tree({ [`AWSLogs/${ORG}/${B}/Config/x.json.gz`]: 'x' });
+    const typo = new LocalStore(path.join(root, 'AWSLogs', ORG, '999988887777'), 'typo');
+    await expect(read([store(goodTrail(A), 'trail'), typo], { accounts: [A] })).rejects.toThrow(nothingUnder('typo'));
+  });
+
+  it('another trail whose accounts --account leaves out is no mistake, found with a few listings of its account folders', async () => {
+    const other = Object.fromEntries(
+      Array.from({ length: 40 }, (_, i) => {
+        const account = String(500000000000 + i);
+        return [key(account, '2026-10-05T10:05', `other${String(i).padStart(11, '0')}`), [record({ eventID: `o-${i}`, recipientAccountId: account })]];
+      }),
+    );
+    const counted = new CountingStore(tree(other), 'other-org');
+    await expect(read([store(goodTrail(A), 'trail'), counted], { accounts: [A] })).resolves.toBeDefined();
+    // The AWSLogs/ search, the organization, and one account folder of the 40 (it holds CloudTrail/).
+    expect(counted.listed.filter((p) => /\/\d{12}\/$/.test(p))).toHaveLength(1);
+    expect(counted.listed.length).toBeLessThan(8);
   });
 
   it('a plain folder of other JSON files beside a quiet trail is named alone, as other files, not as a damaged trail (2026-11-26 review)', async () => {
