@@ -165,7 +165,7 @@ export async function runReportCli(flags: ReportFlags, io: CliIo): Promise<{ jso
   const earlier = result.earlierRunFiles;
   if (earlier.length > 0) {
     warn(
-      `Note: ${earlier.join(', ')} in ${flags.out} ${earlier.length === 1 ? 'is' : 'are'} from an earlier run of this report (other formats or filters), not written by this one: SHA256SUMS no longer lists ${earlier.length === 1 ? 'it' : 'them'}`,
+      `Note: ${earlier.join(', ')} in ${flags.out} ${earlier.length === 1 ? 'is' : 'are'} from an earlier run of this report, of a format this run did not write: SHA256SUMS no longer lists ${earlier.length === 1 ? 'it' : 'them'}`,
     );
   }
   if (periodInProgress(model.period, now)) warn(`Warning: the period has not ended (it ends ${model.period.end}): the report holds the events logged up to now; run it again after its end for the whole period`);

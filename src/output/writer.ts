@@ -463,6 +463,8 @@ export class OutputSession {
   private made: string[] = [];
   /** Files of this report's name that an earlier run wrote and this one did not (`commit`). */
   private earlierRun: string[] = [];
+  /** When this session began: a file of this report's name written since is another run's of the same time, not an earlier one's. */
+  private readonly startedAt = Date.now();
 
   /**
    * `dir` as given. Every path inside it is made with path.join, which resolves `..` by the
@@ -470,8 +472,8 @@ export class OutputSession {
    * it), so the folder is made from its normalized text too, not through a link by mkdir.
    * `lock`: how long `commit` waits for other runs writing into `dir`, and when their locks
    * count as left behind (`LockTimes`). `family`: every name this report's outputs can have
-   * (each format's): those an earlier run wrote and this one does not are another run's, of
-   * other formats or filters, so SHA256SUMS stops listing them (`earlierRunFiles`).
+   * (each format's): those an earlier run wrote (before this session began) and this one does
+   * not are of formats this run did not write, so SHA256SUMS stops listing them (`earlierRunFiles`).
    */
   constructor(
     readonly dir: string,
@@ -528,8 +530,10 @@ export class OutputSession {
       this.earlierRun = [];
       for (const [name, hash] of earlier) {
         if (ours.has(name) || !(await isFile(path.join(this.dir, name)))) continue; // replaced now, or gone
-        // Of this report's name, not written now: an earlier run's (other formats or filters), not vouched for beside this run's files.
-        if (family.has(name)) {
+        // Of this report's name, not written now: an earlier run's (a format this run did not write),
+        // not vouched for beside this run's files; one written since this run began is a concurrent
+        // run's, which keeps its line as before.
+        if (family.has(name) && (await stat(path.join(this.dir, name))).mtimeMs < this.startedAt) {
           this.earlierRun.push(name);
           continue;
         }

@@ -98,8 +98,13 @@ function stopPrint(job: PrintJob): void {
   if (waited) removeFolders(job.profile, socketFolder ?? socketFolderOf(job));
 }
 
-/** Whether a process whose command line names `profile` is left (Linux: /proc; elsewhere, none known). */
+/**
+ * Whether a process of the browser on `profile` is left (Linux: /proc; elsewhere, none known):
+ * one with an argument that is the profile (`--user-data-dir=<profile>`) or a path inside it,
+ * not any whose command line merely holds its name.
+ */
 function processesOf(profile: string): boolean {
+  const ours = (arg: string) => arg === `--user-data-dir=${profile}` || arg.startsWith(`${profile}/`) || arg.includes(`=${profile}/`);
   let pids: string[];
   try {
     pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
@@ -108,7 +113,7 @@ function processesOf(profile: string): boolean {
   }
   for (const pid of pids) {
     try {
-      if (readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes(profile)) return true;
+      if (readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0').some(ours)) return true;
     } catch {
       // gone meanwhile, or not ours to read
     }

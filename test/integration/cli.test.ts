@@ -180,7 +180,7 @@ describe('iot-audit report: bad input gets one line, a documented exit code and 
     const second = await cli([...base, '--format', 'json', '--account', '314159265358', '--out', out, '--json']);
     expect(second.code, second.stderr).toBe(0);
     expect(JSON.parse(second.stdout).warnings).toEqual([
-      `Note: iot-audit-2026-10.html, iot-audit-2026-10.md in ${out} are from an earlier run of this report (other formats or filters), not written by this one: SHA256SUMS no longer lists them`,
+      `Note: iot-audit-2026-10.html, iot-audit-2026-10.md in ${out} are from an earlier run of this report, of a format this run did not write: SHA256SUMS no longer lists them`,
     ]);
     const listed = readFileSync(path.join(out, 'SHA256SUMS'), 'utf8').trim().split('\n').map((l) => l.split('  ')[1]);
     expect(listed).toEqual(['iot-audit-2026-10.json']);

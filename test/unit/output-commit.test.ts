@@ -386,3 +386,27 @@ describe('OutputSession.commit: two runs writing into one folder at once', () =>
     }
   });
 });
+
+describe("OutputSession: this report's files of formats a run did not write", () => {
+  const family = ['r.html', 'r.json', 'r.md'];
+  const listed = (dir: string) => readFileSync(path.join(dir, 'SHA256SUMS'), 'utf8').trim().split('\n').map((l) => l.split('  ')[1]);
+
+  it("an earlier run's are left in place, unlisted and named; a run at the same time keeps its lines", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'iot-audit-family-'));
+    await writeOutputs(dir, [
+      { name: 'r.html', bytes: 'earlier' },
+      { name: 'other-report.json', bytes: '{}' },
+    ]);
+    // Written before this session began: an earlier run's.
+    const past = new Date(Date.now() - 60_000);
+    fs.utimesSync(path.join(dir, 'r.html'), past, past);
+    const session = new OutputSession(dir, { family });
+    // Another run, at the same time, writes the Markdown and commits first.
+    await writeOutputs(dir, [{ name: 'r.md', bytes: 'concurrent' }]);
+    await session.add({ name: 'r.json', bytes: '{"now":1}' });
+    await session.commit();
+    expect(session.earlierRunFiles()).toEqual(['r.html']);
+    expect(listed(dir)).toEqual(['other-report.json', 'r.json', 'r.md']);
+    expect(readdirSync(dir).filter((f) => !f.startsWith('.')).sort()).toEqual(['SHA256SUMS', 'other-report.json', 'r.html', 'r.json', 'r.md']);
+  });
+});
