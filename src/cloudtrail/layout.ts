@@ -2,6 +2,7 @@ import { getOrInsert } from '../memo.js';
 import type { LogObjectRef, ObjectStore, SourceProblem, StoredObject, TrailLocation } from '../types.js';
 import { mapLimit } from '../collect/limit.js';
 import { SourceError, oneLine } from '../errors.js';
+import { compareText } from '../unicode.js';
 
 /** `o-` + 10 to 32 lowercase letters or digits. */
 export const ORG_ID = /^o-[a-z0-9]{10,32}$/;
@@ -500,13 +501,18 @@ export async function discoverTrails(store: ObjectStore, filter: DiscoveryFilter
   let trailFolderSeen = false;
   // A `CloudTrail/<region>` folder of an account asked for was found: the source holds a trail.
   let regionSeen = false;
-  // Account folders that may hold a trail with no log folder for the filters: one left out by
-  // them, one asked for with no `CloudTrail/<region>` (digests only so far, or other services' logs).
-  const unsure: string[] = [];
+  // Account folders that may hold a trail with no log folder for the filters, in the order they
+  // are looked into (`holdsTrailFolder`): one asked for with no `CloudTrail/<region>` (digests
+  // only so far, or other services' logs), then one left out by them, an organization's first (a
+  // log archive keeps other services' `AWSLogs/<acct>/` beside its trail's `AWSLogs/<o-id>/`).
+  const unsure: { prefix: string; rank: number }[] = [];
+  // A root inside a left-out account's CloudTrail folder (`.../CloudTrail/<region>`): a trail's by its path, nothing above it listed.
+  let narrowedTrailSeen = false;
   const organizationIds = await walkAccountFolders(walked, list, async ({ prefix, organizationId, accountId }, { region: regionNarrow }) => {
     if (!allowed(accountId, filter.accounts)) {
       trailFolderSeen = true;
-      unsure.push(prefix);
+      if (regionNarrow !== undefined) narrowedTrailSeen = true;
+      else unsure.push({ prefix, rank: organizationId !== null ? 1 : 2 });
       return;
     }
     const trailPrefix = `${prefix}CloudTrail/`;
@@ -523,9 +529,10 @@ export async function discoverTrails(store: ObjectStore, filter: DiscoveryFilter
       locations.push({ prefix: regionPrefix, organizationId, accountId, region });
     }
     if (regions > 0) regionSeen = true;
-    else if (regionNarrow === undefined) unsure.push(prefix);
+    else if (regionNarrow === undefined) unsure.push({ prefix, rank: 0 });
   });
-  const trailSeen = regionSeen || (await holdsTrailFolder(unsure, list));
+  unsure.sort((a, b) => a.rank - b.rank || compareText(a.prefix, b.prefix));
+  const trailSeen = regionSeen || narrowedTrailSeen || (await holdsTrailFolder(unsure.map((u) => u.prefix), list));
   // No trail folder at all below a local folder inside `AWSLogs/`: its files are read as those of
   // a plain folder. Local only: an S3 prefix inside `AWSLogs/` has always been read as the
   // layout, and listing all of it could be millions of keys.
@@ -538,10 +545,11 @@ export async function discoverTrails(store: ObjectStore, filter: DiscoveryFilter
 }
 
 /** How many of a source's account folders are listed, at most, to tell whether it holds a trail (`holdsTrailFolder`). */
-const TRAIL_PROBES = 3;
+const TRAIL_PROBES = 5;
+
 
 /**
- * Whether one of `accounts` (account folders, at most TRAIL_PROBES listed) holds a trail folder
+ * Whether one of `accounts` (account folders in the order given, at most TRAIL_PROBES listed) holds a trail folder
  * (`CloudTrail`, `CloudTrail-Digest`, `CloudTrail-Insight`): asked only of a source in which no
  * log folder of the accounts asked for was found, so a source with one costs nothing more. An
  * organization's accounts share its trail: the first folders tell for the others.

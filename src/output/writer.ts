@@ -463,8 +463,8 @@ export class OutputSession {
   private made: string[] = [];
   /** Files of this report's name that an earlier run wrote and this one did not (`commit`). */
   private earlierRun: string[] = [];
-  /** When this session began: a file of this report's name written since is another run's of the same time, not an earlier one's. */
-  private readonly startedAt = Date.now();
+  /** When the run began (`startedAt`, else this session): a file of this report's name written since is another run's of the same time, not an earlier one's. */
+  private readonly startedAt: number;
 
   /**
    * `dir` as given. Every path inside it is made with path.join, which resolves `..` by the
@@ -472,13 +472,17 @@ export class OutputSession {
    * it), so the folder is made from its normalized text too, not through a link by mkdir.
    * `lock`: how long `commit` waits for other runs writing into `dir`, and when their locks
    * count as left behind (`LockTimes`). `family`: every name this report's outputs can have
-   * (each format's): those an earlier run wrote (before this session began) and this one does
-   * not are of formats this run did not write, so SHA256SUMS stops listing them (`earlierRunFiles`).
+   * (each format's): those an earlier run wrote (before `startedAt`, when this run began: its
+   * read included) and this one does not are of formats this run did not write, so SHA256SUMS
+   * stops listing them (`earlierRunFiles`). The times compared are the file system's and this
+   * machine's: a file system whose clock is far off (a network one) can misjudge a file.
    */
   constructor(
     readonly dir: string,
-    private readonly options: { lock?: Partial<LockTimes>; family?: readonly string[] } = {},
-  ) {}
+    private readonly options: { lock?: Partial<LockTimes>; family?: readonly string[]; startedAt?: number } = {},
+  ) {
+    this.startedAt = options.startedAt ?? Date.now();
+  }
 
   /**
    * Files of this report's name (`family`) left from an earlier run, that this one did not write:

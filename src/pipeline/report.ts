@@ -254,6 +254,8 @@ async function afterRead(options: ReportOptions, userTemplates: RenderContext['t
 
 /** sources -> records -> events -> analysis -> model -> renderers -> writer. */
 export async function runReport(options: ReportOptions): Promise<ReportResult> {
+  // A file of this report's name written into --out since now is a concurrent run's (`OutputSession`).
+  const startedAt = Date.now();
   // Everything that can be wrong with the input is checked before the long read.
   const period = resolvePeriod(options.period, options.now);
   if (options.formats.length === 0) throw new UsageError('--format is empty: give any of html,pdf,json,csv,md');
@@ -319,7 +321,7 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
     ? await (await import('../render/pdf.js')).startPrinter({ browserPath: options.render.browserPath })
     : undefined;
   try {
-    return await afterTheRead({ ...inputs, period, collected, integrityResult, printer }, await stages, options, { lap, timing });
+    return await afterTheRead({ ...inputs, period, collected, integrityResult, printer, startedAt }, await stages, options, { lap, timing });
   } finally {
     // Closed already when the PDF was printed; here when anything before it failed.
     await printer?.close();
@@ -328,12 +330,12 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
 
 /** build -> findings -> renderers -> writer, with what the read gave. */
 async function afterTheRead(
-  read: Inputs & { period: Period; collected: CollectResult; integrityResult: IntegrityResult | null; printer: Printer | undefined },
+  read: Inputs & { period: Period; collected: CollectResult; integrityResult: IntegrityResult | null; printer: Printer | undefined; startedAt: number },
   stages: Awaited<ReturnType<typeof afterRead>>,
   options: ReportOptions,
   { lap, timing }: { lap: (phase: string) => void; timing: (phase: string, ms: number) => void },
 ): Promise<ReportResult> {
-  const { config, previous, verifyInputs, stores, accounts, athena, period, collected, integrityResult, printer } = read;
+  const { config, previous, verifyInputs, stores, accounts, athena, period, collected, integrityResult, printer, startedAt } = read;
   const {
     build: { buildReport },
     findings: { evaluateFindings, countFindingsBySeverity, hasFindingsAtOrAbove, disabledRules },
@@ -386,7 +388,7 @@ async function afterTheRead(
   const ctx: RenderContext = { ...options.render, templates, media: 'screen', dataFiles, outputFiles, printer };
   // Every name this report's outputs can have, whichever formats this run writes.
   const family = Object.values(FORMATS).flatMap((format) => format.map(nameOf));
-  const session = new OutputSession(options.outDir, { family });
+  const session = new OutputSession(options.outDir, { family, startedAt });
   // Streamed outputs are produced while they are written: the phase covers both. In a function
   // of its own, so what an output holds (the HTML's view: ~44 MB at 100,000 events) goes when
   // it is written; a local of this loop stayed reachable while the next output rendered.

@@ -409,4 +409,16 @@ describe("OutputSession: this report's files of formats a run did not write", ()
     expect(listed(dir)).toEqual(['other-report.json', 'r.json', 'r.md']);
     expect(readdirSync(dir).filter((f) => !f.startsWith('.')).sort()).toEqual(['SHA256SUMS', 'other-report.json', 'r.html', 'r.json', 'r.md']);
   });
+
+  it('a run at the same time that finished while this one was still reading keeps its lines: "since" is since the run began, not since its writing did', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'iot-audit-family-'));
+    const began = Date.now();
+    // The other run commits while this one reads its sources (before its session exists).
+    await writeOutputs(dir, [{ name: 'r.md', bytes: 'concurrent' }]);
+    const session = new OutputSession(dir, { family, startedAt: began });
+    await session.add({ name: 'r.json', bytes: '{"now":1}' });
+    await session.commit();
+    expect(session.earlierRunFiles()).toEqual([]);
+    expect(listed(dir)).toEqual(['r.json', 'r.md']);
+  });
 });

@@ -126,6 +126,14 @@ describe('a --source that gives nothing beside one that has logs', () => {
     await expect(read([store(goodTrail(A), 'trail'), store(elb, 'elb')], { accounts: [A], regions: ['us-east-1'] })).rejects.toThrow(nothingUnder('elb'));
   });
 
+  it('a log archive (other services\' AWSLogs/<acct>/ beside the trail\'s AWSLogs/<o-id>/), every account left out by --account, or a trail with digests only behind such folders, is no mistake (2026-11-26 review)', async () => {
+    const config = Object.fromEntries(['200000000001', '200000000002', '200000000003', '200000000004', '200000000005', '200000000006'].map((a) => [`AWSLogs/${a}/Config/us-east-1/2026/10/5/x.json.gz`, 'x']));
+    const archive = { ...config, [key(B, '2026-10-05T10:05', 'arch000000000001')]: [record({ eventID: 'arch', recipientAccountId: B })] };
+    await expect(read([store(goodTrail(A), 'trail'), store(archive, 'ct-archive')], { accounts: [A] })).resolves.toBeDefined();
+    const digests = { ...config, [`AWSLogs/900000000009/CloudTrail-Digest/us-east-1/2026/10/05/900000000009_CloudTrail-Digest_us-east-1_t_us-east-1_20261005T000000Z.json.gz`]: 'x' };
+    await expect(read([store(goodTrail(A), 'trail'), store(digests, 'new-account')], { accounts: [A, '900000000009'] })).resolves.toBeDefined();
+  });
+
   it('a mistyped account folder as a source, its account left out by --account, is named (2026-11-26 review)', async () => {
     const root = tree({ [`AWSLogs/${ORG}/${B}/Config/x.json.gz`]: 'x' });
     const typo = new LocalStore(path.join(root, 'AWSLogs', ORG, '999988887777'), 'typo');
