@@ -13,6 +13,7 @@ import {
 import { timedRequestHandler } from '../aws-http.js';
 import type { OrgAccount, ResolvedAccounts } from '../types.js';
 import { classifyAwsFailure, describeAwsFailure } from './aws-errors.js';
+import { compareText } from '../unicode.js';
 
 /** Organizations allows a few requests per second per account: stay well under it. */
 export const DEFAULT_ORGANIZATIONS_CONCURRENCY = 5;
@@ -273,7 +274,7 @@ async function readTags(client: OrganizationsClient, resourceId: string): Promis
       if (typeof tag.Key === 'string') pairs.push([tag.Key, tag.Value ?? '']);
     }
   }
-  pairs.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  pairs.sort(([a], [b]) => compareText(a, b));
   // fromEntries defines own properties, so a "__proto__" tag key stays a plain key.
   return Object.fromEntries(pairs);
 }

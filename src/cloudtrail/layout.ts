@@ -540,7 +540,7 @@ export async function discoverTrails(store: ObjectStore, filter: DiscoveryFilter
     return { layout: 'files', locations: [], organizationIds: [], problems: [], trailSeen };
   }
   problems.push(...unfollowed);
-  locations.sort((a, b) => (a.prefix < b.prefix ? -1 : a.prefix > b.prefix ? 1 : 0));
+  locations.sort((a, b) => compareText(a.prefix, b.prefix));
   return { layout: organizationIds.length > 0 ? 'organization' : 'account', locations, organizationIds, problems, trailSeen };
 }
 

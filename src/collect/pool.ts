@@ -118,10 +118,6 @@ export async function checkParseSwitches(env: NodeJS.ProcessEnv = process.env): 
   if (env.IOT_AUDIT_GUNZIP) (await import('./gunzip-native.js')).gunzipPathFromEnv(env);
 }
 
-// Whatever starts workers (`report`, which checks earlier too, and `verify`) fails at this
-// module's import, before any worker starts or anything is read.
-await checkParseSwitches();
-
 export function createParsePool(options: ParsePoolOptions = {}): ParsePool {
   const threads = Math.max(1, Math.floor(options.threads ?? os.availableParallelism()));
   const timeoutMs = options.taskTimeoutMs ?? 5 * 60_000;

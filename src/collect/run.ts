@@ -297,7 +297,7 @@ interface SourceYield {
   /**
    * Log files listed (readable or not) that may be of the period: every file of the trail
    * layout (only the period's day folders are listed); a plain folder's unless its name is
-   * CloudTrail's and gives a delivery day outside the period (`mayBeOfPeriod`).
+   * CloudTrail's and gives a delivery day outside the period (`mayHold`, without the filters).
    */
   filesOfPeriod: number;
   /** Trail folders (account and region) found for the filters. */
@@ -316,17 +316,12 @@ const CLOUDTRAIL_LOG_NAME = new RegExp(`(?:^|/)(\\d{12})_CloudTrail_(${REGION_TE
  * asked for, as far as its name tells: a name that is not CloudTrail's tells nothing (true); a
  * CloudTrail log's name gives the account and region it logs and the UTC day it was delivered,
  * and the trail layout reads a file only when its folder (those same three) is asked for.
+ * Without `scope`, the period's days alone.
  */
-function mayHold(key: string, days: ReadonlySet<string>, options: CollectOptions): boolean {
+function mayHold(key: string, days: ReadonlySet<string>, scope: Pick<CollectOptions, 'accounts' | 'regions'> = {}): boolean {
   const m = CLOUDTRAIL_LOG_NAME.exec(key);
   if (m === null) return true;
-  return days.has(`${m[3]}-${m[4]}-${m[5]}`) && allowed(m[1], options.accounts) && allowed(m[2], options.regions);
-}
-
-/** Whether a file of a plain folder may hold records of the period, as far as its name tells (`mayHold`, without the filters). */
-function mayBeOfPeriod(key: string, days: ReadonlySet<string>): boolean {
-  const m = CLOUDTRAIL_LOG_NAME.exec(key);
-  return m === null || days.has(`${m[3]}-${m[4]}-${m[5]}`);
+  return days.has(`${m[3]}-${m[4]}-${m[5]}`) && allowed(m[1], scope.accounts) && allowed(m[2], scope.regions);
 }
 
 /**
@@ -367,7 +362,7 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
 
   const enqueue = async (store: ObjectStore, ref: LogObjectRef) => {
     progress.filesListed++;
-    if (ref.accountId !== null || mayBeOfPeriod(ref.key, daySet)) yields.get(store)!.filesOfPeriod++;
+    if (ref.accountId !== null || mayHold(ref.key, daySet)) yields.get(store)!.filesOfPeriod++;
     await queue.push({ store, ref });
   };
 

@@ -54,7 +54,7 @@ Exit status: 0 when everything checked out, 1 when anything is invalid, missing,
       { formatIntegrityText },
       { verifyIntegrity },
       { localPathOf, openSources },
-      { createParsePool, integrityOnWorkers },
+      { checkParseSwitches, createParsePool, integrityOnWorkers },
     ] = await Promise.all([
       import('../integrity/aws-keys.js'),
       import('../integrity/public-keys.js'),
@@ -64,6 +64,8 @@ Exit status: 0 when everything checked out, 1 when anything is invalid, missing,
       import('../sources/open.js'),
       import('../collect/pool.js'),
     ]);
+    // Before anything is read (exit 2): the scan kernel and gunzip the workers are told to use.
+    await checkParseSwitches();
     const now = new Date();
     const period = resolvePeriod({ period: flags.period, from: flags.from, to: flags.to, tz: flags.tz }, now);
     const start = new Date(period.start);
