@@ -81,6 +81,23 @@ export interface DiscoveryFilter {
   regions?: readonly string[];
 }
 
+/** A delimiter listing's answer: the folders and the objects directly in a prefix. */
+export type Listing = { prefixes: string[]; objects: StoredObject[] };
+
+/**
+ * The delimiter listings a run's trail discovery made (`discoverTrails`), by store and prefix
+ * (`listingKey`): the integrity check of `report --verify` walks the same `AWSLogs/` levels and
+ * account folders, and takes their answers from here instead of listing them again (hundreds of
+ * requests for an organization's accounts). Only the discovery's own levels are kept, never a
+ * day folder's listing; a listing that failed is not kept (the check lists it itself).
+ */
+export type DiscoveryListings = Map<string, Promise<Listing>>;
+
+/** A listing's place in `DiscoveryListings` (and in the integrity check's own cache). */
+export function listingKey(store: Pick<ObjectStore, 'label'>, prefix: string): string {
+  return `${store.label}\n${prefix}`;
+}
+
 /**
  * What an object's key is relative to, for naming it in a report: the folder for a
  * local store (the one above `AWSLogs/` for a folder inside it: `LocalStore.keyBase`),
@@ -203,10 +220,11 @@ async function children(
   prefix: string,
   problems: SourceProblem[],
   unfollowed: SourceProblem[] = problems,
-): Promise<{ prefixes: string[]; objects: StoredObject[] }> {
+  kept?: DiscoveryListings,
+): Promise<Listing> {
   let listed;
   try {
-    listed = await listChildrenAgain(store, prefix);
+    listed = await (kept === undefined ? listChildrenAgain(store, prefix) : keptListing(kept, store, prefix));
   } catch (error) {
     if (isFatalStoreError(error)) throw error;
     problems.push({ key: prefix || '/', source: store.label, reason: `could not list: ${oneLine(error)}` });
@@ -222,12 +240,21 @@ async function children(
   return { prefixes: listed.prefixes, objects };
 }
 
+/** `listChildrenAgain`, its answer kept in `kept` (a failure is not kept). */
+function keptListing(kept: DiscoveryListings, store: ObjectStore, prefix: string): Promise<Listing> {
+  const key = listingKey(store, prefix);
+  const listing = listChildrenAgain(store, prefix);
+  kept.set(key, listing);
+  listing.catch(() => kept.delete(key));
+  return listing;
+}
+
 /**
  * A delimiter listing of the trail's discovery (`discoverTrails`, and the integrity check's
  * `Lister`), sent once more when it fails on something passing (`isTransientStoreError`), up to
  * DISCOVERY_LIST_ATTEMPTS times; the last failure is thrown.
  */
-export async function listChildrenAgain(store: ObjectStore, prefix: string): Promise<{ prefixes: string[]; objects: StoredObject[] }> {
+export async function listChildrenAgain(store: ObjectStore, prefix: string): Promise<Listing> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await store.listChildren(prefix);
@@ -446,8 +473,10 @@ export async function walkAccountFolders(
  * (other months, other years). It is the trail layout with no trail folder, and the failure
  * among its problems: the report names it beside the other sources, or the run ends
  * "nothing could be listed" when no source could be.
+ *
+ * `kept`: where its listings are kept for the integrity check that follows (`DiscoveryListings`).
  */
-export async function discoverTrails(store: ObjectStore, filter: DiscoveryFilter = {}): Promise<Discovery> {
+export async function discoverTrails(store: ObjectStore, filter: DiscoveryFilter = {}, kept?: DiscoveryListings): Promise<Discovery> {
   const problems: SourceProblem[] = [];
   // Links that lead nowhere, or to folders not walked: named with the problems once the trail
   // layout is known; a plain folder of files is walked whole instead (`looseLogObjects`), which
@@ -455,7 +484,7 @@ export async function discoverTrails(store: ObjectStore, filter: DiscoveryFilter
   const unfollowed: SourceProblem[] = [];
   // Each prefix listed once: the root is listed while finding `AWSLogs/`, and again as the base when it is one.
   const listed = new Map<string, ReturnType<typeof children>>();
-  const list = (prefix: string) => getOrInsert(listed, prefix, () => children(store, prefix, problems, unfollowed));
+  const list = (prefix: string) => getOrInsert(listed, prefix, () => children(store, prefix, problems, unfollowed, kept));
   const stopped: SourceProblem[] = [];
   const bases = await findAwsLogsLevels(store, list, stopped);
   if (bases.length === 0) {

@@ -1,4 +1,4 @@
-import { REGION_TEXT, allowed, discoverTrails, fatalSourceError, isFatalStoreError, logFileUrl, logObjectsByDay, looseLogObjects } from '../cloudtrail/layout.js';
+import { REGION_TEXT, allowed, discoverTrails, fatalSourceError, isFatalStoreError, logFileUrl, logObjectsByDay, looseLogObjects, type DiscoveryListings } from '../cloudtrail/layout.js';
 import { SourceError, oneLine } from '../errors.js';
 import type { DigestRead } from '../integrity/digest.js';
 import type { LogContentHash, LogObjectRef, ObjectStore, ParsedLog, Period, RecordWithoutTime, RecordsWithoutTime, SourceInfo, SourceProblem, SourcedRecord } from '../types.js';
@@ -68,6 +68,8 @@ export interface CollectOptions {
    * Records that came another way (an Athena query), merged and de-duplicated with
    * the files' records; `files` stand for what they covered (partitions).
    */
+  /** Where the trail discovery keeps its listings, for an integrity check that follows (`DiscoveryListings`). */
+  discoveryListings?: DiscoveryListings;
   extra?: {
     records: SourcedRecord[];
     delivered: { accountId: string; region: string; day: string }[];
@@ -370,7 +372,7 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
   const listing = (async () => {
     for (const store of options.stores) {
       try {
-        const discovery = await discoverTrails(store, { accounts: options.accounts, regions: options.regions });
+        const discovery = await discoverTrails(store, { accounts: options.accounts, regions: options.regions }, options.discoveryListings);
         problems.push(...discovery.problems);
         sources.push({ store, layout: discovery.layout, organizationIds: discovery.organizationIds });
         yields.get(store)!.layout = discovery.layout;

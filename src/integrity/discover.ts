@@ -5,11 +5,14 @@ import {
   isFatalStoreError,
   lastSegment,
   listChildrenAgain,
+  listingKey,
   listsInKeyOrder,
   monthInKeyOrder,
   walkAccountFolders,
   type AccountFolder,
   type DiscoveryFilter,
+  type DiscoveryListings,
+  type Listing,
   type KeyOrderedStore,
 } from '../cloudtrail/layout.js';
 import { mapLimit } from '../collect/limit.js';
@@ -24,10 +27,6 @@ const DAY_FOLDER = /\/\d{4}\/\d{2}\/\d{2}\/$/;
 /** Accounts whose digest and log folders are listed at once. */
 const ACCOUNTS_AT_ONCE = 16;
 
-/** A listing's place in a lister's cache. */
-function cacheId(store: ObjectStore, prefix: string): string {
-  return `${store.label}\n${prefix}`;
-}
 
 /** One account and region of a store, with its digest folder and its log folder (either may be absent). */
 export interface IntegrityLocation {
@@ -72,14 +71,15 @@ interface Unlisted {
 /**
  * Delimiter listings through a gate, each prefix listed once per scope, with what
  * could not be listed recorded instead of thrown. `scope()` gives a lister with its
- * own cache (dropped with it) and the same counters.
+ * own cache (dropped with it) and the same counters. `known`: listings the report's read
+ * made already (`DiscoveryListings`), answered from there and not sent again.
  */
 export class Lister {
-  private readonly cache = new Map<string, Promise<{ prefixes: string[]; objects: StoredObject[] }>>();
+  private readonly cache = new Map<string, Promise<Listing>>();
 
   constructor(
     private readonly gate: Gate = (call) => call(),
-    private readonly shared: { calls: number; failures: Unlisted[]; stopped: Unlisted[] } = { calls: 0, failures: [], stopped: [] },
+    private readonly shared: { calls: number; failures: Unlisted[]; stopped: Unlisted[]; known?: DiscoveryListings } = { calls: 0, failures: [], stopped: [] },
   ) {}
 
   get calls(): number {
@@ -115,12 +115,12 @@ export class Lister {
    * one per day folder. Where the month listing fails, each of its days is listed on its own
    * (and its failure noted as `list` notes it).
    */
-  async listDays(store: ObjectStore, folders: readonly string[], concurrency: number): Promise<{ prefixes: string[]; objects: StoredObject[] }[]> {
+  async listDays(store: ObjectStore, folders: readonly string[], concurrency: number): Promise<Listing[]> {
     if (listsInKeyOrder(store)) {
       // `.../YYYY/MM/` -> the `DD`s asked for and not listed yet.
       const months = new Map<string, string[]>();
       for (const folder of folders) {
-        if (DAY_FOLDER.test(folder) && !this.cache.has(cacheId(store, folder))) getOrInsert(months, folder.slice(0, -3), () => []).push(folder.slice(-3, -1));
+        if (DAY_FOLDER.test(folder) && !this.cache.has(listingKey(store, folder))) getOrInsert(months, folder.slice(0, -3), () => []).push(folder.slice(-3, -1));
       }
       await mapLimit([...months], concurrency, ([month, days]) => this.listMonth(store, month, days));
     }
@@ -140,17 +140,21 @@ export class Lister {
       if (isFatalStoreError(error)) throw error;
       return;
     }
-    for (const [dd, found] of objects) this.cache.set(cacheId(store, `${month}${dd}/`), Promise.resolve({ prefixes: [], objects: found }));
+    for (const [dd, found] of objects) this.cache.set(listingKey(store, `${month}${dd}/`), Promise.resolve({ prefixes: [], objects: found }));
   }
 
   /** Lists once per store and prefix; a fatal store error (no bucket, no credentials) is thrown. */
-  list(store: ObjectStore, prefix: string): Promise<{ prefixes: string[]; objects: StoredObject[] }> {
-    const id = cacheId(store, prefix);
+  list(store: ObjectStore, prefix: string): Promise<Listing> {
+    const id = listingKey(store, prefix);
     let pending = this.cache.get(id);
     if (pending === undefined) {
-      this.shared.calls++;
-      // As the report's discovery lists: a throttled listing is sent once more (`listChildrenAgain`).
-      pending = this.gate(() => listChildrenAgain(store, prefix)).catch((error: unknown) => {
+      const send = () => {
+        this.shared.calls++;
+        // As the report's discovery lists: a throttled listing is sent once more (`listChildrenAgain`).
+        return this.gate(() => listChildrenAgain(store, prefix));
+      };
+      const known = this.shared.known?.get(id);
+      pending = (known === undefined ? send() : known.catch(send)).catch((error: unknown) => {
         if (isFatalStoreError(error)) throw error;
         this.shared.failures.push({ store, prefix, reason: oneLine(error) });
         return { prefixes: [], objects: [] };

@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import { fatalSourceError, isFatalStoreError } from '../cloudtrail/layout.js';
+import { fatalSourceError, isFatalStoreError, type DiscoveryListings } from '../cloudtrail/layout.js';
 import { mapLimit } from '../collect/limit.js';
 import { SourceError } from '../errors.js';
 import { getOrInsert } from '../memo.js';
@@ -61,6 +61,8 @@ export interface VerifyIntegrityOptions {
    * which that is a mistyped source or filter, as it is for `report`, not tampered logs).
    */
   nothingToCheck?: 'problem' | 'source-error';
+  /** The listings the report's read made to find the trails: not sent again (`DiscoveryListings`). */
+  discoveryListings?: DiscoveryListings;
 }
 
 const HOUR = 3_600_000;
@@ -161,7 +163,7 @@ async function verifyAll(opts: VerifyIntegrityOptions): Promise<IntegrityResult>
     lateFrom: opts.lateFrom?.getTime() ?? null,
     concurrency: Math.max(1, opts.concurrency ?? 16),
     gate,
-    lister: new Lister(gate),
+    lister: new Lister(gate, { calls: 0, failures: [], stopped: [], known: opts.discoveryListings }),
     read: (store, key) => gate(() => read(store, key)),
     knownContent: opts.knownContent,
     hashBytes: opts.hashBytes,

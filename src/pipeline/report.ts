@@ -18,7 +18,7 @@ import { FORMATS, type FormatName, type FormatOutput } from '../render/index.js'
 import { localPathOf, openSources } from '../sources/open.js';
 import { DEFAULT_S3_CONCURRENCY } from '../sources/s3-url.js';
 import type { ObjectStore, Period, ReportModel, Severity, SourceInfo, SourcedRecord } from '../types.js';
-import { coveredFilters, sourceBase, storeScope } from '../cloudtrail/layout.js';
+import { coveredFilters, sourceBase, storeScope, type DiscoveryListings } from '../cloudtrail/layout.js';
 import { isAthenaUrl, parseAthenaUrl } from '../sources/athena/url.js';
 import { checkScope } from '../sources/athena/validate.js';
 
@@ -105,7 +105,15 @@ type VerifyInputs = Awaited<ReturnType<typeof loadVerifyInputs>>;
  * It covers the late days too, since the report reads their files; their hashes come from
  * the read (`hashes`), so no log file is read twice.
  */
-async function checkIntegrity(period: Period, stores: readonly ObjectStore[], options: ReportOptions, inputs: VerifyInputs, hashes: ContentHashes | null, parser: LogParser) {
+async function checkIntegrity(
+  period: Period,
+  stores: readonly ObjectStore[],
+  options: ReportOptions,
+  inputs: VerifyInputs,
+  hashes: ContentHashes | null,
+  parser: LogParser,
+  discoveryListings: DiscoveryListings | undefined,
+) {
   const { integrity } = inputs;
   // The parse workers, still running, read the digests (and any log file the read did not hash).
   const { integrityOnWorkers } = await import('../collect/pool.js');
@@ -131,6 +139,7 @@ async function checkIntegrity(period: Period, stores: readonly ObjectStore[], op
     knownContent: (store, key) => hashes?.take(store, key) ?? workers?.knownContent(store, key),
     hashBytes: workers?.hashBytes,
     readDigest: workers?.readDigest,
+    discoveryListings,
   });
 }
 
@@ -288,6 +297,8 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
     stages.catch(() => {});
     const anyS3 = inputs.stores.some((s) => s.kind === 's3');
     const hashes = inputs.verifyInputs !== null ? new ContentHashes() : null;
+    // --verify: the check walks the trail folders the read found, with the read's listings.
+    const discoveryListings: DiscoveryListings | undefined = inputs.verifyInputs !== null ? new Map() : undefined;
     const parser = await parserReady;
     collected = await collect({
       stores: inputs.stores,
@@ -304,12 +315,13 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
       extra: inputs.athena,
       // --verify: the workers hash what they read, so the integrity check reads no log file twice.
       contentSink: hashes ?? undefined,
+      discoveryListings,
     });
     lap('read');
     timing('read:main-busy', Math.round(performance.eventLoopUtilization(readLoop).active));
     if (inputs.verifyInputs !== null) {
       // The workers, still up, read the month's digests; the read's hashes spare the log files.
-      integrityResult = await checkIntegrity(period, inputs.stores, options, inputs.verifyInputs, hashes, parser);
+      integrityResult = await checkIntegrity(period, inputs.stores, options, inputs.verifyInputs, hashes, parser, discoveryListings);
       lap('verify');
     }
   } finally {

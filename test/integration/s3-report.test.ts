@@ -149,13 +149,20 @@ describe('report from an S3 bucket', () => {
     expect(gets.sort()).toEqual(logsOfDays.sort());
   });
 
-  it('with --verify, reads each object once (the read hashes the log files) and finds what it finds on disk', async () => {
+  it('with --verify, reads each object once (the read hashes the log files) and lists each prefix once, and finds what it finds on disk', async () => {
     const verify = { publicKeysFile: path.join(root, 'fixtures/public-keys.json') };
     const local = await runReport(options([TREE], { verify, threads: 2 }));
     proxy().resetCounts();
     const s3 = await runReport(options([`s3://${BUCKET}`], { verify, threads: 2 }));
     const gets = proxy().requests.filter((r) => r.op === 'get').map((r) => r.key);
     expect(new Set(gets).size).toBe(gets.length);
+    // The check walks the AWSLogs/ levels and account folders the read's discovery listed: with its
+    // answers. (It lists each trail folder's month of log files again, to find those no digest covers.)
+    const asked = proxy()
+      .requests.filter((r) => r.op === 'list' && r.delimiter !== null)
+      .map((r) => `${r.prefix}|${r.delimiter}|${r.startAfter}`);
+    expect(asked.filter((a, i) => asked.indexOf(a) !== i)).toEqual([]);
+    expect(asked.some((a) => a.includes('/CloudTrail-Digest/'))).toBe(true);
     expect(s3.model.integrity!.chains.reduce((n, c) => n + c.logFilesValid, 0)).toBeGreaterThan(10);
     expect(comparable({ ...s3.model, generatedAt: '' } as ReportModel)).toEqual(comparable({ ...local.model, generatedAt: '' } as ReportModel));
   });
