@@ -3,7 +3,7 @@ import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
 import { STOP_SIGNALS, exitInterrupted } from '../cli/failure.js';
 import { periodFlags, scopeFlags, usageWithPeriod } from '../cli/flags.js';
-import { progressFor } from '../cli/progress.js';
+import { progressFor, type Progress } from '../cli/progress.js';
 import { resolvePeriod } from '../collect/period.js';
 import { EXIT } from '../errors.js';
 import { checkScope } from '../sources/athena/validate.js';
@@ -46,71 +46,77 @@ Exit status: 0 when everything checked out, 1 when anything is invalid, missing,
   async run(): Promise<unknown> {
     const { flags } = await this.parse(Verify);
     checkScope(flags.account ?? [], flags.region ?? []);
-    // Loaded when the command runs: command discovery (every --help, every command) stays cheap.
-    const [
-      { cloudTrailKeyProvider },
-      { loadPublicKeysFile },
-      { loadSignaturesFile },
-      { formatIntegrityText },
-      { verifyIntegrity },
-      { localPathOf, openSources },
-      { checkParseSwitches, createParsePool, integrityOnWorkers },
-    ] = await Promise.all([
-      import('../integrity/aws-keys.js'),
-      import('../integrity/public-keys.js'),
-      import('../integrity/signatures-file.js'),
-      import('../integrity/text.js'),
-      import('../integrity/verify.js'),
-      import('../sources/open.js'),
-      import('../collect/pool.js'),
-    ]);
-    // Before anything is read (exit 2): the scan kernel and gunzip the workers are told to use.
-    await checkParseSwitches();
-    const now = new Date();
-    const period = resolvePeriod({ period: flags.period, from: flags.from, to: flags.to, tz: flags.tz }, now);
-    const start = new Date(period.start);
-    const end = new Date(period.end);
-    const publicKeys = flags['public-keys'] ? await loadPublicKeysFile(flags['public-keys']) : cloudTrailKeyProvider({ profile: flags.profile, start, end, now });
-    const signatures = flags.signatures ? await loadSignaturesFile(flags.signatures) : undefined;
-    const stores = await openSources(flags.source, { profile: flags.profile, region: flags['aws-region'], concurrency: flags.concurrency });
-
-    const progress = progressFor(process.stderr, process.env, this.jsonEnabled());
-    // Log files are inflated and hashed, and local digests read and parsed, on worker threads.
-    const threads = flags.threads ?? os.availableParallelism();
-    const pool = threads > 0 ? createParsePool({ threads }) : null;
-    // Ctrl-C or SIGTERM: exit 130 (under --json, with the error object on stdout).
+    // Ctrl-C or SIGTERM from here on (loading keys, opening an S3 source, the check): exit 130,
+    // under --json with the error object on stdout.
+    let progress: Progress | undefined;
     const onSignal = (signal: NodeJS.Signals) => {
-      progress.done();
+      progress?.done();
       exitInterrupted(signal, this.jsonEnabled(), 'the check did not finish');
     };
     for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
-    let result;
     try {
-      result = await verifyIntegrity({
-        stores,
-        start,
-        end,
-        accounts: flags.account,
-        regions: flags.region,
-        publicKeys,
-        signatures,
-        concurrency: flags.concurrency,
-        now,
-        // No trail folder under any source: a mistyped source or filter (exit 3, as for `report`), not tampered logs (exit 1).
-        nothingToCheck: 'source-error',
-        onProgress: (p) => progress.update(`${p.phase}: ${p.done}/${p.total}`),
-        ...(pool !== null ? integrityOnWorkers(pool, localPathOf) : {}),
-      });
+      // Loaded when the command runs: command discovery (every --help, every command) stays cheap.
+      const [
+        { cloudTrailKeyProvider },
+        { loadPublicKeysFile },
+        { loadSignaturesFile },
+        { formatIntegrityText },
+        { verifyIntegrity },
+        { localPathOf, openSources },
+        { checkParseSwitches, createParsePool, integrityOnWorkers },
+      ] = await Promise.all([
+        import('../integrity/aws-keys.js'),
+        import('../integrity/public-keys.js'),
+        import('../integrity/signatures-file.js'),
+        import('../integrity/text.js'),
+        import('../integrity/verify.js'),
+        import('../sources/open.js'),
+        import('../collect/pool.js'),
+      ]);
+      // Before anything is read (exit 2): the scan kernel and gunzip the workers are told to use.
+      await checkParseSwitches();
+      const now = new Date();
+      const period = resolvePeriod({ period: flags.period, from: flags.from, to: flags.to, tz: flags.tz }, now);
+      const start = new Date(period.start);
+      const end = new Date(period.end);
+      const publicKeys = flags['public-keys'] ? await loadPublicKeysFile(flags['public-keys']) : cloudTrailKeyProvider({ profile: flags.profile, start, end, now });
+      const signatures = flags.signatures ? await loadSignaturesFile(flags.signatures) : undefined;
+      const stores = await openSources(flags.source, { profile: flags.profile, region: flags['aws-region'], concurrency: flags.concurrency });
+
+      progress = progressFor(process.stderr, process.env, this.jsonEnabled());
+      // Log files are inflated and hashed, and local digests read and parsed, on worker threads.
+      const threads = flags.threads ?? os.availableParallelism();
+      const pool = threads > 0 ? createParsePool({ threads }) : null;
+      let result;
+      try {
+        const shown = progress;
+        result = await verifyIntegrity({
+          stores,
+          start,
+          end,
+          accounts: flags.account,
+          regions: flags.region,
+          publicKeys,
+          signatures,
+          concurrency: flags.concurrency,
+          now,
+          // No trail folder under any source: a mistyped source or filter (exit 3, as for `report`), not tampered logs (exit 1).
+          nothingToCheck: 'source-error',
+          onProgress: (p) => shown.update(`${p.phase}: ${p.done}/${p.total}`),
+          ...(pool !== null ? integrityOnWorkers(pool, localPathOf) : {}),
+        });
+      } finally {
+        await pool?.close();
+        // Cleared whether the check ends in a result or an error: an error is a line of its own.
+        progress.done();
+      }
+
+      this.log(`${period.label}`);
+      this.log(formatIntegrityText(result));
+      process.exitCode = result.ok ? EXIT.OK : EXIT.GATE;
+      return { ...result, period, logFiles: Object.fromEntries([...result.logFiles].sort(([a], [b]) => compareText(a, b))) };
     } finally {
       for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
-      await pool?.close();
-      // Cleared whether the check ends in a result or an error: an error is a line of its own.
-      progress.done();
     }
-
-    this.log(`${period.label}`);
-    this.log(formatIntegrityText(result));
-    process.exitCode = result.ok ? EXIT.OK : EXIT.GATE;
-    return { ...result, period, logFiles: Object.fromEntries([...result.logFiles].sort(([a], [b]) => compareText(a, b))) };
   }
 }

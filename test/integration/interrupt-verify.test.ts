@@ -3,9 +3,11 @@
  * --json prints the error object a job parses (it printed nothing and exited 143: 2026-11-26
  * review). The check is held mid-way by an S3 endpoint on loopback that never answers.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { s3ClientEnv } from '../helpers/s3-server.js';
@@ -59,5 +61,35 @@ describe('iot-audit verify, interrupted', () => {
   it('SIGINT without --json: exit 130, nothing printed', async () => {
     const run = await interruptVerify('SIGINT', []);
     expect([run.code, run.stdout, run.stderr]).toEqual([130, '', '']);
+  }, 30_000);
+});
+
+describe('iot-audit verify, interrupted before the check starts', () => {
+  it('while it reads --public-keys (a pipe that gives nothing): exit 130 and the error object under --json', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'verify-fifo-'));
+    const fifo = path.join(dir, 'keys.json');
+    execFileSync('mkfifo', [fifo]);
+    // The writer's open returns once verify has opened the pipe to read it; it then writes nothing.
+    const writer = spawn('sh', ['-c', 'exec 3>"$1"; echo opened; exec sleep 60', 'sh', fifo], { stdio: ['ignore', 'pipe', 'ignore'] });
+    try {
+      const child = spawn(process.execPath, ['bin/run.js', 'verify', '--source', 'fixtures/org-trail', '--period', '2026-10', '--public-keys', fifo, '--json'], {
+        cwd: root,
+        env: { ...process.env, CI: 'true', NODE_ENV: 'production', NO_COLOR: '1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString('utf8');
+        // Its exit waits for the read of the pipe (a thread blocked in read()) to end: the pipe is closed once it answered.
+        if (stdout.includes('Interrupted')) writer.kill('SIGKILL');
+      });
+      writer.stdout.once('data', () => child.kill('SIGTERM'));
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect(code).toBe(130);
+      expect(JSON.parse(stdout)).toEqual({ error: { name: 'Interrupted', message: 'interrupted (SIGTERM): the check did not finish', exitCode: 130 } });
+    } finally {
+      writer.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 30_000);
 });
