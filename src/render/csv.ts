@@ -7,12 +7,21 @@ import type { Finding, IotEvent, ReportModel } from '../types.js';
  */
 const FORMULA_START = /^[=+\-@\t\r]/;
 
+/**
+ * Half of a surrogate pair with no other half: a log's `\ud800` escape. UTF-8 has no bytes for
+ * it, and written as is it became U+FFFD, so two different values read the same. It is written
+ * `[U+D800]`, as the HTML and the PDF show it (the JSON keeps the escape).
+ */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+const LONE_SURROGATES = /[\uD800-\uDFFF]/gu;
+
 type Cell = string | number | boolean | null;
 
 /** One RFC 4180 field. */
 export function csvField(value: Cell): string {
   if (value === null) return '';
   let text = String(value);
+  if (LONE_SURROGATE.test(text)) text = text.replace(LONE_SURROGATES, (c) => `[U+${c.charCodeAt(0).toString(16).toUpperCase()}]`);
   if (typeof value === 'string' && FORMULA_START.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

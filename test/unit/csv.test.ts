@@ -56,6 +56,21 @@ describe('the events CSV', () => {
     expect(rows.some((row) => row.some((cell) => cell.includes('<script>')))).toBe(true);
   });
 
+  it('writes a lone surrogate as [U+D800], not as the U+FFFD every one became (two values read the same)', async () => {
+    const model = sampleModel({ events: 2 });
+    const [a, b] = model.events as IotEvent[];
+    a!.userAgent = 'lone\ud800high';
+    b!.userAgent = 'lone\udc00high';
+    // A pair stays the character it is.
+    a!.errorMessage = 'smile \u{1F600}';
+    const bytes = Buffer.from([...(await renderEventsCsv(model))].join(''), 'utf8');
+    const [header, ...rows] = parseCsv(bytes.toString('utf8'));
+    const agent = header!.indexOf('userAgent');
+    expect(rows.slice(0, 2).map((row) => row[agent])).toEqual(['lone[U+D800]high', 'lone[U+DC00]high']);
+    expect(rows[0]![header!.indexOf('errorMessage')]).toBe('smile \u{1F600}');
+    expect(bytes.includes(Buffer.from('\uFFFD', 'utf8'))).toBe(false);
+  });
+
   it('is written row by row: no piece holds more than one record, so a month of events is never one string', async () => {
     const model = sampleModel({ events: 2_000 });
     const pieces = await renderEventsCsv(model);
