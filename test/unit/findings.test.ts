@@ -264,6 +264,22 @@ describe('the rule registry', () => {
     expect(SEVERITIES).toContain(rule.severity);
     for (const text of [rule.title, rule.description, rule.remediation]) expect(text.length).toBeGreaterThan(10);
   });
+
+  // The audit checks AWS IoT Device Defender names (FORMATS.md 3), written out: an auditor looks a
+  // rule's check up by this name, and a misspelt one (`..._MISCONFIGURATION_CHECK`) finds nothing.
+  const DEVICE_DEFENDER_CHECKS = [
+    'IOT_POLICY_OVERLY_PERMISSIVE_CHECK',
+    'IOT_POLICY_POTENTIAL_MIS_CONFIGURATION_CHECK',
+    'LOGGING_DISABLED_CHECK',
+    'IOT_ROLE_ALIAS_OVERLY_PERMISSIVE_CHECK',
+    'REVOKED_CA_CERTIFICATE_STILL_ACTIVE_CHECK',
+    'REVOKED_DEVICE_CERTIFICATE_STILL_ACTIVE_CHECK',
+    'CA_CERTIFICATE_EXPIRING_CHECK',
+    'DEVICE_CERTIFICATE_EXPIRING_CHECK',
+  ];
+  it.each(Object.entries(RULES).filter(([, rule]) => rule.deviceDefenderCheck !== undefined))('%s: names Device Defender checks that exist', (_key, rule) => {
+    for (const check of rule.deviceDefenderCheck!.split(', ')) expect(DEVICE_DEFENDER_CHECKS).toContain(check);
+  });
 });
 
 describe('severity helpers', () => {

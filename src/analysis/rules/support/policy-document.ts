@@ -475,7 +475,7 @@ const SCOPE_HINTS: Record<ResourceKind, string> = {
 
 /**
  * Statements that probably do not do what their author meant
- * (IOT_POLICY_POTENTIAL_MISCONFIGURATION_CHECK): MQTT wildcards, which are literal in
+ * (IOT_POLICY_POTENTIAL_MIS_CONFIGURATION_CHECK): MQTT wildcards, which are literal in
  * policies, in Deny statements and in topic resources; and wildcards without a policy
  * variable where a per-device scope is expected.
  */
