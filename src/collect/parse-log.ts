@@ -102,6 +102,23 @@ function isLookupEvent(value: unknown): boolean {
 }
 
 /**
+ * LookupEvents output holds `Events` and, when there are more pages, `NextToken` (any case), and
+ * nothing else: an object with other keys beside an `events` list is something else, such as
+ * this tool's own JSON report (whose `events` list, empty in a quiet month, was read as a log
+ * with no records, and a mistyped `--source` gave an all-clear report).
+ */
+function isLookupEventsOutput(value: Record<string, unknown>): boolean {
+  return Object.keys(value).every((key) => key.length <= 9 && (key.toLowerCase() === 'events' || key.toLowerCase() === 'nexttoken'));
+}
+
+/** This tool's JSON report (`schemaVersion` and `tool.name` "iot-audit"), which is no log. */
+function isOwnReport(value: unknown): boolean {
+  if (!isObject(value) || !('schemaVersion' in value)) return false;
+  const tool = value.tool;
+  return isObject(tool) && tool.name === 'iot-audit';
+}
+
+/**
  * What telling a log's shape worked out of one raw record: the IoT record it makes (normalized),
  * null when it makes none, undefined when it was not worked out.
  */
@@ -154,7 +171,7 @@ function recordsOf(value: unknown): LogRecords | null {
   const records = keyCi(value, 'records');
   if (Array.isArray(records)) return { raw: records, iot: [] };
   const events = keyCi(value, 'events');
-  if (Array.isArray(events) && events.every(isLookupEvent)) return withSomeRecord(events);
+  if (Array.isArray(events) && isLookupEventsOutput(value) && events.every(isLookupEvent)) return withSomeRecord(events);
   const record = normalizeRecord(value);
   return record !== null ? { raw: [value], iot: [iotOnly(record)] } : null;
 }
@@ -166,8 +183,11 @@ function notCloudTrailReason(value: unknown): string {
       ? `not a CloudTrail log (a JSON array of ${value.length} objects, none of them a CloudTrail record)`
       : 'not a CloudTrail log (a JSON array holding values that are not objects)';
   }
+  if (isOwnReport(value)) return 'not a CloudTrail log (an iot-audit report: give the folder or bucket of the logs as --source)';
   if (isObject(value) && Array.isArray(keyCi(value, 'events'))) {
-    return 'not a CloudTrail log ("Events" holds no CloudTrail record: LookupEvents output has one as "CloudTrailEvent" in each event)';
+    return isLookupEventsOutput(value)
+      ? 'not a CloudTrail log ("Events" holds no CloudTrail record: LookupEvents output has one as "CloudTrailEvent" in each event)'
+      : 'not a CloudTrail log (an "Events" list beside other keys: LookupEvents output holds only "Events" and "NextToken")';
   }
   return 'not a CloudTrail log (no "Records" array and no CloudTrail record)';
 }

@@ -5,7 +5,7 @@
  * read, 2 unreadable"; so did a plain folder of CloudTrail logs every one of which is named for
  * another day, account or region than those asked for.
  */
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -60,6 +60,19 @@ describe('a plain folder of files none of which is a CloudTrail log', () => {
     await expect(read(tree({ 'a.json.gz': Buffer.from([0x1f, 0x8b, 0x08, 0x00, 1, 2, 3]), 'b.json': 'not json' }))).rejects.toThrow(
       /^no CloudTrail log files under copy: 2 files read, none a CloudTrail log \(copy\/a\.json\.gz: not a valid gzip file \(.+\)\); check that --source is the trail's bucket/,
     );
+  });
+
+  it('fails for a folder holding an earlier report: a quiet month\'s (its empty "events" list was read as LookupEvents output: an all-clear report, exit 0)', async () => {
+    const golden = JSON.parse(readFileSync(path.join(ROOT, 'test/golden/report.json'), 'utf8')) as Record<string, unknown>;
+    for (const report of [{ ...golden, events: [], findings: [] }, golden]) {
+      const root = tree({ 'iot-audit-2026-09.json': JSON.stringify(report, null, 2) });
+      await expect(read(root)).rejects.toThrow(
+        new SourceError(
+          'no CloudTrail log files under copy: 1 file read, none a CloudTrail log (copy/iot-audit-2026-09.json: not a CloudTrail log (an iot-audit report: give the folder or bucket of the logs as --source)); ' +
+            "check that --source is the trail's bucket or a copy of it (or a folder of log files)",
+        ),
+      );
+    }
   });
 
   it('still reports a folder with one good log beside broken files, naming them (exit 0)', async () => {

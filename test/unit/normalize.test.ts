@@ -269,6 +269,9 @@ describe('wrappers and files without records', () => {
     }
     const lookup = { Events: [{ EventId: 'e-1', EventName: 'UpdateCertificate', CLOUDTRAILEVENT: wrapped }] };
     expect(parseLogBytes(Buffer.from(JSON.stringify(lookup))).records).toHaveLength(1);
+    // A page of LookupEvents output, and an empty one (a quiet period), in any key case.
+    expect(parseLogBytes(Buffer.from(JSON.stringify({ ...lookup, NextToken: 't' }))).records).toHaveLength(1);
+    expect(parseLogBytes(Buffer.from(JSON.stringify({ events: [], nexttoken: null })))).toMatchObject({ error: null, recordCount: 0 });
   });
 
   it.each([
@@ -276,6 +279,9 @@ describe('wrappers and files without records', () => {
     ['an array of other values', [1, 2], /not a CloudTrail log/],
     ['LookupEvents-like output without records', { Events: [{ CloudTrailEvent: '{"id":1}' }] }, /not a CloudTrail log \("Events" holds no CloudTrail record/],
     ['an object that is no record', { hello: 'world' }, /not a CloudTrail log \(no "Records" array/],
+    // An earlier iot-audit report of a quiet month: its empty `events` list was a log with no records.
+    ['an iot-audit report', { schemaVersion: '1.2', tool: { name: 'iot-audit', version: '0.1.0' }, events: [] }, /not a CloudTrail log \(an iot-audit report: give the folder or bucket/],
+    ['an "Events" list beside other keys', { Events: [], Count: 0 }, /not a CloudTrail log \(an "Events" list beside other keys/],
   ])('lists %s as unreadable, with the reason', (_what, value, reason) => {
     const bytes = Buffer.from(JSON.stringify(value));
     expect(parseLogBytes(bytes).error).toMatch(reason);
