@@ -1,4 +1,5 @@
 import { EXIT, Interrupted } from '../errors.js';
+import { printable } from '../unicode.js';
 
 /** A command's JSON on stdout, as every path prints it (the fast start, oclif's commands, the not-found hook): plain and indented. */
 export function printJson(value: unknown): void {
@@ -8,14 +9,16 @@ export function printJson(value: unknown): void {
 /**
  * How every command reports a failure, with or without oclif around it: one line on stderr, or
  * under --json an error object on stdout (`json` prints it), and the documented exit code. The
- * stack only with IOT_AUDIT_DEBUG.
+ * stack only with IOT_AUDIT_DEBUG. A message names files, keys and values as they are: the line
+ * shows them escaped (`printable`), the JSON as JSON escapes them.
  */
 export function writeFailure(error: unknown, described: { message: string; exitCode: number }, json: ((value: unknown) => void) | null): number {
   const { message, exitCode } = described;
   const e = error as Partial<Error> | undefined;
-  if (process.env.IOT_AUDIT_DEBUG && typeof e?.stack === 'string') process.stderr.write(`${e.stack}\n`);
+  // The stack repeats the message: escaped line by line, its own lines kept.
+  if (process.env.IOT_AUDIT_DEBUG && typeof e?.stack === 'string') process.stderr.write(`${e.stack.split('\n').map(printable).join('\n')}\n`);
   if (json !== null) json({ error: { name: e?.name, message, exitCode } });
-  else process.stderr.write(`Error: ${message}\n`);
+  else process.stderr.write(`Error: ${printable(message)}\n`);
   return exitCode;
 }
 

@@ -4,6 +4,7 @@ import { Interrupted, UsageError } from '../errors.js';
 import { findBrowser } from '../render/browser.js';
 import { checkScope } from '../sources/athena/validate.js';
 import type { Severity } from '../types.js';
+import { printable } from '../unicode.js';
 import { periodInProgress, periodJustEnded } from '../collect/period.js';
 import { STOP_SIGNALS, exitInterrupted } from './failure.js';
 import { parseFormats, parseGeneratedAt } from './options.js';
@@ -18,9 +19,9 @@ export interface CliIo {
   version: string;
   /** `--json`: the result is printed as JSON, and neither lines nor progress are. */
   json: boolean;
-  /** A line on stdout (silent under --json). */
+  /** A line on stdout (silent under --json), already `printable`. */
   log(line: string): void;
-  /** A line on stderr (silent under --json). */
+  /** A line on stderr (silent under --json), already `printable`. */
   warn(line: string): void;
 }
 
@@ -34,7 +35,10 @@ async function printScanPaths(): Promise<void> {
  * The `report` command once its flags are parsed, with no oclif at run time: the oclif command
  * and the fast start (`runFast`) both run it. Returns what `--json` prints and the exit code.
  */
-export async function runReportCli(flags: ReportFlags, io: CliIo): Promise<{ json: unknown; exitCode: number }> {
+export async function runReportCli(flags: ReportFlags, cli: CliIo): Promise<{ json: unknown; exitCode: number }> {
+  // Lines carry file names, folders, accounts and regions as the logs and a previous report give
+  // them: every line is shown escaped; the --json result keeps them as they are (JSON escapes them).
+  const io: CliIo = { ...cli, log: (line) => cli.log(printable(line)), warn: (line) => cli.warn(printable(line)) };
   if (!flags.verify && (flags['public-keys'] !== undefined || flags.signatures !== undefined)) {
     throw new UsageError('--public-keys and --signatures go with --verify');
   }

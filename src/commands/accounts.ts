@@ -2,6 +2,7 @@ import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
 import { resolveAccounts, type OrganizationsMode } from '../accounts/resolve.js';
 import type { OrgAccount, ResolvedAccounts } from '../types.js';
+import { printable } from '../unicode.js';
 
 export default class Accounts extends BaseCommand {
   static override summary = 'Show the accounts a report would use: names, states, OU paths and emails.';
@@ -49,8 +50,9 @@ An --accounts-file alone is used as is and Organizations is not called; add --or
       tags: flags['account-tags'],
     });
 
-    this.logToStderr(sourceLine(resolved));
-    if (resolved.note) this.logToStderr(`Note: ${resolved.note}`);
+    // The note carries what Organizations answered, the source line its organization id: escaped as the table is.
+    this.logToStderr(printable(sourceLine(resolved)));
+    if (resolved.note) this.logToStderr(printable(`Note: ${resolved.note}`));
     if (resolved.accounts.length > 0) this.log(accountsTable(resolved.accounts));
     return resolved;
   }
@@ -70,6 +72,7 @@ function sourceLine(resolved: ResolvedAccounts): string {
 
 function accountsTable(accounts: OrgAccount[]): string {
   const header = ['ID', 'NAME', 'STATE', 'OU PATH', 'EMAIL'];
+  // Names and emails are whatever someone typed: escaped cell by cell, so the columns line up on what is shown.
   const rows = accounts.map((a) => [a.id, a.name ?? '-', a.state ?? '-', a.ouPath ?? '-', a.email ?? '-'].map(printable));
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
   const line = (cells: string[]): string =>
@@ -78,9 +81,4 @@ function accountsTable(accounts: OrgAccount[]): string {
       .join('  ')
       .trimEnd();
   return [line(header), ...rows.map(line)].join('\n');
-}
-
-// Names and emails are whatever someone typed: never let them move the cursor or recolor the terminal.
-function printable(text: string): string {
-  return text.replace(/[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -1,15 +1,21 @@
+import { printable } from '../unicode.js';
 import type { IntegrityResult } from './types.js';
 
 /** Problems printed in full by `verify`; the rest are counted (all are in `--json`). */
 const PROBLEMS_SHOWN = 50;
 
-function table(header: string[], rows: string[][]): string[] {
+function table(header: string[], values: string[][]): string[] {
+  // Escaped before they are measured: the columns line up on what the terminal shows.
+  const rows = values.map((r) => r.map(printable));
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i < 2 || i === cells.length - 1 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
 }
 
-/** Plain-text summary of an integrity check: one row per account and region, then the problems and notes. */
+/**
+ * Plain-text summary of an integrity check: one row per account and region, then the problems and
+ * notes. Keys, file names and messages come from the bucket: each line is shown `printable`.
+ */
 export function formatIntegrityText(result: IntegrityResult): string {
   const out: string[] = [`Log integrity ${result.period.start} – ${result.period.end}: ${result.ok ? 'OK' : 'PROBLEMS FOUND'}`, ''];
   if (result.chains.length > 0) {
@@ -47,5 +53,5 @@ export function formatIntegrityText(result: IntegrityResult): string {
   }
   for (const note of result.notes) out.push(`Note: ${note}`);
   out.push(`Read ${result.stats.digestsRead} digests and ${result.stats.logFilesRead} log files (${result.stats.bytesRead} bytes) with ${result.stats.listings} listings.`);
-  return out.join('\n');
+  return out.map(printable).join('\n');
 }

@@ -414,7 +414,7 @@ describe('iot-audit accounts', () => {
     await writeFile(file, JSON.stringify({ Accounts: [{ Id: '123456789012', Name: 'evil\u001b[31mred', State: 'ACTIVE' }] }));
     const { code, stdout, stderr } = await runAccounts(['--accounts-file', file]);
     expect(code).toBe(0);
-    expect(stdout).toContain('123456789012  evil\\u001b[31mred  ACTIVE');
+    expect(stdout).toContain('123456789012  evil[U+001B][31mred  ACTIVE');
     expect(stdout).not.toContain('\u001b');
     expect(stderr).toContain('1 account from --accounts-file');
     expect(server.requests).toHaveLength(0);
