@@ -1,21 +1,6 @@
 import type { ActorSummary, DeniedGroup, IotEvent } from '../types.js';
 import { sortByString } from './params.js';
-import { lastLineBreak } from '../cloudtrail/identity.js';
-
-const SESSION = ' (session ';
-
-/**
- * `role/x (session s)` -> `role/x`: what replacing `/ \(session .*\)$/` with nothing gives, in
- * one pass. The label comes from a session issuer's ARN, which a log can forge, and the
- * expression takes time quadratic in its length when it repeats ` (session ` before a line
- * break (a forged 160 KB ARN: ~2 s). It removes from the first ` (session ` that no line break
- * (which `.` does not match) follows, when the label ends with `)`.
- */
-function withoutSession(label: string): string {
-  if (!label.endsWith(')')) return label;
-  const at = label.indexOf(SESSION, lastLineBreak(label) + 1);
-  return at === -1 ? label : label.slice(0, at);
-}
+import { principalLabel, withoutSession } from './rules/support/sessions.js';
 
 /** Who called IoT in the period: changes, failures, where from, with what. */
 export function actorSummaries(events: readonly IotEvent[]): ActorSummary[] {
@@ -84,9 +69,15 @@ export function actorSummaries(events: readonly IotEvent[]): ActorSummary[] {
     .sort((x, y) => y.changes - x.changes || y.failedAttempts - x.failedAttempts || (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
 }
 
-/** Failed and denied attempts, grouped by actor, account, action and error code. */
+/**
+ * Failed and denied attempts, grouped by actor, account, action and error code. A role's
+ * sessions are one actor, as in the Actors section, but may be several people (IAM Identity
+ * Center): a group is labelled with all its sessions (`principalLabel`), not its first one.
+ */
 export function deniedGroups(events: readonly IotEvent[]): DeniedGroup[] {
   const groups = new Map<string, DeniedGroup>();
+  // The group's distinct labels, in order of first appearance.
+  const labels = new Map<DeniedGroup, Set<string>>();
   for (let i = 0; i < events.length; i++) {
     const event = events[i]!;
     if (event.errorCode === null) continue;
@@ -107,10 +98,13 @@ export function deniedGroups(events: readonly IotEvent[]): DeniedGroup[] {
         eventIds: [],
       };
       groups.set(key, g);
+      labels.set(g, new Set([event.actor.label]));
     }
+    if (event.actor.label !== g.actorLabel) labels.get(g)!.add(event.actor.label);
     g.count++;
     g.last = event.eventTime;
     g.eventIds.push(event.eventId);
   }
+  for (const [g, seen] of labels) if (seen.size > 1) g.actorLabel = principalLabel([...seen]);
   return sortByString([...groups.values()], (g) => `${g.first}\u0000${g.actorKey}\u0000${g.eventName}\u0000${g.errorCode}`);
 }

@@ -1,6 +1,6 @@
 import type { Rule } from './types.js';
 import { hitsPerActorDay } from './support/grouping.js';
-import { clip, listWithMore, plural } from './support/text.js';
+import { listWithMore, plural } from './support/text.js';
 import { bool, certificateIdOf, reqParam } from './support/values.js';
 
 /** DeleteCertificate with forceDelete: deleted although still attached to things or policies. */
@@ -16,9 +16,9 @@ export const certificateForceDelete: Rule<Record<string, never>> = {
     const events = ctx.events.filter(
       (e) => e.isChange && e.eventName === 'DeleteCertificate' && bool(reqParam(e, 'forceDelete')) === true,
     );
-    return hitsPerActorDay(events, ctx.period.timeZone, (group, day) => {
+    return hitsPerActorDay(events, ctx.period.timeZone, (group, day, _actions, who) => {
       const ids = group.map((e) => certificateIdOf(e) ?? '(id not recorded)');
-      return `${clip(group[0]!.actor.label, 100)} force-deleted ${plural(group.length, 'certificate')} on ${day}: ${listWithMore(ids, 5)}.`;
+      return `${who} force-deleted ${plural(group.length, 'certificate')} on ${day}: ${listWithMore(ids, 5)}.`;
     });
   },
 };

@@ -1,15 +1,18 @@
-import type { Category } from '../../report/model.js';
+import type { Category, IotEvent } from '../../report/model.js';
 import type { AllowLists } from '../../config/types.js';
 import type { Rule, RuleHit } from './types.js';
 import { actorMatches, actorResource } from './support/actor.js';
 import { groupBy } from './support/grouping.js';
-import { clip, countActions, plural } from './support/text.js';
+import { plural } from './support/text.js';
+import { actionsBySession, distinctLabels, principalLabel } from './support/sessions.js';
 
 const LIST_OF: Record<Category, keyof AllowLists> = {
   policy: 'policyChanges',
   certificate: 'certificateChanges',
   other: 'otherChanges',
 };
+
+const eventName = (e: IotEvent) => e.eventName;
 
 /**
  * Changes by principals not on the category's allow-list (`allowLists` in the config).
@@ -34,14 +37,16 @@ export const changeOutsideAllowList: Rule<Record<string, never>> = {
     const groups = groupBy(events, (e) => JSON.stringify([e.accountId, e.region, e.actor.key, e.category]));
     for (const group of groups.values()) {
       const first = group[0]!;
+      // A role's sessions are one principal here, but may be several people: name them all.
+      const labels = distinctLabels(group);
       hits.push({
         accountId: first.accountId,
         region: first.region,
         resource: actorResource(first),
         eventIds: group.map((e) => e.eventId),
         time: first.eventTime,
-        description: `${clip(first.actor.label, 100)} made ${plural(group.length, `${first.category} change`)} but is not on allowLists.${LIST_OF[first.category]}.`,
-        evidence: countActions(group.map((e) => e.eventName)),
+        description: `${principalLabel(labels, 100)} made ${plural(group.length, `${first.category} change`)} but is not on allowLists.${LIST_OF[first.category]}.`,
+        evidence: actionsBySession(group, labels, eventName),
         discriminator: first.category,
       });
     }

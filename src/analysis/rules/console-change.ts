@@ -1,7 +1,7 @@
 import type { Rule } from './types.js';
 import { consoleSignal } from './support/actor.js';
 import { hitsPerActorDay } from './support/grouping.js';
-import { clip, plural } from './support/text.js';
+import { plural } from './support/text.js';
 
 /** Changes made by hand in the AWS console rather than through a deployment pipeline. */
 export const consoleChange: Rule<Record<string, never>> = {
@@ -14,9 +14,9 @@ export const consoleChange: Rule<Record<string, never>> = {
   defaults: {},
   evaluate(ctx) {
     const events = ctx.events.filter((e) => e.isChange && consoleSignal(e) !== null);
-    return hitsPerActorDay(events, ctx.period.timeZone, (group, day, actions) => {
+    return hitsPerActorDay(events, ctx.period.timeZone, (group, day, actions, who) => {
       const signal = consoleSignal(group[0]!);
-      return `${clip(group[0]!.actor.label, 100)} made ${plural(group.length, 'IoT change')} from the console on ${day} (${signal}; ${actions}).`;
+      return `${who} made ${plural(group.length, 'IoT change')} from the console on ${day} (${signal}; ${actions}).`;
     });
   },
 };

@@ -2,7 +2,8 @@ import type { IotEvent } from '../../report/model.js';
 import type { Rule, RuleHit } from './types.js';
 import { actorResource } from './support/actor.js';
 import { groupBy } from './support/grouping.js';
-import { clip, compactTime, countActions } from './support/text.js';
+import { compactTime } from './support/text.js';
+import { actionsBySession, distinctLabels, principalLabel } from './support/sessions.js';
 import { isDeniedError } from './support/values.js';
 
 type Params = { threshold: number; windowMinutes: number };
@@ -27,6 +28,8 @@ export function burstRanges(times: readonly number[], threshold: number, windowM
   return ranges;
 }
 
+const deniedCall = (e: IotEvent) => `${e.eventName} (${e.errorCode})`;
+
 /** Many denied IoT calls by one principal in a short time: enumeration or a misconfigured client. */
 export const deniedBurst: Rule<Params> = {
   id: 'denied-burst',
@@ -47,14 +50,16 @@ export const deniedBurst: Rule<Params> = {
         const burst: IotEvent[] = group.slice(start, end + 1);
         const first = burst[0]!;
         const last = burst[burst.length - 1]!;
+        // A role's sessions are one principal here, but may be several people: name them all.
+        const labels = distinctLabels(burst);
         hits.push({
           accountId: first.accountId,
           region: first.region,
           resource: actorResource(first),
           eventIds: burst.map((e) => e.eventId),
           time: first.eventTime,
-          description: `${clip(first.actor.label, 100)} had ${burst.length} IoT calls denied between ${first.eventTime} and ${last.eventTime}.`,
-          evidence: countActions(burst.map((e) => `${e.eventName} (${e.errorCode})`)),
+          description: `${principalLabel(labels, 100)} had ${burst.length} IoT calls denied between ${first.eventTime} and ${last.eventTime}.`,
+          evidence: actionsBySession(burst, labels, deniedCall),
           discriminator: compactTime(first.eventTime),
         });
       }

@@ -1,7 +1,7 @@
 import type { Rule } from './types.js';
 import { humanVerdict } from './support/actor.js';
 import { hitsPerActorDay } from './support/grouping.js';
-import { clip, plural } from './support/text.js';
+import { plural } from './support/text.js';
 
 type Params = { humanRolePatterns: string[]; includeFederated: boolean };
 
@@ -31,10 +31,10 @@ export const humanWithoutMfa: Rule<Params> = {
       verdicts.set(e.eventId, verdict);
       return true;
     });
-    const hits = hitsPerActorDay(events, ctx.period.timeZone, (group, day) => {
+    const hits = hitsPerActorDay(events, ctx.period.timeZone, (group, day, _actions, who) => {
       const verdict = verdicts.get(group[0]!.eventId)!;
       const note = verdict.federated ? ' MFA at the identity provider is not visible in CloudTrail.' : '';
-      return `${clip(group[0]!.actor.label, 100)} (${verdict.reason}) made ${plural(group.length, 'IoT change')} without MFA on ${day}.${note}`;
+      return `${who} (${verdict.reason}) made ${plural(group.length, 'IoT change')} without MFA on ${day}.${note}`;
     });
     for (let i = 0; i < hits.length; i++) hits[i]!.lowerSeverityBy = verdicts.get(hits[i]!.eventIds[0]!)!.federated ? 1 : 0;
     return hits;

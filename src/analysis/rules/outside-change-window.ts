@@ -2,7 +2,7 @@ import type { Rule } from './types.js';
 import type { ChangeWindow } from '../../config/types.js';
 import { WEEKDAYS } from '../../config/types.js';
 import { hitsPerActorDay, localTimesIn } from './support/grouping.js';
-import { clip, plural } from './support/text.js';
+import { plural } from './support/text.js';
 
 function minutes(hhmm: string): number {
   const [h, m] = hhmm.split(':').map(Number);
@@ -47,8 +47,8 @@ export const outsideChangeWindow: Rule<Record<string, never>> = {
     const inside = windowTest(window, zone);
     const events = ctx.events.filter((e) => e.isChange && !inside(e.eventTime));
     const span = `${window.days.join(',')} ${window.hours.from}–${window.hours.to} ${zone}`;
-    return hitsPerActorDay(events, zone, (group, day, actions) => {
-      return `${clip(group[0]!.actor.label, 100)} made ${plural(group.length, 'IoT change')} on ${day} outside the change window (${span}): ${actions}.`;
+    return hitsPerActorDay(events, zone, (group, day, actions, who) => {
+      return `${who} made ${plural(group.length, 'IoT change')} on ${day} outside the change window (${span}): ${actions}.`;
     });
   },
 };

@@ -4,7 +4,8 @@ import { BoundedMemo, getOrInsert } from '../../../memo.js';
 import { utcDay, zoneOffsetAt } from '../../../collect/period.js';
 import type { RuleHit } from '../types.js';
 import { actorResource } from './actor.js';
-import { clip, countActions } from './text.js';
+import { countActions } from './text.js';
+import { callsByPrincipal, distinctLabels, principalLabel } from './sessions.js';
 
 export interface LocalTime {
   /** `YYYY-MM-DD` in the zone. */
@@ -70,13 +71,15 @@ const newMap = <K, V>() => new Map<K, V>();
 
 /**
  * One hit per account, region, principal and local day. `describe` receives the
- * group's events (in time order), its local day and `countActions` of its event
- * names, and returns the hit's sentence.
+ * group's events (in time order), its local day, `countActions` of its event
+ * names and who the group is (`principalLabel`, at most ~100 characters a name: a role's
+ * sessions are one principal but may be several people, so never the first event's label),
+ * and returns the hit's sentence.
  */
 export function hitsPerActorDay(
   events: readonly IotEvent[],
   zone: string,
-  describe: (group: IotEvent[], day: string, actions: string) => string,
+  describe: (group: IotEvent[], day: string, actions: string, who: string) => string,
 ): RuleHit[] {
   const dayOf = localTimesIn(zone);
   // Account -> region -> principal -> day -> group: nested maps rather than a key string per event.
@@ -112,14 +115,15 @@ export function hitsPerActorDay(
       eventIds.push(group[i]!.eventId);
     }
     const actions = countActions(names);
+    const labels = distinctLabels(group);
     hits.push({
       accountId: first.accountId,
       region: first.region,
       resource: actorResource(first),
       eventIds,
       time: first.eventTime,
-      description: describe(group, day, actions),
-      evidence: `${clip(first.actor.label, 200)}: ${actions}`,
+      description: describe(group, day, actions, principalLabel(labels, 100)),
+      evidence: callsByPrincipal(group, labels, 200),
       discriminator: day,
     });
   }
