@@ -1,4 +1,5 @@
 import type { CertificateAction, CertificateLifecycle, IotEvent, LifecycleStep } from '../types.js';
+import { parseIotArn } from '../iot/resources.js';
 import { sortByString, paramBool, paramString } from './params.js';
 
 // A Map, not an object: the key is log text, and `constructor` or `__proto__` must find nothing.
@@ -135,6 +136,18 @@ function arnInAccount(arn: string | null, accountId: string): string | null {
 }
 
 /**
+ * The certificate's own ARN, read from its transfer: `transferredCertificateArn` is its ARN in the
+ * receiving account, once accepted (not its ARN now, and so not among the event's resources),
+ * the same but for the account. Null when it names another certificate or region.
+ */
+function arnBeforeTransfer(event: IotEvent, lifecycle: CertificateLifecycle): string | null {
+  const arn = paramString(event.responseElements, 'transferredCertificateArn');
+  const parsed = arn === null ? null : parseIotArn(arn);
+  if (parsed === null || parsed.type !== 'certificate' || parsed.id !== lifecycle.certificateId || parsed.region !== lifecycle.region || parsed.accountId === null) return null;
+  return arnInAccount(arn, lifecycle.accountId);
+}
+
+/**
  * Every certificate (device or CA) an event of the period touched, with what the
  * period's successful changes did to it, in time order: one lifecycle per certificate,
  * account and region. A certificate's id is the hash of the certificate, so one id can live
@@ -215,6 +228,7 @@ export function certificateLifecycles(events: readonly IotEvent[]): CertificateL
       if (effect.status === 'PENDING_TRANSFER' && kind === 'device') {
         b.transfer = transferKey(lifecycle.region, resource.id, paramString(event.requestParameters, 'targetAwsAccount') ?? '');
         pending.set(b.transfer, b);
+        lifecycle.arn ??= arnBeforeTransfer(event, lifecycle);
       } else if (effect.action === 'transfer-accepted' && lifecycle.accountId !== event.accountId) {
         // The certificate lives in the accepting account from now on: its later calls there find it.
         const before = placeKey(kind, lifecycle.accountId, lifecycle.region, resource.id);

@@ -1,5 +1,6 @@
 import { REGION_TEXT } from '../cloudtrail/layout.js';
 import type { ResourceRef, ResourceType } from '../types.js';
+import { PEM_PARAMETER, carriedPem, certificateIdOfPem, certificateOfPem } from './certificate-id.js';
 
 /** `arn:<partition>:iot:<region>:<account>:<type>/<id>` */
 const IOT_ARN = /^arn:aws[a-z-]*:iot:([a-z0-9-]*):(\d{12})?:([a-zA-Z]+)\/(.+)$/;
@@ -82,12 +83,12 @@ function addMentions(touched: TouchedResources, value: unknown, depth: number): 
   }
 }
 
-/** An IoT ARN, and every certificate id inside a `.../cert/<id>` ARN in the text. */
-function addMentionsOfText(touched: TouchedResources, text: string): void {
+/** An IoT ARN (as the resource's ARN when `isItsArn`), and every certificate id inside a `.../cert/<id>` ARN in the text. */
+function addMentionsOfText(touched: TouchedResources, text: string, isItsArn = true): void {
   // Cheap checks first: most values are neither ARNs nor hold a certificate id.
   const parsed = text.startsWith('arn:') ? parseIotArn(text) : null;
   if (parsed && parsed.type !== 'other') {
-    touched.add(parsed.type, parsed.id, text);
+    touched.add(parsed.type, parsed.id, isItsArn ? text : null);
     // A certificate ARN whose id is exactly a certificate id holds no other: the search
     // below could only find that id again, already added.
     if ((parsed.type === 'certificate' || parsed.type === 'caCertificate') && CERT_ID.test(parsed.id)) return;
@@ -120,6 +121,12 @@ class TouchedResources {
     const ref: ResourceRef = { type, id, arn };
     this.list.push(ref);
     this.index?.set(`${type}\u0000${id}`, ref);
+  }
+
+  /** Whether a resource of the type was mentioned. */
+  has(type: ResourceType): boolean {
+    for (let i = 0; i < this.list.length; i++) if (this.list[i]!.type === type) return true;
+    return false;
   }
 
   private find(type: ResourceType, id: string): ResourceRef | undefined {
@@ -168,10 +175,41 @@ export function resourcesOf(
   if (LOGGING_CALLS.has(eventName)) touched.add('loggingOptions', 'logging', null);
 
   addMentions(touched, params, 0);
-  addMentions(touched, response, 0);
+  addResponseMentions(touched, r);
+  addCarriedCertificate(touched, eventName, params);
   // A copy of its own length: the list grew by push, into room for 16 (~150 bytes an event
   // at 100,000 events, kept for the whole report).
   return touched.list.slice();
+}
+
+/**
+ * The response's mentions. A transfer's `transferredCertificateArn` is the certificate's ARN in
+ * the receiving account once it accepts, not its ARN now (pending, rejected or cancelled, the
+ * certificate is still the sender's): only the certificate it names is taken from it.
+ */
+function addResponseMentions(touched: TouchedResources, response: Record<string, unknown>): void {
+  const transferred = response.transferredCertificateArn;
+  if (typeof transferred !== 'string') {
+    addMentions(touched, response, 0);
+    return;
+  }
+  const { transferredCertificateArn: _, ...rest } = response;
+  addMentionsOfText(touched, transferred, false);
+  addMentions(touched, rest, 0);
+}
+
+/**
+ * A register call whose response was not logged (FORMATS.md 3) names its certificate only by
+ * the PEM it carries: the id AWS IoT gives it is the PEM's hash. Taken here, once, so that the
+ * lifecycles and every rule see the same certificate; a PEM that is no certificate names none.
+ */
+function addCarriedCertificate(touched: TouchedResources, eventName: string, params: Record<string, unknown> | null): void {
+  const register = PEM_PARAMETER.get(eventName);
+  const type = register?.ca === true ? 'caCertificate' : 'certificate';
+  if (register === undefined || touched.has(type)) return;
+  const pem = carriedPem(eventName, params);
+  const certificate = pem === null ? null : certificateOfPem(pem);
+  if (certificate !== null) touched.add(type, certificateIdOfPem(certificate), null);
 }
 
 function addTarget(touched: TouchedResources, value: unknown): void {

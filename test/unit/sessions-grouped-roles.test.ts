@@ -10,6 +10,7 @@ import { findingId } from '../../src/analysis/findings.js';
 import type { Rule } from '../../src/analysis/rules/types.js';
 import type { Actor, IotEvent } from '../../src/report/model.js';
 import { humanWithoutMfa } from '../../src/analysis/rules/human-without-mfa.js';
+import { certificateWithoutCa } from '../../src/analysis/rules/certificate-without-ca.js';
 import { consoleChange } from '../../src/analysis/rules/console-change.js';
 import { outsideChangeWindow } from '../../src/analysis/rules/outside-change-window.js';
 import { certificateForceDelete } from '../../src/analysis/rules/certificate-force-delete.js';
@@ -99,6 +100,7 @@ interface Case {
 // Every rule that groups a principal's calls and names the principal in its line.
 const cases: Case[] = [
   { rule: consoleChange as Rule, events: () => changes({ userAgent: 'console.amazonaws.com' }) },
+  { rule: certificateWithoutCa as Rule, events: () => changes().map((e) => ({ ...e, eventName: 'RegisterCertificateWithoutCA' })) },
   { rule: outsideChangeWindow as Rule, events: () => changes({ eventTime: '2026-10-04T03:00:00Z' }) },
   { rule: certificateForceDelete as Rule, events: () => changes().map((e) => ({ ...e, eventName: 'DeleteCertificate', requestParameters: { ...e.requestParameters, forceDelete: true } })) },
   { rule: changeOutsideAllowList as Rule, events: () => changes(), options: { config: { allowLists: { policyChanges: [], certificateChanges: ['arn:aws:iam::*:role/ci-*'], otherChanges: [] } } } },

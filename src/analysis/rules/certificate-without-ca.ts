@@ -1,6 +1,6 @@
 import type { Rule } from './types.js';
 import { hitsPerActorDay } from './support/grouping.js';
-import { clip, listWithMore, plural } from './support/text.js';
+import { listWithMore, plural } from './support/text.js';
 import { certificateIdOf } from './support/values.js';
 
 /** RegisterCertificateWithoutCA: the certificate's issuer is not checked against a registered CA. */
@@ -15,9 +15,9 @@ export const certificateWithoutCa: Rule<Record<string, never>> = {
   defaults: {},
   evaluate(ctx) {
     const events = ctx.events.filter((e) => e.isChange && e.eventName === 'RegisterCertificateWithoutCA');
-    return hitsPerActorDay(events, ctx.period.timeZone, (group, day) => {
+    return hitsPerActorDay(events, ctx.period.timeZone, (group, day, _actions, who) => {
       const ids = group.map((e) => certificateIdOf(e) ?? '(id not recorded)');
-      return `${clip(group[0]!.actor.label, 100)} registered ${plural(group.length, 'certificate')} without a CA on ${day}: ${listWithMore(ids, 5)}.`;
+      return `${who} registered ${plural(group.length, 'certificate')} without a CA on ${day}: ${listWithMore(ids, 5)}.`;
     });
   },
 };
