@@ -30,8 +30,19 @@ export interface PdfCaps {
   policyVersions: number;
   /** Change rows (after grouping) shown per policy. */
   policyChanges: number;
-  /** Characters of one policy document shown. */
+  /**
+   * Characters of one policy document (or one finding's evidence) shown. AWS IoT takes documents
+   * of at most 2,048 characters not counting white space; pretty-printed, such a document is
+   * 1.2 to 2 times that (4 times when it lists hundreds of one-character values): a document
+   * cut here was never accepted by AWS IoT, whatever the log says.
+   */
   documentChars: number;
+  /**
+   * Characters of all the policy documents the PDF shows, together: 60 policies of 3 versions
+   * each, forged at `documentChars`, would print hundreds of pages. Past it, the longest
+   * documents are cut to an equal share of what is left, the shorter ones stay whole.
+   */
+  documentBudget: number;
   /** Same action by the same actor in the same account this many times or more becomes one group row. */
   groupMin: number;
   /** Rows per table before it is split into another table with its own header. */
@@ -79,7 +90,8 @@ export const DEFAULT_PDF_CAPS: PdfCaps = {
   cellItems: 10,
   policyVersions: 3,
   policyChanges: 15,
-  documentChars: 20_000,
+  documentChars: 8_192,
+  documentBudget: 120_000,
   groupMin: 50,
   chunkRows: 500,
 };
@@ -101,6 +113,7 @@ export const SCREEN_LIMITS: PdfCaps = {
   policyVersions: Number.POSITIVE_INFINITY,
   policyChanges: Number.POSITIVE_INFINITY,
   documentChars: Number.POSITIVE_INFINITY,
+  documentBudget: Number.POSITIVE_INFINITY,
   groupMin: 50,
   chunkRows: Number.POSITIVE_INFINITY,
 };

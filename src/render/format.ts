@@ -6,7 +6,7 @@ import { hash as digest } from 'node:crypto';
 import { IANAZone } from 'luxon';
 import { zoneOffsetAt } from '../collect/period.js';
 import { rowSource } from './rows.js';
-import { whole } from '../unicode.js';
+import { INVISIBLE_CHARACTERS, whole } from '../unicode.js';
 
 /** Made on first use: creating it costs milliseconds of ICU start-up, and counts rarely need it. */
 let numberFormat: Intl.NumberFormat | undefined;
@@ -50,7 +50,7 @@ export function plural(n: number, one: string, many = `${one}s`): string {
  * lone surrogate (no character at all). Tabs and line breaks stay. An auditor must see exactly
  * what the log says, so they are shown as `[U+202E]`.
  */
-const INVISIBLE_CLASS = String.raw`[[\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}\p{Zl}\p{Zp}\p{Cs}\u115F\u1160\u3164\uFFA0]--[\t\n\r]]`;
+const INVISIBLE_CLASS = String.raw`[${INVISIBLE_CHARACTERS}--[\t\n\r]]`;
 // A set difference (the `v` flag), built from text (TypeScript's target predates the flag): a
 // lookahead for the tabs and line breaks instead made every value's test ~3 times slower.
 const INVISIBLE = new RegExp(INVISIBLE_CLASS, 'gv');
@@ -64,21 +64,33 @@ export function visible(s: string): string {
   return s.replace(INVISIBLE, (c) => `[U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}]`);
 }
 
+/** The most characters a string of a field may show, by the field's name (see `visibleStrings`). */
+export type FieldCaps = (field: string) => number;
+
 /**
  * Every string of a view value in its visible form (see `visible`). Nothing is changed in
  * place: what holds a changed string is copied, the rest is returned as it is (a view is
  * made of fresh objects and of fixed badges, so sharing them is safe). Lazy rows are
  * skipped: each row is made visible when it is made.
+ *
+ * With `caps` (the PDF's), each string is also held to `caps(field)` characters as shown
+ * (`clipVisible`), `field` being the name of the property that holds it: a string in an array
+ * is named by the array's property, and one in a cell list's `items` by the list's (the
+ * "things" of `things.items`). This is the PDF's last pass over everything it prints, so no
+ * log value reaches the PDF whole, whichever field it ends up in.
  */
-export function visibleStrings<T>(value: T): T {
-  if (typeof value === 'string') return visible(value) as T;
+export function visibleStrings<T>(value: T, caps?: FieldCaps, field = ''): T {
+  if (typeof value === 'string') {
+    const max = caps === undefined ? Number.POSITIVE_INFINITY : caps(field);
+    return (Number.isFinite(max) ? clipVisible(value, max) : visible(value)) as T;
+  }
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) {
     if (rowSource(value) !== undefined) return value;
     let out: unknown[] | null = null;
     for (let i = 0; i < value.length; i++) {
       const v: unknown = value[i];
-      const w = visibleStrings(v);
+      const w = visibleStrings(v, caps, field);
       if (w !== v) (out ??= value.slice())[i] = w;
     }
     return (out ?? value) as T;
@@ -88,7 +100,7 @@ export function visibleStrings<T>(value: T): T {
   // for-in, not Object.keys: no array per object (view objects are plain, nothing inherited).
   for (const k in record) {
     const v = record[k];
-    const w = visibleStrings(v);
+    const w = visibleStrings(v, caps, k === 'items' ? field : k);
     if (w !== v) (out ??= { ...record })[k] = w;
   }
   return (out ?? value) as T;
@@ -101,6 +113,22 @@ export function clip(s: string, max: number): string {
   return `${s.slice(0, cut)}… (${formatCount(s.length - cut)} more characters)`;
 }
 
+const CUT_END = ' more characters)';
+const GROUPED_COUNT = /^\d{1,3}(?:,\d{3})*$/;
+
+/**
+ * Whether `s` is what `clipVisible` made of a longer value, at `max` characters or fewer:
+ * cutting it again would count its own "… (59,800 more characters)" as the value's. A field cut
+ * to its own size keeps it through the PDF's last pass (`visibleStrings`), which cuts to the
+ * same size or a larger one. A log value written to look cut is shown as it is: it is short.
+ */
+function cutAlready(s: string, max: number): boolean {
+  if (!s.endsWith(CUT_END)) return false;
+  const mark = s.lastIndexOf('… (', s.length - CUT_END.length);
+  if (mark < 0 || mark > max) return false;
+  return GROUPED_COUNT.test(s.slice(mark + 3, s.length - CUT_END.length)) && !HAS_INVISIBLE.test(s.slice(0, mark));
+}
+
 /**
  * A log value in its visible form (`visible`) held to `max` characters as shown: a value of
  * invisible characters, each shown as `[U+200D]`, is cut to the same length as any other, never
@@ -108,6 +136,7 @@ export function clip(s: string, max: number): string {
  */
 export function clipVisible(s: string, max: number): string {
   if (s.length <= max && !HAS_INVISIBLE.test(s)) return s;
+  if (cutAlready(s, max)) return s;
   // The value's characters one at a time, as long as their visible forms fit: at most `max` of
   // them, whatever the value's length (its visible form is never made whole).
   let width = 0;

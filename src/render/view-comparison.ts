@@ -1,6 +1,7 @@
 /**
  * The view of `--compare`: what is new, resolved and changed since a previous report.
- * The previous report is a user-supplied file: its strings are as hostile as log values.
+ * The previous report is a user-supplied file: its strings are as hostile as log values, and
+ * the PDF cuts them as it cuts those (`ViewKit.cut`).
  */
 import type { Comparison } from '../report/model.js';
 import { formatCount, plural } from './format.js';
@@ -35,10 +36,10 @@ export function comparisonView(c: Comparison, kit: ViewKit): ComparisonView {
   const rows = kit.limits.rows;
   const finding = (f: Comparison['findings']['new'][number] & { changes?: string[] }): ComparisonFindingRow => ({
     severity: severityBadge(f.severity),
-    title: f.title,
-    ruleId: f.ruleId,
+    title: kit.cut(f.title),
+    ruleId: kit.cut(f.ruleId),
     account: kit.account(f.accountId, f.accountName),
-    resource: f.resource,
+    resource: kit.cut(f.resource),
     suppressed: f.suppressed,
     changes: f.changes ? [...f.changes] : [],
   });
@@ -51,8 +52,8 @@ export function comparisonView(c: Comparison, kit: ViewKit): ComparisonView {
     ...c.policies.deleted.map((p) => ({ change: GONE, p, changes: [] as string[] })),
   ];
   const certificates = [
-    ...c.certificates.changed.map((x) => ({ change: CHANGED, x, status: `${x.previousStatus ?? 'unknown'} → ${x.status ?? 'unknown'}` })),
-    ...c.certificates.new.map((x) => ({ change: NEW, x, status: x.status ?? 'unknown' })),
+    ...c.certificates.changed.map((x) => ({ change: CHANGED, x, status: `${statusText(x.previousStatus, kit)} → ${statusText(x.status, kit)}` })),
+    ...c.certificates.new.map((x) => ({ change: NEW, x, status: statusText(x.status, kit) })),
   ];
   const actors = [
     ...c.actors.new.map((a) => ({ change: NEW, a })),
@@ -76,20 +77,25 @@ export function comparisonView(c: Comparison, kit: ViewKit): ComparisonView {
     unchangedFindings: plural(c.findings.unchanged, 'finding'),
     policies: kit.table(policies, rows, ({ change, p, changes }) => ({
       change,
-      name: p.policyName,
+      name: kit.cut(p.policyName),
       account: kit.account(p.accountId, p.accountName),
-      region: p.region,
+      region: kit.cut(p.region),
       changes: [...changes],
     })),
     // A rollout makes thousands of new certificates: the PDF lists a sample, the totals are above.
     certificates: kit.table(certificates, isPdf ? kit.limits.cellItems * 20 : rows, ({ change, x, status }) => ({
       change,
-      id: x.certificateId,
+      id: kit.cut(x.certificateId),
       kind: x.kind === 'ca' ? 'CA' : 'Device',
       account: kit.account(x.accountId, x.accountName),
-      region: x.region,
+      region: kit.cut(x.region),
       status,
     })),
-    actors: kit.table(actors, rows, ({ change, a }) => ({ change, label: a.label, type: a.type ?? 'not stated' })),
+    actors: kit.table(actors, rows, ({ change, a }) => ({ change, label: kit.cut(a.label), type: a.type === null ? 'not stated' : kit.cut(a.type) })),
   };
+}
+
+/** A certificate status of either report, cut in the PDF (`ViewKit.cut`). */
+function statusText(status: string | null, kit: ViewKit): string {
+  return status === null ? 'unknown' : kit.cut(status);
 }

@@ -4,7 +4,7 @@
  * (a class attribute never carries a value from the model, only one of these names).
  */
 import type { PdfCaps } from './context.js';
-import { clipVisible, formatCount, visibleStrings, type ZoneClock } from './format.js';
+import { clipVisible, formatCount, visibleStrings, type FieldCaps, type ZoneClock } from './format.js';
 import { lazyRows } from './rows.js';
 
 export interface Link {
@@ -68,7 +68,36 @@ export const PDF_CHARS = {
   eventError: 300,
   /** An error message of the failed and denied table. */
   deniedError: 400,
+  /** A lifecycle step's detail: a phrase around one log value (a thing or policy name, a reject reason: 128 characters at most in AWS IoT). */
+  stepDetail: 300,
+  /**
+   * A sentence of the report's own (a finding's description, a note, a lifecycle's shape): it
+   * quotes log values, each cut where it is quoted, and runs longer than a cell.
+   */
+  text: 2_000,
+  /** A log file's key or path: S3 keys are at most 1,024 bytes, and the file's name is at the end. */
+  key: 1_024,
 } as const;
+
+/**
+ * What the PDF's last pass (`visibleStrings` with `ViewKit.caps`) holds each field to, by the
+ * field's name, when not a cell (`PDF_CHARS.cell`). Every other string of the PDF view is held to
+ * a cell, so a log value that reaches a field nobody thought to cut is cut all the same.
+ * Anchors and links are not cut: they are ids the view makes (`anchorId`: short, never log text),
+ * and a link must name its target exactly; nor is the document's Content-Security-Policy.
+ */
+const PDF_FIELDS: ReadonlyMap<string, number> = new Map([
+  ...['anchor', 'href', 'csp'].map((f) => [f, Number.POSITIVE_INFINITY] as const),
+  // The report's own sentences, and the cells that join log values each cut where it is joined (a link's
+  // text, a policy change's target with its type or a group's sample of targets, a group's actors, a
+  // certificate's status change since the previous report).
+  ...[
+    'description', 'remediation', 'suppressionReason', 'message', 'reason', 'errorMessage', 'notes', 'note', 'warnings',
+    'text', 'statusText', 'detail', 'filters', 'accountsNote', 'defaultVersionNote', 'whyNotRecorded', 'summary',
+    'shape', 'actors', 'regions', 'days', 'changes', 'target', 'status',
+  ].map((f) => [f, PDF_CHARS.text] as const),
+  ...['key', 'file'].map((f) => [f, PDF_CHARS.key] as const),
+]);
 
 export class ViewKit {
   readonly media: 'screen' | 'pdf';
@@ -84,6 +113,11 @@ export class ViewKit {
   /** Event id -> `#anchor` of its row. */
   private readonly eventHrefs = new Map<string, string>();
   private readonly ids = new Set<string>();
+  /**
+   * The PDF's cap of each field (see `PDF_FIELDS`; a policy document and a finding's evidence to
+   * `documentChars`), for `visibleStrings`; undefined on screen, which shows every value whole.
+   */
+  readonly caps: FieldCaps | undefined;
 
   constructor(opts: {
     media: 'screen' | 'pdf';
@@ -99,18 +133,27 @@ export class ViewKit {
     this.dataFiles = opts.dataFiles;
     this.jsonFile = opts.jsonFile;
     this.names = opts.accountNames;
+    const blocks = opts.limits.documentChars;
+    this.caps =
+      opts.media === 'pdf'
+        ? (field) => (field === 'document' || field === 'evidence' ? blocks : (PDF_FIELDS.get(field) ?? PDF_CHARS.cell))
+        : undefined;
   }
 
-  /** "123456789012 (prod-iot)": the name from the accounts list, else the one given, else the id. */
+  /**
+   * "123456789012 (prod-iot)": the name from the accounts list, else the one given, else the id;
+   * cut in the PDF (`cut`: a name from the accounts file or the logs is as long as anyone made it,
+   * and the label is in a row of every table by account).
+   */
   account(id: string, fallbackName: string | null = null): string {
     // Thousands of rows name the same few accounts: each is looked up in the list once.
     let label = this.labels.get(id);
     if (label === undefined) {
       const listed = this.names.get(id);
-      label = listed === undefined || listed === null ? null : listed === '' ? id : `${id} (${listed})`;
+      label = listed === undefined || listed === null ? null : this.cut(listed === '' ? id : `${id} (${listed})`);
       this.labels.set(id, label);
     }
-    return label ?? (fallbackName ? `${id} (${fallbackName})` : id);
+    return label ?? this.cut(fallbackName ? `${id} (${fallbackName})` : id);
   }
 
   /** The anchor itself, or a variant of it when already taken: ids stay unique in the document. */
@@ -126,8 +169,9 @@ export class ViewKit {
     if (!this.eventHrefs.has(eventId)) this.eventHrefs.set(eventId, `#${anchor}`);
   }
 
+  /** A link to the event's row: found by the whole id, its text cut in the PDF (`cut`). */
   eventLink(eventId: string): Link {
-    return { text: eventId, href: this.eventHrefs.get(eventId) ?? null };
+    return { text: this.cut(eventId), href: this.eventHrefs.get(eventId) ?? null };
   }
 
   /** Links to events, capped at `cellItems`; linked first so the shown ones resolve when possible. */
@@ -139,11 +183,11 @@ export class ViewKit {
     for (let i = 0; i < ids.length && items.length < max; i++) {
       const text = ids[i] as string;
       const href = this.eventHrefs.get(text);
-      if (href !== undefined) items.push({ text, href });
+      if (href !== undefined) items.push({ text: this.cut(text), href });
       else if ((unlinked ??= []).length < max) unlinked.push(text);
     }
     if (unlinked !== null) {
-      for (let i = 0; i < unlinked.length && items.length < max; i++) items.push({ text: unlinked[i] as string, href: null });
+      for (let i = 0; i < unlinked.length && items.length < max; i++) items.push({ text: this.cut(unlinked[i] as string), href: null });
     }
     return { items, more: ids.length > max ? `+ ${formatCount(ids.length - max)} more` : null };
   }
@@ -193,7 +237,7 @@ export class ViewKit {
 
   /**
    * The first `cap` items mapped to rows, chunked, with a pointer to the rest. Rows are
-   * made when read, in their visible form (see `visibleStrings`): `map` must only read
+   * made when read, in their visible form and, in the PDF, cut (see `visibleStrings`): `map` must only read
    * what is already settled (anchors are claimed beforehand, with `shown`).
    */
   table<S, R>(items: readonly S[], cap: number, map: (item: S, index: number) => R): Table<R> {
@@ -202,7 +246,7 @@ export class ViewKit {
     const step = Number.isFinite(size) && size > 0 ? size : n;
     const chunks: { rows: R[] }[] = [];
     for (let from = 0; from < n; from += step) {
-      chunks.push({ rows: lazyRows(Math.min(step, n - from), (i) => visibleStrings(map(items[from + i] as S, from + i))) });
+      chunks.push({ rows: lazyRows(Math.min(step, n - from), (i) => visibleStrings(map(items[from + i] as S, from + i), this.caps)) });
     }
     return {
       total: items.length,
@@ -311,4 +355,24 @@ export function mfaBadge(mfa: boolean | null): Badge {
   if (mfa === true) return { label: 'yes', cls: 'st-ok' };
   if (mfa === false) return { label: 'no', cls: 'st-warn' };
   return { label: 'not stated', cls: 'st-muted' };
+}
+
+/**
+ * Shares of `budget` for items that want `wants` each (max-min fairness): an item gets what it
+ * wants when an equal share of what is left would give it that much, and the others split the
+ * rest equally, so one huge item cannot crowd out the small ones, nor many fill the budget. The
+ * shares add up to `budget` at most; within it, every item gets what it wants.
+ */
+export function fairShares(wants: readonly number[], budget: number): number[] {
+  if (wants.reduce((a, b) => a + b, 0) <= budget) return [...wants];
+  // Smallest first (ties by position: same input, same shares).
+  const order = wants.map((_, i) => i).sort((a, b) => (wants[a] as number) - (wants[b] as number) || a - b);
+  const shares = new Array<number>(wants.length);
+  let left = budget;
+  order.forEach((i, k) => {
+    const share = Math.min(wants[i] as number, Math.floor(left / (order.length - k)));
+    shares[i] = share;
+    left -= share;
+  });
+  return shares;
 }

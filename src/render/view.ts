@@ -6,7 +6,9 @@
  * Screen vs PDF: the screen view lists every row of every section. The PDF view groups
  * repetitive changes (same action by the same actor in the same account) and identical
  * certificate lifecycles, caps long tables with a pointer to the CSV/JSON, and splits
- * tables into chunks of `chunkRows` rows so Chromium prints them in seconds.
+ * tables into chunks of `chunkRows` rows so Chromium prints them in seconds. It also cuts long
+ * values: each log value where it is printed (`ViewKit.cut`), then every string once more by its
+ * field (`ViewKit.caps`), so that a value no one thought of is cut too; the screen shows them whole.
  */
 import type {
   ActorSummary,
@@ -32,6 +34,7 @@ import {
   certificateActionLabel,
   certificateStatusBadge,
   dataFilesText,
+  fairShares,
   integrityBadge,
   jsonFileText,
   mfaBadge,
@@ -402,8 +405,8 @@ export function buildView(model: ReportModel, ctx: ViewContext): ReportView {
     appendix,
     page: { title: model.title, period: model.period.label, generatedAt: clock.stamp(model.generatedAt) },
   };
-  // Table rows are made visible as they are made (`ViewKit.table`).
-  return visibleStrings(view);
+  // Table rows are made visible (and cut) as they are made (`ViewKit.table`).
+  return visibleStrings(view, kit.caps);
 }
 
 // --- header ----------------------------------------------------------------
@@ -489,20 +492,21 @@ function findingsView(
     const id = certAnchors.has(r) ? r : (CERT_ID.exec(r)?.[1] ?? '');
     // The certificate in the finding's account and region, else any with the id (a transferred one is in another account).
     const cert = certAnchors.get(certificatePlace(f.accountId, f.region, id)) ?? certAnchors.get(id);
-    if (cert) return { text: r, href: `#${cert}` };
+    // Found by the whole resource, shown cut: a forged source IP is the resource of a new-source finding.
+    if (cert) return { text: kit.cut(r), href: `#${cert}` };
     const policy = policyAnchor(policyAnchors, f.accountId, f.region, POLICY_NAME.exec(r)?.[1] ?? r);
-    return { text: r, href: policy ? `#${policy}` : null };
+    return { text: kit.cut(r), href: policy ? `#${policy}` : null };
   };
   const row = (f: Finding, anchor: string): FindingRow => ({
     anchor,
-    id: f.id,
+    id: kit.cut(f.id),
     ruleId: f.ruleId,
     severity: severityBadge(f.severity),
     title: f.title,
     description: f.description,
     remediation: f.remediation,
     account: kit.account(f.accountId, f.accountName),
-    region: f.region,
+    region: kit.cut(f.region),
     resource: resourceLink(f),
     time: kit.clock.dateTime(f.time),
     evidence: f.evidence === null ? null : clipVisible(f.evidence, kit.limits.documentChars),
@@ -529,7 +533,7 @@ function findingsView(
       : openAnchors.map((anchor, i) => {
           const f = cards[i] as Finding;
           const parts = [severityBadge(f.severity).label, f.title, flatten(f.resource, 60), kit.account(f.accountId, f.accountName)];
-          return { title: flatten(parts.join(' · '), 240), href: `#${anchor}` };
+          return { title: flatten(parts.join(' · '), PDF_CHARS.cell), href: `#${anchor}` };
         });
   const compactAnchors = claim(compact, left(cards.length));
   const suppressedAnchors = claim(suppressed, left(cards.length + compact.length));
@@ -568,23 +572,23 @@ function summaryView(model: ReportModel, kit: ViewKit, groups: Repetition<IotEve
     byCategory: kit.table(s.changesByCategory, rows, (c) => ({ category: categoryBadge(c.category), count: formatCount(c.count) })),
     byAction: kit.table(s.changesByAction, rows, (a) => ({
       category: categoryBadge(a.category),
-      eventName: a.eventName,
+      eventName: kit.cut(a.eventName),
       count: formatCount(a.count),
     })),
     byAccount: kit.table(s.byAccount, rows, (a) => ({
       account: kit.account(a.accountId, a.accountName),
-      ouPath: a.ouPath ?? '—',
+      ouPath: a.ouPath === null ? '—' : kit.cut(a.ouPath),
       changes: formatCount(a.changes),
       failed: formatCount(a.failedAttempts),
     })),
     byOu: kit.table(s.byOu, rows, (o) => ({
-      ouPath: o.ouPath,
+      ouPath: kit.cut(o.ouPath),
       accounts: formatCount(o.accounts),
       changes: formatCount(o.changes),
       failed: formatCount(o.failedAttempts),
     })),
     byRegion: kit.table(s.byRegion, rows, (r) => ({
-      region: r.region,
+      region: kit.cut(r.region),
       changes: formatCount(r.changes),
       failed: formatCount(r.failedAttempts),
     })),
@@ -602,11 +606,11 @@ function summaryView(model: ReportModel, kit: ViewKit, groups: Repetition<IotEve
       const first = g.items[0] as IotEvent;
       const last = g.items[g.items.length - 1] as IotEvent;
       return {
-        eventName: first.eventName,
+        eventName: kit.cut(first.eventName),
         count: formatCount(g.items.length),
-        actor: first.actor.label,
+        actor: kit.cut(first.actor.label),
         account: kit.account(first.accountId, first.accountName),
-        regions: [...new Set(g.items.map((e) => e.region))].sort().join(', '),
+        regions: [...new Set(g.items.map((e) => e.region))].sort().map((r) => kit.cut(r)).join(', '),
         range: kit.clock.range(first.eventTime, last.eventTime),
       };
     }),
@@ -704,7 +708,7 @@ function integrityView(model: ReportModel, kit: ViewKit): IntegrityView {
     flaggedEvents: flaggedEvents(model, kit),
     chains: kit.table(integrity.chains, kit.limits.rows, (c) => ({
       account: kit.account(c.accountId, c.accountName),
-      region: c.region,
+      region: kit.cut(c.region),
       trails: kit.list(c.trails ?? []),
       digests:
         `${formatCount(c.digestsValid)} valid, ${formatCount(c.digestsInvalid)} invalid, ${formatCount(c.digestsMissing)} missing` +
@@ -720,8 +724,8 @@ function integrityView(model: ReportModel, kit: ViewKit): IntegrityView {
       severity: p.severity === 'warning' ? { label: 'warning', cls: 'st-warn' } : { label: 'error', cls: 'st-bad' },
       kind: p.kind,
       account: kit.account(p.accountId),
-      region: p.region,
-      key: p.key,
+      region: kit.cut(p.region),
+      key: kit.cut(p.key, PDF_CHARS.key),
       message: p.message,
     })),
     notes: [...integrity.notes],
@@ -760,12 +764,12 @@ function certificatesView(
       count: formatCount(g.items.length),
       kind: first.kind === 'ca' ? 'CA certificates' : 'Device certificates',
       account: kit.account(first.accountId, first.accountName),
-      region: first.region,
-      shape: first.steps.map((s) => `${certificateActionLabel(s.action)} (${s.eventName})`).join(' → '),
-      actors: [...new Set(first.steps.map((s) => s.actorLabel))].join(', '),
+      region: kit.cut(first.region),
+      shape: first.steps.map((s) => `${certificateActionLabel(s.action)} (${kit.cut(s.eventName)})`).join(' → '),
+      actors: [...new Set(first.steps.map((s) => s.actorLabel))].map((a) => kit.cut(a)).join(', '),
       status: certificateStatusBadge(first.lastKnownStatus),
       range: times.length > 0 ? kit.clock.range(times[0] as string, times[times.length - 1] as string) : '—',
-      samples: g.items.slice(0, 3).map((c) => c.certificateId),
+      samples: g.items.slice(0, 3).map((c) => kit.cut(c.certificateId)),
       members: isPdf ? null : g.items.map((c) => c.certificateId),
     };
   });
@@ -783,19 +787,19 @@ function certificatesView(
     const steps = c.steps.slice(0, stepCap).map((s) => ({
       time: kit.clock.dateTime(s.eventTime),
       action: certificateActionLabel(s.action),
-      eventName: s.eventName,
-      detail: s.detail,
-      actor: s.actorLabel,
+      eventName: kit.cut(s.eventName),
+      detail: s.detail === null ? null : kit.cut(s.detail, PDF_CHARS.stepDetail),
+      actor: kit.cut(s.actorLabel),
       event: kit.eventLink(s.eventId),
     }));
     return {
       anchor,
-      id: c.certificateId,
+      id: kit.cut(c.certificateId),
       kind: c.kind === 'ca' ? 'CA' : 'Device',
       // The ARN only repeats account, region and id: the PDF leaves it out to stay dense.
       arn: isPdf ? null : c.arn,
       account: kit.account(c.accountId, c.accountName),
-      region: c.region,
+      region: kit.cut(c.region),
       status: certificateStatusBadge(c.lastKnownStatus),
       steps: { items: steps, more: c.steps.length > steps.length ? `+ ${formatCount(c.steps.length - steps.length)} more steps` : null },
       things: kit.list(c.things),
@@ -847,13 +851,16 @@ function defaultVersionNote(p: PolicyHistory, kit: ViewKit): string {
   if (!p.defaultVersionNotLogged) return "not known from the period's events";
   // `defaultVersionNotLogged` is set only with such a version (`policyHistories`).
   const made = p.versions.findLast((v) => v.setAsDefault && v.versionId === null)!;
-  return `version not recorded: the new version made default by ${made.eventName} at ${kit.clock.dateTime(made.eventTime)} (its id was not logged)`;
+  return `version not recorded: the new version made default by ${kit.cut(made.eventName)} at ${kit.clock.dateTime(made.eventTime)} (its id was not logged)`;
 }
 
 function policiesView(policies: PolicyHistory[], kit: ViewKit): { view: PoliciesView; anchors: PolicyAnchors } {
   const anchors: PolicyAnchors = new Map();
   const isPdf = kit.media === 'pdf';
   const shown = policies.slice(0, Number.isFinite(kit.limits.policies) ? kit.limits.policies : policies.length);
+  // A policy rewritten hundreds of times: its latest versions in the PDF, all of them in the JSON.
+  const versionsShown = (p: PolicyHistory) => (Number.isFinite(kit.limits.policyVersions) ? p.versions.slice(-kit.limits.policyVersions) : p.versions);
+  const documents = documentSizes(shown.flatMap(versionsShown), kit.limits);
   const byName = new Map<string, number>();
   for (const p of policies) byName.set(p.policyName, (byName.get(p.policyName) ?? 0) + 1);
 
@@ -876,9 +883,9 @@ function policiesView(policies: PolicyHistory[], kit: ViewKit): { view: Policies
         return {
           time: kit.clock.dateTime(c.eventTime),
           action: policyActionLabel(c.action),
-          eventName: c.eventName,
-          target: c.target === null ? null : c.targetType ? `${c.target} (${c.targetType})` : c.target,
-          actor: c.actorLabel,
+          eventName: kit.cut(c.eventName),
+          target: c.target === null ? null : c.targetType ? `${kit.cut(c.target)} (${c.targetType})` : kit.cut(c.target),
+          actor: kit.cut(c.actorLabel),
           event: kit.eventLink(c.eventId),
           count: null,
         };
@@ -888,38 +895,37 @@ function policiesView(policies: PolicyHistory[], kit: ViewKit): { view: Policies
       return {
         time: kit.clock.range(first.eventTime, last.eventTime),
         action: policyActionLabel(first.action),
-        eventName: first.eventName,
-        target: `${plural(item.group.length, 'target')}, e.g. ${item.group.slice(0, 2).map((c) => c.target ?? '—').join(', ')}`,
-        actor: first.actorLabel,
+        eventName: kit.cut(first.eventName),
+        target: `${plural(item.group.length, 'target')}, e.g. ${item.group.slice(0, 2).map((c) => (c.target === null ? '—' : kit.cut(c.target))).join(', ')}`,
+        actor: kit.cut(first.actorLabel),
         event: kit.eventLink(first.eventId),
         count: formatCount(item.group.length),
       };
     });
 
-    // A policy rewritten hundreds of times: its latest versions in the PDF, all of them in the JSON.
-    const shownVersions = Number.isFinite(kit.limits.policyVersions) ? p.versions.slice(-kit.limits.policyVersions) : p.versions;
+    const shownVersions = versionsShown(p);
     return {
       anchor,
-      name: p.policyName,
+      name: kit.cut(p.policyName),
       account: kit.account(p.accountId, p.accountName),
-      region: p.region,
-      arn: p.arn,
-      defaultVersionId: p.defaultVersionId,
+      region: kit.cut(p.region),
+      arn: p.arn === null ? null : kit.cut(p.arn),
+      defaultVersionId: p.defaultVersionId === null ? null : kit.cut(p.defaultVersionId),
       defaultVersionNote: defaultVersionNote(p, kit),
       deleted: p.deleted,
       attachedTargets: kit.list(p.attachedTargets),
       versionsMore: p.versions.length > shownVersions.length ? `${plural(p.versions.length - shownVersions.length, 'earlier version')} (with documents) in ${kit.jsonFile}` : null,
       versions: shownVersions.map((v) => {
-        const recorded = v.documentRecorded && v.document !== null;
-        const text = recorded ? (v.documentPretty ?? v.document) : null;
+        const text = documentText(v);
+        const recorded = text !== null;
         return {
-          versionId: v.versionId ?? '(version not logged)',
+          versionId: v.versionId === null ? '(version not logged)' : kit.cut(v.versionId),
           time: kit.clock.dateTime(v.eventTime),
-          eventName: v.eventName,
-          actor: v.actorLabel,
+          eventName: kit.cut(v.eventName),
+          actor: kit.cut(v.actorLabel),
           setAsDefault: v.setAsDefault,
           recorded,
-          document: text === null ? null : clipVisible(text, kit.limits.documentChars),
+          document: text === null ? null : clipVisible(text, documents.sizes.get(v) ?? kit.limits.documentChars),
           notJson: recorded && v.documentPretty === null,
           whyNotRecorded: recorded ? null : (v.documentNotRecorded ?? 'CloudTrail did not record it'),
           event: kit.eventLink(v.eventId),
@@ -935,12 +941,56 @@ function policiesView(policies: PolicyHistory[], kit: ViewKit): { view: Policies
       total: plural(policies.length, 'policy', 'policies'),
       none: policies.length === 0,
       items,
-      more:
-        policies.length > shown.length
-          ? `${plural(policies.length - shown.length, 'more policy', 'more policies')} in ${kit.jsonFile}`
-          : null,
+      more: policiesMore(policies.length - shown.length, documents, kit),
     },
   };
+}
+
+type PolicyVersion = PolicyHistory['versions'][number];
+
+/** The text a version's document is shown as (pretty when it is JSON), or null when CloudTrail did not record it. */
+function documentText(v: PolicyVersion): string | null {
+  return v.documentRecorded && v.document !== null ? (v.documentPretty ?? v.document) : null;
+}
+
+/** How much of each document the view shows, and how many the shared budget cuts. */
+interface DocumentSizes {
+  /** The documents the budget cuts, with their share; the others are held to `documentChars`. */
+  sizes: Map<PolicyVersion, number>;
+  /** Documents cut by the budget (not by `documentChars` alone). */
+  cut: number;
+}
+
+/**
+ * Each document up to `documentChars`, and all of them within `documentBudget` together: when
+ * they do not fit, the longest are cut to an equal share of what the shorter ones leave
+ * (`fairShares`), so a few forged documents cannot push out the others, nor many fill pages.
+ */
+function documentSizes(versions: readonly PolicyVersion[], limits: PdfCaps): DocumentSizes {
+  const recorded = versions.filter((v) => documentText(v) !== null);
+  const wants = recorded.map((v) => Math.min((documentText(v) as string).length, limits.documentChars));
+  const shares = fairShares(wants, limits.documentBudget);
+  // Lengths as logged: a document of invisible characters, each shown as `[U+200D]`, is held to its share as shown.
+  const sizes = new Map<PolicyVersion, number>();
+  recorded.forEach((v, i) => {
+    if ((shares[i] as number) < (wants[i] as number)) sizes.set(v, shares[i] as number);
+  });
+  return { sizes, cut: sizes.size };
+}
+
+/** The policies the PDF leaves out, and the documents it cuts to its budget, with where they are whole. */
+function policiesMore(notShown: number, documents: DocumentSizes, kit: ViewKit): string | null {
+  const parts: string[] = [];
+  if (notShown > 0) parts.push(`${plural(notShown, 'more policy', 'more policies')} in ${kit.jsonFile}`);
+  if (documents.cut > 0) {
+    // Each cut document says how many of its characters are left out.
+    const one = documents.cut === 1;
+    parts.push(
+      `${plural(documents.cut, 'policy document')} ${one ? 'is' : 'are'} cut to share the ${formatCount(kit.limits.documentBudget)} ` +
+        `characters this PDF gives policy documents; ${kit.jsonFile} holds ${one ? 'it' : 'each'} whole.`,
+    );
+  }
+  return parts.length > 0 ? parts.join('. ') : null;
 }
 
 // --- actors, denied, coverage ------------------------------------------------
@@ -999,17 +1049,18 @@ function coverageView(model: ReportModel, kit: ViewKit): CoverageView {
       account: kit.account(a.accountId, a.accountName),
       inOrganization: a.inOrganization ? { label: 'yes', cls: 'st-ok' } : { label: 'no', cls: 'st-warn' },
       files: formatCount(a.files),
-      regions: kit.list(a.regions.map((r) => `${r.region}: ${plural(r.files, 'file')}, ${dayRanges(r.days) || 'no days'}`)),
+      // A month of days logged every other day is longer than a cell: only the region is cut.
+      regions: kit.list(a.regions.map((r) => `${kit.cut(r.region)}: ${plural(r.files, 'file')}, ${dayRanges(r.days) || 'no days'}`), PDF_CHARS.text),
       days: dayRanges(a.days) || 'none',
     })),
     withoutLogs: kit.table(cov.accountsWithoutLogs, rows, (id) => ({
       account: kit.account(id),
-      state: byId.get(id)?.state ?? '—',
-      ouPath: byId.get(id)?.ouPath ?? '—',
+      state: kit.cut(byId.get(id)?.state ?? '—'),
+      ouPath: kit.cut(byId.get(id)?.ouPath ?? '—'),
     })),
     notInOrganization: kit.table(cov.accountsNotInOrganization, rows, (id) => ({ account: kit.account(id) })),
-    unreadable: kit.table(cov.unreadableFiles, rows, (f) => ({ key: f.key, source: f.source, reason: f.reason })),
-    problems: kit.table(cov.sourceProblems, rows, (f) => ({ key: f.key, source: f.source, reason: f.reason })),
+    unreadable: kit.table(cov.unreadableFiles, rows, (f) => ({ key: kit.cut(f.key, PDF_CHARS.key), source: kit.cut(f.source), reason: f.reason })),
+    problems: kit.table(cov.sourceProblems, rows, (f) => ({ key: kit.cut(f.key, PDF_CHARS.key), source: kit.cut(f.source), reason: f.reason })),
     withoutTime: withoutTimeView(cov.iotRecordsWithoutTime, kit),
   };
 }
@@ -1023,7 +1074,11 @@ function withoutTimeView(withoutTime: RecordsWithoutTime, kit: ViewKit): Coverag
     note:
       `${plural(count, 'IoT record')} of the log files read ${one ? 'has' : 'have'} no usable event time (none, or one that is not an ISO-8601 time): ` +
       `${one ? 'it' : 'they'} could not be placed in any period, so no other part of this report counts ${one ? 'it' : 'them'}. ${which}`,
-    examples: kit.table(examples, kit.limits.rows, (e) => ({ file: e.file, eventId: e.eventId ?? '—', eventName: e.eventName ?? '—' })),
+    examples: kit.table(examples, kit.limits.rows, (e) => ({
+      file: kit.cut(e.file, PDF_CHARS.key),
+      eventId: e.eventId === null ? '—' : kit.cut(e.eventId),
+      eventName: e.eventName === null ? '—' : kit.cut(e.eventName),
+    })),
   };
 }
 
@@ -1088,7 +1143,7 @@ function appendixView(model: ReportModel, kit: ViewKit, ungrouped: IotEvent[]): 
 
   const table = kit.table(events, Number.POSITIVE_INFINITY, (e, i): EventRow => ({
     anchor: anchors[i] as string,
-    eventId: e.eventId,
+    eventId: kit.cut(e.eventId),
     time: kit.clock.dateTime(e.eventTime),
     account: kit.account(e.accountId, e.accountName),
     region: kit.cut(e.region),

@@ -522,6 +522,8 @@ describe('README', () => {
       `${caps.policies} policies with their ${caps.policyVersions} latest versions and ${caps.policyChanges} change rows`,
       `(${caps.groupMin} times or more)`,
       `split every ${caps.chunkRows} rows`,
+      `shown whole up to ${n(caps.documentChars)} characters`,
+      `share ${n(caps.documentBudget)} characters`,
     ]) {
       expect(readme, phrase).toContain(phrase);
     }

@@ -1,0 +1,54 @@
+/** The pieces the PDF's cuts are made of: cutting once, the last pass by field, and the documents' shares. */
+import { describe, expect, it } from 'vitest';
+import { clipVisible, visibleStrings } from '../../src/render/format.js';
+import { fairShares } from '../../src/render/view-kit.js';
+
+describe('clipVisible', () => {
+  it('cuts a value once: a value it cut is kept as it is at the same size or a larger one', () => {
+    const once = clipVisible('x'.repeat(60_000), 200);
+    expect(once).toBe(`${'x'.repeat(200)}… (59,800 more characters)`);
+    expect(clipVisible(once, 200)).toBe(once);
+    expect(clipVisible(once, 2_000)).toBe(once);
+    // Cut to a smaller size, it is cut again.
+    expect(clipVisible(once, 100)).toBe(`${'x'.repeat(100)}… (126 more characters)`);
+    const invisible = clipVisible('\u200D'.repeat(60_000), 160);
+    expect(clipVisible(invisible, 200)).toBe(invisible);
+  });
+
+  it('cuts a value that only ends as a cut one does', () => {
+    const forged = `${'x'.repeat(500)}… (5 more characters)`;
+    expect(clipVisible(forged, 200)).toBe(`${'x'.repeat(200)}… (${forged.length - 200} more characters)`);
+    expect(clipVisible(`${'\u200B'.repeat(30)}… (5 more characters)`, 200)).toMatch(/^(\[U\+200B\]){25}… \(26 more characters\)$/);
+  });
+});
+
+describe('visibleStrings with caps', () => {
+  const caps = (field: string) => (field === 'note' ? 10 : field === 'anchor' ? Number.POSITIVE_INFINITY : 4);
+
+  it("holds each string to its field's cap, naming a list's strings by the list", () => {
+    const view = { anchor: 'a'.repeat(20), note: 'n'.repeat(12), rows: [{ id: 'abcdef', things: { items: ['xyzxyz', 'ab'], more: null } }], tags: ['\u202Eabcdef'] };
+    expect(visibleStrings(view, caps)).toEqual({
+      anchor: 'a'.repeat(20),
+      note: `${'n'.repeat(10)}… (2 more characters)`,
+      rows: [{ id: 'abcd… (2 more characters)', things: { items: ['xyzx… (2 more characters)', 'ab'], more: null } }],
+      tags: ['… (7 more characters)'],
+    });
+    // Without caps (the screen), only made visible.
+    expect(visibleStrings(view)).toEqual({ ...view, tags: ['[U+202E]abcdef'] });
+  });
+});
+
+describe('fairShares', () => {
+  it('gives each what it wants when all fit', () => {
+    expect(fairShares([3, 5, 0], 8)).toEqual([3, 5, 0]);
+    expect(fairShares([3, 5], Number.POSITIVE_INFINITY)).toEqual([3, 5]);
+  });
+
+  it('gives the small ones what they want and the others an equal share of the rest, within the budget', () => {
+    expect(fairShares([100, 10, 100, 20], 150)).toEqual([60, 10, 60, 20]);
+    expect(fairShares([9, 9, 9], 10)).toEqual([3, 3, 4]);
+    const shares = fairShares(Array.from({ length: 180 }, () => 8_192), 120_000);
+    expect(shares.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(120_000);
+    expect(Math.min(...shares)).toBe(666);
+  });
+});
