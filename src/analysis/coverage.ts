@@ -10,6 +10,8 @@ export interface CoverageInput {
   stats: { filesRead: number; bytesRead: number; recordsRead: number; iotRecords: number; duplicatesDropped: number };
   /** IoT records with no usable event time: in no period, so only coverage names them. */
   withoutTime: RecordsWithoutTime;
+  /** IoT records with no event name: no event can say what they did, so only coverage names them. */
+  withoutName: RecordsWithoutTime;
   /** UTC delivery days whose folders were read. */
   days: readonly string[];
 }
@@ -89,6 +91,7 @@ export function coverageOf(
     iotRecords: input.stats.iotRecords,
     duplicatesDropped: input.stats.duplicatesDropped,
     iotRecordsWithoutTime: input.withoutTime,
+    iotRecordsWithoutName: input.withoutName,
     daysRead: sortedDays.length > 0 ? { first: sortedDays[0], last: sortedDays[sortedDays.length - 1] } : null,
     perAccount: accountCoverage,
   };

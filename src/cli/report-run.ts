@@ -155,16 +155,23 @@ export async function runReportCli(flags: ReportFlags, cli: CliIo): Promise<{ js
   io.log(`  findings: ${open.length > 0 ? open.join(', ') : 'none'}${model.ruleErrors.length > 0 ? ` (${model.ruleErrors.length} rules failed to run)` : ''}`);
   if (model.integrity !== null) {
     const errors = model.integrity.problems.filter((p) => p.severity === 'error').length;
-    io.log(`  integrity: ${model.integrity.ok ? 'logs intact' : `${errors} problems`} (${model.integrity.chains.length} account-regions checked)`);
+    // Intact, but with events from files that could not be checked: said, not only "intact".
+    const unchecked = model.integrity.ok ? model.integrity.eventsUnchecked : 0;
+    const intact = unchecked > 0 ? `logs intact, but ${unchecked} ${unchecked === 1 ? 'event is' : 'events are'} from log files that could not be checked` : 'logs intact';
+    io.log(`  integrity: ${model.integrity.ok ? intact : `${errors} ${errors === 1 ? 'problem' : 'problems'}`} (${model.integrity.chains.length} account-regions checked)`);
   }
   const without = c.accountsWithoutLogs.length;
   // Loaded by the report already (the renderers): not at start-up.
   const { inRegionsAskedFor } = await import('../render/format.js');
   // Objects or prefixes that could not be listed or fetched (a file this user may not read, a failed GET): named only when there are some.
   const notRead = c.sourceProblems.length > 0 ? `, ${c.sourceProblems.length} could not be listed or read` : '';
-  io.log(`  ${c.filesRead} log files read, ${c.unreadableFiles.length} unreadable${notRead}, ${without} ${without === 1 ? 'account' : 'accounts'} without logs${inRegionsAskedFor(model.filters.regions)}`);
+  io.log(`  ${c.filesRead} log ${c.filesRead === 1 ? 'file' : 'files'} read, ${c.unreadableFiles.length} unreadable${notRead}, ${without} ${without === 1 ? 'account' : 'accounts'} without logs${inRegionsAskedFor(model.filters.regions)}`);
   const timeless = c.iotRecordsWithoutTime.count;
   if (timeless > 0) warn(`${timeless} IoT ${timeless === 1 ? 'record has' : 'records have'} no usable event time and ${timeless === 1 ? 'is' : 'are'} in no period (listed in the report's Coverage)`);
+  const nameless = c.iotRecordsWithoutName.count;
+  if (nameless > 0) {
+    warn(`${nameless} IoT ${nameless === 1 ? 'record has' : 'records have'} no event name (damaged or altered: CloudTrail always writes one) and ${nameless === 1 ? 'is' : 'are'} in no event (listed in the report's Coverage)`);
+  }
   for (const file of written) io.log(`  wrote ${file.path} (${formatBytes(file.bytes)})`);
   const earlier = result.earlierRunFiles;
   if (earlier.length > 0) {
@@ -173,7 +180,10 @@ export async function runReportCli(flags: ReportFlags, cli: CliIo): Promise<{ js
     );
   }
   if (periodInProgress(model.period, now)) warn(`Warning: the period has not ended (it ends ${model.period.end}): the report holds the events logged up to now; run it again after its end for the whole period`);
-  else if (periodJustEnded(model.period, now)) warn(`Warning: the period ended less than an hour ago (${model.period.end}): CloudTrail delivers most log files within 15 minutes, some later; run it again later for the events of its last minutes`);
+  // --from alone: up to the run itself, whose last minutes' log files are not all delivered yet.
+  else if (flags.from !== undefined && flags.to === undefined) {
+    warn(`Warning: the period runs up to now (${model.period.end}): CloudTrail delivers most log files within 15 minutes, some later; run it again later for the events of its last minutes`);
+  } else if (periodJustEnded(model.period, now)) warn(`Warning: the period ended less than an hour ago (${model.period.end}): CloudTrail delivers most log files within 15 minutes, some later; run it again later for the events of its last minutes`);
   for (const warning of model.comparison?.warnings ?? []) warn(`Warning: ${warning}`);
   // Asked for by --organization and not read: said here too, as the accounts command says it, not only in the header.
   if (flags.organization === true && model.organization.accountsNote !== null) warn(`Note: ${model.organization.accountsNote}`);
@@ -189,6 +199,7 @@ export async function runReportCli(flags: ReportFlags, cli: CliIo): Promise<{ js
       unreadableFiles: c.unreadableFiles.length,
       sourceProblems: c.sourceProblems.length,
       iotRecordsWithoutTime: timeless,
+      iotRecordsWithoutName: nameless,
       accountsWithoutLogs: c.accountsWithoutLogs,
       accountsNotInOrganization: c.accountsNotInOrganization,
     },

@@ -277,7 +277,10 @@ function unwrapRecord(raw: Record<string, unknown>, { inner, detail, eventBridge
 
 /**
  * One CloudTrail record in either shape of FORMATS.md section 2, as the typed
- * record the pipeline uses; null when the value is not a record at all.
+ * record the pipeline uses; null when the value is not a record at all. A record without an
+ * `eventName` is one only when it names its event source: CloudTrail always writes the name, so
+ * such a record is damaged or altered, and the report counts it (`eventName` null) rather than
+ * dropping it unsaid; an object with neither is no record.
  */
 export function normalizeRecord(raw: unknown): CloudTrailRecord | null {
   if (!isObject(raw)) return null;
@@ -287,7 +290,7 @@ export function normalizeRecord(raw: unknown): CloudTrailRecord | null {
   // Nearly every record wraps nothing: its keys were lower-cased once, above.
   const m = unwrapped === raw ? outer.fields : keyed(unwrapped).fields;
   const eventName = str(m.get('eventname'));
-  if (eventName === null) return null;
+  if (eventName === null && str(m.get('eventsource')) === null) return null;
 
   // The canonical shape is camelCase with `eventTime`; the guide's has `EventTime`/`timestamp`.
   const shape: RecordShape = 'eventTime' in unwrapped || 'eventName' in unwrapped ? 'canonical' : 'iot-guide';

@@ -88,7 +88,8 @@ export function resolvePeriod(input: PeriodInput, now: Date): Period {
   if (input.from !== undefined) {
     const start = parseInstant(input.from, tz, '--from');
     notYetBegun(start, now, `--from ${input.from}`);
-    const end = input.to !== undefined ? parseInstant(input.to, tz, '--to') : DateTime.fromJSDate(now, { zone: tz });
+    // Up to now, in whole seconds (CloudTrail's own times have none finer): an end with milliseconds read oddly in every output.
+    const end = input.to !== undefined ? parseInstant(input.to, tz, '--to') : DateTime.fromJSDate(now, { zone: tz }).startOf('second');
     if (end <= start) {
       throw new UsageError(`--to (${input.to ?? 'now'}) must be after --from (${input.from}); --to is exclusive`);
     }

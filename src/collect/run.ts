@@ -121,6 +121,11 @@ export interface CollectResult {
    * and where a few are. No period holds them, so they are not in `records`.
    */
   withoutTime: RecordsWithoutTime;
+  /**
+   * IoT records with no event name (CloudTrail always writes one: damaged or altered), of the
+   * accounts and regions kept, whatever their time: no part of the report can say what they did.
+   */
+  withoutName: RecordsWithoutTime;
   /** UTC delivery days whose folders were read. */
   days: string[];
 }
@@ -347,6 +352,14 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
   const fatal = (store: ObjectStore, error: unknown) => fatalSourceError(error, [store]);
   let uncompressedBytes = 0;
   const withoutTime = new RecordsWithoutTimeSeen();
+  const withoutName = new RecordsWithoutTimeSeen();
+  /** A record no period or event can hold (`withoutName`, `withoutTime`): counted, not dropped unsaid. */
+  const setAside = (sourced: SourcedRecord): boolean => {
+    if (sourced.record.eventName === null) withoutName.offer(sourced);
+    else if (sourced.record.eventTime === null) withoutTime.offer(sourced);
+    else return false;
+    return true;
+  };
   let fetched = 0;
   /** Trail folders (account and region) found for the filters: a quiet one holds no file and is no mistake. */
   let trailFolders = 0;
@@ -436,11 +449,11 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
       delivered.add(ref.accountId, ref.region, ref.deliveryDay);
       progress.recordsRead += parsed.recordCount;
       for (const record of parsed.records) {
-        if (record.eventTime === null) {
-          // No period can hold it: counted for the report (coverage), not dropped unsaid.
+        if (record.eventTime === null || record.eventName === null) {
+          // No period or event can hold it: counted for the report (coverage), not dropped unsaid.
           const sourced = { record, file: ref };
           if (keep === undefined || keep(sourced)) {
-            withoutTime.offer(sourced);
+            setAside(sourced);
             yielded.kept++;
           }
           continue;
@@ -475,11 +488,8 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
 
   for (const sourced of options.extra?.records ?? []) {
     if (keep !== undefined && !keep(sourced)) continue;
-    if (sourced.record.eventTime === null) {
-      withoutTime.offer(sourced);
-      continue;
-    }
-    const t = Date.parse(sourced.record.eventTime);
+    if (setAside(sourced)) continue;
+    const t = Date.parse(sourced.record.eventTime!);
     if (t >= startMs && t < endMs) unique.offer(sourced);
   }
   for (const p of options.extra?.delivered ?? []) delivered.add(p.accountId, p.region, p.day);
@@ -513,7 +523,7 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
   // CloudTrail logs read, but every one named for another day, account or region than those
   // asked for (the trail layout would not have read them), and no record kept: a mistyped period
   // or filter. A name that is not CloudTrail's tells nothing, so it never fails this way.
-  if (trailFolders === 0 && !queried && logsRead > 0 && logsMaybeOfScope === 0 && unique.size === 0 && withoutTime.count === 0) {
+  if (trailFolders === 0 && !queried && logsRead > 0 && logsMaybeOfScope === 0 && unique.size === 0 && withoutTime.count === 0 && withoutName.count === 0) {
     throw new SourceError(nothingFound(options));
   }
   // Each source is held to giving something of its own: a log file of the period (readable or
@@ -553,6 +563,7 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
       duplicatesDropped: unique.offered - records.length,
     },
     withoutTime: withoutTime.result(),
+    withoutName: withoutName.result(),
     days,
   };
 }

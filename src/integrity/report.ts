@@ -31,6 +31,8 @@ export function toIntegrityReport(result: IntegrityResult, accountName: (account
       message: p.message,
     })),
     notes,
+    // The events are marked afterwards (`logFileIntegrity`), by whoever holds them.
+    eventsUnchecked: 0,
   };
 }
 

@@ -157,6 +157,7 @@ function addIntegrity(model: ReportModel, stores: readonly ObjectStore[], inputs
     if (base === undefined) continue;
     event.integrity = integrity.logFileIntegrity(result, event.sourceFile.slice(base.prefix.length));
   }
+  model.integrity.eventsUnchecked = model.events.filter((e) => e.integrity === null || e.integrity === 'unverified' || e.integrity === 'no-digests').length;
 }
 
 /** Runs each `athena://` source's query; its records join the files' before de-duplication. */

@@ -2022,7 +2022,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
 },"usePartial":true},
   },
   "partials/coverage.hbs": {
-    sha256: "16a54c7d8b26de4444c25755c84ca3355ccdde4e44c0a30e287c79ebb29d42c0",
+    sha256: "59aac5fc98156ca974bf541d71f164bc95466e9f78275daf39bee01b9b339bb9",
     spec: {"0":function(container,depth0,helpers,partials,data) {
     var alias1=container.lambda, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -2170,46 +2170,6 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
   return "  <table class=\"data fixed\">\n    <colgroup><col style=\"width:45%\"><col style=\"width:20%\"><col style=\"width:35%\"></colgroup>\n    <thead><tr><th>Prefix or object</th><th>Source</th><th>Reason</th></tr></thead>\n    <tbody>"
     + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rows") : depth0),{"name":"each","hash":{},"fn":container.program(11, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":50,"column":11},"end":{"line":50,"column":130}}})) != null ? stack1 : "")
     + "</tbody>\n  </table>\n  ";
-},"14":function(container,depth0,helpers,partials,data) {
-    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return "  <h3 class=\"sub\">IoT records without a usable time</h3>\n  <p class=\"warn-box\">"
-    + container.escapeExpression(container.lambda(((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"coverage") : depth0)) != null ? lookupProperty(stack1,"withoutTime") : stack1)) != null ? lookupProperty(stack1,"note") : stack1), depth0))
-    + "</p>\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = ((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"coverage") : depth0)) != null ? lookupProperty(stack1,"withoutTime") : stack1)) != null ? lookupProperty(stack1,"examples") : stack1)) != null ? lookupProperty(stack1,"chunks") : stack1),{"name":"each","hash":{},"fn":container.program(15, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":58,"column":2},"end":{"line":64,"column":11}}})) != null ? stack1 : "")
-    + "  "
-    + ((stack1 = container.invokePartial(lookupProperty(partials,"more"),depth0,{"name":"more","hash":{"more":((stack1 = ((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"coverage") : depth0)) != null ? lookupProperty(stack1,"withoutTime") : stack1)) != null ? lookupProperty(stack1,"examples") : stack1)) != null ? lookupProperty(stack1,"more") : stack1)},"data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "");
-},"15":function(container,depth0,helpers,partials,data) {
-    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return "  <table class=\"data fixed\">\n    <colgroup><col style=\"width:60%\"><col style=\"width:22%\"><col style=\"width:18%\"></colgroup>\n    <thead><tr><th>Log file</th><th>Event ID</th><th>Event name</th></tr></thead>\n    <tbody>"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rows") : depth0),{"name":"each","hash":{},"fn":container.program(16, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":62,"column":11},"end":{"line":62,"column":140}}})) != null ? stack1 : "")
-    + "</tbody>\n  </table>\n";
-},"16":function(container,depth0,helpers,partials,data) {
-    var alias1=container.lambda, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return "<tr><td class=\"mono small\">"
-    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"file") : depth0), depth0))
-    + "</td><td class=\"mono small\">"
-    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"eventId") : depth0), depth0))
-    + "</td><td>"
-    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"eventName") : depth0), depth0))
-    + "</td></tr>";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -2242,7 +2202,10 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + ((stack1 = lookupProperty(helpers,"each").call(alias1,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"coverage") : depth0)) != null ? lookupProperty(stack1,"problems") : stack1)) != null ? lookupProperty(stack1,"chunks") : stack1),{"name":"each","hash":{},"fn":container.program(13, data, 0),"inverse":container.program(9, data, 0),"data":data,"loc":{"start":{"line":46,"column":2},"end":{"line":53,"column":11}}})) != null ? stack1 : "")
     + "  "
     + ((stack1 = container.invokePartial(lookupProperty(partials,"more"),depth0,{"name":"more","hash":{"more":((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"coverage") : depth0)) != null ? lookupProperty(stack1,"problems") : stack1)) != null ? lookupProperty(stack1,"more") : stack1)},"data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"coverage") : depth0)) != null ? lookupProperty(stack1,"withoutTime") : stack1),{"name":"if","hash":{},"fn":container.program(14, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":55,"column":2},"end":{"line":66,"column":9}}})) != null ? stack1 : "")
+    + "  "
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"set-aside"),depth0,{"name":"set-aside","hash":{"records":((stack1 = (depth0 != null ? lookupProperty(depth0,"coverage") : depth0)) != null ? lookupProperty(stack1,"withoutTime") : stack1)},"data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
+    + "  "
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"set-aside"),depth0,{"name":"set-aside","hash":{"records":((stack1 = (depth0 != null ? lookupProperty(depth0,"coverage") : depth0)) != null ? lookupProperty(stack1,"withoutName") : stack1)},"data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
     + "</section>\n";
 },"usePartial":true,"useData":true},
     withoutData: {"0":function(container,depth0,helpers,partials,data) {
@@ -2392,46 +2355,6 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
   return "  <table class=\"data fixed\">\n    <colgroup><col style=\"width:45%\"><col style=\"width:20%\"><col style=\"width:35%\"></colgroup>\n    <thead><tr><th>Prefix or object</th><th>Source</th><th>Reason</th></tr></thead>\n    <tbody>"
     + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rows") : depth0),{"name":"each","hash":{},"fn":container.program(11, data, 0),"inverse":container.noop,"loc":{"start":{"line":50,"column":11},"end":{"line":50,"column":130}}})) != null ? stack1 : "")
     + "</tbody>\n  </table>\n  ";
-},"14":function(container,depth0,helpers,partials,data) {
-    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return "  <h3 class=\"sub\">IoT records without a usable time</h3>\n  <p class=\"warn-box\">"
-    + container.escapeExpression(container.lambda(((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"coverage") : depth0)) != null ? lookupProperty(stack1,"withoutTime") : stack1)) != null ? lookupProperty(stack1,"note") : stack1), depth0))
-    + "</p>\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = ((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"coverage") : depth0)) != null ? lookupProperty(stack1,"withoutTime") : stack1)) != null ? lookupProperty(stack1,"examples") : stack1)) != null ? lookupProperty(stack1,"chunks") : stack1),{"name":"each","hash":{},"fn":container.program(15, data, 0),"inverse":container.noop,"loc":{"start":{"line":58,"column":2},"end":{"line":64,"column":11}}})) != null ? stack1 : "")
-    + "  "
-    + ((stack1 = container.invokePartial(lookupProperty(partials,"more"),depth0,{"name":"more","hash":{"more":((stack1 = ((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"coverage") : depth0)) != null ? lookupProperty(stack1,"withoutTime") : stack1)) != null ? lookupProperty(stack1,"examples") : stack1)) != null ? lookupProperty(stack1,"more") : stack1)},"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "");
-},"15":function(container,depth0,helpers,partials,data) {
-    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return "  <table class=\"data fixed\">\n    <colgroup><col style=\"width:60%\"><col style=\"width:22%\"><col style=\"width:18%\"></colgroup>\n    <thead><tr><th>Log file</th><th>Event ID</th><th>Event name</th></tr></thead>\n    <tbody>"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rows") : depth0),{"name":"each","hash":{},"fn":container.program(16, data, 0),"inverse":container.noop,"loc":{"start":{"line":62,"column":11},"end":{"line":62,"column":140}}})) != null ? stack1 : "")
-    + "</tbody>\n  </table>\n";
-},"16":function(container,depth0,helpers,partials,data) {
-    var alias1=container.lambda, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return "<tr><td class=\"mono small\">"
-    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"file") : depth0), depth0))
-    + "</td><td class=\"mono small\">"
-    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"eventId") : depth0), depth0))
-    + "</td><td>"
-    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"eventName") : depth0), depth0))
-    + "</td></tr>";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -2464,7 +2387,10 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + ((stack1 = lookupProperty(helpers,"each").call(alias1,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"coverage") : depth0)) != null ? lookupProperty(stack1,"problems") : stack1)) != null ? lookupProperty(stack1,"chunks") : stack1),{"name":"each","hash":{},"fn":container.program(13, data, 0),"inverse":container.program(9, data, 0),"loc":{"start":{"line":46,"column":2},"end":{"line":53,"column":11}}})) != null ? stack1 : "")
     + "  "
     + ((stack1 = container.invokePartial(lookupProperty(partials,"more"),depth0,{"name":"more","hash":{"more":((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"coverage") : depth0)) != null ? lookupProperty(stack1,"problems") : stack1)) != null ? lookupProperty(stack1,"more") : stack1)},"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"coverage") : depth0)) != null ? lookupProperty(stack1,"withoutTime") : stack1),{"name":"if","hash":{},"fn":container.program(14, data, 0),"inverse":container.noop,"loc":{"start":{"line":55,"column":2},"end":{"line":66,"column":9}}})) != null ? stack1 : "")
+    + "  "
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"set-aside"),depth0,{"name":"set-aside","hash":{"records":((stack1 = (depth0 != null ? lookupProperty(depth0,"coverage") : depth0)) != null ? lookupProperty(stack1,"withoutTime") : stack1)},"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
+    + "  "
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"set-aside"),depth0,{"name":"set-aside","hash":{"records":((stack1 = (depth0 != null ? lookupProperty(depth0,"coverage") : depth0)) != null ? lookupProperty(stack1,"withoutName") : stack1)},"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
     + "</section>\n";
 },"usePartial":true},
   },
@@ -4318,6 +4244,111 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + "  "
     + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"policies") : depth0)) != null ? lookupProperty(stack1,"more") : stack1),{"name":"if","hash":{},"fn":container.program(20, data, 0),"inverse":container.noop,"loc":{"start":{"line":41,"column":2},"end":{"line":41,"column":72}}})) != null ? stack1 : "")
     + "\n</section>\n";
+},"usePartial":true},
+  },
+  "partials/set-aside.hbs": {
+    sha256: "0162593daf736571e54e78201eb9658928d447cb7e9c961081e78456ecf1b6f5",
+    spec: {"0":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=container.lambda, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<h3 class=\"sub\">"
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"records") : depth0)) != null ? lookupProperty(stack1,"title") : stack1), depth0))
+    + "</h3>\n<p class=\"warn-box\">"
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"records") : depth0)) != null ? lookupProperty(stack1,"note") : stack1), depth0))
+    + "</p>\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"records") : depth0)) != null ? lookupProperty(stack1,"examples") : stack1)) != null ? lookupProperty(stack1,"chunks") : stack1),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":4,"column":0},"end":{"line":10,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"more"),depth0,{"name":"more","hash":{"more":((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"records") : depth0)) != null ? lookupProperty(stack1,"examples") : stack1)) != null ? lookupProperty(stack1,"more") : stack1)},"data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "");
+},"1":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<table class=\"data fixed\">\n  <colgroup><col style=\"width:60%\"><col style=\"width:22%\"><col style=\"width:18%\"></colgroup>\n  <thead><tr><th>Log file</th><th>Event ID</th><th>Event name</th></tr></thead>\n  <tbody>"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rows") : depth0),{"name":"each","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":8,"column":9},"end":{"line":8,"column":138}}})) != null ? stack1 : "")
+    + "</tbody>\n</table>\n";
+},"2":function(container,depth0,helpers,partials,data) {
+    var alias1=container.lambda, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<tr><td class=\"mono small\">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"file") : depth0), depth0))
+    + "</td><td class=\"mono small\">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"eventId") : depth0), depth0))
+    + "</td><td>"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"eventName") : depth0), depth0))
+    + "</td></tr>";
+},"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"records") : depth0),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":1,"column":0},"end":{"line":12,"column":7}}})) != null ? stack1 : "");
+},"usePartial":true,"useData":true},
+    withoutData: {"0":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=container.lambda, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<h3 class=\"sub\">"
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"records") : depth0)) != null ? lookupProperty(stack1,"title") : stack1), depth0))
+    + "</h3>\n<p class=\"warn-box\">"
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"records") : depth0)) != null ? lookupProperty(stack1,"note") : stack1), depth0))
+    + "</p>\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"records") : depth0)) != null ? lookupProperty(stack1,"examples") : stack1)) != null ? lookupProperty(stack1,"chunks") : stack1),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"loc":{"start":{"line":4,"column":0},"end":{"line":10,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"more"),depth0,{"name":"more","hash":{"more":((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"records") : depth0)) != null ? lookupProperty(stack1,"examples") : stack1)) != null ? lookupProperty(stack1,"more") : stack1)},"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "");
+},"1":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<table class=\"data fixed\">\n  <colgroup><col style=\"width:60%\"><col style=\"width:22%\"><col style=\"width:18%\"></colgroup>\n  <thead><tr><th>Log file</th><th>Event ID</th><th>Event name</th></tr></thead>\n  <tbody>"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rows") : depth0),{"name":"each","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"loc":{"start":{"line":8,"column":9},"end":{"line":8,"column":138}}})) != null ? stack1 : "")
+    + "</tbody>\n</table>\n";
+},"2":function(container,depth0,helpers,partials,data) {
+    var alias1=container.lambda, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<tr><td class=\"mono small\">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"file") : depth0), depth0))
+    + "</td><td class=\"mono small\">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"eventId") : depth0), depth0))
+    + "</td><td>"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"eventName") : depth0), depth0))
+    + "</td></tr>";
+},"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"records") : depth0),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"loc":{"start":{"line":1,"column":0},"end":{"line":12,"column":7}}})) != null ? stack1 : "");
 },"usePartial":true},
   },
   "partials/summary.hbs": {

@@ -114,6 +114,7 @@ function header(model: ReportModel): string[] {
       : null,
     c.sourceProblems.length > 0 ? `**${plural(c.sourceProblems.length, 'source problem')}**` : null,
     c.iotRecordsWithoutTime.count > 0 ? `**${plural(c.iotRecordsWithoutTime.count, 'IoT record')} without a usable time, in no period**` : null,
+    c.iotRecordsWithoutName.count > 0 ? `**${plural(c.iotRecordsWithoutName.count, 'IoT record')} without an event name, in no event**` : null,
   ].filter(Boolean);
   const filters = filtersLine(model);
   return [
@@ -130,15 +131,24 @@ function integrityLine(model: ReportModel): string {
   const integrity = model.integrity;
   // Said either way: a summary without `--verify` must not pass for a verified one.
   if (!integrity) return '  \n**Integrity:** not verified (run with --verify)';
-  if (integrity.ok) return `  \n**Integrity:** verified, ${plural(integrity.chains.length, 'digest chain')} valid`;
+  // Warnings do not fail the check: counted apart, as the HTML and the CLI count them.
+  const errors = integrity.problems.filter((p) => p.severity === 'error');
+  const warnings = integrity.problems.length - errors.length;
+  const warned = warnings > 0 ? `, ${plural(warnings, 'warning')}` : '';
+  if (integrity.ok) {
+    // A check that passed may still have left events of the period unproven (their files' digests could not be used).
+    const unchecked = integrity.eventsUnchecked;
+    const except = unchecked > 0 ? `; **${plural(unchecked, 'event')} from log files that could not be checked**` : '';
+    return `  \n**Integrity:** verified, ${plural(integrity.chains.length, 'digest chain')} valid${except}${warned}`;
+  }
   const kinds = new Map<string, number>();
-  for (const p of integrity.problems) kinds.set(p.kind, (kinds.get(p.kind) ?? 0) + 1);
+  for (const p of errors) kinds.set(p.kind, (kinds.get(p.kind) ?? 0) + 1);
   const top = [...kinds]
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
     .slice(0, 4)
     .map(([kind, n]) => `${mdText(kind, 40)} ${count(n)}`)
     .join(', ');
-  return `  \n**Integrity: FAILED**, ${plural(integrity.problems.length, 'problem')}${top ? ` (${top})` : ''}`;
+  return `  \n**Integrity: FAILED**, ${plural(errors.length, 'problem')}${top ? ` (${top})` : ''}${warned}`;
 }
 
 /**

@@ -311,7 +311,16 @@ export interface CoverageView {
    * IoT records with no usable event time, when there are any (else null): a warning that no
    * period holds them, and the log files of a few.
    */
-  withoutTime: { note: string; examples: Table<{ file: string; eventId: string; eventName: string }> } | null;
+  withoutTime: SetAsideView | null;
+  /** IoT records with no event name, when there are any (else null): a warning that no event stands for them, and where a few are. */
+  withoutName: SetAsideView | null;
+}
+
+/** IoT records the report could not use (`Coverage.iotRecordsWithoutTime`, `iotRecordsWithoutName`): what they lack, and where a few are. */
+export interface SetAsideView {
+  title: string;
+  note: string;
+  examples: Table<{ file: string; eventId: string; eventName: string }>;
 }
 
 export interface EventRow {
@@ -451,6 +460,9 @@ function headerView(model: ReportModel, kit: ViewKit): HeaderView {
       // Only when there are any: these records are in no period, so nothing else in the report shows them.
       ...(cov.iotRecordsWithoutTime.count > 0
         ? [{ label: 'IoT records without a usable time', value: `${formatCount(cov.iotRecordsWithoutTime.count)}, in no period (see Coverage)`, warn: true }]
+        : []),
+      ...(cov.iotRecordsWithoutName.count > 0
+        ? [{ label: 'IoT records without an event name', value: `${formatCount(cov.iotRecordsWithoutName.count)}, in no event (see Coverage)`, warn: true }]
         : []),
       integrityRow(model),
       { label: 'Account names from', value: accountsFrom, warn: org.accountsFrom === 'logs' },
@@ -695,16 +707,29 @@ function flaggedEvents(model: ReportModel, kit: ViewKit): IntegrityView['flagged
   return out;
 }
 
+/**
+ * A check that passed: every digest and log file checked out, or, when some events come from
+ * files it could not check (their digest unusable, a trail without digests, read through
+ * Athena), every one it could check, and how many events that leaves unproven.
+ */
+function passedText(unchecked: number, warnings: number): string {
+  const below = warnings > 0 ? ` (${plural(warnings, 'warning')} below)` : '';
+  if (unchecked === 0) return `Every digest and log file of the period checked out${below}.`;
+  return `Every digest and log file that could be checked was valid${below}, but ${plural(unchecked, 'event')} of this report ${unchecked === 1 ? 'comes' : 'come'} from log files that could not be checked.`;
+}
+
 function integrityView(model: ReportModel, kit: ViewKit): IntegrityView {
   const integrity = model.integrity as NonNullable<ReportModel['integrity']>;
   const warnings = integrity.problems.filter((p) => p.severity === 'warning').length;
   const errors = integrity.problems.length - warnings;
   return {
     ok: integrity.ok,
-    status: integrity.ok ? { label: 'Verified', cls: 'st-ok' } : { label: 'Problems found', cls: 'st-bad' },
-    statusText: integrity.ok
-      ? `Every digest and log file of the period checked out${warnings > 0 ? ` (${plural(warnings, 'warning')} below)` : ''}.`
-      : `${plural(errors, 'problem')}${warnings > 0 ? ` and ${plural(warnings, 'warning')}` : ''} found in the digest chains or log files.`,
+    status: !integrity.ok
+      ? { label: 'Problems found', cls: 'st-bad' }
+      : integrity.eventsUnchecked > 0
+        ? { label: 'Verified in part', cls: 'st-warn' }
+        : { label: 'Verified', cls: 'st-ok' },
+    statusText: integrity.ok ? passedText(integrity.eventsUnchecked, warnings) : `${plural(errors, 'problem')}${warnings > 0 ? ` and ${plural(warnings, 'warning')}` : ''} found in the digest chains or log files.`,
     flaggedEvents: flaggedEvents(model, kit),
     chains: kit.table(integrity.chains, kit.limits.rows, (c) => ({
       account: kit.account(c.accountId, c.accountName),
@@ -1043,6 +1068,7 @@ function coverageView(model: ReportModel, kit: ViewKit): CoverageView {
       { label: 'IoT records in the period', value: formatCount(cov.iotRecords) },
       { label: 'Duplicate IoT records dropped', value: formatCount(cov.duplicatesDropped) },
       { label: 'IoT records without a usable time (in no period)', value: formatCount(cov.iotRecordsWithoutTime.count) },
+      { label: 'IoT records without an event name (in no event)', value: formatCount(cov.iotRecordsWithoutName.count) },
       { label: 'Delivery days read (UTC)', value: cov.daysRead ? `${cov.daysRead.first} to ${cov.daysRead.last}` : 'none' },
     ],
     perAccount: kit.table(cov.perAccount, rows, (a) => ({
@@ -1061,19 +1087,24 @@ function coverageView(model: ReportModel, kit: ViewKit): CoverageView {
     notInOrganization: kit.table(cov.accountsNotInOrganization, rows, (id) => ({ account: kit.account(id) })),
     unreadable: kit.table(cov.unreadableFiles, rows, (f) => ({ key: kit.cut(f.key, PDF_CHARS.key), source: kit.cut(f.source), reason: f.reason })),
     problems: kit.table(cov.sourceProblems, rows, (f) => ({ key: kit.cut(f.key, PDF_CHARS.key), source: kit.cut(f.source), reason: f.reason })),
-    withoutTime: withoutTimeView(cov.iotRecordsWithoutTime, kit),
+    withoutTime: setAsideView(cov.iotRecordsWithoutTime, kit, 'IoT records without a usable time', (one) =>
+      `no usable event time (none, or one that is not an ISO-8601 time): ${one ? 'it' : 'they'} could not be placed in any period`,
+    ),
+    withoutName: setAsideView(cov.iotRecordsWithoutName, kit, 'IoT records without an event name', (one) =>
+      `no event name, which CloudTrail always writes (${one ? 'the record is' : 'the records are'} damaged or altered): no event can say what ${one ? 'it' : 'they'} did`,
+    ),
   };
 }
 
-function withoutTimeView(withoutTime: RecordsWithoutTime, kit: ViewKit): CoverageView['withoutTime'] {
-  const { count, examples } = withoutTime;
+/** `lacks(one)`: what the records lack and what follows, after "N IoT records of the log files read have". */
+function setAsideView(records: RecordsWithoutTime, kit: ViewKit, title: string, lacks: (one: boolean) => string): SetAsideView | null {
+  const { count, examples } = records;
   if (count === 0) return null;
   const one = count === 1;
   const which = examples.length >= count ? (one ? 'It is in:' : 'They are in:') : `The first ${formatCount(examples.length)} by log file:`;
   return {
-    note:
-      `${plural(count, 'IoT record')} of the log files read ${one ? 'has' : 'have'} no usable event time (none, or one that is not an ISO-8601 time): ` +
-      `${one ? 'it' : 'they'} could not be placed in any period, so no other part of this report counts ${one ? 'it' : 'them'}. ${which}`,
+    title,
+    note: `${plural(count, 'IoT record')} of the log files read ${one ? 'has' : 'have'} ${lacks(one)}, so no other part of this report counts ${one ? 'it' : 'them'}. ${which}`,
     examples: kit.table(examples, kit.limits.rows, (e) => ({
       file: kit.cut(e.file, PDF_CHARS.key),
       eventId: e.eventId === null ? '—' : kit.cut(e.eventId),

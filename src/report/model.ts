@@ -15,7 +15,7 @@
  * describes one version exactly (closed objects, every field required): a report validates
  * against the schema of the version that wrote it, not an older minor's.
  */
-export const SCHEMA_VERSION = '1.2';
+export const SCHEMA_VERSION = '1.3';
 
 export type Category = 'certificate' | 'policy' | 'other';
 export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
@@ -445,13 +445,20 @@ export interface Coverage {
    * counts them. Only the accounts and regions asked for.
    */
   iotRecordsWithoutTime: RecordsWithoutTime;
+  /**
+   * IoT records of the log files read that have no event name (CloudTrail always writes one, so
+   * the record is damaged or altered), whatever their time: no event of the report can say what
+   * they did, so only this counts them (not `iotRecordsWithoutTime` too). Only the accounts and
+   * regions asked for. Since schema 1.3.
+   */
+  iotRecordsWithoutName: RecordsWithoutTime;
   /** UTC delivery days read (`YYYY-MM-DD`), first and last. */
   daysRead: { first: string; last: string } | null;
   /** Per account: those asked for (every account known, without `filters.accounts`) and any of which log files were read. */
   perAccount: AccountCoverage[];
 }
 
-/** IoT records with no usable event time (`Coverage.iotRecordsWithoutTime`). */
+/** IoT records set aside: with no usable event time (`Coverage.iotRecordsWithoutTime`), or no event name (`Coverage.iotRecordsWithoutName`). */
 export interface RecordsWithoutTime {
   /** How many, one per eventID (a record without one: per content), as records are de-duplicated. */
   count: number;
@@ -513,6 +520,12 @@ export interface IntegrityReport {
   problems: IntegrityProblem[];
   /** Notes, e.g. that the newest digest's own signature could not be checked on a local copy. */
   notes: string[];
+  /**
+   * Events of the report this check could not prove, though it passed: from log files it could
+   * not check (`integrity` `unverified` or `no-digests`) or read another way (Athena: `integrity`
+   * null). A check that passed with some is "verified, except" them. Since schema 1.3.
+   */
+  eventsUnchecked: number;
 }
 
 export interface IntegrityChain {

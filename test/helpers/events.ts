@@ -210,6 +210,7 @@ export function reportModel(init: Partial<ReportModel> = {}): ReportModel {
       iotRecords: 0,
       duplicatesDropped: 0,
       iotRecordsWithoutTime: { count: 0, examples: [] },
+      iotRecordsWithoutName: { count: 0, examples: [] },
       daysRead: null,
       perAccount: [],
     },

@@ -569,6 +569,7 @@ export function sampleModel(options: SampleOptions = {}): ReportModel {
       iotRecords: events.length + 3,
       duplicatesDropped: 3,
       iotRecordsWithoutTime: { count: 0, examples: [] },
+      iotRecordsWithoutName: { count: 0, examples: [] },
       daysRead: { first: start.toUTC().toFormat('yyyy-MM-dd'), last: end.toUTC().plus({ days: 1 }).toFormat('yyyy-MM-dd') },
       perAccount: [PROD, STAGING, OUTSIDER].map((id) => ({
         accountId: id, accountName: accountNames[id] ?? null, inOrganization: id !== OUTSIDER, files: id === PROD ? 900 : id === STAGING ? 330 : 4,
@@ -633,6 +634,7 @@ export function sampleModel(options: SampleOptions = {}): ReportModel {
         { kind: 'newest-digest-unsigned', severity: 'warning', accountId: PROD, region: 'eu-west-1', key: 'AWSLogs/…/CloudTrail-Digest/eu-west-1/2026/11/01/', message: "The newest digest's own signature could not be checked on a local copy" },
       ],
       notes: ["The newest digest's own signature could not be checked on a local copy (no S3 metadata)."],
+      eventsUnchecked: 0,
     };
   }
   return model;

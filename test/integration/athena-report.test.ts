@@ -108,3 +108,26 @@ describe('report from Athena', () => {
     expect(sql).toContain(`"timestamp" BETWEEN '2026/10/01' AND '2026/11/01'`);
   });
 });
+
+describe('report from Athena, records the report sets aside', () => {
+  it('counts an IoT row without an event name, and one without a time, in coverage, as from files (they were dropped unsaid)', async () => {
+    const base = { eventVersion: '1.08', eventSource: 'iot.amazonaws.com', awsRegion: 'us-east-1', recipientAccountId: '111122223333', userIdentity: { type: 'Root' } };
+    const records = [
+      { ...base, eventID: 'named', eventName: 'CreateThing', eventTime: '2026-10-05T10:00:00Z' },
+      { ...base, eventID: 'no-name', eventTime: '2026-10-05T10:01:00Z', requestParameters: { certificateId: 'c'.repeat(64), newStatus: 'REVOKED' } },
+      { ...base, eventID: 'no-time', eventName: 'DeleteCertificate' },
+    ];
+    const path = `s3://${BUCKET}/AWSLogs/111122223333/CloudTrail/us-east-1/2026/10/05/111122223333_CloudTrail_us-east-1_20261005T1005Z_a.json.gz`;
+    const own = await startAthenaServer({ rows: rowsFromRecords(records, records.map(() => path)), pollsUntilDone: 1 });
+    vi.stubEnv('AWS_ENDPOINT_URL_ATHENA', own.url);
+    try {
+      const { model } = await runReport(options(['athena://cloudtrail.org_trail']));
+      expect(model.events.map((e) => e.eventId)).toEqual(['named']);
+      expect(model.coverage.iotRecordsWithoutName).toEqual({ count: 1, examples: [{ file: path, eventId: 'no-name', eventName: null }] });
+      expect(model.coverage.iotRecordsWithoutTime).toEqual({ count: 1, examples: [{ file: path, eventId: 'no-time', eventName: 'DeleteCertificate' }] });
+    } finally {
+      vi.stubEnv('AWS_ENDPOINT_URL_ATHENA', server.url);
+      await own.close();
+    }
+  });
+});

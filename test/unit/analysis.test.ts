@@ -100,6 +100,7 @@ describe('IoT events', () => {
       problems: [],
       stats: { filesListed: 2, filesRead: 2, bytesRead: 0, uncompressedBytes: 0, recordsRead: 3, iotRecords: 3, duplicatesDropped: 0 },
       withoutTime: { count: 0, examples: [] },
+      withoutName: { count: 0, examples: [] },
       days: ['2026-10-05'],
     };
     const model = buildReport({

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { MAX_LINES, mdCode, mdText, renderMarkdown } from '../../src/render/md.js';
 import { buildView } from '../../src/render/view.js';
 import type { IntegrityReport, ReportModel } from '../../src/report/model.js';
-import { account, finding, period, reportModel } from '../helpers/events.js';
+import { account, finding, iotEvent, period, reportModel } from '../helpers/events.js';
 import { sampleModel } from '../helpers/sample-model.js';
 
 const STAGING = '271828182845';
@@ -141,13 +141,32 @@ describe('Markdown summary: integrity', () => {
   });
 
   it('says nothing of "not verified" when verified, passed or failed', () => {
-    const passed: IntegrityReport = { ok: true, chains: [], problems: [], notes: [] };
-    const failed: IntegrityReport = { ok: false, chains: [], problems: [{ kind: 'k', severity: 'error', accountId: '1', region: 'r', key: 'k', message: 'm' }], notes: [] };
+    const passed: IntegrityReport = { ok: true, chains: [], problems: [], notes: [], eventsUnchecked: 0 };
+    const failed: IntegrityReport = { ok: false, chains: [], problems: [{ kind: 'k', severity: 'error', accountId: '1', region: 'r', key: 'k', message: 'm' }], notes: [], eventsUnchecked: 0 };
     for (const integrity of [passed, failed]) {
       const md = renderMarkdown(reportModel({ integrity }));
       expect(md).not.toContain('not verified');
       expect(md.split('\n').filter((l) => l.includes('Integrity'))).toHaveLength(1);
     }
+  });
+});
+
+describe('Markdown summary: the Integrity line (2026-11-26 review)', () => {
+  const problem = (severity: 'error' | 'warning', kind: string) => ({ kind, severity, accountId: '1', region: 'r', key: 'k', message: 'm' });
+
+  it('counts errors as problems and warnings apart, as the HTML and the CLI do (a warning was a problem of a FAILED check)', () => {
+    const integrity: IntegrityReport = { ok: false, chains: [], problems: [problem('error', 'digest-missing'), problem('warning', 'digest-missing')], notes: [], eventsUnchecked: 0 };
+    expect(renderMarkdown(reportModel({ integrity }))).toContain('**Integrity: FAILED**, 1 problem (digest-missing 1), 1 warning');
+  });
+
+  it('says when a check that passed left events unproven (their files could not be checked), not only "verified"', () => {
+    const integrity: IntegrityReport = { ok: true, chains: [], problems: [problem('warning', 'digest-signature-unavailable')], notes: [], eventsUnchecked: 1 };
+    const events = [iotEvent({ integrity: 'valid' }), iotEvent({ integrity: 'unverified' })];
+    expect(renderMarkdown(reportModel({ integrity, events }))).toContain(
+      '**Integrity:** verified, 0 digest chains valid; **1 event from log files that could not be checked**, 1 warning',
+    );
+    const clean = renderMarkdown(reportModel({ integrity: { ...integrity, problems: [], eventsUnchecked: 0 }, events: [iotEvent({ integrity: 'valid' })] }));
+    expect(clean.split('\n').filter((l) => l.includes('Integrity'))).toEqual(['**Integrity:** verified, 0 digest chains valid']);
   });
 });
 
@@ -225,5 +244,29 @@ describe('Markdown summary: reproducible and bounded', () => {
     const first = renderMarkdown(a, { ...ctx, comparison: a.comparison });
     expect(renderMarkdown(b, { ...ctx, comparison: b.comparison })).toBe(first);
     expect(first.trimEnd().split('\n').length).toBeLessThanOrEqual(MAX_LINES);
+  });
+});
+
+describe('the Integrity section of the HTML and PDF: a check that passed with events it could not prove (2026-11-26 review)', () => {
+  const passed = (eventsUnchecked: number, warnings = 0): IntegrityReport => ({
+    ok: true,
+    chains: [],
+    problems: Array.from({ length: warnings }, () => ({ kind: 'k', severity: 'warning' as const, accountId: '1', region: 'r', key: 'k', message: 'm' })),
+    notes: [],
+    eventsUnchecked,
+  });
+
+  it('is "Verified in part", and says how many events come from files that could not be checked ("Verified: every log file checked out" beside them misled)', () => {
+    const view = buildView(reportModel({ integrity: passed(2, 1) }), { media: 'pdf', paper: 'a4', dataFiles: [] });
+    expect(view.integrity!.status).toEqual({ label: 'Verified in part', cls: 'st-warn' });
+    expect(view.integrity!.statusText).toBe(
+      'Every digest and log file that could be checked was valid (1 warning below), but 2 events of this report come from log files that could not be checked.',
+    );
+  });
+
+  it('is "Verified" when every event was proven', () => {
+    const view = buildView(reportModel({ integrity: passed(0) }), { media: 'screen', paper: 'a4', dataFiles: [] });
+    expect(view.integrity!.status).toEqual({ label: 'Verified', cls: 'st-ok' });
+    expect(view.integrity!.statusText).toBe('Every digest and log file of the period checked out.');
   });
 });

@@ -46,6 +46,7 @@ describe('renderMarkdown', () => {
       ok: false,
       chains: [],
       notes: [],
+      eventsUnchecked: 0,
       problems: Array.from({ length: 300 }, (_, i) => ({ kind: `kind-${i % 9}`, severity: 'error' as const, accountId: '1', region: 'r', key: 'k', message: 'm' })),
     };
     const comparison: Comparison = {
@@ -74,7 +75,7 @@ describe('renderMarkdown', () => {
   });
 
   it('shows a passed integrity check', () => {
-    const integrity: IntegrityReport = { ok: true, chains: [{} as IntegrityReport['chains'][number]], problems: [], notes: [] };
+    const integrity: IntegrityReport = { ok: true, chains: [{} as IntegrityReport['chains'][number]], problems: [], notes: [], eventsUnchecked: 0 };
     expect(renderMarkdown(reportModel({ integrity }))).toContain('**Integrity:** verified, 1 digest chain valid');
   });
 

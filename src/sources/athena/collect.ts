@@ -168,7 +168,12 @@ export async function runAthenaCollection(options: AthenaCollectionOptions): Pro
         if (!partitions.has(key)) partitions.set(key, { accountId: file.accountId, region: file.region, day: file.deliveryDay });
       }
       const record = normalizeRecord(raw);
-      if (record === null || !isIotRecord(record) || record.eventTime === null) continue;
+      if (record === null || !isIotRecord(record)) continue;
+      // Without a time or a name: kept for the report to count (`setAside` in collect), as the files' are.
+      if (record.eventTime === null || record.eventName === null) {
+        records.push({ record, file });
+        continue;
+      }
       const t = Date.parse(record.eventTime);
       if (t >= startMs && t < endMs) records.push({ record, file });
     }
