@@ -1,5 +1,6 @@
 import { classifyAwsFailure, describeAwsFailure } from '../accounts/aws-errors.js';
 import { SourceError } from '../errors.js';
+import { LOOK_AHEAD_DAYS } from './keys.js';
 import { fetchPublicKeys, type PublicKeyEntry } from './public-keys.js';
 import type { PublicKeyProvider } from './verify.js';
 
@@ -23,13 +24,13 @@ export interface CloudTrailKeysOptions {
 
 /**
  * Public keys from CloudTrail `ListPublicKeys`, one client per trail home region
- * (keys are regional). The range reaches a day past the period on both sides, for
- * the digests read just outside it. The endpoint follows the SDK's settings
+ * (keys are regional). The range reaches a day before the period, and past its end as far as
+ * digests are read after it (`LOOK_AHEAD_DAYS`, and a day more), up to now. The endpoint follows the SDK's settings
  * (AWS_ENDPOINT_URL_CLOUDTRAIL works).
  */
 export function cloudTrailKeyProvider(options: CloudTrailKeysOptions): PublicKeyProvider {
   const from = new Date(options.start.getTime() - DAY);
-  const to = new Date(Math.max(from.getTime() + 1000, Math.min(options.end.getTime() + 2 * DAY, options.now.getTime())));
+  const to = new Date(Math.max(from.getTime() + 1000, Math.min(options.end.getTime() + (LOOK_AHEAD_DAYS + 1) * DAY, options.now.getTime())));
   const timeoutMs = options.timeoutMs ?? DEFAULT_CLOUDTRAIL_TIMEOUT_MS;
   return async (homeRegions: string[]): Promise<PublicKeyEntry[]> => {
     const entries: PublicKeyEntry[] = [];

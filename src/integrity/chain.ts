@@ -15,6 +15,15 @@ const MARGIN = 15 * 24 * HOUR;
 /** How long after its window ends a digest may still be on its way. */
 const DELIVERY_GRACE = HOUR;
 
+/**
+ * When the digest after one whose window ends at `end` must be there: CloudTrail writes one an
+ * hour, delivered minutes after its hour ends. Until then a chain that ends at `end` is still
+ * being written, and a log file delivered after `end` has no digest yet.
+ */
+function nextDigestDue(end: number): number {
+  return end + HOUR + DELIVERY_GRACE;
+}
+
 /** A digest object as read from a store. */
 export interface LoadedDigest {
   /** Key where it was found in the store. */
@@ -41,7 +50,11 @@ export interface ChainInput {
   region: string;
   /** `<trailName>_<homeRegion>`, as in the file names. */
   trail: string;
-  /** Every digest of this trail that was read (hourly and backfill). */
+  /**
+   * Every digest of this trail that was read (hourly and backfill). When the trail's digests around
+   * the period all end before it, also its first digest after them (and the one after that, when
+   * only it carries the first one's signature): without one, the chain is taken to have stopped.
+   */
   digests: LoadedDigest[];
   periodStart: number;
   periodEnd: number;
@@ -62,6 +75,13 @@ export interface ChainInput {
    * is not there) or `unknown` (its day folder was not listed).
    */
   listed: (key: string) => 'present' | 'absent' | 'unknown';
+  /**
+   * Whether this account and region hold a log file of the period that no digest read lists (by its
+   * name's time; a name that gives none, or another day than its folder's, counts): what tells a
+   * chain whose digests of the period were deleted from one that stopped before the period, or was
+   * replaced by another trail's.
+   */
+  periodLogsUnlisted: boolean;
   /**
    * Digests whose stored `signature` was already checked (`checkStoredSignatures`), with the
    * answer: the check takes it instead of verifying that signature again. Others, and a
@@ -89,10 +109,16 @@ export interface ChainOutcome {
   gaps: IntegrityGap[];
   coveredFrom: number | null;
   coveredTo: number | null;
+  /**
+   * The end of the chain's newest digest while the digest after it is not due yet (`now` is
+   * given and before `nextDigestDue`): the chain is still being written. Null otherwise.
+   */
+  liveSince: number | null;
 }
 
-function iso(ms: number): string {
-  return new Date(ms).toISOString().replace('.000Z', 'Z');
+/** ISO 8601 in whole seconds: CloudTrail keeps no finer time, and a period that ends now would show milliseconds. */
+export function iso(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 function overlaps(start: number, end: number, input: ChainInput): boolean {
@@ -295,6 +321,17 @@ export function analyzeChain(input: ChainInput): ChainOutcome {
     }
   }
 
+  /**
+   * A digest that names no previous one says a chain starts there: only CloudTrail's signature
+   * proves it. One that could not be verified may have been written in the place of deleted ones.
+   */
+  const proven = (d: LoadedDigest) => verdicts.get(d)!.status === 'valid';
+  /**
+   * A chain that stops before the period and one that starts after it say nothing about the period,
+   * unless a log file of the period lacks a digest (the period's digests may have been deleted).
+   */
+  const asideOfPeriod = (from: number, to: number) => from <= input.periodStart && to >= input.periodEnd && !input.periodLogsUnlisted;
+
   // Cadence: one digest an hour, each starting where the previous one ended.
   const sorted = [...hourly].sort((x, y) => x.body!.digestStartTime - y.body!.digestStartTime || x.body!.digestEndTime - y.body!.digestEndTime);
   const clip = (from: number, to: number) => ({ from: Math.max(from, input.periodStart), to: Math.min(to, input.periodEnd) });
@@ -358,7 +395,16 @@ export function analyzeChain(input: ChainInput): ChainOutcome {
         issue('chain-gap', 'error', b.foundKey, `no digest covers ${iso(a.body!.digestEndTime)} – ${iso(b.body!.digestStartTime)} although the digests link`, a.body!.digestEndTime, b.body!.digestStartTime);
       }
     } else if (pointer === null) {
-      if (hole > ABUT_TOLERANCE) {
+      if (hole > ABUT_TOLERANCE && proven(b) && asideOfPeriod(a.body!.digestEndTime, b.body!.digestStartTime)) {
+        issue(
+          'chain-gap',
+          'warning',
+          b.foundKey,
+          `the chain stops at ${iso(a.body!.digestEndTime)}, before the period, and starts again at ${iso(b.body!.digestStartTime)}, after it: no digest of this trail in the period (logging or log file validation was off then)`,
+          a.body!.digestEndTime,
+          b.body!.digestStartTime,
+        );
+      } else if (hole > ABUT_TOLERANCE) {
         addGap(a.body!.digestEndTime, b.body!.digestStartTime, 'chain-restart');
         const c = clip(a.body!.digestEndTime, b.body!.digestStartTime);
         issue(
@@ -382,6 +428,7 @@ export function analyzeChain(input: ChainInput): ChainOutcome {
     }
   }
 
+  let liveSince: number | null = null;
   if (sorted.length > 0) {
     const first = sorted[0];
     const start = first.body!.digestStartTime;
@@ -402,26 +449,59 @@ export function analyzeChain(input: ChainInput): ChainOutcome {
         }
       }
     } else if (pointer === null && behind > ABUT_TOLERANCE) {
-      addGap(input.periodStart, start, 'chain-starts');
-      issue('chain-gap', 'warning', first.foundKey, `the chain begins at ${iso(start)}: no digest before it in the period (trail or log file validation started then)`, input.periodStart, start);
+      if (!proven(first)) {
+        // Anyone can write a digest that names no previous one: without CloudTrail's signature it
+        // does not show that the trail began there rather than ran into the period.
+        const to = Math.min(start, input.periodEnd);
+        addGap(input.periodStart, to, 'chain-starts');
+        issue(
+          'chain-gap',
+          'error',
+          first.foundKey,
+          `names no previous digest, as the first digest of a chain does, but its signature could not be verified: that the chain begins at ${iso(start)} is not proven, ` +
+            `and no digest covers ${iso(input.periodStart)} – ${iso(to)} (the period's digests may have been deleted and this one written to start a chain)`,
+          input.periodStart,
+          to,
+        );
+      } else if (asideOfPeriod(input.periodStart, start)) {
+        issue('chain-gap', 'warning', first.foundKey, `the chain begins at ${iso(start)}, after the period: no digest of this trail in it (trail or log file validation started then)`, input.periodStart, start);
+      } else {
+        addGap(input.periodStart, start, 'chain-starts');
+        issue('chain-gap', 'warning', first.foundKey, `the chain begins at ${iso(start)}: no digest before it in the period (trail or log file validation started then)`, input.periodStart, start);
+      }
     }
 
     const last = sorted[sorted.length - 1];
     const end = last.body!.digestEndTime;
-    const due = input.now === null || input.now >= end + HOUR + DELIVERY_GRACE;
+    const due = input.now === null || input.now >= nextDigestDue(end);
     const limit = input.now === null ? input.periodEnd : Math.min(input.periodEnd, input.now - DELIVERY_GRACE);
+    if (!due) liveSince = end;
     if (due && limit - end > ABUT_TOLERANCE) {
-      // Not counted as missing digests: validation may have been turned off (the log files after
-      // it are then not covered, and said to be), which the digests alone cannot tell from deletion.
-      addGap(end, limit, 'chain-ends');
-      issue(
-        'chain-gap',
-        'error',
-        last.foundKey,
-        `the chain ends at ${iso(end)}: no digest after it up to ${iso(limit)} (digests deleted, or logging or log file validation stopped)`,
-        end,
-        limit,
-      );
+      // Stopped before the period: no later digest of this trail was read (not even an unusable
+      // one), and every log file of the period is in another digest (a trail that replaced it).
+      const stopped = asideOfPeriod(end, input.periodEnd) && !input.digests.some((d) => d !== last && d.name.endTime > end);
+      if (stopped) {
+        issue(
+          'chain-gap',
+          'warning',
+          last.foundKey,
+          `the chain ends at ${iso(end)}, before the period, and no later digest of this trail was found: the trail was stopped, replaced or deleted, or its log file validation turned off`,
+          end,
+          limit,
+        );
+      } else {
+        // Not counted as missing digests: validation may have been turned off (the log files after
+        // it are then not covered, and said to be), which the digests alone cannot tell from deletion.
+        addGap(end, limit, 'chain-ends');
+        issue(
+          'chain-gap',
+          'error',
+          last.foundKey,
+          `the chain ends at ${iso(end)}: no digest after it up to ${iso(limit)} (digests deleted, or logging or log file validation stopped)`,
+          end,
+          limit,
+        );
+      }
     }
   }
 
@@ -434,5 +514,6 @@ export function analyzeChain(input: ChainInput): ChainOutcome {
     // Folded, not spread: a forged trail can hold more digests than a call takes arguments.
     coveredFrom: covered.length > 0 ? Math.max(input.periodStart, covered.reduce((m, d) => Math.min(m, d.body!.digestStartTime), Infinity)) : null,
     coveredTo: covered.length > 0 ? Math.min(input.periodEnd, covered.reduce((m, d) => Math.max(m, d.body!.digestEndTime), -Infinity)) : null,
+    liveSince,
   };
 }

@@ -120,6 +120,13 @@ export function dayPath(ms: number): string {
 
 const DAY_MS = 86_400_000;
 
+/**
+ * How far past the period the first digest of a trail is looked for, when none is found around it
+ * or its chain ends before it (verify.ts); the public keys fetched from CloudTrail reach as far,
+ * so that digest's key is known (aws-keys.ts).
+ */
+export const LOOK_AHEAD_DAYS = 15;
+
 /** The UTC days (as epoch ms of their midnight) from the day of `fromMs` through the day of `toMs`. */
 export function utcDays(fromMs: number, toMs: number): number[] {
   const days: number[] = [];

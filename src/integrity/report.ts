@@ -18,7 +18,7 @@ export function toIntegrityReport(result: IntegrityResult, accountName: (account
   const chains = [...rows.values()].sort((a, b) => compareText(a.accountId, b.accountId) || compareText(a.region, b.region));
   const warnings = result.problems.filter((p) => p.severity === 'warning').length;
   const notes = [...result.notes];
-  if (warnings > 0) notes.push(`${warnings} of the problems listed are warnings and do not fail the check (outside the period, a chain that begins in it, a newest digest of the late days read past it).`);
+  if (warnings > 0) notes.push(`${warnings} of the problems listed are warnings and do not fail the check (outside the period, a chain that begins in it or ends before or begins after it, a newest digest of the late days read past it, log files whose digest is not due yet).`);
   return {
     ok: result.ok,
     chains,

@@ -4,9 +4,9 @@ import { mapLimit } from '../collect/limit.js';
 import { SourceError } from '../errors.js';
 import { getOrInsert } from '../memo.js';
 import type { ObjectStore } from '../types.js';
-import { analyzeChain, checkStoredSignatures, type ChainOutcome, type LoadedDigest } from './chain.js';
+import { analyzeChain, checkStoredSignatures, iso, type ChainInput, type ChainOutcome, type LoadedDigest } from './chain.js';
 import { Lister, createGate, discoverLocations, type Gate, type IntegrityLocation } from './discover.js';
-import { DAY_MS, baseName, dayPath, logFileNameTime, parseDigestName, utcDays, withoutGz } from './keys.js';
+import { DAY_MS, LOOK_AHEAD_DAYS, baseName, dayPath, logFileNameTime, parseDigestName, utcDays, withoutGz } from './keys.js';
 import { loadDigest, type DigestReader } from './load-digest.js';
 import { checkLogFile, scheduleLogs, worse, type LogCheck, type LogReader } from './log-files.js';
 import { indexPublicKeys, type PublicKeyEntry } from './public-keys.js';
@@ -113,10 +113,6 @@ interface Context {
   keysFor: (homeRegions: string[]) => Promise<Map<string, KeyObject>>;
   stats: IntegrityResult['stats'];
   progress: { digests: number; digestsDone: number; logs: number; logsDone: number; report: (phase: 'digests' | 'logs') => void };
-}
-
-function iso(ms: number): string {
-  return new Date(ms).toISOString().replace('.000Z', 'Z');
 }
 
 /** The bucket an S3 store reads (its `bucket`, else from its `s3://` label). */
@@ -319,7 +315,7 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
   // folder of their end time, up to a day or so after the hour they cover.
   const listedNames = new Set<string>();
   const listedDays = new Set<string>();
-  const byTrail = new Map<string, { key: string; endTime: number; backfill: boolean }[]>();
+  const byTrail = new Map<string, ListedDigest[]>();
   if (location.digestPrefix !== null) {
     const folders = utcDays(ctx.periodStart - DAY_MS, ctx.periodEnd - 1 + 2 * DAY_MS).map((day) => `${location.digestPrefix}${dayPath(day)}`);
     const listings = await lister.listDays(store, folders, ctx.concurrency);
@@ -343,9 +339,12 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
 
   const selected: { trail: string; key: string }[] = [];
   const trails = [...byTrail.keys()].sort();
+  /** Each trail's hourly digests listed around the period, by end time. */
+  const hourlyOf = new Map<string, ListedDigest[]>();
   for (const trail of trails) {
     const digests = byTrail.get(trail)!;
     const hourly = digests.filter((d) => !d.backfill).sort((a, b) => a.endTime - b.endTime);
+    hourlyOf.set(trail, hourly);
     const inRange = (t: number) => t > ctx.periodStart && t < ctx.periodEnd + HOUR + WINDOW_SLACK;
     const keys = new Set(hourly.filter((d) => inRange(d.endTime)).map((d) => d.key));
     // One digest on each side: the one before carries the link into the period, the one after the newest digest's signature.
@@ -357,53 +356,119 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
     for (const key of [...keys].sort()) selected.push({ trail, key });
   }
 
-  ctx.progress.digests += selected.length;
-  const loaded = await mapLimit(selected, ctx.concurrency, async ({ key }) => {
-    const digest = await loadDigest(store, key, ctx, () => out.metadataFailures++);
-    ctx.progress.digestsDone++;
-    ctx.progress.report('digests');
-    return digest;
-  });
+  // Grouped as read: a forged bucket can hold thousands of trails of a digest each.
+  const loaded: LoadedDigest[] = [];
+  const loadedByTrail = new Map<string, LoadedDigest[]>();
+  const read = (wanted: readonly { trail: string; key: string }[]) => {
+    ctx.progress.digests += wanted.length;
+    return mapLimit(wanted, ctx.concurrency, async ({ key }) => {
+      const digest = await loadDigest(store, key, ctx, () => out.metadataFailures++);
+      ctx.progress.digestsDone++;
+      ctx.progress.report('digests');
+      return digest;
+    });
+  };
+  const keep = async (wanted: readonly { trail: string; key: string }[]) => {
+    (await read(wanted)).forEach((digest, i) => {
+      loaded.push(digest);
+      getOrInsert(loadedByTrail, wanted[i].trail, () => []).push(digest);
+    });
+  };
+  await keep(selected);
+
+  // The digests after those listed around the period, listed only when needed, once.
+  let ahead: Promise<Map<string, ListedDigest[]>> | undefined;
+  const digestsAhead = () =>
+    (ahead ??= listAhead(location, lister, ctx).then((found) => {
+      for (const folder of found.folders) listedDays.add(folder);
+      for (const digests of found.byTrail.values()) for (const d of digests) listedNames.add(withoutGz(baseName(d.key)));
+      return found.byTrail;
+    }));
+  // A trail whose digests listed around the period all end before it: its first digest after
+  // them tells a chain whose digests were deleted (it names a previous one) from one that stopped.
+  const endedBefore = trails.filter((trail) => !hourlyOf.get(trail)!.some((d) => d.endTime > ctx.periodStart));
+  if (endedBefore.length > 0) {
+    const later = await digestsAhead();
+    await keep(endedBefore.flatMap((trail) => (later.get(trail) ?? []).slice(0, 1).map((d) => ({ trail, key: d.key }))));
+  }
+  // A trail's newest digest read, naming no previous one and with no signature of its own (a local
+  // copy): the digest after it carries its signature, which alone can prove that a chain starts there.
+  const successors: { trail: string; key: string }[] = [];
+  for (const trail of trails) {
+    const newest = (loadedByTrail.get(trail) ?? []).filter((d) => !d.name.backfill).reduce<LoadedDigest | null>((n, d) => (n === null || d.name.endTime > n.name.endTime ? d : n), null);
+    if (newest === null || newest.body === null || newest.body.previousDigestS3Object !== null || newest.signature !== null) continue;
+    const next = nextListed(hourlyOf.get(trail)!, newest) ?? nextListed((await digestsAhead()).get(trail) ?? [], newest);
+    if (next !== null) successors.push({ trail, key: next.key });
+  }
+  await keep(successors);
 
   const keys = await ctx.keysFor([...new Set(loaded.map((d) => d.name.homeRegion))].sort());
   const storedSignatureValid = await checkStoredSignatures(loaded, keys);
-  const outcomes: { trail: string; outcome: ChainOutcome }[] = [];
-  // Grouped once, in the order read: a forged bucket can hold thousands of trails of a digest each.
-  const loadedByTrail = new Map<string, LoadedDigest[]>();
-  loaded.forEach((digest, i) => getOrInsert(loadedByTrail, selected[i].trail, () => []).push(digest));
-  for (const trail of trails) {
-    const outcome = analyzeChain({
-      source: store.label,
-      storeKind: store.kind,
-      bucket: bucketOf(store),
-      accountId: location.accountId,
-      region: location.region,
-      trail,
-      digests: loadedByTrail.get(trail) ?? [],
-      periodStart: ctx.periodStart,
-      periodEnd: ctx.periodEnd,
-      now: ctx.now,
-      lateFrom: ctx.lateFrom,
-      keys,
-      storedSignatureValid,
-      folderFor: (endTime) => `${location.digestPrefix}${dayPath(endTime)}`,
-      listed: (pointer) => {
-        if (listedNames.has(withoutGz(baseName(pointer)))) return 'present';
-        const name = parseDigestName(pointer);
-        if (name === null) return 'unknown';
-        return listedDays.has(`${location.digestPrefix}${dayPath(name.endTime)}`) ? 'absent' : 'unknown';
-      },
-    });
-    outcomes.push({ trail, outcome });
-    // One at a time: a forged chain can give more issues than a call takes arguments.
-    for (const issue of outcome.issues) out.issues.push(issue);
-    out.unsigned += outcome.issues.filter((i) => i.kind === 'digest-signature-unavailable').length;
-  }
 
   // The period's log folders, listed once (a month per listing where the store can): the checks
   // below find the digests' log files in them, and the files no digest lists come from them.
   const logFolders = location.logPrefix === null ? [] : utcDays(ctx.periodStart, ctx.periodEnd - 1).map((day) => `${location.logPrefix}${dayPath(day)}`);
   const logListings = await lister.listDays(store, logFolders, ctx.concurrency);
+  const periodLogsUnlisted = holdsUnlistedLog(logFolders, logListings, loaded, ctx);
+
+  const outcomes: { trail: string; outcome: ChainOutcome }[] = [];
+  const chainInput = (trail: string, digests: LoadedDigest[], keys: Map<string, KeyObject>, storedSignatureValid: ReadonlyMap<LoadedDigest, boolean>): ChainInput => ({
+    source: store.label,
+    storeKind: store.kind,
+    bucket: bucketOf(store),
+    accountId: location.accountId,
+    region: location.region,
+    trail,
+    digests,
+    periodStart: ctx.periodStart,
+    periodEnd: ctx.periodEnd,
+    now: ctx.now,
+    lateFrom: ctx.lateFrom,
+    keys,
+    storedSignatureValid,
+    folderFor: (endTime) => `${location.digestPrefix}${dayPath(endTime)}`,
+    listed: (pointer) => {
+      if (listedNames.has(withoutGz(baseName(pointer)))) return 'present';
+      const name = parseDigestName(pointer);
+      if (name === null) return 'unknown';
+      return listedDays.has(`${location.digestPrefix}${dayPath(name.endTime)}`) ? 'absent' : 'unknown';
+    },
+    periodLogsUnlisted,
+  });
+  /**
+   * Of each trail with no digest listed around the period (not in `around`), the first digest after
+   * it (within `LOOK_AHEAD_DAYS`): whether it names a previous digest (the chain ran into the period,
+   * whose digests are gone: the days from before the period to it were listed and held none of the
+   * trail) and, when it names none, whether its signature proves that a chain starts there. Not kept
+   * with the digests read: they say nothing about the period but this.
+   */
+  const firstDigestsAfter = async (around: ReadonlySet<string>) => {
+    const later = [...(await digestsAhead())].filter(([trail]) => !around.has(trail)).sort(([a], [b]) => compareText(a, b));
+    const firsts = await read(later.map(([trail, digests]) => ({ trail, key: digests[0].key })));
+    // Its successor carries the signature of one that has none of its own.
+    const wanted = later.flatMap(([trail, digests], i) => {
+      const body = firsts[i].body;
+      return body !== null && body.previousDigestS3Object === null && firsts[i].signature === null && digests.length > 1 ? [{ trail, key: digests[1].key, i }] : [];
+    });
+    const nexts = new Map((await read(wanted)).map((next, j) => [wanted[j].i, next]));
+    const all = [...firsts, ...nexts.values()];
+    const keys = await ctx.keysFor([...new Set(all.map((d) => d.name.homeRegion))].sort());
+    const stored = await checkStoredSignatures(all, keys);
+    return later.map(([trail], i) => {
+      const first = firsts[i];
+      const next = nexts.get(i);
+      const chain = analyzeChain(chainInput(trail, next === undefined ? [first] : [first, next], keys, stored));
+      return { trail, key: first.foundKey, pointsBack: (first.body?.previousDigestS3Object ?? null) !== null, proven: chain.verdicts[0].status === 'valid' };
+    });
+  };
+
+  for (const trail of trails) {
+    const outcome = analyzeChain(chainInput(trail, loadedByTrail.get(trail) ?? [], keys, storedSignatureValid));
+    outcomes.push({ trail, outcome });
+    // One at a time: a forged chain can give more issues than a call takes arguments.
+    for (const issue of outcome.issues) out.issues.push(issue);
+    out.unsigned += outcome.issues.filter((i) => i.kind === 'digest-signature-unavailable').length;
+  }
 
   // The log files the digests list for the period, each read once.
   const checks = new Map<string, LogCheck>();
@@ -423,6 +488,8 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
   const fail = (kind: IntegrityProblemKind, key: string, message: string, from: string | null = null, to: string | null = null) => problem('error', kind, key, message, from, to);
   const hasDigests = outcomes.some(({ outcome }) => outcome.verdicts.some((v) => v.inPeriod));
   let uncoveredCount = 0;
+  /** Log files delivered after the newest digest of a chain whose next digest is not due yet. */
+  const notDue = new Set<string>();
   // Log files of the period that no digest lists.
   if (location.logPrefix !== null) {
     // The objects the checks found (`x.json.gz`, or `x.json` where a local copy holds it gunzipped):
@@ -441,6 +508,11 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
     const afterChainEnd = anyWindowHolds(
       outcomes.flatMap(({ outcome }) => outcome.gaps.filter((g) => g.reason === 'chain-ends').map((g) => [Date.parse(g.from) - 60_000, Date.parse(g.to)] as const)),
     );
+    // After the newest digest of a chain still being written (the next one not due yet): the
+    // digest that will list them cannot be there yet. From the earliest such chain's end: a log
+    // file does not name its trail.
+    const liveSince = outcomes.reduce<number | null>((m, { outcome: o }) => (o.liveSince === null ? m : Math.min(m ?? Infinity, o.liveSince)), null);
+    const digestNotDue = (time: number) => liveSince !== null && ctx.now !== null && time >= liveSince - 60_000 && time <= ctx.now + CLOCK_SKEW;
     const uncovered: { key: string; time: number | null; misnamed: boolean }[] = [];
     logListings.forEach((listing, i) => {
       for (const { key } of listing.objects) {
@@ -450,10 +522,20 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
         const misnamed = time !== null && !logFolders[i].endsWith(dayPath(time));
         if (!misnamed && time !== null && (time < ctx.periodStart || time >= ctx.periodEnd)) continue;
         if (!misnamed && time !== null && inUnusableHour(time)) out.statuses.push([key, 'unverified']);
+        else if (!misnamed && time !== null && digestNotDue(time)) notDue.add(key);
         else uncovered.push({ key, time, misnamed });
       }
     });
     uncoveredCount = uncovered.length;
+    for (const key of notDue) {
+      out.statuses.push([key, 'unverified']);
+      problem(
+        'warning',
+        'log-file-not-covered',
+        key,
+        `log file delivered after the newest digest, which ends ${iso(liveSince!)}: its digest is not due yet (CloudTrail delivers one about every hour, minutes after the hour ends), so it is unverified until a later check`,
+      );
+    }
     // With no digest at all here, no file could be checked (the place's one `no-digests` error says why); with some, a file none lists is an added one.
     for (const { key } of uncovered) out.statuses.push([key, hasDigests ? 'not-covered' : 'no-digests']);
     if (uncovered.length > 0 && !hasDigests) {
@@ -477,37 +559,52 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
     }
   }
 
-  // A digest folder with no digest around the period (a chain ending or starting near it says
-  // so itself): CloudTrail writes one an hour, log files or not, so either the trail did not log
-  // this account and region then (an account that joined later or left earlier, a region enabled
-  // later) or the period's digests were deleted. The first digest after the period tells which:
-  // one that links back to a digest from before the period shows the chain ran through it.
+  // A trail with no digest around the period (a chain ending or starting near it says so itself):
+  // CloudTrail writes one an hour, log files or not, so either the trail did not log this account
+  // and region then (an account that joined later or left earlier, a region enabled later, a trail
+  // created later) or the period's digests were deleted. The first digest of each such trail after
+  // the period tells which: one that links back to a digest from before the period shows the chain
+  // ran through it; one that names none starts a chain, which only its signature proves. Looked for
+  // when no digest is around the period, or a chain ends before it (then the digests after it are
+  // listed anyway: a trail stopped before the period passes, and another whose digests were deleted must not).
   let missing: { hours: number; gap: IntegrityGap } | null = null;
-  if (location.digestPrefix !== null && loaded.length === 0 && uncoveredCount === 0) {
-    // Digests of the last two hours may still be on their way.
-    const limit = ctx.now === null ? ctx.periodEnd : Math.min(ctx.periodEnd, ctx.now - 2 * HOUR);
-    if (limit - ctx.periodStart > WINDOW_SLACK) {
-      const through = await chainRunsThrough(location, lister, ctx);
-      const span = `${iso(ctx.periodStart)} – ${iso(limit)}`;
-      if (through !== null) {
-        missing = { hours: Math.ceil((limit - ctx.periodStart) / HOUR), gap: { trail: '', from: iso(ctx.periodStart), to: iso(limit), reason: 'digests-missing' } };
-        fail(
-          'digest-missing',
-          location.digestPrefix,
-          `no digest covers ${span}, although the first digest after it, ${through}, names a previous digest that is not there: the chain ran into the period, and its digests were deleted`,
-          iso(ctx.periodStart),
-          iso(limit),
-        );
-      } else {
-        problem(
-          'warning',
-          'chain-gap',
-          location.digestPrefix,
-          `no digest covers ${span}: the trail did not log this account and region then (an account that joined later or left earlier, a region enabled later), or its digests were deleted`,
-          iso(ctx.periodStart),
-          iso(limit),
-        );
-      }
+  // Digests of the last two hours may still be on their way.
+  const limit = ctx.now === null ? ctx.periodEnd : Math.min(ctx.periodEnd, ctx.now - 2 * HOUR);
+  if (location.digestPrefix !== null && (selected.length === 0 || endedBefore.length > 0) && uncoveredCount === 0 && limit - ctx.periodStart > WINDOW_SLACK) {
+    const firsts = await firstDigestsAfter(new Set(trails));
+    const through = firsts.find((f) => f.pointsBack);
+    const unproven = firsts.find((f) => !f.pointsBack && !f.proven);
+    // Beside the digests of other trails, the trail's own.
+    const of = (f: { trail: string }) => (selected.length === 0 ? '' : ` of the trail ${f.trail}`);
+    const span = `${iso(ctx.periodStart)} – ${iso(limit)}`;
+    if (through !== undefined) {
+      missing = { hours: Math.ceil((limit - ctx.periodStart) / HOUR), gap: { trail: selected.length === 0 ? '' : through.trail, from: iso(ctx.periodStart), to: iso(limit), reason: 'digests-missing' } };
+      fail(
+        'digest-missing',
+        location.digestPrefix,
+        `no digest${of(through)} covers ${span}, although the first digest after it, ${through.key}, names a previous digest that is not there: the chain ran into the period, and its digests were deleted`,
+        iso(ctx.periodStart),
+        iso(limit),
+      );
+    } else if (unproven !== undefined) {
+      missing = { hours: 0, gap: { trail: selected.length === 0 ? '' : unproven.trail, from: iso(ctx.periodStart), to: iso(limit), reason: 'chain-starts' } };
+      fail(
+        'chain-gap',
+        location.digestPrefix,
+        `no digest${of(unproven)} covers ${span}, and the first digest after it, ${unproven.key}, names no previous digest, as the first digest of a chain does, but its signature could not be verified: ` +
+          `that the trail did not log this account and region then is not proven (the period's digests may have been deleted and this one written to start a chain)`,
+        iso(ctx.periodStart),
+        iso(limit),
+      );
+    } else if (selected.length === 0) {
+      problem(
+        'warning',
+        'chain-gap',
+        location.digestPrefix,
+        `no digest covers ${span}: the trail did not log this account and region then (an account that joined later or left earlier, a region enabled later), or its digests were deleted`,
+        iso(ctx.periodStart),
+        iso(limit),
+      );
     }
   }
 
@@ -517,7 +614,8 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
   // name gives no time, counted as the period's.
   // (The late days' files of an unsigned newest digest are unverified with a warning: `lateFrom`.)
   const inOwnPeriod = (key: string) => ctx.lateFrom === null || (logFileNameTime(key) ?? ctx.periodStart) < ctx.lateFrom;
-  const unproven = out.statuses.filter(([key, status]) => status !== 'valid' && inOwnPeriod(key)).length;
+  // (Log files whose digest is not due yet are unverified with a warning: `notDue`.)
+  const unproven = out.statuses.filter(([key, status]) => status !== 'valid' && inOwnPeriod(key) && !notDue.has(key)).length;
   if (unproven > 0 && !out.issues.some((i) => i.severity === 'error')) {
     fail('log-file-not-covered', location.logPrefix ?? location.digestPrefix ?? '', `${unproven} log files of the period could not be checked against a digest whose signature verified`);
   }
@@ -528,31 +626,57 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
   return out;
 }
 
-/** How far past the period the first digest is looked for, when none is found around it. */
-const LOOK_AHEAD_DAYS = 15;
+/** A log file named up to this long after the check's clock: the machine's clock may be behind CloudTrail's. */
+const CLOCK_SKEW = 5 * 60_000;
+
+/** A digest as its listing gives it. */
+interface ListedDigest {
+  key: string;
+  endTime: number;
+  backfill: boolean;
+}
 
 /**
- * The first hourly digest after the period (within `LOOK_AHEAD_DAYS`), when it names a previous
- * digest: its key. Days from before the period to it were listed and held no digest, so that
- * previous digest is either gone or from before the period: the chain ran into the period, whose
- * digests are deleted. Null when there is no digest after the period, or the first one starts a
- * chain (previous digest null: logging or validation started then, an account joined later).
+ * The hourly digests listed past those listed around the period (from the period's end plus two
+ * days, within `LOOK_AHEAD_DAYS`, up to now), by trail and end time, and the day folders listed.
  */
-async function chainRunsThrough(location: IntegrityLocation, lister: Lister, ctx: Context): Promise<string | null> {
-  const { store } = location;
+async function listAhead(location: IntegrityLocation, lister: Lister, ctx: Context): Promise<{ folders: string[]; byTrail: Map<string, ListedDigest[]> }> {
   const last = ctx.now === null ? ctx.periodEnd + LOOK_AHEAD_DAYS * DAY_MS : Math.min(ctx.periodEnd + LOOK_AHEAD_DAYS * DAY_MS, ctx.now);
-  // The days up to period end + 2 were listed already, and held none.
   const folders = utcDays(ctx.periodEnd + 2 * DAY_MS, last).map((day) => `${location.digestPrefix}${dayPath(day)}`);
-  if (folders.length === 0) return null;
-  const listings = await lister.listDays(store, folders, ctx.concurrency);
-  const first = listings
-    .flatMap((listing) => listing.objects)
-    .map((object) => ({ key: object.key, name: object.key.endsWith('.sig') ? null : parseDigestName(object.key) }))
-    .filter((d): d is { key: string; name: NonNullable<ReturnType<typeof parseDigestName>> } => d.name !== null && !d.name.backfill)
-    .sort((a, b) => a.name.endTime - b.name.endTime)[0];
-  if (first === undefined) return null;
-  const digest = await loadDigest(store, first.key, ctx, () => {});
-  return (digest.body?.previousDigestS3Object ?? null) !== null ? first.key : null;
+  const byTrail = new Map<string, ListedDigest[]>();
+  if (folders.length === 0) return { folders, byTrail };
+  const listings = await lister.listDays(location.store, folders, ctx.concurrency);
+  for (const { objects } of listings) {
+    for (const { key } of objects) {
+      const name = key.endsWith('.sig') ? null : parseDigestName(key);
+      if (name === null || name.backfill) continue;
+      getOrInsert(byTrail, `${name.trailName}_${name.homeRegion}`, () => []).push({ key, endTime: name.endTime, backfill: false });
+    }
+  }
+  for (const digests of byTrail.values()) digests.sort((a, b) => a.endTime - b.endTime);
+  return { folders, byTrail };
+}
+
+/** The first of a trail's hourly digests listed (by end time) after `digest`, or null. */
+function nextListed(hourly: readonly ListedDigest[], digest: LoadedDigest): ListedDigest | null {
+  return hourly.find((d) => d.endTime > digest.name.endTime) ?? null;
+}
+
+/**
+ * `ChainInput.periodLogsUnlisted`: whether the period's log folders hold a log file of the period
+ * that no digest read lists (by name: `x.json` and `x.json.gz` are one). A name that gives no
+ * time, or another day than its folder's, counts.
+ */
+function holdsUnlistedLog(folders: readonly string[], listings: readonly { objects: readonly { key: string }[] }[], digests: readonly LoadedDigest[], ctx: Context): boolean {
+  const listed = new Set<string>();
+  for (const d of digests) for (const entry of d.body?.logFiles ?? []) listed.add(withoutGz(baseName(entry.s3Object)));
+  return listings.some((listing, i) =>
+    listing.objects.some(({ key }) => {
+      if (key.endsWith('/') || !LOG_LIKE.test(key) || listed.has(withoutGz(baseName(key)))) return false;
+      const time = logFileNameTime(key);
+      return time === null || !folders[i].endsWith(dayPath(time)) || (time >= ctx.periodStart && time < ctx.periodEnd);
+    }),
+  );
 }
 
 function summarize(
