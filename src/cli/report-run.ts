@@ -212,6 +212,7 @@ export async function runReportCli(flags: ReportFlags, cli: CliIo): Promise<{ js
             errors: model.integrity.problems.filter((p) => p.severity === 'error').length,
             warnings: model.integrity.problems.filter((p) => p.severity !== 'error').length,
             chainsChecked: model.integrity.chains.length,
+            eventsUnchecked: model.integrity.eventsUnchecked,
           },
     warnings,
     exitCode: result.exitCode,

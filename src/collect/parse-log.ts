@@ -102,12 +102,15 @@ function isLookupEvent(value: unknown): boolean {
 }
 
 /**
- * LookupEvents output holds `Events` and, when there are more pages, `NextToken` (any case), and
- * nothing else: an object with other keys beside an `events` list is something else, such as
- * this tool's own JSON report (whose `events` list, empty in a quiet month, was read as a log
- * with no records, and a mistyped `--source` gave an all-clear report).
+ * LookupEvents output: `Events` whose every item holds its record as `CloudTrailEvent`. A page
+ * saved from an SDK carries more keys beside it (boto3's `ResponseMetadata`, the JS SDK's
+ * `$metadata`). An empty page is taken only as the CLI writes it, `Events` and `NextToken` (any
+ * case) and nothing else: an empty `events` list among other keys is something else, such as
+ * this tool's own JSON report of a quiet month (read as a log with no records, a mistyped
+ * `--source` gave an all-clear report).
  */
-function isLookupEventsOutput(value: Record<string, unknown>): boolean {
+function isLookupEventsOutput(value: Record<string, unknown>, events: unknown[]): boolean {
+  if (events.length > 0) return events.every(isLookupEvent);
   return Object.keys(value).every((key) => key.length <= 9 && (key.toLowerCase() === 'events' || key.toLowerCase() === 'nexttoken'));
 }
 
@@ -171,7 +174,7 @@ function recordsOf(value: unknown): LogRecords | null {
   const records = keyCi(value, 'records');
   if (Array.isArray(records)) return { raw: records, iot: [] };
   const events = keyCi(value, 'events');
-  if (Array.isArray(events) && isLookupEventsOutput(value) && events.every(isLookupEvent)) return withSomeRecord(events);
+  if (Array.isArray(events) && isLookupEventsOutput(value, events)) return withSomeRecord(events);
   const record = normalizeRecord(value);
   return record !== null ? { raw: [value], iot: [iotOnly(record)] } : null;
 }
@@ -185,9 +188,9 @@ function notCloudTrailReason(value: unknown): string {
   }
   if (isOwnReport(value)) return 'not a CloudTrail log (an iot-audit report: give the folder or bucket of the logs as --source)';
   if (isObject(value) && Array.isArray(keyCi(value, 'events'))) {
-    return isLookupEventsOutput(value)
+    return (keyCi(value, 'events') as unknown[]).length > 0
       ? 'not a CloudTrail log ("Events" holds no CloudTrail record: LookupEvents output has one as "CloudTrailEvent" in each event)'
-      : 'not a CloudTrail log (an "Events" list beside other keys: LookupEvents output holds only "Events" and "NextToken")';
+      : 'not a CloudTrail log (an empty "Events" list beside other keys: empty LookupEvents output holds only "Events" and "NextToken")';
   }
   return 'not a CloudTrail log (no "Records" array and no CloudTrail record)';
 }

@@ -123,7 +123,7 @@ export interface CollectResult {
   withoutTime: RecordsWithoutTime;
   /**
    * IoT records with no event name (CloudTrail always writes one: damaged or altered), of the
-   * accounts and regions kept, whatever their time: no part of the report can say what they did.
+   * accounts and regions kept, with a time in the period or none: no part of the report can say what they did.
    */
   withoutName: RecordsWithoutTime;
   /** UTC delivery days whose folders were read. */
@@ -353,10 +353,17 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
   let uncompressedBytes = 0;
   const withoutTime = new RecordsWithoutTimeSeen();
   const withoutName = new RecordsWithoutTimeSeen();
-  /** A record no period or event can hold (`withoutName`, `withoutTime`): counted, not dropped unsaid. */
+  /**
+   * A record no period or event can hold (`withoutName`, `withoutTime`): counted, not dropped
+   * unsaid. One without a name but with a time is counted by the report of its period only (the
+   * neighbouring months read the same first and late day folders).
+   */
   const setAside = (sourced: SourcedRecord): boolean => {
-    if (sourced.record.eventName === null) withoutName.offer(sourced);
-    else if (sourced.record.eventTime === null) withoutTime.offer(sourced);
+    const { eventName, eventTime } = sourced.record;
+    if (eventName === null) {
+      const t = eventTime === null ? null : Date.parse(eventTime);
+      if (t === null || (t >= startMs && t < endMs)) withoutName.offer(sourced);
+    } else if (eventTime === null) withoutTime.offer(sourced);
     else return false;
     return true;
   };

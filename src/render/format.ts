@@ -114,19 +114,31 @@ export function clip(s: string, max: number): string {
 }
 
 const CUT_END = ' more characters)';
-const GROUPED_COUNT = /^\d{1,3}(?:,\d{3})*$/;
+/** A count `formatCount` writes: up to 999,999,999,999,999 (a value is never that long). */
+const GROUPED_COUNT = /^\d{1,3}(?:,\d{3}){0,4}$/;
+/** The longest mark a cut adds: `… (` + the count + ` more characters)`. */
+const MARK_MAX = 3 + 19 + CUT_END.length;
 
 /**
  * Whether `s` is what `clipVisible` made of a longer value, at `max` characters or fewer:
  * cutting it again would count its own "… (59,800 more characters)" as the value's. A field cut
  * to its own size keeps it through the PDF's last pass (`visibleStrings`), which cuts to the
- * same size or a larger one. A log value written to look cut is shown as it is: it is short.
+ * same size or a larger one. A log value written to look cut is shown as it is: it is short,
+ * `max` and a mark at most (a forged count of 25,000 digit groups is no count: it is cut).
  */
 function cutAlready(s: string, max: number): boolean {
-  if (!s.endsWith(CUT_END)) return false;
+  if (s.length > max + MARK_MAX || !s.endsWith(CUT_END)) return false;
   const mark = s.lastIndexOf('… (', s.length - CUT_END.length);
   if (mark < 0 || mark > max) return false;
   return GROUPED_COUNT.test(s.slice(mark + 3, s.length - CUT_END.length)) && !HAS_INVISIBLE.test(s.slice(0, mark));
+}
+
+/** How many characters `visible(s)` has, without making it: each invisible character is shown as `[U+200D]`. */
+export function visibleLength(s: string): number {
+  if (!HAS_INVISIBLE.test(s)) return s.length;
+  let extra = 0;
+  for (const c of s.matchAll(INVISIBLE)) extra += visible(c[0]).length - c[0].length;
+  return s.length + extra;
 }
 
 /**

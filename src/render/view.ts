@@ -25,7 +25,7 @@ import { getOrInsert } from '../memo.js';
 import { certificatePlace } from '../analysis/support/certificate-place.js';
 import { dayChart, type ChartGeometry } from './chart.js';
 import { DEFAULT_PDF_CAPS, SCREEN_LIMITS, type PdfCaps, type RenderContext } from './context.js';
-import { anchorId, clipVisible, dayRanges, formatBytes, formatCount, inRegionsAskedFor, plural, visibleStrings, ZoneClock } from './format.js';
+import { anchorId, clipVisible, dayRanges, formatBytes, formatCount, inRegionsAskedFor, plural, visibleLength, visibleStrings, ZoneClock } from './format.js';
 import { flatten } from './one-line.js';
 import { changeKey, lifecycleKey, repetitions, type Repetition } from './group.js';
 import { comparisonView, type ComparisonView } from './view-comparison.js';
@@ -475,6 +475,9 @@ function headerView(model: ReportModel, kit: ViewKit): HeaderView {
 function integrityRow(model: ReportModel): HeaderView['completeness'][number] {
   const integrity = model.integrity;
   if (integrity === null) return { label: 'Integrity', value: 'not verified (run with --verify)', warn: true };
+  if (integrity.ok && integrity.eventsUnchecked > 0) {
+    return { label: 'Integrity', value: `verified in part: ${plural(integrity.eventsUnchecked, 'event')} from log files that could not be checked (see Log integrity)`, warn: true };
+  }
   if (integrity.ok) return { label: 'Integrity', value: 'verified (see Log integrity)', warn: false };
   return { label: 'Integrity', value: 'problems found (see Log integrity)', warn: true };
 }
@@ -993,9 +996,9 @@ interface DocumentSizes {
  */
 function documentSizes(versions: readonly PolicyVersion[], limits: PdfCaps): DocumentSizes {
   const recorded = versions.filter((v) => documentText(v) !== null);
-  const wants = recorded.map((v) => Math.min((documentText(v) as string).length, limits.documentChars));
+  // Lengths as shown (`clipVisible` cuts to them): a document of invisible characters, each shown as `[U+200D]`, takes its share of the budget as printed.
+  const wants = recorded.map((v) => Math.min(visibleLength(documentText(v) as string), limits.documentChars));
   const shares = fairShares(wants, limits.documentBudget);
-  // Lengths as logged: a document of invisible characters, each shown as `[U+200D]`, is held to its share as shown.
   const sizes = new Map<PolicyVersion, number>();
   recorded.forEach((v, i) => {
     if ((shares[i] as number) < (wants[i] as number)) sizes.set(v, shares[i] as number);

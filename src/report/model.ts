@@ -447,8 +447,8 @@ export interface Coverage {
   iotRecordsWithoutTime: RecordsWithoutTime;
   /**
    * IoT records of the log files read that have no event name (CloudTrail always writes one, so
-   * the record is damaged or altered), whatever their time: no event of the report can say what
-   * they did, so only this counts them (not `iotRecordsWithoutTime` too). Only the accounts and
+   * the record is damaged or altered), with a time in the period or none: no event of the report
+   * can say what they did, so only this counts them (not `iotRecordsWithoutTime` too). Only the accounts and
    * regions asked for. Since schema 1.3.
    */
   iotRecordsWithoutName: RecordsWithoutTime;

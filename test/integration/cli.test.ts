@@ -283,8 +283,10 @@ describe('iot-audit report: outputs', () => {
       errors: model.integrity.problems.filter((p: { severity: string }) => p.severity === 'error').length,
       warnings: model.integrity.problems.filter((p: { severity: string }) => p.severity === 'warning').length,
       chainsChecked: 7,
+      eventsUnchecked: model.integrity.eventsUnchecked,
     });
     expect(summary.integrity.errors).toBeGreaterThan(0);
+    expect(summary.integrity.eventsUnchecked).toBeGreaterThan(0);
   });
 
   it('--pdf-tagged writes a tagged PDF, through oclif and the fast start alike', async () => {

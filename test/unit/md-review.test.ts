@@ -259,6 +259,8 @@ describe('the Integrity section of the HTML and PDF: a check that passed with ev
   it('is "Verified in part", and says how many events come from files that could not be checked ("Verified: every log file checked out" beside them misled)', () => {
     const view = buildView(reportModel({ integrity: passed(2, 1) }), { media: 'pdf', paper: 'a4', dataFiles: [] });
     expect(view.integrity!.status).toEqual({ label: 'Verified in part', cls: 'st-warn' });
+    // And on the first page, where an auditor reads it first.
+    expect(view.header.completeness).toContainEqual({ label: 'Integrity', value: 'verified in part: 2 events from log files that could not be checked (see Log integrity)', warn: true });
     expect(view.integrity!.statusText).toBe(
       'Every digest and log file that could be checked was valid (1 warning below), but 2 events of this report come from log files that could not be checked.',
     );
@@ -267,6 +269,7 @@ describe('the Integrity section of the HTML and PDF: a check that passed with ev
   it('is "Verified" when every event was proven', () => {
     const view = buildView(reportModel({ integrity: passed(0) }), { media: 'screen', paper: 'a4', dataFiles: [] });
     expect(view.integrity!.status).toEqual({ label: 'Verified', cls: 'st-ok' });
+    expect(view.header.completeness).toContainEqual({ label: 'Integrity', value: 'verified (see Log integrity)', warn: false });
     expect(view.integrity!.statusText).toBe('Every digest and log file of the period checked out.');
   });
 });

@@ -272,6 +272,9 @@ describe('wrappers and files without records', () => {
     // A page of LookupEvents output, and an empty one (a quiet period), in any key case.
     expect(parseLogBytes(Buffer.from(JSON.stringify({ ...lookup, NextToken: 't' }))).records).toHaveLength(1);
     expect(parseLogBytes(Buffer.from(JSON.stringify({ events: [], nexttoken: null })))).toMatchObject({ error: null, recordCount: 0 });
+    // A page saved from an SDK, with its response metadata beside the events (boto3, the JS SDK v3).
+    expect(parseLogBytes(Buffer.from(JSON.stringify({ ...lookup, ResponseMetadata: { RequestId: 'r', HTTPStatusCode: 200 } }))).records).toHaveLength(1);
+    expect(parseLogBytes(Buffer.from(JSON.stringify({ $metadata: { httpStatusCode: 200 }, ...lookup }))).records).toHaveLength(1);
   });
 
   it.each([
@@ -281,7 +284,7 @@ describe('wrappers and files without records', () => {
     ['an object that is no record', { hello: 'world' }, /not a CloudTrail log \(no "Records" array/],
     // An earlier iot-audit report of a quiet month: its empty `events` list was a log with no records.
     ['an iot-audit report', { schemaVersion: '1.2', tool: { name: 'iot-audit', version: '0.1.0' }, events: [] }, /not a CloudTrail log \(an iot-audit report: give the folder or bucket/],
-    ['an "Events" list beside other keys', { Events: [], Count: 0 }, /not a CloudTrail log \(an "Events" list beside other keys/],
+    ['an empty "Events" list beside other keys', { Events: [], Count: 0 }, /not a CloudTrail log \(an empty "Events" list beside other keys/],
   ])('lists %s as unreadable, with the reason', (_what, value, reason) => {
     const bytes = Buffer.from(JSON.stringify(value));
     expect(parseLogBytes(bytes).error).toMatch(reason);

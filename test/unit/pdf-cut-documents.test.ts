@@ -109,6 +109,14 @@ describe('policy documents in the PDF', () => {
     expect(v.policies.more).toMatch(/^90 policy documents are cut/);
   });
 
+  it('holds documents of invisible characters to the budget as printed (each [U+200D] is 8 characters: 180 of 660 printed 751,320, 2026-11-26 review)', () => {
+    const m = withPolicies(60, 3, () => JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: '\u200D'.repeat(500) }] }));
+    const shown = shownDocuments(buildView(m, PDF));
+    const printed = shown.reduce((n, x) => n + x.document!.replace(CUT, '').length, 0);
+    expect(printed).toBeLessThanOrEqual(DEFAULT_PDF_CAPS.documentBudget);
+    for (const x of shown) expect(x.document).toMatch(CUT);
+  });
+
   it('shows a document of invisible characters in its visible form, whole on screen and up to the cap in the PDF', () => {
     const m = withPolicies(1, 1, () => document('zw', 1, 3));
     const version = m.policies[0]!.versions[0]!;

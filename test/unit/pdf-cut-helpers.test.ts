@@ -20,6 +20,13 @@ describe('clipVisible', () => {
     expect(clipVisible(forged, 200)).toBe(`${'x'.repeat(200)}… (${forged.length - 200} more characters)`);
     expect(clipVisible(`${'\u200B'.repeat(30)}… (5 more characters)`, 200)).toMatch(/^(\[U\+200B\]){25}… \(26 more characters\)$/);
   });
+
+  it('cuts a forged "cut" value whose count runs on (25,000 digit groups: it reached the PDF whole, 100,000 characters, 2026-11-26 review)', () => {
+    const forged = `x… (1${',000'.repeat(25_000)} more characters)`;
+    const shown = clipVisible(forged, 200);
+    expect(shown.length).toBeLessThan(260);
+    expect(shown).toBe(`${forged.slice(0, 200)}… (${(forged.length - 200).toLocaleString('en-US')} more characters)`);
+  });
 });
 
 describe('visibleStrings with caps', () => {

@@ -46,9 +46,16 @@ describe('IoT records without an event name', () => {
     ]);
   });
 
-  it('are counted and named in coverage, kept out of the events, once each and whatever their time', async () => {
+  it('are counted and named in coverage, kept out of the events, once each, in the period or with no time', async () => {
     const root = writeTree({
-      [key]: [record({ eventID: 'named' }), revocation, nameless({ eventID: 'n-2', eventTime: null }), nameless({ eventID: 'iam', eventSource: 'iam.amazonaws.com' })],
+      [key]: [
+        record({ eventID: 'named' }),
+        revocation,
+        nameless({ eventID: 'n-2', eventTime: null }),
+        nameless({ eventID: 'iam', eventSource: 'iam.amazonaws.com' }),
+        // Of September: September's report counts it (its last day's folder is read by October's report too).
+        nameless({ eventID: 'n-sep', eventTime: '2026-09-30T23:59:00Z' }),
+      ],
       [logKey({ account: A, region: 'us-east-1', delivered: '2026-10-06T10:05', suffix: 'b000000000000000' })]: [revocation],
     });
     const result = await collect({ stores: [new LocalStore(root, 'copy')], period: october, lateDays: 1, concurrency: 2 });
