@@ -248,7 +248,7 @@ function notRecheckedWarning(findings: readonly { ruleId: string }[]): string[] 
   const rules = [...new Set(findings.map((f) => f.ruleId))].sort();
   const n = findings.length;
   return [
-    `${n} ${n === 1 ? 'finding' : 'findings'} of the previous report ${n === 1 ? 'is' : 'are'} from rules that did not run for this one (failed or disabled: ${rules.join(', ')}): not counted as resolved, as nobody looked again.`,
+    `${n} ${n === 1 ? 'finding' : 'findings'} of the previous report ${n === 1 ? 'is' : 'are'} from rules that did not run for this one (failed or disabled: ${rules.join(', ')}): not counted among the findings no longer reported, as nobody looked again.`,
   ];
 }
 
@@ -332,7 +332,7 @@ function narrowedScopeWarning(previous: ReportModel, now: Scope, before: Scope, 
   const findings =
     n === 0
       ? 'none of its findings were there.'
-      : `its ${n === 1 ? 'finding' : `${n} findings`} there ${n === 1 ? 'is' : 'are'} not counted as resolved, as nobody looked again.`;
+      : `its ${n === 1 ? 'finding' : `${n} findings`} there ${n === 1 ? 'is' : 'are'} not counted among the findings no longer reported, as nobody looked again.`;
   return [`The previous report covered ${what}: ${findings}`];
 }
 
@@ -370,7 +370,7 @@ function noLogsWarning(findings: readonly Place[]): string[] {
   const places = [...new Set(findings.map((f) => (f.region === undefined || f.region === 'unknown' ? f.accountId : `${f.accountId} ${f.region}`)))].sort();
   const n = findings.length;
   return [
-    `${n} ${n === 1 ? 'finding' : 'findings'} of the previous report ${n === 1 ? 'is' : 'are'} in ${places.length === 1 ? 'an account and region' : 'accounts and regions'} of which this report read no log file (${someOf(places)}): not counted as resolved, as nobody looked again.`,
+    `${n} ${n === 1 ? 'finding' : 'findings'} of the previous report ${n === 1 ? 'is' : 'are'} in ${places.length === 1 ? 'an account and region' : 'accounts and regions'} of which this report read no log file (${someOf(places)}): not counted among the findings no longer reported, as nobody looked again.`,
   ];
 }
 
@@ -381,10 +381,10 @@ function noLogsWarning(findings: readonly Place[]): string[] {
 function periodWarnings(current: Period, previous: Period): string[] {
   const [start, end, previousStart, previousEnd] = [current.start, current.end, previous.start, previous.end].map((t) => Date.parse(t));
   if (previousStart === start && previousEnd === end) {
-    return [`The previous report covers the same period as this one (${previous.label}): what is new or resolved is since that report of the same period, not since an earlier period.`];
+    return [`The previous report covers the same period as this one (${previous.label}): what is new or no longer reported is since that report of the same period, not since an earlier period.`];
   }
   if (previousStart > start || (previousStart === start && previousEnd > end)) {
-    return [`The previous report covers a later period (${previous.label}) than this one (${current.label}): new and resolved read the other way round; compare with the report of an earlier period.`];
+    return [`The previous report covers a later period (${previous.label}) than this one (${current.label}): new and no longer reported read the other way round; compare with the report of an earlier period.`];
   }
   if (previousEnd > start) {
     return [`The previous report's period (${previous.label}) overlaps this one (${current.label}): changes in the overlap are in both reports, so they are neither new nor resolved here.`];

@@ -16,6 +16,24 @@ export interface CoverageInput {
   days: readonly string[];
 }
 
+/** The account whose folder a key names (`AWSLogs/[o-.../]<account>/...`), or null. */
+const ACCOUNT_FOLDER = /(?:^|\/)AWSLogs\/(?:o-[a-z0-9]{10,32}\/)?(\d{12})(?:\/|$)/;
+
+/**
+ * Accounts this run could not have read logs of: one whose folder (or a file in it) a source
+ * problem names (a refused listing or read), and, with an Athena table among the sources, any
+ * (the table returns IoT events only, so an account without one may have logs).
+ */
+function unreadAccounts(problems: readonly SourceProblem[], athena: boolean): (accountId: string) => boolean {
+  if (athena) return () => true;
+  const refused = new Set<string>();
+  for (const p of problems) {
+    const m = ACCOUNT_FOLDER.exec(p.key);
+    if (m) refused.add(m[1]!);
+  }
+  return (accountId) => refused.has(accountId);
+}
+
 /**
  * Every account known: the organization's (or the accounts file's) and those seen
  * in the logs' keys or events. Accounts not in the organization's list are only
@@ -53,6 +71,7 @@ export function coverageOf(
   period: Period,
   organizationKnown: boolean,
   filters: { accounts: readonly string[]; regions: readonly string[] },
+  athena = false,
 ): Coverage {
   const askedFor = filters.accounts.length === 0 ? () => true : (id: string) => filters.accounts.includes(id);
   const periodDaySet = new Set(deliveryDays(period, 0));
@@ -80,8 +99,11 @@ export function coverageOf(
       };
     });
   const sortedDays = [...input.days].sort();
+  const notRead = unreadAccounts(input.problems, athena);
+  const noLogRead = organizationKnown ? accounts.filter((a) => a.inOrganization && !a.hasLogs && askedFor(a.id)).map((a) => a.id) : [];
   return {
-    accountsWithoutLogs: organizationKnown ? accounts.filter((a) => a.inOrganization && !a.hasLogs && askedFor(a.id)).map((a) => a.id) : [],
+    accountsWithoutLogs: noLogRead.filter((id) => !notRead(id)),
+    accountsNotRead: noLogRead.filter(notRead),
     accountsNotInOrganization: organizationKnown ? accounts.filter((a) => !a.inOrganization && a.hasLogs).map((a) => a.id) : [],
     unreadableFiles: input.unreadable.map((u) => ({ key: u.key, source: u.source, reason: u.reason })),
     sourceProblems: input.problems.map((p) => ({ key: p.key, source: p.source, reason: p.reason })),

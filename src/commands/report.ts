@@ -57,7 +57,7 @@ Only the day folders that can hold the period's events are read (the period's UT
       description: 'Exit 1 (after writing every output) when an unsuppressed finding is at or above this severity.',
       options: ['info', 'low', 'medium', 'high', 'critical'],
     }),
-    compare: Flags.string({ description: "The previous period's JSON report: the report then says what is new, resolved and changed." }),
+    compare: Flags.string({ description: "The previous period's JSON report: the report then says what is new, no longer reported and changed." }),
     'generated-at': Flags.string({
       summary: 'Generation time written in the report: ISO 8601 with Z or an offset, or a day (its 00:00 UTC). Default: now, or SOURCE_DATE_EPOCH.',
       description:

@@ -112,6 +112,7 @@ function header(model: ReportModel): string[] {
     c.accountsWithoutLogs.length > 0
       ? `**${plural(c.accountsWithoutLogs.length, 'account')} without logs${inRegionsAskedFor(model.filters.regions)}**`
       : null,
+    c.accountsNotRead.length > 0 ? `**${plural(c.accountsNotRead.length, 'account')} not read**` : null,
     c.sourceProblems.length > 0 ? `**${plural(c.sourceProblems.length, 'source problem')}**` : null,
     c.iotRecordsWithoutTime.count > 0 ? `**${plural(c.iotRecordsWithoutTime.count, 'IoT record')} without a usable time, in no period**` : null,
     c.iotRecordsWithoutName.count > 0 ? `**${plural(c.iotRecordsWithoutName.count, 'IoT record')} without an event name, in no event**` : null,
@@ -220,7 +221,7 @@ function comparisonSection(comparison: Comparison | null | undefined, ctx: Markd
     '',
     `### Since the previous report (${mdText(comparison.previous.period.start.slice(0, 10), 12)} to ${mdText(comparison.previous.period.end.slice(0, 10), 12)})`,
     '',
-    `- Findings: ${count(f.new.length)} new, ${count(f.resolved.length)} resolved, ${count(f.changed.length)} changed`,
+    `- Findings: ${count(f.new.length)} new, ${count(f.resolved.length)} no longer reported, ${count(f.changed.length)} changed`,
     `- Policies: ${count(p.new.length)} new, ${count(p.deleted.length)} deleted, ${count(p.changed.length)} changed`,
     `- Certificates: ${count(c.new.length)} new, ${count(c.changed.length)} changed status`,
     `- Actors: ${count(a.new.length)} new, ${count(a.gone.length)} gone`,

@@ -64,7 +64,7 @@ export function comparisonView(c: Comparison, kit: ViewKit): ComparisonView {
     warnings: [...c.warnings],
     counts: [
       { label: 'New findings', value: formatCount(c.findings.new.length) },
-      { label: 'Resolved findings', value: formatCount(c.findings.resolved.length) },
+      { label: 'Findings no longer reported', value: formatCount(c.findings.resolved.length) },
       { label: 'Changed findings', value: formatCount(c.findings.changed.length) },
       { label: 'Unchanged findings', value: formatCount(c.findings.unchanged) },
       { label: 'Policies new / changed / deleted', value: `${formatCount(c.policies.new.length)} / ${formatCount(c.policies.changed.length)} / ${formatCount(c.policies.deleted.length)}` },

@@ -304,6 +304,8 @@ export interface CoverageView {
   withoutLogsTitle: string;
   withoutLogsNone: string;
   withoutLogs: Table<{ account: string; state: string; ouPath: string }>;
+  /** Accounts of which no log was read and the run cannot say why (`Coverage.accountsNotRead`), when there are any (else null). */
+  notRead: { title: string; note: string; accounts: Table<{ account: string; state: string; ouPath: string }> } | null;
   notInOrganization: Table<{ account: string }>;
   unreadable: Table<{ key: string; source: string; reason: string }>;
   problems: Table<{ key: string; source: string; reason: string }>;
@@ -448,7 +450,7 @@ function headerView(model: ReportModel, kit: ViewKit): HeaderView {
       detail: s.athena
         ? `Athena query ${s.athena.queryExecutionId} on ${s.athena.database}.${s.athena.table}` +
           `${s.athena.workgroup ? ` (workgroup ${s.athena.workgroup})` : ''}, ${formatBytes(s.athena.dataScannedBytes)} scanned, ` +
-          `estimated $${s.athena.estimatedCostUsd.toFixed(2)}`
+          `estimated ${dollars(s.athena.estimatedCostUsd)}`
         : `${s.kind}, ${s.layout === 'files' ? 'plain folder of log files' : `${s.layout} trail layout`}`,
     })),
     filters: filters.length > 0 ? `Only ${filters.join('; ')}` : null,
@@ -457,6 +459,9 @@ function headerView(model: ReportModel, kit: ViewKit): HeaderView {
       { label: 'Unreadable files', value: formatCount(cov.unreadableFiles.length), warn: cov.unreadableFiles.length > 0 },
       { label: 'Source problems', value: formatCount(cov.sourceProblems.length), warn: cov.sourceProblems.length > 0 },
       { label: `Accounts without logs${inRegionsAskedFor(model.filters.regions)}`, value: formatCount(cov.accountsWithoutLogs.length), warn: cov.accountsWithoutLogs.length > 0 },
+      ...(cov.accountsNotRead.length > 0
+        ? [{ label: `Accounts not read${inRegionsAskedFor(model.filters.regions)}`, value: `${formatCount(cov.accountsNotRead.length)} (see Coverage)`, warn: true }]
+        : []),
       // Only when there are any: these records are in no period, so nothing else in the report shows them.
       ...(cov.iotRecordsWithoutTime.count > 0
         ? [{ label: 'IoT records without a usable time', value: `${formatCount(cov.iotRecordsWithoutTime.count)}, in no period (see Coverage)`, warn: true }]
@@ -472,6 +477,11 @@ function headerView(model: ReportModel, kit: ViewKit): HeaderView {
 }
 
 /** Whether the logs were checked against their digests: a PDF made without --verify says so, not nothing. */
+/** A cost in dollars and cents; under a cent (a query under ~2 GB), "< $0.01", not "$0.00". */
+function dollars(usd: number): string {
+  return usd > 0 && usd < 0.005 ? '< $0.01' : `$${usd.toFixed(2)}`;
+}
+
 function integrityRow(model: ReportModel): HeaderView['completeness'][number] {
   const integrity = model.integrity;
   if (integrity === null) return { label: 'Integrity', value: 'not verified (run with --verify)', warn: true };
@@ -1061,9 +1071,14 @@ function coverageView(model: ReportModel, kit: ViewKit): CoverageView {
   const rows = kit.limits.rows;
   const byId = new Map(model.accounts.map((a) => [a.id, a]));
   const which = model.filters.accounts.length > 0 ? 'asked for' : 'of the organization';
+  const accountRow = (id: string) => ({ account: kit.account(id), state: kit.cut(byId.get(id)?.state ?? '—'), ouPath: kit.cut(byId.get(id)?.ouPath ?? '—') });
   return {
     withoutLogsTitle: `Accounts ${which} without logs${inRegionsAskedFor(model.filters.regions)}`,
-    withoutLogsNone: `None: every account ${which} delivered logs${inRegionsAskedFor(model.filters.regions)}.`,
+    withoutLogsNone:
+      cov.accountsNotRead.length > 0
+        ? `None among the others: each delivered logs${inRegionsAskedFor(model.filters.regions)}.`
+        : `None: every account ${which} delivered logs${inRegionsAskedFor(model.filters.regions)}.`,
+    notRead: notReadView(model, kit, which, accountRow),
     counts: [
       { label: 'Log files read', value: formatCount(cov.filesRead) },
       { label: 'Bytes read', value: formatBytes(cov.bytesRead) },
@@ -1082,11 +1097,7 @@ function coverageView(model: ReportModel, kit: ViewKit): CoverageView {
       regions: kit.list(a.regions.map((r) => `${kit.cut(r.region)}: ${plural(r.files, 'file')}, ${dayRanges(r.days) || 'no days'}`), PDF_CHARS.text),
       days: dayRanges(a.days) || 'none',
     })),
-    withoutLogs: kit.table(cov.accountsWithoutLogs, rows, (id) => ({
-      account: kit.account(id),
-      state: kit.cut(byId.get(id)?.state ?? '—'),
-      ouPath: kit.cut(byId.get(id)?.ouPath ?? '—'),
-    })),
+    withoutLogs: kit.table(cov.accountsWithoutLogs, rows, accountRow),
     notInOrganization: kit.table(cov.accountsNotInOrganization, rows, (id) => ({ account: kit.account(id) })),
     unreadable: kit.table(cov.unreadableFiles, rows, (f) => ({ key: kit.cut(f.key, PDF_CHARS.key), source: kit.cut(f.source), reason: f.reason })),
     problems: kit.table(cov.sourceProblems, rows, (f) => ({ key: kit.cut(f.key, PDF_CHARS.key), source: kit.cut(f.source), reason: f.reason })),
@@ -1096,6 +1107,27 @@ function coverageView(model: ReportModel, kit: ViewKit): CoverageView {
     withoutName: setAsideView(cov.iotRecordsWithoutName, kit, 'IoT records without an event name', (one) =>
       `no event name, which CloudTrail always writes (${one ? 'the record is' : 'the records are'} damaged or altered): no event can say what ${one ? 'it' : 'they'} did`,
     ),
+  };
+}
+
+/** Accounts of which no log was read, for a reason the run knows of: a refused listing or read, or an Athena table (IoT events only). */
+function notReadView(
+  model: ReportModel,
+  kit: ViewKit,
+  which: string,
+  row: (id: string) => { account: string; state: string; ouPath: string },
+): CoverageView['notRead'] {
+  const ids = model.coverage.accountsNotRead;
+  if (ids.length === 0) return null;
+  const athena = model.sources.some((s) => s.kind === 'athena');
+  const one = ids.length === 1;
+  const why = athena
+    ? 'an Athena table is among the sources, and it returns IoT events only: an account with none may well have logs'
+    : `a listing or read of ${one ? 'its folder' : 'their folders'} was refused (see Source problems)`;
+  return {
+    title: `Accounts ${which} not read${inRegionsAskedFor(model.filters.regions)}`,
+    note: `No log of ${one ? 'this account' : `these ${formatCount(ids.length)} accounts`} was read, and this report cannot say whether ${one ? 'it has' : 'they have'} any: ${why}.`,
+    accounts: kit.table(ids, kit.limits.rows, row),
   };
 }
 

@@ -80,7 +80,7 @@ export function buildReport(input: BuildInput): ReportModel {
     policies: policyHistories(events),
     actors: actorSummaries(events),
     denied: deniedGroups(events),
-    coverage: coverageOf(collected, accounts, period, resolved.from !== 'logs', input.filters),
+    coverage: coverageOf(collected, accounts, period, resolved.from !== 'logs', input.filters, (input.extraSources ?? []).some((s) => s.kind === 'athena')),
     integrity: null,
     findingNotes: [],
     comparison: null,

@@ -427,6 +427,13 @@ export interface Coverage {
    * for (`filters.regions`, else any). Empty when no account list is known.
    */
   accountsWithoutLogs: string[];
+  /**
+   * Accounts asked for of which no log was read and this run cannot say why, so they are not
+   * called "without logs": a listing or read of their folder was refused (`sourceProblems`
+   * names it), or an Athena table is among the sources (it returns IoT events only: an account
+   * with none may well have logs). Empty when no account list is known. Since schema 1.3.
+   */
+  accountsNotRead: string[];
   /** Accounts of which log files were read but that the organization (or accounts file) does not list. */
   accountsNotInOrganization: string[];
   unreadableFiles: { key: string; source: string; reason: string }[];
@@ -617,11 +624,17 @@ export interface Comparison {
   /**
    * Reasons to read the comparison with care: the previous report's period is the same as this
    * one's, later, or overlaps it (it should end where this one starts, or before); and previous
-   * findings absent now that are not counted as resolved, as nobody looked again: in accounts or
+   * findings absent now that are not counted as no longer reported, as nobody looked again: in accounts or
    * regions this report does not cover, in accounts of which it read no log file, or of rules that
    * failed or were disabled. Empty when none.
    */
   warnings: string[];
+  /**
+   * `resolved`: the previous report's findings this one does not give again, where it looked
+   * ("no longer reported" in every output). Findings are about the changes of their own period,
+   * so this says that the period's logs gave no such change again, not that the risk was fixed:
+   * a broad policy made the default last month, and still the default, is among them.
+   */
   findings: { new: FindingRef[]; resolved: FindingRef[]; changed: FindingChange[]; unchanged: number };
   policies: { new: PolicyRef[]; deleted: PolicyRef[]; changed: PolicyChangeRef[] };
   certificates: { new: CertificateRef[]; changed: CertificateChangeRef[] };

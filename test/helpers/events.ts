@@ -201,6 +201,7 @@ export function reportModel(init: Partial<ReportModel> = {}): ReportModel {
     denied: [],
     coverage: {
       accountsWithoutLogs: [],
+      accountsNotRead: [],
       accountsNotInOrganization: [],
       unreadableFiles: [],
       sourceProblems: [],

@@ -560,6 +560,7 @@ export function sampleModel(options: SampleOptions = {}): ReportModel {
     denied: [...deniedMap.values()].sort((a, b) => b.count - a.count || a.actorKey.localeCompare(b.actorKey)),
     coverage: {
       accountsWithoutLogs: [SECURITY],
+      accountsNotRead: [],
       accountsNotInOrganization: [OUTSIDER],
       unreadableFiles: [{ key: hv('file-key', `AWSLogs/${ORG}/${PROD}/CloudTrail/eu-west-1/2026/10/13/${PROD}_CloudTrail_eu-west-1_20261013T1200Z_broken.json.gz`), source: './fixtures/org-trail', reason: hv('file-reason', 'bad gzip: incorrect header check') }],
       sourceProblems: [],

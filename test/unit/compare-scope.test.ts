@@ -36,7 +36,7 @@ describe('compareReports: accounts and regions this run did not cover', () => {
     const c = compareReports(now({ accounts: [A], regions: [] }), before([at(A), at(B), at(C), at(D), at(B, 'us-east-1')]), 'oct.json');
     expect(resolved(c)).toEqual([`rule:${A}:eu-west-1:res`]);
     expect(c.warnings).toEqual([
-      `The previous report covered accounts this one does not (${D}, ${B}, ${C}): its 4 findings there are not counted as resolved, as nobody looked again.`,
+      `The previous report covered accounts this one does not (${D}, ${B}, ${C}): its 4 findings there are not counted among the findings no longer reported, as nobody looked again.`,
     ]);
   });
 
@@ -52,7 +52,7 @@ describe('compareReports: accounts and regions this run did not cover', () => {
     const c = compareReports(now({ accounts: [B, C], regions: [] }), before([at(A), at(B)], { accounts: [A, B, D], regions: [] }), 'oct.json');
     expect(resolved(c)).toEqual([`rule:${B}:eu-west-1:res`]);
     expect(c.warnings).toEqual([
-      `The previous report covered accounts this one does not (${D}, ${A}): its finding there is not counted as resolved, as nobody looked again.`,
+      `The previous report covered accounts this one does not (${D}, ${A}): its finding there is not counted among the findings no longer reported, as nobody looked again.`,
     ]);
   });
 
@@ -60,7 +60,7 @@ describe('compareReports: accounts and regions this run did not cover', () => {
     const c = compareReports(now({ accounts: [], regions: ['eu-west-1'] }), before([at(A), at(A, 'us-east-1'), at(B, 'ap-south-1')]), 'oct.json');
     expect(resolved(c)).toEqual([`rule:${A}:eu-west-1:res`]);
     expect(c.warnings).toEqual([
-      'The previous report covered regions this one does not (ap-south-1, us-east-1): its 2 findings there are not counted as resolved, as nobody looked again.',
+      'The previous report covered regions this one does not (ap-south-1, us-east-1): its 2 findings there are not counted among the findings no longer reported, as nobody looked again.',
     ]);
   });
 
@@ -72,7 +72,7 @@ describe('compareReports: accounts and regions this run did not cover', () => {
     );
     expect(resolved(c)).toEqual([`rule:${A}:eu-west-1:res`]);
     expect(c.warnings).toEqual([
-      `The previous report covered accounts and regions this one does not (accounts ${B}; regions us-east-1): its 2 findings there are not counted as resolved, as nobody looked again.`,
+      `The previous report covered accounts and regions this one does not (accounts ${B}; regions us-east-1): its 2 findings there are not counted among the findings no longer reported, as nobody looked again.`,
     ]);
   });
 
@@ -85,7 +85,7 @@ describe('compareReports: accounts and regions this run did not cover', () => {
   it('names the accounts where the previous report had policies or certificates', () => {
     const certificate = { certificateId: 'c1', kind: 'device', arn: null, accountId: C, accountName: null, region: 'eu-west-1', steps: [], lastKnownStatus: 'ACTIVE', things: [], policies: [], failedEventIds: [] } satisfies CertificateLifecycle;
     const c = compareReports(now({ accounts: [A], regions: [] }), before([at(A), at(B)], { accounts: [], regions: [] }, { certificates: [certificate] }), 'oct.json');
-    expect(c.warnings).toEqual([`The previous report covered accounts this one does not (${B}, ${C}): its finding there is not counted as resolved, as nobody looked again.`]);
+    expect(c.warnings).toEqual([`The previous report covered accounts this one does not (${B}, ${C}): its finding there is not counted among the findings no longer reported, as nobody looked again.`]);
   });
 
   it('caps the accounts named', () => {
@@ -93,7 +93,7 @@ describe('compareReports: accounts and regions this run did not cover', () => {
     const c = compareReports(now({ accounts: [A], regions: [] }), before(others.map((id) => at(id))), 'oct.json');
     expect(resolved(c)).toEqual([]);
     expect(c.warnings).toEqual([
-      'The previous report covered accounts this one does not (900000000000, 900000000001, 900000000002, 900000000003, 900000000004 and 3 more): its 8 findings there are not counted as resolved, as nobody looked again.',
+      'The previous report covered accounts this one does not (900000000000, 900000000001, 900000000002, 900000000003, 900000000004 and 3 more): its 8 findings there are not counted among the findings no longer reported, as nobody looked again.',
     ]);
   });
 
@@ -109,8 +109,8 @@ describe('compareReports: accounts and regions this run did not cover', () => {
     const c = compareReports(now({ accounts: [A], regions: [] }), previous, 'oct.json', ['off']);
     expect(resolved(c)).toEqual([]);
     expect(c.warnings).toEqual([
-      `The previous report covered accounts this one does not (${B}): its finding there is not counted as resolved, as nobody looked again.`,
-      '1 finding of the previous report is from rules that did not run for this one (failed or disabled: off): not counted as resolved, as nobody looked again.',
+      `The previous report covered accounts this one does not (${B}): its finding there is not counted among the findings no longer reported, as nobody looked again.`,
+      '1 finding of the previous report is from rules that did not run for this one (failed or disabled: off): not counted among the findings no longer reported, as nobody looked again.',
     ]);
   });
 });
@@ -121,7 +121,7 @@ describe('compareReports: accounts and regions of which this run read no log fil
     const c = compareReports(current, before([at(A), at(B), at(C, 'us-east-1'), at(D)]), 'oct.json');
     expect(resolved(c)).toEqual([`rule:${D}:eu-west-1:res`, `rule:${A}:eu-west-1:res`]);
     expect(c.warnings).toEqual([
-      `2 findings of the previous report are in accounts and regions of which this report read no log file (${B} eu-west-1, ${C} us-east-1): not counted as resolved, as nobody looked again.`,
+      `2 findings of the previous report are in accounts and regions of which this report read no log file (${B} eu-west-1, ${C} us-east-1): not counted among the findings no longer reported, as nobody looked again.`,
     ]);
   });
 
@@ -133,7 +133,7 @@ describe('compareReports: accounts and regions of which this run read no log fil
     expect(resolved(c)).toEqual([`rule:${B}:eu-west-1:res`, `rule:${A}:us-east-1:res`]);
     expect(c.warnings).toEqual([
       `The previous report covered accounts this one does not (every account but ${B}, ${A}): none of its findings were there.`,
-      `2 findings of the previous report are in accounts and regions of which this report read no log file (${B} us-east-1, ${A} eu-west-1): not counted as resolved, as nobody looked again.`,
+      `2 findings of the previous report are in accounts and regions of which this report read no log file (${B} us-east-1, ${A} eu-west-1): not counted among the findings no longer reported, as nobody looked again.`,
     ]);
   });
 
@@ -163,8 +163,8 @@ describe('compareReports: accounts and regions of which this run read no log fil
     const c = compareReports(current, before([at(A), at(B), at(C)]), 'oct.json');
     expect(resolved(c)).toEqual([`rule:${A}:eu-west-1:res`]);
     expect(c.warnings).toEqual([
-      `The previous report covered accounts this one does not (${C}): its finding there is not counted as resolved, as nobody looked again.`,
-      `1 finding of the previous report is in an account and region of which this report read no log file (${B} eu-west-1): not counted as resolved, as nobody looked again.`,
+      `The previous report covered accounts this one does not (${C}): its finding there is not counted among the findings no longer reported, as nobody looked again.`,
+      `1 finding of the previous report is in an account and region of which this report read no log file (${B} eu-west-1): not counted among the findings no longer reported, as nobody looked again.`,
     ]);
   });
 });
@@ -197,7 +197,7 @@ describe('previous report validation: scope fields', () => {
     const narrowed = compareReports(now({ accounts: [], regions: ['eu-west-1'] }), previous, 'oct.json');
     expect(resolved(narrowed)).toEqual([]);
     expect(narrowed.warnings).toEqual([
-      'The previous report covered regions this one does not (every region but eu-west-1): its finding there is not counted as resolved, as nobody looked again.',
+      'The previous report covered regions this one does not (every region but eu-west-1): its finding there is not counted among the findings no longer reported, as nobody looked again.',
     ]);
     // A previous report of eu-west-1 only: its finding was there, and this run looked again.
     const same = compareReports(now({ accounts: [], regions: ['eu-west-1'] }), { ...previous, filters: { accounts: [], regions: ['eu-west-1'] } }, 'oct.json');

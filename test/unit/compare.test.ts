@@ -89,7 +89,7 @@ describe('compareReports', () => {
     const c = compareReports(now, JSON.parse(JSON.stringify(before)) as unknown, 'sept.json', ['human-without-mfa']);
     expect(c.findings.resolved.map((f) => f.id)).toEqual(['fixed:1']);
     expect(c.warnings).toContain(
-      '2 findings of the previous report are from rules that did not run for this one (failed or disabled: human-without-mfa, overly-permissive-policy): not counted as resolved, as nobody looked again.',
+      '2 findings of the previous report are from rules that did not run for this one (failed or disabled: human-without-mfa, overly-permissive-policy): not counted among the findings no longer reported, as nobody looked again.',
     );
   });
 
@@ -192,10 +192,10 @@ describe('the previous report\'s period', () => {
 
   it('warns when it is the same period, a later one, or one that overlaps this one', () => {
     expect(compareReports(october, at('2026-10-01T00:00:00Z', '2026-11-01T00:00:00Z', '2026-10'), 'oct.json').warnings).toEqual([
-      'The previous report covers the same period as this one (2026-10-01T00:00:00Z – 2026-11-01T00:00:00Z): what is new or resolved is since that report of the same period, not since an earlier period.',
+      'The previous report covers the same period as this one (2026-10-01T00:00:00Z – 2026-11-01T00:00:00Z): what is new or no longer reported is since that report of the same period, not since an earlier period.',
     ]);
     expect(compareReports(october, at('2026-11-01T00:00:00Z', '2026-12-01T00:00:00Z', '2026-11'), 'nov.json').warnings).toEqual([
-      'The previous report covers a later period (2026-11-01T00:00:00Z – 2026-12-01T00:00:00Z) than this one (October 2026 (UTC)): new and resolved read the other way round; compare with the report of an earlier period.',
+      'The previous report covers a later period (2026-11-01T00:00:00Z – 2026-12-01T00:00:00Z) than this one (October 2026 (UTC)): new and no longer reported read the other way round; compare with the report of an earlier period.',
     ]);
     expect(compareReports(october, at('2026-10-15T00:00:00Z', '2026-10-22T00:00:00Z'), 'week.json').warnings).toHaveLength(1);
     // Starting with this one and ending before it: an overlap, not a later period.

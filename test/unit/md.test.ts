@@ -69,7 +69,7 @@ describe('renderMarkdown', () => {
     expect(lines.filter((l) => /^\| (critical|high|medium|low|info) \| [^0-9]/.test(l))).toHaveLength(10);
     expect(md).toContain('…and 4,990 more open findings, not in any file written (add html or json to --format for the full list).');
     expect(md).toContain('**Integrity: FAILED**, 300 problems (kind-0 34, kind-1 34, kind-2 34, kind-3 33)');
-    expect(md).toContain('- Findings: 0 new, 0 resolved, 0 changed');
+    expect(md).toContain('- Findings: 0 new, 0 no longer reported, 0 changed');
     expect(md).toContain('and 35 more (details not in any file written: add html or json to --format)');
     expect(md).toContain('and 42 more');
   });

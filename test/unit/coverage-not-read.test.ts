@@ -1,0 +1,66 @@
+/**
+ * An account of which no log was read is "without logs" only when the run could have read its
+ * logs (2026-11-26 review): an account whose folder S3 refused to list or read, and, with an
+ * Athena table among the sources (IoT events only), an account with no IoT call, were both
+ * called "without logs", which tells an auditor the trail does not cover them.
+ */
+import { describe, expect, it } from 'vitest';
+import { coverageOf, type CoverageInput } from '../../src/analysis/coverage.js';
+import { resolvePeriod } from '../../src/collect/period.js';
+import { renderMarkdown } from '../../src/render/md.js';
+import { buildView } from '../../src/render/view.js';
+import type { AccountInfo, SourceInfo } from '../../src/report/model.js';
+import { reportModel } from '../helpers/events.js';
+
+const period = resolvePeriod({ period: '2026-10', tz: 'UTC' }, new Date('2026-11-24T00:00:00Z'));
+const A = '111111111111';
+const B = '222222222222';
+const C = '333333333333';
+const account = (id: string, hasLogs: boolean): AccountInfo => ({ id, name: null, email: null, state: 'ACTIVE', ouPath: null, inOrganization: true, hasLogs, tags: {} });
+const input = (problems: CoverageInput['problems']): CoverageInput => ({
+  delivered: { locations: [{ accountId: A, region: 'us-east-1', files: 3, days: ['2026-10-05'] }], loose: false },
+  unreadable: [],
+  problems,
+  stats: { filesRead: 3, bytesRead: 100, recordsRead: 10, iotRecords: 1, duplicatesDropped: 0 },
+  withoutTime: { count: 0, examples: [] },
+  withoutName: { count: 0, examples: [] },
+  days: ['2026-10-05'],
+});
+const accounts = [account(A, true), account(B, false), account(C, false)];
+const noFilters = { accounts: [], regions: [] };
+
+describe('accounts not read', () => {
+  it('an account whose folder was refused is "not read", not "without logs"', () => {
+    const refused = [{ key: `s3://trail/AWSLogs/o-abcdefghij/${B}/CloudTrail/us-east-1/2026/10/`, source: 's3://trail', reason: 'could not list: access denied (AccessDenied)' }];
+    const coverage = coverageOf(input(refused), accounts, period, true, noFilters);
+    expect([coverage.accountsWithoutLogs, coverage.accountsNotRead]).toEqual([[C], [B]]);
+    // A problem naming no account folder makes no account "not read".
+    const other = coverageOf(input([{ key: 's3://trail/', source: 's3://trail', reason: 'x' }]), accounts, period, true, noFilters);
+    expect([other.accountsWithoutLogs, other.accountsNotRead]).toEqual([[B, C], []]);
+  });
+
+  it('with an Athena table among the sources, no account is "without logs": the table returns IoT events only', () => {
+    const coverage = coverageOf(input([]), accounts, period, true, noFilters, true);
+    expect([coverage.accountsWithoutLogs, coverage.accountsNotRead]).toEqual([[], [B, C]]);
+  });
+
+  it('says so in the header, the Coverage section, the Markdown line; the rest "none among the others"', () => {
+    const model = reportModel({ accounts });
+    model.coverage.accountsWithoutLogs = [C];
+    model.coverage.accountsNotRead = [B];
+    const view = buildView(model, { media: 'pdf', paper: 'a4', dataFiles: [] });
+    expect(view.header.completeness).toContainEqual({ label: 'Accounts not read', value: '1 (see Coverage)', warn: true });
+    expect(view.coverage.notRead?.note).toBe(
+      'No log of this account was read, and this report cannot say whether it has any: a listing or read of its folder was refused (see Source problems).',
+    );
+    expect(view.coverage.notRead?.accounts.chunks.flatMap((c) => c.rows).map((r) => r.account)).toEqual([B]);
+    expect(renderMarkdown(model)).toContain('**1 account not read**');
+    model.coverage.accountsWithoutLogs = [];
+    expect(buildView(model, { media: 'pdf', paper: 'a4', dataFiles: [] }).coverage.withoutLogsNone).toBe('None among the others: each delivered logs.');
+    const athena: SourceInfo = { label: 'athena://db.t', kind: 'athena', layout: 'athena', athena: { queryExecutionId: 'q', database: 'db', table: 't', workgroup: null, dataScannedBytes: 123_456_789, estimatedCostUsd: 0.000563 } };
+    const withAthena = buildView(reportModel({ accounts, sources: [athena], coverage: { ...model.coverage } }), { media: 'screen', paper: 'a4', dataFiles: [] });
+    expect(withAthena.coverage.notRead?.note).toMatch(/an Athena table is among the sources, and it returns IoT events only/);
+    // A query under a cent is not "$0.00".
+    expect(withAthena.header.sources[0]!.detail).toMatch(/estimated < \$0\.01$/);
+  });
+});
