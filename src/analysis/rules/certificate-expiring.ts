@@ -38,7 +38,8 @@ export const certificateExpiring: Rule<Params> = {
   evaluate(ctx) {
     const end = Date.parse(ctx.period.end);
     const horizon = end + ctx.params.days * 86_400_000;
-    const hits: RuleHit[] = [];
+    // One finding per certificate where it is registered: registered again (after a deletion), it is the same finding.
+    const hits = new Map<string, RuleHit & { registrations: number }>();
     for (let i = 0; i < ctx.events.length; i++) {
       const event = ctx.events[i]!;
       const register = PEM_PARAMETER.get(event.eventName);
@@ -50,13 +51,21 @@ export const certificateExpiring: Rule<Params> = {
       const registered = Date.parse(event.eventTime);
       const kind = register.ca ? 'CA certificate' : 'certificate';
       const id = certificateIdOf(event, register.ca) ?? certificateIdOfPem(certificate);
+      const key = `${event.accountId}\u0000${event.region}\u0000${id}`;
+      const earlier = hits.get(key);
+      if (earlier !== undefined) {
+        earlier.eventIds.push(event.eventId);
+        earlier.registrations++;
+        continue;
+      }
       const when =
         expires <= registered
           ? `had already expired on ${day(expires)}`
           : expires < end
             ? `expired on ${day(expires)}, before the period ended`
             : `expires on ${day(expires)}, within ${ctx.params.days} days of the period\u2019s end`;
-      hits.push({
+      hits.set(key, {
+        registrations: 1,
         accountId: event.accountId,
         region: event.region,
         resource: id,
@@ -67,6 +76,8 @@ export const certificateExpiring: Rule<Params> = {
         discriminator: id,
       });
     }
-    return hits;
+    return [...hits.values()].map(({ registrations, ...hit }) =>
+      registrations === 1 ? hit : { ...hit, description: `${hit.description} It was registered ${registrations} times in the period.` },
+    );
   },
 };

@@ -57,6 +57,15 @@ const cases: Case[] = [
     hits: 1,
     check: ([hit]) => expect(hit!.resource).toMatch(/^[0-9a-f]{64}$/),
   },
+  {
+    name: 'one finding for a certificate registered, deleted and registered again (it gave two: 2026-11-26 review)',
+    steps: [register(SOON, 'c-soon'), { eventName: 'DeleteCertificate', requestParameters: { certificateId: 'c-soon' } }, register(SOON, 'c-soon')],
+    hits: 1,
+    check: ([hit]) => {
+      expect(hit!.eventIds).toHaveLength(2);
+      expect(hit!.description).toMatch(/within 30 days of the period’s end\. It was registered 2 times in the period\.$/);
+    },
+  },
   { name: 'silent on a certificate valid long after the period', steps: [register(LONG_LIVED, 'c-fine')], hits: 0 },
   { name: 'silent when the window is shorter than the time left', steps: [register(SOON, 'c-soon')], params: { days: 10 }, hits: 0 },
   { name: 'judged against the period’s end: the same 10 days fire for a period ending later', steps: [register(SOON, 'c-soon')], periodEnd: '2026-11-15T00:00:00Z', params: { days: 10 }, hits: 1 },
