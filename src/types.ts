@@ -66,6 +66,11 @@ export interface ObjectStore {
   listAfter?(prefix: string, startAfter: string): AsyncIterable<StoredObject>;
   /** The object's raw bytes (still gzipped when stored gzipped). */
   read(key: string): Promise<Buffer>;
+  /**
+   * `read` a second time, after a failure on something passing, where the store reads differently
+   * then (S3: with every attempt configured, whatever the retry quota its first reads share has left).
+   */
+  readAgain?(key: string): Promise<Buffer>;
   /** User metadata (`x-amz-meta-*` without the prefix, lowercased names); `{}` when the store keeps none. */
   metadata(key: string): Promise<Record<string, string>>;
 }

@@ -268,7 +268,7 @@ export async function listChildrenAgain(store: ObjectStore, prefix: string): Pro
  * Errors a store marks as passing (`transient: true`: S3 throttling, a timeout, a reset, a 5xx,
  * after the SDK's own retries): the same request may succeed when sent again.
  */
-function isTransientStoreError(error: unknown): boolean {
+export function isTransientStoreError(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { transient?: unknown }).transient === true;
 }
 

@@ -1,4 +1,15 @@
-import { REGION_TEXT, allowed, discoverTrails, fatalSourceError, isFatalStoreError, logFileUrl, logObjectsByDay, looseLogObjects, type DiscoveryListings } from '../cloudtrail/layout.js';
+import {
+  REGION_TEXT,
+  allowed,
+  discoverTrails,
+  fatalSourceError,
+  isFatalStoreError,
+  isTransientStoreError,
+  logFileUrl,
+  logObjectsByDay,
+  looseLogObjects,
+  type DiscoveryListings,
+} from '../cloudtrail/layout.js';
 import { SourceError, oneLine } from '../errors.js';
 import type { DigestRead } from '../integrity/digest.js';
 import type { LogContentHash, LogObjectRef, ObjectStore, ParsedLog, Period, RecordWithoutTime, RecordsWithoutTime, SourceInfo, SourceProblem, SourcedRecord } from '../types.js';
@@ -230,6 +241,21 @@ const QUEUE_CAPACITY = 4096;
 /** Trail folders listed at once (each is a handful of delimiter listings). */
 const LISTING_CONCURRENCY = 8;
 
+/**
+ * Files read a second time at once, after the others (`collect`), in rounds: few, so a store that
+ * is still struggling is not met with a burst again. A round in which not one is read ends them:
+ * the endpoint still fails, and each read costs the attempts configured, so an endpoint that
+ * stops answering costs one round (one read's attempts) after the first reads, not one per file.
+ */
+const SECOND_READ_ROUND = 8;
+
+
+/** What to check when nothing could be read for `reason`: the trail's KMS key too when S3 said KMS refused (SSE-KMS log files). */
+function readAdvice(reason: string | undefined): string {
+  const kms = reason !== undefined && /\bkms\b/i.test(reason);
+  return `check the source and your permissions${kms ? ", and the trail's KMS key: allow kms:Decrypt" : ''}`;
+}
+
 class Delivered {
   private readonly byLocation = new Map<string, { accountId: string; region: string; files: number; days: Set<string> }>();
   loose = false;
@@ -421,8 +447,16 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
     },
   );
 
-  // 2. Read and parse, keeping only the period's IoT records.
-  const readOne = async (store: ObjectStore, ref: LogObjectRef) => {
+  /**
+   * Files whose read failed on something passing (`isTransientStoreError`): read a second time
+   * once the others are read (3.), and only then named in the report if they still fail. A burst
+   * of errors (a 5xx, resets) on the reads in flight could otherwise cost the files it hit: the
+   * S3 client's shared retry quota gives most of them a single attempt.
+   */
+  const readLater: { store: ObjectStore; ref: LogObjectRef; reason: string }[] = [];
+
+  // 2. Read and parse, keeping only the period's IoT records. Whether the file was read.
+  const readOne = async (store: ObjectStore, ref: LogObjectRef, second = false): Promise<boolean> => {
     let parsed: ParsedLog;
     let bytes = ref.size ?? 0;
     try {
@@ -433,14 +467,20 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
         parsed = await parser.parseFile!(local, asked);
         bytes = parsed.storedBytes ?? bytes;
       } else {
-        const body = await store.read(ref.key);
+        // A second read as the store reads again (`ObjectStore.readAgain`), else as the first.
+        const body = await (second && store.readAgain !== undefined ? store.readAgain(ref.key) : store.read(ref.key));
         bytes = body.length;
         parsed = await parser.parse(body, asked);
       }
     } catch (error) {
       if (isFatalStoreError(error)) throw fatal(store, error);
-      problems.push({ key: logFileUrl(ref), source: store.label, reason: `could not read: ${oneLine(error)}` });
-      return;
+      if (!second && isTransientStoreError(error)) {
+        readLater.push({ store, ref, reason: oneLine(error) });
+        return false;
+      }
+      const when = second ? ' (read a second time, after the other files)' : '';
+      problems.push({ key: logFileUrl(ref), source: store.label, reason: `could not read: ${oneLine(error)}${when}` });
+      return false;
     }
     fetched++;
     if (parsed.content !== undefined) sink?.add(store, ref.key, parsed.content, bytes);
@@ -476,6 +516,7 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
       progress.iotRecords = unique.offered;
     }
     if (progress.filesRead % 64 === 0) report();
+    return true;
   };
   const readers = Array.from({ length: Math.max(1, options.concurrency) }, async () => {
     for (;;) {
@@ -493,6 +534,21 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
   const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
 
+  // 3. The files that failed on something passing, a second time, a round at a time, in the order
+  // they failed (a read a burst cut short fails sooner than one that failed every attempt). After a
+  // round that read none, the rest are named, not read again.
+  const roundSize = Math.min(SECOND_READ_ROUND, Math.max(1, options.concurrency));
+  for (let at = 0; at < readLater.length; at += roundSize) {
+    const round = readLater.slice(at, at + roundSize);
+    const read = await Promise.all(round.map(({ store, ref }) => readOne(store, ref, true)));
+    if (read.includes(true)) continue;
+    for (const { store, ref, reason } of readLater.slice(at + round.length)) {
+      const why = `not read a second time: the last ${round.length} files read a second time all failed again`;
+      problems.push({ key: logFileUrl(ref), source: store.label, reason: `could not read: ${reason} (${why})` });
+    }
+    break;
+  }
+
   for (const sourced of options.extra?.records ?? []) {
     if (keep !== undefined && !keep(sourced)) continue;
     if (setAside(sourced)) continue;
@@ -501,12 +557,12 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
   }
   for (const p of options.extra?.delivered ?? []) delivered.add(p.accountId, p.region, p.day);
 
-  // 3. One record per eventID (de-duplicated as read, see UniqueRecords), by time then id.
+  // 4. One record per eventID (de-duplicated as read, see UniqueRecords), by time then id.
   const records = unique.records();
 
   // Fatal only when nothing at all could be read; anything less is named in the report.
   if (progress.filesListed > 0 && fetched === 0) {
-    throw new SourceError(`nothing could be read: ${problems[0]?.reason ?? 'every object failed'} (${problems[0]?.key ?? ''}); check the source and your permissions`);
+    throw new SourceError(`nothing could be read: ${problems[0]?.reason ?? 'every object failed'} (${problems[0]?.key ?? ''}); ${readAdvice(problems[0]?.reason)}`);
   }
   if (progress.filesListed === 0 && problems.length > 0) {
     throw new SourceError(`nothing could be listed: ${problems[0].reason} (${problems[0].key}); check the source and your permissions`);

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import http from 'node:http';
 import https from 'node:https';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
@@ -145,6 +146,29 @@ function backoffFromEnv(env: NodeJS.ProcessEnv): number | undefined {
 type RetryStrategyV2 = Extract<NonNullable<S3ClientConfig['retryStrategy']>, { acquireInitialRetryToken: unknown }>;
 type RetryErrorInfo = Parameters<RetryStrategyV2['refreshRetryTokenForRetry']>[1];
 
+/** Set while requests whose retries do not draw on the quota are sent (`withOwnRetries`). */
+const ownRetries = new AsyncLocalStorage<true>();
+
+/**
+ * Sends what `send` sends with retries that do not draw on the client's shared retry quota: up to
+ * the attempts configured, with the same backoff, whatever the quota has left. For the few
+ * requests a burst must not cost a file: a second read after the other files (`S3Store.readAgain`,
+ * a few at once) and listing pages (each stands for up to 1,000 files). The quota still makes the
+ * many first reads fail fast when an endpoint stops answering. `standard` mode only: in
+ * `adaptive` mode the SDK's own strategy and quota decide.
+ */
+export function withOwnRetries<T>(send: () => Promise<T>): Promise<T> {
+  return ownRetries.run(true, send);
+}
+
+/** Errors whose retries `AttemptsRetryStrategy` refused because its quota had run out (see `retryQuotaRanOut`). */
+const refusedForQuota = new WeakSet<object>();
+
+/** Whether the SDK gave `error` up because the retry quota had run out, with attempts left (`AttemptsRetryStrategy`). */
+export function retryQuotaRanOut(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && refusedForQuota.has(error);
+}
+
 /** The retry quota of the SDK's standard strategy, and what a retry after an error other than throttling takes from it. */
 const RETRY_QUOTA = 500;
 const RETRY_COST = 14;
@@ -181,7 +205,10 @@ class AttemptsRetryToken {
  * SlowDown failed at once, most objects given up after 2 attempts of the 6 configured. Backing
  * off is what S3 asks for; the quota is kept for the other errors (timeouts, resets, 5xx: 14
  * tokens a retry), so an endpoint that stopped answering fails fast rather than 6 times per read.
- * The middleware waits the token's delay (aborted with the request).
+ * A read that failed on something passing, the quota's or not, is read a second time after the
+ * others (`collect`), with retries outside the quota (`withOwnRetries`), as listing pages are; an
+ * error the quota refused a retry is marked (`retryQuotaRanOut`) so the report can say so. The
+ * middleware waits the token's delay (aborted with the request).
  */
 export class AttemptsRetryStrategy implements RetryStrategyV2 {
   readonly mode = 'standard';
@@ -204,8 +231,11 @@ export class AttemptsRetryStrategy implements RetryStrategyV2 {
     if (!throttled && errorInfo.errorType !== 'TRANSIENT') throw new Error('not a retryable error');
     const retries = token.getRetryCount();
     if (retries + 1 >= (await this.maxAttempts())) throw new Error('no attempt left');
-    const cost = throttled ? 0 : RETRY_COST;
-    if (this.quota < cost) throw new Error('retry quota exhausted');
+    const cost = throttled || ownRetries.getStore() === true ? 0 : RETRY_COST;
+    if (this.quota < cost) {
+      if (typeof errorInfo.error === 'object' && errorInfo.error !== null) refusedForQuota.add(errorInfo.error);
+      throw new Error('retry quota exhausted');
+    }
     this.quota -= cost;
     const base = throttled ? this.throttlingBackoffMs : this.throttlingBackoffMs / 20;
     let delay = Math.floor(Math.random() * Math.min(base * 2 ** retries, MAX_BACKOFF_MS));

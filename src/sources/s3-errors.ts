@@ -89,6 +89,10 @@ const EXPIRED_CREDENTIALS = new Set(['ExpiredToken', 'ExpiredTokenException', 'T
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'CERT_HAS_EXPIRED']);
 const TIMEOUTS = new Set(['TimeoutError', 'ETIMEDOUT', 'RequestTimeout', 'RequestTimeoutException']);
 const RESETS = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
+/** S3's message for a 403 that says no more than the code (HEAD has no body: the SDK's `UnknownError`). */
+const GENERIC_DENIALS = new Set(['access denied', 'forbidden', 'unknownerror', 'unknown error']);
+/** The longest server message kept in a reason, so that the reason's own words are never the part cut. */
+const MAX_SERVER_MESSAGE = 160;
 const THROTTLES = new Set(['SlowDown', 'Throttling', 'ThrottlingException', 'TooManyRequestsException', 'RequestLimitExceeded']);
 
 /**
@@ -172,11 +176,20 @@ export function classifyS3Error(err: unknown, context: S3ErrorContext = {}): S3E
   }
 
   // One key or prefix could not be read: the report lists it.
-  if (s3Code === 'AccessDenied' || s3Code === 'Forbidden' || status === 403) return problem('access denied (AccessDenied)', 'AccessDenied');
+  if (s3Code === 'AccessDenied' || s3Code === 'Forbidden' || status === 403) {
+    // S3's own message says what refused when it is more than "Access Denied": a KMS key policy
+    // (`not authorized to perform: kms:Decrypt on resource: arn:aws:kms:...`), an SCP, a bucket policy.
+    const said = oneLine(message, MAX_SERVER_MESSAGE);
+    const detail = said === '' || GENERIC_DENIALS.has(said.toLowerCase()) || said === s3Code ? '' : `: ${said}`;
+    return problem(`access denied (AccessDenied${detail})`, 'AccessDenied');
+  }
   if (s3Code === 'NoSuchKey' || s3Code === 'NotFound' || status === 404) return problem('object vanished before it could be read (NoSuchKey)', 'NoSuchKey');
   if (THROTTLES.has(s3Code) || status === 503) return problem(`throttled by S3 (${s3Code || 503})${after}`, undefined, true);
+  // Before timeouts: the SDK's handler names a reset (ECONNRESET, EPIPE) TimeoutError, its code tells.
+  if (RESETS.has(nodeCode) || /socket hang up/i.test(message)) {
+    return problem(`connection reset${after} (${nodeCode || 'ECONNRESET'}: ${withoutHandlerPrefix(message)})`, nodeCode || 'ECONNRESET', true);
+  }
   if (TIMEOUTS.has(s3Code) || TIMEOUTS.has(nodeCode)) return problem(`timed out${after} (${withoutHandlerPrefix(message)})`, 'Timeout', true);
-  if (RESETS.has(nodeCode) || /socket hang up/i.test(message)) return problem(`connection reset${after} (${nodeCode || message})`, nodeCode || 'ECONNRESET', true);
   if (status !== undefined && status >= 500) return problem(`S3 server error ${status} (${s3Code})${after}`, undefined, true);
   return problem(`${s3Code || nodeCode || 'error'}: ${message}`);
 }
@@ -188,9 +201,9 @@ function describeCause(cause: unknown): string {
   return code ? `${cause.message} [${code}]` : cause.message;
 }
 
-/** Server-provided text made safe for a one-line message. */
-function oneLine(text: string): string {
+/** Server-provided text made safe for a one-line message, at most `max` characters. */
+function oneLine(text: string, max = 200): string {
   // eslint-disable-next-line no-control-regex
   const flat = text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').trim();
-  return flat.length > 200 ? `${flat.slice(0, 197)}...` : flat;
+  return flat.length > max ? `${flat.slice(0, max - 3)}...` : flat;
 }

@@ -6,6 +6,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import type { ObjectStore, StoredObject } from '../types.js';
+import { retryQuotaRanOut, withOwnRetries } from './s3-client.js';
 import { BodyReadError, classifyS3Error, S3SourceError } from './s3-errors.js';
 import { parseS3Url, type S3Location } from './s3-url.js';
 
@@ -112,6 +113,15 @@ export class S3Store implements ObjectStore {
     }
   }
 
+  /**
+   * A second read of an object whose read failed on something passing (`S3SourceError.transient`),
+   * made once the other files are read (`collect`): its retries do not draw on the client's shared
+   * retry quota (`withOwnRetries`), which a burst of errors on the first reads may have emptied.
+   */
+  readAgain(key: string): Promise<Buffer> {
+    return withOwnRetries(() => this.read(key));
+  }
+
   async metadata(key: string): Promise<Record<string, string>> {
     const out = await this.call('head', key, () =>
       this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key })),
@@ -128,16 +138,19 @@ export class S3Store implements ObjectStore {
     const seen = new Set<string>();
     let token: string | undefined;
     do {
+      // A page stands for up to 1,000 files: its retries do not draw on the shared quota (`withOwnRetries`).
       const page = await this.call('list', prefix, () =>
-        this.client.send(
-          new ListObjectsV2Command({
-            Bucket: this.bucket,
-            Prefix: prefix || undefined,
-            Delimiter: delimiter,
-            ContinuationToken: token,
-            StartAfter: token === undefined ? startAfter : undefined,
-            MaxKeys: this.pageSize,
-          }),
+        withOwnRetries(() =>
+          this.client.send(
+            new ListObjectsV2Command({
+              Bucket: this.bucket,
+              Prefix: prefix || undefined,
+              Delimiter: delimiter,
+              ContinuationToken: token,
+              StartAfter: token === undefined ? startAfter : undefined,
+              MaxKeys: this.pageSize,
+            }),
+          ),
         ),
       );
       yield page;
@@ -168,7 +181,9 @@ export class S3Store implements ObjectStore {
     } catch (error) {
       this.countRetries((error as { $metadata?: { attempts?: number } } | null)?.$metadata);
       const { fatal, reason, code, transient } = classifyS3Error(error, { bucket: this.bucket, profile: this.options.profile });
-      throw new S3SourceError(reason, fatal, code, key, this.label, { cause: error, transient });
+      // Given up with attempts left: said, so a file named in the report for it is not taken for one that failed every attempt.
+      const quota = !fatal && retryQuotaRanOut(error) ? `; ${attemptsOf(error) > 1 ? 'no further retry' : 'not retried'}: the client's retry quota had run out` : '';
+      throw new S3SourceError(`${reason}${quota}`, fatal, code, key, this.label, { cause: error, transient });
     }
   }
 
@@ -176,6 +191,11 @@ export class S3Store implements ObjectStore {
     const attempts = metadata?.attempts;
     if (typeof attempts === 'number' && attempts > 1) this.stats.retries += attempts - 1;
   }
+}
+
+function attemptsOf(error: unknown): number {
+  const attempts = (error as { $metadata?: { attempts?: unknown } } | null)?.$metadata?.attempts;
+  return typeof attempts === 'number' ? attempts : 1;
 }
 
 // Keys ending in '/' are "folder" markers (console-created), never log files, and a local copy has none.
