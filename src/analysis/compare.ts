@@ -387,7 +387,7 @@ function periodWarnings(current: Period, previous: Period): string[] {
     return [`The previous report covers a later period (${previous.label}) than this one (${current.label}): new and no longer reported read the other way round; compare with the report of an earlier period.`];
   }
   if (previousEnd > start) {
-    return [`The previous report's period (${previous.label}) overlaps this one (${current.label}): changes in the overlap are in both reports, so they are neither new nor resolved here.`];
+    return [`The previous report's period (${previous.label}) overlaps this one (${current.label}): changes in the overlap are in both reports, so they are neither new nor no longer reported here.`];
   }
   return [];
 }

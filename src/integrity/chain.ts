@@ -111,7 +111,9 @@ export interface ChainOutcome {
   coveredTo: number | null;
   /**
    * The end of the chain's newest digest while the digest after it is not due yet (`now` is
-   * given and before `nextDigestDue`): the chain is still being written. Null otherwise.
+   * given and before `nextDigestDue`): the chain is still being written. Null otherwise, and
+   * when that digest is not shown to be CloudTrail's (its signature did not verify; on a local
+   * copy, it does not carry the signature that verified its previous digest).
    */
   liveSince: number | null;
 }
@@ -327,6 +329,15 @@ export function analyzeChain(input: ChainInput): ChainOutcome {
    */
   const proven = (d: LoadedDigest) => verdicts.get(d)!.status === 'valid';
   /**
+   * A digest of a local copy with no signature of its own (`unverified`, not a bad one) that
+   * links to a verified previous digest: the signature it carries is the one that verified it.
+   */
+  const continuesProvenChain = (d: LoadedDigest): boolean => {
+    if (input.storeKind !== 'local' || verdicts.get(d)!.status !== 'unverified') return false;
+    const previous = previousOf(d);
+    return previous !== null && previous !== d && proven(previous) && carrier.get(previous) === d && d.body!.previousDigestHashValue === previous.hash;
+  };
+  /**
    * A chain that stops before the period and one that starts after it say nothing about the period,
    * unless a log file of the period lacks a digest (the period's digests may have been deleted).
    */
@@ -475,7 +486,12 @@ export function analyzeChain(input: ChainInput): ChainOutcome {
     const end = last.body!.digestEndTime;
     const due = input.now === null || input.now >= nextDigestDue(end);
     const limit = input.now === null ? input.periodEnd : Math.min(input.periodEnd, input.now - DELIVERY_GRACE);
-    if (!due) liveSince = end;
+    // Only a chain CloudTrail is shown to be writing is still being written: one whose newest
+    // digest's signature verified, or, on a local copy (no S3 metadata: the newest digest's
+    // signature is carried by no digest yet), whose newest digest carries the signature that
+    // verified its previous one, which only the bucket's metadata held. A digest anyone wrote
+    // (unsigned, naming no previous one) would excuse every log file after its end.
+    if (!due && (proven(last) || continuesProvenChain(last))) liveSince = end;
     if (due && limit - end > ABUT_TOLERANCE) {
       // Stopped before the period: no later digest of this trail was read (not even an unusable
       // one), and every log file of the period is in another digest (a trail that replaced it).

@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import { fatalSourceError, isFatalStoreError, type DiscoveryListings } from '../cloudtrail/layout.js';
+import { fatalSourceError, isFatalStoreError, isTransientStoreError, type DiscoveryListings } from '../cloudtrail/layout.js';
 import { mapLimit } from '../collect/limit.js';
 import { SourceError } from '../errors.js';
 import { getOrInsert } from '../memo.js';
@@ -140,10 +140,25 @@ export async function verifyIntegrity(opts: VerifyIntegrityOptions): Promise<Int
   }
 }
 
+/**
+ * A digest or log file read, and read once more where the store reads differently then
+ * (`ObjectStore.readAgain`: S3 with every attempt, whatever its shared retry quota has left) when
+ * it failed on something passing: a burst of errors on the reads in flight empties that quota,
+ * and a digest given up after one attempt is a broken chain in the report.
+ */
+async function readOnceMore(store: ObjectStore, key: string): Promise<Buffer> {
+  try {
+    return await store.read(key);
+  } catch (error) {
+    if (store.readAgain === undefined || !isTransientStoreError(error)) throw error;
+    return store.readAgain(key);
+  }
+}
+
 async function verifyAll(opts: VerifyIntegrityOptions): Promise<IntegrityResult> {
   const onProgress = opts.onProgress ?? (() => {});
   const gate = createGate(Math.max(1, opts.concurrency ?? 16));
-  const read = opts.readObject ?? ((store: ObjectStore, key: string) => store.read(key));
+  const read = opts.readObject ?? readOnceMore;
   const notes: string[] = [];
   const progress: Context['progress'] = {
     digests: 0,
@@ -318,7 +333,9 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
   const byTrail = new Map<string, ListedDigest[]>();
   if (location.digestPrefix !== null) {
     const folders = utcDays(ctx.periodStart - DAY_MS, ctx.periodEnd - 1 + 2 * DAY_MS).map((day) => `${location.digestPrefix}${dayPath(day)}`);
-    const listings = await lister.listDays(store, folders, ctx.concurrency);
+    // With the days past them that the look for trails without a digest around the period lists
+    // (`listAhead`, which then finds them listed): on S3, the days of a month are one listing.
+    const listings = await lister.listDays(store, [...folders, ...aheadFolders(location, ctx)], ctx.concurrency);
     folders.forEach((folder, i) => {
       listedDays.add(folder);
       for (const object of listings[i].objects) {
@@ -376,14 +393,37 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
   };
   await keep(selected);
 
-  // The digests after those listed around the period, listed only when needed, once.
-  let ahead: Promise<Map<string, ListedDigest[]>> | undefined;
-  const digestsAhead = () =>
+  // The digests after those listed around the period (listed with them), taken once.
+  let ahead: Promise<{ byTrail: Map<string, ListedDigest[]>; lastDay: string | null }> | undefined;
+  const listedAhead = () =>
     (ahead ??= listAhead(location, lister, ctx).then((found) => {
       for (const folder of found.folders) listedDays.add(folder);
       for (const digests of found.byTrail.values()) for (const d of digests) listedNames.add(withoutGz(baseName(d.key)));
-      return found.byTrail;
+      return found;
     }));
+  const digestsAhead = async () => (await listedAhead()).byTrail;
+  // The day folder after the last one listed, listed only for a chain start there whose successor carries its signature.
+  let dayAfter: Promise<Map<string, ListedDigest[]>> | undefined;
+  /**
+   * The first hourly digest of `trail` listed after the one ending at `endTime`: around the period,
+   * past it, or, for a digest in the last day folder listed (its successor, an hour later, may be in
+   * the next day's), in that next day's folder, listed then (one more day, once).
+   */
+  const successorOf = async (trail: string, endTime: number): Promise<ListedDigest | null> => {
+    const after = (digests: readonly ListedDigest[] | undefined) => digests?.find((d) => d.endTime > endTime) ?? null;
+    const found = after(hourlyOf.get(trail)) ?? after((await digestsAhead()).get(trail));
+    if (found !== null) return found;
+    const { lastDay } = await listedAhead();
+    const next = Math.floor(endTime / DAY_MS) * DAY_MS + DAY_MS;
+    if (lastDay === null || `${location.digestPrefix}${dayPath(endTime)}` !== lastDay || (ctx.now !== null && next > ctx.now)) return null;
+    dayAfter ??= lister.listDays(store, [`${location.digestPrefix}${dayPath(next)}`], ctx.concurrency).then(([listing]) => {
+      listedDays.add(`${location.digestPrefix}${dayPath(next)}`);
+      const byTrail = hourlyByTrail(listing.objects);
+      for (const digests of byTrail.values()) for (const d of digests) listedNames.add(withoutGz(baseName(d.key)));
+      return byTrail;
+    });
+    return after((await dayAfter).get(trail));
+  };
   // A trail whose digests listed around the period all end before it: its first digest after
   // them tells a chain whose digests were deleted (it names a previous one) from one that stopped.
   const endedBefore = trails.filter((trail) => !hourlyOf.get(trail)!.some((d) => d.endTime > ctx.periodStart));
@@ -397,7 +437,7 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
   for (const trail of trails) {
     const newest = (loadedByTrail.get(trail) ?? []).filter((d) => !d.name.backfill).reduce<LoadedDigest | null>((n, d) => (n === null || d.name.endTime > n.name.endTime ? d : n), null);
     if (newest === null || newest.body === null || newest.body.previousDigestS3Object !== null || newest.signature !== null) continue;
-    const next = nextListed(hourlyOf.get(trail)!, newest) ?? nextListed((await digestsAhead()).get(trail) ?? [], newest);
+    const next = await successorOf(trail, newest.name.endTime);
     if (next !== null) successors.push({ trail, key: next.key });
   }
   await keep(successors);
@@ -446,10 +486,14 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
     const later = [...(await digestsAhead())].filter(([trail]) => !around.has(trail)).sort(([a], [b]) => compareText(a, b));
     const firsts = await read(later.map(([trail, digests]) => ({ trail, key: digests[0].key })));
     // Its successor carries the signature of one that has none of its own.
-    const wanted = later.flatMap(([trail, digests], i) => {
-      const body = firsts[i].body;
-      return body !== null && body.previousDigestS3Object === null && firsts[i].signature === null && digests.length > 1 ? [{ trail, key: digests[1].key, i }] : [];
-    });
+    const wanted = (
+      await mapLimit(later, ctx.concurrency, async ([trail, digests], i) => {
+        const body = firsts[i].body;
+        if (body === null || body.previousDigestS3Object !== null || firsts[i].signature !== null) return [];
+        const next = digests.length > 1 ? digests[1] : await successorOf(trail, digests[0].endTime);
+        return next === null ? [] : [{ trail, key: next.key, i }];
+      })
+    ).flat();
     const nexts = new Map((await read(wanted)).map((next, j) => [wanted[j].i, next]));
     const all = [...firsts, ...nexts.values()];
     const keys = await ctx.keysFor([...new Set(all.map((d) => d.name.homeRegion))].sort());
@@ -458,7 +502,14 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
       const first = firsts[i];
       const next = nexts.get(i);
       const chain = analyzeChain(chainInput(trail, next === undefined ? [first] : [first, next], keys, stored));
-      return { trail, key: first.foundKey, pointsBack: (first.body?.previousDigestS3Object ?? null) !== null, proven: chain.verdicts[0].status === 'valid' };
+      const status = chain.verdicts[0].status;
+      const pointsBack = (first.body?.previousDigestS3Object ?? null) !== null;
+      // The only digest of its trail listed, with no signature to be had (a local copy): a trail
+      // begun within the hour before the copy was made. Had its digests of the period and after
+      // been deleted, this one written, that would hide no more than deleting them all does
+      // (the trail would not be seen at all); a digest after it would have been read.
+      const newest = !pointsBack && status === 'unverified' && next === undefined;
+      return { trail, key: first.foundKey, pointsBack, proven: status === 'valid', newest };
     });
   };
 
@@ -489,7 +540,7 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
   const hasDigests = outcomes.some(({ outcome }) => outcome.verdicts.some((v) => v.inPeriod));
   let uncoveredCount = 0;
   /** Log files delivered after the newest digest of a chain whose next digest is not due yet. */
-  const notDue = new Set<string>();
+  const notDue = new Map<string, number>();
   // Log files of the period that no digest lists.
   if (location.logPrefix !== null) {
     // The objects the checks found (`x.json.gz`, or `x.json` where a local copy holds it gunzipped):
@@ -508,11 +559,15 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
     const afterChainEnd = anyWindowHolds(
       outcomes.flatMap(({ outcome }) => outcome.gaps.filter((g) => g.reason === 'chain-ends').map((g) => [Date.parse(g.from) - 60_000, Date.parse(g.to)] as const)),
     );
-    // After the newest digest of a chain still being written (the next one not due yet): the
-    // digest that will list them cannot be there yet. From the earliest such chain's end: a log
-    // file does not name its trail.
-    const liveSince = outcomes.reduce<number | null>((m, { outcome: o }) => (o.liveSince === null ? m : Math.min(m ?? Infinity, o.liveSince)), null);
-    const digestNotDue = (time: number) => liveSince !== null && ctx.now !== null && time >= liveSince - 60_000 && time <= ctx.now + CLOCK_SKEW;
+    // After the newest digest of a chain still being written (the next one not due yet, and that
+    // newest digest CloudTrail's: `ChainOutcome.liveSince`): the digest that will list them cannot
+    // be there yet. A log file does not name its trail, so any such chain may be its own; but a
+    // file delivered before a chain's newest digest ends, inside the window of a digest of it that
+    // verified and does not list it, is not that chain's, and its digest is not awaited.
+    const liveEnds = outcomes.map(({ outcome: o }) => o.liveSince).filter((v): v is number => v !== null);
+    /** The end of the newest digest of the live chain nearest before `time` that may be awaited for a file delivered then, or null. */
+    const awaitedAfter = (time: number): number | null =>
+      ctx.now === null || time > ctx.now + CLOCK_SKEW ? null : liveEnds.reduce<number | null>((m, end) => (time >= end - 60_000 && (m === null || end > m) ? end : m), null);
     const uncovered: { key: string; time: number | null; misnamed: boolean }[] = [];
     logListings.forEach((listing, i) => {
       for (const { key } of listing.objects) {
@@ -521,19 +576,20 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
         // CloudTrail files a log under the day its name gives; a name of another day is not its own.
         const misnamed = time !== null && !logFolders[i].endsWith(dayPath(time));
         if (!misnamed && time !== null && (time < ctx.periodStart || time >= ctx.periodEnd)) continue;
+        const awaited = misnamed || time === null ? null : awaitedAfter(time);
         if (!misnamed && time !== null && inUnusableHour(time)) out.statuses.push([key, 'unverified']);
-        else if (!misnamed && time !== null && digestNotDue(time)) notDue.add(key);
+        else if (awaited !== null) notDue.set(key, awaited);
         else uncovered.push({ key, time, misnamed });
       }
     });
     uncoveredCount = uncovered.length;
-    for (const key of notDue) {
+    for (const [key, end] of notDue) {
       out.statuses.push([key, 'unverified']);
       problem(
         'warning',
         'log-file-not-covered',
         key,
-        `log file delivered after the newest digest, which ends ${iso(liveSince!)}: its digest is not due yet (CloudTrail delivers one about every hour, minutes after the hour ends), so it is unverified until a later check`,
+        `log file delivered after the newest digest, which ends ${iso(end)}: its digest is not due yet (CloudTrail delivers one about every hour, minutes after the hour ends), so it is unverified until a later check`,
       );
     }
     // With no digest at all here, no file could be checked (the place's one `no-digests` error says why); with some, a file none lists is an added one.
@@ -565,15 +621,25 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
   // created later) or the period's digests were deleted. The first digest of each such trail after
   // the period tells which: one that links back to a digest from before the period shows the chain
   // ran through it; one that names none starts a chain, which only its signature proves. Looked for
-  // when no digest is around the period, or a chain ends before it (then the digests after it are
-  // listed anyway: a trail stopped before the period passes, and another whose digests were deleted must not).
+  // whatever other trails have digests around the period: one trail's period deleted while another
+  // trail runs on in the account and region must not pass (the log files do not name their trail).
+  // The days looked at were listed with those around the period (on S3, a month is one listing).
   let missing: { hours: number; gap: IntegrityGap } | null = null;
   // Digests of the last two hours may still be on their way.
   const limit = ctx.now === null ? ctx.periodEnd : Math.min(ctx.periodEnd, ctx.now - 2 * HOUR);
-  if (location.digestPrefix !== null && (selected.length === 0 || endedBefore.length > 0) && uncoveredCount === 0 && limit - ctx.periodStart > WINDOW_SLACK) {
+  if (location.digestPrefix !== null && uncoveredCount === 0 && limit - ctx.periodStart > WINDOW_SLACK) {
     const firsts = await firstDigestsAfter(new Set(trails));
     const through = firsts.find((f) => f.pointsBack);
-    const unproven = firsts.find((f) => !f.pointsBack && !f.proven);
+    const unproven = firsts.find((f) => !f.pointsBack && !f.proven && !f.newest);
+    for (const f of firsts.filter((f) => f.newest)) {
+      problem(
+        'warning',
+        'chain-gap',
+        f.key,
+        `the trail ${f.trail} has no digest around the period, and its first digest after it, the only one of the trail found, names no previous digest, as the first digest of a chain does: ` +
+          `its signature could not be checked (no signature stored with it, and no digest after it to carry it), so that the trail began then is not proven`,
+      );
+    }
     // Beside the digests of other trails, the trail's own.
     const of = (f: { trail: string }) => (selected.length === 0 ? '' : ` of the trail ${f.trail}`);
     const span = `${iso(ctx.periodStart)} – ${iso(limit)}`;
@@ -637,29 +703,38 @@ interface ListedDigest {
 }
 
 /**
- * The hourly digests listed past those listed around the period (from the period's end plus two
- * days, within `LOOK_AHEAD_DAYS`, up to now), by trail and end time, and the day folders listed.
+ * The day folders past those listed around the period that the look for trails with no digest
+ * around it lists: from the period's end plus two days, within `LOOK_AHEAD_DAYS`, up to now.
  */
-async function listAhead(location: IntegrityLocation, lister: Lister, ctx: Context): Promise<{ folders: string[]; byTrail: Map<string, ListedDigest[]> }> {
+function aheadFolders(location: IntegrityLocation, ctx: Context): string[] {
+  if (location.digestPrefix === null) return [];
   const last = ctx.now === null ? ctx.periodEnd + LOOK_AHEAD_DAYS * DAY_MS : Math.min(ctx.periodEnd + LOOK_AHEAD_DAYS * DAY_MS, ctx.now);
-  const folders = utcDays(ctx.periodEnd + 2 * DAY_MS, last).map((day) => `${location.digestPrefix}${dayPath(day)}`);
-  const byTrail = new Map<string, ListedDigest[]>();
-  if (folders.length === 0) return { folders, byTrail };
-  const listings = await lister.listDays(location.store, folders, ctx.concurrency);
-  for (const { objects } of listings) {
-    for (const { key } of objects) {
-      const name = key.endsWith('.sig') ? null : parseDigestName(key);
-      if (name === null || name.backfill) continue;
-      getOrInsert(byTrail, `${name.trailName}_${name.homeRegion}`, () => []).push({ key, endTime: name.endTime, backfill: false });
-    }
-  }
-  for (const digests of byTrail.values()) digests.sort((a, b) => a.endTime - b.endTime);
-  return { folders, byTrail };
+  return utcDays(ctx.periodEnd + 2 * DAY_MS, last).map((day) => `${location.digestPrefix}${dayPath(day)}`);
 }
 
-/** The first of a trail's hourly digests listed (by end time) after `digest`, or null. */
-function nextListed(hourly: readonly ListedDigest[], digest: LoadedDigest): ListedDigest | null {
-  return hourly.find((d) => d.endTime > digest.name.endTime) ?? null;
+/** The hourly digests among listed objects, by trail and end time. */
+function hourlyByTrail(objects: readonly { key: string }[]): Map<string, ListedDigest[]> {
+  const byTrail = new Map<string, ListedDigest[]>();
+  for (const { key } of objects) {
+    const name = key.endsWith('.sig') ? null : parseDigestName(key);
+    if (name === null || name.backfill) continue;
+    getOrInsert(byTrail, `${name.trailName}_${name.homeRegion}`, () => []).push({ key, endTime: name.endTime, backfill: false });
+  }
+  for (const digests of byTrail.values()) digests.sort((a, b) => a.endTime - b.endTime);
+  return byTrail;
+}
+
+/**
+ * The hourly digests listed past those listed around the period (`aheadFolders`), by trail and end
+ * time, the day folders listed, and the last day folder listed around the period or past it.
+ */
+async function listAhead(location: IntegrityLocation, lister: Lister, ctx: Context): Promise<{ folders: string[]; byTrail: Map<string, ListedDigest[]>; lastDay: string | null }> {
+  const folders = aheadFolders(location, ctx);
+  const around = utcDays(ctx.periodStart - DAY_MS, ctx.periodEnd - 1 + 2 * DAY_MS);
+  const lastDay = folders.at(-1) ?? (location.digestPrefix === null ? null : `${location.digestPrefix}${dayPath(around[around.length - 1])}`);
+  if (folders.length === 0) return { folders, byTrail: new Map(), lastDay };
+  const listings = await lister.listDays(location.store, folders, ctx.concurrency);
+  return { folders, byTrail: hourlyByTrail(listings.flatMap((l) => l.objects)), lastDay };
 }
 
 /**

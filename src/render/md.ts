@@ -112,7 +112,7 @@ function header(model: ReportModel): string[] {
     c.accountsWithoutLogs.length > 0
       ? `**${plural(c.accountsWithoutLogs.length, 'account')} without logs${inRegionsAskedFor(model.filters.regions)}**`
       : null,
-    c.accountsNotRead.length > 0 ? `**${plural(c.accountsNotRead.length, 'account')} not read**` : null,
+    c.accountsNotRead.length > 0 ? `**${plural(c.accountsNotRead.length, 'account')} not read${inRegionsAskedFor(model.filters.regions)}**` : null,
     c.sourceProblems.length > 0 ? `**${plural(c.sourceProblems.length, 'source problem')}**` : null,
     c.iotRecordsWithoutTime.count > 0 ? `**${plural(c.iotRecordsWithoutTime.count, 'IoT record')} without a usable time, in no period**` : null,
     c.iotRecordsWithoutName.count > 0 ? `**${plural(c.iotRecordsWithoutName.count, 'IoT record')} without an event name, in no event**` : null,

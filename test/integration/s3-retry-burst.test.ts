@@ -98,3 +98,13 @@ describe('one object that always resets the connection', () => {
     expect(gets().filter((r) => /20261005T1340Z/.test(r.key!))).toHaveLength(12);
   });
 });
+
+describe('at --concurrency 1, one object that always fails beside a burst (2026-11-26 review)', () => {
+  it('does not end the second reads: only that object is named (a "round" of one failing file ended them, and 10 good files were lost)', async () => {
+    proxy().addRule({ op: 'get', match: /314159265358_CloudTrail_us-east-1_20261001T0005Z/, action: INTERNAL_ERROR });
+    proxy().addRule({ op: 'get', match: /\/2026\/10\/2[0-9]\//, times: 80, action: INTERNAL_ERROR });
+    const { model } = await runReport(reportOptions({ sources: [`s3://${BUCKET}`], concurrency: 1 }));
+    expect(model.coverage.sourceProblems.map((p) => `${p.key} ${p.reason}`)).toEqual([expect.stringMatching(/314159265358_CloudTrail_us-east-1_20261001T0005Z.* could not read: S3 server error 500/)]);
+    expect(model.coverage.filesRead).toBe(LOG_FILES - 1);
+  }, 120_000);
+});

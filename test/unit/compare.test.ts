@@ -200,10 +200,10 @@ describe('the previous report\'s period', () => {
     expect(compareReports(october, at('2026-10-15T00:00:00Z', '2026-10-22T00:00:00Z'), 'week.json').warnings).toHaveLength(1);
     // Starting with this one and ending before it: an overlap, not a later period.
     expect(compareReports(october, at('2026-10-01T00:00:00Z', '2026-10-16T00:00:00Z'), 'half.json').warnings).toEqual([
-      "The previous report's period (2026-10-01T00:00:00Z – 2026-10-16T00:00:00Z) overlaps this one (October 2026 (UTC)): changes in the overlap are in both reports, so they are neither new nor resolved here.",
+      "The previous report's period (2026-10-01T00:00:00Z – 2026-10-16T00:00:00Z) overlaps this one (October 2026 (UTC)): changes in the overlap are in both reports, so they are neither new nor no longer reported here.",
     ]);
     expect(compareReports(october, at('2026-09-15T00:00:00Z', '2026-10-15T00:00:00Z'), 'mid.json').warnings).toEqual([
-      "The previous report's period (2026-09-15T00:00:00Z – 2026-10-15T00:00:00Z) overlaps this one (October 2026 (UTC)): changes in the overlap are in both reports, so they are neither new nor resolved here.",
+      "The previous report's period (2026-09-15T00:00:00Z – 2026-10-15T00:00:00Z) overlaps this one (October 2026 (UTC)): changes in the overlap are in both reports, so they are neither new nor no longer reported here.",
     ]);
   });
 

@@ -34,9 +34,22 @@ describe('accounts not read', () => {
     const refused = [{ key: `s3://trail/AWSLogs/o-abcdefghij/${B}/CloudTrail/us-east-1/2026/10/`, source: 's3://trail', reason: 'could not list: access denied (AccessDenied)' }];
     const coverage = coverageOf(input(refused), accounts, period, true, noFilters);
     expect([coverage.accountsWithoutLogs, coverage.accountsNotRead]).toEqual([[C], [B]]);
-    // A problem naming no account folder makes no account "not read".
-    const other = coverageOf(input([{ key: 's3://trail/', source: 's3://trail', reason: 'x' }]), accounts, period, true, noFilters);
+    // A read problem naming no account folder (a plain folder's file) makes no account "not read".
+    const other = coverageOf(input([{ key: './copy/export.json', source: './copy', reason: 'could not read: x' }]), accounts, period, true, noFilters);
     expect([other.accountsWithoutLogs, other.accountsNotRead]).toEqual([[B, C], []]);
+  });
+
+  it('a refused listing above the account folders (AWSLogs/, the organization\'s folder) leaves every account without a log "not read"', () => {
+    for (const key of ['audit-logs/AWSLogs/o-7f3k2m9xq1/', 'audit-logs/AWSLogs/', '/']) {
+      const coverage = coverageOf(input([{ key, source: 's3://trail', reason: 'could not list: access denied (AccessDenied)' }]), accounts, period, true, noFilters);
+      expect([coverage.accountsWithoutLogs, coverage.accountsNotRead], key).toEqual([[], [B, C]]);
+    }
+  });
+
+  it('says "in the regions asked for" on the Markdown line too, with --region', () => {
+    const model = reportModel({ accounts, filters: { accounts: [], regions: ['us-east-1'] } });
+    model.coverage.accountsNotRead = [B];
+    expect(renderMarkdown(model)).toContain('**1 account not read in the regions asked for**');
   });
 
   it('with an Athena table among the sources, no account is "without logs": the table returns IoT events only', () => {

@@ -1,0 +1,225 @@
+/**
+ * The look past the period for trails with no digest around it (2026-11-26 review, second round).
+ * One trail's digests of the period deleted while another trail of the same account and region
+ * runs on passed (its chain, read on, names a deleted digest, but the look-ahead ran only when no
+ * trail had a digest around the period). A chain that starts in the last hour of the days looked
+ * at, on a local copy without sidecars, failed the period: the digest carrying its signature is in
+ * the next day's folder, which was not listed.
+ */
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parsePublicKeyList } from '../../src/integrity/public-keys.js';
+import type { IntegrityResult } from '../../src/integrity/types.js';
+import { verifyIntegrity } from '../../src/integrity/verify.js';
+import { LocalStore } from '../../src/sources/local.js';
+import { CountingStore } from '../helpers/counting-store.js';
+import { buildDigestTree, deleteObject, generateRsaKeyPair, type DigestTree, type DigestTreeOptions } from '../helpers/digest-tree.js';
+
+const A1 = '111111111111';
+const REGION = 'us-east-1';
+const HOUR = 3_600_000;
+const keyPair = generateRsaKeyPair();
+const dirs: string[] = [];
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+function root(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'integrity-look-ahead-'));
+  dirs.push(dir);
+  return dir;
+}
+
+function tree(options: Partial<DigestTreeOptions> & { root: string }): DigestTree {
+  return buildDigestTree({ keyPair, sidecars: true, accounts: [A1], regions: [REGION], logsInHour: () => 1, ...options });
+}
+
+/** Two trails of one account and region, 2026-09-25 to 2026-10-20, as the review built them. */
+function twoTrails(sidecars = true): { dir: string; a: DigestTree; b: DigestTree } {
+  const dir = root();
+  const a = tree({ root: dir, sidecars, trailName: 'trail-a', firstWindowStart: new Date('2026-09-25T00:17:31Z'), hours: 600 });
+  const b = tree({ root: dir, sidecars, trailName: 'trail-b', firstWindowStart: new Date('2026-09-25T00:47:11Z'), hours: 600 });
+  return { dir, a, b };
+}
+
+/** Deletes a trail's digests ending in [from, to), and the log files it lists delivered in [logsFrom, logsTo). */
+function deleteOf(t: DigestTree, from: string, to: string, logsFrom?: string, logsTo?: string): void {
+  for (const d of t.digests) {
+    const end = Date.parse(d.end);
+    if (end >= Date.parse(from) && end < Date.parse(to)) deleteObject(t, d.key);
+    if (logsFrom === undefined || logsTo === undefined) continue;
+    const start = Date.parse(d.start);
+    if (start >= Date.parse(logsFrom) && start < Date.parse(logsTo)) for (const key of d.logKeys) rmSync(t.file(key));
+  }
+}
+
+const check = (dir: string, t: DigestTree, options: { late?: boolean; store?: LocalStore } = {}): Promise<IntegrityResult> =>
+  verifyIntegrity({
+    stores: [options.store ?? new LocalStore(dir)],
+    start: new Date('2026-10-01T00:00:00Z'),
+    end: new Date(options.late ? '2026-10-03T00:00:00Z' : '2026-10-02T00:00:00Z'),
+    lateFrom: options.late ? new Date('2026-10-02T00:00:00Z') : undefined,
+    publicKeys: parsePublicKeyList(t.publicKeyList),
+    concurrency: 4,
+  });
+
+const errors = (result: IntegrityResult) => result.problems.filter((p) => p.severity === 'error');
+
+describe("one trail's period deleted while another trail runs in the account and region", () => {
+  it('passes the intact tree', async () => {
+    const { dir, a } = twoTrails();
+    for (const late of [false, true]) {
+      const result = await check(dir, a, { late });
+      expect(result.problems, `late ${late}`).toEqual([]);
+      expect(result.ok).toBe(true);
+    }
+  });
+
+  it('fails `verify` when the deleted chain is read on after the days listed around the period', async () => {
+    const { dir, a } = twoTrails();
+    // The digests of the day folders listed around the period (2026-09-30 to 10-03), and the period's log files.
+    deleteOf(a, '2026-09-30T00:00:00Z', '2026-10-04T00:00:00Z', '2026-10-01T00:00:00Z', '2026-10-02T00:00:00Z');
+    const result = await check(dir, a);
+    expect(result.ok).toBe(false);
+    expect(errors(result)).toEqual([
+      expect.objectContaining({
+        kind: 'digest-missing',
+        accountId: A1,
+        region: REGION,
+        from: '2026-10-01T00:00:00Z',
+        to: '2026-10-02T00:00:00Z',
+        message: expect.stringMatching(/^no digest of the trail trail-a_us-east-1 covers 2026-10-01T00:00:00Z – 2026-10-02T00:00:00Z, although the first digest after it, .*_20261004T001731Z\.json\.gz, names a previous digest that is not there/),
+      }),
+    ]);
+    expect(result.chains[0]).toMatchObject({ status: 'incomplete', digestsMissing: 24, gaps: [{ trail: 'trail-a_us-east-1', from: '2026-10-01T00:00:00Z', to: '2026-10-02T00:00:00Z', reason: 'digests-missing' }] });
+  });
+
+  it('fails `report --verify` (one late day) the same way', async () => {
+    const { dir, a } = twoTrails();
+    deleteOf(a, '2026-09-30T00:00:00Z', '2026-10-06T00:00:00Z', '2026-10-01T00:00:00Z', '2026-10-03T00:00:00Z');
+    const result = await check(dir, a, { late: true });
+    expect(result.ok).toBe(false);
+    expect(errors(result)).toEqual([expect.objectContaining({ kind: 'digest-missing', message: expect.stringMatching(/^no digest of the trail trail-a_us-east-1 covers .*_20261006T001731Z\.json\.gz, names a previous digest/) })]);
+  });
+
+  it('fails when the chain read on starts again with a digest whose signature cannot be verified', async () => {
+    const { dir, a } = twoTrails(false);
+    deleteOf(a, '2026-09-30T00:00:00Z', '2026-10-04T00:00:00Z', '2026-10-01T00:00:00Z', '2026-10-02T00:00:00Z');
+    // The next digest written again by someone else as the first of a chain.
+    const forged = a.digests.find((d) => d.end === '2026-10-04T00:17:31Z')!;
+    deleteObject(a, forged.key);
+    const start = tree({ root: root(), trailName: 'trail-a', sidecars: false, firstWindowStart: new Date('2026-10-03T23:17:31Z'), hours: 1, logsInHour: () => 0 });
+    copyFileSync(start.file(start.digests[0].key), a.file(forged.key));
+    const result = await check(dir, a);
+    expect(result.ok).toBe(false);
+    expect(errors(result)).toEqual([expect.objectContaining({ kind: 'chain-gap', message: expect.stringMatching(/^no digest of the trail trail-a_us-east-1 covers .* names no previous digest.*signature could not be verified/) })]);
+  });
+
+  it('passes beside the running trail a trail created after the period, on a local copy without sidecars', async () => {
+    const dir = root();
+    const running = tree({ root: dir, sidecars: false, trailName: 'trail-b', firstWindowStart: new Date('2026-09-25T00:47:11Z'), hours: 600 });
+    tree({ root: dir, sidecars: false, trailName: 'trail-new', firstWindowStart: new Date('2026-10-08T05:17:31Z'), hours: 48 });
+    const result = await check(dir, running);
+    // (The newest digest read, the one after the period's, has no signature to be had: a warning.)
+    expect(errors(result)).toEqual([]);
+    expect(result.ok).toBe(true);
+  });
+});
+
+describe('a chain that starts in the last hour of the days looked at past the period (local copy, no sidecars)', () => {
+  // Its first digest ends 2026-10-17T23:17:31Z (folder 10/17, the last listed); the next, in 10/18, carries its signature.
+  const late = new Date('2026-10-17T22:17:31Z');
+
+  it('is a verified chain start in a region with no digest around the period', async () => {
+    for (const start of [new Date(late.getTime() - HOUR), late]) {
+      const dir = root();
+      const t = tree({ root: dir, sidecars: false, firstWindowStart: start, hours: 24 });
+      const result = await check(dir, t);
+      expect(errors(result), start.toISOString()).toEqual([]);
+      expect(result.ok).toBe(true);
+      expect(result.problems).toEqual([expect.objectContaining({ kind: 'chain-gap', severity: 'warning', message: expect.stringMatching(/^no digest covers/) })]);
+    }
+  });
+
+  it('is a verified chain start beside a trail that runs through the period', async () => {
+    const dir = root();
+    const running = tree({ root: dir, sidecars: false, trailName: 'trail-b', firstWindowStart: new Date('2026-09-25T00:47:11Z'), hours: 600 });
+    tree({ root: dir, sidecars: false, trailName: 'trail-new', firstWindowStart: late, hours: 24 });
+    const result = await check(dir, running);
+    // (The newest digest read, the one after the period's, has no signature to be had: a warning.)
+    expect(errors(result)).toEqual([]);
+    expect(result.ok).toBe(true);
+  });
+
+  it('is a verified new chain of a trail that stopped before the period', async () => {
+    // Stopped at 2026-09-30T12:17:31Z (hour 36), started again at 2026-10-17T22:17:31Z (hour 454).
+    const dir = root();
+    const paused = Array.from({ length: 454 - 36 }, (_, i) => 36 + i);
+    const t = tree({ root: dir, sidecars: false, firstWindowStart: new Date('2026-09-29T00:17:31Z'), hours: 480, pausedHours: paused });
+    const result = await check(dir, t);
+    expect(errors(result)).toEqual([]);
+    expect(result.ok).toBe(true);
+    // (Beside warnings for the digests of a local copy whose signatures no digest carries: the last before the stop, the newest read.)
+    expect(result.problems.filter((p) => p.kind === 'chain-gap')).toEqual([
+      expect.objectContaining({ severity: 'warning', message: expect.stringMatching(/^the chain stops at 2026-09-30T12:17:31Z, before the period, and starts again at 2026-10-17T22:17:31Z/) }),
+    ]);
+  });
+});
+
+describe('a trail begun within the hour before a local copy was made (no sidecars), after the period', () => {
+  // Its one digest names no previous one, and no digest after it carries its signature.
+  const only = { sidecars: false, trailName: 'trail-new', firstWindowStart: new Date('2026-10-09T05:17:31Z'), hours: 1 };
+
+  it('is a warning, alone in the region or beside a trail that runs through the period', async () => {
+    const alone = root();
+    const t = tree({ root: alone, ...only });
+    const beside = root();
+    const running = tree({ root: beside, sidecars: false, trailName: 'trail-b', firstWindowStart: new Date('2026-09-25T00:47:11Z'), hours: 600 });
+    tree({ root: beside, ...only });
+    for (const [dir, key] of [
+      [alone, t],
+      [beside, running],
+    ] as const) {
+      const result = await check(dir, key);
+      expect(errors(result), dir).toEqual([]);
+      expect(result.ok).toBe(true);
+      expect(result.problems).toContainEqual(
+        expect.objectContaining({ kind: 'chain-gap', severity: 'warning', key: t.digests[0].key, message: expect.stringMatching(/^the trail trail-new_us-east-1 has no digest around the period.*the only one of the trail found/) }),
+      );
+    }
+  });
+
+  it('is not when a later digest of the trail is listed', async () => {
+    const dir = root();
+    const t = tree({ root: dir, ...only, hours: 3 });
+    // The second digest deleted: the third names it, and does not carry the first one's signature.
+    deleteObject(t, t.digests[1].key);
+    const result = await check(dir, t);
+    expect(result.ok).toBe(false);
+    expect(errors(result)).toEqual([expect.objectContaining({ kind: 'chain-gap', message: expect.stringMatching(/names no previous digest.*signature could not be verified/) })]);
+  });
+});
+
+describe('what the look past the period costs on an intact tree', () => {
+  it('lists the day folders to 15 days past the period once, and reads no digest there', async () => {
+    const single = root();
+    const one = tree({ root: single, firstWindowStart: new Date('2026-09-25T00:17:31Z'), hours: 600 });
+    const { dir, a } = twoTrails();
+    for (const [at, t, trails] of [
+      [single, one, 1],
+      [dir, a, 2],
+    ] as const) {
+      const store = new CountingStore(at);
+      const result = await check(at, t, { store });
+      expect(result.problems).toEqual([]);
+      const digestDays = store.listed.filter((p) => p.includes('/CloudTrail-Digest/') && /\/\d{4}\/\d{2}\/\d{2}\/$/.test(p));
+      // 2026-09-30 to 10-03 around the period, 10-04 to 10-17 past it: each once.
+      expect(digestDays).toHaveLength(4 + 14);
+      expect(new Set(digestDays).size).toBe(digestDays.length);
+      // The digests around the period only: 25 ending in it and the next hour and a quarter, one before them, one after them.
+      expect(result.stats.digestsRead).toBe(trails * (25 + 1 + 1));
+    }
+  });
+});

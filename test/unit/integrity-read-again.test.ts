@@ -1,0 +1,49 @@
+/**
+ * The integrity check's own reads (digests, and log files the read did not hash) are read once
+ * more where a store reads differently then (`ObjectStore.readAgain`: S3 outside its shared retry
+ * quota) when they fail on something passing: a burst of 500s on digest reads, under --verify,
+ * emptied the S3 client's quota and gave false `digest-unreadable` errors (2026-11-26 review).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parsePublicKeyList } from '../../src/integrity/public-keys.js';
+import { verifyIntegrity } from '../../src/integrity/verify.js';
+import { LocalStore } from '../../src/sources/local.js';
+import { buildDigestTree, generateRsaKeyPair } from '../helpers/digest-tree.js';
+
+const PERIOD = { start: new Date('2026-10-01T00:00:00Z'), end: new Date('2026-10-02T00:00:00Z') };
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+/** A store whose first read of each object fails as a throttled or failing S3 read does (`transient`), and whose `readAgain` reads. */
+class BurstStore extends LocalStore {
+  readonly failed = new Set<string>();
+  readsAgain = 0;
+  override async read(key: string): Promise<Buffer> {
+    if (!this.failed.has(key)) {
+      this.failed.add(key);
+      throw Object.assign(new Error('S3 server error 500 (InternalError); not retried: the client\'s retry quota had run out'), { transient: true });
+    }
+    return super.read(key);
+  }
+  async readAgain(key: string): Promise<Buffer> {
+    this.readsAgain++;
+    return super.read(key);
+  }
+}
+
+describe('the integrity check under a burst of passing failures', () => {
+  it('reads each object once more and finds the intact tree intact', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'integrity-read-again-'));
+    dirs.push(root);
+    const tree = buildDigestTree({ root, keyPair: generateRsaKeyPair(), sidecars: true });
+    const store = new BurstStore(root);
+    const result = await verifyIntegrity({ stores: [store], start: PERIOD.start, end: PERIOD.end, publicKeys: parsePublicKeyList(tree.publicKeyList), concurrency: 4 });
+    expect(result.problems.filter((p) => p.severity === 'error').map((p) => p.kind)).toEqual([]);
+    expect(result.ok).toBe(true);
+    expect(store.readsAgain).toBe(store.failed.size);
+    expect(store.readsAgain).toBeGreaterThan(0);
+  });
+});
