@@ -445,6 +445,15 @@ function putBack(replacing: readonly Replacing[]): string[] {
 }
 
 /**
+ * How much earlier than this machine's clock at the run's start a file's modification time may
+ * read and still be "written since the run began": Linux stamps files from a coarse clock, up to a
+ * tick (4 to 10 ms) behind `Date.now()`, and a concurrent run's file written just after this run
+ * began read as an earlier run's (a test saw it). An earlier run of this report ends at least a
+ * process start (~100 ms) before this one begins its read.
+ */
+const MTIME_SLACK_MS = 20;
+
+/**
  * Writes a report's files into `dir` atomically: each file goes to a temporary name as
  * soon as it is rendered (so only one output is held in memory at a time), and all are
  * renamed only by `commit`, all or nothing, so a failure leaves no partial report (and a
@@ -537,7 +546,7 @@ export class OutputSession {
         // Of this report's name, not written now: an earlier run's (a format this run did not write),
         // not vouched for beside this run's files; one written since this run began is a concurrent
         // run's, which keeps its line as before.
-        if (family.has(name) && (await stat(path.join(this.dir, name))).mtimeMs < this.startedAt) {
+        if (family.has(name) && (await stat(path.join(this.dir, name))).mtimeMs < this.startedAt - MTIME_SLACK_MS) {
           this.earlierRun.push(name);
           continue;
         }
