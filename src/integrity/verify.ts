@@ -140,25 +140,40 @@ export async function verifyIntegrity(opts: VerifyIntegrityOptions): Promise<Int
   }
 }
 
+/** Reads of `readOnceMore` that fail again in a row and end them (as the report's second reads end). */
+const READ_AGAIN_FAILURES = 8;
+
 /**
- * A digest or log file read, and read once more where the store reads differently then
+ * Digest and log file reads, each read once more where the store reads differently then
  * (`ObjectStore.readAgain`: S3 with every attempt, whatever its shared retry quota has left) when
  * it failed on something passing: a burst of errors on the reads in flight empties that quota,
- * and a digest given up after one attempt is a broken chain in the report.
+ * and a digest given up after one attempt is a broken chain in the report. After 8 reads in a
+ * row that fail again, no more: an endpoint that stops answering must still end the check soon
+ * (every read of a month read twice with every attempt took 40 times as long).
  */
-async function readOnceMore(store: ObjectStore, key: string): Promise<Buffer> {
-  try {
-    return await store.read(key);
-  } catch (error) {
-    if (store.readAgain === undefined || !isTransientStoreError(error)) throw error;
-    return store.readAgain(key);
-  }
+function readOnceMore(): (store: ObjectStore, key: string) => Promise<Buffer> {
+  let failedAgain = 0;
+  return async (store, key) => {
+    try {
+      return await store.read(key);
+    } catch (error) {
+      if (store.readAgain === undefined || !isTransientStoreError(error) || failedAgain >= READ_AGAIN_FAILURES) throw error;
+      try {
+        const body = await store.readAgain(key);
+        failedAgain = 0;
+        return body;
+      } catch (again) {
+        failedAgain++;
+        throw again;
+      }
+    }
+  };
 }
 
 async function verifyAll(opts: VerifyIntegrityOptions): Promise<IntegrityResult> {
   const onProgress = opts.onProgress ?? (() => {});
   const gate = createGate(Math.max(1, opts.concurrency ?? 16));
-  const read = opts.readObject ?? readOnceMore;
+  const read = opts.readObject ?? readOnceMore();
   const notes: string[] = [];
   const progress: Context['progress'] = {
     digests: 0,
@@ -482,6 +497,8 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
    * trail) and, when it names none, whether its signature proves that a chain starts there. Not kept
    * with the digests read: they say nothing about the period but this.
    */
+  /** A local copy without the digests' signatures (no `.sig` sidecars, no --signatures): none of its digests read has one. */
+  const sidecarless = () => store.kind === 'local' && ![...loadedByTrail.values()].some((digests) => digests.some((d) => d.signature !== null));
   const firstDigestsAfter = async (around: ReadonlySet<string>) => {
     const later = [...(await digestsAhead())].filter(([trail]) => !around.has(trail)).sort(([a], [b]) => compareText(a, b));
     const firsts = await read(later.map(([trail, digests]) => ({ trail, key: digests[0].key })));
@@ -504,11 +521,14 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
       const chain = analyzeChain(chainInput(trail, next === undefined ? [first] : [first, next], keys, stored));
       const status = chain.verdicts[0].status;
       const pointsBack = (first.body?.previousDigestS3Object ?? null) !== null;
-      // The only digest of its trail listed, with no signature to be had (a local copy): a trail
-      // begun within the hour before the copy was made. Had its digests of the period and after
-      // been deleted, this one written, that would hide no more than deleting them all does
-      // (the trail would not be seen at all); a digest after it would have been read.
-      const newest = !pointsBack && status === 'unverified' && next === undefined;
+      // A chain of one digest with no signature to be had, on a local copy without sidecars: the
+      // only digest of its trail listed (a trail begun within the hour before the copy was made),
+      // or one the next digest does not point back to (logging stopped after an hour, and started
+      // again). Had its digests of the period and after been deleted, this one written, that would
+      // hide no more than deleting them all does (the trail would not be seen at all). On S3, or a
+      // copy that keeps signatures, such a digest has its own: without one, it is an error.
+      const chainOfOne = next === undefined || (next.body !== null && next.body.previousDigestS3Object === null);
+      const newest = sidecarless() && !pointsBack && status === 'unverified' && chainOfOne;
       return { trail, key: first.foundKey, pointsBack, proven: status === 'valid', newest };
     });
   };

@@ -223,3 +223,21 @@ describe('what the look past the period costs on an intact tree', () => {
     }
   });
 });
+
+describe('a trail begun after the period whose first chain is one digest (2026-11-26 review, third round)', () => {
+  it('on a local copy without sidecars: a chain of one, then logging stopped and started again, is a warning, not a chain-gap error', async () => {
+    const dir = root();
+    const a = tree({ root: dir, sidecars: false, trailName: 'trail-a', firstWindowStart: new Date('2026-09-25T00:17:31Z'), hours: 800 });
+    tree({ root: dir, sidecars: false, trailName: 'trail-c', firstWindowStart: new Date('2026-10-10T10:17:31Z'), hours: 60, pausedHours: [1] });
+    const result = await check(dir, a);
+    expect(errors(result).filter((p) => p.message.includes('trail-c'))).toEqual([]);
+  });
+
+  it('on a copy that keeps signatures, a lone digest without one is an error: the exception is for copies without sidecars', async () => {
+    const { dir, a } = twoTrails(true);
+    // A trail's only digest, after the period, without the sidecar every other digest has.
+    tree({ root: dir, sidecars: false, trailName: 'trail-z', firstWindowStart: new Date('2026-10-10T10:17:31Z'), hours: 1 });
+    const result = await check(dir, a);
+    expect(errors(result).filter((p) => p.message.includes('trail-z')).map((p) => p.kind)).toEqual(['chain-gap']);
+  });
+});

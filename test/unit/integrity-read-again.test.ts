@@ -46,4 +46,21 @@ describe('the integrity check under a burst of passing failures', () => {
     expect(store.readsAgain).toBe(store.failed.size);
     expect(store.readsAgain).toBeGreaterThan(0);
   });
+
+  it('stops reading again after 8 reads in a row fail again: an endpoint that stops answering ends the check soon', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'integrity-read-again-dead-'));
+    dirs.push(root);
+    const tree = buildDigestTree({ root, keyPair: generateRsaKeyPair(), sidecars: true });
+    const dead = new (class extends BurstStore {
+      override async readAgain(key: string): Promise<Buffer> {
+        this.readsAgain++;
+        throw Object.assign(new Error(`S3 server error 500 (InternalError) after 6 attempts (${key})`), { transient: true });
+      }
+    })(root);
+    const result = await verifyIntegrity({ stores: [dead], start: PERIOD.start, end: PERIOD.end, publicKeys: parsePublicKeyList(tree.publicKeyList), concurrency: 4 });
+    expect(result.ok).toBe(false);
+    expect(dead.failed.size).toBeGreaterThan(30);
+    // The 8, and those already under way when the 8th failed (4 at once).
+    expect(dead.readsAgain).toBeLessThanOrEqual(8 + 4);
+  });
 });
