@@ -7,7 +7,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { format } from 'node:util';
 import { Errors } from '@oclif/core';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { runFast } from '../../src/cli/fast.js';
@@ -18,7 +17,7 @@ import { period, reportModel } from '../helpers/events.js';
 import { stubLoopbackAwsEnv } from '../helpers/aws-env.js';
 import { sampleOrganization, startOrganizationsServer } from '../helpers/organizations-server.js';
 import { FIXTURE_TREE, ROOT } from '../helpers/report-options.js';
-import { verifyInProcess } from '../helpers/verify-in-process.js';
+import { captured, verifyInProcess } from '../helpers/verify-in-process.js';
 
 const ESC = '\u001b';
 const BEL = '\u0007';
@@ -37,22 +36,6 @@ afterEach(() => {
   vi.restoreAllMocks();
   vi.unstubAllEnvs();
 });
-
-/** Runs `fn` with stdout and stderr (and oclif's console) captured. */
-async function captured<T>(fn: () => Promise<T>): Promise<{ value: T; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (err.push(String(chunk)), true));
-  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(`${format(...a)}\n`));
-  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(`${format(...a)}\n`));
-  try {
-    const value = await fn();
-    return { value, stdout: out.join(''), stderr: err.join('') };
-  } finally {
-    vi.restoreAllMocks();
-  }
-}
 
 describe('printable: a line as the terminal may show it', () => {
   it.each([
