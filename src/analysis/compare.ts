@@ -488,7 +488,7 @@ export function compareReports(current: ReportModel, previous: unknown, label = 
       ...noLogsWarning(notRead),
       ...(actorsNotLookedAt.length > 0
         ? [
-            `${actorsNotLookedAt.length === 1 ? '1 actor' : `${actorsNotLookedAt.length} actors`} of the previous report not seen now acted only in accounts this report did not read: not counted as gone.`,
+            `${actorsNotLookedAt.length === 1 ? '1 actor' : `${actorsNotLookedAt.length} actors`} of the previous report not seen now acted only in accounts or regions this report did not cover or read: not counted as gone.`,
           ]
         : []),
       ...notRecheckedWarning(notRechecked),

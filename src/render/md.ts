@@ -219,7 +219,8 @@ function comparisonSection(comparison: Comparison | null | undefined, ctx: Markd
   const a = comparison.actors;
   return [
     '',
-    `### Since the previous report (${mdText(comparison.previous.period.start.slice(0, 10), 12)} to ${mdText(comparison.previous.period.end.slice(0, 10), 12)})`,
+    // The previous period as its report names it, in its own zone (its UTC dates began a day early east of UTC).
+    `### Since the previous report (${mdText(comparison.previous.period.label, 120)})`,
     '',
     `- Findings: ${count(f.new.length)} new, ${count(f.resolved.length)} no longer reported, ${count(f.changed.length)} changed`,
     `- Policies: ${count(p.new.length)} new, ${count(p.deleted.length)} deleted, ${count(p.changed.length)} changed`,

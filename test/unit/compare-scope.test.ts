@@ -155,7 +155,7 @@ describe('compareReports: accounts and regions of which this run read no log fil
     const previous = before([], { accounts: [], regions: [] }, { actors: [actor('arn:role/here', [A]), actor('arn:role/there', [B]), actor('arn:role/both', [A, B]), actor('arn:role/filtered', [C])] });
     const c = compareReports(now({ accounts: [A, B], regions: [] }, {}, [B]), previous, 'oct.json');
     expect(c.actors.gone.map((a) => a.key)).toEqual(['arn:role/both', 'arn:role/here']);
-    expect(c.warnings).toContain('2 actors of the previous report not seen now acted only in accounts this report did not read: not counted as gone.');
+    expect(c.warnings).toContain('2 actors of the previous report not seen now acted only in accounts or regions this report did not cover or read: not counted as gone.');
   });
 
   it('gives the scope warning first, then this one, each finding counted once', () => {

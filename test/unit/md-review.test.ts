@@ -273,3 +273,22 @@ describe('the Integrity section of the HTML and PDF: a check that passed with ev
     expect(view.integrity!.statusText).toBe('Every digest and log file of the period checked out.');
   });
 });
+
+describe('Markdown summary: the previous report of --compare, east of UTC (2026-11-26 review)', () => {
+  it('is named by its own label, not by UTC dates that began a day early', async () => {
+    const { resolvePeriod } = await import('../../src/collect/period.js');
+    const september = resolvePeriod({ period: '2026-09', tz: 'Europe/Paris' }, new Date('2026-11-24T00:00:00Z'));
+    const comparison = {
+      previous: { title: 't', generatedAt: 'g', schemaVersion: '1.3', period: september },
+      warnings: [],
+      findings: { new: [], resolved: [], changed: [], unchanged: 0 },
+      policies: { new: [], deleted: [], changed: [] },
+      certificates: { new: [], changed: [] },
+      actors: { new: [], gone: [] },
+    };
+    const md = renderMarkdown(reportModel(), { comparison });
+    // Escaped as every log-derived text is (a Markdown reader shows the parentheses).
+    expect(md).toContain('### Since the previous report (September 2026 \\(Europe/Paris\\))');
+    expect(md).not.toContain('2026-08-31');
+  });
+});
