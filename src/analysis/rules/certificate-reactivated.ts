@@ -1,3 +1,4 @@
+import { localStamp } from './support/grouping.js';
 import type { IotEvent } from '../../report/model.js';
 import type { Rule, RuleHit } from './types.js';
 import { clip, compactTime } from './support/text.js';
@@ -78,7 +79,7 @@ export const certificateReactivated: Rule<Record<string, never>> = {
       else last.set(key, { status, event });
       if (status !== 'ACTIVE' || !disabled) continue;
       const kind = ca ? 'CA certificate' : 'Certificate';
-      const at = (e: IotEvent) => `at ${e.eventTime} by ${clip(e.actor.label, 100)}`;
+      const at = (e: IotEvent) => `at ${localStamp(e.eventTime, ctx.period.timeZone)} by ${clip(e.actor.label, 100)}`;
       const again =
         previous.deleted === undefined ? 'then ACTIVE again'
         : previous.registeredAgain === undefined ? `deleted ${at(previous.deleted)}, then registered again ACTIVE`

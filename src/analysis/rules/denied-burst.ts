@@ -1,7 +1,7 @@
 import type { IotEvent } from '../../report/model.js';
 import type { Rule, RuleHit } from './types.js';
 import { actorResource } from './support/actor.js';
-import { groupBy } from './support/grouping.js';
+import { groupBy, localStamp } from './support/grouping.js';
 import { compactTime } from './support/text.js';
 import { actionsBySession, distinctLabels, principalLabel } from './support/sessions.js';
 import { isDeniedError } from './support/values.js';
@@ -58,7 +58,7 @@ export const deniedBurst: Rule<Params> = {
           resource: actorResource(first),
           eventIds: burst.map((e) => e.eventId),
           time: first.eventTime,
-          description: `${principalLabel(labels, 100)} had ${burst.length} IoT calls denied between ${first.eventTime} and ${last.eventTime}.`,
+          description: `${principalLabel(labels, 100)} had ${burst.length} IoT calls denied between ${localStamp(first.eventTime, ctx.period.timeZone)} and ${localStamp(last.eventTime, ctx.period.timeZone)}.`,
           evidence: actionsBySession(burst, labels, deniedCall),
           discriminator: compactTime(first.eventTime),
         });

@@ -1,3 +1,4 @@
+import { localStamp } from './support/grouping.js';
 import type { IotEvent } from '../../report/model.js';
 import type { Rule, RuleHit } from './types.js';
 import { BoundedMemo, getOrInsert } from '../../memo.js';
@@ -97,7 +98,7 @@ export const newSource: Rule<Params> = {
         resource: item.value,
         eventIds,
         time: first.eventTime,
-        description: `Account ${item.accountId} saw ${what} ${clip(item.value, 80)} for the first time in the period at ${item.firstSeen} (after the ${ctx.params.warmupDays}-day warm-up); ${plural(item.changes.length, 'change')} came from it, by ${listWithMore(actors, 3)}.`,
+        description: `Account ${item.accountId} saw ${what} ${clip(item.value, 80)} for the first time in the period at ${localStamp(item.firstSeen, ctx.period.timeZone)} (after the ${ctx.params.warmupDays}-day warm-up); ${plural(item.changes.length, 'change')} came from it, by ${listWithMore(actors, 3)}.`,
         evidence: item.kind === 'agent' ? `user agent: ${clip(first.userAgent ?? '', 300)}` : null,
         discriminator: item.kind,
       });

@@ -39,6 +39,18 @@ export function localTimesIn(zone: string): (iso: string) => LocalTime {
   return (iso) => inZone.get(iso, compute);
 }
 
+/**
+ * An instant as the report shows every time, `YYYY-MM-DD HH:MM:SS` in its zone (the period's):
+ * a finding's text said `2026-10-12T14:10:00Z` beside a card and a header in New York time.
+ */
+export function localStamp(iso: string, zone: string): string {
+  const ms = Date.parse(iso);
+  if (!Number.isFinite(ms)) return iso;
+  const offset = zoneOffsetAt(ms, zone);
+  const local = ms + (Number.isFinite(offset) ? offset : 0) * 60_000;
+  return new Date(local - (local % 1000 + 1000) % 1000).toISOString().slice(0, 19).replace('T', ' ');
+}
+
 function computeLocalTime(iso: string, zone: string): LocalTime {
   const ms = Date.parse(iso);
   if (!Number.isFinite(ms)) return { day: iso.slice(0, 10), weekday: 1, minutes: 0 };
