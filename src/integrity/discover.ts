@@ -77,10 +77,15 @@ interface Unlisted {
 export class Lister {
   private readonly cache = new Map<string, Promise<Listing>>();
 
+  private readonly shared: { calls: number; failures: Unlisted[]; stopped: Unlisted[]; known?: DiscoveryListings };
+
   constructor(
     private readonly gate: Gate = (call) => call(),
-    private readonly shared: { calls: number; failures: Unlisted[]; stopped: Unlisted[]; known?: DiscoveryListings } = { calls: 0, failures: [], stopped: [] },
-  ) {}
+    known?: DiscoveryListings,
+    shared?: Lister['shared'],
+  ) {
+    this.shared = shared ?? { calls: 0, failures: [], stopped: [], known };
+  }
 
   get calls(): number {
     return this.shared.calls;
@@ -104,7 +109,7 @@ export class Lister {
   }
 
   scope(): Lister {
-    return new Lister(this.gate, this.shared);
+    return new Lister(this.gate, undefined, this.shared);
   }
 
   /**

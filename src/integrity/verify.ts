@@ -189,7 +189,7 @@ async function verifyAll(opts: VerifyIntegrityOptions): Promise<IntegrityResult>
     lateFrom: opts.lateFrom?.getTime() ?? null,
     concurrency: Math.max(1, opts.concurrency ?? 16),
     gate,
-    lister: new Lister(gate, { calls: 0, failures: [], stopped: [], known: opts.discoveryListings }),
+    lister: new Lister(gate, opts.discoveryListings),
     read: (store, key) => gate(() => read(store, key)),
     knownContent: opts.knownContent,
     hashBytes: opts.hashBytes,

@@ -179,10 +179,11 @@ export class S3Store implements ObjectStore {
       this.countRetries(out.$metadata);
       return out;
     } catch (error) {
-      this.countRetries((error as { $metadata?: { attempts?: number } } | null)?.$metadata);
+      const metadata = (error as { $metadata?: { attempts?: number } } | null)?.$metadata;
+      this.countRetries(metadata);
       const { fatal, reason, code, transient } = classifyS3Error(error, { bucket: this.bucket, profile: this.options.profile });
       // Given up with attempts left: said, so a file named in the report for it is not taken for one that failed every attempt.
-      const quota = !fatal && retryQuotaRanOut(error) ? `; ${attemptsOf(error) > 1 ? 'no further retry' : 'not retried'}: the client's retry quota had run out` : '';
+      const quota = !fatal && retryQuotaRanOut(error) ? `; ${(metadata?.attempts ?? 1) > 1 ? 'no further retry' : 'not retried'}: the client's retry quota had run out` : '';
       throw new S3SourceError(`${reason}${quota}`, fatal, code, key, this.label, { cause: error, transient });
     }
   }
@@ -191,11 +192,6 @@ export class S3Store implements ObjectStore {
     const attempts = metadata?.attempts;
     if (typeof attempts === 'number' && attempts > 1) this.stats.retries += attempts - 1;
   }
-}
-
-function attemptsOf(error: unknown): number {
-  const attempts = (error as { $metadata?: { attempts?: unknown } } | null)?.$metadata?.attempts;
-  return typeof attempts === 'number' ? attempts : 1;
 }
 
 // Keys ending in '/' are "folder" markers (console-created), never log files, and a local copy has none.

@@ -3,30 +3,25 @@
  * names no previous digest says a trail began there; written by whoever deleted the period's
  * digests, unsigned, it once turned a deleted period into an all-clear (2026-11-26 review).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parsePublicKeyList } from '../../src/integrity/public-keys.js';
 import type { IntegrityResult } from '../../src/integrity/types.js';
 import { verifyIntegrity } from '../../src/integrity/verify.js';
 import { LocalStore } from '../../src/sources/local.js';
 import { buildDigestTree, deleteObject, generateRsaKeyPair, readDigestBody, type DigestTree } from '../helpers/digest-tree.js';
+import { tempFolders } from '../helpers/temp-folders.js';
 
 const A1 = '111111111111';
 const REGION = 'us-east-1';
 const keyPair = generateRsaKeyPair();
-const dirs: string[] = [];
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+const root = tempFolders('integrity-fix-start-');
 
 function tree(options: { sidecars: boolean; hours: number; firstWindowStart?: string }): DigestTree {
-  const root = mkdtempSync(path.join(tmpdir(), 'integrity-fix-start-'));
-  dirs.push(root);
   return buildDigestTree({
-    root,
+    root: root(),
     keyPair,
     sidecars: options.sidecars,
     hours: options.hours,

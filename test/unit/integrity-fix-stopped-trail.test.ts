@@ -5,31 +5,22 @@
  * failed it, every log file valid). A chain whose digests of the period were deleted still fails:
  * log files of the period that no digest lists, or a later digest that names a previous one.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parsePublicKeyList } from '../../src/integrity/public-keys.js';
 import type { IntegrityResult } from '../../src/integrity/types.js';
 import { verifyIntegrity } from '../../src/integrity/verify.js';
 import { LocalStore } from '../../src/sources/local.js';
 import { buildDigestTree, deleteObject, generateRsaKeyPair, readDigestBody, type DigestTree, type DigestTreeOptions } from '../helpers/digest-tree.js';
+import { tempFolders } from '../helpers/temp-folders.js';
 
 const A1 = '111111111111';
 const REGION = 'us-east-1';
 const HOUR = 3_600_000;
 const keyPair = generateRsaKeyPair();
-const dirs: string[] = [];
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
-function root(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'integrity-fix-stopped-'));
-  dirs.push(dir);
-  return dir;
-}
+const root = tempFolders('integrity-fix-stopped-');
 
 function tree(options: Partial<DigestTreeOptions> & { root?: string }): DigestTree {
   return buildDigestTree({ root: root(), keyPair, sidecars: true, accounts: [A1], regions: [REGION], ...options });

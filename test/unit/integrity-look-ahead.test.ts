@@ -6,31 +6,21 @@
  * at, on a local copy without sidecars, failed the period: the digest carrying its signature is in
  * the next day's folder, which was not listed.
  */
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { copyFileSync, rmSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { parsePublicKeyList } from '../../src/integrity/public-keys.js';
 import type { IntegrityResult } from '../../src/integrity/types.js';
 import { verifyIntegrity } from '../../src/integrity/verify.js';
 import { LocalStore } from '../../src/sources/local.js';
 import { CountingStore } from '../helpers/counting-store.js';
 import { buildDigestTree, deleteObject, generateRsaKeyPair, type DigestTree, type DigestTreeOptions } from '../helpers/digest-tree.js';
+import { tempFolders } from '../helpers/temp-folders.js';
 
 const A1 = '111111111111';
 const REGION = 'us-east-1';
 const HOUR = 3_600_000;
 const keyPair = generateRsaKeyPair();
-const dirs: string[] = [];
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
-function root(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'integrity-look-ahead-'));
-  dirs.push(dir);
-  return dir;
-}
+const root = tempFolders('integrity-look-ahead-');
 
 function tree(options: Partial<DigestTreeOptions> & { root: string }): DigestTree {
   return buildDigestTree({ keyPair, sidecars: true, accounts: [A1], regions: [REGION], logsInHour: () => 1, ...options });

@@ -4,28 +4,23 @@
  * ending minutes into a period that starts within two hours of now, turned a log file added inside
  * a verified digest's hour into a warning, and the check passed.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parsePublicKeyList } from '../../src/integrity/public-keys.js';
 import type { IntegrityResult } from '../../src/integrity/types.js';
 import { verifyIntegrity } from '../../src/integrity/verify.js';
 import { LocalStore } from '../../src/sources/local.js';
 import { addUnlistedLog, buildDigestTree, generateRsaKeyPair, type DigestTree, type DigestTreeOptions } from '../helpers/digest-tree.js';
+import { tempFolders } from '../helpers/temp-folders.js';
 
 const A1 = '111111111111';
 const REGION = 'us-east-1';
 const keyPair = generateRsaKeyPair();
-const dirs: string[] = [];
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+const newRoot = tempFolders('integrity-look-not-due-');
 
 function tree(options: Partial<DigestTreeOptions> & { root?: string } = {}): DigestTree {
-  const root = options.root ?? mkdtempSync(path.join(tmpdir(), 'integrity-look-not-due-'));
-  dirs.push(root);
+  const root = options.root ?? newRoot();
   // The newest digest ends 2026-10-01T10:17:31Z.
   return buildDigestTree({ root, keyPair, sidecars: true, accounts: [A1], regions: [REGION], firstWindowStart: new Date('2026-09-30T22:17:31Z'), hours: 12, logsInHour: () => 1, ...options });
 }
@@ -101,7 +96,7 @@ describe('a log file added inside the hour of a verified digest, with the trail 
 
 describe('log files after the newest digests of running trails (no false alarm)', () => {
   it('are awaited for each of two trails whose hours are not aligned', async () => {
-    const root = mkdtempSync(path.join(tmpdir(), 'integrity-look-not-due-two-'));
+    const root = newRoot();
     const a = tree({ root, trailName: 'trail-a' });
     // trail-b's newest digest ends 2026-10-01T10:47:11Z: its window holds a file trail-a delivered at 10:25.
     tree({ root, trailName: 'trail-b', firstWindowStart: new Date('2026-09-30T22:47:11Z') });
