@@ -1,4 +1,5 @@
 import type { Rule, RuleHit } from './types.js';
+import { localStamp } from './support/grouping.js';
 import { PEM_PARAMETER, certificateIdOfPem, registeredCertificate } from './support/registered-certificate.js';
 import { clip } from './support/text.js';
 import { certificateIdOf } from './support/values.js';
@@ -17,8 +18,8 @@ export function opensslDateMs(text: string): number {
   return Date.UTC(Number(m[6]), month, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]));
 }
 
-
-const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+/** The day of a time in the report's zone, as every other time of the report (the evidence keeps the PEM's own GMT dates). */
+const dayIn = (ms: number, zone: string) => localStamp(new Date(ms).toISOString(), zone).slice(0, 10);
 
 /**
  * A device or CA certificate registered in the period that had expired, or expires within `days`
@@ -38,6 +39,8 @@ export const certificateExpiring: Rule<Params> = {
   evaluate(ctx) {
     const end = Date.parse(ctx.period.end);
     const horizon = end + ctx.params.days * 86_400_000;
+    const zone = ctx.period.timeZone;
+    const day = (ms: number) => dayIn(ms, zone);
     // One finding per certificate where it is registered: registered again (after a deletion), it is the same finding.
     const hits = new Map<string, RuleHit & { registrations: number }>();
     for (let i = 0; i < ctx.events.length; i++) {
@@ -71,7 +74,7 @@ export const certificateExpiring: Rule<Params> = {
         resource: id,
         eventIds: [event.eventId],
         time: event.eventTime,
-        description: `${clip(event.actor.label, 100)} registered ${kind} ${clip(id, 80)} on ${event.eventTime.slice(0, 10)}, which ${when}.`,
+        description: `${clip(event.actor.label, 100)} registered ${kind} ${clip(id, 80)} on ${localStamp(event.eventTime, zone).slice(0, 10)}, which ${when}.`,
         evidence: `subject ${clip(certificate.subject.replace(/\n/g, ', '), 200)}; issuer ${clip(certificate.issuer.replace(/\n/g, ', '), 200)}; valid ${certificate.validFrom} to ${certificate.validTo}`,
         discriminator: id,
       });

@@ -108,3 +108,18 @@ describe(rule.id, () => {
     for (const bad of ['', '2026-11-20T00:00:00Z', 'Foo 20 00:00:00 2026 GMT', 'Nov 20 00:00:00 2026 UTC']) expect(opensslDateMs(bad)).toBeNaN();
   });
 });
+
+describe(`${rule.id} in the report's zone`, () => {
+  beforeEach(resetEventIds);
+  it('gives the registration and expiry days in the report’s zone, as every other time of the report (they were UTC: 2026-11-26 review)', () => {
+    // 10:30 UTC on 5 October is 00:30 on 6 October in Kiritimati (UTC+14); the PEM expires 20 November 00:00 UTC, 14:00 there.
+    const kiritimati = period({ timeZone: 'Pacific/Kiritimati', label: 'October 2026 (Pacific/Kiritimati)' });
+    const [hit] = runRule(rule, timeline('2026-10-05T10:30:00Z', [register(SOON, 'c-soon')]), { period: kiritimati });
+    expect(hit!.description).toContain('registered certificate c-soon on 2026-10-06, which expires on 2026-11-20');
+    const [west] = runRule(rule, timeline('2026-10-05T10:30:00Z', [register(SOON, 'c-soon')]), { period: period({ timeZone: 'America/Los_Angeles' }) });
+    // 00:00 UTC on 20 November is the 19th in Los Angeles; the registration is still the 5th there.
+    expect(west!.description).toContain('registered certificate c-soon on 2026-10-05, which expires on 2026-11-19');
+    // The evidence keeps the certificate's own dates, which say GMT.
+    expect(west!.evidence).toContain('to Nov 20 00:00:00 2026 GMT');
+  });
+});
