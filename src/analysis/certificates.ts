@@ -1,6 +1,7 @@
 import type { CertificateAction, CertificateLifecycle, IotEvent, LifecycleStep } from '../types.js';
 import { parseIotArn } from '../iot/resources.js';
 import { sortByString, paramBool, paramString } from './params.js';
+import { transferTargetOf } from './rules/support/values.js';
 
 // A Map, not an object: the key is log text, and `constructor` or `__proto__` must find nothing.
 const STATUS_ACTION: ReadonlyMap<string, CertificateAction> = new Map([
@@ -50,7 +51,7 @@ function effectOf(event: IotEvent): StepEffect {
       return { action: STATUS_ACTION.get(newStatus) ?? 'status-changed', detail, status: newStatus };
     }
     case 'TransferCertificate':
-      return { action: 'transfer-started', detail: `to ${paramString(p, 'targetAwsAccount') ?? 'unknown account'}`, status: 'PENDING_TRANSFER' };
+      return { action: 'transfer-started', detail: `to ${transferTargetOf(event) ?? 'unknown account'}`, status: 'PENDING_TRANSFER' };
     case 'AcceptCertificateTransfer': {
       const status = paramBool(p, 'setAsActive') === true ? 'ACTIVE' : 'INACTIVE';
       return { action: 'transfer-accepted', detail: `in ${event.accountId}, ${status}`, status };
@@ -226,7 +227,7 @@ export function certificateLifecycles(events: readonly IotEvent[]): CertificateL
         b.transfer = null;
       }
       if (effect.status === 'PENDING_TRANSFER' && kind === 'device') {
-        b.transfer = transferKey(lifecycle.region, resource.id, paramString(event.requestParameters, 'targetAwsAccount') ?? '');
+        b.transfer = transferKey(lifecycle.region, resource.id, transferTargetOf(event) ?? '');
         pending.set(b.transfer, b);
         lifecycle.arn ??= arnBeforeTransfer(event, lifecycle);
       } else if (effect.action === 'transfer-accepted' && lifecycle.accountId !== event.accountId) {

@@ -53,4 +53,13 @@ describe('the ARN of a transferred certificate', () => {
       ['certificate', CERT, null],
     ]);
   });
+
+  it('names the receiving account from the transferred ARN when the request does not (it said "to unknown account": 2026-11-26 review)', () => {
+    const [lifecycle] = certificateLifecycles([ev(A, 'TransferCertificate', {}, { transferredCertificateArn: arnIn(B) }), ev(B, 'AcceptCertificateTransfer', { setAsActive: true })].sort(compareEvents));
+    expect(lifecycle!.steps.map((s) => [s.action, s.detail])).toEqual([
+      ['transfer-started', `to ${B}`],
+      ['transfer-accepted', `in ${B}, ACTIVE`],
+    ]);
+    expect([lifecycle!.accountId, lifecycle!.lastKnownStatus]).toEqual([B, 'ACTIVE']);
+  });
 });

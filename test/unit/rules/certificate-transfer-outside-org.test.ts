@@ -48,6 +48,33 @@ const cases: Case[] = [
     check: ([hit]) => expect(hit!.lowerSeverityBy).toBe(1),
   },
   { name: 'silent on a transfer inside the organization', event: transfer(OTHER_ACCOUNT), options: ORG, hits: 0 },
+  {
+    name: 'without targetAwsAccount in the request, takes the target from the response’s ARN: silent inside the organization (it was a high finding: 2026-11-26 review)',
+    event: transfer('', { requestParameters: null, responseElements: { transferredCertificateArn: `arn:aws:iot:eu-west-1:${OTHER_ACCOUNT}:cert/c1` } }),
+    options: ORG,
+    hits: 0,
+  },
+  {
+    name: 'and fires at full severity when that ARN is outside the organization',
+    event: transfer('', { requestParameters: { certificateId: 'c1' }, responseElements: { transferredCertificateArn: 'arn:aws:iot:eu-west-1:999999999999:cert/c1' } }),
+    options: ORG,
+    hits: 1,
+    check: ([hit]) => {
+      expect(hit!.lowerSeverityBy).toBe(0);
+      expect(hit!.description).toContain('to 999999999999, an account outside the organization');
+    },
+  },
+  {
+    name: 'a target the log does not name is not called outside the organization: one level lower, saying so',
+    event: transfer('', { requestParameters: null, responseElements: null }),
+    options: ORG,
+    hits: 1,
+    check: ([hit]) => {
+      expect(hit!.lowerSeverityBy).toBe(1);
+      expect(hit!.description).toContain('to (target not recorded), an account the log does not name, so it could not be checked against the organization');
+      expect(hit!.description).not.toContain('outside the organization');
+    },
+  },
   { name: 'silent on a trusted account', event: transfer('999999999999'), options: { ...ORG, params: { trustedAccounts: ['999999999999'] } }, hits: 0 },
   { name: 'silent on a failed transfer', event: transfer('999999999999', { errorCode: 'AccessDeniedException' }), options: ORG, hits: 0 },
   { name: 'silent on accepting a transfer', event: { eventName: 'AcceptCertificateTransfer', requestParameters: { certificateId: 'c1' } }, options: ORG, hits: 0 },

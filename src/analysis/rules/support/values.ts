@@ -4,6 +4,7 @@
  */
 import type { IotEvent, ResourceType } from '../../../report/model.js';
 import { lastLineBreak } from '../../../cloudtrail/identity.js';
+import { parseIotArn } from '../../../iot/resources.js';
 
 type Bag = Record<string, unknown> | null | undefined;
 
@@ -61,6 +62,19 @@ export function certificateIdOf(event: IotEvent, caCertificate = false): string 
   const match = arn ? /\/(?:cacert|cert)\/([^/]+)$/.exec(arn) : null;
   if (match?.[1]) return match[1];
   return resourceId(event, caCertificate ? 'caCertificate' : 'certificate');
+}
+
+/**
+ * The account a TransferCertificate sends its certificate to: the request's `targetAwsAccount`,
+ * else the account of the response's `transferredCertificateArn` (the certificate's ARN in the
+ * receiving account; CloudTrail may leave the request parameters out). Null when neither says.
+ */
+export function transferTargetOf(event: IotEvent): string | null {
+  const requested = str(reqParam(event, 'targetAwsAccount'));
+  if (requested !== null) return requested;
+  const arn = str(respParam(event, 'transferredCertificateArn'));
+  const parsed = arn === null ? null : parseIotArn(arn);
+  return parsed !== null && parsed.type === 'certificate' ? parsed.accountId : null;
 }
 
 /** Policy name from the parameters, the response, or the resources touched. */
