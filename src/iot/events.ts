@@ -1,6 +1,6 @@
 import { logFileUrl } from '../cloudtrail/layout.js';
 import { BoundedMemo } from '../memo.js';
-import type { Actor, IotEvent, SourcedRecord } from '../types.js';
+import type { Actor, IotEvent, ResourceType, SourcedRecord } from '../types.js';
 import { categoryOf, isReadOnlyName } from './catalog.js';
 import { parseIotArn, resourcesOf } from './resources.js';
 
@@ -186,7 +186,8 @@ export function toIotEvent(sourced: SourcedRecord): IotEvent {
  * Calls within one group are in event id order. The receiving account's calls of the second
  * it accepts a transfer come before the accept here; the certificates' lifecycles put them
  * after it (`takeSameSecond` in analysis/certificates.ts). A deletion and a creation of one
- * name in one second: creation first.
+ * certificate or policy in one second: creation first, unless the resource is shown to exist
+ * before that second (`orderRecreations`).
  */
 const SAME_SECOND_ORDER: readonly (readonly string[] | 'others')[] = [
   ['RegisterCACertificate', 'CreatePolicy'],
@@ -227,4 +228,117 @@ export function compareEvents(
     if (rank !== 0) return rank;
   }
   return a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0;
+}
+
+/** Calls that make a certificate or policy under an id or name a deleted one can have had (the same PEM registered again; a policy's name), by the type of what they make. */
+const RECREATES: ReadonlyMap<string, ResourceType> = new Map([
+  ['RegisterCertificate', 'certificate'],
+  ['RegisterCertificateWithoutCA', 'certificate'],
+  ['RegisterCACertificate', 'caCertificate'],
+  ['CreatePolicy', 'policy'],
+]);
+const DELETES: ReadonlyMap<string, ResourceType> = new Map([
+  ['DeleteCertificate', 'certificate'],
+  ['DeleteCACertificate', 'caCertificate'],
+  ['DeletePolicy', 'policy'],
+]);
+
+/** Where a certificate or policy lives: its type, account, region and id (a policy's name); of one type, or of any of the three. */
+function placeKeys(event: IotEvent, type: ResourceType | undefined): string[] {
+  const keys: string[] = [];
+  for (let r = 0; r < event.resources.length; r++) {
+    const resource = event.resources[r]!;
+    if (type !== undefined ? resource.type !== type : resource.type !== 'certificate' && resource.type !== 'caCertificate' && resource.type !== 'policy') continue;
+    keys.push(`${resource.type}\u0000${event.accountId}\u0000${event.region}\u0000${resource.id}`);
+  }
+  return keys;
+}
+
+const createsKey = (e: IotEvent, key: string) => e.errorCode === null && RECREATES.has(e.eventName) && placeKeys(e, RECREATES.get(e.eventName)).includes(key);
+const deletesKey = (e: IotEvent, key: string) => e.errorCode === null && DELETES.has(e.eventName) && placeKeys(e, DELETES.get(e.eventName)).includes(key);
+
+/**
+ * Events sorted by `compareEvents`, with a deletion moved before a creation of the same
+ * certificate or policy logged in the same second when the resource exists as that second
+ * begins: the last successful call on it before that second was no deletion or, with none
+ * before, the first after it is no creation. AWS IoT refuses to create what exists, so the
+ * deletion came first: a policy or certificate deleted and made again in one second (a replace
+ * script; a revoked certificate registered again) exists afterwards. With nothing to tell,
+ * creation stays first. In place, in time linear in the events; returns the array.
+ */
+export function orderRecreations(events: IotEvent[]): IotEvent[] {
+  // The seconds, and in them the resources, with both a creation and a deletion: most months have none.
+  const created = new Map<string, Set<string>>();
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i]!;
+    const type = e.errorCode === null ? RECREATES.get(e.eventName) : undefined;
+    if (type === undefined) continue;
+    let keys = created.get(e.eventTime);
+    if (keys === undefined) created.set(e.eventTime, (keys = new Set()));
+    for (const key of placeKeys(e, type)) keys.add(key);
+  }
+  const candidates = new Set<string>();
+  const seconds = new Set<string>();
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i]!;
+    const type = e.errorCode === null ? DELETES.get(e.eventName) : undefined;
+    const keys = type === undefined ? undefined : created.get(e.eventTime);
+    if (keys === undefined) continue;
+    for (const key of placeKeys(e, type)) {
+      if (!keys.has(key)) continue;
+      candidates.add(key);
+      seconds.add(e.eventTime);
+    }
+  }
+  if (candidates.size === 0) return events;
+  // Where each of those resources is touched by a successful call, in order.
+  const touches = new Map<string, number[]>();
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i]!;
+    if (e.errorCode !== null) continue;
+    for (const key of placeKeys(e, undefined)) {
+      if (!candidates.has(key)) continue;
+      const at = touches.get(key);
+      if (at === undefined) touches.set(key, [i]);
+      else at.push(i);
+    }
+  }
+  for (let start = 0; start < events.length; ) {
+    const time = events[start]!.eventTime;
+    let end = start + 1;
+    while (end < events.length && events[end]!.eventTime === time) end++;
+    if (seconds.has(time)) {
+      for (const key of created.get(time)!) {
+        if (candidates.has(key) && existsBefore(events, touches.get(key)!, start, end, key)) deletionFirst(events, start, end, key);
+      }
+    }
+    start = end;
+  }
+  return events;
+}
+
+/** Whether the resource exists as the second [start, end) begins, from the calls on it around that second (`at`, ascending). */
+function existsBefore(events: readonly IotEvent[], at: readonly number[], start: number, end: number, key: string): boolean {
+  // The first touch at or after `start`.
+  let lo = 0;
+  let hi = at.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (at[mid]! < start) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo > 0) return !deletesKey(events[at[lo - 1]!]!, key);
+  while (lo < at.length && at[lo]! < end) lo++;
+  return lo < at.length && !createsKey(events[at[lo]!]!, key);
+}
+
+/** The second's deletions of `key` moved just before its first creation; every other event keeps its order. */
+function deletionFirst(events: IotEvent[], start: number, end: number, key: string): void {
+  const second = events.slice(start, end);
+  const first = second.findIndex((e) => createsKey(e, key));
+  const deletions = second.filter((e, i) => i > first && deletesKey(e, key));
+  if (first < 0 || deletions.length === 0) return;
+  const rest = second.filter((e) => !deletions.includes(e));
+  rest.splice(rest.indexOf(second[first]!), 0, ...deletions);
+  for (let i = 0; i < rest.length; i++) events[start + i] = rest[i]!;
 }

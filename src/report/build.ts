@@ -4,7 +4,7 @@ import { accountInfos, coverageOf } from '../analysis/coverage.js';
 import { policyHistories } from '../analysis/policies.js';
 import { summarize } from '../analysis/summary.js';
 import type { CollectResult } from '../collect/run.js';
-import { compareEvents, toIotEvent } from '../iot/events.js';
+import { compareEvents, orderRecreations, toIotEvent } from '../iot/events.js';
 import type { IotEvent, Period, ReportModel, ResolvedAccounts, SourceInfo, SourcedRecord } from '../types.js';
 import { SCHEMA_VERSION } from './model.js';
 
@@ -38,7 +38,7 @@ function takeEvents(records: SourcedRecord[]): IotEvent[] {
     (records as (SourcedRecord | undefined)[])[i] = undefined;
   }
   records.length = 0;
-  return events.sort(compareEvents);
+  return orderRecreations(events.sort(compareEvents));
 }
 
 /**

@@ -1,0 +1,113 @@
+/**
+ * A certificate or policy deleted and made again within one second (a replace script; a revoked
+ * certificate registered again): CloudTrail keeps no finer time, and AWS IoT refuses to create
+ * what exists, so when the resource exists as that second begins the deletion came first.
+ */
+import { describe, expect, it } from 'vitest';
+import { certificateLifecycles } from '../../src/analysis/certificates.js';
+import { policyHistories } from '../../src/analysis/policies.js';
+import { normalizeRecord } from '../../src/cloudtrail/normalize.js';
+import type { CollectResult } from '../../src/collect/run.js';
+import { resolvePeriod } from '../../src/collect/period.js';
+import { compareEvents, orderRecreations, toIotEvent } from '../../src/iot/events.js';
+import { buildReport } from '../../src/report/build.js';
+import type { IotEvent, SourcedRecord } from '../../src/types.js';
+import { record } from '../helpers/trail-tree.js';
+
+const ACCOUNT = '111122223333';
+const CERT = 'c'.repeat(64);
+const file = { key: 'k', source: 'src', accountId: null, region: null, deliveryDay: '2026-10-05', organizationId: null };
+let n = 0;
+const sourced = (time: string, eventName: string, requestParameters: Record<string, unknown> | null, responseElements: Record<string, unknown> | null = null, extra: Record<string, unknown> = {}): SourcedRecord => {
+  n++;
+  // Event ids chosen so that id order alone would not give the expected order either way.
+  return { record: normalizeRecord(record({ eventID: `${String(1000 - n).padStart(4, '0')}`, eventTime: `2026-10-05T${time}Z`, eventName, requestParameters, responseElements, ...extra }))!, file };
+};
+const register = (time: string) => sourced(time, 'RegisterCertificateWithoutCA', { certificatePem: 'PEM', status: 'ACTIVE' }, { certificateId: CERT, certificateArn: `arn:aws:iot:us-east-1:${ACCOUNT}:cert/${CERT}` });
+const revoke = (time: string) => sourced(time, 'UpdateCertificate', { certificateId: CERT, newStatus: 'REVOKED' });
+const deleteCert = (time: string) => sourced(time, 'DeleteCertificate', { certificateId: CERT });
+const createPolicy = (time: string) => sourced(time, 'CreatePolicy', { policyName: 'PX', policyDocument: '{"Version":"2012-10-17","Statement":[]}' }, { policyName: 'PX', policyArn: `arn:aws:iot:us-east-1:${ACCOUNT}:policy/PX`, policyVersionId: '1' });
+const deletePolicy = (time: string) => sourced(time, 'DeletePolicy', { policyName: 'PX' });
+const attach = (time: string) => sourced(time, 'AttachPolicy', { policyName: 'PX', target: `arn:aws:iot:us-east-1:${ACCOUNT}:cert/${'d'.repeat(64)}` });
+
+const ordered = (records: SourcedRecord[]): IotEvent[] => orderRecreations(records.map(toIotEvent).sort(compareEvents));
+const steps = (events: IotEvent[]) => certificateLifecycles(events).map((c) => [c.steps.map((s) => s.action), c.lastKnownStatus]);
+
+describe('a deletion and a creation of one resource in one second', () => {
+  it('a certificate that existed before that second: deleted, then registered again, and ACTIVE at the end (it ended DELETED: 2026-11-26 review)', () => {
+    expect(steps(ordered([register('10:00:00'), revoke('10:01:00'), deleteCert('10:05:00'), register('10:05:00')]))).toEqual([
+      [['registered', 'revoked', 'deleted', 'registered'], 'ACTIVE'],
+    ]);
+  });
+
+  it('a policy that existed before that second: deleted, then created again, and not deleted at the end', () => {
+    const [history] = policyHistories(ordered([createPolicy('10:10:00'), deletePolicy('10:20:00'), createPolicy('10:20:00')]));
+    expect(history!.deleted).toBe(false);
+    expect(history!.changes.map((c) => c.action)).toEqual(['create', 'delete', 'create']);
+  });
+
+  it('nothing before, but a later call on it: it exists after the second, so the deletion came first', () => {
+    const events = ordered([createPolicy('10:20:00'), deletePolicy('10:20:00'), attach('10:30:00')]);
+    expect(events.map((e) => e.eventName)).toEqual(['DeletePolicy', 'CreatePolicy', 'AttachPolicy']);
+  });
+
+  it('keeps creation first when the resource was deleted before that second, or when nothing tells', () => {
+    expect(ordered([createPolicy('10:00:00'), deletePolicy('10:10:00'), deletePolicy('10:20:00'), createPolicy('10:20:00')]).map((e) => `${e.eventTime.slice(11, 19)} ${e.eventName}`)).toEqual([
+      '10:00:00 CreatePolicy',
+      '10:10:00 DeletePolicy',
+      '10:20:00 CreatePolicy',
+      '10:20:00 DeletePolicy',
+    ]);
+    expect(ordered([deletePolicy('10:20:00'), createPolicy('10:20:00')]).map((e) => e.eventName)).toEqual(['CreatePolicy', 'DeletePolicy']);
+    // A creation next: it did not exist after the second.
+    expect(ordered([deletePolicy('10:20:00'), createPolicy('10:20:00'), createPolicy('10:30:00')]).map((e) => e.eventName)).toEqual(['CreatePolicy', 'DeletePolicy', 'CreatePolicy']);
+  });
+
+  it('a failed call tells nothing, and another account’s, region’s or name’s resource is another resource', () => {
+    const failed = sourced('10:00:00', 'CreatePolicy', { policyName: 'PX' }, null, { errorCode: 'ResourceAlreadyExistsException' });
+    const elsewhere = sourced('10:00:00', 'CreatePolicy', { policyName: 'PX' }, null, { awsRegion: 'eu-west-1' });
+    const otherName = sourced('10:00:00', 'CreatePolicy', { policyName: 'PY' });
+    expect(ordered([failed, elsewhere, otherName, deletePolicy('10:20:00'), createPolicy('10:20:00')]).slice(3).map((e) => e.eventName)).toEqual(['CreatePolicy', 'DeletePolicy']);
+  });
+
+  it('moves only the deletion: the second’s other calls keep their order', () => {
+    const events = ordered([createPolicy('10:00:00'), createPolicy('10:20:00'), attach('10:20:00'), sourced('10:20:00', 'CreateThing', { thingName: 't' }), deletePolicy('10:20:00')]);
+    expect(events.map((e) => e.eventName)).toEqual(['CreatePolicy', 'DeletePolicy', 'CreatePolicy', 'AttachPolicy', 'CreateThing']);
+  });
+
+  it('is the order of the report’s events', () => {
+    const records = [register('10:00:00'), revoke('10:01:00'), register('10:05:00'), deleteCert('10:05:00')];
+    const collected: CollectResult = {
+      sources: [],
+      records,
+      delivered: { locations: [], loose: true },
+      unreadable: [],
+      problems: [],
+      stats: { filesListed: 1, filesRead: 1, bytesRead: 0, uncompressedBytes: 0, recordsRead: 4, iotRecords: 4, duplicatesDropped: 0 },
+      withoutTime: { count: 0, examples: [] },
+      withoutName: { count: 0, examples: [] },
+      days: ['2026-10-05'],
+    };
+    const model = buildReport({
+      collected,
+      accounts: { organizationId: null, managementAccountId: null, from: 'logs', note: null, accounts: [] },
+      period: resolvePeriod({ period: '2026-10', tz: 'UTC' }, new Date('2026-11-02T00:00:00Z')),
+      generatedAt: '2026-11-02T00:00:00Z',
+      tool: { name: 'iot-audit', version: 'test' },
+      filters: { accounts: [], regions: [] },
+    });
+    expect(model.events.map((e) => e.eventName)).toEqual(['RegisterCertificateWithoutCA', 'UpdateCertificate', 'DeleteCertificate', 'RegisterCertificateWithoutCA']);
+    expect(model.certificates.map((c) => c.lastKnownStatus)).toEqual(['ACTIVE']);
+  });
+
+  it('40,000 policies each replaced in a second of its own, nothing else known: creation first in each (a quadratic search here ran for minutes)', () => {
+    const records: SourcedRecord[] = [];
+    for (let i = 0; i < 40_000; i++) {
+      const t = new Date(Date.parse('2026-10-05T00:00:00Z') + i * 1000).toISOString().slice(11, 19);
+      records.push(sourced(t, 'DeletePolicy', { policyName: `P${i}` }), sourced(t, 'CreatePolicy', { policyName: `P${i}` }));
+    }
+    const events = records.map(toIotEvent).sort(compareEvents);
+    orderRecreations(events);
+    expect(events.every((e, i) => e.eventName === (i % 2 === 0 ? 'CreatePolicy' : 'DeletePolicy'))).toBe(true);
+  });
+});
