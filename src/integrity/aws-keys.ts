@@ -1,6 +1,5 @@
 import { classifyAwsFailure, describeAwsFailure } from '../accounts/aws-errors.js';
 import { SourceError } from '../errors.js';
-import { LOOK_AHEAD_DAYS } from './keys.js';
 import { fetchPublicKeys, type PublicKeyEntry } from './public-keys.js';
 import type { PublicKeyProvider } from './verify.js';
 
@@ -24,13 +23,14 @@ export interface CloudTrailKeysOptions {
 
 /**
  * Public keys from CloudTrail `ListPublicKeys`, one client per trail home region
- * (keys are regional). The range reaches a day before the period, and past its end as far as
- * digests are read after it (`LOOK_AHEAD_DAYS`, and a day more), up to now. The endpoint follows the SDK's settings
- * (AWS_ENDPOINT_URL_CLOUDTRAIL works).
+ * (keys are regional). The range reaches a day before the period, and past its end up to now:
+ * a trail's first digest after a chain that ends before the period is read wherever it is
+ * (verify.ts, `seekPastLookAhead`), and its signature needs the key of its time. The endpoint
+ * follows the SDK's settings (AWS_ENDPOINT_URL_CLOUDTRAIL works).
  */
 export function cloudTrailKeyProvider(options: CloudTrailKeysOptions): PublicKeyProvider {
   const from = new Date(options.start.getTime() - DAY);
-  const to = new Date(Math.max(from.getTime() + 1000, Math.min(options.end.getTime() + (LOOK_AHEAD_DAYS + 1) * DAY, options.now.getTime())));
+  const to = new Date(Math.max(from.getTime() + 1000, options.now.getTime()));
   const timeoutMs = options.timeoutMs ?? DEFAULT_CLOUDTRAIL_TIMEOUT_MS;
   return async (homeRegions: string[]): Promise<PublicKeyEntry[]> => {
     const entries: PublicKeyEntry[] = [];

@@ -441,10 +441,14 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
   };
   // A trail whose digests listed around the period all end before it: its first digest after
   // them tells a chain whose digests were deleted (it names a previous one) from one that stopped.
+  // None within the look-ahead: the first after it, at any distance up to now (`seekPastLookAhead`).
   const endedBefore = trails.filter((trail) => !hourlyOf.get(trail)!.some((d) => d.endTime > ctx.periodStart));
   if (endedBefore.length > 0) {
     const later = await digestsAhead();
-    await keep(endedBefore.flatMap((trail) => (later.get(trail) ?? []).slice(0, 1).map((d) => ({ trail, key: d.key }))));
+    const far = await seekPastLookAhead(location, lister, ctx, endedBefore.filter((trail) => (later.get(trail) ?? []).length === 0));
+    for (const folder of far.folders) listedDays.add(folder);
+    for (const digests of far.listed) for (const d of digests) listedNames.add(withoutGz(baseName(d.key)));
+    await keep(endedBefore.flatMap((trail) => [...(later.get(trail) ?? []).slice(0, 1), ...(far.found.has(trail) ? [far.found.get(trail)!] : [])].slice(0, 1).map((d) => ({ trail, key: d.key }))));
   }
   // A trail's newest digest read, naming no previous one and with no signature of its own (a local
   // copy): the digest after it carries its signature, which alone can prove that a chain starts there.
@@ -755,6 +759,56 @@ async function listAhead(location: IntegrityLocation, lister: Lister, ctx: Conte
   if (folders.length === 0) return { folders, byTrail: new Map(), lastDay };
   const listings = await lister.listDays(location.store, folders, ctx.concurrency);
   return { folders, byTrail: hourlyByTrail(listings.flatMap((l) => l.objects)), lastDay };
+}
+
+/**
+ * The first hourly digest of each of `trails` (chains that end before the period) past the days
+ * the look-ahead lists (`aheadFolders`), at any distance up to now: a chain stopped only if no
+ * digest of its trail follows, and whoever deletes a period's digests can delete those of the
+ * weeks after it too; the trail's digests after them still name the deleted ones. The year and
+ * month folders there are listed (most are absent: a local copy is not walked day by day), then
+ * the days of each month in turn (one listing on S3), until every trail's digest is found. Also
+ * the day folders listed and the digests in them, for `ChainInput.listed`.
+ */
+async function seekPastLookAhead(
+  location: IntegrityLocation,
+  lister: Lister,
+  ctx: Context,
+  trails: readonly string[],
+): Promise<{ folders: string[]; listed: ListedDigest[][]; found: Map<string, ListedDigest> }> {
+  const out = { folders: [] as string[], listed: [] as ListedDigest[][], found: new Map<string, ListedDigest>() };
+  const prefix = location.digestPrefix;
+  const until = ctx.now ?? Date.now();
+  const lastAhead = Math.min(ctx.periodEnd + LOOK_AHEAD_DAYS * DAY_MS, until);
+  if (prefix === null || trails.length === 0 || lastAhead >= until) return out;
+  const from = Math.floor(lastAhead / DAY_MS) * DAY_MS + DAY_MS;
+  const children = async (folder: string, pattern: RegExp) =>
+    (await lister.list(location.store, folder)).prefixes
+      .map((p) => p.slice(folder.length, -1))
+      .filter((name) => pattern.test(name))
+      .map(Number)
+      .sort((a, b) => a - b);
+  const first = new Date(from);
+  const last = new Date(until);
+  for (const year of await children(prefix, /^\d{4}$/)) {
+    if (year < first.getUTCFullYear() || year > last.getUTCFullYear()) continue;
+    for (const month of await children(`${prefix}${year}/`, /^\d{2}$/)) {
+      const monthStart = Date.UTC(year, month - 1, 1);
+      const monthEnd = Date.UTC(year, month, 1) - 1;
+      if (monthEnd < from || monthStart > until) continue;
+      const folders = utcDays(Math.max(monthStart, from), Math.min(monthEnd, until)).map((day) => `${prefix}${dayPath(day)}`);
+      const listings = await lister.listDays(location.store, folders, ctx.concurrency);
+      out.folders.push(...folders);
+      const byTrail = hourlyByTrail(listings.flatMap((l) => l.objects));
+      out.listed.push(...byTrail.values());
+      for (const trail of trails) {
+        const digest = byTrail.get(trail)?.[0];
+        if (digest !== undefined && !out.found.has(trail)) out.found.set(trail, digest);
+      }
+      if (out.found.size === trails.length) return out;
+    }
+  }
+  return out;
 }
 
 /**
