@@ -83,7 +83,19 @@ export interface SourceProblem {
   source: string;
   /** Why it could not be read, in one line. */
   reason: string;
+  /** Set on a listing that failed: the prefix not listed, as the store lists it ('' a bucket's root), and what may be below it. */
+  unlisted?: { prefix: string; hides: UnlistedScope };
 }
+
+/**
+ * What a folder whose listing failed may hide from a run (`unlistedScope`):
+ * - `accounts`: trail folders of any account (an `AWSLogs/` found, an organization's folder in it,
+ *   a folder above an `AWSLogs/`, or any folder of a source in which no trail was found);
+ * - `account`: folders of the one account its prefix names (`AWSLogs/[o-.../]<acct>/...`);
+ * - `other`: no trail folder, a branch beside every `AWSLogs/` of a source that holds a trail
+ *   (another service's logs in a shared bucket).
+ */
+export type UnlistedScope = 'accounts' | 'account' | 'other';
 
 // ---------------------------------------------------------------------------
 // CloudTrail log layout.

@@ -21,10 +21,11 @@ const ACCOUNT_FOLDER = /(?:^|\/)AWSLogs\/(?:o-[a-z0-9]{10,32}\/)?(\d{12})(?:\/|$
 
 /**
  * Accounts this run could not have read logs of: one whose folder (or a file in it) a source
- * problem names (a refused listing or read); any, when a listing above the account folders
- * failed (`AWSLogs/`, an organization's folder, a source's root: the accounts below it were not
- * seen), or when an Athena table is among the sources (it returns IoT events only, so an account
- * without one may have logs).
+ * problem names (a refused listing or read); any, when a listing that failed may hide every
+ * account's trail folders (`unlisted.hides`: `AWSLogs/`, an organization's folder, a folder above
+ * them, any folder of a source in which no trail was found; not a branch beside the trail, such
+ * as another team's `elb-logs/` in a shared bucket), or when an Athena table is among the sources
+ * (it returns IoT events only, so an account without one may have logs).
  */
 function unreadAccounts(problems: readonly SourceProblem[], athena: boolean): (accountId: string) => boolean {
   if (athena) return () => true;
@@ -32,7 +33,7 @@ function unreadAccounts(problems: readonly SourceProblem[], athena: boolean): (a
   for (const p of problems) {
     const m = ACCOUNT_FOLDER.exec(p.key);
     if (m) refused.add(m[1]!);
-    else if (p.reason.startsWith('could not list')) return () => true;
+    else if (p.unlisted?.hides === 'accounts') return () => true;
   }
   return (accountId) => refused.has(accountId);
 }

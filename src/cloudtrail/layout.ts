@@ -1,5 +1,5 @@
 import { getOrInsert } from '../memo.js';
-import type { LogObjectRef, ObjectStore, SourceProblem, StoredObject, TrailLocation } from '../types.js';
+import type { LogObjectRef, ObjectStore, SourceProblem, StoredObject, TrailLocation, UnlistedScope } from '../types.js';
 import { mapLimit } from '../collect/limit.js';
 import { SourceError, oneLine } from '../errors.js';
 import { compareText } from '../unicode.js';
@@ -227,7 +227,7 @@ async function children(
     listed = await (kept === undefined ? listChildrenAgain(store, prefix) : keptListing(kept, store, prefix));
   } catch (error) {
     if (isFatalStoreError(error)) throw error;
-    problems.push({ key: prefix || '/', source: store.label, reason: `could not list: ${oneLine(error)}` });
+    problems.push(unlistedProblem(store, prefix, error));
     return { prefixes: [], objects: [] };
   }
   if (!listed.objects.some((o) => listingProblem(o) !== null)) return listed;
@@ -238,6 +238,27 @@ async function children(
     else if (unfollowedMatters(object, isTrailKey)) unfollowed.push({ key: object.key, source: store.label, reason: problem });
   }
   return { prefixes: listed.prefixes, objects };
+}
+
+/**
+ * A listing that failed, as a source problem: named by its prefix (`/` for a root), with what it
+ * may hide as far as the prefix tells (`unlistedScope`; a discovery says more once done).
+ */
+export function unlistedProblem(store: Pick<ObjectStore, 'label'>, prefix: string, error: unknown): SourceProblem {
+  return { key: prefix || '/', source: store.label, reason: `could not list: ${oneLine(error)}`, unlisted: { prefix, hides: unlistedScope(prefix) } };
+}
+
+/**
+ * What a folder whose listing failed may hide (`UnlistedScope`): `account` when it is an account's
+ * folder, or in one, of a trail layout; else every account's trail folders, unless the source's
+ * discovery is done (`found`) and found a trail, and the folder is neither above an `AWSLogs/` it
+ * found nor in one (a branch beside them: another team's `elb-logs/` in a shared bucket).
+ */
+export function unlistedScope(prefix: string, found?: { awsLogs: readonly string[]; trailSeen: boolean }): UnlistedScope {
+  const inside = insideAwsLogs(prefix);
+  if (inside !== null && trailNarrowing(inside.narrow).accountId !== undefined) return 'account';
+  if (found === undefined || !found.trailSeen) return 'accounts';
+  return found.awsLogs.some((awsLogs) => awsLogs.startsWith(prefix) || prefix.startsWith(awsLogs)) ? 'accounts' : 'other';
 }
 
 /** `listChildrenAgain`, its answer kept in `kept` (a failure is not kept). */
@@ -570,7 +591,10 @@ export async function discoverTrails(store: ObjectStore, filter: DiscoveryFilter
   }
   problems.push(...unfollowed);
   locations.sort((a, b) => compareText(a.prefix, b.prefix));
-  return { layout: organizationIds.length > 0 ? 'organization' : 'account', locations, organizationIds, problems, trailSeen };
+  // What each listing that failed may hide, now that the trail is known (`unlistedScope`).
+  const found = { awsLogs: bases.map((b) => b.base), trailSeen };
+  const scoped = problems.map((p) => (p.unlisted === undefined ? p : { ...p, unlisted: { prefix: p.unlisted.prefix, hides: unlistedScope(p.unlisted.prefix, found) } }));
+  return { layout: organizationIds.length > 0 ? 'organization' : 'account', locations, organizationIds, problems: scoped, trailSeen };
 }
 
 /** How many of a source's account folders are listed, at most, to tell whether it holds a trail (`holdsTrailFolder`). */
@@ -681,7 +705,7 @@ async function* monthRefs(
     }
   } catch (error) {
     if (isFatalStoreError(error)) throw error;
-    problems.push({ key: monthPrefix, source: store.label, reason: `could not list: ${oneLine(error)}` });
+    problems.push(unlistedProblem(store, monthPrefix, error));
   }
   if (batch.length > 0) yield logRefs(batch, source, location, day);
 }
@@ -736,6 +760,6 @@ export async function* looseLogObjects(store: ObjectStore, problems: SourceProbl
     }
   } catch (error) {
     if (isFatalStoreError(error)) throw error;
-    problems.push({ key: store.rootPrefix || '/', source: store.label, reason: `could not list: ${oneLine(error)}` });
+    problems.push(unlistedProblem(store, store.rootPrefix, error));
   }
 }

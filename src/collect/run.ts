@@ -8,6 +8,7 @@ import {
   logFileUrl,
   logObjectsByDay,
   looseLogObjects,
+  unlistedProblem,
   type DiscoveryListings,
 } from '../cloudtrail/layout.js';
 import { SourceError, oneLine } from '../errors.js';
@@ -440,7 +441,7 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
       } catch (error) {
         if (isFatalStoreError(error)) throw fatal(store, error);
         if (error instanceof SourceError) throw error;
-        problems.push({ key: store.rootPrefix || '/', source: store.label, reason: `could not list: ${oneLine(error)}` });
+        problems.push(unlistedProblem(store, store.rootPrefix, error));
       }
     }
     progress.phase = 'reading';

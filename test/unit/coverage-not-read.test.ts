@@ -10,6 +10,7 @@ import { resolvePeriod } from '../../src/collect/period.js';
 import { renderMarkdown } from '../../src/render/md.js';
 import { buildView } from '../../src/render/view.js';
 import type { AccountInfo, SourceInfo } from '../../src/report/model.js';
+import type { SourceProblem, UnlistedScope } from '../../src/types.js';
 import { reportModel } from '../helpers/events.js';
 
 const period = resolvePeriod({ period: '2026-10', tz: 'UTC' }, new Date('2026-11-24T00:00:00Z'));
@@ -27,6 +28,13 @@ const input = (problems: CoverageInput['problems']): CoverageInput => ({
   days: ['2026-10-05'],
 });
 const accounts = [account(A, true), account(B, false), account(C, false)];
+/** A listing S3 refused, with what discovery says it may hide (`unlistedScope`). */
+const refusedListing = (prefix: string, hides: UnlistedScope): SourceProblem => ({
+  key: prefix || '/',
+  source: 's3://trail',
+  reason: 'could not list: access denied (AccessDenied)',
+  unlisted: { prefix, hides },
+});
 const noFilters = { accounts: [], regions: [] };
 
 describe('accounts not read', () => {
@@ -40,10 +48,22 @@ describe('accounts not read', () => {
   });
 
   it('a refused listing above the account folders (AWSLogs/, the organization\'s folder) leaves every account without a log "not read"', () => {
-    for (const key of ['audit-logs/AWSLogs/o-7f3k2m9xq1/', 'audit-logs/AWSLogs/', '/']) {
-      const coverage = coverageOf(input([{ key, source: 's3://trail', reason: 'could not list: access denied (AccessDenied)' }]), accounts, period, true, noFilters);
-      expect([coverage.accountsWithoutLogs, coverage.accountsNotRead], key).toEqual([[], [B, C]]);
+    for (const prefix of ['audit-logs/AWSLogs/o-7f3k2m9xq1/', 'audit-logs/AWSLogs/', '']) {
+      const coverage = coverageOf(input([refusedListing(prefix, 'accounts')]), accounts, period, true, noFilters);
+      expect([coverage.accountsWithoutLogs, coverage.accountsNotRead], prefix).toEqual([[], [B, C]]);
     }
+  });
+
+  // 2026-11 review: any refused listing made every account "not read", though discovery lists every
+  // branch of a shared bucket looking for AWSLogs/ (another team's elb-logs/), and the accounts'
+  // own folders were listed: "accounts without logs" was gone from every output.
+  it('a refused listing that hides no trail folder (a branch beside the trail) leaves the accounts without logs as they are', () => {
+    const coverage = coverageOf(input([refusedListing('elb-logs/', 'other')]), accounts, period, true, noFilters);
+    expect([coverage.accountsWithoutLogs, coverage.accountsNotRead]).toEqual([[B, C], []]);
+    expect(coverage.sourceProblems).toEqual([{ key: 'elb-logs/', source: 's3://trail', reason: 'could not list: access denied (AccessDenied)' }]);
+    // Beside one that may hide the trail's folders, every account without a log is "not read" again.
+    const both = coverageOf(input([refusedListing('elb-logs/', 'other'), refusedListing('audit-logs/AWSLogs/', 'accounts')]), accounts, period, true, noFilters);
+    expect([both.accountsWithoutLogs, both.accountsNotRead]).toEqual([[], [B, C]]);
   });
 
   it('says "in the regions asked for" on the Markdown line too, with --region', () => {
