@@ -110,12 +110,15 @@ describe('report from Athena', () => {
 });
 
 describe('report from Athena, records the report sets aside', () => {
-  it('counts an IoT row without an event name, and one without a time, in coverage, as from files (they were dropped unsaid)', async () => {
+  // The fake server returns every row it holds, whatever the SQL: the query must ask for the rows
+  // without a time too (its event-time bounds dropped them, NULL or empty, on Athena itself).
+  it('counts an IoT row without an event name, and those without a time (none, empty), in coverage, as from files (they were dropped unsaid)', async () => {
     const base = { eventVersion: '1.08', eventSource: 'iot.amazonaws.com', awsRegion: 'us-east-1', recipientAccountId: '111122223333', userIdentity: { type: 'Root' } };
     const records = [
       { ...base, eventID: 'named', eventName: 'CreateThing', eventTime: '2026-10-05T10:00:00Z' },
       { ...base, eventID: 'no-name', eventTime: '2026-10-05T10:01:00Z', requestParameters: { certificateId: 'c'.repeat(64), newStatus: 'REVOKED' } },
       { ...base, eventID: 'no-time', eventName: 'DeleteCertificate' },
+      { ...base, eventID: 'empty-time', eventName: 'UpdateCertificate', eventTime: '' },
     ];
     const path = `s3://${BUCKET}/AWSLogs/111122223333/CloudTrail/us-east-1/2026/10/05/111122223333_CloudTrail_us-east-1_20261005T1005Z_a.json.gz`;
     const own = await startAthenaServer({ rows: rowsFromRecords(records, records.map(() => path)), pollsUntilDone: 1 });
@@ -124,7 +127,15 @@ describe('report from Athena, records the report sets aside', () => {
       const { model } = await runReport(options(['athena://cloudtrail.org_trail']));
       expect(model.events.map((e) => e.eventId)).toEqual(['named']);
       expect(model.coverage.iotRecordsWithoutName).toEqual({ count: 1, examples: [{ file: path, eventId: 'no-name', eventName: null }] });
-      expect(model.coverage.iotRecordsWithoutTime).toEqual({ count: 1, examples: [{ file: path, eventId: 'no-time', eventName: 'DeleteCertificate' }] });
+      expect(model.coverage.iotRecordsWithoutTime).toEqual({
+        count: 2,
+        examples: [
+          { file: path, eventId: 'empty-time', eventName: 'UpdateCertificate' },
+          { file: path, eventId: 'no-time', eventName: 'DeleteCertificate' },
+        ],
+      });
+      // The query asks for them, beside the period's bounds.
+      expect(own.queries.at(-1)!.sql).toContain(`("eventtime" >= '2026-09-30T23:59:59Z' AND "eventtime" < '2026-11-01T00:00:01Z'\n       OR coalesce("eventtime", '') NOT LIKE '____-__-__%')`);
     } finally {
       vi.stubEnv('AWS_ENDPOINT_URL_ATHENA', server.url);
       await own.close();

@@ -67,8 +67,8 @@ describe('the collection query', () => {
       `WHERE "timestamp" BETWEEN '2026/10/01' AND '2026/11/01'`,
       `  AND "account" IN ('111122223333', '444455556666')`,
       `  AND "region" IN ('eu-west-1')`,
-      `  AND "eventtime" >= '2026-09-30T23:59:59Z'`,
-      `  AND "eventtime" < '2026-11-01T00:00:01Z'`,
+      `  AND ("eventtime" >= '2026-09-30T23:59:59Z' AND "eventtime" < '2026-11-01T00:00:01Z'`,
+      `       OR coalesce("eventtime", '') NOT LIKE '____-__-__%')`,
       `  AND (lower("eventsource") = 'iot.amazonaws.com'`,
       `       OR (coalesce("eventsource", '') = '' AND "requestparameters" LIKE '%arn:aws%:iot:%'))`,
     ]);
@@ -120,7 +120,33 @@ describe('the collection query', () => {
   it('leaves out the unsourced-IoT clause when asked to, or when the table has no requestparameters', () => {
     expect(buildCollectionSql(query({ matchUnsourcedIot: false }))).toMatch(/AND lower\("eventsource"\) = 'iot.amazonaws.com'$/);
     const noParams = buildCollectionSql(query({ columns: allColumns.filter((c) => c.name !== 'requestparameters') }));
-    expect(noParams).not.toContain('LIKE');
+    expect(noParams).not.toContain('"requestparameters" LIKE');
+  });
+
+  // Commit 61b5535 counted Athena's records without a time in coverage, as the files' are, but the
+  // query's event-time bounds still left them out: NULL and '' compare as neither >= nor < a bound.
+  it('also returns the records whose time the bounds cannot place (NULL, empty, not a date), in one condition of the WHERE', () => {
+    const conditions = whereOf(buildCollectionSql(query())).replace(/^WHERE /, '').split('\n  AND ');
+    const time = conditions.filter((c) => c.includes('"eventtime"'));
+    expect(time).toEqual([
+      `("eventtime" >= '2026-09-30T23:59:59Z' AND "eventtime" < '2026-11-01T00:00:01Z'\n       OR coalesce("eventtime", '') NOT LIKE '____-__-__%')`,
+    ]);
+    // What the condition keeps, read as Athena reads it (`_` one character, `%` any; NULL is '' by coalesce).
+    const [, from, to, like] = /^\("eventtime" >= '([^']+)' AND "eventtime" < '([^']+)'\n\s+OR coalesce\("eventtime", ''\) NOT LIKE '([^']+)'\)$/.exec(time[0])!;
+    const dated = new RegExp(`^${like.replace(/_/g, '.').replace(/%/g, '.*')}$`, 's');
+    const kept = (t: string | null) => (t !== null && t >= from && t < to) || !dated.test(t ?? '');
+    const cases: [string | null, boolean][] = [
+      [null, true],
+      ['', true],
+      [' ', true],
+      ['tampered', true],
+      ['2026-10-05T10:00:00Z', true],
+      ['2026-10-31T23:59:59.999Z', true],
+      ['2026-09-30T23:59:58Z', false],
+      ['2026-11-01T00:00:01Z', false],
+      ['2027-01-01T00:00:00Z', false],
+    ];
+    expect(cases.map(([t]) => [t, kept(t)])).toEqual(cases);
   });
 });
 

@@ -50,6 +50,9 @@ export function eventTimeBounds(period: { start: string; end: string }): { from:
 
 const slashDay = (day: string): string => day.replace(/-/g, '/');
 
+/** A LIKE pattern: text that begins as a date does (`YYYY-MM-DD`), the only text the event-time bounds can place. */
+const DATED = '____-__-__%';
+
 /**
  * The SELECT that returns the period's IoT records. Every name is quoted with `sqlIdentifier`
  * and every value with `sqlString`, both of which refuse anything outside the value's pattern.
@@ -78,8 +81,13 @@ export function buildCollectionSql(q: CollectionQuery): string {
     where.push(`${sqlIdentifier(q.partitions.region)} IN (${q.regions.map((r) => sqlString(r, 'region')).join(', ')})`);
   }
   const bounds = eventTimeBounds(q.period);
-  where.push(`${sqlIdentifier('eventtime')} >= ${sqlString(bounds.from, 'time')}`);
-  where.push(`${sqlIdentifier('eventtime')} < ${sqlString(bounds.to, 'time')}`);
+  const time = sqlIdentifier('eventtime');
+  // A record whose time the text bounds cannot place (NULL, empty, not beginning with a date:
+  // damaged or altered) is returned too, from the partitions above: the report counts it in
+  // coverage (`iotRecordsWithoutTime`), as it counts such a record of a log file.
+  where.push(
+    `(${time} >= ${sqlString(bounds.from, 'time')} AND ${time} < ${sqlString(bounds.to, 'time')}\n       OR coalesce(${time}, '') NOT LIKE ${sqlString(DATED, 'constant')})`,
+  );
 
   const source = sqlIdentifier('eventsource');
   const iot = `lower(${source}) = ${sqlString(IOT_EVENT_SOURCE, 'constant')}`;
