@@ -5,10 +5,9 @@ import { policyHistories, documentAsLogged } from '../../src/analysis/policies.j
 import { summarize } from '../../src/analysis/summary.js';
 import { normalizeRecord } from '../../src/cloudtrail/normalize.js';
 import { resolvePeriod } from '../../src/collect/period.js';
-import type { CollectResult } from '../../src/collect/run.js';
 import { compareEvents, toIotEvent } from '../../src/iot/events.js';
-import { buildReport } from '../../src/report/build.js';
 import type { IotEvent } from '../../src/types.js';
+import { buildOctober, collectedOf } from '../helpers/build-from-records.js';
 import { record } from '../helpers/trail-tree.js';
 
 const ACCT = '111122223333';
@@ -92,25 +91,8 @@ describe('IoT events', () => {
     const other = { ...file, key: 'k2' };
     const at = (id: string, time: string, from: typeof file) => ({ record: normalizeRecord(record({ eventID: id, eventTime: time, eventName: 'AttachPolicy' }))!, file: from });
     const records = [at('b', '2026-10-05T10:02:00Z', file), at('a', '2026-10-05T10:01:00Z', other), at('c', '2026-10-05T10:01:00Z', file)];
-    const collected: CollectResult = {
-      sources: [],
-      records,
-      delivered: { locations: [], loose: true },
-      unreadable: [],
-      problems: [],
-      stats: { filesListed: 2, filesRead: 2, bytesRead: 0, uncompressedBytes: 0, recordsRead: 3, iotRecords: 3, duplicatesDropped: 0 },
-      withoutTime: { count: 0, examples: [] },
-      withoutName: { count: 0, examples: [] },
-      days: ['2026-10-05'],
-    };
-    const model = buildReport({
-      collected,
-      accounts: { organizationId: null, managementAccountId: null, from: 'logs', note: null, accounts: [] },
-      period: resolvePeriod({ period: '2026-10', tz: 'UTC' }, new Date('2026-11-02T00:00:00Z')),
-      generatedAt: '2026-11-02T00:00:00Z',
-      tool: { name: 'iot-audit', version: 'test' },
-      filters: { accounts: [], regions: [] },
-    });
+    const collected = collectedOf(records);
+    const model = buildOctober(collected);
     expect(model.events.map((e) => [e.eventId, e.sourceFile])).toEqual([
       ['a', 'src/k2'],
       ['c', 'src/k'],

@@ -17,8 +17,8 @@ import { discoverLocations, Lister } from '../../src/integrity/discover.js';
 import { parsePublicKeyList } from '../../src/integrity/public-keys.js';
 import { verifyIntegrity } from '../../src/integrity/verify.js';
 import { LocalStore } from '../../src/sources/local.js';
-import type { ObjectStore, StoredObject } from '../../src/types.js';
 import { CountingStore } from '../helpers/counting-store.js';
+import { MemoryBucket } from '../helpers/memory-bucket.js';
 import { buildDigestTree, generateRsaKeyPair, rewriteLog } from '../helpers/digest-tree.js';
 import { logKey, record, writeTree } from '../helpers/trail-tree.js';
 
@@ -49,45 +49,6 @@ function trailUnder(prefix: string): string {
     [logKey({ prefix, account: A, region: 'us-east-1', delivered: '2026-10-05T10:05' })]: [record({ eventID: 'oct', eventTime: '2026-10-05T10:00:00Z' })],
     [logKey({ prefix, account: A, region: 'us-east-1', delivered: '2026-08-05T10:05' })]: [record({ eventID: 'aug', eventTime: '2026-08-05T10:00:00Z' })],
   });
-}
-
-/**
- * A bucket as S3 lists it (delimiter `/` per prefix), in memory: counts its listings, and
- * refuses to list the bucket whole (`listAll`), which discovery must never do.
- */
-class MemoryBucket implements ObjectStore {
-  readonly kind = 's3' as const;
-  readonly label = 's3://bucket';
-  readonly rootPrefix: string;
-  listed: string[] = [];
-  constructor(
-    private readonly keys: readonly string[],
-    rootPrefix = '',
-  ) {
-    this.rootPrefix = rootPrefix;
-  }
-  listChildren(prefix: string): Promise<{ prefixes: string[]; objects: StoredObject[] }> {
-    this.listed.push(prefix);
-    const prefixes = new Set<string>();
-    const objects: StoredObject[] = [];
-    for (const key of this.keys) {
-      if (!key.startsWith(prefix)) continue;
-      const slash = key.indexOf('/', prefix.length);
-      if (slash === -1) objects.push({ key });
-      else prefixes.add(key.slice(0, slash + 1));
-    }
-    return Promise.resolve({ prefixes: [...prefixes].sort(), objects });
-  }
-  // eslint-disable-next-line require-yield
-  async *listAll(prefix: string): AsyncIterable<StoredObject> {
-    throw new Error(`listed the bucket whole from '${prefix}'`);
-  }
-  read(): Promise<Buffer> {
-    return Promise.reject(new Error('not read here'));
-  }
-  metadata(): Promise<Record<string, string>> {
-    return Promise.resolve({});
-  }
 }
 
 describe('two trails in one bucket, at depths 0 and 1', () => {

@@ -233,6 +233,17 @@ describe('a trail begun after the period whose first chain is one digest (2026-1
 });
 
 describe('a chain that ends before the period, its trail\'s next digest past the 15 days looked at first (2026-11-26 review)', () => {
+  /** The check of 2026-10-01 as `verify` runs it at `now`, on `store` (the folder's own by default). */
+  const checkAt = (dir: string, t: DigestTree, now: string, store: LocalStore = new LocalStore(dir)): Promise<IntegrityResult> =>
+    verifyIntegrity({
+      stores: [store],
+      start: new Date('2026-10-01T00:00:00Z'),
+      end: new Date('2026-10-02T00:00:00Z'),
+      publicKeys: parsePublicKeyList(t.publicKeyList),
+      concurrency: 4,
+      now: new Date(now),
+    });
+
   /** One trail, 2026-09-28 to 2026-11-10, its digests from 2026-09-30 12:00 to 2026-10-19 and the period's log files deleted. */
   function deletedBeyondLookAhead(sidecars: boolean): { dir: string; t: DigestTree } {
     const dir = root();
@@ -244,14 +255,7 @@ describe('a chain that ends before the period, its trail\'s next digest past the
   for (const sidecars of [true, false]) {
     it(`fails the period: the first digest found after it names a deleted one (it passed as a stopped trail, exit 0)${sidecars ? '' : ', on a copy without sidecars'}`, async () => {
       const { dir, t } = deletedBeyondLookAhead(sidecars);
-      const result = await verifyIntegrity({
-        stores: [new LocalStore(dir)],
-        start: new Date('2026-10-01T00:00:00Z'),
-        end: new Date('2026-10-02T00:00:00Z'),
-        publicKeys: parsePublicKeyList(t.publicKeyList),
-        concurrency: 4,
-        now: new Date('2026-11-11T00:00:00Z'),
-      });
+      const result = await checkAt(dir, t, '2026-11-11T00:00:00Z');
       expect(result.ok).toBe(false);
       expect(errors(result).map((p) => p.kind)).toContain('digest-missing');
       expect(result.problems.map((p) => p.message).join('\n')).not.toMatch(/the trail was stopped, replaced or deleted/);
@@ -262,14 +266,7 @@ describe('a chain that ends before the period, its trail\'s next digest past the
     const dir = root();
     const t = tree({ root: dir, trailName: 'trail-a', firstWindowStart: new Date('2026-09-28T00:17:31Z'), hours: 60 });
     const store = new CountingStore(dir);
-    const result = await verifyIntegrity({
-      stores: [store],
-      start: new Date('2026-10-01T00:00:00Z'),
-      end: new Date('2026-10-02T00:00:00Z'),
-      publicKeys: parsePublicKeyList(t.publicKeyList),
-      concurrency: 4,
-      now: new Date('2027-06-01T00:00:00Z'),
-    });
+    const result = await checkAt(dir, t, '2027-06-01T00:00:00Z', store);
     expect(errors(result)).toEqual([]);
     expect(result.problems.map((p) => p.message)).toEqual([expect.stringMatching(/^the chain ends at 2026-09-30T12:17:31Z, before the period, and no later digest of this trail was found/)]);
     // Seven and a half months looked through past the 15 days: the copy's year and month folders
@@ -284,14 +281,7 @@ describe('a chain that ends before the period, its trail\'s next digest past the
     const dir = root();
     const t = tree({ root: dir, trailName: 'trail-a', firstWindowStart: new Date('2026-09-28T00:17:31Z'), hours: 60 });
     tree({ root: dir, trailName: 'trail-a', firstWindowStart: new Date('2026-11-01T05:17:31Z'), hours: 24 });
-    const result = await verifyIntegrity({
-      stores: [new LocalStore(dir)],
-      start: new Date('2026-10-01T00:00:00Z'),
-      end: new Date('2026-10-02T00:00:00Z'),
-      publicKeys: parsePublicKeyList(t.publicKeyList),
-      concurrency: 4,
-      now: new Date('2026-11-26T00:00:00Z'),
-    });
+    const result = await checkAt(dir, t, '2026-11-26T00:00:00Z');
     expect(errors(result)).toEqual([]);
     expect(result.ok).toBe(true);
     expect(result.problems.map((p) => p.message)).toContainEqual(expect.stringMatching(/^the chain stops at 2026-09-30T12:17:31Z, before the period, and starts again at 2026-11-01T05:17:31Z, after it/));

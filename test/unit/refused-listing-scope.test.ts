@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { discoverTrails, unlistedScope } from '../../src/cloudtrail/layout.js';
-import type { ObjectStore, StoredObject } from '../../src/types.js';
+import { MemoryBucket } from '../helpers/memory-bucket.js';
 
 const ORG = 'o-7f3k2m9xq1';
 const A = '314159265358';
@@ -15,39 +15,6 @@ const B = '271828182845';
 const log = (account: string) => `audit-logs/AWSLogs/${ORG}/${account}/CloudTrail/us-east-1/2026/10/05/${account}_CloudTrail_us-east-1_20261005T1005Z_abcdefghijklmnop.json.gz`;
 /** An organization trail under `audit-logs/`, beside another team's load balancer logs. */
 const SHARED = [log(A), log(B), 'elb-logs/2026/10/01/x.log'];
-
-/** A bucket as S3 lists it (delimiter `/`), in memory, that refuses the delimiter listings of the prefixes `refused` matches. */
-class RefusingBucket implements ObjectStore {
-  readonly kind = 's3' as const;
-  readonly label = 's3://bucket';
-  readonly rootPrefix = '';
-  constructor(
-    private readonly keys: readonly string[],
-    private readonly refused: RegExp,
-  ) {}
-  listChildren(prefix: string): Promise<{ prefixes: string[]; objects: StoredObject[] }> {
-    if (this.refused.test(prefix)) return Promise.reject(new Error('access denied (AccessDenied)'));
-    const prefixes = new Set<string>();
-    const objects: StoredObject[] = [];
-    for (const key of this.keys) {
-      if (!key.startsWith(prefix)) continue;
-      const slash = key.indexOf('/', prefix.length);
-      if (slash === -1) objects.push({ key });
-      else prefixes.add(key.slice(0, slash + 1));
-    }
-    return Promise.resolve({ prefixes: [...prefixes].sort(), objects });
-  }
-  // eslint-disable-next-line require-yield
-  async *listAll(prefix: string): AsyncIterable<StoredObject> {
-    throw new Error(`listed the bucket whole from '${prefix}'`);
-  }
-  read(): Promise<Buffer> {
-    return Promise.reject(new Error('not read here'));
-  }
-  metadata(): Promise<Record<string, string>> {
-    return Promise.resolve({});
-  }
-}
 
 describe('what a folder whose listing failed may hide', () => {
   const found = { awsLogs: ['audit-logs/AWSLogs/'], trailSeen: true };
@@ -81,12 +48,12 @@ describe('discovery records on each refused listing what it may hide', () => {
     ['^audit-logs/$', 'audit-logs/', 'accounts'],
     [`^audit-logs/AWSLogs/${ORG}/${B}/CloudTrail/$`, `audit-logs/AWSLogs/${ORG}/${B}/CloudTrail/`, 'account'],
   ] as const)('refused %s: %s hides %s', async (refused, prefix, hides) => {
-    const discovery = await discoverTrails(new RefusingBucket(SHARED, new RegExp(refused)));
+    const discovery = await discoverTrails(new MemoryBucket(SHARED, { refused: new RegExp(refused) }));
     expect(discovery.problems).toEqual([{ key: prefix, source: 's3://bucket', reason: 'could not list: access denied (AccessDenied)', unlisted: { prefix, hides } }]);
   });
 
   it('the trail is still read when a branch beside it is refused', async () => {
-    const discovery = await discoverTrails(new RefusingBucket(SHARED, /^elb-logs\//));
+    const discovery = await discoverTrails(new MemoryBucket(SHARED, { refused: /^elb-logs\// }));
     expect(discovery.locations.map((l) => l.accountId)).toEqual([B, A]);
     expect(discovery.trailSeen).toBe(true);
   });

@@ -7,11 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { certificateLifecycles } from '../../src/analysis/certificates.js';
 import { policyHistories } from '../../src/analysis/policies.js';
 import { normalizeRecord } from '../../src/cloudtrail/normalize.js';
-import type { CollectResult } from '../../src/collect/run.js';
-import { resolvePeriod } from '../../src/collect/period.js';
 import { compareEvents, orderRecreations, toIotEvent } from '../../src/iot/events.js';
-import { buildReport } from '../../src/report/build.js';
 import type { IotEvent, SourcedRecord } from '../../src/types.js';
+import { buildOctober, collectedOf } from '../helpers/build-from-records.js';
 import { record } from '../helpers/trail-tree.js';
 
 const ACCOUNT = '111122223333';
@@ -77,25 +75,8 @@ describe('a deletion and a creation of one resource in one second', () => {
 
   it('is the order of the report’s events', () => {
     const records = [register('10:00:00'), revoke('10:01:00'), register('10:05:00'), deleteCert('10:05:00')];
-    const collected: CollectResult = {
-      sources: [],
-      records,
-      delivered: { locations: [], loose: true },
-      unreadable: [],
-      problems: [],
-      stats: { filesListed: 1, filesRead: 1, bytesRead: 0, uncompressedBytes: 0, recordsRead: 4, iotRecords: 4, duplicatesDropped: 0 },
-      withoutTime: { count: 0, examples: [] },
-      withoutName: { count: 0, examples: [] },
-      days: ['2026-10-05'],
-    };
-    const model = buildReport({
-      collected,
-      accounts: { organizationId: null, managementAccountId: null, from: 'logs', note: null, accounts: [] },
-      period: resolvePeriod({ period: '2026-10', tz: 'UTC' }, new Date('2026-11-02T00:00:00Z')),
-      generatedAt: '2026-11-02T00:00:00Z',
-      tool: { name: 'iot-audit', version: 'test' },
-      filters: { accounts: [], regions: [] },
-    });
+    const collected = collectedOf(records);
+    const model = buildOctober(collected);
     expect(model.events.map((e) => e.eventName)).toEqual(['RegisterCertificateWithoutCA', 'UpdateCertificate', 'DeleteCertificate', 'RegisterCertificateWithoutCA']);
     expect(model.certificates.map((c) => c.lastKnownStatus)).toEqual(['ACTIVE']);
   });
