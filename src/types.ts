@@ -73,6 +73,8 @@ export interface ObjectStore {
   readAgain?(key: string): Promise<Buffer>;
   /** User metadata (`x-amz-meta-*` without the prefix, lowercased names); `{}` when the store keeps none. */
   metadata(key: string): Promise<Record<string, string>>;
+  /** `metadata` a second time, after a failure on something passing, as `readAgain` reads. */
+  metadataAgain?(key: string): Promise<Record<string, string>>;
 }
 
 /** A problem reading part of a source: listed in the report's coverage, never fatal on its own. */

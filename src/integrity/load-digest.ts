@@ -4,19 +4,18 @@ import type { ObjectStore } from '../types.js';
 import type { LoadedDigest } from './chain.js';
 import { sidecarMetadata } from '../sources/local.js';
 import { digestContentOf, type DigestContent, type DigestRead } from './digest.js';
-import type { Gate } from './discover.js';
 import { parseDigestName } from './keys.js';
 import type { IntegrityResult } from './types.js';
 
 export interface DigestReader {
   read: (store: ObjectStore, key: string) => Promise<Buffer>;
+  /** The object's metadata (`ObjectStore.metadata`), bounded with the reads and asked again as they are read again. */
+  metadata: (store: ObjectStore, key: string) => Promise<Record<string, string>>;
   /**
    * Reads, inflates and parses a digest elsewhere (a parse worker, for a local file), with
    * its `.sig` sidecar; undefined: `read` and this thread do it.
    */
   readDigest?: (store: ObjectStore, key: string) => Promise<DigestRead> | undefined;
-  /** Bounds the metadata requests with the reads. */
-  gate: Gate;
   signatures: Map<string, string> | undefined;
   stats: IntegrityResult['stats'];
 }
@@ -82,7 +81,7 @@ export async function loadDigest(store: ObjectStore, key: string, ctx: DigestRea
 
 async function storeMetadata(store: ObjectStore, key: string, ctx: DigestReader, onMetadataFailure: () => void): Promise<Record<string, string>> {
   try {
-    return await ctx.gate(() => store.metadata(key));
+    return await ctx.metadata(store, key);
   } catch (error) {
     if (isFatalStoreError(error)) throw error;
     onMetadataFailure();

@@ -106,6 +106,7 @@ interface Context {
   gate: Gate;
   lister: Lister;
   read: (store: ObjectStore, key: string) => Promise<Buffer>;
+  metadata: DigestReader['metadata'];
   knownContent: LogReader['knownContent'];
   hashBytes: LogReader['hashBytes'];
   readDigest: DigestReader['readDigest'];
@@ -140,31 +141,33 @@ export async function verifyIntegrity(opts: VerifyIntegrityOptions): Promise<Int
   }
 }
 
-/** Reads of `readOnceMore` that fail again in a row and end them (as the report's second reads end). */
-const READ_AGAIN_FAILURES = 8;
+/** Second tries of `onceMore` that fail again in a row and end them (as the report's second reads end). */
+const ONCE_MORE_FAILURES = 8;
 
 /**
- * Digest and log file reads, each read once more where the store reads differently then
- * (`ObjectStore.readAgain`: S3 with every attempt, whatever its shared retry quota has left) when
- * it failed on something passing: a burst of errors on the reads in flight empties that quota,
- * and a digest given up after one attempt is a broken chain in the report. After 8 reads in a
- * row that fail again, no more: an endpoint that stops answering must still end the check soon
- * (every read of a month read twice with every attempt took 40 times as long).
+ * Digest and log file reads, and the digests' metadata requests (their signatures), each made once
+ * more where the store makes it differently then (`ObjectStore.readAgain`, `metadataAgain`: S3 with
+ * every attempt, whatever its shared retry quota has left) when it failed on something passing: a
+ * burst of errors on the requests in flight empties that quota, a digest given up after one attempt
+ * is a broken chain in the report, and one whose metadata went unread has no signature. After 8
+ * second tries in a row that fail again, reads and metadata alike, no more: an endpoint that stops
+ * answering must still end the check soon (every read of a month read twice with every attempt
+ * took 40 times as long).
  */
-function readOnceMore(): (store: ObjectStore, key: string) => Promise<Buffer> {
+function onceMore(): <T>(first: () => Promise<T>, again: (() => Promise<T>) | undefined) => Promise<T> {
   let failedAgain = 0;
-  return async (store, key) => {
+  return async (first, again) => {
     try {
-      return await store.read(key);
+      return await first();
     } catch (error) {
-      if (store.readAgain === undefined || !isTransientStoreError(error) || failedAgain >= READ_AGAIN_FAILURES) throw error;
+      if (again === undefined || !isTransientStoreError(error) || failedAgain >= ONCE_MORE_FAILURES) throw error;
       try {
-        const body = await store.readAgain(key);
+        const out = await again();
         failedAgain = 0;
-        return body;
-      } catch (again) {
+        return out;
+      } catch (second) {
         failedAgain++;
-        throw again;
+        throw second;
       }
     }
   };
@@ -173,7 +176,8 @@ function readOnceMore(): (store: ObjectStore, key: string) => Promise<Buffer> {
 async function verifyAll(opts: VerifyIntegrityOptions): Promise<IntegrityResult> {
   const onProgress = opts.onProgress ?? (() => {});
   const gate = createGate(Math.max(1, opts.concurrency ?? 16));
-  const read = opts.readObject ?? readOnceMore();
+  const secondTry = onceMore();
+  const read = opts.readObject ?? ((store: ObjectStore, key: string) => secondTry(() => store.read(key), store.readAgain?.bind(store, key)));
   const notes: string[] = [];
   const progress: Context['progress'] = {
     digests: 0,
@@ -191,6 +195,7 @@ async function verifyAll(opts: VerifyIntegrityOptions): Promise<IntegrityResult>
     gate,
     lister: new Lister(gate, opts.discoveryListings),
     read: (store, key) => gate(() => read(store, key)),
+    metadata: (store, key) => gate(() => secondTry(() => store.metadata(key), store.metadataAgain?.bind(store, key))),
     knownContent: opts.knownContent,
     hashBytes: opts.hashBytes,
     readDigest: opts.readDigest,

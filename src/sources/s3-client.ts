@@ -153,9 +153,10 @@ const ownRetries = new AsyncLocalStorage<true>();
  * Sends what `send` sends with retries that do not draw on the client's shared retry quota: up to
  * the attempts configured, with the same backoff, whatever the quota has left. For the few
  * requests a burst must not cost a file: a second read after the other files (`S3Store.readAgain`,
- * a few at once) and listing pages (each stands for up to 1,000 files). The quota still makes the
- * many first reads fail fast when an endpoint stops answering. `standard` mode only: in
- * `adaptive` mode the SDK's own strategy and quota decide.
+ * a few at once), a digest's second metadata request (`S3Store.metadataAgain`: its signature) and
+ * listing pages (each stands for up to 1,000 files). The quota still makes the many first reads
+ * fail fast when an endpoint stops answering. `standard` mode only: in `adaptive` mode the SDK's
+ * own strategy and quota decide.
  */
 export function withOwnRetries<T>(send: () => Promise<T>): Promise<T> {
   return ownRetries.run(true, send);

@@ -133,6 +133,14 @@ export class S3Store implements ObjectStore {
     return metadata;
   }
 
+  /**
+   * A second metadata request (a digest's signature is in its metadata) after a failure on
+   * something passing, with retries outside the shared retry quota, as `readAgain` reads.
+   */
+  metadataAgain(key: string): Promise<Record<string, string>> {
+    return withOwnRetries(() => this.metadata(key));
+  }
+
   /** A listing's pages; `startAfter` on the first request only (the continuation token carries on from there). */
   private async *pages(prefix: string, delimiter: '/' | undefined, startAfter?: string): AsyncGenerator<ListObjectsV2CommandOutput> {
     const seen = new Set<string>();
