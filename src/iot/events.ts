@@ -242,6 +242,9 @@ const DELETES: ReadonlyMap<string, ResourceType> = new Map([
   ['DeleteCACertificate', 'caCertificate'],
   ['DeletePolicy', 'policy'],
 ]);
+/** What AWS IoT requires done to a resource before it deletes it: detached, and a certificate inactive or revoked, a policy without other versions. */
+const DETACHES: ReadonlySet<string> = new Set(['DetachPolicy', 'DetachPrincipalPolicy', 'DetachThingPrincipal']);
+const STATUS_CALLS: ReadonlySet<string> = new Set(['UpdateCertificate', 'UpdateCACertificate']);
 
 /** Where a certificate or policy lives: its type, account, region and id (a policy's name); of one type, or of any of the three. */
 function placeKeys(event: IotEvent, type: ResourceType | undefined): string[] {
@@ -257,14 +260,28 @@ function placeKeys(event: IotEvent, type: ResourceType | undefined): string[] {
 const createsKey = (e: IotEvent, key: string) => e.errorCode === null && RECREATES.has(e.eventName) && placeKeys(e, RECREATES.get(e.eventName)).includes(key);
 const deletesKey = (e: IotEvent, key: string) => e.errorCode === null && DELETES.has(e.eventName) && placeKeys(e, DELETES.get(e.eventName)).includes(key);
 
+/** Whether a successful call on the resource of `key` is one its deletion needs first (`DETACHES`, a status set to INACTIVE or REVOKED, a policy's other version deleted). */
+function preparesDeletion(e: IotEvent, key: string): boolean {
+  if (DETACHES.has(e.eventName)) return true;
+  if (key.startsWith('policy\u0000')) return e.eventName === 'DeletePolicyVersion';
+  if (!STATUS_CALLS.has(e.eventName)) return false;
+  const p = e.requestParameters;
+  const status = p !== null && typeof p === 'object' && Object.hasOwn(p, 'newStatus') ? (p as Record<string, unknown>).newStatus : undefined;
+  return typeof status === 'string' && (status.toUpperCase() === 'INACTIVE' || status.toUpperCase() === 'REVOKED');
+}
+
 /**
- * Events sorted by `compareEvents`, with a deletion moved before a creation of the same
- * certificate or policy logged in the same second when the resource exists as that second
- * begins: the last successful call on it before that second was no deletion or, with none
- * before, the first after it is no creation. AWS IoT refuses to create what exists, so the
- * deletion came first: a policy or certificate deleted and made again in one second (a replace
- * script; a revoked certificate registered again) exists afterwards. With nothing to tell,
- * creation stays first. In place, in time linear in the events; returns the array.
+ * Events sorted by `compareEvents`, with the calls on a certificate or policy that is deleted and
+ * made again in one second put in an order AWS IoT allows. It refuses to create what exists and
+ * deletes only what is detached (a certificate inactive or revoked, a policy without other
+ * versions), so when the resource exists as that second begins (its last successful call before
+ * it was no deletion, nor its transfer's acceptance by another account; or, with none before, its
+ * first after the second is no creation) the order is: what the deletion needs first, the
+ * deletion, the creation, the second's other calls on it; when it does not (or nothing tells),
+ * the creation, the other calls, what the deletion needs, the deletion. Several deletions and
+ * creations alternate. A replace script, a revoked certificate registered again: the resource
+ * exists afterwards. Other events, and failed calls, keep their places. In place; time linear in
+ * the events (and in each second's calls on one resource); returns the array.
  */
 export function orderRecreations(events: IotEvent[]): IotEvent[] {
   // The seconds, and in them the resources, with both a creation and a deletion: most months have none.
@@ -277,68 +294,120 @@ export function orderRecreations(events: IotEvent[]): IotEvent[] {
     if (keys === undefined) created.set(e.eventTime, (keys = new Set()));
     for (const key of placeKeys(e, type)) keys.add(key);
   }
-  const candidates = new Set<string>();
-  const seconds = new Set<string>();
+  const bySecond = new Map<string, Set<string>>();
   for (let i = 0; i < events.length; i++) {
     const e = events[i]!;
     const type = e.errorCode === null ? DELETES.get(e.eventName) : undefined;
     const keys = type === undefined ? undefined : created.get(e.eventTime);
     if (keys === undefined) continue;
-    for (const key of placeKeys(e, type)) {
-      if (!keys.has(key)) continue;
-      candidates.add(key);
-      seconds.add(e.eventTime);
-    }
+    for (const key of placeKeys(e, type)) if (keys.has(key)) getOrMake(bySecond, e.eventTime).add(key);
   }
-  if (candidates.size === 0) return events;
-  // Where each of those resources is touched by a successful call, in order.
+  if (bySecond.size === 0) return events;
+  const candidates = new Set<string>();
+  for (const keys of bySecond.values()) for (const key of keys) candidates.add(key);
+  // Where each of those resources is touched by a successful call, in the order as sorted: past the
+  // second being ordered, nothing has moved yet, so this tells what comes after it.
   const touches = new Map<string, number[]>();
   for (let i = 0; i < events.length; i++) {
     const e = events[i]!;
     if (e.errorCode !== null) continue;
-    for (const key of placeKeys(e, undefined)) {
-      if (!candidates.has(key)) continue;
-      const at = touches.get(key);
-      if (at === undefined) touches.set(key, [i]);
-      else at.push(i);
-    }
+    for (const key of placeKeys(e, undefined)) if (candidates.has(key)) getOrMakeList(touches, key).push(i);
   }
+  // What the calls so far, in their final order, show of each resource; and transfers under way, by region and certificate id.
+  const state = new Map<string, 'exists' | 'deleted'>();
+  const transfers = new Map<string, string>();
   for (let start = 0; start < events.length; ) {
     const time = events[start]!.eventTime;
     let end = start + 1;
     while (end < events.length && events[end]!.eventTime === time) end++;
-    if (seconds.has(time)) {
-      for (const key of created.get(time)!) {
-        if (candidates.has(key) && existsBefore(events, touches.get(key)!, start, end, key)) deletionFirst(events, start, end, key);
-      }
-    }
+    const keys = bySecond.get(time);
+    if (keys !== undefined) orderSecond(events, start, end, [...keys].sort(), (key) => existsAt(events, state, touches.get(key)!, end, key));
+    for (let i = start; i < end; i++) follow(events[i]!, candidates, state, transfers);
     start = end;
   }
   return events;
 }
 
-/** Whether the resource exists as the second [start, end) begins, from the calls on it around that second (`at`, ascending). */
-function existsBefore(events: readonly IotEvent[], at: readonly number[], start: number, end: number, key: string): boolean {
-  // The first touch at or after `start`.
-  let lo = 0;
-  let hi = at.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (at[mid]! < start) lo = mid + 1;
-    else hi = mid;
-  }
-  if (lo > 0) return !deletesKey(events[at[lo - 1]!]!, key);
-  while (lo < at.length && at[lo]! < end) lo++;
-  return lo < at.length && !createsKey(events[at[lo]!]!, key);
+function getOrMake(map: Map<string, Set<string>>, key: string): Set<string> {
+  let value = map.get(key);
+  if (value === undefined) map.set(key, (value = new Set()));
+  return value;
 }
 
-/** The second's deletions of `key` moved just before its first creation; every other event keeps its order. */
-function deletionFirst(events: IotEvent[], start: number, end: number, key: string): void {
-  const second = events.slice(start, end);
-  const first = second.findIndex((e) => createsKey(e, key));
-  const deletions = second.filter((e, i) => i > first && deletesKey(e, key));
-  if (first < 0 || deletions.length === 0) return;
-  const rest = second.filter((e) => !deletions.includes(e));
-  rest.splice(rest.indexOf(second[first]!), 0, ...deletions);
-  for (let i = 0; i < rest.length; i++) events[start + i] = rest[i]!;
+function getOrMakeList<T>(map: Map<string, T[]>, key: string): T[] {
+  let value = map.get(key);
+  if (value === undefined) map.set(key, (value = []));
+  return value;
+}
+
+/** Whether the resource exists as its second begins: from the calls before it, else from the first after it (`touches`, ascending). */
+function existsAt(events: readonly IotEvent[], state: ReadonlyMap<string, 'exists' | 'deleted'>, touches: readonly number[], end: number, key: string): boolean {
+  const known = state.get(key);
+  if (known !== undefined) return known === 'exists';
+  let lo = 0;
+  let hi = touches.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (touches[mid]! < end) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < touches.length && !createsKey(events[touches[lo]!]!, key);
+}
+
+/** What one call, in its final place, shows of the resources followed: created or used (exists), deleted, or transferred away (an accepted transfer). */
+function follow(e: IotEvent, followed: ReadonlySet<string>, state: Map<string, 'exists' | 'deleted'>, transfers: Map<string, string>): void {
+  if (e.errorCode !== null) return;
+  for (const key of placeKeys(e, undefined)) if (followed.has(key)) state.set(key, deletesKey(e, key) ? 'deleted' : 'exists');
+  if (e.eventName !== 'TransferCertificate' && e.eventName !== 'AcceptCertificateTransfer') return;
+  for (const r of e.resources) {
+    if (r.type !== 'certificate') continue;
+    const transfer = `${e.region}\u0000${r.id}`;
+    if (e.eventName === 'TransferCertificate') {
+      transfers.set(transfer, `certificate\u0000${e.accountId}\u0000${e.region}\u0000${r.id}`);
+      continue;
+    }
+    const sender = transfers.get(transfer);
+    transfers.delete(transfer);
+    if (sender !== undefined && !sender.startsWith(`certificate\u0000${e.accountId}\u0000`) && followed.has(sender)) state.set(sender, 'deleted');
+  }
+}
+
+/** `first`'s and `second`'s items in turn, from `first`; what one has left over after the other's end. */
+function alternate<T>(first: readonly T[], second: readonly T[]): T[] {
+  const out: T[] = [];
+  for (let i = 0; i < Math.max(first.length, second.length); i++) {
+    if (i < first.length) out.push(first[i]!);
+    if (i < second.length) out.push(second[i]!);
+  }
+  return out;
+}
+
+/** The second [start, end)'s successful calls on each of `keys` put in the order `orderRecreations` gives, in the places they held. */
+function orderSecond(events: IotEvent[], start: number, end: number, keys: readonly string[], exists: (key: string) => boolean): void {
+  const wanted = new Set(keys);
+  const own = new Map<string, IotEvent[]>();
+  const place = new Map<IotEvent, number>();
+  for (let i = start; i < end; i++) {
+    const e = events[i]!;
+    place.set(e, i);
+    if (e.errorCode !== null) continue;
+    for (const key of placeKeys(e, undefined)) if (wanted.has(key)) getOrMakeList(own, key).push(e);
+  }
+  for (const key of keys) {
+    // In their places now: a call on two of the resources may have moved with the first.
+    const calls = (own.get(key) ?? []).sort((a, b) => place.get(a)! - place.get(b)!);
+    const slots = calls.map((e) => place.get(e)!);
+    const creations = calls.filter((e) => createsKey(e, key));
+    const deletions = calls.filter((e) => !createsKey(e, key) && deletesKey(e, key));
+    const prepare = calls.filter((e) => !createsKey(e, key) && !deletesKey(e, key) && preparesDeletion(e, key));
+    const rest = calls.filter((e) => !createsKey(e, key) && !deletesKey(e, key) && !preparesDeletion(e, key));
+    const order = exists(key) ? alternate(deletions, creations) : alternate(creations, deletions);
+    const firstDeletion = order.indexOf(deletions[0]!);
+    order.splice(firstDeletion, 0, ...prepare);
+    order.splice(order.indexOf(creations[0]!) + 1, 0, ...rest);
+    for (let i = 0; i < order.length; i++) {
+      events[slots[i]!] = order[i]!;
+      place.set(order[i]!, slots[i]!);
+    }
+  }
 }

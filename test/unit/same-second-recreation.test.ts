@@ -6,10 +6,12 @@
 import { describe, expect, it } from 'vitest';
 import { certificateLifecycles } from '../../src/analysis/certificates.js';
 import { policyHistories } from '../../src/analysis/policies.js';
+import { certificateReactivated } from '../../src/analysis/rules/certificate-reactivated.js';
 import { normalizeRecord } from '../../src/cloudtrail/normalize.js';
 import { compareEvents, orderRecreations, toIotEvent } from '../../src/iot/events.js';
 import type { IotEvent, SourcedRecord } from '../../src/types.js';
 import { buildOctober, collectedOf } from '../helpers/build-from-records.js';
+import { ruleContext } from '../helpers/events.js';
 import { record } from '../helpers/trail-tree.js';
 
 const ACCOUNT = '111122223333';
@@ -26,7 +28,8 @@ const revoke = (time: string) => sourced(time, 'UpdateCertificate', { certificat
 const deleteCert = (time: string) => sourced(time, 'DeleteCertificate', { certificateId: CERT });
 const createPolicy = (time: string) => sourced(time, 'CreatePolicy', { policyName: 'PX', policyDocument: '{"Version":"2012-10-17","Statement":[]}' }, { policyName: 'PX', policyArn: `arn:aws:iot:us-east-1:${ACCOUNT}:policy/PX`, policyVersionId: '1' });
 const deletePolicy = (time: string) => sourced(time, 'DeletePolicy', { policyName: 'PX' });
-const attach = (time: string) => sourced(time, 'AttachPolicy', { policyName: 'PX', target: `arn:aws:iot:us-east-1:${ACCOUNT}:cert/${'d'.repeat(64)}` });
+const TARGET = `arn:aws:iot:us-east-1:${ACCOUNT}:cert/${'d'.repeat(64)}`;
+const attach = (time: string) => sourced(time, 'AttachPolicy', { policyName: 'PX', target: TARGET });
 
 const ordered = (records: SourcedRecord[]): IotEvent[] => orderRecreations(records.map(toIotEvent).sort(compareEvents));
 const steps = (events: IotEvent[]) => certificateLifecycles(events).map((c) => [c.steps.map((s) => s.action), c.lastKnownStatus]);
@@ -68,9 +71,76 @@ describe('a deletion and a creation of one resource in one second', () => {
     expect(ordered([failed, elsewhere, otherName, deletePolicy('10:20:00'), createPolicy('10:20:00')]).slice(3).map((e) => e.eventName)).toEqual(['CreatePolicy', 'DeletePolicy']);
   });
 
-  it('moves only the deletion: the second’s other calls keep their order', () => {
+  it('orders the second’s calls on the resource in their own places: other events keep theirs', () => {
     const events = ordered([createPolicy('10:00:00'), createPolicy('10:20:00'), attach('10:20:00'), sourced('10:20:00', 'CreateThing', { thingName: 't' }), deletePolicy('10:20:00')]);
-    expect(events.map((e) => e.eventName)).toEqual(['CreatePolicy', 'DeletePolicy', 'CreatePolicy', 'AttachPolicy', 'CreateThing']);
+    expect(events.map((e) => e.eventName)).toEqual(['CreatePolicy', 'DeletePolicy', 'CreatePolicy', 'CreateThing', 'AttachPolicy']);
+  });
+
+  it('a certificate revoked, deleted and registered again in one second: revoked and deleted first, so it ends ACTIVE and reactivated (second review)', () => {
+    const events = ordered([register('10:00:00'), revoke('10:05:00'), deleteCert('10:05:00'), register('10:05:00')]);
+    expect(events.map((e) => e.eventName)).toEqual(['RegisterCertificateWithoutCA', 'UpdateCertificate', 'DeleteCertificate', 'RegisterCertificateWithoutCA']);
+    expect(steps(events)).toEqual([[['registered', 'revoked', 'deleted', 'registered'], 'ACTIVE']]);
+    const hits = certificateReactivated.evaluate(ruleContext(certificateReactivated, events));
+    expect(hits).toHaveLength(1);
+  });
+
+  it('a policy replaced in one second (detach, delete a version, delete, create, attach): the new policy keeps its target', () => {
+    const createVersion = sourced('10:01:00', 'CreatePolicyVersion', { policyName: 'PX', policyDocument: '{"Version":"2012-10-17","Statement":[]}', setAsDefault: true }, { policyArn: `arn:aws:iot:us-east-1:${ACCOUNT}:policy/PX`, policyVersionId: '2', isDefaultVersion: true });
+    const detach = sourced('10:05:00', 'DetachPolicy', { policyName: 'PX', target: TARGET });
+    const deleteVersion = sourced('10:05:00', 'DeletePolicyVersion', { policyName: 'PX', policyVersionId: '1' });
+    const events = ordered([createPolicy('10:00:00'), createVersion, attach('10:02:00'), detach, deleteVersion, deletePolicy('10:05:00'), createPolicy('10:05:00'), attach('10:05:00')]);
+    expect(events.slice(3).map((e) => e.eventName)).toEqual(['DetachPolicy', 'DeletePolicyVersion', 'DeletePolicy', 'CreatePolicy', 'AttachPolicy']);
+    const [history] = policyHistories(events);
+    expect([history!.deleted, history!.attachedTargets]).toEqual([false, [TARGET]]);
+  });
+
+  it('deleted, created and deleted again in one second: in turn, so it ends deleted (all deletions first said it existed)', () => {
+    const events = ordered([createPolicy('09:00:00'), deletePolicy('10:00:00'), createPolicy('10:00:00'), deletePolicy('10:00:00')]);
+    expect(events.map((e) => e.eventName)).toEqual(['CreatePolicy', 'DeletePolicy', 'CreatePolicy', 'DeletePolicy']);
+    expect(policyHistories(events)[0]!.deleted).toBe(true);
+  });
+
+  it('tells what exists from the calls as ordered, not as first sorted (a second ordered earlier moved them)', () => {
+    // The review's event ids, which put the calls of 10:00 where its reordering moved the one a later second looked at.
+    const named = (id: string, time: string, eventName: string, name: string) => sourced(time, eventName, { policyName: name }, null, { eventID: id });
+    const events = ordered([
+      named('01', '09:00:00', 'CreatePolicy', 'P'),
+      named('02', '09:00:00', 'CreatePolicy', 'Q'),
+      named('11', '10:00:00', 'CreatePolicy', 'Q'),
+      named('a', '10:00:00', 'DeletePolicy', 'P'),
+      named('b', '10:00:00', 'DeletePolicy', 'Q'),
+      named('21', '11:00:00', 'CreatePolicy', 'P'),
+      named('22', '11:00:00', 'DeletePolicy', 'P'),
+    ]);
+    // P is gone at 10:00; at 11:00 it is created, then deleted.
+    expect(events.slice(5).map((e) => e.eventName)).toEqual(['CreatePolicy', 'DeletePolicy']);
+    expect(policyHistories(events).find((h) => h.policyName === 'P')!.deleted).toBe(true);
+  });
+
+  it('a certificate transferred to another account is gone from the sender’s: registered there again and deleted in one second, it ends deleted', () => {
+    const OTHER = '444455556666';
+    const arnIn = (account: string) => `arn:aws:iot:us-east-1:${account}:cert/${CERT}`;
+    const events = ordered([
+      register('10:00:00'),
+      sourced('10:01:00', 'UpdateCertificate', { certificateId: CERT, newStatus: 'INACTIVE' }),
+      sourced('10:02:00', 'TransferCertificate', { certificateId: CERT, targetAwsAccount: OTHER }, { transferredCertificateArn: arnIn(OTHER) }),
+      sourced('10:03:00', 'AcceptCertificateTransfer', { certificateId: CERT, setAsActive: true }, null, { recipientAccountId: OTHER }),
+      deleteCert('10:05:00'),
+      register('10:05:00'),
+    ]);
+    expect(events.slice(4).map((e) => e.eventName)).toEqual(['RegisterCertificateWithoutCA', 'DeleteCertificate']);
+    expect(certificateLifecycles(events).map((c) => [c.accountId, c.lastKnownStatus])).toEqual([
+      [OTHER, 'ACTIVE'],
+      [ACCOUNT, 'DELETED'],
+    ]);
+  });
+
+  it('16,000 policies replaced in one second: each deleted, then created (one pass over the second; it had been 35 s)', () => {
+    const records: SourcedRecord[] = [];
+    for (let i = 0; i < 16_000; i++) records.push(sourced('09:00:00', 'CreatePolicy', { policyName: `P${i}` }));
+    for (let i = 0; i < 16_000; i++) records.push(sourced('10:00:00', 'DeletePolicy', { policyName: `P${i}` }), sourced('10:00:00', 'CreatePolicy', { policyName: `P${i}` }));
+    const events = ordered(records);
+    expect(policyHistories(events).every((h) => !h.deleted && h.changes.map((c) => c.action).join() === 'create,delete,create')).toBe(true);
   });
 
   it('is the order of the report’s events', () => {
