@@ -11,7 +11,7 @@ import { normalizeRecord } from '../../src/cloudtrail/normalize.js';
 import { compareEvents, orderRecreations, toIotEvent } from '../../src/iot/events.js';
 import type { IotEvent, SourcedRecord } from '../../src/types.js';
 import { buildOctober, collectedOf } from '../helpers/build-from-records.js';
-import { ruleContext } from '../helpers/events.js';
+import { runRule } from '../helpers/events.js';
 import { record } from '../helpers/trail-tree.js';
 
 const ACCOUNT = '111122223333';
@@ -80,7 +80,7 @@ describe('a deletion and a creation of one resource in one second', () => {
     const events = ordered([register('10:00:00'), revoke('10:05:00'), deleteCert('10:05:00'), register('10:05:00')]);
     expect(events.map((e) => e.eventName)).toEqual(['RegisterCertificateWithoutCA', 'UpdateCertificate', 'DeleteCertificate', 'RegisterCertificateWithoutCA']);
     expect(steps(events)).toEqual([[['registered', 'revoked', 'deleted', 'registered'], 'ACTIVE']]);
-    const hits = certificateReactivated.evaluate(ruleContext(certificateReactivated, events));
+    const hits = runRule(certificateReactivated, events);
     expect(hits).toHaveLength(1);
   });
 
