@@ -9,6 +9,8 @@ import { logObjectOfPath, recordFromRow, type ColumnReading } from '../../src/so
 import { CLOUDTRAIL_COLUMNS, hiveTypeText, isComplexTypeText } from '../../src/sources/athena/schema.js';
 import { buildCollectionSql, eventTimeBounds, type CollectionQuery } from '../../src/sources/athena/sql.js';
 import { parseAthenaUrl } from '../../src/sources/athena/url.js';
+import { canonicalTime } from '../../src/cloudtrail/normalize.js';
+import { trinoKeeps } from '../helpers/trino-predicate.js';
 import { checkAccountIds, checkRegions, sqlIdentifier, sqlString } from '../../src/sources/athena/validate.js';
 
 const NOW = new Date('2026-11-15T12:00:00Z');
@@ -67,8 +69,8 @@ describe('the collection query', () => {
       `WHERE "timestamp" BETWEEN '2026/10/01' AND '2026/11/01'`,
       `  AND "account" IN ('111122223333', '444455556666')`,
       `  AND "region" IN ('eu-west-1')`,
-      `  AND ("eventtime" >= '2026-09-30T23:59:59Z' AND "eventtime" < '2026-11-01T00:00:01Z'`,
-      `       OR coalesce("eventtime", '') NOT LIKE '____-__-__%')`,
+      `  AND coalesce(try(from_iso8601_timestamp(if(regexp_like("eventtime", '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$'), "eventtime")))`,
+      `         BETWEEN from_iso8601_timestamp('2026-09-30T23:59:59Z') AND from_iso8601_timestamp('2026-11-01T00:00:01Z'), true)`,
       `  AND (lower("eventsource") = 'iot.amazonaws.com'`,
       `       OR (coalesce("eventsource", '') = '' AND "requestparameters" LIKE '%arn:aws%:iot:%'))`,
     ]);
@@ -98,22 +100,20 @@ describe('the collection query', () => {
     const paris = resolvePeriod({ period: '2026-10', tz: 'Europe/Paris' }, NOW);
     const sql = buildCollectionSql(query({ period: paris, days: deliveryDays(paris, 3) }));
     expect(sql).toContain(`"timestamp" BETWEEN '2026/09/30' AND '2026/11/03'`);
-    expect(sql).toContain(`"eventtime" >= '2026-09-30T21:59:59Z'`);
-    expect(sql).toContain(`"eventtime" < '2026-10-31T23:00:01Z'`);
+    expect(sql).toContain(`BETWEEN from_iso8601_timestamp('2026-09-30T21:59:59Z') AND from_iso8601_timestamp('2026-10-31T23:00:01Z'), true)`);
 
     const noLate = buildCollectionSql(query({ days: deliveryDays(october, 0) }));
     expect(noLate).toContain(`BETWEEN '2026/10/01' AND '2026/10/31'`);
   });
 
-  it('widens event-time bounds to whole seconds outside the period, so no text comparison loses a record', () => {
+  it('widens event-time bounds to whole seconds outside the period, so no rounding loses a record', () => {
     expect(eventTimeBounds({ start: '2026-10-01T08:00:00.500Z', end: '2026-10-01T09:30:00.250Z' })).toEqual({
       from: '2026-10-01T07:59:59Z',
       to: '2026-10-01T09:30:02Z',
     });
     const bounds = eventTimeBounds(october);
-    // CloudTrail's own format, with or without a fraction, sorts inside the bounds for every instant of the period.
     for (const t of ['2026-10-01T00:00:00Z', '2026-10-01T00:00:00.999Z', '2026-10-31T23:59:59Z', '2026-10-31T23:59:59.999Z']) {
-      expect(t >= bounds.from && t < bounds.to).toBe(true);
+      expect(Date.parse(t) >= Date.parse(bounds.from) && Date.parse(t) < Date.parse(bounds.to)).toBe(true);
     }
   });
 
@@ -123,18 +123,19 @@ describe('the collection query', () => {
     expect(noParams).not.toContain('"requestparameters" LIKE');
   });
 
+  /** The WHERE's conditions on the event time (one expected). */
+  const timeConditions = (sql: string): string[] =>
+    whereOf(sql).replace(/^WHERE /, '').split('\n  AND ').filter((c) => c.includes('"eventtime"'));
+
   // Commit 61b5535 counted Athena's records without a time in coverage, as the files' are, but the
   // query's event-time bounds still left them out: NULL and '' compare as neither >= nor < a bound.
-  it('also returns the records whose time the bounds cannot place (NULL, empty, not a date), in one condition of the WHERE', () => {
-    const conditions = whereOf(buildCollectionSql(query())).replace(/^WHERE /, '').split('\n  AND ');
-    const time = conditions.filter((c) => c.includes('"eventtime"'));
+  it('also returns the records whose time the query cannot place (NULL, empty, not a date), in one condition of the WHERE', () => {
+    const time = timeConditions(buildCollectionSql(query()));
     expect(time).toEqual([
-      `("eventtime" >= '2026-09-30T23:59:59Z' AND "eventtime" < '2026-11-01T00:00:01Z'\n       OR coalesce("eventtime", '') NOT LIKE '____-__-__%')`,
+      `coalesce(try(from_iso8601_timestamp(if(regexp_like("eventtime", '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$'), "eventtime")))\n` +
+        `         BETWEEN from_iso8601_timestamp('2026-09-30T23:59:59Z') AND from_iso8601_timestamp('2026-11-01T00:00:01Z'), true)`,
     ]);
-    // What the condition keeps, read as Athena reads it (`_` one character, `%` any; NULL is '' by coalesce).
-    const [, from, to, like] = /^\("eventtime" >= '([^']+)' AND "eventtime" < '([^']+)'\n\s+OR coalesce\("eventtime", ''\) NOT LIKE '([^']+)'\)$/.exec(time[0])!;
-    const dated = new RegExp(`^${like.replace(/_/g, '.').replace(/%/g, '.*')}$`, 's');
-    const kept = (t: string | null) => (t !== null && t >= from && t < to) || !dated.test(t ?? '');
+    const kept = (t: string | null) => trinoKeeps(time[0], new Map([['eventtime', t]]));
     const cases: [string | null, boolean][] = [
       [null, true],
       ['', true],
@@ -143,10 +144,75 @@ describe('the collection query', () => {
       ['2026-10-05T10:00:00Z', true],
       ['2026-10-31T23:59:59.999Z', true],
       ['2026-09-30T23:59:58Z', false],
-      ['2026-11-01T00:00:01Z', false],
+      ['2026-11-01T00:00:02Z', false],
       ['2027-01-01T00:00:00Z', false],
     ];
     expect(cases.map(([t]) => [t, kept(t)])).toEqual(cases);
+  });
+
+  // Review: the text bounds dropped times that begin like a date but are none (`2026-13-01`,
+  // `2026-02-30`, `xxxx-xx-xx`), which the log-file path counts as without a time, and times with an
+  // offset that are of the period (`2026-09-30T22:00:00-05:00` is 03:00Z on 1 October), which it keeps.
+  it('returns every row the log-file path would keep or count, whatever Athena\'s own parser makes of its time', () => {
+    const sql = buildCollectionSql(query());
+    const [time] = timeConditions(sql);
+    const returned = (t: string | null) => trinoKeeps(time, new Map([['eventtime', t]]));
+    const startMs = Date.parse(october.start);
+    const endMs = Date.parse(october.end);
+    /** What the files' path does with a record of that time: keeps it (of the period), counts it (no usable time), or skips it. */
+    const fileFate = (t: string | null): 'kept' | 'counted' | 'skipped' => {
+      const canonical = canonicalTime(t);
+      if (canonical === null) return 'counted';
+      const ms = Date.parse(canonical);
+      return ms >= startMs && ms < endMs ? 'kept' : 'skipped';
+    };
+    const values: (string | null)[] = [
+      // The reviewer's.
+      '2026-13-01T00:00:00Z',
+      '2026-02-30T10:00:00Z',
+      'xxxx-xx-xxT..',
+      'xxxx-xx-xxT00:00:00Z',
+      '2026-09-30T22:00:00-05:00',
+      '2026-10-31T20:00:00-05:00',
+      // Offsets, fractions, other spellings `canonicalTime` reads.
+      '2026-10-01T01:30:00+02:00',
+      '2026-09-30 23:00:00-05:00',
+      '2026-09-30T23:00-0500',
+      '2026-09-30T20:00:00.5-05',
+      '2026-10-05t10:00:00z',
+      '2026-10-31T23:59:59.9999Z',
+      '2026-11-01T00:30:00+01:00',
+      // Impossible dates and times in CloudTrail's own shape.
+      '2026-00-10T00:00:00Z',
+      '2026-10-00T00:00:00Z',
+      '2026-11-31T00:00:00Z',
+      '2100-02-29T00:00:00Z',
+      '2026-11-05T24:00:00Z',
+      '2026-11-05T23:60:00Z',
+      '2026-11-05T23:59:60Z',
+      // What Athena's ISO 8601 parser reads but `canonicalTime` does not (counted from files).
+      '2026-10-05',
+      '2026-11-05',
+      '2026-W45',
+      '2026-310',
+      '2026-11-05T10',
+      'T10:00Z',
+      '-026-10-01T00:00:00Z',
+      '+2026-11-05T00:00:00Z',
+      '0000-01-01T00:00:00+01:00',
+      '9999-12-31T23:00:00-05:00',
+      '200000000-01-01T00:00:00Z',
+      '2026-11-05T10:00:00Z\n',
+      // Nothing usable.
+      null,
+      '',
+      'tampered',
+    ];
+    const lost = values.filter((t) => fileFate(t) !== 'skipped' && !returned(t));
+    expect(lost).toEqual([]);
+    // And the period still narrows what comes back: CloudTrail's own times outside it are not returned.
+    const outside = ['2026-09-30T23:59:58Z', '2026-11-05T10:00:00Z', '2024-02-29T10:00:00Z', '0000-01-01T00:00:00Z', '9999-12-31T23:59:59Z'];
+    expect(outside.filter((t) => fileFate(t) !== 'skipped' || returned(t))).toEqual([]);
   });
 });
 
@@ -179,6 +245,7 @@ describe('injection through names and values is impossible', () => {
     expect(() => sqlString("2026-10-01T00:00:00Z' --", 'time')).toThrow(/refusing/);
     expect(() => sqlIdentifier('a"b')).toThrow(/refusing/);
     expect(sqlString('111122223333', 'account')).toBe("'111122223333'");
+    for (const pattern of ["^x'$", '^x\\d$', '^x y$', "x' OR '1'='1"]) expect(() => sqlString(pattern, 'pattern')).toThrow(/refusing/);
   });
 
   it('rejects names the partition columns cannot take: duplicates and record columns', () => {

@@ -38,11 +38,10 @@ function widen(iso: string, direction: -1 | 1): string {
 }
 
 /**
- * The event-time predicate's bounds. `eventtime` is a string column compared as text; CloudTrail
- * writes `YYYY-MM-DDTHH:MM:SSZ`, which sorts like time only against bounds of that same shape. The
- * bounds are therefore whole seconds, one second outside the period on each side, so no record of
- * the period is lost to a text comparison (a fractional second sorts before `Z`); the exact
- * `[start, end)` filter runs afterwards on the parsed time, as for log files.
+ * The event-time predicate's bounds, in CloudTrail's format (the only instant `sqlString` quotes):
+ * whole seconds, one second outside the period on each side. The query only narrows what it returns
+ * to about the period; the exact `[start, end)` filter runs afterwards on the time `normalizeRecord`
+ * reads, as for log files, so a margin costs a few rows and can lose none.
  */
 export function eventTimeBounds(period: { start: string; end: string }): { from: string; to: string } {
   return { from: widen(period.start, -1), to: widen(period.end, 1) };
@@ -50,8 +49,11 @@ export function eventTimeBounds(period: { start: string; end: string }): { from:
 
 const slashDay = (day: string): string => day.replace(/-/g, '/');
 
-/** A LIKE pattern: text that begins as a date does (`YYYY-MM-DD`), the only text the event-time bounds can place. */
-const DATED = '____-__-__%';
+/**
+ * CloudTrail's own event-time text, `YYYY-MM-DDTHH:MM:SSZ` (a regular expression for `regexp_like`):
+ * the only text the query parses, see `buildCollectionSql`.
+ */
+export const CLOUDTRAIL_TIME_PATTERN = '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$';
 
 /**
  * The SELECT that returns the period's IoT records. Every name is quoted with `sqlIdentifier`
@@ -82,11 +84,20 @@ export function buildCollectionSql(q: CollectionQuery): string {
   }
   const bounds = eventTimeBounds(q.period);
   const time = sqlIdentifier('eventtime');
-  // A record whose time the text bounds cannot place (NULL, empty, not beginning with a date:
-  // damaged or altered) is returned too, from the partitions above: the report counts it in
-  // coverage (`iotRecordsWithoutTime`), as it counts such a record of a log file.
+  // The period's records, and every record whose time the query cannot place, for the report to
+  // decide as it does for a log file's: `normalizeRecord` reads the time (`canonicalTime`), a record
+  // without a usable one is counted in coverage (`iotRecordsWithoutTime`), the rest are filtered by
+  // the period. So the query drops a row only when its time is sure to be a real instant outside the
+  // bounds: CloudTrail's own text, which both readers place alike. Any other text is returned whatever
+  // Athena makes of it: its ISO 8601 parser accepts what `canonicalTime` refuses (`2026-11-05`, a
+  // week or ordinal date, a signed or five-digit year, a time alone), reads a time without an offset
+  // in the session's zone, and fails the whole query, beyond what `try` catches, on a year too large
+  // for a timestamp. Hence the `if`: only CloudTrail's text reaches `from_iso8601_timestamp`, where
+  // `try` turns an impossible date (`2026-02-30`, `2026-13-01`) into NULL. A NULL (no time, another
+  // text, no such date) makes the BETWEEN NULL, and the row is returned.
+  const parsed = `try(from_iso8601_timestamp(if(regexp_like(${time}, ${sqlString(CLOUDTRAIL_TIME_PATTERN, 'pattern')}), ${time})))`;
   where.push(
-    `(${time} >= ${sqlString(bounds.from, 'time')} AND ${time} < ${sqlString(bounds.to, 'time')}\n       OR coalesce(${time}, '') NOT LIKE ${sqlString(DATED, 'constant')})`,
+    `coalesce(${parsed}\n         BETWEEN from_iso8601_timestamp(${sqlString(bounds.from, 'time')}) AND from_iso8601_timestamp(${sqlString(bounds.to, 'time')}), true)`,
   );
 
   const source = sqlIdentifier('eventsource');

@@ -27,6 +27,8 @@ const KEY_SEGMENT = /^[A-Za-z0-9!_.*()-]+$/;
 const DAY_SLASH = /^(\d{4})\/(\d\d)\/(\d\d)$/;
 /** CloudTrail's own event-time format, the only instant written into SQL. */
 const EVENT_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
+/** A constant regular expression (`regexp_like`): classes, counts and anchors, no quote, backslash or space. */
+const REGEX_CONSTANT = /^[A-Za-z0-9.:_^$[\]{}-]*$/;
 
 function show(value: string): string {
   return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
@@ -133,7 +135,7 @@ export function ddlIdentifier(name: string): string {
  * A SQL string literal of a value of a known kind. The patterns admit no quote; doubling
  * quotes is kept as a second line of defence.
  */
-export function sqlString(value: string, kind: 'account' | 'region' | 'day' | 'time' | 'constant'): string {
+export function sqlString(value: string, kind: 'account' | 'region' | 'day' | 'time' | 'constant' | 'pattern'): string {
   const ok =
     kind === 'account'
       ? ACCOUNT_ID.test(value)
@@ -143,7 +145,9 @@ export function sqlString(value: string, kind: 'account' | 'region' | 'day' | 't
           ? DAY_SLASH.test(value)
           : kind === 'time'
             ? EVENT_TIME.test(value)
-            : /^[A-Za-z0-9.:%_-]*$/.test(value);
+            : kind === 'pattern'
+              ? REGEX_CONSTANT.test(value)
+              : /^[A-Za-z0-9.:%_-]*$/.test(value);
   if (!ok) throw new Error(`refusing to quote unchecked ${kind} value ${show(value)}`);
   return `'${value.replace(/'/g, "''")}'`;
 }
