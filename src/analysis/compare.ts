@@ -159,6 +159,10 @@ export function assertReport(value: unknown, label: string): asserts value is Re
   }
   if (!isObject(value.period)) fail(label, 'no period');
   checkFields(label, value.period, 'period', PERIOD);
+  // An empty or reversed period holds no event: every finding would read as unchanged or resolved.
+  if (Date.parse(value.period.end as string) <= Date.parse(value.period.start as string)) {
+    fail(label, `period.end ${shown(value.period.end)} is not after period.start ${shown(value.period.start)}`);
+  }
   checkFields(label, value, '', { title: text, generatedAt: instant });
   checkFilters(label, value.filters);
   const ids = new Map<string, number>();

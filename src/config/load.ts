@@ -9,6 +9,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import { IANAZone, DateTime } from 'luxon';
 import { UsageError, oneLine } from '../errors.js';
 import type { AuditConfig, Suppression, Weekday } from './types.js';
+import { repeatedJsonKey } from './json-keys.js';
 
 export class ConfigError extends UsageError {}
 
@@ -162,16 +163,58 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-async function parseText(text: string, file: string): Promise<unknown> {
-  const ext = extname(file).toLowerCase();
+/** A JSON pointer (`/rules/x`) of `path`, for `jsonPath`. */
+const pointerOf = (path: readonly (string | number)[]) => path.map((p) => `/${String(p).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+
+/** A yaml library message without the quoted lines under it: `Unresolved tag: !vault at line 5, column 13`. */
+const firstLine = (message: string) => message.split(/:?\n/)[0]!.trim();
+
+function parseJson(text: string, file: string): unknown {
+  let value: unknown;
   try {
-    if (ext === '.json') return JSON.parse(text);
-    // YAML 1.2 is a superset of JSON: any other extension is read as YAML.
-    const { parse: parseYaml } = await import('yaml');
-    return parseYaml(text, { uniqueKeys: true });
+    value = JSON.parse(text);
   } catch (error) {
-    throw new ConfigError(`${file}: not valid ${ext === '.json' ? 'JSON' : 'YAML'}: ${oneLine(error)}`);
+    throw new ConfigError(`${file}: not valid JSON: ${oneLine(error)}`);
   }
+  const repeated = repeatedJsonKey(text);
+  if (repeated !== null) {
+    throw new ConfigError(
+      `${file}: not valid JSON: key ${jsonPath(pointerOf(repeated.path))} appears twice (again at line ${repeated.line}, column ${repeated.column}): keep one, merging their settings`,
+    );
+  }
+  return value;
+}
+
+async function parseYamlText(text: string, file: string): Promise<unknown> {
+  const { LineCounter, isScalar, parseDocument, visit } = await import('yaml');
+  const lineCounter = new LineCounter();
+  // `silent`: the library prints nothing itself (a YAMLWarning on stderr, even under --json); its warnings are errors here.
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true, logLevel: 'silent', lineCounter });
+  const error = doc.errors[0];
+  if (error !== undefined) throw new ConfigError(`${file}: not valid YAML: ${firstLine(error.message)}`);
+  const warning = doc.warnings[0];
+  if (warning !== undefined) {
+    const fix = warning.code === 'TAG_RESOLVE_FAILED' ? ': remove the tag (a config file takes plain values)' : '';
+    throw new ConfigError(`${file}: not valid YAML: ${firstLine(warning.message)}${fix}`);
+  }
+  // A list or map as a key would become a string like "[ a, b ]" (and a warning from the library).
+  visit(doc, {
+    Pair(_, pair) {
+      if (pair.key === null || isScalar(pair.key)) return;
+      const at = lineCounter.linePos((pair.key as { range?: [number, number, number] }).range?.[0] ?? 0);
+      throw new ConfigError(`${file}: not valid YAML: a list or map used as a key at line ${at.line}, column ${at.col}: keys are names`);
+    },
+  });
+  try {
+    return doc.toJS();
+  } catch (error) {
+    throw new ConfigError(`${file}: not valid YAML: ${oneLine(error)}`);
+  }
+}
+
+function parseText(text: string, file: string): Promise<unknown> {
+  // YAML 1.2 is a superset of JSON: any other extension is read as YAML.
+  return extname(file).toLowerCase() === '.json' ? Promise.resolve(parseJson(text, file)) : parseYamlText(text, file);
 }
 
 /**

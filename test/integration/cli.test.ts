@@ -119,6 +119,38 @@ describe('iot-audit report: bad input gets one line, a documented exit code and 
     expect(readdirSync(out)).toEqual([]);
   });
 
+  it('a JSON config with a repeated key, or YAML with an unknown tag, is refused (exit 2), not read with a rule switched off', async () => {
+    const dir = tmp('config-repeats');
+    const json = path.join(dir, 'config.json');
+    writeFileSync(json, '{"rules":{"overly-permissive-policy":{"enabled":true}},"suppressions":[],"rules":{"overly-permissive-policy":{"enabled":false}}}');
+    const repeated = await cli([...base, '--config', json, '--format', 'json', '--fail-on', 'critical', '--out', path.join(dir, 'out'), '--json']);
+    expect(repeated.code).toBe(2);
+    expect(repeated.stderr).toBe('');
+    expect(JSON.parse(repeated.stdout).error.message).toBe(`${json}: not valid JSON: key rules appears twice (again at line 1, column 74): keep one, merging their settings`);
+    const yaml = path.join(dir, 'config.yaml');
+    writeFileSync(yaml, 'suppressions:\n  - account: "314159265358"\n    rule: overly-permissive-policy\n    resource: x\n    reason: !vault accepted\n');
+    const tagged = await cli([...base, '--config', yaml, '--format', 'json', '--out', path.join(dir, 'out'), '--json']);
+    expect(tagged.code).toBe(2);
+    // Nothing from the yaml library (a YAMLWarning) on stderr, under --json or not.
+    expect(tagged.stderr).toBe('');
+    expect(JSON.parse(tagged.stdout).error.message).toBe(`${yaml}: not valid YAML: Unresolved tag: !vault at line 5, column 13: remove the tag (a config file takes plain values)`);
+    const plain = await cli([...base, '--config', yaml, '--format', 'json', '--out', path.join(dir, 'out')]);
+    expect(plain.code).toBe(2);
+    expect(plain.stderr).toBe(`Error: ${yaml}: not valid YAML: Unresolved tag: !vault at line 5, column 13: remove the tag (a config file takes plain values)\n`);
+  });
+
+  it('a --compare file whose period ends at or before its start is refused (exit 2), naming period.end', async () => {
+    const dir = tmp('compare-empty-period');
+    const golden = JSON.parse(readFileSync(path.join(root, 'test/golden/report.json'), 'utf8'));
+    const bad = path.join(dir, 'previous.json');
+    writeFileSync(bad, JSON.stringify({ ...golden, period: { ...golden.period, end: golden.period.start } }));
+    const run = await cli([...base, '--compare', bad, '--format', 'json', '--out', path.join(dir, 'out'), '--json']);
+    expect(run.code).toBe(2);
+    expect(JSON.parse(run.stdout).error.message).toBe(
+      `${bad}: period.end "${golden.period.start}" is not after period.start "${golden.period.start}"; expected the JSON report written by iot-audit (schemaVersion ${SCHEMA_VERSION})`,
+    );
+  });
+
   it('a --compare file whose fields are not a report\'s is refused, naming the first bad field', async () => {
     const dir = tmp('compare-bad');
     const golden = JSON.parse(readFileSync(path.join(root, 'test/golden/report.json'), 'utf8'));

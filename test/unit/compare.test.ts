@@ -150,6 +150,15 @@ describe('previous report validation', () => {
     [JSON.stringify({ ...previous, period: { ...previous.period, start: 'last month' } }), 'sept.json: period.start is "last month", not an ISO date-time in UTC'],
     // On the clock's form but not on the calendar (`Date.parse` rolls it over to March 2).
     [JSON.stringify({ ...previous, period: { ...previous.period, start: '2026-02-30T00:00:00Z' } }), 'sept.json: period.start is "2026-02-30T00:00:00Z", not an ISO date-time in UTC'],
+    // A hand-edited empty or reversed period: its findings would all read as "unchanged".
+    [
+      JSON.stringify({ ...previous, period: { ...previous.period, end: previous.period.start } }),
+      `sept.json: period.end "${previous.period.start}" is not after period.start "${previous.period.start}"`,
+    ],
+    [
+      JSON.stringify({ ...previous, period: { ...previous.period, end: '2026-08-01T00:00:00Z' } }),
+      `sept.json: period.end "2026-08-01T00:00:00Z" is not after period.start "${previous.period.start}"`,
+    ],
     [JSON.stringify({ ...previous, period: { ...previous.period, month: '9' } }), 'sept.json: period.month is "9", not a month (YYYY-MM) or null'],
     [JSON.stringify({ ...previous, generatedAt: undefined }), 'sept.json: generatedAt is missing'],
     [JSON.stringify({ ...previous, title: ['x'] }), 'sept.json: title is a list, not a string'],

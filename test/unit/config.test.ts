@@ -55,9 +55,66 @@ describe('loadConfig', () => {
     expect((error as Error).message).toMatch(/^bad\.json: not valid JSON: /);
   });
 
+  // JSON.parse keeps the last of a repeated key: a second "rules" switched a rule off unseen (review 2026-11-26).
+  it.each([
+    ['top level', '{"rules":{"overly-permissive-policy":{"enabled":true}},"suppressions":[],"rules":{"overly-permissive-policy":{"enabled":false}}}', 'rules', 1, 74],
+    ['in a rule', '{"rules":{"denied-burst":{"threshold":5,"threshold":50}}}', 'rules.denied-burst.threshold', 1, 41],
+    ['in a list item', '{"suppressions":[{"account":"1","reason":"a",\n  "reason":"b"}]}', 'suppressions[0].reason', 2, 3],
+    ['spelled with an escape', '{"suppressions":[],"suppr\\u0065ssions":[]}', 'suppressions', 1, 20],
+  ])('rejects a repeated JSON key (%s), naming it', async (_, text, key, line, column) => {
+    await writeFile(join(dir, 'dup.json'), text);
+    const error = await loadConfig('dup.json', dir).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).exitCode).toBe(EXIT.USAGE);
+    expect((error as Error).message).toBe(`dup.json: not valid JSON: key ${key} appears twice (again at line ${line}, column ${column}): keep one, merging their settings`);
+  });
+
+  it('reads JSON whose keys repeat only across objects, or inside strings', async () => {
+    const text = JSON.stringify({
+      rules: { 'denied-burst': { threshold: 5 }, 'overly-permissive-policy': { enabled: true } },
+      suppressions: [
+        { account: '111122223333', rule: 'denied-burst', resource: 'x', reason: 'a "reason": \\"b\\"' },
+        { account: '111122223333', rule: 'denied-burst', resource: 'y', reason: 'reason' },
+      ],
+    });
+    await writeFile(join(dir, 'ok.json'), text);
+    const config = await loadConfig('ok.json', dir);
+    expect(config.suppressions.map((s) => s.reason)).toEqual(['a "reason": \\"b\\"', 'reason']);
+  });
+
+  it('rejects an unknown YAML tag, naming its line, and prints nothing itself', async () => {
+    await writeFile(
+      join(dir, 'tag.yaml'),
+      'suppressions:\n  - account: "111122223333"\n    rule: denied-burst\n    resource: x\n    reason: !vault accepted\n',
+    );
+    const warnings: unknown[] = [];
+    const onWarning = (w: unknown) => warnings.push(w);
+    process.on('warning', onWarning);
+    const error = await loadConfig('tag.yaml', dir).catch((e: unknown) => e);
+    // Node emits process warnings on the next tick.
+    await new Promise((r) => setImmediate(r));
+    process.off('warning', onWarning);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toBe('tag.yaml: not valid YAML: Unresolved tag: !vault at line 5, column 13: remove the tag (a config file takes plain values)');
+    expect(warnings).toEqual([]);
+  });
+
+  it('rejects a YAML list used as a key, naming its line, and prints nothing itself', async () => {
+    await writeFile(join(dir, 'key.yaml'), 'rules:\n  ? [denied-burst]\n  : { threshold: 5 }\n');
+    const warnings: unknown[] = [];
+    const onWarning = (w: unknown) => warnings.push(w);
+    process.on('warning', onWarning);
+    const error = await loadConfig('key.yaml', dir).catch((e: unknown) => e);
+    await new Promise((r) => setImmediate(r));
+    process.off('warning', onWarning);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toBe('key.yaml: not valid YAML: a list or map used as a key at line 2, column 5: keys are names');
+    expect(warnings).toEqual([]);
+  });
+
   it('rejects duplicate YAML keys', async () => {
     await writeFile(join(dir, 'dup.yaml'), 'rules: {}\nrules: {}\n');
-    await expect(loadConfig('dup.yaml', dir)).rejects.toThrow(/dup\.yaml: not valid YAML: .*unique/);
+    await expect(loadConfig('dup.yaml', dir)).rejects.toThrow(/^dup\.yaml: not valid YAML: Map keys must be unique at line 2, column 1$/);
   });
 
   it('treats an empty YAML file as no settings', async () => {
