@@ -34,3 +34,38 @@ export function exitInterrupted(signal: NodeJS.Signals, json: boolean, what: str
   if (json) printJson({ error: { name: Interrupted.name, message: `interrupted (${signal}): ${what}`, exitCode: EXIT.INTERRUPTED } });
   process.exit(EXIT.INTERRUPTED);
 }
+
+/** A command's handling of Ctrl-C and SIGTERM (`catchStopSignals`). */
+export interface StopSignals {
+  /** What a signal does from now on (the run's state decides: a query to stop, a report already written). */
+  handle(onSignal: (signal: NodeJS.Signals) => void): void;
+  /** Removes the handling: a signal then has its default action again. */
+  remove(): void;
+}
+
+/**
+ * Catches Ctrl-C and SIGTERM for a command, `onSignal` handling them until told otherwise
+ * (`handle`). Installed first thing in the command, before its modules load (~150-200 ms): a
+ * signal not handled ends the process with its default action, exit 143 and no JSON error object.
+ */
+export function catchStopSignals(onSignal: (signal: NodeJS.Signals) => void): StopSignals {
+  let current = onSignal;
+  const listener = (signal: NodeJS.Signals) => current(signal);
+  for (const signal of STOP_SIGNALS) process.on(signal, listener);
+  return {
+    handle: (next) => {
+      current = next;
+    },
+    remove: () => {
+      for (const signal of STOP_SIGNALS) process.off(signal, listener);
+    },
+  };
+}
+
+/**
+ * `report`'s Ctrl-C and SIGTERM, caught first thing, before its modules load: exit 130 (under
+ * --json with the error object), no report written. `runReportCli` then says what they do as the run goes on.
+ */
+export function catchReportSignals(json: boolean): StopSignals {
+  return catchStopSignals((signal) => exitInterrupted(signal, json, 'no report was written'));
+}

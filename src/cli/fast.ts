@@ -10,9 +10,9 @@
 import { createRequire } from 'node:module';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { describeError } from '../errors.js';
-import { printJson, writeFailure } from './failure.js';
+import { catchReportSignals, printJson, writeFailure } from './failure.js';
 import { ignoreClosedPipe } from './closed-pipe.js';
-import { runReportCli, type ReportFlags } from './report-run.js';
+import type { ReportFlags } from './report-run.js';
 
 /** One flag of `report` as oclif defines it, in what parsing needs. */
 export interface FlagRule {
@@ -142,7 +142,10 @@ export async function runFast(argv: readonly string[], env: NodeJS.ProcessEnv = 
   ignoreClosedPipe(process.stdout);
   ignoreClosedPipe(process.stderr);
   const json = flags.json === true;
+  // Before the report's modules load (report-run's own imports included): see `catchStopSignals`.
+  const signals = catchReportSignals(json);
   try {
+    const { runReportCli } = await import('./report-run.js');
     // Before anything is read (exit 2): the scan kernel and gunzip the workers are told to use.
     await (await import('../collect/pool.js')).checkParseSwitches(env);
     const result = await runReportCli(flags, {
@@ -150,10 +153,13 @@ export async function runFast(argv: readonly string[], env: NodeJS.ProcessEnv = 
       json,
       log: (line) => (json ? undefined : process.stdout.write(`${line}\n`)),
       warn: (line) => (json ? undefined : process.stderr.write(`${line}\n`)),
+      signals,
     });
     if (json) printJson(result.json);
     return result.exitCode;
   } catch (error) {
     return writeFailure(error, describeError(error), json ? printJson : null);
+  } finally {
+    signals.remove();
   }
 }

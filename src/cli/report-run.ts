@@ -6,7 +6,7 @@ import { checkScope } from '../sources/athena/validate.js';
 import type { Severity } from '../types.js';
 import { printable } from '../unicode.js';
 import { periodInProgress, periodJustEnded } from '../collect/period.js';
-import { STOP_SIGNALS, exitInterrupted } from './failure.js';
+import { exitInterrupted, type StopSignals } from './failure.js';
 import { parseFormats, parseGeneratedAt } from './options.js';
 import { formatBytes, progressFor } from './progress.js';
 
@@ -23,6 +23,8 @@ export interface CliIo {
   log(line: string): void;
   /** A line on stderr (silent under --json), already `printable`. */
   warn(line: string): void;
+  /** Ctrl-C and SIGTERM, caught as the command started (`catchReportSignals`); the caller removes them as the command ends. */
+  signals: StopSignals;
 }
 
 /** `IOT_AUDIT_TIMINGS`: how this machine gunzips and scans the logs (libdeflate or zlib; avx512, avx2 or wasm). */
@@ -58,23 +60,34 @@ export async function runReportCli(flags: ReportFlags, cli: CliIo): Promise<{ js
   // While a query runs: once it is over, the files' read goes on without it, and a signal then exits at once.
   let queryRunning = false;
   let interrupted = false;
+  // Once the files are in place (SHA256SUMS too), the report is written: what is left is short clean-up.
+  let placed = false;
+  // Notes on the inputs, said with the run's other warnings once it is done.
+  const notes: string[] = [];
   // Without --json, nothing more than the shell's ^C; under --json the job reading stdout gets its
   // error object (a JSON parser given nothing fails on its own).
-  const stop = (signal: NodeJS.Signals) => {
+  const stop = (signal: NodeJS.Signals, what: string) => {
     progress.done();
-    exitInterrupted(signal, io.json, 'no report was written');
+    exitInterrupted(signal, io.json, what);
   };
-  const onSignal = (signal: NodeJS.Signals) => {
+  cli.signals.handle((signal) => {
+    if (placed) {
+      // The run finishes with its real result (lines, --json, exit code); a second signal exits at once, saying the report is there.
+      if (interrupted) stop(signal, 'the report was written, its clean-up did not finish');
+      interrupted = true;
+      return;
+    }
     // A second signal, or no query to stop: exit at once.
-    if (interrupted || !queryRunning) stop(signal);
+    if (interrupted || !queryRunning) stop(signal, 'no report was written');
     interrupted = true;
     // Give the query's StopQueryExecution a moment.
     abort.abort(new Error('interrupted'));
-    setTimeout(() => stop(signal), 10_000).unref();
-  };
+    setTimeout(() => {
+      if (!placed) stop(signal, 'no report was written');
+    }, 10_000).unref();
+  });
   // The pipeline (and what it imports) loads only when a report runs, not for --help or other commands.
   const { runReport } = await import('../pipeline/report.js');
-  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
   const result = await runReport({
     sources: flags.source,
     period: { period: flags.period, from: flags.from, to: flags.to, tz: flags.tz },
@@ -106,6 +119,10 @@ export async function runReportCli(flags: ReportFlags, cli: CliIo): Promise<{ js
     onAthenaQuery: (running) => {
       queryRunning = running;
     },
+    onWritten: () => {
+      placed = true;
+    },
+    onNote: (line) => notes.push(line),
     // For the benchmark and for slow runs: each phase's time on stderr, and how files are gunzipped and scanned.
     onTiming: process.env.IOT_AUDIT_TIMINGS
       ? (phase, ms) => {
@@ -133,7 +150,6 @@ export async function runReportCli(flags: ReportFlags, cli: CliIo): Promise<{ js
       throw error;
     })
     .finally(() => {
-      STOP_SIGNALS.forEach((signal) => process.off(signal, onSignal));
       // Cleared whether the run ends in a report or an error: an error is a line of its own.
       progress.done();
     });
@@ -148,6 +164,7 @@ export async function runReportCli(flags: ReportFlags, cli: CliIo): Promise<{ js
     warnings.push(line);
     io.warn(line);
   };
+  for (const note of notes) warn(printable(note));
   const c = model.coverage;
   io.log(`${model.title}`);
   io.log(`  ${s.totalEvents} IoT events: ${s.changes} changes, ${s.failedAttempts} failed or denied, ${s.reads} reads`);

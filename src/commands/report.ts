@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
 import { periodFlags, scopeFlags, usageWithPeriod } from '../cli/flags.js';
+import { catchReportSignals } from '../cli/failure.js';
 import { runReportCli } from '../cli/report-run.js';
 
 export default class Report extends BaseCommand {
@@ -69,16 +70,22 @@ Only the day folders that can hold the period's events are read (the period's UT
   static override usage = usageWithPeriod(Report.flags, { json: Report.enableJsonFlag });
 
   async run(): Promise<unknown> {
-    const { flags } = await this.parse(Report);
-    // Before anything is read (exit 2): the scan kernel and gunzip the workers are told to use.
-    await (await import('../collect/pool.js')).checkParseSwitches();
-    const { json, exitCode } = await runReportCli(flags, {
-      version: this.config.version,
-      json: this.jsonEnabled(),
-      log: (line) => this.log(line),
-      warn: (line) => this.logToStderr(line),
-    });
-    process.exitCode = exitCode;
-    return json;
+    const signals = catchReportSignals(this.jsonEnabled());
+    try {
+      const { flags } = await this.parse(Report);
+      // Before anything is read (exit 2): the scan kernel and gunzip the workers are told to use.
+      await (await import('../collect/pool.js')).checkParseSwitches();
+      const { json, exitCode } = await runReportCli(flags, {
+        version: this.config.version,
+        json: this.jsonEnabled(),
+        log: (line) => this.log(line),
+        warn: (line) => this.logToStderr(line),
+        signals,
+      });
+      process.exitCode = exitCode;
+      return json;
+    } finally {
+      signals.remove();
+    }
   }
 }

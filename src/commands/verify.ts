@@ -1,13 +1,13 @@
 import os from 'node:os';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
-import { STOP_SIGNALS, exitInterrupted } from '../cli/failure.js';
+import { catchStopSignals, exitInterrupted } from '../cli/failure.js';
 import { periodFlags, scopeFlags, usageWithPeriod } from '../cli/flags.js';
 import { progressFor, type Progress } from '../cli/progress.js';
 import { resolvePeriod } from '../collect/period.js';
 import { EXIT } from '../errors.js';
 import { checkScope } from '../sources/athena/validate.js';
-import { compareText } from '../unicode.js';
+import { compareText, printable } from '../unicode.js';
 
 export default class Verify extends BaseCommand {
   static override summary = 'Validate CloudTrail log integrity (digest chains, signatures, log file hashes) across the organization.';
@@ -44,17 +44,16 @@ Exit status: 0 when everything checked out, 1 when anything is invalid, missing,
   static override usage = usageWithPeriod(Verify.flags, { json: Verify.enableJsonFlag });
 
   async run(): Promise<unknown> {
-    const { flags } = await this.parse(Verify);
-    checkScope(flags.account ?? [], flags.region ?? []);
-    // Ctrl-C or SIGTERM from here on (loading keys, opening an S3 source, the check): exit 130,
-    // under --json with the error object on stdout.
+    // Ctrl-C or SIGTERM from the start (loading modules and keys, opening an S3 source, the check):
+    // exit 130, under --json with the error object on stdout.
     let progress: Progress | undefined;
-    const onSignal = (signal: NodeJS.Signals) => {
+    const signals = catchStopSignals((signal) => {
       progress?.done();
       exitInterrupted(signal, this.jsonEnabled(), 'the check did not finish');
-    };
-    for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
+    });
     try {
+      const { flags } = await this.parse(Verify);
+      checkScope(flags.account ?? [], flags.region ?? []);
       // Loaded when the command runs: command discovery (every --help, every command) stays cheap.
       const [
         { cloudTrailKeyProvider },
@@ -81,7 +80,13 @@ Exit status: 0 when everything checked out, 1 when anything is invalid, missing,
       const end = new Date(period.end);
       const publicKeys = flags['public-keys'] ? await loadPublicKeysFile(flags['public-keys']) : cloudTrailKeyProvider({ profile: flags.profile, start, end, now });
       const signatures = flags.signatures ? await loadSignaturesFile(flags.signatures) : undefined;
-      const stores = await openSources(flags.source, { profile: flags.profile, region: flags['aws-region'], concurrency: flags.concurrency });
+      const stores = await openSources(flags.source, {
+        profile: flags.profile,
+        region: flags['aws-region'],
+        concurrency: flags.concurrency,
+        // On stderr, under --json too: stdout stays the one JSON object.
+        warn: (line) => process.stderr.write(`${printable(line)}\n`),
+      });
 
       progress = progressFor(process.stderr, process.env, this.jsonEnabled());
       // Log files are inflated and hashed, and local digests read and parsed, on worker threads.
@@ -116,7 +121,7 @@ Exit status: 0 when everything checked out, 1 when anything is invalid, missing,
       process.exitCode = result.ok ? EXIT.OK : EXIT.GATE;
       return { ...result, period, logFiles: Object.fromEntries([...result.logFiles].sort(([a], [b]) => compareText(a, b))) };
     } finally {
-      for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
+      signals.remove();
     }
   }
 }

@@ -485,10 +485,12 @@ export class OutputSession {
    * read included) and this one does not are of formats this run did not write, so SHA256SUMS
    * stops listing them (`earlierRunFiles`). The times compared are the file system's and this
    * machine's: a file system whose clock is far off (a network one) can misjudge a file.
+   * `onPlaced`: called by `commit` as soon as every file is in place, before its clean-up (a
+   * Ctrl-C from then on must not say that no report was written).
    */
   constructor(
     readonly dir: string,
-    private readonly options: { lock?: Partial<LockTimes>; family?: readonly string[]; startedAt?: number } = {},
+    private readonly options: { lock?: Partial<LockTimes>; family?: readonly string[]; startedAt?: number; onPlaced?: () => void } = {},
   ) {
     this.startedAt = options.startedAt ?? Date.now();
   }
@@ -539,20 +541,11 @@ export class OutputSession {
       } catch {
         // no SHA256SUMS yet
       }
-      const family = new Set(this.options.family ?? []);
-      this.earlierRun = [];
+      this.earlierRun = await this.earlierRunIn(ours);
       for (const [name, hash] of earlier) {
-        if (ours.has(name) || !(await isFile(path.join(this.dir, name)))) continue; // replaced now, or gone
-        // Of this report's name, not written now: an earlier run's (a format this run did not write),
-        // not vouched for beside this run's files; one written since this run began is a concurrent
-        // run's, which keeps its line as before.
-        if (family.has(name) && (await stat(path.join(this.dir, name))).mtimeMs < this.startedAt - MTIME_SLACK_MS) {
-          this.earlierRun.push(name);
-          continue;
-        }
+        if (ours.has(name) || this.earlierRun.includes(name) || !(await isFile(path.join(this.dir, name)))) continue; // replaced now, an earlier run's, or gone
         sums.set(name, hash);
       }
-      this.earlierRun.sort(compareText);
       for (const w of this.written) sums.set(w.name, w.sha256);
       const text = [...sums.entries()]
         .sort(([a], [b]) => compareText(a, b))
@@ -564,6 +557,7 @@ export class OutputSession {
       this.replaceTargets(lock.keepAlive);
       this.temps.length = 0;
       this.released();
+      this.options.onPlaced?.();
       lock.release();
       lock = null;
       await removeLeftTemps(this.dir, Date.now());
@@ -575,6 +569,23 @@ export class OutputSession {
       await this.abort();
       throw failure(this.dir, error);
     }
+  }
+
+  /**
+   * The files of this report's name (`family`) in the folder that this run does not write (`ours`)
+   * and that were there before it began: an earlier run's, of a format this run did not write, not
+   * vouched for beside this run's files. Found in the folder, not among SHA256SUMS's lines: a run
+   * before this one dropped their lines already, and each later run names them again. One written
+   * since this run began is a concurrent run's, which keeps its line.
+   */
+  private async earlierRunIn(ours: ReadonlySet<string>): Promise<string[]> {
+    const found: string[] = [];
+    for (const name of new Set(this.options.family)) {
+      if (ours.has(name)) continue;
+      const info = await stat(path.join(this.dir, name)).catch(() => null);
+      if (info?.isFile() === true && info.mtimeMs < this.startedAt - MTIME_SLACK_MS) found.push(name);
+    }
+    return found.sort(compareText);
   }
 
   /**

@@ -59,6 +59,10 @@ export interface ReportOptions {
   signal?: AbortSignal;
   /** Told when an Athena query starts (true) and ends (false): Ctrl-C waits for its stop only while one runs. */
   onAthenaQuery?: (running: boolean) => void;
+  /** Told as the report's files (SHA256SUMS too) are in place, before the run's clean-up: a signal from then on does not undo the report. */
+  onWritten?: () => void;
+  /** Told, one line each, of what the run's inputs left out (a `--source` inside another, read through it). */
+  onNote?: (line: string) => void;
   /**
    * Called with each phase's wall time (ms): startup (from process start), read, verify,
    * build, findings, render:<output> (rendering and writing it), wait:pdf (the wait for the PDF
@@ -228,7 +232,7 @@ async function loadInputs(options: ReportOptions, period: Period): Promise<Input
     throw new UsageError('--verify checks the trail\'s digest files, which an Athena table does not hold: add the trail\'s bucket (s3://bucket/prefix) or a copy of it as a --source, or leave out --verify');
   }
   const verifyInputs = options.verify === undefined ? null : await loadVerifyInputs(options.verify);
-  const stores = fileSpecs.length === 0 ? [] : await openSources(fileSpecs, { profile: options.profile, region: options.awsRegion, concurrency: options.concurrency, outDir: options.outDir });
+  const stores = fileSpecs.length === 0 ? [] : await openSources(fileSpecs, { profile: options.profile, region: options.awsRegion, concurrency: options.concurrency, outDir: options.outDir, warn: options.onNote });
   const accounts = await resolveAccounts({
     organizations: options.organizations,
     accountsFile: options.accountsFile,
@@ -401,7 +405,7 @@ async function afterTheRead(
   const ctx: RenderContext = { ...options.render, templates, media: 'screen', dataFiles, outputFiles, printer };
   // Every name this report's outputs can have, whichever formats this run writes.
   const family = Object.values(FORMATS).flatMap((format) => format.map(nameOf));
-  const session = new OutputSession(options.outDir, { family, startedAt });
+  const session = new OutputSession(options.outDir, { family, startedAt, onPlaced: options.onWritten });
   // Streamed outputs are produced while they are written: the phase covers both. In a function
   // of its own, so what an output holds (the HTML's view: ~44 MB at 100,000 events) goes when
   // it is written; a local of this loop stayed reachable while the next output rendered.

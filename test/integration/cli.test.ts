@@ -414,3 +414,22 @@ describe('oclif.manifest.json (written by `npm run build`)', () => {
     expect(check.code).toBe(0);
   });
 });
+
+describe('a --source inside another --source', () => {
+  const inner = 'fixtures/org-trail/audit-logs';
+  const note = `Note: --source ${inner} is left out: it lies inside --source fixtures/org-trail, which reads all of it`;
+  it('report: read once, and said on stderr and in --json warnings', async () => {
+    const withInner = [...base, '--source', inner, '--format', 'json'];
+    const run = await cli([...withInner, '--out', tmp('inner-source')]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('178 log files read, 3 unreadable');
+    expect(run.stderr).toContain(note);
+    const json = await cli([...withInner, '--out', tmp('inner-source-json'), '--json']);
+    expect(JSON.parse(json.stdout).warnings).toContain(note);
+  });
+  it('verify: said on stderr, stdout still one JSON object', async () => {
+    const run = await cli(['verify', '--source', 'fixtures/org-trail', '--source', inner, '--period', '2026-10', '--public-keys', 'fixtures/public-keys.json', '--json']);
+    expect(run.stderr).toContain(note);
+    expect(() => JSON.parse(run.stdout)).not.toThrow();
+  });
+});

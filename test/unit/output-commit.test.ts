@@ -387,6 +387,34 @@ describe('OutputSession.commit: two runs writing into one folder at once', () =>
   });
 });
 
+describe('OutputSession: told when the files are in place', () => {
+  it('onPlaced runs once every file and SHA256SUMS are in place, before commit settles (a signal then must not say nothing was written)', async () => {
+    const { dir } = await earlierReport();
+    const seen: { sums: string; settled: boolean }[] = [];
+    let settled = false;
+    const session = new OutputSession(dir, { onPlaced: () => seen.push({ sums: readFileSync(path.join(dir, 'SHA256SUMS'), 'utf8'), settled }) });
+    await session.add({ name: 'iot-audit-2026-10.json', bytes: '{"new":1}' });
+    const written = await session.commit();
+    settled = true;
+    expect(seen).toHaveLength(1);
+    expect(seen[0]?.settled).toBe(false);
+    expect(seen[0]?.sums).toContain(`${written[0]?.sha256}  iot-audit-2026-10.json`);
+    expect(readFileSync(path.join(dir, 'iot-audit-2026-10.json'), 'utf8')).toBe('{"new":1}');
+  });
+
+  it('is not called when the commit fails', async () => {
+    const { dir } = await earlierReport();
+    const onPlaced = vi.fn();
+    const session = new OutputSession(dir, { onPlaced });
+    await session.add({ name: 'iot-audit-2026-10.json', bytes: '{"new":1}' });
+    renameSync.mockImplementation(() => {
+      throw Object.assign(new Error('EIO: i/o error'), { code: 'EIO' });
+    });
+    await expect(session.commit()).rejects.toThrow(OutputError);
+    expect(onPlaced).not.toHaveBeenCalled();
+  });
+});
+
 describe("OutputSession: this report's files of formats a run did not write", () => {
   const family = ['r.html', 'r.json', 'r.md'];
   const listed = (dir: string) => readFileSync(path.join(dir, 'SHA256SUMS'), 'utf8').trim().split('\n').map((l) => l.split('  ')[1]);
@@ -408,6 +436,37 @@ describe("OutputSession: this report's files of formats a run did not write", ()
     expect(session.earlierRunFiles()).toEqual(['r.html']);
     expect(listed(dir)).toEqual(['other-report.json', 'r.json', 'r.md']);
     expect(readdirSync(dir).filter((f) => !f.startsWith('.')).sort()).toEqual(['SHA256SUMS', 'other-report.json', 'r.html', 'r.json', 'r.md']);
+  });
+
+  it("an earlier run's are named by every later run that does not write them, not only by the first (2026-11-26 review)", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'iot-audit-family-'));
+    await writeOutputs(dir, family.map((name) => ({ name, bytes: 'all formats' })));
+    const past = new Date(Date.now() - 60_000);
+    for (const name of family) fs.utimesSync(path.join(dir, name), past, past);
+    // Two runs of the JSON alone: the first drops the others' lines, the second finds none to drop.
+    for (const run of [1, 2]) {
+      const session = new OutputSession(dir, { family });
+      await session.add({ name: 'r.json', bytes: `{"run":${run}}` });
+      await session.commit();
+      expect(session.earlierRunFiles(), `run ${run}`).toEqual(['r.html', 'r.md']);
+      expect(listed(dir), `run ${run}`).toEqual(['r.json']);
+      fs.utimesSync(path.join(dir, 'r.json'), past, past);
+    }
+    // Written again, a format's file is listed again and named no more.
+    const session = new OutputSession(dir, { family });
+    await session.add({ name: 'r.md', bytes: 'md again' });
+    await session.commit();
+    expect(session.earlierRunFiles()).toEqual(['r.html', 'r.json']);
+    expect(listed(dir)).toEqual(['r.md']);
+  });
+
+  it('one a concurrent run wrote since this run began, unlisted, is not named', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'iot-audit-family-'));
+    const session = new OutputSession(dir, { family, startedAt: Date.now() });
+    writeFileSync(path.join(dir, 'r.md'), 'concurrent, not committed yet');
+    await session.add({ name: 'r.json', bytes: '{}' });
+    await session.commit();
+    expect(session.earlierRunFiles()).toEqual([]);
   });
 
   it('a run at the same time that finished while this one was still reading keeps its lines: "since" is since the run began, not since its writing did', async () => {
