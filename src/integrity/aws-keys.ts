@@ -24,9 +24,10 @@ export interface CloudTrailKeysOptions {
 /**
  * Public keys from CloudTrail `ListPublicKeys`, one client per trail home region
  * (keys are regional). The range reaches a day before the period, and past its end up to now:
- * a trail's first digest after a chain that ends before the period is read wherever it is
- * (verify.ts, `seekPastLookAhead`), and its signature needs the key of its time. The endpoint
- * follows the SDK's settings (AWS_ENDPOINT_URL_CLOUDTRAIL works).
+ * a trail's first digest after a chain that ends before the period is read wherever it is up to
+ * now, at most `SEEK_DAYS` past the period (verify.ts, `seekPastLookAhead`), and its signature
+ * needs the key of its time. The endpoint follows the SDK's settings (AWS_ENDPOINT_URL_CLOUDTRAIL
+ * works).
  */
 export function cloudTrailKeyProvider(options: CloudTrailKeysOptions): PublicKeyProvider {
   const from = new Date(options.start.getTime() - DAY);

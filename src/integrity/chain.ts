@@ -169,6 +169,20 @@ export async function checkStoredSignatures(digests: readonly LoadedDigest[], ke
 }
 
 /**
+ * Why the signature of a digest that starts a chain could not be checked, when it is for want of
+ * its key, with where to get it; '' otherwise. Keys saved for the period (`--public-keys`) may not
+ * hold the one CloudTrail signs with when the trail starts again after it (its keys are rotated).
+ */
+export function unknownKeyHint(digest: LoadedDigest, keys: ReadonlyMap<string, KeyObject>, periodStart: number): string {
+  const fingerprint = digest.body?.digestPublicKeyFingerprint;
+  if (fingerprint === undefined || keys.has(fingerprint)) return '';
+  return (
+    `; no public key with fingerprint ${fingerprint} was given to check its signature (with --public-keys, the file must also hold the keys CloudTrail ` +
+    `signed with after the period: \`aws cloudtrail list-public-keys --start-time ${iso(periodStart)}\` lists them up to now)`
+  );
+}
+
+/**
  * Checks one trail's digests of one account and region: each digest's place,
  * key and signature; the links between them (previous hash, bucket, signature);
  * and the hourly cadence, so that a run of deleted digests is counted, not only
@@ -422,7 +436,8 @@ export function analyzeChain(input: ChainInput): ChainOutcome {
           'chain-gap',
           c.to > c.from ? 'error' : 'warning',
           b.foundKey,
-          `the chain restarts: no digest between ${iso(a.body!.digestEndTime)} and ${iso(b.body!.digestStartTime)} (logging or log file validation was off, or digests were removed)`,
+          `the chain restarts: no digest between ${iso(a.body!.digestEndTime)} and ${iso(b.body!.digestStartTime)} (logging or log file validation was off, or digests were removed)` +
+            unknownKeyHint(b, input.keys, input.periodStart),
           a.body!.digestEndTime,
           b.body!.digestStartTime,
         );
@@ -470,7 +485,8 @@ export function analyzeChain(input: ChainInput): ChainOutcome {
           'error',
           first.foundKey,
           `names no previous digest, as the first digest of a chain does, but its signature could not be verified: that the chain begins at ${iso(start)} is not proven, ` +
-            `and no digest covers ${iso(input.periodStart)} – ${iso(to)} (the period's digests may have been deleted and this one written to start a chain)`,
+            `and no digest covers ${iso(input.periodStart)} – ${iso(to)} (the period's digests may have been deleted and this one written to start a chain)` +
+            unknownKeyHint(first, input.keys, input.periodStart),
           input.periodStart,
           to,
         );

@@ -121,11 +121,21 @@ export function dayPath(ms: number): string {
 const DAY_MS = 86_400_000;
 
 /**
- * How far past the period the first digest of a trail is looked for, when none is found around it
- * or its chain ends before it (verify.ts); the public keys fetched from CloudTrail reach as far,
- * so that digest's key is known (aws-keys.ts).
+ * How far past the period the first digest of a trail is looked for day by day, when none is found
+ * around it or its chain ends before it (verify.ts); past these days, `SEEK_DAYS`.
  */
 export const LOOK_AHEAD_DAYS = 15;
+
+/**
+ * How far past the period the next digest of a trail is sought at most (verify.ts,
+ * `seekPastLookAhead`), when none is found within `LOOK_AHEAD_DAYS`: 400 days, so that a check of
+ * any day of a year, run up to a month after the year ends, still looks up to now. The look costs
+ * listings in proportion to its reach where another trail writes the digest folder (a trail
+ * replaced just before the period); past this bound a stop is not proven, which the result's
+ * notes say. The public keys fetched from CloudTrail reach up to now (aws-keys.ts), so the key of
+ * a digest found is known.
+ */
+export const SEEK_DAYS = 400;
 
 /** The UTC days (as epoch ms of their midnight) from the day of `fromMs` through the day of `toMs`. */
 export function utcDays(fromMs: number, toMs: number): number[] {

@@ -1,12 +1,12 @@
 import type { KeyObject } from 'node:crypto';
-import { fatalSourceError, isFatalStoreError, isTransientStoreError, type DiscoveryListings } from '../cloudtrail/layout.js';
+import { fatalSourceError, isFatalStoreError, isTransientStoreError, listsInKeyOrder, type DiscoveryListings } from '../cloudtrail/layout.js';
 import { mapLimit } from '../collect/limit.js';
 import { SourceError } from '../errors.js';
 import { getOrInsert } from '../memo.js';
 import type { ObjectStore } from '../types.js';
-import { analyzeChain, checkStoredSignatures, iso, type ChainInput, type ChainOutcome, type LoadedDigest } from './chain.js';
+import { analyzeChain, checkStoredSignatures, iso, unknownKeyHint, type ChainInput, type ChainOutcome, type LoadedDigest } from './chain.js';
 import { Lister, createGate, discoverLocations, type Gate, type IntegrityLocation } from './discover.js';
-import { DAY_MS, LOOK_AHEAD_DAYS, baseName, dayPath, logFileNameTime, parseDigestName, utcDays, withoutGz } from './keys.js';
+import { DAY_MS, LOOK_AHEAD_DAYS, SEEK_DAYS, baseName, dayPath, logFileNameTime, parseDigestName, utcDays, withoutGz } from './keys.js';
 import { loadDigest, type DigestReader } from './load-digest.js';
 import { checkLogFile, scheduleLogs, worse, type LogCheck, type LogReader } from './log-files.js';
 import { indexPublicKeys, type PublicKeyEntry } from './public-keys.js';
@@ -95,6 +95,8 @@ interface LocationOutcome {
   unsigned: number;
   unknownNames: number;
   metadataFailures: number;
+  /** Trails whose next digest was sought up to `SEEK_DAYS` past the period, short of now, and not found (null: any trail). */
+  capped: { trail: string | null; until: number }[];
 }
 
 interface Context {
@@ -267,6 +269,8 @@ async function verifyAll(opts: VerifyIntegrityOptions): Promise<IntegrityResult>
 
   const unknownNames = outcomes.reduce((n, o) => n + o.unknownNames, 0);
   if (unknownNames > 0) notes.push(`${unknownNames} objects in digest folders do not follow CloudTrail's digest naming and were not checked.`);
+  const capped = outcomes.flatMap((o, i) => o.capped.map((c) => ({ ...c, location: locations[i] })));
+  if (capped.length > 0) notes.push(seekBoundNote(capped));
   const metadataFailures = outcomes.reduce((n, o) => n + o.metadataFailures, 0);
   if (metadataFailures > 0) notes.push(`The S3 metadata of ${metadataFailures} digests could not be read: their signatures were taken from the next digest where possible.`);
   const unsigned = new Map<ObjectStore, number>();
@@ -317,6 +321,26 @@ function nothingToVerify(opts: VerifyIntegrityOptions, failures: Lister['failure
   );
 }
 
+/** Named in the note of `seekBoundNote`, the rest counted: a forged bucket can hold thousands of trails. */
+const NAMED_IN_NOTE = 5;
+
+/**
+ * The note for the trails whose next digest was not found up to `SEEK_DAYS` past the period, the
+ * check being run later than that: the look stopped there, so their stop is not proven beyond it.
+ */
+function seekBoundNote(capped: { trail: string | null; until: number; location: IntegrityLocation }[]): string {
+  const named = capped
+    .map(({ trail, location }) => `${location.accountId} ${location.region} ${trail ?? '(no trail with a digest around the period)'}`)
+    .sort(compareText);
+  const until = iso(capped.reduce((m, c) => Math.min(m, c.until), Infinity));
+  const shown = named.slice(0, NAMED_IN_NOTE).join('; ') + (named.length > NAMED_IN_NOTE ? `; and ${named.length - NAMED_IN_NOTE} more` : '');
+  return (
+    `The next digest of ${named.length} trail(s) whose chain ends before the period (or of any trail, where none has a digest around it) was sought ` +
+    `${SEEK_DAYS} days past the period, up to ${until}, and not found: the look goes no further, so that these trails stopped, rather than had their ` +
+    `digests of the period and of those days deleted, is not proven beyond ${until} (${shown}); a StopLogging, DeleteTrail or UpdateTrail event for the trail before the period would show the stop.`
+  );
+}
+
 /** Public keys by fingerprint, fetched per home region at most once when they come from a provider. */
 function keyResolver(source: VerifyIntegrityOptions['publicKeys'], notes: string[]): (homeRegions: string[]) => Promise<Map<string, KeyObject>> {
   if (source instanceof Map) return async () => source;
@@ -344,7 +368,7 @@ function keyResolver(source: VerifyIntegrityOptions['publicKeys'], notes: string
 async function checkLocation(location: IntegrityLocation, ctx: Context): Promise<LocationOutcome> {
   const { store } = location;
   const lister = ctx.lister.scope();
-  const out: LocationOutcome = { chain: null, issues: [], statuses: [], unsigned: 0, unknownNames: 0, metadataFailures: 0 };
+  const out: LocationOutcome = { chain: null, issues: [], statuses: [], unsigned: 0, unknownNames: 0, metadataFailures: 0, capped: [] };
 
   // The digests of the period, from the day folders it needs: digests land in the
   // folder of their end time, up to a day or so after the hour they cover.
@@ -414,45 +438,67 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
   await keep(selected);
 
   // The digests after those listed around the period (listed with them), taken once.
-  let ahead: Promise<{ byTrail: Map<string, ListedDigest[]>; lastDay: string | null }> | undefined;
-  const listedAhead = () =>
+  let ahead: Promise<Map<string, ListedDigest[]>> | undefined;
+  const digestsAhead = () =>
     (ahead ??= listAhead(location, lister, ctx).then((found) => {
       for (const folder of found.folders) listedDays.add(folder);
       for (const digests of found.byTrail.values()) for (const d of digests) listedNames.add(withoutGz(baseName(d.key)));
-      return found;
+      return found.byTrail;
     }));
-  const digestsAhead = async () => (await listedAhead()).byTrail;
-  // The day folder after the last one listed, listed only for a chain start there whose successor carries its signature.
-  let dayAfter: Promise<Map<string, ListedDigest[]>> | undefined;
+  /** The hourly digests listed past the look-ahead (`seekPastLookAhead`, and the day folders `successorOf` adds), by trail and end time. */
+  const beyond = new Map<string, ListedDigest[]>();
+  const addBeyond = (folders: readonly string[], byTrail: ReadonlyMap<string, readonly ListedDigest[]>) => {
+    for (const folder of folders) listedDays.add(folder);
+    for (const [trail, digests] of byTrail) {
+      const list = getOrInsert(beyond, trail, () => []);
+      for (const d of digests) {
+        listedNames.add(withoutGz(baseName(d.key)));
+        list.push(d);
+      }
+      list.sort((a, b) => a.endTime - b.endTime);
+    }
+  };
+  /** A seek past the look-ahead, its listings added to those the chains are checked against; `capped` records where `SEEK_DAYS` cut it short. */
+  const seek = async (wanted: readonly string[] | 'any') => {
+    const far = await seekPastLookAhead(location, lister, ctx, wanted);
+    addBeyond(far.folders, far.byTrail);
+    if (far.cappedAt !== null) {
+      const missed = wanted === 'any' ? (far.found.size === 0 ? [null] : []) : wanted.filter((trail) => !far.found.has(trail));
+      for (const trail of missed) out.capped.push({ trail, until: far.cappedAt });
+    }
+    return far;
+  };
+  // Day folders listed for a successor only (the day after one listed), each once.
+  const nextDays = new Map<string, Promise<void>>();
   /**
    * The first hourly digest of `trail` listed after the one ending at `endTime`: around the period,
-   * past it, or, for a digest in the last day folder listed (its successor, an hour later, may be in
-   * the next day's), in that next day's folder, listed then (one more day, once).
+   * past it, or past the look-ahead; or, for a digest in a day folder listed whose next day's folder
+   * was not (the last day of the look-ahead, of a month the seek listed: its successor, an hour
+   * later, may be there), in that next day's folder, listed then (once).
    */
   const successorOf = async (trail: string, endTime: number): Promise<ListedDigest | null> => {
     const after = (digests: readonly ListedDigest[] | undefined) => digests?.find((d) => d.endTime > endTime) ?? null;
-    const found = after(hourlyOf.get(trail)) ?? after((await digestsAhead()).get(trail));
+    const found = after(hourlyOf.get(trail)) ?? after((await digestsAhead()).get(trail)) ?? after(beyond.get(trail));
     if (found !== null) return found;
-    const { lastDay } = await listedAhead();
     const next = Math.floor(endTime / DAY_MS) * DAY_MS + DAY_MS;
-    if (lastDay === null || `${location.digestPrefix}${dayPath(endTime)}` !== lastDay || (ctx.now !== null && next > ctx.now)) return null;
-    dayAfter ??= lister.listDays(store, [`${location.digestPrefix}${dayPath(next)}`], ctx.concurrency).then(([listing]) => {
-      listedDays.add(`${location.digestPrefix}${dayPath(next)}`);
-      const byTrail = hourlyByTrail(listing.objects);
-      for (const digests of byTrail.values()) for (const d of digests) listedNames.add(withoutGz(baseName(d.key)));
-      return byTrail;
-    });
-    return after((await dayAfter).get(trail));
+    const nextFolder = `${location.digestPrefix}${dayPath(next)}`;
+    if (!nextDays.has(nextFolder)) {
+      if (!listedDays.has(`${location.digestPrefix}${dayPath(endTime)}`) || listedDays.has(nextFolder) || (ctx.now !== null && next > ctx.now)) return null;
+      nextDays.set(
+        nextFolder,
+        lister.listDays(store, [nextFolder], ctx.concurrency).then(([listing]) => addBeyond([nextFolder], hourlyByTrail(listing.objects))),
+      );
+    }
+    await nextDays.get(nextFolder);
+    return after(beyond.get(trail));
   };
   // A trail whose digests listed around the period all end before it: its first digest after
   // them tells a chain whose digests were deleted (it names a previous one) from one that stopped.
-  // None within the look-ahead: the first after it, at any distance up to now (`seekPastLookAhead`).
+  // None within the look-ahead: the first after it, up to now or `SEEK_DAYS` (`seekPastLookAhead`).
   const endedBefore = trails.filter((trail) => !hourlyOf.get(trail)!.some((d) => d.endTime > ctx.periodStart));
   if (endedBefore.length > 0) {
     const later = await digestsAhead();
-    const far = await seekPastLookAhead(location, lister, ctx, endedBefore.filter((trail) => (later.get(trail) ?? []).length === 0));
-    for (const folder of far.folders) listedDays.add(folder);
-    for (const digests of far.listed) for (const d of digests) listedNames.add(withoutGz(baseName(d.key)));
+    const far = await seek(endedBefore.filter((trail) => (later.get(trail) ?? []).length === 0));
     await keep(endedBefore.flatMap((trail) => [...(later.get(trail) ?? []).slice(0, 1), ...(far.found.has(trail) ? [far.found.get(trail)!] : [])].slice(0, 1).map((d) => ({ trail, key: d.key }))));
   }
   // A trail's newest digest read, naming no previous one and with no signature of its own (a local
@@ -509,7 +555,13 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
   /** A local copy without the digests' signatures (no `.sig` sidecars, no --signatures): none of its digests read has one. */
   const sidecarless = () => store.kind === 'local' && ![...loadedByTrail.values()].some((digests) => digests.some((d) => d.signature !== null));
   const firstDigestsAfter = async (around: ReadonlySet<string>) => {
-    const later = [...(await digestsAhead())].filter(([trail]) => !around.has(trail)).sort(([a], [b]) => compareText(a, b));
+    let later = [...(await digestsAhead())].filter(([trail]) => !around.has(trail)).sort(([a], [b]) => compareText(a, b));
+    // No digest of any trail around the period nor in the look-ahead: the first after it, up to
+    // now or `SEEK_DAYS` (`seekPastLookAhead`), as for a chain that ends before the period.
+    if (later.length === 0 && around.size === 0) {
+      const far = await seek('any');
+      later = [...far.found.keys()].sort(compareText).map((trail) => [trail, far.byTrail.get(trail)!.filter((d) => d.endTime >= far.found.get(trail)!.endTime)]);
+    }
     const firsts = await read(later.map(([trail, digests]) => ({ trail, key: digests[0].key })));
     // Its successor carries the signature of one that has none of its own.
     const wanted = (
@@ -538,7 +590,7 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
       // copy that keeps signatures, such a digest has its own: without one, it is an error.
       const chainOfOne = next === undefined || (next.body !== null && next.body.previousDigestS3Object === null);
       const newest = sidecarless() && !pointsBack && status === 'unverified' && chainOfOne;
-      return { trail, key: first.foundKey, pointsBack, proven: status === 'valid', newest };
+      return { trail, key: first.foundKey, pointsBack, proven: status === 'valid', newest, hint: unknownKeyHint(first, keys, ctx.periodStart) };
     });
   };
 
@@ -687,7 +739,7 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
         'chain-gap',
         location.digestPrefix,
         `no digest${of(unproven)} covers ${span}, and the first digest after it, ${unproven.key}, names no previous digest, as the first digest of a chain does, but its signature could not be verified: ` +
-          `that the trail did not log this account and region then is not proven (the period's digests may have been deleted and this one written to start a chain)`,
+          `that the trail did not log this account and region then is not proven (the period's digests may have been deleted and this one written to start a chain)${unproven.hint}`,
         iso(ctx.periodStart),
         iso(limit),
       );
@@ -753,46 +805,62 @@ function hourlyByTrail(objects: readonly { key: string }[]): Map<string, ListedD
   return byTrail;
 }
 
-/**
- * The hourly digests listed past those listed around the period (`aheadFolders`), by trail and end
- * time, the day folders listed, and the last day folder listed around the period or past it.
- */
-async function listAhead(location: IntegrityLocation, lister: Lister, ctx: Context): Promise<{ folders: string[]; byTrail: Map<string, ListedDigest[]>; lastDay: string | null }> {
+/** The hourly digests listed past those listed around the period (`aheadFolders`), by trail and end time, and the day folders listed. */
+async function listAhead(location: IntegrityLocation, lister: Lister, ctx: Context): Promise<{ folders: string[]; byTrail: Map<string, ListedDigest[]> }> {
   const folders = aheadFolders(location, ctx);
-  const around = utcDays(ctx.periodStart - DAY_MS, ctx.periodEnd - 1 + 2 * DAY_MS);
-  const lastDay = folders.at(-1) ?? (location.digestPrefix === null ? null : `${location.digestPrefix}${dayPath(around[around.length - 1])}`);
-  if (folders.length === 0) return { folders, byTrail: new Map(), lastDay };
+  if (folders.length === 0) return { folders, byTrail: new Map() };
   const listings = await lister.listDays(location.store, folders, ctx.concurrency);
-  return { folders, byTrail: hourlyByTrail(listings.flatMap((l) => l.objects)), lastDay };
+  return { folders, byTrail: hourlyByTrail(listings.flatMap((l) => l.objects)) };
+}
+
+/** What `seekPastLookAhead` found. */
+interface Sought {
+  /** The day folders looked through: listed, or, on a local copy, absent from their month's folder. */
+  folders: string[];
+  /** The hourly digests in them, by trail and end time. */
+  byTrail: Map<string, ListedDigest[]>;
+  /** The first hourly digest of each trail sought that was found. */
+  found: Map<string, ListedDigest>;
+  /** The end of the look when `SEEK_DAYS` cut it short of now with a trail sought not found (none, for `'any'`); else null. */
+  cappedAt: number | null;
 }
 
 /**
- * The first hourly digest of each of `trails` (chains that end before the period) past the days
- * the look-ahead lists (`aheadFolders`), at any distance up to now: a chain stopped only if no
+ * The first hourly digest of each of `trails` (chains that end before the period), or, for `'any'`
+ * (an account and region with no digest of any trail around the period or in the look-ahead), of
+ * every trail in the first month that holds one, past the days the look-ahead lists
+ * (`aheadFolders`), up to now but at most `SEEK_DAYS` past the period: a chain stopped only if no
  * digest of its trail follows, and whoever deletes a period's digests can delete those of the
- * weeks after it too; the trail's digests after them still name the deleted ones. The year and
- * month folders there are listed (most are absent: a local copy is not walked day by day), then
- * the days of each month in turn (one listing on S3), until every trail's digest is found. Also
- * the day folders listed and the digests in them, for `ChainInput.listed`.
+ * weeks after it too; the trail's digests after them still name the deleted ones.
+ *
+ * What it lists, for one account and region: the digest folder (its years), each year in reach
+ * (its months: at most 3), then, month by month until every trail sought is found, the month's days
+ * in reach (at most 14 months). Where the store lists in key order (S3), a month's days are one
+ * listing (a page per 1,000 digests): at most 18 listings. On a local copy, the month folder is
+ * listed first and then only the day folders it holds (a copy may hold a few days of a month): at
+ * most 32 listings and one per day folder held in reach (at most 386). Stopped months and years
+ * (folders that do not exist) cost nothing. The costly case is a trail that stopped while another
+ * trail writes the folder (one replaced just before the period): every month, or day held, up to
+ * now or the bound; the notes say when the bound cut the look short (`LocationOutcome.capped`).
  */
-async function seekPastLookAhead(
-  location: IntegrityLocation,
-  lister: Lister,
-  ctx: Context,
-  trails: readonly string[],
-): Promise<{ folders: string[]; listed: ListedDigest[][]; found: Map<string, ListedDigest> }> {
-  const out = { folders: [] as string[], listed: [] as ListedDigest[][], found: new Map<string, ListedDigest>() };
+async function seekPastLookAhead(location: IntegrityLocation, lister: Lister, ctx: Context, trails: readonly string[] | 'any'): Promise<Sought> {
+  const out: Sought = { folders: [], byTrail: new Map(), found: new Map(), cappedAt: null };
   const prefix = location.digestPrefix;
-  const until = ctx.now ?? Date.now();
+  const now = ctx.now ?? Date.now();
+  const bound = ctx.periodEnd + SEEK_DAYS * DAY_MS;
+  const until = Math.min(now, bound);
   const lastAhead = Math.min(ctx.periodEnd + LOOK_AHEAD_DAYS * DAY_MS, until);
-  if (prefix === null || trails.length === 0 || lastAhead >= until) return out;
   const from = Math.floor(lastAhead / DAY_MS) * DAY_MS + DAY_MS;
+  if (prefix === null || (trails !== 'any' && trails.length === 0) || from > until) return out;
+  const sought = trails === 'any' ? null : new Set(trails);
+  const done = () => (sought === null ? out.found.size > 0 : out.found.size === sought.size);
   const children = async (folder: string, pattern: RegExp) =>
     (await lister.list(location.store, folder)).prefixes
       .map((p) => p.slice(folder.length, -1))
       .filter((name) => pattern.test(name))
       .map(Number)
       .sort((a, b) => a - b);
+  const keyOrdered = listsInKeyOrder(location.store);
   const first = new Date(from);
   const last = new Date(until);
   for (const year of await children(prefix, /^\d{4}$/)) {
@@ -801,18 +869,22 @@ async function seekPastLookAhead(
       const monthStart = Date.UTC(year, month - 1, 1);
       const monthEnd = Date.UTC(year, month, 1) - 1;
       if (monthEnd < from || monthStart > until) continue;
-      const folders = utcDays(Math.max(monthStart, from), Math.min(monthEnd, until)).map((day) => `${prefix}${dayPath(day)}`);
-      const listings = await lister.listDays(location.store, folders, ctx.concurrency);
-      out.folders.push(...folders);
-      const byTrail = hourlyByTrail(listings.flatMap((l) => l.objects));
-      out.listed.push(...byTrail.values());
-      for (const trail of trails) {
-        const digest = byTrail.get(trail)?.[0];
-        if (digest !== undefined && !out.found.has(trail)) out.found.set(trail, digest);
+      const days = utcDays(Math.max(monthStart, from), Math.min(monthEnd, until)).map((day) => `${prefix}${dayPath(day)}`);
+      let present = days;
+      if (!keyOrdered) {
+        const existing = new Set((await lister.list(location.store, `${prefix}${dayPath(monthStart).slice(0, -3)}`)).prefixes);
+        present = days.filter((folder) => existing.has(folder));
       }
-      if (out.found.size === trails.length) return out;
+      const listings = await lister.listDays(location.store, present, ctx.concurrency);
+      out.folders.push(...days);
+      for (const [trail, digests] of hourlyByTrail(listings.flatMap((l) => l.objects))) {
+        for (const d of digests) getOrInsert(out.byTrail, trail, () => []).push(d);
+        if (!out.found.has(trail) && (sought === null || sought.has(trail))) out.found.set(trail, digests[0]);
+      }
+      if (done()) return out;
     }
   }
+  if (now > bound) out.cappedAt = bound;
   return out;
 }
 

@@ -4,7 +4,13 @@
  * runs on passed (its chain, read on, names a deleted digest, but the look-ahead ran only when no
  * trail had a digest around the period). A chain that starts in the last hour of the days looked
  * at, on a local copy without sidecars, failed the period: the digest carrying its signature is in
- * the next day's folder, which was not listed.
+ * the next day's folder, which was not listed. The look past those 15 days (2026-11-26 review,
+ * fourth round): a chain started again there, on a copy without sidecars, failed (the digest
+ * carrying its first digest's signature was not looked for among the seek's listings); an account
+ * and region with no digest around the period or in the 15 days passed whatever the digests after
+ * them named (the seek ran only for a chain seen ending before the period); the seek listed every
+ * day up to now; a new chain signed with a key missing from the keys file gave an error that did
+ * not say why.
  */
 import { copyFileSync, rmSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -13,7 +19,7 @@ import type { IntegrityResult } from '../../src/integrity/types.js';
 import { verifyIntegrity } from '../../src/integrity/verify.js';
 import { LocalStore } from '../../src/sources/local.js';
 import { CountingStore } from '../helpers/counting-store.js';
-import { buildDigestTree, deleteObject, generateRsaKeyPair, type DigestTree, type DigestTreeOptions } from '../helpers/digest-tree.js';
+import { buildDigestTree, deleteObject, fingerprintOf, generateRsaKeyPair, type DigestTree, type DigestTreeOptions } from '../helpers/digest-tree.js';
 import { tempFolders } from '../helpers/temp-folders.js';
 
 const A1 = '111111111111';
@@ -232,18 +238,18 @@ describe('a trail begun after the period whose first chain is one digest (2026-1
   });
 });
 
-describe('a chain that ends before the period, its trail\'s next digest past the 15 days looked at first (2026-11-26 review)', () => {
-  /** The check of 2026-10-01 as `verify` runs it at `now`, on `store` (the folder's own by default). */
-  const checkAt = (dir: string, t: DigestTree, now: string, store: LocalStore = new LocalStore(dir)): Promise<IntegrityResult> =>
-    verifyIntegrity({
-      stores: [store],
-      start: new Date('2026-10-01T00:00:00Z'),
-      end: new Date('2026-10-02T00:00:00Z'),
-      publicKeys: parsePublicKeyList(t.publicKeyList),
-      concurrency: 4,
-      now: new Date(now),
-    });
+/** The check of 2026-10-01 as `verify` runs it at `now`, on `store` (the folder's own by default), with `t`'s keys. */
+const checkAt = (dir: string, t: DigestTree, now: string, store: LocalStore = new LocalStore(dir)): Promise<IntegrityResult> =>
+  verifyIntegrity({
+    stores: [store],
+    start: new Date('2026-10-01T00:00:00Z'),
+    end: new Date('2026-10-02T00:00:00Z'),
+    publicKeys: parsePublicKeyList(t.publicKeyList),
+    concurrency: 4,
+    now: new Date(now),
+  });
 
+describe('a chain that ends before the period, its trail\'s next digest past the 15 days looked at first (2026-11-26 review)', () => {
   /** One trail, 2026-09-28 to 2026-11-10, its digests from 2026-09-30 12:00 to 2026-10-19 and the period's log files deleted. */
   function deletedBeyondLookAhead(sidecars: boolean): { dir: string; t: DigestTree } {
     const dir = root();
@@ -286,4 +292,140 @@ describe('a chain that ends before the period, its trail\'s next digest past the
     expect(result.ok).toBe(true);
     expect(result.problems.map((p) => p.message)).toContainEqual(expect.stringMatching(/^the chain stops at 2026-09-30T12:17:31Z, before the period, and starts again at 2026-11-01T05:17:31Z, after it/));
   });
+});
+
+describe('a trail stopped before the period and started again past the 15 days looked at first, on a local copy without sidecars (2026-11-26 review, fourth round)', () => {
+  // The new chain's first digest names no previous one and has no signature of its own: the next
+  // digest, in the listings of the seek or the day folder after them, carries it.
+  for (const restart of ['2026-11-01T05:17:31Z', '2026-10-31T22:17:31Z']) {
+    it(`is a warning, the chain starting again verified (new chain from ${restart})`, async () => {
+      const dir = root();
+      const t = tree({ root: dir, sidecars: false, trailName: 'trail-a', firstWindowStart: new Date('2026-09-28T00:17:31Z'), hours: 60 });
+      tree({ root: dir, sidecars: false, trailName: 'trail-a', firstWindowStart: new Date(restart), hours: 24 });
+      const store = new CountingStore(dir);
+      const result = await checkAt(dir, t, '2026-11-26T00:00:00Z', store);
+      expect(errors(result)).toEqual([]);
+      expect(result.ok).toBe(true);
+      expect(result.problems.filter((p) => p.kind === 'chain-gap')).toEqual([
+        expect.objectContaining({ severity: 'warning', message: expect.stringContaining(`the chain stops at 2026-09-30T12:17:31Z, before the period, and starts again at ${restart}, after it`) }),
+      ]);
+      // 10/31's last digest: its successor is in 11/01, listed once, and the seek lists no other November day.
+      const november = store.listed.filter((p) => /\/CloudTrail-Digest\/us-east-1\/2026\/11\/\d{2}\/$/.test(p));
+      expect(november).toEqual(restart.startsWith('2026-10-31') ? [expect.stringMatching(/\/2026\/11\/01\/$/)] : november);
+      expect(new Set(november).size).toBe(november.length);
+    });
+  }
+});
+
+describe('an account and region with no digest around the period nor in the 15 days after it (2026-11-26 review, fourth round)', () => {
+  /** One trail from 2026-09-20 to 2026-11-09, its digests from 2026-09-29 to 2026-10-19 and the period's log files deleted. */
+  function deletedAround(sidecars: boolean): { dir: string; t: DigestTree } {
+    const dir = root();
+    const t = tree({ root: dir, sidecars, trailName: 'trail-a', firstWindowStart: new Date('2026-09-20T00:17:31Z'), hours: 50 * 24 });
+    deleteOf(t, '2026-09-29T00:00:00Z', '2026-10-19T00:00:00Z', '2026-10-01T00:00:00Z', '2026-10-02T00:00:00Z');
+    return { dir, t };
+  }
+
+  for (const sidecars of [true, false]) {
+    it(`fails when the first digest found after them names a previous one that is not there (it passed as a region that did not log)${sidecars ? '' : ', on a copy without sidecars'}`, async () => {
+      const { dir, t } = deletedAround(sidecars);
+      const result = await checkAt(dir, t, '2026-11-11T00:00:00Z');
+      expect(result.ok).toBe(false);
+      expect(errors(result)).toEqual([
+        expect.objectContaining({
+          kind: 'digest-missing',
+          from: '2026-10-01T00:00:00Z',
+          to: '2026-10-02T00:00:00Z',
+          message: expect.stringMatching(/^no digest covers 2026-10-01T00:00:00Z – 2026-10-02T00:00:00Z, although the first digest after it, .*_20261019T001731Z\.json\.gz, names a previous digest that is not there/),
+        }),
+      ]);
+    });
+  }
+
+  it('fails when that first digest starts a chain but its signature does not verify (written in the place of a deleted one)', async () => {
+    const { dir, t } = deletedAround(false);
+    const forged = t.digests.find((d) => d.end === '2026-10-19T00:17:31Z')!;
+    deleteObject(t, forged.key);
+    const start = tree({ root: root(), trailName: 'trail-a', sidecars: false, firstWindowStart: new Date('2026-10-18T23:17:31Z'), hours: 1, logsInHour: () => 0 });
+    copyFileSync(start.file(start.digests[0].key), t.file(forged.key));
+    const result = await checkAt(dir, t, '2026-11-11T00:00:00Z');
+    expect(result.ok).toBe(false);
+    expect(errors(result)).toEqual([expect.objectContaining({ kind: 'chain-gap', message: expect.stringMatching(/^no digest covers .* names no previous digest.*signature could not be verified/) })]);
+  });
+
+  for (const sidecars of [true, false]) {
+    it(`is still a warning when the first digest after them starts a verified chain (a region enabled later)${sidecars ? '' : ', on a copy without sidecars'}`, async () => {
+      const dir = root();
+      const t = tree({ root: dir, sidecars, trailName: 'trail-a', firstWindowStart: new Date('2026-10-31T23:17:31Z'), hours: 48 });
+      const result = await checkAt(dir, t, '2026-11-26T00:00:00Z');
+      expect(errors(result)).toEqual([]);
+      expect(result.ok).toBe(true);
+      expect(result.problems).toEqual([expect.objectContaining({ kind: 'chain-gap', severity: 'warning', message: expect.stringMatching(/^no digest covers .*: the trail did not log this account and region then/) })]);
+    });
+  }
+});
+
+describe('how far past the period the next digest is sought (2026-11-26 review, fourth round)', () => {
+  it(`stops 400 days past the period, says so in the notes, and lists only the day folders a local copy holds`, { timeout: 60_000 }, async () => {
+    // trail-a stops before the period; trail-b runs through it, then the copy holds one of its days a week up to 2028-05.
+    const dir = root();
+    const a = tree({ root: dir, trailName: 'trail-a', firstWindowStart: new Date('2026-09-28T00:17:31Z'), hours: 60, logsInHour: () => 0 });
+    const b = [tree({ root: dir, trailName: 'trail-b', firstWindowStart: new Date('2026-09-29T00:47:11Z'), hours: 500, logsInHour: () => 0 })];
+    for (let w = 0; w < 80; w++) {
+      b.push(tree({ root: dir, trailName: 'trail-b', firstWindowStart: new Date(Date.parse('2026-10-25T10:47:11Z') + w * 7 * 24 * HOUR), hours: 1, logsInHour: () => 0 }));
+    }
+    const store = new CountingStore(dir);
+    const result = await checkAt(dir, a, '2028-05-01T00:00:00Z', store);
+    expect(errors(result)).toEqual([]);
+    expect(result.problems.map((p) => p.message)).toContainEqual(expect.stringMatching(/^the chain ends at 2026-09-30T12:17:31Z, before the period, and no later digest of this trail was found/));
+    expect(result.notes).toEqual([
+      expect.stringMatching(/^The next digest of 1 trail\(s\) .* was sought 400 days past the period, up to 2027-11-06T00:00:00Z, and not found: .*is not proven beyond 2027-11-06T00:00:00Z \(111111111111 us-east-1 trail-a_us-east-1\)/),
+    ]);
+    const digestDays = store.listed.filter((p) => p.includes('/CloudTrail-Digest/') && /\/\d{4}\/\d{2}\/\d{2}\/$/.test(p));
+    // The day folders of trail-b's digests from 2026-10-18 (past the 15 days) to the bound.
+    const ends = b.flatMap((t) => t.digests.map((d) => d.end)).filter((end) => end >= '2026-10-18' && end < '2027-11-06T00:00:00Z');
+    const held = new Set(ends.map((end) => end.slice(0, 10).replaceAll('-', '/')));
+    // Around the period and the 15 days after it (2026-09-30 to 10-17), then only the days the copy holds, up to the bound.
+    expect(digestDays).toHaveLength(4 + 14 + held.size);
+    expect(new Set(digestDays.slice(18).map((p) => p.slice(-11, -1)))).toEqual(held);
+    expect(new Set(digestDays).size).toBe(digestDays.length);
+    // The months: those of 2026 from October and of 2027 up to November, each once; none of 2028.
+    const months = store.listed.filter((p) => /\/CloudTrail-Digest\/us-east-1\/\d{4}\/\d{2}\/$/.test(p));
+    expect(months).toHaveLength(3 + 11);
+    expect(store.listed.some((p) => p.includes('/CloudTrail-Digest/us-east-1/2028/'))).toBe(false);
+  });
+});
+
+describe('a trail started again after the period with a key the --public-keys file lacks (2026-11-26 review, fourth round)', () => {
+  const later = generateRsaKeyPair();
+  for (const restart of ['2026-10-10T05:17:31Z', '2026-11-01T05:17:31Z']) {
+    it(`fails, naming the key and where to get it; passes with it (new chain from ${restart})`, async () => {
+      const dir = root();
+      const t = tree({ root: dir, trailName: 'trail-a', firstWindowStart: new Date('2026-09-28T00:17:31Z'), hours: 60 });
+      const next = tree({ root: dir, keyPair: later, trailName: 'trail-a', firstWindowStart: new Date(restart), hours: 24 });
+      const result = await checkAt(dir, t, '2026-11-26T00:00:00Z');
+      expect(result.ok).toBe(false);
+      expect(errors(result)).toEqual([
+        expect.objectContaining({
+          kind: 'chain-gap',
+          message: expect.stringContaining(
+            `the chain restarts: no digest between 2026-09-30T12:17:31Z and ${restart} (logging or log file validation was off, or digests were removed); ` +
+              `no public key with fingerprint ${fingerprintOf(later.publicKey)} was given to check its signature (with --public-keys, the file must also hold ` +
+              'the keys CloudTrail signed with after the period: `aws cloudtrail list-public-keys --start-time 2026-10-01T00:00:00Z` lists them up to now)',
+          ),
+        }),
+      ]);
+      const both = { PublicKeyList: [...t.publicKeyList.PublicKeyList, ...next.publicKeyList.PublicKeyList] };
+      const withKey = await verifyIntegrity({
+        stores: [new LocalStore(dir)],
+        start: new Date('2026-10-01T00:00:00Z'),
+        end: new Date('2026-10-02T00:00:00Z'),
+        publicKeys: parsePublicKeyList(both),
+        concurrency: 4,
+        now: new Date('2026-11-26T00:00:00Z'),
+      });
+      expect(errors(withKey)).toEqual([]);
+      expect(withKey.ok).toBe(true);
+    });
+  }
 });
