@@ -6,7 +6,7 @@ import { hash as digest } from 'node:crypto';
 import { IANAZone } from 'luxon';
 import { zoneOffsetAt } from '../collect/period.js';
 import { rowSource } from './rows.js';
-import { INVISIBLE_CHARACTERS, whole } from '../unicode.js';
+import { codeShown, codeToken, INVISIBLE_CHARACTERS, mayShowCode, whole } from '../unicode.js';
 
 /** Made on first use: creating it costs milliseconds of ICU start-up, and counts rarely need it. */
 let numberFormat: Intl.NumberFormat | undefined;
@@ -48,20 +48,23 @@ export function plural(n: number, one: string, many = `${one}s`): string {
  * marks and joiners, the soft hyphen, variation selectors, tag characters, shorthand and
  * hieroglyph format controls...), the Hangul fillers, the line and paragraph separators, and a
  * lone surrogate (no character at all). Tabs and line breaks stay. An auditor must see exactly
- * what the log says, so they are shown as `[U+202E]`.
+ * what the log says, so they are shown as `[U+202E]`; and so are combining marks past the second
+ * on one character (`STACKED_MARK`: a letter under 130 marks drew over the rows above it).
  */
 const INVISIBLE_CLASS = String.raw`[${INVISIBLE_CHARACTERS}--[\t\n\r]]`;
 // A set difference (the `v` flag), built from text (TypeScript's target predates the flag): a
 // lookahead for the tabs and line breaks instead made every value's test ~3 times slower.
-const INVISIBLE = new RegExp(INVISIBLE_CLASS, 'gv');
+const INVISIBLE = new RegExp(codeShown(INVISIBLE_CLASS), 'gv');
+// One character at a given place (`lastIndex`): a mark is stacked or not by the ones before it.
+const INVISIBLE_AT = new RegExp(codeShown(INVISIBLE_CLASS), 'yv');
 
-// The same class, to test: nearly every value has none of these, and a test allocates nothing.
-const HAS_INVISIBLE = new RegExp(INVISIBLE_CLASS, 'v');
+// What may match, to test: nearly every value has none of these, and a test allocates nothing.
+const HAS_INVISIBLE = new RegExp(mayShowCode(INVISIBLE_CLASS), 'v');
 
 /** The visible form of a log value (newlines and tabs kept). */
 export function visible(s: string): string {
   if (!HAS_INVISIBLE.test(s)) return s;
-  return s.replace(INVISIBLE, (c) => `[U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}]`);
+  return s.replace(INVISIBLE, codeToken);
 }
 
 /** The most characters a string of a field may show, by the field's name (see `visibleStrings`). */
@@ -137,7 +140,7 @@ function cutAlready(s: string, max: number): boolean {
 export function visibleLength(s: string): number {
   if (!HAS_INVISIBLE.test(s)) return s.length;
   let extra = 0;
-  for (const c of s.matchAll(INVISIBLE)) extra += visible(c[0]).length - c[0].length;
+  for (const c of s.matchAll(INVISIBLE)) extra += codeToken(c[0]).length - c[0].length;
   return s.length + extra;
 }
 
@@ -156,7 +159,8 @@ export function clipVisible(s: string, max: number): string {
   while (i < s.length) {
     const code = s.codePointAt(i)!;
     const size = code > 0xffff ? 2 : 1;
-    const w = size === 1 && !HAS_INVISIBLE.test(s[i]!) ? 1 : visible(s.slice(i, i + size)).length;
+    INVISIBLE_AT.lastIndex = i;
+    const w = INVISIBLE_AT.test(s) ? codeToken(s.slice(i, i + size)).length : size;
     if (width + w > max) break;
     width += w;
     i += size;

@@ -15,7 +15,7 @@ export interface Link {
 
 export interface CellList<T = string> {
   items: T[];
-  /** "+ 12 more", or null. */
+  /** "+ 12 more in iot-audit-2026-10.json" (where the whole list is: `ViewKit.moreItems`), or null. */
   more: string | null;
 }
 
@@ -189,7 +189,7 @@ export class ViewKit {
     if (unlinked !== null) {
       for (let i = 0; i < unlinked.length && items.length < max; i++) items.push({ text: this.cut(unlinked[i] as string), href: null });
     }
-    return { items, more: ids.length > max ? `+ ${formatCount(ids.length - max)} more` : null };
+    return { items, more: this.moreItems(ids.length - max) };
   }
 
   /** Whether the event's row is rendered (registered with `registerEvent`). */
@@ -213,8 +213,16 @@ export class ViewKit {
     const shown = values.length <= max ? (values as string[]) : values.slice(0, max);
     return {
       items: this.media === 'pdf' ? shown.map((v) => clipVisible(v, pdfChars)) : shown,
-      more: values.length > max ? `+ ${formatCount(values.length - max)} more` : null,
+      more: this.moreItems(values.length - max),
     };
+  }
+
+  /**
+   * "+ 12 more in iot-audit-2026-10.json": what a list in a cell leaves out, and where the whole
+   * list is (the JSON holds every part of the model; on screen too, lists in cells are capped).
+   */
+  moreItems(n: number, what = ''): string | null {
+    return n > 0 ? `+ ${formatCount(n)} more${what === '' ? '' : ` ${what}`} in ${this.jsonFile}` : null;
   }
 
   /** "1,234 more rows in iot-audit-2026-10.json" (or wherever `file` says). */

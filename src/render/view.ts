@@ -25,7 +25,8 @@ import { getOrInsert } from '../memo.js';
 import { certificatePlace } from '../analysis/support/certificate-place.js';
 import { dayChart, type ChartGeometry } from './chart.js';
 import { DEFAULT_PDF_CAPS, SCREEN_LIMITS, type PdfCaps, type RenderContext } from './context.js';
-import { anchorId, clipVisible, dayRanges, formatBytes, formatCount, inRegionsAskedFor, plural, visibleLength, visibleStrings, ZoneClock } from './format.js';
+import { anchorId, clipVisible, dayRanges, formatBytes, formatCount, inRegionsAskedFor, plural, visibleStrings, ZoneClock } from './format.js';
+import { charsInRows, DOCUMENT_COLUMNS, printedRows } from './printed-rows.js';
 import { flatten } from './one-line.js';
 import { changeKey, lifecycleKey, repetitions, type Repetition } from './group.js';
 import { comparisonView, type ComparisonView } from './view-comparison.js';
@@ -291,6 +292,9 @@ export interface DeniedRow {
   account: string;
   eventName: string;
   errorCode: string;
+  /** Says whose message `errorMessage` is when the group is of several attempts: "Same message for all 5 attempts:", "First of 5 attempts (3 different messages, ...):". */
+  messageOf: string | null;
+  /** The first attempt's message (the group's in the model). */
   errorMessage: string | null;
   count: string;
   range: string;
@@ -408,10 +412,7 @@ export function buildView(model: ReportModel, ctx: ViewContext): ReportView {
     certificates: certificates.view,
     policies: policies.view,
     actors: kit.table(model.actors, limits.actors, (a) => actorRow(a, kit)),
-    denied: {
-      attempts: `${plural(model.summary.failedAttempts, 'failed attempt')}, of which ${formatCount(model.summary.deniedAttempts)} denied`,
-      table: kit.table(model.denied, limits.denied, (d) => deniedRow(d, kit)),
-    },
+    denied: deniedView(model, kit),
     coverage: coverageView(model, kit),
     appendix,
     page: { title: model.title, period: model.period.label, generatedAt: clock.stamp(model.generatedAt) },
@@ -502,9 +503,21 @@ function bySeverityThenTime(a: Finding, b: Finding): number {
   );
 }
 
-/** The certificate id and the policy name in a finding's resource ARN. */
+/** The certificate id in a finding's resource ARN, and the policy name in a resource that is an IoT policy's ARN. */
 const CERT_ID = /:(?:cert|cacert)\/([^/\s]+)/;
-const POLICY_NAME = /:policy\/([^/\s]+)/;
+const POLICY_ARN = /^arn:[^:\s]+:iot:[^:\s]*:[^:\s]*:policy\/([^/\s]+)$/;
+
+/**
+ * The rules whose findings name a policy as their resource (`RuleHit.resource`): only theirs is
+ * looked up among the policies by name. Another rule's resource (a role alias, a thing, a
+ * source IP, a user agent) can have a policy's name without being that policy.
+ */
+const POLICY_RULES: ReadonlySet<string> = new Set([
+  'overly-permissive-policy',
+  'policy-potential-misconfiguration',
+  'policy-document-unchecked',
+  'policy-default-rollback',
+]);
 
 function findingsView(
   model: ReportModel,
@@ -519,7 +532,8 @@ function findingsView(
     const cert = certAnchors.get(certificatePlace(f.accountId, f.region, id)) ?? certAnchors.get(id);
     // Found by the whole resource, shown cut: a forged source IP is the resource of a new-source finding.
     if (cert) return { text: kit.cut(r), href: `#${cert}` };
-    const policy = policyAnchor(policyAnchors, f.accountId, f.region, POLICY_NAME.exec(r)?.[1] ?? r);
+    const name = POLICY_ARN.exec(r)?.[1] ?? (POLICY_RULES.has(f.ruleId) ? r : null);
+    const policy = name === null ? null : policyAnchor(policyAnchors, f.accountId, f.region, name);
     return { text: kit.cut(r), href: policy ? `#${policy}` : null };
   };
   const row = (f: Finding, anchor: string): FindingRow => ({
@@ -839,7 +853,7 @@ function certificatesView(
       account: kit.account(c.accountId, c.accountName),
       region: kit.cut(c.region),
       status: certificateStatusBadge(c.lastKnownStatus),
-      steps: { items: steps, more: c.steps.length > steps.length ? `+ ${formatCount(c.steps.length - steps.length)} more steps` : null },
+      steps: { items: steps, more: kit.moreItems(c.steps.length - steps.length, 'steps') },
       things: kit.list(c.things),
       policies: kit.list(c.policies),
       failed: kit.eventLinks(c.failedEventIds),
@@ -993,25 +1007,37 @@ function documentText(v: PolicyVersion): string | null {
 
 /** How much of each document the view shows, and how many the shared budget cuts. */
 interface DocumentSizes {
-  /** The documents the budget cuts, with their share; the others are held to `documentChars`. */
+  /** The documents the budget cuts, with the characters each keeps; the others are held to `documentChars`. */
   sizes: Map<PolicyVersion, number>;
   /** Documents cut by the budget (not by `documentChars` alone). */
   cut: number;
 }
 
 /**
- * Each document up to `documentChars`, and all of them within `documentBudget` together: when
- * they do not fit, the longest are cut to an equal share of what the shorter ones leave
- * (`fairShares`), so a few forged documents cannot push out the others, nor many fill pages.
+ * Each document up to `documentChars`, and all of them within `documentBudget` together, as
+ * printed: the budget is of printed rows (`printedRows`: a line counts whole however short, a
+ * long one for each row it wraps to), `documentBudget / DOCUMENT_COLUMNS` of them. When they do
+ * not fit, the longest are cut to an equal share of what the shorter ones leave (`fairShares`),
+ * so a few forged documents cannot push out the others, nor many fill pages.
  */
 function documentSizes(versions: readonly PolicyVersion[], limits: PdfCaps): DocumentSizes {
+  if (!Number.isFinite(limits.documentBudget)) return { sizes: new Map(), cut: 0 };
   const recorded = versions.filter((v) => documentText(v) !== null);
-  // Lengths as shown (`clipVisible` cuts to them): a document of invisible characters, each shown as `[U+200D]`, takes its share of the budget as printed.
-  const wants = recorded.map((v) => Math.min(visibleLength(documentText(v) as string), limits.documentChars));
-  const shares = fairShares(wants, limits.documentBudget);
+  // Each as the view would show it uncut by the budget (in its visible form: an invisible character is printed as `[U+200D]`).
+  const shown = recorded.map((v) => clipVisible(documentText(v) as string, limits.documentChars));
+  const wants = shown.map((text) => printedRows(text));
+  const shares = fairShares(wants, Math.floor(limits.documentBudget / DOCUMENT_COLUMNS));
   const sizes = new Map<PolicyVersion, number>();
   recorded.forEach((v, i) => {
-    if ((shares[i] as number) < (wants[i] as number)) sizes.set(v, shares[i] as number);
+    const share = shares[i] as number;
+    if (share >= (wants[i] as number)) return;
+    // The characters of `share` rows (what is shown begins as the document does, in its visible form); one row
+    // fewer when the cut's "… (N more characters)" wraps past them.
+    const text = documentText(v) as string;
+    const charsOf = (rows: number) => Math.min(charsInRows(shown[i] as string, rows), limits.documentChars);
+    let keep = charsOf(share);
+    if (printedRows(clipVisible(text, keep)) > share) keep = charsOf(share - 1);
+    sizes.set(v, keep);
   });
   return { sizes, cut: sizes.size };
 }
@@ -1024,8 +1050,8 @@ function policiesMore(notShown: number, documents: DocumentSizes, kit: ViewKit):
     // Each cut document says how many of its characters are left out.
     const one = documents.cut === 1;
     parts.push(
-      `${plural(documents.cut, 'policy document')} ${one ? 'is' : 'are'} cut to share the ${formatCount(kit.limits.documentBudget)} ` +
-        `characters this PDF gives policy documents; ${kit.jsonFile} holds ${one ? 'it' : 'each'} whole.`,
+      `${plural(documents.cut, 'policy document')} ${one ? 'is' : 'are'} cut to share the ${formatCount(Math.floor(kit.limits.documentBudget / DOCUMENT_COLUMNS))} ` +
+        `printed lines (${formatCount(kit.limits.documentBudget)} characters) this PDF gives policy documents; ${kit.jsonFile} holds ${one ? 'it' : 'each'} whole.`,
     );
   }
   return parts.length > 0 ? parts.join('. ') : null;
@@ -1052,12 +1078,40 @@ function actorRow(a: ActorSummary, kit: ViewKit): ActorRow {
   };
 }
 
-function deniedRow(d: DeniedGroup, kit: ViewKit): DeniedRow {
+function deniedView(model: ReportModel, kit: ViewKit): ReportView['denied'] {
+  // Each failed attempt's message: a group keeps its first one, and the others may differ.
+  const messages = new Map<string, string | null>();
+  if (model.denied.length > 0) for (const e of model.events) if (e.errorCode !== null) messages.set(e.eventId, e.errorMessage);
+  return {
+    attempts: `${plural(model.summary.failedAttempts, 'failed attempt')}, of which ${formatCount(model.summary.deniedAttempts)} denied`,
+    table: kit.table(model.denied, kit.limits.denied, (d) => deniedRow(d, kit, messages)),
+  };
+}
+
+/**
+ * Whose message a group shows (its first attempt's), when it is of several attempts, and how
+ * many different messages the attempts had ("no message" being one): every attempt's is in the
+ * CSV and JSON (and the HTML's appendix).
+ */
+function messageOf(d: DeniedGroup, kit: ViewKit, messages: ReadonlyMap<string, string | null>): string | null {
+  if (d.count <= 1) return null;
+  const said = new Set<string | null>();
+  for (const id of d.eventIds) {
+    const message = messages.get(id);
+    said.add(message === undefined ? d.errorMessage : message);
+  }
+  if (said.size <= 1) return d.errorMessage === null ? null : `Same message for all ${formatCount(d.count)} attempts:`;
+  const first = d.errorMessage === null ? ': no message' : '';
+  return `First of ${formatCount(d.count)} attempts${first} (${formatCount(said.size)} different messages, all in ${kit.dataFiles})${d.errorMessage === null ? '' : ':'}`;
+}
+
+function deniedRow(d: DeniedGroup, kit: ViewKit, messages: ReadonlyMap<string, string | null>): DeniedRow {
   return {
     actor: kit.cut(d.actorLabel),
     account: kit.account(d.accountId, d.accountName),
     eventName: kit.cut(d.eventName),
     errorCode: kit.cut(d.errorCode),
+    messageOf: messageOf(d, kit, messages),
     errorMessage: d.errorMessage === null ? null : kit.cut(d.errorMessage, PDF_CHARS.deniedError),
     count: formatCount(d.count),
     range: kit.clock.range(d.first, d.last),
@@ -1169,36 +1223,42 @@ function appendixView(model: ReportModel, kit: ViewKit, ungrouped: IotEvent[]): 
     const perFinding = kit.limits.cellItems;
     const findingRoom = cap - Math.min(ungrouped.length, Math.floor(cap / 4));
     const findings = [...model.findings].sort((a, b) => Number(a.suppressed) - Number(b.suppressed) || bySeverityThenTime(a, b));
+    // Every event the findings link to, for the note; chosen while there is room.
+    const linked = new Set<string>();
     // In the order `findingsView` renders them (unsuppressed, then suppressed), and only those it renders.
     for (const f of kit.shown(findings, kit.limits.findings)) {
       let taken = 0;
-      for (let i = 0; i < f.eventIds.length && taken < perFinding && chosen.size < findingRoom; i++) {
+      for (let i = 0; i < f.eventIds.length && taken < perFinding; i++) {
         const id = f.eventIds[i] as string;
         if (!known.has(id)) continue;
         taken++;
-        chosen.add(id);
+        linked.add(id);
+        if (chosen.size < findingRoom) chosen.add(id);
       }
-      if (chosen.size >= findingRoom) break;
     }
+    const byLinks = chosen.size;
     // The events outside the groups: those a finding links to are in already, the earliest others fill the rest.
-    let otherLinked = 0;
     let otherListed = 0;
     for (const e of ungrouped) {
       if (chosen.has(e.eventId)) {
-        otherLinked++;
         otherListed++;
       } else if (chosen.size < cap) {
         chosen.add(e.eventId);
         otherListed++;
       }
     }
+    let linkedListed = 0;
+    for (const id of linked) if (chosen.has(id)) linkedListed++;
     events = model.events.filter((e) => chosen.has(e.eventId));
     note = appendixNote(kit, {
       total: model.events.length,
       listed: events.length,
       otherTotal: ungrouped.length,
       otherListed,
-      otherLinked,
+      linked: linked.size,
+      linkedListed,
+      byLinks,
+      room: findingRoom,
     });
   }
   const anchors = events.map((e) => {
@@ -1236,35 +1296,43 @@ function appendixView(model: ReportModel, kit: ViewKit, ungrouped: IotEvent[]): 
 }
 
 /**
- * What the PDF's appendix lists and what it leaves out, from the rows chosen: events of the
- * repetitive groups are listed only when a finding links them; "other" events are those
- * outside the groups (`otherLinked` of them chosen because a finding links them). Null when
- * every event is listed.
+ * What the PDF's appendix lists and what it leaves out, from the rows chosen: the events the
+ * findings link to (`linked` of them; `byLinks` rows chosen for them, in at most `room`), then
+ * the earliest events outside the repetitive groups ("other" events: `otherListed` of
+ * `otherTotal` listed, those a finding links to included), among which more of the findings'
+ * (`linkedListed` of them listed in the end). Events of the groups are listed only when a
+ * finding links them. Null when every event is listed.
  */
 function appendixNote(
   kit: ViewKit,
-  n: { total: number; listed: number; otherTotal: number; otherListed: number; otherLinked: number },
+  n: { total: number; listed: number; otherTotal: number; otherListed: number; linked: number; linkedListed: number; byLinks: number; room: number },
 ): string | null {
   if (n.listed >= n.total) return null;
   const groupedTotal = n.total - n.otherTotal;
   const groupedListed = n.listed - n.otherListed;
-  const otherWhich =
-    n.otherLinked === 0 ? 'the earliest' : n.otherLinked >= n.otherListed ? 'those the findings link to' : 'those the findings link to, then the earliest';
+  const outside = groupedTotal > 0 ? ' outside the repetitive groups in the summary' : '';
   const parts = [`This PDF lists ${formatCount(n.listed)} of ${plural(n.total, 'event')}.`];
+  const rule: string[] = [];
+  if (n.linked > 0) {
+    const room = n.byLinks < n.linked ? `, in at most ${plural(n.room, 'row')}` : '';
+    rule.push(`the events of the findings (each finding's first ${kit.limits.cellItems}, in the order the findings are shown${room})`);
+  }
+  if (n.listed > n.byLinks) {
+    const every = n.otherListed === n.otherTotal;
+    rule.push(`${every ? 'every' : 'the earliest'} ${n.linked > 0 ? 'other ' : ''}${every ? 'event' : 'events'}${outside}`);
+  }
+  if (rule.length > 0) parts.push(`Listed: ${rule.join(', then ')}.`);
+  if (n.linked > 0) {
+    parts.push(
+      n.linkedListed === n.linked
+        ? `${n.linked === 1 ? 'The one event' : `All ${plural(n.linked, 'event')}`} of the findings ${n.linked === 1 ? 'is' : 'are'} listed.`
+        : `${formatCount(n.linkedListed)} of the ${plural(n.linked, 'event')} of the findings ${n.linkedListed === 1 ? 'is' : 'are'} listed: ` +
+            `the ${n.linked - n.linkedListed === 1 ? 'id of the other one has' : `ids of the other ${formatCount(n.linked - n.linkedListed)} have`} no link in the findings.`,
+    );
+  }
   if (groupedTotal === 0) {
-    if (n.listed > 0) parts.push(`Listed: ${otherWhich}.`);
     parts.push(`Not listed here: ${plural(n.total - n.listed, 'event')}.`);
   } else {
-    const listed: string[] = [];
-    if (groupedListed > 0) listed.push(`${formatCount(groupedListed)} of the ${plural(groupedTotal, 'event')} of the repetitive groups in the summary (those the findings link to)`);
-    if (n.otherListed > 0) {
-      listed.push(
-        n.otherListed === n.otherTotal
-          ? `${n.otherTotal === 1 ? 'the one event' : `all ${plural(n.otherTotal, 'event')}`} outside the repetitive groups`
-          : `${formatCount(n.otherListed)} of the ${plural(n.otherTotal, 'event')} outside the repetitive groups (${otherWhich})`,
-      );
-    }
-    if (listed.length > 0) parts.push(`Listed: ${listed.join(' and ')}.`);
     const left: string[] = [];
     if (groupedTotal > groupedListed) left.push(`${plural(groupedTotal - groupedListed, 'event')} of the repetitive groups (counted in the summary)`);
     if (n.otherTotal > n.otherListed) left.push(`${plural(n.otherTotal - n.otherListed, 'event')} outside them`);

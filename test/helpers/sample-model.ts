@@ -493,7 +493,7 @@ export function sampleModel(options: SampleOptions = {}): ReportModel {
       resource, eventIds: e.map((x) => x.eventId), time: (e[0] as IotEvent).eventTime, evidence: null, suppressed: false, suppressionReason: null, ...extra,
     });
     const broad = byName('CreatePolicyVersion').filter((e) => e.accountId === PROD);
-    findings.push(f('policy-overly-permissive', 'high', broad, policyName, {
+    findings.push(f('overly-permissive-policy', 'high', broad, policyName, {
       title: hv('finding-title', 'Overly permissive policy made default'),
       evidence: hv('finding-evidence', JSON.stringify({ Effect: 'Allow', Action: ['iot:Connect', 'iot:Publish'], Resource: '*' }, null, 2)),
     }));

@@ -258,6 +258,31 @@ describe('renderPdf', () => {
     }
   });
 
+  it('holds policy documents of thousands of short lines to the pages of the document budget (2026-12 review: 589 pages)', { timeout: 180_000 }, async () => {
+    /** `policies` policies of 3 versions, each document `text` (not JSON: shown as logged). */
+    const withDocuments = (policies: number, text: string) => {
+      const m = sampleModel({ events: 120 });
+      const base = m.policies[0]!;
+      m.policies = Array.from({ length: policies }, (_, p) => ({
+        ...base,
+        policyName: `pol${p}`,
+        arn: `arn:aws:iot:eu-west-1:111122223333:policy/pol${p}`,
+        versions: [1, 2, 3].map((v) => ({ ...base.versions[0]!, versionId: String(v), document: text, documentRecorded: true, documentPretty: null })),
+      }));
+      return m;
+    };
+    const pages = async (policies: number, text: string, name: string) =>
+      Number((await pdfText(await renderPdf(withDocuments(policies, text), { media: 'pdf', paper: 'a4', browserPath, dataFiles: DATA_FILES }), name)).info.Pages);
+    // The budget's printed lines (1,034), 76 to an A4 page (9.8 pt lines), and a page for where the boxes break.
+    const budgetPages = Math.ceil(Math.floor(DEFAULT_PDF_CAPS.documentBudget / 116) / 76) + 1;
+    const lines = `{${'v1\n'.repeat(3000)}`;
+    for (const policies of [60, 1]) {
+      const short = await pages(policies, '{}', `short-${policies}.pdf`);
+      const long = await pages(policies, lines, `lines-${policies}.pdf`);
+      expect(long, `${policies} policies: ${short} pages with documents of one line`).toBeLessThanOrEqual(short + budgetPages);
+    }
+  });
+
   it('prints the same bytes for the same model', async () => {
     const model = sampleModel({ events: 120 });
     const a = await renderPdf(model, { media: 'pdf', paper: 'a4', browserPath });

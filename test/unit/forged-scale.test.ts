@@ -318,7 +318,7 @@ describe('policy links of findings on forged policies', () => {
     const findings: Finding[] = [];
     for (const accountId of [ACCOUNT, OTHER_ACCOUNT, '333333333333']) {
       for (const region of [REGION, 'us-east-1']) {
-        for (const resource of resources) findings.push(finding({ id: `f-${findings.length}`, accountId, region, resource }));
+        for (const resource of resources) findings.push(finding({ id: `f-${findings.length}`, ruleId: 'overly-permissive-policy', accountId, region, resource }));
       }
     }
     const model = reportModel({ policies, findings });
@@ -344,7 +344,7 @@ describe('policy links of findings on forged policies', () => {
       const n = 40_000;
       const accounts = Array.from({ length: n }, (_, i) => String(100_000_000_000 + i));
       const policies = accounts.map((a) => history(a, REGION, 'p', []));
-      const findings = accounts.map((_, i) => finding({ id: `f-${i}`, accountId: accounts[0]!, resource: 'p' }));
+      const findings = accounts.map((_, i) => finding({ id: `f-${i}`, ruleId: 'overly-permissive-policy', accountId: accounts[0]!, resource: 'p' }));
       const view = buildView(reportModel({ policies, findings }), SCREEN);
       const hrefs = findingRows(view).map((row) => row.resource.href);
       expect(hrefs).toHaveLength(n);

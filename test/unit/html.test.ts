@@ -96,7 +96,7 @@ describe('renderHtml (screen)', () => {
     expect(links.length).toBeGreaterThan(model.findings.length);
     for (const a of links) expect(idSet.has((a.getAttribute('href') as string).slice(1)), a.getAttribute('href')).toBe(true);
     // A finding links to its events and to its resource's section.
-    const policyFinding = root.querySelectorAll('article.finding').find((f) => f.text.includes('policy-overly-permissive'));
+    const policyFinding = root.querySelectorAll('article.finding').find((f) => f.text.includes('overly-permissive-policy'));
     expect(policyFinding).toBeDefined();
     const hrefs = policyFinding?.querySelectorAll('a').map((a) => a.getAttribute('href')) ?? [];
     expect(hrefs.some((h) => h?.startsWith('#event-'))).toBe(true);

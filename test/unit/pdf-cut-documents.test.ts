@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PDF_CAPS, type RenderContext } from '../../src/render/context.js';
+import { charsInRows, DOCUMENT_COLUMNS, printedRows } from '../../src/render/printed-rows.js';
 import { buildView, type PolicyVersionView, type ReportView } from '../../src/render/view.js';
 import type { PolicyHistory, ReportModel } from '../../src/report/model.js';
 import { sampleModel } from '../helpers/sample-model.js';
@@ -61,6 +62,16 @@ function withPolicies(count: number, versions: number, make: (p: number, v: numb
 
 const shownDocuments = (v: ReportView): PolicyVersionView[] => v.policies.items.flatMap((p) => p.versions);
 
+/** The printed lines all the documents of the PDF share. */
+const BUDGET_ROWS = Math.floor(DEFAULT_PDF_CAPS.documentBudget / DOCUMENT_COLUMNS);
+
+/** `count` policies of `versions` versions each, every document `make(policy, version)`: not JSON, shown as logged. */
+function withLogged(count: number, versions: number, make: (p: number, v: number) => string): ReportModel {
+  const m = withPolicies(count, versions, () => '{}');
+  m.policies.forEach((p, i) => p.versions.forEach((x, v) => Object.assign(x, { document: make(i, v), documentPretty: null })));
+  return m;
+}
+
 describe('policy documents in the PDF', () => {
   it('shows whole every document AWS IoT accepts, pretty-printed', () => {
     const docs = largestAccepted();
@@ -87,11 +98,12 @@ describe('policy documents in the PDF', () => {
     for (const x of shown) expect(x.document).toMatch(CUT);
     const total = shown.reduce((n, x) => n + x.document!.replace(CUT, '').length, 0);
     expect(total).toBeLessThanOrEqual(DEFAULT_PDF_CAPS.documentBudget);
+    expect(shown.reduce((n, x) => n + printedRows(x.document!), 0)).toBeLessThanOrEqual(BUDGET_ROWS);
     // About as much of each: none is crowded out.
-    const sizes = shown.map((x) => x.document!.replace(CUT, '').length);
-    expect(Math.min(...sizes)).toBeGreaterThanOrEqual(Math.floor(DEFAULT_PDF_CAPS.documentBudget / 180) - 1);
+    const rows = shown.map((x) => printedRows(x.document!));
+    expect(Math.min(...rows)).toBeGreaterThanOrEqual(Math.floor(BUDGET_ROWS / 180) - 1);
     expect(v.policies.more).toBe(
-      '180 policy documents are cut to share the 120,000 characters this PDF gives policy documents; iot-audit-2026-10.json holds each whole.',
+      '180 policy documents are cut to share the 1,034 printed lines (120,000 characters) this PDF gives policy documents; iot-audit-2026-10.json holds each whole.',
     );
     const screen = shownDocuments(buildView(m, SCREEN));
     expect(screen.map((x) => x.document)).toEqual(m.policies.flatMap((p) => p.versions.map((x) => x.documentPretty)));
@@ -99,14 +111,17 @@ describe('policy documents in the PDF', () => {
   });
 
   it('keeps short documents whole beside forged ones: the long ones share what the short ones leave', () => {
-    const m = withPolicies(60, 3, (p, v) => (p % 2 === 0 ? document(`t${p}-${v}`, 1, 400) : document(`s${p}-${v}`, 1, 3)));
+    // 30 short documents of 16 lines (480 of the 1,034 printed lines; 60 documents: 17 lines each), 30 forged ones.
+    const short = (p: number) => p % 2 === 1;
+    const m = withPolicies(20, 3, (p, v) => (short(p) ? document(`s${p}-${v}`, 1, 3) : document(`t${p}-${v}`, 1, 400)));
     const v = buildView(m, PDF);
     const byPolicy = v.policies.items.map((p) => p.versions.map((x) => x.document!));
     for (const [i, docs] of byPolicy.entries()) {
-      if (i % 2 === 1) expect(docs).toEqual(m.policies[i]!.versions.map((x) => x.documentPretty));
+      if (short(i)) expect(docs).toEqual(m.policies[i]!.versions.map((x) => x.documentPretty));
       else for (const d of docs) expect(d).toMatch(CUT);
     }
-    expect(v.policies.more).toMatch(/^90 policy documents are cut/);
+    expect(byPolicy.flat().reduce((n, d) => n + printedRows(d), 0)).toBeLessThanOrEqual(BUDGET_ROWS);
+    expect(v.policies.more).toMatch(/^30 policy documents are cut/);
   });
 
   it('holds documents of invisible characters to the budget as printed (each [U+200D] is 8 characters: 180 of 660 printed 751,320, 2026-11-26 review)', () => {
@@ -129,9 +144,72 @@ describe('policy documents in the PDF', () => {
   it('adds the budget note after the policies the PDF leaves out', () => {
     const m = withPolicies(61, 3, (p, v) => document(`t${p}-${v}`, 1, 400));
     expect(buildView(m, PDF).policies.more).toBe(
-      '1 more policy in iot-audit-2026-10.json. 180 policy documents are cut to share the 120,000 characters this PDF gives policy documents; iot-audit-2026-10.json holds each whole.',
+      '1 more policy in iot-audit-2026-10.json. 180 policy documents are cut to share the 1,034 printed lines (120,000 characters) this PDF gives policy documents; iot-audit-2026-10.json holds each whole.',
     );
     const small = withPolicies(61, 1, (p) => document(`s${p}`, 1, 2));
     expect(buildView(small, PDF).policies.more).toBe('1 more policy in iot-audit-2026-10.json');
+  });
+});
+
+describe('policy documents as printed (2026-12 review: 180 documents of 3,000 lines of "v1" each, 9,000 characters, printed 589 pages)', () => {
+  const lines = (v: number) => `{${`v${v + 1}\n`.repeat(3000)}`;
+  const rowsOf = (v: ReportView) => shownDocuments(v).map((x) => printedRows(x.document!));
+
+  it('holds 60 policies of 3 documents of 3,000 short lines to the printed lines of the budget, each cut', () => {
+    const v = buildView(withLogged(60, 3, (_, x) => lines(x)), PDF);
+    const rows = rowsOf(v);
+    expect(rows).toHaveLength(180);
+    expect(rows.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(BUDGET_ROWS);
+    expect(Math.min(...rows)).toBeGreaterThanOrEqual(Math.floor(BUDGET_ROWS / 180) - 1);
+    for (const x of shownDocuments(v)) expect(x.document).toMatch(CUT);
+    expect(v.policies.more).toMatch(/^180 policy documents are cut to share the 1,034 printed lines/);
+  });
+
+  it('holds three such documents to the budget too, one policy alone', () => {
+    const v = buildView(withLogged(1, 3, (_, x) => lines(x)), PDF);
+    const rows = rowsOf(v);
+    expect(rows.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(BUDGET_ROWS);
+    // Shared equally: each keeps its first lines, as printed.
+    for (const [i, x] of shownDocuments(v).entries()) expect(x.document).toMatch(new RegExp(`^\\{(v${i + 1}\\n){300}`));
+  });
+
+  it('counts blank lines, lone carriage returns, tabs, words that wrap early and long lines as the rows they print', () => {
+    const forged = [
+      `{${'\n'.repeat(20_000)}`,
+      `{${'\r'.repeat(20_000)}`,
+      `{${'a\t'.repeat(5_000)}`,
+      `{${`${'a'.repeat(58)} `.repeat(300)}`,
+      `{${'x'.repeat(50_000)}`,
+      JSON.stringify(Array.from({ length: 5_000 }, () => 1)),
+    ];
+    for (const doc of forged) {
+      const m = withLogged(60, 3, () => doc);
+      if (doc.startsWith('[')) for (const x of m.policies.flatMap((p) => p.versions)) x.documentPretty = JSON.stringify(JSON.parse(doc), null, 2);
+      const rows = rowsOf(buildView(m, PDF));
+      expect(rows.reduce((a, b) => a + b, 0), JSON.stringify(doc.slice(0, 12))).toBeLessThanOrEqual(BUDGET_ROWS);
+    }
+  });
+
+  it('counts rows as the document box wraps them', () => {
+    const W = DOCUMENT_COLUMNS;
+    expect(W).toBe(116);
+    expect(printedRows('')).toBe(1);
+    expect(printedRows('a'.repeat(W))).toBe(1);
+    expect(printedRows('a'.repeat(W + 1))).toBe(2);
+    expect(printedRows('a'.repeat(3 * W + 1))).toBe(4);
+    expect(['a\nb', 'a\r\nb', 'a\rb', 'a\n'].map(printedRows)).toEqual([2, 2, 2, 2]);
+    // A word that does not fit after a space goes to the next row; spaces and tabs at a row's end hang.
+    expect(printedRows(`${'a'.repeat(58)} ${'a'.repeat(58)}`)).toBe(2);
+    expect(printedRows(`${'a'.repeat(57)} ${'a'.repeat(58)}`)).toBe(1);
+    expect(printedRows(`a${' '.repeat(500)}`)).toBe(1);
+    expect(printedRows('\t'.repeat(100))).toBe(1);
+    // A tab goes to the next multiple of 8: "a\t" is 8 columns.
+    expect(printedRows('a\t'.repeat(15))).toBe(1);
+    expect(printedRows('a\t'.repeat(16))).toBe(2);
+    expect(charsInRows('a\nb\nc', 2)).toBe(3);
+    expect(charsInRows('a\nb\nc', 3)).toBe(5);
+    expect(charsInRows('x'.repeat(300), 2)).toBe(2 * W);
+    expect(charsInRows(`ab ${'x'.repeat(300)}`, 2)).toBe(3 + W);
+    expect(charsInRows('abc', 0)).toBe(0);
   });
 });

@@ -171,7 +171,8 @@ describe('PDF appendix: a finding over a rollout does not crowd out the other ev
     expect(rows.filter((r) => r.eventName === 'CreateKeysAndCertificate')).toHaveLength(10);
     expect(v.appendix.note).toBe(
       'This PDF lists 30 of 3,020 events. ' +
-        'Listed: 10 of the 3,000 events of the repetitive groups in the summary (those the findings link to) and all 20 events outside the repetitive groups. ' +
+        "Listed: the events of the findings (each finding's first 10, in the order the findings are shown), then every other event outside the repetitive groups in the summary. " +
+        'All 10 events of the findings are listed. ' +
         'Not listed here: 2,990 events of the repetitive groups (counted in the summary). Every event is in iot-audit-2026-10.csv / .json.',
     );
     expect(v.appendix.table.more).toBe('2,990 more rows in iot-audit-2026-10.csv / .json');
@@ -200,7 +201,8 @@ describe('PDF appendix: a finding over a rollout does not crowd out the other ev
     expect(more.filter((e) => ids.has(e.eventId))).toHaveLength(180);
     expect(v.appendix.note).toBe(
       'This PDF lists 200 of 4,020 events. ' +
-        'Listed: 200 of the 1,020 events outside the repetitive groups (those the findings link to, then the earliest). ' +
+        "Listed: the events of the findings (each finding's first 10, in the order the findings are shown, in at most 150 rows), then the earliest other events outside the repetitive groups in the summary. " +
+        '180 of the 1,000 events of the findings are listed: the ids of the other 820 have no link in the findings. ' +
         'Not listed here: 3,000 events of the repetitive groups (counted in the summary) and 820 events outside them. Every event is in iot-audit-2026-10.csv / .json.',
     );
   });
@@ -210,7 +212,7 @@ describe('PDF appendix: a finding over a rollout does not crowd out the other ev
     m.events = m.events.slice(2990);
     m.findings = [];
     const v = buildView(m, { ...PDF, pdfCaps: { appendix: 12 } });
-    expect(v.appendix.note).toBe('This PDF lists 12 of 30 events. Listed: the earliest. Not listed here: 18 events. Every event is in iot-audit-2026-10.csv / .json.');
+    expect(v.appendix.note).toBe('This PDF lists 12 of 30 events. Listed: the earliest events. Not listed here: 18 events. Every event is in iot-audit-2026-10.csv / .json.');
   });
 });
 

@@ -144,7 +144,7 @@ describe('display helpers', () => {
       limits: { ...DEFAULT_PDF_CAPS, cellItems: 3 },
       clock: new ZoneClock('UTC'),
       dataFiles: '',
-      jsonFile: '',
+      jsonFile: 'a.json',
       accountNames: new Map<string, string | null>([
         ['111111111111', 'prod'],
         ['222222222222', ''],
@@ -154,9 +154,9 @@ describe('display helpers', () => {
     kit.registerEvent('e2', 'event-e2');
     kit.registerEvent('e4', 'event-e4');
     const link = (text: string) => ({ text, href: ['e2', 'e4'].includes(text) ? `#event-${text}` : null });
-    expect(kit.eventLinks(['e1', 'e2', 'e3', 'e4', 'e5'])).toEqual({ items: ['e2', 'e4', 'e1'].map(link), more: '+ 2 more' });
+    expect(kit.eventLinks(['e1', 'e2', 'e3', 'e4', 'e5'])).toEqual({ items: ['e2', 'e4', 'e1'].map(link), more: '+ 2 more in a.json' });
     expect(kit.eventLinks(['e1', 'e3'])).toEqual({ items: ['e1', 'e3'].map(link), more: null });
-    expect(kit.eventLinks(['e4', 'e1', 'e2', 'e3'])).toEqual({ items: ['e4', 'e2', 'e1'].map(link), more: '+ 1 more' });
+    expect(kit.eventLinks(['e4', 'e1', 'e2', 'e3'])).toEqual({ items: ['e4', 'e2', 'e1'].map(link), more: '+ 1 more in a.json' });
     expect(kit.eventLinks([])).toEqual({ items: [], more: null });
     for (let round = 0; round < 2; round++) {
       expect(kit.account('111111111111', 'other')).toBe('111111111111 (prod)');
@@ -358,7 +358,7 @@ describe('buildView', () => {
     const byRule = new Map(open.map((f) => [f.ruleId, f]));
     // A policy by name, a policy by ARN, a certificate by id, a certificate by ARN (grouped here).
     const policyAnchor = v.policies.items.find((p) => p.name === 'DevicePolicy')?.anchor;
-    expect(byRule.get('policy-overly-permissive')?.resource.href).toBe(`#${policyAnchor}`);
+    expect(byRule.get('overly-permissive-policy')?.resource.href).toBe(`#${policyAnchor}`);
     const large = v.policies.items.find((p) => p.name === 'LargePolicy')?.anchor;
     expect(byRule.get('root-user-change')?.resource.href).toBe(`#${large}`);
     const certs = new Set([...rowsOf(v.certificates.table), ...rowsOf(v.certificates.groups)].map((c) => `#${c.anchor}`));
