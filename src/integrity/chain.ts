@@ -66,6 +66,8 @@ export interface ChainInput {
   lateFrom?: number | null;
   /** Current time, to know which digests are due; null when the period is long past. */
   now: number | null;
+  /** How a time is written in a problem's message: ISO 8601 UTC (`iso`) unless the caller says (the report, in its zone); a problem's `from` and `to` stay ISO. */
+  stamp?: (ms: number) => string;
   keys: Map<string, KeyObject>;
   /** Folder where the digest ending at `endTime` would be, for missing digests of unknown name. */
   folderFor: (endTime: number) => string;
@@ -189,6 +191,7 @@ export function unknownKeyHint(digest: LoadedDigest, keys: ReadonlyMap<string, K
  * the one the next digest points to.
  */
 export function analyzeChain(input: ChainInput): ChainOutcome {
+  const at = input.stamp ?? iso;
   const issues: IntegrityIssue[] = [];
   const gaps: IntegrityGap[] = [];
   let missing = 0;
@@ -367,7 +370,7 @@ export function analyzeChain(input: ChainInput): ChainOutcome {
   /** One warning for the hours from `from` to `to`, all outside the period (and its margin). */
   const outsideGap = (from: number, to: number, context: string) => {
     const hours = Math.round((to - from) / HOUR);
-    issue('digest-missing', 'warning', input.folderFor(to), `no digests for ${iso(from)} – ${iso(to)} (${hours} hours); ${context} (outside the period)`, from, to);
+    issue('digest-missing', 'warning', input.folderFor(to), `no digests for ${at(from)} – ${at(to)} (${hours} hours); ${context} (outside the period)`, from, to);
   };
   /**
    * Reports digests missing between `from` and `to`: the one named by `pointer` (ending at `to`)
@@ -401,7 +404,7 @@ export function analyzeChain(input: ChainInput): ChainOutcome {
         'digest-missing',
         inPeriod ? 'error' : 'warning',
         named ? pointer : input.folderFor(end),
-        named ? `digest not found; ${context}${outside}` : `no digest for ${iso(start)} – ${iso(end)}; ${context}${outside}`,
+        named ? `digest not found; ${context}${outside}` : `no digest for ${at(start)} – ${at(end)}; ${context}${outside}`,
         start,
         end,
       );
@@ -417,7 +420,7 @@ export function analyzeChain(input: ChainInput): ChainOutcome {
     if (target === a) {
       if (hole > ABUT_TOLERANCE) {
         addGap(a.body!.digestEndTime, b.body!.digestStartTime, 'chain-restart');
-        issue('chain-gap', 'error', b.foundKey, `no digest covers ${iso(a.body!.digestEndTime)} – ${iso(b.body!.digestStartTime)} although the digests link`, a.body!.digestEndTime, b.body!.digestStartTime);
+        issue('chain-gap', 'error', b.foundKey, `no digest covers ${at(a.body!.digestEndTime)} – ${at(b.body!.digestStartTime)} although the digests link`, a.body!.digestEndTime, b.body!.digestStartTime);
       }
     } else if (pointer === null) {
       if (hole > ABUT_TOLERANCE && proven(b) && asideOfPeriod(a.body!.digestEndTime, b.body!.digestStartTime)) {
@@ -425,7 +428,7 @@ export function analyzeChain(input: ChainInput): ChainOutcome {
           'chain-gap',
           'warning',
           b.foundKey,
-          `the chain stops at ${iso(a.body!.digestEndTime)}, before the period, and starts again at ${iso(b.body!.digestStartTime)}, after it: no digest of this trail in the period (logging or log file validation was off then)`,
+          `the chain stops at ${at(a.body!.digestEndTime)}, before the period, and starts again at ${at(b.body!.digestStartTime)}, after it: no digest of this trail in the period (logging or log file validation was off then)`,
           a.body!.digestEndTime,
           b.body!.digestStartTime,
         );
@@ -436,7 +439,7 @@ export function analyzeChain(input: ChainInput): ChainOutcome {
           'chain-gap',
           c.to > c.from ? 'error' : 'warning',
           b.foundKey,
-          `the chain restarts: no digest between ${iso(a.body!.digestEndTime)} and ${iso(b.body!.digestStartTime)} (logging or log file validation was off, or digests were removed)` +
+          `the chain restarts: no digest between ${at(a.body!.digestEndTime)} and ${at(b.body!.digestStartTime)} (logging or log file validation was off, or digests were removed)` +
             unknownKeyHint(b, input.keys, input.periodStart),
           a.body!.digestEndTime,
           b.body!.digestStartTime,
@@ -484,17 +487,17 @@ export function analyzeChain(input: ChainInput): ChainOutcome {
           'chain-gap',
           'error',
           first.foundKey,
-          `names no previous digest, as the first digest of a chain does, but its signature could not be verified: that the chain begins at ${iso(start)} is not proven, ` +
-            `and no digest covers ${iso(input.periodStart)} – ${iso(to)} (the period's digests may have been deleted and this one written to start a chain)` +
+          `names no previous digest, as the first digest of a chain does, but its signature could not be verified: that the chain begins at ${at(start)} is not proven, ` +
+            `and no digest covers ${at(input.periodStart)} – ${at(to)} (the period's digests may have been deleted and this one written to start a chain)` +
             unknownKeyHint(first, input.keys, input.periodStart),
           input.periodStart,
           to,
         );
       } else if (asideOfPeriod(input.periodStart, start)) {
-        issue('chain-gap', 'warning', first.foundKey, `the chain begins at ${iso(start)}, after the period: no digest of this trail in it (trail or log file validation started then)`, input.periodStart, start);
+        issue('chain-gap', 'warning', first.foundKey, `the chain begins at ${at(start)}, after the period: no digest of this trail in it (trail or log file validation started then)`, input.periodStart, start);
       } else {
         addGap(input.periodStart, start, 'chain-starts');
-        issue('chain-gap', 'warning', first.foundKey, `the chain begins at ${iso(start)}: no digest before it in the period (trail or log file validation started then)`, input.periodStart, start);
+        issue('chain-gap', 'warning', first.foundKey, `the chain begins at ${at(start)}: no digest before it in the period (trail or log file validation started then)`, input.periodStart, start);
       }
     }
 
@@ -517,7 +520,7 @@ export function analyzeChain(input: ChainInput): ChainOutcome {
           'chain-gap',
           'warning',
           last.foundKey,
-          `the chain ends at ${iso(end)}, before the period, and no later digest of this trail was found: the trail was stopped, replaced or deleted, or its log file validation turned off`,
+          `the chain ends at ${at(end)}, before the period, and no later digest of this trail was found: the trail was stopped, replaced or deleted, or its log file validation turned off`,
           end,
           limit,
         );
@@ -529,7 +532,7 @@ export function analyzeChain(input: ChainInput): ChainOutcome {
           'chain-gap',
           'error',
           last.foundKey,
-          `the chain ends at ${iso(end)}: no digest after it up to ${iso(limit)} (digests deleted, or logging or log file validation stopped)`,
+          `the chain ends at ${at(end)}: no digest after it up to ${at(limit)} (digests deleted, or logging or log file validation stopped)`,
           end,
           limit,
         );

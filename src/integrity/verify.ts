@@ -52,6 +52,12 @@ export interface VerifyIntegrityOptions {
   readDigest?: DigestReader['readDigest'];
   /** Current time, so that digests not yet due are not called missing; omit for a period long past. */
   now?: Date;
+  /**
+   * How a time is written in the problems' messages and the notes: ISO 8601 UTC unless given (the
+   * report gives its zone's `YYYY-MM-DD HH:MM:SS`, as every other time of the report). The
+   * problems' `from` and `to`, the gaps and the covered span stay ISO 8601 UTC.
+   */
+  stamp?: (ms: number) => string;
   /** The period's own end, when `end` goes past it to cover late log files (see `ChainInput.lateFrom`). */
   lateFrom?: Date;
   /**
@@ -104,6 +110,7 @@ interface Context {
   periodEnd: number;
   now: number | null;
   lateFrom: number | null;
+  stamp: (ms: number) => string;
   concurrency: number;
   gate: Gate;
   lister: Lister;
@@ -193,6 +200,7 @@ async function verifyAll(opts: VerifyIntegrityOptions): Promise<IntegrityResult>
     periodEnd: opts.end.getTime(),
     now: opts.now?.getTime() ?? null,
     lateFrom: opts.lateFrom?.getTime() ?? null,
+    stamp: opts.stamp ?? iso,
     concurrency: Math.max(1, opts.concurrency ?? 16),
     gate,
     lister: new Lister(gate, opts.discoveryListings),
@@ -270,7 +278,7 @@ async function verifyAll(opts: VerifyIntegrityOptions): Promise<IntegrityResult>
   const unknownNames = outcomes.reduce((n, o) => n + o.unknownNames, 0);
   if (unknownNames > 0) notes.push(`${unknownNames} objects in digest folders do not follow CloudTrail's digest naming and were not checked.`);
   const capped = outcomes.flatMap((o, i) => o.capped.map((c) => ({ ...c, location: locations[i] })));
-  if (capped.length > 0) notes.push(seekBoundNote(capped));
+  if (capped.length > 0) notes.push(seekBoundNote(capped, ctx.stamp));
   const metadataFailures = outcomes.reduce((n, o) => n + o.metadataFailures, 0);
   if (metadataFailures > 0) notes.push(`The S3 metadata of ${metadataFailures} digests could not be read: their signatures were taken from the next digest where possible.`);
   const unsigned = new Map<ObjectStore, number>();
@@ -328,11 +336,11 @@ const NAMED_IN_NOTE = 5;
  * The note for the trails whose next digest was not found up to `SEEK_DAYS` past the period, the
  * check being run later than that: the look stopped there, so their stop is not proven beyond it.
  */
-function seekBoundNote(capped: { trail: string | null; until: number; location: IntegrityLocation }[]): string {
+function seekBoundNote(capped: { trail: string | null; until: number; location: IntegrityLocation }[], stamp: (ms: number) => string): string {
   const named = capped
     .map(({ trail, location }) => `${location.accountId} ${location.region} ${trail ?? '(no trail with a digest around the period)'}`)
     .sort(compareText);
-  const until = iso(capped.reduce((m, c) => Math.min(m, c.until), Infinity));
+  const until = stamp(capped.reduce((m, c) => Math.min(m, c.until), Infinity));
   const shown = named.slice(0, NAMED_IN_NOTE).join('; ') + (named.length > NAMED_IN_NOTE ? `; and ${named.length - NAMED_IN_NOTE} more` : '');
   return (
     `The next digest of ${named.length} trail(s) whose chain ends before the period (or of any trail, where none has a digest around it) was sought ` +
@@ -533,6 +541,7 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
     periodStart: ctx.periodStart,
     periodEnd: ctx.periodEnd,
     now: ctx.now,
+    stamp: ctx.stamp,
     lateFrom: ctx.lateFrom,
     keys,
     storedSignatureValid,
@@ -670,7 +679,7 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
         'warning',
         'log-file-not-covered',
         key,
-        `log file delivered after the newest digest, which ends ${iso(end)}: its digest is not due yet (CloudTrail delivers one about every hour, minutes after the hour ends), so it is unverified until a later check`,
+        `log file delivered after the newest digest, which ends ${ctx.stamp(end)}: its digest is not due yet (CloudTrail delivers one about every hour, minutes after the hour ends), so it is unverified until a later check`,
       );
     }
     // With no digest at all here, no file could be checked (the place's one `no-digests` error says why); with some, a file none lists is an added one.
@@ -723,7 +732,7 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
     }
     // Beside the digests of other trails, the trail's own.
     const of = (f: { trail: string }) => (selected.length === 0 ? '' : ` of the trail ${f.trail}`);
-    const span = `${iso(ctx.periodStart)} – ${iso(limit)}`;
+    const span = `${ctx.stamp(ctx.periodStart)} – ${ctx.stamp(limit)}`;
     if (through !== undefined) {
       missing = { hours: Math.ceil((limit - ctx.periodStart) / HOUR), gap: { trail: selected.length === 0 ? '' : through.trail, from: iso(ctx.periodStart), to: iso(limit), reason: 'digests-missing' } };
       fail(
