@@ -1,5 +1,5 @@
 import { logFileUrl } from '../cloudtrail/layout.js';
-import { BoundedMemo } from '../memo.js';
+import { BoundedMemo, getOrInsert } from '../memo.js';
 import type { Actor, IotEvent, ResourceType, SourcedRecord } from '../types.js';
 import { categoryOf, isReadOnlyName } from './catalog.js';
 import { parseIotArn, resourcesOf } from './resources.js';
@@ -290,8 +290,7 @@ export function orderRecreations(events: IotEvent[]): IotEvent[] {
     const e = events[i]!;
     const type = e.errorCode === null ? RECREATES.get(e.eventName) : undefined;
     if (type === undefined) continue;
-    let keys = created.get(e.eventTime);
-    if (keys === undefined) created.set(e.eventTime, (keys = new Set()));
+    const keys = getOrInsert(created, e.eventTime, () => new Set<string>());
     for (const key of placeKeys(e, type)) keys.add(key);
   }
   const bySecond = new Map<string, Set<string>>();
@@ -300,7 +299,7 @@ export function orderRecreations(events: IotEvent[]): IotEvent[] {
     const type = e.errorCode === null ? DELETES.get(e.eventName) : undefined;
     const keys = type === undefined ? undefined : created.get(e.eventTime);
     if (keys === undefined) continue;
-    for (const key of placeKeys(e, type)) if (keys.has(key)) getOrMake(bySecond, e.eventTime).add(key);
+    for (const key of placeKeys(e, type)) if (keys.has(key)) getOrInsert(bySecond, e.eventTime, () => new Set<string>()).add(key);
   }
   if (bySecond.size === 0) return events;
   const candidates = new Set<string>();
@@ -311,7 +310,7 @@ export function orderRecreations(events: IotEvent[]): IotEvent[] {
   for (let i = 0; i < events.length; i++) {
     const e = events[i]!;
     if (e.errorCode !== null) continue;
-    for (const key of placeKeys(e, undefined)) if (candidates.has(key)) getOrMakeList(touches, key).push(i);
+    for (const key of placeKeys(e, undefined)) if (candidates.has(key)) getOrInsert(touches, key, () => []).push(i);
   }
   // What the calls so far, in their final order, show of each resource; and transfers under way, by region and certificate id.
   const state = new Map<string, 'exists' | 'deleted'>();
@@ -326,18 +325,6 @@ export function orderRecreations(events: IotEvent[]): IotEvent[] {
     start = end;
   }
   return events;
-}
-
-function getOrMake(map: Map<string, Set<string>>, key: string): Set<string> {
-  let value = map.get(key);
-  if (value === undefined) map.set(key, (value = new Set()));
-  return value;
-}
-
-function getOrMakeList<T>(map: Map<string, T[]>, key: string): T[] {
-  let value = map.get(key);
-  if (value === undefined) map.set(key, (value = []));
-  return value;
 }
 
 /** Whether the resource exists as its second begins: from the calls before it, else from the first after it (`touches`, ascending). */
@@ -391,16 +378,18 @@ function orderSecond(events: IotEvent[], start: number, end: number, keys: reado
     const e = events[i]!;
     place.set(e, i);
     if (e.errorCode !== null) continue;
-    for (const key of placeKeys(e, undefined)) if (wanted.has(key)) getOrMakeList(own, key).push(e);
+    for (const key of placeKeys(e, undefined)) if (wanted.has(key)) getOrInsert(own, key, () => []).push(e);
   }
   for (const key of keys) {
     // In their places now: a call on two of the resources may have moved with the first.
     const calls = (own.get(key) ?? []).sort((a, b) => place.get(a)! - place.get(b)!);
     const slots = calls.map((e) => place.get(e)!);
-    const creations = calls.filter((e) => createsKey(e, key));
-    const deletions = calls.filter((e) => !createsKey(e, key) && deletesKey(e, key));
-    const prepare = calls.filter((e) => !createsKey(e, key) && !deletesKey(e, key) && preparesDeletion(e, key));
-    const rest = calls.filter((e) => !createsKey(e, key) && !deletesKey(e, key) && !preparesDeletion(e, key));
+    // Each call classed once: it creates the resource, deletes it, prepares its deletion, or is another call on it.
+    const creations: IotEvent[] = [];
+    const deletions: IotEvent[] = [];
+    const prepare: IotEvent[] = [];
+    const rest: IotEvent[] = [];
+    for (const e of calls) (createsKey(e, key) ? creations : deletesKey(e, key) ? deletions : preparesDeletion(e, key) ? prepare : rest).push(e);
     const order = exists(key) ? alternate(deletions, creations) : alternate(creations, deletions);
     const firstDeletion = order.indexOf(deletions[0]!);
     order.splice(firstDeletion, 0, ...prepare);
