@@ -7,9 +7,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { AttemptsRetryStrategy, createS3Client } from '../../src/sources/s3-client.js';
-import { S3SourceError, S3Store } from '../../src/sources/s3.js';
+import { S3Store } from '../../src/sources/s3.js';
 import type { FaultAction } from '../helpers/fault-proxy.js';
 import { s3BehindProxy } from '../helpers/s3-behind-proxy.js';
+import { rejection } from '../helpers/s3-rejection.js';
 
 const BUCKET = 'quota-bucket';
 const KEYS = ['logs/a.json.gz', 'logs/b.json.gz', 'logs/c.json.gz'];
@@ -36,15 +37,6 @@ async function storeWithQuotaSpent(retriesLeft = 0): Promise<{ store: S3Store; s
   }
   expect(Math.floor(strategy.getCapacity() / RETRY_COST)).toBe(retriesLeft);
   return { store: new S3Store(`s3://${BUCKET}`, client), strategy };
-}
-
-async function rejection(p: Promise<unknown>): Promise<S3SourceError> {
-  const error = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(S3SourceError);
-  return error as S3SourceError;
 }
 
 describe('with the retry quota spent', () => {

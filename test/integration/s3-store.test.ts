@@ -5,9 +5,10 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LocalStore } from '../../src/sources/local.js';
-import { createS3Client, DEFAULT_MAX_ATTEMPTS, parseS3Url, S3SourceError, S3Store, type S3ClientOptions } from '../../src/sources/s3.js';
+import { createS3Client, DEFAULT_MAX_ATTEMPTS, parseS3Url, S3Store, type S3ClientOptions } from '../../src/sources/s3.js';
 import { ACCESS_DENIED, NO_SUCH_KEY, SLOW_DOWN, startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
 import { forEachLimit, s3ClientEnv, startS3Server, type S3TestServer } from '../helpers/s3-server.js';
+import { rejection } from '../helpers/s3-rejection.js';
 
 const BUCKET = 'trail-bucket';
 const ORG = 'AWSLogs/o-abc123def4/';
@@ -66,15 +67,6 @@ async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
   for await (const x of it) out.push(x);
   return out;
-}
-
-async function rejection(p: Promise<unknown>): Promise<S3SourceError> {
-  const error = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(S3SourceError);
-  return error as S3SourceError;
 }
 
 beforeAll(async () => {
