@@ -2,7 +2,7 @@
  * How much paper a policy document takes in the PDF, in printed rows of its box
  * (`pre.document`: `white-space: pre-wrap`, `overflow-wrap: anywhere`). The PDF budgets
  * documents by what they print, not by their characters: a forged document of 3,000 lines of
- * "v1" is 9,000 characters and 3,000 rows (2026-12 review: 60 policies of 3 such versions
+ * "v1" is 9,000 characters and 3,000 rows (2026-11-26 review: 60 policies of 3 such versions
  * printed 589 pages within a budget of characters).
  */
 

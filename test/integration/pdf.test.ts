@@ -258,7 +258,7 @@ describe('renderPdf', () => {
     }
   });
 
-  it('holds policy documents of thousands of short lines to the pages of the document budget (2026-12 review: 589 pages)', { timeout: 180_000 }, async () => {
+  it('holds policy documents of thousands of short lines to the pages of the document budget (2026-11-26 review: 589 pages)', { timeout: 180_000 }, async () => {
     /** `policies` policies of 3 versions, each document `text` (not JSON: shown as logged). */
     const withDocuments = (policies: number, text: string) => {
       const m = sampleModel({ events: 120 });

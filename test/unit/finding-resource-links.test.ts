@@ -1,5 +1,5 @@
 /**
- * A finding's resource links to a policy only when it is one (2026-12 review: a
+ * A finding's resource links to a policy only when it is one (2026-11-26 review: a
  * role-alias-broad-role finding on role alias "fleet-creds" linked to the IoT policy
  * "fleet-creds" of the same account and region). A rule's resource is a policy name only for the
  * policy rules; any rule's resource may be an IoT policy's ARN.

@@ -1,6 +1,6 @@
 /**
  * The PDF appendix note says exactly which events are listed, and an event id in the findings
- * is a link only to a row of the appendix (2026-12 review: 336 users each creating, revoking and
+ * is a link only to a row of the appendix (2026-11-26 review: 336 users each creating, revoking and
  * reactivating a certificate over 28 days, 572 findings; the note said "Listed: those the
  * findings link to, then the earliest" while 276 event ids of the findings were not listed and
  * 40 rows were events no finding links to).

@@ -1,5 +1,5 @@
 /**
- * Policy documents in the PDF (2026-12 review: 60 policies of 3 versions, each with a forged
+ * Policy documents in the PDF (2026-11-26 review: 60 policies of 3 versions, each with a forged
  * 22 KB document, made an 821-page PDF from 180 events). AWS IoT takes documents of at most
  * 2,048 characters not counting white space: every document it accepts shows whole, a forged
  * one is cut, and all of them together share one budget; the HTML keeps them whole.
@@ -151,7 +151,7 @@ describe('policy documents in the PDF', () => {
   });
 });
 
-describe('policy documents as printed (2026-12 review: 180 documents of 3,000 lines of "v1" each, 9,000 characters, printed 589 pages)', () => {
+describe('policy documents as printed (2026-11-26 review: 180 documents of 3,000 lines of "v1" each, 9,000 characters, printed 589 pages)', () => {
   const lines = (v: number) => `{${`v${v + 1}\n`.repeat(3000)}`;
   const rowsOf = (v: ReportView) => shownDocuments(v).map((x) => printedRows(x.document!));
 

@@ -1,5 +1,5 @@
 /**
- * The PDF cuts every log value, wherever the view puts it (2026-12 review: a forged
+ * The PDF cuts every log value, wherever the view puts it (2026-11-26 review: a forged
  * certificate id, source IP, session name, policy name or account name each added tens to
  * hundreds of pages), saying how many characters it leaves out; the HTML shows them whole, and
  * links still find their rows.

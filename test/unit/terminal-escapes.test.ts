@@ -1,5 +1,5 @@
 /**
- * Text lines on the terminal (2026-12 review): an S3 key, a file name or a value of a previous
+ * Text lines on the terminal (2026-11-26 review): an S3 key, a file name or a value of a previous
  * report that holds terminal escape sequences (ESC, BEL, a C1 CSI...) retitled the terminal,
  * cleared it or recoloured it through `verify`'s text, `report`'s error line and its warnings.
  * Each line now shows them as `[U+001B]`, as the HTML and PDF do; `--json` keeps them as they are.
