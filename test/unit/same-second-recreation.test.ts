@@ -135,7 +135,7 @@ describe('a deletion and a creation of one resource in one second', () => {
     ]);
   });
 
-  it('16,000 policies replaced in one second: each deleted, then created (one pass over the second; it had been 35 s)', () => {
+  it('16,000 policies replaced in one second: each deleted, then created, and each ends not deleted', () => {
     const records: SourcedRecord[] = [];
     for (let i = 0; i < 16_000; i++) records.push(sourced('09:00:00', 'CreatePolicy', { policyName: `P${i}` }));
     for (let i = 0; i < 16_000; i++) records.push(sourced('10:00:00', 'DeletePolicy', { policyName: `P${i}` }), sourced('10:00:00', 'CreatePolicy', { policyName: `P${i}` }));
@@ -151,7 +151,7 @@ describe('a deletion and a creation of one resource in one second', () => {
     expect(model.certificates.map((c) => c.lastKnownStatus)).toEqual(['ACTIVE']);
   });
 
-  it('40,000 policies each replaced in a second of its own, nothing else known: creation first in each (a quadratic search here ran for minutes)', () => {
+  it('40,000 policies each replaced in a second of its own, nothing else known: creation first in each', () => {
     const records: SourcedRecord[] = [];
     for (let i = 0; i < 40_000; i++) {
       const t = new Date(Date.parse('2026-10-05T00:00:00Z') + i * 1000).toISOString().slice(11, 19);
