@@ -229,6 +229,15 @@ export function periodDays(period: Period): string[] {
   return days;
 }
 
+/**
+ * An instant (ms) as the report shows every time, `YYYY-MM-DD HH:MM:SS` in a zone (UTC for a zone
+ * it does not know).
+ */
+export function localDateTime(ms: number, tz: string): string {
+  const offset = zoneOffsetAt(ms, tz);
+  return new Date(ms + (Number.isFinite(offset) ? offset : 0) * 60_000).toISOString().slice(0, 19).replace('T', ' ');
+}
+
 /** The day (`YYYY-MM-DD`) of an ISO instant in `tz`. */
 export function dayIn(isoTime: string, tz: string): string {
   const ms = canonicalUtcMillis(isoTime);

@@ -5,7 +5,7 @@ import { loadConfig } from '../config/load.js';
 import { resolveAccounts, type OrganizationsMode } from '../accounts/resolve.js';
 import type { ParsePool } from '../collect/pool.js';
 import { collect, type CollectProgress, type CollectResult, type LogParser } from '../collect/run.js';
-import { deliveryDays, resolvePeriod, type PeriodInput } from '../collect/period.js';
+import { deliveryDays, localDateTime, resolvePeriod, type PeriodInput } from '../collect/period.js';
 import { EXIT, UsageError, oneLine } from '../errors.js';
 import { ContentHashes } from '../integrity/known-content.js';
 import type { IntegrityResult } from '../integrity/types.js';
@@ -126,8 +126,6 @@ async function checkIntegrity(
   // period in another zone, or ending inside a day, starts and ends inside such a day; a file
   // filed in the rest of it is read (an event of the period in it is reported), so it is checked.
   const days = deliveryDays(period, options.lateDays);
-  // The problems' messages give their times as every other time of the report: in its zone, `YYYY-MM-DD HH:MM:SS`.
-  const { localStamp } = await import('../analysis/rules/support/grouping.js');
   const start = new Date(`${days[0]}T00:00:00Z`);
   const end = new Date(Date.parse(`${days[days.length - 1]}T00:00:00Z`) + 86_400_000);
   return integrity.verifyIntegrity({
@@ -140,7 +138,8 @@ async function checkIntegrity(
     signatures: inputs.signatures,
     concurrency: options.concurrency,
     now: options.now,
-    stamp: (ms) => localStamp(new Date(ms).toISOString(), period.timeZone),
+    // The problems' messages give their times as every other time of the report: in its zone, `YYYY-MM-DD HH:MM:SS`.
+    stamp: (ms) => localDateTime(ms, period.timeZone),
     // Past the period's end (late days, or the rest of its last UTC day): what is read there only for late files.
     lateFrom: end.getTime() > Date.parse(period.end) ? new Date(period.end) : undefined,
     knownContent: (store, key) => hashes?.take(store, key) ?? workers?.knownContent(store, key),

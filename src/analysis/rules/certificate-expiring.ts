@@ -1,5 +1,5 @@
 import type { Rule, RuleHit } from './types.js';
-import { localStamp } from './support/grouping.js';
+import { dayIn, localDateTime } from '../../collect/period.js';
 import { PEM_PARAMETER, certificateIdOfPem, registeredCertificate } from './support/registered-certificate.js';
 import { clip } from './support/text.js';
 import { certificateIdOf } from './support/values.js';
@@ -18,8 +18,6 @@ export function opensslDateMs(text: string): number {
   return Date.UTC(Number(m[6]), month, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]));
 }
 
-/** The day of a time in the report's zone, as every other time of the report (the evidence keeps the PEM's own GMT dates). */
-const dayIn = (ms: number, zone: string) => localStamp(new Date(ms).toISOString(), zone).slice(0, 10);
 
 /**
  * A device or CA certificate registered in the period that had expired, or expires within `days`
@@ -39,10 +37,11 @@ export const certificateExpiring: Rule<Params> = {
   evaluate(ctx) {
     const end = Date.parse(ctx.period.end);
     const horizon = end + ctx.params.days * 86_400_000;
+    // Days in the report's zone, as every other time of the report (the evidence keeps the PEM's own GMT dates).
     const zone = ctx.period.timeZone;
-    const day = (ms: number) => dayIn(ms, zone);
+    const day = (ms: number) => localDateTime(ms, zone).slice(0, 10);
     // One finding per certificate where it is registered: registered again (after a deletion), it is the same finding.
-    const hits = new Map<string, RuleHit & { registrations: number }>();
+    const hits = new Map<string, RuleHit>();
     for (let i = 0; i < ctx.events.length; i++) {
       const event = ctx.events[i]!;
       const register = PEM_PARAMETER.get(event.eventName);
@@ -58,7 +57,6 @@ export const certificateExpiring: Rule<Params> = {
       const earlier = hits.get(key);
       if (earlier !== undefined) {
         earlier.eventIds.push(event.eventId);
-        earlier.registrations++;
         continue;
       }
       const when =
@@ -68,19 +66,19 @@ export const certificateExpiring: Rule<Params> = {
             ? `expired on ${day(expires)}, before the period ended`
             : `expires on ${day(expires)}, within ${ctx.params.days} days of the period\u2019s end`;
       hits.set(key, {
-        registrations: 1,
         accountId: event.accountId,
         region: event.region,
         resource: id,
         eventIds: [event.eventId],
         time: event.eventTime,
-        description: `${clip(event.actor.label, 100)} registered ${kind} ${clip(id, 80)} on ${localStamp(event.eventTime, zone).slice(0, 10)}, which ${when}.`,
+        description: `${clip(event.actor.label, 100)} registered ${kind} ${clip(id, 80)} on ${dayIn(event.eventTime, zone)}, which ${when}.`,
         evidence: `subject ${clip(certificate.subject.replace(/\n/g, ', '), 200)}; issuer ${clip(certificate.issuer.replace(/\n/g, ', '), 200)}; valid ${certificate.validFrom} to ${certificate.validTo}`,
         discriminator: id,
       });
     }
-    return [...hits.values()].map(({ registrations, ...hit }) =>
-      registrations === 1 ? hit : { ...hit, description: `${hit.description} It was registered ${registrations} times in the period.` },
+    // Each registration's event id is the hit's: their number is how many times it was registered.
+    return [...hits.values()].map((hit) =>
+      hit.eventIds.length === 1 ? hit : { ...hit, description: `${hit.description} It was registered ${hit.eventIds.length} times in the period.` },
     );
   },
 };

@@ -1,7 +1,7 @@
 /** Grouping events into one hit per principal and day, so a busy day gives one finding, not hundreds. */
 import type { IotEvent } from '../../../report/model.js';
 import { BoundedMemo, getOrInsert } from '../../../memo.js';
-import { utcDay, zoneOffsetAt } from '../../../collect/period.js';
+import { localDateTime, utcDay, zoneOffsetAt } from '../../../collect/period.js';
 import type { RuleHit } from '../types.js';
 import { actorResource } from './actor.js';
 import { countActions } from './text.js';
@@ -45,10 +45,7 @@ export function localTimesIn(zone: string): (iso: string) => LocalTime {
  */
 export function localStamp(iso: string, zone: string): string {
   const ms = Date.parse(iso);
-  if (!Number.isFinite(ms)) return iso;
-  const offset = zoneOffsetAt(ms, zone);
-  const local = ms + (Number.isFinite(offset) ? offset : 0) * 60_000;
-  return new Date(local - (local % 1000 + 1000) % 1000).toISOString().slice(0, 19).replace('T', ' ');
+  return Number.isFinite(ms) ? localDateTime(ms, zone) : iso;
 }
 
 function computeLocalTime(iso: string, zone: string): LocalTime {
