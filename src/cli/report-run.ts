@@ -198,9 +198,10 @@ export async function runReportCli(flags: ReportFlags, cli: CliIo): Promise<{ js
   }
   if (periodInProgress(model.period, now)) warn(`Warning: the period has not ended (it ends ${model.period.end}): the report holds the events logged up to now; run it again after its end for the whole period`);
   // --from alone: up to the run itself, whose last minutes' log files are not all delivered yet.
-  else if (flags.from !== undefined && flags.to === undefined) {
-    warn(`Warning: the period runs up to now (${model.period.end}): CloudTrail delivers most log files within 15 minutes, some later; run it again later for the events of its last minutes`);
-  } else if (periodJustEnded(model.period, now)) warn(`Warning: the period ended less than an hour ago (${model.period.end}): CloudTrail delivers most log files within 15 minutes, some later; run it again later for the events of its last minutes`);
+  else if ((flags.from !== undefined && flags.to === undefined) || periodJustEnded(model.period, now)) {
+    const which = flags.to === undefined && flags.from !== undefined ? 'runs up to now' : 'ended less than an hour ago';
+    warn(`Warning: the period ${which} (${model.period.end}): CloudTrail delivers most log files within 15 minutes, some later; run it again later for the events of its last minutes`);
+  }
   for (const warning of model.comparison?.warnings ?? []) warn(`Warning: ${warning}`);
   // Asked for by --organization and not read: said here too, as the accounts command says it, not only in the header.
   if (flags.organization === true && model.organization.accountsNote !== null) warn(`Note: ${model.organization.accountsNote}`);

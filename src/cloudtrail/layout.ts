@@ -286,6 +286,15 @@ export async function listChildrenAgain(store: ObjectStore, prefix: string): Pro
 }
 
 /**
+ * Second tries after a passing error (`isTransientStoreError`) that fail again in a row and end
+ * them, the report's second reads (collect/run.ts) and the integrity check's (verify.ts) alike:
+ * the endpoint still fails, and each try costs the attempts configured, so an endpoint that stops
+ * answering costs about one request's attempts more, not one per file. Counted in requests,
+ * whatever the concurrency: at `--concurrency 1`, one file that always fails must not end them.
+ */
+export const SECOND_TRY_FAILURES = 8;
+
+/**
  * Errors a store marks as passing (`transient: true`: S3 throttling, a timeout, a reset, a 5xx,
  * after the SDK's own retries): the same request may succeed when sent again.
  */

@@ -1,4 +1,5 @@
 import {
+  SECOND_TRY_FAILURES,
   REGION_TEXT,
   allowed,
   discoverTrails,
@@ -247,13 +248,6 @@ const LISTING_CONCURRENCY = 8;
  * struggling is not met with a burst again (fewer with a lower `--concurrency`).
  */
 const SECOND_READ_ROUND = 8;
-/**
- * Second reads that fail again in a row and end them: the endpoint still fails, and each read
- * costs the attempts configured, so an endpoint that stops answering costs about one read's
- * attempts after the first reads, not one per file. Counted in files, whatever the concurrency:
- * at `--concurrency 1`, one file that always fails must not end them.
- */
-const SECOND_READ_FAILURES = 8;
 
 
 /** What to check when nothing could be read for `reason`: the trail's KMS key too when S3 said KMS refused (SSE-KMS log files). */
@@ -541,15 +535,15 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
   if (failed) throw failed.reason;
 
   // 3. The files that failed on something passing, a second time, a round at a time, in the order
-  // they failed (a read a burst cut short fails sooner than one that failed every attempt). After a
-  // round that read none, the rest are named, not read again.
+  // they failed (a read a burst cut short fails sooner than one that failed every attempt). After
+  // `SECOND_TRY_FAILURES` second reads in a row fail again, the rest are named, not read again.
   const roundSize = Math.min(SECOND_READ_ROUND, Math.max(1, options.concurrency));
   let failedInARow = 0;
   for (let at = 0; at < readLater.length; at += roundSize) {
     const round = readLater.slice(at, at + roundSize);
     const read = await Promise.all(round.map(({ store, ref }) => readOne(store, ref, true)));
     failedInARow = read.includes(true) ? read.length - 1 - read.lastIndexOf(true) : failedInARow + read.length;
-    if (failedInARow < SECOND_READ_FAILURES) continue;
+    if (failedInARow < SECOND_TRY_FAILURES) continue;
     for (const { store, ref, reason } of readLater.slice(at + round.length)) {
       const why = `not read a second time: the last ${failedInARow} files read a second time all failed again`;
       problems.push({ key: logFileUrl(ref), source: store.label, reason: `could not read: ${reason} (${why})` });

@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import { fatalSourceError, isFatalStoreError, isTransientStoreError, listsInKeyOrder, type DiscoveryListings } from '../cloudtrail/layout.js';
+import { SECOND_TRY_FAILURES, fatalSourceError, isFatalStoreError, isTransientStoreError, listsInKeyOrder, type DiscoveryListings } from '../cloudtrail/layout.js';
 import { mapLimit } from '../collect/limit.js';
 import { SourceError } from '../errors.js';
 import { getOrInsert } from '../memo.js';
@@ -150,8 +150,6 @@ export async function verifyIntegrity(opts: VerifyIntegrityOptions): Promise<Int
   }
 }
 
-/** Second tries of `onceMore` that fail again in a row and end them (as the report's second reads end). */
-const ONCE_MORE_FAILURES = 8;
 
 /**
  * Digest and log file reads, and the digests' metadata requests (their signatures), each made once
@@ -169,7 +167,7 @@ function onceMore(): <T>(first: () => Promise<T>, again: (() => Promise<T>) | un
     try {
       return await first();
     } catch (error) {
-      if (again === undefined || !isTransientStoreError(error) || failedAgain >= ONCE_MORE_FAILURES) throw error;
+      if (again === undefined || !isTransientStoreError(error) || failedAgain >= SECOND_TRY_FAILURES) throw error;
       try {
         const out = await again();
         failedAgain = 0;
@@ -554,15 +552,16 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
     },
     periodLogsUnlisted,
   });
-  /**
-   * Of each trail with no digest listed around the period (not in `around`), the first digest after
-   * it (within `LOOK_AHEAD_DAYS`): whether it names a previous digest (the chain ran into the period,
-   * whose digests are gone: the days from before the period to it were listed and held none of the
-   * trail) and, when it names none, whether its signature proves that a chain starts there. Not kept
-   * with the digests read: they say nothing about the period but this.
-   */
   /** A local copy without the digests' signatures (no `.sig` sidecars, no --signatures): none of its digests read has one. */
   const sidecarless = () => store.kind === 'local' && ![...loadedByTrail.values()].some((digests) => digests.some((d) => d.signature !== null));
+  /**
+   * Of each trail with no digest listed around the period (not in `around`), the first digest after
+   * it (within `LOOK_AHEAD_DAYS`, or past them: `seekPastLookAhead`): whether it names a previous
+   * digest (the chain ran into the period, whose digests are gone: the days from before the period
+   * to it were listed and held none of the trail) and, when it names none, whether its signature
+   * proves that a chain starts there. Not kept with the digests read: they say nothing about the
+   * period but this.
+   */
   const firstDigestsAfter = async (around: ReadonlySet<string>) => {
     let later = [...(await digestsAhead())].filter(([trail]) => !around.has(trail)).sort(([a], [b]) => compareText(a, b));
     // No digest of any trail around the period nor in the look-ahead: the first after it, up to
@@ -585,6 +584,8 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
     const all = [...firsts, ...nexts.values()];
     const keys = await ctx.keysFor([...new Set(all.map((d) => d.name.homeRegion))].sort());
     const stored = await checkStoredSignatures(all, keys);
+    // Once, not per trail: it looks at every digest read.
+    const withoutSidecars = sidecarless();
     return later.map(([trail], i) => {
       const first = firsts[i];
       const next = nexts.get(i);
@@ -598,7 +599,7 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
       // hide no more than deleting them all does (the trail would not be seen at all). On S3, or a
       // copy that keeps signatures, such a digest has its own: without one, it is an error.
       const chainOfOne = next === undefined || (next.body !== null && next.body.previousDigestS3Object === null);
-      const newest = sidecarless() && !pointsBack && status === 'unverified' && chainOfOne;
+      const newest = withoutSidecars && !pointsBack && status === 'unverified' && chainOfOne;
       return { trail, key: first.foundKey, pointsBack, proven: status === 'valid', newest, hint: unknownKeyHint(first, keys, ctx.periodStart) };
     });
   };

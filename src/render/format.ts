@@ -136,14 +136,6 @@ function cutAlready(s: string, max: number): boolean {
   return GROUPED_COUNT.test(s.slice(mark + 3, s.length - CUT_END.length)) && !HAS_INVISIBLE.test(s.slice(0, mark));
 }
 
-/** How many characters `visible(s)` has, without making it: each invisible character is shown as `[U+200D]`. */
-export function visibleLength(s: string): number {
-  if (!HAS_INVISIBLE.test(s)) return s.length;
-  let extra = 0;
-  for (const c of s.matchAll(INVISIBLE)) extra += codeToken(c[0]).length - c[0].length;
-  return s.length + extra;
-}
-
 /**
  * A log value in its visible form (`visible`) held to `max` characters as shown: a value of
  * invisible characters, each shown as `[U+200D]`, is cut to the same length as any other, never

@@ -477,12 +477,12 @@ function headerView(model: ReportModel, kit: ViewKit): HeaderView {
   };
 }
 
-/** Whether the logs were checked against their digests: a PDF made without --verify says so, not nothing. */
 /** A cost in dollars and cents; under a cent (a query under ~2 GB), "< $0.01", not "$0.00". */
 function dollars(usd: number): string {
   return usd > 0 && usd < 0.005 ? '< $0.01' : `$${usd.toFixed(2)}`;
 }
 
+/** Whether the logs were checked against their digests: a PDF made without --verify says so, not nothing. */
 function integrityRow(model: ReportModel): HeaderView['completeness'][number] {
   const integrity = model.integrity;
   if (integrity === null) return { label: 'Integrity', value: 'not verified (run with --verify)', warn: true };
