@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { CloudTrailRecord, JsonObject, JsonValue, RecordShape } from '../types.js';
 import { actorOf } from './identity.js';
+import { sharedActor } from './shared.js';
 
 export const IOT_EVENT_SOURCE = 'iot.amazonaws.com';
 
@@ -316,8 +317,9 @@ export function normalizeRecord(raw: unknown): CloudTrailRecord | null {
     requestParameters: obj(m.get('requestparameters')),
     responseElements: obj(m.get('responseelements')),
     additionalEventData: obj(m.get('additionaleventdata')),
-    // The identity is kept as the actor it names.
-    actor: actorOf(userIdentity),
+    // The identity is kept as the actor it names, one object per caller (`sharedActor`): the records
+    // of one reply of a parse worker then carry each caller once, and the main thread makes one.
+    actor: sharedActor(actorOf(userIdentity)),
     contentId: null,
     requestId: str(m.get('requestid')),
     sessionCredentialFromConsole: boolOf(m.get('sessioncredentialfromconsole')),

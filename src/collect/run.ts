@@ -12,6 +12,7 @@ import {
   unlistedProblem,
   type DiscoveryListings,
 } from '../cloudtrail/layout.js';
+import { shareRecordValues } from '../cloudtrail/shared.js';
 import { SourceError, oneLine } from '../errors.js';
 import type { DigestRead } from '../integrity/digest.js';
 import type { LogContentHash, LogObjectRef, ObjectStore, ParsedLog, Period, RecordWithoutTime, RecordsWithoutTime, SourceInfo, SourceProblem, SourcedRecord } from '../types.js';
@@ -509,6 +510,7 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
         if (t < startMs || t >= endMs) continue;
         const sourced = { record, file: ref };
         if (keep === undefined || keep(sourced)) {
+          shareRecordValues(record);
           unique.offer(sourced);
           yielded.kept++;
         }

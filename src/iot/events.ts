@@ -1,15 +1,9 @@
 import { logFileUrl } from '../cloudtrail/layout.js';
-import { BoundedMemo, getOrInsert } from '../memo.js';
-import type { Actor, IotEvent, ResourceType, SourcedRecord } from '../types.js';
+import { getOrInsert } from '../memo.js';
+import { share, sharedActor } from '../cloudtrail/shared.js';
+import type { IotEvent, ResourceType, SourcedRecord } from '../types.js';
 import { categoryOf, isReadOnlyName } from './catalog.js';
 import { parseIotArn, resourcesOf } from './resources.js';
-
-// A month's events repeat a few event names, accounts, regions, user agents and principals,
-// each read thousands of times into a string of its own. The analysis looks them up in maps
-// again and again: with one copy of each value, a lookup compares pointers, not characters.
-const sharedCopies = new BoundedMemo<string, string>(10_000);
-
-const itself = (value: string) => value;
 
 /** Each log file's URL, made once for all the events the file holds. */
 const fileUrls = new WeakMap<SourcedRecord['file'], string>();
@@ -18,83 +12,6 @@ function fileUrlOf(file: SourcedRecord['file']): string {
   let url = fileUrls.get(file);
   if (url === undefined) fileUrls.set(file, (url = logFileUrl(file)));
   return url;
-}
-
-/** The shared copy of a string equal to `value`. */
-function share(value: string): string {
-  return sharedCopies.get(value, itself);
-}
-
-const shareOrNull = (value: string | null) => (value === null ? null : share(value));
-
-// A month's events come from a few callers (roles, their sessions, users), each making many
-// calls: every event with the same caller shares one actor object, whose values are shared
-// copies. An actor arrives from a parse worker as a copy of its own, built property by
-// property, so its twelve fields spill out of the object into a second one: ~140 bytes an
-// event before its strings (a heap snapshot at 100,000 events), ~115 made at once with all
-// its fields, and one per caller, not per event.
-// Bounded by the identities' length: a forged log of huge ARNs does not keep a second copy of each.
-const sharedActors = new BoundedMemo<string, Actor>(2_000_000, (id) => id.length);
-
-/**
- * Every field of `Actor`: two actors with the same values are one caller. Listed as the keys of
- * a record of every field, so a field added to `Actor` and left out here (which would make
- * callers that differ only in it one) is a type error.
- */
-const ACTOR_FIELDS = Object.keys({
-  type: true,
-  arn: true,
-  principalId: true,
-  accountId: true,
-  userName: true,
-  sessionIssuerArn: true,
-  sessionIssuerType: true,
-  sessionName: true,
-  mfaAuthenticated: true,
-  invokedBy: true,
-  accessKeyId: true,
-  key: true,
-  label: true,
-} satisfies Record<keyof Actor, true>) as (keyof Actor)[];
-
-/** Every field of the actor in one flat string (a joined array: no chain of partial strings for the memo to keep). */
-function actorIdentity(a: Actor): string {
-  return ACTOR_FIELDS.map((field) => a[field]).join('\u0000');
-}
-
-function sameActor(a: Actor, b: Actor): boolean {
-  for (let i = 0; i < ACTOR_FIELDS.length; i++) if (a[ACTOR_FIELDS[i]!] !== b[ACTOR_FIELDS[i]!]) return false;
-  return true;
-}
-
-/** A new actor object with all its fields at once (in the object itself), its values shared copies. */
-function actorCopy(actor: Actor): Actor {
-  const arn = shareOrNull(actor.arn);
-  const sessionIssuerArn = shareOrNull(actor.sessionIssuerArn);
-  const { key } = actor;
-  return {
-    type: shareOrNull(actor.type),
-    arn,
-    principalId: actor.principalId,
-    accountId: shareOrNull(actor.accountId),
-    userName: shareOrNull(actor.userName),
-    sessionIssuerArn,
-    sessionIssuerType: actor.sessionIssuerType,
-    sessionName: actor.sessionName,
-    mfaAuthenticated: actor.mfaAuthenticated,
-    invokedBy: actor.invokedBy,
-    accessKeyId: actor.accessKeyId,
-    // The key is mostly one of the ARNs itself, whose shared copy is known by now.
-    key: key === actor.sessionIssuerArn ? sessionIssuerArn! : key === actor.arn ? arn! : share(key),
-    label: share(actor.label),
-  };
-}
-
-/** The one actor object of every event with the same caller as `actor`. */
-function sharedActor(actor: Actor): Actor {
-  const shared = sharedActors.get(actorIdentity(actor), () => actorCopy(actor));
-  // Values holding the joining character could give two callers one identity (only a forged log has them): checked, never merged.
-  return sameActor(shared, actor) ? shared : actorCopy(actor);
 }
 
 function firstIotArn(params: Record<string, unknown> | null): { accountId: string | null; region: string } | null {
