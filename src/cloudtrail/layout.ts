@@ -205,6 +205,13 @@ export function logFileUrl(ref: Pick<LogObjectRef, 'source' | 'key'>): string {
   return `${ref.source.endsWith('/') ? ref.source.replace(/\/+$/, '') : ref.source}/${ref.key}`;
 }
 
+/** Each log file's URL (`logFileUrl`), made once for every record of the file (they share its ref). */
+const fileUrls = new WeakMap<LogObjectRef, string>();
+
+export function fileUrlOf(ref: LogObjectRef): string {
+  return getOrInsert(fileUrls, ref, () => logFileUrl(ref));
+}
+
 export function lastSegment(prefix: string): string {
   const parts = prefix.split('/').filter(Boolean);
   return parts[parts.length - 1] ?? '';

@@ -4,6 +4,7 @@ import {
   allowed,
   discoverTrails,
   fatalSourceError,
+  fileUrlOf,
   isFatalStoreError,
   isTransientStoreError,
   logFileUrl,
@@ -16,7 +17,6 @@ import { shareRecordValues } from '../cloudtrail/shared.js';
 import { SourceError, oneLine } from '../errors.js';
 import type { DigestRead } from '../integrity/digest.js';
 import type { LogContentHash, LogObjectRef, ObjectStore, ParsedLog, Period, RecordWithoutTime, RecordsWithoutTime, SourceInfo, SourceProblem, SourcedRecord } from '../types.js';
-import { getOrInsert } from '../memo.js';
 import { deliveryDays } from './period.js';
 import { mapLimit } from './limit.js';
 import { BoundedQueue } from './queue.js';
@@ -201,7 +201,7 @@ export class RecordsWithoutTimeSeen {
   offer(sourced: SourcedRecord): void {
     const id = identity(sourced);
     this.ids.add(id);
-    const example = { file: fileUrl(sourced.file), eventId: sourced.record.eventId, eventName: sourced.record.eventName, id };
+    const example = { file: fileUrlOf(sourced.file), eventId: sourced.record.eventId, eventName: sourced.record.eventName, id };
     const held = this.kept.findIndex((k) => k.id === id);
     if (held >= 0) {
       if (!exampleBefore(example, this.kept[held])) return;
@@ -227,16 +227,12 @@ function exampleBefore(a: { file: string; id: string }, b: { file: string; id: s
   return a.file !== b.file ? a.file < b.file : a.id < b.id;
 }
 
-/** Log file URLs by file: every record of one file shares its ref, and an event delivered twice (two trails in one bucket) compares them for each copy. */
-const fileUrls = new WeakMap<LogObjectRef, string>();
-const fileUrl = (ref: LogObjectRef) => getOrInsert(fileUrls, ref, () => logFileUrl(ref));
-
 /** Whether copy `a` of an event comes before copy `b`: earlier time, then the log file's URL. */
 function precedes(a: SourcedRecord, b: SourcedRecord): boolean {
   const ta = a.record.eventTime!;
   const tb = b.record.eventTime!;
   if (ta !== tb) return ta < tb;
-  return fileUrl(a.file) < fileUrl(b.file);
+  return fileUrlOf(a.file) < fileUrlOf(b.file);
 }
 
 /** Refs waiting to be read: bounded, so listing never runs far ahead of reading. */

@@ -1,18 +1,9 @@
-import { logFileUrl } from '../cloudtrail/layout.js';
+import { fileUrlOf } from '../cloudtrail/layout.js';
 import { getOrInsert } from '../memo.js';
 import { share, sharedActor } from '../cloudtrail/shared.js';
 import type { IotEvent, ResourceType, SourcedRecord } from '../types.js';
 import { categoryOf, isReadOnlyName } from './catalog.js';
 import { parseIotArn, resourcesOf } from './resources.js';
-
-/** Each log file's URL, made once for all the events the file holds. */
-const fileUrls = new WeakMap<SourcedRecord['file'], string>();
-
-function fileUrlOf(file: SourcedRecord['file']): string {
-  let url = fileUrls.get(file);
-  if (url === undefined) fileUrls.set(file, (url = logFileUrl(file)));
-  return url;
-}
 
 function firstIotArn(params: Record<string, unknown> | null): { accountId: string | null; region: string } | null {
   if (params === null) return null;
@@ -222,12 +213,17 @@ export function orderRecreations(events: IotEvent[]): IotEvent[] {
   const candidates = new Set<string>();
   for (const keys of bySecond.values()) for (const key of keys) candidates.add(key);
   // Where each of those resources is touched by a successful call, in the order as sorted: past the
-  // second being ordered, nothing has moved yet, so this tells what comes after it.
+  // second being ordered, nothing has moved yet, so this tells what comes after it. And which of
+  // them each call touches, worked out once for the passes below.
   const touches = new Map<string, number[]>();
+  const touched = new Map<IotEvent, string[]>();
   for (let i = 0; i < events.length; i++) {
     const e = events[i]!;
     if (e.errorCode !== null) continue;
-    for (const key of placeKeys(e, undefined)) if (candidates.has(key)) getOrInsert(touches, key, () => []).push(i);
+    const keys = placeKeys(e, undefined).filter((key) => candidates.has(key));
+    if (keys.length === 0) continue;
+    touched.set(e, keys);
+    for (const key of keys) getOrInsert(touches, key, () => []).push(i);
   }
   // What the calls so far, in their final order, show of each resource; and transfers under way, by region and certificate id.
   const state = new Map<string, 'exists' | 'deleted'>();
@@ -237,8 +233,8 @@ export function orderRecreations(events: IotEvent[]): IotEvent[] {
     let end = start + 1;
     while (end < events.length && events[end]!.eventTime === time) end++;
     const keys = bySecond.get(time);
-    if (keys !== undefined) orderSecond(events, start, end, [...keys].sort(), (key) => existsAt(events, state, touches.get(key)!, end, key));
-    for (let i = start; i < end; i++) follow(events[i]!, candidates, state, transfers);
+    if (keys !== undefined) orderSecond(events, start, end, [...keys].sort(), touched, (key) => existsAt(events, state, touches.get(key)!, end, key));
+    for (let i = start; i < end; i++) follow(events[i]!, touched.get(events[i]!) ?? [], candidates, state, transfers);
     start = end;
   }
   return events;
@@ -258,10 +254,13 @@ function existsAt(events: readonly IotEvent[], state: ReadonlyMap<string, 'exist
   return lo < touches.length && !createsKey(events[touches[lo]!]!, key);
 }
 
-/** What one call, in its final place, shows of the resources followed: created or used (exists), deleted, or transferred away (an accepted transfer). */
-function follow(e: IotEvent, followed: ReadonlySet<string>, state: Map<string, 'exists' | 'deleted'>, transfers: Map<string, string>): void {
+/**
+ * What one call, in its final place, shows of the resources followed (`keys`: those it touches):
+ * created or used (exists), deleted, or transferred away (an accepted transfer).
+ */
+function follow(e: IotEvent, keys: readonly string[], followed: ReadonlySet<string>, state: Map<string, 'exists' | 'deleted'>, transfers: Map<string, string>): void {
   if (e.errorCode !== null) return;
-  for (const key of placeKeys(e, undefined)) if (followed.has(key)) state.set(key, deletesKey(e, key) ? 'deleted' : 'exists');
+  for (const key of keys) state.set(key, deletesKey(e, key) ? 'deleted' : 'exists');
   if (e.eventName !== 'TransferCertificate' && e.eventName !== 'AcceptCertificateTransfer') return;
   for (const r of e.resources) {
     if (r.type !== 'certificate') continue;
@@ -286,16 +285,22 @@ function alternate<T>(first: readonly T[], second: readonly T[]): T[] {
   return out;
 }
 
-/** The second [start, end)'s successful calls on each of `keys` put in the order `orderRecreations` gives, in the places they held. */
-function orderSecond(events: IotEvent[], start: number, end: number, keys: readonly string[], exists: (key: string) => boolean): void {
+/** The second [start, end)'s successful calls on each of `keys` (`touched`: the followed resources each call touches) put in the order `orderRecreations` gives, in the places they held. */
+function orderSecond(
+  events: IotEvent[],
+  start: number,
+  end: number,
+  keys: readonly string[],
+  touched: ReadonlyMap<IotEvent, readonly string[]>,
+  exists: (key: string) => boolean,
+): void {
   const wanted = new Set(keys);
   const own = new Map<string, IotEvent[]>();
   const place = new Map<IotEvent, number>();
   for (let i = start; i < end; i++) {
     const e = events[i]!;
     place.set(e, i);
-    if (e.errorCode !== null) continue;
-    for (const key of placeKeys(e, undefined)) if (wanted.has(key)) getOrInsert(own, key, () => []).push(e);
+    for (const key of touched.get(e) ?? []) if (wanted.has(key)) getOrInsert(own, key, () => []).push(e);
   }
   for (const key of keys) {
     // In their places now: a call on two of the resources may have moved with the first.
