@@ -23,6 +23,8 @@ import type {
 } from '../report/model.js';
 import { getOrInsert } from '../memo.js';
 import { certificatePlace } from '../analysis/support/certificate-place.js';
+import { RULES } from '../analysis/rules/index.js';
+import type { ResourceKind } from '../analysis/rules/types.js';
 import { dayChart, type ChartGeometry } from './chart.js';
 import { DEFAULT_PDF_CAPS, SCREEN_LIMITS, type PdfCaps, type RenderContext } from './context.js';
 import { anchorId, clipVisible, dayRanges, formatBytes, formatCount, inRegionsAskedFor, plural, visibleStrings, ZoneClock } from './format.js';
@@ -503,21 +505,18 @@ function bySeverityThenTime(a: Finding, b: Finding): number {
   );
 }
 
-/** The certificate id in a finding's resource ARN, and the policy name in a resource that is an IoT policy's ARN. */
-const CERT_ID = /:(?:cert|cacert)\/([^/\s]+)/;
+/** The id in a resource that is an IoT certificate's or CA certificate's ARN, and the name in one that is an IoT policy's ARN. */
+const CERT_ARN = /^arn:[^:\s]+:iot:[^:\s]*:[^:\s]*:(?:cert|cacert)\/([^/\s]+)$/;
 const POLICY_ARN = /^arn:[^:\s]+:iot:[^:\s]*:[^:\s]*:policy\/([^/\s]+)$/;
 
 /**
- * The rules whose findings name a policy as their resource (`RuleHit.resource`): only theirs is
- * looked up among the policies by name. Another rule's resource (a role alias, a thing, a
- * source IP, a user agent) can have a policy's name without being that policy.
+ * What each rule's findings name as their resource, as the rule declares it: only a
+ * certificate rule's resource is looked up among the certificates by id, only a policy rule's
+ * among the policies by name. Another rule's resource (a source IP, a role alias, a principal)
+ * can equal a certificate id or a policy name without being that certificate or policy. A
+ * rule id this build does not know has no kind: its resource links only as an ARN.
  */
-const POLICY_RULES: ReadonlySet<string> = new Set([
-  'overly-permissive-policy',
-  'policy-potential-misconfiguration',
-  'policy-document-unchecked',
-  'policy-default-rollback',
-]);
+const RESOURCE_KINDS: ReadonlyMap<string, ResourceKind> = new Map(Object.entries(RULES).map(([id, rule]) => [id, rule.resourceKind]));
 
 function findingsView(
   model: ReportModel,
@@ -527,12 +526,12 @@ function findingsView(
 ): { view: FindingsView; bookmarks: ReportView['toc'][number]['bookmarks'] } {
   const resourceLink = (f: Finding): Link => {
     const r = f.resource;
-    const id = certAnchors.has(r) ? r : (CERT_ID.exec(r)?.[1] ?? '');
+    const kind = RESOURCE_KINDS.get(f.ruleId);
+    const id = CERT_ARN.exec(r)?.[1] ?? (kind === 'certificate' ? r : null);
     // The certificate in the finding's account and region, else any with the id (a transferred one is in another account).
-    const cert = certAnchors.get(certificatePlace(f.accountId, f.region, id)) ?? certAnchors.get(id);
-    // Found by the whole resource, shown cut: a forged source IP is the resource of a new-source finding.
+    const cert = id === null ? undefined : (certAnchors.get(certificatePlace(f.accountId, f.region, id)) ?? certAnchors.get(id));
     if (cert) return { text: kit.cut(r), href: `#${cert}` };
-    const name = POLICY_ARN.exec(r)?.[1] ?? (POLICY_RULES.has(f.ruleId) ? r : null);
+    const name = POLICY_ARN.exec(r)?.[1] ?? (kind === 'policy' ? r : null);
     const policy = name === null ? null : policyAnchor(policyAnchors, f.accountId, f.region, name);
     return { text: kit.cut(r), href: policy ? `#${policy}` : null };
   };

@@ -255,7 +255,17 @@ describe('the view of certificates that share an id', () => {
       // Transferred away from the finding's account: the certificate with the id.
       [CERT, '999988887777', 'us-east-1', 0],
     ];
-    m.findings = cases.map(([resource, accountId, region], i) => ({ ...finding, id: `f-${i}`, severity: 'critical', suppressed: false, resource, accountId, region }));
+    // A rule whose resource is a certificate id (another rule's resource links to a certificate only as its ARN).
+    m.findings = cases.map(([resource, accountId, region], i) => ({
+      ...finding,
+      id: `f-${i}`,
+      ruleId: 'certificate-reactivated',
+      severity: 'critical',
+      suppressed: false,
+      resource,
+      accountId,
+      region,
+    }));
     const v = buildView(m, { paper: 'a4', dataFiles: ['iot-audit-2026-10.csv', 'iot-audit-2026-10.json'], media: 'screen' });
     const table = v.certificates.table;
     const certRows = table.chunks.flatMap((c) => c.rows);

@@ -27,6 +27,7 @@ function fakeRule(id: string, hits: RuleHit[] | (() => RuleHit[]), init: Partial
     severity: 'medium',
     description: 'x',
     remediation: 'fix it',
+    resourceKind: 'certificate',
     defaults: { limit: 5 },
     evaluate: () => (typeof hits === 'function' ? hits() : hits),
     ...init,

@@ -41,7 +41,7 @@ function hit(resource: string, description: string, init: Partial<RuleHit> = {})
 }
 
 function fakeRule(id: string, hits: RuleHit[]): Rule {
-  return { id, title: id, severity: 'medium', description: 'x', remediation: 'fix it', defaults: {}, evaluate: () => hits };
+  return { id, title: id, severity: 'medium', description: 'x', remediation: 'fix it', resourceKind: 'principal', defaults: {}, evaluate: () => hits };
 }
 
 function findingsInput(events: IotEvent[], rules: Record<string, Rule>): FindingsInput {

@@ -11,6 +11,7 @@ export const caAutoRegistration: Rule<Record<string, never>> = {
     'RegisterCACertificate with allowAutoRegistration true, or UpdateCACertificate with newAutoRegistrationStatus ENABLE: any device certificate signed by this CA is registered automatically when it first connects.',
   remediation:
     'Make sure the CA\'s private key is controlled and that a registration template or Lambda hook limits what auto-registered certificates can do; disable auto-registration when it is not needed.',
+  resourceKind: 'certificate',
   defaults: {},
   evaluate(ctx) {
     const hits: RuleHit[] = [];

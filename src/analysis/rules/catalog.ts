@@ -3,6 +3,7 @@ import type { Severity } from '../../report/model.js';
 import type { AuditConfig } from '../../config/types.js';
 import { effectiveSeverity, isRuleEnabled, resolveParams } from '../findings.js';
 import { RULES } from './index.js';
+import type { ResourceKind } from './types.js';
 
 export interface RuleListing {
   id: string;
@@ -14,6 +15,8 @@ export interface RuleListing {
   deviceDefenderCheck: string | null;
   description: string;
   remediation: string;
+  /** What its findings' resource is, which a suppression's `resource` pattern matches. */
+  resourceKind: ResourceKind;
   /** Parameters after the configuration. */
   parameters: Record<string, unknown>;
   defaults: Record<string, unknown>;
@@ -31,6 +34,7 @@ export function listRules(config: AuditConfig): RuleListing[] {
       deviceDefenderCheck: rule.deviceDefenderCheck ?? null,
       description: rule.description,
       remediation: rule.remediation,
+      resourceKind: rule.resourceKind,
       parameters: resolveParams(rule, settings),
       defaults: { ...rule.defaults },
     };

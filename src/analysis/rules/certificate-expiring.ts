@@ -33,6 +33,7 @@ export const certificateExpiring: Rule<Params> = {
   deviceDefenderCheck: 'DEVICE_CERTIFICATE_EXPIRING_CHECK, CA_CERTIFICATE_EXPIRING_CHECK',
   remediation:
     'Issue and register a replacement certificate before the expiry, move the devices (or, for a CA, re-sign their certificates) to it, then deactivate the old one.',
+  resourceKind: 'certificate',
   defaults: { days: 30 },
   evaluate(ctx) {
     const end = Date.parse(ctx.period.end);

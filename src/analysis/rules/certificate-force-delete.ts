@@ -11,6 +11,7 @@ export const certificateForceDelete: Rule<Record<string, never>> = {
   description:
     'DeleteCertificate with forceDelete true (boolean or string) deletes a certificate even when it is still attached to things or policies, removing the trail of what it was used for. One finding per principal, account, region and day.',
   remediation: 'Confirm the deletion was planned; detach policies and things explicitly before deleting certificates.',
+  resourceKind: 'principal',
   defaults: {},
   evaluate(ctx) {
     const events = ctx.events.filter(

@@ -39,6 +39,7 @@ export const certificateReactivated: Rule<Record<string, never>> = {
     'UpdateCertificate / UpdateCACertificate set a certificate ACTIVE after an earlier call in the period set it INACTIVE or REVOKED, or the certificate was deleted and the same certificate registered again ACTIVE. After REVOKED: high; after INACTIVE: one level lower.',
   remediation:
     'Confirm why the certificate was disabled and who approved its reactivation; if it was disabled because it was compromised, revoke it again and rotate the device certificate.',
+  resourceKind: 'certificate',
   defaults: {},
   evaluate(ctx) {
     const last = new Map<string, StatusSet>();

@@ -16,6 +16,7 @@ export const certificateTransferOutsideOrg: Rule<Params> = {
     'TransferCertificate named a target account (its `targetAwsAccount`, else the account of the response\'s `transferredCertificateArn`) that is not in the organization\'s account list nor in `trustedAccounts`. When the organization\'s accounts are unknown (no Organizations access, no accounts file), or the log names no target, the transfer is reported one level lower, saying so.',
   remediation:
     'Confirm the target account and cancel the transfer (CancelCertificateTransfer) if it is pending and not intended; revoke the certificate if it left the organization by mistake.',
+  resourceKind: 'certificate',
   defaults: { trustedAccounts: [] },
   evaluate(ctx) {
     const organization = new Set(ctx.accounts.filter((a) => a.inOrganization).map((a) => a.id));

@@ -12,6 +12,7 @@ export const certificateWithoutCa: Rule<Record<string, never>> = {
     'RegisterCertificateWithoutCA registered device certificates whose issuer AWS IoT does not verify against a registered CA. One finding per principal, account, region and day.',
   remediation:
     'Check that the certificates come from your own issuing process; prefer registering the issuing CA so that device certificates are verified against it.',
+  resourceKind: 'principal',
   defaults: {},
   evaluate(ctx) {
     const events = ctx.events.filter((e) => e.isChange && e.eventName === 'RegisterCertificateWithoutCA');

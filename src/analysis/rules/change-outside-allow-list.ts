@@ -25,6 +25,7 @@ export const changeOutsideAllowList: Rule<Record<string, never>> = {
   description:
     'A successful IoT change of a category (policy, certificate, other) was made by a principal whose ARN, session role ARN or invoking service matches none of the `allowLists` patterns for that category. Only categories with a non-empty list are checked. One finding per principal, account, region and category.',
   remediation: 'Route changes through the allowed deployment principals, or add the principal to the allow-list if it is legitimate.',
+  resourceKind: 'principal',
   defaults: {},
   evaluate(ctx) {
     const lists = ctx.config.allowLists;

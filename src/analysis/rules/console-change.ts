@@ -11,6 +11,7 @@ export const consoleChange: Rule<Record<string, never>> = {
   description:
     'A successful IoT change shows console use: `eventType` AwsConsoleAction, session credentials from the console, or a console user agent (`console.amazonaws.com`, `signin.amazonaws.com`, a browser\'s `Mozilla/…`). One finding per principal, account, region and day.',
   remediation: 'Make IoT changes through reviewed infrastructure code; restrict console sessions to read-only where possible.',
+  resourceKind: 'principal',
   defaults: {},
   evaluate(ctx) {
     const events = ctx.events.filter((e) => e.isChange && consoleSignal(e) !== null);

@@ -38,6 +38,7 @@ export const deniedBurst: Rule<Params> = {
   description:
     'At least `threshold` IoT calls denied (AccessDenied, Unauthorized…) for one principal in one account and region within `windowMinutes` minutes: enumeration, or a client whose permissions broke. One finding per burst, however long it lasts.',
   remediation: 'Find out who the principal is and what it was trying; if it is unknown, disable its credentials.',
+  resourceKind: 'principal',
   defaults: { threshold: 10, windowMinutes: 10 },
   evaluate(ctx) {
     const { threshold, windowMinutes } = ctx.params;

@@ -20,6 +20,7 @@ export const humanWithoutMfa: Rule<Params> = {
     'A successful IoT change by a human session (root; IAM Identity Center or SAML users and `AWSReservedSSO_*` roles; roles matching `humanRolePatterns`; IAM users on temporary credentials; any console use) whose `mfaAuthenticated` is false. Sessions whose MFA state is not logged (e.g. long-term access keys) are not reported. Federated sessions are reported one level lower, since their MFA happens at the identity provider. One finding per principal, account, region and day.',
   remediation:
     'Require MFA for human access (an IAM condition on `aws:MultiFactorAuthPresent`, or MFA at the identity provider) and use roles assumed with MFA for IoT administration.',
+  resourceKind: 'principal',
   defaults: { humanRolePatterns: [], includeFederated: true },
   evaluate(ctx) {
     const { humanRolePatterns, includeFederated } = ctx.params;

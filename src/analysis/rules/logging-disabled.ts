@@ -53,6 +53,7 @@ export const loggingDisabled: Rule<Record<string, never>> = {
     'SetV2LoggingOptions with defaultLogLevel DISABLED or disableAllLogs true, SetLoggingOptions with logLevel DISABLED, or SetV2LoggingLevel DISABLED turns IoT logging off. A level less verbose than the one set earlier in the period for the same target (e.g. INFO → ERROR) turns it down and is reported one level lower.',
   deviceDefenderCheck: 'LOGGING_DISABLED_CHECK',
   remediation: 'Turn AWS IoT logging back on (at least ERROR, INFO while investigating) and find out why it was turned off.',
+  resourceKind: 'logging-target',
   defaults: {},
   evaluate(ctx) {
     const levels = new Map<string, string>();

@@ -52,6 +52,7 @@ export const newSource: Rule<Params> = {
   description:
     'A successful IoT change came from a source IP address or user agent family (the first product token without its version, e.g. `aws-cli`, `terraform`) not seen in the account\'s IoT events earlier in the period. The first `warmupDays` days of the period are a learning phase and are never reported; AWS service callers are ignored. One finding per account and new value.',
   remediation: 'Check that the new address or tool belongs to your own people or pipelines.',
+  resourceKind: 'source',
   defaults: { warmupDays: 7, sourceIps: true, userAgents: true },
   evaluate(ctx) {
     const warmupEnd = Date.parse(ctx.period.start) + ctx.params.warmupDays * 86_400_000;

@@ -40,6 +40,7 @@ export const outsideChangeWindow: Rule<Record<string, never>> = {
   description:
     'A successful IoT change was made outside `changeWindow` (days and hours, in `changeWindow.timeZone` or else the report\'s time zone). One finding per principal, account, region and local day.',
   remediation: 'Check that the change was an approved emergency change, or adjust `changeWindow` to your actual change policy.',
+  resourceKind: 'principal',
   defaults: {},
   evaluate(ctx) {
     const window = ctx.config.changeWindow;

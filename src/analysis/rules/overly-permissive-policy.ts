@@ -16,6 +16,7 @@ export const overlyPermissivePolicy: Rule<Record<string, never>> = {
   deviceDefenderCheck: 'IOT_POLICY_OVERLY_PERMISSIVE_CHECK',
   remediation:
     'Create a new policy version scoped with policy variables (e.g. `client/${iot:Connection.Thing.ThingName}`, `topic/devices/${iot:Connection.Thing.ThingName}/*`) and make it the default; check with ListTargetsForPolicy which certificates and thing groups use the policy.',
+  resourceKind: 'policy',
   defaults: {},
   evaluate(ctx) {
     return policyDocumentHits(ctx.policyVersions(), overlyPermissiveIssues, 'gives a broad set of devices access');

@@ -45,6 +45,7 @@ export const policyDefaultRollback: Rule<Record<string, never>> = {
     'SetDefaultPolicyVersion made an older version (lower version id than the default known from the period) or a broader version (one that allows more or denies less; a grant or denial under a Condition counts only for the same grant under the same Condition, so dropping or changing a Condition of an Allow, or adding one to a Deny, is broader) the default. Broader: high; older and known not broader: two levels lower; older with a document unknown: one level lower. The diff of the two documents is quoted when both are known from the period.',
   remediation:
     'Check that the switch was intended; if not, set the previous default version again and delete the unwanted version.',
+  resourceKind: 'policy',
   defaults: {},
   evaluate(ctx) {
     const states = new Map<string, PolicyState>();

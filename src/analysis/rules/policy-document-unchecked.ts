@@ -15,6 +15,7 @@ export const policyDocumentUnchecked: Rule<Record<string, never>> = {
     'A policy version was created, but CloudTrail did not record its document (request parameters too large) or the logged document is not readable JSON, so the policy rules could not judge it.',
   remediation:
     'Review the version with `aws iot get-policy-version`; a document padded past CloudTrail\'s size limit hides its content from the audit trail.',
+  resourceKind: 'policy',
   defaults: {},
   evaluate(ctx) {
     return ctx.policyVersions()

@@ -12,6 +12,7 @@ export const policyPotentialMisconfiguration: Rule<Record<string, never>> = {
   deviceDefenderCheck: 'IOT_POLICY_POTENTIAL_MIS_CONFIGURATION_CHECK',
   remediation:
     'Replace MQTT wildcards in policy resources with `*` where a wildcard is meant, and scope per-device resources with policy variables; create a new version and make it the default.',
+  resourceKind: 'policy',
   defaults: {},
   evaluate(ctx) {
     return policyDocumentHits(ctx.policyVersions(), misconfigurationIssues, 'is potentially misconfigured');

@@ -35,6 +35,7 @@ export const roleAliasBroadRole: Rule<Params> = {
     'CreateRoleAlias or UpdateRoleAlias set a roleArn whose role name matches `rolePatterns` (case-insensitive globs for admin-like roles), or a credentialDurationSeconds above `maxCredentialDurationSeconds` (reported one level lower when that is the only problem). Devices using the alias get that role\'s credentials.',
   deviceDefenderCheck: 'IOT_ROLE_ALIAS_OVERLY_PERMISSIVE_CHECK',
   remediation: 'Point the role alias at a dedicated role with only the permissions devices need, and keep credential durations short.',
+  resourceKind: 'role-alias',
   defaults: {
     rolePatterns: ['*Admin*', '*FullAccess*', '*PowerUser*', 'OrganizationAccountAccessRole', 'AWSReservedSSO_*'],
     maxCredentialDurationSeconds: 3600,

@@ -11,6 +11,7 @@ export const rootUserChange: Rule<Record<string, never>> = {
     'A successful IoT change was made by the account\'s root user (`userIdentity.type` Root). One finding per account, region and day.',
   remediation:
     'Use IAM roles for IoT administration; keep root credentials locked away with MFA and find out who used them and why.',
+  resourceKind: 'principal',
   defaults: {},
   evaluate(ctx) {
     const events = ctx.events.filter((e) => e.isChange && e.actor.type === 'Root');

@@ -16,6 +16,26 @@ import type { KnownPolicyVersion } from './support/policy-versions.js';
 
 export type RuleParams = Record<string, unknown>;
 
+/**
+ * What a rule's findings name as their resource (`RuleHit.resource`). The report links a
+ * finding to a certificate's or a policy's row only when its rule says the resource is one:
+ * another rule's resource (a source IP, a role alias) can equal a certificate id or a policy
+ * name without being that certificate or policy.
+ */
+export type ResourceKind =
+  /** A device or CA certificate id. */
+  | 'certificate'
+  /** An IoT policy name. */
+  | 'policy'
+  /** An IoT role alias name. */
+  | 'role-alias'
+  /** The caller: a role or user ARN, else the actor's key (`actorResource`). */
+  | 'principal'
+  /** A source IP address or user agent family. */
+  | 'source'
+  /** A logging target, as `logging:<target>`. */
+  | 'logging-target';
+
 export interface RuleContext<P extends RuleParams = RuleParams> {
   /**
    * The period's IoT events, sorted by time, then the likely order of calls in one second (`compareEvents`), then id. Loop over them by index: `for...of`
@@ -41,7 +61,7 @@ export interface RuleContext<P extends RuleParams = RuleParams> {
 export interface RuleHit {
   accountId: string;
   region: string;
-  /** What the finding is about: a certificate id, policy name, principal ARN... */
+  /** What the finding is about, of the rule's `resourceKind`: a certificate id, policy name, principal ARN... */
   resource: string;
   eventIds: string[];
   /** Time of the first event concerned (ISO UTC). */
@@ -64,6 +84,8 @@ export interface Rule<P extends RuleParams = RuleParams> {
   /** The AWS IoT Device Defender audit check this rule mirrors from events, when there is one. */
   deviceDefenderCheck?: string;
   remediation: string;
+  /** What its hits' `resource` is. */
+  resourceKind: ResourceKind;
   /** Every parameter with its default value (documented in `schemas/config.schema.json`). */
   defaults: P;
   evaluate(ctx: RuleContext<P>): RuleHit[];
