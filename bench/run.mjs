@@ -17,7 +17,8 @@
 // its PDF render time from the report's own phase timings, the median of three runs (three
 // runs in a row on a quiet machine gave 9.1, 7.7 and 5.9 s), and the run's peak RSS: where
 // IoT events are the bulk, every output must stay streamed (until 2026-11-25 the events CSV
-// was one string, and that month's CSV alone peaked at 816 MB). Results go to bench/RESULTS.md.
+// was one string, and that month's CSV alone peaked at 816 MB). And that month with every event
+// delivered twice (read through two sources), against once. Results go to bench/RESULTS.md.
 //
 //   node bench/run.mjs [--scales 0.5,1,2] [--repeats 5] [--quick] [--no-write]
 import { execFileSync, spawn } from 'node:child_process';
@@ -225,6 +226,25 @@ const heavyPages = (() => {
 })();
 rmSync(heavyOut, { recursive: true, force: true });
 
+// --- memory: every event delivered twice ----------------------------------------------------
+// An organization trail and an account trail in one bucket, or a trail's logs under two sources,
+// deliver each event twice: the copies are dropped as the files are read, so memory follows the
+// events kept. The heavy month read through two sources (the second a copy of hard links beside
+// it, made anew each run, as the tree may have been written anew), against the same month read
+// once, `--format json`, alternating.
+const heavyCopy = path.join(path.dirname(heavyTree), 'trail-copy');
+rmSync(heavyCopy, { recursive: true, force: true });
+execFileSync('cp', ['-al', heavyTree, heavyCopy]);
+const twiceOut = mkdtempSync(path.join(os.tmpdir(), 'iot-audit-bench-twice-'));
+const twice = { once: [], twice: [] };
+const heavyJson = (sources) => measure(['bin/run.js', 'report', ...sources.flatMap((s) => ['--source', s]), '--period', '2026-10', '--no-organization', '--format', 'json', '--out', twiceOut, '--json']);
+for (let k = 0; k < HEAVY_REPEATS; k++) {
+  process.stderr.write(`every event twice (${k + 1}/${HEAVY_REPEATS})...\n`);
+  twice.once.push(await heavyJson([heavyTree]));
+  twice.twice.push(await heavyJson([heavyTree, heavyCopy]));
+}
+rmSync(twiceOut, { recursive: true, force: true });
+
 // --- the table ---------------------------------------------------------------------------
 const lines = [];
 lines.push(`| scale | log files | records | IoT events | uncompressed | run | wall | records/s | MB/s | peak RSS | ÷ floor (a) |${withLibdeflate ? " ÷ floor (a') |" : ''}`);
@@ -259,6 +279,10 @@ const sameIotLine = (() => {
 const heavyLine =
   `PDF bound: a report of ${heavyEvents.toLocaleString('en-US')} IoT events renders its PDF (${heavyPages} pages) in ${fmt(pdfMsOf(heavy) / 1000, 2)} s, alongside the other outputs (median of ${HEAVY_REPEATS}; all runs ${heavyRuns.map((r) => fmt(pdfMsOf(r) / 1000, 2)).join(' / ')} s); ` +
   `that whole run (read, analyse, then \`--format ${HEAVY_FORMATS}\`: JSON, CSV, HTML, PDF and Markdown) takes ${fmt(heavy.seconds, 2)} s, peak RSS ${fmt(mb(heavy.rss), 0)} MB (all runs ${heavyRuns.map((r) => fmt(mb(r.rss), 0)).join(' / ')} MB). Phases (ms): ${phases(heavy)}.`;
+const rssMedian = (runs) => runs.map((x) => x.rss).sort((x, y) => x - y)[Math.floor((runs.length - 1) / 2)];
+const twiceLine =
+  `Every event delivered twice: the ${heavyEvents.toLocaleString('en-US')} IoT events' month read through two sources (the second a copy of the first), \`--format json\`: peak RSS ${fmt(mb(rssMedian(twice.twice)), 0)} MB (all runs ${twice.twice.map((r) => fmt(mb(r.rss), 0)).join(' / ')} MB; wall ${twice.twice.map((r) => fmt(r.seconds, 2)).join(' / ')} s), ` +
+  `against ${fmt(mb(rssMedian(twice.once)), 0)} MB read once (all runs ${twice.once.map((r) => fmt(mb(r.rss), 0)).join(' / ')} MB; wall ${twice.once.map((r) => fmt(r.seconds, 2)).join(' / ')} s).`;
 // Read alone against the floor: what the scan costs on top of gunzip (start-up and the report itself excluded).
 const phaseLines = rows.flatMap((r) => [
   `- scale ${r.scale}, all runs (s): floor ${r.floorRuns.map((x) => fmt(x.seconds, 2)).join(' / ')}; ${r.libdeflate ? `floor (libdeflate) ${r.libdeflateRuns.map((x) => fmt(x.seconds, 2)).join(' / ')}; ` : ''}(b) ${r.bRuns.map((x) => fmt(x.seconds, 2)).join(' / ')}; ${r.bZlib ? `(b') ${r.bZlibRuns.map((x) => fmt(x.seconds, 2)).join(' / ')}; ` : ''}floor + scan ${r.scanRuns.map((x) => fmt(x.seconds, 2)).join(' / ')} (median ÷ ${r.libdeflate ? "floor (a') = " + fmt(median(r.scanRuns).seconds / r.libdeflate.seconds, 2) : 'floor = ' + fmt(median(r.scanRuns).seconds / r.floor.seconds, 2)})`,
@@ -288,6 +312,8 @@ const text = [
   '',
   ...(sameIotLine !== null ? [sameIotLine, ''] : []),
   heavyLine,
+  '',
+  twiceLine,
   '',
   ...phaseLines,
   '',
