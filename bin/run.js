@@ -40,6 +40,10 @@ const exitCode = args[0] === 'report' && process.env.IOT_AUDIT_OCLIF !== '1' ? a
 if (exitCode !== null) {
   process.exitCode = exitCode;
 } else {
+  // `verify`, and `report` through oclif, catch Ctrl-C and SIGTERM from here: loading oclif and the
+  // command takes ~200 ms, in which a signal had its default action (exit 143, no JSON error object).
+  // The command's run() takes over (src/cli/failure.ts, `catchStopSignalsWhileLoading`).
+  if (args[0] === 'verify' || args[0] === 'report') (await import('../dist/cli/failure.js')).catchStopSignalsWhileLoading(args[0], args.slice(1));
   const { execute } = await import('@oclif/core');
   await execute({ dir: import.meta.url });
 }

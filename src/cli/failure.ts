@@ -43,12 +43,24 @@ export interface StopSignals {
   remove(): void;
 }
 
+/** What an early signal stops, by command (the `what` of `exitInterrupted`): the commands whose signals are caught. */
+export const INTERRUPTED: Readonly<Record<'report' | 'verify', string>> = {
+  report: 'no report was written',
+  verify: 'the check did not finish',
+};
+
+/** The handling `catchStopSignalsWhileLoading` installed, until the command's own takes over. */
+let whileLoading: StopSignals | null = null;
+
 /**
  * Catches Ctrl-C and SIGTERM for a command, `onSignal` handling them until told otherwise
  * (`handle`). Installed first thing in the command, before its modules load (~150-200 ms): a
  * signal not handled ends the process with its default action, exit 143 and no JSON error object.
+ * It takes over from `catchStopSignalsWhileLoading`'s handling, when bin/run.js installed it.
  */
 export function catchStopSignals(onSignal: (signal: NodeJS.Signals) => void): StopSignals {
+  whileLoading?.remove();
+  whileLoading = null;
   let current = onSignal;
   const listener = (signal: NodeJS.Signals) => current(signal);
   for (const signal of STOP_SIGNALS) process.on(signal, listener);
@@ -67,5 +79,29 @@ export function catchStopSignals(onSignal: (signal: NodeJS.Signals) => void): St
  * --json with the error object), no report written. `runReportCli` then says what they do as the run goes on.
  */
 export function catchReportSignals(json: boolean): StopSignals {
-  return catchStopSignals((signal) => exitInterrupted(signal, json, 'no report was written'));
+  return catchStopSignals((signal) => exitInterrupted(signal, json, INTERRUPTED.report));
+}
+
+/**
+ * Whether oclif will run a command with --json (`Command.jsonEnabled`, for a command that has the
+ * flag): `--json` among its arguments before any `--`, or IOT_AUDIT_CONTENT_TYPE=json.
+ */
+export function jsonRequested(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.IOT_AUDIT_CONTENT_TYPE?.toLowerCase() === 'json') return true;
+  const json = argv.indexOf('--json');
+  const end = argv.indexOf('--');
+  return json !== -1 && (end === -1 || json < end);
+}
+
+/**
+ * Ctrl-C and SIGTERM while oclif loads, before the command's run() catches them (`catchStopSignals`,
+ * which takes over): loading @oclif/core, its configuration, plugins and the command is ~200 ms in
+ * which a signal had its default action (exit 143, no JSON error object). bin/run.js installs this
+ * first thing for `verify`, and for `report` when it goes through oclif: exit 130, under --json with
+ * the error object, as a signal once the command runs. `argv`: the arguments after the command's name.
+ */
+export function catchStopSignalsWhileLoading(command: keyof typeof INTERRUPTED, argv: readonly string[], env: NodeJS.ProcessEnv = process.env): void {
+  const json = jsonRequested(argv, env);
+  // Installed as a command's (replacing an earlier one), then marked: the command's own call removes it.
+  whileLoading = catchStopSignals((signal) => exitInterrupted(signal, json, INTERRUPTED[command]));
 }

@@ -1,10 +1,10 @@
 import os from 'node:os';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
-import { catchStopSignals, exitInterrupted } from '../cli/failure.js';
+import { INTERRUPTED, catchStopSignals, exitInterrupted } from '../cli/failure.js';
 import { periodFlags, scopeFlags, usageWithPeriod } from '../cli/flags.js';
 import { progressFor, type Progress } from '../cli/progress.js';
-import { resolvePeriod } from '../collect/period.js';
+import { localDateTime, resolvePeriod } from '../collect/period.js';
 import { EXIT } from '../errors.js';
 import { checkScope } from '../sources/athena/validate.js';
 import { compareText, printable } from '../unicode.js';
@@ -45,11 +45,11 @@ Exit status: 0 when everything checked out, 1 when anything is invalid, missing,
 
   async run(): Promise<unknown> {
     // Ctrl-C or SIGTERM from the start (loading modules and keys, opening an S3 source, the check):
-    // exit 130, under --json with the error object on stdout.
+    // exit 130, under --json with the error object on stdout. (While oclif loaded, bin/run.js caught them.)
     let progress: Progress | undefined;
     const signals = catchStopSignals((signal) => {
       progress?.done();
-      exitInterrupted(signal, this.jsonEnabled(), 'the check did not finish');
+      exitInterrupted(signal, this.jsonEnabled(), INTERRUPTED.verify);
     });
     try {
       const { flags } = await this.parse(Verify);
@@ -78,6 +78,9 @@ Exit status: 0 when everything checked out, 1 when anything is invalid, missing,
       const period = resolvePeriod({ period: flags.period, from: flags.from, to: flags.to, tz: flags.tz }, now);
       const start = new Date(period.start);
       const end = new Date(period.end);
+      // The messages' times as the report gives them, in the period's zone (`YYYY-MM-DD HH:MM:SS`), under --json
+      // too; the result's `from`, `to`, gaps and covered span stay ISO 8601 UTC, the data.
+      const stamp = (ms: number) => localDateTime(ms, period.timeZone);
       const publicKeys = flags['public-keys'] ? await loadPublicKeysFile(flags['public-keys']) : cloudTrailKeyProvider({ profile: flags.profile, start, end, now });
       const signatures = flags.signatures ? await loadSignaturesFile(flags.signatures) : undefined;
       const stores = await openSources(flags.source, {
@@ -105,6 +108,7 @@ Exit status: 0 when everything checked out, 1 when anything is invalid, missing,
           signatures,
           concurrency: flags.concurrency,
           now,
+          stamp,
           // No trail folder under any source: a mistyped source or filter (exit 3, as for `report`), not tampered logs (exit 1).
           nothingToCheck: 'source-error',
           onProgress: (p) => shown.update(`${p.phase}: ${p.done}/${p.total}`),
@@ -117,7 +121,7 @@ Exit status: 0 when everything checked out, 1 when anything is invalid, missing,
       }
 
       this.log(`${period.label}`);
-      this.log(formatIntegrityText(result));
+      this.log(formatIntegrityText(result, stamp));
       process.exitCode = result.ok ? EXIT.OK : EXIT.GATE;
       return { ...result, period, logFiles: Object.fromEntries([...result.logFiles].sort(([a], [b]) => compareText(a, b))) };
     } finally {

@@ -15,9 +15,11 @@ function table(header: string[], values: string[][]): string[] {
 /**
  * Plain-text summary of an integrity check: one row per account and region, then the problems and
  * notes. Keys, file names and messages come from the bucket: each line is shown `printable`.
+ * `stamp` writes the checked span's times as the check wrote its messages' (ISO 8601 UTC unless given).
  */
-export function formatIntegrityText(result: IntegrityResult): string {
-  const out: string[] = [`Log integrity ${result.period.start} – ${result.period.end}: ${result.ok ? 'OK' : 'PROBLEMS FOUND'}`, ''];
+export function formatIntegrityText(result: IntegrityResult, stamp?: (ms: number) => string): string {
+  const at = (iso: string) => (stamp === undefined ? iso : stamp(Date.parse(iso)));
+  const out: string[] = [`Log integrity ${at(result.period.start)} – ${at(result.period.end)}: ${result.ok ? 'OK' : 'PROBLEMS FOUND'}`, ''];
   if (result.chains.length > 0) {
     out.push(
       ...table(

@@ -41,9 +41,54 @@ describe('a signal as the command starts: exit 130 and the error object, not the
     expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
   }, 60_000);
 
+  // Before the command runs, oclif loads (~200 ms): bin/run.js catches the signals from its start (2026-11-26 review: exit 143, nothing).
+  it.each([
+    ['verify: as oclif loads', '@oclif/core/lib/index.js'],
+    ['verify: as oclif loads the command', 'dist/commands/verify.js'],
+  ])('%s', (_name, at) => {
+    const run = signalledAsItLoads(at, ['verify', '--source', 'fixtures/org-trail', '--period', '2026-10', '--public-keys', 'fixtures/public-keys.json', '--json']);
+    expect({ code: run.code, signal: run.signal }, run.stderr).toEqual({ code: 130, signal: null });
+    expect(JSON.parse(run.stdout)).toEqual({ error: { name: 'Interrupted', message: 'interrupted (SIGTERM): the check did not finish', exitCode: 130 } });
+  }, 60_000);
+
+  it('verify without --json, as oclif loads: exit 130, nothing printed', () => {
+    const run = signalledAsItLoads('@oclif/core/lib/index.js', ['verify', '--source', 'fixtures/org-trail', '--period', '2026-10', '--public-keys', 'fixtures/public-keys.json']);
+    expect({ code: run.code, signal: run.signal, stdout: run.stdout, stderr: run.stderr }).toEqual({ code: 130, signal: null, stdout: '', stderr: '' });
+  }, 60_000);
+
+  it('report through oclif: as oclif loads', () => {
+    const out = path.join(mkdtempSync(path.join(tmpdir(), 'iot-audit-start-')), 'out');
+    dirs.push(path.dirname(out));
+    const run = signalledAsItLoads('@oclif/core/lib/index.js', [...report, '--out', out], { IOT_AUDIT_OCLIF: '1' });
+    expect({ code: run.code, signal: run.signal }, run.stderr).toEqual({ code: 130, signal: null });
+    expect(JSON.parse(run.stdout)).toEqual({ error: { name: 'Interrupted', message: 'interrupted (SIGTERM): no report was written', exitCode: 130 } });
+    expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
+  }, 60_000);
+
   it('verify: as it loads the integrity check', () => {
     const run = signalledAsItLoads('dist/integrity/verify.js', ['verify', '--source', 'fixtures/org-trail', '--period', '2026-10', '--public-keys', 'fixtures/public-keys.json', '--json']);
     expect({ code: run.code, signal: run.signal }, run.stderr).toEqual({ code: 130, signal: null });
     expect(JSON.parse(run.stdout)).toEqual({ error: { name: 'Interrupted', message: 'interrupted (SIGTERM): the check did not finish', exitCode: 130 } });
+  }, 60_000);
+});
+
+describe('the handling caught while oclif loads gives way to the command’s', () => {
+  // Were it left installed, a signal would end the run as it did while loading, whatever the command's
+  // handling says by then (`report`, once its files are in place, finishes its run): at the exit, none is left.
+  const listenersAtExit = 'data:text/javascript,process.on("exit", () => process.stderr.write(`stop listeners: ${process.listenerCount("SIGINT")} ${process.listenerCount("SIGTERM")}\\n`))';
+  it.each([
+    ['verify', ['verify', '--source', 'fixtures/org-trail', '--period', '2026-10', '--public-keys', 'fixtures/public-keys.json', '--json'], {}],
+    ['report through oclif', [...report], { IOT_AUDIT_OCLIF: '1' }],
+  ])('%s', (_name, args, env) => {
+    const out = path.join(mkdtempSync(path.join(tmpdir(), 'iot-audit-start-')), 'out');
+    dirs.push(path.dirname(out));
+    const run = spawnSync(process.execPath, ['--import', listenersAtExit, 'bin/run.js', ...args, ...(args[0] === 'report' ? ['--out', out] : [])], {
+      cwd: root,
+      env: { ...process.env, ...env, CI: 'true', NODE_ENV: 'production', NO_COLOR: '1' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(run.status, run.stderr).toBe(args[0] === 'verify' ? 1 : 0);
+    expect(run.stderr).toBe('stop listeners: 0 0\n');
   }, 60_000);
 });
