@@ -3344,7 +3344,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
 }},
   },
   "partials/integrity.hbs": {
-    sha256: "f4fa1c165365229f567e8d7ede2666e2f9fb3c6049b28e5ef665d7c73a3836d6",
+    sha256: "3f335e19455816374f76a5fb4e207cf1167fe5b384e5ead68b2767f3a695cf71",
     spec: {"0":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -3424,7 +3424,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     };
 
   return "  <table class=\"data fixed\">\n    <colgroup><col style=\"width:9%\"><col style=\"width:13%\"><col style=\"width:14%\"><col style=\"width:13%\"><col style=\"width:26%\"><col style=\"width:25%\"></colgroup>\n    <thead><tr><th>Severity</th><th>Problem</th><th>Account</th><th>Region</th><th>Object</th><th>Detail</th></tr></thead>\n    <tbody>"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rows") : depth0),{"name":"each","hash":{},"fn":container.program(7, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":20,"column":11},"end":{"line":20,"column":240}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rows") : depth0),{"name":"each","hash":{},"fn":container.program(7, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":21,"column":11},"end":{"line":21,"column":240}}})) != null ? stack1 : "")
     + "</tbody>\n  </table>\n  ";
 },"7":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.lambda, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -3460,7 +3460,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     };
 
   return "<ul class=\"notes\">"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (depth0 != null ? lookupProperty(depth0,"integrity") : depth0)) != null ? lookupProperty(stack1,"notes") : stack1),{"name":"each","hash":{},"fn":container.program(10, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":25,"column":50},"end":{"line":25,"column":101}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (depth0 != null ? lookupProperty(depth0,"integrity") : depth0)) != null ? lookupProperty(stack1,"notes") : stack1),{"name":"each","hash":{},"fn":container.program(10, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":26,"column":50},"end":{"line":26,"column":101}}})) != null ? stack1 : "")
     + "</ul>";
 },"10":function(container,depth0,helpers,partials,data) {
     return "<li>"
@@ -3486,12 +3486,12 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + ((stack1 = lookupProperty(helpers,"each").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"integrity") : depth0)) != null ? lookupProperty(stack1,"chains") : stack1)) != null ? lookupProperty(stack1,"chunks") : stack1),{"name":"each","hash":{},"fn":container.program(2, data, 0),"inverse":container.program(5, data, 0),"data":data,"loc":{"start":{"line":6,"column":2},"end":{"line":13,"column":11}}})) != null ? stack1 : "")
     + "  "
     + ((stack1 = container.invokePartial(lookupProperty(partials,"more"),depth0,{"name":"more","hash":{"more":((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"integrity") : depth0)) != null ? lookupProperty(stack1,"chains") : stack1)) != null ? lookupProperty(stack1,"more") : stack1)},"data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
-    + "  <h3 class=\"sub\">Problems</h3>\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"integrity") : depth0)) != null ? lookupProperty(stack1,"problems") : stack1)) != null ? lookupProperty(stack1,"chunks") : stack1),{"name":"each","hash":{},"fn":container.program(6, data, 0),"inverse":container.program(8, data, 0),"data":data,"loc":{"start":{"line":16,"column":2},"end":{"line":23,"column":11}}})) != null ? stack1 : "")
+    + "  <p class=\"small muted\">Trails are found from their digests in the folders the check lists: a trail all of whose digests and log files from before the period until now were deleted, beside another trail still writing, leaves nothing to find. Compare the trails above with the organization's own (<span class=\"mono\">aws cloudtrail describe-trails</span>, <span class=\"mono\">get-trail-status</span>).</p>\n  <h3 class=\"sub\">Problems</h3>\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"integrity") : depth0)) != null ? lookupProperty(stack1,"problems") : stack1)) != null ? lookupProperty(stack1,"chunks") : stack1),{"name":"each","hash":{},"fn":container.program(6, data, 0),"inverse":container.program(8, data, 0),"data":data,"loc":{"start":{"line":17,"column":2},"end":{"line":24,"column":11}}})) != null ? stack1 : "")
     + "  "
     + ((stack1 = container.invokePartial(lookupProperty(partials,"more"),depth0,{"name":"more","hash":{"more":((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"integrity") : depth0)) != null ? lookupProperty(stack1,"problems") : stack1)) != null ? lookupProperty(stack1,"more") : stack1)},"data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
     + "  "
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"integrity") : depth0)) != null ? lookupProperty(stack1,"notes") : stack1)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(9, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":25,"column":2},"end":{"line":25,"column":113}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"integrity") : depth0)) != null ? lookupProperty(stack1,"notes") : stack1)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(9, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":26,"column":2},"end":{"line":26,"column":113}}})) != null ? stack1 : "")
     + "\n</section>\n";
 },"usePartial":true,"useData":true},
     withoutData: {"0":function(container,depth0,helpers,partials,data) {
@@ -3573,7 +3573,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     };
 
   return "  <table class=\"data fixed\">\n    <colgroup><col style=\"width:9%\"><col style=\"width:13%\"><col style=\"width:14%\"><col style=\"width:13%\"><col style=\"width:26%\"><col style=\"width:25%\"></colgroup>\n    <thead><tr><th>Severity</th><th>Problem</th><th>Account</th><th>Region</th><th>Object</th><th>Detail</th></tr></thead>\n    <tbody>"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rows") : depth0),{"name":"each","hash":{},"fn":container.program(7, data, 0),"inverse":container.noop,"loc":{"start":{"line":20,"column":11},"end":{"line":20,"column":240}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rows") : depth0),{"name":"each","hash":{},"fn":container.program(7, data, 0),"inverse":container.noop,"loc":{"start":{"line":21,"column":11},"end":{"line":21,"column":240}}})) != null ? stack1 : "")
     + "</tbody>\n  </table>\n  ";
 },"7":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.lambda, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -3609,7 +3609,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     };
 
   return "<ul class=\"notes\">"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (depth0 != null ? lookupProperty(depth0,"integrity") : depth0)) != null ? lookupProperty(stack1,"notes") : stack1),{"name":"each","hash":{},"fn":container.program(10, data, 0),"inverse":container.noop,"loc":{"start":{"line":25,"column":50},"end":{"line":25,"column":101}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (depth0 != null ? lookupProperty(depth0,"integrity") : depth0)) != null ? lookupProperty(stack1,"notes") : stack1),{"name":"each","hash":{},"fn":container.program(10, data, 0),"inverse":container.noop,"loc":{"start":{"line":26,"column":50},"end":{"line":26,"column":101}}})) != null ? stack1 : "")
     + "</ul>";
 },"10":function(container,depth0,helpers,partials,data) {
     return "<li>"
@@ -3635,12 +3635,12 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + ((stack1 = lookupProperty(helpers,"each").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"integrity") : depth0)) != null ? lookupProperty(stack1,"chains") : stack1)) != null ? lookupProperty(stack1,"chunks") : stack1),{"name":"each","hash":{},"fn":container.program(2, data, 0),"inverse":container.program(5, data, 0),"loc":{"start":{"line":6,"column":2},"end":{"line":13,"column":11}}})) != null ? stack1 : "")
     + "  "
     + ((stack1 = container.invokePartial(lookupProperty(partials,"more"),depth0,{"name":"more","hash":{"more":((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"integrity") : depth0)) != null ? lookupProperty(stack1,"chains") : stack1)) != null ? lookupProperty(stack1,"more") : stack1)},"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
-    + "  <h3 class=\"sub\">Problems</h3>\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"integrity") : depth0)) != null ? lookupProperty(stack1,"problems") : stack1)) != null ? lookupProperty(stack1,"chunks") : stack1),{"name":"each","hash":{},"fn":container.program(6, data, 0),"inverse":container.program(8, data, 0),"loc":{"start":{"line":16,"column":2},"end":{"line":23,"column":11}}})) != null ? stack1 : "")
+    + "  <p class=\"small muted\">Trails are found from their digests in the folders the check lists: a trail all of whose digests and log files from before the period until now were deleted, beside another trail still writing, leaves nothing to find. Compare the trails above with the organization's own (<span class=\"mono\">aws cloudtrail describe-trails</span>, <span class=\"mono\">get-trail-status</span>).</p>\n  <h3 class=\"sub\">Problems</h3>\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"integrity") : depth0)) != null ? lookupProperty(stack1,"problems") : stack1)) != null ? lookupProperty(stack1,"chunks") : stack1),{"name":"each","hash":{},"fn":container.program(6, data, 0),"inverse":container.program(8, data, 0),"loc":{"start":{"line":17,"column":2},"end":{"line":24,"column":11}}})) != null ? stack1 : "")
     + "  "
     + ((stack1 = container.invokePartial(lookupProperty(partials,"more"),depth0,{"name":"more","hash":{"more":((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"integrity") : depth0)) != null ? lookupProperty(stack1,"problems") : stack1)) != null ? lookupProperty(stack1,"more") : stack1)},"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
     + "  "
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"integrity") : depth0)) != null ? lookupProperty(stack1,"notes") : stack1)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(9, data, 0),"inverse":container.noop,"loc":{"start":{"line":25,"column":2},"end":{"line":25,"column":113}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"integrity") : depth0)) != null ? lookupProperty(stack1,"notes") : stack1)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(9, data, 0),"inverse":container.noop,"loc":{"start":{"line":26,"column":2},"end":{"line":26,"column":113}}})) != null ? stack1 : "")
     + "\n</section>\n";
 },"usePartial":true},
   },

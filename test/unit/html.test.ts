@@ -152,6 +152,13 @@ describe('renderHtml (screen)', () => {
     expect(marked.length).toBeGreaterThan(0);
   });
 
+  it('says in the integrity section what a check of the bucket cannot find, and how to rule it out', () => {
+    // An auditor reads "intact" off this section: a trail whose digests were all deleted leaves nothing to find.
+    const section = root.querySelector('#integrity') as HTMLElement;
+    expect(section.text.replace(/\s+/g, ' ')).toContain('a trail all of whose digests and log files from before the period until now were deleted, beside another trail still writing, leaves nothing to find');
+    expect(section.text).toContain('aws cloudtrail describe-trails');
+  });
+
   it('marks events from log files that failed validation', () => {
     const flagged = rows(root, 'appendix').filter((r) => r.text.includes('log file modified'));
     expect(flagged).toHaveLength(model.events.filter((e) => e.integrity === 'modified').length);
