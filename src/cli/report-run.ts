@@ -205,6 +205,8 @@ export async function runReportCli(flags: ReportFlags, cli: CliIo): Promise<{ js
   for (const warning of model.comparison?.warnings ?? []) warn(`Warning: ${warning}`);
   // Asked for by --organization and not read: said here too, as the accounts command says it, not only in the header.
   if (flags.organization === true && model.organization.accountsNote !== null) warn(`Note: ${model.organization.accountsNote}`);
+  // A suppression that expired: its findings count again (for --fail-on too), said here as in the report.
+  for (const note of model.findingNotes) warn(`Note: ${note}`);
   if (result.exitCode !== 0) warn(`Findings at or above --fail-on ${flags['fail-on']}: exit ${result.exitCode}`);
 
   const summary = {

@@ -42,6 +42,13 @@ function compileSchema(): Promise<ValidateFunction> {
   return validator;
 }
 
+/** Keys and indexes as messages write them: `rules.denied-burst.threshold`, `suppressions[0].reason`. */
+function pathText(parts: readonly (string | number)[]): string {
+  let out = '';
+  for (const part of parts) out += /^\d+$/.test(String(part)) ? `[${part}]` : out === '' ? part : `.${part}`;
+  return out === '' ? '(top level)' : out;
+}
+
 /** `/rules/denied-burst/threshold` → `rules.denied-burst.threshold`; `/suppressions/0/reason` → `suppressions[0].reason`. */
 function jsonPath(pointer: string, extra?: string): string {
   const parts = pointer
@@ -49,9 +56,7 @@ function jsonPath(pointer: string, extra?: string): string {
     .slice(1)
     .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
   if (extra !== undefined) parts.push(extra);
-  let out = '';
-  for (const part of parts) out += /^\d+$/.test(part) ? `[${part}]` : out === '' ? part : `.${part}`;
-  return out === '' ? '(top level)' : out;
+  return pathText(parts);
 }
 
 const TYPE_NAMES: Record<string, string> = {
@@ -163,9 +168,6 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-/** A JSON pointer (`/rules/x`) of `path`, for `jsonPath`. */
-const pointerOf = (path: readonly (string | number)[]) => path.map((p) => `/${String(p).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
-
 /** A yaml library message without the quoted lines under it: `Unresolved tag: !vault at line 5, column 13`. */
 const firstLine = (message: string) => message.split(/:?\n/)[0]!.trim();
 
@@ -179,7 +181,7 @@ function parseJson(text: string, file: string): unknown {
   const repeated = repeatedJsonKey(text);
   if (repeated !== null) {
     throw new ConfigError(
-      `${file}: not valid JSON: key ${jsonPath(pointerOf(repeated.path))} appears twice (again at line ${repeated.line}, column ${repeated.column}): keep one, merging their settings`,
+      `${file}: not valid JSON: key ${pathText(repeated.path)} appears twice (again at line ${repeated.line}, column ${repeated.column}): keep one, merging their settings`,
     );
   }
   return value;

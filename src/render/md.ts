@@ -14,6 +14,8 @@ import type { Comparison } from '../analysis/compare.js';
 
 export const MAX_LINES = 60;
 const TOP_FINDINGS = 10;
+/** Notes on the findings shown (a suppression that expired); the rest are counted. */
+const FINDING_NOTES = 5;
 /** Accounts and regions named on the Filters line; the rest are counted. */
 const FILTER_ITEMS = 10;
 /** Warnings of the comparison shown (there are at most four today), one line each; the rest are counted. */
@@ -200,6 +202,14 @@ function findingsSection(model: ReportModel, ctx: MarkdownContext): string[] {
       const file = fullReportFile(ctx, ['.html', '.pdf', '.json', '-findings.csv']);
       lines.push('', `…and ${plural(open.length - top.length, 'more open finding')}${file === null ? ',' : ''} ${whereListed(file)}.`);
     }
+  }
+  // A suppression that expired: its findings count again, for --fail-on too. Said here as in the
+  // HTML, for the job that reads this summary and sees a run fail that passed last month.
+  const notes = model.findingNotes ?? [];
+  for (const note of notes.slice(0, FINDING_NOTES)) lines.push('', `**Note:** ${mdText(note, 300)}`);
+  if (notes.length > FINDING_NOTES) {
+    const file = fullReportFile(ctx, ['.html', '.pdf', '.json']);
+    lines.push('', `…and ${plural(notes.length - FINDING_NOTES, 'more note')}${file === null ? ',' : ''} ${whereListed(file)}.`);
   }
   if (model.ruleErrors.length > 0) {
     const names = model.ruleErrors.slice(0, 5).map((e) => mdCode(e.ruleId, 40, false));

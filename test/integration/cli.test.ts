@@ -207,6 +207,26 @@ describe('iot-audit report: bad input gets one line, a documented exit code and 
     }
   });
 
+  it('says an expired suppression on stderr, in --json warnings and in the Markdown, not only in the HTML: its findings count for --fail-on again (2026-11-26 review)', async () => {
+    const out = tmp('expired-suppression');
+    const config = path.join(tmp('expired-suppression-config'), 'audit.yaml');
+    writeFileSync(config, 'suppressions:\n  - account: "314159265358"\n    rule: human-without-mfa\n    resource: "*"\n    reason: accepted until mid-month\n    expires: "2026-10-15"\n');
+    const note = /^Note: Suppression of human-without-mfa for "\*" in account 314159265358 expired on 2026-10-15 and was not applied to \d+ findings?\.$/;
+    const run = await cli([...base, '--config', config, '--format', 'json,md', '--fail-on', 'high', '--out', out]);
+    expect(run.code, run.stderr).toBe(1);
+    const lines = run.stderr.split('\n');
+    const at = lines.findIndex((l) => note.test(l));
+    expect(at, run.stderr).toBeGreaterThanOrEqual(0);
+    // Before the line that says why the run failed.
+    expect(lines.findIndex((l) => l.startsWith('Findings at or above --fail-on high'))).toBeGreaterThan(at);
+    const model = JSON.parse(readFileSync(path.join(out, 'iot-audit-2026-10.json'), 'utf8'));
+    expect(model.findingNotes).toHaveLength(1);
+    // Escaped as any text of the Markdown (the resource glob's `*`).
+    expect(readFileSync(path.join(out, 'iot-audit-2026-10.md'), 'utf8')).toContain(`**Note:** ${model.findingNotes[0].replace('"*"', '"\\*"')}`);
+    const json = JSON.parse((await cli([...base, '--config', config, '--format', 'json', '--fail-on', 'high', '--out', out, '--json'])).stdout);
+    expect(json.warnings.some((w: string) => note.test(w))).toBe(true);
+  });
+
   it('--from alone runs up to now, in whole seconds, and says its last minutes may not be delivered yet (it said nothing: 2026-11-26 review)', async () => {
     const out = tmp('from-alone');
     const run = await cli([...withFlags(base, ['--period']).filter((a) => a !== '--period' && a !== '2026-10'), '--from', '2026-10-01', '--format', 'json', '--out', out, '--json']);
