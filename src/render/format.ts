@@ -109,6 +109,13 @@ export function visibleStrings<T>(value: T, caps?: FieldCaps, field = ''): T {
   return (out ?? value) as T;
 }
 
+/** ` (N suppressed)` of findings some of which are suppressed, else nothing: beside a count of findings that includes them. */
+export function suppressedCount(findings: readonly { suppressed: boolean }[]): string {
+  let n = 0;
+  for (let i = 0; i < findings.length; i++) if (findings[i]!.suppressed) n++;
+  return n > 0 ? ` (${formatCount(n)} suppressed)` : '';
+}
+
 /** Shortens long text for a capped view, saying how much was left out; `Infinity` keeps it whole. */
 export function clip(s: string, max: number): string {
   if (s.length <= max) return s;

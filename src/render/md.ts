@@ -8,7 +8,7 @@
  */
 import type { Finding, ReportModel, Severity } from '../report/model.js';
 import type { RenderContext } from './context.js';
-import { formatCount, inRegionsAskedFor, visible, ZoneClock } from './format.js';
+import { formatCount, inRegionsAskedFor, suppressedCount, visible, ZoneClock } from './format.js';
 import { flatten } from './one-line.js';
 import type { Comparison } from '../analysis/compare.js';
 
@@ -232,7 +232,8 @@ function comparisonSection(comparison: Comparison | null | undefined, ctx: Markd
     // The previous period as its report names it, in its own zone (its UTC dates began a day early east of UTC).
     `### Since the previous report (${mdText(comparison.previous.period.label, 120)})`,
     '',
-    `- Findings: ${count(f.new.length)} new, ${count(f.resolved.length)} no longer reported, ${count(f.changed.length)} changed`,
+    // New findings suppressed ones included (they are new all the same): said, since the other counts are of open findings.
+    `- Findings: ${count(f.new.length)} new${suppressedCount(f.new)}, ${count(f.resolved.length)} no longer reported, ${count(f.changed.length)} changed`,
     `- Policies: ${count(p.new.length)} new, ${count(p.deleted.length)} deleted, ${count(p.changed.length)} changed`,
     `- Certificates: ${count(c.new.length)} new, ${count(c.changed.length)} changed status`,
     `- Actors: ${count(a.new.length)} new, ${count(a.gone.length)} gone`,

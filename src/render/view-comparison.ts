@@ -4,7 +4,7 @@
  * the PDF cuts them as it cuts those (`ViewKit.cut`).
  */
 import type { Comparison } from '../report/model.js';
-import { formatCount, plural } from './format.js';
+import { formatCount, plural, suppressedCount } from './format.js';
 import { severityBadge, type Badge, type Table, type ViewKit } from './view-kit.js';
 
 export interface ComparisonFindingRow {
@@ -63,7 +63,8 @@ export function comparisonView(c: Comparison, kit: ViewKit): ComparisonView {
     previous: { title: c.previous.title, period: c.previous.period.label, generatedAt: kit.clock.stamp(c.previous.generatedAt) },
     warnings: [...c.warnings],
     counts: [
-      { label: 'New findings', value: formatCount(c.findings.new.length) },
+      // Suppressed ones included (new all the same), and said: the report's other counts are of open findings.
+      { label: 'New findings', value: `${formatCount(c.findings.new.length)}${suppressedCount(c.findings.new)}` },
       { label: 'Findings no longer reported', value: formatCount(c.findings.resolved.length) },
       { label: 'Changed findings', value: formatCount(c.findings.changed.length) },
       { label: 'Unchanged findings', value: formatCount(c.findings.unchanged) },

@@ -292,3 +292,19 @@ describe('Markdown summary: the previous report of --compare, east of UTC (2026-
     expect(md).not.toContain('2026-08-31');
   });
 });
+
+describe('comparison: new findings that are suppressed (2026-11-26 review)', () => {
+  // The other headline counts are of open findings ("88 open"): "94 new" with 6 of them suppressed read as a contradiction.
+  it('says how many of the new findings are suppressed, in the Markdown and in the HTML view', () => {
+    const model = sampleModel({ comparison: true });
+    const fresh = model.comparison!.findings.new;
+    expect(fresh.length).toBeGreaterThan(1);
+    fresh[0]!.suppressed = true;
+    const md = renderMarkdown(model, { comparison: model.comparison });
+    expect(md).toContain(`- Findings: ${fresh.length} new (1 suppressed), `);
+    const view = buildView(model, { media: 'screen', paper: 'a4' });
+    expect(view.comparison?.counts.find((c) => c.label === 'New findings')?.value).toBe(`${fresh.length} (1 suppressed)`);
+    fresh[0]!.suppressed = false;
+    expect(renderMarkdown(model, { comparison: model.comparison })).toContain(`- Findings: ${fresh.length} new, `);
+  });
+});
