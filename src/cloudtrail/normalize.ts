@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { CloudTrailRecord, JsonObject, JsonValue, RecordShape } from '../types.js';
 import { actorOf } from './identity.js';
-import { sharedActor } from './shared.js';
 
 export const IOT_EVENT_SOURCE = 'iot.amazonaws.com';
 
@@ -317,9 +316,8 @@ export function normalizeRecord(raw: unknown): CloudTrailRecord | null {
     requestParameters: obj(m.get('requestparameters')),
     responseElements: obj(m.get('responseelements')),
     additionalEventData: obj(m.get('additionaleventdata')),
-    // The identity is kept as the actor it names, one object per caller (`sharedActor`): the records
-    // of one reply of a parse worker then carry each caller once, and the main thread makes one.
-    actor: sharedActor(actorOf(userIdentity)),
+    // The identity is kept as the actor it names (an IoT record's is shared: `iotOnly` in collect/parse-log.ts).
+    actor: actorOf(userIdentity),
     contentId: null,
     requestId: str(m.get('requestid')),
     sessionCredentialFromConsole: boolOf(m.get('sessioncredentialfromconsole')),

@@ -1,5 +1,6 @@
 import { gunzipSync } from 'node:zlib';
 import { isIotRecord, normalizeRecord } from '../cloudtrail/normalize.js';
+import { sharedActor } from '../cloudtrail/shared.js';
 import type { CloudTrailRecord, ParsedLog } from '../types.js';
 import { oneLine } from '../errors.js';
 
@@ -137,9 +138,16 @@ interface LogRecords {
   iot: KnownIotRecord[];
 }
 
-/** `record` when it is an IoT record, else null. */
+/**
+ * `record` when it is an IoT record, else null. An IoT record's actor is made its caller's one
+ * object (`sharedActor`): the records of one reply of a parse worker then carry each caller once,
+ * and the main thread makes one of each. Only IoT records: the plain path normalizes every record
+ * of a file, and sharing them all made its read ~25% slower.
+ */
 function iotOnly(record: CloudTrailRecord | null): CloudTrailRecord | null {
-  return record !== null && isIotRecord(record) ? record : null;
+  if (record === null || !isIotRecord(record)) return null;
+  record.actor = sharedActor(record.actor);
+  return record;
 }
 
 /**

@@ -553,7 +553,9 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
     if (keep !== undefined && !keep(sourced)) continue;
     if (setAside(sourced)) continue;
     const t = Date.parse(sourced.record.eventTime!);
-    if (t >= startMs && t < endMs) unique.offer(sourced);
+    if (t < startMs || t >= endMs) continue;
+    shareRecordValues(sourced.record);
+    unique.offer(sourced);
   }
   for (const p of options.extra?.delivered ?? []) delivered.add(p.accountId, p.region, p.day);
 

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeRecord } from '../../src/cloudtrail/normalize.js';
 import { shareRecordValues, sharedActor } from '../../src/cloudtrail/shared.js';
+import { parseLogFast } from '../../src/collect/parse-fast.js';
+import { parseLogBytes } from '../../src/collect/parse-log.js';
 import { createParsePool } from '../../src/collect/pool.js';
 import { collect } from '../../src/collect/run.js';
 import { resolvePeriod } from '../../src/collect/period.js';
@@ -29,11 +31,23 @@ function normalized(id: string, session: string): CloudTrailRecord {
 }
 
 describe('shared record values', () => {
-  it('sends the records of one reply of a parse worker with one actor object per caller', () => {
-    // What a worker's reply becomes on the main thread: a structured clone of its records.
-    const [a, b, c] = structuredClone([normalized('a', 'ci'), normalized('b', 'ci'), normalized('c', 'other')]);
-    expect(b!.actor).toBe(a!.actor);
-    expect(c!.actor).not.toBe(a!.actor);
+  it('sends the IoT records of one reply of a parse worker with one actor object per caller, on the fast path and the plain one', () => {
+    const records = [
+      record({ eventID: 'a', eventTime: '2026-10-05T10:00:00Z', userIdentity: role('ci') }),
+      record({ eventID: 'x', eventTime: '2026-10-05T10:00:00Z', eventSource: 's3.amazonaws.com', eventName: 'GetObject', userIdentity: role('ci') }),
+      record({ eventID: 'b', eventTime: '2026-10-05T10:00:01Z', userIdentity: role('ci') }),
+      record({ eventID: 'c', eventTime: '2026-10-05T10:00:02Z', userIdentity: role('other') }),
+    ];
+    const compact = Buffer.from(JSON.stringify({ Records: records }));
+    // Pretty-printed: the fast scan leaves it to the plain path, which normalizes every record.
+    const pretty = Buffer.from(JSON.stringify({ Records: records }, null, 2));
+    for (const parsed of [parseLogFast(compact), parseLogFast(pretty), parseLogBytes(compact)]) {
+      // What a worker's reply becomes on the main thread: a structured clone of its records.
+      const [a, b, c] = structuredClone(parsed.records);
+      expect([a, b, c].map((r) => r!.eventId)).toEqual(['a', 'b', 'c']);
+      expect(b!.actor).toBe(a!.actor);
+      expect(c!.actor).not.toBe(a!.actor);
+    }
   });
 
   it('gives records from different replies the one actor of their caller, their values unchanged', () => {
