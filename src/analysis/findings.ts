@@ -255,6 +255,7 @@ export function evaluateFindings(input: FindingsInput): FindingsResult {
         accountName: names.get(hit.accountId) ?? null,
         region: hit.region,
         resource: hit.resource,
+        resourceKind: rule.resourceKind,
         eventIds: distinct(hit.eventIds),
         time: hit.time,
         evidence: typeof hit.evidence === 'string' ? hit.evidence : null,

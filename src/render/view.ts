@@ -23,8 +23,6 @@ import type {
 } from '../report/model.js';
 import { getOrInsert } from '../memo.js';
 import { certificatePlace } from '../analysis/support/certificate-place.js';
-import { RULES } from '../analysis/rules/index.js';
-import type { ResourceKind } from '../analysis/rules/types.js';
 import { dayChart, type ChartGeometry } from './chart.js';
 import { DEFAULT_PDF_CAPS, SCREEN_LIMITS, type PdfCaps, type RenderContext } from './context.js';
 import { anchorId, clipVisible, dayRanges, formatBytes, formatCount, inRegionsAskedFor, plural, visibleStrings, ZoneClock } from './format.js';
@@ -509,15 +507,6 @@ function bySeverityThenTime(a: Finding, b: Finding): number {
 const CERT_ARN = /^arn:[^:\s]+:iot:[^:\s]*:[^:\s]*:(?:cert|cacert)\/([^/\s]+)$/;
 const POLICY_ARN = /^arn:[^:\s]+:iot:[^:\s]*:[^:\s]*:policy\/([^/\s]+)$/;
 
-/**
- * What each rule's findings name as their resource, as the rule declares it: only a
- * certificate rule's resource is looked up among the certificates by id, only a policy rule's
- * among the policies by name. Another rule's resource (a source IP, a role alias, a principal)
- * can equal a certificate id or a policy name without being that certificate or policy. A
- * rule id this build does not know has no kind: its resource links only as an ARN.
- */
-const RESOURCE_KINDS: ReadonlyMap<string, ResourceKind> = new Map(Object.entries(RULES).map(([id, rule]) => [id, rule.resourceKind]));
-
 function findingsView(
   model: ReportModel,
   kit: ViewKit,
@@ -526,7 +515,10 @@ function findingsView(
 ): { view: FindingsView; bookmarks: ReportView['toc'][number]['bookmarks'] } {
   const resourceLink = (f: Finding): Link => {
     const r = f.resource;
-    const kind = RESOURCE_KINDS.get(f.ruleId);
+    // What the resource is, as its rule declares it: only a certificate's id is looked up among the
+    // certificates, only a policy's name among the policies. Another rule's resource (a source IP,
+    // a role alias, a principal) can equal a certificate id or a policy name without being one.
+    const kind = f.resourceKind;
     const id = CERT_ARN.exec(r)?.[1] ?? (kind === 'certificate' ? r : null);
     // The certificate in the finding's account and region, else any with the id (a transferred one is in another account).
     const cert = id === null ? undefined : (certAnchors.get(certificatePlace(f.accountId, f.region, id)) ?? certAnchors.get(id));

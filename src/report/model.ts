@@ -11,11 +11,12 @@
  * The JSON output's version: the major when a field is removed or changes meaning (`--compare`
  * refuses another major), the minor when one is added (1.1: `sessionIssuerType`; 1.2: an event's
  * `integrity` `no-digests`, which was `not-covered`, counted in `logFilesUnverified`; a policy
- * version's `documentNotRecorded`, and `document` null, not CloudTrail's placeholder, when not recorded). The schema
+ * version's `documentNotRecorded`, and `document` null, not CloudTrail's placeholder, when not recorded;
+ * 1.4: a finding's `resourceKind`). The schema
  * describes one version exactly (closed objects, every field required): a report validates
  * against the schema of the version that wrote it, not an older minor's.
  */
-export const SCHEMA_VERSION = '1.3';
+export const SCHEMA_VERSION = '1.4';
 
 export type Category = 'certificate' | 'policy' | 'other';
 export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
@@ -491,6 +492,26 @@ export interface AccountCoverage {
   days: string[];
 }
 
+/**
+ * What a finding's `resource` is, as its rule declares it (`Rule.resourceKind`). The report links
+ * a finding to a certificate's or a policy's row only when its resource is one:
+ * another rule's resource (a source IP, a role alias) can equal a certificate id or a policy
+ * name without being that certificate or policy.
+ */
+export type ResourceKind =
+  /** A device or CA certificate id. */
+  | 'certificate'
+  /** An IoT policy name. */
+  | 'policy'
+  /** An IoT role alias name. */
+  | 'role-alias'
+  /** The caller: a role or user ARN, else the actor's key (`actorResource`). */
+  | 'principal'
+  /** A source IP address or user agent family. */
+  | 'source'
+  /** A logging target, as `logging:<target>`. */
+  | 'logging-target';
+
 export interface Finding {
   /** Deterministic: rule-account-region-resource(-discriminator). */
   id: string;
@@ -504,6 +525,8 @@ export interface Finding {
   accountName: string | null;
   region: string;
   resource: string;
+  /** What `resource` is, as the rule declares it. Since schema 1.4. */
+  resourceKind: ResourceKind;
   eventIds: string[];
   /** Time of the first event of the finding. */
   time: string;

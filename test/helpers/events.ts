@@ -10,6 +10,7 @@ import { defaultConfig } from '../../src/config/load.js';
 import type { Rule, RuleContext, RuleHit } from '../../src/analysis/rules/types.js';
 import { knownPolicyVersions, type KnownPolicyVersion } from '../../src/analysis/rules/support/policy-versions.js';
 import { resolveParams } from '../../src/analysis/findings.js';
+import { RULES } from '../../src/analysis/rules/index.js';
 
 export const ACCOUNT = '111111111111';
 export const OTHER_ACCOUNT = '222222222222';
@@ -241,6 +242,8 @@ export function finding(init: Partial<Finding> = {}): Finding {
     suppressed: false,
     suppressionReason: null,
     ...init,
+    // As the rule of that id declares it (a made-up rule id: the caller, as most rules' findings are).
+    resourceKind: init.resourceKind ?? RULES[init.ruleId ?? '']?.resourceKind ?? 'principal',
   };
 }
 

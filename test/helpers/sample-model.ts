@@ -12,6 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
+import { RULES } from '../../src/analysis/rules/index.js';
 import type {
   AccountInfo,
   Actor,
@@ -490,7 +491,8 @@ export function sampleModel(options: SampleOptions = {}): ReportModel {
       id: `${ruleId}-${(e[0] as IotEvent).accountId}-${(e[0] as IotEvent).region}-${resource.slice(0, 40)}`,
       ruleId, severity, title: `Finding of ${ruleId}`, description: `What ${ruleId} saw.`, remediation: `Fix what ${ruleId} saw.`,
       accountId: (e[0] as IotEvent).accountId, accountName: (e[0] as IotEvent).accountName, region: (e[0] as IotEvent).region,
-      resource, eventIds: e.map((x) => x.eventId), time: (e[0] as IotEvent).eventTime, evidence: null, suppressed: false, suppressionReason: null, ...extra,
+      resource, resourceKind: RULES[ruleId]?.resourceKind ?? 'principal',
+      eventIds: e.map((x) => x.eventId), time: (e[0] as IotEvent).eventTime, evidence: null, suppressed: false, suppressionReason: null, ...extra,
     });
     const broad = byName('CreatePolicyVersion').filter((e) => e.accountId === PROD);
     findings.push(f('overly-permissive-policy', 'high', broad, policyName, {

@@ -260,6 +260,7 @@ describe('the view of certificates that share an id', () => {
       ...finding,
       id: `f-${i}`,
       ruleId: 'certificate-reactivated',
+      resourceKind: 'certificate' as const,
       severity: 'critical',
       suppressed: false,
       resource,

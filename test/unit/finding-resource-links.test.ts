@@ -104,7 +104,7 @@ describe("a finding's resource link", () => {
       ['new-source', 'agent/1.0 (x:policy/fleet-creds)', false],
       ['change-outside-allow-list', `${arn} `, false],
     ];
-    model.findings = cases.map(([ruleId, resource], i): Finding => ({ ...base!, id: `f-${i}`, ruleId, resource, severity: 'high', suppressed: false }));
+    model.findings = cases.map(([ruleId, resource], i): Finding => ({ ...base!, id: `f-${i}`, ruleId, resourceKind: RULES[ruleId]!.resourceKind, resource, severity: 'high', suppressed: false }));
     for (const ctx of [SCREEN, PDF]) {
       const v = buildView(model, ctx);
       const policy = `#${v.policies.items[0]!.anchor}`;
@@ -148,7 +148,7 @@ describe("a finding's resource link", () => {
       ['change-outside-allow-list', `${arn} `, null],
     ];
     expect(CERTIFICATE_RULES.every((id) => id in RULES) && POLICY_RULES.every((id) => id in RULES)).toBe(true);
-    model.findings = cases.map(([ruleId, resource], i): Finding => ({ ...base!, id: `f-${i}`, ruleId, resource, severity: 'high', suppressed: false }));
+    model.findings = cases.map(([ruleId, resource], i): Finding => ({ ...base!, id: `f-${i}`, ruleId, resourceKind: RULES[ruleId]!.resourceKind, resource, severity: 'high', suppressed: false }));
     for (const ctx of [SCREEN, PDF]) {
       const v = buildView(model, ctx);
       const anchors = { certificate: `#${rowsOf(v.certificates.table)[0]!.anchor}`, policy: `#${v.policies.items[0]!.anchor}` };

@@ -100,6 +100,8 @@ describe('evaluateFindings', () => {
       accountName: 'Production',
       region: REGION,
       resource: 'cert-1',
+      // As the rule declares it: the view links the resource by it.
+      resourceKind: 'certificate',
       eventIds: ['e-1'],
       time: '2026-10-05T10:00:00Z',
       evidence: 'quoted',

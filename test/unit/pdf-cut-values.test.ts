@@ -96,7 +96,7 @@ describe('the certificates section', () => {
     const target = rowsOf(v0.certificates.table)[0]!;
     const cert = m.certificates.find((c) => c.certificateId.startsWith(target.id.slice(0, 4)))!;
     const finding = m.findings.find((f) => !f.suppressed)!;
-    Object.assign(finding, { ruleId: 'certificate-reactivated', resource: cert.certificateId, accountId: cert.accountId, region: cert.region });
+    Object.assign(finding, { ruleId: 'certificate-reactivated', resourceKind: 'certificate', resource: cert.certificateId, accountId: cert.accountId, region: cert.region });
     for (const ctx of [PDF, SCREEN]) {
       const v = buildView(m, ctx);
       const rows = [...rowsOf(v.findings.open), ...rowsOf(v.findings.minor)];

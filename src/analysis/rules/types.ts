@@ -9,6 +9,7 @@ import type {
   IotEvent,
   Period,
   PolicyHistory,
+  ResourceKind,
   Severity,
 } from '../../report/model.js';
 import type { AuditConfig } from '../../config/types.js';
@@ -16,25 +17,7 @@ import type { KnownPolicyVersion } from './support/policy-versions.js';
 
 export type RuleParams = Record<string, unknown>;
 
-/**
- * What a rule's findings name as their resource (`RuleHit.resource`). The report links a
- * finding to a certificate's or a policy's row only when its rule says the resource is one:
- * another rule's resource (a source IP, a role alias) can equal a certificate id or a policy
- * name without being that certificate or policy.
- */
-export type ResourceKind =
-  /** A device or CA certificate id. */
-  | 'certificate'
-  /** An IoT policy name. */
-  | 'policy'
-  /** An IoT role alias name. */
-  | 'role-alias'
-  /** The caller: a role or user ARN, else the actor's key (`actorResource`). */
-  | 'principal'
-  /** A source IP address or user agent family. */
-  | 'source'
-  /** A logging target, as `logging:<target>`. */
-  | 'logging-target';
+export type { ResourceKind };
 
 export interface RuleContext<P extends RuleParams = RuleParams> {
   /**
