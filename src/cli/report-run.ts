@@ -205,6 +205,8 @@ export async function runReportCli(flags: ReportFlags, cli: CliIo): Promise<{ js
   for (const warning of model.comparison?.warnings ?? []) warn(`Warning: ${warning}`);
   // Asked for by --organization and not read: said here too, as the accounts command says it, not only in the header.
   if (flags.organization === true && model.organization.accountsNote !== null) warn(`Note: ${model.organization.accountsNote}`);
+  // An Athena table read without its own columns (no GetTableMetadata): what the report cannot know, said, not only in its header.
+  for (const source of model.sources) if (source.athena?.note) warn(`Warning: ${source.label}: ${source.athena.note}`);
   // A suppression that expired: its findings count again (for --fail-on too), said here as in the report.
   for (const note of model.findingNotes) warn(`Note: ${note}`);
   if (result.exitCode !== 0) warn(`Findings at or above --fail-on ${flags['fail-on']}: exit ${result.exitCode}`);

@@ -450,8 +450,8 @@ function headerView(model: ReportModel, kit: ViewKit): HeaderView {
       label: s.label,
       detail: s.athena
         ? `Athena query ${s.athena.queryExecutionId} on ${s.athena.database}.${s.athena.table}` +
-          `${s.athena.workgroup ? ` (workgroup ${s.athena.workgroup})` : ''}, ${formatBytes(s.athena.dataScannedBytes)} scanned, ` +
-          `estimated ${dollars(s.athena.estimatedCostUsd)}`
+          `${s.athena.workgroup ? ` (workgroup ${s.athena.workgroup})` : ''}${s.athena.engineVersion ? `, ${s.athena.engineVersion}` : ''}, ` +
+          `${formatBytes(s.athena.dataScannedBytes)} scanned, estimated ${dollars(s.athena.estimatedCostUsd)}${s.athena.note ? `; ${s.athena.note}` : ''}`
         : `${s.kind}, ${s.layout === 'files' ? 'plain folder of log files' : `${s.layout} trail layout`}`,
     })),
     filters: filters.length > 0 ? `Only ${filters.join('; ')}` : null,

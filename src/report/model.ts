@@ -12,7 +12,7 @@
  * refuses another major), the minor when one is added (1.1: `sessionIssuerType`; 1.2: an event's
  * `integrity` `no-digests`, which was `not-covered`, counted in `logFilesUnverified`; a policy
  * version's `documentNotRecorded`, and `document` null, not CloudTrail's placeholder, when not recorded;
- * 1.4: a finding's `resourceKind`). The schema
+ * 1.4: a finding's `resourceKind`, an Athena source's `engineVersion` and `note`). The schema
  * describes one version exactly (closed objects, every field required): a report validates
  * against the schema of the version that wrote it, not an older minor's.
  */
@@ -111,6 +111,13 @@ export interface AthenaRunInfo {
   dataScannedBytes: number;
   /** Estimated cost in USD at $5 per TB scanned (10 MB minimum per query). */
   estimatedCostUsd: number;
+  /** The engine that ran the query, as Athena names it ("Athena engine version 3"); null when it did not say. Since schema 1.4. */
+  engineVersion: string | null;
+  /**
+   * Why the query did not select the table's own columns, and what the report then cannot know
+   * (the table could not be described: no `athena:GetTableMetadata`); null when it did. Since schema 1.4.
+   */
+  note: string | null;
 }
 
 export interface AccountInfo {

@@ -1,3 +1,5 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { discoverTrails, logObjectsByDay } from '../../src/cloudtrail/layout.js';
@@ -9,6 +11,7 @@ import { LocalStore } from '../../src/sources/local.js';
 import type { ReportModel, TrailLocation } from '../../src/types.js';
 import { rowsFromRecords, startAthenaServer, type AthenaServer } from '../helpers/athena-server.js';
 import { logKey, writeTree } from '../helpers/trail-tree.js';
+import { runBin } from '../helpers/run-cli.js';
 import { trinoKeeps } from '../helpers/trino-predicate.js';
 import { buildCollectionSql } from '../../src/sources/athena/sql.js';
 
@@ -197,6 +200,31 @@ describe('report from Athena, records the report sets aside', () => {
     } finally {
       vi.stubEnv('AWS_ENDPOINT_URL_ATHENA', server.url);
       await own.close();
+    }
+  });
+});
+
+describe('report from Athena when the table cannot be described (2026-11-26 review)', () => {
+  // Read with the standard columns only, the report cannot tell console sessions or event categories:
+  // console-change findings were lost with nothing said anywhere.
+  it('says what it cannot know in the source entry (header, JSON) and on stderr, and names the engine', async () => {
+    server.inject({ operation: 'GetTableMetadata', type: 'AccessDeniedException', message: 'You are not authorized to perform: athena:GetTableMetadata on the resource.' });
+    const { model } = await runReport(options(['athena://cloudtrail.org_trail']));
+    const info = model.sources[0]!.athena!;
+    expect(info.note).toMatch(/^could not describe the table \(AccessDeniedException: .*\): read with the standard CloudTrail columns only, so console sessions and event categories are unknown/);
+    const { buildView } = await import('../../src/render/view.js');
+    const detail = buildView(model, { media: 'screen', paper: 'a4' }).header.sources[0]!.detail;
+    expect(detail).toContain('; could not describe the table (AccessDeniedException');
+    expect(detail).toContain('allow athena:GetTableMetadata');
+
+    server.inject({ operation: 'GetTableMetadata', type: 'AccessDeniedException', message: 'You are not authorized to perform: athena:GetTableMetadata on the resource.' });
+    const out = await mkdtemp(path.join(os.tmpdir(), 'athena-note-'));
+    try {
+      const run = await runBin(['report', '--source', 'athena://cloudtrail.org_trail', '--period', '2026-10', '--no-organization', '--format', 'json', '--out', out]);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr).toMatch(/^Warning: athena:\/\/cloudtrail\.org_trail: could not describe the table \(AccessDeniedException: .*allow athena:GetTableMetadata$/m);
+    } finally {
+      await rm(out, { recursive: true, force: true });
     }
   });
 });

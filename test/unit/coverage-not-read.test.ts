@@ -90,7 +90,7 @@ describe('accounts not read', () => {
     expect(renderMarkdown(model)).toContain('**1 account not read**');
     model.coverage.accountsWithoutLogs = [];
     expect(buildView(model, { media: 'pdf', paper: 'a4', dataFiles: [] }).coverage.withoutLogsNone).toBe('None among the others: each delivered logs.');
-    const athena: SourceInfo = { label: 'athena://db.t', kind: 'athena', layout: 'athena', athena: { queryExecutionId: 'q', database: 'db', table: 't', workgroup: null, dataScannedBytes: 123_456_789, estimatedCostUsd: 0.000563 } };
+    const athena: SourceInfo = { label: 'athena://db.t', kind: 'athena', layout: 'athena', athena: { queryExecutionId: 'q', database: 'db', table: 't', workgroup: null, dataScannedBytes: 123_456_789, estimatedCostUsd: 0.000563, engineVersion: null, note: null } };
     const withAthena = buildView(reportModel({ accounts, sources: [athena], coverage: { ...model.coverage } }), { media: 'screen', paper: 'a4', dataFiles: [] });
     expect(withAthena.coverage.notRead?.note).toMatch(/an Athena table is among the sources, and it returns IoT events only/);
     // A query under a cent is not "$0.00".

@@ -78,10 +78,6 @@ export interface AthenaCollection {
   rowsRead: number;
   /** The SQL that ran. */
   query: string;
-  /** Why the table's own description was not used (missing permission), or null. */
-  note: string | null;
-  /** The engine that ran the query, e.g. "Athena engine version 3", when Athena said. */
-  engineVersion: string | null;
 }
 
 const MB = 1024 * 1024;
@@ -186,6 +182,8 @@ export async function runAthenaCollection(options: AthenaCollectionOptions): Pro
       workgroup: execution.WorkGroup ?? workgroup ?? null,
       dataScannedBytes: scannedBytes,
       estimatedCostUsd: estimateAthenaCostUsd(scannedBytes),
+      engineVersion: execution.EngineVersion?.EffectiveEngineVersion ?? null,
+      note: plan.note,
     };
     const sortedPartitions = [...partitions.entries()].sort(([a], [b]) => compareText(a, b)).map(([, p]) => p);
     return {
@@ -195,8 +193,6 @@ export async function runAthenaCollection(options: AthenaCollectionOptions): Pro
       partitions: sortedPartitions,
       rowsRead,
       query: sql,
-      note: plan.note,
-      engineVersion: execution.EngineVersion?.EffectiveEngineVersion ?? null,
     };
   } finally {
     if (!options.client) client.destroy();

@@ -47,7 +47,11 @@ export async function planTable(client: AthenaClient, context: FailureContext, p
   } catch (error) {
     if (signal?.aborted) throw new AthenaQueryCancelledError('interrupted before the Athena query started', null);
     if (classifyAwsFailure(error) === 'not-allowed') {
-      return baselinePlan(partitions, `could not describe the table (${describeAwsFailure(error)}); selected the standard CloudTrail columns`);
+      return baselinePlan(
+        partitions,
+        `could not describe the table (${describeAwsFailure(error)}): read with the standard CloudTrail columns only, so console sessions and event categories are unknown ` +
+          '(console-change findings are missed, and network activity events count as calls): allow athena:GetTableMetadata',
+      );
     }
     throw new SourceError(describeCallFailure('GetTableMetadata', error, context));
   }
