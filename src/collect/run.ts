@@ -88,8 +88,8 @@ export interface CollectOptions {
     records: SourcedRecord[];
     delivered: { accountId: string; region: string; day: string }[];
     /**
-     * The queries' sources. A query that ran tells no log files (a quiet month returns no row),
-     * so a run with one never fails for finding no log file.
+     * The queries' sources. A query that scanned data tells no log files (a quiet month returns no
+     * row), so a run with one never fails for finding no log file; one that scanned none does.
      */
     sources?: readonly SourceInfo[];
   };
@@ -281,13 +281,15 @@ class Delivered {
 }
 
 /** What to say when no source (or `stores`, one of several) holds a log file for the period: where it looked, and what to check. */
-function nothingFound(options: CollectOptions, stores: readonly ObjectStore[] = options.stores): string {
+function nothingFound(options: CollectOptions, stores: readonly ObjectStore[] = options.stores, tables: readonly SourceInfo[] = []): string {
   const { accounts = [], regions = [] } = options;
   const filters = [accounts.length > 0 ? `--account ${accounts.join(', ')}` : null, regions.length > 0 ? `--region ${regions.join(', ')}` : null].filter((f) => f !== null);
+  const where = [...stores.map((s) => s.label), ...tables.map((t) => `${t.label} (its query scanned no data)`)];
   return (
-    `no CloudTrail log files were found for ${options.period.label} under ${stores.map((s) => s.label).join(', ')}` +
+    `no CloudTrail log files were found for ${options.period.label} under ${where.join(', ')}` +
     `${filters.length > 0 ? ` with ${filters.join(' and ')}` : ''}: check ${filters.length > 0 ? 'the accounts and regions asked for, ' : ''}` +
-    "that --source is the trail's bucket or a copy of it (or a folder of log files), and that the trail logged in this period"
+    "that --source is the trail's bucket or a copy of it (or a folder of log files)" +
+    `${tables.length > 0 ? ", that the Athena table's LOCATION is the trail's bucket" : ''}, and that the trail logged in this period`
   );
 }
 
@@ -571,8 +573,12 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
   }
   // Not one log file for the period: a mistyped source, period or filter, never an all-clear report.
   // A trail folder for the accounts and regions asked for that held none (a region nobody uses) is a quiet period, not a mistake.
-  const queried = (options.extra?.sources?.length ?? 0) > 0 || (options.extra?.records.length ?? 0) > 0;
-  if (progress.filesListed === 0 && trailFolders === 0 && !queried) throw new SourceError(nothingFound(options));
+  // An Athena query that scanned data tells no log files (a quiet month returns no row): a run with
+  // one never fails for finding no log file. One that scanned nothing read no data at all (a table
+  // over another bucket, an account with no logs): as a source with no log file of the period.
+  const tables = options.extra?.sources ?? [];
+  const queried = tables.some((t) => (t.athena?.dataScannedBytes ?? 0) > 0) || (options.extra?.records.length ?? 0) > 0;
+  if (progress.filesListed === 0 && trailFolders === 0 && !queried) throw new SourceError(nothingFound(options, options.stores, tables));
   // Files read from all the sources together, and not one a readable CloudTrail log: of a plain
   // folder (no trail folder anywhere), a mistyped source (a folder of other JSON files); under a
   // trail layout, a damaged copy (every file corrupt or cut short). Never an all-clear report.

@@ -228,3 +228,29 @@ describe('report from Athena when the table cannot be described (2026-11-26 revi
     }
   });
 });
+
+describe('report from Athena over no data (2026-11-26 review)', () => {
+  // A table over another bucket, or an account with no logs: the query scans nothing and returns no
+  // row. It was an all-clear report (exit 0); a source of files with no log file of the period is exit 3.
+  it('is a source error naming the table, when its query scanned no data; a quiet month that scanned data is a report', async () => {
+    const empty = await startAthenaServer({ rows: [], dataScannedBytes: 0, pollsUntilDone: 1 });
+    try {
+      vi.stubEnv('AWS_ENDPOINT_URL_ATHENA', empty.url);
+      await expect(runReport(options(['athena://cloudtrail.org_trail']))).rejects.toThrow(
+        /^no CloudTrail log files were found for October 2026 \(UTC\) under athena:\/\/cloudtrail\.org_trail \(its query scanned no data\): check .*that the Athena table's LOCATION is the trail's bucket/,
+      );
+    } finally {
+      vi.stubEnv('AWS_ENDPOINT_URL_ATHENA', server.url);
+      await empty.close();
+    }
+    const quiet = await startAthenaServer({ rows: [], dataScannedBytes: 5_000_000, pollsUntilDone: 1 });
+    try {
+      vi.stubEnv('AWS_ENDPOINT_URL_ATHENA', quiet.url);
+      const { model } = await runReport(options(['athena://cloudtrail.org_trail']));
+      expect(model.events).toEqual([]);
+    } finally {
+      vi.stubEnv('AWS_ENDPOINT_URL_ATHENA', server.url);
+      await quiet.close();
+    }
+  });
+});
