@@ -226,9 +226,20 @@ async function loadInputs(options: ReportOptions, period: Period): Promise<Input
   if (options.formats.includes('pdf') && options.render.browserPath === undefined) {
     throw new UsageError('the PDF needs a browser: pass render.browserPath (the command finds one with findBrowser)');
   }
-  const athenaSpecs = options.sources.filter(isAthenaUrl);
+  // One query per table: the same table given twice (in any letter case) would run, and be billed, twice.
+  const athenaSpecs: string[] = [];
+  const tables = new Map<string, string>();
+  for (const spec of options.sources.filter(isAthenaUrl)) {
+    const { label } = parseAthenaUrl(spec);
+    const first = tables.get(label);
+    if (first === undefined) {
+      tables.set(label, spec);
+      athenaSpecs.push(spec);
+    } else {
+      options.onNote?.(`Note: --source ${spec} is left out: it is the same table as --source ${first}, whose query reads it`);
+    }
+  }
   const fileSpecs = options.sources.filter((s) => !isAthenaUrl(s));
-  for (const spec of athenaSpecs) parseAthenaUrl(spec);
   // Nothing to check would read as "logs intact (0 account-regions checked)".
   if (options.verify !== undefined && athenaSpecs.length > 0 && fileSpecs.length === 0) {
     throw new UsageError('--verify checks the trail\'s digest files, which an Athena table does not hold: add the trail\'s bucket (s3://bucket/prefix) or a copy of it as a --source, or leave out --verify');

@@ -254,3 +254,14 @@ describe('report from Athena over no data (2026-11-26 review)', () => {
     }
   });
 });
+
+describe('the same Athena table given twice (2026-11-26 review)', () => {
+  it('runs its query once, with a note naming the source left out', async () => {
+    const before = server.queries.length;
+    const notes: string[] = [];
+    const { model } = await runReport(options(['athena://cloudtrail.org_trail', 'athena://CloudTrail.Org_Trail'], { onNote: (line) => notes.push(line) }));
+    expect(server.queries.length - before).toBe(1);
+    expect(model.sources.map((s) => s.label)).toEqual(['athena://cloudtrail.org_trail']);
+    expect(notes).toEqual(['Note: --source athena://CloudTrail.Org_Trail is left out: it is the same table as --source athena://cloudtrail.org_trail, whose query reads it']);
+  });
+});
