@@ -47,13 +47,19 @@ function takeEvents(records: SourcedRecord[]): IotEvent[] {
  */
 export function buildReport(input: BuildInput): ReportModel {
   const { collected, accounts: resolved, period } = input;
+  // The organization of each log file's key: an Athena row's `$path` names it too (before the records are taken).
+  const organizationIds = new Set(collected.sources.flatMap((s) => s.organizationIds));
+  for (let i = 0; i < collected.records.length; i++) {
+    const id = collected.records[i]!.file.organizationId;
+    if (id !== null) organizationIds.add(id);
+  }
   const events = takeEvents(collected.records);
   const accounts = accountInfos(resolved, collected, events);
   const names = new Map(accounts.map((a) => [a.id, a.name]));
   // The events are new objects of this build: named in place rather than copied.
   for (let i = 0; i < events.length; i++) events[i]!.accountName = names.get(events[i]!.accountId) ?? null;
 
-  const organizationIds = [...new Set(collected.sources.flatMap((s) => s.organizationIds))].sort();
+
   const sources: SourceInfo[] = [
     ...collected.sources.map((s) => ({ label: s.store.label, kind: s.store.kind, layout: s.layout, athena: null })),
     ...(input.extraSources ?? []),
@@ -64,7 +70,7 @@ export function buildReport(input: BuildInput): ReportModel {
     generatedAt: input.generatedAt,
     title: titleOf(period),
     organization: {
-      id: resolved.organizationId ?? organizationIds[0] ?? null,
+      id: resolved.organizationId ?? [...organizationIds].sort()[0] ?? null,
       managementAccountId: resolved.managementAccountId,
       accountsFrom: resolved.from,
       accountsNote: resolved.note,

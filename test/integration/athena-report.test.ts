@@ -102,6 +102,9 @@ describe('report from Athena', () => {
 
     expect(athena.model.summary.totalEvents).toBeGreaterThan(600);
     expect(analysis(athena.model)).toEqual(analysis(files.model));
+    // The organization, from the rows' `$path` as from the files' keys (it was null through Athena: 2026-11-26 review).
+    expect(files.model.organization.id).toMatch(/^o-[a-z0-9]{10,32}$/);
+    expect(athena.model.organization.id).toBe(files.model.organization.id);
     expect(athena.model.sources).toEqual([
       expect.objectContaining({ kind: 'athena', layout: 'athena', athena: expect.objectContaining({ database: 'cloudtrail', table: 'org_trail', dataScannedBytes: expect.any(Number) }) }),
     ]);
