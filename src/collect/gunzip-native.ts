@@ -1,6 +1,6 @@
 import { UsageError } from '../errors.js';
 import { nativeAddon } from '../native.js';
-import { gunzipLog, inflateBound, recordedSize } from './parse-log.js';
+import { MAX_LOG_BYTES, gunzipLog, inflateBound, recordedSize } from './parse-log.js';
 import { keptSpace } from './read-kept.js';
 
 /**
@@ -21,8 +21,6 @@ export type Gunzipper = (bytes: Uint8Array) => Buffer | null;
 
 export type GunzipPath = 'libdeflate' | 'zlib';
 
-/** Larger files (by their trailer) are left to Node's zlib, which inflates in chunks. */
-const MAX_BYTES = 1 << 30;
 
 function exportedGunzip(): NativeGunzip | null {
   const fn = nativeAddon()?.gunzip;
@@ -77,8 +75,8 @@ export function nativeGunzipper(force = false): Gunzipper | null {
   const space = keptSpace();
   return (bytes) => {
     const size = recordedSize(bytes);
-    // A trailer that cannot be true, or a file too big to hold at once: zlib's business.
-    if (size > inflateBound(bytes) || size > MAX_BYTES) return null;
+    // A trailer that cannot be true, or a file too big to read (`MAX_LOG_BYTES`): zlib's business, which names it.
+    if (size > inflateBound(bytes) || size > MAX_LOG_BYTES) return null;
     const out = space(size);
     const written = gunzip(bytes, out.subarray(0, size));
     return written < 0 ? null : out.subarray(0, written);

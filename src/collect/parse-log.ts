@@ -38,10 +38,34 @@ export function inflateBound(bytes: Uint8Array): number {
   return bytes.length * MAX_RATIO;
 }
 
-/** Gunzips one log object (throws zlib's error on a broken one). */
+/**
+ * The most a log file may inflate to (1 GiB): no CloudTrail log comes near it, and a gzip bomb (a
+ * few MB that inflate to gigabytes) stops there, named unreadable, instead of taking the memory.
+ */
+export const MAX_LOG_BYTES = 1 << 30;
+
+/**
+ * The most text the whole-file reader parses (64 MiB): a file the fast scan does not take
+ * (pretty-printed, JSON lines, LookupEvents output, other wrappers) is parsed whole, and a parse
+ * takes several times the text on a parse worker, whose heap holds 256 MB: a 300 MB
+ * pretty-printed file ended the whole run (V8's out-of-memory abort, exit 134), one of 150 MB
+ * its worker. CloudTrail's own files are compact, which the fast scan reads at any size.
+ */
+export const MAX_WHOLE_FILE_TEXT = 64 << 20;
+
+/**
+ * Nesting the whole-file reader accepts: a parse builds every level (two million nested objects
+ * in a 34 KB file took ~300 MB) before the record keeps 64 of them (`MAX_NESTING`).
+ */
+const MAX_WHOLE_FILE_DEPTH = 1000;
+
+/** Gunzips one log object (throws zlib's error on a broken one, ERR_BUFFER_TOO_LARGE past `MAX_LOG_BYTES`). */
 export function gunzipLog(bytes: Buffer): Buffer {
-  return gunzipSync(bytes, gunzipOptionsFor(bytes));
+  return gunzipSync(bytes, { ...gunzipOptionsFor(bytes), maxOutputLength: MAX_LOG_BYTES });
 }
+
+const MB = 1 << 20;
+const megabytes = (bytes: number) => `${Math.round(bytes / MB).toLocaleString('en-US')} MB`;
 
 /**
  * Gives a buffer that `gunzipLog` made back to the allocator now instead of at the next
@@ -70,8 +94,22 @@ export function decodeLog(bytes: Buffer): DecodedLog {
     try {
       raw = gunzipLog(bytes);
     } catch (error) {
+      if ((error as NodeJS.ErrnoException)?.code === 'ERR_BUFFER_TOO_LARGE') {
+        return { error: `larger than ${megabytes(MAX_LOG_BYTES)} uncompressed: not read (no CloudTrail log file is this large)`, uncompressedBytes: 0 };
+      }
       return { error: `not a valid gzip file (${oneLine(error)})`, uncompressedBytes: 0 };
     }
+  }
+  // Never made a string: the text alone could exceed a worker's heap.
+  if (raw.length > MAX_WHOLE_FILE_TEXT) {
+    const uncompressedBytes = raw.length;
+    if (raw !== bytes) releaseBuffer(raw);
+    return {
+      error:
+        `${megabytes(uncompressedBytes)} uncompressed, and not a whole compact {"Records":[...]} log as CloudTrail writes (pretty-printed, JSON lines, ` +
+        `another wrapper, or damaged): such a file is read whole, up to ${megabytes(MAX_WHOLE_FILE_TEXT)}; split it, or write it compact as CloudTrail does`,
+      uncompressedBytes,
+    };
   }
   let text = raw.toString('utf8');
   const uncompressedBytes = raw.length;
@@ -245,8 +283,28 @@ export function rawRecordsOfText(text: string): unknown[] {
   return logRecordsOfText(text).raw;
 }
 
+/** Whether `text` nests objects or arrays more than `limit` deep anywhere (brackets inside strings do not count). */
+function nestsOver(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > limit) return true;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return false;
+}
+
 /** `rawRecordsOfText`, with what it worked out on the way. */
 function logRecordsOfText(text: string): LogRecords {
+  if (nestsOver(text, MAX_WHOLE_FILE_DEPTH)) {
+    throw new Error(`nested more than ${MAX_WHOLE_FILE_DEPTH.toLocaleString('en-US')} levels deep: not read (no CloudTrail record nests so deep)`);
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);

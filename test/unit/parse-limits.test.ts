@@ -1,0 +1,78 @@
+import { createGzip } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { parseLogFast } from '../../src/collect/parse-fast.js';
+import { MAX_LOG_BYTES, MAX_WHOLE_FILE_TEXT, parseLogBytes } from '../../src/collect/parse-log.js';
+import { record } from '../helpers/trail-tree.js';
+
+// Forged or runaway files must not take the run down (2026-11-26 review): a 300 MB pretty-printed
+// log ended it with V8's out-of-memory abort (exit 134, no report), two million nested objects in
+// a 34 KB file took ~300 MB, and a 1 MB gzip bomb inflated to gigabytes.
+
+/** `{"Records":[...]}` pretty-printed (the fast scan leaves it to the whole-file reader) to at least `bytes`. */
+function prettyLog(bytes: number): Buffer {
+  const one = record({ eventID: 'pad', eventSource: 's3.amazonaws.com', eventName: 'GetObject', requestParameters: { bucketName: 'b', key: 'k'.repeat(400) } });
+  const iot = record({ eventID: 'iot-1', eventTime: '2026-10-05T10:00:00Z' });
+  const unit = JSON.stringify(one, null, 2).length + 4;
+  const records = [iot, ...Array.from({ length: Math.ceil(bytes / unit) }, () => one)];
+  return Buffer.from(JSON.stringify({ Records: records }, null, 2));
+}
+
+async function gzipOfSpaces(bytes: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  const gzip = createGzip({ level: 9 });
+  gzip.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise((resolve) => gzip.on('end', resolve));
+  const block = Buffer.alloc(16 << 20, 0x20);
+  for (let left = bytes; left > 0; left -= block.length) gzip.write(left >= block.length ? block : block.subarray(0, left));
+  gzip.end();
+  await done;
+  return Buffer.concat(chunks);
+}
+
+describe('files the report will not read whole', () => {
+  it('names a file over 64 MB that the fast scan does not take unreadable, saying why, without parsing it', () => {
+    const small = prettyLog(1 << 20);
+    expect(parseLogFast(small)).toMatchObject({ error: null, records: [expect.objectContaining({ eventId: 'iot-1' })] });
+    const big = prettyLog(MAX_WHOLE_FILE_TEXT + (1 << 20));
+    for (const parsed of [parseLogFast(big), parseLogBytes(big)]) {
+      expect(parsed.records).toEqual([]);
+      expect(parsed.uncompressedBytes).toBe(big.length);
+      expect(parsed.error).toMatch(/^\d\d MB uncompressed, and not a whole compact \{"Records":\[\.\.\.\]\} log as CloudTrail writes \(pretty-printed, .*\): such a file is read whole, up to 64 MB; split it, or write it compact as CloudTrail does$/);
+    }
+  });
+
+  it('reads a compact CloudTrail log over 64 MB (the fast scan takes it at any size)', () => {
+    const one = record({ eventID: 'pad', eventSource: 's3.amazonaws.com', eventName: 'GetObject', requestParameters: { bucketName: 'b', key: 'k'.repeat(400) } });
+    const records = [record({ eventID: 'iot-1', eventTime: '2026-10-05T10:00:00Z' }), ...Array.from({ length: Math.ceil((MAX_WHOLE_FILE_TEXT + (1 << 20)) / 700) }, () => one)];
+    const big = Buffer.from(JSON.stringify({ Records: records }));
+    expect(big.length).toBeGreaterThan(MAX_WHOLE_FILE_TEXT);
+    const parsed = parseLogFast(big);
+    expect(parsed.error).toBeNull();
+    expect(parsed.records.map((r) => r.eventId)).toEqual(['iot-1']);
+  });
+
+  it('names a file nested more than 1,000 levels deep unreadable; one of 900 levels is read, its record cut at 64', () => {
+    const nested = (levels: number) => {
+      let value: unknown = 'x';
+      for (let i = 0; i < levels; i++) value = { a: value };
+      return value;
+    };
+    const log = (levels: number) => Buffer.from(JSON.stringify({ Records: [record({ eventID: 'deep', eventTime: '2026-10-05T10:00:00Z', requestParameters: nested(levels) })] }));
+    const deep = parseLogFast(log(1_001));
+    expect(deep.error).toBe('nested more than 1,000 levels deep: not read (no CloudTrail record nests so deep)');
+    // Brackets inside strings are no nesting.
+    const quoted = parseLogFast(Buffer.from(JSON.stringify({ Records: [record({ eventID: 'q', eventTime: '2026-10-05T10:00:00Z', requestParameters: { policy: '['.repeat(5000) } })] })));
+    expect(quoted.error).toBeNull();
+    const kept = parseLogFast(log(900));
+    expect(kept.error).toBeNull();
+    expect(JSON.stringify(kept.records[0]!.requestParameters)).toContain('nested more than 64 levels deep');
+  });
+
+  it(`names a gzip file that inflates past ${MAX_LOG_BYTES / 2 ** 30} GiB unreadable, as too large, not as broken gzip`, async () => {
+    const bomb = await gzipOfSpaces(MAX_LOG_BYTES + (16 << 20));
+    expect(bomb.length).toBeLessThan(2 << 20);
+    const parsed = parseLogFast(bomb);
+    expect(parsed.records).toEqual([]);
+    expect(parsed.error).toBe('larger than 1,024 MB uncompressed: not read (no CloudTrail log file is this large)');
+  });
+});
