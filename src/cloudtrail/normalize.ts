@@ -328,9 +328,24 @@ export function normalizeRecord(raw: unknown): CloudTrailRecord | null {
   return record;
 }
 
-/** A hash of a record's whole content: its fields, and the whole identity rather than the actor. */
+/**
+ * A value as JSON text that does not depend on how it was written: keys sorted, and keys whose
+ * value is null left out. An Athena row gives the identity's fields in the table's order, with
+ * the ones the log lacks as null: the same record from a log file and from Athena hashes alike.
+ */
+function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const object = value as Record<string, unknown>;
+  const keys = Object.keys(object)
+    .filter((k) => object[k] !== null && object[k] !== undefined)
+    .sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(object[k])}`).join(',')}}`;
+}
+
+/** A hash of a record's whole content: its fields, and the whole identity rather than the actor (`canonicalJson`). */
 function contentIdOf(record: CloudTrailRecord, userIdentity: JsonObject | null): string {
-  const content = JSON.stringify({ ...record, actor: undefined, contentId: undefined, userIdentity });
+  const content = canonicalJson({ ...record, actor: undefined, contentId: undefined, userIdentity });
   return createHash('sha256').update(content).digest('hex').slice(0, 32);
 }
 
