@@ -55,9 +55,10 @@ export const MAX_WHOLE_FILE_TEXT = 64 << 20;
 
 /**
  * Nesting the whole-file reader accepts: a parse builds every level (two million nested objects
- * in a 34 KB file took ~300 MB) before the record keeps 64 of them (`MAX_NESTING`).
+ * in a 34 KB file took ~300 MB) before the record keeps 64 of them (`MAX_NESTING`); a hundred
+ * thousand take a few MB.
  */
-const MAX_WHOLE_FILE_DEPTH = 1000;
+export const MAX_WHOLE_FILE_DEPTH = 100_000;
 
 /** Gunzips one log object (throws zlib's error on a broken one, ERR_BUFFER_TOO_LARGE past `MAX_LOG_BYTES`). */
 export function gunzipLog(bytes: Buffer): Buffer {

@@ -1,7 +1,7 @@
 import { createGzip } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { parseLogFast } from '../../src/collect/parse-fast.js';
-import { MAX_LOG_BYTES, MAX_WHOLE_FILE_TEXT, parseLogBytes } from '../../src/collect/parse-log.js';
+import { MAX_LOG_BYTES, MAX_WHOLE_FILE_DEPTH, MAX_WHOLE_FILE_TEXT, parseLogBytes } from '../../src/collect/parse-log.js';
 import { record } from '../helpers/trail-tree.js';
 
 // Forged or runaway files must not take the run down (2026-11-26 review): a 300 MB pretty-printed
@@ -51,19 +51,17 @@ describe('files the report will not read whole', () => {
     expect(parsed.records.map((r) => r.eventId)).toEqual(['iot-1']);
   });
 
-  it('names a file nested more than 1,000 levels deep unreadable; one of 900 levels is read, its record cut at 64', () => {
-    const nested = (levels: number) => {
-      let value: unknown = 'x';
-      for (let i = 0; i < levels; i++) value = { a: value };
-      return value;
-    };
-    const log = (levels: number) => Buffer.from(JSON.stringify({ Records: [record({ eventID: 'deep', eventTime: '2026-10-05T10:00:00Z', requestParameters: nested(levels) })] }));
-    const deep = parseLogFast(log(1_001));
-    expect(deep.error).toBe('nested more than 1,000 levels deep: not read (no CloudTrail record nests so deep)');
+  it('names a file nested more than 100,000 levels deep unreadable; one of 90,000 levels is read, its record cut at 64', () => {
+    // Written as text: a value this deep is more than JSON.stringify can walk.
+    const log = (levels: number) =>
+      Buffer.from(`{"Records":[${JSON.stringify(record({ eventID: 'deep', eventTime: '2026-10-05T10:00:00Z' })).replace(/}$/, `,"requestParameters":{"x":${'['.repeat(levels)}1${']'.repeat(levels)}}}`)}]}`);
+    const deep = parseLogFast(log(MAX_WHOLE_FILE_DEPTH + 1));
+    expect(deep.records).toEqual([]);
+    expect(deep.error).toBe('nested more than 100,000 levels deep: not read (no CloudTrail record nests so deep)');
     // Brackets inside strings are no nesting.
-    const quoted = parseLogFast(Buffer.from(JSON.stringify({ Records: [record({ eventID: 'q', eventTime: '2026-10-05T10:00:00Z', requestParameters: { policy: '['.repeat(5000) } })] })));
+    const quoted = parseLogFast(Buffer.from(JSON.stringify({ Records: [record({ eventID: 'q', eventTime: '2026-10-05T10:00:00Z', requestParameters: { policy: '\\"['.repeat(200_000) } })] })));
     expect(quoted.error).toBeNull();
-    const kept = parseLogFast(log(900));
+    const kept = parseLogFast(log(90_000));
     expect(kept.error).toBeNull();
     expect(JSON.stringify(kept.records[0]!.requestParameters)).toContain('nested more than 64 levels deep');
   });

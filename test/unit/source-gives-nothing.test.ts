@@ -56,7 +56,13 @@ const nothingUnder = (label: string, filters = '') =>
     `no CloudTrail log files were found for October 2026 (UTC) under ${label}${filters}: check ${filters === '' ? '' : 'the accounts and regions asked for, '}` +
       "that --source is the trail's bucket or a copy of it (or a folder of log files), and that the trail logged in this period",
   );
-const athena: SourceInfo = { label: 'athena://db.t', kind: 'athena', layout: 'athena', athena: null };
+/** An Athena query that ran and scanned the period's data (one that scanned none is no source of the period: collect.test.ts). */
+const athena: SourceInfo = {
+  label: 'athena://db.t',
+  kind: 'athena',
+  layout: 'athena',
+  athena: { queryExecutionId: 'q', database: 'db', table: 't', workgroup: null, dataScannedBytes: 5_000_000, estimatedCostUsd: 0.00005, engineVersion: null, note: null },
+};
 
 describe('a trail layout none of whose log files of the period can be read', () => {
   it('fails with a source error (exit 3) naming the first file, its reason and what to do', async () => {
@@ -209,7 +215,7 @@ describe('a --source that gives nothing beside one that has logs', () => {
       expect(result.problems).toEqual([expect.objectContaining({ source: 's3://nope' })]);
     });
 
-    it('an Athena source alone that returned no row: an empty report', async () => {
+    it('an Athena source alone that scanned data and returned no row: an empty report', async () => {
       expect((await collect({ stores: [], period: october, lateDays: 1, concurrency: 2, extra: { records: [], delivered: [], sources: [athena] } })).records).toEqual([]);
     });
   });
