@@ -36,16 +36,52 @@ export function boolOf(value: unknown): boolean | null {
   return null;
 }
 
+/**
+ * Nesting a JSON text may have to be parsed here (a log file read whole, JSON held in a string):
+ * a parse builds every level before a record keeps 64 of them (`MAX_NESTING`); two million
+ * nested objects in a 34 KB file took ~300 MB, a hundred thousand take a few MB.
+ */
+export const MAX_PARSE_DEPTH = 100_000;
+
+/**
+ * Whether JSON text (a string, or its UTF-8 bytes) nests objects or arrays more than `levels`
+ * deep anywhere; brackets inside strings do not count. (In UTF-8 no byte of a multi-byte
+ * character is ASCII, so the bytes are read as the characters are.)
+ */
+export function textNestsDeeperThan(text: string | Uint8Array, levels: number): boolean {
+  const bytes = typeof text === 'string' ? null : text;
+  const n = text.length;
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < n; i++) {
+    const c = bytes !== null ? bytes[i]! : (text as string).charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > levels) return true;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return false;
+}
+
+/** JSON held in a string, parsed; undefined when it is not JSON or nests past `MAX_PARSE_DEPTH` (a forged value). */
+function parsedText(text: string): unknown {
+  if (textNestsDeeperThan(text, MAX_PARSE_DEPTH)) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
 function obj(value: unknown): JsonObject | null {
   if (isObject(value)) return kept(value as JsonObject);
   // Some exports carry nested JSON as a string.
   if (typeof value === 'string' && value.startsWith('{')) {
-    try {
-      const parsed: unknown = JSON.parse(value);
-      return isObject(parsed) ? kept(parsed as JsonObject) : null;
-    } catch {
-      return null;
-    }
+    const parsed = parsedText(value);
+    return isObject(parsed) ? kept(parsed as JsonObject) : null;
   }
   return null;
 }
@@ -264,11 +300,8 @@ function keyed(raw: Record<string, unknown>): KeyedRecord {
  */
 function unwrapRecord(raw: Record<string, unknown>, { inner, detail, eventBridge }: KeyedRecord): unknown {
   if (typeof inner === 'string') {
-    try {
-      return JSON.parse(inner);
-    } catch {
-      return raw;
-    }
+    const parsed = parsedText(inner);
+    return parsed === undefined ? raw : parsed;
   }
   if (isObject(inner)) return inner;
   if (isObject(detail) && eventBridge) return detail;

@@ -2,7 +2,7 @@ import { scanRecordsBytes } from '../cloudtrail/scan.js';
 import { contentHashOf, sha256Hex } from '../integrity/content.js';
 import type { LogContentHash, ParsedLog } from '../types.js';
 import { gunzipWith, nativeGunzipper } from './gunzip-native.js';
-import { iotRecordsOf, isGzip, parseLogBytes, releaseBuffer } from './parse-log.js';
+import { TOO_LARGE, iotRecordsOf, isGzip, isTooLarge, parseLogBytes, releaseBuffer } from './parse-log.js';
 
 /** libdeflate where the addon has it (its output space is reused from file to file). */
 const fastGunzip = nativeGunzipper();
@@ -23,13 +23,16 @@ export function parseLogFast(bytes: Buffer, hash = false): ParsedLog {
   if (isGzip(bytes)) {
     try {
       ({ raw, reused } = gunzipWith(fastGunzip, bytes));
-    } catch {
+    } catch (error) {
+      // Past MAX_LOG_BYTES (a gzip bomb): said at once, not inflated again to hash or word it.
+      if (isTooLarge(error)) return withContent({ recordCount: 0, records: [], uncompressedBytes: 0, error: TOO_LARGE }, hash ? { error: TOO_LARGE } : undefined);
       // The plain path words the reason.
       return withContent(parseLogBytes(bytes), hash ? contentHashOf(bytes) : undefined);
     }
   }
   const content = hash ? (reused ? wholeContent(raw) : contentHashOf(bytes)) : undefined;
-  const scan = scanRecordsBytes(raw);
+  // A UTF-8 byte order mark before a compact log: the plain path drops it, and so does the scan.
+  const scan = scanRecordsBytes(hasBom(raw) ? raw.subarray(3) : raw);
   const uncompressedBytes = raw.length;
   // Decompressed once already; gzip inside gzip must reach the plain path as it came.
   const parsed =
@@ -40,6 +43,10 @@ export function parseLogFast(bytes: Buffer, hash = false): ParsedLog {
   // reused space can take the next file).
   if (raw !== bytes && !reused) releaseBuffer(raw);
   return withContent(parsed, content);
+}
+
+function hasBom(bytes: Uint8Array): boolean {
+  return bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
 }
 
 /** The hash of a file libdeflate gunzipped: all of it was one member (`nativeGunzipper`). */

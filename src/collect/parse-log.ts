@@ -1,5 +1,5 @@
 import { gunzipSync } from 'node:zlib';
-import { isIotRecord, normalizeRecord } from '../cloudtrail/normalize.js';
+import { MAX_PARSE_DEPTH, isIotRecord, normalizeRecord, textNestsDeeperThan } from '../cloudtrail/normalize.js';
 import { sharedActor } from '../cloudtrail/shared.js';
 import type { CloudTrailRecord, ParsedLog } from '../types.js';
 import { oneLine } from '../errors.js';
@@ -53,12 +53,6 @@ export const MAX_LOG_BYTES = 1 << 30;
  */
 export const MAX_WHOLE_FILE_TEXT = 64 << 20;
 
-/**
- * Nesting the whole-file reader accepts: a parse builds every level (two million nested objects
- * in a 34 KB file took ~300 MB) before the record keeps 64 of them (`MAX_NESTING`); a hundred
- * thousand take a few MB.
- */
-export const MAX_WHOLE_FILE_DEPTH = 100_000;
 
 /** Gunzips one log object (throws zlib's error on a broken one, ERR_BUFFER_TOO_LARGE past `MAX_LOG_BYTES`). */
 export function gunzipLog(bytes: Buffer): Buffer {
@@ -67,6 +61,14 @@ export function gunzipLog(bytes: Buffer): Buffer {
 
 const MB = 1 << 20;
 const megabytes = (bytes: number) => `${Math.round(bytes / MB).toLocaleString('en-US')} MB`;
+
+/** Why a file that inflates past `MAX_LOG_BYTES` is not read. */
+export const TOO_LARGE = `larger than ${megabytes(MAX_LOG_BYTES)} uncompressed: not read (no CloudTrail log file is this large)`;
+
+/** Whether zlib stopped at `maxOutputLength` (`MAX_LOG_BYTES`). */
+export function isTooLarge(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException | null)?.code === 'ERR_BUFFER_TOO_LARGE';
+}
 
 /**
  * Gives a buffer that `gunzipLog` made back to the allocator now instead of at the next
@@ -95,9 +97,7 @@ export function decodeLog(bytes: Buffer): DecodedLog {
     try {
       raw = gunzipLog(bytes);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException)?.code === 'ERR_BUFFER_TOO_LARGE') {
-        return { error: `larger than ${megabytes(MAX_LOG_BYTES)} uncompressed: not read (no CloudTrail log file is this large)`, uncompressedBytes: 0 };
-      }
+      if (isTooLarge(error)) return { error: TOO_LARGE, uncompressedBytes: 0 };
       return { error: `not a valid gzip file (${oneLine(error)})`, uncompressedBytes: 0 };
     }
   }
@@ -111,6 +111,12 @@ export function decodeLog(bytes: Buffer): DecodedLog {
         `another wrapper, or damaged): such a file is read whole, up to ${megabytes(MAX_WHOLE_FILE_TEXT)}; split it, or write it compact as CloudTrail does`,
       uncompressedBytes,
     };
+  }
+  // Checked on the bytes, before the text is made: a parse would build every level.
+  if (textNestsDeeperThan(raw, MAX_PARSE_DEPTH)) {
+    const uncompressedBytes = raw.length;
+    if (raw !== bytes) releaseBuffer(raw);
+    return { error: `nested more than ${MAX_PARSE_DEPTH.toLocaleString('en-US')} levels deep: not read (no CloudTrail record nests so deep)`, uncompressedBytes };
   }
   let text = raw.toString('utf8');
   const uncompressedBytes = raw.length;
@@ -284,28 +290,8 @@ export function rawRecordsOfText(text: string): unknown[] {
   return logRecordsOfText(text).raw;
 }
 
-/** Whether `text` nests objects or arrays more than `limit` deep anywhere (brackets inside strings do not count). */
-function nestsOver(text: string, limit: number): boolean {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++;
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x7b || c === 0x5b) {
-      if (++depth > limit) return true;
-    } else if (c === 0x7d || c === 0x5d) depth--;
-  }
-  return false;
-}
-
 /** `rawRecordsOfText`, with what it worked out on the way. */
 function logRecordsOfText(text: string): LogRecords {
-  if (nestsOver(text, MAX_WHOLE_FILE_DEPTH)) {
-    throw new Error(`nested more than ${MAX_WHOLE_FILE_DEPTH.toLocaleString('en-US')} levels deep: not read (no CloudTrail record nests so deep)`);
-  }
   let value: unknown;
   try {
     value = JSON.parse(text);

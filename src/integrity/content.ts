@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { oneLine } from '../errors.js';
 import type { LogContentHash } from '../types.js';
+import { TOO_LARGE, isTooLarge } from '../collect/parse-log.js';
 import { inflateFirstMember } from './gzip.js';
 
 /** The SHA-256 of bytes, in hex (as digests write it). */
@@ -18,6 +19,6 @@ export function contentHashOf(bytes: Buffer): LogContentHash {
     const inflated = inflateFirstMember(bytes);
     return { sha256: sha256Hex(inflated.data), trailingBytes: inflated.trailingBytes };
   } catch (error) {
-    return { error: oneLine(error) };
+    return { error: isTooLarge(error) ? TOO_LARGE : oneLine(error) };
   }
 }

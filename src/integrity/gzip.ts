@@ -1,4 +1,5 @@
 import { crc32, inflateRawSync } from 'node:zlib';
+import { MAX_LOG_BYTES } from '../collect/parse-log.js';
 
 /** The content of an object as CloudTrail hashed it, and what follows the gzip stream. */
 export interface Inflated {
@@ -51,7 +52,8 @@ function headerLength(bytes: Buffer): number {
 export function inflateFirstMember(bytes: Buffer): Inflated {
   if (!isGzip(bytes)) return { data: bytes, gzipped: false, trailingBytes: 0 };
   const start = headerLength(bytes);
-  const { buffer, engine } = inflateRawSync(bytes.subarray(start), { info: true }) as unknown as {
+  // Capped as a log file's read is (`MAX_LOG_BYTES`): a gzip bomb under --verify took gigabytes.
+  const { buffer, engine } = inflateRawSync(bytes.subarray(start), { info: true, maxOutputLength: MAX_LOG_BYTES }) as unknown as {
     buffer: Buffer;
     engine: { bytesWritten: number };
   };

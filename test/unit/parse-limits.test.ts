@@ -1,7 +1,9 @@
 import { createGzip } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { parseLogFast } from '../../src/collect/parse-fast.js';
-import { MAX_LOG_BYTES, MAX_WHOLE_FILE_DEPTH, MAX_WHOLE_FILE_TEXT, parseLogBytes } from '../../src/collect/parse-log.js';
+import { MAX_PARSE_DEPTH } from '../../src/cloudtrail/normalize.js';
+import { contentHashOf } from '../../src/integrity/content.js';
+import { MAX_LOG_BYTES, MAX_WHOLE_FILE_TEXT, parseLogBytes } from '../../src/collect/parse-log.js';
 import { record } from '../helpers/trail-tree.js';
 
 // Forged or runaway files must not take the run down (2026-11-26 review): a 300 MB pretty-printed
@@ -55,7 +57,7 @@ describe('files the report will not read whole', () => {
     // Written as text: a value this deep is more than JSON.stringify can walk.
     const log = (levels: number) =>
       Buffer.from(`{"Records":[${JSON.stringify(record({ eventID: 'deep', eventTime: '2026-10-05T10:00:00Z' })).replace(/}$/, `,"requestParameters":{"x":${'['.repeat(levels)}1${']'.repeat(levels)}}}`)}]}`);
-    const deep = parseLogFast(log(MAX_WHOLE_FILE_DEPTH + 1));
+    const deep = parseLogFast(log(MAX_PARSE_DEPTH + 1));
     expect(deep.records).toEqual([]);
     expect(deep.error).toBe('nested more than 100,000 levels deep: not read (no CloudTrail record nests so deep)');
     // Brackets inside strings are no nesting.
@@ -64,13 +66,33 @@ describe('files the report will not read whole', () => {
     const kept = parseLogFast(log(90_000));
     expect(kept.error).toBeNull();
     expect(JSON.stringify(kept.records[0]!.requestParameters)).toContain('nested more than 64 levels deep');
+    // JSON held in a string (an export's requestParameters, LookupEvents' CloudTrailEvent) is held to it too: left unparsed.
+    const text = `{"a":${'['.repeat(MAX_PARSE_DEPTH + 1)}${']'.repeat(MAX_PARSE_DEPTH + 1)}}`;
+    const asString = parseLogFast(Buffer.from(JSON.stringify({ Records: [record({ eventID: 's', eventTime: '2026-10-05T10:00:00Z', requestParameters: text })] })));
+    expect(asString.error).toBeNull();
+    expect(asString.records[0]!.requestParameters).toBeNull();
+    const lookup = { Events: [{ EventId: 'e', CloudTrailEvent: `{"x":${'{"a":'.repeat(MAX_PARSE_DEPTH + 1)}1${'}'.repeat(MAX_PARSE_DEPTH + 1)}}` }] };
+    expect(parseLogFast(Buffer.from(JSON.stringify(lookup))).records).toEqual([]);
+  });
+
+  it('reads a compact log over 64 MB that begins with a UTF-8 byte order mark with the fast scan', () => {
+    const one = record({ eventID: 'pad', eventSource: 's3.amazonaws.com', eventName: 'GetObject', requestParameters: { bucketName: 'b', key: 'k'.repeat(400) } });
+    const records = [record({ eventID: 'iot-bom', eventTime: '2026-10-05T10:00:00Z' }), ...Array.from({ length: Math.ceil((MAX_WHOLE_FILE_TEXT + (1 << 20)) / 700) }, () => one)];
+    const big = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify({ Records: records }))]);
+    const parsed = parseLogFast(big);
+    expect(parsed.error).toBeNull();
+    expect(parsed.records.map((r) => r.eventId)).toEqual(['iot-bom']);
+    expect(parsed.uncompressedBytes).toBe(big.length);
   });
 
   it(`names a gzip file that inflates past ${MAX_LOG_BYTES / 2 ** 30} GiB unreadable, as too large, not as broken gzip`, async () => {
     const bomb = await gzipOfSpaces(MAX_LOG_BYTES + (16 << 20));
     expect(bomb.length).toBeLessThan(2 << 20);
-    const parsed = parseLogFast(bomb);
+    const parsed = parseLogFast(bomb, true);
     expect(parsed.records).toEqual([]);
     expect(parsed.error).toBe('larger than 1,024 MB uncompressed: not read (no CloudTrail log file is this large)');
+    // --verify's hash of it too (it inflated to gigabytes): capped, and said so.
+    expect(parsed.content).toEqual({ error: parsed.error });
+    expect(contentHashOf(bomb)).toEqual({ error: parsed.error });
   });
 });
