@@ -37,38 +37,55 @@ export function boolOf(value: unknown): boolean | null {
 }
 
 /**
- * Nesting a JSON text may have to be parsed here (a log file read whole, JSON held in a string):
- * a parse builds every level before a record keeps 64 of them (`MAX_NESTING`); two million
- * nested objects in a 34 KB file took ~300 MB, a hundred thousand take a few MB.
+ * What a JSON text may hold to be parsed here (a log file read whole, an IoT record, JSON held
+ * in a string): a parse builds every object and array before a record keeps what it can show.
+ * Two million nested objects in a 34 KB file took ~300 MB; 20 MB of empty arrays in one record
+ * ended the whole run (V8's out-of-memory abort in a parse worker, whose heap holds 256 MB).
+ * A hundred thousand levels take a few MB; four million objects and arrays ~160 MB.
  */
 export const MAX_PARSE_DEPTH = 100_000;
+export const MAX_PARSE_CONTAINERS = 4_000_000;
+/** Objects and arrays one IoT record may hold (CloudTrail's have a few dozen; its events are at most 256 KB). */
+export const MAX_RECORD_CONTAINERS = 250_000;
 
 /**
- * Whether JSON text (a string, or its UTF-8 bytes) nests objects or arrays more than `levels`
- * deep anywhere; brackets inside strings do not count. (In UTF-8 no byte of a multi-byte
- * character is ASCII, so the bytes are read as the characters are.)
+ * Whether JSON text (a string, or its UTF-8 bytes from `from` to `to`) nests objects or arrays
+ * more than `maxDepth` deep (`deep`) or holds more than `maxContainers` of them (`wide`), else
+ * null; brackets inside strings do not count. (In UTF-8 no byte of a multi-byte character is
+ * ASCII, so the bytes are read as the characters are.) Stops at the first limit passed.
  */
-export function textNestsDeeperThan(text: string | Uint8Array, levels: number): boolean {
+export function jsonOverLimits(text: string | Uint8Array, maxDepth: number, maxContainers: number, from = 0, to = text.length): 'deep' | 'wide' | null {
   const bytes = typeof text === 'string' ? null : text;
-  const n = text.length;
   let depth = 0;
+  let containers = 0;
   let inString = false;
-  for (let i = 0; i < n; i++) {
+  for (let i = from; i < to; i++) {
     const c = bytes !== null ? bytes[i]! : (text as string).charCodeAt(i);
     if (inString) {
       if (c === 0x5c) i++;
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x7b || c === 0x5b) {
-      if (++depth > levels) return true;
+      if (++depth > maxDepth) return 'deep';
+      if (++containers > maxContainers) return 'wide';
     } else if (c === 0x7d || c === 0x5d) depth--;
   }
-  return false;
+  return null;
 }
 
-/** JSON held in a string, parsed; undefined when it is not JSON or nests past `MAX_PARSE_DEPTH` (a forged value). */
+/** Why a JSON text over the limits (`jsonOverLimits`) is not parsed. */
+export function overLimitsReason(over: 'deep' | 'wide', maxContainers: number): string {
+  return over === 'deep'
+    ? `nested more than ${MAX_PARSE_DEPTH.toLocaleString('en-US')} levels deep: not read (no CloudTrail record nests so deep)`
+    : `holds more than ${maxContainers.toLocaleString('en-US')} objects and arrays: not read (no CloudTrail log holds so many in so little)`;
+}
+
+/**
+ * JSON held in a string, parsed; undefined when it is not JSON, or is past the limits of one
+ * record (`MAX_PARSE_DEPTH`, `MAX_RECORD_CONTAINERS`): a forged value, left out as unreadable.
+ */
 function parsedText(text: string): unknown {
-  if (textNestsDeeperThan(text, MAX_PARSE_DEPTH)) return undefined;
+  if (jsonOverLimits(text, MAX_PARSE_DEPTH, MAX_RECORD_CONTAINERS) !== null) return undefined;
   try {
     return JSON.parse(text) as unknown;
   } catch {

@@ -1,6 +1,7 @@
 import { UsageError } from '../errors.js';
 import { type KernelOutput, SCAN_OK, runWasmKernel } from './scan-kernel.js';
 import { type NativeIsa, nativeIsas, nativeKernel, nativeRecordScanner } from './scan-native.js';
+import { MAX_PARSE_DEPTH, MAX_RECORD_CONTAINERS, jsonOverLimits, overLimitsReason } from './normalize.js';
 
 /**
  * Finds the records of a CloudTrail log file that can be IoT records without
@@ -95,6 +96,16 @@ function nativeScanner(isa: NativeIsa): ReturnType<typeof nativeRecordScanner> {
   return nativeScanners.get(isa)!;
 }
 
+/** A file one of whose records is past what a record may hold (`MAX_RECORD_CONTAINERS`): unreadable, with the reason. */
+export class RecordOverLimits extends Error {}
+
+/** The record in bytes[start, end], parsed, unless it holds more objects and arrays than any record does (a parse would build them all). */
+function parseCandidate(bytes: Buffer, start: number, end: number): unknown {
+  const over = jsonOverLimits(bytes, MAX_PARSE_DEPTH, MAX_RECORD_CONTAINERS, start, end + 1);
+  if (over !== null) throw new RecordOverLimits(`an IoT record ${overLimitsReason(over, MAX_RECORD_CONTAINERS)}`);
+  return JSON.parse(bytes.toString('utf8', start, end + 1));
+}
+
 /**
  * Scans the bytes (UTF-8, already gunzipped) of a log file. Null when the text is not
  * a compact `{"Records":[...]}` of objects that the kernel could validate: the caller
@@ -108,7 +119,7 @@ export function scanRecordsBytes(input: Uint8Array, path: ScanPath = DEFAULT_PAT
     const spans = scan.candidates;
     const bytes = Buffer.from(input.buffer, input.byteOffset, input.length);
     const candidates: unknown[] = [];
-    for (let k = 0; k < spans.length; k += 2) candidates.push(JSON.parse(bytes.toString('utf8', spans[k], spans[k + 1] + 1)));
+    for (let k = 0; k < spans.length; k += 2) candidates.push(parseCandidate(bytes, spans[k]!, spans[k + 1]!));
     return { recordCount: scan.recordCount, candidates };
   }
   let length = input.length;
@@ -183,7 +194,7 @@ function candidateRecords(bytes: Buffer, spans: Int32Array, hits: Int32Array): u
     // iot.amazonaws.com, an IAM policy on IoT resources) need no parsing; escapes hide
     // what the bytes say, so a record with one is always parsed.
     if (kind === NO_HIT || (kind === IOT_HIT && hasOtherEventSource(bytes, start, end))) continue;
-    candidates.push(JSON.parse(bytes.toString('utf8', start, end + 1)));
+    candidates.push(parseCandidate(bytes, start, end));
   }
   return candidates;
 }

@@ -1,4 +1,4 @@
-import { scanRecordsBytes } from '../cloudtrail/scan.js';
+import { RecordOverLimits, scanRecordsBytes } from '../cloudtrail/scan.js';
 import { contentHashOf, sha256Hex } from '../integrity/content.js';
 import type { LogContentHash, ParsedLog } from '../types.js';
 import { gunzipWith, nativeGunzipper } from './gunzip-native.js';
@@ -24,15 +24,24 @@ export function parseLogFast(bytes: Buffer, hash = false): ParsedLog {
     try {
       ({ raw, reused } = gunzipWith(fastGunzip, bytes));
     } catch (error) {
-      // Past MAX_LOG_BYTES (a gzip bomb): said at once, not inflated again to hash or word it.
-      if (isTooLarge(error)) return withContent({ recordCount: 0, records: [], uncompressedBytes: 0, error: TOO_LARGE }, hash ? { error: TOO_LARGE } : undefined);
+      // Past MAX_LOG_BYTES (a gzip bomb): said at once, not inflated again to word it. Its hash is
+      // its first member's, itself capped: a genuine log with a bomb appended is still told apart.
+      if (isTooLarge(error)) return withContent({ recordCount: 0, records: [], uncompressedBytes: 0, error: TOO_LARGE }, hash ? contentHashOf(bytes) : undefined);
       // The plain path words the reason.
       return withContent(parseLogBytes(bytes), hash ? contentHashOf(bytes) : undefined);
     }
   }
   const content = hash ? (reused ? wholeContent(raw) : contentHashOf(bytes)) : undefined;
   // A UTF-8 byte order mark before a compact log: the plain path drops it, and so does the scan.
-  const scan = scanRecordsBytes(hasBom(raw) ? raw.subarray(3) : raw);
+  let scan: ReturnType<typeof scanRecordsBytes>;
+  try {
+    scan = scanRecordsBytes(hasBom(raw) ? raw.subarray(3) : raw);
+  } catch (error) {
+    if (!(error instanceof RecordOverLimits)) throw error;
+    const uncompressedBytes = raw.length;
+    if (raw !== bytes && !reused) releaseBuffer(raw);
+    return withContent({ recordCount: 0, records: [], uncompressedBytes, error: error.message }, content);
+  }
   const uncompressedBytes = raw.length;
   // Decompressed once already; gzip inside gzip must reach the plain path as it came.
   const parsed =

@@ -1,5 +1,5 @@
 import { gunzipSync } from 'node:zlib';
-import { MAX_PARSE_DEPTH, isIotRecord, normalizeRecord, textNestsDeeperThan } from '../cloudtrail/normalize.js';
+import { MAX_PARSE_CONTAINERS, MAX_PARSE_DEPTH, isIotRecord, jsonOverLimits, normalizeRecord, overLimitsReason } from '../cloudtrail/normalize.js';
 import { sharedActor } from '../cloudtrail/shared.js';
 import type { CloudTrailRecord, ParsedLog } from '../types.js';
 import { oneLine } from '../errors.js';
@@ -112,11 +112,12 @@ export function decodeLog(bytes: Buffer): DecodedLog {
       uncompressedBytes,
     };
   }
-  // Checked on the bytes, before the text is made: a parse would build every level.
-  if (textNestsDeeperThan(raw, MAX_PARSE_DEPTH)) {
+  // Checked on the bytes, before the text is made: a parse would build every object and array.
+  const over = jsonOverLimits(raw, MAX_PARSE_DEPTH, MAX_PARSE_CONTAINERS);
+  if (over !== null) {
     const uncompressedBytes = raw.length;
     if (raw !== bytes) releaseBuffer(raw);
-    return { error: `nested more than ${MAX_PARSE_DEPTH.toLocaleString('en-US')} levels deep: not read (no CloudTrail record nests so deep)`, uncompressedBytes };
+    return { error: overLimitsReason(over, MAX_PARSE_CONTAINERS), uncompressedBytes };
   }
   let text = raw.toString('utf8');
   const uncompressedBytes = raw.length;

@@ -1,7 +1,7 @@
-import { createGzip } from 'node:zlib';
+import { createGzip, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { parseLogFast } from '../../src/collect/parse-fast.js';
-import { MAX_PARSE_DEPTH } from '../../src/cloudtrail/normalize.js';
+import { MAX_PARSE_CONTAINERS, MAX_PARSE_DEPTH, MAX_RECORD_CONTAINERS } from '../../src/cloudtrail/normalize.js';
 import { contentHashOf } from '../../src/integrity/content.js';
 import { MAX_LOG_BYTES, MAX_WHOLE_FILE_TEXT, parseLogBytes } from '../../src/collect/parse-log.js';
 import { record } from '../helpers/trail-tree.js';
@@ -75,6 +75,23 @@ describe('files the report will not read whole', () => {
     expect(parseLogFast(Buffer.from(JSON.stringify(lookup))).records).toEqual([]);
   });
 
+  it('names a file holding a record of more objects and arrays than any CloudTrail record unreadable, on both paths, before parsing it', () => {
+    // 20 MB of empty arrays in one record ended the run (V8's out-of-memory abort in a parse worker).
+    const wide = (n: number) => `[${'[],'.repeat(n - 1)}[]]`;
+    const withValue = (value: string) => JSON.stringify({ Records: [record({ eventID: 'w', eventTime: '2026-10-05T10:00:00Z' })] }).replace(/}]}$/, `,"responseElements":{"x":${value}}}]}`);
+    const fast = parseLogFast(Buffer.from(withValue(wide(MAX_RECORD_CONTAINERS + 1))));
+    expect(fast.records).toEqual([]);
+    expect(fast.error).toBe('an IoT record holds more than 250,000 objects and arrays: not read (no CloudTrail log holds so many in so little)');
+    expect(parseLogFast(Buffer.from(withValue(wide(1000)))).error).toBeNull();
+    // Read whole (a space first: not the compact form), held to the file's budget.
+    const plain = parseLogFast(Buffer.from(` ${withValue(wide(MAX_PARSE_CONTAINERS + 1))}`));
+    expect(plain.error).toBe('holds more than 4,000,000 objects and arrays: not read (no CloudTrail log holds so many in so little)');
+    // JSON held in a string: that value is left out, as unreadable JSON is; the record is read.
+    const inString = parseLogFast(Buffer.from(JSON.stringify({ Records: [record({ eventID: 's', eventTime: '2026-10-05T10:00:00Z', requestParameters: `{"x":${wide(MAX_RECORD_CONTAINERS + 1)}}` })] })));
+    expect(inString.error).toBeNull();
+    expect(inString.records[0]!.requestParameters).toBeNull();
+  });
+
   it('reads a compact log over 64 MB that begins with a UTF-8 byte order mark with the fast scan', () => {
     const one = record({ eventID: 'pad', eventSource: 's3.amazonaws.com', eventName: 'GetObject', requestParameters: { bucketName: 'b', key: 'k'.repeat(400) } });
     const records = [record({ eventID: 'iot-bom', eventTime: '2026-10-05T10:00:00Z' }), ...Array.from({ length: Math.ceil((MAX_WHOLE_FILE_TEXT + (1 << 20)) / 700) }, () => one)];
@@ -94,5 +111,10 @@ describe('files the report will not read whole', () => {
     // --verify's hash of it too (it inflated to gigabytes): capped, and said so.
     expect(parsed.content).toEqual({ error: parsed.error });
     expect(contentHashOf(bomb)).toEqual({ error: parsed.error });
+    // A genuine log with a bomb appended: its hash is still its first member's, with the bytes after it counted.
+    const appended = Buffer.concat([gzipSync(JSON.stringify({ Records: [record({ eventID: 'g', eventTime: '2026-10-05T10:00:00Z' })] })), bomb]);
+    const hashed = parseLogFast(appended, true).content;
+    expect(hashed).toEqual(contentHashOf(appended));
+    expect(hashed).toMatchObject({ sha256: expect.stringMatching(/^[0-9a-f]{64}$/), trailingBytes: bomb.length });
   });
 });
