@@ -41,10 +41,11 @@ export function boolOf(value: unknown): boolean | null {
  * in a string): a parse builds every object and array before a record keeps what it can show.
  * Two million nested objects in a 34 KB file took ~300 MB; 20 MB of empty arrays in one record
  * ended the whole run (V8's out-of-memory abort in a parse worker, whose heap holds 256 MB).
- * A hundred thousand levels take a few MB; four million objects and arrays ~160 MB.
+ * A hundred thousand levels take a few MB; two million objects and arrays ~100 MB, and a
+ * pretty-printed CloudTrail file of 64 MB (the most read whole) holds ~350,000 (the bench's logs).
  */
 export const MAX_PARSE_DEPTH = 100_000;
-export const MAX_PARSE_CONTAINERS = 4_000_000;
+export const MAX_PARSE_CONTAINERS = 2_000_000;
 /** Objects and arrays one IoT record may hold (CloudTrail's have a few dozen; its events are at most 256 KB). */
 export const MAX_RECORD_CONTAINERS = 250_000;
 
@@ -55,6 +56,12 @@ export const MAX_RECORD_CONTAINERS = 250_000;
  * ASCII, so the bytes are read as the characters are.) Stops at the first limit passed.
  */
 export function jsonOverLimits(text: string | Uint8Array, maxDepth: number, maxContainers: number, from = 0, to = text.length): 'deep' | 'wide' | null {
+  const counted = jsonContainers(text, maxDepth, maxContainers, from, to);
+  return typeof counted === 'number' ? null : counted;
+}
+
+/** The objects and arrays of JSON text (`jsonOverLimits`), or which limit it passes. */
+export function jsonContainers(text: string | Uint8Array, maxDepth: number, maxContainers: number, from = 0, to = text.length): number | 'deep' | 'wide' {
   const bytes = typeof text === 'string' ? null : text;
   let depth = 0;
   let containers = 0;
@@ -70,7 +77,7 @@ export function jsonOverLimits(text: string | Uint8Array, maxDepth: number, maxC
       if (++containers > maxContainers) return 'wide';
     } else if (c === 0x7d || c === 0x5d) depth--;
   }
-  return null;
+  return containers;
 }
 
 /** Why a JSON text over the limits (`jsonOverLimits`) is not parsed. */
@@ -105,7 +112,7 @@ function obj(value: unknown): JsonObject | null {
 
 /** An object value of a record as the report keeps it (`keptValue`). */
 function kept(value: JsonObject): JsonObject {
-  return keptValue(value, MAX_NESTING) as JsonObject;
+  return keptValue(value, MAX_NESTING, { left: MAX_KEPT_CONTAINERS }) as JsonObject;
 }
 
 /**
@@ -118,6 +125,17 @@ export const MAX_NESTING = 64;
 
 /** What stands in for a value nested deeper than `MAX_NESTING`. */
 export const TOO_DEEP = `[nested more than ${MAX_NESTING} levels deep: left out]`;
+
+/**
+ * Objects and arrays a record's value (its request parameters, response, additional data) keeps:
+ * CloudTrail's hold a few dozen. Past them a forged value's rest is left out, so what a record
+ * holds on the main thread is bounded however much a parse worker could parse (20 records of
+ * 250,000 empty arrays a file, two dozen files, took the main thread to 5.4 GB).
+ */
+export const MAX_KEPT_CONTAINERS = 10_000;
+
+/** What stands in for the objects and arrays of a value past `MAX_KEPT_CONTAINERS`. */
+export const TOO_WIDE = `[more than ${MAX_KEPT_CONTAINERS.toLocaleString('en-US')} objects and arrays: left out]`;
 
 /**
  * Whether `value` holds objects or arrays more than `levels` deep, the value itself the first
@@ -176,32 +194,46 @@ const PRIVATE_KEY_NAMES: ReadonlySet<string> = new Set(['privatekey', 'private_k
  * and each PEM private key in a string replaced by `PRIVATE_KEY_REMOVED`. One walk for both, never
  * deeper than `levels`; only what changes is copied.
  */
-function keptValue(value: JsonValue, levels: number): JsonValue {
+function keptValue(value: JsonValue, levels: number, budget: { left: number }): JsonValue {
   if (typeof value === 'string') return withoutPemKeys(value);
   if (typeof value !== 'object' || value === null) return value;
   if (levels === 0) return TOO_DEEP;
+  budget.left--;
+  // Past the budget, the rest of the list or object is one `TOO_WIDE` (not one per element: that copy was as large).
+  const spent = (v: JsonValue) => budget.left <= 0 && typeof v === 'object' && v !== null;
   if (Array.isArray(value)) {
     let out: JsonValue[] | null = null;
     for (let i = 0; i < value.length; i++) {
       const v = value[i]!;
-      const r = keptValue(v, levels - 1);
+      if (spent(v)) {
+        out = [...(out ?? value).slice(0, i), TOO_WIDE];
+        break;
+      }
+      const r = keptValue(v, levels - 1, budget);
       if (r !== v) (out ??= value.slice())[i] = r;
     }
     return out ?? value;
   }
   let out: JsonObject | null = null;
   const keys = Object.keys(value);
+  const define = (o: JsonObject, k: string, v: JsonValue) => Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!;
     const v = value[key]!;
-    const r = isPrivateKeyName(key) && v !== null && v !== '' ? PRIVATE_KEY_REMOVED : keptValue(v, levels - 1);
+    if (spent(v)) {
+      const cutAt: JsonObject = {};
+      for (let j = 0; j < i; j++) define(cutAt, keys[j]!, out === null ? value[keys[j]!]! : out[keys[j]!]!);
+      define(cutAt, key, TOO_WIDE);
+      return cutAt;
+    }
+    const r = isPrivateKeyName(key) && v !== null && v !== '' ? PRIVATE_KEY_REMOVED : keptValue(v, levels - 1, budget);
     if (r === v) continue;
     if (out === null) {
       out = {};
       // Own data properties, as `cut` makes them: a `__proto__` key stays a key.
-      for (const k of keys) Object.defineProperty(out, k, { value: value[k], enumerable: true, writable: true, configurable: true });
+      for (const k of keys) define(out, k, value[k]!);
     }
-    Object.defineProperty(out, key, { value: r, enumerable: true, writable: true, configurable: true });
+    define(out, key, r);
   }
   return out ?? value;
 }

@@ -1,7 +1,7 @@
 import { UsageError } from '../errors.js';
 import { type KernelOutput, SCAN_OK, runWasmKernel } from './scan-kernel.js';
 import { type NativeIsa, nativeIsas, nativeKernel, nativeRecordScanner } from './scan-native.js';
-import { MAX_PARSE_DEPTH, MAX_RECORD_CONTAINERS, jsonOverLimits, overLimitsReason } from './normalize.js';
+import { MAX_PARSE_CONTAINERS, MAX_PARSE_DEPTH, jsonContainers } from './normalize.js';
 
 /**
  * Finds the records of a CloudTrail log file that can be IoT records without
@@ -96,14 +96,18 @@ function nativeScanner(isa: NativeIsa): ReturnType<typeof nativeRecordScanner> {
   return nativeScanners.get(isa)!;
 }
 
-/** A file one of whose records is past what a record may hold (`MAX_RECORD_CONTAINERS`): unreadable, with the reason. */
+/**
+ * A file whose records to parse hold more objects and arrays together than a file read whole may
+ * (`MAX_PARSE_CONTAINERS`): the caller reads it the plain way, which holds the whole file to that
+ * budget and gives the reason. The scan's candidates are all parsed before any is let go.
+ */
 export class RecordOverLimits extends Error {}
 
-/** The record in bytes[start, end], parsed, unless it holds more objects and arrays than any record does (a parse would build them all). */
-function parseCandidate(bytes: Buffer, start: number, end: number): unknown {
-  const over = jsonOverLimits(bytes, MAX_PARSE_DEPTH, MAX_RECORD_CONTAINERS, start, end + 1);
-  if (over !== null) throw new RecordOverLimits(`an IoT record ${overLimitsReason(over, MAX_RECORD_CONTAINERS)}`);
-  return JSON.parse(bytes.toString('utf8', start, end + 1));
+/** Takes the objects and arrays of the record in bytes[start, end] from the file's `budget` (a parse builds them all); throws `RecordOverLimits` past it. */
+function countCandidate(bytes: Buffer, start: number, end: number, budget: { left: number }): void {
+  const counted = jsonContainers(bytes, MAX_PARSE_DEPTH, budget.left, start, end + 1);
+  if (typeof counted !== 'number') throw new RecordOverLimits('the records to parse hold too many objects and arrays');
+  budget.left -= counted;
 }
 
 /**
@@ -118,8 +122,11 @@ export function scanRecordsBytes(input: Uint8Array, path: ScanPath = DEFAULT_PAT
     if (scan === null) return null;
     const spans = scan.candidates;
     const bytes = Buffer.from(input.buffer, input.byteOffset, input.length);
+    // Counted before any is parsed: candidates are all alive until the last is parsed.
+    const budget = { left: MAX_PARSE_CONTAINERS };
+    for (let k = 0; k < spans.length; k += 2) countCandidate(bytes, spans[k]!, spans[k + 1]!, budget);
     const candidates: unknown[] = [];
-    for (let k = 0; k < spans.length; k += 2) candidates.push(parseCandidate(bytes, spans[k]!, spans[k + 1]!));
+    for (let k = 0; k < spans.length; k += 2) candidates.push(JSON.parse(bytes.toString('utf8', spans[k]!, spans[k + 1]! + 1)));
     return { recordCount: scan.recordCount, candidates };
   }
   let length = input.length;
@@ -172,6 +179,9 @@ const COLON = 0x3a;
  */
 function candidateRecords(bytes: Buffer, spans: Int32Array, hits: Int32Array): unknown[] {
   const candidates: unknown[] = [];
+  const budget = { left: MAX_PARSE_CONTAINERS };
+  /** Start and end of each record to parse. */
+  const chosen: number[] = [];
   const n = hits.length;
   if (n === 0) return candidates;
   // The kernel's own memory, ours until the next file: sorted in place.
@@ -194,8 +204,11 @@ function candidateRecords(bytes: Buffer, spans: Int32Array, hits: Int32Array): u
     // iot.amazonaws.com, an IAM policy on IoT resources) need no parsing; escapes hide
     // what the bytes say, so a record with one is always parsed.
     if (kind === NO_HIT || (kind === IOT_HIT && hasOtherEventSource(bytes, start, end))) continue;
-    candidates.push(parseCandidate(bytes, start, end));
+    chosen.push(start, end);
   }
+  // Counted before any is parsed, as on the native path.
+  for (let k = 0; k < chosen.length; k += 2) countCandidate(bytes, chosen[k]!, chosen[k + 1]!, budget);
+  for (let k = 0; k < chosen.length; k += 2) candidates.push(JSON.parse(bytes.toString('utf8', chosen[k]!, chosen[k + 1]! + 1)));
   return candidates;
 }
 

@@ -38,9 +38,8 @@ export function parseLogFast(bytes: Buffer, hash = false): ParsedLog {
     scan = scanRecordsBytes(hasBom(raw) ? raw.subarray(3) : raw);
   } catch (error) {
     if (!(error instanceof RecordOverLimits)) throw error;
-    const uncompressedBytes = raw.length;
-    if (raw !== bytes && !reused) releaseBuffer(raw);
-    return withContent({ recordCount: 0, records: [], uncompressedBytes, error: error.message }, content);
+    // Too much to parse record by record: the plain path holds the whole file to the same budget and words the reason.
+    scan = null;
   }
   const uncompressedBytes = raw.length;
   // Decompressed once already; gzip inside gzip must reach the plain path as it came.

@@ -1,7 +1,7 @@
 import { createGzip, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { parseLogFast } from '../../src/collect/parse-fast.js';
-import { MAX_PARSE_CONTAINERS, MAX_PARSE_DEPTH, MAX_RECORD_CONTAINERS } from '../../src/cloudtrail/normalize.js';
+import { MAX_KEPT_CONTAINERS, MAX_PARSE_CONTAINERS, MAX_PARSE_DEPTH, MAX_RECORD_CONTAINERS, TOO_WIDE } from '../../src/cloudtrail/normalize.js';
 import { contentHashOf } from '../../src/integrity/content.js';
 import { MAX_LOG_BYTES, MAX_WHOLE_FILE_TEXT, parseLogBytes } from '../../src/collect/parse-log.js';
 import { record } from '../helpers/trail-tree.js';
@@ -75,17 +75,26 @@ describe('files the report will not read whole', () => {
     expect(parseLogFast(Buffer.from(JSON.stringify(lookup))).records).toEqual([]);
   });
 
-  it('names a file holding a record of more objects and arrays than any CloudTrail record unreadable, on both paths, before parsing it', () => {
-    // 20 MB of empty arrays in one record ended the run (V8's out-of-memory abort in a parse worker).
+  it('holds what a parse may build to 2 million objects and arrays a file, on both paths, and keeps 10,000 of a record value', () => {
+    // 20 MB of empty arrays in one record ended the run (V8's out-of-memory abort in a parse worker),
+    // and records just under a record's limit, many a file and many files, took the main thread to 5.4 GB.
     const wide = (n: number) => `[${'[],'.repeat(n - 1)}[]]`;
-    const withValue = (value: string) => JSON.stringify({ Records: [record({ eventID: 'w', eventTime: '2026-10-05T10:00:00Z' })] }).replace(/}]}$/, `,"responseElements":{"x":${value}}}]}`);
-    const fast = parseLogFast(Buffer.from(withValue(wide(MAX_RECORD_CONTAINERS + 1))));
-    expect(fast.records).toEqual([]);
-    expect(fast.error).toBe('an IoT record holds more than 250,000 objects and arrays: not read (no CloudTrail log holds so many in so little)');
-    expect(parseLogFast(Buffer.from(withValue(wide(1000)))).error).toBeNull();
-    // Read whole (a space first: not the compact form), held to the file's budget.
-    const plain = parseLogFast(Buffer.from(` ${withValue(wide(MAX_PARSE_CONTAINERS + 1))}`));
-    expect(plain.error).toBe('holds more than 4,000,000 objects and arrays: not read (no CloudTrail log holds so many in so little)');
+    const withValues = (values: string[]) =>
+      `{"Records":[${values.map((v, i) => JSON.stringify(record({ eventID: `w${i}`, eventTime: '2026-10-05T10:00:00Z' })).replace(/}$/, `,"responseElements":{"x":${v}}}`)).join(',')}]}`;
+    // One wide record: read, its value cut where it passes what a value keeps.
+    for (const parsed of [parseLogFast(Buffer.from(withValues([wide(300_000)]))), parseLogBytes(Buffer.from(withValues([wide(300_000)])))]) {
+      expect(parsed.error).toBeNull();
+      const kept = JSON.stringify(parsed.records[0]!.responseElements);
+      expect(kept).toContain(TOO_WIDE);
+      expect(kept.split('[]').length - 1).toBeLessThan(MAX_KEPT_CONTAINERS);
+    }
+    // Records that together pass a file's budget: the same reason on both paths (the fast one hands it to the plain one).
+    const many = Buffer.from(withValues(Array.from({ length: 9 }, () => wide(249_990))));
+    for (const parsed of [parseLogFast(many), parseLogBytes(many)]) {
+      expect(parsed.records).toEqual([]);
+      expect(parsed.error).toBe('holds more than 2,000,000 objects and arrays: not read (no CloudTrail log holds so many in so little)');
+    }
+    expect(MAX_PARSE_CONTAINERS).toBe(2_000_000);
     // JSON held in a string: that value is left out, as unreadable JSON is; the record is read.
     const inString = parseLogFast(Buffer.from(JSON.stringify({ Records: [record({ eventID: 's', eventTime: '2026-10-05T10:00:00Z', requestParameters: `{"x":${wide(MAX_RECORD_CONTAINERS + 1)}}` })] })));
     expect(inString.error).toBeNull();
