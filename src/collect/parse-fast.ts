@@ -1,8 +1,9 @@
+import { MAX_PARSE_CONTAINERS } from '../cloudtrail/normalize.js';
 import { RecordOverLimits, scanRecordsBytes } from '../cloudtrail/scan.js';
 import { contentHashOf, sha256Hex } from '../integrity/content.js';
 import type { LogContentHash, ParsedLog } from '../types.js';
 import { gunzipWith, nativeGunzipper } from './gunzip-native.js';
-import { TOO_LARGE, iotRecordsOf, isGzip, isTooLarge, parseLogBytes, releaseBuffer } from './parse-log.js';
+import { MAX_WHOLE_FILE_TEXT, TOO_LARGE, iotRecordsOf, isGzip, isTooLarge, parseLogBytes, releaseBuffer } from './parse-log.js';
 
 /** libdeflate where the addon has it (its output space is reused from file to file). */
 const fastGunzip = nativeGunzipper();
@@ -11,6 +12,9 @@ const fastGunzip = nativeGunzipper();
  * `parseLogBytes` with the fast path: the same result for every input (a test holds it
  * to that), without `JSON.parse` of the records that cannot be IoT records. Files the
  * scanner does not handle (pretty-printed, other wrappers, broken) take the plain path.
+ * One exception, past what a parse may build (`MAX_PARSE_CONTAINERS`): the plain path holds a
+ * whole file to it, the fast one only the IoT records it parses, so a compact file whose other
+ * records hold more is read here and refused there (a test pins it).
  *
  * `hash` (`--verify`): also the content hash CloudTrail's digests give (`contentHashOf`),
  * from the text decompressed here where it can be: libdeflate takes only a file that is one gzip member and nothing after
@@ -38,7 +42,14 @@ export function parseLogFast(bytes: Buffer, hash = false): ParsedLog {
     scan = scanRecordsBytes(hasBom(raw) ? raw.subarray(3) : raw);
   } catch (error) {
     if (!(error instanceof RecordOverLimits)) throw error;
-    // Too much to parse record by record: the plain path holds the whole file to the same budget and words the reason.
+    // Too much to parse record by record. A file that may be read whole goes the plain way, which
+    // holds all of it to the same budget and words the reason; a larger one is named here.
+    if (raw.length > MAX_WHOLE_FILE_TEXT) {
+      const uncompressedBytes = raw.length;
+      if (raw !== bytes && !reused) releaseBuffer(raw);
+      const error = `its IoT records hold more than ${MAX_PARSE_CONTAINERS.toLocaleString('en-US')} objects and arrays: not read (no CloudTrail log holds so many in so little)`;
+      return withContent({ recordCount: 0, records: [], uncompressedBytes, error }, content);
+    }
     scan = null;
   }
   const uncompressedBytes = raw.length;

@@ -95,6 +95,15 @@ describe('files the report will not read whole', () => {
       expect(parsed.error).toBe('holds more than 2,000,000 objects and arrays: not read (no CloudTrail log holds so many in so little)');
     }
     expect(MAX_PARSE_CONTAINERS).toBe(2_000_000);
+    // Over 64 MB (no plain reading to hand it to): named here, as compact (it was called "not compact").
+    const pad = JSON.stringify(record({ eventID: 'pad', eventSource: 's3.amazonaws.com', eventName: 'GetObject', requestParameters: { bucketName: 'b', key: 'k'.repeat(400) } }));
+    const bigMany = Buffer.from(withValues(Array.from({ length: 9 }, () => wide(249_990))).replace(/]}$/, `,${Array.from({ length: Math.ceil(MAX_WHOLE_FILE_TEXT / pad.length) }, () => pad).join(',')}]}`));
+    expect(bigMany.length).toBeGreaterThan(MAX_WHOLE_FILE_TEXT);
+    expect(parseLogFast(bigMany).error).toBe('its IoT records hold more than 2,000,000 objects and arrays: not read (no CloudTrail log holds so many in so little)');
+    // The one difference between the paths (parseLogFast's doc): other services' records past the budget in a compact file.
+    const s3Wide = `{"Records":[${JSON.stringify(record({ eventID: 'iot', eventTime: '2026-10-05T10:00:00Z' }))},${JSON.stringify(record({ eventID: 's3', eventSource: 's3.amazonaws.com', eventName: 'GetObject' })).replace(/}$/, `,"requestParameters":{"x":${wide(MAX_PARSE_CONTAINERS + 1)}}}`)}]}`;
+    expect(parseLogFast(Buffer.from(s3Wide))).toMatchObject({ error: null, recordCount: 2, records: [expect.objectContaining({ eventId: 'iot' })] });
+    expect(parseLogBytes(Buffer.from(s3Wide)).error).toBe('holds more than 2,000,000 objects and arrays: not read (no CloudTrail log holds so many in so little)');
     // JSON held in a string: that value is left out, as unreadable JSON is; the record is read.
     const inString = parseLogFast(Buffer.from(JSON.stringify({ Records: [record({ eventID: 's', eventTime: '2026-10-05T10:00:00Z', requestParameters: `{"x":${wide(MAX_RECORD_CONTAINERS + 1)}}` })] })));
     expect(inString.error).toBeNull();
