@@ -41,12 +41,17 @@ export function boolOf(value: unknown): boolean | null {
  * in a string): a parse builds every object and array before a record keeps what it can show.
  * Two million nested objects in a 34 KB file took ~300 MB; 20 MB of empty arrays in one record
  * ended the whole run (V8's out-of-memory abort in a parse worker, whose heap holds 256 MB).
- * A hundred thousand levels take a few MB; two million objects and arrays ~100 MB, and a
- * pretty-printed CloudTrail file of 64 MB (the most read whole) holds ~350,000 (the bench's logs).
+ * Measured under these limits: a 60 MB log of strings each 99,999 levels deep peaked at 248 MB,
+ * 24 files each just under two million objects and arrays at 462 MB (the whole run, two workers);
+ * a pretty-printed CloudTrail file of 64 MB (the most read whole) holds ~350,000 (the bench's logs).
  */
 export const MAX_PARSE_DEPTH = 100_000;
 export const MAX_PARSE_CONTAINERS = 2_000_000;
-/** Objects and arrays one IoT record may hold (CloudTrail's have a few dozen; its events are at most 256 KB). */
+/**
+ * Objects and arrays JSON held in a string may hold to be parsed (`parsedText`: an export's
+ * `requestParameters`, LookupEvents' `CloudTrailEvent`): a record's worth (CloudTrail's have a few
+ * dozen; its events are at most 256 KB).
+ */
 export const MAX_RECORD_CONTAINERS = 250_000;
 
 /**
@@ -80,11 +85,13 @@ export function jsonContainers(text: string | Uint8Array, maxDepth: number, maxC
   return containers;
 }
 
-/** Why a JSON text over the limits (`jsonOverLimits`) is not parsed. */
-export function overLimitsReason(over: 'deep' | 'wide', maxContainers: number): string {
-  return over === 'deep'
-    ? `nested more than ${MAX_PARSE_DEPTH.toLocaleString('en-US')} levels deep: not read (no CloudTrail record nests so deep)`
-    : `holds more than ${maxContainers.toLocaleString('en-US')} objects and arrays: not read (no CloudTrail log holds so many in so little)`;
+/**
+ * Why a log file over the limits (`jsonOverLimits`, `MAX_PARSE_CONTAINERS`) is not read: the file
+ * read whole, or (`iotRecords`) the IoT records of a compact one, which the fast scan parses.
+ */
+export function overLimitsReason(over: 'deep' | 'wide', iotRecords = false): string {
+  if (over === 'deep') return `nested more than ${MAX_PARSE_DEPTH.toLocaleString('en-US')} levels deep: not read (no CloudTrail record nests so deep)`;
+  return `${iotRecords ? 'its IoT records hold' : 'holds'} more than ${MAX_PARSE_CONTAINERS.toLocaleString('en-US')} objects and arrays: not read (no CloudTrail log holds so many in so little)`;
 }
 
 /**
@@ -189,10 +196,11 @@ const PRIVATE_KEY_NAMES: ReadonlySet<string> = new Set(['privatekey', 'private_k
 
 /**
  * `value` as the report keeps it: itself when it nests at most `levels` levels (the value itself
- * the first) and holds no private key (nearly always), else a copy with what lies deeper replaced
- * by `TOO_DEEP` (as `cut` does), and each value under a private-key name (`keyPair.PrivateKey`)
- * and each PEM private key in a string replaced by `PRIVATE_KEY_REMOVED`. One walk for both, never
- * deeper than `levels`; only what changes is copied.
+ * the first), holds at most `budget.left` objects and arrays, and no private key (nearly always),
+ * else a copy with what lies deeper replaced by `TOO_DEEP` (as `cut` does), the rest of a list or
+ * object past the budget by one `TOO_WIDE`, and each value under a private-key name
+ * (`keyPair.PrivateKey`) and each PEM private key in a string replaced by `PRIVATE_KEY_REMOVED`.
+ * One walk for all three, never deeper than `levels`; only what changes is copied.
  */
 function keptValue(value: JsonValue, levels: number, budget: { left: number }): JsonValue {
   if (typeof value === 'string') return withoutPemKeys(value);

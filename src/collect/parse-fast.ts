@@ -1,4 +1,4 @@
-import { MAX_PARSE_CONTAINERS } from '../cloudtrail/normalize.js';
+import { overLimitsReason } from '../cloudtrail/normalize.js';
 import { RecordOverLimits, scanRecordsBytes } from '../cloudtrail/scan.js';
 import { contentHashOf, sha256Hex } from '../integrity/content.js';
 import type { LogContentHash, ParsedLog } from '../types.js';
@@ -47,8 +47,7 @@ export function parseLogFast(bytes: Buffer, hash = false): ParsedLog {
     if (raw.length > MAX_WHOLE_FILE_TEXT) {
       const uncompressedBytes = raw.length;
       if (raw !== bytes && !reused) releaseBuffer(raw);
-      const error = `its IoT records hold more than ${MAX_PARSE_CONTAINERS.toLocaleString('en-US')} objects and arrays: not read (no CloudTrail log holds so many in so little)`;
-      return withContent({ recordCount: 0, records: [], uncompressedBytes, error }, content);
+      return withContent({ recordCount: 0, records: [], uncompressedBytes, error: overLimitsReason('wide', true) }, content);
     }
     scan = null;
   }

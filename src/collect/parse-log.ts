@@ -117,7 +117,7 @@ export function decodeLog(bytes: Buffer): DecodedLog {
   if (over !== null) {
     const uncompressedBytes = raw.length;
     if (raw !== bytes) releaseBuffer(raw);
-    return { error: overLimitsReason(over, MAX_PARSE_CONTAINERS), uncompressedBytes };
+    return { error: overLimitsReason(over), uncompressedBytes };
   }
   let text = raw.toString('utf8');
   const uncompressedBytes = raw.length;
