@@ -217,6 +217,8 @@ describe('report from Athena when the table cannot be described (2026-11-26 revi
     expect(info.note).toMatch(/^could not describe the table \(AccessDeniedException: .*\): read with the standard CloudTrail columns only, so console sessions and event categories are unknown/);
     const { buildView } = await import('../../src/render/view.js');
     const detail = buildView(model, { media: 'screen', paper: 'a4' }).header.sources[0]!.detail;
+    expect(info.engineVersion).toBe('Athena engine version 3');
+    expect(detail).toContain(', Athena engine version 3, ');
     expect(detail).toContain('; could not describe the table (AccessDeniedException');
     expect(detail).toContain('allow athena:GetTableMetadata');
 

@@ -221,6 +221,11 @@ describe('iot-audit report: bad input gets one line, a documented exit code and 
     expect(lines.findIndex((l) => l.startsWith('Findings at or above --fail-on high'))).toBeGreaterThan(at);
     const model = JSON.parse(readFileSync(path.join(out, 'iot-audit-2026-10.json'), 'utf8'));
     expect(model.findingNotes).toHaveLength(1);
+    // Not applied: the findings it named count again, each saying why.
+    const named = model.findings.filter((f: { ruleId: string; accountId: string }) => f.ruleId === 'human-without-mfa' && f.accountId === '314159265358');
+    expect(named.length).toBeGreaterThan(0);
+    expect(model.findingNotes[0]).toContain(`was not applied to ${named.length} finding`);
+    for (const f of named) expect(f).toMatchObject({ suppressed: false, suppressionReason: expect.stringMatching(/^suppression expired on 2026-10-15, not applied/) });
     // Escaped as any text of the Markdown (the resource glob's `*`).
     expect(readFileSync(path.join(out, 'iot-audit-2026-10.md'), 'utf8')).toContain(`**Note:** ${model.findingNotes[0].replace('"*"', '"\\*"')}`);
     const json = JSON.parse((await cli([...base, '--config', config, '--format', 'json', '--fail-on', 'high', '--out', out, '--json'])).stdout);
