@@ -85,13 +85,11 @@ export function jsonContainers(text: string | Uint8Array, maxDepth: number, maxC
   return containers;
 }
 
-/**
- * Why a log file over the limits (`jsonOverLimits`, `MAX_PARSE_CONTAINERS`) is not read: the file
- * read whole, or (`iotRecords`) the IoT records of a compact one, which the fast scan parses.
- */
-export function overLimitsReason(over: 'deep' | 'wide', iotRecords = false): string {
-  if (over === 'deep') return `nested more than ${MAX_PARSE_DEPTH.toLocaleString('en-US')} levels deep: not read (no CloudTrail record nests so deep)`;
-  return `${iotRecords ? 'its IoT records hold' : 'holds'} more than ${MAX_PARSE_CONTAINERS.toLocaleString('en-US')} objects and arrays: not read (no CloudTrail log holds so many in so little)`;
+/** Why a log file over the limits (`jsonOverLimits`: `MAX_PARSE_DEPTH`, `MAX_PARSE_CONTAINERS`) is not read. */
+export function overLimitsReason(over: 'deep' | 'wide'): string {
+  return over === 'deep'
+    ? `nested more than ${MAX_PARSE_DEPTH.toLocaleString('en-US')} levels deep: not read (no CloudTrail record nests so deep)`
+    : `holds more than ${MAX_PARSE_CONTAINERS.toLocaleString('en-US')} objects and arrays: not read (no CloudTrail log holds so many in so little)`;
 }
 
 /**
@@ -194,6 +192,11 @@ function isPrivateKeyName(key: string): boolean {
 }
 const PRIVATE_KEY_NAMES: ReadonlySet<string> = new Set(['privatekey', 'private_key']);
 
+/** `o[k] = v` as an own data property: a `__proto__` key stays a key (as `cut` makes them). */
+function define(o: JsonObject, k: string, v: JsonValue): void {
+  Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+}
+
 /**
  * `value` as the report keeps it: itself when it nests at most `levels` levels (the value itself
  * the first), holds at most `budget.left` objects and arrays, and no private key (nearly always),
@@ -208,12 +211,11 @@ function keptValue(value: JsonValue, levels: number, budget: { left: number }): 
   if (levels === 0) return TOO_DEEP;
   budget.left--;
   // Past the budget, the rest of the list or object is one `TOO_WIDE` (not one per element: that copy was as large).
-  const spent = (v: JsonValue) => budget.left <= 0 && typeof v === 'object' && v !== null;
   if (Array.isArray(value)) {
     let out: JsonValue[] | null = null;
     for (let i = 0; i < value.length; i++) {
       const v = value[i]!;
-      if (spent(v)) {
+      if (budget.left <= 0 && typeof v === 'object' && v !== null) {
         out = [...(out ?? value).slice(0, i), TOO_WIDE];
         break;
       }
@@ -224,11 +226,10 @@ function keptValue(value: JsonValue, levels: number, budget: { left: number }): 
   }
   let out: JsonObject | null = null;
   const keys = Object.keys(value);
-  const define = (o: JsonObject, k: string, v: JsonValue) => Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!;
     const v = value[key]!;
-    if (spent(v)) {
+    if (budget.left <= 0 && typeof v === 'object' && v !== null) {
       const cutAt: JsonObject = {};
       for (let j = 0; j < i; j++) define(cutAt, keys[j]!, out === null ? value[keys[j]!]! : out[keys[j]!]!);
       define(cutAt, key, TOO_WIDE);

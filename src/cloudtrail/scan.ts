@@ -101,13 +101,32 @@ function nativeScanner(isa: NativeIsa): ReturnType<typeof nativeRecordScanner> {
  * (`MAX_PARSE_CONTAINERS`): the caller reads it the plain way, which holds the whole file to that
  * budget and gives the reason. The scan's candidates are all parsed before any is let go.
  */
-export class RecordOverLimits extends Error {}
+export class RecordOverLimits extends Error {
+  constructor(readonly over: 'deep' | 'wide') {
+    super(`the records to parse pass the ${over === 'deep' ? 'nesting' : 'objects and arrays'} a parse may build`);
+  }
+}
 
-/** Takes the objects and arrays of the record in bytes[start, end] from the file's `budget` (a parse builds them all); throws `RecordOverLimits` past it. */
-function countCandidate(bytes: Buffer, start: number, end: number, budget: { left: number }): void {
-  const counted = jsonContainers(bytes, MAX_PARSE_DEPTH, budget.left, start, end + 1);
-  if (typeof counted !== 'number') throw new RecordOverLimits('the records to parse hold too many objects and arrays');
-  budget.left -= counted;
+/**
+ * Holds the records to parse, bytes[start, end] pairs, to what a parse may build (`MAX_PARSE_DEPTH`,
+ * `MAX_PARSE_CONTAINERS` for all of them); throws `RecordOverLimits` past it. Each object or array
+ * takes at least two bytes, so records that short cannot pass it and are not counted (nearly always).
+ */
+function checkCandidates(bytes: Buffer, spans: ArrayLike<number>): void {
+  let total = 0;
+  let longest = 0;
+  for (let k = 0; k < spans.length; k += 2) {
+    const length = spans[k + 1]! + 1 - spans[k]!;
+    total += length;
+    if (length > longest) longest = length;
+  }
+  if (total <= 2 * MAX_PARSE_CONTAINERS && longest <= 2 * MAX_PARSE_DEPTH) return;
+  let left = MAX_PARSE_CONTAINERS;
+  for (let k = 0; k < spans.length; k += 2) {
+    const counted = jsonContainers(bytes, MAX_PARSE_DEPTH, left, spans[k]!, spans[k + 1]! + 1);
+    if (typeof counted !== 'number') throw new RecordOverLimits(counted);
+    left -= counted;
+  }
 }
 
 /**
@@ -122,9 +141,8 @@ export function scanRecordsBytes(input: Uint8Array, path: ScanPath = DEFAULT_PAT
     if (scan === null) return null;
     const spans = scan.candidates;
     const bytes = Buffer.from(input.buffer, input.byteOffset, input.length);
-    // Counted before any is parsed: candidates are all alive until the last is parsed.
-    const budget = { left: MAX_PARSE_CONTAINERS };
-    for (let k = 0; k < spans.length; k += 2) countCandidate(bytes, spans[k]!, spans[k + 1]!, budget);
+    // Checked before any is parsed: candidates are all alive until the last is parsed.
+    checkCandidates(bytes, spans);
     const candidates: unknown[] = [];
     for (let k = 0; k < spans.length; k += 2) candidates.push(JSON.parse(bytes.toString('utf8', spans[k]!, spans[k + 1]! + 1)));
     return { recordCount: scan.recordCount, candidates };
@@ -179,7 +197,6 @@ const COLON = 0x3a;
  */
 function candidateRecords(bytes: Buffer, spans: Int32Array, hits: Int32Array): unknown[] {
   const candidates: unknown[] = [];
-  const budget = { left: MAX_PARSE_CONTAINERS };
   /** Start and end of each record to parse. */
   const chosen: number[] = [];
   const n = hits.length;
@@ -206,8 +223,8 @@ function candidateRecords(bytes: Buffer, spans: Int32Array, hits: Int32Array): u
     if (kind === NO_HIT || (kind === IOT_HIT && hasOtherEventSource(bytes, start, end))) continue;
     chosen.push(start, end);
   }
-  // Counted before any is parsed, as on the native path.
-  for (let k = 0; k < chosen.length; k += 2) countCandidate(bytes, chosen[k]!, chosen[k + 1]!, budget);
+  // Checked before any is parsed, as on the native path.
+  checkCandidates(bytes, chosen);
   for (let k = 0; k < chosen.length; k += 2) candidates.push(JSON.parse(bytes.toString('utf8', chosen[k]!, chosen[k + 1]! + 1)));
   return candidates;
 }

@@ -3,7 +3,7 @@ import { RecordOverLimits, scanRecordsBytes } from '../cloudtrail/scan.js';
 import { contentHashOf, sha256Hex } from '../integrity/content.js';
 import type { LogContentHash, ParsedLog } from '../types.js';
 import { gunzipWith, nativeGunzipper } from './gunzip-native.js';
-import { MAX_WHOLE_FILE_TEXT, TOO_LARGE, iotRecordsOf, isGzip, isTooLarge, parseLogBytes, releaseBuffer } from './parse-log.js';
+import { TOO_LARGE, iotRecordsOf, isGzip, isTooLarge, parseLogBytes, releaseBuffer } from './parse-log.js';
 
 /** libdeflate where the addon has it (its output space is reused from file to file). */
 const fastGunzip = nativeGunzipper();
@@ -14,7 +14,8 @@ const fastGunzip = nativeGunzipper();
  * scanner does not handle (pretty-printed, other wrappers, broken) take the plain path.
  * One exception, past what a parse may build (`MAX_PARSE_CONTAINERS`): the plain path holds a
  * whole file to it, the fast one only the IoT records it parses, so a compact file whose other
- * records hold more is read here and refused there (a test pins it).
+ * records hold more is read here and refused there (a test pins it). Whatever the fast one
+ * refuses, the plain one refuses too, with the same reason: the records lie in the file.
  *
  * `hash` (`--verify`): also the content hash CloudTrail's digests give (`contentHashOf`),
  * from the text decompressed here where it can be: libdeflate takes only a file that is one gzip member and nothing after
@@ -42,14 +43,10 @@ export function parseLogFast(bytes: Buffer, hash = false): ParsedLog {
     scan = scanRecordsBytes(hasBom(raw) ? raw.subarray(3) : raw);
   } catch (error) {
     if (!(error instanceof RecordOverLimits)) throw error;
-    // Too much to parse record by record. A file that may be read whole goes the plain way, which
-    // holds all of it to the same budget and words the reason; a larger one is named here.
-    if (raw.length > MAX_WHOLE_FILE_TEXT) {
-      const uncompressedBytes = raw.length;
-      if (raw !== bytes && !reused) releaseBuffer(raw);
-      return withContent({ recordCount: 0, records: [], uncompressedBytes, error: overLimitsReason('wide', true) }, content);
-    }
-    scan = null;
+    // Past what a parse may build: so is the whole file, which the plain path would refuse after counting it all again.
+    const uncompressedBytes = raw.length;
+    if (raw !== bytes && !reused) releaseBuffer(raw);
+    return withContent({ recordCount: 0, records: [], uncompressedBytes, error: overLimitsReason(error.over) }, content);
   }
   const uncompressedBytes = raw.length;
   // Decompressed once already; gzip inside gzip must reach the plain path as it came.

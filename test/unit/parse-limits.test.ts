@@ -71,8 +71,13 @@ describe('files the report will not read whole', () => {
     const asString = parseLogFast(Buffer.from(JSON.stringify({ Records: [record({ eventID: 's', eventTime: '2026-10-05T10:00:00Z', requestParameters: text })] })));
     expect(asString.error).toBeNull();
     expect(asString.records[0]!.requestParameters).toBeNull();
-    const lookup = { Events: [{ EventId: 'e', CloudTrailEvent: `{"x":${'{"a":'.repeat(MAX_PARSE_DEPTH + 1)}1${'}'.repeat(MAX_PARSE_DEPTH + 1)}}` }] };
-    expect(parseLogFast(Buffer.from(JSON.stringify(lookup))).records).toEqual([]);
+    // LookupEvents: an IoT record in CloudTrailEvent is read; past the limit it is not parsed (and so no IoT record).
+    const lookupOf = (levels: number) => {
+      const inner = JSON.stringify(record({ eventID: 'lk', eventTime: '2026-10-05T10:00:00Z' })).replace(/}$/, `,"additionalEventData":{"x":${'['.repeat(levels)}1${']'.repeat(levels)}}}`);
+      return Buffer.from(JSON.stringify({ Events: [{ EventId: 'lk', EventName: 'CreateThing', CloudTrailEvent: inner }] }));
+    };
+    expect(parseLogFast(lookupOf(MAX_PARSE_DEPTH - 2)).records.map((r) => r.eventId)).toEqual(['lk']);
+    expect(parseLogFast(lookupOf(MAX_PARSE_DEPTH + 1)).records).toEqual([]);
   });
 
   it('holds what a parse may build to 2 million objects and arrays a file, on both paths, and keeps 10,000 of a record value', () => {
@@ -88,18 +93,18 @@ describe('files the report will not read whole', () => {
       expect(kept).toContain(TOO_WIDE);
       expect(kept.split('[]').length - 1).toBeLessThan(MAX_KEPT_CONTAINERS);
     }
-    // Records that together pass a file's budget: the same reason on both paths (the fast one hands it to the plain one).
+    // Records that together pass a file's budget: the same reason on both paths.
     const many = Buffer.from(withValues(Array.from({ length: 9 }, () => wide(249_990))));
     for (const parsed of [parseLogFast(many), parseLogBytes(many)]) {
       expect(parsed.records).toEqual([]);
       expect(parsed.error).toBe('holds more than 2,000,000 objects and arrays: not read (no CloudTrail log holds so many in so little)');
     }
     expect(MAX_PARSE_CONTAINERS).toBe(2_000_000);
-    // Over 64 MB (no plain reading to hand it to): named here, as compact (it was called "not compact").
+    // Over 64 MB too: named for what it holds (it was called "not compact").
     const pad = JSON.stringify(record({ eventID: 'pad', eventSource: 's3.amazonaws.com', eventName: 'GetObject', requestParameters: { bucketName: 'b', key: 'k'.repeat(400) } }));
     const bigMany = Buffer.from(withValues(Array.from({ length: 9 }, () => wide(249_990))).replace(/]}$/, `,${Array.from({ length: Math.ceil(MAX_WHOLE_FILE_TEXT / pad.length) }, () => pad).join(',')}]}`));
     expect(bigMany.length).toBeGreaterThan(MAX_WHOLE_FILE_TEXT);
-    expect(parseLogFast(bigMany).error).toBe('its IoT records hold more than 2,000,000 objects and arrays: not read (no CloudTrail log holds so many in so little)');
+    expect(parseLogFast(bigMany).error).toBe('holds more than 2,000,000 objects and arrays: not read (no CloudTrail log holds so many in so little)');
     // The one difference between the paths (parseLogFast's doc): other services' records past the budget in a compact file.
     const s3Wide = `{"Records":[${JSON.stringify(record({ eventID: 'iot', eventTime: '2026-10-05T10:00:00Z' }))},${JSON.stringify(record({ eventID: 's3', eventSource: 's3.amazonaws.com', eventName: 'GetObject' })).replace(/}$/, `,"requestParameters":{"x":${wide(MAX_PARSE_CONTAINERS + 1)}}}`)}]}`;
     expect(parseLogFast(Buffer.from(s3Wide))).toMatchObject({ error: null, recordCount: 2, records: [expect.objectContaining({ eventId: 'iot' })] });
