@@ -84,6 +84,8 @@ const mb = (bytes) => bytes / 1e6;
 const REPEATS = Number(option('--repeats', flag('--quick') ? '1' : '5'));
 /** The run with the median wall time (the middle one of an odd count). */
 const median = (runs) => [...runs].sort((x, y) => x.seconds - y.seconds)[Math.floor((runs.length - 1) / 2)];
+/** The median of the runs' peak RSS (not the median run's). */
+const rssMedian = (runs) => runs.map((x) => x.rss).sort((x, y) => x - y)[Math.floor((runs.length - 1) / 2)];
 const fmt = (n, digits = 1) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
 execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
@@ -230,8 +232,8 @@ rmSync(heavyOut, { recursive: true, force: true });
 // An organization trail and an account trail in one bucket, or a trail's logs under two sources,
 // deliver each event twice: the copies are dropped as the files are read, so memory follows the
 // events kept. The heavy month read through two sources (the second a copy of hard links beside
-// it, made anew each run, as the tree may have been written anew), against the same month read
-// once, `--format json`, alternating.
+// it, made by each bench, as the tree may have been written anew, and removed after), against the
+// same month read once, `--format json`, alternating.
 const heavyCopy = path.join(path.dirname(heavyTree), 'trail-copy');
 rmSync(heavyCopy, { recursive: true, force: true });
 execFileSync('cp', ['-al', heavyTree, heavyCopy]);
@@ -244,6 +246,7 @@ for (let k = 0; k < HEAVY_REPEATS; k++) {
   twice.twice.push(await heavyJson([heavyTree, heavyCopy]));
 }
 rmSync(twiceOut, { recursive: true, force: true });
+rmSync(heavyCopy, { recursive: true, force: true });
 
 // --- the table ---------------------------------------------------------------------------
 const lines = [];
@@ -268,18 +271,16 @@ const phases = (run) => Object.entries(run.timings).map(([k, v]) => `${k} ${v}`)
 const sameIotLine = (() => {
   if (sameIot === null) return null;
   const at = (scale) => rows.find((r) => r.scale === scale);
-  const rssOf = (runs) => runs.map((x) => x.rss).sort((x, y) => x - y)[Math.floor((runs.length - 1) / 2)];
   const m = median(sameIot.runs);
   return (
-    `Memory against input and IoT events (peak RSS of (b), median of ${REPEATS} runs each): scale 1, ${at(1).iotEvents.toLocaleString('en-US')} IoT events: ${fmt(mb(rssOf(at(1).bRuns)), 0)} MB; ` +
-    `scale 2 with half the IoT share, twice the logs and ${sameIot.iotEvents.toLocaleString('en-US')} IoT events: ${fmt(mb(rssOf(sameIot.runs)), 0)} MB (all runs ${sameIot.runs.map((x) => fmt(mb(x.rss), 0)).join(' / ')} MB; wall ${fmt(m.seconds, 2)} s, phases (ms): ${phases(m)}); ` +
-    `scale 2, ${at(2).iotEvents.toLocaleString('en-US')} IoT events: ${fmt(mb(rssOf(at(2).bRuns)), 0)} MB.`
+    `Memory against input and IoT events (peak RSS of (b), median of ${REPEATS} runs each): scale 1, ${at(1).iotEvents.toLocaleString('en-US')} IoT events: ${fmt(mb(rssMedian(at(1).bRuns)), 0)} MB; ` +
+    `scale 2 with half the IoT share, twice the logs and ${sameIot.iotEvents.toLocaleString('en-US')} IoT events: ${fmt(mb(rssMedian(sameIot.runs)), 0)} MB (all runs ${sameIot.runs.map((x) => fmt(mb(x.rss), 0)).join(' / ')} MB; wall ${fmt(m.seconds, 2)} s, phases (ms): ${phases(m)}); ` +
+    `scale 2, ${at(2).iotEvents.toLocaleString('en-US')} IoT events: ${fmt(mb(rssMedian(at(2).bRuns)), 0)} MB.`
   );
 })();
 const heavyLine =
   `PDF bound: a report of ${heavyEvents.toLocaleString('en-US')} IoT events renders its PDF (${heavyPages} pages) in ${fmt(pdfMsOf(heavy) / 1000, 2)} s, alongside the other outputs (median of ${HEAVY_REPEATS}; all runs ${heavyRuns.map((r) => fmt(pdfMsOf(r) / 1000, 2)).join(' / ')} s); ` +
   `that whole run (read, analyse, then \`--format ${HEAVY_FORMATS}\`: JSON, CSV, HTML, PDF and Markdown) takes ${fmt(heavy.seconds, 2)} s, peak RSS ${fmt(mb(heavy.rss), 0)} MB (all runs ${heavyRuns.map((r) => fmt(mb(r.rss), 0)).join(' / ')} MB). Phases (ms): ${phases(heavy)}.`;
-const rssMedian = (runs) => runs.map((x) => x.rss).sort((x, y) => x - y)[Math.floor((runs.length - 1) / 2)];
 const twiceLine =
   `Every event delivered twice: the ${heavyEvents.toLocaleString('en-US')} IoT events' month read through two sources (the second a copy of the first), \`--format json\`: peak RSS ${fmt(mb(rssMedian(twice.twice)), 0)} MB (all runs ${twice.twice.map((r) => fmt(mb(r.rss), 0)).join(' / ')} MB; wall ${twice.twice.map((r) => fmt(r.seconds, 2)).join(' / ')} s), ` +
   `against ${fmt(mb(rssMedian(twice.once)), 0)} MB read once (all runs ${twice.once.map((r) => fmt(mb(r.rss), 0)).join(' / ')} MB; wall ${twice.once.map((r) => fmt(r.seconds, 2)).join(' / ')} s).`;

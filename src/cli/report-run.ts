@@ -6,7 +6,7 @@ import { checkScope } from '../sources/athena/validate.js';
 import type { Severity } from '../types.js';
 import { printable } from '../unicode.js';
 import { periodInProgress, periodJustEnded } from '../collect/period.js';
-import { exitInterrupted, type StopSignals } from './failure.js';
+import { INTERRUPTED, exitInterrupted, type StopSignals } from './failure.js';
 import { parseFormats, parseGeneratedAt } from './options.js';
 import { formatBytes, progressFor } from './progress.js';
 
@@ -78,12 +78,12 @@ export async function runReportCli(flags: ReportFlags, cli: CliIo): Promise<{ js
       return;
     }
     // A second signal, or no query to stop: exit at once.
-    if (interrupted || !queryRunning) stop(signal, 'no report was written');
+    if (interrupted || !queryRunning) stop(signal, INTERRUPTED.report);
     interrupted = true;
     // Give the query's StopQueryExecution a moment.
     abort.abort(new Error('interrupted'));
     setTimeout(() => {
-      if (!placed) stop(signal, 'no report was written');
+      if (!placed) stop(signal, INTERRUPTED.report);
     }, 10_000).unref();
   });
   // The pipeline (and what it imports) loads only when a report runs, not for --help or other commands.
@@ -196,10 +196,11 @@ export async function runReportCli(flags: ReportFlags, cli: CliIo): Promise<{ js
       `Note: ${earlier.join(', ')} in ${flags.out} ${earlier.length === 1 ? 'is' : 'are'} from an earlier run of this report, of a format this run did not write: SHA256SUMS no longer lists ${earlier.length === 1 ? 'it' : 'them'}`,
     );
   }
-  if (periodInProgress(model.period, now)) warn(`Warning: the period has not ended (it ends ${model.period.end}): the report holds the events logged up to now; run it again after its end for the whole period`);
   // --from alone: up to the run itself, whose last minutes' log files are not all delivered yet.
-  else if ((flags.from !== undefined && flags.to === undefined) || periodJustEnded(model.period, now)) {
-    const which = flags.to === undefined && flags.from !== undefined ? 'runs up to now' : 'ended less than an hour ago';
+  const upToNow = flags.from !== undefined && flags.to === undefined;
+  if (periodInProgress(model.period, now)) warn(`Warning: the period has not ended (it ends ${model.period.end}): the report holds the events logged up to now; run it again after its end for the whole period`);
+  else if (upToNow || periodJustEnded(model.period, now)) {
+    const which = upToNow ? 'runs up to now' : 'ended less than an hour ago';
     warn(`Warning: the period ${which} (${model.period.end}): CloudTrail delivers most log files within 15 minutes, some later; run it again later for the events of its last minutes`);
   }
   for (const warning of model.comparison?.warnings ?? []) warn(`Warning: ${warning}`);

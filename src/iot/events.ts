@@ -94,8 +94,7 @@ export function toIotEvent(sourced: SourcedRecord): IotEvent {
  * Calls within one group are in event id order. The receiving account's calls of the second
  * it accepts a transfer come before the accept here; the certificates' lifecycles put them
  * after it (`takeSameSecond` in analysis/certificates.ts). A deletion and a creation of one
- * certificate or policy in one second: creation first, unless the resource is shown to exist
- * before that second (`orderRecreations`).
+ * certificate or policy in one second are put in an order AWS IoT allows by `orderRecreations`.
  */
 const SAME_SECOND_ORDER: readonly (readonly string[] | 'others')[] = [
   ['RegisterCACertificate', 'CreatePolicy'],
