@@ -121,12 +121,23 @@ function checkCandidates(bytes: Buffer, spans: ArrayLike<number>): void {
     if (length > longest) longest = length;
   }
   if (total <= 2 * MAX_PARSE_CONTAINERS && longest <= 2 * MAX_PARSE_DEPTH) return;
-  let left = MAX_PARSE_CONTAINERS;
+  countCandidates(bytes, spans, MAX_PARSE_CONTAINERS);
+}
+
+/**
+ * The objects and arrays of the records to parse, counted in order against `left` (what a parse
+ * of their file may still build); throws `RecordOverLimits` at the first record past `left` or
+ * nested deeper than `MAX_PARSE_DEPTH`. A file read in windows counts each window's with what
+ * the windows before left (src/collect/parse-windows.ts).
+ */
+export function countCandidates(bytes: Buffer, spans: ArrayLike<number>, left: number): number {
+  let counted = 0;
   for (let k = 0; k < spans.length; k += 2) {
-    const counted = jsonContainers(bytes, MAX_PARSE_DEPTH, left, spans[k]!, spans[k + 1]! + 1);
-    if (typeof counted !== 'number') throw new RecordOverLimits(counted);
-    left -= counted;
+    const containers = jsonContainers(bytes, MAX_PARSE_DEPTH, left - counted, spans[k]!, spans[k + 1]! + 1);
+    if (typeof containers !== 'number') throw new RecordOverLimits(containers);
+    counted += containers;
   }
+  return counted;
 }
 
 /**
@@ -135,17 +146,34 @@ function checkCandidates(bytes: Buffer, spans: ArrayLike<number>): void {
  * then reads the file the plain way, which also gives the reason when it is unreadable.
  */
 export function scanRecordsBytes(input: Uint8Array, path: ScanPath = DEFAULT_PATH): RecordScan | null {
+  const scan = scanCandidateSpans(input, path);
+  if (scan === null) return null;
+  const bytes = Buffer.from(input.buffer, input.byteOffset, input.length);
+  // Checked before any is parsed: candidates are all alive until the last is parsed.
+  checkCandidates(bytes, scan.spans);
+  return { recordCount: scan.recordCount, candidates: parseSpans(bytes, scan.spans) };
+}
+
+/** The records at bytes[start, end] pairs, parsed. */
+export function parseSpans(bytes: Buffer, spans: ArrayLike<number>): unknown[] {
+  const records: unknown[] = [];
+  for (let k = 0; k < spans.length; k += 2) records.push(JSON.parse(bytes.toString('utf8', spans[k]!, spans[k + 1]! + 1)));
+  return records;
+}
+
+/** What `scanCandidateSpans` finds: the number of records, and where those that may be IoT records lie. */
+export interface CandidateSpans {
+  recordCount: number;
+  /** Start and end (inclusive) byte offsets of the records to parse, flattened; valid until the next scan. */
+  spans: ArrayLike<number>;
+}
+
+/** `scanRecordsBytes` but the parsing (and the limits, which count the records to parse). */
+export function scanCandidateSpans(input: Uint8Array, path: ScanPath = DEFAULT_PATH): CandidateSpans | null {
   const native = path === 'wasm' ? null : nativeScanner(path);
   if (native !== null) {
     const scan = native(input);
-    if (scan === null) return null;
-    const spans = scan.candidates;
-    const bytes = Buffer.from(input.buffer, input.byteOffset, input.length);
-    // Checked before any is parsed: candidates are all alive until the last is parsed.
-    checkCandidates(bytes, spans);
-    const candidates: unknown[] = [];
-    for (let k = 0; k < spans.length; k += 2) candidates.push(JSON.parse(bytes.toString('utf8', spans[k]!, spans[k + 1]! + 1)));
-    return { recordCount: scan.recordCount, candidates };
+    return scan === null ? null : { recordCount: scan.recordCount, spans: scan.candidates };
   }
   let length = input.length;
   while (length > 0 && isJsonSpace(input[length - 1])) length--;
@@ -169,7 +197,7 @@ export function scanRecordsBytes(input: Uint8Array, path: ScanPath = DEFAULT_PAT
   }
   if (count === 0 ? length !== EMPTY_LENGTH : spans[2 * count - 1] !== length - 3) return null;
 
-  return { recordCount: count, candidates: candidateRecords(bytes, spans, kernel.hits) };
+  return { recordCount: count, spans: candidateSpans(bytes, spans, kernel.hits) };
 }
 
 /**
@@ -188,19 +216,18 @@ const ESCAPE_HIT = 2;
 const COLON = 0x3a;
 
 /**
- * The records holding a hit, parsed. Driven by the hits (a few per file), not by the
+ * Where the records holding a hit lie. Driven by the hits (a few per file), not by the
  * records (a hundred or more): each hit's record is found by binary search. A loop over
  * every record made this code hot within a few files, so V8 compiled it (inlined into the
  * scan) before it had seen a record parsed, and again when one came: with the closure
  * the wrapper-key check used, the workers spent ~300 ms of CPU compiling the scan's
  * functions at the bench's scale 1, against ~160–190 ms now (`node --trace-opt`).
  */
-function candidateRecords(bytes: Buffer, spans: Int32Array, hits: Int32Array): unknown[] {
-  const candidates: unknown[] = [];
+function candidateSpans(bytes: Buffer, spans: Int32Array, hits: Int32Array): number[] {
   /** Start and end of each record to parse. */
   const chosen: number[] = [];
   const n = hits.length;
-  if (n === 0) return candidates;
+  if (n === 0) return chosen;
   // The kernel's own memory, ours until the next file: sorted in place.
   hits.sort();
   const count = spans.length >> 1;
@@ -223,10 +250,7 @@ function candidateRecords(bytes: Buffer, spans: Int32Array, hits: Int32Array): u
     if (kind === NO_HIT || (kind === IOT_HIT && hasOtherEventSource(bytes, start, end))) continue;
     chosen.push(start, end);
   }
-  // Checked before any is parsed, as on the native path.
-  checkCandidates(bytes, chosen);
-  for (let k = 0; k < chosen.length; k += 2) candidates.push(JSON.parse(bytes.toString('utf8', chosen[k]!, chosen[k + 1]! + 1)));
-  return candidates;
+  return chosen;
 }
 
 /**

@@ -4,9 +4,22 @@ import { contentHashOf, sha256Hex } from '../integrity/content.js';
 import type { LogContentHash, ParsedLog } from '../types.js';
 import { gunzipWith, nativeGunzipper } from './gunzip-native.js';
 import { TOO_LARGE, iotRecordsOf, isGzip, isTooLarge, parseLogBytes, releaseBuffer } from './parse-log.js';
+import { parseLogWindows, readsInWindows } from './parse-windows.js';
 
 /** libdeflate where the addon has it (its output space is reused from file to file). */
 const fastGunzip = nativeGunzipper();
+
+/**
+ * How a log file is parsed: a large gzip file a window at a time where that can tell
+ * (`parseLogWindows`, which gives the same result), anything else `parseLogFast`.
+ */
+export async function parseLog(bytes: Buffer, hash = false): Promise<ParsedLog> {
+  if (readsInWindows(bytes, hash)) {
+    const parsed = await parseLogWindows(bytes);
+    if (parsed !== null) return parsed;
+  }
+  return parseLogFast(bytes, hash);
+}
 
 /**
  * `parseLogBytes` with the fast path: the same result for every input (a test holds it

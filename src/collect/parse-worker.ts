@@ -3,7 +3,7 @@ import { parentPort } from 'node:worker_threads';
 import { digestContentOf, type DigestRead } from '../integrity/digest.js';
 import type { KnownContent } from '../integrity/log-files.js';
 import { sidecarSignature } from '../sources/local.js';
-import { contentHashFast, parseLogFast } from './parse-fast.js';
+import { contentHashFast, parseLog } from './parse-fast.js';
 import { keptReader } from './read-kept.js';
 import type { ParsedLog } from '../types.js';
 
@@ -31,7 +31,7 @@ export interface ParseReplies {
 /** Log files are read into kept space: nothing returned points into it (see `parseLogFast`). */
 const readLog = keptReader();
 
-function handle(task: ParseTask): ParseReply {
+async function handle(task: ParseTask): Promise<ParseReply> {
   try {
     if ('digestPath' in task) {
       const bytes = readFileSync(task.digestPath);
@@ -39,7 +39,7 @@ function handle(task: ParseTask): ParseReply {
     }
     const bytes = 'path' in task ? readLog(task.path) : Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.byteLength);
     if (task.job === 'hash') return { id: task.id, content: { ...contentHashFast(bytes), storedBytes: bytes.length } };
-    const parsed = parseLogFast(bytes, task.job === 'parse+hash');
+    const parsed = await parseLog(bytes, task.job === 'parse+hash');
     if ('path' in task) parsed.storedBytes = bytes.length;
     return { id: task.id, parsed };
   } catch (error) {
@@ -50,7 +50,14 @@ function handle(task: ParseTask): ParseReply {
 
 const port = parentPort;
 if (port === null) throw new Error('parse-worker.js runs as a worker thread of the parse pool');
+/** Batches run one after another, each task in turn (a large file is read as a stream: `parseLog`), and are answered in order. */
+async function run(batch: ParseBatch): Promise<void> {
+  const results: ParseReply[] = [];
+  for (const task of batch.tasks) results.push(await handle(task));
+  const replies: ParseReplies = { results };
+  port!.postMessage(replies);
+}
+let running: Promise<void> = Promise.resolve();
 port.on('message', (batch: ParseBatch) => {
-  const replies: ParseReplies = { results: batch.tasks.map(handle) };
-  port.postMessage(replies);
+  running = running.then(() => run(batch));
 });

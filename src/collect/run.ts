@@ -41,7 +41,7 @@ export interface LogParser {
  * on first use: with workers, the main thread never loads it (~12 ms of start-up).
  */
 export const inlineParser: LogParser = {
-  parse: async (bytes, options) => (await import('./parse-fast.js')).parseLogFast(bytes, options?.hash === true),
+  parse: async (bytes, options) => (await import('./parse-fast.js')).parseLog(bytes, options?.hash === true),
 };
 
 export interface CollectProgress {

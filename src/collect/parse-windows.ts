@@ -1,0 +1,208 @@
+import { createGunzip } from 'node:zlib';
+import { MAX_PARSE_CONTAINERS, overLimitsReason } from '../cloudtrail/normalize.js';
+import { type ScanPath, RecordOverLimits, countCandidates, parseSpans, scanCandidateSpans } from '../cloudtrail/scan.js';
+import type { CloudTrailRecord, ParsedLog } from '../types.js';
+import { MAX_LOG_BYTES, MAX_WHOLE_FILE_TEXT, TOO_LARGE, iotRecordsOf, isGzip, recordedSize } from './parse-log.js';
+
+/**
+ * A large compact log, read a window at a time: gunzipped as a stream, each window of whole
+ * records scanned as the fast path scans a whole file (`scanCandidateSpans`), its IoT records
+ * kept, the text let go. A file is otherwise held whole as text (and, read fast, scanned whole):
+ * one 286 MB log took the report to 390 MB, two at once on the two parse workers to 787 MB.
+ *
+ * The result is the fast path's for the same file, or null, and the caller reads the file whole
+ * as before (`parseLogFast`), which then gives the result or the reason: a file that is not a
+ * compact `{"Records":[...]}`, a damaged one, one that zlib cannot inflate. Why it is the same:
+ * each window is `{"Records":[` + records + `]}` validated by the same kernel, and the first starts
+ * where the file's first record does; JSON read from the same place in the same state reads the
+ * same, so a window that validates ends where one of the file's records ends, and the next window
+ * starts at the file's next record. The last window ends with the file. The records counted, the
+ * records parsed, their order and the limits on what a parse may build (`countCandidates`,
+ * carried from window to window) are then the whole file's.
+ *
+ * Not for `--verify`, whose hash needs the file's first gzip member whole (`contentHashOf`).
+ */
+
+/**
+ * Gzip files whose trailer records more text than a file read whole may hold (`MAX_WHOLE_FILE_TEXT`,
+ * 64 MiB) are read in windows: libdeflate, which reads only whole files, is ~2x zlib's speed on
+ * the smaller ones.
+ */
+export const WINDOWED_FROM = MAX_WHOLE_FILE_TEXT;
+
+/** Text gathered before a window is scanned (8 MiB). */
+export const WINDOW_BYTES = 8 << 20;
+
+/**
+ * Places a window may end tried before it waits for more text. A window ends after a `}` that is
+ * followed by `,{"` and the key the file's first record starts with (`eventVersion` in CloudTrail's
+ * files), but objects in an array inside a record can look the same.
+ */
+const CUTS_TRIED = 4;
+
+/** The longest first key a window's end is looked for with. */
+const MAX_KEY = 64;
+
+const PREFIX = Buffer.from('{"Records":[', 'latin1');
+const SUFFIX = Buffer.from(']}', 'latin1');
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+/** Whether `parseLogWindows` is how this file is read (never for a hash: see above). */
+export function readsInWindows(bytes: Uint8Array, hash: boolean): boolean {
+  return !hash && isGzip(bytes) && recordedSize(bytes) > WINDOWED_FROM;
+}
+
+export interface WindowOptions {
+  /** Text gathered before a window is scanned; tests make it small. */
+  window?: number;
+  path?: ScanPath;
+  /** Called with each window's length as it is scanned (tests: that windows end where they should). */
+  onWindow?: (bytes: number) => void;
+}
+
+/** The file's result, or null when only a whole read can tell (see above). */
+export async function parseLogWindows(bytes: Buffer, options: WindowOptions = {}): Promise<ParsedLog | null> {
+  const reader = new WindowReader(options.path, options.onWindow);
+  const window = options.window ?? WINDOW_BYTES;
+  // zlib's output a piece at a time: a window is at least one piece.
+  const gunzip = createGunzip({ chunkSize: Math.max(1024, Math.min(window, 1 << 20)) });
+  let total = 0;
+  let wanted = window;
+  try {
+    gunzip.end(bytes);
+    for await (const chunk of gunzip as AsyncIterable<Buffer>) {
+      total += chunk.length;
+      // What `gunzipLog` stops at, said as the fast path says it.
+      if (total > MAX_LOG_BYTES) return { recordCount: 0, records: [], uncompressedBytes: 0, error: TOO_LARGE };
+      if (!reader.append(chunk)) return null;
+      if (reader.held < wanted) continue;
+      // No window ended (one long record, or text a whole read must judge): gather twice as much.
+      wanted = reader.window() ? window : 2 * reader.held;
+    }
+  } catch (error) {
+    // zlib's error (a damaged file): the whole read gives it.
+    if (isZlibError(error)) return null;
+    throw error;
+  } finally {
+    gunzip.destroy();
+  }
+  return reader.last() ? reader.result(total) : null;
+}
+
+/** An error of zlib's own (`Z_DATA_ERROR`, `Z_BUF_ERROR`, ...), not one of this code's. */
+function isZlibError(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  return typeof code === 'string' && code.startsWith('Z_');
+}
+
+/**
+ * The text not yet scanned, and what the windows before it found. The text is held after a
+ * copy of `{"Records":[`, so a window is scanned where it lies: `]}` written for a moment over
+ * the `,{` after its last record.
+ */
+class WindowReader {
+  private space = Buffer.alloc(0);
+  /** Bytes of text held (after the prefix). */
+  held = 0;
+  /** Whether the file's own opening has been seen (and left out). */
+  private opened = false;
+  /** `},{"<first key>":`, where a window may end; null while the first record's first key is not known. */
+  private cut: Buffer | null = null;
+  private recordCount = 0;
+  private readonly records: CloudTrailRecord[] = [];
+  /** What a parse of the file may still build. */
+  private left = MAX_PARSE_CONTAINERS;
+  /** Past the limits: the rest is still validated (an invalid file gets the whole read's reason), not parsed. */
+  private over: 'deep' | 'wide' | null = null;
+
+  constructor(
+    private readonly path: ScanPath | undefined,
+    private readonly onWindow: ((bytes: number) => void) | undefined,
+  ) {}
+
+  /** Takes the next text; false when the file does not open as a compact log does (a byte order mark, then `{"Records":[`). */
+  append(chunk: Buffer): boolean {
+    let text = chunk;
+    if (!this.opened) {
+      const from = text.subarray(0, BOM.length).equals(BOM) ? BOM.length : 0;
+      if (text.length < from + PREFIX.length || !text.subarray(from, from + PREFIX.length).equals(PREFIX)) return false;
+      this.opened = true;
+      text = text.subarray(from + PREFIX.length);
+    }
+    const needed = PREFIX.length + this.held + text.length + SUFFIX.length;
+    if (needed > this.space.length) {
+      const space = Buffer.allocUnsafe(Math.max(needed, 2 * this.space.length));
+      PREFIX.copy(space, 0);
+      if (this.held > 0) this.space.copy(space, PREFIX.length, PREFIX.length, PREFIX.length + this.held);
+      this.space = space;
+    }
+    text.copy(this.space, PREFIX.length + this.held);
+    this.held += text.length;
+    this.cut ??= firstKeyCut(this.space.subarray(PREFIX.length, PREFIX.length + this.held));
+    return true;
+  }
+
+  /** Scans the whole records at the start of the text held and lets them go; false when no window ended. */
+  window(): boolean {
+    const pattern = this.cut;
+    if (pattern === null) return false;
+    const records = this.space.subarray(PREFIX.length, PREFIX.length + this.held);
+    let end = records.length;
+    for (let tried = 0; tried < CUTS_TRIED && end > 0; tried++) {
+      const cut: number = records.lastIndexOf(pattern, end - 1);
+      if (cut < 0) return false;
+      // `]}` over the `,{` after the record that ends at `cut`, then put back.
+      const close = PREFIX.length + cut + 1;
+      const comma = this.space[close]!;
+      const brace = this.space[close + 1]!;
+      SUFFIX.copy(this.space, close);
+      const scanned = this.scan(this.space.subarray(0, close + SUFFIX.length));
+      this.space[close] = comma;
+      this.space[close + 1] = brace;
+      if (scanned) {
+        this.space.copy(this.space, PREFIX.length, close + 1, PREFIX.length + this.held);
+        this.held -= cut + 2;
+        return true;
+      }
+      end = cut;
+    }
+    return false;
+  }
+
+  /** Scans the rest of the file (it ends the array and the object); false when it does not validate. */
+  last(): boolean {
+    return this.opened && this.scan(this.space.subarray(0, PREFIX.length + this.held));
+  }
+
+  result(uncompressedBytes: number): ParsedLog {
+    if (this.over !== null) return { recordCount: 0, records: [], uncompressedBytes, error: overLimitsReason(this.over) };
+    return { recordCount: this.recordCount, records: this.records, uncompressedBytes, error: null };
+  }
+
+  /** Scans one window (a whole `{"Records":[...]}`); false when it does not validate. */
+  private scan(window: Buffer): boolean {
+    const found = scanCandidateSpans(window, this.path);
+    if (found === null) return false;
+    this.onWindow?.(window.length);
+    this.recordCount += found.recordCount;
+    if (this.over !== null) return true;
+    try {
+      this.left -= countCandidates(window, found.spans, this.left);
+    } catch (error) {
+      if (!(error instanceof RecordOverLimits)) throw error;
+      this.over = error.over;
+      this.records.length = 0;
+      return true;
+    }
+    for (const record of iotRecordsOf(parseSpans(window, found.spans))) this.records.push(record);
+    return true;
+  }
+}
+
+/** `},{"<key>":` for the first key of the first record in `records`, or null while it is not all there (or is no key). */
+function firstKeyCut(records: Buffer): Buffer | null {
+  if (records[0] !== 0x7b || records[1] !== 0x22) return null;
+  const close = records.indexOf(0x22, 2);
+  if (close < 0 || close > 2 + MAX_KEY || records.subarray(2, close).includes(0x5c) || records[close + 1] !== 0x3a) return null;
+  return Buffer.concat([Buffer.from('},', 'latin1'), records.subarray(0, close + 2)]);
+}

@@ -1,0 +1,145 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseLog, parseLogFast } from '../../src/collect/parse-fast.js';
+import { WINDOWED_FROM, parseLogWindows, readsInWindows } from '../../src/collect/parse-windows.js';
+import { createParsePool } from '../../src/collect/pool.js';
+import { MAX_PARSE_CONTAINERS, overLimitsReason } from '../../src/cloudtrail/normalize.js';
+import { scanPaths } from '../../src/cloudtrail/scan.js';
+import { record } from '../helpers/trail-tree.js';
+
+// A large compact log is read a window at a time (src/collect/parse-windows.ts): one 286 MB log
+// took the report to 390 MB read whole, two at once to 787 MB. Whatever the windows read must be
+// what the whole file read gives, or the file goes to the whole read.
+
+const other = (i: number) =>
+  record({ eventID: `s3-${i}`, eventSource: 's3.amazonaws.com', eventName: 'GetObject', requestParameters: { bucketName: 'b', key: `k-${i}` } });
+
+/** Records whose insides look like a window's end: objects in an array that start as a record does, and the same in a string. */
+const lookalike = (i: number) =>
+  record({
+    eventID: `iot-look-${i}`,
+    eventTime: '2026-10-05T10:00:00Z',
+    requestParameters: {
+      tags: [{ eventVersion: '1.09', x: 1 }, { eventVersion: '1.09', y: `},{"eventVersion":"1.09"` }, { eventVersion: '1.09' }],
+      note: '},{"eventVersion":"1.09","eventSource":"iot.amazonaws.com"}',
+    },
+  });
+
+const iot = (i: number) => record({ eventID: `iot-${i}`, eventTime: '2026-10-05T10:00:00Z', requestParameters: { policyName: `p-${i}`, note: 'é ✓ \u0001' } });
+
+/** A compact log: 2,000 records, IoT ones among them (some that look like a window's end inside). */
+function compactLog(): Buffer {
+  const records = Array.from({ length: 2000 }, (_, i) => (i % 97 === 0 ? lookalike(i) : i % 41 === 0 ? iot(i) : other(i)));
+  return Buffer.from(JSON.stringify({ Records: records }));
+}
+
+async function windows(gz: Buffer, window: number, path?: ReturnType<typeof scanPaths>[number]) {
+  const sizes: number[] = [];
+  const parsed = await parseLogWindows(gz, { window, path, onWindow: (n) => sizes.push(n) });
+  return { parsed, sizes };
+}
+
+describe('a large compact log read in windows', () => {
+  const text = compactLog();
+  const gz = gzipSync(text);
+
+  it.each(scanPaths())('gives what the whole read gives, in many windows (%s)', async (scan) => {
+    const whole = parseLogFast(gz);
+    expect(whole.error).toBeNull();
+    expect(whole.records.length).toBeGreaterThan(60);
+    for (const window of [1 << 10, 10_000, 64 << 10]) {
+      const { parsed, sizes } = await windows(gz, window, scan);
+      expect(parsed).toStrictEqual(whole);
+      // Windows ended all along the file, none much past the size asked for.
+      expect(sizes.length).toBeGreaterThan(text.length / window / 2);
+      expect(Math.max(...sizes.slice(0, -1))).toBeLessThan(4 * window + 4096);
+    }
+  });
+
+  it('reads a file with a byte order mark, or of two gzip members, as the whole read does', async () => {
+    const bom = gzipSync(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), text]));
+    expect((await windows(bom, 4096)).parsed).toStrictEqual(parseLogFast(bom));
+    const half = text.indexOf(',{"eventVersion"', text.length >> 1);
+    const twoMembers = Buffer.concat([gzipSync(text.subarray(0, half)), gzipSync(text.subarray(half))]);
+    const whole = parseLogFast(twoMembers);
+    expect(whole.records.length).toBeGreaterThan(60);
+    expect((await windows(twoMembers, 4096)).parsed).toStrictEqual(whole);
+  });
+
+  it('leaves to the whole read a file that is damaged, cut short, not compact or not a log, which then words it', async () => {
+    const broken = Buffer.from(text);
+    broken.write('}', text.indexOf('"s3-1500"'));
+    const cases = [
+      gzipSync(broken),
+      gzipSync(text).subarray(0, gz.length - 100),
+      gzipSync(text.subarray(0, text.length - 5)),
+      gzipSync(Buffer.from(JSON.stringify(JSON.parse(text.toString()), null, 1))),
+      gzipSync(Buffer.from(`${text.toString()}\n${text.toString()}`)),
+      gzipSync(Buffer.from('{"version":"0","findings":[]}')),
+    ];
+    for (const file of cases) {
+      expect((await windows(file, 4096)).parsed).toBeNull();
+      expect(await parseLog(file)).toStrictEqual(parseLogFast(file));
+    }
+  });
+
+  it('holds the whole file to what a parse may build, across windows', async () => {
+    // Three IoT records of 700,000 empty arrays each: each window passes, the file does not.
+    const wide = (i: number) => JSON.stringify(iot(i)).replace(/}$/, `,"responseElements":{"x":[${'[],'.repeat(700_000)}[]]}}`);
+    const file = gzipSync(Buffer.from(`{"Records":[${JSON.stringify(other(0))},${wide(1)},${JSON.stringify(other(1))},${wide(2)},${wide(3)},${JSON.stringify(other(2))}]}`));
+    const whole = parseLogFast(file);
+    expect(whole.error).toBe(overLimitsReason('wide'));
+    const { parsed, sizes } = await windows(file, 1 << 20);
+    expect(sizes.length).toBeGreaterThan(2);
+    expect(parsed).toStrictEqual(whole);
+    // Two of them are read.
+    const two = gzipSync(Buffer.from(`{"Records":[${wide(1)},${JSON.stringify(other(1))},${wide(2)}]}`));
+    expect(700_001 * 2).toBeLessThan(MAX_PARSE_CONTAINERS);
+    expect((await windows(two, 1 << 20)).parsed).toStrictEqual(parseLogFast(two));
+  });
+
+  it('is how gzip files over 64 MB uncompressed are read, never for a hash', () => {
+    const trailer = (size: number) => {
+      const file = Buffer.from(gz);
+      file.writeUInt32LE(size, file.length - 4);
+      return file;
+    };
+    expect(readsInWindows(trailer(WINDOWED_FROM + 1), false)).toBe(true);
+    expect(readsInWindows(trailer(WINDOWED_FROM + 1), true)).toBe(false);
+    expect(readsInWindows(trailer(WINDOWED_FROM), false)).toBe(false);
+    expect(readsInWindows(text, false)).toBe(false);
+  });
+});
+
+describe('a parse worker reading a log over 64 MB', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'iot-audit-windows-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('reads it in windows and answers the files after it in order', async () => {
+    const unit = JSON.stringify(other(0)).length + 1;
+    const records = Array.from({ length: Math.ceil((WINDOWED_FROM + (4 << 20)) / unit) }, (_, i) => (i % 5000 === 0 ? iot(i) : other(i)));
+    const big = gzipSync(Buffer.from(JSON.stringify({ Records: records })), { level: 1 });
+    expect(readsInWindows(big, false)).toBe(true);
+    const small = gzipSync(compactLog());
+    const files = [path.join(dir, 'big.json.gz'), path.join(dir, 'small.json.gz')];
+    await writeFile(files[0]!, big);
+    await writeFile(files[1]!, small);
+    const pool = createParsePool({ threads: 1 });
+    try {
+      const [bigParsed, smallParsed] = await Promise.all(files.map((file) => pool.parseFile(file)));
+      expect(bigParsed).toStrictEqual({ ...parseLogFast(big), storedBytes: big.length });
+      expect(bigParsed!.records.length).toBe(Math.ceil(records.length / 5000));
+      expect(smallParsed).toStrictEqual({ ...parseLogFast(small), storedBytes: small.length });
+    } finally {
+      await pool.close();
+    }
+  });
+});
