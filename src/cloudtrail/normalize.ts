@@ -85,32 +85,61 @@ export function jsonContainers(text: string | Uint8Array, maxDepth: number, maxC
   return containers;
 }
 
-/** Why a log file over the limits (`jsonOverLimits`: `MAX_PARSE_DEPTH`, `MAX_PARSE_CONTAINERS`) is not read. */
-export function overLimitsReason(over: 'deep' | 'wide'): string {
+/** The wrapper keys under which a record is held as text (`unwrapRecord`), as the reasons name them. */
+export type TextWrapperKey = 'CloudTrailEvent' | 'eventJson';
+
+/**
+ * Why a log file over the limits (`jsonOverLimits`: `MAX_PARSE_DEPTH`, `MAX_PARSE_CONTAINERS`) is
+ * not read; with `heldIn`, why a file that holds a record as text under that wrapper key past one
+ * record's limits (`MAX_PARSE_DEPTH`, `MAX_RECORD_CONTAINERS`: `RecordTextOverLimits`) is not.
+ */
+export function overLimitsReason(over: 'deep' | 'wide', heldIn?: TextWrapperKey): string {
+  if (heldIn !== undefined) {
+    const record = `holds a record as text in "${heldIn}"`;
+    return over === 'deep'
+      ? `${record} nested more than ${MAX_PARSE_DEPTH.toLocaleString('en-US')} levels deep: not read (no CloudTrail record nests so deep)`
+      : `${record} with more than ${MAX_RECORD_CONTAINERS.toLocaleString('en-US')} objects and arrays: not read (no CloudTrail record holds so many: its events are at most 256 KB)`;
+  }
   return over === 'deep'
     ? `nested more than ${MAX_PARSE_DEPTH.toLocaleString('en-US')} levels deep: not read (no CloudTrail record nests so deep)`
     : `holds more than ${MAX_PARSE_CONTAINERS.toLocaleString('en-US')} objects and arrays: not read (no CloudTrail log holds so many in so little)`;
 }
 
 /**
- * JSON held in a string, parsed; undefined when it is not JSON, or is past the limits of one
- * record (`MAX_PARSE_DEPTH`, `MAX_RECORD_CONTAINERS`): a forged value, left out as unreadable.
+ * A record held as text (LookupEvents' `CloudTrailEvent`, an export's `eventJson`) past one
+ * record's limits: not built (`normalizeRecord` with `'throw'`). Its message is the file's reason
+ * (`overLimitsReason`): the record is there, refused, and a file holding it is not read as one
+ * without it, nor as one that holds no record.
  */
-function parsedText(text: string): unknown {
-  if (jsonOverLimits(text, MAX_PARSE_DEPTH, MAX_RECORD_CONTAINERS) !== null) return undefined;
+export class RecordTextOverLimits extends Error {
+  constructor(
+    readonly heldIn: TextWrapperKey,
+    readonly over: 'deep' | 'wide',
+  ) {
+    super(overLimitsReason(over, heldIn));
+  }
+}
+
+/**
+ * JSON held in a string, parsed (`value`); else why not: `over` says which limit of one record
+ * (`MAX_PARSE_DEPTH`, `MAX_RECORD_CONTAINERS`) it passes, null when it is not JSON.
+ */
+function parsedText(text: string): { value: unknown } | { over: 'deep' | 'wide' | null } {
+  const over = jsonOverLimits(text, MAX_PARSE_DEPTH, MAX_RECORD_CONTAINERS);
+  if (over !== null) return { over };
   try {
-    return JSON.parse(text) as unknown;
+    return { value: JSON.parse(text) as unknown };
   } catch {
-    return undefined;
+    return { over: null };
   }
 }
 
 function obj(value: unknown): JsonObject | null {
   if (isObject(value)) return kept(value as JsonObject);
-  // Some exports carry nested JSON as a string.
+  // Some exports carry nested JSON as a string: one past the limits is a forged value, left out as unreadable JSON is.
   if (typeof value === 'string' && value.startsWith('{')) {
     const parsed = parsedText(value);
-    return isObject(parsed) ? kept(parsed as JsonObject) : null;
+    return 'value' in parsed && isObject(parsed.value) ? kept(parsed.value as JsonObject) : null;
   }
   return null;
 }
@@ -321,6 +350,8 @@ interface KeyedRecord {
   fields: Map<string, unknown>;
   /** The wrapped record: the first `cloudtrailevent` that is not null, else the first such `eventjson`. */
   inner: unknown;
+  /** Which of the two `inner` is. */
+  innerKey: TextWrapperKey;
   /** The first `detail` that is not null. */
   detail: unknown;
   /** Whether an EventBridge key (`detail-type`, `source`) is there. */
@@ -345,8 +376,17 @@ function keyed(raw: Record<string, unknown>): KeyedRecord {
     else if (lower === 'detail') detail ??= value;
     else if (lower === 'source' || lower === 'detail-type') eventBridge = true;
   }
-  return { fields, inner: cloudTrailEvent ?? eventJson, detail, eventBridge };
+  return { fields, inner: cloudTrailEvent ?? eventJson, innerKey: cloudTrailEvent !== null ? 'CloudTrailEvent' : 'eventJson', detail, eventBridge };
 }
+
+/**
+ * How `normalizeRecord` meets a record held as text (`CloudTrailEvent`, `eventJson`) past one
+ * record's limits: `'throw'` throws `RecordTextOverLimits` (a log file's records: the file is then
+ * named unreadable with the reason, not read without the record or as one holding none);
+ * `'fields'` reads the object's own fields instead, as for wrapped text that is not JSON (an
+ * Athena row, whose columns are the record beside such a column).
+ */
+export type TextOverLimitsMet = 'throw' | 'fields';
 
 /**
  * Unwraps the containers users feed in around a record: the LookupEvents API
@@ -354,12 +394,16 @@ function keyed(raw: Record<string, unknown>): KeyedRecord {
  * Athena exports (`eventjson`). Wrapper keys are matched in any case (`eventJSON`,
  * `CLOUDTRAILEVENT`), as every key is (FORMATS.md section 2); `CloudTrailEvent` before
  * `eventJson`, and a null one counts as absent. The fast scan treats the same keys, in any
- * ASCII case, as wrappers (`isWrapperKey` in scan.ts). `raw` itself when it wraps nothing.
+ * ASCII case, as wrappers (`isWrapperKey` in scan.ts). `raw` itself when it wraps nothing,
+ * and when its wrapped text is not JSON. Text past one record's limits (`parsedText`) is a
+ * record refused (`TextOverLimitsMet`).
  */
-function unwrapRecord(raw: Record<string, unknown>, { inner, detail, eventBridge }: KeyedRecord): unknown {
+function unwrapRecord(raw: Record<string, unknown>, { inner, innerKey, detail, eventBridge }: KeyedRecord, overLimits: TextOverLimitsMet): unknown {
   if (typeof inner === 'string') {
     const parsed = parsedText(inner);
-    return parsed === undefined ? raw : parsed;
+    if ('value' in parsed) return parsed.value;
+    if (parsed.over !== null && overLimits === 'throw') throw new RecordTextOverLimits(innerKey, parsed.over);
+    return raw;
   }
   if (isObject(inner)) return inner;
   if (isObject(detail) && eventBridge) return detail;
@@ -371,12 +415,13 @@ function unwrapRecord(raw: Record<string, unknown>, { inner, detail, eventBridge
  * record the pipeline uses; null when the value is not a record at all. A record without an
  * `eventName` is one only when it names its event source: CloudTrail always writes the name, so
  * such a record is damaged or altered, and the report counts it (`eventName` null) rather than
- * dropping it unsaid; an object with neither is no record.
+ * dropping it unsaid; an object with neither is no record. A record held as text past one
+ * record's limits is met as `overLimits` says (`TextOverLimitsMet`).
  */
-export function normalizeRecord(raw: unknown): CloudTrailRecord | null {
+export function normalizeRecord(raw: unknown, overLimits: TextOverLimitsMet = 'fields'): CloudTrailRecord | null {
   if (!isObject(raw)) return null;
   const outer = keyed(raw);
-  const unwrapped = unwrapRecord(raw, outer);
+  const unwrapped = unwrapRecord(raw, outer, overLimits);
   if (!isObject(unwrapped)) return null;
   // Nearly every record wraps nothing: its keys were lower-cased once, above.
   const m = unwrapped === raw ? outer.fields : keyed(unwrapped).fields;

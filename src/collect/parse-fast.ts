@@ -1,4 +1,4 @@
-import { overLimitsReason } from '../cloudtrail/normalize.js';
+import { RecordTextOverLimits, overLimitsReason } from '../cloudtrail/normalize.js';
 import { RecordOverLimits, scanRecordsBytes } from '../cloudtrail/scan.js';
 import { contentHashOf, sha256Hex } from '../integrity/content.js';
 import type { LogContentHash, ParsedLog } from '../types.js';
@@ -25,10 +25,13 @@ export async function parseLog(bytes: Buffer, hash = false): Promise<ParsedLog> 
  * `parseLogBytes` with the fast path: the same result for every input (a test holds it
  * to that), without `JSON.parse` of the records that cannot be IoT records. Files the
  * scanner does not handle (pretty-printed, other wrappers, broken) take the plain path.
- * One exception, past what a parse may build (`MAX_PARSE_CONTAINERS`): the plain path holds a
- * whole file to it, the fast one only the IoT records it parses, so a compact file whose other
- * records hold more is read here and refused there (a test pins it). Whatever the fast one
- * refuses, the plain one refuses too, with the same reason: the records lie in the file.
+ * One exception, past what a parse may build: the plain path holds a whole file to it, the fast
+ * one only the records it parses (those that may be IoT records), so a compact file whose other
+ * records hold more (`MAX_PARSE_CONTAINERS`), or hold a record as text past one record's limits
+ * (`RecordTextOverLimits`: a `CloudTrailEvent` whose bytes show no IoT record), is read here and
+ * refused there (tests pin both). Whatever the fast one refuses, the plain one refuses too, with
+ * the same reason: the records lie in the file (where several are refused, each path names the
+ * first it meets).
  *
  * `hash` (`--verify`): also the content hash CloudTrail's digests give (`contentHashOf`),
  * from the text decompressed here where it can be: libdeflate takes only a file that is one gzip member and nothing after
@@ -63,14 +66,21 @@ export function parseLogFast(bytes: Buffer, hash = false): ParsedLog {
   }
   const uncompressedBytes = raw.length;
   // Decompressed once already; gzip inside gzip must reach the plain path as it came.
-  const parsed =
-    scan !== null
-      ? { recordCount: scan.recordCount, records: iotRecordsOf(scan.candidates), uncompressedBytes, error: null }
-      : parseLogBytes(isGzip(raw) ? bytes : raw);
+  const parsed = scan !== null ? scannedLog(scan.recordCount, scan.candidates, uncompressedBytes) : parseLogBytes(isGzip(raw) ? bytes : raw);
   // Nothing returned points into the text: candidates were copied out as strings (so the
   // reused space can take the next file).
   if (raw !== bytes && !reused) releaseBuffer(raw);
   return withContent(parsed, content);
+}
+
+/** A scanned file's result: its IoT records, or, at a record held as text past one record's limits, why it is not read (as `parseLogBytes` says). */
+function scannedLog(recordCount: number, candidates: unknown[], uncompressedBytes: number): ParsedLog {
+  try {
+    return { recordCount, records: iotRecordsOf(candidates), uncompressedBytes, error: null };
+  } catch (error) {
+    if (!(error instanceof RecordTextOverLimits)) throw error;
+    return { recordCount: 0, records: [], uncompressedBytes, error: error.message };
+  }
 }
 
 function hasBom(bytes: Uint8Array): boolean {

@@ -201,12 +201,13 @@ function iotOnly(record: CloudTrailRecord | null): CloudTrailRecord | null {
  * CloudTrail record (in any wrapper), else null: a list of objects none of which is a record
  * (`[{"id":1}]`, an unknown export) is not a log read with nothing in it, but a file the report
  * cannot read, and says so. Items that are not records beside ones that are count among the
- * records read, as other services' records do.
+ * records read, as other services' records do. An item holding its record as text past one
+ * record's limits throws `RecordTextOverLimits` (`iotRecordsOf`).
  */
 function withSomeRecord(items: unknown[]): LogRecords | null {
   const iot: KnownIotRecord[] = [];
   for (let i = 0; i < items.length; i++) {
-    const record = normalizeRecord(items[i]);
+    const record = normalizeRecord(items[i], 'throw');
     iot.push(iotOnly(record));
     if (record !== null) return { raw: items, iot };
   }
@@ -229,7 +230,7 @@ function recordsOf(value: unknown): LogRecords | null {
   if (Array.isArray(records)) return { raw: records, iot: [] };
   const events = keyCi(value, 'events');
   if (Array.isArray(events) && isLookupEventsOutput(value, events)) return withSomeRecord(events);
-  const record = normalizeRecord(value);
+  const record = normalizeRecord(value, 'throw');
   return record !== null ? { raw: [value], iot: [iotOnly(record)] } : null;
 }
 
@@ -286,7 +287,10 @@ function jsonErrorReason(error: unknown): string {
   return position ? `not valid JSON (error at character ${position[1]})` : 'not valid JSON (unexpected end of input)';
 }
 
-/** Every raw record of a log text; throws with the reason when it is not a CloudTrail log. */
+/**
+ * Every raw record of a log text; throws with the reason when it is not a CloudTrail log, or when
+ * telling its shape met a record refused (`RecordTextOverLimits`, as `iotRecordsOf` throws).
+ */
 export function rawRecordsOfText(text: string): unknown[] {
   return logRecordsOfText(text).raw;
 }
@@ -306,12 +310,20 @@ function logRecordsOfText(text: string): LogRecords {
   return records;
 }
 
-/** The IoT records among raw records, normalized; `known[i]`, where it is not undefined, is `raw[i]`'s (`KnownIotRecord`). */
+/**
+ * The IoT records among raw records, normalized; `known[i]`, where it is not undefined, is `raw[i]`'s (`KnownIotRecord`).
+ * Throws `RecordTextOverLimits` at a record held as text (LookupEvents' `CloudTrailEvent`, an
+ * export's `eventJson`) past one record's limits, and so does telling a log's shape: its file is
+ * named unreadable with that reason, as a file past what a parse may build is, rather than read
+ * without the record, or, when it was the only one, called a file that holds no CloudTrail record.
+ * Such a record is never one CloudTrail wrote (its events are at most 256 KB): the file is damaged or
+ * altered, and a report that read the rest would leave it out unsaid (a file has no other word).
+ */
 export function iotRecordsOf(raw: readonly unknown[], known: readonly KnownIotRecord[] = []): CloudTrailRecord[] {
   const out: CloudTrailRecord[] = [];
   for (let i = 0; i < raw.length; i++) {
     const given = known[i];
-    const record = given !== undefined ? given : iotOnly(normalizeRecord(raw[i]));
+    const record = given !== undefined ? given : iotOnly(normalizeRecord(raw[i], 'throw'));
     if (record !== null) out.push(record);
   }
   return out;

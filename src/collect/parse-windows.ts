@@ -1,5 +1,5 @@
 import { createGunzip } from 'node:zlib';
-import { MAX_PARSE_CONTAINERS, overLimitsReason } from '../cloudtrail/normalize.js';
+import { MAX_PARSE_CONTAINERS, RecordTextOverLimits, overLimitsReason } from '../cloudtrail/normalize.js';
 import { type ScanPath, RecordOverLimits, countCandidates, parseSpans, scanCandidateSpans } from '../cloudtrail/scan.js';
 import type { CloudTrailRecord, ParsedLog } from '../types.js';
 import { MAX_LOG_BYTES, MAX_WHOLE_FILE_TEXT, TOO_LARGE, iotRecordsOf, isGzip, recordedSize } from './parse-log.js';
@@ -114,6 +114,12 @@ class WindowReader {
   private left = MAX_PARSE_CONTAINERS;
   /** Past the limits: the rest is still validated (an invalid file gets the whole read's reason), not parsed. */
   private over: 'deep' | 'wide' | null = null;
+  /**
+   * The first record held as text past one record's limits (`RecordTextOverLimits`): the file's
+   * reason unless it is past the limits too, which the whole read checks before any record is
+   * parsed (`scanRecordsBytes`). The rest is still validated and counted, not parsed.
+   */
+  private refused: string | null = null;
 
   constructor(
     private readonly path: ScanPath | undefined,
@@ -176,6 +182,7 @@ class WindowReader {
 
   result(uncompressedBytes: number): ParsedLog {
     if (this.over !== null) return { recordCount: 0, records: [], uncompressedBytes, error: overLimitsReason(this.over) };
+    if (this.refused !== null) return { recordCount: 0, records: [], uncompressedBytes, error: this.refused };
     return { recordCount: this.recordCount, records: this.records, uncompressedBytes, error: null };
   }
 
@@ -194,7 +201,14 @@ class WindowReader {
       this.records.length = 0;
       return true;
     }
-    for (const record of iotRecordsOf(parseSpans(window, found.spans))) this.records.push(record);
+    if (this.refused !== null) return true;
+    try {
+      for (const record of iotRecordsOf(parseSpans(window, found.spans))) this.records.push(record);
+    } catch (error) {
+      if (!(error instanceof RecordTextOverLimits)) throw error;
+      this.refused = error.message;
+      this.records.length = 0;
+    }
     return true;
   }
 }

@@ -1,7 +1,7 @@
 import { createGzip, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { parseLogFast } from '../../src/collect/parse-fast.js';
-import { MAX_KEPT_CONTAINERS, MAX_PARSE_CONTAINERS, MAX_PARSE_DEPTH, MAX_RECORD_CONTAINERS, TOO_WIDE } from '../../src/cloudtrail/normalize.js';
+import { MAX_KEPT_CONTAINERS, MAX_PARSE_CONTAINERS, MAX_PARSE_DEPTH, MAX_RECORD_CONTAINERS, RecordTextOverLimits, TOO_WIDE, normalizeRecord } from '../../src/cloudtrail/normalize.js';
 import { contentHashOf } from '../../src/integrity/content.js';
 import { MAX_LOG_BYTES, MAX_WHOLE_FILE_TEXT, parseLogBytes } from '../../src/collect/parse-log.js';
 import { record } from '../helpers/trail-tree.js';
@@ -77,7 +77,59 @@ describe('files the report will not read whole', () => {
       return Buffer.from(JSON.stringify({ Events: [{ EventId: 'lk', EventName: 'CreateThing', CloudTrailEvent: inner }] }));
     };
     expect(parseLogFast(lookupOf(MAX_PARSE_DEPTH - 2)).records.map((r) => r.eventId)).toEqual(['lk']);
-    expect(parseLogFast(lookupOf(MAX_PARSE_DEPTH + 1)).records).toEqual([]);
+    // Past it, the page is not read, for that reason (it was read as an event made of the page's own EventName, or, without one, as no CloudTrail log).
+    expect(parseLogFast(lookupOf(MAX_PARSE_DEPTH + 1))).toMatchObject({ records: [], error: 'holds a record as text in "CloudTrailEvent" nested more than 100,000 levels deep: not read (no CloudTrail record nests so deep)' });
+  });
+
+  describe('a record held as text (LookupEvents\' CloudTrailEvent, an export\'s eventjson) past one record\'s limits', () => {
+    const iot = (eventID: string, more = '') => JSON.stringify(record({ eventID, eventTime: '2026-10-05T10:00:00Z' })).replace(/}$/, `${more}}`);
+    const deep = iot('deep', `,"padding":${'['.repeat(MAX_PARSE_DEPTH + 1)}${']'.repeat(MAX_PARSE_DEPTH + 1)}`);
+    const wide = iot('wide', `,"padding":[${'[],'.repeat(MAX_RECORD_CONTAINERS)}[]]`);
+    const DEEP = 'holds a record as text in "CloudTrailEvent" nested more than 100,000 levels deep: not read (no CloudTrail record nests so deep)';
+    const WIDE = 'holds a record as text in "CloudTrailEvent" with more than 250,000 objects and arrays: not read (no CloudTrail record holds so many: its events are at most 256 KB)';
+    // What LookupEvents gives beside the record: its own summary of it.
+    const summary = { EventId: 'x', EventName: 'CreateThing', ReadOnly: 'false', EventTime: '2026-10-05T10:00:00+00:00', EventSource: 'iot.amazonaws.com', Username: 'alice' };
+
+    it.each([
+      // The page's only record: it was "not a CloudTrail log ("Events" holds no CloudTrail record: ...)".
+      ['the only event of a LookupEvents page', { Events: [{ EventId: 'x', CloudTrailEvent: deep }] }, DEEP],
+      ['the only event of a LookupEvents page, too wide', { Events: [{ EventId: 'x', CloudTrailEvent: wide }], NextToken: 't' }, WIDE],
+      // Beside LookupEvents' summary: it was read as an IoT event made of the summary (no caller, no parameters).
+      ['an event beside its summary', { Events: [{ ...summary, CloudTrailEvent: wide }] }, WIDE],
+      // Beside a good event: the page was read without it, unsaid.
+      ['an event beside a good one', { Events: [{ EventId: 'ok', CloudTrailEvent: iot('ok') }, { EventId: 'x', CloudTrailEvent: deep }] }, DEEP],
+      ['an item of a bare array, in eventjson', [{ eventjson: wide }], WIDE.replace('CloudTrailEvent', 'eventJson')],
+      ['a single wrapped record', { cloudTrailEvent: deep }, DEEP],
+      // The fast scan takes this one: the wrapped text shows an IoT record, so it is parsed there.
+      ['a wrapped IoT record in a compact {"Records":[...]} file', { Records: [JSON.parse(iot('ok')) as unknown, { CloudTrailEvent: deep }] }, DEEP],
+    ])('names the file unreadable for the limit, on both paths: %s', (_what, value, reason) => {
+      const bytes = Buffer.from(JSON.stringify(value));
+      const expected = { recordCount: 0, records: [], uncompressedBytes: bytes.length, error: reason };
+      expect(parseLogBytes(bytes)).toStrictEqual(expected);
+      expect(parseLogFast(bytes)).toStrictEqual(expected);
+      expect(parseLogFast(gzipSync(bytes))).toStrictEqual(expected);
+    });
+
+    it('names it in JSON lines too, and reads the same records under the limits', () => {
+      const lines = (last: string) => Buffer.from(`${JSON.stringify({ Events: [{ EventId: 'ok', CloudTrailEvent: iot('ok') }] })}\n${JSON.stringify({ Events: [{ EventId: 'x', CloudTrailEvent: last }] })}\n`);
+      expect(parseLogBytes(lines(deep))).toMatchObject({ records: [], error: DEEP });
+      expect(parseLogBytes(lines(iot('also-ok')))).toMatchObject({ error: null, recordCount: 2, records: [{ eventId: 'ok' }, { eventId: 'also-ok' }] });
+    });
+
+    it("normalizeRecord throws it when asked (a log file's records), else reads the wrapper's own fields (an Athena row's columns)", () => {
+      const event = { ...summary, CloudTrailEvent: deep };
+      expect(() => normalizeRecord(event, 'throw')).toThrow(new RecordTextOverLimits('CloudTrailEvent', 'deep'));
+      expect(() => normalizeRecord(event, 'throw')).toThrow(DEEP);
+      expect(normalizeRecord({ eventSource: 'iot.amazonaws.com', eventName: 'CreateThing', eventjson: wide })).toMatchObject({ eventName: 'CreateThing' });
+      // Text that is not JSON is no wrapped record, in either case.
+      expect(normalizeRecord({ ...summary, CloudTrailEvent: '[[[' }, 'throw')).toMatchObject({ eventName: 'CreateThing', requestParameters: null });
+    });
+
+    it('the one difference between the paths: a compact file whose wrapped text past the limits shows no IoT record is read fast, refused plain', () => {
+      const bytes = Buffer.from(JSON.stringify({ Records: [JSON.parse(iot('ok')) as unknown, { CloudTrailEvent: `${'['.repeat(MAX_PARSE_DEPTH + 1)}${']'.repeat(MAX_PARSE_DEPTH + 1)}` }] }));
+      expect(parseLogFast(bytes)).toMatchObject({ error: null, recordCount: 2, records: [expect.objectContaining({ eventId: 'ok' })] });
+      expect(parseLogBytes(bytes).error).toBe(DEEP);
+    });
   });
 
   it('holds what a parse may build to 2 million objects and arrays a file, on both paths, and keeps 10,000 of a record value', () => {

@@ -10,9 +10,9 @@ vi.mock('../../src/cloudtrail/normalize.js', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../../src/cloudtrail/normalize.js')>();
   return {
     ...actual,
-    normalizeRecord: (value: unknown) => {
+    normalizeRecord: (...args: Parameters<typeof actual.normalizeRecord>) => {
       counted.calls++;
-      return actual.normalizeRecord(value);
+      return actual.normalizeRecord(...args);
     },
   };
 });

@@ -101,6 +101,25 @@ describe('a large compact log read in windows', () => {
     expect((await windows(two, 1 << 20)).parsed).toStrictEqual(parseLogFast(two));
   });
 
+  it('refuses a file for a record held as text past the limits as the whole read does, the limits of the whole file first', async () => {
+    const deepText = `{"eventSource":"iot.amazonaws.com","x":${'['.repeat(100_001)}${']'.repeat(100_001)}}`;
+    const refused = JSON.stringify({ CloudTrailEvent: deepText });
+    const wide = (i: number) => JSON.stringify(iot(i)).replace(/}$/, `,"responseElements":{"x":[${'[],'.repeat(700_000)}[]]}}`);
+    const log = (parts: string[]) => gzipSync(Buffer.from(`{"Records":[${parts.join(',')}]}`));
+    const others = Array.from({ length: 300 }, (_, i) => JSON.stringify(other(i)));
+    for (const file of [
+      log([...others, JSON.stringify(iot(1)), refused, ...others]),
+      // Refused early, past what the file may build later: the whole read counts before it parses.
+      log([others[0]!, refused, ...others, wide(1), wide(2), wide(3)]),
+    ]) {
+      const whole = parseLogFast(file);
+      expect(whole.error).toMatch(/^(holds a record as text in "CloudTrailEvent" nested more than|holds more than 2,000,000 objects)/);
+      const { parsed, sizes } = await windows(file, 16 << 10);
+      expect(sizes.length).toBeGreaterThan(2);
+      expect(parsed).toStrictEqual(whole);
+    }
+  });
+
   it('is how gzip files over 64 MB uncompressed are read, never for a hash', () => {
     const trailer = (size: number) => {
       const file = Buffer.from(gz);

@@ -577,6 +577,9 @@ describe('parseLogFast', () => {
       gzipSync('[{"eventSource":"iot.amazonaws.com","eventName":"CreateThing"}]'),
       gzipSync(`${JSON.stringify({ Records: [{ eventSource: 'iot.amazonaws.com', eventName: 'A' }] })}\n${JSON.stringify({ Records: [{ eventSource: 'iot.amazonaws.com', eventName: 'B' }] })}\n`),
       gzipSync(JSON.stringify({ Events: [{ EventId: '1', CloudTrailEvent: JSON.stringify({ eventSource: 'iot.amazonaws.com', eventName: 'C', eventID: '1' }) }] })),
+      // A record held as text past one record's limits (100,000 levels): the file is refused, on the plain path and the scan's.
+      gzipSync(JSON.stringify({ Events: [{ EventId: '1', CloudTrailEvent: `{"eventSource":"iot.amazonaws.com","x":${'['.repeat(100_001)}${']'.repeat(100_001)}}` }] })),
+      gzipSync(JSON.stringify({ Records: [{ eventSource: 'iot.amazonaws.com', eventName: 'D' }, { CloudTrailEvent: `{"eventSource":"iot.amazonaws.com","x":${'['.repeat(100_001)}${']'.repeat(100_001)}}` }] })),
       Buffer.alloc(0),
       Buffer.from('not json'),
     ];
