@@ -1,4 +1,4 @@
-import type { AccountCoverage, AccountInfo, Coverage, IotEvent, Period, RecordsWithoutTime, ResolvedAccounts, SourceProblem } from '../types.js';
+import type { AccountCoverage, AccountInfo, AthenaCoverage, Coverage, IotEvent, Period, RecordsWithoutTime, ResolvedAccounts, SourceProblem } from '../types.js';
 import { deliveryDays } from '../collect/period.js';
 import type { DeliveredFiles } from '../collect/run.js';
 import { byString } from './params.js';
@@ -14,6 +14,15 @@ export interface CoverageInput {
   withoutName: RecordsWithoutTime;
   /** UTC delivery days whose folders were read. */
   days: readonly string[];
+}
+
+/**
+ * What the Athena queries returned, apart from the files: their rows are no log files, so they
+ * are counted in their own units (`Coverage.athena`, `AccountCoverage.athenaPartitions`).
+ */
+export interface AthenaRead extends Omit<AthenaCoverage, 'partitions'> {
+  /** Account, region and UTC delivery-day partitions that returned a row, each once over every table. */
+  partitions: readonly { accountId: string; region: string; day: string }[];
 }
 
 /** The account whose folder a key names (`AWSLogs/[o-.../]<account>/...`), or null. */
@@ -43,9 +52,11 @@ function unreadAccounts(problems: readonly SourceProblem[], athena: boolean): (a
  * in the logs' keys or events. Accounts not in the organization's list are only
  * called so when a list was known.
  */
-export function accountInfos(resolved: ResolvedAccounts, input: CoverageInput, events: readonly IotEvent[]): AccountInfo[] {
+export function accountInfos(resolved: ResolvedAccounts, input: CoverageInput, events: readonly IotEvent[], athena: AthenaRead | null = null): AccountInfo[] {
   const withLogs = new Set<string>();
   for (const l of input.delivered.locations) if (l.files > 0) withLogs.add(l.accountId);
+  // A partition that returned a row holds logs, though no file was read here.
+  for (const p of athena?.partitions ?? []) withLogs.add(p.accountId);
   // A plain folder of files has no account in its keys: the events say which accounts delivered.
   if (input.delivered.loose) for (let i = 0; i < events.length; i++) withLogs.add(events[i]!.accountId);
 
@@ -68,6 +79,8 @@ export function accountInfos(resolved: ResolvedAccounts, input: CoverageInput, e
  * `filters` are the accounts and regions asked for (empty: all): an account left out by
  * `--account` was not read, so it is neither "without logs" nor listed per account (unless
  * logs of it were read anyway); with `--region`, "without logs" means in those regions.
+ * `athena`: what the Athena tables among the sources returned (null: none is), counted apart
+ * from the log files.
  */
 export function coverageOf(
   input: CoverageInput,
@@ -75,35 +88,49 @@ export function coverageOf(
   period: Period,
   organizationKnown: boolean,
   filters: { accounts: readonly string[]; regions: readonly string[] },
-  athena = false,
+  athena: AthenaRead | null = null,
 ): Coverage {
   const askedFor = filters.accounts.length === 0 ? () => true : (id: string) => filters.accounts.includes(id);
   const periodDaySet = new Set(deliveryDays(period, 0));
-  const perAccount = new Map<string, Map<string, { files: number; days: Set<string> }>>();
+  type Read = { files: number; athenaPartitions: number; days: Set<string> };
+  const perAccount = new Map<string, Map<string, Read>>();
+  const readIn = (accountId: string, region: string): Read => {
+    const regions = perAccount.get(accountId) ?? new Map<string, Read>();
+    perAccount.set(accountId, regions);
+    const read = regions.get(region) ?? { files: 0, athenaPartitions: 0, days: new Set<string>() };
+    regions.set(region, read);
+    return read;
+  };
   for (const l of input.delivered.locations) {
-    const regions = perAccount.get(l.accountId) ?? new Map<string, { files: number; days: Set<string> }>();
-    perAccount.set(l.accountId, regions);
-    regions.set(l.region, { files: l.files, days: new Set(l.days.filter((d) => periodDaySet.has(d))) });
+    const read = readIn(l.accountId, l.region);
+    read.files += l.files;
+    for (const d of l.days) if (periodDaySet.has(d)) read.days.add(d);
+  }
+  for (const p of athena?.partitions ?? []) {
+    const read = readIn(p.accountId, p.region);
+    read.athenaPartitions++;
+    if (periodDaySet.has(p.day)) read.days.add(p.day);
   }
   const nameOf = new Map(accounts.map((a) => [a.id, a]));
   const accountCoverage: AccountCoverage[] = [...new Set([...accounts.map((a) => a.id).filter(askedFor), ...perAccount.keys()])]
     .sort()
     .map((accountId) => {
-      const regions = perAccount.get(accountId) ?? new Map();
+      const regions = perAccount.get(accountId) ?? new Map<string, Read>();
       const regionList = [...regions.entries()]
-        .map(([region, r]) => ({ region, files: r.files, days: [...r.days].sort() }))
+        .map(([region, r]) => ({ region, files: r.files, athenaPartitions: r.athenaPartitions, days: [...r.days].sort() }))
         .sort(byString((r) => r.region));
       return {
         accountId,
         accountName: nameOf.get(accountId)?.name ?? null,
         inOrganization: nameOf.get(accountId)?.inOrganization ?? false,
         files: regionList.reduce((n, r) => n + r.files, 0),
+        athenaPartitions: regionList.reduce((n, r) => n + r.athenaPartitions, 0),
         regions: regionList,
         days: [...new Set(regionList.flatMap((r) => r.days))].sort(),
       };
     });
   const sortedDays = [...input.days].sort();
-  const notRead = unreadAccounts(input.problems, athena);
+  const notRead = unreadAccounts(input.problems, athena !== null);
   const noLogRead = organizationKnown ? accounts.filter((a) => a.inOrganization && !a.hasLogs && askedFor(a.id)).map((a) => a.id) : [];
   return {
     accountsWithoutLogs: noLogRead.filter((id) => !notRead(id)),
@@ -114,6 +141,7 @@ export function coverageOf(
     filesRead: input.stats.filesRead,
     bytesRead: input.stats.bytesRead,
     recordsRead: input.stats.recordsRead,
+    athena: athena === null ? null : { partitions: athena.partitions.length, rowsRead: athena.rowsRead, dataScannedBytes: athena.dataScannedBytes },
     iotRecords: input.stats.iotRecords,
     duplicatesDropped: input.stats.duplicatesDropped,
     iotRecordsWithoutTime: input.withoutTime,

@@ -179,10 +179,15 @@ export async function runReportCli(flags: ReportFlags, cli: CliIo): Promise<{ js
   }
   const without = c.accountsWithoutLogs.length;
   // Loaded by the report already (the renderers): not at start-up.
-  const { inRegionsAskedFor } = await import('../render/format.js');
+  const { athenaRead, inRegionsAskedFor, readLogFiles } = await import('../render/format.js');
   // Objects or prefixes that could not be listed or fetched (a file this user may not read, a failed GET): named only when there are some.
   const notRead = c.sourceProblems.length > 0 ? `, ${c.sourceProblems.length} could not be listed or read` : '';
-  io.log(`  ${c.filesRead} log ${c.filesRead === 1 ? 'file' : 'files'} read, ${c.unreadableFiles.length} unreadable${notRead}, ${without} ${without === 1 ? 'account' : 'accounts'} without logs${inRegionsAskedFor(model.filters.regions)}${c.accountsNotRead.length > 0 ? `, ${c.accountsNotRead.length} not read${inRegionsAskedFor(model.filters.regions)}` : ''}`);
+  // Files and Athena's rows in their own units: a run through Athena alone read no file, and says what it read.
+  const read = [
+    ...(readLogFiles(model) ? [`${c.filesRead} log ${c.filesRead === 1 ? 'file' : 'files'} read, ${c.unreadableFiles.length} unreadable`] : []),
+    ...(c.athena !== null ? [`Athena: ${athenaRead(c.athena)}`] : []),
+  ].join(', ');
+  io.log(`  ${read}${notRead}, ${without} ${without === 1 ? 'account' : 'accounts'} without logs${inRegionsAskedFor(model.filters.regions)}${c.accountsNotRead.length > 0 ? `, ${c.accountsNotRead.length} not read${inRegionsAskedFor(model.filters.regions)}` : ''}`);
   const timeless = c.iotRecordsWithoutTime.count;
   if (timeless > 0) warn(`${timeless} IoT ${timeless === 1 ? 'record has' : 'records have'} no usable event time and ${timeless === 1 ? 'is' : 'are'} in no period (listed in the report's Coverage)`);
   const nameless = c.iotRecordsWithoutName.count;
@@ -220,6 +225,7 @@ export async function runReportCli(flags: ReportFlags, cli: CliIo): Promise<{ js
     coverage: {
       filesRead: c.filesRead,
       unreadableFiles: c.unreadableFiles.length,
+      athena: c.athena,
       sourceProblems: c.sourceProblems.length,
       iotRecordsWithoutTime: timeless,
       iotRecordsWithoutName: nameless,

@@ -78,15 +78,15 @@ export interface CollectOptions {
    * not read and inflate the file again.
    */
   contentSink?: { readonly wanted: boolean; add(store: ObjectStore, key: string, content: LogContentHash, storedBytes: number): void };
-  /**
-   * Records that came another way (an Athena query), merged and de-duplicated with
-   * the files' records; `files` stand for what they covered (partitions).
-   */
   /** Where the trail discovery keeps its listings, for an integrity check that follows (`DiscoveryListings`). */
   discoveryListings?: DiscoveryListings;
+  /**
+   * Records that came another way (an Athena query), merged and de-duplicated with the files'
+   * records. They come from no file read here: what the queries covered is counted apart
+   * (`AthenaRead`), never among the files.
+   */
   extra?: {
     records: SourcedRecord[];
-    delivered: { accountId: string; region: string; day: string }[];
     /**
      * The queries' sources. A query that scanned data tells no log files (a quiet month returns no
      * row), so a run with one never fails for finding no log file; one that scanned none does.
@@ -559,7 +559,6 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
     shareRecordValues(sourced.record);
     unique.offer(sourced);
   }
-  for (const p of options.extra?.delivered ?? []) delivered.add(p.accountId, p.region, p.day);
 
   // 4. One record per eventID (de-duplicated as read, see UniqueRecords), by time then id.
   const records = unique.records();

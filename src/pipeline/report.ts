@@ -21,6 +21,7 @@ import type { ObjectStore, Period, ReportModel, Severity, SourceInfo, SourcedRec
 import { coveredFilters, sourceBase, storeScope, type DiscoveryListings } from '../cloudtrail/layout.js';
 import { isAthenaUrl, parseAthenaUrl } from '../sources/athena/url.js';
 import { checkScope } from '../sources/athena/validate.js';
+import type { AthenaRead } from '../analysis/coverage.js';
 
 export interface ReportOptions {
   sources: string[];
@@ -166,10 +167,16 @@ function addIntegrity(model: ReportModel, stores: readonly ObjectStore[], inputs
   model.integrity.eventsUnchecked = model.events.filter((e) => e.integrity === null || e.integrity === 'unverified' || e.integrity === 'no-digests').length;
 }
 
-/** Runs each `athena://` source's query; its records join the files' before de-duplication. */
+/**
+ * Runs each `athena://` source's query; its records join the files' before de-duplication, and
+ * what the queries covered (`read`: null without a query) is counted apart from the files.
+ */
 async function collectFromAthena(specs: readonly string[], options: ReportOptions, period: Period) {
-  const out = { records: [] as SourcedRecord[], delivered: [] as { accountId: string; region: string; day: string }[], sources: [] as SourceInfo[] };
+  const out = { records: [] as SourcedRecord[], sources: [] as SourceInfo[], read: null as AthenaRead | null };
   if (specs.length === 0) return out;
+  const partitions = new Map<string, AthenaRead['partitions'][number]>();
+  let rowsRead = 0;
+  let dataScannedBytes = 0;
   const { runAthenaCollection } = await import('../sources/athena/collect.js');
   for (const url of specs) {
     options.onAthenaQuery?.(true);
@@ -189,9 +196,12 @@ async function collectFromAthena(specs: readonly string[], options: ReportOption
     }).finally(() => options.onAthenaQuery?.(false));
     out.records.push(...result.records);
     out.sources.push(result.source);
-    // Coverage from the partitions that returned data.
-    out.delivered.push(...result.partitions);
+    // A partition two tables both returned rows of is one partition.
+    for (const p of result.partitions) partitions.set(`${p.accountId}/${p.region}/${p.day}`, p);
+    rowsRead += result.rowsRead;
+    dataScannedBytes += result.info.dataScannedBytes;
   }
+  out.read = { partitions: [...partitions.values()], rowsRead, dataScannedBytes };
   return out;
 }
 
@@ -381,6 +391,7 @@ async function afterTheRead(
     // A source folder of one account (or region) covers no other: none is "without logs".
     filters: coveredFilters(options, [...stores.map(storeScope), ...athena.sources.map(() => ({ account: null, region: null }))]),
     extraSources: athena.sources,
+    athena: athena.read,
   });
 
   if (verifyInputs !== null && integrityResult !== null) addIntegrity(model, stores, verifyInputs, integrityResult);

@@ -7,6 +7,7 @@ import { IANAZone } from 'luxon';
 import { zoneOffsetAt } from '../collect/period.js';
 import { rowSource } from './rows.js';
 import { codeShown, codeToken, INVISIBLE_CHARACTERS, mayShowCode, whole } from '../unicode.js';
+import type { AthenaCoverage, ReportModel } from '../report/model.js';
 
 /** Made on first use: creating it costs milliseconds of ICU start-up, and counts rarely need it. */
 let numberFormat: Intl.NumberFormat | undefined;
@@ -286,4 +287,18 @@ export class ZoneClock {
 /** With `--region`, an account "without logs" has none in the regions asked for (it may have logs elsewhere). */
 export function inRegionsAskedFor(regions: readonly string[]): string {
   return regions.length > 0 ? ' in the regions asked for' : '';
+}
+
+/**
+ * Whether the report read log files: a file source (S3, a folder) is among its sources, or no
+ * Athena table is. A report read through Athena alone read no file, and says what it read instead
+ * (`athenaRead`), never "0 log files read".
+ */
+export function readLogFiles(model: ReportModel): boolean {
+  return model.coverage.athena === null || model.sources.some((s) => s.kind !== 'athena');
+}
+
+/** What the Athena tables returned, in their own units: "637 IoT rows from 61 partitions (123.5 MB scanned)". */
+export function athenaRead(athena: AthenaCoverage): string {
+  return `${plural(athena.rowsRead, 'IoT row')} from ${plural(athena.partitions, 'partition')} (${formatBytes(athena.dataScannedBytes)} scanned)`;
 }

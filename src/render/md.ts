@@ -8,7 +8,7 @@
  */
 import type { Finding, ReportModel, Severity } from '../report/model.js';
 import type { RenderContext } from './context.js';
-import { formatCount, inRegionsAskedFor, suppressedCount, visible, ZoneClock } from './format.js';
+import { athenaRead, formatCount, inRegionsAskedFor, readLogFiles, suppressedCount, visible, ZoneClock } from './format.js';
 import { flatten } from './one-line.js';
 import type { Comparison } from '../analysis/compare.js';
 
@@ -107,9 +107,11 @@ function header(model: ReportModel): string[] {
   const c = model.coverage;
   const s = model.summary;
   const categories = s.changesByCategory.map((x) => `${x.category} ${count(x.count)}`).join(' · ');
+  const files = readLogFiles(model);
   const coverage = [
-    `${plural(c.filesRead, 'log file')} read`,
-    c.unreadableFiles.length > 0 ? `**${plural(c.unreadableFiles.length, 'unreadable file')}**` : 'none unreadable',
+    files ? `${plural(c.filesRead, 'log file')} read` : null,
+    files ? (c.unreadableFiles.length > 0 ? `**${plural(c.unreadableFiles.length, 'unreadable file')}**` : 'none unreadable') : null,
+    c.athena !== null ? `Athena: ${athenaRead(c.athena)}` : null,
     plural(accountsCovered(model), 'account'),
     c.accountsWithoutLogs.length > 0
       ? `**${plural(c.accountsWithoutLogs.length, 'account')} without logs${inRegionsAskedFor(model.filters.regions)}**`

@@ -25,7 +25,7 @@ import { getOrInsert } from '../memo.js';
 import { certificatePlace } from '../analysis/support/certificate-place.js';
 import { dayChart, type ChartGeometry } from './chart.js';
 import { DEFAULT_PDF_CAPS, SCREEN_LIMITS, type PdfCaps, type RenderContext } from './context.js';
-import { anchorId, clipVisible, dayRanges, formatBytes, formatCount, inRegionsAskedFor, plural, visibleStrings, ZoneClock } from './format.js';
+import { anchorId, athenaRead, clipVisible, dayRanges, formatBytes, formatCount, inRegionsAskedFor, plural, readLogFiles, visibleStrings, ZoneClock } from './format.js';
 import { charsInRows, DOCUMENT_COLUMNS, printedRows } from './printed-rows.js';
 import { flatten } from './one-line.js';
 import { changeKey, lifecycleKey, repetitions, type Repetition } from './group.js';
@@ -303,6 +303,13 @@ export interface DeniedRow {
 
 export interface CoverageView {
   counts: { label: string; value: string }[];
+  /**
+   * What `perAccount` counts, in the units of the sources read (log files, an Athena table's
+   * partitions, or both, each in its own unit): the table's heading, its read and regions
+   * columns' heads, and what it says when it has no row.
+   */
+  perAccountHeads: { title: string; read: string; regions: string; none: string };
+  /** `files`: readable files, an Athena table's partitions, or both ("12 / 26"), as `perAccountHeads.read` says. */
   perAccount: Table<{ account: string; inOrganization: Badge; files: string; regions: CellList; days: string }>;
   /** The heading of `withoutLogs` and what it says when empty: the accounts and regions asked for, when the report has filters. */
   withoutLogsTitle: string;
@@ -456,8 +463,14 @@ function headerView(model: ReportModel, kit: ViewKit): HeaderView {
     })),
     filters: filters.length > 0 ? `Only ${filters.join('; ')}` : null,
     completeness: [
-      { label: 'Log files read', value: `${formatCount(cov.filesRead)} (${formatBytes(cov.bytesRead)}, ${plural(cov.recordsRead, 'record')})`, warn: false },
-      { label: 'Unreadable files', value: formatCount(cov.unreadableFiles.length), warn: cov.unreadableFiles.length > 0 },
+      // Files and Athena's rows in their own units: a report read through Athena alone read no file.
+      ...(readLogFiles(model)
+        ? [
+            { label: 'Log files read', value: `${formatCount(cov.filesRead)} (${formatBytes(cov.bytesRead)}, ${plural(cov.recordsRead, 'record')})`, warn: false },
+            { label: 'Unreadable files', value: formatCount(cov.unreadableFiles.length), warn: cov.unreadableFiles.length > 0 },
+          ]
+        : []),
+      ...(cov.athena !== null ? [{ label: 'Read through Athena', value: athenaRead(cov.athena), warn: false }] : []),
       { label: 'Source problems', value: formatCount(cov.sourceProblems.length), warn: cov.sourceProblems.length > 0 },
       { label: `Accounts without logs${inRegionsAskedFor(model.filters.regions)}`, value: formatCount(cov.accountsWithoutLogs.length), warn: cov.accountsWithoutLogs.length > 0 },
       ...(cov.accountsNotRead.length > 0
@@ -1111,8 +1124,24 @@ function deniedRow(d: DeniedGroup, kit: ViewKit, messages: ReadonlyMap<string, s
 }
 
 
+/** The per-account table's heading, columns and empty text, in the units of what was read: log files, Athena partitions, or both. */
+function perAccountHeads(files: boolean, athena: boolean): CoverageView['perAccountHeads'] {
+  if (!athena) return { title: 'Log files by account', read: 'Readable files', regions: 'Regions (readable files, delivery days)', none: 'No log file was read.' };
+  if (!files) {
+    return { title: 'Athena partitions by account', read: 'Athena partitions', regions: 'Regions (Athena partitions with IoT rows, delivery days)', none: 'No Athena partition returned a row.' };
+  }
+  return {
+    title: 'Log files and Athena partitions by account',
+    read: 'Readable files / Athena partitions',
+    regions: 'Regions (readable files, Athena partitions with IoT rows, delivery days)',
+    none: 'No log file was read, and no Athena partition returned a row.',
+  };
+}
+
 function coverageView(model: ReportModel, kit: ViewKit): CoverageView {
   const cov = model.coverage;
+  const files = readLogFiles(model);
+  const athena = cov.athena;
   const rows = kit.limits.rows;
   const byId = new Map(model.accounts.map((a) => [a.id, a]));
   const which = model.filters.accounts.length > 0 ? 'asked for' : 'of the organization';
@@ -1125,21 +1154,39 @@ function coverageView(model: ReportModel, kit: ViewKit): CoverageView {
         : `None: every account ${which} delivered logs${inRegionsAskedFor(model.filters.regions)}.`,
     notRead: notReadView(model, kit, which, accountRow),
     counts: [
-      { label: 'Log files read', value: formatCount(cov.filesRead) },
-      { label: 'Bytes read', value: formatBytes(cov.bytesRead) },
-      { label: 'Records read (any service)', value: formatCount(cov.recordsRead) },
+      ...(files
+        ? [
+            { label: 'Log files read', value: formatCount(cov.filesRead) },
+            { label: 'Bytes read', value: formatBytes(cov.bytesRead) },
+            { label: 'Records read (any service)', value: formatCount(cov.recordsRead) },
+          ]
+        : []),
+      ...(athena !== null
+        ? [
+            { label: 'Athena partitions with IoT rows (account, region, delivery day)', value: formatCount(athena.partitions) },
+            { label: 'Athena rows returned (IoT records)', value: formatCount(athena.rowsRead) },
+            { label: 'Athena data scanned', value: formatBytes(athena.dataScannedBytes) },
+          ]
+        : []),
       { label: 'IoT records in the period', value: formatCount(cov.iotRecords) },
       { label: 'Duplicate IoT records dropped', value: formatCount(cov.duplicatesDropped) },
       { label: 'IoT records without a usable time (in no period)', value: formatCount(cov.iotRecordsWithoutTime.count) },
       { label: 'IoT records without an event name (in no event)', value: formatCount(cov.iotRecordsWithoutName.count) },
       { label: 'Delivery days read (UTC)', value: cov.daysRead ? `${cov.daysRead.first} to ${cov.daysRead.last}` : 'none' },
     ],
+    perAccountHeads: perAccountHeads(files, athena !== null),
     perAccount: kit.table(cov.perAccount, rows, (a) => ({
       account: kit.account(a.accountId, a.accountName),
       inOrganization: a.inOrganization ? { label: 'yes', cls: 'st-ok' } : { label: 'no', cls: 'st-warn' },
-      files: formatCount(a.files),
+      files: [...(files ? [formatCount(a.files)] : []), ...(athena !== null ? [formatCount(a.athenaPartitions)] : [])].join(' / '),
       // A month of days logged every other day is longer than a cell: only the region is cut.
-      regions: kit.list(a.regions.map((r) => `${kit.cut(r.region)}: ${plural(r.files, 'file')}, ${dayRanges(r.days) || 'no days'}`), PDF_CHARS.text),
+      regions: kit.list(
+        a.regions.map((r) => {
+          const read = [...(files ? [plural(r.files, 'file')] : []), ...(athena !== null ? [plural(r.athenaPartitions, 'partition')] : [])];
+          return `${kit.cut(r.region)}: ${read.join(', ')}, ${dayRanges(r.days) || 'no days'}`;
+        }),
+        PDF_CHARS.text,
+      ),
       days: dayRanges(a.days) || 'none',
     })),
     withoutLogs: kit.table(cov.accountsWithoutLogs, rows, accountRow),

@@ -1,6 +1,6 @@
 import { actorSummaries, deniedGroups } from '../analysis/actors.js';
 import { certificateLifecycles } from '../analysis/certificates.js';
-import { accountInfos, coverageOf } from '../analysis/coverage.js';
+import { accountInfos, coverageOf, type AthenaRead } from '../analysis/coverage.js';
 import { policyHistories } from '../analysis/policies.js';
 import { summarize } from '../analysis/summary.js';
 import type { CollectResult } from '../collect/run.js';
@@ -18,6 +18,8 @@ export interface BuildInput {
   filters: { accounts: string[]; regions: string[] };
   /** Extra sources (Athena) that did not go through file collection. */
   extraSources?: SourceInfo[];
+  /** What those Athena sources returned, counted apart from the files; null or absent without one. */
+  athena?: AthenaRead | null;
 }
 
 function titleOf(period: Period): string {
@@ -54,7 +56,8 @@ export function buildReport(input: BuildInput): ReportModel {
     if (id !== null) organizationIds.add(id);
   }
   const events = takeEvents(collected.records);
-  const accounts = accountInfos(resolved, collected, events);
+  const athena = input.athena ?? null;
+  const accounts = accountInfos(resolved, collected, events, athena);
   const names = new Map(accounts.map((a) => [a.id, a.name]));
   // The events are new objects of this build: named in place rather than copied.
   for (let i = 0; i < events.length; i++) events[i]!.accountName = names.get(events[i]!.accountId) ?? null;
@@ -86,7 +89,7 @@ export function buildReport(input: BuildInput): ReportModel {
     policies: policyHistories(events),
     actors: actorSummaries(events),
     denied: deniedGroups(events),
-    coverage: coverageOf(collected, accounts, period, resolved.from !== 'logs', input.filters, (input.extraSources ?? []).some((s) => s.kind === 'athena')),
+    coverage: coverageOf(collected, accounts, period, resolved.from !== 'logs', input.filters, athena),
     integrity: null,
     findingNotes: [],
     comparison: null,

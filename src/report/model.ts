@@ -12,11 +12,12 @@
  * refuses another major), the minor when one is added (1.1: `sessionIssuerType`; 1.2: an event's
  * `integrity` `no-digests`, which was `not-covered`, counted in `logFilesUnverified`; a policy
  * version's `documentNotRecorded`, and `document` null, not CloudTrail's placeholder, when not recorded;
- * 1.4: a finding's `resourceKind`, an Athena source's `engineVersion` and `note`). The schema
+ * 1.4: a finding's `resourceKind`, an Athena source's `engineVersion` and `note`; 1.5: coverage's
+ * `athena` and an account's and region's `athenaPartitions`, which were counted in their `files`). The schema
  * describes one version exactly (closed objects, every field required): a report validates
  * against the schema of the version that wrote it, not an older minor's.
  */
-export const SCHEMA_VERSION = '1.4';
+export const SCHEMA_VERSION = '1.5';
 
 export type Category = 'certificate' | 'policy' | 'other';
 export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
@@ -132,8 +133,9 @@ export interface AccountInfo {
   /** Listed by the organization (or accounts file). */
   inOrganization: boolean;
   /**
-   * At least one log file of the period was read for it (in the regions asked for, with
-   * `--region`; an account left out by `--account` is not read, so false).
+   * At least one log file of the period was read for it, or an Athena partition of it returned a
+   * row (in the regions asked for, with `--region`; an account left out by `--account` is not
+   * read, so false).
    */
   hasLogs: boolean;
   /** Tags, when asked for with `--account-tags`; else empty. */
@@ -431,7 +433,7 @@ export interface DeniedGroup {
 export interface Coverage {
   /**
    * Accounts of the organization (or accounts file) of which no log file of the period was
-   * read: among the accounts asked for (`filters.accounts`, else all), and in the regions asked
+   * read and no Athena partition returned a row: among the accounts asked for (`filters.accounts`, else all), and in the regions asked
    * for (`filters.regions`, else any). Empty when no account list is known.
    */
   accountsWithoutLogs: string[];
@@ -442,14 +444,22 @@ export interface Coverage {
    * with none may well have logs). Empty when no account list is known. Since schema 1.3.
    */
   accountsNotRead: string[];
-  /** Accounts of which log files were read but that the organization (or accounts file) does not list. */
+  /** Accounts of which log files were read (or an Athena partition returned a row) but that the organization (or accounts file) does not list. */
   accountsNotInOrganization: string[];
   unreadableFiles: { key: string; source: string; reason: string }[];
   /** Prefixes or objects a source could not list or read (access denied, vanished...). */
   sourceProblems: { key: string; source: string; reason: string }[];
+  /** Log files read from the file sources (S3, local folders); what Athena returned is in `athena`. */
   filesRead: number;
+  /** Bytes of those log files, as stored. */
   bytesRead: number;
+  /** Records of those log files, of any service. */
   recordsRead: number;
+  /**
+   * What the Athena tables among the sources returned, counted apart from log files (Athena gives
+   * rows, not files); null when no Athena table is among the sources. Since schema 1.5.
+   */
+  athena: AthenaCoverage | null;
   /** IoT records in the period before de-duplication. */
   iotRecords: number;
   /** Duplicate IoT records dropped (same eventID). */
@@ -473,6 +483,20 @@ export interface Coverage {
   perAccount: AccountCoverage[];
 }
 
+/** What the Athena queries of a report returned (`Coverage.athena`), over every table. */
+export interface AthenaCoverage {
+  /**
+   * Account, region and UTC delivery-day partitions that returned at least one row, each once:
+   * those whose logs hold an IoT record (a partition whose logs hold none returns nothing, so
+   * it is not seen).
+   */
+  partitions: number;
+  /** Rows the queries returned: IoT records (`iotRecords` counts those of the period). */
+  rowsRead: number;
+  /** Bytes the queries scanned (each source's `athena.dataScannedBytes`, added up). */
+  dataScannedBytes: number;
+}
+
 /** IoT records set aside: with no usable event time (`Coverage.iotRecordsWithoutTime`), or no event name (`Coverage.iotRecordsWithoutName`). */
 export interface RecordsWithoutTime {
   /** How many, one per eventID (a record without one: per content), as records are de-duplicated. */
@@ -492,10 +516,13 @@ export interface AccountCoverage {
   accountId: string;
   accountName: string | null;
   inOrganization: boolean;
-  /** Readable log files read (for an Athena source: partitions that returned data). */
+  /** Readable log files read, from the file sources (an Athena table's partitions are `athenaPartitions`). */
   files: number;
-  regions: { region: string; files: number; days: string[] }[];
-  /** Days of the period (UTC delivery days) with at least one log file. */
+  /** Partitions (region and UTC delivery day) of an Athena table that returned a row of it; 0 without one. Since schema 1.5. */
+  athenaPartitions: number;
+  /** Per region, the same two counts (`athenaPartitions` since schema 1.5). */
+  regions: { region: string; files: number; athenaPartitions: number; days: string[] }[];
+  /** Days of the period (UTC delivery days) with at least one log file read or an Athena partition that returned a row. */
   days: string[];
 }
 

@@ -209,6 +209,7 @@ export function reportModel(init: Partial<ReportModel> = {}): ReportModel {
       filesRead: 0,
       bytesRead: 0,
       recordsRead: 0,
+      athena: null,
       iotRecords: 0,
       duplicatesDropped: 0,
       iotRecordsWithoutTime: { count: 0, examples: [] },
@@ -255,7 +256,8 @@ export function readIn(places: readonly (readonly [account: string, region: stri
     accountName: null,
     inOrganization: true,
     files: places.filter(([a]) => a === accountId).length,
-    regions: places.filter(([a]) => a === accountId).map(([, region]) => ({ region, files: 1, days: ['2026-10-01'] })),
+    athenaPartitions: 0,
+    regions: places.filter(([a]) => a === accountId).map(([, region]) => ({ region, files: 1, athenaPartitions: 0, days: ['2026-10-01'] })),
     days: ['2026-10-01'],
   }));
 }

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -108,8 +108,8 @@ describe('report from Athena', () => {
     expect(athena.model.sources).toEqual([
       expect.objectContaining({ kind: 'athena', layout: 'athena', athena: expect.objectContaining({ database: 'cloudtrail', table: 'org_trail', dataScannedBytes: expect.any(Number) }) }),
     ]);
-    // Coverage comes from the partitions that returned data.
-    expect(athena.model.coverage.perAccount.filter((a) => a.files > 0).map((a) => a.accountId)).toEqual(
+    // Coverage comes from the partitions that returned data, counted as partitions, not files.
+    expect(athena.model.coverage.perAccount.filter((a) => a.athenaPartitions > 0).map((a) => a.accountId)).toEqual(
       files.model.coverage.perAccount.filter((a) => a.files > 0 && files.model.events.some((e) => e.accountId === a.accountId)).map((a) => a.accountId),
     );
     // One query, with partition predicates for the period's delivery days.
@@ -268,5 +268,76 @@ describe('the same Athena table given twice (2026-11-26 review)', () => {
     expect(server.queries.length - before).toBe(1);
     expect(model.sources.map((s) => s.label)).toEqual(['athena://cloudtrail.org_trail']);
     expect(notes).toEqual(['Note: --source athena://CloudTrail.Org_Trail is left out: it is the same table as --source athena://cloudtrail.org_trail, whose query reads it']);
+  });
+});
+
+describe('coverage of a report read through Athena, in its own units (2026-11-26 review)', () => {
+  // An Athena table gives rows, not files: the partitions that returned a row were counted as an
+  // account's "log files", added to the files read in a run with files too, and a run through
+  // Athena alone said "0 log files read", as if nothing had been read.
+  const cliArgs = (sources: string[], out: string, ...more: string[]) => [
+    'report', ...sources.flatMap((s) => ['--source', s]), '--period', '2026-10', '--accounts-file', 'fixtures/accounts.json', '--no-organization',
+    '--generated-at', '2026-11-01T06:00:00Z', '--out', out, ...more,
+  ];
+  const readModel = async (out: string) => JSON.parse(await readFile(path.join(out, 'iot-audit-2026-10.json'), 'utf8')) as ReportModel;
+  const counts = (model: ReportModel) => model.coverage.perAccount.map((a) => [a.accountId, a.files, a.athenaPartitions]);
+  // The fixture organization's IoT rows of the delivery days: 637 rows (634 of October) from 61 account/region/day partitions.
+  const athenaRead = { partitions: 61, rowsRead: 637, dataScannedBytes: 123_456_789 };
+
+  it('a run through Athena alone says what Athena returned, never "0 log files read", on the terminal, in --json, the JSON, the Markdown and the header', async () => {
+    const out = await mkdtemp(path.join(os.tmpdir(), 'athena-coverage-'));
+    try {
+      const run = await runBin(cliArgs(['athena://cloudtrail.org_trail'], out, '--format', 'json,md'));
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toContain('\n  Athena: 637 IoT rows from 61 partitions (123.5 MB scanned), 0 accounts without logs, 1 not read\n');
+      expect(run.stdout).not.toMatch(/log files? read/);
+
+      const model = await readModel(out);
+      expect(model.coverage).toMatchObject({ filesRead: 0, athena: athenaRead, accountsWithoutLogs: [], accountsNotRead: ['161803398874'] });
+      expect(counts(model)).toEqual([
+        ['141421356237', 0, 1],
+        ['161803398874', 0, 0],
+        ['271828182845', 0, 16],
+        ['314159265358', 0, 43],
+        ['577215664901', 0, 1],
+      ]);
+      // An account seen through Athena only has logs: never one "without logs".
+      expect(model.accounts.filter((a) => a.hasLogs).map((a) => a.id)).toEqual(['141421356237', '271828182845', '314159265358', '577215664901']);
+
+      const md = await readFile(path.join(out, 'iot-audit-2026-10.md'), 'utf8');
+      expect(md).toContain('\n**Coverage:** Athena: 637 IoT rows from 61 partitions (123.5 MB scanned), 5 accounts, **1 account not read**  \n');
+      const { buildView } = await import('../../src/render/view.js');
+      const view = buildView(model, { media: 'screen', paper: 'a4' });
+      expect(view.header.completeness.map((r) => r.label)).not.toContain('Log files read');
+      expect(view.header.completeness).toContainEqual({ label: 'Read through Athena', value: '637 IoT rows from 61 partitions (123.5 MB scanned)', warn: false });
+      expect(view.coverage.perAccountHeads.title).toBe('Athena partitions by account');
+      expect(view.coverage.counts.map((c) => c.label)).not.toContain('Log files read');
+
+      const json = await runBin(cliArgs(['athena://cloudtrail.org_trail'], out, '--format', 'json', '--json'));
+      expect(json.code, json.stderr).toBe(0);
+      expect((JSON.parse(json.stdout) as { coverage: object }).coverage).toMatchObject({ filesRead: 0, athena: athenaRead, accountsWithoutLogs: [] });
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+  });
+
+  it('a run with log files and an Athena table counts the files read as files and the partitions apart', async () => {
+    const files = (await runReport(options([TREE]))).model;
+    const athena = (await runReport(options(['athena://cloudtrail.org_trail']))).model;
+    const out = await mkdtemp(path.join(os.tmpdir(), 'athena-coverage-'));
+    try {
+      const run = await runBin(cliArgs([TREE, 'athena://cloudtrail.org_trail'], out, '--format', 'json'));
+      expect(run.code, run.stderr).toBe(0);
+      const mixed = await readModel(out);
+      // Per account and region: the files of the files-only run, the partitions of the Athena-only run (iot-prod: 125 files, 43 partitions; it said 168 files).
+      expect(mixed.coverage.perAccount.find((a) => a.accountId === '314159265358')).toMatchObject({ files: 125, athenaPartitions: 43 });
+      expect(counts(mixed)).toEqual(counts(files).map(([id, n], i) => [id, n, counts(athena)[i]![2]]));
+      expect(mixed.coverage).toMatchObject({ filesRead: files.coverage.filesRead, bytesRead: files.coverage.bytesRead, recordsRead: files.coverage.recordsRead, athena: athenaRead });
+      const regions = (m: ReportModel) => m.coverage.perAccount.flatMap((a) => a.regions.map((r) => [a.accountId, r.region, r.files, r.athenaPartitions]));
+      expect(regions(mixed)).toEqual(regions(files).map(([id, region, n], i) => [id, region, n, regions(athena)[i]![3]]));
+      expect(run.stdout).toContain('\n  178 log files read, 3 unreadable, Athena: 637 IoT rows from 61 partitions (123.5 MB scanned), 0 accounts without logs, 1 not read\n');
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
   });
 });

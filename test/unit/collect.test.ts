@@ -179,7 +179,7 @@ describe('collect', () => {
     );
     // An Athena query that scanned data cannot tell whether log files exist (a quiet month returns no row): no failure.
     const run = (dataScannedBytes: number) => ({ queryExecutionId: 'q', database: 'db', table: 't', workgroup: null, dataScannedBytes, estimatedCostUsd: 0, engineVersion: null, note: null });
-    const queried = (bytes: number) => ({ records: [], delivered: [], sources: [{ label: 'athena://db.t', kind: 'athena' as const, layout: 'athena' as const, athena: run(bytes) }] });
+    const queried = (bytes: number) => ({ records: [], sources: [{ label: 'athena://db.t', kind: 'athena' as const, layout: 'athena' as const, athena: run(bytes) }] });
     expect((await collect({ stores: [], period: october, lateDays: 1, concurrency: 2, extra: queried(5_000_000) })).records).toEqual([]);
     // One that scanned nothing read no data at all (a table over another bucket): as a source with no log file.
     await expect(collect({ stores: [], period: october, lateDays: 1, concurrency: 2, extra: queried(0) })).rejects.toThrow(/under athena:\/\/db\.t \(its query scanned no data\)/);

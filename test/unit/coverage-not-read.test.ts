@@ -73,7 +73,7 @@ describe('accounts not read', () => {
   });
 
   it('with an Athena table among the sources, no account is "without logs": the table returns IoT events only', () => {
-    const coverage = coverageOf(input([]), accounts, period, true, noFilters, true);
+    const coverage = coverageOf(input([]), accounts, period, true, noFilters, { partitions: [], rowsRead: 0, dataScannedBytes: 5_000_000 });
     expect([coverage.accountsWithoutLogs, coverage.accountsNotRead]).toEqual([[], [B, C]]);
   });
 

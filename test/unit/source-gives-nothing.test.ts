@@ -103,7 +103,7 @@ describe('a trail layout none of whose log files of the period can be read', () 
   });
 
   it('an Athena query that ran is exempt, as for a source with no log file (it reads no file)', async () => {
-    const result = await read([store(corruptTrail(), 'copy')], { extra: { records: [], delivered: [], sources: [athena] } });
+    const result = await read([store(corruptTrail(), 'copy')], { extra: { records: [], sources: [athena] } });
     expect(result.unreadable).toHaveLength(2);
   });
 });
@@ -180,7 +180,7 @@ describe('a --source that gives nothing beside one that has logs', () => {
   });
 
   it('an empty file source beside an Athena source is named: the query excuses only itself', async () => {
-    await expect(read([store({}, 'empty-copy')], { extra: { records: [], delivered: [], sources: [athena] } })).rejects.toThrow(nothingUnder('empty-copy'));
+    await expect(read([store({}, 'empty-copy')], { extra: { records: [], sources: [athena] } })).rejects.toThrow(nothingUnder('empty-copy'));
   });
 
   describe('what stays as it was', () => {
@@ -216,7 +216,7 @@ describe('a --source that gives nothing beside one that has logs', () => {
     });
 
     it('an Athena source alone that scanned data and returned no row: an empty report', async () => {
-      expect((await collect({ stores: [], period: october, lateDays: 1, concurrency: 2, extra: { records: [], delivered: [], sources: [athena] } })).records).toEqual([]);
+      expect((await collect({ stores: [], period: october, lateDays: 1, concurrency: 2, extra: { records: [], sources: [athena] } })).records).toEqual([]);
     });
   });
 });
