@@ -188,12 +188,32 @@ function parseJson(text: string, file: string): unknown {
 }
 
 async function parseYamlText(text: string, file: string): Promise<unknown> {
-  const { LineCounter, isScalar, parseDocument, visit } = await import('yaml');
+  const { LineCounter, isPair, isScalar, isSeq, parseDocument, visit } = await import('yaml');
   const lineCounter = new LineCounter();
   // `silent`: the library prints nothing itself (a YAMLWarning on stderr, even under --json); its warnings are errors here.
   const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true, logLevel: 'silent', lineCounter });
   const error = doc.errors[0];
-  if (error !== undefined) throw new ConfigError(`${file}: not valid YAML: ${firstLine(error.message)}`);
+  if (error !== undefined) {
+    // A key given twice, named as a JSON file's is (the library's message gives only where).
+    if (error.code === 'DUPLICATE_KEY') {
+      let key: (string | number)[] | null = null;
+      visit(doc, {
+        Pair(_, pair, ancestors) {
+          if (!isScalar(pair.key) || pair.key.range?.[0] !== error.pos[0]) return undefined;
+          key = [];
+          ancestors.forEach((node, i) => {
+            if (isPair(node) && isScalar(node.key)) key!.push(String(node.key.value));
+            else if (isSeq(node)) key!.push(node.items.indexOf((ancestors[i + 1] ?? pair) as never));
+          });
+          key.push(String(pair.key.value));
+          return visit.BREAK;
+        },
+      });
+      const at = lineCounter.linePos(error.pos[0]);
+      if (key !== null) throw new ConfigError(`${file}: not valid YAML: key ${pathText(key)} appears twice (again at line ${at.line}, column ${at.col}): keep one, merging their settings`);
+    }
+    throw new ConfigError(`${file}: not valid YAML: ${firstLine(error.message)}`);
+  }
   const warning = doc.warnings[0];
   if (warning !== undefined) {
     const fix = warning.code === 'TAG_RESOLVE_FAILED' ? ': remove the tag (a config file takes plain values)' : '';

@@ -112,9 +112,16 @@ describe('loadConfig', () => {
     expect(warnings).toEqual([]);
   });
 
-  it('rejects duplicate YAML keys', async () => {
-    await writeFile(join(dir, 'dup.yaml'), 'rules: {}\nrules: {}\n');
-    await expect(loadConfig('dup.yaml', dir)).rejects.toThrow(/^dup\.yaml: not valid YAML: Map keys must be unique at line 2, column 1$/);
+  // The library's message gave only the line (README review 2026-11-26): named as a JSON file's are.
+  it.each([
+    ['top level', 'rules: {}\nrules: {}\n', 'rules', 2, 1],
+    ['in a rule', 'rules:\n  denied-burst:\n    threshold: 5\n    threshold: 50\n', 'rules.denied-burst.threshold', 4, 5],
+    ['in a list item', 'suppressions:\n  - account: "1"\n    reason: a\n  - account: "2"\n    reason: b\n    "reason": c\n', 'suppressions[1].reason', 6, 5],
+  ])('rejects a repeated YAML key (%s), naming it', async (_, text, key, line, column) => {
+    await writeFile(join(dir, 'dup.yaml'), text);
+    const error = await loadConfig('dup.yaml', dir).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toBe(`dup.yaml: not valid YAML: key ${key} appears twice (again at line ${line}, column ${column}): keep one, merging their settings`);
   });
 
   it('treats an empty YAML file as no settings', async () => {
