@@ -1,4 +1,4 @@
-import type { CertificateAction, CertificateLifecycle, IotEvent, LifecycleStep } from '../types.js';
+import type { CertificateAccount, CertificateAction, CertificateLifecycle, IotEvent, LifecycleStep } from '../types.js';
 import { parseIotArn } from '../iot/resources.js';
 import { sortByString, paramBool, paramString } from './params.js';
 import { transferTargetOf } from './rules/support/values.js';
@@ -90,6 +90,8 @@ interface Building {
   policies: Set<string>;
   /** The key (`transferKey`) of its transfer started and not answered yet, else null. */
   transfer: string | null;
+  /** That transfer's `transferredCertificateArn` as logged (its ARN in the receiving account, once accepted), else null. */
+  transferArn: string | null;
   /** Merged into the certificate of a transfer accepted in the same second (`takeSameSecond`): not a certificate of its own. */
   merged?: boolean;
 }
@@ -110,11 +112,16 @@ function takeSameSecond(b: Building, there: Building, second: string, pending: M
   for (const thing of there.things) b.things.add(thing);
   for (const policy of there.policies) b.policies.add(policy);
   if (there.lifecycle.lastKnownStatus !== null) b.lifecycle.lastKnownStatus = there.lifecycle.lastKnownStatus;
+  // Its ARN logged in that second is the transferred certificate's ARN there.
+  const here = currentAccount(b.lifecycle);
+  for (const a of there.lifecycle.accounts) if (a.accountId === here.accountId) here.arn ??= a.arn;
   // A transfer on to another account made in that second is the transferred certificate's.
   if (there.transfer !== null) {
     b.transfer = there.transfer;
+    b.transferArn = there.transferArn;
     pending.set(there.transfer, b);
     there.transfer = null;
+    there.transferArn = null;
   }
   there.merged = true;
 }
@@ -130,22 +137,19 @@ const TRANSFER_ANSWERS: ReadonlySet<string> = new Set(['AcceptCertificateTransfe
 /** What ends a pending transfer: its answer (by either account), or the certificate's deletion. */
 const TRANSFER_ENDS: ReadonlySet<CertificateAction> = new Set(['transfer-accepted', 'transfer-rejected', 'transfer-cancelled', 'deleted']);
 
-/** A certificate ARN moved to another account (a transfer): the same id, region and partition. */
-function arnInAccount(arn: string | null, accountId: string): string | null {
-  const m = arn === null ? null : /^(arn:[^:]+:iot:[^:]*:)\d{12}(:cert\/.+)$/.exec(arn);
-  return m ? `${m[1]}${accountId}${m[2]}` : arn;
-}
+/** The account the certificate is in now: the last of its accounts. */
+const currentAccount = (lifecycle: CertificateLifecycle): CertificateAccount => lifecycle.accounts[lifecycle.accounts.length - 1]!;
 
 /**
- * The certificate's own ARN, read from its transfer: `transferredCertificateArn` is its ARN in the
- * receiving account, once accepted (not its ARN now, and so not among the event's resources),
- * the same but for the account. Null when it names another certificate or region.
+ * A logged ARN when it is the certificate's in `place`: of its kind, id and region, in that
+ * account; else null. ARNs are taken only as logged, never made by putting another account in
+ * one (the certificate's ARN in an account whose calls never logged it is not known).
  */
-function arnBeforeTransfer(event: IotEvent, lifecycle: CertificateLifecycle): string | null {
-  const arn = paramString(event.responseElements, 'transferredCertificateArn');
+function arnIn(arn: string | null, lifecycle: CertificateLifecycle, place: CertificateAccount): string | null {
   const parsed = arn === null ? null : parseIotArn(arn);
-  if (parsed === null || parsed.type !== 'certificate' || parsed.id !== lifecycle.certificateId || parsed.region !== lifecycle.region || parsed.accountId === null) return null;
-  return arnInAccount(arn, lifecycle.accountId);
+  if (parsed === null) return null;
+  const type = lifecycle.kind === 'ca' ? 'caCertificate' : 'certificate';
+  return parsed.type === type && parsed.id === lifecycle.certificateId && parsed.region === lifecycle.region && parsed.accountId === place.accountId ? arn : null;
 }
 
 /**
@@ -155,9 +159,10 @@ function arnBeforeTransfer(event: IotEvent, lifecycle: CertificateLifecycle): st
  * in several accounts and regions at once (multi-account registration: RegisterCertificate-
  * WithoutCA, or a CA in SNI_ONLY mode), each copy with a status of its own. A transfer keeps
  * one lifecycle: the AcceptCertificateTransfer in the receiving account (same region) goes on
- * with the certificate of the pending transfer, which belongs to that account from then on;
- * a rejected or cancelled transfer leaves it where it was. An accept whose transfer began
- * before the period starts a certificate in the receiving account.
+ * with the certificate of the pending transfer, which belongs to that account from then on
+ * (its `accounts` say where it was, each step where it was made); a rejected or cancelled
+ * transfer leaves it where it was. An accept whose transfer began before the period starts a
+ * certificate in the receiving account. ARNs are only those logged (`arnIn`).
  */
 export function certificateLifecycles(events: readonly IotEvent[]): CertificateLifecycle[] {
   // By kind, account, region and id (`placeKey`); and every certificate in order of first appearance.
@@ -188,10 +193,12 @@ export function certificateLifecycles(events: readonly IotEvent[]): CertificateL
           lifecycle: {
             certificateId: resource.id,
             kind,
-            arn: resource.arn,
+            // The ARN in the account it ends in: set from `accounts` when done.
+            arn: null,
             accountId: event.accountId,
             accountName: event.accountName,
             region: event.region,
+            accounts: [{ accountId: event.accountId, accountName: event.accountName, arn: null }],
             steps: [],
             lastKnownStatus: null,
             things: [],
@@ -201,12 +208,14 @@ export function certificateLifecycles(events: readonly IotEvent[]): CertificateL
           things: new Set(),
           policies: new Set(),
           transfer: null,
+          transferArn: null,
         };
         byPlace.set(key, b);
         all.push(b);
       }
       const lifecycle = b.lifecycle;
-      if (lifecycle.arn === null && resource.arn !== null) lifecycle.arn = resource.arn;
+      const here = currentAccount(lifecycle);
+      if (here.arn === null && resource.arn !== null) here.arn = arnIn(resource.arn, lifecycle, here);
       if (event.errorCode !== null) {
         lifecycle.failedEventIds.push(event.eventId);
         continue;
@@ -219,27 +228,35 @@ export function certificateLifecycles(events: readonly IotEvent[]): CertificateL
         action: effect.action,
         detail: effect.detail,
         actorLabel: event.actor.label,
+        accountId: event.accountId,
+        accountName: event.accountName,
       };
       lifecycle.steps.push(step);
       if (effect.status !== undefined) lifecycle.lastKnownStatus = effect.status;
+      // The ARN the answered transfer logged for the receiving account.
+      let transferredArn: string | null = null;
       if (b.transfer !== null && TRANSFER_ENDS.has(effect.action)) {
         pending.delete(b.transfer);
         b.transfer = null;
+        transferredArn = b.transferArn;
+        b.transferArn = null;
       }
       if (effect.status === 'PENDING_TRANSFER' && kind === 'device') {
         b.transfer = transferKey(lifecycle.region, resource.id, transferTargetOf(event) ?? '');
+        b.transferArn = paramString(event.responseElements, 'transferredCertificateArn');
         pending.set(b.transfer, b);
-        lifecycle.arn ??= arnBeforeTransfer(event, lifecycle);
       } else if (effect.action === 'transfer-accepted' && lifecycle.accountId !== event.accountId) {
         // The certificate lives in the accepting account from now on: its later calls there find it.
         const before = placeKey(kind, lifecycle.accountId, lifecycle.region, resource.id);
         if (byPlace.get(before) === b) byPlace.delete(before);
+        const accepting: CertificateAccount = { accountId: event.accountId, accountName: event.accountName, arn: null };
+        accepting.arn = arnIn(transferredArn, lifecycle, accepting);
+        lifecycle.accounts.push(accepting);
+        lifecycle.accountId = event.accountId;
+        lifecycle.accountName = event.accountName;
         const there = byPlace.get(key);
         if (there !== undefined && there !== b) takeSameSecond(b, there, event.eventTime, pending);
         byPlace.set(key, b);
-        lifecycle.accountId = event.accountId;
-        lifecycle.accountName = event.accountName;
-        lifecycle.arn = arnInAccount(lifecycle.arn, event.accountId);
       } else if (effect.action === 'deleted') {
         // AWS IoT deletes a certificate only once no thing or policy is attached (forceDelete detaches the policies).
         b.things.clear();
@@ -260,6 +277,7 @@ export function certificateLifecycles(events: readonly IotEvent[]): CertificateL
     // Trimmed to its length: grown by push, a certificate's few steps had room for 16 (a
     // month of provisioning has a certificate for nearly every event).
     lifecycle.steps = lifecycle.steps.slice();
+    lifecycle.arn = currentAccount(lifecycle).arn;
     lifecycle.things = [...things].sort();
     lifecycle.policies = [...policies].sort();
     return lifecycle;

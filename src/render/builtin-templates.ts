@@ -720,7 +720,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
 }},
   },
   "partials/certificates.hbs": {
-    sha256: "21d23d67ec9d2e3f738cc2ae845c7c86711d96b1a6884ec93b47bead9c87e3d0",
+    sha256: "aa8f48eeaf82165fbd4abd1131c897f05873c03a29d120e43db16907cfb7c282",
     spec: {"0":function(container,depth0,helpers,partials,data) {
     return "<p class=\"empty\">No certificate was touched in the period.</p>";
 },"1":function(container,depth0,helpers,partials,data) {
@@ -736,7 +736,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + "  "
     + ((stack1 = container.invokePartial(lookupProperty(partials,"more"),depth0,{"name":"more","hash":{"more":((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"certificates") : depth0)) != null ? lookupProperty(stack1,"groups") : stack1)) != null ? lookupProperty(stack1,"more") : stack1)},"data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
     + "  "
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"certificates") : depth0)) != null ? lookupProperty(stack1,"note") : stack1),{"name":"if","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":15,"column":2},"end":{"line":15,"column":76}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"certificates") : depth0)) != null ? lookupProperty(stack1,"note") : stack1),{"name":"if","hash":{},"fn":container.program(9, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":15,"column":2},"end":{"line":15,"column":76}}})) != null ? stack1 : "")
     + "\n  <h3 class=\"sub\">Other certificates</h3>\n";
 },"2":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -747,10 +747,10 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     };
 
   return "  <table class=\"data fixed\">\n    <colgroup><col style=\"width:8%\"><col style=\"width:34%\"><col style=\"width:16%\"><col style=\"width:14%\"><col style=\"width:17%\"><col style=\"width:11%\"></colgroup>\n    <thead><tr><th class=\"num\">Count</th><th>Lifecycle</th><th>By</th><th>Account / region</th><th>When</th><th>Status at end</th></tr></thead>\n    <tbody>"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rows") : depth0),{"name":"each","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":11,"column":11},"end":{"line":11,"column":601}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rows") : depth0),{"name":"each","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":11,"column":11},"end":{"line":11,"column":636}}})) != null ? stack1 : "")
     + "</tbody>\n  </table>\n";
 },"3":function(container,depth0,helpers,partials,data) {
-    var stack1, alias1=container.lambda, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=container.lambda, alias2=container.escapeExpression, alias3=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -765,11 +765,11 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + alias2(alias1((depth0 != null ? lookupProperty(depth0,"kind") : depth0), depth0))
     + "</div></td><td>"
     + alias2(alias1((depth0 != null ? lookupProperty(depth0,"shape") : depth0), depth0))
-    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"members") : depth0),{"name":"if","hash":{},"fn":container.program(4, data, 0),"inverse":container.program(6, data, 0),"data":data,"loc":{"start":{"line":11,"column":127},"end":{"line":11,"column":396}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"members") : depth0),{"name":"if","hash":{},"fn":container.program(4, data, 0),"inverse":container.program(6, data, 0),"data":data,"loc":{"start":{"line":11,"column":127},"end":{"line":11,"column":396}}})) != null ? stack1 : "")
     + "</td><td>"
     + alias2(alias1((depth0 != null ? lookupProperty(depth0,"actors") : depth0), depth0))
     + "</td><td>"
-    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"account") : depth0), depth0))
+    + ((stack1 = lookupProperty(helpers,"each").call(alias3,(depth0 != null ? lookupProperty(depth0,"accounts") : depth0),{"name":"each","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":11,"column":424},"end":{"line":11,"column":470}}})) != null ? stack1 : "")
     + "<div class=\"region muted\">"
     + alias2(alias1((depth0 != null ? lookupProperty(depth0,"region") : depth0), depth0))
     + "</div></td><td class=\"small\">"
@@ -811,6 +811,10 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     return container.escapeExpression(container.lambda(depth0, depth0))
     + " ";
 },"8":function(container,depth0,helpers,partials,data) {
+    return "<div>"
+    + container.escapeExpression(container.lambda(depth0, depth0))
+    + "</div>";
+},"9":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -821,7 +825,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
   return "<p class=\"muted\">"
     + container.escapeExpression(container.lambda(((stack1 = (depth0 != null ? lookupProperty(depth0,"certificates") : depth0)) != null ? lookupProperty(stack1,"note") : stack1), depth0))
     + "</p>";
-},"9":function(container,depth0,helpers,partials,data) {
+},"10":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -830,9 +834,9 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     };
 
   return "  <table class=\"data fixed certs\">\n    <colgroup><col style=\"width:23%\"><col style=\"width:13%\"><col style=\"width:48%\"><col style=\"width:16%\"></colgroup>\n    <thead><tr><th>Certificate</th><th>Account / region</th><th>Lifecycle in the period</th><th>Status at end</th></tr></thead>\n    <tbody>"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rows") : depth0),{"name":"each","hash":{},"fn":container.program(10, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":22,"column":11},"end":{"line":28,"column":18}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rows") : depth0),{"name":"each","hash":{},"fn":container.program(11, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":22,"column":11},"end":{"line":28,"column":18}}})) != null ? stack1 : "")
     + "</tbody>\n  </table>\n";
-},"10":function(container,depth0,helpers,partials,data) {
+},"11":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.lambda, alias2=container.escapeExpression, alias3=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -846,36 +850,29 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + alias2(alias1((depth0 != null ? lookupProperty(depth0,"id") : depth0), depth0))
     + "</span><div class=\"muted small\">"
     + alias2(alias1((depth0 != null ? lookupProperty(depth0,"kind") : depth0), depth0))
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"arn") : depth0),{"name":"if","hash":{},"fn":container.program(11, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":23,"column":82},"end":{"line":23,"column":136}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias3,(depth0 != null ? lookupProperty(depth0,"arns") : depth0),{"name":"each","hash":{},"fn":container.program(12, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":23,"column":82},"end":{"line":23,"column":142}}})) != null ? stack1 : "")
     + "</div>"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"things") : depth0)) != null ? lookupProperty(stack1,"items") : stack1)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(12, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":23,"column":142},"end":{"line":23,"column":270}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"policies") : depth0)) != null ? lookupProperty(stack1,"items") : stack1)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(13, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":23,"column":270},"end":{"line":23,"column":404}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"things") : depth0)) != null ? lookupProperty(stack1,"items") : stack1)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(13, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":23,"column":148},"end":{"line":23,"column":276}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"policies") : depth0)) != null ? lookupProperty(stack1,"items") : stack1)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(14, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":23,"column":276},"end":{"line":23,"column":410}}})) != null ? stack1 : "")
     + "</td>\n      <td>"
-    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"account") : depth0), depth0))
+    + ((stack1 = lookupProperty(helpers,"each").call(alias3,(depth0 != null ? lookupProperty(depth0,"accounts") : depth0),{"name":"each","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":24,"column":10},"end":{"line":24,"column":56}}})) != null ? stack1 : "")
     + "<div class=\"region muted\">"
     + alias2(alias1((depth0 != null ? lookupProperty(depth0,"region") : depth0), depth0))
     + "</div></td>\n      <td><ol class=\"steps\">"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias3,((stack1 = (depth0 != null ? lookupProperty(depth0,"steps") : depth0)) != null ? lookupProperty(stack1,"items") : stack1),{"name":"each","hash":{},"fn":container.program(14, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":25,"column":28},"end":{"line":25,"column":318}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = (depth0 != null ? lookupProperty(depth0,"steps") : depth0)) != null ? lookupProperty(stack1,"more") : stack1),{"name":"if","hash":{},"fn":container.program(18, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":25,"column":318},"end":{"line":25,"column":385}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias3,((stack1 = (depth0 != null ? lookupProperty(depth0,"steps") : depth0)) != null ? lookupProperty(stack1,"items") : stack1),{"name":"each","hash":{},"fn":container.program(15, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":25,"column":28},"end":{"line":25,"column":355}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = (depth0 != null ? lookupProperty(depth0,"steps") : depth0)) != null ? lookupProperty(stack1,"more") : stack1),{"name":"if","hash":{},"fn":container.program(20, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":25,"column":355},"end":{"line":25,"column":422}}})) != null ? stack1 : "")
     + "</ol>\n        "
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"failed") : depth0)) != null ? lookupProperty(stack1,"items") : stack1)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(19, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":26,"column":8},"end":{"line":26,"column":112}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"failed") : depth0)) != null ? lookupProperty(stack1,"items") : stack1)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(21, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":26,"column":8},"end":{"line":26,"column":112}}})) != null ? stack1 : "")
     + "</td>\n      <td><span class=\"badge as-is "
     + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"status") : depth0)) != null ? lookupProperty(stack1,"cls") : stack1), depth0))
     + "\">"
     + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"status") : depth0)) != null ? lookupProperty(stack1,"label") : stack1), depth0))
     + "</span></td>\n    </tr>";
-},"11":function(container,depth0,helpers,partials,data) {
-    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return " · <span class=\"mono\">"
-    + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"arn") : depth0), depth0))
-    + "</span>";
 },"12":function(container,depth0,helpers,partials,data) {
+    return " · <span class=\"mono\">"
+    + container.escapeExpression(container.lambda(depth0, depth0))
+    + "</span>";
+},"13":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -886,7 +883,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
   return "<div class=\"small inline-list\"><span class=\"muted\">Things:</span> "
     + ((stack1 = container.invokePartial(lookupProperty(partials,"cell-list"),(depth0 != null ? lookupProperty(depth0,"things") : depth0),{"name":"cell-list","data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
     + "</div>";
-},"13":function(container,depth0,helpers,partials,data) {
+},"14":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -897,7 +894,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
   return "<div class=\"small inline-list\"><span class=\"muted\">Policies:</span> "
     + ((stack1 = container.invokePartial(lookupProperty(partials,"cell-list"),(depth0 != null ? lookupProperty(depth0,"policies") : depth0),{"name":"cell-list","data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
     + "</div>";
-},"14":function(container,depth0,helpers,partials,data) {
+},"15":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.lambda, alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -906,17 +903,18 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     };
 
   return "<li><span class=\"nowrap\">"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"event") : depth0)) != null ? lookupProperty(stack1,"href") : stack1),{"name":"if","hash":{},"fn":container.program(15, data, 0),"inverse":container.program(16, data, 0),"data":data,"loc":{"start":{"line":25,"column":74},"end":{"line":25,"column":152}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"event") : depth0)) != null ? lookupProperty(stack1,"href") : stack1),{"name":"if","hash":{},"fn":container.program(16, data, 0),"inverse":container.program(17, data, 0),"data":data,"loc":{"start":{"line":25,"column":74},"end":{"line":25,"column":152}}})) != null ? stack1 : "")
     + "</span> <strong>"
     + alias3(alias2((depth0 != null ? lookupProperty(depth0,"action") : depth0), depth0))
     + "</strong> <span class=\"mono muted\">"
     + alias3(alias2((depth0 != null ? lookupProperty(depth0,"eventName") : depth0), depth0))
     + "</span>"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"detail") : depth0),{"name":"if","hash":{},"fn":container.program(17, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":25,"column":233},"end":{"line":25,"column":267}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"detail") : depth0),{"name":"if","hash":{},"fn":container.program(18, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":25,"column":233},"end":{"line":25,"column":267}}})) != null ? stack1 : "")
     + " <span class=\"by\">by "
     + alias3(alias2((depth0 != null ? lookupProperty(depth0,"actor") : depth0), depth0))
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"account") : depth0),{"name":"if","hash":{},"fn":container.program(19, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":25,"column":297},"end":{"line":25,"column":334}}})) != null ? stack1 : "")
     + "</span></li>";
-},"15":function(container,depth0,helpers,partials,data) {
+},"16":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.lambda, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -929,7 +927,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + "\">"
     + alias2(alias1((depth0 != null ? lookupProperty(depth0,"time") : depth0), depth0))
     + "</a>";
-},"16":function(container,depth0,helpers,partials,data) {
+},"17":function(container,depth0,helpers,partials,data) {
     var lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -938,7 +936,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     };
 
   return container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"time") : depth0), depth0));
-},"17":function(container,depth0,helpers,partials,data) {
+},"18":function(container,depth0,helpers,partials,data) {
     var lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -948,7 +946,17 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
 
   return " · "
     + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"detail") : depth0), depth0));
-},"18":function(container,depth0,helpers,partials,data) {
+},"19":function(container,depth0,helpers,partials,data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return " in "
+    + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"account") : depth0), depth0));
+},"20":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -959,7 +967,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
   return "<li class=\"more-items\">"
     + container.escapeExpression(container.lambda(((stack1 = (depth0 != null ? lookupProperty(depth0,"steps") : depth0)) != null ? lookupProperty(stack1,"more") : stack1), depth0))
     + "</li>";
-},"19":function(container,depth0,helpers,partials,data) {
+},"21":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -984,7 +992,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"certificates") : depth0)) != null ? lookupProperty(stack1,"none") : stack1),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":4,"column":2},"end":{"line":4,"column":96}}})) != null ? stack1 : "")
     + "\n"
     + ((stack1 = lookupProperty(helpers,"unless").call(alias1,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"certificates") : depth0)) != null ? lookupProperty(stack1,"groups") : stack1)) != null ? lookupProperty(stack1,"empty") : stack1),{"name":"unless","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":5,"column":2},"end":{"line":17,"column":13}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"certificates") : depth0)) != null ? lookupProperty(stack1,"table") : stack1)) != null ? lookupProperty(stack1,"chunks") : stack1),{"name":"each","hash":{},"fn":container.program(9, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":18,"column":2},"end":{"line":30,"column":11}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"certificates") : depth0)) != null ? lookupProperty(stack1,"table") : stack1)) != null ? lookupProperty(stack1,"chunks") : stack1),{"name":"each","hash":{},"fn":container.program(10, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":18,"column":2},"end":{"line":30,"column":11}}})) != null ? stack1 : "")
     + "  "
     + ((stack1 = container.invokePartial(lookupProperty(partials,"more"),depth0,{"name":"more","hash":{"more":((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"certificates") : depth0)) != null ? lookupProperty(stack1,"table") : stack1)) != null ? lookupProperty(stack1,"more") : stack1)},"data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
     + "</section>\n";
@@ -1004,7 +1012,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + "  "
     + ((stack1 = container.invokePartial(lookupProperty(partials,"more"),depth0,{"name":"more","hash":{"more":((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"certificates") : depth0)) != null ? lookupProperty(stack1,"groups") : stack1)) != null ? lookupProperty(stack1,"more") : stack1)},"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
     + "  "
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"certificates") : depth0)) != null ? lookupProperty(stack1,"note") : stack1),{"name":"if","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"loc":{"start":{"line":15,"column":2},"end":{"line":15,"column":76}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"certificates") : depth0)) != null ? lookupProperty(stack1,"note") : stack1),{"name":"if","hash":{},"fn":container.program(9, data, 0),"inverse":container.noop,"loc":{"start":{"line":15,"column":2},"end":{"line":15,"column":76}}})) != null ? stack1 : "")
     + "\n  <h3 class=\"sub\">Other certificates</h3>\n";
 },"2":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -1015,10 +1023,10 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     };
 
   return "  <table class=\"data fixed\">\n    <colgroup><col style=\"width:8%\"><col style=\"width:34%\"><col style=\"width:16%\"><col style=\"width:14%\"><col style=\"width:17%\"><col style=\"width:11%\"></colgroup>\n    <thead><tr><th class=\"num\">Count</th><th>Lifecycle</th><th>By</th><th>Account / region</th><th>When</th><th>Status at end</th></tr></thead>\n    <tbody>"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rows") : depth0),{"name":"each","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"loc":{"start":{"line":11,"column":11},"end":{"line":11,"column":601}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rows") : depth0),{"name":"each","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"loc":{"start":{"line":11,"column":11},"end":{"line":11,"column":636}}})) != null ? stack1 : "")
     + "</tbody>\n  </table>\n";
 },"3":function(container,depth0,helpers,partials,data) {
-    var stack1, alias1=container.lambda, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=container.lambda, alias2=container.escapeExpression, alias3=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -1033,11 +1041,11 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + alias2(alias1((depth0 != null ? lookupProperty(depth0,"kind") : depth0), depth0))
     + "</div></td><td>"
     + alias2(alias1((depth0 != null ? lookupProperty(depth0,"shape") : depth0), depth0))
-    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"members") : depth0),{"name":"if","hash":{},"fn":container.program(4, data, 0),"inverse":container.program(6, data, 0),"loc":{"start":{"line":11,"column":127},"end":{"line":11,"column":396}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"members") : depth0),{"name":"if","hash":{},"fn":container.program(4, data, 0),"inverse":container.program(6, data, 0),"loc":{"start":{"line":11,"column":127},"end":{"line":11,"column":396}}})) != null ? stack1 : "")
     + "</td><td>"
     + alias2(alias1((depth0 != null ? lookupProperty(depth0,"actors") : depth0), depth0))
     + "</td><td>"
-    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"account") : depth0), depth0))
+    + ((stack1 = lookupProperty(helpers,"each").call(alias3,(depth0 != null ? lookupProperty(depth0,"accounts") : depth0),{"name":"each","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"loc":{"start":{"line":11,"column":424},"end":{"line":11,"column":470}}})) != null ? stack1 : "")
     + "<div class=\"region muted\">"
     + alias2(alias1((depth0 != null ? lookupProperty(depth0,"region") : depth0), depth0))
     + "</div></td><td class=\"small\">"
@@ -1079,6 +1087,10 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     return container.escapeExpression(container.lambda(depth0, depth0))
     + " ";
 },"8":function(container,depth0,helpers,partials,data) {
+    return "<div>"
+    + container.escapeExpression(container.lambda(depth0, depth0))
+    + "</div>";
+},"9":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1089,7 +1101,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
   return "<p class=\"muted\">"
     + container.escapeExpression(container.lambda(((stack1 = (depth0 != null ? lookupProperty(depth0,"certificates") : depth0)) != null ? lookupProperty(stack1,"note") : stack1), depth0))
     + "</p>";
-},"9":function(container,depth0,helpers,partials,data) {
+},"10":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1098,9 +1110,9 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     };
 
   return "  <table class=\"data fixed certs\">\n    <colgroup><col style=\"width:23%\"><col style=\"width:13%\"><col style=\"width:48%\"><col style=\"width:16%\"></colgroup>\n    <thead><tr><th>Certificate</th><th>Account / region</th><th>Lifecycle in the period</th><th>Status at end</th></tr></thead>\n    <tbody>"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rows") : depth0),{"name":"each","hash":{},"fn":container.program(10, data, 0),"inverse":container.noop,"loc":{"start":{"line":22,"column":11},"end":{"line":28,"column":18}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rows") : depth0),{"name":"each","hash":{},"fn":container.program(11, data, 0),"inverse":container.noop,"loc":{"start":{"line":22,"column":11},"end":{"line":28,"column":18}}})) != null ? stack1 : "")
     + "</tbody>\n  </table>\n";
-},"10":function(container,depth0,helpers,partials,data) {
+},"11":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.lambda, alias2=container.escapeExpression, alias3=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1114,36 +1126,29 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + alias2(alias1((depth0 != null ? lookupProperty(depth0,"id") : depth0), depth0))
     + "</span><div class=\"muted small\">"
     + alias2(alias1((depth0 != null ? lookupProperty(depth0,"kind") : depth0), depth0))
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"arn") : depth0),{"name":"if","hash":{},"fn":container.program(11, data, 0),"inverse":container.noop,"loc":{"start":{"line":23,"column":82},"end":{"line":23,"column":136}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias3,(depth0 != null ? lookupProperty(depth0,"arns") : depth0),{"name":"each","hash":{},"fn":container.program(12, data, 0),"inverse":container.noop,"loc":{"start":{"line":23,"column":82},"end":{"line":23,"column":142}}})) != null ? stack1 : "")
     + "</div>"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"things") : depth0)) != null ? lookupProperty(stack1,"items") : stack1)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(12, data, 0),"inverse":container.noop,"loc":{"start":{"line":23,"column":142},"end":{"line":23,"column":270}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"policies") : depth0)) != null ? lookupProperty(stack1,"items") : stack1)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(13, data, 0),"inverse":container.noop,"loc":{"start":{"line":23,"column":270},"end":{"line":23,"column":404}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"things") : depth0)) != null ? lookupProperty(stack1,"items") : stack1)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(13, data, 0),"inverse":container.noop,"loc":{"start":{"line":23,"column":148},"end":{"line":23,"column":276}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"policies") : depth0)) != null ? lookupProperty(stack1,"items") : stack1)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(14, data, 0),"inverse":container.noop,"loc":{"start":{"line":23,"column":276},"end":{"line":23,"column":410}}})) != null ? stack1 : "")
     + "</td>\n      <td>"
-    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"account") : depth0), depth0))
+    + ((stack1 = lookupProperty(helpers,"each").call(alias3,(depth0 != null ? lookupProperty(depth0,"accounts") : depth0),{"name":"each","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"loc":{"start":{"line":24,"column":10},"end":{"line":24,"column":56}}})) != null ? stack1 : "")
     + "<div class=\"region muted\">"
     + alias2(alias1((depth0 != null ? lookupProperty(depth0,"region") : depth0), depth0))
     + "</div></td>\n      <td><ol class=\"steps\">"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias3,((stack1 = (depth0 != null ? lookupProperty(depth0,"steps") : depth0)) != null ? lookupProperty(stack1,"items") : stack1),{"name":"each","hash":{},"fn":container.program(14, data, 0),"inverse":container.noop,"loc":{"start":{"line":25,"column":28},"end":{"line":25,"column":318}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = (depth0 != null ? lookupProperty(depth0,"steps") : depth0)) != null ? lookupProperty(stack1,"more") : stack1),{"name":"if","hash":{},"fn":container.program(18, data, 0),"inverse":container.noop,"loc":{"start":{"line":25,"column":318},"end":{"line":25,"column":385}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias3,((stack1 = (depth0 != null ? lookupProperty(depth0,"steps") : depth0)) != null ? lookupProperty(stack1,"items") : stack1),{"name":"each","hash":{},"fn":container.program(15, data, 0),"inverse":container.noop,"loc":{"start":{"line":25,"column":28},"end":{"line":25,"column":355}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = (depth0 != null ? lookupProperty(depth0,"steps") : depth0)) != null ? lookupProperty(stack1,"more") : stack1),{"name":"if","hash":{},"fn":container.program(20, data, 0),"inverse":container.noop,"loc":{"start":{"line":25,"column":355},"end":{"line":25,"column":422}}})) != null ? stack1 : "")
     + "</ol>\n        "
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"failed") : depth0)) != null ? lookupProperty(stack1,"items") : stack1)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(19, data, 0),"inverse":container.noop,"loc":{"start":{"line":26,"column":8},"end":{"line":26,"column":112}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"failed") : depth0)) != null ? lookupProperty(stack1,"items") : stack1)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(21, data, 0),"inverse":container.noop,"loc":{"start":{"line":26,"column":8},"end":{"line":26,"column":112}}})) != null ? stack1 : "")
     + "</td>\n      <td><span class=\"badge as-is "
     + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"status") : depth0)) != null ? lookupProperty(stack1,"cls") : stack1), depth0))
     + "\">"
     + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"status") : depth0)) != null ? lookupProperty(stack1,"label") : stack1), depth0))
     + "</span></td>\n    </tr>";
-},"11":function(container,depth0,helpers,partials,data) {
-    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return " · <span class=\"mono\">"
-    + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"arn") : depth0), depth0))
-    + "</span>";
 },"12":function(container,depth0,helpers,partials,data) {
+    return " · <span class=\"mono\">"
+    + container.escapeExpression(container.lambda(depth0, depth0))
+    + "</span>";
+},"13":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1154,7 +1159,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
   return "<div class=\"small inline-list\"><span class=\"muted\">Things:</span> "
     + ((stack1 = container.invokePartial(lookupProperty(partials,"cell-list"),(depth0 != null ? lookupProperty(depth0,"things") : depth0),{"name":"cell-list","helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
     + "</div>";
-},"13":function(container,depth0,helpers,partials,data) {
+},"14":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1165,7 +1170,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
   return "<div class=\"small inline-list\"><span class=\"muted\">Policies:</span> "
     + ((stack1 = container.invokePartial(lookupProperty(partials,"cell-list"),(depth0 != null ? lookupProperty(depth0,"policies") : depth0),{"name":"cell-list","helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
     + "</div>";
-},"14":function(container,depth0,helpers,partials,data) {
+},"15":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.lambda, alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1174,17 +1179,18 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     };
 
   return "<li><span class=\"nowrap\">"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"event") : depth0)) != null ? lookupProperty(stack1,"href") : stack1),{"name":"if","hash":{},"fn":container.program(15, data, 0),"inverse":container.program(16, data, 0),"loc":{"start":{"line":25,"column":74},"end":{"line":25,"column":152}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"event") : depth0)) != null ? lookupProperty(stack1,"href") : stack1),{"name":"if","hash":{},"fn":container.program(16, data, 0),"inverse":container.program(17, data, 0),"loc":{"start":{"line":25,"column":74},"end":{"line":25,"column":152}}})) != null ? stack1 : "")
     + "</span> <strong>"
     + alias3(alias2((depth0 != null ? lookupProperty(depth0,"action") : depth0), depth0))
     + "</strong> <span class=\"mono muted\">"
     + alias3(alias2((depth0 != null ? lookupProperty(depth0,"eventName") : depth0), depth0))
     + "</span>"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"detail") : depth0),{"name":"if","hash":{},"fn":container.program(17, data, 0),"inverse":container.noop,"loc":{"start":{"line":25,"column":233},"end":{"line":25,"column":267}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"detail") : depth0),{"name":"if","hash":{},"fn":container.program(18, data, 0),"inverse":container.noop,"loc":{"start":{"line":25,"column":233},"end":{"line":25,"column":267}}})) != null ? stack1 : "")
     + " <span class=\"by\">by "
     + alias3(alias2((depth0 != null ? lookupProperty(depth0,"actor") : depth0), depth0))
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"account") : depth0),{"name":"if","hash":{},"fn":container.program(19, data, 0),"inverse":container.noop,"loc":{"start":{"line":25,"column":297},"end":{"line":25,"column":334}}})) != null ? stack1 : "")
     + "</span></li>";
-},"15":function(container,depth0,helpers,partials,data) {
+},"16":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.lambda, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1197,7 +1203,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + "\">"
     + alias2(alias1((depth0 != null ? lookupProperty(depth0,"time") : depth0), depth0))
     + "</a>";
-},"16":function(container,depth0,helpers,partials,data) {
+},"17":function(container,depth0,helpers,partials,data) {
     var lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1206,7 +1212,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     };
 
   return container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"time") : depth0), depth0));
-},"17":function(container,depth0,helpers,partials,data) {
+},"18":function(container,depth0,helpers,partials,data) {
     var lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1216,7 +1222,17 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
 
   return " · "
     + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"detail") : depth0), depth0));
-},"18":function(container,depth0,helpers,partials,data) {
+},"19":function(container,depth0,helpers,partials,data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return " in "
+    + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"account") : depth0), depth0));
+},"20":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1227,7 +1243,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
   return "<li class=\"more-items\">"
     + container.escapeExpression(container.lambda(((stack1 = (depth0 != null ? lookupProperty(depth0,"steps") : depth0)) != null ? lookupProperty(stack1,"more") : stack1), depth0))
     + "</li>";
-},"19":function(container,depth0,helpers,partials,data) {
+},"21":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1252,7 +1268,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"certificates") : depth0)) != null ? lookupProperty(stack1,"none") : stack1),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"loc":{"start":{"line":4,"column":2},"end":{"line":4,"column":96}}})) != null ? stack1 : "")
     + "\n"
     + ((stack1 = lookupProperty(helpers,"unless").call(alias1,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"certificates") : depth0)) != null ? lookupProperty(stack1,"groups") : stack1)) != null ? lookupProperty(stack1,"empty") : stack1),{"name":"unless","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"loc":{"start":{"line":5,"column":2},"end":{"line":17,"column":13}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"certificates") : depth0)) != null ? lookupProperty(stack1,"table") : stack1)) != null ? lookupProperty(stack1,"chunks") : stack1),{"name":"each","hash":{},"fn":container.program(9, data, 0),"inverse":container.noop,"loc":{"start":{"line":18,"column":2},"end":{"line":30,"column":11}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"certificates") : depth0)) != null ? lookupProperty(stack1,"table") : stack1)) != null ? lookupProperty(stack1,"chunks") : stack1),{"name":"each","hash":{},"fn":container.program(10, data, 0),"inverse":container.noop,"loc":{"start":{"line":18,"column":2},"end":{"line":30,"column":11}}})) != null ? stack1 : "")
     + "  "
     + ((stack1 = container.invokePartial(lookupProperty(partials,"more"),depth0,{"name":"more","hash":{"more":((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"certificates") : depth0)) != null ? lookupProperty(stack1,"table") : stack1)) != null ? lookupProperty(stack1,"more") : stack1)},"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
     + "</section>\n";

@@ -50,17 +50,17 @@ export function changeKey(e: IotEvent): string | null {
 }
 
 /**
- * Certificates whose lifecycles have the same shape (account, region, kind, final status,
- * and the same actions by the same actors in the same order). Certificates with failed
- * attempts are never grouped: they are the interesting ones.
+ * Certificates whose lifecycles have the same shape (accounts, region, kind, final status,
+ * and the same actions by the same actors in the same accounts in the same order).
+ * Certificates with failed attempts are never grouped: they are the interesting ones.
  */
 export function lifecycleKey(c: CertificateLifecycle): string | null {
   if (c.failedEventIds.length > 0 || c.steps.length === 0) return null;
   return JSON.stringify([
-    c.accountId,
+    c.accounts.map((a) => a.accountId),
     c.region,
     c.kind,
     c.lastKnownStatus,
-    c.steps.map((s) => [s.action, s.eventName, s.actorLabel]),
+    c.steps.map((s) => [s.action, s.eventName, s.actorLabel, s.accountId]),
   ]);
 }

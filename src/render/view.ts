@@ -183,6 +183,11 @@ export interface StepRow {
   eventName: string;
   detail: string | null;
   actor: string;
+  /**
+   * The account the call was made in, when not every step of the certificate was made in the
+   * account it ends in (a transfer accepted, or answered by the receiving account); else null.
+   */
+  account: string | null;
   event: Link;
 }
 
@@ -190,8 +195,14 @@ export interface CertificateRow {
   anchor: string;
   id: string;
   kind: string;
+  /** Its ARN in the account it ends in, as logged; null when not logged, and in the PDF. */
   arn: string | null;
+  /** Each ARN the logs gave it, in the order of its accounts (screen only: the PDF leaves ARNs out). */
+  arns: string[];
+  /** The account it is in at the end of the period. */
   account: string;
+  /** The accounts it was in during the period, in order, each after the first as "→ account": one when never transferred. */
+  accounts: string[];
   region: string;
   status: Badge;
   steps: CellList<StepRow>;
@@ -205,6 +216,8 @@ export interface CertificateGroupRow {
   count: string;
   kind: string;
   account: string;
+  /** As `CertificateRow.accounts`: every certificate of the group went through the same accounts. */
+  accounts: string[];
   region: string;
   shape: string;
   actors: string;
@@ -790,6 +803,11 @@ function integrityView(model: ReportModel, kit: ViewKit): IntegrityView {
 
 // --- certificates ----------------------------------------------------------
 
+/** "314159265358 (iot-prod)", "→ 271828182845 (iot-staging)": the accounts a certificate was in, in order. */
+function accountPath(c: CertificateLifecycle, kit: ViewKit): string[] {
+  return c.accounts.map((a, i) => (i === 0 ? '' : '→ ') + kit.account(a.accountId, a.accountName));
+}
+
 function certificatesView(
   certs: CertificateLifecycle[],
   kit: ViewKit,
@@ -801,6 +819,12 @@ function certificatesView(
   // appendix keeps every event, so the HTML still holds everything.
   const { groups, rest } = repetitions(certs, lifecycleKey, kit.limits.groupMin);
 
+  // A transferred certificate is also found in the accounts it left (a finding of its transfer is
+  // in the sender's), after every certificate is found where it ends: that account's own comes first.
+  const left: [string, string][] = [];
+  const leftPlaces = (c: CertificateLifecycle, anchor: string) => {
+    for (let a = 0; a < c.accounts.length - 1; a++) left.push([certificatePlace(c.accounts[a]!.accountId, c.region, c.certificateId), anchor]);
+  };
   // Anchors are claimed now, in document order (findings link to them); rows are made when printed.
   const groupAnchors = kit.shown(groups, kit.limits.rows).map((g, i) => {
     const anchor = kit.claim(`certgroup-${i + 1}`);
@@ -808,6 +832,7 @@ function certificatesView(
       if (!anchors.has(c.certificateId)) anchors.set(c.certificateId, anchor);
       const place = certificatePlace(c.accountId, c.region, c.certificateId);
       if (!anchors.has(place)) anchors.set(place, anchor);
+      leftPlaces(c, anchor);
     }
     return anchor;
   });
@@ -820,6 +845,7 @@ function certificatesView(
       count: formatCount(g.items.length),
       kind: first.kind === 'ca' ? 'CA certificates' : 'Device certificates',
       account: kit.account(first.accountId, first.accountName),
+      accounts: accountPath(first, kit),
       region: kit.cut(first.region),
       shape: first.steps.map((s) => `${certificateActionLabel(s.action)} (${kit.cut(s.eventName)})`).join(' → '),
       actors: [...new Set(first.steps.map((s) => s.actorLabel))].map((a) => kit.cut(a)).join(', '),
@@ -836,16 +862,21 @@ function certificatesView(
     if (!anchors.has(c.certificateId) || anchors.get(c.certificateId)?.startsWith('certgroup-')) anchors.set(c.certificateId, anchor);
     const place = certificatePlace(c.accountId, c.region, c.certificateId);
     if (!anchors.has(place) || anchors.get(place)?.startsWith('certgroup-')) anchors.set(place, anchor);
+    leftPlaces(c, anchor);
     return anchor;
   });
+  for (const [place, anchor] of left) if (!anchors.has(place)) anchors.set(place, anchor);
   const table = kit.table(rest, kit.limits.certificates, (c, i) => {
     const anchor = certAnchors[i] as string;
+    // Each step says its account when they are not all the account the certificate ends in.
+    const elsewhere = c.steps.some((s) => s.accountId !== c.accountId);
     const steps = c.steps.slice(0, stepCap).map((s) => ({
       time: kit.clock.dateTime(s.eventTime),
       action: certificateActionLabel(s.action),
       eventName: kit.cut(s.eventName),
       detail: s.detail === null ? null : kit.cut(s.detail, PDF_CHARS.stepDetail),
       actor: kit.cut(s.actorLabel),
+      account: elsewhere ? kit.account(s.accountId, s.accountName) : null,
       event: kit.eventLink(s.eventId),
     }));
     return {
@@ -854,7 +885,9 @@ function certificatesView(
       kind: c.kind === 'ca' ? 'CA' : 'Device',
       // The ARN only repeats account, region and id: the PDF leaves it out to stay dense.
       arn: isPdf ? null : c.arn,
+      arns: isPdf ? [] : [...new Set(c.accounts.flatMap((a) => (a.arn === null ? [] : [a.arn])))],
       account: kit.account(c.accountId, c.accountName),
+      accounts: accountPath(c, kit),
       region: kit.cut(c.region),
       status: certificateStatusBadge(c.lastKnownStatus),
       steps: { items: steps, more: kit.moreItems(c.steps.length - steps.length, 'steps') },

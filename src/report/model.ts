@@ -13,7 +13,9 @@
  * `integrity` `no-digests`, which was `not-covered`, counted in `logFilesUnverified`; a policy
  * version's `documentNotRecorded`, and `document` null, not CloudTrail's placeholder, when not recorded;
  * 1.4: a finding's `resourceKind`, an Athena source's `engineVersion` and `note`; 1.5: coverage's
- * `athena` and an account's and region's `athenaPartitions`, which were counted in their `files`). The schema
+ * `athena` and an account's and region's `athenaPartitions`, which were counted in their `files`;
+ * a certificate's `accounts`, and a lifecycle step's `accountId` and `accountName`, with a
+ * certificate's `arn` only as logged, where it was made up for a transferred one). The schema
  * describes one version exactly (closed objects, every field required): a report validates
  * against the schema of the version that wrote it, not an older minor's.
  */
@@ -317,16 +319,48 @@ export interface LifecycleStep {
   /** e.g. new status, target account, thing name, policy name. */
   detail: string | null;
   actorLabel: string;
+  /**
+   * Account the call was made in (its event's `accountId`): of a transfer, the sender's; of its
+   * accept or reject, the receiving account's. Since schema 1.5.
+   */
+  accountId: string;
+  /** That account's name as the event gives it. Since schema 1.5. */
+  accountName: string | null;
+}
+
+/** An account a certificate was in during the period (`CertificateLifecycle.accounts`). */
+export interface CertificateAccount {
+  accountId: string;
+  accountName: string | null;
+  /**
+   * The certificate's ARN in this account as the logs gave it (a response's `certificateArn`, a
+   * principal or policy target, or, for the account that accepted its transfer, the transfer's
+   * `transferredCertificateArn`); null when no event of the period logged it. Never made up.
+   */
+  arn: string | null;
 }
 
 export interface CertificateLifecycle {
   certificateId: string;
   /** Device certificate or CA certificate. */
   kind: 'device' | 'ca';
+  /**
+   * The certificate's ARN in `accountId`, as logged (`CertificateAccount.arn` of the last of
+   * `accounts`); null when no event of the period logged it (1.4 and before made one up for a
+   * transferred certificate).
+   */
   arn: string | null;
+  /** Account the certificate is in at the end of the period: that of its first event, or the last to accept its transfer. */
   accountId: string;
   accountName: string | null;
   region: string;
+  /**
+   * The accounts it was in during the period, in order: that of its first event, then each that
+   * accepted a transfer of it (the last is `accountId`). One when no transfer was accepted: a
+   * rejected, cancelled or pending transfer leaves it in the sender's. A certificate whose
+   * transfer began before the period starts in the accepting account. Since schema 1.5.
+   */
+  accounts: CertificateAccount[];
   /** Successful changes in time order. */
   steps: LifecycleStep[];
   /** Status after the period's last status change (ACTIVE, INACTIVE, REVOKED, DELETED, PENDING_TRANSFER, ...), null when unknown. */

@@ -350,7 +350,7 @@ export function sampleModel(options: SampleOptions = {}): ReportModel {
       let c = certs.get(r.id);
       if (!c) {
         c = { certificateId: r.id, kind: r.type === 'caCertificate' ? 'ca' : 'device', arn: r.arn, accountId: e.accountId, accountName: e.accountName,
-          region: e.region, steps: [], lastKnownStatus: null, things: [], policies: [], failedEventIds: [] };
+          region: e.region, accounts: [{ accountId: e.accountId, accountName: e.accountName, arn: r.arn }], steps: [], lastKnownStatus: null, things: [], policies: [], failedEventIds: [] };
         certs.set(r.id, c);
       }
       if (e.errorCode) {
@@ -362,7 +362,7 @@ export function sampleModel(options: SampleOptions = {}): ReportModel {
         e.eventName === 'UpdateCertificate'
           ? d.certStatus === 'ACTIVE' ? 'activated' : d.certStatus === 'REVOKED' ? 'revoked' : 'deactivated'
           : CERT_ACTIONS[e.eventName] ?? 'other';
-      c.steps.push({ eventId: e.eventId, eventTime: e.eventTime, eventName: e.eventName, action, detail: d.detail ?? null, actorLabel: e.actor.label });
+      c.steps.push({ eventId: e.eventId, eventTime: e.eventTime, eventName: e.eventName, action, detail: d.detail ?? null, actorLabel: e.actor.label, accountId: e.accountId, accountName: e.accountName });
       if (d.certStatus) c.lastKnownStatus = d.certStatus;
       for (const x of e.resources) {
         if (x.type === 'thing') c.things.push(x.id);
