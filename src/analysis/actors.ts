@@ -2,7 +2,11 @@ import type { ActorSummary, DeniedGroup, IotEvent } from '../types.js';
 import { sortByString } from './params.js';
 import { principalLabel, withoutSession } from './rules/support/sessions.js';
 
-/** Who called IoT in the period: changes, failures, where from, with what. */
+/**
+ * Who called IoT in the period: changes, reads, failures, where from, with what. MFA is read
+ * from every event of the actor, reads and failed calls included (each says whether its
+ * session was MFA-authenticated), and the riskier answer wins: without MFA when any event was.
+ */
 export function actorSummaries(events: readonly IotEvent[]): ActorSummary[] {
   const byKey = new Map<
     string,
@@ -25,6 +29,7 @@ export function actorSummaries(events: readonly IotEvent[]): ActorSummary[] {
           sessionIssuerType: a.sessionIssuerType,
           mfaAuthenticated: null,
           changes: 0,
+          reads: 0,
           failedAttempts: 0,
           accounts: [],
           sourceIps: [],
@@ -47,13 +52,15 @@ export function actorSummaries(events: readonly IotEvent[]): ActorSummary[] {
     entry.accounts.add(event.accountId);
     if (event.sourceIp !== null) entry.ips.add(event.sourceIp);
     if (event.userAgent !== null) entry.uas.add(event.userAgent);
+    // Any event without MFA makes the actor "without MFA": a read-only caller's records say it as a changer's do.
+    if (a.mfaAuthenticated === false) s.mfaAuthenticated = false;
+    else if (a.mfaAuthenticated === true && s.mfaAuthenticated === null) s.mfaAuthenticated = true;
+    // As the summary counts them: failed, else a read, else a change.
     if (event.errorCode !== null) s.failedAttempts++;
+    else if (event.readOnly === true) s.reads++;
     if (event.isChange) {
       s.changes++;
       entry.actions.set(event.eventName, (entry.actions.get(event.eventName) ?? 0) + 1);
-      // Any change without MFA makes the actor "without MFA".
-      if (a.mfaAuthenticated === false) s.mfaAuthenticated = false;
-      else if (a.mfaAuthenticated === true && s.mfaAuthenticated === null) s.mfaAuthenticated = true;
     }
   }
   return [...byKey.values()]
@@ -66,7 +73,7 @@ export function actorSummaries(events: readonly IotEvent[]): ActorSummary[] {
       s.actions = [...actions].map(([eventName, count]) => ({ eventName, count })).sort((x, y) => y.count - x.count || (x.eventName < y.eventName ? -1 : 1));
       return s;
     })
-    .sort((x, y) => y.changes - x.changes || y.failedAttempts - x.failedAttempts || (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
+    .sort((x, y) => y.changes - x.changes || y.failedAttempts - x.failedAttempts || y.reads - x.reads || (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
 }
 
 /**

@@ -93,7 +93,8 @@ export function resolvePeriod(input: PeriodInput, now: Date): Period {
     if (end <= start) {
       throw new UsageError(`--to (${input.to ?? 'now'}) must be after --from (${input.from}); --to is exclusive`);
     }
-    const fmt = (dt: DateTime) => dt.setZone(tz).toFormat('yyyy-MM-dd HH:mm');
+    // With its offset when the zone shows that wall time twice (`repeatedTimeMark`).
+    const fmt = (dt: DateTime) => `${dt.setZone(tz).toFormat('yyyy-MM-dd HH:mm')}${repeatedTimeMark(dt.toMillis(), tz)}`;
     return {
       start: iso(start),
       end: iso(end),
@@ -229,13 +230,41 @@ export function periodDays(period: Period): string[] {
   return days;
 }
 
+/** An offset in minutes as ISO 8601 writes it: 120 -> "+02:00", -210 -> "-03:30" (a zone's old local mean time to the second: "+00:19:32"). */
+export function offsetText(minutes: number): string {
+  const seconds = Math.round(Math.abs(minutes) * 60);
+  const p = (n: number) => String(n).padStart(2, '0');
+  const s = seconds % 60;
+  return `${minutes < 0 ? '-' : '+'}${p(Math.floor(seconds / 3600))}:${p(Math.floor(seconds / 60) % 60)}${s === 0 ? '' : `:${p(s)}`}`;
+}
+
+/**
+ * What a local time of an instant needs to be told apart: " +02:00", its offset, when the zone's
+ * clocks show its wall time twice (they went back: in Europe/Paris, 2026-10-25 02:30 is both
+ * 00:30Z at +02:00 and 01:30Z at +01:00), else nothing, so that every other time reads as it
+ * always did. A skipped wall time (clocks going forward) is never shown, so it needs nothing.
+ * The test is luxon's `getPossibleOffsets` (the other offset a wall time may have is the one a
+ * day before or after) on the cached offsets: a DateTime each made an appendix 3 times slower.
+ */
+export function repeatedTimeMark(ms: number, tz: string): string {
+  const offset = zoneOffsetAt(ms, tz);
+  if (!Number.isFinite(offset)) return '';
+  for (const other of [zoneOffsetAt(ms - DAY_MS, tz), zoneOffsetAt(ms + DAY_MS, tz)]) {
+    // The instant at the other offset with the same wall time, if it has that offset indeed.
+    if (other !== offset && Number.isFinite(other) && zoneOffsetAt(ms + (offset - other) * 60_000, tz) === other) return ` ${offsetText(offset)}`;
+  }
+  return '';
+}
+
 /**
  * An instant (ms) as the report shows every time, `YYYY-MM-DD HH:MM:SS` in a zone (UTC for a zone
- * it does not know).
+ * it does not know), with its offset when that wall time is one the zone shows twice
+ * (`repeatedTimeMark`: `2026-10-25 02:30:00 +01:00`).
  */
 export function localDateTime(ms: number, tz: string): string {
   const offset = zoneOffsetAt(ms, tz);
-  return new Date(ms + (Number.isFinite(offset) ? offset : 0) * 60_000).toISOString().slice(0, 19).replace('T', ' ');
+  const text = new Date(ms + (Number.isFinite(offset) ? offset : 0) * 60_000).toISOString().slice(0, 19).replace('T', ' ');
+  return `${text}${repeatedTimeMark(ms, tz)}`;
 }
 
 /** The day (`YYYY-MM-DD`) of an ISO instant in `tz`. */

@@ -205,7 +205,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
 }},
   },
   "partials/actors.hbs": {
-    sha256: "55b789445d261ab66e3c3fbe69fdb5e14b44b097235dae83b0a456dd7326845b",
+    sha256: "e39bb83f0da9fadf642a991d3508fedec9ae8feb98e31686bc5e90181210977e",
     spec: {"0":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -214,8 +214,8 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
         return undefined
     };
 
-  return "  <table class=\"data fixed\">\n    <colgroup><col style=\"width:24%\"><col style=\"width:8%\"><col style=\"width:7%\"><col style=\"width:6%\"><col style=\"width:12%\"><col style=\"width:16%\"><col style=\"width:11%\"><col style=\"width:16%\"></colgroup>\n    <thead><tr><th>Actor</th><th>MFA</th><th class=\"num\">Changes</th><th class=\"num\">Failed</th><th>Accounts</th><th>Source IPs and user agents</th><th>Active</th><th>Actions</th></tr></thead>\n    <tbody>"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rows") : depth0),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":8,"column":11},"end":{"line":17,"column":18}}})) != null ? stack1 : "")
+  return "  <table class=\"data fixed\">\n    <colgroup><col style=\"width:21%\"><col style=\"width:8%\"><col style=\"width:7%\"><col style=\"width:6%\"><col style=\"width:6%\"><col style=\"width:12%\"><col style=\"width:15%\"><col style=\"width:10%\"><col style=\"width:15%\"></colgroup>\n    <thead><tr><th>Actor</th><th>MFA</th><th class=\"num\">Changes</th><th class=\"num\">Reads</th><th class=\"num\">Failed</th><th>Accounts</th><th>Source IPs and user agents</th><th>Active</th><th>Actions</th></tr></thead>\n    <tbody>"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rows") : depth0),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":8,"column":11},"end":{"line":18,"column":18}}})) != null ? stack1 : "")
     + "</tbody>\n  </table>\n  ";
 },"1":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.lambda, alias2=container.escapeExpression, alias3=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -238,6 +238,8 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"mfa") : depth0)) != null ? lookupProperty(stack1,"label") : stack1), depth0))
     + "</span></td>\n      <td class=\"num\">"
     + alias2(alias1((depth0 != null ? lookupProperty(depth0,"changes") : depth0), depth0))
+    + "</td>\n      <td class=\"num\">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"reads") : depth0), depth0))
     + "</td>\n      <td class=\"num\">"
     + alias2(alias1((depth0 != null ? lookupProperty(depth0,"failed") : depth0), depth0))
     + "</td>\n      <td>"
@@ -283,8 +285,8 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
         return undefined
     };
 
-  return "<section class=\"section major\" id=\"actors\">\n  <h2>Actors</h2>\n  <p class=\"lead\">Who called AWS IoT in the period, how often, and from where.</p>\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (depth0 != null ? lookupProperty(depth0,"actors") : depth0)) != null ? lookupProperty(stack1,"chunks") : stack1),{"name":"each","hash":{},"fn":container.program(0, data, 0),"inverse":container.program(4, data, 0),"data":data,"loc":{"start":{"line":4,"column":2},"end":{"line":20,"column":11}}})) != null ? stack1 : "")
+  return "<section class=\"section major\" id=\"actors\">\n  <h2>Actors</h2>\n  <p class=\"lead\">Who called AWS IoT in the period, how often, and from where. MFA says “no” when any call of the actor, a read or a failed call too, was made without it.</p>\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (depth0 != null ? lookupProperty(depth0,"actors") : depth0)) != null ? lookupProperty(stack1,"chunks") : stack1),{"name":"each","hash":{},"fn":container.program(0, data, 0),"inverse":container.program(4, data, 0),"data":data,"loc":{"start":{"line":4,"column":2},"end":{"line":21,"column":11}}})) != null ? stack1 : "")
     + "  "
     + ((stack1 = container.invokePartial(lookupProperty(partials,"more"),depth0,{"name":"more","hash":{"more":((stack1 = (depth0 != null ? lookupProperty(depth0,"actors") : depth0)) != null ? lookupProperty(stack1,"more") : stack1)},"data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
     + "</section>\n";
@@ -297,8 +299,8 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
         return undefined
     };
 
-  return "  <table class=\"data fixed\">\n    <colgroup><col style=\"width:24%\"><col style=\"width:8%\"><col style=\"width:7%\"><col style=\"width:6%\"><col style=\"width:12%\"><col style=\"width:16%\"><col style=\"width:11%\"><col style=\"width:16%\"></colgroup>\n    <thead><tr><th>Actor</th><th>MFA</th><th class=\"num\">Changes</th><th class=\"num\">Failed</th><th>Accounts</th><th>Source IPs and user agents</th><th>Active</th><th>Actions</th></tr></thead>\n    <tbody>"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rows") : depth0),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"loc":{"start":{"line":8,"column":11},"end":{"line":17,"column":18}}})) != null ? stack1 : "")
+  return "  <table class=\"data fixed\">\n    <colgroup><col style=\"width:21%\"><col style=\"width:8%\"><col style=\"width:7%\"><col style=\"width:6%\"><col style=\"width:6%\"><col style=\"width:12%\"><col style=\"width:15%\"><col style=\"width:10%\"><col style=\"width:15%\"></colgroup>\n    <thead><tr><th>Actor</th><th>MFA</th><th class=\"num\">Changes</th><th class=\"num\">Reads</th><th class=\"num\">Failed</th><th>Accounts</th><th>Source IPs and user agents</th><th>Active</th><th>Actions</th></tr></thead>\n    <tbody>"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rows") : depth0),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"loc":{"start":{"line":8,"column":11},"end":{"line":18,"column":18}}})) != null ? stack1 : "")
     + "</tbody>\n  </table>\n  ";
 },"1":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.lambda, alias2=container.escapeExpression, alias3=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -321,6 +323,8 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"mfa") : depth0)) != null ? lookupProperty(stack1,"label") : stack1), depth0))
     + "</span></td>\n      <td class=\"num\">"
     + alias2(alias1((depth0 != null ? lookupProperty(depth0,"changes") : depth0), depth0))
+    + "</td>\n      <td class=\"num\">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"reads") : depth0), depth0))
     + "</td>\n      <td class=\"num\">"
     + alias2(alias1((depth0 != null ? lookupProperty(depth0,"failed") : depth0), depth0))
     + "</td>\n      <td>"
@@ -366,8 +370,8 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
         return undefined
     };
 
-  return "<section class=\"section major\" id=\"actors\">\n  <h2>Actors</h2>\n  <p class=\"lead\">Who called AWS IoT in the period, how often, and from where.</p>\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (depth0 != null ? lookupProperty(depth0,"actors") : depth0)) != null ? lookupProperty(stack1,"chunks") : stack1),{"name":"each","hash":{},"fn":container.program(0, data, 0),"inverse":container.program(4, data, 0),"loc":{"start":{"line":4,"column":2},"end":{"line":20,"column":11}}})) != null ? stack1 : "")
+  return "<section class=\"section major\" id=\"actors\">\n  <h2>Actors</h2>\n  <p class=\"lead\">Who called AWS IoT in the period, how often, and from where. MFA says “no” when any call of the actor, a read or a failed call too, was made without it.</p>\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (depth0 != null ? lookupProperty(depth0,"actors") : depth0)) != null ? lookupProperty(stack1,"chunks") : stack1),{"name":"each","hash":{},"fn":container.program(0, data, 0),"inverse":container.program(4, data, 0),"loc":{"start":{"line":4,"column":2},"end":{"line":21,"column":11}}})) != null ? stack1 : "")
     + "  "
     + ((stack1 = container.invokePartial(lookupProperty(partials,"more"),depth0,{"name":"more","hash":{"more":((stack1 = (depth0 != null ? lookupProperty(depth0,"actors") : depth0)) != null ? lookupProperty(stack1,"more") : stack1)},"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
     + "</section>\n";

@@ -4,7 +4,7 @@
  */
 import { hash as digest } from 'node:crypto';
 import { IANAZone } from 'luxon';
-import { zoneOffsetAt } from '../collect/period.js';
+import { repeatedTimeMark, zoneOffsetAt } from '../collect/period.js';
 import { rowSource } from './rows.js';
 import { codeShown, codeToken, INVISIBLE_CHARACTERS, mayShowCode, whole } from '../unicode.js';
 import type { AthenaCoverage, ReportModel } from '../report/model.js';
@@ -229,7 +229,9 @@ function minuteOf(d: Date): string {
 /**
  * Times of the report in its zone, with the zone's offsets from `zoneOffsetAt` (luxon's,
  * looked up once per hour): a 100,000-event appendix formats in milliseconds instead of a
- * luxon object per event.
+ * luxon object per event. A time whose wall time the zone shows twice (clocks going back) has
+ * its offset after it (`repeatedTimeMark`): "2026-10-25 02:30:00 +02:00" and, an hour later,
+ * "2026-10-25 02:30:00 +01:00"; every other time is shown without.
  */
 export class ZoneClock {
   readonly zone: string;
@@ -239,22 +241,23 @@ export class ZoneClock {
     this.zone = zone === 'UTC' || IANAZone.isValidZone(zone) ? zone : 'UTC';
   }
 
-  private local(iso: string): Date | null {
+  /** The instant's wall time (a Date read in UTC), and the instant. */
+  private local(iso: string): { d: Date; ms: number } | null {
     const ms = Date.parse(iso);
     if (Number.isNaN(ms)) return null;
-    return new Date(ms + zoneOffsetAt(ms, this.zone) * 60_000);
+    return { d: new Date(ms + zoneOffsetAt(ms, this.zone) * 60_000), ms };
   }
 
   /** "2026-10-03" in the zone. */
   date(iso: string): string {
-    const d = this.local(iso);
-    return d ? dayOf(d) : visible(iso);
+    const t = this.local(iso);
+    return t ? dayOf(t.d) : visible(iso);
   }
 
   /** "2026-10-03 09:00" in the zone. */
   minute(iso: string): string {
-    const d = this.local(iso);
-    return d ? minuteOf(d) : visible(iso);
+    const t = this.local(iso);
+    return t ? `${minuteOf(t.d)}${repeatedTimeMark(t.ms, this.zone)}` : visible(iso);
   }
 
   /** "2026-10-03 09:00:12" in the zone. */
@@ -262,8 +265,8 @@ export class ZoneClock {
     // Findings and lifecycle steps repeat the times of the events they point at.
     let text = this.times.get(iso);
     if (text === undefined) {
-      const d = this.local(iso);
-      text = d ? `${minuteOf(d)}:${pad(d.getUTCSeconds())}` : visible(iso);
+      const t = this.local(iso);
+      text = t ? `${minuteOf(t.d)}:${pad(t.d.getUTCSeconds())}${repeatedTimeMark(t.ms, this.zone)}` : visible(iso);
       this.times.set(iso, text);
     }
     return text;
@@ -274,13 +277,19 @@ export class ZoneClock {
     return `${this.dateTime(iso)} ${this.zone}`;
   }
 
-  /** "2026-10-03 09:00–11:40", or "2026-10-03 09:00 – 2026-10-05 11:40" across days. */
+  /**
+   * "2026-10-03 09:00–11:40", or "2026-10-03 09:00 – 2026-10-05 11:40" across days; spaced
+   * when an end has its offset: "2026-10-25 02:30 +02:00 – 02:30 +01:00".
+   */
   range(first: string, last: string): string {
     const a = this.minute(first);
     const b = this.minute(last);
     if (a === b) return a;
-    if (this.date(first) === this.date(last)) return `${a}–${b.slice(11)}`;
-    return `${a} – ${b}`;
+    const x = this.local(first);
+    const y = this.local(last);
+    if (x === null || y === null || dayOf(x.d) !== dayOf(y.d)) return `${a} – ${b}`;
+    const marked = repeatedTimeMark(x.ms, this.zone) !== '' || repeatedTimeMark(y.ms, this.zone) !== '';
+    return `${a}${marked ? ' – ' : '–'}${b.slice(11)}`;
   }
 }
 

@@ -192,12 +192,12 @@ function findingsSection(model: ReportModel, ctx: MarkdownContext): string[] {
     const top = [...open]
       .sort((a, b) => rank(a) - rank(b) || (a.time < b.time ? -1 : a.time > b.time ? 1 : 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
       .slice(0, TOP_FINDINGS);
-    // Times in the report's zone, as the HTML shows them; the zone named in the column header.
+    // Times in the report's zone, as the HTML shows them (with the offset in a repeated hour: 30 characters hold it); the zone named in the column header.
     const clock = new ZoneClock(model.period.timeZone);
     lines.push('', `| Severity | Finding | Account | Region | Resource | When (${mdText(clock.zone, 40)}) |`, '|---|---|---|---|---|---|');
     for (const f of top) {
       lines.push(
-        `| ${mdText(f.severity, 10)} | ${mdText(f.title, 70)} | ${accountLabel(f)} | ${mdCode(f.region, 20)} | ${mdCode(f.resource, 60)} | ${mdText(clock.minute(f.time), 20)} |`,
+        `| ${mdText(f.severity, 10)} | ${mdText(f.title, 70)} | ${accountLabel(f)} | ${mdCode(f.region, 20)} | ${mdCode(f.resource, 60)} | ${mdText(clock.minute(f.time), 30)} |`,
       );
     }
     if (open.length > top.length) {

@@ -292,6 +292,8 @@ export interface ActorRow {
   role: string | null;
   mfa: Badge;
   changes: string;
+  /** Successful read-only calls: a caller that only read is in the table with what it did. */
+  reads: string;
   failed: string;
   accounts: CellList;
   sourceIps: CellList;
@@ -1106,6 +1108,7 @@ function actorRow(a: ActorSummary, kit: ViewKit): ActorRow {
     role: a.sessionIssuerType === 'Role' && a.sessionIssuerArn !== null ? kit.cut(a.sessionIssuerArn) : null,
     mfa: mfaBadge(a.mfaAuthenticated),
     changes: formatCount(a.changes),
+    reads: formatCount(a.reads),
     failed: formatCount(a.failedAttempts),
     accounts: kit.list(a.accounts.map((id) => kit.account(id))),
     sourceIps: kit.list(a.sourceIps),
@@ -1296,12 +1299,17 @@ function appendixView(model: ReportModel, kit: ViewKit, ungrouped: IotEvent[]): 
     const findings = [...model.findings].sort((a, b) => Number(a.suppressed) - Number(b.suppressed) || bySeverityThenTime(a, b));
     // Every event the findings link to, for the note; chosen while there is room.
     const linked = new Set<string>();
+    // Every event of the findings shown, past each one's first `perFinding` too: what the note counts.
+    const cited = new Set<string>();
     // In the order `findingsView` renders them (unsuppressed, then suppressed), and only those it renders.
-    for (const f of kit.shown(findings, kit.limits.findings)) {
+    const shownFindings = kit.shown(findings, kit.limits.findings);
+    for (const f of shownFindings) {
       let taken = 0;
-      for (let i = 0; i < f.eventIds.length && taken < perFinding; i++) {
+      for (let i = 0; i < f.eventIds.length; i++) {
         const id = f.eventIds[i] as string;
         if (!known.has(id)) continue;
+        cited.add(id);
+        if (taken === perFinding) continue;
         taken++;
         linked.add(id);
         if (chosen.size < findingRoom) chosen.add(id);
@@ -1320,6 +1328,8 @@ function appendixView(model: ReportModel, kit: ViewKit, ungrouped: IotEvent[]): 
     }
     let linkedListed = 0;
     for (const id of linked) if (chosen.has(id)) linkedListed++;
+    let citedListed = 0;
+    for (const id of cited) if (chosen.has(id)) citedListed++;
     events = model.events.filter((e) => chosen.has(e.eventId));
     note = appendixNote(kit, {
       total: model.events.length,
@@ -1328,6 +1338,9 @@ function appendixView(model: ReportModel, kit: ViewKit, ungrouped: IotEvent[]): 
       otherListed,
       linked: linked.size,
       linkedListed,
+      cited: cited.size,
+      citedListed,
+      someFindingsShown: shownFindings.length < findings.length,
       byLinks,
       room: findingRoom,
     });
@@ -1368,15 +1381,30 @@ function appendixView(model: ReportModel, kit: ViewKit, ungrouped: IotEvent[]): 
 
 /**
  * What the PDF's appendix lists and what it leaves out, from the rows chosen: the events the
- * findings link to (`linked` of them; `byLinks` rows chosen for them, in at most `room`), then
- * the earliest events outside the repetitive groups ("other" events: `otherListed` of
- * `otherTotal` listed, those a finding links to included), among which more of the findings'
- * (`linkedListed` of them listed in the end). Events of the groups are listed only when a
+ * findings link to (`linked` of them, each finding's first `cellItems`; `byLinks` rows chosen for
+ * them, in at most `room`), then the earliest events outside the repetitive groups ("other"
+ * events: `otherListed` of `otherTotal` listed, those a finding links to included), among which
+ * more of the findings' (`linkedListed` of the linked listed in the end). The findings' events
+ * are counted whole (`cited` of them, `citedListed` listed): a finding past its first `cellItems`
+ * has events that only the JSON names as its. Events of the groups are listed only when a
  * finding links them. Null when every event is listed.
  */
 function appendixNote(
   kit: ViewKit,
-  n: { total: number; listed: number; otherTotal: number; otherListed: number; linked: number; linkedListed: number; byLinks: number; room: number },
+  n: {
+    total: number;
+    listed: number;
+    otherTotal: number;
+    otherListed: number;
+    linked: number;
+    linkedListed: number;
+    cited: number;
+    citedListed: number;
+    /** Whether the PDF leaves some findings out (`limits.findings`): their events are not counted. */
+    someFindingsShown: boolean;
+    byLinks: number;
+    room: number;
+  },
 ): string | null {
   if (n.listed >= n.total) return null;
   const groupedTotal = n.total - n.otherTotal;
@@ -1393,13 +1421,28 @@ function appendixNote(
     rule.push(`${every ? 'every' : 'the earliest'} ${n.linked > 0 ? 'other ' : ''}${every ? 'event' : 'events'}${outside}`);
   }
   if (rule.length > 0) parts.push(`Listed: ${rule.join(', then ')}.`);
-  if (n.linked > 0) {
-    parts.push(
-      n.linkedListed === n.linked
-        ? `${n.linked === 1 ? 'The one event' : `All ${plural(n.linked, 'event')}`} of the findings ${n.linked === 1 ? 'is' : 'are'} listed.`
-        : `${formatCount(n.linkedListed)} of the ${plural(n.linked, 'event')} of the findings ${n.linkedListed === 1 ? 'is' : 'are'} listed: ` +
-            `the ${n.linked - n.linkedListed === 1 ? 'id of the other one has' : `ids of the other ${formatCount(n.linked - n.linkedListed)} have`} no link in the findings.`,
-    );
+  if (n.cited > 0) {
+    const findings = n.someFindingsShown ? 'the findings shown' : 'the findings';
+    if (n.citedListed === n.cited) {
+      parts.push(`${n.cited === 1 ? 'The one event' : `All ${plural(n.cited, 'event')}`} of ${findings} ${n.cited === 1 ? 'is' : 'are'} listed.`);
+    } else {
+      // Left out: events of the findings' first `cellItems` there was no room for (their ids
+      // are not links), and events past them (a card counts those: "+ 3 more in ....json").
+      const first = kit.limits.cellItems;
+      const noRoom = n.linked - n.linkedListed;
+      const past = n.cited - n.linked - (n.citedListed - n.linkedListed);
+      const listed = `${formatCount(n.citedListed)} of the ${plural(n.cited, 'event')} of ${findings} ${n.citedListed === 1 ? 'is' : 'are'} listed`;
+      const idsOf = (k: number) => (k === 1 ? 'its id has' : 'their ids have');
+      if (past === 0) {
+        parts.push(`${listed}: the ${noRoom === 1 ? 'id of the other one has' : `ids of the other ${formatCount(noRoom)} have`} no link in the findings.`);
+      } else {
+        const why =
+          noRoom === 0
+            ? `: the other ${past === 1 ? 'one comes' : `${formatCount(past)} come`} after a finding's first ${first} (its card counts ${past === 1 ? 'it' : 'them'}).`
+            : `. Not listed: ${formatCount(noRoom)} of the findings' first ${first} (no room: ${idsOf(noRoom)} no link in the findings) and ${formatCount(past)} after a finding's first ${first} (its card counts ${past === 1 ? 'it' : 'them'}).`;
+        parts.push(`${listed}${why} Each finding's events are all named in ${kit.jsonFile} (its eventIds).`);
+      }
+    }
   }
   if (groupedTotal === 0) {
     parts.push(`Not listed here: ${plural(n.total - n.listed, 'event')}.`);

@@ -15,7 +15,8 @@
  * 1.4: a finding's `resourceKind`, an Athena source's `engineVersion` and `note`; 1.5: coverage's
  * `athena` and an account's and region's `athenaPartitions`, which were counted in their `files`;
  * a certificate's `accounts`, and a lifecycle step's `accountId` and `accountName`, with a
- * certificate's `arn` only as logged, where it was made up for a transferred one). The schema
+ * certificate's `arn` only as logged, where it was made up for a transferred one; an actor's
+ * `reads`, and its `mfaAuthenticated` from all its events, not its changes only). The schema
  * describes one version exactly (closed objects, every field required): a report validates
  * against the schema of the version that wrote it, not an older minor's.
  */
@@ -436,9 +437,17 @@ export interface ActorSummary {
   arn: string | null;
   sessionIssuerArn: string | null;
   sessionIssuerType: SessionIssuerType | null;
-  /** True if any change was made with MFA, false if any without, null if never said. */
+  /**
+   * Whether the actor's sessions were MFA-authenticated, from all its events (reads and failed
+   * calls too; before schema 1.5, from its changes only): false if any event was without MFA,
+   * true if every event that says was with it, null if none says.
+   */
   mfaAuthenticated: boolean | null;
+  /** Successful, non-read-only calls (as `Summary.changes` counts them). */
   changes: number;
+  /** Successful read-only calls (as `Summary.reads` counts them). Since schema 1.5. */
+  reads: number;
+  /** Calls that returned an error code. */
   failedAttempts: number;
   accounts: string[];
   sourceIps: string[];

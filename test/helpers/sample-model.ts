@@ -430,6 +430,7 @@ export function sampleModel(options: SampleOptions = {}): ReportModel {
       sessionIssuerType: actor.sessionIssuerType,
       mfaAuthenticated: actor.mfaAuthenticated,
       changes: changes.length,
+      reads: list.filter((e) => e.errorCode === null && e.readOnly === true).length,
       failedAttempts: list.filter((e) => e.errorCode).length,
       accounts: [...new Set(list.map((e) => e.accountId))].sort(),
       sourceIps: [...new Set(list.map((e) => e.sourceIp ?? ''))].filter(Boolean).sort(),

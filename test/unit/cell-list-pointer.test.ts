@@ -44,6 +44,7 @@ function model(): ReportModel {
     sessionIssuerType: null,
     mfaAuthenticated: null,
     changes: 60,
+    reads: 0,
     failedAttempts: 0,
     accounts: [ACCOUNT],
     sourceIps: Array.from({ length: 60 }, (_, i) => `203.0.113.${i}`),

@@ -150,7 +150,7 @@ describe('compareReports: accounts and regions of which this run read no log fil
   it('calls an actor not seen now gone only when this run read an account it acted in', () => {
     const actor = (key: string, accounts: string[]): ActorSummary => ({
       key, label: key, type: 'AssumedRole', arn: key, sessionIssuerArn: null, sessionIssuerType: null, mfaAuthenticated: null,
-      changes: 1, failedAttempts: 0, accounts, sourceIps: [], userAgents: [], firstSeen: '', lastSeen: '', actions: [],
+      changes: 1, reads: 0, failedAttempts: 0, accounts, sourceIps: [], userAgents: [], firstSeen: '', lastSeen: '', actions: [],
     });
     const previous = before([], { accounts: [], regions: [] }, { actors: [actor('arn:role/here', [A]), actor('arn:role/there', [B]), actor('arn:role/both', [A, B]), actor('arn:role/filtered', [C])] });
     const c = compareReports(now({ accounts: [A, B], regions: [] }, {}, [B]), previous, 'oct.json');

@@ -26,7 +26,7 @@ function certificate(certificateId: string, lastKnownStatus: string | null, kind
 }
 
 function actor(key: string): ActorSummary {
-  return { key, label: key, type: 'AssumedRole', arn: key, sessionIssuerArn: null, sessionIssuerType: null, mfaAuthenticated: null, changes: 1, failedAttempts: 0, accounts: [], sourceIps: [], userAgents: [], firstSeen: '', lastSeen: '', actions: [] };
+  return { key, label: key, type: 'AssumedRole', arn: key, sessionIssuerArn: null, sessionIssuerType: null, mfaAuthenticated: null, changes: 1, reads: 0, failedAttempts: 0, accounts: [], sourceIps: [], userAgents: [], firstSeen: '', lastSeen: '', actions: [] };
 }
 
 const previous = reportModel({

@@ -191,8 +191,8 @@ describe("Markdown summary: finding times in the report's zone", () => {
       findings: [finding({ id: 'a', time: '2026-10-24T23:30:00Z' }), finding({ id: 'b', time: '2026-10-25T01:30:00Z' })],
     });
     const rows = findingRows(renderMarkdown(model));
-    // CEST (+2) before 01:00 UTC on 25 October 2026, CET (+1) after.
-    expect(rows.map((r) => cells(r)[5])).toEqual(['2026-10-25 01:30', '2026-10-25 02:30']);
+    // CEST (+2) before 01:00 UTC on 25 October 2026, CET (+1) after: 02:30 is shown twice that night, so with its offset.
+    expect(rows.map((r) => cells(r)[5])).toEqual(['2026-10-25 01:30', '2026-10-25 02:30 \\+01:00']);
   });
 
   it('names UTC for a UTC report', () => {

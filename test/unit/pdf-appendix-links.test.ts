@@ -58,7 +58,8 @@ describe('the PDF appendix and the event ids of the findings', () => {
     expect(v.appendix.note).toBe(
       'This PDF lists 600 of 1,008 events. ' +
         "Listed: the events of the findings (each finding's first 10, in the order the findings are shown, in at most 450 rows), then the earliest other events. " +
-        '560 of the 836 events of the findings are listed: the ids of the other 276 have no link in the findings. ' +
+        // The PDF shows 500 of the 572 findings: the events counted are those of the 500.
+        '560 of the 836 events of the findings shown are listed: the ids of the other 276 have no link in the findings. ' +
         'Not listed here: 408 events. Every event is in iot-audit-2026-10.csv / .json.',
     );
     // An id is a link exactly when its row is in the appendix, and the link goes to that row.

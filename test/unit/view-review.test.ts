@@ -172,7 +172,9 @@ describe('PDF appendix: a finding over a rollout does not crowd out the other ev
     expect(v.appendix.note).toBe(
       'This PDF lists 30 of 3,020 events. ' +
         "Listed: the events of the findings (each finding's first 10, in the order the findings are shown), then every other event outside the repetitive groups in the summary. " +
-        'All 10 events of the findings are listed. ' +
+        // The finding's 2,990 other events were not counted: "All 10 events of the findings are listed."
+        "10 of the 3,000 events of the findings are listed: the other 2,990 come after a finding's first 10 (its card counts them). " +
+        "Each finding's events are all named in iot-audit-2026-10.json (its eventIds). " +
         'Not listed here: 2,990 events of the repetitive groups (counted in the summary). Every event is in iot-audit-2026-10.csv / .json.',
     );
     expect(v.appendix.table.more).toBe('2,990 more rows in iot-audit-2026-10.csv / .json');

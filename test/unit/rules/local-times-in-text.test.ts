@@ -13,7 +13,8 @@ const newYork = period({ timeZone: 'America/New_York', start: '2026-10-01T04:00:
 describe('times in the text of findings', () => {
   it('are local to the report\'s zone, in the form the report shows times', () => {
     expect(localStamp('2026-10-12T14:10:00Z', 'America/New_York')).toBe('2026-10-12 10:10:00');
-    expect(localStamp('2026-11-01T05:30:00.250Z', 'America/New_York')).toBe('2026-11-01 01:30:00');
+    // New York shows 01:00–02:00 twice that day: the offset tells which.
+    expect(localStamp('2026-11-01T05:30:00.250Z', 'America/New_York')).toBe('2026-11-01 01:30:00 -04:00');
     expect(localStamp('2026-10-12T14:10:00Z', 'UTC')).toBe('2026-10-12 14:10:00');
     expect(localStamp('not a time', 'UTC')).toBe('not a time');
   });
