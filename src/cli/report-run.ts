@@ -172,10 +172,18 @@ export async function runReportCli(flags: ReportFlags, cli: CliIo): Promise<{ js
   io.log(`  findings: ${open.length > 0 ? open.join(', ') : 'none'}${model.ruleErrors.length > 0 ? ` (${model.ruleErrors.length} rules failed to run)` : ''}`);
   if (model.integrity !== null) {
     const errors = model.integrity.problems.filter((p) => p.severity === 'error').length;
-    // Intact, but with events from files that could not be checked: said, not only "intact".
-    const unchecked = model.integrity.ok ? model.integrity.eventsUnchecked : 0;
-    const intact = unchecked > 0 ? `logs intact, but ${unchecked} ${unchecked === 1 ? 'event is' : 'events are'} from log files that could not be checked` : 'logs intact';
-    io.log(`  integrity: ${model.integrity.ok ? intact : `${errors} ${errors === 1 ? 'problem' : 'problems'}`} (${model.integrity.chains.length} account-regions checked)`);
+    const problems = `${errors} ${errors === 1 ? 'problem' : 'problems'}`;
+    // Events from files that could not be checked: said, not only "intact" or "incomplete".
+    const unchecked = model.integrity.eventsUnchecked;
+    const notChecked = `${unchecked} ${unchecked === 1 ? 'event is' : 'events are'} from log files that could not be checked`;
+    // The model's verdict, as the report's files give it.
+    const verdict = {
+      verified: 'logs intact',
+      'verified-in-part': `logs intact, but ${notChecked}`,
+      incomplete: `incomplete, ${problems}: nothing found altered, but ${unchecked > 0 ? notChecked : 'not all could be checked'}`,
+      failed: `FAILED, ${problems}`,
+    }[model.integrity.verdict];
+    io.log(`  integrity: ${verdict} (${model.integrity.chains.length} account-regions checked)`);
   }
   const without = c.accountsWithoutLogs.length;
   // Loaded by the report already (the renderers): not at start-up.
@@ -239,6 +247,7 @@ export async function runReportCli(flags: ReportFlags, cli: CliIo): Promise<{ js
         ? null
         : {
             ok: model.integrity.ok,
+            verdict: model.integrity.verdict,
             errors: model.integrity.problems.filter((p) => p.severity === 'error').length,
             warnings: model.integrity.problems.filter((p) => p.severity !== 'error').length,
             chainsChecked: model.integrity.chains.length,

@@ -1,4 +1,4 @@
-import type { IntegrityChain, IntegrityReport } from '../report/model.js';
+import type { IntegrityChain, IntegrityReport, IntegrityVerdict } from '../report/model.js';
 import type { IntegrityChainResult, IntegrityResult, LogFileStatus } from './types.js';
 import { compareText } from '../unicode.js';
 
@@ -31,9 +31,22 @@ export function toIntegrityReport(result: IntegrityResult, accountName: (account
       message: p.message,
     })),
     notes,
-    // The events are marked afterwards (`logFileIntegrity`), by whoever holds them.
+    // The events are marked afterwards (`logFileIntegrity`), by whoever holds them, who then gives the verdict again.
     eventsUnchecked: 0,
+    verdict: integrityVerdict(result.ok, chains, 0),
   };
+}
+
+/**
+ * `IntegrityReport.verdict`, the one every output shows: a check that failed on an alteration (a
+ * chain `invalid`: a digest or log file modified, added, moved, badly signed) is `failed`; one that
+ * failed only on what it could not check (no digests, a digest missing or unusable, a listing that
+ * failed: chains `incomplete`) is `incomplete`, not failed; one that passed is `verified`, in part
+ * when some events are from log files it could not prove.
+ */
+export function integrityVerdict(ok: boolean, chains: readonly Pick<IntegrityChain, 'status'>[], eventsUnchecked: number): IntegrityVerdict {
+  if (!ok) return chains.some((c) => c.status === 'invalid') ? 'failed' : 'incomplete';
+  return eventsUnchecked > 0 ? 'verified-in-part' : 'verified';
 }
 
 function fromChain(chain: IntegrityChainResult, accountName: string | null): IntegrityChain {

@@ -404,6 +404,22 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
     });
   }
 
+  // The period's log folders, listed once (a month per listing where the store can): the checks
+  // below find the digests' log files in them, and the files no digest lists come from them.
+  const logFolders = location.logPrefix === null ? [] : utcDays(ctx.periodStart, ctx.periodEnd - 1).map((day) => `${location.logPrefix}${dayPath(day)}`);
+  const logListings = await lister.listDays(store, logFolders, ctx.concurrency);
+  // No trail has a digest around the period, and the period has log files: the chain that ended
+  // before it, found wherever it ended (`seekBeforePeriod`), is then checked as one that ends a day
+  // before it is, so a file's answer does not depend on how long before the period its chain ended.
+  if (location.digestPrefix !== null && byTrail.size === 0 && holdsUnlistedLog(logFolders, logListings, [], ctx)) {
+    const back = await seekBeforePeriod(location, lister, ctx);
+    for (const folder of back.folders) listedDays.add(folder);
+    for (const [trail, digests] of back.byTrail) {
+      for (const d of digests) listedNames.add(withoutGz(baseName(d.key)));
+      byTrail.set(trail, digests);
+    }
+  }
+
   const selected: { trail: string; key: string }[] = [];
   const trails = [...byTrail.keys()].sort();
   /** Each trail's hourly digests listed around the period, by end time. */
@@ -521,10 +537,6 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
   const keys = await ctx.keysFor([...new Set(loaded.map((d) => d.name.homeRegion))].sort());
   const storedSignatureValid = await checkStoredSignatures(loaded, keys);
 
-  // The period's log folders, listed once (a month per listing where the store can): the checks
-  // below find the digests' log files in them, and the files no digest lists come from them.
-  const logFolders = location.logPrefix === null ? [] : utcDays(ctx.periodStart, ctx.periodEnd - 1).map((day) => `${location.logPrefix}${dayPath(day)}`);
-  const logListings = await lister.listDays(store, logFolders, ctx.concurrency);
   const periodLogsUnlisted = holdsUnlistedLog(logFolders, logListings, loaded, ctx);
 
   const outcomes: { trail: string; outcome: ChainOutcome }[] = [];
@@ -628,7 +640,10 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
   const problem = (severity: ProblemSeverity, kind: IntegrityProblemKind, key: string, message: string, from: string | null = null, to: string | null = null) =>
     out.issues.push({ kind, severity, source: store.label, accountId: location.accountId, region: location.region, trail: null, key, from, to, message });
   const fail = (kind: IntegrityProblemKind, key: string, message: string, from: string | null = null, to: string | null = null) => problem('error', kind, key, message, from, to);
-  const hasDigests = outcomes.some(({ outcome }) => outcome.verdicts.some((v) => v.inPeriod));
+  // Digests of the period, or a chain that ends before the period's end (its end an error: the
+  // period's files are listed by none): a file no digest lists is then `not-covered`, whichever
+  // day the period starts on, not `no-digests`, which is for a place with no chain to speak of.
+  const hasDigests = outcomes.some(({ outcome }) => outcome.verdicts.some((v) => v.inPeriod) || outcome.gaps.some((g) => g.reason === 'chain-ends'));
   let uncoveredCount = 0;
   /** Log files delivered after the newest digest of a chain whose next digest is not due yet. */
   const notDue = new Map<string, number>();
@@ -683,7 +698,8 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
         `log file delivered after the newest digest, which ends ${ctx.stamp(end)}: its digest is not due yet (CloudTrail delivers one about every hour, minutes after the hour ends), so it is unverified until a later check`,
       );
     }
-    // With no digest at all here, no file could be checked (the place's one `no-digests` error says why); with some, a file none lists is an added one.
+    // With no digest at all here, no file could be checked (the place's one `no-digests` error says why); with some, a file none lists
+    // is an added one, or one delivered after its chain's last digest.
     for (const { key } of uncovered) out.statuses.push([key, hasDigests ? 'not-covered' : 'no-digests']);
     if (uncovered.length > 0 && !hasDigests) {
       fail(
@@ -895,6 +911,58 @@ async function seekPastLookAhead(location: IntegrityLocation, lister: Lister, ct
     }
   }
   if (now > bound) out.cappedAt = bound;
+  return out;
+}
+
+/**
+ * The hourly digests, by trail and end time, of the latest month before the days listed around the
+ * period (which begin the day before it) that holds one, at most `SEEK_DAYS` before the period, and
+ * the day folders looked through: for an account and region where no trail has a digest around the
+ * period while the period has log files, the chain that ended before it (its last digest is the
+ * latest of its trail). A chain that ended weeks before the period is then checked as one that
+ * ended the day before it: its end is an error when a log file of the period is listed by no digest.
+ *
+ * `seekPastLookAhead` backwards, and as cheap: the digest folder (its years), each year in reach
+ * from the latest (its months), then month by month from the latest, until one holds a digest:
+ * on S3 one listing per month (a page per 1,000 digests); on a local copy the month folder, then
+ * the day folders it holds in reach. It runs only where no digest is around the period (a chain
+ * that runs through the period costs nothing more); a trail stopped a week before the period costs
+ * three listings on S3.
+ */
+async function seekBeforePeriod(location: IntegrityLocation, lister: Lister, ctx: Context): Promise<{ folders: string[]; byTrail: Map<string, ListedDigest[]> }> {
+  const out = { folders: [] as string[], byTrail: new Map<string, ListedDigest[]>() };
+  const prefix = location.digestPrefix;
+  // The day before the first of the days listed around the period, and the first day in reach.
+  const until = Math.floor((ctx.periodStart - DAY_MS) / DAY_MS) * DAY_MS - DAY_MS;
+  const from = Math.floor((ctx.periodStart - SEEK_DAYS * DAY_MS) / DAY_MS) * DAY_MS;
+  if (prefix === null || until < from) return out;
+  const children = async (folder: string, pattern: RegExp) =>
+    (await lister.list(location.store, folder)).prefixes
+      .map((p) => p.slice(folder.length, -1))
+      .filter((name) => pattern.test(name))
+      .map(Number)
+      .sort((a, b) => b - a);
+  const keyOrdered = listsInKeyOrder(location.store);
+  const first = new Date(from);
+  const last = new Date(until);
+  for (const year of await children(prefix, /^\d{4}$/)) {
+    if (year < first.getUTCFullYear() || year > last.getUTCFullYear()) continue;
+    for (const month of await children(`${prefix}${year}/`, /^\d{2}$/)) {
+      const monthStart = Date.UTC(year, month - 1, 1);
+      const monthEnd = Date.UTC(year, month, 1) - 1;
+      if (monthEnd < from || monthStart > until) continue;
+      const days = utcDays(Math.max(monthStart, from), Math.min(monthEnd, until)).map((day) => `${prefix}${dayPath(day)}`);
+      let present = days;
+      if (!keyOrdered) {
+        const existing = new Set((await lister.list(location.store, `${prefix}${dayPath(monthStart).slice(0, -3)}`)).prefixes);
+        present = days.filter((folder) => existing.has(folder));
+      }
+      const listings = await lister.listDays(location.store, present, ctx.concurrency);
+      out.folders.push(...days);
+      out.byTrail = hourlyByTrail(listings.flatMap((l) => l.objects));
+      if (out.byTrail.size > 0) return out;
+    }
+  }
   return out;
 }
 

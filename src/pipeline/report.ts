@@ -165,6 +165,7 @@ function addIntegrity(model: ReportModel, stores: readonly ObjectStore[], inputs
     event.integrity = integrity.logFileIntegrity(result, event.sourceFile.slice(base.prefix.length));
   }
   model.integrity.eventsUnchecked = model.events.filter((e) => e.integrity === null || e.integrity === 'unverified' || e.integrity === 'no-digests').length;
+  model.integrity.verdict = integrity.integrityVerdict(model.integrity.ok, model.integrity.chains, model.integrity.eventsUnchecked);
 }
 
 /**

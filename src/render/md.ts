@@ -140,12 +140,23 @@ function integrityLine(model: ReportModel): string {
   const errors = integrity.problems.filter((p) => p.severity === 'error');
   const warnings = integrity.problems.length - errors.length;
   const warned = warnings > 0 ? `, ${plural(warnings, 'warning')}` : '';
-  if (integrity.ok) {
-    // A check that passed may still have left events of the period unproven (their files' digests could not be used).
-    const unchecked = integrity.eventsUnchecked;
-    const except = unchecked > 0 ? `; **${plural(unchecked, 'event')} from log files that could not be checked**` : '';
-    return `  \n**Integrity:** verified, ${plural(integrity.chains.length, 'digest chain')} valid${except}${warned}`;
+  // Events of the period the check could not prove, whatever its verdict.
+  const unchecked = integrity.eventsUnchecked;
+  const except = unchecked > 0 ? `; **${plural(unchecked, 'event')} from log files that could not be checked**` : '';
+  // The model's verdict, as the HTML, the PDF and the terminal give it.
+  switch (integrity.verdict) {
+    case 'verified':
+    case 'verified-in-part':
+      return `  \n**Integrity:** verified, ${plural(integrity.chains.length, 'digest chain')} valid${except}${warned}`;
+    case 'incomplete':
+      return `  \n**Integrity: INCOMPLETE**, ${problems(errors)}: nothing found altered, but not all could be checked${except}${warned}`;
+    case 'failed':
+      return `  \n**Integrity: FAILED**, ${problems(errors)}${warned}`;
   }
+}
+
+/** `N problems (kind n, …)`: the errors, with their four commonest kinds. */
+function problems(errors: readonly { kind: string }[]): string {
   const kinds = new Map<string, number>();
   for (const p of errors) kinds.set(p.kind, (kinds.get(p.kind) ?? 0) + 1);
   const top = [...kinds]
@@ -153,7 +164,7 @@ function integrityLine(model: ReportModel): string {
     .slice(0, 4)
     .map(([kind, n]) => `${mdText(kind, 40)} ${count(n)}`)
     .join(', ');
-  return `  \n**Integrity: FAILED**, ${plural(errors.length, 'problem')}${top ? ` (${top})` : ''}${warned}`;
+  return `${plural(errors.length, 'problem')}${top ? ` (${top})` : ''}`;
 }
 
 /**

@@ -15,6 +15,7 @@ import type {
   CertificateLifecycle,
   DeniedGroup,
   Finding,
+  IntegrityVerdict,
   IotEvent,
   PolicyChange,
   PolicyHistory,
@@ -159,9 +160,10 @@ export interface IntegrityView {
   status: Badge;
   statusText: string;
   /**
-   * Events from log files that failed validation (modified, missing), then events from files
-   * that could not be checked (not covered by a digest, unverified): a sentence each, with a
-   * link to the first one in the appendix (null when the PDF lists none). Empty when neither.
+   * Events from log files that failed validation (modified, missing), then events from files no
+   * digest lists in a trail that has digests (not covered), then events from files that could not
+   * be checked (no digests, unverified): a sentence each, with a link to the first one in the
+   * appendix (null when the PDF lists none). Empty when none.
    */
   flaggedEvents: { text: string; first: Link | null }[];
   chains: Table<{
@@ -514,11 +516,17 @@ function dollars(usd: number): string {
 function integrityRow(model: ReportModel): HeaderView['completeness'][number] {
   const integrity = model.integrity;
   if (integrity === null) return { label: 'Integrity', value: 'not verified (run with --verify)', warn: true };
-  if (integrity.ok && integrity.eventsUnchecked > 0) {
-    return { label: 'Integrity', value: `verified in part: ${plural(integrity.eventsUnchecked, 'event')} from log files that could not be checked (see Log integrity)`, warn: true };
+  // The model's verdict, as the Log integrity section, the Markdown and the terminal give it.
+  switch (integrity.verdict) {
+    case 'verified':
+      return { label: 'Integrity', value: 'verified (see Log integrity)', warn: false };
+    case 'verified-in-part':
+      return { label: 'Integrity', value: `verified in part: ${plural(integrity.eventsUnchecked, 'event')} from log files that could not be checked (see Log integrity)`, warn: true };
+    case 'incomplete':
+      return { label: 'Integrity', value: 'incomplete: nothing found altered, but not all could be checked (see Log integrity)', warn: true };
+    case 'failed':
+      return { label: 'Integrity', value: 'failed: problems found (see Log integrity)', warn: true };
   }
-  if (integrity.ok) return { label: 'Integrity', value: 'verified (see Log integrity)', warn: false };
-  return { label: 'Integrity', value: 'problems found (see Log integrity)', warn: true };
 }
 
 // --- findings --------------------------------------------------------------
@@ -679,21 +687,28 @@ function summaryView(model: ReportModel, kit: ViewKit, groups: Repetition<IotEve
 
 /**
  * Log file statuses whose events could not be checked: the check did not look at the file (its
- * digest could not be used), or its trail has no digest at all (`no-digests`). A file no trusted
- * digest lists in a trail that has digests (`not-covered`: an added file, or one whose digests
- * are missing) fails validation, as the check's own errors say.
+ * digest could not be used), or its trail has no digest at all (`no-digests`).
  */
 const UNCHECKED: ReadonlyMap<string, string> = new Map([
   ['unverified', 'not checked'],
   ['no-digests', 'in a trail with no digest at all: validation off, or every digest deleted'],
 ]);
+/**
+ * A file no trusted digest lists in a trail that has digests (`not-covered`): an error of the
+ * check, but not a file whose hash was found wrong. It was delivered after its chain's last digest
+ * (validation stopped, or the digests after it were deleted), or added beside the files a digest
+ * lists; each file's problem in the table says which.
+ */
+const NOT_COVERED = 'not-covered';
 /** How an event's badge names a status that is not one word. */
-const STATUS_LABEL: ReadonlyMap<string, string> = new Map([['no-digests', 'in a trail with no digests']]);
+const STATUS_LABEL: ReadonlyMap<string, string> = new Map([
+  ['no-digests', 'in a trail with no digests'],
+  ['not-covered', 'listed by no digest'],
+]);
 /** Statuses of files that failed validation, in the order the sentence names them, with how it names them; any other (not valid) status is counted with them. */
 const FAILED: ReadonlyMap<string, string> = new Map([
   ['modified', 'modified'],
   ['missing', 'missing'],
-  ['not-covered', 'listed by no trusted digest'],
 ]);
 
 /** The events of one kind of log file status, counted in one pass over the events. */
@@ -714,11 +729,12 @@ interface FlaggedTally {
 function flaggedEvents(model: ReportModel, kit: ViewKit): IntegrityView['flaggedEvents'] {
   const tally = (): FlaggedTally => ({ count: 0, listed: 0, first: null, byStatus: new Map() });
   const failed = tally();
+  const uncovered = tally();
   const unchecked = tally();
   for (const e of model.events) {
     const status = e.integrity;
     if (status === null || status === 'valid') continue;
-    const t = UNCHECKED.has(status) ? unchecked : failed;
+    const t = UNCHECKED.has(status) ? unchecked : status === NOT_COVERED ? uncovered : failed;
     t.count++;
     t.byStatus.set(status, (t.byStatus.get(status) ?? 0) + 1);
     if (kit.isListed(e.eventId)) {
@@ -743,6 +759,15 @@ function flaggedEvents(model: ReportModel, kit: ViewKit): IntegrityView['flagged
       first: failed.first === null ? null : kit.eventLink(failed.first),
     });
   }
+  if (uncovered.count > 0) {
+    const one = uncovered.count === 1;
+    out.push({
+      text:
+        `${plural(uncovered.count, 'event')} of this report ${come(uncovered.count)} from log files listed by no digest, in a trail that has digests: ` +
+        `delivered after ${one ? 'its' : 'their'} chain's last digest (validation stopped, or the digests after it were deleted), or added (each file's problem below says which). ${where(uncovered)}`,
+      first: uncovered.first === null ? null : kit.eventLink(uncovered.first),
+    });
+  }
   if (unchecked.count > 0) {
     const parts = [...UNCHECKED].filter(([s]) => unchecked.byStatus.has(s)).map(([s, text]) => `${formatCount(unchecked.byStatus.get(s) ?? 0)} ${text}`);
     out.push({
@@ -764,18 +789,28 @@ function passedText(unchecked: number, warnings: number): string {
   return `Every digest and log file that could be checked was valid${below}, but ${plural(unchecked, 'event')} of this report ${unchecked === 1 ? 'comes' : 'come'} from log files that could not be checked.`;
 }
 
+/** The section's badge for the model's verdict, which the Markdown and the terminal give in words. */
+const VERDICT: Readonly<Record<IntegrityVerdict, Badge>> = {
+  verified: { label: 'Verified', cls: 'st-ok' },
+  'verified-in-part': { label: 'Verified in part', cls: 'st-warn' },
+  incomplete: { label: 'Incomplete', cls: 'st-warn' },
+  failed: { label: 'Failed', cls: 'st-bad' },
+};
+
 function integrityView(model: ReportModel, kit: ViewKit): IntegrityView {
   const integrity = model.integrity as NonNullable<ReportModel['integrity']>;
   const warnings = integrity.problems.filter((p) => p.severity === 'warning').length;
   const errors = integrity.problems.length - warnings;
+  const found = `${plural(errors, 'problem')}${warnings > 0 ? ` and ${plural(warnings, 'warning')}` : ''} found in the digest chains or log files`;
   return {
     ok: integrity.ok,
-    status: !integrity.ok
-      ? { label: 'Problems found', cls: 'st-bad' }
-      : integrity.eventsUnchecked > 0
-        ? { label: 'Verified in part', cls: 'st-warn' }
-        : { label: 'Verified', cls: 'st-ok' },
-    statusText: integrity.ok ? passedText(integrity.eventsUnchecked, warnings) : `${plural(errors, 'problem')}${warnings > 0 ? ` and ${plural(warnings, 'warning')}` : ''} found in the digest chains or log files.`,
+    status: VERDICT[integrity.verdict],
+    statusText:
+      integrity.verdict === 'failed'
+        ? `${found}.`
+        : integrity.verdict === 'incomplete'
+          ? `${found}: none shows a digest or log file altered, but not all could be checked.`
+          : passedText(integrity.eventsUnchecked, warnings),
     flaggedEvents: flaggedEvents(model, kit),
     chains: kit.table(integrity.chains, kit.limits.rows, (c) => ({
       account: kit.account(c.accountId, c.accountName),
@@ -1371,7 +1406,7 @@ function appendixView(model: ReportModel, kit: ViewKit, ungrouped: IotEvent[]): 
     sourceIp: e.sourceIp === null ? null : kit.cut(e.sourceIp),
     userAgent: e.userAgent === null ? null : kit.cut(e.userAgent, PDF_CHARS.userAgent),
     resources: kit.list(e.resources.map((r) => `${r.type}: ${r.id}`)),
-    // Red for a file that failed validation, amber for one that could not be checked.
+    // Red for a file that failed validation or that no digest lists (errors of the check), amber for one that could not be checked.
     integrity: e.integrity !== null && e.integrity !== 'valid' ? { label: `log file ${STATUS_LABEL.get(e.integrity) ?? e.integrity}`, cls: UNCHECKED.has(e.integrity) ? 'st-warn' : 'st-bad' } : null,
   }));
   table.total = model.events.length;

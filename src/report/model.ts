@@ -16,7 +16,8 @@
  * `athena` and an account's and region's `athenaPartitions`, which were counted in their `files`;
  * a certificate's `accounts`, and a lifecycle step's `accountId` and `accountName`, with a
  * certificate's `arn` only as logged, where it was made up for a transferred one; an actor's
- * `reads`, and its `mfaAuthenticated` from all its events, not its changes only). The schema
+ * `reads`, and its `mfaAuthenticated` from all its events, not its changes only; the integrity
+ * section's `verdict`). The schema
  * describes one version exactly (closed objects, every field required): a report validates
  * against the schema of the version that wrote it, not an older minor's.
  */
@@ -286,9 +287,11 @@ export interface IotEvent {
  * What `--verify` found of an event's log file. `valid`: a digest whose signature verified lists
  * its SHA-256. Failed: `modified` (another SHA-256, or bytes after its gzip stream), `missing` (a
  * digest lists it, the source lacks it: the event is from another copy), `not-covered` (no
- * trusted digest lists it, though its trail has digests for the period: added). Not checked:
- * `no-digests` (its trail has no digest of the period at all: validation off, or every digest
- * deleted), `unverified` (the digest that should vouch for it could not be used).
+ * trusted digest lists it, though its trail has digests for the period, or a chain that ends
+ * before the file was delivered: added, or, delivered after its chain's last digest, validation
+ * stopped or the digests after it were deleted). Not checked: `no-digests` (its account and region
+ * have no digest of the period at all, nor a chain that ends before it: validation off, or every
+ * digest deleted), `unverified` (the digest that should vouch for it could not be used).
  */
 export type LogFileIntegrity = 'valid' | 'modified' | 'missing' | 'not-covered' | 'no-digests' | 'unverified';
 
@@ -619,8 +622,18 @@ export interface RuleError {
 }
 
 export interface IntegrityReport {
-  /** True when every digest and log file of the period checked out. */
+  /** True when every digest and log file of the period checked out (`verdict` `verified` or `verified-in-part`). */
   ok: boolean;
+  /**
+   * What the check concluded, as every output says it (the Markdown's Integrity line, the HTML and PDF,
+   * the terminal and `report --json`): `verified`, every digest and log file checked out and every event
+   * is from a file proven intact; `verified-in-part`, the same, but `eventsUnchecked` events are from files
+   * the check could not prove; `incomplete`, problems, none showing a digest or log file altered: what
+   * could not be checked (a trail with no digests, a digest unusable or missing, a listing that failed) is
+   * neither known to be altered nor known to be intact; `failed`, a digest or log file was shown altered,
+   * added or moved (a chain `invalid`). Since schema 1.5.
+   */
+  verdict: IntegrityVerdict;
   /** Summary lines per account and region. */
   chains: IntegrityChain[];
   /** Every problem found. */
@@ -628,12 +641,15 @@ export interface IntegrityReport {
   /** Notes, e.g. that the newest digest's own signature could not be checked on a local copy. */
   notes: string[];
   /**
-   * Events of the report this check could not prove, though it passed: from log files it could
-   * not check (`integrity` `unverified` or `no-digests`) or read another way (Athena: `integrity`
-   * null). A check that passed with some is "verified, except" them. Since schema 1.3.
+   * Events of the report this check could not prove: from log files it could not check
+   * (`integrity` `unverified` or `no-digests`) or read another way (Athena: `integrity` null). A
+   * check that passed with some is `verified-in-part`. Since schema 1.3.
    */
   eventsUnchecked: number;
 }
+
+/** `IntegrityReport.verdict`. */
+export type IntegrityVerdict = 'verified' | 'verified-in-part' | 'incomplete' | 'failed';
 
 export interface IntegrityChain {
   accountId: string;

@@ -626,6 +626,7 @@ export function sampleModel(options: SampleOptions = {}): ReportModel {
     if (bad) bad.integrity = 'modified';
     model.integrity = {
       ok: false,
+      verdict: 'failed',
       chains: [
         { accountId: PROD, accountName: accountNames[PROD] ?? null, region: 'eu-west-1', trails: ['org-trail (us-east-1)'],
           digestsValid: 744, digestsInvalid: 0, digestsMissing: 0, digestsUnverified: 1, logFilesValid: 450, logFilesModified: 0, logFilesMissing: 0, logFilesNotCovered: 0, logFilesUnverified: 0, gaps: [], status: 'valid' },

@@ -337,12 +337,14 @@ describe('iot-audit report: outputs', () => {
     const model = JSON.parse(readFileSync(path.join(out, 'iot-audit-2026-10.json'), 'utf8'));
     expect(summary.integrity).toEqual({
       ok: false,
+      verdict: model.integrity.verdict,
       errors: model.integrity.problems.filter((p: { severity: string }) => p.severity === 'error').length,
       warnings: model.integrity.problems.filter((p: { severity: string }) => p.severity === 'warning').length,
       chainsChecked: 7,
       eventsUnchecked: model.integrity.eventsUnchecked,
     });
     expect(summary.integrity.errors).toBeGreaterThan(0);
+    expect(summary.integrity.verdict).toBe('failed');
     expect(summary.integrity.eventsUnchecked).toBeGreaterThan(0);
   });
 

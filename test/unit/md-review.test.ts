@@ -141,8 +141,8 @@ describe('Markdown summary: integrity', () => {
   });
 
   it('says nothing of "not verified" when verified, passed or failed', () => {
-    const passed: IntegrityReport = { ok: true, chains: [], problems: [], notes: [], eventsUnchecked: 0 };
-    const failed: IntegrityReport = { ok: false, chains: [], problems: [{ kind: 'k', severity: 'error', accountId: '1', region: 'r', key: 'k', message: 'm' }], notes: [], eventsUnchecked: 0 };
+    const passed: IntegrityReport = { ok: true, verdict: 'verified', chains: [], problems: [], notes: [], eventsUnchecked: 0 };
+    const failed: IntegrityReport = { ok: false, verdict: 'failed', chains: [], problems: [{ kind: 'k', severity: 'error', accountId: '1', region: 'r', key: 'k', message: 'm' }], notes: [], eventsUnchecked: 0 };
     for (const integrity of [passed, failed]) {
       const md = renderMarkdown(reportModel({ integrity }));
       expect(md).not.toContain('not verified');
@@ -155,17 +155,17 @@ describe('Markdown summary: the Integrity line (2026-11-26 review)', () => {
   const problem = (severity: 'error' | 'warning', kind: string) => ({ kind, severity, accountId: '1', region: 'r', key: 'k', message: 'm' });
 
   it('counts errors as problems and warnings apart, as the HTML and the CLI do (a warning was a problem of a FAILED check)', () => {
-    const integrity: IntegrityReport = { ok: false, chains: [], problems: [problem('error', 'digest-missing'), problem('warning', 'digest-missing')], notes: [], eventsUnchecked: 0 };
+    const integrity: IntegrityReport = { ok: false, verdict: 'failed', chains: [], problems: [problem('error', 'digest-missing'), problem('warning', 'digest-missing')], notes: [], eventsUnchecked: 0 };
     expect(renderMarkdown(reportModel({ integrity }))).toContain('**Integrity: FAILED**, 1 problem (digest-missing 1), 1 warning');
   });
 
   it('says when a check that passed left events unproven (their files could not be checked), not only "verified"', () => {
-    const integrity: IntegrityReport = { ok: true, chains: [], problems: [problem('warning', 'digest-signature-unavailable')], notes: [], eventsUnchecked: 1 };
+    const integrity: IntegrityReport = { ok: true, verdict: 'verified-in-part', chains: [], problems: [problem('warning', 'digest-signature-unavailable')], notes: [], eventsUnchecked: 1 };
     const events = [iotEvent({ integrity: 'valid' }), iotEvent({ integrity: 'unverified' })];
     expect(renderMarkdown(reportModel({ integrity, events }))).toContain(
       '**Integrity:** verified, 0 digest chains valid; **1 event from log files that could not be checked**, 1 warning',
     );
-    const clean = renderMarkdown(reportModel({ integrity: { ...integrity, problems: [], eventsUnchecked: 0 }, events: [iotEvent({ integrity: 'valid' })] }));
+    const clean = renderMarkdown(reportModel({ integrity: { ...integrity, verdict: 'verified', problems: [], eventsUnchecked: 0 }, events: [iotEvent({ integrity: 'valid' })] }));
     expect(clean.split('\n').filter((l) => l.includes('Integrity'))).toEqual(['**Integrity:** verified, 0 digest chains valid']);
   });
 });
@@ -250,6 +250,7 @@ describe('Markdown summary: reproducible and bounded', () => {
 describe('the Integrity section of the HTML and PDF: a check that passed with events it could not prove (2026-11-26 review)', () => {
   const passed = (eventsUnchecked: number, warnings = 0): IntegrityReport => ({
     ok: true,
+    verdict: eventsUnchecked > 0 ? 'verified-in-part' : 'verified',
     chains: [],
     problems: Array.from({ length: warnings }, () => ({ kind: 'k', severity: 'warning' as const, accountId: '1', region: 'r', key: 'k', message: 'm' })),
     notes: [],

@@ -44,6 +44,7 @@ describe('renderMarkdown', () => {
     const findings = Array.from({ length: 5000 }, (_, i) => finding({ id: `f${i}`, severity: SEVERITIES[i % 5]!, resource: `r${i}` }));
     const integrity: IntegrityReport = {
       ok: false,
+      verdict: 'failed',
       chains: [],
       notes: [],
       eventsUnchecked: 0,
@@ -75,7 +76,7 @@ describe('renderMarkdown', () => {
   });
 
   it('shows a passed integrity check', () => {
-    const integrity: IntegrityReport = { ok: true, chains: [{} as IntegrityReport['chains'][number]], problems: [], notes: [], eventsUnchecked: 0 };
+    const integrity: IntegrityReport = { ok: true, verdict: 'verified', chains: [{} as IntegrityReport['chains'][number]], problems: [], notes: [], eventsUnchecked: 0 };
     expect(renderMarkdown(reportModel({ integrity }))).toContain('**Integrity:** verified, 1 digest chain valid');
   });
 

@@ -49,18 +49,18 @@ describe('integrity: events from files that failed validation vs files that coul
     expect(Object.fromEntries(badges)).toEqual({ 'log file modified': 'st-bad', 'log file missing': 'st-bad', 'log file unverified': 'st-warn' });
   });
 
-  it('counts a file no trusted digest lists with those that failed validation, as the check\'s errors do (an added file, or its digests missing), and an unchecked one apart', () => {
+  it('says a file no trusted digest lists apart from those that failed validation (delivered after its chain\'s last digest, or added), and an unchecked one apart', () => {
     const m = verified(0, 0);
     m.events.forEach((e) => (e.integrity = 'valid'));
     m.events.slice(0, 200).forEach((e) => (e.integrity = 'not-covered'));
     m.events.slice(200, 210).forEach((e) => (e.integrity = 'unverified'));
     const v = buildView(m, SCREEN);
     expect(texts(v)).toEqual([
-      '200 events of this report come from log files that failed validation (200 listed by no trusted digest). They are marked in the appendix.',
+      "200 events of this report come from log files listed by no digest, in a trail that has digests: delivered after their chain's last digest (validation stopped, or the digests after it were deleted), or added (each file's problem below says which). They are marked in the appendix.",
       '10 events of this report come from log files that could not be checked against a digest (10 not checked): they are neither known to be altered nor known to be intact. They are marked in the appendix.',
     ]);
     const badges = new Map(rowsOf(v.appendix.table).flatMap((r) => (r.integrity ? [[r.integrity.label, r.integrity.cls]] : [])));
-    expect(badges.get('log file not-covered')).toBe('st-bad');
+    expect(badges.get('log file listed by no digest')).toBe('st-bad');
   });
 
   it('counts the files of a trail with no digest at all (validation off) as could not be checked, not failed (2026-11-26 review)', () => {
@@ -77,7 +77,7 @@ describe('integrity: events from files that failed validation vs files that coul
     expect(Object.fromEntries(badges)).toEqual({ 'log file in a trail with no digests': 'st-warn' });
   });
 
-  it('says failed for a file listed by no trusted digest beside files of a trail with no digests, in one account and region (each file as the check marked it)', () => {
+  it('says listed by no digest for such a file beside files of a trail with no digests, in one account and region (each file as the check marked it)', () => {
     const m = verified(0, 0);
     m.events.forEach((e) => (e.integrity = 'valid'));
     const [added, other] = m.events;
@@ -87,7 +87,7 @@ describe('integrity: events from files that failed validation vs files that coul
     other!.region = added!.region;
     const v = buildView(m, SCREEN);
     expect(texts(v)).toEqual([
-      '1 event of this report comes from log files that failed validation (1 listed by no trusted digest). It is marked in the appendix.',
+      "1 event of this report comes from log files listed by no digest, in a trail that has digests: delivered after its chain's last digest (validation stopped, or the digests after it were deleted), or added (each file's problem below says which). It is marked in the appendix.",
       '1 event of this report comes from log files that could not be checked against a digest (1 in a trail with no digest at all: validation off, or every digest deleted): it is neither known to be altered nor known to be intact. It is marked in the appendix.',
     ]);
     const rows = rowsOf(v.appendix.table);
@@ -311,10 +311,15 @@ describe('completeness: integrity', () => {
   it('says the logs were not verified without --verify, and how they fared with it', async () => {
     const row = (m: ReportModel) => buildView(m, PDF).header.completeness.find((c) => c.label === 'Integrity');
     expect(row(sampleModel({ events: 60 }))).toEqual({ label: 'Integrity', value: 'not verified (run with --verify)', warn: true });
-    expect(row(sampleModel({ events: 60, integrity: true }))).toEqual({ label: 'Integrity', value: 'problems found (see Log integrity)', warn: true });
+    expect(row(sampleModel({ events: 60, integrity: true }))).toEqual({ label: 'Integrity', value: 'failed: problems found (see Log integrity)', warn: true });
+    // The model's verdict, not `ok` worked out again.
     const ok = sampleModel({ events: 60, integrity: true });
     ok.integrity!.ok = true;
+    ok.integrity!.verdict = 'verified';
     expect(row(ok)).toEqual({ label: 'Integrity', value: 'verified (see Log integrity)', warn: false });
+    const incomplete = sampleModel({ events: 60, integrity: true });
+    incomplete.integrity!.verdict = 'incomplete';
+    expect(row(incomplete)).toEqual({ label: 'Integrity', value: 'incomplete: nothing found altered, but not all could be checked (see Log integrity)', warn: true });
     const root = parse(await htmlText(sampleModel({ events: 60 }), PDF));
     const dt = root.querySelectorAll('.completeness dt').find((d) => d.text === 'Integrity');
     expect(dt?.nextElementSibling?.text).toBe('not verified (run with --verify)');

@@ -427,7 +427,7 @@ describe('buildView', () => {
   it('has an integrity section only when the model has one, counting flagged events', () => {
     expect(buildView(sampleModel({ events: 60 }), { ...ctx, media: 'screen' }).integrity).toBeNull();
     const v = buildView(sampleModel({ events: 60, integrity: true }), { ...ctx, media: 'screen' });
-    expect(v.integrity?.status).toEqual({ label: 'Problems found', cls: 'st-bad' });
+    expect(v.integrity?.status).toEqual({ label: 'Failed', cls: 'st-bad' });
     const texts = (view: ReportView) => view.integrity?.flaggedEvents.map((f) => f.text);
     expect(texts(v)).toEqual(['1 event of this report comes from log files that failed validation (1 modified). It is marked in the appendix.']);
     // Events from files the check could not prove are not said to have failed, nor left unsaid.
