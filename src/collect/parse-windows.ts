@@ -18,7 +18,17 @@ import { MAX_LOG_BYTES, MAX_WHOLE_FILE_TEXT, TOO_LARGE, iotRecordsOf, isGzip, re
  * same, so a window that validates ends where one of the file's records ends, and the next window
  * starts at the file's next record. The last window ends with the file. The records counted, the
  * records parsed, their order and the limits on what a parse may build (`countCandidates`,
- * carried from window to window) are then the whole file's.
+ * carried from window to window) are then the whole file's. One difference: the kernel's output
+ * space is sized by its input (a record per 32 bytes, an `iot` or `\u` per 16, plus 64 of each),
+ * so text that holds more than that, which no CloudTrail log does, passes window by window where
+ * the whole file's scan gives up (the plain path then refuses a file over 64 MB): the windows
+ * read it, as JSON would.
+ *
+ * A window ends after the last `},{"eventVersion":` (the first record's first key) whose window
+ * validates, tried twice; else where the text's last whole record really ends (`lastRecordEnd`);
+ * a record longer than the text held makes the reader gather twice as much. Text whose records'
+ * end does not validate is no compact log: the whole read judges it at once, and what the windows
+ * held is never more than that read holds.
  *
  * Not for `--verify`, whose hash needs the file's first gzip member whole (`contentHashOf`).
  */
@@ -34,11 +44,12 @@ export const WINDOWED_FROM = MAX_WHOLE_FILE_TEXT;
 export const WINDOW_BYTES = 8 << 20;
 
 /**
- * Places a window may end tried before it waits for more text. A window ends after a `}` that is
- * followed by `,{"` and the key the file's first record starts with (`eventVersion` in CloudTrail's
- * files), but objects in an array inside a record can look the same.
+ * Places a window may end tried the quick way: after a `}` that is followed by `,{"` and the key
+ * the file's first record starts with (`eventVersion` in CloudTrail's files). Objects in an array
+ * inside a record can look the same; past these, the text held is read for where its records end
+ * (`lastRecordEnd`).
  */
-const CUTS_TRIED = 4;
+const CUTS_TRIED = 2;
 
 /** The longest first key a window's end is looked for with. */
 const MAX_KEY = 64;
@@ -76,8 +87,13 @@ export async function parseLogWindows(bytes: Buffer, options: WindowOptions = {}
       if (total > MAX_LOG_BYTES) return { recordCount: 0, records: [], uncompressedBytes: 0, error: TOO_LARGE };
       if (!reader.append(chunk)) return null;
       if (reader.held < wanted) continue;
-      // No window ended (one long record, or text a whole read must judge): gather twice as much.
-      wanted = reader.window() ? window : 2 * reader.held;
+      const ended = reader.window();
+      // Not a compact log the windows can read: the whole read judges it (and words why).
+      if (ended === 'whole') return null;
+      // No record ends in the text held (one longer than a window): gather twice as much, up to
+      // what a file read whole may hold (no CloudTrail event is over 256 KB; past it, the whole read).
+      if (ended === 'wait' && reader.held > MAX_WHOLE_FILE_TEXT) return null;
+      wanted = ended === 'window' ? window : 2 * reader.held;
     }
   } catch (error) {
     // zlib's error (a damaged file): the whole read gives it.
@@ -106,8 +122,8 @@ class WindowReader {
   held = 0;
   /** Whether the file's own opening has been seen (and left out). */
   private opened = false;
-  /** `},{"<first key>":`, where a window may end; null while the first record's first key is not known. */
-  private cut: Buffer | null = null;
+  /** `},{"<first key>":`, where a window may end the quick way; null while the first record's first key is not known, false when it is no plain key. */
+  private cut: Buffer | null | false = null;
   private recordCount = 0;
   private readonly records: CloudTrailRecord[] = [];
   /** What a parse of the file may still build. */
@@ -148,31 +164,40 @@ class WindowReader {
     return true;
   }
 
-  /** Scans the whole records at the start of the text held and lets them go; false when no window ended. */
-  window(): boolean {
-    const pattern = this.cut;
-    if (pattern === null) return false;
+  /**
+   * Scans the whole records at the start of the text held and lets them go (`window`); or no record
+   * ends in it yet (`wait`); or the text is not a compact log's (`whole`: the whole read judges it).
+   */
+  window(): 'window' | 'wait' | 'whole' {
     const records = this.space.subarray(PREFIX.length, PREFIX.length + this.held);
+    const pattern = this.cut;
     let end = records.length;
-    for (let tried = 0; tried < CUTS_TRIED && end > 0; tried++) {
+    for (let tried = 0; pattern !== null && pattern !== false && tried < CUTS_TRIED && end > 0; tried++) {
       const cut: number = records.lastIndexOf(pattern, end - 1);
-      if (cut < 0) return false;
-      // `]}` over the `,{` after the record that ends at `cut`, then put back.
-      const close = PREFIX.length + cut + 1;
-      const comma = this.space[close]!;
-      const brace = this.space[close + 1]!;
-      SUFFIX.copy(this.space, close);
-      const scanned = this.scan(this.space.subarray(0, close + SUFFIX.length));
-      this.space[close] = comma;
-      this.space[close + 1] = brace;
-      if (scanned) {
-        this.space.copy(this.space, PREFIX.length, close + 1, PREFIX.length + this.held);
-        this.held -= cut + 2;
-        return true;
-      }
+      if (cut < 0) break;
+      if (this.scanTo(cut)) return 'window';
       end = cut;
     }
-    return false;
+    // Where a record really ends, read from the window's start: the same end the kernel would find.
+    const cut = lastRecordEnd(records);
+    if (cut === NO_END) return 'wait';
+    return cut !== NOT_RECORDS && this.scanTo(cut) ? 'window' : 'whole';
+  }
+
+  /** Scans the records up to the one that ends at `cut` (in the text held) and lets them go; false when they do not validate. */
+  private scanTo(cut: number): boolean {
+    // `]}` over the `,{` after that record, then put back.
+    const close = PREFIX.length + cut + 1;
+    const comma = this.space[close]!;
+    const brace = this.space[close + 1]!;
+    SUFFIX.copy(this.space, close);
+    const scanned = this.scan(this.space.subarray(0, close + SUFFIX.length));
+    this.space[close] = comma;
+    this.space[close + 1] = brace;
+    if (!scanned) return false;
+    this.space.copy(this.space, PREFIX.length, close + 1, PREFIX.length + this.held);
+    this.held -= cut + 2;
+    return true;
   }
 
   /** Scans the rest of the file (it ends the array and the object); false when it does not validate. */
@@ -213,10 +238,60 @@ class WindowReader {
   }
 }
 
-/** `},{"<key>":` for the first key of the first record in `records`, or null while it is not all there (or is no key). */
-function firstKeyCut(records: Buffer): Buffer | null {
-  if (records[0] !== 0x7b || records[1] !== 0x22) return null;
-  const close = records.indexOf(0x22, 2);
-  if (close < 0 || close > 2 + MAX_KEY || records.subarray(2, close).includes(0x5c) || records[close + 1] !== 0x3a) return null;
+/**
+ * `},{"<key>":` for the first key of the first record in `records`; null while it is not all there,
+ * false when it is no plain key of at most `MAX_KEY` bytes (only the first bytes are looked at).
+ */
+export function firstKeyCut(records: Buffer): Buffer | null | false {
+  if (records.length < 2) return null;
+  if (records[0] !== 0x7b || records[1] !== 0x22) return false;
+  const close = records.subarray(0, MAX_KEY + 3).indexOf(0x22, 2);
+  if (close < 0) return records.length >= MAX_KEY + 3 ? false : null;
+  if (records.length < close + 2) return null;
+  if (records.subarray(2, close).includes(0x5c) || records[close + 1] !== 0x3a) return false;
   return Buffer.concat([Buffer.from('},', 'latin1'), records.subarray(0, close + 2)]);
+}
+
+/** `lastRecordEnd`: no record ends before the text held does. */
+const NO_END = -1;
+/** `lastRecordEnd`: the array of records closes, and more than its object's end follows. */
+const NOT_RECORDS = -2;
+
+/**
+ * Where the last record that ends before the end of `records` (the text after `{"Records":[`, or
+ * after the last window) ends: the index of its `}`, followed by `,`. Read as JSON is, from the
+ * start: strings skipped (with their escapes), objects and arrays counted. `NO_END` when none ends
+ * there yet, `NOT_RECORDS` when the array closes and anything but `}` and white space follows. Only
+ * a place to try: the window up to it is then validated by the kernel.
+ */
+function lastRecordEnd(records: Buffer): number {
+  let depth = 0;
+  let last = NO_END;
+  let inString = false;
+  const n = records.length;
+  for (let i = 0; i < n; i++) {
+    const c = records[i]!;
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) depth++;
+    else if (c === 0x7d || c === 0x5d) {
+      depth--;
+      if (depth === 0 && c === 0x7d && records[i + 1] === 0x2c) last = i;
+      else if (depth < 0) return endsThere(records, i) ? last : NOT_RECORDS;
+    }
+  }
+  return last;
+}
+
+/** Whether what follows the array's `]` at `at` is its object's `}` and white space, as far as `records` goes. */
+function endsThere(records: Buffer, at: number): boolean {
+  let i = at + 1;
+  if (i < records.length && records[i++] !== 0x7d) return false;
+  for (; i < records.length; i++) {
+    const c = records[i]!;
+    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return false;
+  }
+  return true;
 }
