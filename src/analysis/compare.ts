@@ -58,6 +58,7 @@ const text: Rule = (v) => (typeof v === 'string' ? null : wrong(v, 'a string'));
 const id: Rule = (v) => (typeof v === 'string' && v !== '' ? null : wrong(v, 'a non-empty string'));
 const textOrNull: Rule = (v) => (v === null || typeof v === 'string' ? null : wrong(v, 'a string or null'));
 const flag: Rule = (v) => (typeof v === 'boolean' ? null : wrong(v, 'true or false'));
+const texts: Rule = (v) => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? null : wrong(v, 'a list of strings'));
 const oneOf =
   (values: readonly string[]): Rule =>
   (v) =>
@@ -84,6 +85,8 @@ const FINDING: Record<string, Rule> = {
   accountName: optional(textOrNull),
   // Read to tell whether this run covered the finding's region (see `covers` for one without).
   region: optional(text),
+  // The regions of a finding of several (`region` `multiple`), since schema 1.5.
+  regions: optional(texts),
   resource: text,
   suppressed: optional(flag),
   description: optional(text),
@@ -95,6 +98,8 @@ const POLICY: Record<string, Rule> = {
   region: text,
   deleted: optional(flag),
   defaultVersionId: optional(textOrNull),
+  // False when only failed or denied calls named it (since schema 1.5): no policy new or changed.
+  changed: optional(flag),
 };
 const CERTIFICATE: Record<string, Rule> = {
   certificateId: id,
@@ -221,6 +226,14 @@ function findingChanges(now: Finding, before: Finding): string[] {
 }
 
 const policyKey = (p: PolicyHistory) => JSON.stringify([p.accountId, p.region, p.policyName]);
+
+/**
+ * A policy only failed or denied calls named (`changed` false; in a report before schema 1.5, no
+ * change and a failed call): a refused CreatePolicy names a policy that may never have existed, so
+ * it is neither new nor known before.
+ */
+const onlyFailed = (p: PolicyHistory) =>
+  p.changed === false || (p.changed === undefined && Array.isArray(p.changes) && p.changes.length === 0 && Array.isArray(p.failedEventIds) && p.failedEventIds.length > 0);
 const policyRef = (p: PolicyHistory): PolicyRef => ({ accountId: p.accountId, accountName: p.accountName ?? null, region: p.region, policyName: p.policyName });
 
 function policyChanges(now: PolicyHistory, before: PolicyHistory): string[] {
@@ -277,7 +290,16 @@ function scopeOf(report: ReportModel): Scope {
 }
 
 /** Where a finding of the previous report is; `region` may be missing from a hand-made file. */
-type Place = { accountId: string; region?: string };
+type Place = { accountId: string; region?: string; regions?: string[] };
+
+/**
+ * The regions of a place: a finding's `regions` (several when its `region` is `multiple`, since
+ * schema 1.5), else its `region`; undefined when it has none (only in a hand-made file).
+ */
+function regionsOf(p: Place): readonly string[] | undefined {
+  if (Array.isArray(p.regions) && p.regions.length > 0) return p.regions;
+  return p.region === undefined ? undefined : [p.region];
+}
 
 /**
  * Whether a run of this scope looked where a finding is: its account among the accounts covered
@@ -285,16 +307,19 @@ type Place = { accountId: string; region?: string };
  * region filter). A finding of no single account or region is covered only by a run of every
  * account (or region): a run narrowed by `--account` or `--region` keeps only the records placed
  * in an account and a region asked for (`inPlaces`), so it did not look again at such a finding.
- * There is none today: every rule's finding is in the account and region of its events, `unknown`
- * when a record said none (which no account filter lists); were a rule to report on the whole
- * organization, its finding would be "not looked at again" by a run of some accounts, not resolved.
+ * There is none today: every rule's finding is in the account of its events and in their regions
+ * (`regions`: several for new-source, which groups an account's changes of every region: covered
+ * when each of them is), `unknown` when a record said none (which no account filter lists); were
+ * a rule to report on the whole organization, its finding would be "not looked at again" by a run
+ * of some accounts, not resolved.
  * A previous finding without a region (only in a hand-made file: every report has one) is in one
  * of the regions its report covered: covered when this run covers each of those.
  */
 function covers(now: Scope, before: Scope, f: Place): boolean {
   if (now.accounts.size > 0 && !now.accounts.has(f.accountId)) return false;
   if (now.regions.size === 0) return true;
-  if (f.region !== undefined) return now.regions.has(f.region);
+  const regions = regionsOf(f);
+  if (regions !== undefined) return regions.every((r) => now.regions.has(r));
   return before.regions.size > 0 && [...before.regions].every((r) => now.regions.has(r));
 }
 
@@ -321,7 +346,7 @@ function lost(now: ReadonlySet<string>, before: ReadonlySet<string>, where: read
 function narrowedScopeWarning(previous: ReportModel, now: Scope, before: Scope, notCovered: readonly Place[]): string[] {
   const places: Place[] = [...previous.findings, ...previous.policies, ...previous.certificates];
   const accounts = lost(now.accounts, before.accounts, places.map((p) => p.accountId), 'account');
-  const regions = lost(now.regions, before.regions, places.map((p) => p.region), 'region');
+  const regions = lost(now.regions, before.regions, places.flatMap((p): (string | undefined)[] => [...(regionsOf(p) ?? [undefined])]), 'region');
   // Then this run covers every place of the previous report's (and so each of its findings: see `covers`).
   if (accounts === null && regions === null) return [];
   const shown = (part: { named: string } | { allBut: string }, noun: string, both: boolean) =>
@@ -361,7 +386,8 @@ function placesRead(current: ReportModel): (f: Place) => boolean {
     if (f.accountId === 'unknown') return true;
     const regions = read.get(f.accountId);
     if (regions === undefined) return false;
-    return f.region === undefined || f.region === 'unknown' || regions.has(f.region);
+    // A finding of several regions (new-source) was looked at again where each of them was read.
+    return (regionsOf(f) ?? []).every((r) => r === 'unknown' || regions.has(r));
   };
 }
 
@@ -371,7 +397,9 @@ function placesRead(current: ReportModel): (f: Place) => boolean {
  */
 function noLogsWarning(findings: readonly Place[]): string[] {
   if (findings.length === 0) return [];
-  const places = [...new Set(findings.map((f) => (f.region === undefined || f.region === 'unknown' ? f.accountId : `${f.accountId} ${f.region}`)))].sort();
+  const places = [
+    ...new Set(findings.flatMap((f) => (regionsOf(f) ?? ['unknown']).map((r) => (r === 'unknown' ? f.accountId : `${f.accountId} ${r}`)))),
+  ].sort();
   const n = findings.length;
   return [
     `${n} ${n === 1 ? 'finding' : 'findings'} of the previous report ${n === 1 ? 'is' : 'are'} in ${places.length === 1 ? 'an account and region' : 'accounts and regions'} of which this report read no log file (${someOf(places)}): not counted among the findings no longer reported, as nobody looked again.`,
@@ -423,11 +451,12 @@ export function compareReports(current: ReportModel, previous: unknown, label = 
     else unchanged++;
   }
 
-  const beforePolicies = byKey(previous.policies, policyKey);
+  const beforePolicies = byKey(previous.policies.filter((p) => !onlyFailed(p)), policyKey);
   const newPolicies: PolicyRef[] = [];
   const deletedPolicies: PolicyRef[] = [];
   const changedPolicies: PolicyChangeRef[] = [];
   for (const policy of current.policies) {
+    if (onlyFailed(policy)) continue;
     const before = beforePolicies.get(policyKey(policy));
     if (policy.deleted && !before?.deleted) deletedPolicies.push(policyRef(policy));
     else if (!before) newPolicies.push(policyRef(policy));

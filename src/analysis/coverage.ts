@@ -1,4 +1,4 @@
-import type { AccountCoverage, AccountInfo, AthenaCoverage, Coverage, IotEvent, Period, RecordsWithoutTime, ResolvedAccounts, SourceProblem } from '../types.js';
+import type { AccountCoverage, AccountInfo, AthenaCoverage, Coverage, IotEvent, LateDelivery, Period, RecordsWithoutTime, ResolvedAccounts, SourceProblem } from '../types.js';
 import { deliveryDays } from '../collect/period.js';
 import type { DeliveredFiles } from '../collect/run.js';
 import { byString } from './params.js';
@@ -92,24 +92,36 @@ export function coverageOf(
 ): Coverage {
   const askedFor = filters.accounts.length === 0 ? () => true : (id: string) => filters.accounts.includes(id);
   const periodDaySet = new Set(deliveryDays(period, 0));
-  type Read = { files: number; athenaPartitions: number; days: Set<string> };
+  // Days after the period's last UTC day (`--late-days`): their files are read for the period's
+  // last events, delivered late. Counted in `files`, and said apart (`late`), not left out of the days unsaid.
+  type Read = { files: number; athenaPartitions: number; days: Set<string>; late: { files: number; athenaPartitions: number; days: Set<string> } };
   const perAccount = new Map<string, Map<string, Read>>();
   const readIn = (accountId: string, region: string): Read => {
     const regions = perAccount.get(accountId) ?? new Map<string, Read>();
     perAccount.set(accountId, regions);
-    const read = regions.get(region) ?? { files: 0, athenaPartitions: 0, days: new Set<string>() };
+    const read = regions.get(region) ?? { files: 0, athenaPartitions: 0, days: new Set<string>(), late: { files: 0, athenaPartitions: 0, days: new Set<string>() } };
     regions.set(region, read);
     return read;
   };
   for (const l of input.delivered.locations) {
     const read = readIn(l.accountId, l.region);
     read.files += l.files;
-    for (const d of l.days) if (periodDaySet.has(d)) read.days.add(d);
+    for (const { day, files } of l.days) {
+      if (periodDaySet.has(day)) read.days.add(day);
+      else {
+        read.late.files += files;
+        read.late.days.add(day);
+      }
+    }
   }
   for (const p of athena?.partitions ?? []) {
     const read = readIn(p.accountId, p.region);
     read.athenaPartitions++;
     if (periodDaySet.has(p.day)) read.days.add(p.day);
+    else {
+      read.late.athenaPartitions++;
+      read.late.days.add(p.day);
+    }
   }
   const nameOf = new Map(accounts.map((a) => [a.id, a]));
   const accountCoverage: AccountCoverage[] = [...new Set([...accounts.map((a) => a.id).filter(askedFor), ...perAccount.keys()])]
@@ -117,7 +129,13 @@ export function coverageOf(
     .map((accountId) => {
       const regions = perAccount.get(accountId) ?? new Map<string, Read>();
       const regionList = [...regions.entries()]
-        .map(([region, r]) => ({ region, files: r.files, athenaPartitions: r.athenaPartitions, days: [...r.days].sort() }))
+        .map(([region, r]) => ({
+          region,
+          files: r.files,
+          athenaPartitions: r.athenaPartitions,
+          days: [...r.days].sort(),
+          late: { files: r.late.files, athenaPartitions: r.late.athenaPartitions, days: [...r.late.days].sort() },
+        }))
         .sort(byString((r) => r.region));
       return {
         accountId,
@@ -127,6 +145,7 @@ export function coverageOf(
         athenaPartitions: regionList.reduce((n, r) => n + r.athenaPartitions, 0),
         regions: regionList,
         days: [...new Set(regionList.flatMap((r) => r.days))].sort(),
+        late: lateOf(regionList.map((r) => r.late)),
       };
     });
   const sortedDays = [...input.days].sort();
@@ -147,6 +166,16 @@ export function coverageOf(
     iotRecordsWithoutTime: input.withoutTime,
     iotRecordsWithoutName: input.withoutName,
     daysRead: sortedDays.length > 0 ? { first: sortedDays[0], last: sortedDays[sortedDays.length - 1] } : null,
+    late: { ...lateOf(accountCoverage.map((a) => a.late)), days: sortedDays.filter((d) => !periodDaySet.has(d)) },
     perAccount: accountCoverage,
+  };
+}
+
+/** The late deliveries of several places added up, their days merged. */
+function lateOf(parts: readonly LateDelivery[]): LateDelivery {
+  return {
+    files: parts.reduce((n, p) => n + p.files, 0),
+    athenaPartitions: parts.reduce((n, p) => n + p.athenaPartitions, 0),
+    days: [...new Set(parts.flatMap((p) => p.days))].sort(),
   };
 }

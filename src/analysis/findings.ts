@@ -22,7 +22,7 @@ import type { Rule, RuleHit, RuleParams } from './rules/types.js';
 import { matchesGlob } from './rules/support/glob.js';
 import { forgetLocalTimes } from './rules/support/grouping.js';
 import { knownPolicyVersions, type KnownPolicyVersion } from './rules/support/policy-versions.js';
-import { BoundedMemo } from '../memo.js';
+import { BoundedMemo, getOrInsert } from '../memo.js';
 import { distinct } from './params.js';
 
 /** Least to most severe. */
@@ -197,6 +197,46 @@ function sortFindings(findings: Finding[]): void {
   }
 }
 
+/** A finding's `region` when its events are in several regions (`regions` names them). */
+export const MULTIPLE_REGIONS = 'multiple';
+
+/** A valid hit of a rule, before it is a finding. */
+interface MadeHit {
+  ruleId: string;
+  rule: Rule;
+  severity: Severity;
+  hit: RuleHit;
+}
+
+/**
+ * The regions of each hit's events, sorted; the hit's own region when none of its events is
+ * among `events` (a rule's test hits). Only the events of hits of several events are looked up,
+ * in one pass over the events: a hit of one event is in the region its rule named.
+ */
+function hitRegions(made: readonly MadeHit[], events: readonly IotEvent[]): (hit: RuleHit) => string[] {
+  const wanted = new Map<string, string | null>();
+  for (let m = 0; m < made.length; m++) {
+    const ids = made[m]!.hit.eventIds;
+    if (ids.length > 1) for (let i = 0; i < ids.length; i++) wanted.set(ids[i]!, null);
+  }
+  if (wanted.size > 0) {
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i]!;
+      if (wanted.has(e.eventId)) wanted.set(e.eventId, e.region);
+    }
+  }
+  return (hit) => {
+    if (hit.eventIds.length <= 1) return [hit.region];
+    const regions = new Set<string>();
+    for (let i = 0; i < hit.eventIds.length; i++) {
+      const region = wanted.get(hit.eventIds[i]!);
+      if (region !== null && region !== undefined) regions.add(region);
+    }
+    if (regions.size === 0) regions.add(hit.region);
+    return [...regions].sort();
+  };
+}
+
 export function evaluateFindings(input: FindingsInput): FindingsResult {
   const rules = input.rules ?? RULES;
   const names = new Map<string, string | null>();
@@ -209,6 +249,7 @@ export function evaluateFindings(input: FindingsInput): FindingsResult {
   }
 
   const findings: Finding[] = [];
+  const made: MadeHit[] = [];
   const ruleErrors: RuleError[] = [];
   const uniqueId = uniqueIdMaker();
   let versions: readonly KnownPolicyVersion[] | undefined;
@@ -235,35 +276,44 @@ export function evaluateFindings(input: FindingsInput): FindingsResult {
       continue;
     }
     const severity = effectiveSeverity(rule, settings);
-    const rulePart = idPart(ruleId);
     let invalid = 0;
     for (let h = 0; h < hits.length; h++) {
       const hit = hits[h];
-      if (!validHit(hit)) {
-        invalid++;
-        continue;
-      }
-      const id = uniqueId(idWithRulePart(rulePart, hit));
-      findings.push({
-        id,
-        ruleId,
-        severity: lowered(severity, hit.lowerSeverityBy),
-        title: rule.title,
-        description: hit.description,
-        remediation: rule.remediation,
-        accountId: hit.accountId,
-        accountName: names.get(hit.accountId) ?? null,
-        region: hit.region,
-        resource: hit.resource,
-        resourceKind: rule.resourceKind,
-        eventIds: distinct(hit.eventIds),
-        time: hit.time,
-        evidence: typeof hit.evidence === 'string' ? hit.evidence : null,
-        suppressed: false,
-        suppressionReason: null,
-      });
+      if (validHit(hit)) made.push({ ruleId, rule, severity, hit });
+      else invalid++;
     }
     if (invalid > 0) ruleErrors.push({ ruleId, message: `${invalid} invalid hit(s) ignored` });
+  }
+
+  // Where each finding is: the regions of its events, not only the one its rule named (new-source
+  // groups an account's changes of every region). Ids are handed out in rule and hit order, as made.
+  const regionsOf = hitRegions(made, events);
+  const rulePart = new Map<string, string>();
+  for (let m = 0; m < made.length; m++) {
+    const { ruleId, rule, severity, hit } = made[m]!;
+    const regions = regionsOf(hit);
+    const region = regions.length === 1 ? regions[0]! : MULTIPLE_REGIONS;
+    const place = { accountId: hit.accountId, region, resource: hit.resource, discriminator: hit.discriminator };
+    const id = uniqueId(idWithRulePart(getOrInsert(rulePart, ruleId, () => idPart(ruleId)), place));
+    findings.push({
+      id,
+      ruleId,
+      severity: lowered(severity, hit.lowerSeverityBy),
+      title: rule.title,
+      description: hit.description,
+      remediation: rule.remediation,
+      accountId: hit.accountId,
+      accountName: names.get(hit.accountId) ?? null,
+      region,
+      regions,
+      resource: hit.resource,
+      resourceKind: rule.resourceKind,
+      eventIds: distinct(hit.eventIds),
+      time: hit.time,
+      evidence: typeof hit.evidence === 'string' ? hit.evidence : null,
+      suppressed: false,
+      suppressionReason: null,
+    });
   }
 
   forgetLocalTimes();

@@ -87,7 +87,9 @@ function detachDeleted(attachedTo: AttachedTo, event: IotEvent): void {
 
 /**
  * Every IoT policy a change or failed call of the period touched: versions with
- * their documents, default-version changes, deletions, attachments and detachments.
+ * their documents, default-version changes, deletions, attachments and detachments. One only
+ * failed or denied calls named is `changed: false` (a refused CreatePolicy names a policy that
+ * never existed).
  * Policies are named per account and region, as the rules name them (`policyNameOf`: a
  * CreatePolicy whose parameters CloudTrail omitted is named by its response). A certificate
  * deleted after it was attached is no longer a target: AWS IoT deletes a certificate only
@@ -119,6 +121,7 @@ export function policyHistories(events: readonly IotEvent[]): PolicyHistory[] {
       b = {
         history: {
           policyName,
+          changed: false,
           accountId: event.accountId,
           accountName: event.accountName,
           region: event.region,
@@ -201,6 +204,7 @@ export function policyHistories(events: readonly IotEvent[]): PolicyHistory[] {
   }
   const histories = [...byKey.values()].map(({ history, targets }) => {
     history.attachedTargets = [...targets].sort();
+    history.changed = history.changes.length > 0;
     return history;
   });
   return sortByString(histories, (h) => `${h.accountId}\u0000${h.region}\u0000${h.policyName}`);

@@ -15,8 +15,17 @@ type ActionCount = { category: Category; eventName: string; count: number };
 // One function for every category first seen, not a new closure per event.
 const newActionMap = () => new Map<string, ActionCount>();
 
-/** The counts of the summary section. Read-only calls are never changes. */
-export function summarize(events: readonly IotEvent[], accounts: readonly AccountInfo[], period: Period): Summary {
+/** The OU row of the accounts the organization's (or the accounts file's) list does not have. */
+export const NOT_IN_ORGANIZATION = '(not in the organization)';
+/** The OU row of the organization's accounts of no known OU (of every account, when no list is known). */
+export const UNKNOWN_OU = '(unknown)';
+
+/**
+ * The counts of the summary section. Read-only calls are never changes. `organizationKnown`: an
+ * account list was known (Organizations or an accounts file), so an account outside it is named
+ * so by OU, not put among the organization's accounts of unknown OU.
+ */
+export function summarize(events: readonly IotEvent[], accounts: readonly AccountInfo[], period: Period, organizationKnown: boolean): Summary {
   const byCategory = new Map<Category, number>();
   // Category -> event name -> count, and the entries in order of first appearance.
   const byAction = new Map<Category, Map<string, ActionCount>>();
@@ -73,7 +82,8 @@ export function summarize(events: readonly IotEvent[], accounts: readonly Accoun
   }));
   const ous = new Map<string, { ouPath: string; accounts: number; changes: number; failedAttempts: number }>();
   for (const a of byAccount) {
-    const ouPath = a.ouPath ?? '(unknown)';
+    const info = accountById.get(a.accountId);
+    const ouPath = a.ouPath ?? (organizationKnown && info !== undefined && !info.inOrganization ? NOT_IN_ORGANIZATION : UNKNOWN_OU);
     const ou = ous.get(ouPath) ?? { ouPath, accounts: 0, changes: 0, failedAttempts: 0 };
     ou.accounts++;
     ou.changes += a.changes;

@@ -106,7 +106,8 @@ export interface SourceLayout {
  * counted as the files go by rather than kept (a month can be millions of files).
  */
 export interface DeliveredFiles {
-  locations: { accountId: string; region: string; files: number; days: string[] }[];
+  /** `days`: each delivery day with a readable file, in order, with its files (a file of no known day is in `files` only). */
+  locations: { accountId: string; region: string; files: number; days: { day: string; files: number }[] }[];
   /** Files with no account in their key (a plain folder of files) were read: the events tell the accounts. */
   loose: boolean;
 }
@@ -254,7 +255,7 @@ function readAdvice(reason: string | undefined): string {
 }
 
 class Delivered {
-  private readonly byLocation = new Map<string, { accountId: string; region: string; files: number; days: Set<string> }>();
+  private readonly byLocation = new Map<string, { accountId: string; region: string; files: number; days: Map<string, number> }>();
   loose = false;
 
   add(accountId: string | null, region: string | null, day: string | null): void {
@@ -265,16 +266,21 @@ class Delivered {
     const key = `${accountId}\u0000${region ?? 'unknown'}`;
     let entry = this.byLocation.get(key);
     if (!entry) {
-      entry = { accountId, region: region ?? 'unknown', files: 0, days: new Set() };
+      entry = { accountId, region: region ?? 'unknown', files: 0, days: new Map() };
       this.byLocation.set(key, entry);
     }
     entry.files++;
-    if (day !== null) entry.days.add(day);
+    if (day !== null) entry.days.set(day, (entry.days.get(day) ?? 0) + 1);
   }
 
   result(): DeliveredFiles {
     const locations = [...this.byLocation.values()]
-      .map((l) => ({ accountId: l.accountId, region: l.region, files: l.files, days: [...l.days].sort() }))
+      .map((l) => ({
+        accountId: l.accountId,
+        region: l.region,
+        files: l.files,
+        days: [...l.days].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([day, files]) => ({ day, files })),
+      }))
       .sort((a, b) => (a.accountId !== b.accountId ? (a.accountId < b.accountId ? -1 : 1) : a.region < b.region ? -1 : a.region > b.region ? 1 : 0));
     return { locations, loose: this.loose };
   }

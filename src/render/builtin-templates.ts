@@ -196,12 +196,12 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
 },"usePartial":true},
   },
   "styles.css": {
-    sha256: "3c9cc4e3171a88eef88dd26a918d1b10c5d7e6ab3aa9500e5615bc3fd591ae07",
+    sha256: "2f37bab42760c8a92d6a8324622011d75e330f1621925e3b99759ff92db9464a",
     spec: {"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
-    return "/* iot-audit report: one stylesheet for screen and print. Fonts are local only (no web fonts: no requests). */\n:root {\n  --ink: #1d2733;\n  --muted: #5b6b7c;\n  --line: #d8dfe7;\n  --zebra: #f5f7fa;\n  --head: #e8edf3;\n  --navy: #0b2545;\n  --accent: #1f5fa8;\n  --accent-soft: #e6eef8;\n  --failed: #d9822b;\n  --mono: 'DejaVu Sans Mono', 'Liberation Mono', Menlo, Consolas, monospace;\n  --sans: 'Liberation Sans', 'Helvetica Neue', Arial, Helvetica, 'DejaVu Sans', sans-serif;\n}\n\n* { box-sizing: border-box; }\nhtml { -webkit-print-color-adjust: exact; print-color-adjust: exact; }\nbody {\n  margin: 0 auto;\n  max-width: 1200px;\n  padding: 24px 28px 40px;\n  font-family: var(--sans);\n  font-size: 13px;\n  line-height: 1.45;\n  color: var(--ink);\n  background: #fff;\n}\na { color: var(--accent); text-decoration: none; }\na:hover { text-decoration: underline; }\nh1, h2, h3 { color: var(--navy); line-height: 1.2; }\nh2 {\n  font-size: 20px;\n  margin: 0 0 10px;\n  padding-bottom: 6px;\n  border-bottom: 2px solid var(--navy);\n}\nh3 { font-size: 14px; margin: 0; }\nh3.sub { font-size: 13px; margin: 18px 0 6px; text-transform: uppercase; letter-spacing: 0.04em; color: var(--muted); }\np { margin: 6px 0; }\npre { margin: 0; }\n.mono { font-family: var(--mono); font-size: 0.92em; }\n.strong { font-weight: bold; }\n/* A region is log text (a forged one is a sentence): it wraps like any value, never across the next column. */\n.region { font-family: var(--mono); font-size: 0.92em; }\n.muted { color: var(--muted); }\n.small { font-size: 0.88em; }\n.tiny { font-size: 0.8em; }\n.nowrap { white-space: nowrap; }\n.lead { color: var(--muted); margin-bottom: 10px; }\n.empty { color: var(--muted); font-style: italic; }\n.note { color: var(--muted); font-size: 0.9em; }\n.nolink { color: inherit; }\nul.plain { list-style: none; margin: 0; padding: 0; }\n/* Words stay whole (columns keep a readable width); identifiers, ARNs and keys may break anywhere. */\nbody { overflow-wrap: break-word; }\n.mono, pre, .break { overflow-wrap: anywhere; }\n/* On screen as on paper, what is wider than its column wraps inside its cell (in a fixed-layout\n   table an id or a word breaks where it must; other tables keep sizing columns to whole words).\n   Left on one line, an event id, a forged region or error code, a long badge ran over the next\n   columns on screen (705 event-id cells of the demo report) and made the page scroll sideways. */\n/* Times too: a time stays on one line where its column is wide enough (1,280 px), and breaks at its space where it is not. */\ntable.data td :not(pre) { white-space: normal; }\ntable.data.fixed td { overflow-wrap: anywhere; }\n\n/* ---- header ---- */\n.doc-header { margin-bottom: 16px; }\n.masthead {\n  background: var(--navy);\n  color: #fff;\n  padding: 18px 22px 16px;\n  border-radius: 4px;\n  border-left: 8px solid #3e8ed0;\n}\n.masthead h1 { color: #fff; font-size: 26px; margin: 2px 0 4px; }\n.masthead .kicker { margin: 0; text-transform: uppercase; letter-spacing: 0.12em; font-size: 11px; color: #a9c6e8; }\n.masthead .period { margin: 0; font-size: 15px; color: #dbe7f5; }\n.header-grid { display: flex; gap: 18px; margin-top: 14px; align-items: flex-start; }\n.header-grid > .facts { flex: 3; }\n.completeness {\n  flex: 2;\n  background: var(--accent-soft);\n  border: 1px solid #c6d7ec;\n  border-radius: 4px;\n  padding: 10px 12px;\n}\n.box-title { font-size: 11px; text-transform: uppercase; letter-spacing: 0.08em; color: var(--muted); border: 0; margin: 0 0 6px; padding: 0; }\ndl.facts { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 3px 14px; margin: 0; }\ndl.facts dt { color: var(--muted); font-weight: bold; }\ndl.facts dd { margin: 0; }\ndl.facts.compact { gap: 2px 10px; }\n/* The completeness box is narrow: a long label (\"Accounts without logs in the regions asked for\")\n   sized to its one line left the values a character wide. The labels wrap instead. */\n.completeness dl.facts { grid-template-columns: minmax(0, 11em) minmax(6em, 1fr); }\ndl.facts dd.warn { color: #9a3412; font-weight: bold; }\ndl.facts.inline { grid-template-columns: max-content minmax(0, 1fr) max-content minmax(0, 1fr); margin: 6px 0; }\n\n.toc {\n  border: 1px solid var(--line);\n  border-radius: 4px;\n  padding: 10px 14px;\n  margin: 0 0 22px;\n}\n.toc ol { margin: 0; padding-left: 20px; columns: 2; column-gap: 28px; }\n.toc li { margin: 1px 0; }\n\n/* ---- sections ---- */\n.section { margin: 0 0 30px; }\n.cols { display: flex; gap: 22px; }\n.cols > div { flex: 1; min-width: 0; }\n\n/* ---- tables ---- */\ntable.data {\n  width: 100%;\n  border-collapse: collapse;\n  margin: 0 0 2px;\n  font-size: 12px;\n}\ntable.data th {\n  background: var(--head);\n  color: #334155;\n  text-align: left;\n  font-size: 0.86em;\n  text-transform: uppercase;\n  letter-spacing: 0.03em;\n  padding: 5px 7px;\n  border-bottom: 1.5px solid #b8c4d2;\n}\ntable.data td { padding: 4px 7px; border-bottom: 1px solid var(--line); vertical-align: top; }\ntable.data tbody tr:nth-child(even) td { background: var(--zebra); }\ntable.data .num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }\ntable.data.kv { width: auto; min-width: 50%; }\n/* Fixed layout: every chunk of a long table gets the same columns, and Chromium lays it out fast. */\ntable.data.fixed { table-layout: fixed; }\nthead { display: table-header-group; }\ntfoot { display: table-footer-group; }\ntr { break-inside: avoid; page-break-inside: avoid; }\n/* Chunks of one long table read as one table. */\ntable.data + table.data { margin-top: 0; }\n.more-rows {\n  margin: 6px 0 0;\n  padding: 5px 9px;\n  border-left: 3px solid var(--accent);\n  background: var(--accent-soft);\n  font-size: 0.92em;\n}\n.note-box, .warn-box {\n  padding: 7px 10px;\n  border-radius: 3px;\n  margin: 6px 0 10px;\n}\n.note-box { background: var(--accent-soft); border: 1px solid #c6d7ec; }\n.warn-box { background: #fff4e5; border: 1px solid #f3c27a; color: #7a3e00; }\n\nul.cell-list { list-style: none; margin: 0; padding: 0; }\nul.cell-list li { margin: 0; }\n.inline-list ul.cell-list, .inline-list ul.cell-list li { display: inline; }\n.inline-list ul.cell-list li + li::before { content: ', '; }\n.more-items { color: var(--muted); font-style: italic; }\n/* An event id stays on one line when the cell is wide enough, and breaks only when it is not. */\n.links .item { display: inline-block; max-width: 100%; margin-right: 6px; overflow-wrap: anywhere; }\n.links .item:not(:last-child)::after { content: ','; color: var(--muted); }\nol.steps { margin: 0; padding-left: 16px; }\nol.steps li { margin: 0 0 2px; }\nol.steps .by { color: var(--muted); }\ndetails.members summary { cursor: pointer; color: var(--accent); font-size: 0.9em; }\ndetails.members ul { max-height: 24em; overflow: auto; }\n.failed-line { margin-top: 4px; color: #9b1c1c; font-size: 0.9em; }\n\n/* ---- badges ---- */\n.badge {\n  display: inline-block;\n  padding: 1px 6px;\n  border-radius: 3px;\n  font-size: 0.78em;\n  font-weight: bold;\n  letter-spacing: 0.03em;\n  text-transform: uppercase;\n  white-space: nowrap;\n  line-height: 1.5;\n  vertical-align: baseline;\n}\n/* A badge of log text (an error code, a status) may be of any length: it breaks where it must. */\n.badge.as-is { text-transform: none; letter-spacing: 0; overflow-wrap: anywhere; }\n.sev-critical { background: #6d0a16; color: #fff; }\n.sev-high { background: #c81e1e; color: #fff; }\n.sev-medium { background: #f0a020; color: #2b1a00; }\n.sev-low { background: #2f6fc0; color: #fff; }\n.sev-info { background: #64748b; color: #fff; }\n.st-ok { background: #e1f4e8; color: #14532d; border: 1px solid #a7dcb9; }\n.st-warn { background: #fff1d6; color: #7a4a00; border: 1px solid #f1cd85; }\n.st-bad { background: #fde4e4; color: #8f1313; border: 1px solid #f1a9a9; }\n.st-muted { background: #eef1f4; color: #4b5563; border: 1px solid #d6dce3; }\n.st-neutral { background: #e6eef8; color: #1e4b8f; border: 1px solid #b9cde8; }\n.cat-certificate { background: #e8f1fb; color: #1e4b8f; border: 1px solid #bcd3ef; }\n.cat-policy { background: #f1ebfa; color: #5b2a91; border: 1px solid #d6c4ee; }\n.cat-other { background: #eef1f4; color: #4b5563; border: 1px solid #d6dce3; }\n\n/* ---- findings ---- */\n.severity-strip { display: flex; flex-wrap: wrap; gap: 14px; margin: 0 0 12px; }\n.sev-count { font-weight: bold; }\n.finding {\n  border: 1px solid var(--line);\n  border-left: 5px solid #64748b;\n  border-radius: 4px;\n  padding: 9px 12px;\n  margin: 0 0 10px;\n  break-inside: avoid;\n  page-break-inside: avoid;\n}\n.finding:has(.sev-critical) { border-left-color: #6d0a16; }\n.finding:has(.sev-high) { border-left-color: #c81e1e; }\n.finding:has(.sev-medium) { border-left-color: #f0a020; }\n.finding:has(.sev-low) { border-left-color: #2f6fc0; }\n.finding.is-suppressed { opacity: 0.72; background: #fafbfc; }\n.finding-head { display: flex; gap: 8px; align-items: baseline; flex-wrap: wrap; }\n.finding-head h3 { font-size: 14px; flex: 1; }\n/* The title links to its own card (a link to share; in the PDF, what its bookmark opens at). */\n.finding-head h3 a.self { color: inherit; }\n.finding-head .rule { color: var(--muted); font-size: 0.85em; }\n.finding-id { margin: 4px 0 0; color: #8a97a6; font-size: 0.78em; }\ndl.facts.inline dd.wide { grid-column: 2 / 5; }\ntr.is-suppressed td { color: #56606b; }\n.finding-desc { margin: 5px 0; }\n.remediation { font-size: 0.93em; }\n.suppressed-note { font-size: 0.93em; color: var(--muted); }\npre.evidence, pre.document {\n  font-family: var(--mono);\n  font-size: 11px;\n  line-height: 1.4;\n  white-space: pre-wrap;\n  background: #f6f8fa;\n  border: 1px solid var(--line);\n  border-radius: 3px;\n  padding: 7px 9px;\n}\n\n/* ---- summary ---- */\n.totals { display: flex; gap: 10px; margin: 6px 0 14px; }\n.total {\n  flex: 1;\n  border: 1px solid var(--line);\n  border-top: 4px solid #94a3b8;\n  border-radius: 4px;\n  padding: 8px 10px;\n  background: #fbfcfd;\n}\n.total-value { display: block; font-size: 22px; font-weight: bold; color: var(--navy); font-variant-numeric: tabular-nums; }\n.total-label { display: block; font-size: 11px; color: var(--muted); text-transform: uppercase; letter-spacing: 0.04em; }\n.tot-accent { border-top-color: var(--accent); }\n.tot-warn { border-top-color: var(--failed); }\n.tot-bad { border-top-color: #c81e1e; }\n.tot-ok { border-top-color: #2f9e5b; }\nfigure.chart { margin: 0 0 8px; border: 1px solid var(--line); border-radius: 4px; padding: 8px 10px 6px; break-inside: avoid; }\nfigure.chart figcaption { font-size: 11px; color: var(--muted); margin-top: 2px; }\nsvg.day-chart { width: 100%; height: auto; display: block; }\nsvg .chart-bg { fill: #fcfdfe; }\nsvg .grid { stroke: #e3e8ee; stroke-width: 1; }\nsvg .axis { stroke: #8795a6; stroke-width: 1; }\nsvg .tick { fill: #5b6b7c; font-size: 10px; font-family: var(--sans); }\nsvg .legend { fill: #334155; font-size: 10.5px; font-family: var(--sans); }\nsvg .bar-changes { fill: var(--accent); }\nsvg .bar-failed { fill: var(--failed); }\nsvg .chart-empty { fill: var(--muted); font-size: 12px; font-style: italic; font-family: var(--sans); }\n\n/* ---- policies ---- */\n.policy { border: 1px solid var(--line); border-radius: 4px; padding: 10px 12px; margin: 0 0 14px; }\n.policy-head { display: flex; gap: 10px; align-items: baseline; }\n.policy-head h3 { font-size: 14px; }\n.policy > dl.facts { margin: 6px 0 8px; }\n.version { margin: 8px 0; }\n.version-head { margin: 0 0 4px; font-size: 0.95em; }\n.not-recorded {\n  padding: 6px 9px;\n  background: #fff8e6;\n  border: 1px dashed #e0b25a;\n  border-radius: 3px;\n  color: #6b4500;\n  font-size: 0.93em;\n}\n.status-line { font-size: 1.05em; }\nul.notes { color: var(--muted); font-size: 0.92em; }\n.doc-end { margin-top: 24px; padding-top: 8px; border-top: 1px solid var(--line); color: var(--muted); font-size: 0.88em; }\n\n/* ---- print (the PDF and the browser's print) ---- */\n@page { margin: 18mm 12mm 16mm; }\n@media print {\n  body { max-width: none; padding: 0; font-size: 8.6pt; }\n  h2 { font-size: 14pt; break-after: avoid; page-break-after: avoid; }\n  h3, h3.sub { break-after: avoid; page-break-after: avoid; }\n  h3.sub { font-size: 8.6pt; margin-top: 12px; }\n  .section.major { break-before: page; page-break-before: always; }\n  .masthead h1 { font-size: 20pt; }\n  .masthead .period { font-size: 11pt; }\n  table.data { font-size: 7.6pt; }\n  table.data th { padding: 3px 5px; }\n  table.data td { padding: 2.5px 5px; }\n  pre.evidence, pre.document { font-size: 7pt; }\n  .total-value { font-size: 15pt; }\n  .total-label { font-size: 6.8pt; }\n  svg .tick { font-size: 9px; }\n  .toc { break-inside: avoid; }\n  a { color: var(--accent); }\n  .policy, .version { break-inside: auto; }\n  .version-head { break-after: avoid; }\n  /* Paper does not scroll sideways: what is wider than its column wraps (the rules on table cells\n     above). Left to overflow, it ran past the page's edge, cut off, and Chromium\n     shrank every page to fit it (text at ~87% of these sizes) at the cost of laying the document\n     out twice. */\n  /* Event ids in a table cell one under the other, each whole. */\n  table.data .links .item { display: block; margin-right: 0; }\n  table.data .links .item + .item { margin-top: 2px; }\n  table.data .links .item:not(:last-child)::after { content: none; }\n}\n";
+    return "/* iot-audit report: one stylesheet for screen and print. Fonts are local only (no web fonts: no requests). */\n:root {\n  --ink: #1d2733;\n  --muted: #5b6b7c;\n  --line: #d8dfe7;\n  --zebra: #f5f7fa;\n  --head: #e8edf3;\n  --navy: #0b2545;\n  --accent: #1f5fa8;\n  --accent-soft: #e6eef8;\n  --failed: #d9822b;\n  --mono: 'DejaVu Sans Mono', 'Liberation Mono', Menlo, Consolas, monospace;\n  --sans: 'Liberation Sans', 'Helvetica Neue', Arial, Helvetica, 'DejaVu Sans', sans-serif;\n}\n\n* { box-sizing: border-box; }\nhtml { -webkit-print-color-adjust: exact; print-color-adjust: exact; }\nbody {\n  margin: 0 auto;\n  max-width: 1200px;\n  padding: 24px 28px 40px;\n  font-family: var(--sans);\n  font-size: 13px;\n  line-height: 1.45;\n  color: var(--ink);\n  background: #fff;\n}\na { color: var(--accent); text-decoration: none; }\na:hover { text-decoration: underline; }\nh1, h2, h3 { color: var(--navy); line-height: 1.2; }\nh2 {\n  font-size: 20px;\n  margin: 0 0 10px;\n  padding-bottom: 6px;\n  border-bottom: 2px solid var(--navy);\n}\nh3 { font-size: 14px; margin: 0; }\nh3.sub { font-size: 13px; margin: 18px 0 6px; text-transform: uppercase; letter-spacing: 0.04em; color: var(--muted); }\np { margin: 6px 0; }\npre { margin: 0; }\n.mono { font-family: var(--mono); font-size: 0.92em; }\n.strong { font-weight: bold; }\n/* A region is log text (a forged one is a sentence): it wraps like any value, never across the next column. */\n.region { font-family: var(--mono); font-size: 0.92em; }\n/* A finding's regions one after another: each moves to the next line whole (a forged one still wraps inside its box). */\n.regions > .region { display: inline-block; max-width: 100%; }\n.muted { color: var(--muted); }\n.small { font-size: 0.88em; }\n.tiny { font-size: 0.8em; }\n.nowrap { white-space: nowrap; }\n.lead { color: var(--muted); margin-bottom: 10px; }\n.empty { color: var(--muted); font-style: italic; }\n.note { color: var(--muted); font-size: 0.9em; }\n.nolink { color: inherit; }\nul.plain { list-style: none; margin: 0; padding: 0; }\n/* Words stay whole (columns keep a readable width); identifiers, ARNs and keys may break anywhere. */\nbody { overflow-wrap: break-word; }\n.mono, pre, .break { overflow-wrap: anywhere; }\n/* On screen as on paper, what is wider than its column wraps inside its cell (in a fixed-layout\n   table an id or a word breaks where it must; other tables keep sizing columns to whole words).\n   Left on one line, an event id, a forged region or error code, a long badge ran over the next\n   columns on screen (705 event-id cells of the demo report) and made the page scroll sideways. */\n/* Times too: a time stays on one line where its column is wide enough (1,280 px), and breaks at its space where it is not. */\ntable.data td :not(pre) { white-space: normal; }\ntable.data.fixed td { overflow-wrap: anywhere; }\n\n/* ---- header ---- */\n.doc-header { margin-bottom: 16px; }\n.masthead {\n  background: var(--navy);\n  color: #fff;\n  padding: 18px 22px 16px;\n  border-radius: 4px;\n  border-left: 8px solid #3e8ed0;\n}\n.masthead h1 { color: #fff; font-size: 26px; margin: 2px 0 4px; }\n.masthead .kicker { margin: 0; text-transform: uppercase; letter-spacing: 0.12em; font-size: 11px; color: #a9c6e8; }\n.masthead .period { margin: 0; font-size: 15px; color: #dbe7f5; }\n.header-grid { display: flex; gap: 18px; margin-top: 14px; align-items: flex-start; }\n.header-grid > .facts { flex: 3; }\n.completeness {\n  flex: 2;\n  background: var(--accent-soft);\n  border: 1px solid #c6d7ec;\n  border-radius: 4px;\n  padding: 10px 12px;\n}\n.box-title { font-size: 11px; text-transform: uppercase; letter-spacing: 0.08em; color: var(--muted); border: 0; margin: 0 0 6px; padding: 0; }\ndl.facts { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 3px 14px; margin: 0; }\ndl.facts dt { color: var(--muted); font-weight: bold; }\ndl.facts dd { margin: 0; }\ndl.facts.compact { gap: 2px 10px; }\n/* The completeness box is narrow: a long label (\"Accounts without logs in the regions asked for\")\n   sized to its one line left the values a character wide. The labels wrap instead. */\n.completeness dl.facts { grid-template-columns: minmax(0, 11em) minmax(6em, 1fr); }\ndl.facts dd.warn { color: #9a3412; font-weight: bold; }\ndl.facts.inline { grid-template-columns: max-content minmax(0, 1fr) max-content minmax(0, 1fr); margin: 6px 0; }\n\n.toc {\n  border: 1px solid var(--line);\n  border-radius: 4px;\n  padding: 10px 14px;\n  margin: 0 0 22px;\n}\n.toc ol { margin: 0; padding-left: 20px; columns: 2; column-gap: 28px; }\n.toc li { margin: 1px 0; }\n\n/* ---- sections ---- */\n.section { margin: 0 0 30px; }\n.cols { display: flex; gap: 22px; }\n.cols > div { flex: 1; min-width: 0; }\n\n/* ---- tables ---- */\ntable.data {\n  width: 100%;\n  border-collapse: collapse;\n  margin: 0 0 2px;\n  font-size: 12px;\n}\ntable.data th {\n  background: var(--head);\n  color: #334155;\n  text-align: left;\n  font-size: 0.86em;\n  text-transform: uppercase;\n  letter-spacing: 0.03em;\n  padding: 5px 7px;\n  border-bottom: 1.5px solid #b8c4d2;\n}\ntable.data td { padding: 4px 7px; border-bottom: 1px solid var(--line); vertical-align: top; }\ntable.data tbody tr:nth-child(even) td { background: var(--zebra); }\ntable.data .num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }\ntable.data.kv { width: auto; min-width: 50%; }\n/* Fixed layout: every chunk of a long table gets the same columns, and Chromium lays it out fast. */\ntable.data.fixed { table-layout: fixed; }\nthead { display: table-header-group; }\ntfoot { display: table-footer-group; }\ntr { break-inside: avoid; page-break-inside: avoid; }\n/* Chunks of one long table read as one table. */\ntable.data + table.data { margin-top: 0; }\n.more-rows {\n  margin: 6px 0 0;\n  padding: 5px 9px;\n  border-left: 3px solid var(--accent);\n  background: var(--accent-soft);\n  font-size: 0.92em;\n}\n.note-box, .warn-box {\n  padding: 7px 10px;\n  border-radius: 3px;\n  margin: 6px 0 10px;\n}\n.note-box { background: var(--accent-soft); border: 1px solid #c6d7ec; }\n.warn-box { background: #fff4e5; border: 1px solid #f3c27a; color: #7a3e00; }\n\nul.cell-list { list-style: none; margin: 0; padding: 0; }\nul.cell-list li { margin: 0; }\n.inline-list ul.cell-list, .inline-list ul.cell-list li { display: inline; }\n.inline-list ul.cell-list li + li::before { content: ', '; }\n.more-items { color: var(--muted); font-style: italic; }\n/* An event id stays on one line when the cell is wide enough, and breaks only when it is not. */\n.links .item { display: inline-block; max-width: 100%; margin-right: 6px; overflow-wrap: anywhere; }\n.links .item:not(:last-child)::after { content: ','; color: var(--muted); }\nol.steps { margin: 0; padding-left: 16px; }\nol.steps li { margin: 0 0 2px; }\nol.steps .by { color: var(--muted); }\ndetails.members summary { cursor: pointer; color: var(--accent); font-size: 0.9em; }\ndetails.members ul { max-height: 24em; overflow: auto; }\n.failed-line { margin-top: 4px; color: #9b1c1c; font-size: 0.9em; }\n\n/* ---- badges ---- */\n.badge {\n  display: inline-block;\n  padding: 1px 6px;\n  border-radius: 3px;\n  font-size: 0.78em;\n  font-weight: bold;\n  letter-spacing: 0.03em;\n  text-transform: uppercase;\n  white-space: nowrap;\n  line-height: 1.5;\n  vertical-align: baseline;\n}\n/* A badge of log text (an error code, a status) may be of any length: it breaks where it must. */\n.badge.as-is { text-transform: none; letter-spacing: 0; overflow-wrap: anywhere; }\n.sev-critical { background: #6d0a16; color: #fff; }\n.sev-high { background: #c81e1e; color: #fff; }\n.sev-medium { background: #f0a020; color: #2b1a00; }\n.sev-low { background: #2f6fc0; color: #fff; }\n.sev-info { background: #64748b; color: #fff; }\n.st-ok { background: #e1f4e8; color: #14532d; border: 1px solid #a7dcb9; }\n.st-warn { background: #fff1d6; color: #7a4a00; border: 1px solid #f1cd85; }\n.st-bad { background: #fde4e4; color: #8f1313; border: 1px solid #f1a9a9; }\n.st-muted { background: #eef1f4; color: #4b5563; border: 1px solid #d6dce3; }\n.st-neutral { background: #e6eef8; color: #1e4b8f; border: 1px solid #b9cde8; }\n.cat-certificate { background: #e8f1fb; color: #1e4b8f; border: 1px solid #bcd3ef; }\n.cat-policy { background: #f1ebfa; color: #5b2a91; border: 1px solid #d6c4ee; }\n.cat-other { background: #eef1f4; color: #4b5563; border: 1px solid #d6dce3; }\n\n/* ---- findings ---- */\n.severity-strip { display: flex; flex-wrap: wrap; gap: 14px; margin: 0 0 12px; }\n.sev-count { font-weight: bold; }\n.finding {\n  border: 1px solid var(--line);\n  border-left: 5px solid #64748b;\n  border-radius: 4px;\n  padding: 9px 12px;\n  margin: 0 0 10px;\n  break-inside: avoid;\n  page-break-inside: avoid;\n}\n.finding:has(.sev-critical) { border-left-color: #6d0a16; }\n.finding:has(.sev-high) { border-left-color: #c81e1e; }\n.finding:has(.sev-medium) { border-left-color: #f0a020; }\n.finding:has(.sev-low) { border-left-color: #2f6fc0; }\n.finding.is-suppressed { opacity: 0.72; background: #fafbfc; }\n.finding-head { display: flex; gap: 8px; align-items: baseline; flex-wrap: wrap; }\n.finding-head h3 { font-size: 14px; flex: 1; }\n/* The title links to its own card (a link to share; in the PDF, what its bookmark opens at). */\n.finding-head h3 a.self { color: inherit; }\n.finding-head .rule { color: var(--muted); font-size: 0.85em; }\n.finding-id { margin: 4px 0 0; color: #8a97a6; font-size: 0.78em; }\ndl.facts.inline dd.wide { grid-column: 2 / 5; }\ntr.is-suppressed td { color: #56606b; }\n.finding-desc { margin: 5px 0; }\n.remediation { font-size: 0.93em; }\n.suppressed-note { font-size: 0.93em; color: var(--muted); }\npre.evidence, pre.document {\n  font-family: var(--mono);\n  font-size: 11px;\n  line-height: 1.4;\n  white-space: pre-wrap;\n  background: #f6f8fa;\n  border: 1px solid var(--line);\n  border-radius: 3px;\n  padding: 7px 9px;\n}\n\n/* ---- summary ---- */\n.totals { display: flex; gap: 10px; margin: 6px 0 14px; }\n.total {\n  flex: 1;\n  border: 1px solid var(--line);\n  border-top: 4px solid #94a3b8;\n  border-radius: 4px;\n  padding: 8px 10px;\n  background: #fbfcfd;\n}\n.total-value { display: block; font-size: 22px; font-weight: bold; color: var(--navy); font-variant-numeric: tabular-nums; }\n.total-label { display: block; font-size: 11px; color: var(--muted); text-transform: uppercase; letter-spacing: 0.04em; }\n.tot-accent { border-top-color: var(--accent); }\n.tot-warn { border-top-color: var(--failed); }\n.tot-bad { border-top-color: #c81e1e; }\n.tot-ok { border-top-color: #2f9e5b; }\nfigure.chart { margin: 0 0 8px; border: 1px solid var(--line); border-radius: 4px; padding: 8px 10px 6px; break-inside: avoid; }\nfigure.chart figcaption { font-size: 11px; color: var(--muted); margin-top: 2px; }\nsvg.day-chart { width: 100%; height: auto; display: block; }\nsvg .chart-bg { fill: #fcfdfe; }\nsvg .grid { stroke: #e3e8ee; stroke-width: 1; }\nsvg .axis { stroke: #8795a6; stroke-width: 1; }\nsvg .tick { fill: #5b6b7c; font-size: 10px; font-family: var(--sans); }\nsvg .legend { fill: #334155; font-size: 10.5px; font-family: var(--sans); }\nsvg .bar-changes { fill: var(--accent); }\nsvg .bar-failed { fill: var(--failed); }\nsvg .chart-empty { fill: var(--muted); font-size: 12px; font-style: italic; font-family: var(--sans); }\n\n/* ---- policies ---- */\n.policy { border: 1px solid var(--line); border-radius: 4px; padding: 10px 12px; margin: 0 0 14px; }\n.policy-head { display: flex; gap: 10px; align-items: baseline; }\n.policy-head h3 { font-size: 14px; }\n.policy > dl.facts { margin: 6px 0 8px; }\n.version { margin: 8px 0; }\n.version-head { margin: 0 0 4px; font-size: 0.95em; }\n.not-recorded {\n  padding: 6px 9px;\n  background: #fff8e6;\n  border: 1px dashed #e0b25a;\n  border-radius: 3px;\n  color: #6b4500;\n  font-size: 0.93em;\n}\n.status-line { font-size: 1.05em; }\nul.notes { color: var(--muted); font-size: 0.92em; }\n.doc-end { margin-top: 24px; padding-top: 8px; border-top: 1px solid var(--line); color: var(--muted); font-size: 0.88em; }\n\n/* ---- print (the PDF and the browser's print) ---- */\n@page { margin: 18mm 12mm 16mm; }\n@media print {\n  body { max-width: none; padding: 0; font-size: 8.6pt; }\n  h2 { font-size: 14pt; break-after: avoid; page-break-after: avoid; }\n  h3, h3.sub { break-after: avoid; page-break-after: avoid; }\n  h3.sub { font-size: 8.6pt; margin-top: 12px; }\n  .section.major { break-before: page; page-break-before: always; }\n  .masthead h1 { font-size: 20pt; }\n  .masthead .period { font-size: 11pt; }\n  table.data { font-size: 7.6pt; }\n  table.data th { padding: 3px 5px; }\n  table.data td { padding: 2.5px 5px; }\n  pre.evidence, pre.document { font-size: 7pt; }\n  .total-value { font-size: 15pt; }\n  .total-label { font-size: 6.8pt; }\n  svg .tick { font-size: 9px; }\n  .toc { break-inside: avoid; }\n  a { color: var(--accent); }\n  .policy, .version { break-inside: auto; }\n  .version-head { break-after: avoid; }\n  /* Paper does not scroll sideways: what is wider than its column wraps (the rules on table cells\n     above). Left to overflow, it ran past the page's edge, cut off, and Chromium\n     shrank every page to fit it (text at ~87% of these sizes) at the cost of laying the document\n     out twice. */\n  /* Event ids in a table cell one under the other, each whole. */\n  table.data .links .item { display: block; margin-right: 0; }\n  table.data .links .item + .item { margin-top: 2px; }\n  table.data .links .item:not(:last-child)::after { content: none; }\n}\n";
 },"useData":true},
     withoutData: {"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
-    return "/* iot-audit report: one stylesheet for screen and print. Fonts are local only (no web fonts: no requests). */\n:root {\n  --ink: #1d2733;\n  --muted: #5b6b7c;\n  --line: #d8dfe7;\n  --zebra: #f5f7fa;\n  --head: #e8edf3;\n  --navy: #0b2545;\n  --accent: #1f5fa8;\n  --accent-soft: #e6eef8;\n  --failed: #d9822b;\n  --mono: 'DejaVu Sans Mono', 'Liberation Mono', Menlo, Consolas, monospace;\n  --sans: 'Liberation Sans', 'Helvetica Neue', Arial, Helvetica, 'DejaVu Sans', sans-serif;\n}\n\n* { box-sizing: border-box; }\nhtml { -webkit-print-color-adjust: exact; print-color-adjust: exact; }\nbody {\n  margin: 0 auto;\n  max-width: 1200px;\n  padding: 24px 28px 40px;\n  font-family: var(--sans);\n  font-size: 13px;\n  line-height: 1.45;\n  color: var(--ink);\n  background: #fff;\n}\na { color: var(--accent); text-decoration: none; }\na:hover { text-decoration: underline; }\nh1, h2, h3 { color: var(--navy); line-height: 1.2; }\nh2 {\n  font-size: 20px;\n  margin: 0 0 10px;\n  padding-bottom: 6px;\n  border-bottom: 2px solid var(--navy);\n}\nh3 { font-size: 14px; margin: 0; }\nh3.sub { font-size: 13px; margin: 18px 0 6px; text-transform: uppercase; letter-spacing: 0.04em; color: var(--muted); }\np { margin: 6px 0; }\npre { margin: 0; }\n.mono { font-family: var(--mono); font-size: 0.92em; }\n.strong { font-weight: bold; }\n/* A region is log text (a forged one is a sentence): it wraps like any value, never across the next column. */\n.region { font-family: var(--mono); font-size: 0.92em; }\n.muted { color: var(--muted); }\n.small { font-size: 0.88em; }\n.tiny { font-size: 0.8em; }\n.nowrap { white-space: nowrap; }\n.lead { color: var(--muted); margin-bottom: 10px; }\n.empty { color: var(--muted); font-style: italic; }\n.note { color: var(--muted); font-size: 0.9em; }\n.nolink { color: inherit; }\nul.plain { list-style: none; margin: 0; padding: 0; }\n/* Words stay whole (columns keep a readable width); identifiers, ARNs and keys may break anywhere. */\nbody { overflow-wrap: break-word; }\n.mono, pre, .break { overflow-wrap: anywhere; }\n/* On screen as on paper, what is wider than its column wraps inside its cell (in a fixed-layout\n   table an id or a word breaks where it must; other tables keep sizing columns to whole words).\n   Left on one line, an event id, a forged region or error code, a long badge ran over the next\n   columns on screen (705 event-id cells of the demo report) and made the page scroll sideways. */\n/* Times too: a time stays on one line where its column is wide enough (1,280 px), and breaks at its space where it is not. */\ntable.data td :not(pre) { white-space: normal; }\ntable.data.fixed td { overflow-wrap: anywhere; }\n\n/* ---- header ---- */\n.doc-header { margin-bottom: 16px; }\n.masthead {\n  background: var(--navy);\n  color: #fff;\n  padding: 18px 22px 16px;\n  border-radius: 4px;\n  border-left: 8px solid #3e8ed0;\n}\n.masthead h1 { color: #fff; font-size: 26px; margin: 2px 0 4px; }\n.masthead .kicker { margin: 0; text-transform: uppercase; letter-spacing: 0.12em; font-size: 11px; color: #a9c6e8; }\n.masthead .period { margin: 0; font-size: 15px; color: #dbe7f5; }\n.header-grid { display: flex; gap: 18px; margin-top: 14px; align-items: flex-start; }\n.header-grid > .facts { flex: 3; }\n.completeness {\n  flex: 2;\n  background: var(--accent-soft);\n  border: 1px solid #c6d7ec;\n  border-radius: 4px;\n  padding: 10px 12px;\n}\n.box-title { font-size: 11px; text-transform: uppercase; letter-spacing: 0.08em; color: var(--muted); border: 0; margin: 0 0 6px; padding: 0; }\ndl.facts { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 3px 14px; margin: 0; }\ndl.facts dt { color: var(--muted); font-weight: bold; }\ndl.facts dd { margin: 0; }\ndl.facts.compact { gap: 2px 10px; }\n/* The completeness box is narrow: a long label (\"Accounts without logs in the regions asked for\")\n   sized to its one line left the values a character wide. The labels wrap instead. */\n.completeness dl.facts { grid-template-columns: minmax(0, 11em) minmax(6em, 1fr); }\ndl.facts dd.warn { color: #9a3412; font-weight: bold; }\ndl.facts.inline { grid-template-columns: max-content minmax(0, 1fr) max-content minmax(0, 1fr); margin: 6px 0; }\n\n.toc {\n  border: 1px solid var(--line);\n  border-radius: 4px;\n  padding: 10px 14px;\n  margin: 0 0 22px;\n}\n.toc ol { margin: 0; padding-left: 20px; columns: 2; column-gap: 28px; }\n.toc li { margin: 1px 0; }\n\n/* ---- sections ---- */\n.section { margin: 0 0 30px; }\n.cols { display: flex; gap: 22px; }\n.cols > div { flex: 1; min-width: 0; }\n\n/* ---- tables ---- */\ntable.data {\n  width: 100%;\n  border-collapse: collapse;\n  margin: 0 0 2px;\n  font-size: 12px;\n}\ntable.data th {\n  background: var(--head);\n  color: #334155;\n  text-align: left;\n  font-size: 0.86em;\n  text-transform: uppercase;\n  letter-spacing: 0.03em;\n  padding: 5px 7px;\n  border-bottom: 1.5px solid #b8c4d2;\n}\ntable.data td { padding: 4px 7px; border-bottom: 1px solid var(--line); vertical-align: top; }\ntable.data tbody tr:nth-child(even) td { background: var(--zebra); }\ntable.data .num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }\ntable.data.kv { width: auto; min-width: 50%; }\n/* Fixed layout: every chunk of a long table gets the same columns, and Chromium lays it out fast. */\ntable.data.fixed { table-layout: fixed; }\nthead { display: table-header-group; }\ntfoot { display: table-footer-group; }\ntr { break-inside: avoid; page-break-inside: avoid; }\n/* Chunks of one long table read as one table. */\ntable.data + table.data { margin-top: 0; }\n.more-rows {\n  margin: 6px 0 0;\n  padding: 5px 9px;\n  border-left: 3px solid var(--accent);\n  background: var(--accent-soft);\n  font-size: 0.92em;\n}\n.note-box, .warn-box {\n  padding: 7px 10px;\n  border-radius: 3px;\n  margin: 6px 0 10px;\n}\n.note-box { background: var(--accent-soft); border: 1px solid #c6d7ec; }\n.warn-box { background: #fff4e5; border: 1px solid #f3c27a; color: #7a3e00; }\n\nul.cell-list { list-style: none; margin: 0; padding: 0; }\nul.cell-list li { margin: 0; }\n.inline-list ul.cell-list, .inline-list ul.cell-list li { display: inline; }\n.inline-list ul.cell-list li + li::before { content: ', '; }\n.more-items { color: var(--muted); font-style: italic; }\n/* An event id stays on one line when the cell is wide enough, and breaks only when it is not. */\n.links .item { display: inline-block; max-width: 100%; margin-right: 6px; overflow-wrap: anywhere; }\n.links .item:not(:last-child)::after { content: ','; color: var(--muted); }\nol.steps { margin: 0; padding-left: 16px; }\nol.steps li { margin: 0 0 2px; }\nol.steps .by { color: var(--muted); }\ndetails.members summary { cursor: pointer; color: var(--accent); font-size: 0.9em; }\ndetails.members ul { max-height: 24em; overflow: auto; }\n.failed-line { margin-top: 4px; color: #9b1c1c; font-size: 0.9em; }\n\n/* ---- badges ---- */\n.badge {\n  display: inline-block;\n  padding: 1px 6px;\n  border-radius: 3px;\n  font-size: 0.78em;\n  font-weight: bold;\n  letter-spacing: 0.03em;\n  text-transform: uppercase;\n  white-space: nowrap;\n  line-height: 1.5;\n  vertical-align: baseline;\n}\n/* A badge of log text (an error code, a status) may be of any length: it breaks where it must. */\n.badge.as-is { text-transform: none; letter-spacing: 0; overflow-wrap: anywhere; }\n.sev-critical { background: #6d0a16; color: #fff; }\n.sev-high { background: #c81e1e; color: #fff; }\n.sev-medium { background: #f0a020; color: #2b1a00; }\n.sev-low { background: #2f6fc0; color: #fff; }\n.sev-info { background: #64748b; color: #fff; }\n.st-ok { background: #e1f4e8; color: #14532d; border: 1px solid #a7dcb9; }\n.st-warn { background: #fff1d6; color: #7a4a00; border: 1px solid #f1cd85; }\n.st-bad { background: #fde4e4; color: #8f1313; border: 1px solid #f1a9a9; }\n.st-muted { background: #eef1f4; color: #4b5563; border: 1px solid #d6dce3; }\n.st-neutral { background: #e6eef8; color: #1e4b8f; border: 1px solid #b9cde8; }\n.cat-certificate { background: #e8f1fb; color: #1e4b8f; border: 1px solid #bcd3ef; }\n.cat-policy { background: #f1ebfa; color: #5b2a91; border: 1px solid #d6c4ee; }\n.cat-other { background: #eef1f4; color: #4b5563; border: 1px solid #d6dce3; }\n\n/* ---- findings ---- */\n.severity-strip { display: flex; flex-wrap: wrap; gap: 14px; margin: 0 0 12px; }\n.sev-count { font-weight: bold; }\n.finding {\n  border: 1px solid var(--line);\n  border-left: 5px solid #64748b;\n  border-radius: 4px;\n  padding: 9px 12px;\n  margin: 0 0 10px;\n  break-inside: avoid;\n  page-break-inside: avoid;\n}\n.finding:has(.sev-critical) { border-left-color: #6d0a16; }\n.finding:has(.sev-high) { border-left-color: #c81e1e; }\n.finding:has(.sev-medium) { border-left-color: #f0a020; }\n.finding:has(.sev-low) { border-left-color: #2f6fc0; }\n.finding.is-suppressed { opacity: 0.72; background: #fafbfc; }\n.finding-head { display: flex; gap: 8px; align-items: baseline; flex-wrap: wrap; }\n.finding-head h3 { font-size: 14px; flex: 1; }\n/* The title links to its own card (a link to share; in the PDF, what its bookmark opens at). */\n.finding-head h3 a.self { color: inherit; }\n.finding-head .rule { color: var(--muted); font-size: 0.85em; }\n.finding-id { margin: 4px 0 0; color: #8a97a6; font-size: 0.78em; }\ndl.facts.inline dd.wide { grid-column: 2 / 5; }\ntr.is-suppressed td { color: #56606b; }\n.finding-desc { margin: 5px 0; }\n.remediation { font-size: 0.93em; }\n.suppressed-note { font-size: 0.93em; color: var(--muted); }\npre.evidence, pre.document {\n  font-family: var(--mono);\n  font-size: 11px;\n  line-height: 1.4;\n  white-space: pre-wrap;\n  background: #f6f8fa;\n  border: 1px solid var(--line);\n  border-radius: 3px;\n  padding: 7px 9px;\n}\n\n/* ---- summary ---- */\n.totals { display: flex; gap: 10px; margin: 6px 0 14px; }\n.total {\n  flex: 1;\n  border: 1px solid var(--line);\n  border-top: 4px solid #94a3b8;\n  border-radius: 4px;\n  padding: 8px 10px;\n  background: #fbfcfd;\n}\n.total-value { display: block; font-size: 22px; font-weight: bold; color: var(--navy); font-variant-numeric: tabular-nums; }\n.total-label { display: block; font-size: 11px; color: var(--muted); text-transform: uppercase; letter-spacing: 0.04em; }\n.tot-accent { border-top-color: var(--accent); }\n.tot-warn { border-top-color: var(--failed); }\n.tot-bad { border-top-color: #c81e1e; }\n.tot-ok { border-top-color: #2f9e5b; }\nfigure.chart { margin: 0 0 8px; border: 1px solid var(--line); border-radius: 4px; padding: 8px 10px 6px; break-inside: avoid; }\nfigure.chart figcaption { font-size: 11px; color: var(--muted); margin-top: 2px; }\nsvg.day-chart { width: 100%; height: auto; display: block; }\nsvg .chart-bg { fill: #fcfdfe; }\nsvg .grid { stroke: #e3e8ee; stroke-width: 1; }\nsvg .axis { stroke: #8795a6; stroke-width: 1; }\nsvg .tick { fill: #5b6b7c; font-size: 10px; font-family: var(--sans); }\nsvg .legend { fill: #334155; font-size: 10.5px; font-family: var(--sans); }\nsvg .bar-changes { fill: var(--accent); }\nsvg .bar-failed { fill: var(--failed); }\nsvg .chart-empty { fill: var(--muted); font-size: 12px; font-style: italic; font-family: var(--sans); }\n\n/* ---- policies ---- */\n.policy { border: 1px solid var(--line); border-radius: 4px; padding: 10px 12px; margin: 0 0 14px; }\n.policy-head { display: flex; gap: 10px; align-items: baseline; }\n.policy-head h3 { font-size: 14px; }\n.policy > dl.facts { margin: 6px 0 8px; }\n.version { margin: 8px 0; }\n.version-head { margin: 0 0 4px; font-size: 0.95em; }\n.not-recorded {\n  padding: 6px 9px;\n  background: #fff8e6;\n  border: 1px dashed #e0b25a;\n  border-radius: 3px;\n  color: #6b4500;\n  font-size: 0.93em;\n}\n.status-line { font-size: 1.05em; }\nul.notes { color: var(--muted); font-size: 0.92em; }\n.doc-end { margin-top: 24px; padding-top: 8px; border-top: 1px solid var(--line); color: var(--muted); font-size: 0.88em; }\n\n/* ---- print (the PDF and the browser's print) ---- */\n@page { margin: 18mm 12mm 16mm; }\n@media print {\n  body { max-width: none; padding: 0; font-size: 8.6pt; }\n  h2 { font-size: 14pt; break-after: avoid; page-break-after: avoid; }\n  h3, h3.sub { break-after: avoid; page-break-after: avoid; }\n  h3.sub { font-size: 8.6pt; margin-top: 12px; }\n  .section.major { break-before: page; page-break-before: always; }\n  .masthead h1 { font-size: 20pt; }\n  .masthead .period { font-size: 11pt; }\n  table.data { font-size: 7.6pt; }\n  table.data th { padding: 3px 5px; }\n  table.data td { padding: 2.5px 5px; }\n  pre.evidence, pre.document { font-size: 7pt; }\n  .total-value { font-size: 15pt; }\n  .total-label { font-size: 6.8pt; }\n  svg .tick { font-size: 9px; }\n  .toc { break-inside: avoid; }\n  a { color: var(--accent); }\n  .policy, .version { break-inside: auto; }\n  .version-head { break-after: avoid; }\n  /* Paper does not scroll sideways: what is wider than its column wraps (the rules on table cells\n     above). Left to overflow, it ran past the page's edge, cut off, and Chromium\n     shrank every page to fit it (text at ~87% of these sizes) at the cost of laying the document\n     out twice. */\n  /* Event ids in a table cell one under the other, each whole. */\n  table.data .links .item { display: block; margin-right: 0; }\n  table.data .links .item + .item { margin-top: 2px; }\n  table.data .links .item:not(:last-child)::after { content: none; }\n}\n";
+    return "/* iot-audit report: one stylesheet for screen and print. Fonts are local only (no web fonts: no requests). */\n:root {\n  --ink: #1d2733;\n  --muted: #5b6b7c;\n  --line: #d8dfe7;\n  --zebra: #f5f7fa;\n  --head: #e8edf3;\n  --navy: #0b2545;\n  --accent: #1f5fa8;\n  --accent-soft: #e6eef8;\n  --failed: #d9822b;\n  --mono: 'DejaVu Sans Mono', 'Liberation Mono', Menlo, Consolas, monospace;\n  --sans: 'Liberation Sans', 'Helvetica Neue', Arial, Helvetica, 'DejaVu Sans', sans-serif;\n}\n\n* { box-sizing: border-box; }\nhtml { -webkit-print-color-adjust: exact; print-color-adjust: exact; }\nbody {\n  margin: 0 auto;\n  max-width: 1200px;\n  padding: 24px 28px 40px;\n  font-family: var(--sans);\n  font-size: 13px;\n  line-height: 1.45;\n  color: var(--ink);\n  background: #fff;\n}\na { color: var(--accent); text-decoration: none; }\na:hover { text-decoration: underline; }\nh1, h2, h3 { color: var(--navy); line-height: 1.2; }\nh2 {\n  font-size: 20px;\n  margin: 0 0 10px;\n  padding-bottom: 6px;\n  border-bottom: 2px solid var(--navy);\n}\nh3 { font-size: 14px; margin: 0; }\nh3.sub { font-size: 13px; margin: 18px 0 6px; text-transform: uppercase; letter-spacing: 0.04em; color: var(--muted); }\np { margin: 6px 0; }\npre { margin: 0; }\n.mono { font-family: var(--mono); font-size: 0.92em; }\n.strong { font-weight: bold; }\n/* A region is log text (a forged one is a sentence): it wraps like any value, never across the next column. */\n.region { font-family: var(--mono); font-size: 0.92em; }\n/* A finding's regions one after another: each moves to the next line whole (a forged one still wraps inside its box). */\n.regions > .region { display: inline-block; max-width: 100%; }\n.muted { color: var(--muted); }\n.small { font-size: 0.88em; }\n.tiny { font-size: 0.8em; }\n.nowrap { white-space: nowrap; }\n.lead { color: var(--muted); margin-bottom: 10px; }\n.empty { color: var(--muted); font-style: italic; }\n.note { color: var(--muted); font-size: 0.9em; }\n.nolink { color: inherit; }\nul.plain { list-style: none; margin: 0; padding: 0; }\n/* Words stay whole (columns keep a readable width); identifiers, ARNs and keys may break anywhere. */\nbody { overflow-wrap: break-word; }\n.mono, pre, .break { overflow-wrap: anywhere; }\n/* On screen as on paper, what is wider than its column wraps inside its cell (in a fixed-layout\n   table an id or a word breaks where it must; other tables keep sizing columns to whole words).\n   Left on one line, an event id, a forged region or error code, a long badge ran over the next\n   columns on screen (705 event-id cells of the demo report) and made the page scroll sideways. */\n/* Times too: a time stays on one line where its column is wide enough (1,280 px), and breaks at its space where it is not. */\ntable.data td :not(pre) { white-space: normal; }\ntable.data.fixed td { overflow-wrap: anywhere; }\n\n/* ---- header ---- */\n.doc-header { margin-bottom: 16px; }\n.masthead {\n  background: var(--navy);\n  color: #fff;\n  padding: 18px 22px 16px;\n  border-radius: 4px;\n  border-left: 8px solid #3e8ed0;\n}\n.masthead h1 { color: #fff; font-size: 26px; margin: 2px 0 4px; }\n.masthead .kicker { margin: 0; text-transform: uppercase; letter-spacing: 0.12em; font-size: 11px; color: #a9c6e8; }\n.masthead .period { margin: 0; font-size: 15px; color: #dbe7f5; }\n.header-grid { display: flex; gap: 18px; margin-top: 14px; align-items: flex-start; }\n.header-grid > .facts { flex: 3; }\n.completeness {\n  flex: 2;\n  background: var(--accent-soft);\n  border: 1px solid #c6d7ec;\n  border-radius: 4px;\n  padding: 10px 12px;\n}\n.box-title { font-size: 11px; text-transform: uppercase; letter-spacing: 0.08em; color: var(--muted); border: 0; margin: 0 0 6px; padding: 0; }\ndl.facts { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 3px 14px; margin: 0; }\ndl.facts dt { color: var(--muted); font-weight: bold; }\ndl.facts dd { margin: 0; }\ndl.facts.compact { gap: 2px 10px; }\n/* The completeness box is narrow: a long label (\"Accounts without logs in the regions asked for\")\n   sized to its one line left the values a character wide. The labels wrap instead. */\n.completeness dl.facts { grid-template-columns: minmax(0, 11em) minmax(6em, 1fr); }\ndl.facts dd.warn { color: #9a3412; font-weight: bold; }\ndl.facts.inline { grid-template-columns: max-content minmax(0, 1fr) max-content minmax(0, 1fr); margin: 6px 0; }\n\n.toc {\n  border: 1px solid var(--line);\n  border-radius: 4px;\n  padding: 10px 14px;\n  margin: 0 0 22px;\n}\n.toc ol { margin: 0; padding-left: 20px; columns: 2; column-gap: 28px; }\n.toc li { margin: 1px 0; }\n\n/* ---- sections ---- */\n.section { margin: 0 0 30px; }\n.cols { display: flex; gap: 22px; }\n.cols > div { flex: 1; min-width: 0; }\n\n/* ---- tables ---- */\ntable.data {\n  width: 100%;\n  border-collapse: collapse;\n  margin: 0 0 2px;\n  font-size: 12px;\n}\ntable.data th {\n  background: var(--head);\n  color: #334155;\n  text-align: left;\n  font-size: 0.86em;\n  text-transform: uppercase;\n  letter-spacing: 0.03em;\n  padding: 5px 7px;\n  border-bottom: 1.5px solid #b8c4d2;\n}\ntable.data td { padding: 4px 7px; border-bottom: 1px solid var(--line); vertical-align: top; }\ntable.data tbody tr:nth-child(even) td { background: var(--zebra); }\ntable.data .num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }\ntable.data.kv { width: auto; min-width: 50%; }\n/* Fixed layout: every chunk of a long table gets the same columns, and Chromium lays it out fast. */\ntable.data.fixed { table-layout: fixed; }\nthead { display: table-header-group; }\ntfoot { display: table-footer-group; }\ntr { break-inside: avoid; page-break-inside: avoid; }\n/* Chunks of one long table read as one table. */\ntable.data + table.data { margin-top: 0; }\n.more-rows {\n  margin: 6px 0 0;\n  padding: 5px 9px;\n  border-left: 3px solid var(--accent);\n  background: var(--accent-soft);\n  font-size: 0.92em;\n}\n.note-box, .warn-box {\n  padding: 7px 10px;\n  border-radius: 3px;\n  margin: 6px 0 10px;\n}\n.note-box { background: var(--accent-soft); border: 1px solid #c6d7ec; }\n.warn-box { background: #fff4e5; border: 1px solid #f3c27a; color: #7a3e00; }\n\nul.cell-list { list-style: none; margin: 0; padding: 0; }\nul.cell-list li { margin: 0; }\n.inline-list ul.cell-list, .inline-list ul.cell-list li { display: inline; }\n.inline-list ul.cell-list li + li::before { content: ', '; }\n.more-items { color: var(--muted); font-style: italic; }\n/* An event id stays on one line when the cell is wide enough, and breaks only when it is not. */\n.links .item { display: inline-block; max-width: 100%; margin-right: 6px; overflow-wrap: anywhere; }\n.links .item:not(:last-child)::after { content: ','; color: var(--muted); }\nol.steps { margin: 0; padding-left: 16px; }\nol.steps li { margin: 0 0 2px; }\nol.steps .by { color: var(--muted); }\ndetails.members summary { cursor: pointer; color: var(--accent); font-size: 0.9em; }\ndetails.members ul { max-height: 24em; overflow: auto; }\n.failed-line { margin-top: 4px; color: #9b1c1c; font-size: 0.9em; }\n\n/* ---- badges ---- */\n.badge {\n  display: inline-block;\n  padding: 1px 6px;\n  border-radius: 3px;\n  font-size: 0.78em;\n  font-weight: bold;\n  letter-spacing: 0.03em;\n  text-transform: uppercase;\n  white-space: nowrap;\n  line-height: 1.5;\n  vertical-align: baseline;\n}\n/* A badge of log text (an error code, a status) may be of any length: it breaks where it must. */\n.badge.as-is { text-transform: none; letter-spacing: 0; overflow-wrap: anywhere; }\n.sev-critical { background: #6d0a16; color: #fff; }\n.sev-high { background: #c81e1e; color: #fff; }\n.sev-medium { background: #f0a020; color: #2b1a00; }\n.sev-low { background: #2f6fc0; color: #fff; }\n.sev-info { background: #64748b; color: #fff; }\n.st-ok { background: #e1f4e8; color: #14532d; border: 1px solid #a7dcb9; }\n.st-warn { background: #fff1d6; color: #7a4a00; border: 1px solid #f1cd85; }\n.st-bad { background: #fde4e4; color: #8f1313; border: 1px solid #f1a9a9; }\n.st-muted { background: #eef1f4; color: #4b5563; border: 1px solid #d6dce3; }\n.st-neutral { background: #e6eef8; color: #1e4b8f; border: 1px solid #b9cde8; }\n.cat-certificate { background: #e8f1fb; color: #1e4b8f; border: 1px solid #bcd3ef; }\n.cat-policy { background: #f1ebfa; color: #5b2a91; border: 1px solid #d6c4ee; }\n.cat-other { background: #eef1f4; color: #4b5563; border: 1px solid #d6dce3; }\n\n/* ---- findings ---- */\n.severity-strip { display: flex; flex-wrap: wrap; gap: 14px; margin: 0 0 12px; }\n.sev-count { font-weight: bold; }\n.finding {\n  border: 1px solid var(--line);\n  border-left: 5px solid #64748b;\n  border-radius: 4px;\n  padding: 9px 12px;\n  margin: 0 0 10px;\n  break-inside: avoid;\n  page-break-inside: avoid;\n}\n.finding:has(.sev-critical) { border-left-color: #6d0a16; }\n.finding:has(.sev-high) { border-left-color: #c81e1e; }\n.finding:has(.sev-medium) { border-left-color: #f0a020; }\n.finding:has(.sev-low) { border-left-color: #2f6fc0; }\n.finding.is-suppressed { opacity: 0.72; background: #fafbfc; }\n.finding-head { display: flex; gap: 8px; align-items: baseline; flex-wrap: wrap; }\n.finding-head h3 { font-size: 14px; flex: 1; }\n/* The title links to its own card (a link to share; in the PDF, what its bookmark opens at). */\n.finding-head h3 a.self { color: inherit; }\n.finding-head .rule { color: var(--muted); font-size: 0.85em; }\n.finding-id { margin: 4px 0 0; color: #8a97a6; font-size: 0.78em; }\ndl.facts.inline dd.wide { grid-column: 2 / 5; }\ntr.is-suppressed td { color: #56606b; }\n.finding-desc { margin: 5px 0; }\n.remediation { font-size: 0.93em; }\n.suppressed-note { font-size: 0.93em; color: var(--muted); }\npre.evidence, pre.document {\n  font-family: var(--mono);\n  font-size: 11px;\n  line-height: 1.4;\n  white-space: pre-wrap;\n  background: #f6f8fa;\n  border: 1px solid var(--line);\n  border-radius: 3px;\n  padding: 7px 9px;\n}\n\n/* ---- summary ---- */\n.totals { display: flex; gap: 10px; margin: 6px 0 14px; }\n.total {\n  flex: 1;\n  border: 1px solid var(--line);\n  border-top: 4px solid #94a3b8;\n  border-radius: 4px;\n  padding: 8px 10px;\n  background: #fbfcfd;\n}\n.total-value { display: block; font-size: 22px; font-weight: bold; color: var(--navy); font-variant-numeric: tabular-nums; }\n.total-label { display: block; font-size: 11px; color: var(--muted); text-transform: uppercase; letter-spacing: 0.04em; }\n.tot-accent { border-top-color: var(--accent); }\n.tot-warn { border-top-color: var(--failed); }\n.tot-bad { border-top-color: #c81e1e; }\n.tot-ok { border-top-color: #2f9e5b; }\nfigure.chart { margin: 0 0 8px; border: 1px solid var(--line); border-radius: 4px; padding: 8px 10px 6px; break-inside: avoid; }\nfigure.chart figcaption { font-size: 11px; color: var(--muted); margin-top: 2px; }\nsvg.day-chart { width: 100%; height: auto; display: block; }\nsvg .chart-bg { fill: #fcfdfe; }\nsvg .grid { stroke: #e3e8ee; stroke-width: 1; }\nsvg .axis { stroke: #8795a6; stroke-width: 1; }\nsvg .tick { fill: #5b6b7c; font-size: 10px; font-family: var(--sans); }\nsvg .legend { fill: #334155; font-size: 10.5px; font-family: var(--sans); }\nsvg .bar-changes { fill: var(--accent); }\nsvg .bar-failed { fill: var(--failed); }\nsvg .chart-empty { fill: var(--muted); font-size: 12px; font-style: italic; font-family: var(--sans); }\n\n/* ---- policies ---- */\n.policy { border: 1px solid var(--line); border-radius: 4px; padding: 10px 12px; margin: 0 0 14px; }\n.policy-head { display: flex; gap: 10px; align-items: baseline; }\n.policy-head h3 { font-size: 14px; }\n.policy > dl.facts { margin: 6px 0 8px; }\n.version { margin: 8px 0; }\n.version-head { margin: 0 0 4px; font-size: 0.95em; }\n.not-recorded {\n  padding: 6px 9px;\n  background: #fff8e6;\n  border: 1px dashed #e0b25a;\n  border-radius: 3px;\n  color: #6b4500;\n  font-size: 0.93em;\n}\n.status-line { font-size: 1.05em; }\nul.notes { color: var(--muted); font-size: 0.92em; }\n.doc-end { margin-top: 24px; padding-top: 8px; border-top: 1px solid var(--line); color: var(--muted); font-size: 0.88em; }\n\n/* ---- print (the PDF and the browser's print) ---- */\n@page { margin: 18mm 12mm 16mm; }\n@media print {\n  body { max-width: none; padding: 0; font-size: 8.6pt; }\n  h2 { font-size: 14pt; break-after: avoid; page-break-after: avoid; }\n  h3, h3.sub { break-after: avoid; page-break-after: avoid; }\n  h3.sub { font-size: 8.6pt; margin-top: 12px; }\n  .section.major { break-before: page; page-break-before: always; }\n  .masthead h1 { font-size: 20pt; }\n  .masthead .period { font-size: 11pt; }\n  table.data { font-size: 7.6pt; }\n  table.data th { padding: 3px 5px; }\n  table.data td { padding: 2.5px 5px; }\n  pre.evidence, pre.document { font-size: 7pt; }\n  .total-value { font-size: 15pt; }\n  .total-label { font-size: 6.8pt; }\n  svg .tick { font-size: 9px; }\n  .toc { break-inside: avoid; }\n  a { color: var(--accent); }\n  .policy, .version { break-inside: auto; }\n  .version-head { break-after: avoid; }\n  /* Paper does not scroll sideways: what is wider than its column wraps (the rules on table cells\n     above). Left to overflow, it ran past the page's edge, cut off, and Chromium\n     shrank every page to fit it (text at ~87% of these sizes) at the cost of laying the document\n     out twice. */\n  /* Event ids in a table cell one under the other, each whole. */\n  table.data .links .item { display: block; margin-right: 0; }\n  table.data .links .item + .item { margin-top: 2px; }\n  table.data .links .item:not(:last-child)::after { content: none; }\n}\n";
 }},
   },
   "partials/actors.hbs": {
@@ -2657,8 +2657,49 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + "</section>\n";
 },"usePartial":true},
   },
+  "partials/finding-regions.hbs": {
+    sha256: "d9054353b50d66639f3b756d42784210b3053c24a61066e1204c9ce13e97066d",
+    spec: {"0":function(container,depth0,helpers,partials,data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"regionCount") : depth0), depth0))
+    + " ";
+},"1":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<span class=\"region\">"
+    + container.escapeExpression(container.lambda(depth0, depth0))
+    + "</span>"
+    + ((stack1 = lookupProperty(helpers,"unless").call(depth0 != null ? depth0 : (container.nullContext || {}),(data && lookupProperty(data,"last")),{"name":"unless","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":1,"column":117},"end":{"line":1,"column":147}}})) != null ? stack1 : "");
+},"2":function(container,depth0,helpers,partials,data) {
+    return ", ";
+},"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<span class=\"regions\">"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"regionCount") : depth0),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":1,"column":22},"end":{"line":1,"column":64}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,(depth0 != null ? lookupProperty(depth0,"regions") : depth0),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":1,"column":64},"end":{"line":1,"column":156}}})) != null ? stack1 : "")
+    + "</span>\n";
+},"useData":true},
+    withoutData: null,
+  },
   "partials/finding-rows.hbs": {
-    sha256: "c714a8a22c5f90a57861311fb84f54526bdd2bb044b329991938559e99ba3a0c",
+    sha256: "36fb263cb2dae043a9481aa728fb1611b4f2ec1c6c5583658035edb984e4c444",
     spec: {"0":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -2696,8 +2737,8 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"suppressed") : depth0),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":7,"column":122},"end":{"line":7,"column":238}}})) != null ? stack1 : "")
     + "</td>\n    <td>"
     + alias2(alias1((depth0 != null ? lookupProperty(depth0,"account") : depth0), depth0))
-    + "<div class=\"region muted\">"
-    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"region") : depth0), depth0))
+    + "<div class=\"muted\">"
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"finding-regions"),depth0,{"name":"finding-regions","data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
     + "</div></td>\n    <td class=\"mono small\">"
     + ((stack1 = container.invokePartial(lookupProperty(partials,"link"),(depth0 != null ? lookupProperty(depth0,"resource") : depth0),{"name":"link","data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
     + "</td>\n    <td class=\"small\">"
@@ -2766,8 +2807,8 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"suppressed") : depth0),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"loc":{"start":{"line":7,"column":122},"end":{"line":7,"column":238}}})) != null ? stack1 : "")
     + "</td>\n    <td>"
     + alias2(alias1((depth0 != null ? lookupProperty(depth0,"account") : depth0), depth0))
-    + "<div class=\"region muted\">"
-    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"region") : depth0), depth0))
+    + "<div class=\"muted\">"
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"finding-regions"),depth0,{"name":"finding-regions","helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
     + "</div></td>\n    <td class=\"mono small\">"
     + ((stack1 = container.invokePartial(lookupProperty(partials,"link"),(depth0 != null ? lookupProperty(depth0,"resource") : depth0),{"name":"link","helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
     + "</td>\n    <td class=\"small\">"
@@ -2801,7 +2842,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
 },"usePartial":true},
   },
   "partials/finding.hbs": {
-    sha256: "3b26db64de781bbd7a8517816607f7bfb93ca01b618b84a617b14eb16cff405e",
+    sha256: "f111c9fab185f4d0e87ede3d64d3b230ef392bf832f973061e4b9c049e11d160",
     spec: {"0":function(container,depth0,helpers,partials,data) {
     return " is-suppressed";
 },"1":function(container,depth0,helpers,partials,data) {
@@ -2841,9 +2882,9 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + alias3(alias2((depth0 != null ? lookupProperty(depth0,"description") : depth0), depth0))
     + "</p>\n  <dl class=\"facts inline\">\n    <dt>Account</dt><dd>"
     + alias3(alias2((depth0 != null ? lookupProperty(depth0,"account") : depth0), depth0))
-    + " · <span class=\"region\">"
-    + alias3(alias2((depth0 != null ? lookupProperty(depth0,"region") : depth0), depth0))
-    + "</span></dd>\n    <dt>First event</dt><dd>"
+    + " · "
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"finding-regions"),depth0,{"name":"finding-regions","data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
+    + "</dd>\n    <dt>First event</dt><dd>"
     + alias3(alias2((depth0 != null ? lookupProperty(depth0,"time") : depth0), depth0))
     + "</dd>\n    <dt>Resource</dt><dd class=\"mono wide\">"
     + ((stack1 = container.invokePartial(lookupProperty(partials,"link"),(depth0 != null ? lookupProperty(depth0,"resource") : depth0),{"name":"link","data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
@@ -2896,9 +2937,9 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + alias3(alias2((depth0 != null ? lookupProperty(depth0,"description") : depth0), depth0))
     + "</p>\n  <dl class=\"facts inline\">\n    <dt>Account</dt><dd>"
     + alias3(alias2((depth0 != null ? lookupProperty(depth0,"account") : depth0), depth0))
-    + " · <span class=\"region\">"
-    + alias3(alias2((depth0 != null ? lookupProperty(depth0,"region") : depth0), depth0))
-    + "</span></dd>\n    <dt>First event</dt><dd>"
+    + " · "
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"finding-regions"),depth0,{"name":"finding-regions","helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
+    + "</dd>\n    <dt>First event</dt><dd>"
     + alias3(alias2((depth0 != null ? lookupProperty(depth0,"time") : depth0), depth0))
     + "</dd>\n    <dt>Resource</dt><dd class=\"mono wide\">"
     + ((stack1 = container.invokePartial(lookupProperty(partials,"link"),(depth0 != null ? lookupProperty(depth0,"resource") : depth0),{"name":"link","helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
@@ -3884,7 +3925,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
 }},
   },
   "partials/policies.hbs": {
-    sha256: "139d53b4a67c6b243624b22da1467d7815d6240138039ff9ecaca93ccf70e6f0",
+    sha256: "d2a384c695df8f128459a7481053caf5c5d3be0dc99f316415cf7caa81afeb8b",
     spec: {"0":function(container,depth0,helpers,partials,data) {
     return "<p class=\"empty\">No IoT policy was touched in the period.</p>";
 },"1":function(container,depth0,helpers,partials,data) {
@@ -3901,29 +3942,37 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + alias2(alias1((depth0 != null ? lookupProperty(depth0,"name") : depth0), depth0))
     + "</h3>\n      "
     + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"deleted") : depth0),{"name":"if","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":9,"column":6},"end":{"line":9,"column":69}}})) != null ? stack1 : "")
-    + "\n    </div>\n    <dl class=\"facts\">\n      <dt>Account</dt><dd>"
+    + "\n      "
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"onlyFailed") : depth0),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":10,"column":6},"end":{"line":10,"column":93}}})) != null ? stack1 : "")
+    + "\n    </div>\n    "
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"onlyFailed") : depth0),{"name":"if","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":12,"column":4},"end":{"line":12,"column":130}}})) != null ? stack1 : "")
+    + "\n    <dl class=\"facts\">\n      <dt>Account</dt><dd>"
     + alias2(alias1((depth0 != null ? lookupProperty(depth0,"account") : depth0), depth0))
     + "</dd>\n      <dt>Region</dt><dd class=\"region\">"
     + alias2(alias1((depth0 != null ? lookupProperty(depth0,"region") : depth0), depth0))
     + "</dd>\n      "
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"arn") : depth0),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":14,"column":6},"end":{"line":14,"column":65}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"arn") : depth0),{"name":"if","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":16,"column":6},"end":{"line":16,"column":65}}})) != null ? stack1 : "")
     + "\n      <dt>Default version at end</dt><dd>"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"defaultVersionId") : depth0),{"name":"if","hash":{},"fn":container.program(4, data, 0),"inverse":container.program(5, data, 0),"data":data,"loc":{"start":{"line":15,"column":41},"end":{"line":15,"column":149}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"defaultVersionId") : depth0),{"name":"if","hash":{},"fn":container.program(6, data, 0),"inverse":container.program(7, data, 0),"data":data,"loc":{"start":{"line":17,"column":41},"end":{"line":17,"column":149}}})) != null ? stack1 : "")
     + "</dd>\n      <dt>Attached to at end</dt><dd>"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"attachedTargets") : depth0)) != null ? lookupProperty(stack1,"items") : stack1)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(6, data, 0),"inverse":container.program(7, data, 0),"data":data,"loc":{"start":{"line":16,"column":37},"end":{"line":16,"column":159}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"attachedTargets") : depth0)) != null ? lookupProperty(stack1,"items") : stack1)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(8, data, 0),"inverse":container.program(9, data, 0),"data":data,"loc":{"start":{"line":18,"column":37},"end":{"line":18,"column":159}}})) != null ? stack1 : "")
     + "</dd>\n      "
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"failed") : depth0)) != null ? lookupProperty(stack1,"items") : stack1)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":17,"column":6},"end":{"line":17,"column":95}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"failed") : depth0)) != null ? lookupProperty(stack1,"items") : stack1)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(10, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":19,"column":6},"end":{"line":19,"column":95}}})) != null ? stack1 : "")
     + "\n    </dl>\n    "
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"versionsMore") : depth0),{"name":"if","hash":{},"fn":container.program(9, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":19,"column":4},"end":{"line":19,"column":72}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"versionsMore") : depth0),{"name":"if","hash":{},"fn":container.program(11, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":21,"column":4},"end":{"line":21,"column":72}}})) != null ? stack1 : "")
     + "\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias3,(depth0 != null ? lookupProperty(depth0,"versions") : depth0),{"name":"each","hash":{},"fn":container.program(10, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":20,"column":4},"end":{"line":30,"column":13}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"each").call(alias3,((stack1 = (depth0 != null ? lookupProperty(depth0,"changes") : depth0)) != null ? lookupProperty(stack1,"chunks") : stack1),{"name":"each","hash":{},"fn":container.program(15, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":31,"column":4},"end":{"line":37,"column":13}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias3,(depth0 != null ? lookupProperty(depth0,"versions") : depth0),{"name":"each","hash":{},"fn":container.program(12, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":22,"column":4},"end":{"line":32,"column":13}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias3,((stack1 = (depth0 != null ? lookupProperty(depth0,"changes") : depth0)) != null ? lookupProperty(stack1,"chunks") : stack1),{"name":"each","hash":{},"fn":container.program(17, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":33,"column":4},"end":{"line":39,"column":13}}})) != null ? stack1 : "")
     + "    "
     + ((stack1 = container.invokePartial(lookupProperty(partials,"more"),depth0,{"name":"more","hash":{"more":((stack1 = (depth0 != null ? lookupProperty(depth0,"changes") : depth0)) != null ? lookupProperty(stack1,"more") : stack1)},"data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
     + "  </article>\n";
 },"2":function(container,depth0,helpers,partials,data) {
     return "<span class=\"badge st-bad\">Deleted</span>";
 },"3":function(container,depth0,helpers,partials,data) {
+    return "<span class=\"badge st-warn\">Only failed or denied calls</span>";
+},"4":function(container,depth0,helpers,partials,data) {
+    return "<p class=\"muted small\">No call on this policy succeeded in the period: it may never have existed.</p>";
+},"5":function(container,depth0,helpers,partials,data) {
     var lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -3934,7 +3983,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
   return "<dt>ARN</dt><dd class=\"mono\">"
     + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"arn") : depth0), depth0))
     + "</dd>";
-},"4":function(container,depth0,helpers,partials,data) {
+},"6":function(container,depth0,helpers,partials,data) {
     var lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -3943,7 +3992,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     };
 
   return container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"defaultVersionId") : depth0), depth0));
-},"5":function(container,depth0,helpers,partials,data) {
+},"7":function(container,depth0,helpers,partials,data) {
     var lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -3954,7 +4003,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
   return "<span class=\"muted\">"
     + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"defaultVersionNote") : depth0), depth0))
     + "</span>";
-},"6":function(container,depth0,helpers,partials,data) {
+},"8":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -3963,9 +4012,9 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     };
 
   return ((stack1 = container.invokePartial(lookupProperty(partials,"cell-list"),(depth0 != null ? lookupProperty(depth0,"attachedTargets") : depth0),{"name":"cell-list","data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "");
-},"7":function(container,depth0,helpers,partials,data) {
+},"9":function(container,depth0,helpers,partials,data) {
     return "<span class=\"muted\">nothing known</span>";
-},"8":function(container,depth0,helpers,partials,data) {
+},"10":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -3976,7 +4025,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
   return "<dt>Failed attempts</dt><dd>"
     + ((stack1 = container.invokePartial(lookupProperty(partials,"link-list"),(depth0 != null ? lookupProperty(depth0,"failed") : depth0),{"name":"link-list","data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
     + "</dd>";
-},"9":function(container,depth0,helpers,partials,data) {
+},"11":function(container,depth0,helpers,partials,data) {
     var lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -3987,7 +4036,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
   return "<p class=\"more-rows\">"
     + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"versionsMore") : depth0), depth0))
     + "</p>";
-},"10":function(container,depth0,helpers,partials,data) {
+},"12":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.lambda, alias2=container.escapeExpression, alias3=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -4003,15 +4052,15 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + alias2(alias1((depth0 != null ? lookupProperty(depth0,"eventName") : depth0), depth0))
     + "</span> by "
     + alias2(alias1((depth0 != null ? lookupProperty(depth0,"actor") : depth0), depth0))
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"setAsDefault") : depth0),{"name":"if","hash":{},"fn":container.program(11, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":22,"column":134},"end":{"line":22,"column":212}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"setAsDefault") : depth0),{"name":"if","hash":{},"fn":container.program(13, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":24,"column":134},"end":{"line":24,"column":212}}})) != null ? stack1 : "")
     + " · "
     + ((stack1 = container.invokePartial(lookupProperty(partials,"link"),(depth0 != null ? lookupProperty(depth0,"event") : depth0),{"name":"link","data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
     + "</p>\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"recorded") : depth0),{"name":"if","hash":{},"fn":container.program(12, data, 0),"inverse":container.program(14, data, 0),"data":data,"loc":{"start":{"line":23,"column":6},"end":{"line":28,"column":13}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"recorded") : depth0),{"name":"if","hash":{},"fn":container.program(14, data, 0),"inverse":container.program(16, data, 0),"data":data,"loc":{"start":{"line":25,"column":6},"end":{"line":30,"column":13}}})) != null ? stack1 : "")
     + "    </div>\n";
-},"11":function(container,depth0,helpers,partials,data) {
+},"13":function(container,depth0,helpers,partials,data) {
     return " <span class=\"badge st-neutral\">made default</span>";
-},"12":function(container,depth0,helpers,partials,data) {
+},"14":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -4020,13 +4069,13 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     };
 
   return "      "
-    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"notJson") : depth0),{"name":"if","hash":{},"fn":container.program(13, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":24,"column":6},"end":{"line":24,"column":112}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"notJson") : depth0),{"name":"if","hash":{},"fn":container.program(15, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":26,"column":6},"end":{"line":26,"column":112}}})) != null ? stack1 : "")
     + "\n      <pre class=\"document\">"
     + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"document") : depth0), depth0))
     + "</pre>\n";
-},"13":function(container,depth0,helpers,partials,data) {
+},"15":function(container,depth0,helpers,partials,data) {
     return "<p class=\"muted small\">The document is not a valid JSON object; shown as logged.</p>";
-},"14":function(container,depth0,helpers,partials,data) {
+},"16":function(container,depth0,helpers,partials,data) {
     var lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -4037,7 +4086,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
   return "      <p class=\"not-recorded\">Document not recorded ("
     + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"whyNotRecorded") : depth0), depth0))
     + "), so its content cannot be shown. This is not an empty policy.</p>\n";
-},"15":function(container,depth0,helpers,partials,data) {
+},"17":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -4046,9 +4095,9 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     };
 
   return "    <table class=\"data fixed\">\n      <colgroup><col style=\"width:15%\"><col style=\"width:14%\"><col style=\"width:17%\"><col style=\"width:32%\"><col style=\"width:22%\"></colgroup>\n      <thead><tr><th>When</th><th>Change</th><th>Call</th><th>Target</th><th>By</th></tr></thead>\n      <tbody>"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rows") : depth0),{"name":"each","hash":{},"fn":container.program(16, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":35,"column":13},"end":{"line":35,"column":326}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rows") : depth0),{"name":"each","hash":{},"fn":container.program(18, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":37,"column":13},"end":{"line":37,"column":326}}})) != null ? stack1 : "")
     + "</tbody>\n    </table>\n";
-},"16":function(container,depth0,helpers,partials,data) {
+},"18":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.lambda, alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -4057,10 +4106,10 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     };
 
   return "<tr><td class=\"small\">"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"event") : depth0)) != null ? lookupProperty(stack1,"href") : stack1),{"name":"if","hash":{},"fn":container.program(17, data, 0),"inverse":container.program(18, data, 0),"data":data,"loc":{"start":{"line":35,"column":49},"end":{"line":35,"column":127}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"event") : depth0)) != null ? lookupProperty(stack1,"href") : stack1),{"name":"if","hash":{},"fn":container.program(19, data, 0),"inverse":container.program(20, data, 0),"data":data,"loc":{"start":{"line":37,"column":49},"end":{"line":37,"column":127}}})) != null ? stack1 : "")
     + "</td><td>"
     + alias3(alias2((depth0 != null ? lookupProperty(depth0,"action") : depth0), depth0))
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"count") : depth0),{"name":"if","hash":{},"fn":container.program(19, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":35,"column":146},"end":{"line":35,"column":216}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"count") : depth0),{"name":"if","hash":{},"fn":container.program(21, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":37,"column":146},"end":{"line":37,"column":216}}})) != null ? stack1 : "")
     + "</td><td class=\"mono\">"
     + alias3(alias2((depth0 != null ? lookupProperty(depth0,"eventName") : depth0), depth0))
     + "</td><td class=\"mono small\">"
@@ -4068,7 +4117,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + "</td><td>"
     + alias3(alias2((depth0 != null ? lookupProperty(depth0,"actor") : depth0), depth0))
     + "</td></tr>";
-},"17":function(container,depth0,helpers,partials,data) {
+},"19":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.lambda, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -4081,7 +4130,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + "\">"
     + alias2(alias1((depth0 != null ? lookupProperty(depth0,"time") : depth0), depth0))
     + "</a>";
-},"18":function(container,depth0,helpers,partials,data) {
+},"20":function(container,depth0,helpers,partials,data) {
     var lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -4090,7 +4139,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     };
 
   return container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"time") : depth0), depth0));
-},"19":function(container,depth0,helpers,partials,data) {
+},"21":function(container,depth0,helpers,partials,data) {
     var lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -4101,7 +4150,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
   return " <span class=\"badge st-neutral\">× "
     + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"count") : depth0), depth0))
     + "</span>";
-},"20":function(container,depth0,helpers,partials,data) {
+},"22":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -4122,12 +4171,12 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
 
   return "<section class=\"section major\" id=\"policies\">\n  <h2>Policies</h2>\n  <p class=\"lead\">"
     + container.escapeExpression(container.lambda(((stack1 = (depth0 != null ? lookupProperty(depth0,"policies") : depth0)) != null ? lookupProperty(stack1,"total") : stack1), depth0))
-    + " touched in the period: versions with their documents, default version changes, attachments and detachments.</p>\n  "
+    + ": versions with their documents, default version changes, attachments and detachments.</p>\n  "
     + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"policies") : depth0)) != null ? lookupProperty(stack1,"none") : stack1),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":4,"column":2},"end":{"line":4,"column":91}}})) != null ? stack1 : "")
     + "\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"policies") : depth0)) != null ? lookupProperty(stack1,"items") : stack1),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":5,"column":2},"end":{"line":40,"column":11}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"policies") : depth0)) != null ? lookupProperty(stack1,"items") : stack1),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":5,"column":2},"end":{"line":42,"column":11}}})) != null ? stack1 : "")
     + "  "
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"policies") : depth0)) != null ? lookupProperty(stack1,"more") : stack1),{"name":"if","hash":{},"fn":container.program(20, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":41,"column":2},"end":{"line":41,"column":72}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"policies") : depth0)) != null ? lookupProperty(stack1,"more") : stack1),{"name":"if","hash":{},"fn":container.program(22, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":43,"column":2},"end":{"line":43,"column":72}}})) != null ? stack1 : "")
     + "\n</section>\n";
 },"usePartial":true,"useData":true},
     withoutData: {"0":function(container,depth0,helpers,partials,data) {
@@ -4146,29 +4195,37 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + alias2(alias1((depth0 != null ? lookupProperty(depth0,"name") : depth0), depth0))
     + "</h3>\n      "
     + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"deleted") : depth0),{"name":"if","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"loc":{"start":{"line":9,"column":6},"end":{"line":9,"column":69}}})) != null ? stack1 : "")
-    + "\n    </div>\n    <dl class=\"facts\">\n      <dt>Account</dt><dd>"
+    + "\n      "
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"onlyFailed") : depth0),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"loc":{"start":{"line":10,"column":6},"end":{"line":10,"column":93}}})) != null ? stack1 : "")
+    + "\n    </div>\n    "
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"onlyFailed") : depth0),{"name":"if","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"loc":{"start":{"line":12,"column":4},"end":{"line":12,"column":130}}})) != null ? stack1 : "")
+    + "\n    <dl class=\"facts\">\n      <dt>Account</dt><dd>"
     + alias2(alias1((depth0 != null ? lookupProperty(depth0,"account") : depth0), depth0))
     + "</dd>\n      <dt>Region</dt><dd class=\"region\">"
     + alias2(alias1((depth0 != null ? lookupProperty(depth0,"region") : depth0), depth0))
     + "</dd>\n      "
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"arn") : depth0),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"loc":{"start":{"line":14,"column":6},"end":{"line":14,"column":65}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"arn") : depth0),{"name":"if","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"loc":{"start":{"line":16,"column":6},"end":{"line":16,"column":65}}})) != null ? stack1 : "")
     + "\n      <dt>Default version at end</dt><dd>"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"defaultVersionId") : depth0),{"name":"if","hash":{},"fn":container.program(4, data, 0),"inverse":container.program(5, data, 0),"loc":{"start":{"line":15,"column":41},"end":{"line":15,"column":149}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"defaultVersionId") : depth0),{"name":"if","hash":{},"fn":container.program(6, data, 0),"inverse":container.program(7, data, 0),"loc":{"start":{"line":17,"column":41},"end":{"line":17,"column":149}}})) != null ? stack1 : "")
     + "</dd>\n      <dt>Attached to at end</dt><dd>"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"attachedTargets") : depth0)) != null ? lookupProperty(stack1,"items") : stack1)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(6, data, 0),"inverse":container.program(7, data, 0),"loc":{"start":{"line":16,"column":37},"end":{"line":16,"column":159}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"attachedTargets") : depth0)) != null ? lookupProperty(stack1,"items") : stack1)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(8, data, 0),"inverse":container.program(9, data, 0),"loc":{"start":{"line":18,"column":37},"end":{"line":18,"column":159}}})) != null ? stack1 : "")
     + "</dd>\n      "
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"failed") : depth0)) != null ? lookupProperty(stack1,"items") : stack1)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"loc":{"start":{"line":17,"column":6},"end":{"line":17,"column":95}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"failed") : depth0)) != null ? lookupProperty(stack1,"items") : stack1)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(10, data, 0),"inverse":container.noop,"loc":{"start":{"line":19,"column":6},"end":{"line":19,"column":95}}})) != null ? stack1 : "")
     + "\n    </dl>\n    "
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"versionsMore") : depth0),{"name":"if","hash":{},"fn":container.program(9, data, 0),"inverse":container.noop,"loc":{"start":{"line":19,"column":4},"end":{"line":19,"column":72}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"versionsMore") : depth0),{"name":"if","hash":{},"fn":container.program(11, data, 0),"inverse":container.noop,"loc":{"start":{"line":21,"column":4},"end":{"line":21,"column":72}}})) != null ? stack1 : "")
     + "\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias3,(depth0 != null ? lookupProperty(depth0,"versions") : depth0),{"name":"each","hash":{},"fn":container.program(10, data, 0),"inverse":container.noop,"loc":{"start":{"line":20,"column":4},"end":{"line":30,"column":13}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"each").call(alias3,((stack1 = (depth0 != null ? lookupProperty(depth0,"changes") : depth0)) != null ? lookupProperty(stack1,"chunks") : stack1),{"name":"each","hash":{},"fn":container.program(15, data, 0),"inverse":container.noop,"loc":{"start":{"line":31,"column":4},"end":{"line":37,"column":13}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias3,(depth0 != null ? lookupProperty(depth0,"versions") : depth0),{"name":"each","hash":{},"fn":container.program(12, data, 0),"inverse":container.noop,"loc":{"start":{"line":22,"column":4},"end":{"line":32,"column":13}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias3,((stack1 = (depth0 != null ? lookupProperty(depth0,"changes") : depth0)) != null ? lookupProperty(stack1,"chunks") : stack1),{"name":"each","hash":{},"fn":container.program(17, data, 0),"inverse":container.noop,"loc":{"start":{"line":33,"column":4},"end":{"line":39,"column":13}}})) != null ? stack1 : "")
     + "    "
     + ((stack1 = container.invokePartial(lookupProperty(partials,"more"),depth0,{"name":"more","hash":{"more":((stack1 = (depth0 != null ? lookupProperty(depth0,"changes") : depth0)) != null ? lookupProperty(stack1,"more") : stack1)},"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
     + "  </article>\n";
 },"2":function(container,depth0,helpers,partials,data) {
     return "<span class=\"badge st-bad\">Deleted</span>";
 },"3":function(container,depth0,helpers,partials,data) {
+    return "<span class=\"badge st-warn\">Only failed or denied calls</span>";
+},"4":function(container,depth0,helpers,partials,data) {
+    return "<p class=\"muted small\">No call on this policy succeeded in the period: it may never have existed.</p>";
+},"5":function(container,depth0,helpers,partials,data) {
     var lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -4179,7 +4236,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
   return "<dt>ARN</dt><dd class=\"mono\">"
     + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"arn") : depth0), depth0))
     + "</dd>";
-},"4":function(container,depth0,helpers,partials,data) {
+},"6":function(container,depth0,helpers,partials,data) {
     var lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -4188,7 +4245,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     };
 
   return container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"defaultVersionId") : depth0), depth0));
-},"5":function(container,depth0,helpers,partials,data) {
+},"7":function(container,depth0,helpers,partials,data) {
     var lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -4199,7 +4256,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
   return "<span class=\"muted\">"
     + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"defaultVersionNote") : depth0), depth0))
     + "</span>";
-},"6":function(container,depth0,helpers,partials,data) {
+},"8":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -4208,9 +4265,9 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     };
 
   return ((stack1 = container.invokePartial(lookupProperty(partials,"cell-list"),(depth0 != null ? lookupProperty(depth0,"attachedTargets") : depth0),{"name":"cell-list","helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "");
-},"7":function(container,depth0,helpers,partials,data) {
+},"9":function(container,depth0,helpers,partials,data) {
     return "<span class=\"muted\">nothing known</span>";
-},"8":function(container,depth0,helpers,partials,data) {
+},"10":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -4221,7 +4278,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
   return "<dt>Failed attempts</dt><dd>"
     + ((stack1 = container.invokePartial(lookupProperty(partials,"link-list"),(depth0 != null ? lookupProperty(depth0,"failed") : depth0),{"name":"link-list","helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
     + "</dd>";
-},"9":function(container,depth0,helpers,partials,data) {
+},"11":function(container,depth0,helpers,partials,data) {
     var lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -4232,7 +4289,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
   return "<p class=\"more-rows\">"
     + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"versionsMore") : depth0), depth0))
     + "</p>";
-},"10":function(container,depth0,helpers,partials,data) {
+},"12":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.lambda, alias2=container.escapeExpression, alias3=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -4248,15 +4305,15 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + alias2(alias1((depth0 != null ? lookupProperty(depth0,"eventName") : depth0), depth0))
     + "</span> by "
     + alias2(alias1((depth0 != null ? lookupProperty(depth0,"actor") : depth0), depth0))
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"setAsDefault") : depth0),{"name":"if","hash":{},"fn":container.program(11, data, 0),"inverse":container.noop,"loc":{"start":{"line":22,"column":134},"end":{"line":22,"column":212}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"setAsDefault") : depth0),{"name":"if","hash":{},"fn":container.program(13, data, 0),"inverse":container.noop,"loc":{"start":{"line":24,"column":134},"end":{"line":24,"column":212}}})) != null ? stack1 : "")
     + " · "
     + ((stack1 = container.invokePartial(lookupProperty(partials,"link"),(depth0 != null ? lookupProperty(depth0,"event") : depth0),{"name":"link","helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
     + "</p>\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"recorded") : depth0),{"name":"if","hash":{},"fn":container.program(12, data, 0),"inverse":container.program(14, data, 0),"loc":{"start":{"line":23,"column":6},"end":{"line":28,"column":13}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"recorded") : depth0),{"name":"if","hash":{},"fn":container.program(14, data, 0),"inverse":container.program(16, data, 0),"loc":{"start":{"line":25,"column":6},"end":{"line":30,"column":13}}})) != null ? stack1 : "")
     + "    </div>\n";
-},"11":function(container,depth0,helpers,partials,data) {
+},"13":function(container,depth0,helpers,partials,data) {
     return " <span class=\"badge st-neutral\">made default</span>";
-},"12":function(container,depth0,helpers,partials,data) {
+},"14":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -4265,13 +4322,13 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     };
 
   return "      "
-    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"notJson") : depth0),{"name":"if","hash":{},"fn":container.program(13, data, 0),"inverse":container.noop,"loc":{"start":{"line":24,"column":6},"end":{"line":24,"column":112}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"notJson") : depth0),{"name":"if","hash":{},"fn":container.program(15, data, 0),"inverse":container.noop,"loc":{"start":{"line":26,"column":6},"end":{"line":26,"column":112}}})) != null ? stack1 : "")
     + "\n      <pre class=\"document\">"
     + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"document") : depth0), depth0))
     + "</pre>\n";
-},"13":function(container,depth0,helpers,partials,data) {
+},"15":function(container,depth0,helpers,partials,data) {
     return "<p class=\"muted small\">The document is not a valid JSON object; shown as logged.</p>";
-},"14":function(container,depth0,helpers,partials,data) {
+},"16":function(container,depth0,helpers,partials,data) {
     var lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -4282,7 +4339,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
   return "      <p class=\"not-recorded\">Document not recorded ("
     + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"whyNotRecorded") : depth0), depth0))
     + "), so its content cannot be shown. This is not an empty policy.</p>\n";
-},"15":function(container,depth0,helpers,partials,data) {
+},"17":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -4291,9 +4348,9 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     };
 
   return "    <table class=\"data fixed\">\n      <colgroup><col style=\"width:15%\"><col style=\"width:14%\"><col style=\"width:17%\"><col style=\"width:32%\"><col style=\"width:22%\"></colgroup>\n      <thead><tr><th>When</th><th>Change</th><th>Call</th><th>Target</th><th>By</th></tr></thead>\n      <tbody>"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rows") : depth0),{"name":"each","hash":{},"fn":container.program(16, data, 0),"inverse":container.noop,"loc":{"start":{"line":35,"column":13},"end":{"line":35,"column":326}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rows") : depth0),{"name":"each","hash":{},"fn":container.program(18, data, 0),"inverse":container.noop,"loc":{"start":{"line":37,"column":13},"end":{"line":37,"column":326}}})) != null ? stack1 : "")
     + "</tbody>\n    </table>\n";
-},"16":function(container,depth0,helpers,partials,data) {
+},"18":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.lambda, alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -4302,10 +4359,10 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     };
 
   return "<tr><td class=\"small\">"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"event") : depth0)) != null ? lookupProperty(stack1,"href") : stack1),{"name":"if","hash":{},"fn":container.program(17, data, 0),"inverse":container.program(18, data, 0),"loc":{"start":{"line":35,"column":49},"end":{"line":35,"column":127}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"event") : depth0)) != null ? lookupProperty(stack1,"href") : stack1),{"name":"if","hash":{},"fn":container.program(19, data, 0),"inverse":container.program(20, data, 0),"loc":{"start":{"line":37,"column":49},"end":{"line":37,"column":127}}})) != null ? stack1 : "")
     + "</td><td>"
     + alias3(alias2((depth0 != null ? lookupProperty(depth0,"action") : depth0), depth0))
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"count") : depth0),{"name":"if","hash":{},"fn":container.program(19, data, 0),"inverse":container.noop,"loc":{"start":{"line":35,"column":146},"end":{"line":35,"column":216}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"count") : depth0),{"name":"if","hash":{},"fn":container.program(21, data, 0),"inverse":container.noop,"loc":{"start":{"line":37,"column":146},"end":{"line":37,"column":216}}})) != null ? stack1 : "")
     + "</td><td class=\"mono\">"
     + alias3(alias2((depth0 != null ? lookupProperty(depth0,"eventName") : depth0), depth0))
     + "</td><td class=\"mono small\">"
@@ -4313,7 +4370,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + "</td><td>"
     + alias3(alias2((depth0 != null ? lookupProperty(depth0,"actor") : depth0), depth0))
     + "</td></tr>";
-},"17":function(container,depth0,helpers,partials,data) {
+},"19":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.lambda, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -4326,7 +4383,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + "\">"
     + alias2(alias1((depth0 != null ? lookupProperty(depth0,"time") : depth0), depth0))
     + "</a>";
-},"18":function(container,depth0,helpers,partials,data) {
+},"20":function(container,depth0,helpers,partials,data) {
     var lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -4335,7 +4392,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     };
 
   return container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"time") : depth0), depth0));
-},"19":function(container,depth0,helpers,partials,data) {
+},"21":function(container,depth0,helpers,partials,data) {
     var lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -4346,7 +4403,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
   return " <span class=\"badge st-neutral\">× "
     + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"count") : depth0), depth0))
     + "</span>";
-},"20":function(container,depth0,helpers,partials,data) {
+},"22":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -4367,12 +4424,12 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
 
   return "<section class=\"section major\" id=\"policies\">\n  <h2>Policies</h2>\n  <p class=\"lead\">"
     + container.escapeExpression(container.lambda(((stack1 = (depth0 != null ? lookupProperty(depth0,"policies") : depth0)) != null ? lookupProperty(stack1,"total") : stack1), depth0))
-    + " touched in the period: versions with their documents, default version changes, attachments and detachments.</p>\n  "
+    + ": versions with their documents, default version changes, attachments and detachments.</p>\n  "
     + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"policies") : depth0)) != null ? lookupProperty(stack1,"none") : stack1),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"loc":{"start":{"line":4,"column":2},"end":{"line":4,"column":91}}})) != null ? stack1 : "")
     + "\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"policies") : depth0)) != null ? lookupProperty(stack1,"items") : stack1),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"loc":{"start":{"line":5,"column":2},"end":{"line":40,"column":11}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"policies") : depth0)) != null ? lookupProperty(stack1,"items") : stack1),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"loc":{"start":{"line":5,"column":2},"end":{"line":42,"column":11}}})) != null ? stack1 : "")
     + "  "
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"policies") : depth0)) != null ? lookupProperty(stack1,"more") : stack1),{"name":"if","hash":{},"fn":container.program(20, data, 0),"inverse":container.noop,"loc":{"start":{"line":41,"column":2},"end":{"line":41,"column":72}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"policies") : depth0)) != null ? lookupProperty(stack1,"more") : stack1),{"name":"if","hash":{},"fn":container.program(22, data, 0),"inverse":container.noop,"loc":{"start":{"line":43,"column":2},"end":{"line":43,"column":72}}})) != null ? stack1 : "")
     + "\n</section>\n";
 },"usePartial":true},
   },

@@ -1,4 +1,5 @@
 import type { Finding, IotEvent, ReportModel } from '../types.js';
+import { findingRegions } from './finding-regions.js';
 
 /**
  * Spreadsheet programs run a cell that starts with one of these as a formula
@@ -115,7 +116,8 @@ export async function renderEventsCsv(model: ReportModel): Promise<Iterable<stri
 const FINDING_COLUMNS = ['id', 'ruleId', 'severity', 'title', 'accountId', 'accountName', 'region', 'resource', 'time', 'eventIds', 'suppressed', 'suppressionReason', 'description', 'evidence'] as const;
 
 function findingRow(f: Finding): Cell[] {
-  return [f.id, f.ruleId, f.severity, f.title, f.accountId, f.accountName, f.region, f.resource, f.time, f.eventIds.join(' '), f.suppressed, f.suppressionReason, f.description, f.evidence];
+  // Every region of a finding of several (`region` `multiple`), space-separated as its event ids are.
+  return [f.id, f.ruleId, f.severity, f.title, f.accountId, f.accountName, findingRegions(f).join(' '), f.resource, f.time, f.eventIds.join(' '), f.suppressed, f.suppressionReason, f.description, f.evidence];
 }
 
 /** One row per finding, streamed. */

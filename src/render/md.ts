@@ -10,6 +10,7 @@ import type { Finding, ReportModel, Severity } from '../report/model.js';
 import type { RenderContext } from './context.js';
 import { athenaRead, formatCount, inRegionsAskedFor, readLogFiles, suppressedCount, visible, ZoneClock } from './format.js';
 import { flatten } from './one-line.js';
+import { findingRegions } from './finding-regions.js';
 import type { Comparison } from '../analysis/compare.js';
 
 export const MAX_LINES = 60;
@@ -98,9 +99,32 @@ function filtersLine(model: ReportModel): string | null {
   return `**Filters:** Only ${parts.join('; ')}  `;
 }
 
-/** The accounts the report covers: those asked for, else every account known. */
-function accountsCovered(model: ReportModel): number {
-  return model.filters.accounts.length > 0 ? new Set(model.filters.accounts).size : model.accounts.length;
+/**
+ * The accounts the report covers (those asked for, else every account known): "5 accounts", or,
+ * when some are not in the organization's list (or the accounts file's), "4 accounts of the
+ * organization + 1 not in it", as the HTML's Coverage lists them apart.
+ */
+function accountsCovered(model: ReportModel): string {
+  const ids = model.filters.accounts.length > 0 ? [...new Set(model.filters.accounts)] : model.accounts.map((a) => a.id);
+  if (model.organization.accountsFrom === 'logs') return plural(ids.length, 'account');
+  const listed = new Set(model.accounts.filter((a) => a.inOrganization).map((a) => a.id));
+  const outside = ids.filter((id) => !listed.has(id)).length;
+  if (outside === 0) return plural(ids.length, 'account');
+  return `${plural(ids.length - outside, 'account')} of the organization + ${count(outside)} not in it`;
+}
+
+/** "178 log files read (175 readable, **3 unreadable**)": the readable ones are those the report's accounts count. */
+function filesRead(c: ReportModel['coverage']): string {
+  const unreadable = c.unreadableFiles.length;
+  if (unreadable === 0) return `${plural(c.filesRead, 'log file')} read, none unreadable`;
+  return `${plural(c.filesRead, 'log file')} read (${count(c.filesRead - unreadable)} readable, **${count(unreadable)} unreadable**)`;
+}
+
+/** A finding's Region cell: its region, or every region of a finding of several (never one of them). */
+function regionsCell(f: Finding): string {
+  const regions = findingRegions(f);
+  if (regions.length === 1) return mdCode(regions[0]!, 20);
+  return `${count(regions.length)} regions: ${someOf(regions.map((r) => mdCode(r, 20)))}`;
 }
 
 function header(model: ReportModel): string[] {
@@ -109,10 +133,9 @@ function header(model: ReportModel): string[] {
   const categories = s.changesByCategory.map((x) => `${x.category} ${count(x.count)}`).join(' · ');
   const files = readLogFiles(model);
   const coverage = [
-    files ? `${plural(c.filesRead, 'log file')} read` : null,
-    files ? (c.unreadableFiles.length > 0 ? `**${plural(c.unreadableFiles.length, 'unreadable file')}**` : 'none unreadable') : null,
+    files ? filesRead(c) : null,
     c.athena !== null ? `Athena: ${athenaRead(c.athena)}` : null,
-    plural(accountsCovered(model), 'account'),
+    accountsCovered(model),
     c.accountsWithoutLogs.length > 0
       ? `**${plural(c.accountsWithoutLogs.length, 'account')} without logs${inRegionsAskedFor(model.filters.regions)}**`
       : null,
@@ -208,7 +231,7 @@ function findingsSection(model: ReportModel, ctx: MarkdownContext): string[] {
     lines.push('', `| Severity | Finding | Account | Region | Resource | When (${mdText(clock.zone, 40)}) |`, '|---|---|---|---|---|---|');
     for (const f of top) {
       lines.push(
-        `| ${mdText(f.severity, 10)} | ${mdText(f.title, 70)} | ${accountLabel(f)} | ${mdCode(f.region, 20)} | ${mdCode(f.resource, 60)} | ${mdText(clock.minute(f.time), 30)} |`,
+        `| ${mdText(f.severity, 10)} | ${mdText(f.title, 70)} | ${accountLabel(f)} | ${regionsCell(f)} | ${mdCode(f.resource, 60)} | ${mdText(clock.minute(f.time), 30)} |`,
       );
     }
     if (open.length > top.length) {

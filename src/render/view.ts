@@ -13,10 +13,12 @@
 import type {
   ActorSummary,
   CertificateLifecycle,
+  Coverage,
   DeniedGroup,
   Finding,
   IntegrityVerdict,
   IotEvent,
+  LateDelivery,
   PolicyChange,
   PolicyHistory,
   RecordsWithoutTime,
@@ -29,6 +31,7 @@ import { DEFAULT_PDF_CAPS, SCREEN_LIMITS, type PdfCaps, type RenderContext } fro
 import { anchorId, athenaRead, clipVisible, dayRanges, formatBytes, formatCount, inRegionsAskedFor, plural, readLogFiles, visibleStrings, ZoneClock } from './format.js';
 import { charsInRows, DOCUMENT_COLUMNS, printedRows } from './printed-rows.js';
 import { flatten } from './one-line.js';
+import { findingRegions, regionsText } from './finding-regions.js';
 import { changeKey, lifecycleKey, repetitions, type Repetition } from './group.js';
 import { comparisonView, type ComparisonView } from './view-comparison.js';
 import {
@@ -109,7 +112,12 @@ export interface FindingRow {
   description: string;
   remediation: string;
   account: string;
+  /** The finding's region, or "3 regions: ap-northeast-1, eu-west-1, us-east-1" when its events are in several. */
   region: string;
+  /** Each region of the finding, to show one by one (a region is not cut across lines); `regionCount` before them when several. */
+  regions: string[];
+  /** "3 regions:" when the finding's events are in several, else null. */
+  regionCount: string | null;
   resource: Link;
   time: string;
   evidence: string | null;
@@ -272,6 +280,8 @@ export interface PolicyView {
   /** What "Default version at end" says when `defaultVersionId` is null. */
   defaultVersionNote: string;
   deleted: boolean;
+  /** Only failed or denied calls named it (`changed` false): it may never have existed. */
+  onlyFailed: boolean;
   attachedTargets: CellList;
   versions: PolicyVersionView[];
   /** "12 earlier versions (with documents) in iot-audit-2026-10.json" when the PDF leaves some out. */
@@ -281,6 +291,7 @@ export interface PolicyView {
 }
 
 export interface PoliciesView {
+  /** "8 policies", or "7 policies changed, and 1 more only in failed or denied calls". */
   total: string;
   none: boolean;
   items: PolicyView[];
@@ -410,7 +421,7 @@ export function buildView(model: ReportModel, ctx: ViewContext): ReportView {
   if (integrity) toc.push(entry('#integrity', 'Log integrity', null));
   toc.push(
     entry('#certificates', 'Certificates', formatCount(model.certificates.length)),
-    entry('#policies', 'Policies', formatCount(model.policies.length)),
+    entry('#policies', 'Policies', policiesCount(model.policies)),
     entry('#actors', 'Actors', formatCount(model.actors.length)),
     entry('#denied', 'Failed and denied attempts', formatCount(model.summary.failedAttempts)),
     entry('#coverage', 'Coverage', null),
@@ -483,7 +494,7 @@ function headerView(model: ReportModel, kit: ViewKit): HeaderView {
       // Files and Athena's rows in their own units: a report read through Athena alone read no file.
       ...(readLogFiles(model)
         ? [
-            { label: 'Log files read', value: `${formatCount(cov.filesRead)} (${formatBytes(cov.bytesRead)}, ${plural(cov.recordsRead, 'record')})`, warn: false },
+            { label: 'Log files read', value: `${filesReadText(cov)}, ${formatBytes(cov.bytesRead)}, ${plural(cov.recordsRead, 'record')}`, warn: false },
             { label: 'Unreadable files', value: formatCount(cov.unreadableFiles.length), warn: cov.unreadableFiles.length > 0 },
           ]
         : []),
@@ -563,23 +574,29 @@ function findingsView(
     const policy = name === null ? null : policyAnchor(policyAnchors, f.accountId, f.region, name);
     return { text: kit.cut(r), href: policy ? `#${policy}` : null };
   };
-  const row = (f: Finding, anchor: string): FindingRow => ({
-    anchor,
-    id: kit.cut(f.id),
-    ruleId: f.ruleId,
-    severity: severityBadge(f.severity),
-    title: f.title,
-    description: f.description,
-    remediation: f.remediation,
-    account: kit.account(f.accountId, f.accountName),
-    region: kit.cut(f.region),
-    resource: resourceLink(f),
-    time: kit.clock.dateTime(f.time),
-    evidence: f.evidence === null ? null : clipVisible(f.evidence, kit.limits.documentChars),
-    events: kit.eventLinks(f.eventIds),
-    suppressed: f.suppressed,
-    suppressionReason: f.suppressionReason,
-  });
+  const row = (f: Finding, anchor: string): FindingRow => {
+    const regions = findingRegions(f);
+    return {
+      anchor,
+      id: kit.cut(f.id),
+      ruleId: f.ruleId,
+      severity: severityBadge(f.severity),
+      title: f.title,
+      description: f.description,
+      remediation: f.remediation,
+      account: kit.account(f.accountId, f.accountName),
+      // A finding of several regions (new-source groups an account's changes) names them all, never one.
+      region: kit.cut(regionsText(regions)),
+      regions: regions.map((r) => kit.cut(r)),
+      regionCount: regions.length > 1 ? `${formatCount(regions.length)} regions:` : null,
+      resource: resourceLink(f),
+      time: kit.clock.dateTime(f.time),
+      evidence: f.evidence === null ? null : clipVisible(f.evidence, kit.limits.documentChars),
+      events: kit.eventLinks(f.eventIds),
+      suppressed: f.suppressed,
+      suppressionReason: f.suppressionReason,
+    };
+  };
   const unsuppressed = model.findings.filter((f) => !f.suppressed).sort(bySeverityThenTime);
   const major = unsuppressed.filter((f) => severityRank(f.severity) >= severityRank('medium'));
   const minor = unsuppressed.filter((f) => severityRank(f.severity) < severityRank('medium'));
@@ -626,6 +643,7 @@ function summaryView(model: ReportModel, kit: ViewKit, groups: Repetition<IotEve
   const s = model.summary;
   const rows = kit.limits.rows;
   const open = model.findings.filter((f) => !f.suppressed).length;
+  const outside = new Set(model.organization.accountsFrom === 'logs' ? [] : model.accounts.filter((a) => !a.inOrganization).map((a) => a.id));
   return {
     totals: [
       { label: 'IoT events', value: formatCount(s.totalEvents), cls: 'tot-neutral' },
@@ -643,7 +661,8 @@ function summaryView(model: ReportModel, kit: ViewKit, groups: Repetition<IotEve
     })),
     byAccount: kit.table(s.byAccount, rows, (a) => ({
       account: kit.account(a.accountId, a.accountName),
-      ouPath: a.ouPath === null ? '—' : kit.cut(a.ouPath),
+      // An account the organization's list does not have is said so, as the OU table counts it.
+      ouPath: a.ouPath !== null ? kit.cut(a.ouPath) : outside.has(a.accountId) ? 'not in the organization' : '—',
       changes: formatCount(a.changes),
       failed: formatCount(a.failedAttempts),
     })),
@@ -1039,6 +1058,7 @@ function policiesView(policies: PolicyHistory[], kit: ViewKit): { view: Policies
       defaultVersionId: p.defaultVersionId === null ? null : kit.cut(p.defaultVersionId),
       defaultVersionNote: defaultVersionNote(p, kit),
       deleted: p.deleted,
+      onlyFailed: !p.changed,
       attachedTargets: kit.list(p.attachedTargets),
       versionsMore: p.versions.length > shownVersions.length ? `${plural(p.versions.length - shownVersions.length, 'earlier version')} (with documents) in ${kit.jsonFile}` : null,
       versions: shownVersions.map((v) => {
@@ -1064,12 +1084,33 @@ function policiesView(policies: PolicyHistory[], kit: ViewKit): { view: Policies
   return {
     anchors,
     view: {
-      total: plural(policies.length, 'policy', 'policies'),
+      total: policiesTotal(policies),
       none: policies.length === 0,
       items,
       more: policiesMore(policies.length - shown.length, documents, kit),
     },
   };
+}
+
+/** The policies named only by failed or denied calls (`changed` false): a refused CreatePolicy names one that never existed. */
+function onlyFailedCount(policies: readonly PolicyHistory[]): number {
+  let n = 0;
+  for (const p of policies) if (!p.changed) n++;
+  return n;
+}
+
+/** The Contents' count of policies: those changed, and apart those only failed or denied calls named ("7 + 1 only failed"). */
+function policiesCount(policies: readonly PolicyHistory[]): string {
+  const failed = onlyFailedCount(policies);
+  return failed === 0 ? formatCount(policies.length) : `${formatCount(policies.length - failed)} + ${formatCount(failed)} only failed`;
+}
+
+/** The Policies section's count, in its lead: "7 policies changed in the period, and 1 more only in failed or denied calls". */
+function policiesTotal(policies: readonly PolicyHistory[]): string {
+  const failed = onlyFailedCount(policies);
+  if (failed === 0) return `${plural(policies.length, 'policy', 'policies')} touched in the period`;
+  const changed = policies.length - failed;
+  return `${plural(changed, 'policy', 'policies')} changed in the period, and ${formatCount(failed)} more only in failed or denied calls (no change made: ${failed === 1 ? 'it' : 'they'} may never have existed)`;
 }
 
 type PolicyVersion = PolicyHistory['versions'][number];
@@ -1227,7 +1268,10 @@ function coverageView(model: ReportModel, kit: ViewKit): CoverageView {
     counts: [
       ...(files
         ? [
-            { label: 'Log files read', value: formatCount(cov.filesRead) },
+            { label: 'Log files read', value: filesReadText(cov) },
+            ...(cov.late.files > 0
+              ? [{ label: 'Of the readable, delivered after the period (late delivery days)', value: `${formatCount(cov.late.files)} (${dayRanges(cov.late.days)})` }]
+              : []),
             { label: 'Bytes read', value: formatBytes(cov.bytesRead) },
             { label: 'Records read (any service)', value: formatCount(cov.recordsRead) },
           ]
@@ -1235,6 +1279,9 @@ function coverageView(model: ReportModel, kit: ViewKit): CoverageView {
       ...(athena !== null
         ? [
             { label: 'Athena partitions with IoT rows (account, region, delivery day)', value: formatCount(athena.partitions) },
+            ...(cov.late.athenaPartitions > 0
+              ? [{ label: 'Of them, of the delivery days after the period (late delivery days)', value: `${formatCount(cov.late.athenaPartitions)} (${dayRanges(cov.late.days)})` }]
+              : []),
             { label: 'Athena rows returned (IoT records)', value: formatCount(athena.rowsRead) },
             { label: 'Athena data scanned', value: formatBytes(athena.dataScannedBytes) },
           ]
@@ -1243,7 +1290,7 @@ function coverageView(model: ReportModel, kit: ViewKit): CoverageView {
       { label: 'Duplicate IoT records dropped', value: formatCount(cov.duplicatesDropped) },
       { label: 'IoT records without a usable time (in no period)', value: formatCount(cov.iotRecordsWithoutTime.count) },
       { label: 'IoT records without an event name (in no event)', value: formatCount(cov.iotRecordsWithoutName.count) },
-      { label: 'Delivery days read (UTC)', value: cov.daysRead ? `${cov.daysRead.first} to ${cov.daysRead.last}` : 'none' },
+      { label: 'Delivery days read (UTC)', value: daysReadText(cov) },
     ],
     perAccountHeads: perAccountHeads(files, athena !== null),
     perAccount: kit.table(cov.perAccount, rows, (a) => ({
@@ -1254,11 +1301,11 @@ function coverageView(model: ReportModel, kit: ViewKit): CoverageView {
       regions: kit.list(
         a.regions.map((r) => {
           const read = [...(files ? [plural(r.files, 'file')] : []), ...(athena !== null ? [plural(r.athenaPartitions, 'partition')] : [])];
-          return `${kit.cut(r.region)}: ${read.join(', ')}, ${dayRanges(r.days) || 'no days'}`;
+          return `${kit.cut(r.region)}: ${read.join(', ')}, ${dayRanges(r.days) || 'no days'}${lateText(r.late, files, athena !== null)}`;
         }),
         PDF_CHARS.text,
       ),
-      days: dayRanges(a.days) || 'none',
+      days: `${dayRanges(a.days) || 'none'}${a.late.days.length > 0 ? ` + ${dayRanges(a.late.days)} (after the period: late deliveries)` : ''}`,
     })),
     withoutLogs: kit.table(cov.accountsWithoutLogs, rows, accountRow),
     notInOrganization: kit.table(cov.accountsNotInOrganization, rows, (id) => ({ account: kit.account(id) })),
@@ -1271,6 +1318,32 @@ function coverageView(model: ReportModel, kit: ViewKit): CoverageView {
       `no event name, which CloudTrail always writes (${one ? 'the record is' : 'the records are'} damaged or altered): no event can say what ${one ? 'it' : 'they'} did`,
     ),
   };
+}
+
+/**
+ * "178 (175 readable, 3 unreadable)": the log files read, of which the readable ones are those the
+ * accounts' rows count, so the two add up; "178" when every one was readable.
+ */
+function filesReadText(cov: Coverage): string {
+  const unreadable = cov.unreadableFiles.length;
+  if (unreadable === 0) return formatCount(cov.filesRead);
+  return `${formatCount(cov.filesRead)} (${formatCount(cov.filesRead - unreadable)} readable, ${formatCount(unreadable)} unreadable)`;
+}
+
+/** "2026-10-01 to 2026-11-01 (2026-11-01 after the period, for late deliveries)": the late days read named as such. */
+function daysReadText(cov: Coverage): string {
+  if (cov.daysRead === null) return 'none';
+  const late = cov.late.days.length > 0 ? ` (${dayRanges(cov.late.days)} after the period, for late deliveries)` : '';
+  return `${cov.daysRead.first} to ${cov.daysRead.last}${late}`;
+}
+
+/** "; of them 1 file delivered 2026-11-01, after the period": a region's files of the late days, counted in its files. */
+function lateText(late: LateDelivery, files: boolean, athena: boolean): string {
+  const parts = [
+    ...(files && late.files > 0 ? [plural(late.files, 'file')] : []),
+    ...(athena && late.athenaPartitions > 0 ? [plural(late.athenaPartitions, 'partition')] : []),
+  ];
+  return parts.length === 0 ? '' : `; of them ${parts.join(' and ')} delivered ${dayRanges(late.days)}, after the period`;
 }
 
 /** Accounts of which no log was read, for a reason the run knows of: a refused listing or read, or an Athena table (IoT events only). */

@@ -82,7 +82,7 @@ export function buildReport(input: BuildInput): ReportModel {
     sources,
     filters: input.filters,
     accounts,
-    summary: summarize(events, accounts, period),
+    summary: summarize(events, accounts, period, resolved.from !== 'logs'),
     findings: [],
     ruleErrors: [],
     certificates: certificateLifecycles(events),

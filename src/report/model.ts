@@ -17,7 +17,10 @@
  * a certificate's `accounts`, and a lifecycle step's `accountId` and `accountName`, with a
  * certificate's `arn` only as logged, where it was made up for a transferred one; an actor's
  * `reads`, and its `mfaAuthenticated` from all its events, not its changes only; the integrity
- * section's `verdict`). The schema
+ * section's `verdict`; coverage's, an account's and a region's `late`, the files of the delivery
+ * days read after the period, which were counted in `files` unsaid; a finding's `regions`, and
+ * `region` `multiple` when its events are in several; a summary's `byOu` entry `(not in the
+ * organization)`, which was counted under `(unknown)`; a policy's `changed`). The schema
  * describes one version exactly (closed objects, every field required): a report validates
  * against the schema of the version that wrote it, not an older minor's.
  */
@@ -56,7 +59,10 @@ export interface ReportModel {
   ruleErrors: RuleError[];
   /** Every certificate touched in the period, with its lifecycle. */
   certificates: CertificateLifecycle[];
-  /** Every policy touched in the period, with its versions and attachments. */
+  /**
+   * Every policy a successful change or a failed call of the period named, with its versions and
+   * attachments; those only failed or denied calls named (`changed` false) may never have existed.
+   */
   policies: PolicyHistory[];
   /** Who called IoT in the period. */
   actors: ActorSummary[];
@@ -163,7 +169,11 @@ export interface Summary {
   changesByAction: { category: Category; eventName: string; count: number }[];
   /** Changes and failures by account, sorted by account id. */
   byAccount: { accountId: string; accountName: string | null; ouPath: string | null; changes: number; failedAttempts: number }[];
-  /** Changes by OU path (accounts without OU under "(unknown)"). */
+  /**
+   * Changes by OU path: accounts the organization (or accounts file) does not list under
+   * "(not in the organization)" (since schema 1.5; they were under "(unknown)"), the organization's
+   * accounts of no known OU (and every account, when no account list is known) under "(unknown)".
+   */
   byOu: { ouPath: string; accounts: number; changes: number; failedAttempts: number }[];
   /** Changes by region, sorted by region. */
   byRegion: { region: string; changes: number; failedAttempts: number }[];
@@ -409,6 +419,12 @@ export interface PolicyChange {
 
 export interface PolicyHistory {
   policyName: string;
+  /**
+   * A successful change of the period named it (`changes` is not empty); false when only failed or
+   * denied calls did (`failedEventIds`): such a policy may never have existed (a CreatePolicy
+   * refused), so it is counted apart from the policies changed. Since schema 1.5.
+   */
+  changed: boolean;
   accountId: string;
   accountName: string | null;
   region: string;
@@ -523,8 +539,14 @@ export interface Coverage {
    * regions asked for. Since schema 1.3.
    */
   iotRecordsWithoutName: RecordsWithoutTime;
-  /** UTC delivery days read (`YYYY-MM-DD`), first and last. */
+  /** UTC delivery days read (`YYYY-MM-DD`), first and last: the period's, and the late days after it (`late`). */
   daysRead: { first: string; last: string } | null;
+  /**
+   * The delivery days read after the period's last UTC day (`--late-days`), for the period's events
+   * CloudTrail delivered late: every such day read, and the readable log files and Athena partitions
+   * of them, which `filesRead` and each account's `files` count too. Since schema 1.5.
+   */
+  late: LateDelivery;
   /** Per account: those asked for (every account known, without `filters.accounts`) and any of which log files were read. */
   perAccount: AccountCoverage[];
 }
@@ -566,9 +588,24 @@ export interface AccountCoverage {
   files: number;
   /** Partitions (region and UTC delivery day) of an Athena table that returned a row of it; 0 without one. Since schema 1.5. */
   athenaPartitions: number;
-  /** Per region, the same two counts (`athenaPartitions` since schema 1.5). */
-  regions: { region: string; files: number; athenaPartitions: number; days: string[] }[];
-  /** Days of the period (UTC delivery days) with at least one log file read or an Athena partition that returned a row. */
+  /** Per region, the same counts (`athenaPartitions` since schema 1.5, `late` since 1.5). */
+  regions: { region: string; files: number; athenaPartitions: number; days: string[]; late: LateDelivery }[];
+  /** Days of the period (UTC delivery days) with at least one log file read or an Athena partition that returned a row; the late days after it are in `late`. */
+  days: string[];
+  /** Of `files` and `athenaPartitions`, those of the delivery days read after the period (`--late-days`). Since schema 1.5. */
+  late: LateDelivery;
+}
+
+/**
+ * What was read of the UTC delivery days after the period's last UTC day (`--late-days`): CloudTrail
+ * files a log under the day it delivers it, so the period's last events may be in those days' files.
+ */
+export interface LateDelivery {
+  /** Readable log files of those days (counted in `files` as well). */
+  files: number;
+  /** Athena partitions of those days that returned a row (counted in `athenaPartitions` as well). */
+  athenaPartitions: number;
+  /** Those days (`YYYY-MM-DD`): in `Coverage.late`, every such day read; per account and region, those with a file or a partition. */
   days: string[];
 }
 
@@ -603,7 +640,13 @@ export interface Finding {
   remediation: string;
   accountId: string;
   accountName: string | null;
+  /**
+   * The region of its events; `multiple` when they are in several (a rule that groups an account's
+   * events across regions, as new-source does), `regions` naming them. Part of the id.
+   */
   region: string;
+  /** Every region of its events, sorted: one, `region`, unless it is `multiple`. Since schema 1.5. */
+  regions: string[];
   resource: string;
   /** What `resource` is, as the rule declares it. Since schema 1.4. */
   resourceKind: ResourceKind;

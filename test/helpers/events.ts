@@ -215,6 +215,7 @@ export function reportModel(init: Partial<ReportModel> = {}): ReportModel {
       iotRecordsWithoutTime: { count: 0, examples: [] },
       iotRecordsWithoutName: { count: 0, examples: [] },
       daysRead: null,
+      late: { files: 0, athenaPartitions: 0, days: [] },
       perAccount: [],
     },
     integrity: null,
@@ -236,6 +237,7 @@ export function finding(init: Partial<Finding> = {}): Finding {
     accountId: ACCOUNT,
     accountName: 'Production',
     region: REGION,
+    regions: [init.region ?? REGION],
     resource: 'res',
     eventIds: ['e-0001'],
     time: '2026-10-05T10:00:00Z',
@@ -257,7 +259,8 @@ export function readIn(places: readonly (readonly [account: string, region: stri
     inOrganization: true,
     files: places.filter(([a]) => a === accountId).length,
     athenaPartitions: 0,
-    regions: places.filter(([a]) => a === accountId).map(([, region]) => ({ region, files: 1, athenaPartitions: 0, days: ['2026-10-01'] })),
+    regions: places.filter(([a]) => a === accountId).map(([, region]) => ({ region, files: 1, athenaPartitions: 0, days: ['2026-10-01'], late: { files: 0, athenaPartitions: 0, days: [] } })),
     days: ['2026-10-01'],
+    late: { files: 0, athenaPartitions: 0, days: [] },
   }));
 }

@@ -380,7 +380,7 @@ export function sampleModel(options: SampleOptions = {}): ReportModel {
       const key = `${e.accountId}/${e.region}/${r.id}`;
       let p = policies.get(key);
       if (!p) {
-        p = { policyName: r.id, accountId: e.accountId, accountName: e.accountName, region: e.region, arn: r.arn, versions: [], changes: [],
+        p = { policyName: r.id, changed: false, accountId: e.accountId, accountName: e.accountName, region: e.region, arn: r.arn, versions: [], changes: [],
           defaultVersionId: null, defaultVersionNotLogged: false, deleted: false, attachedTargets: [], failedEventIds: [] };
         policies.set(key, p);
       }
@@ -390,6 +390,7 @@ export function sampleModel(options: SampleOptions = {}): ReportModel {
       }
       const action = POLICY_ACTIONS[e.eventName] ?? 'other';
       const target = action === 'attach' || action === 'detach' ? (e.resources.find((x) => x.type === 'certificate')?.arn ?? null) : (d.detail ?? d.policyDoc?.versionId ?? null);
+      p.changed = true;
       p.changes.push({ eventId: e.eventId, eventTime: e.eventTime, eventName: e.eventName, action, target,
         targetType: action === 'attach' || action === 'detach' ? 'certificate' : null, actorLabel: e.actor.label });
       if (action === 'attach' && target) p.attachedTargets.push(target);
@@ -492,7 +493,7 @@ export function sampleModel(options: SampleOptions = {}): ReportModel {
       id: `${ruleId}-${(e[0] as IotEvent).accountId}-${(e[0] as IotEvent).region}-${resource.slice(0, 40)}`,
       ruleId, severity, title: `Finding of ${ruleId}`, description: `What ${ruleId} saw.`, remediation: `Fix what ${ruleId} saw.`,
       accountId: (e[0] as IotEvent).accountId, accountName: (e[0] as IotEvent).accountName, region: (e[0] as IotEvent).region,
-      resource, resourceKind: RULES[ruleId]?.resourceKind ?? 'principal',
+      regions: [(e[0] as IotEvent).region], resource, resourceKind: RULES[ruleId]?.resourceKind ?? 'principal',
       eventIds: e.map((x) => x.eventId), time: (e[0] as IotEvent).eventTime, evidence: null, suppressed: false, suppressionReason: null, ...extra,
     });
     const broad = byName('CreatePolicyVersion').filter((e) => e.accountId === PROD);
@@ -576,10 +577,12 @@ export function sampleModel(options: SampleOptions = {}): ReportModel {
       iotRecordsWithoutTime: { count: 0, examples: [] },
       iotRecordsWithoutName: { count: 0, examples: [] },
       daysRead: { first: start.toUTC().toFormat('yyyy-MM-dd'), last: end.toUTC().plus({ days: 1 }).toFormat('yyyy-MM-dd') },
+      late: { files: 0, athenaPartitions: 0, days: [end.toUTC().plus({ days: 1 }).toFormat('yyyy-MM-dd')] },
       perAccount: [PROD, STAGING, OUTSIDER].map((id) => ({
         accountId: id, accountName: accountNames[id] ?? null, inOrganization: id !== OUTSIDER, files: id === PROD ? 900 : id === STAGING ? 330 : 4, athenaPartitions: 0,
-        regions: REGIONS.map((region) => ({ region, files: id === PROD ? 450 : id === STAGING ? 165 : 2, athenaPartitions: 0, days: perAccountDays(id) })),
+        regions: REGIONS.map((region) => ({ region, files: id === PROD ? 450 : id === STAGING ? 165 : 2, athenaPartitions: 0, days: perAccountDays(id), late: { files: 0, athenaPartitions: 0, days: [] } })),
         days: perAccountDays(id),
+        late: { files: 0, athenaPartitions: 0, days: [] },
       })),
     },
     integrity: null,

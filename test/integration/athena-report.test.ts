@@ -305,7 +305,7 @@ describe('coverage of a report read through Athena, in its own units (2026-11-26
       expect(model.accounts.filter((a) => a.hasLogs).map((a) => a.id)).toEqual(['141421356237', '271828182845', '314159265358', '577215664901']);
 
       const md = await readFile(path.join(out, 'iot-audit-2026-10.md'), 'utf8');
-      expect(md).toContain('\n**Coverage:** Athena: 637 IoT rows from 61 partitions (123.5 MB scanned), 5 accounts, **1 account not read**  \n');
+      expect(md).toContain('\n**Coverage:** Athena: 637 IoT rows from 61 partitions (123.5 MB scanned), 4 accounts of the organization + 1 not in it, **1 account not read**  \n');
       const { buildView } = await import('../../src/render/view.js');
       const view = buildView(model, { media: 'screen', paper: 'a4' });
       expect(view.header.completeness.map((r) => r.label)).not.toContain('Log files read');

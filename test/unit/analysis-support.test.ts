@@ -217,6 +217,7 @@ describe('knownPolicyVersions', () => {
     const history: PolicyHistory[] = [
       {
         policyName: 'q',
+        changed: false,
         accountId: events[1]!.accountId,
         accountName: null,
         region: events[1]!.region,

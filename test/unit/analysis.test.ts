@@ -261,7 +261,7 @@ describe('actors, denied attempts and summary', () => {
       ev({ eventName: 'ListThings', readOnly: true }),
       ev({ eventName: 'DeleteThing', errorCode: 'AccessDeniedException' }),
     ];
-    const s = summarize(events, [], period);
+    const s = summarize(events, [], period, false);
     expect(s).toMatchObject({ totalEvents: 4, changes: 2, reads: 1, failedAttempts: 1, deniedAttempts: 1 });
     expect(s.changesByCategory).toEqual([
       { category: 'certificate', count: 0 },

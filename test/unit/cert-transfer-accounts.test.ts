@@ -206,6 +206,7 @@ describe('the report of a transferred certificate', () => {
         accountId: PROD,
         accountName: 'iot-prod',
         region: REGION,
+        regions: [REGION],
         resource: CERT,
         resourceKind: 'certificate',
         eventIds: [events[1]!.eventId],

@@ -191,7 +191,7 @@ describe('previous report validation: scope fields', () => {
   it('accepts a report without filters (read as covering everything) or a finding without region (in one of its report\'s regions)', () => {
     const { filters: _f, ...bare } = base;
     expect(refusal(bare)).toBeNull();
-    const { region: _r, ...noRegion } = at(B);
+    const { region: _r, regions: _rs, ...noRegion } = at(B);
     const previous = { ...bare, findings: [noRegion] };
     expect(resolved(compareReports(now({ accounts: [], regions: [] }), previous, 'oct.json'))).toEqual([`rule:${B}:eu-west-1:res`]);
     const narrowed = compareReports(now({ accounts: [], regions: ['eu-west-1'] }), previous, 'oct.json');

@@ -6,6 +6,7 @@ import { ACCOUNT, REGION, finding, period, readIn, reportModel } from '../helper
 function policy(policyName: string, init: Partial<PolicyHistory> = {}, versions: string[] = []): PolicyHistory {
   return {
     policyName,
+    changed: true,
     accountId: ACCOUNT,
     accountName: 'Production',
     region: REGION,

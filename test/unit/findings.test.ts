@@ -99,6 +99,7 @@ describe('evaluateFindings', () => {
       accountId: ACCOUNT,
       accountName: 'Production',
       region: REGION,
+      regions: [REGION],
       resource: 'cert-1',
       // As the rule declares it: the view links the resource by it.
       resourceKind: 'certificate',

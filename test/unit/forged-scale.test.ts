@@ -138,6 +138,7 @@ function version(versionId: string | null, document: string | null, documentReco
 function history(accountId: string, region: string, policyName: string, versions: PolicyVersion[]): PolicyHistory {
   return {
     policyName,
+    changed: false,
     accountId,
     accountName: null,
     region,

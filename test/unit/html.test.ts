@@ -128,7 +128,7 @@ describe('renderHtml (screen)', () => {
       './fixtures/org-trail',
       'o-a1b2c3d4e5',
       '333333333333 (security)',
-      '1,234 (56.8 MB, 98,765 records)',
+      '1,234 (1,233 readable, 1 unreadable), 56.8 MB, 98,765 records',
       'Accounts without logs',
       'the accounts file',
       'Organizations: AccessDenied; used --accounts-file',

@@ -45,7 +45,7 @@ describe('a local source with symbolic links', () => {
     const result = await read(new LocalStore(copy, 'copy'));
     expect(result.sources[0].layout).toBe('account');
     expect(ids(result)).toEqual(['a1', 'a2']);
-    expect(result.delivered.locations).toEqual([{ accountId: A, region: 'us-east-1', files: 2, days: ['2026-10-05', '2026-10-06'] }]);
+    expect(result.delivered.locations).toEqual([{ accountId: A, region: 'us-east-1', files: 2, days: [{ day: '2026-10-05', files: 1 }, { day: '2026-10-06', files: 1 }] }]);
     expect(result.problems).toEqual([]);
   });
 

@@ -43,7 +43,7 @@ describe('Markdown summary: filters and the accounts covered', () => {
     const model = filtered();
     const md = renderMarkdown(model);
     expect(md).toContain('**Filters:** Only accounts `271828182845` (iot-staging); regions `eu-west-1`  \n');
-    expect(md).toContain('**Coverage:** 16 log files read, **1 unreadable file**, 1 account  \n');
+    expect(md).toContain('**Coverage:** 16 log files read (15 readable, **1 unreadable**), 1 account  \n');
     expect(md).not.toContain('4 accounts');
     // The same words as the HTML header's "Filters".
     const html = buildView(model, { media: 'screen', paper: 'a4' }).header.filters;

@@ -114,6 +114,7 @@ describe('the findings', () => {
     for (const f of m.findings) {
       f.resource = huge('9');
       f.region = huge('r');
+      f.regions = [f.region];
       f.id = huge('i', f.id);
     }
     const v = buildView(m, PDF);
