@@ -26,9 +26,10 @@ import { MAX_LOG_BYTES, MAX_WHOLE_FILE_TEXT, TOO_LARGE, iotRecordsOf, isGzip, re
  *
  * A window ends after the last `},{"eventVersion":` (the first record's first key) whose window
  * validates, tried twice; else where the text's last whole record really ends (`lastRecordEnd`);
- * a record longer than the text held makes the reader gather twice as much. Text whose records'
- * end does not validate is no compact log: the whole read judges it at once, and what the windows
- * held is never more than that read holds.
+ * a record longer than the text held makes the reader gather twice as much, up to 16 MiB. Text
+ * whose records' end does not validate is no compact log, and a record over 16 MiB no CloudTrail
+ * record: the whole read judges them at once, and what the windows held is little beside what that
+ * read holds.
  *
  * Not for `--verify`, whose hash needs the file's first gzip member whole (`contentHashOf`).
  */
@@ -42,6 +43,12 @@ export const WINDOWED_FROM = MAX_WHOLE_FILE_TEXT;
 
 /** Text gathered before a window is scanned (8 MiB). */
 export const WINDOW_BYTES = 8 << 20;
+
+/**
+ * The most text held with no record ending in it (16 MiB) before the file goes to the whole read:
+ * no CloudTrail event is over 256 KB, and what the windows held is then little beside that read.
+ */
+const MAX_HELD = 16 << 20;
 
 /**
  * Places a window may end tried the quick way: after a `}` that is followed by `,{"` and the key
@@ -91,9 +98,9 @@ export async function parseLogWindows(bytes: Buffer, options: WindowOptions = {}
       // Not a compact log the windows can read: the whole read judges it (and words why).
       if (ended === 'whole') return null;
       // No record ends in the text held (one longer than a window): gather twice as much, up to
-      // what a file read whole may hold (no CloudTrail event is over 256 KB; past it, the whole read).
-      if (ended === 'wait' && reader.held > MAX_WHOLE_FILE_TEXT) return null;
-      wanted = ended === 'window' ? window : 2 * reader.held;
+      // `MAX_HELD` (no CloudTrail event is over 256 KB; past it, the whole read).
+      if (ended === 'wait' && reader.held >= MAX_HELD) return null;
+      wanted = ended === 'window' ? window : Math.min(2 * reader.held, MAX_HELD);
     }
   } catch (error) {
     // zlib's error (a damaged file): the whole read gives it.
@@ -259,7 +266,8 @@ const NOT_RECORDS = -2;
 
 /**
  * Where the last record that ends before the end of `records` (the text after `{"Records":[`, or
- * after the last window) ends: the index of its `}`, followed by `,`. Read as JSON is, from the
+ * after the last window) ends: the index of its `}`, followed by `,{` (a comma before `]` is no
+ * JSON, and the windows must not take it for a place to end). Read as JSON is, from the
  * start: strings skipped (with their escapes), objects and arrays counted. `NO_END` when none ends
  * there yet, `NOT_RECORDS` when the array closes and anything but `}` and white space follows. Only
  * a place to try: the window up to it is then validated by the kernel.
@@ -278,7 +286,8 @@ function lastRecordEnd(records: Buffer): number {
     else if (c === 0x7b || c === 0x5b) depth++;
     else if (c === 0x7d || c === 0x5d) {
       depth--;
-      if (depth === 0 && c === 0x7d && records[i + 1] === 0x2c) last = i;
+      // A record's end where another record (an object: a compact log's records are) follows.
+      if (depth === 0 && c === 0x7d && records[i + 1] === 0x2c && records[i + 2] === 0x7b) last = i;
       else if (depth < 0) return endsThere(records, i) ? last : NOT_RECORDS;
     }
   }

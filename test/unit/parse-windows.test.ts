@@ -145,6 +145,27 @@ describe('a large compact log read in windows', () => {
     expect(linesRead.sizes.reduce((a, b) => a + b, 0)).toBeLessThan(2 * line.length);
   });
 
+  // Review 2026-11-26 (a47c4f1): a window cut where the records really end took `},]}` at the
+  // end of a file for a record's end followed by another, and read an invalid file as valid.
+  it('leaves a file whose last record is followed by a comma to the whole read, which finds it invalid', async () => {
+    const body = Array.from({ length: 300 }, (_, i) => JSON.stringify(i % 3 === 0 ? iot(i) : other(i))).join(',');
+    for (const text of [`{"Records":[{},${body},]}`, `{"Records":[${body},]}`, `{"Records":[{},${body}, ]}`]) {
+      const file = gzipSync(Buffer.from(text));
+      expect(parseLogFast(file).error).toMatch(/^not valid JSON/);
+      // Window sizes whose last one ends where the file does, and others.
+      for (let window = 1024; window < 1536; window += 37) expect((await windows(file, window)).parsed).toBeNull();
+      expect(await parseLog(file)).toStrictEqual(parseLogFast(file));
+    }
+  });
+
+  it('leaves a file with no record end in 16 MB to the whole read (records that are arrays, one longer record)', async () => {
+    const arrays = gzipSync(Buffer.from(`{"Records":[${Array.from({ length: 40_000 }, (_, i) => `[${i},"${'x'.repeat(500)}"]`).join(',')}]}`));
+    const { parsed, sizes } = await windows(arrays, 1 << 20);
+    expect(parsed).toBeNull();
+    expect(sizes).toEqual([]);
+    expect(await parseLog(arrays)).toStrictEqual(parseLogFast(arrays));
+  });
+
   it('reads text denser in `iot` than the whole scan has room for, as JSON does (the one difference from the fast path, documented)', async () => {
     // Keys of `iot`s, an `iot` per 5 bytes: past the kernel's room for one per 16 (plus 64) in the
     // whole file, within it in most windows (each has 64 more).
