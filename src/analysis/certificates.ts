@@ -162,7 +162,8 @@ function arnIn(arn: string | null, lifecycle: CertificateLifecycle, place: Certi
  * with the certificate of the pending transfer, which belongs to that account from then on
  * (its `accounts` say where it was, each step where it was made); a rejected or cancelled
  * transfer leaves it where it was. An accept whose transfer began before the period starts a
- * certificate in the receiving account. ARNs are only those logged (`arnIn`).
+ * certificate in the receiving account. ARNs are only those logged (`arnIn`). One only failed or
+ * denied calls named is `changed: false` (nothing was done to it: it is counted apart).
  */
 export function certificateLifecycles(events: readonly IotEvent[]): CertificateLifecycle[] {
   // By kind, account, region and id (`placeKey`); and every certificate in order of first appearance.
@@ -193,6 +194,8 @@ export function certificateLifecycles(events: readonly IotEvent[]): CertificateL
           lifecycle: {
             certificateId: resource.id,
             kind,
+            // Set when done: whether a successful change named it.
+            changed: false,
             // The ARN in the account it ends in: set from `accounts` when done.
             arn: null,
             accountId: event.accountId,
@@ -277,6 +280,7 @@ export function certificateLifecycles(events: readonly IotEvent[]): CertificateL
     // Trimmed to its length: grown by push, a certificate's few steps had room for 16 (a
     // month of provisioning has a certificate for nearly every event).
     lifecycle.steps = lifecycle.steps.slice();
+    lifecycle.changed = lifecycle.steps.length > 0;
     lifecycle.arn = currentAccount(lifecycle).arn;
     lifecycle.things = [...things].sort();
     lifecycle.policies = [...policies].sort();

@@ -1,6 +1,7 @@
 /**
  * `--compare PREVIOUS.json`: what is new, resolved and changed since a previous
- * report (findings by id; policies, certificates and actors by their keys).
+ * report (findings by id; policies and actors by their keys; certificates by kind, region and id,
+ * followed across a transfer: `previousCertificates`).
  * "New" means present now and absent from the previous report, not "created".
  */
 import type {
@@ -108,6 +109,8 @@ const CERTIFICATE: Record<string, Rule> = {
   accountName: optional(textOrNull),
   region: text,
   lastKnownStatus: optional(textOrNull),
+  // False when only failed or denied calls named it (since schema 1.5): no certificate new or changed.
+  changed: optional(flag),
 };
 const ACTOR: Record<string, Rule> = { key: id, label: optional(text), type: optional(textOrNull) };
 const PERIOD: Record<string, Rule> = { start: instant, end: instant, timeZone: id, month: monthOrNull, label: text };
@@ -247,7 +250,64 @@ function policyChanges(now: PolicyHistory, before: PolicyHistory): string[] {
   return changes;
 }
 
-const certificateKey = (c: CertificateLifecycle) => JSON.stringify([c.kind, c.accountId, c.region, c.certificateId]);
+/**
+ * A certificate only failed or denied calls named (`changed` false; in a report before schema 1.5,
+ * no step and a failed call): nothing was done to it, so it is neither new nor known before.
+ */
+const certificateOnlyFailed = (c: CertificateLifecycle) =>
+  c.changed === false || (c.changed === undefined && Array.isArray(c.steps) && c.steps.length === 0 && Array.isArray(c.failedEventIds) && c.failedEventIds.length > 0);
+
+/** A certificate wherever it is: by kind, region and id (the account is where it is, and a transfer changes it). */
+const certificateIdentity = (kind: string, region: string, certificateId: string) => JSON.stringify([kind, region, certificateId]);
+
+/** Whether the first account it was in accepted a transfer of it: one begun before the period (`certificateLifecycles`). */
+function acceptedFirst(c: CertificateLifecycle): boolean {
+  const first = c.accounts[0]?.accountId ?? c.accountId;
+  return c.steps.some((s) => s.action === 'transfer-accepted' && s.accountId === first);
+}
+
+/**
+ * The previous report's certificate each certificate of this report is, if any. A certificate of
+ * the same kind, region and id is the same one when the previous report had it in an account
+ * this report shows it leaving by a transfer (its `accounts` before the last, the earliest
+ * first); else when it had it in the account it ends in; else, for one whose first account
+ * accepted its transfer (begun before the period), when the previous report left it pending a
+ * transfer (`PENDING_TRANSFER`) in another account. Each previous certificate is matched once,
+ * the transferred ones first: a certificate registered again in an account it left this period
+ * is new there. The previous report's accounts are only its certificates' `accountId`, where each
+ * ended (a report of schema 1.4 has no `accounts`).
+ */
+function previousCertificates(current: readonly CertificateLifecycle[], previous: readonly CertificateLifecycle[]): Map<CertificateLifecycle, CertificateLifecycle> {
+  const byIdentity = new Map<string, CertificateLifecycle[]>();
+  for (const c of previous) {
+    const key = certificateIdentity(c.kind, c.region, c.certificateId);
+    const list = byIdentity.get(key);
+    if (list) list.push(c);
+    else byIdentity.set(key, [c]);
+  }
+  const claimed = new Set<CertificateLifecycle>();
+  const found = new Map<CertificateLifecycle, CertificateLifecycle>();
+  const claim = (c: CertificateLifecycle, accepts: (before: CertificateLifecycle) => boolean): boolean => {
+    if (found.has(c)) return true;
+    const before = byIdentity.get(certificateIdentity(c.kind, c.region, c.certificateId))?.find((b) => !claimed.has(b) && accepts(b));
+    if (before === undefined) return false;
+    claimed.add(before);
+    found.set(c, before);
+    return true;
+  };
+  for (const c of current) {
+    const left = c.accounts.slice(0, -1);
+    for (const a of left) if (claim(c, (b) => b.accountId === a.accountId)) break;
+  }
+  for (const c of current) claim(c, (b) => b.accountId === c.accountId);
+  for (const c of current) {
+    if (!acceptedFirst(c)) continue;
+    const first = c.accounts[0]?.accountId ?? c.accountId;
+    claim(c, (b) => b.lastKnownStatus === 'PENDING_TRANSFER' && b.accountId !== first);
+  }
+  return found;
+}
+
 const certificateRef = (c: CertificateLifecycle): CertificateRef => ({
   accountId: c.accountId,
   accountName: c.accountName ?? null,
@@ -466,14 +526,23 @@ export function compareReports(current: ReportModel, previous: unknown, label = 
     }
   }
 
-  const beforeCertificates = byKey(previous.certificates, certificateKey);
+  const certificates = current.certificates.filter((c) => !certificateOnlyFailed(c));
+  const beforeCertificates = previousCertificates(
+    certificates,
+    previous.certificates.filter((c) => !certificateOnlyFailed(c)),
+  );
   const newCertificates: CertificateRef[] = [];
   const changedCertificates: CertificateChangeRef[] = [];
-  for (const certificate of current.certificates) {
-    const before = beforeCertificates.get(certificateKey(certificate));
-    if (!before) newCertificates.push(certificateRef(certificate));
-    else if (certificate.lastKnownStatus && certificate.lastKnownStatus !== before.lastKnownStatus) {
-      changedCertificates.push({ ...certificateRef(certificate), previousStatus: before.lastKnownStatus ?? null });
+  for (const certificate of certificates) {
+    const before = beforeCertificates.get(certificate);
+    if (!before) {
+      newCertificates.push(certificateRef(certificate));
+      continue;
+    }
+    const movedFrom = before.accountId === certificate.accountId ? null : { accountId: before.accountId, accountName: before.accountName ?? null };
+    const statusChanged = !!certificate.lastKnownStatus && certificate.lastKnownStatus !== before.lastKnownStatus;
+    if (movedFrom !== null || statusChanged) {
+      changedCertificates.push({ ...certificateRef(certificate), previousStatus: before.lastKnownStatus ?? null, movedFrom });
     }
   }
 

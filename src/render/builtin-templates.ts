@@ -724,7 +724,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
 }},
   },
   "partials/certificates.hbs": {
-    sha256: "aa8f48eeaf82165fbd4abd1131c897f05873c03a29d120e43db16907cfb7c282",
+    sha256: "e3a963c60bc6fcb4eca441bad8b4eec98380212931de6a3741feaacd61a6d487",
     spec: {"0":function(container,depth0,helpers,partials,data) {
     return "<p class=\"empty\">No certificate was touched in the period.</p>";
 },"1":function(container,depth0,helpers,partials,data) {
@@ -862,11 +862,13 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + ((stack1 = lookupProperty(helpers,"each").call(alias3,(depth0 != null ? lookupProperty(depth0,"accounts") : depth0),{"name":"each","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":24,"column":10},"end":{"line":24,"column":56}}})) != null ? stack1 : "")
     + "<div class=\"region muted\">"
     + alias2(alias1((depth0 != null ? lookupProperty(depth0,"region") : depth0), depth0))
-    + "</div></td>\n      <td><ol class=\"steps\">"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias3,((stack1 = (depth0 != null ? lookupProperty(depth0,"steps") : depth0)) != null ? lookupProperty(stack1,"items") : stack1),{"name":"each","hash":{},"fn":container.program(15, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":25,"column":28},"end":{"line":25,"column":355}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = (depth0 != null ? lookupProperty(depth0,"steps") : depth0)) != null ? lookupProperty(stack1,"more") : stack1),{"name":"if","hash":{},"fn":container.program(20, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":25,"column":355},"end":{"line":25,"column":422}}})) != null ? stack1 : "")
+    + "</div></td>\n      <td>"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"onlyFailed") : depth0),{"name":"if","hash":{},"fn":container.program(15, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":25,"column":10},"end":{"line":25,"column":203}}})) != null ? stack1 : "")
+    + "<ol class=\"steps\">"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias3,((stack1 = (depth0 != null ? lookupProperty(depth0,"steps") : depth0)) != null ? lookupProperty(stack1,"items") : stack1),{"name":"each","hash":{},"fn":container.program(16, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":25,"column":221},"end":{"line":25,"column":548}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = (depth0 != null ? lookupProperty(depth0,"steps") : depth0)) != null ? lookupProperty(stack1,"more") : stack1),{"name":"if","hash":{},"fn":container.program(21, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":25,"column":548},"end":{"line":25,"column":615}}})) != null ? stack1 : "")
     + "</ol>\n        "
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"failed") : depth0)) != null ? lookupProperty(stack1,"items") : stack1)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(21, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":26,"column":8},"end":{"line":26,"column":112}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"failed") : depth0)) != null ? lookupProperty(stack1,"items") : stack1)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(22, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":26,"column":8},"end":{"line":26,"column":112}}})) != null ? stack1 : "")
     + "</td>\n      <td><span class=\"badge as-is "
     + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"status") : depth0)) != null ? lookupProperty(stack1,"cls") : stack1), depth0))
     + "\">"
@@ -899,6 +901,8 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + ((stack1 = container.invokePartial(lookupProperty(partials,"cell-list"),(depth0 != null ? lookupProperty(depth0,"policies") : depth0),{"name":"cell-list","data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
     + "</div>";
 },"15":function(container,depth0,helpers,partials,data) {
+    return "<p class=\"muted small\"><span class=\"badge st-warn\">Only failed or denied calls</span> No call on this certificate succeeded in the period: no change was made to it.</p>";
+},"16":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.lambda, alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -907,18 +911,18 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     };
 
   return "<li><span class=\"nowrap\">"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"event") : depth0)) != null ? lookupProperty(stack1,"href") : stack1),{"name":"if","hash":{},"fn":container.program(16, data, 0),"inverse":container.program(17, data, 0),"data":data,"loc":{"start":{"line":25,"column":74},"end":{"line":25,"column":152}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"event") : depth0)) != null ? lookupProperty(stack1,"href") : stack1),{"name":"if","hash":{},"fn":container.program(17, data, 0),"inverse":container.program(18, data, 0),"data":data,"loc":{"start":{"line":25,"column":267},"end":{"line":25,"column":345}}})) != null ? stack1 : "")
     + "</span> <strong>"
     + alias3(alias2((depth0 != null ? lookupProperty(depth0,"action") : depth0), depth0))
     + "</strong> <span class=\"mono muted\">"
     + alias3(alias2((depth0 != null ? lookupProperty(depth0,"eventName") : depth0), depth0))
     + "</span>"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"detail") : depth0),{"name":"if","hash":{},"fn":container.program(18, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":25,"column":233},"end":{"line":25,"column":267}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"detail") : depth0),{"name":"if","hash":{},"fn":container.program(19, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":25,"column":426},"end":{"line":25,"column":460}}})) != null ? stack1 : "")
     + " <span class=\"by\">by "
     + alias3(alias2((depth0 != null ? lookupProperty(depth0,"actor") : depth0), depth0))
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"account") : depth0),{"name":"if","hash":{},"fn":container.program(19, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":25,"column":297},"end":{"line":25,"column":334}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"account") : depth0),{"name":"if","hash":{},"fn":container.program(20, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":25,"column":490},"end":{"line":25,"column":527}}})) != null ? stack1 : "")
     + "</span></li>";
-},"16":function(container,depth0,helpers,partials,data) {
+},"17":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.lambda, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -931,7 +935,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + "\">"
     + alias2(alias1((depth0 != null ? lookupProperty(depth0,"time") : depth0), depth0))
     + "</a>";
-},"17":function(container,depth0,helpers,partials,data) {
+},"18":function(container,depth0,helpers,partials,data) {
     var lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -940,7 +944,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     };
 
   return container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"time") : depth0), depth0));
-},"18":function(container,depth0,helpers,partials,data) {
+},"19":function(container,depth0,helpers,partials,data) {
     var lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -950,7 +954,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
 
   return " · "
     + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"detail") : depth0), depth0));
-},"19":function(container,depth0,helpers,partials,data) {
+},"20":function(container,depth0,helpers,partials,data) {
     var lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -960,7 +964,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
 
   return " in "
     + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"account") : depth0), depth0));
-},"20":function(container,depth0,helpers,partials,data) {
+},"21":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -971,7 +975,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
   return "<li class=\"more-items\">"
     + container.escapeExpression(container.lambda(((stack1 = (depth0 != null ? lookupProperty(depth0,"steps") : depth0)) != null ? lookupProperty(stack1,"more") : stack1), depth0))
     + "</li>";
-},"21":function(container,depth0,helpers,partials,data) {
+},"22":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -992,7 +996,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
 
   return "<section class=\"section major\" id=\"certificates\">\n  <h2>Certificates</h2>\n  <p class=\"lead\">"
     + container.escapeExpression(container.lambda(((stack1 = (depth0 != null ? lookupProperty(depth0,"certificates") : depth0)) != null ? lookupProperty(stack1,"total") : stack1), depth0))
-    + " touched in the period, with their lifecycle: who did what, and when.</p>\n  "
+    + ", with their lifecycle: who did what, and when.</p>\n  "
     + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"certificates") : depth0)) != null ? lookupProperty(stack1,"none") : stack1),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":4,"column":2},"end":{"line":4,"column":96}}})) != null ? stack1 : "")
     + "\n"
     + ((stack1 = lookupProperty(helpers,"unless").call(alias1,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"certificates") : depth0)) != null ? lookupProperty(stack1,"groups") : stack1)) != null ? lookupProperty(stack1,"empty") : stack1),{"name":"unless","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":5,"column":2},"end":{"line":17,"column":13}}})) != null ? stack1 : "")
@@ -1138,11 +1142,13 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + ((stack1 = lookupProperty(helpers,"each").call(alias3,(depth0 != null ? lookupProperty(depth0,"accounts") : depth0),{"name":"each","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"loc":{"start":{"line":24,"column":10},"end":{"line":24,"column":56}}})) != null ? stack1 : "")
     + "<div class=\"region muted\">"
     + alias2(alias1((depth0 != null ? lookupProperty(depth0,"region") : depth0), depth0))
-    + "</div></td>\n      <td><ol class=\"steps\">"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias3,((stack1 = (depth0 != null ? lookupProperty(depth0,"steps") : depth0)) != null ? lookupProperty(stack1,"items") : stack1),{"name":"each","hash":{},"fn":container.program(15, data, 0),"inverse":container.noop,"loc":{"start":{"line":25,"column":28},"end":{"line":25,"column":355}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = (depth0 != null ? lookupProperty(depth0,"steps") : depth0)) != null ? lookupProperty(stack1,"more") : stack1),{"name":"if","hash":{},"fn":container.program(20, data, 0),"inverse":container.noop,"loc":{"start":{"line":25,"column":355},"end":{"line":25,"column":422}}})) != null ? stack1 : "")
+    + "</div></td>\n      <td>"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"onlyFailed") : depth0),{"name":"if","hash":{},"fn":container.program(15, data, 0),"inverse":container.noop,"loc":{"start":{"line":25,"column":10},"end":{"line":25,"column":203}}})) != null ? stack1 : "")
+    + "<ol class=\"steps\">"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias3,((stack1 = (depth0 != null ? lookupProperty(depth0,"steps") : depth0)) != null ? lookupProperty(stack1,"items") : stack1),{"name":"each","hash":{},"fn":container.program(16, data, 0),"inverse":container.noop,"loc":{"start":{"line":25,"column":221},"end":{"line":25,"column":548}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = (depth0 != null ? lookupProperty(depth0,"steps") : depth0)) != null ? lookupProperty(stack1,"more") : stack1),{"name":"if","hash":{},"fn":container.program(21, data, 0),"inverse":container.noop,"loc":{"start":{"line":25,"column":548},"end":{"line":25,"column":615}}})) != null ? stack1 : "")
     + "</ol>\n        "
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"failed") : depth0)) != null ? lookupProperty(stack1,"items") : stack1)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(21, data, 0),"inverse":container.noop,"loc":{"start":{"line":26,"column":8},"end":{"line":26,"column":112}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"failed") : depth0)) != null ? lookupProperty(stack1,"items") : stack1)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(22, data, 0),"inverse":container.noop,"loc":{"start":{"line":26,"column":8},"end":{"line":26,"column":112}}})) != null ? stack1 : "")
     + "</td>\n      <td><span class=\"badge as-is "
     + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"status") : depth0)) != null ? lookupProperty(stack1,"cls") : stack1), depth0))
     + "\">"
@@ -1175,6 +1181,8 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + ((stack1 = container.invokePartial(lookupProperty(partials,"cell-list"),(depth0 != null ? lookupProperty(depth0,"policies") : depth0),{"name":"cell-list","helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
     + "</div>";
 },"15":function(container,depth0,helpers,partials,data) {
+    return "<p class=\"muted small\"><span class=\"badge st-warn\">Only failed or denied calls</span> No call on this certificate succeeded in the period: no change was made to it.</p>";
+},"16":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.lambda, alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1183,18 +1191,18 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     };
 
   return "<li><span class=\"nowrap\">"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"event") : depth0)) != null ? lookupProperty(stack1,"href") : stack1),{"name":"if","hash":{},"fn":container.program(16, data, 0),"inverse":container.program(17, data, 0),"loc":{"start":{"line":25,"column":74},"end":{"line":25,"column":152}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"event") : depth0)) != null ? lookupProperty(stack1,"href") : stack1),{"name":"if","hash":{},"fn":container.program(17, data, 0),"inverse":container.program(18, data, 0),"loc":{"start":{"line":25,"column":267},"end":{"line":25,"column":345}}})) != null ? stack1 : "")
     + "</span> <strong>"
     + alias3(alias2((depth0 != null ? lookupProperty(depth0,"action") : depth0), depth0))
     + "</strong> <span class=\"mono muted\">"
     + alias3(alias2((depth0 != null ? lookupProperty(depth0,"eventName") : depth0), depth0))
     + "</span>"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"detail") : depth0),{"name":"if","hash":{},"fn":container.program(18, data, 0),"inverse":container.noop,"loc":{"start":{"line":25,"column":233},"end":{"line":25,"column":267}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"detail") : depth0),{"name":"if","hash":{},"fn":container.program(19, data, 0),"inverse":container.noop,"loc":{"start":{"line":25,"column":426},"end":{"line":25,"column":460}}})) != null ? stack1 : "")
     + " <span class=\"by\">by "
     + alias3(alias2((depth0 != null ? lookupProperty(depth0,"actor") : depth0), depth0))
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"account") : depth0),{"name":"if","hash":{},"fn":container.program(19, data, 0),"inverse":container.noop,"loc":{"start":{"line":25,"column":297},"end":{"line":25,"column":334}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"account") : depth0),{"name":"if","hash":{},"fn":container.program(20, data, 0),"inverse":container.noop,"loc":{"start":{"line":25,"column":490},"end":{"line":25,"column":527}}})) != null ? stack1 : "")
     + "</span></li>";
-},"16":function(container,depth0,helpers,partials,data) {
+},"17":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.lambda, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1207,7 +1215,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + "\">"
     + alias2(alias1((depth0 != null ? lookupProperty(depth0,"time") : depth0), depth0))
     + "</a>";
-},"17":function(container,depth0,helpers,partials,data) {
+},"18":function(container,depth0,helpers,partials,data) {
     var lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1216,7 +1224,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     };
 
   return container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"time") : depth0), depth0));
-},"18":function(container,depth0,helpers,partials,data) {
+},"19":function(container,depth0,helpers,partials,data) {
     var lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1226,7 +1234,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
 
   return " · "
     + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"detail") : depth0), depth0));
-},"19":function(container,depth0,helpers,partials,data) {
+},"20":function(container,depth0,helpers,partials,data) {
     var lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1236,7 +1244,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
 
   return " in "
     + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"account") : depth0), depth0));
-},"20":function(container,depth0,helpers,partials,data) {
+},"21":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1247,7 +1255,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
   return "<li class=\"more-items\">"
     + container.escapeExpression(container.lambda(((stack1 = (depth0 != null ? lookupProperty(depth0,"steps") : depth0)) != null ? lookupProperty(stack1,"more") : stack1), depth0))
     + "</li>";
-},"21":function(container,depth0,helpers,partials,data) {
+},"22":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1268,7 +1276,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
 
   return "<section class=\"section major\" id=\"certificates\">\n  <h2>Certificates</h2>\n  <p class=\"lead\">"
     + container.escapeExpression(container.lambda(((stack1 = (depth0 != null ? lookupProperty(depth0,"certificates") : depth0)) != null ? lookupProperty(stack1,"total") : stack1), depth0))
-    + " touched in the period, with their lifecycle: who did what, and when.</p>\n  "
+    + ", with their lifecycle: who did what, and when.</p>\n  "
     + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"certificates") : depth0)) != null ? lookupProperty(stack1,"none") : stack1),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"loc":{"start":{"line":4,"column":2},"end":{"line":4,"column":96}}})) != null ? stack1 : "")
     + "\n"
     + ((stack1 = lookupProperty(helpers,"unless").call(alias1,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"certificates") : depth0)) != null ? lookupProperty(stack1,"groups") : stack1)) != null ? lookupProperty(stack1,"empty") : stack1),{"name":"unless","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"loc":{"start":{"line":5,"column":2},"end":{"line":17,"column":13}}})) != null ? stack1 : "")
@@ -1725,7 +1733,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
 },"usePartial":true},
   },
   "partials/comparison.hbs": {
-    sha256: "0151ed5b1a564ee350e2cc1ec4b065c2d5851771ae13a6928694dc5a8d4063b1",
+    sha256: "bed2139b46ef3e1d5903d59cdafb842d389407bf66b202f6e5fcc0166570367d",
     spec: {"0":function(container,depth0,helpers,partials,data) {
     return "<p class=\"warn-box\">"
     + container.escapeExpression(container.lambda(depth0, depth0))
@@ -1790,7 +1798,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     };
 
   return "  <table class=\"data fixed\">\n    <colgroup><col style=\"width:11%\"><col style=\"width:40%\"><col style=\"width:8%\"><col style=\"width:19%\"><col style=\"width:10%\"><col style=\"width:12%\"></colgroup>\n    <thead><tr><th>Change</th><th>Certificate</th><th>Kind</th><th>Account</th><th>Region</th><th>Status</th></tr></thead>\n    <tbody>"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rows") : depth0),{"name":"each","hash":{},"fn":container.program(7, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":30,"column":11},"end":{"line":30,"column":248}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rows") : depth0),{"name":"each","hash":{},"fn":container.program(7, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":30,"column":11},"end":{"line":30,"column":283}}})) != null ? stack1 : "")
     + "</tbody>\n  </table>\n  ";
 },"7":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.lambda, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -1809,13 +1817,17 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + "</td><td>"
     + alias2(alias1((depth0 != null ? lookupProperty(depth0,"kind") : depth0), depth0))
     + "</td><td>"
-    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"account") : depth0), depth0))
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"accounts") : depth0),{"name":"each","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":30,"column":151},"end":{"line":30,"column":197}}})) != null ? stack1 : "")
     + "</td><td class=\"region\">"
     + alias2(alias1((depth0 != null ? lookupProperty(depth0,"region") : depth0), depth0))
     + "</td><td class=\"small\">"
     + alias2(alias1((depth0 != null ? lookupProperty(depth0,"status") : depth0), depth0))
     + "</td></tr>";
 },"8":function(container,depth0,helpers,partials,data) {
+    return "<div>"
+    + container.escapeExpression(container.lambda(depth0, depth0))
+    + "</div>";
+},"9":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1824,9 +1836,9 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     };
 
   return "  <table class=\"data fixed\">\n    <colgroup><col style=\"width:15%\"><col style=\"width:60%\"><col style=\"width:25%\"></colgroup>\n    <thead><tr><th>Change</th><th>Actor</th><th>Type</th></tr></thead>\n    <tbody>"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rows") : depth0),{"name":"each","hash":{},"fn":container.program(9, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":40,"column":11},"end":{"line":40,"column":145}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rows") : depth0),{"name":"each","hash":{},"fn":container.program(10, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":40,"column":11},"end":{"line":40,"column":145}}})) != null ? stack1 : "")
     + "</tbody>\n  </table>\n  ";
-},"9":function(container,depth0,helpers,partials,data) {
+},"10":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.lambda, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1878,7 +1890,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + "  "
     + ((stack1 = container.invokePartial(lookupProperty(partials,"more"),depth0,{"name":"more","hash":{"more":((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"comparison") : depth0)) != null ? lookupProperty(stack1,"certificates") : stack1)) != null ? lookupProperty(stack1,"more") : stack1)},"data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
     + "  <h3 class=\"sub\">Actors</h3>\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"comparison") : depth0)) != null ? lookupProperty(stack1,"actors") : stack1)) != null ? lookupProperty(stack1,"chunks") : stack1),{"name":"each","hash":{},"fn":container.program(8, data, 0),"inverse":container.program(5, data, 0),"data":data,"loc":{"start":{"line":36,"column":2},"end":{"line":43,"column":11}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"comparison") : depth0)) != null ? lookupProperty(stack1,"actors") : stack1)) != null ? lookupProperty(stack1,"chunks") : stack1),{"name":"each","hash":{},"fn":container.program(9, data, 0),"inverse":container.program(5, data, 0),"data":data,"loc":{"start":{"line":36,"column":2},"end":{"line":43,"column":11}}})) != null ? stack1 : "")
     + "  "
     + ((stack1 = container.invokePartial(lookupProperty(partials,"more"),depth0,{"name":"more","hash":{"more":((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"comparison") : depth0)) != null ? lookupProperty(stack1,"actors") : stack1)) != null ? lookupProperty(stack1,"more") : stack1)},"data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
     + "</section>\n";
@@ -1947,7 +1959,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     };
 
   return "  <table class=\"data fixed\">\n    <colgroup><col style=\"width:11%\"><col style=\"width:40%\"><col style=\"width:8%\"><col style=\"width:19%\"><col style=\"width:10%\"><col style=\"width:12%\"></colgroup>\n    <thead><tr><th>Change</th><th>Certificate</th><th>Kind</th><th>Account</th><th>Region</th><th>Status</th></tr></thead>\n    <tbody>"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rows") : depth0),{"name":"each","hash":{},"fn":container.program(7, data, 0),"inverse":container.noop,"loc":{"start":{"line":30,"column":11},"end":{"line":30,"column":248}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rows") : depth0),{"name":"each","hash":{},"fn":container.program(7, data, 0),"inverse":container.noop,"loc":{"start":{"line":30,"column":11},"end":{"line":30,"column":283}}})) != null ? stack1 : "")
     + "</tbody>\n  </table>\n  ";
 },"7":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.lambda, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -1966,13 +1978,17 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + "</td><td>"
     + alias2(alias1((depth0 != null ? lookupProperty(depth0,"kind") : depth0), depth0))
     + "</td><td>"
-    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"account") : depth0), depth0))
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"accounts") : depth0),{"name":"each","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"loc":{"start":{"line":30,"column":151},"end":{"line":30,"column":197}}})) != null ? stack1 : "")
     + "</td><td class=\"region\">"
     + alias2(alias1((depth0 != null ? lookupProperty(depth0,"region") : depth0), depth0))
     + "</td><td class=\"small\">"
     + alias2(alias1((depth0 != null ? lookupProperty(depth0,"status") : depth0), depth0))
     + "</td></tr>";
 },"8":function(container,depth0,helpers,partials,data) {
+    return "<div>"
+    + container.escapeExpression(container.lambda(depth0, depth0))
+    + "</div>";
+},"9":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1981,9 +1997,9 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     };
 
   return "  <table class=\"data fixed\">\n    <colgroup><col style=\"width:15%\"><col style=\"width:60%\"><col style=\"width:25%\"></colgroup>\n    <thead><tr><th>Change</th><th>Actor</th><th>Type</th></tr></thead>\n    <tbody>"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rows") : depth0),{"name":"each","hash":{},"fn":container.program(9, data, 0),"inverse":container.noop,"loc":{"start":{"line":40,"column":11},"end":{"line":40,"column":145}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rows") : depth0),{"name":"each","hash":{},"fn":container.program(10, data, 0),"inverse":container.noop,"loc":{"start":{"line":40,"column":11},"end":{"line":40,"column":145}}})) != null ? stack1 : "")
     + "</tbody>\n  </table>\n  ";
-},"9":function(container,depth0,helpers,partials,data) {
+},"10":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.lambda, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -2035,7 +2051,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + "  "
     + ((stack1 = container.invokePartial(lookupProperty(partials,"more"),depth0,{"name":"more","hash":{"more":((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"comparison") : depth0)) != null ? lookupProperty(stack1,"certificates") : stack1)) != null ? lookupProperty(stack1,"more") : stack1)},"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
     + "  <h3 class=\"sub\">Actors</h3>\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"comparison") : depth0)) != null ? lookupProperty(stack1,"actors") : stack1)) != null ? lookupProperty(stack1,"chunks") : stack1),{"name":"each","hash":{},"fn":container.program(8, data, 0),"inverse":container.program(5, data, 0),"loc":{"start":{"line":36,"column":2},"end":{"line":43,"column":11}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"comparison") : depth0)) != null ? lookupProperty(stack1,"actors") : stack1)) != null ? lookupProperty(stack1,"chunks") : stack1),{"name":"each","hash":{},"fn":container.program(9, data, 0),"inverse":container.program(5, data, 0),"loc":{"start":{"line":36,"column":2},"end":{"line":43,"column":11}}})) != null ? stack1 : "")
     + "  "
     + ((stack1 = container.invokePartial(lookupProperty(partials,"more"),depth0,{"name":"more","hash":{"more":((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"comparison") : depth0)) != null ? lookupProperty(stack1,"actors") : stack1)) != null ? lookupProperty(stack1,"more") : stack1)},"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
     + "</section>\n";

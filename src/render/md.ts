@@ -263,6 +263,8 @@ function comparisonSection(comparison: Comparison | null | undefined, ctx: Markd
   const p = comparison.policies;
   const c = comparison.certificates;
   const a = comparison.actors;
+  // A certificate moved to another account by a transfer is changed, not new (`movedFrom`).
+  const moved = c.changed.filter((x) => x.movedFrom !== null).length;
   return [
     '',
     // The previous period as its report names it, in its own zone (its UTC dates began a day early east of UTC).
@@ -271,7 +273,7 @@ function comparisonSection(comparison: Comparison | null | undefined, ctx: Markd
     // New findings suppressed ones included (they are new all the same): said, since the other counts are of open findings.
     `- Findings: ${count(f.new.length)} new${suppressedCount(f.new)}, ${count(f.resolved.length)} no longer reported, ${count(f.changed.length)} changed`,
     `- Policies: ${count(p.new.length)} new, ${count(p.deleted.length)} deleted, ${count(p.changed.length)} changed`,
-    `- Certificates: ${count(c.new.length)} new, ${count(c.changed.length)} changed status`,
+    `- Certificates: ${count(c.new.length)} new, ${count(c.changed.length)} changed${moved > 0 ? ` (${count(moved)} moved to another account)` : ' status'}`,
     `- Actors: ${count(a.new.length)} new, ${count(a.gone.length)} gone`,
     // Every warning (period, scope, accounts without logs, rules that did not run), up to a cap: the summary stays bounded.
     ...comparison.warnings.slice(0, COMPARISON_WARNINGS).map((w) => `- **Warning:** ${mdText(w, 300)}`),

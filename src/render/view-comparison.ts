@@ -3,7 +3,7 @@
  * The previous report is a user-supplied file: its strings are as hostile as log values, and
  * the PDF cuts them as it cuts those (`ViewKit.cut`).
  */
-import type { Comparison } from '../report/model.js';
+import type { CertificateChangeRef, Comparison } from '../report/model.js';
 import { formatCount, plural, suppressedCount } from './format.js';
 import { severityBadge, type Badge, type Table, type ViewKit } from './view-kit.js';
 
@@ -27,7 +27,13 @@ export interface ComparisonView {
   changedFindings: Table<ComparisonFindingRow>;
   unchangedFindings: string;
   policies: Table<{ change: Badge; name: string; account: string; region: string; changes: string[] }>;
-  certificates: Table<{ change: Badge; id: string; kind: string; account: string; region: string; status: string }>;
+  /**
+   * `change` "moved" for one the previous report had in another account (moved to this one by a
+   * transfer); `account`: the account it is in; `accounts`: that one, after the previous report's
+   * account ("→ account", as the Certificates section shows a transfer) for one moved; `status`:
+   * "A → B" when it changed.
+   */
+  certificates: Table<{ change: Badge; id: string; kind: string; account: string; accounts: string[]; region: string; status: string }>;
   actors: Table<{ change: Badge; label: string; type: string }>;
 }
 
@@ -46,15 +52,17 @@ export function comparisonView(c: Comparison, kit: ViewKit): ComparisonView {
   const NEW: Badge = { label: 'new', cls: 'st-neutral' };
   const GONE: Badge = { label: 'deleted', cls: 'st-muted' };
   const CHANGED: Badge = { label: 'changed', cls: 'st-warn' };
+  const MOVED: Badge = { label: 'moved', cls: 'st-warn' };
   const policies = [
     ...c.policies.new.map((p) => ({ change: NEW, p, changes: [] as string[] })),
     ...c.policies.changed.map((p) => ({ change: CHANGED, p, changes: p.changes })),
     ...c.policies.deleted.map((p) => ({ change: GONE, p, changes: [] as string[] })),
   ];
   const certificates = [
-    ...c.certificates.changed.map((x) => ({ change: CHANGED, x, status: `${statusText(x.previousStatus, kit)} → ${statusText(x.status, kit)}` })),
-    ...c.certificates.new.map((x) => ({ change: NEW, x, status: statusText(x.status, kit) })),
+    ...c.certificates.changed.map((x) => ({ change: x.movedFrom === null ? CHANGED : MOVED, x, ...certificateChange(x, kit) })),
+    ...c.certificates.new.map((x) => ({ change: NEW, x, from: null, status: statusText(x.status, kit) })),
   ];
+  const moved = c.certificates.changed.filter((x) => x.movedFrom !== null).length;
   const actors = [
     ...c.actors.new.map((a) => ({ change: NEW, a })),
     ...c.actors.gone.map((a) => ({ change: { label: 'not seen now', cls: 'st-muted' }, a })),
@@ -69,7 +77,10 @@ export function comparisonView(c: Comparison, kit: ViewKit): ComparisonView {
       { label: 'Changed findings', value: formatCount(c.findings.changed.length) },
       { label: 'Unchanged findings', value: formatCount(c.findings.unchanged) },
       { label: 'Policies new / changed / deleted', value: `${formatCount(c.policies.new.length)} / ${formatCount(c.policies.changed.length)} / ${formatCount(c.policies.deleted.length)}` },
-      { label: 'Certificates new / status changed', value: `${formatCount(c.certificates.new.length)} / ${formatCount(c.certificates.changed.length)}` },
+      {
+        label: 'Certificates new / changed',
+        value: `${formatCount(c.certificates.new.length)} / ${formatCount(c.certificates.changed.length)}${moved > 0 ? ` (${formatCount(moved)} moved to another account)` : ''}`,
+      },
       { label: 'Actors new / not seen now', value: `${formatCount(c.actors.new.length)} / ${formatCount(c.actors.gone.length)}` },
     ],
     newFindings: kit.table(c.findings.new, rows, finding),
@@ -84,15 +95,28 @@ export function comparisonView(c: Comparison, kit: ViewKit): ComparisonView {
       changes: [...changes],
     })),
     // A rollout makes thousands of new certificates: the PDF lists a sample, the totals are above.
-    certificates: kit.table(certificates, isPdf ? kit.limits.cellItems * 20 : rows, ({ change, x, status }) => ({
+    certificates: kit.table(certificates, isPdf ? kit.limits.cellItems * 20 : rows, ({ change, x, from, status }) => ({
       change,
       id: kit.cut(x.certificateId),
       kind: x.kind === 'ca' ? 'CA' : 'Device',
       account: kit.account(x.accountId, x.accountName),
+      accounts: from === null ? [kit.account(x.accountId, x.accountName)] : [from, `→ ${kit.account(x.accountId, x.accountName)}`],
       region: kit.cut(x.region),
       status,
     })),
     actors: kit.table(actors, rows, ({ change, a }) => ({ change, label: kit.cut(a.label), type: a.type === null ? 'not stated' : kit.cut(a.type) })),
+  };
+}
+
+/**
+ * What changed of a certificate since the previous report: the account the previous report had it
+ * in, when it moved (`movedFrom`), and its status ("A → B" when it changed, else the one it kept).
+ */
+function certificateChange(x: CertificateChangeRef, kit: ViewKit): { from: string | null; status: string } {
+  const statusChanged = x.status !== null && x.status !== x.previousStatus;
+  return {
+    from: x.movedFrom === null ? null : kit.account(x.movedFrom.accountId, x.movedFrom.accountName),
+    status: statusChanged ? `${statusText(x.previousStatus, kit)} → ${statusText(x.status, kit)}` : statusText(x.status, kit),
   };
 }
 

@@ -215,6 +215,8 @@ export interface CertificateRow {
   accounts: string[];
   region: string;
   status: Badge;
+  /** Only failed or denied calls named it (`changed` false): nothing was done to it in the period. */
+  onlyFailed: boolean;
   steps: CellList<StepRow>;
   things: CellList;
   policies: CellList;
@@ -239,6 +241,7 @@ export interface CertificateGroupRow {
 }
 
 export interface CertificatesView {
+  /** "170 certificates (167 device, 3 CA) touched in the period", or "166 … changed in the period, and 4 more only in failed or denied calls (no change made)". */
   total: string;
   none: boolean;
   groups: Table<CertificateGroupRow>;
@@ -420,8 +423,8 @@ export function buildView(model: ReportModel, ctx: ViewContext): ReportView {
   toc.push(entry('#summary', 'Summary', null));
   if (integrity) toc.push(entry('#integrity', 'Log integrity', null));
   toc.push(
-    entry('#certificates', 'Certificates', formatCount(model.certificates.length)),
-    entry('#policies', 'Policies', policiesCount(model.policies)),
+    entry('#certificates', 'Certificates', changedCount(model.certificates)),
+    entry('#policies', 'Policies', changedCount(model.policies)),
     entry('#actors', 'Actors', formatCount(model.actors.length)),
     entry('#denied', 'Failed and denied attempts', formatCount(model.summary.failedAttempts)),
     entry('#coverage', 'Coverage', null),
@@ -946,6 +949,7 @@ function certificatesView(
       accounts: accountPath(c, kit),
       region: kit.cut(c.region),
       status: certificateStatusBadge(c.lastKnownStatus),
+      onlyFailed: !c.changed,
       steps: { items: steps, more: kit.moreItems(c.steps.length - steps.length, 'steps') },
       things: kit.list(c.things),
       policies: kit.list(c.policies),
@@ -954,11 +958,10 @@ function certificatesView(
   });
 
   const grouped = groups.reduce((n, g) => n + g.items.length, 0);
-  const devices = certs.filter((c) => c.kind === 'device').length;
   return {
     anchors,
     view: {
-      total: `${plural(certs.length, 'certificate')} (${formatCount(devices)} device, ${formatCount(certs.length - devices)} CA)`,
+      total: certificatesTotal(certs),
       none: certs.length === 0,
       groups: groupTable,
       table,
@@ -969,6 +972,20 @@ function certificatesView(
           : null,
     },
   };
+}
+
+/**
+ * The Certificates section's count, in its lead: "170 certificates (167 device, 3 CA) touched in the
+ * period", or, with some only failed or denied calls named, "166 certificates (163 device, 3 CA)
+ * changed in the period, and 4 more only in failed or denied calls (no change made)".
+ */
+function certificatesTotal(certs: readonly CertificateLifecycle[]): string {
+  const changed = certs.filter((c) => c.changed);
+  const devices = changed.filter((c) => c.kind === 'device').length;
+  const counted = `${plural(changed.length, 'certificate')} (${formatCount(devices)} device, ${formatCount(changed.length - devices)} CA)`;
+  const failed = certs.length - changed.length;
+  if (failed === 0) return `${counted} touched in the period`;
+  return `${counted} changed in the period, and ${formatCount(failed)} more only in failed or denied calls (no change made)`;
 }
 
 // --- policies --------------------------------------------------------------
@@ -1092,17 +1109,20 @@ function policiesView(policies: PolicyHistory[], kit: ViewKit): { view: Policies
   };
 }
 
-/** The policies named only by failed or denied calls (`changed` false): a refused CreatePolicy names one that never existed. */
-function onlyFailedCount(policies: readonly PolicyHistory[]): number {
+/**
+ * The policies or certificates named only by failed or denied calls (`changed` false): a refused
+ * CreatePolicy names a policy that never existed, a refused DescribeCertificate changes nothing.
+ */
+function onlyFailedCount(items: readonly { changed: boolean }[]): number {
   let n = 0;
-  for (const p of policies) if (!p.changed) n++;
+  for (const x of items) if (!x.changed) n++;
   return n;
 }
 
-/** The Contents' count of policies: those changed, and apart those only failed or denied calls named ("7 + 1 only failed"). */
-function policiesCount(policies: readonly PolicyHistory[]): string {
-  const failed = onlyFailedCount(policies);
-  return failed === 0 ? formatCount(policies.length) : `${formatCount(policies.length - failed)} + ${formatCount(failed)} only failed`;
+/** The Contents' count of policies or certificates: those changed, and apart those only failed or denied calls named ("7 + 1 only failed"). */
+function changedCount(items: readonly { changed: boolean }[]): string {
+  const failed = onlyFailedCount(items);
+  return failed === 0 ? formatCount(items.length) : `${formatCount(items.length - failed)} + ${formatCount(failed)} only failed`;
 }
 
 /** The Policies section's count, in its lead: "7 policies changed in the period, and 1 more only in failed or denied calls". */

@@ -20,7 +20,10 @@
  * section's `verdict`; coverage's, an account's and a region's `late`, the files of the delivery
  * days read after the period, which were counted in `files` unsaid; a finding's `regions`, and
  * `region` `multiple` when its events are in several; a summary's `byOu` entry `(not in the
- * organization)`, which was counted under `(unknown)`; a policy's `changed`). The schema
+ * organization)`, which was counted under `(unknown)`; a policy's `changed`; a certificate's
+ * `changed`, false for one only failed or denied calls named, which was counted among those
+ * touched (and new in `--compare`); a compared certificate's `movedFrom`, a certificate the previous
+ * report had in an account this one shows it leaving by a transfer, which was new). The schema
  * describes one version exactly (closed objects, every field required): a report validates
  * against the schema of the version that wrote it, not an older minor's.
  */
@@ -57,7 +60,10 @@ export interface ReportModel {
   findings: Finding[];
   /** Rules that failed to run (a rule error never fails the run). */
   ruleErrors: RuleError[];
-  /** Every certificate touched in the period, with its lifecycle. */
+  /**
+   * Every certificate a successful change or a failed call of the period named, with its
+   * lifecycle; those only failed or denied calls named (`changed` false) are counted apart.
+   */
   certificates: CertificateLifecycle[];
   /**
    * Every policy a successful change or a failed call of the period named, with its versions and
@@ -358,6 +364,13 @@ export interface CertificateLifecycle {
   certificateId: string;
   /** Device certificate or CA certificate. */
   kind: 'device' | 'ca';
+  /**
+   * A successful change of the period named it (`steps` is not empty); false when only failed or
+   * denied calls did (`failedEventIds`: a refused DescribeCertificate, UpdateCertificate or
+   * AttachPolicy): nothing was done to it, so it is counted apart from the certificates changed,
+   * and `--compare` never calls it new. Since schema 1.5.
+   */
+  changed: boolean;
   /**
    * The certificate's ARN in `accountId`, as logged (`CertificateAccount.arn` of the last of
    * `accounts`); null when no event of the period logged it (1.4 and before made one up for a
@@ -769,6 +782,14 @@ export interface CertificateRef {
 
 export interface CertificateChangeRef extends CertificateRef {
   previousStatus: string | null;
+  /**
+   * The account the previous report had it in, when that is not the account it is in now
+   * (`accountId`): it was transferred, "moved to" `accountId`. The previous report's certificate of
+   * the same kind, region and id is this one when it was in an account this report shows it leaving
+   * (`CertificateLifecycle.accounts`), or left pending a transfer this report shows accepted; else
+   * null. Since schema 1.5.
+   */
+  movedFrom: { accountId: string; accountName: string | null } | null;
 }
 
 export interface ActorRef {
@@ -796,6 +817,12 @@ export interface Comparison {
    */
   findings: { new: FindingRef[]; resolved: FindingRef[]; changed: FindingChange[]; unchanged: number };
   policies: { new: PolicyRef[]; deleted: PolicyRef[]; changed: PolicyChangeRef[] };
+  /**
+   * `new`: certificates of this report that the previous one did not have (followed across a
+   * transfer: see `CertificateChangeRef.movedFrom`); `changed`: those whose status changed, or that
+   * moved to another account. Certificates only failed or denied calls named (`changed` false) in
+   * either report are left out.
+   */
   certificates: { new: CertificateRef[]; changed: CertificateChangeRef[] };
   actors: { new: ActorRef[]; gone: ActorRef[] };
 }

@@ -349,7 +349,7 @@ export function sampleModel(options: SampleOptions = {}): ReportModel {
       if (r.type !== 'certificate' && r.type !== 'caCertificate') continue;
       let c = certs.get(r.id);
       if (!c) {
-        c = { certificateId: r.id, kind: r.type === 'caCertificate' ? 'ca' : 'device', arn: r.arn, accountId: e.accountId, accountName: e.accountName,
+        c = { certificateId: r.id, kind: r.type === 'caCertificate' ? 'ca' : 'device', changed: false, arn: r.arn, accountId: e.accountId, accountName: e.accountName,
           region: e.region, accounts: [{ accountId: e.accountId, accountName: e.accountName, arn: r.arn }], steps: [], lastKnownStatus: null, things: [], policies: [], failedEventIds: [] };
         certs.set(r.id, c);
       }
@@ -362,6 +362,7 @@ export function sampleModel(options: SampleOptions = {}): ReportModel {
         e.eventName === 'UpdateCertificate'
           ? d.certStatus === 'ACTIVE' ? 'activated' : d.certStatus === 'REVOKED' ? 'revoked' : 'deactivated'
           : CERT_ACTIONS[e.eventName] ?? 'other';
+      c.changed = true;
       c.steps.push({ eventId: e.eventId, eventTime: e.eventTime, eventName: e.eventName, action, detail: d.detail ?? null, actorLabel: e.actor.label, accountId: e.accountId, accountName: e.accountName });
       if (d.certStatus) c.lastKnownStatus = d.certStatus;
       for (const x of e.resources) {
@@ -615,7 +616,7 @@ export function sampleModel(options: SampleOptions = {}): ReportModel {
       },
       certificates: {
         new: certs.map((c) => ({ accountId: c.accountId, accountName: c.accountName, region: c.region, certificateId: c.certificateId, kind: c.kind, status: c.lastKnownStatus })),
-        changed: [{ accountId: PROD, accountName: accountNames[PROD] ?? null, region: R1, certificateId: c1, kind: 'device', status: 'ACTIVE', previousStatus: 'INACTIVE' }],
+        changed: [{ accountId: PROD, accountName: accountNames[PROD] ?? null, region: R1, certificateId: c1, kind: 'device', status: 'ACTIVE', previousStatus: 'INACTIVE', movedFrom: null }],
       },
       actors: {
         new: [{ key: actors.scanner.key, label: actors.scanner.label, type: actors.scanner.type }],

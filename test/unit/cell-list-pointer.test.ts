@@ -24,6 +24,7 @@ function model(): ReportModel {
   const certificate: CertificateLifecycle = {
     certificateId: 'c'.repeat(64),
     kind: 'device',
+    changed: true,
     arn: null,
     accountId: ACCOUNT,
     accountName: null,
