@@ -21,7 +21,8 @@ import type {
   ReportModel,
   Severity,
 } from '../report/model.js';
-import { SCHEMA_VERSION } from '../report/model.js';
+import { MULTIPLE_REGIONS, SCHEMA_VERSION } from '../report/model.js';
+import { getOrInsert } from '../memo.js';
 import { UsageError } from '../errors.js';
 import { canonicalTime } from '../cloudtrail/normalize.js';
 
@@ -220,6 +221,8 @@ const findingRef = (f: Finding): FindingRef => ({
 
 function findingChanges(now: Finding, before: Finding): string[] {
   const changes: string[] = [];
+  const [regionsNow, regionsBefore] = [regionsOfFinding(now), regionsOfFinding(before)];
+  if (regionsNow.join() !== regionsBefore.join()) changes.push(`regions ${regionsBefore.join(', ')} → ${regionsNow.join(', ')}`);
   if (now.severity !== before.severity) changes.push(`severity ${before.severity} → ${now.severity}`);
   if (now.suppressed !== before.suppressed) changes.push(now.suppressed ? 'now suppressed' : 'no longer suppressed');
   const [n, b] = [now.eventIds?.length ?? 0, before.eventIds?.length ?? 0];
@@ -229,6 +232,49 @@ function findingChanges(now: Finding, before: Finding): string[] {
 }
 
 const policyKey = (p: PolicyHistory) => JSON.stringify([p.accountId, p.region, p.policyName]);
+
+/** A finding's regions: `regions` (since schema 1.5), else its one `region`. */
+function regionsOfFinding(f: Finding): string[] {
+  return Array.isArray(f.regions) && f.regions.length > 0 ? [...f.regions].sort() : [f.region];
+}
+
+/**
+ * Findings of the current report matched, by id, to a finding of the previous one that is the same
+ * but for its region: an id names a finding's region (`rule:account:region:resource…`), `multiple`
+ * when its events are in several (since schema 1.5; before, the region its rule named). So the same
+ * finding is `…:multiple:…` now and `…:us-east-1:…` in a report of 1.4, or the other way when its
+ * events came to lie in one region: the same rule, account, resource and discriminator, the one
+ * region among the several. Only findings not matched by id are looked at, each matched once.
+ */
+function findingsInOtherRegions(current: readonly Finding[], previous: readonly Finding[], nowById: Map<string, Finding>, beforeById: Map<string, Finding>): Map<string, Finding> {
+  const anyRegion = (f: Finding): string | null => {
+    const parts = f.id.split(':');
+    if (parts.length < 4) return null;
+    parts[2] = '';
+    return JSON.stringify([f.ruleId, f.accountId, parts.join(':')]);
+  };
+  const waiting = new Map<string, Finding[]>();
+  for (const f of previous) {
+    if (nowById.has(f.id)) continue;
+    const key = anyRegion(f);
+    if (key !== null) getOrInsert(waiting, key, () => []).push(f);
+  }
+  const same = new Map<string, Finding>();
+  if (waiting.size === 0) return same;
+  for (const now of current) {
+    if (beforeById.has(now.id)) continue;
+    const key = anyRegion(now);
+    const candidates = key === null ? undefined : waiting.get(key);
+    if (candidates === undefined) continue;
+    const regionsNow = regionsOfFinding(now);
+    const at = candidates.findIndex((before) => {
+      const regionsBefore = regionsOfFinding(before);
+      return (now.region === MULTIPLE_REGIONS && regionsNow.includes(before.region)) || (before.region === MULTIPLE_REGIONS && regionsBefore.includes(now.region));
+    });
+    if (at >= 0) same.set(now.id, candidates.splice(at, 1)[0]!);
+  }
+  return same;
+}
 
 /**
  * A policy only failed or denied calls named (`changed` false; in a report before schema 1.5, no
@@ -501,10 +547,14 @@ export function compareReports(current: ReportModel, previous: unknown, label = 
 
   const beforeFindings = byKey(previous.findings, (f) => f.id);
   const nowFindings = byKey(current.findings, (f) => f.id);
+  // The same finding under another id: one of several regions now, of one before (or the other way).
+  const sameAs = findingsInOtherRegions(current.findings, previous.findings, nowFindings, beforeFindings);
+  const matchedBefore = new Set([...nowFindings.keys()].filter((id) => beforeFindings.has(id)));
+  for (const before of sameAs.values()) matchedBefore.add(before.id);
   const changed: FindingChange[] = [];
   let unchanged = 0;
   for (const [id, now] of nowFindings) {
-    const before = beforeFindings.get(id);
+    const before = beforeFindings.get(id) ?? sameAs.get(id);
     if (!before) continue;
     const changes = findingChanges(now, before);
     if (changes.length > 0) changed.push({ ...findingRef(now), changes });
@@ -562,7 +612,7 @@ export function compareReports(current: ReportModel, previous: unknown, label = 
   const notRechecked: Finding[] = [];
   const resolved: Finding[] = [];
   for (const f of previous.findings) {
-    if (nowFindings.has(f.id)) continue;
+    if (matchedBefore.has(f.id)) continue;
     if (!covers(scope, scopeBefore, f)) notCovered.push(f);
     else if (!read(f)) notRead.push(f);
     else if (unchecked.has(f.ruleId)) notRechecked.push(f);
@@ -596,7 +646,7 @@ export function compareReports(current: ReportModel, previous: unknown, label = 
       ...notRecheckedWarning(notRechecked),
     ],
     findings: {
-      new: sortedBy(current.findings.filter((f) => !beforeFindings.has(f.id)).map(findingRef), findingOrder),
+      new: sortedBy(current.findings.filter((f) => !beforeFindings.has(f.id) && !sameAs.has(f.id)).map(findingRef), findingOrder),
       resolved: sortedBy(resolved.map(findingRef), findingOrder),
       changed: sortedBy(changed, findingOrder),
       unchanged,

@@ -17,6 +17,7 @@ import type {
 } from '../report/model.js';
 import type { AuditConfig, RuleSettings, Suppression } from '../config/types.js';
 import { oneLine } from '../errors.js';
+import { MULTIPLE_REGIONS } from '../report/model.js';
 import { RULES } from './rules/index.js';
 import type { Rule, RuleHit, RuleParams } from './rules/types.js';
 import { matchesGlob } from './rules/support/glob.js';
@@ -197,8 +198,6 @@ function sortFindings(findings: Finding[]): void {
   }
 }
 
-/** A finding's `region` when its events are in several regions (`regions` names them). */
-export const MULTIPLE_REGIONS = 'multiple';
 
 /** A valid hit of a rule, before it is a finding. */
 interface MadeHit {

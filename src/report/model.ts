@@ -29,6 +29,9 @@
  */
 export const SCHEMA_VERSION = '1.5';
 
+/** A finding's `region` when its events are in several regions (its `regions` names them). */
+export const MULTIPLE_REGIONS = 'multiple';
+
 export type Category = 'certificate' | 'policy' | 'other';
 export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
 
