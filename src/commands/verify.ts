@@ -16,7 +16,7 @@ export default class Verify extends BaseCommand {
 
 Signatures come from the digests' S3 metadata on an s3:// source. On a local copy each digest is checked with the signature the next digest carries; the newest digest's own signature needs a <digest>.sig sidecar or --signatures.
 
-Exit status: 0 when everything checked out, 1 when anything is invalid, missing, or could not be checked against a signed digest, 3 when no trail folder (logs or digests) was found under the sources for the accounts and regions asked for.`;
+Exit status: 0 when the logs are VERIFIED, or VERIFIED IN PART (log files left unchecked with a warning only, such as those whose digest is not due yet), 1 when the check FAILED (a digest or log file altered, added, moved or badly signed) or is INCOMPLETE (a digest or log file missing, or log files that could not be checked against a signed digest), 3 when no trail folder (logs or digests) was found under the sources for the accounts and regions asked for.`;
 
   static override examples = [
     '<%= config.bin %> verify --source s3://my-org-trail-bucket --period 2026-10',
@@ -60,6 +60,7 @@ Exit status: 0 when everything checked out, 1 when anything is invalid, missing,
         { loadPublicKeysFile },
         { loadSignaturesFile },
         { formatIntegrityText },
+        { checkVerdict },
         { verifyIntegrity },
         { localPathOf, openSources },
         { checkParseSwitches, createParsePool, integrityOnWorkers },
@@ -68,6 +69,7 @@ Exit status: 0 when everything checked out, 1 when anything is invalid, missing,
         import('../integrity/public-keys.js'),
         import('../integrity/signatures-file.js'),
         import('../integrity/text.js'),
+        import('../integrity/report.js'),
         import('../integrity/verify.js'),
         import('../sources/open.js'),
         import('../collect/pool.js'),
@@ -122,8 +124,11 @@ Exit status: 0 when everything checked out, 1 when anything is invalid, missing,
 
       this.log(`${period.label}`);
       this.log(formatIntegrityText(result, stamp));
+      // Exit 1 for `failed` and `incomplete` (not ok): a log file nobody could prove fails the check as an altered one does.
       process.exitCode = result.ok ? EXIT.OK : EXIT.GATE;
-      return { ...result, period, logFiles: Object.fromEntries([...result.logFiles].sort(([a], [b]) => compareText(a, b))) };
+      // `verdict` second, after `ok`: the text's headline, as `report --verify` gives it for the same check.
+      const { ok, ...rest } = result;
+      return { ok, verdict: checkVerdict(result), ...rest, period, logFiles: Object.fromEntries([...result.logFiles].sort(([a], [b]) => compareText(a, b))) };
     } finally {
       signals.remove();
     }

@@ -49,6 +49,20 @@ export function integrityVerdict(ok: boolean, chains: readonly Pick<IntegrityCha
   return eventsUnchecked > 0 ? 'verified-in-part' : 'verified';
 }
 
+/** The log files a check could not prove either way: the sum of its table's `log unchecked` column (`unverified` and `no-digests` files). */
+export function logFilesUnchecked(result: IntegrityResult): number {
+  return result.chains.reduce((sum, c) => sum + c.logFilesUnverified, 0);
+}
+
+/**
+ * `verify`'s verdict: the report's (`integrityVerdict`) for the same check, with the log files the check
+ * could not prove where the report counts its events from them (`verify` has no events): a check that
+ * passed with log files whose digest is not due yet is verified in part.
+ */
+export function checkVerdict(result: IntegrityResult): IntegrityVerdict {
+  return integrityVerdict(result.ok, result.chains, logFilesUnchecked(result));
+}
+
 function fromChain(chain: IntegrityChainResult, accountName: string | null): IntegrityChain {
   return {
     accountId: chain.accountId,

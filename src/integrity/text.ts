@@ -1,4 +1,6 @@
+import type { IntegrityVerdict } from '../report/model.js';
 import { printable } from '../unicode.js';
+import { checkVerdict, logFilesUnchecked } from './report.js';
 import type { IntegrityResult } from './types.js';
 
 /** Problems printed in full by `verify`; the rest are counted (all are in `--json`). */
@@ -13,13 +15,32 @@ function table(header: string[], values: string[][]): string[] {
 }
 
 /**
- * Plain-text summary of an integrity check: one row per account and region, then the problems and
- * notes. Keys, file names and messages come from the bucket: each line is shown `printable`.
+ * The headline's verdict, in the words the report's outputs use (FAILED, INCOMPLETE: nothing found
+ * altered, ...), with the log files the check could not prove where the report counts its events.
+ */
+function headline(verdict: IntegrityVerdict, unchecked: number): string {
+  const files = `${unchecked} log ${unchecked === 1 ? 'file' : 'files'} could not be checked`;
+  switch (verdict) {
+    case 'verified':
+      return 'VERIFIED';
+    case 'verified-in-part':
+      return `VERIFIED IN PART: ${files}`;
+    case 'incomplete':
+      return `INCOMPLETE: nothing found altered, but ${unchecked > 0 ? files : 'not all could be checked'}`;
+    case 'failed':
+      return 'FAILED';
+  }
+}
+
+/**
+ * Plain-text summary of an integrity check: its verdict (the report's, `checkVerdict`), one row per
+ * account and region, then the problems and notes. Keys, file names and messages come from the
+ * bucket: each line is shown `printable`.
  * `stamp` writes the checked span's times as the check wrote its messages' (ISO 8601 UTC unless given).
  */
 export function formatIntegrityText(result: IntegrityResult, stamp?: (ms: number) => string): string {
   const at = (iso: string) => (stamp === undefined ? iso : stamp(Date.parse(iso)));
-  const out: string[] = [`Log integrity ${at(result.period.start)} – ${at(result.period.end)}: ${result.ok ? 'OK' : 'PROBLEMS FOUND'}`, ''];
+  const out: string[] = [`Log integrity ${at(result.period.start)} – ${at(result.period.end)}: ${headline(checkVerdict(result), logFilesUnchecked(result))}`, ''];
   if (result.chains.length > 0) {
     out.push(
       ...table(

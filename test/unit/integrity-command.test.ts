@@ -24,7 +24,7 @@ describe('iot-audit verify', () => {
   it('prints a table per account and region and exits 0 on a clean tree', async () => {
     const { code, stdout } = await runVerify(['--source', tree.root, ...PERIOD, '--public-keys', keysFile]);
     expect(code).toBe(0);
-    expect(stdout).toContain(': OK');
+    expect(stdout).toContain(': VERIFIED\n');
     expect(stdout).toMatch(/111111111111\s+eu-west-1\s+25\s+0\s+0\s+0\s+\d+\s+0\s+0\s+0\s+0\s+0\s+valid/);
     expect(stdout.match(/\svalid$/gm)).toHaveLength(4);
   });

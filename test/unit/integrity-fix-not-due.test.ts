@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePublicKeyList } from '../../src/integrity/public-keys.js';
+import { checkVerdict } from '../../src/integrity/report.js';
 import { formatIntegrityText } from '../../src/integrity/text.js';
 import type { IntegrityResult } from '../../src/integrity/types.js';
 import { verifyIntegrity } from '../../src/integrity/verify.js';
@@ -48,6 +49,16 @@ describe('log files delivered after the newest digest of a running trail', () =>
     }
   });
 
+  it("make verify's verdict verified in part, as the report's is for events from them, and verified once they are gone", async () => {
+    const result = await checkAt('2026-10-03T10:30:00Z');
+    expect(checkVerdict(result)).toBe('verified-in-part');
+    expect(formatIntegrityText(result)).toMatch(/^Log integrity 2026-10-03T00:00:00Z – 2026-10-03T10:30:00Z: VERIFIED IN PART: 1 log file could not be checked\n/);
+    // Before the late file was delivered: nothing unchecked.
+    const before = await verifyIntegrity({ stores: [new LocalStore(dir)], start: new Date('2026-10-03T00:00:00Z'), end: new Date('2026-10-03T10:00:00Z'), now: new Date('2026-10-03T10:30:00Z'), publicKeys: parsePublicKeyList(t.publicKeyList), concurrency: 4 });
+    expect(checkVerdict(before)).toBe('verified');
+    expect(formatIntegrityText(before)).toMatch(/: VERIFIED\n/);
+  });
+
   it('fail the check once their digest is overdue', async () => {
     const result = await checkAt('2026-10-03T12:30:00Z');
     expect(result.ok).toBe(false);
@@ -81,7 +92,7 @@ describe('times of a period that ends now', () => {
   it('are printed in whole seconds', async () => {
     const result = await checkAt('2026-10-03T12:30:59.061Z');
     expect(result.period).toEqual({ start: '2026-10-03T00:00:00Z', end: '2026-10-03T12:30:59Z' });
-    expect(formatIntegrityText(result)).toMatch(/^Log integrity 2026-10-03T00:00:00Z – 2026-10-03T12:30:59Z: PROBLEMS FOUND/);
+    expect(formatIntegrityText(result)).toMatch(/^Log integrity 2026-10-03T00:00:00Z – 2026-10-03T12:30:59Z: FAILED\n/);
     // The chain's gap ends an hour before now (its last digest may be on its way).
     expect(result.chains[0].gaps).toEqual([expect.objectContaining({ reason: 'chain-ends', to: '2026-10-03T11:30:59Z' })]);
     expect(result.problems.find((p) => p.kind === 'chain-gap')?.message).toMatch(/up to 2026-10-03T11:30:59Z \(/);

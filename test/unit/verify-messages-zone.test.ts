@@ -19,11 +19,11 @@ describe('iot-audit verify: the times of its messages', () => {
   it('are in the period’s zone on the terminal, the checked span too', async () => {
     const paris = await verifyInProcess(args('Europe/Paris'));
     expect(paris.code).toBe(1);
-    expect(paris.stdout).toContain('October 2026 (Europe/Paris)\nLog integrity 2026-10-01 00:00:00 – 2026-11-01 00:00:00: PROBLEMS FOUND\n');
+    expect(paris.stdout).toContain('October 2026 (Europe/Paris)\nLog integrity 2026-10-01 00:00:00 – 2026-11-01 00:00:00: FAILED\n');
     // 00:41:17 UTC on 4 October is 02:41:17 in Paris (summer time); the period ends at midnight there.
     expect(paris.stdout).toContain('the chain ends at 2026-10-04 02:41:17: no digest after it up to 2026-11-01 00:00:00 (digests deleted, or logging or log file validation stopped)');
     const utc = await verifyInProcess(args('UTC'));
-    expect(utc.stdout).toContain('Log integrity 2026-10-01 00:00:00 – 2026-11-01 00:00:00: PROBLEMS FOUND\n');
+    expect(utc.stdout).toContain('Log integrity 2026-10-01 00:00:00 – 2026-11-01 00:00:00: FAILED\n');
     expect(utc.stdout).toContain('the chain ends at 2026-10-04 00:41:17: no digest after it up to 2026-11-01 00:00:00');
     expect(`${paris.stdout}${utc.stdout}`).not.toMatch(/\d\d:\d\d:\d\dZ/);
   });
