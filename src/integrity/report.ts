@@ -39,9 +39,9 @@ export function toIntegrityReport(result: IntegrityResult, accountName: (account
 
 /**
  * `IntegrityReport.verdict`, the one every output shows: a check that failed on an alteration (a
- * chain `invalid`: a digest or log file modified, added, moved, badly signed) is `failed`; one that
- * failed only on what it could not check (no digests, a digest missing or unusable, a listing that
- * failed: chains `incomplete`) is `incomplete`, not failed; one that passed is `verified`, in part
+ * chain `invalid`: a digest or log file modified, added, moved or deleted, a digest unreadable, badly
+ * signed or signed with an unknown key) is `failed`; one that failed only on what it could not check
+ * (no digests, a digest missing, a listing that failed: chains `incomplete`) is `incomplete`, not failed; one that passed is `verified`, in part
  * when some events are from log files it could not prove.
  */
 export function integrityVerdict(ok: boolean, chains: readonly Pick<IntegrityChain, 'status'>[], eventsUnchecked: number): IntegrityVerdict {

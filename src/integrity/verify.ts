@@ -80,7 +80,12 @@ const LOG_LIKE = /\.(json|json\.gz|gz|jsonl|ndjson)$/i;
 /** Accounts and regions checked at once: each holds its digests and listings until done. */
 const LOCATIONS_AT_ONCE = 4;
 
-/** Problem kinds that mean something was altered (the rest mean something is missing or unknown). */
+/**
+ * Problem kinds that mean something was altered, or cannot be trusted as CloudTrail's (a digest
+ * unreadable, moved, badly signed or signed with an unknown key, a log file a trusted digest lists
+ * gone or changed): its chain is `invalid`, the verdict `failed`. The rest mean something could not
+ * be checked (a digest missing, no digests, a listing that failed): `incomplete`.
+ */
 const ALTERED: ReadonlySet<IntegrityProblemKind> = new Set([
   'digest-signature-invalid',
   'digest-key-unknown',
@@ -89,6 +94,7 @@ const ALTERED: ReadonlySet<IntegrityProblemKind> = new Set([
   'chain-link-broken',
   'gzip-trailing-data',
   'log-file-modified',
+  'log-file-missing',
   'log-file-not-covered',
 ]);
 

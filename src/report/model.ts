@@ -688,9 +688,10 @@ export interface IntegrityReport {
    * the terminal and `report --json`): `verified`, every digest and log file checked out and every event
    * is from a file proven intact; `verified-in-part`, the same, but `eventsUnchecked` events are from files
    * the check could not prove; `incomplete`, problems, none showing a digest or log file altered: what
-   * could not be checked (a trail with no digests, a digest unusable or missing, a listing that failed) is
-   * neither known to be altered nor known to be intact; `failed`, a digest or log file was shown altered,
-   * added or moved (a chain `invalid`). Since schema 1.5.
+   * could not be checked (a trail with no digests, a digest missing, a listing that failed) is neither
+   * known to be altered nor known to be intact; `failed`, a digest or log file was shown altered, added,
+   * moved or deleted, or a digest cannot be trusted (unreadable, badly signed, an unknown key: a chain
+   * `invalid`). Since schema 1.5.
    */
   verdict: IntegrityVerdict;
   /** Summary lines per account and region. */
