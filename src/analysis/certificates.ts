@@ -131,6 +131,16 @@ const placeKey = (kind: string, accountId: string, region: string, id: string) =
 /** A device certificate's transfer to an account ('' when not logged): transfers stay within a region. */
 const transferKey = (region: string, id: string, toAccount: string) => `${region}\u0000${id}\u0000${toAccount}`;
 
+/**
+ * Where `placeKey` keeps a certificate whose place this report does not show: the sender of a
+ * transfer rejected in the period (RejectCertificateTransfer names no sender) whose
+ * TransferCertificate is not among the events. No account id: those are log text, never a control character.
+ */
+const SENDER_NOT_SHOWN = '\u0001';
+
+/** The sender of a transfer this report does not show, in `CertificateLifecycle.accounts`. */
+const senderNotShown = (): CertificateAccount => ({ accountId: null, accountName: null, arn: null });
+
 /** The calls the receiving account answers a transfer with: they go on with the certificate of the transfer. */
 const TRANSFER_ANSWERS: ReadonlySet<string> = new Set(['AcceptCertificateTransfer', 'RejectCertificateTransfer']);
 
@@ -146,7 +156,7 @@ const currentAccount = (lifecycle: CertificateLifecycle): CertificateAccount => 
  * one (the certificate's ARN in an account whose calls never logged it is not known).
  */
 function arnIn(arn: string | null, lifecycle: CertificateLifecycle, place: CertificateAccount): string | null {
-  const parsed = arn === null ? null : parseIotArn(arn);
+  const parsed = arn === null || place.accountId === null ? null : parseIotArn(arn);
   if (parsed === null) return null;
   const type = lifecycle.kind === 'ca' ? 'caCertificate' : 'certificate';
   return parsed.type === type && parsed.id === lifecycle.certificateId && parsed.region === lifecycle.region && parsed.accountId === place.accountId ? arn : null;
@@ -161,9 +171,14 @@ function arnIn(arn: string | null, lifecycle: CertificateLifecycle, place: Certi
  * one lifecycle: the AcceptCertificateTransfer in the receiving account (same region) goes on
  * with the certificate of the pending transfer, which belongs to that account from then on
  * (its `accounts` say where it was, each step where it was made); a rejected or cancelled
- * transfer leaves it where it was. An accept whose transfer began before the period starts a
- * certificate in the receiving account. ARNs are only those logged (`arnIn`). One only failed or
- * denied calls named is `changed: false` (nothing was done to it: it is counted apart).
+ * transfer leaves it where it was. An answer to a transfer the events do not hold (made before
+ * the period, or in an account `--account` left out) names no sender: an accept starts a
+ * certificate in the receiving account, its `accounts` beginning with that sender (`accountId`
+ * null); a rejection leaves it with the sender, so its certificate's place is not known
+ * (`accountId` null, status unknown: the sender's later calls are not in view), each step in the
+ * account it was made in. A cancellation is the sender's own call: in its account. ARNs are only
+ * those logged (`arnIn`). One only failed or denied calls named is `changed: false` (nothing was
+ * done to it: it is counted apart).
  */
 export function certificateLifecycles(events: readonly IotEvent[]): CertificateLifecycle[] {
   // By kind, account, region and id (`placeKey`); and every certificate in order of first appearance.
@@ -182,14 +197,19 @@ export function certificateLifecycles(events: readonly IotEvent[]): CertificateL
       const resource = resources[r]!;
       if (resource.type !== 'certificate' && resource.type !== 'caCertificate') continue;
       const kind = resource.type === 'caCertificate' ? 'ca' : 'device';
-      const key = placeKey(kind, event.accountId, event.region, resource.id);
       // An accept or reject is made in the receiving account: the certificate is still the sender's.
       let b =
         answersTransfer && kind === 'device'
           ? (pending.get(transferKey(event.region, resource.id, event.accountId)) ?? pending.get(transferKey(event.region, resource.id, '')))
           : undefined;
+      // An answer to a transfer not among the events: its sender is not known (the record names none).
+      const senderUnseen = answersTransfer && kind === 'device' && b === undefined;
+      // Rejected, the certificate stays with that sender: not in the receiving account.
+      const placeUnseen = senderUnseen && event.eventName === 'RejectCertificateTransfer';
+      const key = placeKey(kind, placeUnseen ? SENDER_NOT_SHOWN : event.accountId, event.region, resource.id);
       b ??= byPlace.get(key);
       if (!b) {
+        const place: CertificateAccount = placeUnseen ? senderNotShown() : { accountId: event.accountId, accountName: event.accountName, arn: null };
         b = {
           lifecycle: {
             certificateId: resource.id,
@@ -198,10 +218,10 @@ export function certificateLifecycles(events: readonly IotEvent[]): CertificateL
             changed: false,
             // The ARN in the account it ends in: set from `accounts` when done.
             arn: null,
-            accountId: event.accountId,
-            accountName: event.accountName,
+            accountId: place.accountId,
+            accountName: place.accountName,
             region: event.region,
-            accounts: [{ accountId: event.accountId, accountName: event.accountName, arn: null }],
+            accounts: [place],
             steps: [],
             lastKnownStatus: null,
             things: [],
@@ -235,7 +255,8 @@ export function certificateLifecycles(events: readonly IotEvent[]): CertificateL
         accountName: event.accountName,
       };
       lifecycle.steps.push(step);
-      if (effect.status !== undefined) lifecycle.lastKnownStatus = effect.status;
+      // The status of a certificate whose place is not shown is not known: its sender's later calls are not in view.
+      if (effect.status !== undefined && lifecycle.accountId !== null) lifecycle.lastKnownStatus = effect.status;
       // The ARN the answered transfer logged for the receiving account.
       let transferredArn: string | null = null;
       if (b.transfer !== null && TRANSFER_ENDS.has(effect.action)) {
@@ -250,7 +271,7 @@ export function certificateLifecycles(events: readonly IotEvent[]): CertificateL
         pending.set(b.transfer, b);
       } else if (effect.action === 'transfer-accepted' && lifecycle.accountId !== event.accountId) {
         // The certificate lives in the accepting account from now on: its later calls there find it.
-        const before = placeKey(kind, lifecycle.accountId, lifecycle.region, resource.id);
+        const before = placeKey(kind, lifecycle.accountId ?? SENDER_NOT_SHOWN, lifecycle.region, resource.id);
         if (byPlace.get(before) === b) byPlace.delete(before);
         const accepting: CertificateAccount = { accountId: event.accountId, accountName: event.accountName, arn: null };
         accepting.arn = arnIn(transferredArn, lifecycle, accepting);
@@ -260,6 +281,9 @@ export function certificateLifecycles(events: readonly IotEvent[]): CertificateL
         const there = byPlace.get(key);
         if (there !== undefined && there !== b) takeSameSecond(b, there, event.eventTime, pending);
         byPlace.set(key, b);
+      } else if (effect.action === 'transfer-accepted' && senderUnseen) {
+        // Accepted from a sender not shown: the certificate was there before, then in this account.
+        lifecycle.accounts.splice(lifecycle.accounts.length - 1, 0, senderNotShown());
       } else if (effect.action === 'deleted') {
         // AWS IoT deletes a certificate only once no thing or policy is attached (forceDelete detaches the policies).
         b.things.clear();
@@ -288,5 +312,5 @@ export function certificateLifecycles(events: readonly IotEvent[]): CertificateL
   });
   // First change first; certificates with only failures or reads after, by id (then account and region: one id lives in several).
   const firstTime = (c: CertificateLifecycle) => c.steps[0]?.eventTime ?? '\uffff';
-  return sortByString(out, (c) => `${firstTime(c)}\u0000${c.kind}\u0000${c.certificateId}\u0000${c.accountId}\u0000${c.region}`);
+  return sortByString(out, (c) => `${firstTime(c)}\u0000${c.kind}\u0000${c.certificateId}\u0000${c.accountId ?? ''}\u0000${c.region}`);
 }

@@ -25,6 +25,7 @@ import { MULTIPLE_REGIONS, SCHEMA_VERSION } from '../report/model.js';
 import { getOrInsert } from '../memo.js';
 import { UsageError } from '../errors.js';
 import { canonicalTime } from '../cloudtrail/normalize.js';
+import { clip } from './rules/support/text.js';
 
 export class CompareError extends UsageError {}
 
@@ -59,6 +60,7 @@ const wrong = (value: unknown, expected: string) => (value === undefined ? 'is m
 const text: Rule = (v) => (typeof v === 'string' ? null : wrong(v, 'a string'));
 const id: Rule = (v) => (typeof v === 'string' && v !== '' ? null : wrong(v, 'a non-empty string'));
 const textOrNull: Rule = (v) => (v === null || typeof v === 'string' ? null : wrong(v, 'a string or null'));
+const idOrNull: Rule = (v) => (v === null || (typeof v === 'string' && v !== '') ? null : wrong(v, 'a non-empty string or null'));
 const flag: Rule = (v) => (typeof v === 'boolean' ? null : wrong(v, 'true or false'));
 const texts: Rule = (v) => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? null : wrong(v, 'a list of strings'));
 const oneOf =
@@ -106,7 +108,8 @@ const POLICY: Record<string, Rule> = {
 const CERTIFICATE: Record<string, Rule> = {
   certificateId: id,
   kind: oneOf(['device', 'ca']),
-  accountId: id,
+  // Null where the report did not show it (since schema 1.5: only its transfer's rejection was in it).
+  accountId: idOrNull,
   accountName: optional(textOrNull),
   region: text,
   lastKnownStatus: optional(textOrNull),
@@ -132,6 +135,16 @@ function checkFilters(label: string, value: unknown): void {
     if (list === undefined) continue;
     if (!Array.isArray(list)) fail(label, `filters.${field} ${wrong(list, 'a list')}`);
     checkTexts(label, list, `filters.${field}`);
+  }
+}
+
+/** A list of objects, when present, with the fields `rules` checks. */
+function checkItems(label: string, value: unknown, at: string, rules: Record<string, Rule>): void {
+  if (value === undefined) return;
+  if (!Array.isArray(value)) fail(label, `${at} ${wrong(value, 'a list')}`);
+  for (const [i, item] of value.entries()) {
+    if (!isObject(item)) fail(label, `${at}[${i}] is not an object`);
+    checkFields(label, item, `${at}[${i}]`, rules);
   }
 }
 
@@ -189,7 +202,11 @@ export function assertReport(value: unknown, label: string): asserts value is Re
       checkFields(label, version, `${at}.versions[${i}]`, { versionId: textOrNull });
     }
   });
-  checkList(label, value, 'certificates', CERTIFICATE);
+  checkList(label, value, 'certificates', CERTIFICATE, (certificate, at) => {
+    // The accounts it was in (since schema 1.5) and its steps, read to follow it and to tell what the reports both saw.
+    checkItems(label, certificate.accounts, `${at}.accounts`, { accountId: idOrNull });
+    checkItems(label, certificate.steps, `${at}.steps`, { eventId: id, eventTime: instant });
+  });
   checkList(label, value, 'actors', ACTOR);
 }
 
@@ -306,22 +323,38 @@ const certificateOnlyFailed = (c: CertificateLifecycle) =>
 /** A certificate wherever it is: by kind, region and id (the account is where it is, and a transfer changes it). */
 const certificateIdentity = (kind: string, region: string, certificateId: string) => JSON.stringify([kind, region, certificateId]);
 
-/** Whether the first account it was in accepted a transfer of it: one begun before the period (`certificateLifecycles`). */
-function acceptedFirst(c: CertificateLifecycle): boolean {
-  const first = c.accounts[0]?.accountId ?? c.accountId;
-  return c.steps.some((s) => s.action === 'transfer-accepted' && s.accountId === first);
+/** The accounts the previous report had a certificate in: its `accounts` (schema 1.5), else the one it ended in. */
+const accountsBefore = (b: CertificateLifecycle): (string | null)[] => (Array.isArray(b.accounts) ? b.accounts.map((a) => a.accountId) : [b.accountId]);
+
+/** The ids of the events of a certificate's steps. */
+const stepIds = (c: CertificateLifecycle): Set<string> => new Set(Array.isArray(c.steps) ? c.steps.map((s) => s.eventId) : []);
+
+/** It came into the account it ends in from a transfer this report does not show: its first account is that sender (null). */
+const acceptedFromUnseen = (c: CertificateLifecycle): boolean => c.accounts.length > 1 && c.accounts[0]!.accountId === null;
+
+/**
+ * Created or registered in the account it ends in by a call the previous report did not have: a
+ * certificate of its own there, not the one the previous report had in that account and saw leave.
+ */
+function madeAgain(c: CertificateLifecycle, before: CertificateLifecycle): boolean {
+  const seen = stepIds(before);
+  return c.steps.some((s) => (s.action === 'created' || s.action === 'registered') && s.accountId === c.accountId && !seen.has(s.eventId));
 }
 
 /**
  * The previous report's certificate each certificate of this report is, if any. A certificate of
  * the same kind, region and id is the same one when the previous report had it in an account
  * this report shows it leaving by a transfer (its `accounts` before the last, the earliest
- * first); else when it had it in the account it ends in; else, for one whose first account
- * accepted its transfer (begun before the period), when the previous report left it pending a
- * transfer (`PENDING_TRANSFER`) in another account. Each previous certificate is matched once,
- * the transferred ones first: a certificate registered again in an account it left this period
- * is new there. The previous report's accounts are only its certificates' `accountId`, where each
- * ended (a report of schema 1.4 has no `accounts`).
+ * first); else when it had it in the account it ends in; else, for one accepted from a transfer
+ * this report does not show (its first account null), when the previous report left it pending a
+ * transfer (`PENDING_TRANSFER`) in another account; else when the previous report's `accounts`
+ * list the account it ends in (it was known there: a run narrowed by `--account` does not see it
+ * leave), unless this report shows it created or registered there by a call the previous report
+ * did not have; else, for one whose place this report does not show (`accountId` null: only its
+ * rejection by another account is in it), one in an account none of its steps were made in.
+ * Each previous certificate is matched once, the transferred ones first: a certificate
+ * registered again in an account it left this period is new there. A previous report of
+ * schema 1.4 has no `accounts`: its certificates were in the account each ended in.
  */
 function previousCertificates(current: readonly CertificateLifecycle[], previous: readonly CertificateLifecycle[]): Map<CertificateLifecycle, CertificateLifecycle> {
   const byIdentity = new Map<string, CertificateLifecycle[]>();
@@ -343,15 +376,52 @@ function previousCertificates(current: readonly CertificateLifecycle[], previous
   };
   for (const c of current) {
     const left = c.accounts.slice(0, -1);
-    for (const a of left) if (claim(c, (b) => b.accountId === a.accountId)) break;
+    for (const a of left) if (a.accountId !== null && claim(c, (b) => b.accountId === a.accountId)) break;
   }
-  for (const c of current) claim(c, (b) => b.accountId === c.accountId);
+  for (const c of current) if (c.accountId !== null) claim(c, (b) => b.accountId === c.accountId);
   for (const c of current) {
-    if (!acceptedFirst(c)) continue;
-    const first = c.accounts[0]?.accountId ?? c.accountId;
-    claim(c, (b) => b.lastKnownStatus === 'PENDING_TRANSFER' && b.accountId !== first);
+    if (!acceptedFromUnseen(c)) continue;
+    const accepting = c.accounts[1]!.accountId;
+    claim(c, (b) => b.lastKnownStatus === 'PENDING_TRANSFER' && b.accountId !== accepting);
+  }
+  for (const c of current) {
+    if (c.accountId !== null) claim(c, (b) => accountsBefore(b).includes(c.accountId) && !madeAgain(c, b));
+  }
+  for (const c of current) {
+    if (c.accountId === null) claim(c, (b) => !c.steps.some((s) => s.accountId === b.accountId));
   }
   return found;
+}
+
+/**
+ * Why this report cannot compare its certificate's status with the previous report's, or null
+ * when it can: its place is not shown (`accountId` null); the previous report had it in another
+ * account, and this report does not show it moving from there (`moved`); or the previous report
+ * holds changes of it made in this report's period that this one does not show (the periods
+ * overlap, and this run was narrowed by `--account`: the receiving account's rejection of its
+ * transfer, which left it INACTIVE, against PENDING_TRANSFER here). Only what both saw is compared.
+ */
+function statusNotCompared(c: CertificateLifecycle, before: CertificateLifecycle, moved: boolean, periodStart: number): string | null {
+  if (c.accountId === null) return 'this report shows only the answer to its transfer, not where it is';
+  if (before.accountId !== c.accountId && !moved) {
+    return `the previous report had it in ${clip(before.accountId ?? 'an account it did not show', 40)}, where this report does not show it`;
+  }
+  const overlap = Array.isArray(before.steps) ? before.steps.filter((s) => Date.parse(s.eventTime) >= periodStart) : [];
+  const seen = overlap.length === 0 ? null : stepIds(c);
+  const unseen = seen !== null && overlap.some((s) => !seen.has(s.eventId));
+  return unseen ? 'the previous report shows changes of it in this report’s period that this one does not' : null;
+}
+
+/** Certificates of both reports whose statuses differ but were not compared (`statusNotCompared`): said, not counted as changed. */
+function certificatesNotComparedWarning(items: readonly { c: CertificateLifecycle; before: CertificateLifecycle; why: string }[]): string[] {
+  if (items.length === 0) return [];
+  const status = (s: string | null | undefined) => (s === null || s === undefined ? 'unknown' : clip(s, 40));
+  const named = items.slice(0, NAMED).map(({ c, before, why }) => `${c.certificateId.slice(0, 8)}…, ${status(before.lastKnownStatus)} then, ${status(c.lastKnownStatus)} now: ${why}`);
+  const n = items.length;
+  const more = n > NAMED ? `; and ${n - NAMED} more` : '';
+  return [
+    `${n === 1 ? '1 certificate' : `${n} certificates`} of both reports with a different status ${n === 1 ? 'is' : 'are'} not counted as changed, as this report does not see what the previous one saw: ${named.join('; ')}${more}.`,
+  ];
 }
 
 const certificateRef = (c: CertificateLifecycle): CertificateRef => ({
@@ -450,8 +520,9 @@ function lost(now: ReadonlySet<string>, before: ReadonlySet<string>, where: read
  * A previous report of fewer accounts or regions is no matter: this one covers what it covered.
  */
 function narrowedScopeWarning(previous: ReportModel, now: Scope, before: Scope, notCovered: readonly Place[]): string[] {
-  const places: Place[] = [...previous.findings, ...previous.policies, ...previous.certificates];
-  const accounts = lost(now.accounts, before.accounts, places.map((p) => p.accountId), 'account');
+  const places: Place[] = [...previous.findings, ...previous.policies, ...previous.certificates.map((c) => ({ accountId: c.accountId ?? '', region: c.region }))];
+  // A certificate whose place its report did not show (`accountId` null) is in no account it covered, but in its region.
+  const accounts = lost(now.accounts, before.accounts, places.map((p) => (p.accountId === '' ? undefined : p.accountId)), 'account');
   const regions = lost(now.regions, before.regions, places.flatMap((p): (string | undefined)[] => [...(regionsOf(p) ?? [undefined])]), 'region');
   // Then this run covers every place of the previous report's (and so each of its findings: see `covers`).
   if (accounts === null && regions === null) return [];
@@ -583,13 +654,28 @@ export function compareReports(current: ReportModel, previous: unknown, label = 
   );
   const newCertificates: CertificateRef[] = [];
   const changedCertificates: CertificateChangeRef[] = [];
+  const notCompared: { c: CertificateLifecycle; before: CertificateLifecycle; why: string }[] = [];
+  const periodStart = Date.parse(current.period.start);
   for (const certificate of certificates) {
     const before = beforeCertificates.get(certificate);
     if (!before) {
       newCertificates.push(certificateRef(certificate));
       continue;
     }
-    const movedFrom = before.accountId === certificate.accountId ? null : { accountId: before.accountId, accountName: before.accountName ?? null };
+    // Moved: this report shows it leaving the account the previous report had it in, or accepted
+    // from a transfer it does not show, which the previous report left pending.
+    const moved =
+      before.accountId !== null &&
+      certificate.accountId !== null &&
+      before.accountId !== certificate.accountId &&
+      (certificate.accounts.slice(0, -1).some((a) => a.accountId === before.accountId) ||
+        (acceptedFromUnseen(certificate) && before.lastKnownStatus === 'PENDING_TRANSFER'));
+    const why = statusNotCompared(certificate, before, moved, periodStart);
+    if (why !== null) {
+      if ((certificate.lastKnownStatus ?? null) !== (before.lastKnownStatus ?? null)) notCompared.push({ c: certificate, before, why });
+      continue;
+    }
+    const movedFrom = moved && before.accountId !== null ? { accountId: before.accountId, accountName: before.accountName ?? null } : null;
     const statusChanged = !!certificate.lastKnownStatus && certificate.lastKnownStatus !== before.lastKnownStatus;
     if (movedFrom !== null || statusChanged) {
       changedCertificates.push({ ...certificateRef(certificate), previousStatus: before.lastKnownStatus ?? null, movedFrom });
@@ -644,6 +730,7 @@ export function compareReports(current: ReportModel, previous: unknown, label = 
           ]
         : []),
       ...notRecheckedWarning(notRechecked),
+      ...certificatesNotComparedWarning(notCompared),
     ],
     findings: {
       new: sortedBy(current.findings.filter((f) => !beforeFindings.has(f.id) && !sameAs.has(f.id)).map(findingRef), findingOrder),

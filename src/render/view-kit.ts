@@ -156,6 +156,15 @@ export class ViewKit {
     return label ?? this.cut(fallbackName ? `${id} (${fallbackName})` : id);
   }
 
+  /**
+   * Where a certificate is or was (`CertificateLifecycle.accountId`, `CertificateAccount.accountId`):
+   * its account as `account` gives it, or, for null, the sender of a transfer the report does not
+   * show (answered in the period, made before it or in an account `--account` left out).
+   */
+  certificateAccount(id: string | null, fallbackName: string | null = null): string {
+    return id === null ? SENDER_NOT_SHOWN : this.account(id, fallbackName);
+  }
+
   /** The anchor itself, or a variant of it when already taken: ids stay unique in the document. */
   claim(anchor: string): string {
     let id = anchor;
@@ -273,6 +282,9 @@ const SEVERITY: Record<string, Badge & { rank: number }> = {
   low: { label: 'Low', cls: 'sev-low', rank: 2 },
   info: { label: 'Info', cls: 'sev-info', rank: 1 },
 };
+
+/** A certificate's account when the report does not show it (`ViewKit.certificateAccount`). */
+export const SENDER_NOT_SHOWN = 'a sender not in this report';
 
 export function severityBadge(severity: string): Badge {
   const s = SEVERITY[severity];

@@ -209,9 +209,12 @@ export interface CertificateRow {
   arn: string | null;
   /** Each ARN the logs gave it, in the order of its accounts (screen only: the PDF leaves ARNs out). */
   arns: string[];
-  /** The account it is in at the end of the period. */
+  /** The account it is in at the end of the period; "a sender not in this report" when the report does not show it (`accountId` null). */
   account: string;
-  /** The accounts it was in during the period, in order, each after the first as "→ account": one when never transferred. */
+  /**
+   * The accounts it was in during the period, in order, each after the first as "→ account": one when
+   * never transferred; "a sender not in this report" for the sender of a transfer the report does not show.
+   */
   accounts: string[];
   region: string;
   status: Badge;
@@ -864,8 +867,14 @@ function integrityView(model: ReportModel, kit: ViewKit): IntegrityView {
 
 /** "314159265358 (iot-prod)", "→ 271828182845 (iot-staging)": the accounts a certificate was in, in order. */
 function accountPath(c: CertificateLifecycle, kit: ViewKit): string[] {
-  return c.accounts.map((a, i) => (i === 0 ? '' : '→ ') + kit.account(a.accountId, a.accountName));
+  return c.accounts.map((a, i) => (i === 0 ? '' : '→ ') + kit.certificateAccount(a.accountId, a.accountName));
 }
+
+/**
+ * Findings find a certificate by its place (`certificatePlace`): account, region and id. One whose
+ * place the report does not show (`accountId` null) has none: findings find it by its id alone.
+ */
+const placeOf = (accountId: string | null, c: CertificateLifecycle) => (accountId === null ? null : certificatePlace(accountId, c.region, c.certificateId));
 
 function certificatesView(
   certs: CertificateLifecycle[],
@@ -882,15 +891,18 @@ function certificatesView(
   // in the sender's), after every certificate is found where it ends: that account's own comes first.
   const left: [string, string][] = [];
   const leftPlaces = (c: CertificateLifecycle, anchor: string) => {
-    for (let a = 0; a < c.accounts.length - 1; a++) left.push([certificatePlace(c.accounts[a]!.accountId, c.region, c.certificateId), anchor]);
+    for (let a = 0; a < c.accounts.length - 1; a++) {
+      const place = placeOf(c.accounts[a]!.accountId, c);
+      if (place !== null) left.push([place, anchor]);
+    }
   };
   // Anchors are claimed now, in document order (findings link to them); rows are made when printed.
   const groupAnchors = kit.shown(groups, kit.limits.rows).map((g, i) => {
     const anchor = kit.claim(`certgroup-${i + 1}`);
     for (const c of g.items) {
       if (!anchors.has(c.certificateId)) anchors.set(c.certificateId, anchor);
-      const place = certificatePlace(c.accountId, c.region, c.certificateId);
-      if (!anchors.has(place)) anchors.set(place, anchor);
+      const place = placeOf(c.accountId, c);
+      if (place !== null && !anchors.has(place)) anchors.set(place, anchor);
       leftPlaces(c, anchor);
     }
     return anchor;
@@ -903,7 +915,7 @@ function certificatesView(
       anchor,
       count: formatCount(g.items.length),
       kind: first.kind === 'ca' ? 'CA certificates' : 'Device certificates',
-      account: kit.account(first.accountId, first.accountName),
+      account: kit.certificateAccount(first.accountId, first.accountName),
       accounts: accountPath(first, kit),
       region: kit.cut(first.region),
       shape: first.steps.map((s) => `${certificateActionLabel(s.action)} (${kit.cut(s.eventName)})`).join(' → '),
@@ -917,17 +929,17 @@ function certificatesView(
 
   const stepCap = isPdf ? kit.limits.cellItems * 2 : Number.POSITIVE_INFINITY;
   const certAnchors = kit.shown(rest, kit.limits.certificates).map((c) => {
-    const anchor = kit.claim(anchorId('cert', c.accountId, c.region, c.certificateId));
+    const anchor = kit.claim(anchorId('cert', c.accountId ?? 'sender', c.region, c.certificateId));
     if (!anchors.has(c.certificateId) || anchors.get(c.certificateId)?.startsWith('certgroup-')) anchors.set(c.certificateId, anchor);
-    const place = certificatePlace(c.accountId, c.region, c.certificateId);
-    if (!anchors.has(place) || anchors.get(place)?.startsWith('certgroup-')) anchors.set(place, anchor);
+    const place = placeOf(c.accountId, c);
+    if (place !== null && (!anchors.has(place) || anchors.get(place)?.startsWith('certgroup-'))) anchors.set(place, anchor);
     leftPlaces(c, anchor);
     return anchor;
   });
   for (const [place, anchor] of left) if (!anchors.has(place)) anchors.set(place, anchor);
   const table = kit.table(rest, kit.limits.certificates, (c, i) => {
     const anchor = certAnchors[i] as string;
-    // Each step says its account when they are not all the account the certificate ends in.
+    // Each step says its account when they are not all the account the certificate ends in (or its place is not shown).
     const elsewhere = c.steps.some((s) => s.accountId !== c.accountId);
     const steps = c.steps.slice(0, stepCap).map((s) => ({
       time: kit.clock.dateTime(s.eventTime),
@@ -945,7 +957,7 @@ function certificatesView(
       // The ARN only repeats account, region and id: the PDF leaves it out to stay dense.
       arn: isPdf ? null : c.arn,
       arns: isPdf ? [] : [...new Set(c.accounts.flatMap((a) => (a.arn === null ? [] : [a.arn])))],
-      account: kit.account(c.accountId, c.accountName),
+      account: kit.certificateAccount(c.accountId, c.accountName),
       accounts: accountPath(c, kit),
       region: kit.cut(c.region),
       status: certificateStatusBadge(c.lastKnownStatus),

@@ -23,7 +23,12 @@
  * organization)`, which was counted under `(unknown)`; a policy's `changed`; a certificate's
  * `changed`, false for one only failed or denied calls named, which was counted among those
  * touched (and new in `--compare`); a compared certificate's `movedFrom`, a certificate the previous
- * report had in an account this one shows it leaving by a transfer, which was new). The schema
+ * report had in an account this one shows it leaving by a transfer, which was new; a certificate's
+ * `accountId` null, one only an answer to a transfer this report does not show named (a
+ * RejectCertificateTransfer in the receiving account: it stays the sender's, which the answer
+ * does not name), which was placed in the receiving account, and an `accounts` entry whose
+ * `accountId` is null, that sender, first before the account that accepted such a transfer; a
+ * compared certificate's `accountId` null likewise). The schema
  * describes one version exactly (closed objects, every field required): a report validates
  * against the schema of the version that wrote it, not an older minor's.
  */
@@ -353,7 +358,13 @@ export interface LifecycleStep {
 
 /** An account a certificate was in during the period (`CertificateLifecycle.accounts`). */
 export interface CertificateAccount {
-  accountId: string;
+  /**
+   * Null: the sender of a transfer whose TransferCertificate this report does not show (made
+   * before the period, or in an account `--account` left out), answered in the period by the
+   * receiving account (AcceptCertificateTransfer, RejectCertificateTransfer), whose record names
+   * no sender: "a sender not in this report".
+   */
+  accountId: string | null;
   accountName: string | null;
   /**
    * The certificate's ARN in this account as the logs gave it (a response's `certificateArn`, a
@@ -380,20 +391,31 @@ export interface CertificateLifecycle {
    * transferred certificate).
    */
   arn: string | null;
-  /** Account the certificate is in at the end of the period: that of its first event, or the last to accept its transfer. */
-  accountId: string;
+  /**
+   * Account the certificate is in at the end of the period: that of its first event, or the last to
+   * accept its transfer. Null when this report does not show it (since schema 1.5): a certificate
+   * only the receiving account's rejection of its transfer named (RejectCertificateTransfer, whose
+   * record names no sender), the transfer itself not in this report (made before the period, or in
+   * an account `--account` left out); it stays the sender's, "a sender not in this report", each
+   * step in the account it was made in (`LifecycleStep.accountId`).
+   */
+  accountId: string | null;
   accountName: string | null;
   region: string;
   /**
    * The accounts it was in during the period, in order: that of its first event, then each that
    * accepted a transfer of it (the last is `accountId`). One when no transfer was accepted: a
-   * rejected, cancelled or pending transfer leaves it in the sender's. A certificate whose
-   * transfer began before the period starts in the accepting account. Since schema 1.5.
+   * rejected, cancelled or pending transfer leaves it in the sender's. A certificate accepted from
+   * a transfer this report does not show (made before the period, or in an account `--account` left
+   * out) starts with that sender, `accountId` null, before the accepting account. Since schema 1.5.
    */
   accounts: CertificateAccount[];
   /** Successful changes in time order. */
   steps: LifecycleStep[];
-  /** Status after the period's last status change (ACTIVE, INACTIVE, REVOKED, DELETED, PENDING_TRANSFER, ...), null when unknown. */
+  /**
+   * Status after the period's last status change (ACTIVE, INACTIVE, REVOKED, DELETED, PENDING_TRANSFER, ...), null when unknown:
+   * also when `accountId` is null (the sender's later calls are not in this report).
+   */
   lastKnownStatus: string | null;
   /** Things attached at the end of the period (as far as the period's events tell). */
   things: string[];
@@ -776,7 +798,8 @@ export interface PolicyChangeRef extends PolicyRef {
 }
 
 export interface CertificateRef {
-  accountId: string;
+  /** The certificate's `accountId`: null when this report does not show where it is (`CertificateLifecycle.accountId`). */
+  accountId: string | null;
   accountName: string | null;
   region: string;
   certificateId: string;
@@ -791,7 +814,8 @@ export interface CertificateChangeRef extends CertificateRef {
    * (`accountId`): it was transferred, "moved to" `accountId`. The previous report's certificate of
    * the same kind, region and id is this one when it was in an account this report shows it leaving
    * (`CertificateLifecycle.accounts`), or left pending a transfer this report shows accepted; else
-   * null. Since schema 1.5.
+   * null (a certificate the previous report had in another account without this report showing it
+   * move is not compared: see `Comparison.certificates`). Since schema 1.5.
    */
   movedFrom: { accountId: string; accountName: string | null } | null;
 }
@@ -810,7 +834,8 @@ export interface Comparison {
    * one's, later, or overlaps it (it should end where this one starts, or before); and previous
    * findings absent now that are not counted as no longer reported, as nobody looked again: in accounts or
    * regions this report does not cover, in accounts of which it read no log file, or of rules that
-   * failed or were disabled. Empty when none.
+   * failed or were disabled; and the certificates of both reports whose status is not compared, as
+   * this report cannot see it (see `certificates`). Empty when none.
    */
   warnings: string[];
   /**
@@ -825,7 +850,14 @@ export interface Comparison {
    * `new`: certificates of this report that the previous one did not have (followed across a
    * transfer: see `CertificateChangeRef.movedFrom`); `changed`: those whose status changed, or that
    * moved to another account. Certificates only failed or denied calls named (`changed` false) in
-   * either report are left out.
+   * either report are left out. A status is compared only where this report sees it: not for one
+   * whose place it does not show (`accountId` null), nor one the previous report had in another
+   * account and this report does not show moving from there, nor one of which the previous report
+   * holds changes made in this report's period that this one does not (overlapping periods, this
+   * run narrowed by `--account`: a rejection in the receiving account left out); such a certificate
+   * is neither new nor changed, and a warning names those whose statuses differ. A certificate
+   * the previous report's `accounts` list in the account it is in now is that report's (unless
+   * this report shows it created or registered there anew).
    */
   certificates: { new: CertificateRef[]; changed: CertificateChangeRef[] };
   actors: { new: ActorRef[]; gone: ActorRef[] };

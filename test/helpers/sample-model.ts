@@ -559,7 +559,7 @@ export function sampleModel(options: SampleOptions = {}): ReportModel {
     },
     findings,
     ruleErrors: [{ ruleId: 'role-alias-broad', message: hv('rule-error', 'TypeError: cannot read properties of undefined') }],
-    certificates: [...certs.values()].sort((a, b) => a.accountId.localeCompare(b.accountId) || a.certificateId.localeCompare(b.certificateId)),
+    certificates: [...certs.values()].sort((a, b) => (a.accountId ?? '').localeCompare(b.accountId ?? '') || a.certificateId.localeCompare(b.certificateId)),
     policies: [...policies.values()].sort((a, b) => a.accountId.localeCompare(b.accountId) || a.region.localeCompare(b.region) || a.policyName.localeCompare(b.policyName)),
     actors: actorSummaries,
     denied: [...deniedMap.values()].sort((a, b) => b.count - a.count || a.actorKey.localeCompare(b.actorKey)),

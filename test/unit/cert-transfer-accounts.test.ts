@@ -153,12 +153,13 @@ describe('the other directions of a transfer', () => {
     });
   });
 
-  it('a certificate transferred in (its transfer made before the period) and then out again goes through both accounts', () => {
+  it('a certificate transferred in (its transfer made before the period) and then out again goes through its sender, not shown, and both accounts', () => {
     const [c] = lifecycles([accept('09:00:00', STAGING), deactivate('10:00:00', STAGING), transfer('10:01:00', STAGING, LAB), accept('10:30:00', LAB)]);
     expect(where(c!)).toEqual({
       accountId: LAB,
       arn: arnIn(LAB),
       accounts: [
+        [null, null, null],
         [STAGING, 'iot-staging', null],
         [LAB, 'iot-lab', arnIn(LAB)],
       ],
