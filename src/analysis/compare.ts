@@ -21,7 +21,7 @@ import type {
   ReportModel,
   Severity,
 } from '../report/model.js';
-import { MULTIPLE_REGIONS, SCHEMA_VERSION } from '../report/model.js';
+import { MULTIPLE_REGIONS, SCHEMA_VERSION, findingRegions } from '../report/model.js';
 import { getOrInsert } from '../memo.js';
 import { UsageError } from '../errors.js';
 import { canonicalTime } from '../cloudtrail/normalize.js';
@@ -250,10 +250,8 @@ function findingChanges(now: Finding, before: Finding): string[] {
 
 const policyKey = (p: PolicyHistory) => JSON.stringify([p.accountId, p.region, p.policyName]);
 
-/** A finding's regions: `regions` (since schema 1.5), else its one `region`. */
-function regionsOfFinding(f: Finding): string[] {
-  return Array.isArray(f.regions) && f.regions.length > 0 ? [...f.regions].sort() : [f.region];
-}
+/** A finding's regions (`findingRegions`), sorted. */
+const regionsOfFinding = (f: Finding): string[] => [...findingRegions(f)].sort();
 
 /**
  * Findings of the current report matched, by id, to a finding of the previous one that is the same

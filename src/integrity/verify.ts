@@ -886,12 +886,41 @@ async function seekPastLookAhead(location: IntegrityLocation, lister: Lister, ct
   if (prefix === null || (trails !== 'any' && trails.length === 0) || from > until) return out;
   const sought = trails === 'any' ? null : new Set(trails);
   const done = () => (sought === null ? out.found.size > 0 : out.found.size === sought.size);
+  const finished = await walkDigestMonths(location, lister, ctx, { from, until, latestFirst: false }, (days, byTrail) => {
+    out.folders.push(...days);
+    for (const [trail, digests] of byTrail) {
+      for (const d of digests) getOrInsert(out.byTrail, trail, () => []).push(d);
+      if (!out.found.has(trail) && (sought === null || sought.has(trail))) out.found.set(trail, digests[0]);
+    }
+    return done();
+  });
+  if (!finished && now > bound) out.cappedAt = bound;
+  return out;
+}
+
+/**
+ * Walks a digest folder month by month between `from` and `until` (earliest or latest first): its
+ * years listed, then each year's months in reach, then each month's days in reach, one listing a
+ * month on S3 (a page per 1,000 digests), the month folder and the day folders it holds on a local
+ * copy. `visit` takes each month's day folders and the hourly digests by trail found in them, and
+ * says whether the walk is done; the result says whether it was.
+ */
+async function walkDigestMonths(
+  location: IntegrityLocation,
+  lister: Lister,
+  ctx: Context,
+  range: { from: number; until: number; latestFirst: boolean },
+  visit: (days: string[], byTrail: Map<string, ListedDigest[]>) => boolean,
+): Promise<boolean> {
+  const prefix = location.digestPrefix;
+  if (prefix === null) return false;
+  const { from, until, latestFirst } = range;
   const children = async (folder: string, pattern: RegExp) =>
     (await lister.list(location.store, folder)).prefixes
       .map((p) => p.slice(folder.length, -1))
       .filter((name) => pattern.test(name))
       .map(Number)
-      .sort((a, b) => a - b);
+      .sort((a, b) => (latestFirst ? b - a : a - b));
   const keyOrdered = listsInKeyOrder(location.store);
   const first = new Date(from);
   const last = new Date(until);
@@ -908,16 +937,10 @@ async function seekPastLookAhead(location: IntegrityLocation, lister: Lister, ct
         present = days.filter((folder) => existing.has(folder));
       }
       const listings = await lister.listDays(location.store, present, ctx.concurrency);
-      out.folders.push(...days);
-      for (const [trail, digests] of hourlyByTrail(listings.flatMap((l) => l.objects))) {
-        for (const d of digests) getOrInsert(out.byTrail, trail, () => []).push(d);
-        if (!out.found.has(trail) && (sought === null || sought.has(trail))) out.found.set(trail, digests[0]);
-      }
-      if (done()) return out;
+      if (visit(days, hourlyByTrail(listings.flatMap((l) => l.objects)))) return true;
     }
   }
-  if (now > bound) out.cappedAt = bound;
-  return out;
+  return false;
 }
 
 /**
@@ -937,38 +960,15 @@ async function seekPastLookAhead(location: IntegrityLocation, lister: Lister, ct
  */
 async function seekBeforePeriod(location: IntegrityLocation, lister: Lister, ctx: Context): Promise<{ folders: string[]; byTrail: Map<string, ListedDigest[]> }> {
   const out = { folders: [] as string[], byTrail: new Map<string, ListedDigest[]>() };
-  const prefix = location.digestPrefix;
   // The day before the first of the days listed around the period, and the first day in reach.
   const until = Math.floor((ctx.periodStart - DAY_MS) / DAY_MS) * DAY_MS - DAY_MS;
   const from = Math.floor((ctx.periodStart - SEEK_DAYS * DAY_MS) / DAY_MS) * DAY_MS;
-  if (prefix === null || until < from) return out;
-  const children = async (folder: string, pattern: RegExp) =>
-    (await lister.list(location.store, folder)).prefixes
-      .map((p) => p.slice(folder.length, -1))
-      .filter((name) => pattern.test(name))
-      .map(Number)
-      .sort((a, b) => b - a);
-  const keyOrdered = listsInKeyOrder(location.store);
-  const first = new Date(from);
-  const last = new Date(until);
-  for (const year of await children(prefix, /^\d{4}$/)) {
-    if (year < first.getUTCFullYear() || year > last.getUTCFullYear()) continue;
-    for (const month of await children(`${prefix}${year}/`, /^\d{2}$/)) {
-      const monthStart = Date.UTC(year, month - 1, 1);
-      const monthEnd = Date.UTC(year, month, 1) - 1;
-      if (monthEnd < from || monthStart > until) continue;
-      const days = utcDays(Math.max(monthStart, from), Math.min(monthEnd, until)).map((day) => `${prefix}${dayPath(day)}`);
-      let present = days;
-      if (!keyOrdered) {
-        const existing = new Set((await lister.list(location.store, `${prefix}${dayPath(monthStart).slice(0, -3)}`)).prefixes);
-        present = days.filter((folder) => existing.has(folder));
-      }
-      const listings = await lister.listDays(location.store, present, ctx.concurrency);
-      out.folders.push(...days);
-      out.byTrail = hourlyByTrail(listings.flatMap((l) => l.objects));
-      if (out.byTrail.size > 0) return out;
-    }
-  }
+  if (until < from) return out;
+  await walkDigestMonths(location, lister, ctx, { from, until, latestFirst: true }, (days, byTrail) => {
+    out.folders.push(...days);
+    out.byTrail = byTrail;
+    return byTrail.size > 0;
+  });
   return out;
 }
 

@@ -1,5 +1,5 @@
 import type { Finding, IotEvent, ReportModel } from '../types.js';
-import { findingRegions } from './finding-regions.js';
+import { findingRegions } from '../report/model.js';
 
 /**
  * Spreadsheet programs run a cell that starts with one of these as a formula

@@ -10,7 +10,7 @@ import type { Finding, ReportModel, Severity } from '../report/model.js';
 import type { RenderContext } from './context.js';
 import { athenaRead, formatCount, inRegionsAskedFor, readLogFiles, suppressedCount, visible, ZoneClock } from './format.js';
 import { flatten } from './one-line.js';
-import { findingRegions } from './finding-regions.js';
+import { findingRegions } from '../report/model.js';
 import type { Comparison } from '../analysis/compare.js';
 
 export const MAX_LINES = 60;

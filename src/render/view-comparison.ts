@@ -47,7 +47,8 @@ export function comparisonView(c: Comparison, kit: ViewKit): ComparisonView {
     account: kit.account(f.accountId, f.accountName),
     resource: kit.cut(f.resource),
     suppressed: f.suppressed,
-    changes: f.changes ? [...f.changes] : [],
+    // Built from values of both reports (a finding's regions): cut as every other value here.
+    changes: f.changes ? f.changes.map((c) => kit.cut(c)) : [],
   });
   const NEW: Badge = { label: 'new', cls: 'st-neutral' };
   const GONE: Badge = { label: 'deleted', cls: 'st-muted' };

@@ -31,7 +31,8 @@ import { DEFAULT_PDF_CAPS, SCREEN_LIMITS, type PdfCaps, type RenderContext } fro
 import { anchorId, athenaRead, clipVisible, dayRanges, formatBytes, formatCount, inRegionsAskedFor, plural, readLogFiles, visibleStrings, ZoneClock } from './format.js';
 import { charsInRows, DOCUMENT_COLUMNS, printedRows } from './printed-rows.js';
 import { flatten } from './one-line.js';
-import { findingRegions, regionsText } from './finding-regions.js';
+import { findingRegions } from '../report/model.js';
+import { regionsText } from './finding-regions.js';
 import { changeKey, lifecycleKey, repetitions, type Repetition } from './group.js';
 import { comparisonView, type ComparisonView } from './view-comparison.js';
 import {
@@ -297,7 +298,7 @@ export interface PolicyView {
 }
 
 export interface PoliciesView {
-  /** "8 policies", or "7 policies changed, and 1 more only in failed or denied calls". */
+  /** "8 policies touched in the period", or "7 policies changed in the period, and 1 more only in failed or denied calls (…)". */
   total: string;
   none: boolean;
   items: PolicyView[];

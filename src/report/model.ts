@@ -12,7 +12,8 @@
  * refuses another major), the minor when one is added (1.1: `sessionIssuerType`; 1.2: an event's
  * `integrity` `no-digests`, which was `not-covered`, counted in `logFilesUnverified`; a policy
  * version's `documentNotRecorded`, and `document` null, not CloudTrail's placeholder, when not recorded;
- * 1.4: a finding's `resourceKind`, an Athena source's `engineVersion` and `note`; 1.5: coverage's
+ * 1.3: coverage's `iotRecordsWithoutName`, which were dropped, and `accountsNotRead`, which were
+ * counted among those without logs, and integrity's `eventsUnchecked`; 1.4: a finding's `resourceKind`, an Athena source's `engineVersion` and `note`; 1.5: coverage's
  * `athena` and an account's and region's `athenaPartitions`, which were counted in their `files`;
  * a certificate's `accounts`, and a lifecycle step's `accountId` and `accountName`, with a
  * certificate's `arn` only as logged, where it was made up for a transferred one; an actor's
@@ -36,6 +37,11 @@ export const SCHEMA_VERSION = '1.5';
 
 /** A finding's `region` when its events are in several regions (its `regions` names them). */
 export const MULTIPLE_REGIONS = 'multiple';
+
+/** A finding's regions: its `regions`, else (a report before schema 1.5, or a model made by hand) its `region`. */
+export function findingRegions(f: Pick<Finding, 'region' | 'regions'>): readonly string[] {
+  return Array.isArray(f.regions) && f.regions.length > 0 ? f.regions : [f.region];
+}
 
 export type Category = 'certificate' | 'policy' | 'other';
 export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
@@ -582,7 +588,8 @@ export interface Coverage {
   /**
    * The delivery days read after the period's last UTC day (`--late-days`), for the period's events
    * CloudTrail delivered late: every such day read, and the readable log files and Athena partitions
-   * of them, which `filesRead` and each account's `files` count too. Since schema 1.5.
+   * of them (the files counted in `filesRead` and each account's `files` too, the partitions in
+   * `athena.partitions` and `athenaPartitions`). Since schema 1.5.
    */
   late: LateDelivery;
   /** Per account: those asked for (every account known, without `filters.accounts`) and any of which log files were read. */
@@ -626,7 +633,7 @@ export interface AccountCoverage {
   files: number;
   /** Partitions (region and UTC delivery day) of an Athena table that returned a row of it; 0 without one. Since schema 1.5. */
   athenaPartitions: number;
-  /** Per region, the same counts (`athenaPartitions` since schema 1.5, `late` since 1.5). */
+  /** Per region, the same counts (`athenaPartitions` and `late` since schema 1.5). */
   regions: { region: string; files: number; athenaPartitions: number; days: string[]; late: LateDelivery }[];
   /** Days of the period (UTC delivery days) with at least one log file read or an Athena partition that returned a row; the late days after it are in `late`. */
   days: string[];
