@@ -10,18 +10,20 @@ import v8 from 'node:v8';
 // at 100,000 events). Every flag exists in Node 20, 22 and 24. Set before anything else
 // loads, so all code and the worker threads compile with them.
 //
-// The heap may grow to 1.3 times what survived the last full collection, not the up to 4
+// The heap may grow to 1.2 times what survived the last full collection, not the up to 4
 // times V8 allows when it could have a 4 GB heap: the old generation only fills up when a
 // month holds many IoT events, and then the report keeps them all. A month of 100,000 IoT
 // events, `--format json,pdf`: peak RSS 429-466 MB with 2 times (the setting before
 // 2026-11-25), 385-390 MB with 1.3 times, ~5% longer (9.15-9.79 against 9.94-10.80 s; 3 runs
 // each, alternating); `json,html`: 406-423 MB with 1.5 times, 376-391 MB with 1.3. (V8's own
-// growth had an earlier version peak at 575-631 MB, json,html.) No change at the bench's
-// scales (scale 1 and 2, `json,html`, 3-4 runs each, alternating): their old generation
-// stays small.
+// growth had an earlier version peak at 575-631 MB, json,html.) 1.2 since 2026-11-26, when
+// certificates came to carry their accounts and findings their regions: every format,
+// 387-389 MB against 402 MB with 1.3 (8.68 against 8.28-8.43 s, 2 runs each, alternating);
+// `json,pdf` 354 against 369 MB. No change at the bench's scales (scale 1, `json,html`, 3 runs
+// each, alternating: 2.05-2.10 s, 145-150 MB either way): their old generation stays small.
 // IOT_AUDIT_V8_DEFAULTS=1 keeps V8's defaults (to measure the difference).
 if (process.env.IOT_AUDIT_V8_DEFAULTS !== '1') {
-  v8.setFlagsFromString('--max-inlined-bytecode-size-cumulative=300 --no-turbo-escape --no-turbo-loop-peeling --no-use-osr --heap-growing-percent=30');
+  v8.setFlagsFromString('--max-inlined-bytecode-size-cumulative=300 --no-turbo-escape --no-turbo-loop-peeling --no-use-osr --heap-growing-percent=20');
 }
 
 // The AWS SDK warns on every run under Node 20 (its support ends in 2027): keep stderr to our one-line messages.
