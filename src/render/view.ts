@@ -867,8 +867,20 @@ function integrityView(model: ReportModel, kit: ViewKit): IntegrityView {
 // --- certificates ----------------------------------------------------------
 
 /** "314159265358 (iot-prod)", "→ 271828182845 (iot-staging)": the accounts a certificate was in, in order. */
-function accountPath(c: CertificateLifecycle, kit: ViewKit): string[] {
+function accountPath(c: CertificateLifecycle, kit: ViewKit, account: string): string[] {
+  // Nearly every certificate stays where it is: its one account is the row's `account` string (a
+  // month of 100,000 IoT events has ~80,000 certificates, each row made while the PDF prints).
+  if (c.accounts.length === 1 && c.accounts[0]!.accountId === c.accountId) return [account];
   return c.accounts.map((a, i) => (i === 0 ? '' : '→ ') + kit.certificateAccount(a.accountId, a.accountName));
+}
+
+/** No ARNs: the PDF's rows, and a certificate no log gave one (one array for them all). */
+const NO_ARNS: string[] = [];
+
+/** Each ARN the logs gave a certificate, in the order of its accounts. */
+function arnsOf(c: CertificateLifecycle): string[] {
+  if (c.accounts.length === 1) return c.accounts[0]!.arn === null ? NO_ARNS : [c.accounts[0]!.arn];
+  return [...new Set(c.accounts.flatMap((a) => (a.arn === null ? [] : [a.arn])))];
 }
 
 /**
@@ -911,13 +923,14 @@ function certificatesView(
   const groupTable = kit.table(groups, kit.limits.rows, (g, i) => {
     const anchor = groupAnchors[i] as string;
     const first = g.items[0] as CertificateLifecycle;
+    const groupAccount = kit.certificateAccount(first.accountId, first.accountName);
     const times = g.items.flatMap((c) => [c.steps[0]?.eventTime ?? '', c.steps[c.steps.length - 1]?.eventTime ?? '']).filter(Boolean).sort();
     return {
       anchor,
       count: formatCount(g.items.length),
       kind: first.kind === 'ca' ? 'CA certificates' : 'Device certificates',
-      account: kit.certificateAccount(first.accountId, first.accountName),
-      accounts: accountPath(first, kit),
+      account: groupAccount,
+      accounts: accountPath(first, kit, groupAccount),
       region: kit.cut(first.region),
       shape: first.steps.map((s) => `${certificateActionLabel(s.action)} (${kit.cut(s.eventName)})`).join(' → '),
       actors: [...new Set(first.steps.map((s) => s.actorLabel))].map((a) => kit.cut(a)).join(', '),
@@ -940,6 +953,7 @@ function certificatesView(
   for (const [place, anchor] of left) if (!anchors.has(place)) anchors.set(place, anchor);
   const table = kit.table(rest, kit.limits.certificates, (c, i) => {
     const anchor = certAnchors[i] as string;
+    const account = kit.certificateAccount(c.accountId, c.accountName);
     // Each step says its account when they are not all the account the certificate ends in (or its place is not shown).
     const elsewhere = c.steps.some((s) => s.accountId !== c.accountId);
     const steps = c.steps.slice(0, stepCap).map((s) => ({
@@ -957,9 +971,9 @@ function certificatesView(
       kind: c.kind === 'ca' ? 'CA' : 'Device',
       // The ARN only repeats account, region and id: the PDF leaves it out to stay dense.
       arn: isPdf ? null : c.arn,
-      arns: isPdf ? [] : [...new Set(c.accounts.flatMap((a) => (a.arn === null ? [] : [a.arn])))],
-      account: kit.certificateAccount(c.accountId, c.accountName),
-      accounts: accountPath(c, kit),
+      arns: isPdf ? NO_ARNS : arnsOf(c),
+      account,
+      accounts: accountPath(c, kit, account),
       region: kit.cut(c.region),
       status: certificateStatusBadge(c.lastKnownStatus),
       onlyFailed: !c.changed,
