@@ -11,25 +11,21 @@ import { describe, expect, it } from 'vitest';
 import { certificateLifecycles } from '../../src/analysis/certificates.js';
 import { compareReports } from '../../src/analysis/compare.js';
 import { compareEvents } from '../../src/iot/events.js';
-import { resourcesOf } from '../../src/iot/resources.js';
 import type { RenderContext } from '../../src/render/context.js';
 import { htmlText } from '../../src/render/html.js';
 import { renderMarkdown } from '../../src/render/md.js';
 import { buildView } from '../../src/render/view.js';
 import type { IotEvent, ReportModel } from '../../src/report/model.js';
-import { account, iotEvent, period, reportModel } from '../helpers/events.js';
+import { NAMES, PROD, STAGING, certArn, certCall } from '../helpers/cert-transfer.js';
+import { account, period, reportModel } from '../helpers/events.js';
 
-const PROD = '314159265358';
-const STAGING = '271828182845';
-const NAMES: Record<string, string> = { [PROD]: 'iot-prod', [STAGING]: 'iot-staging' };
-const REGION = 'us-east-1';
 const CERT = 'a9'.repeat(32);
 const OTHER = 'c3'.repeat(32);
-const arnIn = (accountId: string, id = CERT) => `arn:aws:iot:${REGION}:${accountId}:cert/${id}`;
+const arnIn = (accountId: string, id = CERT) => certArn(accountId, id);
 const SCREEN: RenderContext = { media: 'screen', paper: 'a4', dataFiles: ['iot-audit-2026-10.json'] };
 
-/** One call in `accountId` on `day` at `time`, its resources read from its parameters and response as the pipeline does. */
-function call(
+/** One call in `accountId` on `day` at `time`. */
+const call = (
   day: string,
   time: string,
   accountId: string,
@@ -37,19 +33,7 @@ function call(
   requestParameters: Record<string, unknown>,
   responseElements: Record<string, unknown> | null = null,
   errorCode: string | null = null,
-): IotEvent {
-  return iotEvent({
-    eventTime: `${day}T${time}Z`,
-    accountId,
-    accountName: NAMES[accountId] ?? null,
-    region: REGION,
-    eventName,
-    requestParameters,
-    responseElements,
-    errorCode,
-    resources: resourcesOf(eventName, requestParameters, responseElements),
-  });
-}
+): IotEvent => certCall(`${day}T${time}`, accountId, eventName, requestParameters, responseElements, { errorCode });
 
 const SEPT = '2026-09-10';
 const OCT = '2026-10-19';

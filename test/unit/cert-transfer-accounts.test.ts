@@ -9,43 +9,21 @@ import { parse } from 'node-html-parser';
 import { describe, expect, it } from 'vitest';
 import { certificateLifecycles } from '../../src/analysis/certificates.js';
 import { compareEvents } from '../../src/iot/events.js';
-import { resourcesOf } from '../../src/iot/resources.js';
 import { lifecycleKey } from '../../src/render/group.js';
 import { htmlText } from '../../src/render/html.js';
 import { buildView } from '../../src/render/view.js';
 import type { CertificateLifecycle, IotEvent } from '../../src/report/model.js';
-import { account, actors, iotEvent, reportModel } from '../helpers/events.js';
+import { LAB, NAMES, PROD, REGION, STAGING, certArn, certCall } from '../helpers/cert-transfer.js';
+import { account, actors, reportModel } from '../helpers/events.js';
 
-const PROD = '314159265358';
-const STAGING = '271828182845';
-const LAB = '161803398874';
-const NAMES: Record<string, string> = { [PROD]: 'iot-prod', [STAGING]: 'iot-staging', [LAB]: 'iot-lab' };
-const REGION = 'us-east-1';
 const CERT = 'a9'.repeat(32);
-const arnIn = (accountId: string, id = CERT) => `arn:aws:iot:${REGION}:${accountId}:cert/${id}`;
+const arnIn = (accountId: string, id = CERT) => certArn(accountId, id);
 
 const user = (name: string, accountId: string) => actors.iamUser(name, { accountId, arn: `arn:aws:iam::${accountId}:user/${name}`, label: `user/${name}` });
 
-/** One successful call in `accountId` at 2026-10-19 `time`, its resources read from its parameters and response as the pipeline does. */
-function call(
-  time: string,
-  accountId: string,
-  eventName: string,
-  requestParameters: Record<string, unknown>,
-  responseElements: Record<string, unknown> | null = null,
-): IotEvent {
-  return iotEvent({
-    eventTime: `2026-10-19T${time}Z`,
-    accountId,
-    accountName: NAMES[accountId] ?? null,
-    region: REGION,
-    eventName,
-    actor: user(accountId === PROD ? 'ops-oncall' : 'staging-ops', accountId),
-    requestParameters,
-    responseElements,
-    resources: resourcesOf(eventName, requestParameters, responseElements),
-  });
-}
+/** One successful call in `accountId` at 2026-10-19 `time`. */
+const call = (time: string, accountId: string, eventName: string, requestParameters: Record<string, unknown>, responseElements: Record<string, unknown> | null = null): IotEvent =>
+  certCall(`2026-10-19T${time}`, accountId, eventName, requestParameters, responseElements, { actor: user(accountId === PROD ? 'ops-oncall' : 'staging-ops', accountId) });
 
 const create = (time: string, accountId = PROD, id = CERT) =>
   call(time, accountId, 'CreateKeysAndCertificate', { setAsActive: true }, { certificateId: id, certificateArn: arnIn(accountId, id) });

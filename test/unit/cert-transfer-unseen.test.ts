@@ -14,36 +14,20 @@ import { describe, expect, it } from 'vitest';
 import { certificateLifecycles } from '../../src/analysis/certificates.js';
 import { compareReports } from '../../src/analysis/compare.js';
 import { compareEvents } from '../../src/iot/events.js';
-import { resourcesOf } from '../../src/iot/resources.js';
 import type { RenderContext } from '../../src/render/context.js';
 import { htmlText } from '../../src/render/html.js';
 import { renderMarkdown } from '../../src/render/md.js';
 import { buildView } from '../../src/render/view.js';
 import type { CertificateLifecycle, Finding, IotEvent, ReportModel } from '../../src/report/model.js';
-import { account, iotEvent, period, reportModel } from '../helpers/events.js';
+import { NAMES, PROD, REGION, STAGING, certArn, certCall } from '../helpers/cert-transfer.js';
+import { account, period, reportModel } from '../helpers/events.js';
 
-const PROD = '314159265358';
-const STAGING = '271828182845';
-const NAMES: Record<string, string> = { [PROD]: 'iot-prod', [STAGING]: 'iot-staging' };
-const REGION = 'us-east-1';
 /** Accepted by iot-staging, as the demo's a941…; rejected by it, as the demo's 3c6b…. */
 const MOVED = 'a9'.repeat(32);
 const REJECTED = '3c'.repeat(32);
-const arnIn = (accountId: string, id: string) => `arn:aws:iot:${REGION}:${accountId}:cert/${id}`;
+const arnIn = certArn;
 const SCREEN: RenderContext = { media: 'screen', paper: 'a4', dataFiles: ['iot-audit-2026-10.json'] };
-
-function call(at: string, accountId: string, eventName: string, requestParameters: Record<string, unknown>, responseElements: Record<string, unknown> | null = null): IotEvent {
-  return iotEvent({
-    eventTime: `${at}Z`,
-    accountId,
-    accountName: NAMES[accountId] ?? null,
-    region: REGION,
-    eventName,
-    requestParameters,
-    responseElements,
-    resources: resourcesOf(eventName, requestParameters, responseElements),
-  });
-}
+const call = certCall;
 
 const create = (at: string, id: string, accountId = PROD) =>
   call(at, accountId, 'CreateKeysAndCertificate', { setAsActive: true }, { certificateId: id, certificateArn: arnIn(accountId, id) });
