@@ -136,7 +136,7 @@ const transferKey = (region: string, id: string, toAccount: string) => `${region
  * transfer rejected in the period (RejectCertificateTransfer names no sender) whose
  * TransferCertificate is not among the events. No account id: those are log text, never a control character.
  */
-const SENDER_NOT_SHOWN = '\u0001';
+const UNSEEN_SENDER_KEY = '\u0001';
 
 /** The sender of a transfer this report does not show, in `CertificateLifecycle.accounts`. */
 const senderNotShown = (): CertificateAccount => ({ accountId: null, accountName: null, arn: null });
@@ -206,7 +206,7 @@ export function certificateLifecycles(events: readonly IotEvent[]): CertificateL
       const senderUnseen = answersTransfer && kind === 'device' && b === undefined;
       // Rejected, the certificate stays with that sender: not in the receiving account.
       const placeUnseen = senderUnseen && event.eventName === 'RejectCertificateTransfer';
-      const key = placeKey(kind, placeUnseen ? SENDER_NOT_SHOWN : event.accountId, event.region, resource.id);
+      const key = placeKey(kind, placeUnseen ? UNSEEN_SENDER_KEY : event.accountId, event.region, resource.id);
       b ??= byPlace.get(key);
       if (!b) {
         const place: CertificateAccount = placeUnseen ? senderNotShown() : { accountId: event.accountId, accountName: event.accountName, arn: null };
@@ -271,7 +271,7 @@ export function certificateLifecycles(events: readonly IotEvent[]): CertificateL
         pending.set(b.transfer, b);
       } else if (effect.action === 'transfer-accepted' && lifecycle.accountId !== event.accountId) {
         // The certificate lives in the accepting account from now on: its later calls there find it.
-        const before = placeKey(kind, lifecycle.accountId ?? SENDER_NOT_SHOWN, lifecycle.region, resource.id);
+        const before = placeKey(kind, lifecycle.accountId ?? UNSEEN_SENDER_KEY, lifecycle.region, resource.id);
         if (byPlace.get(before) === b) byPlace.delete(before);
         const accepting: CertificateAccount = { accountId: event.accountId, accountName: event.accountName, arn: null };
         accepting.arn = arnIn(transferredArn, lifecycle, accepting);

@@ -356,12 +356,7 @@ function madeAgain(c: CertificateLifecycle, before: CertificateLifecycle): boole
  */
 function previousCertificates(current: readonly CertificateLifecycle[], previous: readonly CertificateLifecycle[]): Map<CertificateLifecycle, CertificateLifecycle> {
   const byIdentity = new Map<string, CertificateLifecycle[]>();
-  for (const c of previous) {
-    const key = certificateIdentity(c.kind, c.region, c.certificateId);
-    const list = byIdentity.get(key);
-    if (list) list.push(c);
-    else byIdentity.set(key, [c]);
-  }
+  for (const c of previous) getOrInsert(byIdentity, certificateIdentity(c.kind, c.region, c.certificateId), () => []).push(c);
   const claimed = new Set<CertificateLifecycle>();
   const found = new Map<CertificateLifecycle, CertificateLifecycle>();
   const claim = (c: CertificateLifecycle, accepts: (before: CertificateLifecycle) => boolean): boolean => {

@@ -16,9 +16,9 @@ type ActionCount = { category: Category; eventName: string; count: number };
 const newActionMap = () => new Map<string, ActionCount>();
 
 /** The OU row of the accounts the organization's (or the accounts file's) list does not have. */
-export const NOT_IN_ORGANIZATION = '(not in the organization)';
+const NOT_IN_ORGANIZATION = '(not in the organization)';
 /** The OU row of the organization's accounts of no known OU (of every account, when no list is known). */
-export const UNKNOWN_OU = '(unknown)';
+const UNKNOWN_OU = '(unknown)';
 
 /**
  * The counts of the summary section. Read-only calls are never changes. `organizationKnown`: an

@@ -95,7 +95,7 @@ export function sharedActor(actor: Actor): Actor {
 
 /**
  * The shared actor of each actor object come from a parse worker: the records of one reply share
- * their caller's object (see `normalizeRecord`), so its identity is worked out once per reply.
+ * their caller's object (see `iotOnly` in collect/parse-log.ts), so its identity is worked out once per reply.
  */
 const sharedFor = new WeakMap<Actor, Actor>();
 

@@ -3,7 +3,7 @@ import { RecordOverLimits, scanRecordsBytes } from '../cloudtrail/scan.js';
 import { contentHashOf, sha256Hex } from '../integrity/content.js';
 import type { LogContentHash, ParsedLog } from '../types.js';
 import { gunzipWith, nativeGunzipper } from './gunzip-native.js';
-import { TOO_LARGE, iotRecordsOf, isGzip, isTooLarge, parseLogBytes, releaseBuffer } from './parse-log.js';
+import { TOO_LARGE, hasUtf8Bom, iotRecordsOf, isGzip, isTooLarge, parseLogBytes, releaseBuffer } from './parse-log.js';
 import { parseLogWindows, readsInWindows } from './parse-windows.js';
 
 /** libdeflate where the addon has it (its output space is reused from file to file). */
@@ -56,7 +56,7 @@ export function parseLogFast(bytes: Buffer, hash = false): ParsedLog {
   // A UTF-8 byte order mark before a compact log: the plain path drops it, and so does the scan.
   let scan: ReturnType<typeof scanRecordsBytes>;
   try {
-    scan = scanRecordsBytes(hasBom(raw) ? raw.subarray(3) : raw);
+    scan = scanRecordsBytes(hasUtf8Bom(raw) ? raw.subarray(3) : raw);
   } catch (error) {
     if (!(error instanceof RecordOverLimits)) throw error;
     // Past what a parse may build: so is the whole file, which the plain path would refuse after counting it all again.
@@ -81,10 +81,6 @@ function scannedLog(recordCount: number, candidates: unknown[], uncompressedByte
     if (!(error instanceof RecordTextOverLimits)) throw error;
     return { recordCount: 0, records: [], uncompressedBytes, error: error.message };
   }
-}
-
-function hasBom(bytes: Uint8Array): boolean {
-  return bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
 }
 
 /** The hash of a file libdeflate gunzipped: all of it was one member (`nativeGunzipper`). */

@@ -86,6 +86,11 @@ export function releaseBuffer(buf: Buffer): void {
 /** Decoded text of a log object, or why it could not be decoded. */
 export type DecodedLog = { text: string; uncompressedBytes: number } | { error: string; uncompressedBytes: number };
 
+/** Whether bytes begin with a UTF-8 byte order mark (the whole read drops it from the text; the scans skip it). */
+export function hasUtf8Bom(bytes: Uint8Array): boolean {
+  return bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+}
+
 export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }

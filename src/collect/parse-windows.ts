@@ -2,7 +2,7 @@ import { createGunzip } from 'node:zlib';
 import { MAX_PARSE_CONTAINERS, RecordTextOverLimits, overLimitsReason } from '../cloudtrail/normalize.js';
 import { type ScanPath, RecordOverLimits, countCandidates, parseSpans, scanCandidateSpans } from '../cloudtrail/scan.js';
 import type { CloudTrailRecord, ParsedLog } from '../types.js';
-import { MAX_LOG_BYTES, MAX_WHOLE_FILE_TEXT, TOO_LARGE, iotRecordsOf, isGzip, recordedSize } from './parse-log.js';
+import { MAX_LOG_BYTES, MAX_WHOLE_FILE_TEXT, TOO_LARGE, hasUtf8Bom, iotRecordsOf, isGzip, recordedSize } from './parse-log.js';
 
 /**
  * A large compact log, read a window at a time: gunzipped as a stream, each window of whole
@@ -42,7 +42,7 @@ import { MAX_LOG_BYTES, MAX_WHOLE_FILE_TEXT, TOO_LARGE, iotRecordsOf, isGzip, re
 export const WINDOWED_FROM = MAX_WHOLE_FILE_TEXT;
 
 /** Text gathered before a window is scanned (8 MiB). */
-export const WINDOW_BYTES = 8 << 20;
+const WINDOW_BYTES = 8 << 20;
 
 /**
  * The most text held with no record ending in it (16 MiB) before the file goes to the whole read:
@@ -63,7 +63,6 @@ const MAX_KEY = 64;
 
 const PREFIX = Buffer.from('{"Records":[', 'latin1');
 const SUFFIX = Buffer.from(']}', 'latin1');
-const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 /** Whether `parseLogWindows` is how this file is read (never for a hash: see above). */
 export function readsInWindows(bytes: Uint8Array, hash: boolean): boolean {
@@ -153,7 +152,7 @@ class WindowReader {
   append(chunk: Buffer): boolean {
     let text = chunk;
     if (!this.opened) {
-      const from = text.subarray(0, BOM.length).equals(BOM) ? BOM.length : 0;
+      const from = hasUtf8Bom(text) ? 3 : 0;
       if (text.length < from + PREFIX.length || !text.subarray(from, from + PREFIX.length).equals(PREFIX)) return false;
       this.opened = true;
       text = text.subarray(from + PREFIX.length);

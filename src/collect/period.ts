@@ -231,7 +231,7 @@ export function periodDays(period: Period): string[] {
 }
 
 /** An offset in minutes as ISO 8601 writes it: 120 -> "+02:00", -210 -> "-03:30" (a zone's old local mean time to the second: "+00:19:32"). */
-export function offsetText(minutes: number): string {
+function offsetText(minutes: number): string {
   const seconds = Math.round(Math.abs(minutes) * 60);
   const p = (n: number) => String(n).padStart(2, '0');
   const s = seconds % 60;

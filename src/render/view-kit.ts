@@ -284,7 +284,7 @@ const SEVERITY: Record<string, Badge & { rank: number }> = {
 };
 
 /** A certificate's account when the report does not show it (`ViewKit.certificateAccount`). */
-export const SENDER_NOT_SHOWN = 'a sender not in this report';
+const SENDER_NOT_SHOWN = 'a sender not in this report';
 
 export function severityBadge(severity: string): Badge {
   const s = SEVERITY[severity];
