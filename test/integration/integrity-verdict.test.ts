@@ -53,6 +53,8 @@ describe('report --verify: one verdict, from the model, in every output', () => 
   it('is failed where a chain is invalid (log files delivered after its last digest), and says so in every output', async () => {
     const out = tmp('failed');
     const run = await runCli([...base, ...verify, '--account', '314159265358', '--region', 'us-east-1', '--out', out]);
+    // A report with --verify is written whatever the check found (only --fail-on gates it).
+    expect(run.code, run.stderr).toBe(0);
     const { model, mdLine, badge, row, boxes } = outputs(out);
     expect(model.integrity).toMatchObject({ ok: false, verdict: 'failed' });
     expect(mdLine).toMatch(/^\*\*Integrity: FAILED\*\*, 67 problems \(log-file-not-covered 66, chain-gap 1\)/);

@@ -15,7 +15,7 @@ const model = (findings: ReturnType<typeof finding>[], month: string, start: str
   reportModel({
     period: period({ start, end, month }),
     findings,
-    coverage: { ...reportModel().coverage, perAccount: readIn([[ACCOUNT, 'us-east-1'], [ACCOUNT, 'eu-west-1'], [ACCOUNT, 'ap-northeast-1']]) },
+    coverage: { ...reportModel().coverage, perAccount: readIn([[ACCOUNT, 'us-east-1'], [ACCOUNT, 'eu-west-1'], [ACCOUNT, 'ap-northeast-1'], [ACCOUNT, 'sa-east-1']]) },
   });
 const september = (findings: ReturnType<typeof finding>[]) => model(findings, '2026-09', '2026-09-01T00:00:00Z', '2026-10-01T00:00:00Z');
 const october = (findings: ReturnType<typeof finding>[]) => model(findings, '2026-10', '2026-10-01T00:00:00Z', '2026-11-01T00:00:00Z');
@@ -35,9 +35,17 @@ describe('--compare and a finding whose id names several regions', () => {
   });
 
   it('is not matched to a finding of another region, rule, resource or account', () => {
-    for (const before of [old('sa-east-1'), { ...old('us-east-1'), ruleId: 'other' }, old('us-east-1', `new-source:${ACCOUNT}:us-east-1:203.0.113.9:ip`)]) {
+    const elsewhere = '999999999999';
+    for (const before of [
+      old('sa-east-1'),
+      { ...old('us-east-1', `other:${ACCOUNT}:us-east-1:198.51.100.23:ip`), ruleId: 'other' },
+      old('us-east-1', `new-source:${ACCOUNT}:us-east-1:203.0.113.9:ip`),
+      { ...old('us-east-1', `new-source:${elsewhere}:us-east-1:198.51.100.23:ip`), accountId: elsewhere },
+    ]) {
       const c = compareReports(october([several(['eu-west-1', 'us-east-1'])]), JSON.parse(JSON.stringify(september([before]))));
-      expect(c.findings.new.length).toBe(1);
+      expect([c.findings.new.length, c.findings.changed]).toEqual([1, []]);
+      // The previous one is not taken for this one: no longer reported (an account this run read).
+      if (before.accountId !== elsewhere) expect(c.findings.resolved.map((f) => f.id)).toEqual([before.id]);
     }
   });
 });

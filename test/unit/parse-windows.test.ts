@@ -107,13 +107,13 @@ describe('a large compact log read in windows', () => {
     const wide = (i: number) => JSON.stringify(iot(i)).replace(/}$/, `,"responseElements":{"x":[${'[],'.repeat(700_000)}[]]}}`);
     const log = (parts: string[]) => gzipSync(Buffer.from(`{"Records":[${parts.join(',')}]}`));
     const others = Array.from({ length: 300 }, (_, i) => JSON.stringify(other(i)));
-    for (const file of [
-      log([...others, JSON.stringify(iot(1)), refused, ...others]),
-      // Refused early, past what the file may build later: the whole read counts before it parses.
-      log([others[0]!, refused, ...others, wide(1), wide(2), wide(3)]),
-    ]) {
+    for (const [file, reason] of [
+      [log([...others, JSON.stringify(iot(1)), refused, ...others]), /^holds a record as text in "CloudTrailEvent" nested more than/],
+      // Refused early, past what the file may build later: the whole read counts before it parses, so that is the reason.
+      [log([others[0]!, refused, ...others, wide(1), wide(2), wide(3)]), /^holds more than 2,000,000 objects and arrays/],
+    ] as const) {
       const whole = parseLogFast(file);
-      expect(whole.error).toMatch(/^(holds a record as text in "CloudTrailEvent" nested more than|holds more than 2,000,000 objects)/);
+      expect(whole.error).toMatch(reason);
       const { parsed, sizes } = await windows(file, 16 << 10);
       expect(sizes.length).toBeGreaterThan(2);
       expect(parsed).toStrictEqual(whole);
