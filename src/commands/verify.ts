@@ -6,6 +6,7 @@ import { periodFlags, scopeFlags, usageWithPeriod } from '../cli/flags.js';
 import { progressFor, type Progress } from '../cli/progress.js';
 import { localDateTime, resolvePeriod } from '../collect/period.js';
 import { EXIT } from '../errors.js';
+import { tuneAllocator } from '../native.js';
 import { checkScope } from '../sources/athena/validate.js';
 import { compareText, printable } from '../unicode.js';
 
@@ -96,6 +97,7 @@ Exit status: 0 when the logs are VERIFIED, or VERIFIED IN PART (log files left u
       progress = progressFor(process.stderr, process.env, this.jsonEnabled());
       // Log files are inflated and hashed, and local digests read and parsed, on worker threads.
       const threads = flags.threads ?? os.availableParallelism();
+      tuneAllocator();
       const pool = threads > 0 ? createParsePool({ threads }) : null;
       let result;
       try {

@@ -15,6 +15,7 @@ import { PhaseCollector } from './heap.js';
 import type { RenderContext } from '../render/context.js';
 import type { Printer } from '../render/pdf.js';
 import { FORMATS, type FormatName, type FormatOutput } from '../render/index.js';
+import { tuneAllocator } from '../native.js';
 import { localPathOf, openSources } from '../sources/open.js';
 import { DEFAULT_S3_CONCURRENCY } from '../sources/s3-url.js';
 import type { ObjectStore, Period, ReportModel, Severity, SourceInfo, SourcedRecord } from '../types.js';
@@ -301,6 +302,8 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
     throw new UsageError('--late-days must be a whole number from 0 to 14');
   }
   checkScope(options.accounts, options.regions);
+  // Before any thread starts: what the run frees goes back to the system (`tuneAllocator`).
+  tuneAllocator();
   // The parse workers boot (each compiles the scan kernel) while the other inputs load.
   const threads = options.threads ?? os.availableParallelism();
   const parserReady = (options.parserFactory ?? defaultParser)(threads);
