@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { CloudTrailRecord, JsonObject, JsonValue, RecordShape } from '../types.js';
 import { actorOf } from './identity.js';
+import { formatCount } from '../numbers.js';
 
 export const IOT_EVENT_SOURCE = 'iot.amazonaws.com';
 
@@ -97,12 +98,12 @@ export function overLimitsReason(over: 'deep' | 'wide', heldIn?: TextWrapperKey)
   if (heldIn !== undefined) {
     const record = `holds a record as text in "${heldIn}"`;
     return over === 'deep'
-      ? `${record} nested more than ${MAX_PARSE_DEPTH.toLocaleString('en-US')} levels deep: not read (no CloudTrail record nests so deep)`
-      : `${record} with more than ${MAX_RECORD_CONTAINERS.toLocaleString('en-US')} objects and arrays: not read (no CloudTrail record holds so many: its events are at most 256 KB)`;
+      ? `${record} nested more than ${formatCount(MAX_PARSE_DEPTH)} levels deep: not read (no CloudTrail record nests so deep)`
+      : `${record} with more than ${formatCount(MAX_RECORD_CONTAINERS)} objects and arrays: not read (no CloudTrail record holds so many: its events are at most 256 KB)`;
   }
   return over === 'deep'
-    ? `nested more than ${MAX_PARSE_DEPTH.toLocaleString('en-US')} levels deep: not read (no CloudTrail record nests so deep)`
-    : `holds more than ${MAX_PARSE_CONTAINERS.toLocaleString('en-US')} objects and arrays: not read (no CloudTrail log holds so many in so little)`;
+    ? `nested more than ${formatCount(MAX_PARSE_DEPTH)} levels deep: not read (no CloudTrail record nests so deep)`
+    : `holds more than ${formatCount(MAX_PARSE_CONTAINERS)} objects and arrays: not read (no CloudTrail log holds so many in so little)`;
 }
 
 /**
@@ -169,7 +170,7 @@ export const TOO_DEEP = `[nested more than ${MAX_NESTING} levels deep: left out]
 export const MAX_KEPT_CONTAINERS = 10_000;
 
 /** What stands in for the objects and arrays of a value past `MAX_KEPT_CONTAINERS`. */
-export const TOO_WIDE = `[more than ${MAX_KEPT_CONTAINERS.toLocaleString('en-US')} objects and arrays: left out]`;
+export const TOO_WIDE = `[more than ${formatCount(MAX_KEPT_CONTAINERS)} objects and arrays: left out]`;
 
 /**
  * Whether `value` holds objects or arrays more than `levels` deep, the value itself the first

@@ -3,6 +3,7 @@ import { MAX_PARSE_CONTAINERS, MAX_PARSE_DEPTH, isIotRecord, jsonOverLimits, nor
 import { sharedActor } from '../cloudtrail/shared.js';
 import type { CloudTrailRecord, ParsedLog } from '../types.js';
 import { oneLine } from '../errors.js';
+import { formatCount } from '../numbers.js';
 
 /** Largest output chunk `gunzipLog` asks zlib for; larger logs take several chunks. */
 const MAX_CHUNK = 16 << 20;
@@ -60,7 +61,7 @@ export function gunzipLog(bytes: Buffer): Buffer {
 }
 
 const MB = 1 << 20;
-const megabytes = (bytes: number) => `${Math.round(bytes / MB).toLocaleString('en-US')} MB`;
+const megabytes = (bytes: number) => `${formatCount(Math.round(bytes / MB))} MB`;
 
 /** Why a file that inflates past `MAX_LOG_BYTES` is not read. */
 export const TOO_LARGE = `larger than ${megabytes(MAX_LOG_BYTES)} uncompressed: not read (no CloudTrail log file is this large)`;

@@ -5,23 +5,13 @@
 import { hash as digest } from 'node:crypto';
 import { IANAZone } from 'luxon';
 import { repeatedTimeMark, zoneOffsetAt } from '../collect/period.js';
+import { formatCount } from '../numbers.js';
 import { rowSource } from './rows.js';
 import { codeShown, codeToken, INVISIBLE_CHARACTERS, mayShowCode, whole } from '../unicode.js';
 import type { AthenaCoverage, ReportModel } from '../report/model.js';
 
-/** Made on first use: creating it costs milliseconds of ICU start-up, and counts rarely need it. */
-let numberFormat: Intl.NumberFormat | undefined;
-
-/** 12000 -> "12,000" (en-US, a fixed locale: same input, same bytes). */
-export function formatCount(n: number): string {
-  // Integers (every count) grouped by hand as en-US groups them; anything else by Intl (-0 too: "-0").
-  if (!Number.isSafeInteger(n) || Object.is(n, -0)) return (numberFormat ??= new Intl.NumberFormat('en-US')).format(n);
-  const digits = String(n < 0 ? -n : n);
-  let i = digits.length % 3 || 3;
-  let out = digits.slice(0, i);
-  for (; i < digits.length; i += 3) out += `,${digits.slice(i, i + 3)}`;
-  return n < 0 ? `-${out}` : out;
-}
+/** Counts are grouped by `formatCount` (src/numbers.ts), which the renderers import from here. */
+export { formatCount };
 
 /** Bytes in decimal units: 1234567 -> "1.2 MB". */
 export function formatBytes(n: number): string {
