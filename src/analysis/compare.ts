@@ -736,7 +736,11 @@ export function compareReports(current: ReportModel, previous: unknown, label = 
       deleted: sortedBy(deletedPolicies, policyOrder),
       changed: sortedBy(changedPolicies, policyOrder),
     },
-    certificates: { new: sortedBy(newCertificates, certificateOrder), changed: sortedBy(changedCertificates, certificateOrder) },
+    certificates: {
+      new: sortedBy(newCertificates, certificateOrder),
+      changed: sortedBy(changedCertificates, certificateOrder),
+      moved: changedCertificates.filter((c) => c.movedFrom !== null).length,
+    },
     actors: {
       new: sortedBy(current.actors.filter((a) => !beforeActors.has(a.key)).map(actorRef), (a) => a.key),
       gone: sortedBy(unseen.filter((a) => !actorsNotLookedAt.includes(a)).map(actorRef), (a) => a.key),

@@ -152,12 +152,15 @@ export function coverageOf(
   const notRead = unreadAccounts(input.problems, athena !== null);
   const noLogRead = organizationKnown ? accounts.filter((a) => a.inOrganization && !a.hasLogs && askedFor(a.id)).map((a) => a.id) : [];
   return {
+    accountsCovered: accountsCovered(accounts, organizationKnown, filters.accounts),
     accountsWithoutLogs: noLogRead.filter((id) => !notRead(id)),
     accountsNotRead: noLogRead.filter(notRead),
     accountsNotInOrganization: organizationKnown ? accounts.filter((a) => !a.inOrganization && a.hasLogs).map((a) => a.id) : [],
     unreadableFiles: input.unreadable.map((u) => ({ key: u.key, source: u.source, reason: u.reason })),
     sourceProblems: input.problems.map((p) => ({ key: p.key, source: p.source, reason: p.reason })),
     filesRead: input.stats.filesRead,
+    // Every unreadable file was read (and counted in `filesRead`): the rest were readable.
+    filesReadable: input.stats.filesRead - input.unreadable.length,
     bytesRead: input.stats.bytesRead,
     recordsRead: input.stats.recordsRead,
     athena: athena === null ? null : { partitions: athena.partitions.length, rowsRead: athena.rowsRead, dataScannedBytes: athena.dataScannedBytes },
@@ -169,6 +172,17 @@ export function coverageOf(
     late: { ...lateOf(accountCoverage.map((a) => a.late)), days: sortedDays.filter((d) => !periodDaySet.has(d)) },
     perAccount: accountCoverage,
   };
+}
+
+/**
+ * `Coverage.accountsCovered`: the accounts asked for (each once), else every account known, and
+ * those of them the organization's list does not have (none when no list is known).
+ */
+export function accountsCovered(accounts: readonly AccountInfo[], organizationKnown: boolean, askedFor: readonly string[]): Coverage['accountsCovered'] {
+  const ids = askedFor.length > 0 ? [...new Set(askedFor)] : accounts.map((a) => a.id);
+  if (!organizationKnown) return { total: ids.length, notInOrganization: 0 };
+  const listed = new Set(accounts.filter((a) => a.inOrganization).map((a) => a.id));
+  return { total: ids.length, notInOrganization: ids.filter((id) => !listed.has(id)).length };
 }
 
 /** The late deliveries of several places added up, their days merged. */

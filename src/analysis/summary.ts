@@ -73,17 +73,20 @@ export function summarize(events: readonly IotEvent[], accounts: readonly Accoun
 
   const accountById = new Map(accounts.map((a) => [a.id, a]));
   const accountIds = [...new Set([...accountChanges.keys(), ...accountFailures.keys()])].sort();
-  const byAccount = accountIds.map((id) => ({
-    accountId: id,
-    accountName: accountById.get(id)?.name ?? null,
-    ouPath: accountById.get(id)?.ouPath ?? null,
-    changes: accountChanges.get(id) ?? 0,
-    failedAttempts: accountFailures.get(id) ?? 0,
-  }));
+  const byAccount = accountIds.map((id) => {
+    const info = accountById.get(id);
+    return {
+      accountId: id,
+      accountName: info?.name ?? null,
+      ouPath: info?.ouPath ?? null,
+      notInOrganization: organizationKnown && info !== undefined && !info.inOrganization,
+      changes: accountChanges.get(id) ?? 0,
+      failedAttempts: accountFailures.get(id) ?? 0,
+    };
+  });
   const ous = new Map<string, { ouPath: string; accounts: number; changes: number; failedAttempts: number }>();
   for (const a of byAccount) {
-    const info = accountById.get(a.accountId);
-    const ouPath = a.ouPath ?? (organizationKnown && info !== undefined && !info.inOrganization ? NOT_IN_ORGANIZATION : UNKNOWN_OU);
+    const ouPath = a.ouPath ?? (a.notInOrganization ? NOT_IN_ORGANIZATION : UNKNOWN_OU);
     const ou = ous.get(ouPath) ?? { ouPath, accounts: 0, changes: 0, failedAttempts: 0 };
     ou.accounts++;
     ou.changes += a.changes;

@@ -6,9 +6,11 @@ const STATUS_ORDER: IntegrityChain['status'][] = ['valid', 'incomplete', 'invali
 
 /**
  * The report model's Integrity section from a check's result: one row per account
- * and region (sources and trails merged), every problem, the notes.
+ * and region (sources and trails merged), every problem, the notes, and the verdict.
+ * `eventsUnchecked`: the report's events from log files the check could not prove (counted
+ * once the events are marked, `logFileIntegrity`), which the verdict depends on.
  */
-export function toIntegrityReport(result: IntegrityResult, accountName: (accountId: string) => string | null): IntegrityReport {
+export function toIntegrityReport(result: IntegrityResult, accountName: (accountId: string) => string | null, eventsUnchecked: number): IntegrityReport {
   const rows = new Map<string, IntegrityChain>();
   for (const chain of result.chains) {
     const id = `${chain.accountId}\n${chain.region}`;
@@ -31,9 +33,8 @@ export function toIntegrityReport(result: IntegrityResult, accountName: (account
       message: p.message,
     })),
     notes,
-    // The events are marked afterwards (`logFileIntegrity`), by whoever holds them, who then gives the verdict again.
-    eventsUnchecked: 0,
-    verdict: integrityVerdict(result.ok, chains, 0),
+    eventsUnchecked,
+    verdict: integrityVerdict(result.ok, chains, eventsUnchecked),
   };
 }
 

@@ -151,22 +151,24 @@ async function checkIntegrity(
   });
 }
 
-/** The Integrity section, and each event marked with the status of the log file it came from. */
+/**
+ * Each event marked with the status of the log file it came from, then the Integrity section,
+ * whose verdict depends on the events the check could not prove.
+ */
 function addIntegrity(model: ReportModel, stores: readonly ObjectStore[], inputs: VerifyInputs, result: IntegrityResult) {
   const { integrity } = inputs;
-  const names = new Map(model.accounts.map((a) => [a.id, a.name]));
-  model.integrity = integrity.toIntegrityReport(result, (id) => names.get(id) ?? null);
-  if (model.sources.some((s) => s.kind === 'athena')) {
-    model.integrity.notes.push('Events read through Athena are not checked: verify the trail bucket itself with `iot-audit verify --source s3://...`.');
-  }
   const bases = stores.map((store) => ({ prefix: `${sourceBase(store).replace(/\/+$/, '')}/`, store }));
   for (const event of model.events) {
     const base = bases.find((b) => event.sourceFile.startsWith(b.prefix));
     if (base === undefined) continue;
     event.integrity = integrity.logFileIntegrity(result, event.sourceFile.slice(base.prefix.length));
   }
-  model.integrity.eventsUnchecked = model.events.filter((e) => e.integrity === null || e.integrity === 'unverified' || e.integrity === 'no-digests').length;
-  model.integrity.verdict = integrity.integrityVerdict(model.integrity.ok, model.integrity.chains, model.integrity.eventsUnchecked);
+  const unchecked = model.events.filter((e) => e.integrity === null || e.integrity === 'unverified' || e.integrity === 'no-digests').length;
+  const names = new Map(model.accounts.map((a) => [a.id, a.name]));
+  model.integrity = integrity.toIntegrityReport(result, (id) => names.get(id) ?? null, unchecked);
+  if (model.sources.some((s) => s.kind === 'athena')) {
+    model.integrity.notes.push('Events read through Athena are not checked: verify the trail bucket itself with `iot-audit verify --source s3://...`.');
+  }
 }
 
 /**

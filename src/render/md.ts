@@ -100,24 +100,20 @@ function filtersLine(model: ReportModel): string | null {
 }
 
 /**
- * The accounts the report covers (those asked for, else every account known): "5 accounts", or,
- * when some are not in the organization's list (or the accounts file's), "4 accounts of the
- * organization + 1 not in it", as the HTML's Coverage lists them apart.
+ * The accounts the report covers (`coverage.accountsCovered`): "5 accounts", or, when some are not
+ * in the organization's list (or the accounts file's), "4 accounts of the organization + 1 not in it".
  */
-function accountsCovered(model: ReportModel): string {
-  const ids = model.filters.accounts.length > 0 ? [...new Set(model.filters.accounts)] : model.accounts.map((a) => a.id);
-  if (model.organization.accountsFrom === 'logs') return plural(ids.length, 'account');
-  const listed = new Set(model.accounts.filter((a) => a.inOrganization).map((a) => a.id));
-  const outside = ids.filter((id) => !listed.has(id)).length;
-  if (outside === 0) return plural(ids.length, 'account');
-  return `${plural(ids.length - outside, 'account')} of the organization + ${count(outside)} not in it`;
+function accountsCovered(c: ReportModel['coverage']): string {
+  const { total, notInOrganization } = c.accountsCovered;
+  if (notInOrganization === 0) return plural(total, 'account');
+  return `${plural(total - notInOrganization, 'account')} of the organization + ${count(notInOrganization)} not in it`;
 }
 
 /** "178 log files read (175 readable, **3 unreadable**)": the readable ones are those the report's accounts count. */
 function filesRead(c: ReportModel['coverage']): string {
   const unreadable = c.unreadableFiles.length;
   if (unreadable === 0) return `${plural(c.filesRead, 'log file')} read, none unreadable`;
-  return `${plural(c.filesRead, 'log file')} read (${count(c.filesRead - unreadable)} readable, **${count(unreadable)} unreadable**)`;
+  return `${plural(c.filesRead, 'log file')} read (${count(c.filesReadable)} readable, **${count(unreadable)} unreadable**)`;
 }
 
 /** A finding's Region cell: its region, or every region of a finding of several (never one of them). */
@@ -135,7 +131,7 @@ function header(model: ReportModel): string[] {
   const coverage = [
     files ? filesRead(c) : null,
     c.athena !== null ? `Athena: ${athenaRead(c.athena)}` : null,
-    accountsCovered(model),
+    accountsCovered(c),
     c.accountsWithoutLogs.length > 0
       ? `**${plural(c.accountsWithoutLogs.length, 'account')} without logs${inRegionsAskedFor(model.filters.regions)}**`
       : null,
@@ -263,8 +259,6 @@ function comparisonSection(comparison: Comparison | null | undefined, ctx: Markd
   const p = comparison.policies;
   const c = comparison.certificates;
   const a = comparison.actors;
-  // A certificate moved to another account by a transfer is changed, not new (`movedFrom`).
-  const moved = c.changed.filter((x) => x.movedFrom !== null).length;
   return [
     '',
     // The previous period as its report names it, in its own zone (its UTC dates began a day early east of UTC).
@@ -273,7 +267,7 @@ function comparisonSection(comparison: Comparison | null | undefined, ctx: Markd
     // New findings suppressed ones included (they are new all the same): said, since the other counts are of open findings.
     `- Findings: ${count(f.new.length)} new${suppressedCount(f.new)}, ${count(f.resolved.length)} no longer reported, ${count(f.changed.length)} changed`,
     `- Policies: ${count(p.new.length)} new, ${count(p.deleted.length)} deleted, ${count(p.changed.length)} changed`,
-    `- Certificates: ${count(c.new.length)} new, ${count(c.changed.length)} changed${moved > 0 ? ` (${count(moved)} moved to another account)` : ' status'}`,
+    `- Certificates: ${count(c.new.length)} new, ${count(c.changed.length)} changed${c.moved > 0 ? ` (${count(c.moved)} moved to another account)` : ' status'}`,
     `- Actors: ${count(a.new.length)} new, ${count(a.gone.length)} gone`,
     // Every warning (period, scope, accounts without logs, rules that did not run), up to a cap: the summary stays bounded.
     ...comparison.warnings.slice(0, COMPARISON_WARNINGS).map((w) => `- **Warning:** ${mdText(w, 300)}`),

@@ -63,7 +63,6 @@ export function comparisonView(c: Comparison, kit: ViewKit): ComparisonView {
     ...c.certificates.changed.map((x) => ({ change: x.movedFrom === null ? CHANGED : MOVED, x, ...certificateChange(x, kit) })),
     ...c.certificates.new.map((x) => ({ change: NEW, x, from: null, status: statusText(x.status, kit) })),
   ];
-  const moved = c.certificates.changed.filter((x) => x.movedFrom !== null).length;
   const actors = [
     ...c.actors.new.map((a) => ({ change: NEW, a })),
     ...c.actors.gone.map((a) => ({ change: { label: 'not seen now', cls: 'st-muted' }, a })),
@@ -80,7 +79,7 @@ export function comparisonView(c: Comparison, kit: ViewKit): ComparisonView {
       { label: 'Policies new / changed / deleted', value: `${formatCount(c.policies.new.length)} / ${formatCount(c.policies.changed.length)} / ${formatCount(c.policies.deleted.length)}` },
       {
         label: 'Certificates new / changed',
-        value: `${formatCount(c.certificates.new.length)} / ${formatCount(c.certificates.changed.length)}${moved > 0 ? ` (${formatCount(moved)} moved to another account)` : ''}`,
+        value: `${formatCount(c.certificates.new.length)} / ${formatCount(c.certificates.changed.length)}${c.certificates.moved > 0 ? ` (${formatCount(c.certificates.moved)} moved to another account)` : ''}`,
       },
       { label: 'Actors new / not seen now', value: `${formatCount(c.actors.new.length)} / ${formatCount(c.actors.gone.length)}` },
     ],

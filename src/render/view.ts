@@ -650,7 +650,6 @@ function summaryView(model: ReportModel, kit: ViewKit, groups: Repetition<IotEve
   const s = model.summary;
   const rows = kit.limits.rows;
   const open = model.findings.filter((f) => !f.suppressed).length;
-  const outside = new Set(model.organization.accountsFrom === 'logs' ? [] : model.accounts.filter((a) => !a.inOrganization).map((a) => a.id));
   return {
     totals: [
       { label: 'IoT events', value: formatCount(s.totalEvents), cls: 'tot-neutral' },
@@ -669,7 +668,7 @@ function summaryView(model: ReportModel, kit: ViewKit, groups: Repetition<IotEve
     byAccount: kit.table(s.byAccount, rows, (a) => ({
       account: kit.account(a.accountId, a.accountName),
       // An account the organization's list does not have is said so, as the OU table counts it.
-      ouPath: a.ouPath !== null ? kit.cut(a.ouPath) : outside.has(a.accountId) ? 'not in the organization' : '—',
+      ouPath: a.ouPath !== null ? kit.cut(a.ouPath) : a.notInOrganization ? 'not in the organization' : '—',
       changes: formatCount(a.changes),
       failed: formatCount(a.failedAttempts),
     })),
@@ -1374,7 +1373,7 @@ function coverageView(model: ReportModel, kit: ViewKit): CoverageView {
 function filesReadText(cov: Coverage): string {
   const unreadable = cov.unreadableFiles.length;
   if (unreadable === 0) return formatCount(cov.filesRead);
-  return `${formatCount(cov.filesRead)} (${formatCount(cov.filesRead - unreadable)} readable, ${formatCount(unreadable)} unreadable)`;
+  return `${formatCount(cov.filesRead)} (${formatCount(cov.filesReadable)} readable, ${formatCount(unreadable)} unreadable)`;
 }
 
 /** "2026-10-01 to 2026-11-01 (2026-11-01 after the period, for late deliveries)": the late days read named as such. */

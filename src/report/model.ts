@@ -29,11 +29,13 @@
  * RejectCertificateTransfer in the receiving account: it stays the sender's, which the answer
  * does not name), which was placed in the receiving account, and an `accounts` entry whose
  * `accountId` is null, that sender, first before the account that accepted such a transfer; a
- * compared certificate's `accountId` null likewise). The schema
+ * compared certificate's `accountId` null likewise; 1.6: coverage's `filesReadable` and `accountsCovered`, a
+ * summary's `byAccount` entry's `notInOrganization`, and a comparison's `certificates.moved`, which the
+ * outputs counted themselves). The schema
  * describes one version exactly (closed objects, every field required): a report validates
  * against the schema of the version that wrote it, not an older minor's.
  */
-export const SCHEMA_VERSION = '1.5';
+export const SCHEMA_VERSION = '1.6';
 
 /** A finding's `region` when its events are in several regions (its `regions` names them). */
 export const MULTIPLE_REGIONS = 'multiple';
@@ -187,8 +189,12 @@ export interface Summary {
   changesByCategory: { category: Category; count: number }[];
   /** Changes by action, sorted by count descending then name. */
   changesByAction: { category: Category; eventName: string; count: number }[];
-  /** Changes and failures by account, sorted by account id. */
-  byAccount: { accountId: string; accountName: string | null; ouPath: string | null; changes: number; failedAttempts: number }[];
+  /**
+   * Changes and failures by account, sorted by account id. `notInOrganization`: the organization's
+   * list (or the accounts file) does not have the account, its `byOu` row `(not in the organization)`;
+   * false when no account list is known (since schema 1.6).
+   */
+  byAccount: { accountId: string; accountName: string | null; ouPath: string | null; notInOrganization: boolean; changes: number; failedAttempts: number }[];
   /**
    * Changes by OU path: accounts the organization (or accounts file) does not list under
    * "(not in the organization)" (since schema 1.5; they were under "(unknown)"), the organization's
@@ -538,6 +544,13 @@ export interface DeniedGroup {
 
 export interface Coverage {
   /**
+   * The accounts the report covers: those asked for (`filters.accounts`), else every account known
+   * (`accounts`), and how many of them the organization's list (or the accounts file) does not have
+   * (an account asked for that is in no list counts among them; 0 when no account list is known).
+   * Since schema 1.6.
+   */
+  accountsCovered: { total: number; notInOrganization: number };
+  /**
    * Accounts of the organization (or accounts file) of which no log file of the period was
    * read and no Athena partition returned a row: among the accounts asked for (`filters.accounts`, else all), and in the regions asked
    * for (`filters.regions`, else any). Empty when no account list is known.
@@ -557,6 +570,11 @@ export interface Coverage {
   sourceProblems: { key: string; source: string; reason: string }[];
   /** Log files read from the file sources (S3, local folders); what Athena returned is in `athena`. */
   filesRead: number;
+  /**
+   * Of `filesRead`, those that were readable (the others are `unreadableFiles`): in a trail's layout,
+   * what the accounts' `files` add up to (a plain folder's files name no account). Since schema 1.6.
+   */
+  filesReadable: number;
   /** Bytes of those log files, as stored. */
   bytesRead: number;
   /** Records of those log files, of any service. */
@@ -866,6 +884,11 @@ export interface Comparison {
    * the previous report's `accounts` list in the account it is in now is that report's (unless
    * this report shows it created or registered there anew).
    */
-  certificates: { new: CertificateRef[]; changed: CertificateChangeRef[] };
+  certificates: {
+    new: CertificateRef[];
+    changed: CertificateChangeRef[];
+    /** Of `changed`, those that moved to another account by a transfer (`movedFrom` not null). Since schema 1.6. */
+    moved: number;
+  };
   actors: { new: ActorRef[]; gone: ActorRef[] };
 }

@@ -11,6 +11,7 @@ import type { Rule, RuleContext, RuleHit } from '../../src/analysis/rules/types.
 import { knownPolicyVersions, type KnownPolicyVersion } from '../../src/analysis/rules/support/policy-versions.js';
 import { resolveParams } from '../../src/analysis/findings.js';
 import { RULES } from '../../src/analysis/rules/index.js';
+import { accountsCovered } from '../../src/analysis/coverage.js';
 
 export const ACCOUNT = '111111111111';
 export const OTHER_ACCOUNT = '222222222222';
@@ -164,9 +165,12 @@ export function runRule(rule: Rule, events: IotEvent[], options: RunOptions = {}
   return rule.evaluate(ruleContext(rule, events, options));
 }
 
-/** A minimal, consistent report model; tests override what they look at. */
+/**
+ * A minimal, consistent report model; tests override what they look at. Without a `coverage`
+ * given, its `accountsCovered` counts the accounts and filters given, as coverage counts them.
+ */
 export function reportModel(init: Partial<ReportModel> = {}): ReportModel {
-  return {
+  const model: ReportModel = {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'iot-audit', version: '0.1.0' },
     generatedAt: '2026-11-01T08:00:00Z',
@@ -201,12 +205,14 @@ export function reportModel(init: Partial<ReportModel> = {}): ReportModel {
     actors: [],
     denied: [],
     coverage: {
+      accountsCovered: { total: 1, notInOrganization: 0 },
       accountsWithoutLogs: [],
       accountsNotRead: [],
       accountsNotInOrganization: [],
       unreadableFiles: [],
       sourceProblems: [],
       filesRead: 0,
+      filesReadable: 0,
       bytesRead: 0,
       recordsRead: 0,
       athena: null,
@@ -224,6 +230,10 @@ export function reportModel(init: Partial<ReportModel> = {}): ReportModel {
     events: [],
     ...init,
   };
+  if (init.coverage === undefined) {
+    model.coverage.accountsCovered = accountsCovered(model.accounts, model.organization.accountsFrom !== 'logs', model.filters.accounts);
+  }
+  return model;
 }
 
 export function finding(init: Partial<Finding> = {}): Finding {

@@ -541,7 +541,7 @@ export function sampleModel(options: SampleOptions = {}): ReportModel {
         .map(([k, n]) => ({ category: k.split('\u0000')[0] as Category, eventName: k.split('\u0000')[1] as string, count: n }))
         .sort((a, b) => b.count - a.count || a.eventName.localeCompare(b.eventName)),
       byAccount: [...new Set(events.map((e) => e.accountId))].sort().map((id) => ({
-        accountId: id, accountName: accountNames[id] ?? null, ouPath: ouOf.get(id) ?? null, changes: changesByAccount.get(id) ?? 0, failedAttempts: failedByAccount.get(id) ?? 0,
+        accountId: id, accountName: accountNames[id] ?? null, ouPath: ouOf.get(id) ?? null, notInOrganization: id === OUTSIDER, changes: changesByAccount.get(id) ?? 0, failedAttempts: failedByAccount.get(id) ?? 0,
       })),
       byOu: [...new Set(events.map((e) => ouOf.get(e.accountId) ?? '(unknown)'))].sort().map((ou) => {
         const ids = accounts.filter((a) => (a.ouPath ?? '(unknown)') === ou).map((a) => a.id);
@@ -564,12 +564,14 @@ export function sampleModel(options: SampleOptions = {}): ReportModel {
     actors: actorSummaries,
     denied: [...deniedMap.values()].sort((a, b) => b.count - a.count || a.actorKey.localeCompare(b.actorKey)),
     coverage: {
+      accountsCovered: { total: accounts.length, notInOrganization: 1 },
       accountsWithoutLogs: [SECURITY],
       accountsNotRead: [],
       accountsNotInOrganization: [OUTSIDER],
       unreadableFiles: [{ key: hv('file-key', `AWSLogs/${ORG}/${PROD}/CloudTrail/eu-west-1/2026/10/13/${PROD}_CloudTrail_eu-west-1_20261013T1200Z_broken.json.gz`), source: './fixtures/org-trail', reason: hv('file-reason', 'bad gzip: incorrect header check') }],
       sourceProblems: [],
       filesRead: 1234,
+      filesReadable: 1233,
       bytesRead: 56_789_012,
       recordsRead: 98_765,
       athena: null,
@@ -617,6 +619,7 @@ export function sampleModel(options: SampleOptions = {}): ReportModel {
       certificates: {
         new: certs.map((c) => ({ accountId: c.accountId, accountName: c.accountName, region: c.region, certificateId: c.certificateId, kind: c.kind, status: c.lastKnownStatus })),
         changed: [{ accountId: PROD, accountName: accountNames[PROD] ?? null, region: R1, certificateId: c1, kind: 'device', status: 'ACTIVE', previousStatus: 'INACTIVE', movedFrom: null }],
+        moved: 0,
       },
       actors: {
         new: [{ key: actors.scanner.key, label: actors.scanner.label, type: actors.scanner.type }],

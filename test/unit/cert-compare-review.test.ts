@@ -70,11 +70,23 @@ function asSchema14(report: ReportModel): unknown {
   };
 }
 
+/** The same report as schema 1.5 wrote it: without the counts schema 1.6 added. */
+function asSchema15(report: ReportModel): unknown {
+  const { accountsCovered: _a, filesReadable: _f, ...coverage } = report.coverage;
+  return {
+    ...report,
+    schemaVersion: '1.5',
+    coverage,
+    summary: { ...report.summary, byAccount: report.summary.byAccount.map(({ notInOrganization: _n, ...a }) => a) },
+  };
+}
+
 const certificatesOf = (m: ReportModel) => {
   const c = m.comparison!.certificates;
   return {
     new: c.new.map((x) => [x.certificateId.slice(0, 4), x.accountId]),
     changed: c.changed.map((x) => [x.certificateId.slice(0, 4), x.accountId, x.previousStatus, x.status, x.movedFrom]),
+    moved: c.moved,
   };
 };
 
@@ -89,6 +101,7 @@ describe('1. --compare and a certificate transferred to another account', () => 
     expect(certificatesOf(now)).toEqual({
       new: [],
       changed: [['a9a9', STAGING, 'ACTIVE', 'ACTIVE', { accountId: PROD, accountName: 'iot-prod' }]],
+      moved: 1,
     });
   });
 
@@ -97,6 +110,17 @@ describe('1. --compare and a certificate transferred to another account', () => 
     now.comparison = compareReports(now, asSchema14(before), 'sept.json');
     expect(certificatesOf(now).changed).toEqual([['a9a9', STAGING, 'ACTIVE', 'ACTIVE', { accountId: PROD, accountName: 'iot-prod' }]]);
     expect(certificatesOf(now).new).toEqual([]);
+    expect(certificatesOf(now).moved).toBe(1);
+  });
+
+  it('is found the same way in a previous report of schema 1.5 (none of the counts 1.6 added)', () => {
+    const now = october();
+    now.comparison = compareReports(now, asSchema15(before), 'sept.json');
+    expect(certificatesOf(now)).toEqual({
+      new: [],
+      changed: [['a9a9', STAGING, 'ACTIVE', 'ACTIVE', { accountId: PROD, accountName: 'iot-prod' }]],
+      moved: 1,
+    });
   });
 
   it('is the certificate the previous report left pending a transfer, accepted in this period', () => {
@@ -107,6 +131,7 @@ describe('1. --compare and a certificate transferred to another account', () => 
     expect(certificatesOf(now)).toEqual({
       new: [],
       changed: [['a9a9', STAGING, 'PENDING_TRANSFER', 'ACTIVE', { accountId: PROD, accountName: 'iot-prod' }]],
+      moved: 1,
     });
   });
 
@@ -119,13 +144,14 @@ describe('1. --compare and a certificate transferred to another account', () => 
         ['c3c3', PROD],
       ],
       changed: [['a9a9', STAGING, 'ACTIVE', 'ACTIVE', { accountId: PROD, accountName: 'iot-prod' }]],
+      moved: 1,
     });
   });
 
   it('says a certificate that stayed and changed status did not move', () => {
     const now = model([deactivate(OCT, '12:59:00')]);
     now.comparison = compareReports(now, before, 'sept.json');
-    expect(certificatesOf(now)).toEqual({ new: [], changed: [['a9a9', PROD, 'ACTIVE', 'INACTIVE', null]] });
+    expect(certificatesOf(now)).toEqual({ new: [], changed: [['a9a9', PROD, 'ACTIVE', 'INACTIVE', null]], moved: 0 });
   });
 
   it('shows it moved, from the account the previous report had it in, in the HTML and the Markdown', async () => {
@@ -186,7 +212,7 @@ describe('2. a certificate only failed or denied calls named', () => {
     for (const previous of [deniedBefore, asSchema14(deniedBefore)]) {
       const later = model(events());
       later.comparison = compareReports(later, previous, 'sept.json');
-      expect(certificatesOf(later)).toEqual({ new: [['c3c3', STAGING]], changed: [] });
+      expect(certificatesOf(later)).toEqual({ new: [['c3c3', STAGING]], changed: [], moved: 0 });
     }
   });
 });

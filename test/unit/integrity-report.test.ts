@@ -53,7 +53,7 @@ const result: IntegrityResult = {
 
 describe('toIntegrityReport', () => {
   it('gives one row per account and region, every problem, warnings marked', () => {
-    const report = toIntegrityReport(result, (id) => (id === '111111111111' ? 'Prod' : null));
+    const report = toIntegrityReport(result, (id) => (id === '111111111111' ? 'Prod' : null), 0);
     expect(report.ok).toBe(false);
     expect(report.chains).toEqual([
       {
@@ -81,6 +81,16 @@ describe('toIntegrityReport', () => {
     ]);
     expect(report.notes[0]).toBe('a note');
     expect(report.notes[1]).toMatch(/1 of the problems listed are warnings/);
+  });
+
+  it('gives its verdict once, from the events it could not prove: none is ever replaced afterwards', () => {
+    const passed: IntegrityResult = { ...result, ok: true, chains: [chain({})], problems: [] };
+    const all = toIntegrityReport(passed, () => null, 0);
+    expect([all.verdict, all.eventsUnchecked]).toEqual(['verified', 0]);
+    const some = toIntegrityReport(passed, () => null, 3);
+    expect([some.verdict, some.eventsUnchecked]).toEqual(['verified-in-part', 3]);
+    // A failed check stays failed (or incomplete) whatever the events.
+    expect(toIntegrityReport(result, () => null, 3).verdict).toBe('incomplete');
   });
 
   it('gives a log file the status the check found, else unverified', () => {

@@ -10,7 +10,7 @@ const comparison = (warnings: string[]): Comparison => ({
   warnings,
   findings: { new: [], resolved: [], changed: [], unchanged: 0 },
   policies: { new: [], deleted: [], changed: [] },
-  certificates: { new: [], changed: [] },
+  certificates: { new: [], changed: [], moved: 0 },
   actors: { new: [], gone: [] },
 });
 

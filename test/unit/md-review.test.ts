@@ -35,6 +35,7 @@ describe('Markdown summary: filters and the accounts covered', () => {
   const filtered = (): ReportModel => {
     const model = reportModel({ accounts: ACCOUNTS, filters: { accounts: [STAGING], regions: ['eu-west-1'] } });
     model.coverage.filesRead = 16;
+    model.coverage.filesReadable = 15;
     model.coverage.unreadableFiles = [{ key: 'k', source: 's', reason: 'r' }];
     return model;
   };
@@ -284,7 +285,7 @@ describe('Markdown summary: the previous report of --compare, east of UTC (2026-
       warnings: [],
       findings: { new: [], resolved: [], changed: [], unchanged: 0 },
       policies: { new: [], deleted: [], changed: [] },
-      certificates: { new: [], changed: [] },
+      certificates: { new: [], changed: [], moved: 0 },
       actors: { new: [], gone: [] },
     };
     const md = renderMarkdown(reportModel(), { comparison });

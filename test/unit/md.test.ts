@@ -55,7 +55,7 @@ describe('renderMarkdown', () => {
       warnings: [],
       findings: { new: [], resolved: [], changed: [], unchanged: 0 },
       policies: { new: [], deleted: [], changed: [] },
-      certificates: { new: [], changed: [] },
+      certificates: { new: [], changed: [], moved: 0 },
       actors: { new: [], gone: [] },
     };
     const model = reportModel({
