@@ -252,6 +252,11 @@ export async function runReportCli(flags: ReportFlags, cli: CliIo): Promise<{ js
             warnings: model.integrity.problems.filter((p) => p.severity !== 'error').length,
             chainsChecked: model.integrity.chains.length,
             eventsUnchecked: model.integrity.eventsUnchecked,
+            // With the events it did not leave unchecked: proven, or from files that failed (`IntegrityReport`).
+            eventsValid: model.integrity.eventsValid,
+            eventsModified: model.integrity.eventsModified,
+            eventsMissing: model.integrity.eventsMissing,
+            eventsNotCovered: model.integrity.eventsNotCovered,
           },
     warnings,
     exitCode: result.exitCode,

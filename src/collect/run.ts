@@ -15,6 +15,7 @@ import {
 } from '../cloudtrail/layout.js';
 import { shareRecordValues } from '../cloudtrail/shared.js';
 import { SourceError, oneLine } from '../errors.js';
+import { getOrInsert } from '../memo.js';
 import type { DigestRead } from '../integrity/digest.js';
 import type { LogContentHash, LogObjectRef, ObjectStore, ParsedLog, Period, RecordWithoutTime, RecordsWithoutTime, SourceInfo, SourceProblem, SourcedRecord } from '../types.js';
 import { deliveryDays } from './period.js';
@@ -143,6 +144,12 @@ export interface CollectResult {
   withoutName: RecordsWithoutTime;
   /** UTC delivery days whose folders were read. */
   days: string[];
+  /**
+   * The log files that gave a record kept (an IoT record of the period, copies included, or one
+   * without a time or name that the coverage counts), by store and key: `report --verify` tells by
+   * it whether a file of the days read outside the period concerns the report.
+   */
+  recordFiles: Map<ObjectStore, Set<string>>;
 }
 
 /** A record's identity for de-duplication: its eventID, else the hash of its whole content. */
@@ -409,6 +416,7 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
     options.stores.map((store) => [store, { layout: null, filesOfPeriod: 0, trailFolders: 0, trailSeen: false, kept: 0 }]),
   );
   const unique = new UniqueRecords();
+  const recordFiles = new Map<ObjectStore, Set<string>>();
   const queue = new BoundedQueue<{ store: ObjectStore; ref: LogObjectRef }>(QUEUE_CAPACITY);
   const sink = options.contentSink;
   const hashing: ParseOptions = { hash: true };
@@ -500,6 +508,7 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
       if (ref.accountId !== null || mayHold(ref.key, daySet, options)) logsMaybeOfScope++;
       delivered.add(ref.accountId, ref.region, ref.deliveryDay);
       progress.recordsRead += parsed.recordCount;
+      const keptBefore = yielded.kept;
       for (const record of parsed.records) {
         if (record.eventTime === null || record.eventName === null) {
           // No period or event can hold it: counted for the report (coverage), not dropped unsaid.
@@ -519,6 +528,7 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
           yielded.kept++;
         }
       }
+      if (yielded.kept > keptBefore) getOrInsert(recordFiles, store, () => new Set()).add(ref.key);
       progress.iotRecords = unique.offered;
     }
     if (progress.filesRead % 64 === 0) report();
@@ -641,6 +651,7 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
     withoutTime: withoutTime.result(),
     withoutName: withoutName.result(),
     days,
+    recordFiles,
   };
 }
 

@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { SIGNATURE_ALGORITHM, signingString, verifyDigestSignature, verifyDigestSignatureOffThread, type DigestBody } from './digest.js';
-import { baseName, logFileNameTime, parseDigestName, sameObject, withoutGz, type DigestName } from './keys.js';
+import { baseName, logFileNameTime, parseDigestName, sameObject, trailOfKey, withoutGz, type DigestName } from './keys.js';
 import type { IntegrityGap, IntegrityIssue, IntegrityProblemKind, ProblemSeverity } from './types.js';
 
 const HOUR = 3_600_000;
@@ -48,7 +48,7 @@ export interface ChainInput {
   bucket: string | null;
   accountId: string;
   region: string;
-  /** `<trailName>_<homeRegion>`, as in the file names. */
+  /** `trailKey`: `<trailName>_<homeRegion>`, as in the file names (the problems and gaps name the trail alone). */
   trail: string;
   /**
    * Every digest of this trail that was read (hourly and backfill). When the trail's digests around
@@ -58,6 +58,11 @@ export interface ChainInput {
   digests: LoadedDigest[];
   periodStart: number;
   periodEnd: number;
+  /**
+   * The period itself, when `periodStart`–`periodEnd` is wider (`report --verify` checks the whole
+   * UTC days it reads, and late days): the hours `ChainOutcome.missing` counts. Default: those two.
+   */
+  ownPeriod?: { start: number; end: number } | null;
   /**
    * Where the late days begin when the check runs past the period to cover its late log files
    * (`report --verify`): a digest of those days alone whose signature is nowhere to be had (the
@@ -106,7 +111,12 @@ export interface DigestVerdict {
 export interface ChainOutcome {
   verdicts: DigestVerdict[];
   issues: IntegrityIssue[];
-  /** Digests of the period the chain shows to be missing. */
+  /**
+   * Hours of the period itself (`ChainInput.ownPeriod`) in which the chain should have a digest and
+   * has none: a digest the chain shows deleted (one a later digest names, or an hour a hole in the
+   * cadence skips), and every hour from the chain's last digest to the period's end (or to an hour
+   * before `now`). Not the hours before a chain's first digest that names no previous one.
+   */
   missing: number;
   gaps: IntegrityGap[];
   coveredFrom: number | null;
@@ -118,6 +128,17 @@ export interface ChainOutcome {
    * copy, it does not carry the signature that verified its previous digest).
    */
   liveSince: number | null;
+}
+
+/**
+ * The hourly windows after a chain's last digest, which ends at `end` (`[end + k h, end + (k+1) h)`),
+ * that reach into the period `[from, until)` by more than the tolerance two abutting digests have:
+ * the digests the chain should have there.
+ */
+function hoursOfPeriod(end: number, until: number, from: number): number {
+  const first = Math.max(0, Math.floor((from - end + ABUT_TOLERANCE) / HOUR));
+  const last = Math.ceil((until - end - ABUT_TOLERANCE) / HOUR) - 1;
+  return Math.max(0, last - first + 1);
 }
 
 /** ISO 8601 in whole seconds: CloudTrail keeps no finer time, and a period that ends now would show milliseconds. */
@@ -195,6 +216,8 @@ export function analyzeChain(input: ChainInput): ChainOutcome {
   const issues: IntegrityIssue[] = [];
   const gaps: IntegrityGap[] = [];
   let missing = 0;
+  const { trailName } = trailOfKey(input.trail);
+  const own = input.ownPeriod ?? { start: input.periodStart, end: input.periodEnd };
 
   const issue = (kind: IntegrityProblemKind, severity: ProblemSeverity, key: string, message: string, from: number | null = null, to: number | null = null) => {
     issues.push({
@@ -203,7 +226,7 @@ export function analyzeChain(input: ChainInput): ChainOutcome {
       source: input.source,
       accountId: input.accountId,
       region: input.region,
-      trail: input.trail,
+      trail: trailName,
       key,
       from: from === null ? null : iso(from),
       to: to === null ? null : iso(to),
@@ -365,7 +388,7 @@ export function analyzeChain(input: ChainInput): ChainOutcome {
   const clip = (from: number, to: number) => ({ from: Math.max(from, input.periodStart), to: Math.min(to, input.periodEnd) });
   const addGap = (from: number, to: number, reason: IntegrityGap['reason']) => {
     const c = clip(from, to);
-    if (c.to > c.from) gaps.push({ trail: input.trail, from: iso(c.from), to: iso(c.to), reason });
+    if (c.to > c.from) gaps.push({ trail: trailName, from: iso(c.from), to: iso(c.to), reason });
   };
   /** One warning for the hours from `from` to `to`, all outside the period (and its margin). */
   const outsideGap = (from: number, to: number, context: string) => {
@@ -398,7 +421,7 @@ export function analyzeChain(input: ChainInput): ChainOutcome {
       const end = named ? namedEnd : to - (count - 1 - k) * HOUR;
       const start = Math.max(from, end - HOUR);
       const inPeriod = start < input.periodEnd && end > input.periodStart;
-      if (inPeriod) missing++;
+      if (start < own.end && end > own.start) missing++;
       const outside = inPeriod ? '' : ' (outside the period)';
       issue(
         'digest-missing',
@@ -525,14 +548,19 @@ export function analyzeChain(input: ChainInput): ChainOutcome {
           limit,
         );
       } else {
-        // Not counted as missing digests: validation may have been turned off (the log files after
-        // it are then not covered, and said to be), which the digests alone cannot tell from deletion.
+        // Counted as missing: CloudTrail writes a digest every hour, log files or not, so each hour
+        // of the period after the chain's last digest lacks one, whether the digests were deleted or
+        // validation was turned off (the log files after it are then not covered, and said to be),
+        // which the digests alone cannot tell apart.
+        missing += hoursOfPeriod(end, Math.min(limit, own.end), own.start);
         addGap(end, limit, 'chain-ends');
         issue(
           'chain-gap',
           'error',
           last.foundKey,
-          `the chain ends at ${at(end)}: no digest after it up to ${at(limit)} (digests deleted, or logging or log file validation stopped)`,
+          `the chain ends at ${at(end)}: no digest after it up to ${at(limit)} (digests deleted, or logging or log file validation stopped)` +
+            // After the period itself: in the days the report reads for the log files delivered late, which can hold its events.
+            (end >= own.end ? '; after the period, in the days read for log files delivered late' : ''),
           end,
           limit,
         );

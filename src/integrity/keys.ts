@@ -3,6 +3,7 @@
  * here reads keys that may come from a hostile bucket or digest: no match, no value.
  */
 import { REGION_TEXT } from '../cloudtrail/layout.js';
+import { compareText } from '../unicode.js';
 
 /** What a digest file's name says. */
 export interface DigestName {
@@ -53,6 +54,39 @@ export function parseDigestName(key: string): DigestName | null {
   const endTime = parseCompactTime(m[5]);
   if (Number.isNaN(endTime)) return null;
   return { accountId: m[1], region: m[2], trailName: m[3], homeRegion: m[4], endTime, backfill: m[6] !== undefined };
+}
+
+/**
+ * A trail as the checks key its chain: `<trailName>_<homeRegion>`, as a digest's name gives both,
+ * so two trails of one name in two home regions are two chains. Never shown as a trail's name
+ * (`trailOfKey` splits it back): a trail's name may itself contain `_`.
+ */
+export function trailKey(name: Pick<DigestName, 'trailName' | 'homeRegion'>): string {
+  return `${name.trailName}_${name.homeRegion}`;
+}
+
+/** The trail name and home region of a `trailKey`: a region never contains `_`, so the home region is what follows the last one. */
+export function trailOfKey(key: string): { trailName: string; homeRegion: string } {
+  const cut = key.lastIndexOf('_');
+  return { trailName: key.slice(0, cut), homeRegion: key.slice(cut + 1) };
+}
+
+/**
+ * The trails of some `trailKey`s as a chain's row gives them: their names (once each, sorted), and
+ * each trail with its home region (sorted by name, then home region).
+ */
+export function trailsOfKeys(keys: Iterable<string>): { trails: string[]; trailHomeRegions: { trail: string; homeRegion: string }[] } {
+  const found = [...new Set(keys)].map(trailOfKey).sort((a, b) => compareText(a.trailName, b.trailName) || compareText(a.homeRegion, b.homeRegion));
+  return {
+    trails: [...new Set(found.map((t) => t.trailName))],
+    trailHomeRegions: found.map(({ trailName, homeRegion }) => ({ trail: trailName, homeRegion })),
+  };
+}
+
+/** How a message names the trail of a `trailKey`: `org_trail (home region us-east-1)`. */
+export function trailLabel(key: string): string {
+  const { trailName, homeRegion } = trailOfKey(key);
+  return `${trailName} (home region ${homeRegion})`;
 }
 
 /** Delivery time a log file's name gives (minute precision), epoch ms; null when the name does not follow the layout. */

@@ -47,7 +47,7 @@ export function scheduleLogs(location: IntegrityLocation, verdict: DigestVerdict
         source: location.store.label,
         accountId: location.accountId,
         region: location.region,
-        trail: `${digest.name.trailName}_${digest.name.homeRegion}`,
+        trail: digest.name.trailName,
         key: entry.s3Object.slice(0, 1024),
         from: null,
         to: null,

@@ -1,8 +1,12 @@
 import type { IntegrityChain, IntegrityReport, IntegrityVerdict } from '../report/model.js';
 import type { IntegrityChainResult, IntegrityResult, LogFileStatus } from './types.js';
 import { compareText } from '../unicode.js';
+import { trailKey, trailsOfKeys } from './keys.js';
 
 const STATUS_ORDER: IntegrityChain['status'][] = ['valid', 'incomplete', 'invalid'];
+
+/** The report's events by what the check found of their log files (`countEvents`). */
+export type EventCounts = Pick<IntegrityReport, 'eventsValid' | 'eventsModified' | 'eventsMissing' | 'eventsNotCovered' | 'eventsUnchecked'>;
 
 /**
  * The report model's Integrity section from a check's result: one row per account
@@ -10,7 +14,7 @@ const STATUS_ORDER: IntegrityChain['status'][] = ['valid', 'incomplete', 'invali
  * `eventsUnchecked`: the report's events from log files the check could not prove (counted
  * once the events are marked, `logFileIntegrity`), which the verdict depends on.
  */
-export function toIntegrityReport(result: IntegrityResult, accountName: (accountId: string) => string | null, eventsUnchecked: number): IntegrityReport {
+export function toIntegrityReport(result: IntegrityResult, accountName: (accountId: string) => string | null, events: EventCounts): IntegrityReport {
   const rows = new Map<string, IntegrityChain>();
   for (const chain of result.chains) {
     const id = `${chain.accountId}\n${chain.region}`;
@@ -33,8 +37,8 @@ export function toIntegrityReport(result: IntegrityResult, accountName: (account
       message: p.message,
     })),
     notes,
-    eventsUnchecked,
-    verdict: integrityVerdict(result.ok, chains, eventsUnchecked),
+    ...events,
+    verdict: integrityVerdict(result.ok, chains, events.eventsUnchecked),
   };
 }
 
@@ -48,6 +52,23 @@ export function toIntegrityReport(result: IntegrityResult, accountName: (account
 export function integrityVerdict(ok: boolean, chains: readonly Pick<IntegrityChain, 'status'>[], eventsUnchecked: number): IntegrityVerdict {
   if (!ok) return chains.some((c) => c.status === 'invalid') ? 'failed' : 'incomplete';
   return eventsUnchecked > 0 ? 'verified-in-part' : 'verified';
+}
+
+/**
+ * The report's events by the status of their log files, as `IntegrityReport` counts them: those a
+ * check could not prove (`eventsUnchecked`: `unverified`, `no-digests`, or not checked at all, read
+ * through Athena) and those of each other status; together, every event.
+ */
+export function countEvents(events: readonly { integrity: LogFileStatus | null }[]): EventCounts {
+  const counts = { eventsValid: 0, eventsModified: 0, eventsMissing: 0, eventsNotCovered: 0, eventsUnchecked: 0 };
+  for (const { integrity } of events) {
+    if (integrity === 'valid') counts.eventsValid++;
+    else if (integrity === 'modified') counts.eventsModified++;
+    else if (integrity === 'missing') counts.eventsMissing++;
+    else if (integrity === 'not-covered') counts.eventsNotCovered++;
+    else counts.eventsUnchecked++;
+  }
+  return counts;
 }
 
 /** The log files a check could not prove either way: the sum of its table's `log unchecked` column (`unverified` and `no-digests` files). */
@@ -69,7 +90,8 @@ function fromChain(chain: IntegrityChainResult, accountName: string | null): Int
     accountId: chain.accountId,
     accountName,
     region: chain.region,
-    trails: [...chain.trails].sort(),
+    trails: [...chain.trails],
+    trailHomeRegions: chain.trailHomeRegions.map((t) => ({ ...t })),
     digestsValid: chain.digestsValid,
     digestsInvalid: chain.digestsInvalid,
     digestsMissing: chain.digestsMissing,
@@ -90,7 +112,7 @@ function merge(row: IntegrityChain, chain: IntegrityChainResult): IntegrityChain
     digestsValid: row.digestsValid + chain.digestsValid,
     digestsInvalid: row.digestsInvalid + chain.digestsInvalid,
     digestsMissing: row.digestsMissing + chain.digestsMissing,
-    trails: [...new Set([...row.trails, ...chain.trails])].sort(),
+    ...trailsOfKeys([...row.trailHomeRegions, ...chain.trailHomeRegions].map((t) => trailKey({ trailName: t.trail, homeRegion: t.homeRegion }))),
     digestsUnverified: row.digestsUnverified + chain.digestsUnverified,
     logFilesValid: row.logFilesValid + chain.logFilesValid,
     logFilesModified: row.logFilesModified + chain.logFilesModified,

@@ -51,7 +51,7 @@ export interface IntegrityIssue {
   source: string;
   accountId: string;
   region: string;
-  /** Trail name from the digest file name, when the problem belongs to one chain. */
+  /** Trail name from the digest file name (without its home region), when the problem belongs to one chain. */
   trail: string | null;
   /** The object key concerned (digest, log file) or the folder for a missing digest of unknown name. */
   key: string;
@@ -65,6 +65,7 @@ export interface IntegrityIssue {
 export type LogFileStatus = LogFileIntegrity;
 
 export interface IntegrityGap {
+  /** Trail name from the digest file name (without its home region). */
   trail: string;
   from: string;
   to: string;
@@ -78,13 +79,15 @@ export interface IntegrityChainResult {
   organizationId: string | null;
   accountId: string;
   region: string;
-  /** Trail names (with home region) whose digests were found. */
+  /** Names of the trails whose digests were found, as CloudTrail names them (`org_trail`; a name may contain `_`), sorted. */
   trails: string[];
+  /** Each trail whose digests were found, with its home region (from the digest names: `<trailName>_<homeRegion>_<time>`), by name then home region. */
+  trailHomeRegions: { trail: string; homeRegion: string }[];
   /** Digests of the period whose signature verified. */
   digestsValid: number;
   /** Digests of the period that are unreadable, moved, badly signed or signed with an unknown key. */
   digestsInvalid: number;
-  /** Digests of the period that should exist and do not. */
+  /** Hours of the period (`VerifyIntegrityOptions.reportPeriod`, else the one checked) with no digest where a chain should have one (`IntegrityChain.digestsMissing`). */
   digestsMissing: number;
   /** Digests of the period whose signature could not be checked (no signature available). */
   digestsUnverified: number;

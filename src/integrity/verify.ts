@@ -6,7 +6,7 @@ import { getOrInsert } from '../memo.js';
 import type { ObjectStore } from '../types.js';
 import { analyzeChain, checkStoredSignatures, iso, unknownKeyHint, type ChainInput, type ChainOutcome, type LoadedDigest } from './chain.js';
 import { Lister, createGate, discoverLocations, type Gate, type IntegrityLocation } from './discover.js';
-import { DAY_MS, LOOK_AHEAD_DAYS, SEEK_DAYS, baseName, dayPath, logFileNameTime, parseDigestName, utcDays, withoutGz } from './keys.js';
+import { DAY_MS, LOOK_AHEAD_DAYS, SEEK_DAYS, baseName, dayPath, logFileNameTime, parseDigestName, trailKey, trailLabel, trailOfKey, trailsOfKeys, utcDays, withoutGz } from './keys.js';
 import { loadDigest, type DigestReader } from './load-digest.js';
 import { checkLogFile, scheduleLogs, worse, type LogCheck, type LogReader } from './log-files.js';
 import { indexPublicKeys, type PublicKeyEntry } from './public-keys.js';
@@ -60,6 +60,15 @@ export interface VerifyIntegrityOptions {
   stamp?: (ms: number) => string;
   /** The period's own end, when `end` goes past it to cover late log files (see `ChainInput.lateFrom`). */
   lateFrom?: Date;
+  /**
+   * The period itself, when `start`–`end` is wider (`report --verify` checks every log file its read
+   * took: whole UTC delivery days, and late days), and whether a log file gave the report a record.
+   * A log file no digest lists is then a problem of the period, as `verify` of that period tells it,
+   * when its name's delivery time is in the period (or it gives none, or another day than its
+   * folder's), or when it gave the report a record: one delivered outside the period that gave
+   * none is a warning. `missing` counts the hours of this period (`ChainInput.ownPeriod`).
+   */
+  reportPeriod?: { start: Date; end: Date; gaveRecords: (store: ObjectStore, key: string) => boolean };
   /**
    * When no store has a log or digest folder for the accounts and regions asked for: a `no-digests`
    * error for each store (`'problem'`, the default: the report's Integrity section, whose read found
@@ -116,6 +125,10 @@ interface Context {
   periodEnd: number;
   now: number | null;
   lateFrom: number | null;
+  /** The period itself (`VerifyIntegrityOptions.reportPeriod`), else `periodStart`–`periodEnd`. */
+  own: { start: number; end: number };
+  /** Whether a log file gave the report a record (`reportPeriod`); without a report, every file counts. */
+  gaveRecords: (store: ObjectStore, key: string) => boolean;
   stamp: (ms: number) => string;
   concurrency: number;
   gate: Gate;
@@ -204,6 +217,8 @@ async function verifyAll(opts: VerifyIntegrityOptions): Promise<IntegrityResult>
     periodEnd: opts.end.getTime(),
     now: opts.now?.getTime() ?? null,
     lateFrom: opts.lateFrom?.getTime() ?? null,
+    own: { start: (opts.reportPeriod?.start ?? opts.start).getTime(), end: (opts.reportPeriod?.end ?? opts.end).getTime() },
+    gaveRecords: opts.reportPeriod?.gaveRecords ?? (() => true),
     stamp: opts.stamp ?? iso,
     concurrency: Math.max(1, opts.concurrency ?? 16),
     gate,
@@ -342,7 +357,7 @@ const NAMED_IN_NOTE = 5;
  */
 function seekBoundNote(capped: { trail: string | null; until: number; location: IntegrityLocation }[], stamp: (ms: number) => string): string {
   const named = capped
-    .map(({ trail, location }) => `${location.accountId} ${location.region} ${trail ?? '(no trail with a digest around the period)'}`)
+    .map(({ trail, location }) => `${location.accountId} ${location.region} ${trail === null ? '(no trail with a digest around the period)' : trailLabel(trail)}`)
     .sort(compareText);
   const until = stamp(capped.reduce((m, c) => Math.min(m, c.until), Infinity));
   const shown = named.slice(0, NAMED_IN_NOTE).join('; ') + (named.length > NAMED_IN_NOTE ? `; and ${named.length - NAMED_IN_NOTE} more` : '');
@@ -402,7 +417,7 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
           continue;
         }
         listedNames.add(withoutGz(baseName(object.key)));
-        const trail = `${name.trailName}_${name.homeRegion}`;
+        const trail = trailKey(name);
         let list = byTrail.get(trail);
         if (list === undefined) byTrail.set(trail, (list = []));
         list.push({ key: object.key, endTime: name.endTime, backfill: name.backfill });
@@ -556,6 +571,7 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
     digests,
     periodStart: ctx.periodStart,
     periodEnd: ctx.periodEnd,
+    ownPeriod: ctx.own,
     now: ctx.now,
     stamp: ctx.stamp,
     lateFrom: ctx.lateFrom,
@@ -653,6 +669,8 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
   let uncoveredCount = 0;
   /** Log files delivered after the newest digest of a chain whose next digest is not due yet. */
   const notDue = new Map<string, number>();
+  /** Log files no digest lists, outside the period, that gave the report no record (`VerifyIntegrityOptions.reportPeriod`). */
+  const aside: { key: string; time: number; outside: 'before' | 'after' }[] = [];
   // Log files of the period that no digest lists.
   if (location.logPrefix !== null) {
     // The objects the checks found (`x.json.gz`, or `x.json` where a local copy holds it gunzipped):
@@ -680,7 +698,7 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
     /** The end of the newest digest of the live chain nearest before `time` that may be awaited for a file delivered then, or null. */
     const awaitedAfter = (time: number): number | null =>
       ctx.now === null || time > ctx.now + CLOCK_SKEW ? null : liveEnds.reduce<number | null>((m, end) => (time >= end - 60_000 && (m === null || end > m) ? end : m), null);
-    const uncovered: { key: string; time: number | null; misnamed: boolean }[] = [];
+    const uncovered: { key: string; time: number | null; misnamed: boolean; outside: Outside }[] = [];
     logListings.forEach((listing, i) => {
       for (const { key } of listing.objects) {
         if (key.endsWith('/') || !LOG_LIKE.test(key) || covered.has(key)) continue;
@@ -689,12 +707,21 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
         const misnamed = time !== null && !logFolders[i].endsWith(dayPath(time));
         if (!misnamed && time !== null && (time < ctx.periodStart || time >= ctx.periodEnd)) continue;
         const awaited = misnamed || time === null ? null : awaitedAfter(time);
+        // Outside the period as `verify` of it tells its files (by the name's delivery time), in the
+        // days the report reads around it (the rest of its first and last UTC days, the late days).
+        const outside: Outside = misnamed || time === null ? null : time < ctx.own.start ? 'before' : time >= ctx.own.end ? 'after' : null;
         if (!misnamed && time !== null && inUnusableHour(time)) out.statuses.push([key, 'unverified']);
         else if (awaited !== null) notDue.set(key, awaited);
-        else uncovered.push({ key, time, misnamed });
+        else if (outside !== null && !ctx.gaveRecords(store, key)) aside.push({ key, time: time!, outside });
+        else uncovered.push({ key, time, misnamed, outside });
       }
     });
     uncoveredCount = uncovered.length;
+    /** What a log file delivered at `time` that no digest lists is: one after its chain's last digest, or one beside those the digests list. */
+    const notListed = (time: number | null, inPeriod: boolean) =>
+      time !== null && afterChainEnd(time)
+        ? "log file delivered after its chain's last digest, which no digest lists (log file validation stopped, or the digests after it were deleted)"
+        : `log file ${inPeriod ? 'in the period ' : ''}that no digest lists (added, or delivered while validation was off)`;
     for (const [key, end] of notDue) {
       out.statuses.push([key, 'unverified']);
       problem(
@@ -706,25 +733,32 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
     }
     // With no digest at all here, no file could be checked (the place's one `no-digests` error says why); with some, a file none lists
     // is an added one, or one delivered after its chain's last digest.
-    for (const { key } of uncovered) out.statuses.push([key, hasDigests ? 'not-covered' : 'no-digests']);
+    for (const { key } of [...uncovered, ...aside]) out.statuses.push([key, hasDigests ? 'not-covered' : 'no-digests']);
     if (uncovered.length > 0 && !hasDigests) {
-      fail(
-        'no-digests',
-        location.digestPrefix ?? location.logPrefix,
-        `${uncovered.length} log files in the period but no digest covers any of them (log file validation off, or digests deleted)`,
-      );
+      fail('no-digests', location.digestPrefix ?? location.logPrefix, `${logFilesOfPeriod(uncovered)} but no digest covers any of them (log file validation off, or digests deleted)`);
     } else {
-      for (const { key, time, misnamed } of uncovered) {
+      for (const { key, time, misnamed, outside } of uncovered) {
         fail(
           'log-file-not-covered',
           key,
           misnamed
             ? 'log file in a folder of the period whose name gives another day (CloudTrail files each log under its delivery day), and no digest lists it: added'
-            : time !== null && afterChainEnd(time)
-              ? "log file delivered after its chain's last digest, which no digest lists (log file validation stopped, or the digests after it were deleted)"
-              : 'log file in the period that no digest lists (added, or delivered while validation was off)',
+            : // Delivered outside the period, it is judged for the records of the period it gave the report.
+              notListed(time, outside === null) + (outside === null ? '' : `; delivered ${outside} the period, it gave the report records of the period`),
         );
       }
+    }
+    // Read only because the report reads whole UTC days and late days: outside the period, and it
+    // gave the report nothing. Named, since no digest vouches for it, but no problem of the period.
+    if (aside.length > 0 && !hasDigests) {
+      problem(
+        'warning',
+        'no-digests',
+        location.digestPrefix ?? location.logPrefix,
+        `${logFiles(aside.length)} that no digest covers (log file validation off, or digests deleted); ${asideRead(aside)}`,
+      );
+    } else {
+      for (const a of aside) problem('warning', 'log-file-not-covered', a.key, `${notListed(a.time, false)}; ${asideRead([a])}`);
     }
   }
 
@@ -749,15 +783,16 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
         'warning',
         'chain-gap',
         f.key,
-        `the trail ${f.trail} has no digest around the period, and its first digest after it, the only one of the trail found, names no previous digest, as the first digest of a chain does: ` +
+        `the trail ${trailLabel(f.trail)} has no digest around the period, and its first digest after it, the only one of the trail found, names no previous digest, as the first digest of a chain does: ` +
           `its signature could not be checked (no signature stored with it, and no digest after it to carry it), so that the trail began then is not proven`,
       );
     }
     // Beside the digests of other trails, the trail's own.
-    const of = (f: { trail: string }) => (selected.length === 0 ? '' : ` of the trail ${f.trail}`);
+    const of = (f: { trail: string }) => (selected.length === 0 ? '' : ` of the trail ${trailLabel(f.trail)}`);
     const span = `${ctx.stamp(ctx.periodStart)} – ${ctx.stamp(limit)}`;
     if (through !== undefined) {
-      missing = { hours: Math.ceil((limit - ctx.periodStart) / HOUR), gap: { trail: selected.length === 0 ? '' : through.trail, from: iso(ctx.periodStart), to: iso(limit), reason: 'digests-missing' } };
+      // The hours of the period itself (`ChainInput.ownPeriod`) that the deleted digests covered.
+      missing = { hours: Math.max(0, Math.ceil((Math.min(limit, ctx.own.end) - ctx.own.start) / HOUR)), gap: { trail: selected.length === 0 ? '' : trailOfKey(through.trail).trailName, from: iso(ctx.periodStart), to: iso(limit), reason: 'digests-missing' } };
       fail(
         'digest-missing',
         location.digestPrefix,
@@ -766,7 +801,7 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
         iso(limit),
       );
     } else if (unproven !== undefined) {
-      missing = { hours: 0, gap: { trail: selected.length === 0 ? '' : unproven.trail, from: iso(ctx.periodStart), to: iso(limit), reason: 'chain-starts' } };
+      missing = { hours: 0, gap: { trail: selected.length === 0 ? '' : trailOfKey(unproven.trail).trailName, from: iso(ctx.periodStart), to: iso(limit), reason: 'chain-starts' } };
       fail(
         'chain-gap',
         location.digestPrefix,
@@ -794,7 +829,9 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
   // (The late days' files of an unsigned newest digest are unverified with a warning: `lateFrom`.)
   const inOwnPeriod = (key: string) => ctx.lateFrom === null || (logFileNameTime(key) ?? ctx.periodStart) < ctx.lateFrom;
   // (Log files whose digest is not due yet are unverified with a warning: `notDue`.)
-  const unproven = out.statuses.filter(([key, status]) => status !== 'valid' && inOwnPeriod(key) && !notDue.has(key)).length;
+  // (Files outside the period that gave the report nothing are warnings: `aside`.)
+  const asideKeys = new Set(aside.map((a) => a.key));
+  const unproven = out.statuses.filter(([key, status]) => status !== 'valid' && inOwnPeriod(key) && !notDue.has(key) && !asideKeys.has(key)).length;
   if (unproven > 0 && !out.issues.some((i) => i.severity === 'error')) {
     fail('log-file-not-covered', location.logPrefix ?? location.digestPrefix ?? '', `${unproven} log files of the period could not be checked against a digest whose signature verified`);
   }
@@ -803,6 +840,37 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
     out.chain = summarize(location, trails, outcomes, out.statuses.map(([, s]) => s), out.issues, missing);
   }
   return out;
+}
+
+/** Where a log file no digest lists was delivered against the period itself (`VerifyIntegrityOptions.reportPeriod`): null, in it (or not known). */
+type Outside = 'before' | 'after' | null;
+
+/** `1 log file`, `2 log files`. */
+function logFiles(n: number): string {
+  return `${n} log file${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * `N log files in the period`, and those delivered before or after it that gave the report records
+ * of it, said apart: `verify` of the period counts the first alone (the report reads whole UTC
+ * delivery days, and late days).
+ */
+function logFilesOfPeriod(files: readonly { outside: Outside }[]): string {
+  const count = (where: Outside) => files.filter((f) => f.outside === where).length;
+  const [inside, before, after] = [count(null), count('before'), count('after')];
+  const beside = [before > 0 ? `${before} delivered before it` : null, after > 0 ? `${after} delivered after it` : null].filter((p) => p !== null);
+  if (beside.length === 0) return `${logFiles(inside)} in the period`;
+  return `${logFiles(inside)} in the period and ${beside.join(' and ')} that gave the report records of the period,`;
+}
+
+/**
+ * Of log files outside the period that gave the report nothing (`reportPeriod`): when they were
+ * delivered, why the report read them, and that they are no problem of the period.
+ */
+function asideRead(files: readonly { outside: 'before' | 'after' }[]): string {
+  const when = [...new Set(files.map((f) => f.outside))].sort().join(' or ');
+  const one = files.length === 1;
+  return `delivered ${when} the period and read only because the report reads whole UTC delivery days and late days, ${one ? 'it' : 'they'} gave the report no record (outside the period)`;
 }
 
 /** A log file named up to this long after the check's clock: the machine's clock may be behind CloudTrail's. */
@@ -831,7 +899,7 @@ function hourlyByTrail(objects: readonly { key: string }[]): Map<string, ListedD
   for (const { key } of objects) {
     const name = key.endsWith('.sig') ? null : parseDigestName(key);
     if (name === null || name.backfill) continue;
-    getOrInsert(byTrail, `${name.trailName}_${name.homeRegion}`, () => []).push({ key, endTime: name.endTime, backfill: false });
+    getOrInsert(byTrail, trailKey(name), () => []).push({ key, endTime: name.endTime, backfill: false });
   }
   for (const digests of byTrail.values()) digests.sort((a, b) => a.endTime - b.endTime);
   return byTrail;
@@ -1009,7 +1077,8 @@ function summarize(
     organizationId: location.organizationId,
     accountId: location.accountId,
     region: location.region,
-    trails,
+    // By name, as CloudTrail's API takes it (`get-trail-status --name`), and with their home regions.
+    ...trailsOfKeys(trails),
     digestsValid: inPeriod.filter((v) => v.status === 'valid').length,
     digestsInvalid: inPeriod.filter((v) => v.status === 'invalid').length,
     digestsMissing: outcomes.reduce((sum, { outcome }) => sum + outcome.missing, missing?.hours ?? 0),

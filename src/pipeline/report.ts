@@ -119,6 +119,7 @@ async function checkIntegrity(
   hashes: ContentHashes | null,
   parser: LogParser,
   discoveryListings: DiscoveryListings | undefined,
+  recordFiles: CollectResult['recordFiles'],
 ) {
   const { integrity } = inputs;
   // The parse workers, still running, read the digests (and any log file the read did not hash).
@@ -127,6 +128,8 @@ async function checkIntegrity(
   // The window of every log file the read took: whole UTC delivery days (`deliveryDays`). A
   // period in another zone, or ending inside a day, starts and ends inside such a day; a file
   // filed in the rest of it is read (an event of the period in it is reported), so it is checked.
+  // A file outside the period itself that gave the report no record is no problem of the period
+  // (`reportPeriod`): as for `verify` of the same period, which does not look at it.
   const days = deliveryDays(period, options.lateDays);
   const start = new Date(`${days[0]}T00:00:00Z`);
   const end = new Date(Date.parse(`${days[days.length - 1]}T00:00:00Z`) + 86_400_000);
@@ -144,6 +147,7 @@ async function checkIntegrity(
     stamp: (ms) => localDateTime(ms, period.timeZone),
     // Past the period's end (late days, or the rest of its last UTC day): what is read there only for late files.
     lateFrom: end.getTime() > Date.parse(period.end) ? new Date(period.end) : undefined,
+    reportPeriod: { start: new Date(period.start), end: new Date(period.end), gaveRecords: (store, key) => recordFiles.get(store)?.has(key) === true },
     knownContent: (store, key) => hashes?.take(store, key) ?? workers?.knownContent(store, key),
     hashBytes: workers?.hashBytes,
     readDigest: workers?.readDigest,
@@ -163,9 +167,10 @@ function addIntegrity(model: ReportModel, stores: readonly ObjectStore[], inputs
     if (base === undefined) continue;
     event.integrity = integrity.logFileIntegrity(result, event.sourceFile.slice(base.prefix.length));
   }
-  const unchecked = model.events.filter((e) => e.integrity === null || e.integrity === 'unverified' || e.integrity === 'no-digests').length;
+  // Every event counted by its file's status: `eventsUnchecked`, which the verdict depends on, and `eventsValid` and the failed ones beside it.
+  const counts = integrity.countEvents(model.events);
   const names = new Map(model.accounts.map((a) => [a.id, a.name]));
-  model.integrity = integrity.toIntegrityReport(result, (id) => names.get(id) ?? null, unchecked);
+  model.integrity = integrity.toIntegrityReport(result, (id) => names.get(id) ?? null, counts);
   if (model.sources.some((s) => s.kind === 'athena')) {
     model.integrity.notes.push('Events read through Athena are not checked: verify the trail bucket itself with `iot-audit verify --source s3://...`.');
   }
@@ -355,7 +360,7 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
     timing('read:main-busy', Math.round(performance.eventLoopUtilization(readLoop).active));
     if (inputs.verifyInputs !== null) {
       // The workers, still up, read the month's digests; the read's hashes spare the log files.
-      integrityResult = await checkIntegrity(period, inputs.stores, options, inputs.verifyInputs, hashes, parser, discoveryListings);
+      integrityResult = await checkIntegrity(period, inputs.stores, options, inputs.verifyInputs, hashes, parser, discoveryListings, collected.recordFiles);
       lap('verify');
     }
   } finally {

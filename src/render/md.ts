@@ -159,19 +159,33 @@ function integrityLine(model: ReportModel): string {
   const errors = integrity.problems.filter((p) => p.severity === 'error');
   const warnings = integrity.problems.length - errors.length;
   const warned = warnings > 0 ? `, ${plural(warnings, 'warning')}` : '';
-  // Events of the period the check could not prove, whatever its verdict.
-  const unchecked = integrity.eventsUnchecked;
-  const except = unchecked > 0 ? `; **${plural(unchecked, 'event')} from log files that could not be checked**` : '';
+  const events = eventsProven(integrity, model.summary.totalEvents);
   // The model's verdict, as the HTML, the PDF and the terminal give it.
   switch (integrity.verdict) {
     case 'verified':
     case 'verified-in-part':
-      return `  \n**Integrity:** verified, ${plural(integrity.chains.length, 'digest chain')} valid${except}${warned}`;
+      return `  \n**Integrity:** verified, ${plural(integrity.chains.length, 'digest chain')} valid${events}${warned}`;
     case 'incomplete':
-      return `  \n**Integrity: INCOMPLETE**, ${problems(errors)}: nothing found altered, but not all could be checked${except}${warned}`;
+      return `  \n**Integrity: INCOMPLETE**, ${problems(errors)}: nothing found altered, but not all could be checked${events}${warned}`;
     case 'failed':
-      return `  \n**Integrity: FAILED**, ${problems(errors)}${warned}`;
+      return `  \n**Integrity: FAILED**, ${problems(errors)}${events}${warned}`;
   }
+}
+
+/**
+ * `; N of M events verified`, whatever the verdict, and those of the period the check did not prove,
+ * in bold: from log files that failed it (modified, missing, listed by no digest), and from log files
+ * it could not check.
+ */
+function eventsProven(integrity: NonNullable<ReportModel['integrity']>, total: number): string {
+  const unproven = [
+    [integrity.eventsModified, 'from modified log files'],
+    [integrity.eventsMissing, 'from log files missing from the source'],
+    [integrity.eventsNotCovered, 'from log files no digest lists'],
+    [integrity.eventsUnchecked, 'from log files that could not be checked'],
+  ] as const;
+  const named = unproven.filter(([n]) => n > 0).map(([n, from]) => `**${count(n)} ${from}**`);
+  return `; ${count(integrity.eventsValid)} of ${plural(total, 'event')} verified${named.length > 0 ? ` (${named.join(', ')})` : ''}`;
 }
 
 /** `N problems (kind n, …)`: the errors, with their four commonest kinds. */

@@ -840,7 +840,7 @@ function integrityView(model: ReportModel, kit: ViewKit): IntegrityView {
     chains: kit.table(integrity.chains, kit.limits.rows, (c) => ({
       account: kit.account(c.accountId, c.accountName),
       region: kit.cut(c.region),
-      trails: kit.list(c.trails ?? []),
+      trails: kit.list((c.trailHomeRegions ?? []).map((t) => `${t.trail} (home region ${t.homeRegion})`)),
       digests:
         `${formatCount(c.digestsValid)} valid, ${formatCount(c.digestsInvalid)} invalid, ${formatCount(c.digestsMissing)} missing` +
         `${c.digestsUnverified ? `, ${formatCount(c.digestsUnverified)} signature not checked` : ''}`,

@@ -31,7 +31,11 @@
  * `accountId` is null, that sender, first before the account that accepted such a transfer; a
  * compared certificate's `accountId` null likewise; 1.6: coverage's `filesReadable` and `accountsCovered`, a
  * summary's `byAccount` entry's `notInOrganization`, and a comparison's `certificates.moved`, which the
- * outputs counted themselves). The schema
+ * outputs counted themselves; an integrity chain's `trails` the trail names alone, which were
+ * `<trailName>_<homeRegion>`, and its `trailHomeRegions`; its `digestsMissing` every hour of the
+ * period with no digest where the chain should have one, the hours after its last digest too, which
+ * were not counted; integrity's `eventsValid`, `eventsModified`, `eventsMissing` and
+ * `eventsNotCovered`). The schema
  * describes one version exactly (closed objects, every field required): a report validates
  * against the schema of the version that wrote it, not an older minor's.
  */
@@ -750,9 +754,19 @@ export interface IntegrityReport {
   /**
    * Events of the report this check could not prove: from log files it could not check
    * (`integrity` `unverified` or `no-digests`) or read another way (Athena: `integrity` null). A
-   * check that passed with some is `verified-in-part`. Since schema 1.3.
+   * check that passed with some is `verified-in-part`. Not the events of files that failed the
+   * check (`eventsModified`, `eventsMissing`, `eventsNotCovered`): `eventsValid`, those four and
+   * this one add up to the report's events (`summary.totalEvents`). Since schema 1.3.
    */
   eventsUnchecked: number;
+  /** Events of the report from log files a digest whose signature verified lists with their SHA-256 (`integrity` `valid`): the events the check proved. Since schema 1.6. */
+  eventsValid: number;
+  /** Events from log files whose SHA-256 differs from their digest's, or with bytes after their gzip stream (`integrity` `modified`). Since schema 1.6. */
+  eventsModified: number;
+  /** Events from copies of log files a digest lists that the source lacks where the digest says (`integrity` `missing`). Since schema 1.6. */
+  eventsMissing: number;
+  /** Events from log files no trusted digest lists, in a trail that has digests (`integrity` `not-covered`): added, or delivered after their chain's last digest. Since schema 1.6. */
+  eventsNotCovered: number;
 }
 
 /** `IntegrityReport.verdict`. */
@@ -762,10 +776,27 @@ export interface IntegrityChain {
   accountId: string;
   accountName: string | null;
   region: string;
-  /** Trail names (with home region) whose digests were found. */
+  /**
+   * Names of the trails whose digests were found, as CloudTrail names them (`org_trail`: a name may
+   * contain `_`), sorted: what `aws cloudtrail get-trail-status --name` takes. Before schema 1.6,
+   * `<trailName>_<homeRegion>` as the digest file names join them.
+   */
   trails: string[];
+  /** Each trail of `trails` with its home region, the region to ask CloudTrail about it (`get-trail-status --region`), by name then home region. Since schema 1.6. */
+  trailHomeRegions: { trail: string; homeRegion: string }[];
   digestsValid: number;
   digestsInvalid: number;
+  /**
+   * Hours of the period (start to end, or to an hour before the check for a period not over; not the
+   * rest of the UTC days and the late days the report reads besides) in which a trail of this account
+   * and region should have a digest and has none, CloudTrail writing one every hour, log files or not:
+   * digests a later digest or a hole in the hourly cadence shows deleted, the hours after a chain's
+   * last digest (deleted, or validation stopped: the digests cannot tell which), and the period's
+   * hours when the first digest after it names a previous one that is not there. Not the hours before
+   * a chain's first digest, which names no previous one (the trail or its validation began then).
+   * A digest missing in the days read beside the period is among the problems, not counted here.
+   * Since schema 1.6 the hours after a chain's last digest are counted (the gaps alone showed them).
+   */
   digestsMissing: number;
   /** Digests whose own signature could not be checked (no signature available). */
   digestsUnverified: number;

@@ -15,6 +15,7 @@ export function collectedOf(records: SourcedRecord[]): CollectResult {
     withoutTime: { count: 0, examples: [] },
     withoutName: { count: 0, examples: [] },
     days: ['2026-10-05'],
+    recordFiles: new Map(),
   };
 }
 

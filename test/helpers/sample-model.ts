@@ -635,9 +635,9 @@ export function sampleModel(options: SampleOptions = {}): ReportModel {
       ok: false,
       verdict: 'failed',
       chains: [
-        { accountId: PROD, accountName: accountNames[PROD] ?? null, region: 'eu-west-1', trails: ['org-trail (us-east-1)'],
+        { accountId: PROD, accountName: accountNames[PROD] ?? null, region: 'eu-west-1', trails: ['org-trail'], trailHomeRegions: [{ trail: 'org-trail', homeRegion: 'us-east-1' }],
           digestsValid: 744, digestsInvalid: 0, digestsMissing: 0, digestsUnverified: 1, logFilesValid: 450, logFilesModified: 0, logFilesMissing: 0, logFilesNotCovered: 0, logFilesUnverified: 0, gaps: [], status: 'valid' },
-        { accountId: STAGING, accountName: 'staging-iot', region: 'us-east-1', trails: ['org-trail (us-east-1)'],
+        { accountId: STAGING, accountName: 'staging-iot', region: 'us-east-1', trails: ['org-trail'], trailHomeRegions: [{ trail: 'org-trail', homeRegion: 'us-east-1' }],
           digestsValid: 740, digestsInvalid: 1, digestsMissing: 2, digestsUnverified: 0, logFilesValid: 163, logFilesModified: 1, logFilesMissing: 0, logFilesNotCovered: 1, logFilesUnverified: 3,
           gaps: [{ from: '2026-10-14T02:00:00Z', to: '2026-10-14T04:00:00Z' }], status: 'invalid' },
       ],
@@ -648,6 +648,10 @@ export function sampleModel(options: SampleOptions = {}): ReportModel {
       ],
       notes: ["The newest digest's own signature could not be checked on a local copy (no S3 metadata)."],
       eventsUnchecked: 0,
+      eventsValid: events.length - (bad ? 1 : 0),
+      eventsModified: bad ? 1 : 0,
+      eventsMissing: 0,
+      eventsNotCovered: 0,
     };
   }
   return model;

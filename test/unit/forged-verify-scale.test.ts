@@ -121,8 +121,7 @@ describe('digests of forged trails', () => {
     const add = (trailName: string, end: number) => {
       const key = digestKey(trailName, end);
       objects.set(key, NOT_A_DIGEST);
-      const trail = `${trailName}_${HOME}`;
-      keysOf.set(trail, [...(keysOf.get(trail) ?? []), key]);
+      keysOf.set(trailName, [...(keysOf.get(trailName) ?? []), key]);
     };
     for (let i = 0; i < n; i++) add(`forged-${i}`, at('2026-10-01T12:00:00Z') + (i % 3600) * 1000);
     for (const end of ['03:00', '04:00', '05:00']) add('three_digests', at(`2026-10-01T${end}:00Z`));

@@ -28,7 +28,7 @@ import { tempFolders } from '../helpers/temp-folders.js';
 
 const A1 = '111111111111';
 const REGION = 'us-east-1';
-const TRAIL = 'org_trail-main_us-east-1';
+const TRAIL = 'org_trail-main';
 const NOW = new Date('2026-11-20T00:00:00Z');
 const keyPair = generateRsaKeyPair();
 const root = tempFolders('integrity-look-back-');

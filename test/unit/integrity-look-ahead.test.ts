@@ -86,10 +86,10 @@ describe("one trail's period deleted while another trail runs in the account and
         region: REGION,
         from: '2026-10-01T00:00:00Z',
         to: '2026-10-02T00:00:00Z',
-        message: expect.stringMatching(/^no digest of the trail trail-a_us-east-1 covers 2026-10-01T00:00:00Z – 2026-10-02T00:00:00Z, although the first digest after it, .*_20261004T001731Z\.json\.gz, names a previous digest that is not there/),
+        message: expect.stringMatching(/^no digest of the trail trail-a \(home region us-east-1\) covers 2026-10-01T00:00:00Z – 2026-10-02T00:00:00Z, although the first digest after it, .*_20261004T001731Z\.json\.gz, names a previous digest that is not there/),
       }),
     ]);
-    expect(result.chains[0]).toMatchObject({ status: 'incomplete', digestsMissing: 24, gaps: [{ trail: 'trail-a_us-east-1', from: '2026-10-01T00:00:00Z', to: '2026-10-02T00:00:00Z', reason: 'digests-missing' }] });
+    expect(result.chains[0]).toMatchObject({ status: 'incomplete', digestsMissing: 24, gaps: [{ trail: 'trail-a', from: '2026-10-01T00:00:00Z', to: '2026-10-02T00:00:00Z', reason: 'digests-missing' }] });
   });
 
   it('fails `report --verify` (one late day) the same way', async () => {
@@ -97,7 +97,7 @@ describe("one trail's period deleted while another trail runs in the account and
     deleteOf(a, '2026-09-30T00:00:00Z', '2026-10-06T00:00:00Z', '2026-10-01T00:00:00Z', '2026-10-03T00:00:00Z');
     const result = await check(dir, a, { late: true });
     expect(result.ok).toBe(false);
-    expect(errors(result)).toEqual([expect.objectContaining({ kind: 'digest-missing', message: expect.stringMatching(/^no digest of the trail trail-a_us-east-1 covers .*_20261006T001731Z\.json\.gz, names a previous digest/) })]);
+    expect(errors(result)).toEqual([expect.objectContaining({ kind: 'digest-missing', message: expect.stringMatching(/^no digest of the trail trail-a \(home region us-east-1\) covers .*_20261006T001731Z\.json\.gz, names a previous digest/) })]);
   });
 
   it('fails when the chain read on starts again with a digest whose signature cannot be verified', async () => {
@@ -110,7 +110,7 @@ describe("one trail's period deleted while another trail runs in the account and
     copyFileSync(start.file(start.digests[0].key), a.file(forged.key));
     const result = await check(dir, a);
     expect(result.ok).toBe(false);
-    expect(errors(result)).toEqual([expect.objectContaining({ kind: 'chain-gap', message: expect.stringMatching(/^no digest of the trail trail-a_us-east-1 covers .* names no previous digest.*signature could not be verified/) })]);
+    expect(errors(result)).toEqual([expect.objectContaining({ kind: 'chain-gap', message: expect.stringMatching(/^no digest of the trail trail-a \(home region us-east-1\) covers .* names no previous digest.*signature could not be verified/) })]);
   });
 
   it('passes beside the running trail a trail created after the period, on a local copy without sidecars', async () => {
@@ -182,7 +182,7 @@ describe('a trail begun within the hour before a local copy was made (no sidecar
       expect(errors(result), dir).toEqual([]);
       expect(result.ok).toBe(true);
       expect(result.problems).toContainEqual(
-        expect.objectContaining({ kind: 'chain-gap', severity: 'warning', key: t.digests[0].key, message: expect.stringMatching(/^the trail trail-new_us-east-1 has no digest around the period.*the only one of the trail found/) }),
+        expect.objectContaining({ kind: 'chain-gap', severity: 'warning', key: t.digests[0].key, message: expect.stringMatching(/^the trail trail-new \(home region us-east-1\) has no digest around the period.*the only one of the trail found/) }),
       );
     }
   });
@@ -379,7 +379,7 @@ describe('how far past the period the next digest is sought (2026-11-26 review, 
     expect(errors(result)).toEqual([]);
     expect(result.problems.map((p) => p.message)).toContainEqual(expect.stringMatching(/^the chain ends at 2026-09-30T12:17:31Z, before the period, and no later digest of this trail was found/));
     expect(result.notes).toEqual([
-      expect.stringMatching(/^The next digest of 1 trail\(s\) .* was sought 400 days past the period, up to 2027-11-06T00:00:00Z, and not found: .*is not proven beyond 2027-11-06T00:00:00Z \(111111111111 us-east-1 trail-a_us-east-1\)/),
+      expect.stringMatching(/^The next digest of 1 trail\(s\) .* was sought 400 days past the period, up to 2027-11-06T00:00:00Z, and not found: .*is not proven beyond 2027-11-06T00:00:00Z \(111111111111 us-east-1 trail-a \(home region us-east-1\)\)/),
     ]);
     const digestDays = store.listed.filter((p) => p.includes('/CloudTrail-Digest/') && /\/\d{4}\/\d{2}\/\d{2}\/$/.test(p));
     // The day folders of trail-b's digests from 2026-10-18 (past the 15 days) to the bound.

@@ -4,14 +4,18 @@
  * in the rest of them was read (an event of the period in it is reported) but was not checked:
  * a forged file there passed as "logs intact" (2026-11-26 review).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
+import { checkVerdict } from '../../src/integrity/report.js';
+import { parsePublicKeyList } from '../../src/integrity/public-keys.js';
+import { verifyIntegrity } from '../../src/integrity/verify.js';
 import { runReport } from '../../src/pipeline/report.js';
+import { LocalStore } from '../../src/sources/local.js';
 import { addUnlistedLog, buildDigestTree, generateRsaKeyPair } from '../helpers/digest-tree.js';
-import { reportOptions } from '../helpers/report-options.js';
+import { FIXTURE_TREE, ROOT, reportOptions } from '../helpers/report-options.js';
 
 const ACCOUNT = '111111111111';
 const REGION = 'eu-west-1';
@@ -30,7 +34,7 @@ function tree(forgedAt?: string) {
     const event = { eventVersion: '1.09', eventTime: '2026-10-01T10:00:00Z', eventSource: 'iot.amazonaws.com', eventName: 'DeletePolicy', eventID: 'forged-1', awsRegion: REGION, recipientAccountId: ACCOUNT, requestParameters: { policyName: 'p' }, userIdentity: { type: 'Root', accountId: ACCOUNT } };
     writeFileSync(built.file(key), gzipSync(JSON.stringify({ Records: [event] })));
   }
-  return { root, key };
+  return { root, key, built };
 }
 
 /** Tokyo's 2026-10-01 (2026-09-30T15:00Z to 2026-10-01T15:00Z) with one late day: delivery days 2026-09-30 to 2026-10-02 (UTC). */
@@ -78,5 +82,111 @@ describe('report --verify over the delivery days the read took', () => {
     const { model } = await reportOf(root);
     expect(model.integrity!.problems.filter((p) => p.severity === 'error')).toEqual([]);
     expect(model.integrity!.ok).toBe(true);
+  }, 60_000);
+});
+
+/**
+ * A log file no digest lists, read only because the report reads whole UTC delivery days, that is
+ * outside the period and gave the report nothing, failed the report ("log file in the period that
+ * no digest lists") while `verify` of the same period passed (2026-11-26 audit): the two now agree.
+ */
+describe('report --verify and verify agree on the log files of the period', () => {
+  /** The tree of `tree()` with a log file no digest lists delivered at `filed`, holding `records`. */
+  function withFile(filed: string, records: Record<string, unknown>[]) {
+    const { root, built } = tree();
+    const key = addUnlistedLog(built, ACCOUNT, REGION, new Date(filed));
+    writeFileSync(built.file(key), gzipSync(JSON.stringify({ Records: records })));
+    return { root, key };
+  }
+  const iot = (eventTime: string | undefined) => ({ eventVersion: '1.09', ...(eventTime === undefined ? {} : { eventTime }), eventSource: 'iot.amazonaws.com', eventName: 'DeletePolicy', eventID: `e-${eventTime ?? 'none'}`, awsRegion: REGION, recipientAccountId: ACCOUNT, requestParameters: { policyName: 'p' }, userIdentity: { type: 'Root', accountId: ACCOUNT } });
+  /** `verify` of Tokyo's 2026-10-01, as the command runs it. */
+  const verifyOf = (root: string) =>
+    verifyIntegrity({ stores: [new LocalStore(root)], start: new Date('2026-09-30T15:00:00Z'), end: new Date('2026-10-01T15:00:00Z'), publicKeys: parsePublicKeyList(JSON.parse(readFileSync(path.join(root, 'keys.json'), 'utf8'))) });
+
+  it.each([
+    ['on the first UTC day, before the period starts', '2026-09-30T05:00:00Z', 'before'],
+    ['after the period, on its last UTC day', '2026-10-01T20:00:00Z', 'after'],
+    ['on the late day', '2026-10-02T20:00:00Z', 'after'],
+  ])('a file filed %s that gave the report no record is a warning "outside the period", and the verdict is verify\'s', async (_, filed, side) => {
+    // Its one IoT record is of the hour it was delivered, outside the period; with a record of another service.
+    const { root, key } = withFile(filed, [iot(filed), { eventVersion: '1.09', eventTime: filed, eventSource: 's3.amazonaws.com', eventName: 'PutObject' }]);
+    const { model } = await reportOf(root);
+    const integrity = model.integrity!;
+    const about = integrity.problems.filter((p) => p.key === key);
+    expect(about).toEqual([expect.objectContaining({ kind: 'log-file-not-covered', severity: 'warning' })]);
+    expect(about[0]!.message).toMatch(new RegExp(`^log file that no digest lists \\(added, or delivered while validation was off\\); delivered ${side} the period and read only because the report reads whole UTC delivery days and late days, it gave the report no record \\(outside the period\\)$`));
+    expect(integrity.problems.filter((p) => p.severity === 'error')).toEqual([]);
+    expect([integrity.ok, integrity.verdict]).toEqual([true, 'verified']);
+    expect(integrity.eventsValid).toBe(model.events.length);
+    const verified = await verifyOf(root);
+    expect([verified.ok, checkVerdict(verified)]).toEqual([integrity.ok, integrity.verdict]);
+  }, 60_000);
+
+  it.each([
+    ['an IoT record of the period', '2026-10-02T01:00:00Z', '2026-10-01T10:00:00Z'],
+    ['an IoT record without a time, which the Coverage counts', '2026-09-30T05:00:00Z', undefined],
+  ])('a file outside the period that gave the report %s stays an error, said to be delivered outside it', async (_, filed, eventTime) => {
+    const { root, key } = withFile(filed, [iot(eventTime)]);
+    const { model } = await reportOf(root);
+    const about = model.integrity!.problems.filter((p) => p.key === key);
+    expect(about).toEqual([expect.objectContaining({ kind: 'log-file-not-covered', severity: 'error' })]);
+    expect(about[0]!.message).toMatch(/^log file that no digest lists \(added, or delivered while validation was off\); delivered (before|after) the period, it gave the report records of the period$/);
+    expect(model.integrity!.verdict).toBe('failed');
+  }, 60_000);
+
+  it("gives the fixture's Paris day the verdict `verify` gives (it was FAILED for a file of 2026-09-30 09:30Z, none of whose records is IoT)", async () => {
+    const { model } = await runReport(
+      reportOptions({
+        period: { from: '2026-10-01', to: '2026-10-02', tz: 'Europe/Paris' },
+        accounts: ['314159265358'],
+        regions: ['us-east-1'],
+        configPath: path.join(ROOT, 'examples/iot-audit.config.yaml'),
+        verify: { publicKeysFile: path.join(ROOT, 'fixtures/public-keys.json') },
+      }),
+    );
+    const integrity = model.integrity!;
+    expect([integrity.verdict, integrity.eventsValid, model.events.length]).toEqual(['verified', 8, 8]);
+    const file = integrity.problems.find((p) => p.key.endsWith('_20260930T0930Z_78QUkOYQDnoNfvY7.json.gz'));
+    expect(file).toMatchObject({ severity: 'warning', kind: 'log-file-not-covered' });
+    expect(file!.message).not.toContain('in the period');
+    const verified = await verifyIntegrity({
+      stores: [new LocalStore(FIXTURE_TREE)],
+      start: new Date(model.period.start),
+      end: new Date(model.period.end),
+      accounts: ['314159265358'],
+      regions: ['us-east-1'],
+      publicKeys: parsePublicKeyList(JSON.parse(readFileSync(path.join(ROOT, 'fixtures/public-keys.json'), 'utf8'))),
+    });
+    expect(checkVerdict(verified)).toBe('verified');
+  }, 60_000);
+});
+
+describe('an account and region without digests: the log files of the period counted apart from the late days', () => {
+  it('says how many are of the period and how many after it gave the report records of it, as `verify` counts the first (it said "30 log files in the period")', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'iot-audit-read-window-'));
+    roots.push(root);
+    // Log files from 2026-09-30T23:22Z, one an hour for 30 hours: 24 delivered in 2026-10-01, 5 on the late day (events of their own hour).
+    const built = buildDigestTree({ root, keyPair: generateRsaKeyPair(), accounts: [ACCOUNT], regions: [REGION], firstWindowStart: new Date('2026-09-30T23:17:31Z'), hours: 30, logsInHour: () => 1 });
+    writeFileSync(path.join(root, 'keys.json'), JSON.stringify(built.publicKeyList));
+    rmSync(path.join(root, 'AWSLogs', built.organizationId!, ACCOUNT, 'CloudTrail-Digest'), { recursive: true });
+    // Delivered late, at 00:03 on the late day, with an event of the period's last minute.
+    const late = addUnlistedLog(built, ACCOUNT, REGION, new Date('2026-10-02T00:03:00Z'));
+    const event = { eventVersion: '1.09', eventTime: '2026-10-01T23:59:00Z', eventSource: 'iot.amazonaws.com', eventName: 'DeletePolicy', eventID: 'late-1', awsRegion: REGION, recipientAccountId: ACCOUNT, requestParameters: { policyName: 'p' }, userIdentity: { type: 'Root', accountId: ACCOUNT } };
+    writeFileSync(built.file(late), gzipSync(JSON.stringify({ Records: [event] })));
+    const { model } = await runReport(
+      reportOptions({ sources: [root], accountsFile: undefined, period: { from: '2026-10-01', to: '2026-10-02', tz: 'UTC' }, lateDays: 1, verify: { publicKeysFile: path.join(root, 'keys.json') } }),
+    );
+    const noDigests = model.integrity!.problems.filter((p) => p.kind === 'no-digests');
+    expect(noDigests.map((p) => [p.severity, p.message])).toEqual([
+      ['error', '24 log files in the period and 1 delivered after it that gave the report records of the period, but no digest covers any of them (log file validation off, or digests deleted)'],
+      [
+        'warning',
+        '5 log files that no digest covers (log file validation off, or digests deleted); delivered after the period and read only because the report reads whole UTC delivery days and late days, they gave the report no record (outside the period)',
+      ],
+    ]);
+    const verified = await verifyIntegrity({ stores: [new LocalStore(root)], start: new Date(model.period.start), end: new Date(model.period.end), publicKeys: parsePublicKeyList(built.publicKeyList) });
+    expect(verified.problems.filter((p) => p.kind === 'no-digests').map((p) => p.message)).toEqual([
+      '24 log files in the period but no digest covers any of them (log file validation off, or digests deleted)',
+    ]);
   }, 60_000);
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { logFileIntegrity, toIntegrityReport } from '../../src/integrity/report.js';
+import { countEvents, logFileIntegrity, toIntegrityReport } from '../../src/integrity/report.js';
 import type { IntegrityChainResult, IntegrityResult } from '../../src/integrity/types.js';
 
 function chain(over: Partial<IntegrityChainResult>): IntegrityChainResult {
@@ -8,7 +8,8 @@ function chain(over: Partial<IntegrityChainResult>): IntegrityChainResult {
     organizationId: 'o-a1b2c3d4e5',
     accountId: '111111111111',
     region: 'eu-west-1',
-    trails: ['org_us-east-1'],
+    trails: ['org'],
+    trailHomeRegions: [{ trail: 'org', homeRegion: 'us-east-1' }],
     digestsValid: 24,
     digestsInvalid: 0,
     digestsMissing: 0,
@@ -38,29 +39,33 @@ const result: IntegrityResult = {
       digestsValid: 1,
       digestsMissing: 2,
       logFilesMissing: 1,
-      gaps: [{ trail: 'org_us-east-1', from: '2026-10-01T05:00:00Z', to: '2026-10-01T07:00:00Z', reason: 'digests-missing' }],
+      gaps: [{ trail: 'org', from: '2026-10-01T05:00:00Z', to: '2026-10-01T07:00:00Z', reason: 'digests-missing' }],
       status: 'incomplete',
     }),
   ],
   problems: [
-    { kind: 'digest-missing', severity: 'error', source: 's3://copy', accountId: '111111111111', region: 'eu-west-1', trail: 'org_us-east-1', key: 'k1', from: null, to: null, message: 'digest not found' },
-    { kind: 'digest-signature-unavailable', severity: 'warning', source: './logs', accountId: '111111111111', region: 'eu-west-1', trail: 'org_us-east-1', key: 'k2', from: null, to: null, message: 'newest digest' },
+    { kind: 'digest-missing', severity: 'error', source: 's3://copy', accountId: '111111111111', region: 'eu-west-1', trail: 'org', key: 'k1', from: null, to: null, message: 'digest not found' },
+    { kind: 'digest-signature-unavailable', severity: 'warning', source: './logs', accountId: '111111111111', region: 'eu-west-1', trail: 'org', key: 'k2', from: null, to: null, message: 'newest digest' },
   ],
   logFiles: new Map([['AWSLogs/a.json.gz', 'modified']]),
   notes: ['a note'],
   stats: { digestsRead: 0, logFilesRead: 0, bytesRead: 0, listings: 0 },
 };
 
+/** Events counted as `countEvents` counts them: `unchecked` of them from files the check could not prove, the rest valid. */
+const events = (unchecked: number) => ({ eventsValid: 5, eventsModified: 0, eventsMissing: 0, eventsNotCovered: 0, eventsUnchecked: unchecked });
+
 describe('toIntegrityReport', () => {
   it('gives one row per account and region, every problem, warnings marked', () => {
-    const report = toIntegrityReport(result, (id) => (id === '111111111111' ? 'Prod' : null), 0);
+    const report = toIntegrityReport(result, (id) => (id === '111111111111' ? 'Prod' : null), events(0));
     expect(report.ok).toBe(false);
     expect(report.chains).toEqual([
       {
         accountId: '111111111111',
         accountName: 'Prod',
         region: 'eu-west-1',
-        trails: expect.any(Array),
+        trails: ['org'],
+        trailHomeRegions: [{ trail: 'org', homeRegion: 'us-east-1' }],
         digestsValid: 25,
         digestsInvalid: 0,
         digestsMissing: 2,
@@ -85,16 +90,23 @@ describe('toIntegrityReport', () => {
 
   it('gives its verdict once, from the events it could not prove: none is ever replaced afterwards', () => {
     const passed: IntegrityResult = { ...result, ok: true, chains: [chain({})], problems: [] };
-    const all = toIntegrityReport(passed, () => null, 0);
+    const all = toIntegrityReport(passed, () => null, events(0));
     expect([all.verdict, all.eventsUnchecked]).toEqual(['verified', 0]);
-    const some = toIntegrityReport(passed, () => null, 3);
-    expect([some.verdict, some.eventsUnchecked]).toEqual(['verified-in-part', 3]);
+    const some = toIntegrityReport(passed, () => null, events(3));
+    expect([some.verdict, some.eventsUnchecked, some.eventsValid]).toEqual(['verified-in-part', 3, 5]);
     // A failed check stays failed (or incomplete) whatever the events.
-    expect(toIntegrityReport(result, () => null, 3).verdict).toBe('incomplete');
+    expect(toIntegrityReport(result, () => null, events(3)).verdict).toBe('incomplete');
   });
 
   it('gives a log file the status the check found, else unverified', () => {
     expect(logFileIntegrity(result, 'AWSLogs/a.json.gz')).toBe('modified');
     expect(logFileIntegrity(result, 'AWSLogs/other.json.gz')).toBe('unverified');
+  });
+});
+
+describe('countEvents', () => {
+  it('counts every event once, by its log file\'s status: the unchecked (Athena\'s too) apart from those of files that failed', () => {
+    const statuses = ['valid', 'valid', 'modified', 'missing', 'not-covered', 'not-covered', 'no-digests', 'unverified', null] as const;
+    expect(countEvents(statuses.map((integrity) => ({ integrity })))).toEqual({ eventsValid: 2, eventsModified: 1, eventsMissing: 1, eventsNotCovered: 2, eventsUnchecked: 3 });
   });
 });

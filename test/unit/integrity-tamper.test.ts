@@ -79,7 +79,7 @@ describe('clean trees', () => {
     for (const c of result.chains) {
       expect(c).toMatchObject({ digestsValid: IN_PERIOD, digestsInvalid: 0, digestsMissing: 0, digestsUnverified: 0, logFilesModified: 0, logFilesMissing: 0, logFilesNotCovered: 0, status: 'valid', gaps: [] });
       expect(c.logFilesValid).toBe(inPeriodLogs);
-      expect(c.trails).toEqual(['org_trail-main_us-east-1']);
+      expect(c.trails).toEqual(['org_trail-main']);
     }
     expect([...result.logFiles.values()].every((s) => s === 'valid')).toBe(true);
     expect(result.logFiles.size).toBe(inPeriodLogs * 4);
@@ -194,7 +194,7 @@ const cases: Case[] = [
     check: (result, t) => {
       expect(chain(result, A1, 'eu-west-1')).toMatchObject({ digestsMissing: 1, digestsValid: IN_PERIOD - 1, status: 'incomplete' });
       const d = digestAt(t, A1, 'eu-west-1', 9);
-      expect(chain(result, A1, 'eu-west-1').gaps).toEqual([{ trail: 'org_trail-main_us-east-1', from: d.start, to: d.end, reason: 'digests-missing' }]);
+      expect(chain(result, A1, 'eu-west-1').gaps).toEqual([{ trail: 'org_trail-main', from: d.start, to: d.end, reason: 'digests-missing' }]);
       // Its log files cannot be checked: unverified, not "added".
       for (const key of d.logKeys) expect(result.logFiles.get(key)).toBe('unverified');
       expect(chain(result, A1, 'eu-west-1')).toMatchObject({ logFilesUnverified: d.logKeys.length, logFilesNotCovered: 0 });
@@ -220,7 +220,7 @@ const cases: Case[] = [
         [first.start, first.end],
         [digestAt(t, A2, 'us-east-1', 15).start, digestAt(t, A2, 'us-east-1', 15).end],
       ]);
-      expect(c.gaps).toEqual([{ trail: 'org_trail-main_us-east-1', from: first.start, to: digestAt(t, A2, 'us-east-1', 15).end, reason: 'digests-missing' }]);
+      expect(c.gaps).toEqual([{ trail: 'org_trail-main', from: first.start, to: digestAt(t, A2, 'us-east-1', 15).end, reason: 'digests-missing' }]);
     },
   },
   {
@@ -501,7 +501,7 @@ describe('gaps, missing folders, late and backfill digests', () => {
     const c = chain(result, A1, 'eu-west-1');
     const before = digestAt(t, A1, 'eu-west-1', 9);
     const after = digestAt(t, A1, 'eu-west-1', 13);
-    expect(c.gaps).toEqual([{ trail: 'org_trail-main_us-east-1', from: before.end, to: after.start, reason: 'chain-restart' }]);
+    expect(c.gaps).toEqual([{ trail: 'org_trail-main', from: before.end, to: after.start, reason: 'chain-restart' }]);
     expect(c).toMatchObject({ digestsMissing: 0, digestsValid: IN_PERIOD - 3, status: 'incomplete' });
     expect(errors(result)).toEqual([expect.objectContaining({ kind: 'chain-gap', key: after.key, from: before.end, to: after.start })]);
   });

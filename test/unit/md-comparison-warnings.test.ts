@@ -22,7 +22,7 @@ describe('renderMarkdown: comparison warnings', () => {
 
   it('caps them, says how many more and where they are, and stays within the line cap', () => {
     const SEVERITIES: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
-    const integrity: IntegrityReport = { ok: false, verdict: 'failed', chains: [], notes: [], eventsUnchecked: 0, problems: [{ kind: 'k', severity: 'error', accountId: '1', region: 'r', key: 'k', message: 'm' }] };
+    const integrity: IntegrityReport = { ok: false, verdict: 'failed', chains: [], notes: [], eventsUnchecked: 0, eventsValid: 0, eventsModified: 0, eventsMissing: 0, eventsNotCovered: 0, problems: [{ kind: 'k', severity: 'error', accountId: '1', region: 'r', key: 'k', message: 'm' }] };
     const model = reportModel({
       findings: Array.from({ length: 50 }, (_, i) => finding({ id: `f${i}`, severity: SEVERITIES[i % 5]!, resource: `r${i}` })),
       filters: { accounts: ['111111111111'], regions: ['eu-west-1'] },

@@ -142,8 +142,8 @@ describe('Markdown summary: integrity', () => {
   });
 
   it('says nothing of "not verified" when verified, passed or failed', () => {
-    const passed: IntegrityReport = { ok: true, verdict: 'verified', chains: [], problems: [], notes: [], eventsUnchecked: 0 };
-    const failed: IntegrityReport = { ok: false, verdict: 'failed', chains: [], problems: [{ kind: 'k', severity: 'error', accountId: '1', region: 'r', key: 'k', message: 'm' }], notes: [], eventsUnchecked: 0 };
+    const passed: IntegrityReport = { ok: true, verdict: 'verified', chains: [], problems: [], notes: [], eventsUnchecked: 0, eventsValid: 0, eventsModified: 0, eventsMissing: 0, eventsNotCovered: 0 };
+    const failed: IntegrityReport = { ok: false, verdict: 'failed', chains: [], problems: [{ kind: 'k', severity: 'error', accountId: '1', region: 'r', key: 'k', message: 'm' }], notes: [], eventsUnchecked: 0, eventsValid: 0, eventsModified: 0, eventsMissing: 0, eventsNotCovered: 0 };
     for (const integrity of [passed, failed]) {
       const md = renderMarkdown(reportModel({ integrity }));
       expect(md).not.toContain('not verified');
@@ -156,18 +156,34 @@ describe('Markdown summary: the Integrity line (2026-11-26 review)', () => {
   const problem = (severity: 'error' | 'warning', kind: string) => ({ kind, severity, accountId: '1', region: 'r', key: 'k', message: 'm' });
 
   it('counts errors as problems and warnings apart, as the HTML and the CLI do (a warning was a problem of a FAILED check)', () => {
-    const integrity: IntegrityReport = { ok: false, verdict: 'failed', chains: [], problems: [problem('error', 'digest-missing'), problem('warning', 'digest-missing')], notes: [], eventsUnchecked: 0 };
-    expect(renderMarkdown(reportModel({ integrity }))).toContain('**Integrity: FAILED**, 1 problem (digest-missing 1), 1 warning');
+    const integrity: IntegrityReport = { ok: false, verdict: 'failed', chains: [], problems: [problem('error', 'digest-missing'), problem('warning', 'digest-missing')], notes: [], eventsUnchecked: 0, eventsValid: 0, eventsModified: 0, eventsMissing: 0, eventsNotCovered: 0 };
+    expect(renderMarkdown(reportModel({ integrity }))).toContain('**Integrity: FAILED**, 1 problem (digest-missing 1); 0 of 0 events verified, 1 warning');
+  });
+
+  it('gives the events the check proved, and where the others come from, whatever the verdict (FAILED gave no count: 2026-11-26 audit)', () => {
+    const counts = { eventsValid: 13, eventsModified: 2, eventsMissing: 1, eventsNotCovered: 94, eventsUnchecked: 524 };
+    const summary = { ...reportModel().summary, totalEvents: 634 };
+    const line = (integrity: IntegrityReport) => renderMarkdown(reportModel({ integrity, summary })).split('\n').find((l) => l.includes('Integrity'));
+    const failed: IntegrityReport = { ok: false, verdict: 'failed', chains: [], problems: [problem('error', 'log-file-not-covered')], notes: [], ...counts };
+    expect(line(failed)).toBe(
+      '**Integrity: FAILED**, 1 problem (log-file-not-covered 1); 13 of 634 events verified (**2 from modified log files**, **1 from log files missing from the source**, ' +
+        '**94 from log files no digest lists**, **524 from log files that could not be checked**)',
+    );
+    const incomplete: IntegrityReport = { ...failed, verdict: 'incomplete', problems: [problem('error', 'no-digests')], ...counts, eventsModified: 0, eventsMissing: 0, eventsNotCovered: 0, eventsValid: 110 };
+    expect(line(incomplete)).toBe(
+      '**Integrity: INCOMPLETE**, 1 problem (no-digests 1): nothing found altered, but not all could be checked; 110 of 634 events verified (**524 from log files that could not be checked**)',
+    );
   });
 
   it('says when a check that passed left events unproven (their files could not be checked), not only "verified"', () => {
-    const integrity: IntegrityReport = { ok: true, verdict: 'verified-in-part', chains: [], problems: [problem('warning', 'digest-signature-unavailable')], notes: [], eventsUnchecked: 1 };
+    const integrity: IntegrityReport = { ok: true, verdict: 'verified-in-part', chains: [], problems: [problem('warning', 'digest-signature-unavailable')], notes: [], eventsUnchecked: 1, eventsValid: 1, eventsModified: 0, eventsMissing: 0, eventsNotCovered: 0 };
     const events = [iotEvent({ integrity: 'valid' }), iotEvent({ integrity: 'unverified' })];
-    expect(renderMarkdown(reportModel({ integrity, events }))).toContain(
-      '**Integrity:** verified, 0 digest chains valid; **1 event from log files that could not be checked**, 1 warning',
+    const summary = { ...reportModel().summary, totalEvents: 2 };
+    expect(renderMarkdown(reportModel({ integrity, events, summary }))).toContain(
+      '**Integrity:** verified, 0 digest chains valid; 1 of 2 events verified (**1 from log files that could not be checked**), 1 warning',
     );
-    const clean = renderMarkdown(reportModel({ integrity: { ...integrity, verdict: 'verified', problems: [], eventsUnchecked: 0 }, events: [iotEvent({ integrity: 'valid' })] }));
-    expect(clean.split('\n').filter((l) => l.includes('Integrity'))).toEqual(['**Integrity:** verified, 0 digest chains valid']);
+    const clean = renderMarkdown(reportModel({ integrity: { ...integrity, verdict: 'verified', problems: [], eventsUnchecked: 0, eventsValid: 1 }, events: [iotEvent({ integrity: 'valid' })], summary: { ...summary, totalEvents: 1 } }));
+    expect(clean.split('\n').filter((l) => l.includes('Integrity'))).toEqual(['**Integrity:** verified, 0 digest chains valid; 1 of 1 event verified']);
   });
 });
 
@@ -256,6 +272,10 @@ describe('the Integrity section of the HTML and PDF: a check that passed with ev
     problems: Array.from({ length: warnings }, () => ({ kind: 'k', severity: 'warning' as const, accountId: '1', region: 'r', key: 'k', message: 'm' })),
     notes: [],
     eventsUnchecked,
+    eventsValid: 0,
+    eventsModified: 0,
+    eventsMissing: 0,
+    eventsNotCovered: 0,
   });
 
   it('is "Verified in part", and says how many events come from files that could not be checked ("Verified: every log file checked out" beside them misled)', () => {

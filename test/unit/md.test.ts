@@ -48,6 +48,10 @@ describe('renderMarkdown', () => {
       chains: [],
       notes: [],
       eventsUnchecked: 0,
+      eventsValid: 0,
+      eventsModified: 0,
+      eventsMissing: 0,
+      eventsNotCovered: 0,
       problems: Array.from({ length: 300 }, (_, i) => ({ kind: `kind-${i % 9}`, severity: 'error' as const, accountId: '1', region: 'r', key: 'k', message: 'm' })),
     };
     const comparison: Comparison = {
@@ -76,7 +80,7 @@ describe('renderMarkdown', () => {
   });
 
   it('shows a passed integrity check', () => {
-    const integrity: IntegrityReport = { ok: true, verdict: 'verified', chains: [{} as IntegrityReport['chains'][number]], problems: [], notes: [], eventsUnchecked: 0 };
+    const integrity: IntegrityReport = { ok: true, verdict: 'verified', chains: [{} as IntegrityReport['chains'][number]], problems: [], notes: [], eventsUnchecked: 0, eventsValid: 0, eventsModified: 0, eventsMissing: 0, eventsNotCovered: 0 };
     expect(renderMarkdown(reportModel({ integrity }))).toContain('**Integrity:** verified, 1 digest chain valid');
   });
 

@@ -35,9 +35,10 @@ describe('region codes', () => {
     expect(read.stats.filesRead).toBe(t.logs.filter((l) => l.hour >= 2).length);
     const checked = await verifyIntegrity({ stores: [new LocalStore(root)], start: new Date('2026-10-01T00:00:00Z'), end: new Date('2026-10-02T00:00:00Z'), publicKeys: parsePublicKeyList(t.publicKeyList) });
     expect(checked.ok).toBe(true);
-    expect(checked.chains.map((c) => [c.region, c.status, c.trails])).toEqual([
-      ['eusc-de-east-1', 'valid', ['org_trail-main_eusc-de-east-1']],
-      ['us-gov-west-1', 'valid', ['org_trail-main_eusc-de-east-1']],
+    // The trail by its name, with its home region (a trail of eusc-de-east-1 logging us-gov-west-1 is a test's, not AWS's).
+    expect(checked.chains.map((c) => [c.region, c.status, c.trails, c.trailHomeRegions])).toEqual([
+      ['eusc-de-east-1', 'valid', ['org_trail-main'], [{ trail: 'org_trail-main', homeRegion: 'eusc-de-east-1' }]],
+      ['us-gov-west-1', 'valid', ['org_trail-main'], [{ trail: 'org_trail-main', homeRegion: 'eusc-de-east-1' }]],
     ]);
   });
 });

@@ -448,7 +448,7 @@ describe('buildView', () => {
     expect(chains[0]?.digests).toBe('744 valid, 0 invalid, 0 missing, 1 signature not checked');
     expect(chains[1]?.logFiles).toBe('163 valid, 1 modified, 0 missing, 1 not covered, 3 not checked');
     expect(chains[1]?.gaps.items).toEqual(['2026-10-14 04:00–06:00']);
-    expect(chains[0]?.trails.items).toEqual(['org-trail (us-east-1)']);
+    expect(chains[0]?.trails.items).toEqual(['org-trail (home region us-east-1)']);
     expect(rowsOf(v.appendix.table).filter((r) => r.integrity !== null)).toHaveLength(1);
     expect(v.toc.map((t) => t.href)).toContain('#integrity');
   });

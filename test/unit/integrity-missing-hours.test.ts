@@ -1,0 +1,79 @@
+/**
+ * `digestsMissing` (the chain table's "missing") counts the hours of the period with no digest where
+ * a chain should have one (2026-11-26 audit): the fixture's prod us-east-1 chain stops on 2026-10-04 at
+ * 00:41, and October said "73 valid, 0 invalid, 0 missing" (only the Gaps column showed the 27 days
+ * without a digest). CloudTrail writes a digest every hour, log files or not.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parsePublicKeyList } from '../../src/integrity/public-keys.js';
+import { verifyIntegrity } from '../../src/integrity/verify.js';
+import { runReport } from '../../src/pipeline/report.js';
+import { LocalStore } from '../../src/sources/local.js';
+import { buildDigestTree, deleteObject, generateRsaKeyPair, type DigestTree } from '../helpers/digest-tree.js';
+import { FIXTURE_TREE, ROOT, reportOptions } from '../helpers/report-options.js';
+import { tempFolders } from '../helpers/temp-folders.js';
+
+const ACCOUNT = '111111111111';
+const REGION = 'eu-west-1';
+const keyPair = generateRsaKeyPair();
+const root = tempFolders('integrity-missing-hours-');
+
+/** Hourly digests from `first` (one log file each), kept with their signatures. */
+function tree(first: string, hours: number): DigestTree {
+  return buildDigestTree({ root: root(), keyPair, sidecars: true, accounts: [ACCOUNT], regions: [REGION], firstWindowStart: new Date(first), hours, logsInHour: () => 1 });
+}
+
+/** `verify` of 2026-10-01 (UTC). */
+function verifyDay(t: DigestTree) {
+  return verifyIntegrity({ stores: [new LocalStore(t.root)], start: new Date('2026-10-01T00:00:00Z'), end: new Date('2026-10-02T00:00:00Z'), publicKeys: parsePublicKeyList(t.publicKeyList), now: new Date('2026-11-20T00:00:00Z') });
+}
+
+/** `report --verify` of 2026-10-01 (UTC) with one late day: the check reads 2026-10-02 too. */
+async function reportDay(t: DigestTree) {
+  const keys = path.join(t.root, 'keys.json');
+  writeFileSync(keys, JSON.stringify(t.publicKeyList));
+  const { model } = await runReport(reportOptions({ sources: [t.root], accountsFile: undefined, period: { from: '2026-10-01', to: '2026-10-02', tz: 'UTC' }, lateDays: 1, verify: { publicKeysFile: keys } }));
+  return model.integrity!;
+}
+
+describe('missing digests: the hours of the period without one', () => {
+  it('counts every hour of the period after a chain that ends in it, the part hour at the end too', async () => {
+    // The last digest ends 2026-10-01T10:17:31Z: the hours to midnight need 14 more (the last one ends 00:17:31 the next day).
+    const t = tree('2026-09-30T23:17:31Z', 11);
+    const result = await verifyDay(t);
+    expect(result.chains).toEqual([expect.objectContaining({ digestsValid: 11, digestsMissing: 14, status: 'incomplete', gaps: [expect.objectContaining({ reason: 'chain-ends', from: '2026-10-01T10:17:31Z', to: '2026-10-02T00:00:00Z' })] })]);
+    // The report checks the late day too (the gap runs on through it), and counts the period's hours alone, as `verify` does.
+    const integrity = await reportDay(t);
+    expect(integrity.chains).toEqual([expect.objectContaining({ digestsMissing: 14, gaps: [{ from: '2026-10-01T10:17:31Z', to: '2026-10-03T00:00:00Z' }] })]);
+  }, 60_000);
+
+  it('counts a deleted digest of the period, not one of the late day the report reads besides (a problem there all the same)', async () => {
+    const t = tree('2026-09-30T23:17:31Z', 52);
+    // Hour 5 ends 2026-10-01T05:17:31Z (the period's); hour 30, 2026-10-02T06:17:31Z (the late day's).
+    for (const hour of [5, 30]) deleteObject(t, t.digests[hour]!.key);
+    expect((await verifyDay(t)).chains).toEqual([expect.objectContaining({ digestsMissing: 1 })]);
+    const integrity = await reportDay(t);
+    expect(integrity.chains).toEqual([expect.objectContaining({ digestsMissing: 1 })]);
+    expect(integrity.problems.filter((p) => p.kind === 'digest-missing' && p.severity === 'error').map((p) => p.key)).toEqual([t.digests[5]!.key, t.digests[30]!.key]);
+  }, 60_000);
+
+  it('counts nothing before the first digest of a chain that begins in the period (no digest was due then)', async () => {
+    const result = await verifyDay(tree('2026-10-01T05:17:31Z', 30));
+    expect(result.chains).toEqual([expect.objectContaining({ digestsMissing: 0, gaps: [expect.objectContaining({ reason: 'chain-starts' })] })]);
+  }, 60_000);
+
+  it("counts the fixture's October in prod us-east-1 from the chain's end, 2026-10-04 00:41, to 2026-11-01", async () => {
+    const result = await verifyIntegrity({
+      stores: [new LocalStore(FIXTURE_TREE)],
+      start: new Date('2026-10-01T00:00:00Z'),
+      end: new Date('2026-11-01T00:00:00Z'),
+      accounts: ['314159265358'],
+      regions: ['us-east-1'],
+      publicKeys: parsePublicKeyList(JSON.parse(readFileSync(path.join(ROOT, 'fixtures/public-keys.json'), 'utf8'))),
+    });
+    // 2026-10-04T00:41:17Z to 2026-11-01T00:00:00Z is 671 h 19 min: 672 hourly digests, the last one reaching into the period by 19 minutes.
+    expect(result.chains).toEqual([expect.objectContaining({ digestsValid: 73, digestsMissing: 672 })]);
+  }, 60_000);
+});
