@@ -2,7 +2,9 @@
  * `--compare PREVIOUS.json`: what is new, resolved and changed since a previous
  * report (findings by id; policies and actors by their keys; certificates by kind, region and id,
  * followed across a transfer: `previousCertificates`).
- * "New" means present now and absent from the previous report, not "created".
+ * A new finding or actor is one absent from the previous report; a new policy or certificate is
+ * one this period created (or registered) that the previous report did not have: one absent from
+ * it that this period did not create existed before, and is "first seen" (`Comparison.firstSeen`).
  */
 import type {
   ActorRef,
@@ -14,6 +16,7 @@ import type {
   Finding,
   FindingChange,
   FindingRef,
+  NewPolicyRef,
   PolicyChangeRef,
   PolicyHistory,
   PolicyRef,
@@ -299,6 +302,15 @@ function findingsInOtherRegions(current: readonly Finding[], previous: readonly 
 const onlyFailed = (p: PolicyHistory) =>
   p.changed === false || (p.changed === undefined && Array.isArray(p.changes) && p.changes.length === 0 && Array.isArray(p.failedEventIds) && p.failedEventIds.length > 0);
 const policyRef = (p: PolicyHistory): PolicyRef => ({ accountId: p.accountId, accountName: p.accountName ?? null, region: p.region, policyName: p.policyName });
+
+/** This period created the policy (a CreatePolicy among its changes): it did not exist before, or was deleted and made again. */
+const policyCreated = (p: PolicyHistory) => p.changes.some((c) => c.action === 'create');
+
+/** What makes a certificate: its creation, registration, or a provisioning claim's (the claim certificate it issues). */
+const CERTIFICATE_MADE: ReadonlySet<string> = new Set(['created', 'registered', 'provisioning-claim']);
+
+/** This period created, registered or issued the certificate. */
+const certificateMade = (c: CertificateLifecycle) => c.steps.some((s) => CERTIFICATE_MADE.has(s.action));
 
 function policyChanges(now: PolicyHistory, before: PolicyHistory): string[] {
   const changes: string[] = [];
@@ -626,14 +638,17 @@ export function compareReports(current: ReportModel, previous: unknown, label = 
   }
 
   const beforePolicies = byKey(previous.policies.filter((p) => !onlyFailed(p)), policyKey);
-  const newPolicies: PolicyRef[] = [];
+  const newPolicies: NewPolicyRef[] = [];
   const deletedPolicies: PolicyRef[] = [];
   const changedPolicies: PolicyChangeRef[] = [];
+  const firstSeenPolicies: PolicyRef[] = [];
   for (const policy of current.policies) {
     if (onlyFailed(policy)) continue;
     const before = beforePolicies.get(policyKey(policy));
-    if (policy.deleted && !before?.deleted) deletedPolicies.push(policyRef(policy));
-    else if (!before) newPolicies.push(policyRef(policy));
+    // Created in this period, and not the previous report's (or deleted there): new, even when deleted again by its end.
+    if (policyCreated(policy) && (!before || before.deleted === true)) newPolicies.push({ ...policyRef(policy), deleted: policy.deleted });
+    else if (policy.deleted && !before?.deleted) deletedPolicies.push(policyRef(policy));
+    else if (!before) firstSeenPolicies.push(policyRef(policy));
     else {
       const changes = policyChanges(policy, before);
       if (changes.length > 0) changedPolicies.push({ ...policyRef(policy), changes });
@@ -646,13 +661,14 @@ export function compareReports(current: ReportModel, previous: unknown, label = 
     previous.certificates.filter((c) => !certificateOnlyFailed(c)),
   );
   const newCertificates: CertificateRef[] = [];
+  const firstSeenCertificates: CertificateRef[] = [];
   const changedCertificates: CertificateChangeRef[] = [];
   const notCompared: { c: CertificateLifecycle; before: CertificateLifecycle; why: string }[] = [];
   const periodStart = Date.parse(current.period.start);
   for (const certificate of certificates) {
     const before = beforeCertificates.get(certificate);
     if (!before) {
-      newCertificates.push(certificateRef(certificate));
+      (certificateMade(certificate) ? newCertificates : firstSeenCertificates).push(certificateRef(certificate));
       continue;
     }
     // Moved: this report shows it leaving the account the previous report had it in, or accepted
@@ -735,6 +751,7 @@ export function compareReports(current: ReportModel, previous: unknown, label = 
       new: sortedBy(newPolicies, policyOrder),
       deleted: sortedBy(deletedPolicies, policyOrder),
       changed: sortedBy(changedPolicies, policyOrder),
+      newDeleted: newPolicies.filter((p) => p.deleted).length,
     },
     certificates: {
       new: sortedBy(newCertificates, certificateOrder),
@@ -745,6 +762,7 @@ export function compareReports(current: ReportModel, previous: unknown, label = 
       new: sortedBy(current.actors.filter((a) => !beforeActors.has(a.key)).map(actorRef), (a) => a.key),
       gone: sortedBy(unseen.filter((a) => !actorsNotLookedAt.includes(a)).map(actorRef), (a) => a.key),
     },
+    firstSeen: { policies: sortedBy(firstSeenPolicies, policyOrder), certificates: sortedBy(firstSeenCertificates, certificateOrder) },
   };
 }
 

@@ -70,6 +70,10 @@ const POLICY_ACTION: ReadonlyMap<string, string> = new Map([
 interface Building {
   history: PolicyHistory;
   targets: Set<string>;
+  /** The ids of the versions the period's creations made. */
+  created: Set<string>;
+  /** The versions made default by SetDefaultPolicyVersion that no creation of the period shows (`defaultVersionsNotShown`). */
+  defaultsNotShown: Set<string>;
 }
 
 type AttachedTo = Map<string, { b: Building; target: string }[]>;
@@ -93,7 +97,8 @@ function detachDeleted(attachedTo: AttachedTo, event: IotEvent): void {
  * Policies are named per account and region, as the rules name them (`policyNameOf`: a
  * CreatePolicy whose parameters CloudTrail omitted is named by its response). A certificate
  * deleted after it was attached is no longer a target: AWS IoT deletes a certificate only
- * once no policy is attached to it, or detaches them itself (`forceDelete`).
+ * once no policy is attached to it, or detaches them itself (`forceDelete`). The targets are the
+ * policy's whole list only when the period shows it created or deleted (`attachedTargetsComplete`).
  */
 export function policyHistories(events: readonly IotEvent[]): PolicyHistory[] {
   const byKey = new Map<string, Building>();
@@ -132,9 +137,13 @@ export function policyHistories(events: readonly IotEvent[]): PolicyHistory[] {
           defaultVersionNotLogged: false,
           deleted: false,
           attachedTargets: [],
+          attachedTargetsComplete: false,
+          defaultVersionsNotShown: [],
           failedEventIds: [],
         },
         targets: new Set(),
+        created: new Set(),
+        defaultsNotShown: new Set(),
       };
       byKey.set(key, b);
     }
@@ -169,25 +178,34 @@ export function policyHistories(events: readonly IotEvent[]): PolicyHistory[] {
         actorLabel: event.actor.label,
       };
       h.versions.push(version);
+      if (versionId !== null) b.created.add(versionId);
       if (setAsDefault) {
         // CreatePolicyVersion with setAsDefault and no response: a new version is the default,
         // and its id is unknown. The previous default is no longer it (never kept as if it were).
         h.defaultVersionId = versionId;
         h.defaultVersionNotLogged = versionId === null;
       }
-      if (action === 'create') h.deleted = false;
+      if (action === 'create') {
+        h.deleted = false;
+        // Nothing was attached to a policy before its creation: every target from here on is in the period.
+        h.attachedTargetsComplete = true;
+      }
       target = versionId;
     } else if (action === 'set-default' || action === 'delete-version') {
       target = defaultedVersionId(event);
       if (action === 'set-default') {
         h.defaultVersionId = target;
         h.defaultVersionNotLogged = false;
+        if (target !== null && !b.created.has(target)) b.defaultsNotShown.add(target);
       }
     } else if (action === 'delete') {
       h.deleted = true;
       h.defaultVersionId = null;
       h.defaultVersionNotLogged = false;
       b.targets.clear();
+      b.created.clear();
+      // AWS IoT deletes a policy only once nothing is attached to it: none is left from before.
+      h.attachedTargetsComplete = true;
     } else {
       target = paramString(p, 'target') ?? paramString(p, 'principal');
       if (target !== null) {
@@ -202,8 +220,9 @@ export function policyHistories(events: readonly IotEvent[]): PolicyHistory[] {
     }
     h.changes.push({ eventId: event.eventId, eventTime: event.eventTime, eventName: event.eventName, action, target, targetType, actorLabel: event.actor.label });
   }
-  const histories = [...byKey.values()].map(({ history, targets }) => {
+  const histories = [...byKey.values()].map(({ history, targets, defaultsNotShown }) => {
     history.attachedTargets = [...targets].sort();
+    history.defaultVersionsNotShown = [...defaultsNotShown];
     history.changed = history.changes.length > 0;
     return history;
   });

@@ -1733,7 +1733,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
 },"usePartial":true},
   },
   "partials/comparison.hbs": {
-    sha256: "bed2139b46ef3e1d5903d59cdafb842d389407bf66b202f6e5fcc0166570367d",
+    sha256: "6c9ad8c2980c9abee84e0c4c87f426b166feac270a43657730ce5d8e37b3fa61",
     spec: {"0":function(container,depth0,helpers,partials,data) {
     return "<p class=\"warn-box\">"
     + container.escapeExpression(container.lambda(depth0, depth0))
@@ -1869,7 +1869,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + alias2(alias1(((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"comparison") : depth0)) != null ? lookupProperty(stack1,"previous") : stack1)) != null ? lookupProperty(stack1,"period") : stack1), depth0))
     + ", generated "
     + alias2(alias1(((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"comparison") : depth0)) != null ? lookupProperty(stack1,"previous") : stack1)) != null ? lookupProperty(stack1,"generatedAt") : stack1), depth0))
-    + "). New means present now and absent from the previous report. Findings are about the changes of their own period: one no longer reported means this period's logs gave no such change again, not that its risk was fixed (a broad policy made the default last month and still the default is no longer reported, and still broad).</p>\n  "
+    + "). A new finding or actor is one absent from the previous report; a new policy or certificate is one created (or registered) in this period that the previous report did not have. One absent from the previous report that this period did not create existed before: it is first seen, not new. A deleted policy existed before this period; one created and deleted within it is new. Findings are about the changes of their own period: one no longer reported means this period's logs gave no such change again, not that its risk was fixed (a broad policy made the default last month and still the default is no longer reported, and still broad).</p>\n  "
     + ((stack1 = lookupProperty(helpers,"each").call(alias3,((stack1 = (depth0 != null ? lookupProperty(depth0,"comparison") : depth0)) != null ? lookupProperty(stack1,"warnings") : stack1),{"name":"each","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":4,"column":2},"end":{"line":4,"column":72}}})) != null ? stack1 : "")
     + "\n  <table class=\"data kv\">\n    <tbody>"
     + ((stack1 = lookupProperty(helpers,"each").call(alias3,((stack1 = (depth0 != null ? lookupProperty(depth0,"comparison") : depth0)) != null ? lookupProperty(stack1,"counts") : stack1),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":6,"column":11},"end":{"line":6,"column":104}}})) != null ? stack1 : "")
@@ -2030,7 +2030,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + alias2(alias1(((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"comparison") : depth0)) != null ? lookupProperty(stack1,"previous") : stack1)) != null ? lookupProperty(stack1,"period") : stack1), depth0))
     + ", generated "
     + alias2(alias1(((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"comparison") : depth0)) != null ? lookupProperty(stack1,"previous") : stack1)) != null ? lookupProperty(stack1,"generatedAt") : stack1), depth0))
-    + "). New means present now and absent from the previous report. Findings are about the changes of their own period: one no longer reported means this period's logs gave no such change again, not that its risk was fixed (a broad policy made the default last month and still the default is no longer reported, and still broad).</p>\n  "
+    + "). A new finding or actor is one absent from the previous report; a new policy or certificate is one created (or registered) in this period that the previous report did not have. One absent from the previous report that this period did not create existed before: it is first seen, not new. A deleted policy existed before this period; one created and deleted within it is new. Findings are about the changes of their own period: one no longer reported means this period's logs gave no such change again, not that its risk was fixed (a broad policy made the default last month and still the default is no longer reported, and still broad).</p>\n  "
     + ((stack1 = lookupProperty(helpers,"each").call(alias3,((stack1 = (depth0 != null ? lookupProperty(depth0,"comparison") : depth0)) != null ? lookupProperty(stack1,"warnings") : stack1),{"name":"each","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"loc":{"start":{"line":4,"column":2},"end":{"line":4,"column":72}}})) != null ? stack1 : "")
     + "\n  <table class=\"data kv\">\n    <tbody>"
     + ((stack1 = lookupProperty(helpers,"each").call(alias3,((stack1 = (depth0 != null ? lookupProperty(depth0,"comparison") : depth0)) != null ? lookupProperty(stack1,"counts") : stack1),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"loc":{"start":{"line":6,"column":11},"end":{"line":6,"column":104}}})) != null ? stack1 : "")
@@ -3941,7 +3941,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
 }},
   },
   "partials/policies.hbs": {
-    sha256: "d2a384c695df8f128459a7481053caf5c5d3be0dc99f316415cf7caa81afeb8b",
+    sha256: "208f9252e7c8c4c2fcd3f1253b2d2134ae3b2bff268e41de7ba69d26b5cf5b2e",
     spec: {"0":function(container,depth0,helpers,partials,data) {
     return "<p class=\"empty\">No IoT policy was touched in the period.</p>";
 },"1":function(container,depth0,helpers,partials,data) {
@@ -3971,14 +3971,17 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + "\n      <dt>Default version at end</dt><dd>"
     + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"defaultVersionId") : depth0),{"name":"if","hash":{},"fn":container.program(6, data, 0),"inverse":container.program(7, data, 0),"data":data,"loc":{"start":{"line":17,"column":41},"end":{"line":17,"column":149}}})) != null ? stack1 : "")
     + "</dd>\n      <dt>Attached to at end</dt><dd>"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"attachedTargets") : depth0)) != null ? lookupProperty(stack1,"items") : stack1)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(8, data, 0),"inverse":container.program(9, data, 0),"data":data,"loc":{"start":{"line":18,"column":37},"end":{"line":18,"column":159}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"attachedTargets") : depth0)) != null ? lookupProperty(stack1,"items") : stack1)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":18,"column":37},"end":{"line":18,"column":111}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"attachedTargetsNote") : depth0),{"name":"if","hash":{},"fn":container.program(9, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":18,"column":111},"end":{"line":18,"column":195}}})) != null ? stack1 : "")
     + "</dd>\n      "
     + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"failed") : depth0)) != null ? lookupProperty(stack1,"items") : stack1)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(10, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":19,"column":6},"end":{"line":19,"column":95}}})) != null ? stack1 : "")
     + "\n    </dl>\n    "
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"versionsMore") : depth0),{"name":"if","hash":{},"fn":container.program(11, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":21,"column":4},"end":{"line":21,"column":72}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"defaultsNotShownNote") : depth0),{"name":"if","hash":{},"fn":container.program(11, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":21,"column":4},"end":{"line":21,"column":91}}})) != null ? stack1 : "")
+    + "\n    "
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"versionsMore") : depth0),{"name":"if","hash":{},"fn":container.program(12, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":22,"column":4},"end":{"line":22,"column":72}}})) != null ? stack1 : "")
     + "\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias3,(depth0 != null ? lookupProperty(depth0,"versions") : depth0),{"name":"each","hash":{},"fn":container.program(12, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":22,"column":4},"end":{"line":32,"column":13}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"each").call(alias3,((stack1 = (depth0 != null ? lookupProperty(depth0,"changes") : depth0)) != null ? lookupProperty(stack1,"chunks") : stack1),{"name":"each","hash":{},"fn":container.program(17, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":33,"column":4},"end":{"line":39,"column":13}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias3,(depth0 != null ? lookupProperty(depth0,"versions") : depth0),{"name":"each","hash":{},"fn":container.program(13, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":23,"column":4},"end":{"line":33,"column":13}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias3,((stack1 = (depth0 != null ? lookupProperty(depth0,"changes") : depth0)) != null ? lookupProperty(stack1,"chunks") : stack1),{"name":"each","hash":{},"fn":container.program(18, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":34,"column":4},"end":{"line":40,"column":13}}})) != null ? stack1 : "")
     + "    "
     + ((stack1 = container.invokePartial(lookupProperty(partials,"more"),depth0,{"name":"more","hash":{"more":((stack1 = (depth0 != null ? lookupProperty(depth0,"changes") : depth0)) != null ? lookupProperty(stack1,"more") : stack1)},"data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
     + "  </article>\n";
@@ -4029,7 +4032,16 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
 
   return ((stack1 = container.invokePartial(lookupProperty(partials,"cell-list"),(depth0 != null ? lookupProperty(depth0,"attachedTargets") : depth0),{"name":"cell-list","data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "");
 },"9":function(container,depth0,helpers,partials,data) {
-    return "<span class=\"muted\">nothing known</span>";
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<span class=\"muted\">"
+    + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"attachedTargetsNote") : depth0), depth0))
+    + "</span>";
 },"10":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -4049,10 +4061,21 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
         return undefined
     };
 
+  return "<p class=\"not-recorded\">"
+    + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"defaultsNotShownNote") : depth0), depth0))
+    + "</p>";
+},"12":function(container,depth0,helpers,partials,data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
   return "<p class=\"more-rows\">"
     + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"versionsMore") : depth0), depth0))
     + "</p>";
-},"12":function(container,depth0,helpers,partials,data) {
+},"13":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.lambda, alias2=container.escapeExpression, alias3=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -4068,15 +4091,15 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + alias2(alias1((depth0 != null ? lookupProperty(depth0,"eventName") : depth0), depth0))
     + "</span> by "
     + alias2(alias1((depth0 != null ? lookupProperty(depth0,"actor") : depth0), depth0))
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"setAsDefault") : depth0),{"name":"if","hash":{},"fn":container.program(13, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":24,"column":134},"end":{"line":24,"column":212}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"setAsDefault") : depth0),{"name":"if","hash":{},"fn":container.program(14, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":25,"column":134},"end":{"line":25,"column":212}}})) != null ? stack1 : "")
     + " · "
     + ((stack1 = container.invokePartial(lookupProperty(partials,"link"),(depth0 != null ? lookupProperty(depth0,"event") : depth0),{"name":"link","data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
     + "</p>\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"recorded") : depth0),{"name":"if","hash":{},"fn":container.program(14, data, 0),"inverse":container.program(16, data, 0),"data":data,"loc":{"start":{"line":25,"column":6},"end":{"line":30,"column":13}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"recorded") : depth0),{"name":"if","hash":{},"fn":container.program(15, data, 0),"inverse":container.program(17, data, 0),"data":data,"loc":{"start":{"line":26,"column":6},"end":{"line":31,"column":13}}})) != null ? stack1 : "")
     + "    </div>\n";
-},"13":function(container,depth0,helpers,partials,data) {
-    return " <span class=\"badge st-neutral\">made default</span>";
 },"14":function(container,depth0,helpers,partials,data) {
+    return " <span class=\"badge st-neutral\">made default</span>";
+},"15":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -4085,13 +4108,13 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     };
 
   return "      "
-    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"notJson") : depth0),{"name":"if","hash":{},"fn":container.program(15, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":26,"column":6},"end":{"line":26,"column":112}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"notJson") : depth0),{"name":"if","hash":{},"fn":container.program(16, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":27,"column":6},"end":{"line":27,"column":112}}})) != null ? stack1 : "")
     + "\n      <pre class=\"document\">"
     + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"document") : depth0), depth0))
     + "</pre>\n";
-},"15":function(container,depth0,helpers,partials,data) {
-    return "<p class=\"muted small\">The document is not a valid JSON object; shown as logged.</p>";
 },"16":function(container,depth0,helpers,partials,data) {
+    return "<p class=\"muted small\">The document is not a valid JSON object; shown as logged.</p>";
+},"17":function(container,depth0,helpers,partials,data) {
     var lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -4102,7 +4125,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
   return "      <p class=\"not-recorded\">Document not recorded ("
     + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"whyNotRecorded") : depth0), depth0))
     + "), so its content cannot be shown. This is not an empty policy.</p>\n";
-},"17":function(container,depth0,helpers,partials,data) {
+},"18":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -4111,9 +4134,9 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     };
 
   return "    <table class=\"data fixed\">\n      <colgroup><col style=\"width:15%\"><col style=\"width:14%\"><col style=\"width:17%\"><col style=\"width:32%\"><col style=\"width:22%\"></colgroup>\n      <thead><tr><th>When</th><th>Change</th><th>Call</th><th>Target</th><th>By</th></tr></thead>\n      <tbody>"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rows") : depth0),{"name":"each","hash":{},"fn":container.program(18, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":37,"column":13},"end":{"line":37,"column":326}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rows") : depth0),{"name":"each","hash":{},"fn":container.program(19, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":38,"column":13},"end":{"line":38,"column":326}}})) != null ? stack1 : "")
     + "</tbody>\n    </table>\n";
-},"18":function(container,depth0,helpers,partials,data) {
+},"19":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.lambda, alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -4122,10 +4145,10 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     };
 
   return "<tr><td class=\"small\">"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"event") : depth0)) != null ? lookupProperty(stack1,"href") : stack1),{"name":"if","hash":{},"fn":container.program(19, data, 0),"inverse":container.program(20, data, 0),"data":data,"loc":{"start":{"line":37,"column":49},"end":{"line":37,"column":127}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"event") : depth0)) != null ? lookupProperty(stack1,"href") : stack1),{"name":"if","hash":{},"fn":container.program(20, data, 0),"inverse":container.program(21, data, 0),"data":data,"loc":{"start":{"line":38,"column":49},"end":{"line":38,"column":127}}})) != null ? stack1 : "")
     + "</td><td>"
     + alias3(alias2((depth0 != null ? lookupProperty(depth0,"action") : depth0), depth0))
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"count") : depth0),{"name":"if","hash":{},"fn":container.program(21, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":37,"column":146},"end":{"line":37,"column":216}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"count") : depth0),{"name":"if","hash":{},"fn":container.program(22, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":38,"column":146},"end":{"line":38,"column":216}}})) != null ? stack1 : "")
     + "</td><td class=\"mono\">"
     + alias3(alias2((depth0 != null ? lookupProperty(depth0,"eventName") : depth0), depth0))
     + "</td><td class=\"mono small\">"
@@ -4133,7 +4156,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + "</td><td>"
     + alias3(alias2((depth0 != null ? lookupProperty(depth0,"actor") : depth0), depth0))
     + "</td></tr>";
-},"19":function(container,depth0,helpers,partials,data) {
+},"20":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.lambda, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -4146,7 +4169,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + "\">"
     + alias2(alias1((depth0 != null ? lookupProperty(depth0,"time") : depth0), depth0))
     + "</a>";
-},"20":function(container,depth0,helpers,partials,data) {
+},"21":function(container,depth0,helpers,partials,data) {
     var lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -4155,7 +4178,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     };
 
   return container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"time") : depth0), depth0));
-},"21":function(container,depth0,helpers,partials,data) {
+},"22":function(container,depth0,helpers,partials,data) {
     var lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -4166,7 +4189,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
   return " <span class=\"badge st-neutral\">× "
     + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"count") : depth0), depth0))
     + "</span>";
-},"22":function(container,depth0,helpers,partials,data) {
+},"23":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -4190,9 +4213,9 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + ": versions with their documents, default version changes, attachments and detachments.</p>\n  "
     + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"policies") : depth0)) != null ? lookupProperty(stack1,"none") : stack1),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":4,"column":2},"end":{"line":4,"column":91}}})) != null ? stack1 : "")
     + "\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"policies") : depth0)) != null ? lookupProperty(stack1,"items") : stack1),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":5,"column":2},"end":{"line":42,"column":11}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"policies") : depth0)) != null ? lookupProperty(stack1,"items") : stack1),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":5,"column":2},"end":{"line":43,"column":11}}})) != null ? stack1 : "")
     + "  "
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"policies") : depth0)) != null ? lookupProperty(stack1,"more") : stack1),{"name":"if","hash":{},"fn":container.program(22, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":43,"column":2},"end":{"line":43,"column":72}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"policies") : depth0)) != null ? lookupProperty(stack1,"more") : stack1),{"name":"if","hash":{},"fn":container.program(23, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":44,"column":2},"end":{"line":44,"column":72}}})) != null ? stack1 : "")
     + "\n</section>\n";
 },"usePartial":true,"useData":true},
     withoutData: {"0":function(container,depth0,helpers,partials,data) {
@@ -4224,14 +4247,17 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + "\n      <dt>Default version at end</dt><dd>"
     + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"defaultVersionId") : depth0),{"name":"if","hash":{},"fn":container.program(6, data, 0),"inverse":container.program(7, data, 0),"loc":{"start":{"line":17,"column":41},"end":{"line":17,"column":149}}})) != null ? stack1 : "")
     + "</dd>\n      <dt>Attached to at end</dt><dd>"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"attachedTargets") : depth0)) != null ? lookupProperty(stack1,"items") : stack1)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(8, data, 0),"inverse":container.program(9, data, 0),"loc":{"start":{"line":18,"column":37},"end":{"line":18,"column":159}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"attachedTargets") : depth0)) != null ? lookupProperty(stack1,"items") : stack1)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"loc":{"start":{"line":18,"column":37},"end":{"line":18,"column":111}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"attachedTargetsNote") : depth0),{"name":"if","hash":{},"fn":container.program(9, data, 0),"inverse":container.noop,"loc":{"start":{"line":18,"column":111},"end":{"line":18,"column":195}}})) != null ? stack1 : "")
     + "</dd>\n      "
     + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"failed") : depth0)) != null ? lookupProperty(stack1,"items") : stack1)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(10, data, 0),"inverse":container.noop,"loc":{"start":{"line":19,"column":6},"end":{"line":19,"column":95}}})) != null ? stack1 : "")
     + "\n    </dl>\n    "
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"versionsMore") : depth0),{"name":"if","hash":{},"fn":container.program(11, data, 0),"inverse":container.noop,"loc":{"start":{"line":21,"column":4},"end":{"line":21,"column":72}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"defaultsNotShownNote") : depth0),{"name":"if","hash":{},"fn":container.program(11, data, 0),"inverse":container.noop,"loc":{"start":{"line":21,"column":4},"end":{"line":21,"column":91}}})) != null ? stack1 : "")
+    + "\n    "
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"versionsMore") : depth0),{"name":"if","hash":{},"fn":container.program(12, data, 0),"inverse":container.noop,"loc":{"start":{"line":22,"column":4},"end":{"line":22,"column":72}}})) != null ? stack1 : "")
     + "\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias3,(depth0 != null ? lookupProperty(depth0,"versions") : depth0),{"name":"each","hash":{},"fn":container.program(12, data, 0),"inverse":container.noop,"loc":{"start":{"line":22,"column":4},"end":{"line":32,"column":13}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"each").call(alias3,((stack1 = (depth0 != null ? lookupProperty(depth0,"changes") : depth0)) != null ? lookupProperty(stack1,"chunks") : stack1),{"name":"each","hash":{},"fn":container.program(17, data, 0),"inverse":container.noop,"loc":{"start":{"line":33,"column":4},"end":{"line":39,"column":13}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias3,(depth0 != null ? lookupProperty(depth0,"versions") : depth0),{"name":"each","hash":{},"fn":container.program(13, data, 0),"inverse":container.noop,"loc":{"start":{"line":23,"column":4},"end":{"line":33,"column":13}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias3,((stack1 = (depth0 != null ? lookupProperty(depth0,"changes") : depth0)) != null ? lookupProperty(stack1,"chunks") : stack1),{"name":"each","hash":{},"fn":container.program(18, data, 0),"inverse":container.noop,"loc":{"start":{"line":34,"column":4},"end":{"line":40,"column":13}}})) != null ? stack1 : "")
     + "    "
     + ((stack1 = container.invokePartial(lookupProperty(partials,"more"),depth0,{"name":"more","hash":{"more":((stack1 = (depth0 != null ? lookupProperty(depth0,"changes") : depth0)) != null ? lookupProperty(stack1,"more") : stack1)},"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
     + "  </article>\n";
@@ -4282,7 +4308,16 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
 
   return ((stack1 = container.invokePartial(lookupProperty(partials,"cell-list"),(depth0 != null ? lookupProperty(depth0,"attachedTargets") : depth0),{"name":"cell-list","helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "");
 },"9":function(container,depth0,helpers,partials,data) {
-    return "<span class=\"muted\">nothing known</span>";
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<span class=\"muted\">"
+    + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"attachedTargetsNote") : depth0), depth0))
+    + "</span>";
 },"10":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -4302,10 +4337,21 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
         return undefined
     };
 
+  return "<p class=\"not-recorded\">"
+    + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"defaultsNotShownNote") : depth0), depth0))
+    + "</p>";
+},"12":function(container,depth0,helpers,partials,data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
   return "<p class=\"more-rows\">"
     + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"versionsMore") : depth0), depth0))
     + "</p>";
-},"12":function(container,depth0,helpers,partials,data) {
+},"13":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.lambda, alias2=container.escapeExpression, alias3=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -4321,15 +4367,15 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + alias2(alias1((depth0 != null ? lookupProperty(depth0,"eventName") : depth0), depth0))
     + "</span> by "
     + alias2(alias1((depth0 != null ? lookupProperty(depth0,"actor") : depth0), depth0))
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"setAsDefault") : depth0),{"name":"if","hash":{},"fn":container.program(13, data, 0),"inverse":container.noop,"loc":{"start":{"line":24,"column":134},"end":{"line":24,"column":212}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"setAsDefault") : depth0),{"name":"if","hash":{},"fn":container.program(14, data, 0),"inverse":container.noop,"loc":{"start":{"line":25,"column":134},"end":{"line":25,"column":212}}})) != null ? stack1 : "")
     + " · "
     + ((stack1 = container.invokePartial(lookupProperty(partials,"link"),(depth0 != null ? lookupProperty(depth0,"event") : depth0),{"name":"link","helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
     + "</p>\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"recorded") : depth0),{"name":"if","hash":{},"fn":container.program(14, data, 0),"inverse":container.program(16, data, 0),"loc":{"start":{"line":25,"column":6},"end":{"line":30,"column":13}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"recorded") : depth0),{"name":"if","hash":{},"fn":container.program(15, data, 0),"inverse":container.program(17, data, 0),"loc":{"start":{"line":26,"column":6},"end":{"line":31,"column":13}}})) != null ? stack1 : "")
     + "    </div>\n";
-},"13":function(container,depth0,helpers,partials,data) {
-    return " <span class=\"badge st-neutral\">made default</span>";
 },"14":function(container,depth0,helpers,partials,data) {
+    return " <span class=\"badge st-neutral\">made default</span>";
+},"15":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -4338,13 +4384,13 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     };
 
   return "      "
-    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"notJson") : depth0),{"name":"if","hash":{},"fn":container.program(15, data, 0),"inverse":container.noop,"loc":{"start":{"line":26,"column":6},"end":{"line":26,"column":112}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"notJson") : depth0),{"name":"if","hash":{},"fn":container.program(16, data, 0),"inverse":container.noop,"loc":{"start":{"line":27,"column":6},"end":{"line":27,"column":112}}})) != null ? stack1 : "")
     + "\n      <pre class=\"document\">"
     + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"document") : depth0), depth0))
     + "</pre>\n";
-},"15":function(container,depth0,helpers,partials,data) {
-    return "<p class=\"muted small\">The document is not a valid JSON object; shown as logged.</p>";
 },"16":function(container,depth0,helpers,partials,data) {
+    return "<p class=\"muted small\">The document is not a valid JSON object; shown as logged.</p>";
+},"17":function(container,depth0,helpers,partials,data) {
     var lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -4355,7 +4401,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
   return "      <p class=\"not-recorded\">Document not recorded ("
     + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"whyNotRecorded") : depth0), depth0))
     + "), so its content cannot be shown. This is not an empty policy.</p>\n";
-},"17":function(container,depth0,helpers,partials,data) {
+},"18":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -4364,9 +4410,9 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     };
 
   return "    <table class=\"data fixed\">\n      <colgroup><col style=\"width:15%\"><col style=\"width:14%\"><col style=\"width:17%\"><col style=\"width:32%\"><col style=\"width:22%\"></colgroup>\n      <thead><tr><th>When</th><th>Change</th><th>Call</th><th>Target</th><th>By</th></tr></thead>\n      <tbody>"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rows") : depth0),{"name":"each","hash":{},"fn":container.program(18, data, 0),"inverse":container.noop,"loc":{"start":{"line":37,"column":13},"end":{"line":37,"column":326}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rows") : depth0),{"name":"each","hash":{},"fn":container.program(19, data, 0),"inverse":container.noop,"loc":{"start":{"line":38,"column":13},"end":{"line":38,"column":326}}})) != null ? stack1 : "")
     + "</tbody>\n    </table>\n";
-},"18":function(container,depth0,helpers,partials,data) {
+},"19":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.lambda, alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -4375,10 +4421,10 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     };
 
   return "<tr><td class=\"small\">"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"event") : depth0)) != null ? lookupProperty(stack1,"href") : stack1),{"name":"if","hash":{},"fn":container.program(19, data, 0),"inverse":container.program(20, data, 0),"loc":{"start":{"line":37,"column":49},"end":{"line":37,"column":127}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"event") : depth0)) != null ? lookupProperty(stack1,"href") : stack1),{"name":"if","hash":{},"fn":container.program(20, data, 0),"inverse":container.program(21, data, 0),"loc":{"start":{"line":38,"column":49},"end":{"line":38,"column":127}}})) != null ? stack1 : "")
     + "</td><td>"
     + alias3(alias2((depth0 != null ? lookupProperty(depth0,"action") : depth0), depth0))
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"count") : depth0),{"name":"if","hash":{},"fn":container.program(21, data, 0),"inverse":container.noop,"loc":{"start":{"line":37,"column":146},"end":{"line":37,"column":216}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"count") : depth0),{"name":"if","hash":{},"fn":container.program(22, data, 0),"inverse":container.noop,"loc":{"start":{"line":38,"column":146},"end":{"line":38,"column":216}}})) != null ? stack1 : "")
     + "</td><td class=\"mono\">"
     + alias3(alias2((depth0 != null ? lookupProperty(depth0,"eventName") : depth0), depth0))
     + "</td><td class=\"mono small\">"
@@ -4386,7 +4432,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + "</td><td>"
     + alias3(alias2((depth0 != null ? lookupProperty(depth0,"actor") : depth0), depth0))
     + "</td></tr>";
-},"19":function(container,depth0,helpers,partials,data) {
+},"20":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.lambda, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -4399,7 +4445,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + "\">"
     + alias2(alias1((depth0 != null ? lookupProperty(depth0,"time") : depth0), depth0))
     + "</a>";
-},"20":function(container,depth0,helpers,partials,data) {
+},"21":function(container,depth0,helpers,partials,data) {
     var lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -4408,7 +4454,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     };
 
   return container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"time") : depth0), depth0));
-},"21":function(container,depth0,helpers,partials,data) {
+},"22":function(container,depth0,helpers,partials,data) {
     var lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -4419,7 +4465,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
   return " <span class=\"badge st-neutral\">× "
     + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"count") : depth0), depth0))
     + "</span>";
-},"22":function(container,depth0,helpers,partials,data) {
+},"23":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -4443,9 +4489,9 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + ": versions with their documents, default version changes, attachments and detachments.</p>\n  "
     + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"policies") : depth0)) != null ? lookupProperty(stack1,"none") : stack1),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"loc":{"start":{"line":4,"column":2},"end":{"line":4,"column":91}}})) != null ? stack1 : "")
     + "\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"policies") : depth0)) != null ? lookupProperty(stack1,"items") : stack1),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"loc":{"start":{"line":5,"column":2},"end":{"line":42,"column":11}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"policies") : depth0)) != null ? lookupProperty(stack1,"items") : stack1),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"loc":{"start":{"line":5,"column":2},"end":{"line":43,"column":11}}})) != null ? stack1 : "")
     + "  "
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"policies") : depth0)) != null ? lookupProperty(stack1,"more") : stack1),{"name":"if","hash":{},"fn":container.program(22, data, 0),"inverse":container.noop,"loc":{"start":{"line":43,"column":2},"end":{"line":43,"column":72}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"policies") : depth0)) != null ? lookupProperty(stack1,"more") : stack1),{"name":"if","hash":{},"fn":container.program(23, data, 0),"inverse":container.noop,"loc":{"start":{"line":44,"column":2},"end":{"line":44,"column":72}}})) != null ? stack1 : "")
     + "\n</section>\n";
 },"usePartial":true},
   },

@@ -147,7 +147,8 @@ function header(model: ReportModel): string[] {
     `**Period:** ${mdText(model.period.label, 120)}, ${mdText(model.period.start, 30)} to ${mdText(model.period.end, 30)} (end excluded)  `,
     ...(filters === null ? [] : [filters]),
     `**Coverage:** ${coverage.join(', ')}  `,
-    `**Changes:** ${count(s.changes)} (${categories}); ${plural(s.failedAttempts, 'failed attempt')}, ${count(s.deniedAttempts)} denied${integrityLine(model)}`,
+    // "of which": the denied attempts are among the failed ones, as the terminal and the HTML say.
+    `**Changes:** ${count(s.changes)} (${categories}); ${count(s.failedAttempts)} failed or denied, of which ${count(s.deniedAttempts)} denied${integrityLine(model)}`,
   ];
 }
 
@@ -280,9 +281,11 @@ function comparisonSection(comparison: Comparison | null | undefined, ctx: Markd
     '',
     // New findings suppressed ones included (they are new all the same): said, since the other counts are of open findings.
     `- Findings: ${count(f.new.length)} new${suppressedCount(f.new)}, ${count(f.resolved.length)} no longer reported, ${count(f.changed.length)} changed`,
-    `- Policies: ${count(p.new.length)} new, ${count(p.deleted.length)} deleted, ${count(p.changed.length)} changed`,
+    `- Policies: ${count(p.new.length)} new${p.newDeleted > 0 ? ` (${count(p.newDeleted)} deleted by the period's end)` : ''}, ${count(p.deleted.length)} deleted, ${count(p.changed.length)} changed`,
     `- Certificates: ${count(c.new.length)} new, ${count(c.changed.length)} changed${c.moved > 0 ? ` (${count(c.moved)} moved to another account)` : ' status'}`,
     `- Actors: ${count(a.new.length)} new, ${count(a.gone.length)} gone`,
+    // What the counts mean, as the HTML says it ("new" is not the same for every kind): one line, the summary stays bounded.
+    `- First seen: ${plural(comparison.firstSeen.policies.length, 'policy', 'policies')}, ${plural(comparison.firstSeen.certificates.length, 'certificate')} (absent from the previous report, not created in this period: they existed before). New policies and certificates were created or registered in this period; new findings and actors are absent from the previous report.`,
     // Every warning (period, scope, accounts without logs, rules that did not run), up to a cap: the summary stays bounded.
     ...comparison.warnings.slice(0, COMPARISON_WARNINGS).map((w) => `- **Warning:** ${mdText(w, 300)}`),
     ...(comparison.warnings.length > COMPARISON_WARNINGS

@@ -54,14 +54,18 @@ export function comparisonView(c: Comparison, kit: ViewKit): ComparisonView {
   const GONE: Badge = { label: 'deleted', cls: 'st-muted' };
   const CHANGED: Badge = { label: 'changed', cls: 'st-warn' };
   const MOVED: Badge = { label: 'moved', cls: 'st-warn' };
+  // Absent from the previous report, and not created in this period: it existed before.
+  const FIRST_SEEN: Badge = { label: 'first seen', cls: 'st-muted' };
   const policies = [
-    ...c.policies.new.map((p) => ({ change: NEW, p, changes: [] as string[] })),
+    ...c.policies.new.map((p) => ({ change: NEW, p, changes: p.deleted ? ['created and deleted in this period'] : [] })),
     ...c.policies.changed.map((p) => ({ change: CHANGED, p, changes: p.changes })),
     ...c.policies.deleted.map((p) => ({ change: GONE, p, changes: [] as string[] })),
+    ...c.firstSeen.policies.map((p) => ({ change: FIRST_SEEN, p, changes: [] as string[] })),
   ];
   const certificates = [
     ...c.certificates.changed.map((x) => ({ change: x.movedFrom === null ? CHANGED : MOVED, x, ...certificateChange(x, kit) })),
     ...c.certificates.new.map((x) => ({ change: NEW, x, from: null, status: statusText(x.status, kit) })),
+    ...c.firstSeen.certificates.map((x) => ({ change: FIRST_SEEN, x, from: null, status: statusText(x.status, kit) })),
   ];
   const actors = [
     ...c.actors.new.map((a) => ({ change: NEW, a })),
@@ -82,6 +86,7 @@ export function comparisonView(c: Comparison, kit: ViewKit): ComparisonView {
         value: `${formatCount(c.certificates.new.length)} / ${formatCount(c.certificates.changed.length)}${c.certificates.moved > 0 ? ` (${formatCount(c.certificates.moved)} moved to another account)` : ''}`,
       },
       { label: 'Actors new / not seen now', value: `${formatCount(c.actors.new.length)} / ${formatCount(c.actors.gone.length)}` },
+      { label: 'Policies / certificates first seen', value: `${formatCount(c.firstSeen.policies.length)} / ${formatCount(c.firstSeen.certificates.length)}` },
     ],
     newFindings: kit.table(c.findings.new, rows, finding),
     resolvedFindings: kit.table(c.findings.resolved, rows, finding),

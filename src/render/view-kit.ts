@@ -93,7 +93,7 @@ const PDF_FIELDS: ReadonlyMap<string, number> = new Map([
   // certificate's status change since the previous report).
   ...[
     'description', 'remediation', 'suppressionReason', 'message', 'reason', 'errorMessage', 'notes', 'note', 'warnings',
-    'text', 'statusText', 'detail', 'filters', 'accountsNote', 'defaultVersionNote', 'whyNotRecorded', 'summary',
+    'text', 'statusText', 'detail', 'filters', 'accountsNote', 'defaultVersionNote', 'defaultsNotShownNote', 'whyNotRecorded', 'summary',
     'shape', 'actors', 'regions', 'days', 'changes', 'target', 'status',
   ].map((f) => [f, PDF_CHARS.text] as const),
   ...['key', 'file'].map((f) => [f, PDF_CHARS.key] as const),

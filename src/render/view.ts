@@ -290,6 +290,14 @@ export interface PolicyView {
   /** Only failed or denied calls named it (`changed` false): it may never have existed. */
   onlyFailed: boolean;
   attachedTargets: CellList;
+  /**
+   * What "Attached to at end" adds to its list: "none" for a policy whose every target the period
+   * shows (`attachedTargetsComplete`) and has none; for one that existed before the period, that
+   * targets attached before it are not known. Null when the list says it all.
+   */
+  attachedTargetsNote: string | null;
+  /** The versions made default in the period whose documents it does not show (`defaultVersionsNotShown`), said; null when none. */
+  defaultsNotShownNote: string | null;
   versions: PolicyVersionView[];
   /** "12 earlier versions (with documents) in iot-audit-2026-10.json" when the PDF leaves some out. */
   versionsMore: string | null;
@@ -1042,6 +1050,30 @@ function defaultVersionNote(p: PolicyHistory, kit: ViewKit): string {
   return `version not recorded: the new version made default by ${kit.cut(made.eventName)} at ${kit.clock.dateTime(made.eventTime)} (its id was not logged)`;
 }
 
+/** "Attached to at end" beside its list: whether the list is the policy's whole one (`attachedTargetsComplete`). */
+function attachedTargetsNote(p: PolicyHistory): string | null {
+  if (p.attachedTargetsComplete) return p.attachedTargets.length === 0 ? 'none' : null;
+  // Only failed or denied calls named it: it may never have existed.
+  if (!p.changed) return "not known from the period's events";
+  return p.attachedTargets.length === 0
+    ? "not known from the period's events: the policy existed before the period, and what was attached to it then is not in them"
+    : 'only those attached in the period: targets attached before it (the policy existed before the period) are not known from its events';
+}
+
+/** A version made default in the period whose document the period does not show: never to read as harmless. */
+function defaultsNotShownNote(p: PolicyHistory, kit: ViewKit): string | null {
+  const ids = p.defaultVersionsNotShown;
+  if (ids.length === 0) return null;
+  const shown = ids.slice(0, 5).map((id) => kit.cut(id));
+  const named = `${shown.join(', ')}${ids.length > shown.length ? ` and ${formatCount(ids.length - shown.length)} more` : ''}`;
+  const one = ids.length === 1;
+  return (
+    `${one ? 'Version' : 'Versions'} ${named}, made the default in the period, ${one ? 'was' : 'were'} created before it: ` +
+    `${one ? 'its document is' : 'their documents are'} not in the period's events and ${one ? 'was' : 'were'} not checked, ` +
+    `so what the policy allowed with ${one ? 'it' : 'each'} as the default is not known from this report.`
+  );
+}
+
 function policiesView(policies: PolicyHistory[], kit: ViewKit): { view: PoliciesView; anchors: PolicyAnchors } {
   const anchors: PolicyAnchors = new Map();
   const isPdf = kit.media === 'pdf';
@@ -1103,6 +1135,8 @@ function policiesView(policies: PolicyHistory[], kit: ViewKit): { view: Policies
       deleted: p.deleted,
       onlyFailed: !p.changed,
       attachedTargets: kit.list(p.attachedTargets),
+      attachedTargetsNote: attachedTargetsNote(p),
+      defaultsNotShownNote: defaultsNotShownNote(p, kit),
       versionsMore: p.versions.length > shownVersions.length ? `${plural(p.versions.length - shownVersions.length, 'earlier version')} (with documents) in ${kit.jsonFile}` : null,
       versions: shownVersions.map((v) => {
         const text = documentText(v);

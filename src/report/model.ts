@@ -35,7 +35,11 @@
  * `<trailName>_<homeRegion>`, and its `trailHomeRegions`; its `digestsMissing` every hour of the
  * period with no digest where the chain should have one, the hours after its last digest too, which
  * were not counted; integrity's `eventsValid`, `eventsModified`, `eventsMissing` and
- * `eventsNotCovered`). The schema
+ * `eventsNotCovered`; a policy's `attachedTargetsComplete` and `defaultVersionsNotShown`,
+ * the comparison's `firstSeen`, and a new policy's `deleted` (counted in `policies.newDeleted`), with
+ * `--compare`'s new policies and certificates those the period created, where they were any absent
+ * from the previous report, and a policy created and deleted within the period new, where it was
+ * deleted). The schema
  * describes one version exactly (closed objects, every field required): a report validates
  * against the schema of the version that wrote it, not an older minor's.
  */
@@ -498,8 +502,26 @@ export interface PolicyHistory {
    */
   defaultVersionNotLogged: boolean;
   deleted: boolean;
-  /** Targets attached at the end of the period (as far as the period's events tell). */
+  /**
+   * Targets attached at the end of the period, as far as the period's events tell: those attached
+   * in the period and not detached since. The whole list only when `attachedTargetsComplete`.
+   */
   attachedTargets: string[];
+  /**
+   * True when `attachedTargets` is every target of the policy at the end of the period: the period
+   * shows it created (nothing was attached before) or deleted (nothing stayed attached). False
+   * when it existed before the period (targets attached before it are not in its events, nor in
+   * `attachedTargets`), or only failed or denied calls named it (`changed` false). Since schema 1.6.
+   */
+  attachedTargetsComplete: boolean;
+  /**
+   * The versions a SetDefaultPolicyVersion of the period made the default that no CreatePolicy or
+   * CreatePolicyVersion of the period shows (made before the period): their documents, and so what
+   * the policy allowed while each was the default, are not known from this report (the
+   * `policy-document-unchecked` finding says so too). Each once, in the order they were made the
+   * default. Since schema 1.6.
+   */
+  defaultVersionsNotShown: string[];
   failedEventIds: string[];
 }
 
@@ -848,6 +870,12 @@ export interface PolicyRef {
   policyName: string;
 }
 
+/** A policy `--compare` calls new (`Comparison.policies`). */
+export interface NewPolicyRef extends PolicyRef {
+  /** Deleted by the end of this report's period: created and deleted within it. Since schema 1.6. */
+  deleted: boolean;
+}
+
 export interface PolicyChangeRef extends PolicyRef {
   /** e.g. "default version 2 → 3", "new versions 4, 5". */
   changes: string[];
@@ -901,10 +929,29 @@ export interface Comparison {
    * a broad policy made the default last month, and still the default, is among them.
    */
   findings: { new: FindingRef[]; resolved: FindingRef[]; changed: FindingChange[]; unchanged: number };
-  policies: { new: PolicyRef[]; deleted: PolicyRef[]; changed: PolicyChangeRef[] };
   /**
-   * `new`: certificates of this report that the previous one did not have (followed across a
-   * transfer: see `CertificateChangeRef.movedFrom`); `changed`: those whose status changed, or that
+   * `new`: policies this period created (a CreatePolicy among its changes) that the previous report
+   * did not have, or had deleted; `deleted` says whether one was deleted again by the end of the
+   * period (since schema 1.6; until 1.5, "new" was any policy absent from the previous report, and
+   * one created and deleted within the period was counted as deleted). `deleted`: policies that
+   * existed before the period (the previous report had them, or this period did not create them)
+   * and are deleted at its end. `changed`: the previous report's, with another default version or
+   * new versions. A policy absent from the previous report that this period did not create is in
+   * `firstSeen`.
+   */
+  policies: {
+    new: NewPolicyRef[];
+    deleted: PolicyRef[];
+    changed: PolicyChangeRef[];
+    /** Of `new`, those deleted by the period's end (`deleted` true). Since schema 1.6. */
+    newDeleted: number;
+  };
+  /**
+   * `new`: certificates this period created, registered or issued (a step `created`, `registered`
+   * or `provisioning-claim`) that the previous report did not have (followed across a transfer: see
+   * `CertificateChangeRef.movedFrom`; since schema 1.6: until 1.5, "new" was any certificate absent
+   * from the previous report, created in the period or not); one absent from the previous report
+   * and not created in the period is in `firstSeen`; `changed`: those whose status changed, or that
    * moved to another account. Certificates only failed or denied calls named (`changed` false) in
    * either report are left out. A status is compared only where this report sees it: not for one
    * whose place it does not show (`accountId` null), nor one the previous report had in another
@@ -922,4 +969,11 @@ export interface Comparison {
     moved: number;
   };
   actors: { new: ActorRef[]; gone: ActorRef[] };
+  /**
+   * Policies and certificates of this report that the previous one did not have and that this
+   * period did not create (no CreatePolicy; no creation, registration or provisioning claim): they
+   * existed before it, untouched in the previous report's period or outside its scope, so they are
+   * not new. A policy first seen being deleted is in `policies.deleted`. Since schema 1.6.
+   */
+  firstSeen: { policies: PolicyRef[]; certificates: CertificateRef[] };
 }

@@ -382,7 +382,7 @@ export function sampleModel(options: SampleOptions = {}): ReportModel {
       let p = policies.get(key);
       if (!p) {
         p = { policyName: r.id, changed: false, accountId: e.accountId, accountName: e.accountName, region: e.region, arn: r.arn, versions: [], changes: [],
-          defaultVersionId: null, defaultVersionNotLogged: false, deleted: false, attachedTargets: [], failedEventIds: [] };
+          defaultVersionId: null, defaultVersionNotLogged: false, deleted: false, attachedTargets: [], attachedTargetsComplete: false, defaultVersionsNotShown: [], failedEventIds: [] };
         policies.set(key, p);
       }
       if (e.errorCode) {
@@ -612,9 +612,10 @@ export function sampleModel(options: SampleOptions = {}): ReportModel {
         unchanged: 2,
       },
       policies: {
-        new: [{ accountId: PROD, accountName: accountNames[PROD] ?? null, region: R1, policyName }],
+        new: [{ accountId: PROD, accountName: accountNames[PROD] ?? null, region: R1, policyName, deleted: false }],
         deleted: [{ accountId: STAGING, accountName: 'staging-iot', region: 'us-east-1', policyName: 'RetiredPolicy' }],
         changed: [{ accountId: STAGING, accountName: 'staging-iot', region: 'us-east-1', policyName: 'LargePolicy', changes: ['default version 1 → 2', 'new versions 2'] }],
+        newDeleted: 0,
       },
       certificates: {
         new: certs.map((c) => ({ accountId: c.accountId, accountName: c.accountName, region: c.region, certificateId: c.certificateId, kind: c.kind, status: c.lastKnownStatus })),
@@ -625,6 +626,7 @@ export function sampleModel(options: SampleOptions = {}): ReportModel {
         new: [{ key: actors.scanner.key, label: actors.scanner.label, type: actors.scanner.type }],
         gone: [{ key: 'arn:aws:iam::111111111111:user/carol', label: hv('actor-label', 'user/carol'), type: 'IAMUser' }],
       },
+      firstSeen: { policies: [], certificates: [] },
     };
   }
 

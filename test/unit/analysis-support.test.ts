@@ -241,6 +241,8 @@ describe('knownPolicyVersions', () => {
         defaultVersionNotLogged: false,
         deleted: false,
         attachedTargets: [],
+        attachedTargetsComplete: false,
+        defaultVersionsNotShown: [],
         failedEventIds: [],
       },
     ];

@@ -239,17 +239,19 @@ describe('2. --compare under --account', () => {
     expect(wider.comparison.warnings).toEqual([expect.stringMatching(/^The previous report covers the same period as this one/)]);
   });
 
-  it('a new certificate of no place is shown in the sender not in this report', () => {
+  it('a certificate of no place first seen is shown in the sender not in this report', () => {
     const now = model(october(), [STAGING]);
     now.comparison = compareReports(now, asPrevious(model([])), 'empty.json');
-    expect(comparedCertificates(now).new).toEqual([
+    // Neither was created in this report (iot-staging only accepted or rejected their transfers): first seen, not new.
+    expect(comparedCertificates(now).new).toEqual([]);
+    expect(now.comparison.firstSeen.certificates.map((x) => [x.certificateId.slice(0, 4), x.accountId])).toEqual([
       ['a9a9', STAGING],
       ['3c3c', null],
     ]);
     const rows = buildView(now, SCREEN).comparison!.certificates.chunks.flatMap((c) => c.rows);
-    expect(rows.map((r) => [r.id.slice(0, 4), r.accounts, r.status])).toEqual([
-      ['a9a9', [`${STAGING} (iot-staging)`], 'ACTIVE'],
-      ['3c3c', ['a sender not in this report'], 'unknown'],
+    expect(rows.map((r) => [r.change.label, r.id.slice(0, 4), r.accounts, r.status])).toEqual([
+      ['first seen', 'a9a9', [`${STAGING} (iot-staging)`], 'ACTIVE'],
+      ['first seen', '3c3c', ['a sender not in this report'], 'unknown'],
     ]);
   });
 });

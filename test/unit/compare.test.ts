@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CompareError, compareReports, parsePreviousReport } from '../../src/analysis/compare.js';
-import { SCHEMA_VERSION, type ActorSummary, type CertificateLifecycle, type PolicyHistory, type PolicyVersion } from '../../src/report/model.js';
+import { SCHEMA_VERSION, type ActorSummary, type CertificateLifecycle, type PolicyChange, type PolicyHistory, type PolicyVersion } from '../../src/report/model.js';
 import { ACCOUNT, REGION, finding, period, readIn, reportModel } from '../helpers/events.js';
 
 function policy(policyName: string, init: Partial<PolicyHistory> = {}, versions: string[] = []): PolicyHistory {
@@ -17,6 +17,8 @@ function policy(policyName: string, init: Partial<PolicyHistory> = {}, versions:
     defaultVersionNotLogged: false,
     deleted: false,
     attachedTargets: [],
+    attachedTargetsComplete: false,
+    defaultVersionsNotShown: [],
     failedEventIds: [],
     ...init,
   };
@@ -24,6 +26,15 @@ function policy(policyName: string, init: Partial<PolicyHistory> = {}, versions:
 
 function certificate(certificateId: string, lastKnownStatus: string | null, kind: 'device' | 'ca' = 'device'): CertificateLifecycle {
   return { certificateId, kind, changed: true, arn: null, accountId: ACCOUNT, accountName: null, region: REGION, accounts: [{ accountId: ACCOUNT, accountName: null, arn: null }], steps: [], lastKnownStatus, things: [], policies: [], failedEventIds: [] };
+}
+
+/** A policy's CreatePolicy in the period: what makes it new, not its absence from the previous report alone. */
+const CREATED: PolicyChange = { eventId: 'create', eventTime: '2026-10-03T00:00:00Z', eventName: 'CreatePolicy', action: 'create', target: '1', targetType: null, actorLabel: 'a' };
+
+/** A certificate created in the period (CreateKeysAndCertificate). */
+function created(c: CertificateLifecycle): CertificateLifecycle {
+  c.steps = [{ eventId: `make-${c.certificateId}`, eventTime: '2026-10-03T00:00:00Z', eventName: 'CreateKeysAndCertificate', action: 'created', detail: 'ACTIVE', actorLabel: 'a', accountId: ACCOUNT, accountName: null }];
+  return c;
 }
 
 function actor(key: string): ActorSummary {
@@ -55,9 +66,17 @@ const current = reportModel({
     policy('same', { defaultVersionId: '1' }, ['1']),
     policy('bumped', { defaultVersionId: '3' }, ['2', '3']),
     policy('removed', { deleted: true }),
-    policy('brand-new'),
+    policy('brand-new', { changes: [CREATED] }),
+    // Absent from the previous report, not created now: it existed before.
+    policy('untouched-before'),
   ],
-  certificates: [certificate('c-same', 'ACTIVE'), certificate('c-revoked', 'REVOKED'), certificate('c-unknown', null), certificate('c-new', 'ACTIVE')],
+  certificates: [
+    certificate('c-same', 'ACTIVE'),
+    certificate('c-revoked', 'REVOKED'),
+    certificate('c-unknown', null),
+    created(certificate('c-new', 'ACTIVE')),
+    certificate('c-first-seen', 'INACTIVE'),
+  ],
   actors: [actor('arn:role/ci'), actor('arn:role/new')],
 });
 // This run read the logs of the account and region of every finding.
@@ -95,7 +114,8 @@ describe('compareReports', () => {
   });
 
   it('finds new, deleted and changed policies', () => {
-    expect(comparison.policies.new.map((p) => p.policyName)).toEqual(['brand-new']);
+    expect(comparison.policies.new.map((p) => [p.policyName, p.deleted])).toEqual([['brand-new', false]]);
+    expect(comparison.firstSeen.policies.map((p) => p.policyName)).toEqual(['untouched-before']);
     expect(comparison.policies.deleted.map((p) => p.policyName)).toEqual(['removed']);
     expect(comparison.policies.changed).toEqual([
       { accountId: ACCOUNT, accountName: 'Production', region: REGION, policyName: 'bumped', changes: ['default version 1 → 3', 'new versions 2, 3'] },
@@ -104,6 +124,7 @@ describe('compareReports', () => {
 
   it('finds new certificates and status changes (an unknown status is not a change)', () => {
     expect(comparison.certificates.new.map((c) => c.certificateId)).toEqual(['c-new']);
+    expect(comparison.firstSeen.certificates.map((c) => c.certificateId)).toEqual(['c-first-seen']);
     expect(comparison.certificates.changed.map((c) => [c.certificateId, c.previousStatus, c.status])).toEqual([['c-revoked', 'ACTIVE', 'REVOKED']]);
   });
 
@@ -114,8 +135,8 @@ describe('compareReports', () => {
 
   it('finds nothing new when a report is compared with itself', () => {
     const same = compareReports(current, current);
-    expect([same.findings.new, same.findings.resolved, same.findings.changed, same.policies.new, same.policies.changed, same.certificates.new, same.actors.new, same.actors.gone]).toEqual([
-      [], [], [], [], [], [], [], [],
+    expect([same.findings.new, same.findings.resolved, same.findings.changed, same.policies.new, same.policies.changed, same.certificates.new, same.actors.new, same.actors.gone, same.firstSeen.policies, same.firstSeen.certificates]).toEqual([
+      [], [], [], [], [], [], [], [], [], [],
     ]);
     expect(same.findings.unchanged).toBe(current.findings.length);
   });

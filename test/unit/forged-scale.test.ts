@@ -149,6 +149,8 @@ function history(accountId: string, region: string, policyName: string, versions
     defaultVersionNotLogged: false,
     deleted: false,
     attachedTargets: [],
+    attachedTargetsComplete: false,
+    defaultVersionsNotShown: [],
     failedEventIds: [],
   };
 }

@@ -9,9 +9,10 @@ const comparison = (warnings: string[]): Comparison => ({
   previous: { title: 't', generatedAt: 'g', schemaVersion: '1.2', period: period({ start: '2026-09-01T00:00:00Z', end: '2026-10-01T00:00:00Z' }) },
   warnings,
   findings: { new: [], resolved: [], changed: [], unchanged: 0 },
-  policies: { new: [], deleted: [], changed: [] },
+  policies: { new: [], deleted: [], changed: [], newDeleted: 0 },
   certificates: { new: [], changed: [], moved: 0 },
   actors: { new: [], gone: [] },
+  firstSeen: { policies: [], certificates: [] },
 });
 
 describe('renderMarkdown: comparison warnings', () => {

@@ -304,9 +304,10 @@ describe('Markdown summary: the previous report of --compare, east of UTC (2026-
       previous: { title: 't', generatedAt: 'g', schemaVersion: '1.3', period: september },
       warnings: [],
       findings: { new: [], resolved: [], changed: [], unchanged: 0 },
-      policies: { new: [], deleted: [], changed: [] },
+      policies: { new: [], deleted: [], changed: [], newDeleted: 0 },
       certificates: { new: [], changed: [], moved: 0 },
       actors: { new: [], gone: [] },
+      firstSeen: { policies: [], certificates: [] },
     };
     const md = renderMarkdown(reportModel(), { comparison });
     // Escaped as every log-derived text is (a Markdown reader shows the parentheses).

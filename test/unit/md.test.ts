@@ -28,7 +28,7 @@ describe('renderMarkdown', () => {
     expect(md).toContain('## AWS IoT audit report, October 2026');
     expect(md).toContain('**Period:** October 2026 \\(UTC\\), 2026-10-01T00:00:00Z to 2026-11-01T00:00:00Z (end excluded)');
     expect(md).toContain('**Coverage:** 1,234 log files read, none unreadable, 1 account, **1 account without logs**');
-    expect(md).toContain('**Changes:** 42 (certificate 30 · policy 10 · other 2); 7 failed attempts, 5 denied  \n**Integrity:** not verified (run with --verify)\n');
+    expect(md).toContain('**Changes:** 42 (certificate 30 · policy 10 · other 2); 7 failed or denied, of which 5 denied  \n**Integrity:** not verified (run with --verify)\n');
     expect(md).toContain('| critical | 1 | 0 |');
     expect(md).toContain('| low | 0 | 1 |');
     expect(md).toContain('| critical | Overly permissive IoT policy created or made default | Production (`111111111111`) | `eu-west-1` | `fleet` | 2026-10-05 10:00 |');
@@ -58,9 +58,10 @@ describe('renderMarkdown', () => {
       previous: { title: 't', generatedAt: 'g', schemaVersion: '1.0', period: period({ start: '2026-09-01T00:00:00Z', end: '2026-10-01T00:00:00Z' }) },
       warnings: [],
       findings: { new: [], resolved: [], changed: [], unchanged: 0 },
-      policies: { new: [], deleted: [], changed: [] },
+      policies: { new: [], deleted: [], changed: [], newDeleted: 0 },
       certificates: { new: [], changed: [], moved: 0 },
       actors: { new: [], gone: [] },
+      firstSeen: { policies: [], certificates: [] },
     };
     const model = reportModel({
       findings,

@@ -93,13 +93,14 @@ describe('the HTML and the Markdown show the counts of the model', () => {
     previous: { title: 't', generatedAt: '2026-10-01T08:00:00Z', schemaVersion: '1.5', period: period({ start: '2026-09-01T00:00:00Z', end: '2026-10-01T00:00:00Z' }) },
     warnings: [],
     findings: { new: [], resolved: [], changed: [], unchanged: 0 },
-    policies: { new: [], deleted: [], changed: [] },
+    policies: { new: [], deleted: [], changed: [], newDeleted: 0 },
     certificates: {
       new: [],
       changed: [{ accountId: B, accountName: null, region: 'eu-west-1', certificateId: 'c'.repeat(64), kind: 'device', status: 'ACTIVE', previousStatus: 'ACTIVE', movedFrom: { accountId: A, accountName: null } }],
       moved,
     },
     actors: { new: [], gone: [] },
+    firstSeen: { policies: [], certificates: [] },
   });
 
   function model(): ReportModel {

@@ -2,7 +2,7 @@ import type { Rule, RuleHit } from './types.js';
 import { broadenings, policyDocumentOfEvent, readPolicyDocument, type PolicyDocumentReading } from './support/policy-document.js';
 import { createdAsDefault, createdVersionId, defaultedVersionId } from '../policies.js';
 import { documentFromHistory, UNKNOWN_POLICY } from './support/policy-versions.js';
-import type { PolicyHistory } from '../../report/model.js';
+import type { IotEvent, PolicyHistory } from '../../report/model.js';
 import { lineDiff } from './support/line-diff.js';
 import { clip, listWithMore } from './support/text.js';
 import { policyNameOf } from './support/values.js';
@@ -13,6 +13,8 @@ const MAX_DIFF_LINES = 80;
 interface PolicyState {
   defaultVersion: string | null;
   documents: Map<string, PolicyDocumentReading>;
+  /** The versions the period shows exist: created, or made the default, and not deleted since. */
+  existing: Set<string>;
 }
 
 function diffEvidence(fromId: string, from: PolicyDocumentReading | undefined, toId: string, to: PolicyDocumentReading | undefined): string | null {
@@ -25,24 +27,35 @@ function diffEvidence(fromId: string, from: PolicyDocumentReading | undefined, t
 }
 
 // The calls that create, delete or switch versions; other events leave a policy's state alone.
-const POLICY_VERSION_CALLS = new Set(['CreatePolicy', 'CreatePolicyVersion', 'DeletePolicy', 'SetDefaultPolicyVersion']);
+const POLICY_VERSION_CALLS = new Set(['CreatePolicy', 'CreatePolicyVersion', 'DeletePolicy', 'DeletePolicyVersion', 'SetDefaultPolicyVersion']);
 
 function isOlder(target: string, previous: string): boolean {
   return /^\d+$/.test(target) && /^\d+$/.test(previous) && Number(target) < Number(previous);
+}
+
+/** The newest of the versions known to exist that `target` is older than; null when none is. */
+function newerThan(target: string, existing: ReadonlySet<string>): string | null {
+  let newest: string | null = null;
+  for (const id of existing) if (isOlder(target, id) && (newest === null || isOlder(newest, id))) newest = id;
+  return newest;
 }
 
 /**
  * SetDefaultPolicyVersion to an older version (lower id than the default the period's
  * events show) or to a broader one (allows what the previous default did not, or only
  * under another Condition; or drops a Deny, or makes it conditional). Without a known previous
- * default there is nothing to compare: silent.
+ * default, a switch to a version older than one the period shows exists (created, or made the
+ * default, and not deleted since) is a switch back all the same: AWS IoT numbers versions in the
+ * order it makes them, so the default went back past that one, whatever the previous default was;
+ * breadth is not compared then. Else, with nothing to compare: silent (`policy-document-unchecked`
+ * says when the version's document is not in the period).
  */
 export const policyDefaultRollback: Rule<Record<string, never>> = {
   id: 'policy-default-rollback',
   title: 'Policy default version switched to an older or broader version',
   severity: 'high',
   description:
-    'SetDefaultPolicyVersion made an older version (lower version id than the default known from the period) or a broader version (one that allows more or denies less; a grant or denial under a Condition counts only for the same grant under the same Condition, so dropping or changing a Condition of an Allow, or adding one to a Deny, is broader) the default. Broader: high; older and known not broader: two levels lower; older with a document unknown: one level lower. The diff of the two documents is quoted when both are known from the period.',
+    'SetDefaultPolicyVersion made an older version (lower version id than the default known from the period, or, when the period does not show the previous default, than a version it shows exists) or a broader version (one that allows more or denies less; a grant or denial under a Condition counts only for the same grant under the same Condition, so dropping or changing a Condition of an Allow, or adding one to a Deny, is broader) the default. Broader: high; older and known not broader: two levels lower; older with a document unknown: one level lower. The diff of the two documents is quoted when both are known from the period.',
   remediation:
     'Check that the switch was intended; if not, set the previous default version again and delete the unwanted version.',
   resourceKind: 'policy',
@@ -58,7 +71,7 @@ export const policyDefaultRollback: Rule<Record<string, never>> = {
       const key = JSON.stringify([event.accountId, event.region, policyName]);
       let state = states.get(key);
       if (!state) {
-        state = { defaultVersion: null, documents: new Map() };
+        state = { defaultVersion: null, documents: new Map(), existing: new Set() };
         states.set(key, state);
       }
       if (event.eventName === 'CreatePolicy' || event.eventName === 'CreatePolicyVersion') {
@@ -68,13 +81,23 @@ export const policyDefaultRollback: Rule<Record<string, never>> = {
         if (createdAsDefault(event)) state.defaultVersion = versionId;
         if (!versionId) continue;
         state.documents.set(versionId, policyDocumentOfEvent(event));
+        state.existing.add(versionId);
       } else if (event.eventName === 'DeletePolicy') {
         states.delete(key);
+      } else if (event.eventName === 'DeletePolicyVersion') {
+        const deleted = defaultedVersionId(event);
+        if (deleted) state.existing.delete(deleted);
       } else if (event.eventName === 'SetDefaultPolicyVersion') {
         const target = defaultedVersionId(event);
         if (!target) continue;
         const previous = state.defaultVersion;
         state.defaultVersion = target;
+        const newer = previous === null ? newerThan(target, state.existing) : null;
+        state.existing.add(target);
+        if (newer !== null) {
+          hits.push(pastNewer(event, policyName, target, newer));
+          continue;
+        }
         if (previous === null || previous === target) continue;
         const fromDoc = state.documents.get(previous) ?? historyDocument(ctx.policies, event.accountId, event.region, policyName, previous);
         const toDoc = state.documents.get(target) ?? historyDocument(ctx.policies, event.accountId, event.region, policyName, target);
@@ -102,6 +125,24 @@ export const policyDefaultRollback: Rule<Record<string, never>> = {
     return hits;
   },
 };
+
+/**
+ * A switch to a version older than one the period shows exists, the previous default not known:
+ * one level lower, as a switch to an older version whose documents are not both known.
+ */
+function pastNewer(event: IotEvent, policyName: string, target: string, newer: string): RuleHit {
+  return {
+    accountId: event.accountId,
+    region: event.region,
+    resource: policyName,
+    eventIds: [event.eventId],
+    time: event.eventTime,
+    description: `${clip(event.actor.label, 100)} switched the default version of policy "${clip(policyName, 100)}" to ${clip(target, 20)}: an older version than version ${clip(newer, 20)}, which the period shows exists. The previous default is not known from the period, so breadth was not compared.`,
+    evidence: null,
+    discriminator: `older-than-v${newer}-to-v${target}`,
+    lowerSeverityBy: 1,
+  };
+}
 
 function historyDocument(
   policies: readonly PolicyHistory[],

@@ -161,16 +161,62 @@ const cases: Case[] = [
   },
   {
     // The new version is the default, its id not logged: switching to version 1 after it
-    // switches from an unknown version, not from the stale 2.
-    name: 'silent when a new default version of unknown id came between',
+    // switches from an unknown version, not from the stale 2; but version 2 exists, so 1 is older.
+    name: 'does not take the stale default for the previous one when a new default version of unknown id came between',
     steps: [
       create(BROAD),
       version('2', NARROW, true),
       { eventName: 'CreatePolicyVersion', requestParameters: { policyName: 'fleet', policyDocument: NARROW, setAsDefault: true }, responseElements: null },
       setDefault('1'),
     ],
+    hits: 1,
+    check: ([hit]) => {
+      expect(hit!.description).not.toContain('from 2');
+      expect(hit!.description).toContain('to 1: an older version than version 2, which the period shows exists');
+      expect(hit!.lowerSeverityBy).toBe(1);
+    },
+  },
+  {
+    // 2026-11-26 review: a window that shows version 3 made, and a switch to 1, the default before unknown.
+    name: 'fires one level lower on a switch back past a version the period shows exists, the previous default unknown',
+    steps: [version('3', NARROW, false), setDefault('1')],
+    hits: 1,
+    check: ([hit]) => {
+      expect(hit!.lowerSeverityBy).toBe(1);
+      expect(hit!.evidence).toBeNull();
+      expect(hit!.discriminator).toBe('older-than-v3-to-v1');
+      expect(hit!.description).toContain('to 1: an older version than version 3, which the period shows exists. The previous default is not known from the period');
+    },
+  },
+  {
+    name: 'names the newest version known to exist',
+    steps: [version('3', NARROW, false), version('5', NARROW, false), setDefault('1')],
+    hits: 1,
+    check: ([hit]) => expect(hit!.description).toContain('older version than version 5,'),
+  },
+  {
+    // The default then became a new version whose id was not logged: the one before is unknown again, version 4 still exists.
+    name: 'counts a version made the default earlier as one that exists',
+    steps: [
+      setDefault('4'),
+      { eventName: 'CreatePolicyVersion', requestParameters: { policyName: 'fleet', policyDocument: NARROW, setAsDefault: true }, responseElements: null },
+      setDefault('3'),
+    ],
+    hits: 1,
+    check: ([hit]) => expect(hit!.description).toContain('to 3: an older version than version 4,'),
+  },
+  {
+    // A switch newer than the known default is no rollback, though older than another version.
+    name: 'silent on a switch newer than the known default, older than another version',
+    steps: [setDefault('2'), version('5', NARROW, false), setDefault('3')],
     hits: 0,
   },
+  {
+    name: 'silent on a switch past a version deleted since',
+    steps: [version('3', NARROW, false), { eventName: 'DeletePolicyVersion', requestParameters: { policyName: 'fleet', policyVersionId: '3' } }, setDefault('1')],
+    hits: 0,
+  },
+  { name: 'silent on a switch to the newest version known, the previous default unknown', steps: [version('2', NARROW, false), setDefault('2')], hits: 0 },
   {
     name: 'silent after the policy was deleted and created again',
     steps: [create(NARROW), version('2', NARROW, true), { eventName: 'DeletePolicy', requestParameters: { policyName: 'fleet' } }, setDefault('1')],

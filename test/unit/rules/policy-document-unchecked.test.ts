@@ -54,8 +54,32 @@ const cases: Case[] = [
     hits: 0,
   },
   {
-    name: 'silent on SetDefaultPolicyVersion of a version created before the period',
-    events: () => [iotEvent({ eventName: 'SetDefaultPolicyVersion', requestParameters: { policyName: 'p', policyVersionId: '2' } })],
+    // 2026-11-26 review: a window that shows the switch, not the version: its document must not read as harmless.
+    name: 'fires on SetDefaultPolicyVersion of a version created before the period, once for its calls',
+    events: () => [
+      iotEvent({ eventName: 'SetDefaultPolicyVersion', requestParameters: { policyName: 'p', policyVersionId: '2' }, eventTime: '2026-10-05T10:00:00Z' }),
+      iotEvent({ eventName: 'SetDefaultPolicyVersion', requestParameters: { policyName: 'p', policyVersionId: '2' }, eventTime: '2026-10-06T10:00:00Z' }),
+    ],
+    hits: 1,
+    check: ([hit]) => {
+      expect(hit!.resource).toBe('p');
+      expect(hit!.eventIds).toHaveLength(2);
+      expect(hit!.discriminator).toBe('default-v2');
+      expect(hit!.description).toContain('made version 2 of policy "p" the default, but the version was created before the period');
+      expect(hit!.description).toContain('not known from this report');
+    },
+  },
+  {
+    name: 'silent on SetDefaultPolicyVersion of a version the period created with a readable document',
+    events: () => [
+      iotEvent({ eventName: 'CreatePolicyVersion', requestParameters: { policyName: 'p', policyDocument: policyDocument({ Effect: 'Allow', Action: 'iot:Connect', Resource: '*' }) }, responseElements: { policyVersionId: '2' } }),
+      iotEvent({ eventName: 'SetDefaultPolicyVersion', requestParameters: { policyName: 'p', policyVersionId: '2' } }),
+    ],
+    hits: 0,
+  },
+  {
+    name: 'silent on a failed SetDefaultPolicyVersion',
+    events: () => [iotEvent({ eventName: 'SetDefaultPolicyVersion', requestParameters: { policyName: 'p', policyVersionId: '2' }, errorCode: 'AccessDeniedException' })],
     hits: 0,
   },
   {
