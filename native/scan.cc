@@ -72,15 +72,21 @@ napi_value Gunzip(napi_env env, napi_callback_info info) {
 #endif
 
 #ifdef __GLIBC__
-// tuneAllocator() -> whether glibc took the settings: what the run frees goes back to the
-// system, not kept in malloc's arenas for a peak that has passed. At most two arenas (glibc
-// makes up to 8 per core, one per thread that meets another in malloc: the parse workers,
-// libuv's pool, V8's platform threads), and blocks of 1 MiB or more always their own mapping,
-// unmapped when freed (glibc raises that threshold as such blocks are freed, up to 32 MiB, and
-// then serves them from an arena that keeps the space). A month of 100,000 IoT events in every
-// format: peak RSS ~363 against ~381 MB, no slower at the bench's scale 1 (see src/native.ts).
-napi_value TuneAllocator(napi_env env, napi_callback_info) {
-  const bool ok = mallopt(M_ARENA_MAX, 2) == 1 && mallopt(M_MMAP_THRESHOLD, 1 << 20) == 1;
+// tuneAllocator(arenaMax, mmapThreshold, trimThreshold) -> whether glibc took all three (each
+// a positive whole number; src/native.ts says which and why): mallopt's M_ARENA_MAX,
+// M_MMAP_THRESHOLD (which also stops glibc from raising that threshold as mapped blocks are
+// freed) and M_TRIM_THRESHOLD.
+napi_value TuneAllocator(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  int32_t values[3] = {0, 0, 0};
+  bool ok = napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) == napi_ok && argc >= 3;
+  for (size_t i = 0; ok && i < 3; i++) ok = napi_get_value_int32(env, argv[i], &values[i]) == napi_ok && values[i] > 0;
+  if (!ok) {
+    napi_throw_type_error(env, nullptr, "tuneAllocator(arenaMax, mmapThreshold, trimThreshold): three positive whole numbers");
+    return nullptr;
+  }
+  ok = mallopt(M_ARENA_MAX, values[0]) == 1 && mallopt(M_MMAP_THRESHOLD, values[1]) == 1 && mallopt(M_TRIM_THRESHOLD, values[2]) == 1;
   napi_value result;
   napi_get_boolean(env, ok, &result);
   return result;

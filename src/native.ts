@@ -26,19 +26,30 @@ export function nativeAddon(): Record<string, unknown> | null {
 
 let tuned = false;
 
+/** malloc's arenas: glibc makes up to 8 per core, one for each thread that meets another in malloc. */
+const ARENA_MAX = 2;
 /**
- * Asks glibc's malloc to give back what a run frees (the addon's `tuneAllocator`: at most two
- * arenas, blocks of 1 MiB or more mapped apart): once per process, before the parse workers
- * start, so their threads' allocations follow. Without the addon, or on another C library,
- * nothing changes. A month of 100,000 IoT events in every format peaked at 357-368 MB against
- * 381-386 MB (3 runs each; the same settings through MALLOC_ARENA_MAX and
- * MALLOC_MMAP_THRESHOLD_ gave 363-368 MB); the bench's scale 1, `json,html`, 4 rounds
- * alternating: 1.98-2.08 against 2.01-2.27 s, 141-143 against 145-150 MB.
+ * Blocks from this size on get their own mapping, given back when freed. Above the 1 MiB
+ * chunks the windowed gunzip makes (src/collect/parse-windows.ts): at exactly 1 MiB each chunk
+ * was mapped and faulted in anew, and sixteen 286 MB logs took 3.1 against 1.1 s of system time.
+ */
+const MMAP_THRESHOLD = 2 << 20;
+/** Free space at the top of an arena past this is given back: twice the mapping threshold, as glibc's own adjustment sets it. */
+const TRIM_THRESHOLD = 2 * MMAP_THRESHOLD;
+
+/**
+ * Asks glibc's malloc to give back what a run frees, once per process, before the parse workers
+ * start, so their threads' allocations follow. By default glibc keeps freed space in its arenas
+ * (one per thread that meets another in malloc: the parse workers, libuv's pool, V8's platform
+ * threads), and each time a mapped block is freed it raises the size from which blocks are
+ * mapped, up to 32 MiB, so that later large blocks come from an arena that never shrinks. The
+ * addon's `tuneAllocator` sets at most two arenas and a fixed mapping threshold (above).
+ * Without the addon, or on another C library, nothing changes. Measured: docs/performance.md.
  * IOT_AUDIT_MALLOC_DEFAULTS=1 keeps glibc's defaults (to measure the difference).
  */
 export function tuneAllocator(env: NodeJS.ProcessEnv = process.env): void {
   if (tuned || env.IOT_AUDIT_MALLOC_DEFAULTS === '1') return;
   tuned = true;
   const tune = nativeAddon()?.tuneAllocator;
-  if (typeof tune === 'function') tune();
+  if (typeof tune === 'function') tune(ARENA_MAX, MMAP_THRESHOLD, TRIM_THRESHOLD);
 }
