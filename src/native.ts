@@ -47,9 +47,13 @@ const TRIM_THRESHOLD = 2 * MMAP_THRESHOLD;
  * Without the addon, or on another C library, nothing changes. Measured: docs/performance.md.
  * IOT_AUDIT_MALLOC_DEFAULTS=1 keeps glibc's defaults (to measure the difference).
  */
-export function tuneAllocator(env: NodeJS.ProcessEnv = process.env): void {
+export function tuneAllocator(env: NodeJS.ProcessEnv = process.env, addon: () => Record<string, unknown> | null = nativeAddon): void {
   if (tuned || env.IOT_AUDIT_MALLOC_DEFAULTS === '1') return;
   tuned = true;
-  const tune = nativeAddon()?.tuneAllocator;
-  if (typeof tune === 'function') tune(ARENA_MAX, MMAP_THRESHOLD, TRIM_THRESHOLD);
+  const tune = addon()?.tuneAllocator;
+  try {
+    if (typeof tune === 'function') tune(ARENA_MAX, MMAP_THRESHOLD, TRIM_THRESHOLD);
+  } catch {
+    // An addon built from other sources (its tuneAllocator takes other arguments): glibc's defaults, the run goes on.
+  }
 }
