@@ -150,7 +150,14 @@ export function coverageOf(
     });
   const sortedDays = [...input.days].sort();
   const notRead = unreadAccounts(input.problems, athena !== null);
-  const noLogRead = organizationKnown ? accounts.filter((a) => a.inOrganization && !a.hasLogs && askedFor(a.id)).map((a) => a.id) : [];
+  // Accounts asked for by id are looked for whether or not a list has them (a mistyped id, an
+  // account outside the organization): one that gave nothing is without logs, never left unsaid.
+  const noLogRead =
+    filters.accounts.length > 0
+      ? [...new Set(filters.accounts)].filter((id) => !(nameOf.get(id)?.hasLogs ?? false)).sort()
+      : organizationKnown
+        ? accounts.filter((a) => a.inOrganization && !a.hasLogs).map((a) => a.id)
+        : [];
   return {
     accountsCovered: accountsCovered(accounts, organizationKnown, filters.accounts),
     accountsWithoutLogs: noLogRead.filter((id) => !notRead(id)),

@@ -577,9 +577,12 @@ export interface Coverage {
    */
   accountsCovered: { total: number; notInOrganization: number };
   /**
-   * Accounts of the organization (or accounts file) of which no log file of the period was
-   * read and no Athena partition returned a row: among the accounts asked for (`filters.accounts`, else all), and in the regions asked
-   * for (`filters.regions`, else any). Empty when no account list is known.
+   * Accounts of which no log file of the period was read and no Athena partition returned a row,
+   * in the regions asked for (`filters.regions`, else any): the accounts asked for
+   * (`filters.accounts`), whether or not the organization (or accounts file) lists them (until
+   * schema 1.6 one no list had was left out, and the report said every account asked for
+   * delivered logs); without `--account`, the accounts of the organization (or accounts file),
+   * none when no account list is known.
    */
   accountsWithoutLogs: string[];
   /**

@@ -145,3 +145,25 @@ describe('the HTML and the Markdown show the counts of the model', () => {
     expect(renderMarkdown(m, { comparison: m.comparison })).toContain('- Certificates: 0 new, 1 changed status\n');
   });
 });
+
+describe('coverage: accounts asked for without logs', () => {
+  // X gave logs; B is listed and gave none; Z is in no list and gave none (a mistyped id, say).
+  it.each([
+    ['one in no list among them', true, [A, X, Z, B], [B, Z]],
+    ['asked for twice, in no list', true, [Z, Z], [Z]],
+    ['no account list known', false, [A, Z], [Z]],
+    ['none asked for: the organization\'s accounts only', true, [], [B]],
+    ['none asked for, no list known', false, [], []],
+  ])('%s', (_, organizationKnown, asked, withoutLogs) => {
+    const coverage = coverageOf(input(5, 0), ACCOUNTS, period(), organizationKnown, { accounts: asked, regions: [] });
+    expect(coverage.accountsWithoutLogs).toEqual(withoutLogs);
+  });
+
+  it('the HTML lists an account asked for that no list has and that gave no log, and the Markdown counts it', () => {
+    const model = reportModel({ accounts: ACCOUNTS, filters: { accounts: [A, Z], regions: [] } });
+    model.coverage = coverageOf(input(5, 0), ACCOUNTS, period(), true, model.filters);
+    const view = buildView(model, SCREEN);
+    expect(JSON.stringify(rowsOf(view.coverage.withoutLogs))).toContain(Z);
+    expect(renderMarkdown(model, SCREEN)).toContain('1 account without logs');
+  });
+});
