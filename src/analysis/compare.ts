@@ -3,8 +3,9 @@
  * report (findings by id; policies and actors by their keys; certificates by kind, region and id,
  * followed across a transfer: `previousCertificates`).
  * A new finding or actor is one absent from the previous report; a new policy or certificate is
- * one this period created (or registered) that the previous report did not have: one absent from
- * it that this period did not create existed before, and is "first seen" (`Comparison.firstSeen`).
+ * one this period created (or registered) that the previous report did not have, or had deleted:
+ * one absent from it that this period did not create existed before, and is "first seen"
+ * (`Comparison.firstSeen`).
  */
 import type {
   ActorRef,
@@ -352,6 +353,17 @@ function madeAgain(c: CertificateLifecycle, before: CertificateLifecycle): boole
 }
 
 /**
+ * The previous report had the certificate deleted, and this period made it again (registered the
+ * same certificate: its id is its fingerprint) by a call the previous report did not have: new, as
+ * a policy deleted there and created again in this period is.
+ */
+function madeAfterDeletion(c: CertificateLifecycle, before: CertificateLifecycle): boolean {
+  if (before.lastKnownStatus !== 'DELETED') return false;
+  const seen = stepIds(before);
+  return c.steps.some((s) => CERTIFICATE_MADE.has(s.action) && !seen.has(s.eventId));
+}
+
+/**
  * The previous report's certificate each certificate of this report is, if any. A certificate of
  * the same kind, region and id is the same one when the previous report had it in an account
  * this report shows it leaving by a transfer (its `accounts` before the last, the earliest
@@ -669,6 +681,10 @@ export function compareReports(current: ReportModel, previous: unknown, label = 
     const before = beforeCertificates.get(certificate);
     if (!before) {
       (certificateMade(certificate) ? newCertificates : firstSeenCertificates).push(certificateRef(certificate));
+      continue;
+    }
+    if (madeAfterDeletion(certificate, before)) {
+      newCertificates.push(certificateRef(certificate));
       continue;
     }
     // Moved: this report shows it leaving the account the previous report had it in, or accepted

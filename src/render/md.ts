@@ -285,7 +285,7 @@ function comparisonSection(comparison: Comparison | null | undefined, ctx: Markd
     `- Certificates: ${count(c.new.length)} new, ${count(c.changed.length)} changed${c.moved > 0 ? ` (${count(c.moved)} moved to another account)` : ' status'}`,
     `- Actors: ${count(a.new.length)} new, ${count(a.gone.length)} gone`,
     // What the counts mean, as the HTML says it ("new" is not the same for every kind): one line, the summary stays bounded.
-    `- First seen: ${plural(comparison.firstSeen.policies.length, 'policy', 'policies')}, ${plural(comparison.firstSeen.certificates.length, 'certificate')} (absent from the previous report, not created in this period: they existed before). New policies and certificates were created or registered in this period; new findings and actors are absent from the previous report.`,
+    `- First seen: ${plural(comparison.firstSeen.policies.length, 'policy', 'policies')}, ${plural(comparison.firstSeen.certificates.length, 'certificate')} (absent from the previous report, not created in this period: they existed before). New policies and certificates were created or registered in this period (absent from the previous report, or deleted in it); new findings and actors are absent from the previous report.`,
     // Every warning (period, scope, accounts without logs, rules that did not run), up to a cap: the summary stays bounded.
     ...comparison.warnings.slice(0, COMPARISON_WARNINGS).map((w) => `- **Warning:** ${mdText(w, 300)}`),
     ...(comparison.warnings.length > COMPARISON_WARNINGS

@@ -39,7 +39,8 @@
  * the comparison's `firstSeen`, and a new policy's `deleted` (counted in `policies.newDeleted`), with
  * `--compare`'s new policies and certificates those the period created, where they were any absent
  * from the previous report, and a policy created and deleted within the period new, where it was
- * deleted). The schema
+ * deleted, and a certificate the previous report had deleted that the period registered again new,
+ * where it was changed). The schema
  * describes one version exactly (closed objects, every field required): a report validates
  * against the schema of the version that wrote it, not an older minor's.
  */
@@ -516,7 +517,9 @@ export interface PolicyHistory {
   attachedTargetsComplete: boolean;
   /**
    * The versions a SetDefaultPolicyVersion of the period made the default that no CreatePolicy or
-   * CreatePolicyVersion of the period shows (made before the period): their documents, and so what
+   * CreatePolicyVersion of the period shows (made before the period, or by a CreatePolicyVersion of
+   * the period whose version id CloudTrail did not log: the card and the finding say which may be
+   * so): their documents, and so what
    * the policy allowed while each was the default, are not known from this report (the
    * `policy-document-unchecked` finding says so too). Each once, in the order they were made the
    * default. Since schema 1.6.
@@ -952,8 +955,10 @@ export interface Comparison {
   /**
    * `new`: certificates this period created, registered or issued (a step `created`, `registered`
    * or `provisioning-claim`) that the previous report did not have (followed across a transfer: see
-   * `CertificateChangeRef.movedFrom`; since schema 1.6: until 1.5, "new" was any certificate absent
-   * from the previous report, created in the period or not); one absent from the previous report
+   * `CertificateChangeRef.movedFrom`), or had deleted (`DELETED`) and this period registered again by
+   * a call the previous report did not have, as a policy deleted and created again is (since schema
+   * 1.6: until 1.5, "new" was any certificate absent from the previous report, created in the period
+   * or not, and one registered again after its deletion was changed); one absent from the previous report
    * and not created in the period is in `firstSeen`; `changed`: those whose status changed, or that
    * moved to another account. Certificates only failed or denied calls named (`changed` false) in
    * either report are left out. A status is compared only where this report sees it: not for one

@@ -130,15 +130,19 @@ describe('2. a default set to a version whose document the period does not show'
     expect(runRule(policyDocumentUnchecked, month.events, { policies: month.policies })).toEqual([]);
   });
 
-  it('is a switch back when the period shows a newer version exists, the previous default unknown', () => {
-    // A window that shows version 2 made (not as the default), then the switch to 1.
-    const events = [
-      call('2026-10-06T10:00:00', PROD, 'CreatePolicyVersion', { policyName: 'DeviceTelemetryPolicy', policyDocument: NARROW, setAsDefault: false }, { policyVersionId: '2', isDefaultVersion: false }),
+  it('is a switch back when the period shows a newer version was the default, not when it only shows one made', () => {
+    // A window that shows version 2 made, then the switch to 1.
+    const made = (setAsDefault: boolean) => [
+      call('2026-10-06T10:00:00', PROD, 'CreatePolicyVersion', { policyName: 'DeviceTelemetryPolicy', policyDocument: NARROW, setAsDefault }, { policyVersionId: '2', isDefaultVersion: setAsDefault }),
       ...between('2026-10-18', '2026-10-19'),
     ];
-    const [hit, ...more] = runRule(policyDefaultRollback, events, { policies: policyHistories(events) });
+    const asDefault = made(true);
+    const [hit, ...more] = runRule(policyDefaultRollback, asDefault, { policies: policyHistories(asDefault) });
     expect(more).toEqual([]);
-    expect(hit).toMatchObject({ resource: 'DeviceTelemetryPolicy', lowerSeverityBy: 1, discriminator: 'older-than-v2-to-v1' });
+    expect(hit).toMatchObject({ resource: 'DeviceTelemetryPolicy', lowerSeverityBy: 1, discriminator: 'v2-to-v1' });
+    // Version 2 made, not the default (2026-11-26 review, H5): the default may never have gone past it.
+    const notDefault = made(false);
+    expect(runRule(policyDefaultRollback, notDefault, { policies: policyHistories(notDefault) })).toEqual([]);
   });
 });
 
@@ -199,7 +203,7 @@ describe('3 and 4. --compare: new is what the period created; absent from the pr
     // The count is the model's (`policies.newDeleted`), not the renderer's.
     expect(renderMarkdown(now, { comparison: { ...c, policies: { ...c.policies, newDeleted: 2 } } })).toContain("- Policies: 1 new (2 deleted by the period's end),");
     expect(md).toContain(
-      '- First seen: 1 policy, 3 certificates (absent from the previous report, not created in this period: they existed before). New policies and certificates were created or registered in this period; new findings and actors are absent from the previous report.\n',
+      '- First seen: 1 policy, 3 certificates (absent from the previous report, not created in this period: they existed before). New policies and certificates were created or registered in this period (absent from the previous report, or deleted in it); new findings and actors are absent from the previous report.\n',
     );
   });
 });

@@ -13,8 +13,12 @@ const MAX_DIFF_LINES = 80;
 interface PolicyState {
   defaultVersion: string | null;
   documents: Map<string, PolicyDocumentReading>;
-  /** The versions the period shows exist: created, or made the default, and not deleted since. */
-  existing: Set<string>;
+  /**
+   * The versions the period shows were the default at some time (CreatePolicy's, one created with
+   * setAsDefault, one SetDefaultPolicyVersion made the default), not deleted since. A version only
+   * created is not among them: a switch past it is no switch back.
+   */
+  wereDefault: Set<string>;
 }
 
 function diffEvidence(fromId: string, from: PolicyDocumentReading | undefined, toId: string, to: PolicyDocumentReading | undefined): string | null {
@@ -33,10 +37,10 @@ function isOlder(target: string, previous: string): boolean {
   return /^\d+$/.test(target) && /^\d+$/.test(previous) && Number(target) < Number(previous);
 }
 
-/** The newest of the versions known to exist that `target` is older than; null when none is. */
-function newerThan(target: string, existing: ReadonlySet<string>): string | null {
+/** The newest of the versions known to have been the default that `target` is older than; null when none is. */
+function newerThan(target: string, wereDefault: ReadonlySet<string>): string | null {
   let newest: string | null = null;
-  for (const id of existing) if (isOlder(target, id) && (newest === null || isOlder(newest, id))) newest = id;
+  for (const id of wereDefault) if (isOlder(target, id) && (newest === null || isOlder(newest, id))) newest = id;
   return newest;
 }
 
@@ -44,18 +48,20 @@ function newerThan(target: string, existing: ReadonlySet<string>): string | null
  * SetDefaultPolicyVersion to an older version (lower id than the default the period's
  * events show) or to a broader one (allows what the previous default did not, or only
  * under another Condition; or drops a Deny, or makes it conditional). Without a known previous
- * default, a switch to a version older than one the period shows exists (created, or made the
- * default, and not deleted since) is a switch back all the same: AWS IoT numbers versions in the
- * order it makes them, so the default went back past that one, whatever the previous default was;
- * breadth is not compared then. Else, with nothing to compare: silent (`policy-document-unchecked`
- * says when the version's document is not in the period).
+ * default, a switch to a version older than one the period shows was the default (and not deleted
+ * since) is a switch back all the same: AWS IoT numbers versions in the order it makes them, so
+ * the default went back past one it had been, whatever the previous default was; breadth is not
+ * compared then. A version only created (setAsDefault false), never the default, is no such
+ * version: the default may never have gone past it (a report of the month after the one that
+ * showed the default is without it). Else, with nothing to compare: silent
+ * (`policy-document-unchecked` says when the version's document is not in the period).
  */
 export const policyDefaultRollback: Rule<Record<string, never>> = {
   id: 'policy-default-rollback',
   title: 'Policy default version switched to an older or broader version',
   severity: 'high',
   description:
-    'SetDefaultPolicyVersion made an older version (lower version id than the default known from the period, or, when the period does not show the previous default, than a version it shows exists) or a broader version (one that allows more or denies less; a grant or denial under a Condition counts only for the same grant under the same Condition, so dropping or changing a Condition of an Allow, or adding one to a Deny, is broader) the default. Broader: high; older and known not broader: two levels lower; older with a document unknown: one level lower. The diff of the two documents is quoted when both are known from the period.',
+    'SetDefaultPolicyVersion made an older version (lower version id than the default known from the period, or, when the period does not show the previous default, than a version it shows was the default before) or a broader version (one that allows more or denies less; a grant or denial under a Condition counts only for the same grant under the same Condition, so dropping or changing a Condition of an Allow, or adding one to a Deny, is broader) the default. Broader: high; older and known not broader: two levels lower; older with a document unknown: one level lower. The diff of the two documents is quoted when both are known from the period.',
   remediation:
     'Check that the switch was intended; if not, set the previous default version again and delete the unwanted version.',
   resourceKind: 'policy',
@@ -71,29 +77,30 @@ export const policyDefaultRollback: Rule<Record<string, never>> = {
       const key = JSON.stringify([event.accountId, event.region, policyName]);
       let state = states.get(key);
       if (!state) {
-        state = { defaultVersion: null, documents: new Map(), existing: new Set() };
+        state = { defaultVersion: null, documents: new Map(), wereDefault: new Set() };
         states.set(key, state);
       }
       if (event.eventName === 'CreatePolicy' || event.eventName === 'CreatePolicyVersion') {
         const versionId = createdVersionId(event);
         // A new default whose id the log does not give: the default is unknown from here on,
         // not the one before (which a later switch would be compared with, wrongly).
-        if (createdAsDefault(event)) state.defaultVersion = versionId;
+        const asDefault = createdAsDefault(event);
+        if (asDefault) state.defaultVersion = versionId;
         if (!versionId) continue;
         state.documents.set(versionId, policyDocumentOfEvent(event));
-        state.existing.add(versionId);
+        if (asDefault) state.wereDefault.add(versionId);
       } else if (event.eventName === 'DeletePolicy') {
         states.delete(key);
       } else if (event.eventName === 'DeletePolicyVersion') {
         const deleted = defaultedVersionId(event);
-        if (deleted) state.existing.delete(deleted);
+        if (deleted) state.wereDefault.delete(deleted);
       } else if (event.eventName === 'SetDefaultPolicyVersion') {
         const target = defaultedVersionId(event);
         if (!target) continue;
         const previous = state.defaultVersion;
         state.defaultVersion = target;
-        const newer = previous === null ? newerThan(target, state.existing) : null;
-        state.existing.add(target);
+        const newer = previous === null ? newerThan(target, state.wereDefault) : null;
+        state.wereDefault.add(target);
         if (newer !== null) {
           hits.push(pastNewer(event, policyName, target, newer));
           continue;
@@ -127,8 +134,8 @@ export const policyDefaultRollback: Rule<Record<string, never>> = {
 };
 
 /**
- * A switch to a version older than one the period shows exists, the previous default not known:
- * one level lower, as a switch to an older version whose documents are not both known.
+ * A switch to a version older than one the period shows was the default, the previous default not
+ * known: one level lower, as a switch to an older version whose documents are not both known.
  */
 function pastNewer(event: IotEvent, policyName: string, target: string, newer: string): RuleHit {
   return {
@@ -137,7 +144,7 @@ function pastNewer(event: IotEvent, policyName: string, target: string, newer: s
     resource: policyName,
     eventIds: [event.eventId],
     time: event.eventTime,
-    description: `${clip(event.actor.label, 100)} switched the default version of policy "${clip(policyName, 100)}" to ${clip(target, 20)}: an older version than version ${clip(newer, 20)}, which the period shows exists. The previous default is not known from the period, so breadth was not compared.`,
+    description: `${clip(event.actor.label, 100)} switched the default version of policy "${clip(policyName, 100)}" to ${clip(target, 20)}: an older version than version ${clip(newer, 20)}, which the period shows was the default before. The previous default is not known from the period, so breadth was not compared.`,
     evidence: null,
     discriminator: `older-than-v${newer}-to-v${target}`,
     lowerSeverityBy: 1,

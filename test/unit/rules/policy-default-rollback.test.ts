@@ -28,6 +28,13 @@ const setDefault = (id: string, policyName = 'fleet'): EventInit => ({
   requestParameters: { policyName, policyVersionId: id },
 });
 
+/** CreatePolicyVersion with setAsDefault whose response (and so its version id) was not logged: the default is unknown from here. */
+const UNLOGGED_DEFAULT: EventInit = {
+  eventName: 'CreatePolicyVersion',
+  requestParameters: { policyName: 'fleet', policyDocument: NARROW, setAsDefault: true },
+  responseElements: null,
+};
+
 interface Case {
   name: string;
   steps: EventInit[];
@@ -172,31 +179,52 @@ const cases: Case[] = [
     hits: 1,
     check: ([hit]) => {
       expect(hit!.description).not.toContain('from 2');
-      expect(hit!.description).toContain('to 1: an older version than version 2, which the period shows exists');
+      expect(hit!.description).toContain('to 1: an older version than version 2, which the period shows was the default before');
       expect(hit!.lowerSeverityBy).toBe(1);
     },
   },
   {
-    // 2026-11-26 review: a window that shows version 3 made, and a switch to 1, the default before unknown.
-    name: 'fires one level lower on a switch back past a version the period shows exists, the previous default unknown',
-    steps: [version('3', NARROW, false), setDefault('1')],
+    // 2026-11-26 review: a window that shows version 3 made the default, and a switch to 1 after a
+    // new default of unlogged id: the default before the switch is unknown, but it went back past 3.
+    name: 'fires one level lower on a switch back past a version the period shows was the default, the previous default unknown',
+    steps: [version('3', NARROW, true), UNLOGGED_DEFAULT, setDefault('1')],
     hits: 1,
     check: ([hit]) => {
       expect(hit!.lowerSeverityBy).toBe(1);
       expect(hit!.evidence).toBeNull();
       expect(hit!.discriminator).toBe('older-than-v3-to-v1');
-      expect(hit!.description).toContain('to 1: an older version than version 3, which the period shows exists. The previous default is not known from the period');
+      expect(hit!.description).toContain(
+        'to 1: an older version than version 3, which the period shows was the default before. The previous default is not known from the period',
+      );
     },
   },
   {
-    name: 'names the newest version known to exist',
-    steps: [version('3', NARROW, false), version('5', NARROW, false), setDefault('1')],
+    name: 'names the newest version known to have been the default',
+    steps: [version('3', NARROW, true), version('5', NARROW, true), version('6', NARROW, false), UNLOGGED_DEFAULT, setDefault('1')],
     hits: 1,
     check: ([hit]) => expect(hit!.description).toContain('older version than version 5,'),
   },
   {
-    // The default then became a new version whose id was not logged: the one before is unknown again, version 4 still exists.
-    name: 'counts a version made the default earlier as one that exists',
+    // 2026-11-26 review (H5): a version only created was never the default: the default did not go back past it.
+    name: 'silent on a switch past a version only created (setAsDefault false), the previous default unknown',
+    steps: [version('3', NARROW, false), setDefault('1')],
+    hits: 0,
+  },
+  {
+    // The month after the one that set version 2 the default: version 5 made, not the default, then the switch
+    // to 3, which moves the default forward (2 → 3). The same sequence within one period is silent too (below).
+    name: 'silent on a switch forward past a version never the default, the previous default in an earlier period',
+    steps: [version('5', NARROW, false), setDefault('3')],
+    hits: 0,
+  },
+  {
+    name: 'silent on a switch past versions never the default, after a new default of unlogged id',
+    steps: [version('3', NARROW, false), version('5', NARROW, false), UNLOGGED_DEFAULT, setDefault('1')],
+    hits: 0,
+  },
+  {
+    // The default then became a new version whose id was not logged: the one before is unknown again; version 4 was the default.
+    name: 'counts a version made the default earlier as one the default went back past',
     steps: [
       setDefault('4'),
       { eventName: 'CreatePolicyVersion', requestParameters: { policyName: 'fleet', policyDocument: NARROW, setAsDefault: true }, responseElements: null },
@@ -212,8 +240,13 @@ const cases: Case[] = [
     hits: 0,
   },
   {
-    name: 'silent on a switch past a version deleted since',
-    steps: [version('3', NARROW, false), { eventName: 'DeletePolicyVersion', requestParameters: { policyName: 'fleet', policyVersionId: '3' } }, setDefault('1')],
+    name: 'silent on a switch past a version the default earlier, deleted since',
+    steps: [
+      version('3', NARROW, true),
+      UNLOGGED_DEFAULT,
+      { eventName: 'DeletePolicyVersion', requestParameters: { policyName: 'fleet', policyVersionId: '3' } },
+      setDefault('1'),
+    ],
     hits: 0,
   },
   { name: 'silent on a switch to the newest version known, the previous default unknown', steps: [version('2', NARROW, false), setDefault('2')], hits: 0 },

@@ -70,6 +70,20 @@ const cases: Case[] = [
     },
   },
   {
+    // 2026-11-26 review (H5): the period may have made the version, its CreatePolicyVersion's response without the id.
+    name: 'says the version may be one the period created, its id not logged, when such a creation came before the switch',
+    events: () => [
+      iotEvent({ eventName: 'CreatePolicyVersion', requestParameters: { policyName: 'p', policyDocument: policyDocument({ Effect: 'Allow', Action: 'iot:Connect', Resource: '*' }) }, eventTime: '2026-10-05T10:00:00Z' }),
+      iotEvent({ eventName: 'SetDefaultPolicyVersion', requestParameters: { policyName: 'p', policyVersionId: '2' }, eventTime: '2026-10-06T10:00:00Z' }),
+    ],
+    hits: 1,
+    check: ([hit]) => {
+      expect(hit!.discriminator).toBe('default-v2');
+      expect(hit!.description).not.toContain('the version was created before the period');
+      expect(hit!.description).toContain('it was created before the period, or by the CreatePolicyVersion call of the period before it whose version id CloudTrail did not log');
+    },
+  },
+  {
     name: 'silent on SetDefaultPolicyVersion of a version the period created with a readable document',
     events: () => [
       iotEvent({ eventName: 'CreatePolicyVersion', requestParameters: { policyName: 'p', policyDocument: policyDocument({ Effect: 'Allow', Action: 'iot:Connect', Resource: '*' }) }, responseElements: { policyVersionId: '2' } }),
