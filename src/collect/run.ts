@@ -394,16 +394,18 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
   /**
    * A record no period or event can hold (`withoutName`, `withoutTime`): counted, not dropped
    * unsaid. One without a name but with a time is counted by the report of its period only (the
-   * neighbouring months read the same first and late day folders).
+   * neighbouring months read the same first and late day folders). Says whether it was set aside
+   * (`counted`, or `outside`: without a name, dated outside the period) or is an event's (null).
    */
-  const setAside = (sourced: SourcedRecord): boolean => {
+  const setAside = (sourced: SourcedRecord): 'counted' | 'outside' | null => {
     const { eventName, eventTime } = sourced.record;
     if (eventName === null) {
       const t = eventTime === null ? null : Date.parse(eventTime);
-      if (t === null || (t >= startMs && t < endMs)) withoutName.offer(sourced);
+      if (t !== null && (t < startMs || t >= endMs)) return 'outside';
+      withoutName.offer(sourced);
     } else if (eventTime === null) withoutTime.offer(sourced);
-    else return false;
-    return true;
+    else return null;
+    return 'counted';
   };
   let fetched = 0;
   /** Trail folders (account and region) found for the filters: a quiet one holds no file and is no mistake. */
@@ -508,13 +510,15 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
       if (ref.accountId !== null || mayHold(ref.key, daySet, options)) logsMaybeOfScope++;
       delivered.add(ref.accountId, ref.region, ref.deliveryDay);
       progress.recordsRead += parsed.recordCount;
-      const keptBefore = yielded.kept;
+      /** Whether the file gave the report a record it counts: an event of the period (a copy too), or one the coverage counts. */
+      let gave = false;
       for (const record of parsed.records) {
         if (record.eventTime === null || record.eventName === null) {
           // No period or event can hold it: counted for the report (coverage), not dropped unsaid.
           const sourced = { record, file: ref };
           if (keep === undefined || keep(sourced)) {
-            setAside(sourced);
+            // One without a name dated outside the period is counted by no report of this one: it gives the file nothing.
+            if (setAside(sourced) === 'counted') gave = true;
             yielded.kept++;
           }
           continue;
@@ -526,9 +530,10 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
           shareRecordValues(record);
           unique.offer(sourced);
           yielded.kept++;
+          gave = true;
         }
       }
-      if (yielded.kept > keptBefore) getOrInsert(recordFiles, store, () => new Set()).add(ref.key);
+      if (gave) getOrInsert(recordFiles, store, () => new Set()).add(ref.key);
       progress.iotRecords = unique.offered;
     }
     if (progress.filesRead % 64 === 0) report();
@@ -569,7 +574,7 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
 
   for (const sourced of options.extra?.records ?? []) {
     if (keep !== undefined && !keep(sourced)) continue;
-    if (setAside(sourced)) continue;
+    if (setAside(sourced) !== null) continue;
     const t = Date.parse(sourced.record.eventTime!);
     if (t < startMs || t >= endMs) continue;
     shareRecordValues(sourced.record);

@@ -114,8 +114,11 @@ export interface ChainOutcome {
   /**
    * Hours of the period itself (`ChainInput.ownPeriod`) in which the chain should have a digest and
    * has none: a digest the chain shows deleted (one a later digest names, or an hour a hole in the
-   * cadence skips), and every hour from the chain's last digest to the period's end (or to an hour
-   * before `now`). Not the hours before a chain's first digest that names no previous one.
+   * cadence skips), every hour where the chain stops and starts again (a digest that names no previous
+   * one after a hole), and every hour from the chain's last digest to the period's end (for a period not
+   * over, only the digests due by `now`: `DELIVERY_GRACE` after their window ends). Not the hours before
+   * a chain's first digest that names no previous one, nor those of a chain that stops before the
+   * period and starts again after it with no log file of the period unlisted (a warning).
    */
   missing: number;
   gaps: IntegrityGap[];
@@ -457,6 +460,9 @@ export function analyzeChain(input: ChainInput): ChainOutcome {
         );
       } else if (hole > ABUT_TOLERANCE) {
         addGap(a.body!.digestEndTime, b.body!.digestStartTime, 'chain-restart');
+        // CloudTrail writes a digest every hour: each hour of the period from where the chain stops to
+        // where it starts again lacks one, validation turned off or digests removed, as after a chain's end.
+        missing += hoursOfPeriod(a.body!.digestEndTime, Math.min(b.body!.digestStartTime, own.end), own.start);
         const c = clip(a.body!.digestEndTime, b.body!.digestStartTime);
         issue(
           'chain-gap',
@@ -552,7 +558,10 @@ export function analyzeChain(input: ChainInput): ChainOutcome {
         // of the period after the chain's last digest lacks one, whether the digests were deleted or
         // validation was turned off (the log files after it are then not covered, and said to be),
         // which the digests alone cannot tell apart.
-        missing += hoursOfPeriod(end, Math.min(limit, own.end), own.start);
+        // Only the digests due by now: the window `[end + k h, end + (k+1) h)` is due `DELIVERY_GRACE`
+        // after it ends, so those due end at or before `dueBy`; a window reaching past it is on its way.
+        const dueBy = input.now === null ? Infinity : end + Math.floor((input.now - DELIVERY_GRACE - end) / HOUR) * HOUR;
+        missing += hoursOfPeriod(end, Math.min(dueBy, own.end), own.start);
         addGap(end, limit, 'chain-ends');
         issue(
           'chain-gap',

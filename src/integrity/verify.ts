@@ -651,8 +651,20 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
   for (const { outcome } of outcomes) for (const verdict of outcome.verdicts) scheduleLogs(location, verdict, checks, out.issues, ctx);
   const checkList = [...checks.values()].sort((a, b) => compareText(a.storeKey, b.storeKey));
   ctx.progress.logs += checkList.length;
+  /**
+   * Log files of the days the report reads beside the period (`reportPeriod`) that are no problem of
+   * it, their problems warnings: not counted in the account and region's row, as `verify` of the
+   * period does not count them (it does not look at them).
+   */
+  const asideKeys = new Set<string>();
   await mapLimit(checkList, ctx.concurrency, async (check) => {
-    const { status, found } = await checkLogFile(location, check, lister, ctx, out.issues);
+    const issues: IntegrityIssue[] = [];
+    const { status, found } = await checkLogFile(location, check, lister, ctx, issues);
+    const time = logFileNameTime(found);
+    const outside: Outside = time === null ? null : time < ctx.own.start ? 'before' : time >= ctx.own.end ? 'after' : null;
+    const aside = outside === 'before' && !ctx.gaveRecords(store, found);
+    if (aside) asideKeys.add(found);
+    for (const issue of issues) out.issues.push(outside === null ? issue : besideThePeriod(issue, outside, aside));
     out.statuses.push([found, status]);
     ctx.progress.logsDone++;
     ctx.progress.report('logs');
@@ -712,8 +724,10 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
         const outside: Outside = misnamed || time === null ? null : time < ctx.own.start ? 'before' : time >= ctx.own.end ? 'after' : null;
         if (!misnamed && time !== null && inUnusableHour(time)) out.statuses.push([key, 'unverified']);
         else if (awaited !== null) notDue.set(key, awaited);
-        else if (outside !== null && !ctx.gaveRecords(store, key)) aside.push({ key, time: time!, outside });
-        else uncovered.push({ key, time, misnamed, outside });
+        else if (outside !== null && !ctx.gaveRecords(store, key)) {
+          aside.push({ key, time: time!, outside });
+          asideKeys.add(key);
+        } else uncovered.push({ key, time, misnamed, outside });
       }
     });
     uncoveredCount = uncovered.length;
@@ -829,15 +843,15 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
   // (The late days' files of an unsigned newest digest are unverified with a warning: `lateFrom`.)
   const inOwnPeriod = (key: string) => ctx.lateFrom === null || (logFileNameTime(key) ?? ctx.periodStart) < ctx.lateFrom;
   // (Log files whose digest is not due yet are unverified with a warning: `notDue`.)
-  // (Files outside the period that gave the report nothing are warnings: `aside`.)
-  const asideKeys = new Set(aside.map((a) => a.key));
+  // (Files outside the period that gave the report nothing are warnings: `asideKeys`.)
   const unproven = out.statuses.filter(([key, status]) => status !== 'valid' && inOwnPeriod(key) && !notDue.has(key) && !asideKeys.has(key)).length;
   if (unproven > 0 && !out.issues.some((i) => i.severity === 'error')) {
     fail('log-file-not-covered', location.logPrefix ?? location.digestPrefix ?? '', `${unproven} log files of the period could not be checked against a digest whose signature verified`);
   }
 
   if (loaded.length > 0 || out.statuses.length > 0 || missing !== null) {
-    out.chain = summarize(location, trails, outcomes, out.statuses.map(([, s]) => s), out.issues, missing);
+    const ofPeriod = out.statuses.filter(([key]) => !asideKeys.has(key)).map(([, s]) => s);
+    out.chain = summarize(location, trails, outcomes, ofPeriod, out.issues, missing);
   }
   return out;
 }
@@ -871,6 +885,38 @@ function asideRead(files: readonly { outside: 'before' | 'after' }[]): string {
   const when = [...new Set(files.map((f) => f.outside))].sort().join(' or ');
   const one = files.length === 1;
   return `delivered ${when} the period and read only because the report reads whole UTC delivery days and late days, ${one ? 'it' : 'they'} gave the report no record (outside the period)`;
+}
+
+/** The problems of a listed log file that say it was changed or is gone. */
+const CHANGED: ReadonlySet<IntegrityProblemKind> = new Set(['log-file-modified', 'log-file-missing', 'gzip-trailing-data']);
+
+/**
+ * A problem of a log file a digest lists, delivered outside the period itself (`reportPeriod`: the
+ * report reads whole UTC delivery days, and late days), as what the file can hold makes it. One
+ * delivered before the period holds events that happened before it was delivered, none of the
+ * period: when it gave the report no record (`aside`), its change or absence is a warning. One that
+ * gave records of the period anyway was made to. One delivered after the period can hold events of
+ * the period delivered late: changed or gone, it stays an error even when it now gives the report
+ * no record, since the change could have removed them; `verify`, which checks the period alone, does
+ * not read it.
+ */
+function besideThePeriod(issue: IntegrityIssue, outside: 'before' | 'after', aside: boolean): IntegrityIssue {
+  if (aside) {
+    return {
+      ...issue,
+      severity: 'warning',
+      message: `${issue.message}; delivered before the period and read only because the report reads whole UTC delivery days, it can hold no event of the period (its events happened before it was delivered) and gave the report no record (before the period)`,
+    };
+  }
+  if (!CHANGED.has(issue.kind)) return issue;
+  const what = issue.kind === 'log-file-missing' ? 'its deletion' : 'the change';
+  return {
+    ...issue,
+    message:
+      outside === 'before'
+        ? `${issue.message}; delivered before the period, it gave the report records of the period, which a log file delivered then cannot hold`
+        : `${issue.message}; delivered after the period, in the days read for log files delivered late, it can hold events of the period: an error even when it gives the report no record, since ${what} could have removed them`,
+  };
 }
 
 /** A log file named up to this long after the check's clock: the machine's clock may be behind CloudTrail's. */

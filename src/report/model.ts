@@ -33,8 +33,9 @@
  * summary's `byAccount` entry's `notInOrganization`, and a comparison's `certificates.moved`, which the
  * outputs counted themselves; an integrity chain's `trails` the trail names alone, which were
  * `<trailName>_<homeRegion>`, and its `trailHomeRegions`; its `digestsMissing` every hour of the
- * period with no digest where the chain should have one, the hours after its last digest too, which
- * were not counted; integrity's `eventsValid`, `eventsModified`, `eventsMissing` and
+ * period with no digest where the chain should have one, the hours after its last digest and those
+ * where it stops and starts again too, which were not counted; its log file counts the period's
+ * files alone, not those of the days the report reads beside it that are warnings there; integrity's `eventsValid`, `eventsModified`, `eventsMissing` and
  * `eventsNotCovered`; a policy's `attachedTargetsComplete` and `defaultVersionsNotShown`,
  * the comparison's `firstSeen`, and a new policy's `deleted` (counted in `policies.newDeleted`), with
  * `--compare`'s new policies and certificates those the period created, where they were any absent
@@ -815,21 +816,35 @@ export interface IntegrityChain {
   digestsValid: number;
   digestsInvalid: number;
   /**
-   * Hours of the period (start to end, or to an hour before the check for a period not over; not the
-   * rest of the UTC days and the late days the report reads besides) in which a trail of this account
-   * and region should have a digest and has none, CloudTrail writing one every hour, log files or not:
-   * digests a later digest or a hole in the hourly cadence shows deleted, the hours after a chain's
-   * last digest (deleted, or validation stopped: the digests cannot tell which), and the period's
-   * hours when the first digest after it names a previous one that is not there. Not the hours before
-   * a chain's first digest, which names no previous one (the trail or its validation began then).
-   * A digest missing in the days read beside the period is among the problems, not counted here.
-   * Since schema 1.6 the hours after a chain's last digest are counted (the gaps alone showed them).
+   * Hours of the period (start to end; for a period not over, only the digests due by the check, an
+   * hour after their window ends; not the rest of the UTC days and the late days the report reads
+   * besides) in which a trail of this account and region should have a digest and has none,
+   * CloudTrail writing one every hour, log files or not: digests a later digest or a hole in the
+   * hourly cadence shows deleted, the hours where a chain stops and starts again (validation turned
+   * off and on, or digests removed), the hours after a chain's last digest (deleted, or validation
+   * stopped: the digests cannot tell which), and the period's hours when the first digest after it
+   * names a previous one that is not there. Not the hours before a chain's first digest, which names
+   * no previous one (the trail or its validation began then), nor those of a chain that stops before
+   * the period and starts again after it, or stops for good, when every log file of the period is in
+   * a digest (a warning). A digest missing in the days read beside the period is among the problems,
+   * not counted here. Since schema 1.6 the hours after a chain's last digest and of a restart are
+   * counted (the gaps alone showed them).
    */
   digestsMissing: number;
   /** Digests whose own signature could not be checked (no signature available). */
   digestsUnverified: number;
+  /**
+   * Log files a digest whose signature verified lists with their SHA-256. This and the four counts
+   * after it are the period's files: in `report --verify`, those of the rest of its UTC days and the
+   * late days too, except the ones its problems set aside as warnings (delivered outside the period,
+   * they gave the report no record and, delivered before it, can hold none: "outside the period",
+   * "before the period"), which `verify` of the period does not look at. Since schema 1.6 those are
+   * not counted (they were, as not covered or unchecked).
+   */
   logFilesValid: number;
+  /** Not as CloudTrail wrote them: a SHA-256 other than a trusted digest lists, not gzip, or bytes after their gzip stream (an event's `integrity` `modified`). */
   logFilesModified: number;
+  /** Listed by a digest and not in the source (an event's `integrity` `missing`). */
   logFilesMissing: number;
   /** Listed by no trusted digest, in a trail that has digests (an event's `integrity` `not-covered`). */
   logFilesNotCovered: number;

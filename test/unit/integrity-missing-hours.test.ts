@@ -20,14 +20,14 @@ const REGION = 'eu-west-1';
 const keyPair = generateRsaKeyPair();
 const root = tempFolders('integrity-missing-hours-');
 
-/** Hourly digests from `first` (one log file each), kept with their signatures. */
-function tree(first: string, hours: number): DigestTree {
-  return buildDigestTree({ root: root(), keyPair, sidecars: true, accounts: [ACCOUNT], regions: [REGION], firstWindowStart: new Date(first), hours, logsInHour: () => 1 });
+/** Hourly digests from `first` (one log file each), kept with their signatures; none (and no log file) in the `paused` hours. */
+function tree(first: string, hours: number, paused: number[] = []): DigestTree {
+  return buildDigestTree({ root: root(), keyPair, sidecars: true, accounts: [ACCOUNT], regions: [REGION], firstWindowStart: new Date(first), hours, logsInHour: () => 1, pausedHours: paused });
 }
 
-/** `verify` of 2026-10-01 (UTC). */
-function verifyDay(t: DigestTree) {
-  return verifyIntegrity({ stores: [new LocalStore(t.root)], start: new Date('2026-10-01T00:00:00Z'), end: new Date('2026-10-02T00:00:00Z'), publicKeys: parsePublicKeyList(t.publicKeyList), now: new Date('2026-11-20T00:00:00Z') });
+/** `verify` of 2026-10-01 (UTC), run at `now`. */
+function verifyDay(t: DigestTree, now = '2026-11-20T00:00:00Z') {
+  return verifyIntegrity({ stores: [new LocalStore(t.root)], start: new Date('2026-10-01T00:00:00Z'), end: new Date('2026-10-02T00:00:00Z'), publicKeys: parsePublicKeyList(t.publicKeyList), now: new Date(now) });
 }
 
 /** `report --verify` of 2026-10-01 (UTC) with one late day: the check reads 2026-10-02 too. */
@@ -57,6 +57,31 @@ describe('missing digests: the hours of the period without one', () => {
     const integrity = await reportDay(t);
     expect(integrity.chains).toEqual([expect.objectContaining({ digestsMissing: 1 })]);
     expect(integrity.problems.filter((p) => p.kind === 'digest-missing' && p.severity === 'error').map((p) => p.key)).toEqual([t.digests[5]!.key, t.digests[30]!.key]);
+  }, 60_000);
+
+  it('counts the hours where a chain stops and starts again in the period, as it counts those after a chain that ends there (it counted none)', async () => {
+    // Validation off from 2026-10-01T09:17:31Z to 19:17:31Z: hours 10 to 19 have no digest, and hour 20's names no previous one.
+    const t = tree('2026-09-30T23:17:31Z', 30, [10, 11, 12, 13, 14, 15, 16, 17, 18, 19]);
+    const result = await verifyDay(t);
+    expect(result.chains).toEqual([
+      expect.objectContaining({ digestsMissing: 10, status: 'incomplete', gaps: [expect.objectContaining({ reason: 'chain-restart', from: '2026-10-01T09:17:31Z', to: '2026-10-01T19:17:31Z' })] }),
+    ]);
+    expect(result.problems.filter((p) => p.severity === 'error')).toEqual([expect.objectContaining({ kind: 'chain-gap', from: '2026-10-01T09:17:31Z', to: '2026-10-01T19:17:31Z' })]);
+    expect((await reportDay(t)).chains).toEqual([expect.objectContaining({ digestsMissing: 10 })]);
+    // The chain that stops at 09:17:31 for good: every hour to the period's end.
+    expect((await verifyDay(tree('2026-09-30T23:17:31Z', 10))).chains).toEqual([expect.objectContaining({ digestsMissing: 15 })]);
+  }, 60_000);
+
+  it('counts, for a period not over, only the digests due by the check, an hour after their window ends (it counted one more)', async () => {
+    // The last digest ends 2026-10-01T19:17:31Z: the next, ending 20:17:31, is due by 21:17:31; the one after it, by 22:17:31.
+    const t = tree('2026-09-30T23:17:31Z', 20);
+    for (const [now, missing] of [
+      ['2026-10-01T21:30:00Z', 1],
+      ['2026-10-01T22:10:00Z', 1],
+      ['2026-10-01T22:20:00Z', 2],
+    ] as const) {
+      expect((await verifyDay(t, now)).chains, now).toEqual([expect.objectContaining({ digestsMissing: missing })]);
+    }
   }, 60_000);
 
   it('counts nothing before the first digest of a chain that begins in the period (no digest was due then)', async () => {

@@ -14,7 +14,7 @@ import { parsePublicKeyList } from '../../src/integrity/public-keys.js';
 import { verifyIntegrity } from '../../src/integrity/verify.js';
 import { runReport } from '../../src/pipeline/report.js';
 import { LocalStore } from '../../src/sources/local.js';
-import { addUnlistedLog, buildDigestTree, generateRsaKeyPair } from '../helpers/digest-tree.js';
+import { addUnlistedLog, buildDigestTree, deleteObject, generateRsaKeyPair, rewriteLog } from '../helpers/digest-tree.js';
 import { FIXTURE_TREE, ROOT, reportOptions } from '../helpers/report-options.js';
 
 const ACCOUNT = '111111111111';
@@ -120,13 +120,17 @@ describe('report --verify and verify agree on the log files of the period', () =
     expect(integrity.eventsValid).toBe(model.events.length);
     const verified = await verifyOf(root);
     expect([verified.ok, checkVerdict(verified)]).toEqual([integrity.ok, integrity.verdict]);
+    // Its row counts what the problems count as the period's, as `verify`'s does: not this file (it said `logFilesNotCovered: 1`).
+    expect(integrity.chains).toEqual([expect.objectContaining({ logFilesNotCovered: 0, logFilesUnverified: 0, status: 'valid' })]);
+    expect(verified.chains).toEqual([expect.objectContaining({ logFilesNotCovered: 0, logFilesUnverified: 0 })]);
   }, 60_000);
 
   it.each([
-    ['an IoT record of the period', '2026-10-02T01:00:00Z', '2026-10-01T10:00:00Z'],
-    ['an IoT record without a time, which the Coverage counts', '2026-09-30T05:00:00Z', undefined],
-  ])('a file outside the period that gave the report %s stays an error, said to be delivered outside it', async (_, filed, eventTime) => {
-    const { root, key } = withFile(filed, [iot(eventTime)]);
+    ['an IoT record of the period', '2026-10-02T01:00:00Z', '2026-10-01T10:00:00Z', true],
+    ['an IoT record without a time, which the Coverage counts', '2026-09-30T05:00:00Z', undefined, true],
+    ['an IoT record without an event name dated in the period, which the Coverage counts', '2026-10-02T01:00:00Z', '2026-10-01T10:00:00Z', false],
+  ])('a file outside the period that gave the report %s stays an error, said to be delivered outside it', async (_, filed, eventTime, named) => {
+    const { root, key } = withFile(filed, [{ ...iot(eventTime), ...(named ? {} : { eventName: undefined }) }]);
     const { model } = await reportOf(root);
     const about = model.integrity!.problems.filter((p) => p.key === key);
     expect(about).toEqual([expect.objectContaining({ kind: 'log-file-not-covered', severity: 'error' })]);
@@ -149,6 +153,8 @@ describe('report --verify and verify agree on the log files of the period', () =
     const file = integrity.problems.find((p) => p.key.endsWith('_20260930T0930Z_78QUkOYQDnoNfvY7.json.gz'));
     expect(file).toMatchObject({ severity: 'warning', kind: 'log-file-not-covered' });
     expect(file!.message).not.toContain('in the period');
+    // The row counts the period's files, as `verify`'s does: not that one (it said `logFilesNotCovered: 1`, status valid).
+    expect(integrity.chains).toEqual([expect.objectContaining({ logFilesNotCovered: 0, logFilesUnverified: 0, status: 'valid' })]);
     const verified = await verifyIntegrity({
       stores: [new LocalStore(FIXTURE_TREE)],
       start: new Date(model.period.start),
@@ -158,6 +164,93 @@ describe('report --verify and verify agree on the log files of the period', () =
       publicKeys: parsePublicKeyList(JSON.parse(readFileSync(path.join(ROOT, 'fixtures/public-keys.json'), 'utf8'))),
     });
     expect(checkVerdict(verified)).toBe('verified');
+    expect(verified.chains).toEqual([expect.objectContaining({ logFilesNotCovered: 0, logFilesUnverified: 0 })]);
+  }, 60_000);
+
+  it('a file whose one IoT record has no event name and is dated outside the period gave the report nothing: a warning (it was an error, FAILED)', async () => {
+    // On the late day, its record dated then: no report of this period counts it (`withoutName` takes the period's alone).
+    const { root, key } = withFile('2026-10-02T20:00:00Z', [{ ...iot('2026-10-02T19:59:00Z'), eventName: undefined }]);
+    const { model } = await reportOf(root);
+    const integrity = model.integrity!;
+    expect(model.coverage.iotRecordsWithoutName.count).toBe(0);
+    expect(integrity.problems.filter((p) => p.key === key)).toEqual([expect.objectContaining({ kind: 'log-file-not-covered', severity: 'warning' })]);
+    expect([integrity.ok, integrity.verdict]).toEqual([true, 'verified']);
+  }, 60_000);
+
+  it('a forged file on the late day holding an altered copy of an event of the period, its eventID the same, stays an error: the copy dropped as a duplicate is still a record it gave', async () => {
+    const { root, built } = tree();
+    // Delivered 2026-10-01T04:22Z, inside the period; its copy with another status, filed on the late day.
+    const genuine = built.logs.find((l) => l.hour === 30)!;
+    const forged = addUnlistedLog(built, ACCOUNT, REGION, new Date('2026-10-02T20:00:00Z'));
+    writeFileSync(built.file(forged), readFileSync(built.file(genuine.key)));
+    rewriteLog(built, forged, (log) => {
+      log.Records[0]!.requestParameters = { ...(log.Records[0]!.requestParameters as object), newStatus: 'ACTIVE' };
+    });
+    const { model } = await reportOf(root);
+    const integrity = model.integrity!;
+    const about = integrity.problems.filter((p) => p.key === forged);
+    expect(about).toEqual([expect.objectContaining({ kind: 'log-file-not-covered', severity: 'error' })]);
+    expect(about[0]!.message).toContain('delivered after the period, it gave the report records of the period');
+    expect(integrity.verdict).toBe('failed');
+  }, 60_000);
+});
+
+/**
+ * A log file a digest lists, of the days the report reads beside the period (2026-11-26 review): one
+ * delivered before the period, changed or deleted, failed the report while `verify` passed, though
+ * it can hold no event of the period; one delivered after it can hold events of the period delivered
+ * late, so its change stays an error, which `verify` (the period alone) does not see.
+ */
+describe('report --verify: listed log files outside the period, by what they can hold', () => {
+  const verifyOf = (root: string) =>
+    verifyIntegrity({ stores: [new LocalStore(root)], start: new Date('2026-09-30T15:00:00Z'), end: new Date('2026-10-01T15:00:00Z'), publicKeys: parsePublicKeyList(JSON.parse(readFileSync(path.join(root, 'keys.json'), 'utf8'))) });
+
+  it('one delivered before the period, rewritten, and another deleted, that gave the report no record: warnings "before the period", not counted, and both verdicts verified', async () => {
+    const { root, built } = tree();
+    // Delivered 2026-09-30T05:22Z and 06:22Z, before Tokyo's 2026-10-01 starts (2026-09-30T15:00Z); their events are of those hours.
+    const rewritten = built.logs.find((l) => l.hour === 7)!.key;
+    const deleted = built.logs.find((l) => l.hour === 8)!.key;
+    rewriteLog(built, rewritten, (log) => {
+      log.Records[0]!.requestParameters = { certificateId: 'x', newStatus: 'REVOKED' };
+    });
+    deleteObject(built, deleted);
+    const { model } = await reportOf(root);
+    const integrity = model.integrity!;
+    const about = integrity.problems.filter((p) => p.key === rewritten || p.key === deleted);
+    expect(about.map((p) => [p.kind, p.severity])).toEqual([
+      ['log-file-modified', 'warning'],
+      ['log-file-missing', 'warning'],
+    ]);
+    for (const p of about) expect(p.message).toMatch(/it can hold no event of the period \(its events happened before it was delivered\) and gave the report no record \(before the period\)$/);
+    expect(integrity.problems.filter((p) => p.severity === 'error')).toEqual([]);
+    expect(integrity.chains).toEqual([expect.objectContaining({ logFilesModified: 0, logFilesMissing: 0, status: 'valid' })]);
+    expect([integrity.ok, integrity.verdict]).toEqual([true, 'verified']);
+    expect(checkVerdict(await verifyOf(root))).toBe('verified');
+  }, 60_000);
+
+  it.each([
+    ['on the last UTC day after the period', 46, 'log-file-missing', 'its deletion'],
+    ['on the late day', 60, 'log-file-modified', 'the change'],
+  ])('one delivered after the period, %s, changed or deleted, stays an error though it gives the report no record: it can hold events of the period', async (_, hour, kind, what) => {
+    const { root, built } = tree();
+    const key = built.logs.find((l) => l.hour === hour)!.key;
+    if (kind === 'log-file-missing') deleteObject(built, key);
+    else {
+      rewriteLog(built, key, (log) => {
+        log.Records = [];
+      });
+    }
+    const { model } = await reportOf(root);
+    const integrity = model.integrity!;
+    const about = integrity.problems.filter((p) => p.key === key);
+    expect(about).toEqual([expect.objectContaining({ kind, severity: 'error' })]);
+    expect(about[0]!.message).toContain(
+      `; delivered after the period, in the days read for log files delivered late, it can hold events of the period: an error even when it gives the report no record, since ${what} could have removed them`,
+    );
+    expect(integrity.chains).toEqual([expect.objectContaining(kind === 'log-file-missing' ? { logFilesMissing: 1 } : { logFilesModified: 1 })]);
+    expect(integrity.verdict).toBe('failed');
+    // `verify` checks the period alone, and does not read it: where the report is stricter.
+    expect(checkVerdict(await verifyOf(root))).toBe('verified');
   }, 60_000);
 });
 
@@ -188,5 +281,8 @@ describe('an account and region without digests: the log files of the period cou
     expect(verified.problems.filter((p) => p.kind === 'no-digests').map((p) => p.message)).toEqual([
       '24 log files in the period but no digest covers any of them (log file validation off, or digests deleted)',
     ]);
+    // The row counts the files the error counts, not the 5 of the warning (it said 30).
+    expect(model.integrity!.chains).toEqual([expect.objectContaining({ logFilesUnverified: 25 })]);
+    expect(verified.chains).toEqual([expect.objectContaining({ logFilesUnverified: 24 })]);
   }, 60_000);
 });
