@@ -661,7 +661,7 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
     const issues: IntegrityIssue[] = [];
     const { status, found } = await checkLogFile(location, check, lister, ctx, issues);
     const time = logFileNameTime(found);
-    const outside: Outside = time === null ? null : time < ctx.own.start ? 'before' : time >= ctx.own.end ? 'after' : null;
+    const outside = outsideOf(time, ctx.own);
     const aside = outside === 'before' && !ctx.gaveRecords(store, found);
     if (aside) asideKeys.add(found);
     for (const issue of issues) out.issues.push(outside === null ? issue : besideThePeriod(issue, outside, aside));
@@ -721,7 +721,7 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
         const awaited = misnamed || time === null ? null : awaitedAfter(time);
         // Outside the period as `verify` of it tells its files (by the name's delivery time), in the
         // days the report reads around it (the rest of its first and last UTC days, the late days).
-        const outside: Outside = misnamed || time === null ? null : time < ctx.own.start ? 'before' : time >= ctx.own.end ? 'after' : null;
+        const outside = misnamed ? null : outsideOf(time, ctx.own);
         if (!misnamed && time !== null && inUnusableHour(time)) out.statuses.push([key, 'unverified']);
         else if (awaited !== null) notDue.set(key, awaited);
         else if (outside !== null && !ctx.gaveRecords(store, key)) {
@@ -856,8 +856,14 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
   return out;
 }
 
-/** Where a log file no digest lists was delivered against the period itself (`VerifyIntegrityOptions.reportPeriod`): null, in it (or not known). */
+/** Where a log file was delivered against the period itself (`VerifyIntegrityOptions.reportPeriod`): null, in it (or not known). */
 type Outside = 'before' | 'after' | null;
+
+/** `Outside` for a log file delivered at `time` (its name's, null when it gives none). */
+function outsideOf(time: number | null, own: { start: number; end: number }): Outside {
+  if (time === null) return null;
+  return time < own.start ? 'before' : time >= own.end ? 'after' : null;
+}
 
 /** `1 log file`, `2 log files`. */
 function logFiles(n: number): string {
