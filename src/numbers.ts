@@ -1,4 +1,4 @@
-/** Made on first use: creating it costs milliseconds of ICU start-up (~12-30 ms on the bench's machine), and counts rarely need it. */
+/** Made on first use: creating it costs milliseconds of ICU start-up (12-34 ms on the bench's machine: docs/performance.md), and counts rarely need it. */
 let numberFormat: Intl.NumberFormat | undefined;
 
 /**
