@@ -81,6 +81,8 @@ export interface CollectOptions {
   contentSink?: { readonly wanted: boolean; add(store: ObjectStore, key: string, content: LogContentHash, storedBytes: number): void };
   /** Where the trail discovery keeps its listings, for an integrity check that follows (`DiscoveryListings`). */
   discoveryListings?: DiscoveryListings;
+  /** Note which log files gave a record (`CollectResult.recordFiles`), for an integrity check that follows; else it stays empty. */
+  noteRecordFiles?: boolean;
   /**
    * Records that came another way (an Athena query), merged and de-duplicated with the files'
    * records. They come from no file read here: what the queries covered is counted apart
@@ -147,7 +149,8 @@ export interface CollectResult {
   /**
    * The log files that gave a record kept (an IoT record of the period, copies included, or one
    * without a time or name that the coverage counts), by store and key: `report --verify` tells by
-   * it whether a file of the days read outside the period concerns the report.
+   * it whether a file of the days read outside the period concerns the report. Empty unless
+   * `noteRecordFiles`.
    */
   recordFiles: Map<ObjectStore, Set<string>>;
 }
@@ -533,7 +536,7 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
           gave = true;
         }
       }
-      if (gave) getOrInsert(recordFiles, store, () => new Set()).add(ref.key);
+      if (gave && options.noteRecordFiles === true) getOrInsert(recordFiles, store, () => new Set()).add(ref.key);
       progress.iotRecords = unique.offered;
     }
     if (progress.filesRead % 64 === 0) report();

@@ -355,6 +355,7 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
       // --verify: the workers hash what they read, so the integrity check reads no log file twice.
       contentSink: hashes ?? undefined,
       discoveryListings,
+      noteRecordFiles: inputs.verifyInputs !== null,
     });
     lap('read');
     timing('read:main-busy', Math.round(performance.eventLoopUtilization(readLoop).active));
