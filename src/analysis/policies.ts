@@ -74,6 +74,8 @@ interface Building {
   created: Set<string>;
   /** The versions made default by SetDefaultPolicyVersion that no creation of the period shows (`defaultVersionsNotShown`). */
   defaultsNotShown: Set<string>;
+  /** A CreatePolicyVersion whose version id was not logged came since the policy was last created or deleted. */
+  unloggedVersion: boolean;
 }
 
 type AttachedTo = Map<string, { b: Building; target: string }[]>;
@@ -139,11 +141,13 @@ export function policyHistories(events: readonly IotEvent[]): PolicyHistory[] {
           attachedTargets: [],
           attachedTargetsComplete: false,
           defaultVersionsNotShown: [],
+          defaultVersionMayBeUnlogged: false,
           failedEventIds: [],
         },
         targets: new Set(),
         created: new Set(),
         defaultsNotShown: new Set(),
+        unloggedVersion: false,
       };
       byKey.set(key, b);
     }
@@ -179,6 +183,8 @@ export function policyHistories(events: readonly IotEvent[]): PolicyHistory[] {
       };
       h.versions.push(version);
       if (versionId !== null) b.created.add(versionId);
+      // A creation starts the policy afresh; a version made without its id logged may be any later switch's.
+      b.unloggedVersion = action === 'create-version' && (b.unloggedVersion || versionId === null);
       if (setAsDefault) {
         // CreatePolicyVersion with setAsDefault and no response: a new version is the default,
         // and its id is unknown. The previous default is no longer it (never kept as if it were).
@@ -196,7 +202,11 @@ export function policyHistories(events: readonly IotEvent[]): PolicyHistory[] {
       if (action === 'set-default') {
         h.defaultVersionId = target;
         h.defaultVersionNotLogged = false;
-        if (target !== null && !b.created.has(target)) b.defaultsNotShown.add(target);
+        if (target !== null && !b.created.has(target) && !b.defaultsNotShown.has(target)) {
+          // Its first switch: after a creation whose id was not logged, it may be that version.
+          if (b.unloggedVersion) h.defaultVersionMayBeUnlogged = true;
+          b.defaultsNotShown.add(target);
+        }
       }
     } else if (action === 'delete') {
       h.deleted = true;
@@ -204,6 +214,7 @@ export function policyHistories(events: readonly IotEvent[]): PolicyHistory[] {
       h.defaultVersionNotLogged = false;
       b.targets.clear();
       b.created.clear();
+      b.unloggedVersion = false;
       // AWS IoT deletes a policy only once nothing is attached to it: none is left from before.
       h.attachedTargetsComplete = true;
     } else {

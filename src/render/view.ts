@@ -1067,7 +1067,7 @@ function defaultsNotShownNote(p: PolicyHistory, kit: ViewKit): string | null {
   const shown = ids.slice(0, 5).map((id) => kit.cut(id));
   const named = `${shown.join(', ')}${ids.length > shown.length ? ` and ${formatCount(ids.length - shown.length)} more` : ''}`;
   const one = ids.length === 1;
-  if (mayBeUnloggedCreation(p)) {
+  if (p.defaultVersionMayBeUnlogged) {
     return (
       `${one ? 'Version' : 'Versions'} ${named}, made the default in the period, ${one ? 'is' : 'are'} not shown created in it: ` +
       `${one ? 'it was' : 'each was'} created before the period, or by a CreatePolicyVersion of the period whose version id CloudTrail did not log. ` +
@@ -1079,22 +1079,6 @@ function defaultsNotShownNote(p: PolicyHistory, kit: ViewKit): string | null {
     `${one ? 'its document is' : 'their documents are'} not in the period's events and ${one ? 'was' : 'were'} not checked, ` +
     `so what the policy allowed with ${one ? 'it' : 'each'} as the default is not known from this report.`
   );
-}
-
-/**
- * Whether a version of `defaultVersionsNotShown` may be one the period created, its id not logged:
- * a CreatePolicyVersion without a version id came before the first switch to it (since the policy
- * was last created or deleted), as `policy-document-unchecked` tells it.
- */
-function mayBeUnloggedCreation(p: PolicyHistory): boolean {
-  const notShown = new Set(p.defaultVersionsNotShown);
-  let unlogged = false;
-  for (const change of p.changes) {
-    if (change.action === 'create' || change.action === 'delete') unlogged = false;
-    else if (change.action === 'create-version' && change.target === null) unlogged = true;
-    else if (change.action === 'set-default' && change.target !== null && notShown.delete(change.target) && unlogged) return true;
-  }
-  return false;
 }
 
 function policiesView(policies: PolicyHistory[], kit: ViewKit): { view: PoliciesView; anchors: PolicyAnchors } {

@@ -36,7 +36,7 @@
  * period with no digest where the chain should have one, the hours after its last digest and those
  * where it stops and starts again too, which were not counted; its log file counts the period's
  * files alone, not those of the days the report reads beside it that are warnings there; integrity's `eventsValid`, `eventsModified`, `eventsMissing` and
- * `eventsNotCovered`; a policy's `attachedTargetsComplete` and `defaultVersionsNotShown`,
+ * `eventsNotCovered`; a policy's `attachedTargetsComplete`, `defaultVersionsNotShown` and `defaultVersionMayBeUnlogged`,
  * the comparison's `firstSeen`, and a new policy's `deleted` (counted in `policies.newDeleted`), with
  * `--compare`'s new policies and certificates those the period created, where they were any absent
  * from the previous report, and a policy created and deleted within the period new, where it was
@@ -526,6 +526,12 @@ export interface PolicyHistory {
    * default. Since schema 1.6.
    */
   defaultVersionsNotShown: string[];
+  /**
+   * Whether a version of `defaultVersionsNotShown` may be one a CreatePolicyVersion of the period
+   * made with its version id not logged (one came before the first switch to it, since the policy
+   * was last created or deleted): then it was made before the period or by that call. Since schema 1.6.
+   */
+  defaultVersionMayBeUnlogged: boolean;
   failedEventIds: string[];
 }
 

@@ -242,7 +242,7 @@ describe('knownPolicyVersions', () => {
         deleted: false,
         attachedTargets: [],
         attachedTargetsComplete: false,
-        defaultVersionsNotShown: [],
+        defaultVersionsNotShown: [], defaultVersionMayBeUnlogged: false,
         failedEventIds: [],
       },
     ];

@@ -150,7 +150,7 @@ function history(accountId: string, region: string, policyName: string, versions
     deleted: false,
     attachedTargets: [],
     attachedTargetsComplete: false,
-    defaultVersionsNotShown: [],
+    defaultVersionsNotShown: [], defaultVersionMayBeUnlogged: false,
     failedEventIds: [],
   };
 }

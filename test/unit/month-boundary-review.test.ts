@@ -144,6 +144,8 @@ describe('3. policy-document-unchecked: a version the period may have created, i
     const events = [unlogged('2026-10-05T10:00:00'), setDefault('2026-10-06T10:00:00', 'pol-c', '2')];
     const [hit, ...more] = runRule(policyDocumentUnchecked, events, { policies: policyHistories(events) });
     expect(more).toEqual([]);
+    // The analysis says it once, in the model; the card reads it there.
+    expect(policyHistories(events).map((p) => p.defaultVersionMayBeUnlogged)).toEqual([true]);
     expect(hit!.description).not.toContain('but the version was created before the period');
     expect(hit!.description).toContain(
       'made version 2 of policy "pol-c" the default, but the period does not show the version created: it was created before the period, or by the CreatePolicyVersion call of the period before it whose version id CloudTrail did not log; its document was not checked, so what the policy allows from then on is not known from this report.',
@@ -175,6 +177,7 @@ describe('3. policy-document-unchecked: a version the period may have created, i
       ],
     ];
     for (const events of cases) {
+      expect(policyHistories(events).map((p) => p.defaultVersionMayBeUnlogged)).toEqual([false]);
       const [hit] = runRule(policyDocumentUnchecked, events, { policies: policyHistories(events) });
       expect(hit!.description).toContain('made version 2 of policy "pol-c" the default, but the version was created before the period:');
       const card = parse(await htmlText(report(events, '2026-10', 'October 2026 (UTC)'), SCREEN))
