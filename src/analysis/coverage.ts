@@ -67,6 +67,8 @@ export function accountInfos(resolved: ResolvedAccounts, input: CoverageInput, e
   }
   const seen = new Set<string>(withLogs);
   for (let i = 0; i < events.length; i++) seen.add(events[i]!.accountId);
+  // An account whose trail folder a source holds is known, whether or not it delivered logs.
+  for (const id of input.delivered.trailAccounts) seen.add(id);
   for (const id of seen) {
     if (out.has(id) || id === 'unknown') continue;
     out.set(id, { id, name: null, email: null, state: null, ouPath: null, inOrganization: false, hasLogs: withLogs.has(id), tags: {} });
@@ -152,12 +154,15 @@ export function coverageOf(
   const notRead = unreadAccounts(input.problems, athena !== null);
   // Accounts asked for by id are looked for whether or not a list has them (a mistyped id, an
   // account outside the organization): one that gave nothing is without logs, never left unsaid.
+  // Without a list, the accounts whose trail folder is there and held no log file of the period
+  // (an account that stopped delivering); with one, those of its accounts that gave nothing.
+  const trailAccounts = new Set(input.delivered.trailAccounts);
   const noLogRead =
     filters.accounts.length > 0
       ? [...new Set(filters.accounts)].filter((id) => !(nameOf.get(id)?.hasLogs ?? false)).sort()
       : organizationKnown
         ? accounts.filter((a) => a.inOrganization && !a.hasLogs).map((a) => a.id)
-        : [];
+        : accounts.filter((a) => !a.hasLogs && trailAccounts.has(a.id)).map((a) => a.id);
   return {
     accountsCovered: accountsCovered(accounts, organizationKnown, filters.accounts),
     accountsWithoutLogs: noLogRead.filter((id) => !notRead(id)),

@@ -113,6 +113,12 @@ export interface DeliveredFiles {
   locations: { accountId: string; region: string; files: number; days: { day: string; files: number }[] }[];
   /** Files with no account in their key (a plain folder of files) were read: the events tell the accounts. */
   loose: boolean;
+  /**
+   * Accounts with a `CloudTrail/<region>/` folder in a source (of a region asked for), in order,
+   * whether or not it held a log file of the period: without an account list, the only way to
+   * know an account that stopped delivering (its trail folder is there, its logs are not).
+   */
+  trailAccounts: string[];
 }
 
 export interface CollectResult {
@@ -266,7 +272,13 @@ function readAdvice(reason: string | undefined): string {
 
 class Delivered {
   private readonly byLocation = new Map<string, { accountId: string; region: string; files: number; days: Map<string, number> }>();
+  private readonly trailAccounts = new Set<string>();
   loose = false;
+
+  /** A `CloudTrail/<region>/` folder of `accountId` was found, log files or not. */
+  trailFolder(accountId: string): void {
+    this.trailAccounts.add(accountId);
+  }
 
   add(accountId: string | null, region: string | null, day: string | null): void {
     if (accountId === null) {
@@ -292,7 +304,7 @@ class Delivered {
         days: [...l.days].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([day, files]) => ({ day, files })),
       }))
       .sort((a, b) => (a.accountId !== b.accountId ? (a.accountId < b.accountId ? -1 : 1) : a.region < b.region ? -1 : a.region > b.region ? 1 : 0));
-    return { locations, loose: this.loose };
+    return { locations, loose: this.loose, trailAccounts: [...this.trailAccounts].sort() };
   }
 }
 
@@ -446,6 +458,7 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
         } else {
           trailFolders += discovery.locations.length;
           yields.get(store)!.trailFolders += discovery.locations.length;
+          for (const location of discovery.locations) delivered.trailFolder(location.accountId);
           await mapLimit(discovery.locations, LISTING_CONCURRENCY, async (location) => {
             for await (const refs of logObjectsByDay(store, location, days, problems)) for (const ref of refs) await enqueue(store, ref);
           });

@@ -1343,7 +1343,8 @@ function coverageView(model: ReportModel, kit: ViewKit): CoverageView {
   const athena = cov.athena;
   const rows = kit.limits.rows;
   const byId = new Map(model.accounts.map((a) => [a.id, a]));
-  const which = model.filters.accounts.length > 0 ? 'asked for' : 'of the organization';
+  // Without an account list, the accounts known are those of the logs and of the trail's folders.
+  const which = model.filters.accounts.length > 0 ? 'asked for' : model.organization.accountsFrom === 'logs' ? 'with a trail folder' : 'of the organization';
   const accountRow = (id: string) => ({ account: kit.account(id), state: kit.cut(byId.get(id)?.state ?? '—'), ouPath: kit.cut(byId.get(id)?.ouPath ?? '—') });
   return {
     withoutLogsTitle: `Accounts ${which} without logs${inRegionsAskedFor(model.filters.regions)}`,

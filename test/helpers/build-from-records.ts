@@ -8,7 +8,7 @@ export function collectedOf(records: SourcedRecord[]): CollectResult {
   return {
     sources: [],
     records,
-    delivered: { locations: [], loose: true },
+    delivered: { locations: [], loose: true, trailAccounts: [] },
     unreadable: [],
     problems: [],
     stats: { filesListed: 1, filesRead: 1, bytesRead: 0, uncompressedBytes: 0, recordsRead: records.length, iotRecords: records.length, duplicatesDropped: 0 },

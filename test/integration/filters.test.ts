@@ -79,6 +79,31 @@ describe('account filter on an organization trail', () => {
   });
 });
 
+describe('coverage without an account list', () => {
+  it('calls an account whose trail folder holds no log file of the period "without logs", in every output', async () => {
+    const root = writeTree({
+      [logKey({ account: A, region: 'us-east-1', delivered: '2026-10-05T10:05' })]: [record({ eventID: 'in-a' })],
+      // B delivered in September, then stopped: its folder is there, its October logs are not.
+      [logKey({ account: B, region: 'eu-west-1', delivered: '2026-09-20T10:05' })]: [record({ eventID: 'in-b', recipientAccountId: B, awsRegion: 'eu-west-1', eventTime: '2026-09-20T10:00:00Z' })],
+    });
+    const options = reportOptions({ sources: [root], accountsFile: undefined, formats: ['json', 'md', 'html'] });
+    const { model } = await runReport(options);
+    expect(model.organization.accountsFrom).toBe('logs');
+    expect(model.coverage.accountsWithoutLogs).toEqual([B]);
+    expect(model.coverage.accountsCovered.total).toBe(2);
+    const read = (suffix: string) => readFileSync(path.join(options.outDir, `iot-audit-2026-10${suffix}`), 'utf8');
+    expect(read('.md')).toContain('**1 account without logs**');
+    const html = parse(read('.html'));
+    const heading = html.querySelectorAll('#coverage h3').find((h) => /without logs/.test(h.text));
+    expect(heading?.text).toBe('Accounts with a trail folder without logs');
+    expect(heading?.parentNode.text).toContain(B);
+
+    // With --region, only the folders of the regions asked for count.
+    const east = await runReport(reportOptions({ sources: [root], accountsFile: undefined, regions: ['us-east-1'], formats: ['json'] }));
+    expect(east.model.coverage.accountsWithoutLogs).toEqual([]);
+  });
+});
+
 describe('coverage with --account and --region (the fixture organization)', () => {
   const PROD = '314159265358';
   const SECURITY = '161803398874';

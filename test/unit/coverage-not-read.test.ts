@@ -19,7 +19,7 @@ const B = '222222222222';
 const C = '333333333333';
 const account = (id: string, hasLogs: boolean): AccountInfo => ({ id, name: null, email: null, state: 'ACTIVE', ouPath: null, inOrganization: true, hasLogs, tags: {} });
 const input = (problems: CoverageInput['problems']): CoverageInput => ({
-  delivered: { locations: [{ accountId: A, region: 'us-east-1', files: 3, days: [{ day: '2026-10-05', files: 3 }] }], loose: false },
+  delivered: { locations: [{ accountId: A, region: 'us-east-1', files: 3, days: [{ day: '2026-10-05', files: 3 }] }], loose: false, trailAccounts: [] },
   unreadable: [],
   problems,
   stats: { filesRead: 3, bytesRead: 100, recordsRead: 10, iotRecords: 1, duplicatesDropped: 0 },

@@ -26,7 +26,7 @@ const Z = '888888888888';
 const ACCOUNTS = [account(A), account(B, { hasLogs: false }), account(X, { inOrganization: false, name: null })];
 
 const input = (filesRead: number, unreadable: number): CoverageInput => ({
-  delivered: { locations: [{ accountId: A, region: 'eu-west-1', files: filesRead - unreadable, days: [{ day: '2026-10-05', files: filesRead - unreadable }] }], loose: false },
+  delivered: { locations: [{ accountId: A, region: 'eu-west-1', files: filesRead - unreadable, days: [{ day: '2026-10-05', files: filesRead - unreadable }] }], loose: false, trailAccounts: [] },
   unreadable: Array.from({ length: unreadable }, (_, i) => ({ key: `s3://trail/broken-${i}.json.gz`, source: 's3://trail', reason: 'bad gzip' })),
   problems: [],
   stats: { filesRead, bytesRead: 100, recordsRead: 10, iotRecords: 1, duplicatesDropped: 0 },

@@ -84,6 +84,7 @@ describe('1. log files read and the late delivery day', () => {
       delivered: {
         locations: [{ accountId: ACCOUNT, region: 'eu-west-1', files: 5, days: [{ day: '2026-10-31', files: 2 }, { day: '2026-11-01', files: 3 }] }],
         loose: false,
+        trailAccounts: [],
       },
       unreadable: [],
       problems: [],
