@@ -16,12 +16,24 @@ const MARGIN = 15 * 24 * HOUR;
 const DELIVERY_GRACE = HOUR;
 
 /**
- * When the digest after one whose window ends at `end` must be there: CloudTrail writes one an
- * hour, delivered minutes after its hour ends. Until then a chain that ends at `end` is still
- * being written, and a log file delivered after `end` has no digest yet.
+ * Up to when digests are due by `now`: CloudTrail writes one an hour, delivered minutes after its
+ * hour ends, so a digest counts missing only once its window ended `DELIVERY_GRACE` before `now`
+ * (no bound when `now` is null: a period long past). The one rule for when a digest is due, in a
+ * chain (`analyzeChain`: after its last digest, in a hole) and where a trail's digests around the
+ * period are all gone (`verify.ts`); `dueBy` gives it in hourly windows, `missingHours` counts them.
  */
-function nextDigestDue(end: number): number {
-  return end + HOUR + DELIVERY_GRACE;
+function dueUntil(now: number | null): number {
+  return now === null ? Infinity : now - DELIVERY_GRACE;
+}
+
+/**
+ * The end of the last of the hourly windows `[from + k h, from + (k+1) h)` that is due (`dueUntil`),
+ * `from` when none is. Until the first is due, a chain that ends at `from` is still being written,
+ * and a log file delivered after `from` has no digest yet.
+ */
+export function dueBy(from: number, now: number | null): number {
+  const until = dueUntil(now);
+  return until === Infinity ? until : from + Math.max(0, Math.floor((until - from) / HOUR)) * HOUR;
 }
 
 /** A digest object as read from a store. */
@@ -115,8 +127,9 @@ export interface ChainOutcome {
    * Hours of the period itself (`ChainInput.ownPeriod`) in which the chain should have a digest and
    * has none: a digest the chain shows deleted (one a later digest names, or an hour a hole in the
    * cadence skips), every hour where the chain stops and starts again (a digest that names no previous
-   * one after a hole), and every hour from the chain's last digest to the period's end (for a period not
-   * over, only the digests due by `now`: `DELIVERY_GRACE` after their window ends). Not the hours before
+   * one after a hole) or links across a hole (a digest that names the one before the hole, which
+   * CloudTrail never writes), and every hour from the chain's last digest to the period's end (for a
+   * period not over, only the digests due by `now`: `DELIVERY_GRACE` after their window ends, `dueBy`). Not the hours before
    * a chain's first digest that names no previous one, nor those of a chain that stops before the
    * period and starts again after it with no log file of the period unlisted (a warning).
    */
@@ -126,7 +139,7 @@ export interface ChainOutcome {
   coveredTo: number | null;
   /**
    * The end of the chain's newest digest while the digest after it is not due yet (`now` is
-   * given and before `nextDigestDue`): the chain is still being written. Null otherwise, and
+   * given, and before it is due: `dueBy`): the chain is still being written. Null otherwise, and
    * when that digest is not shown to be CloudTrail's (its signature did not verify; on a local
    * copy, it does not carry the signature that verified its previous digest).
    */
@@ -134,13 +147,15 @@ export interface ChainOutcome {
 }
 
 /**
- * The hourly windows after a chain's last digest, which ends at `end` (`[end + k h, end + (k+1) h)`),
- * that reach into the period `[from, until)` by more than the tolerance two abutting digests have:
- * the digests the chain should have there.
+ * The digests missing after `end` (a chain's last digest before a hole, or the start of hours a
+ * trail's deleted digests covered), up to `until` (where a digest is there again): the hourly
+ * windows `[end + k h, end + (k+1) h)` that reach into the period itself (`own`) by more than the
+ * tolerance two abutting digests have, and whose digest is due by `now` (`dueBy`).
  */
-function hoursOfPeriod(end: number, until: number, from: number): number {
-  const first = Math.max(0, Math.floor((from - end + ABUT_TOLERANCE) / HOUR));
-  const last = Math.ceil((until - end - ABUT_TOLERANCE) / HOUR) - 1;
+export function missingHours(end: number, until: number, own: { start: number; end: number }, now: number | null): number {
+  const to = Math.min(until, own.end, dueBy(end, now));
+  const first = Math.max(0, Math.floor((own.start - end + ABUT_TOLERANCE) / HOUR));
+  const last = Math.ceil((to - end - ABUT_TOLERANCE) / HOUR) - 1;
   return Math.max(0, last - first + 1);
 }
 
@@ -437,6 +452,22 @@ export function analyzeChain(input: ChainInput): ChainOutcome {
     }
   };
 
+  /**
+   * The hours with no digest between a digest `a` and the next one `b`, where the chain stops and
+   * starts again or links across them: a gap, and each hour of the period itself in it missing
+   * (CloudTrail writes a digest every hour, as after a chain's end; it links across no hole, nor
+   * does a stop show which of validation turned off or digests removed it was); an error that says
+   * `why` when it reaches into the period, else a warning.
+   */
+  const holeBetween = (a: LoadedDigest, b: LoadedDigest, why: (from: string, to: string) => string) => {
+    const from = a.body!.digestEndTime;
+    const to = b.body!.digestStartTime;
+    addGap(from, to, 'chain-restart');
+    missing += missingHours(from, to, own, input.now);
+    const c = clip(from, to);
+    issue('chain-gap', c.to > c.from ? 'error' : 'warning', b.foundKey, why(at(from), at(to)), from, to);
+  };
+
   for (let i = 1; i < sorted.length; i++) {
     const a = sorted[i - 1];
     const b = sorted[i];
@@ -445,8 +476,14 @@ export function analyzeChain(input: ChainInput): ChainOutcome {
     const target = previousOf(b);
     if (target === a) {
       if (hole > ABUT_TOLERANCE) {
-        addGap(a.body!.digestEndTime, b.body!.digestStartTime, 'chain-restart');
-        issue('chain-gap', 'error', b.foundKey, `no digest covers ${at(a.body!.digestEndTime)} – ${at(b.body!.digestStartTime)} although the digests link`, a.body!.digestEndTime, b.body!.digestStartTime);
+        // Not a stop: after logging or log file validation is stopped and started again, CloudTrail's
+        // first digest names no previous one. Its hours lack their digests all the same.
+        holeBetween(
+          a,
+          b,
+          (from, to) =>
+            `no digest covers ${from} – ${to} although the digests link (CloudTrail writes a digest every hour, and after logging or log file validation is stopped and started again its first digest names no previous one: these hours' digests are missing)`,
+        );
       }
     } else if (pointer === null) {
       if (hole > ABUT_TOLERANCE && proven(b) && asideOfPeriod(a.body!.digestEndTime, b.body!.digestStartTime)) {
@@ -459,19 +496,11 @@ export function analyzeChain(input: ChainInput): ChainOutcome {
           b.body!.digestStartTime,
         );
       } else if (hole > ABUT_TOLERANCE) {
-        addGap(a.body!.digestEndTime, b.body!.digestStartTime, 'chain-restart');
-        // CloudTrail writes a digest every hour: each hour of the period from where the chain stops to
-        // where it starts again lacks one, validation turned off or digests removed, as after a chain's end.
-        missing += hoursOfPeriod(a.body!.digestEndTime, Math.min(b.body!.digestStartTime, own.end), own.start);
-        const c = clip(a.body!.digestEndTime, b.body!.digestStartTime);
-        issue(
-          'chain-gap',
-          c.to > c.from ? 'error' : 'warning',
-          b.foundKey,
-          `the chain restarts: no digest between ${at(a.body!.digestEndTime)} and ${at(b.body!.digestStartTime)} (logging or log file validation was off, or digests were removed)` +
-            unknownKeyHint(b, input.keys, input.periodStart),
-          a.body!.digestEndTime,
-          b.body!.digestStartTime,
+        holeBetween(
+          a,
+          b,
+          (from, to) =>
+            `the chain restarts: no digest between ${from} and ${to} (logging or log file validation was off, or digests were removed)` + unknownKeyHint(b, input.keys, input.periodStart),
         );
       }
     } else if (pointsToUnusable(pointer)) {
@@ -532,8 +561,8 @@ export function analyzeChain(input: ChainInput): ChainOutcome {
 
     const last = sorted[sorted.length - 1];
     const end = last.body!.digestEndTime;
-    const due = input.now === null || input.now >= nextDigestDue(end);
-    const limit = input.now === null ? input.periodEnd : Math.min(input.periodEnd, input.now - DELIVERY_GRACE);
+    const due = dueBy(end, input.now) > end;
+    const limit = Math.min(input.periodEnd, dueUntil(input.now));
     // Only a chain CloudTrail is shown to be writing is still being written: one whose newest
     // digest's signature verified, or, on a local copy (no S3 metadata: the newest digest's
     // signature is carried by no digest yet), whose newest digest carries the signature that
@@ -558,10 +587,8 @@ export function analyzeChain(input: ChainInput): ChainOutcome {
         // of the period after the chain's last digest lacks one, whether the digests were deleted or
         // validation was turned off (the log files after it are then not covered, and said to be),
         // which the digests alone cannot tell apart.
-        // Only the digests due by now: the window `[end + k h, end + (k+1) h)` is due `DELIVERY_GRACE`
-        // after it ends, so those due end at or before `dueBy`; a window reaching past it is on its way.
-        const dueBy = input.now === null ? Infinity : end + Math.floor((input.now - DELIVERY_GRACE - end) / HOUR) * HOUR;
-        missing += hoursOfPeriod(end, Math.min(dueBy, own.end), own.start);
+        // Only the digests due by now (`dueBy`): a window reaching past the last one due is on its way.
+        missing += missingHours(end, Infinity, own, input.now);
         addGap(end, limit, 'chain-ends');
         issue(
           'chain-gap',

@@ -4,7 +4,7 @@ import { mapLimit } from '../collect/limit.js';
 import { SourceError } from '../errors.js';
 import { getOrInsert } from '../memo.js';
 import type { ObjectStore } from '../types.js';
-import { analyzeChain, checkStoredSignatures, iso, unknownKeyHint, type ChainInput, type ChainOutcome, type LoadedDigest } from './chain.js';
+import { analyzeChain, checkStoredSignatures, dueBy, iso, missingHours, unknownKeyHint, type ChainInput, type ChainOutcome, type LoadedDigest } from './chain.js';
 import { Lister, createGate, discoverLocations, type Gate, type IntegrityLocation } from './discover.js';
 import { DAY_MS, LOOK_AHEAD_DAYS, SEEK_DAYS, baseName, dayPath, logFileNameTime, parseDigestName, trailKey, trailLabel, trailOfKey, trailsOfKeys, utcDays, withoutGz } from './keys.js';
 import { loadDigest, type DigestReader } from './load-digest.js';
@@ -653,8 +653,10 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
   ctx.progress.logs += checkList.length;
   /**
    * Log files of the days the report reads beside the period (`reportPeriod`) that are no problem of
-   * it, their problems warnings: not counted in the account and region's row, as `verify` of the
-   * period does not count them (it does not look at them).
+   * it: those whose problems are warnings, and those found valid. Not counted in the account and
+   * region's row, as `verify` of the period does not count them (it does not look at them): the row
+   * counts the period's files, and the others only as the period's errors (where the report is
+   * stricter than `verify`).
    */
   const asideKeys = new Set<string>();
   await mapLimit(checkList, ctx.concurrency, async (check) => {
@@ -663,7 +665,7 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
     const time = logFileNameTime(found);
     const outside = outsideOf(time, ctx.own);
     const aside = outside === 'before' && !ctx.gaveRecords(store, found);
-    if (aside) asideKeys.add(found);
+    if (aside || (outside !== null && status === 'valid')) asideKeys.add(found);
     for (const issue of issues) out.issues.push(outside === null ? issue : besideThePeriod(issue, outside, aside));
     out.statuses.push([found, status]);
     ctx.progress.logsDone++;
@@ -786,8 +788,9 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
   // trail runs on in the account and region must not pass (the log files do not name their trail).
   // The days looked at were listed with those around the period (on S3, a month is one listing).
   let missing: { hours: number; gap: IntegrityGap } | null = null;
-  // Digests of the last two hours may still be on their way.
-  const limit = ctx.now === null ? ctx.periodEnd : Math.min(ctx.periodEnd, ctx.now - 2 * HOUR);
+  // Up to the end of the digests due by now (`dueBy`), in hourly windows from the period's start, as
+  // the missing ones are counted: the later ones may still be on their way.
+  const limit = Math.min(ctx.periodEnd, dueBy(ctx.periodStart, ctx.now));
   if (location.digestPrefix !== null && uncoveredCount === 0 && limit - ctx.periodStart > WINDOW_SLACK) {
     const firsts = await firstDigestsAfter(new Set(trails));
     const through = firsts.find((f) => f.pointsBack);
@@ -805,8 +808,9 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
     const of = (f: { trail: string }) => (selected.length === 0 ? '' : ` of the trail ${trailLabel(f.trail)}`);
     const span = `${ctx.stamp(ctx.periodStart)} – ${ctx.stamp(limit)}`;
     if (through !== undefined) {
-      // The hours of the period itself (`ChainInput.ownPeriod`) that the deleted digests covered.
-      missing = { hours: Math.max(0, Math.ceil((Math.min(limit, ctx.own.end) - ctx.own.start) / HOUR)), gap: { trail: selected.length === 0 ? '' : trailOfKey(through.trail).trailName, from: iso(ctx.periodStart), to: iso(limit), reason: 'digests-missing' } };
+      // The hours of the period itself (`ChainInput.ownPeriod`) that the deleted digests covered, those
+      // due by now, counted as a chain's are (`missingHours`), in hourly windows from the period's start.
+      missing = { hours: missingHours(ctx.own.start, Infinity, ctx.own, ctx.now), gap: { trail: selected.length === 0 ? '' : trailOfKey(through.trail).trailName, from: iso(ctx.periodStart), to: iso(limit), reason: 'digests-missing' } };
       fail(
         'digest-missing',
         location.digestPrefix,
@@ -843,7 +847,7 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
   // (The late days' files of an unsigned newest digest are unverified with a warning: `lateFrom`.)
   const inOwnPeriod = (key: string) => ctx.lateFrom === null || (logFileNameTime(key) ?? ctx.periodStart) < ctx.lateFrom;
   // (Log files whose digest is not due yet are unverified with a warning: `notDue`.)
-  // (Files outside the period that gave the report nothing are warnings: `asideKeys`.)
+  // (Files outside the period that gave the report nothing are warnings: `asideKeys`, which holds valid ones too.)
   const unproven = out.statuses.filter(([key, status]) => status !== 'valid' && inOwnPeriod(key) && !notDue.has(key) && !asideKeys.has(key)).length;
   if (unproven > 0 && !out.issues.some((i) => i.severity === 'error')) {
     fail('log-file-not-covered', location.logPrefix ?? location.digestPrefix ?? '', `${unproven} log files of the period could not be checked against a digest whose signature verified`);

@@ -41,11 +41,13 @@
  * `--compare`'s new policies and certificates those the period created, where they were any absent
  * from the previous report, and a policy created and deleted within the period new, where it was
  * deleted, and a certificate the previous report had deleted that the period registered again new,
- * where it was changed). The schema
+ * where it was changed; 1.7: an integrity chain's `digestsMissing` the hours between two digests
+ * that link across a hole too, which were not counted, and its `logFilesValid` the period's files
+ * alone, not the valid ones of the days the report reads beside it, which were). The schema
  * describes one version exactly (closed objects, every field required): a report validates
  * against the schema of the version that wrote it, not an older minor's.
  */
-export const SCHEMA_VERSION = '1.6';
+export const SCHEMA_VERSION = '1.7';
 
 /** A finding's `region` when its events are in several regions (its `regions` names them). */
 export const MULTIPLE_REGIONS = 'multiple';
@@ -827,25 +829,28 @@ export interface IntegrityChain {
    * besides) in which a trail of this account and region should have a digest and has none,
    * CloudTrail writing one every hour, log files or not: digests a later digest or a hole in the
    * hourly cadence shows deleted, the hours where a chain stops and starts again (validation turned
-   * off and on, or digests removed), the hours after a chain's last digest (deleted, or validation
+   * off and on, or digests removed) or links across them (a digest that names the one before the
+   * hole: CloudTrail never writes one, its first digest after a stop names no previous one), the
+   * hours after a chain's last digest (deleted, or validation
    * stopped: the digests cannot tell which), and the period's hours when the first digest after it
    * names a previous one that is not there. Not the hours before a chain's first digest, which names
    * no previous one (the trail or its validation began then), nor those of a chain that stops before
    * the period and starts again after it, or stops for good, when every log file of the period is in
    * a digest (a warning). A digest missing in the days read beside the period is among the problems,
    * not counted here. Since schema 1.6 the hours after a chain's last digest and of a restart are
-   * counted (the gaps alone showed them).
+   * counted (the gaps alone showed them); since 1.7 those between digests that link across a hole.
    */
   digestsMissing: number;
   /** Digests whose own signature could not be checked (no signature available). */
   digestsUnverified: number;
   /**
    * Log files a digest whose signature verified lists with their SHA-256. This and the four counts
-   * after it are the period's files: in `report --verify`, those of the rest of its UTC days and the
-   * late days too, except the ones its problems set aside as warnings (delivered outside the period,
-   * they gave the report no record and, delivered before it, can hold none: "outside the period",
-   * "before the period"), which `verify` of the period does not look at. Since schema 1.6 those are
-   * not counted (they were, as not covered or unchecked).
+   * after it are the period's files, as `verify` of the period counts them: in `report --verify`,
+   * those of the rest of its UTC days and the late days only as errors of the period, never valid
+   * ones, nor the ones its problems set aside as warnings (delivered outside the period, they gave
+   * the report no record and, delivered before it, can hold none: "outside the period", "before the
+   * period"), which `verify` of the period does not look at. Since schema 1.6 those set aside are
+   * not counted (they were, as not covered or unchecked); since 1.7 the valid ones (they were).
    */
   logFilesValid: number;
   /** Not as CloudTrail wrote them: a SHA-256 other than a trusted digest lists, not gzip, or bytes after their gzip stream (an event's `integrity` `modified`). */

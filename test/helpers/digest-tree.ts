@@ -47,6 +47,12 @@ export interface DigestTreeOptions {
   logsInHour?: (accountId: string, region: string, hour: number) => number;
   /** Hours when logging was stopped: no log file, no digest; the chain restarts after them (previous fields null). */
   pausedHours?: number[];
+  /**
+   * The digest after the `pausedHours` names the one before them as its previous digest, as if
+   * the chain ran on across them: CloudTrail never writes that (its first digest after logging or
+   * validation starts again names no previous one), but a test can ask for it.
+   */
+  linkAcrossPauses?: boolean;
   /** Also write each digest's signature as `<digest>.sig`, as a sync step that kept S3 metadata would. */
   sidecars?: boolean;
   /** DER form of the public key in the list-public-keys JSON. */
@@ -154,7 +160,7 @@ export function buildDigestTree(options: DigestTreeOptions): DigestTree {
       let previous: { key: string; hash: string; signature: string } | null = null;
       for (let hour = 0; hour < hours; hour++) {
         if (options.pausedHours?.includes(hour)) {
-          previous = null;
+          if (!options.linkAcrossPauses) previous = null;
           continue;
         }
         const start = first + hour * HOUR;

@@ -96,7 +96,7 @@ describe('coverage without an account list', () => {
     const html = parse(read('.html'));
     const heading = html.querySelectorAll('#coverage h3').find((h) => /without logs/.test(h.text));
     expect(heading?.text).toBe('Accounts with a trail folder without logs');
-    expect(heading?.parentNode.text).toContain(B);
+    expect(heading?.parentNode?.text).toContain(B);
 
     // With --region, only the folders of the regions asked for count.
     const east = await runReport(reportOptions({ sources: [root], accountsFile: undefined, regions: ['us-east-1'], formats: ['json'] }));

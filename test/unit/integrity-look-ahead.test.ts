@@ -339,6 +339,8 @@ describe('an account and region with no digest around the period nor in the 15 d
           message: expect.stringMatching(/^no digest covers 2026-10-01T00:00:00Z – 2026-10-02T00:00:00Z, although the first digest after it, .*_20261019T001731Z\.json\.gz, names a previous digest that is not there/),
         }),
       ]);
+      // Each hour of the day counted missing, as a chain counts the hours after its last digest (`missingHours`).
+      expect(result.chains).toEqual([expect.objectContaining({ digestsMissing: 24 })]);
     });
   }
 

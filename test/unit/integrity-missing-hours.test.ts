@@ -20,9 +20,12 @@ const REGION = 'eu-west-1';
 const keyPair = generateRsaKeyPair();
 const root = tempFolders('integrity-missing-hours-');
 
-/** Hourly digests from `first` (one log file each), kept with their signatures; none (and no log file) in the `paused` hours. */
-function tree(first: string, hours: number, paused: number[] = []): DigestTree {
-  return buildDigestTree({ root: root(), keyPair, sidecars: true, accounts: [ACCOUNT], regions: [REGION], firstWindowStart: new Date(first), hours, logsInHour: () => 1, pausedHours: paused });
+/**
+ * Hourly digests from `first` (one log file each), kept with their signatures; none (and no log file) in the `paused` hours,
+ * after which the chain starts again (its next digest names no previous one), or, `linked`, runs on (it names the one before them).
+ */
+function tree(first: string, hours: number, paused: number[] = [], linked = false): DigestTree {
+  return buildDigestTree({ root: root(), keyPair, sidecars: true, accounts: [ACCOUNT], regions: [REGION], firstWindowStart: new Date(first), hours, logsInHour: () => 1, pausedHours: paused, linkAcrossPauses: linked });
 }
 
 /** `verify` of 2026-10-01 (UTC), run at `now`. */
@@ -72,6 +75,26 @@ describe('missing digests: the hours of the period without one', () => {
     expect((await verifyDay(tree('2026-09-30T23:17:31Z', 10))).chains).toEqual([expect.objectContaining({ digestsMissing: 15 })]);
   }, 60_000);
 
+  it('counts the hours between two digests that link across them, as it counts a restart (it counted none): CloudTrail starts a new chain after a stop, it never links across one', async () => {
+    // No digest from 2026-10-01T09:17:31Z to 13:17:31Z, and hour 14's names hour 9's as its previous one.
+    const t = tree('2026-09-30T23:17:31Z', 52, [10, 11, 12, 13], true);
+    expect(t.digests.find((d) => d.hour === 14)!.start).toBe('2026-10-01T13:17:31Z');
+    const result = await verifyDay(t);
+    expect(result.chains).toEqual([
+      expect.objectContaining({ digestsValid: 21, digestsMissing: 4, status: 'incomplete', gaps: [expect.objectContaining({ from: '2026-10-01T09:17:31Z', to: '2026-10-01T13:17:31Z' })] }),
+    ]);
+    expect(result.problems.filter((p) => p.severity === 'error')).toEqual([
+      expect.objectContaining({ kind: 'chain-gap', from: '2026-10-01T09:17:31Z', to: '2026-10-01T13:17:31Z', message: expect.stringMatching(/although the digests link/) }),
+    ]);
+    // The report's row says the same, in every output: 4 missing beside the gap, not "0 missing".
+    const integrity = await reportDay(t);
+    expect(integrity.chains).toEqual([expect.objectContaining({ digestsMissing: 4, gaps: [{ from: '2026-10-01T09:17:31Z', to: '2026-10-01T13:17:31Z' }] })]);
+    // A hole of the late day the report reads besides is a problem there, not counted in the period's row.
+    const late = tree('2026-09-30T23:17:31Z', 52, [30, 31], true);
+    expect((await reportDay(late)).chains).toEqual([expect.objectContaining({ digestsMissing: 0, gaps: [expect.objectContaining({ from: '2026-10-02T05:17:31Z', to: '2026-10-02T07:17:31Z' })] })]);
+    expect((await verifyDay(late)).chains).toEqual([expect.objectContaining({ digestsMissing: 0, gaps: [] })]);
+  }, 60_000);
+
   it('counts, for a period not over, only the digests due by the check, an hour after their window ends (it counted one more)', async () => {
     // The last digest ends 2026-10-01T19:17:31Z: the next, ending 20:17:31, is due by 21:17:31; the one after it, by 22:17:31.
     const t = tree('2026-09-30T23:17:31Z', 20);
@@ -81,6 +104,26 @@ describe('missing digests: the hours of the period without one', () => {
       ['2026-10-01T22:20:00Z', 2],
     ] as const) {
       expect((await verifyDay(t, now)).chains, now).toEqual([expect.objectContaining({ digestsMissing: missing })]);
+    }
+  }, 60_000);
+
+  it('takes, for a trail with no digest around a period not over, the digests due as a chain does, an hour after their window ends (it took those of two hours before the check)', async () => {
+    // The region's digests end 2026-09-11: none around the period, which starts 2026-10-01T00:00Z and ends at the check.
+    const t = buildDigestTree({ root: root(), keyPair, sidecars: true, accounts: [ACCOUNT], regions: [REGION], firstWindowStart: new Date('2026-09-10T00:17:31Z'), hours: 24, logsInHour: () => 0 });
+    const checkAt = (now: string) =>
+      verifyIntegrity({ stores: [new LocalStore(t.root)], start: new Date('2026-10-01T00:00:00Z'), end: new Date(now), publicKeys: parsePublicKeyList(t.publicKeyList), now: new Date(now) });
+    // The digest of 00:00-01:00 is due at 02:00, that of 08:00-09:00 at 10:00: the span the warning names ends with the last one due.
+    for (const [now, to] of [
+      ['2026-10-01T01:59:00Z', null],
+      ['2026-10-01T02:00:00Z', '2026-10-01T01:00:00Z'],
+      ['2026-10-01T10:30:00Z', '2026-10-01T09:00:00Z'],
+    ] as const) {
+      const result = await checkAt(now);
+      expect(result.problems, now).toEqual(
+        to === null
+          ? []
+          : [expect.objectContaining({ kind: 'chain-gap', severity: 'warning', from: '2026-10-01T00:00:00Z', to, message: expect.stringMatching(new RegExp(`^no digest covers 2026-10-01T00:00:00Z – ${to}: the trail did not log`)) })],
+      );
     }
   }, 60_000);
 

@@ -99,6 +99,18 @@ describe('report --verify and verify agree on the log files of the period', () =
     return { root, key };
   }
   const iot = (eventTime: string | undefined) => ({ eventVersion: '1.09', ...(eventTime === undefined ? {} : { eventTime }), eventSource: 'iot.amazonaws.com', eventName: 'DeletePolicy', eventID: `e-${eventTime ?? 'none'}`, awsRegion: REGION, recipientAccountId: ACCOUNT, requestParameters: { policyName: 'p' }, userIdentity: { type: 'Root', accountId: ACCOUNT } });
+  /**
+   * The counts of a row that `verify` and `report --verify` of one period give alike: the period's hours and log files.
+   * (Not `digestsValid`, `digestsInvalid` and `digestsUnverified`: the report's count every digest it read, of the days around the period too.)
+   */
+  const rowCounts = (c: { digestsMissing: number; logFilesValid: number; logFilesModified: number; logFilesMissing: number; logFilesNotCovered: number; logFilesUnverified: number }) => ({
+    digestsMissing: c.digestsMissing,
+    logFilesValid: c.logFilesValid,
+    logFilesModified: c.logFilesModified,
+    logFilesMissing: c.logFilesMissing,
+    logFilesNotCovered: c.logFilesNotCovered,
+    logFilesUnverified: c.logFilesUnverified,
+  });
   /** `verify` of Tokyo's 2026-10-01, as the command runs it. */
   const verifyOf = (root: string) =>
     verifyIntegrity({ stores: [new LocalStore(root)], start: new Date('2026-09-30T15:00:00Z'), end: new Date('2026-10-01T15:00:00Z'), publicKeys: parsePublicKeyList(JSON.parse(readFileSync(path.join(root, 'keys.json'), 'utf8'))) });
@@ -123,6 +135,9 @@ describe('report --verify and verify agree on the log files of the period', () =
     // Its row counts what the problems count as the period's, as `verify`'s does: not this file (it said `logFilesNotCovered: 1`).
     expect(integrity.chains).toEqual([expect.objectContaining({ logFilesNotCovered: 0, logFilesUnverified: 0, status: 'valid' })]);
     expect(verified.chains).toEqual([expect.objectContaining({ logFilesNotCovered: 0, logFilesUnverified: 0 })]);
+    // Nor the valid files of the rest of the UTC days and of the late day: the period's 24, as `verify` counts them (it said 57, those after the period too).
+    expect(rowCounts(integrity.chains[0]!)).toEqual(rowCounts(verified.chains[0]!));
+    expect(rowCounts(verified.chains[0]!)).toEqual({ digestsMissing: 0, logFilesValid: 24, logFilesModified: 0, logFilesMissing: 0, logFilesNotCovered: 0, logFilesUnverified: 0 });
   }, 60_000);
 
   it.each([
