@@ -19,6 +19,12 @@ interface StepEffect {
   policy?: { attach: boolean; name: string };
 }
 
+/**
+ * What makes a certificate: its creation, registration, or a provisioning claim's (the claim
+ * certificate it issues). Nothing was attached to it before.
+ */
+export const CERTIFICATE_MADE: ReadonlySet<CertificateAction> = new Set(['created', 'registered', 'provisioning-claim']);
+
 /** The status a creation or registration gives: `status`, else ACTIVE with `setAsActive`, else INACTIVE (AWS IoT's default). */
 export function initialStatus(event: IotEvent): string {
   const p = event.requestParameters;
@@ -226,6 +232,8 @@ export function certificateLifecycles(events: readonly IotEvent[]): CertificateL
             lastKnownStatus: null,
             things: [],
             policies: [],
+            // Set by a step that makes or deletes it: what was attached before is not known otherwise.
+            attachmentsComplete: false,
             failedEventIds: [],
           },
           things: new Set(),
@@ -288,7 +296,10 @@ export function certificateLifecycles(events: readonly IotEvent[]): CertificateL
         // AWS IoT deletes a certificate only once no thing or policy is attached (forceDelete detaches the policies).
         b.things.clear();
         b.policies.clear();
+        lifecycle.attachmentsComplete = true;
       }
+      // Nothing was attached to a certificate before it was made: every attachment from here on is in the period.
+      if (CERTIFICATE_MADE.has(effect.action)) lifecycle.attachmentsComplete = true;
       if (effect.thing) {
         if (effect.thing.attach) b.things.add(effect.thing.name);
         else b.things.delete(effect.thing.name);

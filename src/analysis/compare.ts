@@ -30,6 +30,7 @@ import { getOrInsert } from '../memo.js';
 import { UsageError } from '../errors.js';
 import { canonicalTime } from '../cloudtrail/normalize.js';
 import { clip } from './rules/support/text.js';
+import { CERTIFICATE_MADE } from './certificates.js';
 
 export class CompareError extends UsageError {}
 
@@ -306,9 +307,6 @@ const policyRef = (p: PolicyHistory): PolicyRef => ({ accountId: p.accountId, ac
 
 /** This period created the policy (a CreatePolicy among its changes): it did not exist before, or was deleted and made again. */
 const policyCreated = (p: PolicyHistory) => p.changes.some((c) => c.action === 'create');
-
-/** What makes a certificate: its creation, registration, or a provisioning claim's (the claim certificate it issues). */
-const CERTIFICATE_MADE: ReadonlySet<string> = new Set(['created', 'registered', 'provisioning-claim']);
 
 /** This period created, registered or issued the certificate. */
 const certificateMade = (c: CertificateLifecycle) => c.steps.some((s) => CERTIFICATE_MADE.has(s.action));

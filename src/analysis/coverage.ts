@@ -167,7 +167,7 @@ export function coverageOf(
     accountsCovered: accountsCovered(accounts, organizationKnown, filters.accounts),
     accountsWithoutLogs: noLogRead.filter((id) => !notRead(id)),
     accountsNotRead: noLogRead.filter(notRead),
-    accountsNotInOrganization: organizationKnown ? accounts.filter((a) => !a.inOrganization && a.hasLogs).map((a) => a.id) : [],
+    accountsNotInOrganization: accountsNotInOrganization(accounts, organizationKnown, filters.accounts),
     unreadableFiles: input.unreadable.map((u) => ({ key: u.key, source: u.source, reason: u.reason })),
     sourceProblems: input.problems.map((p) => ({ key: p.key, source: p.source, reason: p.reason })),
     filesRead: input.stats.filesRead,
@@ -186,15 +186,25 @@ export function coverageOf(
   };
 }
 
+/** The accounts the report covers: those asked for (each once), else every account known. */
+const coveredIds = (accounts: readonly AccountInfo[], askedFor: readonly string[]): string[] =>
+  askedFor.length > 0 ? [...new Set(askedFor)] : accounts.map((a) => a.id);
+
 /**
- * `Coverage.accountsCovered`: the accounts asked for (each once), else every account known, and
- * those of them the organization's list does not have (none when no list is known).
+ * `Coverage.accountsNotInOrganization`: the accounts covered that the organization's list (or the
+ * accounts file) does not have, with logs or without (none when no list is known), sorted.
  */
-export function accountsCovered(accounts: readonly AccountInfo[], organizationKnown: boolean, askedFor: readonly string[]): Coverage['accountsCovered'] {
-  const ids = askedFor.length > 0 ? [...new Set(askedFor)] : accounts.map((a) => a.id);
-  if (!organizationKnown) return { total: ids.length, notInOrganization: 0 };
+export function accountsNotInOrganization(accounts: readonly AccountInfo[], organizationKnown: boolean, askedFor: readonly string[]): string[] {
+  if (!organizationKnown) return [];
   const listed = new Set(accounts.filter((a) => a.inOrganization).map((a) => a.id));
-  return { total: ids.length, notInOrganization: ids.filter((id) => !listed.has(id)).length };
+  return coveredIds(accounts, askedFor)
+    .filter((id) => !listed.has(id))
+    .sort();
+}
+
+/** `Coverage.accountsCovered`: the accounts covered, and how many of them are `accountsNotInOrganization`. */
+export function accountsCovered(accounts: readonly AccountInfo[], organizationKnown: boolean, askedFor: readonly string[]): Coverage['accountsCovered'] {
+  return { total: coveredIds(accounts, askedFor).length, notInOrganization: accountsNotInOrganization(accounts, organizationKnown, askedFor).length };
 }
 
 /** The late deliveries of several places added up, their days merged. */

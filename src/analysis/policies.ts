@@ -70,12 +70,57 @@ const POLICY_ACTION: ReadonlyMap<string, string> = new Map([
 interface Building {
   history: PolicyHistory;
   targets: Set<string>;
-  /** The ids of the versions the period's creations made. */
-  created: Set<string>;
-  /** The versions made default by SetDefaultPolicyVersion that no creation of the period shows (`defaultVersionsNotShown`). */
-  defaultsNotShown: Set<string>;
-  /** A CreatePolicyVersion whose version id was not logged came since the policy was last created or deleted. */
-  unloggedVersion: boolean;
+}
+
+/** A version a SetDefaultPolicyVersion of the period made the default that no creation of the period shows. */
+export interface DefaultNotShown {
+  versionId: string;
+  /**
+   * The CreatePolicyVersion calls of the period whose version id was not logged, since the policy
+   * was last created or deleted, before the first switch to the version: it may be one of them.
+   * 0: it was created before the period.
+   */
+  unloggedBefore: number;
+  /** The switches that made it the default while no creation since the policy was last deleted showed it, in time order. */
+  madeDefaultBy: PolicyChange[];
+}
+
+/**
+ * The versions a policy's changes (`PolicyHistory.changes`) made the default that none of its
+ * creations of the period shows since it was last deleted, in the order of the first switch to
+ * each. The one reading of them: the policy's `defaultVersionsNotShown` and
+ * `defaultVersionMayBeUnlogged` (its card) and the `policy-document-unchecked` rule's findings.
+ */
+export function defaultsNotShown(changes: readonly PolicyChange[]): DefaultNotShown[] {
+  // The version ids the period's creations made since the policy was last deleted.
+  const created = new Set<string>();
+  // The CreatePolicyVersion calls without a logged version id since it was last created or deleted.
+  let unlogged = 0;
+  const notShown = new Map<string, DefaultNotShown>();
+  for (let i = 0; i < changes.length; i++) {
+    const change = changes[i]!;
+    const versionId = change.target;
+    switch (change.action) {
+      case 'create':
+        // A creation starts the policy afresh: a version made without its id logged before is not one of it.
+        unlogged = 0;
+        if (versionId !== null) created.add(versionId);
+        break;
+      case 'create-version':
+        if (versionId !== null) created.add(versionId);
+        else unlogged++;
+        break;
+      case 'delete':
+        created.clear();
+        unlogged = 0;
+        break;
+      case 'set-default':
+        if (versionId === null || created.has(versionId)) break;
+        getOrInsert(notShown, versionId, () => ({ versionId, unloggedBefore: unlogged, madeDefaultBy: [] })).madeDefaultBy.push(change);
+        break;
+    }
+  }
+  return [...notShown.values()];
 }
 
 type AttachedTo = Map<string, { b: Building; target: string }[]>;
@@ -145,9 +190,6 @@ export function policyHistories(events: readonly IotEvent[]): PolicyHistory[] {
           failedEventIds: [],
         },
         targets: new Set(),
-        created: new Set(),
-        defaultsNotShown: new Set(),
-        unloggedVersion: false,
       };
       byKey.set(key, b);
     }
@@ -182,9 +224,6 @@ export function policyHistories(events: readonly IotEvent[]): PolicyHistory[] {
         actorLabel: event.actor.label,
       };
       h.versions.push(version);
-      if (versionId !== null) b.created.add(versionId);
-      // A creation starts the policy afresh; a version made without its id logged may be any later switch's.
-      b.unloggedVersion = action === 'create-version' && (b.unloggedVersion || versionId === null);
       if (setAsDefault) {
         // CreatePolicyVersion with setAsDefault and no response: a new version is the default,
         // and its id is unknown. The previous default is no longer it (never kept as if it were).
@@ -202,19 +241,12 @@ export function policyHistories(events: readonly IotEvent[]): PolicyHistory[] {
       if (action === 'set-default') {
         h.defaultVersionId = target;
         h.defaultVersionNotLogged = false;
-        if (target !== null && !b.created.has(target) && !b.defaultsNotShown.has(target)) {
-          // Its first switch: after a creation whose id was not logged, it may be that version.
-          if (b.unloggedVersion) h.defaultVersionMayBeUnlogged = true;
-          b.defaultsNotShown.add(target);
-        }
       }
     } else if (action === 'delete') {
       h.deleted = true;
       h.defaultVersionId = null;
       h.defaultVersionNotLogged = false;
       b.targets.clear();
-      b.created.clear();
-      b.unloggedVersion = false;
       // AWS IoT deletes a policy only once nothing is attached to it: none is left from before.
       h.attachedTargetsComplete = true;
     } else {
@@ -231,9 +263,11 @@ export function policyHistories(events: readonly IotEvent[]): PolicyHistory[] {
     }
     h.changes.push({ eventId: event.eventId, eventTime: event.eventTime, eventName: event.eventName, action, target, targetType, actorLabel: event.actor.label });
   }
-  const histories = [...byKey.values()].map(({ history, targets, defaultsNotShown }) => {
+  const histories = [...byKey.values()].map(({ history, targets }) => {
     history.attachedTargets = [...targets].sort();
-    history.defaultVersionsNotShown = [...defaultsNotShown];
+    const notShown = defaultsNotShown(history.changes);
+    history.defaultVersionsNotShown = notShown.map((v) => v.versionId);
+    history.defaultVersionMayBeUnlogged = notShown.some((v) => v.unloggedBefore > 0);
     history.changed = history.changes.length > 0;
     return history;
   });

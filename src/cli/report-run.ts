@@ -187,7 +187,7 @@ export async function runReportCli(flags: ReportFlags, cli: CliIo): Promise<{ js
   }
   const without = c.accountsWithoutLogs.length;
   // Loaded by the report already (the renderers): not at start-up.
-  const { athenaRead, inRegionsAskedFor, readLogFiles } = await import('../render/format.js');
+  const { athenaRead, inRegionsAskedFor, NOT_IN_ORGANIZATION_LIST, readLogFiles } = await import('../render/format.js');
   // Objects or prefixes that could not be listed or fetched (a file this user may not read, a failed GET): named only when there are some.
   const notRead = c.sourceProblems.length > 0 ? `, ${c.sourceProblems.length} could not be listed or read` : '';
   // Files and Athena's rows in their own units: a run through Athena alone read no file, and says what it read.
@@ -195,7 +195,9 @@ export async function runReportCli(flags: ReportFlags, cli: CliIo): Promise<{ js
     ...(readLogFiles(model) ? [`${c.filesRead} log ${c.filesRead === 1 ? 'file' : 'files'} read, ${c.unreadableFiles.length} unreadable`] : []),
     ...(c.athena !== null ? [`Athena: ${athenaRead(c.athena)}`] : []),
   ].join(', ');
-  io.log(`  ${read}${notRead}, ${without} ${without === 1 ? 'account' : 'accounts'} without logs${inRegionsAskedFor(model.filters.regions)}${c.accountsNotRead.length > 0 ? `, ${c.accountsNotRead.length} not read${inRegionsAskedFor(model.filters.regions)}` : ''}`);
+  // The accounts no account list has, as the HTML and the Markdown name them: with logs, or asked for without.
+  const notInList = c.accountsNotInOrganization.length > 0 ? `, ${c.accountsNotInOrganization.length} ${NOT_IN_ORGANIZATION_LIST}` : '';
+  io.log(`  ${read}${notRead}, ${without} ${without === 1 ? 'account' : 'accounts'} without logs${inRegionsAskedFor(model.filters.regions)}${c.accountsNotRead.length > 0 ? `, ${c.accountsNotRead.length} not read${inRegionsAskedFor(model.filters.regions)}` : ''}${notInList}`);
   const timeless = c.iotRecordsWithoutTime.count;
   if (timeless > 0) warn(`${timeless} IoT ${timeless === 1 ? 'record has' : 'records have'} no usable event time and ${timeless === 1 ? 'is' : 'are'} in no period (listed in the report's Coverage)`);
   const nameless = c.iotRecordsWithoutName.count;

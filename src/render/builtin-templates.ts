@@ -724,7 +724,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
 }},
   },
   "partials/certificates.hbs": {
-    sha256: "e3a963c60bc6fcb4eca441bad8b4eec98380212931de6a3741feaacd61a6d487",
+    sha256: "2d17963164485db3059f05daa094d239bf29c6f66cff9d1c2245f5532bdeac8c",
     spec: {"0":function(container,depth0,helpers,partials,data) {
     return "<p class=\"empty\">No certificate was touched in the period.</p>";
 },"1":function(container,depth0,helpers,partials,data) {
@@ -856,19 +856,19 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + alias2(alias1((depth0 != null ? lookupProperty(depth0,"kind") : depth0), depth0))
     + ((stack1 = lookupProperty(helpers,"each").call(alias3,(depth0 != null ? lookupProperty(depth0,"arns") : depth0),{"name":"each","hash":{},"fn":container.program(12, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":23,"column":82},"end":{"line":23,"column":142}}})) != null ? stack1 : "")
     + "</div>"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"things") : depth0)) != null ? lookupProperty(stack1,"items") : stack1)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(13, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":23,"column":148},"end":{"line":23,"column":276}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"policies") : depth0)) != null ? lookupProperty(stack1,"items") : stack1)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(14, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":23,"column":276},"end":{"line":23,"column":410}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"things") : depth0)) != null ? lookupProperty(stack1,"items") : stack1)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(13, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":23,"column":148},"end":{"line":23,"column":345}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"policies") : depth0)) != null ? lookupProperty(stack1,"items") : stack1)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(15, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":23,"column":345},"end":{"line":23,"column":552}}})) != null ? stack1 : "")
     + "</td>\n      <td>"
     + ((stack1 = lookupProperty(helpers,"each").call(alias3,(depth0 != null ? lookupProperty(depth0,"accounts") : depth0),{"name":"each","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":24,"column":10},"end":{"line":24,"column":56}}})) != null ? stack1 : "")
     + "<div class=\"region muted\">"
     + alias2(alias1((depth0 != null ? lookupProperty(depth0,"region") : depth0), depth0))
     + "</div></td>\n      <td>"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"onlyFailed") : depth0),{"name":"if","hash":{},"fn":container.program(15, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":25,"column":10},"end":{"line":25,"column":203}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"onlyFailed") : depth0),{"name":"if","hash":{},"fn":container.program(17, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":25,"column":10},"end":{"line":25,"column":203}}})) != null ? stack1 : "")
     + "<ol class=\"steps\">"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias3,((stack1 = (depth0 != null ? lookupProperty(depth0,"steps") : depth0)) != null ? lookupProperty(stack1,"items") : stack1),{"name":"each","hash":{},"fn":container.program(16, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":25,"column":221},"end":{"line":25,"column":548}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = (depth0 != null ? lookupProperty(depth0,"steps") : depth0)) != null ? lookupProperty(stack1,"more") : stack1),{"name":"if","hash":{},"fn":container.program(21, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":25,"column":548},"end":{"line":25,"column":615}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias3,((stack1 = (depth0 != null ? lookupProperty(depth0,"steps") : depth0)) != null ? lookupProperty(stack1,"items") : stack1),{"name":"each","hash":{},"fn":container.program(18, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":25,"column":221},"end":{"line":25,"column":548}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = (depth0 != null ? lookupProperty(depth0,"steps") : depth0)) != null ? lookupProperty(stack1,"more") : stack1),{"name":"if","hash":{},"fn":container.program(23, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":25,"column":548},"end":{"line":25,"column":615}}})) != null ? stack1 : "")
     + "</ol>\n        "
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"failed") : depth0)) != null ? lookupProperty(stack1,"items") : stack1)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(22, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":26,"column":8},"end":{"line":26,"column":112}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"failed") : depth0)) != null ? lookupProperty(stack1,"items") : stack1)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(24, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":26,"column":8},"end":{"line":26,"column":112}}})) != null ? stack1 : "")
     + "</td>\n      <td><span class=\"badge as-is "
     + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"status") : depth0)) != null ? lookupProperty(stack1,"cls") : stack1), depth0))
     + "\">"
@@ -888,8 +888,20 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
 
   return "<div class=\"small inline-list\"><span class=\"muted\">Things:</span> "
     + ((stack1 = container.invokePartial(lookupProperty(partials,"cell-list"),(depth0 != null ? lookupProperty(depth0,"things") : depth0),{"name":"cell-list","data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"thingsNote") : depth0),{"name":"if","hash":{},"fn":container.program(14, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":23,"column":263},"end":{"line":23,"column":332}}})) != null ? stack1 : "")
     + "</div>";
 },"14":function(container,depth0,helpers,partials,data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return " <span class=\"muted\">("
+    + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"thingsNote") : depth0), depth0))
+    + ")</span>";
+},"15":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -899,10 +911,22 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
 
   return "<div class=\"small inline-list\"><span class=\"muted\">Policies:</span> "
     + ((stack1 = container.invokePartial(lookupProperty(partials,"cell-list"),(depth0 != null ? lookupProperty(depth0,"policies") : depth0),{"name":"cell-list","data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"policiesNote") : depth0),{"name":"if","hash":{},"fn":container.program(16, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":23,"column":466},"end":{"line":23,"column":539}}})) != null ? stack1 : "")
     + "</div>";
-},"15":function(container,depth0,helpers,partials,data) {
-    return "<p class=\"muted small\"><span class=\"badge st-warn\">Only failed or denied calls</span> No call on this certificate succeeded in the period: no change was made to it.</p>";
 },"16":function(container,depth0,helpers,partials,data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return " <span class=\"muted\">("
+    + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"policiesNote") : depth0), depth0))
+    + ")</span>";
+},"17":function(container,depth0,helpers,partials,data) {
+    return "<p class=\"muted small\"><span class=\"badge st-warn\">Only failed or denied calls</span> No call on this certificate succeeded in the period: no change was made to it.</p>";
+},"18":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.lambda, alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -911,18 +935,18 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     };
 
   return "<li><span class=\"nowrap\">"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"event") : depth0)) != null ? lookupProperty(stack1,"href") : stack1),{"name":"if","hash":{},"fn":container.program(17, data, 0),"inverse":container.program(18, data, 0),"data":data,"loc":{"start":{"line":25,"column":267},"end":{"line":25,"column":345}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"event") : depth0)) != null ? lookupProperty(stack1,"href") : stack1),{"name":"if","hash":{},"fn":container.program(19, data, 0),"inverse":container.program(20, data, 0),"data":data,"loc":{"start":{"line":25,"column":267},"end":{"line":25,"column":345}}})) != null ? stack1 : "")
     + "</span> <strong>"
     + alias3(alias2((depth0 != null ? lookupProperty(depth0,"action") : depth0), depth0))
     + "</strong> <span class=\"mono muted\">"
     + alias3(alias2((depth0 != null ? lookupProperty(depth0,"eventName") : depth0), depth0))
     + "</span>"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"detail") : depth0),{"name":"if","hash":{},"fn":container.program(19, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":25,"column":426},"end":{"line":25,"column":460}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"detail") : depth0),{"name":"if","hash":{},"fn":container.program(21, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":25,"column":426},"end":{"line":25,"column":460}}})) != null ? stack1 : "")
     + " <span class=\"by\">by "
     + alias3(alias2((depth0 != null ? lookupProperty(depth0,"actor") : depth0), depth0))
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"account") : depth0),{"name":"if","hash":{},"fn":container.program(20, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":25,"column":490},"end":{"line":25,"column":527}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"account") : depth0),{"name":"if","hash":{},"fn":container.program(22, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":25,"column":490},"end":{"line":25,"column":527}}})) != null ? stack1 : "")
     + "</span></li>";
-},"17":function(container,depth0,helpers,partials,data) {
+},"19":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.lambda, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -935,7 +959,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + "\">"
     + alias2(alias1((depth0 != null ? lookupProperty(depth0,"time") : depth0), depth0))
     + "</a>";
-},"18":function(container,depth0,helpers,partials,data) {
+},"20":function(container,depth0,helpers,partials,data) {
     var lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -944,7 +968,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     };
 
   return container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"time") : depth0), depth0));
-},"19":function(container,depth0,helpers,partials,data) {
+},"21":function(container,depth0,helpers,partials,data) {
     var lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -954,7 +978,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
 
   return " · "
     + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"detail") : depth0), depth0));
-},"20":function(container,depth0,helpers,partials,data) {
+},"22":function(container,depth0,helpers,partials,data) {
     var lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -964,7 +988,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
 
   return " in "
     + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"account") : depth0), depth0));
-},"21":function(container,depth0,helpers,partials,data) {
+},"23":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -975,7 +999,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
   return "<li class=\"more-items\">"
     + container.escapeExpression(container.lambda(((stack1 = (depth0 != null ? lookupProperty(depth0,"steps") : depth0)) != null ? lookupProperty(stack1,"more") : stack1), depth0))
     + "</li>";
-},"22":function(container,depth0,helpers,partials,data) {
+},"24":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1136,19 +1160,19 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + alias2(alias1((depth0 != null ? lookupProperty(depth0,"kind") : depth0), depth0))
     + ((stack1 = lookupProperty(helpers,"each").call(alias3,(depth0 != null ? lookupProperty(depth0,"arns") : depth0),{"name":"each","hash":{},"fn":container.program(12, data, 0),"inverse":container.noop,"loc":{"start":{"line":23,"column":82},"end":{"line":23,"column":142}}})) != null ? stack1 : "")
     + "</div>"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"things") : depth0)) != null ? lookupProperty(stack1,"items") : stack1)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(13, data, 0),"inverse":container.noop,"loc":{"start":{"line":23,"column":148},"end":{"line":23,"column":276}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"policies") : depth0)) != null ? lookupProperty(stack1,"items") : stack1)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(14, data, 0),"inverse":container.noop,"loc":{"start":{"line":23,"column":276},"end":{"line":23,"column":410}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"things") : depth0)) != null ? lookupProperty(stack1,"items") : stack1)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(13, data, 0),"inverse":container.noop,"loc":{"start":{"line":23,"column":148},"end":{"line":23,"column":345}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"policies") : depth0)) != null ? lookupProperty(stack1,"items") : stack1)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(15, data, 0),"inverse":container.noop,"loc":{"start":{"line":23,"column":345},"end":{"line":23,"column":552}}})) != null ? stack1 : "")
     + "</td>\n      <td>"
     + ((stack1 = lookupProperty(helpers,"each").call(alias3,(depth0 != null ? lookupProperty(depth0,"accounts") : depth0),{"name":"each","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"loc":{"start":{"line":24,"column":10},"end":{"line":24,"column":56}}})) != null ? stack1 : "")
     + "<div class=\"region muted\">"
     + alias2(alias1((depth0 != null ? lookupProperty(depth0,"region") : depth0), depth0))
     + "</div></td>\n      <td>"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"onlyFailed") : depth0),{"name":"if","hash":{},"fn":container.program(15, data, 0),"inverse":container.noop,"loc":{"start":{"line":25,"column":10},"end":{"line":25,"column":203}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"onlyFailed") : depth0),{"name":"if","hash":{},"fn":container.program(17, data, 0),"inverse":container.noop,"loc":{"start":{"line":25,"column":10},"end":{"line":25,"column":203}}})) != null ? stack1 : "")
     + "<ol class=\"steps\">"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias3,((stack1 = (depth0 != null ? lookupProperty(depth0,"steps") : depth0)) != null ? lookupProperty(stack1,"items") : stack1),{"name":"each","hash":{},"fn":container.program(16, data, 0),"inverse":container.noop,"loc":{"start":{"line":25,"column":221},"end":{"line":25,"column":548}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = (depth0 != null ? lookupProperty(depth0,"steps") : depth0)) != null ? lookupProperty(stack1,"more") : stack1),{"name":"if","hash":{},"fn":container.program(21, data, 0),"inverse":container.noop,"loc":{"start":{"line":25,"column":548},"end":{"line":25,"column":615}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias3,((stack1 = (depth0 != null ? lookupProperty(depth0,"steps") : depth0)) != null ? lookupProperty(stack1,"items") : stack1),{"name":"each","hash":{},"fn":container.program(18, data, 0),"inverse":container.noop,"loc":{"start":{"line":25,"column":221},"end":{"line":25,"column":548}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = (depth0 != null ? lookupProperty(depth0,"steps") : depth0)) != null ? lookupProperty(stack1,"more") : stack1),{"name":"if","hash":{},"fn":container.program(23, data, 0),"inverse":container.noop,"loc":{"start":{"line":25,"column":548},"end":{"line":25,"column":615}}})) != null ? stack1 : "")
     + "</ol>\n        "
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"failed") : depth0)) != null ? lookupProperty(stack1,"items") : stack1)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(22, data, 0),"inverse":container.noop,"loc":{"start":{"line":26,"column":8},"end":{"line":26,"column":112}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"failed") : depth0)) != null ? lookupProperty(stack1,"items") : stack1)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(24, data, 0),"inverse":container.noop,"loc":{"start":{"line":26,"column":8},"end":{"line":26,"column":112}}})) != null ? stack1 : "")
     + "</td>\n      <td><span class=\"badge as-is "
     + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"status") : depth0)) != null ? lookupProperty(stack1,"cls") : stack1), depth0))
     + "\">"
@@ -1168,8 +1192,20 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
 
   return "<div class=\"small inline-list\"><span class=\"muted\">Things:</span> "
     + ((stack1 = container.invokePartial(lookupProperty(partials,"cell-list"),(depth0 != null ? lookupProperty(depth0,"things") : depth0),{"name":"cell-list","helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"thingsNote") : depth0),{"name":"if","hash":{},"fn":container.program(14, data, 0),"inverse":container.noop,"loc":{"start":{"line":23,"column":263},"end":{"line":23,"column":332}}})) != null ? stack1 : "")
     + "</div>";
 },"14":function(container,depth0,helpers,partials,data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return " <span class=\"muted\">("
+    + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"thingsNote") : depth0), depth0))
+    + ")</span>";
+},"15":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1179,10 +1215,22 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
 
   return "<div class=\"small inline-list\"><span class=\"muted\">Policies:</span> "
     + ((stack1 = container.invokePartial(lookupProperty(partials,"cell-list"),(depth0 != null ? lookupProperty(depth0,"policies") : depth0),{"name":"cell-list","helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"policiesNote") : depth0),{"name":"if","hash":{},"fn":container.program(16, data, 0),"inverse":container.noop,"loc":{"start":{"line":23,"column":466},"end":{"line":23,"column":539}}})) != null ? stack1 : "")
     + "</div>";
-},"15":function(container,depth0,helpers,partials,data) {
-    return "<p class=\"muted small\"><span class=\"badge st-warn\">Only failed or denied calls</span> No call on this certificate succeeded in the period: no change was made to it.</p>";
 },"16":function(container,depth0,helpers,partials,data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return " <span class=\"muted\">("
+    + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"policiesNote") : depth0), depth0))
+    + ")</span>";
+},"17":function(container,depth0,helpers,partials,data) {
+    return "<p class=\"muted small\"><span class=\"badge st-warn\">Only failed or denied calls</span> No call on this certificate succeeded in the period: no change was made to it.</p>";
+},"18":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.lambda, alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1191,18 +1239,18 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     };
 
   return "<li><span class=\"nowrap\">"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"event") : depth0)) != null ? lookupProperty(stack1,"href") : stack1),{"name":"if","hash":{},"fn":container.program(17, data, 0),"inverse":container.program(18, data, 0),"loc":{"start":{"line":25,"column":267},"end":{"line":25,"column":345}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"event") : depth0)) != null ? lookupProperty(stack1,"href") : stack1),{"name":"if","hash":{},"fn":container.program(19, data, 0),"inverse":container.program(20, data, 0),"loc":{"start":{"line":25,"column":267},"end":{"line":25,"column":345}}})) != null ? stack1 : "")
     + "</span> <strong>"
     + alias3(alias2((depth0 != null ? lookupProperty(depth0,"action") : depth0), depth0))
     + "</strong> <span class=\"mono muted\">"
     + alias3(alias2((depth0 != null ? lookupProperty(depth0,"eventName") : depth0), depth0))
     + "</span>"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"detail") : depth0),{"name":"if","hash":{},"fn":container.program(19, data, 0),"inverse":container.noop,"loc":{"start":{"line":25,"column":426},"end":{"line":25,"column":460}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"detail") : depth0),{"name":"if","hash":{},"fn":container.program(21, data, 0),"inverse":container.noop,"loc":{"start":{"line":25,"column":426},"end":{"line":25,"column":460}}})) != null ? stack1 : "")
     + " <span class=\"by\">by "
     + alias3(alias2((depth0 != null ? lookupProperty(depth0,"actor") : depth0), depth0))
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"account") : depth0),{"name":"if","hash":{},"fn":container.program(20, data, 0),"inverse":container.noop,"loc":{"start":{"line":25,"column":490},"end":{"line":25,"column":527}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"account") : depth0),{"name":"if","hash":{},"fn":container.program(22, data, 0),"inverse":container.noop,"loc":{"start":{"line":25,"column":490},"end":{"line":25,"column":527}}})) != null ? stack1 : "")
     + "</span></li>";
-},"17":function(container,depth0,helpers,partials,data) {
+},"19":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.lambda, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1215,7 +1263,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + "\">"
     + alias2(alias1((depth0 != null ? lookupProperty(depth0,"time") : depth0), depth0))
     + "</a>";
-},"18":function(container,depth0,helpers,partials,data) {
+},"20":function(container,depth0,helpers,partials,data) {
     var lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1224,7 +1272,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     };
 
   return container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"time") : depth0), depth0));
-},"19":function(container,depth0,helpers,partials,data) {
+},"21":function(container,depth0,helpers,partials,data) {
     var lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1234,7 +1282,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
 
   return " · "
     + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"detail") : depth0), depth0));
-},"20":function(container,depth0,helpers,partials,data) {
+},"22":function(container,depth0,helpers,partials,data) {
     var lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1244,7 +1292,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
 
   return " in "
     + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"account") : depth0), depth0));
-},"21":function(container,depth0,helpers,partials,data) {
+},"23":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1255,7 +1303,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
   return "<li class=\"more-items\">"
     + container.escapeExpression(container.lambda(((stack1 = (depth0 != null ? lookupProperty(depth0,"steps") : depth0)) != null ? lookupProperty(stack1,"more") : stack1), depth0))
     + "</li>";
-},"22":function(container,depth0,helpers,partials,data) {
+},"24":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -2058,7 +2106,7 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
 },"usePartial":true},
   },
   "partials/coverage.hbs": {
-    sha256: "734bac9d9304c24c83316329539d7da1881cfda3f6f7a25068956546aa2ce7f1",
+    sha256: "baef8ba89d9a463a9850d5e14ee66b175d9359d16299ad9a25468ab4b2b03144",
     spec: {"0":function(container,depth0,helpers,partials,data) {
     var alias1=container.lambda, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -2191,11 +2239,11 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
         return undefined
     };
 
-  return "  <table class=\"data\">\n    <thead><tr><th>Account</th></tr></thead>\n    <tbody>"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rows") : depth0),{"name":"each","hash":{},"fn":container.program(10, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":41,"column":11},"end":{"line":41,"column":63}}})) != null ? stack1 : "")
+  return "  <table class=\"data\">\n    <thead><tr><th>Account</th><th>Logs</th></tr></thead>\n    <tbody>"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rows") : depth0),{"name":"each","hash":{},"fn":container.program(10, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":41,"column":11},"end":{"line":41,"column":80}}})) != null ? stack1 : "")
     + "</tbody>\n  </table>\n  ";
 },"10":function(container,depth0,helpers,partials,data) {
-    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var alias1=container.lambda, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -2203,7 +2251,9 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     };
 
   return "<tr><td>"
-    + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"account") : depth0), depth0))
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"account") : depth0), depth0))
+    + "</td><td>"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"logs") : depth0), depth0))
     + "</td></tr>";
 },"11":function(container,depth0,helpers,partials,data) {
     return "<p class=\"empty\">None.</p>\n";
@@ -2269,7 +2319,9 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + "  "
     + ((stack1 = container.invokePartial(lookupProperty(partials,"more"),depth0,{"name":"more","hash":{"more":((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"coverage") : depth0)) != null ? lookupProperty(stack1,"withoutLogs") : stack1)) != null ? lookupProperty(stack1,"more") : stack1)},"data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
     + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"coverage") : depth0)) != null ? lookupProperty(stack1,"notRead") : stack1),{"name":"if","hash":{},"fn":container.program(7, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":26,"column":2},"end":{"line":36,"column":9}}})) != null ? stack1 : "")
-    + "  <h3 class=\"sub\">Accounts with logs but not in the organization's list</h3>\n"
+    + "  <h3 class=\"sub\">"
+    + alias3(alias2(((stack1 = (depth0 != null ? lookupProperty(depth0,"coverage") : depth0)) != null ? lookupProperty(stack1,"notInOrganizationTitle") : stack1), depth0))
+    + "</h3>\n"
     + ((stack1 = lookupProperty(helpers,"each").call(alias1,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"coverage") : depth0)) != null ? lookupProperty(stack1,"notInOrganization") : stack1)) != null ? lookupProperty(stack1,"chunks") : stack1),{"name":"each","hash":{},"fn":container.program(9, data, 0, blockParams, depths),"inverse":container.program(11, data, 0, blockParams, depths),"data":data,"loc":{"start":{"line":38,"column":2},"end":{"line":44,"column":11}}})) != null ? stack1 : "")
     + "  "
     + ((stack1 = container.invokePartial(lookupProperty(partials,"more"),depth0,{"name":"more","hash":{"more":((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"coverage") : depth0)) != null ? lookupProperty(stack1,"notInOrganization") : stack1)) != null ? lookupProperty(stack1,"more") : stack1)},"data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
@@ -2419,11 +2471,11 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
         return undefined
     };
 
-  return "  <table class=\"data\">\n    <thead><tr><th>Account</th></tr></thead>\n    <tbody>"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rows") : depth0),{"name":"each","hash":{},"fn":container.program(10, data, 0),"inverse":container.noop,"loc":{"start":{"line":41,"column":11},"end":{"line":41,"column":63}}})) != null ? stack1 : "")
+  return "  <table class=\"data\">\n    <thead><tr><th>Account</th><th>Logs</th></tr></thead>\n    <tbody>"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rows") : depth0),{"name":"each","hash":{},"fn":container.program(10, data, 0),"inverse":container.noop,"loc":{"start":{"line":41,"column":11},"end":{"line":41,"column":80}}})) != null ? stack1 : "")
     + "</tbody>\n  </table>\n  ";
 },"10":function(container,depth0,helpers,partials,data) {
-    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var alias1=container.lambda, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -2431,7 +2483,9 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     };
 
   return "<tr><td>"
-    + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"account") : depth0), depth0))
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"account") : depth0), depth0))
+    + "</td><td>"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"logs") : depth0), depth0))
     + "</td></tr>";
 },"11":function(container,depth0,helpers,partials,data) {
     return "<p class=\"empty\">None.</p>\n";
@@ -2497,7 +2551,9 @@ export const PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecifi
     + "  "
     + ((stack1 = container.invokePartial(lookupProperty(partials,"more"),depth0,{"name":"more","hash":{"more":((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"coverage") : depth0)) != null ? lookupProperty(stack1,"withoutLogs") : stack1)) != null ? lookupProperty(stack1,"more") : stack1)},"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
     + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"coverage") : depth0)) != null ? lookupProperty(stack1,"notRead") : stack1),{"name":"if","hash":{},"fn":container.program(7, data, 0, blockParams, depths),"inverse":container.noop,"loc":{"start":{"line":26,"column":2},"end":{"line":36,"column":9}}})) != null ? stack1 : "")
-    + "  <h3 class=\"sub\">Accounts with logs but not in the organization's list</h3>\n"
+    + "  <h3 class=\"sub\">"
+    + alias3(alias2(((stack1 = (depth0 != null ? lookupProperty(depth0,"coverage") : depth0)) != null ? lookupProperty(stack1,"notInOrganizationTitle") : stack1), depth0))
+    + "</h3>\n"
     + ((stack1 = lookupProperty(helpers,"each").call(alias1,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"coverage") : depth0)) != null ? lookupProperty(stack1,"notInOrganization") : stack1)) != null ? lookupProperty(stack1,"chunks") : stack1),{"name":"each","hash":{},"fn":container.program(9, data, 0, blockParams, depths),"inverse":container.program(11, data, 0, blockParams, depths),"loc":{"start":{"line":38,"column":2},"end":{"line":44,"column":11}}})) != null ? stack1 : "")
     + "  "
     + ((stack1 = container.invokePartial(lookupProperty(partials,"more"),depth0,{"name":"more","hash":{"more":((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"coverage") : depth0)) != null ? lookupProperty(stack1,"notInOrganization") : stack1)) != null ? lookupProperty(stack1,"more") : stack1)},"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")

@@ -283,6 +283,12 @@ export class ZoneClock {
   }
 }
 
+/**
+ * What every output calls the accounts of `coverage.accountsNotInOrganization` (the HTML, the PDF, the
+ * Markdown and the terminal): with logs or, asked for with `--account`, without.
+ */
+export const NOT_IN_ORGANIZATION_LIST = "not in the organization's list";
+
 /** With `--region`, an account "without logs" has none in the regions asked for (it may have logs elsewhere). */
 export function inRegionsAskedFor(regions: readonly string[]): string {
   return regions.length > 0 ? ' in the regions asked for' : '';

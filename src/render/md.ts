@@ -8,7 +8,7 @@
  */
 import type { Finding, ReportModel, Severity } from '../report/model.js';
 import type { RenderContext } from './context.js';
-import { athenaRead, formatCount, inRegionsAskedFor, readLogFiles, suppressedCount, visible, ZoneClock } from './format.js';
+import { athenaRead, formatCount, inRegionsAskedFor, NOT_IN_ORGANIZATION_LIST, readLogFiles, suppressedCount, visible, ZoneClock } from './format.js';
 import { flatten } from './one-line.js';
 import { findingRegions } from '../report/model.js';
 import type { Comparison } from '../analysis/compare.js';
@@ -101,12 +101,12 @@ function filtersLine(model: ReportModel): string | null {
 
 /**
  * The accounts the report covers (`coverage.accountsCovered`): "5 accounts", or, when some are not
- * in the organization's list (or the accounts file's), "4 accounts of the organization + 1 not in it".
+ * in the organization's list (or the accounts file's), "5 accounts (2 not in the organization's list)",
+ * those the HTML's Coverage names (`coverage.accountsNotInOrganization`).
  */
 function accountsCovered(c: ReportModel['coverage']): string {
-  const { total, notInOrganization } = c.accountsCovered;
-  if (notInOrganization === 0) return plural(total, 'account');
-  return `${plural(total - notInOrganization, 'account')} of the organization + ${count(notInOrganization)} not in it`;
+  const notInList = c.accountsNotInOrganization.length;
+  return `${plural(c.accountsCovered.total, 'account')}${notInList > 0 ? ` (${count(notInList)} ${NOT_IN_ORGANIZATION_LIST})` : ''}`;
 }
 
 /** "178 log files read (175 readable, **3 unreadable**)": the readable ones are those the report's accounts count. */

@@ -28,7 +28,20 @@ import { getOrInsert } from '../memo.js';
 import { certificatePlace } from '../analysis/support/certificate-place.js';
 import { dayChart, type ChartGeometry } from './chart.js';
 import { DEFAULT_PDF_CAPS, SCREEN_LIMITS, type PdfCaps, type RenderContext } from './context.js';
-import { anchorId, athenaRead, clipVisible, dayRanges, formatBytes, formatCount, inRegionsAskedFor, plural, readLogFiles, visibleStrings, ZoneClock } from './format.js';
+import {
+  anchorId,
+  athenaRead,
+  clipVisible,
+  dayRanges,
+  formatBytes,
+  formatCount,
+  inRegionsAskedFor,
+  NOT_IN_ORGANIZATION_LIST,
+  plural,
+  readLogFiles,
+  visibleStrings,
+  ZoneClock,
+} from './format.js';
 import { charsInRows, DOCUMENT_COLUMNS, printedRows } from './printed-rows.js';
 import { flatten } from './one-line.js';
 import { findingRegions } from '../report/model.js';
@@ -222,8 +235,14 @@ export interface CertificateRow {
   /** Only failed or denied calls named it (`changed` false): nothing was done to it in the period. */
   onlyFailed: boolean;
   steps: CellList<StepRow>;
+  /** Things attached at the end of the period, as far as its events tell. */
   things: CellList;
+  /** Beside `things` when it is only what the period attached (the certificate existed before it: `attachmentsComplete` false); else null. */
+  thingsNote: string | null;
+  /** Policies attached at the end of the period, as far as its events tell. */
   policies: CellList;
+  /** As `thingsNote`, for `policies`. */
+  policiesNote: string | null;
   failed: CellList<Link>;
 }
 
@@ -360,7 +379,10 @@ export interface CoverageView {
   withoutLogs: Table<{ account: string; state: string; ouPath: string }>;
   /** Accounts of which no log was read and the run cannot say why (`Coverage.accountsNotRead`), when there are any (else null). */
   notRead: { title: string; note: string; accounts: Table<{ account: string; state: string; ouPath: string }> } | null;
-  notInOrganization: Table<{ account: string }>;
+  /** "Accounts not in the organization's list": the heading of `notInOrganization`, in the words the Markdown and the terminal count them with. */
+  notInOrganizationTitle: string;
+  /** `Coverage.accountsNotInOrganization`, each with whether its logs were read ("logs read"), or it was asked for without any. */
+  notInOrganization: Table<{ account: string; logs: string }>;
   unreadable: Table<{ key: string; source: string; reason: string }>;
   problems: Table<{ key: string; source: string; reason: string }>;
   /**
@@ -518,6 +540,10 @@ function headerView(model: ReportModel, kit: ViewKit): HeaderView {
       { label: `Accounts without logs${inRegionsAskedFor(model.filters.regions)}`, value: formatCount(cov.accountsWithoutLogs.length), warn: cov.accountsWithoutLogs.length > 0 },
       ...(cov.accountsNotRead.length > 0
         ? [{ label: `Accounts not read${inRegionsAskedFor(model.filters.regions)}`, value: `${formatCount(cov.accountsNotRead.length)} (see Coverage)`, warn: true }]
+        : []),
+      // Those the Markdown and the terminal count too, named in Coverage.
+      ...(cov.accountsNotInOrganization.length > 0
+        ? [{ label: `Accounts ${NOT_IN_ORGANIZATION_LIST}`, value: `${formatCount(cov.accountsNotInOrganization.length)} (see Coverage)`, warn: true }]
         : []),
       // Only when there are any: these records are in no period, so nothing else in the report shows them.
       ...(cov.iotRecordsWithoutTime.count > 0
@@ -986,7 +1012,9 @@ function certificatesView(
       onlyFailed: !c.changed,
       steps: { items: steps, more: kit.moreItems(c.steps.length - steps.length, 'steps') },
       things: kit.list(c.things),
+      thingsNote: certificateAttachedNote(c, 'things'),
       policies: kit.list(c.policies),
+      policiesNote: certificateAttachedNote(c, 'policies'),
       failed: kit.eventLinks(c.failedEventIds),
     };
   });
@@ -1050,14 +1078,36 @@ function defaultVersionNote(p: PolicyHistory, kit: ViewKit): string {
   return `version not recorded: the new version made default by ${kit.cut(made.eventName)} at ${kit.clock.dateTime(made.eventTime)} (its id was not logged)`;
 }
 
-/** "Attached to at end" beside its list: whether the list is the policy's whole one (`attachedTargetsComplete`). */
-function attachedTargetsNote(p: PolicyHistory): string | null {
-  if (p.attachedTargetsComplete) return p.attachedTargets.length === 0 ? 'none' : null;
+/**
+ * What a list of what is attached at the end of the period says beside it: whether it is the whole
+ * list (a policy's targets, `attachedTargetsComplete`; a certificate's things and policies,
+ * `attachmentsComplete`). "none" for a whole list that is empty; for a policy or certificate that
+ * existed before the period, that what was attached before it is not known. Null when the list
+ * says it all.
+ */
+function attachedAtEndNote(
+  owner: { kind: 'policy' | 'certificate'; changed: boolean; complete: boolean },
+  list: { items: string; count: number },
+): string | null {
+  if (owner.complete) return list.count === 0 ? 'none' : null;
   // Only failed or denied calls named it: it may never have existed.
-  if (!p.changed) return "not known from the period's events";
-  return p.attachedTargets.length === 0
-    ? "not known from the period's events: the policy existed before the period, and what was attached to it then is not in them"
-    : 'only those attached in the period: targets attached before it (the policy existed before the period) are not known from its events';
+  if (!owner.changed) return "not known from the period's events";
+  return list.count === 0
+    ? `not known from the period's events: the ${owner.kind} existed before the period, and what was attached to it then is not in them`
+    : `only those attached in the period: ${list.items} attached before it (the ${owner.kind} existed before the period) are not known from its events`;
+}
+
+/** "Attached to at end" beside a policy's list. */
+const attachedTargetsNote = (p: PolicyHistory) =>
+  attachedAtEndNote({ kind: 'policy', changed: p.changed, complete: p.attachedTargetsComplete }, { items: 'targets', count: p.attachedTargets.length });
+
+/**
+ * Beside a certificate's things or policies, shown when there are some: that the list is only what
+ * the period attached when the certificate existed before it; null when the list is whole.
+ */
+function certificateAttachedNote(c: CertificateLifecycle, items: 'things' | 'policies'): string | null {
+  const count = c[items].length;
+  return count === 0 ? null : attachedAtEndNote({ kind: 'certificate', changed: c.changed, complete: c.attachmentsComplete }, { items, count });
 }
 
 /** A version made default in the period whose document the period does not show: never to read as harmless. */
@@ -1396,7 +1446,8 @@ function coverageView(model: ReportModel, kit: ViewKit): CoverageView {
       days: `${dayRanges(a.days) || 'none'}${a.late.days.length > 0 ? ` + ${dayRanges(a.late.days)} (after the period: late deliveries)` : ''}`,
     })),
     withoutLogs: kit.table(cov.accountsWithoutLogs, rows, accountRow),
-    notInOrganization: kit.table(cov.accountsNotInOrganization, rows, (id) => ({ account: kit.account(id) })),
+    notInOrganizationTitle: `Accounts ${NOT_IN_ORGANIZATION_LIST}`,
+    notInOrganization: kit.table(cov.accountsNotInOrganization, rows, (id) => ({ account: kit.account(id), logs: logsOfAccountNotInList(cov, id, model.filters.regions) })),
     unreadable: kit.table(cov.unreadableFiles, rows, (f) => ({ key: kit.cut(f.key, PDF_CHARS.key), source: kit.cut(f.source), reason: f.reason })),
     problems: kit.table(cov.sourceProblems, rows, (f) => ({ key: kit.cut(f.key, PDF_CHARS.key), source: kit.cut(f.source), reason: f.reason })),
     withoutTime: setAsideView(cov.iotRecordsWithoutTime, kit, 'IoT records without a usable time', (one) =>
@@ -1406,6 +1457,16 @@ function coverageView(model: ReportModel, kit: ViewKit): CoverageView {
       `no event name, which CloudTrail always writes (${one ? 'the record is' : 'the records are'} damaged or altered): no event can say what ${one ? 'it' : 'they'} did`,
     ),
   };
+}
+
+/**
+ * Whether logs of an account no account list has were read: one without (`accountsWithoutLogs`,
+ * `accountsNotRead`) is in the report only because `--account` asked for it.
+ */
+function logsOfAccountNotInList(cov: Coverage, id: string, regions: readonly string[]): string {
+  if (cov.accountsWithoutLogs.includes(id)) return `no logs${inRegionsAskedFor(regions)} (asked for with --account)`;
+  if (cov.accountsNotRead.includes(id)) return `not read${inRegionsAskedFor(regions)} (asked for with --account)`;
+  return 'logs read';
 }
 
 /**

@@ -41,9 +41,13 @@
  * `--compare`'s new policies and certificates those the period created, where they were any absent
  * from the previous report, and a policy created and deleted within the period new, where it was
  * deleted, and a certificate the previous report had deleted that the period registered again new,
- * where it was changed; 1.7: an integrity chain's `digestsMissing` the hours between two digests
+ * where it was changed); 1.7: an integrity chain's `digestsMissing` the hours between two digests
  * that link across a hole too, which were not counted, and its `logFilesValid` the period's files
- * alone, not the valid ones of the days the report reads beside it, which were). The schema
+ * alone, not the valid ones of the days the report reads beside it, which were; a certificate's
+ * `attachmentsComplete`, whether its `things` and `policies` are all that is attached to it (the
+ * period shows it made or deleted), which read as whole for one that existed before the period;
+ * coverage's `accountsNotInOrganization`, every account covered that no account list has, those
+ * asked for without logs too, as `accountsCovered` counts them, where it was only those with logs). The schema
  * describes one version exactly (closed objects, every field required): a report validates
  * against the schema of the version that wrote it, not an older minor's.
  */
@@ -441,10 +445,18 @@ export interface CertificateLifecycle {
    * also when `accountId` is null (the sender's later calls are not in this report).
    */
   lastKnownStatus: string | null;
-  /** Things attached at the end of the period (as far as the period's events tell). */
+  /** Things attached at the end of the period, as far as the period's events tell: the whole list only when `attachmentsComplete`. */
   things: string[];
-  /** Policies attached at the end of the period (as far as the period's events tell). */
+  /** Policies attached at the end of the period, as far as the period's events tell: the whole list only when `attachmentsComplete`. */
   policies: string[];
+  /**
+   * True when `things` and `policies` are everything attached to the certificate at the end of the
+   * period: the period shows it created, registered or issued by a provisioning claim (nothing was
+   * attached before) or deleted (nothing stays attached). False when it existed before the period
+   * (what was attached to it then is not in its events, nor in the lists), or only failed or denied
+   * calls named it (`changed` false). As a policy's `attachedTargetsComplete`. Since schema 1.7.
+   */
+  attachmentsComplete: boolean;
   /** Failed attempts on this certificate. */
   failedEventIds: string[];
 }
@@ -583,9 +595,8 @@ export interface DeniedGroup {
 export interface Coverage {
   /**
    * The accounts the report covers: those asked for (`filters.accounts`), else every account known
-   * (`accounts`), and how many of them the organization's list (or the accounts file) does not have
-   * (an account asked for that is in no list counts among them; 0 when no account list is known).
-   * Since schema 1.6.
+   * (`accounts`), and how many of them the organization's list (or the accounts file) does not have:
+   * `accountsNotInOrganization`, counted. Since schema 1.6.
    */
   accountsCovered: { total: number; notInOrganization: number };
   /**
@@ -604,7 +615,13 @@ export interface Coverage {
    * with none may well have logs). Empty when no account list is known. Since schema 1.3.
    */
   accountsNotRead: string[];
-  /** Accounts of which log files were read (or an Athena partition returned a row) but that the organization (or accounts file) does not list. */
+  /**
+   * The accounts the report covers (those of `accountsCovered`) that the organization's list (or the
+   * accounts file) does not have, sorted: those of which log files were read (or an Athena partition
+   * returned a row), and, with `--account`, those asked for of which none was (a mistyped id, an
+   * account outside the organization: also in `accountsWithoutLogs` or `accountsNotRead`). Until
+   * schema 1.7 only the former, while `accountsCovered` counted both. Empty when no account list is known.
+   */
   accountsNotInOrganization: string[];
   unreadableFiles: { key: string; source: string; reason: string }[];
   /** Prefixes or objects a source could not list or read (access denied, vanished...). */

@@ -11,7 +11,8 @@ import type { Rule, RuleContext, RuleHit } from '../../src/analysis/rules/types.
 import { knownPolicyVersions, type KnownPolicyVersion } from '../../src/analysis/rules/support/policy-versions.js';
 import { resolveParams } from '../../src/analysis/findings.js';
 import { RULES } from '../../src/analysis/rules/index.js';
-import { accountsCovered } from '../../src/analysis/coverage.js';
+import { accountsCovered, accountsNotInOrganization } from '../../src/analysis/coverage.js';
+import { policyHistories } from '../../src/analysis/policies.js';
 
 export const ACCOUNT = '111111111111';
 export const OTHER_ACCOUNT = '222222222222';
@@ -146,7 +147,8 @@ export interface RunOptions {
 
 export function ruleContext(rule: Rule, events: IotEvent[], options: RunOptions = {}): RuleContext {
   const config: AuditConfig = { ...defaultConfig(), ...options.config };
-  const policies = options.policies ?? [];
+  // The policies' analysis of the events, as the runner hands it over (`policy-document-unchecked` reads it).
+  const policies = options.policies ?? policyHistories(events);
   let versions: readonly KnownPolicyVersion[] | undefined;
   return {
     events,
@@ -167,7 +169,7 @@ export function runRule(rule: Rule, events: IotEvent[], options: RunOptions = {}
 
 /**
  * A minimal, consistent report model; tests override what they look at. Without a `coverage`
- * given, its `accountsCovered` counts the accounts and filters given, as coverage counts them.
+ * given, its `accountsCovered` and `accountsNotInOrganization` are of the accounts and filters given, as coverage works them out.
  */
 export function reportModel(init: Partial<ReportModel> = {}): ReportModel {
   const model: ReportModel = {
@@ -231,7 +233,9 @@ export function reportModel(init: Partial<ReportModel> = {}): ReportModel {
     ...init,
   };
   if (init.coverage === undefined) {
-    model.coverage.accountsCovered = accountsCovered(model.accounts, model.organization.accountsFrom !== 'logs', model.filters.accounts);
+    const organizationKnown = model.organization.accountsFrom !== 'logs';
+    model.coverage.accountsCovered = accountsCovered(model.accounts, organizationKnown, model.filters.accounts);
+    model.coverage.accountsNotInOrganization = accountsNotInOrganization(model.accounts, organizationKnown, model.filters.accounts);
   }
   return model;
 }

@@ -13,6 +13,7 @@
 import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { RULES } from '../../src/analysis/rules/index.js';
+import { CERTIFICATE_MADE } from '../../src/analysis/certificates.js';
 import type {
   AccountInfo,
   Actor,
@@ -350,7 +351,7 @@ export function sampleModel(options: SampleOptions = {}): ReportModel {
       let c = certs.get(r.id);
       if (!c) {
         c = { certificateId: r.id, kind: r.type === 'caCertificate' ? 'ca' : 'device', changed: false, arn: r.arn, accountId: e.accountId, accountName: e.accountName,
-          region: e.region, accounts: [{ accountId: e.accountId, accountName: e.accountName, arn: r.arn }], steps: [], lastKnownStatus: null, things: [], policies: [], failedEventIds: [] };
+          region: e.region, accounts: [{ accountId: e.accountId, accountName: e.accountName, arn: r.arn }], steps: [], lastKnownStatus: null, things: [], policies: [], attachmentsComplete: false, failedEventIds: [] };
         certs.set(r.id, c);
       }
       if (e.errorCode) {
@@ -365,6 +366,7 @@ export function sampleModel(options: SampleOptions = {}): ReportModel {
       c.changed = true;
       c.steps.push({ eventId: e.eventId, eventTime: e.eventTime, eventName: e.eventName, action, detail: d.detail ?? null, actorLabel: e.actor.label, accountId: e.accountId, accountName: e.accountName });
       if (d.certStatus) c.lastKnownStatus = d.certStatus;
+      if (CERTIFICATE_MADE.has(action) || action === 'deleted') c.attachmentsComplete = true;
       for (const x of e.resources) {
         if (x.type === 'thing') c.things.push(x.id);
         if (x.type === 'policy') c.policies.push(x.id);

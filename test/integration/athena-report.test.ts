@@ -289,7 +289,7 @@ describe('coverage of a report read through Athena, in its own units (2026-11-26
     try {
       const run = await runBin(cliArgs(['athena://cloudtrail.org_trail'], out, '--format', 'json,md'));
       expect(run.code, run.stderr).toBe(0);
-      expect(run.stdout).toContain('\n  Athena: 637 IoT rows from 61 partitions (123.5 MB scanned), 0 accounts without logs, 1 not read\n');
+      expect(run.stdout).toContain("\n  Athena: 637 IoT rows from 61 partitions (123.5 MB scanned), 0 accounts without logs, 1 not read, 1 not in the organization's list\n");
       expect(run.stdout).not.toMatch(/log files? read/);
 
       const model = await readModel(out);
@@ -305,7 +305,7 @@ describe('coverage of a report read through Athena, in its own units (2026-11-26
       expect(model.accounts.filter((a) => a.hasLogs).map((a) => a.id)).toEqual(['141421356237', '271828182845', '314159265358', '577215664901']);
 
       const md = await readFile(path.join(out, 'iot-audit-2026-10.md'), 'utf8');
-      expect(md).toContain('\n**Coverage:** Athena: 637 IoT rows from 61 partitions (123.5 MB scanned), 4 accounts of the organization + 1 not in it, **1 account not read**  \n');
+      expect(md).toContain("\n**Coverage:** Athena: 637 IoT rows from 61 partitions (123.5 MB scanned), 5 accounts (1 not in the organization's list), **1 account not read**  \n");
       const { buildView } = await import('../../src/render/view.js');
       const view = buildView(model, { media: 'screen', paper: 'a4' });
       expect(view.header.completeness.map((r) => r.label)).not.toContain('Log files read');
@@ -335,7 +335,7 @@ describe('coverage of a report read through Athena, in its own units (2026-11-26
       expect(mixed.coverage).toMatchObject({ filesRead: files.coverage.filesRead, bytesRead: files.coverage.bytesRead, recordsRead: files.coverage.recordsRead, athena: athenaRead });
       const regions = (m: ReportModel) => m.coverage.perAccount.flatMap((a) => a.regions.map((r) => [a.accountId, r.region, r.files, r.athenaPartitions]));
       expect(regions(mixed)).toEqual(regions(files).map(([id, region, n], i) => [id, region, n, regions(athena)[i]![3]]));
-      expect(run.stdout).toContain('\n  178 log files read, 3 unreadable, Athena: 637 IoT rows from 61 partitions (123.5 MB scanned), 0 accounts without logs, 1 not read\n');
+      expect(run.stdout).toContain("\n  178 log files read, 3 unreadable, Athena: 637 IoT rows from 61 partitions (123.5 MB scanned), 0 accounts without logs, 1 not read, 1 not in the organization's list\n");
     } finally {
       await rm(out, { recursive: true, force: true });
     }

@@ -33,6 +33,7 @@ function model(): ReportModel {
     steps: events.slice(0, 25).map((e) => ({ eventId: e.eventId, eventTime: e.eventTime, eventName: e.eventName, action: 'status-changed', detail: 'to ACTIVE', actorLabel: 'role/ci-deploy', accountId: ACCOUNT, accountName: null })),
     lastKnownStatus: 'ACTIVE',
     things: Array.from({ length: 55 }, (_, i) => `thing-${i}`),
+    attachmentsComplete: false,
     policies: [],
     failedEventIds: [],
   };

@@ -83,7 +83,7 @@ describe('compareReports: accounts and regions this run did not cover', () => {
   });
 
   it('names the accounts where the previous report had policies or certificates', () => {
-    const certificate = { certificateId: 'c1', kind: 'device', changed: true, arn: null, accountId: C, accountName: null, region: 'eu-west-1', accounts: [{ accountId: C, accountName: null, arn: null }], steps: [], lastKnownStatus: 'ACTIVE', things: [], policies: [], failedEventIds: [] } satisfies CertificateLifecycle;
+    const certificate = { certificateId: 'c1', kind: 'device', changed: true, arn: null, accountId: C, accountName: null, region: 'eu-west-1', accounts: [{ accountId: C, accountName: null, arn: null }], steps: [], lastKnownStatus: 'ACTIVE', things: [], policies: [], attachmentsComplete: false, failedEventIds: [] } satisfies CertificateLifecycle;
     const c = compareReports(now({ accounts: [A], regions: [] }), before([at(A), at(B)], { accounts: [], regions: [] }, { certificates: [certificate] }), 'oct.json');
     expect(c.warnings).toEqual([`The previous report covered accounts this one does not (${B}, ${C}): its finding there is not counted among the findings no longer reported, as nobody looked again.`]);
   });

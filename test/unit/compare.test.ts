@@ -25,7 +25,7 @@ function policy(policyName: string, init: Partial<PolicyHistory> = {}, versions:
 }
 
 function certificate(certificateId: string, lastKnownStatus: string | null, kind: 'device' | 'ca' = 'device'): CertificateLifecycle {
-  return { certificateId, kind, changed: true, arn: null, accountId: ACCOUNT, accountName: null, region: REGION, accounts: [{ accountId: ACCOUNT, accountName: null, arn: null }], steps: [], lastKnownStatus, things: [], policies: [], failedEventIds: [] };
+  return { certificateId, kind, changed: true, arn: null, accountId: ACCOUNT, accountName: null, region: REGION, accounts: [{ accountId: ACCOUNT, accountName: null, arn: null }], steps: [], lastKnownStatus, things: [], policies: [], attachmentsComplete: false, failedEventIds: [] };
 }
 
 /** A policy's CreatePolicy in the period: what makes it new, not its absence from the previous report alone. */

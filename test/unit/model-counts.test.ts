@@ -2,8 +2,9 @@
  * Counts the outputs show, carried in the model (schema 1.6) and computed once, by the stage that
  * owns them; the HTML and the Markdown each worked them out for themselves:
  * 1. the readable log files (`coverage.filesReadable`: 178 read, 3 unreadable, 175 readable);
- * 2. the accounts covered and those of them the organization does not list (`coverage.accountsCovered`:
- *    the Markdown's "4 accounts of the organization + 1 not in it"), and whether an account of the
+ * 2. the accounts covered and those of them the organization does not list (`coverage.accountsCovered`,
+ *    and `coverage.accountsNotInOrganization` since 1.7: the Markdown's "5 accounts (1 not in the
+ *    organization's list)", the HTML's header and Coverage), and whether an account of the
  *    summary's table is one (`summary.byAccount[].notInOrganization`: the HTML's "not in the organization");
  * 3. the certificates a comparison found moved to another account (`comparison.certificates.moved`).
  */
@@ -51,16 +52,19 @@ describe('coverage: the readable log files', () => {
 
 describe('coverage: the accounts covered', () => {
   it.each([
-    ['every account known, one not in the list', true, [], { total: 3, notInOrganization: 1 }],
-    // Each once; an account asked for that no list has is not in the organization either.
-    ['the accounts asked for', true, [B, X, B, Z], { total: 3, notInOrganization: 2 }],
-    ['the accounts asked for, all listed', true, [A, B], { total: 2, notInOrganization: 0 }],
+    ['every account known, one not in the list', true, [], { total: 3, notInOrganization: 1 }, [X]],
+    // Each once; an account asked for that no list has is not in the organization either, logs or not.
+    ['the accounts asked for', true, [B, X, B, Z], { total: 3, notInOrganization: 2 }, [Z, X]],
+    ['the accounts asked for, all listed', true, [A, B], { total: 2, notInOrganization: 0 }, []],
     // Without a list, "not in the organization" means nothing.
-    ['no account list known', false, [], { total: 3, notInOrganization: 0 }],
-    ['no account list known, accounts asked for', false, [A, Z], { total: 2, notInOrganization: 0 }],
-  ] as const)('%s', (_, organizationKnown, asked, covered) => {
+    ['no account list known', false, [], { total: 3, notInOrganization: 0 }, []],
+    ['no account list known, accounts asked for', false, [A, Z], { total: 2, notInOrganization: 0 }, []],
+  ] as const)('%s', (_, organizationKnown, asked, covered, notInList) => {
     const accounts = organizationKnown ? ACCOUNTS : ACCOUNTS.map((a) => ({ ...a, inOrganization: false }));
-    expect(coverageOf(input(3, 0), accounts, period(), organizationKnown, { accounts: [...asked], regions: [] }).accountsCovered).toEqual(covered);
+    const coverage = coverageOf(input(3, 0), accounts, period(), organizationKnown, { accounts: [...asked], regions: [] });
+    expect(coverage.accountsCovered).toEqual(covered);
+    // The accounts counted, named: one list for every output.
+    expect(coverage.accountsNotInOrganization).toEqual(notInList);
   });
 });
 
@@ -109,6 +113,7 @@ describe('the HTML and the Markdown show the counts of the model', () => {
     m.coverage.unreadableFiles = [{ key: 'k', source: 's', reason: 'r' }];
     m.coverage.filesReadable = 170;
     m.coverage.accountsCovered = { total: 5, notInOrganization: 2 };
+    m.coverage.accountsNotInOrganization = [X, Z];
     m.summary.byAccount = [
       { accountId: A, accountName: null, ouPath: null, notInOrganization: false, changes: 1, failedAttempts: 0 },
       { accountId: X, accountName: null, ouPath: null, notInOrganization: true, changes: 1, failedAttempts: 0 },
@@ -125,10 +130,15 @@ describe('the HTML and the Markdown show the counts of the model', () => {
   });
 
   it('the accounts covered, and those not in the organization', () => {
-    expect(renderMarkdown(model())).toContain(', 3 accounts of the organization + 2 not in it');
+    expect(renderMarkdown(model())).toContain(", 5 accounts (2 not in the organization's list)  \n");
+    const view = buildView(model(), SCREEN);
+    expect(view.header.completeness.find((c) => c.label === "Accounts not in the organization's list")?.value).toBe('2 (see Coverage)');
+    expect(rowsOf(view.coverage.notInOrganization).map((r) => r.account)).toEqual([X, Z]);
     const m = model();
     m.coverage.accountsCovered = { total: 5, notInOrganization: 0 };
+    m.coverage.accountsNotInOrganization = [];
     expect(renderMarkdown(m)).toContain(', 5 accounts  \n');
+    expect(buildView(m, SCREEN).header.completeness.map((c) => c.label)).not.toContain("Accounts not in the organization's list");
   });
 
   it('an account of the summary table not in the organization', () => {

@@ -120,11 +120,11 @@ describe('2 and 3. an account the organization does not list', () => {
     const rows = rowsOf(buildView(model, SCREEN).summary.byAccount);
     expect(rows.map((r) => r.ouPath)).toEqual(['—', 'not in the organization']);
     expect(rowsOf(buildView(model, SCREEN).summary.byOu).map((r) => r.ouPath)).toEqual(['(not in the organization)', '(unknown)']);
-    expect(renderMarkdown(model)).toContain(', 2 accounts of the organization + 1 not in it');
-    // Without an account list, "not in it" means nothing.
+    expect(renderMarkdown(model)).toContain(", 3 accounts (1 not in the organization's list)");
+    // Without an account list, "not in the organization's list" means nothing.
     const logsOnly = reportModel({ accounts: accounts().map((a) => ({ ...a, inOrganization: false })), organization: { ...model.organization, accountsFrom: 'logs' } });
     expect(renderMarkdown(logsOnly)).toContain(', 3 accounts');
-    expect(renderMarkdown(logsOnly)).not.toContain('not in it');
+    expect(renderMarkdown(logsOnly)).not.toContain("not in the organization's list");
   });
 });
 

@@ -1,9 +1,7 @@
 import type { Rule, RuleHit } from './types.js';
-import type { IotEvent } from '../../report/model.js';
-import { getOrInsert } from '../../memo.js';
-import { createdVersionId, defaultedVersionId } from '../policies.js';
-import { UNKNOWN_POLICY, versionDiscriminator, versionLabel, type KnownPolicyVersion } from './support/policy-versions.js';
-import { policyNameOf } from './support/values.js';
+import type { PolicyHistory } from '../../report/model.js';
+import { defaultsNotShown } from '../policies.js';
+import { versionDiscriminator, versionLabel } from './support/policy-versions.js';
 import { clip } from './support/text.js';
 
 /**
@@ -42,61 +40,40 @@ export const policyDocumentUnchecked: Rule<Record<string, never>> = {
           discriminator: versionDiscriminator(v),
         };
       });
-    return [...unreadable, ...madeDefaultUnseen(ctx.events, versions)];
+    return [...unreadable, ...madeDefaultUnseen(ctx.policies)];
   },
 };
 
-const versionKey = (accountId: string, region: string, policyName: string, versionId: string) => JSON.stringify([accountId, region, policyName, versionId]);
-
-const policyKey = (accountId: string, region: string, policyName: string) => JSON.stringify([accountId, region, policyName]);
-
 /**
- * The versions SetDefaultPolicyVersion made the default that no creation of the period shows
- * (`knownPolicyVersions` holds every version created in it), one hit per version with every such call.
- * Such a version was created before the period, unless a CreatePolicyVersion of the period whose
- * response did not give the version id came before the first such call (since the policy was last
- * created): then it may be that one, its id not logged, and the finding says either.
+ * The versions SetDefaultPolicyVersion made the default that no creation of the period shows, one
+ * hit per version with every such call: those of each policy's card (`defaultVersionsNotShown`,
+ * read as the policies' analysis reads them, `defaultsNotShown`). Such a version was created
+ * before the period, unless a CreatePolicyVersion of the period whose response did not give the
+ * version id came before the first such call (since the policy was last created or deleted): then
+ * it may be that one, its id not logged, and the finding says either.
  */
-function madeDefaultUnseen(events: readonly IotEvent[], versions: readonly KnownPolicyVersion[]): RuleHit[] {
-  const known = new Set<string>();
-  for (const v of versions) if (v.versionId !== null) known.add(versionKey(v.accountId, v.region, v.policyName, v.versionId));
-  // Per policy, the creations of the period so far whose version id was not logged.
-  const unlogged = new Map<string, number>();
-  const calls = new Map<string, { policyName: string; versionId: string; events: IotEvent[]; unloggedBefore: number }>();
-  for (let i = 0; i < events.length; i++) {
-    const event = events[i]!;
-    if (!event.isChange) continue;
-    if (event.eventName === 'CreatePolicyVersion' || event.eventName === 'CreatePolicy' || event.eventName === 'DeletePolicy') {
-      const policy = policyKey(event.accountId, event.region, policyNameOf(event) ?? UNKNOWN_POLICY);
-      // A policy created (again) or deleted: no version made before counts from here on.
-      if (event.eventName !== 'CreatePolicyVersion') unlogged.delete(policy);
-      else if (createdVersionId(event) === null) unlogged.set(policy, (unlogged.get(policy) ?? 0) + 1);
-      continue;
+function madeDefaultUnseen(policies: readonly PolicyHistory[]): RuleHit[] {
+  const hits: RuleHit[] = [];
+  for (let p = 0; p < policies.length; p++) {
+    const policy = policies[p]!;
+    if (policy.defaultVersionsNotShown.length === 0) continue;
+    for (const { versionId, unloggedBefore, madeDefaultBy } of defaultsNotShown(policy.changes)) {
+      const first = madeDefaultBy[0]!;
+      const created =
+        unloggedBefore === 0
+          ? "the version was created before the period: its document is not in the period's events and was not checked"
+          : `the period does not show the version created: it was created before the period, or by ${unloggedBefore === 1 ? 'the' : `one of the ${unloggedBefore}`} CreatePolicyVersion ${unloggedBefore === 1 ? 'call' : 'calls'} of the period before it whose version id CloudTrail did not log; its document was not checked`;
+      hits.push({
+        accountId: policy.accountId,
+        region: policy.region,
+        resource: policy.policyName,
+        eventIds: madeDefaultBy.map((c) => c.eventId),
+        time: first.eventTime,
+        description: `${clip(first.actorLabel, 100)} made version ${clip(versionId, 20)} of policy "${clip(policy.policyName, 100)}" the default, but ${created}, so what the policy allows from then on is not known from this report.`,
+        evidence: null,
+        discriminator: `default-v${versionId}`,
+      });
     }
-    if (event.eventName !== 'SetDefaultPolicyVersion') continue;
-    const versionId = defaultedVersionId(event);
-    if (!versionId) continue;
-    const policyName = policyNameOf(event) ?? UNKNOWN_POLICY;
-    const key = versionKey(event.accountId, event.region, policyName, versionId);
-    if (known.has(key)) continue;
-    const unloggedBefore = unlogged.get(policyKey(event.accountId, event.region, policyName)) ?? 0;
-    getOrInsert(calls, key, () => ({ policyName, versionId, events: [], unloggedBefore })).events.push(event);
   }
-  return [...calls.values()].map(({ policyName, versionId, events: made, unloggedBefore }) => {
-    const first = made[0]!;
-    const created =
-      unloggedBefore === 0
-        ? "the version was created before the period: its document is not in the period's events and was not checked"
-        : `the period does not show the version created: it was created before the period, or by ${unloggedBefore === 1 ? 'the' : `one of the ${unloggedBefore}`} CreatePolicyVersion ${unloggedBefore === 1 ? 'call' : 'calls'} of the period before it whose version id CloudTrail did not log; its document was not checked`;
-    return {
-      accountId: first.accountId,
-      region: first.region,
-      resource: policyName,
-      eventIds: made.map((e) => e.eventId),
-      time: first.eventTime,
-      description: `${clip(first.actor.label, 100)} made version ${clip(versionId, 20)} of policy "${clip(policyName, 100)}" the default, but ${created}, so what the policy allows from then on is not known from this report.`,
-      evidence: null,
-      discriminator: `default-v${versionId}`,
-    };
-  });
+  return hits;
 }
