@@ -72,51 +72,88 @@ interface Building {
   targets: Set<string>;
 }
 
+/**
+ * The incarnation of each of a policy's changes (`PolicyHistory.changes`, in order): DeletePolicy
+ * removes a policy and all its versions, and CreatePolicy of its name starts it again at version 1,
+ * so a version id names a version of one incarnation only. 0 until the period shows the policy
+ * created or deleted; each creation or deletion starts the next (a creation is the first change of
+ * its policy). The one reading of them: the versions made the default that the period does not
+ * show (`defaultsNotShown`) and the versions the rules judge (`knownPolicyVersions`,
+ * `documentFromHistory`, the rollback rule).
+ */
+export function policyIncarnations(changes: readonly PolicyChange[]): number[] {
+  const incarnations = new Array<number>(changes.length);
+  let current = 0;
+  for (let i = 0; i < changes.length; i++) {
+    const action = changes[i]!.action;
+    if (action === 'create' || action === 'delete') current++;
+    incarnations[i] = current;
+  }
+  return incarnations;
+}
+
 /** A version a SetDefaultPolicyVersion of the period made the default that no creation of the period shows. */
 export interface DefaultNotShown {
   versionId: string;
   /**
    * The CreatePolicyVersion calls of the period whose version id was not logged, since the policy
    * was last created or deleted, before the first switch to the version: it may be one of them.
-   * 0: it was created before the period.
    */
   unloggedBefore: number;
-  /** The switches that made it the default while no creation since the policy was last deleted showed it, in time order. */
+  /**
+   * Whether the period shows the policy created or deleted before the first switch to the version
+   * (it is of a later incarnation than the first, `policyIncarnations`). Then the period created
+   * the version too: DeletePolicy removes a policy with its versions and CreatePolicy starts again
+   * at version 1, so the version was made by a CreatePolicyVersion of the period whose version id
+   * CloudTrail did not log (one of `unloggedBefore`) or that the logs miss. Else it was created
+   * before the period, or (`unloggedBefore` > 0) by such a call.
+   */
+  createdInPeriod: boolean;
+  /** The switches that made it the default while no creation of its incarnation showed it, in time order. */
   madeDefaultBy: PolicyChange[];
 }
 
 /**
  * The versions a policy's changes (`PolicyHistory.changes`) made the default that none of its
- * creations of the period shows since it was last deleted, in the order of the first switch to
- * each. The one reading of them: the policy's `defaultVersionsNotShown` and
- * `defaultVersionMayBeUnlogged` (its card) and the `policy-document-unchecked` rule's findings.
+ * creations of the period shows, a version of each incarnation of the policy apart
+ * (`policyIncarnations`: a version id made default after the policy was deleted and created again
+ * is not the version it named before), in the order of the first switch to each. The one reading
+ * of them: the policy's `defaultVersionsNotShown`, `defaultVersionMayBeUnlogged` and
+ * `defaultVersionsCreatedInPeriod` (its card) and the `policy-document-unchecked` rule's findings.
  */
 export function defaultsNotShown(changes: readonly PolicyChange[]): DefaultNotShown[] {
-  // The version ids the period's creations made since the policy was last deleted.
+  const incarnations = policyIncarnations(changes);
+  let incarnation = 0;
+  // The version ids the period's creations made in the incarnation.
   const created = new Set<string>();
-  // The CreatePolicyVersion calls without a logged version id since it was last created or deleted.
+  // The CreatePolicyVersion calls without a logged version id in the incarnation.
   let unlogged = 0;
   const notShown = new Map<string, DefaultNotShown>();
   for (let i = 0; i < changes.length; i++) {
     const change = changes[i]!;
+    if (incarnations[i] !== incarnation) {
+      // Created again or deleted: none of the versions before is one of the policy from here on.
+      incarnation = incarnations[i]!;
+      created.clear();
+      unlogged = 0;
+    }
     const versionId = change.target;
     switch (change.action) {
       case 'create':
-        // A creation starts the policy afresh: a version made without its id logged before is not one of it.
-        unlogged = 0;
         if (versionId !== null) created.add(versionId);
         break;
       case 'create-version':
         if (versionId !== null) created.add(versionId);
         else unlogged++;
         break;
-      case 'delete':
-        created.clear();
-        unlogged = 0;
-        break;
       case 'set-default':
         if (versionId === null || created.has(versionId)) break;
-        getOrInsert(notShown, versionId, () => ({ versionId, unloggedBefore: unlogged, madeDefaultBy: [] })).madeDefaultBy.push(change);
+        getOrInsert(notShown, JSON.stringify([incarnation, versionId]), () => ({
+          versionId,
+          unloggedBefore: unlogged,
+          createdInPeriod: incarnation > 0,
+          madeDefaultBy: [],
+        })).madeDefaultBy.push(change);
         break;
     }
   }
@@ -187,6 +224,7 @@ export function policyHistories(events: readonly IotEvent[]): PolicyHistory[] {
           attachedTargetsComplete: false,
           defaultVersionsNotShown: [],
           defaultVersionMayBeUnlogged: false,
+          defaultVersionsCreatedInPeriod: [],
           failedEventIds: [],
         },
         targets: new Set(),
@@ -266,8 +304,11 @@ export function policyHistories(events: readonly IotEvent[]): PolicyHistory[] {
   const histories = [...byKey.values()].map(({ history, targets }) => {
     history.attachedTargets = [...targets].sort();
     const notShown = defaultsNotShown(history.changes);
-    history.defaultVersionsNotShown = notShown.map((v) => v.versionId);
-    history.defaultVersionMayBeUnlogged = notShown.some((v) => v.unloggedBefore > 0);
+    // Each id once: one made the default before the policy was deleted and one after are both "version 3".
+    history.defaultVersionsNotShown = [...new Set(notShown.map((v) => v.versionId))];
+    const inPeriod = new Set(notShown.filter((v) => v.createdInPeriod).map((v) => v.versionId));
+    history.defaultVersionsCreatedInPeriod = [...inPeriod];
+    history.defaultVersionMayBeUnlogged = notShown.some((v) => !inPeriod.has(v.versionId) && v.unloggedBefore > 0);
     history.changed = history.changes.length > 0;
     return history;
   });

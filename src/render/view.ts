@@ -1110,25 +1110,46 @@ function certificateAttachedNote(c: CertificateLifecycle, items: 'things' | 'pol
   return count === 0 ? null : attachedAtEndNote({ kind: 'certificate', changed: c.changed, complete: c.attachmentsComplete }, { items, count });
 }
 
-/** A version made default in the period whose document the period does not show: never to read as harmless. */
-function defaultsNotShownNote(p: PolicyHistory, kit: ViewKit): string | null {
-  const ids = p.defaultVersionsNotShown;
-  if (ids.length === 0) return null;
+/** `2, 3 and 4 more`: the first five ids of a list. */
+function versionIds(ids: readonly string[], kit: ViewKit): string {
   const shown = ids.slice(0, 5).map((id) => kit.cut(id));
-  const named = `${shown.join(', ')}${ids.length > shown.length ? ` and ${formatCount(ids.length - shown.length)} more` : ''}`;
-  const one = ids.length === 1;
-  if (p.defaultVersionMayBeUnlogged) {
-    return (
-      `${one ? 'Version' : 'Versions'} ${named}, made the default in the period, ${one ? 'is' : 'are'} not shown created in it: ` +
-      `${one ? 'it was' : 'each was'} created before the period, or by a CreatePolicyVersion of the period whose version id CloudTrail did not log. ` +
-      `${one ? 'Its document was' : 'Their documents were'} not checked, so what the policy allowed with ${one ? 'it' : 'each'} as the default is not known from this report.`
+  return `${shown.join(', ')}${ids.length > shown.length ? ` and ${formatCount(ids.length - shown.length)} more` : ''}`;
+}
+
+/**
+ * A version made default in the period whose document the period does not show: never to read as
+ * harmless. Where it came from as the policies' analysis says: created before the period (or,
+ * `defaultVersionMayBeUnlogged`, perhaps by a creation whose id was not logged), or, made the
+ * default after the period shows the policy created or deleted, by the period
+ * (`defaultVersionsCreatedInPeriod`).
+ */
+function defaultsNotShownNote(p: PolicyHistory, kit: ViewKit): string | null {
+  const inPeriod = new Set(p.defaultVersionsCreatedInPeriod);
+  const before = p.defaultVersionsNotShown.filter((id) => !inPeriod.has(id));
+  const notes: string[] = [];
+  if (before.length > 0) {
+    const one = before.length === 1;
+    const named = versionIds(before, kit);
+    notes.push(
+      p.defaultVersionMayBeUnlogged
+        ? `${one ? 'Version' : 'Versions'} ${named}, made the default in the period, ${one ? 'is' : 'are'} not shown created in it: ` +
+            `${one ? 'it was' : 'each was'} created before the period, or by a CreatePolicyVersion of the period whose version id CloudTrail did not log. ` +
+            `${one ? 'Its document was' : 'Their documents were'} not checked, so what the policy allowed with ${one ? 'it' : 'each'} as the default is not known from this report.`
+        : `${one ? 'Version' : 'Versions'} ${named}, made the default in the period, ${one ? 'was' : 'were'} created before it: ` +
+            `${one ? 'its document is' : 'their documents are'} not in the period's events and ${one ? 'was' : 'were'} not checked, ` +
+            `so what the policy allowed with ${one ? 'it' : 'each'} as the default is not known from this report.`,
     );
   }
-  return (
-    `${one ? 'Version' : 'Versions'} ${named}, made the default in the period, ${one ? 'was' : 'were'} created before it: ` +
-    `${one ? 'its document is' : 'their documents are'} not in the period's events and ${one ? 'was' : 'were'} not checked, ` +
-    `so what the policy allowed with ${one ? 'it' : 'each'} as the default is not known from this report.`
-  );
+  if (inPeriod.size > 0) {
+    const ids = p.defaultVersionsCreatedInPeriod;
+    const one = ids.length === 1;
+    notes.push(
+      `${one ? 'Version' : 'Versions'} ${versionIds(ids, kit)}, made the default in the period after the policy was created or deleted in it, ${one ? 'was' : 'were'} created in the period too: ` +
+        `${one ? 'by' : 'each by'} a CreatePolicyVersion whose version id CloudTrail did not log, or one the logs miss. ` +
+        `${one ? 'Its document was' : 'Their documents were'} not checked, so what the policy allowed with ${one ? 'it' : 'each'} as the default is not known from this report.`,
+    );
+  }
+  return notes.length === 0 ? null : notes.join(' ');
 }
 
 function policiesView(policies: PolicyHistory[], kit: ViewKit): { view: PoliciesView; anchors: PolicyAnchors } {

@@ -47,7 +47,10 @@
  * `attachmentsComplete`, whether its `things` and `policies` are all that is attached to it (the
  * period shows it made or deleted), which read as whole for one that existed before the period;
  * coverage's `accountsNotInOrganization`, every account covered that no account list has, those
- * asked for without logs too, as `accountsCovered` counts them, where it was only those with logs). The schema
+ * asked for without logs too, as `accountsCovered` counts them, where it was only those with logs;
+ * a policy's `defaultVersionsCreatedInPeriod`, the versions made the default after the period shows
+ * the policy created or deleted, which were said to be created before the period, and its
+ * `defaultVersionMayBeUnlogged` of the other versions alone). The schema
  * describes one version exactly (closed objects, every field required): a report validates
  * against the schema of the version that wrote it, not an older minor's.
  */
@@ -532,20 +535,31 @@ export interface PolicyHistory {
   attachedTargetsComplete: boolean;
   /**
    * The versions a SetDefaultPolicyVersion of the period made the default that no CreatePolicy or
-   * CreatePolicyVersion of the period shows (made before the period, or by a CreatePolicyVersion of
-   * the period whose version id CloudTrail did not log: the card and the finding say which may be
-   * so): their documents, and so what
+   * CreatePolicyVersion of the period shows since the policy was last created or deleted (made
+   * before the period, or by a CreatePolicyVersion of the period whose version id CloudTrail did not
+   * log or that the logs miss: `defaultVersionMayBeUnlogged` and `defaultVersionsCreatedInPeriod`
+   * say which may be so, as the card and the finding do): their documents, and so what
    * the policy allowed while each was the default, are not known from this report (the
    * `policy-document-unchecked` finding says so too). Each once, in the order they were made the
    * default. Since schema 1.6.
    */
   defaultVersionsNotShown: string[];
   /**
-   * Whether a version of `defaultVersionsNotShown` may be one a CreatePolicyVersion of the period
-   * made with its version id not logged (one came before the first switch to it, since the policy
-   * was last created or deleted): then it was made before the period or by that call. Since schema 1.6.
+   * Whether a version of `defaultVersionsNotShown` not in `defaultVersionsCreatedInPeriod` may be
+   * one a CreatePolicyVersion of the period made with its version id not logged (one came before the
+   * first switch to it): then it was made before the period or by that call. Since schema 1.6 (of
+   * every version of `defaultVersionsNotShown` until 1.7).
    */
   defaultVersionMayBeUnlogged: boolean;
+  /**
+   * The versions of `defaultVersionsNotShown` made the default after the period shows the policy
+   * created or deleted: the period created them (DeletePolicy removes a policy with its versions,
+   * CreatePolicy starts again at version 1), each by a CreatePolicyVersion whose version id
+   * CloudTrail did not log or that the logs miss, not before the period. Each once, in the order of
+   * `defaultVersionsNotShown`; a version id made the default both before the policy was deleted and
+   * after it was created again is here. Since schema 1.7.
+   */
+  defaultVersionsCreatedInPeriod: string[];
   failedEventIds: string[];
 }
 

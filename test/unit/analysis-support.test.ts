@@ -210,7 +210,7 @@ describe('knownPolicyVersions', () => {
     const doc = policyDocument({ Effect: 'Allow', Action: 'iot:Connect', Resource: '*' });
     const events = [
       iotEvent({ eventName: 'CreatePolicy', requestParameters: { policyName: 'p', policyDocument: doc } }),
-      iotEvent({ eventName: 'SetDefaultPolicyVersion', requestParameters: { policyName: 'q', policyVersionId: '2' } }),
+      iotEvent({ eventId: 'switch', eventName: 'SetDefaultPolicyVersion', requestParameters: { policyName: 'q', policyVersionId: '2' } }),
     ];
     const none: PolicyHistory[] = [];
     expect(knownPolicyVersions(events, none).map((v) => v.policyName)).toEqual(['p']);
@@ -236,17 +236,25 @@ describe('knownPolicyVersions', () => {
             actorLabel: 'a',
           },
         ],
-        changes: [],
+        // The version is of the policy the switch is of (no deletion between them).
+        changes: [
+          { eventId: 'x', eventTime: '2026-10-01T00:00:00Z', eventName: 'CreatePolicyVersion', action: 'create-version', target: '2', targetType: null, actorLabel: 'a' },
+          { eventId: 'switch', eventTime: '2026-10-05T10:00:00Z', eventName: 'SetDefaultPolicyVersion', action: 'set-default', target: '2', targetType: null, actorLabel: 'a' },
+        ],
         defaultVersionId: null,
         defaultVersionNotLogged: false,
         deleted: false,
         attachedTargets: [],
         attachedTargetsComplete: false,
-        defaultVersionsNotShown: [], defaultVersionMayBeUnlogged: false,
+        defaultVersionsNotShown: [], defaultVersionMayBeUnlogged: false, defaultVersionsCreatedInPeriod: [],
         failedEventIds: [],
       },
     ];
     expect(knownPolicyVersions(events, history).map((v) => v.policyName)).toEqual(['p', 'q']);
+    // Not a version of the policy before it was deleted.
+    const deleted = { eventId: 'deleted', eventTime: '2026-10-02T00:00:00Z', eventName: 'DeletePolicy', action: 'delete', target: null, targetType: null, actorLabel: 'a' };
+    const recreated = [{ ...history[0]!, changes: [history[0]!.changes[0]!, deleted, history[0]!.changes[1]!] }];
+    expect(knownPolicyVersions(events, recreated).map((v) => v.policyName)).toEqual(['p']);
   });
 });
 

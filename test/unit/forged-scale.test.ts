@@ -120,10 +120,11 @@ function oldDocumentFromHistory(policies: readonly PolicyHistory[], accountId: s
   return version?.document ?? null;
 }
 
+let versionEvents = 0;
 function version(versionId: string | null, document: string | null, documentRecorded = true): PolicyVersion {
   return {
     versionId,
-    eventId: 'e',
+    eventId: `created-${++versionEvents}`,
     eventTime: '2026-10-05T10:00:00Z',
     eventName: 'CreatePolicyVersion',
     document,
@@ -135,7 +136,16 @@ function version(versionId: string | null, document: string | null, documentReco
   };
 }
 
-function history(accountId: string, region: string, policyName: string, versions: PolicyVersion[]): PolicyHistory {
+/** The event whose policy's versions the lookups ask for: a switch of the default, a change of each history. */
+const ASK = 'ask';
+
+/**
+ * A policy whose changes are its versions' creations (no creation or deletion of the policy: one
+ * incarnation, as the former lookup read every history) and the switches `asks` names.
+ */
+function history(accountId: string, region: string, policyName: string, versions: PolicyVersion[], asks: readonly string[] = [ASK]): PolicyHistory {
+  const change = (eventId: string, action: string, target: string | null) =>
+    ({ eventId, eventTime: '2026-10-05T10:00:00Z', eventName: action === 'set-default' ? 'SetDefaultPolicyVersion' : 'CreatePolicyVersion', action, target, targetType: null, actorLabel: 'a' });
   return {
     policyName,
     changed: false,
@@ -144,13 +154,13 @@ function history(accountId: string, region: string, policyName: string, versions
     region,
     arn: null,
     versions,
-    changes: [],
+    changes: [...versions.map((v) => change(v.eventId, 'create-version', v.versionId)), ...asks.map((id) => change(id, 'set-default', null))],
     defaultVersionId: null,
     defaultVersionNotLogged: false,
     deleted: false,
     attachedTargets: [],
     attachedTargetsComplete: false,
-    defaultVersionsNotShown: [], defaultVersionMayBeUnlogged: false,
+    defaultVersionsNotShown: [], defaultVersionMayBeUnlogged: false, defaultVersionsCreatedInPeriod: [],
     failedEventIds: [],
   };
 }
@@ -181,7 +191,8 @@ describe('policy documents from the history of forged policies', () => {
           for (const v of versions) {
             const expected = oldDocumentFromHistory(histories, a, r, p, v);
             if (expected !== null) found++;
-            expect([a, r, p, v, documentFromHistory(histories, a, r, p, v)]).toEqual([a, r, p, v, expected]);
+            const ask = iotEvent({ eventId: ASK, eventName: 'SetDefaultPolicyVersion', accountId: a, region: r });
+            expect([a, r, p, v, documentFromHistory(histories, ask, p, v)]).toEqual([a, r, p, v, expected]);
           }
         }
       }
@@ -189,8 +200,11 @@ describe('policy documents from the history of forged policies', () => {
     expect(found).toBe(5);
     // Each list of histories has its own answers.
     const other = [history(ACCOUNT, REGION, 'p', [version('2', 'elsewhere')])];
-    expect(documentFromHistory(other, ACCOUNT, REGION, 'p', '2')).toBe('elsewhere');
-    expect(documentFromHistory(histories, ACCOUNT, REGION, 'p', '2')).toBeNull();
+    const ask = iotEvent({ eventId: ASK, eventName: 'SetDefaultPolicyVersion' });
+    expect(documentFromHistory(other, ask, 'p', '2')).toBe('elsewhere');
+    expect(documentFromHistory(histories, ask, 'p', '2')).toBeNull();
+    // An event the history does not have is of no incarnation it knows: no document.
+    expect(documentFromHistory(other, iotEvent({ eventName: 'SetDefaultPolicyVersion' }), 'p', '2')).toBeNull();
   });
 
   it('gives the versions and rollbacks the former search gave on a small month', () => {
@@ -204,9 +218,10 @@ describe('policy documents from the history of forged policies', () => {
       iotEvent({ eventName: 'SetDefaultPolicyVersion', requestParameters: { policyName: 'p', policyVersionId: '1' } }),
     ];
     // q's histories come first: the one the events make of q (no versions) is then never consulted.
+    const asks = events.slice(2, 5).map((e) => e.eventId);
     const policies = [
-      history(ACCOUNT, REGION, 'q', [version('1', doc(3)), version('2', null, false), version('3', doc(4))]),
-      history(ACCOUNT, REGION, 'q', [version('2', doc(5))]),
+      history(ACCOUNT, REGION, 'q', [version('1', doc(3)), version('2', null, false), version('3', doc(4))], asks),
+      history(ACCOUNT, REGION, 'q', [version('2', doc(5))], asks),
       ...policyHistories(events),
     ];
     const versions = knownPolicyVersions(events, policies);

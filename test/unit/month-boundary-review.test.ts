@@ -166,24 +166,58 @@ describe('3. policy-document-unchecked: a version the period may have created, i
     }
   });
 
-  it('says created before the period when the creation without an id came after the switch, or before the policy was deleted', async () => {
-    const cases = [
-      [setDefault('2026-10-06T10:00:00', 'pol-c', '2'), unlogged('2026-10-07T10:00:00')],
-      [
-        unlogged('2026-10-03T10:00:00'),
-        call('2026-10-04T10:00:00', PROD, 'DeletePolicy', { policyName: 'pol-c' }),
-        createPolicy('2026-10-05T10:00:00', 'pol-c'),
-        setDefault('2026-10-06T10:00:00', 'pol-c', '2'),
-      ],
+  it('says created before the period when the creation without an id came after the switch', async () => {
+    const events = [setDefault('2026-10-06T10:00:00', 'pol-c', '2'), unlogged('2026-10-07T10:00:00')];
+    expect(policyHistories(events).map((p) => [p.defaultVersionMayBeUnlogged, p.defaultVersionsCreatedInPeriod])).toEqual([[false, []]]);
+    const [hit] = runRule(policyDocumentUnchecked, events, { policies: policyHistories(events) });
+    expect(hit!.description).toContain('made version 2 of policy "pol-c" the default, but the version was created before the period:');
+    const card = parse(await htmlText(report(events, '2026-10', 'October 2026 (UTC)'), SCREEN))
+      .querySelectorAll('#policies article.policy')
+      .find((a) => a.querySelector('h3')?.text === 'pol-c')!;
+    expect(card.querySelector('p.not-recorded')?.text).toMatch(/^Version 2, made the default in the period, was created before it:/);
+  });
+
+  // 2026-11-28 review (H10): the policy deleted and created again before the switch has none of its
+  // versions from before: version 2 was made in the period, never "created before the period".
+  it('says created in the period when the policy was deleted and created again before the switch', async () => {
+    const events = [
+      unlogged('2026-10-03T10:00:00'),
+      call('2026-10-04T10:00:00', PROD, 'DeletePolicy', { policyName: 'pol-c' }),
+      createPolicy('2026-10-05T10:00:00', 'pol-c'),
+      setDefault('2026-10-06T10:00:00', 'pol-c', '2'),
     ];
-    for (const events of cases) {
-      expect(policyHistories(events).map((p) => p.defaultVersionMayBeUnlogged)).toEqual([false]);
-      const [hit] = runRule(policyDocumentUnchecked, events, { policies: policyHistories(events) });
-      expect(hit!.description).toContain('made version 2 of policy "pol-c" the default, but the version was created before the period:');
-      const card = parse(await htmlText(report(events, '2026-10', 'October 2026 (UTC)'), SCREEN))
+    expect(policyHistories(events).map((p) => [p.defaultVersionMayBeUnlogged, p.defaultVersionsCreatedInPeriod])).toEqual([[false, ['2']]]);
+    const [hit] = runRule(policyDocumentUnchecked, events, { policies: policyHistories(events) });
+    expect(hit!.description).not.toContain('created before the period');
+    expect(hit!.description).toContain(
+      'made version 2 of policy "pol-c" the default, but the policy was created or deleted in the period before that, so the version was created in the period too: by a CreatePolicyVersion call whose version id CloudTrail did not log, or one the logs miss; its document was not checked, so what the policy allows from then on is not known from this report.',
+    );
+    for (const ctx of [SCREEN, PDF]) {
+      const card = parse(await htmlText(report(events, '2026-10', 'October 2026 (UTC)'), ctx))
         .querySelectorAll('#policies article.policy')
         .find((a) => a.querySelector('h3')?.text === 'pol-c')!;
-      expect(card.querySelector('p.not-recorded')?.text).toMatch(/^Version 2, made the default in the period, was created before it:/);
+      expect(card.querySelector('p.not-recorded')?.text).toBe(
+        'Version 2, made the default in the period after the policy was created or deleted in it, was created in the period too: by a CreatePolicyVersion whose version id CloudTrail did not log, or one the logs miss. Its document was not checked, so what the policy allowed with it as the default is not known from this report.',
+      );
     }
+  });
+
+  it('says each where it came from when one version was made before the period and another after the policy was made again', async () => {
+    const events = [
+      setDefault('2026-10-02T10:00:00', 'pol-c', '5'),
+      unlogged('2026-10-03T10:00:00'),
+      setDefault('2026-10-03T11:00:00', 'pol-c', '6'),
+      call('2026-10-04T10:00:00', PROD, 'DeletePolicy', { policyName: 'pol-c' }),
+      createPolicy('2026-10-05T10:00:00', 'pol-c'),
+      setDefault('2026-10-06T10:00:00', 'pol-c', '2'),
+      setDefault('2026-10-07T10:00:00', 'pol-c', '3'),
+    ];
+    const card = parse(await htmlText(report(events, '2026-10', 'October 2026 (UTC)'), SCREEN))
+      .querySelectorAll('#policies article.policy')
+      .find((a) => a.querySelector('h3')?.text === 'pol-c')!;
+    expect(card.querySelector('p.not-recorded')?.text).toBe(
+      'Versions 5, 6, made the default in the period, are not shown created in it: each was created before the period, or by a CreatePolicyVersion of the period whose version id CloudTrail did not log. Their documents were not checked, so what the policy allowed with each as the default is not known from this report. ' +
+        'Versions 2, 3, made the default in the period after the policy was created or deleted in it, were created in the period too: each by a CreatePolicyVersion whose version id CloudTrail did not log, or one the logs miss. Their documents were not checked, so what the policy allowed with each as the default is not known from this report.',
+    );
   });
 });

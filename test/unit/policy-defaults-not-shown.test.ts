@@ -26,20 +26,37 @@ const unlogged = () => on('CreatePolicyVersion', { policyDocument: DOC });
 const switchTo = (id: string) => on('SetDefaultPolicyVersion', { policyVersionId: id });
 const remove = () => on('DeletePolicy', {});
 
-// [what, the events, the versions not shown, whether one may be a version whose id was not logged]
-const cases: [string, () => IotEvent[], string[], boolean][] = [
-  ['a switch to a version the period does not show', () => [switchTo('2')], ['2'], false],
-  ['a version the period created, then made the default', () => [create(), version('2'), switchTo('2')], [], false],
-  ['a creation without its id logged, then a switch', () => [unlogged(), switchTo('2')], ['2'], true],
-  ['a switch, then a creation without its id logged', () => [switchTo('2'), unlogged()], ['2'], false],
-  ['a creation without its id logged before the policy was deleted and made again', () => [unlogged(), remove(), create(), switchTo('2')], ['2'], false],
-  ['two switches, a creation without its id logged between them', () => [switchTo('5'), unlogged(), switchTo('7')], ['5', '7'], true],
+// What a finding says of where the version came from.
+type Made = 'before' | 'before-or-unlogged' | 'in-period';
+const MADE: Record<Made, string> = {
+  before: "but the version was created before the period: its document is not in the period's events",
+  'before-or-unlogged': 'but the period does not show the version created: it was created before the period, or by',
+  'in-period': 'but the policy was created or deleted in the period before that, so the version was created in the period too: by',
+};
+
+// [what, the events, the versions not shown, whether one made before the period may be a version
+// whose id was not logged, those the period must have created, the findings: version and where it came from]
+const cases: [string, () => IotEvent[], string[], boolean, string[], [string, Made][]][] = [
+  ['a switch to a version the period does not show', () => [switchTo('2')], ['2'], false, [], [['2', 'before']]],
+  ['a version the period created, then made the default', () => [create(), version('2'), switchTo('2')], [], false, [], []],
+  ['a creation without its id logged, then a switch', () => [unlogged(), switchTo('2')], ['2'], true, [], [['2', 'before-or-unlogged']]],
+  ['a switch, then a creation without its id logged', () => [switchTo('2'), unlogged()], ['2'], false, [], [['2', 'before']]],
+  // The policy's versions went with it: version 2 of the policy made again is one the period made.
+  ['a creation without its id logged before the policy was deleted and made again', () => [unlogged(), remove(), create(), switchTo('2')], ['2'], false, ['2'], [['2', 'in-period']]],
+  ['two switches, a creation without its id logged between them', () => [switchTo('5'), unlogged(), switchTo('7')], ['5', '7'], true, [], [['5', 'before'], ['7', 'before-or-unlogged']]],
   // The rule counted version 2 of the deleted policy as shown, for the policy made again.
-  ['version 2 made, the policy deleted and made again, a creation without its id logged, a switch to 2', () => [create(), version('2'), remove(), create(), unlogged(), switchTo('2')], ['2'], true],
-  ['a switch to 3, the policy deleted and made again with versions 2 and 3, a switch to 3', () => [switchTo('3'), remove(), create(), version('2'), version('3'), switchTo('3')], ['3'], false],
+  ['version 2 made, the policy deleted and made again, a creation without its id logged, a switch to 2', () => [create(), version('2'), remove(), create(), unlogged(), switchTo('2')], ['2'], false, ['2'], [['2', 'in-period']]],
+  ['a switch to 3, the policy deleted and made again with versions 2 and 3, a switch to 3', () => [switchTo('3'), remove(), create(), version('2'), version('3'), switchTo('3')], ['3'], false, [], [['3', 'before']]],
+  ['the policy created in the period, then a switch to a version it does not show', () => [create(), switchTo('2')], ['2'], false, ['2'], [['2', 'in-period']]],
+  ['the policy deleted, then a switch (its creation again not in the logs)', () => [remove(), switchTo('2')], ['2'], false, ['2'], [['2', 'in-period']]],
+  // Two creations without the deletion between them logged: version 2 of the first is gone.
+  ['version 2 made, the policy created again, a switch to 2', () => [create(), version('2'), create(), switchTo('2')], ['2'], false, ['2'], [['2', 'in-period']]],
+  // One version 3 before the deletion, another after the creation again: a finding each.
+  ['a switch to 3, the policy deleted and made again, a switch to 3', () => [switchTo('3'), remove(), create(), switchTo('3')], ['3'], false, ['3'], [['3', 'before'], ['3', 'in-period']]],
 ];
 
 const defaultHits = (hits: RuleHit[]) => hits.filter((h) => h.discriminator?.startsWith('default-v'));
+const madeOf = (h: RuleHit) => (Object.keys(MADE) as Made[]).filter((made) => h.description.includes(MADE[made]));
 
 describe('the versions made the default that the period does not show: the card and the finding say the same', () => {
   beforeEach(() => {
@@ -47,14 +64,15 @@ describe('the versions made the default that the period does not show: the card 
     day = 0;
   });
 
-  it.each(cases)('%s', (_what, events, notShown, mayBeUnlogged) => {
+  it.each(cases)('%s', (_what, events, notShown, mayBeUnlogged, createdInPeriod, findings) => {
     const all = events();
     const policies = policyHistories(all);
-    expect(policies.map((p) => [p.defaultVersionsNotShown, p.defaultVersionMayBeUnlogged])).toEqual([[notShown, mayBeUnlogged]]);
+    expect(policies.map((p) => [p.defaultVersionsNotShown, p.defaultVersionMayBeUnlogged, p.defaultVersionsCreatedInPeriod])).toEqual([
+      [notShown, mayBeUnlogged, createdInPeriod],
+    ]);
     const hits = defaultHits(runRule(policyDocumentUnchecked, all, { policies }));
-    // One finding per version the card names, and "or by a CreatePolicyVersion … not logged" for one only when the card says it.
-    expect(hits.map((h) => h.discriminator)).toEqual(notShown.map((id) => `default-v${id}`));
-    expect(hits.some((h) => h.description.includes('whose version id CloudTrail did not log'))).toBe(mayBeUnlogged);
+    // One finding per version the card names (per policy it was of), each saying where it came from as the card does.
+    expect(hits.map((h) => [h.discriminator, madeOf(h)])).toEqual(findings.map(([id, made]) => [`default-v${id}`, [made]]));
   });
 
   it('a finding names the switches to a version while the period did not show it, not those after it made the version again', () => {
@@ -62,5 +80,23 @@ describe('the versions made the default that the period does not show: the card 
     const [hit] = defaultHits(runRule(policyDocumentUnchecked, all, { policies: policyHistories(all) }));
     expect(hit!.eventIds).toEqual([all[0]!.eventId]);
     expect(hit!.description).toContain('made version 3 of policy "p" the default, but the version was created before the period');
+  });
+
+  it('a version made the default after the policy was deleted and made again: the finding says the period made it', () => {
+    const all = cases[6]![1]();
+    const [hit, ...more] = defaultHits(runRule(policyDocumentUnchecked, all, { policies: policyHistories(all) }));
+    expect(more).toEqual([]);
+    expect(hit!.eventIds).toEqual([all[5]!.eventId]);
+    expect(hit!.description).toContain(
+      'made version 2 of policy "p" the default, but the policy was created or deleted in the period before that, so the version was created in the period too: by the CreatePolicyVersion call of the period before it whose version id CloudTrail did not log, or by one the logs miss; its document was not checked',
+    );
+    const [alone] = defaultHits(runRule(policyDocumentUnchecked, cases[4]![1](), { policies: policyHistories(cases[4]![1]()) }));
+    expect(alone!.description).toContain('so the version was created in the period too: by a CreatePolicyVersion call whose version id CloudTrail did not log, or one the logs miss;');
+  });
+
+  it('a version id made the default before the deletion and after: two findings, each of its own switches', () => {
+    const all = cases[11]![1]();
+    const hits = defaultHits(runRule(policyDocumentUnchecked, all, { policies: policyHistories(all) }));
+    expect(hits.map((h) => h.eventIds)).toEqual([[all[0]!.eventId], [all[3]!.eventId]]);
   });
 });

@@ -1,7 +1,7 @@
 import type { Rule, RuleHit } from './types.js';
 import { broadenings, policyDocumentOfEvent, readPolicyDocument, type PolicyDocumentReading } from './support/policy-document.js';
 import { createdAsDefault, createdVersionId, defaultedVersionId } from '../policies.js';
-import { documentFromHistory, UNKNOWN_POLICY } from './support/policy-versions.js';
+import { documentFromHistory, policyIncarnationOf, UNKNOWN_POLICY } from './support/policy-versions.js';
 import type { IotEvent, PolicyHistory } from '../../report/model.js';
 import { lineDiff } from './support/line-diff.js';
 import { clip, listWithMore } from './support/text.js';
@@ -30,8 +30,9 @@ function diffEvidence(fromId: string, from: PolicyDocumentReading | undefined, t
   return [`--- version ${fromId}`, `+++ version ${toId}`, ...shown, ...more].join('\n');
 }
 
-// The calls that create, delete or switch versions; other events leave a policy's state alone.
-const POLICY_VERSION_CALLS = new Set(['CreatePolicy', 'CreatePolicyVersion', 'DeletePolicy', 'DeletePolicyVersion', 'SetDefaultPolicyVersion']);
+// The calls that create, delete or switch versions; other events leave a policy's state alone
+// (DeletePolicy ends the policy: what follows is of its next incarnation, with a state of its own).
+const POLICY_VERSION_CALLS = new Set(['CreatePolicy', 'CreatePolicyVersion', 'DeletePolicyVersion', 'SetDefaultPolicyVersion']);
 
 function isOlder(target: string, previous: string): boolean {
   return /^\d+$/.test(target) && /^\d+$/.test(previous) && Number(target) < Number(previous);
@@ -74,7 +75,9 @@ export const policyDefaultRollback: Rule<Record<string, never>> = {
       const event = events[i]!;
       if (!event.isChange || !POLICY_VERSION_CALLS.has(event.eventName)) continue;
       const policyName = policyNameOf(event) ?? UNKNOWN_POLICY;
-      const key = JSON.stringify([event.accountId, event.region, policyName]);
+      // A policy deleted and created again is another policy, its versions numbered from 1 again:
+      // one state per incarnation (`policyIncarnations`), none carried over.
+      const key = JSON.stringify([event.accountId, event.region, policyName, policyIncarnationOf(ctx.policies, event, policyName)]);
       let state = states.get(key);
       if (!state) {
         state = { defaultVersion: null, documents: new Map(), wereDefault: new Set() };
@@ -89,8 +92,6 @@ export const policyDefaultRollback: Rule<Record<string, never>> = {
         if (!versionId) continue;
         state.documents.set(versionId, policyDocumentOfEvent(event));
         if (asDefault) state.wereDefault.add(versionId);
-      } else if (event.eventName === 'DeletePolicy') {
-        states.delete(key);
       } else if (event.eventName === 'DeletePolicyVersion') {
         const deleted = defaultedVersionId(event);
         if (deleted) state.wereDefault.delete(deleted);
@@ -106,8 +107,8 @@ export const policyDefaultRollback: Rule<Record<string, never>> = {
           continue;
         }
         if (previous === null || previous === target) continue;
-        const fromDoc = state.documents.get(previous) ?? historyDocument(ctx.policies, event.accountId, event.region, policyName, previous);
-        const toDoc = state.documents.get(target) ?? historyDocument(ctx.policies, event.accountId, event.region, policyName, target);
+        const fromDoc = state.documents.get(previous) ?? historyDocument(ctx.policies, event, policyName, previous);
+        const toDoc = state.documents.get(target) ?? historyDocument(ctx.policies, event, policyName, target);
         const broader =
           fromDoc?.status === 'ok' && toDoc?.status === 'ok' ? broadenings(fromDoc.statements, toDoc.statements) : null;
         const older = isOlder(target, previous);
@@ -151,13 +152,7 @@ function pastNewer(event: IotEvent, policyName: string, target: string, newer: s
   };
 }
 
-function historyDocument(
-  policies: readonly PolicyHistory[],
-  accountId: string,
-  region: string,
-  policyName: string,
-  versionId: string,
-): PolicyDocumentReading | undefined {
-  const document = documentFromHistory(policies, accountId, region, policyName, versionId);
+function historyDocument(policies: readonly PolicyHistory[], event: IotEvent, policyName: string, versionId: string): PolicyDocumentReading | undefined {
+  const document = documentFromHistory(policies, event, policyName, versionId);
   return document === null ? undefined : readPolicyDocument(document);
 }

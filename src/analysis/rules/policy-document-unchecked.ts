@@ -10,14 +10,14 @@ import { clip } from './support/text.js';
  * known way to hide it) or it could not be read. Never reported as an empty policy.
  * So is a version SetDefaultPolicyVersion made the default whose document the period does not
  * show (created before it, or by a creation of the period whose version id CloudTrail did not
- * log): what the policy allows from then on is unknown, not harmless.
+ * log or that the logs miss): what the policy allows from then on is unknown, not harmless.
  */
 export const policyDocumentUnchecked: Rule<Record<string, never>> = {
   id: 'policy-document-unchecked',
   title: 'Policy document could not be checked',
   severity: 'low',
   description:
-    'A policy version was created, but CloudTrail did not record its document (request parameters too large) or the logged document is not readable JSON; or SetDefaultPolicyVersion made a version the default whose document the period\'s events do not show (created before the period, or by a creation of the period whose version id CloudTrail did not log). Either way the policy rules could not judge it.',
+    'A policy version was created, but CloudTrail did not record its document (request parameters too large) or the logged document is not readable JSON; or SetDefaultPolicyVersion made a version the default whose document the period\'s events do not show (created before the period, or by a creation of the period whose version id CloudTrail did not log or that the logs miss: after the period shows the policy created or deleted, only such a creation). Either way the policy rules could not judge it.',
   remediation:
     'Review the version with `aws iot get-policy-version`; a document padded past CloudTrail\'s size limit hides its content from the audit trail.',
   resourceKind: 'policy',
@@ -46,23 +46,29 @@ export const policyDocumentUnchecked: Rule<Record<string, never>> = {
 
 /**
  * The versions SetDefaultPolicyVersion made the default that no creation of the period shows, one
- * hit per version with every such call: those of each policy's card (`defaultVersionsNotShown`,
- * read as the policies' analysis reads them, `defaultsNotShown`). Such a version was created
+ * hit per version (of each incarnation of the policy) with every such call: those of each policy's
+ * card (`defaultVersionsNotShown`, read as the policies' analysis reads them, `defaultsNotShown`).
+ * Such a version was created in the period when the period shows the policy created or deleted
+ * before the first such call (`createdInPeriod`: a policy's versions go with it), by a
+ * CreatePolicyVersion whose version id was not logged or that the logs miss. Else it was created
  * before the period, unless a CreatePolicyVersion of the period whose response did not give the
- * version id came before the first such call (since the policy was last created or deleted): then
- * it may be that one, its id not logged, and the finding says either.
+ * version id came before the first such call: then it may be that one, and the finding says either.
  */
 function madeDefaultUnseen(policies: readonly PolicyHistory[]): RuleHit[] {
   const hits: RuleHit[] = [];
   for (let p = 0; p < policies.length; p++) {
     const policy = policies[p]!;
     if (policy.defaultVersionsNotShown.length === 0) continue;
-    for (const { versionId, unloggedBefore, madeDefaultBy } of defaultsNotShown(policy.changes)) {
+    for (const { versionId, unloggedBefore, createdInPeriod, madeDefaultBy } of defaultsNotShown(policy.changes)) {
       const first = madeDefaultBy[0]!;
-      const created =
-        unloggedBefore === 0
+      const calls = `${unloggedBefore === 1 ? 'the' : `one of the ${unloggedBefore}`} CreatePolicyVersion ${unloggedBefore === 1 ? 'call' : 'calls'} of the period before it whose version id CloudTrail did not log`;
+      const created = createdInPeriod
+        ? `the policy was created or deleted in the period before that, so the version was created in the period too: by ${
+            unloggedBefore === 0 ? 'a CreatePolicyVersion call whose version id CloudTrail did not log, or one the logs miss' : `${calls}, or by one the logs miss`
+          }; its document was not checked`
+        : unloggedBefore === 0
           ? "the version was created before the period: its document is not in the period's events and was not checked"
-          : `the period does not show the version created: it was created before the period, or by ${unloggedBefore === 1 ? 'the' : `one of the ${unloggedBefore}`} CreatePolicyVersion ${unloggedBefore === 1 ? 'call' : 'calls'} of the period before it whose version id CloudTrail did not log; its document was not checked`;
+          : `the period does not show the version created: it was created before the period, or by ${calls}; its document was not checked`;
       hits.push({
         accountId: policy.accountId,
         region: policy.region,
@@ -71,6 +77,7 @@ function madeDefaultUnseen(policies: readonly PolicyHistory[]): RuleHit[] {
         time: first.eventTime,
         description: `${clip(first.actorLabel, 100)} made version ${clip(versionId, 20)} of policy "${clip(policy.policyName, 100)}" the default, but ${created}, so what the policy allows from then on is not known from this report.`,
         evidence: null,
+        // A version id made the default again after the policy was made again: the runner tells the two apart (~2).
         discriminator: `default-v${versionId}`,
       });
     }

@@ -26,6 +26,10 @@ export interface RuleContext<P extends RuleParams = RuleParams> {
    */
   events: readonly IotEvent[];
   certificates: readonly CertificateLifecycle[];
+  /**
+   * The policies' analysis of `events` (`policyHistories`): the rules read there which incarnation
+   * of a policy (`policyIncarnations`) a version or a switch of the default is of.
+   */
   policies: readonly PolicyHistory[];
   /** Every known account; `inOrganization` marks the organization's own. */
   accounts: readonly AccountInfo[];

@@ -77,14 +77,19 @@ const cases: Case[] = [
   },
   {
     name: 'fires on a version made default whose document only the policy history holds',
-    events: () => [iotEvent({ eventName: 'SetDefaultPolicyVersion', requestParameters: { policyName: 'fleet', policyVersionId: '3' } })],
+    events: () => [iotEvent({ eventId: 'switch', eventName: 'SetDefaultPolicyVersion', requestParameters: { policyName: 'fleet', policyVersionId: '3' } })],
     options: {
       policies: [
         {
           policyName: 'fleet',
           accountId: ACCOUNT,
           region: REGION,
-          versions: [{ versionId: '3', document: policyDocument(allow('iot:*', '*')), documentRecorded: true }],
+          versions: [{ versionId: '3', eventId: 'created', document: policyDocument(allow('iot:*', '*')), documentRecorded: true }],
+          // The version is of the policy the switch is of (no deletion between them).
+          changes: [
+            { eventId: 'created', action: 'create-version', target: '3' },
+            { eventId: 'switch', action: 'set-default', target: '3' },
+          ],
         } as unknown as PolicyHistory,
       ],
     },

@@ -4,7 +4,7 @@
  */
 import { getOrInsert } from '../../../memo.js';
 import type { IotEvent, PolicyHistory } from '../../../report/model.js';
-import { createdAsDefault, createdVersionId, defaultedVersionId } from '../../policies.js';
+import { createdAsDefault, createdVersionId, defaultedVersionId, policyIncarnations } from '../../policies.js';
 import { policyDocumentOfEvent, readPolicyDocument, type PolicyDocumentReading } from './policy-document.js';
 import { policyNameOf } from './values.js';
 
@@ -25,54 +25,83 @@ export interface KnownPolicyVersion {
 
 export const UNKNOWN_POLICY = '(policy name not recorded)';
 
-const key = (accountId: string, region: string, policy: string, version: string) =>
-  JSON.stringify([accountId, region, policy, version]);
+const key = (accountId: string, region: string, policy: string, incarnation: number | null, version: string) =>
+  JSON.stringify([accountId, region, policy, incarnation, version]);
 
-/** Recorded documents by version id, of one policy. */
-type VersionDocuments = Map<string | null, string>;
+/** What the rules read of one policy's history. */
+interface PolicyIndex {
+  /** The incarnation of each of its changes, by event id (`policyIncarnations`). */
+  incarnationOf: Map<string, number>;
+  /** Recorded documents by incarnation, then version id. */
+  documents: Map<number, Map<string, string>>;
+}
 /** Account, then region, then policy name. */
-type HistoryIndex = Map<string, Map<string, Map<string, VersionDocuments>>>;
+type HistoryIndex = Map<string, Map<string, Map<string, PolicyIndex>>>;
 
 // Every SetDefaultPolicyVersion event asks for a document; forged logs bring tens of
 // thousands of them, too many to search the histories for each. The histories are complete
 // before the rules run and are not changed afterwards, so one index per array serves a run.
 const historyIndexes = new WeakMap<readonly PolicyHistory[], HistoryIndex>();
 
+function indexPolicy(policy: PolicyHistory): PolicyIndex {
+  const incarnationOf = new Map<string, number>();
+  const incarnations = policyIncarnations(policy.changes);
+  for (let c = 0; c < policy.changes.length; c++) incarnationOf.set(policy.changes[c]!.eventId, incarnations[c]!);
+  const documents = new Map<number, Map<string, string>>();
+  for (let v = 0; v < policy.versions.length; v++) {
+    const version = policy.versions[v]!;
+    // A version is of the incarnation its creation is; the first recorded document of a version id
+    // in an incarnation wins; empty documents do not count.
+    const incarnation = incarnationOf.get(version.eventId);
+    if (incarnation === undefined || version.versionId === null || !version.documentRecorded || !version.document) continue;
+    const ofIncarnation = getOrInsert(documents, incarnation, () => new Map<string, string>());
+    if (!ofIncarnation.has(version.versionId)) ofIncarnation.set(version.versionId, version.document);
+  }
+  return { incarnationOf, documents };
+}
+
 function indexHistory(policies: readonly PolicyHistory[]): HistoryIndex {
   const index: HistoryIndex = new Map();
   for (let i = 0; i < policies.length; i++) {
     const policy = policies[i]!;
-    const byName = getOrInsert(getOrInsert(index, policy.accountId, () => new Map()), policy.region, () => new Map<string, VersionDocuments>());
+    const byName = getOrInsert(getOrInsert(index, policy.accountId, () => new Map()), policy.region, () => new Map<string, PolicyIndex>());
     // Only the first policy of a name in an account and region is ever consulted, even when it
     // has no document for the version and a later one does.
-    if (byName.has(policy.policyName)) continue;
-    const documents: VersionDocuments = new Map();
-    for (let v = 0; v < policy.versions.length; v++) {
-      const version = policy.versions[v]!;
-      // The first recorded document of a version id wins; empty documents do not count.
-      if (!version.documentRecorded || !version.document || documents.has(version.versionId)) continue;
-      documents.set(version.versionId, version.document);
-    }
-    byName.set(policy.policyName, documents);
+    if (!byName.has(policy.policyName)) byName.set(policy.policyName, indexPolicy(policy));
   }
   return index;
 }
 
-/** A version's document as the policy history recorded it. */
-export function documentFromHistory(
-  policies: readonly PolicyHistory[],
-  accountId: string,
-  region: string,
-  policyName: string,
-  versionId: string,
-): string | null {
-  const index = getOrInsert(historyIndexes, policies, () => indexHistory(policies));
-  return index.get(accountId)?.get(region)?.get(policyName)?.get(versionId) ?? null;
+function policyIndex(policies: readonly PolicyHistory[], accountId: string, region: string, policyName: string): PolicyIndex | undefined {
+  return getOrInsert(historyIndexes, policies, () => indexHistory(policies)).get(accountId)?.get(region)?.get(policyName);
+}
+
+/**
+ * The incarnation of policy `policyName` a change event is of, as the policies' analysis reads it
+ * (`policyIncarnations`); null when the history does not have the event.
+ */
+export function policyIncarnationOf(policies: readonly PolicyHistory[], event: IotEvent, policyName: string): number | null {
+  return policyIndex(policies, event.accountId, event.region, policyName)?.incarnationOf.get(event.eventId) ?? null;
+}
+
+/**
+ * A version's document as the policy history recorded it, of the incarnation of the policy that
+ * `event` (a change of the policy) is of: a version of the policy before it was deleted is none of
+ * the policy made again. Null when not recorded, or the history does not have the event.
+ */
+export function documentFromHistory(policies: readonly PolicyHistory[], event: IotEvent, policyName: string, versionId: string): string | null {
+  const index = policyIndex(policies, event.accountId, event.region, policyName);
+  const incarnation = index?.incarnationOf.get(event.eventId);
+  if (incarnation === undefined) return null;
+  return index!.documents.get(incarnation)?.get(versionId) ?? null;
 }
 
 /**
  * The versions, in the order the events show them. Three rules read them: the runner works
- * them out once per run and hands them over in the rule context (`policyVersions`).
+ * them out once per run and hands them over in the rule context (`policyVersions`). A version is
+ * of one incarnation of its policy (`policyIncarnations`, read from `policies`, the policies'
+ * analysis of `events`): a switch to version 2 after the policy was deleted and created again is
+ * not one to the deleted policy's version 2.
  */
 export function knownPolicyVersions(events: readonly IotEvent[], policies: readonly PolicyHistory[]): KnownPolicyVersion[] {
   const versions = new Map<string, KnownPolicyVersion>();
@@ -83,6 +112,7 @@ export function knownPolicyVersions(events: readonly IotEvent[], policies: reado
     const creates = event.eventName === 'CreatePolicy' || event.eventName === 'CreatePolicyVersion';
     if (!creates && event.eventName !== 'SetDefaultPolicyVersion') continue;
     const policyName = policyNameOf(event) ?? UNKNOWN_POLICY;
+    const incarnation = policyIncarnationOf(policies, event, policyName);
     if (creates) {
       const versionId = createdVersionId(event);
       const entry: KnownPolicyVersion = {
@@ -96,19 +126,19 @@ export function knownPolicyVersions(events: readonly IotEvent[], policies: reado
         events: [event],
       };
       // A version without an id cannot be referred to later: keep it apart.
-      versions.set(key(event.accountId, event.region, policyName, versionId ?? `event:${event.eventId}`), entry);
+      versions.set(key(event.accountId, event.region, policyName, incarnation, versionId ?? `event:${event.eventId}`), entry);
       ordered.push(entry);
     } else if (event.eventName === 'SetDefaultPolicyVersion') {
       const versionId = defaultedVersionId(event);
       if (!versionId) continue;
-      const k = key(event.accountId, event.region, policyName, versionId);
+      const k = key(event.accountId, event.region, policyName, incarnation, versionId);
       const existing = versions.get(k);
       if (existing) {
         existing.madeDefaultBy.push(event);
         existing.events.push(event);
         continue;
       }
-      const document = documentFromHistory(policies, event.accountId, event.region, policyName, versionId);
+      const document = documentFromHistory(policies, event, policyName, versionId);
       if (document === null) continue;
       const entry: KnownPolicyVersion = {
         accountId: event.accountId,
