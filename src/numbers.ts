@@ -15,3 +15,8 @@ export function formatCount(n: number): string {
   for (; i < digits.length; i += 3) out += `,${digits.slice(i, i + 3)}`;
   return n < 0 ? `-${out}` : out;
 }
+
+/** "1 file" / "2 files" / "1,234 files": a count and its noun, for every line a person reads (the terminal's too). */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${formatCount(n)} ${n === 1 ? one : many}`;
+}

@@ -312,6 +312,7 @@ export function evaluateFindings(input: FindingsInput): FindingsResult {
       evidence: typeof hit.evidence === 'string' ? hit.evidence : null,
       suppressed: false,
       suppressionReason: null,
+      suppressionNote: null,
     });
   }
 
@@ -322,10 +323,15 @@ export function evaluateFindings(input: FindingsInput): FindingsResult {
   return { findings, ruleErrors, notes };
 }
 
-/** Marks suppressed findings in place; an expired suppression is not applied and the finding says so. */
+/**
+ * Marks suppressed findings in place; an expired suppression is not applied and the finding says so.
+ * The notes on expired suppressions come most telling first, for every output that lists or caps
+ * them: by the highest severity of the findings they no longer suppress, then by how many, then by
+ * rule (a capped list had shown them in the config's order, two high findings hidden behind "…and 1 more note").
+ */
 function applySuppressions(findings: Finding[], suppressions: readonly Suppression[], now: string): string[] {
   if (suppressions.length === 0) return [];
-  const expiredUse = new Map<Suppression, number>();
+  const expiredUse = new Map<Suppression, { n: number; rank: number }>();
   for (const finding of findings) {
     const matching = suppressions.filter((s) => suppressionMatches(s, finding));
     const active = matching.find((s) => !isExpired(s, now));
@@ -336,14 +342,19 @@ function applySuppressions(findings: Finding[], suppressions: readonly Suppressi
     }
     const expired = matching[0];
     if (expired) {
-      finding.suppressionReason = `suppression expired on ${expired.expires}, not applied (${expired.reason})`;
-      expiredUse.set(expired, (expiredUse.get(expired) ?? 0) + 1);
+      // Not its suppression reason: the finding is not suppressed (a filter on that column read it as one).
+      finding.suppressionNote = `suppression expired on ${expired.expires}, not applied (${expired.reason})`;
+      const use = getOrInsert(expiredUse, expired, () => ({ n: 0, rank: -1 }));
+      use.n += 1;
+      use.rank = Math.max(use.rank, severityRank(finding.severity));
     }
   }
-  return [...expiredUse].map(
-    ([s, n]) =>
-      `Suppression of ${s.rule} for "${s.resource}" in account ${s.account} expired on ${s.expires} and was not applied to ${n} finding${n === 1 ? '' : 's'}.`,
-  );
+  return [...expiredUse]
+    .sort(([a, x], [b, y]) => y.rank - x.rank || y.n - x.n || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0))
+    .map(
+      ([s, { n }]) =>
+        `Suppression of ${s.rule} for "${s.resource}" in account ${s.account} expired on ${s.expires} and was not applied to ${n} finding${n === 1 ? '' : 's'}.`,
+    );
 }
 
 /** Unsuppressed and suppressed findings per severity, every severity listed (most severe first). */

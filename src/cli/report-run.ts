@@ -9,6 +9,8 @@ import { periodInProgress, periodJustEnded } from '../collect/period.js';
 import { INTERRUPTED, exitInterrupted, type StopSignals } from './failure.js';
 import { parseFormats, parseGeneratedAt } from './options.js';
 import { formatBytes, progressFor } from './progress.js';
+import { remarkLine, type RemarkKind } from './remark.js';
+import { plural } from '../numbers.js';
 
 /** `report`'s flags, as oclif parses them (and `parseReportArgs` does for the usual command lines). */
 export type ReportFlags = Interfaces.InferredFlags<typeof Report.flags>;
@@ -141,7 +143,7 @@ export async function runReportCli(flags: ReportFlags, cli: CliIo): Promise<{ js
       const rate = secs > 0 ? p.filesRead / secs : 0;
       const eta = rate > 0 && p.filesListed > p.filesRead ? ` ETA ${Math.ceil((p.filesListed - p.filesRead) / rate)}s` : '';
       progress.update(
-        `${p.phase}: ${p.filesRead}/${p.filesListed} files, ${formatBytes(p.bytesRead)}, ${p.recordsRead} records, ${p.iotRecords} IoT events, ${rate.toFixed(0)} files/s${eta}`,
+        `${p.phase}: ${p.filesRead}/${p.filesListed} files, ${formatBytes(p.bytesRead)}, ${plural(p.recordsRead, 'record')}, ${plural(p.iotRecords, 'IoT event')}, ${rate.toFixed(0)} files/s${eta}`,
       );
     },
   })
@@ -158,74 +160,46 @@ export async function runReportCli(flags: ReportFlags, cli: CliIo): Promise<{ js
 
   const { model, written } = result;
   const s = model.summary;
-  // Warnings go to stderr, and under --json into its `warnings` (a job that reads the JSON sees them too).
+  const c = model.coverage;
+  // Loaded by the report already (the renderers): not at start-up.
+  const { recordWarnings, summaryLines } = await import('./report-lines.js');
+  // Warnings and notes go to stderr, and under --json into its `warnings` (a job that reads the JSON
+  // sees them too), each through here with its prefix.
   const warnings: string[] = [];
-  const warn = (line: string) => {
+  const say = (line: string) => {
     warnings.push(line);
     io.warn(line);
   };
-  for (const note of notes) warn(printable(note));
-  const c = model.coverage;
-  io.log(`${model.title}`);
-  io.log(`  ${s.totalEvents} IoT events: ${s.changes} changes, ${s.failedAttempts} failed or denied, ${s.reads} reads`);
-  const open = s.findingsBySeverity.filter((f) => f.count > 0).map((f) => `${f.count} ${f.severity}`);
-  io.log(`  findings: ${open.length > 0 ? open.join(', ') : 'none'}${model.ruleErrors.length > 0 ? ` (${model.ruleErrors.length} rules failed to run)` : ''}`);
-  if (model.integrity !== null) {
-    const errors = model.integrity.problems.filter((p) => p.severity === 'error').length;
-    const problems = `${errors} ${errors === 1 ? 'problem' : 'problems'}`;
-    // Events from files that could not be checked: said, not only "intact" or "incomplete".
-    const unchecked = model.integrity.eventsUnchecked;
-    const notChecked = `${unchecked} ${unchecked === 1 ? 'event is' : 'events are'} from log files that could not be checked`;
-    // The model's verdict, as the report's files give it.
-    const verdict = {
-      verified: 'logs intact',
-      'verified-in-part': `logs intact, but ${notChecked}`,
-      incomplete: `incomplete, ${problems}: nothing found altered, but ${unchecked > 0 ? notChecked : 'not all could be checked'}`,
-      failed: `FAILED, ${problems}`,
-    }[model.integrity.verdict];
-    io.log(`  integrity: ${verdict} (${model.integrity.chains.length} account-regions checked)`);
-  }
-  const without = c.accountsWithoutLogs.length;
-  // Loaded by the report already (the renderers): not at start-up.
-  const { athenaRead, inRegionsAskedFor, NOT_IN_ORGANIZATION_LIST, readLogFiles } = await import('../render/format.js');
-  // Objects or prefixes that could not be listed or fetched (a file this user may not read, a failed GET): named only when there are some.
-  const notRead = c.sourceProblems.length > 0 ? `, ${c.sourceProblems.length} could not be listed or read` : '';
-  // Files and Athena's rows in their own units: a run through Athena alone read no file, and says what it read.
-  const read = [
-    ...(readLogFiles(model) ? [`${c.filesRead} log ${c.filesRead === 1 ? 'file' : 'files'} read, ${c.unreadableFiles.length} unreadable`] : []),
-    ...(c.athena !== null ? [`Athena: ${athenaRead(c.athena)}`] : []),
-  ].join(', ');
-  // The accounts no account list has, as the HTML and the Markdown name them: with logs, or asked for without.
-  const notInList = c.accountsNotInOrganization.length > 0 ? `, ${c.accountsNotInOrganization.length} ${NOT_IN_ORGANIZATION_LIST}` : '';
-  io.log(`  ${read}${notRead}, ${without} ${without === 1 ? 'account' : 'accounts'} without logs${inRegionsAskedFor(model.filters.regions)}${c.accountsNotRead.length > 0 ? `, ${c.accountsNotRead.length} not read${inRegionsAskedFor(model.filters.regions)}` : ''}${notInList}`);
-  const timeless = c.iotRecordsWithoutTime.count;
-  if (timeless > 0) warn(`${timeless} IoT ${timeless === 1 ? 'record has' : 'records have'} no usable event time and ${timeless === 1 ? 'is' : 'are'} in no period (listed in the report's Coverage)`);
-  const nameless = c.iotRecordsWithoutName.count;
-  if (nameless > 0) {
-    warn(`${nameless} IoT ${nameless === 1 ? 'record has' : 'records have'} no event name (damaged or altered: CloudTrail always writes one) and ${nameless === 1 ? 'is' : 'are'} in no event (listed in the report's Coverage)`);
-  }
+  const remark = (kind: RemarkKind, text: string) => say(remarkLine(kind, text));
+  for (const note of notes) remark('Note', printable(note));
+  for (const line of summaryLines(model)) io.log(line);
+  for (const warning of recordWarnings(c)) remark('Warning', warning);
   for (const file of written) io.log(`  wrote ${file.path} (${formatBytes(file.bytes)})`);
   const earlier = result.earlierRunFiles;
   if (earlier.length > 0) {
-    warn(
-      `Note: ${earlier.join(', ')} in ${flags.out} ${earlier.length === 1 ? 'is' : 'are'} from an earlier run of this report, of a format this run did not write: SHA256SUMS no longer lists ${earlier.length === 1 ? 'it' : 'them'}`,
+    remark(
+      'Note',
+      `${earlier.join(', ')} in ${flags.out} ${earlier.length === 1 ? 'is' : 'are'} from an earlier run of this report, of a format this run did not write: SHA256SUMS no longer lists ${earlier.length === 1 ? 'it' : 'them'}`,
     );
   }
   // --from alone: up to the run itself, whose last minutes' log files are not all delivered yet.
   const upToNow = flags.from !== undefined && flags.to === undefined;
-  if (periodInProgress(model.period, now)) warn(`Warning: the period has not ended (it ends ${model.period.end}): the report holds the events logged up to now; run it again after its end for the whole period`);
+  if (periodInProgress(model.period, now)) remark('Warning', `the period has not ended (it ends ${model.period.end}): the report holds the events logged up to now; run it again after its end for the whole period`);
   else if (upToNow || periodJustEnded(model.period, now)) {
     const which = upToNow ? 'runs up to now' : 'ended less than an hour ago';
-    warn(`Warning: the period ${which} (${model.period.end}): CloudTrail delivers most log files within 15 minutes, some later; run it again later for the events of its last minutes`);
+    remark('Warning', `the period ${which} (${model.period.end}): CloudTrail delivers most log files within 15 minutes, some later; run it again later for the events of its last minutes`);
   }
-  for (const warning of model.comparison?.warnings ?? []) warn(`Warning: ${warning}`);
+  for (const warning of model.comparison?.warnings ?? []) remark('Warning', warning);
   // Asked for by --organization and not read: said here too, as the accounts command says it, not only in the header.
-  if (flags.organization === true && model.organization.accountsNote !== null) warn(`Note: ${model.organization.accountsNote}`);
+  if (flags.organization === true && model.organization.accountsNote !== null) remark('Note', model.organization.accountsNote);
   // An Athena table read without its own columns (no GetTableMetadata): what the report cannot know, said, not only in its header.
-  for (const source of model.sources) if (source.athena?.note) warn(`Warning: ${source.label}: ${source.athena.note}`);
+  for (const source of model.sources) if (source.athena?.note) remark('Warning', `${source.label}: ${source.athena.note}`);
   // A suppression that expired: its findings count again (for --fail-on too), said here as in the report.
-  for (const note of model.findingNotes) warn(`Note: ${note}`);
-  if (result.exitCode !== 0) warn(`Findings at or above --fail-on ${flags['fail-on']}: exit ${result.exitCode}`);
+  for (const note of model.findingNotes) remark('Note', note);
+  // Not a warning: why the run exits as it does, the last line.
+  if (result.exitCode !== 0) say(`Findings at or above --fail-on ${flags['fail-on']}: exit ${result.exitCode}`);
+  const timeless = c.iotRecordsWithoutTime.count;
+  const nameless = c.iotRecordsWithoutName.count;
 
   const summary = {
     title: model.title,

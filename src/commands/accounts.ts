@@ -2,6 +2,8 @@ import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
 import { resolveAccounts, type OrganizationsMode } from '../accounts/resolve.js';
 import type { OrgAccount, ResolvedAccounts } from '../types.js';
+import { remarkLine } from '../cli/remark.js';
+import { plural } from '../numbers.js';
 import { printable } from '../unicode.js';
 
 export default class Accounts extends BaseCommand {
@@ -52,14 +54,14 @@ An --accounts-file alone is used as is and Organizations is not called; add --or
 
     // The note carries what Organizations answered, the source line its organization id: escaped as the table is.
     this.logToStderr(printable(sourceLine(resolved)));
-    if (resolved.note) this.logToStderr(printable(`Note: ${resolved.note}`));
+    if (resolved.note) this.logToStderr(printable(remarkLine('Note', resolved.note)));
     if (resolved.accounts.length > 0) this.log(accountsTable(resolved.accounts));
     return resolved;
   }
 }
 
 function sourceLine(resolved: ResolvedAccounts): string {
-  const count = `${resolved.accounts.length} account${resolved.accounts.length === 1 ? '' : 's'}`;
+  const count = plural(resolved.accounts.length, 'account');
   switch (resolved.from) {
     case 'organizations':
       return `${count} from AWS Organizations ${resolved.organizationId ?? ''} (management account ${resolved.managementAccountId ?? 'unknown'})`;

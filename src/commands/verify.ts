@@ -4,6 +4,7 @@ import { BaseCommand } from '../cli/base.js';
 import { INTERRUPTED, catchStopSignals, exitInterrupted } from '../cli/failure.js';
 import { periodFlags, scopeFlags, usageWithPeriod } from '../cli/flags.js';
 import { progressFor, type Progress } from '../cli/progress.js';
+import { remarkLine } from '../cli/remark.js';
 import { localDateTime, resolvePeriod } from '../collect/period.js';
 import { EXIT } from '../errors.js';
 import { tuneAllocator } from '../native.js';
@@ -91,7 +92,7 @@ Exit status: 0 when the logs are VERIFIED, or VERIFIED IN PART (log files left u
         region: flags['aws-region'],
         concurrency: flags.concurrency,
         // On stderr, under --json too: stdout stays the one JSON object.
-        warn: (line) => process.stderr.write(`${printable(line)}\n`),
+        note: (text) => process.stderr.write(`${printable(remarkLine('Note', text))}\n`),
       });
 
       progress = progressFor(process.stderr, process.env, this.jsonEnabled());

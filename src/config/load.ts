@@ -4,7 +4,7 @@
  * ConfigError line naming the file, the key and what is expected.
  */
 import { readFile, access } from 'node:fs/promises';
-import { extname, resolve } from 'node:path';
+import { extname, isAbsolute, resolve } from 'node:path';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { IANAZone, DateTime } from 'luxon';
 import { UsageError, oneLine } from '../errors.js';
@@ -250,7 +250,8 @@ export async function loadConfig(path: string | undefined, cwd: string): Promise
   if (path !== undefined) {
     label = path;
     if (path.trim() === '') throw new ConfigError('--config is empty: give the config file (YAML or JSON), or leave out --config');
-    if (!(await exists(resolve(cwd, path)))) throw new ConfigError(`config file ${path} not found (looked in ${cwd})`);
+    // A relative path is looked for in the working folder, said; an absolute one only where it says.
+    if (!(await exists(resolve(cwd, path)))) throw new ConfigError(`config file ${path} not found${isAbsolute(path) ? '' : ` (looked in ${cwd})`}`);
   } else {
     const found: string[] = [];
     for (const name of DEFAULT_CONFIG_FILES) if (await exists(resolve(cwd, name))) found.push(name);

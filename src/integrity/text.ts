@@ -1,4 +1,5 @@
 import type { IntegrityVerdict } from '../report/model.js';
+import { plural } from '../numbers.js';
 import { printable } from '../unicode.js';
 import { checkVerdict, logFilesUnchecked } from './report.js';
 import type { IntegrityResult } from './types.js';
@@ -19,7 +20,7 @@ function table(header: string[], values: string[][]): string[] {
  * altered, ...), with the log files the check could not prove where the report counts its events.
  */
 function headline(verdict: IntegrityVerdict, unchecked: number): string {
-  const files = `${unchecked} log ${unchecked === 1 ? 'file' : 'files'} could not be checked`;
+  const files = `${plural(unchecked, 'log file')} could not be checked`;
   switch (verdict) {
     case 'verified':
       return 'VERIFIED';
@@ -67,7 +68,7 @@ export function formatIntegrityText(result: IntegrityResult, stamp?: (ms: number
   const errors = result.problems.filter((p) => p.severity === 'error');
   const warnings = result.problems.filter((p) => p.severity === 'warning');
   if (result.problems.length > 0) {
-    out.push(`Problems: ${errors.length} errors, ${warnings.length} warnings`);
+    out.push(`Problems: ${plural(errors.length, 'error')}, ${plural(warnings.length, 'warning')}`);
     for (const p of [...errors, ...warnings].slice(0, PROBLEMS_SHOWN)) {
       out.push(`  ${p.severity === 'error' ? 'ERROR' : 'warn '} ${p.kind} ${p.accountId}/${p.region} ${p.key}`, `        ${p.message}`);
     }
@@ -75,6 +76,7 @@ export function formatIntegrityText(result: IntegrityResult, stamp?: (ms: number
     out.push('');
   }
   for (const note of result.notes) out.push(`Note: ${note}`);
-  out.push(`Read ${result.stats.digestsRead} digests and ${result.stats.logFilesRead} log files (${result.stats.bytesRead} bytes) with ${result.stats.listings} listings.`);
+  const { digestsRead, logFilesRead, bytesRead, listings } = result.stats;
+  out.push(`Read ${plural(digestsRead, 'digest')} and ${plural(logFilesRead, 'log file')} (${plural(bytesRead, 'byte')}) with ${plural(listings, 'listing')}.`);
   return out.map(printable).join('\n');
 }

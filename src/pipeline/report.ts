@@ -63,8 +63,8 @@ export interface ReportOptions {
   onAthenaQuery?: (running: boolean) => void;
   /** Told as the report's files (SHA256SUMS too) are in place, before the run's clean-up: a signal from then on does not undo the report. */
   onWritten?: () => void;
-  /** Told, one line each, of what the run's inputs left out (a `--source` inside another, read through it). */
-  onNote?: (line: string) => void;
+  /** Told, one note each (its words: the command adds `Note:`), of what the run's inputs left out (a `--source` inside another, read through it). */
+  onNote?: (text: string) => void;
   /**
    * Called with each phase's wall time (ms): startup (from process start), read, verify,
    * build, findings, render:<output> (rendering and writing it), wait:pdf (the wait for the PDF
@@ -255,7 +255,7 @@ async function loadInputs(options: ReportOptions, period: Period): Promise<Input
       tables.set(label, spec);
       athenaSpecs.push(spec);
     } else {
-      options.onNote?.(`Note: --source ${spec} is left out: it is the same table as --source ${first}, whose query reads it`);
+      options.onNote?.(`--source ${spec} is left out: it is the same table as --source ${first}, whose query reads it`);
     }
   }
   const fileSpecs = options.sources.filter((s) => !isAthenaUrl(s));
@@ -264,7 +264,7 @@ async function loadInputs(options: ReportOptions, period: Period): Promise<Input
     throw new UsageError('--verify checks the trail\'s digest files, which an Athena table does not hold: add the trail\'s bucket (s3://bucket/prefix) or a copy of it as a --source, or leave out --verify');
   }
   const verifyInputs = options.verify === undefined ? null : await loadVerifyInputs(options.verify);
-  const stores = fileSpecs.length === 0 ? [] : await openSources(fileSpecs, { profile: options.profile, region: options.awsRegion, concurrency: options.concurrency, outDir: options.outDir, warn: options.onNote });
+  const stores = fileSpecs.length === 0 ? [] : await openSources(fileSpecs, { profile: options.profile, region: options.awsRegion, concurrency: options.concurrency, outDir: options.outDir, note: options.onNote });
   const accounts = await resolveAccounts({
     organizations: options.organizations,
     accountsFile: options.accountsFile,

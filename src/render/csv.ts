@@ -113,11 +113,11 @@ export async function renderEventsCsv(model: ReportModel): Promise<Iterable<stri
   return csv(EVENT_COLUMNS, model.events, eventRow);
 }
 
-const FINDING_COLUMNS = ['id', 'ruleId', 'severity', 'title', 'accountId', 'accountName', 'region', 'resource', 'time', 'eventIds', 'suppressed', 'suppressionReason', 'description', 'evidence'] as const;
+const FINDING_COLUMNS = ['id', 'ruleId', 'severity', 'title', 'accountId', 'accountName', 'region', 'resource', 'time', 'eventIds', 'suppressed', 'suppressionReason', 'suppressionNote', 'description', 'evidence'] as const;
 
 function findingRow(f: Finding): Cell[] {
   // Every region of a finding of several (`region` `multiple`), space-separated as its event ids are.
-  return [f.id, f.ruleId, f.severity, f.title, f.accountId, f.accountName, findingRegions(f).join(' '), f.resource, f.time, f.eventIds.join(' '), f.suppressed, f.suppressionReason, f.description, f.evidence];
+  return [f.id, f.ruleId, f.severity, f.title, f.accountId, f.accountName, findingRegions(f).join(' '), f.resource, f.time, f.eventIds.join(' '), f.suppressed, f.suppressionReason, f.suppressionNote, f.description, f.evidence];
 }
 
 /** One row per finding, streamed. */

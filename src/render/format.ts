@@ -5,13 +5,13 @@
 import { hash as digest } from 'node:crypto';
 import { IANAZone } from 'luxon';
 import { repeatedTimeMark, zoneOffsetAt } from '../collect/period.js';
-import { formatCount } from '../numbers.js';
+import { formatCount, plural } from '../numbers.js';
 import { rowSource } from './rows.js';
 import { codeShown, codeToken, INVISIBLE_CHARACTERS, mayShowCode, whole } from '../unicode.js';
 import type { AthenaCoverage, ReportModel } from '../report/model.js';
 
-/** Counts are grouped by `formatCount` (src/numbers.ts), which the renderers import from here. */
-export { formatCount };
+/** Counts are grouped by `formatCount` (src/numbers.ts), and said with their noun by `plural`, which the renderers import from here. */
+export { formatCount, plural };
 
 /** Bytes in decimal units: 1234567 -> "1.2 MB". */
 export function formatBytes(n: number): string {
@@ -24,11 +24,6 @@ export function formatBytes(n: number): string {
     i += 1;
   } while (v >= 1000 && i < units.length - 1);
   return `${v.toFixed(1)} ${units[i]}`;
-}
-
-/** "1 file" / "2 files". */
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${formatCount(n)} ${n === 1 ? one : many}`;
 }
 
 /**
@@ -157,6 +152,52 @@ export function clipVisible(s: string, max: number): string {
   }
   if (i === s.length) return visible(s);
   return `${visible(s.slice(0, i))}… (${formatCount(s.length - i)} more characters)`;
+}
+
+/** The code point of `s` at `i` as it is shown: itself, or `[U+200D]` when invisible there (as `visible` shows it in `s`). */
+function shownAt(s: string, i: number): string {
+  const size = s.codePointAt(i)! > 0xffff ? 2 : 1;
+  INVISIBLE_AT.lastIndex = i;
+  return INVISIBLE_AT.test(s) ? codeToken(s.slice(i, i + size)) : s.slice(i, i + size);
+}
+
+/** The longest mark of a middle cut: `… (` + a count + ` characters left out) …`. */
+const MIDDLE_MARK_MAX = 3 + 19 + ' characters left out) …'.length;
+
+/**
+ * `clipVisible` cut in the middle: the value's start and, twice as long, its end, and how many of
+ * its characters are left out between them. For who acted and what was acted on (a caller's ARN or
+ * label, a finding's resource), whose end names them: a role path of 300 characters cut at its end
+ * loses the role's name. At most `max` characters in all, so the PDF's last pass (`visibleStrings`,
+ * at the same cap or a larger one) leaves it as it is.
+ */
+export function clipVisibleMiddle(s: string, max: number): string {
+  if (s.length <= max && !HAS_INVISIBLE.test(s)) return s;
+  // Whole when its visible form fits (walked at most `max` characters in, whatever its length).
+  let width = 0;
+  for (let i = 0; i < s.length && width <= max; i += s.codePointAt(i)! > 0xffff ? 2 : 1) width += shownAt(s, i).length;
+  if (width <= max) return visible(s);
+  const room = max - MIDDLE_MARK_MAX;
+  let head = '';
+  let start = 0;
+  for (;;) {
+    const shown = shownAt(s, start);
+    if (head.length + shown.length > Math.floor(room / 3)) break;
+    head += shown;
+    start += s.codePointAt(start)! > 0xffff ? 2 : 1;
+  }
+  let tail = '';
+  let end = s.length;
+  for (;;) {
+    const low = s.charCodeAt(end - 1);
+    const high = s.charCodeAt(end - 2);
+    const at = low >= 0xdc00 && low <= 0xdfff && high >= 0xd800 && high <= 0xdbff ? end - 2 : end - 1;
+    const shown = shownAt(s, at);
+    if (head.length + tail.length + shown.length > room) break;
+    tail = shown + tail;
+    end = at;
+  }
+  return `${head}… (${formatCount(end - start)} characters left out) …${tail}`;
 }
 
 const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,119}$/;

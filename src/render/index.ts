@@ -1,5 +1,5 @@
 import type { ReportModel } from '../types.js';
-import type { RenderContext } from './context.js';
+import { DEFAULT_PDF_CAPS, type RenderContext } from './context.js';
 
 /** A renderer's output: bytes, text, or text in pieces written as they come (large outputs). */
 export type Rendered = Buffer | string | Iterable<string>;
@@ -19,8 +19,14 @@ const eventsCsv: Renderer = async (model) => (await import('./csv.js')).renderEv
 const findingsCsv: Renderer = async (model) => (await import('./csv.js')).renderFindingsCsv(model);
 const html: Renderer = async (model, ctx) => (await import('./html.js')).renderHtml(model, { ...ctx, media: 'screen' });
 const pdf: Renderer = async (model, ctx) => (await import('./pdf.js')).renderPdf(model, ctx);
+// The Markdown names the file that lists what it leaves out: the PDF only when the PDF does not stop before the end of the findings.
 const md: Renderer = async (model, ctx) =>
-  (await import('./md.js')).renderMarkdown(model, { dataFiles: ctx.dataFiles, outputFiles: ctx.outputFiles, comparison: model.comparison });
+  (await import('./md.js')).renderMarkdown(model, {
+    dataFiles: ctx.dataFiles,
+    outputFiles: ctx.outputFiles,
+    comparison: model.comparison,
+    pdfFindings: { ...DEFAULT_PDF_CAPS, ...ctx.pdfCaps }.findings,
+  });
 
 /** `--format` name -> the files it writes. The one place formats are dispatched. */
 export const FORMATS = {

@@ -8,8 +8,8 @@
  */
 import type { Finding, ReportModel, Severity } from '../report/model.js';
 import type { RenderContext } from './context.js';
-import { athenaRead, formatCount, inRegionsAskedFor, NOT_IN_ORGANIZATION_LIST, readLogFiles, suppressedCount, visible, ZoneClock } from './format.js';
-import { flatten } from './one-line.js';
+import { athenaRead, formatCount, inRegionsAskedFor, NOT_IN_ORGANIZATION_LIST, plural, readLogFiles, suppressedCount, visible, ZoneClock } from './format.js';
+import { flatten, flattenMiddle } from './one-line.js';
 import { findingRegions } from '../report/model.js';
 import type { Comparison } from '../analysis/compare.js';
 
@@ -28,6 +28,11 @@ export type MarkdownContext = Partial<Pick<RenderContext, 'dataFiles'>> & {
   outputFiles?: readonly string[];
   /** The comparison with a previous report, when `--compare` was given. */
   comparison?: Comparison | null;
+  /**
+   * The findings the PDF lists (`PdfCaps.findings`, open ones first): past it, the PDF is not the
+   * file that lists the open findings the summary leaves out. Absent: it lists them all.
+   */
+  pdfFindings?: number;
 };
 
 // ---------------------------------------------------------------------------
@@ -51,9 +56,12 @@ export function mdText(value: string, max = 200): string {
     .replace(/@/g, '@\u200b');
 }
 
-/** An identifier as inline code (invisible characters shown as `[U+202E]`); inside a table the pipes are escaped (GFM unescapes them in code). */
-export function mdCode(value: string, max = 80, inTable = true): string {
-  let text = flatten(visible(value), max);
+/**
+ * An identifier as inline code (invisible characters shown as `[U+202E]`); inside a table the pipes are
+ * escaped (GFM unescapes them in code). Past `max`, cut at the end, or in the `middle` (an ARN: its end says who).
+ */
+export function mdCode(value: string, max = 80, inTable = true, cut: 'end' | 'middle' = 'end'): string {
+  let text = (cut === 'middle' ? flattenMiddle : flatten)(visible(value), max);
   if (inTable) text = text.replace(/\|/g, '\\|');
   const longestRun = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
   const fence = '`'.repeat(longestRun + 1);
@@ -62,7 +70,6 @@ export function mdCode(value: string, max = 80, inTable = true): string {
 }
 
 const count = formatCount;
-const plural = (n: number, one: string, many = `${one}s`) => `${count(n)} ${n === 1 ? one : many}`;
 
 function accountLabel(finding: Finding): string {
   const id = mdCode(finding.accountId, 20);
@@ -219,6 +226,22 @@ function whereListed(file: string | null): string {
   return file === null ? 'not in any file written (add html or json to --format for the full list)' : `in ${mdCode(file, 80, false)}`;
 }
 
+/**
+ * "…and 78 more open findings in `iot-audit-2026-10.html`": a file written that lists every open
+ * finding. The PDF is one only when it lists them all (it stops at `pdfFindings`, 500 by default,
+ * and points to the JSON): else the HTML, the JSON or the findings CSV, or, when the PDF is the
+ * only one written, how many it lists and what to add for the rest.
+ */
+function moreFindings(open: number, shown: number, ctx: MarkdownContext): string {
+  const more = `…and ${plural(open - shown, 'more open finding')}`;
+  const pdfListsAll = open <= (ctx.pdfFindings ?? Number.POSITIVE_INFINITY);
+  const file = fullReportFile(ctx, pdfListsAll ? ['.html', '.pdf', '.json', '-findings.csv'] : ['.html', '.json', '-findings.csv']);
+  if (file !== null) return `${more} in ${mdCode(file, 80, false)}.`;
+  const pdf = pdfListsAll ? null : fullReportFile(ctx, ['.pdf']);
+  if (pdf === null) return `${more}, ${whereListed(null)}.`;
+  return `${more}, not all in any file written: ${mdCode(pdf, 80, false)} lists ${count(ctx.pdfFindings!)} of the ${count(open)} (add html or json to --format for the full list).`;
+}
+
 function findingsSection(model: ReportModel, ctx: MarkdownContext): string[] {
   const lines = ['', '### Findings', ''];
   const open = model.findings.filter((f) => !f.suppressed);
@@ -242,13 +265,10 @@ function findingsSection(model: ReportModel, ctx: MarkdownContext): string[] {
     lines.push('', `| Severity | Finding | Account | Region | Resource | When (${mdText(clock.zone, 40)}) |`, '|---|---|---|---|---|---|');
     for (const f of top) {
       lines.push(
-        `| ${mdText(f.severity, 10)} | ${mdText(f.title, 70)} | ${accountLabel(f)} | ${regionsCell(f)} | ${mdCode(f.resource, 60)} | ${mdText(clock.minute(f.time), 30)} |`,
+        `| ${mdText(f.severity, 10)} | ${mdText(f.title, 70)} | ${accountLabel(f)} | ${regionsCell(f)} | ${mdCode(f.resource, 80, true, 'middle')} | ${mdText(clock.minute(f.time), 30)} |`,
       );
     }
-    if (open.length > top.length) {
-      const file = fullReportFile(ctx, ['.html', '.pdf', '.json', '-findings.csv']);
-      lines.push('', `…and ${plural(open.length - top.length, 'more open finding')}${file === null ? ',' : ''} ${whereListed(file)}.`);
-    }
+    if (open.length > top.length) lines.push('', moreFindings(open.length, top.length, ctx));
   }
   // A suppression that expired: its findings count again, for --fail-on too. Said here as in the
   // HTML, for the job that reads this summary and sees a run fail that passed last month.

@@ -45,7 +45,7 @@ export function comparisonView(c: Comparison, kit: ViewKit): ComparisonView {
     title: kit.cut(f.title),
     ruleId: kit.cut(f.ruleId),
     account: kit.account(f.accountId, f.accountName),
-    resource: kit.cut(f.resource),
+    resource: kit.cutMiddle(f.resource),
     suppressed: f.suppressed,
     // Built from values of both reports (a finding's regions): cut as every other value here.
     changes: f.changes ? f.changes.map((c) => kit.cut(c)) : [],
@@ -109,7 +109,7 @@ export function comparisonView(c: Comparison, kit: ViewKit): ComparisonView {
       region: kit.cut(x.region),
       status,
     })),
-    actors: kit.table(actors, rows, ({ change, a }) => ({ change, label: kit.cut(a.label), type: a.type === null ? 'not stated' : kit.cut(a.type) })),
+    actors: kit.table(actors, rows, ({ change, a }) => ({ change, label: kit.cutMiddle(a.label), type: a.type === null ? 'not stated' : kit.cut(a.type) })),
   };
 }
 

@@ -4,7 +4,7 @@
  * (a class attribute never carries a value from the model, only one of these names).
  */
 import type { PdfCaps } from './context.js';
-import { clipVisible, formatCount, visibleStrings, type FieldCaps, type ZoneClock } from './format.js';
+import { clipVisible, clipVisibleMiddle, formatCount, visibleStrings, type FieldCaps, type ZoneClock } from './format.js';
 import { lazyRows } from './rows.js';
 
 export interface Link {
@@ -213,6 +213,14 @@ export class ViewKit {
    */
   cut(value: string, pdfChars: number = PDF_CHARS.cell): string {
     return this.media === 'pdf' ? clipVisible(value, pdfChars) : value;
+  }
+
+  /**
+   * Who acted or what was acted on (a caller's label or ARN, a finding's resource) as `cut`, but cut in
+   * the middle in the PDF (`clipVisibleMiddle`): its end names the role, the session or the resource.
+   */
+  cutMiddle(value: string, pdfChars: number = PDF_CHARS.cell): string {
+    return this.media === 'pdf' ? clipVisibleMiddle(value, pdfChars) : value;
   }
 
   /** The first `cellItems` values, each cut in the PDF at `pdfChars` characters (`cut`), and how many more there are. */

@@ -43,7 +43,7 @@ import {
   ZoneClock,
 } from './format.js';
 import { charsInRows, DOCUMENT_COLUMNS, printedRows } from './printed-rows.js';
-import { flatten } from './one-line.js';
+import { flatten, flattenMiddle } from './one-line.js';
 import { findingRegions } from '../report/model.js';
 import { regionsText } from './finding-regions.js';
 import { changeKey, lifecycleKey, repetitions, type Repetition } from './group.js';
@@ -610,10 +610,10 @@ function findingsView(
     const id = CERT_ARN.exec(r)?.[1] ?? (kind === 'certificate' ? r : null);
     // The certificate in the finding's account and region, else any with the id (a transferred one is in another account).
     const cert = id === null ? undefined : (certAnchors.get(certificatePlace(f.accountId, f.region, id)) ?? certAnchors.get(id));
-    if (cert) return { text: kit.cut(r), href: `#${cert}` };
+    if (cert) return { text: kit.cutMiddle(r), href: `#${cert}` };
     const name = POLICY_ARN.exec(r)?.[1] ?? (kind === 'policy' ? r : null);
     const policy = name === null ? null : policyAnchor(policyAnchors, f.accountId, f.region, name);
-    return { text: kit.cut(r), href: policy ? `#${policy}` : null };
+    return { text: kit.cutMiddle(r), href: policy ? `#${policy}` : null };
   };
   const row = (f: Finding, anchor: string): FindingRow => {
     const regions = findingRegions(f);
@@ -656,7 +656,7 @@ function findingsView(
       ? []
       : openAnchors.map((anchor, i) => {
           const f = cards[i] as Finding;
-          const parts = [severityBadge(f.severity).label, f.title, flatten(f.resource, 60), kit.account(f.accountId, f.accountName)];
+          const parts = [severityBadge(f.severity).label, f.title, flattenMiddle(f.resource, 80), kit.account(f.accountId, f.accountName)];
           return { title: flatten(parts.join(' · '), PDF_CHARS.cell), href: `#${anchor}` };
         });
   const compactAnchors = claim(compact, left(cards.length));
@@ -733,7 +733,7 @@ function summaryView(model: ReportModel, kit: ViewKit, groups: Repetition<IotEve
       return {
         eventName: kit.cut(first.eventName),
         count: formatCount(g.items.length),
-        actor: kit.cut(first.actor.label),
+        actor: kit.cutMiddle(first.actor.label),
         account: kit.account(first.accountId, first.accountName),
         regions: [...new Set(g.items.map((e) => e.region))].sort().map((r) => kit.cut(r)).join(', '),
         range: kit.clock.range(first.eventTime, last.eventTime),
@@ -966,7 +966,7 @@ function certificatesView(
       accounts: accountPath(first, kit, groupAccount),
       region: kit.cut(first.region),
       shape: first.steps.map((s) => `${certificateActionLabel(s.action)} (${kit.cut(s.eventName)})`).join(' → '),
-      actors: [...new Set(first.steps.map((s) => s.actorLabel))].map((a) => kit.cut(a)).join(', '),
+      actors: [...new Set(first.steps.map((s) => s.actorLabel))].map((a) => kit.cutMiddle(a)).join(', '),
       status: certificateStatusBadge(first.lastKnownStatus),
       range: times.length > 0 ? kit.clock.range(times[0] as string, times[times.length - 1] as string) : '—',
       samples: g.items.slice(0, 3).map((c) => kit.cut(c.certificateId)),
@@ -994,7 +994,7 @@ function certificatesView(
       action: certificateActionLabel(s.action),
       eventName: kit.cut(s.eventName),
       detail: s.detail === null ? null : kit.cut(s.detail, PDF_CHARS.stepDetail),
-      actor: kit.cut(s.actorLabel),
+      actor: kit.cutMiddle(s.actorLabel),
       account: elsewhere ? kit.account(s.accountId, s.accountName) : null,
       event: kit.eventLink(s.eventId),
     }));
@@ -1183,7 +1183,7 @@ function policiesView(policies: PolicyHistory[], kit: ViewKit): { view: Policies
           action: policyActionLabel(c.action),
           eventName: kit.cut(c.eventName),
           target: c.target === null ? null : c.targetType ? `${kit.cut(c.target)} (${c.targetType})` : kit.cut(c.target),
-          actor: kit.cut(c.actorLabel),
+          actor: kit.cutMiddle(c.actorLabel),
           event: kit.eventLink(c.eventId),
           count: null,
         };
@@ -1195,7 +1195,7 @@ function policiesView(policies: PolicyHistory[], kit: ViewKit): { view: Policies
         action: policyActionLabel(first.action),
         eventName: kit.cut(first.eventName),
         target: `${plural(item.group.length, 'target')}, e.g. ${item.group.slice(0, 2).map((c) => (c.target === null ? '—' : kit.cut(c.target))).join(', ')}`,
-        actor: kit.cut(first.actorLabel),
+        actor: kit.cutMiddle(first.actorLabel),
         event: kit.eventLink(first.eventId),
         count: formatCount(item.group.length),
       };
@@ -1223,7 +1223,7 @@ function policiesView(policies: PolicyHistory[], kit: ViewKit): { view: Policies
           versionId: v.versionId === null ? '(version not logged)' : kit.cut(v.versionId),
           time: kit.clock.dateTime(v.eventTime),
           eventName: kit.cut(v.eventName),
-          actor: kit.cut(v.actorLabel),
+          actor: kit.cutMiddle(v.actorLabel),
           setAsDefault: v.setAsDefault,
           recorded,
           document: text === null ? null : clipVisible(text, documents.sizes.get(v) ?? kit.limits.documentChars),
@@ -1335,11 +1335,11 @@ function policiesMore(notShown: number, documents: DocumentSizes, kit: ViewKit):
 /** An actor's row. Every value comes from the logs: the PDF cuts long ones as the appendix does (`PDF_CHARS`). */
 function actorRow(a: ActorSummary, kit: ViewKit): ActorRow {
   return {
-    label: kit.cut(a.label),
+    label: kit.cutMiddle(a.label),
     type: a.type === null ? 'not stated' : kit.cut(a.type),
-    arn: a.arn === null ? null : kit.cut(a.arn),
+    arn: a.arn === null ? null : kit.cutMiddle(a.arn),
     // Shown under "Role:", so only a role: a federated user's issuer (an IAM user or the root user) is in its label.
-    role: a.sessionIssuerType === 'Role' && a.sessionIssuerArn !== null ? kit.cut(a.sessionIssuerArn) : null,
+    role: a.sessionIssuerType === 'Role' && a.sessionIssuerArn !== null ? kit.cutMiddle(a.sessionIssuerArn) : null,
     mfa: mfaBadge(a.mfaAuthenticated),
     changes: formatCount(a.changes),
     reads: formatCount(a.reads),
@@ -1381,7 +1381,7 @@ function messageOf(d: DeniedGroup, kit: ViewKit, messages: ReadonlyMap<string, s
 
 function deniedRow(d: DeniedGroup, kit: ViewKit, messages: ReadonlyMap<string, string | null>): DeniedRow {
   return {
-    actor: kit.cut(d.actorLabel),
+    actor: kit.cutMiddle(d.actorLabel),
     account: kit.account(d.accountId, d.accountName),
     eventName: kit.cut(d.eventName),
     errorCode: kit.cut(d.errorCode),
@@ -1645,7 +1645,7 @@ function appendixView(model: ReportModel, kit: ViewKit, ungrouped: IotEvent[]): 
         ? { label: 'read', cls: 'st-muted' }
         : { label: 'change', cls: 'st-ok' },
     errorMessage: e.errorMessage === null ? null : kit.cut(e.errorMessage, PDF_CHARS.eventError),
-    actor: kit.cut(e.actor.label),
+    actor: kit.cutMiddle(e.actor.label),
     sourceIp: e.sourceIp === null ? null : kit.cut(e.sourceIp),
     userAgent: e.userAgent === null ? null : kit.cut(e.userAgent, PDF_CHARS.userAgent),
     resources: kit.list(e.resources.map((r) => `${r.type}: ${r.id}`)),

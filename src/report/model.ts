@@ -50,7 +50,9 @@
  * asked for without logs too, as `accountsCovered` counts them, where it was only those with logs;
  * a policy's `defaultVersionsCreatedInPeriod`, the versions made the default after the period shows
  * the policy created or deleted, which were said to be created before the period, and its
- * `defaultVersionMayBeUnlogged` of the other versions alone). The schema
+ * `defaultVersionMayBeUnlogged` of the other versions alone; a finding's `suppressionNote`, why a suppression matching it was not
+ * applied (it expired), which its `suppressionReason` said, that field now null unless the finding is
+ * suppressed). The schema
  * describes one version exactly (closed objects, every field required): a report validates
  * against the schema of the version that wrote it, not an older minor's.
  */
@@ -790,8 +792,15 @@ export interface Finding {
   time: string;
   /** Evidence quoted (e.g. the offending policy statement). */
   evidence: string | null;
+  /** Whether a suppression of the config applies to it (it still shows, marked, and does not count for `--fail-on`). */
   suppressed: boolean;
+  /** The reason of the suppression applied to it; null unless `suppressed` (since schema 1.7: an expired one's note was here). */
   suppressionReason: string | null;
+  /**
+   * Why a suppression matching it was not applied: "suppression expired on 2026-10-15, not applied
+   * (<its reason>)"; null when none matched or one applies. Since schema 1.7.
+   */
+  suppressionNote: string | null;
 }
 
 export interface RuleError {

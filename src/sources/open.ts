@@ -13,8 +13,8 @@ export interface OpenSourcesOptions {
   concurrency?: number;
   /** The report's output folder: not read when it is inside a local source (`LocalStore`'s `skipFolder`). */
   outDir?: string;
-  /** Told, one line each, of a source left out because another source given reads all of it. */
-  warn?: (line: string) => void;
+  /** Told, one note each (its words: the command adds `Note:`), of a source left out because another source given reads all of it. */
+  note?: (text: string) => void;
 }
 
 /** A `--source` value checked, before any store is opened. */
@@ -54,7 +54,7 @@ export async function openSources(specs: readonly string[], options: OpenSources
     const reader = candidates.find((other, j) => j !== i && readsAllOf(other, candidate, j < i, realSkip));
     if (reader !== undefined) {
       const same = reader.kind === 'local' && candidate.kind === 'local' ? reader.real === candidate.real : reader.kind === 's3' && candidate.kind === 's3' && reader.prefix === candidate.prefix;
-      options.warn?.(`Note: --source ${candidate.spec} is left out: ${same ? 'it is the same source as' : 'it lies inside'} --source ${reader.spec}, which reads all of it`);
+      options.note?.(`--source ${candidate.spec} is left out: ${same ? 'it is the same source as' : 'it lies inside'} --source ${reader.spec}, which reads all of it`);
       continue;
     }
     if (candidate.kind === 's3') {

@@ -258,6 +258,7 @@ export function finding(init: Partial<Finding> = {}): Finding {
     evidence: null,
     suppressed: false,
     suppressionReason: null,
+    suppressionNote: null,
     ...init,
     // As the rule of that id declares it (a made-up rule id: the caller, as most rules' findings are).
     resourceKind: init.resourceKind ?? RULES[init.ruleId ?? '']?.resourceKind ?? 'principal',

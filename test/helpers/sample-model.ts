@@ -497,7 +497,7 @@ export function sampleModel(options: SampleOptions = {}): ReportModel {
       ruleId, severity, title: `Finding of ${ruleId}`, description: `What ${ruleId} saw.`, remediation: `Fix what ${ruleId} saw.`,
       accountId: (e[0] as IotEvent).accountId, accountName: (e[0] as IotEvent).accountName, region: (e[0] as IotEvent).region,
       regions: [(e[0] as IotEvent).region], resource, resourceKind: RULES[ruleId]?.resourceKind ?? 'principal',
-      eventIds: e.map((x) => x.eventId), time: (e[0] as IotEvent).eventTime, evidence: null, suppressed: false, suppressionReason: null, ...extra,
+      eventIds: e.map((x) => x.eventId), time: (e[0] as IotEvent).eventTime, evidence: null, suppressed: false, suppressionReason: null, suppressionNote: null, ...extra,
     });
     const broad = byName('CreatePolicyVersion').filter((e) => e.accountId === PROD);
     findings.push(f('overly-permissive-policy', 'high', broad, policyName, {

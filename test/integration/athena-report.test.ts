@@ -267,7 +267,7 @@ describe('the same Athena table given twice (2026-11-26 review)', () => {
     const { model } = await runReport(options(['athena://cloudtrail.org_trail', 'athena://CloudTrail.Org_Trail'], { onNote: (line) => notes.push(line) }));
     expect(server.queries.length - before).toBe(1);
     expect(model.sources.map((s) => s.label)).toEqual(['athena://cloudtrail.org_trail']);
-    expect(notes).toEqual(['Note: --source athena://CloudTrail.Org_Trail is left out: it is the same table as --source athena://cloudtrail.org_trail, whose query reads it']);
+    expect(notes).toEqual(['--source athena://CloudTrail.Org_Trail is left out: it is the same table as --source athena://cloudtrail.org_trail, whose query reads it']);
   });
 });
 

@@ -212,7 +212,7 @@ describe('iot-audit report: bad input gets one line, a documented exit code and 
     const config = path.join(tmp('expired-suppression-config'), 'audit.yaml');
     writeFileSync(config, 'suppressions:\n  - account: "314159265358"\n    rule: human-without-mfa\n    resource: "*"\n    reason: accepted until mid-month\n    expires: "2026-10-15"\n');
     const note = /^Note: Suppression of human-without-mfa for "\*" in account 314159265358 expired on 2026-10-15 and was not applied to \d+ findings?\.$/;
-    const run = await cli([...base, '--config', config, '--format', 'json,md', '--fail-on', 'high', '--out', out]);
+    const run = await cli([...base, '--config', config, '--format', 'json,md,csv', '--fail-on', 'high', '--out', out]);
     expect(run.code, run.stderr).toBe(1);
     const lines = run.stderr.split('\n');
     const at = lines.findIndex((l) => note.test(l));
@@ -225,7 +225,14 @@ describe('iot-audit report: bad input gets one line, a documented exit code and 
     const named = model.findings.filter((f: { ruleId: string; accountId: string }) => f.ruleId === 'human-without-mfa' && f.accountId === '314159265358');
     expect(named.length).toBeGreaterThan(0);
     expect(model.findingNotes[0]).toContain(`was not applied to ${named.length} finding`);
-    for (const f of named) expect(f).toMatchObject({ suppressed: false, suppressionReason: expect.stringMatching(/^suppression expired on 2026-10-15, not applied/) });
+    for (const f of named) expect(f).toMatchObject({ suppressed: false, suppressionReason: null, suppressionNote: expect.stringMatching(/^suppression expired on 2026-10-15, not applied/) });
+    // The findings CSV as the JSON: no suppression reason on a finding that is not suppressed (a filter on it took them for suppressed: 2026-11-28 review).
+    const csv = readFileSync(path.join(out, 'iot-audit-2026-10-findings.csv'), 'utf8');
+    const header = csv.split('\r\n')[0]!.split(',');
+    expect(header.slice(header.indexOf('suppressed'), header.indexOf('suppressed') + 3)).toEqual(['suppressed', 'suppressionReason', 'suppressionNote']);
+    const rows = csv.split('\r\n').filter((line) => line.startsWith(`${named[0].id},`));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toContain(',false,,"suppression expired on 2026-10-15, not applied (accepted until mid-month)",');
     // Escaped as any text of the Markdown (the resource glob's `*`).
     expect(readFileSync(path.join(out, 'iot-audit-2026-10.md'), 'utf8')).toContain(`**Note:** ${model.findingNotes[0].replace('"*"', '"\\*"')}`);
     const json = JSON.parse((await cli([...base, '--config', config, '--format', 'json', '--fail-on', 'high', '--out', out, '--json'])).stdout);
@@ -243,7 +250,7 @@ describe('iot-audit report: bad input gets one line, a documented exit code and 
     ]);
   });
 
-  it('counts an IoT record without an event name on stderr, and one log file in the singular', async () => {
+  it('counts an IoT record without an event name on stderr, as a warning, and one log file and one event in the singular (2026-11-28 review: "1 IoT events: 1 changes", no "Warning:")', async () => {
     const dir = tmp('nameless');
     const record = { eventVersion: '1.08', eventID: 'n-1', eventTime: '2026-10-05T10:00:00Z', eventSource: 'iot.amazonaws.com', awsRegion: 'us-east-1', recipientAccountId: '111122223333', userIdentity: { type: 'Root' } };
     mkdirSync(path.join(dir, 'logs'));
@@ -251,9 +258,20 @@ describe('iot-audit report: bad input gets one line, a documented exit code and 
     const run = await cli(['report', '--source', path.join(dir, 'logs'), '--period', '2026-10', '--no-organization', '--format', 'json', '--out', path.join(dir, 'out')]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain('  1 log file read, 0 unreadable');
-    expect(run.stderr).toContain(
-      "1 IoT record has no event name (damaged or altered: CloudTrail always writes one) and is in no event (listed in the report's Coverage)",
+    expect(run.stdout).toContain('  1 IoT event: 1 change, 0 failed or denied, 0 reads\n');
+    expect(run.stderr.split('\n')).toContain(
+      "Warning: 1 IoT record has no event name (damaged or altered: CloudTrail always writes one) and is in no event (listed in the report's Coverage)",
     );
+  });
+
+  it('says how many findings are suppressed when all are, not "findings: none" (2026-11-28 review)', async () => {
+    const dir = tmp('all-suppressed');
+    writeFileSync(path.join(dir, 'all.yaml'), 'suppressions:\n  - {account: "*", rule: "*", resource: "*", reason: all}\n');
+    const run = await cli([...base, '--config', path.join(dir, 'all.yaml'), '--format', 'json', '--out', path.join(dir, 'out')]);
+    expect(run.code, run.stderr).toBe(0);
+    const model = JSON.parse(readFileSync(path.join(dir, 'out', 'iot-audit-2026-10.json'), 'utf8'));
+    expect(model.findings.length).toBeGreaterThan(0);
+    expect(run.stdout).toContain(`  findings: none open, ${model.findings.length} suppressed\n`);
   });
 
   it('a second run of the report into the same --out, of other formats or filters: SHA256SUMS vouches for its own files only, and says which are left from the earlier run (2026-11-26 review)', async () => {

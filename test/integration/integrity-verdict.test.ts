@@ -66,7 +66,7 @@ describe('report --verify: one verdict, from the model, in every output', () => 
     );
     expect(badge).toBe('Failed');
     expect(row).toBe('failed: problems found (see Log integrity)');
-    expect(run.stdout).toContain('  integrity: FAILED, 66 problems (1 account-regions checked)\n');
+    expect(run.stdout).toContain('  integrity: FAILED, 66 problems (1 account-region checked)\n');
     // Files delivered after the chain's last digest: said as the README says it, not as files whose hash was wrong.
     expect(boxes).toEqual([expect.stringMatching(/ come from log files listed by no digest, in a trail that has digests: delivered after their chain's last digest \(validation stopped, or the digests after it were deleted\), or added/)]);
   }, 60_000);

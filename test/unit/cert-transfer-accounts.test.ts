@@ -193,6 +193,7 @@ describe('the report of a transferred certificate', () => {
         evidence: null,
         suppressed: false,
         suppressionReason: null,
+        suppressionNote: null,
       },
     ],
   });

@@ -162,6 +162,7 @@ describe('1. an answer to a transfer the report does not show', () => {
       evidence: null,
       suppressed: false,
       suppressionReason: null,
+      suppressionNote: null,
     });
     const alone = buildView(model(october(), [STAGING], { findings: [finding(PROD)] }), SCREEN);
     const rejected = alone.certificates.table.chunks.flatMap((c) => c.rows).find((r) => r.id === REJECTED);

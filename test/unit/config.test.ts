@@ -42,6 +42,12 @@ describe('loadConfig', () => {
     await expect(loadConfig('nope.yaml', dir)).rejects.toThrow(/^config file nope.yaml not found/);
   });
 
+  it('says where it looked for a relative --config, and does not claim the working folder for an absolute one (2026-11-28 review)', async () => {
+    await expect(loadConfig('nope.yaml', dir)).rejects.toThrow(`config file nope.yaml not found (looked in ${dir})`);
+    const absolute = join(dir, 'missing', 'nope.yaml');
+    await expect(loadConfig(absolute, dir)).rejects.toThrow(new ConfigError(`config file ${absolute} not found`));
+  });
+
   it('says what to give when --config is a folder or empty', async () => {
     await expect(loadConfig('.', dir)).rejects.toThrow(/^\. is a folder: give the config file in it \(YAML or JSON\), e\.g\. \.\/iot-audit\.config\.yaml$/);
     await expect(loadConfig('', dir)).rejects.toThrow(/^--config is empty: give the config file \(YAML or JSON\), or leave out --config$/);

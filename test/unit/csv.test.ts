@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { renderEventsCsv, renderFindingsCsv } from '../../src/render/csv.js';
 import type { IotEvent } from '../../src/types.js';
 import { sampleModel } from '../helpers/sample-model.js';
+import { finding, reportModel } from '../helpers/events.js';
 
 /** RFC 4180 records, read back the way a spreadsheet reads them (quoted fields may hold `,`, `"` and line breaks). */
 function parseCsv(text: string): string[][] {
@@ -93,5 +94,25 @@ describe('the findings CSV', () => {
     const [header, ...rows] = parseCsv(pieces.join(''));
     expect(rows.map((r) => r[header!.indexOf('id')])).toEqual(model.findings.map((f) => f.id));
     expect(rows.map((r) => unguard(r[header!.indexOf('evidence')]!))).toEqual(model.findings.map((f) => f.evidence ?? ''));
+  });
+
+  it('names a suppression reason only for a suppressed finding; an expired suppression is a note in its own column (2026-11-28 review)', async () => {
+    const model = reportModel({
+      findings: [
+        finding({ id: 'muted', suppressed: true, suppressionReason: 'accepted in CHG-1' }),
+        finding({ id: 'open', suppressionNote: 'suppression expired on 2026-10-15, not applied (accepted until mid-month)' }),
+        finding({ id: 'plain' }),
+      ],
+    });
+    const [header, ...rows] = parseCsv([...(await renderFindingsCsv(model))].join(''));
+    expect(header).toEqual([
+      'id', 'ruleId', 'severity', 'title', 'accountId', 'accountName', 'region', 'resource', 'time', 'eventIds',
+      'suppressed', 'suppressionReason', 'suppressionNote', 'description', 'evidence',
+    ]);
+    const column = (name: string) => rows.map((r) => r[header!.indexOf(name)]);
+    expect(column('suppressed')).toEqual(['true', 'false', 'false']);
+    // A filter on a non-empty suppressionReason finds the suppressed findings, and only them.
+    expect(column('suppressionReason')).toEqual(['accepted in CHG-1', '', '']);
+    expect(column('suppressionNote')).toEqual(['', 'suppression expired on 2026-10-15, not applied (accepted until mid-month)', '']);
   });
 });

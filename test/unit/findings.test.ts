@@ -108,6 +108,7 @@ describe('evaluateFindings', () => {
       evidence: 'quoted',
       suppressed: false,
       suppressionReason: null,
+      suppressionNote: null,
     });
   });
 
@@ -173,7 +174,9 @@ describe('evaluateFindings', () => {
 
     const after = run(rules, config, '2026-11-02T00:00:00Z');
     expect(after.findings[0]!.suppressed).toBe(false);
-    expect(after.findings[0]!.suppressionReason).toContain('expired on 2026-11-01');
+    // Its note, not a suppression reason: a finding with a reason reads as suppressed (2026-11-28 review).
+    expect(after.findings[0]!.suppressionReason).toBeNull();
+    expect(after.findings[0]!.suppressionNote).toBe('suppression expired on 2026-11-01, not applied (until the fix)');
     expect(after.notes).toEqual(['Suppression of r for "*" in account * expired on 2026-11-01 and was not applied to 1 finding.']);
   });
 
@@ -186,6 +189,20 @@ describe('evaluateFindings', () => {
     expect(at.notes).toEqual([]);
     const after = run(rules, config, '2026-11-01T00:00:01Z');
     expect(after.findings[0]!.suppressed).toBe(false);
+  });
+
+  it('lists the notes on expired suppressions by the highest severity they no longer suppress, then how many, then rule (2026-11-28 review: config order hid two high findings)', () => {
+    const expired = (rule: string) => ({ account: '*', rule, resource: '*', reason: rule, expires: '2026-01-01' });
+    const rules = {
+      lows: fakeRule('lows', [hit({ resource: 'a' }), hit({ resource: 'b' }), hit({ resource: 'c' })], { severity: 'low' }),
+      mixed: fakeRule('mixed', [hit({ resource: 'a' }), hit({ resource: 'b', lowerSeverityBy: 2 })], { severity: 'high' }),
+      one: fakeRule('one', [hit({ resource: 'a' })], { severity: 'low' }),
+      other: fakeRule('other', [hit({ resource: 'a' })], { severity: 'low' }),
+      crit: fakeRule('crit', [hit({ resource: 'a' })], { severity: 'critical' }),
+    };
+    const config = { suppressions: ['other', 'one', 'lows', 'mixed', 'crit'].map(expired) };
+    const notes = run(rules, config, '2026-11-01T00:00:00Z').notes;
+    expect(notes.map((n) => /^Suppression of (\w+) /.exec(n)![1])).toEqual(['crit', 'mixed', 'lows', 'one', 'other']);
   });
 
   it('prefers a live suppression over an expired one', () => {

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_LINES, mdCode, mdText, renderMarkdown } from '../../src/render/md.js';
 import { buildView } from '../../src/render/view.js';
+import { FORMATS } from '../../src/render/index.js';
 import type { IntegrityReport, ReportModel } from '../../src/report/model.js';
 import { account, finding, iotEvent, period, reportModel } from '../helpers/events.js';
 import { sampleModel } from '../helpers/sample-model.js';
@@ -94,6 +95,36 @@ describe('Markdown summary: filters and the accounts covered', () => {
     expect(line.length).toBeLessThan(600);
     expect(md).toContain(', 500 accounts  \n');
     expect(md.trimEnd().split('\n').length).toBeLessThanOrEqual(MAX_LINES);
+  });
+});
+
+describe("Markdown summary: a caller's ARN keeps its end, which says who acted (2026-11-28 review)", () => {
+  it('cuts a long ARN in the middle, keeping the role or session name whole', () => {
+    const sso = 'arn:aws:iam::314159265358:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_IoTAdmin_5f3c1e2d9a8b7c6d';
+    const session = `arn:aws:sts::314159265358:assumed-role/${'DeploymentPipelineRole'.padEnd(64, 'X')}/build-2026-10-13-1540`;
+    const md = renderMarkdown(reportModel({ findings: [finding({ id: 'a', resource: sso }), finding({ id: 'b', resource: session })] }));
+    const resources = findingRows(md).map((row) => cells(row)[4]!);
+    // It read `arn:aws:iam::314159265358:role/aws-reserved/sso.amazonaws.c…`: the role unnamed.
+    expect(resources[0]).toBe('`arn:aws:iam::314159265358:…mazonaws.com/AWSReservedSSO_IoTAdmin_5f3c1e2d9a8b7c6d`');
+    expect(resources[1]).toMatch(/^`arn:aws:sts::314159265358:…X+\/build-2026-10-13-1540`$/);
+    for (const code of resources) expect(code.length).toBeLessThanOrEqual(82);
+    // A short one whole.
+    expect(renderMarkdown(reportModel({ findings: [finding({ resource: 'arn:aws:iam::314159265358:role/iotmonitor-us-east-1-InstanceRole-1C5T1YCYMHPYT' })] }))).toContain(
+      '| `arn:aws:iam::314159265358:role/iotmonitor-us-east-1-InstanceRole-1C5T1YCYMHPYT` |',
+    );
+  });
+
+  it('never splits a character in two where it cuts', () => {
+    const emoji = '\u{1F600}';
+    // Emoji (two UTF-16 units each) across where the start ends (26 units of 80) and where the end begins (53 from the end).
+    for (let before = 22; before < 28; before++) {
+      for (let after = 47; after < 54; after++) {
+        const code = mdCode(`${'a'.repeat(before)}${emoji.repeat(30)}${'b'.repeat(after)}`, 80, true, 'middle');
+        expect(code).toContain('…');
+        expect(code).not.toMatch(/\[U\+D[89A-F]/);
+        expect(code).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/);
+      }
+    }
   });
 });
 
@@ -243,6 +274,29 @@ describe('Markdown summary: where the findings it leaves out are', () => {
     expect(md).toContain('…and 2 more open findings in `iot-audit-2026-10-findings.csv`.');
     // The findings CSV does not hold rule errors.
     expect(md).toContain('(details not in any file written: add html or json to --format)');
+  });
+
+  it('does not send readers to a PDF that stops before the end of the open findings: the JSON, the HTML or the findings CSV list them (2026-11-28 review)', () => {
+    const written = ['iot-audit-2026-10.pdf', 'iot-audit-2026-10.json', 'iot-audit-2026-10.csv', 'iot-audit-2026-10-findings.csv', 'iot-audit-2026-10.md'];
+    // 12 open findings, the PDF listing 11 of them: the reviewer's 620 open, 500 in the PDF.
+    expect(renderMarkdown(model(), { outputFiles: written, pdfFindings: 11 })).toContain('…and 2 more open findings in `iot-audit-2026-10.json`.');
+    expect(renderMarkdown(model(), { outputFiles: ['iot-audit-2026-10.pdf', 'iot-audit-2026-10-findings.csv', 'iot-audit-2026-10.md'], pdfFindings: 11 })).toContain(
+      '…and 2 more open findings in `iot-audit-2026-10-findings.csv`.',
+    );
+    // The PDF alone: how many it lists, and what to add.
+    expect(renderMarkdown(model(), { outputFiles: ['iot-audit-2026-10.pdf', 'iot-audit-2026-10.md'], pdfFindings: 11 })).toContain(
+      '…and 2 more open findings, not all in any file written: `iot-audit-2026-10.pdf` lists 11 of the 12 (add html or json to --format for the full list).',
+    );
+    // A PDF that lists them all is named as before, as are the notes and rule errors it lists whole.
+    const md = renderMarkdown(model(), { outputFiles: written, pdfFindings: 12 });
+    expect(md).toContain('…and 2 more open findings in `iot-audit-2026-10.pdf`.');
+  });
+
+  it("the md format gives the summary the PDF's cap on findings (RenderContext pdfCaps, 500 by default)", async () => {
+    const outputFiles = ['iot-audit-2026-10.pdf', 'iot-audit-2026-10.json', 'iot-audit-2026-10.md'];
+    const render = (pdfCaps?: { findings: number }) => FORMATS.md[0]!.render(model(), { media: 'screen', paper: 'a4', outputFiles, ...(pdfCaps ? { pdfCaps } : {}) });
+    expect(await render({ findings: 11 })).toContain('…and 2 more open findings in `iot-audit-2026-10.json`.');
+    expect(await render()).toContain('…and 2 more open findings in `iot-audit-2026-10.pdf`.');
   });
 
   it('uses the data files when the output files are not given', () => {

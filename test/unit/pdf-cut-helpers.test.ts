@@ -1,6 +1,6 @@
 /** The pieces the PDF's cuts are made of: cutting once, the last pass by field, and the documents' shares. */
 import { describe, expect, it } from 'vitest';
-import { clipVisible, visibleStrings } from '../../src/render/format.js';
+import { clipVisible, clipVisibleMiddle, visibleStrings } from '../../src/render/format.js';
 import { fairShares } from '../../src/render/view-kit.js';
 
 describe('clipVisible', () => {
@@ -26,6 +26,39 @@ describe('clipVisible', () => {
     const shown = clipVisible(forged, 200);
     expect(shown.length).toBeLessThan(260);
     expect(shown).toBe(`${forged.slice(0, 200)}… (${(forged.length - 200).toLocaleString('en-US')} more characters)`);
+  });
+});
+
+describe('clipVisibleMiddle (who acted, what was acted on: 2026-11-28 review)', () => {
+  // An IAM role's path may be 512 characters: cut at its end, the ARN lost the role's name.
+  const arn = `arn:aws:iam::314159265358:role/${'team/'.repeat(60)}DeployRole-Prod`;
+
+  it("keeps the value's start and end, saying how much is left out between, in at most the cap", () => {
+    const shown = clipVisibleMiddle(arn, 200);
+    expect(shown.length).toBeLessThanOrEqual(200);
+    expect(shown.startsWith('arn:aws:iam::314159265358:role/team/')).toBe(true);
+    expect(shown.endsWith('/team/DeployRole-Prod')).toBe(true);
+    const [, head, left, tail] = /^(.*)… \((\d+) characters left out\) …(.*)$/.exec(shown)!;
+    expect(head!.length + Number(left) + tail!.length).toBe(arn.length);
+    // The PDF's last pass, at that cap or a larger one, keeps it as it is.
+    expect(visibleStrings({ arn: shown }, () => 200).arn).toBe(shown);
+    expect(clipVisibleMiddle(shown, 200)).toBe(shown);
+  });
+
+  it('keeps a value that fits whole, in its visible form', () => {
+    expect(clipVisibleMiddle('role/DeployRole', 200)).toBe('role/DeployRole');
+    expect(clipVisibleMiddle('role/\u202EDeploy', 200)).toBe('role/[U+202E]Deploy');
+  });
+
+  it('counts invisible characters as they are shown, and never splits one, nor a pair of surrogates', () => {
+    const forged = `${'\u200D'.repeat(300)}${'\u{1F600}'.repeat(300)}`;
+    const shown = clipVisibleMiddle(forged, 200);
+    expect(shown.length).toBeLessThanOrEqual(200);
+    expect(shown).toMatch(/^(\[U\+200D\])+… \(\d+ characters left out\) …(\u{1F600})+$/u);
+    for (let shift = 0; shift < 3; shift++) {
+      const odd = clipVisibleMiddle(`${'a'.repeat(shift)}${'\u{1F600}'.repeat(300)}`, 200);
+      expect(odd).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/);
+    }
   });
 });
 

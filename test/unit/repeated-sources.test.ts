@@ -69,11 +69,11 @@ describe('openSources', () => {
 
   it('tells which source it left out, and for which', async () => {
     const warnings: string[] = [];
-    const stores = await openSources(['fixtures/org-trail/audit-logs', 'fixtures/org-trail', 'fixtures/org-trail/'], { warn: (line) => warnings.push(line) });
+    const stores = await openSources(['fixtures/org-trail/audit-logs', 'fixtures/org-trail', 'fixtures/org-trail/'], { note: (text) => warnings.push(text) });
     expect(stores.map((s) => s.label)).toEqual(['fixtures/org-trail']);
     expect(warnings).toEqual([
-      'Note: --source fixtures/org-trail/audit-logs is left out: it lies inside --source fixtures/org-trail, which reads all of it',
-      'Note: --source fixtures/org-trail/ is left out: it is the same source as --source fixtures/org-trail, which reads all of it',
+      '--source fixtures/org-trail/audit-logs is left out: it lies inside --source fixtures/org-trail, which reads all of it',
+      '--source fixtures/org-trail/ is left out: it is the same source as --source fixtures/org-trail, which reads all of it',
     ]);
   });
 
@@ -88,12 +88,12 @@ describe('openSources', () => {
     stubLoopbackAwsEnv({ AWS_REGION: 'us-east-1' });
     const warnings: string[] = [];
     const stores = await openSources(['s3://trail-bucket/AWSLogs/o-1/111122223333', 's3://trail-bucket', 's3://trail-bucket/', 's3://other-bucket/AWSLogs', 's3://trail-bucket2'], {
-      warn: (line) => warnings.push(line),
+      note: (text) => warnings.push(text),
     });
     expect(stores.map((s) => s.label)).toEqual(['s3://trail-bucket', 's3://other-bucket/AWSLogs', 's3://trail-bucket2']);
     expect(warnings).toEqual([
-      'Note: --source s3://trail-bucket/AWSLogs/o-1/111122223333 is left out: it lies inside --source s3://trail-bucket, which reads all of it',
-      'Note: --source s3://trail-bucket/ is left out: it is the same source as --source s3://trail-bucket, which reads all of it',
+      '--source s3://trail-bucket/AWSLogs/o-1/111122223333 is left out: it lies inside --source s3://trail-bucket, which reads all of it',
+      '--source s3://trail-bucket/ is left out: it is the same source as --source s3://trail-bucket, which reads all of it',
     ]);
     // A prefix is a folder: AWSLogs-old/ is not inside AWSLogs/.
     const apart = await openSources(['s3://trail-bucket/AWSLogs', 's3://trail-bucket/AWSLogs-old']);
