@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { CloudTrailRecord, JsonObject, JsonValue, RecordShape } from '../types.js';
 import { actorOf } from './identity.js';
 import { formatCount } from '../numbers.js';
+import { keptText } from '../kept-text.js';
 
 export const IOT_EVENT_SOURCE = 'iot.amazonaws.com';
 
@@ -19,9 +20,9 @@ function isObject(value: unknown): value is Record<string, unknown> {
  */
 const KEY_ALIASES: ReadonlyMap<string, string> = new Map([['requestparamters', 'requestparameters']]);
 
-/** `""` and empty values mean "absent" in the IoT guide's shape. A private key in the text is removed. */
+/** `""` and empty values mean "absent" in the IoT guide's shape. A private key in the text is removed; a forged length is cut (`keptText`). */
 function str(value: unknown): string | null {
-  if (typeof value === 'string') return value === '' ? null : withoutPemKeys(value);
+  if (typeof value === 'string') return value === '' ? null : keptText(withoutPemKeys(value));
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   return null;
 }
@@ -122,12 +123,61 @@ export class RecordTextOverLimits extends Error {
 }
 
 /**
+ * Objects and arrays the JSON held as text in one log file's records (records held as text, an
+ * export's values held as text) may hold together to be parsed: a file read whole is held to
+ * `MAX_PARSE_CONTAINERS`, but brackets in strings are no nesting, and each text was held only to one
+ * record's limits. 80 records of 249,999 each in a LookupEvents page of 60 MB took the run 5 s and
+ * 423 MB; 400 such in a compact file of 300 MB (1.6 MB gzipped), 30 s and 620 MB.
+ */
+export const MAX_TEXT_CONTAINERS = MAX_PARSE_CONTAINERS;
+
+/** Why a file past `MAX_TEXT_CONTAINERS` is not read. */
+export const TEXT_OVER_LIMITS_REASON =
+  `holds more than ${formatCount(MAX_TEXT_CONTAINERS)} objects and arrays in JSON held as text (records or values): not read (no CloudTrail log holds so many in so little)`;
+
+/** A log file past `MAX_TEXT_CONTAINERS`: refused as `RecordTextOverLimits` refuses it (`isRefusedText`). */
+export class FileTextOverLimits extends Error {
+  constructor() {
+    super(TEXT_OVER_LIMITS_REASON);
+  }
+}
+
+/** Whether `normalizeRecord` with `'throw'` refused the record's file (`RecordTextOverLimits`, `FileTextOverLimits`): its message is the file's reason. */
+export function isRefusedText(error: unknown): error is Error {
+  return error instanceof RecordTextOverLimits || error instanceof FileTextOverLimits;
+}
+
+/**
+ * Objects and arrays a log file's records may keep in their values (identity, parameters, response,
+ * additional data) together: `MAX_KEPT_CONTAINERS` to begin with, and `KEPT_PER_RECORD` more for each
+ * IoT record (the budget of a record that is not one is given back). CloudTrail's records hold a
+ * few each; 199 records of 9,991 each, a file (34 KB gzipped), took the main thread 100 MB a file:
+ * 24 such files, 2.46 GB and 55 s. A forged record now costs about what a genuine one does.
+ */
+export const KEPT_PER_RECORD = 64;
+
+/**
+ * What one log file's records may still parse from text and keep (`MAX_TEXT_CONTAINERS`,
+ * `KEPT_PER_RECORD`), used from record to record in the file's order, so the cut does not depend on
+ * how the file is read (the fast scan, windows, the whole read).
+ */
+export class ReadBudget {
+  text = MAX_TEXT_CONTAINERS;
+  kept = MAX_KEPT_CONTAINERS;
+}
+
+/**
  * JSON held in a string, parsed (`value`); else why not: `over` says which limit of one record
  * (`MAX_PARSE_DEPTH`, `MAX_RECORD_CONTAINERS`) it passes, null when it is not JSON.
  */
-function parsedText(text: string): { value: unknown } | { over: 'deep' | 'wide' | null } {
-  const over = jsonOverLimits(text, MAX_PARSE_DEPTH, MAX_RECORD_CONTAINERS);
-  if (over !== null) return { over };
+function parsedText(text: string, budget: ReadBudget | undefined): { value: unknown } | { over: 'deep' | 'wide' | null } {
+  const containers = jsonContainers(text, MAX_PARSE_DEPTH, MAX_RECORD_CONTAINERS);
+  if (typeof containers !== 'number') return { over: containers };
+  if (budget !== undefined) {
+    // Parsed or not (text that is no JSON stops early), past the file's budget: the file is refused.
+    if (containers > budget.text) throw new FileTextOverLimits();
+    budget.text -= containers;
+  }
   try {
     return { value: JSON.parse(text) as unknown };
   } catch {
@@ -135,19 +185,27 @@ function parsedText(text: string): { value: unknown } | { over: 'deep' | 'wide' 
   }
 }
 
-function obj(value: unknown): JsonObject | null {
-  if (isObject(value)) return kept(value as JsonObject);
+function obj(value: unknown, budget: ReadBudget | undefined): JsonObject | null {
+  if (isObject(value)) return kept(value as JsonObject, budget);
   // Some exports carry nested JSON as a string: one past the limits is a forged value, left out as unreadable JSON is.
   if (typeof value === 'string' && value.startsWith('{')) {
-    const parsed = parsedText(value);
-    return 'value' in parsed && isObject(parsed.value) ? kept(parsed.value as JsonObject) : null;
+    const parsed = parsedText(value, budget);
+    return 'value' in parsed && isObject(parsed.value) ? kept(parsed.value as JsonObject, budget) : null;
   }
   return null;
 }
 
-/** An object value of a record as the report keeps it (`keptValue`). */
-function kept(value: JsonObject): JsonObject {
-  return keptValue(value, MAX_NESTING, { left: MAX_KEPT_CONTAINERS }) as JsonObject;
+/**
+ * An object value of a record as the report keeps it (`keptValue`): at most `MAX_KEPT_CONTAINERS`
+ * objects and arrays, and, in a log file, no more than its records may still keep (`ReadBudget`).
+ */
+function kept(value: JsonObject, budget: ReadBudget | undefined): JsonObject {
+  const own = budget === undefined || budget.kept >= MAX_KEPT_CONTAINERS;
+  const left = { left: own ? MAX_KEPT_CONTAINERS : Math.max(0, budget.kept), mark: own ? TOO_WIDE : TOO_WIDE_FOR_FILE };
+  const start = left.left;
+  const out = keptValue(value, MAX_NESTING, left) as JsonObject;
+  if (budget !== undefined) budget.kept -= start - left.left;
+  return out;
 }
 
 /**
@@ -171,6 +229,9 @@ export const MAX_KEPT_CONTAINERS = 10_000;
 
 /** What stands in for the objects and arrays of a value past `MAX_KEPT_CONTAINERS`. */
 export const TOO_WIDE = `[more than ${formatCount(MAX_KEPT_CONTAINERS)} objects and arrays: left out]`;
+
+/** What stands in for the objects and arrays of a value past what its log file's records may still keep (`ReadBudget`). */
+export const TOO_WIDE_FOR_FILE = `[more objects and arrays than the records of this log file keep (${formatCount(KEPT_PER_RECORD)} a record): left out]`;
 
 /**
  * Whether `value` holds objects or arrays more than `levels` deep, the value itself the first
@@ -235,8 +296,8 @@ function define(o: JsonObject, k: string, v: JsonValue): void {
  * (`keyPair.PrivateKey`) and each PEM private key in a string replaced by `PRIVATE_KEY_REMOVED`.
  * One walk for all three, never deeper than `levels`; only what changes is copied.
  */
-function keptValue(value: JsonValue, levels: number, budget: { left: number }): JsonValue {
-  if (typeof value === 'string') return withoutPemKeys(value);
+function keptValue(value: JsonValue, levels: number, budget: { left: number; mark: string }): JsonValue {
+  if (typeof value === 'string') return keptText(withoutPemKeys(value));
   if (typeof value !== 'object' || value === null) return value;
   if (levels === 0) return TOO_DEEP;
   budget.left--;
@@ -246,7 +307,7 @@ function keptValue(value: JsonValue, levels: number, budget: { left: number }): 
     for (let i = 0; i < value.length; i++) {
       const v = value[i]!;
       if (budget.left <= 0 && typeof v === 'object' && v !== null) {
-        out = [...(out ?? value).slice(0, i), TOO_WIDE];
+        out = [...(out ?? value).slice(0, i), budget.mark];
         break;
       }
       const r = keptValue(v, levels - 1, budget);
@@ -262,7 +323,7 @@ function keptValue(value: JsonValue, levels: number, budget: { left: number }): 
     if (budget.left <= 0 && typeof v === 'object' && v !== null) {
       const cutAt: JsonObject = {};
       for (let j = 0; j < i; j++) define(cutAt, keys[j]!, out === null ? value[keys[j]!]! : out[keys[j]!]!);
-      define(cutAt, key, TOO_WIDE);
+      define(cutAt, key, budget.mark);
       return cutAt;
     }
     const r = isPrivateKeyName(key) && v !== null && v !== '' ? PRIVATE_KEY_REMOVED : keptValue(v, levels - 1, budget);
@@ -399,9 +460,9 @@ export type TextOverLimitsMet = 'throw' | 'fields';
  * and when its wrapped text is not JSON. Text past one record's limits (`parsedText`) is a
  * record refused (`TextOverLimitsMet`).
  */
-function unwrapRecord(raw: Record<string, unknown>, { inner, innerKey, detail, eventBridge }: KeyedRecord, overLimits: TextOverLimitsMet): unknown {
+function unwrapRecord(raw: Record<string, unknown>, { inner, innerKey, detail, eventBridge }: KeyedRecord, overLimits: TextOverLimitsMet, budget: ReadBudget | undefined): unknown {
   if (typeof inner === 'string') {
-    const parsed = parsedText(inner);
+    const parsed = parsedText(inner, budget);
     if ('value' in parsed) return parsed.value;
     if (parsed.over !== null && overLimits === 'throw') throw new RecordTextOverLimits(innerKey, parsed.over);
     return raw;
@@ -417,12 +478,14 @@ function unwrapRecord(raw: Record<string, unknown>, { inner, innerKey, detail, e
  * `eventName` is one only when it names its event source: CloudTrail always writes the name, so
  * such a record is damaged or altered, and the report counts it (`eventName` null) rather than
  * dropping it unsaid; an object with neither is no record. A record held as text past one
- * record's limits is met as `overLimits` says (`TextOverLimitsMet`).
+ * record's limits is met as `overLimits` says (`TextOverLimitsMet`). With `budget` (the records of
+ * one log file, in its order), JSON held as text is parsed and values are kept only as far as the
+ * file's `ReadBudget` goes (past what may be parsed, `FileTextOverLimits` is thrown).
  */
-export function normalizeRecord(raw: unknown, overLimits: TextOverLimitsMet = 'fields'): CloudTrailRecord | null {
+export function normalizeRecord(raw: unknown, overLimits: TextOverLimitsMet = 'fields', budget?: ReadBudget): CloudTrailRecord | null {
   if (!isObject(raw)) return null;
   const outer = keyed(raw);
-  const unwrapped = unwrapRecord(raw, outer, overLimits);
+  const unwrapped = unwrapRecord(raw, outer, overLimits, budget);
   if (!isObject(unwrapped)) return null;
   // Nearly every record wraps nothing: its keys were lower-cased once, above.
   const m = unwrapped === raw ? outer.fields : keyed(unwrapped).fields;
@@ -434,7 +497,7 @@ export function normalizeRecord(raw: unknown, overLimits: TextOverLimitsMet = 'f
   const eventTime = canonicalTime(m.get('eventtime')) ?? epochTime(m.get('timestamp'));
 
   const eventId = str(m.get('eventid'));
-  const userIdentity = obj(m.get('useridentity'));
+  const userIdentity = obj(m.get('useridentity'), budget);
   const record: CloudTrailRecord = {
     eventId,
     eventTime,
@@ -450,9 +513,9 @@ export function normalizeRecord(raw: unknown, overLimits: TextOverLimitsMet = 'f
     readOnly: boolOf(m.get('readonly')),
     managementEvent: boolOf(m.get('managementevent')),
     eventCategory: str(m.get('eventcategory')),
-    requestParameters: obj(m.get('requestparameters')),
-    responseElements: obj(m.get('responseelements')),
-    additionalEventData: obj(m.get('additionaleventdata')),
+    requestParameters: obj(m.get('requestparameters'), budget),
+    responseElements: obj(m.get('responseelements'), budget),
+    additionalEventData: obj(m.get('additionaleventdata'), budget),
     // The identity is kept as the actor it names (an IoT record's is shared: `iotOnly` in collect/parse-log.ts).
     actor: actorOf(userIdentity),
     contentId: null,

@@ -87,9 +87,10 @@ export function nativeGunzipper(force = false): Gunzipper | null {
  * Gunzips a log file as the fast path does (the bench floor too): with `fast` when it takes
  * the file, else with Node's zlib (`gunzipLog`, which throws zlib's error on a broken one).
  * `reused`: the text lies in `fast`'s kept space, valid until its next call and never
- * released; zlib's buffer is the caller's to release (`releaseBuffer`).
+ * released; zlib's buffer is the caller's to release (`releaseBuffer`). With `maxOutput`, zlib
+ * stops there (ERR_BUFFER_TOO_LARGE, as past `MAX_LOG_BYTES`): a trailer can say anything.
  */
-export function gunzipWith(fast: Gunzipper | null, bytes: Buffer): { raw: Buffer; reused: boolean } {
-  const inflated = fast?.(bytes) ?? null;
-  return inflated !== null ? { raw: inflated, reused: true } : { raw: gunzipLog(bytes), reused: false };
+export function gunzipWith(fast: Gunzipper | null, bytes: Buffer, maxOutput?: number): { raw: Buffer; reused: boolean } {
+  const inflated = maxOutput !== undefined && recordedSize(bytes) > maxOutput ? null : (fast?.(bytes) ?? null);
+  return inflated !== null ? { raw: inflated, reused: true } : { raw: gunzipLog(bytes, maxOutput), reused: false };
 }

@@ -1,24 +1,28 @@
-import { RecordTextOverLimits, overLimitsReason } from '../cloudtrail/normalize.js';
+import { ReadBudget, isRefusedText, overLimitsReason } from '../cloudtrail/normalize.js';
 import { RecordOverLimits, scanRecordsBytes } from '../cloudtrail/scan.js';
 import { contentHashOf, sha256Hex } from '../integrity/content.js';
 import type { LogContentHash, ParsedLog } from '../types.js';
 import { gunzipWith, nativeGunzipper } from './gunzip-native.js';
-import { TOO_LARGE, hasUtf8Bom, iotRecordsOf, isGzip, isTooLarge, parseLogBytes, releaseBuffer } from './parse-log.js';
+import { MAX_WHOLE_FILE_TEXT, TOO_LARGE, hasUtf8Bom, iotRecordsOf, isGzip, isTooLarge, parseLogBytes, releaseBuffer } from './parse-log.js';
 import { parseLogWindows, readsInWindows } from './parse-windows.js';
 
 /** libdeflate where the addon has it (its output space is reused from file to file). */
 const fastGunzip = nativeGunzipper();
 
 /**
- * How a log file is parsed: a large gzip file a window at a time where that can tell
- * (`parseLogWindows`, which gives the same result), anything else `parseLogFast`.
+ * How a log file is parsed: a large gzip file as a stream (`parseLogWindows`: a compact log a
+ * window at a time, JSON lines a line at a time), anything else `parseLogFast`; and, but for a
+ * hash, any file whose text is over `MAX_WHOLE_FILE_TEXT` and no compact log the fast scan reads
+ * whole, or whose gzip trailer says less than it holds (a forged trailer made a file read whole up
+ * to 1 GiB), as a stream too: no file's text is held whole past 64 MB but a compact log's.
  */
 export async function parseLog(bytes: Buffer, hash = false): Promise<ParsedLog> {
-  if (readsInWindows(bytes, hash)) {
-    const parsed = await parseLogWindows(bytes);
-    if (parsed !== null) return parsed;
-  }
-  return parseLogFast(bytes, hash);
+  if (hash) return parseLogFast(bytes, true);
+  const windows = readsInWindows(bytes, hash);
+  const fast = windows ? null : parseLogFast(bytes, false, true);
+  if (fast !== null) return fast;
+  // A plain file the fast scan has judged no compact log: JSON lines, or the reason.
+  return (await parseLogWindows(bytes, { compact: windows || isGzip(bytes) })) ?? parseLogFast(bytes);
 }
 
 /**
@@ -38,13 +42,17 @@ export async function parseLog(bytes: Buffer, hash = false): Promise<ParsedLog> 
  * it, so its text is exactly what the digest hashed. Other gzip files are inflated again the
  * reference way (Node's zlib reads every member as one).
  */
-export function parseLogFast(bytes: Buffer, hash = false): ParsedLog {
+export function parseLogFast(bytes: Buffer, hash?: boolean): ParsedLog;
+/** With `streamable`: null for a file to read as a stream instead (`parseLog`), when its text is over `MAX_WHOLE_FILE_TEXT` and no compact log. */
+export function parseLogFast(bytes: Buffer, hash: false, streamable: true): ParsedLog | null;
+export function parseLogFast(bytes: Buffer, hash = false, streamable = false): ParsedLog | null {
   let raw = bytes;
   let reused = false;
   if (isGzip(bytes)) {
     try {
-      ({ raw, reused } = gunzipWith(fastGunzip, bytes));
+      ({ raw, reused } = gunzipWith(fastGunzip, bytes, streamable ? MAX_WHOLE_FILE_TEXT + 1 : undefined));
     } catch (error) {
+      if (streamable && isTooLarge(error)) return null;
       // Past MAX_LOG_BYTES (a gzip bomb): said at once, not inflated again to word it. Its hash is
       // its first member's, itself capped: a genuine log with a bomb appended is still told apart.
       if (isTooLarge(error)) return withContent({ recordCount: 0, records: [], uncompressedBytes: 0, error: TOO_LARGE }, hash ? contentHashOf(bytes) : undefined);
@@ -65,6 +73,10 @@ export function parseLogFast(bytes: Buffer, hash = false): ParsedLog {
     return withContent({ recordCount: 0, records: [], uncompressedBytes, error: overLimitsReason(error.over) }, content);
   }
   const uncompressedBytes = raw.length;
+  if (scan === null && streamable && uncompressedBytes > MAX_WHOLE_FILE_TEXT) {
+    if (raw !== bytes && !reused) releaseBuffer(raw);
+    return null;
+  }
   // Decompressed once already; gzip inside gzip must reach the plain path as it came.
   const parsed = scan !== null ? scannedLog(scan.recordCount, scan.candidates, uncompressedBytes) : parseLogBytes(isGzip(raw) ? bytes : raw);
   // Nothing returned points into the text: candidates were copied out as strings (so the
@@ -76,9 +88,9 @@ export function parseLogFast(bytes: Buffer, hash = false): ParsedLog {
 /** A scanned file's result: its IoT records, or, at a record held as text past one record's limits, why it is not read (as `parseLogBytes` says). */
 function scannedLog(recordCount: number, candidates: unknown[], uncompressedBytes: number): ParsedLog {
   try {
-    return { recordCount, records: iotRecordsOf(candidates), uncompressedBytes, error: null };
+    return { recordCount, records: iotRecordsOf(candidates, [], new ReadBudget()), uncompressedBytes, error: null };
   } catch (error) {
-    if (!(error instanceof RecordTextOverLimits)) throw error;
+    if (!isRefusedText(error)) throw error;
     return { recordCount: 0, records: [], uncompressedBytes, error: error.message };
   }
 }

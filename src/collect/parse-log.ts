@@ -1,5 +1,5 @@
 import { gunzipSync } from 'node:zlib';
-import { MAX_PARSE_CONTAINERS, MAX_PARSE_DEPTH, isIotRecord, jsonOverLimits, normalizeRecord, overLimitsReason } from '../cloudtrail/normalize.js';
+import { KEPT_PER_RECORD, MAX_PARSE_CONTAINERS, MAX_PARSE_DEPTH, ReadBudget, isIotRecord, jsonOverLimits, normalizeRecord, overLimitsReason } from '../cloudtrail/normalize.js';
 import { sharedActor } from '../cloudtrail/shared.js';
 import type { CloudTrailRecord, ParsedLog } from '../types.js';
 import { oneLine } from '../errors.js';
@@ -55,9 +55,9 @@ export const MAX_LOG_BYTES = 1 << 30;
 export const MAX_WHOLE_FILE_TEXT = 64 << 20;
 
 
-/** Gunzips one log object (throws zlib's error on a broken one, ERR_BUFFER_TOO_LARGE past `MAX_LOG_BYTES`). */
-export function gunzipLog(bytes: Buffer): Buffer {
-  return gunzipSync(bytes, { ...gunzipOptionsFor(bytes), maxOutputLength: MAX_LOG_BYTES });
+/** Gunzips one log object (throws zlib's error on a broken one, ERR_BUFFER_TOO_LARGE past `maxOutput`, at most `MAX_LOG_BYTES`). */
+export function gunzipLog(bytes: Buffer, maxOutput: number = MAX_LOG_BYTES): Buffer {
+  return gunzipSync(bytes, { ...gunzipOptionsFor(bytes), maxOutputLength: Math.min(maxOutput, MAX_LOG_BYTES) });
 }
 
 const MB = 1 << 20;
@@ -82,6 +82,17 @@ export function isTooLarge(error: unknown): boolean {
 export function releaseBuffer(buf: Buffer): void {
   const memory = buf.buffer as ArrayBufferLike & { transfer?: (length: number) => ArrayBuffer };
   if (memory instanceof ArrayBuffer && memory.byteLength > Buffer.poolSize) memory.transfer?.(0);
+}
+
+/**
+ * Why a file over `MAX_WHOLE_FILE_TEXT` that is neither a compact log nor JSON lines (which are
+ * read as a stream at any size: src/collect/parse-windows.ts) is not read.
+ */
+export function notReadWholeReason(uncompressedBytes: number): string {
+  return (
+    `${megabytes(uncompressedBytes)} uncompressed, and not a whole compact {"Records":[...]} log as CloudTrail writes, nor JSON lines (pretty-printed, ` +
+    `another wrapper, or damaged): such a file is read whole, up to ${megabytes(MAX_WHOLE_FILE_TEXT)}; split it, or write it compact as CloudTrail does`
+  );
 }
 
 /** Decoded text of a log object, or why it could not be decoded. */
@@ -111,12 +122,7 @@ export function decodeLog(bytes: Buffer): DecodedLog {
   if (raw.length > MAX_WHOLE_FILE_TEXT) {
     const uncompressedBytes = raw.length;
     if (raw !== bytes) releaseBuffer(raw);
-    return {
-      error:
-        `${megabytes(uncompressedBytes)} uncompressed, and not a whole compact {"Records":[...]} log as CloudTrail writes (pretty-printed, JSON lines, ` +
-        `another wrapper, or damaged): such a file is read whole, up to ${megabytes(MAX_WHOLE_FILE_TEXT)}; split it, or write it compact as CloudTrail does`,
-      uncompressedBytes,
-    };
+    return { error: notReadWholeReason(uncompressedBytes), uncompressedBytes };
   }
   // Checked on the bytes, before the text is made: a parse would build every object and array.
   const over = jsonOverLimits(raw, MAX_PARSE_DEPTH, MAX_PARSE_CONTAINERS);
@@ -203,6 +209,20 @@ function iotOnly(record: CloudTrailRecord | null): CloudTrailRecord | null {
 }
 
 /**
+ * A raw record of a log file normalized within its file's `budget` (`normalizeRecord`), and its IoT
+ * record (`iotOnly`). Each IoT record adds `KEPT_PER_RECORD` to what the file's records may keep; a
+ * record that is not one gives back what it took.
+ */
+function readRecord(raw: unknown, budget: ReadBudget): { record: CloudTrailRecord | null; iot: CloudTrailRecord | null } {
+  const before = budget.kept;
+  budget.kept += KEPT_PER_RECORD;
+  const record = normalizeRecord(raw, 'throw', budget);
+  const iot = iotOnly(record);
+  if (iot === null) budget.kept = before;
+  return { record, iot };
+}
+
+/**
  * `items` (with the IoT records found while looking) when it is empty or holds at least one
  * CloudTrail record (in any wrapper), else null: a list of objects none of which is a record
  * (`[{"id":1}]`, an unknown export) is not a log read with nothing in it, but a file the report
@@ -210,12 +230,12 @@ function iotOnly(record: CloudTrailRecord | null): CloudTrailRecord | null {
  * records read, as other services' records do. An item holding its record as text past one
  * record's limits throws `RecordTextOverLimits` (`iotRecordsOf`).
  */
-function withSomeRecord(items: unknown[]): LogRecords | null {
+function withSomeRecord(items: unknown[], budget: ReadBudget): LogRecords | null {
   const iot: KnownIotRecord[] = [];
   for (let i = 0; i < items.length; i++) {
-    const record = normalizeRecord(items[i], 'throw');
-    iot.push(iotOnly(record));
-    if (record !== null) return { raw: items, iot };
+    const read = readRecord(items[i], budget);
+    iot.push(read.iot);
+    if (read.record !== null) return { raw: items, iot };
   }
   return items.length === 0 ? { raw: items, iot } : null;
 }
@@ -229,15 +249,15 @@ function withSomeRecord(items: unknown[]): LogRecords | null {
  * An empty one, like `{"Records":[]}`, is a log with no records. With the IoT records found
  * on the way (`LogRecords`).
  */
-function recordsOf(value: unknown): LogRecords | null {
-  if (Array.isArray(value)) return value.every((v) => isObject(v)) ? withSomeRecord(value) : null;
+function recordsOf(value: unknown, budget: ReadBudget): LogRecords | null {
+  if (Array.isArray(value)) return value.every((v) => isObject(v)) ? withSomeRecord(value, budget) : null;
   if (!isObject(value)) return null;
   const records = keyCi(value, 'records');
   if (Array.isArray(records)) return { raw: records, iot: [] };
   const events = keyCi(value, 'events');
-  if (Array.isArray(events) && isLookupEventsOutput(value, events)) return withSomeRecord(events);
-  const record = normalizeRecord(value, 'throw');
-  return record !== null ? { raw: [value], iot: [iotOnly(record)] } : null;
+  if (Array.isArray(events) && isLookupEventsOutput(value, events)) return withSomeRecord(events, budget);
+  const read = readRecord(value, budget);
+  return read.record !== null ? { raw: [value], iot: [read.iot] } : null;
 }
 
 /** Why a parsed JSON value that `recordsOf` refused is not a CloudTrail log. */
@@ -260,28 +280,59 @@ function notCloudTrailReason(value: unknown): string {
  * JSON lines (one record, envelope or log per line): the records, or why the text is not
  * CloudTrail when every line is JSON but one of them is not CloudTrail; null when a line is not JSON.
  */
-function parseJsonLines(text: string): LogRecords | { reason: string } | null {
+function parseJsonLines(text: string, budget: ReadBudget): LogRecords | { reason: string } | null {
   const raw: unknown[] = [];
   const iot: KnownIotRecord[] = [];
   const lines = text.split('\n');
+  let values = 0;
   for (let n = 0; n < lines.length; n++) {
-    const trimmed = lines[n]!.trim();
-    if (trimmed === '') continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(trimmed);
-    } catch {
-      return null;
-    }
-    const records = recordsOf(value);
-    if (records === null) return { reason: `${notCloudTrailReason(value)} on line ${n + 1}` };
+    const line = jsonLine(lines[n]!);
+    if (line === undefined) continue;
+    // A line after one that held a value: JSON lines with a line that is not JSON (a file cut short ends so).
+    if (line === null) return values > 0 ? { reason: notJsonLineReason(n + 1) } : null;
+    values++;
+    const records = lineRecords(line.value, n + 1, budget);
+    if ('reason' in records) return records;
     // One at a time: spreading passes each record as an argument, and a line can hold more
     // records than a call takes arguments (a RangeError that made the file unreadable).
-    // `iot` only where the line's records were worked out (none for a `Records` line): `iotRecordsOf` takes the gaps.
-    for (let i = 0; i < records.iot.length; i++) iot[raw.length + i] = records.iot[i];
-    for (let i = 0; i < records.raw.length; i++) raw.push(records.raw[i]);
+    for (let i = 0; i < records.raw.length; i++) {
+      iot[raw.length] = records.iot[i];
+      raw.push(records.raw[i]);
+    }
   }
-  return raw.length > 0 ? { raw, iot } : null;
+  // Lines of logs with no record (`{"Records":[]}`) are logs with no record, as one such log is.
+  return values > 0 ? { raw, iot } : null;
+}
+
+/** Why JSON lines whose line `n` is not JSON are not read. */
+export function notJsonLineReason(n: number): string {
+  return `not valid JSON on line ${n} (JSON lines hold one JSON value a line)`;
+}
+
+/** A line of JSON lines, parsed (`value`); undefined for a blank line, null for one that is not JSON. */
+export function jsonLine(line: string): { value: unknown } | null | undefined {
+  const trimmed = line.trim();
+  if (trimmed === '') return undefined;
+  try {
+    return { value: JSON.parse(trimmed) as unknown };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The records of line `n` of JSON lines (a record, an envelope or a log), each normalized in the
+ * file's order (`iot[i]` for `raw[i]`), or why the line is not CloudTrail.
+ */
+export function lineRecords(value: unknown, n: number, budget: ReadBudget): { raw: unknown[]; iot: KnownIotRecord[] } | { reason: string } {
+  const records = recordsOf(value, budget);
+  if (records === null) return { reason: `${notCloudTrailReason(value)} on line ${n}` };
+  const iot: KnownIotRecord[] = [];
+  for (let i = 0; i < records.raw.length; i++) {
+    const known = records.iot[i];
+    iot.push(known !== undefined ? known : readRecord(records.raw[i], budget).iot);
+  }
+  return { raw: records.raw, iot };
 }
 
 /**
@@ -298,20 +349,20 @@ function jsonErrorReason(error: unknown): string {
  * telling its shape met a record refused (`RecordTextOverLimits`, as `iotRecordsOf` throws).
  */
 export function rawRecordsOfText(text: string): unknown[] {
-  return logRecordsOfText(text).raw;
+  return logRecordsOfText(text, new ReadBudget()).raw;
 }
 
 /** `rawRecordsOfText`, with what it worked out on the way. */
-function logRecordsOfText(text: string): LogRecords {
+function logRecordsOfText(text: string, budget: ReadBudget): LogRecords {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    const lines = text.includes('\n') ? parseJsonLines(text) : null;
+    const lines = text.includes('\n') ? parseJsonLines(text, budget) : null;
     if (lines !== null && 'raw' in lines) return lines;
     throw new Error(lines !== null ? lines.reason : jsonErrorReason(error));
   }
-  const records = recordsOf(value);
+  const records = recordsOf(value, budget);
   if (records === null) throw new Error(notCloudTrailReason(value));
   return records;
 }
@@ -325,11 +376,11 @@ function logRecordsOfText(text: string): LogRecords {
  * Such a record is never one CloudTrail wrote (its events are at most 256 KB): the file is damaged or
  * altered, and a report that read the rest would leave it out unsaid (a file has no other word).
  */
-export function iotRecordsOf(raw: readonly unknown[], known: readonly KnownIotRecord[] = []): CloudTrailRecord[] {
+export function iotRecordsOf(raw: readonly unknown[], known: readonly KnownIotRecord[] = [], budget: ReadBudget = new ReadBudget()): CloudTrailRecord[] {
   const out: CloudTrailRecord[] = [];
   for (let i = 0; i < raw.length; i++) {
     const given = known[i];
-    const record = given !== undefined ? given : iotOnly(normalizeRecord(raw[i], 'throw'));
+    const record = given !== undefined ? given : readRecord(raw[i], budget).iot;
     if (record !== null) out.push(record);
   }
   return out;
@@ -343,8 +394,9 @@ export function parseLogBytes(bytes: Buffer): ParsedLog {
   const decoded = decodeLog(bytes);
   if ('error' in decoded) return { recordCount: 0, records: [], uncompressedBytes: decoded.uncompressedBytes, error: decoded.error };
   try {
-    const { raw, iot } = logRecordsOfText(decoded.text);
-    return { recordCount: raw.length, records: iotRecordsOf(raw, iot), uncompressedBytes: decoded.uncompressedBytes, error: null };
+    const budget = new ReadBudget();
+    const { raw, iot } = logRecordsOfText(decoded.text, budget);
+    return { recordCount: raw.length, records: iotRecordsOf(raw, iot, budget), uncompressedBytes: decoded.uncompressedBytes, error: null };
   } catch (error) {
     return { recordCount: 0, records: [], uncompressedBytes: decoded.uncompressedBytes, error: oneLine(error) };
   }

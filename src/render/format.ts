@@ -5,6 +5,7 @@
 import { hash as digest } from 'node:crypto';
 import { IANAZone } from 'luxon';
 import { repeatedTimeMark, zoneOffsetAt } from '../collect/period.js';
+import { cutTextLength } from '../kept-text.js';
 import { formatCount, plural } from '../numbers.js';
 import { rowSource } from './rows.js';
 import { codeShown, codeToken, INVISIBLE_CHARACTERS, mayShowCode, whole } from '../unicode.js';
@@ -106,7 +107,12 @@ export function suppressedCount(findings: readonly { suppressed: boolean }[]): s
 export function clip(s: string, max: number): string {
   if (s.length <= max) return s;
   const cut = whole(s, max);
-  return `${s.slice(0, cut)}… (${formatCount(s.length - cut)} more characters)`;
+  return `${s.slice(0, cut)}… (${formatCount(lengthInLog(s) - cut)} more characters)`;
+}
+
+/** How long the log's value was: a value cut when read says it (`keptText`), else its own length. */
+function lengthInLog(s: string): number {
+  return cutTextLength(s) ?? s.length;
 }
 
 const CUT_END = ' more characters)';
@@ -151,7 +157,7 @@ export function clipVisible(s: string, max: number): string {
     i += size;
   }
   if (i === s.length) return visible(s);
-  return `${visible(s.slice(0, i))}… (${formatCount(s.length - i)} more characters)`;
+  return `${visible(s.slice(0, i))}… (${formatCount(lengthInLog(s) - i)} more characters)`;
 }
 
 /** The code point of `s` at `i` as it is shown: itself, or `[U+200D]` when invisible there (as `visible` shows it in `s`). */

@@ -69,19 +69,22 @@ describe('a large compact log read in windows', () => {
     expect((await windows(twoMembers, 4096)).parsed).toStrictEqual(whole);
   });
 
-  it('leaves to the whole read a file that is damaged, cut short, not compact or not a log, which then words it', async () => {
+  it('leaves to the whole read a file of at most 64 MB that is damaged, cut short, not compact or not a log, which then words it', async () => {
     const broken = Buffer.from(text);
     broken.write('}', text.indexOf('"s3-1500"'));
     const cases = [
       gzipSync(broken),
-      gzipSync(text).subarray(0, gz.length - 100),
       gzipSync(text.subarray(0, text.length - 5)),
       gzipSync(Buffer.from(JSON.stringify(JSON.parse(text.toString()), null, 1))),
-      gzipSync(Buffer.from(`${text.toString()}\n${text.toString()}`)),
       gzipSync(Buffer.from('{"version":"0","findings":[]}')),
     ];
     for (const file of cases) {
       expect((await windows(file, 4096)).parsed).toBeNull();
+      expect(await parseLog(file)).toStrictEqual(parseLogFast(file));
+    }
+    // Said as the whole read says it, without it: zlib's error; JSON lines, read a line at a time.
+    for (const file of [gzipSync(text).subarray(0, gz.length - 100), gzipSync(Buffer.from(`${text.toString()}\n${text.toString()}`))]) {
+      expect((await windows(file, 4096)).parsed).toStrictEqual(parseLogFast(file));
       expect(await parseLog(file)).toStrictEqual(parseLogFast(file));
     }
   });
@@ -137,11 +140,12 @@ describe('a large compact log read in windows', () => {
     const oddRead = await windows(odd, 8192);
     expect(oddRead.parsed).toStrictEqual(parseLogFast(odd));
     expect(Math.max(...oddRead.sizes)).toBeLessThan(4 * 8192);
-    // JSON lines of whole logs: left to the whole read after the first line, not held.
+    // JSON lines of whole logs: the compact reader gives up after the first line, not held; then they are read a line at a time.
     const line = JSON.stringify({ Records: records.slice(0, 500) });
     const lines = gzipSync(Buffer.from(Array.from({ length: 20 }, () => line).join('\n')));
     const linesRead = await windows(lines, 8192);
-    expect(linesRead.parsed).toBeNull();
+    expect(linesRead.parsed).toStrictEqual(parseLogFast(lines));
+    expect(linesRead.parsed!.recordCount).toBe(20 * 500);
     expect(linesRead.sizes.reduce((a, b) => a + b, 0)).toBeLessThan(2 * line.length);
   });
 

@@ -12,6 +12,7 @@ import { clip } from './text.js';
 import { get, str } from './values.js';
 import { BoundedMemo, getOrInsert } from '../../../memo.js';
 import { MAX_NESTING, nestsDeeperThan } from '../../../cloudtrail/normalize.js';
+import { cutTextLength } from '../../../kept-text.js';
 
 export interface PolicyStatement {
   index: number;
@@ -93,7 +94,8 @@ function jsonObjectOf(value: unknown): { object: object } | { reason: string } {
 }
 
 function readDocument(value: unknown): PolicyDocumentReading {
-  if (typeof value === 'string' && value.length > MAX_DOCUMENT_CHARS) return { status: 'invalid', reason: `the document is ${value.length} characters long` };
+  // The length the log gave it: a document cut when read says it (`keptText`).
+  if (typeof value === 'string' && value.length > MAX_DOCUMENT_CHARS) return { status: 'invalid', reason: `the document is ${cutTextLength(value) ?? value.length} characters long` };
   const json = jsonObjectOf(value);
   if ('reason' in json) return { status: 'invalid', reason: json.reason };
   const parsed = json.object;
