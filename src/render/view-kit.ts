@@ -40,14 +40,20 @@ export interface Badge {
   cls: string;
 }
 
-/** The JSON output's name: it holds every part of the model, not only the events. */
+/**
+ * The JSON output's name: it holds every part of the model, not only the events. When the run
+ * wrote none (`--format pdf` alone), the text says how to get it rather than point at a file that
+ * is not there; with no list of files (a view made outside a run), "the JSON output".
+ */
 export function jsonFileText(files: readonly string[] | undefined): string {
-  return files?.find((f) => f.endsWith('.json')) ?? 'the JSON output';
+  if (files === undefined) return 'the JSON output';
+  return files.find((f) => f.endsWith('.json')) ?? 'the JSON output (not written: add json to --format)';
 }
 
 /** "iot-audit-2026-10.csv / .json" when the files share a stem, else the names joined. */
 export function dataFilesText(files: readonly string[] | undefined): string {
-  if (!files || files.length === 0) return 'the CSV and JSON outputs';
+  if (files === undefined) return 'the CSV and JSON outputs';
+  if (files.length === 0) return 'the CSV and JSON outputs (not written: add csv or json to --format)';
   const stems = files.map((f) => f.replace(/\.[^./]+$/, ''));
   if (files.length > 1 && stems.every((s) => s === stems[0])) {
     return [files[0], ...files.slice(1).map((f) => f.slice((stems[0] as string).length))].join(' / ');

@@ -116,8 +116,11 @@ describe('display helpers', () => {
     expect(dataFilesText(DATA_FILES)).toBe('iot-audit-2026-10.csv / .json');
     expect(dataFilesText(['a.csv', 'b.json'])).toBe('a.csv / b.json');
     expect(dataFilesText(undefined)).toBe('the CSV and JSON outputs');
+    expect(dataFilesText([])).toBe('the CSV and JSON outputs (not written: add csv or json to --format)');
     expect(jsonFileText(DATA_FILES)).toBe('iot-audit-2026-10.json');
-    expect(jsonFileText(['x.csv'])).toBe('the JSON output');
+    expect(jsonFileText(['x.csv'])).toBe('the JSON output (not written: add json to --format)');
+    expect(jsonFileText([])).toBe('the JSON output (not written: add json to --format)');
+    expect(jsonFileText(undefined)).toBe('the JSON output');
   });
 
   it('chunks rows, caps them with a pointer to the rest, and makes no table for no rows', () => {
@@ -520,7 +523,7 @@ describe('README', () => {
     const n = (v: number) => v.toLocaleString('en-US');
     for (const phrase of [
       `${n(caps.appendix)} appendix rows`,
-      `${n(caps.findings)} findings of which the ${caps.findingCards} most severe`,
+      `${n(caps.findings)} findings, of which the ${caps.findingCards} most severe`,
       `${n(caps.certificates)} certificates`,
       `${n(caps.denied)} denied groups`,
       `${n(caps.actors)} actors`,
