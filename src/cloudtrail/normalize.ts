@@ -20,9 +20,23 @@ function isObject(value: unknown): value is Record<string, unknown> {
  */
 const KEY_ALIASES: ReadonlyMap<string, string> = new Map([['requestparamters', 'requestparameters']]);
 
+/**
+ * The SHA-256 of each string `keptString` cut while the record being normalized was read: its
+ * identity (`contentIdOf`) is then of the values as read, not as cut (two records differing only
+ * past 256 KiB were one event). Emptied as each record begins (`normalizeRecord`).
+ */
+let cutDigests: string[] = [];
+
+/** `keptText`, noting the hash of a string it cuts (`cutDigests`). */
+function keptString(text: string): string {
+  const kept = keptText(text);
+  if (kept !== text) cutDigests.push(createHash('sha256').update(text).digest('hex'));
+  return kept;
+}
+
 /** `""` and empty values mean "absent" in the IoT guide's shape. A private key in the text is removed; a forged length is cut (`keptText`). */
 function str(value: unknown): string | null {
-  if (typeof value === 'string') return value === '' ? null : keptText(withoutPemKeys(value));
+  if (typeof value === 'string') return value === '' ? null : keptString(withoutPemKeys(value));
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   return null;
 }
@@ -124,16 +138,27 @@ export class RecordTextOverLimits extends Error {
 
 /**
  * Objects and arrays the JSON held as text in one log file's records (records held as text, an
- * export's values held as text) may hold together to be parsed: a file read whole is held to
+ * export's values held as text) may hold together to be parsed, past one for each
+ * `TEXT_CHARS_PER_CONTAINER` characters of each text: a file read whole is held to
  * `MAX_PARSE_CONTAINERS`, but brackets in strings are no nesting, and each text was held only to one
  * record's limits. 80 records of 249,999 each in a LookupEvents page of 60 MB took the run 5 s and
  * 423 MB; 400 such in a compact file of 300 MB (1.6 MB gzipped), 30 s and 620 MB.
  */
 export const MAX_TEXT_CONTAINERS = MAX_PARSE_CONTAINERS;
 
+/**
+ * Characters of JSON held as text for each object or array it may hold free of `MAX_TEXT_CONTAINERS`
+ * (as JSON lines are held to one per 16 bytes: `BYTES_PER_CONTAINER`): what a file's texts parse
+ * then follows their size. CloudTrail's records hold one for every 100 to 200 bytes, so a genuine
+ * export is never charged, however many events it holds (a budget of 2 million for all refused a
+ * LookupEvents export of 420,000 events); a forged text of empty arrays (one per 2 or 3 characters)
+ * is charged nearly all it holds.
+ */
+export const TEXT_CHARS_PER_CONTAINER = 16;
+
 /** Why a file past `MAX_TEXT_CONTAINERS` is not read. */
 export const TEXT_OVER_LIMITS_REASON =
-  `holds more than ${formatCount(MAX_TEXT_CONTAINERS)} objects and arrays in JSON held as text (records or values): not read (no CloudTrail log holds so many in so little)`;
+  `holds more than ${formatCount(MAX_TEXT_CONTAINERS)} objects and arrays in JSON held as text (records or values), past one for each ${TEXT_CHARS_PER_CONTAINER} characters of that text: not read (no CloudTrail log holds so many in so little)`;
 
 /** A log file past `MAX_TEXT_CONTAINERS`: refused as `RecordTextOverLimits` refuses it (`isRefusedText`). */
 export class FileTextOverLimits extends Error {
@@ -175,8 +200,10 @@ function parsedText(text: string, budget: ReadBudget | undefined): { value: unkn
   if (typeof containers !== 'number') return { over: containers };
   if (budget !== undefined) {
     // Parsed or not (text that is no JSON stops early), past the file's budget: the file is refused.
-    if (containers > budget.text) throw new FileTextOverLimits();
-    budget.text -= containers;
+    // Only what the text holds past one for each `TEXT_CHARS_PER_CONTAINER` of its characters is charged.
+    const charged = Math.max(0, containers - Math.floor(text.length / TEXT_CHARS_PER_CONTAINER));
+    if (charged > budget.text) throw new FileTextOverLimits();
+    budget.text -= charged;
   }
   try {
     return { value: JSON.parse(text) as unknown };
@@ -297,7 +324,7 @@ function define(o: JsonObject, k: string, v: JsonValue): void {
  * One walk for all three, never deeper than `levels`; only what changes is copied.
  */
 function keptValue(value: JsonValue, levels: number, budget: { left: number; mark: string }): JsonValue {
-  if (typeof value === 'string') return keptText(withoutPemKeys(value));
+  if (typeof value === 'string') return keptString(withoutPemKeys(value));
   if (typeof value !== 'object' || value === null) return value;
   if (levels === 0) return TOO_DEEP;
   budget.left--;
@@ -484,6 +511,7 @@ function unwrapRecord(raw: Record<string, unknown>, { inner, innerKey, detail, e
  */
 export function normalizeRecord(raw: unknown, overLimits: TextOverLimitsMet = 'fields', budget?: ReadBudget): CloudTrailRecord | null {
   if (!isObject(raw)) return null;
+  cutDigests = [];
   const outer = keyed(raw);
   const unwrapped = unwrapRecord(raw, outer, overLimits, budget);
   if (!isObject(unwrapped)) return null;
@@ -543,10 +571,17 @@ function canonicalJson(value: unknown): string {
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(object[k])}`).join(',')}}`;
 }
 
-/** A hash of a record's whole content: its fields, and the whole identity rather than the actor (`canonicalJson`). */
+/**
+ * A hash of a record's whole content: its fields, and the whole identity rather than the actor
+ * (`canonicalJson`); and, for each string cut when read (`keptText`), the hash of the whole string
+ * (`cutDigests`, sorted: an Athena row gives the identity's fields in another order).
+ */
 function contentIdOf(record: CloudTrailRecord, userIdentity: JsonObject | null): string {
   const content = canonicalJson({ ...record, actor: undefined, contentId: undefined, userIdentity });
-  return createHash('sha256').update(content).digest('hex').slice(0, 32);
+  const hash = createHash('sha256').update(content);
+  // Nearly always none: the identity is then what it was.
+  if (cutDigests.length > 0) hash.update(`\n${[...cutDigests].sort().join(',')}`);
+  return hash.digest('hex').slice(0, 32);
 }
 
 function mentionsIotArn(value: unknown, depth = 0): boolean {

@@ -1,6 +1,6 @@
 import { ReadBudget, isRefusedText, overLimitsReason } from '../cloudtrail/normalize.js';
 import { RecordOverLimits, scanRecordsBytes } from '../cloudtrail/scan.js';
-import { contentHashOf, sha256Hex } from '../integrity/content.js';
+import { contentHashOf, contentHashStreamed, sha256Hex } from '../integrity/content.js';
 import type { LogContentHash, ParsedLog } from '../types.js';
 import { gunzipWith, nativeGunzipper } from './gunzip-native.js';
 import { MAX_WHOLE_FILE_TEXT, TOO_LARGE, hasUtf8Bom, iotRecordsOf, isGzip, isTooLarge, parseLogBytes, releaseBuffer } from './parse-log.js';
@@ -11,18 +11,22 @@ const fastGunzip = nativeGunzipper();
 
 /**
  * How a log file is parsed: a large gzip file as a stream (`parseLogWindows`: a compact log a
- * window at a time, JSON lines a line at a time), anything else `parseLogFast`; and, but for a
- * hash, any file whose text is over `MAX_WHOLE_FILE_TEXT` and no compact log the fast scan reads
+ * window at a time, JSON lines a line at a time), anything else `parseLogFast`; and any file whose text is over `MAX_WHOLE_FILE_TEXT` and no compact log the fast scan reads
  * whole, or whose gzip trailer says less than it holds (a forged trailer made a file read whole up
- * to 1 GiB), as a stream too: no file's text is held whole past 64 MB but a compact log's.
+ * to 1 GiB), as a stream too: no file's text is held whole past 64 MB but a compact log's. With
+ * `hash` (`--verify`) a file is read the same way, and its content hash is taken where it is read
+ * (`parseLogFast`), or as a stream (`contentHashStreamed`): the hash never decides how a file is read
+ * (it did: a 70 MB gzipped file of JSON lines was read without `--verify` and refused with it).
  */
 export async function parseLog(bytes: Buffer, hash = false): Promise<ParsedLog> {
-  if (hash) return parseLogFast(bytes, true);
-  const windows = readsInWindows(bytes, hash);
-  const fast = windows ? null : parseLogFast(bytes, false, true);
+  const windows = readsInWindows(bytes);
+  const fast = windows ? null : parseLogFast(bytes, hash, true);
   if (fast !== null) return fast;
   // A plain file the fast scan has judged no compact log: JSON lines, or the reason.
-  return (await parseLogWindows(bytes, { compact: windows || isGzip(bytes) })) ?? parseLogFast(bytes);
+  const streamed = await parseLogWindows(bytes, { compact: windows || isGzip(bytes) });
+  if (streamed === null) return parseLogFast(bytes, hash);
+  // `--verify`: read as without it, the hash taken as a stream too (its text is not held).
+  return hash ? withContent(streamed, await contentHashStreamed(bytes)) : streamed;
 }
 
 /**
@@ -44,7 +48,7 @@ export async function parseLog(bytes: Buffer, hash = false): Promise<ParsedLog> 
  */
 export function parseLogFast(bytes: Buffer, hash?: boolean): ParsedLog;
 /** With `streamable`: null for a file to read as a stream instead (`parseLog`), when its text is over `MAX_WHOLE_FILE_TEXT` and no compact log. */
-export function parseLogFast(bytes: Buffer, hash: false, streamable: true): ParsedLog | null;
+export function parseLogFast(bytes: Buffer, hash: boolean, streamable: true): ParsedLog | null;
 export function parseLogFast(bytes: Buffer, hash = false, streamable = false): ParsedLog | null {
   let raw = bytes;
   let reused = false;
@@ -60,7 +64,7 @@ export function parseLogFast(bytes: Buffer, hash = false, streamable = false): P
       return withContent(parseLogBytes(bytes), hash ? contentHashOf(bytes) : undefined);
     }
   }
-  const content = hash ? (reused ? wholeContent(raw) : contentHashOf(bytes)) : undefined;
+  const contentOf = () => (hash ? (reused ? wholeContent(raw) : contentHashOf(bytes)) : undefined);
   // A UTF-8 byte order mark before a compact log: the plain path drops it, and so does the scan.
   let scan: ReturnType<typeof scanRecordsBytes>;
   try {
@@ -69,6 +73,7 @@ export function parseLogFast(bytes: Buffer, hash = false, streamable = false): P
     if (!(error instanceof RecordOverLimits)) throw error;
     // Past what a parse may build: so is the whole file, which the plain path would refuse after counting it all again.
     const uncompressedBytes = raw.length;
+    const content = contentOf();
     if (raw !== bytes && !reused) releaseBuffer(raw);
     return withContent({ recordCount: 0, records: [], uncompressedBytes, error: overLimitsReason(error.over) }, content);
   }
@@ -78,6 +83,7 @@ export function parseLogFast(bytes: Buffer, hash = false, streamable = false): P
     return null;
   }
   // Decompressed once already; gzip inside gzip must reach the plain path as it came.
+  const content = contentOf();
   const parsed = scan !== null ? scannedLog(scan.recordCount, scan.candidates, uncompressedBytes) : parseLogBytes(isGzip(raw) ? bytes : raw);
   // Nothing returned points into the text: candidates were copied out as strings (so the
   // reused space can take the next file).

@@ -36,7 +36,8 @@ import { MAX_LOG_BYTES, MAX_WHOLE_FILE_TEXT, TOO_LARGE, hasUtf8Bom, iotRecordsOf
  * is not read (`longRecordReason`): read whole, a compact log of one 150 MB record took the report
  * to 870 MB; one of at most 64 MiB is read whole.
  *
- * Not for `--verify`, whose hash needs the file's first gzip member whole (`contentHashOf`).
+ * Under `--verify` a file is read the same way: its hash (of the first gzip member's text) is taken
+ * as a stream beside the read (`contentHashStreamed`).
  */
 
 /**
@@ -69,9 +70,9 @@ const MAX_KEY = 64;
 const PREFIX = Buffer.from('{"Records":[', 'latin1');
 const SUFFIX = Buffer.from(']}', 'latin1');
 
-/** Whether `parseLogWindows` is how this file is read (never for a hash: see above). */
-export function readsInWindows(bytes: Uint8Array, hash: boolean): boolean {
-  return !hash && isGzip(bytes) && recordedSize(bytes) > WINDOWED_FROM;
+/** Whether `parseLogWindows` is how this file is read (with `--verify` too: its hash is then taken as a stream, `contentHashStreamed`). */
+export function readsInWindows(bytes: Uint8Array): boolean {
+  return isGzip(bytes) && recordedSize(bytes) > WINDOWED_FROM;
 }
 
 export interface WindowOptions {
@@ -359,7 +360,12 @@ function lastRecordEnd(records: Buffer): number {
     if (inString) {
       if (c === 0x5c) i++;
       else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
+    }
+    // Between records, a compact log has only `,` after a record and `{` opening the next (or the
+    // array's end): anything else (a space, as Python's json.dumps writes) is no compact log, not a
+    // record that has not ended yet.
+    else if (depth === 0 && c !== 0x7b && c !== 0x5d && !(c === 0x2c && i > 0 && records[i - 1] === 0x7d)) return NOT_RECORDS;
+    else if (c === 0x22) inString = true;
     else if (c === 0x7b || c === 0x5b) depth++;
     else if (c === 0x7d || c === 0x5d) {
       depth--;
@@ -399,8 +405,8 @@ function isZlibError(error: unknown): boolean {
  * A later line that is not JSON makes the file unreadable, named by that line (a file cut short
  * ends with one), as the whole read names it. What a parse may build is held to the limits of a file
  * read whole line by line: each line (parsed alone, then let go) to `MAX_PARSE_DEPTH` and to what
- * the lines kept before it leave of `MAX_PARSE_CONTAINERS`; a line is kept when it holds an IoT
- * record. Past them, the reason the whole read gives for a file past them. All the lines together
+ * the IoT records kept before it leave of `MAX_PARSE_CONTAINERS` (each charged with what it built,
+ * as a compact log's windows charge the records they parse). Past them, the reason the whole read gives for a file past them. All the lines together
  * hold at most one for each `BYTES_PER_CONTAINER` bytes past the first `MAX_PARSE_CONTAINERS`
  * (`denseLinesReason`), so that the time to read them follows their size.
  */
@@ -415,7 +421,7 @@ class LinesReader implements TextReader {
   private recordCount = 0;
   private readonly records: CloudTrailRecord[] = [];
   private readonly budget = new ReadBudget();
-  /** What the lines kept may still build (`MAX_PARSE_CONTAINERS`). */
+  /** What the IoT records kept may still build (`MAX_PARSE_CONTAINERS`). */
   private left = MAX_PARSE_CONTAINERS;
   /** Objects and arrays of every line parsed, and bytes of text up to the end of the line being read (`BYTES_PER_CONTAINER`). */
   private parsed = 0;
@@ -450,7 +456,9 @@ class LinesReader implements TextReader {
     if (this.refused !== null) return 'window';
     const text = this.space.subarray(0, this.held);
     const end = text.lastIndexOf(0x0a);
-    if (end < 0) return 'wait';
+    // A first line longer than `MAX_HELD`: no line held a value, so the text is not known to be JSON
+    // lines (one value on one line, not compact), and its reason is not a long line's.
+    if (end < 0) return this.values === 0 && this.held >= MAX_HELD ? 'whole' : 'wait';
     let from = 0;
     while (from <= end) {
       const nl = text.indexOf(0x0a, from);
@@ -510,14 +518,14 @@ class LinesReader implements TextReader {
         return true;
       }
       this.recordCount += read.raw.length;
-      let kept = false;
-      for (const record of read.iot) {
+      // What an IoT record built stays built, and only that (as a compact log's windows charge the
+      // records they parse): a line of a log of 100 records was charged whole for one IoT record in it.
+      for (let i = 0; i < read.iot.length; i++) {
+        const record = read.iot[i];
         if (record === null || record === undefined) continue;
         this.records.push(record);
-        kept = true;
+        this.left -= containersOf(read.raw[i]);
       }
-      // What an IoT record's line built stays built.
-      if (kept) this.left -= containers;
     } catch (error) {
       if (!isRefusedText(error)) throw error;
       this.refuse(error.message);
@@ -541,6 +549,20 @@ const BYTES_PER_CONTAINER = 16;
 /** Why JSON lines past `BYTES_PER_CONTAINER` are not read. */
 export function denseLinesReason(): string {
   return `holds more than ${formatCount(MAX_PARSE_CONTAINERS)} objects and arrays, and more than one for each ${BYTES_PER_CONTAINER} bytes of its lines: not read (no CloudTrail log holds so many)`;
+}
+
+/** The objects and arrays of a parsed JSON value (walked without recursion: a line may nest 100,000 deep). */
+function containersOf(value: unknown): number {
+  let n = 0;
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (v === null || typeof v !== 'object') continue;
+    n++;
+    if (Array.isArray(v)) for (let i = 0; i < v.length; i++) stack.push(v[i]);
+    else for (const key of Object.keys(v)) stack.push((v as Record<string, unknown>)[key]);
+  }
+  return n;
 }
 
 /** Whether bytes [from, to) of `text` are all JSON white space. */

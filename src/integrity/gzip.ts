@@ -26,7 +26,7 @@ function endOfZeroTerminated(bytes: Buffer, from: number): number {
 }
 
 /** Length of the RFC 1952 member header that starts at 0. */
-function headerLength(bytes: Buffer): number {
+export function headerLength(bytes: Buffer): number {
   if (bytes.length < 10) throw new Error('gzip header is truncated');
   if (bytes[2] !== 8) throw new Error('gzip compression method is not deflate');
   const flags = bytes[3];

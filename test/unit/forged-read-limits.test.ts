@@ -10,9 +10,21 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { parseLogFast } from '../../src/collect/parse-fast.js';
-import { parseLogBytes } from '../../src/collect/parse-log.js';
+import { iotRecordsOf, parseLogBytes } from '../../src/collect/parse-log.js';
 import { parseLogWindows } from '../../src/collect/parse-windows.js';
-import { KEPT_PER_RECORD, MAX_KEPT_CONTAINERS, MAX_RECORD_CONTAINERS, TEXT_OVER_LIMITS_REASON, TOO_WIDE, TOO_WIDE_FOR_FILE, normalizeRecord } from '../../src/cloudtrail/normalize.js';
+import {
+  KEPT_PER_RECORD,
+  MAX_KEPT_CONTAINERS,
+  MAX_RECORD_CONTAINERS,
+  MAX_TEXT_CONTAINERS,
+  ReadBudget,
+  TEXT_CHARS_PER_CONTAINER,
+  TEXT_OVER_LIMITS_REASON,
+  TOO_WIDE,
+  TOO_WIDE_FOR_FILE,
+  jsonContainers,
+  normalizeRecord,
+} from '../../src/cloudtrail/normalize.js';
 import { MAX_KEPT_CHARS, cutTextLength, keptText } from '../../src/kept-text.js';
 import { policyDocumentOfEvent } from '../../src/analysis/rules/support/policy-document.js';
 import { buildView } from '../../src/render/view.js';
@@ -42,18 +54,41 @@ function containers(value: unknown): number {
 }
 
 describe('JSON held as text in one log file', () => {
-  it('holds 2 million objects and arrays at most together: past it, the file is refused, named for it', async () => {
-    // Nine records held as text, each under one record's limit, 2.25 million together.
+  it('holds 2 million objects and arrays at most together, past one for each 16 characters of each text: past it, the file is refused, named for it', async () => {
+    // Records held as text, each under one record's limit (249,990 empty arrays in 750 KB: ~203,000
+    // past one for each 16 characters), 2 million together past that.
     const inner = (i: number) => iotText(i, `,"additionalEventData":{"x":${emptyArrays(MAX_RECORD_CONTAINERS - 10)}}`);
-    const page = JSON.stringify({ Events: Array.from({ length: 9 }, (_, i) => ({ EventId: `e${i}`, CloudTrailEvent: inner(i) })) });
+    const charged = (jsonContainers(inner(0), 1e6, 1e6) as number) - Math.floor(inner(0).length / TEXT_CHARS_PER_CONTAINER);
+    const refused = Math.floor(MAX_TEXT_CONTAINERS / charged) + 1;
+    expect(refused).toBe(10);
+    const page = JSON.stringify({ Events: Array.from({ length: refused }, (_, i) => ({ EventId: `e${i}`, CloudTrailEvent: inner(i) })) });
     expect(parseLogBytes(Buffer.from(page))).toMatchObject({ records: [], error: TEXT_OVER_LIMITS_REASON });
     // In a compact file too, read fast or in windows (it was read, every text parsed).
-    const compact = JSON.stringify({ Records: Array.from({ length: 9 }, (_, i) => ({ eventjson: inner(i) })) });
+    const compact = JSON.stringify({ Records: Array.from({ length: refused }, (_, i) => ({ eventjson: inner(i) })) });
     for (const parsed of await everyRead(compact)) expect(parsed).toMatchObject({ records: [], error: TEXT_OVER_LIMITS_REASON });
-    // Eight are read.
-    const eight = JSON.stringify({ Events: Array.from({ length: 8 }, (_, i) => ({ EventId: `e${i}`, CloudTrailEvent: inner(i) })) });
-    expect(parseLogBytes(Buffer.from(eight))).toMatchObject({ error: null, recordCount: 8 });
-    expect(TEXT_OVER_LIMITS_REASON).toBe('holds more than 2,000,000 objects and arrays in JSON held as text (records or values): not read (no CloudTrail log holds so many in so little)');
+    // One fewer is read.
+    const fewer = JSON.stringify({ Events: Array.from({ length: refused - 1 }, (_, i) => ({ EventId: `e${i}`, CloudTrailEvent: inner(i) })) });
+    expect(parseLogBytes(Buffer.from(fewer))).toMatchObject({ error: null, recordCount: refused - 1 });
+    expect(TEXT_OVER_LIMITS_REASON).toBe(
+      'holds more than 2,000,000 objects and arrays in JSON held as text (records or values), past one for each 16 characters of that text: not read (no CloudTrail log holds so many in so little)',
+    );
+  });
+
+  it('charges nothing for records of CloudTrail\'s density: an export of any number of events is read, a forged one still refused', async () => {
+    // A LookupEvents export whose records hold a few objects each (scaled: a budget of 100 for the
+    // file). Every record was charged all it held: 2 million for the file refused an export of
+    // ~200,000 events (420,000 events, 607 MB, were "forged").
+    const event = (i: number) => ({ EventId: `e${i}`, CloudTrailEvent: iotText(i, `,"requestParameters":{"policyName":"p-${i}","tags":[{"k":"v"}]}`) });
+    const events = Array.from({ length: 500 }, (_, i) => event(i));
+    const budgetOf = (text: number) => Object.assign(new ReadBudget(), { text });
+    expect(normalizeRecord(events[0], 'throw', budgetOf(5))).not.toBeNull();
+    expect(iotRecordsOf(events, [], budgetOf(100))).toHaveLength(500);
+    // Records past one for each 16 characters are charged what they hold past it: refused at the budget.
+    const forged = (i: number) => ({ EventId: `f${i}`, CloudTrailEvent: iotText(i, `,"additionalEventData":{"x":${emptyArrays(1000)}}`) });
+    const past = (jsonContainers(forged(0).CloudTrailEvent, 1e6, 1e6) as number) - Math.floor(forged(0).CloudTrailEvent.length / TEXT_CHARS_PER_CONTAINER);
+    expect(past).toBeGreaterThan(700);
+    const budget = budgetOf(5 * past);
+    expect(() => iotRecordsOf([...events.slice(0, 100), ...Array.from({ length: 6 }, (_, i) => forged(i))], [], budget)).toThrow(TEXT_OVER_LIMITS_REASON);
   });
 });
 
@@ -95,6 +130,27 @@ describe('a string longer than any CloudTrail value', () => {
     // A value as long as CloudTrail allows is kept whole; a pair of surrogates is never split.
     expect(keptText('x'.repeat(MAX_KEPT_CHARS))).toHaveLength(MAX_KEPT_CHARS);
     expect(keptText(`${'x'.repeat(MAX_KEPT_CHARS - 1)}😀${'x'.repeat(10)}`)).toMatch(new RegExp(`^x{${MAX_KEPT_CHARS - 1}}… \\[`));
+  });
+
+  it('is still told apart whole in the identity of a record without eventID: records differing past the cut stay two events', async () => {
+    const noId = (tail: string, where: 'userAgent' | 'identity' | 'text') => {
+      const value = `${'u'.repeat(MAX_KEPT_CHARS + 10)}${tail}`;
+      const raw = record({ eventTime: '2026-10-05T10:00:00Z', requestParameters: { policyName: 'p' } }) as Record<string, unknown>;
+      delete raw.eventID;
+      if (where === 'userAgent') raw.userAgent = value;
+      else if (where === 'identity') raw.userIdentity = { ...(raw.userIdentity as object), sessionContext: { note: value } };
+      else raw.requestParameters = JSON.stringify({ policyName: 'p', note: value });
+      return raw;
+    };
+    for (const where of ['userAgent', 'identity', 'text'] as const) {
+      const [a, b, a2] = [noId('a', where), noId('b', where), noId('a', where)].map((raw) => normalizeRecord(raw, 'throw'));
+      expect(a!.eventId).toBeNull();
+      expect(a!.contentId).not.toBe(b!.contentId);
+      expect(a!.contentId).toBe(a2!.contentId);
+    }
+    // Read from a log file: two events (they were one).
+    const text = JSON.stringify({ Records: [noId('a', 'userAgent'), noId('b', 'userAgent')] });
+    for (const parsed of await everyRead(text)) expect(new Set(parsed.records.map((r) => r.contentId)).size).toBe(2);
   });
 
   it('is shown cut in the PDF, saying how long it was in the log; whole as kept in the HTML; its length in a policy finding', () => {

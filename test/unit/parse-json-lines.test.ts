@@ -8,6 +8,7 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { parseLog } from '../../src/collect/parse-fast.js';
+import { contentHashOf, contentHashStreamed } from '../../src/integrity/content.js';
 import { MAX_WHOLE_FILE_TEXT, notReadWholeReason, parseLogBytes } from '../../src/collect/parse-log.js';
 import { denseLinesReason, longRecordReason, parseLogWindows } from '../../src/collect/parse-windows.js';
 import { MAX_PARSE_CONTAINERS, overLimitsReason } from '../../src/cloudtrail/normalize.js';
@@ -91,6 +92,20 @@ describe('JSON lines read a line at a time', () => {
     expect(await windows(dense, 1 << 20)).toMatchObject({ records: [], error: denseLinesReason() });
     expect(denseLinesReason()).toBe('holds more than 2,000,000 objects and arrays, and more than one for each 16 bytes of its lines: not read (no CloudTrail log holds so many)');
   });
+
+  it('charge a line of a log with what its IoT records build, not the whole log, as a compact log is charged', async () => {
+    const s3Wide = (n: number) => JSON.stringify(other(n)).replace(/}$/, `,"responseElements":{"x":[${'[],'.repeat(700_000)}[]]}}`);
+    // Lines of logs, each an IoT record beside another service's record of 700,000: 2.1 million
+    // objects and arrays, but the lines kept built only a few dozen (the third line was refused).
+    const logLine = (n: number) => `{"Records":[${JSON.stringify(iot(n))},${s3Wide(n)}]}`;
+    const pad = JSON.stringify(other(0)).replace(/}$/, `,"userAgent":"${'a'.repeat(10 << 20)}"}`);
+    const text = [pad, logLine(1), logLine(2), logLine(3)].join('\n');
+    const read = await windows(text, 1 << 20);
+    expect(read).toMatchObject({ error: null, recordCount: 7, records: [1, 2, 3].map((n) => expect.objectContaining({ eventId: `iot-${n}` })) });
+    // The same records in one compact log are read.
+    const compact = `{"Records":[${[JSON.stringify(other(0)), ...[1, 2, 3].flatMap((n) => [JSON.stringify(iot(n)), s3Wide(n)])].join(',')}]}`;
+    expect(await parseLogWindows(gzipSync(compact), { window: 1 << 20 })).toMatchObject({ error: null, records: read!.records });
+  });
 });
 
 describe('a file over 64 MB that is not a compact log', () => {
@@ -115,7 +130,12 @@ describe('a file over 64 MB that is not a compact log', () => {
       expect(parsed.error).toBeNull();
       expect(parsed.records.map((r) => r.eventId)).toEqual(ids);
       expect(parsed.uncompressedBytes).toBe(text.length);
+      // `--verify` reads it the same way (the gzip one was refused: read whole, "nor JSON lines"),
+      // with the hash of its first gzip member.
+      const hashed = await parseLog(file, true);
+      expect(hashed).toStrictEqual({ ...parsed, content: contentHashOf(file) });
     }
+    expect((await parseLog(twoMembers, true)).content).toMatchObject({ trailingBytes: twoMembers.length - gzipSync(text.subarray(0, end), { level: 1 }).length });
     // A trailer that lies is zlib's error at the end, said without holding the text.
     const lying = Buffer.from(gz);
     lying.writeUInt32LE(1 << 20, lying.length - 4);
@@ -135,5 +155,34 @@ describe('a file over 64 MB that is not a compact log', () => {
     const parsed = await parseLog(gzipSync(text, { level: 1 }));
     expect(parsed).toStrictEqual({ recordCount: 0, records: [], uncompressedBytes: text.length, error: longRecordReason(text.length) });
     expect(parsed.error).toMatch(/^\d+ MB uncompressed, with a record \(or line\) longer than 16 MB: not read \(no CloudTrail event is over 256 KB; a log file over 64 MB is read a record at a time\)$/);
+  });
+
+  it('that is one long line of short records, not compact, gets that reason, not a long record\'s', async () => {
+    const one = JSON.stringify(other(0));
+    const n = Math.ceil((MAX_WHOLE_FILE_TEXT + (1 << 20)) / (one.length + 2));
+    const records = Array.from({ length: n }, () => one);
+    // As Python's json.dumps writes it (spaces after , and :), and spaces only between the records.
+    const spaced = Buffer.from(`{"Records": [${records.map((r) => r.replace(/([,:])"/g, '$1 "')).join(', ')}]}`);
+    const between = Buffer.from(`{"Records":[${records.join(', ')}]}`);
+    for (const text of [spaced, between]) {
+      expect(text.length).toBeGreaterThan(MAX_WHOLE_FILE_TEXT);
+      expect(await parseLog(gzipSync(text, { level: 1 }))).toStrictEqual({ recordCount: 0, records: [], uncompressedBytes: text.length, error: notReadWholeReason(text.length) });
+    }
+  });
+});
+
+describe('the content hash of a file read as a stream (--verify)', () => {
+  it('is contentHashOf: of the first gzip member, with its trailer checked, without holding the text', async () => {
+    const text = Buffer.from(linesOf(2000));
+    const gz = gzipSync(text);
+    const badCrc = Buffer.from(gz);
+    badCrc[badCrc.length - 8] ^= 1;
+    const badLength = Buffer.from(gz);
+    badLength.writeUInt32LE(7, badLength.length - 4);
+    for (const file of [text, gz, Buffer.concat([gz, gzipSync('more')]), Buffer.concat([gz, Buffer.from('junk')]), gz.subarray(0, gz.length - 4), gz.subarray(0, gz.length >> 1), badCrc, badLength, gz.subarray(0, 6)]) {
+      expect(await contentHashStreamed(file)).toStrictEqual(contentHashOf(file));
+    }
+    expect(await contentHashStreamed(Buffer.concat([gz, Buffer.from('junk')]))).toMatchObject({ trailingBytes: 4 });
+    expect(await contentHashStreamed(badCrc)).toStrictEqual({ error: 'gzip CRC-32 does not match the content' });
   });
 });
