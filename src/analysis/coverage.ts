@@ -154,15 +154,13 @@ export function coverageOf(
   const notRead = unreadAccounts(input.problems, athena !== null);
   // Accounts asked for by id are looked for whether or not a list has them (a mistyped id, an
   // account outside the organization): one that gave nothing is without logs, never left unsaid.
-  // Without a list, the accounts whose trail folder is there and held no log file of the period
-  // (an account that stopped delivering); with one, those of its accounts that gave nothing.
+  // The accounts whose trail folder is there and held no log file of the period (an account that
+  // stopped delivering), whether or not a list has them; with a list, its accounts that gave nothing too.
   const trailAccounts = new Set(input.delivered.trailAccounts);
   const noLogRead =
     filters.accounts.length > 0
       ? [...new Set(filters.accounts)].filter((id) => !(nameOf.get(id)?.hasLogs ?? false)).sort()
-      : organizationKnown
-        ? accounts.filter((a) => a.inOrganization && !a.hasLogs).map((a) => a.id)
-        : accounts.filter((a) => !a.hasLogs && trailAccounts.has(a.id)).map((a) => a.id);
+      : accounts.filter((a) => !a.hasLogs && (trailAccounts.has(a.id) || (organizationKnown && a.inOrganization))).map((a) => a.id);
   return {
     accountsCovered: accountsCovered(accounts, organizationKnown, filters.accounts),
     accountsWithoutLogs: noLogRead.filter((id) => !notRead(id)),

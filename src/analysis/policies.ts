@@ -1,4 +1,4 @@
-import type { IotEvent, PolicyChange, PolicyHistory, PolicyVersion } from '../types.js';
+import type { DefaultVersionNotShown, IotEvent, PolicyChange, PolicyHistory, PolicyVersion } from '../types.js';
 import { getOrInsert } from '../memo.js';
 import { resourceOfTarget } from '../iot/resources.js';
 import { sortByString, paramBool, paramString } from './params.js';
@@ -92,43 +92,23 @@ export function policyIncarnations(changes: readonly PolicyChange[]): number[] {
   return incarnations;
 }
 
-/** A version a SetDefaultPolicyVersion of the period made the default that no creation of the period shows. */
-export interface DefaultNotShown {
-  versionId: string;
-  /**
-   * The CreatePolicyVersion calls of the period whose version id was not logged, since the policy
-   * was last created or deleted, before the first switch to the version: it may be one of them.
-   */
-  unloggedBefore: number;
-  /**
-   * Whether the period shows the policy created or deleted before the first switch to the version
-   * (it is of a later incarnation than the first, `policyIncarnations`). Then the period created
-   * the version too: DeletePolicy removes a policy with its versions and CreatePolicy starts again
-   * at version 1, so the version was made by a CreatePolicyVersion of the period whose version id
-   * CloudTrail did not log (one of `unloggedBefore`) or that the logs miss. Else it was created
-   * before the period, or (`unloggedBefore` > 0) by such a call.
-   */
-  createdInPeriod: boolean;
-  /** The switches that made it the default while no creation of its incarnation showed it, in time order. */
-  madeDefaultBy: PolicyChange[];
-}
-
 /**
  * The versions a policy's changes (`PolicyHistory.changes`) made the default that none of its
  * creations of the period shows, a version of each incarnation of the policy apart
  * (`policyIncarnations`: a version id made default after the policy was deleted and created again
- * is not the version it named before), in the order of the first switch to each. The one reading
- * of them: the policy's `defaultVersionsNotShown`, `defaultVersionMayBeUnlogged` and
- * `defaultVersionsCreatedInPeriod` (its card) and the `policy-document-unchecked` rule's findings.
+ * is not the version it named before), in the order of the first switch to each, with where each
+ * came from. The one reading of them: the policy's `defaultsNotShown` (and `defaultVersionsNotShown`,
+ * `defaultVersionMayBeUnlogged`), which its card and the `policy-document-unchecked` rule's
+ * findings both read.
  */
-export function defaultsNotShown(changes: readonly PolicyChange[]): DefaultNotShown[] {
+export function defaultsNotShown(changes: readonly PolicyChange[]): DefaultVersionNotShown[] {
   const incarnations = policyIncarnations(changes);
   let incarnation = 0;
   // The version ids the period's creations made in the incarnation.
   const created = new Set<string>();
   // The CreatePolicyVersion calls without a logged version id in the incarnation.
   let unlogged = 0;
-  const notShown = new Map<string, DefaultNotShown>();
+  const notShown = new Map<string, DefaultVersionNotShown>();
   for (let i = 0; i < changes.length; i++) {
     const change = changes[i]!;
     if (incarnations[i] !== incarnation) {
@@ -148,12 +128,15 @@ export function defaultsNotShown(changes: readonly PolicyChange[]): DefaultNotSh
         break;
       case 'set-default':
         if (versionId === null || created.has(versionId)) break;
-        getOrInsert(notShown, JSON.stringify([incarnation, versionId]), () => ({
+        // Of a later incarnation than the first, the period made the version: a policy's versions go
+        // with it, and CreatePolicy starts again at version 1. Else it was made before the period, or
+        // by a CreatePolicyVersion of the period before the first switch whose version id was not logged.
+        getOrInsert(notShown, JSON.stringify([incarnation, versionId]), (): DefaultVersionNotShown => ({
           versionId,
+          created: incarnation > 0 ? 'in-period' : unlogged > 0 ? 'before-period-or-unlogged' : 'before-period',
           unloggedBefore: unlogged,
-          createdInPeriod: incarnation > 0,
-          madeDefaultBy: [],
-        })).madeDefaultBy.push(change);
+          madeDefaultEventIds: [],
+        })).madeDefaultEventIds.push(change.eventId);
         break;
     }
   }
@@ -224,7 +207,7 @@ export function policyHistories(events: readonly IotEvent[]): PolicyHistory[] {
           attachedTargetsComplete: false,
           defaultVersionsNotShown: [],
           defaultVersionMayBeUnlogged: false,
-          defaultVersionsCreatedInPeriod: [],
+          defaultsNotShown: [],
           failedEventIds: [],
         },
         targets: new Set(),
@@ -303,12 +286,10 @@ export function policyHistories(events: readonly IotEvent[]): PolicyHistory[] {
   }
   const histories = [...byKey.values()].map(({ history, targets }) => {
     history.attachedTargets = [...targets].sort();
-    const notShown = defaultsNotShown(history.changes);
+    history.defaultsNotShown = defaultsNotShown(history.changes);
     // Each id once: one made the default before the policy was deleted and one after are both "version 3".
-    history.defaultVersionsNotShown = [...new Set(notShown.map((v) => v.versionId))];
-    const inPeriod = new Set(notShown.filter((v) => v.createdInPeriod).map((v) => v.versionId));
-    history.defaultVersionsCreatedInPeriod = [...inPeriod];
-    history.defaultVersionMayBeUnlogged = notShown.some((v) => !inPeriod.has(v.versionId) && v.unloggedBefore > 0);
+    history.defaultVersionsNotShown = [...new Set(history.defaultsNotShown.map((v) => v.versionId))];
+    history.defaultVersionMayBeUnlogged = history.defaultsNotShown.some((v) => v.created === 'before-period-or-unlogged');
     history.changed = history.changes.length > 0;
     return history;
   });

@@ -74,6 +74,13 @@ export interface Discovery {
    * trail at all: an `AWSLogs/` of other services' logs, a mistyped account folder.
    */
   trailSeen: boolean;
+  /**
+   * Accounts asked for with no `CloudTrail/<region>/` folder of a region asked for whose
+   * `CloudTrail-Digest/<region>/` folder (of a region asked for) is there: a trail delivers digests
+   * hourly, so its logs stopped or were deleted. Their trail folder is known as a log folder's is
+   * (`DeliveredFiles.trailAccounts`). Sorted.
+   */
+  digestAccounts: string[];
 }
 
 export interface DiscoveryFilter {
@@ -534,14 +541,14 @@ export async function discoverTrails(store: ObjectStore, filter: DiscoveryFilter
     // the folder it cannot read too, costs no request, and a plain local folder of files is what
     // such a source most often is.
     if (store.kind === 's3' && problems.length > 0) {
-      return { layout: 'account', locations: [], organizationIds: [], problems: [...problems, ...stopped], trailSeen: false };
+      return { layout: 'account', locations: [], organizationIds: [], problems: [...problems, ...stopped], trailSeen: false, digestAccounts: [] };
     }
     // No `AWSLogs/` found: a plain folder of files, every file below the root read
     // (`looseLogObjects`). A search stopped short is said on S3, where that lists the whole
     // bucket; a local folder loses no file by it, and a plain one (deep, or with link loops)
     // would only be told to look for an `AWSLogs/` it does not have.
     if (store.kind === 's3') problems.push(...stopped);
-    return { layout: 'files', locations: [], organizationIds: [], problems, trailSeen: false };
+    return { layout: 'files', locations: [], organizationIds: [], problems, trailSeen: false, digestAccounts: [] };
   }
   // `AWSLogs/` found: the folders not searched are not read at all.
   problems.push(...stopped);
@@ -574,6 +581,11 @@ export async function discoverTrails(store: ObjectStore, filter: DiscoveryFilter
   const unsure: { prefix: string; rank: number }[] = [];
   // A root inside a left-out account's CloudTrail folder (`.../CloudTrail/<region>`): a trail's by its path, nothing above it listed.
   let narrowedTrailSeen = false;
+  // A `CloudTrail-Digest/<region>/` folder of an account asked for without a log folder of a region asked for (`digestAccounts`).
+  let digestSeen = false;
+  const digestAccounts = new Set<string>();
+  // Account folders asked for with no `CloudTrail/<region>/` folder of a region asked for.
+  const noLogFolder: { prefix: string; accountId: string }[] = [];
   const organizationIds = await walkAccountFolders(walked, list, async ({ prefix, organizationId, accountId }, { region: regionNarrow }) => {
     if (!allowed(accountId, filter.accounts)) {
       trailFolderSeen = true;
@@ -586,31 +598,49 @@ export async function discoverTrails(store: ObjectStore, filter: DiscoveryFilter
     // alone, or S3 permissions granted on it only).
     const { prefixes } = regionNarrow !== undefined ? { prefixes: [`${trailPrefix}${regionNarrow}/`] } : await list(trailPrefix);
     let regions = 0;
+    let asked = 0;
     for (const regionPrefix of prefixes) {
       const region = lastSegment(regionPrefix);
       if (!REGION.test(region)) continue;
       trailFolderSeen = true;
       regions++;
       if (!allowed(region, filter.regions)) continue;
+      asked++;
       locations.push({ prefix: regionPrefix, organizationId, accountId, region });
     }
+    if (asked === 0 && regionNarrow === undefined) noLogFolder.push({ prefix, accountId });
     if (regions > 0) regionSeen = true;
     else if (regionNarrow === undefined) unsure.push({ prefix, rank: 0 });
   });
+  // An account asked for with no log folder of a region asked for in any of its folders (another
+  // service's `AWSLogs/<acct>/` beside an organization's trail is not one): digests of such a region
+  // are a trail whose logs stopped or were deleted (CloudTrail writes a digest every hour, logs or
+  // not). One listing more, for such an account folder only; the integrity check reads it from the
+  // listings kept.
+  const withLogFolder = new Set(locations.map((l) => l.accountId));
+  await mapLimit(
+    noLogFolder.filter((f) => !withLogFolder.has(f.accountId)),
+    DISCOVERY_CONCURRENCY,
+    async ({ prefix, accountId }) => {
+      const regions = (await list(`${prefix}CloudTrail-Digest/`)).prefixes.map(lastSegment).filter((r) => REGION.test(r));
+      if (regions.length > 0) digestSeen = true;
+      if (regions.some((r) => allowed(r, filter.regions))) digestAccounts.add(accountId);
+    },
+  );
   unsure.sort((a, b) => a.rank - b.rank || compareText(a.prefix, b.prefix));
-  const trailSeen = regionSeen || narrowedTrailSeen || (await holdsTrailFolder(unsure.map((u) => u.prefix), list));
+  const trailSeen = regionSeen || narrowedTrailSeen || digestSeen || (await holdsTrailFolder(unsure.map((u) => u.prefix), list));
   // No trail folder at all below a local folder inside `AWSLogs/`: its files are read as those of
   // a plain folder. Local only: an S3 prefix inside `AWSLogs/` has always been read as the
   // layout, and listing all of it could be millions of keys.
   if (store.kind === 'local' && store.rootPrefix !== '' && !trailFolderSeen && problems.length === 0) {
-    return { layout: 'files', locations: [], organizationIds: [], problems: [], trailSeen };
+    return { layout: 'files', locations: [], organizationIds: [], problems: [], trailSeen, digestAccounts: [] };
   }
   problems.push(...unfollowed);
   locations.sort((a, b) => compareText(a.prefix, b.prefix));
   // What each listing that failed may hide, now that the trail is known (`unlistedScope`).
   const found = { awsLogs: bases.map((b) => b.base), trailSeen };
   const scoped = problems.map((p) => (p.unlisted === undefined ? p : { ...p, unlisted: { prefix: p.unlisted.prefix, hides: unlistedScope(p.unlisted.prefix, found) } }));
-  return { layout: organizationIds.length > 0 ? 'organization' : 'account', locations, organizationIds, problems: scoped, trailSeen };
+  return { layout: organizationIds.length > 0 ? 'organization' : 'account', locations, organizationIds, problems: scoped, trailSeen, digestAccounts: [...digestAccounts].sort() };
 }
 
 /** How many of a source's account folders are listed, at most, to tell whether it holds a trail (`holdsTrailFolder`). */

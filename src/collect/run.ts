@@ -115,8 +115,9 @@ export interface DeliveredFiles {
   loose: boolean;
   /**
    * Accounts with a `CloudTrail/<region>/` folder in a source (of a region asked for), in order,
-   * whether or not it held a log file of the period: without an account list, the only way to
-   * know an account that stopped delivering (its trail folder is there, its logs are not).
+   * whether or not it held a log file of the period, or, with none, a `CloudTrail-Digest/<region>/`
+   * folder (`Discovery.digestAccounts`): without an account list, the only way to know an account
+   * that stopped delivering (its trail folder is there, its logs are not).
    */
   trailAccounts: string[];
 }
@@ -456,9 +457,12 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
         if (discovery.layout === 'files') {
           for await (const ref of looseLogObjects(store, problems)) await enqueue(store, ref);
         } else {
-          trailFolders += discovery.locations.length;
-          yields.get(store)!.trailFolders += discovery.locations.length;
+          // An account asked for with digests and no log folder is a trail folder of the scope too (a
+          // trail that stopped delivering logs, or whose logs were deleted): without logs, not a mistake.
+          trailFolders += discovery.locations.length + discovery.digestAccounts.length;
+          yields.get(store)!.trailFolders += discovery.locations.length + discovery.digestAccounts.length;
           for (const location of discovery.locations) delivered.trailFolder(location.accountId);
+          for (const accountId of discovery.digestAccounts) delivered.trailFolder(accountId);
           await mapLimit(discovery.locations, LISTING_CONCURRENCY, async (location) => {
             for await (const refs of logObjectsByDay(store, location, days, problems)) for (const ref of refs) await enqueue(store, ref);
           });

@@ -1118,33 +1118,37 @@ function versionIds(ids: readonly string[], kit: ViewKit): string {
 
 /**
  * A version made default in the period whose document the period does not show: never to read as
- * harmless. Where it came from as the policies' analysis says: created before the period (or,
+ * harmless. Where it came from as the policies' analysis says of each version of each incarnation of
+ * the policy (`defaultsNotShown`), as its finding says it: created before the period (or, with
  * `defaultVersionMayBeUnlogged`, perhaps by a creation whose id was not logged), or, made the
- * default after the period shows the policy created or deleted, by the period
- * (`defaultVersionsCreatedInPeriod`).
+ * default after the period shows the policy created or deleted, by the period (`in-period`). A
+ * version id made the default before the policy was created or deleted again and after is named
+ * twice, each with when it was made the default.
  */
 function defaultsNotShownNote(p: PolicyHistory, kit: ViewKit): string | null {
-  const inPeriod = new Set(p.defaultVersionsCreatedInPeriod);
-  const before = p.defaultVersionsNotShown.filter((id) => !inPeriod.has(id));
+  const ids = (inPeriod: boolean) => [...new Set(p.defaultsNotShown.filter((d) => (d.created === 'in-period') === inPeriod).map((d) => d.versionId))];
+  const before = ids(false);
+  const inPeriod = ids(true);
+  // The same id in both: the first is told apart by when it was made the default.
+  const when = before.some((id) => inPeriod.includes(id)) ? ' before the policy was created or deleted in it' : '';
   const notes: string[] = [];
   if (before.length > 0) {
     const one = before.length === 1;
     const named = versionIds(before, kit);
     notes.push(
       p.defaultVersionMayBeUnlogged
-        ? `${one ? 'Version' : 'Versions'} ${named}, made the default in the period, ${one ? 'is' : 'are'} not shown created in it: ` +
+        ? `${one ? 'Version' : 'Versions'} ${named}, made the default in the period${when}, ${one ? 'is' : 'are'} not shown created in it: ` +
             `${one ? 'it was' : 'each was'} created before the period, or by a CreatePolicyVersion of the period whose version id CloudTrail did not log. ` +
             `${one ? 'Its document was' : 'Their documents were'} not checked, so what the policy allowed with ${one ? 'it' : 'each'} as the default is not known from this report.`
-        : `${one ? 'Version' : 'Versions'} ${named}, made the default in the period, ${one ? 'was' : 'were'} created before it: ` +
+        : `${one ? 'Version' : 'Versions'} ${named}, made the default in the period${when}, ${one ? 'was' : 'were'} created before it: ` +
             `${one ? 'its document is' : 'their documents are'} not in the period's events and ${one ? 'was' : 'were'} not checked, ` +
             `so what the policy allowed with ${one ? 'it' : 'each'} as the default is not known from this report.`,
     );
   }
-  if (inPeriod.size > 0) {
-    const ids = p.defaultVersionsCreatedInPeriod;
-    const one = ids.length === 1;
+  if (inPeriod.length > 0) {
+    const one = inPeriod.length === 1;
     notes.push(
-      `${one ? 'Version' : 'Versions'} ${versionIds(ids, kit)}, made the default in the period after the policy was created or deleted in it, ${one ? 'was' : 'were'} created in the period too: ` +
+      `${one ? 'Version' : 'Versions'} ${versionIds(inPeriod, kit)}, made the default in the period after the policy was created or deleted in it, ${one ? 'was' : 'were'} created in the period too: ` +
         `${one ? 'by' : 'each by'} a CreatePolicyVersion whose version id CloudTrail did not log, or one the logs miss. ` +
         `${one ? 'Its document was' : 'Their documents were'} not checked, so what the policy allowed with ${one ? 'it' : 'each'} as the default is not known from this report.`,
     );
@@ -1414,8 +1418,17 @@ function coverageView(model: ReportModel, kit: ViewKit): CoverageView {
   const athena = cov.athena;
   const rows = kit.limits.rows;
   const byId = new Map(model.accounts.map((a) => [a.id, a]));
-  // Without an account list, the accounts known are those of the logs and of the trail's folders.
-  const which = model.filters.accounts.length > 0 ? 'asked for' : model.organization.accountsFrom === 'logs' ? 'with a trail folder' : 'of the organization';
+  // Without an account list, the accounts known are those of the logs and of the trail's folders;
+  // with one, an account it does not have is without logs when its trail folder held none.
+  const trailFolderOnly = [...cov.accountsWithoutLogs, ...cov.accountsNotRead].some((id) => byId.get(id)?.inOrganization === false);
+  const which =
+    model.filters.accounts.length > 0
+      ? 'asked for'
+      : model.organization.accountsFrom === 'logs'
+        ? 'with a trail folder'
+        : trailFolderOnly
+          ? 'of the organization or with a trail folder'
+          : 'of the organization';
   const accountRow = (id: string) => ({ account: kit.account(id), state: kit.cut(byId.get(id)?.state ?? '—'), ouPath: kit.cut(byId.get(id)?.ouPath ?? '—') });
   return {
     withoutLogsTitle: `Accounts ${which} without logs${inRegionsAskedFor(model.filters.regions)}`,
@@ -1468,7 +1481,7 @@ function coverageView(model: ReportModel, kit: ViewKit): CoverageView {
     })),
     withoutLogs: kit.table(cov.accountsWithoutLogs, rows, accountRow),
     notInOrganizationTitle: `Accounts ${NOT_IN_ORGANIZATION_LIST}`,
-    notInOrganization: kit.table(cov.accountsNotInOrganization, rows, (id) => ({ account: kit.account(id), logs: logsOfAccountNotInList(cov, id, model.filters.regions) })),
+    notInOrganization: kit.table(cov.accountsNotInOrganization, rows, (id) => ({ account: kit.account(id), logs: logsOfAccountNotInList(cov, id, model.filters) })),
     unreadable: kit.table(cov.unreadableFiles, rows, (f) => ({ key: kit.cut(f.key, PDF_CHARS.key), source: kit.cut(f.source), reason: f.reason })),
     problems: kit.table(cov.sourceProblems, rows, (f) => ({ key: kit.cut(f.key, PDF_CHARS.key), source: kit.cut(f.source), reason: f.reason })),
     withoutTime: setAsideView(cov.iotRecordsWithoutTime, kit, 'IoT records without a usable time', (one) =>
@@ -1482,11 +1495,13 @@ function coverageView(model: ReportModel, kit: ViewKit): CoverageView {
 
 /**
  * Whether logs of an account no account list has were read: one without (`accountsWithoutLogs`,
- * `accountsNotRead`) is in the report only because `--account` asked for it.
+ * `accountsNotRead`) is in the report because `--account` asked for it, or because a source holds
+ * its trail folder (with none of the period's logs: an account that stopped delivering).
  */
-function logsOfAccountNotInList(cov: Coverage, id: string, regions: readonly string[]): string {
-  if (cov.accountsWithoutLogs.includes(id)) return `no logs${inRegionsAskedFor(regions)} (asked for with --account)`;
-  if (cov.accountsNotRead.includes(id)) return `not read${inRegionsAskedFor(regions)} (asked for with --account)`;
+function logsOfAccountNotInList(cov: Coverage, id: string, filters: { accounts: readonly string[]; regions: readonly string[] }): string {
+  const asked = filters.accounts.includes(id);
+  if (cov.accountsWithoutLogs.includes(id)) return `no logs${inRegionsAskedFor(filters.regions)} (${asked ? 'asked for with --account' : 'its trail folder holds none of the period'})`;
+  if (cov.accountsNotRead.includes(id)) return `not read${inRegionsAskedFor(filters.regions)} (${asked ? 'asked for with --account' : 'a source holds its trail folder'})`;
   return 'logs read';
 }
 

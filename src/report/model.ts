@@ -48,11 +48,13 @@
  * period shows it made or deleted), which read as whole for one that existed before the period;
  * coverage's `accountsNotInOrganization`, every account covered that no account list has, those
  * asked for without logs too, as `accountsCovered` counts them, where it was only those with logs;
- * a policy's `defaultVersionsCreatedInPeriod`, the versions made the default after the period shows
- * the policy created or deleted, which were said to be created before the period, and its
- * `defaultVersionMayBeUnlogged` of the other versions alone; a finding's `suppressionNote`, why a suppression matching it was not
+ * a policy's `defaultsNotShown`, for each version of each incarnation of the policy made the default
+ * that the period does not show created, where it came from: a version made the default after the
+ * period shows the policy created or deleted was said to be created before the period; and its
+ * `defaultVersionMayBeUnlogged` of the versions made before the period or by such a call alone; a finding's `suppressionNote`, why a suppression matching it was not
  * applied (it expired), which its `suppressionReason` said, that field now null unless the finding is
- * suppressed). The schema
+ * suppressed; coverage's `accountsWithoutLogs`, with an account list, the accounts whose trail folder a
+ * source holds with no log of the period that the list does not have too, which were left out). The schema
  * describes one version exactly (closed objects, every field required): a report validates
  * against the schema of the version that wrote it, not an older minor's.
  */
@@ -539,30 +541,47 @@ export interface PolicyHistory {
    * The versions a SetDefaultPolicyVersion of the period made the default that no CreatePolicy or
    * CreatePolicyVersion of the period shows since the policy was last created or deleted (made
    * before the period, or by a CreatePolicyVersion of the period whose version id CloudTrail did not
-   * log or that the logs miss: `defaultVersionMayBeUnlogged` and `defaultVersionsCreatedInPeriod`
-   * say which may be so, as the card and the finding do): their documents, and so what
+   * log or that the logs miss: `defaultsNotShown` says which, for each version of each incarnation
+   * of the policy, as the card and the finding do): their documents, and so what
    * the policy allowed while each was the default, are not known from this report (the
    * `policy-document-unchecked` finding says so too). Each once, in the order they were made the
    * default. Since schema 1.6.
    */
   defaultVersionsNotShown: string[];
   /**
-   * Whether a version of `defaultVersionsNotShown` not in `defaultVersionsCreatedInPeriod` may be
-   * one a CreatePolicyVersion of the period made with its version id not logged (one came before the
-   * first switch to it): then it was made before the period or by that call. Since schema 1.6 (of
-   * every version of `defaultVersionsNotShown` until 1.7).
+   * Whether an entry of `defaultsNotShown` is `before-period-or-unlogged`: a version made before the
+   * period or by a CreatePolicyVersion of the period made with its version id not logged. Since
+   * schema 1.6 (of every version of `defaultVersionsNotShown` until 1.7).
    */
   defaultVersionMayBeUnlogged: boolean;
   /**
-   * The versions of `defaultVersionsNotShown` made the default after the period shows the policy
-   * created or deleted: the period created them (DeletePolicy removes a policy with its versions,
-   * CreatePolicy starts again at version 1), each by a CreatePolicyVersion whose version id
-   * CloudTrail did not log or that the logs miss, not before the period. Each once, in the order of
-   * `defaultVersionsNotShown`; a version id made the default both before the policy was deleted and
-   * after it was created again is here. Since schema 1.7.
+   * The versions of `defaultVersionsNotShown`, one entry per version of each incarnation of the
+   * policy (a version id made the default both before the period shows the policy deleted or
+   * created and after it is two entries: DeletePolicy removes a policy with its versions, CreatePolicy
+   * starts again at version 1), in the order of the first switch to each, with where each came from.
+   * The card and the `policy-document-unchecked` finding of each say the same. Since schema 1.7.
    */
-  defaultVersionsCreatedInPeriod: string[];
+  defaultsNotShown: DefaultVersionNotShown[];
   failedEventIds: string[];
+}
+
+/** A version a SetDefaultPolicyVersion of the period made the default that no creation of the period shows (`PolicyHistory.defaultsNotShown`). */
+export interface DefaultVersionNotShown {
+  versionId: string;
+  /**
+   * Where the version came from: `before-period`, created before the period; `before-period-or-unlogged`,
+   * that or made by one of the period's CreatePolicyVersion calls whose version id CloudTrail did not
+   * log (`unloggedBefore`); `in-period`, made the default after the period shows the policy created
+   * or deleted, so the period made it, by such a call or one the logs miss.
+   */
+  created: 'before-period' | 'before-period-or-unlogged' | 'in-period';
+  /**
+   * The CreatePolicyVersion calls of the period without a logged version id, since the policy was
+   * last created or deleted, before the first switch to the version.
+   */
+  unloggedBefore: number;
+  /** The SetDefaultPolicyVersion calls that made it the default while no creation of its incarnation showed it, in time order. */
+  madeDefaultEventIds: string[];
 }
 
 export interface ActorSummary {
@@ -620,8 +639,10 @@ export interface Coverage {
    * in the regions asked for (`filters.regions`, else any): the accounts asked for
    * (`filters.accounts`), whether or not the organization (or accounts file) lists them (until
    * schema 1.6 one no list had was left out, and the report said every account asked for
-   * delivered logs); without `--account`, the accounts of the organization (or accounts file),
-   * none when no account list is known.
+   * delivered logs); without `--account`, the accounts of the organization (or accounts file) and
+   * the accounts whose trail folder (`CloudTrail/<region>/`, or `CloudTrail-Digest/<region>/` with no
+   * log folder) a source holds, listed or not (until schema 1.7 those no list had were left out when
+   * one was known; they are in `accountsNotInOrganization` too).
    */
   accountsWithoutLogs: string[];
   /**
@@ -634,8 +655,9 @@ export interface Coverage {
   /**
    * The accounts the report covers (those of `accountsCovered`) that the organization's list (or the
    * accounts file) does not have, sorted: those of which log files were read (or an Athena partition
-   * returned a row), and, with `--account`, those asked for of which none was (a mistyped id, an
-   * account outside the organization: also in `accountsWithoutLogs` or `accountsNotRead`). Until
+   * returned a row), those whose trail folder a source holds with none of the period, and, with
+   * `--account`, those asked for of which none was (a mistyped id, an account outside the
+   * organization); the last two also in `accountsWithoutLogs` or `accountsNotRead`. Until
    * schema 1.7 only the former, while `accountsCovered` counted both. Empty when no account list is known.
    */
   accountsNotInOrganization: string[];

@@ -384,7 +384,7 @@ export function sampleModel(options: SampleOptions = {}): ReportModel {
       let p = policies.get(key);
       if (!p) {
         p = { policyName: r.id, changed: false, accountId: e.accountId, accountName: e.accountName, region: e.region, arn: r.arn, versions: [], changes: [],
-          defaultVersionId: null, defaultVersionNotLogged: false, deleted: false, attachedTargets: [], attachedTargetsComplete: false, defaultVersionsNotShown: [], defaultVersionMayBeUnlogged: false, defaultVersionsCreatedInPeriod: [], failedEventIds: [] };
+          defaultVersionId: null, defaultVersionNotLogged: false, deleted: false, attachedTargets: [], attachedTargetsComplete: false, defaultVersionsNotShown: [], defaultVersionMayBeUnlogged: false, defaultsNotShown: [], failedEventIds: [] };
         policies.set(key, p);
       }
       if (e.errorCode) {

@@ -7,7 +7,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse, type HTMLElement } from 'node-html-parser';
 import { describe, expect, it } from 'vitest';
+import { discoverTrails } from '../../src/cloudtrail/layout.js';
 import { runReport } from '../../src/pipeline/report.js';
+import { CountingStore } from '../helpers/counting-store.js';
 import { reportOptions } from '../helpers/report-options.js';
 import { logKey, record, writeTree } from '../helpers/trail-tree.js';
 
@@ -101,6 +103,74 @@ describe('coverage without an account list', () => {
     // With --region, only the folders of the regions asked for count.
     const east = await runReport(reportOptions({ sources: [root], accountsFile: undefined, regions: ['us-east-1'], formats: ['json'] }));
     expect(east.model.coverage.accountsWithoutLogs).toEqual([]);
+  });
+});
+
+describe('coverage with an account list and a trail folder of an account it does not have', () => {
+  it('calls an account whose trail folder holds no log file of the period "without logs", not "logs read", in every output', async () => {
+    const root = writeTree({
+      [logKey({ account: A, region: 'us-east-1', delivered: '2026-10-05T10:05' })]: [record({ eventID: 'in-a' })],
+      // B delivered in September, then stopped; the accounts file lists A alone.
+      [logKey({ account: B, region: 'us-east-1', delivered: '2026-09-01T10:05' })]: [record({ eventID: 'in-b', recipientAccountId: B, eventTime: '2026-09-01T10:00:00Z' })],
+      'accounts.json': JSON.stringify({ Accounts: [{ Id: A, Arn: `arn:aws:organizations::${A}:account/o-abcdefghij/${A}`, Email: 'a@example.com', Name: 'prod', Status: 'ACTIVE' }] }),
+    });
+    const options = reportOptions({ sources: [path.join(root, 'AWSLogs')], accountsFile: path.join(root, 'accounts.json'), formats: ['json', 'md', 'html'] });
+    const { model } = await runReport(options);
+    expect(model.organization.accountsFrom).not.toBe('logs');
+    expect(model.coverage.accountsWithoutLogs).toEqual([B]);
+    expect(model.coverage.accountsNotInOrganization).toEqual([B]);
+    expect(model.accounts.find((a) => a.id === B)).toMatchObject({ inOrganization: false, hasLogs: false });
+    const read = (suffix: string) => readFileSync(path.join(options.outDir, `iot-audit-2026-10${suffix}`), 'utf8');
+    expect(read('.md')).toContain('**1 account without logs**');
+    const html = parse(read('.html'));
+    const notInList = html.querySelectorAll('#coverage h3').find((h) => h.text === "Accounts not in the organization's list");
+    const rows = notInList!.nextElementSibling!.querySelectorAll('tbody tr').map((tr) => tr.querySelectorAll('td').map((td) => td.text.trim()));
+    expect(rows).toEqual([[B, 'no logs (its trail folder holds none of the period)']]);
+    const withoutLogs = html.querySelectorAll('#coverage h3').find((h) => /without logs/.test(h.text));
+    expect(withoutLogs?.text).toBe('Accounts of the organization or with a trail folder without logs');
+    expect(withoutLogs?.parentNode?.text).toContain(B);
+  });
+});
+
+// 2026-11-28 review (R4): an account folder holding only `CloudTrail-Digest/` (digests of the
+// period, no log folder) was named nowhere. CloudTrail writes a digest every hour: its logs stopped,
+// or were deleted.
+describe('an account with digests and no log folder', () => {
+  const DIGEST = `AWSLogs/${B}/CloudTrail-Digest/us-east-1/2026/10/05/${B}_CloudTrail-Digest_us-east-1_org_trail_us-east-1_20261005T100000Z.json.gz`;
+  const tree = () =>
+    writeTree({
+      [logKey({ account: A, region: 'us-east-1', delivered: '2026-10-05T10:05' })]: [record({ eventID: 'in-a' })],
+      [logKey({ account: A, region: 'eu-west-1', delivered: '2026-10-05T10:05' })]: [record({ eventID: 'in-a-west', awsRegion: 'eu-west-1' })],
+      [DIGEST]: Buffer.from('{}'),
+      'accounts.json': JSON.stringify({ Accounts: [{ Id: A, Arn: `arn:aws:organizations::${A}:account/o-abcdefghij/${A}`, Email: 'a@example.com', Name: 'prod', Status: 'ACTIVE' }] }),
+    });
+
+  it('is without logs, with an account list or without, in the regions of its digests', async () => {
+    const root = tree();
+    const source = path.join(root, 'AWSLogs');
+    const bare = await runReport(reportOptions({ sources: [source], accountsFile: undefined }));
+    expect(bare.model.coverage.accountsWithoutLogs).toEqual([B]);
+    expect(bare.model.coverage.accountsCovered.total).toBe(2);
+
+    const listed = await runReport(reportOptions({ sources: [source], accountsFile: path.join(root, 'accounts.json'), formats: ['json', 'html'] }));
+    expect(listed.model.coverage.accountsWithoutLogs).toEqual([B]);
+    expect(listed.model.coverage.accountsNotInOrganization).toEqual([B]);
+
+    // Asked for alone: an empty report that says so, not "no trail folder".
+    const asked = await runReport(reportOptions({ sources: [source], accountsFile: undefined, accounts: [B] }));
+    expect(asked.model.coverage.accountsWithoutLogs).toEqual([B]);
+
+    // Its digests are of us-east-1: in eu-west-1 it is not called without logs.
+    const west = await runReport(reportOptions({ sources: [source], accountsFile: undefined, regions: ['eu-west-1'] }));
+    expect(west.model.coverage.accountsWithoutLogs).toEqual([]);
+  });
+
+  it('costs one listing more, of its digest folder, and none for an account with a log folder', async () => {
+    const counting = new CountingStore(path.join(tree(), 'AWSLogs'));
+    const discovery = await discoverTrails(counting);
+    expect(discovery.digestAccounts).toEqual([B]);
+    expect(counting.listed.filter((p) => p.includes('CloudTrail-Digest'))).toEqual([`${B}/CloudTrail-Digest/`]);
+    expect(counting.listed).toEqual(['', `${A}/CloudTrail/`, `${B}/CloudTrail/`, `${B}/CloudTrail-Digest/`]);
   });
 });
 

@@ -246,7 +246,7 @@ describe('knownPolicyVersions', () => {
         deleted: false,
         attachedTargets: [],
         attachedTargetsComplete: false,
-        defaultVersionsNotShown: [], defaultVersionMayBeUnlogged: false, defaultVersionsCreatedInPeriod: [],
+        defaultVersionsNotShown: [], defaultVersionMayBeUnlogged: false, defaultsNotShown: [],
         failedEventIds: [],
       },
     ];

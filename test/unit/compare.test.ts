@@ -18,7 +18,7 @@ function policy(policyName: string, init: Partial<PolicyHistory> = {}, versions:
     deleted: false,
     attachedTargets: [],
     attachedTargetsComplete: false,
-    defaultVersionsNotShown: [], defaultVersionMayBeUnlogged: false, defaultVersionsCreatedInPeriod: [],
+    defaultVersionsNotShown: [], defaultVersionMayBeUnlogged: false, defaultsNotShown: [],
     failedEventIds: [],
     ...init,
   };

@@ -160,7 +160,7 @@ function history(accountId: string, region: string, policyName: string, versions
     deleted: false,
     attachedTargets: [],
     attachedTargetsComplete: false,
-    defaultVersionsNotShown: [], defaultVersionMayBeUnlogged: false, defaultVersionsCreatedInPeriod: [],
+    defaultVersionsNotShown: [], defaultVersionMayBeUnlogged: false, defaultsNotShown: [],
     failedEventIds: [],
   };
 }

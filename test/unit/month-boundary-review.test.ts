@@ -168,7 +168,7 @@ describe('3. policy-document-unchecked: a version the period may have created, i
 
   it('says created before the period when the creation without an id came after the switch', async () => {
     const events = [setDefault('2026-10-06T10:00:00', 'pol-c', '2'), unlogged('2026-10-07T10:00:00')];
-    expect(policyHistories(events).map((p) => [p.defaultVersionMayBeUnlogged, p.defaultVersionsCreatedInPeriod])).toEqual([[false, []]]);
+    expect(policyHistories(events).map((p) => [p.defaultVersionMayBeUnlogged, p.defaultsNotShown.map((d) => d.created)])).toEqual([[false, ['before-period']]]);
     const [hit] = runRule(policyDocumentUnchecked, events, { policies: policyHistories(events) });
     expect(hit!.description).toContain('made version 2 of policy "pol-c" the default, but the version was created before the period:');
     const card = parse(await htmlText(report(events, '2026-10', 'October 2026 (UTC)'), SCREEN))
@@ -186,7 +186,7 @@ describe('3. policy-document-unchecked: a version the period may have created, i
       createPolicy('2026-10-05T10:00:00', 'pol-c'),
       setDefault('2026-10-06T10:00:00', 'pol-c', '2'),
     ];
-    expect(policyHistories(events).map((p) => [p.defaultVersionMayBeUnlogged, p.defaultVersionsCreatedInPeriod])).toEqual([[false, ['2']]]);
+    expect(policyHistories(events).map((p) => [p.defaultVersionMayBeUnlogged, p.defaultsNotShown.map((d) => [d.versionId, d.created])])).toEqual([[false, [['2', 'in-period']]]]);
     const [hit] = runRule(policyDocumentUnchecked, events, { policies: policyHistories(events) });
     expect(hit!.description).not.toContain('created before the period');
     expect(hit!.description).toContain(
@@ -198,6 +198,40 @@ describe('3. policy-document-unchecked: a version the period may have created, i
         .find((a) => a.querySelector('h3')?.text === 'pol-c')!;
       expect(card.querySelector('p.not-recorded')?.text).toBe(
         'Version 2, made the default in the period after the policy was created or deleted in it, was created in the period too: by a CreatePolicyVersion whose version id CloudTrail did not log, or one the logs miss. Its document was not checked, so what the policy allowed with it as the default is not known from this report.',
+      );
+    }
+  });
+
+  // 2026-11-28 review (R4): one version id made the default before the deletion and after: the card
+  // merged the two ids and said only "created in the period", where the first switch's finding said
+  // "created before the period, or by the CreatePolicyVersion ... whose version id CloudTrail did not log".
+  it('says both versions 2 when the id was made the default before the policy was deleted and after it was created again, as the findings do', async () => {
+    const events = [
+      unlogged('2026-10-01T10:00:00'),
+      setDefault('2026-10-02T10:00:00', 'pol-c', '2'),
+      call('2026-10-03T10:00:00', PROD, 'DeletePolicy', { policyName: 'pol-c' }),
+      createPolicy('2026-10-04T10:00:00', 'pol-c'),
+      setDefault('2026-10-05T10:00:00', 'pol-c', '2'),
+    ];
+    const model = report(events, '2026-10', 'October 2026 (UTC)');
+    const [policy] = model.policies;
+    expect(policy!.defaultsNotShown.map((d) => [d.versionId, d.created, d.madeDefaultEventIds])).toEqual([
+      ['2', 'before-period-or-unlogged', [events[1]!.eventId]],
+      ['2', 'in-period', [events[4]!.eventId]],
+    ]);
+    expect(policy!.defaultVersionMayBeUnlogged).toBe(true);
+    const findings = model.findings.filter((f) => f.ruleId === 'policy-document-unchecked').sort((a, b) => a.time.localeCompare(b.time));
+    expect(findings.map((f) => f.description)).toEqual([
+      expect.stringContaining('made version 2 of policy "pol-c" the default, but the period does not show the version created: it was created before the period, or by the CreatePolicyVersion call of the period before it whose version id CloudTrail did not log'),
+      expect.stringContaining('made version 2 of policy "pol-c" the default, but the policy was created or deleted in the period before that, so the version was created in the period too'),
+    ]);
+    for (const ctx of [SCREEN, PDF]) {
+      const card = parse(await htmlText(model, ctx))
+        .querySelectorAll('#policies article.policy')
+        .find((a) => a.querySelector('h3')?.text === 'pol-c')!;
+      expect(card.querySelector('p.not-recorded')?.text).toBe(
+        'Version 2, made the default in the period before the policy was created or deleted in it, is not shown created in it: it was created before the period, or by a CreatePolicyVersion of the period whose version id CloudTrail did not log. Its document was not checked, so what the policy allowed with it as the default is not known from this report. ' +
+          'Version 2, made the default in the period after the policy was created or deleted in it, was created in the period too: by a CreatePolicyVersion whose version id CloudTrail did not log, or one the logs miss. Its document was not checked, so what the policy allowed with it as the default is not known from this report.',
       );
     }
   });

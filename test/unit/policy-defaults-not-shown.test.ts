@@ -11,7 +11,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { policyHistories } from '../../src/analysis/policies.js';
 import { policyDocumentUnchecked } from '../../src/analysis/rules/policy-document-unchecked.js';
 import type { RuleHit } from '../../src/analysis/rules/types.js';
-import type { IotEvent } from '../../src/report/model.js';
+import type { DefaultVersionNotShown, IotEvent } from '../../src/report/model.js';
 import { iotEvent, policyDocument, resetEventIds, runRule } from '../helpers/events.js';
 
 const DOC = policyDocument({ Effect: 'Allow', Action: 'iot:Connect', Resource: '*' });
@@ -35,7 +35,8 @@ const MADE: Record<Made, string> = {
 };
 
 // [what, the events, the versions not shown, whether one made before the period may be a version
-// whose id was not logged, those the period must have created, the findings: version and where it came from]
+// whose id was not logged, those the period must have created, the findings: version and where it
+// came from, as the policy's `defaultsNotShown` says it, one entry per version of each incarnation]
 const cases: [string, () => IotEvent[], string[], boolean, string[], [string, Made][]][] = [
   ['a switch to a version the period does not show', () => [switchTo('2')], ['2'], false, [], [['2', 'before']]],
   ['a version the period created, then made the default', () => [create(), version('2'), switchTo('2')], [], false, [], []],
@@ -53,7 +54,10 @@ const cases: [string, () => IotEvent[], string[], boolean, string[], [string, Ma
   ['version 2 made, the policy created again, a switch to 2', () => [create(), version('2'), create(), switchTo('2')], ['2'], false, ['2'], [['2', 'in-period']]],
   // One version 3 before the deletion, another after the creation again: a finding each.
   ['a switch to 3, the policy deleted and made again, a switch to 3', () => [switchTo('3'), remove(), create(), switchTo('3')], ['3'], false, ['3'], [['3', 'before'], ['3', 'in-period']]],
+  // 2026-11-28 review (R4): the ids were merged, so the first version 2 lost its "or by the call whose id was not logged".
+  ['a creation without its id logged, a switch to 2, the policy deleted and made again, a switch to 2', () => [unlogged(), switchTo('2'), remove(), create(), switchTo('2')], ['2'], true, ['2'], [['2', 'before-or-unlogged'], ['2', 'in-period']]],
 ];
+const CREATED: Record<DefaultVersionNotShown['created'], Made> = { 'before-period': 'before', 'before-period-or-unlogged': 'before-or-unlogged', 'in-period': 'in-period' };
 
 const defaultHits = (hits: RuleHit[]) => hits.filter((h) => h.discriminator?.startsWith('default-v'));
 const madeOf = (h: RuleHit) => (Object.keys(MADE) as Made[]).filter((made) => h.description.includes(MADE[made]));
@@ -67,9 +71,11 @@ describe('the versions made the default that the period does not show: the card 
   it.each(cases)('%s', (_what, events, notShown, mayBeUnlogged, createdInPeriod, findings) => {
     const all = events();
     const policies = policyHistories(all);
-    expect(policies.map((p) => [p.defaultVersionsNotShown, p.defaultVersionMayBeUnlogged, p.defaultVersionsCreatedInPeriod])).toEqual([
+    expect(policies.map((p) => [p.defaultVersionsNotShown, p.defaultVersionMayBeUnlogged, [...new Set(p.defaultsNotShown.filter((d) => d.created === 'in-period').map((d) => d.versionId))]])).toEqual([
       [notShown, mayBeUnlogged, createdInPeriod],
     ]);
+    // The model says of each version of each incarnation where it came from, as its finding does.
+    expect(policies[0]!.defaultsNotShown.map((d) => [d.versionId, CREATED[d.created]])).toEqual(findings);
     const hits = defaultHits(runRule(policyDocumentUnchecked, all, { policies }));
     // One finding per version the card names (per policy it was of), each saying where it came from as the card does.
     expect(hits.map((h) => [h.discriminator, madeOf(h)])).toEqual(findings.map(([id, made]) => [`default-v${id}`, [made]]));

@@ -1,6 +1,5 @@
 import type { Rule, RuleHit } from './types.js';
 import type { PolicyHistory } from '../../report/model.js';
-import { defaultsNotShown } from '../policies.js';
 import { versionDiscriminator, versionLabel } from './support/policy-versions.js';
 import { clip } from './support/text.js';
 
@@ -46,34 +45,35 @@ export const policyDocumentUnchecked: Rule<Record<string, never>> = {
 
 /**
  * The versions SetDefaultPolicyVersion made the default that no creation of the period shows, one
- * hit per version (of each incarnation of the policy) with every such call: those of each policy's
- * card (`defaultVersionsNotShown`, read as the policies' analysis reads them, `defaultsNotShown`).
- * Such a version was created in the period when the period shows the policy created or deleted
- * before the first such call (`createdInPeriod`: a policy's versions go with it), by a
- * CreatePolicyVersion whose version id was not logged or that the logs miss. Else it was created
- * before the period, unless a CreatePolicyVersion of the period whose response did not give the
- * version id came before the first such call: then it may be that one, and the finding says either.
+ * hit per version (of each incarnation of the policy) with every such call: the entries of each
+ * policy's `defaultsNotShown`, which its card reads too, each said as the entry says it came from:
+ * `in-period` (the period shows the policy created or deleted before the first such call: a
+ * policy's versions go with it), by a CreatePolicyVersion whose version id was not logged or that
+ * the logs miss; `before-period`; or `before-period-or-unlogged`, a CreatePolicyVersion of the
+ * period whose response did not give the version id having come before the first such call.
  */
 function madeDefaultUnseen(policies: readonly PolicyHistory[]): RuleHit[] {
   const hits: RuleHit[] = [];
   for (let p = 0; p < policies.length; p++) {
     const policy = policies[p]!;
-    if (policy.defaultVersionsNotShown.length === 0) continue;
-    for (const { versionId, unloggedBefore, createdInPeriod, madeDefaultBy } of defaultsNotShown(policy.changes)) {
-      const first = madeDefaultBy[0]!;
+    if (policy.defaultsNotShown.length === 0) continue;
+    const changeOf = new Map(policy.changes.map((c) => [c.eventId, c]));
+    for (const { versionId, unloggedBefore, created: made, madeDefaultEventIds } of policy.defaultsNotShown) {
+      const first = changeOf.get(madeDefaultEventIds[0]!)!;
       const calls = `${unloggedBefore === 1 ? 'the' : `one of the ${unloggedBefore}`} CreatePolicyVersion ${unloggedBefore === 1 ? 'call' : 'calls'} of the period before it whose version id CloudTrail did not log`;
-      const created = createdInPeriod
+      const created =
+        made === 'in-period'
         ? `the policy was created or deleted in the period before that, so the version was created in the period too: by ${
             unloggedBefore === 0 ? 'a CreatePolicyVersion call whose version id CloudTrail did not log, or one the logs miss' : `${calls}, or by one the logs miss`
           }; its document was not checked`
-        : unloggedBefore === 0
+        : made === 'before-period'
           ? "the version was created before the period: its document is not in the period's events and was not checked"
           : `the period does not show the version created: it was created before the period, or by ${calls}; its document was not checked`;
       hits.push({
         accountId: policy.accountId,
         region: policy.region,
         resource: policy.policyName,
-        eventIds: madeDefaultBy.map((c) => c.eventId),
+        eventIds: [...madeDefaultEventIds],
         time: first.eventTime,
         description: `${clip(first.actorLabel, 100)} made version ${clip(versionId, 20)} of policy "${clip(policy.policyName, 100)}" the default, but ${created}, so what the policy allows from then on is not known from this report.`,
         evidence: null,
