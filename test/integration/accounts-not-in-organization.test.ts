@@ -1,6 +1,6 @@
 /**
  * The accounts of a report that the organization's list (or the accounts file) does not have, said
- * the same way by every output (review, 2026-11-27): the Markdown counted "1 account of the
+ * the same way by every output (review, 2026-11-26): the Markdown counted "1 account of the
  * organization + 2 not in it" (an account with logs and a mistyped `--account` with none), while the
  * HTML's Coverage listed only "Accounts with logs but not in the organization's list" (the first)
  * and the terminal said nothing. One model field (`coverage.accountsNotInOrganization`: the

@@ -226,7 +226,7 @@ describe('iot-audit report: bad input gets one line, a documented exit code and 
     expect(named.length).toBeGreaterThan(0);
     expect(model.findingNotes[0]).toContain(`was not applied to ${named.length} finding`);
     for (const f of named) expect(f).toMatchObject({ suppressed: false, suppressionReason: null, suppressionNote: expect.stringMatching(/^suppression expired on 2026-10-15, not applied/) });
-    // The findings CSV as the JSON: no suppression reason on a finding that is not suppressed (a filter on it took them for suppressed: 2026-11-28 review).
+    // The findings CSV as the JSON: no suppression reason on a finding that is not suppressed (a filter on it took them for suppressed: 2026-11-26 review).
     const csv = readFileSync(path.join(out, 'iot-audit-2026-10-findings.csv'), 'utf8');
     const header = csv.split('\r\n')[0]!.split(',');
     expect(header.slice(header.indexOf('suppressed'), header.indexOf('suppressed') + 3)).toEqual(['suppressed', 'suppressionReason', 'suppressionNote']);
@@ -250,7 +250,7 @@ describe('iot-audit report: bad input gets one line, a documented exit code and 
     ]);
   });
 
-  it('counts an IoT record without an event name on stderr, as a warning, and one log file and one event in the singular (2026-11-28 review: "1 IoT events: 1 changes", no "Warning:")', async () => {
+  it('counts an IoT record without an event name on stderr, as a warning, and one log file and one event in the singular (2026-11-26 review: "1 IoT events: 1 changes", no "Warning:")', async () => {
     const dir = tmp('nameless');
     const record = { eventVersion: '1.08', eventID: 'n-1', eventTime: '2026-10-05T10:00:00Z', eventSource: 'iot.amazonaws.com', awsRegion: 'us-east-1', recipientAccountId: '111122223333', userIdentity: { type: 'Root' } };
     mkdirSync(path.join(dir, 'logs'));
@@ -264,7 +264,7 @@ describe('iot-audit report: bad input gets one line, a documented exit code and 
     );
   });
 
-  it('says how many findings are suppressed when all are, not "findings: none" (2026-11-28 review)', async () => {
+  it('says how many findings are suppressed when all are, not "findings: none" (2026-11-26 review)', async () => {
     const dir = tmp('all-suppressed');
     writeFileSync(path.join(dir, 'all.yaml'), 'suppressions:\n  - {account: "*", rule: "*", resource: "*", reason: all}\n');
     const run = await cli([...base, '--config', path.join(dir, 'all.yaml'), '--format', 'json', '--out', path.join(dir, 'out')]);

@@ -132,7 +132,7 @@ describe('coverage with an account list and a trail folder of an account it does
   });
 });
 
-// 2026-11-28 review (R4): an account folder holding only `CloudTrail-Digest/` (digests of the
+// 2026-11-26 review (R4): an account folder holding only `CloudTrail-Digest/` (digests of the
 // period, no log folder) was named nowhere. CloudTrail writes a digest every hour: its logs stopped,
 // or were deleted.
 describe('an account with digests and no log folder', () => {

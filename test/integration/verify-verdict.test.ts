@@ -1,6 +1,6 @@
 /**
  * `verify` gives the verdict `report --verify` gives for the same check, from the same function
- * (2026-11-27 review): it printed "Log integrity ...: PROBLEMS FOUND" whatever the problems, and its
+ * (2026-11-26 review): it printed "Log integrity ...: PROBLEMS FOUND" whatever the problems, and its
  * `--json` had no `verdict`, so for an account whose trail has no digests the report said
  * "incomplete: nothing found altered" and `verify` "PROBLEMS FOUND".
  */

@@ -1,5 +1,5 @@
 /**
- * What a certificate's card says is attached to it at the end of the period (review, 2026-11-27):
+ * What a certificate's card says is attached to it at the end of the period (review, 2026-11-26):
  * a certificate that existed before the period showed "Things: thing-a" and "Policies: p" as if
  * they were all, though what was attached to it before the period is not in its events. As for a
  * policy (`attachedTargetsComplete`), the lists are whole only for a certificate the period shows

@@ -42,7 +42,7 @@ describe('loadConfig', () => {
     await expect(loadConfig('nope.yaml', dir)).rejects.toThrow(/^config file nope.yaml not found/);
   });
 
-  it('says where it looked for a relative --config, and does not claim the working folder for an absolute one (2026-11-28 review)', async () => {
+  it('says where it looked for a relative --config, and does not claim the working folder for an absolute one (2026-11-26 review)', async () => {
     await expect(loadConfig('nope.yaml', dir)).rejects.toThrow(`config file nope.yaml not found (looked in ${dir})`);
     const absolute = join(dir, 'missing', 'nope.yaml');
     await expect(loadConfig(absolute, dir)).rejects.toThrow(new ConfigError(`config file ${absolute} not found`));

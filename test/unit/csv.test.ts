@@ -96,7 +96,7 @@ describe('the findings CSV', () => {
     expect(rows.map((r) => unguard(r[header!.indexOf('evidence')]!))).toEqual(model.findings.map((f) => f.evidence ?? ''));
   });
 
-  it('names a suppression reason only for a suppressed finding; an expired suppression is a note in its own column (2026-11-28 review)', async () => {
+  it('names a suppression reason only for a suppressed finding; an expired suppression is a note in its own column (2026-11-26 review)', async () => {
     const model = reportModel({
       findings: [
         finding({ id: 'muted', suppressed: true, suppressionReason: 'accepted in CHG-1' }),

@@ -174,7 +174,7 @@ describe('evaluateFindings', () => {
 
     const after = run(rules, config, '2026-11-02T00:00:00Z');
     expect(after.findings[0]!.suppressed).toBe(false);
-    // Its note, not a suppression reason: a finding with a reason reads as suppressed (2026-11-28 review).
+    // Its note, not a suppression reason: a finding with a reason reads as suppressed (2026-11-26 review).
     expect(after.findings[0]!.suppressionReason).toBeNull();
     expect(after.findings[0]!.suppressionNote).toBe('suppression expired on 2026-11-01, not applied (until the fix)');
     expect(after.notes).toEqual(['Suppression of r for "*" in account * expired on 2026-11-01 and was not applied to 1 finding.']);
@@ -191,7 +191,7 @@ describe('evaluateFindings', () => {
     expect(after.findings[0]!.suppressed).toBe(false);
   });
 
-  it('lists the notes on expired suppressions by the highest severity they no longer suppress, then how many, then rule (2026-11-28 review: config order hid two high findings)', () => {
+  it('lists the notes on expired suppressions by the highest severity they no longer suppress, then how many, then rule (2026-11-26 review: config order hid two high findings)', () => {
     const expired = (rule: string) => ({ account: '*', rule, resource: '*', reason: rule, expires: '2026-01-01' });
     const rules = {
       lows: fakeRule('lows', [hit({ resource: 'a' }), hit({ resource: 'b' }), hit({ resource: 'c' })], { severity: 'low' }),

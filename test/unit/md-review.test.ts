@@ -98,7 +98,7 @@ describe('Markdown summary: filters and the accounts covered', () => {
   });
 });
 
-describe("Markdown summary: a caller's ARN keeps its end, which says who acted (2026-11-28 review)", () => {
+describe("Markdown summary: a caller's ARN keeps its end, which says who acted (2026-11-26 review)", () => {
   it('cuts a long ARN in the middle, keeping the role or session name whole', () => {
     const sso = 'arn:aws:iam::314159265358:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_IoTAdmin_5f3c1e2d9a8b7c6d';
     const session = `arn:aws:sts::314159265358:assumed-role/${'DeploymentPipelineRole'.padEnd(64, 'X')}/build-2026-10-13-1540`;
@@ -276,7 +276,7 @@ describe('Markdown summary: where the findings it leaves out are', () => {
     expect(md).toContain('(details not in any file written: add html or json to --format)');
   });
 
-  it('does not send readers to a PDF that stops before the end of the open findings: the JSON, the HTML or the findings CSV list them (2026-11-28 review)', () => {
+  it('does not send readers to a PDF that stops before the end of the open findings: the JSON, the HTML or the findings CSV list them (2026-11-26 review)', () => {
     const written = ['iot-audit-2026-10.pdf', 'iot-audit-2026-10.json', 'iot-audit-2026-10.csv', 'iot-audit-2026-10-findings.csv', 'iot-audit-2026-10.md'];
     // 12 open findings, the PDF listing 11 of them: the reviewer's 620 open, 500 in the PDF.
     expect(renderMarkdown(model(), { outputFiles: written, pdfFindings: 11 })).toContain('…and 2 more open findings in `iot-audit-2026-10.json`.');

@@ -177,7 +177,7 @@ describe('3. policy-document-unchecked: a version the period may have created, i
     expect(card.querySelector('p.not-recorded')?.text).toMatch(/^Version 2, made the default in the period, was created before it:/);
   });
 
-  // 2026-11-28 review (H10): the policy deleted and created again before the switch has none of its
+  // 2026-11-26 review (H10): the policy deleted and created again before the switch has none of its
   // versions from before: version 2 was made in the period, never "created before the period".
   it('says created in the period when the policy was deleted and created again before the switch', async () => {
     const events = [
@@ -202,7 +202,7 @@ describe('3. policy-document-unchecked: a version the period may have created, i
     }
   });
 
-  // 2026-11-28 review (R4): one version id made the default before the deletion and after: the card
+  // 2026-11-26 review (R4): one version id made the default before the deletion and after: the card
   // merged the two ids and said only "created in the period", where the first switch's finding said
   // "created before the period, or by the CreatePolicyVersion ... whose version id CloudTrail did not log".
   it('says both versions 2 when the id was made the default before the policy was deleted and after it was created again, as the findings do', async () => {

@@ -29,7 +29,7 @@ describe('clipVisible', () => {
   });
 });
 
-describe('clipVisibleMiddle (who acted, what was acted on: 2026-11-28 review)', () => {
+describe('clipVisibleMiddle (who acted, what was acted on: 2026-11-26 review)', () => {
   // An IAM role's path may be 512 characters: cut at its end, the ARN lost the role's name.
   const arn = `arn:aws:iam::314159265358:role/${'team/'.repeat(60)}DeployRole-Prod`;
 

@@ -3,7 +3,7 @@
  * version a CreatePolicyVersion of the period made without its id logged, are worked out once, by
  * the policies' analysis (`defaultVersionsNotShown`, `defaultVersionMayBeUnlogged`): the policy's
  * card shows them and the `policy-document-unchecked` rule reads them. The rule tracked them again
- * by itself (review, 2026-11-27), and the two disagreed once a policy was deleted and created
+ * by itself (review, 2026-11-26), and the two disagreed once a policy was deleted and created
  * again: a version id created before the deletion counted, for the rule, as a version the period
  * shows, so the card said version 2's document was not checked and no finding did.
  */
@@ -54,7 +54,7 @@ const cases: [string, () => IotEvent[], string[], boolean, string[], [string, Ma
   ['version 2 made, the policy created again, a switch to 2', () => [create(), version('2'), create(), switchTo('2')], ['2'], false, ['2'], [['2', 'in-period']]],
   // One version 3 before the deletion, another after the creation again: a finding each.
   ['a switch to 3, the policy deleted and made again, a switch to 3', () => [switchTo('3'), remove(), create(), switchTo('3')], ['3'], false, ['3'], [['3', 'before'], ['3', 'in-period']]],
-  // 2026-11-28 review (R4): the ids were merged, so the first version 2 lost its "or by the call whose id was not logged".
+  // 2026-11-26 review (R4): the ids were merged, so the first version 2 lost its "or by the call whose id was not logged".
   ['a creation without its id logged, a switch to 2, the policy deleted and made again, a switch to 2', () => [unlogged(), switchTo('2'), remove(), create(), switchTo('2')], ['2'], true, ['2'], [['2', 'before-or-unlogged'], ['2', 'in-period']]],
 ];
 const CREATED: Record<DefaultVersionNotShown['created'], Made> = { 'before-period': 'before', 'before-period-or-unlogged': 'before-or-unlogged', 'in-period': 'in-period' };

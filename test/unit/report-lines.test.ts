@@ -1,5 +1,5 @@
 /**
- * What `report` prints on the terminal (2026-11-28 review, run as a CI job runs it): "findings: none"
+ * What `report` prints on the terminal (2026-11-26 review, run as a CI job runs it): "findings: none"
  * when every finding was suppressed, the demo's "55 low" without its 6 suppressed (the HTML says
  * "Low 55 · 6 suppressed"), and counts of one in the plural ("1 IoT events: 1 changes", "1 reads",
  * "(1 account-regions checked)").

@@ -238,7 +238,7 @@ describe('PDF cells: long log values are cut, saying so', () => {
     const actor = rowsOf(v.actors)[0]!;
     expect(actor.userAgents.items).toEqual([`${'u'.repeat(160)}… (59,840 more characters)`, `${'v'.repeat(160)}… (59,840 more characters)`, 'aws-cli/2.15']);
     expect(actor.sourceIps.items).toEqual([`${'9'.repeat(200)}… (59,800 more characters)`]);
-    // Who acted: cut in the middle, its start and its end (the role or session name) kept (2026-11-28 review).
+    // Who acted: cut in the middle, its start and its end (the role or session name) kept (2026-11-26 review).
     expect(actor.arn).toBe(`${'a'.repeat(51)}… (59,845 characters left out) …${'a'.repeat(104)}`);
     const things = rowsOf(v.certificates.table).flatMap((c) => c.things.items);
     const targets = v.policies.items.flatMap((p) => p.attachedTargets.items);

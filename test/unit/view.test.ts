@@ -486,7 +486,7 @@ describe('buildView', () => {
     expect(others.every((entry) => entry.bookmarks.length === 0)).toBe(true);
     const mark = findings!.bookmarks.find((k) => k.href === `#${cards.find((c) => c.id === forged.id)!.anchor}`)!;
     expect(mark.title).toMatch(/^Critical · /);
-    // Cut in the middle, keeping the end that names the resource (2026-11-28 review: an SSO role's ARN lost its role name).
+    // Cut in the middle, keeping the end that names the resource (2026-11-26 review: an SSO role's ARN lost its role name).
     expect(mark.title).toContain(`${forged.title} · arn:aws:iot:us-east-1:1234…xxx`);
     expect(mark.title).toContain('xevil name[U+202E]end · ');
     expect(mark.title).not.toMatch(/[\n\u202E]/);
