@@ -3,7 +3,7 @@ import { createInflateRaw, crc32 } from 'node:zlib';
 import { oneLine } from '../errors.js';
 import type { LogContentHash } from '../types.js';
 import { MAX_LOG_BYTES, TOO_LARGE, isTooLarge } from '../collect/parse-log.js';
-import { headerLength, inflateFirstMember, isGzip } from './gzip.js';
+import { checkTrailer, headerLength, inflateFirstMember, isGzip } from './gzip.js';
 
 /** The SHA-256 of bytes, in hex (as digests write it). */
 export function sha256Hex(bytes: Uint8Array | string): string {
@@ -49,12 +49,8 @@ export async function contentHashStreamed(bytes: Buffer): Promise<LogContentHash
     } finally {
       inflate.destroy();
     }
-    // The deflate stream ends where its input read ends: the trailer follows (as `inflateFirstMember` checks it).
-    const trailerAt = start + inflate.bytesWritten;
-    if (bytes.length < trailerAt + 8) throw new Error('gzip stream is truncated (no trailer)');
-    if (bytes.readUInt32LE(trailerAt) !== crc) throw new Error('gzip CRC-32 does not match the content');
-    if (bytes.readUInt32LE(trailerAt + 4) !== length % 2 ** 32) throw new Error('gzip length field does not match the content');
-    return { sha256: hash.digest('hex'), trailingBytes: bytes.length - (trailerAt + 8) };
+    // The deflate stream ends where its input read ends: the trailer follows.
+    return { sha256: hash.digest('hex'), trailingBytes: checkTrailer(bytes, start + inflate.bytesWritten, crc, length) };
   } catch (error) {
     return { error: oneLine(error) };
   }

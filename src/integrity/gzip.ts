@@ -57,9 +57,18 @@ export function inflateFirstMember(bytes: Buffer): Inflated {
     buffer: Buffer;
     engine: { bytesWritten: number };
   };
-  const trailerAt = start + engine.bytesWritten;
+  return { data: buffer, gzipped: true, trailingBytes: checkTrailer(bytes, start + engine.bytesWritten, crc32(buffer), buffer.length) };
+}
+
+/**
+ * Checks the first member's trailer, at `trailerAt` (where its deflate stream ended), against the
+ * CRC-32 and length of what it inflated to; the bytes that follow the trailer (`trailingBytes`).
+ * Throws when it is missing or does not match. The one check of a member whether it was inflated
+ * whole (`inflateFirstMember`) or as a stream (`contentHashStreamed`).
+ */
+export function checkTrailer(bytes: Buffer, trailerAt: number, crc: number, length: number): number {
   if (bytes.length < trailerAt + 8) throw new Error('gzip stream is truncated (no trailer)');
-  if (bytes.readUInt32LE(trailerAt) !== crc32(buffer)) throw new Error('gzip CRC-32 does not match the content');
-  if (bytes.readUInt32LE(trailerAt + 4) !== buffer.length % 2 ** 32) throw new Error('gzip length field does not match the content');
-  return { data: buffer, gzipped: true, trailingBytes: bytes.length - (trailerAt + 8) };
+  if (bytes.readUInt32LE(trailerAt) !== crc) throw new Error('gzip CRC-32 does not match the content');
+  if (bytes.readUInt32LE(trailerAt + 4) !== length % 2 ** 32) throw new Error('gzip length field does not match the content');
+  return bytes.length - (trailerAt + 8);
 }
