@@ -6,9 +6,16 @@
  * 16 MB is refused without it, and so is one whose gzip trailer says less than it holds.
  */
 import { gzipSync } from 'node:zlib';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { parseLog } from '../../src/collect/parse-fast.js';
 import { contentHashOf, contentHashStreamed } from '../../src/integrity/content.js';
+
+// The whole-file hash, watched: a file read as a stream must be hashed as one under `--verify`,
+// never inflated whole to be hashed (its text would be held, which the stream is there to avoid).
+vi.mock('../../src/integrity/content.js', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../../src/integrity/content.js')>();
+  return { ...original, contentHashOf: vi.fn(original.contentHashOf) };
+});
 import { MAX_WHOLE_FILE_TEXT, notReadWholeReason, parseLogBytes } from '../../src/collect/parse-log.js';
 import { denseLinesReason, longRecordReason, parseLogWindows } from '../../src/collect/parse-windows.js';
 import { MAX_PARSE_CONTAINERS, overLimitsReason } from '../../src/cloudtrail/normalize.js';
@@ -132,7 +139,9 @@ describe('a file over 64 MB that is not a compact log', () => {
       expect(parsed.uncompressedBytes).toBe(text.length);
       // `--verify` reads it the same way (the gzip one was refused: read whole, "nor JSON lines"),
       // with the hash of its first gzip member.
+      vi.mocked(contentHashOf).mockClear();
       const hashed = await parseLog(file, true);
+      expect(contentHashOf).not.toHaveBeenCalled();
       expect(hashed).toStrictEqual({ ...parsed, content: contentHashOf(file) });
     }
     expect((await parseLog(twoMembers, true)).content).toMatchObject({ trailingBytes: twoMembers.length - gzipSync(text.subarray(0, end), { level: 1 }).length });
