@@ -81,6 +81,9 @@ describe('account filter on an organization trail', () => {
   });
 });
 
+/** The first cell of each row of the table under a Coverage heading: the accounts it lists. */
+const firstCells = (heading: HTMLElement) => heading.nextElementSibling!.querySelectorAll('tbody tr').map((tr) => tr.querySelector('td')!.text.trim());
+
 describe('coverage without an account list', () => {
   it('calls an account whose trail folder holds no log file of the period "without logs", in every output', async () => {
     const root = writeTree({
@@ -98,7 +101,7 @@ describe('coverage without an account list', () => {
     const html = parse(read('.html'));
     const heading = html.querySelectorAll('#coverage h3').find((h) => /without logs/.test(h.text));
     expect(heading?.text).toBe('Accounts with a trail folder without logs');
-    expect(heading?.parentNode?.text).toContain(B);
+    expect(firstCells(heading!)).toEqual([B]);
 
     // With --region, only the folders of the regions asked for count.
     const east = await runReport(reportOptions({ sources: [root], accountsFile: undefined, regions: ['us-east-1'], formats: ['json'] }));
@@ -128,7 +131,7 @@ describe('coverage with an account list and a trail folder of an account it does
     expect(rows).toEqual([[B, 'no logs (its trail folder holds none of the period)']]);
     const withoutLogs = html.querySelectorAll('#coverage h3').find((h) => /without logs/.test(h.text));
     expect(withoutLogs?.text).toBe('Accounts of the organization or with a trail folder without logs');
-    expect(withoutLogs?.parentNode?.text).toContain(B);
+    expect(firstCells(withoutLogs!)).toEqual([B]);
   });
 });
 
