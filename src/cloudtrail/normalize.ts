@@ -137,31 +137,24 @@ export class RecordTextOverLimits extends Error {
 }
 
 /**
- * Objects and arrays the JSON held as text in one log file's records (records held as text, an
- * export's values held as text) may hold together to be parsed, past one for each
- * `TEXT_CHARS_PER_CONTAINER` characters of each text: a file read whole is held to
- * `MAX_PARSE_CONTAINERS`, but brackets in strings are no nesting, and each text was held only to one
- * record's limits. 80 records of 249,999 each in a LookupEvents page of 60 MB took the run 5 s and
+ * Characters (or bytes) of JSON for each object or array it may hold past `MAX_PARSE_CONTAINERS`:
+ * the one density bound of a log file's JSON held as text (records held as text, an export's values
+ * held as text: `ReadBudget.text`) and of its lines read a line at a time (`denseLinesReason`,
+ * src/collect/parse-windows.ts). What a file parses then follows its size. CloudTrail's records hold
+ * one for every 100 to 200 bytes, so a genuine file is never charged, however many events it holds
+ * (a budget of 2 million for all texts refused a LookupEvents export of 420,000 events); a forged
+ * text of empty arrays (one per 2 or 3 characters) is charged nearly all it holds. Held only to one
+ * record's limits, 80 texts of 249,999 each in a LookupEvents page of 60 MB took the run 5 s and
  * 423 MB; 400 such in a compact file of 300 MB (1.6 MB gzipped), 30 s and 620 MB.
  */
-export const MAX_TEXT_CONTAINERS = MAX_PARSE_CONTAINERS;
+export const CHARS_PER_CONTAINER = 16;
 
-/**
- * Characters of JSON held as text for each object or array it may hold free of `MAX_TEXT_CONTAINERS`
- * (as JSON lines are held to one per 16 bytes: `BYTES_PER_CONTAINER`): what a file's texts parse
- * then follows their size. CloudTrail's records hold one for every 100 to 200 bytes, so a genuine
- * export is never charged, however many events it holds (a budget of 2 million for all refused a
- * LookupEvents export of 420,000 events); a forged text of empty arrays (one per 2 or 3 characters)
- * is charged nearly all it holds.
- */
-export const TEXT_CHARS_PER_CONTAINER = 16;
-
-/** Why a file past `MAX_TEXT_CONTAINERS` is not read. */
+/** Why a file whose texts hold more than `CHARS_PER_CONTAINER` allows is not read. */
 export const TEXT_OVER_LIMITS_REASON =
-  `holds more than ${formatCount(MAX_TEXT_CONTAINERS)} objects and arrays in JSON held as text (records or values), past one for each ${TEXT_CHARS_PER_CONTAINER} characters of that text: not read (no CloudTrail log holds so many in so little)`;
+  `holds more than ${formatCount(MAX_PARSE_CONTAINERS)} objects and arrays in JSON held as text (records or values), past one for each ${CHARS_PER_CONTAINER} characters of that text: not read (no CloudTrail log holds so many in so little)`;
 
-/** A log file past `MAX_TEXT_CONTAINERS`: refused as `RecordTextOverLimits` refuses it (`isRefusedText`). */
-export class FileTextOverLimits extends Error {
+/** A log file past its texts' bound (`CHARS_PER_CONTAINER`): refused as `RecordTextOverLimits` refuses it (`isRefusedText`). */
+class FileTextOverLimits extends Error {
   constructor() {
     super(TEXT_OVER_LIMITS_REASON);
   }
@@ -182,12 +175,12 @@ export function isRefusedText(error: unknown): error is Error {
 export const KEPT_PER_RECORD = 64;
 
 /**
- * What one log file's records may still parse from text and keep (`MAX_TEXT_CONTAINERS`,
+ * What one log file's records may still parse from text and keep (`MAX_PARSE_CONTAINERS` past `CHARS_PER_CONTAINER`,
  * `KEPT_PER_RECORD`), used from record to record in the file's order, so the cut does not depend on
  * how the file is read (the fast scan, windows, the whole read).
  */
 export class ReadBudget {
-  text = MAX_TEXT_CONTAINERS;
+  text = MAX_PARSE_CONTAINERS;
   kept = MAX_KEPT_CONTAINERS;
 }
 
@@ -200,8 +193,8 @@ function parsedText(text: string, budget: ReadBudget | undefined): { value: unkn
   if (typeof containers !== 'number') return { over: containers };
   if (budget !== undefined) {
     // Parsed or not (text that is no JSON stops early), past the file's budget: the file is refused.
-    // Only what the text holds past one for each `TEXT_CHARS_PER_CONTAINER` of its characters is charged.
-    const charged = Math.max(0, containers - Math.floor(text.length / TEXT_CHARS_PER_CONTAINER));
+    // Only what the text holds past one for each `CHARS_PER_CONTAINER` of its characters is charged.
+    const charged = Math.max(0, containers - Math.floor(text.length / CHARS_PER_CONTAINER));
     if (charged > budget.text) throw new FileTextOverLimits();
     budget.text -= charged;
   }

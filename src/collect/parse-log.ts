@@ -368,7 +368,7 @@ function logRecordsOfText(text: string, budget: ReadBudget): LogRecords {
 }
 
 /**
- * The IoT records among raw records, normalized; `known[i]`, where it is not undefined, is `raw[i]`'s (`KnownIotRecord`).
+ * The IoT records among raw records, normalized, within the file's `budget` (every reader passes the one of its file; the default, a fresh one, is for a lone call); `known[i]`, where it is not undefined, is `raw[i]`'s (`KnownIotRecord`).
  * Throws `RecordTextOverLimits` at a record held as text (LookupEvents' `CloudTrailEvent`, an
  * export's `eventJson`) past one record's limits, and so does telling a log's shape: its file is
  * named unreadable with that reason, as a file past what a parse may build is, rather than read

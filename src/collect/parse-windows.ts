@@ -1,5 +1,5 @@
 import { createGunzip } from 'node:zlib';
-import { MAX_PARSE_CONTAINERS, MAX_PARSE_DEPTH, ReadBudget, isRefusedText, jsonContainers, overLimitsReason } from '../cloudtrail/normalize.js';
+import { CHARS_PER_CONTAINER, MAX_PARSE_CONTAINERS, MAX_PARSE_DEPTH, ReadBudget, isRefusedText, jsonContainers, overLimitsReason } from '../cloudtrail/normalize.js';
 import { type ScanPath, RecordOverLimits, countCandidates, parseSpans, scanCandidateSpans } from '../cloudtrail/scan.js';
 import { oneLine } from '../errors.js';
 import { formatCount } from '../numbers.js';
@@ -407,7 +407,7 @@ function isZlibError(error: unknown): boolean {
  * read whole line by line: each line (parsed alone, then let go) to `MAX_PARSE_DEPTH` and to what
  * the IoT records kept before it leave of `MAX_PARSE_CONTAINERS` (each charged with what it built,
  * as a compact log's windows charge the records they parse). Past them, the reason the whole read gives for a file past them. All the lines together
- * hold at most one for each `BYTES_PER_CONTAINER` bytes past the first `MAX_PARSE_CONTAINERS`
+ * hold at most one for each `CHARS_PER_CONTAINER` bytes past the first `MAX_PARSE_CONTAINERS`
  * (`denseLinesReason`), so that the time to read them follows their size.
  */
 class LinesReader implements TextReader {
@@ -423,7 +423,7 @@ class LinesReader implements TextReader {
   private readonly budget = new ReadBudget();
   /** What the IoT records kept may still build (`MAX_PARSE_CONTAINERS`). */
   private left = MAX_PARSE_CONTAINERS;
-  /** Objects and arrays of every line parsed, and bytes of text up to the end of the line being read (`BYTES_PER_CONTAINER`). */
+  /** Objects and arrays of every line parsed, and bytes of text up to the end of the line being read (`CHARS_PER_CONTAINER`). */
   private parsed = 0;
   private bytes = 0;
   /** The file's reason, once a line gave one: the rest is not read, only looked at for another value (`valueAfter`). */
@@ -497,7 +497,7 @@ class LinesReader implements TextReader {
     const n = ++this.lineCount;
     this.bytes += to - from + 1;
     // Counted before it is parsed, as the whole read counts the file (its reason, whatever the line is).
-    const dense = MAX_PARSE_CONTAINERS + Math.floor(this.bytes / BYTES_PER_CONTAINER) - this.parsed;
+    const dense = MAX_PARSE_CONTAINERS + Math.floor(this.bytes / CHARS_PER_CONTAINER) - this.parsed;
     const containers = jsonContainers(text, MAX_PARSE_DEPTH, Math.min(this.left, dense), from, to);
     if (typeof containers !== 'number') {
       this.refuse(containers === 'wide' && dense < this.left ? denseLinesReason() : overLimitsReason(containers));
@@ -540,15 +540,11 @@ class LinesReader implements TextReader {
 }
 
 /**
- * Bytes of JSON lines for each object or array their lines may hold together, past the first
- * `MAX_PARSE_CONTAINERS`: every line is parsed, and 1 GiB of lines each just under 2 million (4.6 MB
- * gzipped) took 69 s. CloudTrail's records hold one for every 100 to 200 bytes.
+ * Why JSON lines past `CHARS_PER_CONTAINER` are not read: every line is parsed, and 1 GiB of lines
+ * each just under 2 million objects and arrays (4.6 MB gzipped) took 69 s.
  */
-const BYTES_PER_CONTAINER = 16;
-
-/** Why JSON lines past `BYTES_PER_CONTAINER` are not read. */
 export function denseLinesReason(): string {
-  return `holds more than ${formatCount(MAX_PARSE_CONTAINERS)} objects and arrays, and more than one for each ${BYTES_PER_CONTAINER} bytes of its lines: not read (no CloudTrail log holds so many)`;
+  return `holds more than ${formatCount(MAX_PARSE_CONTAINERS)} objects and arrays, and more than one for each ${CHARS_PER_CONTAINER} bytes of its lines: not read (no CloudTrail log holds so many)`;
 }
 
 /** The objects and arrays of a parsed JSON value (walked without recursion: a line may nest 100,000 deep). */

@@ -16,9 +16,9 @@ import {
   KEPT_PER_RECORD,
   MAX_KEPT_CONTAINERS,
   MAX_RECORD_CONTAINERS,
-  MAX_TEXT_CONTAINERS,
+  MAX_PARSE_CONTAINERS,
   ReadBudget,
-  TEXT_CHARS_PER_CONTAINER,
+  CHARS_PER_CONTAINER,
   TEXT_OVER_LIMITS_REASON,
   TOO_WIDE,
   TOO_WIDE_FOR_FILE,
@@ -58,8 +58,8 @@ describe('JSON held as text in one log file', () => {
     // Records held as text, each under one record's limit (249,990 empty arrays in 750 KB: ~203,000
     // past one for each 16 characters), 2 million together past that.
     const inner = (i: number) => iotText(i, `,"additionalEventData":{"x":${emptyArrays(MAX_RECORD_CONTAINERS - 10)}}`);
-    const charged = (jsonContainers(inner(0), 1e6, 1e6) as number) - Math.floor(inner(0).length / TEXT_CHARS_PER_CONTAINER);
-    const refused = Math.floor(MAX_TEXT_CONTAINERS / charged) + 1;
+    const charged = (jsonContainers(inner(0), 1e6, 1e6) as number) - Math.floor(inner(0).length / CHARS_PER_CONTAINER);
+    const refused = Math.floor(MAX_PARSE_CONTAINERS / charged) + 1;
     expect(refused).toBe(10);
     const page = JSON.stringify({ Events: Array.from({ length: refused }, (_, i) => ({ EventId: `e${i}`, CloudTrailEvent: inner(i) })) });
     expect(parseLogBytes(Buffer.from(page))).toMatchObject({ records: [], error: TEXT_OVER_LIMITS_REASON });
@@ -85,7 +85,7 @@ describe('JSON held as text in one log file', () => {
     expect(iotRecordsOf(events, [], budgetOf(100))).toHaveLength(500);
     // Records past one for each 16 characters are charged what they hold past it: refused at the budget.
     const forged = (i: number) => ({ EventId: `f${i}`, CloudTrailEvent: iotText(i, `,"additionalEventData":{"x":${emptyArrays(1000)}}`) });
-    const past = (jsonContainers(forged(0).CloudTrailEvent, 1e6, 1e6) as number) - Math.floor(forged(0).CloudTrailEvent.length / TEXT_CHARS_PER_CONTAINER);
+    const past = (jsonContainers(forged(0).CloudTrailEvent, 1e6, 1e6) as number) - Math.floor(forged(0).CloudTrailEvent.length / CHARS_PER_CONTAINER);
     expect(past).toBeGreaterThan(700);
     const budget = budgetOf(5 * past);
     expect(() => iotRecordsOf([...events.slice(0, 100), ...Array.from({ length: 6 }, (_, i) => forged(i))], [], budget)).toThrow(TEXT_OVER_LIMITS_REASON);
