@@ -159,13 +159,16 @@ export function coverageOf(
   const trailAccounts = new Set(input.delivered.trailAccounts);
   const noLogRead =
     filters.accounts.length > 0
-      ? [...new Set(filters.accounts)].filter((id) => !(nameOf.get(id)?.hasLogs ?? false)).sort()
+      ? coveredIds(accounts, filters.accounts)
+          .filter((id) => !(nameOf.get(id)?.hasLogs ?? false))
+          .sort()
       : accounts.filter((a) => !a.hasLogs && (trailAccounts.has(a.id) || (organizationKnown && a.inOrganization))).map((a) => a.id);
+  const notInOrganization = accountsNotInOrganization(accounts, organizationKnown, filters.accounts);
   return {
-    accountsCovered: accountsCovered(accounts, organizationKnown, filters.accounts),
+    accountsCovered: { total: coveredIds(accounts, filters.accounts).length, notInOrganization: notInOrganization.length },
     accountsWithoutLogs: noLogRead.filter((id) => !notRead(id)),
     accountsNotRead: noLogRead.filter(notRead),
-    accountsNotInOrganization: accountsNotInOrganization(accounts, organizationKnown, filters.accounts),
+    accountsNotInOrganization: notInOrganization,
     unreadableFiles: input.unreadable.map((u) => ({ key: u.key, source: u.source, reason: u.reason })),
     sourceProblems: input.problems.map((p) => ({ key: p.key, source: p.source, reason: p.reason })),
     filesRead: input.stats.filesRead,
@@ -184,8 +187,8 @@ export function coverageOf(
   };
 }
 
-/** The accounts the report covers: those asked for (each once), else every account known. */
-const coveredIds = (accounts: readonly AccountInfo[], askedFor: readonly string[]): string[] =>
+/** The accounts the report covers (`Coverage.accountsCovered.total`): those asked for (each once), else every account known. */
+export const coveredIds = (accounts: readonly AccountInfo[], askedFor: readonly string[]): string[] =>
   askedFor.length > 0 ? [...new Set(askedFor)] : accounts.map((a) => a.id);
 
 /**
@@ -198,11 +201,6 @@ export function accountsNotInOrganization(accounts: readonly AccountInfo[], orga
   return coveredIds(accounts, askedFor)
     .filter((id) => !listed.has(id))
     .sort();
-}
-
-/** `Coverage.accountsCovered`: the accounts covered, and how many of them are `accountsNotInOrganization`. */
-export function accountsCovered(accounts: readonly AccountInfo[], organizationKnown: boolean, askedFor: readonly string[]): Coverage['accountsCovered'] {
-  return { total: coveredIds(accounts, askedFor).length, notInOrganization: accountsNotInOrganization(accounts, organizationKnown, askedFor).length };
 }
 
 /** The late deliveries of several places added up, their days merged. */

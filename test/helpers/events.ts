@@ -11,7 +11,7 @@ import type { Rule, RuleContext, RuleHit } from '../../src/analysis/rules/types.
 import { knownPolicyVersions, type KnownPolicyVersion } from '../../src/analysis/rules/support/policy-versions.js';
 import { resolveParams } from '../../src/analysis/findings.js';
 import { RULES } from '../../src/analysis/rules/index.js';
-import { accountsCovered, accountsNotInOrganization } from '../../src/analysis/coverage.js';
+import { accountsNotInOrganization, coveredIds } from '../../src/analysis/coverage.js';
 import { policyHistories } from '../../src/analysis/policies.js';
 
 export const ACCOUNT = '111111111111';
@@ -234,8 +234,8 @@ export function reportModel(init: Partial<ReportModel> = {}): ReportModel {
   };
   if (init.coverage === undefined) {
     const organizationKnown = model.organization.accountsFrom !== 'logs';
-    model.coverage.accountsCovered = accountsCovered(model.accounts, organizationKnown, model.filters.accounts);
     model.coverage.accountsNotInOrganization = accountsNotInOrganization(model.accounts, organizationKnown, model.filters.accounts);
+    model.coverage.accountsCovered = { total: coveredIds(model.accounts, model.filters.accounts).length, notInOrganization: model.coverage.accountsNotInOrganization.length };
   }
   return model;
 }
