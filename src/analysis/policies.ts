@@ -97,9 +97,9 @@ export function policyIncarnations(changes: readonly PolicyChange[]): number[] {
  * creations of the period shows, a version of each incarnation of the policy apart
  * (`policyIncarnations`: a version id made default after the policy was deleted and created again
  * is not the version it named before), in the order of the first switch to each, with where each
- * came from. The one reading of them: the policy's `defaultsNotShown` (and `defaultVersionsNotShown`,
- * `defaultVersionMayBeUnlogged`), which its card and the `policy-document-unchecked` rule's
- * findings both read.
+ * came from. The one reading of them: the policy's `defaultsNotShown`, which its card and the
+ * `policy-document-unchecked` rule's findings both read (each entry said by `defaultNotShownOrigin`),
+ * and from which `defaultVersionsNotShown` and `defaultVersionMayBeUnlogged` are derived for 1.6 readers.
  */
 export function defaultsNotShown(changes: readonly PolicyChange[]): DefaultVersionNotShown[] {
   const incarnations = policyIncarnations(changes);
@@ -141,6 +141,29 @@ export function defaultsNotShown(changes: readonly PolicyChange[]): DefaultVersi
     }
   }
   return [...notShown.values()];
+}
+
+/**
+ * Where a version made the default that the period does not show created came from (its
+ * `DefaultVersionNotShown.created`), as the words after "the version was": the one wording of each
+ * kind that the policy's card and the `policy-document-unchecked` finding of the version both use.
+ * `unloggedBefore` is the entry's count of CreatePolicyVersion calls without a logged version id
+ * before the switch, which a finding, of one entry, names; null for several entries said together
+ * (the card's), whose counts may differ.
+ */
+export function defaultNotShownOrigin(created: DefaultVersionNotShown['created'], unloggedBefore: number | null): string {
+  const counted = unloggedBefore !== null && unloggedBefore > 0;
+  const calls = !counted
+    ? 'a CreatePolicyVersion call of the period whose version id CloudTrail did not log'
+    : `${unloggedBefore === 1 ? 'the' : `one of the ${unloggedBefore}`} CreatePolicyVersion ${unloggedBefore === 1 ? 'call' : 'calls'} of the period before it whose version id CloudTrail did not log`;
+  switch (created) {
+    case 'before-period':
+      return 'created before the period';
+    case 'before-period-or-unlogged':
+      return `created before the period, or by ${calls}`;
+    case 'in-period':
+      return `created in the period too: by ${counted ? `${calls}, or by one the logs miss` : 'a CreatePolicyVersion call whose version id CloudTrail did not log, or one the logs miss'}`;
+  }
 }
 
 type AttachedTo = Map<string, { b: Building; target: string }[]>;
@@ -287,6 +310,7 @@ export function policyHistories(events: readonly IotEvent[]): PolicyHistory[] {
   const histories = [...byKey.values()].map(({ history, targets }) => {
     history.attachedTargets = [...targets].sort();
     history.defaultsNotShown = defaultsNotShown(history.changes);
+    // Derived from `defaultsNotShown` and only written, for readers of schema 1.6: nothing here reads them.
     // Each id once: one made the default before the policy was deleted and one after are both "version 3".
     history.defaultVersionsNotShown = [...new Set(history.defaultsNotShown.map((v) => v.versionId))];
     history.defaultVersionMayBeUnlogged = history.defaultsNotShown.some((v) => v.created === 'before-period-or-unlogged');

@@ -15,6 +15,7 @@ import type {
   CertificateLifecycle,
   Coverage,
   DeniedGroup,
+  DefaultVersionNotShown,
   Finding,
   IntegrityVerdict,
   IotEvent,
@@ -25,6 +26,7 @@ import type {
   ReportModel,
 } from '../report/model.js';
 import { getOrInsert } from '../memo.js';
+import { defaultNotShownOrigin } from '../analysis/policies.js';
 import { certificatePlace } from '../analysis/support/certificate-place.js';
 import { dayChart, type ChartGeometry } from './chart.js';
 import { DEFAULT_PDF_CAPS, SCREEN_LIMITS, type PdfCaps, type RenderContext } from './context.js';
@@ -315,7 +317,7 @@ export interface PolicyView {
    * targets attached before it are not known. Null when the list says it all.
    */
   attachedTargetsNote: string | null;
-  /** The versions made default in the period whose documents it does not show (`defaultVersionsNotShown`), said; null when none. */
+  /** The versions made default in the period whose documents it does not show (`defaultsNotShown`), said; null when none. */
   defaultsNotShownNote: string | null;
   versions: PolicyVersionView[];
   /** "12 earlier versions (with documents) in iot-audit-2026-10.json" when the PDF leaves some out. */
@@ -1118,39 +1120,33 @@ function versionIds(ids: readonly string[], kit: ViewKit): string {
 
 /**
  * A version made default in the period whose document the period does not show: never to read as
- * harmless. Where it came from as the policies' analysis says of each version of each incarnation of
- * the policy (`defaultsNotShown`), as its finding says it: created before the period (or, with
- * `defaultVersionMayBeUnlogged`, perhaps by a creation whose id was not logged), or, made the
- * default after the period shows the policy created or deleted, by the period (`in-period`). A
- * version id made the default before the policy was created or deleted again and after is named
- * twice, each with when it was made the default.
+ * harmless. The entries of the policy's `defaultsNotShown` (each version of each incarnation of the
+ * policy), grouped by where each came from (`created`: before the period, before it or by a creation
+ * whose id was not logged, or, made the default after the period shows the policy created or deleted,
+ * by the period), each group said as the finding of each of its versions says it
+ * (`defaultNotShownOrigin`). A version id made the default before the policy was created or deleted
+ * again and after is named twice, each with when it was made the default.
  */
 function defaultsNotShownNote(p: PolicyHistory, kit: ViewKit): string | null {
-  const ids = (inPeriod: boolean) => [...new Set(p.defaultsNotShown.filter((d) => (d.created === 'in-period') === inPeriod).map((d) => d.versionId))];
-  const before = ids(false);
-  const inPeriod = ids(true);
-  // The same id in both: the first is told apart by when it was made the default.
-  const when = before.some((id) => inPeriod.includes(id)) ? ' before the policy was created or deleted in it' : '';
+  const ids = (created: DefaultVersionNotShown['created']) => [...new Set(p.defaultsNotShown.filter((d) => d.created === created).map((d) => d.versionId))];
+  const inPeriod = ids('in-period');
   const notes: string[] = [];
-  if (before.length > 0) {
-    const one = before.length === 1;
-    const named = versionIds(before, kit);
+  for (const created of ['before-period', 'before-period-or-unlogged', 'in-period'] as const) {
+    const group = created === 'in-period' ? inPeriod : ids(created);
+    if (group.length === 0) continue;
+    const one = group.length === 1;
+    const origin = defaultNotShownOrigin(created, null);
+    // The same id before and after: the first is told apart by when it was made the default.
+    const when =
+      created === 'in-period' ? ' after the policy was created or deleted in it' : group.some((id) => inPeriod.includes(id)) ? ' before the policy was created or deleted in it' : '';
+    const named = `${one ? 'Version' : 'Versions'} ${versionIds(group, kit)}, made the default in the period${when},`;
+    const unknown = `so what the policy allowed with ${one ? 'it' : 'each'} as the default is not known from this report.`;
     notes.push(
-      p.defaultVersionMayBeUnlogged
-        ? `${one ? 'Version' : 'Versions'} ${named}, made the default in the period${when}, ${one ? 'is' : 'are'} not shown created in it: ` +
-            `${one ? 'it was' : 'each was'} created before the period, or by a CreatePolicyVersion of the period whose version id CloudTrail did not log. ` +
-            `${one ? 'Its document was' : 'Their documents were'} not checked, so what the policy allowed with ${one ? 'it' : 'each'} as the default is not known from this report.`
-        : `${one ? 'Version' : 'Versions'} ${named}, made the default in the period${when}, ${one ? 'was' : 'were'} created before it: ` +
-            `${one ? 'its document is' : 'their documents are'} not in the period's events and ${one ? 'was' : 'were'} not checked, ` +
-            `so what the policy allowed with ${one ? 'it' : 'each'} as the default is not known from this report.`,
-    );
-  }
-  if (inPeriod.length > 0) {
-    const one = inPeriod.length === 1;
-    notes.push(
-      `${one ? 'Version' : 'Versions'} ${versionIds(inPeriod, kit)}, made the default in the period after the policy was created or deleted in it, ${one ? 'was' : 'were'} created in the period too: ` +
-        `${one ? 'by' : 'each by'} a CreatePolicyVersion whose version id CloudTrail did not log, or one the logs miss. ` +
-        `${one ? 'Its document was' : 'Their documents were'} not checked, so what the policy allowed with ${one ? 'it' : 'each'} as the default is not known from this report.`,
+      created === 'before-period'
+        ? `${named} ${one ? 'was' : 'were'} ${origin}: ${one ? 'its document is' : 'their documents are'} not in the period's events and ${one ? 'was' : 'were'} not checked, ${unknown}`
+        : created === 'before-period-or-unlogged'
+          ? `${named} ${one ? 'is' : 'are'} not shown created in it: ${one ? 'it' : 'each'} was ${origin}. ${one ? 'Its document was' : 'Their documents were'} not checked, ${unknown}`
+          : `${named} ${one ? 'was' : 'were each'} ${origin}. ${one ? 'Its document was' : 'Their documents were'} not checked, ${unknown}`,
     );
   }
   return notes.length === 0 ? null : notes.join(' ');
@@ -1430,6 +1426,13 @@ function coverageView(model: ReportModel, kit: ViewKit): CoverageView {
           ? 'of the organization or with a trail folder'
           : 'of the organization';
   const accountRow = (id: string) => ({ account: kit.account(id), state: kit.cut(byId.get(id)?.state ?? '—'), ouPath: kit.cut(byId.get(id)?.ouPath ?? '—') });
+  // Looked up once per row of a list that a forged bucket makes tens of thousands long.
+  const notInList: AccountLists = {
+    asked: new Set(model.filters.accounts),
+    withoutLogs: new Set(cov.accountsWithoutLogs),
+    notRead: new Set(cov.accountsNotRead),
+    inRegions: inRegionsAskedFor(model.filters.regions),
+  };
   return {
     withoutLogsTitle: `Accounts ${which} without logs${inRegionsAskedFor(model.filters.regions)}`,
     withoutLogsNone:
@@ -1481,7 +1484,7 @@ function coverageView(model: ReportModel, kit: ViewKit): CoverageView {
     })),
     withoutLogs: kit.table(cov.accountsWithoutLogs, rows, accountRow),
     notInOrganizationTitle: `Accounts ${NOT_IN_ORGANIZATION_LIST}`,
-    notInOrganization: kit.table(cov.accountsNotInOrganization, rows, (id) => ({ account: kit.account(id), logs: logsOfAccountNotInList(cov, id, model.filters) })),
+    notInOrganization: kit.table(cov.accountsNotInOrganization, rows, (id) => ({ account: kit.account(id), logs: logsOfAccountNotInList(id, notInList) })),
     unreadable: kit.table(cov.unreadableFiles, rows, (f) => ({ key: kit.cut(f.key, PDF_CHARS.key), source: kit.cut(f.source), reason: f.reason })),
     problems: kit.table(cov.sourceProblems, rows, (f) => ({ key: kit.cut(f.key, PDF_CHARS.key), source: kit.cut(f.source), reason: f.reason })),
     withoutTime: setAsideView(cov.iotRecordsWithoutTime, kit, 'IoT records without a usable time', (one) =>
@@ -1498,11 +1501,19 @@ function coverageView(model: ReportModel, kit: ViewKit): CoverageView {
  * `accountsNotRead`) is in the report because `--account` asked for it, or because a source holds
  * its trail folder (with none of the period's logs: an account that stopped delivering).
  */
-function logsOfAccountNotInList(cov: Coverage, id: string, filters: { accounts: readonly string[]; regions: readonly string[] }): string {
-  const asked = filters.accounts.includes(id);
-  if (cov.accountsWithoutLogs.includes(id)) return `no logs${inRegionsAskedFor(filters.regions)} (${asked ? 'asked for with --account' : 'its trail folder holds none of the period'})`;
-  if (cov.accountsNotRead.includes(id)) return `not read${inRegionsAskedFor(filters.regions)} (${asked ? 'asked for with --account' : 'a source holds its trail folder'})`;
+function logsOfAccountNotInList(id: string, lists: AccountLists): string {
+  const asked = lists.asked.has(id);
+  if (lists.withoutLogs.has(id)) return `no logs${lists.inRegions} (${asked ? 'asked for with --account' : 'its trail folder holds none of the period'})`;
+  if (lists.notRead.has(id)) return `not read${lists.inRegions} (${asked ? 'asked for with --account' : 'a source holds its trail folder'})`;
   return 'logs read';
+}
+
+/** The account lists `logsOfAccountNotInList` reads, as sets (`filters.accounts`, `accountsWithoutLogs`, `accountsNotRead`), and the regions asked for, said. */
+interface AccountLists {
+  asked: ReadonlySet<string>;
+  withoutLogs: ReadonlySet<string>;
+  notRead: ReadonlySet<string>;
+  inRegions: string;
 }
 
 /**

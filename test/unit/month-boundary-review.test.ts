@@ -145,7 +145,7 @@ describe('3. policy-document-unchecked: a version the period may have created, i
     const [hit, ...more] = runRule(policyDocumentUnchecked, events, { policies: policyHistories(events) });
     expect(more).toEqual([]);
     // The analysis says it once, in the model; the card reads it there.
-    expect(policyHistories(events).map((p) => p.defaultVersionMayBeUnlogged)).toEqual([true]);
+    expect(policyHistories(events).map((p) => [p.defaultVersionMayBeUnlogged, p.defaultsNotShown.map((d) => d.created)])).toEqual([[true, ['before-period-or-unlogged']]]);
     expect(hit!.description).not.toContain('but the version was created before the period');
     expect(hit!.description).toContain(
       'made version 2 of policy "pol-c" the default, but the period does not show the version created: it was created before the period, or by the CreatePolicyVersion call of the period before it whose version id CloudTrail did not log; its document was not checked, so what the policy allows from then on is not known from this report.',
@@ -161,7 +161,7 @@ describe('3. policy-document-unchecked: a version the period may have created, i
         .querySelectorAll('#policies article.policy')
         .find((a) => a.querySelector('h3')?.text === 'pol-c')!;
       expect(card.querySelector('p.not-recorded')?.text).toBe(
-        'Version 2, made the default in the period, is not shown created in it: it was created before the period, or by a CreatePolicyVersion of the period whose version id CloudTrail did not log. Its document was not checked, so what the policy allowed with it as the default is not known from this report.',
+        'Version 2, made the default in the period, is not shown created in it: it was created before the period, or by a CreatePolicyVersion call of the period whose version id CloudTrail did not log. Its document was not checked, so what the policy allowed with it as the default is not known from this report.',
       );
     }
   });
@@ -174,7 +174,7 @@ describe('3. policy-document-unchecked: a version the period may have created, i
     const card = parse(await htmlText(report(events, '2026-10', 'October 2026 (UTC)'), SCREEN))
       .querySelectorAll('#policies article.policy')
       .find((a) => a.querySelector('h3')?.text === 'pol-c')!;
-    expect(card.querySelector('p.not-recorded')?.text).toMatch(/^Version 2, made the default in the period, was created before it:/);
+    expect(card.querySelector('p.not-recorded')?.text).toMatch(/^Version 2, made the default in the period, was created before the period:/);
   });
 
   // 2026-11-26 review (H10): the policy deleted and created again before the switch has none of its
@@ -197,7 +197,7 @@ describe('3. policy-document-unchecked: a version the period may have created, i
         .querySelectorAll('#policies article.policy')
         .find((a) => a.querySelector('h3')?.text === 'pol-c')!;
       expect(card.querySelector('p.not-recorded')?.text).toBe(
-        'Version 2, made the default in the period after the policy was created or deleted in it, was created in the period too: by a CreatePolicyVersion whose version id CloudTrail did not log, or one the logs miss. Its document was not checked, so what the policy allowed with it as the default is not known from this report.',
+        'Version 2, made the default in the period after the policy was created or deleted in it, was created in the period too: by a CreatePolicyVersion call whose version id CloudTrail did not log, or one the logs miss. Its document was not checked, so what the policy allowed with it as the default is not known from this report.',
       );
     }
   });
@@ -230,9 +230,42 @@ describe('3. policy-document-unchecked: a version the period may have created, i
         .querySelectorAll('#policies article.policy')
         .find((a) => a.querySelector('h3')?.text === 'pol-c')!;
       expect(card.querySelector('p.not-recorded')?.text).toBe(
-        'Version 2, made the default in the period before the policy was created or deleted in it, is not shown created in it: it was created before the period, or by a CreatePolicyVersion of the period whose version id CloudTrail did not log. Its document was not checked, so what the policy allowed with it as the default is not known from this report. ' +
-          'Version 2, made the default in the period after the policy was created or deleted in it, was created in the period too: by a CreatePolicyVersion whose version id CloudTrail did not log, or one the logs miss. Its document was not checked, so what the policy allowed with it as the default is not known from this report.',
+        'Version 2, made the default in the period before the policy was created or deleted in it, is not shown created in it: it was created before the period, or by a CreatePolicyVersion call of the period whose version id CloudTrail did not log. Its document was not checked, so what the policy allowed with it as the default is not known from this report. ' +
+          'Version 2, made the default in the period after the policy was created or deleted in it, was created in the period too: by a CreatePolicyVersion call whose version id CloudTrail did not log, or one the logs miss. Its document was not checked, so what the policy allowed with it as the default is not known from this report.',
       );
+    }
+  });
+
+  // 2026-11-26 re-read: the card said of every version made before the period "created before the
+  // period, or by a CreatePolicyVersion ... whose version id CloudTrail did not log" as soon as one
+  // such creation came before any switch, where the finding of version 1 said "created before the period".
+  it('says of each version where it came from as its own finding does, a creation without its id logged between two switches', async () => {
+    const events = [setDefault('2026-10-02T10:00:00', 'pol-c', '1'), unlogged('2026-10-03T10:00:00'), setDefault('2026-10-04T10:00:00', 'pol-c', '2')];
+    const model = report(events, '2026-10', 'October 2026 (UTC)');
+    expect(model.policies[0]!.defaultsNotShown.map((d) => [d.versionId, d.created])).toEqual([
+      ['1', 'before-period'],
+      ['2', 'before-period-or-unlogged'],
+    ]);
+    const findings = model.findings.filter((f) => f.ruleId === 'policy-document-unchecked').sort((a, b) => a.time.localeCompare(b.time));
+    // What each finding says of where its version came from.
+    const origins = findings.map((f) => /the default, but (?:the version was|the period does not show the version created: it was) (created [^:;]*)[:;]/.exec(f.description)?.[1]);
+    expect(origins).toEqual([
+      'created before the period',
+      'created before the period, or by the CreatePolicyVersion call of the period before it whose version id CloudTrail did not log',
+    ]);
+    for (const ctx of [SCREEN, PDF]) {
+      const card = parse(await htmlText(model, ctx))
+        .querySelectorAll('#policies article.policy')
+        .find((a) => a.querySelector('h3')?.text === 'pol-c')!;
+      const note = card.querySelector('p.not-recorded')!.text;
+      expect(note).toBe(
+        "Version 1, made the default in the period, was created before the period: its document is not in the period's events and was not checked, so what the policy allowed with it as the default is not known from this report. " +
+          'Version 2, made the default in the period, is not shown created in it: it was created before the period, or by a CreatePolicyVersion call of the period whose version id CloudTrail did not log. Its document was not checked, so what the policy allowed with it as the default is not known from this report.',
+      );
+      // Each version's sentence says what its finding says (the card does not count the calls).
+      const [first, second] = note.split(/(?<=report\.) /);
+      expect(first).toContain(`Version 1, made the default in the period, was ${origins[0]!}:`);
+      expect(second).toContain(`Version 2, made the default in the period, is not shown created in it: it was ${origins[1]!.replace('the CreatePolicyVersion call of the period before it', 'a CreatePolicyVersion call of the period')}.`);
     }
   });
 
@@ -250,8 +283,9 @@ describe('3. policy-document-unchecked: a version the period may have created, i
       .querySelectorAll('#policies article.policy')
       .find((a) => a.querySelector('h3')?.text === 'pol-c')!;
     expect(card.querySelector('p.not-recorded')?.text).toBe(
-      'Versions 5, 6, made the default in the period, are not shown created in it: each was created before the period, or by a CreatePolicyVersion of the period whose version id CloudTrail did not log. Their documents were not checked, so what the policy allowed with each as the default is not known from this report. ' +
-        'Versions 2, 3, made the default in the period after the policy was created or deleted in it, were created in the period too: each by a CreatePolicyVersion whose version id CloudTrail did not log, or one the logs miss. Their documents were not checked, so what the policy allowed with each as the default is not known from this report.',
+      "Version 5, made the default in the period, was created before the period: its document is not in the period's events and was not checked, so what the policy allowed with it as the default is not known from this report. " +
+        'Version 6, made the default in the period, is not shown created in it: it was created before the period, or by a CreatePolicyVersion call of the period whose version id CloudTrail did not log. Its document was not checked, so what the policy allowed with it as the default is not known from this report. ' +
+        'Versions 2, 3, made the default in the period after the policy was created or deleted in it, were each created in the period too: by a CreatePolicyVersion call whose version id CloudTrail did not log, or one the logs miss. Their documents were not checked, so what the policy allowed with each as the default is not known from this report.',
     );
   });
 });

@@ -1,8 +1,8 @@
 /**
- * The versions made the default that the period does not show created, and whether one may be a
- * version a CreatePolicyVersion of the period made without its id logged, are worked out once, by
- * the policies' analysis (`defaultVersionsNotShown`, `defaultVersionMayBeUnlogged`): the policy's
- * card shows them and the `policy-document-unchecked` rule reads them. The rule tracked them again
+ * The versions made the default that the period does not show created, and where each came from,
+ * are worked out once, by the policies' analysis (`defaultsNotShown`; `defaultVersionsNotShown` and
+ * `defaultVersionMayBeUnlogged` derived from it for 1.6 readers): the policy's card shows them and
+ * the `policy-document-unchecked` rule reads them. The rule tracked them again
  * by itself (review, 2026-11-26), and the two disagreed once a policy was deleted and created
  * again: a version id created before the deletion counted, for the rule, as a version the period
  * shows, so the card said version 2's document was not checked and no finding did.
@@ -96,7 +96,9 @@ describe('the versions made the default that the period does not show: the card 
     expect(hit!.description).toContain(
       'made version 2 of policy "p" the default, but the policy was created or deleted in the period before that, so the version was created in the period too: by the CreatePolicyVersion call of the period before it whose version id CloudTrail did not log, or by one the logs miss; its document was not checked',
     );
-    const [alone] = defaultHits(runRule(policyDocumentUnchecked, cases[4]![1](), { policies: policyHistories(cases[4]![1]()) }));
+    // One list of events for the rule and its policies' analysis (each call of a case makes new times).
+    const made = cases[4]![1]();
+    const [alone] = defaultHits(runRule(policyDocumentUnchecked, made, { policies: policyHistories(made) }));
     expect(alone!.description).toContain('so the version was created in the period too: by a CreatePolicyVersion call whose version id CloudTrail did not log, or one the logs miss;');
   });
 

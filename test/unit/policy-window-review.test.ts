@@ -119,7 +119,7 @@ describe('2. a default set to a version whose document the period does not show'
     for (const ctx of [SCREEN, PDF]) {
       const card = await cardOf(window, 'DeviceTelemetryPolicy', ctx);
       expect(card.querySelector('p.not-recorded')?.text).toBe(
-        "Version 1, made the default in the period, was created before it: its document is not in the period's events and was not checked, so what the policy allowed with it as the default is not known from this report.",
+        "Version 1, made the default in the period, was created before the period: its document is not in the period's events and was not checked, so what the policy allowed with it as the default is not known from this report.",
       );
     }
     const hits = runRule(policyDocumentUnchecked, window.events, { policies: window.policies });

@@ -1,5 +1,6 @@
 import type { Rule, RuleHit } from './types.js';
 import type { PolicyHistory } from '../../report/model.js';
+import { defaultNotShownOrigin } from '../policies.js';
 import { versionDiscriminator, versionLabel } from './support/policy-versions.js';
 import { clip } from './support/text.js';
 
@@ -60,15 +61,13 @@ function madeDefaultUnseen(policies: readonly PolicyHistory[]): RuleHit[] {
     const changeOf = new Map(policy.changes.map((c) => [c.eventId, c]));
     for (const { versionId, unloggedBefore, created: made, madeDefaultEventIds } of policy.defaultsNotShown) {
       const first = changeOf.get(madeDefaultEventIds[0]!)!;
-      const calls = `${unloggedBefore === 1 ? 'the' : `one of the ${unloggedBefore}`} CreatePolicyVersion ${unloggedBefore === 1 ? 'call' : 'calls'} of the period before it whose version id CloudTrail did not log`;
+      const origin = defaultNotShownOrigin(made, unloggedBefore);
       const created =
         made === 'in-period'
-        ? `the policy was created or deleted in the period before that, so the version was created in the period too: by ${
-            unloggedBefore === 0 ? 'a CreatePolicyVersion call whose version id CloudTrail did not log, or one the logs miss' : `${calls}, or by one the logs miss`
-          }; its document was not checked`
-        : made === 'before-period'
-          ? "the version was created before the period: its document is not in the period's events and was not checked"
-          : `the period does not show the version created: it was created before the period, or by ${calls}; its document was not checked`;
+          ? `the policy was created or deleted in the period before that, so the version was ${origin}; its document was not checked`
+          : made === 'before-period'
+            ? `the version was ${origin}: its document is not in the period's events and was not checked`
+            : `the period does not show the version created: it was ${origin}; its document was not checked`;
       hits.push({
         accountId: policy.accountId,
         region: policy.region,
