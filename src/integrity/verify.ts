@@ -22,6 +22,7 @@ import type {
 } from './types.js';
 import { anyWindowHolds } from './windows.js';
 import { compareText } from '../unicode.js';
+import { plural } from '../numbers.js';
 
 /** Fetches the public keys of the trails' home regions (CloudTrail keys are per region). */
 export type PublicKeyProvider = (homeRegions: string[]) => Promise<PublicKeyEntry[]>;
@@ -771,7 +772,7 @@ async function checkLocation(location: IntegrityLocation, ctx: Context): Promise
         'warning',
         'no-digests',
         location.digestPrefix ?? location.logPrefix,
-        `${logFiles(aside.length)} that no digest covers (log file validation off, or digests deleted); ${asideRead(aside)}`,
+        `${plural(aside.length, 'log file')} that no digest covers (log file validation off, or digests deleted); ${asideRead(aside)}`,
       );
     } else {
       for (const a of aside) problem('warning', 'log-file-not-covered', a.key, `${notListed(a.time, false)}; ${asideRead([a])}`);
@@ -869,10 +870,6 @@ function outsideOf(time: number | null, own: { start: number; end: number }): Ou
   return time < own.start ? 'before' : time >= own.end ? 'after' : null;
 }
 
-/** `1 log file`, `2 log files`. */
-function logFiles(n: number): string {
-  return `${n} log file${n === 1 ? '' : 's'}`;
-}
 
 /**
  * `N log files in the period`, and those delivered before or after it that gave the report records
@@ -883,8 +880,8 @@ function logFilesOfPeriod(files: readonly { outside: Outside }[]): string {
   const count = (where: Outside) => files.filter((f) => f.outside === where).length;
   const [inside, before, after] = [count(null), count('before'), count('after')];
   const beside = [before > 0 ? `${before} delivered before it` : null, after > 0 ? `${after} delivered after it` : null].filter((p) => p !== null);
-  if (beside.length === 0) return `${logFiles(inside)} in the period`;
-  return `${logFiles(inside)} in the period and ${beside.join(' and ')} that gave the report records of the period,`;
+  if (beside.length === 0) return `${plural(inside, 'log file')} in the period`;
+  return `${plural(inside, 'log file')} in the period and ${beside.join(' and ')} that gave the report records of the period,`;
 }
 
 /**
